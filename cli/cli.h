@@ -1,0 +1,50 @@
+/* cli.h - what the subcommands share: one option table per command, read from an INI file
+ * (--config) and then from flags, so flags win. Nothing here depends on hone_real, so the float
+ * commands and the double gradcheck use the same object code. */
+#ifndef HONE_CLI_H
+#define HONE_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum cli_type { CLI_INT, CLI_REAL, CLI_TEXT, CLI_FLAG } cli_type;
+
+#define CLI_TEXT_MAX 1024
+
+typedef struct cli_option {
+    const char *name;    /* flag without dashes, and the INI key */
+    cli_type type;
+    void *value;         /* int *, double *, char [CLI_TEXT_MAX] or int * (flag) */
+    const char *meta;    /* placeholder in the help, e.g. "N" or "PATH" */
+    const char *help;
+} cli_option;
+
+typedef struct cli_command {
+    const char *name;      /* "train": also the INI section read for it */
+    const char *usage;     /* "hone train [options]" */
+    const char *summary;   /* one paragraph */
+    cli_option *options;   /* terminated by a zero entry */
+    const char *positional; /* name of an option that a bare argument sets, or NULL */
+} cli_command;
+
+/* Parses argv (argv[0] is the command name). Returns 0 to go on, 1 when help was printed
+ * (exit 0), -1 on an error already printed to stderr (exit 2). */
+int cli_parse(const cli_command *cmd, int argc, char **argv);
+void cli_print_help(const cli_command *cmd, FILE *out);
+/* Prints "hone CMD: message" to stderr. */
+void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "512,256" -> {512, 256}; returns the count, or -1 (message printed) on a bad list. */
+int cli_parse_units(const char *cmd, const char *text, int *units, int max);
+/* Writes a double as JSON (null for NaN or infinity). */
+void cli_json_number(FILE *out, const char *key, double v, int comma);
+
+/* Exit codes */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
+
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_gradcheck(int argc, char **argv);
+
+#endif

@@ -1,0 +1,81 @@
+/* cmd_eval.c - hone eval: a saved model's loss and accuracy on data. */
+#include "data_options.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_eval(int argc, char **argv) {
+    cli_data d = CLI_DATA_DEFAULTS;
+    char model_path[CLI_TEXT_MAX] = "";
+    int json = 0;
+    cli_option options[] = {
+        {"model", CLI_TEXT, model_path, "PATH", "the saved model (also accepted as the bare argument)"},
+        CLI_DATA_OPTIONS(d),
+        {"json", CLI_FLAG, &json, NULL, "print one JSON result line"},
+        {0},
+    };
+    const cli_command cmd = {"eval", "hone eval MODEL [options]",
+                             "Loss and accuracy of a saved model: on the test set of an IDX directory,\n"
+                             "or on every row of a .csv, .npy or IDX file.",
+                             options, "model"};
+    int rc = cli_parse(&cmd, argc, argv);
+    if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    if (!*model_path) {
+        cli_error("eval", "no model given (hone eval MODEL)");
+        return CLI_EXIT_USAGE;
+    }
+    hone_data_source source;
+    if (cli_data_source("eval", &d, &source)) return CLI_EXIT_USAGE;
+    hone_error err = {0};
+    hone_model *model = NULL;
+    hone_dataset *data = NULL, *test = NULL;
+    size_t *rows = NULL;
+    int exit_code = CLI_EXIT_FAIL;
+    if (hone_model_load(&model, model_path, &err) || hone_dataset_load_any(&data, &test, &source, &err)) {
+        cli_error("eval", "%s", err.message);
+        goto done;
+    }
+    const hone_dataset *on = test ? test : data;
+    if (on->d != (size_t)model->inputs) {
+        cli_error("eval", "%s: rows have %zu features, the model expects %d", d.data, on->d, model->inputs);
+        goto done;
+    }
+    if (model->loss == HONE_LOSS_MSE ? !on->target : !on->label) {
+        cli_error("eval", "%s: the data has no %s to compare with", d.data, model->loss == HONE_LOSS_MSE ? "targets" : "labels");
+        goto done;
+    }
+    if (model->loss == HONE_LOSS_SOFTMAX_CE && on->n_classes > hone_model_outputs(model)) {
+        cli_error("eval", "%s: labels go up to %d, the model has %d classes", d.data, on->n_classes - 1, hone_model_outputs(model));
+        goto done;
+    }
+    rows = malloc(on->n * sizeof *rows);
+    if (!rows) {
+        cli_error("eval", "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < on->n; i++) rows[i] = i;
+    hone_view view = {on, rows, on->n};
+    double loss, acc;
+    if (hone_model_evaluate(model, &view, &loss, &acc, &err)) {
+        cli_error("eval", "%s", err.message);
+        goto done;
+    }
+    if (json) {
+        printf("{\"command\": \"eval\", \"rows\": %zu, ", on->n);
+        cli_json_number(stdout, "loss", loss, 1);
+        cli_json_number(stdout, "accuracy", acc, 0);
+        printf("}\n");
+    } else {
+        printf("%s on %zu %s rows: loss %.4f", model_path, on->n, test ? "test" : "", loss);
+        if (isfinite(acc)) printf("  accuracy %.2f%%", 100 * acc);
+        printf("\n");
+    }
+    exit_code = CLI_EXIT_OK;
+done:
+    free(rows);
+    hone_model_free(model);
+    hone_dataset_free(data);
+    hone_dataset_free(test);
+    return exit_code;
+}

@@ -1,0 +1,133 @@
+/* cmd_gradcheck.c - hone gradcheck: backprop against two-sided differences on a real data sample.
+ * This file is compiled in the double build (hone_real is double) and linked beside the float
+ * library: finite differences need the precision. */
+#include "data_options.h"
+#include "model_options.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *band(hone_gradcheck_verdict v) {
+    switch (v) {
+    case HONE_GRADCHECK_GOOD: return "good (< 1e-7)";
+    case HONE_GRADCHECK_OK: return "ok (< 1e-5; in double precision, check for ReLU kinks)";
+    case HONE_GRADCHECK_LOOK: return "worth a look (< 1e-3)";
+    case HONE_GRADCHECK_BUG: return "almost certainly a bug (> 1e-3)";
+    }
+    return "";
+}
+
+int cmd_gradcheck(int argc, char **argv) {
+    cli_data d = CLI_DATA_DEFAULTS;
+    cli_arch a = {.layers = "16", .activation = "relu", .alpha = 0.01, .loss = "auto",
+                  .weight_init = "default", .init_scale = 0.01};
+    int samples = 8, json = 0;
+    double eps = 1e-6, seed = 1, max_per_layer = 0;
+    cli_option options[] = {
+        CLI_DATA_OPTIONS(d),
+        CLI_ARCH_OPTIONS(a),
+        {"samples", CLI_INT, &samples, "N", "rows of the data to check on (chosen by --seed)"},
+        {"eps", CLI_REAL, &eps, "X", "perturbation of each parameter"},
+        {"max-per-layer", CLI_REAL, &max_per_layer, "N", "check N random parameters per layer (0: all)"},
+        {"seed", CLI_REAL, &seed, "N", "seed for the rows, the weights and the sampled parameters"},
+        {"json", CLI_FLAG, &json, NULL, "print one JSON result line"},
+        {0},
+    };
+    const cli_command cmd = {"gradcheck", "hone gradcheck [options]",
+                             "Builds the network, draws its weights, and compares every gradient that\n"
+                             "backprop gives with (L(w + eps) - L(w - eps)) / 2 eps, in double precision.\n"
+                             "Relative error ||g_approx - g|| / (||g_approx|| + ||g||): below 1e-7 good,\n"
+                             "up to 1e-5 worth a look, above 1e-3 almost certainly a bug. Exits 1 above 1e-5.",
+                             options, NULL};
+    int rc = cli_parse(&cmd, argc, argv);
+    if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    if (samples < 1 || samples > 4096) {
+        cli_error("gradcheck", "--samples must be in [1, 4096], got %d", samples);
+        return CLI_EXIT_USAGE;
+    }
+    if (!(eps > 0 && eps < 1)) {
+        cli_error("gradcheck", "--eps must be in (0, 1), got %g", eps);
+        return CLI_EXIT_USAGE;
+    }
+    if (!(max_per_layer >= 0 && max_per_layer == floor(max_per_layer)) || !(seed >= 0 && seed == floor(seed))) {
+        cli_error("gradcheck", "--max-per-layer and --seed take non-negative integers");
+        return CLI_EXIT_USAGE;
+    }
+    hone_data_source source;
+    if (cli_data_source("gradcheck", &d, &source)) return CLI_EXIT_USAGE;
+    hone_error err = {0};
+    hone_dataset *data = NULL, *test = NULL;
+    hone_model *model = NULL;
+    size_t *rows = NULL;
+    hone_real *X = NULL, *Y = NULL;
+    int exit_code = CLI_EXIT_FAIL;
+    if (hone_dataset_load_any(&data, &test, &source, &err)) {
+        cli_error("gradcheck", "%s", err.message);
+        goto done;
+    }
+    cli_arch_spec arch;
+    if (cli_arch_resolve("gradcheck", &a, data->label != NULL, data->n_classes, &arch)) {
+        exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
+    int outputs = cli_arch_outputs(&arch, data->n_classes, data->t);
+    if (hone_model_create_mlp(&model, (int)data->d, arch.hidden, arch.n_hidden, outputs, arch.activation, arch.loss, &err)) {
+        cli_error("gradcheck", "%s", err.message);
+        goto done;
+    }
+    for (int l = 0; l < model->n_layers; l++)
+        if (model->layers[l].kind == HONE_LAYER_LEAKY_RELU) model->layers[l].alpha = (float)a.alpha;
+    int B = samples < (int)data->n ? samples : (int)data->n;
+    rows = malloc(data->n * sizeof *rows);
+    X = malloc((size_t)B * data->d * sizeof *X);
+    Y = malloc((size_t)B * outputs * sizeof *Y);
+    if (!rows || !X || !Y) {
+        cli_error("gradcheck", "out of memory");
+        goto done;
+    }
+    hone_rng rng;
+    hone_rng_seed(&rng, (uint64_t)seed);
+    for (size_t i = 0; i < data->n; i++) rows[i] = i;
+    hone_rng_shuffle(&rng, rows, data->n);
+    hone_view sample = {data, rows, (size_t)B};
+    if (hone_model_init(model, arch.init, a.init_scale, &rng, &err) ||
+        hone_model_standardize_fit(model, &sample, &err)) {
+        cli_error("gradcheck", "%s", err.message);
+        goto done;
+    }
+    hone_model_gather(model, X, Y, data, rows, B);
+    hone_gradcheck_report rep;
+    if (hone_model_gradcheck(model, X, Y, B, eps, (size_t)max_per_layer, &rng, &rep, &err)) {
+        cli_error("gradcheck", "%s", err.message);
+        goto done;
+    }
+    if (json) {
+        printf("{\"command\": \"gradcheck\", \"samples\": %d, \"eps\": %g, \"checked\": %zu, ", B, eps, rep.checked);
+        printf("\"rel_error\": %.3e, \"verdict\": \"%s\", \"layers\": [", rep.rel_error,
+               hone_gradcheck_verdict_name(rep.verdict));
+        for (int k = 0; k < rep.n_layers; k++)
+            printf("%s{\"layer\": %d, \"checked\": %zu, \"rel_error\": %.3e}", k ? ", " : "", rep.layers[k].layer,
+                   rep.layers[k].checked, rep.layers[k].rel_error);
+        printf("]}\n");
+    } else {
+        printf("gradcheck: %zu-%s%s%d %s, %s loss, %d samples, eps %g, double precision\n", data->d, a.layers,
+               *a.layers ? "-" : "", outputs, hone_layer_kind_name(arch.activation), hone_loss_kind_name(arch.loss),
+               B, eps);
+        for (int k = 0; k < rep.n_layers; k++)
+            printf("  layer %2d %-8s %9zu params  rel error %.2e  max |diff| %.2e  %s\n", rep.layers[k].layer,
+                   hone_layer_kind_name(model->layers[rep.layers[k].layer].kind), rep.layers[k].checked,
+                   rep.layers[k].rel_error, rep.layers[k].max_abs_diff,
+                   hone_gradcheck_verdict_name(hone_gradcheck_verdict_of(rep.layers[k].rel_error)));
+        printf("  overall           %9zu params  rel error %.2e: %s\n", rep.checked, rep.rel_error, band(rep.verdict));
+    }
+    exit_code = rep.verdict >= HONE_GRADCHECK_LOOK ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+done:
+    free(rows);
+    free(X);
+    free(Y);
+    hone_model_free(model);
+    hone_dataset_free(data);
+    hone_dataset_free(test);
+    return exit_code;
+}

@@ -1,0 +1,113 @@
+/* cmd_predict.c - hone predict: labels, probabilities or values for each row. */
+#include "data_options.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cmd_predict(int argc, char **argv) {
+    cli_data d = CLI_DATA_DEFAULTS;
+    char model_path[CLI_TEXT_MAX] = "", output[CLI_TEXT_MAX] = "";
+    int probabilities = 0;
+    cli_option options[] = {
+        {"model", CLI_TEXT, model_path, "PATH", "the saved model (also accepted as the bare argument)"},
+        CLI_DATA_OPTIONS(d),
+        {"probabilities", CLI_FLAG, &probabilities, NULL, "print class probabilities instead of labels"},
+        {"output", CLI_TEXT, output, "PATH", "write here instead of standard output"},
+        {0},
+    };
+    const cli_command cmd = {"predict", "hone predict MODEL [options]",
+                             "One line per row: the predicted label, the probabilities (--probabilities),\n"
+                             "or the predicted values of a regression model. Rows are the test set of an\n"
+                             "IDX directory, or every row of a .csv, .npy or IDX file.",
+                             options, "model"};
+    int rc = cli_parse(&cmd, argc, argv);
+    if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    if (!*model_path) {
+        cli_error("predict", "no model given (hone predict MODEL)");
+        return CLI_EXIT_USAGE;
+    }
+    hone_data_source source;
+    if (cli_data_source("predict", &d, &source)) return CLI_EXIT_USAGE;
+    hone_error err = {0};
+    hone_model *model = NULL;
+    hone_dataset *data = NULL, *test = NULL;
+    size_t *rows = NULL;
+    hone_real *P = NULL;
+    FILE *out = stdout;
+    char tmp[CLI_TEXT_MAX + 16] = "";
+    int exit_code = CLI_EXIT_FAIL;
+    if (hone_model_load(&model, model_path, &err) || hone_dataset_load_any(&data, &test, &source, &err) ||
+        hone_model_reserve(model, 256, &err)) {
+        cli_error("predict", "%s", err.message);
+        goto done;
+    }
+    const hone_dataset *on = test ? test : data;
+    if (on->d != (size_t)model->inputs) {
+        cli_error("predict", "%s: rows have %zu features, the model expects %d", d.data, on->d, model->inputs);
+        goto done;
+    }
+    const int O = hone_model_outputs(model), B = model->max_batch;
+    rows = malloc((size_t)B * sizeof *rows);
+    P = malloc((size_t)B * O * sizeof *P);
+    if (!rows || !P) {
+        cli_error("predict", "out of memory");
+        goto done;
+    }
+    if (*output) {
+        /* written beside the target and renamed at the end: never a half-written file */
+        snprintf(tmp, sizeof tmp, "%s.tmp", output);
+        if (!(out = fopen(tmp, "w"))) {
+            cli_error("predict", "%s: %s", tmp, strerror(errno));
+            out = stdout;
+            tmp[0] = 0;
+            goto done;
+        }
+    }
+    for (size_t start = 0; start < on->n; start += (size_t)B) {
+        int b = (int)(on->n - start < (size_t)B ? on->n - start : (size_t)B);
+        for (int i = 0; i < b; i++) rows[i] = start + (size_t)i;
+        hone_model_gather(model, model->batch_x, NULL, on, rows, b);
+        hone_model_predict(model, model->batch_x, b, P);
+        for (int i = 0; i < b; i++) {
+            const hone_real *p = P + (size_t)i * O;
+            if (model->loss == HONE_LOSS_MSE || probabilities) {
+                for (int o = 0; o < O; o++) fprintf(out, "%s%.6g", o ? "," : "", (double)p[o]);
+            } else if (model->loss == HONE_LOSS_SIGMOID_CE && O == 1) {
+                fprintf(out, "%d", p[0] > 0.5);
+            } else {
+                int best = 0;
+                for (int o = 1; o < O; o++) best = p[o] > p[best] ? o : best;
+                fprintf(out, "%d", best);
+            }
+            fputc('\n', out);
+        }
+    }
+    if (out != stdout) {
+        FILE *f = out;
+        out = stdout;
+        if (fflush(f) || fsync(fileno(f)) || fclose(f)) {
+            cli_error("predict", "%s: %s", tmp, strerror(errno));
+            goto done;
+        }
+        if (rename(tmp, output)) {
+            cli_error("predict", "%s: %s", output, strerror(errno));
+            goto done;
+        }
+        tmp[0] = 0;
+    } else if (fflush(stdout)) {
+        cli_error("predict", "standard output: %s", strerror(errno));
+        goto done;
+    }
+    exit_code = CLI_EXIT_OK;
+done:
+    if (out != stdout) fclose(out);
+    if (*tmp) unlink(tmp);
+    free(rows);
+    free(P);
+    hone_model_free(model);
+    hone_dataset_free(data);
+    hone_dataset_free(test);
+    return exit_code;
+}

@@ -1,0 +1,251 @@
+/* cmd_train.c - hone train: load, split, standardize, build, train, report, save. */
+#include "data_options.h"
+#include "model_options.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+
+void openblas_set_num_threads(int threads);
+
+typedef struct train_options {
+    cli_data data;
+    char test_data[CLI_TEXT_MAX];
+    char test_labels[CLI_TEXT_MAX];
+    char dev[CLI_TEXT_MAX];
+    char test[CLI_TEXT_MAX];
+    cli_arch arch;
+    char init[CLI_TEXT_MAX];
+    int epochs, batch, threads, shuffle, json, quiet;
+    double lr, seed;
+    char save[CLI_TEXT_MAX];
+} train_options;
+
+/* Split size: "auto", a fraction below 1, or a count. auto is 20% capped at 10,000 rows: 60/20/20
+ * for small data, about 98/1/1 for a million rows. */
+static int split_size(const char *opt, const char *text, size_t n, double *out) {
+    if (!strcmp(text, "auto")) {
+        double count = floor(0.2 * (double)n + 0.5);
+        *out = count > 10000 ? 10000 : count;
+        return 0;
+    }
+    char *end;
+    double v = strtod(text, &end);
+    if (!*text || *end || !(v >= 0) || !isfinite(v) || (v >= 1 && v != floor(v))) {
+        cli_error("train", "--%s: expected auto, a fraction in [0, 1) or a row count, got '%s'", opt, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+typedef struct progress {
+    const train_options *o;
+    size_t train_rows;
+    double seconds; /* training time summed over epochs (evaluation excluded) */
+    double samples;
+} progress;
+
+static void on_epoch(const hone_epoch_stats *s, void *user) {
+    progress *p = user;
+    const train_options *o = p->o;
+    p->seconds += s->seconds;
+    p->samples += (double)p->train_rows;
+    if (o->quiet || o->json) return;
+    fprintf(stderr, "epoch %3d/%d  train loss %.4f", s->epoch, s->epochs, s->train_loss);
+    if (isfinite(s->train_acc)) fprintf(stderr, " acc %6.2f%%", 100 * s->train_acc);
+    if (isfinite(s->dev_loss)) fprintf(stderr, "  dev loss %.4f", s->dev_loss);
+    if (isfinite(s->dev_acc)) fprintf(stderr, " acc %6.2f%%", 100 * s->dev_acc);
+    fprintf(stderr, "  %6.2f s  %8.0f samples/s\n", s->seconds, s->samples_per_s);
+}
+
+static void print_row(const char *name, size_t n, double loss, double acc) {
+    if (!n) return;
+    printf("  %-5s %6zu rows  loss %.4f", name, n, loss);
+    if (isfinite(acc)) printf("  accuracy %6.2f%%", 100 * acc);
+    printf("\n");
+}
+
+static char *config_json(const train_options *o, const cli_arch_spec *a) {
+    static char buf[4 * CLI_TEXT_MAX];
+    snprintf(buf, sizeof buf,
+             "{\"optimizer\": \"sgd\", \"lr\": %.17g, \"epochs\": %d, \"batch\": %d, \"seed\": %.0f, "
+             "\"shuffle\": %s, \"weight_init\": \"%s\", \"hidden\": \"%s\", \"activation\": \"%s\", "
+             "\"dev\": \"%s\", \"test\": \"%s\"}",
+             o->lr, o->epochs, o->batch, o->seed, o->shuffle ? "true" : "false",
+             hone_init_kind_name(a->init), o->arch.layers, hone_layer_kind_name(a->activation), o->dev, o->test);
+    return buf;
+}
+
+int cmd_train(int argc, char **argv) {
+    train_options o = {
+        .data = CLI_DATA_DEFAULTS,
+        .dev = "auto",
+        .test = "auto",
+        .arch = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "auto",
+                 .weight_init = "default", .init_scale = 0.01},
+        .epochs = 10, .batch = 128, .lr = 0.05, .seed = 42, .shuffle = 1,
+    };
+    cli_option options[] = {
+        CLI_DATA_OPTIONS(o.data),
+        {"test-data", CLI_TEXT, o.test_data, "PATH", "a separate test set (same formats as --data)"},
+        {"test-labels", CLI_TEXT, o.test_labels, "PATH", "labels file for --test-data"},
+        {"dev", CLI_TEXT, o.dev, "auto|F|N", "dev rows: fraction below 1 or count (auto: 20%, at most 10000)"},
+        {"test", CLI_TEXT, o.test, "auto|F|N", "test rows carved from --data when it has no test set"},
+        CLI_ARCH_OPTIONS(o.arch),
+        {"init", CLI_TEXT, o.init, "MODEL", "start from a saved model's weights and standardization"},
+        {"epochs", CLI_INT, &o.epochs, "N", "passes over the training set"},
+        {"batch", CLI_INT, &o.batch, "N", "mini-batch size (1: stochastic; >= rows: full batch)"},
+        {"lr", CLI_REAL, &o.lr, "X", "learning rate"},
+        {"seed", CLI_REAL, &o.seed, "N", "seed for the split, initialization and shuffling"},
+        {"shuffle", CLI_FLAG, &o.shuffle, NULL, "reshuffle every epoch (--no-shuffle keeps one order)"},
+        {"threads", CLI_INT, &o.threads, "N", "BLAS threads (0: OpenBLAS decides)"},
+        {"save", CLI_TEXT, o.save, "PATH", "write the model here (safetensors)"},
+        {"json", CLI_FLAG, &o.json, NULL, "print one JSON result line instead of text"},
+        {"quiet", CLI_FLAG, &o.quiet, NULL, "no per-epoch progress"},
+        {0},
+    };
+    const cli_command cmd = {"train", "hone train [options]",
+                             "Trains a network by mini-batch gradient descent on a train split, reports\n"
+                             "dev metrics every epoch and train/dev/test at the end.",
+                             options, NULL};
+    int rc = cli_parse(&cmd, argc, argv);
+    if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+
+    hone_error err = {0};
+    hone_train_config cfg = hone_train_config_default();
+    cfg.epochs = o.epochs;
+    cfg.batch = o.batch;
+    cfg.lr = o.lr;
+    cfg.shuffle = o.shuffle;
+    if (!(o.seed >= 0 && o.seed < 18446744073709551616.0 && o.seed == floor(o.seed))) {
+        cli_error("train", "--seed: expected a non-negative integer, got %g", o.seed);
+        return CLI_EXIT_USAGE;
+    }
+    cfg.seed = (uint64_t)o.seed;
+    if (hone_train_config_check(&cfg, &err)) {
+        cli_error("train", "%s", err.message);
+        return CLI_EXIT_USAGE;
+    }
+    if (o.threads < 0) {
+        cli_error("train", "--threads must be 0 or more, got %d", o.threads);
+        return CLI_EXIT_USAGE;
+    }
+    if (o.threads) openblas_set_num_threads(o.threads);
+
+    hone_data_source source;
+    if (cli_data_source("train", &o.data, &source)) return CLI_EXIT_USAGE;
+    hone_dataset *data = NULL, *test_data = NULL;
+    hone_model *model = NULL;
+    hone_split split = {0};
+    int exit_code = CLI_EXIT_FAIL;
+    if (hone_dataset_load_any(&data, &test_data, &source, &err)) goto fail;
+    if (*o.test_data) {
+        hone_dataset *extra = NULL;
+        hone_data_source ts = source;
+        ts.path = o.test_data;
+        ts.labels = *o.test_labels ? o.test_labels : NULL;
+        hone_dataset_free(test_data);
+        test_data = NULL;
+        if (hone_dataset_load_any(&test_data, &extra, &ts, &err)) goto fail;
+        hone_dataset_free(extra);
+    }
+    double dev, test;
+    if (split_size("dev", o.dev, data->n, &dev) || split_size("test", o.test, data->n, &test)) {
+        exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
+    if (test_data) test = strcmp(o.test, "auto") ? test : 0;
+    if (hone_split_make(&split, data, test_data, dev, test, cfg.seed, &err)) goto fail;
+
+    cli_arch_spec arch;
+    int n_classes = data->n_classes;
+    if (test_data && test_data->n_classes > n_classes) n_classes = test_data->n_classes;
+    if (cli_arch_resolve("train", &o.arch, data->label != NULL, n_classes, &arch)) {
+        exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
+    int outputs = cli_arch_outputs(&arch, n_classes, data->t);
+    if (*o.init) {
+        if (hone_model_load(&model, o.init, &err)) goto fail;
+        if ((size_t)model->inputs != data->d || hone_model_outputs(model) != outputs || (int)model->loss != arch.loss) {
+            cli_error("train", "%s: the model has %d inputs, %d outputs and %s loss; the data needs %zu, %d and %s",
+                      o.init, model->inputs, hone_model_outputs(model), hone_loss_kind_name(model->loss), data->d,
+                      outputs, hone_loss_kind_name(arch.loss));
+            goto done;
+        }
+    } else {
+        if (hone_model_create_mlp(&model, (int)data->d, arch.hidden, arch.n_hidden, outputs, arch.activation,
+                                  arch.loss, &err))
+            goto fail;
+        for (int l = 0; l < model->n_layers; l++)
+            if (model->layers[l].kind == HONE_LAYER_LEAKY_RELU) model->layers[l].alpha = (float)o.arch.alpha;
+        if (arch.init == HONE_INIT_ZEROS)
+            fprintf(stderr, "hone train: warning: --weight-init zeros gives every unit of a layer the same "
+                            "weights and the same gradient, so they never become different; use he or xavier\n");
+        hone_rng rng;
+        hone_rng_seed(&rng, cfg.seed ^ 0x5bd1e995u);
+        if (hone_model_init(model, arch.init, o.arch.init_scale, &rng, &err)) goto fail;
+        if (hone_model_standardize_fit(model, &split.train, &err)) goto fail;
+    }
+    if (!o.quiet && !o.json)
+    {
+        fprintf(stderr, "data: %zu train, %zu dev, %zu test rows of %zu features\nnetwork: %zu", split.train.n,
+                split.dev.n, split.test.n, data->d, data->d);
+        for (int l = 0; l < model->n_layers; l++)
+            if (model->layers[l].kind == HONE_LAYER_DENSE) fprintf(stderr, "-%d", model->layers[l].out);
+        fprintf(stderr, " %s, %s loss, %zu parameters\n", hone_layer_kind_name(arch.activation),
+                hone_loss_kind_name(model->loss), model->n_params);
+    }
+
+    progress prog = {&o, split.train.n, 0, 0};
+    if (hone_train(model, &split, &cfg, on_epoch, &prog, NULL, &err)) goto fail;
+
+    double losses[3], accs[3];
+    const hone_view *views[3] = {&split.train, &split.dev, &split.test};
+    for (int k = 0; k < 3; k++)
+        if (hone_model_evaluate(model, views[k], &losses[k], &accs[k], &err)) goto fail;
+
+    if (*o.save) {
+        const char *json = config_json(&o, &arch);
+        free(model->config_json);
+        model->config_json = strdup(json); /* freed by hone_model_free */
+        if (!model->config_json) {
+            cli_error("train", "out of memory");
+            goto done;
+        }
+        if (hone_model_save(model, o.save, &err)) goto fail;
+    }
+    if (o.json) {
+        printf("{\"command\": \"train\", \"epochs\": %d, ", cfg.epochs);
+        cli_json_number(stdout, "seconds", prog.seconds, 1);
+        cli_json_number(stdout, "samples_per_s", prog.samples / prog.seconds, 1);
+        cli_json_number(stdout, "train_loss", losses[0], 1);
+        cli_json_number(stdout, "train_acc", accs[0], 1);
+        cli_json_number(stdout, "dev_loss", losses[1], 1);
+        cli_json_number(stdout, "dev_acc", accs[1], 1);
+        cli_json_number(stdout, "test_loss", losses[2], 1);
+        cli_json_number(stdout, "test_acc", accs[2], 1);
+        printf("\"parameters\": %zu", model->n_params);
+        if (*o.save) printf(", \"model\": \"%s\"", o.save);
+        printf("}\n");
+    } else {
+        printf("trained %d epochs in %.1f s (%.0f samples/s); final figures:\n", cfg.epochs, prog.seconds,
+               prog.samples / prog.seconds);
+        print_row("train", split.train.n, losses[0], accs[0]);
+        print_row("dev", split.dev.n, losses[1], accs[1]);
+        print_row("test", split.test.n, losses[2], accs[2]);
+        if (*o.save) printf("saved %s\n", o.save);
+    }
+    exit_code = CLI_EXIT_OK;
+    goto done;
+fail:
+    cli_error("train", "%s", err.message);
+done:
+    hone_model_free(model);
+    hone_split_free(&split);
+    hone_dataset_free(data);
+    hone_dataset_free(test_data);
+    return exit_code;
+}

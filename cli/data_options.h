@@ -1,0 +1,31 @@
+/* data_options.h - the data options every command takes, and how they become a source. */
+#ifndef HONE_CLI_DATA_OPTIONS_H
+#define HONE_CLI_DATA_OPTIONS_H
+
+#include "cli.h"
+#include "hone.h"
+
+#define HONE_DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
+
+typedef struct cli_data {
+    char data[CLI_TEXT_MAX];
+    char labels[CLI_TEXT_MAX];
+    char label_column[CLI_TEXT_MAX];
+    char header[CLI_TEXT_MAX];
+    int regression;
+} cli_data;
+
+#define CLI_DATA_DEFAULTS {HONE_DEFAULT_DATA, "", "last", "auto", 0}
+
+#define CLI_DATA_OPTIONS(d)                                                                        \
+    {"data", CLI_TEXT, (d).data, "PATH",                                                           \
+     "IDX directory (Fashion-MNIST layout), .csv, .npy or IDX images file"},                       \
+    {"labels", CLI_TEXT, (d).labels, "PATH", "labels/targets file for .npy or IDX images"},        \
+    {"label-column", CLI_TEXT, (d).label_column, "NAME|INDEX", "CSV label column (0-based index, name or last)"}, \
+    {"header", CLI_TEXT, (d).header, "auto|yes|no", "CSV header row"},                             \
+    {"regression", CLI_FLAG, &(d).regression, NULL, "labels are real-valued targets"}
+
+/* Fills source from the options; returns -1 (message printed) on a bad value. */
+int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source);
+
+#endif

@@ -1,0 +1,39 @@
+/* main.c - hone's command line: one subcommand per job. */
+#include "cli.h"
+#include "hone.h"
+
+#include <string.h>
+
+static void usage(FILE *out) {
+    fprintf(out,
+            "hone %s - train deep neural networks the way careful practitioners do\n\n"
+            "usage: hone COMMAND [options]     (hone COMMAND --help for its options)\n\n"
+            "commands:\n"
+            "  train      train a network (Fashion-MNIST by default) and save it\n"
+            "  eval       loss and accuracy of a saved model on data\n"
+            "  predict    labels or probabilities of a saved model for each row\n"
+            "  gradcheck  compare backprop with two-sided differences, in double precision\n",
+            HONE_VERSION);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("hone %s\n", HONE_VERSION);
+        return CLI_EXIT_OK;
+    }
+    if (!strcmp(cmd, "train")) return cmd_train(argc - 1, argv + 1);
+    if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
+    if (!strcmp(cmd, "predict")) return cmd_predict(argc - 1, argv + 1);
+    if (!strcmp(cmd, "gradcheck")) return cmd_gradcheck(argc - 1, argv + 1);
+    fprintf(stderr, "hone: unknown command '%s' (train, eval, predict, gradcheck; hone --help)\n", cmd);
+    return CLI_EXIT_USAGE;
+}

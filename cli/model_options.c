@@ -1,0 +1,54 @@
+/* model_options.c - architecture options to layer kinds, loss and initializer. */
+#include "model_options.h"
+
+#include <string.h>
+
+int cli_arch_resolve(const char *cmd, const cli_arch *a, int has_labels, int n_classes,
+                     cli_arch_spec *spec) {
+    memset(spec, 0, sizeof *spec);
+    spec->n_hidden = cli_parse_units(cmd, a->layers, spec->hidden, CLI_MAX_HIDDEN);
+    if (spec->n_hidden < 0) return -1;
+    spec->activation = hone_layer_kind_parse(a->activation);
+    if (!spec->activation || spec->activation == HONE_LAYER_DENSE) {
+        cli_error(cmd, "--activation: unknown activation '%s' (relu, leaky_relu, tanh, sigmoid, identity)", a->activation);
+        return -1;
+    }
+    if (!(a->alpha >= 0 && a->alpha < 1)) {
+        cli_error(cmd, "--alpha: the leaky ReLU slope must be in [0, 1), got %g", a->alpha);
+        return -1;
+    }
+    if (!strcmp(a->loss, "auto")) {
+        spec->loss = !has_labels ? HONE_LOSS_MSE : n_classes <= 2 ? HONE_LOSS_SIGMOID_CE : HONE_LOSS_SOFTMAX_CE;
+    } else if (!(spec->loss = hone_loss_kind_parse(a->loss))) {
+        cli_error(cmd, "--loss: unknown loss '%s' (auto, softmax_ce, sigmoid_ce, mse)", a->loss);
+        return -1;
+    }
+    if (spec->loss == HONE_LOSS_MSE && has_labels) {
+        cli_error(cmd, "--loss mse needs real-valued targets: add --regression");
+        return -1;
+    }
+    if (spec->loss != HONE_LOSS_MSE && !has_labels) {
+        cli_error(cmd, "--loss %s needs class labels, but the data has real-valued targets", hone_loss_kind_name(spec->loss));
+        return -1;
+    }
+    if (spec->loss == HONE_LOSS_SIGMOID_CE && n_classes > 2) {
+        cli_error(cmd, "--loss sigmoid_ce is for two classes (0 and 1); the data has %d: use softmax_ce", n_classes);
+        return -1;
+    }
+    spec->init = hone_init_kind_parse(a->weight_init);
+    if (spec->init < 0) {
+        cli_error(cmd, "--weight-init: unknown initializer '%s'", a->weight_init);
+        return -1;
+    }
+    if ((spec->init == HONE_INIT_UNIFORM || spec->init == HONE_INIT_NORMAL) && !(a->init_scale > 0)) {
+        cli_error(cmd, "--init-scale must be positive, got %g", a->init_scale);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_arch_outputs(const cli_arch_spec *spec, int n_classes, size_t targets) {
+    if (spec->loss == HONE_LOSS_SOFTMAX_CE) return n_classes < 2 ? 2 : n_classes;
+    if (spec->loss == HONE_LOSS_SIGMOID_CE) return 1;
+    return (int)targets;
+}

@@ -1,0 +1,44 @@
+/* model_options.h - architecture options shared by train and gradcheck. */
+#ifndef HONE_CLI_MODEL_OPTIONS_H
+#define HONE_CLI_MODEL_OPTIONS_H
+
+#include "cli.h"
+#include "hone.h"
+
+#define CLI_MAX_HIDDEN 256
+
+typedef struct cli_arch {
+    char layers[CLI_TEXT_MAX];
+    char activation[CLI_TEXT_MAX];
+    double alpha;
+    char loss[CLI_TEXT_MAX];
+    char weight_init[CLI_TEXT_MAX];
+    double init_scale;
+} cli_arch;
+
+#define CLI_ARCH_OPTIONS(a)                                                                        \
+    {"layers", CLI_TEXT, (a).layers, "N,N,...", "hidden layer sizes (empty: no hidden layer)"},    \
+    {"activation", CLI_TEXT, (a).activation, "NAME", "relu, leaky_relu, tanh, sigmoid or identity"}, \
+    {"alpha", CLI_REAL, &(a).alpha, "X", "leaky ReLU slope for x < 0"},                            \
+    {"loss", CLI_TEXT, (a).loss, "NAME", "auto, softmax_ce, sigmoid_ce or mse"},                   \
+    {"weight-init", CLI_TEXT, (a).weight_init, "NAME",                                             \
+     "default (He for ReLU, Xavier otherwise), he, xavier_uniform, xavier_normal, lecun, uniform, normal, zeros"}, \
+    {"init-scale", CLI_REAL, &(a).init_scale, "X", "e of uniform [-e, e] or sigma of normal"}
+
+/* The resolved architecture. */
+typedef struct cli_arch_spec {
+    int hidden[CLI_MAX_HIDDEN];
+    int n_hidden;
+    int activation; /* hone_layer_kind */
+    int loss;       /* hone_loss_kind */
+    int init;       /* hone_init_kind */
+} cli_arch_spec;
+
+/* Resolves names; loss "auto" follows the data (labels: softmax_ce for 3+ classes, sigmoid_ce
+ * for 2; targets: mse). Returns -1 (message printed) on a bad value. */
+int cli_arch_resolve(const char *cmd, const cli_arch *a, int has_labels, int n_classes,
+                     cli_arch_spec *spec);
+/* Outputs the network needs for the loss and data. */
+int cli_arch_outputs(const cli_arch_spec *spec, int n_classes, size_t targets);
+
+#endif

@@ -1,0 +1,242 @@
+/* options.c - flags and INI files through one option table. */
+#define _DEFAULT_SOURCE
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_error(const char *cmd, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "hone %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static cli_option *find(const cli_command *cmd, const char *name) {
+    for (cli_option *o = cmd->options; o->name; o++)
+        if (strcmp(o->name, name) == 0) return o;
+    return NULL;
+}
+
+/* Sets an option from text; `where` names the source for messages ("--lr" or "f.ini:3: lr"). */
+static int set_value(const cli_command *cmd, cli_option *o, const char *text, const char *where) {
+    char *end;
+    switch (o->type) {
+    case CLI_INT: {
+        errno = 0;
+        long v = strtol(text, &end, 10);
+        while (isspace((unsigned char)*end)) end++;
+        if (!*text || *end || errno || v < INT_MIN || v > INT_MAX) {
+            cli_error(cmd->name, "%s: expected an integer, got '%s'", where, text);
+            return -1;
+        }
+        *(int *)o->value = (int)v;
+        return 0;
+    }
+    case CLI_REAL: {
+        errno = 0;
+        double v = strtod(text, &end);
+        while (isspace((unsigned char)*end)) end++;
+        if (!*text || *end || errno || !isfinite(v)) {
+            cli_error(cmd->name, "%s: expected a number, got '%s'", where, text);
+            return -1;
+        }
+        *(double *)o->value = v;
+        return 0;
+    }
+    case CLI_TEXT:
+        if (strlen(text) >= CLI_TEXT_MAX) {
+            cli_error(cmd->name, "%s: value longer than %d characters", where, CLI_TEXT_MAX - 1);
+            return -1;
+        }
+        strcpy((char *)o->value, text);
+        return 0;
+    case CLI_FLAG:
+        if (!strcmp(text, "1") || !strcmp(text, "true") || !strcmp(text, "yes") || !strcmp(text, "on")) {
+            *(int *)o->value = 1;
+        } else if (!strcmp(text, "0") || !strcmp(text, "false") || !strcmp(text, "no") || !strcmp(text, "off")) {
+            *(int *)o->value = 0;
+        } else {
+            cli_error(cmd->name, "%s: expected true or false, got '%s'", where, text);
+            return -1;
+        }
+        return 0;
+    }
+    return -1;
+}
+
+typedef struct ini_state {
+    const cli_command *cmd;
+    const char *path;
+    int failed;
+} ini_state;
+
+/* Keys outside [cmd] (other commands' sections) are skipped; so are the top-level keys of
+ * another command. An unknown key in [cmd] or at the top is an error, so typos do not pass. */
+static int on_ini(void *user, const char *section, const char *key, const char *value
+#if INI_HANDLER_LINENO
+                  , int lineno
+#endif
+) {
+    ini_state *s = user;
+    if (*section && strcmp(section, s->cmd->name) != 0) return 1;
+    char where[CLI_TEXT_MAX + 64];
+#if INI_HANDLER_LINENO
+    snprintf(where, sizeof where, "%s:%d: %s", s->path, lineno, key);
+#else
+    snprintf(where, sizeof where, "%s: [%s] %s", s->path, *section ? section : "", key);
+#endif
+    cli_option *o = find(s->cmd, key);
+    if (!o || !strcmp(key, "config")) {
+        if (!*section) return 1; /* top-level keys may belong to other commands */
+        cli_error(s->cmd->name, "%s: unknown option", where);
+        s->failed = 1;
+        return 0;
+    }
+    if (set_value(s->cmd, o, value, where)) {
+        s->failed = 1;
+        return 0;
+    }
+    return 1;
+}
+
+static int load_config(const cli_command *cmd, const char *path) {
+    ini_state s = {cmd, path, 0};
+    int rc = ini_parse(path, on_ini, &s);
+    if (rc == -1) {
+        cli_error(cmd->name, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    if (rc == -2) {
+        cli_error(cmd->name, "%s: out of memory", path);
+        return -1;
+    }
+    if (rc > 0 && !s.failed) cli_error(cmd->name, "%s:%d: not an INI line (expected key = value or [section])", path, rc);
+    return rc ? -1 : 0;
+}
+
+int cli_parse(const cli_command *cmd, int argc, char **argv) {
+    /* --help and --config first: the file gives defaults the flags then override */
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            cli_print_help(cmd, stdout);
+            return 1;
+        }
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *path = NULL;
+        if (!strcmp(argv[i], "--config")) {
+            if (i + 1 >= argc) {
+                cli_error(cmd->name, "--config needs a file");
+                return -1;
+            }
+            path = argv[i + 1];
+        } else if (!strncmp(argv[i], "--config=", 9)) {
+            path = argv[i] + 9;
+        }
+        if (path && load_config(cmd, path)) return -1;
+    }
+    int positional_seen = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strncmp(arg, "--", 2) != 0) {
+            cli_option *o = cmd->positional ? find(cmd, cmd->positional) : NULL;
+            if (!o || positional_seen++) {
+                cli_error(cmd->name, "unexpected argument '%s' (see hone %s --help)", arg, cmd->name);
+                return -1;
+            }
+            if (set_value(cmd, o, arg, o->name)) return -1;
+            continue;
+        }
+        char name[128];
+        const char *eq = strchr(arg + 2, '=');
+        size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+        if (len >= sizeof name) len = sizeof name - 1;
+        memcpy(name, arg + 2, len);
+        name[len] = 0;
+        cli_option *o = find(cmd, name);
+        int negated = 0;
+        if (!o && !strncmp(name, "no-", 3) && (o = find(cmd, name + 3)) && o->type == CLI_FLAG) negated = 1;
+        if (!o && strcmp(name, "config") != 0) {
+            cli_error(cmd->name, "unknown option '--%s' (see hone %s --help)", name, cmd->name);
+            return -1;
+        }
+        const char *value = eq ? eq + 1 : NULL;
+        if (!strcmp(name, "config")) {
+            if (!value) i++;
+            continue;
+        }
+        if (o->type == CLI_FLAG && !value) {
+            *(int *)o->value = !negated;
+            continue;
+        }
+        if (!value) {
+            if (i + 1 >= argc) {
+                cli_error(cmd->name, "--%s needs a value", name);
+                return -1;
+            }
+            value = argv[++i];
+        }
+        char where[160];
+        snprintf(where, sizeof where, "--%s", name);
+        if (set_value(cmd, o, value, where)) return -1;
+    }
+    return 0;
+}
+
+void cli_print_help(const cli_command *cmd, FILE *out) {
+    fprintf(out, "usage: %s\n\n%s\n\noptions (default in brackets):\n", cmd->usage, cmd->summary);
+    for (const cli_option *o = cmd->options; o->name; o++) {
+        char left[96], def[CLI_TEXT_MAX + 16];
+        snprintf(left, sizeof left, "--%s%s%s", o->name, o->meta ? " " : "", o->meta ? o->meta : "");
+        switch (o->type) {
+        case CLI_INT: snprintf(def, sizeof def, "[%d]", *(int *)o->value); break;
+        case CLI_REAL: snprintf(def, sizeof def, "[%g]", *(double *)o->value); break;
+        case CLI_TEXT: snprintf(def, sizeof def, "[%s]", *(char *)o->value ? (char *)o->value : "none"); break;
+        case CLI_FLAG: snprintf(def, sizeof def, "[%s]", *(int *)o->value ? "on" : "off"); break;
+        }
+        fprintf(out, "  %-26s %s %s\n", left, o->help, def);
+    }
+    fprintf(out, "  %-26s read options from an INI file first: the keys above, under [%s]; flags win\n",
+            "--config FILE", cmd->name);
+    fprintf(out, "  %-26s show this help\n", "--help");
+}
+
+int cli_parse_units(const char *cmd, const char *text, int *units, int max) {
+    int n = 0;
+    const char *p = text;
+    while (*p) {
+        char *end;
+        errno = 0;
+        long v = strtol(p, &end, 10);
+        if (end == p || errno || v < 1 || v > 1 << 24) {
+            cli_error(cmd, "--layers: expected hidden layer sizes like 512,256, got '%s'", text);
+            return -1;
+        }
+        if (n == max) {
+            cli_error(cmd, "--layers: more than %d hidden layers", max);
+            return -1;
+        }
+        units[n++] = (int)v;
+        p = end;
+        if (*p == ',') p++;
+        else if (*p) {
+            cli_error(cmd, "--layers: expected hidden layer sizes like 512,256, got '%s'", text);
+            return -1;
+        }
+    }
+    return n;
+}
+
+void cli_json_number(FILE *out, const char *key, double v, int comma) {
+    if (isfinite(v)) fprintf(out, "\"%s\": %.6g%s", key, v, comma ? ", " : "");
+    else fprintf(out, "\"%s\": null%s", key, comma ? ", " : "");
+}

@@ -1,0 +1,348 @@
+/*
+ * hone.h - train deep neural networks the way careful practitioners do.
+ *
+ * The one public header. Read it top to bottom as a guide to the library:
+ *
+ *   hone_dataset *data;  hone_error err;
+ *   hone_dataset_load_idx(&data, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", &err);
+ *   hone_split split;    hone_split_make(&split, data, NULL, 0.2, 0.2, 42, &err);   // 60/20/20
+ *   hone_model *m;       hone_model_create_mlp(&m, 784, hidden, 2, 10, HONE_LAYER_RELU,
+ *                                              HONE_LOSS_SOFTMAX_CE, &err);
+ *   hone_model_standardize_fit(m, &split.train);   // statistics of the training split only
+ *   hone_rng rng;        hone_rng_seed(&rng, 42);
+ *   hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng);
+ *   hone_train_config cfg = hone_train_config_default();
+ *   hone_train(m, &split, &cfg, NULL, NULL, NULL, &err);
+ *   hone_model_save(m, "model.safetensors", &err);
+ *
+ * Conventions
+ *   - Functions that can fail return hone_status and fill a caller-owned hone_error (may be NULL)
+ *     whose message names the file, line or field: "x.csv: line 42: expected 785 fields, got 784".
+ *     The library never prints and never exits.
+ *   - Dimension letters: B batch rows, I inputs of a layer, O outputs of a layer, C classes,
+ *     T target columns, D input features. Matrices are row-major; "[B, I]" is B rows of I values.
+ *   - hone_real is float in the product build and double in the build that runs gradient checks
+ *     (compile with -DHONE_DOUBLE and link libhone64.a; its symbols are spelled hone64_...
+ *     so both libraries can be linked into one program, see hone64_names.h).
+ *   - Every _create has a _free, and _free(NULL) does nothing.
+ */
+#ifndef HONE_H
+#define HONE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef HONE_DOUBLE
+typedef double hone_real;
+#define HONE_REAL_NAME "float64"
+#else
+typedef float hone_real;
+#define HONE_REAL_NAME "float32"
+#endif
+
+#define HONE_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------------------------------------
+ * Errors
+ * ------------------------------------------------------------------------------------------- */
+typedef enum hone_status {
+    HONE_OK = 0,
+    HONE_ERR_IO = 1,       /* a file could not be opened, read or written */
+    HONE_ERR_FORMAT = 2,   /* a file's contents are malformed */
+    HONE_ERR_VALUE = 3,    /* an argument, option or setting is impossible */
+    HONE_ERR_NOMEM = 4,    /* an allocation failed */
+    HONE_ERR_DIVERGED = 5, /* a loss or gradient became NaN or infinite */
+} hone_status;
+
+typedef struct hone_error {
+    hone_status code;
+    char message[512];
+} hone_error;
+
+const char *hone_status_name(hone_status status);
+
+/* ---------------------------------------------------------------------------------------------
+ * Random numbers: xoshiro256** seeded through splitmix64. Same seed, same stream, everywhere.
+ * ------------------------------------------------------------------------------------------- */
+typedef struct hone_rng {
+    uint64_t s[4];
+} hone_rng;
+
+void hone_rng_seed(hone_rng *rng, uint64_t seed);
+uint64_t hone_rng_next(hone_rng *rng);
+double hone_rng_uniform(hone_rng *rng);           /* [0, 1) with 53 random bits */
+double hone_rng_normal(hone_rng *rng);            /* N(0, 1), Box-Muller */
+uint64_t hone_rng_below(hone_rng *rng, uint64_t n); /* uniform in [0, n), unbiased; n > 0 */
+void hone_rng_shuffle(hone_rng *rng, size_t *items, size_t n); /* Fisher-Yates */
+
+/* ---------------------------------------------------------------------------------------------
+ * Data. A dataset holds rows of D features, as uint8 (images stay uint8 in memory and are
+ * converted per batch) or as hone_real, and either class labels or regression targets.
+ * ------------------------------------------------------------------------------------------- */
+typedef struct hone_dataset {
+    size_t n;          /* rows */
+    size_t d;          /* features per row (D) */
+    uint8_t *x_u8;     /* [n, D] raw features, or NULL */
+    hone_real *x;      /* [n, D] real features, or NULL (exactly one of x_u8, x is set) */
+    int32_t *label;    /* [n] class index in [0, n_classes), or NULL */
+    int n_classes;     /* 1 + largest label, when labels are present */
+    hone_real *target; /* [n, T] regression targets, or NULL */
+    size_t t;          /* target columns (T), when targets are present */
+} hone_dataset;
+
+/* IDX (MNIST layout), plain or gzip-compressed (detected from the content, not the name).
+ * images: ubyte [n, ...] of any rank >= 1; labels: ubyte [n]. labels may be NULL. */
+hone_status hone_dataset_load_idx(hone_dataset **out, const char *images, const char *labels,
+                                  hone_error *err);
+
+typedef struct hone_csv_options {
+    int header;             /* -1 detect (a first row with a non-numeric field), 0 none, 1 present */
+    const char *label_name; /* label column by header name, or NULL */
+    int label_index;        /* label column by 0-based index when label_name is NULL; -1 = last */
+    char delimiter;         /* ',' by default */
+    int regression;         /* 1: the label column is a real target; 0: a class index */
+} hone_csv_options;
+
+hone_csv_options hone_csv_options_default(void);
+
+/* CSV: every field numeric; the label column becomes labels (integers >= 0) or targets. */
+hone_status hone_dataset_load_csv(hone_dataset **out, const char *path,
+                                  const hone_csv_options *options, hone_error *err);
+
+/* NPY: x is [n, ...] float32, float64 or uint8 in C order; y is [n] (or [n, T] for regression),
+ * any of those dtypes or int32/int64 for labels. y may be NULL. */
+hone_status hone_dataset_load_npy(hone_dataset **out, const char *x_path, const char *y_path,
+                                  int regression, hone_error *err);
+
+void hone_dataset_free(hone_dataset *data);
+
+/* Whatever the user pointed at: a directory holding MNIST-style IDX files (train-images-idx3-ubyte
+ * and train-labels-idx1-ubyte, optionally .gz; t10k-* become the test set), a .csv file, a .npy
+ * file (labels from `labels`), or an IDX images file (labels from `labels`). */
+typedef struct hone_data_source {
+    const char *path;
+    const char *labels;     /* NPY or IDX labels/targets file, or NULL */
+    hone_csv_options csv;   /* for .csv files */
+    int regression;         /* labels are real targets */
+} hone_data_source;
+
+/* *test is set (or NULL) only for directories that hold a test set. */
+hone_status hone_dataset_load_any(hone_dataset **train, hone_dataset **test,
+                                  const hone_data_source *source, hone_error *err);
+
+/* Feature value of row i, column j, as hone_real (no standardization). */
+static inline hone_real hone_dataset_at(const hone_dataset *data, size_t i, size_t j) {
+    return data->x_u8 ? (hone_real)data->x_u8[i * data->d + j] : data->x[i * data->d + j];
+}
+
+/* A view: a subset of a dataset's rows, by index. Views never copy features. */
+typedef struct hone_view {
+    const hone_dataset *data;
+    size_t *index; /* [n] row numbers into data */
+    size_t n;
+} hone_view;
+
+typedef struct hone_split {
+    hone_view train, dev, test;
+} hone_split;
+
+/* Shuffles data with seed and carves it into train, dev and test. dev and test are fractions of
+ * the rows when below 1 and counts when 1 or more (0 means none). When test_data is given it
+ * becomes the test set whole and test must be 0; dev is then carved from data alone. */
+hone_status hone_split_make(hone_split *split, const hone_dataset *data,
+                            const hone_dataset *test_data, double dev, double test, uint64_t seed,
+                            hone_error *err);
+void hone_split_free(hone_split *split);
+
+/* ---------------------------------------------------------------------------------------------
+ * The network: a sequence of layers, PyTorch nn.Sequential style, followed by a loss.
+ * Numbers are stable: they are stored in model files.
+ * ------------------------------------------------------------------------------------------- */
+typedef enum hone_layer_kind {
+    HONE_LAYER_DENSE = 1,      /* y = x W^T + b,  W [O, I], b [O] */
+    HONE_LAYER_RELU = 2,       /* y = max(0, x) */
+    HONE_LAYER_LEAKY_RELU = 3, /* y = x > 0 ? x : alpha x */
+    HONE_LAYER_TANH = 4,       /* y = tanh(x) */
+    HONE_LAYER_SIGMOID = 5,    /* y = 1 / (1 + e^-x) */
+    HONE_LAYER_IDENTITY = 6,   /* y = x */
+} hone_layer_kind;
+
+typedef enum hone_loss_kind {
+    HONE_LOSS_SOFTMAX_CE = 1, /* L = -mean_b sum_c Y log softmax(Z)   (multi-class, one-hot Y) */
+    HONE_LOSS_SIGMOID_CE = 2, /* L = -mean_{b,t} [Y log s(Z) + (1-Y) log(1-s(Z))]   (binary) */
+    HONE_LOSS_MSE = 3,        /* L = mean_{b,t} (Z - Y)^2   (regression, as torch MSELoss) */
+} hone_loss_kind;
+
+typedef enum hone_init_kind {
+    HONE_INIT_DEFAULT = 0,        /* He for ReLU-like activations, Xavier normal otherwise */
+    HONE_INIT_ZEROS = 1,          /* all zero: units stay symmetric (the CLI warns) */
+    HONE_INIT_UNIFORM = 2,        /* U[-e, e], e = scale */
+    HONE_INIT_NORMAL = 3,         /* N(0, sigma^2), sigma = scale */
+    HONE_INIT_XAVIER_UNIFORM = 4, /* U[-a, a], a = sqrt(6 / (I + O)): variance 2 / (I + O) */
+    HONE_INIT_XAVIER_NORMAL = 5,  /* N(0, 2 / (I + O)) */
+    HONE_INIT_HE = 6,             /* N(0, 2 / I) */
+    HONE_INIT_LECUN = 7,          /* N(0, 1 / I) */
+} hone_init_kind;
+
+typedef struct hone_layer {
+    hone_layer_kind kind;
+    int in, out;         /* units in (I) and out (O) */
+    float alpha;         /* leaky ReLU slope */
+    size_t param_offset; /* into the model's parameter block: W [O, I] then b [O] */
+    size_t n_params;
+} hone_layer;
+
+typedef struct hone_layer_spec {
+    hone_layer_kind kind;
+    int units; /* dense layers: O */
+    float alpha;
+} hone_layer_spec;
+
+typedef struct hone_model {
+    int inputs;          /* D */
+    int n_layers;
+    hone_layer *layers;  /* [n_layers] */
+    hone_loss_kind loss;
+    /* Three flat blocks of n_params values each: one loop serves zero-grad, update, save. */
+    size_t n_params;
+    hone_real *params;
+    hone_real *grads;
+    hone_real *opt_state;
+    /* Input standardization, fitted on the training split: x' = (x - mean) / std. */
+    hone_real *input_mean; /* [D] */
+    hone_real *input_std;  /* [D] */
+    /* Workspace for up to max_batch rows; nothing is allocated while training. */
+    int max_batch;
+    hone_real *acts;    /* layer outputs, layer l at act_offset[l], [B, O_l] */
+    hone_real *dacts;   /* their gradients, same layout; the last is dL/dZ */
+    size_t *act_offset; /* [n_layers] */
+    hone_real *batch_x; /* [max_batch, D] gathered inputs, for evaluation */
+    hone_real *batch_y; /* [max_batch, O] gathered targets */
+    char *config_json;    /* training configuration kept with the model (metadata), or NULL */
+} hone_model;
+
+/* A model from explicit layers: specs[0..n) in order, input width `inputs`. */
+hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spec *specs, int n,
+                              hone_loss_kind loss, hone_error *err);
+/* The usual multilayer perceptron: Dense, act, ..., Dense (outputs), then the loss. */
+hone_status hone_model_create_mlp(hone_model **out, int inputs, const int *hidden, int n_hidden,
+                                  int outputs, hone_layer_kind activation,
+                                  hone_loss_kind loss, hone_error *err);
+void hone_model_free(hone_model *model);
+int hone_model_outputs(const hone_model *model);
+
+/* Draws every weight by `init` (scale for UNIFORM and NORMAL); biases start at zero. */
+hone_status hone_model_init(hone_model *model, hone_init_kind init, double scale, hone_rng *rng,
+                            hone_error *err);
+
+/* Reserves the workspace for batches of up to max_batch rows. */
+hone_status hone_model_reserve(hone_model *model, int max_batch, hone_error *err);
+
+/* Standardization statistics of the view's rows (per feature; a constant feature gets std 1). */
+hone_status hone_model_standardize_fit(hone_model *model, const hone_view *train, hone_error *err);
+
+/* Gathers dataset rows rows[0..B) into X [B, D], standardized with the model's statistics, and
+ * their targets into Y [B, T] shaped for the model's loss (one-hot for softmax cross-entropy). */
+void hone_model_gather(const hone_model *model, hone_real *X, hone_real *Y,
+                       const hone_dataset *data, const size_t *rows, int B);
+
+/* Forward pass over X [B, D] (B <= max_batch); returns the last layer's output [B, O]. */
+const hone_real *hone_model_forward(hone_model *model, const hone_real *X, int B);
+/* Loss of the last forward against Y [B, O]; also sets dL/dZ, the last layer's dacts. */
+double hone_model_loss(hone_model *model, const hone_real *Y, int B);
+/* Back-propagates dL/dZ from hone_model_loss, ADDING into model->grads. */
+void hone_model_backward(hone_model *model, const hone_real *X, int B);
+void hone_model_zero_grad(hone_model *model);
+/* Output probabilities (softmax or sigmoid) or values (MSE) for X [B, D] into P [B, O]. X must be
+ * standardized already: hone_model_gather does it for dataset rows. */
+void hone_model_predict(hone_model *model, const hone_real *X, int B, hone_real *P);
+
+/* Loss and accuracy over a whole view, in batches of max_batch (accuracy is NAN for MSE). */
+hone_status hone_model_evaluate(hone_model *model, const hone_view *view, double *loss,
+                                double *accuracy, hone_error *err);
+
+/* Saves as safetensors, atomically: tensor names as PyTorch nn.Sequential's state_dict
+ * ("0.weight" [O, I], "0.bias" [O], ...), metadata holding the architecture, the
+ * standardization and config_json. */
+hone_status hone_model_save(const hone_model *model, const char *path, hone_error *err);
+hone_status hone_model_load(hone_model **out, const char *path, hone_error *err);
+/* Copies the weights and standardization of a saved model with the same architecture into model
+ * (HONE_ERR_VALUE naming the first difference otherwise); gradients and optimizer state are left
+ * as they are. */
+hone_status hone_model_load_weights(hone_model *model, const char *path, hone_error *err);
+
+const char *hone_layer_kind_name(hone_layer_kind kind);
+const char *hone_loss_kind_name(hone_loss_kind kind);
+const char *hone_init_kind_name(hone_init_kind kind);
+/* Parse names ("relu", "softmax", "he", ...); return 0 when unknown. */
+int hone_layer_kind_parse(const char *name);
+int hone_loss_kind_parse(const char *name);
+int hone_init_kind_parse(const char *name); /* returns -1 when unknown (0 is DEFAULT) */
+
+/* ---------------------------------------------------------------------------------------------
+ * Gradient checking: two-sided differences (L(w+e) - L(w-e)) / 2e against backprop, reported as
+ * ||g_approx - g|| / (||g_approx|| + ||g||) overall and per parameterized layer. Meant for the
+ * double build. Verdict bands: < 1e-7 good, < 1e-5 worth a look (kinks), > 1e-3 a bug.
+ * ------------------------------------------------------------------------------------------- */
+typedef enum hone_gradcheck_verdict {
+    HONE_GRADCHECK_GOOD = 0,  /* below 1e-7 */
+    HONE_GRADCHECK_OK = 1,    /* 1e-7 .. 1e-5: fine in float, worth a look in double */
+    HONE_GRADCHECK_LOOK = 2,  /* 1e-5 .. 1e-3: look closer */
+    HONE_GRADCHECK_BUG = 3,   /* above 1e-3: almost certainly a bug */
+} hone_gradcheck_verdict;
+
+typedef struct hone_gradcheck_layer {
+    int layer;            /* index in the model's layer list */
+    size_t checked;       /* parameters compared */
+    double rel_error;
+    double max_abs_diff;
+} hone_gradcheck_layer;
+
+typedef struct hone_gradcheck_report {
+    double rel_error;     /* over every checked parameter */
+    size_t checked;
+    int n_layers;
+    hone_gradcheck_layer layers[64]; /* parameterized layers, first 64 */
+    hone_gradcheck_verdict verdict;
+} hone_gradcheck_report;
+
+/* Checks d loss / d params on X [B, D], Y [B, O]. max_per_layer > 0 checks that many randomly
+ * chosen parameters of each layer (drawn from rng), 0 checks them all. */
+hone_status hone_model_gradcheck(hone_model *model, const hone_real *X, const hone_real *Y, int B,
+                                 double eps, size_t max_per_layer, hone_rng *rng,
+                                 hone_gradcheck_report *report, hone_error *err);
+hone_gradcheck_verdict hone_gradcheck_verdict_of(double rel_error);
+const char *hone_gradcheck_verdict_name(hone_gradcheck_verdict verdict);
+
+/* ---------------------------------------------------------------------------------------------
+ * Training: mini-batch gradient descent, reshuffled every epoch.
+ * ------------------------------------------------------------------------------------------- */
+typedef struct hone_train_config {
+    int epochs;
+    int batch;          /* 1 = stochastic; >= training rows = full batch */
+    double lr;          /* learning rate */
+    uint64_t seed;      /* shuffling */
+    int shuffle;        /* 1 reshuffles every epoch; 0 keeps the split's order */
+} hone_train_config;
+
+hone_train_config hone_train_config_default(void);
+hone_status hone_train_config_check(const hone_train_config *config, hone_error *err);
+
+typedef struct hone_epoch_stats {
+    int epoch;            /* 1-based */
+    int epochs;
+    double train_loss, train_acc; /* running means over the epoch's batches */
+    double dev_loss, dev_acc;     /* full pass over dev; NAN when there is no dev set */
+    double seconds;               /* this epoch's training time (not evaluation) */
+    double samples_per_s;
+} hone_epoch_stats;
+
+typedef void (*hone_epoch_fn)(const hone_epoch_stats *stats, void *user);
+
+/* Trains model on split->train, evaluating split->dev after every epoch. stats_out, if not NULL,
+ * receives the last epoch's figures. */
+hone_status hone_train(hone_model *model, const hone_split *split, const hone_train_config *config,
+                       hone_epoch_fn on_epoch, void *user, hone_epoch_stats *stats_out,
+                       hone_error *err);
+
+#endif /* HONE_H */

@@ -1,0 +1,367 @@
+/* csv.c - numeric CSV: every field a number, one column the label (a class index or a regression
+ * target), the others the D features.
+ *
+ * The whole file is read into memory (plain or gzip) and split in place, so lines may be of any
+ * length. Fields are trimmed of spaces and tabs and of one pair of double quotes; a delimiter
+ * inside quotes is not supported (no numeric CSV needs one). Numbers are read with strtod, so in
+ * the C locale unless the program has changed it. */
+#include "data_internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+hone_csv_options hone_csv_options_default(void) {
+    hone_csv_options o;
+    o.header = -1;
+    o.label_name = NULL;
+    o.label_index = -1;
+    o.delimiter = ',';
+    o.regression = 0;
+    return o;
+}
+
+/* Largest class index: n_classes = 1 + label must fit an int. */
+#define CSV_MAX_LABEL (INT_MAX - 1)
+
+typedef enum { NUM_OK, NUM_NOT_A_NUMBER, NUM_NOT_FINITE } num_result;
+
+/* Trims [*s, *e) of spaces, tabs and one pair of surrounding double quotes, then NUL-terminates
+ * it in place (the byte at *e is a delimiter, line end or the buffer's final NUL: ours to spend). */
+static char *field_text(char *s, char *e) {
+    while (s < e && (*s == ' ' || *s == '\t')) s++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t')) e--;
+    if (e - s >= 2 && *s == '"' && e[-1] == '"') {
+        s++;
+        e--;
+    }
+    *e = '\0';
+    return s;
+}
+
+/* The whole of text as a finite number: strtod must consume every character, and NaN, infinity
+ * or a value beyond hone_real's range are refused, since they would poison every sum. */
+static num_result parse_number(const char *text, double *v) {
+    if (!*text || *text == ' ' || *text == '\t') return NUM_NOT_A_NUMBER;
+    /* Fast path for short integers (pixel CSVs are all of them): exact, and strtod is slow. */
+    const char *q = text + (*text == '-' || *text == '+');
+    int64_t whole = 0;
+    int digits = 0;
+    for (; *q >= '0' && *q <= '9' && digits < 15; q++, digits++) whole = whole * 10 + (*q - '0');
+    if (digits > 0 && *q == '\0') {
+        *v = *text == '-' ? -(double)whole : (double)whole;
+        return NUM_OK;
+    }
+    char *end;
+    errno = 0;
+    *v = strtod(text, &end);
+    if (end == text || *end != '\0') return NUM_NOT_A_NUMBER;
+    if (!isfinite(*v) || !isfinite((hone_real)*v)) return NUM_NOT_FINITE;
+    return NUM_OK;
+}
+
+typedef struct csv_state {
+    const char *path;
+    int ncols;
+    char **names; /* [ncols] header names, or NULL */
+    hone_error *err;
+} csv_state;
+
+/* "line 7, column 3 ('pixel2')" into buf. Columns are 1-based, as a spreadsheet shows them. */
+static void where(char *buf, size_t size, const csv_state *s, size_t line, int col) {
+    if (s->names)
+        snprintf(buf, size, "line %zu, column %d ('%.60s')", line, col + 1, s->names[col]);
+    else
+        snprintf(buf, size, "line %zu, column %d", line, col + 1);
+}
+
+static hone_status field_error(const csv_state *s, size_t line, int col, const char *problem,
+                               const char *text) {
+    char at[128];
+    where(at, sizeof at, s, line, col);
+    size_t len = strlen(text);
+    return honeE_set(s->err, HONE_ERR_FORMAT, "%s: %s: %s: \"%.40s%s\"", s->path, at, problem, text,
+                     len > 40 ? "..." : "");
+}
+
+/* Splits line [p, e) into exactly ncols trimmed, NUL-terminated fields. */
+static hone_status split_fields(const csv_state *s, char delim, char *p, char *e, size_t line,
+                                char **fields) {
+    int count = 1;
+    for (const char *q = p; q < e; q++) count += *q == delim;
+    if (count != s->ncols)
+        return honeE_set(s->err, HONE_ERR_FORMAT, "%s: line %zu: expected %d fields, got %d", s->path,
+                         line, s->ncols, count);
+    for (int j = 0; j < count; j++) {
+        char *q = p;
+        while (q < e && *q != delim) q++;
+        fields[j] = field_text(p, q);
+        p = q + 1;
+    }
+    return HONE_OK;
+}
+
+static bool is_blank(const char *p, const char *e) {
+    for (; p < e; p++)
+        if (*p != ' ' && *p != '\t') return false;
+    return true;
+}
+
+/* Which column holds the label. */
+static hone_status find_label_column(const csv_state *s, const hone_csv_options *o, int *col) {
+    *col = -1;
+    if (o->label_name) {
+        if (!s->names) {
+            if (o->header == 0)
+                return honeE_set(s->err, HONE_ERR_VALUE,
+                                 "%s: label column '%s' named, but the file is read without a header "
+                                 "(header = 0)",
+                                 s->path, o->label_name);
+            return honeE_set(s->err, HONE_ERR_FORMAT,
+                             "%s: no column named '%s': the first row is all numbers, so there is no header",
+                             s->path, o->label_name);
+        }
+        int found = -1;
+        for (int j = 0; j < s->ncols; j++) {
+            if (strcmp(s->names[j], o->label_name) != 0) continue;
+            if (found >= 0)
+                return honeE_set(s->err, HONE_ERR_FORMAT,
+                                 "%s: column name '%s' is ambiguous (columns %d and %d)", s->path,
+                                 o->label_name, found + 1, j + 1);
+            found = j;
+        }
+        if (found < 0) {
+            /* Name a few columns, not all 785. */
+            char list[200];
+            size_t used = 0;
+            list[0] = '\0';
+            int shown = 0;
+            for (int j = 0; j < s->ncols && shown < 8; j++, shown++) {
+                int w = snprintf(list + used, sizeof list - used, "%s'%.24s'", j ? ", " : "", s->names[j]);
+                if (w < 0 || (size_t)w >= sizeof list - used) break;
+                used += (size_t)w;
+            }
+            return honeE_set(s->err, HONE_ERR_FORMAT,
+                             "%s: no column named '%s' (columns: %s%s; %d in all)", s->path,
+                             o->label_name, list, shown < s->ncols ? ", ..." : "", s->ncols);
+        }
+        *col = found;
+        return HONE_OK;
+    }
+    if (o->label_index < -1 || o->label_index >= s->ncols)
+        return honeE_set(s->err, HONE_ERR_VALUE,
+                         "%s: label_index %d is out of range: the rows have %d columns "
+                         "(0..%d, or -1 for the last)",
+                         s->path, o->label_index, s->ncols, s->ncols - 1);
+    *col = o->label_index == -1 ? s->ncols - 1 : o->label_index;
+    return HONE_OK;
+}
+
+/* Parses the NUL-terminated text of a file into a dataset. */
+static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const char *path,
+                             const hone_csv_options *o, hone_error *err) {
+    csv_state s = {path, 0, NULL, err};
+    char **fields = NULL;
+    hone_status st = HONE_OK;
+    char *end = buf + len;
+    char *p = buf;
+    size_t line = 0;
+    size_t blank_line = 0; /* first blank line seen: fine at the end, an error before data */
+    size_t rows_cap = 0, n = 0, d = 0;
+    int label_col = -1;
+    bool first = true;
+
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *e = nl ? nl : end;
+        char *next = nl ? nl + 1 : end;
+        line++;
+        while (e > p && e[-1] == '\r') e--; /* \r\n endings */
+        if (is_blank(p, e)) {
+            if (!blank_line) blank_line = line;
+            p = next;
+            continue;
+        }
+        if (blank_line) {
+            st = honeE_set(err, HONE_ERR_FORMAT, "%s: line %zu: empty line before more data (line %zu)",
+                           path, blank_line, line);
+            goto done;
+        }
+
+        if (first) {
+            first = false;
+            /* The first row fixes the column count; it cannot exceed the line's length. */
+            size_t count = 1;
+            for (const char *q = p; q < e; q++) count += *q == o->delimiter;
+            if (count < 2) {
+                st = honeE_set(err, HONE_ERR_FORMAT,
+                               "%s: line %zu: 1 field: need at least 2 (features and a label)%s", path,
+                               line, o->delimiter == ',' ? "" : " (is the delimiter right?)");
+                goto done;
+            }
+            if (count > INT_MAX / 2) {
+                st = honeE_set(err, HONE_ERR_FORMAT, "%s: line %zu: %zu fields are too many", path,
+                               line, count);
+                goto done;
+            }
+            s.ncols = (int)count;
+            d = count - 1;
+            fields = honeM_alloc(count, sizeof *fields);
+            if (!fields) {
+                st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu fields)", path, count);
+                goto done;
+            }
+            /* Rows from here on are about as long as this one: guess the row count from the
+             * bytes left, so memory follows the file, and grow if the guess falls short. */
+            rows_cap = (size_t)(end - next) / ((size_t)(e - p) + 1) + 1;
+            st = split_fields(&s, o->delimiter, p, e, line, fields);
+            if (st != HONE_OK) goto done;
+            bool header = o->header == 1;
+            if (o->header == -1) {
+                for (int j = 0; j < s.ncols && !header; j++) {
+                    double v;
+                    header = parse_number(fields[j], &v) == NUM_NOT_A_NUMBER;
+                }
+            }
+            if (header) {
+                s.names = fields;
+                fields = honeM_alloc(count, sizeof *fields);
+                if (!fields) {
+                    st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu fields)", path, count);
+                    goto done;
+                }
+            }
+            st = find_label_column(&s, o, &label_col);
+            if (st != HONE_OK) goto done;
+            size_t cells;
+            if (!honeD_mul(rows_cap, d, &cells) ||
+                !(data->x = honeM_alloc(cells, sizeof *data->x)) ||
+                !(o->regression ? (void *)(data->target = honeM_alloc(rows_cap, sizeof *data->target))
+                                : (void *)(data->label = honeM_alloc(rows_cap, sizeof *data->label)))) {
+                st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu rows of %zu features)",
+                               path, rows_cap, d);
+                goto done;
+            }
+            if (header) {
+                p = next;
+                continue;
+            }
+        } else {
+            st = split_fields(&s, o->delimiter, p, e, line, fields);
+            if (st != HONE_OK) goto done;
+        }
+
+        if (n == rows_cap) {
+            size_t cap = rows_cap * 2, cells;
+            hone_real *x = NULL;
+            void *y = NULL;
+            if (honeD_mul(cap, d, &cells) && (x = honeM_realloc(data->x, cells, sizeof *data->x))) {
+                data->x = x;
+                if (o->regression) {
+                    if ((y = honeM_realloc(data->target, cap, sizeof *data->target))) data->target = y;
+                } else {
+                    if ((y = honeM_realloc(data->label, cap, sizeof *data->label))) data->label = y;
+                }
+            }
+            if (!x || !y) {
+                st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu rows of %zu features)",
+                               path, cap, d);
+                goto done;
+            }
+            rows_cap = cap;
+        }
+        hone_real *xr = data->x + n * d;
+        for (int j = 0; j < s.ncols; j++) {
+            double v;
+            num_result r = parse_number(fields[j], &v);
+            if (r == NUM_NOT_A_NUMBER) {
+                st = field_error(&s, line, j, "not a number", fields[j]);
+                goto done;
+            }
+            if (r == NUM_NOT_FINITE) {
+                st = field_error(&s, line, j,
+                                 sizeof(hone_real) == sizeof(float) ? "not a finite float32 number"
+                                                                    : "not a finite number",
+                                 fields[j]);
+                goto done;
+            }
+            if (j != label_col) {
+                *xr++ = (hone_real)v;
+            } else if (o->regression) {
+                data->target[n] = (hone_real)v;
+            } else if (v < 0 || v != floor(v) || v > CSV_MAX_LABEL) {
+                char at[128];
+                where(at, sizeof at, &s, line, j);
+                st = honeE_set(err, HONE_ERR_FORMAT,
+                               "%s: %s: label %s is not a class index (an integer >= 0); "
+                               "real-valued targets need regression",
+                               path, at, fields[j]);
+                goto done;
+            } else {
+                data->label[n] = (int32_t)v;
+                if ((int)v + 1 > data->n_classes) data->n_classes = (int)v + 1;
+            }
+        }
+        n++;
+        p = next;
+    }
+
+    if (n == 0) {
+        st = honeE_set(err, HONE_ERR_FORMAT, "%s: no data rows%s", path,
+                       line == 0 ? " (the file is empty)" : s.names ? " after the header" : "");
+        goto done;
+    }
+    data->n = n;
+    data->d = d;
+    if (o->regression) data->t = 1;
+    /* Give back what the row guess over-reserved; keeping the larger block is harmless. */
+    if (n < rows_cap) {
+        hone_real *x = honeM_realloc(data->x, n * d, sizeof *data->x);
+        if (x) data->x = x;
+    }
+done:
+    honeM_free(fields);
+    honeM_free(s.names);
+    return st;
+}
+
+hone_status hone_dataset_load_csv(hone_dataset **out, const char *path,
+                                  const hone_csv_options *options, hone_error *err) {
+    if (!out) return honeE_set(err, HONE_ERR_VALUE, "load_csv: no output pointer (NULL)");
+    *out = NULL;
+    if (!path) return honeE_set(err, HONE_ERR_VALUE, "load_csv: no file (NULL)");
+    hone_csv_options o = options ? *options : hone_csv_options_default();
+    if (o.header < -1 || o.header > 1)
+        return honeE_set(err, HONE_ERR_VALUE, "%s: header = %d: expected -1 (detect), 0 or 1", path,
+                         o.header);
+    if (o.delimiter == '\0' || o.delimiter == '\n' || o.delimiter == '\r' || o.delimiter == '"' ||
+        strchr("0123456789.+-eE", o.delimiter))
+        return honeE_set(err, HONE_ERR_VALUE, "%s: delimiter '%c' (0x%02x) cannot separate numbers",
+                         path, o.delimiter >= ' ' ? o.delimiter : '?', (unsigned char)o.delimiter);
+
+    honeD_file f;
+    hone_status st = honeD_open(&f, path, err);
+    if (st != HONE_OK) return st;
+    char *buf;
+    size_t len;
+    st = honeD_read_rest(&f, &buf, &len, err);
+    honeD_close(&f);
+    if (st != HONE_OK) return st;
+
+    hone_dataset *data = honeM_alloc(1, sizeof *data);
+    if (!data) {
+        honeM_free(buf);
+        return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory", path);
+    }
+    st = parse_csv(data, buf, len, path, &o, err);
+    honeM_free(buf);
+    if (st != HONE_OK) {
+        hone_dataset_free(data);
+        return st;
+    }
+    *out = data;
+    return HONE_OK;
+}

@@ -1,0 +1,64 @@
+/* load.c - pick the reader from what the user pointed at. */
+#include "hone_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static bool ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static bool exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* dir/name or dir/name.gz, whichever exists; false when neither does. */
+static bool find_in(char *out, size_t cap, const char *dir, const char *name) {
+    snprintf(out, cap, "%s/%s", dir, name);
+    if (exists(out)) return true;
+    snprintf(out, cap, "%s/%s.gz", dir, name);
+    return exists(out);
+}
+
+static hone_status load_idx_dir(hone_dataset **train, hone_dataset **test, const char *dir,
+                                hone_error *err) {
+    char images[4096], labels[4096];
+    if (!find_in(images, sizeof images, dir, "train-images-idx3-ubyte") ||
+        !find_in(labels, sizeof labels, dir, "train-labels-idx1-ubyte"))
+        return honeE_set(err, HONE_ERR_IO,
+                         "%s: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] here "
+                         "(for Fashion-MNIST: apt-get install dataset-fashion-mnist)", dir);
+    hone_status st = hone_dataset_load_idx(train, images, labels, err);
+    if (st) return st;
+    if (find_in(images, sizeof images, dir, "t10k-images-idx3-ubyte") &&
+        find_in(labels, sizeof labels, dir, "t10k-labels-idx1-ubyte")) {
+        st = hone_dataset_load_idx(test, images, labels, err);
+        if (st) {
+            hone_dataset_free(*train);
+            *train = NULL;
+        }
+    }
+    return st;
+}
+
+hone_status hone_dataset_load_any(hone_dataset **train, hone_dataset **test,
+                                  const hone_data_source *src, hone_error *err) {
+    *train = NULL;
+    *test = NULL;
+    if (!src->path || !*src->path) return honeE_set(err, HONE_ERR_VALUE, "no data path given");
+    struct stat st;
+    if (stat(src->path, &st) != 0) return honeE_set(err, HONE_ERR_IO, "%s: %s", src->path, strerror(errno));
+    if (S_ISDIR(st.st_mode)) return load_idx_dir(train, test, src->path, err);
+    if (ends_with(src->path, ".csv") || ends_with(src->path, ".CSV")) {
+        hone_csv_options csv = src->csv;
+        csv.regression = src->regression;
+        return hone_dataset_load_csv(train, src->path, &csv, err);
+    }
+    if (ends_with(src->path, ".npy"))
+        return hone_dataset_load_npy(train, src->path, src->labels, src->regression, err);
+    return hone_dataset_load_idx(train, src->path, src->labels, err);
+}

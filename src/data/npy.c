@@ -1,0 +1,396 @@
+/* npy.c - NumPy .npy files (numpy.lib.format), versions 1.0, 2.0 and 3.0.
+ *
+ *   bytes 0-5   \x93NUMPY
+ *   bytes 6-7   major, minor version
+ *   then        header length: uint16 little-endian (1.0) or uint32 (2.0, 3.0)
+ *   then        the header, a Python dict literal:
+ *               {'descr': '<f4', 'fortran_order': False, 'shape': (60000, 784), }
+ *   the rest    the data, exactly prod(shape) items
+ *
+ * Features x: float32, float64 (to hone_real) or uint8 (kept as uint8). Answers y: those or
+ * int32/int64, as class labels or regression targets. Values are decoded byte by byte as little
+ * endian, so the loader does not depend on the host's byte order. */
+#include "data_internal.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define NPY_MAX_RANK 64          /* numpy's own limit (NPY_MAXDIMS) */
+#define NPY_MAX_LABEL (INT_MAX - 1) /* n_classes = 1 + label must fit an int */
+
+typedef enum npy_dtype { NPY_F4, NPY_F8, NPY_U1, NPY_I4, NPY_I8 } npy_dtype;
+
+typedef struct npy_array {
+    char descr[32];
+    npy_dtype dtype;
+    size_t itemsize;
+    int fortran;
+    int rank;
+    size_t shape[NPY_MAX_RANK];
+    size_t count;  /* prod(shape) */
+    uint8_t *data; /* [count * itemsize] as stored */
+} npy_array;
+
+/* "(60000, 784)", "(100,)" or "()" as Python prints shapes. */
+static void format_shape(char *buf, size_t size, const npy_array *a) {
+    size_t used = (size_t)snprintf(buf, size, "(");
+    for (int i = 0; i < a->rank && used < size; i++) {
+        int w = snprintf(buf + used, size - used, "%s%zu", i ? ", " : "", a->shape[i]);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+    if (used < size) snprintf(buf + used, size - used, a->rank == 1 ? ",)" : ")");
+}
+
+static bool parse_dtype(npy_array *a) {
+    static const struct {
+        const char *descr;
+        npy_dtype dtype;
+        size_t itemsize;
+    } known[] = {
+        {"<f4", NPY_F4, 4}, {"<f8", NPY_F8, 8}, {"|u1", NPY_U1, 1}, {"<u1", NPY_U1, 1},
+        {">u1", NPY_U1, 1}, {"u1", NPY_U1, 1},  {"<i4", NPY_I4, 4}, {"<i8", NPY_I8, 8},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        if (strcmp(a->descr, known[i].descr) == 0) {
+            a->dtype = known[i].dtype;
+            a->itemsize = known[i].itemsize;
+            return true;
+        }
+    }
+    return false;
+}
+
+static const char *skip_space(const char *p) {
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+    return p;
+}
+
+/* A quoted Python string at p into out (truncated to size); returns past the closing quote or
+ * NULL. */
+static const char *parse_string(const char *p, char *out, size_t size) {
+    char q = *p;
+    if (q != '\'' && q != '"') return NULL;
+    const char *e = strchr(p + 1, q);
+    if (!e) return NULL;
+    size_t len = (size_t)(e - p - 1);
+    if (len >= size) len = size - 1;
+    memcpy(out, p + 1, len);
+    out[len] = '\0';
+    return e + 1;
+}
+
+/* The header dict. numpy writes exactly these three keys; anything else is not a file it wrote. */
+static hone_status parse_header(npy_array *a, const char *path, const char *text, hone_error *err) {
+    bool has_descr = false, has_order = false, has_shape = false;
+    const char *p = skip_space(text);
+    if (*p++ != '{') goto malformed;
+    for (;;) {
+        p = skip_space(p);
+        if (*p == '}') break;
+        char key[32];
+        if (!(p = parse_string(p, key, sizeof key))) goto malformed;
+        p = skip_space(p);
+        if (*p++ != ':') goto malformed;
+        p = skip_space(p);
+        if (strcmp(key, "descr") == 0) {
+            if (*p == '[') { /* a structured dtype: a list of fields */
+                return honeE_set(err, HONE_ERR_FORMAT,
+                                 "%s: unsupported dtype (a structured array; float32, float64 or uint8 expected)",
+                                 path);
+            }
+            if (!(p = parse_string(p, a->descr, sizeof a->descr))) goto malformed;
+            has_descr = true;
+        } else if (strcmp(key, "fortran_order") == 0) {
+            if (strncmp(p, "True", 4) == 0) {
+                a->fortran = 1;
+                p += 4;
+            } else if (strncmp(p, "False", 5) == 0) {
+                a->fortran = 0;
+                p += 5;
+            } else {
+                goto malformed;
+            }
+            has_order = true;
+        } else if (strcmp(key, "shape") == 0) {
+            if (*p++ != '(') goto malformed;
+            a->rank = 0;
+            for (;;) {
+                p = skip_space(p);
+                if (*p == ')') break;
+                if (*p < '0' || *p > '9') goto malformed;
+                if (a->rank == NPY_MAX_RANK)
+                    return honeE_set(err, HONE_ERR_FORMAT, "%s: more than %d dimensions", path,
+                                     NPY_MAX_RANK);
+                size_t v = 0;
+                for (; *p >= '0' && *p <= '9'; p++) {
+                    size_t digit = (size_t)(*p - '0');
+                    if (v > (SIZE_MAX - digit) / 10)
+                        return honeE_set(err, HONE_ERR_FORMAT, "%s: a dimension of the shape is too large",
+                                         path);
+                    v = v * 10 + digit;
+                }
+                if (*p == 'L') p++; /* Python 2 longs */
+                a->shape[a->rank++] = v;
+                p = skip_space(p);
+                if (*p == ',') p++;
+                else if (*p != ')') goto malformed;
+            }
+            p++;
+            has_shape = true;
+        } else {
+            goto malformed;
+        }
+        p = skip_space(p);
+        if (*p == ',') p++;
+        else if (*p != '}') goto malformed;
+    }
+    if (!has_descr || !has_order || !has_shape)
+        return honeE_set(err, HONE_ERR_FORMAT, "%s: the NPY header lacks '%s'", path,
+                         !has_descr ? "descr" : !has_order ? "fortran_order" : "shape");
+    return HONE_OK;
+malformed:
+    return honeE_set(err, HONE_ERR_FORMAT, "%s: malformed NPY header: %.80s", path, text);
+}
+
+/* Reads a whole .npy file. For y, integer dtypes are accepted too. */
+static hone_status npy_read(npy_array *a, const char *path, bool is_y, hone_error *err) {
+    memset(a, 0, sizeof *a);
+    honeD_file f;
+    hone_status st = honeD_open(&f, path, err);
+    if (st != HONE_OK) return st;
+    char *header = NULL;
+    uint8_t pre[12];
+    size_t got;
+    st = honeD_read(&f, pre, 10, &got, err);
+    if (st != HONE_OK) goto done;
+    if (got < 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
+        st = honeE_set(err, HONE_ERR_FORMAT, "%s: not an NPY file (it does not start with \\x93NUMPY)",
+                       path);
+        goto done;
+    }
+    int major = pre[6], minor = pre[7];
+    size_t header_len = (size_t)pre[8] | (size_t)pre[9] << 8;
+    if (major == 2 || major == 3) {
+        st = honeD_read(&f, pre + 10, 2, &got, err);
+        if (st != HONE_OK) goto done;
+        if (got < 2) {
+            st = honeE_set(err, HONE_ERR_FORMAT, "%s: truncated: the NPY header length is cut short", path);
+            goto done;
+        }
+        header_len |= (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
+    } else if (major != 1) {
+        st = honeE_set(err, HONE_ERR_FORMAT, "%s: NPY format version %d.%d is not supported (1.0, 2.0 or 3.0)",
+                       path, major, minor);
+        goto done;
+    }
+    uint8_t *raw;
+    st = honeD_read_exact(&f, header_len, &raw, &got, err);
+    if (st != HONE_OK) goto done;
+    if (!raw) {
+        st = honeE_set(err, HONE_ERR_FORMAT, "%s: truncated: expected %zu bytes of NPY header, got %zu",
+                       path, header_len, got);
+        goto done;
+    }
+    header = honeM_realloc(raw, header_len + 1, 1); /* room for a NUL */
+    if (!header) {
+        honeM_free(raw);
+        st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu bytes of header)", path, header_len);
+        goto done;
+    }
+    header[header_len] = '\0';
+    st = parse_header(a, path, header, err);
+    if (st != HONE_OK) goto done;
+
+    if (!parse_dtype(a)) {
+        st = honeE_set(err, HONE_ERR_FORMAT, "%s: unsupported dtype '%s' (%s expected)", path, a->descr,
+                       is_y ? "float32, float64, uint8, int32 or int64" : "float32, float64 or uint8");
+        goto done;
+    }
+    if (!is_y && (a->dtype == NPY_I4 || a->dtype == NPY_I8)) {
+        st = honeE_set(err, HONE_ERR_FORMAT,
+                       "%s: unsupported dtype '%s' for features (float32, float64 or uint8 expected)",
+                       path, a->descr);
+        goto done;
+    }
+    /* With at most one dimension above 1 the two orders lay out the same bytes. */
+    int big_dims = 0;
+    for (int i = 0; i < a->rank; i++) big_dims += a->shape[i] > 1;
+    if (a->fortran && big_dims > 1) {
+        st = honeE_set(err, HONE_ERR_FORMAT,
+                       "%s: fortran_order is True: only C order is supported (save np.ascontiguousarray(a))",
+                       path);
+        goto done;
+    }
+    size_t bytes;
+    a->count = 1;
+    bool overflow = false;
+    for (int i = 0; i < a->rank; i++)
+        if (!honeD_mul(a->count, a->shape[i], &a->count)) overflow = true;
+    char shape[160];
+    format_shape(shape, sizeof shape, a);
+    if (overflow || !honeD_mul(a->count, a->itemsize, &bytes)) {
+        st = honeE_set(err, HONE_ERR_FORMAT, "%s: shape %s is too large to address", path, shape);
+        goto done;
+    }
+    if (bytes == 0) {
+        st = honeE_set(err, HONE_ERR_FORMAT, "%s: no data (shape %s)", path, shape);
+        goto done;
+    }
+    st = honeD_read_exact(&f, bytes, &a->data, &got, err);
+    if (st != HONE_OK) goto done;
+    if (!a->data) {
+        st = honeE_set(err, HONE_ERR_FORMAT, "%s: truncated: expected %zu bytes of data for shape %s '%s', got %zu",
+                       path, bytes, shape, a->descr, got);
+        goto done;
+    }
+    uint64_t extra;
+    st = honeD_trailing(&f, &extra, err);
+    if (st != HONE_OK) goto done;
+    if (extra)
+        st = honeE_set(err, HONE_ERR_FORMAT, "%s: %llu unexpected byte%s after the %zu bytes of data for shape %s",
+                       path, (unsigned long long)extra, extra == 1 ? "" : "s", bytes, shape);
+done:
+    honeM_free(header);
+    honeD_close(&f);
+    if (st != HONE_OK) {
+        honeM_free(a->data);
+        a->data = NULL;
+    }
+    return st;
+}
+
+/* Item i as a double, decoded little-endian whatever the host. */
+static double npy_value(const npy_array *a, size_t i) {
+    const uint8_t *p = a->data + i * a->itemsize;
+    uint64_t u = 0;
+    for (size_t k = a->itemsize; k-- > 0;) u = u << 8 | p[k];
+    switch (a->dtype) {
+    case NPY_F4: {
+        uint32_t u32 = (uint32_t)u;
+        float v;
+        memcpy(&v, &u32, sizeof v);
+        return v;
+    }
+    case NPY_F8: {
+        double v;
+        memcpy(&v, &u, sizeof v);
+        return v;
+    }
+    case NPY_U1: return (double)u;
+    case NPY_I4: return (double)(int32_t)(uint32_t)u;
+    case NPY_I8: return (double)(int64_t)u;
+    }
+    return 0;
+}
+
+/* x's items into data: uint8 kept as it is, floats to hone_real (finite, or an error). */
+static hone_status take_x(hone_dataset *data, npy_array *x, const char *path, hone_error *err) {
+    if (x->dtype == NPY_U1) {
+        data->x_u8 = x->data;
+        x->data = NULL;
+        return HONE_OK;
+    }
+    /* Same width: decode in place (each item is read before its slot is written). */
+    hone_real *out = x->itemsize == sizeof(hone_real) ? (hone_real *)(void *)x->data
+                                                       : honeM_alloc(x->count, sizeof *out);
+    if (!out) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu values)", path, x->count);
+    for (size_t i = 0; i < x->count; i++) {
+        double v = npy_value(x, i);
+        hone_real r = (hone_real)v;
+        if (!isfinite(r)) {
+            if ((void *)out != (void *)x->data) honeM_free(out);
+            return honeE_set(err, HONE_ERR_FORMAT,
+                             "%s: row %zu, column %zu (0-based): %g is not a finite %s feature", path,
+                             i / data->d, i % data->d, v, HONE_REAL_NAME);
+        }
+        out[i] = r;
+    }
+    if ((void *)out == (void *)x->data) x->data = NULL;
+    data->x = out;
+    return HONE_OK;
+}
+
+/* y's items into data: labels (classification) or targets (regression). */
+static hone_status take_y(hone_dataset *data, const npy_array *y, const char *path, int regression,
+                          hone_error *err) {
+    char shape[160];
+    format_shape(shape, sizeof shape, y);
+    size_t t = y->rank == 2 ? y->shape[1] : 1;
+    if (y->rank < 1 || y->rank > 2 || (!regression && t != 1))
+        return honeE_set(err, HONE_ERR_FORMAT, "%s: y has shape %s: expected (n,)%s", path, shape,
+                         regression ? " or (n, T)" : " of class labels ((n, T) is for regression)");
+    if (y->shape[0] != data->n)
+        return honeE_set(err, HONE_ERR_FORMAT, "%s: %zu rows in y, but x has %zu", path, y->shape[0],
+                         data->n);
+    if (regression) {
+        data->target = honeM_alloc(y->count, sizeof *data->target);
+        if (!data->target) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu targets)", path, y->count);
+        data->t = t;
+        for (size_t i = 0; i < y->count; i++) {
+            double v = npy_value(y, i);
+            hone_real r = (hone_real)v;
+            if (!isfinite(r))
+                return honeE_set(err, HONE_ERR_FORMAT, "%s: y[%zu] = %g is not a finite %s target", path,
+                                 i / t, v, HONE_REAL_NAME);
+            data->target[i] = r;
+        }
+        return HONE_OK;
+    }
+    data->label = honeM_alloc(data->n, sizeof *data->label);
+    if (!data->label) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu labels)", path, data->n);
+    int top = 0;
+    for (size_t i = 0; i < data->n; i++) {
+        double v = npy_value(y, i);
+        if (!(v >= 0) || v != floor(v) || v > NPY_MAX_LABEL)
+            return honeE_set(err, HONE_ERR_FORMAT,
+                             "%s: y[%zu] = %g is not a class index (an integer >= 0); "
+                             "real-valued targets need regression",
+                             path, i, v);
+        data->label[i] = (int32_t)v;
+        if ((int)v > top) top = (int)v;
+    }
+    data->n_classes = top + 1;
+    return HONE_OK;
+}
+
+hone_status hone_dataset_load_npy(hone_dataset **out, const char *x_path, const char *y_path,
+                                  int regression, hone_error *err) {
+    if (!out) return honeE_set(err, HONE_ERR_VALUE, "load_npy: no output pointer (NULL)");
+    *out = NULL;
+    if (!x_path) return honeE_set(err, HONE_ERR_VALUE, "load_npy: no features file (NULL)");
+
+    npy_array x, y = {0};
+    hone_dataset *data = NULL;
+    hone_status st = npy_read(&x, x_path, false, err);
+    if (st != HONE_OK) return st;
+    if (x.rank == 0) {
+        st = honeE_set(err, HONE_ERR_FORMAT, "%s: x is a scalar (shape ()): expected rows, shape (n, ...)",
+                       x_path);
+        goto done;
+    }
+    data = honeM_alloc(1, sizeof *data);
+    if (!data) {
+        st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory", x_path);
+        goto done;
+    }
+    data->n = x.shape[0];
+    data->d = x.count / x.shape[0]; /* rank 1: one feature per row; count > 0 so n > 0 */
+    st = take_x(data, &x, x_path, err);
+    if (st != HONE_OK) goto done;
+    if (y_path) {
+        st = npy_read(&y, y_path, true, err);
+        if (st == HONE_OK) st = take_y(data, &y, y_path, regression, err);
+    }
+done:
+    honeM_free(x.data);
+    honeM_free(y.data);
+    if (st != HONE_OK) {
+        hone_dataset_free(data);
+        return st;
+    }
+    *out = data;
+    return HONE_OK;
+}

@@ -1,0 +1,40 @@
+/* hone_internal.h - what the library's files share and the public header does not show.
+ * Internal cross-file names are spelled honeX_ with a letter for the part: E errors, M memory,
+ * K kernels, L layers, D data, S storage (safetensors), G gradient checking. */
+#ifndef HONE_INTERNAL_H
+#define HONE_INTERNAL_H
+
+#include "hone.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#if defined(__GNUC__)
+#define HONE_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define HONE_PRINTF(f, a)
+#endif
+
+/* Fills err (if not NULL) and returns code, so callers write `return honeE_set(err, ...)`. */
+hone_status honeE_set(hone_error *err, hone_status code, const char *fmt, ...) HONE_PRINTF(3, 4);
+/* Prefixes err's message with "prefix: " (e.g. the file name), keeping its code. */
+hone_status honeE_prefix(hone_error *err, hone_status code, const char *prefix);
+
+/* All allocation goes through here, so tests can make the Nth allocation fail. The count
+ * overflow of n * size is checked. Memory is zeroed. */
+void *honeM_alloc(size_t n, size_t size);
+void *honeM_realloc(void *p, size_t n, size_t size);
+void honeM_free(void *p);
+char *honeM_strdup(const char *s);
+/* Test hook: the allocation `after` calls from now fails (0 = the next one); -1 disables. */
+void honeM_fail_after(long after);
+/* Allocation calls made so far (tests use it to enumerate failure points). */
+long honeM_count(void);
+
+/* Bounds on a network, checked before anything is allocated: they keep every size computation
+ * far from overflow, and a model file cannot claim more. */
+#define HONE_MAX_UNITS (1 << 24)
+#define HONE_MAX_LAYERS 4096
+#define HONE_MAX_PARAMS ((size_t)1 << 34)
+
+#endif /* HONE_INTERNAL_H */

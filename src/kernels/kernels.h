@@ -1,0 +1,43 @@
+/* kernels.h - matrix products through CBLAS and the elementwise kernels around them.
+ * Each kernel states its shapes; B rows, I inputs, O outputs. The naive reference versions
+ * (suffix _ref) stay beside the fast ones so tests can compare them. */
+#ifndef HONE_KERNELS_H
+#define HONE_KERNELS_H
+
+#include "hone_internal.h"
+
+#include <cblas.h>
+/* OpenBLAS's cblas.h includes <complex.h>, whose I would shadow our dimension letter. */
+#undef I
+#include <math.h>
+
+#ifdef HONE_DOUBLE
+#define honeK_gemm_blas cblas_dgemm
+#define HONE_EXP exp
+#define HONE_LOG log
+#define HONE_LOG1P log1p
+#define HONE_TANH tanh
+#else
+#define honeK_gemm_blas cblas_sgemm
+#define HONE_EXP expf
+#define HONE_LOG logf
+#define HONE_LOG1P log1pf
+#define HONE_TANH tanhf
+#endif
+
+/* C [M, N] = alpha * op(A) op(B) + beta * C, row-major; op(A) is [M, K], op(B) is [K, N].
+ * ta, tb: 0 plain, 1 transposed (A stored [K, M], B stored [N, K]). */
+static inline void honeK_gemm(int ta, int tb, int M, int N, int K, hone_real alpha,
+                              const hone_real *A, const hone_real *Bm, hone_real beta,
+                              hone_real *C) {
+    honeK_gemm_blas(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                    M, N, K, alpha, A, ta ? M : K, Bm, tb ? K : N, beta, C, N);
+}
+/* The same product by three loops, accumulated in double: the reference for tests. */
+void honeK_gemm_ref(int ta, int tb, int M, int N, int K, hone_real alpha, const hone_real *A,
+                    const hone_real *Bm, hone_real beta, hone_real *C);
+
+/* Sets the number of BLAS threads (0 leaves OpenBLAS's choice). */
+void honeK_set_threads(int threads);
+
+#endif

@@ -1,0 +1,155 @@
+/* gradcheck.c - backprop against two-sided differences (L(w + e) - L(w - e)) / 2e, whose error
+ * is O(e^2) rather than the one-sided O(e). Meant for the double build. */
+#include "model/gradcheck.h"
+
+#include <math.h>
+#include <string.h>
+
+double honeG_rel_error(double diff2, double a2, double b2) {
+    double denom = sqrt(a2) + sqrt(b2);
+    return denom > 0 ? sqrt(diff2) / denom : 0;
+}
+
+hone_gradcheck_verdict hone_gradcheck_verdict_of(double rel) {
+    if (!(rel <= 1e-3)) return HONE_GRADCHECK_BUG; /* NaN is a bug too */
+    if (rel > 1e-5) return HONE_GRADCHECK_LOOK;
+    if (rel > 1e-7) return HONE_GRADCHECK_OK;
+    return HONE_GRADCHECK_GOOD;
+}
+
+const char *hone_gradcheck_verdict_name(hone_gradcheck_verdict v) {
+    switch (v) {
+    case HONE_GRADCHECK_GOOD: return "good";
+    case HONE_GRADCHECK_OK: return "ok";
+    case HONE_GRADCHECK_LOOK: return "look";
+    case HONE_GRADCHECK_BUG: return "bug";
+    }
+    return "unknown";
+}
+
+static double forward_loss(hone_model *m, const hone_real *X, const hone_real *Y, int B) {
+    hone_model_forward(m, X, B);
+    return hone_model_loss(m, Y, B);
+}
+
+hone_status hone_model_gradcheck(hone_model *m, const hone_real *X, const hone_real *Y, int B,
+                                 double eps, size_t max_per_layer, hone_rng *rng,
+                                 hone_gradcheck_report *report, hone_error *err) {
+    memset(report, 0, sizeof *report);
+    if (!(eps > 0 && eps < 1)) return honeE_set(err, HONE_ERR_VALUE, "gradcheck: eps must be in (0, 1), got %g", eps);
+    hone_status st = hone_model_reserve(m, B, err);
+    if (st) return st;
+    forward_loss(m, X, Y, B);
+    hone_model_zero_grad(m);
+    hone_model_backward(m, X, B);
+    double all_diff2 = 0, all_a2 = 0, all_g2 = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *layer = &m->layers[l];
+        if (!layer->n_params) continue;
+        double diff2 = 0, a2 = 0, g2 = 0, max_abs = 0;
+        size_t count = max_per_layer && max_per_layer < layer->n_params ? max_per_layer : layer->n_params;
+        for (size_t k = 0; k < count; k++) {
+            size_t i = layer->param_offset +
+                       (count == layer->n_params ? k : (size_t)hone_rng_below(rng, layer->n_params));
+            hone_real saved = m->params[i];
+            m->params[i] = saved + (hone_real)eps;
+            double plus = forward_loss(m, X, Y, B);
+            m->params[i] = saved - (hone_real)eps;
+            double minus = forward_loss(m, X, Y, B);
+            m->params[i] = saved;
+            double approx = (plus - minus) / (2 * eps), g = m->grads[i];
+            diff2 += (approx - g) * (approx - g);
+            a2 += approx * approx;
+            g2 += g * g;
+            if (fabs(approx - g) > max_abs) max_abs = fabs(approx - g);
+        }
+        if (report->n_layers < (int)(sizeof report->layers / sizeof report->layers[0])) {
+            hone_gradcheck_layer *r = &report->layers[report->n_layers++];
+            r->layer = l;
+            r->checked = count;
+            r->rel_error = honeG_rel_error(diff2, a2, g2);
+            r->max_abs_diff = max_abs;
+        }
+        report->checked += count;
+        all_diff2 += diff2;
+        all_a2 += a2;
+        all_g2 += g2;
+    }
+    report->rel_error = honeG_rel_error(all_diff2, all_a2, all_g2);
+    report->verdict = hone_gradcheck_verdict_of(report->rel_error);
+    return HONE_OK;
+}
+
+/* L = sum(r * ops.forward(x; p)) */
+static double projected(const honeL_ops *ops, const hone_layer *layer, hone_real *y,
+                        const hone_real *x, const hone_real *p, const hone_real *r, size_t ny, int B) {
+    ops->forward(layer, y, x, p, B);
+    double sum = 0;
+    for (size_t i = 0; i < ny; i++) sum += (double)r[i] * y[i];
+    return sum;
+}
+
+/* Perturbs each v[i] by +-eps and compares with the analytic gradient g [n]. */
+static double check_against(const honeL_ops *ops, const hone_layer *layer, hone_real *y,
+                            hone_real *v, const hone_real *x, const hone_real *p, const hone_real *r,
+                            size_t ny, int B, double eps, const hone_real *g, size_t n) {
+    double diff2 = 0, a2 = 0, g2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        hone_real saved = v[i];
+        v[i] = saved + (hone_real)eps;
+        double plus = projected(ops, layer, y, x, p, r, ny, B);
+        v[i] = saved - (hone_real)eps;
+        double minus = projected(ops, layer, y, x, p, r, ny, B);
+        v[i] = saved;
+        double approx = (plus - minus) / (2 * eps);
+        diff2 += (approx - g[i]) * (approx - g[i]);
+        a2 += approx * approx;
+        g2 += (double)g[i] * g[i];
+    }
+    return honeG_rel_error(diff2, a2, g2);
+}
+
+honeG_result honeG_check_layer(const honeL_ops *ops, const hone_layer *layer, const hone_real *x,
+                               const hone_real *p, int B, double eps, hone_rng *rng) {
+    honeG_result res = {0, 0, 0};
+    size_t nx = (size_t)B * layer->in, ny = (size_t)B * layer->out;
+    size_t np = honeL_param_count(layer->kind, layer->in, layer->out);
+    hone_real *xc = honeM_alloc(nx, sizeof *xc), *pc = honeM_alloc(np, sizeof *pc);
+    hone_real *y = honeM_alloc(ny, sizeof *y), *r = honeM_alloc(ny, sizeof *r);
+    hone_real *dx = honeM_alloc(nx, sizeof *dx), *dp = honeM_alloc(np, sizeof *dp);
+    hone_real *dx2 = honeM_alloc(nx, sizeof *dx2), *dp2 = honeM_alloc(np, sizeof *dp2);
+    if (!xc || !pc || !y || !r || !dx || !dp || !dx2 || !dp2) {
+        res.rel_x = res.rel_p = NAN;
+        goto done;
+    }
+    memcpy(xc, x, nx * sizeof *xc);
+    if (np) memcpy(pc, p, np * sizeof *pc);
+    for (size_t i = 0; i < ny; i++) r[i] = (hone_real)(2 * hone_rng_uniform(rng) - 1);
+    /* analytic: dy = r */
+    ops->forward(layer, y, xc, pc, B);
+    ops->backward(layer, dx, dp, r, xc, y, pc, B);
+    res.rel_x = check_against(ops, layer, y, xc, xc, pc, r, ny, B, eps, dx, nx);
+    if (np) res.rel_p = check_against(ops, layer, y, pc, xc, pc, r, ny, B, eps, dp, np);
+    /* backward must add: running it twice from zero doubles the gradients */
+    ops->forward(layer, y, xc, pc, B);
+    ops->backward(layer, dx2, dp2, r, xc, y, pc, B);
+    ops->backward(layer, dx2, dp2, r, xc, y, pc, B);
+    for (size_t i = 0; i < nx; i++) {
+        double e = fabs(dx2[i] - 2 * dx[i]) / (1 + fabs(dx[i]));
+        if (e > res.accumulate) res.accumulate = e;
+    }
+    for (size_t i = 0; i < np; i++) {
+        double e = fabs(dp2[i] - 2 * dp[i]) / (1 + fabs(dp[i]));
+        if (e > res.accumulate) res.accumulate = e;
+    }
+done:
+    honeM_free(xc);
+    honeM_free(pc);
+    honeM_free(y);
+    honeM_free(r);
+    honeM_free(dx);
+    honeM_free(dp);
+    honeM_free(dx2);
+    honeM_free(dp2);
+    return res;
+}

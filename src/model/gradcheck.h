@@ -1,0 +1,21 @@
+/* gradcheck.h - the layer-level checker the table-driven tests use (internal). */
+#ifndef HONE_GRADCHECK_H
+#define HONE_GRADCHECK_H
+
+#include "layers/layers.h"
+
+typedef struct honeG_result {
+    double rel_x;      /* relative error of dL/dx (0 when the layer has no input gradient) */
+    double rel_p;      /* relative error of dL/dp (0 when the layer has no parameters) */
+    double accumulate; /* max |second backward - 2 * first| / (1 + |first|): 0 when backward adds */
+} honeG_result;
+
+/* Checks ops's backward on one layer with random projection loss L = sum(r * y):
+ * x [B, I] and p (the layer's parameters) are inputs, perturbed by +-eps in turn. */
+honeG_result honeG_check_layer(const honeL_ops *ops, const hone_layer *layer, const hone_real *x,
+                               const hone_real *p, int B, double eps, hone_rng *rng);
+
+/* Relative error ||a - b|| / (||a|| + ||b||) from accumulated sums (0 when both are zero). */
+double honeG_rel_error(double diff2, double a2, double b2);
+
+#endif

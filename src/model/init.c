@@ -1,0 +1,55 @@
+/* init.c - weight initialization. The scale of each draw keeps activation variance steady from
+ * layer to layer: He for ReLU-like units, Xavier/Glorot for tanh and sigmoid. */
+#include "layers/layers.h"
+
+#include <math.h>
+#include <string.h>
+
+/* The activation after dense layer l decides the default rule. */
+static hone_init_kind default_for(const hone_model *m, int l) {
+    if (l + 1 < m->n_layers) {
+        hone_layer_kind next = m->layers[l + 1].kind;
+        if (next == HONE_LAYER_RELU || next == HONE_LAYER_LEAKY_RELU) return HONE_INIT_HE;
+        return HONE_INIT_XAVIER_NORMAL;
+    }
+    /* the output layer: follow the hidden activation, as PyTorch users commonly do */
+    for (int k = l - 1; k >= 0; k--) {
+        hone_layer_kind prev = m->layers[k].kind;
+        if (prev == HONE_LAYER_RELU || prev == HONE_LAYER_LEAKY_RELU) return HONE_INIT_HE;
+        if (prev != HONE_LAYER_DENSE) return HONE_INIT_XAVIER_NORMAL;
+    }
+    return HONE_INIT_XAVIER_NORMAL;
+}
+
+hone_status hone_model_init(hone_model *m, hone_init_kind init, double scale, hone_rng *rng,
+                            hone_error *err) {
+    if (init < HONE_INIT_DEFAULT || init > HONE_INIT_LECUN)
+        return honeE_set(err, HONE_ERR_VALUE, "init: unknown initializer %d", (int)init);
+    if ((init == HONE_INIT_UNIFORM || init == HONE_INIT_NORMAL) && !(scale > 0 && isfinite(scale)))
+        return honeE_set(err, HONE_ERR_VALUE, "init: %s needs a positive scale, got %g",
+                         hone_init_kind_name(init), scale);
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *layer = &m->layers[l];
+        if (layer->kind != HONE_LAYER_DENSE) continue;
+        hone_real *W = m->params + layer->param_offset;
+        size_t nw = (size_t)layer->out * layer->in;
+        double fan_in = layer->in, fan_out = layer->out;
+        hone_init_kind kind = init == HONE_INIT_DEFAULT ? default_for(m, l) : init;
+        int uniform = kind == HONE_INIT_UNIFORM || kind == HONE_INIT_XAVIER_UNIFORM;
+        double s = 0; /* sigma of a normal draw, or half-width of a uniform one */
+        switch (kind) {
+        case HONE_INIT_ZEROS: s = 0; break;
+        case HONE_INIT_UNIFORM:
+        case HONE_INIT_NORMAL: s = scale; break;
+        case HONE_INIT_XAVIER_UNIFORM: s = sqrt(6.0 / (fan_in + fan_out)); break;
+        case HONE_INIT_XAVIER_NORMAL: s = sqrt(2.0 / (fan_in + fan_out)); break;
+        case HONE_INIT_HE: s = sqrt(2.0 / fan_in); break;
+        case HONE_INIT_LECUN: s = sqrt(1.0 / fan_in); break;
+        case HONE_INIT_DEFAULT: break;
+        }
+        for (size_t i = 0; i < nw; i++)
+            W[i] = (hone_real)(uniform ? s * (2 * hone_rng_uniform(rng) - 1) : s * hone_rng_normal(rng));
+        memset(W + nw, 0, (size_t)layer->out * sizeof *W); /* biases */
+    }
+    return HONE_OK;
+}

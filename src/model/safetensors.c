@@ -1,0 +1,848 @@
+/* safetensors.c - the model file. A safetensors file: an 8-byte little-endian length N, N bytes
+ * of JSON header, then the raw little-endian tensors in C order. Tensors are named and shaped as
+ * PyTorch's nn.Sequential state_dict for the same network ("0.weight" [O, I], "0.bias" [O], the
+ * index counting activation layers too), so torch's load_state_dict(strict=True) takes them.
+ * __metadata__ (string -> string) holds the architecture, the standardization and the training
+ * configuration, each a JSON text:
+ *
+ *   "hone.architecture": {"inputs": 784, "loss": "softmax_ce",
+ *                         "layers": [{"kind": "dense", "units": 512}, {"kind": "relu"}, ...]}
+ *   "hone.standardize":  {"mean": [...D...], "std": [...D...]}
+ *   "hone.config":       the model's config_json, when it has one
+ *
+ * Writing is atomic: a temporary file beside the target, fsync, then rename over it, so a crash
+ * or a full disk leaves the previous file whole. Reading trusts nothing: every length, offset,
+ * shape and name is checked against the architecture before a byte of tensor data is read, and
+ * nothing is allocated beyond what the file's real size accounts for. */
+#include "layers/layers.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <float.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Tensor bytes are packed and unpacked through integers of the same width, byte by byte, so the
+ * file is little-endian whatever the host; this assumes floats are IEEE-754 and stored with the
+ * integers' byte order, which holds on every platform hone targets. */
+_Static_assert(sizeof(float) == 4 && sizeof(double) == 8, "hone needs IEEE-754 float and double");
+
+#define HEADER_MAX 100000000u /* 100 MB, the limit of the reference implementation */
+#define FORMAT_VERSION "1"
+#define MAX_EXACT 9007199254740992.0 /* 2^53: JSON integers above it are not exact doubles */
+#define CHUNK 65536                  /* tensor bytes are read and written this many at a time */
+
+#define REAL_SIZE sizeof(hone_real)
+#define REAL_DTYPE (REAL_SIZE == 4 ? "F32" : "F64")
+
+static void put_u64le(unsigned char *p, uint64_t v) {
+    for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_u64le(const unsigned char *p) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+    return v;
+}
+
+/* Strict UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF), as the format asks. */
+static bool utf8_valid(const unsigned char *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i], cp, min;
+        size_t len;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F, min = 0x80;
+        else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F, min = 0x800;
+        else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07, min = 0x10000;
+        else return false;
+        if (n - i < len) return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return false;
+            cp = cp << 6 | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += len;
+    }
+    return true;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Writing
+ * ------------------------------------------------------------------------------------------- */
+
+/* A growing string; after a failed allocation it stays failed and ignores further text. */
+typedef struct strbuf {
+    char *s;
+    size_t len, cap;
+    bool failed;
+} strbuf;
+
+static void sb_add(strbuf *b, const char *s, size_t n) {
+    if (b->failed) return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (cap < b->len + n + 1) cap *= 2;
+        char *p = honeM_realloc(b->s, cap, 1);
+        if (!p) {
+            b->failed = true;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+
+static void sb_str(strbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+static void sb_fmt(strbuf *b, const char *fmt, ...) HONE_PRINTF(2, 3);
+static void sb_fmt(strbuf *b, const char *fmt, ...) {
+    char tmp[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof tmp) b->failed = true; /* only short numbers come here */
+    else sb_add(b, tmp, (size_t)n);
+}
+
+/* A finite number in the fewest digits that read back (as the loader reads: strtod, then a cast
+ * to float when is_float) to the very same value, e.g. 0.2 rather than 0.200000003 for 0.2f. JSON
+ * wants '.', whatever the C locale says. */
+static void sb_real(strbuf *b, double v, bool is_float) {
+    char tmp[64];
+    for (int digits = is_float ? 6 : 15;; digits++) {
+        snprintf(tmp, sizeof tmp, "%.*g", digits, v);
+        if (digits >= (is_float ? 9 : 17)) break; /* always enough */
+        double back = strtod(tmp, NULL);
+        if (is_float ? (float)back == (float)v : back == v) break;
+    }
+    for (char *p = tmp; *p; p++)
+        if (!strchr("0123456789+-eE", *p)) *p = '.';
+    sb_str(b, tmp);
+}
+
+/* s as a quoted JSON string. s is valid UTF-8; bytes above 0x7F pass through. */
+static void sb_json_string(strbuf *b, const char *s) {
+    sb_add(b, "\"", 1);
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"' || c == '\\') {
+            sb_add(b, "\\", 1);
+            sb_add(b, p, 1);
+        } else if (c < 0x20) sb_fmt(b, "\\u%04x", c);
+        else sb_add(b, p, 1);
+    }
+    sb_add(b, "\"", 1);
+}
+
+/* {"inputs": D, "loss": "...", "layers": [{"kind": "dense", "units": O}, {"kind": "relu"}, ...]} */
+static void architecture_json(strbuf *b, const hone_model *m) {
+    sb_fmt(b, "{\"inputs\": %d, \"loss\": ", m->inputs);
+    sb_json_string(b, hone_loss_kind_name(m->loss));
+    sb_str(b, ", \"layers\": [");
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *layer = &m->layers[l];
+        sb_str(b, l ? ", {\"kind\": " : "{\"kind\": ");
+        sb_json_string(b, hone_layer_kind_name(layer->kind));
+        if (layer->kind == HONE_LAYER_DENSE) sb_fmt(b, ", \"units\": %d", layer->out);
+        if (layer->kind == HONE_LAYER_LEAKY_RELU) {
+            sb_str(b, ", \"alpha\": ");
+            sb_real(b, layer->alpha, true);
+        }
+        sb_str(b, "}");
+    }
+    sb_str(b, "]}");
+}
+
+/* {"mean": [...], "std": [...]}, each value printed so that it reads back bit for bit */
+static void standardize_json(strbuf *b, const hone_model *m) {
+    const hone_real *v[2] = {m->input_mean, m->input_std};
+    for (int k = 0; k < 2; k++) {
+        sb_str(b, k ? "], \"std\": [" : "{\"mean\": [");
+        for (int j = 0; j < m->inputs; j++) {
+            if (j) sb_str(b, ", ");
+            sb_real(b, (double)v[k][j], REAL_SIZE == 4);
+        }
+    }
+    sb_str(b, "]}");
+}
+
+/* "l.weight": {...}, "l.bias": {...} for dense layer l. The tensors of the dense layers, in
+ * order, are exactly the parameter block, so byte offsets are parameter offsets times the size. */
+static void tensor_entries(strbuf *b, const hone_layer *layer, int l) {
+    size_t w = layer->param_offset * REAL_SIZE;
+    size_t bias = w + (size_t)layer->out * (size_t)layer->in * REAL_SIZE;
+    size_t end = (layer->param_offset + layer->n_params) * REAL_SIZE;
+    sb_fmt(b, ", \"%d.weight\": {\"dtype\": \"%s\", \"shape\": [%d, %d], ", l, REAL_DTYPE, layer->out,
+           layer->in);
+    sb_fmt(b, "\"data_offsets\": [%zu, %zu]}", w, bias);
+    sb_fmt(b, ", \"%d.bias\": {\"dtype\": \"%s\", \"shape\": [%d], ", l, REAL_DTYPE, layer->out);
+    sb_fmt(b, "\"data_offsets\": [%zu, %zu]}", bias, end);
+}
+
+/* The whole JSON header, padded with spaces to a multiple of 8 bytes. */
+static void build_header(strbuf *h, const hone_model *m) {
+    strbuf text = {0};
+    sb_str(h, "{\"__metadata__\": {\"format\": \"pt\", \"hone.format_version\": \"" FORMAT_VERSION "\"");
+    architecture_json(&text, m);
+    sb_str(h, ", \"hone.architecture\": ");
+    sb_json_string(h, text.failed ? "" : text.s);
+    h->failed |= text.failed;
+    text.len = 0;
+    standardize_json(&text, m);
+    sb_str(h, ", \"hone.standardize\": ");
+    sb_json_string(h, text.failed ? "" : text.s);
+    h->failed |= text.failed;
+    honeM_free(text.s);
+    if (m->config_json) {
+        sb_str(h, ", \"hone.config\": ");
+        sb_json_string(h, m->config_json);
+    }
+    sb_str(h, "}");
+    for (int l = 0; l < m->n_layers; l++)
+        if (m->layers[l].kind == HONE_LAYER_DENSE) tensor_entries(h, &m->layers[l], l);
+    sb_str(h, "}");
+    while (!h->failed && h->len % 8) sb_add(h, " ", 1);
+}
+
+/* Refuses what hone_model_load would refuse, so that every file hone writes, hone reads. */
+static hone_status check_savable(const hone_model *m, const char *path, hone_error *err) {
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *layer = &m->layers[l];
+        size_t nw = (size_t)layer->out * (size_t)layer->in;
+        for (size_t i = 0; i < layer->n_params; i++)
+            if (!isfinite(m->params[layer->param_offset + i]))
+                return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: tensor '%d.%s' holds a non-finite value at index %zu",
+                                 path, l, i < nw ? "weight" : "bias", i < nw ? i : i - nw);
+    }
+    for (int j = 0; j < m->inputs; j++)
+        if (!isfinite(m->input_mean[j]) || !isfinite(m->input_std[j]) || !(m->input_std[j] > 0))
+            return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: standardization of input %d is invalid (mean %g, std %g)",
+                             path, j, (double)m->input_mean[j], (double)m->input_std[j]);
+    if (m->config_json && !utf8_valid((const unsigned char *)m->config_json, strlen(m->config_json)))
+        return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: config_json is not valid UTF-8", path);
+    return HONE_OK;
+}
+
+/* Creates "<path>.tmp.XXXXXX" exclusively, like mkstemp, but with mode 0666 so that the umask,
+ * not mkstemp's 0600, decides who may read the saved model. */
+static int create_temporary(char *tmp, const char *path) {
+    static atomic_ulong counter;
+    static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    hone_rng rng;
+    hone_rng_seed(&rng, (uint64_t)now.tv_nsec ^ (uint64_t)now.tv_sec << 30 ^ (uint64_t)getpid() << 40 ^
+                            (uint64_t)atomic_fetch_add(&counter, 1) << 20 ^ (uint64_t)(uintptr_t)&now);
+    size_t len = strlen(path);
+    for (int attempt = 0; attempt < 100; attempt++) {
+        memcpy(tmp, path, len);
+        memcpy(tmp + len, ".tmp.", 5);
+        for (int i = 0; i < 6; i++) tmp[len + 5 + (size_t)i] = letters[hone_rng_below(&rng, sizeof letters - 1)];
+        tmp[len + 11] = 0;
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST) return fd;
+    }
+    return -1; /* errno is EEXIST */
+}
+
+/* The directory entry of the rename reaches the disk too; some file systems cannot sync a
+ * directory, and the file itself is already safe, so failures here are not errors. */
+static void sync_directory(const char *path) {
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? honeM_alloc((size_t)(slash - path) + 2, 1) : NULL;
+    if (slash && !dir) return;
+    if (dir) memcpy(dir, path, slash == path ? 1 : (size_t)(slash - path));
+    int fd = open(dir ? dir : ".", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    honeM_free(dir);
+}
+
+/* Writes the length, the header and every parameter little-endian; returns what failed or NULL. */
+static const char *write_contents(FILE *f, const strbuf *header, const hone_model *m) {
+    unsigned char buf[8192];
+    put_u64le(buf, header->len);
+    if (fwrite(buf, 1, 8, f) != 8 || fwrite(header->s, 1, header->len, f) != header->len) return "write failed";
+    size_t used = 0;
+    for (size_t i = 0; i < m->n_params; i++) {
+        unsigned char *p = buf + used;
+        if (REAL_SIZE == 4) {
+            float v = (float)m->params[i];
+            uint32_t u;
+            memcpy(&u, &v, 4);
+            for (int k = 0; k < 4; k++) p[k] = (unsigned char)(u >> (8 * k));
+        } else {
+            double v = (double)m->params[i];
+            uint64_t u;
+            memcpy(&u, &v, 8);
+            put_u64le(p, u);
+        }
+        used += REAL_SIZE;
+        if (used == sizeof buf || i + 1 == m->n_params) {
+            if (fwrite(buf, 1, used, f) != used) return "write failed";
+            used = 0;
+        }
+    }
+    return NULL;
+}
+
+hone_status hone_model_save(const hone_model *m, const char *path, hone_error *err) {
+    hone_status st = check_savable(m, path, err);
+    if (st) return st;
+    strbuf header = {0};
+    build_header(&header, m);
+    char *tmp = header.failed ? NULL : honeM_alloc(strlen(path) + 12, 1);
+    if (!tmp) {
+        honeM_free(header.s);
+        return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory for the model file's header", path);
+    }
+    int fd = create_temporary(tmp, path);
+    if (fd < 0) {
+        int e = errno;
+        honeM_free(header.s);
+        honeM_free(tmp);
+        return honeE_set(err, HONE_ERR_IO, "%s: cannot create a temporary file beside it: %s", path, strerror(e));
+    }
+    const char *failed = NULL;
+    int e = 0;
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        failed = "cannot open the temporary file", e = errno;
+        close(fd);
+    } else {
+        errno = 0;
+        if ((failed = write_contents(f, &header, m)) == NULL && fflush(f) != 0) failed = "write failed";
+        if (!failed && fsync(fileno(f)) != 0) failed = "fsync failed";
+        if (failed) e = errno;
+        if (fclose(f) != 0 && !failed) failed = "close failed", e = errno;
+    }
+    if (!failed && rename(tmp, path) != 0) failed = "cannot replace it with the temporary file", e = errno;
+    if (failed) unlink(tmp);
+    else sync_directory(path);
+    honeM_free(header.s);
+    honeM_free(tmp);
+    if (failed) return honeE_set(err, HONE_ERR_IO, "%s: %s: %s", path, failed, strerror(e ? e : EIO));
+    return HONE_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Reading
+ * ------------------------------------------------------------------------------------------- */
+
+/* A tensor the architecture calls for, and where the file says it lies. */
+typedef struct tensor {
+    char name[24]; /* "4095.weight" */
+    int rank;
+    uint64_t shape[2];
+    size_t param_offset, count; /* where its values go in the parameter block */
+    bool seen, f64;
+    uint64_t begin, end; /* byte offsets into the data buffer */
+} tensor;
+
+typedef struct loader {
+    const char *path;
+    FILE *f;
+    uint64_t file_size, header_len, buf_size;
+    char *header;
+    cJSON *root, *meta;
+    int inputs, n_layers, n_tensors;
+    hone_loss_kind loss;
+    hone_layer_spec *specs; /* [n_layers] */
+    int *first_tensor;      /* [n_layers]: layer l's weight is tensors[first_tensor[l]], or -1 */
+    tensor *tensors;        /* [n_tensors], weight then bias of each dense layer */
+    hone_model *model;
+} loader;
+
+static hone_status fail(const loader *L, hone_error *err, hone_status code, const char *fmt, ...)
+    HONE_PRINTF(4, 5);
+static hone_status fail(const loader *L, hone_error *err, hone_status code, const char *fmt, ...) {
+    char text[sizeof err->message];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    return honeE_set(err, code, "%s: %s", L->path, text);
+}
+
+static hone_status fail_nomem(const loader *L, hone_error *err) {
+    return fail(L, err, HONE_ERR_NOMEM, "out of memory");
+}
+
+/* d as hone_real, when it is finite and does not round to infinity in hone_real (for float:
+ * below FLT_MAX plus half its last place; converting anything larger is undefined behaviour). */
+static bool to_real(double d, hone_real *out) {
+    if (!isfinite(d) || (REAL_SIZE == 4 && !(fabs(d) < (double)FLT_MAX + 0x1p103))) return false;
+    *out = (hone_real)d;
+    return true;
+}
+
+/* A JSON number that is an integer in [lo, hi] (hi <= 2^53, so the double is exact). */
+static bool json_integer(const cJSON *x, double lo, double hi, uint64_t *v) {
+    if (!cJSON_IsNumber(x)) return false;
+    double d = x->valuedouble;
+    if (!(d >= lo && d <= hi) || d != floor(d)) return false;
+    *v = (uint64_t)d;
+    return true;
+}
+
+/* "[10, 255]" (the first 8 dimensions) into buf */
+static const char *shape_text(char *buf, size_t cap, const uint64_t *dims, int rank, bool more) {
+    size_t used = (size_t)snprintf(buf, cap, "[");
+    for (int i = 0; i < rank && used < cap; i++)
+        used += (size_t)snprintf(buf + used, cap - used, "%s%llu", i ? ", " : "", (unsigned long long)dims[i]);
+    if (used < cap) snprintf(buf + used, cap - used, "%s]", more ? ", ..." : "");
+    return buf;
+}
+
+/* Opens without blocking (a FIFO must not hang us), insists on a regular file, reads the
+ * length prefix and the header. */
+static hone_status read_header(loader *L, hone_error *err) {
+    int fd = open(L->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return fail(L, err, HONE_ERR_IO, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return fail(L, err, HONE_ERR_IO, "cannot stat: %s", strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return fail(L, err, HONE_ERR_IO, "not a regular file");
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags != -1) (void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    L->f = fdopen(fd, "rb");
+    if (!L->f) {
+        int e = errno;
+        close(fd);
+        return fail(L, err, HONE_ERR_IO, "cannot open: %s", strerror(e));
+    }
+    L->file_size = (uint64_t)st.st_size;
+    if (L->file_size < 8)
+        return fail(L, err, HONE_ERR_FORMAT, "not a safetensors file: %llu bytes, too short for the 8-byte header length",
+                    (unsigned long long)L->file_size);
+    unsigned char len8[8];
+    if (fread(len8, 1, 8, L->f) != 8)
+        return fail(L, err, ferror(L->f) ? HONE_ERR_IO : HONE_ERR_FORMAT, "cannot read the header length: %s",
+                    ferror(L->f) ? strerror(errno) : "unexpected end of file");
+    L->header_len = get_u64le(len8);
+    if (L->header_len > L->file_size - 8)
+        return fail(L, err, HONE_ERR_FORMAT, "not a safetensors file: header length %llu exceeds the %llu bytes after it",
+                    (unsigned long long)L->header_len, (unsigned long long)(L->file_size - 8));
+    if (L->header_len > HEADER_MAX)
+        return fail(L, err, HONE_ERR_FORMAT, "header length %llu is over the limit of %u bytes",
+                    (unsigned long long)L->header_len, HEADER_MAX);
+    L->buf_size = L->file_size - 8 - L->header_len;
+    L->header = honeM_alloc((size_t)L->header_len + 1, 1);
+    if (!L->header) return fail_nomem(L, err);
+    if (fread(L->header, 1, (size_t)L->header_len, L->f) != L->header_len)
+        return fail(L, err, ferror(L->f) ? HONE_ERR_IO : HONE_ERR_FORMAT, "cannot read the header: %s",
+                    ferror(L->f) ? strerror(errno) : "unexpected end of file");
+    if (memchr(L->header, 0, (size_t)L->header_len))
+        return fail(L, err, HONE_ERR_FORMAT, "header contains a NUL byte");
+    if (!utf8_valid((const unsigned char *)L->header, (size_t)L->header_len))
+        return fail(L, err, HONE_ERR_FORMAT, "header is not valid UTF-8");
+    return HONE_OK;
+}
+
+/* Parses text as one JSON value followed by nothing but whitespace. */
+static cJSON *parse_json(const char *text, size_t len) {
+    const char *end = NULL;
+    cJSON *v = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!v) return NULL;
+    for (; end < text + len; end++)
+        if (!strchr(" \t\r\n", *end)) {
+            cJSON_Delete(v);
+            return NULL;
+        }
+    return v;
+}
+
+static hone_status parse_header(loader *L, hone_error *err) {
+    L->root = parse_json(L->header, (size_t)L->header_len);
+    if (!L->root) return fail(L, err, HONE_ERR_FORMAT, "header is not valid JSON");
+    if (!cJSON_IsObject(L->root)) return fail(L, err, HONE_ERR_FORMAT, "header is not a JSON object");
+    L->meta = cJSON_GetObjectItemCaseSensitive(L->root, "__metadata__");
+    if (L->meta) {
+        if (!cJSON_IsObject(L->meta)) return fail(L, err, HONE_ERR_FORMAT, "__metadata__ is not an object");
+        for (const cJSON *item = L->meta->child; item; item = item->next)
+            if (!cJSON_IsString(item))
+                return fail(L, err, HONE_ERR_FORMAT, "__metadata__ value '%.100s' is not a string", item->string);
+    }
+    const cJSON *version = cJSON_GetObjectItemCaseSensitive(L->meta, "hone.format_version");
+    if (version && strcmp(version->valuestring, FORMAT_VERSION) != 0)
+        return fail(L, err, HONE_ERR_FORMAT, "hone model format version '%.40s' is not supported (this hone reads version " FORMAT_VERSION ")",
+                    version->valuestring);
+    return HONE_OK;
+}
+
+/* The architecture, checked and turned into layer specs and the list of tensors it implies. */
+static hone_status parse_architecture(loader *L, hone_error *err) {
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(L->meta, "hone.architecture");
+    if (!text) return fail(L, err, HONE_ERR_FORMAT, "not a hone model (no hone.architecture metadata)");
+    cJSON *arch = parse_json(text->valuestring, strlen(text->valuestring));
+    hone_status st = HONE_OK;
+    uint64_t v;
+    if (!arch || !cJSON_IsObject(arch)) {
+        st = fail(L, err, HONE_ERR_FORMAT, "hone.architecture is not %s", arch ? "a JSON object" : "valid JSON");
+        goto done;
+    }
+    if (!json_integer(cJSON_GetObjectItemCaseSensitive(arch, "inputs"), 1, HONE_MAX_UNITS, &v)) {
+        st = fail(L, err, HONE_ERR_FORMAT, "hone.architecture: 'inputs' must be an integer in [1, %d]", HONE_MAX_UNITS);
+        goto done;
+    }
+    L->inputs = (int)v;
+    /* the inputs' statistics are stored in the file too; refuse to allocate for more inputs than
+     * the file has bytes (only possible for a model without dense layers) */
+    if ((uint64_t)L->inputs > L->file_size) {
+        st = fail(L, err, HONE_ERR_FORMAT, "hone.architecture: %d inputs cannot fit a %llu-byte file", L->inputs,
+                  (unsigned long long)L->file_size);
+        goto done;
+    }
+    const cJSON *loss = cJSON_GetObjectItemCaseSensitive(arch, "loss");
+    if (!cJSON_IsString(loss) || !(L->loss = (hone_loss_kind)hone_loss_kind_parse(loss->valuestring))) {
+        st = fail(L, err, HONE_ERR_FORMAT, "hone.architecture: unknown loss '%.60s'",
+                  cJSON_IsString(loss) ? loss->valuestring : "(none)");
+        goto done;
+    }
+    const cJSON *layers = cJSON_GetObjectItemCaseSensitive(arch, "layers");
+    int n = cJSON_IsArray(layers) ? cJSON_GetArraySize(layers) : 0;
+    if (n < 1 || n > HONE_MAX_LAYERS) {
+        st = fail(L, err, HONE_ERR_FORMAT, "hone.architecture: 'layers' must be an array of 1 to %d layers", HONE_MAX_LAYERS);
+        goto done;
+    }
+    L->n_layers = n;
+    L->specs = honeM_alloc((size_t)n, sizeof *L->specs);
+    L->first_tensor = honeM_alloc((size_t)n, sizeof *L->first_tensor);
+    L->tensors = honeM_alloc((size_t)n * 2, sizeof *L->tensors);
+    if (!L->specs || !L->first_tensor || !L->tensors) {
+        st = fail_nomem(L, err);
+        goto done;
+    }
+    int l = 0;
+    uint64_t width = (uint64_t)L->inputs;
+    size_t offset = 0;
+    for (const cJSON *item = layers->child; item; item = item->next, l++) {
+        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(item, "kind");
+        hone_layer_spec *spec = &L->specs[l];
+        if (!cJSON_IsString(kind) || !(spec->kind = (hone_layer_kind)hone_layer_kind_parse(kind->valuestring))) {
+            st = fail(L, err, HONE_ERR_FORMAT, "hone.architecture: layer %d: unknown kind '%.60s'", l,
+                      cJSON_IsString(kind) ? kind->valuestring : "(none)");
+            goto done;
+        }
+        L->first_tensor[l] = -1;
+        if (spec->kind == HONE_LAYER_LEAKY_RELU) {
+            const cJSON *alpha = cJSON_GetObjectItemCaseSensitive(item, "alpha");
+            if (alpha && !(cJSON_IsNumber(alpha) && alpha->valuedouble >= 0 && alpha->valuedouble < 1)) {
+                st = fail(L, err, HONE_ERR_FORMAT, "hone.architecture: layer %d: leaky ReLU 'alpha' must be a number in [0, 1)", l);
+                goto done;
+            }
+            spec->alpha = alpha ? (float)alpha->valuedouble : 0.01f; /* torch's default slope */
+        }
+        if (spec->kind != HONE_LAYER_DENSE) continue;
+        if (!json_integer(cJSON_GetObjectItemCaseSensitive(item, "units"), 1, HONE_MAX_UNITS, &v)) {
+            st = fail(L, err, HONE_ERR_FORMAT, "hone.architecture: layer %d: dense 'units' must be an integer in [1, %d]", l,
+                      HONE_MAX_UNITS);
+            goto done;
+        }
+        spec->units = (int)v;
+        tensor *w = &L->tensors[L->n_tensors], *b = w + 1;
+        L->first_tensor[l] = L->n_tensors;
+        L->n_tensors += 2;
+        snprintf(w->name, sizeof w->name, "%d.weight", l);
+        snprintf(b->name, sizeof b->name, "%d.bias", l);
+        w->rank = 2, w->shape[0] = v, w->shape[1] = width, w->count = (size_t)(v * width);
+        b->rank = 1, b->shape[0] = v, b->count = (size_t)v;
+        w->param_offset = offset;
+        b->param_offset = offset + w->count;
+        offset += w->count + b->count; /* at most 4096 * (2^48 + 2^24): no overflow */
+        width = v;
+    }
+done:
+    cJSON_Delete(arch);
+    return st;
+}
+
+/* The tensor that `name` must be ("<layer>.weight" or "<layer>.bias" of a dense layer), or NULL. */
+static tensor *expected_tensor(const loader *L, const char *name) {
+    int l = 0;
+    const char *p = name;
+    if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9')) return NULL;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        l = l * 10 + (*p - '0');
+        if (l >= L->n_layers) return NULL;
+    }
+    if (L->first_tensor[l] < 0) return NULL;
+    if (strcmp(p, ".weight") == 0) return &L->tensors[L->first_tensor[l]];
+    if (strcmp(p, ".bias") == 0) return &L->tensors[L->first_tensor[l] + 1];
+    return NULL;
+}
+
+/* One header entry: its dtype, shape and offsets on their own terms, then against the tensor
+ * the architecture expects under its name. */
+static hone_status check_entry(loader *L, const cJSON *entry, hone_error *err) {
+    const char *name = entry->string;
+    char shown[200], wanted[100];
+    if (!cJSON_IsObject(entry)) return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s' is not a JSON object", name);
+    const cJSON *dtype = cJSON_GetObjectItemCaseSensitive(entry, "dtype");
+    if (!cJSON_IsString(dtype)) return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s' has no dtype", name);
+    bool f64 = strcmp(dtype->valuestring, "F64") == 0;
+    if (!f64 && strcmp(dtype->valuestring, "F32") != 0)
+        return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s' has dtype %.20s; hone reads F32 and F64", name,
+                    dtype->valuestring);
+    uint64_t dsize = f64 ? 8 : 4;
+    const cJSON *shape = cJSON_GetObjectItemCaseSensitive(entry, "shape");
+    if (!cJSON_IsArray(shape)) return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s' has no shape", name);
+    uint64_t dims[8] = {0}, bytes = dsize;
+    int rank = 0;
+    bool overflow = false;
+    for (const cJSON *d = shape->child; d; d = d->next, rank++) {
+        uint64_t v;
+        if (!json_integer(d, 0, MAX_EXACT, &v))
+            return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s': shape entries must be non-negative integers", name);
+        if (rank < 8) dims[rank] = v;
+        if (v && bytes > UINT64_MAX / v) overflow = true;
+        else bytes *= v;
+    }
+    shape_text(shown, sizeof shown, dims, rank < 8 ? rank : 8, rank > 8);
+    if (overflow) return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s': shape %s is too large", name, shown);
+    const cJSON *offsets = cJSON_GetObjectItemCaseSensitive(entry, "data_offsets");
+    uint64_t begin, end;
+    if (!cJSON_IsArray(offsets) || cJSON_GetArraySize(offsets) != 2 || !json_integer(offsets->child, 0, MAX_EXACT, &begin) ||
+        !json_integer(offsets->child->next, 0, MAX_EXACT, &end) || begin > end)
+        return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s': data_offsets must be two integers [begin, end], begin <= end",
+                    name);
+    if (end > L->buf_size)
+        return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s': data_offsets [%llu, %llu] run past the %llu-byte data buffer",
+                    name, (unsigned long long)begin, (unsigned long long)end, (unsigned long long)L->buf_size);
+    if (end - begin != bytes)
+        return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s' has %llu bytes, but shape %s of %s needs %llu", name,
+                    (unsigned long long)(end - begin), shown, f64 ? "F64" : "F32", (unsigned long long)bytes);
+    tensor *t = expected_tensor(L, name);
+    if (!t) return fail(L, err, HONE_ERR_FORMAT, "unexpected tensor '%.100s' (not in the architecture)", name);
+    if (t->seen) return fail(L, err, HONE_ERR_FORMAT, "tensor '%s' appears twice", t->name);
+    if (rank != t->rank || dims[0] != t->shape[0] || (rank == 2 && dims[1] != t->shape[1]))
+        return fail(L, err, HONE_ERR_FORMAT, "tensor '%s' has shape %s, expected %s", t->name, shown,
+                    shape_text(wanted, sizeof wanted, t->shape, t->rank, false));
+    t->seen = true;
+    t->f64 = f64;
+    t->begin = begin;
+    t->end = end;
+    return HONE_OK;
+}
+
+static int by_begin(const void *a, const void *b) {
+    const tensor *x = *(tensor *const *)a, *y = *(tensor *const *)b;
+    return x->begin < y->begin ? -1 : x->begin > y->begin ? 1 : x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* Every expected tensor present, and together they cover the data buffer exactly. */
+static hone_status check_tensors(loader *L, tensor **order, hone_error *err) {
+    for (const cJSON *entry = L->root->child; entry; entry = entry->next) {
+        if (strcmp(entry->string, "__metadata__") == 0) continue;
+        hone_status st = check_entry(L, entry, err);
+        if (st) return st;
+    }
+    for (int i = 0; i < L->n_tensors; i++) {
+        if (!L->tensors[i].seen) return fail(L, err, HONE_ERR_FORMAT, "missing tensor '%s'", L->tensors[i].name);
+        order[i] = &L->tensors[i];
+    }
+    qsort(order, (size_t)L->n_tensors, sizeof *order, by_begin);
+    uint64_t at = 0;
+    for (int i = 0; i < L->n_tensors; i++) {
+        const tensor *t = order[i];
+        if (t->begin < at)
+            return fail(L, err, HONE_ERR_FORMAT, "tensors '%s' and '%s' overlap in the data buffer", order[i - 1]->name,
+                        t->name);
+        if (t->begin > at)
+            return fail(L, err, HONE_ERR_FORMAT, "bytes [%llu, %llu) of the data buffer belong to no tensor",
+                        (unsigned long long)at, (unsigned long long)t->begin);
+        at = t->end;
+    }
+    if (at != L->buf_size)
+        return fail(L, err, HONE_ERR_FORMAT, "bytes [%llu, %llu) of the data buffer belong to no tensor",
+                    (unsigned long long)at, (unsigned long long)L->buf_size);
+    return HONE_OK;
+}
+
+/* hone.standardize into the model's mean and std; absent means mean 0, std 1. */
+static hone_status parse_standardize(loader *L, hone_error *err) {
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(L->meta, "hone.standardize");
+    if (!text) return HONE_OK;
+    cJSON *s = parse_json(text->valuestring, strlen(text->valuestring));
+    hone_status st = HONE_OK;
+    if (!s || !cJSON_IsObject(s)) {
+        st = fail(L, err, HONE_ERR_FORMAT, "hone.standardize is not %s", s ? "a JSON object" : "valid JSON");
+        goto done;
+    }
+    static const char *const keys[2] = {"mean", "std"};
+    hone_real *dest[2] = {L->model->input_mean, L->model->input_std};
+    for (int k = 0; k < 2; k++) {
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(s, keys[k]);
+        int n = cJSON_IsArray(a) ? cJSON_GetArraySize(a) : -1;
+        if (n != L->inputs) {
+            st = n < 0 ? fail(L, err, HONE_ERR_FORMAT, "hone.standardize: '%s' is not an array", keys[k])
+                       : fail(L, err, HONE_ERR_FORMAT, "hone.standardize: '%s' has %d values, expected %d", keys[k], n,
+                              L->inputs);
+            goto done;
+        }
+        int j = 0;
+        for (const cJSON *x = a->child; x; x = x->next, j++) {
+            hone_real v = 0;
+            if (!cJSON_IsNumber(x) || !to_real(x->valuedouble, &v) || (k == 1 && !(v > 0))) {
+                st = fail(L, err, HONE_ERR_FORMAT, "hone.standardize: %s[%d] must be a finite%s number", keys[k], j,
+                          k ? ", positive" : "");
+                goto done;
+            }
+            dest[k][j] = v;
+        }
+    }
+done:
+    cJSON_Delete(s);
+    return st;
+}
+
+/* Reads each tensor's bytes (the header said where) into the parameter block. */
+static hone_status read_tensors(loader *L, tensor **order, hone_error *err) {
+    unsigned char *buf = honeM_alloc(CHUNK, 1);
+    if (!buf) return fail_nomem(L, err);
+    hone_status st = HONE_OK;
+    for (int i = 0; i < L->n_tensors && !st; i++) {
+        const tensor *t = order[i];
+        const size_t size = t->f64 ? 8 : 4;
+        hone_real *dest = L->model->params + t->param_offset;
+        if (fseeko(L->f, (off_t)(8 + L->header_len + t->begin), SEEK_SET) != 0) {
+            st = fail(L, err, HONE_ERR_IO, "cannot seek to tensor '%s': %s", t->name, strerror(errno));
+            break;
+        }
+        for (size_t done = 0; done < t->count && !st;) {
+            size_t n = t->count - done < CHUNK / size ? t->count - done : CHUNK / size;
+            if (fread(buf, size, n, L->f) != n) {
+                st = fail(L, err, ferror(L->f) ? HONE_ERR_IO : HONE_ERR_FORMAT, "cannot read tensor '%s': %s", t->name,
+                          ferror(L->f) ? strerror(errno) : "unexpected end of file");
+                break;
+            }
+            for (size_t k = 0; k < n; k++) {
+                const unsigned char *p = buf + k * size;
+                double v;
+                if (t->f64) {
+                    uint64_t u = get_u64le(p);
+                    memcpy(&v, &u, 8);
+                } else {
+                    uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+                    float f;
+                    memcpy(&f, &u, 4);
+                    v = f;
+                }
+                if (!to_real(v, &dest[done + k])) {
+                    st = fail(L, err, HONE_ERR_FORMAT, "tensor '%s' holds %s at index %zu", t->name,
+                              isfinite(v) ? "a value too large for " HONE_REAL_NAME : "a non-finite value", done + k);
+                    break;
+                }
+            }
+            done += n;
+        }
+    }
+    honeM_free(buf);
+    return st;
+}
+
+static hone_status load(loader *L, hone_error *err) {
+    hone_status st;
+    if ((st = read_header(L, err)) || (st = parse_header(L, err)) || (st = parse_architecture(L, err))) return st;
+    tensor **order = honeM_alloc((size_t)L->n_tensors, sizeof *order);
+    if (!order) return fail_nomem(L, err);
+    if ((st = check_tensors(L, order, err))) goto done;
+    /* Everything the header says is consistent, and the tensors account for the file's bytes, so
+     * the model's size is now bounded by the file's: safe to allocate. */
+    if ((st = hone_model_create(&L->model, L->inputs, L->specs, L->n_layers, L->loss, err))) {
+        st = honeE_prefix(err, st == HONE_ERR_NOMEM ? HONE_ERR_NOMEM : HONE_ERR_FORMAT, L->path);
+        goto done;
+    }
+    if ((st = parse_standardize(L, err))) goto done;
+    const cJSON *config = cJSON_GetObjectItemCaseSensitive(L->meta, "hone.config");
+    if (config && !(L->model->config_json = honeM_strdup(config->valuestring))) {
+        st = fail_nomem(L, err);
+        goto done;
+    }
+    st = read_tensors(L, order, err);
+done:
+    honeM_free(order);
+    return st;
+}
+
+hone_status hone_model_load(hone_model **out, const char *path, hone_error *err) {
+    *out = NULL;
+    loader L = {.path = path};
+    hone_status st = load(&L, err);
+    if (L.f) fclose(L.f);
+    cJSON_Delete(L.root);
+    honeM_free(L.header);
+    honeM_free(L.specs);
+    honeM_free(L.first_tensor);
+    honeM_free(L.tensors);
+    if (st) hone_model_free(L.model);
+    else *out = L.model;
+    return st;
+}
+
+/* The first difference between two architectures, described into what; false when the same. */
+static bool architecture_differs(const hone_model *file, const hone_model *m, char *what, size_t cap) {
+    if (file->inputs != m->inputs)
+        return snprintf(what, cap, "the file's model has %d inputs, this model %d", file->inputs, m->inputs), true;
+    if (file->n_layers != m->n_layers)
+        return snprintf(what, cap, "the file's model has %d layers, this model %d", file->n_layers, m->n_layers), true;
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *a = &file->layers[l], *b = &m->layers[l];
+        if (a->kind != b->kind)
+            return snprintf(what, cap, "layer %d is %s in the file, %s in this model", l, hone_layer_kind_name(a->kind),
+                            hone_layer_kind_name(b->kind)),
+                   true;
+        if (a->out != b->out)
+            return snprintf(what, cap, "layer %d (%s) has %d units in the file, %d in this model", l,
+                            hone_layer_kind_name(a->kind), a->out, b->out),
+                   true;
+        if (a->kind == HONE_LAYER_LEAKY_RELU && a->alpha != b->alpha)
+            return snprintf(what, cap, "layer %d (leaky_relu) has slope %g in the file, %g in this model", l,
+                            (double)a->alpha, (double)b->alpha),
+                   true;
+    }
+    if (file->loss != m->loss)
+        return snprintf(what, cap, "the loss is %s in the file, %s in this model", hone_loss_kind_name(file->loss),
+                        hone_loss_kind_name(m->loss)),
+               true;
+    return false;
+}
+
+hone_status hone_model_load_weights(hone_model *m, const char *path, hone_error *err) {
+    hone_model *file;
+    hone_status st = hone_model_load(&file, path, err);
+    if (st) return st;
+    char what[300];
+    if (architecture_differs(file, m, what, sizeof what)) {
+        hone_model_free(file);
+        return honeE_set(err, HONE_ERR_VALUE, "%s: architecture differs: %s", path, what);
+    }
+    memcpy(m->params, file->params, m->n_params * sizeof *m->params);
+    memcpy(m->input_mean, file->input_mean, (size_t)m->inputs * sizeof *m->input_mean);
+    memcpy(m->input_std, file->input_std, (size_t)m->inputs * sizeof *m->input_std);
+    hone_model_free(file);
+    return HONE_OK;
+}

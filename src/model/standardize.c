@@ -1,0 +1,68 @@
+/* standardize.c - input standardization fitted on the training split, and the gathering of a
+ * batch that applies it while converting uint8 pixels to hone_real. */
+#include "layers/layers.h"
+
+#include <math.h>
+#include <string.h>
+
+hone_status hone_model_standardize_fit(hone_model *m, const hone_view *train, hone_error *err) {
+    const hone_dataset *d = train->data;
+    if (d->d != (size_t)m->inputs)
+        return honeE_set(err, HONE_ERR_VALUE, "standardize: data has %zu features, model expects %d", d->d, m->inputs);
+    if (train->n == 0) return honeE_set(err, HONE_ERR_VALUE, "standardize: no training rows");
+    double *sum = honeM_alloc(d->d, sizeof *sum), *sq = honeM_alloc(d->d, sizeof *sq);
+    if (!sum || !sq) {
+        honeM_free(sum);
+        honeM_free(sq);
+        return honeE_set(err, HONE_ERR_NOMEM, "standardize: out of memory");
+    }
+    /* two passes (mean, then squared deviations) in double: exact enough and simple */
+    for (size_t r = 0; r < train->n; r++)
+        for (size_t j = 0; j < d->d; j++) sum[j] += hone_dataset_at(d, train->index[r], j);
+    for (size_t j = 0; j < d->d; j++) sum[j] /= (double)train->n;
+    for (size_t r = 0; r < train->n; r++)
+        for (size_t j = 0; j < d->d; j++) {
+            double dev = hone_dataset_at(d, train->index[r], j) - sum[j];
+            sq[j] += dev * dev;
+        }
+    for (size_t j = 0; j < d->d; j++) {
+        double sd = sqrt(sq[j] / (double)train->n);
+        m->input_mean[j] = (hone_real)sum[j];
+        /* a constant feature carries nothing; std 1 leaves it at zero rather than dividing by 0 */
+        m->input_std[j] = (hone_real)(sd > 1e-8 * (1 + fabs(sum[j])) ? sd : 1);
+    }
+    honeM_free(sum);
+    honeM_free(sq);
+    return HONE_OK;
+}
+
+/* X [B, D] = (data rows - mean) / std;  Y [B, O] = one-hot labels (softmax), labels as 0/1
+ * (sigmoid, one output) or targets */
+void hone_model_gather(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
+                       const size_t *rows, int B) {
+    const size_t D = data->d;
+    const int O = hone_model_outputs(m);
+    const hone_real *mean = m->input_mean, *sd = m->input_std;
+    for (int b = 0; b < B; b++) {
+        hone_real *x = X + (size_t)b * D;
+        size_t row = rows[b];
+        if (data->x_u8) {
+            const uint8_t *src = data->x_u8 + row * D;
+            for (size_t j = 0; j < D; j++) x[j] = ((hone_real)src[j] - mean[j]) / sd[j];
+        } else {
+            const hone_real *src = data->x + row * D;
+            for (size_t j = 0; j < D; j++) x[j] = (src[j] - mean[j]) / sd[j];
+        }
+        if (!Y) continue;
+        hone_real *y = Y + (size_t)b * O;
+        if (data->label && m->loss == HONE_LOSS_SOFTMAX_CE) {
+            memset(y, 0, (size_t)O * sizeof *y);
+            int c = data->label[row];
+            if (c >= 0 && c < O) y[c] = 1;
+        } else if (data->label) {
+            for (int o = 0; o < O; o++) y[o] = (hone_real)(data->label[row] == (O == 1 ? 1 : o));
+        } else if (data->target) {
+            for (int o = 0; o < O; o++) y[o] = data->target[row * data->t + (size_t)o % data->t];
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/* harness.c - temporary files and numeric helpers shared by the tests. */
+#define _DEFAULT_SOURCE
+#include "harness.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+
+static void remove_tmpdir(void) {
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "harness: could not remove %s\n", tmpdir);
+}
+
+const char *th_path(const char *name) {
+    static char paths[8][512];
+    static int next;
+    if (!tmpdir[0]) {
+        snprintf(tmpdir, sizeof tmpdir, "/tmp/hone-test-XXXXXX");
+        if (!mkdtemp(tmpdir)) {
+            perror("mkdtemp");
+            abort();
+        }
+        atexit(remove_tmpdir);
+    }
+    char *p = paths[next++ % 8];
+    snprintf(p, 512, "%s/%s", tmpdir, name);
+    return p;
+}
+
+const char *th_write(const char *name, const void *bytes, size_t n) {
+    const char *path = th_path(name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+const char *th_write_text(const char *name, const char *text) { return th_write(name, text, strlen(text)); }
+
+unsigned char *th_read(const char *path, size_t *n) {
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = malloc((size_t)size + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
+    fclose(f);
+    *n = (size_t)size;
+    return buf;
+}
+
+void th_fill_uniform(hone_real *x, size_t n, hone_rng *rng, double lo, double hi) {
+    for (size_t i = 0; i < n; i++) x[i] = (hone_real)(lo + (hi - lo) * hone_rng_uniform(rng));
+}
+
+void th_assert_close_(double a, double b, double tol, const char *what, const char *file, int line) {
+    double scale = fmax(1.0, fmax(fabs(a), fabs(b)));
+    if (!(fabs(a - b) <= tol * scale)) {
+        fail_msg("%s:%d: %s = %.17g, expected %.17g (tolerance %g)", file, line, what, a, b, tol);
+    }
+}

@@ -1,0 +1,34 @@
+/* harness.h - what the cmocka tests share: temporary files, random fills, tolerances. */
+#ifndef HONE_TEST_HARNESS_H
+#define HONE_TEST_HARNESS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "hone_internal.h"
+
+/* 1 in the double build, where gradient checks and exact comparisons run. */
+#define TH_DOUBLE (sizeof(hone_real) == sizeof(double))
+/* Round-off a computation in hone_real may carry. */
+#define TH_EPS (TH_DOUBLE ? 1e-12 : 1e-5)
+
+/* A path inside this test program's private temporary folder (created on first use, removed
+ * at exit). Returns a pointer to a rotating static buffer: copy it to keep it long. */
+const char *th_path(const char *name);
+/* Writes n bytes to th_path(name) and returns the path. */
+const char *th_write(const char *name, const void *bytes, size_t n);
+/* Writes a NUL-terminated text. */
+const char *th_write_text(const char *name, const char *text);
+/* Reads a whole file into a malloc'd buffer (caller frees); n receives its size. */
+unsigned char *th_read(const char *path, size_t *n);
+
+void th_fill_uniform(hone_real *x, size_t n, hone_rng *rng, double lo, double hi);
+
+/* Asserts |a - b| <= tol * max(1, |a|, |b|), printing both on failure. */
+#define th_assert_close(a, b, tol) th_assert_close_((double)(a), (double)(b), (tol), #a, __FILE__, __LINE__)
+void th_assert_close_(double a, double b, double tol, const char *what, const char *file, int line);
+
+#endif

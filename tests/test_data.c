@@ -1,0 +1,935 @@
+/* test_data.c - the data layer: IDX, CSV and NPY loaders (good files and every kind of bad one),
+ * and train/dev/test splits. Fixtures are written byte by byte here, so each test shows exactly
+ * what it feeds the loader. */
+#include "harness.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+/* Asserts a call failed with code and that the message contains both fragments (typically the
+ * file's path and the problem). */
+#define expect_error(call, want_code, frag1, frag2)                                                  \
+    do {                                                                                           \
+        hone_error err_ = {0};                                                                     \
+        hone_error *err = &err_;                                                                   \
+        hone_status st_ = (call);                                                                  \
+        if (st_ != (want_code) || err_.code != (want_code) || !strstr(err_.message, (frag1)) ||   \
+            !strstr(err_.message, (frag2)))                                                        \
+            fail_msg("%s:%d: status %d (want %d), message \"%s\" (want \"%s\" and \"%s\")",        \
+                     __FILE__, __LINE__, (int)st_, (int)(want_code), err_.message, (frag1), (frag2)); \
+        (void)err;                                                                                 \
+    } while (0)
+
+#define expect_ok(call)                                                                            \
+    do {                                                                                           \
+        hone_error err_ = {0};                                                                     \
+        hone_error *err = &err_;                                                                   \
+        hone_status st_ = (call);                                                                  \
+        if (st_ != HONE_OK) fail_msg("%s:%d: %s", __FILE__, __LINE__, err_.message);               \
+        (void)err;                                                                                 \
+    } while (0)
+
+/* ---------------------------------------------------------------------------------------------
+ * Fixture writers
+ * ------------------------------------------------------------------------------------------- */
+
+/* IDX bytes: magic 0 0 type rank, big-endian dims, then n data bytes. Returns the length. */
+static size_t idx_bytes(uint8_t *out, uint8_t type, int rank, const uint32_t *dims,
+                        const uint8_t *data, size_t n) {
+    size_t k = 0;
+    out[k++] = 0;
+    out[k++] = 0;
+    out[k++] = type;
+    out[k++] = (uint8_t)rank;
+    for (int i = 0; i < rank; i++) {
+        out[k++] = (uint8_t)(dims[i] >> 24);
+        out[k++] = (uint8_t)(dims[i] >> 16);
+        out[k++] = (uint8_t)(dims[i] >> 8);
+        out[k++] = (uint8_t)dims[i];
+    }
+    if (n) memcpy(out + k, data, n);
+    return k + n;
+}
+
+static const char *write_gz(const char *name, const void *bytes, size_t n) {
+    const char *path = th_path(name);
+    gzFile gz = gzopen(path, "wb");
+    assert_non_null(gz);
+    assert_int_equal(gzwrite(gz, bytes, (unsigned)n), (int)n);
+    assert_int_equal(gzclose(gz), Z_OK);
+    return path;
+}
+
+/* NPY bytes for a header dict, padded as numpy pads it (to 64 bytes, ending in a newline). */
+static size_t npy_bytes(uint8_t *out, int major, const char *dict, const void *data, size_t n) {
+    size_t pre = major == 1 ? 10 : 12, len = strlen(dict);
+    size_t hl = len + 1;
+    hl += (64 - (pre + hl) % 64) % 64;
+    memcpy(out, "\x93NUMPY", 6);
+    out[6] = (uint8_t)major;
+    out[7] = 0;
+    for (size_t i = 0; i < pre - 8; i++) out[8 + i] = (uint8_t)(hl >> (8 * i));
+    memcpy(out + pre, dict, len);
+    memset(out + pre + len, ' ', hl - len - 1);
+    out[pre + hl - 1] = '\n';
+    if (n) memcpy(out + pre + hl, data, n);
+    return pre + hl + n;
+}
+
+static const char *write_npy(const char *name, int major, const char *dict, const void *data, size_t n) {
+    uint8_t *buf = malloc(n + 256 + strlen(dict));
+    assert_non_null(buf);
+    size_t len = npy_bytes(buf, major, dict, data, n);
+    const char *path = th_write(name, buf, len);
+    free(buf);
+    return path;
+}
+
+/* Three 2x2 images and their labels. */
+static const uint8_t IMG[12] = {0, 1, 2, 3, 10, 11, 12, 13, 250, 251, 252, 255};
+static const uint8_t LAB[3] = {0, 2, 1};
+
+static void check_tiny_idx(const hone_dataset *d) {
+    assert_int_equal(d->n, 3);
+    assert_int_equal(d->d, 4);
+    assert_non_null(d->x_u8);
+    assert_null(d->x);
+    assert_memory_equal(d->x_u8, IMG, 12);
+    assert_non_null(d->label);
+    for (int i = 0; i < 3; i++) assert_int_equal(d->label[i], LAB[i]);
+    assert_int_equal(d->n_classes, 3);
+    assert_null(d->target);
+    th_assert_close(hone_dataset_at(d, 2, 3), 255.0, 0);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * IDX
+ * ------------------------------------------------------------------------------------------- */
+
+static void test_idx_plain(void **state) {
+    (void)state;
+    uint8_t buf[256];
+    uint32_t dims[3] = {3, 2, 2}, ldims[1] = {3};
+    char img[512], lab[512];
+    strcpy(img, th_write("img.idx", buf, idx_bytes(buf, 8, 3, dims, IMG, 12)));
+    strcpy(lab, th_write("lab.idx", buf, idx_bytes(buf, 8, 1, ldims, LAB, 3)));
+    hone_dataset *d = NULL;
+    expect_ok(hone_dataset_load_idx(&d, img, lab, err));
+    check_tiny_idx(d);
+    hone_dataset_free(d);
+
+    /* No labels: an unlabeled dataset. */
+    expect_ok(hone_dataset_load_idx(&d, img, NULL, err));
+    assert_null(d->label);
+    assert_int_equal(d->n_classes, 0);
+    hone_dataset_free(d);
+    hone_dataset_free(NULL);
+}
+
+static void test_idx_gzip(void **state) {
+    (void)state;
+    uint8_t buf[256];
+    uint32_t dims[3] = {3, 2, 2}, ldims[1] = {3};
+    char img[512], lab[512];
+    /* Names without .gz: compression is detected from the content. */
+    strcpy(img, write_gz("img-gz", buf, idx_bytes(buf, 8, 3, dims, IMG, 12)));
+    strcpy(lab, write_gz("lab.idx1-ubyte.gz", buf, idx_bytes(buf, 8, 1, ldims, LAB, 3)));
+    hone_dataset *d = NULL;
+    expect_ok(hone_dataset_load_idx(&d, img, lab, err));
+    check_tiny_idx(d);
+    hone_dataset_free(d);
+}
+
+static void test_idx_rank1(void **state) {
+    (void)state;
+    uint8_t buf[64];
+    uint32_t dims[1] = {3};
+    const char *p = th_write("r1.idx", buf, idx_bytes(buf, 8, 1, dims, LAB, 3));
+    hone_dataset *d = NULL;
+    expect_ok(hone_dataset_load_idx(&d, p, NULL, err));
+    assert_int_equal(d->n, 3);
+    assert_int_equal(d->d, 1);
+    assert_int_equal(d->x_u8[1], 2);
+    hone_dataset_free(d);
+}
+
+static void test_idx_bad_magic(void **state) {
+    (void)state;
+    const char *p = th_write_text("magic.idx", "PK\x03\x04 this is a zip");
+    hone_dataset *d = (hone_dataset *)1;
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": not an IDX file (magic 0x504b0304");
+    assert_null(d);
+
+    p = th_write("short.idx", "\0\0", 2);
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p, "not an IDX file");
+    p = th_write("empty.idx", "", 0);
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p, "not an IDX file");
+}
+
+static void test_idx_bad_type(void **state) {
+    (void)state;
+    uint8_t buf[256];
+    uint32_t dims[1] = {3};
+    const char *p = th_write("float.idx", buf, idx_bytes(buf, 0x0D, 1, dims, IMG, 12));
+    hone_dataset *d = NULL;
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 "IDX data type 0x0d (float32) is not supported");
+    p = th_write("weird.idx", buf, idx_bytes(buf, 0x42, 1, dims, IMG, 3));
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p, "not an IDX file");
+    p = th_write("rank0.idx", buf, idx_bytes(buf, 8, 0, dims, NULL, 0));
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p, "rank 0");
+    uint32_t zero[2] = {0, 5};
+    p = th_write("zero.idx", buf, idx_bytes(buf, 8, 2, zero, NULL, 0));
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p, "no image data");
+}
+
+static void test_idx_truncated(void **state) {
+    (void)state;
+    uint8_t buf[256];
+    uint32_t dims[3] = {3, 2, 2};
+    size_t n = idx_bytes(buf, 8, 3, dims, IMG, 12);
+    const char *p = th_write("trunc.idx", buf, n - 2);
+    hone_dataset *d = NULL;
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": truncated: expected 12 bytes of image data, got 10");
+    p = write_gz("trunc.idx.gz", buf, n - 2);
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": truncated: expected 12 bytes of image data, got 10");
+    /* Cut inside the dimensions. */
+    p = th_write("trunc-dims.idx", buf, 9);
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 "truncated: expected 12 bytes of dimensions, got 5");
+    /* A gzip stream cut in the middle. */
+    uint8_t big[4 + 8 + 4000];
+    uint32_t bdims[2] = {40, 100};
+    for (int i = 0; i < 4000; i++) big[12 + i] = (uint8_t)(i * 7);
+    idx_bytes(big, 8, 2, bdims, big + 12, 4000);
+    p = write_gz("cut.gz", big, sizeof big);
+    size_t gn;
+    unsigned char *gz = th_read(p, &gn);
+    p = th_write("cut.gz", gz, gn / 2);
+    free(gz);
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 "truncated: expected 4000 bytes of image data");
+}
+
+static void test_idx_trailing(void **state) {
+    (void)state;
+    uint8_t buf[256];
+    uint32_t dims[3] = {2, 2, 2};
+    const char *p = th_write("trail.idx", buf, idx_bytes(buf, 8, 3, dims, IMG, 12));
+    hone_dataset *d = NULL;
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 "4 unexpected bytes after the 8 bytes of image data");
+    p = write_gz("trail.gz", buf, idx_bytes(buf, 8, 3, dims, IMG, 12));
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 "4 unexpected bytes after the 8 bytes of image data");
+}
+
+static void test_idx_labels(void **state) {
+    (void)state;
+    uint8_t buf[256];
+    uint32_t dims[3] = {3, 2, 2}, ldims[1] = {2}, l2[2] = {3, 1};
+    char img[512];
+    strcpy(img, th_write("img.idx", buf, idx_bytes(buf, 8, 3, dims, IMG, 12)));
+    const char *lab = th_write("lab2.idx", buf, idx_bytes(buf, 8, 1, ldims, LAB, 2));
+    hone_dataset *d = NULL;
+    expect_error(hone_dataset_load_idx(&d, img, lab, err), HONE_ERR_FORMAT, lab, ": 2 labels for 3 images in");
+    lab = th_write("labr2.idx", buf, idx_bytes(buf, 8, 2, l2, LAB, 3));
+    expect_error(hone_dataset_load_idx(&d, img, lab, err), HONE_ERR_FORMAT, lab, "labels must have rank 1");
+    lab = th_path("missing-labels.idx");
+    expect_error(hone_dataset_load_idx(&d, img, lab, err), HONE_ERR_IO, lab, "No such file");
+    assert_null(d);
+}
+
+static void test_idx_missing(void **state) {
+    (void)state;
+    const char *p = th_path("does-not-exist.idx");
+    hone_dataset *d = NULL;
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_IO, p, ": No such file or directory");
+    p = th_path("");
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_IO, p, "Is a directory");
+}
+
+/* A header claiming 4e9 x 4e9 bytes (16 exabytes) must fail as truncated having allocated only
+ * what the file holds: an attempt to allocate the claim would fail with NOMEM instead. */
+static void test_idx_huge_header(void **state) {
+    (void)state;
+    uint8_t buf[256];
+    uint32_t dims[3] = {4000000000u, 4000000000u, 1};
+    size_t n = idx_bytes(buf, 8, 3, dims, IMG, 12);
+    const char *p = th_write("huge.idx", buf, n);
+    hone_dataset *d = NULL;
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 "truncated: expected 16000000000000000000 bytes of image data, got 12");
+    p = write_gz("huge.gz", buf, n);
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 "truncated: expected 16000000000000000000 bytes of image data, got 12");
+    /* Beyond size_t altogether. */
+    uint32_t over[3] = {4000000000u, 4000000000u, 4000000000u};
+    p = th_write("over.idx", buf, idx_bytes(buf, 8, 3, over, IMG, 12));
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p, "too large");
+    assert_null(d);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * CSV
+ * ------------------------------------------------------------------------------------------- */
+
+static hone_dataset *csv_ok(const char *name, const char *text, const hone_csv_options *o) {
+    const char *p = th_write_text(name, text);
+    hone_dataset *d = NULL;
+    expect_ok(hone_dataset_load_csv(&d, p, o, err));
+    return d;
+}
+
+static void test_csv_no_header(void **state) {
+    (void)state;
+    hone_csv_options o = hone_csv_options_default();
+    o.header = 0;
+    hone_dataset *d = csv_ok("nh.csv", "1,2,0\n3.5,-4e1,1\n0,0,4\n", &o);
+    assert_int_equal(d->n, 3);
+    assert_int_equal(d->d, 2);
+    assert_null(d->x_u8);
+    th_assert_close(d->x[0], 1, 0);
+    th_assert_close(d->x[2], 3.5, 0);
+    th_assert_close(d->x[3], -40, 0);
+    assert_int_equal(d->label[0], 0);
+    assert_int_equal(d->label[2], 4);
+    assert_int_equal(d->n_classes, 5);
+    assert_null(d->target);
+    hone_dataset_free(d);
+}
+
+static void test_csv_header_detect(void **state) {
+    (void)state;
+    /* Default options: header detected, label the last column. */
+    hone_dataset *d = csv_ok("h.csv", "a,b,label\n1,2,0\n3,4,1\n", NULL);
+    assert_int_equal(d->n, 2);
+    assert_int_equal(d->d, 2);
+    th_assert_close(d->x[3], 4, 0);
+    assert_int_equal(d->label[1], 1);
+    hone_dataset_free(d);
+    /* An all-numeric first row is data. */
+    d = csv_ok("nh2.csv", "1,2,0\n3,4,1\n", NULL);
+    assert_int_equal(d->n, 2);
+    hone_dataset_free(d);
+    /* header = 1 forces even a numeric first row to be names. */
+    hone_csv_options o = hone_csv_options_default();
+    o.header = 1;
+    d = csv_ok("h1.csv", "1,2,0\n3,4,1\n", &o);
+    assert_int_equal(d->n, 1);
+    hone_dataset_free(d);
+}
+
+static void test_csv_label_column(void **state) {
+    (void)state;
+    hone_csv_options o = hone_csv_options_default();
+    o.label_name = "y";
+    hone_dataset *d = csv_ok("byname.csv", "x1,y,x2\n1,2,3\n4,0,6\n", &o);
+    assert_int_equal(d->d, 2);
+    th_assert_close(d->x[0], 1, 0);
+    th_assert_close(d->x[1], 3, 0);
+    th_assert_close(d->x[3], 6, 0);
+    assert_int_equal(d->label[0], 2);
+    assert_int_equal(d->label[1], 0);
+    assert_int_equal(d->n_classes, 3);
+    hone_dataset_free(d);
+
+    o = hone_csv_options_default();
+    o.label_index = 0;
+    d = csv_ok("byindex.csv", "1,2,3\n0,5,6\n", &o);
+    assert_int_equal(d->label[0], 1);
+    th_assert_close(d->x[0], 2, 0);
+    th_assert_close(d->x[3], 6, 0);
+    hone_dataset_free(d);
+
+    const char *p = th_write_text("cols.csv", "a,b,c,d,e,f,g,h,i,j,k\n1,2,3,4,5,6,7,8,9,10,0\n");
+    o = hone_csv_options_default();
+    o.label_name = "q";
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_FORMAT, p, ": no column named 'q'");
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_FORMAT, "'h', ...", "11 in all");
+    assert_null(d);
+    p = th_write_text("nohead.csv", "1,2,0\n");
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_FORMAT, p, "no column named 'q'");
+    o.header = 0;
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, p, "header = 0");
+    o = hone_csv_options_default();
+    o.label_index = 3;
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, p, "label_index 3 is out of range");
+    p = th_write_text("dup.csv", "y,y,z\n1,2,3\n");
+    o = hone_csv_options_default();
+    o.label_name = "y";
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_FORMAT, p, "ambiguous");
+}
+
+static void test_csv_ragged(void **state) {
+    (void)state;
+    const char *p = th_write_text("ragged.csv", "a,b,c\n1,2,0\n3,4\n");
+    hone_dataset *d = NULL;
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": line 3: expected 3 fields, got 2");
+    p = th_write_text("ragged2.csv", "1,2,0\n3,4,5,6\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": line 2: expected 3 fields, got 4");
+    p = th_write_text("onecol.csv", "1\n2\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, "need at least 2");
+    assert_null(d);
+}
+
+static void test_csv_not_a_number(void **state) {
+    (void)state;
+    const char *p = th_write_text("nan.csv", "a,pixel2,label\n1,2,0\n3,abc,1\n");
+    hone_dataset *d = NULL;
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": line 3, column 2 ('pixel2'): not a number: \"abc\"");
+    hone_csv_options o = hone_csv_options_default();
+    o.header = 0;
+    p = th_write_text("partial.csv", "1,2,0\n3,4x,1\n");
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_FORMAT, p,
+                 ": line 2, column 2: not a number: \"4x\"");
+    p = th_write_text("emptyfield.csv", "1,2,0\n3,,1\n");
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_FORMAT, p,
+                 ": line 2, column 2: not a number: \"\"");
+    p = th_write_text("nanfield.csv", "1,2,0\n3,nan,1\n");
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_FORMAT, p,
+                 ": line 2, column 2: not a finite");
+    p = th_write_text("inffield.csv", "1,2,0\n-inf,1,1\n");
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_FORMAT, p,
+                 ": line 2, column 1: not a finite");
+    p = th_write_text("hugefield.csv", "1,2,0\n1e999,1,1\n");
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_FORMAT, p, "line 2, column 1: not a finite");
+    assert_null(d);
+}
+
+static void test_csv_bad_label(void **state) {
+    (void)state;
+    const char *p = th_write_text("neg.csv", "a,b,y\n1,2,0\n3,4,-1\n");
+    hone_dataset *d = NULL;
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": line 3, column 3 ('y'): label -1 is not a class index");
+    p = th_write_text("frac.csv", "1,2,0.5\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": line 1, column 3: label 0.5 is not a class index");
+    assert_null(d);
+    /* The same column is fine as a regression target. */
+    hone_csv_options o = hone_csv_options_default();
+    o.regression = 1;
+    d = csv_ok("reg.csv", "a,b,y\n1,2,-1.5\n3,4,0.25\n", &o);
+    assert_null(d->label);
+    assert_non_null(d->target);
+    assert_int_equal(d->t, 1);
+    th_assert_close(d->target[0], -1.5, 0);
+    th_assert_close(d->target[1], 0.25, 0);
+    hone_dataset_free(d);
+}
+
+static void test_csv_line_endings(void **state) {
+    (void)state;
+    /* \r\n, spaces, quotes, no final newline, trailing blank lines. */
+    hone_dataset *d = csv_ok("crlf.csv", "\"a\", \"b\" ,label\r\n 1 , 2,0\r\n3,\"4\",1\r\n\r\n\n", NULL);
+    assert_int_equal(d->n, 2);
+    assert_int_equal(d->d, 2);
+    th_assert_close(d->x[1], 2, 0);
+    th_assert_close(d->x[3], 4, 0);
+    assert_int_equal(d->label[1], 1);
+    hone_dataset_free(d);
+    d = csv_ok("nofinal.csv", "1,2,0\n3,4,1", NULL);
+    assert_int_equal(d->n, 2);
+    hone_dataset_free(d);
+    /* A blank line between rows is an error, naming the line. */
+    const char *p = th_write_text("blank.csv", "1,2,0\n\n3,4,1\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": line 2: empty line");
+    /* Another delimiter. */
+    hone_csv_options o = hone_csv_options_default();
+    o.delimiter = ';';
+    d = csv_ok("semi.csv", "a;b;y\n1.5;2;1\n", &o);
+    th_assert_close(d->x[0], 1.5, 0);
+    hone_dataset_free(d);
+    o.delimiter = '.';
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, p, "delimiter");
+}
+
+static void test_csv_empty(void **state) {
+    (void)state;
+    const char *p = th_write_text("empty.csv", "");
+    hone_dataset *d = NULL;
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": no data rows (the file is empty)");
+    p = th_write_text("headonly.csv", "a,b,c\n\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": no data rows after the header");
+    p = th_path("missing.csv");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_IO, p, "No such file");
+    assert_null(d);
+}
+
+/* A line far longer than any fixed buffer, and a compressed CSV. */
+static void test_csv_long_lines_gzip(void **state) {
+    (void)state;
+    enum { COLS = 20000, ROWS = 3 };
+    char *text = malloc((size_t)COLS * ROWS * 8 + 1);
+    assert_non_null(text);
+    size_t k = 0;
+    for (int r = 0; r < ROWS; r++)
+        for (int c = 0; c < COLS; c++)
+            k += (size_t)sprintf(text + k, "%d%c", c == COLS - 1 ? r : (c % 100) + r, c == COLS - 1 ? '\n' : ',');
+    const char *p = write_gz("long.csv.gz", text, k);
+    free(text);
+    hone_dataset *d = NULL;
+    expect_ok(hone_dataset_load_csv(&d, p, NULL, err));
+    assert_int_equal(d->n, ROWS);
+    assert_int_equal(d->d, COLS - 1);
+    th_assert_close(d->x[(size_t)2 * (COLS - 1) + 150], 52, 0);
+    assert_int_equal(d->label[2], 2);
+    assert_int_equal(d->n_classes, 3);
+    hone_dataset_free(d);
+}
+
+/* More rows than the first line's length predicts: the row buffer grows. */
+static void test_csv_growth(void **state) {
+    (void)state;
+    char text[4096];
+    size_t k = (size_t)sprintf(text, "long_feature_name_a,long_feature_name_b,label\n");
+    for (int i = 0; i < 200; i++) k += (size_t)sprintf(text + k, "%d,%d,%d\n", i, -i, i % 7);
+    hone_dataset *d = csv_ok("grow.csv", text, NULL);
+    assert_int_equal(d->n, 200);
+    th_assert_close(d->x[2 * 199 + 1], -199, 0);
+    assert_int_equal(d->label[199], 199 % 7);
+    assert_int_equal(d->n_classes, 7);
+    hone_dataset_free(d);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * NPY
+ * ------------------------------------------------------------------------------------------- */
+
+static void test_npy_f32(void **state) {
+    (void)state;
+    float x[6] = {0.5f, -1.25f, 3, 4, 5e-3f, 6};
+    int64_t y[3] = {1, 0, 4};
+    char xp[512];
+    strcpy(xp, write_npy("x32.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", x, sizeof x));
+    const char *yp = write_npy("y.npy", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", y, sizeof y);
+    hone_dataset *d = NULL;
+    expect_ok(hone_dataset_load_npy(&d, xp, yp, 0, err));
+    assert_int_equal(d->n, 3);
+    assert_int_equal(d->d, 2);
+    assert_null(d->x_u8);
+    for (int i = 0; i < 6; i++) th_assert_close(d->x[i], x[i], 0);
+    assert_int_equal(d->label[2], 4);
+    assert_int_equal(d->n_classes, 5);
+    hone_dataset_free(d);
+    /* y is optional. */
+    expect_ok(hone_dataset_load_npy(&d, xp, NULL, 0, err));
+    assert_null(d->label);
+    assert_null(d->target);
+    hone_dataset_free(d);
+}
+
+static void test_npy_f64(void **state) {
+    (void)state;
+    double x[8] = {0.1, -2, 3e10, 4, 5, 6, 7, 8};
+    float y[2] = {1.5f, -2};
+    char xp[512];
+    /* Version 2.0 (4-byte header length), rank 3, keys in another order. */
+    strcpy(xp, write_npy("x64.npy", 2, "{'shape': (2, 2, 2), 'fortran_order': False, 'descr': '<f8'}", x, sizeof x));
+    const char *yp = write_npy("yreg.npy", 3, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", y, sizeof y);
+    hone_dataset *d = NULL;
+    expect_ok(hone_dataset_load_npy(&d, xp, yp, 1, err));
+    assert_int_equal(d->n, 2);
+    assert_int_equal(d->d, 4);
+    for (int i = 0; i < 8; i++) th_assert_close(d->x[i], (hone_real)x[i], 0);
+    assert_null(d->label);
+    assert_int_equal(d->t, 1);
+    th_assert_close(d->target[0], 1.5, 0);
+    th_assert_close(d->target[1], -2, 0);
+    hone_dataset_free(d);
+
+    /* Regression with several target columns. */
+    double y2[6] = {1, 2, 3, 4, 5, 6};
+    yp = write_npy("yreg2.npy", 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", y2, sizeof y2);
+    expect_ok(hone_dataset_load_npy(&d, xp, yp, 1, err));
+    assert_int_equal(d->t, 3);
+    th_assert_close(d->target[5], 6, 0);
+    hone_dataset_free(d);
+    /* ... but not as class labels. */
+    expect_error(hone_dataset_load_npy(&d, xp, yp, 0, err), HONE_ERR_FORMAT, yp, "y has shape (2, 3)");
+    assert_null(d);
+}
+
+static void test_npy_u8(void **state) {
+    (void)state;
+    int32_t y[3] = {2, 0, 1};
+    char xp[512];
+    strcpy(xp, write_npy("xu8.npy", 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (3, 2, 2), }", IMG, 12));
+    const char *yp = write_npy("yu.npy", 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", y, sizeof y);
+    hone_dataset *d = NULL;
+    expect_ok(hone_dataset_load_npy(&d, xp, yp, 0, err));
+    assert_int_equal(d->n, 3);
+    assert_int_equal(d->d, 4);
+    assert_null(d->x);
+    assert_memory_equal(d->x_u8, IMG, 12);
+    assert_int_equal(d->label[0], 2);
+    assert_int_equal(d->n_classes, 3);
+    hone_dataset_free(d);
+    /* uint8 labels, and a rank-1 x (one feature per row). */
+    yp = write_npy("yu8.npy", 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }", LAB, 3);
+    xp[0] = 0;
+    strcpy(xp, write_npy("x1.npy", 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }", IMG, 3));
+    expect_ok(hone_dataset_load_npy(&d, xp, yp, 0, err));
+    assert_int_equal(d->d, 1);
+    assert_int_equal(d->label[1], 2);
+    hone_dataset_free(d);
+}
+
+static void test_npy_bad_dtype(void **state) {
+    (void)state;
+    uint8_t zeros[64] = {0};
+    hone_dataset *d = NULL;
+    const char *p = write_npy("c8.npy", 1, "{'descr': '<c8', 'fortran_order': False, 'shape': (2, 2), }", zeros, 32);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p,
+                 ": unsupported dtype '<c8' (float32, float64 or uint8 expected)");
+    const char *bad[] = {"'>f4'", "'|O'", "'<f2'", "'<i4'", "[('a', '<f4')]"};
+    for (int i = 0; i < 5; i++) {
+        char dict[128];
+        snprintf(dict, sizeof dict, "{'descr': %s, 'fortran_order': False, 'shape': (2,), }", bad[i]);
+        p = write_npy("bad.npy", 1, dict, zeros, 16);
+        expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "unsupported dtype");
+    }
+    p = write_npy("ybad.npy", 1, "{'descr': '<u4', 'fortran_order': False, 'shape': (2,), }", zeros, 8);
+    char xp[512];
+    strcpy(xp, write_npy("x2.npy", 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }", zeros, 2));
+    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p,
+                 "unsupported dtype '<u4' (float32, float64, uint8, int32 or int64 expected)");
+    assert_null(d);
+}
+
+static void test_npy_bad_files(void **state) {
+    (void)state;
+    float x[6] = {1, 2, 3, 4, 5, 6};
+    hone_dataset *d = NULL;
+    const char *p = write_npy("fort.npy", 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (3, 2), }", x, sizeof x);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "only C order");
+    p = write_npy("trunc.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", x, sizeof x - 3);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p,
+                 ": truncated: expected 24 bytes of data for shape (3, 2) '<f4', got 21");
+    p = write_npy("extra.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", x, sizeof x);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "8 unexpected bytes");
+    p = write_npy("huge.npy", 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000, 784), }", x, sizeof x);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "truncated: expected 6272000000000000 bytes");
+    p = write_npy("over.npy", 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000, 1000000000000), }", x, sizeof x);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "too large");
+    p = write_npy("scalar.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (), }", x, 4);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "scalar");
+    p = write_npy("nodescr.npy", 1, "{'fortran_order': False, 'shape': (1,), }", x, 4);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "lacks 'descr'");
+    p = write_npy("junk.npy", 1, "{'descr': '<f4', 'fortran_order': Maybe, 'shape': (1,), }", x, 4);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "malformed NPY header");
+    p = th_write_text("text.npy", "x,y\n1,2\n");
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "not an NPY file");
+    p = th_path("nope.npy");
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_IO, p, "No such file");
+    /* Truncated in the header. */
+    uint8_t buf[256];
+    size_t n = npy_bytes(buf, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", x, 4);
+    p = th_write("cuthead.npy", buf, 40);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p,
+                 "truncated: expected 118 bytes of NPY header, got 30");
+    (void)n;
+    assert_null(d);
+}
+
+static void test_npy_bad_values(void **state) {
+    (void)state;
+    float x[6] = {1, 2, 3, 4, 5, 6};
+    x[3] = NAN;
+    hone_dataset *d = NULL;
+    const char *p = write_npy("xnan.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", x, sizeof x);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, ": row 1, column 1 (0-based): nan");
+    x[3] = 4;
+    char xp[512];
+    strcpy(xp, write_npy("xok.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", x, sizeof x));
+    int32_t y[3] = {0, 1, 2};
+    p = write_npy("yshort.npy", 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", y, 8);
+    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": 2 rows in y, but x has 3");
+    float yf[3] = {0, 1.5f, 2};
+    p = write_npy("yfrac.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", yf, sizeof yf);
+    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": y[1] = 1.5 is not a class index");
+    y[2] = -3;
+    p = write_npy("yneg.npy", 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", y, sizeof y);
+    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": y[2] = -3 is not a class index");
+    /* Column labels of shape (n, 1) are fine. */
+    y[2] = 2;
+    p = write_npy("ycol.npy", 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (3, 1), }", y, sizeof y);
+    expect_ok(hone_dataset_load_npy(&d, xp, p, 0, err));
+    assert_int_equal(d->n_classes, 3);
+    hone_dataset_free(d);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Splits
+ * ------------------------------------------------------------------------------------------- */
+
+static hone_dataset *make_rows(size_t n, size_t dim, int labeled) {
+    hone_dataset *d = honeM_alloc(1, sizeof *d);
+    assert_non_null(d);
+    d->n = n;
+    d->d = dim;
+    d->x = honeM_alloc(n * dim, sizeof *d->x);
+    assert_non_null(d->x);
+    for (size_t i = 0; i < n * dim; i++) d->x[i] = (hone_real)i;
+    if (labeled) {
+        d->label = honeM_alloc(n, sizeof *d->label);
+        assert_non_null(d->label);
+        for (size_t i = 0; i < n; i++) d->label[i] = (int32_t)(i % 3);
+        d->n_classes = 3;
+    }
+    return d;
+}
+
+/* Every row of data in exactly one of the views over it. */
+static void check_partition(const hone_split *s, const hone_dataset *data) {
+    int *seen = calloc(data->n, sizeof *seen);
+    assert_non_null(seen);
+    const hone_view *views[3] = {&s->train, &s->dev, &s->test};
+    for (int v = 0; v < 3; v++) {
+        if (views[v]->data != data) continue;
+        for (size_t i = 0; i < views[v]->n; i++) {
+            assert_true(views[v]->index[i] < data->n);
+            seen[views[v]->index[i]]++;
+        }
+    }
+    for (size_t i = 0; i < data->n; i++) assert_int_equal(seen[i], 1);
+    free(seen);
+}
+
+static void test_split_fractions(void **state) {
+    (void)state;
+    hone_dataset *d = make_rows(100, 2, 1);
+    hone_split s;
+    expect_ok(hone_split_make(&s, d, NULL, 0.2, 0.2, 42, err));
+    assert_int_equal(s.train.n, 60);
+    assert_int_equal(s.dev.n, 20);
+    assert_int_equal(s.test.n, 20);
+    assert_ptr_equal(s.train.data, d);
+    assert_ptr_equal(s.test.data, d);
+    check_partition(&s, d);
+    /* Shuffled, not the first rows in order. */
+    size_t in_order = 0;
+    for (size_t i = 0; i < s.test.n; i++) in_order += s.test.index[i] == i;
+    assert_true(in_order < 20);
+    hone_split_free(&s);
+    assert_null(s.train.index);
+    assert_int_equal(s.train.n, 0);
+    hone_split_free(&s); /* twice is fine */
+    hone_split_free(NULL);
+
+    /* Rounded to nearest: 0.25 of 10 rows is 2.5 -> 3; 0.14 of 10 -> 1. */
+    hone_dataset *small = make_rows(10, 1, 0);
+    expect_ok(hone_split_make(&s, small, NULL, 0.25, 0.14, 1, err));
+    assert_int_equal(s.dev.n, 3);
+    assert_int_equal(s.test.n, 1);
+    assert_int_equal(s.train.n, 6);
+    check_partition(&s, small);
+    hone_split_free(&s);
+    /* No dev, no test. */
+    expect_ok(hone_split_make(&s, small, NULL, 0, 0, 1, err));
+    assert_int_equal(s.train.n, 10);
+    assert_int_equal(s.dev.n, 0);
+    assert_int_equal(s.test.n, 0);
+    check_partition(&s, small);
+    hone_split_free(&s);
+    hone_dataset_free(small);
+    hone_dataset_free(d);
+}
+
+static void test_split_counts(void **state) {
+    (void)state;
+    hone_dataset *d = make_rows(100, 2, 1);
+    hone_split s;
+    expect_ok(hone_split_make(&s, d, NULL, 7, 1, 3, err));
+    assert_int_equal(s.dev.n, 7);
+    assert_int_equal(s.test.n, 1);
+    assert_int_equal(s.train.n, 92);
+    check_partition(&s, d);
+    hone_split_free(&s);
+    /* One training row left is enough. */
+    expect_ok(hone_split_make(&s, d, NULL, 49, 50, 3, err));
+    assert_int_equal(s.train.n, 1);
+    hone_split_free(&s);
+    hone_dataset_free(d);
+}
+
+static void test_split_test_data(void **state) {
+    (void)state;
+    hone_dataset *d = make_rows(50, 3, 1), *t = make_rows(8, 3, 1);
+    hone_split s;
+    expect_ok(hone_split_make(&s, d, t, 0.2, 0, 9, err));
+    assert_ptr_equal(s.test.data, t);
+    assert_int_equal(s.test.n, 8);
+    for (size_t i = 0; i < 8; i++) assert_int_equal(s.test.index[i], i);
+    assert_ptr_equal(s.dev.data, d);
+    assert_ptr_equal(s.train.data, d);
+    assert_int_equal(s.dev.n, 10);
+    assert_int_equal(s.train.n, 40);
+    check_partition(&s, d);
+    hone_split_free(&s);
+
+    expect_error(hone_split_make(&s, d, t, 0.2, 0.1, 9, err), HONE_ERR_VALUE, "test = 0.1", "test must be 0");
+    hone_dataset *wide = make_rows(8, 4, 1);
+    expect_error(hone_split_make(&s, d, wide, 0.2, 0, 9, err), HONE_ERR_VALUE, "4 features", "3");
+    hone_dataset *unlabeled = make_rows(8, 3, 0);
+    expect_error(hone_split_make(&s, d, unlabeled, 0.2, 0, 9, err), HONE_ERR_VALUE, "class labels",
+                 "test set has none");
+    t->n_classes = 5;
+    expect_error(hone_split_make(&s, d, t, 0.2, 0, 9, err), HONE_ERR_VALUE, "class 4", "0..2");
+    expect_error(hone_split_make(&s, d, unlabeled, 50, 0, 9, err), HONE_ERR_VALUE, "class labels", "");
+    t->n_classes = 3;
+    expect_error(hone_split_make(&s, d, t, 50, 0, 9, err), HONE_ERR_VALUE, "dev (50)", "leaves no training rows of 50");
+    assert_null(s.train.index);
+    hone_dataset_free(unlabeled);
+    hone_dataset_free(wide);
+    hone_dataset_free(t);
+    hone_dataset_free(d);
+}
+
+static void test_split_seeds(void **state) {
+    (void)state;
+    hone_dataset *d = make_rows(1000, 1, 0);
+    hone_split a, b, c;
+    expect_ok(hone_split_make(&a, d, NULL, 0.1, 0.1, 7, err));
+    expect_ok(hone_split_make(&b, d, NULL, 0.1, 0.1, 7, err));
+    expect_ok(hone_split_make(&c, d, NULL, 0.1, 0.1, 8, err));
+    assert_memory_equal(a.train.index, b.train.index, a.train.n * sizeof(size_t));
+    assert_memory_equal(a.dev.index, b.dev.index, a.dev.n * sizeof(size_t));
+    assert_memory_equal(a.test.index, b.test.index, a.test.n * sizeof(size_t));
+    assert_true(memcmp(a.test.index, c.test.index, a.test.n * sizeof(size_t)) != 0);
+    check_partition(&a, d);
+    check_partition(&c, d);
+    hone_split_free(&a);
+    hone_split_free(&b);
+    /* Test rows depend on the seed and test size only: changing dev leaves them alone. */
+    expect_ok(hone_split_make(&b, d, NULL, 0.3, 0.1, 8, err));
+    assert_memory_equal(b.test.index, c.test.index, c.test.n * sizeof(size_t));
+    hone_split_free(&b);
+    hone_split_free(&c);
+    hone_dataset_free(d);
+}
+
+static void test_split_errors(void **state) {
+    (void)state;
+    hone_dataset *d = make_rows(60000, 1, 0);
+    hone_split s;
+    expect_error(hone_split_make(&s, d, NULL, 70000, 0, 1, err), HONE_ERR_VALUE,
+                 "dev (70000) + test (0) leave no training rows of 60000", "");
+    expect_error(hone_split_make(&s, d, NULL, 0.5, 0.5, 1, err), HONE_ERR_VALUE,
+                 "dev (30000) + test (30000) leave no training rows of 60000", "");
+    expect_error(hone_split_make(&s, d, NULL, -0.1, 0, 1, err), HONE_ERR_VALUE, "dev = -0.1", "fraction");
+    expect_error(hone_split_make(&s, d, NULL, 0, NAN, 1, err), HONE_ERR_VALUE, "test = nan", "fraction");
+    expect_error(hone_split_make(&s, d, NULL, 2.5, 0, 1, err), HONE_ERR_VALUE, "dev = 2.5", "whole numbers");
+    expect_error(hone_split_make(&s, d, NULL, INFINITY, 0, 1, err), HONE_ERR_VALUE, "dev (inf)", "no training rows");
+    expect_error(hone_split_make(&s, d, NULL, 1e300, 0, 1, err), HONE_ERR_VALUE, "dev (1e+300)", "no training rows");
+    expect_error(hone_split_make(&s, NULL, NULL, 0, 0, 1, err), HONE_ERR_VALUE, "no dataset", "");
+    hone_dataset_free(d);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Allocation failures: every failure point reports NOMEM and leaks nothing (run under valgrind).
+ * ------------------------------------------------------------------------------------------- */
+
+typedef hone_status (*load_fn)(hone_dataset **out, hone_error *err);
+static char fx_a[512], fx_b[512];
+
+static hone_status load_idx_fx(hone_dataset **out, hone_error *err) { return hone_dataset_load_idx(out, fx_a, fx_b, err); }
+static hone_status load_csv_fx(hone_dataset **out, hone_error *err) { return hone_dataset_load_csv(out, fx_a, NULL, err); }
+static hone_status load_npy_fx(hone_dataset **out, hone_error *err) { return hone_dataset_load_npy(out, fx_a, fx_b, 0, err); }
+
+static void sweep_failures(load_fn load) {
+    for (long k = 0;; k++) {
+        hone_dataset *d = NULL;
+        hone_error e = {0};
+        honeM_fail_after(k);
+        hone_status st = load(&d, &e);
+        honeM_fail_after(-1);
+        if (st == HONE_OK) {
+            assert_true(k > 0);
+            hone_dataset_free(d);
+            return;
+        }
+        if (st != HONE_ERR_NOMEM) fail_msg("failure point %ld: status %d: %s", k, (int)st, e.message);
+        assert_null(d);
+        assert_non_null(strstr(e.message, "out of memory"));
+    }
+}
+
+static void test_alloc_failures(void **state) {
+    (void)state;
+    uint8_t buf[256];
+    uint32_t dims[3] = {3, 2, 2}, ldims[1] = {3};
+    strcpy(fx_a, write_gz("fa.gz", buf, idx_bytes(buf, 8, 3, dims, IMG, 12)));
+    strcpy(fx_b, th_write("fb.idx", buf, idx_bytes(buf, 8, 1, ldims, LAB, 3)));
+    sweep_failures(load_idx_fx);
+
+    strcpy(fx_a, th_write_text("fa.csv", "a,b,y\n1,2,0\n3,4,1\n5,6,1\n7,8,1\n9,10,1\n11,12,1\n"));
+    sweep_failures(load_csv_fx);
+
+    double x[4] = {1, 2, 3, 4};
+    int64_t y[2] = {0, 1};
+    strcpy(fx_a, write_npy("fa.npy", 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", x, sizeof x));
+    strcpy(fx_b, write_npy("fb.npy", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", y, sizeof y));
+    sweep_failures(load_npy_fx);
+
+    hone_dataset *d = make_rows(20, 1, 0);
+    for (long k = 0;; k++) {
+        hone_split s;
+        hone_error e = {0};
+        honeM_fail_after(k);
+        hone_status st = hone_split_make(&s, d, NULL, 0.2, 0.2, 1, &e);
+        honeM_fail_after(-1);
+        hone_split_free(&s);
+        if (st == HONE_OK) break;
+        assert_int_equal(st, HONE_ERR_NOMEM);
+    }
+    hone_dataset_free(d);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_idx_plain),
+        cmocka_unit_test(test_idx_gzip),
+        cmocka_unit_test(test_idx_rank1),
+        cmocka_unit_test(test_idx_bad_magic),
+        cmocka_unit_test(test_idx_bad_type),
+        cmocka_unit_test(test_idx_truncated),
+        cmocka_unit_test(test_idx_trailing),
+        cmocka_unit_test(test_idx_labels),
+        cmocka_unit_test(test_idx_missing),
+        cmocka_unit_test(test_idx_huge_header),
+        cmocka_unit_test(test_csv_no_header),
+        cmocka_unit_test(test_csv_header_detect),
+        cmocka_unit_test(test_csv_label_column),
+        cmocka_unit_test(test_csv_ragged),
+        cmocka_unit_test(test_csv_not_a_number),
+        cmocka_unit_test(test_csv_bad_label),
+        cmocka_unit_test(test_csv_line_endings),
+        cmocka_unit_test(test_csv_empty),
+        cmocka_unit_test(test_csv_long_lines_gzip),
+        cmocka_unit_test(test_csv_growth),
+        cmocka_unit_test(test_npy_f32),
+        cmocka_unit_test(test_npy_f64),
+        cmocka_unit_test(test_npy_u8),
+        cmocka_unit_test(test_npy_bad_dtype),
+        cmocka_unit_test(test_npy_bad_files),
+        cmocka_unit_test(test_npy_bad_values),
+        cmocka_unit_test(test_split_fractions),
+        cmocka_unit_test(test_split_counts),
+        cmocka_unit_test(test_split_test_data),
+        cmocka_unit_test(test_split_seeds),
+        cmocka_unit_test(test_split_errors),
+        cmocka_unit_test(test_alloc_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,203 @@
+/* test_layers.c - every layer and loss against central differences (double build), the BLAS
+ * product against its naive reference, and the checker itself against wrong backwards. */
+#include "harness.h"
+#include "kernels/kernels.h"
+#include "layers/layers.h"
+#include "model/gradcheck.h"
+
+#include <math.h>
+#include <string.h>
+
+#define GRAD_TOL 1e-7
+
+/* Inputs kept at least 0.05 away from 0 so no ReLU kink lies within eps of a sample. */
+static void fill_away_from_zero(hone_real *x, size_t n, hone_rng *rng) {
+    for (size_t i = 0; i < n; i++) {
+        double v = 0.05 + 1.45 * hone_rng_uniform(rng);
+        x[i] = (hone_real)(hone_rng_uniform(rng) < 0.5 ? -v : v);
+    }
+}
+
+typedef struct layer_case {
+    hone_layer_kind kind;
+    int in, out;
+} layer_case;
+
+static const layer_case layer_cases[] = {
+    {HONE_LAYER_DENSE, 5, 4},   {HONE_LAYER_DENSE, 1, 3}, {HONE_LAYER_RELU, 6, 6},
+    {HONE_LAYER_LEAKY_RELU, 6, 6}, {HONE_LAYER_TANH, 6, 6}, {HONE_LAYER_SIGMOID, 6, 6},
+    {HONE_LAYER_IDENTITY, 6, 6},
+};
+
+static honeG_result check_case(const honeL_ops *ops, const layer_case *c, int B, hone_rng *rng) {
+    hone_layer layer = {.kind = c->kind, .in = c->in, .out = c->out, .alpha = 0.1f};
+    size_t np = honeL_param_count(c->kind, c->in, c->out);
+    hone_real x[64], p[64];
+    assert_true((size_t)B * c->in <= 64 && np <= 64);
+    fill_away_from_zero(x, (size_t)B * c->in, rng);
+    th_fill_uniform(p, np, rng, -1, 1);
+    return honeG_check_layer(ops, &layer, x, p, B, 1e-6, rng);
+}
+
+static void test_every_layer_gradient(void **state) {
+    if (!TH_DOUBLE) skip();
+    hone_rng rng;
+    hone_rng_seed(&rng, 1);
+    for (size_t k = 0; k < sizeof layer_cases / sizeof *layer_cases; k++) {
+        const layer_case *c = &layer_cases[k];
+        for (int B = 1; B <= 3; B += 2) {
+            honeG_result r = check_case(honeL_ops_of(c->kind), c, B, &rng);
+            print_message("%-10s B=%d  dx %.2e  dp %.2e  accumulate %.1e\n", hone_layer_kind_name(c->kind), B,
+                          r.rel_x, r.rel_p, r.accumulate);
+            assert_true(r.rel_x < GRAD_TOL);
+            assert_true(r.rel_p < GRAD_TOL);
+            assert_true(r.accumulate < 1e-12); /* backward adds into dx and dp */
+        }
+    }
+}
+
+/* Deliberately wrong backwards: the checker must call each a bug (> 1e-3). */
+static void relu_backward_no_mask(const hone_layer *layer, hone_real *dx, hone_real *dp,
+                                  const hone_real *dy, const hone_real *x, const hone_real *y,
+                                  const hone_real *p, int B) {
+    for (size_t i = 0; i < (size_t)B * layer->out; i++) dx[i] += dy[i];
+}
+static void dense_backward_forgets_bias(const hone_layer *layer, hone_real *dx, hone_real *dp,
+                                        const hone_real *dy, const hone_real *x, const hone_real *y,
+                                        const hone_real *p, int B) {
+    honeK_gemm(1, 0, layer->out, layer->in, B, 1, dy, x, 1, dp);
+    if (dx) honeK_gemm(0, 0, B, layer->in, layer->out, 1, dy, p, 1, dx);
+}
+static void tanh_backward_wrong_derivative(const hone_layer *layer, hone_real *dx, hone_real *dp,
+                                           const hone_real *dy, const hone_real *x,
+                                           const hone_real *y, const hone_real *p, int B) {
+    for (size_t i = 0; i < (size_t)B * layer->out; i++) dx[i] += dy[i] * (1 - y[i]); /* not 1 - y^2 */
+}
+
+static void test_checker_catches_wrong_backward(void **state) {
+    if (!TH_DOUBLE) skip();
+    hone_rng rng;
+    hone_rng_seed(&rng, 2);
+    honeL_ops bad_relu = honeL_relu, bad_dense = honeL_dense, bad_tanh = honeL_tanh;
+    bad_relu.backward = relu_backward_no_mask;
+    bad_dense.backward = dense_backward_forgets_bias;
+    bad_tanh.backward = tanh_backward_wrong_derivative;
+    layer_case relu = {HONE_LAYER_RELU, 6, 6}, dense = {HONE_LAYER_DENSE, 5, 4}, tanh_case = {HONE_LAYER_TANH, 6, 6};
+    honeG_result r = check_case(&bad_relu, &relu, 3, &rng);
+    assert_int_equal(hone_gradcheck_verdict_of(r.rel_x), HONE_GRADCHECK_BUG);
+    r = check_case(&bad_dense, &dense, 3, &rng);
+    assert_true(r.rel_x < GRAD_TOL); /* input gradient still right ... */
+    assert_int_equal(hone_gradcheck_verdict_of(r.rel_p), HONE_GRADCHECK_BUG); /* ... bias gradient missing */
+    r = check_case(&bad_tanh, &tanh_case, 3, &rng);
+    assert_int_equal(hone_gradcheck_verdict_of(r.rel_x), HONE_GRADCHECK_BUG);
+}
+
+static void test_every_loss_gradient(void **state) {
+    if (!TH_DOUBLE) skip();
+    hone_rng rng;
+    hone_rng_seed(&rng, 3);
+    const hone_loss_kind kinds[] = {HONE_LOSS_SOFTMAX_CE, HONE_LOSS_SIGMOID_CE, HONE_LOSS_MSE};
+    enum { B = 4, O = 3 };
+    for (size_t k = 0; k < 3; k++) {
+        hone_real Z[B * O], Y[B * O], dZ[B * O];
+        th_fill_uniform(Z, B * O, &rng, -3, 3);
+        memset(Y, 0, sizeof Y);
+        for (int b = 0; b < B; b++) {
+            if (kinds[k] == HONE_LOSS_SOFTMAX_CE) Y[b * O + hone_rng_below(&rng, O)] = 1;
+            else if (kinds[k] == HONE_LOSS_SIGMOID_CE) for (int o = 0; o < O; o++) Y[b * O + o] = (hone_real)hone_rng_below(&rng, 2);
+            else th_fill_uniform(Y + b * O, O, &rng, -2, 2);
+        }
+        honeL_loss(kinds[k], dZ, Z, Y, B, O);
+        double diff2 = 0, a2 = 0, g2 = 0, eps = 1e-6;
+        for (int i = 0; i < B * O; i++) {
+            hone_real saved = Z[i];
+            Z[i] = saved + eps;
+            double plus = honeL_loss(kinds[k], NULL, Z, Y, B, O);
+            Z[i] = saved - eps;
+            double minus = honeL_loss(kinds[k], NULL, Z, Y, B, O);
+            Z[i] = saved;
+            double approx = (plus - minus) / (2 * eps);
+            diff2 += (approx - dZ[i]) * (approx - dZ[i]);
+            a2 += approx * approx;
+            g2 += dZ[i] * dZ[i];
+        }
+        double rel = honeG_rel_error(diff2, a2, g2);
+        print_message("%-10s dZ %.2e\n", hone_loss_kind_name(kinds[k]), rel);
+        assert_true(rel < GRAD_TOL);
+    }
+}
+
+static void test_loss_values(void **state) {
+    /* softmax CE of equal logits over 2 classes is log 2; sigmoid CE at 0 is log 2; MSE by hand */
+    hone_real Z[2] = {0, 0}, Y[2] = {1, 0}, dZ[2];
+    th_assert_close(honeL_loss(HONE_LOSS_SOFTMAX_CE, dZ, Z, Y, 1, 2), log(2.0), TH_EPS);
+    th_assert_close(dZ[0], -0.5, TH_EPS);
+    th_assert_close(dZ[1], 0.5, TH_EPS);
+    th_assert_close(honeL_loss(HONE_LOSS_SIGMOID_CE, dZ, Z, Y, 1, 2), log(2.0), TH_EPS);
+    hone_real Zm[2] = {1, 3}, Ym[2] = {0, 1};
+    th_assert_close(honeL_loss(HONE_LOSS_MSE, dZ, Zm, Ym, 1, 2), (1 + 4) / 2.0, TH_EPS);
+    th_assert_close(dZ[1], 2.0, TH_EPS);
+    /* huge logits stay finite */
+    hone_real Zb[2] = {1000, -1000};
+    assert_true(isfinite(honeL_loss(HONE_LOSS_SOFTMAX_CE, NULL, Zb, Y, 1, 2)));
+    assert_true(isfinite(honeL_loss(HONE_LOSS_SIGMOID_CE, NULL, Zb, Y, 1, 2)));
+    th_assert_close(honeL_loss(HONE_LOSS_SIGMOID_CE, NULL, Zb, Y, 1, 2), 0, TH_EPS);
+}
+
+static void test_gemm_matches_reference(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 4);
+    enum { M = 7, N = 5, K = 9 };
+    hone_real A[M * K], Bm[K * N], C[M * N], R[M * N];
+    th_fill_uniform(A, M * K, &rng, -1, 1);
+    th_fill_uniform(Bm, K * N, &rng, -1, 1);
+    for (int ta = 0; ta < 2; ta++)
+        for (int tb = 0; tb < 2; tb++) {
+            th_fill_uniform(C, M * N, &rng, -1, 1);
+            memcpy(R, C, sizeof C);
+            honeK_gemm(ta, tb, M, N, K, 0.5, A, Bm, 2, C);
+            honeK_gemm_ref(ta, tb, M, N, K, 0.5, A, Bm, 2, R);
+            for (int i = 0; i < M * N; i++) th_assert_close(C[i], R[i], TH_DOUBLE ? 1e-13 : 1e-5);
+        }
+}
+
+static void test_activation_values(void **state) {
+    hone_layer layer = {.kind = HONE_LAYER_LEAKY_RELU, .in = 4, .out = 4, .alpha = 0.125f};
+    hone_real x[4] = {-2, -0.5, 0.5, 40}, y[4];
+    honeL_leaky_relu.forward(&layer, y, x, NULL, 1);
+    th_assert_close(y[0], -0.25, TH_EPS);
+    th_assert_close(y[3], 40, TH_EPS);
+    honeL_relu.forward(&layer, y, x, NULL, 1);
+    assert_true(y[0] == 0 && y[2] == (hone_real)0.5);
+    honeL_sigmoid.forward(&layer, y, x, NULL, 1);
+    th_assert_close(y[2], 1 / (1 + exp(-0.5)), TH_EPS);
+    th_assert_close(y[3], 1, TH_EPS);
+    x[0] = -1000;
+    honeL_sigmoid.forward(&layer, y, x, NULL, 1);
+    assert_true(y[0] >= 0 && y[0] < 1e-30);
+    honeL_tanh.forward(&layer, y, x, NULL, 1);
+    th_assert_close(y[1], tanh(-0.5), TH_EPS);
+}
+
+static void test_dense_forward_by_hand(void **state) {
+    /* W = [[1, 2], [3, 4], [5, 6]], b = [0.5, -1, 2], x = [1, -1] -> [-0.5, -2, 1] */
+    hone_layer layer = {.kind = HONE_LAYER_DENSE, .in = 2, .out = 3};
+    hone_real p[9] = {1, 2, 3, 4, 5, 6, 0.5, -1, 2}, x[2] = {1, -1}, y[3];
+    honeL_dense.forward(&layer, y, x, p, 1);
+    th_assert_close(y[0], -0.5, TH_EPS);
+    th_assert_close(y[1], -2, TH_EPS);
+    th_assert_close(y[2], 1, TH_EPS);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_layer_gradient),
+        cmocka_unit_test(test_checker_catches_wrong_backward),
+        cmocka_unit_test(test_every_loss_gradient),
+        cmocka_unit_test(test_loss_values),
+        cmocka_unit_test(test_gemm_matches_reference),
+        cmocka_unit_test(test_activation_values),
+        cmocka_unit_test(test_dense_forward_by_hand),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

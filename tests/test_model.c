@@ -1,0 +1,284 @@
+/* test_model.c - initializers, whole-model gradient checks, training and reproducibility. */
+#include "harness.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Mean and variance of layer l's weights. */
+static void weight_stats(const hone_model *m, int l, double *mean, double *var, double *maxabs) {
+    const hone_layer *layer = &m->layers[l];
+    size_t n = (size_t)layer->in * layer->out;
+    const hone_real *W = m->params + layer->param_offset;
+    double s = 0, s2 = 0, mx = 0;
+    for (size_t i = 0; i < n; i++) {
+        s += W[i];
+        s2 += (double)W[i] * W[i];
+        if (fabs(W[i]) > mx) mx = fabs(W[i]);
+    }
+    *mean = s / n;
+    *var = s2 / n - *mean * *mean;
+    *maxabs = mx;
+}
+
+static void test_initializers(void **state) {
+    const int hidden[1] = {300};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, 200, hidden, 1, 100, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    hone_rng rng;
+    hone_rng_seed(&rng, 5);
+    struct { hone_init_kind kind; double scale, var, bound; } cases[] = {
+        {HONE_INIT_HE, 0, 2.0 / 200, 0},
+        {HONE_INIT_LECUN, 0, 1.0 / 200, 0},
+        {HONE_INIT_XAVIER_NORMAL, 0, 2.0 / 500, 0},
+        {HONE_INIT_XAVIER_UNIFORM, 0, 2.0 / 500, sqrt(6.0 / 500)},
+        {HONE_INIT_UNIFORM, 0.05, 0.05 * 0.05 / 3, 0.05},
+        {HONE_INIT_NORMAL, 0.1, 0.01, 0},
+        {HONE_INIT_DEFAULT, 0, 2.0 / 200, 0}, /* ReLU network: He */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        assert_int_equal(hone_model_init(m, cases[k].kind, cases[k].scale, &rng, &err), HONE_OK);
+        double mean, var, mx;
+        weight_stats(m, 0, &mean, &var, &mx); /* 60,000 draws */
+        print_message("%-15s var %.3e expected %.3e\n", hone_init_kind_name(cases[k].kind), var, cases[k].var);
+        assert_true(fabs(var / cases[k].var - 1) < 0.03);
+        assert_true(fabs(mean) < 4 * sqrt(cases[k].var / 60000));
+        if (cases[k].bound > 0) assert_true(mx <= cases[k].bound);
+        const hone_real *bias = m->params + m->layers[0].param_offset + 200 * 300;
+        for (int i = 0; i < 300; i++) assert_true(bias[i] == 0);
+    }
+    assert_int_equal(hone_model_init(m, HONE_INIT_ZEROS, 0, &rng, &err), HONE_OK);
+    for (size_t i = 0; i < m->n_params; i++) assert_true(m->params[i] == 0);
+    assert_int_equal(hone_model_init(m, HONE_INIT_UNIFORM, -1, &rng, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "positive scale"));
+    hone_model_free(m);
+
+    /* tanh network: default is Xavier normal */
+    assert_int_equal(hone_model_create_mlp(&m, 200, hidden, 1, 100, HONE_LAYER_TANH, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    double mean, var, mx;
+    weight_stats(m, 0, &mean, &var, &mx);
+    assert_true(fabs(var / (2.0 / 500) - 1) < 0.03);
+    hone_model_free(m);
+}
+
+/* Random standardized-looking data for a model: X [B, D], Y [B, O] shaped for the loss. */
+static void random_batch(const hone_model *m, hone_real *X, hone_real *Y, int B, hone_rng *rng) {
+    int O = hone_model_outputs(m);
+    th_fill_uniform(X, (size_t)B * m->inputs, rng, -1.5, 1.5);
+    memset(Y, 0, (size_t)B * O * sizeof *Y);
+    for (int b = 0; b < B; b++) {
+        if (m->loss == HONE_LOSS_SOFTMAX_CE) Y[b * O + hone_rng_below(rng, O)] = 1;
+        else if (m->loss == HONE_LOSS_SIGMOID_CE) for (int o = 0; o < O; o++) Y[b * O + o] = (hone_real)hone_rng_below(rng, 2);
+        else th_fill_uniform(Y + b * O, O, rng, -1, 1);
+    }
+}
+
+static void test_model_gradcheck_every_activation_and_loss(void **state) {
+    if (!TH_DOUBLE) skip();
+    const hone_layer_kind acts[] = {HONE_LAYER_RELU, HONE_LAYER_LEAKY_RELU, HONE_LAYER_TANH, HONE_LAYER_SIGMOID, HONE_LAYER_IDENTITY};
+    const hone_loss_kind losses[] = {HONE_LOSS_SOFTMAX_CE, HONE_LOSS_SIGMOID_CE, HONE_LOSS_MSE};
+    const int hidden[2] = {7, 5};
+    hone_rng rng;
+    hone_rng_seed(&rng, 6);
+    for (size_t a = 0; a < 5; a++)
+        for (size_t l = 0; l < 3; l++) {
+            hone_model *m;
+            hone_error err;
+            int outputs = losses[l] == HONE_LOSS_SIGMOID_CE ? 1 : 3;
+            assert_int_equal(hone_model_create_mlp(&m, 6, hidden, 2, outputs, acts[a], losses[l], &err), HONE_OK);
+            assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+            /* non-zero biases so every bias gradient path is exercised */
+            for (size_t i = 0; i < m->n_params; i++) m->params[i] += (hone_real)(0.1 * hone_rng_normal(&rng));
+            hone_real X[4 * 6], Y[4 * 3];
+            random_batch(m, X, Y, 4, &rng);
+            hone_gradcheck_report rep;
+            assert_int_equal(hone_model_gradcheck(m, X, Y, 4, 1e-6, 0, &rng, &rep, &err), HONE_OK);
+            print_message("%-10s %-10s rel %.2e (%zu params)\n", hone_layer_kind_name(acts[a]), hone_loss_kind_name(losses[l]),
+                          rep.rel_error, rep.checked);
+            assert_int_equal(rep.checked, m->n_params);
+            assert_int_equal(rep.n_layers, 3);
+            assert_true(rep.rel_error < 1e-7);
+            assert_int_equal(rep.verdict, HONE_GRADCHECK_GOOD);
+            hone_model_free(m);
+        }
+}
+
+/* Sampling max_per_layer parameters per layer, and a bad eps. (Wrong backwards are caught in
+ * test_layers.c, where the checker is handed deliberately broken layers.) */
+static void test_model_gradcheck_sampling_and_eps(void **state) {
+    if (!TH_DOUBLE) skip();
+    const int hidden[1] = {4};
+    hone_model *m;
+    hone_error err;
+    hone_rng rng;
+    hone_rng_seed(&rng, 7);
+    assert_int_equal(hone_model_create_mlp(&m, 3, hidden, 1, 2, HONE_LAYER_TANH, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    hone_real X[2 * 3], Y[2 * 2];
+    random_batch(m, X, Y, 2, &rng);
+    hone_gradcheck_report rep;
+    assert_int_equal(hone_model_gradcheck(m, X, Y, 2, 1e-6, 2, &rng, &rep, &err), HONE_OK);
+    assert_int_equal(rep.checked, 4); /* max_per_layer = 2, two dense layers */
+    assert_true(rep.rel_error < 1e-7);
+    assert_int_equal(hone_model_gradcheck(m, X, Y, 2, 0, 0, &rng, &rep, &err), HONE_ERR_VALUE);
+    hone_model_free(m);
+}
+
+/* Two Gaussian blobs per class in 4-D: an MLP must separate them. */
+static hone_dataset *blobs(size_t n, int classes, hone_rng *rng) {
+    hone_dataset *d = honeM_alloc(1, sizeof *d);
+    d->n = n;
+    d->d = 4;
+    d->x = honeM_alloc(n * 4, sizeof *d->x);
+    d->label = honeM_alloc(n, sizeof *d->label);
+    d->n_classes = classes;
+    for (size_t i = 0; i < n; i++) {
+        int c = (int)(i % (size_t)classes);
+        d->label[i] = c;
+        for (int j = 0; j < 4; j++) d->x[i * 4 + j] = (hone_real)(10 + 3 * ((j == c % 4) - 0.5) * (1 + c / 4) + 0.5 * hone_rng_normal(rng));
+    }
+    return d;
+}
+
+static hone_model *train_blobs(uint64_t seed, int batch, double *dev_acc) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 99);
+    hone_dataset *d = blobs(600, 3, &rng);
+    hone_split split;
+    hone_error err;
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0.2, seed, &err), HONE_OK);
+    const int hidden[1] = {16};
+    hone_model *m;
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    hone_rng_seed(&rng, seed);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    assert_int_equal(hone_model_standardize_fit(m, &split.train, &err), HONE_OK);
+    /* statistics come from the training rows: features were centred near 10 */
+    assert_true(m->input_mean[0] > 9 && m->input_mean[0] < 11);
+    hone_train_config cfg = hone_train_config_default();
+    cfg.epochs = 20;
+    cfg.batch = batch;
+    cfg.lr = 0.1;
+    cfg.seed = seed;
+    hone_epoch_stats stats;
+    assert_int_equal(hone_train(m, &split, &cfg, NULL, NULL, &stats, &err), HONE_OK);
+    assert_int_equal(stats.epoch, 20);
+    *dev_acc = stats.dev_acc;
+    hone_split_free(&split);
+    hone_dataset_free(d);
+    return m;
+}
+
+static void test_training_learns_and_repeats(void **state) {
+    double acc1, acc2, acc3;
+    hone_model *a = train_blobs(11, 32, &acc1), *b = train_blobs(11, 32, &acc2), *c = train_blobs(12, 32, &acc3);
+    assert_true(acc1 > 0.95);
+    /* same seed, same machine and threads: bit for bit */
+    assert_memory_equal(a->params, b->params, a->n_params * sizeof(hone_real));
+    assert_true(acc1 == acc2);
+    /* another seed: other weights */
+    assert_true(memcmp(a->params, c->params, a->n_params * sizeof(hone_real)) != 0);
+    hone_model_free(a);
+    hone_model_free(b);
+    hone_model_free(c);
+    /* stochastic (batch 1) and full batch both run and learn */
+    double acc;
+    hone_model *m = train_blobs(13, 1, &acc);
+    assert_true(acc > 0.9);
+    hone_model_free(m);
+    m = train_blobs(13, 100000, &acc);
+    assert_true(acc > 0.6);
+    hone_model_free(m);
+}
+
+static void test_one_sgd_step_is_the_formula(void **state) {
+    /* w1 = w0 - lr * dL/dw0, with dL/dw0 from backprop on the same batch */
+    const int hidden[1] = {3};
+    hone_model *m;
+    hone_error err;
+    hone_rng rng;
+    hone_rng_seed(&rng, 8);
+    assert_int_equal(hone_model_create_mlp(&m, 2, hidden, 1, 1, HONE_LAYER_TANH, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    hone_dataset d = {.n = 4, .d = 2, .t = 1};
+    hone_real x[8] = {1, 2, -1, 0.5, 0.25, -2, 3, 1}, t[4] = {0.5, -1, 2, 0};
+    size_t idx[4] = {0, 1, 2, 3};
+    d.x = x;
+    d.target = t;
+    hone_split split = {.train = {&d, idx, 4}};
+    hone_real w0[64], X[8], Y[4];
+    memcpy(w0, m->params, m->n_params * sizeof *w0);
+    assert_int_equal(hone_model_reserve(m, 4, &err), HONE_OK);
+    hone_model_gather(m, X, Y, &d, idx, 4);
+    hone_model_forward(m, X, 4);
+    hone_model_loss(m, Y, 4);
+    hone_model_zero_grad(m);
+    hone_model_backward(m, X, 4);
+    hone_real g[64];
+    memcpy(g, m->grads, m->n_params * sizeof *g);
+    hone_train_config cfg = hone_train_config_default();
+    cfg.epochs = 1;
+    cfg.batch = 4;
+    cfg.lr = 0.3;
+    cfg.shuffle = 0;
+    assert_int_equal(hone_train(m, &split, &cfg, NULL, NULL, NULL, &err), HONE_OK);
+    for (size_t i = 0; i < m->n_params; i++) th_assert_close(m->params[i], w0[i] - (hone_real)0.3 * g[i], TH_EPS);
+    hone_model_free(m);
+}
+
+static void test_bad_settings_are_errors(void **state) {
+    hone_error err;
+    hone_train_config cfg = hone_train_config_default();
+    cfg.lr = -0.1;
+    assert_int_equal(hone_train_config_check(&cfg, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "learning rate"));
+    cfg = hone_train_config_default();
+    cfg.batch = 0;
+    assert_int_equal(hone_train_config_check(&cfg, &err), HONE_ERR_VALUE);
+    cfg = hone_train_config_default();
+    cfg.epochs = 0;
+    assert_int_equal(hone_train_config_check(&cfg, &err), HONE_ERR_VALUE);
+    hone_model *m;
+    const int hidden[1] = {0};
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_ERR_VALUE);
+    assert_null(m);
+    assert_int_equal(hone_model_create_mlp(&m, 4, NULL, 0, 1, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "at least 2 outputs"));
+    hone_model_free(NULL);
+}
+
+static void test_allocation_failures_are_clean(void **state) {
+    /* every allocation of model creation and reservation fails in turn: an error, no leak
+     * (the sanitizer and valgrind runs catch leaks) */
+    const int hidden[2] = {5, 4};
+    for (long k = 0;; k++) {
+        hone_model *m = NULL;
+        hone_error err = {0};
+        honeM_fail_after(k);
+        hone_status st = hone_model_create_mlp(&m, 3, hidden, 2, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err);
+        if (st == HONE_OK) st = hone_model_reserve(m, 8, &err);
+        honeM_fail_after(-1);
+        if (st == HONE_OK) {
+            hone_model_free(m);
+            assert_true(k > 5);
+            break;
+        }
+        assert_int_equal(st, HONE_ERR_NOMEM);
+        assert_non_null(strstr(err.message, "out of memory"));
+        hone_model_free(m);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_initializers),
+        cmocka_unit_test(test_model_gradcheck_every_activation_and_loss),
+        cmocka_unit_test(test_model_gradcheck_sampling_and_eps),
+        cmocka_unit_test(test_training_learns_and_repeats),
+        cmocka_unit_test(test_one_sgd_step_is_the_formula),
+        cmocka_unit_test(test_bad_settings_are_errors),
+        cmocka_unit_test(test_allocation_failures_are_clean),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

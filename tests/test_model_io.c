@@ -1,0 +1,1052 @@
+/* test_model_io.c - model files: round trips, the safetensors layout PyTorch expects, a file
+ * written by PyTorch, atomic saving, and a long list of broken files that must each give a clean
+ * error naming the file (never a crash, a hang or a huge allocation). */
+#define _DEFAULT_SOURCE
+#include "harness.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+
+/* ---------------------------------------------------------------------------------------------
+ * Helpers
+ * ------------------------------------------------------------------------------------------- */
+
+/* A model of the given layers with random weights, statistics and a config. */
+static hone_model *random_model(int inputs, const hone_layer_spec *specs, int n, hone_loss_kind loss,
+                                uint64_t seed, const char *config) {
+    hone_model *m;
+    hone_error err = {0};
+    if (hone_model_create(&m, inputs, specs, n, loss, &err)) fail_msg("%s", err.message);
+    hone_rng rng;
+    hone_rng_seed(&rng, seed);
+    th_fill_uniform(m->params, m->n_params, &rng, -1, 1);
+    th_fill_uniform(m->input_mean, (size_t)inputs, &rng, -100, 100);
+    th_fill_uniform(m->input_std, (size_t)inputs, &rng, 0.01, 50);
+    if (config) m->config_json = honeM_strdup(config);
+    return m;
+}
+
+static hone_model *small_mlp(uint64_t seed) {
+    const hone_layer_spec specs[] = {{HONE_LAYER_DENSE, 7, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 5, 0},
+                                     {HONE_LAYER_RELU, 0, 0},  {HONE_LAYER_DENSE, 3, 0}};
+    return random_model(6, specs, COUNT(specs), HONE_LOSS_SOFTMAX_CE, seed, "{\"epochs\": 3, \"lr\": 0.1}");
+}
+
+static void save_ok(const hone_model *m, const char *path) {
+    hone_error err = {0};
+    if (hone_model_save(m, path, &err)) fail_msg("save %s: %s", path, err.message);
+}
+
+static hone_model *load_ok(const char *path) {
+    hone_model *m = NULL;
+    hone_error err = {0};
+    if (hone_model_load(&m, path, &err)) fail_msg("load %s: %s", path, err.message);
+    assert_non_null(m);
+    return m;
+}
+
+/* Same architecture, and every parameter, statistic and the config bit for bit. */
+static void assert_models_equal(const hone_model *a, const hone_model *b) {
+    assert_int_equal(a->inputs, b->inputs);
+    assert_int_equal(a->n_layers, b->n_layers);
+    assert_int_equal(a->loss, b->loss);
+    for (int l = 0; l < a->n_layers; l++) {
+        assert_int_equal(a->layers[l].kind, b->layers[l].kind);
+        assert_int_equal(a->layers[l].in, b->layers[l].in);
+        assert_int_equal(a->layers[l].out, b->layers[l].out);
+        if (a->layers[l].kind == HONE_LAYER_LEAKY_RELU)
+            assert_memory_equal(&a->layers[l].alpha, &b->layers[l].alpha, sizeof(float));
+    }
+    assert_int_equal(a->n_params, b->n_params);
+    assert_memory_equal(a->params, b->params, a->n_params * sizeof(hone_real));
+    assert_memory_equal(a->input_mean, b->input_mean, (size_t)a->inputs * sizeof(hone_real));
+    assert_memory_equal(a->input_std, b->input_std, (size_t)a->inputs * sizeof(hone_real));
+    if (a->config_json || b->config_json) {
+        assert_non_null(a->config_json);
+        assert_non_null(b->config_json);
+        assert_string_equal(a->config_json, b->config_json);
+    }
+}
+
+/* The load fails with code, leaves *out NULL, and the message starts with the path and
+ * contains needle. */
+static void expect_fail(const char *path, hone_status code, const char *needle) {
+    hone_model *m = (hone_model *)&m; /* must be overwritten with NULL */
+    hone_error err = {0};
+    hone_status st = hone_model_load(&m, path, &err);
+    if (st != code || m != NULL || err.code != code || strncmp(err.message, path, strlen(path)) != 0 ||
+        strncmp(err.message + strlen(path), ": ", 2) != 0 || !strstr(err.message, needle))
+        fail_msg("load %s: status %d, message '%s'; expected status %d with '%s'", path, (int)st, err.message,
+                 (int)code, needle);
+    if (getenv("HONE_TEST_VERBOSE")) print_message("%s\n", err.message);
+}
+
+/* No "<base>.tmp.*" file in dir. */
+static void assert_no_temporary(const char *dir, const char *base) {
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    char prefix[300];
+    snprintf(prefix, sizeof prefix, "%s.tmp.", base);
+    for (struct dirent *e; (e = readdir(d));)
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0) {
+            closedir(d);
+            fail_msg("temporary file %s/%s left behind", dir, e->d_name);
+        }
+    closedir(d);
+}
+
+static char *copy(const char *s) {
+    char *c = strdup(s);
+    assert_non_null(c);
+    return c;
+}
+
+static uint64_t u64le(const unsigned char *p) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+    return v;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Round trips
+ * ------------------------------------------------------------------------------------------- */
+
+static void test_round_trip_mlp(void **state) {
+    hone_model *m = small_mlp(1);
+    char *path = copy(th_path("mlp.safetensors"));
+    save_ok(m, path);
+    hone_model *r = load_ok(path);
+    assert_models_equal(m, r);
+
+    /* the same predictions, bit for bit */
+    enum { B = 9 };
+    hone_real X[B * 6], P1[B * 3], P2[B * 3];
+    hone_rng rng;
+    hone_rng_seed(&rng, 7);
+    th_fill_uniform(X, COUNT(X), &rng, -3, 3);
+    hone_error err = {0};
+    assert_int_equal(hone_model_reserve(m, B, &err), HONE_OK);
+    assert_int_equal(hone_model_reserve(r, B, &err), HONE_OK);
+    hone_model_predict(m, X, B, P1);
+    hone_model_predict(r, X, B, P2);
+    assert_memory_equal(P1, P2, sizeof P1);
+
+    /* saving over an existing file replaces it */
+    hone_model *m2 = small_mlp(2);
+    save_ok(m2, path);
+    hone_model *r2 = load_ok(path);
+    assert_models_equal(m2, r2);
+    hone_model_free(m);
+    hone_model_free(r);
+    hone_model_free(m2);
+    hone_model_free(r2);
+    free(path);
+}
+
+static void test_round_trip_every_kind_and_loss(void **state) {
+    const hone_loss_kind losses[] = {HONE_LOSS_SOFTMAX_CE, HONE_LOSS_SIGMOID_CE, HONE_LOSS_MSE};
+    const char *configs[] = {NULL, "{\"note\": \"a \\\"quote\\\", a \\\\ backslash, a tab\\t, \xc3\xa9t\xc3\xa9\"}",
+                             "{\"lr\": 0.001, \"layers\": [512, 256]}\n"};
+    for (size_t k = 0; k < COUNT(losses); k++) {
+        const hone_layer_spec specs[] = {
+            {HONE_LAYER_DENSE, 4, 0},       {HONE_LAYER_LEAKY_RELU, 0, 0.123456789f},
+            {HONE_LAYER_DENSE, 5, 0},       {HONE_LAYER_TANH, 0, 0},
+            {HONE_LAYER_SIGMOID, 0, 0},     {HONE_LAYER_DENSE, 3, 0},
+            {HONE_LAYER_LEAKY_RELU, 0, 0},  {HONE_LAYER_IDENTITY, 0, 0},
+            {HONE_LAYER_RELU, 0, 0},        {HONE_LAYER_DENSE, k == 1 ? 1 : 2, 0}};
+        hone_model *m = random_model(3, specs, COUNT(specs), losses[k], 10 + k, configs[k]);
+        char name[64];
+        snprintf(name, sizeof name, "kinds-%s.safetensors", hone_loss_kind_name(losses[k]));
+        char *path = copy(th_path(name));
+        save_ok(m, path);
+        hone_model *r = load_ok(path);
+        assert_models_equal(m, r);
+        if (!configs[k]) assert_null(r->config_json);
+        hone_model_free(m);
+        hone_model_free(r);
+        free(path);
+    }
+}
+
+/* Statistics of every magnitude (subnormals, the largest finite values, -0) and weights as
+ * random bit patterns come back bit for bit. */
+static void test_round_trip_extreme_values(void **state) {
+    const hone_layer_spec specs[] = {{HONE_LAYER_DENSE, 3, 0}, {HONE_LAYER_LEAKY_RELU, 0, 0.2f}, {HONE_LAYER_DENSE, 2, 0}};
+    enum { D = 3000 };
+    hone_model *m = random_model(D, specs, 3, HONE_LOSS_MSE, 21, NULL);
+    hone_rng rng;
+    hone_rng_seed(&rng, 22);
+    /* random finite bit patterns: every exponent, subnormals included */
+    for (size_t i = 0; i < m->n_params + 2 * D; i++) {
+        hone_real v;
+        do {
+            uint64_t bits = hone_rng_next(&rng);
+            if (TH_DOUBLE) memcpy(&v, &bits, sizeof v);
+            else {
+                uint32_t b32 = (uint32_t)bits;
+                memcpy(&v, &b32, sizeof v);
+            }
+        } while (!isfinite(v) || (i >= m->n_params + D && !(v > 0) && !(v < 0)));
+        if (i < m->n_params) m->params[i] = v;
+        else if (i < m->n_params + D) m->input_mean[i - m->n_params] = v;
+        else m->input_std[i - m->n_params - D] = v < 0 ? -v : v;
+    }
+    const hone_real extremes[] = {TH_DOUBLE ? DBL_MAX : FLT_MAX, TH_DOUBLE ? DBL_MIN : FLT_MIN,
+                                  TH_DOUBLE ? DBL_TRUE_MIN : FLT_TRUE_MIN, (hone_real)0.1, (hone_real)1 / 3};
+    for (size_t i = 0; i < COUNT(extremes); i++) {
+        m->input_std[i] = extremes[i];
+        m->input_mean[i] = -extremes[i];
+    }
+    m->input_mean[COUNT(extremes)] = (hone_real)-0.0;
+    const char *path = th_path("extreme.safetensors");
+    save_ok(m, path);
+    hone_model *r = load_ok(path);
+    assert_models_equal(m, r);
+    assert_true(signbit(r->input_mean[COUNT(extremes)]));
+    hone_model_free(m);
+    hone_model_free(r);
+}
+
+/* The header names tensors as torch's nn.Sequential state_dict and carries hone's metadata. */
+static void test_header_layout(void **state) {
+    hone_model *m = small_mlp(3);
+    const char *path = th_path("layout.safetensors");
+    save_ok(m, path);
+    size_t size;
+    unsigned char *bytes = th_read(path, &size);
+    assert_true(size >= 8);
+    uint64_t n = u64le(bytes);
+    assert_int_equal(n % 8, 0);
+    assert_int_equal(size, 8 + n + m->n_params * sizeof(hone_real));
+    cJSON *h = cJSON_ParseWithLength((const char *)bytes + 8, n);
+    assert_non_null(h);
+    assert_true(cJSON_IsObject(h));
+    const char *dtype = TH_DOUBLE ? "F64" : "F32";
+    /* layers 0, 2, 4 are dense; 1 and 3 (ReLU) have no tensors */
+    const int dense[] = {0, 2, 4};
+    int tensors = 0;
+    for (const cJSON *e = h->child; e; e = e->next) tensors += strcmp(e->string, "__metadata__") != 0;
+    assert_int_equal(tensors, 6);
+    for (size_t i = 0; i < COUNT(dense); i++) {
+        const hone_layer *layer = &m->layers[dense[i]];
+        for (int bias = 0; bias < 2; bias++) {
+            char name[32];
+            snprintf(name, sizeof name, "%d.%s", dense[i], bias ? "bias" : "weight");
+            const cJSON *t = cJSON_GetObjectItemCaseSensitive(h, name);
+            if (!t) fail_msg("no tensor %s", name);
+            assert_string_equal(cJSON_GetObjectItemCaseSensitive(t, "dtype")->valuestring, dtype);
+            const cJSON *shape = cJSON_GetObjectItemCaseSensitive(t, "shape");
+            assert_int_equal(cJSON_GetArraySize(shape), bias ? 1 : 2);
+            assert_int_equal(cJSON_GetArrayItem(shape, 0)->valueint, layer->out);
+            if (!bias) assert_int_equal(cJSON_GetArrayItem(shape, 1)->valueint, layer->in);
+            const cJSON *off = cJSON_GetObjectItemCaseSensitive(t, "data_offsets");
+            size_t begin = (size_t)cJSON_GetArrayItem(off, 0)->valuedouble;
+            size_t end = (size_t)cJSON_GetArrayItem(off, 1)->valuedouble;
+            size_t first = layer->param_offset + (bias ? (size_t)layer->out * layer->in : 0);
+            assert_int_equal(begin, first * sizeof(hone_real));
+            assert_int_equal(end - begin, (bias ? 1 : (size_t)layer->in) * layer->out * sizeof(hone_real));
+            /* the bytes are the parameters, little-endian (the host is, on every CI machine) */
+            assert_memory_equal(bytes + 8 + n + begin, m->params + first, end - begin);
+        }
+    }
+    assert_null(cJSON_GetObjectItemCaseSensitive(h, "1.weight"));
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(h, "__metadata__");
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(meta, "format")->valuestring, "pt");
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(meta, "hone.format_version")->valuestring, "1");
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(meta, "hone.config")->valuestring, m->config_json);
+    cJSON *arch = cJSON_Parse(cJSON_GetObjectItemCaseSensitive(meta, "hone.architecture")->valuestring);
+    assert_non_null(arch);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(arch, "inputs")->valueint, 6);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(arch, "loss")->valuestring, "softmax_ce");
+    const cJSON *layers = cJSON_GetObjectItemCaseSensitive(arch, "layers");
+    assert_int_equal(cJSON_GetArraySize(layers), 5);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(layers, 0), "kind")->valuestring, "dense");
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(layers, 0), "units")->valueint, 7);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(layers, 1), "kind")->valuestring, "relu");
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(layers, 4), "units")->valueint, 3);
+    cJSON *stdz = cJSON_Parse(cJSON_GetObjectItemCaseSensitive(meta, "hone.standardize")->valuestring);
+    assert_non_null(stdz);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(stdz, "mean")), 6);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(stdz, "std")), 6);
+    for (int j = 0; j < 6; j++) {
+        assert_true((hone_real)cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(stdz, "mean"), j)->valuedouble ==
+                    m->input_mean[j]);
+        assert_true((hone_real)cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(stdz, "std"), j)->valuedouble ==
+                    m->input_std[j]);
+    }
+    /* padding: spaces after the JSON */
+    assert_true(bytes[8 + n - 1] == '}' || bytes[8 + n - 1] == ' ');
+    cJSON_Delete(stdz);
+    cJSON_Delete(arch);
+    cJSON_Delete(h);
+    free(bytes);
+    hone_model_free(m);
+}
+
+/* The saved file gets the permissions the umask allows, not mkstemp's 0600. */
+static void test_file_mode_follows_umask(void **state) {
+    hone_model *m = small_mlp(4);
+    const char *path = th_path("mode.safetensors");
+    mode_t old = umask(022);
+    save_ok(m, path);
+    umask(old);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
+    hone_model_free(m);
+}
+
+static void test_load_weights(void **state) {
+    hone_model *a = small_mlp(5);
+    const char *path = th_path("weights.safetensors");
+    save_ok(a, path);
+    hone_model *b = small_mlp(6);
+    honeM_free(b->config_json);
+    b->config_json = honeM_strdup("{\"mine\": true}");
+    hone_error err = {0};
+    assert_int_equal(hone_model_load_weights(b, path, &err), HONE_OK);
+    assert_memory_equal(a->params, b->params, a->n_params * sizeof(hone_real));
+    assert_memory_equal(a->input_mean, b->input_mean, (size_t)a->inputs * sizeof(hone_real));
+    assert_memory_equal(a->input_std, b->input_std, (size_t)a->inputs * sizeof(hone_real));
+    assert_string_equal(b->config_json, "{\"mine\": true}");
+    hone_model_free(a);
+    hone_model_free(b);
+}
+
+static void test_load_weights_other_architecture(void **state) {
+    hone_model *a = small_mlp(7);
+    char *path = copy(th_path("other.safetensors"));
+    save_ok(a, path);
+    struct {
+        int inputs;
+        hone_layer_spec specs[5];
+        int n;
+        hone_loss_kind loss;
+        const char *needle;
+    } cases[] = {
+        {6, {{HONE_LAYER_DENSE, 7, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 6, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 3, 0}},
+         5, HONE_LOSS_SOFTMAX_CE, "layer 2 (dense) has 5 units in the file, 6 in this model"},
+        {5, {{HONE_LAYER_DENSE, 7, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 5, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 3, 0}},
+         5, HONE_LOSS_SOFTMAX_CE, "6 inputs, this model 5"},
+        {6, {{HONE_LAYER_DENSE, 7, 0}, {HONE_LAYER_TANH, 0, 0}, {HONE_LAYER_DENSE, 5, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 3, 0}},
+         5, HONE_LOSS_SOFTMAX_CE, "layer 1 is relu in the file, tanh in this model"},
+        {6, {{HONE_LAYER_DENSE, 7, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 5, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 3, 0}},
+         5, HONE_LOSS_MSE, "the loss is softmax_ce in the file, mse in this model"},
+        {6, {{HONE_LAYER_DENSE, 7, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 3, 0}}, 3, HONE_LOSS_SOFTMAX_CE,
+         "has 5 layers, this model 3"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        hone_model *b = random_model(cases[i].inputs, cases[i].specs, cases[i].n, cases[i].loss, 100 + i, NULL);
+        hone_model *before = random_model(cases[i].inputs, cases[i].specs, cases[i].n, cases[i].loss, 100 + i, NULL);
+        hone_error err = {0};
+        assert_int_equal(hone_model_load_weights(b, path, &err), HONE_ERR_VALUE);
+        if (strncmp(err.message, path, strlen(path)) != 0 || !strstr(err.message, "architecture differs: ") ||
+            !strstr(err.message, cases[i].needle))
+            fail_msg("case %zu: '%s', expected '%s'", i, err.message, cases[i].needle);
+        assert_models_equal(b, before); /* untouched */
+        hone_model_free(b);
+        hone_model_free(before);
+    }
+    /* a broken file is reported as itself */
+    hone_model *b = small_mlp(8);
+    hone_error err = {0};
+    assert_int_equal(hone_model_load_weights(b, th_write_text("junk.safetensors", "junk"), &err), HONE_ERR_FORMAT);
+    hone_model_free(b);
+    hone_model_free(a);
+    free(path);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * A file PyTorch wrote: tests/data/make_torch_fixture.py
+ * ------------------------------------------------------------------------------------------- */
+
+static const char *data_path(const char *name) {
+    static char path[1024];
+    const char *dir = getenv("HONE_TEST_DATA");
+    if (dir) snprintf(path, sizeof path, "%s/%s", dir, name);
+    else {
+        const char *slash = strrchr(__FILE__, '/');
+        int len = slash ? (int)(slash - __FILE__) : 1;
+        snprintf(path, sizeof path, "%.*s/data/%s", len, slash ? __FILE__ : ".", name);
+    }
+    return path;
+}
+
+static void test_torch_fixture(void **state) {
+    char *expected = copy(data_path("torch_mlp_expected.txt"));
+    char *fixture = copy(data_path("torch_mlp.safetensors"));
+    FILE *f = fopen(expected, "r");
+    if (!f) fail_msg("%s: %s (set HONE_TEST_DATA to tests/data)", expected, strerror(errno));
+    char line[4096];
+    int rows = 0, inputs = 0, outputs = 0;
+    while (fgets(line, sizeof line, f))
+        if (line[0] != '#' && sscanf(line, "rows %d inputs %d outputs %d", &rows, &inputs, &outputs) == 3) break;
+    assert_int_equal(rows, 6);
+    assert_int_equal(inputs, 5);
+    assert_int_equal(outputs, 3);
+    hone_real x[6 * 5], P[6 * 3], X[6 * 5];
+    double p[6 * 3];
+    for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < inputs; j++) {
+            double v;
+            assert_int_equal(fscanf(f, "%lf", &v), 1);
+            x[r * inputs + j] = (hone_real)v;
+        }
+        for (int o = 0; o < outputs; o++) assert_int_equal(fscanf(f, "%lf", &p[r * outputs + o]), 1);
+    }
+    fclose(f);
+
+    hone_model *m = load_ok(fixture);
+    assert_int_equal(m->inputs, 5);
+    assert_int_equal(m->n_layers, 3);
+    assert_int_equal(m->layers[1].kind, HONE_LAYER_TANH);
+    assert_int_equal(hone_model_outputs(m), 3);
+    assert_int_equal(m->loss, HONE_LOSS_SOFTMAX_CE);
+    assert_non_null(m->config_json);
+    assert_non_null(strstr(m->config_json, "make_torch_fixture.py"));
+    /* standardize the raw rows with the file's statistics, as training and evaluation do */
+    hone_dataset data = {.n = (size_t)rows, .d = (size_t)inputs, .x = x};
+    size_t index[6] = {0, 1, 2, 3, 4, 5};
+    hone_model_gather(m, X, NULL, &data, index, rows);
+    hone_error err = {0};
+    assert_int_equal(hone_model_reserve(m, rows, &err), HONE_OK);
+    hone_model_predict(m, X, rows, P);
+    for (int i = 0; i < rows * outputs; i++) th_assert_close(P[i], p[i], TH_DOUBLE ? 1e-12 : 1e-6);
+
+    /* hone writes it back the same */
+    const char *again = th_path("torch_again.safetensors");
+    save_ok(m, again);
+    hone_model *r = load_ok(again);
+    assert_models_equal(m, r);
+    hone_model_free(r);
+    hone_model_free(m);
+    free(expected);
+    free(fixture);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Atomic saving
+ * ------------------------------------------------------------------------------------------- */
+
+static void test_save_into_missing_directory(void **state) {
+    hone_model *m = small_mlp(9);
+    char *path = copy(th_path("no/such/dir/m.safetensors"));
+    hone_error err = {0};
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_IO);
+    assert_int_equal(strncmp(err.message, path, strlen(path)), 0);
+    assert_non_null(strstr(err.message, strerror(ENOENT)));
+    hone_model_free(m);
+    free(path);
+}
+
+static void test_save_over_directory(void **state) {
+    hone_model *m = small_mlp(10);
+    char *dir = copy(th_path("savedir"));
+    char *path = copy(th_path("savedir/target"));
+    assert_int_equal(mkdir(dir, 0755), 0);
+    assert_int_equal(mkdir(path, 0755), 0);
+    hone_error err = {0};
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_IO);
+    assert_int_equal(strncmp(err.message, path, strlen(path)), 0);
+    assert_non_null(strstr(err.message, "cannot replace"));
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_no_temporary(dir, "target");
+    hone_model_free(m);
+    free(dir);
+    free(path);
+}
+
+/* A write that fails part way (the file-size limit stands in for a full disk, and binds root
+ * too) leaves the previous file byte for byte, and no temporary behind. */
+static void test_failed_write_keeps_previous_file(void **state) {
+    const hone_layer_spec specs[] = {{HONE_LAYER_DENSE, 64, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 10, 0}};
+    hone_model *old = random_model(50, specs, 3, HONE_LOSS_SOFTMAX_CE, 11, NULL);
+    hone_model *m = random_model(50, specs, 3, HONE_LOSS_SOFTMAX_CE, 12, "{}");
+    char *dir = copy(th_path("fsize"));
+    char *path = copy(th_path("fsize/model.safetensors"));
+    assert_int_equal(mkdir(dir, 0755), 0);
+    save_ok(old, path);
+    size_t n0;
+    unsigned char *before = th_read(path, &n0);
+
+    struct rlimit saved, small;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    small = saved;
+    small.rlim_cur = 1000;
+    void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    hone_error err = {0};
+    hone_status st = hone_model_save(m, path, &err);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+    signal(SIGXFSZ, was);
+    assert_int_equal(st, HONE_ERR_IO);
+    assert_int_equal(strncmp(err.message, path, strlen(path)), 0);
+    assert_non_null(strstr(err.message, strerror(EFBIG)));
+
+    size_t n1;
+    unsigned char *after = th_read(path, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, n0);
+    assert_no_temporary(dir, "model.safetensors");
+    hone_model *r = load_ok(path);
+    assert_models_equal(old, r);
+
+    /* a model hone could not read back is refused before anything is written */
+    m->params[70] = (hone_real)NAN;
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "'0.weight'"));
+    m->params[70] = 0;
+    m->input_std[3] = 0;
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "input 3"));
+    free(after);
+    after = th_read(path, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, n0);
+    assert_no_temporary(dir, "model.safetensors");
+
+    /* where permissions can stop us (not as root), a read-only directory does too */
+    if (geteuid() != 0) {
+        m->input_std[3] = 1;
+        assert_int_equal(chmod(dir, 0555), 0);
+        st = hone_model_save(m, path, &err);
+        assert_int_equal(chmod(dir, 0755), 0);
+        assert_int_equal(st, HONE_ERR_IO);
+        assert_non_null(strstr(err.message, strerror(EACCES)));
+        free(after);
+        after = th_read(path, &n1);
+        assert_int_equal(n0, n1);
+        assert_memory_equal(before, after, n0);
+        assert_no_temporary(dir, "model.safetensors");
+    }
+    free(before);
+    free(after);
+    free(dir);
+    free(path);
+    hone_model_free(r);
+    hone_model_free(old);
+    hone_model_free(m);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Broken files. The base: 2 inputs -> dense 3 -> relu -> dense 2, softmax; 17 F32 values.
+ * ------------------------------------------------------------------------------------------- */
+
+#define BASE_ARCH                                                                                  \
+    "{\"inputs\": 2, \"loss\": \"softmax_ce\", \"layers\": [{\"kind\": \"dense\", \"units\": 3}, " \
+    "{\"kind\": \"relu\"}, {\"kind\": \"dense\", \"units\": 2}]}"
+#define BASE_BYTES 68
+
+static void set_tensor(cJSON *root, const char *name, const char *dtype, const double *shape, int rank,
+                       double begin, double end) {
+    cJSON *t = cJSON_CreateObject();
+    cJSON_AddStringToObject(t, "dtype", dtype);
+    cJSON *s = cJSON_AddArrayToObject(t, "shape");
+    for (int i = 0; i < rank; i++) cJSON_AddItemToArray(s, cJSON_CreateNumber(shape[i]));
+    cJSON *o = cJSON_AddArrayToObject(t, "data_offsets");
+    cJSON_AddItemToArray(o, cJSON_CreateNumber(begin));
+    cJSON_AddItemToArray(o, cJSON_CreateNumber(end));
+    if (cJSON_GetObjectItemCaseSensitive(root, name)) cJSON_ReplaceItemInObjectCaseSensitive(root, name, t);
+    else cJSON_AddItemToObject(root, name, t);
+}
+
+static void set_meta(cJSON *root, const char *key, const char *value) {
+    cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "__metadata__");
+    if (cJSON_GetObjectItemCaseSensitive(meta, key)) cJSON_DeleteItemFromObjectCaseSensitive(meta, key);
+    if (value) cJSON_AddStringToObject(meta, key, value);
+}
+
+static cJSON *base_header(void) {
+    cJSON *root = cJSON_CreateObject();
+    cJSON *meta = cJSON_AddObjectToObject(root, "__metadata__");
+    cJSON_AddStringToObject(meta, "format", "pt");
+    cJSON_AddStringToObject(meta, "hone.format_version", "1");
+    cJSON_AddStringToObject(meta, "hone.architecture", BASE_ARCH);
+    cJSON_AddStringToObject(meta, "hone.standardize", "{\"mean\": [0.5, -1], \"std\": [2, 0.25]}");
+    set_tensor(root, "0.weight", "F32", (double[]){3, 2}, 2, 0, 24);
+    set_tensor(root, "0.bias", "F32", (double[]){3}, 1, 24, 36);
+    set_tensor(root, "2.weight", "F32", (double[]){2, 3}, 2, 36, 60);
+    set_tensor(root, "2.bias", "F32", (double[]){2}, 1, 60, 68);
+    return root;
+}
+
+static void base_data(unsigned char *data, size_t n) {
+    for (size_t i = 0; i < n / 4; i++) {
+        float v = (float)i * 0.25f - 2;
+        memcpy(data + 4 * i, &v, 4); /* little-endian host */
+    }
+}
+
+/* Writes 8-byte length, the header text (padded with spaces to 8 bytes) and the data. */
+static const char *write_raw(const char *name, const char *header, const unsigned char *data, size_t n) {
+    size_t hn = strlen(header), padded = (hn + 7) / 8 * 8;
+    unsigned char *bytes = calloc(8 + padded + n + 1, 1);
+    assert_non_null(bytes);
+    for (int i = 0; i < 8; i++) bytes[i] = (unsigned char)((uint64_t)padded >> (8 * i));
+    memcpy(bytes + 8, header, hn);
+    memset(bytes + 8 + hn, ' ', padded - hn);
+    if (n) memcpy(bytes + 8 + padded, data, n);
+    const char *path = th_write(name, bytes, 8 + padded + n);
+    free(bytes);
+    return path;
+}
+
+/* Writes root (then deletes it) with `n` data bytes of the base values, or `data` if given. */
+static const char *write_header(const char *name, cJSON *root, size_t n, const unsigned char *data) {
+    char *text = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    assert_non_null(text);
+    unsigned char base[256];
+    assert_true(n <= sizeof base);
+    base_data(base, sizeof base);
+    const char *path = write_raw(name, text, data ? data : base, n);
+    free(text);
+    return path;
+}
+
+static void test_crafted_base_loads(void **state) {
+    hone_model *m = load_ok(write_header("base.safetensors", base_header(), BASE_BYTES, NULL));
+    assert_int_equal(m->n_params, 17);
+    for (int i = 0; i < 17; i++) assert_true(m->params[i] == (hone_real)(i * 0.25 - 2));
+    assert_true(m->input_mean[1] == -1);
+    assert_true(m->input_std[1] == (hone_real)0.25);
+    assert_null(m->config_json);
+    hone_model_free(m);
+
+    /* F64 tensors load in either build */
+    cJSON *h = base_header();
+    set_tensor(h, "0.weight", "F64", (double[]){3, 2}, 2, 0, 48);
+    set_tensor(h, "0.bias", "F64", (double[]){3}, 1, 48, 72);
+    set_tensor(h, "2.weight", "F64", (double[]){2, 3}, 2, 72, 120);
+    set_tensor(h, "2.bias", "F64", (double[]){2}, 1, 120, 136);
+    unsigned char data[136];
+    for (int i = 0; i < 17; i++) {
+        double v = i * 0.25 - 2;
+        memcpy(data + 8 * i, &v, 8);
+    }
+    m = load_ok(write_header("f64.safetensors", h, sizeof data, data));
+    for (int i = 0; i < 17; i++) assert_true(m->params[i] == (hone_real)(i * 0.25 - 2));
+    hone_model_free(m);
+
+    /* a double beyond float's range: an error in the float build, a value in the double build */
+    double big = 1e300;
+    memcpy(data + 8 * 16, &big, 8);
+    h = base_header();
+    set_tensor(h, "0.weight", "F64", (double[]){3, 2}, 2, 0, 48);
+    set_tensor(h, "0.bias", "F64", (double[]){3}, 1, 48, 72);
+    set_tensor(h, "2.weight", "F64", (double[]){2, 3}, 2, 72, 120);
+    set_tensor(h, "2.bias", "F64", (double[]){2}, 1, 120, 136);
+    const char *path = write_header("f64big.safetensors", h, sizeof data, data);
+    if (TH_DOUBLE) {
+        m = load_ok(path);
+        assert_true(m->params[16] == 1e300);
+        hone_model_free(m);
+    } else {
+        expect_fail(path, HONE_ERR_FORMAT, "tensor '2.bias' holds a value too large for float32 at index 1");
+    }
+
+    /* leaky_relu without alpha gets torch's default slope; aliases of names are accepted */
+    h = base_header();
+    set_meta(h, "hone.architecture",
+             "{\"inputs\": 2, \"loss\": \"softmax\", \"layers\": [{\"kind\": \"dense\", \"units\": 3}, "
+             "{\"kind\": \"leaky_relu\"}, {\"kind\": \"dense\", \"units\": 2}]}");
+    set_meta(h, "hone.standardize", NULL);
+    m = load_ok(write_header("leaky.safetensors", h, BASE_BYTES, NULL));
+    assert_true(m->layers[1].alpha == 0.01f);
+    assert_true(m->input_std[0] == 1 && m->input_mean[0] == 0);
+    hone_model_free(m);
+}
+
+static void test_corrupt_files(void **state) {
+    unsigned char data[256];
+    base_data(data, sizeof data);
+
+    /* sizes and the header length */
+    expect_fail(th_write("empty.st", "", 0), HONE_ERR_FORMAT, "0 bytes, too short");
+    expect_fail(th_write("seven.st", "\x10\0\0\0\0\0\0", 7), HONE_ERR_FORMAT, "7 bytes, too short");
+    expect_fail(th_write("long_n.st", "\xe8\x03\0\0\0\0\0\0{}", 10), HONE_ERR_FORMAT, "header length 1000 exceeds");
+    expect_fail(th_write("n_2_63.st", "\0\0\0\0\0\0\0\x80{}      ", 16), HONE_ERR_FORMAT,
+                "header length 9223372036854775808 exceeds");
+    expect_fail(th_write("n_max.st", "\xff\xff\xff\xff\xff\xff\xff\xff{}", 10), HONE_ERR_FORMAT, "exceeds");
+    expect_fail(th_write("zero_n.st", "\0\0\0\0\0\0\0\0", 8), HONE_ERR_FORMAT, "not valid JSON");
+    expect_fail(th_path("does-not-exist.st"), HONE_ERR_IO, strerror(ENOENT));
+    char *dir = copy(th_path("a-directory.st"));
+    assert_int_equal(mkdir(dir, 0755), 0);
+    expect_fail(dir, HONE_ERR_IO, "not a regular file");
+    free(dir);
+
+    /* the header itself */
+    expect_fail(write_raw("notjson.st", "{\"a\": nope}", NULL, 0), HONE_ERR_FORMAT, "header is not valid JSON");
+    expect_fail(write_raw("trailing.st", "{} x", NULL, 0), HONE_ERR_FORMAT, "header is not valid JSON");
+    expect_fail(write_raw("array.st", "[1, 2, 3]", NULL, 0), HONE_ERR_FORMAT, "header is not a JSON object");
+    expect_fail(write_raw("string.st", "\"hello\"", NULL, 0), HONE_ERR_FORMAT, "header is not a JSON object");
+    expect_fail(write_raw("latin1.st", "{\"\xe9\": 1}", NULL, 0), HONE_ERR_FORMAT, "not valid UTF-8");
+    expect_fail(th_write("nul.st", "\x08\0\0\0\0\0\0\0{}\0     ", 16), HONE_ERR_FORMAT, "NUL byte");
+    char deep[3000];
+    memset(deep, '[', 1500);
+    memset(deep + 1500, ']', 1500);
+    deep[2999] = 0;
+    expect_fail(write_raw("deep.st", deep, NULL, 0), HONE_ERR_FORMAT, "not valid JSON");
+
+    /* metadata */
+    cJSON *h = base_header();
+    cJSON_DeleteItemFromObjectCaseSensitive(h, "__metadata__");
+    expect_fail(write_header("nometa.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
+                "not a hone model (no hone.architecture metadata)");
+    h = base_header();
+    set_meta(h, "hone.architecture", NULL);
+    expect_fail(write_header("noarch.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
+                "not a hone model (no hone.architecture metadata)");
+    h = base_header();
+    cJSON_ReplaceItemInObjectCaseSensitive(h, "__metadata__", cJSON_CreateArray());
+    expect_fail(write_header("metaarray.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "__metadata__ is not an object");
+    h = base_header();
+    cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(h, "__metadata__"), "epochs", 3);
+    expect_fail(write_header("metanum.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "value 'epochs' is not a string");
+    h = base_header();
+    set_meta(h, "hone.format_version", "2");
+    expect_fail(write_header("version.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "version '2' is not supported");
+
+    /* the architecture */
+    struct {
+        const char *arch, *needle;
+    } archs[] = {
+        {"{\"inputs\": 2, \"loss\": \"softmax_ce\"", "hone.architecture is not valid JSON"},
+        {"[2]", "hone.architecture is not a JSON object"},
+        {"{\"inputs\": 2, \"loss\": \"softmax_ce\", \"layers\": [{\"kind\": \"dense\", \"units\": 3}, {\"kind\": "
+         "\"gelu\"}, {\"kind\": \"dense\", \"units\": 2}]}",
+         "layer 1: unknown kind 'gelu'"},
+        {"{\"inputs\": 2, \"loss\": \"softmax_ce\", \"layers\": [{\"kind\": \"dense\", \"units\": 3}, {}, "
+         "{\"kind\": \"dense\", \"units\": 2}]}",
+         "layer 1: unknown kind '(none)'"},
+        {"{\"inputs\": 2, \"loss\": \"hinge\", \"layers\": [{\"kind\": \"dense\", \"units\": 2}]}", "unknown loss 'hinge'"},
+        {"{\"inputs\": 0, \"loss\": \"mse\", \"layers\": [{\"kind\": \"dense\", \"units\": 2}]}", "'inputs' must be"},
+        {"{\"inputs\": 2.5, \"loss\": \"mse\", \"layers\": [{\"kind\": \"dense\", \"units\": 2}]}", "'inputs' must be"},
+        {"{\"inputs\": \"2\", \"loss\": \"mse\", \"layers\": [{\"kind\": \"dense\", \"units\": 2}]}", "'inputs' must be"},
+        {"{\"inputs\": 1e30, \"loss\": \"mse\", \"layers\": [{\"kind\": \"dense\", \"units\": 2}]}", "'inputs' must be"},
+        {"{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [{\"kind\": \"dense\", \"units\": 0}]}", "dense 'units' must be"},
+        {"{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [{\"kind\": \"dense\", \"units\": -3}]}", "dense 'units' must be"},
+        {"{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [{\"kind\": \"dense\", \"units\": 16777217}]}",
+         "dense 'units' must be"},
+        {"{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [{\"kind\": \"dense\"}]}", "dense 'units' must be"},
+        {"{\"inputs\": 2, \"loss\": \"mse\", \"layers\": []}", "'layers' must be an array of 1 to"},
+        {"{\"inputs\": 2, \"loss\": \"mse\", \"layers\": {}}", "'layers' must be an array of 1 to"},
+        {"{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [{\"kind\": \"leaky_relu\", \"alpha\": 2}]}",
+         "'alpha' must be a number in [0, 1)"},
+        {"{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [{\"kind\": \"leaky_relu\", \"alpha\": 1e300}]}",
+         "'alpha' must be a number in [0, 1)"},
+        /* allocation would be absurd for a file this small */
+        {"{\"inputs\": 16000000, \"loss\": \"mse\", \"layers\": [{\"kind\": \"relu\"}]}", "16000000 inputs cannot fit"},
+        /* the model constructor's own checks, reported against the file */
+        {"{\"inputs\": 2, \"loss\": \"softmax_ce\", \"layers\": [{\"kind\": \"dense\", \"units\": 1}]}",
+         "softmax cross-entropy needs at least 2 outputs"},
+    };
+    for (size_t i = 0; i < COUNT(archs); i++) {
+        h = base_header();
+        set_meta(h, "hone.architecture", archs[i].arch);
+        /* the last case needs its tensors to pass the tensor checks first */
+        if (i == COUNT(archs) - 1) {
+            set_tensor(h, "0.weight", "F32", (double[]){1, 2}, 2, 0, 8);
+            set_tensor(h, "0.bias", "F32", (double[]){1}, 1, 8, 12);
+            cJSON_DeleteItemFromObjectCaseSensitive(h, "2.weight");
+            cJSON_DeleteItemFromObjectCaseSensitive(h, "2.bias");
+        }
+        char name[32];
+        snprintf(name, sizeof name, "arch%zu.st", i);
+        expect_fail(write_header(name, h, i == COUNT(archs) - 1 ? 12 : BASE_BYTES, NULL), HONE_ERR_FORMAT,
+                    archs[i].needle);
+    }
+
+    /* tensor entries */
+    h = base_header();
+    set_tensor(h, "0.weight", "I8", (double[]){3, 2}, 2, 0, 24);
+    expect_fail(write_header("i8.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "tensor '0.weight' has dtype I8");
+    h = base_header();
+    set_tensor(h, "2.bias", "BF16", (double[]){2}, 1, 60, 68);
+    expect_fail(write_header("bf16.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "tensor '2.bias' has dtype BF16");
+    h = base_header();
+    cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(h, "0.bias"), "dtype");
+    expect_fail(write_header("nodtype.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "tensor '0.bias' has no dtype");
+    h = base_header();
+    cJSON_ReplaceItemInObjectCaseSensitive(h, "0.bias", cJSON_CreateNumber(4));
+    expect_fail(write_header("entrynum.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "tensor '0.bias' is not a JSON object");
+    h = base_header();
+    set_tensor(h, "2.bias", "F32", (double[]){2}, 1, 60, 72);
+    expect_fail(write_header("pastend.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "data_offsets [60, 72] run past");
+    h = base_header();
+    set_tensor(h, "2.bias", "F32", (double[]){2}, 1, 68, 60);
+    expect_fail(write_header("backwards.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "begin <= end");
+    h = base_header();
+    set_tensor(h, "2.bias", "F32", (double[]){2}, 1, -8, 0);
+    expect_fail(write_header("negative.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "data_offsets must be");
+    h = base_header();
+    set_tensor(h, "2.bias", "F32", (double[]){2}, 1, 1e19, 1e19 + 8);
+    expect_fail(write_header("huge_off.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "data_offsets must be");
+    h = base_header();
+    set_tensor(h, "0.bias", "F32", (double[]){3}, 1, 24, 32);
+    expect_fail(write_header("size.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
+                "tensor '0.bias' has 8 bytes, but shape [3] of F32 needs 12");
+    h = base_header();
+    set_tensor(h, "0.weight", "F32", (double[]){3, -2}, 2, 0, 24);
+    expect_fail(write_header("negshape.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "non-negative integers");
+    h = base_header();
+    set_tensor(h, "0.weight", "F32", (double[]){3, 1.5}, 2, 0, 24);
+    expect_fail(write_header("fracshape.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "non-negative integers");
+    h = base_header();
+    set_tensor(h, "0.weight", "F32", (double[]){4294967296.0, 4294967296.0, 16}, 3, 0, 24);
+    expect_fail(write_header("overflow.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
+                "tensor '0.weight': shape [4294967296, 4294967296, 16] is too large");
+    h = base_header();
+    set_tensor(h, "0.weight", "F32", (double[]){4294967296.0, 1073741824.0}, 2, 0, 24);
+    expect_fail(write_header("overflow2.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "is too large");
+
+    /* coverage of the data buffer */
+    h = base_header();
+    set_tensor(h, "0.bias", "F32", (double[]){3}, 1, 20, 32);
+    set_tensor(h, "2.weight", "F32", (double[]){2, 3}, 2, 32, 56);
+    set_tensor(h, "2.bias", "F32", (double[]){2}, 1, 56, 64);
+    expect_fail(write_header("overlap.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
+                "tensors '0.weight' and '0.bias' overlap");
+    h = base_header();
+    set_tensor(h, "2.weight", "F32", (double[]){2, 3}, 2, 0, 24);
+    set_tensor(h, "0.weight", "F32", (double[]){3, 2}, 2, 0, 24);
+    expect_fail(write_header("same.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "overlap");
+    h = base_header();
+    set_tensor(h, "0.bias", "F32", (double[]){3}, 1, 28, 40);
+    set_tensor(h, "2.weight", "F32", (double[]){2, 3}, 2, 40, 64);
+    set_tensor(h, "2.bias", "F32", (double[]){2}, 1, 64, 72);
+    expect_fail(write_header("hole.st", h, 72, NULL), HONE_ERR_FORMAT,
+                "bytes [24, 28) of the data buffer belong to no tensor");
+    h = base_header();
+    set_tensor(h, "0.weight", "F32", (double[]){3, 2}, 2, 4, 28);
+    set_tensor(h, "0.bias", "F32", (double[]){3}, 1, 28, 40);
+    set_tensor(h, "2.weight", "F32", (double[]){2, 3}, 2, 40, 64);
+    set_tensor(h, "2.bias", "F32", (double[]){2}, 1, 64, 72);
+    expect_fail(write_header("hole0.st", h, 72, NULL), HONE_ERR_FORMAT, "bytes [0, 4) of the data buffer");
+    expect_fail(write_header("tail.st", base_header(), BASE_BYTES + 4, NULL), HONE_ERR_FORMAT,
+                "bytes [68, 72) of the data buffer belong to no tensor");
+
+    /* names and shapes against the architecture */
+    h = base_header();
+    cJSON_DeleteItemFromObjectCaseSensitive(h, "2.bias");
+    expect_fail(write_header("missing.st", h, 60, NULL), HONE_ERR_FORMAT, "missing tensor '2.bias'");
+    h = base_header();
+    set_tensor(h, "1.weight", "F32", (double[]){1}, 1, 68, 72);
+    expect_fail(write_header("extra.st", h, 72, NULL), HONE_ERR_FORMAT, "unexpected tensor '1.weight'");
+    const char *odd_names[] = {"extra", "02.weight", "2.Weight", "2.weight ", "+2.bias", "3.bias", "99999999999.bias",
+                               "", "2.running_mean"};
+    for (size_t i = 0; i < COUNT(odd_names); i++) {
+        h = base_header();
+        set_tensor(h, odd_names[i], "F32", (double[]){1}, 1, 68, 72);
+        char name[32], needle[64];
+        snprintf(name, sizeof name, "extra%zu.st", i);
+        snprintf(needle, sizeof needle, "unexpected tensor '%s'", odd_names[i]);
+        expect_fail(write_header(name, h, 72, NULL), HONE_ERR_FORMAT, needle);
+    }
+    h = base_header();
+    set_tensor(h, "2.weight", "F32", (double[]){3, 2}, 2, 36, 60);
+    expect_fail(write_header("shape.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
+                "tensor '2.weight' has shape [3, 2], expected [2, 3]");
+    h = base_header();
+    set_tensor(h, "0.bias", "F32", (double[]){3, 1}, 2, 24, 36);
+    expect_fail(write_header("rank.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
+                "tensor '0.bias' has shape [3, 1], expected [3]");
+    h = base_header();
+    set_tensor(h, "0.weight", "F32", (double[]){6}, 1, 0, 24);
+    expect_fail(write_header("flat.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
+                "tensor '0.weight' has shape [6], expected [3, 2]");
+    {
+        /* the same name twice: hand-written, cJSON would not keep both */
+        char *text = cJSON_PrintUnformatted(h = base_header());
+        cJSON_Delete(h);
+        char dup[2048];
+        size_t len = strlen(text);
+        snprintf(dup, sizeof dup, "%.*s,\"0.bias\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[68,80]}}",
+                 (int)(len - 1), text);
+        free(text);
+        expect_fail(write_raw("dup.st", dup, data, 80), HONE_ERR_FORMAT, "tensor '0.bias' appears twice");
+    }
+
+    /* values */
+    unsigned char bad[BASE_BYTES];
+    base_data(bad, sizeof bad);
+    float nan = NAN, inf = -INFINITY;
+    memcpy(bad + 4 * 5, &nan, 4);
+    expect_fail(write_header("nan.st", base_header(), BASE_BYTES, bad), HONE_ERR_FORMAT,
+                "tensor '0.weight' holds a non-finite value at index 5");
+    base_data(bad, sizeof bad);
+    memcpy(bad + 4 * 16, &inf, 4);
+    expect_fail(write_header("inf.st", base_header(), BASE_BYTES, bad), HONE_ERR_FORMAT,
+                "tensor '2.bias' holds a non-finite value at index 1");
+
+    /* the standardization */
+    struct {
+        const char *text, *needle;
+    } stdz[] = {
+        {"{\"mean\": [0, 0], \"std\": [1]}", "'std' has 1 values, expected 2"},
+        {"{\"mean\": [0, 0, 0], \"std\": [1, 1]}", "'mean' has 3 values, expected 2"},
+        {"{\"mean\": [0, 0]}", "'std' is not an array"},
+        {"{\"mean\": [0, 0], \"std\": [1, 0]}", "std[1] must be a finite, positive number"},
+        {"{\"mean\": [0, 0], \"std\": [-1, 1]}", "std[0] must be a finite, positive number"},
+        {"{\"mean\": [0, \"x\"], \"std\": [1, 1]}", "mean[1] must be a finite number"},
+        {"{\"mean\": [0, 1e999], \"std\": [1, 1]}", "mean[1] must be a finite number"},
+        {"{\"mean\": [0, 0], \"std\": [1, 1e300]}", TH_DOUBLE ? NULL : "std[1] must be a finite"},
+        {"[0, 0]", "hone.standardize is not a JSON object"},
+        {"{\"mean\": [0, 0], \"std\": [1, 1]} trailing", "hone.standardize is not valid JSON"},
+    };
+    for (size_t i = 0; i < COUNT(stdz); i++) {
+        h = base_header();
+        set_meta(h, "hone.standardize", stdz[i].text);
+        char name[32];
+        snprintf(name, sizeof name, "stdz%zu.st", i);
+        const char *path = write_header(name, h, BASE_BYTES, NULL);
+        if (stdz[i].needle) expect_fail(path, HONE_ERR_FORMAT, stdz[i].needle);
+        else hone_model_free(load_ok(path));
+    }
+}
+
+/* Every truncation of a valid file, and bytes flipped all over its header: an error naming the
+ * file, or (for flips that keep it valid) a model, never a crash. */
+static void test_truncations_and_flips(void **state) {
+    const hone_layer_spec specs[] = {{HONE_LAYER_DENSE, 3, 0}, {HONE_LAYER_LEAKY_RELU, 0, 0.2f}, {HONE_LAYER_DENSE, 2, 0}};
+    hone_model *m = random_model(2, specs, 3, HONE_LOSS_SIGMOID_CE, 13, "{\"seed\": 1}");
+    char *path = copy(th_path("valid.safetensors"));
+    save_ok(m, path);
+    size_t size;
+    unsigned char *bytes = th_read(path, &size);
+    uint64_t n = u64le(bytes);
+    char *cut = copy(th_path("cut.safetensors"));
+    for (size_t len = 0; len <= size; len++) {
+        th_write("cut.safetensors", bytes, len);
+        hone_model *r = (hone_model *)&r;
+        hone_error err = {0};
+        hone_status st = hone_model_load(&r, cut, &err);
+        if (len == size) {
+            assert_int_equal(st, HONE_OK);
+            assert_models_equal(m, r);
+            hone_model_free(r);
+        } else if (st == HONE_OK || r != NULL || strncmp(err.message, cut, strlen(cut)) != 0) {
+            fail_msg("truncated to %zu of %zu bytes: status %d, '%s'", len, size, (int)st, err.message);
+        }
+    }
+    unsigned char *flipped = malloc(size);
+    assert_non_null(flipped);
+    int ok = 0, failed = 0;
+    const unsigned char masks[] = {0xff, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80};
+    for (size_t pos = 0; pos < 8 + n + 16 && pos < size; pos++) {
+        for (size_t k = 0; k < 2; k++) {
+            unsigned char mask = k == 0 ? 0xff : masks[1 + pos % 8];
+            memcpy(flipped, bytes, size);
+            flipped[pos] ^= mask;
+            th_write("flip.safetensors", flipped, size);
+            const char *fp = th_path("flip.safetensors");
+            hone_model *r = (hone_model *)&r;
+            hone_error err = {0};
+            hone_status st = hone_model_load(&r, fp, &err);
+            if (st == HONE_OK) {
+                assert_non_null(r);
+                hone_model_free(r);
+                ok++;
+            } else if (r != NULL || strncmp(err.message, fp, strlen(fp)) != 0 ||
+                       (st != HONE_ERR_FORMAT && st != HONE_ERR_IO)) {
+                fail_msg("byte %zu ^ 0x%02x: status %d, '%s'", pos, mask, (int)st, err.message);
+            } else {
+                failed++;
+            }
+        }
+    }
+    assert_true(failed > 0);
+    if (getenv("HONE_TEST_VERBOSE")) print_message("flips: %d loaded, %d refused\n", ok, failed);
+    free(flipped);
+    free(bytes);
+    free(cut);
+    free(path);
+    hone_model_free(m);
+}
+
+/* Every allocation the load and the save make can fail: NOMEM, nothing leaked (valgrind), and a
+ * failed save leaves the previous file. */
+static void test_allocation_failures(void **state) {
+    hone_model *m = small_mlp(14);
+    char *path = copy(th_path("alloc.safetensors"));
+    save_ok(m, path);
+    size_t n0;
+    unsigned char *before = th_read(path, &n0);
+    bool done = false;
+    for (long k = 0; !done && k < 1000; k++) {
+        hone_model *r = (hone_model *)&r;
+        hone_error err = {0};
+        honeM_fail_after(k);
+        hone_status st = hone_model_load(&r, path, &err);
+        honeM_fail_after(-1);
+        if (st == HONE_OK) {
+            assert_models_equal(m, r);
+            hone_model_free(r);
+            done = true;
+        } else {
+            if (st != HONE_ERR_NOMEM || r != NULL) fail_msg("load, allocation %ld failing: %d '%s'", k, (int)st, err.message);
+            assert_int_equal(strncmp(err.message, path, strlen(path)), 0);
+        }
+    }
+    assert_true(done);
+    hone_model *other = small_mlp(15);
+    done = false;
+    for (long k = 0; !done && k < 1000; k++) {
+        hone_error err = {0};
+        honeM_fail_after(k);
+        hone_status st = hone_model_save(other, path, &err);
+        honeM_fail_after(-1);
+        if (st == HONE_OK) done = true;
+        else {
+            assert_int_equal(st, HONE_ERR_NOMEM);
+            size_t n1;
+            unsigned char *after = th_read(path, &n1);
+            assert_int_equal(n0, n1);
+            assert_memory_equal(before, after, n0);
+            free(after);
+        }
+    }
+    assert_true(done);
+    hone_model *r = load_ok(path);
+    assert_models_equal(other, r);
+    hone_model_free(r);
+    hone_model_free(other);
+    hone_model_free(m);
+    free(before);
+    free(path);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip_mlp),
+        cmocka_unit_test(test_round_trip_every_kind_and_loss),
+        cmocka_unit_test(test_round_trip_extreme_values),
+        cmocka_unit_test(test_header_layout),
+        cmocka_unit_test(test_file_mode_follows_umask),
+        cmocka_unit_test(test_load_weights),
+        cmocka_unit_test(test_load_weights_other_architecture),
+        cmocka_unit_test(test_torch_fixture),
+        cmocka_unit_test(test_save_into_missing_directory),
+        cmocka_unit_test(test_save_over_directory),
+        cmocka_unit_test(test_failed_write_keeps_previous_file),
+        cmocka_unit_test(test_crafted_base_loads),
+        cmocka_unit_test(test_corrupt_files),
+        cmocka_unit_test(test_truncations_and_flips),
+        cmocka_unit_test(test_allocation_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
