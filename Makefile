@@ -76,3 +76,6 @@ bench: $(B)/hone
 
 clean:
 	rm -rf $(B)
+
+# Further targets (fuzzing, sanitizers) live in mk/*.mk.
+-include $(wildcard mk/*.mk)
