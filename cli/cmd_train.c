@@ -1,6 +1,7 @@
 /* cmd_train.c - hone train: load, split, standardize, build, train, report, save. */
 #include "data_options.h"
 #include "model_options.h"
+#include "optim_options.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ typedef struct train_options {
     char dev[CLI_TEXT_MAX];
     char test[CLI_TEXT_MAX];
     cli_arch arch;
+    cli_optim optim;
     char init[CLI_TEXT_MAX];
     int epochs, batch, threads, shuffle, json, quiet;
     double lr, seed;
@@ -57,7 +59,8 @@ static void on_epoch(const hone_epoch_stats *s, void *user) {
     if (isfinite(s->train_acc)) fprintf(stderr, " acc %6.2f%%", 100 * s->train_acc);
     if (isfinite(s->dev_loss)) fprintf(stderr, "  dev loss %.4f", s->dev_loss);
     if (isfinite(s->dev_acc)) fprintf(stderr, " acc %6.2f%%", 100 * s->dev_acc);
-    fprintf(stderr, "  %6.2f s  %8.0f samples/s\n", s->seconds, s->samples_per_s);
+    fprintf(stderr, "  lr %.3g  |g| %.3g  %6.2f s  %6.0f samples/s\n", s->lr, s->grad_norm, s->seconds,
+            s->samples_per_s);
 }
 
 static void print_row(const char *name, size_t n, double loss, double acc) {
@@ -67,13 +70,16 @@ static void print_row(const char *name, size_t n, double loss, double acc) {
     printf("\n");
 }
 
-static char *config_json(const train_options *o, const cli_arch_spec *a) {
-    static char buf[4 * CLI_TEXT_MAX];
+/* The training configuration kept in the model's metadata. */
+static char *config_json(const train_options *o, const cli_arch_spec *a, const hone_train_config *c) {
+    static char buf[8 * CLI_TEXT_MAX];
+    char optim[2 * CLI_TEXT_MAX];
+    cli_optim_json(optim, sizeof optim, c);
     snprintf(buf, sizeof buf,
-             "{\"optimizer\": \"sgd\", \"lr\": %.17g, \"epochs\": %d, \"batch\": %d, \"seed\": %.0f, "
-             "\"shuffle\": %s, \"weight_init\": \"%s\", \"hidden\": \"%s\", \"activation\": \"%s\", "
-             "\"dev\": \"%s\", \"test\": \"%s\"}",
-             o->lr, o->epochs, o->batch, o->seed, o->shuffle ? "true" : "false",
+             "{\"lr\": %.17g, \"epochs\": %d, \"batch\": %d, \"seed\": %.0f, \"shuffle\": %s, %s, "
+             "\"weight_init\": \"%s\", \"hidden\": \"%s\", \"activation\": \"%s\", \"dev\": \"%s\", "
+             "\"test\": \"%s\"}",
+             c->lr, c->epochs, c->batch, o->seed, c->shuffle ? "true" : "false", optim,
              hone_init_kind_name(a->init), o->arch.layers, hone_layer_kind_name(a->activation), o->dev, o->test);
     return buf;
 }
@@ -85,7 +91,8 @@ int cmd_train(int argc, char **argv) {
         .test = "auto",
         .arch = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "auto",
                  .weight_init = "default", .init_scale = 0.01},
-        .epochs = 10, .batch = 128, .lr = 0.05, .seed = 42, .shuffle = 1,
+        .optim = CLI_OPTIM_DEFAULTS,
+        .epochs = 10, .batch = 128, .lr = 1e-3, .seed = 42, .shuffle = 1,
     };
     cli_option options[] = {
         CLI_DATA_OPTIONS(o.data),
@@ -97,7 +104,8 @@ int cmd_train(int argc, char **argv) {
         {"init", CLI_TEXT, o.init, "MODEL", "start from a saved model's weights and standardization"},
         {"epochs", CLI_INT, &o.epochs, "N", "passes over the training set"},
         {"batch", CLI_INT, &o.batch, "N", "mini-batch size (1: stochastic; >= rows: full batch)"},
-        {"lr", CLI_REAL, &o.lr, "X", "learning rate"},
+        {"lr", CLI_REAL, &o.lr, "X", "learning rate (where a schedule starts)"},
+        CLI_OPTIM_OPTIONS(o.optim),
         {"seed", CLI_REAL, &o.seed, "N", "seed for the split, initialization and shuffling"},
         {"shuffle", CLI_FLAG, &o.shuffle, NULL, "reshuffle every epoch (--no-shuffle keeps one order)"},
         {"threads", CLI_INT, &o.threads, "N", "BLAS threads (0: OpenBLAS decides)"},
@@ -124,6 +132,7 @@ int cmd_train(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     cfg.seed = (uint64_t)o.seed;
+    if (cli_optim_resolve("train", &o.optim, &cfg)) return CLI_EXIT_USAGE;
     if (hone_train_config_check(&cfg, &err)) {
         cli_error("train", "%s", err.message);
         return CLI_EXIT_USAGE;
@@ -158,6 +167,11 @@ int cmd_train(int argc, char **argv) {
     }
     if (test_data) test = strcmp(o.test, "auto") ? test : 0;
     if (hone_split_make(&split, data, test_data, dev, test, cfg.seed, &err)) goto fail;
+    if (cfg.schedule.kind == HONE_SCHEDULE_PLATEAU && split.dev.n == 0) {
+        cli_error("train", "--schedule plateau follows the dev loss, and there is no dev set (--dev 0)");
+        exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
 
     cli_arch_spec arch;
     int n_classes = data->n_classes;
@@ -208,7 +222,7 @@ int cmd_train(int argc, char **argv) {
         if (hone_model_evaluate(model, views[k], &losses[k], &accs[k], &err)) goto fail;
 
     if (*o.save) {
-        const char *json = config_json(&o, &arch);
+        const char *json = config_json(&o, &arch, &cfg);
         free(model->config_json);
         model->config_json = strdup(json); /* freed by hone_model_free */
         if (!model->config_json) {

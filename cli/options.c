@@ -199,7 +199,10 @@ void cli_print_help(const cli_command *cmd, FILE *out) {
         snprintf(left, sizeof left, "--%s%s%s", o->name, o->meta ? " " : "", o->meta ? o->meta : "");
         switch (o->type) {
         case CLI_INT: snprintf(def, sizeof def, "[%d]", *(int *)o->value); break;
-        case CLI_REAL: snprintf(def, sizeof def, "[%g]", *(double *)o->value); break;
+        case CLI_REAL:
+            if (isnan(*(double *)o->value)) snprintf(def, sizeof def, "[auto]");
+            else snprintf(def, sizeof def, "[%g]", *(double *)o->value);
+            break;
         case CLI_TEXT: snprintf(def, sizeof def, "[%s]", *(char *)o->value ? (char *)o->value : "none"); break;
         case CLI_FLAG: snprintf(def, sizeof def, "[%s]", *(int *)o->value ? "on" : "off"); break;
         }

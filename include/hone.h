@@ -203,11 +203,12 @@ typedef struct hone_model {
     int n_layers;
     hone_layer *layers;  /* [n_layers] */
     hone_loss_kind loss;
-    /* Three flat blocks of n_params values each: one loop serves zero-grad, update, save. */
+    /* Flat blocks: one loop serves zero-grad, the update, save. */
     size_t n_params;
     hone_real *params;
     hone_real *grads;
-    hone_real *opt_state;
+    hone_real *opt_state; /* 2 n_params: first moments (velocity) then second moments */
+    uint64_t opt_steps;   /* optimizer steps taken (t of the bias correction) */
     /* Input standardization, fitted on the training split: x' = (x - mean) / std. */
     hone_real *input_mean; /* [D] */
     hone_real *input_std;  /* [D] */
@@ -315,16 +316,104 @@ hone_gradcheck_verdict hone_gradcheck_verdict_of(double rel_error);
 const char *hone_gradcheck_verdict_name(hone_gradcheck_verdict verdict);
 
 /* ---------------------------------------------------------------------------------------------
+ * Exponentially weighted averages: v = beta v + (1 - beta) x, an average over roughly the last
+ * 1 / (1 - beta) values. Starting from v = 0 biases the first values toward zero; dividing by
+ * 1 - beta^t corrects that. Momentum, RMSprop, Adam and the smoothed loss are all built on it.
+ * ------------------------------------------------------------------------------------------- */
+typedef struct hone_ewma {
+    double beta;
+    double value;   /* the raw average v */
+    uint64_t count; /* values added (t) */
+} hone_ewma;
+
+hone_ewma hone_ewma_make(double beta);
+void hone_ewma_add(hone_ewma *avg, double x);
+/* v, or v / (1 - beta^t) with bias_correction; 0 before the first value. */
+double hone_ewma_value(const hone_ewma *avg, int bias_correction);
+
+/* ---------------------------------------------------------------------------------------------
+ * Optimizers over the model's flat parameter block (g is the gradient, t counts steps from 1).
+ * Numbers are stable: they are stored with models and checkpoints.
+ * ------------------------------------------------------------------------------------------- */
+typedef enum hone_optimizer_kind {
+    HONE_OPTIMIZER_SGD = 1,      /* w -= lr g */
+    HONE_OPTIMIZER_MOMENTUM = 2, /* v = b1 v + (1 - b1) g  (EWMA, as taught) or v = b1 v + g
+                                    (classical, torch.optim.SGD); w -= lr v */
+    HONE_OPTIMIZER_NESTEROV = 3, /* v = b1 v + g; w -= lr (g + b1 v)  (torch.optim.SGD nesterov) */
+    HONE_OPTIMIZER_RMSPROP = 4,  /* s = b2 s + (1 - b2) g^2; w -= lr g / (sqrt(s) + eps) */
+    HONE_OPTIMIZER_ADAM = 5,     /* m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+                                    w -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) */
+    HONE_OPTIMIZER_ADAMW = 6,    /* w -= lr wd w (decoupled weight decay), then the Adam step */
+} hone_optimizer_kind;
+
+typedef struct hone_optimizer_config {
+    hone_optimizer_kind kind;
+    double beta1;        /* momentum; Adam's first moment */
+    double beta2;        /* RMSprop's and Adam's second moment */
+    double eps;          /* keeps the division of RMSprop and Adam finite */
+    double weight_decay; /* AdamW only (L2 for the others comes with regularization) */
+    int momentum_ewma;   /* MOMENTUM: 1 for v = b1 v + (1 - b1) g, 0 for v = b1 v + g */
+} hone_optimizer_config;
+
+/* Defaults of a kind: beta1 0.9; beta2 0.999 (Adam) or 0.9 (RMSprop); eps 1e-8; AdamW weight
+ * decay 0.01; EWMA momentum. */
+hone_optimizer_config hone_optimizer_config_default(hone_optimizer_kind kind);
+const char *hone_optimizer_kind_name(hone_optimizer_kind kind);
+int hone_optimizer_kind_parse(const char *name); /* 0 when unknown */
+
+/* ---------------------------------------------------------------------------------------------
+ * Learning-rate schedules. t is the epoch (from 0), or the step (from 0) with per_step; T is the
+ * number of epochs (or steps) of the run. The rate of epoch t is lr(t); names follow
+ * torch.optim.lr_scheduler where it has one.
+ * ------------------------------------------------------------------------------------------- */
+typedef enum hone_schedule_kind {
+    HONE_SCHEDULE_CONSTANT = 0,
+    HONE_SCHEDULE_INVERSE_TIME = 1, /* lr0 / (1 + rate t) */
+    HONE_SCHEDULE_EXPONENTIAL = 2,  /* lr0 rate^t  (ExponentialLR, gamma = rate) */
+    HONE_SCHEDULE_INVERSE_SQRT = 3, /* lr0 rate / sqrt(t + 1) */
+    HONE_SCHEDULE_STEP = 4,         /* lr0 rate^floor(t / step_size)  (StepLR) */
+    HONE_SCHEDULE_COSINE = 5,       /* lr0 (t + 1) / W while t < W (linear warm-up), then
+                                       min + (lr0 - min) (1 + cos(pi (t - W) / (T - W))) / 2 */
+    HONE_SCHEDULE_PLATEAU = 6,      /* lr *= factor once the dev loss has not improved by a
+                                       relative threshold for more than `patience` epochs
+                                       (ReduceLROnPlateau); never below min_lr */
+} hone_schedule_kind;
+
+typedef struct hone_schedule_config {
+    hone_schedule_kind kind;
+    double rate;      /* INVERSE_TIME decay rate; EXPONENTIAL and STEP factor; INVERSE_SQRT k */
+    int step_size;    /* STEP: epochs (or steps) between decays */
+    int warmup;       /* COSINE: warm-up epochs (or steps), W */
+    double min_lr;    /* COSINE floor, PLATEAU floor */
+    int per_step;     /* 1: t counts optimizer steps instead of epochs (not for PLATEAU) */
+    double factor;    /* PLATEAU: 0.1 */
+    int patience;     /* PLATEAU: 10 */
+    double threshold; /* PLATEAU: relative improvement that counts, 1e-4 */
+} hone_schedule_config;
+
+hone_schedule_config hone_schedule_config_default(hone_schedule_kind kind);
+const char *hone_schedule_kind_name(hone_schedule_kind kind);
+int hone_schedule_kind_parse(const char *name); /* -1 when unknown */
+/* lr(t) of a closed-form schedule with T epochs or steps in the run (PLATEAU: lr0). */
+double hone_schedule_lr(const hone_schedule_config *schedule, double lr0, long t, long T);
+
+/* ---------------------------------------------------------------------------------------------
  * Training: mini-batch gradient descent, reshuffled every epoch.
  * ------------------------------------------------------------------------------------------- */
 typedef struct hone_train_config {
     int epochs;
     int batch;          /* 1 = stochastic; >= training rows = full batch */
-    double lr;          /* learning rate */
+    double lr;          /* learning rate (lr0 of the schedule) */
     uint64_t seed;      /* shuffling */
     int shuffle;        /* 1 reshuffles every epoch; 0 keeps the split's order */
+    hone_optimizer_config optimizer;
+    hone_schedule_config schedule;
+    double clip_value;  /* > 0: clamp every gradient to [-clip_value, clip_value] */
+    double clip_norm;   /* > 0: scale the gradient so its global L2 norm is at most clip_norm
+                           (by clip_norm / (norm + 1e-6), as torch clip_grad_norm_) */
 } hone_train_config;
 
+/* SGD at 0.05 would be the textbook default; Adam at 1e-3 with batch 128 is what works. */
 hone_train_config hone_train_config_default(void);
 hone_status hone_train_config_check(const hone_train_config *config, hone_error *err);
 
@@ -333,6 +422,8 @@ typedef struct hone_epoch_stats {
     int epochs;
     double train_loss, train_acc; /* running means over the epoch's batches */
     double dev_loss, dev_acc;     /* full pass over dev; NAN when there is no dev set */
+    double lr;                    /* the learning rate this epoch started with */
+    double grad_norm;             /* mean global L2 norm of the gradient (before clipping) */
     double seconds;               /* this epoch's training time (not evaluation) */
     double samples_per_s;
 } hone_epoch_stats;

@@ -60,7 +60,7 @@ printf '[train]\nepochs = 2\nlearning_rate = 0.2\n' >typo.ini
 for c in train eval predict gradcheck; do
     if "$hone" $c --help >out.txt 2>&1 && grep -q -- "--data PATH" out.txt && grep -q -- "--config FILE" out.txt; then ok "hone $c --help"; else bad "hone $c --help" "$(head -5 out.txt)"; fi
 done
-grep -q -- "--batch N .*\[128\]" <("$hone" train --help) && grep -q -- "--lr X .*\[0.05\]" <("$hone" train --help) \
+grep -q -- "--batch N .*\[128\]" <("$hone" train --help) && grep -q -- "--lr X .*\[0.001\]" <("$hone" train --help) \
     && ok "train --help shows defaults" || bad "train --help shows defaults" "$("$hone" train --help | head -30)"
 expect_error "unknown command" 2 "unknown command 'trian'" -- trian
 expect_error "unknown option" 2 "unknown option '--bogus'" -- train --bogus 1
@@ -72,6 +72,16 @@ expect_error "bad layers" 2 "--layers" -- train --layers 512,,x
 expect_error "bad dev split" 2 "--dev" -- train --data blobs.csv --dev -3
 expect_error "impossible split" 1 "leave no training rows|no training" -- train --data blobs.csv --dev 200 --test 100
 expect_error "missing option value" 2 "--lr needs a value" -- train --lr
+expect_error "beta1 of 1" 2 "beta1 must be in \[0, 1\)" -- train --beta1 1
+expect_error "negative beta2" 2 "beta2 must be in \[0, 1\)" -- train --optimizer rmsprop --beta2 -0.5
+expect_error "eps of 0" 2 "eps must be positive" -- train --eps 0
+expect_error "unknown optimizer" 2 "unknown optimizer 'adagrad'" -- train --optimizer adagrad
+expect_error "unknown schedule" 2 "unknown schedule 'linear'" -- train --schedule linear
+expect_error "bad momentum form" 2 "--momentum-form" -- train --optimizer momentum --momentum-form heavy
+expect_error "exponential factor above 1" 2 "factor\) must be in \(0, 1\]" -- train --schedule exponential --decay-rate 1.5
+expect_error "warm-up as long as the run" 2 "warm-up" -- train --schedule cosine --warmup 10 --epochs 10
+expect_error "negative clip norm" 2 "clip norm" -- train --clip-norm -1
+expect_error "plateau without dev" 2 "no dev set" -- train --data blobs.csv --schedule plateau --dev 0
 expect_error "config typo" 2 "typo.ini" "learning_rate" "unknown option" -- train --config typo.ini
 expect_error "missing config" 2 "nope.ini" -- train --config nope.ini
 
@@ -112,8 +122,19 @@ grep -q '"epochs": 3' out.txt && ok "flags win over config" || bad "flags win ov
 "$hone" train --data blobs.csv --layers 8 --epochs 2 --seed 5 --save s1.safetensors --quiet >/dev/null 2>&1
 "$hone" train --data blobs.csv --layers 8 --epochs 2 --seed 5 --save s2.safetensors --quiet >/dev/null 2>&1
 cmp -s s1.safetensors s2.safetensors && ok "--seed repeats a run bit for bit" || bad "--seed repeats a run bit for bit"
+for opt in sgd momentum nesterov rmsprop adam adamw; do
+    lr=0.01; [ $opt = sgd ] || [ $opt = momentum ] || [ $opt = nesterov ] && lr=0.2
+    expect_ok "optimizer $opt" train --data blobs.csv --layers 16 --epochs 15 --batch 16 --optimizer $opt --lr $lr --json
+    grep -Eq '"test_acc": (0\.9|1)' out.txt && ok "optimizer $opt learns" || bad "optimizer $opt learns" "$(cat out.txt)"
+done
+for sched in "inverse_time" "exponential" "inverse_sqrt" "step --step-size 3" "cosine --warmup 2" "plateau --patience 1" "exponential --per-step --decay-rate 0.999"; do
+    expect_ok "schedule $sched" train --data blobs.csv --layers 16 --epochs 10 --batch 16 --lr 0.01 --schedule $sched --clip-norm 5 --quiet
+done
+"$hone" train --data blobs.csv --layers 8 --epochs 3 --schedule step --step-size 1 --decay-rate 0.5 --lr 0.4 --optimizer sgd 2>err.txt >/dev/null
+grep -q "lr 0.4 " err.txt && grep -q "lr 0.2 " err.txt && grep -q "lr 0.1 " err.txt && ok "progress shows the decayed rate" || bad "progress shows the decayed rate" "$(cat err.txt)"
 expect_ok "regression (MSE) on CSV" train --data reg.csv --regression --layers 8 --epochs 40 --lr 0.05 --batch 8 --json
-grep -Eq '"test_loss": 0\.0' out.txt && grep -q '"test_acc": null' out.txt && ok "regression learns" || bad "regression learns" "$(cat out.txt)"
+loss=$(sed -n 's/.*"test_loss": \([-0-9.e+]*\).*/\1/p' out.txt)
+awk -v l="$loss" 'BEGIN { exit !(l != "" && l < 0.01) }' && grep -q '"test_acc": null' out.txt && ok "regression learns (test MSE $loss)" || bad "regression learns" "$(cat out.txt)"
 expect_ok "zero init warns but runs" train --data blobs.csv --layers 4 --epochs 1 --weight-init zeros --quiet
 grep -q "symmetr\|same" err.txt && ok "zero init warning" || bad "zero init warning" "$(cat err.txt)"
 expect_ok "gradcheck on CSV data" gradcheck --data blobs.csv --layers 6,5 --activation tanh

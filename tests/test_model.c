@@ -160,6 +160,7 @@ static hone_model *train_blobs(uint64_t seed, int batch, double *dev_acc) {
     cfg.epochs = 20;
     cfg.batch = batch;
     cfg.lr = 0.1;
+    cfg.optimizer = hone_optimizer_config_default(HONE_OPTIMIZER_SGD);
     cfg.seed = seed;
     hone_epoch_stats stats;
     assert_int_equal(hone_train(m, &split, &cfg, NULL, NULL, &stats, &err), HONE_OK);
@@ -222,6 +223,7 @@ static void test_one_sgd_step_is_the_formula(void **state) {
     cfg.batch = 4;
     cfg.lr = 0.3;
     cfg.shuffle = 0;
+    cfg.optimizer = hone_optimizer_config_default(HONE_OPTIMIZER_SGD);
     assert_int_equal(hone_train(m, &split, &cfg, NULL, NULL, NULL, &err), HONE_OK);
     for (size_t i = 0; i < m->n_params; i++) th_assert_close(m->params[i], w0[i] - (hone_real)0.3 * g[i], TH_EPS);
     hone_model_free(m);

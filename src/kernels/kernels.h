@@ -17,12 +17,14 @@
 #define HONE_LOG log
 #define HONE_LOG1P log1p
 #define HONE_TANH tanh
+#define HONE_SQRT sqrt
 #else
 #define honeK_gemm_blas cblas_sgemm
 #define HONE_EXP expf
 #define HONE_LOG logf
 #define HONE_LOG1P log1pf
 #define HONE_TANH tanhf
+#define HONE_SQRT sqrtf
 #endif
 
 /* C [M, N] = alpha * op(A) op(B) + beta * C, row-major; op(A) is [M, K], op(B) is [K, N].

@@ -65,7 +65,7 @@ hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spe
     m->n_params = offset;
     m->params = honeM_alloc(offset, sizeof(hone_real));
     m->grads = honeM_alloc(offset, sizeof(hone_real));
-    m->opt_state = honeM_alloc(offset, sizeof(hone_real));
+    m->opt_state = honeM_alloc(2 * offset, sizeof(hone_real));
     if (!m->params || !m->grads || !m->opt_state) {
         hone_model_free(m);
         return honeE_set(err, HONE_ERR_NOMEM, "model: out of memory for %zu parameters", offset);

@@ -1,10 +1,30 @@
-/* optim.h - update rules over the model's flat parameter block. */
+/* optim.h - update rules, schedules and clipping over the model's flat blocks. */
 #ifndef HONE_OPTIM_H
 #define HONE_OPTIM_H
 
 #include "hone_internal.h"
 
-/* w <- w - lr * dw */
-void honeO_sgd_step(hone_real *p, const hone_real *g, size_t n, hone_real lr);
+/* v <- beta v + (1 - beta) x: the one exponentially weighted average every rule here uses. */
+static inline double honeO_ewma(double v, double x, double beta) { return beta * v + (1 - beta) * x; }
+
+/* One step of c's rule: p [n] updated from g [n], state [2n] (first moments, then second),
+ * t the 1-based step count, lr the rate of this step. */
+void honeO_step(const hone_optimizer_config *c, hone_real *p, const hone_real *g, hone_real *state,
+                size_t n, uint64_t t, double lr);
+
+/* Global L2 norm of g [n], accumulated in double. */
+double honeO_norm(const hone_real *g, size_t n);
+/* Clamps g [n] to [-value, value] (value > 0), and/or scales it to global norm at most max_norm
+ * given its current norm (max_norm > 0). */
+void honeO_clip(hone_real *g, size_t n, double norm, double max_norm, double value);
+
+/* Reduce-on-plateau state, fed the dev loss after every epoch. */
+typedef struct honeO_plateau {
+    double best;
+    int bad_epochs;
+} honeO_plateau;
+void honeO_plateau_start(honeO_plateau *p);
+/* Returns the learning rate for the next epoch. */
+double honeO_plateau_update(honeO_plateau *p, const hone_schedule_config *c, double lr, double dev_loss);
 
 #endif

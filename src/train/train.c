@@ -8,14 +8,55 @@
 #include <time.h>
 
 hone_train_config hone_train_config_default(void) {
-    return (hone_train_config){.epochs = 10, .batch = 128, .lr = 0.05, .seed = 42, .shuffle = 1};
+    return (hone_train_config){.epochs = 10, .batch = 128, .lr = 1e-3, .seed = 42, .shuffle = 1,
+                               .optimizer = hone_optimizer_config_default(HONE_OPTIMIZER_ADAM),
+                               .schedule = hone_schedule_config_default(HONE_SCHEDULE_CONSTANT)};
 }
+
+static bool in_unit(double b) { return b >= 0 && b < 1; }
 
 hone_status hone_train_config_check(const hone_train_config *c, hone_error *err) {
     if (c->epochs < 1) return honeE_set(err, HONE_ERR_VALUE, "epochs must be at least 1, got %d", c->epochs);
     if (c->batch < 1) return honeE_set(err, HONE_ERR_VALUE, "batch must be at least 1, got %d", c->batch);
     if (!(c->lr > 0 && isfinite(c->lr)))
         return honeE_set(err, HONE_ERR_VALUE, "learning rate must be positive and finite, got %g", c->lr);
+    const hone_optimizer_config *o = &c->optimizer;
+    if (o->kind < HONE_OPTIMIZER_SGD || o->kind > HONE_OPTIMIZER_ADAMW)
+        return honeE_set(err, HONE_ERR_VALUE, "unknown optimizer %d", (int)o->kind);
+    if (!in_unit(o->beta1)) return honeE_set(err, HONE_ERR_VALUE, "beta1 must be in [0, 1), got %g", o->beta1);
+    if (!in_unit(o->beta2)) return honeE_set(err, HONE_ERR_VALUE, "beta2 must be in [0, 1), got %g", o->beta2);
+    if (!(o->eps > 0 && isfinite(o->eps))) return honeE_set(err, HONE_ERR_VALUE, "eps must be positive, got %g", o->eps);
+    if (!(o->weight_decay >= 0 && o->weight_decay * c->lr < 1))
+        return honeE_set(err, HONE_ERR_VALUE, "weight decay must be 0 or more with lr * decay below 1, got %g", o->weight_decay);
+    const hone_schedule_config *s = &c->schedule;
+    if (s->kind < HONE_SCHEDULE_CONSTANT || s->kind > HONE_SCHEDULE_PLATEAU)
+        return honeE_set(err, HONE_ERR_VALUE, "unknown learning-rate schedule %d", (int)s->kind);
+    const char *name = hone_schedule_kind_name(s->kind);
+    if (s->kind == HONE_SCHEDULE_INVERSE_TIME && !(s->rate >= 0 && isfinite(s->rate)))
+        return honeE_set(err, HONE_ERR_VALUE, "%s: decay rate must be 0 or more, got %g", name, s->rate);
+    if ((s->kind == HONE_SCHEDULE_EXPONENTIAL || s->kind == HONE_SCHEDULE_STEP) && !(s->rate > 0 && s->rate <= 1))
+        return honeE_set(err, HONE_ERR_VALUE, "%s: decay rate (the factor) must be in (0, 1], got %g", name, s->rate);
+    if (s->kind == HONE_SCHEDULE_INVERSE_SQRT && !(s->rate > 0 && isfinite(s->rate)))
+        return honeE_set(err, HONE_ERR_VALUE, "%s: decay rate (k) must be positive, got %g", name, s->rate);
+    if (s->kind == HONE_SCHEDULE_STEP && s->step_size < 1)
+        return honeE_set(err, HONE_ERR_VALUE, "step: step size must be at least 1, got %d", s->step_size);
+    if (s->warmup < 0) return honeE_set(err, HONE_ERR_VALUE, "warm-up must be 0 or more, got %d", s->warmup);
+    if (s->kind == HONE_SCHEDULE_COSINE && s->warmup >= (s->per_step ? INT32_MAX : c->epochs))
+        return honeE_set(err, HONE_ERR_VALUE, "cosine: warm-up (%d) must be shorter than the run (%d epochs)", s->warmup, c->epochs);
+    if (!(s->min_lr >= 0 && s->min_lr <= c->lr))
+        return honeE_set(err, HONE_ERR_VALUE, "minimum learning rate must be in [0, lr], got %g", s->min_lr);
+    if (s->kind == HONE_SCHEDULE_PLATEAU) {
+        if (s->per_step) return honeE_set(err, HONE_ERR_VALUE, "plateau: follows the dev loss per epoch, not per step");
+        if (!(s->factor > 0 && s->factor < 1))
+            return honeE_set(err, HONE_ERR_VALUE, "plateau: factor must be in (0, 1), got %g", s->factor);
+        if (s->patience < 0) return honeE_set(err, HONE_ERR_VALUE, "plateau: patience must be 0 or more, got %d", s->patience);
+        if (!(s->threshold >= 0 && s->threshold < 1))
+            return honeE_set(err, HONE_ERR_VALUE, "plateau: threshold must be in [0, 1), got %g", s->threshold);
+    }
+    if (!(c->clip_value >= 0 && isfinite(c->clip_value)))
+        return honeE_set(err, HONE_ERR_VALUE, "clip value must be 0 (off) or positive, got %g", c->clip_value);
+    if (!(c->clip_norm >= 0 && isfinite(c->clip_norm)))
+        return honeE_set(err, HONE_ERR_VALUE, "clip norm must be 0 (off) or positive, got %g", c->clip_norm);
     return HONE_OK;
 }
 
@@ -54,31 +95,50 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
         goto done;
     }
     memcpy(order, train->index, train->n * sizeof *order);
+    if (c->schedule.kind == HONE_SCHEDULE_PLATEAU && split->dev.n == 0) {
+        st = honeE_set(err, HONE_ERR_VALUE, "the plateau schedule follows the dev loss, and there is no dev set");
+        goto done;
+    }
     hone_rng rng;
     hone_rng_seed(&rng, c->seed);
-    const hone_real lr = (hone_real)c->lr;
+    const long steps_per_epoch = (long)((train->n + (size_t)B - 1) / (size_t)B);
+    const long T = c->schedule.per_step ? steps_per_epoch * c->epochs : c->epochs;
+    const bool clipping = c->clip_norm > 0 || c->clip_value > 0;
+    double plateau_lr = c->lr;
+    honeO_plateau plateau;
+    honeO_plateau_start(&plateau);
     hone_epoch_stats stats = {0};
     for (int epoch = 1; epoch <= c->epochs; epoch++) {
         if (c->shuffle) hone_rng_shuffle(&rng, order, train->n);
-        double t0 = now_seconds(), loss_sum = 0;
+        double t0 = now_seconds(), loss_sum = 0, norm_sum = 0;
         size_t correct = 0, batches = 0;
+        /* t of the schedule: this epoch, or the first step of this epoch */
+        const long t = c->schedule.per_step ? (long)(epoch - 1) * steps_per_epoch : (long)(epoch - 1);
+        double lr = c->schedule.kind == HONE_SCHEDULE_PLATEAU ? plateau_lr : hone_schedule_lr(&c->schedule, c->lr, t, T);
+        stats.lr = lr;
         for (size_t start = 0; start < train->n; start += (size_t)B, batches++) {
             int b = (int)(train->n - start < (size_t)B ? train->n - start : (size_t)B);
             hone_model_gather(m, X, Y, train->data, order + start, b);
             const hone_real *Z = hone_model_forward(m, X, b);
             double loss = hone_model_loss(m, Y, b);
-            if (!isfinite(loss)) {
+            hone_model_zero_grad(m);
+            hone_model_backward(m, X, b);
+            double norm = honeO_norm(m->grads, m->n_params);
+            if (!isfinite(loss) || !isfinite(norm)) {
                 st = honeE_set(err, HONE_ERR_DIVERGED,
-                               "epoch %d, batch %zu: the loss is %g at learning rate %g; lower the "
-                               "learning rate or standardize the inputs",
-                               epoch, batches + 1, loss, c->lr);
+                               "epoch %d, batch %zu: the %s is %g at learning rate %g; lower the learning "
+                               "rate, clip gradients (--clip-norm) or standardize the inputs",
+                               epoch, batches + 1, isfinite(loss) ? "gradient norm" : "loss",
+                               isfinite(loss) ? norm : loss, lr);
                 goto done;
             }
             loss_sum += loss * b;
+            norm_sum += norm;
             correct += honeL_loss_correct(m->loss, Z, Y, b, O);
-            hone_model_zero_grad(m);
-            hone_model_backward(m, X, b);
-            honeO_sgd_step(m->params, m->grads, m->n_params, lr);
+            if (clipping) honeO_clip(m->grads, m->n_params, norm, c->clip_norm, c->clip_value);
+            if (c->schedule.per_step) lr = hone_schedule_lr(&c->schedule, c->lr, t + (long)batches, T);
+            m->opt_steps++;
+            honeO_step(&c->optimizer, m->params, m->grads, m->opt_state, m->n_params, m->opt_steps, lr);
         }
         double seconds = now_seconds() - t0;
         stats.epoch = epoch;
@@ -87,9 +147,12 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
         stats.train_acc = m->loss == HONE_LOSS_SOFTMAX_CE   ? (double)correct / (double)train->n
                           : m->loss == HONE_LOSS_SIGMOID_CE ? (double)correct / ((double)train->n * O)
                                                             : NAN;
+        stats.grad_norm = norm_sum / (double)batches;
         stats.seconds = seconds;
         stats.samples_per_s = (double)train->n / (seconds > 0 ? seconds : 1e-9);
         if ((st = hone_model_evaluate(m, &split->dev, &stats.dev_loss, &stats.dev_acc, err))) goto done;
+        if (c->schedule.kind == HONE_SCHEDULE_PLATEAU)
+            plateau_lr = honeO_plateau_update(&plateau, &c->schedule, plateau_lr, stats.dev_loss);
         if (on_epoch) on_epoch(&stats, user);
     }
     if (stats_out) *stats_out = stats;

@@ -1,0 +1,59 @@
+/* optim_options.c - optimizer and schedule names and "auto" values to a training config. */
+#include "optim_options.h"
+
+#include <string.h>
+
+static double or_default(double v, double fallback) { return isnan(v) ? fallback : v; }
+
+int cli_optim_resolve(const char *cmd, const cli_optim *p, hone_train_config *c) {
+    int kind = hone_optimizer_kind_parse(p->optimizer);
+    if (!kind) {
+        cli_error(cmd, "--optimizer: unknown optimizer '%s' (sgd, momentum, nesterov, rmsprop, adam, adamw)", p->optimizer);
+        return -1;
+    }
+    hone_optimizer_config o = hone_optimizer_config_default((hone_optimizer_kind)kind);
+    o.beta1 = or_default(p->beta1, o.beta1);
+    o.beta2 = or_default(p->beta2, o.beta2);
+    o.eps = or_default(p->eps, o.eps);
+    o.weight_decay = or_default(p->weight_decay, o.weight_decay);
+    if (!strcmp(p->momentum_form, "ewma")) o.momentum_ewma = 1;
+    else if (!strcmp(p->momentum_form, "classical")) o.momentum_ewma = 0;
+    else {
+        cli_error(cmd, "--momentum-form: expected ewma or classical, got '%s'", p->momentum_form);
+        return -1;
+    }
+    int sk = hone_schedule_kind_parse(p->schedule);
+    if (sk < 0) {
+        cli_error(cmd, "--schedule: unknown schedule '%s' (constant, inverse_time, exponential, inverse_sqrt, step, cosine, plateau)",
+                  p->schedule);
+        return -1;
+    }
+    hone_schedule_config s = hone_schedule_config_default((hone_schedule_kind)sk);
+    s.rate = or_default(p->decay_rate, s.rate);
+    s.step_size = p->step_size;
+    s.warmup = p->warmup;
+    s.min_lr = p->min_lr;
+    s.per_step = p->per_step;
+    s.factor = p->factor;
+    s.patience = p->patience;
+    s.threshold = p->threshold;
+    c->optimizer = o;
+    c->schedule = s;
+    c->clip_value = p->clip_value;
+    c->clip_norm = p->clip_norm;
+    return 0;
+}
+
+void cli_optim_json(char *buf, size_t cap, const hone_train_config *c) {
+    const hone_optimizer_config *o = &c->optimizer;
+    const hone_schedule_config *s = &c->schedule;
+    snprintf(buf, cap,
+             "\"optimizer\": \"%s\", \"beta1\": %.17g, \"beta2\": %.17g, \"eps\": %.17g, \"weight_decay\": %.17g, "
+             "\"momentum_form\": \"%s\", \"schedule\": \"%s\", \"decay_rate\": %.17g, \"step_size\": %d, "
+             "\"warmup\": %d, \"min_lr\": %.17g, \"per_step\": %s, \"factor\": %.17g, \"patience\": %d, "
+             "\"threshold\": %.17g, \"clip_value\": %.17g, \"clip_norm\": %.17g",
+             hone_optimizer_kind_name(o->kind), o->beta1, o->beta2, o->eps, o->weight_decay,
+             o->momentum_ewma ? "ewma" : "classical", hone_schedule_kind_name(s->kind), s->rate, s->step_size,
+             s->warmup, s->min_lr, s->per_step ? "true" : "false", s->factor, s->patience, s->threshold,
+             c->clip_value, c->clip_norm);
+}

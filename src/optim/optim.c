@@ -1,0 +1,108 @@
+/* optim.c - the update rules over the flat parameter block. Each is one fused loop; the forms
+ * follow torch.optim, so reference trajectories from PyTorch match to rounding. */
+#include "kernels/kernels.h"
+#include "optim/optim.h"
+
+#include <math.h>
+#include <string.h>
+
+hone_optimizer_config hone_optimizer_config_default(hone_optimizer_kind kind) {
+    hone_optimizer_config c = {kind, 0.9, 0.999, 1e-8, 0, 1};
+    if (kind == HONE_OPTIMIZER_RMSPROP) c.beta2 = 0.9;
+    if (kind == HONE_OPTIMIZER_ADAMW) c.weight_decay = 0.01;
+    return c;
+}
+
+static const char *const names[] = {NULL, "sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"};
+
+const char *hone_optimizer_kind_name(hone_optimizer_kind kind) {
+    return kind >= 1 && kind <= HONE_OPTIMIZER_ADAMW ? names[kind] : "unknown";
+}
+
+int hone_optimizer_kind_parse(const char *name) {
+    for (int k = 1; k <= HONE_OPTIMIZER_ADAMW; k++)
+        if (strcmp(names[k], name) == 0) return k;
+    return 0;
+}
+
+/* p [n] -= lr g */
+static void sgd(hone_real *restrict p, const hone_real *restrict g, size_t n, hone_real lr) {
+    for (size_t i = 0; i < n; i++) p[i] -= lr * g[i];
+}
+
+/* v [n] = b v + (1 - b) g  or  b v + g;  p -= lr v */
+static void momentum(hone_real *restrict p, const hone_real *restrict g, hone_real *restrict v,
+                     size_t n, hone_real lr, hone_real b, int ewma) {
+    const hone_real scale = ewma ? 1 - b : 1;
+    for (size_t i = 0; i < n; i++) {
+        v[i] = b * v[i] + scale * g[i];
+        p[i] -= lr * v[i];
+    }
+}
+
+/* v [n] = b v + g;  p -= lr (g + b v) */
+static void nesterov(hone_real *restrict p, const hone_real *restrict g, hone_real *restrict v,
+                     size_t n, hone_real lr, hone_real b) {
+    for (size_t i = 0; i < n; i++) {
+        v[i] = b * v[i] + g[i];
+        p[i] -= lr * (g[i] + b * v[i]);
+    }
+}
+
+/* s [n] = b2 s + (1 - b2) g^2;  p -= lr g / (sqrt(s) + eps) */
+static void rmsprop(hone_real *restrict p, const hone_real *restrict g, hone_real *restrict s,
+                    size_t n, hone_real lr, hone_real b2, hone_real eps) {
+    for (size_t i = 0; i < n; i++) {
+        s[i] = b2 * s[i] + (1 - b2) * g[i] * g[i];
+        p[i] -= lr * g[i] / (HONE_SQRT(s[i]) + eps);
+    }
+}
+
+/* m [n] = b1 m + (1 - b1) g;  v [n] = b2 v + (1 - b2) g^2;
+ * p -= (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)   (bias-corrected, torch's grouping) */
+static void adam(hone_real *restrict p, const hone_real *restrict g, hone_real *restrict m,
+                 hone_real *restrict v, size_t n, double lr, hone_real b1, hone_real b2, hone_real eps,
+                 uint64_t t) {
+    const hone_real step = (hone_real)(lr / (1 - pow(b1, (double)t)));
+    const hone_real root_c2 = (hone_real)sqrt(1 - pow(b2, (double)t));
+    for (size_t i = 0; i < n; i++) {
+        m[i] = b1 * m[i] + (1 - b1) * g[i];
+        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+        p[i] -= step * m[i] / (HONE_SQRT(v[i]) / root_c2 + eps);
+    }
+}
+
+void honeO_step(const hone_optimizer_config *c, hone_real *p, const hone_real *g, hone_real *state,
+                size_t n, uint64_t t, double lr) {
+    const hone_real b1 = (hone_real)c->beta1, b2 = (hone_real)c->beta2, eps = (hone_real)c->eps;
+    switch (c->kind) {
+    case HONE_OPTIMIZER_SGD: sgd(p, g, n, (hone_real)lr); break;
+    case HONE_OPTIMIZER_MOMENTUM: momentum(p, g, state, n, (hone_real)lr, b1, c->momentum_ewma); break;
+    case HONE_OPTIMIZER_NESTEROV: nesterov(p, g, state, n, (hone_real)lr, b1); break;
+    case HONE_OPTIMIZER_RMSPROP: rmsprop(p, g, state + n, n, (hone_real)lr, b2, eps); break;
+    case HONE_OPTIMIZER_ADAMW: {
+        /* decoupled decay: p *= 1 - lr wd, before and apart from the gradient step */
+        const hone_real keep = (hone_real)(1 - lr * c->weight_decay);
+        for (size_t i = 0; i < n; i++) p[i] *= keep;
+    } /* fall through */
+    case HONE_OPTIMIZER_ADAM: adam(p, g, state, state + n, n, lr, b1, b2, eps, t); break;
+    }
+}
+
+double honeO_norm(const hone_real *g, size_t n) {
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) sum += (double)g[i] * g[i];
+    return sqrt(sum);
+}
+
+void honeO_clip(hone_real *g, size_t n, double norm, double max_norm, double value) {
+    if (max_norm > 0) {
+        double coef = max_norm / (norm + 1e-6);
+        if (coef < 1)
+            for (size_t i = 0; i < n; i++) g[i] = (hone_real)(g[i] * coef);
+    }
+    if (value > 0) {
+        const hone_real hi = (hone_real)value, lo = -hi;
+        for (size_t i = 0; i < n; i++) g[i] = g[i] > hi ? hi : g[i] < lo ? lo : g[i];
+    }
+}

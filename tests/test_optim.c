@@ -1,0 +1,348 @@
+/* test_optim.c - every optimizer, schedule and clipping rule: against its formula, against
+ * reference trajectories from PyTorch (tests/data/optim_fixtures.txt, made by
+ * make_optim_fixtures.py), and impossible settings as errors. */
+#include "harness.h"
+#include "optim/optim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef HONE_SOURCE_DIR
+#define HONE_SOURCE_DIR "."
+#endif
+
+/* ---- formulas, one scalar at a time ---------------------------------------------------------- */
+
+static void test_ewma(void **state) {
+    hone_ewma avg = hone_ewma_make(0.9);
+    assert_true(hone_ewma_value(&avg, 1) == 0);
+    hone_ewma_add(&avg, 10);
+    th_assert_close(hone_ewma_value(&avg, 0), 1.0, 1e-15);  /* 0.9 * 0 + 0.1 * 10: biased low */
+    th_assert_close(hone_ewma_value(&avg, 1), 10.0, 1e-15); /* / (1 - 0.9) */
+    hone_ewma_add(&avg, 20);
+    th_assert_close(hone_ewma_value(&avg, 0), 0.9 * 1 + 0.1 * 20, 1e-15);
+    th_assert_close(hone_ewma_value(&avg, 1), (0.9 * 1 + 0.1 * 20) / (1 - 0.81), 1e-15);
+    for (int i = 0; i < 500; i++) hone_ewma_add(&avg, 5);
+    th_assert_close(hone_ewma_value(&avg, 0), 5, 1e-12);
+}
+
+/* The step of each rule on a two-element block, twice, against the textbook formula in double. */
+static void test_each_rule_is_its_formula(void **state) {
+    const double g1[2] = {0.5, -2}, g2[2] = {-0.25, 1}, w0[2] = {1, -3}, lr = 0.1;
+    for (int kind = HONE_OPTIMIZER_SGD; kind <= HONE_OPTIMIZER_ADAMW; kind++) {
+        for (int ewma = 0; ewma <= 1; ewma++) {
+            hone_optimizer_config c = hone_optimizer_config_default((hone_optimizer_kind)kind);
+            c.momentum_ewma = ewma;
+            c.beta1 = 0.8;
+            c.beta2 = 0.95;
+            c.eps = 1e-3;
+            c.weight_decay = 0.5;
+            hone_real p[2] = {(hone_real)w0[0], (hone_real)w0[1]}, s[4] = {0}, g[2];
+            double w[2] = {w0[0], w0[1]}, m[2] = {0}, v[2] = {0};
+            for (int t = 1; t <= 2; t++) {
+                const double *gt = t == 1 ? g1 : g2;
+                g[0] = (hone_real)gt[0];
+                g[1] = (hone_real)gt[1];
+                honeO_step(&c, p, g, s, 2, (uint64_t)t, lr);
+                for (int i = 0; i < 2; i++) {
+                    double gi = gt[i];
+                    switch (kind) {
+                    case HONE_OPTIMIZER_SGD: w[i] -= lr * gi; break;
+                    case HONE_OPTIMIZER_MOMENTUM:
+                        m[i] = 0.8 * m[i] + (ewma ? 0.2 : 1) * gi;
+                        w[i] -= lr * m[i];
+                        break;
+                    case HONE_OPTIMIZER_NESTEROV:
+                        m[i] = 0.8 * m[i] + gi;
+                        w[i] -= lr * (gi + 0.8 * m[i]);
+                        break;
+                    case HONE_OPTIMIZER_RMSPROP:
+                        v[i] = 0.95 * v[i] + 0.05 * gi * gi;
+                        w[i] -= lr * gi / (sqrt(v[i]) + 1e-3);
+                        break;
+                    case HONE_OPTIMIZER_ADAMW: w[i] *= 1 - lr * 0.5; /* fall through */
+                    case HONE_OPTIMIZER_ADAM: {
+                        m[i] = 0.8 * m[i] + 0.2 * gi;
+                        v[i] = 0.95 * v[i] + 0.05 * gi * gi;
+                        double mh = m[i] / (1 - pow(0.8, t)), vh = v[i] / (1 - pow(0.95, t));
+                        w[i] -= lr * mh / (sqrt(vh) + 1e-3);
+                        break;
+                    }
+                    }
+                    th_assert_close(p[i], w[i], TH_DOUBLE ? 1e-14 : 1e-6);
+                }
+            }
+        }
+    }
+}
+
+static void test_schedules_are_their_formulas(void **state) {
+    hone_schedule_config c = hone_schedule_config_default(HONE_SCHEDULE_INVERSE_TIME);
+    c.rate = 0.5;
+    th_assert_close(hone_schedule_lr(&c, 0.2, 0, 10), 0.2, 1e-15);
+    th_assert_close(hone_schedule_lr(&c, 0.2, 4, 10), 0.2 / 3, 1e-15);
+    c.kind = HONE_SCHEDULE_EXPONENTIAL;
+    c.rate = 0.9;
+    th_assert_close(hone_schedule_lr(&c, 0.2, 3, 10), 0.2 * 0.729, 1e-15);
+    c.kind = HONE_SCHEDULE_INVERSE_SQRT;
+    c.rate = 2;
+    th_assert_close(hone_schedule_lr(&c, 0.2, 3, 10), 0.2 * 2 / 2, 1e-15);
+    c.kind = HONE_SCHEDULE_STEP;
+    c.rate = 0.5;
+    c.step_size = 3;
+    th_assert_close(hone_schedule_lr(&c, 0.2, 2, 10), 0.2, 1e-15);
+    th_assert_close(hone_schedule_lr(&c, 0.2, 3, 10), 0.1, 1e-15);
+    th_assert_close(hone_schedule_lr(&c, 0.2, 7, 10), 0.05, 1e-15);
+    c.kind = HONE_SCHEDULE_COSINE;
+    c.warmup = 0;
+    c.min_lr = 0.01;
+    th_assert_close(hone_schedule_lr(&c, 0.2, 0, 10), 0.2, 1e-15);
+    th_assert_close(hone_schedule_lr(&c, 0.2, 5, 10), 0.01 + 0.19 / 2, 1e-15);
+    c.warmup = 4;
+    c.min_lr = 0;
+    th_assert_close(hone_schedule_lr(&c, 0.2, 0, 10), 0.05, 1e-15);
+    th_assert_close(hone_schedule_lr(&c, 0.2, 3, 10), 0.2, 1e-15);
+    th_assert_close(hone_schedule_lr(&c, 0.2, 7, 10), 0.2 * (1 + cos(3.14159265358979323846 * 3 / 6)) / 2, 1e-15);
+    /* plateau: patience 1, factor 0.5 */
+    hone_schedule_config pc = hone_schedule_config_default(HONE_SCHEDULE_PLATEAU);
+    pc.patience = 1;
+    pc.factor = 0.5;
+    honeO_plateau p;
+    honeO_plateau_start(&p);
+    double lr = 1;
+    lr = honeO_plateau_update(&p, &pc, lr, 1.0);   /* best */
+    lr = honeO_plateau_update(&p, &pc, lr, 0.9999999); /* within the 1e-4 threshold: bad 1 */
+    assert_true(lr == 1);
+    lr = honeO_plateau_update(&p, &pc, lr, 1.5);   /* bad 2 > patience */
+    assert_true(lr == 0.5);
+    lr = honeO_plateau_update(&p, &pc, lr, 0.5);   /* improvement */
+    assert_true(lr == 0.5);
+}
+
+static void test_clipping(void **state) {
+    hone_real g[3] = {3, -4, 0};
+    honeO_clip(g, 3, honeO_norm(g, 3), 1, 0); /* norm 5 -> 1 */
+    th_assert_close(g[0], 3 / (5 + 1e-6), TH_EPS);
+    th_assert_close(g[1], -4 / (5 + 1e-6), TH_EPS);
+    hone_real h[3] = {3, -4, 0.5};
+    honeO_clip(h, 3, honeO_norm(h, 3), 100, 1); /* norm under the limit; values clamped */
+    assert_true(h[0] == 1 && h[1] == -1 && h[2] == (hone_real)0.5);
+}
+
+/* ---- PyTorch reference trajectories ---------------------------------------------------------- */
+
+enum { MAXV = 64 };
+typedef struct fixture_case {
+    char name[64];
+    char config[512];
+    double step1[MAXV], final[MAXV], lrs[16];
+    int n_params, n_lrs;
+} fixture_case;
+
+static double fx[32], fy[8], fdx[16], fdy[4], finit[MAXV];
+static fixture_case cases[32];
+static int n_cases, n_init;
+
+static int read_numbers(char *rest, double *out, int max) {
+    int n = 0;
+    for (char *tok = strtok(rest, " \n"); tok && n < max; tok = strtok(NULL, " \n")) out[n++] = strtod(tok, NULL);
+    return n;
+}
+
+static int load_fixtures(void **state) {
+    FILE *f = fopen(HONE_SOURCE_DIR "/tests/data/optim_fixtures.txt", "r");
+    if (!f) return -1;
+    static char line[1 << 16];
+    fixture_case *c = NULL;
+    while (fgets(line, sizeof line, f)) {
+        char *sp = strchr(line, ' ');
+        char *rest = sp ? sp + 1 : line + strlen(line);
+        if (sp) *sp = 0;
+        if (!strcmp(line, "x")) read_numbers(rest, fx, 32);
+        else if (!strcmp(line, "y")) read_numbers(rest, fy, 8);
+        else if (!strcmp(line, "dev_x")) read_numbers(rest, fdx, 16);
+        else if (!strcmp(line, "dev_y")) read_numbers(rest, fdy, 4);
+        else if (!strcmp(line, "init")) n_init = read_numbers(rest, finit, MAXV);
+        else if (!strcmp(line, "case")) {
+            c = &cases[n_cases++];
+            snprintf(c->name, sizeof c->name, "%s", strtok(rest, " \n"));
+        } else if (!strcmp(line, "config")) snprintf(c->config, sizeof c->config, "%s", rest);
+        else if (!strcmp(line, "step1")) c->n_params = read_numbers(rest, c->step1, MAXV);
+        else if (!strcmp(line, "final")) read_numbers(rest, c->final, MAXV);
+        else if (!strcmp(line, "lrs")) c->n_lrs = read_numbers(rest, c->lrs, 16);
+    }
+    fclose(f);
+    return n_cases >= 19 && n_init == 43 ? 0 : -1;
+}
+
+/* "optimizer=adam beta1=0.9 ..." -> a training config */
+static hone_train_config config_of(const char *text) {
+    hone_train_config c = hone_train_config_default();
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", text);
+    for (char *kv = strtok(buf, " \n"); kv; kv = strtok(NULL, " \n")) {
+        char *eq = strchr(kv, '=');
+        assert_non_null(eq);
+        *eq = 0;
+        const char *k = kv, *v = eq + 1;
+        double x = strtod(v, NULL);
+        if (!strcmp(k, "optimizer"))
+            c.optimizer = hone_optimizer_config_default((hone_optimizer_kind)hone_optimizer_kind_parse(v));
+        else if (!strcmp(k, "schedule")) {
+            c.schedule = hone_schedule_config_default((hone_schedule_kind)hone_schedule_kind_parse(v));
+        } else if (!strcmp(k, "lr")) c.lr = x;
+        else if (!strcmp(k, "beta1")) c.optimizer.beta1 = x;
+        else if (!strcmp(k, "beta2")) c.optimizer.beta2 = x;
+        else if (!strcmp(k, "eps")) c.optimizer.eps = x;
+        else if (!strcmp(k, "weight_decay")) c.optimizer.weight_decay = x;
+        else if (!strcmp(k, "momentum_form")) c.optimizer.momentum_ewma = !strcmp(v, "ewma");
+        else if (!strcmp(k, "decay_rate")) c.schedule.rate = x;
+        else if (!strcmp(k, "step_size")) c.schedule.step_size = (int)x;
+        else if (!strcmp(k, "warmup")) c.schedule.warmup = (int)x;
+        else if (!strcmp(k, "min_lr")) c.schedule.min_lr = x;
+        else if (!strcmp(k, "per_step")) c.schedule.per_step = (int)x;
+        else if (!strcmp(k, "factor")) c.schedule.factor = x;
+        else if (!strcmp(k, "patience")) c.schedule.patience = (int)x;
+        else if (!strcmp(k, "clip_norm")) c.clip_norm = x;
+        else if (!strcmp(k, "clip_value")) c.clip_value = x;
+        else if (!strcmp(k, "epochs")) c.epochs = (int)x;
+        else if (!strcmp(k, "batch")) c.batch = (int)x;
+        else fail_msg("fixture key '%s' unknown", k);
+    }
+    c.shuffle = 0;
+    return c;
+}
+
+typedef struct lr_log {
+    double lrs[16];
+    int n;
+} lr_log;
+static void log_lr(const hone_epoch_stats *s, void *user) {
+    lr_log *log = user;
+    if (log->n < 16) log->lrs[log->n++] = s->lr;
+}
+
+/* Trains the fixture network on the first `rows` training rows; returns the model. */
+static hone_model *train_fixture(const hone_train_config *cfg, size_t rows, lr_log *log) {
+    const hone_layer_spec specs[3] = {{HONE_LAYER_DENSE, 5, 0}, {HONE_LAYER_TANH, 0, 0}, {HONE_LAYER_DENSE, 3, 0}};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create(&m, 4, specs, 3, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal((int)m->n_params, n_init);
+    for (int i = 0; i < n_init; i++) m->params[i] = (hone_real)finit[i];
+    hone_real x[32], dx[16];
+    int32_t y[8], dy[4];
+    size_t idx[8] = {0, 1, 2, 3, 4, 5, 6, 7}, didx[4] = {0, 1, 2, 3};
+    for (int i = 0; i < 32; i++) x[i] = (hone_real)fx[i];
+    for (int i = 0; i < 16; i++) dx[i] = (hone_real)fdx[i];
+    for (int i = 0; i < 8; i++) y[i] = (int32_t)fy[i];
+    for (int i = 0; i < 4; i++) dy[i] = (int32_t)fdy[i];
+    hone_dataset train = {.n = 8, .d = 4, .x = x, .label = y, .n_classes = 3};
+    hone_dataset dev = {.n = 4, .d = 4, .x = dx, .label = dy, .n_classes = 3};
+    hone_split split = {.train = {&train, idx, rows}, .dev = {&dev, didx, 4}};
+    assert_int_equal(hone_train(m, &split, cfg, log ? log_lr : NULL, log, NULL, &err), HONE_OK);
+    return m;
+}
+
+static void test_matches_pytorch(void **state) {
+    /* double: the same arithmetic up to rounding; float: float rounding over 8-12 steps */
+    const double tol = TH_DOUBLE ? 1e-10 : 2e-5;
+    for (int k = 0; k < n_cases; k++) {
+        const fixture_case *c = &cases[k];
+        hone_train_config cfg = config_of(c->config);
+        hone_error err;
+        assert_int_equal(hone_train_config_check(&cfg, &err), HONE_OK);
+        /* the first step: one epoch over the first batch only, at the full run's first rate */
+        hone_train_config first = cfg;
+        first.epochs = 1;
+        first.lr = hone_schedule_lr(&cfg.schedule, cfg.lr, 0, cfg.epochs);
+        first.schedule = hone_schedule_config_default(HONE_SCHEDULE_CONSTANT);
+        hone_model *m = train_fixture(&first, (size_t)cfg.batch, NULL);
+        double worst1 = 0, worst = 0;
+        for (int i = 0; i < c->n_params; i++) worst1 = fmax(worst1, fabs(m->params[i] - c->step1[i]) / fmax(1, fabs(c->step1[i])));
+        hone_model_free(m);
+        lr_log log = {{0}, 0};
+        m = train_fixture(&cfg, 8, &log);
+        for (int i = 0; i < c->n_params; i++) worst = fmax(worst, fabs(m->params[i] - c->final[i]) / fmax(1, fabs(c->final[i])));
+        print_message("%-22s step 1 %.1e  final %.1e\n", c->name, worst1, worst);
+        assert_true(worst1 < tol);
+        assert_true(worst < tol);
+        assert_int_equal(log.n, c->n_lrs);
+        for (int e = 0; e < c->n_lrs; e++) th_assert_close(log.lrs[e], c->lrs[e], 1e-12);
+        hone_model_free(m);
+    }
+}
+
+/* Adam's first step moves every weight by lr (m^ / sqrt(v^) = g / |g|): without the bias
+ * correction it would move by lr (1 - b1) / sqrt(1 - b2), about 3.16 lr. */
+static void test_adam_first_step_shows_bias_correction(void **state) {
+    for (int k = 0; k < n_cases; k++) {
+        if (strcmp(cases[k].name, "adam")) continue;
+        for (int i = 0; i < n_init; i++) {
+            double moved = fabs(cases[k].step1[i] - finit[i]);
+            if (moved > 0) th_assert_close(moved / 0.01, 1.0, 1e-4); /* torch's reference itself */
+        }
+        hone_train_config cfg = config_of(cases[k].config);
+        cfg.epochs = 1;
+        hone_model *m = train_fixture(&cfg, 4, NULL);
+        for (int i = 0; i < n_init; i++) {
+            double moved = fabs(m->params[i] - finit[i]);
+            if (moved > 0) th_assert_close(moved / 0.01, 1.0, TH_DOUBLE ? 1e-4 : 1e-3);
+        }
+        hone_model_free(m);
+        return;
+    }
+    fail_msg("no adam case in the fixtures");
+}
+
+static void test_impossible_settings(void **state) {
+    hone_error err;
+    hone_train_config c = hone_train_config_default();
+    c.optimizer.beta1 = 1;
+    assert_int_equal(hone_train_config_check(&c, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "beta1 must be in [0, 1)"));
+    c = hone_train_config_default();
+    c.optimizer.beta2 = -0.1;
+    assert_int_equal(hone_train_config_check(&c, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "beta2"));
+    c = hone_train_config_default();
+    c.optimizer.eps = 0;
+    assert_int_equal(hone_train_config_check(&c, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "eps must be positive"));
+    c = hone_train_config_default();
+    c.optimizer.kind = (hone_optimizer_kind)42;
+    assert_int_equal(hone_train_config_check(&c, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "unknown optimizer"));
+    c = hone_train_config_default();
+    c.schedule.kind = (hone_schedule_kind)42;
+    assert_int_equal(hone_train_config_check(&c, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "unknown learning-rate schedule"));
+    c = hone_train_config_default();
+    c.schedule = hone_schedule_config_default(HONE_SCHEDULE_EXPONENTIAL);
+    c.schedule.rate = 1.5;
+    assert_int_equal(hone_train_config_check(&c, &err), HONE_ERR_VALUE);
+    c = hone_train_config_default();
+    c.schedule = hone_schedule_config_default(HONE_SCHEDULE_COSINE);
+    c.schedule.warmup = c.epochs;
+    assert_int_equal(hone_train_config_check(&c, &err), HONE_ERR_VALUE);
+    c = hone_train_config_default();
+    c.clip_norm = -1;
+    assert_int_equal(hone_train_config_check(&c, &err), HONE_ERR_VALUE);
+    assert_int_equal(hone_optimizer_kind_parse("adagrad"), 0);
+    assert_int_equal(hone_schedule_kind_parse("linear"), -1);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ewma),
+        cmocka_unit_test(test_each_rule_is_its_formula),
+        cmocka_unit_test(test_schedules_are_their_formulas),
+        cmocka_unit_test(test_clipping),
+        cmocka_unit_test(test_matches_pytorch),
+        cmocka_unit_test(test_adam_first_step_shows_bias_correction),
+        cmocka_unit_test(test_impossible_settings),
+    };
+    return cmocka_run_group_tests(tests, load_fixtures, NULL);
+}
