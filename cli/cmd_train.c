@@ -214,7 +214,8 @@ int cmd_train(int argc, char **argv) {
     }
 
     progress prog = {&o, split.train.n, 0, 0};
-    if (hone_train(model, &split, &cfg, on_epoch, &prog, NULL, &err)) goto fail;
+    hone_train_hooks hooks = {.on_epoch = on_epoch, .user = &prog};
+    if (hone_train(model, &split, &cfg, &hooks, NULL, &err)) goto fail;
 
     double losses[3], accs[3];
     const hone_view *views[3] = {&split.train, &split.dev, &split.test};

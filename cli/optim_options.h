@@ -19,7 +19,7 @@ typedef struct cli_optim {
 } cli_optim;
 
 #define CLI_OPTIM_DEFAULTS                                                                         \
-    {"adam", NAN, NAN, NAN, NAN, "ewma", "constant", NAN, 10, 0, 0, 10, 0, 0.1, 1e-4, 0, 0}
+    {"adam", NAN, NAN, NAN, NAN, "ewma", "cosine", NAN, 10, 0, 0, 10, 0, 0.1, 1e-4, 0, 0}
 
 #define CLI_OPTIM_OPTIONS(p)                                                                       \
     {"optimizer", CLI_TEXT, (p).optimizer, "NAME", "sgd, momentum, nesterov, rmsprop, adam or adamw"}, \

@@ -163,7 +163,7 @@ static hone_model *train_blobs(uint64_t seed, int batch, double *dev_acc) {
     cfg.optimizer = hone_optimizer_config_default(HONE_OPTIMIZER_SGD);
     cfg.seed = seed;
     hone_epoch_stats stats;
-    assert_int_equal(hone_train(m, &split, &cfg, NULL, NULL, &stats, &err), HONE_OK);
+    assert_int_equal(hone_train(m, &split, &cfg, NULL, &stats, &err), HONE_OK);
     assert_int_equal(stats.epoch, 20);
     *dev_acc = stats.dev_acc;
     hone_split_free(&split);
@@ -191,6 +191,52 @@ static void test_training_learns_and_repeats(void **state) {
     m = train_blobs(13, 100000, &acc);
     assert_true(acc > 0.6);
     hone_model_free(m);
+}
+
+typedef struct hook_log {
+    int batches, epochs;
+    volatile int stop;
+    int stop_after;
+} hook_log;
+static void count_batch(const hone_batch_stats *s, void *user) {
+    hook_log *log = user;
+    log->batches++;
+    assert_int_equal(s->batch, (size_t)((log->batches - 1) % 12 + 1));
+    assert_true(s->rows == (s->batch == 12 ? 8 : 32));
+    if (log->batches == log->stop_after) log->stop = 1;
+}
+static void count_epoch(const hone_epoch_stats *s, void *user) { ((hook_log *)user)->epochs++; }
+
+/* The batch hook runs after every step; the stop flag ends training after the current batch. */
+static void test_hooks_and_stop(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 99);
+    hone_dataset *d = blobs(600, 3, &rng);
+    hone_split split;
+    hone_error err;
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0.2, 1, &err), HONE_OK);
+    const int hidden[1] = {8};
+    hone_model *m;
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    hone_train_config cfg = hone_train_config_default();
+    cfg.epochs = 3;
+    cfg.batch = 32; /* 360 rows: 12 batches, the last of 8 */
+    hook_log log = {0, 0, 0, -1};
+    hone_train_hooks hooks = {count_epoch, count_batch, &log, &log.stop};
+    hone_epoch_stats stats;
+    assert_int_equal(hone_train(m, &split, &cfg, &hooks, &stats, &err), HONE_OK);
+    assert_int_equal(log.batches, 36);
+    assert_int_equal(log.epochs, 3);
+    assert_int_equal(m->opt_steps, 36);
+    log = (hook_log){0, 0, 0, 20}; /* stop in the second epoch, after its 8th batch */
+    assert_int_equal(hone_train(m, &split, &cfg, &hooks, &stats, &err), HONE_OK);
+    assert_int_equal(log.batches, 20);
+    assert_int_equal(log.epochs, 1);
+    assert_int_equal(stats.epoch, 1);
+    hone_model_free(m);
+    hone_split_free(&split);
+    hone_dataset_free(d);
 }
 
 static void test_one_sgd_step_is_the_formula(void **state) {
@@ -224,7 +270,7 @@ static void test_one_sgd_step_is_the_formula(void **state) {
     cfg.lr = 0.3;
     cfg.shuffle = 0;
     cfg.optimizer = hone_optimizer_config_default(HONE_OPTIMIZER_SGD);
-    assert_int_equal(hone_train(m, &split, &cfg, NULL, NULL, NULL, &err), HONE_OK);
+    assert_int_equal(hone_train(m, &split, &cfg, NULL, NULL, &err), HONE_OK);
     for (size_t i = 0; i < m->n_params; i++) th_assert_close(m->params[i], w0[i] - (hone_real)0.3 * g[i], TH_EPS);
     hone_model_free(m);
 }
@@ -278,6 +324,7 @@ int main(void) {
         cmocka_unit_test(test_model_gradcheck_every_activation_and_loss),
         cmocka_unit_test(test_model_gradcheck_sampling_and_eps),
         cmocka_unit_test(test_training_learns_and_repeats),
+        cmocka_unit_test(test_hooks_and_stop),
         cmocka_unit_test(test_one_sgd_step_is_the_formula),
         cmocka_unit_test(test_bad_settings_are_errors),
         cmocka_unit_test(test_allocation_failures_are_clean),

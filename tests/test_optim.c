@@ -180,6 +180,7 @@ static int load_fixtures(void **state) {
 /* "optimizer=adam beta1=0.9 ..." -> a training config */
 static hone_train_config config_of(const char *text) {
     hone_train_config c = hone_train_config_default();
+    c.schedule = hone_schedule_config_default(HONE_SCHEDULE_CONSTANT); /* unless the case names one */
     char buf[512];
     snprintf(buf, sizeof buf, "%s", text);
     for (char *kv = strtok(buf, " \n"); kv; kv = strtok(NULL, " \n")) {
@@ -242,7 +243,7 @@ static hone_model *train_fixture(const hone_train_config *cfg, size_t rows, lr_l
     hone_dataset train = {.n = 8, .d = 4, .x = x, .label = y, .n_classes = 3};
     hone_dataset dev = {.n = 4, .d = 4, .x = dx, .label = dy, .n_classes = 3};
     hone_split split = {.train = {&train, idx, rows}, .dev = {&dev, didx, 4}};
-    assert_int_equal(hone_train(m, &split, cfg, log ? log_lr : NULL, log, NULL, &err), HONE_OK);
+    assert_int_equal(hone_train(m, &split, cfg, &(hone_train_hooks){.on_epoch = log ? log_lr : NULL, .user = log}, NULL, &err), HONE_OK);
     return m;
 }
 

@@ -10,7 +10,7 @@
 hone_train_config hone_train_config_default(void) {
     return (hone_train_config){.epochs = 10, .batch = 128, .lr = 1e-3, .seed = 42, .shuffle = 1,
                                .optimizer = hone_optimizer_config_default(HONE_OPTIMIZER_ADAM),
-                               .schedule = hone_schedule_config_default(HONE_SCHEDULE_CONSTANT)};
+                               .schedule = hone_schedule_config_default(HONE_SCHEDULE_COSINE)};
 }
 
 static bool in_unit(double b) { return b >= 0 && b < 1; }
@@ -67,8 +67,9 @@ static double now_seconds(void) {
 }
 
 hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_config *c,
-                       hone_epoch_fn on_epoch, void *user, hone_epoch_stats *stats_out,
-                       hone_error *err) {
+                       const hone_train_hooks *hooks, hone_epoch_stats *stats_out, hone_error *err) {
+    static const hone_train_hooks no_hooks = {0};
+    if (!hooks) hooks = &no_hooks;
     hone_status st = hone_train_config_check(c, err);
     if (st) return st;
     const hone_view *train = &split->train;
@@ -134,11 +135,18 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
             }
             loss_sum += loss * b;
             norm_sum += norm;
-            correct += honeL_loss_correct(m->loss, Z, Y, b, O);
+            size_t right = honeL_loss_correct(m->loss, Z, Y, b, O);
+            correct += right;
             if (clipping) honeO_clip(m->grads, m->n_params, norm, c->clip_norm, c->clip_value);
             if (c->schedule.per_step) lr = hone_schedule_lr(&c->schedule, c->lr, t + (long)batches, T);
             m->opt_steps++;
             honeO_step(&c->optimizer, m->params, m->grads, m->opt_state, m->n_params, m->opt_steps, lr);
+            if (hooks->on_batch) {
+                hone_batch_stats bs = {epoch, c->epochs, batches + 1, (size_t)steps_per_epoch, start + (size_t)b, loss,
+                                       m->loss == HONE_LOSS_MSE ? NAN : (double)right, b, lr, now_seconds() - t0};
+                hooks->on_batch(&bs, hooks->user);
+            }
+            if (hooks->stop && *hooks->stop) goto done;
         }
         double seconds = now_seconds() - t0;
         stats.epoch = epoch;
@@ -153,9 +161,9 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
         if ((st = hone_model_evaluate(m, &split->dev, &stats.dev_loss, &stats.dev_acc, err))) goto done;
         if (c->schedule.kind == HONE_SCHEDULE_PLATEAU)
             plateau_lr = honeO_plateau_update(&plateau, &c->schedule, plateau_lr, stats.dev_loss);
-        if (on_epoch) on_epoch(&stats, user);
+        if (stats_out) *stats_out = stats;
+        if (hooks->on_epoch) hooks->on_epoch(&stats, hooks->user);
     }
-    if (stats_out) *stats_out = stats;
 done:
     honeM_free(order);
     honeM_free(X);
