@@ -46,5 +46,13 @@ int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_gradcheck(int argc, char **argv);
+int cmd_tune(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
+
+/* Prints the bias/variance diagnosis of three errors (fractions; losses when regression) and the
+ * recipe's advice, as hone diagnose and the end of hone train show it; returns the hone_diagnosis. */
+int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double base_error, double tolerance,
+                        int regression);
 
 #endif

@@ -2,7 +2,7 @@
  * This file is compiled in the double build (hone_real is double) and linked beside the float
  * library: finite differences need the precision. */
 #include "data_options.h"
-#include "model_options.h"
+#include "model_build.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -22,11 +22,13 @@ int cmd_gradcheck(int argc, char **argv) {
     cli_data d = CLI_DATA_DEFAULTS;
     cli_arch a = {.layers = "16", .activation = "relu", .alpha = 0.01, .loss = "auto",
                   .weight_init = "default", .init_scale = 0.01};
+    cli_regularize reg = CLI_REGULARIZE_DEFAULTS;
     int samples = 8, json = 0;
     double eps = 1e-6, seed = 1, max_per_layer = 0;
     cli_option options[] = {
         CLI_DATA_OPTIONS(d),
         CLI_ARCH_OPTIONS(a),
+        CLI_NETWORK_REGULARIZE_OPTIONS(reg),
         {"samples", CLI_INT, &samples, "N", "rows of the data to check on (chosen by --seed)"},
         {"eps", CLI_REAL, &eps, "X", "perturbation of each parameter"},
         {"max-per-layer", CLI_REAL, &max_per_layer, "N", "check N random parameters per layer (0: all)"},
@@ -72,12 +74,15 @@ int cmd_gradcheck(int argc, char **argv) {
         goto done;
     }
     int outputs = cli_arch_outputs(&arch, data->n_classes, data->t);
-    if (hone_model_create_mlp(&model, (int)data->d, arch.hidden, arch.n_hidden, outputs, arch.activation, arch.loss, &err)) {
+    float keep[CLI_MAX_HIDDEN];
+    if (cli_regularize_network("gradcheck", &reg, arch.n_hidden, keep)) {
+        exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
+    if (cli_model_build(&model, (int)data->d, outputs, &a, &arch, &reg, keep, &err)) {
         cli_error("gradcheck", "%s", err.message);
         goto done;
     }
-    for (int l = 0; l < model->n_layers; l++)
-        if (model->layers[l].kind == HONE_LAYER_LEAKY_RELU) model->layers[l].alpha = (float)a.alpha;
     int B = samples < (int)data->n ? samples : (int)data->n;
     rows = malloc(data->n * sizeof *rows);
     X = malloc((size_t)B * data->d * sizeof *X);
@@ -104,6 +109,8 @@ int cmd_gradcheck(int argc, char **argv) {
     }
     if (json) {
         printf("{\"command\": \"gradcheck\", \"samples\": %d, \"eps\": %g, \"checked\": %zu, ", B, eps, rep.checked);
+        printf("\"dropout\": \"%s\", \"batchnorm\": \"%s\", ", rep.dropout_masks_fixed ? "masks fixed" : "none",
+               rep.batchnorm_training ? "training mode" : "none");
         printf("\"rel_error\": %.3e, \"verdict\": \"%s\", \"layers\": [", rep.rel_error,
                hone_gradcheck_verdict_name(rep.verdict));
         for (int k = 0; k < rep.n_layers; k++)
@@ -114,6 +121,9 @@ int cmd_gradcheck(int argc, char **argv) {
         printf("gradcheck: %zu-%s%s%d %s, %s loss, %d samples, eps %g, double precision\n", data->d, a.layers,
                *a.layers ? "-" : "", outputs, hone_layer_kind_name(arch.activation), hone_loss_kind_name(arch.loss),
                B, eps);
+        if (model->l2 > 0 || model->l1 > 0) printf("  the loss includes the penalty (l2 %g, l1 %g)\n", model->l2, model->l1);
+        if (rep.dropout_masks_fixed) printf("  dropout: training mode, one set of masks drawn and held fixed\n");
+        if (rep.batchnorm_training) printf("  batch norm: training mode (batch statistics)\n");
         for (int k = 0; k < rep.n_layers; k++)
             printf("  layer %2d %-8s %9zu params  rel error %.2e  max |diff| %.2e  %s\n", rep.layers[k].layer,
                    hone_layer_kind_name(model->layers[rep.layers[k].layer].kind), rep.layers[k].checked,

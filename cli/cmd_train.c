@@ -2,6 +2,10 @@
 #include "data_options.h"
 #include "model_options.h"
 #include "optim_options.h"
+#include "model_build.h"
+#include "plot.h"
+#include "progress.h"
+#include "split_options.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -18,50 +22,15 @@ typedef struct train_options {
     char test[CLI_TEXT_MAX];
     cli_arch arch;
     cli_optim optim;
+    cli_regularize reg;
     char init[CLI_TEXT_MAX];
     int epochs, batch, threads, shuffle, json, quiet;
+    int train_rows; /* 0: every row of the training split */
     double lr, seed;
     char save[CLI_TEXT_MAX];
+    char metrics[CLI_TEXT_MAX], plot[CLI_TEXT_MAX];
+    double base_error;
 } train_options;
-
-/* Split size: "auto", a fraction below 1, or a count. auto is 20% capped at 10,000 rows: 60/20/20
- * for small data, about 98/1/1 for a million rows. */
-static int split_size(const char *opt, const char *text, size_t n, double *out) {
-    if (!strcmp(text, "auto")) {
-        double count = floor(0.2 * (double)n + 0.5);
-        *out = count > 10000 ? 10000 : count;
-        return 0;
-    }
-    char *end;
-    double v = strtod(text, &end);
-    if (!*text || *end || !(v >= 0) || !isfinite(v) || (v >= 1 && v != floor(v))) {
-        cli_error("train", "--%s: expected auto, a fraction in [0, 1) or a row count, got '%s'", opt, text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-typedef struct progress {
-    const train_options *o;
-    size_t train_rows;
-    double seconds; /* training time summed over epochs (evaluation excluded) */
-    double samples;
-} progress;
-
-static void on_epoch(const hone_epoch_stats *s, void *user) {
-    progress *p = user;
-    const train_options *o = p->o;
-    p->seconds += s->seconds;
-    p->samples += (double)p->train_rows;
-    if (o->quiet || o->json) return;
-    fprintf(stderr, "epoch %3d/%d  train loss %.4f", s->epoch, s->epochs, s->train_loss);
-    if (isfinite(s->train_acc)) fprintf(stderr, " acc %6.2f%%", 100 * s->train_acc);
-    if (isfinite(s->dev_loss)) fprintf(stderr, "  dev loss %.4f", s->dev_loss);
-    if (isfinite(s->dev_acc)) fprintf(stderr, " acc %6.2f%%", 100 * s->dev_acc);
-    fprintf(stderr, "  lr %.3g  |g| %.3g  %6.2f s  %6.0f samples/s\n", s->lr, s->grad_norm, s->seconds,
-            s->samples_per_s);
-}
 
 static void print_row(const char *name, size_t n, double loss, double acc) {
     if (!n) return;
@@ -92,6 +61,7 @@ int cmd_train(int argc, char **argv) {
         .arch = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "auto",
                  .weight_init = "default", .init_scale = 0.01},
         .optim = CLI_OPTIM_DEFAULTS,
+        .reg = CLI_REGULARIZE_DEFAULTS,
         .epochs = 10, .batch = 128, .lr = 1e-3, .seed = 42, .shuffle = 1,
     };
     cli_option options[] = {
@@ -100,16 +70,22 @@ int cmd_train(int argc, char **argv) {
         {"test-labels", CLI_TEXT, o.test_labels, "PATH", "labels file for --test-data"},
         {"dev", CLI_TEXT, o.dev, "auto|F|N", "dev rows: fraction below 1 or count (auto: 20%, at most 10000)"},
         {"test", CLI_TEXT, o.test, "auto|F|N", "test rows carved from --data when it has no test set"},
+        {"train-rows", CLI_INT, &o.train_rows, "N", "use only the first N rows of the shuffled training split (0: all)"},
         CLI_ARCH_OPTIONS(o.arch),
         {"init", CLI_TEXT, o.init, "MODEL", "start from a saved model's weights and standardization"},
         {"epochs", CLI_INT, &o.epochs, "N", "passes over the training set"},
         {"batch", CLI_INT, &o.batch, "N", "mini-batch size (1: stochastic; >= rows: full batch)"},
         {"lr", CLI_REAL, &o.lr, "X", "learning rate (where a schedule starts)"},
         CLI_OPTIM_OPTIONS(o.optim),
+        CLI_NETWORK_REGULARIZE_OPTIONS(o.reg),
+        CLI_TRAINING_REGULARIZE_OPTIONS(o.reg),
         {"seed", CLI_REAL, &o.seed, "N", "seed for the split, initialization and shuffling"},
         {"shuffle", CLI_FLAG, &o.shuffle, NULL, "reshuffle every epoch (--no-shuffle keeps one order)"},
         {"threads", CLI_INT, &o.threads, "N", "BLAS threads (0: OpenBLAS decides)"},
         {"save", CLI_TEXT, o.save, "PATH", "write the model here (safetensors)"},
+        {"metrics", CLI_TEXT, o.metrics, "FILE", "write per-epoch metrics as they come (CSV if FILE ends .csv, else JSON lines)"},
+        {"plot", CLI_TEXT, o.plot, "FILE.svg", "draw the learning curves (train and dev loss and accuracy) at the end"},
+        {"base-error", CLI_REAL, &o.base_error, "X", "human-level or Bayes error for the closing diagnosis (0: unknown)"},
         {"json", CLI_FLAG, &o.json, NULL, "print one JSON result line instead of text"},
         {"quiet", CLI_FLAG, &o.quiet, NULL, "no per-epoch progress"},
         {0},
@@ -132,7 +108,7 @@ int cmd_train(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     cfg.seed = (uint64_t)o.seed;
-    if (cli_optim_resolve("train", &o.optim, &cfg)) return CLI_EXIT_USAGE;
+    if (cli_optim_resolve("train", &o.optim, &cfg) || cli_regularize_training("train", &o.reg, &cfg)) return CLI_EXIT_USAGE;
     if (hone_train_config_check(&cfg, &err)) {
         cli_error("train", "%s", err.message);
         return CLI_EXIT_USAGE;
@@ -142,12 +118,22 @@ int cmd_train(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     if (o.threads) openblas_set_num_threads(o.threads);
+    if (!(o.base_error >= 0)) {
+        cli_error("train", "--base-error must be 0 or more, got %g", o.base_error);
+        return CLI_EXIT_USAGE;
+    }
+    if (o.train_rows < 0) {
+        cli_error("train", "--train-rows must be at least 1 (0 or absent: every row), got %d", o.train_rows);
+        return CLI_EXIT_USAGE;
+    }
 
     hone_data_source source;
     if (cli_data_source("train", &o.data, &source)) return CLI_EXIT_USAGE;
     hone_dataset *data = NULL, *test_data = NULL;
     hone_model *model = NULL;
     hone_split split = {0};
+    cli_metrics_writer metrics = {0};
+    hone_epoch_stats *history = NULL; /* for --plot */
     int exit_code = CLI_EXIT_FAIL;
     if (hone_dataset_load_any(&data, &test_data, &source, &err)) goto fail;
     if (*o.test_data) {
@@ -161,12 +147,12 @@ int cmd_train(int argc, char **argv) {
         hone_dataset_free(extra);
     }
     double dev, test;
-    if (split_size("dev", o.dev, data->n, &dev) || split_size("test", o.test, data->n, &test)) {
+    if (cli_split_sizes("train", o.dev, o.test, data->n, test_data != NULL, &dev, &test)) {
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }
-    if (test_data) test = strcmp(o.test, "auto") ? test : 0;
     if (hone_split_make(&split, data, test_data, dev, test, cfg.seed, &err)) goto fail;
+    if (o.train_rows > 0 && (size_t)o.train_rows < split.train.n) split.train.n = (size_t)o.train_rows;
     if (cfg.schedule.kind == HONE_SCHEDULE_PLATEAU && split.dev.n == 0) {
         cli_error("train", "--schedule plateau follows the dev loss, and there is no dev set (--dev 0)");
         exit_code = CLI_EXIT_USAGE;
@@ -190,11 +176,12 @@ int cmd_train(int argc, char **argv) {
             goto done;
         }
     } else {
-        if (hone_model_create_mlp(&model, (int)data->d, arch.hidden, arch.n_hidden, outputs, arch.activation,
-                                  arch.loss, &err))
-            goto fail;
-        for (int l = 0; l < model->n_layers; l++)
-            if (model->layers[l].kind == HONE_LAYER_LEAKY_RELU) model->layers[l].alpha = (float)o.arch.alpha;
+        float keep[CLI_MAX_HIDDEN];
+        if (cli_regularize_network("train", &o.reg, arch.n_hidden, keep)) {
+            exit_code = CLI_EXIT_USAGE;
+            goto done;
+        }
+        if (cli_model_build(&model, (int)data->d, outputs, &o.arch, &arch, &o.reg, keep, &err)) goto fail;
         if (arch.init == HONE_INIT_ZEROS)
             fprintf(stderr, "hone train: warning: --weight-init zeros gives every unit of a layer the same "
                             "weights and the same gradient, so they never become different; use he or xavier\n");
@@ -213,9 +200,22 @@ int cmd_train(int argc, char **argv) {
                 hone_loss_kind_name(model->loss), model->n_params);
     }
 
-    progress prog = {&o, split.train.n, 0, 0};
-    hone_train_hooks hooks = {.on_epoch = on_epoch, .user = &prog};
-    if (hone_train(model, &split, &cfg, &hooks, NULL, &err)) goto fail;
+    cli_progress prog;
+    cli_progress_start(&prog, o.quiet, o.json, split.train.n, model->loss == HONE_LOSS_SIGMOID_CE ? outputs : 1);
+    if (*o.metrics && cli_metrics_open(&metrics, "train", o.metrics)) goto done;
+    if (*o.plot && !(history = calloc((size_t)cfg.epochs, sizeof *history))) {
+        cli_error("train", "out of memory for --plot");
+        goto done;
+    }
+    prog.metrics = *o.metrics ? &metrics : NULL;
+    prog.history = history;
+    prog.capacity = history ? (size_t)cfg.epochs : 0;
+    hone_train_hooks hooks = cli_progress_hooks(&prog);
+    hone_epoch_stats last = {0};
+    hone_status trained = hone_train(model, &split, &cfg, &hooks, &last, &err);
+    cli_progress_end(&prog);
+    if (trained) goto fail;
+    if (cli_metrics_close(&metrics, "train")) goto done;
 
     double losses[3], accs[3];
     const hone_view *views[3] = {&split.train, &split.dev, &split.test};
@@ -232,8 +232,13 @@ int cmd_train(int argc, char **argv) {
         }
         if (hone_model_save(model, o.save, &err)) goto fail;
     }
+    if (*o.plot) {
+        char subtitle[512];
+        cli_plot_describe(subtitle, sizeof subtitle, model, arch.activation, &cfg);
+        if (cli_plot_svg("train", o.plot, history, prog.n_history, subtitle)) goto done;
+    }
     if (o.json) {
-        printf("{\"command\": \"train\", \"epochs\": %d, ", cfg.epochs);
+        printf("{\"command\": \"train\", \"epochs\": %d, \"best_epoch\": %d, ", last.epoch, last.best_epoch);
         cli_json_number(stdout, "seconds", prog.seconds, 1);
         cli_json_number(stdout, "samples_per_s", prog.samples / prog.seconds, 1);
         cli_json_number(stdout, "train_loss", losses[0], 1);
@@ -246,18 +251,27 @@ int cmd_train(int argc, char **argv) {
         if (*o.save) printf(", \"model\": \"%s\"", o.save);
         printf("}\n");
     } else {
-        printf("trained %d epochs in %.1f s (%.0f samples/s); final figures:\n", cfg.epochs, prog.seconds,
-               prog.samples / prog.seconds);
+        printf("trained %d epochs in %.1f s (%.0f samples/s)", last.epoch, prog.seconds, prog.samples / prog.seconds);
+        if (cfg.early_stopping.patience > 0)
+            printf("; %s, kept the weights of epoch %d (best dev %s)", last.stopped_early ? "stopped early" : "ran to the end",
+                   last.best_epoch, cfg.early_stopping.on_accuracy ? "accuracy" : "loss");
+        printf("; final figures:\n");
         print_row("train", split.train.n, losses[0], accs[0]);
         print_row("dev", split.dev.n, losses[1], accs[1]);
         print_row("test", split.test.n, losses[2], accs[2]);
         if (*o.save) printf("saved %s\n", o.save);
+        if (*o.plot) printf("plotted %s\n", o.plot);
+        int mse = model->loss == HONE_LOSS_MSE;
+        cli_diagnosis_print(stdout, mse ? losses[0] : 1 - accs[0], mse ? losses[1] : 1 - accs[1], o.base_error,
+                            HONE_DIAGNOSE_TOLERANCE, mse);
     }
     exit_code = CLI_EXIT_OK;
     goto done;
 fail:
     cli_error("train", "%s", err.message);
 done:
+    cli_metrics_close(&metrics, "train");
+    free(history);
     hone_model_free(model);
     hone_split_free(&split);
     hone_dataset_free(data);

@@ -88,6 +88,7 @@ typedef struct hone_dataset {
     int n_classes;     /* 1 + largest label, when labels are present */
     hone_real *target; /* [n, T] regression targets, or NULL */
     size_t t;          /* target columns (T), when targets are present */
+    size_t height, width; /* images: rows are height x width pixels (D = height width); else 0 */
 } hone_dataset;
 
 /* IDX (MNIST layout), plain or gzip-compressed (detected from the content, not the name).
@@ -165,6 +166,10 @@ typedef enum hone_layer_kind {
     HONE_LAYER_TANH = 4,       /* y = tanh(x) */
     HONE_LAYER_SIGMOID = 5,    /* y = 1 / (1 + e^-x) */
     HONE_LAYER_IDENTITY = 6,   /* y = x */
+    HONE_LAYER_DROPOUT = 7,    /* training: y = x m / keep_prob, m ~ Bernoulli(keep_prob)
+                                  (inverted dropout); inference: y = x */
+    HONE_LAYER_BATCHNORM = 8,  /* y = gamma (x - mu) / sqrt(var + eps) + beta per unit, mu and
+                                  var of the batch in training, running averages at inference */
 } hone_layer_kind;
 
 typedef enum hone_loss_kind {
@@ -186,16 +191,25 @@ typedef enum hone_init_kind {
 
 typedef struct hone_layer {
     hone_layer_kind kind;
-    int in, out;         /* units in (I) and out (O) */
-    float alpha;         /* leaky ReLU slope */
-    size_t param_offset; /* into the model's parameter block: W [O, I] then b [O] */
+    int in, out;          /* units in (I) and out (O) */
+    float alpha;          /* leaky ReLU slope */
+    float keep_prob;      /* dropout: probability of keeping a unit, in (0, 1] */
+    int bias;             /* dense: 1 with a bias (dropped when batch norm follows) */
+    float momentum;       /* batch norm: running <- (1 - momentum) running + momentum batch */
+    float eps;            /* batch norm: 1e-5, as PyTorch */
+    size_t param_offset;  /* into params: dense W [O, I] then b [O]; batch norm gamma [O], beta [O] */
     size_t n_params;
+    size_t buffer_offset; /* into buffers: batch norm running mean [O], running var [O] */
+    size_t n_buffers;
 } hone_layer;
 
 typedef struct hone_layer_spec {
     hone_layer_kind kind;
-    int units; /* dense layers: O */
-    float alpha;
+    int units;       /* dense layers: O */
+    float alpha;     /* leaky ReLU slope (0: 0.01) */
+    float keep_prob; /* dropout (0: 0.5) */
+    int no_bias;     /* dense: 1 leaves the bias out */
+    float momentum;  /* batch norm (0: 0.1) */
 } hone_layer_spec;
 
 typedef struct hone_model {
@@ -209,6 +223,16 @@ typedef struct hone_model {
     hone_real *grads;
     hone_real *opt_state; /* 2 n_params: first moments (velocity) then second moments */
     uint64_t opt_steps;   /* optimizer steps taken (t of the bias correction) */
+    hone_real *buffers;   /* n_buffers state that is saved but not trained (running statistics) */
+    size_t n_buffers;
+    uint64_t bn_batches;  /* training batches seen by the batch norm layers (PyTorch's
+                             num_batches_tracked, the same for every layer) */
+    /* Regularization, part of the objective: the loss adds l2 / (2B) sum W^2 + l1 / B sum |W|
+     * over dense weights (and biases with decay_bias), and backward adds its gradient. */
+    double l2, l1;
+    int decay_bias;
+    int training;         /* 1: dropout active, batch norm on batch statistics (set by hone_train) */
+    hone_rng rng;         /* dropout masks */
     /* Input standardization, fitted on the training split: x' = (x - mean) / std. */
     hone_real *input_mean; /* [D] */
     hone_real *input_std;  /* [D] */
@@ -217,6 +241,8 @@ typedef struct hone_model {
     hone_real *acts;    /* layer outputs, layer l at act_offset[l], [B, O_l] */
     hone_real *dacts;   /* their gradients, same layout; the last is dL/dZ */
     size_t *act_offset; /* [n_layers] */
+    hone_real *aux;     /* what layers keep from forward for backward (masks, normalized x) */
+    size_t *aux_offset; /* [n_layers] */
     hone_real *batch_x; /* [max_batch, D] gathered inputs, for evaluation */
     hone_real *batch_y; /* [max_batch, O] gathered targets */
     char *config_json;    /* training configuration kept with the model (metadata), or NULL */
@@ -225,6 +251,21 @@ typedef struct hone_model {
 /* A model from explicit layers: specs[0..n) in order, input width `inputs`. */
 hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spec *specs, int n,
                               hone_loss_kind loss, hone_error *err);
+/* A multilayer perceptron with the regularization and normalization layers of the recipe:
+ * [Dropout(input)], then per hidden layer Dense, [BatchNorm], act, [Dropout], and a last Dense. */
+typedef struct hone_mlp_spec {
+    int inputs, outputs;
+    const int *hidden; /* [n_hidden] units */
+    int n_hidden;
+    hone_layer_kind activation;
+    float alpha;             /* leaky ReLU slope */
+    int batchnorm;           /* 1: BatchNorm after each hidden Dense (whose bias is then dropped) */
+    float bn_momentum;       /* 0: 0.1 */
+    const float *keep_prob;  /* [n_hidden] keep probability after each hidden activation, NULL: 1 */
+    float input_keep_prob;   /* 0 or 1: no dropout on the input (dropping inputs is rarely wise) */
+    hone_loss_kind loss;
+} hone_mlp_spec;
+hone_status hone_model_create_from_spec(hone_model **out, const hone_mlp_spec *spec, hone_error *err);
 /* The usual multilayer perceptron: Dense, act, ..., Dense (outputs), then the loss. */
 hone_status hone_model_create_mlp(hone_model **out, int inputs, const int *hidden, int n_hidden,
                                   int outputs, hone_layer_kind activation,
@@ -249,8 +290,15 @@ void hone_model_gather(const hone_model *model, hone_real *X, hone_real *Y,
 
 /* Forward pass over X [B, D] (B <= max_batch); returns the last layer's output [B, O]. */
 const hone_real *hone_model_forward(hone_model *model, const hone_real *X, int B);
-/* Loss of the last forward against Y [B, O]; also sets dL/dZ, the last layer's dacts. */
+/* Loss of the last forward against Y [B, O], plus the penalty; also sets dL/dZ, the last layer's
+ * dacts. hone_model_evaluate reports losses without the penalty. */
 double hone_model_loss(hone_model *model, const hone_real *Y, int B);
+/* Sets the penalty of the objective: l2 / (2B) sum W^2 + l1 / B sum |W| over dense weights, and
+ * biases too with decay_bias. Negative or non-finite lambdas are HONE_ERR_VALUE. */
+hone_status hone_model_set_regularization(hone_model *model, double l2, double l1, int decay_bias,
+                                          hone_error *err);
+/* The regularization term of the loss for a batch of B rows (0 without l2 and l1). */
+double hone_model_penalty(const hone_model *model, int B);
 /* Back-propagates dL/dZ from hone_model_loss, ADDING into model->grads. */
 void hone_model_backward(hone_model *model, const hone_real *X, int B);
 void hone_model_zero_grad(hone_model *model);
@@ -305,10 +353,13 @@ typedef struct hone_gradcheck_report {
     int n_layers;
     hone_gradcheck_layer layers[64]; /* parameterized layers, first 64 */
     hone_gradcheck_verdict verdict;
+    int dropout_masks_fixed; /* dropout layers ran in training mode with one fixed set of masks */
+    int batchnorm_training;  /* batch norm ran on batch statistics (running ones restored after) */
 } hone_gradcheck_report;
 
-/* Checks d loss / d params on X [B, D], Y [B, O]. max_per_layer > 0 checks that many randomly
- * chosen parameters of each layer (drawn from rng), 0 checks them all. */
+/* Checks d loss / d params (the loss with its penalty) on X [B, D], Y [B, O], in training mode:
+ * batch norm on batch statistics, dropout with masks drawn once and held fixed. max_per_layer > 0
+ * checks that many randomly chosen parameters of each layer (drawn from rng), 0 checks them all. */
 hone_status hone_model_gradcheck(hone_model *model, const hone_real *X, const hone_real *Y, int B,
                                  double eps, size_t max_per_layer, hone_rng *rng,
                                  hone_gradcheck_report *report, hone_error *err);
@@ -400,6 +451,24 @@ double hone_schedule_lr(const hone_schedule_config *schedule, double lr0, long t
 /* ---------------------------------------------------------------------------------------------
  * Training: mini-batch gradient descent, reshuffled every epoch.
  * ------------------------------------------------------------------------------------------- */
+/* Early stopping on the dev set: stop once the metric has not improved by more than min_delta for
+ * `patience` epochs, and put back the weights of the best epoch. */
+typedef struct hone_early_stopping {
+    int patience;     /* 0: off */
+    double min_delta; /* improvement that counts, in the metric's units */
+    int on_accuracy;  /* 1: dev accuracy (higher is better); 0: dev loss (lower is better) */
+} hone_early_stopping;
+
+/* Image augmentation on the fly, training batches only, from the run's seeded generator. Each
+ * image is moved by a random shift and rotation (bilinear, black outside), maybe mirrored, then
+ * standardized, then given Gaussian noise. */
+typedef struct hone_augment {
+    int shift;     /* up to this many pixels in x and y */
+    double rotate; /* up to this many degrees either way */
+    int flip;      /* mirror left-right with probability 1/2 */
+    double noise;  /* standard deviation of added noise, in standardized units */
+} hone_augment;
+
 typedef struct hone_train_config {
     int epochs;
     int batch;          /* 1 = stochastic; >= training rows = full batch */
@@ -411,6 +480,8 @@ typedef struct hone_train_config {
     double clip_value;  /* > 0: clamp every gradient to [-clip_value, clip_value] */
     double clip_norm;   /* > 0: scale the gradient so its global L2 norm is at most clip_norm
                            (by clip_norm / (norm + 1e-6), as torch clip_grad_norm_) */
+    hone_early_stopping early_stopping;
+    hone_augment augment;
 } hone_train_config;
 
 /* Adam at 1e-3, batch 128, cosine decay over 10 epochs: about 90% test accuracy on Fashion-MNIST
@@ -427,6 +498,8 @@ typedef struct hone_epoch_stats {
     double grad_norm;             /* mean global L2 norm of the gradient (before clipping) */
     double seconds;               /* this epoch's training time (not evaluation) */
     double samples_per_s;
+    int best_epoch;               /* early stopping: the epoch whose weights are kept so far */
+    int stopped_early;            /* early stopping ended the run after this epoch */
 } hone_epoch_stats;
 
 typedef struct hone_batch_stats {
@@ -455,5 +528,73 @@ typedef struct hone_train_hooks {
  * receives the last completed epoch's figures. */
 hone_status hone_train(hone_model *model, const hone_split *split, const hone_train_config *config,
                        const hone_train_hooks *hooks, hone_epoch_stats *stats_out, hone_error *err);
+
+/* Bias and variance (the basic recipe): avoidable bias = train_error - base_error, variance =
+ * dev_error - train_error, errors as fractions (1 - accuracy, or a loss for regression). A gap is
+ * high when it exceeds tolerance (absolute; a negative or NaN tolerance means
+ * HONE_DIAGNOSE_TOLERANCE) and also HONE_DIAGNOSE_RELATIVE times the error it is measured from
+ * (base for bias, train for variance), so noise between two large errors does not count. A NaN
+ * gap (no dev set) never counts; a NaN base is 0. *advice, if not NULL, receives the recipe's
+ * advice for the case (a static string). */
+#define HONE_DIAGNOSE_TOLERANCE 0.02
+#define HONE_DIAGNOSE_RELATIVE 0.1
+typedef enum hone_diagnosis {
+    HONE_DIAGNOSIS_FINE = 0,          /* both gaps small */
+    HONE_DIAGNOSIS_HIGH_BIAS = 1,     /* underfits: bigger network, train longer */
+    HONE_DIAGNOSIS_HIGH_VARIANCE = 2, /* overfits: more data, regularization, architecture */
+    HONE_DIAGNOSIS_BOTH = 3,          /* bias first, then variance */
+} hone_diagnosis;
+
+hone_diagnosis hone_diagnose(double train_error, double dev_error, double base_error, double tolerance,
+                             const char **advice);
+const char *hone_diagnosis_name(hone_diagnosis diagnosis); /* "fine", "high bias", ... */
+
+/* ---------------------------------------------------------------------------------------------
+ * Hyperparameter search: random search, coarse to fine. Each parameter has a kind that says how
+ * its range is sampled; scales (learning rate, L2 lambda) are sampled log-uniformly so every
+ * decade gets the same share of trials, and betas through 1 - beta, which sets the averaging
+ * window 1 / (1 - beta): [0.9, 0.999] is 1 - 10^U(-3, -1), half the trials in [0.9, 0.99].
+ * After a round, hone_param_narrow shrinks each range around the best trials' values.
+ * A value is a double: the number itself, or for CHOICE the index of the choice.
+ * ------------------------------------------------------------------------------------------- */
+typedef enum hone_param_kind {
+    HONE_PARAM_LOG = 1,           /* 10^U(log10 lo, log10 hi); 0 < lo < hi          "log 1e-4 1" */
+    HONE_PARAM_ONE_MINUS_LOG = 2, /* 1 - 10^U(log10(1 - hi), log10(1 - lo)); 0 <= lo < hi < 1
+                                                                                "1-log 0.9 0.999" */
+    HONE_PARAM_UNIFORM = 3,       /* U(lo, hi)                                       "uniform 0 0.5" */
+    HONE_PARAM_INT = 4,           /* an integer in [lo, hi], each equally likely       "int 32 256" */
+    HONE_PARAM_CHOICE = 5,        /* one of up to 32 words, each equally likely  "choice adam sgd" */
+} hone_param_kind;
+
+#define HONE_PARAM_MAX_CHOICES 32
+#define HONE_PARAM_TEXT_MAX 128
+
+typedef struct hone_param {
+    char name[HONE_PARAM_TEXT_MAX];
+    hone_param_kind kind;
+    double lo, hi;   /* the range sampled now (narrowing shrinks it) */
+    double min, max; /* the range of the spec, which narrowing never leaves */
+    int n_choices;
+    char choices[HONE_PARAM_MAX_CHOICES][HONE_PARAM_TEXT_MAX];
+    unsigned char active[HONE_PARAM_MAX_CHOICES]; /* CHOICE: 1 while still sampled */
+} hone_param;
+
+/* Parses "KIND ARGS" (the examples above; kinds log, 1-log, uniform, int, choice). Errors name
+ * the parameter: "lr: log needs 0 < lo, got 0". */
+hone_status hone_param_parse(hone_param *param, const char *name, const char *spec, hone_error *err);
+/* One value drawn from param's current range with rng. */
+double hone_param_sample(const hone_param *param, hone_rng *rng);
+/* The value as an option value: LOG and UNIFORM to 3 significant digits ("0.00123"),
+ * ONE_MINUS_LOG to 3 significant digits of 1 - beta ("0.99937"), INT as an integer, CHOICE as
+ * its word. Returns what snprintf returns. */
+int hone_param_format(const hone_param *param, double value, char *buf, size_t cap);
+/* The value a text means (a number, or for CHOICE the index of the word); HONE_ERR_VALUE when it
+ * is not one of param's values. */
+hone_status hone_param_value(const hone_param *param, const char *text, double *value, hone_error *err);
+/* Narrows param around best[0..k), the values of the best trials: the range becomes their span
+ * widened on each side by margin times the current width (both in log10 space for LOG, of
+ * 1 - x for ONE_MINUS_LOG), clamped to the spec's range [min, max]; INT rounds outward; CHOICE
+ * keeps the choices among best. The best values always stay inside. */
+hone_status hone_param_narrow(hone_param *param, const double *best, int k, double margin, hone_error *err);
 
 #endif /* HONE_H */

@@ -31,6 +31,19 @@ void honeM_fail_after(long after);
 /* Allocation calls made so far (tests use it to enumerate failure points). */
 long honeM_count(void);
 
+/* dst [H, W] = src moved by (dx, dy), turned by degrees about the centre, mirrored when flip
+ * (bilinear; 0 outside). */
+void honeD_transform_image(hone_real *dst, const hone_real *src, int H, int W, double dx, double dy,
+                           double degrees, int flip);
+/* One random draw of aug's transforms applied to src [H, W]. */
+void honeD_augment_image(hone_real *dst, const hone_real *src, int H, int W, const hone_augment *aug,
+                         hone_rng *rng);
+/* hone_model_gather with augmentation: each row is transformed in raw pixel units, standardized,
+ * then given noise. scratch holds 2 D values. */
+void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
+                            const size_t *rows, int B, const hone_augment *aug, hone_rng *rng,
+                            hone_real *scratch);
+
 /* Bounds on a network, checked before anything is allocated: they keep every size computation
  * far from overflow, and a model file cannot claim more. */
 #define HONE_MAX_UNITS (1 << 24)

@@ -135,12 +135,146 @@ grep -q "lr 0.4 " err.txt && grep -q "lr 0.2 " err.txt && grep -q "lr 0.1 " err.
 expect_ok "regression (MSE) on CSV" train --data reg.csv --regression --layers 8 --epochs 40 --lr 0.05 --batch 8 --json
 loss=$(sed -n 's/.*"test_loss": \([-0-9.e+]*\).*/\1/p' out.txt)
 awk -v l="$loss" 'BEGIN { exit !(l != "" && l < 0.01) }' && grep -q '"test_acc": null' out.txt && ok "regression learns (test MSE $loss)" || bad "regression learns" "$(cat out.txt)"
+# --- regularization and normalization -------------------------------------------------------------
+expect_error "keep probability 0" 2 "keep probability must be in \(0, 1\]" -- train --data blobs.csv --keep-prob 0
+expect_error "keep probability 1.5" 2 "keep probability must be in \(0, 1\]" -- train --data blobs.csv --keep-prob 1.5
+expect_error "keep probabilities per layer" 2 "one per hidden layer \(1\), got 3" -- train --data blobs.csv --layers 16 --keep-prob 0.5,0.5,0.5
+expect_error "negative L2" 2 "--l2 and --l1 take a lambda of 0 or more" -- train --data blobs.csv --l2 -1
+expect_error "bad early-stop metric" 2 "--early-stop-metric" -- train --data blobs.csv --early-stop 3 --early-stop-metric f1
+expect_error "augmenting a CSV" 1 "augmentation needs images" -- train --data blobs.csv --augment-shift 2 --quiet
+expect_error "early stopping without dev" 1 "early stopping" -- train --data blobs.csv --early-stop 2 --dev 0 --quiet
+expect_ok "input dropout warns but runs" train --data blobs.csv --layers 8 --epochs 1 --input-keep-prob 0.9 --quiet
+grep -q "warning: --input-keep-prob" err.txt && ok "input dropout warning" || bad "input dropout warning" "$(cat err.txt)"
+expect_ok "every regularizer on CSV" train --data blobs.csv --layers 32,16 --epochs 20 --batch 16 --lr 0.01 --batchnorm \
+    --keep-prob 0.8,0.9 --l2 0.01 --l1 0.001 --early-stop 5 --json
+grep -Eq '"test_acc": (0\.9|1)' out.txt && grep -q '"best_epoch": ' out.txt && ok "regularized network learns" || bad "regularized network learns" "$(cat out.txt)"
+expect_ok "gradcheck with batch norm, dropout, L2 and L1" gradcheck --data blobs.csv --layers 8,6 --batchnorm --keep-prob 0.7 --l2 0.5 --l1 0.1
+grep -q "masks drawn and held fixed" out.txt && grep -q "overall.*good" out.txt && ok "gradcheck says how dropout was checked" || bad "gradcheck says how dropout was checked" "$(cat out.txt)"
 expect_ok "zero init warns but runs" train --data blobs.csv --layers 4 --epochs 1 --weight-init zeros --quiet
 grep -q "symmetr\|same" err.txt && ok "zero init warning" || bad "zero init warning" "$(cat err.txt)"
 expect_ok "gradcheck on CSV data" gradcheck --data blobs.csv --layers 6,5 --activation tanh
 grep -q "good" out.txt && ok "gradcheck says good" || bad "gradcheck says good" "$(cat out.txt)"
 expect_ok "gradcheck --json" gradcheck --data blobs.csv --layers 4 --json
 grep -q '"verdict": "good"' out.txt && ok "gradcheck --json verdict" || bad "gradcheck --json verdict" "$(cat out.txt)"
+
+# --- progress, learning curves, diagnosis --------------------------------------------------------
+metrics_header="epoch,lr,grad_norm,train_loss,train_acc,dev_loss,dev_acc,seconds,samples_per_s"
+expect_ok "train --metrics --plot" train --data blobs.csv --layers 8 --epochs 3 --batch 16 --metrics m.csv --plot run.svg
+[ "$(head -1 m.csv)" = "$metrics_header" ] && [ "$(wc -l <m.csv)" -eq 4 ] && [ "$(tail -n +2 m.csv | cut -d, -f1 | tr '\n' ' ')" = "1 2 3 " ] \
+    && ok "metrics CSV: header and one row per epoch" || bad "metrics CSV: header and one row per epoch" "$(cat m.csv)"
+[ "$(grep -c '^epoch ' err.txt)" -eq 3 ] && ! LC_ALL=C grep -q $'[\r\033]' err.txt out.txt \
+    && ok "progress to a file: plain lines, no control characters" || bad "progress to a file: plain lines" "$(cat -v err.txt)"
+"$hone" train --data blobs.csv --layers 8 --epochs 2 --batch 16 2>&1 | cat >piped.txt
+grep -q '^epoch   2/2  train loss' piped.txt && ! LC_ALL=C grep -q $'[\r\033]' piped.txt \
+    && ok "progress through a pipe: no control characters" || bad "progress through a pipe" "$(cat -v piped.txt)"
+tail -7 out.txt | head -1 | grep -q '^diagnosis: ' && tail -1 out.txt | grep -q '^  advice: ' \
+    && ok "train ends with the diagnosis" || bad "train ends with the diagnosis" "$(cat out.txt)"
+[ -s run.svg ] && ! ls run.svg.tmp* >/dev/null 2>&1 && head -c 4 run.svg | grep -q '<svg' && grep -q '</svg>' run.svg \
+    && ok "train --plot writes an SVG, no temporary left" || bad "train --plot writes an SVG" "$(ls; head -3 run.svg)"
+expect_ok "train --metrics as JSON lines, --quiet" train --data blobs.csv --layers 8 --epochs 2 --metrics m.jsonl --quiet
+[ "$(wc -l <m.jsonl)" -eq 2 ] && grep -q '^{"epoch": 2, "lr": ' m.jsonl && grep -q '"samples_per_s": ' m.jsonl && [ ! -s err.txt ] \
+    && ok "metrics JSON lines; --quiet prints no progress" || bad "metrics JSON lines; --quiet" "$(cat m.jsonl err.txt)"
+expect_ok "train --json with --metrics" train --data blobs.csv --layers 8 --epochs 2 --metrics m2.csv --json
+[ "$(wc -l <out.txt)" -eq 1 ] && [ ! -s err.txt ] && [ "$(wc -l <m2.csv)" -eq 3 ] \
+    && ok "--json: one line on stdout, nothing on stderr" || bad "--json: one line on stdout" "$(cat out.txt err.txt)"
+if command -v script >/dev/null; then
+    COLUMNS=100 script -qec "'$hone' train --data blobs.csv --layers 8 --epochs 2 --batch 4" /dev/null >tty.txt 2>&1
+    grep -q $'\r''epoch   1/2 .*loss .*samples/s .*left' tty.txt && grep -q $'\033\\[K' tty.txt \
+        && ok "on a terminal: a live line redrawn with \\r" || bad "on a terminal: a live line" "$(cat -v tty.txt | head -c 600)"
+fi
+svg_ok() { # FILE: an SVG with both curves, the legend and axes
+    head -c 4 "$1" | grep -q '<svg' && grep -q '<polyline class="train"' "$1" && grep -q '<polyline class="dev"' "$1" \
+        && grep -q '>train</text>' "$1" && grep -q '>dev</text>' "$1" && grep -q '>epoch</text>' "$1" && grep -q '>loss</text>' "$1"
+}
+expect_ok "plot a CSV metrics file" plot m.csv --output curves.svg
+svg_ok curves.svg && ok "plot: SVG with train and dev curves and a legend" || bad "plot: SVG with both curves" "$(head -c 800 curves.svg)"
+expect_ok "plot JSON lines (default output name)" plot m.jsonl
+svg_ok m.svg && ok "plot m.jsonl writes m.svg" || bad "plot m.jsonl writes m.svg" "$(ls)"
+printf '%s\n1,0.1,1,0.5,0.8,0.6,0.7,1,100\n2,0.1,1,abc,0.8,0.6,0.7,1,100\n' "$metrics_header" >badm.csv
+expect_error "plot: malformed CSV metrics" 1 "badm.csv" "line 3" "train_loss" -- plot badm.csv
+printf '{"epoch": 1, "train_loss": 0.5}\n{"epoch": 2, "train_loss": \n' >badm.jsonl
+expect_error "plot: malformed JSON metrics" 1 "badm.jsonl" "line 2" -- plot badm.jsonl
+printf 'a,b\n1,2\n' >notmetrics.csv
+expect_error "plot: not a metrics file" 1 "notmetrics.csv" "line 1" -- plot notmetrics.csv
+expect_error "plot: missing file" 1 "nope.csv" -- plot nope.csv
+expect_error "diagnose: malformed metrics" 1 "badm.csv" "line 3" -- diagnose --metrics badm.csv
+expect_error "diagnose: nothing to diagnose" 2 "no model or metrics" -- diagnose
+expect_error "diagnose: negative base error" 2 "--base-error" -- diagnose --metrics m.csv --base-error -0.1
+# Three constructed runs, each diagnosed from its metrics file and from its saved model.
+# (1) high bias: a linear network (one identity unit) on a curved boundary, y > x^2 - 2
+awk 'BEGIN { srand(5); print "x,y,label"; for (i = 0; i < 20000; i++) { x = 4*rand()-2; y = 4*rand()-2; printf "%.4f,%.4f,%d\n", x, y, (y > x*x - 2) } }' >parabola.csv
+# (2) high variance: 300 rows, 20 features of which 2 decide the label, 20% of labels flipped
+awk 'BEGIN { srand(21); printf "f1"; for (j = 2; j <= 20; j++) printf ",f%d", j; print ",label";
+  for (i = 0; i < 300; i++) { s = 0; for (j = 1; j <= 20; j++) { v = 2*rand()-1; if (j <= 2) s += v; printf "%.4f,", v }
+    l = s > 0; if (rand() < 0.2) l = 1 - l; print l } }' >noisy.csv
+diagnose_case() { # NAME WANT DATA TRAIN-ARGS...
+    local name=$1 want=$2 data=$3; shift 3
+    expect_ok "$name: train" train --data "$data" "$@" --metrics "$name.csv" --save "$name.safetensors"
+    grep -qx "diagnosis: $want" out.txt || bad "$name: train says $want" "$(cat out.txt)"
+    expect_ok "$name: diagnose --metrics" diagnose --metrics "$name.csv"
+    grep -qx "diagnosis: $want" out.txt && ok "$name: diagnose --metrics says $want" || bad "$name: diagnose --metrics says $want" "$(cat out.txt)"
+    expect_ok "$name: diagnose MODEL" diagnose "$name.safetensors" --data "$data" --json
+    grep -q "\"diagnosis\": \"$want\"" out.txt && ok "$name: diagnose MODEL says $want" || bad "$name: diagnose MODEL says $want" "$(cat out.txt)"
+}
+diagnose_case underfit "high bias" parabola.csv --layers 1 --activation identity --epochs 5 --batch 32 --lr 0.01
+diagnose_case overfit "high variance" noisy.csv --layers 512,512 --epochs 40 --batch 32
+diagnose_case goodfit "fine" blobs.csv --layers 16 --epochs 30 --lr 0.1 --batch 16
+expect_ok "diagnose with a base error" diagnose --metrics underfit.csv --base-error 0.3
+grep -qx "diagnosis: fine" out.txt && ok "a base error above the train error: no avoidable bias" || bad "base error" "$(cat out.txt)"
+grep -q "avoidable bias" out.txt && grep -q "variance" out.txt && grep -q "advice: " out.txt \
+    && ok "diagnose prints the gaps and advice" || bad "diagnose prints the gaps and advice" "$(cat out.txt)"
+
+# --- hone tune: random search, coarse to fine ------------------------------------------------------
+printf '[tune]\nrounds = 2\ntrials = 4\njobs = 2\nepochs = 3\nresults = tune.jsonl\nbest = tune-best.ini\n\n[space]\nlr = log 1e-3 1\noptimizer = choice adam sgd\nbatch = int 8 64\n\n[train]\ndata = blobs.csv\nlayers = 8\n' >tune.ini
+expect_ok "train --train-rows uses a subset" train --data blobs.csv --layers 4 --epochs 1 --train-rows 50
+grep -q "data: 50 train" err.txt && ok "--train-rows 50 trains on 50 rows" || bad "--train-rows 50 trains on 50 rows" "$(head -2 err.txt)"
+expect_error "negative --train-rows" 2 "--train-rows must be at least 1" -- train --data blobs.csv --train-rows -5
+"$hone" tune --help >out.txt 2>&1 && grep -q -- "--jobs N" out.txt && grep -q "\[space\]" out.txt && ok "hone tune --help" || bad "hone tune --help" "$(head -5 out.txt)"
+expect_ok "tune: 2 rounds x 4 trials, 2 jobs" tune --config tune.ini --quiet
+cp out.txt tune-out.txt
+[ "$(wc -l <tune.jsonl)" -eq 8 ] && ok "tune: one results line per trial (8)" || bad "tune: one results line per trial (8)" "$(cat tune.jsonl)"
+# rank 1 of the table against the best line of the file: highest dev_acc, then lowest dev_loss, then trial
+table_best=$(awk '$1 == "1" { print $2, $5, $6 }' tune-out.txt)
+file_best=$(sed -n 's/.*"trial":\([0-9]*\),.*"status":"ok".*"dev_acc":\([-0-9.e+]*\),"dev_loss":\([-0-9.e+]*\).*/\1 \2 \3/p' tune.jsonl |
+    sort -k2,2gr -k3,3g -k1,1n | head -1 | awk '{ printf "%d %.4f %.4f", $1, $2, $3 }')
+[ -n "$table_best" ] && [ "$table_best" = "$file_best" ] && ok "tune: the table's best is the file's best ($file_best)" \
+    || bad "tune: the table's best is the file's best" "table: $table_best" "file:  $file_best" "$(cat tune-out.txt)"
+best_id=${table_best%% *}
+best_lr=$(grep "\"trial\":$best_id," tune.jsonl | sed -n 's/.*"lr":\([-0-9.e+]*\).*/\1/p')
+grep -qx "lr = $best_lr" tune-best.ini && grep -qx "data = blobs.csv" tune-best.ini && grep -qx "epochs = 3" tune-best.ini \
+    && ok "tune: the best config holds the best trial's options" || bad "tune: the best config holds the best trial's options" "lr $best_lr" "$(cat tune-best.ini)"
+expect_ok "tune: the best config trains" train --config tune-best.ini --json
+figures=$(sed -n 's/.*"dev_loss": \([-0-9.e+]*\), "dev_acc": \([-0-9.e+]*\).*/\2 \1/p' out.txt | awk '{ printf "%.4f %.4f", $1, $2 }')
+[ "$figures" = "${table_best#* }" ] && ok "tune: hone train --config best repeats the trial (dev acc, loss $figures)" \
+    || bad "tune: hone train --config best repeats the trial" "$figures vs ${table_best#* }"
+expect_ok "tune: run again" tune --config tune.ini --quiet
+grep -q "runs: 0 run now, 8 read from tune.jsonl" out.txt && [ "$(wc -l <tune.jsonl)" -eq 8 ] && ok "tune: a finished search runs 0 new trials" \
+    || bad "tune: a finished search runs 0 new trials" "$(tail -2 out.txt)"
+cmp -s <(head -n -1 out.txt) <(head -n -1 tune-out.txt) && ok "tune: the same table again" || bad "tune: the same table again" "$(diff out.txt tune-out.txt)"
+# an interrupted search: five whole lines and half of the sixth
+head -5 tune.jsonl >cut.jsonl; sed -n 6p tune.jsonl | head -c 40 >>cut.jsonl
+expect_ok "tune: resume after a cut" tune --config tune.ini --quiet --results cut.jsonl --best cut-best.ini
+grep -q "runs: 3 run now, 5 read from cut.jsonl" out.txt && grep -q "incomplete last line" err.txt && [ "$(wc -l <cut.jsonl)" -eq 8 ] \
+    && ok "tune: resuming runs only the missing trials" || bad "tune: resuming runs only the missing trials" "$(tail -1 out.txt)" "$(cat err.txt)"
+cmp -s tune-best.ini <(sed 's/cut\.jsonl/tune.jsonl/; s/cut-best\.ini/tune-best.ini/' cut-best.ini) && ok "tune: resumed search, same best config" \
+    || bad "tune: resumed search, same best config" "$(diff tune-best.ini cut-best.ini)"
+expect_ok "tune: successive halving" tune --config tune.ini --quiet --rounds 1 --epochs 4 --halving --results halving.jsonl --best halving.ini
+# 4 trials for 1 epoch, the best 2 for 2, the best 1 for 4
+[ "$(wc -l <halving.jsonl)" -eq 7 ] && [ "$(grep -c '"epochs":4,' halving.jsonl)" -eq 1 ] && awk '$1 == "1" { exit !($4 == 4) }' out.txt \
+    && ok "tune: halving runs 4 + 2 + 1" || bad "tune: halving runs 4 + 2 + 1" "$(cat halving.jsonl)"
+expect_error "tune: another search's results" 2 "tune.jsonl" "another search" -- tune --config tune.ini --quiet --seed 9
+printf '[space]\nlr = log 1 1e-3\n' >bad-range.ini
+expect_error "tune: lo >= hi" 2 "bad-range.ini" "lr: log: LO must be below HI" -- tune --config bad-range.ini
+printf '[space]\nlr = log 0 1\n' >bad-log.ini
+expect_error "tune: log from 0" 2 "lr: log: the range must be positive" -- tune --config bad-log.ini
+printf '[space]\nbeta2 = 1-log 0.9 1\n' >bad-beta.ini
+expect_error "tune: beta range outside [0, 1)" 2 "beta2: 1-log: the range must lie in \[0, 1\)" -- tune --config bad-beta.ini
+printf '[space]\nlr = loguniform 1e-4 1\n' >bad-kind.ini
+expect_error "tune: unknown kind" 2 "unknown kind 'loguniform'" -- tune --config bad-kind.ini
+printf '[space]\nlearning_rate = log 1e-4 1\n[train]\ndata = blobs.csv\n' >bad-option.ini
+expect_error "tune: not a train option" 2 "trial 1" "unknown option '--learning_rate'" -- tune --config bad-option.ini --quiet --results bad-option.jsonl
+expect_error "tune: searched and fixed" 2 "lr is both searched" -- tune --config tune.ini -- --lr 0.1
+expect_error "tune: no space" 2 "no search space" -- tune
 
 # --- the default dataset ---------------------------------------------------------------------------
 if [ -d "$fashion" ]; then

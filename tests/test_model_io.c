@@ -1030,6 +1030,25 @@ static void test_allocation_failures(void **state) {
     free(path);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Inputs the fuzzers found (fuzz/fuzz_model.c): files in tests/data/regress/, each refused cleanly.
+ * ------------------------------------------------------------------------------------------- */
+
+static void test_fuzz_regressions(void **state) {
+    static const struct {
+        const char *file, *needle;
+    } cases[] = {
+        /* alpha 0.99999999 passes a check in double but is 1 as the float the layer keeps; model
+         * creation then refused it and read the freed layer for its message */
+        {"regress/model-alpha-rounds-to-one.safetensors", "leaky ReLU 'alpha' must be a number in [0, 1)"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        char *path = copy(data_path(cases[i].file));
+        expect_fail(path, HONE_ERR_FORMAT, cases[i].needle);
+        free(path);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_mlp),
@@ -1047,6 +1066,7 @@ int main(void) {
         cmocka_unit_test(test_corrupt_files),
         cmocka_unit_test(test_truncations_and_flips),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_fuzz_regressions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -378,6 +378,7 @@ hone_status hone_dataset_load_npy(hone_dataset **out, const char *x_path, const 
     }
     data->n = x.shape[0];
     data->d = x.count / x.shape[0]; /* rank 1: one feature per row; count > 0 so n > 0 */
+    if (x.rank == 3) data->height = x.shape[1], data->width = x.shape[2]; /* images, augmentable */
     st = take_x(data, &x, x_path, err);
     if (st != HONE_OK) goto done;
     if (y_path) {

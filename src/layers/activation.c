@@ -9,42 +9,42 @@
 
 /* f(x) = max(0, x);  f'(x) = [x > 0] */
 static void relu_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
-                         const hone_real *p, int B) {
+                         const hone_real *p, int B, const honeL_ctx *ctx) {
     for (size_t i = 0; i < N; i++) y[i] = x[i] > 0 ? x[i] : 0;
 }
 static void relu_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
                           const hone_real *restrict dy, const hone_real *restrict x, const hone_real *restrict y,
-                          const hone_real *p, int B) {
+                          const hone_real *p, int B, const honeL_ctx *ctx) {
     for (size_t i = 0; i < N; i++) dx[i] += x[i] > 0 ? dy[i] : 0;
 }
 
 /* f(x) = x > 0 ? x : alpha x;  f'(x) = x > 0 ? 1 : alpha */
 static void leaky_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
-                          const hone_real *p, int B) {
+                          const hone_real *p, int B, const honeL_ctx *ctx) {
     const hone_real a = (hone_real)layer->alpha;
     for (size_t i = 0; i < N; i++) y[i] = x[i] > 0 ? x[i] : a * x[i];
 }
 static void leaky_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
                            const hone_real *restrict dy, const hone_real *restrict x, const hone_real *restrict y,
-                           const hone_real *p, int B) {
+                           const hone_real *p, int B, const honeL_ctx *ctx) {
     const hone_real a = (hone_real)layer->alpha;
     for (size_t i = 0; i < N; i++) dx[i] += x[i] > 0 ? dy[i] : a * dy[i];
 }
 
 /* f(x) = tanh(x);  f'(x) = 1 - y^2 */
 static void tanh_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
-                         const hone_real *p, int B) {
+                         const hone_real *p, int B, const honeL_ctx *ctx) {
     for (size_t i = 0; i < N; i++) y[i] = HONE_TANH(x[i]);
 }
 static void tanh_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
                           const hone_real *restrict dy, const hone_real *restrict x, const hone_real *restrict y,
-                          const hone_real *p, int B) {
+                          const hone_real *p, int B, const honeL_ctx *ctx) {
     for (size_t i = 0; i < N; i++) dx[i] += dy[i] * (1 - y[i] * y[i]);
 }
 
 /* f(x) = 1 / (1 + e^-x), computed without overflow on either side;  f'(x) = y (1 - y) */
 static void sigmoid_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
-                            const hone_real *p, int B) {
+                            const hone_real *p, int B, const honeL_ctx *ctx) {
     for (size_t i = 0; i < N; i++) {
         hone_real e = HONE_EXP(-(x[i] > 0 ? x[i] : -x[i]));
         y[i] = x[i] >= 0 ? 1 / (1 + e) : e / (1 + e);
@@ -52,26 +52,26 @@ static void sigmoid_forward(const hone_layer *layer, hone_real *restrict y, cons
 }
 static void sigmoid_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
                              const hone_real *restrict dy, const hone_real *restrict x, const hone_real *restrict y,
-                             const hone_real *p, int B) {
+                             const hone_real *p, int B, const honeL_ctx *ctx) {
     for (size_t i = 0; i < N; i++) dx[i] += dy[i] * y[i] * (1 - y[i]);
 }
 
 /* f(x) = x;  f'(x) = 1 */
 static void identity_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
-                             const hone_real *p, int B) {
+                             const hone_real *p, int B, const honeL_ctx *ctx) {
     memcpy(y, x, N * sizeof *y);
 }
 static void identity_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
                               const hone_real *restrict dy, const hone_real *restrict x, const hone_real *restrict y,
-                              const hone_real *p, int B) {
+                              const hone_real *p, int B, const honeL_ctx *ctx) {
     for (size_t i = 0; i < N; i++) dx[i] += dy[i];
 }
 
-const honeL_ops honeL_relu = {HONE_LAYER_RELU, "relu", 0, relu_forward, relu_backward};
-const honeL_ops honeL_leaky_relu = {HONE_LAYER_LEAKY_RELU, "leaky_relu", 0, leaky_forward,
+const honeL_ops honeL_relu = {HONE_LAYER_RELU, "relu", relu_forward, relu_backward};
+const honeL_ops honeL_leaky_relu = {HONE_LAYER_LEAKY_RELU, "leaky_relu", leaky_forward,
                                     leaky_backward};
-const honeL_ops honeL_tanh = {HONE_LAYER_TANH, "tanh", 0, tanh_forward, tanh_backward};
-const honeL_ops honeL_sigmoid = {HONE_LAYER_SIGMOID, "sigmoid", 0, sigmoid_forward,
+const honeL_ops honeL_tanh = {HONE_LAYER_TANH, "tanh", tanh_forward, tanh_backward};
+const honeL_ops honeL_sigmoid = {HONE_LAYER_SIGMOID, "sigmoid", sigmoid_forward,
                                  sigmoid_backward};
-const honeL_ops honeL_identity = {HONE_LAYER_IDENTITY, "identity", 0, identity_forward,
+const honeL_ops honeL_identity = {HONE_LAYER_IDENTITY, "identity", identity_forward,
                                   identity_backward};

@@ -6,25 +6,41 @@
 
 #include "hone_internal.h"
 
+/* What a layer may need beyond its arrays. */
+typedef struct honeL_ctx {
+    int training;     /* 1: dropout masks drawn, batch norm on batch statistics and updating
+                         its running averages; 0: inference */
+    hone_rng *rng;    /* dropout masks */
+    hone_real *aux;   /* the layer's region for what forward keeps for backward (honeL_aux_count) */
+    hone_real *state; /* the layer's buffers (batch norm running mean and variance) */
+} honeL_ctx;
+
 typedef struct honeL_ops {
     hone_layer_kind kind;
     const char *name; /* stable: stored in model files */
-    int has_params;
     /* y [B, O] = f(x [B, I]; p) */
     void (*forward)(const hone_layer *layer, hone_real *y, const hone_real *x, const hone_real *p,
-                    int B);
-    /* dx [B, I] += dL/dx, dp += dL/dp, given dy [B, O] and the forward's x and y */
+                    int B, const honeL_ctx *ctx);
+    /* dx [B, I] += dL/dx, dp += dL/dp, given dy [B, O] and the forward's x, y and ctx->aux */
     void (*backward)(const hone_layer *layer, hone_real *dx, hone_real *dp, const hone_real *dy,
-                     const hone_real *x, const hone_real *y, const hone_real *p, int B);
+                     const hone_real *x, const hone_real *y, const hone_real *p, int B,
+                     const honeL_ctx *ctx);
 } honeL_ops;
 
 /* The ops of a kind, or NULL for an unknown kind. */
 const honeL_ops *honeL_ops_of(hone_layer_kind kind);
-/* Parameter count of a layer: W [O, I] and b [O] for dense, none otherwise. */
-size_t honeL_param_count(hone_layer_kind kind, int in, int out);
+/* Trained parameters: dense W [O, I] (+ b [O]); batch norm gamma [O], beta [O]. */
+size_t honeL_param_count(const hone_layer *layer);
+/* Saved, untrained state: batch norm running mean [O] and variance [O]. */
+size_t honeL_buffer_count(const hone_layer *layer);
+/* Values forward keeps for backward, for a batch of B rows. */
+size_t honeL_aux_count(const hone_layer *layer, int B);
+
+/* Batch norm back to the identity (gamma 1, beta 0, running mean 0, variance 1). */
+void honeL_reset_state(hone_model *model);
 
 extern const honeL_ops honeL_dense, honeL_relu, honeL_leaky_relu, honeL_tanh, honeL_sigmoid,
-    honeL_identity;
+    honeL_identity, honeL_dropout, honeL_batchnorm;
 
 /* Loss of Z [B, O] against Y [B, O] (accumulated in double), and, when dZ is not NULL,
  * dZ [B, O] = dL/dZ (written, not added: the chain starts here). */

@@ -3,8 +3,9 @@
 
 #include <string.h>
 
-static const honeL_ops *const all_layers[] = {&honeL_dense, &honeL_relu, &honeL_leaky_relu,
-                                              &honeL_tanh,  &honeL_sigmoid, &honeL_identity};
+static const honeL_ops *const all_layers[] = {&honeL_dense,    &honeL_relu,     &honeL_leaky_relu,
+                                              &honeL_tanh,     &honeL_sigmoid,  &honeL_identity,
+                                              &honeL_dropout,  &honeL_batchnorm};
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
 const honeL_ops *honeL_ops_of(hone_layer_kind kind) {
@@ -13,8 +14,22 @@ const honeL_ops *honeL_ops_of(hone_layer_kind kind) {
     return NULL;
 }
 
-size_t honeL_param_count(hone_layer_kind kind, int in, int out) {
-    return kind == HONE_LAYER_DENSE ? (size_t)out * (size_t)in + (size_t)out : 0;
+size_t honeL_param_count(const hone_layer *layer) {
+    const size_t I = (size_t)layer->in, O = (size_t)layer->out;
+    if (layer->kind == HONE_LAYER_DENSE) return O * I + (layer->bias ? O : 0);
+    if (layer->kind == HONE_LAYER_BATCHNORM) return 2 * O;
+    return 0;
+}
+
+size_t honeL_buffer_count(const hone_layer *layer) {
+    return layer->kind == HONE_LAYER_BATCHNORM ? 2 * (size_t)layer->out : 0;
+}
+
+size_t honeL_aux_count(const hone_layer *layer, int B) {
+    const size_t n = (size_t)B * (size_t)layer->out;
+    if (layer->kind == HONE_LAYER_DROPOUT) return n;
+    if (layer->kind == HONE_LAYER_BATCHNORM) return n + (size_t)layer->out;
+    return 0;
 }
 
 const char *hone_layer_kind_name(hone_layer_kind kind) {

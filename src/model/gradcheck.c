@@ -27,9 +27,17 @@ const char *hone_gradcheck_verdict_name(hone_gradcheck_verdict v) {
     return "unknown";
 }
 
-static double forward_loss(hone_model *m, const hone_real *X, const hone_real *Y, int B) {
+/* Every forward of the check draws the same dropout masks: the generator is rewound to `masks`. */
+static double forward_loss(hone_model *m, const hone_real *X, const hone_real *Y, int B, const hone_rng *masks) {
+    m->rng = *masks;
     hone_model_forward(m, X, B);
     return hone_model_loss(m, Y, B);
+}
+
+static bool has_layer(const hone_model *m, hone_layer_kind kind) {
+    for (int l = 0; l < m->n_layers; l++)
+        if (m->layers[l].kind == kind) return true;
+    return false;
 }
 
 hone_status hone_model_gradcheck(hone_model *m, const hone_real *X, const hone_real *Y, int B,
@@ -39,7 +47,17 @@ hone_status hone_model_gradcheck(hone_model *m, const hone_real *X, const hone_r
     if (!(eps > 0 && eps < 1)) return honeE_set(err, HONE_ERR_VALUE, "gradcheck: eps must be in (0, 1), got %g", eps);
     hone_status st = hone_model_reserve(m, B, err);
     if (st) return st;
-    forward_loss(m, X, Y, B);
+    /* Training mode, as the gradient is used: batch norm on batch statistics, dropout with one
+     * fixed set of masks. The running statistics the forwards update are put back at the end. */
+    hone_real *saved_buffers = honeM_alloc(m->n_buffers, sizeof *saved_buffers);
+    if (!saved_buffers) return honeE_set(err, HONE_ERR_NOMEM, "gradcheck: out of memory");
+    memcpy(saved_buffers, m->buffers, m->n_buffers * sizeof *saved_buffers);
+    const int was_training = m->training;
+    const hone_rng masks = m->rng, saved_rng = m->rng;
+    m->training = 1;
+    report->dropout_masks_fixed = has_layer(m, HONE_LAYER_DROPOUT);
+    report->batchnorm_training = has_layer(m, HONE_LAYER_BATCHNORM);
+    forward_loss(m, X, Y, B, &masks);
     hone_model_zero_grad(m);
     hone_model_backward(m, X, B);
     double all_diff2 = 0, all_a2 = 0, all_g2 = 0;
@@ -53,9 +71,9 @@ hone_status hone_model_gradcheck(hone_model *m, const hone_real *X, const hone_r
                        (count == layer->n_params ? k : (size_t)hone_rng_below(rng, layer->n_params));
             hone_real saved = m->params[i];
             m->params[i] = saved + (hone_real)eps;
-            double plus = forward_loss(m, X, Y, B);
+            double plus = forward_loss(m, X, Y, B, &masks);
             m->params[i] = saved - (hone_real)eps;
-            double minus = forward_loss(m, X, Y, B);
+            double minus = forward_loss(m, X, Y, B, &masks);
             m->params[i] = saved;
             double approx = (plus - minus) / (2 * eps), g = m->grads[i];
             diff2 += (approx - g) * (approx - g);
@@ -77,29 +95,50 @@ hone_status hone_model_gradcheck(hone_model *m, const hone_real *X, const hone_r
     }
     report->rel_error = honeG_rel_error(all_diff2, all_a2, all_g2);
     report->verdict = hone_gradcheck_verdict_of(report->rel_error);
+    memcpy(m->buffers, saved_buffers, m->n_buffers * sizeof *saved_buffers);
+    honeM_free(saved_buffers);
+    m->training = was_training;
+    m->rng = saved_rng;
     return HONE_OK;
 }
 
+/* One layer under test: its ops, arrays and context. Every forward rewinds the dropout
+ * generator, so the masks stay fixed while x and p are perturbed. */
+typedef struct layer_check {
+    const honeL_ops *ops;
+    const hone_layer *layer;
+    hone_real *y, *state, *state0;
+    const hone_real *r;
+    size_t ny, nstate;
+    int B;
+    honeL_ctx ctx;
+    hone_rng rng, rng0;
+} layer_check;
+
+static void run_forward(layer_check *c, const hone_real *x, const hone_real *p) {
+    c->rng = c->rng0;
+    memcpy(c->state, c->state0, c->nstate * sizeof *c->state); /* running statistics as they were */
+    c->ops->forward(c->layer, c->y, x, p, c->B, &c->ctx);
+}
+
 /* L = sum(r * ops.forward(x; p)) */
-static double projected(const honeL_ops *ops, const hone_layer *layer, hone_real *y,
-                        const hone_real *x, const hone_real *p, const hone_real *r, size_t ny, int B) {
-    ops->forward(layer, y, x, p, B);
+static double projected(layer_check *c, const hone_real *x, const hone_real *p) {
+    run_forward(c, x, p);
     double sum = 0;
-    for (size_t i = 0; i < ny; i++) sum += (double)r[i] * y[i];
+    for (size_t i = 0; i < c->ny; i++) sum += (double)c->r[i] * c->y[i];
     return sum;
 }
 
 /* Perturbs each v[i] by +-eps and compares with the analytic gradient g [n]. */
-static double check_against(const honeL_ops *ops, const hone_layer *layer, hone_real *y,
-                            hone_real *v, const hone_real *x, const hone_real *p, const hone_real *r,
-                            size_t ny, int B, double eps, const hone_real *g, size_t n) {
+static double check_against(layer_check *c, hone_real *v, const hone_real *x, const hone_real *p, double eps,
+                            const hone_real *g, size_t n) {
     double diff2 = 0, a2 = 0, g2 = 0;
     for (size_t i = 0; i < n; i++) {
         hone_real saved = v[i];
         v[i] = saved + (hone_real)eps;
-        double plus = projected(ops, layer, y, x, p, r, ny, B);
+        double plus = projected(c, x, p);
         v[i] = saved - (hone_real)eps;
-        double minus = projected(ops, layer, y, x, p, r, ny, B);
+        double minus = projected(c, x, p);
         v[i] = saved;
         double approx = (plus - minus) / (2 * eps);
         diff2 += (approx - g[i]) * (approx - g[i]);
@@ -110,30 +149,36 @@ static double check_against(const honeL_ops *ops, const hone_layer *layer, hone_
 }
 
 honeG_result honeG_check_layer(const honeL_ops *ops, const hone_layer *layer, const hone_real *x,
-                               const hone_real *p, int B, double eps, hone_rng *rng) {
+                               const hone_real *p, const hone_real *state, int B, int training, double eps,
+                               hone_rng *rng) {
     honeG_result res = {0, 0, 0};
     size_t nx = (size_t)B * layer->in, ny = (size_t)B * layer->out;
-    size_t np = honeL_param_count(layer->kind, layer->in, layer->out);
+    size_t np = honeL_param_count(layer), ns = honeL_buffer_count(layer), na = honeL_aux_count(layer, B);
     hone_real *xc = honeM_alloc(nx, sizeof *xc), *pc = honeM_alloc(np, sizeof *pc);
     hone_real *y = honeM_alloc(ny, sizeof *y), *r = honeM_alloc(ny, sizeof *r);
     hone_real *dx = honeM_alloc(nx, sizeof *dx), *dp = honeM_alloc(np, sizeof *dp);
     hone_real *dx2 = honeM_alloc(nx, sizeof *dx2), *dp2 = honeM_alloc(np, sizeof *dp2);
-    if (!xc || !pc || !y || !r || !dx || !dp || !dx2 || !dp2) {
+    hone_real *aux = honeM_alloc(na, sizeof *aux);
+    hone_real *st = honeM_alloc(ns, sizeof *st), *st0 = honeM_alloc(ns, sizeof *st0);
+    if (!xc || !pc || !y || !r || !dx || !dp || !dx2 || !dp2 || !aux || !st || !st0) {
         res.rel_x = res.rel_p = NAN;
         goto done;
     }
     memcpy(xc, x, nx * sizeof *xc);
     if (np) memcpy(pc, p, np * sizeof *pc);
+    if (ns) memcpy(st0, state, ns * sizeof *st0);
     for (size_t i = 0; i < ny; i++) r[i] = (hone_real)(2 * hone_rng_uniform(rng) - 1);
+    layer_check c = {ops, layer, y, st, st0, r, ny, ns, B, {training, NULL, aux, st}, *rng, *rng};
+    c.ctx.rng = &c.rng;
     /* analytic: dy = r */
-    ops->forward(layer, y, xc, pc, B);
-    ops->backward(layer, dx, dp, r, xc, y, pc, B);
-    res.rel_x = check_against(ops, layer, y, xc, xc, pc, r, ny, B, eps, dx, nx);
-    if (np) res.rel_p = check_against(ops, layer, y, pc, xc, pc, r, ny, B, eps, dp, np);
+    run_forward(&c, xc, pc);
+    ops->backward(layer, dx, dp, r, xc, y, pc, B, &c.ctx);
+    res.rel_x = check_against(&c, xc, xc, pc, eps, dx, nx);
+    if (np) res.rel_p = check_against(&c, pc, xc, pc, eps, dp, np);
     /* backward must add: running it twice from zero doubles the gradients */
-    ops->forward(layer, y, xc, pc, B);
-    ops->backward(layer, dx2, dp2, r, xc, y, pc, B);
-    ops->backward(layer, dx2, dp2, r, xc, y, pc, B);
+    run_forward(&c, xc, pc);
+    ops->backward(layer, dx2, dp2, r, xc, y, pc, B, &c.ctx);
+    ops->backward(layer, dx2, dp2, r, xc, y, pc, B, &c.ctx);
     for (size_t i = 0; i < nx; i++) {
         double e = fabs(dx2[i] - 2 * dx[i]) / (1 + fabs(dx[i]));
         if (e > res.accumulate) res.accumulate = e;
@@ -151,5 +196,8 @@ done:
     honeM_free(dp);
     honeM_free(dx2);
     honeM_free(dp2);
+    honeM_free(aux);
+    honeM_free(st);
+    honeM_free(st0);
     return res;
 }

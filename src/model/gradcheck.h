@@ -11,9 +11,12 @@ typedef struct honeG_result {
 } honeG_result;
 
 /* Checks ops's backward on one layer with random projection loss L = sum(r * y):
- * x [B, I] and p (the layer's parameters) are inputs, perturbed by +-eps in turn. */
+ * x [B, I] and p (the layer's parameters) are inputs, perturbed by +-eps in turn. state holds
+ * the layer's buffers (may be NULL when it has none); training selects the layer's mode, with
+ * dropout masks drawn once and reused by every perturbed forward. */
 honeG_result honeG_check_layer(const honeL_ops *ops, const hone_layer *layer, const hone_real *x,
-                               const hone_real *p, int B, double eps, hone_rng *rng);
+                               const hone_real *p, const hone_real *state, int B, int training, double eps,
+                               hone_rng *rng);
 
 /* Relative error ||a - b|| / (||a|| + ||b||) from accumulated sums (0 when both are zero). */
 double honeG_rel_error(double diff2, double a2, double b2);

@@ -5,19 +5,18 @@
 #include <math.h>
 #include <string.h>
 
-/* The activation after dense layer l decides the default rule. */
+static bool relu_like(hone_layer_kind k) { return k == HONE_LAYER_RELU || k == HONE_LAYER_LEAKY_RELU; }
+static bool activation(hone_layer_kind k) {
+    return k != HONE_LAYER_DENSE && k != HONE_LAYER_BATCHNORM && k != HONE_LAYER_DROPOUT;
+}
+
+/* The activation after dense layer l (past batch norm and dropout) decides the default rule; the
+ * output layer follows the hidden activation, as PyTorch users commonly do. */
 static hone_init_kind default_for(const hone_model *m, int l) {
-    if (l + 1 < m->n_layers) {
-        hone_layer_kind next = m->layers[l + 1].kind;
-        if (next == HONE_LAYER_RELU || next == HONE_LAYER_LEAKY_RELU) return HONE_INIT_HE;
-        return HONE_INIT_XAVIER_NORMAL;
-    }
-    /* the output layer: follow the hidden activation, as PyTorch users commonly do */
-    for (int k = l - 1; k >= 0; k--) {
-        hone_layer_kind prev = m->layers[k].kind;
-        if (prev == HONE_LAYER_RELU || prev == HONE_LAYER_LEAKY_RELU) return HONE_INIT_HE;
-        if (prev != HONE_LAYER_DENSE) return HONE_INIT_XAVIER_NORMAL;
-    }
+    for (int k = l + 1; k < m->n_layers && m->layers[k].kind != HONE_LAYER_DENSE; k++)
+        if (activation(m->layers[k].kind)) return relu_like(m->layers[k].kind) ? HONE_INIT_HE : HONE_INIT_XAVIER_NORMAL;
+    for (int k = l - 1; k >= 0; k--)
+        if (activation(m->layers[k].kind)) return relu_like(m->layers[k].kind) ? HONE_INIT_HE : HONE_INIT_XAVIER_NORMAL;
     return HONE_INIT_XAVIER_NORMAL;
 }
 
@@ -49,7 +48,8 @@ hone_status hone_model_init(hone_model *m, hone_init_kind init, double scale, ho
         }
         for (size_t i = 0; i < nw; i++)
             W[i] = (hone_real)(uniform ? s * (2 * hone_rng_uniform(rng) - 1) : s * hone_rng_normal(rng));
-        memset(W + nw, 0, (size_t)layer->out * sizeof *W); /* biases */
+        if (layer->bias) memset(W + nw, 0, (size_t)layer->out * sizeof *W);
     }
+    honeL_reset_state(m);
     return HONE_OK;
 }

@@ -22,36 +22,54 @@ hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spe
     m->loss = loss;
     m->layers = honeM_alloc((size_t)n, sizeof *m->layers);
     m->act_offset = honeM_alloc((size_t)n, sizeof *m->act_offset);
+    m->aux_offset = honeM_alloc((size_t)n, sizeof *m->aux_offset);
     m->input_mean = honeM_alloc((size_t)inputs, sizeof *m->input_mean);
     m->input_std = honeM_alloc((size_t)inputs, sizeof *m->input_std);
-    if (!m->layers || !m->act_offset || !m->input_mean || !m->input_std) {
+    if (!m->layers || !m->act_offset || !m->aux_offset || !m->input_mean || !m->input_std) {
         hone_model_free(m);
         return honeE_set(err, HONE_ERR_NOMEM, "model: out of memory");
     }
     for (int j = 0; j < inputs; j++) m->input_std[j] = 1;
     int width = inputs;
-    size_t offset = 0;
+    size_t offset = 0, buffers = 0;
     for (int l = 0; l < n; l++) {
         hone_layer *layer = &m->layers[l];
-        if (!honeL_ops_of(specs[l].kind)) {
-            hone_model_free(m);
-            return honeE_set(err, HONE_ERR_VALUE, "model: layer %d: unknown kind %d", l, (int)specs[l].kind);
+        const hone_layer_spec *spec = &specs[l];
+        hone_status bad = HONE_OK;
+        if (!honeL_ops_of(spec->kind)) {
+            bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: unknown kind %d", l, (int)spec->kind);
+        } else {
+            layer->kind = spec->kind;
+            layer->in = width;
+            layer->out = spec->kind == HONE_LAYER_DENSE ? spec->units : width;
+            layer->alpha = spec->alpha > 0 ? spec->alpha : 0.01f;
+            layer->keep_prob = spec->keep_prob > 0 ? spec->keep_prob : 0.5f;
+            layer->bias = spec->kind == HONE_LAYER_DENSE && !spec->no_bias;
+            layer->momentum = spec->momentum > 0 ? spec->momentum : 0.1f;
+            layer->eps = 1e-5f;
+            if (layer->out < 1 || layer->out > HONE_MAX_UNITS)
+                bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: units must be in [1, %d], got %d", l,
+                                HONE_MAX_UNITS, layer->out);
+            else if (layer->kind == HONE_LAYER_LEAKY_RELU && !(layer->alpha >= 0 && layer->alpha < 1))
+                bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: leaky ReLU slope must be in [0, 1), got %g", l,
+                                layer->alpha);
+            else if (layer->kind == HONE_LAYER_DROPOUT && !(layer->keep_prob > 0 && layer->keep_prob <= 1))
+                bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: keep_prob must be in (0, 1], got %g", l,
+                                layer->keep_prob);
+            else if (layer->kind == HONE_LAYER_BATCHNORM && !(layer->momentum > 0 && layer->momentum <= 1))
+                bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: batch norm momentum must be in (0, 1], got %g",
+                                l, layer->momentum);
         }
-        layer->kind = specs[l].kind;
-        layer->in = width;
-        layer->out = specs[l].kind == HONE_LAYER_DENSE ? specs[l].units : width;
-        layer->alpha = specs[l].alpha;
-        if (layer->out < 1 || layer->out > HONE_MAX_UNITS) {
+        if (bad) {
             hone_model_free(m);
-            return honeE_set(err, HONE_ERR_VALUE, "model: layer %d: units must be in [1, %d], got %d", l, HONE_MAX_UNITS, layer->out);
-        }
-        if (layer->kind == HONE_LAYER_LEAKY_RELU && !(layer->alpha >= 0 && layer->alpha < 1)) {
-            hone_model_free(m);
-            return honeE_set(err, HONE_ERR_VALUE, "model: layer %d: leaky ReLU slope must be in [0, 1), got %g", l, layer->alpha);
+            return bad;
         }
         layer->param_offset = offset;
-        layer->n_params = honeL_param_count(layer->kind, layer->in, layer->out);
+        layer->n_params = honeL_param_count(layer);
         offset += layer->n_params;
+        layer->buffer_offset = buffers;
+        layer->n_buffers = honeL_buffer_count(layer);
+        buffers += layer->n_buffers;
         if (offset > HONE_MAX_PARAMS) {
             hone_model_free(m);
             return honeE_set(err, HONE_ERR_VALUE, "model: more than %zu parameters", HONE_MAX_PARAMS);
@@ -63,41 +81,82 @@ hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spe
         return honeE_set(err, HONE_ERR_VALUE, "model: softmax cross-entropy needs at least 2 outputs, got %d", width);
     }
     m->n_params = offset;
+    m->n_buffers = buffers;
     m->params = honeM_alloc(offset, sizeof(hone_real));
     m->grads = honeM_alloc(offset, sizeof(hone_real));
     m->opt_state = honeM_alloc(2 * offset, sizeof(hone_real));
-    if (!m->params || !m->grads || !m->opt_state) {
+    m->buffers = honeM_alloc(buffers, sizeof(hone_real));
+    if (!m->params || !m->grads || !m->opt_state || !m->buffers) {
         hone_model_free(m);
         return honeE_set(err, HONE_ERR_NOMEM, "model: out of memory for %zu parameters", offset);
     }
+    honeL_reset_state(m);
     *out = m;
     return HONE_OK;
+}
+
+/* Batch norm starts as the identity: gamma 1, beta 0, running mean 0, running variance 1. */
+void honeL_reset_state(hone_model *m) {
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *layer = &m->layers[l];
+        if (layer->kind != HONE_LAYER_BATCHNORM) continue;
+        const int O = layer->out;
+        hone_real *p = m->params + layer->param_offset, *s = m->buffers + layer->buffer_offset;
+        for (int o = 0; o < O; o++) {
+            p[o] = 1;
+            p[O + o] = 0;
+            s[o] = 0;
+            s[O + o] = 1;
+        }
+    }
+}
+
+hone_status hone_model_create_from_spec(hone_model **out, const hone_mlp_spec *spec, hone_error *err) {
+    *out = NULL;
+    if (spec->n_hidden < 0 || spec->n_hidden > HONE_MAX_LAYERS / 4 - 2)
+        return honeE_set(err, HONE_ERR_VALUE, "model: hidden layer count out of range: %d", spec->n_hidden);
+    if (spec->activation == HONE_LAYER_DENSE || spec->activation == HONE_LAYER_DROPOUT ||
+        spec->activation == HONE_LAYER_BATCHNORM || !honeL_ops_of(spec->activation))
+        return honeE_set(err, HONE_ERR_VALUE, "model: %d is not an activation", (int)spec->activation);
+    float input_keep = spec->input_keep_prob;
+    if (input_keep != 0 && !(input_keep > 0 && input_keep <= 1))
+        return honeE_set(err, HONE_ERR_VALUE, "model: input keep_prob must be in (0, 1], got %g", input_keep);
+    for (int h = 0; spec->keep_prob && h < spec->n_hidden; h++)
+        if (!(spec->keep_prob[h] > 0 && spec->keep_prob[h] <= 1))
+            return honeE_set(err, HONE_ERR_VALUE, "model: hidden layer %d: keep_prob must be in (0, 1], got %g", h + 1,
+                             spec->keep_prob[h]);
+    hone_layer_spec *specs = honeM_alloc((size_t)spec->n_hidden * 4 + 2, sizeof *specs);
+    if (!specs) return honeE_set(err, HONE_ERR_NOMEM, "model: out of memory");
+    int n = 0;
+    if (input_keep > 0 && input_keep < 1) specs[n++] = (hone_layer_spec){.kind = HONE_LAYER_DROPOUT, .keep_prob = input_keep};
+    for (int h = 0; h < spec->n_hidden; h++) {
+        specs[n++] = (hone_layer_spec){.kind = HONE_LAYER_DENSE, .units = spec->hidden[h], .no_bias = spec->batchnorm};
+        if (spec->batchnorm) specs[n++] = (hone_layer_spec){.kind = HONE_LAYER_BATCHNORM, .momentum = spec->bn_momentum};
+        specs[n++] = (hone_layer_spec){.kind = spec->activation, .alpha = spec->alpha};
+        if (spec->keep_prob && spec->keep_prob[h] < 1)
+            specs[n++] = (hone_layer_spec){.kind = HONE_LAYER_DROPOUT, .keep_prob = spec->keep_prob[h]};
+    }
+    specs[n++] = (hone_layer_spec){.kind = HONE_LAYER_DENSE, .units = spec->outputs};
+    hone_status st = hone_model_create(out, spec->inputs, specs, n, spec->loss, err);
+    honeM_free(specs);
+    return st;
 }
 
 hone_status hone_model_create_mlp(hone_model **out, int inputs, const int *hidden, int n_hidden,
                                   int outputs, hone_layer_kind activation, hone_loss_kind loss,
                                   hone_error *err) {
-    *out = NULL;
-    if (n_hidden < 0 || n_hidden > HONE_MAX_LAYERS / 2 - 1)
-        return honeE_set(err, HONE_ERR_VALUE, "model: hidden layer count out of range: %d", n_hidden);
-    if (activation == HONE_LAYER_DENSE || !honeL_ops_of(activation))
-        return honeE_set(err, HONE_ERR_VALUE, "model: %d is not an activation", (int)activation);
-    hone_layer_spec specs[HONE_MAX_LAYERS];
-    int n = 0;
-    for (int h = 0; h < n_hidden; h++) {
-        specs[n++] = (hone_layer_spec){HONE_LAYER_DENSE, hidden[h], 0};
-        specs[n++] = (hone_layer_spec){activation, 0, 0.01f};
-    }
-    specs[n++] = (hone_layer_spec){HONE_LAYER_DENSE, outputs, 0};
-    return hone_model_create(out, inputs, specs, n, loss, err);
+    hone_mlp_spec spec = {.inputs = inputs, .outputs = outputs, .hidden = hidden, .n_hidden = n_hidden,
+                          .activation = activation, .loss = loss};
+    return hone_model_create_from_spec(out, &spec, err);
 }
 
 static void free_workspace(hone_model *m) {
     honeM_free(m->acts);
     honeM_free(m->dacts);
+    honeM_free(m->aux);
     honeM_free(m->batch_x);
     honeM_free(m->batch_y);
-    m->acts = m->dacts = m->batch_x = m->batch_y = NULL;
+    m->acts = m->dacts = m->aux = m->batch_x = m->batch_y = NULL;
     m->max_batch = 0;
 }
 
@@ -106,6 +165,8 @@ void hone_model_free(hone_model *m) {
     free_workspace(m);
     honeM_free(m->layers);
     honeM_free(m->act_offset);
+    honeM_free(m->aux_offset);
+    honeM_free(m->buffers);
     honeM_free(m->params);
     honeM_free(m->grads);
     honeM_free(m->opt_state);
@@ -121,17 +182,20 @@ hone_status hone_model_reserve(hone_model *m, int max_batch, hone_error *err) {
     if (max_batch < 1) return honeE_set(err, HONE_ERR_VALUE, "model: batch size must be at least 1, got %d", max_batch);
     if (max_batch <= m->max_batch) return HONE_OK;
     free_workspace(m);
-    size_t per_row = 0;
+    size_t per_row = 0, aux = 0;
     for (int l = 0; l < m->n_layers; l++) {
         m->act_offset[l] = per_row * (size_t)max_batch;
         per_row += (size_t)m->layers[l].out;
+        m->aux_offset[l] = aux;
+        aux += honeL_aux_count(&m->layers[l], max_batch);
     }
     size_t total = per_row * (size_t)max_batch;
     m->acts = honeM_alloc(total, sizeof(hone_real));
     m->dacts = honeM_alloc(total, sizeof(hone_real));
+    m->aux = honeM_alloc(aux, sizeof(hone_real));
     m->batch_x = honeM_alloc((size_t)max_batch * (size_t)m->inputs, sizeof(hone_real));
     m->batch_y = honeM_alloc((size_t)max_batch * (size_t)hone_model_outputs(m), sizeof(hone_real));
-    if (!m->acts || !m->dacts || !m->batch_x || !m->batch_y) {
+    if (!m->acts || !m->dacts || !m->aux || !m->batch_x || !m->batch_y) {
         free_workspace(m);
         return honeE_set(err, HONE_ERR_NOMEM, "model: out of memory for a batch of %d rows", max_batch);
     }
@@ -143,18 +207,53 @@ hone_status hone_model_reserve(hone_model *m, int max_batch, hone_error *err) {
 static hone_real *act(const hone_model *m, int l) { return m->acts + m->act_offset[l]; }
 static hone_real *dact(const hone_model *m, int l) { return m->dacts + m->act_offset[l]; }
 
+static honeL_ctx ctx_of(hone_model *m, int l) {
+    const hone_layer *layer = &m->layers[l];
+    return (honeL_ctx){m->training, &m->rng, m->aux + m->aux_offset[l], m->buffers + layer->buffer_offset};
+}
+
 const hone_real *hone_model_forward(hone_model *m, const hone_real *X, int B) {
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
         const hone_real *x = l ? act(m, l - 1) : X;
-        honeL_ops_of(layer->kind)->forward(layer, act(m, l), x, m->params + layer->param_offset, B);
+        honeL_ctx ctx = ctx_of(m, l);
+        honeL_ops_of(layer->kind)->forward(layer, act(m, l), x, m->params + layer->param_offset, B, &ctx);
     }
     return act(m, m->n_layers - 1);
 }
 
+/* Whether weight i of a dense layer's block is decayed: W always, b with decay_bias. */
+static size_t decayed_count(const hone_model *m, const hone_layer *layer) {
+    return (size_t)layer->out * layer->in + (m->decay_bias && layer->bias ? (size_t)layer->out : 0);
+}
+
+hone_status hone_model_set_regularization(hone_model *m, double l2, double l1, int decay_bias, hone_error *err) {
+    if (!(l2 >= 0 && isfinite(l2))) return honeE_set(err, HONE_ERR_VALUE, "L2 lambda must be 0 or more, got %g", l2);
+    if (!(l1 >= 0 && isfinite(l1))) return honeE_set(err, HONE_ERR_VALUE, "L1 lambda must be 0 or more, got %g", l1);
+    m->l2 = l2;
+    m->l1 = l1;
+    m->decay_bias = decay_bias != 0;
+    return HONE_OK;
+}
+
+double hone_model_penalty(const hone_model *m, int B) {
+    if (m->l2 == 0 && m->l1 == 0) return 0;
+    double sq = 0, abs_sum = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *layer = &m->layers[l];
+        if (layer->kind != HONE_LAYER_DENSE) continue;
+        const hone_real *W = m->params + layer->param_offset;
+        for (size_t i = 0, n = decayed_count(m, layer); i < n; i++) {
+            sq += (double)W[i] * W[i];
+            abs_sum += fabs((double)W[i]);
+        }
+    }
+    return m->l2 / (2.0 * B) * sq + m->l1 / B * abs_sum;
+}
+
 double hone_model_loss(hone_model *m, const hone_real *Y, int B) {
     int last = m->n_layers - 1;
-    return honeL_loss(m->loss, dact(m, last), act(m, last), Y, B, m->layers[last].out);
+    return honeL_loss(m->loss, dact(m, last), act(m, last), Y, B, m->layers[last].out) + hone_model_penalty(m, B);
 }
 
 void hone_model_backward(hone_model *m, const hone_real *X, int B) {
@@ -163,11 +262,23 @@ void hone_model_backward(hone_model *m, const hone_real *X, int B) {
     memset(m->dacts, 0, m->act_offset[last] * sizeof(hone_real));
     for (int l = last; l >= 0; l--) {
         const hone_layer *layer = &m->layers[l];
+        if (l == 0 && !layer->n_params) break; /* no input gradient is wanted, and no parameters */
         const hone_real *x = l ? act(m, l - 1) : X;
         hone_real *dx = l ? dact(m, l - 1) : NULL;
-        /* layer outputs and gradients are packed as [B, O] at the start of their regions */
-        honeL_ops_of(layer->kind)->backward(layer, dx, m->grads + layer->param_offset, dact(m, l), x,
-                                            act(m, l), m->params + layer->param_offset, B);
+        honeL_ctx ctx = ctx_of(m, l);
+        honeL_ops_of(layer->kind)->backward(layer, dx, m->grads + layer->param_offset, dact(m, l), x, act(m, l),
+                                            m->params + layer->param_offset, B, &ctx);
+    }
+    if (m->l2 == 0 && m->l1 == 0) return;
+    /* dW += l2 / B W + l1 / B sign(W)  (0 at W = 0: a subgradient) */
+    const hone_real k2 = (hone_real)(m->l2 / B), k1 = (hone_real)(m->l1 / B);
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *layer = &m->layers[l];
+        if (layer->kind != HONE_LAYER_DENSE) continue;
+        const hone_real *W = m->params + layer->param_offset;
+        hone_real *dW = m->grads + layer->param_offset;
+        for (size_t i = 0, n = decayed_count(m, layer); i < n; i++)
+            dW[i] += k2 * W[i] + k1 * (hone_real)((W[i] > 0) - (W[i] < 0));
     }
 }
 
@@ -188,6 +299,8 @@ hone_status hone_model_evaluate(hone_model *m, const hone_view *view, double *lo
         if (st) return st;
     }
     const int O = hone_model_outputs(m);
+    const int was_training = m->training;
+    m->training = 0; /* every unit, running statistics: the network as it will be used */
     double total = 0;
     size_t correct = 0;
     for (size_t start = 0; start < view->n; start += (size_t)m->max_batch) {
@@ -197,6 +310,7 @@ hone_status hone_model_evaluate(hone_model *m, const hone_view *view, double *lo
         total += honeL_loss(m->loss, NULL, Z, m->batch_y, B, O) * B;
         correct += honeL_loss_correct(m->loss, Z, m->batch_y, B, O);
     }
+    m->training = was_training;
     *loss = total / (double)view->n;
     if (m->loss == HONE_LOSS_SOFTMAX_CE) *accuracy = (double)correct / (double)view->n;
     if (m->loss == HONE_LOSS_SIGMOID_CE) *accuracy = (double)correct / ((double)view->n * O);

@@ -1,14 +1,36 @@
 /* safetensors.c - the model file. A safetensors file: an 8-byte little-endian length N, N bytes
  * of JSON header, then the raw little-endian tensors in C order. Tensors are named and shaped as
- * PyTorch's nn.Sequential state_dict for the same network ("0.weight" [O, I], "0.bias" [O], the
- * index counting activation layers too), so torch's load_state_dict(strict=True) takes them.
+ * PyTorch's nn.Sequential state_dict for the same network, the index l counting every layer
+ * (activations and dropout too), so torch's load_state_dict(strict=True) takes them:
+ *
+ *   dense      "l.weight" [O, I], "l.bias" [O] (only with a bias: nn.Linear(bias=False) has none)
+ *   batchnorm  "l.weight" [O] (gamma), "l.bias" [O] (beta), "l.running_mean" [O],
+ *              "l.running_var" [O], "l.num_batches_tracked" [] (I64, a 0-d tensor)
+ *   others     nothing
+ *
+ * Real tensors are F32 or F64 (hone writes its own precision and reads either); the only integer
+ * is num_batches_tracked. hone keeps one count for all its batch norm layers (bn_batches) and
+ * writes it into every one; a file whose layers disagree (torch can write one, e.g. after
+ * freezing a layer) loads with the first batch norm layer's count.
+ *
  * __metadata__ (string -> string) holds the architecture, the standardization and the training
  * configuration, each a JSON text:
  *
  *   "hone.architecture": {"inputs": 784, "loss": "softmax_ce",
- *                         "layers": [{"kind": "dense", "units": 512}, {"kind": "relu"}, ...]}
+ *                         "layers": [{"kind": "dense", "units": 512, "bias": false},
+ *                                    {"kind": "batchnorm", "momentum": 0.1, "eps": 1e-05},
+ *                                    {"kind": "relu"}, {"kind": "dropout", "keep_prob": 0.8},
+ *                                    {"kind": "leaky_relu", "alpha": 0.01}, ...]}
  *   "hone.standardize":  {"mean": [...D...], "std": [...D...]}
  *   "hone.config":       the model's config_json, when it has one
+ *
+ * Absent keys take their defaults (dense "bias" true, dropout "keep_prob" 0.5 as torch's p = 0.5,
+ * batch norm "momentum" 0.1 and "eps" 1e-5, leaky_relu "alpha" 0.01), so files written before
+ * dropout and batch norm existed (dense layers with weight and bias) still load; unknown keys are
+ * ignored.
+ *
+ * Writer and loader share one table of tensors (layer_tensors: name, dtype, shape, and where the
+ * values come from or go to), so what one writes the other expects.
  *
  * Writing is atomic: a temporary file beside the target, fsync, then rename over it, so a crash
  * or a full disk leaves the previous file whole. Reading trusts nothing: every length, offset,
@@ -40,7 +62,6 @@ _Static_assert(sizeof(float) == 4 && sizeof(double) == 8, "hone needs IEEE-754 f
 #define CHUNK 65536                  /* tensor bytes are read and written this many at a time */
 
 #define REAL_SIZE sizeof(hone_real)
-#define REAL_DTYPE (REAL_SIZE == 4 ? "F32" : "F64")
 
 static void put_u64le(unsigned char *p, uint64_t v) {
     for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
@@ -75,6 +96,95 @@ static bool utf8_valid(const unsigned char *s, size_t n) {
         i += len;
     }
     return true;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The tensors of a network: one table, built from the layers, that the writer writes and the
+ * loader checks a file against.
+ * ------------------------------------------------------------------------------------------- */
+
+#define MAX_LAYER_TENSORS 5 /* batch norm: weight, bias, running_mean, running_var, count */
+
+typedef enum dtype { DT_F32, DT_F64, DT_I64 } dtype;
+
+static const char *const dtype_names[] = {"F32", "F64", "I64"};
+static const uint64_t dtype_sizes[] = {4, 8, 8};
+
+typedef enum source {
+    FROM_PARAMS,     /* model->params + offset, count values */
+    FROM_BUFFERS,    /* model->buffers + offset, count values */
+    FROM_BN_BATCHES, /* model->bn_batches, one I64 */
+} source;
+
+/* A tensor the architecture calls for: its name, shape and where its values live in the model;
+ * then, for the loader, where the file says it lies. */
+typedef struct tensor {
+    char name[32]; /* "4095.num_batches_tracked" */
+    int rank;      /* 0 (a scalar), 1 or 2 */
+    uint64_t shape[2];
+    source from;
+    size_t offset, count;
+    bool variance; /* running_var: never negative */
+    /* the file's entry (loader) */
+    bool seen;
+    dtype stored;
+    uint64_t begin, end; /* byte offsets into the data buffer */
+} tensor;
+
+static tensor *add_tensor(tensor *t, int l, const char *suffix, int rank, size_t d0, size_t d1, source from,
+                          size_t offset, size_t count) {
+    memset(t, 0, sizeof *t);
+    snprintf(t->name, sizeof t->name, "%d.%s", l, suffix);
+    t->rank = rank;
+    t->shape[0] = d0;
+    t->shape[1] = d1;
+    t->from = from;
+    t->offset = offset;
+    t->count = count;
+    return t + 1;
+}
+
+/* The tensors of layer l (kind, in, out, bias, param_offset and buffer_offset set) in the order
+ * of torch's state_dict into t[0 .. MAX_LAYER_TENSORS); returns how many. */
+static int layer_tensors(const hone_layer *layer, int l, tensor *t) {
+    const size_t I = (size_t)layer->in, O = (size_t)layer->out;
+    const size_t p = layer->param_offset, s = layer->buffer_offset;
+    tensor *end = t;
+    switch (layer->kind) {
+    case HONE_LAYER_DENSE:
+        end = add_tensor(end, l, "weight", 2, O, I, FROM_PARAMS, p, O * I);
+        if (layer->bias) end = add_tensor(end, l, "bias", 1, O, 0, FROM_PARAMS, p + O * I, O);
+        break;
+    case HONE_LAYER_BATCHNORM:
+        end = add_tensor(end, l, "weight", 1, O, 0, FROM_PARAMS, p, O);
+        end = add_tensor(end, l, "bias", 1, O, 0, FROM_PARAMS, p + O, O);
+        end = add_tensor(end, l, "running_mean", 1, O, 0, FROM_BUFFERS, s, O);
+        end = add_tensor(end, l, "running_var", 1, O, 0, FROM_BUFFERS, s + O, O);
+        end[-1].variance = true;
+        end = add_tensor(end, l, "num_batches_tracked", 0, 0, 0, FROM_BN_BATCHES, 0, 1);
+        break;
+    default: /* activations and dropout hold no tensors */
+        break;
+    }
+    return (int)(end - t);
+}
+
+/* The dtype a tensor is written in (and must be read from): the count is an integer, the rest
+ * real numbers of this build's precision. */
+static dtype written_dtype(const tensor *t) {
+    return t->from == FROM_BN_BATCHES ? DT_I64 : REAL_SIZE == 4 ? DT_F32 : DT_F64;
+}
+
+/* The table of every tensor of m in file order, or NULL when out of memory; *n receives the count. */
+static tensor *model_tensors(const hone_model *m, int *n) {
+    tensor scratch[MAX_LAYER_TENSORS];
+    int total = 0;
+    for (int l = 0; l < m->n_layers; l++) total += layer_tensors(&m->layers[l], l, scratch);
+    tensor *t = honeM_alloc((size_t)total, sizeof *t);
+    if (!t) return NULL;
+    *n = 0;
+    for (int l = 0; l < m->n_layers; l++) *n += layer_tensors(&m->layers[l], l, t + *n);
+    return t;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -149,7 +259,9 @@ static void sb_json_string(strbuf *b, const char *s) {
     sb_add(b, "\"", 1);
 }
 
-/* {"inputs": D, "loss": "...", "layers": [{"kind": "dense", "units": O}, {"kind": "relu"}, ...]} */
+/* {"inputs": D, "loss": "...", "layers": [{"kind": "dense", "units": O}, {"kind": "relu"}, ...]},
+ * with each layer's settings: dense "bias": false (only without one), leaky_relu "alpha",
+ * dropout "keep_prob", batchnorm "momentum" and "eps" */
 static void architecture_json(strbuf *b, const hone_model *m) {
     sb_fmt(b, "{\"inputs\": %d, \"loss\": ", m->inputs);
     sb_json_string(b, hone_loss_kind_name(m->loss));
@@ -158,10 +270,23 @@ static void architecture_json(strbuf *b, const hone_model *m) {
         const hone_layer *layer = &m->layers[l];
         sb_str(b, l ? ", {\"kind\": " : "{\"kind\": ");
         sb_json_string(b, hone_layer_kind_name(layer->kind));
-        if (layer->kind == HONE_LAYER_DENSE) sb_fmt(b, ", \"units\": %d", layer->out);
+        if (layer->kind == HONE_LAYER_DENSE) {
+            sb_fmt(b, ", \"units\": %d", layer->out);
+            if (!layer->bias) sb_str(b, ", \"bias\": false");
+        }
         if (layer->kind == HONE_LAYER_LEAKY_RELU) {
             sb_str(b, ", \"alpha\": ");
             sb_real(b, layer->alpha, true);
+        }
+        if (layer->kind == HONE_LAYER_DROPOUT) {
+            sb_str(b, ", \"keep_prob\": ");
+            sb_real(b, layer->keep_prob, true);
+        }
+        if (layer->kind == HONE_LAYER_BATCHNORM) {
+            sb_str(b, ", \"momentum\": ");
+            sb_real(b, layer->momentum, true);
+            sb_str(b, ", \"eps\": ");
+            sb_real(b, layer->eps, true);
         }
         sb_str(b, "}");
     }
@@ -181,21 +306,24 @@ static void standardize_json(strbuf *b, const hone_model *m) {
     sb_str(b, "]}");
 }
 
-/* "l.weight": {...}, "l.bias": {...} for dense layer l. The tensors of the dense layers, in
- * order, are exactly the parameter block, so byte offsets are parameter offsets times the size. */
-static void tensor_entries(strbuf *b, const hone_layer *layer, int l) {
-    size_t w = layer->param_offset * REAL_SIZE;
-    size_t bias = w + (size_t)layer->out * (size_t)layer->in * REAL_SIZE;
-    size_t end = (layer->param_offset + layer->n_params) * REAL_SIZE;
-    sb_fmt(b, ", \"%d.weight\": {\"dtype\": \"%s\", \"shape\": [%d, %d], ", l, REAL_DTYPE, layer->out,
-           layer->in);
-    sb_fmt(b, "\"data_offsets\": [%zu, %zu]}", w, bias);
-    sb_fmt(b, ", \"%d.bias\": {\"dtype\": \"%s\", \"shape\": [%d], ", l, REAL_DTYPE, layer->out);
-    sb_fmt(b, "\"data_offsets\": [%zu, %zu]}", bias, end);
+/* ", "name": {"dtype": ..., "shape": [...], "data_offsets": [begin, end]}" for each tensor of
+ * the table, laid out one after the other in table order. */
+static void tensor_entries(strbuf *b, const tensor *t, int n) {
+    uint64_t at = 0;
+    for (int i = 0; i < n; i++) {
+        const dtype dt = written_dtype(&t[i]);
+        const uint64_t end = at + t[i].count * dtype_sizes[dt];
+        sb_str(b, ", ");
+        sb_json_string(b, t[i].name);
+        sb_fmt(b, ": {\"dtype\": \"%s\", \"shape\": [", dtype_names[dt]);
+        for (int d = 0; d < t[i].rank; d++) sb_fmt(b, "%s%llu", d ? ", " : "", (unsigned long long)t[i].shape[d]);
+        sb_fmt(b, "], \"data_offsets\": [%llu, %llu]}", (unsigned long long)at, (unsigned long long)end);
+        at = end;
+    }
 }
 
 /* The whole JSON header, padded with spaces to a multiple of 8 bytes. */
-static void build_header(strbuf *h, const hone_model *m) {
+static void build_header(strbuf *h, const hone_model *m, const tensor *t, int n) {
     strbuf text = {0};
     sb_str(h, "{\"__metadata__\": {\"format\": \"pt\", \"hone.format_version\": \"" FORMAT_VERSION "\"");
     architecture_json(&text, m);
@@ -213,21 +341,41 @@ static void build_header(strbuf *h, const hone_model *m) {
         sb_json_string(h, m->config_json);
     }
     sb_str(h, "}");
-    for (int l = 0; l < m->n_layers; l++)
-        if (m->layers[l].kind == HONE_LAYER_DENSE) tensor_entries(h, &m->layers[l], l);
+    tensor_entries(h, t, n);
     sb_str(h, "}");
     while (!h->failed && h->len % 8) sb_add(h, " ", 1);
 }
 
 /* Refuses what hone_model_load would refuse, so that every file hone writes, hone reads. */
-static hone_status check_savable(const hone_model *m, const char *path, hone_error *err) {
+static hone_status check_savable(const hone_model *m, const tensor *t, int n, const char *path, hone_error *err) {
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
-        size_t nw = (size_t)layer->out * (size_t)layer->in;
-        for (size_t i = 0; i < layer->n_params; i++)
-            if (!isfinite(m->params[layer->param_offset + i]))
-                return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: tensor '%d.%s' holds a non-finite value at index %zu",
-                                 path, l, i < nw ? "weight" : "bias", i < nw ? i : i - nw);
+        if (layer->kind == HONE_LAYER_DROPOUT && !(layer->keep_prob > 0 && layer->keep_prob <= 1))
+            return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: layer %d: dropout keep_prob %g is not in (0, 1]", path, l,
+                             (double)layer->keep_prob);
+        if (layer->kind == HONE_LAYER_BATCHNORM && !(layer->momentum > 0 && layer->momentum <= 1))
+            return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: layer %d: batch norm momentum %g is not in (0, 1]", path,
+                             l, (double)layer->momentum);
+        if (layer->kind == HONE_LAYER_BATCHNORM && !(isfinite(layer->eps) && layer->eps > 0))
+            return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: layer %d: batch norm eps %g is not a finite number > 0",
+                             path, l, (double)layer->eps);
+    }
+    for (int i = 0; i < n; i++) {
+        if (t[i].from == FROM_BN_BATCHES) {
+            if (m->bn_batches > INT64_MAX)
+                return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: tensor '%s': %llu batches do not fit an I64", path,
+                                 t[i].name, (unsigned long long)m->bn_batches);
+            continue;
+        }
+        const hone_real *v = (t[i].from == FROM_PARAMS ? m->params : m->buffers) + t[i].offset;
+        for (size_t k = 0; k < t[i].count; k++) {
+            if (!isfinite(v[k]))
+                return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: tensor '%s' holds a non-finite value at index %zu",
+                                 path, t[i].name, k);
+            if (t[i].variance && v[k] < 0)
+                return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: tensor '%s' holds a negative variance at index %zu",
+                                 path, t[i].name, k);
+        }
     }
     for (int j = 0; j < m->inputs; j++)
         if (!isfinite(m->input_mean[j]) || !isfinite(m->input_std[j]) || !(m->input_std[j] > 0))
@@ -275,42 +423,59 @@ static void sync_directory(const char *path) {
     honeM_free(dir);
 }
 
-/* Writes the length, the header and every parameter little-endian; returns what failed or NULL. */
-static const char *write_contents(FILE *f, const strbuf *header, const hone_model *m) {
+/* Writes the length, the header and every tensor of the table little-endian, in table order;
+ * returns what failed or NULL. */
+static const char *write_contents(FILE *f, const strbuf *header, const hone_model *m, const tensor *t, int n) {
     unsigned char buf[8192];
     put_u64le(buf, header->len);
     if (fwrite(buf, 1, 8, f) != 8 || fwrite(header->s, 1, header->len, f) != header->len) return "write failed";
     size_t used = 0;
-    for (size_t i = 0; i < m->n_params; i++) {
-        unsigned char *p = buf + used;
-        if (REAL_SIZE == 4) {
-            float v = (float)m->params[i];
-            uint32_t u;
-            memcpy(&u, &v, 4);
-            for (int k = 0; k < 4; k++) p[k] = (unsigned char)(u >> (8 * k));
-        } else {
-            double v = (double)m->params[i];
-            uint64_t u;
-            memcpy(&u, &v, 8);
-            put_u64le(p, u);
-        }
-        used += REAL_SIZE;
-        if (used == sizeof buf || i + 1 == m->n_params) {
-            if (fwrite(buf, 1, used, f) != used) return "write failed";
-            used = 0;
+    for (int i = 0; i < n; i++) {
+        const hone_real *v = t[i].from == FROM_PARAMS ? m->params + t[i].offset
+                             : t[i].from == FROM_BUFFERS ? m->buffers + t[i].offset : NULL;
+        for (size_t k = 0; k < t[i].count; k++) {
+            unsigned char *p = buf + used;
+            if (!v) {
+                put_u64le(p, m->bn_batches);
+                used += 8;
+            } else if (REAL_SIZE == 4) {
+                float x = (float)v[k];
+                uint32_t u;
+                memcpy(&u, &x, 4);
+                for (int b = 0; b < 4; b++) p[b] = (unsigned char)(u >> (8 * b));
+                used += 4;
+            } else {
+                double x = (double)v[k];
+                uint64_t u;
+                memcpy(&u, &x, 8);
+                put_u64le(p, u);
+                used += 8;
+            }
+            if (used > sizeof buf - 8) { /* room for the next value, whatever its size */
+                if (fwrite(buf, 1, used, f) != used) return "write failed";
+                used = 0;
+            }
         }
     }
+    if (used && fwrite(buf, 1, used, f) != used) return "write failed";
     return NULL;
 }
 
 hone_status hone_model_save(const hone_model *m, const char *path, hone_error *err) {
-    hone_status st = check_savable(m, path, err);
-    if (st) return st;
+    int n = 0;
+    tensor *table = model_tensors(m, &n);
+    if (!table) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory for the model file's header", path);
+    hone_status st = check_savable(m, table, n, path, err);
+    if (st) {
+        honeM_free(table);
+        return st;
+    }
     strbuf header = {0};
-    build_header(&header, m);
+    build_header(&header, m, table, n);
     char *tmp = header.failed ? NULL : honeM_alloc(strlen(path) + 12, 1);
     if (!tmp) {
         honeM_free(header.s);
+        honeM_free(table);
         return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory for the model file's header", path);
     }
     int fd = create_temporary(tmp, path);
@@ -318,6 +483,7 @@ hone_status hone_model_save(const hone_model *m, const char *path, hone_error *e
         int e = errno;
         honeM_free(header.s);
         honeM_free(tmp);
+        honeM_free(table);
         return honeE_set(err, HONE_ERR_IO, "%s: cannot create a temporary file beside it: %s", path, strerror(e));
     }
     const char *failed = NULL;
@@ -328,7 +494,7 @@ hone_status hone_model_save(const hone_model *m, const char *path, hone_error *e
         close(fd);
     } else {
         errno = 0;
-        if ((failed = write_contents(f, &header, m)) == NULL && fflush(f) != 0) failed = "write failed";
+        if ((failed = write_contents(f, &header, m, table, n)) == NULL && fflush(f) != 0) failed = "write failed";
         if (!failed && fsync(fileno(f)) != 0) failed = "fsync failed";
         if (failed) e = errno;
         if (fclose(f) != 0 && !failed) failed = "close failed", e = errno;
@@ -338,6 +504,7 @@ hone_status hone_model_save(const hone_model *m, const char *path, hone_error *e
     else sync_directory(path);
     honeM_free(header.s);
     honeM_free(tmp);
+    honeM_free(table);
     if (failed) return honeE_set(err, HONE_ERR_IO, "%s: %s: %s", path, failed, strerror(e ? e : EIO));
     return HONE_OK;
 }
@@ -345,16 +512,6 @@ hone_status hone_model_save(const hone_model *m, const char *path, hone_error *e
 /* ---------------------------------------------------------------------------------------------
  * Reading
  * ------------------------------------------------------------------------------------------- */
-
-/* A tensor the architecture calls for, and where the file says it lies. */
-typedef struct tensor {
-    char name[24]; /* "4095.weight" */
-    int rank;
-    uint64_t shape[2];
-    size_t param_offset, count; /* where its values go in the parameter block */
-    bool seen, f64;
-    uint64_t begin, end; /* byte offsets into the data buffer */
-} tensor;
 
 typedef struct loader {
     const char *path;
@@ -365,8 +522,10 @@ typedef struct loader {
     int inputs, n_layers, n_tensors;
     hone_loss_kind loss;
     hone_layer_spec *specs; /* [n_layers] */
-    int *first_tensor;      /* [n_layers]: layer l's weight is tensors[first_tensor[l]], or -1 */
-    tensor *tensors;        /* [n_tensors], weight then bias of each dense layer */
+    hone_layer *layers;     /* [n_layers] the layers the specs make: kind, widths, bias, offsets, eps */
+    int *first_tensor;      /* [n_layers + 1]: layer l's tensors are tensors[first_tensor[l] .. [l + 1]) */
+    tensor *tensors;        /* [n_tensors] the table, layer by layer */
+    int first_count;        /* the first num_batches_tracked in the table, or -1 */
     hone_model *model;
 } loader;
 
@@ -493,7 +652,72 @@ static hone_status parse_header(loader *L, hone_error *err) {
     return HONE_OK;
 }
 
-/* The architecture, checked and turned into layer specs and the list of tensors it implies. */
+/* An optional number setting of layer l: absent gives def; present must be a number v with
+ * lo < v <= hi (lo <= v when lo_closed) both as the double and as the float it becomes (so
+ * 1e-50 does not turn into 0 nor 1.00000001 into 1), and finite. */
+static hone_status float_setting(loader *L, const cJSON *item, int l, const char *what, const char *key, double lo,
+                                 bool lo_closed, double hi, float def, float *out, hone_error *err) {
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(item, key);
+    if (!x) {
+        *out = def;
+        return HONE_OK;
+    }
+    double d = cJSON_IsNumber(x) ? x->valuedouble : NAN;
+    bool ok = isfinite(d) && fabs(d) <= FLT_MAX && (lo_closed ? d >= lo : d > lo) && d <= hi;
+    float f = ok ? (float)d : 0;
+    if (!ok || !(lo_closed ? f >= lo : f > lo) || !(f <= hi))
+        return fail(L, err, HONE_ERR_FORMAT, "hone.architecture: layer %d: %s '%s' must be a number in %c%g, %g%c", l,
+                    what, key, lo_closed ? '[' : '(', lo, hi, hi == FLT_MAX ? ')' : ']');
+    *out = f;
+    return HONE_OK;
+}
+
+/* One layer of hone.architecture into spec (and eps, which specs do not carry); width is the
+ * layer's input width, updated to its output width. */
+static hone_status parse_layer(loader *L, const cJSON *item, int l, hone_layer_spec *spec, float *eps, uint64_t *width,
+                               hone_error *err) {
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(item, "kind");
+    if (!cJSON_IsString(kind) || !(spec->kind = (hone_layer_kind)hone_layer_kind_parse(kind->valuestring)))
+        return fail(L, err, HONE_ERR_FORMAT, "hone.architecture: layer %d: unknown kind '%.60s'", l,
+                    cJSON_IsString(kind) ? kind->valuestring : "(none)");
+    hone_status st = HONE_OK;
+    switch (spec->kind) {
+    case HONE_LAYER_LEAKY_RELU: {
+        const cJSON *alpha = cJSON_GetObjectItemCaseSensitive(item, "alpha");
+        /* checked as the float it becomes, too: 0.99999999 rounds to 1 */
+        if (alpha && !(cJSON_IsNumber(alpha) && alpha->valuedouble >= 0 && alpha->valuedouble < 1 &&
+                       (float)alpha->valuedouble < 1))
+            return fail(L, err, HONE_ERR_FORMAT, "hone.architecture: layer %d: leaky ReLU 'alpha' must be a number in [0, 1)", l);
+        spec->alpha = alpha ? (float)alpha->valuedouble : 0.01f; /* torch's default slope */
+        break;
+    }
+    case HONE_LAYER_DENSE: {
+        uint64_t v;
+        if (!json_integer(cJSON_GetObjectItemCaseSensitive(item, "units"), 1, HONE_MAX_UNITS, &v))
+            return fail(L, err, HONE_ERR_FORMAT, "hone.architecture: layer %d: dense 'units' must be an integer in [1, %d]", l,
+                        HONE_MAX_UNITS);
+        spec->units = (int)v;
+        *width = v;
+        const cJSON *bias = cJSON_GetObjectItemCaseSensitive(item, "bias");
+        if (bias && !cJSON_IsBool(bias))
+            return fail(L, err, HONE_ERR_FORMAT, "hone.architecture: layer %d: dense 'bias' must be true or false", l);
+        spec->no_bias = bias && cJSON_IsFalse(bias);
+        break;
+    }
+    case HONE_LAYER_DROPOUT: /* torch's nn.Dropout() drops half: p = 0.5 */
+        st = float_setting(L, item, l, "dropout", "keep_prob", 0, false, 1, 0.5f, &spec->keep_prob, err);
+        break;
+    case HONE_LAYER_BATCHNORM: /* torch's BatchNorm1d defaults */
+        if (!(st = float_setting(L, item, l, "batch norm", "momentum", 0, false, 1, 0.1f, &spec->momentum, err)))
+            st = float_setting(L, item, l, "batch norm", "eps", 0, false, FLT_MAX, 1e-5f, eps, err);
+        break;
+    default:
+        break;
+    }
+    return st;
+}
+
+/* The architecture, checked and turned into layer specs and the table of tensors it implies. */
 static hone_status parse_architecture(loader *L, hone_error *err) {
     const cJSON *text = cJSON_GetObjectItemCaseSensitive(L->meta, "hone.architecture");
     if (!text) return fail(L, err, HONE_ERR_FORMAT, "not a hone model (no hone.architecture metadata)");
@@ -530,57 +754,51 @@ static hone_status parse_architecture(loader *L, hone_error *err) {
     }
     L->n_layers = n;
     L->specs = honeM_alloc((size_t)n, sizeof *L->specs);
-    L->first_tensor = honeM_alloc((size_t)n, sizeof *L->first_tensor);
-    L->tensors = honeM_alloc((size_t)n * 2, sizeof *L->tensors);
-    if (!L->specs || !L->first_tensor || !L->tensors) {
+    L->layers = honeM_alloc((size_t)n, sizeof *L->layers);
+    L->first_tensor = honeM_alloc((size_t)n + 1, sizeof *L->first_tensor);
+    if (!L->specs || !L->layers || !L->first_tensor) {
         st = fail_nomem(L, err);
         goto done;
     }
+    /* the layers as hone_model_create will make them: widths, parameter and buffer offsets */
     int l = 0;
     uint64_t width = (uint64_t)L->inputs;
-    size_t offset = 0;
+    size_t params = 0, buffers = 0; /* at most 4096 * (2^48 + 2^24): no overflow */
+    tensor scratch[MAX_LAYER_TENSORS];
+    L->n_tensors = 0;
     for (const cJSON *item = layers->child; item; item = item->next, l++) {
-        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(item, "kind");
-        hone_layer_spec *spec = &L->specs[l];
-        if (!cJSON_IsString(kind) || !(spec->kind = (hone_layer_kind)hone_layer_kind_parse(kind->valuestring))) {
-            st = fail(L, err, HONE_ERR_FORMAT, "hone.architecture: layer %d: unknown kind '%.60s'", l,
-                      cJSON_IsString(kind) ? kind->valuestring : "(none)");
-            goto done;
-        }
-        L->first_tensor[l] = -1;
-        if (spec->kind == HONE_LAYER_LEAKY_RELU) {
-            const cJSON *alpha = cJSON_GetObjectItemCaseSensitive(item, "alpha");
-            if (alpha && !(cJSON_IsNumber(alpha) && alpha->valuedouble >= 0 && alpha->valuedouble < 1)) {
-                st = fail(L, err, HONE_ERR_FORMAT, "hone.architecture: layer %d: leaky ReLU 'alpha' must be a number in [0, 1)", l);
-                goto done;
-            }
-            spec->alpha = alpha ? (float)alpha->valuedouble : 0.01f; /* torch's default slope */
-        }
-        if (spec->kind != HONE_LAYER_DENSE) continue;
-        if (!json_integer(cJSON_GetObjectItemCaseSensitive(item, "units"), 1, HONE_MAX_UNITS, &v)) {
-            st = fail(L, err, HONE_ERR_FORMAT, "hone.architecture: layer %d: dense 'units' must be an integer in [1, %d]", l,
-                      HONE_MAX_UNITS);
-            goto done;
-        }
-        spec->units = (int)v;
-        tensor *w = &L->tensors[L->n_tensors], *b = w + 1;
+        hone_layer *layer = &L->layers[l];
+        layer->in = (int)width;
+        layer->eps = 1e-5f;
+        if ((st = parse_layer(L, item, l, &L->specs[l], &layer->eps, &width, err))) goto done;
+        layer->kind = L->specs[l].kind;
+        layer->out = (int)width;
+        layer->bias = layer->kind == HONE_LAYER_DENSE && !L->specs[l].no_bias;
+        layer->param_offset = params;
+        layer->n_params = honeL_param_count(layer);
+        params += layer->n_params;
+        layer->buffer_offset = buffers;
+        layer->n_buffers = honeL_buffer_count(layer);
+        buffers += layer->n_buffers;
         L->first_tensor[l] = L->n_tensors;
-        L->n_tensors += 2;
-        snprintf(w->name, sizeof w->name, "%d.weight", l);
-        snprintf(b->name, sizeof b->name, "%d.bias", l);
-        w->rank = 2, w->shape[0] = v, w->shape[1] = width, w->count = (size_t)(v * width);
-        b->rank = 1, b->shape[0] = v, b->count = (size_t)v;
-        w->param_offset = offset;
-        b->param_offset = offset + w->count;
-        offset += w->count + b->count; /* at most 4096 * (2^48 + 2^24): no overflow */
-        width = v;
+        L->n_tensors += layer_tensors(layer, l, scratch);
     }
+    L->first_tensor[n] = L->n_tensors;
+    L->tensors = honeM_alloc((size_t)L->n_tensors, sizeof *L->tensors);
+    if (!L->tensors) {
+        st = fail_nomem(L, err);
+        goto done;
+    }
+    L->first_count = -1;
+    for (l = 0; l < n; l++) layer_tensors(&L->layers[l], l, L->tensors + L->first_tensor[l]);
+    for (int i = 0; i < L->n_tensors && L->first_count < 0; i++)
+        if (L->tensors[i].from == FROM_BN_BATCHES) L->first_count = i;
 done:
     cJSON_Delete(arch);
     return st;
 }
 
-/* The tensor that `name` must be ("<layer>.weight" or "<layer>.bias" of a dense layer), or NULL. */
+/* The tensor that `name` must be (one of the table's for the layer its number names), or NULL. */
 static tensor *expected_tensor(const loader *L, const char *name) {
     int l = 0;
     const char *p = name;
@@ -589,9 +807,8 @@ static tensor *expected_tensor(const loader *L, const char *name) {
         l = l * 10 + (*p - '0');
         if (l >= L->n_layers) return NULL;
     }
-    if (L->first_tensor[l] < 0) return NULL;
-    if (strcmp(p, ".weight") == 0) return &L->tensors[L->first_tensor[l]];
-    if (strcmp(p, ".bias") == 0) return &L->tensors[L->first_tensor[l] + 1];
+    for (int i = L->first_tensor[l]; i < L->first_tensor[l + 1]; i++)
+        if (strcmp(L->tensors[i].name, name) == 0) return &L->tensors[i];
     return NULL;
 }
 
@@ -601,13 +818,14 @@ static hone_status check_entry(loader *L, const cJSON *entry, hone_error *err) {
     const char *name = entry->string;
     char shown[200], wanted[100];
     if (!cJSON_IsObject(entry)) return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s' is not a JSON object", name);
-    const cJSON *dtype = cJSON_GetObjectItemCaseSensitive(entry, "dtype");
-    if (!cJSON_IsString(dtype)) return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s' has no dtype", name);
-    bool f64 = strcmp(dtype->valuestring, "F64") == 0;
-    if (!f64 && strcmp(dtype->valuestring, "F32") != 0)
-        return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s' has dtype %.20s; hone reads F32 and F64", name,
-                    dtype->valuestring);
-    uint64_t dsize = f64 ? 8 : 4;
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(entry, "dtype");
+    if (!cJSON_IsString(type)) return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s' has no dtype", name);
+    dtype stored = DT_F32;
+    while (stored <= DT_I64 && strcmp(type->valuestring, dtype_names[stored]) != 0) stored++;
+    if (stored > DT_I64)
+        return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s' has dtype %.20s; hone reads F32 and F64 (and I64 counts)",
+                    name, type->valuestring);
+    uint64_t dsize = dtype_sizes[stored];
     const cJSON *shape = cJSON_GetObjectItemCaseSensitive(entry, "shape");
     if (!cJSON_IsArray(shape)) return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s' has no shape", name);
     uint64_t dims[8] = {0}, bytes = dsize;
@@ -634,15 +852,20 @@ static hone_status check_entry(loader *L, const cJSON *entry, hone_error *err) {
                     name, (unsigned long long)begin, (unsigned long long)end, (unsigned long long)L->buf_size);
     if (end - begin != bytes)
         return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s' has %llu bytes, but shape %s of %s needs %llu", name,
-                    (unsigned long long)(end - begin), shown, f64 ? "F64" : "F32", (unsigned long long)bytes);
+                    (unsigned long long)(end - begin), shown, dtype_names[stored], (unsigned long long)bytes);
     tensor *t = expected_tensor(L, name);
     if (!t) return fail(L, err, HONE_ERR_FORMAT, "unexpected tensor '%.100s' (not in the architecture)", name);
     if (t->seen) return fail(L, err, HONE_ERR_FORMAT, "tensor '%s' appears twice", t->name);
+    if (t->from == FROM_BN_BATCHES && stored != DT_I64)
+        return fail(L, err, HONE_ERR_FORMAT, "tensor '%s' has dtype %s, expected I64 (a count)", t->name,
+                    dtype_names[stored]);
+    if (t->from != FROM_BN_BATCHES && stored == DT_I64)
+        return fail(L, err, HONE_ERR_FORMAT, "tensor '%s' has dtype I64; hone reads it as F32 or F64", t->name);
     if (rank != t->rank || dims[0] != t->shape[0] || (rank == 2 && dims[1] != t->shape[1]))
         return fail(L, err, HONE_ERR_FORMAT, "tensor '%s' has shape %s, expected %s", t->name, shown,
                     shape_text(wanted, sizeof wanted, t->shape, t->rank, false));
     t->seen = true;
-    t->f64 = f64;
+    t->stored = stored;
     t->begin = begin;
     t->end = end;
     return HONE_OK;
@@ -719,15 +942,18 @@ done:
     return st;
 }
 
-/* Reads each tensor's bytes (the header said where) into the parameter block. */
+/* Reads each tensor's bytes (the header said where) into the parameters, the buffers or the
+ * batch count; values are checked as they come: finite and representable, variances not
+ * negative, counts not negative. */
 static hone_status read_tensors(loader *L, tensor **order, hone_error *err) {
     unsigned char *buf = honeM_alloc(CHUNK, 1);
     if (!buf) return fail_nomem(L, err);
     hone_status st = HONE_OK;
     for (int i = 0; i < L->n_tensors && !st; i++) {
         const tensor *t = order[i];
-        const size_t size = t->f64 ? 8 : 4;
-        hone_real *dest = L->model->params + t->param_offset;
+        const size_t size = (size_t)dtype_sizes[t->stored];
+        hone_real *dest = t->from == FROM_PARAMS ? L->model->params + t->offset
+                          : t->from == FROM_BUFFERS ? L->model->buffers + t->offset : NULL;
         if (fseeko(L->f, (off_t)(8 + L->header_len + t->begin), SEEK_SET) != 0) {
             st = fail(L, err, HONE_ERR_IO, "cannot seek to tensor '%s': %s", t->name, strerror(errno));
             break;
@@ -741,8 +967,17 @@ static hone_status read_tensors(loader *L, tensor **order, hone_error *err) {
             }
             for (size_t k = 0; k < n; k++) {
                 const unsigned char *p = buf + k * size;
+                if (t->stored == DT_I64) { /* num_batches_tracked: only the first layer's is kept */
+                    uint64_t u = get_u64le(p);
+                    if (u >> 63) {
+                        st = fail(L, err, HONE_ERR_FORMAT, "tensor '%s' holds a negative count", t->name);
+                        break;
+                    }
+                    if (t == &L->tensors[L->first_count]) L->model->bn_batches = u;
+                    continue;
+                }
                 double v;
-                if (t->f64) {
+                if (t->stored == DT_F64) {
                     uint64_t u = get_u64le(p);
                     memcpy(&v, &u, 8);
                 } else {
@@ -756,12 +991,33 @@ static hone_status read_tensors(loader *L, tensor **order, hone_error *err) {
                               isfinite(v) ? "a value too large for " HONE_REAL_NAME : "a non-finite value", done + k);
                     break;
                 }
+                if (t->variance && v < 0) {
+                    st = fail(L, err, HONE_ERR_FORMAT, "tensor '%s' holds a negative variance at index %zu", t->name,
+                              done + k);
+                    break;
+                }
             }
             done += n;
         }
     }
     honeM_free(buf);
     return st;
+}
+
+/* The model made from the specs has the layout the table was built for (the same counting
+ * functions made both; this guards the two from drifting), and the settings specs lack. */
+static hone_status adopt_layers(loader *L, hone_error *err) {
+    hone_model *m = L->model;
+    for (int l = 0; l < L->n_layers; l++) {
+        const hone_layer *want = &L->layers[l];
+        hone_layer *got = &m->layers[l];
+        if (got->kind != want->kind || got->in != want->in || got->out != want->out || got->bias != want->bias ||
+            got->param_offset != want->param_offset || got->n_params != want->n_params ||
+            got->buffer_offset != want->buffer_offset || got->n_buffers != want->n_buffers)
+            return fail(L, err, HONE_ERR_FORMAT, "internal error: layer %d of the model does not match its tensors", l);
+        got->eps = want->eps;
+    }
+    return HONE_OK;
 }
 
 static hone_status load(loader *L, hone_error *err) {
@@ -776,7 +1032,7 @@ static hone_status load(loader *L, hone_error *err) {
         st = honeE_prefix(err, st == HONE_ERR_NOMEM ? HONE_ERR_NOMEM : HONE_ERR_FORMAT, L->path);
         goto done;
     }
-    if ((st = parse_standardize(L, err))) goto done;
+    if ((st = adopt_layers(L, err)) || (st = parse_standardize(L, err))) goto done;
     const cJSON *config = cJSON_GetObjectItemCaseSensitive(L->meta, "hone.config");
     if (config && !(L->model->config_json = honeM_strdup(config->valuestring))) {
         st = fail_nomem(L, err);
@@ -796,6 +1052,7 @@ hone_status hone_model_load(hone_model **out, const char *path, hone_error *err)
     cJSON_Delete(L.root);
     honeM_free(L.header);
     honeM_free(L.specs);
+    honeM_free(L.layers);
     honeM_free(L.first_tensor);
     honeM_free(L.tensors);
     if (st) hone_model_free(L.model);
@@ -803,7 +1060,11 @@ hone_status hone_model_load(hone_model **out, const char *path, hone_error *err)
     return st;
 }
 
-/* The first difference between two architectures, described into what; false when the same. */
+/* The first difference between two architectures, described into what; false when the same.
+ * Compared: what decides the function the network computes at inference and the tensors it
+ * holds: kinds, units, dense bias presence, leaky ReLU slope, batch norm eps, the loss. Not
+ * compared: dropout keep_prob and batch norm momentum, training settings that change nothing at
+ * inference; the model keeps its own (a file's weights may be fine-tuned with other ones). */
 static bool architecture_differs(const hone_model *file, const hone_model *m, char *what, size_t cap) {
     if (file->inputs != m->inputs)
         return snprintf(what, cap, "the file's model has %d inputs, this model %d", file->inputs, m->inputs), true;
@@ -819,9 +1080,17 @@ static bool architecture_differs(const hone_model *file, const hone_model *m, ch
             return snprintf(what, cap, "layer %d (%s) has %d units in the file, %d in this model", l,
                             hone_layer_kind_name(a->kind), a->out, b->out),
                    true;
+        if (a->kind == HONE_LAYER_DENSE && a->bias != b->bias)
+            return snprintf(what, cap, "layer %d (dense) has %s in the file, %s in this model", l,
+                            a->bias ? "a bias" : "no bias", b->bias ? "a bias" : "none"),
+                   true;
         if (a->kind == HONE_LAYER_LEAKY_RELU && a->alpha != b->alpha)
             return snprintf(what, cap, "layer %d (leaky_relu) has slope %g in the file, %g in this model", l,
                             (double)a->alpha, (double)b->alpha),
+                   true;
+        if (a->kind == HONE_LAYER_BATCHNORM && a->eps != b->eps)
+            return snprintf(what, cap, "layer %d (batchnorm) has eps %g in the file, %g in this model", l,
+                            (double)a->eps, (double)b->eps),
                    true;
     }
     if (file->loss != m->loss)
@@ -840,7 +1109,10 @@ hone_status hone_model_load_weights(hone_model *m, const char *path, hone_error 
         hone_model_free(file);
         return honeE_set(err, HONE_ERR_VALUE, "%s: architecture differs: %s", path, what);
     }
+    /* the same architecture: the same parameter and buffer counts */
     memcpy(m->params, file->params, m->n_params * sizeof *m->params);
+    memcpy(m->buffers, file->buffers, m->n_buffers * sizeof *m->buffers);
+    m->bn_batches = file->bn_batches;
     memcpy(m->input_mean, file->input_mean, (size_t)m->inputs * sizeof *m->input_mean);
     memcpy(m->input_std, file->input_std, (size_t)m->inputs * sizeof *m->input_std);
     hone_model_free(file);

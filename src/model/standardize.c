@@ -36,8 +36,21 @@ hone_status hone_model_standardize_fit(hone_model *m, const hone_view *train, ho
     return HONE_OK;
 }
 
-/* X [B, D] = (data rows - mean) / std;  Y [B, O] = one-hot labels (softmax), labels as 0/1
- * (sigmoid, one output) or targets */
+/* y [O]: one-hot label (softmax), label as 0/1 (sigmoid, one output), or targets */
+static void fill_target(const hone_model *m, hone_real *y, const hone_dataset *data, size_t row) {
+    const int O = hone_model_outputs(m);
+    if (data->label && m->loss == HONE_LOSS_SOFTMAX_CE) {
+        memset(y, 0, (size_t)O * sizeof *y);
+        int c = data->label[row];
+        if (c >= 0 && c < O) y[c] = 1;
+    } else if (data->label) {
+        for (int o = 0; o < O; o++) y[o] = (hone_real)(data->label[row] == (O == 1 ? 1 : o));
+    } else if (data->target) {
+        for (int o = 0; o < O; o++) y[o] = data->target[row * data->t + (size_t)o % data->t];
+    }
+}
+
+/* X [B, D] = (data rows - mean) / std, converting uint8 pixels as they are read;  Y [B, O] */
 void hone_model_gather(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
                        const size_t *rows, int B) {
     const size_t D = data->d;
@@ -53,16 +66,24 @@ void hone_model_gather(const hone_model *m, hone_real *X, hone_real *Y, const ho
             const hone_real *src = data->x + row * D;
             for (size_t j = 0; j < D; j++) x[j] = (src[j] - mean[j]) / sd[j];
         }
-        if (!Y) continue;
-        hone_real *y = Y + (size_t)b * O;
-        if (data->label && m->loss == HONE_LOSS_SOFTMAX_CE) {
-            memset(y, 0, (size_t)O * sizeof *y);
-            int c = data->label[row];
-            if (c >= 0 && c < O) y[c] = 1;
-        } else if (data->label) {
-            for (int o = 0; o < O; o++) y[o] = (hone_real)(data->label[row] == (O == 1 ? 1 : o));
-        } else if (data->target) {
-            for (int o = 0; o < O; o++) y[o] = data->target[row * data->t + (size_t)o % data->t];
-        }
+        if (Y) fill_target(m, Y + (size_t)b * O, data, row);
+    }
+}
+
+void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
+                            const size_t *rows, int B, const hone_augment *aug, hone_rng *rng,
+                            hone_real *scratch) {
+    const size_t D = data->d;
+    const int O = hone_model_outputs(m), H = (int)data->height, W = (int)data->width;
+    hone_real *raw = scratch, *moved = scratch + D;
+    for (int b = 0; b < B; b++) {
+        size_t row = rows[b];
+        for (size_t j = 0; j < D; j++) raw[j] = hone_dataset_at(data, row, j);
+        honeD_augment_image(moved, raw, H, W, aug, rng);
+        hone_real *x = X + (size_t)b * D;
+        for (size_t j = 0; j < D; j++) x[j] = (moved[j] - m->input_mean[j]) / m->input_std[j];
+        if (aug->noise > 0)
+            for (size_t j = 0; j < D; j++) x[j] += (hone_real)(aug->noise * hone_rng_normal(rng));
+        if (Y) fill_target(m, Y + (size_t)b * O, data, row);
     }
 }

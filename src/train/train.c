@@ -57,7 +57,41 @@ hone_status hone_train_config_check(const hone_train_config *c, hone_error *err)
         return honeE_set(err, HONE_ERR_VALUE, "clip value must be 0 (off) or positive, got %g", c->clip_value);
     if (!(c->clip_norm >= 0 && isfinite(c->clip_norm)))
         return honeE_set(err, HONE_ERR_VALUE, "clip norm must be 0 (off) or positive, got %g", c->clip_norm);
+    const hone_early_stopping *e = &c->early_stopping;
+    if (e->patience < 0) return honeE_set(err, HONE_ERR_VALUE, "early stopping patience must be 0 (off) or more, got %d", e->patience);
+    if (!(e->min_delta >= 0 && isfinite(e->min_delta)))
+        return honeE_set(err, HONE_ERR_VALUE, "early stopping min-delta must be 0 or more, got %g", e->min_delta);
+    const hone_augment *a = &c->augment;
+    if (a->shift < 0 || a->shift > 64) return honeE_set(err, HONE_ERR_VALUE, "augment shift must be in [0, 64] pixels, got %d", a->shift);
+    if (!(a->rotate >= 0 && a->rotate <= 180))
+        return honeE_set(err, HONE_ERR_VALUE, "augment rotation must be in [0, 180] degrees, got %g", a->rotate);
+    if (!(a->noise >= 0 && isfinite(a->noise)))
+        return honeE_set(err, HONE_ERR_VALUE, "augment noise must be 0 or more, got %g", a->noise);
     return HONE_OK;
+}
+
+static bool augmenting(const hone_augment *a) { return a->shift || a->rotate > 0 || a->flip || a->noise > 0; }
+
+/* Early stopping's memory of the best epoch: the weights and running statistics to put back. */
+typedef struct best_state {
+    hone_real *params, *buffers;
+    uint64_t bn_batches;
+    double metric;
+    int epoch, bad_epochs;
+} best_state;
+
+/* 1 when this epoch improves on the best by more than min_delta (and remembers it). */
+static bool remember_if_best(best_state *b, const hone_model *m, const hone_early_stopping *e, const hone_epoch_stats *s) {
+    double metric = e->on_accuracy ? s->dev_acc : s->dev_loss;
+    bool better = b->epoch == 0 || (e->on_accuracy ? metric > b->metric + e->min_delta : metric < b->metric - e->min_delta);
+    if (!better) return false;
+    b->metric = metric;
+    b->epoch = s->epoch;
+    b->bad_epochs = 0;
+    b->bn_batches = m->bn_batches;
+    memcpy(b->params, m->params, m->n_params * sizeof *b->params);
+    memcpy(b->buffers, m->buffers, m->n_buffers * sizeof *b->buffers);
+    return true;
 }
 
 static double now_seconds(void) {
@@ -85,13 +119,23 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
         return honeE_set(err, HONE_ERR_VALUE, "mean squared error needs %d regression target column(s)", O);
     if (m->loss == HONE_LOSS_SIGMOID_CE && !train->data->label && !train->data->target)
         return honeE_set(err, HONE_ERR_VALUE, "sigmoid cross-entropy needs labels or 0/1 targets");
+    const bool augment = augmenting(&c->augment), early = c->early_stopping.patience > 0;
+    if (augment && (!train->data->height || !train->data->width))
+        return honeE_set(err, HONE_ERR_VALUE, "augmentation needs images (IDX or NPY data shaped [n, height, width])");
+    if (early && split->dev.n == 0) return honeE_set(err, HONE_ERR_VALUE, "early stopping watches the dev set, and there is none");
 
     const int B = c->batch < (int)train->n ? c->batch : (int)train->n;
     if ((st = hone_model_reserve(m, B, err))) return st;
     size_t *order = honeM_alloc(train->n, sizeof *order);
     hone_real *X = honeM_alloc((size_t)B * m->inputs, sizeof *X);
     hone_real *Y = honeM_alloc((size_t)B * O, sizeof *Y);
-    if (!order || !X || !Y) {
+    hone_real *scratch = augment ? honeM_alloc(2 * (size_t)m->inputs, sizeof *scratch) : NULL;
+    best_state best = {0};
+    if (early) {
+        best.params = honeM_alloc(m->n_params, sizeof *best.params);
+        best.buffers = honeM_alloc(m->n_buffers, sizeof *best.buffers);
+    }
+    if (!order || !X || !Y || (augment && !scratch) || (early && (!best.params || !best.buffers))) {
         st = honeE_set(err, HONE_ERR_NOMEM, "out of memory for training buffers");
         goto done;
     }
@@ -102,6 +146,8 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
     }
     hone_rng rng;
     hone_rng_seed(&rng, c->seed);
+    hone_rng_seed(&m->rng, c->seed ^ 0xd1b54a32d192ed03ULL); /* dropout masks: their own stream */
+    m->training = 1;
     const long steps_per_epoch = (long)((train->n + (size_t)B - 1) / (size_t)B);
     const long T = c->schedule.per_step ? steps_per_epoch * c->epochs : c->epochs;
     const bool clipping = c->clip_norm > 0 || c->clip_value > 0;
@@ -119,7 +165,8 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
         stats.lr = lr;
         for (size_t start = 0; start < train->n; start += (size_t)B, batches++) {
             int b = (int)(train->n - start < (size_t)B ? train->n - start : (size_t)B);
-            hone_model_gather(m, X, Y, train->data, order + start, b);
+            if (augment) honeD_gather_augmented(m, X, Y, train->data, order + start, b, &c->augment, &rng, scratch);
+            else hone_model_gather(m, X, Y, train->data, order + start, b);
             const hone_real *Z = hone_model_forward(m, X, b);
             double loss = hone_model_loss(m, Y, b);
             hone_model_zero_grad(m);
@@ -140,6 +187,7 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
             if (clipping) honeO_clip(m->grads, m->n_params, norm, c->clip_norm, c->clip_value);
             if (c->schedule.per_step) lr = hone_schedule_lr(&c->schedule, c->lr, t + (long)batches, T);
             m->opt_steps++;
+            m->bn_batches++;
             honeO_step(&c->optimizer, m->params, m->grads, m->opt_state, m->n_params, m->opt_steps, lr);
             if (hooks->on_batch) {
                 hone_batch_stats bs = {epoch, c->epochs, batches + 1, (size_t)steps_per_epoch, start + (size_t)b, loss,
@@ -161,10 +209,23 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
         if ((st = hone_model_evaluate(m, &split->dev, &stats.dev_loss, &stats.dev_acc, err))) goto done;
         if (c->schedule.kind == HONE_SCHEDULE_PLATEAU)
             plateau_lr = honeO_plateau_update(&plateau, &c->schedule, plateau_lr, stats.dev_loss);
+        if (early && !remember_if_best(&best, m, &c->early_stopping, &stats))
+            stats.stopped_early = ++best.bad_epochs >= c->early_stopping.patience;
+        stats.best_epoch = early ? best.epoch : epoch;
         if (stats_out) *stats_out = stats;
         if (hooks->on_epoch) hooks->on_epoch(&stats, hooks->user);
+        if (stats.stopped_early) break;
     }
 done:
+    if (early && best.epoch > 0) { /* the best epoch's weights, whether stopped, finished or interrupted */
+        memcpy(m->params, best.params, m->n_params * sizeof *m->params);
+        memcpy(m->buffers, best.buffers, m->n_buffers * sizeof *m->buffers);
+        m->bn_batches = best.bn_batches;
+    }
+    m->training = 0;
+    honeM_free(best.params);
+    honeM_free(best.buffers);
+    honeM_free(scratch);
     honeM_free(order);
     honeM_free(X);
     honeM_free(Y);

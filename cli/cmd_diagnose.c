@@ -1,0 +1,216 @@
+/* cmd_diagnose.c - hone diagnose: bias or variance, from a metrics file or from a saved model
+ * evaluated again on the train and dev rows it was trained with. */
+#include "data_options.h"
+#include "metrics.h"
+#include "split_options.h"
+
+#include <cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Percent for error rates, plain numbers for regression losses. */
+static void print_figure(FILE *out, const char *name, double v, int regression, const char *note) {
+    fprintf(out, "  %-15s", name);
+    if (!isfinite(v)) fprintf(out, "    n/a");
+    else if (regression) fprintf(out, " %9.4g", v);
+    else fprintf(out, " %6.2f%%", 100 * v);
+    fprintf(out, "%s%s\n", note ? "   " : "", note ? note : "");
+}
+
+int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double base_error, double tolerance,
+                        int regression) {
+    const char *advice;
+    hone_diagnosis d = hone_diagnose(train_error, dev_error, base_error, tolerance, &advice);
+    fprintf(out, "diagnosis: %s\n", hone_diagnosis_name(d));
+    print_figure(out, "train error", train_error, regression, regression ? "(mean squared error: a regression)" : NULL);
+    print_figure(out, "dev error", dev_error, regression, isfinite(dev_error) ? NULL : "(no dev set)");
+    print_figure(out, "base error", base_error, regression, "(human-level or Bayes error; --base-error)");
+    print_figure(out, "avoidable bias", train_error - base_error, regression, "(train - base)");
+    print_figure(out, "variance", dev_error - train_error, regression, "(dev - train)");
+    fprintf(out, "  advice: %s\n", advice);
+    return (int)d;
+}
+
+static void print_json(double train_error, double dev_error, double base_error, double tolerance, int regression,
+                       const char *source, int epoch) {
+    const char *advice;
+    if (!(tolerance >= 0) || !isfinite(tolerance)) tolerance = HONE_DIAGNOSE_TOLERANCE;
+    hone_diagnosis d = hone_diagnose(train_error, dev_error, base_error, tolerance, &advice);
+    printf("{\"command\": \"diagnose\", \"source\": \"%s\", ", source);
+    if (epoch > 0) printf("\"epoch\": %d, ", epoch);
+    printf("\"regression\": %s, ", regression ? "true" : "false");
+    cli_json_number(stdout, "train_error", train_error, 1);
+    cli_json_number(stdout, "dev_error", dev_error, 1);
+    cli_json_number(stdout, "base_error", base_error, 1);
+    cli_json_number(stdout, "avoidable_bias", train_error - base_error, 1);
+    cli_json_number(stdout, "variance", dev_error - train_error, 1);
+    cli_json_number(stdout, "tolerance", tolerance, 1);
+    printf("\"diagnosis\": \"%s\", \"advice\": \"%s\"}\n", hone_diagnosis_name(d), advice); /* no quotes in them */
+}
+
+typedef struct diagnose_options {
+    char model[CLI_TEXT_MAX];
+    char metrics[CLI_TEXT_MAX];
+    cli_data data;
+    char test_data[CLI_TEXT_MAX];
+    char test_labels[CLI_TEXT_MAX];
+    double base_error, tolerance;
+    int json;
+} diagnose_options;
+
+/* Errors of the last epoch of a metrics file: 1 - accuracy, or the losses when there is no
+ * accuracy (regression). */
+static int from_metrics(const diagnose_options *o, double *train, double *dev, int *regression, int *epoch) {
+    hone_epoch_stats *rows = NULL;
+    size_t n = 0;
+    if (cli_metrics_read("diagnose", o->metrics, &rows, &n)) return -1;
+    const hone_epoch_stats *last = &rows[n - 1];
+    *regression = !isfinite(last->train_acc);
+    *train = *regression ? last->train_loss : 1 - last->train_acc;
+    *dev = *regression ? last->dev_loss : 1 - last->dev_acc;
+    *epoch = last->epoch;
+    free(rows);
+    if (!isfinite(*train)) {
+        cli_error("diagnose", "%s: the last epoch has no train loss or accuracy", o->metrics);
+        return -1;
+    }
+    return 0;
+}
+
+/* The split the model was trained on: seed, dev and test from its "hone.config" metadata, the
+ * same rules as hone train. */
+static int model_split(const diagnose_options *o, const hone_model *model, double *seed, char *dev, char *test,
+                       double *train_rows) {
+    cJSON *config = model->config_json ? cJSON_Parse(model->config_json) : NULL;
+    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(config, "train_rows"); /* optional: 0 or absent is all */
+    *train_rows = cJSON_IsNumber(rows) && rows->valuedouble >= 1 ? floor(rows->valuedouble) : 0;
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(config, "seed");
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(config, "dev");
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(config, "test");
+    int ok = cJSON_IsNumber(s) && cJSON_IsString(d) && cJSON_IsString(t) && strlen(d->valuestring) < CLI_TEXT_MAX &&
+             strlen(t->valuestring) < CLI_TEXT_MAX && s->valuedouble >= 0 && s->valuedouble == floor(s->valuedouble);
+    if (ok) {
+        *seed = s->valuedouble;
+        strcpy(dev, d->valuestring);
+        strcpy(test, t->valuestring);
+    } else {
+        cli_error("diagnose", "%s: the model's metadata has no training configuration (seed, dev, test) to make "
+                              "its split again; use hone diagnose --metrics FILE",
+                  o->model);
+    }
+    cJSON_Delete(config);
+    return ok ? 0 : -1;
+}
+
+static int from_model(const diagnose_options *o, double *train, double *dev, int *regression, int *usage) {
+    hone_data_source source;
+    if (cli_data_source("diagnose", &o->data, &source)) {
+        *usage = 1;
+        return -1;
+    }
+    hone_error err = {0};
+    hone_model *model = NULL;
+    hone_dataset *data = NULL, *test_data = NULL;
+    hone_split split = {0};
+    int rc = -1;
+    char dev_text[CLI_TEXT_MAX], test_text[CLI_TEXT_MAX];
+    double seed, train_rows, dev_size, test_size, loss[2], acc[2];
+    if (hone_model_load(&model, o->model, &err)) goto fail;
+    if (model_split(o, model, &seed, dev_text, test_text, &train_rows)) goto done;
+    if (hone_dataset_load_any(&data, &test_data, &source, &err)) goto fail;
+    if (*o->test_data) {
+        hone_dataset *extra = NULL;
+        hone_data_source ts = source;
+        ts.path = o->test_data;
+        ts.labels = *o->test_labels ? o->test_labels : NULL;
+        hone_dataset_free(test_data);
+        test_data = NULL;
+        if (hone_dataset_load_any(&test_data, &extra, &ts, &err)) goto fail;
+        hone_dataset_free(extra);
+    }
+    if (data->d != (size_t)model->inputs) {
+        cli_error("diagnose", "%s: rows have %zu features, the model expects %d", o->data.data, data->d, model->inputs);
+        goto done;
+    }
+    if (model->loss == HONE_LOSS_MSE ? !data->target : !data->label) {
+        cli_error("diagnose", "%s: the data has no %s to compare with", o->data.data,
+                  model->loss == HONE_LOSS_MSE ? "targets" : "labels");
+        goto done;
+    }
+    if (model->loss == HONE_LOSS_SOFTMAX_CE && data->n_classes > hone_model_outputs(model)) {
+        cli_error("diagnose", "%s: labels go up to %d, the model has %d classes", o->data.data, data->n_classes - 1,
+                  hone_model_outputs(model));
+        goto done;
+    }
+    if (cli_split_sizes("diagnose", dev_text, test_text, data->n, test_data != NULL, &dev_size, &test_size)) goto done;
+    if (hone_split_make(&split, data, test_data, dev_size, test_size, (uint64_t)seed, &err)) goto fail;
+    if (train_rows > 0 && train_rows < (double)split.train.n) split.train.n = (size_t)train_rows;
+    if (hone_model_evaluate(model, &split.train, &loss[0], &acc[0], &err) ||
+        hone_model_evaluate(model, &split.dev, &loss[1], &acc[1], &err))
+        goto fail;
+    *regression = model->loss == HONE_LOSS_MSE;
+    *train = *regression ? loss[0] : 1 - acc[0];
+    *dev = *regression ? loss[1] : 1 - acc[1];
+    rc = 0;
+    goto done;
+fail:
+    cli_error("diagnose", "%s", err.message);
+done:
+    hone_split_free(&split);
+    hone_model_free(model);
+    hone_dataset_free(data);
+    hone_dataset_free(test_data);
+    return rc;
+}
+
+int cmd_diagnose(int argc, char **argv) {
+    diagnose_options o = {.data = CLI_DATA_DEFAULTS, .tolerance = HONE_DIAGNOSE_TOLERANCE};
+    cli_option options[] = {
+        {"model", CLI_TEXT, o.model, "PATH", "a model saved by hone train --save (also the bare argument)"},
+        {"metrics", CLI_TEXT, o.metrics, "FILE", "or: a metrics file of hone train --metrics (its last epoch)"},
+        CLI_DATA_OPTIONS(o.data),
+        {"test-data", CLI_TEXT, o.test_data, "PATH", "the separate test set the model was trained with, if any"},
+        {"test-labels", CLI_TEXT, o.test_labels, "PATH", "labels file for --test-data"},
+        {"base-error", CLI_REAL, &o.base_error, "X", "human-level or Bayes error, a fraction (0: unknown)"},
+        {"tolerance", CLI_REAL, &o.tolerance, "X", "a gap above this (and above 10% of its reference) is high"},
+        {"json", CLI_FLAG, &o.json, NULL, "print one JSON line"},
+        {0},
+    };
+    const cli_command cmd = {
+        "diagnose", "hone diagnose MODEL [--data PATH] | hone diagnose --metrics FILE  [options]",
+        "Compares train error, dev error and a base error (human-level or Bayes) and names the case:\n"
+        "high bias (avoidable bias = train - base is high), high variance (dev - train is high), both,\n"
+        "or fine, with the basic recipe's advice. A model is evaluated again on the train and dev rows\n"
+        "it was trained on (its seed, dev and test are in its metadata: give the same --data); a\n"
+        "metrics file gives its last epoch. Errors are 1 - accuracy, or the loss for regression.",
+        options, "model"};
+    int rc = cli_parse(&cmd, argc, argv);
+    if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    if (!*o.model == !*o.metrics) {
+        cli_error("diagnose", *o.model ? "give a model or --metrics, not both"
+                                       : "no model or metrics given (hone diagnose MODEL --data PATH, or --metrics FILE)");
+        return CLI_EXIT_USAGE;
+    }
+    if (!(o.base_error >= 0)) {
+        cli_error("diagnose", "--base-error must be 0 or more, got %g", o.base_error);
+        return CLI_EXIT_USAGE;
+    }
+    if (!(o.tolerance >= 0)) {
+        cli_error("diagnose", "--tolerance must be 0 or more, got %g", o.tolerance);
+        return CLI_EXIT_USAGE;
+    }
+    double train, dev;
+    int regression = 0, epoch = 0, usage = 0;
+    if (*o.metrics ? from_metrics(&o, &train, &dev, &regression, &epoch)
+                   : from_model(&o, &train, &dev, &regression, &usage))
+        return usage ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+    if (o.json) {
+        print_json(train, dev, o.base_error, o.tolerance, regression, *o.metrics ? "metrics" : "model", epoch);
+    } else {
+        if (*o.metrics) printf("%s, epoch %d (train figures are running means over the epoch)\n", o.metrics, epoch);
+        else printf("%s on the train and dev rows it was trained with\n", o.model);
+        cli_diagnosis_print(stdout, train, dev, o.base_error, o.tolerance, regression);
+    }
+    return CLI_EXIT_OK;
+}

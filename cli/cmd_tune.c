@@ -1,0 +1,1138 @@
+/* cmd_tune.c - hone tune: random search over hone train's options, coarse to fine.
+ *
+ * One INI file holds the search: [tune] its settings (the option table below), [space] one line
+ * per searched option ("lr = log 1e-5 1", see hone_param_parse), [train] the options every trial
+ * shares. Each round samples `trials` points from the space with a generator seeded by (seed,
+ * round), runs each as a child `hone train ... --json --quiet` (up to `jobs` at a time), and then
+ * narrows every range around the best `top-k` trials so far. With halving, a round first runs
+ * every trial for epochs/4, the better half for epochs/2 and the better quarter for the whole
+ * budget, from scratch each time (so each run's schedule spans its own epochs).
+ *
+ * Every finished run is appended to the results file as one JSON line and synced before the next
+ * starts. Sampling depends only on the seed and on results already in that file, so a search run
+ * again regenerates the same trials, finds the finished ones there (matched by trial number and
+ * epochs, their values checked) and runs only the rest: an interrupted search resumes, and one
+ * given more rounds extends. */
+#define _DEFAULT_SOURCE
+#include "cli.h"
+#include "hone.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TUNE_MAX_PARAMS 32
+#define TUNE_MAX_FIXED 128
+#define TUNE_MAX_TRIALS 100000
+#define TUNE_MAX_DEPTH 64
+
+typedef struct tune_options {
+    int rounds, trials, jobs, epochs, top_k, halving, quiet;
+    double seed, margin;
+    char metric[CLI_TEXT_MAX];
+    char results[CLI_TEXT_MAX];
+    char best[CLI_TEXT_MAX];
+} tune_options;
+
+typedef struct kv {
+    char key[HONE_PARAM_TEXT_MAX];
+    char value[CLI_TEXT_MAX];
+} kv;
+
+typedef enum trial_status { ST_NONE = 0, ST_OK, ST_DIVERGED, ST_FAILED } trial_status;
+static const char *const status_names[] = {"pending", "ok", "diverged", "failed"};
+
+/* A point of the space and its last finished run. */
+typedef struct trial {
+    int id, round; /* id counts from 1 over the whole search */
+    double value[TUNE_MAX_PARAMS];
+    char text[TUNE_MAX_PARAMS][HONE_PARAM_TEXT_MAX];
+    int epochs; /* budget of the last finished run; 0 before the first */
+    trial_status status;
+    double dev_acc, dev_loss, seconds;
+    char error[256];
+} trial;
+
+/* A line of the results file. */
+typedef struct record {
+    int id, round, epochs;
+    trial_status status;
+    double dev_acc, dev_loss, seconds;
+    char error[256];
+    const cJSON *params;
+} record;
+
+typedef struct tune {
+    tune_options o;
+    const char *config;
+    hone_param space[TUNE_MAX_PARAMS];
+    int n_space;
+    kv fixed[TUNE_MAX_FIXED]; /* [train], then the flags after --, which win */
+    int n_fixed;
+    int depth, layers;    /* indices in space of "depth" and "layers", or -1 */
+    int metric_loss;      /* 1: dev_loss, lower is better; 0: dev_acc, higher is better */
+    uint64_t seed;
+    char exe[4096];
+    int fd; /* results file, locked */
+    cJSON **lines;
+    record *records;
+    int n_records;
+    trial *trials;
+    int n_trials;
+    int ran, reused;
+    int failed; /* set by the INI handler */
+} tune;
+
+static volatile sig_atomic_t stop_signal;
+static void on_signal(int sig) { stop_signal = sig; }
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static kv *find_fixed(tune *t, const char *key) {
+    for (int i = 0; i < t->n_fixed; i++)
+        if (!strcmp(t->fixed[i].key, key)) return &t->fixed[i];
+    return NULL;
+}
+
+/* Copies src into dst[cap], cut short when it does not fit. */
+static void copy_text(char *dst, size_t cap, const char *src) {
+    size_t n = strlen(src);
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+static int find_param(const tune *t, const char *name) {
+    for (int i = 0; i < t->n_space; i++)
+        if (!strcmp(t->space[i].name, name)) return i;
+    return -1;
+}
+
+/* A fixed option; a later one replaces an earlier one of the same key (flags win). */
+static int set_fixed(tune *t, const char *key, const char *value, const char *where) {
+    kv *f = find_fixed(t, key);
+    if (!f) {
+        if (t->n_fixed == TUNE_MAX_FIXED) {
+            cli_error("tune", "%s: more than %d fixed options", where, TUNE_MAX_FIXED);
+            return -1;
+        }
+        f = &t->fixed[t->n_fixed++];
+    }
+    if (strlen(key) >= sizeof f->key || strlen(value) >= sizeof f->value) {
+        cli_error("tune", "%s: %s: option or value too long", where, key);
+        return -1;
+    }
+    strcpy(f->key, key);
+    strcpy(f->value, value);
+    return 0;
+}
+
+/* [space] and [train] of the config file ([tune] went through cli_parse). */
+static int on_ini(void *user, const char *section, const char *key, const char *value
+#if INI_HANDLER_LINENO
+                  , int lineno
+#endif
+) {
+    tune *t = user;
+    char where[CLI_TEXT_MAX + 64];
+#if INI_HANDLER_LINENO
+    snprintf(where, sizeof where, "%s:%d", t->config, lineno);
+#else
+    snprintf(where, sizeof where, "%s: [%s]", t->config, section);
+#endif
+    if (!strcmp(section, "space")) {
+        if (find_param(t, key) >= 0) {
+            cli_error("tune", "%s: %s is searched twice", where, key);
+            t->failed = 1;
+            return 0;
+        }
+        if (t->n_space == TUNE_MAX_PARAMS) {
+            cli_error("tune", "%s: more than %d searched options", where, TUNE_MAX_PARAMS);
+            t->failed = 1;
+            return 0;
+        }
+        hone_error err = {0};
+        if (hone_param_parse(&t->space[t->n_space], key, value, &err)) {
+            cli_error("tune", "%s: %s", where, err.message);
+            t->failed = 1;
+            return 0;
+        }
+        t->n_space++;
+    } else if (!strcmp(section, "train")) {
+        if (set_fixed(t, key, value, where)) {
+            t->failed = 1;
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The flags after --, as key/value pairs: --k=v, --k v, --flag (true), --no-flag (false). */
+static int read_passthrough(tune *t, int argc, char **argv) {
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strncmp(arg, "--", 2) != 0 || !arg[2]) {
+            cli_error("tune", "after --: expected hone train options (--name value), got '%s'", arg);
+            return -1;
+        }
+        char key[HONE_PARAM_TEXT_MAX];
+        const char *eq = strchr(arg + 2, '='), *value;
+        size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+        if (len >= sizeof key) len = sizeof key - 1;
+        memcpy(key, arg + 2, len);
+        key[len] = 0;
+        if (eq) value = eq + 1;
+        else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0) value = argv[++i];
+        else if (!strncmp(key, "no-", 3)) {
+            memmove(key, key + 3, strlen(key + 3) + 1);
+            value = "false";
+        } else value = "true";
+        if (set_fixed(t, key, value, "after --")) return -1;
+    }
+    return 0;
+}
+
+static int is_count(const char *s) { return *s && strspn(s, "0123456789") == strlen(s); }
+
+/* What the options of the space and [train] may not be, and how depth composes with layers. */
+static int check_space(tune *t) {
+    static const char *const owned[] = {"epochs", "json", "quiet", "save", "config", "help", NULL};
+    for (int i = 0; owned[i]; i++) {
+        const char *why = !strcmp(owned[i], "epochs") ? "the trial budget is [tune] epochs (--epochs)"
+                          : !strcmp(owned[i], "save") ? "every trial would write it; train the best config to save a model"
+                                                      : "hone tune sets it for every trial";
+        if (find_param(t, owned[i]) >= 0 || find_fixed(t, owned[i])) {
+            cli_error("tune", "%s: %s cannot be searched or fixed: %s", t->config, owned[i], why);
+            return -1;
+        }
+    }
+    if (find_param(t, "seed") >= 0) {
+        cli_error("tune", "%s: seed cannot be searched: every trial uses one seed (set it in [train] or [tune])", t->config);
+        return -1;
+    }
+    if (find_fixed(t, "depth")) {
+        cli_error("tune", "%s: depth is not a hone train option; search it in [space] (with layers as one width)", t->config);
+        return -1;
+    }
+    for (int i = 0; i < t->n_space; i++) {
+        if (find_fixed(t, t->space[i].name)) {
+            cli_error("tune", "%s: %s is both searched ([space]) and fixed ([train] or after --)", t->config,
+                      t->space[i].name);
+            return -1;
+        }
+    }
+    t->depth = find_param(t, "depth");
+    t->layers = find_param(t, "layers");
+    if (t->depth >= 0) {
+        const hone_param *d = &t->space[t->depth];
+        int ok = d->kind == HONE_PARAM_CHOICE || (d->kind == HONE_PARAM_INT && d->min >= 0 && d->max <= TUNE_MAX_DEPTH);
+        for (int c = 0; d->kind == HONE_PARAM_CHOICE && c < d->n_choices; c++)
+            if (!is_count(d->choices[c]) || atoi(d->choices[c]) > TUNE_MAX_DEPTH) ok = 0;
+        if (!ok) {
+            cli_error("tune", "%s: depth (hidden layers) must be int or choice of counts from 0 to %d", t->config,
+                      TUNE_MAX_DEPTH);
+            return -1;
+        }
+        const kv *fl = find_fixed(t, "layers");
+        if (t->layers >= 0) {
+            const hone_param *l = &t->space[t->layers];
+            ok = l->kind == HONE_PARAM_CHOICE || (l->kind == HONE_PARAM_INT && l->min >= 1);
+            for (int c = 0; l->kind == HONE_PARAM_CHOICE && c < l->n_choices; c++)
+                if (!is_count(l->choices[c]) || atoi(l->choices[c]) < 1) ok = 0;
+        } else ok = fl && is_count(fl->value) && atoi(fl->value) >= 1;
+        if (!ok) {
+            cli_error("tune", "%s: depth repeats layers, which must then be one width (int or choice of widths "
+                              "in [space], or one number in [train])", t->config);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The options of a trial run for `epochs`, in order: fixed, searched, layers (width x depth),
+ * epochs, seed. Returns the count. */
+static int trial_options(const tune *t, const trial *tr, int epochs, kv *out) {
+    int n = 0;
+    const char *width = NULL;
+    for (int i = 0; i < t->n_fixed; i++) {
+        if (t->depth >= 0 && !strcmp(t->fixed[i].key, "layers")) {
+            width = t->fixed[i].value;
+            continue;
+        }
+        out[n++] = t->fixed[i];
+    }
+    for (int i = 0; i < t->n_space; i++) {
+        if (t->depth >= 0 && (i == t->depth || i == t->layers)) {
+            if (i == t->layers) width = tr->text[i];
+            continue;
+        }
+        snprintf(out[n].key, sizeof out[n].key, "%s", t->space[i].name);
+        snprintf(out[n].value, sizeof out[n].value, "%s", tr->text[i]);
+        n++;
+    }
+    if (t->depth >= 0) {
+        int depth = atoi(tr->text[t->depth]);
+        char *v = out[n].value;
+        size_t used = 0, cap = sizeof out[n].value;
+        v[0] = 0;
+        for (int d = 0; d < depth && used < cap; d++)
+            used += (size_t)snprintf(v + used, cap - used, "%s%s", d ? "," : "", width);
+        strcpy(out[n++].key, "layers");
+    }
+    strcpy(out[n].key, "epochs");
+    snprintf(out[n++].value, CLI_TEXT_MAX, "%d", epochs);
+    if (!find_fixed((tune *)t, "seed")) {
+        strcpy(out[n].key, "seed");
+        snprintf(out[n++].value, CLI_TEXT_MAX, "%llu", (unsigned long long)t->seed);
+    }
+    return n;
+}
+
+/* "lr=0.00123 optimizer=adam" */
+static void describe(const tune *t, const trial *tr, char *buf, size_t cap) {
+    size_t used = 0;
+    buf[0] = 0;
+    for (int i = 0; i < t->n_space && used < cap; i++)
+        used += (size_t)snprintf(buf + used, cap - used, "%s%s=%s", i ? " " : "", t->space[i].name, tr->text[i]);
+}
+
+/* ---- the results file ------------------------------------------------------------------------ */
+
+static double json_number(const cJSON *o, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* Reads the records already in the results file; drops an incomplete last line (a write cut
+ * short), so the next append starts on a line of its own. */
+static int load_records(tune *t) {
+    struct stat st;
+    if (fstat(t->fd, &st)) {
+        cli_error("tune", "%s: %s", t->o.results, strerror(errno));
+        return CLI_EXIT_FAIL;
+    }
+    size_t size = (size_t)st.st_size;
+    char *buf = malloc(size + 1);
+    if (!buf) {
+        cli_error("tune", "%s: out of memory (%zu bytes)", t->o.results, size);
+        return CLI_EXIT_FAIL;
+    }
+    size_t got = 0;
+    while (got < size) {
+        ssize_t r = pread(t->fd, buf + got, size - got, (off_t)got);
+        if (r <= 0) {
+            cli_error("tune", "%s: read failed: %s", t->o.results, r ? strerror(errno) : "file shrank");
+            free(buf);
+            return CLI_EXIT_FAIL;
+        }
+        got += (size_t)r;
+    }
+    buf[size] = 0;
+    if (size && buf[size - 1] != '\n') {
+        size_t keep = size;
+        while (keep > 0 && buf[keep - 1] != '\n') keep--;
+        fprintf(stderr, "hone tune: warning: %s: dropped an incomplete last line (a write cut short)\n", t->o.results);
+        if (ftruncate(t->fd, (off_t)keep)) {
+            cli_error("tune", "%s: cannot truncate: %s", t->o.results, strerror(errno));
+            free(buf);
+            return CLI_EXIT_FAIL;
+        }
+        size = keep;
+        buf[size] = 0;
+    }
+    size_t lines = 0;
+    for (size_t i = 0; i < size; i++) lines += buf[i] == '\n';
+    t->records = calloc(lines + 1, sizeof *t->records);
+    t->lines = calloc(lines + 1, sizeof *t->lines);
+    if (!t->records || !t->lines) {
+        cli_error("tune", "%s: out of memory", t->o.results);
+        free(buf);
+        return CLI_EXIT_FAIL;
+    }
+    char *p = buf;
+    for (int lineno = 1; *p; lineno++) {
+        char *end = strchr(p, '\n');
+        size_t len = (size_t)(end - p);
+        char *line = p;
+        p = end + 1;
+        if (strspn(line, " \t\r") >= len) continue;
+        cJSON *o = cJSON_ParseWithLength(line, len);
+        const char *missing = NULL;
+        if (!o || !cJSON_IsObject(o)) missing = "a JSON object";
+        record r = {0};
+        if (!missing) {
+            const cJSON *status = cJSON_GetObjectItemCaseSensitive(o, "status");
+            r.id = (int)json_number(o, "trial");
+            r.round = (int)json_number(o, "round");
+            r.epochs = (int)json_number(o, "epochs");
+            r.params = cJSON_GetObjectItemCaseSensitive(o, "params");
+            if (!(json_number(o, "trial") >= 1)) missing = "\"trial\"";
+            else if (!(json_number(o, "round") >= 1)) missing = "\"round\"";
+            else if (!(json_number(o, "epochs") >= 1)) missing = "\"epochs\"";
+            else if (!cJSON_IsObject(r.params)) missing = "\"params\"";
+            else if (!cJSON_IsString(status)) missing = "\"status\"";
+            else {
+                for (int s = ST_OK; s <= ST_FAILED; s++)
+                    if (!strcmp(status->valuestring, status_names[s])) r.status = (trial_status)s;
+                if (r.status == ST_NONE) missing = "\"status\" (ok, diverged or failed)";
+            }
+        }
+        if (missing) {
+            cli_error("tune", "%s: line %d: not a hone tune trial record (needs %s); give another --results file",
+                      t->o.results, lineno, missing);
+            cJSON_Delete(o);
+            free(buf);
+            return CLI_EXIT_FAIL;
+        }
+        r.dev_acc = json_number(o, "dev_acc");
+        r.dev_loss = json_number(o, "dev_loss");
+        r.seconds = json_number(o, "seconds");
+        const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "error");
+        if (cJSON_IsString(e)) snprintf(r.error, sizeof r.error, "%s", e->valuestring);
+        t->lines[t->n_records] = o;
+        t->records[t->n_records++] = r;
+    }
+    free(buf);
+    return 0;
+}
+
+static const record *find_record(const tune *t, int id, int epochs) {
+    for (int i = t->n_records - 1; i >= 0; i--)
+        if (t->records[i].id == id && t->records[i].epochs == epochs) return &t->records[i];
+    return NULL;
+}
+
+/* 0 when the record was made by this trial: same round and the same value of every option. */
+static int record_differs(const tune *t, const record *r, const trial *tr, char *why, size_t cap) {
+    if (r->round != tr->round) {
+        snprintf(why, cap, "trial %d there is of round %d, here of round %d", tr->id, r->round, tr->round);
+        return 1;
+    }
+    if (cJSON_GetArraySize(r->params) != t->n_space) {
+        snprintf(why, cap, "trial %d there searched %d options, here %d", tr->id, cJSON_GetArraySize(r->params),
+                 t->n_space);
+        return 1;
+    }
+    for (int i = 0; i < t->n_space; i++) {
+        const hone_param *p = &t->space[i];
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->params, p->name);
+        char text[HONE_PARAM_TEXT_MAX] = "(none)";
+        if (cJSON_IsString(v)) snprintf(text, sizeof text, "%s", v->valuestring);
+        else if (cJSON_IsNumber(v)) hone_param_format(p, v->valuedouble, text, sizeof text);
+        if (!v || strcmp(text, tr->text[i])) {
+            snprintf(why, cap, "trial %d there has %s=%s, this search samples %s=%s", tr->id, p->name, v ? text : "(none)",
+                     p->name, tr->text[i]);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void add_number(cJSON *o, const char *key, double v) {
+    if (isfinite(v)) cJSON_AddNumberToObject(o, key, v);
+    else cJSON_AddNullToObject(o, key);
+}
+
+/* Appends the trial's last run as one line, then syncs it to disk. */
+static int append_record(tune *t, const trial *tr) {
+    cJSON *o = cJSON_CreateObject(), *params = cJSON_CreateObject();
+    char *text = NULL;
+    int rc = -1;
+    if (!o || !params) {
+        cJSON_Delete(params);
+        goto done;
+    }
+    cJSON_AddNumberToObject(o, "round", tr->round);
+    cJSON_AddNumberToObject(o, "trial", tr->id);
+    cJSON_AddNumberToObject(o, "epochs", tr->epochs);
+    cJSON_AddStringToObject(o, "status", status_names[tr->status]);
+    cJSON_AddItemToObject(o, "params", params);
+    for (int i = 0; i < t->n_space; i++) {
+        if (t->space[i].kind == HONE_PARAM_CHOICE) cJSON_AddStringToObject(params, t->space[i].name, tr->text[i]);
+        else cJSON_AddRawToObject(params, t->space[i].name, tr->text[i]); /* the exact text passed */
+    }
+    add_number(o, "dev_acc", tr->dev_acc);
+    add_number(o, "dev_loss", tr->dev_loss);
+    add_number(o, "seconds", round(tr->seconds * 1000) / 1000);
+    if (tr->error[0]) cJSON_AddStringToObject(o, "error", tr->error);
+    text = cJSON_PrintUnformatted(o);
+    if (!text) goto done;
+    size_t len = strlen(text);
+    char *line = realloc(text, len + 2);
+    if (!line) goto done;
+    text = line;
+    memcpy(text + len, "\n", 2);
+    len++;
+    /* one write() of the whole line (O_APPEND), then fsync: a crash leaves whole lines, or a
+     * last partial line that the next run drops */
+    size_t done_bytes = 0;
+    while (done_bytes < len) {
+        ssize_t w = write(t->fd, text + done_bytes, len - done_bytes);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            cli_error("tune", "%s: write failed: %s", t->o.results, strerror(errno));
+            rc = -2;
+            goto done;
+        }
+        done_bytes += (size_t)w;
+    }
+    if (fsync(t->fd)) {
+        cli_error("tune", "%s: fsync failed: %s", t->o.results, strerror(errno));
+        rc = -2;
+        goto done;
+    }
+    rc = 0;
+done:
+    if (rc == -1) cli_error("tune", "out of memory writing a trial record");
+    cJSON_free(text);
+    cJSON_Delete(o);
+    return rc;
+}
+
+/* ---- running trials ------------------------------------------------------------------------- */
+
+typedef struct slot {
+    pid_t pid;
+    trial *tr;
+    FILE *out, *err;
+    double start;
+} slot;
+
+/* The last line of f that starts with `first` (or any non-empty line when first is 0). */
+static void last_line(FILE *f, char first, char *buf, size_t cap) {
+    char line[8192];
+    buf[0] = 0;
+    rewind(f);
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0] || (first && line[0] != first)) continue;
+        copy_text(buf, cap, line);
+    }
+}
+
+static int launch(tune *t, slot *s, trial *tr, int epochs) {
+    kv *opts = calloc(TUNE_MAX_FIXED + TUNE_MAX_PARAMS + 4, sizeof *opts);
+    char **args = calloc(TUNE_MAX_FIXED + TUNE_MAX_PARAMS + 8, sizeof *args);
+    int n = opts && args ? trial_options(t, tr, epochs, opts) : 0, made = 0, rc = -1;
+    if (!opts || !args) goto done;
+    /* exe train --key=value ... --json --quiet: args[2 .. 2 + made) are allocated */
+    args[0] = t->exe;
+    args[1] = "train";
+    for (int i = 0; i < n; i++, made++) {
+        size_t len = strlen(opts[i].key) + strlen(opts[i].value) + 4;
+        if (!(args[2 + made] = malloc(len))) goto done;
+        snprintf(args[2 + made], len, "--%s=%s", opts[i].key, opts[i].value);
+    }
+    args[2 + made] = "--json";
+    args[3 + made] = "--quiet";
+    s->out = tmpfile();
+    s->err = tmpfile();
+    if (!s->out || !s->err) {
+        cli_error("tune", "cannot create a temporary file for a trial's output: %s", strerror(errno));
+        goto done;
+    }
+    fcntl(fileno(s->out), F_SETFD, FD_CLOEXEC);
+    fcntl(fileno(s->err), F_SETFD, FD_CLOEXEC);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        cli_error("tune", "cannot start a trial: fork: %s", strerror(errno));
+        goto done;
+    }
+    if (pid == 0) {
+        if (dup2(fileno(s->out), 1) < 0 || dup2(fileno(s->err), 2) < 0) _exit(127);
+        execv(t->exe, args);
+        dprintf(2, "hone tune: cannot run %s: %s\n", t->exe, strerror(errno));
+        _exit(127);
+    }
+    s->pid = pid;
+    s->tr = tr;
+    s->start = now_s();
+    tr->epochs = epochs;
+    rc = 0;
+done:
+    if (rc) {
+        if (!opts || !args || made < n) cli_error("tune", "out of memory");
+        if (s->out) fclose(s->out);
+        if (s->err) fclose(s->err);
+        s->out = s->err = NULL;
+    }
+    for (int i = 0; i < made; i++) free(args[2 + i]);
+    free(args);
+    free(opts);
+    return rc;
+}
+
+static void release(slot *s) {
+    if (s->out) fclose(s->out);
+    if (s->err) fclose(s->err);
+    memset(s, 0, sizeof *s);
+}
+
+/* Reads a finished child's result into its trial. Returns 0, or CLI_EXIT_USAGE (message printed)
+ * when hone train rejected the options: the space or [train] is wrong, so the search stops. */
+static int collect(tune *t, slot *s, int wstatus) {
+    trial *tr = s->tr;
+    char out[8192], err[512];
+    last_line(s->out, '{', out, sizeof out);
+    last_line(s->err, 0, err, sizeof err);
+    const char *msg = !strncmp(err, "hone train: ", 12) ? err + 12 : err;
+    tr->seconds = now_s() - s->start;
+    tr->dev_acc = tr->dev_loss = NAN;
+    tr->error[0] = 0;
+    if (WIFSIGNALED(wstatus)) {
+        tr->status = ST_FAILED;
+        snprintf(tr->error, sizeof tr->error, "killed by signal %d", WTERMSIG(wstatus));
+        return 0;
+    }
+    int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 1;
+    if (code == CLI_EXIT_USAGE) {
+        char what[2048];
+        describe(t, tr, what, sizeof what);
+        cli_error("tune", "trial %d (%s): hone train rejected its options: %s", tr->id, what, msg);
+        return CLI_EXIT_USAGE;
+    }
+    if (code != 0) {
+        /* hone train's message for a NaN or infinite loss or gradient */
+        int diverged = strstr(msg, " is nan") || strstr(msg, " is -nan") || strstr(msg, " is inf") || strstr(msg, " is -inf");
+        tr->status = diverged ? ST_DIVERGED : ST_FAILED;
+        copy_text(tr->error, sizeof tr->error, *msg ? msg : code == 127 ? "could not run hone train" : "failed");
+        return 0;
+    }
+    cJSON *o = out[0] ? cJSON_Parse(out) : NULL;
+    if (!o) {
+        tr->status = ST_FAILED;
+        snprintf(tr->error, sizeof tr->error, "hone train printed no JSON result line");
+        return 0;
+    }
+    tr->dev_acc = json_number(o, "dev_acc");
+    tr->dev_loss = json_number(o, "dev_loss");
+    double train_loss = json_number(o, "train_loss");
+    cJSON_Delete(o);
+    double metric = t->metric_loss ? tr->dev_loss : tr->dev_acc;
+    if (isfinite(metric)) tr->status = ST_OK;
+    else if (!isfinite(tr->dev_loss) && isfinite(train_loss)) {
+        tr->status = ST_FAILED;
+        snprintf(tr->error, sizeof tr->error, "no dev loss (no dev set? the search compares trials on it)");
+    } else if (isfinite(tr->dev_loss)) {
+        cli_error("tune", "trial %d: hone train reported no dev_acc (regression has none): use metric = dev_loss", tr->id);
+        return CLI_EXIT_USAGE;
+    } else {
+        tr->status = ST_DIVERGED;
+        snprintf(tr->error, sizeof tr->error, "the dev loss is not finite");
+    }
+    return 0;
+}
+
+static void progress(const tune *t, const trial *tr) {
+    if (t->o.quiet) return;
+    char what[2048];
+    describe(t, tr, what, sizeof what);
+    fprintf(stderr, "trial %3d  round %d/%d  %3d epochs  %-8s", tr->id, tr->round, t->o.rounds, tr->epochs,
+            status_names[tr->status]);
+    if (tr->status == ST_OK) fprintf(stderr, "  dev_acc %.4f  dev_loss %.4g", tr->dev_acc, tr->dev_loss);
+    fprintf(stderr, "  %6.1f s  %s", tr->seconds, what);
+    if (tr->error[0]) fprintf(stderr, "  (%.120s)", tr->error);
+    fputc('\n', stderr);
+}
+
+/* Runs (or finds in the results file) each of list[0..n) for `epochs`. Returns 0, or an exit
+ * code after a message: CLI_EXIT_USAGE when hone train rejected a trial's options, CLI_EXIT_FAIL
+ * on an interruption or a failure to write the results. */
+static int run_trials(tune *t, trial **list, int n, int epochs) {
+    trial **queue = calloc((size_t)n + 1, sizeof *queue);
+    slot *slots = calloc((size_t)t->o.jobs, sizeof *slots);
+    int nq = 0, rc = 0;
+    if (!queue || !slots) {
+        cli_error("tune", "out of memory");
+        free(queue);
+        free(slots);
+        return CLI_EXIT_FAIL;
+    }
+    for (int i = 0; i < n; i++) {
+        trial *tr = list[i];
+        const record *r = find_record(t, tr->id, epochs);
+        if (!r) {
+            queue[nq++] = tr;
+            continue;
+        }
+        char why[512];
+        if (record_differs(t, r, tr, why, sizeof why)) {
+            cli_error("tune", "%s: %s: another search wrote it (give another --results file, or the same space, "
+                              "settings and seed)", t->o.results, why);
+            rc = CLI_EXIT_USAGE;
+            goto done;
+        }
+        tr->epochs = r->epochs;
+        tr->status = r->status;
+        tr->dev_acc = r->dev_acc;
+        tr->dev_loss = r->dev_loss;
+        tr->seconds = r->seconds;
+        snprintf(tr->error, sizeof tr->error, "%s", r->error);
+        t->reused++;
+    }
+    int next = 0, running = 0, killed = 0;
+    while (running || (next < nq && !rc && !stop_signal)) {
+        while (!rc && !stop_signal && running < t->o.jobs && next < nq) {
+            slot *s = NULL;
+            for (int j = 0; j < t->o.jobs && !s; j++)
+                if (!slots[j].pid) s = &slots[j];
+            if (launch(t, s, queue[next++], epochs)) rc = CLI_EXIT_FAIL;
+            else running++;
+        }
+        if ((rc || stop_signal) && !killed) {
+            for (int j = 0; j < t->o.jobs; j++)
+                if (slots[j].pid) kill(slots[j].pid, SIGTERM);
+            killed = 1;
+        }
+        if (!running) break;
+        int wstatus;
+        pid_t pid = waitpid(-1, &wstatus, 0);
+        if (pid < 0) {
+            if (errno == EINTR) continue;
+            cli_error("tune", "waitpid: %s", strerror(errno));
+            rc = CLI_EXIT_FAIL;
+            break;
+        }
+        slot *s = NULL;
+        for (int j = 0; j < t->o.jobs && !s; j++)
+            if (slots[j].pid == pid) s = &slots[j];
+        if (!s) continue;
+        running--;
+        if (!rc && !stop_signal) {
+            int c = collect(t, s, wstatus);
+            if (c) rc = c;
+            else {
+                int w = append_record(t, s->tr);
+                if (w) rc = CLI_EXIT_FAIL;
+                else {
+                    t->ran++;
+                    progress(t, s->tr);
+                }
+            }
+        }
+        release(s);
+    }
+    if (stop_signal && !rc) {
+        cli_error("tune", "interrupted (signal %d): %d runs are in %s; the same command resumes the search",
+                  (int)stop_signal, t->n_records + t->ran, t->o.results);
+        rc = CLI_EXIT_FAIL;
+    }
+done:
+    free(queue);
+    free(slots);
+    return rc;
+}
+
+/* ---- ranking, narrowing, the table and the best config --------------------------------------- */
+
+static int g_metric_loss;
+
+/* Successful trials first; among them, those that ran longer (halving), then the better metric,
+ * then the better other metric (dev_acc ties often on small dev sets); then by trial number. */
+static int compare_trials(const void *pa, const void *pb) {
+    const trial *a = *(trial *const *)pa, *b = *(trial *const *)pb;
+    int oka = a->status == ST_OK, okb = b->status == ST_OK;
+    if (oka != okb) return okb - oka;
+    if (oka) {
+        if (a->epochs != b->epochs) return b->epochs - a->epochs;
+        double ma = g_metric_loss ? a->dev_loss : -a->dev_acc, mb = g_metric_loss ? b->dev_loss : -b->dev_acc;
+        if (ma != mb) return ma < mb ? -1 : 1;
+        double sa = g_metric_loss ? -a->dev_acc : a->dev_loss, sb = g_metric_loss ? -b->dev_acc : b->dev_loss;
+        if (isfinite(sa) && isfinite(sb) && sa != sb) return sa < sb ? -1 : 1;
+    }
+    return a->id - b->id;
+}
+
+static void rank_trials(const tune *t, trial **list, int n) {
+    g_metric_loss = t->metric_loss;
+    qsort(list, (size_t)n, sizeof *list, compare_trials);
+}
+
+/* Narrows every range around the best top-k trials so far. */
+static int narrow(tune *t, int round) {
+    trial **list = malloc(sizeof *list * (size_t)t->n_trials);
+    double *values = malloc(sizeof *values * (size_t)t->o.top_k);
+    if (!list || !values) {
+        free(list);
+        free(values);
+        cli_error("tune", "out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    for (int i = 0; i < t->n_trials; i++) list[i] = &t->trials[i];
+    rank_trials(t, list, t->n_trials);
+    int k = 0;
+    while (k < t->o.top_k && k < t->n_trials && list[k]->status == ST_OK) k++;
+    if (!k) {
+        if (!t->o.quiet) fprintf(stderr, "round %d: no trial succeeded; the next round samples the same ranges\n", round);
+    } else {
+        if (!t->o.quiet) fprintf(stderr, "round %d: ranges narrowed around the best %d:", round, k);
+        for (int i = 0; i < t->n_space; i++) {
+            hone_param *p = &t->space[i];
+            for (int j = 0; j < k; j++) values[j] = list[j]->value[i];
+            hone_error err = {0};
+            if (hone_param_narrow(p, values, k, t->o.margin, &err)) {
+                cli_error("tune", "%s", err.message);
+                free(list);
+                free(values);
+                return CLI_EXIT_FAIL;
+            }
+            if (t->o.quiet) continue;
+            if (p->kind == HONE_PARAM_CHOICE) {
+                fprintf(stderr, "  %s {", p->name);
+                for (int c = 0, first = 1; c < p->n_choices; c++)
+                    if (p->active[c]) fprintf(stderr, "%s%s", first ? "" : " ", p->choices[c]), first = 0;
+                fprintf(stderr, "}");
+            } else {
+                char lo[64], hi[64];
+                hone_param_format(p, p->lo, lo, sizeof lo);
+                hone_param_format(p, p->hi, hi, sizeof hi);
+                fprintf(stderr, "  %s [%s, %s]", p->name, lo, hi);
+            }
+        }
+        if (!t->o.quiet) fputc('\n', stderr);
+    }
+    free(list);
+    free(values);
+    return 0;
+}
+
+/* A metric in a column of w: four decimals, or three digits when large. */
+static void print_metric(double v, int w) {
+    if (!isfinite(v)) printf("  %*s", w, "-");
+    else if (fabs(v) < 1000) printf("  %*.4f", w, v);
+    else printf("  %*.3g", w, v);
+}
+
+static void print_table(const tune *t, trial **list, int n) {
+    int w[TUNE_MAX_PARAMS];
+    for (int i = 0; i < t->n_space; i++) {
+        w[i] = (int)strlen(t->space[i].name);
+        for (int j = 0; j < n; j++)
+            if ((int)strlen(list[j]->text[i]) > w[i]) w[i] = (int)strlen(list[j]->text[i]);
+    }
+    if (t->n_space) w[t->n_space - 1] = 0; /* no padding after the last column */
+    printf("rank  trial  round  epochs  dev_acc  dev_loss  status  ");
+    for (int i = 0; i < t->n_space; i++) printf("  %-*s", w[i], t->space[i].name);
+    printf("\n");
+    for (int j = 0; j < n; j++) {
+        const trial *tr = list[j];
+        printf("%4d  %5d  %5d  %6d", j + 1, tr->id, tr->round, tr->epochs);
+        print_metric(tr->dev_acc, 7);
+        print_metric(tr->dev_loss, 8);
+        printf("  %-8s", status_names[tr->status]);
+        for (int i = 0; i < t->n_space; i++) printf("  %-*s", w[i], tr->text[i]);
+        printf("\n");
+    }
+}
+
+/* The best trial's options as a [train] section, written atomically (temporary file, fsync,
+ * rename). */
+static int write_best(const tune *t, const trial *tr) {
+    kv *opts = calloc(TUNE_MAX_FIXED + TUNE_MAX_PARAMS + 4, sizeof *opts);
+    if (!opts) {
+        cli_error("tune", "out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    int n = trial_options(t, tr, tr->epochs, opts);
+    char tmp[CLI_TEXT_MAX + 16];
+    snprintf(tmp, sizeof tmp, "%s.tmp", t->o.best);
+    FILE *f = fopen(tmp, "w");
+    int ok = f != NULL;
+    if (ok) {
+        fprintf(f, "# hone tune: the best of %d trials in %s: trial %d (round %d), dev_acc %.4f, dev_loss %.4g after %d epochs\n",
+                t->n_trials, t->o.results, tr->id, tr->round, tr->dev_acc, tr->dev_loss, tr->epochs);
+        fprintf(f, "# train it with: hone train --config %s\n[train]\n", t->o.best);
+        for (int i = 0; i < n; i++) {
+            fprintf(f, "%s = %s\n", opts[i].key, opts[i].value);
+            if (strlen(opts[i].key) + strlen(opts[i].value) + 3 >= 200 || strchr(opts[i].value, ';') ||
+                strchr(opts[i].value, '#'))
+                fprintf(stderr, "hone tune: warning: %s: '%s' may not read back from an INI file (200-character lines, "
+                                "';' and '#' start comments)\n", t->o.best, opts[i].key);
+        }
+        ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+        ok = (fclose(f) == 0) && ok;
+    }
+    if (!ok || rename(tmp, t->o.best)) {
+        cli_error("tune", "%s: cannot write: %s", t->o.best, strerror(errno));
+        unlink(tmp);
+        free(opts);
+        return CLI_EXIT_FAIL;
+    }
+    free(opts);
+    return 0;
+}
+
+/* ---- the command ---------------------------------------------------------------------------- */
+
+static int check_settings(tune *t) {
+    const tune_options *o = &t->o;
+    struct {
+        const char *name;
+        int value;
+    } counts[] = {{"rounds", o->rounds}, {"trials", o->trials}, {"jobs", o->jobs}, {"epochs", o->epochs}, {"top-k", o->top_k}};
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        if (counts[i].value < 1) {
+            cli_error("tune", "--%s must be at least 1, got %d", counts[i].name, counts[i].value);
+            return -1;
+        }
+    if ((long)o->rounds * o->trials > TUNE_MAX_TRIALS) {
+        cli_error("tune", "--rounds x --trials is %ld trials; at most %d", (long)o->rounds * o->trials, TUNE_MAX_TRIALS);
+        return -1;
+    }
+    if (!(o->margin >= 0)) {
+        cli_error("tune", "--margin must be 0 or more, got %g", o->margin);
+        return -1;
+    }
+    if (!strcmp(o->metric, "dev_acc")) t->metric_loss = 0;
+    else if (!strcmp(o->metric, "dev_loss")) t->metric_loss = 1;
+    else {
+        cli_error("tune", "--metric: expected dev_acc or dev_loss, got '%s'", o->metric);
+        return -1;
+    }
+    if (!(o->seed >= 0 && o->seed < 18446744073709551616.0 && o->seed == floor(o->seed))) {
+        cli_error("tune", "--seed: expected a non-negative integer, got %g", o->seed);
+        return -1;
+    }
+    t->seed = (uint64_t)o->seed;
+    if (!*o->results || !*o->best) {
+        cli_error("tune", "--results and --best need file names");
+        return -1;
+    }
+    return 0;
+}
+
+/* Epoch budgets of a round's rungs: epochs/4, epochs/2, epochs with halving (at least 1, no
+ * repeats), else just epochs. */
+static int rungs(const tune_options *o, int *budget) {
+    if (!o->halving) {
+        budget[0] = o->epochs;
+        return 1;
+    }
+    int n = 0;
+    for (int div = 4; div >= 1; div /= 2) {
+        int b = o->epochs / div < 1 ? 1 : o->epochs / div;
+        if (!n || budget[n - 1] != b) budget[n++] = b;
+    }
+    return n;
+}
+
+static int search(tune *t) {
+    const tune_options *o = &t->o;
+    int budget[3], n_rungs = rungs(o, budget);
+    trial **alive = malloc(sizeof *alive * (size_t)o->trials);
+    if (!alive) {
+        cli_error("tune", "out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    int rc = 0;
+    for (int round = 1; round <= o->rounds && !rc; round++) {
+        hone_rng rng;
+        hone_rng_seed(&rng, t->seed ^ ((uint64_t)round << 40));
+        for (int i = 0; i < o->trials; i++) {
+            trial *tr = &t->trials[t->n_trials++];
+            memset(tr, 0, sizeof *tr);
+            tr->id = (round - 1) * o->trials + i + 1;
+            tr->round = round;
+            tr->dev_acc = tr->dev_loss = NAN;
+            for (int j = 0; j < t->n_space; j++) {
+                /* the value is what its text says: that is what the trial runs with */
+                const hone_param *p = &t->space[j];
+                hone_param_format(p, hone_param_sample(p, &rng), tr->text[j], sizeof tr->text[j]);
+                hone_error err = {0};
+                if (hone_param_value(p, tr->text[j], &tr->value[j], &err)) {
+                    cli_error("tune", "%s", err.message);
+                    free(alive);
+                    return CLI_EXIT_FAIL;
+                }
+            }
+            alive[i] = tr;
+        }
+        int n_alive = o->trials;
+        for (int k = 0; k < n_rungs && !rc; k++) {
+            rc = run_trials(t, alive, n_alive, budget[k]);
+            if (rc || k == n_rungs - 1) break;
+            rank_trials(t, alive, n_alive);
+            int keep = (n_alive + 1) / 2;
+            while (keep > 0 && alive[keep - 1]->status != ST_OK) keep--;
+            n_alive = keep;
+            if (!n_alive) break;
+        }
+        if (!rc && round < o->rounds) rc = narrow(t, round);
+    }
+    free(alive);
+    return rc;
+}
+
+int cmd_tune(int argc, char **argv) {
+    tune_options o = {
+        .rounds = 2, .trials = 8, .jobs = 1, .epochs = 10, .top_k = 3, .margin = 0.25, .seed = 1,
+        .metric = "dev_acc", .results = "tune-results.jsonl", .best = "tune-best.ini",
+    };
+    cli_option options[] = {
+        {"rounds", CLI_INT, &o.rounds, "N", "rounds; after each, the ranges narrow around the best trials"},
+        {"trials", CLI_INT, &o.trials, "N", "trials per round, sampled at random from the space"},
+        {"jobs", CLI_INT, &o.jobs, "N", "trials run at once, each a hone train process"},
+        {"epochs", CLI_INT, &o.epochs, "N", "epochs of a trial (with --halving, of those that last)"},
+        {"metric", CLI_TEXT, o.metric, "NAME", "dev_acc (higher is better) or dev_loss (lower is better)"},
+        {"top-k", CLI_INT, &o.top_k, "N", "best trials so far that the next round's ranges surround"},
+        {"margin", CLI_REAL, &o.margin, "X", "a narrowed range is their span plus X times the old width each side"},
+        {"halving", CLI_FLAG, &o.halving, NULL, "successive halving: all for epochs/4, best half epochs/2, best quarter epochs"},
+        {"results", CLI_TEXT, o.results, "PATH", "one JSON line per finished trial; an existing file resumes the search"},
+        {"best", CLI_TEXT, o.best, "PATH", "the best trial's options as [train] INI, for hone train --config"},
+        {"seed", CLI_REAL, &o.seed, "N", "seed of the sampling, and of every trial unless [train] sets seed"},
+        {"quiet", CLI_FLAG, &o.quiet, NULL, "no line per finished trial"},
+        {0},
+    };
+    const cli_command cmd = {
+        "tune", "hone tune --config SEARCH.ini [options] [-- hone train options]",
+        "Random search over hone train's options, coarse to fine. SEARCH.ini holds [tune] (the\n"
+        "options below), [space] (one line per searched option of hone train: 'lr = log 1e-5 1',\n"
+        "'beta2 = 1-log 0.9 0.999', 'batch = int 32 256', 'layers = choice 256 512,256',\n"
+        "'optimizer = choice adam sgd', 'dropout = uniform 0 0.5'; 'depth = int 1 3' repeats a\n"
+        "one-number layers) and [train] (options every trial shares; so do flags after --).\n"
+        "Prints a ranked table; writes the best trial's options to --best.",
+        options, NULL};
+    int split = argc;
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--")) {
+            split = i;
+            break;
+        }
+    int rc = cli_parse(&cmd, split, argv);
+    if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+
+    tune *t = calloc(1, sizeof *t);
+    if (!t) {
+        cli_error("tune", "out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    t->o = o;
+    t->fd = -1;
+    t->depth = t->layers = -1;
+    int exit_code = CLI_EXIT_USAGE;
+    for (int i = 1; i < split; i++) {
+        if (!strcmp(argv[i], "--config") && i + 1 < split) t->config = argv[++i];
+        else if (!strncmp(argv[i], "--config=", 9)) t->config = argv[i] + 9;
+    }
+    if (check_settings(t)) goto done;
+    if (!t->config) {
+        cli_error("tune", "no search space: give --config FILE with a [space] section (see hone tune --help)");
+        goto done;
+    }
+    int pr = ini_parse(t->config, on_ini, t);
+    if (pr && !t->failed)
+        cli_error("tune", "%s:%d: not an INI line (expected key = value or [section])", t->config, pr); /* open errors: cli_parse */
+    if (pr || t->failed) goto done;
+    if (!t->n_space) {
+        cli_error("tune", "%s: no [space] section: nothing to search (e.g. lr = log 1e-5 1)", t->config);
+        goto done;
+    }
+    if (read_passthrough(t, argc - split - (split < argc), argv + split + (split < argc))) goto done;
+    if (check_space(t)) goto done;
+
+    exit_code = CLI_EXIT_FAIL;
+    ssize_t len = readlink("/proc/self/exe", t->exe, sizeof t->exe - 1);
+    if (len <= 0 || (size_t)len >= sizeof t->exe - 1) {
+        cli_error("tune", "cannot find the hone program (/proc/self/exe): %s", strerror(errno));
+        goto done;
+    }
+    t->exe[len] = 0;
+    /* trials share the cores: each gets its part for OpenBLAS unless told otherwise */
+    if (!find_fixed(t, "threads") && !getenv("OPENBLAS_NUM_THREADS")) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        char threads[32];
+        snprintf(threads, sizeof threads, "%ld", cores / t->o.jobs > 1 ? cores / t->o.jobs : 1);
+        setenv("OPENBLAS_NUM_THREADS", threads, 1);
+    }
+
+    t->fd = open(t->o.results, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (t->fd < 0) {
+        cli_error("tune", "%s: cannot open: %s", t->o.results, strerror(errno));
+        goto done;
+    }
+    if (flock(t->fd, LOCK_EX | LOCK_NB)) {
+        cli_error("tune", "%s: %s", t->o.results,
+                  errno == EWOULDBLOCK ? "another hone tune is writing it" : strerror(errno));
+        goto done;
+    }
+    if ((exit_code = load_records(t))) goto done;
+    exit_code = CLI_EXIT_FAIL;
+    t->trials = calloc((size_t)t->o.rounds * (size_t)t->o.trials, sizeof *t->trials);
+    if (!t->trials) {
+        cli_error("tune", "out of memory");
+        goto done;
+    }
+    if (!t->o.quiet) {
+        int budget[3], n = rungs(&t->o, budget);
+        fprintf(stderr, "hone tune: %d round%s of %d trials, %d at a time, %d epochs", t->o.rounds,
+                t->o.rounds == 1 ? "" : "s", t->o.trials, t->o.jobs, t->o.epochs);
+        for (int k = 0; n > 1 && k < n; k++) fprintf(stderr, "%s%d%s", k ? ", " : " (halving: ", budget[k], k == n - 1 ? ")" : "");
+        fprintf(stderr, ", by %s; %d runs already in %s\n", t->o.metric, t->n_records, t->o.results);
+    }
+
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    stop_signal = 0;
+    int sr = search(t);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (sr) {
+        exit_code = sr;
+        goto done;
+    }
+
+    trial **list = malloc(sizeof *list * (size_t)t->n_trials);
+    if (!list) {
+        cli_error("tune", "out of memory");
+        goto done;
+    }
+    for (int i = 0; i < t->n_trials; i++) list[i] = &t->trials[i];
+    rank_trials(t, list, t->n_trials);
+    print_table(t, list, t->n_trials);
+    const trial *best = list[0];
+    if (best->status != ST_OK) {
+        cli_error("tune", "no trial succeeded; trial %d: %s", best->id, best->error);
+        free(list);
+        goto done;
+    }
+    if (write_best(t, best)) {
+        free(list);
+        goto done;
+    }
+    printf("best: trial %d (round %d), dev_acc %.4f, dev_loss %.4g after %d epochs; options in %s\n", best->id,
+           best->round, best->dev_acc, best->dev_loss, best->epochs, t->o.best);
+    printf("runs: %d run now, %d read from %s\n", t->ran, t->reused, t->o.results);
+    free(list);
+    exit_code = CLI_EXIT_OK;
+done:
+    if (t->fd >= 0) close(t->fd);
+    for (int i = 0; i < t->n_records; i++) cJSON_Delete(t->lines[i]);
+    free(t->lines);
+    free(t->records);
+    free(t->trials);
+    free(t);
+    return exit_code;
+}

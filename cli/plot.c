@@ -1,0 +1,269 @@
+/* plot.c - learning curves as SVG: hand-written markup, no library. Ticks fall on 1, 2, 2.5 or 5
+ * times a power of ten; curves break where a figure is missing. */
+#include "plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PANEL_W 480 /* one panel, margins included */
+#define FIG_H 430
+#define PLOT_X 72   /* plot area inside a panel */
+#define PLOT_W 380
+#define PLOT_Y 100
+#define PLOT_H 260
+#define TRAIN_COLOR "#1f77b4"
+#define DEV_COLOR "#d62728"
+
+typedef struct axis {
+    double lo, hi, step;
+    int decimals;
+} axis;
+
+/* A step of 1, 2, 2.5 or 5 times a power of ten giving about `target` intervals over [lo, hi];
+ * the axis is widened to whole steps. integer: steps of at least 1, never 2.5. */
+static axis nice_axis(double lo, double hi, int target, int integer) {
+    if (!(hi - lo > 1e-12 * fmax(1, fabs(hi)))) {
+        double pad = integer ? 1 : fabs(hi) > 0 ? 0.05 * fabs(hi) : 0.5;
+        lo -= pad;
+        hi += pad;
+    }
+    double raw = (hi - lo) / target, mag = pow(10, floor(log10(raw))), f = raw / mag;
+    double nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 && !integer ? 2.5 : f <= 5 ? 5 : 10;
+    axis a = {0, 0, nice * mag, 0};
+    if (integer && a.step < 1) a.step = 1;
+    a.lo = floor(lo / a.step + 1e-9) * a.step;
+    a.hi = ceil(hi / a.step - 1e-9) * a.step;
+    while (a.decimals < 8) {
+        double scaled = a.step * pow(10, a.decimals);
+        if (fabs(scaled - round(scaled)) < 1e-6 * scaled) break;
+        a.decimals++;
+    }
+    return a;
+}
+
+typedef struct panel {
+    double x, y, w, h; /* plot area, pixels */
+    axis ax, ay;
+    double x0, x1;     /* epochs at the left and right edges */
+} panel;
+
+static double px(const panel *p, double epoch) { return p->x + (epoch - p->x0) / (p->x1 - p->x0) * p->w; }
+static double py(const panel *p, double v) { return p->y + p->h - (v - p->ay.lo) / (p->ay.hi - p->ay.lo) * p->h; }
+
+/* which: 0 loss, 1 accuracy (in percent); dev: 0 train, 1 dev. */
+static double value(const hone_epoch_stats *s, int which, int dev) {
+    if (which == 0) return dev ? s->dev_loss : s->train_loss;
+    return 100 * (dev ? s->dev_acc : s->train_acc);
+}
+
+static int has_series(const hone_epoch_stats *rows, size_t n, int which, int dev) {
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(value(&rows[i], which, dev))) return 1;
+    return 0;
+}
+
+static void put_escaped(FILE *f, const char *s) {
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default:
+            if ((unsigned char)*s >= 0x20 || *s == '\t') fputc(*s, f);
+        }
+    }
+}
+
+/* One curve: polyline segments between missing figures, and markers when there are few epochs. */
+static void draw_series(FILE *f, const panel *p, const hone_epoch_stats *rows, size_t n, int which, int dev) {
+    const char *color = dev ? DEV_COLOR : TRAIN_COLOR;
+    fprintf(f, "  <g class=\"%s\">\n", dev ? "dev" : "train");
+    for (size_t i = 0; i < n;) {
+        while (i < n && !isfinite(value(&rows[i], which, dev))) i++;
+        if (i == n) break;
+        fprintf(f, "    <polyline class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2.2\" "
+                   "stroke-linejoin=\"round\"%s points=\"",
+                dev ? "dev" : "train", color, dev ? " stroke-dasharray=\"7 4\"" : "");
+        for (; i < n && isfinite(value(&rows[i], which, dev)); i++)
+            fprintf(f, "%.2f,%.2f ", px(p, rows[i].epoch), py(p, value(&rows[i], which, dev)));
+        fputs("\"/>\n", f);
+    }
+    if (n <= 60) {
+        for (size_t i = 0; i < n; i++) {
+            double v = value(&rows[i], which, dev);
+            if (!isfinite(v)) continue;
+            fprintf(f, "    <circle cx=\"%.2f\" cy=\"%.2f\" r=\"3\" fill=\"%s\" stroke=\"%s\" stroke-width=\"1.5\"/>\n",
+                    px(p, rows[i].epoch), py(p, v), dev ? "none" : color, color);
+        }
+    }
+    fputs("  </g>\n", f);
+}
+
+static void draw_panel(FILE *f, double left, const hone_epoch_stats *rows, size_t n, int which) {
+    const char *name = which ? "accuracy" : "loss";
+    double lo = INFINITY, hi = -INFINITY, first = rows[0].epoch, last = rows[0].epoch;
+    for (size_t i = 0; i < n; i++) {
+        first = fmin(first, rows[i].epoch);
+        last = fmax(last, rows[i].epoch);
+        for (int dev = 0; dev < 2; dev++) {
+            double v = value(&rows[i], which, dev);
+            if (isfinite(v)) lo = fmin(lo, v), hi = fmax(hi, v);
+        }
+    }
+    if (which && hi <= 100 && hi + 0.02 * (hi - lo) > 100) hi = 100; /* no tick above 100% */
+    panel p = {left + PLOT_X, PLOT_Y, PLOT_W, PLOT_H, nice_axis(first, last, 8, 1), nice_axis(lo, hi, 5, 0), 0, 0};
+    /* A little room so the first and last markers do not sit on the frame. */
+    double span = last > first ? last - first : 2;
+    p.x0 = last > first ? first - 0.03 * span : first - 1;
+    p.x1 = last > first ? last + 0.03 * span : first + 1;
+
+    fprintf(f, "<g id=\"%s\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n", name);
+    /* Heading with the last figures. */
+    const hone_epoch_stats *end = &rows[n - 1];
+    fprintf(f, "  <text x=\"%.1f\" y=\"%.1f\" font-size=\"14\" font-weight=\"bold\">%s</text>\n", p.x, p.y - 12.0,
+            which ? "Accuracy" : "Loss");
+    fprintf(f, "  <text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">last: train ", p.x + p.w, p.y - 12.0);
+    fprintf(f, which ? "%.2f%%" : "%.4f", value(end, which, 0));
+    if (isfinite(value(end, which, 1))) fprintf(f, which ? ", dev %.2f%%" : ", dev %.4f", value(end, which, 1));
+    fputs("</text>\n", f);
+    /* Frame and grid. */
+    fprintf(f, "  <rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"white\" stroke=\"#444\"/>\n", p.x,
+            p.y, p.w, p.h);
+    for (double t = p.ay.lo; t <= p.ay.hi + 1e-9 * p.ay.step; t += p.ay.step) {
+        double y = py(&p, t);
+        if (y < p.y - 0.5 || y > p.y + p.h + 0.5) continue;
+        fprintf(f, "  <line x1=\"%.1f\" y1=\"%.2f\" x2=\"%.1f\" y2=\"%.2f\" stroke=\"#e3e3e3\"/>\n", p.x, y, p.x + p.w, y);
+        fprintf(f, "  <line x1=\"%.1f\" y1=\"%.2f\" x2=\"%.1f\" y2=\"%.2f\" stroke=\"#444\"/>\n", p.x - 5, y, p.x, y);
+        fprintf(f, "  <text x=\"%.1f\" y=\"%.2f\" text-anchor=\"end\">%.*f</text>\n", p.x - 8, y + 4,
+                p.ay.decimals, fabs(t) < 1e-12 * p.ay.step ? 0.0 : t);
+    }
+    for (double t = ceil(p.x0 / p.ax.step) * p.ax.step; t <= p.x1; t += p.ax.step) {
+        if (t < first - 1e-9 && t < 1) continue; /* no epoch 0 tick */
+        double x = px(&p, t);
+        fprintf(f, "  <line x1=\"%.2f\" y1=\"%.1f\" x2=\"%.2f\" y2=\"%.1f\" stroke=\"#e3e3e3\"/>\n", x, p.y, x, p.y + p.h);
+        fprintf(f, "  <line x1=\"%.2f\" y1=\"%.1f\" x2=\"%.2f\" y2=\"%.1f\" stroke=\"#444\"/>\n", x, p.y + p.h, x,
+                p.y + p.h + 5);
+        fprintf(f, "  <text x=\"%.2f\" y=\"%.1f\" text-anchor=\"middle\">%.0f</text>\n", x, p.y + p.h + 19, t);
+    }
+    fprintf(f, "  <rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#444\"/>\n", p.x,
+            p.y, p.w, p.h);
+    /* Axis titles. */
+    fprintf(f, "  <text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\">epoch</text>\n", p.x + p.w / 2,
+            p.y + p.h + 40);
+    fprintf(f, "  <text transform=\"translate(%.1f,%.1f) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">%s</text>\n",
+            p.x - 54, p.y + p.h / 2, which ? "accuracy (%)" : "loss");
+    if (!isfinite(lo)) {
+        fprintf(f, "  <text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#888\">no figures</text>\n",
+                p.x + p.w / 2, p.y + p.h / 2);
+    } else {
+        /* Curves clipped to the plot area. */
+        fprintf(f, "  <clipPath id=\"clip-%s\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/></clipPath>\n",
+                name, p.x - 4, p.y - 4, p.w + 8, p.h + 8);
+        fprintf(f, "  <g clip-path=\"url(#clip-%s)\">\n", name);
+        /* dev on top: its dashes and rings leave the train curve visible where they coincide */
+        draw_series(f, &p, rows, n, which, 0);
+        if (has_series(rows, n, which, 1)) draw_series(f, &p, rows, n, which, 1);
+        fputs("  </g>\n", f);
+    }
+    fputs("</g>\n", f);
+}
+
+static void draw_legend_item(FILE *f, double x, double y, int dev) {
+    const char *color = dev ? DEV_COLOR : TRAIN_COLOR;
+    fprintf(f, "  <line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.2\"%s/>\n", x, y,
+            x + 30, y, color, dev ? " stroke-dasharray=\"7 4\"" : "");
+    fprintf(f, "  <circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" stroke=\"%s\" stroke-width=\"1.5\"/>\n", x + 15, y,
+            dev ? "none" : color, color);
+    fprintf(f, "  <text x=\"%.1f\" y=\"%.1f\">%s</text>\n", x + 38, y + 4.5, dev ? "dev" : "train");
+}
+
+static void write_svg(FILE *f, const hone_epoch_stats *rows, size_t n, const char *subtitle) {
+    int accuracy = has_series(rows, n, 1, 0) || has_series(rows, n, 1, 1);
+    int dev = has_series(rows, n, 0, 1) || has_series(rows, n, 1, 1);
+    int panels = accuracy ? 2 : 1;
+    double width = panels * PANEL_W + 20;
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%d\" viewBox=\"0 0 %.0f %d\">\n",
+            width, FIG_H, width, FIG_H);
+    fprintf(f, "<title>Learning curves: %s%s per epoch</title>\n", dev ? "train and dev " : "train ",
+            accuracy ? "loss and accuracy" : "loss");
+    fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+    fprintf(f, "<g font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n");
+    fprintf(f, "  <text x=\"%.1f\" y=\"28\" text-anchor=\"middle\" font-size=\"18\" font-weight=\"bold\">Learning curves"
+               "</text>\n", width / 2);
+    if (subtitle && *subtitle) {
+        fprintf(f, "  <text x=\"%.1f\" y=\"47\" text-anchor=\"middle\" font-size=\"12\" fill=\"#555\">", width / 2);
+        put_escaped(f, subtitle);
+        fputs("</text>\n", f);
+    }
+    fputs("</g>\n<g id=\"legend\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"13\">\n", f);
+    double lx = width / 2 - (dev ? 80 : 35);
+    draw_legend_item(f, lx, 68, 0);
+    if (dev) draw_legend_item(f, lx + 95, 68, 1);
+    fputs("</g>\n", f);
+    draw_panel(f, 10, rows, n, 0);
+    if (accuracy) draw_panel(f, 10 + PANEL_W, rows, n, 1);
+    fputs("</svg>\n", f);
+}
+
+int cli_plot_svg(const char *cmd, const char *path, const hone_epoch_stats *rows, size_t n, const char *subtitle) {
+    if (n == 0) {
+        cli_error(cmd, "%s: nothing to plot (no epochs)", path);
+        return -1;
+    }
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 40);
+    if (!tmp) {
+        cli_error(cmd, "%s: out of memory", path);
+        return -1;
+    }
+    int fd = -1;
+    for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
+        snprintf(tmp, len + 40, "%s.tmp.%ld.%d", path, (long)getpid(), attempt);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno != EEXIST) break;
+    }
+    if (fd < 0) {
+        cli_error(cmd, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    const char *failed = NULL;
+    int e = 0;
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        failed = "cannot open the temporary file", e = errno;
+        close(fd);
+    } else {
+        errno = 0;
+        write_svg(f, rows, n, subtitle);
+        if (ferror(f) || fflush(f)) failed = "write failed", e = errno;
+        if (!failed && fsync(fileno(f))) failed = "fsync failed", e = errno;
+        if (fclose(f) && !failed) failed = "close failed", e = errno;
+    }
+    if (!failed && rename(tmp, path)) failed = "cannot replace it with the temporary file", e = errno;
+    if (failed) {
+        unlink(tmp);
+        cli_error(cmd, "%s: %s: %s", path, failed, strerror(e ? e : EIO));
+    }
+    free(tmp);
+    return failed ? -1 : 0;
+}
+
+void cli_plot_describe(char *buf, size_t cap, const hone_model *m, int activation, const hone_train_config *c) {
+    size_t at = 0;
+    int k = snprintf(buf, cap, "%d", m->inputs);
+    if (k > 0) at = (size_t)k;
+    for (int l = 0; l < m->n_layers && at < cap; l++) {
+        if (m->layers[l].kind != HONE_LAYER_DENSE) continue;
+        k = snprintf(buf + at, cap - at, "-%d", m->layers[l].out);
+        if (k > 0) at += (size_t)k;
+    }
+    if (at < cap)
+        snprintf(buf + at, cap - at, " %s, %s loss; %s, lr %g, batch %d", hone_layer_kind_name((hone_layer_kind)activation),
+                 hone_loss_kind_name(m->loss), hone_optimizer_kind_name(c->optimizer.kind), c->lr, c->batch);
+}

@@ -1,0 +1,59 @@
+/* regularize_options.c - regularization options to a network spec and a training config. */
+#include "regularize_options.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_regularize_network(const char *cmd, const cli_regularize *r, int n_hidden, float *keep) {
+    if (!(r->l2 >= 0) || !(r->l1 >= 0)) {
+        cli_error(cmd, "--l2 and --l1 take a lambda of 0 or more, got %g and %g", r->l2, r->l1);
+        return -1;
+    }
+    if (!(r->input_keep_prob > 0 && r->input_keep_prob <= 1)) {
+        cli_error(cmd, "--input-keep-prob must be in (0, 1], got %g", r->input_keep_prob);
+        return -1;
+    }
+    if (!(r->bn_momentum > 0 && r->bn_momentum <= 1)) {
+        cli_error(cmd, "--bn-momentum must be in (0, 1], got %g", r->bn_momentum);
+        return -1;
+    }
+    double values[256];
+    int n = 0;
+    const char *p = r->keep_prob;
+    while (*p && n < 256) {
+        char *end;
+        errno = 0;
+        values[n] = strtod(p, &end);
+        if (end == p || errno || !(values[n] > 0 && values[n] <= 1)) {
+            cli_error(cmd, "--keep-prob: each keep probability must be in (0, 1], got '%s'", r->keep_prob);
+            return -1;
+        }
+        n++;
+        p = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',') {
+            cli_error(cmd, "--keep-prob: expected numbers separated by commas, got '%s'", r->keep_prob);
+            return -1;
+        }
+    }
+    if (n != 1 && n != n_hidden) {
+        cli_error(cmd, "--keep-prob: give one value or one per hidden layer (%d), got %d", n_hidden, n);
+        return -1;
+    }
+    for (int h = 0; h < n_hidden; h++) keep[h] = (float)values[n == 1 ? 0 : h];
+    if (r->input_keep_prob < 1)
+        fprintf(stderr, "hone %s: warning: --input-keep-prob %g drops input features; dropout is usually kept to "
+                        "hidden layers\n", cmd, r->input_keep_prob);
+    return 0;
+}
+
+int cli_regularize_training(const char *cmd, const cli_regularize *r, hone_train_config *c) {
+    if (strcmp(r->early_stop_metric, "loss") && strcmp(r->early_stop_metric, "accuracy")) {
+        cli_error(cmd, "--early-stop-metric: expected loss or accuracy, got '%s'", r->early_stop_metric);
+        return -1;
+    }
+    c->early_stopping = (hone_early_stopping){r->early_stop, r->min_delta, !strcmp(r->early_stop_metric, "accuracy")};
+    c->augment = (hone_augment){r->augment_shift, r->augment_rotate, r->augment_flip, r->augment_noise};
+    return 0;
+}

@@ -1,0 +1,29 @@
+/* split_options.c - --dev and --test to the sizes hone_split_make takes. */
+#include "split_options.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int split_size(const char *cmd, const char *opt, const char *text, size_t n, double *out) {
+    if (!strcmp(text, "auto")) {
+        double count = floor(0.2 * (double)n + 0.5);
+        *out = count > 10000 ? 10000 : count;
+        return 0;
+    }
+    char *end;
+    double v = strtod(text, &end);
+    if (!*text || *end || !(v >= 0) || !isfinite(v) || (v >= 1 && v != floor(v))) {
+        cli_error(cmd, "--%s: expected auto, a fraction in [0, 1) or a row count, got '%s'", opt, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_split_sizes(const char *cmd, const char *dev_text, const char *test_text, size_t n, int has_test_set,
+                    double *dev, double *test) {
+    if (split_size(cmd, "dev", dev_text, n, dev) || split_size(cmd, "test", test_text, n, test)) return -1;
+    if (has_test_set && !strcmp(test_text, "auto")) *test = 0;
+    return 0;
+}

@@ -1,0 +1,15 @@
+/* split_options.h - --dev and --test as hone train reads them, shared with hone diagnose so that
+ * a saved model's train/dev split can be made again from its seed, dev and test. */
+#ifndef HONE_CLI_SPLIT_OPTIONS_H
+#define HONE_CLI_SPLIT_OPTIONS_H
+
+#include "cli.h"
+
+/* dev and test for hone_split_make from their option texts: "auto", a fraction below 1, or a
+ * row count. auto is 20% capped at 10,000 rows: 60/20/20 for small data, about 98/1/1 for a
+ * million rows. With a separate test set (has_test_set), an auto test is 0. Returns -1 with
+ * "hone CMD: --dev: ..." printed on a bad value. */
+int cli_split_sizes(const char *cmd, const char *dev_text, const char *test_text, size_t n, int has_test_set,
+                    double *dev, double *test);
+
+#endif

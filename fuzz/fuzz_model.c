@@ -1,0 +1,88 @@
+/* fuzz_model.c - hone_model_load on arbitrary bytes (a safetensors file).
+ *
+ * A model that loads must be whole: every parameter and standardization value finite, layers
+ * chained, a forward pass that stays inside its buffers, and it must save and load back to the
+ * same model (what hone reads, hone writes). The seeds are plain .safetensors files. */
+#include "fuzz_common.h"
+
+#include <math.h>
+
+/* Workspace per row above which the forward pass is skipped (an activation-only model may be
+ * 4096 layers of the file's width). */
+#define FORWARD_MAX_ROW (1 << 18)
+
+static void check_model(const hone_model *m) {
+    fuzz_check(m->inputs >= 1 && m->n_layers >= 1);
+    size_t offset = 0;
+    int width = m->inputs;
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *layer = &m->layers[l];
+        fuzz_check(layer->in == width && layer->out >= 1 && layer->param_offset == offset);
+        fuzz_check(layer->kind == HONE_LAYER_DENSE || layer->out == layer->in);
+        offset += layer->n_params;
+        width = layer->out;
+    }
+    fuzz_check(offset == m->n_params);
+    for (size_t i = 0; i < m->n_params; i++) fuzz_check(isfinite(m->params[i]));
+    for (int j = 0; j < m->inputs; j++)
+        fuzz_check(isfinite(m->input_mean[j]) && isfinite(m->input_std[j]) && m->input_std[j] > 0);
+}
+
+static void check_same(const hone_model *a, const hone_model *b) {
+    fuzz_check(a->inputs == b->inputs && a->n_layers == b->n_layers && a->loss == b->loss);
+    for (int l = 0; l < a->n_layers; l++) {
+        fuzz_check(a->layers[l].kind == b->layers[l].kind && a->layers[l].out == b->layers[l].out);
+        fuzz_check(a->layers[l].alpha == b->layers[l].alpha);
+    }
+    fuzz_check(a->n_params == b->n_params);
+    fuzz_check(memcmp(a->params, b->params, a->n_params * sizeof *a->params) == 0);
+    fuzz_check(memcmp(a->input_mean, b->input_mean, (size_t)a->inputs * sizeof *a->input_mean) == 0);
+    fuzz_check(memcmp(a->input_std, b->input_std, (size_t)a->inputs * sizeof *a->input_std) == 0);
+    fuzz_check(!a->config_json == !b->config_json);
+    fuzz_check(!a->config_json || strcmp(a->config_json, b->config_json) == 0);
+}
+
+static void forward(hone_model *m) {
+    size_t per_row = (size_t)m->inputs;
+    for (int l = 0; l < m->n_layers; l++) per_row += (size_t)m->layers[l].out;
+    if (per_row > FORWARD_MAX_ROW) return;
+    hone_error err;
+    if (hone_model_reserve(m, 2, &err) != HONE_OK) return;
+    int O = hone_model_outputs(m);
+    hone_real *X = calloc((size_t)m->inputs * 2, sizeof *X), *P = calloc((size_t)O * 2, sizeof *P);
+    fuzz_check(X && P);
+    for (int j = 0; j < m->inputs; j++) X[j] = (hone_real)(j % 7) - 3;
+    hone_model_predict(m, X, 2, P);
+    free(X);
+    free(P);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    static const char *path, *saved;
+    if (!path) {
+        path = fuzz_temp("model");
+        saved = fuzz_temp("model-saved");
+    }
+    fuzz_write(path, data, size);
+    hone_model *m = NULL;
+    hone_error err;
+    hone_status st = hone_model_load(&m, path, &err);
+    if (st != HONE_OK) {
+        fuzz_check(m == NULL);
+        fuzz_check(err.code == st && memchr(err.message, 0, sizeof err.message));
+        return 0;
+    }
+    check_model(m);
+    hone_status saved_st = hone_model_save(m, saved, &err);
+    if (saved_st != HONE_OK) fprintf(stderr, "loaded, but not saved: %s\n", err.message);
+    fuzz_check(saved_st == HONE_OK);
+    hone_model *back = NULL;
+    st = hone_model_load(&back, saved, &err);
+    if (st != HONE_OK) fprintf(stderr, "saved, but not loaded back: %s\n", err.message);
+    fuzz_check(st == HONE_OK);
+    check_same(m, back);
+    hone_model_free(back);
+    forward(m);
+    hone_model_free(m);
+    return 0;
+}

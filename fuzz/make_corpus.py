@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Writes the fuzzers' seed corpora, fuzz/corpus/fuzz_NAME/: small valid files and near-valid
+ones (one field off), so fuzzing starts inside each format rather than at random bytes.
+
+    fuzz/make_corpus.py [path/to/hone]
+
+With a hone binary it also trains a tiny model (3 hidden units, 1 epoch) on a 30-row CSV and adds
+the saved file as a model seed, so one seed carries everything `hone train --save` writes,
+config metadata included. Only the standard library is needed; gzip output is deterministic
+(mtime 0). Input layouts are described at the top of each fuzz/fuzz_NAME.c.
+"""
+import gzip
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+
+
+def put(harness, name, data):
+    d = os.path.join(ROOT, "fuzz_" + harness)
+    os.makedirs(d, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def gz(data):
+    return gzip.compress(data, mtime=0)
+
+
+# --- IDX: mode byte, then images (mode 0) or a 2-byte big-endian images length, images, labels
+def idx(dims, data, type_=0x08):
+    return bytes([0, 0, type_, len(dims)]) + b"".join(struct.pack(">I", d) for d in dims) + bytes(data)
+
+
+def idx_one(images):
+    return b"\x00" + images
+
+
+def idx_pair(images, labels):
+    return b"\x01" + struct.pack(">H", len(images)) + images + labels
+
+
+IMG = idx([3, 2, 2], range(0, 240, 20))
+LAB = idx([3], [0, 1, 2])
+put("idx", "images", idx_one(IMG))
+put("idx", "pair", idx_pair(IMG, LAB))
+put("idx", "pair_gz", idx_pair(gz(IMG), gz(LAB)))
+put("idx", "images_gz", idx_one(gz(idx([2, 4], range(8)))))
+put("idx", "rank1", idx_one(idx([5], [9, 8, 7, 6, 5])))
+put("idx", "truncated", idx_pair(idx([3, 2, 2], range(11)), LAB))
+put("idx", "trailing", idx_one(IMG + b"\x00"))
+put("idx", "float32_type", idx_one(idx([1, 1], b"\x00\x00\x80\x3f", 0x0D)))
+put("idx", "label_count", idx_pair(IMG, idx([2], [1, 1])))
+put("idx", "labels_rank2", idx_pair(IMG, idx([3, 1], [0, 1, 2])))
+put("idx", "huge_dims", idx_one(idx([0xFFFFFFFF, 0xFFFF], range(4))))
+
+# --- CSV: the file itself
+put("csv", "header", "a,b,label\n1,2,0\n3,4,1\n5,6,2\n")
+put("csv", "no_header", "1,2,0\n3,4,1\n5,6,1\n")
+put("csv", "regression", "x1,x2,y\n0.5,-1e-3,2.5\n1.25,3,-0.75\n")
+put("csv", "quoted_crlf", '"f1","f2","label"\r\n"1", "2" ,0\r\n3,4,"1"\r\n\r\n')
+put("csv", "semicolon", "p;label;q\n1;0;2\n3;1;4\n")
+put("csv", "gzip", gz(b"a,b,label\n" + b"".join(b"%d,%d,%d\n" % (i, i * i, i % 3) for i in range(20))))
+put("csv", "ragged", "1,2,0\n3,4\n")
+put("csv", "not_finite", "a,label\nnan,0\n1e999,1\n")
+put("csv", "blank_middle", "1,2,0\n\n3,4,1\n")
+put("csv", "bad_label", "1,2,-1\n3,4,0.5\n")
+put("csv", "one_column", "label\n1\n2\n")
+
+
+# --- NPY: the x file, optionally followed by the y file
+def npy(descr, shape, data, major=1, fortran=False):
+    shape_text = "(%d,)" % shape[0] if len(shape) == 1 else "(" + ", ".join("%d" % s for s in shape) + ")"
+    d = "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }" % (descr, fortran, shape_text)
+    pre = 10 if major == 1 else 12
+    hl = len(d) + 1
+    hl += (64 - (pre + hl) % 64) % 64
+    head = b"\x93NUMPY" + bytes([major, 0]) + struct.pack("<H" if major == 1 else "<I", hl)
+    return head + d.encode() + b" " * (hl - len(d) - 1) + b"\n" + data
+
+
+def pack(fmt, values):
+    return struct.pack("<%d%s" % (len(values), fmt), *values)
+
+
+put("npy", "f4", npy("<f4", (3, 2), pack("f", [0.5, 1, -2, 3.25, 4, 5])))
+put("npy", "f8_i8", npy("<f8", (2, 2), pack("d", [1, 2, 3, 4])) + npy("<i8", (2,), pack("q", [0, 1])))
+put("npy", "u1_u1", npy("|u1", (2, 2, 2), bytes(range(8))) + npy("|u1", (2,), bytes([1, 0])))
+put("npy", "f4_targets", npy("<f4", (2, 1), pack("f", [1, 2])) + npy("<f4", (2, 2), pack("f", [0.1, 0.2, 0.3, 0.4])))
+put("npy", "v2_i4", npy("<f4", (1, 3), pack("f", [1, 2, 3]), major=2) + npy("<i4", (1,), pack("i", [7]), major=3))
+put("npy", "gzip", gz(npy("<f8", (3,), pack("d", [1, 2, 3]))))
+put("npy", "fortran_1d", npy("<f4", (4,), pack("f", [1, 2, 3, 4]), fortran=True))
+put("npy", "big_endian", npy(">f4", (1, 1), b"\x3f\x80\x00\x00"))
+put("npy", "truncated", npy("<f8", (2, 2), pack("d", [1, 2, 3])))
+put("npy", "scalar", npy("<f4", (), pack("f", [1])))
+put("npy", "label_rows", npy("<f4", (2, 1), pack("f", [1, 2])) + npy("<i8", (3,), pack("q", [0, 1, 2])))
+
+
+# --- safetensors models, hand-made (every layer kind and loss, F32 and F64 tensors)
+def safetensors(arch, tensors, standardize=None, config=None, f64=False):
+    meta = {"format": "pt", "hone.format_version": "1", "hone.architecture": json.dumps(arch)}
+    if standardize:
+        meta["hone.standardize"] = json.dumps(standardize)
+    if config:
+        meta["hone.config"] = config
+    header, data = {"__metadata__": meta}, b""
+    for name, shape, values in tensors:
+        raw = pack("d" if f64 else "f", values)
+        header[name] = {"dtype": "F64" if f64 else "F32", "shape": shape,
+                        "data_offsets": [len(data), len(data) + len(raw)]}
+        data += raw
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + data
+
+
+def dense(units):
+    return {"kind": "dense", "units": units}
+
+
+put("model", "softmax", safetensors(
+    {"inputs": 3, "loss": "softmax_ce", "layers": [dense(2), {"kind": "relu"}, dense(2)]},
+    [("0.weight", [2, 3], [0.1, -0.2, 0.3, 0.4, 0.5, -0.6]), ("0.bias", [2], [0, 0.1]),
+     ("2.weight", [2, 2], [1, -1, 0.5, 0.25]), ("2.bias", [2], [0.01, -0.01])],
+    standardize={"mean": [0.5, 1, -1], "std": [1, 2, 0.5]}, config='{"epochs": 1}'))
+put("model", "leaky_f64", safetensors(
+    {"inputs": 2, "loss": "sigmoid_ce",
+     "layers": [dense(2), {"kind": "leaky_relu", "alpha": 0.2}, {"kind": "tanh"}, dense(1), {"kind": "sigmoid"}]},
+    [("0.weight", [2, 2], [1, 2, 3, 4]), ("0.bias", [2], [0, 1]), ("3.weight", [1, 2], [0.5, -0.5]),
+     ("3.bias", [1], [0.25])], f64=True))
+put("model", "identity_mse", safetensors(
+    {"inputs": 2, "loss": "mse", "layers": [{"kind": "identity"}]}, [],
+    standardize={"mean": [0, 0], "std": [1, 1]}))
+put("model", "overlap", safetensors(
+    {"inputs": 1, "loss": "mse", "layers": [dense(1)]},
+    [("0.weight", [1, 1], [2]), ("0.bias", [1], [3])])[:-4])
+put("model", "not_hone", struct.pack("<Q", 8) + b'{}      ')
+
+# --- INI files for the config parser (section [fuzz]; keys epochs, lr, activation, model,
+# shuffle, quiet)
+put("config", "basic.ini", "[fuzz]\nepochs = 20\nlr = 0.02\nactivation = tanh\nshuffle = false\n")
+put("config", "top_level.ini", "; a comment\nepochs = 3\nother = ignored at the top\n[fuzz]\nquiet = yes\nmodel = m.safetensors\n")
+put("config", "other_sections.ini", "[train]\nlayers = 256,128\n[fuzz]\nlr=1e-3 ; inline comment\n[eval]\njson = on\n")
+put("config", "errors.ini", "[fuzz]\nepochs = 1.5\nlr = nan\nshuffle = maybe\nunknown = 1\nnot a line\n")
+put("config", "bom_multiline.ini", "\xef\xbb\xbf[fuzz]\nactivation = relu\n  continued\n# hash comment\n")
+put("config", "flags", "--epochs\n5\n--lr=0.5\n--no-shuffle\nmodel.safetensors\n--quiet=off\n")
+
+# --- a model `hone train --save` wrote
+if len(sys.argv) > 1:
+    tmp = tempfile.mkdtemp()
+    try:
+        csv = os.path.join(tmp, "tiny.csv")
+        with open(csv, "w") as f:
+            f.write("a,b,c,label\n")
+            for i in range(30):
+                f.write("%d,%d,%d,%d\n" % (i % 5, (i * 7) % 11, i % 2, i % 3))
+        out = os.path.join(tmp, "x.safetensors")
+        subprocess.run([sys.argv[1], "train", "--data", csv, "--layers", "3", "--epochs", "1", "--quiet",
+                        "--save", out], check=True)
+        shutil.copy(out, os.path.join(ROOT, "fuzz_model", "trained"))
+    finally:
+        shutil.rmtree(tmp)

@@ -1,0 +1,54 @@
+# mk/fuzz.mk - fuzzing the file readers (libFuzzer, clang) and the sanitizer build of the tests
+# (gcc). Included by the Makefile, so CPPFLAGS, WARN, LIB_SRC, LDLIBS and B are the main build's.
+#
+#   make fuzz-build           harnesses in build/fuzz/, library compiled with ASan+UBSan+coverage
+#   make fuzz-smoke           each harness over its seeds, then FUZZ_SECONDS (20) of fuzzing
+#   make fuzz FUZZ_SECONDS=N  the same, longer (600 s per harness unless FUZZ_SECONDS is given)
+#   make test-sanitize        every test (both precisions) and the CLI tests under ASan, LSan and
+#                             UBSan (gcc), built in build/asan/
+#
+# Needs clang and libclang-rt-14-dev (libFuzzer) besides the build's own packages.
+
+FUZZ_CC      ?= clang
+FUZZ_B        = $(B)/fuzz
+FUZZ_NAMES    = idx csv npy model config
+FUZZ_SECONDS ?= 20
+FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_B)/obj/%.o)
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_B)/fuzz_%)
+# `make fuzz` fuzzes for 600 s per harness unless FUZZ_SECONDS was set on the command line or in
+# the environment.
+FUZZ_LONG     = $(if $(filter command line environment,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),600)
+
+.PHONY: fuzz-build fuzz-smoke fuzz test-sanitize
+
+fuzz-build: $(FUZZ_BINS)
+# Objects reached only through the pattern rule would be deleted as intermediates after the link.
+.SECONDARY: $(FUZZ_LIB_OBJ) $(FUZZ_B)/obj/cli/options.o
+
+# The library (float build) and cli/options.c, instrumented for coverage and the sanitizers.
+$(FUZZ_B)/obj/%.o: %.c include/hone.h src/hone_internal.h $(wildcard src/*/*.h) cli/cli.h | check-deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_B)/fuzz_config: $(FUZZ_B)/obj/cli/options.o
+$(FUZZ_B)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(FUZZ_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(filter %.o,$^) $(LDLIBS)
+
+fuzz-smoke: fuzz-build
+	@fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz: fuzz-build
+	@fuzz/run.sh $(FUZZ_B) $(FUZZ_LONG) $(FUZZ_NAMES)
+
+# The main build's rules, rerun by gcc with the sanitizers into their own directory: CFLAGS is on
+# every compile and link line, so no other flag is needed. LeakSanitizer needs no suppressions:
+# OpenBLAS's thread pool takes its buffers with mmap, which LSan does not track, and its threads
+# exit cleanly.
+SAN_B      = $(B)/asan
+SAN_CFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
+
+test-sanitize:
+	+@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(MAKE) --no-print-directory B=$(SAN_B) CC=gcc 'CFLAGS=$(SAN_CFLAGS)' test

@@ -1,0 +1,83 @@
+/* test_diagnose.c - the bias/variance diagnosis: the course's worked examples, the thresholds at
+ * their edges, and missing figures. */
+#include "harness.h"
+
+#include <math.h>
+#include <string.h>
+
+static hone_diagnosis diag(double train, double dev, double base) {
+    return hone_diagnose(train, dev, base, HONE_DIAGNOSE_TOLERANCE, NULL);
+}
+
+/* The four cases of the basic recipe, as usually taught (human error about 0%). */
+static void test_recipe_examples(void **state) {
+    assert_int_equal(diag(0.01, 0.11, 0), HONE_DIAGNOSIS_HIGH_VARIANCE);
+    assert_int_equal(diag(0.15, 0.16, 0), HONE_DIAGNOSIS_HIGH_BIAS);
+    assert_int_equal(diag(0.15, 0.30, 0), HONE_DIAGNOSIS_BOTH);
+    assert_int_equal(diag(0.005, 0.01, 0), HONE_DIAGNOSIS_FINE);
+    /* The same figures read against a base error: 15% train is fine when humans make 14.5%. */
+    assert_int_equal(diag(0.15, 0.16, 0.145), HONE_DIAGNOSIS_FINE);
+    assert_int_equal(diag(0.15, 0.30, 0.145), HONE_DIAGNOSIS_HIGH_VARIANCE);
+    /* Avoidable bias 8 - 7.5 = 0.5 points, variance 10 - 8 = 2.5 points. */
+    assert_int_equal(diag(0.08, 0.105, 0.075), HONE_DIAGNOSIS_HIGH_VARIANCE);
+    assert_int_equal(diag(0.08, 0.095, 0.01), HONE_DIAGNOSIS_HIGH_BIAS);
+}
+
+static void test_thresholds(void **state) {
+    /* Absolute tolerance: a gap must exceed it. */
+    assert_int_equal(diag(0.0, 0.019, 0), HONE_DIAGNOSIS_FINE);
+    assert_int_equal(diag(0.0, 0.021, 0), HONE_DIAGNOSIS_HIGH_VARIANCE);
+    assert_int_equal(diag(0.019, 0.019, 0), HONE_DIAGNOSIS_FINE);
+    assert_int_equal(diag(0.021, 0.021, 0), HONE_DIAGNOSIS_HIGH_BIAS);
+    /* Relative part: 3 points above 50% train error is noise, 6 points is not. */
+    assert_int_equal(diag(0.50, 0.53, 0), HONE_DIAGNOSIS_HIGH_BIAS);
+    assert_int_equal(diag(0.50, 0.56, 0), HONE_DIAGNOSIS_BOTH);
+    assert_int_equal(diag(0.325, 0.34, 0.30), HONE_DIAGNOSIS_FINE);    /* 2.5 < max(2, 3) points */
+    assert_int_equal(diag(0.335, 0.34, 0.30), HONE_DIAGNOSIS_HIGH_BIAS); /* 3.5 points */
+    /* Dev better than train, train better than base: negative gaps are never high. */
+    assert_int_equal(diag(0.10, 0.05, 0.2), HONE_DIAGNOSIS_FINE);
+    /* Another tolerance. */
+    assert_int_equal(hone_diagnose(0.0, 0.03, 0, 0.05, NULL), HONE_DIAGNOSIS_FINE);
+    assert_int_equal(hone_diagnose(0.0, 0.03, 0, 0.01, NULL), HONE_DIAGNOSIS_HIGH_VARIANCE);
+    /* A negative or NaN tolerance is the default. */
+    assert_int_equal(hone_diagnose(0.0, 0.03, 0, -1, NULL), HONE_DIAGNOSIS_HIGH_VARIANCE);
+    assert_int_equal(hone_diagnose(0.0, 0.019, 0, NAN, NULL), HONE_DIAGNOSIS_FINE);
+    /* Regression losses are not bounded by 1. */
+    assert_int_equal(diag(4.0, 9.0, 0.5), HONE_DIAGNOSIS_BOTH);
+}
+
+static void test_missing_figures(void **state) {
+    assert_int_equal(diag(0.3, NAN, 0), HONE_DIAGNOSIS_HIGH_BIAS); /* no dev set: bias only */
+    assert_int_equal(diag(0.0, NAN, 0), HONE_DIAGNOSIS_FINE);
+    assert_int_equal(diag(0.0, 0.2, NAN), HONE_DIAGNOSIS_HIGH_VARIANCE); /* base unknown: 0 */
+    assert_int_equal(diag(NAN, NAN, 0), HONE_DIAGNOSIS_FINE);
+}
+
+static void test_advice_and_names(void **state) {
+    const char *advice = NULL;
+    assert_int_equal(hone_diagnose(0.3, 0.31, 0, 0.02, &advice), HONE_DIAGNOSIS_HIGH_BIAS);
+    assert_non_null(strstr(advice, "bigger network"));
+    assert_non_null(strstr(advice, "train longer"));
+    assert_int_equal(hone_diagnose(0.0, 0.3, 0, 0.02, &advice), HONE_DIAGNOSIS_HIGH_VARIANCE);
+    assert_non_null(strstr(advice, "more data"));
+    assert_non_null(strstr(advice, "regularization"));
+    assert_int_equal(hone_diagnose(0.3, 0.6, 0, 0.02, &advice), HONE_DIAGNOSIS_BOTH);
+    assert_non_null(strstr(advice, "first reduce bias"));
+    assert_int_equal(hone_diagnose(0.0, 0.0, 0, 0.02, &advice), HONE_DIAGNOSIS_FINE);
+    assert_non_null(advice);
+    assert_string_equal(hone_diagnosis_name(HONE_DIAGNOSIS_FINE), "fine");
+    assert_string_equal(hone_diagnosis_name(HONE_DIAGNOSIS_HIGH_BIAS), "high bias");
+    assert_string_equal(hone_diagnosis_name(HONE_DIAGNOSIS_HIGH_VARIANCE), "high variance");
+    assert_string_equal(hone_diagnosis_name(HONE_DIAGNOSIS_BOTH), "high bias and high variance");
+    assert_string_equal(hone_diagnosis_name((hone_diagnosis)9), "unknown");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_recipe_examples),
+        cmocka_unit_test(test_thresholds),
+        cmocka_unit_test(test_missing_figures),
+        cmocka_unit_test(test_advice_and_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,332 @@
+/* test_regularize.c - L2/L1, dropout, batch norm, early stopping and augmentation. */
+#include "harness.h"
+#include "layers/layers.h"
+
+#include <math.h>
+#include <string.h>
+
+/* A network with every kind the recipe uses: Dropout(input) Dense BN ReLU Dropout Dense Tanh Dense */
+static hone_model *recipe_net(hone_loss_kind loss, int outputs, hone_rng *rng) {
+    const hone_layer_spec specs[] = {
+        {.kind = HONE_LAYER_DROPOUT, .keep_prob = 0.9f}, {.kind = HONE_LAYER_DENSE, .units = 7, .no_bias = 1},
+        {.kind = HONE_LAYER_BATCHNORM},                  {.kind = HONE_LAYER_RELU},
+        {.kind = HONE_LAYER_DROPOUT, .keep_prob = 0.6f}, {.kind = HONE_LAYER_DENSE, .units = 5},
+        {.kind = HONE_LAYER_TANH},                       {.kind = HONE_LAYER_DENSE, .units = outputs},
+    };
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create(&m, 6, specs, 8, loss, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, rng, &err), HONE_OK);
+    /* every weight away from 0 (|w| >= 0.05) so L1's kink is never within eps; gamma, beta moved */
+    for (size_t i = 0; i < m->n_params; i++) {
+        double w = m->params[i] + 0.2 * hone_rng_normal(rng);
+        m->params[i] = (hone_real)(w >= 0 ? w + 0.05 : w - 0.05);
+    }
+    return m;
+}
+
+static void random_xy(const hone_model *m, hone_real *X, hone_real *Y, int B, hone_rng *rng) {
+    int O = hone_model_outputs(m);
+    th_fill_uniform(X, (size_t)B * m->inputs, rng, -2, 2);
+    memset(Y, 0, (size_t)B * O * sizeof *Y);
+    for (int b = 0; b < B; b++) {
+        if (m->loss == HONE_LOSS_SOFTMAX_CE) Y[b * O + hone_rng_below(rng, O)] = 1;
+        else th_fill_uniform(Y + b * O, O, rng, -1, 1);
+    }
+}
+
+static void test_gradcheck_with_l2_l1_batchnorm_dropout(void **state) {
+    if (!TH_DOUBLE) skip();
+    hone_rng rng;
+    hone_rng_seed(&rng, 21);
+    const struct { double l2, l1; int decay_bias; } cases[] = {{0, 0, 0}, {0.7, 0, 0}, {0, 0.3, 0}, {0.5, 0.2, 1}};
+    for (size_t k = 0; k < 4; k++) {
+        hone_model *m = recipe_net(HONE_LOSS_SOFTMAX_CE, 3, &rng);
+        hone_error err;
+        assert_int_equal(hone_model_set_regularization(m, cases[k].l2, cases[k].l1, cases[k].decay_bias, &err), HONE_OK);
+        hone_rng_seed(&m->rng, 5);
+        hone_real X[6 * 6], Y[6 * 3];
+        random_xy(m, X, Y, 6, &rng);
+        hone_real before[64];
+        memcpy(before, m->buffers, m->n_buffers * sizeof *before);
+        hone_gradcheck_report rep;
+        assert_int_equal(hone_model_gradcheck(m, X, Y, 6, 1e-6, 0, &rng, &rep, &err), HONE_OK);
+        print_message("l2 %.1f l1 %.1f bias %d: rel %.2e\n", cases[k].l2, cases[k].l1, cases[k].decay_bias, rep.rel_error);
+        assert_true(rep.rel_error < 1e-7);
+        assert_true(rep.dropout_masks_fixed && rep.batchnorm_training);
+        assert_int_equal(rep.n_layers, 4); /* dense, batchnorm, dense, dense */
+        assert_memory_equal(before, m->buffers, m->n_buffers * sizeof *before); /* running stats put back */
+        assert_int_equal(m->training, 0);
+        hone_model_free(m);
+    }
+}
+
+static void test_penalty_and_its_gradient(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 22);
+    const int hidden[1] = {4};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, 3, hidden, 1, 2, HONE_LAYER_TANH, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    for (size_t i = 0; i < m->n_params; i++) m->params[i] += (hone_real)(0.1 * hone_rng_normal(&rng)); /* biases too */
+    hone_real X[5 * 3], Y[5 * 2];
+    random_xy(m, X, Y, 5, &rng);
+    assert_int_equal(hone_model_reserve(m, 5, &err), HONE_OK);
+    hone_model_forward(m, X, 5);
+    double plain = hone_model_loss(m, Y, 5);
+    hone_model_zero_grad(m);
+    hone_model_backward(m, X, 5);
+    hone_real g0[64];
+    memcpy(g0, m->grads, m->n_params * sizeof *g0);
+    assert_int_equal(hone_model_set_regularization(m, 0.6, 0.2, 0, &err), HONE_OK);
+    double sq = 0, ab = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *L = &m->layers[l];
+        if (L->kind != HONE_LAYER_DENSE) continue;
+        for (int i = 0; i < L->out * L->in; i++) {
+            double w = m->params[L->param_offset + (size_t)i];
+            sq += w * w;
+            ab += fabs(w);
+        }
+    }
+    hone_model_forward(m, X, 5);
+    th_assert_close(hone_model_loss(m, Y, 5), plain + 0.6 / 10 * sq + 0.2 / 5 * ab, TH_EPS);
+    hone_model_zero_grad(m);
+    hone_model_backward(m, X, 5);
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *L = &m->layers[l];
+        if (L->kind != HONE_LAYER_DENSE) continue;
+        for (size_t i = 0; i < L->n_params; i++) {
+            size_t k = L->param_offset + i;
+            double w = m->params[k], extra = i < (size_t)L->out * L->in ? 0.6 / 5 * w + 0.2 / 5 * ((w > 0) - (w < 0)) : 0;
+            th_assert_close(m->grads[k], g0[k] + extra, TH_DOUBLE ? 1e-12 : 1e-5); /* biases not decayed */
+        }
+    }
+    assert_int_equal(hone_model_set_regularization(m, -0.1, 0, 0, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "L2 lambda must be 0 or more"));
+    assert_int_equal(hone_model_set_regularization(m, 0, NAN, 0, &err), HONE_ERR_VALUE);
+    hone_model_free(m);
+}
+
+static void test_dropout_at_inference_is_the_plain_network(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 23);
+    const int hidden[2] = {9, 8};
+    const float keep[2] = {0.5f, 0.8f};
+    hone_mlp_spec spec = {.inputs = 6, .outputs = 3, .hidden = hidden, .n_hidden = 2, .activation = HONE_LAYER_RELU,
+                          .keep_prob = keep, .input_keep_prob = 0.9f, .loss = HONE_LOSS_SOFTMAX_CE};
+    hone_model *with, *without;
+    hone_error err;
+    assert_int_equal(hone_model_create_from_spec(&with, &spec, &err), HONE_OK);
+    assert_int_equal(with->n_layers, 8); /* drop, dense, relu, drop, dense, relu, drop, dense */
+    spec.keep_prob = NULL;
+    spec.input_keep_prob = 0;
+    assert_int_equal(hone_model_create_from_spec(&without, &spec, &err), HONE_OK);
+    assert_int_equal(with->n_params, without->n_params);
+    assert_int_equal(hone_model_init(with, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    memcpy(without->params, with->params, with->n_params * sizeof(hone_real));
+    hone_real X[4 * 6], P1[12], P2[12], P3[12];
+    th_fill_uniform(X, 24, &rng, -1, 1);
+    assert_int_equal(hone_model_reserve(with, 4, &err), HONE_OK);
+    assert_int_equal(hone_model_reserve(without, 4, &err), HONE_OK);
+    hone_model_predict(with, X, 4, P1);
+    hone_model_predict(with, X, 4, P2);
+    hone_model_predict(without, X, 4, P3);
+    assert_memory_equal(P1, P2, sizeof P1); /* inference draws no masks */
+    assert_memory_equal(P1, P3, sizeof P1); /* and scales nothing */
+    /* training: about 1 - keep of the units dropped, the survivors scaled by 1 / keep, so the
+     * mean is kept; the same generator state gives the same mask */
+    enum { ROWS = 200, UNITS = 100, N = ROWS * UNITS };
+    static hone_real ones[N], out[N], out2[N], mask[N];
+    hone_layer layer = {.kind = HONE_LAYER_DROPOUT, .in = UNITS, .out = UNITS, .keep_prob = 0.75f};
+    for (int i = 0; i < N; i++) ones[i] = 1;
+    hone_rng r1, r2;
+    hone_rng_seed(&r1, 1);
+    r2 = r1;
+    honeL_ctx ctx = {1, &r1, mask, NULL};
+    honeL_dropout.forward(&layer, out, ones, NULL, ROWS, &ctx);
+    ctx.rng = &r2;
+    honeL_dropout.forward(&layer, out2, ones, NULL, ROWS, &ctx);
+    assert_memory_equal(out, out2, sizeof out);
+    double kept = 0, sum = 0;
+    for (int i = 0; i < N; i++) {
+        assert_true(out[i] == 0 || fabs(out[i] - 1 / 0.75) < 1e-6);
+        kept += out[i] != 0;
+        sum += out[i];
+    }
+    th_assert_close(kept / N, 0.75, 0.01);
+    th_assert_close(sum / N, 1.0, 0.015);
+    hone_model_free(with);
+    hone_model_free(without);
+    /* bad keep probabilities */
+    const float bad[2] = {0, 0.5f};
+    spec.keep_prob = bad;
+    assert_int_equal(hone_model_create_from_spec(&with, &spec, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "keep_prob must be in (0, 1]"));
+    spec.keep_prob = NULL;
+    spec.input_keep_prob = 1.5f;
+    assert_int_equal(hone_model_create_from_spec(&with, &spec, &err), HONE_ERR_VALUE);
+}
+
+static void test_batchnorm_running_averages(void **state) {
+    /* one training batch: running = 0.9 running + 0.1 batch (unbiased variance), as PyTorch */
+    hone_layer layer = {.kind = HONE_LAYER_BATCHNORM, .in = 2, .out = 2, .momentum = 0.1f, .eps = 1e-5f};
+    hone_real x[3 * 2] = {1, 10, 2, 20, 6, 30}, y[6], p[4] = {1, 1, 0, 0}, st[4] = {0, 0, 1, 1}, aux[8];
+    honeL_ctx ctx = {1, NULL, aux, st};
+    honeL_batchnorm.forward(&layer, y, x, p, 3, &ctx);
+    /* momentum is a float field: 0.1f is 0.1 to 1.5e-9 */
+    th_assert_close(st[0], 0.1 * 3, 1e-7);           /* mean of 1, 2, 6 */
+    th_assert_close(st[1], 0.1 * 20, 1e-7);
+    th_assert_close(st[2], 0.9 + 0.1 * 7, 1e-7);     /* unbiased variance of 1, 2, 6 = 7 */
+    th_assert_close(st[3], 0.9 + 0.1 * 100, 1e-7);
+    /* training output: zero mean, unit (biased) variance per unit */
+    th_assert_close(y[0] + y[2] + y[4], 0, 1e-5);
+    th_assert_close((y[1] * y[1] + y[3] * y[3] + y[5] * y[5]) / 3, 1, 1e-4);
+    /* inference uses the running statistics: y = gamma (x - mean) / sqrt(var + eps) + beta */
+    p[0] = 2;
+    p[2] = 0.5;
+    ctx.training = 0;
+    honeL_batchnorm.forward(&layer, y, x, p, 3, &ctx);
+    th_assert_close(y[0], 2 * (1 - 0.3) / sqrt(1.6 + 1e-5) + 0.5, 1e-5);
+    th_assert_close(st[0], 0.3, 1e-7); /* inference leaves them alone */
+}
+
+/* A large network on few noisy rows: dev loss soon rises, so early stopping must end the run and
+ * put back the weights of the best epoch. */
+
+static void test_early_stopping_restores_the_best_epoch(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 24);
+    enum { N = 120 };
+    static hone_real x[N * 4];
+    static int32_t y[N];
+    for (int i = 0; i < N; i++) {
+        y[i] = (int32_t)hone_rng_below(&rng, 2); /* labels unrelated to the features: pure noise */
+        for (int j = 0; j < 4; j++) x[i * 4 + j] = (hone_real)hone_rng_normal(&rng);
+    }
+    hone_dataset d = {.n = N, .d = 4, .x = x, .label = y, .n_classes = 2};
+    hone_split split;
+    hone_error err;
+    assert_int_equal(hone_split_make(&split, &d, NULL, 0.3, 0, 3, &err), HONE_OK);
+    const int hidden[2] = {64, 64};
+    hone_model *m;
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 2, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    hone_train_config cfg = hone_train_config_default();
+    cfg.epochs = 200;
+    cfg.batch = 16;
+    cfg.lr = 0.01;
+    cfg.schedule = hone_schedule_config_default(HONE_SCHEDULE_CONSTANT);
+    cfg.early_stopping.patience = 5;
+    hone_epoch_stats last;
+    assert_int_equal(hone_train(m, &split, &cfg, NULL, &last, &err), HONE_OK);
+    print_message("stopped after epoch %d, best %d\n", last.epoch, last.best_epoch);
+    assert_true(last.stopped_early);
+    assert_true(last.epoch < 200);
+    assert_int_equal(last.epoch, last.best_epoch + 5);
+    /* retraining from the same start for exactly best_epoch epochs, without early stopping,
+     * reaches the weights the model now holds */
+    hone_model *ref;
+    assert_int_equal(hone_model_create_mlp(&ref, 4, hidden, 2, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    hone_rng_seed(&rng, 24);
+    for (int i = 0; i < N; i++) {
+        hone_rng_below(&rng, 2);
+        for (int j = 0; j < 4; j++) hone_rng_normal(&rng);
+    }
+    assert_int_equal(hone_model_init(ref, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    hone_train_config plain = cfg;
+    plain.early_stopping.patience = 0;
+    plain.epochs = last.best_epoch;
+    assert_int_equal(hone_train(ref, &split, &plain, NULL, NULL, &err), HONE_OK);
+    assert_memory_equal(ref->params, m->params, m->n_params * sizeof(hone_real));
+    hone_model_free(ref);
+    /* no dev set: an error, not a silent no-op */
+    hone_split no_dev = split;
+    no_dev.dev.n = 0;
+    assert_int_equal(hone_train(m, &no_dev, &cfg, NULL, NULL, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "early stopping"));
+    hone_model_free(m);
+    hone_split_free(&split);
+}
+
+static void test_image_transforms(void **state) {
+    enum { H = 5, W = 5 };
+    hone_real src[H * W] = {0}, dst[H * W];
+    src[1 * W + 1] = 1; /* one lit pixel at row 1, column 1 */
+    honeD_transform_image(dst, src, H, W, 0, 0, 0, 0);
+    assert_memory_equal(dst, src, sizeof src);
+    honeD_transform_image(dst, src, H, W, 2, 1, 0, 0); /* right 2, down 1 */
+    th_assert_close(dst[2 * W + 3], 1, 1e-6);
+    th_assert_close(dst[1 * W + 1], 0, 1e-6);
+    honeD_transform_image(dst, src, H, W, 0, 0, 0, 1); /* mirror */
+    th_assert_close(dst[1 * W + 3], 1, 1e-6);
+    honeD_transform_image(dst, src, H, W, 0, 0, 90, 0); /* a quarter turn moves (1,1) to a corner-side pixel */
+    double total = 0;
+    for (int i = 0; i < H * W; i++) total += dst[i];
+    th_assert_close(total, 1, 1e-6);
+    th_assert_close(dst[1 * W + 1], 0, 1e-6);
+    honeD_transform_image(dst, src, H, W, 9, 0, 0, 0); /* shifted out: black */
+    for (int i = 0; i < H * W; i++) assert_true(dst[i] == 0);
+    /* random draws repeat with the seed, and stay within the bounds */
+    hone_augment aug = {.shift = 1, .rotate = 0, .flip = 0, .noise = 0};
+    hone_rng a, b;
+    hone_rng_seed(&a, 9);
+    b = a;
+    hone_real d1[H * W], d2[H * W];
+    honeD_augment_image(d1, src, H, W, &aug, &a);
+    honeD_augment_image(d2, src, H, W, &aug, &b);
+    assert_memory_equal(d1, d2, sizeof d1);
+    double lit = 0;
+    for (int i = 0; i < H * W; i++) lit += d1[i];
+    th_assert_close(lit, 1, 1e-6); /* a 1-pixel shift of an inner pixel keeps it inside */
+}
+
+static void test_augmentation_needs_images_and_spares_dev(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 25);
+    enum { N = 60 };
+    static uint8_t px[N * 16];
+    static int32_t y[N];
+    for (int i = 0; i < N; i++) {
+        y[i] = i % 2;
+        for (int j = 0; j < 16; j++) px[i * 16 + j] = (uint8_t)(y[i] ? (j % 4 < 2 ? 200 : 0) : (j % 4 < 2 ? 0 : 200));
+    }
+    hone_dataset d = {.n = N, .d = 16, .x_u8 = px, .label = y, .n_classes = 2};
+    hone_split split;
+    hone_error err;
+    assert_int_equal(hone_split_make(&split, &d, NULL, 0.25, 0, 4, &err), HONE_OK);
+    const int hidden[1] = {8};
+    hone_model *m;
+    assert_int_equal(hone_model_create_mlp(&m, 16, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    assert_int_equal(hone_model_standardize_fit(m, &split.train, &err), HONE_OK);
+    hone_train_config cfg = hone_train_config_default();
+    cfg.epochs = 3;
+    cfg.augment = (hone_augment){.shift = 1, .flip = 1, .rotate = 10, .noise = 0.5};
+    assert_int_equal(hone_train(m, &split, &cfg, NULL, NULL, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "augmentation needs images"));
+    d.height = d.width = 4;
+    hone_epoch_stats last;
+    assert_int_equal(hone_train(m, &split, &cfg, NULL, &last, &err), HONE_OK);
+    double loss, acc;
+    assert_int_equal(hone_model_evaluate(m, &split.dev, &loss, &acc, &err), HONE_OK);
+    assert_true(loss == last.dev_loss && acc == last.dev_acc); /* dev saw no augmentation */
+    cfg.augment.rotate = 200;
+    assert_int_equal(hone_train_config_check(&cfg, &err), HONE_ERR_VALUE);
+    hone_model_free(m);
+    hone_split_free(&split);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_gradcheck_with_l2_l1_batchnorm_dropout),
+        cmocka_unit_test(test_penalty_and_its_gradient),
+        cmocka_unit_test(test_dropout_at_inference_is_the_plain_network),
+        cmocka_unit_test(test_batchnorm_running_averages),
+        cmocka_unit_test(test_early_stopping_restores_the_best_epoch),
+        cmocka_unit_test(test_image_transforms),
+        cmocka_unit_test(test_augmentation_needs_images_and_spares_dev),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
