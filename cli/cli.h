@@ -46,6 +46,7 @@ int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_gradcheck(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);

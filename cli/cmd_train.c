@@ -3,6 +3,7 @@
 #include "model_options.h"
 #include "optim_options.h"
 #include "model_build.h"
+#include "layer_stats.h"
 #include "plot.h"
 #include "progress.h"
 #include "split_options.h"
@@ -23,6 +24,8 @@ typedef struct train_options {
     cli_arch arch;
     cli_optim optim;
     cli_regularize reg;
+    char layer_stats[CLI_TEXT_MAX];
+    int stats_every;
     char init[CLI_TEXT_MAX];
     int epochs, batch, threads, shuffle, json, quiet;
     int train_rows; /* 0: every row of the training split */
@@ -62,6 +65,7 @@ int cmd_train(int argc, char **argv) {
                  .weight_init = "default", .init_scale = 0.01},
         .optim = CLI_OPTIM_DEFAULTS,
         .reg = CLI_REGULARIZE_DEFAULTS,
+        .stats_every = 100,
         .epochs = 10, .batch = 128, .lr = 1e-3, .seed = 42, .shuffle = 1,
     };
     cli_option options[] = {
@@ -79,6 +83,8 @@ int cmd_train(int argc, char **argv) {
         CLI_OPTIM_OPTIONS(o.optim),
         CLI_NETWORK_REGULARIZE_OPTIONS(o.reg),
         CLI_TRAINING_REGULARIZE_OPTIONS(o.reg),
+        {"layer-stats", CLI_TEXT, o.layer_stats, "FILE", "per-layer statistics as CSV, every --stats-every steps"},
+        {"stats-every", CLI_INT, &o.stats_every, "N", "steps between per-layer statistics"},
         {"seed", CLI_REAL, &o.seed, "N", "seed for the split, initialization and shuffling"},
         {"shuffle", CLI_FLAG, &o.shuffle, NULL, "reshuffle every epoch (--no-shuffle keeps one order)"},
         {"threads", CLI_INT, &o.threads, "N", "BLAS threads (0: OpenBLAS decides)"},
@@ -211,9 +217,20 @@ int cmd_train(int argc, char **argv) {
     prog.history = history;
     prog.capacity = history ? (size_t)cfg.epochs : 0;
     hone_train_hooks hooks = cli_progress_hooks(&prog);
+    if (*o.layer_stats) {
+        if (o.stats_every < 1) {
+            cli_error("train", "--stats-every must be at least 1, got %d", o.stats_every);
+            exit_code = CLI_EXIT_USAGE;
+            goto done;
+        }
+        if (cli_layer_stats_open("train", o.layer_stats)) goto done;
+        hooks.on_layer_stats = cli_layer_stats_write;
+        hooks.stats_every = o.stats_every;
+    }
     hone_epoch_stats last = {0};
     hone_status trained = hone_train(model, &split, &cfg, &hooks, &last, &err);
     cli_progress_end(&prog);
+    if (cli_layer_stats_close("train")) goto done;
     if (trained) goto fail;
     if (cli_metrics_close(&metrics, "train")) goto done;
 

@@ -94,6 +94,7 @@ typedef struct tune {
     int n_trials;
     int ran, reused;
     int failed; /* set by the INI handler */
+    char warned_section[HONE_PARAM_TEXT_MAX];
 } tune;
 
 static volatile sig_atomic_t stop_signal;
@@ -180,6 +181,10 @@ static int on_ini(void *user, const char *section, const char *key, const char *
             t->failed = 1;
             return 0;
         }
+    } else if (*section && strcmp(section, "tune") && strcmp(section, t->warned_section)) {
+        /* once per section: a misspelled [trian] would otherwise drop its options unnoticed */
+        fprintf(stderr, "hone tune: warning: %s: section [%s] is not read (tune, space and train are)\n", t->config, section);
+        copy_text(t->warned_section, sizeof t->warned_section, section);
     }
     return 1;
 }
@@ -611,8 +616,9 @@ static int collect(tune *t, slot *s, int wstatus) {
         return CLI_EXIT_USAGE;
     }
     if (code != 0) {
-        /* hone train's message for a NaN or infinite loss or gradient */
-        int diverged = strstr(msg, " is nan") || strstr(msg, " is -nan") || strstr(msg, " is inf") || strstr(msg, " is -inf");
+        /* hone train's message for a NaN or infinite loss or gradient (either wording) */
+        int diverged = strstr(msg, "diverged") || strstr(msg, " is nan") || strstr(msg, " is -nan") ||
+                       strstr(msg, " is inf") || strstr(msg, " is -inf");
         tr->status = diverged ? ST_DIVERGED : ST_FAILED;
         copy_text(tr->error, sizeof tr->error, *msg ? msg : code == 127 ? "could not run hone train" : "failed");
         return 0;
@@ -642,13 +648,23 @@ static int collect(tune *t, slot *s, int wstatus) {
     return 0;
 }
 
+/* A metric as the table shows it: four decimals, or three digits when large; "-" when missing. */
+static const char *metric_text(double v, char *buf, size_t cap) {
+    if (!isfinite(v)) snprintf(buf, cap, "-");
+    else if (fabs(v) < 1000) snprintf(buf, cap, "%.4f", v);
+    else snprintf(buf, cap, "%.3g", v);
+    return buf;
+}
+
 static void progress(const tune *t, const trial *tr) {
     if (t->o.quiet) return;
     char what[2048];
     describe(t, tr, what, sizeof what);
     fprintf(stderr, "trial %3d  round %d/%d  %3d epochs  %-8s", tr->id, tr->round, t->o.rounds, tr->epochs,
             status_names[tr->status]);
-    if (tr->status == ST_OK) fprintf(stderr, "  dev_acc %.4f  dev_loss %.4g", tr->dev_acc, tr->dev_loss);
+    char a[32], l[32];
+    if (tr->status == ST_OK)
+        fprintf(stderr, "  dev_acc %s  dev_loss %s", metric_text(tr->dev_acc, a, sizeof a), metric_text(tr->dev_loss, l, sizeof l));
     fprintf(stderr, "  %6.1f s  %s", tr->seconds, what);
     if (tr->error[0]) fprintf(stderr, "  (%.120s)", tr->error);
     fputc('\n', stderr);
@@ -815,12 +831,6 @@ static int narrow(tune *t, int round) {
     return 0;
 }
 
-/* A metric in a column of w: four decimals, or three digits when large. */
-static void print_metric(double v, int w) {
-    if (!isfinite(v)) printf("  %*s", w, "-");
-    else if (fabs(v) < 1000) printf("  %*.4f", w, v);
-    else printf("  %*.3g", w, v);
-}
 
 static void print_table(const tune *t, trial **list, int n) {
     int w[TUNE_MAX_PARAMS];
@@ -836,8 +846,8 @@ static void print_table(const tune *t, trial **list, int n) {
     for (int j = 0; j < n; j++) {
         const trial *tr = list[j];
         printf("%4d  %5d  %5d  %6d", j + 1, tr->id, tr->round, tr->epochs);
-        print_metric(tr->dev_acc, 7);
-        print_metric(tr->dev_loss, 8);
+        char a[32], l[32];
+        printf("  %7s  %8s", metric_text(tr->dev_acc, a, sizeof a), metric_text(tr->dev_loss, l, sizeof l));
         printf("  %-8s", status_names[tr->status]);
         for (int i = 0; i < t->n_space; i++) printf("  %-*s", w[i], tr->text[i]);
         printf("\n");
@@ -858,8 +868,13 @@ static int write_best(const tune *t, const trial *tr) {
     FILE *f = fopen(tmp, "w");
     int ok = f != NULL;
     if (ok) {
-        fprintf(f, "# hone tune: the best of %d trials in %s: trial %d (round %d), dev_acc %.4f, dev_loss %.4g after %d epochs\n",
-                t->n_trials, t->o.results, tr->id, tr->round, tr->dev_acc, tr->dev_loss, tr->epochs);
+        char a[32], l[32];
+        fprintf(f, "# hone tune: the best of %d trials in %s: trial %d (round %d), dev_acc %s, dev_loss %s after %d epochs\n",
+                t->n_trials, t->o.results, tr->id, tr->round, metric_text(tr->dev_acc, a, sizeof a),
+                metric_text(tr->dev_loss, l, sizeof l), tr->epochs);
+        const char *threads = getenv("OPENBLAS_NUM_THREADS");
+        if (threads && !find_fixed((tune *)t, "threads"))
+            fprintf(f, "# the trials ran with OPENBLAS_NUM_THREADS=%s; the same count repeats this one bit for bit\n", threads);
         fprintf(f, "# train it with: hone train --config %s\n[train]\n", t->o.best);
         for (int i = 0; i < n; i++) {
             fprintf(f, "%s = %s\n", opts[i].key, opts[i].value);
@@ -1122,8 +1137,9 @@ int cmd_tune(int argc, char **argv) {
         free(list);
         goto done;
     }
-    printf("best: trial %d (round %d), dev_acc %.4f, dev_loss %.4g after %d epochs; options in %s\n", best->id,
-           best->round, best->dev_acc, best->dev_loss, best->epochs, t->o.best);
+    char a[32], l[32];
+    printf("best: trial %d (round %d), dev_acc %s, dev_loss %s after %d epochs; options in %s\n", best->id, best->round,
+           metric_text(best->dev_acc, a, sizeof a), metric_text(best->dev_loss, l, sizeof l), best->epochs, t->o.best);
     printf("runs: %d run now, %d read from %s\n", t->ran, t->reused, t->o.results);
     free(list);
     exit_code = CLI_EXIT_OK;

@@ -13,6 +13,7 @@ static void usage(FILE *out) {
             "  eval       loss and accuracy of a saved model on data\n"
             "  predict    labels or probabilities of a saved model for each row\n"
             "  gradcheck  compare backprop with two-sided differences, in double precision\n"
+            "  inspect    per-layer activation and gradient statistics on one batch\n"
             "  tune       random search over hyperparameters, coarse to fine\n"
             "  plot       learning curves of a metrics file (train --metrics) as an SVG image\n"
             "  diagnose   high bias, high variance, both or fine, from a model or a metrics file\n",
@@ -37,9 +38,10 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
     if (!strcmp(cmd, "predict")) return cmd_predict(argc - 1, argv + 1);
     if (!strcmp(cmd, "gradcheck")) return cmd_gradcheck(argc - 1, argv + 1);
+    if (!strcmp(cmd, "inspect")) return cmd_inspect(argc - 1, argv + 1);
     if (!strcmp(cmd, "tune")) return cmd_tune(argc - 1, argv + 1);
     if (!strcmp(cmd, "plot")) return cmd_plot(argc - 1, argv + 1);
     if (!strcmp(cmd, "diagnose")) return cmd_diagnose(argc - 1, argv + 1);
-    fprintf(stderr, "hone: unknown command '%s' (train, eval, predict, gradcheck, tune, plot, diagnose; hone --help)\n", cmd);
+    fprintf(stderr, "hone: unknown command '%s' (train, eval, predict, gradcheck, inspect, tune, plot, diagnose; hone --help)\n", cmd);
     return CLI_EXIT_USAGE;
 }

@@ -213,26 +213,32 @@ void cli_print_help(const cli_command *cmd, FILE *out) {
     fprintf(out, "  %-26s show this help\n", "--help");
 }
 
+/* "512,256" or "256x50" (50 layers of 256), or a mix: "512,256x3,64" */
 int cli_parse_units(const char *cmd, const char *text, int *units, int max) {
     int n = 0;
     const char *p = text;
     while (*p) {
         char *end;
         errno = 0;
-        long v = strtol(p, &end, 10);
+        long v = strtol(p, &end, 10), times = 1;
+        if (end != p && *end == 'x') {
+            const char *q = end + 1;
+            times = strtol(q, &end, 10);
+            if (end == q || times < 1) v = 0; /* reported below */
+        }
         if (end == p || errno || v < 1 || v > 1 << 24) {
-            cli_error(cmd, "--layers: expected hidden layer sizes like 512,256, got '%s'", text);
+            cli_error(cmd, "--layers: expected hidden layer sizes like 512,256 or 256x50, got '%s'", text);
             return -1;
         }
-        if (n == max) {
+        if (times > max - n) {
             cli_error(cmd, "--layers: more than %d hidden layers", max);
             return -1;
         }
-        units[n++] = (int)v;
+        while (times--) units[n++] = (int)v;
         p = end;
         if (*p == ',') p++;
         else if (*p) {
-            cli_error(cmd, "--layers: expected hidden layer sizes like 512,256, got '%s'", text);
+            cli_error(cmd, "--layers: expected hidden layer sizes like 512,256 or 256x50, got '%s'", text);
             return -1;
         }
     }

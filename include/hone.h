@@ -329,6 +329,26 @@ int hone_loss_kind_parse(const char *name);
 int hone_init_kind_parse(const char *name); /* returns -1 when unknown (0 is DEFAULT) */
 
 /* ---------------------------------------------------------------------------------------------
+ * Per-layer statistics: how activations and gradients keep (or lose) their scale with depth.
+ * ------------------------------------------------------------------------------------------- */
+typedef struct hone_layer_stats {
+    int layer;              /* index in the model's layer list */
+    hone_layer_kind kind;
+    double mean, std;       /* of this layer's outputs over the batch: pre-activations for dense
+                               and batch norm, activations for activation layers */
+    double dead_fraction;   /* ReLU-like layers: units that output 0 for every row; else NAN */
+    double weight_norm;     /* ||W|| (dense: weights only; batch norm: gamma); NAN without */
+    double grad_norm;       /* ||dL/dW|| of the last backward; NAN without parameters */
+    double update_ratio;    /* ||W_after - W_before|| / ||W_before|| of the last step; NAN unknown */
+} hone_layer_stats;
+
+/* Statistics of every layer from the model's last forward (and backward) over B rows, into
+ * out [n_layers]. before, if not NULL, is the parameter block before the last update (n_params),
+ * from which update_ratio is computed. */
+void hone_model_layer_stats(const hone_model *model, int B, const hone_real *before,
+                            hone_layer_stats *out);
+
+/* ---------------------------------------------------------------------------------------------
  * Gradient checking: two-sided differences (L(w+e) - L(w-e)) / 2e against backprop, reported as
  * ||g_approx - g|| / (||g_approx|| + ||g||) overall and per parameterized layer. Meant for the
  * double build. Verdict bands: < 1e-7 good, < 1e-5 worth a look (kinks), > 1e-3 a bug.
@@ -518,6 +538,9 @@ typedef struct hone_batch_stats {
 typedef struct hone_train_hooks {
     void (*on_epoch)(const hone_epoch_stats *stats, void *user); /* after each epoch's dev pass */
     void (*on_batch)(const hone_batch_stats *stats, void *user); /* after each step: keep it cheap */
+    /* Every stats_every steps (0: never): per-layer statistics after that step, out [n_layers]. */
+    void (*on_layer_stats)(const hone_layer_stats *stats, int n_layers, uint64_t step, int epoch, void *user);
+    int stats_every;
     void *user;
     /* Checked after every batch: non-zero ends training after that batch (signal handlers set
      * it). hone_train then returns HONE_OK with the epochs completed so far. */

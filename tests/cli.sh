@@ -143,6 +143,8 @@ expect_error "negative L2" 2 "--l2 and --l1 take a lambda of 0 or more" -- train
 expect_error "bad early-stop metric" 2 "--early-stop-metric" -- train --data blobs.csv --early-stop 3 --early-stop-metric f1
 expect_error "augmenting a CSV" 1 "augmentation needs images" -- train --data blobs.csv --augment-shift 2 --quiet
 expect_error "early stopping without dev" 1 "early stopping" -- train --data blobs.csv --early-stop 2 --dev 0 --quiet
+expect_error "divergence is named" 1 "diverged at epoch [0-9]+, batch [0-9]+, learning rate" "first non-finite" "lower the" -- \
+    train --data blobs.csv --layers 16 --optimizer sgd --lr 1e6 --schedule constant --epochs 5 --quiet
 expect_ok "input dropout warns but runs" train --data blobs.csv --layers 8 --epochs 1 --input-keep-prob 0.9 --quiet
 grep -q "warning: --input-keep-prob" err.txt && ok "input dropout warning" || bad "input dropout warning" "$(cat err.txt)"
 expect_ok "every regularizer on CSV" train --data blobs.csv --layers 32,16 --epochs 20 --batch 16 --lr 0.01 --batchnorm \
@@ -159,6 +161,8 @@ grep -q '"verdict": "good"' out.txt && ok "gradcheck --json verdict" || bad "gra
 
 # --- progress, learning curves, diagnosis --------------------------------------------------------
 metrics_header="epoch,lr,grad_norm,train_loss,train_acc,dev_loss,dev_acc,seconds,samples_per_s"
+"$hone" --help | grep -q "^  plot " && "$hone" --help | grep -q "^  diagnose " && "$hone" plot --help | grep -q -- "--output FILE.svg" \
+    && "$hone" diagnose --help | grep -q -- "--base-error X .*\[0\]" && ok "plot and diagnose are listed, with --help" || bad "plot and diagnose --help" "$("$hone" --help)"
 expect_ok "train --metrics --plot" train --data blobs.csv --layers 8 --epochs 3 --batch 16 --metrics m.csv --plot run.svg
 [ "$(head -1 m.csv)" = "$metrics_header" ] && [ "$(wc -l <m.csv)" -eq 4 ] && [ "$(tail -n +2 m.csv | cut -d, -f1 | tr '\n' ' ')" = "1 2 3 " ] \
     && ok "metrics CSV: header and one row per epoch" || bad "metrics CSV: header and one row per epoch" "$(cat m.csv)"
@@ -275,6 +279,19 @@ printf '[space]\nlearning_rate = log 1e-4 1\n[train]\ndata = blobs.csv\n' >bad-o
 expect_error "tune: not a train option" 2 "trial 1" "unknown option '--learning_rate'" -- tune --config bad-option.ini --quiet --results bad-option.jsonl
 expect_error "tune: searched and fixed" 2 "lr is both searched" -- tune --config tune.ini -- --lr 0.1
 expect_error "tune: no space" 2 "no search space" -- tune
+
+# --- per-layer statistics --------------------------------------------------------------------------
+expect_ok "inspect a fresh deep network" inspect --data blobs.csv --layers 32x6 --weight-init he --batch 64
+[ "$(grep -c ' relu ' out.txt)" -eq 6 ] && [ "$(grep -c ' dense ' out.txt)" -eq 7 ] && ok "inspect lists every layer" || bad "inspect lists every layer" "$(cat out.txt)"
+expect_ok "inspect a saved model, JSON" inspect blobs.safetensors --data blobs.csv --json
+[ "$(grep -c '"std": ' out.txt)" -eq 3 ] && ok "inspect --json: a line per layer" || bad "inspect --json: a line per layer" "$(cat out.txt)"
+expect_ok "train --layer-stats" train --data blobs.csv --layers 16,8 --epochs 3 --batch 30 --layer-stats ls.csv --stats-every 4 --quiet
+# 180 train rows in batches of 30: 6 steps an epoch, 18 steps, every 4th -> 4 snapshots of 5 layers
+[ "$(head -1 ls.csv)" = "step,epoch,layer,kind,mean,std,dead_fraction,weight_norm,grad_norm,update_ratio" ] && \
+    [ "$(tail -n +2 ls.csv | wc -l)" -eq 20 ] && [ "$(tail -n +2 ls.csv | cut -d, -f1 | sort -un | tr '\n' ' ')" = "4 8 12 16 " ] && \
+    ok "layer statistics: a row per layer every 4 steps" || bad "layer statistics rows" "$(head -3 ls.csv) ... $(wc -l <ls.csv) lines"
+awk -F, 'NR > 1 && $4 == "dense" && ($10 == "" || $10 <= 0) { exit 1 }' ls.csv && ok "update ratio for dense layers" || bad "update ratio for dense layers" "$(grep dense ls.csv | head -2)"
+expect_error "inspect: bad layers" 2 "--layers" -- inspect --data blobs.csv --layers 32x0
 
 # --- the default dataset ---------------------------------------------------------------------------
 if [ -d "$fashion" ]; then

@@ -183,6 +183,9 @@ static void test_activation_values(void **state) {
     th_assert_close(y[3], 40, TH_EPS);
     honeL_relu.forward(&layer, y, x, NULL, 1, no);
     assert_true(y[0] == 0 && y[2] == (hone_real)0.5);
+    hone_real nan_in[4] = {NAN, -1, 2, NAN};
+    honeL_relu.forward(&layer, y, nan_in, NULL, 1, no);
+    assert_true(isnan(y[0]) && y[1] == 0 && y[2] == 2); /* NaN is not hidden as 0 */
     honeL_sigmoid.forward(&layer, y, x, NULL, 1, no);
     th_assert_close(y[2], 1 / (1 + exp(-0.5)), TH_EPS);
     th_assert_close(y[3], 1, TH_EPS);

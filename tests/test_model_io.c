@@ -18,6 +18,9 @@
 #include <unistd.h>
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
+/* Layer specs by field name (the struct grows: dropout, batch norm and bias settings). */
+#define DENSE(n) {.kind = HONE_LAYER_DENSE, .units = (n)}
+#define LEAKY(a) {.kind = HONE_LAYER_LEAKY_RELU, .alpha = (a)}
 
 /* ---------------------------------------------------------------------------------------------
  * Helpers
@@ -34,13 +37,20 @@ static hone_model *random_model(int inputs, const hone_layer_spec *specs, int n,
     th_fill_uniform(m->params, m->n_params, &rng, -1, 1);
     th_fill_uniform(m->input_mean, (size_t)inputs, &rng, -100, 100);
     th_fill_uniform(m->input_std, (size_t)inputs, &rng, 0.01, 50);
+    /* batch norm running statistics: any mean, a positive variance; a batch count */
+    for (int l = 0; l < n; l++) {
+        const hone_layer *layer = &m->layers[l];
+        th_fill_uniform(m->buffers + layer->buffer_offset, layer->n_buffers / 2, &rng, -3, 3);
+        th_fill_uniform(m->buffers + layer->buffer_offset + layer->n_buffers / 2, layer->n_buffers / 2, &rng, 0.05, 4);
+    }
+    if (m->n_buffers) m->bn_batches = hone_rng_next(&rng) >> 40; /* stored only with batch norm */
     if (config) m->config_json = honeM_strdup(config);
     return m;
 }
 
 static hone_model *small_mlp(uint64_t seed) {
-    const hone_layer_spec specs[] = {{HONE_LAYER_DENSE, 7, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 5, 0},
-                                     {HONE_LAYER_RELU, 0, 0},  {HONE_LAYER_DENSE, 3, 0}};
+    const hone_layer_spec specs[] = {DENSE(7), {.kind = HONE_LAYER_RELU}, DENSE(5), {.kind = HONE_LAYER_RELU},
+                                     DENSE(3)};
     return random_model(6, specs, COUNT(specs), HONE_LOSS_SOFTMAX_CE, seed, "{\"epochs\": 3, \"lr\": 0.1}");
 }
 
@@ -57,20 +67,30 @@ static hone_model *load_ok(const char *path) {
     return m;
 }
 
-/* Same architecture, and every parameter, statistic and the config bit for bit. */
+/* Same architecture and layer settings, and every parameter, buffer, statistic and the config
+ * bit for bit. */
 static void assert_models_equal(const hone_model *a, const hone_model *b) {
     assert_int_equal(a->inputs, b->inputs);
     assert_int_equal(a->n_layers, b->n_layers);
     assert_int_equal(a->loss, b->loss);
     for (int l = 0; l < a->n_layers; l++) {
-        assert_int_equal(a->layers[l].kind, b->layers[l].kind);
-        assert_int_equal(a->layers[l].in, b->layers[l].in);
-        assert_int_equal(a->layers[l].out, b->layers[l].out);
-        if (a->layers[l].kind == HONE_LAYER_LEAKY_RELU)
-            assert_memory_equal(&a->layers[l].alpha, &b->layers[l].alpha, sizeof(float));
+        const hone_layer *x = &a->layers[l], *y = &b->layers[l];
+        assert_int_equal(x->kind, y->kind);
+        assert_int_equal(x->in, y->in);
+        assert_int_equal(x->out, y->out);
+        assert_int_equal(x->bias, y->bias);
+        if (x->kind == HONE_LAYER_LEAKY_RELU) assert_memory_equal(&x->alpha, &y->alpha, sizeof(float));
+        if (x->kind == HONE_LAYER_DROPOUT) assert_memory_equal(&x->keep_prob, &y->keep_prob, sizeof(float));
+        if (x->kind == HONE_LAYER_BATCHNORM) {
+            assert_memory_equal(&x->momentum, &y->momentum, sizeof(float));
+            assert_memory_equal(&x->eps, &y->eps, sizeof(float));
+        }
     }
     assert_int_equal(a->n_params, b->n_params);
     assert_memory_equal(a->params, b->params, a->n_params * sizeof(hone_real));
+    assert_int_equal(a->n_buffers, b->n_buffers);
+    assert_memory_equal(a->buffers, b->buffers, a->n_buffers * sizeof(hone_real));
+    assert_true(a->bn_batches == b->bn_batches);
     assert_memory_equal(a->input_mean, b->input_mean, (size_t)a->inputs * sizeof(hone_real));
     assert_memory_equal(a->input_std, b->input_std, (size_t)a->inputs * sizeof(hone_real));
     if (a->config_json || b->config_json) {
@@ -161,11 +181,11 @@ static void test_round_trip_every_kind_and_loss(void **state) {
                              "{\"lr\": 0.001, \"layers\": [512, 256]}\n"};
     for (size_t k = 0; k < COUNT(losses); k++) {
         const hone_layer_spec specs[] = {
-            {HONE_LAYER_DENSE, 4, 0},       {HONE_LAYER_LEAKY_RELU, 0, 0.123456789f},
-            {HONE_LAYER_DENSE, 5, 0},       {HONE_LAYER_TANH, 0, 0},
-            {HONE_LAYER_SIGMOID, 0, 0},     {HONE_LAYER_DENSE, 3, 0},
-            {HONE_LAYER_LEAKY_RELU, 0, 0},  {HONE_LAYER_IDENTITY, 0, 0},
-            {HONE_LAYER_RELU, 0, 0},        {HONE_LAYER_DENSE, k == 1 ? 1 : 2, 0}};
+            DENSE(4),                        LEAKY(0.123456789f),
+            DENSE(5),                        {.kind = HONE_LAYER_TANH},
+            {.kind = HONE_LAYER_SIGMOID},    DENSE(3),
+            {.kind = HONE_LAYER_LEAKY_RELU}, {.kind = HONE_LAYER_IDENTITY},
+            {.kind = HONE_LAYER_RELU},       DENSE(k == 1 ? 1 : 2)};
         hone_model *m = random_model(3, specs, COUNT(specs), losses[k], 10 + k, configs[k]);
         char name[64];
         snprintf(name, sizeof name, "kinds-%s.safetensors", hone_loss_kind_name(losses[k]));
@@ -183,7 +203,7 @@ static void test_round_trip_every_kind_and_loss(void **state) {
 /* Statistics of every magnitude (subnormals, the largest finite values, -0) and weights as
  * random bit patterns come back bit for bit. */
 static void test_round_trip_extreme_values(void **state) {
-    const hone_layer_spec specs[] = {{HONE_LAYER_DENSE, 3, 0}, {HONE_LAYER_LEAKY_RELU, 0, 0.2f}, {HONE_LAYER_DENSE, 2, 0}};
+    const hone_layer_spec specs[] = {DENSE(3), LEAKY(0.2f), DENSE(2)};
     enum { D = 3000 };
     hone_model *m = random_model(D, specs, 3, HONE_LOSS_MSE, 21, NULL);
     hone_rng rng;
@@ -336,15 +356,15 @@ static void test_load_weights_other_architecture(void **state) {
         hone_loss_kind loss;
         const char *needle;
     } cases[] = {
-        {6, {{HONE_LAYER_DENSE, 7, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 6, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 3, 0}},
+        {6, {DENSE(7), {.kind = HONE_LAYER_RELU}, DENSE(6), {.kind = HONE_LAYER_RELU}, DENSE(3)},
          5, HONE_LOSS_SOFTMAX_CE, "layer 2 (dense) has 5 units in the file, 6 in this model"},
-        {5, {{HONE_LAYER_DENSE, 7, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 5, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 3, 0}},
+        {5, {DENSE(7), {.kind = HONE_LAYER_RELU}, DENSE(5), {.kind = HONE_LAYER_RELU}, DENSE(3)},
          5, HONE_LOSS_SOFTMAX_CE, "6 inputs, this model 5"},
-        {6, {{HONE_LAYER_DENSE, 7, 0}, {HONE_LAYER_TANH, 0, 0}, {HONE_LAYER_DENSE, 5, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 3, 0}},
+        {6, {DENSE(7), {.kind = HONE_LAYER_TANH}, DENSE(5), {.kind = HONE_LAYER_RELU}, DENSE(3)},
          5, HONE_LOSS_SOFTMAX_CE, "layer 1 is relu in the file, tanh in this model"},
-        {6, {{HONE_LAYER_DENSE, 7, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 5, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 3, 0}},
+        {6, {DENSE(7), {.kind = HONE_LAYER_RELU}, DENSE(5), {.kind = HONE_LAYER_RELU}, DENSE(3)},
          5, HONE_LOSS_MSE, "the loss is softmax_ce in the file, mse in this model"},
-        {6, {{HONE_LAYER_DENSE, 7, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 3, 0}}, 3, HONE_LOSS_SOFTMAX_CE,
+        {6, {DENSE(7), {.kind = HONE_LAYER_RELU}, DENSE(3)}, 3, HONE_LOSS_SOFTMAX_CE,
          "has 5 layers, this model 3"},
     };
     for (size_t i = 0; i < COUNT(cases); i++) {
@@ -369,7 +389,247 @@ static void test_load_weights_other_architecture(void **state) {
 }
 
 /* ---------------------------------------------------------------------------------------------
- * A file PyTorch wrote: tests/data/make_torch_fixture.py
+ * Dropout, batch norm and dense layers without a bias
+ * ------------------------------------------------------------------------------------------- */
+
+/* Every kind that has settings or state: input dropout, a dense layer without bias before a batch
+ * norm with its own momentum, dropout, a second batch norm with its own eps, leaky ReLU. */
+static hone_model *bn_model(uint64_t seed) {
+    const hone_layer_spec specs[] = {
+        {.kind = HONE_LAYER_DROPOUT, .keep_prob = 0.8f},
+        {.kind = HONE_LAYER_DENSE, .units = 6, .no_bias = 1},
+        {.kind = HONE_LAYER_BATCHNORM, .momentum = 0.05f},
+        {.kind = HONE_LAYER_RELU},
+        {.kind = HONE_LAYER_DROPOUT, .keep_prob = 0.3f},
+        {.kind = HONE_LAYER_DENSE, .units = 4},
+        {.kind = HONE_LAYER_BATCHNORM},
+        LEAKY(0.2f),
+        DENSE(3),
+    };
+    hone_model *m = random_model(5, specs, COUNT(specs), HONE_LOSS_SOFTMAX_CE, seed, "{\"batchnorm\": true}");
+    m->layers[6].eps = 1e-3f;
+    return m;
+}
+
+/* The tensor `name` of a parsed header: dtype, shape and its bytes in the file. */
+static const unsigned char *header_tensor(const cJSON *h, const unsigned char *data, const char *name, const char *dtype,
+                                          const int *shape, int rank, size_t *bytes) {
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(h, name);
+    if (!t) fail_msg("no tensor %s", name);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(t, "dtype")->valuestring, dtype);
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(t, "shape");
+    if (cJSON_GetArraySize(s) != rank) fail_msg("tensor %s has rank %d, expected %d", name, cJSON_GetArraySize(s), rank);
+    for (int d = 0; d < rank; d++) assert_int_equal(cJSON_GetArrayItem(s, d)->valueint, shape[d]);
+    const cJSON *off = cJSON_GetObjectItemCaseSensitive(t, "data_offsets");
+    size_t begin = (size_t)cJSON_GetArrayItem(off, 0)->valuedouble;
+    *bytes = (size_t)cJSON_GetArrayItem(off, 1)->valuedouble - begin;
+    return data + begin;
+}
+
+static void test_round_trip_batchnorm_dropout(void **state) {
+    hone_model *m = bn_model(40);
+    assert_int_equal(m->layers[1].bias, 0);
+    assert_true(m->bn_batches > 0);
+    const char *path = th_path("bn.safetensors");
+    save_ok(m, path);
+    hone_model *r = load_ok(path);
+    assert_models_equal(m, r); /* params, buffers, bn_batches, bias, keep_prob, momentum, eps */
+    assert_int_equal(r->layers[1].bias, 0);
+    assert_int_equal(r->layers[5].bias, 1);
+    assert_true(r->layers[0].keep_prob == 0.8f && r->layers[4].keep_prob == 0.3f);
+    assert_true(r->layers[2].momentum == 0.05f && r->layers[6].momentum == 0.1f);
+    assert_true(r->layers[2].eps == 1e-5f && r->layers[6].eps == 1e-3f);
+
+    /* the same predictions at inference (every unit, running statistics), bit for bit */
+    enum { B = 9 };
+    hone_real X[B * 5], P1[B * 3], P2[B * 3];
+    hone_rng rng;
+    hone_rng_seed(&rng, 41);
+    th_fill_uniform(X, COUNT(X), &rng, -3, 3);
+    hone_error err = {0};
+    assert_int_equal(hone_model_reserve(m, B, &err), HONE_OK);
+    assert_int_equal(hone_model_reserve(r, B, &err), HONE_OK);
+    m->training = r->training = 0;
+    hone_model_predict(m, X, B, P1);
+    hone_model_predict(r, X, B, P2);
+    assert_memory_equal(P1, P2, sizeof P1);
+
+    /* the layout: torch's names, 1.bias absent, the count an I64 scalar */
+    size_t size;
+    unsigned char *bytes = th_read(path, &size);
+    uint64_t n = u64le(bytes);
+    const unsigned char *data = bytes + 8 + n;
+    assert_int_equal(size, 8 + n + (m->n_params + m->n_buffers) * sizeof(hone_real) + 2 * 8);
+    cJSON *h = cJSON_ParseWithLength((const char *)bytes + 8, n);
+    assert_non_null(h);
+    const char *dt = TH_DOUBLE ? "F64" : "F32";
+    const char *names[] = {"1.weight",       "2.weight",       "2.bias",         "2.running_mean", "2.running_var",
+                           "2.num_batches_tracked", "5.weight", "5.bias",        "6.weight",       "6.bias",
+                           "6.running_mean", "6.running_var",  "6.num_batches_tracked", "8.weight", "8.bias"};
+    int tensors = 0;
+    for (const cJSON *e = h->child; e; e = e->next) tensors += strcmp(e->string, "__metadata__") != 0;
+    assert_int_equal(tensors, COUNT(names));
+    for (size_t i = 0; i < COUNT(names); i++)
+        if (!cJSON_GetObjectItemCaseSensitive(h, names[i])) fail_msg("no tensor %s", names[i]);
+    size_t nb;
+    const unsigned char *p = header_tensor(h, data, "1.weight", dt, (int[]){6, 5}, 2, &nb);
+    assert_memory_equal(p, m->params + m->layers[1].param_offset, nb);
+    assert_int_equal(nb, 30 * sizeof(hone_real));
+    assert_null(cJSON_GetObjectItemCaseSensitive(h, "1.bias"));
+    for (int k = 0; k < 2; k++) {
+        const hone_layer *bn = &m->layers[k ? 6 : 2];
+        const int O = bn->out, l = k ? 6 : 2;
+        char name[40];
+        static const char *const real[] = {"weight", "bias", "running_mean", "running_var"};
+        for (int i = 0; i < 4; i++) {
+            snprintf(name, sizeof name, "%d.%s", l, real[i]);
+            p = header_tensor(h, data, name, dt, &O, 1, &nb);
+            assert_int_equal(nb, (size_t)O * sizeof(hone_real));
+            const hone_real *want = i < 2 ? m->params + bn->param_offset + (size_t)i * O
+                                          : m->buffers + bn->buffer_offset + (size_t)(i - 2) * O;
+            assert_memory_equal(p, want, nb);
+        }
+        snprintf(name, sizeof name, "%d.num_batches_tracked", l);
+        p = header_tensor(h, data, name, "I64", NULL, 0, &nb);
+        assert_int_equal(nb, 8);
+        assert_true(u64le(p) == m->bn_batches);
+    }
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(h, "__metadata__");
+    cJSON *arch = cJSON_Parse(cJSON_GetObjectItemCaseSensitive(meta, "hone.architecture")->valuestring);
+    assert_non_null(arch);
+    const cJSON *layers = cJSON_GetObjectItemCaseSensitive(arch, "layers");
+#define LAYER_KEY(l, key) cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(layers, l), key)
+    assert_string_equal(LAYER_KEY(0, "kind")->valuestring, "dropout");
+    assert_true((float)LAYER_KEY(0, "keep_prob")->valuedouble == 0.8f);
+    assert_true(cJSON_IsFalse(LAYER_KEY(1, "bias")));
+    assert_null(LAYER_KEY(5, "bias")); /* written only when false */
+    assert_string_equal(LAYER_KEY(2, "kind")->valuestring, "batchnorm");
+    assert_true((float)LAYER_KEY(2, "momentum")->valuedouble == 0.05f);
+    assert_true((float)LAYER_KEY(2, "eps")->valuedouble == 1e-5f);
+    assert_true((float)LAYER_KEY(6, "eps")->valuedouble == 1e-3f);
+#undef LAYER_KEY
+    cJSON_Delete(arch);
+    cJSON_Delete(h);
+    free(bytes);
+
+    /* a variance of -0 is not negative, and a count of 0 comes back as 0 */
+    m->buffers[m->layers[2].buffer_offset + 6] = (hone_real)-0.0;
+    m->bn_batches = 0;
+    save_ok(m, path);
+    hone_model_free(r);
+    r = load_ok(path);
+    assert_models_equal(m, r);
+    hone_model_free(r);
+    hone_model_free(m);
+}
+
+/* What the loader would refuse is not saved, and the previous file stays. */
+static void test_save_refuses_bad_state(void **state) {
+    hone_model *m = bn_model(42);
+    char *path = copy(th_path("refuse.safetensors"));
+    save_ok(m, path);
+    size_t n0, n1;
+    unsigned char *before = th_read(path, &n0);
+    hone_error err = {0};
+    hone_real *var = m->buffers + m->layers[6].buffer_offset + 4;
+    *var = -1;
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "tensor '6.running_var' holds a negative variance at index 0"));
+    *var = (hone_real)INFINITY;
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "tensor '6.running_var' holds a non-finite value at index 0"));
+    *var = 1;
+    m->buffers[0] = (hone_real)NAN;
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "tensor '2.running_mean' holds a non-finite value at index 0"));
+    m->buffers[0] = 0;
+    m->params[m->layers[2].param_offset + 7] = (hone_real)NAN; /* beta[1] */
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "tensor '2.bias' holds a non-finite value at index 1"));
+    m->params[m->layers[2].param_offset + 7] = 0;
+    m->layers[4].keep_prob = 0;
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "layer 4: dropout keep_prob"));
+    m->layers[4].keep_prob = 0.5f;
+    m->layers[6].eps = 0;
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "layer 6: batch norm eps"));
+    m->layers[6].eps = 1e-5f;
+    m->layers[2].momentum = 1.5f;
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "layer 2: batch norm momentum"));
+    m->layers[2].momentum = 0.1f;
+    m->bn_batches = (uint64_t)INT64_MAX + 1;
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "tensor '2.num_batches_tracked'"));
+    unsigned char *after = th_read(path, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, n0);
+    m->bn_batches = INT64_MAX; /* the largest count that fits */
+    save_ok(m, path);
+    hone_model *r = load_ok(path);
+    assert_models_equal(m, r);
+    hone_model_free(r);
+    free(before);
+    free(after);
+    free(path);
+    hone_model_free(m);
+}
+
+/* load_weights copies parameters, buffers and the batch count; keep_prob and momentum (training
+ * settings) stay the model's own; bias presence, eps and kinds must agree. */
+static void test_load_weights_batchnorm(void **state) {
+    hone_model *a = bn_model(43);
+    char *path = copy(th_path("bn-weights.safetensors"));
+    save_ok(a, path);
+    hone_model *b = bn_model(44);
+    b->layers[0].keep_prob = 0.9f;
+    b->layers[2].momentum = 0.2f;
+    assert_true(b->bn_batches != a->bn_batches);
+    hone_error err = {0};
+    assert_int_equal(hone_model_load_weights(b, path, &err), HONE_OK);
+    assert_memory_equal(a->params, b->params, a->n_params * sizeof(hone_real));
+    assert_memory_equal(a->buffers, b->buffers, a->n_buffers * sizeof(hone_real));
+    assert_true(a->bn_batches == b->bn_batches);
+    assert_memory_equal(a->input_mean, b->input_mean, (size_t)a->inputs * sizeof(hone_real));
+    assert_true(b->layers[0].keep_prob == 0.9f && b->layers[2].momentum == 0.2f);
+    hone_model_free(b);
+
+    struct {
+        int layer;
+        hone_layer_spec spec;
+        float eps;
+        const char *needle;
+    } cases[] = {
+        {1, DENSE(6), 0, "layer 1 (dense) has no bias in the file, a bias in this model"},
+        {5, {.kind = HONE_LAYER_DENSE, .units = 4, .no_bias = 1}, 0, "layer 5 (dense) has a bias in the file, none in this model"},
+        {2, {.kind = HONE_LAYER_IDENTITY}, 0, "layer 2 is batchnorm in the file, identity in this model"},
+        {4, {.kind = HONE_LAYER_RELU}, 0, "layer 4 is dropout in the file, relu in this model"},
+        {6, {.kind = HONE_LAYER_BATCHNORM}, 1e-5f, "layer 6 (batchnorm) has eps 0.001 in the file, 1e-05 in this model"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        hone_layer_spec specs[9] = {
+            {.kind = HONE_LAYER_DROPOUT, .keep_prob = 0.8f}, {.kind = HONE_LAYER_DENSE, .units = 6, .no_bias = 1},
+            {.kind = HONE_LAYER_BATCHNORM, .momentum = 0.05f}, {.kind = HONE_LAYER_RELU},
+            {.kind = HONE_LAYER_DROPOUT, .keep_prob = 0.3f}, DENSE(4), {.kind = HONE_LAYER_BATCHNORM}, LEAKY(0.2f),
+            DENSE(3)};
+        specs[cases[i].layer] = cases[i].spec;
+        hone_model *c = random_model(5, specs, 9, HONE_LOSS_SOFTMAX_CE, 200 + i, NULL);
+        hone_model *before = random_model(5, specs, 9, HONE_LOSS_SOFTMAX_CE, 200 + i, NULL);
+        if (!cases[i].eps) c->layers[6].eps = before->layers[6].eps = 1e-3f;
+        assert_int_equal(hone_model_load_weights(c, path, &err), HONE_ERR_VALUE);
+        if (!strstr(err.message, "architecture differs: ") || !strstr(err.message, cases[i].needle))
+            fail_msg("case %zu: '%s', expected '%s'", i, err.message, cases[i].needle);
+        assert_models_equal(c, before); /* untouched */
+        hone_model_free(c);
+        hone_model_free(before);
+    }
+    hone_model_free(a);
+    free(path);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Files PyTorch wrote: tests/data/make_torch_fixture.py
  * ------------------------------------------------------------------------------------------- */
 
 static const char *data_path(const char *name) {
@@ -384,20 +644,25 @@ static const char *data_path(const char *name) {
     return path;
 }
 
-static void test_torch_fixture(void **state) {
-    char *expected = copy(data_path("torch_mlp_expected.txt"));
-    char *fixture = copy(data_path("torch_mlp.safetensors"));
+/* Loads fixture, checks hone_model_predict at inference (model->training = 0) against the rows
+ * and torch's probabilities in expected (1e-6 float, 1e-12 double), and that hone writes it back
+ * the same. Returns the model for the caller's checks. */
+static hone_model *check_torch_fixture(const char *fixture_name, const char *expected_name, int want_rows) {
+    char *expected = copy(data_path(expected_name));
+    char *fixture = copy(data_path(fixture_name));
     FILE *f = fopen(expected, "r");
     if (!f) fail_msg("%s: %s (set HONE_TEST_DATA to tests/data)", expected, strerror(errno));
     char line[4096];
     int rows = 0, inputs = 0, outputs = 0;
     while (fgets(line, sizeof line, f))
         if (line[0] != '#' && sscanf(line, "rows %d inputs %d outputs %d", &rows, &inputs, &outputs) == 3) break;
-    assert_int_equal(rows, 6);
+    assert_int_equal(rows, want_rows);
     assert_int_equal(inputs, 5);
     assert_int_equal(outputs, 3);
-    hone_real x[6 * 5], P[6 * 3], X[6 * 5];
-    double p[6 * 3];
+    enum { MAX_ROWS = 16 };
+    assert_true(rows <= MAX_ROWS);
+    hone_real x[MAX_ROWS * 5], P[MAX_ROWS * 3], X[MAX_ROWS * 5];
+    double p[MAX_ROWS * 3];
     for (int r = 0; r < rows; r++) {
         for (int j = 0; j < inputs; j++) {
             double v;
@@ -410,18 +675,18 @@ static void test_torch_fixture(void **state) {
 
     hone_model *m = load_ok(fixture);
     assert_int_equal(m->inputs, 5);
-    assert_int_equal(m->n_layers, 3);
-    assert_int_equal(m->layers[1].kind, HONE_LAYER_TANH);
     assert_int_equal(hone_model_outputs(m), 3);
     assert_int_equal(m->loss, HONE_LOSS_SOFTMAX_CE);
     assert_non_null(m->config_json);
     assert_non_null(strstr(m->config_json, "make_torch_fixture.py"));
     /* standardize the raw rows with the file's statistics, as training and evaluation do */
     hone_dataset data = {.n = (size_t)rows, .d = (size_t)inputs, .x = x};
-    size_t index[6] = {0, 1, 2, 3, 4, 5};
+    size_t index[MAX_ROWS];
+    for (int r = 0; r < rows; r++) index[r] = (size_t)r;
     hone_model_gather(m, X, NULL, &data, index, rows);
     hone_error err = {0};
     assert_int_equal(hone_model_reserve(m, rows, &err), HONE_OK);
+    m->training = 0; /* torch's eval(): running statistics, every unit */
     hone_model_predict(m, X, rows, P);
     for (int i = 0; i < rows * outputs; i++) th_assert_close(P[i], p[i], TH_DOUBLE ? 1e-12 : 1e-6);
 
@@ -431,9 +696,40 @@ static void test_torch_fixture(void **state) {
     hone_model *r = load_ok(again);
     assert_models_equal(m, r);
     hone_model_free(r);
-    hone_model_free(m);
     free(expected);
     free(fixture);
+    return m;
+}
+
+static void test_torch_fixture(void **state) {
+    hone_model *m = check_torch_fixture("torch_mlp.safetensors", "torch_mlp_expected.txt", 6);
+    assert_int_equal(m->n_layers, 3);
+    assert_int_equal(m->layers[1].kind, HONE_LAYER_TANH);
+    assert_int_equal(m->layers[0].bias, 1);
+    assert_int_equal(m->n_buffers, 0);
+    hone_model_free(m);
+}
+
+/* nn.Sequential(Linear(5, 6, bias=False), BatchNorm1d(6), ReLU(), Dropout(0.3), Linear(6, 3)),
+ * its running statistics moved by 7 training batches. */
+static void test_torch_batchnorm_fixture(void **state) {
+    hone_model *m = check_torch_fixture("torch_bn.safetensors", "torch_bn_expected.txt", 8);
+    const hone_layer_kind kinds[] = {HONE_LAYER_DENSE, HONE_LAYER_BATCHNORM, HONE_LAYER_RELU, HONE_LAYER_DROPOUT,
+                                     HONE_LAYER_DENSE};
+    assert_int_equal(m->n_layers, COUNT(kinds));
+    for (int l = 0; l < m->n_layers; l++) assert_int_equal(m->layers[l].kind, kinds[l]);
+    assert_int_equal(m->layers[0].bias, 0);
+    assert_int_equal(m->layers[4].bias, 1);
+    assert_int_equal(m->n_params, 30 + 12 + 18 + 3);
+    assert_int_equal(m->n_buffers, 12);
+    assert_true(m->layers[3].keep_prob == 0.7f);
+    assert_true(m->layers[1].momentum == 0.1f && m->layers[1].eps == 1e-5f);
+    assert_true(m->bn_batches == 7);
+    /* the statistics are not the initial ones (mean 0, variance 1), so the test can tell */
+    int moved = 0;
+    for (int o = 0; o < 6; o++) moved += m->buffers[o] != 0 && m->buffers[6 + o] != 1 && m->buffers[6 + o] > 0;
+    assert_int_equal(moved, 6);
+    hone_model_free(m);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -473,7 +769,7 @@ static void test_save_over_directory(void **state) {
 /* A write that fails part way (the file-size limit stands in for a full disk, and binds root
  * too) leaves the previous file byte for byte, and no temporary behind. */
 static void test_failed_write_keeps_previous_file(void **state) {
-    const hone_layer_spec specs[] = {{HONE_LAYER_DENSE, 64, 0}, {HONE_LAYER_RELU, 0, 0}, {HONE_LAYER_DENSE, 10, 0}};
+    const hone_layer_spec specs[] = {DENSE(64), {.kind = HONE_LAYER_RELU}, DENSE(10)};
     hone_model *old = random_model(50, specs, 3, HONE_LOSS_SOFTMAX_CE, 11, NULL);
     hone_model *m = random_model(50, specs, 3, HONE_LOSS_SOFTMAX_CE, 12, "{}");
     char *dir = copy(th_path("fsize"));
@@ -919,11 +1215,244 @@ static void test_corrupt_files(void **state) {
     }
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Batch norm, dropout and bias settings in files. The base: 2 inputs -> dense 3 without bias ->
+ * batch norm -> relu -> dropout -> dense 2, softmax; 20 F32 parameters, 6 F32 buffers and the
+ * I64 count: 112 bytes.
+ * ------------------------------------------------------------------------------------------- */
+
+#define BN_ARCH_WITH(dense0, bn1, dropout3)                                                          \
+    "{\"inputs\": 2, \"loss\": \"softmax_ce\", \"layers\": [{\"kind\": \"dense\", \"units\": 3" dense0 \
+    "}, {\"kind\": \"batchnorm\"" bn1 "}, {\"kind\": \"relu\"}, {\"kind\": \"dropout\"" dropout3         \
+    "}, {\"kind\": \"dense\", \"units\": 2}]}"
+#define BN_ARCH BN_ARCH_WITH(", \"bias\": false", "", "")
+#define BN_BYTES 112
+
+/* A header with metadata for arch and no tensors. */
+static cJSON *header_for(const char *arch) {
+    cJSON *root = cJSON_CreateObject();
+    cJSON *meta = cJSON_AddObjectToObject(root, "__metadata__");
+    cJSON_AddStringToObject(meta, "format", "pt");
+    cJSON_AddStringToObject(meta, "hone.format_version", "1");
+    cJSON_AddStringToObject(meta, "hone.architecture", arch);
+    return root;
+}
+
+static cJSON *bn_header(void) {
+    cJSON *root = header_for(BN_ARCH);
+    set_tensor(root, "0.weight", "F32", (double[]){3, 2}, 2, 0, 24);
+    set_tensor(root, "1.weight", "F32", (double[]){3}, 1, 24, 36);
+    set_tensor(root, "1.bias", "F32", (double[]){3}, 1, 36, 48);
+    set_tensor(root, "1.running_mean", "F32", (double[]){3}, 1, 48, 60);
+    set_tensor(root, "1.running_var", "F32", (double[]){3}, 1, 60, 72);
+    set_tensor(root, "1.num_batches_tracked", "I64", NULL, 0, 72, 80);
+    set_tensor(root, "4.weight", "F32", (double[]){2, 3}, 2, 80, 104);
+    set_tensor(root, "4.bias", "F32", (double[]){2}, 1, 104, 112);
+    return root;
+}
+
+static void put_i64(unsigned char *p, int64_t v) {
+    for (int i = 0; i < 8; i++) p[i] = (unsigned char)((uint64_t)v >> (8 * i));
+}
+
+/* The base values (float i at byte 4 i is i / 4 - 2), variances 0.5, 1.5, 2.5 and the count. */
+static void bn_data(unsigned char *data, int64_t count) {
+    base_data(data, BN_BYTES);
+    for (int i = 0; i < 3; i++) {
+        float v = 0.5f + (float)i;
+        memcpy(data + 60 + 4 * i, &v, 4);
+    }
+    put_i64(data + 72, count);
+}
+
+static void test_batchnorm_files(void **state) {
+    unsigned char data[BN_BYTES + 16] = {0};
+    bn_data(data, 7);
+    hone_model *m = load_ok(write_header("bn-base.st", bn_header(), BN_BYTES, data));
+    assert_int_equal(m->n_params, 6 + 6 + 8);
+    assert_int_equal(m->n_buffers, 6);
+    assert_int_equal(m->layers[0].bias, 0);
+    assert_int_equal(m->layers[4].bias, 1);
+    assert_true(m->bn_batches == 7);
+    for (int i = 0; i < 12; i++) assert_true(m->params[i] == (hone_real)(i * 0.25 - 2)); /* W, gamma, beta */
+    for (int i = 0; i < 8; i++) assert_true(m->params[12 + i] == (hone_real)((20 + i) * 0.25 - 2));
+    for (int i = 0; i < 3; i++) {
+        assert_true(m->buffers[i] == (hone_real)((12 + i) * 0.25 - 2));
+        assert_true(m->buffers[3 + i] == (hone_real)(0.5 + i));
+    }
+    /* absent settings take torch's defaults */
+    assert_true(m->layers[3].keep_prob == 0.5f);
+    assert_true(m->layers[1].momentum == 0.1f && m->layers[1].eps == 1e-5f);
+    hone_model_free(m);
+
+    /* settings at the edges of their ranges; unknown keys are ignored */
+    cJSON *h = bn_header();
+    set_meta(h, "hone.architecture",
+             BN_ARCH_WITH(", \"bias\": false, \"note\": [1]", ", \"momentum\": 1, \"eps\": 0.5, \"affine\": true",
+                          ", \"keep_prob\": 1"));
+    m = load_ok(write_header("bn-edges.st", h, BN_BYTES, data));
+    assert_true(m->layers[3].keep_prob == 1 && m->layers[1].momentum == 1 && m->layers[1].eps == 0.5f);
+    hone_model_free(m);
+    /* "bias": true is what an absent bias means */
+    h = header_for("{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [{\"kind\": \"dense\", \"units\": 2, \"bias\": true}]}");
+    set_tensor(h, "0.weight", "F32", (double[]){2, 2}, 2, 0, 16);
+    set_tensor(h, "0.bias", "F32", (double[]){2}, 1, 16, 24);
+    m = load_ok(write_header("bias-true.st", h, 24, NULL));
+    assert_int_equal(m->layers[0].bias, 1);
+    hone_model_free(m);
+    /* a variance of -0 is no negative variance; the largest count */
+    bn_data(data, INT64_MAX);
+    float negzero = -0.0f;
+    memcpy(data + 60, &negzero, 4);
+    m = load_ok(write_header("bn-edges2.st", bn_header(), BN_BYTES, data));
+    assert_true(m->bn_batches == (uint64_t)INT64_MAX);
+    assert_true(m->buffers[3] == 0 && signbit(m->buffers[3]));
+    hone_model_free(m);
+
+    /* the settings */
+#define KEEP "layer 3: dropout 'keep_prob' must be a number in (0, 1]"
+#define MOMENTUM "layer 1: batch norm 'momentum' must be a number in (0, 1]"
+#define EPS "layer 1: batch norm 'eps' must be a number > 0"
+#define BIAS "layer 0: dense 'bias' must be true or false"
+    struct {
+        const char *arch, *needle;
+    } archs[] = {
+        {BN_ARCH_WITH(", \"bias\": false", "", ", \"keep_prob\": 0"), KEEP},
+        {BN_ARCH_WITH(", \"bias\": false", "", ", \"keep_prob\": 1.5"), KEEP},
+        {BN_ARCH_WITH(", \"bias\": false", "", ", \"keep_prob\": -0.5"), KEEP},
+        {BN_ARCH_WITH(", \"bias\": false", "", ", \"keep_prob\": \"0.5\""), KEEP},
+        {BN_ARCH_WITH(", \"bias\": false", "", ", \"keep_prob\": null"), KEEP},
+        {BN_ARCH_WITH(", \"bias\": false", "", ", \"keep_prob\": 1e-50"), KEEP},    /* 0 as a float */
+        {BN_ARCH_WITH(", \"bias\": false", "", ", \"keep_prob\": 1.0000001"), KEEP},
+        {BN_ARCH_WITH(", \"bias\": false", "", ", \"keep_prob\": 1e999"), KEEP}, /* cJSON reads infinity */
+        {BN_ARCH_WITH(", \"bias\": false", ", \"momentum\": 0", ""), MOMENTUM},
+        {BN_ARCH_WITH(", \"bias\": false", ", \"momentum\": 2", ""), MOMENTUM},
+        {BN_ARCH_WITH(", \"bias\": false", ", \"momentum\": true", ""), MOMENTUM},
+        {BN_ARCH_WITH(", \"bias\": false", ", \"eps\": 0", ""), EPS},
+        {BN_ARCH_WITH(", \"bias\": false", ", \"eps\": -1e-5", ""), EPS},
+        {BN_ARCH_WITH(", \"bias\": false", ", \"eps\": 1e300", ""), EPS},         /* infinite as a float */
+        {BN_ARCH_WITH(", \"bias\": false", ", \"eps\": 1e-50", ""), EPS},         /* 0 as a float */
+        {BN_ARCH_WITH(", \"bias\": false", ", \"eps\": \"1e-5\"", ""), EPS},
+        {BN_ARCH_WITH(", \"bias\": \"false\"", "", ""), BIAS},
+        {BN_ARCH_WITH(", \"bias\": 0", "", ""), BIAS},
+        {BN_ARCH_WITH(", \"bias\": null", "", ""), BIAS},
+        {BN_ARCH_WITH(", \"bias\": [false]", "", ""), BIAS},
+        /* the bias the architecture says decides the tensors */
+        {BN_ARCH_WITH("", "", ""), "missing tensor '0.bias'"},
+        {BN_ARCH_WITH(", \"bias\": true", "", ""), "missing tensor '0.bias'"},
+    };
+#undef KEEP
+#undef MOMENTUM
+#undef EPS
+#undef BIAS
+    bn_data(data, 7);
+    for (size_t i = 0; i < COUNT(archs); i++) {
+        h = bn_header();
+        set_meta(h, "hone.architecture", archs[i].arch);
+        char name[32];
+        snprintf(name, sizeof name, "bn-arch%zu.st", i);
+        expect_fail(write_header(name, h, BN_BYTES, data), HONE_ERR_FORMAT, archs[i].needle);
+    }
+
+    /* the count: an I64 scalar */
+    h = bn_header();
+    set_tensor(h, "1.num_batches_tracked", "F32", NULL, 0, 72, 76);
+    expect_fail(write_header("count-f32.st", h, BN_BYTES, data), HONE_ERR_FORMAT,
+                "tensor '1.num_batches_tracked' has dtype F32, expected I64");
+    h = bn_header();
+    set_tensor(h, "1.num_batches_tracked", "F32", (double[]){2}, 1, 72, 80);
+    expect_fail(write_header("count-f32x2.st", h, BN_BYTES, data), HONE_ERR_FORMAT,
+                "tensor '1.num_batches_tracked' has dtype F32, expected I64");
+    h = bn_header();
+    set_tensor(h, "1.num_batches_tracked", "F64", NULL, 0, 72, 80);
+    expect_fail(write_header("count-f64.st", h, BN_BYTES, data), HONE_ERR_FORMAT,
+                "tensor '1.num_batches_tracked' has dtype F64, expected I64");
+    h = bn_header();
+    set_tensor(h, "1.num_batches_tracked", "I64", (double[]){1}, 1, 72, 80);
+    expect_fail(write_header("count-rank1.st", h, BN_BYTES, data), HONE_ERR_FORMAT,
+                "tensor '1.num_batches_tracked' has shape [1], expected []");
+    h = bn_header();
+    set_tensor(h, "1.num_batches_tracked", "I64", NULL, 0, 72, 76);
+    expect_fail(write_header("count-short.st", h, BN_BYTES, data), HONE_ERR_FORMAT,
+                "tensor '1.num_batches_tracked' has 4 bytes, but shape [] of I64 needs 8");
+    h = bn_header();
+    set_tensor(h, "4.bias", "I64", (double[]){1}, 1, 104, 112);
+    expect_fail(write_header("bias-i64.st", h, BN_BYTES, data), HONE_ERR_FORMAT,
+                "tensor '4.bias' has dtype I64; hone reads it as F32 or F64");
+    h = bn_header();
+    set_tensor(h, "1.running_var", "I64", (double[]){3}, 1, 60, 84);
+    expect_fail(write_header("var-i64.st", h, BN_BYTES, data), HONE_ERR_FORMAT, "tensor '1.running_var' has dtype I64");
+
+    /* every tensor present, none extra */
+    static const char *const needed[] = {"1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked"};
+    for (size_t i = 0; i < COUNT(needed); i++) {
+        h = bn_header();
+        cJSON_DeleteItemFromObjectCaseSensitive(h, needed[i]);
+        char name[32], needle[64];
+        snprintf(name, sizeof name, "bn-missing%zu.st", i);
+        snprintf(needle, sizeof needle, "missing tensor '%s'", needed[i]);
+        expect_fail(write_header(name, h, BN_BYTES, data), HONE_ERR_FORMAT, needle);
+    }
+    static const char *const extra[] = {"0.bias",         "2.running_mean", "3.weight",      "4.num_batches_tracked",
+                                        "4.running_var",  "1.num_batches",  "1.running_std", "0.running_mean"};
+    for (size_t i = 0; i < COUNT(extra); i++) {
+        h = bn_header();
+        set_tensor(h, extra[i], "F32", (double[]){1}, 1, 112, 116);
+        char name[32], needle[64];
+        snprintf(name, sizeof name, "bn-extra%zu.st", i);
+        snprintf(needle, sizeof needle, "unexpected tensor '%s'", extra[i]);
+        expect_fail(write_header(name, h, BN_BYTES + 4, data), HONE_ERR_FORMAT, needle);
+    }
+
+    /* values */
+    float neg = -0.5f, nan = NAN;
+    memcpy(data + 64, &neg, 4);
+    expect_fail(write_header("var-neg.st", bn_header(), BN_BYTES, data), HONE_ERR_FORMAT,
+                "tensor '1.running_var' holds a negative variance at index 1");
+    bn_data(data, 7);
+    memcpy(data + 68, &nan, 4);
+    expect_fail(write_header("var-nan.st", bn_header(), BN_BYTES, data), HONE_ERR_FORMAT,
+                "tensor '1.running_var' holds a non-finite value at index 2");
+    bn_data(data, -1);
+    expect_fail(write_header("count-neg.st", bn_header(), BN_BYTES, data), HONE_ERR_FORMAT,
+                "tensor '1.num_batches_tracked' holds a negative count");
+    bn_data(data, INT64_MIN);
+    expect_fail(write_header("count-min.st", bn_header(), BN_BYTES, data), HONE_ERR_FORMAT,
+                "tensor '1.num_batches_tracked' holds a negative count");
+
+    /* two batch norm layers whose counts differ (torch can write that): the first layer's
+     * count, although its bytes come last */
+    h = header_for("{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [{\"kind\": \"batchnorm\"}, "
+                   "{\"kind\": \"batchnorm\", \"eps\": 0.25}]}");
+    static const char *const parts[] = {"weight", "bias", "running_mean", "running_var"};
+    unsigned char two[80];
+    for (int l = 1, at = 0; l >= 0; l--) {
+        for (int i = 0; i < 4; i++, at += 8) {
+            char name[40];
+            snprintf(name, sizeof name, "%d.%s", l, parts[i]);
+            set_tensor(h, name, "F32", (double[]){2}, 1, at, at + 8);
+            float v[2] = {1.5f + (float)l, 0.25f * (float)i};
+            memcpy(two + at, v, 8);
+        }
+        char name[40];
+        snprintf(name, sizeof name, "%d.num_batches_tracked", l);
+        set_tensor(h, name, "I64", NULL, 0, at, at + 8);
+        put_i64(two + at, l ? 9 : 5);
+        at += 8;
+    }
+    m = load_ok(write_header("bn-two.st", h, sizeof two, two));
+    assert_true(m->bn_batches == 5);
+    assert_true(m->layers[0].eps == 1e-5f && m->layers[1].eps == 0.25f);
+    assert_true(m->buffers[m->layers[1].buffer_offset] == (hone_real)2.5f); /* layer 1's mean[0] */
+    assert_true(m->buffers[m->layers[0].buffer_offset + 3] == (hone_real)0.75f); /* layer 0's var[1] */
+    hone_model_free(m);
+}
+
 /* Every truncation of a valid file, and bytes flipped all over its header: an error naming the
  * file, or (for flips that keep it valid) a model, never a crash. */
-static void test_truncations_and_flips(void **state) {
-    const hone_layer_spec specs[] = {{HONE_LAYER_DENSE, 3, 0}, {HONE_LAYER_LEAKY_RELU, 0, 0.2f}, {HONE_LAYER_DENSE, 2, 0}};
-    hone_model *m = random_model(2, specs, 3, HONE_LOSS_SIGMOID_CE, 13, "{\"seed\": 1}");
+/* Every truncation of m's file, and bytes flipped in its header and the first 16 data bytes (or
+ * every byte, with whole_file). */
+static void truncate_and_flip(hone_model *m, bool whole_file) {
     char *path = copy(th_path("valid.safetensors"));
     save_ok(m, path);
     size_t size;
@@ -947,7 +1476,7 @@ static void test_truncations_and_flips(void **state) {
     assert_non_null(flipped);
     int ok = 0, failed = 0;
     const unsigned char masks[] = {0xff, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80};
-    for (size_t pos = 0; pos < 8 + n + 16 && pos < size; pos++) {
+    for (size_t pos = 0; pos < size && (whole_file || pos < 8 + n + 16); pos++) {
         for (size_t k = 0; k < 2; k++) {
             unsigned char mask = k == 0 ? 0xff : masks[1 + pos % 8];
             memcpy(flipped, bytes, size);
@@ -975,6 +1504,19 @@ static void test_truncations_and_flips(void **state) {
     free(bytes);
     free(cut);
     free(path);
+}
+
+static void test_truncations_and_flips(void **state) {
+    const hone_layer_spec specs[] = {DENSE(3), LEAKY(0.2f), DENSE(2)};
+    hone_model *m = random_model(2, specs, 3, HONE_LOSS_SIGMOID_CE, 13, "{\"seed\": 1}");
+    truncate_and_flip(m, false);
+    hone_model_free(m);
+    /* the batch norm model: dropout, no bias, buffers and the count */
+    const hone_layer_spec bn_specs[] = {{.kind = HONE_LAYER_DENSE, .units = 3, .no_bias = 1}, {.kind = HONE_LAYER_BATCHNORM},
+                                        {.kind = HONE_LAYER_RELU}, {.kind = HONE_LAYER_DROPOUT, .keep_prob = 0.75f},
+                                        DENSE(2)};
+    m = random_model(2, bn_specs, COUNT(bn_specs), HONE_LOSS_SIGMOID_CE, 14, NULL);
+    truncate_and_flip(m, true);
     hone_model_free(m);
 }
 
@@ -1027,6 +1569,36 @@ static void test_allocation_failures(void **state) {
     hone_model_free(other);
     hone_model_free(m);
     free(before);
+
+    /* a batch norm model, both ways */
+    m = bn_model(16);
+    done = false;
+    for (long k = 0; !done && k < 1000; k++) {
+        hone_error err = {0};
+        honeM_fail_after(k);
+        hone_status st = hone_model_save(m, path, &err);
+        honeM_fail_after(-1);
+        if (st == HONE_OK) done = true;
+        else assert_int_equal(st, HONE_ERR_NOMEM);
+    }
+    assert_true(done);
+    done = false;
+    for (long k = 0; !done && k < 1000; k++) {
+        hone_model *b = (hone_model *)&b;
+        hone_error err = {0};
+        honeM_fail_after(k);
+        hone_status st = hone_model_load(&b, path, &err);
+        honeM_fail_after(-1);
+        if (st == HONE_OK) {
+            assert_models_equal(m, b);
+            hone_model_free(b);
+            done = true;
+        } else if (st != HONE_ERR_NOMEM || b != NULL) {
+            fail_msg("load, allocation %ld failing: %d '%s'", k, (int)st, err.message);
+        }
+    }
+    assert_true(done);
+    hone_model_free(m);
     free(path);
 }
 
@@ -1058,12 +1630,17 @@ int main(void) {
         cmocka_unit_test(test_file_mode_follows_umask),
         cmocka_unit_test(test_load_weights),
         cmocka_unit_test(test_load_weights_other_architecture),
+        cmocka_unit_test(test_round_trip_batchnorm_dropout),
+        cmocka_unit_test(test_save_refuses_bad_state),
+        cmocka_unit_test(test_load_weights_batchnorm),
         cmocka_unit_test(test_torch_fixture),
+        cmocka_unit_test(test_torch_batchnorm_fixture),
         cmocka_unit_test(test_save_into_missing_directory),
         cmocka_unit_test(test_save_over_directory),
         cmocka_unit_test(test_failed_write_keeps_previous_file),
         cmocka_unit_test(test_crafted_base_loads),
         cmocka_unit_test(test_corrupt_files),
+        cmocka_unit_test(test_batchnorm_files),
         cmocka_unit_test(test_truncations_and_flips),
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_fuzz_regressions),

@@ -7,10 +7,11 @@
 
 #define N ((size_t)B * layer->out)
 
-/* f(x) = max(0, x);  f'(x) = [x > 0] */
+/* f(x) = max(0, x);  f'(x) = [x > 0]. Written x < 0 ? 0 : x so that NaN passes through (as in
+ * PyTorch) and divergence is seen, rather than silently turned into 0. */
 static void relu_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
                          const hone_real *p, int B, const honeL_ctx *ctx) {
-    for (size_t i = 0; i < N; i++) y[i] = x[i] > 0 ? x[i] : 0;
+    for (size_t i = 0; i < N; i++) y[i] = x[i] < 0 ? 0 : x[i];
 }
 static void relu_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
                           const hone_real *restrict dy, const hone_real *restrict x, const hone_real *restrict y,

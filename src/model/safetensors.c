@@ -652,22 +652,22 @@ static hone_status parse_header(loader *L, hone_error *err) {
     return HONE_OK;
 }
 
-/* An optional number setting of layer l: absent gives def; present must be a number v with
- * lo < v <= hi (lo <= v when lo_closed) both as the double and as the float it becomes (so
- * 1e-50 does not turn into 0 nor 1.00000001 into 1), and finite. */
-static hone_status float_setting(loader *L, const cJSON *item, int l, const char *what, const char *key, double lo,
-                                 bool lo_closed, double hi, float def, float *out, hone_error *err) {
+/* An optional setting of layer l, a float: absent gives def; present must be a finite number
+ * in (0, hi], both as the double and as the float it becomes (1e-50 would be 0 as a float,
+ * 1.00000001 would be 1). range says the same in words for the message. */
+static hone_status float_setting(loader *L, const cJSON *item, int l, const char *what, const char *key, double hi,
+                                 const char *range, float def, float *out, hone_error *err) {
     const cJSON *x = cJSON_GetObjectItemCaseSensitive(item, key);
     if (!x) {
         *out = def;
         return HONE_OK;
     }
     double d = cJSON_IsNumber(x) ? x->valuedouble : NAN;
-    bool ok = isfinite(d) && fabs(d) <= FLT_MAX && (lo_closed ? d >= lo : d > lo) && d <= hi;
+    bool ok = d > 0 && d <= hi; /* false for NaN; hi <= FLT_MAX, so the cast is defined */
     float f = ok ? (float)d : 0;
-    if (!ok || !(lo_closed ? f >= lo : f > lo) || !(f <= hi))
-        return fail(L, err, HONE_ERR_FORMAT, "hone.architecture: layer %d: %s '%s' must be a number in %c%g, %g%c", l,
-                    what, key, lo_closed ? '[' : '(', lo, hi, hi == FLT_MAX ? ')' : ']');
+    if (!ok || !(f > 0) || !(f <= hi))
+        return fail(L, err, HONE_ERR_FORMAT, "hone.architecture: layer %d: %s '%s' must be a number %s", l, what, key,
+                    range);
     *out = f;
     return HONE_OK;
 }
@@ -705,11 +705,11 @@ static hone_status parse_layer(loader *L, const cJSON *item, int l, hone_layer_s
         break;
     }
     case HONE_LAYER_DROPOUT: /* torch's nn.Dropout() drops half: p = 0.5 */
-        st = float_setting(L, item, l, "dropout", "keep_prob", 0, false, 1, 0.5f, &spec->keep_prob, err);
+        st = float_setting(L, item, l, "dropout", "keep_prob", 1, "in (0, 1]", 0.5f, &spec->keep_prob, err);
         break;
     case HONE_LAYER_BATCHNORM: /* torch's BatchNorm1d defaults */
-        if (!(st = float_setting(L, item, l, "batch norm", "momentum", 0, false, 1, 0.1f, &spec->momentum, err)))
-            st = float_setting(L, item, l, "batch norm", "eps", 0, false, FLT_MAX, 1e-5f, eps, err);
+        if (!(st = float_setting(L, item, l, "batch norm", "momentum", 1, "in (0, 1]", 0.1f, &spec->momentum, err)))
+            st = float_setting(L, item, l, "batch norm", "eps", FLT_MAX, "> 0 (finite as a float)", 1e-5f, eps, err);
         break;
     default:
         break;

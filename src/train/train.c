@@ -4,6 +4,7 @@
 #include "optim/optim.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -94,6 +95,37 @@ static bool remember_if_best(best_state *b, const hone_model *m, const hone_earl
     return true;
 }
 
+static bool all_finite(const hone_real *v, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i])) return false;
+    return true;
+}
+
+/* Where a non-finite value first shows: the first layer whose output (forward) or parameter
+ * gradient (backward) holds one, or the parameters themselves. Only runs once training failed. */
+static void describe_divergence(char *out, size_t cap, const hone_model *m, int B) {
+    if (!all_finite(m->params, m->n_params)) {
+        snprintf(out, cap, "the weights already hold non-finite values");
+        return;
+    }
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *layer = &m->layers[l];
+        if (!all_finite(m->acts + m->act_offset[l], (size_t)B * layer->out)) {
+            snprintf(out, cap, "first non-finite output at layer %d, %s", l, hone_layer_kind_name(layer->kind));
+            return;
+        }
+    }
+    for (int l = m->n_layers - 1; l >= 0; l--) {
+        const hone_layer *layer = &m->layers[l];
+        if (!all_finite(m->grads + layer->param_offset, layer->n_params)) {
+            snprintf(out, cap, "first non-finite gradient, going backward, at layer %d, %s", l,
+                     hone_layer_kind_name(layer->kind));
+            return;
+        }
+    }
+    snprintf(out, cap, "in the loss itself");
+}
+
 static double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -130,12 +162,16 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
     hone_real *X = honeM_alloc((size_t)B * m->inputs, sizeof *X);
     hone_real *Y = honeM_alloc((size_t)B * O, sizeof *Y);
     hone_real *scratch = augment ? honeM_alloc(2 * (size_t)m->inputs, sizeof *scratch) : NULL;
+    const bool stats_on = hooks->on_layer_stats && hooks->stats_every > 0;
+    hone_real *before = stats_on ? honeM_alloc(m->n_params, sizeof *before) : NULL;
+    hone_layer_stats *layer_stats = stats_on ? honeM_alloc((size_t)m->n_layers, sizeof *layer_stats) : NULL;
     best_state best = {0};
     if (early) {
         best.params = honeM_alloc(m->n_params, sizeof *best.params);
         best.buffers = honeM_alloc(m->n_buffers, sizeof *best.buffers);
     }
-    if (!order || !X || !Y || (augment && !scratch) || (early && (!best.params || !best.buffers))) {
+    if (!order || !X || !Y || (augment && !scratch) || (early && (!best.params || !best.buffers)) ||
+        (stats_on && (!before || !layer_stats))) {
         st = honeE_set(err, HONE_ERR_NOMEM, "out of memory for training buffers");
         goto done;
     }
@@ -173,11 +209,13 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
             hone_model_backward(m, X, b);
             double norm = honeO_norm(m->grads, m->n_params);
             if (!isfinite(loss) || !isfinite(norm)) {
+                char where[160];
+                describe_divergence(where, sizeof where, m, b);
                 st = honeE_set(err, HONE_ERR_DIVERGED,
-                               "epoch %d, batch %zu: the %s is %g at learning rate %g; lower the learning "
-                               "rate, clip gradients (--clip-norm) or standardize the inputs",
-                               epoch, batches + 1, isfinite(loss) ? "gradient norm" : "loss",
-                               isfinite(loss) ? norm : loss, lr);
+                               "diverged at epoch %d, batch %zu, learning rate %g: the %s is %g (%s); lower the "
+                               "learning rate, clip gradients (--clip-norm), or add batch normalization",
+                               epoch, batches + 1, lr, isfinite(loss) ? "gradient norm" : "loss",
+                               isfinite(loss) ? norm : loss, where);
                 goto done;
             }
             loss_sum += loss * b;
@@ -188,7 +226,13 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
             if (c->schedule.per_step) lr = hone_schedule_lr(&c->schedule, c->lr, t + (long)batches, T);
             m->opt_steps++;
             m->bn_batches++;
+            const bool stats_step = stats_on && m->opt_steps % (uint64_t)hooks->stats_every == 0;
+            if (stats_step) memcpy(before, m->params, m->n_params * sizeof *before);
             honeO_step(&c->optimizer, m->params, m->grads, m->opt_state, m->n_params, m->opt_steps, lr);
+            if (stats_step) {
+                hone_model_layer_stats(m, b, before, layer_stats);
+                hooks->on_layer_stats(layer_stats, m->n_layers, m->opt_steps, epoch, hooks->user);
+            }
             if (hooks->on_batch) {
                 hone_batch_stats bs = {epoch, c->epochs, batches + 1, (size_t)steps_per_epoch, start + (size_t)b, loss,
                                        m->loss == HONE_LOSS_MSE ? NAN : (double)right, b, lr, now_seconds() - t0};
@@ -225,6 +269,8 @@ done:
     m->training = 0;
     honeM_free(best.params);
     honeM_free(best.buffers);
+    honeM_free(before);
+    honeM_free(layer_stats);
     honeM_free(scratch);
     honeM_free(order);
     honeM_free(X);

@@ -62,7 +62,7 @@ def write_safetensors(path, tensors, metadata):
     header = {"__metadata__": metadata}
     blobs, offset = [], 0
     for name, a in tensors.items():
-        a = np.ascontiguousarray(a)
+        a = np.ascontiguousarray(a).reshape(np.shape(a))  # ascontiguousarray makes a 0-d array 1-d
         dtype = NAMES[a.dtype]
         data = a.astype(DTYPES[dtype]).tobytes()
         header[name] = {"dtype": dtype, "shape": list(a.shape), "data_offsets": [offset, offset + len(data)]}
@@ -105,8 +105,16 @@ def read_safetensors(path):
     return tensors, metadata
 
 
+def as_float32(v):
+    """hone keeps layer settings as float32: the leaky slope 0.05 is 0.0500000007 in its arithmetic."""
+    return float(np.float32(v))
+
+
 def build(arch):
-    """The nn.Sequential that a hone.architecture describes (defaults as hone's loader)."""
+    """The nn.Sequential that a hone.architecture describes (defaults as hone's loader). The
+    settings that shape the function (leaky slope, batch norm eps) are rounded to float32 as hone
+    holds them, so that in float64 torch computes what hone computes (with the settings as
+    written, a leaky slope of 0.05 alone moves the outputs by about 1e-9)."""
     layers, width = [], arch["inputs"]
     for spec in arch["layers"]:
         kind = spec["kind"]
@@ -116,7 +124,7 @@ def build(arch):
         elif kind == "relu":
             layers.append(nn.ReLU())
         elif kind in ("leaky_relu", "leaky"):
-            layers.append(nn.LeakyReLU(spec.get("alpha", 0.01)))
+            layers.append(nn.LeakyReLU(as_float32(spec.get("alpha", 0.01))))
         elif kind == "tanh":
             layers.append(nn.Tanh())
         elif kind == "sigmoid":
@@ -126,7 +134,7 @@ def build(arch):
         elif kind == "dropout":
             layers.append(nn.Dropout(p=1 - spec.get("keep_prob", 0.5)))
         elif kind == "batchnorm":
-            layers.append(nn.BatchNorm1d(width, eps=spec.get("eps", 1e-5), momentum=spec.get("momentum", 0.1)))
+            layers.append(nn.BatchNorm1d(width, eps=as_float32(spec.get("eps", 1e-5)), momentum=spec.get("momentum", 0.1)))
         else:
             raise ValueError(f"unknown layer kind {kind!r}")
     return nn.Sequential(*layers)
@@ -230,6 +238,12 @@ def check(path, expected_path=None):
     real = {t.dtype for t in tensors.values() if t.dtype.kind == "f"}
     if real == {np.dtype("<f8")}:
         model = model.double()  # floating tensors only: num_batches_tracked stays int64
+    # torch's load_state_dict lets a [1] tensor into a 0-d one (old num_batches_tracked files);
+    # the format does not, so shapes are compared here first, exactly
+    wanted = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    for k, v in tensors.items():
+        if k in wanted and tuple(v.shape) != wanted[k]:
+            raise ValueError(f"{path}: tensor {k!r} has shape {list(v.shape)}, torch's is {list(wanted[k])}")
     model.load_state_dict({k: torch.from_numpy(v) for k, v in tensors.items()}, strict=True)
     print(f"{path}: load_state_dict(strict=True) accepted {len(tensors)} tensors "
           f"({', '.join(sorted(tensors))}), dtype {'/'.join(sorted(str(t.dtype) for t in tensors.values()))}")

@@ -1,0 +1,146 @@
+/* cmd_inspect.c - hone inspect: per-layer statistics of a network on one batch, so vanishing or
+ * exploding activations and gradients show at a glance. The network is a saved model or, without
+ * one, the architecture options freshly initialized (to compare initializers). */
+#include "data_options.h"
+#include "model_build.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A statistic that applies is printed whatever it is (nan and inf included); "-" means it does not. */
+static void print_value(double v, int applies) {
+    if (applies) printf(" %10.3g", v);
+    else printf(" %10s", "-");
+}
+
+int cmd_inspect(int argc, char **argv) {
+    cli_data d = CLI_DATA_DEFAULTS;
+    cli_arch a = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "auto",
+                  .weight_init = "default", .init_scale = 0.01};
+    cli_regularize reg = CLI_REGULARIZE_DEFAULTS;
+    char model_path[CLI_TEXT_MAX] = "";
+    int batch = 256, json = 0;
+    double seed = 1;
+    cli_option options[] = {
+        {"model", CLI_TEXT, model_path, "PATH", "a saved model (also the bare argument); without one, the options below"},
+        CLI_DATA_OPTIONS(d),
+        CLI_ARCH_OPTIONS(a),
+        CLI_NETWORK_REGULARIZE_OPTIONS(reg),
+        {"batch", CLI_INT, &batch, "N", "rows of the batch (drawn by --seed from the training rows)"},
+        {"seed", CLI_REAL, &seed, "N", "seed for the batch and the initial weights"},
+        {"json", CLI_FLAG, &json, NULL, "one JSON line per layer"},
+        {0},
+    };
+    const cli_command cmd = {"inspect", "hone inspect [MODEL] [options]",
+                             "Runs one batch forward and backward (training mode) and prints, for each layer,\n"
+                             "the mean and standard deviation of its outputs, the fraction of dead ReLUs,\n"
+                             "and the norms of its weights and weight gradient. With careful initialization\n"
+                             "the standard deviation stays about constant from layer to layer.",
+                             options, "model"};
+    int rc = cli_parse(&cmd, argc, argv);
+    if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    if (batch < 1 || batch > 65536) {
+        cli_error("inspect", "--batch must be in [1, 65536], got %d", batch);
+        return CLI_EXIT_USAGE;
+    }
+    if (!(seed >= 0 && seed == floor(seed))) {
+        cli_error("inspect", "--seed takes a non-negative integer, got %g", seed);
+        return CLI_EXIT_USAGE;
+    }
+    hone_data_source source;
+    if (cli_data_source("inspect", &d, &source)) return CLI_EXIT_USAGE;
+    hone_error err = {0};
+    hone_dataset *data = NULL, *test = NULL;
+    hone_model *model = NULL;
+    size_t *rows = NULL;
+    hone_layer_stats *stats = NULL;
+    int exit_code = CLI_EXIT_FAIL;
+    if (hone_dataset_load_any(&data, &test, &source, &err)) {
+        cli_error("inspect", "%s", err.message);
+        goto done;
+    }
+    hone_rng rng;
+    hone_rng_seed(&rng, (uint64_t)seed);
+    rows = malloc(data->n * sizeof *rows);
+    if (!rows) {
+        cli_error("inspect", "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < data->n; i++) rows[i] = i;
+    hone_rng_shuffle(&rng, rows, data->n);
+    int B = batch < (int)data->n ? batch : (int)data->n;
+    if (*model_path) {
+        if (hone_model_load(&model, model_path, &err)) {
+            cli_error("inspect", "%s", err.message);
+            goto done;
+        }
+        if ((size_t)model->inputs != data->d) {
+            cli_error("inspect", "%s: rows have %zu features, the model expects %d", d.data, data->d, model->inputs);
+            goto done;
+        }
+    } else {
+        cli_arch_spec arch;
+        float keep[CLI_MAX_HIDDEN];
+        if (cli_arch_resolve("inspect", &a, data->label != NULL, data->n_classes, &arch) ||
+            cli_regularize_network("inspect", &reg, arch.n_hidden, keep)) {
+            exit_code = CLI_EXIT_USAGE;
+            goto done;
+        }
+        int outputs = cli_arch_outputs(&arch, data->n_classes, data->t);
+        hone_view all = {data, rows, data->n < 10000 ? data->n : 10000};
+        if (cli_model_build(&model, (int)data->d, outputs, &a, &arch, &reg, keep, &err) ||
+            hone_model_init(model, (hone_init_kind)arch.init, a.init_scale, &rng, &err) ||
+            hone_model_standardize_fit(model, &all, &err)) {
+            cli_error("inspect", "%s", err.message);
+            goto done;
+        }
+    }
+    stats = calloc((size_t)model->n_layers, sizeof *stats);
+    if (!stats || hone_model_reserve(model, B, &err)) {
+        cli_error("inspect", "%s", stats ? err.message : "out of memory");
+        goto done;
+    }
+    hone_model_gather(model, model->batch_x, model->batch_y, data, rows, B);
+    model->training = 1;
+    hone_model_forward(model, model->batch_x, B);
+    double loss = hone_model_loss(model, model->batch_y, B);
+    hone_model_zero_grad(model);
+    hone_model_backward(model, model->batch_x, B);
+    model->training = 0;
+    hone_model_layer_stats(model, B, NULL, stats);
+    if (!json) {
+        printf("batch of %d rows, loss %.4f\n%5s %-10s %10s %10s %10s %10s %10s\n", B, loss, "layer", "kind", "mean",
+               "std", "dead", "|W|", "|dW|");
+    }
+    for (int l = 0; l < model->n_layers; l++) {
+        const hone_layer_stats *s = &stats[l];
+        if (json) {
+            printf("{\"layer\": %d, \"kind\": \"%s\", ", l, hone_layer_kind_name(s->kind));
+            cli_json_number(stdout, "mean", s->mean, 1);
+            cli_json_number(stdout, "std", s->std, 1);
+            cli_json_number(stdout, "dead_fraction", s->dead_fraction, 1);
+            cli_json_number(stdout, "weight_norm", s->weight_norm, 1);
+            cli_json_number(stdout, "grad_norm", s->grad_norm, 0);
+            printf("}\n");
+            continue;
+        }
+        const int relu_like = s->kind == HONE_LAYER_RELU || s->kind == HONE_LAYER_LEAKY_RELU;
+        const int has_weights = model->layers[l].n_params > 0;
+        printf("%5d %-10s", l, hone_layer_kind_name(s->kind));
+        print_value(s->mean, 1);
+        print_value(s->std, 1);
+        print_value(s->dead_fraction, relu_like);
+        print_value(s->weight_norm, has_weights);
+        print_value(s->grad_norm, has_weights);
+        printf("\n");
+    }
+    exit_code = CLI_EXIT_OK;
+done:
+    free(rows);
+    free(stats);
+    hone_model_free(model);
+    hone_dataset_free(data);
+    hone_dataset_free(test);
+    return exit_code;
+}

@@ -1,0 +1,14 @@
+/* layer_stats.h - hone train --layer-stats FILE: per-layer statistics every N steps, as CSV. */
+#ifndef HONE_CLI_LAYER_STATS_H
+#define HONE_CLI_LAYER_STATS_H
+
+#include "hone.h"
+
+/* Opens path (created or truncated) and writes the header; -1 (message printed) on failure. */
+int cli_layer_stats_open(const char *cmd, const char *path);
+/* The hone_train_hooks.on_layer_stats hook: one row per layer. */
+void cli_layer_stats_write(const hone_layer_stats *stats, int n_layers, uint64_t step, int epoch, void *user);
+/* Closes the file; -1 (message printed) when a write had failed. */
+int cli_layer_stats_close(const char *cmd);
+
+#endif

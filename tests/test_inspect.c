@@ -1,0 +1,54 @@
+/* test_inspect.c - per-layer statistics on a tiny network whose every value is known. */
+#include "harness.h"
+
+#include <math.h>
+#include <string.h>
+
+static void test_stats_of_known_network(void **state) {
+    /* Dense 2 -> 3, ReLU, Dense 3 -> 2, MSE. W1 = [[1, 0], [0, 1], [-1, -1]], b1 = 0;
+     * rows x = [1, 2] and [3, -1]: z1 = [1, 2, -3] and [3, -1, -2]; relu = [1, 2, 0], [3, 0, 0].
+     * unit 3 is dead (never positive); units 1 and 2 fire at least once. */
+    const int hidden[1] = {3};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, 2, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_MSE, &err), HONE_OK);
+    const hone_real p[] = {1, 0, 0, 1, -1, -1, 0, 0, 0, /* W1, b1 */ 1, 2, 0, 0, 1, 0, 0.5, -0.5 /* W2, b2 */};
+    assert_int_equal(m->n_params, sizeof p / sizeof *p);
+    memcpy(m->params, p, sizeof p);
+    assert_int_equal(hone_model_reserve(m, 2, &err), HONE_OK);
+    hone_real X[4] = {1, 2, 3, -1}, Y[4] = {0, 0, 0, 0};
+    hone_model_forward(m, X, 2);
+    hone_model_loss(m, Y, 2);
+    hone_model_zero_grad(m);
+    hone_model_backward(m, X, 2);
+    hone_layer_stats st[3];
+    hone_model_layer_stats(m, 2, NULL, st);
+    /* dense 1 outputs 1, 2, -3, 3, -1, -2: mean 0, std sqrt(28 / 6) */
+    th_assert_close(st[0].mean, 0, 1e-6);
+    th_assert_close(st[0].std, sqrt(28.0 / 6), 1e-6);
+    assert_true(isnan(st[0].dead_fraction));
+    th_assert_close(st[0].weight_norm, 2, 1e-6); /* sqrt(1 + 1 + 1 + 1) */
+    /* relu outputs 1, 2, 0, 3, 0, 0: mean 1, std sqrt((0 + 1 + 1 + 4 + 1 + 1) / 6) */
+    th_assert_close(st[1].mean, 1, 1e-6);
+    th_assert_close(st[1].std, sqrt(8.0 / 6), 1e-6);
+    th_assert_close(st[1].dead_fraction, 1.0 / 3, 1e-12);
+    assert_true(isnan(st[1].weight_norm) && isnan(st[1].grad_norm));
+    /* the last dense: the gradient norm equals that of the gradient block itself */
+    double g = 0;
+    for (int i = 0; i < 6; i++) g += (double)m->grads[9 + i] * m->grads[9 + i];
+    th_assert_close(st[2].grad_norm, sqrt(g), 1e-6);
+    /* update ratio: a known change of W2 */
+    hone_real before[17];
+    memcpy(before, m->params, sizeof before);
+    m->params[9] += (hone_real)0.3; /* ||W2|| = sqrt(1 + 4 + 1) = sqrt(6); change 0.3 */
+    m->params[10] -= (hone_real)0.4;
+    hone_model_layer_stats(m, 2, before, st);
+    th_assert_close(st[2].update_ratio, 0.5 / sqrt(6.0), 1e-6);
+    th_assert_close(st[0].update_ratio, 0, 1e-12);
+    hone_model_free(m);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_stats_of_known_network)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
