@@ -223,7 +223,7 @@ static void test_hooks_and_stop(void **state) {
     cfg.epochs = 3;
     cfg.batch = 32; /* 360 rows: 12 batches, the last of 8 */
     hook_log log = {0, 0, 0, -1};
-    hone_train_hooks hooks = {count_epoch, count_batch, &log, &log.stop};
+    hone_train_hooks hooks = {.on_epoch = count_epoch, .on_batch = count_batch, .user = &log, .stop = &log.stop};
     hone_epoch_stats stats;
     assert_int_equal(hone_train(m, &split, &cfg, &hooks, &stats, &err), HONE_OK);
     assert_int_equal(log.batches, 36);
