@@ -53,7 +53,7 @@ $(B)/libhone64.a: $(F64_OBJ)
 	rm -f $@; ar rcs $@ $^
 
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/f32/%.o) $(CLI_F64:%.c=$(B)/f64/%.o)
-$(B)/f32/cli/%.o $(B)/f64/cli/%.o: cli/cli.h
+$(B)/f32/cli/%.o $(B)/f64/cli/%.o: $(wildcard cli/*.h)
 $(B)/hone: $(CLI_OBJ) $(B)/libhone.a $(B)/libhone64.a
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(B)/libhone.a $(B)/libhone64.a $(LDLIBS)
 

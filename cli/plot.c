@@ -112,7 +112,10 @@ static void draw_panel(FILE *f, double left, const hone_epoch_stats *rows, size_
         last = fmax(last, rows[i].epoch);
         for (int dev = 0; dev < 2; dev++) {
             double v = value(&rows[i], which, dev);
-            if (isfinite(v)) lo = fmin(lo, v), hi = fmax(hi, v);
+            if (isfinite(v)) {
+                lo = fmin(lo, v);
+                hi = fmax(hi, v);
+            }
         }
     }
     if (which && hi <= 100 && hi + 0.02 * (hi - lo) > 100) hi = 100; /* no tick above 100% */

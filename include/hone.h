@@ -170,6 +170,8 @@ typedef enum hone_layer_kind {
                                   (inverted dropout); inference: y = x */
     HONE_LAYER_BATCHNORM = 8,  /* y = gamma (x - mu) / sqrt(var + eps) + beta per unit, mu and
                                   var of the batch in training, running averages at inference */
+    HONE_LAYER_ADD = 9,        /* y = x + s, s the output of layer `skip` (-1: the network
+                                  input): the end of a residual block y = x + F(x) */
 } hone_layer_kind;
 
 typedef enum hone_loss_kind {
@@ -197,6 +199,7 @@ typedef struct hone_layer {
     int bias;             /* dense: 1 with a bias (dropped when batch norm follows) */
     float momentum;       /* batch norm: running <- (1 - momentum) running + momentum batch */
     float eps;            /* batch norm: 1e-5, as PyTorch */
+    int skip;             /* add: the layer whose output is added (-1: the network input) */
     size_t param_offset;  /* into params: dense W [O, I] then b [O]; batch norm gamma [O], beta [O] */
     size_t n_params;
     size_t buffer_offset; /* into buffers: batch norm running mean [O], running var [O] */
@@ -210,6 +213,7 @@ typedef struct hone_layer_spec {
     float keep_prob; /* dropout (0: 0.5) */
     int no_bias;     /* dense: 1 leaves the bias out */
     float momentum;  /* batch norm (0: 0.1) */
+    int skip;        /* add: index of the layer whose output is added, -1 the input */
 } hone_layer_spec;
 
 typedef struct hone_model {
@@ -263,6 +267,9 @@ typedef struct hone_mlp_spec {
     float bn_momentum;       /* 0: 0.1 */
     const float *keep_prob;  /* [n_hidden] keep probability after each hidden activation, NULL: 1 */
     float input_keep_prob;   /* 0 or 1: no dropout on the input (dropping inputs is rarely wise) */
+    int residual;            /* 1: after the first hidden layer, hidden layers pair into residual
+                                blocks y = act(x + F(x)), F = Dense [BN] act [Dropout] Dense [BN];
+                                the widths of a block and its input must agree */
     hone_loss_kind loss;
 } hone_mlp_spec;
 hone_status hone_model_create_from_spec(hone_model **out, const hone_mlp_spec *spec, hone_error *err);

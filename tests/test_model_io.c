@@ -1420,32 +1420,35 @@ static void test_batchnorm_files(void **state) {
     expect_fail(write_header("count-min.st", bn_header(), BN_BYTES, data), HONE_ERR_FORMAT,
                 "tensor '1.num_batches_tracked' holds a negative count");
 
-    /* two batch norm layers whose counts differ (torch can write that): the first layer's
-     * count, although its bytes come last */
-    h = header_for("{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [{\"kind\": \"batchnorm\"}, "
-                   "{\"kind\": \"batchnorm\", \"eps\": 0.25}]}");
+    /* two batch norm layers whose counts differ (torch can write that): the first layer's count,
+     * whether its bytes come first or last */
     static const char *const parts[] = {"weight", "bias", "running_mean", "running_var"};
-    unsigned char two[80];
-    for (int l = 1, at = 0; l >= 0; l--) {
-        for (int i = 0; i < 4; i++, at += 8) {
+    for (int first_last = 0; first_last < 2; first_last++) {
+        h = header_for("{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [{\"kind\": \"batchnorm\"}, "
+                       "{\"kind\": \"batchnorm\", \"eps\": 0.25}]}");
+        unsigned char two[80];
+        for (int k = 0, at = 0; k < 2; k++) {
+            const int l = first_last ? 1 - k : k;
+            for (int i = 0; i < 4; i++, at += 8) {
+                char name[40];
+                snprintf(name, sizeof name, "%d.%s", l, parts[i]);
+                set_tensor(h, name, "F32", (double[]){2}, 1, at, at + 8);
+                float v[2] = {1.5f + (float)l, 0.25f * (float)i};
+                memcpy(two + at, v, 8);
+            }
             char name[40];
-            snprintf(name, sizeof name, "%d.%s", l, parts[i]);
-            set_tensor(h, name, "F32", (double[]){2}, 1, at, at + 8);
-            float v[2] = {1.5f + (float)l, 0.25f * (float)i};
-            memcpy(two + at, v, 8);
+            snprintf(name, sizeof name, "%d.num_batches_tracked", l);
+            set_tensor(h, name, "I64", NULL, 0, at, at + 8);
+            put_i64(two + at, l ? 9 : 5);
+            at += 8;
         }
-        char name[40];
-        snprintf(name, sizeof name, "%d.num_batches_tracked", l);
-        set_tensor(h, name, "I64", NULL, 0, at, at + 8);
-        put_i64(two + at, l ? 9 : 5);
-        at += 8;
+        m = load_ok(write_header("bn-two.st", h, sizeof two, two));
+        assert_true(m->bn_batches == 5);
+        assert_true(m->layers[0].eps == 1e-5f && m->layers[1].eps == 0.25f);
+        assert_true(m->buffers[m->layers[1].buffer_offset] == (hone_real)2.5f);     /* layer 1's mean[0] */
+        assert_true(m->buffers[m->layers[0].buffer_offset + 3] == (hone_real)0.75f); /* layer 0's var[1] */
+        hone_model_free(m);
     }
-    m = load_ok(write_header("bn-two.st", h, sizeof two, two));
-    assert_true(m->bn_batches == 5);
-    assert_true(m->layers[0].eps == 1e-5f && m->layers[1].eps == 0.25f);
-    assert_true(m->buffers[m->layers[1].buffer_offset] == (hone_real)2.5f); /* layer 1's mean[0] */
-    assert_true(m->buffers[m->layers[0].buffer_offset + 3] == (hone_real)0.75f); /* layer 0's var[1] */
-    hone_model_free(m);
 }
 
 /* Every truncation of a valid file, and bytes flipped all over its header: an error naming the

@@ -144,7 +144,7 @@ static void test_dropout_at_inference_is_the_plain_network(void **state) {
     hone_rng r1, r2;
     hone_rng_seed(&r1, 1);
     r2 = r1;
-    honeL_ctx ctx = {1, &r1, mask, NULL};
+    honeL_ctx ctx = {.training = 1, .rng = &r1, .aux = mask};
     honeL_dropout.forward(&layer, out, ones, NULL, ROWS, &ctx);
     ctx.rng = &r2;
     honeL_dropout.forward(&layer, out2, ones, NULL, ROWS, &ctx);
@@ -169,11 +169,63 @@ static void test_dropout_at_inference_is_the_plain_network(void **state) {
     assert_int_equal(hone_model_create_from_spec(&with, &spec, &err), HONE_ERR_VALUE);
 }
 
+/* Residual blocks y = act(x + F(x)): gradient checked through the skip, with and without batch
+ * norm, and the add's shape rules. */
+static void test_residual_blocks(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 26);
+    hone_error err;
+    const int hidden[5] = {6, 6, 6, 6, 6};
+    for (int bn = 0; bn <= 1; bn++) {
+        hone_mlp_spec spec = {.inputs = 4, .outputs = 3, .hidden = hidden, .n_hidden = 5, .activation = HONE_LAYER_TANH,
+                              .batchnorm = bn, .residual = 1, .loss = HONE_LOSS_SOFTMAX_CE};
+        hone_model *m;
+        assert_int_equal(hone_model_create_from_spec(&m, &spec, &err), HONE_OK);
+        int adds = 0;
+        for (int l = 0; l < m->n_layers; l++)
+            if (m->layers[l].kind == HONE_LAYER_ADD) {
+                adds++;
+                assert_int_equal(m->layers[m->layers[l].skip].kind, HONE_LAYER_TANH); /* a block's input */
+            }
+        assert_int_equal(adds, 2); /* hidden 2-3 and 4-5 */
+        assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+        if (!TH_DOUBLE) {
+            hone_model_free(m);
+            continue;
+        }
+        for (size_t i = 0; i < m->n_params; i++) m->params[i] += (hone_real)(0.1 * hone_rng_normal(&rng));
+        hone_real X[5 * 4], Y[5 * 3];
+        random_xy(m, X, Y, 5, &rng);
+        hone_gradcheck_report rep;
+        assert_int_equal(hone_model_gradcheck(m, X, Y, 5, 1e-6, 0, &rng, &rep, &err), HONE_OK);
+        print_message("residual, batch norm %d: rel %.2e\n", bn, rep.rel_error);
+        assert_true(rep.rel_error < 1e-7);
+        hone_model_free(m);
+    }
+    /* an add from a layer of another width, or from a later layer, is refused */
+    const hone_layer_spec bad_width[] = {{.kind = HONE_LAYER_DENSE, .units = 5}, {.kind = HONE_LAYER_DENSE, .units = 3},
+                                         {.kind = HONE_LAYER_ADD, .skip = 0}};
+    hone_model *m;
+    assert_int_equal(hone_model_create(&m, 4, bad_width, 3, HONE_LOSS_MSE, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "adds 5 values to 3"));
+    const hone_layer_spec bad_order[] = {{.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_ADD, .skip = 1}};
+    assert_int_equal(hone_model_create(&m, 4, bad_order, 2, HONE_LOSS_MSE, &err), HONE_ERR_VALUE);
+    /* from the network input: y = x + W x */
+    const hone_layer_spec from_input[] = {{.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_ADD, .skip = -1}};
+    assert_int_equal(hone_model_create(&m, 4, from_input, 2, HONE_LOSS_MSE, &err), HONE_OK);
+    memset(m->params, 0, m->n_params * sizeof(hone_real));
+    hone_real X[4] = {1, 2, 3, 4};
+    assert_int_equal(hone_model_reserve(m, 1, &err), HONE_OK);
+    const hone_real *Z = hone_model_forward(m, X, 1);
+    for (int i = 0; i < 4; i++) assert_true(Z[i] == X[i]); /* F = 0: the block is the identity */
+    hone_model_free(m);
+}
+
 static void test_batchnorm_running_averages(void **state) {
     /* one training batch: running = 0.9 running + 0.1 batch (unbiased variance), as PyTorch */
     hone_layer layer = {.kind = HONE_LAYER_BATCHNORM, .in = 2, .out = 2, .momentum = 0.1f, .eps = 1e-5f};
     hone_real x[3 * 2] = {1, 10, 2, 20, 6, 30}, y[6], p[4] = {1, 1, 0, 0}, st[4] = {0, 0, 1, 1}, aux[8];
-    honeL_ctx ctx = {1, NULL, aux, st};
+    honeL_ctx ctx = {.training = 1, .aux = aux, .state = st};
     honeL_batchnorm.forward(&layer, y, x, p, 3, &ctx);
     /* momentum is a float field: 0.1f is 0.1 to 1.5e-9 */
     th_assert_close(st[0], 0.1 * 3, 1e-7);           /* mean of 1, 2, 6 */
@@ -323,6 +375,7 @@ int main(void) {
         cmocka_unit_test(test_gradcheck_with_l2_l1_batchnorm_dropout),
         cmocka_unit_test(test_penalty_and_its_gradient),
         cmocka_unit_test(test_dropout_at_inference_is_the_plain_network),
+        cmocka_unit_test(test_residual_blocks),
         cmocka_unit_test(test_batchnorm_running_averages),
         cmocka_unit_test(test_early_stopping_restores_the_best_epoch),
         cmocka_unit_test(test_image_transforms),

@@ -1,4 +1,4 @@
-/* activation.c - elementwise activations; each keeps I = O. Loops are plain so the compiler
+/* activation.c - elementwise layers, each keeping I = O: the activations, and the residual add. Loops are plain so the compiler
  * vectorizes them. */
 #include "kernels/kernels.h"
 #include "layers/layers.h"
@@ -76,3 +76,20 @@ const honeL_ops honeL_sigmoid = {HONE_LAYER_SIGMOID, "sigmoid", sigmoid_forward,
                                  sigmoid_backward};
 const honeL_ops honeL_identity = {HONE_LAYER_IDENTITY, "identity", identity_forward,
                                   identity_backward};
+
+/* y = x + s (the skip connection's output);  dx += dy, ds += dy */
+static void add_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
+                        const hone_real *p, int B, const honeL_ctx *ctx) {
+    const hone_real *restrict s = ctx->skip;
+    for (size_t i = 0; i < N; i++) y[i] = x[i] + s[i];
+}
+static void add_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
+                         const hone_real *restrict dy, const hone_real *x, const hone_real *y,
+                         const hone_real *p, int B, const honeL_ctx *ctx) {
+    hone_real *restrict ds = ctx->dskip;
+    for (size_t i = 0; i < N; i++) dx[i] += dy[i];
+    if (ds)
+        for (size_t i = 0; i < N; i++) ds[i] += dy[i];
+}
+
+const honeL_ops honeL_add = {HONE_LAYER_ADD, "add", add_forward, add_backward};

@@ -13,6 +13,8 @@ typedef struct honeL_ctx {
     hone_rng *rng;    /* dropout masks */
     hone_real *aux;   /* the layer's region for what forward keeps for backward (honeL_aux_count) */
     hone_real *state; /* the layer's buffers (batch norm running mean and variance) */
+    const hone_real *skip; /* add: the output added to x, [B, O] */
+    hone_real *dskip;      /* add: its gradient, added into (NULL: not wanted) */
 } honeL_ctx;
 
 typedef struct honeL_ops {
@@ -40,7 +42,7 @@ size_t honeL_aux_count(const hone_layer *layer, int B);
 void honeL_reset_state(hone_model *model);
 
 extern const honeL_ops honeL_dense, honeL_relu, honeL_leaky_relu, honeL_tanh, honeL_sigmoid,
-    honeL_identity, honeL_dropout, honeL_batchnorm;
+    honeL_identity, honeL_dropout, honeL_batchnorm, honeL_add;
 
 /* Loss of Z [B, O] against Y [B, O] (accumulated in double), and, when dZ is not NULL,
  * dZ [B, O] = dL/dZ (written, not added: the chain starts here). */

@@ -5,7 +5,7 @@
 
 static const honeL_ops *const all_layers[] = {&honeL_dense,    &honeL_relu,     &honeL_leaky_relu,
                                               &honeL_tanh,     &honeL_sigmoid,  &honeL_identity,
-                                              &honeL_dropout,  &honeL_batchnorm};
+                                              &honeL_dropout,  &honeL_batchnorm, &honeL_add};
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
 const honeL_ops *honeL_ops_of(hone_layer_kind kind) {

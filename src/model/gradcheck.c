@@ -168,7 +168,7 @@ honeG_result honeG_check_layer(const honeL_ops *ops, const hone_layer *layer, co
     if (np) memcpy(pc, p, np * sizeof *pc);
     if (ns) memcpy(st0, state, ns * sizeof *st0);
     for (size_t i = 0; i < ny; i++) r[i] = (hone_real)(2 * hone_rng_uniform(rng) - 1);
-    layer_check c = {ops, layer, y, st, st0, r, ny, ns, B, {training, NULL, aux, st}, *rng, *rng};
+    layer_check c = {ops, layer, y, st, st0, r, ny, ns, B, {.training = training, .aux = aux, .state = st}, *rng, *rng};
     c.ctx.rng = &c.rng;
     /* analytic: dy = r */
     run_forward(&c, xc, pc);

@@ -47,6 +47,7 @@ hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spe
             layer->bias = spec->kind == HONE_LAYER_DENSE && !spec->no_bias;
             layer->momentum = spec->momentum > 0 ? spec->momentum : 0.1f;
             layer->eps = 1e-5f;
+            layer->skip = spec->kind == HONE_LAYER_ADD ? spec->skip : 0;
             if (layer->out < 1 || layer->out > HONE_MAX_UNITS)
                 bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: units must be in [1, %d], got %d", l,
                                 HONE_MAX_UNITS, layer->out);
@@ -56,6 +57,13 @@ hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spe
             else if (layer->kind == HONE_LAYER_DROPOUT && !(layer->keep_prob > 0 && layer->keep_prob <= 1))
                 bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: keep_prob must be in (0, 1], got %g", l,
                                 layer->keep_prob);
+            else if (layer->kind == HONE_LAYER_ADD && (layer->skip < -1 || layer->skip >= l - 1))
+                bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: an add must take the output of an earlier "
+                                "layer, before its own input (-1 for the network input), got %d", l, layer->skip);
+            else if (layer->kind == HONE_LAYER_ADD &&
+                     (layer->skip < 0 ? inputs : m->layers[layer->skip].out) != layer->in)
+                bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: adds %d values to %d", l,
+                                layer->skip < 0 ? inputs : m->layers[layer->skip].out, layer->in);
             else if (layer->kind == HONE_LAYER_BATCHNORM && !(layer->momentum > 0 && layer->momentum <= 1))
                 bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: batch norm momentum must be in (0, 1], got %g",
                                 l, layer->momentum);
@@ -125,13 +133,19 @@ hone_status hone_model_create_from_spec(hone_model **out, const hone_mlp_spec *s
         if (!(spec->keep_prob[h] > 0 && spec->keep_prob[h] <= 1))
             return honeE_set(err, HONE_ERR_VALUE, "model: hidden layer %d: keep_prob must be in (0, 1], got %g", h + 1,
                              spec->keep_prob[h]);
-    hone_layer_spec *specs = honeM_alloc((size_t)spec->n_hidden * 4 + 2, sizeof *specs);
+    hone_layer_spec *specs = honeM_alloc((size_t)spec->n_hidden * 5 + 2, sizeof *specs);
     if (!specs) return honeE_set(err, HONE_ERR_NOMEM, "model: out of memory");
-    int n = 0;
+    int n = 0, block_input = -1; /* residual: the layer whose output enters the open block */
     if (input_keep > 0 && input_keep < 1) specs[n++] = (hone_layer_spec){.kind = HONE_LAYER_DROPOUT, .keep_prob = input_keep};
     for (int h = 0; h < spec->n_hidden; h++) {
+        /* residual blocks pair hidden layers 2-3, 4-5, ...: the second of a pair ends with the add,
+         * then the activation (y = act(x + F(x))) */
+        const bool opens = spec->residual && h >= 1 && h % 2 == 1 && h + 1 < spec->n_hidden;
+        const bool closes = spec->residual && h >= 2 && h % 2 == 0;
+        if (opens) block_input = n - 1;
         specs[n++] = (hone_layer_spec){.kind = HONE_LAYER_DENSE, .units = spec->hidden[h], .no_bias = spec->batchnorm};
         if (spec->batchnorm) specs[n++] = (hone_layer_spec){.kind = HONE_LAYER_BATCHNORM, .momentum = spec->bn_momentum};
+        if (closes) specs[n++] = (hone_layer_spec){.kind = HONE_LAYER_ADD, .skip = block_input};
         specs[n++] = (hone_layer_spec){.kind = spec->activation, .alpha = spec->alpha};
         if (spec->keep_prob && spec->keep_prob[h] < 1)
             specs[n++] = (hone_layer_spec){.kind = HONE_LAYER_DROPOUT, .keep_prob = spec->keep_prob[h]};
@@ -207,16 +221,21 @@ hone_status hone_model_reserve(hone_model *m, int max_batch, hone_error *err) {
 static hone_real *act(const hone_model *m, int l) { return m->acts + m->act_offset[l]; }
 static hone_real *dact(const hone_model *m, int l) { return m->dacts + m->act_offset[l]; }
 
-static honeL_ctx ctx_of(hone_model *m, int l) {
+static honeL_ctx ctx_of(hone_model *m, int l, const hone_real *X) {
     const hone_layer *layer = &m->layers[l];
-    return (honeL_ctx){m->training, &m->rng, m->aux + m->aux_offset[l], m->buffers + layer->buffer_offset};
+    honeL_ctx ctx = {m->training, &m->rng, m->aux + m->aux_offset[l], m->buffers + layer->buffer_offset, NULL, NULL};
+    if (layer->kind == HONE_LAYER_ADD) {
+        ctx.skip = layer->skip >= 0 ? act(m, layer->skip) : X;
+        ctx.dskip = layer->skip >= 0 ? dact(m, layer->skip) : NULL;
+    }
+    return ctx;
 }
 
 const hone_real *hone_model_forward(hone_model *m, const hone_real *X, int B) {
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
         const hone_real *x = l ? act(m, l - 1) : X;
-        honeL_ctx ctx = ctx_of(m, l);
+        honeL_ctx ctx = ctx_of(m, l, X);
         honeL_ops_of(layer->kind)->forward(layer, act(m, l), x, m->params + layer->param_offset, B, &ctx);
     }
     return act(m, m->n_layers - 1);
@@ -265,7 +284,7 @@ void hone_model_backward(hone_model *m, const hone_real *X, int B) {
         if (l == 0 && !layer->n_params) break; /* no input gradient is wanted, and no parameters */
         const hone_real *x = l ? act(m, l - 1) : X;
         hone_real *dx = l ? dact(m, l - 1) : NULL;
-        honeL_ctx ctx = ctx_of(m, l);
+        honeL_ctx ctx = ctx_of(m, l, X);
         honeL_ops_of(layer->kind)->backward(layer, dx, m->grads + layer->param_offset, dact(m, l), x, act(m, l),
                                             m->params + layer->param_offset, B, &ctx);
     }

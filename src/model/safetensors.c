@@ -464,7 +464,7 @@ static const char *write_contents(FILE *f, const strbuf *header, const hone_mode
 hone_status hone_model_save(const hone_model *m, const char *path, hone_error *err) {
     int n = 0;
     tensor *table = model_tensors(m, &n);
-    if (!table) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory for the model file's header", path);
+    if (!table) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory for the model file's tensor table", path);
     hone_status st = check_savable(m, table, n, path, err);
     if (st) {
         honeM_free(table);
