@@ -12,7 +12,8 @@ static inline hone_status cli_model_build(hone_model **out, int inputs, int outp
     hone_mlp_spec spec = {.inputs = inputs, .outputs = outputs, .hidden = arch->hidden, .n_hidden = arch->n_hidden,
                           .activation = (hone_layer_kind)arch->activation, .alpha = (float)a->alpha,
                           .batchnorm = r->batchnorm, .bn_momentum = (float)r->bn_momentum, .keep_prob = keep,
-                          .input_keep_prob = (float)r->input_keep_prob, .loss = (hone_loss_kind)arch->loss};
+                          .input_keep_prob = (float)r->input_keep_prob, .residual = a->residual,
+                          .loss = (hone_loss_kind)arch->loss};
     hone_status st = hone_model_create_from_spec(out, &spec, err);
     if (!st) st = hone_model_set_regularization(*out, r->l2, r->l1, r->decay_bias, err);
     if (st) {

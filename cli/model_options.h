@@ -14,6 +14,7 @@ typedef struct cli_arch {
     char loss[CLI_TEXT_MAX];
     char weight_init[CLI_TEXT_MAX];
     double init_scale;
+    int residual;
 } cli_arch;
 
 #define CLI_ARCH_OPTIONS(a)                                                                        \
@@ -23,7 +24,9 @@ typedef struct cli_arch {
     {"loss", CLI_TEXT, (a).loss, "NAME", "auto, softmax_ce, sigmoid_ce or mse"},                   \
     {"weight-init", CLI_TEXT, (a).weight_init, "NAME",                                             \
      "default (He for ReLU, Xavier otherwise), he, xavier_uniform, xavier_normal, lecun, uniform, normal, zeros"}, \
-    {"init-scale", CLI_REAL, &(a).init_scale, "X", "e of uniform [-e, e] or sigma of normal"}
+    {"init-scale", CLI_REAL, &(a).init_scale, "X", "e of uniform [-e, e] or sigma of normal"},     \
+    {"residual", CLI_FLAG, &(a).residual, NULL,                                                    \
+     "pair hidden layers after the first into residual blocks y = act(x + F(x))"}
 
 /* The resolved architecture. */
 typedef struct cli_arch_spec {

@@ -150,6 +150,11 @@ grep -q "warning: --input-keep-prob" err.txt && ok "input dropout warning" || ba
 expect_ok "every regularizer on CSV" train --data blobs.csv --layers 32,16 --epochs 20 --batch 16 --lr 0.01 --batchnorm \
     --keep-prob 0.8,0.9 --l2 0.01 --l1 0.001 --early-stop 5 --json
 grep -Eq '"test_acc": (0\.9|1)' out.txt && grep -q '"best_epoch": ' out.txt && ok "regularized network learns" || bad "regularized network learns" "$(cat out.txt)"
+expect_ok "residual network trains and saves" train --data blobs.csv --layers 16,16,16,16,16 --residual --batchnorm --epochs 10 --batch 16 --lr 0.01 --save res.safetensors --json
+grep -Eq '"test_acc": (0\.9|1)' out.txt && ok "residual network learns" || bad "residual network learns" "$(cat out.txt)"
+expect_ok "residual model evaluates" eval res.safetensors --data blobs.csv
+expect_ok "gradcheck through residual blocks" gradcheck --data blobs.csv --layers 6,6,6,6,6 --residual --activation tanh
+grep -q "overall.*good" out.txt && ok "residual gradcheck good" || bad "residual gradcheck good" "$(cat out.txt)"
 expect_ok "gradcheck with batch norm, dropout, L2 and L1" gradcheck --data blobs.csv --layers 8,6 --batchnorm --keep-prob 0.7 --l2 0.5 --l1 0.1
 grep -q "masks drawn and held fixed" out.txt && grep -q "overall.*good" out.txt && ok "gradcheck says how dropout was checked" || bad "gradcheck says how dropout was checked" "$(cat out.txt)"
 expect_ok "zero init warns but runs" train --data blobs.csv --layers 4 --epochs 1 --weight-init zeros --quiet

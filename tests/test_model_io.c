@@ -1509,6 +1509,47 @@ static void truncate_and_flip(hone_model *m, bool whole_file) {
     free(path);
 }
 
+/* Residual blocks are saved as PyTorch Residual modules: "k.body.j.weight"; the add keeps its skip. */
+static void test_residual_names(void **state) {
+    const int hidden[5] = {6, 6, 6, 6, 6};
+    hone_mlp_spec spec = {.inputs = 4, .outputs = 3, .hidden = hidden, .n_hidden = 5, .activation = HONE_LAYER_RELU,
+                          .batchnorm = 1, .residual = 1, .loss = HONE_LOSS_SOFTMAX_CE};
+    hone_model *m, *back;
+    hone_error err;
+    hone_rng rng;
+    hone_rng_seed(&rng, 31);
+    assert_int_equal(hone_model_create_from_spec(&m, &spec, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    const char *path = th_path("residual.safetensors");
+    assert_int_equal(hone_model_save(m, path, &err), HONE_OK);
+    size_t n;
+    unsigned char *bytes = th_read(path, &n);
+    /* layers: dense bn relu | dense bn relu dense bn add | relu | dense bn relu dense bn add | relu | dense:
+     * modules 0 1 2, block 3 (body 0..4), 4, block 5, 6, 7 */
+    const char *names[] = {"\"0.weight\"", "\"1.running_var\"", "\"3.body.0.weight\"", "\"3.body.4.num_batches_tracked\"",
+                           "\"5.body.3.weight\"", "\"7.weight\"", "\"7.bias\"", "\\\"skip\\\": 2"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        bytes[n - 1] = 0;
+        if (!strstr((char *)bytes + 8, names[k])) fail_msg("header lacks %s", names[k]);
+    }
+    free(bytes);
+    assert_int_equal(hone_model_load(&back, path, &err), HONE_OK);
+    assert_int_equal(back->n_layers, m->n_layers);
+    for (int l = 0; l < m->n_layers; l++) {
+        assert_int_equal(back->layers[l].kind, m->layers[l].kind);
+        if (m->layers[l].kind == HONE_LAYER_ADD) assert_int_equal(back->layers[l].skip, m->layers[l].skip);
+    }
+    assert_memory_equal(back->params, m->params, m->n_params * sizeof(hone_real));
+    hone_real X[2 * 4] = {0.5, -1, 2, 0.25, 1, 1, -0.5, 0}, P1[6], P2[6];
+    assert_int_equal(hone_model_reserve(m, 2, &err), HONE_OK);
+    assert_int_equal(hone_model_reserve(back, 2, &err), HONE_OK);
+    hone_model_predict(m, X, 2, P1);
+    hone_model_predict(back, X, 2, P2);
+    assert_memory_equal(P1, P2, sizeof P1);
+    hone_model_free(m);
+    hone_model_free(back);
+}
+
 static void test_truncations_and_flips(void **state) {
     const hone_layer_spec specs[] = {DENSE(3), LEAKY(0.2f), DENSE(2)};
     hone_model *m = random_model(2, specs, 3, HONE_LOSS_SIGMOID_CE, 13, "{\"seed\": 1}");
@@ -1644,6 +1685,7 @@ int main(void) {
         cmocka_unit_test(test_crafted_base_loads),
         cmocka_unit_test(test_corrupt_files),
         cmocka_unit_test(test_batchnorm_files),
+        cmocka_unit_test(test_residual_names),
         cmocka_unit_test(test_truncations_and_flips),
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_fuzz_regressions),

@@ -119,7 +119,7 @@ typedef enum source {
 /* A tensor the architecture calls for: its name, shape and where its values live in the model;
  * then, for the loader, where the file says it lies. */
 typedef struct tensor {
-    char name[32]; /* "4095.num_batches_tracked" */
+    char name[64]; /* "4095.body.4095.num_batches_tracked" */
     int rank;      /* 0 (a scalar), 1 or 2 */
     uint64_t shape[2];
     source from;
@@ -131,10 +131,10 @@ typedef struct tensor {
     uint64_t begin, end; /* byte offsets into the data buffer */
 } tensor;
 
-static tensor *add_tensor(tensor *t, int l, const char *suffix, int rank, size_t d0, size_t d1, source from,
-                          size_t offset, size_t count) {
+static tensor *add_tensor(tensor *t, const char *prefix, const char *suffix, int rank, size_t d0, size_t d1,
+                          source from, size_t offset, size_t count) {
     memset(t, 0, sizeof *t);
-    snprintf(t->name, sizeof t->name, "%d.%s", l, suffix);
+    snprintf(t->name, sizeof t->name, "%s.%s", prefix, suffix);
     t->rank = rank;
     t->shape[0] = d0;
     t->shape[1] = d1;
@@ -144,24 +144,51 @@ static tensor *add_tensor(tensor *t, int l, const char *suffix, int rank, size_t
     return t + 1;
 }
 
-/* The tensors of layer l (kind, in, out, bias, param_offset and buffer_offset set) in the order
- * of torch's state_dict into t[0 .. MAX_LAYER_TENSORS); returns how many. */
-static int layer_tensors(const hone_layer *layer, int l, tensor *t) {
+/* The last layer of the residual block that starts at layer i: the add whose skip is layer i - 1
+ * (the block's input), or -1 when none starts there. */
+static int block_end(const hone_layer *layers, int n, int i) {
+    for (int e = i + 1; e < n; e++)
+        if (layers[e].kind == HONE_LAYER_ADD && layers[e].skip == i - 1) return e;
+    return -1;
+}
+
+/* Layer l's module path in the PyTorch module of the same structure: "k" in the outer
+ * nn.Sequential, or "k.body.j" for the j-th layer inside a residual block, which is module k, a
+ *     class Residual(nn.Module): body = nn.Sequential(...); forward(x) = x + body(x)
+ * holding the layers from the block's input to its add (hone's builder never nests blocks). */
+static void module_path(const hone_layer *layers, int n, int l, char *buf, size_t cap) {
+    int i = 0, k = 0;
+    while (i < n) {
+        int end = block_end(layers, n, i), last = end < 0 ? i : end; /* module k: layers i .. last */
+        if (l <= last) break;
+        i = last + 1;
+        k++;
+    }
+    if (i < n && block_end(layers, n, i) >= 0) snprintf(buf, cap, "%d.body.%d", k, l - i);
+    else snprintf(buf, cap, "%d", k);
+}
+
+/* The tensors of layer l of layers[0 .. n) (kind, in, out, bias, param_offset and buffer_offset
+ * set) in the order of torch's state_dict into t[0 .. MAX_LAYER_TENSORS); returns how many. */
+static int layer_tensors(const hone_layer *layers, int n, int l, tensor *t) {
+    const hone_layer *layer = &layers[l];
+    char prefix[32]; /* "-2147483648.body.-2147483648": layer indices are below 4096 in fact */
+    module_path(layers, n, l, prefix, sizeof prefix);
     const size_t I = (size_t)layer->in, O = (size_t)layer->out;
     const size_t p = layer->param_offset, s = layer->buffer_offset;
     tensor *end = t;
     switch (layer->kind) {
     case HONE_LAYER_DENSE:
-        end = add_tensor(end, l, "weight", 2, O, I, FROM_PARAMS, p, O * I);
-        if (layer->bias) end = add_tensor(end, l, "bias", 1, O, 0, FROM_PARAMS, p + O * I, O);
+        end = add_tensor(end, prefix, "weight", 2, O, I, FROM_PARAMS, p, O * I);
+        if (layer->bias) end = add_tensor(end, prefix, "bias", 1, O, 0, FROM_PARAMS, p + O * I, O);
         break;
     case HONE_LAYER_BATCHNORM:
-        end = add_tensor(end, l, "weight", 1, O, 0, FROM_PARAMS, p, O);
-        end = add_tensor(end, l, "bias", 1, O, 0, FROM_PARAMS, p + O, O);
-        end = add_tensor(end, l, "running_mean", 1, O, 0, FROM_BUFFERS, s, O);
-        end = add_tensor(end, l, "running_var", 1, O, 0, FROM_BUFFERS, s + O, O);
+        end = add_tensor(end, prefix, "weight", 1, O, 0, FROM_PARAMS, p, O);
+        end = add_tensor(end, prefix, "bias", 1, O, 0, FROM_PARAMS, p + O, O);
+        end = add_tensor(end, prefix, "running_mean", 1, O, 0, FROM_BUFFERS, s, O);
+        end = add_tensor(end, prefix, "running_var", 1, O, 0, FROM_BUFFERS, s + O, O);
         end[-1].variance = true;
-        end = add_tensor(end, l, "num_batches_tracked", 0, 0, 0, FROM_BN_BATCHES, 0, 1);
+        end = add_tensor(end, prefix, "num_batches_tracked", 0, 0, 0, FROM_BN_BATCHES, 0, 1);
         break;
     default: /* activations and dropout hold no tensors */
         break;
@@ -175,15 +202,19 @@ static dtype written_dtype(const tensor *t) {
     return t->from == FROM_BN_BATCHES ? DT_I64 : REAL_SIZE == 4 ? DT_F32 : DT_F64;
 }
 
+static int by_name(const void *a, const void *b) {
+    return strcmp((*(tensor *const *)a)->name, (*(tensor *const *)b)->name);
+}
+
 /* The table of every tensor of m in file order, or NULL when out of memory; *n receives the count. */
 static tensor *model_tensors(const hone_model *m, int *n) {
     tensor scratch[MAX_LAYER_TENSORS];
     int total = 0;
-    for (int l = 0; l < m->n_layers; l++) total += layer_tensors(&m->layers[l], l, scratch);
+    for (int l = 0; l < m->n_layers; l++) total += layer_tensors(m->layers, m->n_layers, l, scratch);
     tensor *t = honeM_alloc((size_t)total, sizeof *t);
     if (!t) return NULL;
     *n = 0;
-    for (int l = 0; l < m->n_layers; l++) *n += layer_tensors(&m->layers[l], l, t + *n);
+    for (int l = 0; l < m->n_layers; l++) *n += layer_tensors(m->layers, m->n_layers, l, t + *n);
     return t;
 }
 
@@ -282,6 +313,7 @@ static void architecture_json(strbuf *b, const hone_model *m) {
             sb_str(b, ", \"keep_prob\": ");
             sb_real(b, layer->keep_prob, true);
         }
+        if (layer->kind == HONE_LAYER_ADD) sb_fmt(b, ", \"skip\": %d", layer->skip);
         if (layer->kind == HONE_LAYER_BATCHNORM) {
             sb_str(b, ", \"momentum\": ");
             sb_real(b, layer->momentum, true);
@@ -525,6 +557,7 @@ typedef struct loader {
     hone_layer *layers;     /* [n_layers] the layers the specs make: kind, widths, bias, offsets, eps */
     int *first_tensor;      /* [n_layers + 1]: layer l's tensors are tensors[first_tensor[l] .. [l + 1]) */
     tensor *tensors;        /* [n_tensors] the table, layer by layer */
+    tensor **by_name;       /* [n_tensors] the same, sorted by name, for lookups */
     int first_count;        /* the first num_batches_tracked in the table, or -1 */
     hone_model *model;
 } loader;
@@ -704,6 +737,15 @@ static hone_status parse_layer(loader *L, const cJSON *item, int l, hone_layer_s
         spec->no_bias = bias && cJSON_IsFalse(bias);
         break;
     }
+    case HONE_LAYER_ADD: { /* the residual add: skip is an earlier layer, before its own input, or -1 */
+        const cJSON *skip = cJSON_GetObjectItemCaseSensitive(item, "skip");
+        if (!cJSON_IsNumber(skip) || skip->valuedouble != floor(skip->valuedouble) || skip->valuedouble < -1 ||
+            skip->valuedouble > l - 2)
+            return fail(L, err, HONE_ERR_FORMAT, "hone.architecture: layer %d: add 'skip' must be an integer in [-1, %d]",
+                        l, l - 2);
+        spec->skip = (int)skip->valuedouble;
+        break;
+    }
     case HONE_LAYER_DROPOUT: /* torch's nn.Dropout() drops half: p = 0.5 */
         st = float_setting(L, item, l, "dropout", "keep_prob", 1, "in (0, 1]", 0.5f, &spec->keep_prob, err);
         break;
@@ -774,6 +816,7 @@ static hone_status parse_architecture(loader *L, hone_error *err) {
         layer->kind = L->specs[l].kind;
         layer->out = (int)width;
         layer->bias = layer->kind == HONE_LAYER_DENSE && !L->specs[l].no_bias;
+        layer->skip = L->specs[l].skip;
         layer->param_offset = params;
         layer->n_params = honeL_param_count(layer);
         params += layer->n_params;
@@ -781,7 +824,7 @@ static hone_status parse_architecture(loader *L, hone_error *err) {
         layer->n_buffers = honeL_buffer_count(layer);
         buffers += layer->n_buffers;
         L->first_tensor[l] = L->n_tensors;
-        L->n_tensors += layer_tensors(layer, l, scratch);
+        L->n_tensors += layer_tensors(L->layers, l + 1, l, scratch); /* counting: names unused */
     }
     L->first_tensor[n] = L->n_tensors;
     L->tensors = honeM_alloc((size_t)L->n_tensors, sizeof *L->tensors);
@@ -790,7 +833,14 @@ static hone_status parse_architecture(loader *L, hone_error *err) {
         goto done;
     }
     L->first_count = -1;
-    for (l = 0; l < n; l++) layer_tensors(&L->layers[l], l, L->tensors + L->first_tensor[l]);
+    for (l = 0; l < n; l++) layer_tensors(L->layers, n, l, L->tensors + L->first_tensor[l]);
+    L->by_name = honeM_alloc((size_t)L->n_tensors, sizeof *L->by_name);
+    if (!L->by_name) {
+        st = fail_nomem(L, err);
+        goto done;
+    }
+    for (int i = 0; i < L->n_tensors; i++) L->by_name[i] = &L->tensors[i];
+    qsort(L->by_name, (size_t)L->n_tensors, sizeof *L->by_name, by_name);
     for (int i = 0; i < L->n_tensors && L->first_count < 0; i++)
         if (L->tensors[i].from == FROM_BN_BATCHES) L->first_count = i;
 done:
@@ -800,15 +850,14 @@ done:
 
 /* The tensor that `name` must be (one of the table's for the layer its number names), or NULL. */
 static tensor *expected_tensor(const loader *L, const char *name) {
-    int l = 0;
-    const char *p = name;
-    if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9')) return NULL;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        l = l * 10 + (*p - '0');
-        if (l >= L->n_layers) return NULL;
+    size_t lo = 0, hi = (size_t)L->n_tensors;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(L->by_name[mid]->name, name);
+        if (c == 0) return L->by_name[mid];
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
     }
-    for (int i = L->first_tensor[l]; i < L->first_tensor[l + 1]; i++)
-        if (strcmp(L->tensors[i].name, name) == 0) return &L->tensors[i];
     return NULL;
 }
 
@@ -1055,6 +1104,7 @@ hone_status hone_model_load(hone_model **out, const char *path, hone_error *err)
     honeM_free(L.layers);
     honeM_free(L.first_tensor);
     honeM_free(L.tensors);
+    honeM_free(L.by_name);
     if (st) hone_model_free(L.model);
     else *out = L.model;
     return st;

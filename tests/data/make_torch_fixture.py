@@ -110,14 +110,28 @@ def as_float32(v):
     return float(np.float32(v))
 
 
+class Residual(nn.Module):
+    """A residual block as hone saves it: x + body(x), body the layers between the block's input and
+    its add; tensors are named "k.body.j.weight"."""
+
+    def __init__(self, body):
+        super().__init__()
+        self.body = nn.Sequential(*body)
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
 def build(arch):
     """The nn.Sequential that a hone.architecture describes (defaults as hone's loader). The
     settings that shape the function (leaky slope, batch norm eps) are rounded to float32 as hone
     holds them, so that in float64 torch computes what hone computes (with the settings as
     written, a leaky slope of 0.05 alone moves the outputs by about 1e-9)."""
     layers, width = [], arch["inputs"]
+    position = []  # where each of hone's layers sits in `layers` (a block collapses into one module)
     for spec in arch["layers"]:
         kind = spec["kind"]
+        position.append(len(layers))
         if kind == "dense":
             layers.append(nn.Linear(width, spec["units"], bias=spec.get("bias", True)))
             width = spec["units"]
@@ -135,6 +149,11 @@ def build(arch):
             layers.append(nn.Dropout(p=1 - spec.get("keep_prob", 0.5)))
         elif kind == "batchnorm":
             layers.append(nn.BatchNorm1d(width, eps=as_float32(spec.get("eps", 1e-5)), momentum=spec.get("momentum", 0.1)))
+        elif kind == "add":
+            # the layers after the skip source form the block's body (skip -1: the input)
+            start = 0 if spec["skip"] < 0 else position[spec["skip"]] + 1
+            layers[start:] = [Residual(layers[start:])]
+            position[-1] = start
         else:
             raise ValueError(f"unknown layer kind {kind!r}")
     return nn.Sequential(*layers)
