@@ -355,6 +355,11 @@ typedef struct hone_layer_stats {
 void hone_model_layer_stats(const hone_model *model, int B, const hone_real *before,
                             hone_layer_stats *out);
 
+/* The matrix products of one training step of model on B rows, timed alone (best of `repeats`
+ * runs of each product): the speed training would have if it were nothing but BLAS. Returns
+ * seconds per step, and the step's floating-point operations in *flops; < 0 when out of memory. */
+double hone_model_gemm_ceiling(const hone_model *model, int B, int repeats, double *flops);
+
 /* ---------------------------------------------------------------------------------------------
  * Gradient checking: two-sided differences (L(w+e) - L(w-e)) / 2e against backprop, reported as
  * ||g_approx - g|| / (||g_approx|| + ||g||) overall and per parameterized layer. Meant for the

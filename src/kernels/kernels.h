@@ -27,6 +27,17 @@
 #define HONE_SQRT sqrtf
 #endif
 
+/* Elementwise kernels are compiled three times, for baseline x86-64, AVX2 (x86-64-v3) and AVX-512
+ * (x86-64-v4), and the dynamic loader picks one for the machine at start-up: one binary runs
+ * anywhere and uses the widest vectors it has. Results do not depend on the pick: -std=c11 keeps
+ * FMA contraction off, and reductions keep a fixed order. Not under clang (fuzzing) or sanitizers,
+ * where speed does not matter. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define HONE_KERNEL __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#else
+#define HONE_KERNEL
+#endif
+
 /* C [M, N] = alpha * op(A) op(B) + beta * C, row-major; op(A) is [M, K], op(B) is [K, N].
  * ta, tb: 0 plain, 1 transposed (A stored [K, M], B stored [N, K]). */
 static inline void honeK_gemm(int ta, int tb, int M, int N, int K, hone_real alpha,

@@ -9,23 +9,23 @@
 
 /* f(x) = max(0, x);  f'(x) = [x > 0]. Written x < 0 ? 0 : x so that NaN passes through (as in
  * PyTorch) and divergence is seen, rather than silently turned into 0. */
-static void relu_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
+HONE_KERNEL static void relu_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
                          const hone_real *p, int B, const honeL_ctx *ctx) {
     for (size_t i = 0; i < N; i++) y[i] = x[i] < 0 ? 0 : x[i];
 }
-static void relu_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
+HONE_KERNEL static void relu_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
                           const hone_real *restrict dy, const hone_real *restrict x, const hone_real *restrict y,
                           const hone_real *p, int B, const honeL_ctx *ctx) {
     for (size_t i = 0; i < N; i++) dx[i] += x[i] > 0 ? dy[i] : 0;
 }
 
 /* f(x) = x > 0 ? x : alpha x;  f'(x) = x > 0 ? 1 : alpha */
-static void leaky_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
+HONE_KERNEL static void leaky_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
                           const hone_real *p, int B, const honeL_ctx *ctx) {
     const hone_real a = (hone_real)layer->alpha;
     for (size_t i = 0; i < N; i++) y[i] = x[i] > 0 ? x[i] : a * x[i];
 }
-static void leaky_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
+HONE_KERNEL static void leaky_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
                            const hone_real *restrict dy, const hone_real *restrict x, const hone_real *restrict y,
                            const hone_real *p, int B, const honeL_ctx *ctx) {
     const hone_real a = (hone_real)layer->alpha;
@@ -37,7 +37,7 @@ static void tanh_forward(const hone_layer *layer, hone_real *restrict y, const h
                          const hone_real *p, int B, const honeL_ctx *ctx) {
     for (size_t i = 0; i < N; i++) y[i] = HONE_TANH(x[i]);
 }
-static void tanh_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
+HONE_KERNEL static void tanh_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
                           const hone_real *restrict dy, const hone_real *restrict x, const hone_real *restrict y,
                           const hone_real *p, int B, const honeL_ctx *ctx) {
     for (size_t i = 0; i < N; i++) dx[i] += dy[i] * (1 - y[i] * y[i]);
@@ -51,7 +51,7 @@ static void sigmoid_forward(const hone_layer *layer, hone_real *restrict y, cons
         y[i] = x[i] >= 0 ? 1 / (1 + e) : e / (1 + e);
     }
 }
-static void sigmoid_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
+HONE_KERNEL static void sigmoid_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
                              const hone_real *restrict dy, const hone_real *restrict x, const hone_real *restrict y,
                              const hone_real *p, int B, const honeL_ctx *ctx) {
     for (size_t i = 0; i < N; i++) dx[i] += dy[i] * y[i] * (1 - y[i]);
@@ -62,7 +62,7 @@ static void identity_forward(const hone_layer *layer, hone_real *restrict y, con
                              const hone_real *p, int B, const honeL_ctx *ctx) {
     memcpy(y, x, N * sizeof *y);
 }
-static void identity_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
+HONE_KERNEL static void identity_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
                               const hone_real *restrict dy, const hone_real *restrict x, const hone_real *restrict y,
                               const hone_real *p, int B, const honeL_ctx *ctx) {
     for (size_t i = 0; i < N; i++) dx[i] += dy[i];
@@ -78,12 +78,12 @@ const honeL_ops honeL_identity = {HONE_LAYER_IDENTITY, "identity", identity_forw
                                   identity_backward};
 
 /* y = x + s (the skip connection's output);  dx += dy, ds += dy */
-static void add_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
+HONE_KERNEL static void add_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
                         const hone_real *p, int B, const honeL_ctx *ctx) {
     const hone_real *restrict s = ctx->skip;
     for (size_t i = 0; i < N; i++) y[i] = x[i] + s[i];
 }
-static void add_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
+HONE_KERNEL static void add_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
                          const hone_real *restrict dy, const hone_real *x, const hone_real *y,
                          const hone_real *p, int B, const honeL_ctx *ctx) {
     hone_real *restrict ds = ctx->dskip;

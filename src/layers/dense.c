@@ -15,7 +15,7 @@ static void dense_forward(const hone_layer *layer, hone_real *y, const hone_real
 }
 
 /* dW [O, I] += dy^T [O, B] x [B, I];  db [O] += sum_B dy;  dx [B, I] += dy [B, O] W [O, I] */
-static void dense_backward(const hone_layer *layer, hone_real *dx, hone_real *dp,
+HONE_KERNEL static void dense_backward(const hone_layer *layer, hone_real *dx, hone_real *dp,
                            const hone_real *dy, const hone_real *x, const hone_real *y,
                            const hone_real *p, int B, const honeL_ctx *ctx) {
     const int I = layer->in, O = layer->out;

@@ -1,5 +1,6 @@
 /* standardize.c - input standardization fitted on the training split, and the gathering of a
  * batch that applies it while converting uint8 pixels to hone_real. */
+#include "kernels/kernels.h"
 #include "layers/layers.h"
 
 #include <math.h>
@@ -50,6 +51,16 @@ static void fill_target(const hone_model *m, hone_real *y, const hone_dataset *d
     }
 }
 
+/* x [D] = (src - mean) / std, from uint8 pixels or from reals */
+HONE_KERNEL static void standardize_u8(hone_real *restrict x, const uint8_t *restrict src, const hone_real *restrict mean,
+                                       const hone_real *restrict sd, size_t D) {
+    for (size_t j = 0; j < D; j++) x[j] = ((hone_real)src[j] - mean[j]) / sd[j];
+}
+HONE_KERNEL static void standardize_real(hone_real *restrict x, const hone_real *restrict src,
+                                         const hone_real *restrict mean, const hone_real *restrict sd, size_t D) {
+    for (size_t j = 0; j < D; j++) x[j] = (src[j] - mean[j]) / sd[j];
+}
+
 /* X [B, D] = (data rows - mean) / std, converting uint8 pixels as they are read;  Y [B, O] */
 void hone_model_gather(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
                        const size_t *rows, int B) {
@@ -59,13 +70,8 @@ void hone_model_gather(const hone_model *m, hone_real *X, hone_real *Y, const ho
     for (int b = 0; b < B; b++) {
         hone_real *x = X + (size_t)b * D;
         size_t row = rows[b];
-        if (data->x_u8) {
-            const uint8_t *src = data->x_u8 + row * D;
-            for (size_t j = 0; j < D; j++) x[j] = ((hone_real)src[j] - mean[j]) / sd[j];
-        } else {
-            const hone_real *src = data->x + row * D;
-            for (size_t j = 0; j < D; j++) x[j] = (src[j] - mean[j]) / sd[j];
-        }
+        if (data->x_u8) standardize_u8(x, data->x_u8 + row * D, mean, sd, D);
+        else standardize_real(x, data->x + row * D, mean, sd, D);
         if (Y) fill_target(m, Y + (size_t)b * O, data, row);
     }
 }

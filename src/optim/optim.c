@@ -26,12 +26,12 @@ int hone_optimizer_kind_parse(const char *name) {
 }
 
 /* p [n] -= lr g */
-static void sgd(hone_real *restrict p, const hone_real *restrict g, size_t n, hone_real lr) {
+HONE_KERNEL static void sgd(hone_real *restrict p, const hone_real *restrict g, size_t n, hone_real lr) {
     for (size_t i = 0; i < n; i++) p[i] -= lr * g[i];
 }
 
 /* v [n] = b v + (1 - b) g  or  b v + g;  p -= lr v */
-static void momentum(hone_real *restrict p, const hone_real *restrict g, hone_real *restrict v,
+HONE_KERNEL static void momentum(hone_real *restrict p, const hone_real *restrict g, hone_real *restrict v,
                      size_t n, hone_real lr, hone_real b, int ewma) {
     const hone_real scale = ewma ? 1 - b : 1;
     for (size_t i = 0; i < n; i++) {
@@ -41,7 +41,7 @@ static void momentum(hone_real *restrict p, const hone_real *restrict g, hone_re
 }
 
 /* v [n] = b v + g;  p -= lr (g + b v) */
-static void nesterov(hone_real *restrict p, const hone_real *restrict g, hone_real *restrict v,
+HONE_KERNEL static void nesterov(hone_real *restrict p, const hone_real *restrict g, hone_real *restrict v,
                      size_t n, hone_real lr, hone_real b) {
     for (size_t i = 0; i < n; i++) {
         v[i] = b * v[i] + g[i];
@@ -50,7 +50,7 @@ static void nesterov(hone_real *restrict p, const hone_real *restrict g, hone_re
 }
 
 /* s [n] = b2 s + (1 - b2) g^2;  p -= lr g / (sqrt(s) + eps) */
-static void rmsprop(hone_real *restrict p, const hone_real *restrict g, hone_real *restrict s,
+HONE_KERNEL static void rmsprop(hone_real *restrict p, const hone_real *restrict g, hone_real *restrict s,
                     size_t n, hone_real lr, hone_real b2, hone_real eps) {
     for (size_t i = 0; i < n; i++) {
         s[i] = b2 * s[i] + (1 - b2) * g[i] * g[i];
@@ -60,7 +60,7 @@ static void rmsprop(hone_real *restrict p, const hone_real *restrict g, hone_rea
 
 /* m [n] = b1 m + (1 - b1) g;  v [n] = b2 v + (1 - b2) g^2;
  * p -= (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)   (bias-corrected, torch's grouping) */
-static void adam(hone_real *restrict p, const hone_real *restrict g, hone_real *restrict m,
+HONE_KERNEL static void adam(hone_real *restrict p, const hone_real *restrict g, hone_real *restrict m,
                  hone_real *restrict v, size_t n, double lr, hone_real b1, hone_real b2, hone_real eps,
                  uint64_t t) {
     const hone_real step = (hone_real)(lr / (1 - pow(b1, (double)t)));
@@ -89,10 +89,15 @@ void honeO_step(const hone_optimizer_config *c, hone_real *p, const hone_real *g
     }
 }
 
-double honeO_norm(const hone_real *g, size_t n) {
-    double sum = 0;
-    for (size_t i = 0; i < n; i++) sum += (double)g[i] * g[i];
-    return sqrt(sum);
+HONE_KERNEL double honeO_norm(const hone_real *g, size_t n) {
+    /* eight running sums in a fixed order: a single chain of dependent adds runs at one add per
+     * latency (the compiler may not reorder it), eight of them vectorize; same result every run */
+    double acc[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++) acc[k] += (double)g[i + k] * g[i + k];
+    for (; i < n; i++) acc[0] += (double)g[i] * g[i];
+    return sqrt(((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])));
 }
 
 void honeO_clip(hone_real *g, size_t n, double norm, double max_norm, double value) {

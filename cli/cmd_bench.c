@@ -1,0 +1,59 @@
+/* cmd_bench.c - hone bench: the GEMM ceiling of a network, the yardstick bench/run.sh divides
+ * training speed by. */
+#include "model_build.h"
+
+#include <math.h>
+
+void openblas_set_num_threads(int threads);
+
+int cmd_bench(int argc, char **argv) {
+    cli_arch a = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "softmax_ce",
+                  .weight_init = "default", .init_scale = 0.01};
+    int inputs = 784, outputs = 10, batch = 128, threads = 0, repeats = 50, json = 0;
+    cli_option options[] = {
+        {"layers", CLI_TEXT, a.layers, "N,N,...", "hidden layer sizes"},
+        {"inputs", CLI_INT, &inputs, "N", "input features"},
+        {"outputs", CLI_INT, &outputs, "N", "output units"},
+        {"batch", CLI_INT, &batch, "N", "rows per step"},
+        {"threads", CLI_INT, &threads, "N", "BLAS threads (0: OpenBLAS decides)"},
+        {"repeats", CLI_INT, &repeats, "N", "runs of each product; the best counts"},
+        {"json", CLI_FLAG, &json, NULL, "print one JSON line"},
+        {0},
+    };
+    const cli_command cmd = {"bench", "hone bench [options]",
+                             "Times the matrix products of one training step of the network (forward, weight\n"
+                             "gradients, input gradients), each alone, and prints the samples/s that training\n"
+                             "would reach if it were nothing else: the ceiling bench/run.sh compares with.",
+                             options, NULL};
+    int rc = cli_parse(&cmd, argc, argv);
+    if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    if (batch < 1 || repeats < 1 || inputs < 1 || outputs < 1 || threads < 0) {
+        cli_error("bench", "--batch, --repeats, --inputs and --outputs must be at least 1, --threads 0 or more");
+        return CLI_EXIT_USAGE;
+    }
+    if (threads) openblas_set_num_threads(threads);
+    cli_arch_spec arch;
+    if (cli_arch_resolve("bench", &a, 1, outputs, &arch)) return CLI_EXIT_USAGE;
+    hone_model *m;
+    hone_error err;
+    if (hone_model_create_mlp(&m, inputs, arch.hidden, arch.n_hidden, outputs, (hone_layer_kind)arch.activation,
+                              HONE_LOSS_SOFTMAX_CE, &err)) {
+        cli_error("bench", "%s", err.message);
+        return CLI_EXIT_USAGE;
+    }
+    double flops = 0, seconds = hone_model_gemm_ceiling(m, batch, 3, NULL); /* warm up */
+    seconds = hone_model_gemm_ceiling(m, batch, repeats, &flops);
+    hone_model_free(m);
+    if (seconds <= 0) {
+        cli_error("bench", "out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    double rate = batch / seconds, gflops = flops / seconds * 1e-9;
+    if (json)
+        printf("{\"command\": \"bench\", \"batch\": %d, \"step_s\": %.6g, \"gflops\": %.4g, \"ceiling_samples_per_s\": %.0f, "
+               "\"mflop_per_sample\": %.4g}\n", batch, seconds, gflops, rate, flops / batch * 1e-6);
+    else
+        printf("GEMM ceiling: %.0f samples/s (%.3g ms a step of %d rows, %.1f GFLOP/s, %.3g MFLOP a sample)\n", rate,
+               seconds * 1e3, batch, gflops, flops / batch * 1e-6);
+    return CLI_EXIT_OK;
+}
