@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# make bench: hone and the peer trainers of ../shared/bench on the same job (MLP 784-512-256-10,
-# Fashion-MNIST, 60,000 training rows, batch 128), one after another, then ratios.
+# make bench: hone and the peer trainers of ../shared/bench on one job (MLP 784-512-256-10,
+# Fashion-MNIST, 60,000 training rows, batch 128), one after another in one run, then ratios.
 # Run it on an idle machine: a second process halves every figure on 2 cores.
 #   EPOCHS=1 THREADS=2 bench/run.sh          (./setup.sh --peers installs the peers)
+# The GEMM ceiling is hone bench: the matrix products of one training step timed alone.
 set -u
 cd "$(dirname "$0")/.."
 epochs=${EPOCHS:-1}
@@ -31,23 +32,37 @@ run() { # NAME CMD...: runs a trainer that prints one JSON line
     names+=("$name"); rates+=("$rate"); accs+=("$(field "$line" test_acc)")
     rss+=("$([ -s "$out/rss" ] && echo "$(( $(cat "$out/rss") / 1024 )) MB" || echo "n/a")")
 }
+rate_of() { for i in "${!names[@]}"; do [ "${names[$i]}" = "$1" ] && echo "${rates[$i]}"; done; }
+ratio() { local a b; a=$(rate_of "$1"); b=$(rate_of "$2"); [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2fx", a / b }' || echo "n/a"; }
 
 make -s build/hone || exit 1
 export OPENBLAS_NUM_THREADS=$threads
-run "hone (sgd, fp32)" build/hone train --epochs "$epochs" --dev 0 --batch 128 --lr 0.05 --threads "$threads" --json
+ceiling_line=$(build/hone bench --threads "$threads" --batch 128 --json)
+ceiling=$(field "$ceiling_line" ceiling_samples_per_s)
+gflops=$(field "$ceiling_line" gflops)
+common=(--epochs "$epochs" --dev 0 --batch 128 --threads "$threads" --schedule constant --json --quiet)
+run "hone adam" build/hone train "${common[@]}"
+run "hone bn+dropout+l2" build/hone train "${common[@]}" --batchnorm --keep-prob 0.8 --l2 1e-4
 if [ -x $py ] && $py -c "import torch" 2>/dev/null; then
-    run "pytorch (adam)" $py "$peers/torch_mlp.py" --epochs "$epochs" --threads "$threads"
+    run "pytorch adam" $py "$peers/torch_mlp.py" --epochs "$epochs" --threads "$threads"
+    run "pytorch bn+dropout" $py "$peers/torch_mlp.py" --epochs "$epochs" --threads "$threads" --bn --dropout 0.2
 else echo "bench: PyTorch missing (./setup.sh --peers)" >&2; fi
 if [ -x $py ] && $py -c "import sklearn" 2>/dev/null; then
-    run "scikit-learn (adam)" $py "$peers/sklearn_mlp.py" --epochs "$epochs"
+    run "scikit-learn adam" $py "$peers/sklearn_mlp.py" --epochs "$epochs"
 else echo "bench: scikit-learn missing (./setup.sh --peers)" >&2; fi
-if [ -f /usr/include/fann.h ]; then
-    cc -O2 "$peers/fann_mlp.c" -o "$out/fann_mlp" -lfloatfann -lz -lm && run "fann (incremental)" "$out/fann_mlp" "$epochs" incremental
-else echo "bench: FANN missing (./setup.sh --peers)" >&2; fi
+if [ -f /usr/include/fann.h ] && [ "${FANN:-1}" = 1 ]; then
+    cc -O2 "$peers/fann_mlp.c" -o "$out/fann_mlp" -lfloatfann -lz -lm && run "fann incremental" "$out/fann_mlp" "$epochs" incremental
+else echo "bench: FANN skipped or missing (./setup.sh --peers)" >&2; fi
 
-echo "job: MLP 784-512-256-10 on Fashion-MNIST, 60000 training rows, batch 128, $epochs epoch(s), $threads threads, $(nproc) cores"
-printf '%-22s %12s %10s %10s %14s\n' trainer samples/s test_acc peak_rss "hone/trainer"
+echo "job: MLP 784-512-256-10 on Fashion-MNIST, 60000 training rows, batch 128, $epochs epoch(s), $threads threads, $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo "GEMM ceiling (hone bench): ${ceiling} samples/s, ${gflops} GFLOP/s"
+printf '%-20s %12s %10s %10s\n' trainer samples/s test_acc peak_rss
 for i in "${!names[@]}"; do
-    ratio=$(awk -v h="${rates[0]}" -v r="${rates[$i]}" 'BEGIN { printf "%.2f", h / r }')
-    printf '%-22s %12.0f %10s %10s %14s\n' "${names[$i]}" "${rates[$i]}" "${accs[$i]}" "${rss[$i]}" "${ratio}x"
+    printf '%-20s %12.0f %10s %10s\n' "${names[$i]}" "${rates[$i]}" "${accs[$i]}" "${rss[$i]}"
 done
+echo "ratios:"
+echo "  hone adam / GEMM ceiling          $(awk -v a="$(rate_of "hone adam")" -v b="$ceiling" 'BEGIN { if (a && b) printf "%.2f", a / b; else print "n/a" }')"
+echo "  hone adam / scikit-learn          $(ratio "hone adam" "scikit-learn adam")"
+echo "  hone adam / pytorch               $(ratio "hone adam" "pytorch adam")"
+echo "  hone adam / fann                  $(ratio "hone adam" "fann incremental")"
+echo "  hone bn+dropout / pytorch bn+dropout  $(ratio "hone bn+dropout+l2" "pytorch bn+dropout")"

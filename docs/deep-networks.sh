@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The table of docs/deep-networks.md: a 50-layer ReLU network of width 256 on Fashion-MNIST under
+# four initializations, then with batch norm and with residual blocks. For each: the standard
+# deviation of the activations after hidden layers 1, 10, 25 and 50 at initialization (one batch
+# of 256 rows, training mode), the weight-gradient norms of the first and last layers after that
+# batch, and dev accuracy after one epoch of the default recipe (Adam, cosine decay).
+#   docs/deep-networks.sh [HONE]      (prints markdown rows)
+set -u
+hone=${1:-build/hone}
+row() { # NAME OPTIONS...
+    local name=$1; shift
+    local stats; stats=$("$hone" inspect --layers 256x50 "$@" --batch 256 --seed 1 --json) || { echo "| $name | inspect failed |"; return; }
+    # the k-th activation (relu) layer is hidden layer k's output
+    local stds; stds=$(grep '"kind": "relu"' <<<"$stats" | sed -n 's/.*"std": \([^,]*\),.*/\1/p' | sed -n '1p;10p;25p;50p' | tr '\n' ' ')
+    local first last
+    first=$(grep '"kind": "dense"' <<<"$stats" | head -1 | sed -n 's/.*"grad_norm": \([^}]*\)}.*/\1/p')
+    last=$(grep '"kind": "dense"' <<<"$stats" | tail -1 | sed -n 's/.*"grad_norm": \([^}]*\)}.*/\1/p')
+    local result acc
+    result=$("$hone" train --layers 256x50 "$@" --epochs 1 --seed 1 --json --quiet 2>&1 | tail -1)
+    acc=$(sed -n 's/.*"dev_acc": \([^,]*\),.*/\1/p' <<<"$result")
+    [ -n "$acc" ] || acc="diverged"
+    read -r s1 s10 s25 s50 <<<"$stds"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$s1" "$s10" "$s25" "$s50" "$first" "$last" "$acc"
+}
+echo "| network, initialization | std layer 1 | std layer 10 | std layer 25 | std layer 50 | first-layer grad norm | last-layer grad norm | dev accuracy, 1 epoch |"
+echo "|---|---|---|---|---|---|---|---|"
+row "plain, N(0, 1)" --weight-init normal --init-scale 1
+row "plain, N(0, 0.01^2)" --weight-init normal --init-scale 0.01
+row "plain, Xavier normal" --weight-init xavier_normal
+row "plain, He" --weight-init he
+row "batch norm, N(0, 0.01^2)" --weight-init normal --init-scale 0.01 --batchnorm
+row "batch norm, He" --weight-init he --batchnorm
+row "residual, He" --weight-init he --residual
+row "residual + batch norm, He" --weight-init he --residual --batchnorm
