@@ -1,4 +1,5 @@
 /* cmd_train.c - hone train: load, split, standardize, build, train, report, save. */
+#include "checkpoint.h"
 #include "data_options.h"
 #include "model_options.h"
 #include "optim_options.h"
@@ -31,6 +32,7 @@ typedef struct train_options {
     int train_rows; /* 0: every row of the training split */
     double lr, seed;
     char save[CLI_TEXT_MAX];
+    cli_checkpoint ck;
     char metrics[CLI_TEXT_MAX], plot[CLI_TEXT_MAX];
     double base_error;
 } train_options;
@@ -61,6 +63,24 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
     return buf;
 }
 
+/* Creates the metrics file; a resumed run (epochs_done > 0) first keeps the rows of the epochs
+ * its checkpoint has done, for the file and the plot, so both read as if it had not stopped. */
+static int metrics_open(cli_metrics_writer *w, const char *path, int epochs_done, cli_progress *prog) {
+    hone_epoch_stats *rows = NULL;
+    size_t n = 0;
+    FILE *f = epochs_done > 0 ? fopen(path, "r") : NULL;
+    if (f) fclose(f);
+    if (f && cli_metrics_read("train", path, &rows, &n)) return -1;
+    int rc = cli_metrics_open(w, "train", path);
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (rows[i].epoch > epochs_done) continue;
+        cli_metrics_write(w, &rows[i]);
+        if (prog->history && prog->n_history < prog->capacity) prog->history[prog->n_history++] = rows[i];
+    }
+    free(rows);
+    return rc;
+}
+
 int cmd_train(int argc, char **argv) {
     train_options o = {
         .data = CLI_DATA_DEFAULTS,
@@ -72,6 +92,7 @@ int cmd_train(int argc, char **argv) {
         .reg = CLI_REGULARIZE_DEFAULTS,
         .stats_every = 100,
         .epochs = 10, .batch = 128, .lr = 1e-3, .seed = 42, .shuffle = 1,
+        .ck = CLI_CHECKPOINT_DEFAULTS,
     };
     cli_option options[] = {
         CLI_DATA_OPTIONS(o.data),
@@ -94,6 +115,7 @@ int cmd_train(int argc, char **argv) {
         {"shuffle", CLI_FLAG, &o.shuffle, NULL, "reshuffle every epoch (--no-shuffle keeps one order)"},
         {"threads", CLI_INT, &o.threads, "N", "BLAS threads (0: OpenBLAS decides)"},
         {"save", CLI_TEXT, o.save, "PATH", "write the model here (safetensors)"},
+        CLI_CHECKPOINT_OPTIONS(o.ck),
         {"metrics", CLI_TEXT, o.metrics, "FILE", "write per-epoch metrics as they come (CSV if FILE ends .csv, else JSON lines)"},
         {"plot", CLI_TEXT, o.plot, "FILE.svg", "draw the learning curves (train and dev loss and accuracy) at the end"},
         {"base-error", CLI_REAL, &o.base_error, "X", "human-level or Bayes error for the closing diagnosis (0: unknown)"},
@@ -137,6 +159,7 @@ int cmd_train(int argc, char **argv) {
         cli_error("train", "--train-rows must be at least 1 (0 or absent: every row), got %d", o.train_rows);
         return CLI_EXIT_USAGE;
     }
+    if (cli_checkpoint_check("train", &o.ck)) return CLI_EXIT_USAGE;
 
     hone_data_source source;
     if (cli_data_source("train", &o.data, &source)) return CLI_EXIT_USAGE;
@@ -145,6 +168,7 @@ int cmd_train(int argc, char **argv) {
     hone_split split = {0};
     cli_metrics_writer metrics = {0};
     hone_epoch_stats *history = NULL; /* for --plot */
+    hone_train_state resumed = {0};   /* --resume */
     int exit_code = CLI_EXIT_FAIL;
     if (hone_dataset_load_any(&data, &test_data, &source, &err)) goto fail;
     if (*o.test_data) {
@@ -198,8 +222,22 @@ int cmd_train(int argc, char **argv) {
                             "weights and the same gradient, so they never become different; use he or xavier\n");
         hone_rng rng;
         hone_rng_seed(&rng, cfg.seed ^ 0x5bd1e995u);
-        if (hone_model_init(model, arch.init, o.arch.init_scale, &rng, &err)) goto fail;
-        if (hone_model_standardize_fit(model, &split.train, &err)) goto fail;
+        if (!*o.ck.resume && hone_model_init(model, arch.init, o.arch.init_scale, &rng, &err)) goto fail;
+        if (!*o.ck.resume && hone_model_standardize_fit(model, &split.train, &err)) goto fail;
+    }
+    if (*o.ck.resume) { /* the checkpoint's weights, statistics and state, if it is this run's */
+        char what[512];
+        if (hone_checkpoint_load(&resumed, model, o.ck.resume, &err)) goto fail;
+        if (cli_config_differs(model->config_json, config_json(&o, &arch, &cfg), what, sizeof what)) {
+            cli_error("train", "--resume %s: %s; resume with the options it was written with", o.ck.resume, what);
+            exit_code = CLI_EXIT_USAGE;
+            goto done;
+        }
+    }
+    free(model->config_json); /* kept in checkpoints too */
+    if (!(model->config_json = strdup(config_json(&o, &arch, &cfg)))) {
+        cli_error("train", "out of memory");
+        goto done;
     }
     if (!o.quiet && !o.json)
     {
@@ -213,14 +251,14 @@ int cmd_train(int argc, char **argv) {
 
     cli_progress prog;
     cli_progress_start(&prog, o.quiet, o.json, split.train.n, model->loss == HONE_LOSS_SIGMOID_CE ? outputs : 1);
-    if (*o.metrics && cli_metrics_open(&metrics, "train", o.metrics)) goto done;
     if (*o.plot && !(history = calloc((size_t)cfg.epochs, sizeof *history))) {
         cli_error("train", "out of memory for --plot");
         goto done;
     }
-    prog.metrics = *o.metrics ? &metrics : NULL;
     prog.history = history;
     prog.capacity = history ? (size_t)cfg.epochs : 0;
+    if (*o.metrics && metrics_open(&metrics, o.metrics, *o.ck.resume ? resumed.epoch : 0, &prog)) goto done;
+    prog.metrics = *o.metrics ? &metrics : NULL;
     hone_train_hooks hooks = cli_progress_hooks(&prog);
     if (*o.layer_stats) {
         if (o.stats_every < 1) {
@@ -232,11 +270,38 @@ int cmd_train(int argc, char **argv) {
         hooks.on_layer_stats = cli_layer_stats_write;
         hooks.stats_every = o.stats_every;
     }
+    if (*o.ck.path) {
+        hooks = cli_checkpoint_hooks(&o.ck, hooks);
+        cli_signals_catch();
+    }
     hone_epoch_stats last = {0};
-    hone_status trained = hone_train(model, &split, &cfg, &hooks, &last, &err);
+    hone_status trained = hone_train_resume(model, &split, &cfg, &hooks, *o.ck.resume ? &resumed : NULL, &last, &err);
+    cli_signals_restore();
     cli_progress_end(&prog);
     if (cli_layer_stats_close("train")) goto done;
+    if (trained == HONE_ERR_VALUE && *o.ck.resume) { /* the checkpoint is not of this run */
+        cli_error("train", "--resume %s: %s", o.ck.resume, err.message);
+        goto done;
+    }
+    if (trained == HONE_ERR_DIVERGED && *o.ck.path && (o.ck.written || !strcmp(o.ck.path, o.ck.resume))) {
+        char where[64];
+        int epoch = o.ck.written ? o.ck.epoch : resumed.epoch;
+        size_t batch = o.ck.written ? o.ck.batch : resumed.batch;
+        if (batch) snprintf(where, sizeof where, "at epoch %d, batch %zu", epoch + 1, batch);
+        else snprintf(where, sizeof where, "after epoch %d", epoch);
+        cli_error("train", "%s; the last checkpoint, %s (%s), is left as it was", err.message, o.ck.path, where);
+        goto done;
+    }
     if (trained) goto fail;
+    if (cli_signal_caught() && !(last.stopped_early || last.epoch == cfg.epochs)) { /* the checkpoint is written */
+        char where[64];
+        if (o.ck.batch) snprintf(where, sizeof where, "at epoch %d, batch %zu", o.ck.epoch + 1, o.ck.batch);
+        else snprintf(where, sizeof where, "after epoch %d", o.ck.epoch);
+        cli_error("train", "interrupted %s: checkpoint written to %s; resume with hone train --resume %s and the same options",
+                  where, o.ck.path, o.ck.path);
+        exit_code = 128 + cli_signal_caught(); /* 130 for SIGINT, 143 for SIGTERM, as the shell reports them */
+        goto done;
+    }
     if (cli_metrics_close(&metrics, "train")) goto done;
 
     double losses[3], accs[3];
@@ -293,6 +358,7 @@ fail:
     cli_error("train", "%s", err.message);
 done:
     cli_metrics_close(&metrics, "train");
+    hone_train_state_free(&resumed);
     free(history);
     hone_model_free(model);
     hone_split_free(&split);

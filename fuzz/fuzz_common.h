@@ -80,6 +80,7 @@ static inline void fuzz_check_dataset(const hone_dataset *d) {
     fuzz_check(d);
     fuzz_check(d->n > 0 && d->d > 0);
     fuzz_check(!d->x_u8 != !d->x);
+    fuzz_check((!d->height && !d->width) || d->height * d->width == d->d); /* images: height x width */
     volatile unsigned sink = 0;
     for (size_t i = 0; i < d->n * d->d; i++) {
         if (d->x_u8) sink += d->x_u8[i];

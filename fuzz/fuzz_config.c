@@ -1,7 +1,8 @@
 /* fuzz_config.c - the CLI's option parsing: cli_parse with --config FILE on arbitrary bytes, read
  * against a small command table with an int, a real, a text and a flag option, under [fuzz] and
  * at the top level. The same bytes, cut at newlines, then serve as command-line arguments (at most
- * 8, --help left out) so flag parsing is fuzzed too. The seeds are plain INI files.
+ * 8, --help left out) so flag parsing is fuzzed too, and the text option is read as a --layers
+ * list by cli_parse_units. The seeds are plain INI files.
  * Run with -close_fd_mask=3: every refused line prints its one error line. */
 #include "fuzz_common.h"
 
@@ -35,6 +36,15 @@ static void check_options(void) {
     fuzz_check((opt_flag == 0 || opt_flag == 1) && (opt_flag2 == 0 || opt_flag2 == 1));
 }
 
+/* The text option read as a --layers list ("512,256", "256x50"): a count within the room given
+ * and every size in [1, 2^24], or -1. */
+static void check_units(void) {
+    int units[16];
+    int n = cli_parse_units("fuzz", opt_text, units, 16);
+    fuzz_check(n >= -1 && n <= 16);
+    for (int i = 0; i < n; i++) fuzz_check(units[i] >= 1 && units[i] <= 1 << 24);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static const char *path;
     if (!path) path = fuzz_temp("config");
@@ -45,6 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int rc = cli_parse(&command, 3, argv1);
     fuzz_check(rc == 0 || rc == -1);
     check_options();
+    check_units();
 
     /* The same bytes as arguments, one per line. */
     char *copy = malloc(size + 1);
@@ -63,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     rc = cli_parse(&command, argc, argv2);
     fuzz_check(rc == 0 || rc == -1);
     check_options();
+    check_units();
     free(copy);
     return 0;
 }

@@ -1,8 +1,9 @@
 /* fuzz_model.c - hone_model_load on arbitrary bytes (a safetensors file).
  *
- * A model that loads must be whole: every parameter and standardization value finite, layers
- * chained, a forward pass that stays inside its buffers, and it must save and load back to the
- * same model (what hone reads, hone writes). The seeds are plain .safetensors files. */
+ * A model that loads must be whole: every parameter, buffer and standardization value finite,
+ * layers chained (residual adds to a layer of their width), a forward pass that stays inside its
+ * buffers, and it must save and load back to the same model (what hone reads, hone writes). The
+ * seeds are plain .safetensors files. */
 #include "fuzz_common.h"
 
 #include <math.h>
@@ -13,29 +14,42 @@
 
 static void check_model(const hone_model *m) {
     fuzz_check(m->inputs >= 1 && m->n_layers >= 1);
-    size_t offset = 0;
+    size_t params = 0, buffers = 0;
     int width = m->inputs;
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
-        fuzz_check(layer->in == width && layer->out >= 1 && layer->param_offset == offset);
+        fuzz_check(layer->in == width && layer->out >= 1);
+        fuzz_check(layer->param_offset == params && layer->buffer_offset == buffers);
         fuzz_check(layer->kind == HONE_LAYER_DENSE || layer->out == layer->in);
-        offset += layer->n_params;
+        if (layer->kind == HONE_LAYER_ADD) {
+            fuzz_check(layer->skip >= -1 && layer->skip < l - 1);
+            fuzz_check((layer->skip < 0 ? m->inputs : m->layers[layer->skip].out) == layer->in);
+        }
+        params += layer->n_params;
+        buffers += layer->n_buffers;
         width = layer->out;
     }
-    fuzz_check(offset == m->n_params);
+    fuzz_check(params == m->n_params && buffers == m->n_buffers);
     for (size_t i = 0; i < m->n_params; i++) fuzz_check(isfinite(m->params[i]));
+    for (size_t i = 0; i < m->n_buffers; i++) fuzz_check(isfinite(m->buffers[i]));
     for (int j = 0; j < m->inputs; j++)
         fuzz_check(isfinite(m->input_mean[j]) && isfinite(m->input_std[j]) && m->input_std[j] > 0);
 }
 
+/* The same model: every setting that is saved, every parameter, buffer and statistic, bit for bit. */
 static void check_same(const hone_model *a, const hone_model *b) {
     fuzz_check(a->inputs == b->inputs && a->n_layers == b->n_layers && a->loss == b->loss);
     for (int l = 0; l < a->n_layers; l++) {
-        fuzz_check(a->layers[l].kind == b->layers[l].kind && a->layers[l].out == b->layers[l].out);
-        fuzz_check(a->layers[l].alpha == b->layers[l].alpha);
+        const hone_layer *x = &a->layers[l], *y = &b->layers[l];
+        fuzz_check(x->kind == y->kind && x->in == y->in && x->out == y->out && x->bias == y->bias);
+        if (x->kind == HONE_LAYER_LEAKY_RELU) fuzz_check(x->alpha == y->alpha);
+        if (x->kind == HONE_LAYER_DROPOUT) fuzz_check(x->keep_prob == y->keep_prob);
+        if (x->kind == HONE_LAYER_BATCHNORM) fuzz_check(x->momentum == y->momentum && x->eps == y->eps);
+        if (x->kind == HONE_LAYER_ADD) fuzz_check(x->skip == y->skip);
     }
-    fuzz_check(a->n_params == b->n_params);
+    fuzz_check(a->n_params == b->n_params && a->n_buffers == b->n_buffers && a->bn_batches == b->bn_batches);
     fuzz_check(memcmp(a->params, b->params, a->n_params * sizeof *a->params) == 0);
+    fuzz_check(a->n_buffers == 0 || memcmp(a->buffers, b->buffers, a->n_buffers * sizeof *a->buffers) == 0);
     fuzz_check(memcmp(a->input_mean, b->input_mean, (size_t)a->inputs * sizeof *a->input_mean) == 0);
     fuzz_check(memcmp(a->input_std, b->input_std, (size_t)a->inputs * sizeof *a->input_std) == 0);
     fuzz_check(!a->config_json == !b->config_json);

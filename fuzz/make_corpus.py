@@ -4,9 +4,9 @@ ones (one field off), so fuzzing starts inside each format rather than at random
 
     fuzz/make_corpus.py [path/to/hone]
 
-With a hone binary it also trains a tiny model (3 hidden units, 1 epoch) on a 30-row CSV and adds
-the saved file as a model seed, so one seed carries everything `hone train --save` writes,
-config metadata included. Only the standard library is needed; gzip output is deterministic
+With a hone binary it also trains two tiny models (1 epoch on a 30-row CSV: one hidden layer of 3;
+three with batch norm, residual blocks, dropout and leaky ReLU) and adds the saved files as model
+seeds, so the seeds carry everything `hone train --save` writes, config metadata included. Only the standard library is needed; gzip output is deterministic
 (mtime 0). Input layouts are described at the top of each fuzz/fuzz_NAME.c.
 """
 import gzip
@@ -138,6 +138,32 @@ put("model", "leaky_f64", safetensors(
 put("model", "identity_mse", safetensors(
     {"inputs": 2, "loss": "mse", "layers": [{"kind": "identity"}]}, [],
     standardize={"mean": [0, 0], "std": [1, 1]}))
+
+
+def module_paths(layers):
+    """hone's names: "k" in the outer Sequential, "k.body.j" inside a residual block (a block
+    starting at layer i ends at the first add after it whose skip is i - 1)."""
+    n, end = len(layers), {}
+    for e, layer in enumerate(layers):
+        s = layer.get("skip")
+        if layer["kind"] == "add" and -1 <= s < e - 1 and s + 1 not in end:
+            end[s + 1] = e
+    paths, i, k = [], 0, 0
+    while i < n:
+        last = end.get(i, i)
+        paths += ["%d.body.%d" % (k, j - i) if i in end else "%d" % k for j in range(i, last + 1)]
+        i, k = last + 1, k + 1
+    return paths
+
+
+# residual adds in odd places: a block from the network input, a skip into a finished block
+ODD = [dense(2), {"kind": "relu"}, {"kind": "add", "skip": -1}, dense(2), {"kind": "add", "skip": 0},
+       {"kind": "dropout", "keep_prob": 0.75}, {"kind": "add", "skip": 3}]
+NAMES = module_paths(ODD)
+put("model", "residual_odd", safetensors(
+    {"inputs": 2, "loss": "mse", "layers": ODD},
+    [(NAMES[0] + ".weight", [2, 2], [1, 0, 0, 1]), (NAMES[0] + ".bias", [2], [0, 0]),
+     (NAMES[3] + ".weight", [2, 2], [0.5, 0.5, -0.5, 0.5]), (NAMES[3] + ".bias", [2], [1, -1])]))
 put("model", "overlap", safetensors(
     {"inputs": 1, "loss": "mse", "layers": [dense(1)]},
     [("0.weight", [1, 1], [2]), ("0.bias", [1], [3])])[:-4])
@@ -151,6 +177,7 @@ put("config", "other_sections.ini", "[train]\nlayers = 256,128\n[fuzz]\nlr=1e-3 
 put("config", "errors.ini", "[fuzz]\nepochs = 1.5\nlr = nan\nshuffle = maybe\nunknown = 1\nnot a line\n")
 put("config", "bom_multiline.ini", "\xef\xbb\xbf[fuzz]\nactivation = relu\n  continued\n# hash comment\n")
 put("config", "flags", "--epochs\n5\n--lr=0.5\n--no-shuffle\nmodel.safetensors\n--quiet=off\n")
+put("config", "units.ini", "[fuzz]\nactivation = 512,256x3,64\n")
 
 # --- a model `hone train --save` wrote
 if len(sys.argv) > 1:
@@ -161,9 +188,17 @@ if len(sys.argv) > 1:
             f.write("a,b,c,label\n")
             for i in range(30):
                 f.write("%d,%d,%d,%d\n" % (i % 5, (i * 7) % 11, i % 2, i % 3))
-        out = os.path.join(tmp, "x.safetensors")
-        subprocess.run([sys.argv[1], "train", "--data", csv, "--layers", "3", "--epochs", "1", "--quiet",
-                        "--save", out], check=True)
-        shutil.copy(out, os.path.join(ROOT, "fuzz_model", "trained"))
+        runs = {
+            "trained": ["--layers", "3"],
+            # batch norm (running statistics, a count, dense layers without bias), residual blocks
+            # (names "k.body.j.weight", add layers), dropout and leaky ReLU
+            "trained_bn_residual": ["--layers", "3,3,3", "--batchnorm", "--residual", "--keep-prob", "0.8",
+                                    "--activation", "leaky_relu", "--alpha", "0.2"],
+        }
+        for name, args in runs.items():
+            out = os.path.join(tmp, name + ".safetensors")
+            subprocess.run([sys.argv[1], "train", "--data", csv, "--epochs", "1", "--quiet", "--save", out] + args,
+                           check=True)
+            shutil.copy(out, os.path.join(ROOT, "fuzz_model", name))
     finally:
         shutil.rmtree(tmp)

@@ -546,6 +546,8 @@ typedef struct hone_batch_stats {
     double seconds;      /* since the epoch began */
 } hone_batch_stats;
 
+typedef struct hone_train_state hone_train_state; /* below, with checkpoints */
+
 /* What the caller hears while training runs; every field may be NULL. */
 typedef struct hone_train_hooks {
     void (*on_epoch)(const hone_epoch_stats *stats, void *user); /* after each epoch's dev pass */
@@ -554,15 +556,78 @@ typedef struct hone_train_hooks {
     void (*on_layer_stats)(const hone_layer_stats *stats, int n_layers, uint64_t step, int epoch, void *user);
     int stats_every;
     void *user;
-    /* Checked after every batch: non-zero ends training after that batch (signal handlers set
-     * it). hone_train then returns HONE_OK with the epochs completed so far. */
+    /* Checked after every batch and at every epoch's end: non-zero ends training there (signal
+     * handlers set it). hone_train then returns HONE_OK with the epochs completed so far. */
     volatile int *stop;
+    /* Where a checkpoint can be taken: after every epoch (after on_epoch), and where the stop flag
+     * ends training (state->interrupted set). state is the loop's own, valid during the call;
+     * hone_checkpoint_save writes it. Not called for a diverged batch, so the last checkpoint
+     * written stays the last good one. Returning other than HONE_OK (err filled) ends training
+     * with that status. */
+    hone_status (*on_checkpoint)(const hone_train_state *state, void *user, hone_error *err);
 } hone_train_hooks;
 
 /* Trains model on split->train, evaluating split->dev after every epoch. stats_out, if not NULL,
  * receives the last completed epoch's figures. */
 hone_status hone_train(hone_model *model, const hone_split *split, const hone_train_config *config,
                        const hone_train_hooks *hooks, hone_epoch_stats *stats_out, hone_error *err);
+
+/* ---------------------------------------------------------------------------------------------
+ * Checkpoints: everything a run holds between two batches, so that a run stopped (or killed) and
+ * resumed ends with the very model, bit for bit, that it would have reached without the stop
+ * (same seed, same machine and BLAS thread count). A checkpoint file is a model file (the same
+ * tensors, names and metadata) plus tensors named "hone.*" and a "hone.checkpoint" metadata
+ * entry; see docs/design.md. It is written atomically, like a model.
+ * ------------------------------------------------------------------------------------------- */
+struct hone_train_state {
+    hone_model *model;        /* weights, buffers, bn_batches, optimizer state and steps, and
+                                 model->rng, the dropout masks' generator */
+    hone_train_config config; /* the run's configuration; a resumed run must have the same */
+    int epoch;                /* epochs completed */
+    size_t batch;             /* batches done of epoch `epoch + 1` (0: not begun) */
+    size_t n_train;           /* training rows */
+    size_t *order;            /* [n_train] dataset rows in the order of the epoch in progress, or
+                                 at an epoch's end of that epoch (the next one reshuffles it) */
+    hone_rng rng;             /* shuffling and augmentation */
+    uint64_t train_checksum;  /* the training split: which rows, in which order, their contents */
+    size_t n_dev;
+    uint64_t dev_checksum;
+    double plateau_lr;        /* the plateau schedule's rate, */
+    double plateau_best;      /* the best dev loss it has seen, */
+    int plateau_bad_epochs;   /* and the epochs since */
+    int best_epoch;           /* early stopping: the best epoch so far (0: none yet), */
+    int bad_epochs;           /* the epochs since, */
+    double best_metric;       /* its dev metric, */
+    hone_real *best_params;   /* [n_params] its weights (when best_epoch > 0), */
+    hone_real *best_buffers;  /* [n_buffers] its running statistics */
+    uint64_t best_bn_batches;
+    double loss_sum;          /* the epoch in progress: sum of loss x rows, */
+    double norm_sum;          /* of gradient norms, */
+    size_t correct;           /* correct predictions, */
+    double seconds;           /* and training time so far */
+    hone_epoch_stats last;    /* the last completed epoch's figures (epoch 0: none yet) */
+    int interrupted;          /* in on_checkpoint: 1 where the stop flag ends training */
+};
+
+/* Writes state (its model included) to path, atomically. */
+hone_status hone_checkpoint_save(const hone_train_state *state, const char *path, hone_error *err);
+/* Reads a checkpoint into model and state: model must have the checkpoint's architecture and
+ * settings (dropout, batch norm momentum, L2, L1; HONE_ERR_VALUE naming the first difference)
+ * and receives its weights, buffers, standardization, optimizer state and steps, dropout
+ * generator and config_json. state->model is set to model; free state with
+ * hone_train_state_free. A model file is not a checkpoint, nor a checkpoint a model file: each
+ * loader says so. */
+hone_status hone_checkpoint_load(hone_train_state *state, hone_model *model, const char *path, hone_error *err);
+/* Frees what hone_checkpoint_load allocated in state (not the struct, not the model). */
+void hone_train_state_free(hone_train_state *state);
+
+/* hone_train from a checkpoint's state: from the batch after the one where it was taken, with
+ * the same order of rows, generators, optimizer, schedule and early-stopping state. config and
+ * split must be the checkpoint's (HONE_ERR_VALUE naming what differs); from may be NULL (then
+ * this is hone_train). */
+hone_status hone_train_resume(hone_model *model, const hone_split *split, const hone_train_config *config,
+                              const hone_train_hooks *hooks, const hone_train_state *from,
+                              hone_epoch_stats *stats_out, hone_error *err);
 
 /* Bias and variance (the basic recipe): avoidable bias = train_error - base_error, variance =
  * dev_error - train_error, errors as fractions (1 - accuracy, or a loss for regression). A gap is

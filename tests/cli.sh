@@ -298,6 +298,98 @@ expect_ok "train --layer-stats" train --data blobs.csv --layers 16,8 --epochs 3 
 awk -F, 'NR > 1 && $4 == "dense" && ($10 == "" || $10 <= 0) { exit 1 }' ls.csv && ok "update ratio for dense layers" || bad "update ratio for dense layers" "$(grep dense ls.csv | head -2)"
 expect_error "inspect: bad layers" 2 "--layers" -- inspect --data blobs.csv --layers 32x0
 
+# --- checkpoints: killed, interrupted, resumed: the same model bit for bit ------------------------
+# About a second of training (Adam, cosine, dropout, batch norm; one BLAS thread for determinism),
+# a checkpoint after every epoch.
+ck_run=(train --data blobs.csv --layers 256,256 --batch 2 --epochs 60 --lr 0.001 --keep-prob 0.8 --batchnorm --threads 1 --quiet)
+ck_start=$(date +%s%N)
+"$hone" "${ck_run[@]}" --save ck-ref.safetensors --metrics ck-ref.csv >/dev/null 2>&1
+ck_ms=$(( ($(date +%s%N) - ck_start) / 1000000 ))
+expect_error "--checkpoint-every 0" 2 "--checkpoint-every must be at least 1" -- train --data blobs.csv --checkpoint c.safetensors --checkpoint-every 0
+expect_error "--resume: no such file" 1 "nope.safetensors" "cannot open" -- train --data blobs.csv --resume nope.safetensors
+expect_error "--resume: a model file" 1 "ck-ref.safetensors" "not a checkpoint" -- "${ck_run[@]}" --resume ck-ref.safetensors
+# SIGKILL at random moments (at most 3 kills), resuming from whatever checkpoint is left each time.
+# A run that ends before its kill starts over, so at least one kill lands.
+rm -f ck.safetensors ck-killed.safetensors; ck_kills=0 ck_at="" ck_tries=0
+while [ $ck_tries -lt 30 ]; do
+    ck_tries=$((ck_tries + 1))
+    ck_resume=(); [ -f ck.safetensors ] && ck_resume=(--resume ck.safetensors)
+    "$hone" "${ck_run[@]}" --checkpoint ck.safetensors "${ck_resume[@]}" --save ck-killed.safetensors >/dev/null 2>ck-err.txt &
+    ck_pid=$!
+    if [ $ck_kills -lt 3 ]; then
+        ck_sleep=$(awk -v ms="$ck_ms" -v r="$RANDOM" 'BEGIN { printf "%.3f", ms / 1000 * (0.05 + 0.9 * r / 32768) }')
+        sleep "$ck_sleep"
+        kill -KILL $ck_pid 2>/dev/null
+    fi
+    wait $ck_pid 2>/dev/null; ck_rc=$?
+    if [ $ck_rc -eq 137 ]; then ck_kills=$((ck_kills + 1)); ck_at="$ck_at ${ck_sleep}s"; continue; fi
+    [ $ck_rc -eq 0 ] || break
+    [ $ck_kills -gt 0 ] && break
+    rm -f ck.safetensors ck-killed.safetensors # ended before the kill: again
+done
+if [ $ck_rc -eq 0 ] && [ $ck_kills -gt 0 ] && cmp -s ck-ref.safetensors ck-killed.safetensors; then
+    ok "SIGKILL (after$ck_at of a ${ck_ms} ms run), resume: the same model bit for bit"
+else
+    bad "SIGKILL, resume: the same model" "exit $ck_rc after $ck_kills kills ($ck_at), $ck_tries runs" "$(cat ck-err.txt)" "$(cmp ck-ref.safetensors ck-killed.safetensors 2>&1)"
+fi
+# SIGINT once: the batch ends, the checkpoint is written, one line, exit 130; SIGTERM likewise
+# (143) in the resumed run; resuming again reaches the same model.
+ck_signal() { # SIGNAL EXIT NAME [ARGS]: starts a run, signals it once its checkpoint has been rewritten
+    local sig=$1 want=$2 name=$3; shift 3
+    local inode; inode=$(stat -c %i int.safetensors 2>/dev/null)
+    "$hone" "${ck_run[@]}" --checkpoint int.safetensors --save int-model.safetensors --metrics int.csv "$@" >/dev/null 2>int-err.txt &
+    local pid=$! i
+    for i in $(seq 500); do [ -f int.safetensors ] && [ "$(stat -c %i int.safetensors)" != "$inode" ] && break; sleep 0.01; done
+    kill -$sig $pid; wait $pid 2>/dev/null; local rc=$?
+    if [ $rc -eq $want ] && [ "$(wc -l <int-err.txt)" -eq 1 ] && [ ! -f int-model.safetensors ] &&
+        grep -Eq "^hone train: interrupted (at epoch [0-9]+, batch [0-9]+|after epoch [0-9]+): checkpoint written to int.safetensors; resume with hone train --resume int.safetensors" int-err.txt; then
+        ok "$name: $(cut -c 13-60 int-err.txt)..., exit $rc"
+    else
+        bad "$name" "exit $rc, wanted $want" "$(cat int-err.txt)"
+    fi
+}
+rm -f int.safetensors int-model.safetensors
+ck_signal INT 130 "SIGINT: checkpoint, one line, exit 130"
+ck_signal TERM 143 "SIGTERM after a resume: checkpoint, one line, exit 143" --resume int.safetensors
+expect_ok "resume after the signals" "${ck_run[@]}" --checkpoint int.safetensors --resume int.safetensors --save int-model.safetensors --metrics int.csv
+cmp -s ck-ref.safetensors int-model.safetensors && ok "interrupted twice, resumed: the same model bit for bit" || bad "interrupted, resumed: the same model" "$(cmp ck-ref.safetensors int-model.safetensors 2>&1)"
+cmp -s <(cut -d, -f1-7 ck-ref.csv) <(cut -d, -f1-7 int.csv) && ok "interrupted twice, resumed: the metrics file has every epoch's figures, as without a stop" \
+    || bad "interrupted, resumed: the same metrics" "$(diff <(cut -d, -f1-7 ck-ref.csv) <(cut -d, -f1-7 int.csv) | head -5)"
+# A second signal ends the run at once: killed by it (130 or 143: two threads of the process may
+# take the two signals in either order), without finishing the batch or writing the checkpoint.
+rm -f int.safetensors
+"$hone" "${ck_run[@]}" --checkpoint int.safetensors >/dev/null 2>int-err.txt &
+ck_pid=$!
+for i in $(seq 500); do [ -f int.safetensors ] && break; sleep 0.01; done
+kill -INT $ck_pid; kill -TERM $ck_pid; wait $ck_pid 2>/dev/null; ck_rc=$?
+[ $ck_rc -eq 143 -o $ck_rc -eq 130 ] && [ ! -s int-err.txt ] \
+    && ok "a second signal ends the run at once (exit $ck_rc, no checkpoint message)" || bad "a second signal ends the run at once" "exit $ck_rc" "$(cat int-err.txt)"
+# Resuming needs the same options and data: one line naming what differs.
+expect_error "--resume with another --lr" 2 "--resume ck.safetensors: --lr is 0.001 in the checkpoint, 0.002 in this run" -- \
+    "${ck_run[@]}" --lr 0.002 --resume ck.safetensors
+awk -F, 'NR == 50 { $1 = $1 + 0.001 } { print }' OFS=, blobs.csv >blobs2.csv
+expect_error "--resume with other data" 1 "--resume ck.safetensors" "split differs" -- \
+    train --data blobs2.csv "${ck_run[@]:3}" --resume ck.safetensors
+head -n 280 blobs.csv >blobs3.csv
+expect_error "--resume with fewer rows" 1 "--resume ck.safetensors" "rows" -- \
+    train --data blobs3.csv "${ck_run[@]:3}" --resume ck.safetensors
+expect_error "a checkpoint is not a model (eval)" 1 "ck.safetensors" "a training checkpoint" "--resume" -- eval ck.safetensors --data blobs.csv
+expect_error "a checkpoint is not a model (--init)" 1 "ck.safetensors" "a training checkpoint" -- train --data blobs.csv --init ck.safetensors
+# Divergence writes no checkpoint: the last good one stays, and resuming from it diverges again
+# at the same batch.
+dv_run=(train --data reg.csv --regression --layers 8 --activation tanh --optimizer sgd --lr 1 --schedule constant --batch 1000 --epochs 200 --quiet --checkpoint dv.safetensors)
+"$hone" "${dv_run[@]}" >/dev/null 2>dv-err.txt; dv_rc=$?
+dv_at=$(sed -n 's/.*diverged at \(epoch [0-9]*, batch [0-9]*\).*/\1/p' dv-err.txt)
+dv_epoch=$(echo "$dv_at" | sed -n 's/epoch \([0-9]*\),.*/\1/p')
+if [ $dv_rc -eq 1 ] && [ -n "$dv_epoch" ] && [ "$dv_epoch" -gt 1 ] && grep -q "the last checkpoint, dv.safetensors (after epoch $((dv_epoch - 1))), is left as it was" dv-err.txt; then
+    ok "divergence ($dv_at) names the last good checkpoint"
+else
+    bad "divergence names the last good checkpoint" "exit $dv_rc" "$(cat dv-err.txt)"
+fi
+"$hone" "${dv_run[@]}" --resume dv.safetensors >/dev/null 2>dv-err.txt
+[ -n "$dv_at" ] && grep -q "diverged at $dv_at" dv-err.txt && ok "resumed from the last good checkpoint: diverges again at $dv_at" \
+    || bad "resumed from the last good checkpoint" "$(cat dv-err.txt)"
+
 # --- the default dataset ---------------------------------------------------------------------------
 if [ -d "$fashion" ]; then
     expect_ok "Fashion-MNIST, one epoch" train --epochs 1 --json --save fashion.safetensors

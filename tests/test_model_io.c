@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
@@ -1663,6 +1664,22 @@ static void test_fuzz_regressions(void **state) {
         expect_fail(path, HONE_ERR_FORMAT, cases[i].needle);
         free(path);
     }
+
+    /* 4096 relu layers (the most a model may have) in 82 KB: naming each layer's tensors searched
+     * the rest of the network for residual blocks once per module, cubic in the layer count, so
+     * this load took 25 s (minutes under the sanitizers). It takes milliseconds now; the bound is
+     * loose enough for valgrind and still fails the cubic search. */
+    char *path = copy(data_path("regress/model-4096-activation-layers.safetensors"));
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    hone_model *m = load_ok(path);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    assert_int_equal(m->n_layers, 4096);
+    assert_int_equal(m->n_params, 0);
+    if (seconds > 10) fail_msg("loading %s took %.1f s", path, seconds);
+    hone_model_free(m);
+    free(path);
 }
 
 int main(void) {

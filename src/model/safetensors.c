@@ -37,6 +37,7 @@
  * shape and name is checked against the architecture before a byte of tensor data is read, and
  * nothing is allocated beyond what the file's real size accounts for. */
 #include "layers/layers.h"
+#include "model/storage.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -114,6 +115,7 @@ typedef enum source {
     FROM_PARAMS,     /* model->params + offset, count values */
     FROM_BUFFERS,    /* model->buffers + offset, count values */
     FROM_BN_BATCHES, /* model->bn_batches, one I64 */
+    FROM_EXTRA,      /* a caller's array (storage.h): extras[extra].values, count values */
 } source;
 
 /* A tensor the architecture calls for: its name, shape and where its values live in the model;
@@ -125,6 +127,9 @@ typedef struct tensor {
     source from;
     size_t offset, count;
     bool variance; /* running_var: never negative */
+    bool integer;  /* stored as I64: the batch count, integer extras */
+    int extra;     /* FROM_EXTRA: the index into the extras */
+    bool any[2];   /* loader, FROM_EXTRA: dimension d is the file's */
     /* the file's entry (loader) */
     bool seen;
     dtype stored;
@@ -144,27 +149,30 @@ static tensor *add_tensor(tensor *t, const char *prefix, const char *suffix, int
     return t + 1;
 }
 
-/* The last layer of the residual block that starts at layer i: the add whose skip is layer i - 1
- * (the block's input), or -1 when none starts there. */
-static int block_end(const hone_layer *layers, int n, int i) {
-    for (int e = i + 1; e < n; e++)
-        if (layers[e].kind == HONE_LAYER_ADD && layers[e].skip == i - 1) return e;
-    return -1;
-}
-
 /* Layer l's module path in the PyTorch module of the same structure: "k" in the outer
  * nn.Sequential, or "k.body.j" for the j-th layer inside a residual block, which is module k, a
  *     class Residual(nn.Module): body = nn.Sequential(...); forward(x) = x + body(x)
- * holding the layers from the block's input to its add (hone's builder never nests blocks). */
+ * holding the layers from the block's input to its add (hone's builder never nests blocks).
+ * A block starting at layer i ends at the first add after i whose skip is layer i - 1 (the
+ * block's input). Those ends are found in one pass over the layers: searching the rest of the
+ * network for each module made every call quadratic, and a file of a few thousand activation
+ * layers took minutes to load. */
 static void module_path(const hone_layer *layers, int n, int l, char *buf, size_t cap) {
+    int end[HONE_MAX_LAYERS]; /* end[i]: the add closing the block that starts at i, or -1 */
+    if (n > HONE_MAX_LAYERS) n = HONE_MAX_LAYERS; /* never: models and files have at most that */
+    for (int i = 0; i < n; i++) end[i] = -1;
+    for (int e = 0; e < n; e++) {
+        int s = layers[e].skip; /* an add's block starts after its skip */
+        if (layers[e].kind == HONE_LAYER_ADD && s >= -1 && s < e - 1 && end[s + 1] < 0) end[s + 1] = e;
+    }
     int i = 0, k = 0;
     while (i < n) {
-        int end = block_end(layers, n, i), last = end < 0 ? i : end; /* module k: layers i .. last */
+        int last = end[i] < 0 ? i : end[i]; /* module k: layers i .. last */
         if (l <= last) break;
         i = last + 1;
         k++;
     }
-    if (i < n && block_end(layers, n, i) >= 0) snprintf(buf, cap, "%d.body.%d", k, l - i);
+    if (i < n && end[i] >= 0) snprintf(buf, cap, "%d.body.%d", k, l - i);
     else snprintf(buf, cap, "%d", k);
 }
 
@@ -189,6 +197,7 @@ static int layer_tensors(const hone_layer *layers, int n, int l, tensor *t) {
         end = add_tensor(end, prefix, "running_var", 1, O, 0, FROM_BUFFERS, s + O, O);
         end[-1].variance = true;
         end = add_tensor(end, prefix, "num_batches_tracked", 0, 0, 0, FROM_BN_BATCHES, 0, 1);
+        end[-1].integer = true;
         break;
     default: /* activations and dropout hold no tensors */
         break;
@@ -199,22 +208,40 @@ static int layer_tensors(const hone_layer *layers, int n, int l, tensor *t) {
 /* The dtype a tensor is written in (and must be read from): the count is an integer, the rest
  * real numbers of this build's precision. */
 static dtype written_dtype(const tensor *t) {
-    return t->from == FROM_BN_BATCHES ? DT_I64 : REAL_SIZE == 4 ? DT_F32 : DT_F64;
+    return t->integer ? DT_I64 : REAL_SIZE == 4 ? DT_F32 : DT_F64;
+}
+
+/* The table entry of extra tensor i of x, after the model's tensors. */
+static void extra_tensor(tensor *t, const honeS_tensor *x, int i) {
+    memset(t, 0, sizeof *t);
+    snprintf(t->name, sizeof t->name, "%s", x->name);
+    t->rank = x->rank;
+    t->from = FROM_EXTRA;
+    t->extra = i;
+    t->integer = x->integer;
+    t->count = 1;
+    for (int d = 0; d < x->rank; d++) {
+        t->shape[d] = x->shape[d];
+        t->any[d] = x->shape[d] == HONES_ANY;
+        if (!t->any[d]) t->count *= (size_t)x->shape[d];
+    }
 }
 
 static int by_name(const void *a, const void *b) {
     return strcmp((*(tensor *const *)a)->name, (*(tensor *const *)b)->name);
 }
 
-/* The table of every tensor of m in file order, or NULL when out of memory; *n receives the count. */
-static tensor *model_tensors(const hone_model *m, int *n) {
+/* The table of every tensor of m in file order, then the extras, or NULL when out of memory; *n
+ * receives the count. */
+static tensor *model_tensors(const hone_model *m, const honeS_tensor *extras, int n_extras, int *n) {
     tensor scratch[MAX_LAYER_TENSORS];
-    int total = 0;
+    int total = n_extras;
     for (int l = 0; l < m->n_layers; l++) total += layer_tensors(m->layers, m->n_layers, l, scratch);
     tensor *t = honeM_alloc((size_t)total, sizeof *t);
     if (!t) return NULL;
     *n = 0;
     for (int l = 0; l < m->n_layers; l++) *n += layer_tensors(m->layers, m->n_layers, l, t + *n);
+    for (int i = 0; i < n_extras; i++) extra_tensor(&t[(*n)++], &extras[i], i);
     return t;
 }
 
@@ -354,8 +381,10 @@ static void tensor_entries(strbuf *b, const tensor *t, int n) {
     }
 }
 
-/* The whole JSON header, padded with spaces to a multiple of 8 bytes. */
-static void build_header(strbuf *h, const hone_model *m, const tensor *t, int n) {
+/* The whole JSON header, padded with spaces to a multiple of 8 bytes; meta_key, when not NULL,
+ * adds one more metadata entry. */
+static void build_header(strbuf *h, const hone_model *m, const tensor *t, int n, const char *meta_key,
+                         const char *meta_value) {
     strbuf text = {0};
     sb_str(h, "{\"__metadata__\": {\"format\": \"pt\", \"hone.format_version\": \"" FORMAT_VERSION "\"");
     architecture_json(&text, m);
@@ -372,6 +401,12 @@ static void build_header(strbuf *h, const hone_model *m, const tensor *t, int n)
         sb_str(h, ", \"hone.config\": ");
         sb_json_string(h, m->config_json);
     }
+    if (meta_key) {
+        sb_str(h, ", ");
+        sb_json_string(h, meta_key);
+        sb_str(h, ": ");
+        sb_json_string(h, meta_value);
+    }
     sb_str(h, "}");
     tensor_entries(h, t, n);
     sb_str(h, "}");
@@ -379,7 +414,8 @@ static void build_header(strbuf *h, const hone_model *m, const tensor *t, int n)
 }
 
 /* Refuses what hone_model_load would refuse, so that every file hone writes, hone reads. */
-static hone_status check_savable(const hone_model *m, const tensor *t, int n, const char *path, hone_error *err) {
+static hone_status check_savable(const hone_model *m, const tensor *t, int n, const honeS_tensor *extras,
+                                 const char *path, hone_error *err) {
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
         if (layer->kind == HONE_LAYER_DROPOUT && !(layer->keep_prob > 0 && layer->keep_prob <= 1))
@@ -399,7 +435,16 @@ static hone_status check_savable(const hone_model *m, const tensor *t, int n, co
                                  t[i].name, (unsigned long long)m->bn_batches);
             continue;
         }
-        const hone_real *v = (t[i].from == FROM_PARAMS ? m->params : m->buffers) + t[i].offset;
+        if (t[i].from == FROM_EXTRA && t[i].integer) {
+            const uint64_t *u = extras[t[i].extra].values;
+            for (size_t k = 0; k < t[i].count; k++)
+                if (u[k] > INT64_MAX)
+                    return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: tensor '%s': %llu at index %zu does not fit an I64",
+                                     path, t[i].name, (unsigned long long)u[k], k);
+            continue;
+        }
+        const hone_real *v = t[i].from == FROM_EXTRA ? (const hone_real *)extras[t[i].extra].values
+                                                     : (t[i].from == FROM_PARAMS ? m->params : m->buffers) + t[i].offset;
         for (size_t k = 0; k < t[i].count; k++) {
             if (!isfinite(v[k]))
                 return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: tensor '%s' holds a non-finite value at index %zu",
@@ -457,18 +502,23 @@ static void sync_directory(const char *path) {
 
 /* Writes the length, the header and every tensor of the table little-endian, in table order;
  * returns what failed or NULL. */
-static const char *write_contents(FILE *f, const strbuf *header, const hone_model *m, const tensor *t, int n) {
+static const char *write_contents(FILE *f, const strbuf *header, const hone_model *m, const tensor *t, int n,
+                                  const honeS_tensor *extras) {
     unsigned char buf[8192];
     put_u64le(buf, header->len);
     if (fwrite(buf, 1, 8, f) != 8 || fwrite(header->s, 1, header->len, f) != header->len) return "write failed";
     size_t used = 0;
     for (int i = 0; i < n; i++) {
-        const hone_real *v = t[i].from == FROM_PARAMS ? m->params + t[i].offset
-                             : t[i].from == FROM_BUFFERS ? m->buffers + t[i].offset : NULL;
+        const bool extra = t[i].from == FROM_EXTRA;
+        const uint64_t *ints = extra && t[i].integer ? extras[t[i].extra].values : t[i].integer ? &m->bn_batches : NULL;
+        const hone_real *v = t[i].from == FROM_PARAMS    ? m->params + t[i].offset
+                             : t[i].from == FROM_BUFFERS ? m->buffers + t[i].offset
+                             : extra && !ints            ? (const hone_real *)extras[t[i].extra].values
+                                                         : NULL;
         for (size_t k = 0; k < t[i].count; k++) {
             unsigned char *p = buf + used;
-            if (!v) {
-                put_u64le(p, m->bn_batches);
+            if (ints) {
+                put_u64le(p, ints[extra ? k : 0]);
                 used += 8;
             } else if (REAL_SIZE == 4) {
                 float x = (float)v[k];
@@ -494,16 +544,35 @@ static const char *write_contents(FILE *f, const strbuf *header, const hone_mode
 }
 
 hone_status hone_model_save(const hone_model *m, const char *path, hone_error *err) {
+    return honeS_save(m, path, NULL, 0, NULL, NULL, err);
+}
+
+hone_status honeS_save(const hone_model *m, const char *path, const honeS_tensor *extras, int n_extras,
+                       const char *meta_key, const char *meta_value, hone_error *err) {
+    for (int i = 0; i < n_extras; i++) { /* the caller's own mistakes */
+        const honeS_tensor *x = &extras[i];
+        bool ok = strncmp(x->name, "hone.", 5) == 0 && strlen(x->name) < sizeof((tensor *)0)->name &&
+                  (x->rank == 1 || x->rank == 2);
+        uint64_t count = 1;
+        for (int d = 0; ok && d < x->rank; d++) {
+            ok = x->shape[d] != HONES_ANY && x->shape[d] <= HONE_MAX_PARAMS;
+            count *= x->shape[d];
+        }
+        ok = ok && (x->values || count == 0);
+        if (!ok) return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: extra tensor '%.80s' is not well formed", path, x->name);
+    }
+    if (meta_key && (!meta_value || !utf8_valid((const unsigned char *)meta_value, strlen(meta_value))))
+        return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: metadata '%.80s' is not valid UTF-8", path, meta_key);
     int n = 0;
-    tensor *table = model_tensors(m, &n);
+    tensor *table = model_tensors(m, extras, n_extras, &n);
     if (!table) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory for the model file's tensor table", path);
-    hone_status st = check_savable(m, table, n, path, err);
+    hone_status st = check_savable(m, table, n, extras, path, err);
     if (st) {
         honeM_free(table);
         return st;
     }
     strbuf header = {0};
-    build_header(&header, m, table, n);
+    build_header(&header, m, table, n, meta_key, meta_value);
     char *tmp = header.failed ? NULL : honeM_alloc(strlen(path) + 12, 1);
     if (!tmp) {
         honeM_free(header.s);
@@ -526,7 +595,7 @@ hone_status hone_model_save(const hone_model *m, const char *path, hone_error *e
         close(fd);
     } else {
         errno = 0;
-        if ((failed = write_contents(f, &header, m, table, n)) == NULL && fflush(f) != 0) failed = "write failed";
+        if ((failed = write_contents(f, &header, m, table, n, extras)) == NULL && fflush(f) != 0) failed = "write failed";
         if (!failed && fsync(fileno(f)) != 0) failed = "fsync failed";
         if (failed) e = errno;
         if (fclose(f) != 0 && !failed) failed = "close failed", e = errno;
@@ -552,6 +621,11 @@ typedef struct loader {
     char *header;
     cJSON *root, *meta;
     int inputs, n_layers, n_tensors;
+    int n_model;            /* the model's tensors: tensors[0 .. n_model), then the extras */
+    int n_order;            /* tensors the file holds (every model tensor, the extras present) */
+    honeS_tensor *extras;   /* [n_extras] what the caller accepts beside the model's tensors */
+    int n_extras;
+    const char *meta_key;   /* the caller's extra metadata entry, or NULL */
     hone_loss_kind loss;
     hone_layer_spec *specs; /* [n_layers] */
     hone_layer *layers;     /* [n_layers] the layers the specs make: kind, widths, bias, offsets, eps */
@@ -678,6 +752,9 @@ static hone_status parse_header(loader *L, hone_error *err) {
             if (!cJSON_IsString(item))
                 return fail(L, err, HONE_ERR_FORMAT, "__metadata__ value '%.100s' is not a string", item->string);
     }
+    if (!L->meta_key && cJSON_GetObjectItemCaseSensitive(L->meta, HONES_CHECKPOINT_KEY))
+        return fail(L, err, HONE_ERR_FORMAT, "a training checkpoint (hone train --checkpoint), not a model file: continue "
+                                             "it with hone train --resume, and --save the model when it ends");
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(L->meta, "hone.format_version");
     if (version && strcmp(version->valuestring, FORMAT_VERSION) != 0)
         return fail(L, err, HONE_ERR_FORMAT, "hone model format version '%.40s' is not supported (this hone reads version " FORMAT_VERSION ")",
@@ -827,6 +904,8 @@ static hone_status parse_architecture(loader *L, hone_error *err) {
         L->n_tensors += layer_tensors(L->layers, l + 1, l, scratch); /* counting: names unused */
     }
     L->first_tensor[n] = L->n_tensors;
+    L->n_model = L->n_tensors;
+    L->n_tensors += L->n_extras;
     L->tensors = honeM_alloc((size_t)L->n_tensors, sizeof *L->tensors);
     if (!L->tensors) {
         st = fail_nomem(L, err);
@@ -834,6 +913,7 @@ static hone_status parse_architecture(loader *L, hone_error *err) {
     }
     L->first_count = -1;
     for (l = 0; l < n; l++) layer_tensors(L->layers, n, l, L->tensors + L->first_tensor[l]);
+    for (int i = 0; i < L->n_extras; i++) extra_tensor(&L->tensors[L->n_model + i], &L->extras[i], i);
     L->by_name = honeM_alloc((size_t)L->n_tensors, sizeof *L->by_name);
     if (!L->by_name) {
         st = fail_nomem(L, err);
@@ -905,14 +985,20 @@ static hone_status check_entry(loader *L, const cJSON *entry, hone_error *err) {
     tensor *t = expected_tensor(L, name);
     if (!t) return fail(L, err, HONE_ERR_FORMAT, "unexpected tensor '%.100s' (not in the architecture)", name);
     if (t->seen) return fail(L, err, HONE_ERR_FORMAT, "tensor '%s' appears twice", t->name);
-    if (t->from == FROM_BN_BATCHES && stored != DT_I64)
-        return fail(L, err, HONE_ERR_FORMAT, "tensor '%s' has dtype %s, expected I64 (a count)", t->name,
-                    dtype_names[stored]);
-    if (t->from != FROM_BN_BATCHES && stored == DT_I64)
+    if (t->integer && stored != DT_I64)
+        return fail(L, err, HONE_ERR_FORMAT, "tensor '%s' has dtype %s, expected I64 (%s)", t->name, dtype_names[stored],
+                    t->from == FROM_EXTRA ? "integers" : "a count");
+    if (!t->integer && stored == DT_I64)
         return fail(L, err, HONE_ERR_FORMAT, "tensor '%s' has dtype I64; hone reads it as F32 or F64", t->name);
-    if (rank != t->rank || dims[0] != t->shape[0] || (rank == 2 && dims[1] != t->shape[1]))
-        return fail(L, err, HONE_ERR_FORMAT, "tensor '%s' has shape %s, expected %s", t->name, shown,
-                    shape_text(wanted, sizeof wanted, t->shape, t->rank, false));
+    if (rank != t->rank || (!t->any[0] && dims[0] != t->shape[0]) || (rank == 2 && !t->any[1] && dims[1] != t->shape[1])) {
+        if (t->any[0] || t->any[1]) snprintf(wanted, sizeof wanted, "rank %d", t->rank);
+        else shape_text(wanted, sizeof wanted, t->shape, t->rank, false);
+        return fail(L, err, HONE_ERR_FORMAT, "tensor '%s' has shape %s, expected %s", t->name, shown, wanted);
+    }
+    if (t->from == FROM_EXTRA) { /* its size is now the file's, which the data buffer bounds */
+        t->count = (size_t)((end - begin) / dsize);
+        for (int d = 0; d < rank; d++) t->shape[d] = dims[d];
+    }
     t->seen = true;
     t->stored = stored;
     t->begin = begin;
@@ -925,20 +1011,23 @@ static int by_begin(const void *a, const void *b) {
     return x->begin < y->begin ? -1 : x->begin > y->begin ? 1 : x->end < y->end ? -1 : x->end > y->end;
 }
 
-/* Every expected tensor present, and together they cover the data buffer exactly. */
+/* Every expected tensor present (extras may be absent), and together they cover the data buffer
+ * exactly. order receives the tensors present, by offset; L->n_order their count. */
 static hone_status check_tensors(loader *L, tensor **order, hone_error *err) {
     for (const cJSON *entry = L->root->child; entry; entry = entry->next) {
         if (strcmp(entry->string, "__metadata__") == 0) continue;
         hone_status st = check_entry(L, entry, err);
         if (st) return st;
     }
+    L->n_order = 0;
     for (int i = 0; i < L->n_tensors; i++) {
-        if (!L->tensors[i].seen) return fail(L, err, HONE_ERR_FORMAT, "missing tensor '%s'", L->tensors[i].name);
-        order[i] = &L->tensors[i];
+        if (!L->tensors[i].seen && i < L->n_model)
+            return fail(L, err, HONE_ERR_FORMAT, "missing tensor '%s'", L->tensors[i].name);
+        if (L->tensors[i].seen) order[L->n_order++] = &L->tensors[i];
     }
-    qsort(order, (size_t)L->n_tensors, sizeof *order, by_begin);
+    qsort(order, (size_t)L->n_order, sizeof *order, by_begin);
     uint64_t at = 0;
-    for (int i = 0; i < L->n_tensors; i++) {
+    for (int i = 0; i < L->n_order; i++) {
         const tensor *t = order[i];
         if (t->begin < at)
             return fail(L, err, HONE_ERR_FORMAT, "tensors '%s' and '%s' overlap in the data buffer", order[i - 1]->name,
@@ -991,18 +1080,22 @@ done:
     return st;
 }
 
-/* Reads each tensor's bytes (the header said where) into the parameters, the buffers or the
- * batch count; values are checked as they come: finite and representable, variances not
- * negative, counts not negative. */
+/* Reads each tensor's bytes (the header said where) into the parameters, the buffers, the
+ * batch count or an extra's values; values are checked as they come: finite and representable,
+ * variances not negative, integers not negative. */
 static hone_status read_tensors(loader *L, tensor **order, hone_error *err) {
     unsigned char *buf = honeM_alloc(CHUNK, 1);
     if (!buf) return fail_nomem(L, err);
     hone_status st = HONE_OK;
-    for (int i = 0; i < L->n_tensors && !st; i++) {
+    for (int i = 0; i < L->n_order && !st; i++) {
         const tensor *t = order[i];
         const size_t size = (size_t)dtype_sizes[t->stored];
-        hone_real *dest = t->from == FROM_PARAMS ? L->model->params + t->offset
-                          : t->from == FROM_BUFFERS ? L->model->buffers + t->offset : NULL;
+        const bool extra = t->from == FROM_EXTRA;
+        uint64_t *ints = extra && t->integer ? L->extras[t->extra].values : NULL;
+        hone_real *dest = t->from == FROM_PARAMS    ? L->model->params + t->offset
+                          : t->from == FROM_BUFFERS ? L->model->buffers + t->offset
+                          : extra && !ints          ? (hone_real *)L->extras[t->extra].values
+                                                    : NULL;
         if (fseeko(L->f, (off_t)(8 + L->header_len + t->begin), SEEK_SET) != 0) {
             st = fail(L, err, HONE_ERR_IO, "cannot seek to tensor '%s': %s", t->name, strerror(errno));
             break;
@@ -1019,10 +1112,13 @@ static hone_status read_tensors(loader *L, tensor **order, hone_error *err) {
                 if (t->stored == DT_I64) { /* num_batches_tracked: only the first layer's is kept */
                     uint64_t u = get_u64le(p);
                     if (u >> 63) {
-                        st = fail(L, err, HONE_ERR_FORMAT, "tensor '%s' holds a negative count", t->name);
+                        st = extra ? fail(L, err, HONE_ERR_FORMAT, "tensor '%s' holds a negative value at index %zu",
+                                          t->name, done + k)
+                                   : fail(L, err, HONE_ERR_FORMAT, "tensor '%s' holds a negative count", t->name);
                         break;
                     }
-                    if (t == &L->tensors[L->first_count]) L->model->bn_batches = u;
+                    if (ints) ints[done + k] = u;
+                    else if (t == &L->tensors[L->first_count]) L->model->bn_batches = u;
                     continue;
                 }
                 double v;
@@ -1087,6 +1183,17 @@ static hone_status load(loader *L, hone_error *err) {
         st = fail_nomem(L, err);
         goto done;
     }
+    for (int i = 0; i < L->n_extras; i++) { /* bounded by the file's size too */
+        const tensor *t = &L->tensors[L->n_model + i];
+        honeS_tensor *x = &L->extras[i];
+        if (!t->seen) continue;
+        if (!(x->values = honeM_alloc(t->count, t->integer ? sizeof(uint64_t) : sizeof(hone_real)))) {
+            st = fail_nomem(L, err);
+            goto done;
+        }
+        x->present = true;
+        for (int d = 0; d < t->rank; d++) x->shape[d] = t->shape[d];
+    }
     st = read_tensors(L, order, err);
 done:
     honeM_free(order);
@@ -1094,9 +1201,29 @@ done:
 }
 
 hone_status hone_model_load(hone_model **out, const char *path, hone_error *err) {
+    return honeS_load(out, path, NULL, 0, NULL, NULL, err);
+}
+
+hone_status honeS_load(hone_model **out, const char *path, honeS_tensor *extras, int n_extras, const char *meta_key,
+                       char **meta_value, hone_error *err) {
     *out = NULL;
-    loader L = {.path = path};
+    if (meta_value) *meta_value = NULL;
+    for (int i = 0; i < n_extras; i++) {
+        extras[i].values = NULL;
+        extras[i].present = false;
+    }
+    loader L = {.path = path, .extras = extras, .n_extras = n_extras, .meta_key = meta_key};
     hone_status st = load(&L, err);
+    if (!st && meta_key && meta_value) {
+        const cJSON *item = cJSON_GetObjectItemCaseSensitive(L.meta, meta_key);
+        if (item && !(*meta_value = honeM_strdup(item->valuestring))) st = fail_nomem(&L, err);
+    }
+    if (st)
+        for (int i = 0; i < n_extras; i++) {
+            honeM_free(extras[i].values);
+            extras[i].values = NULL;
+            extras[i].present = false;
+        }
     if (L.f) fclose(L.f);
     cJSON_Delete(L.root);
     honeM_free(L.header);

@@ -2,6 +2,7 @@
  * full pass over dev. Everything it needs is allocated before the first batch. */
 #include "layers/layers.h"
 #include "optim/optim.h"
+#include "train/checkpoint.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -132,8 +133,39 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* The loop's state as a checkpoint sees it: the fixed parts are set once (state->model, config,
+ * order, n_train, digests), the rest here. */
+static void take_state(hone_train_state *s, int epoch, size_t batch, const hone_rng *rng, double plateau_lr,
+                       const honeO_plateau *plateau, const best_state *best, double loss_sum, double norm_sum,
+                       size_t correct, double seconds, const hone_epoch_stats *last, int interrupted) {
+    s->epoch = epoch;
+    s->batch = batch;
+    s->rng = *rng;
+    s->plateau_lr = plateau_lr;
+    s->plateau_best = plateau->best;
+    s->plateau_bad_epochs = plateau->bad_epochs;
+    s->best_epoch = best->epoch;
+    s->bad_epochs = best->bad_epochs;
+    s->best_metric = best->metric;
+    s->best_params = best->params;
+    s->best_buffers = best->buffers;
+    s->best_bn_batches = best->bn_batches;
+    s->loss_sum = loss_sum;
+    s->norm_sum = norm_sum;
+    s->correct = correct;
+    s->seconds = seconds;
+    s->last = *last;
+    s->interrupted = interrupted;
+}
+
 hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_config *c,
                        const hone_train_hooks *hooks, hone_epoch_stats *stats_out, hone_error *err) {
+    return hone_train_resume(m, split, c, hooks, NULL, stats_out, err);
+}
+
+hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone_train_config *c,
+                              const hone_train_hooks *hooks, const hone_train_state *from,
+                              hone_epoch_stats *stats_out, hone_error *err) {
     static const hone_train_hooks no_hooks = {0};
     if (!hooks) hooks = &no_hooks;
     hone_status st = hone_train_config_check(c, err);
@@ -155,6 +187,13 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
     if (augment && (!train->data->height || !train->data->width))
         return honeE_set(err, HONE_ERR_VALUE, "augmentation needs images (IDX or NPY data shaped [n, height, width])");
     if (early && split->dev.n == 0) return honeE_set(err, HONE_ERR_VALUE, "early stopping watches the dev set, and there is none");
+    if (c->schedule.kind == HONE_SCHEDULE_PLATEAU && split->dev.n == 0)
+        return honeE_set(err, HONE_ERR_VALUE, "the plateau schedule follows the dev loss, and there is no dev set");
+    /* A checkpoint records which data it was trained on, and a resumed run must have the same. */
+    const bool checkpoints = hooks->on_checkpoint != NULL;
+    const uint64_t train_sum = checkpoints || from ? honeT_view_checksum(train) : 0;
+    const uint64_t dev_sum = checkpoints || from ? honeT_view_checksum(&split->dev) : 0;
+    if (from && (st = honeT_resume_check(from, m, split, c, train_sum, dev_sum, err))) return st;
 
     const int B = c->batch < (int)train->n ? c->batch : (int)train->n;
     if ((st = hone_model_reserve(m, B, err))) return st;
@@ -175,31 +214,51 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
         st = honeE_set(err, HONE_ERR_NOMEM, "out of memory for training buffers");
         goto done;
     }
-    memcpy(order, train->index, train->n * sizeof *order);
-    if (c->schedule.kind == HONE_SCHEDULE_PLATEAU && split->dev.n == 0) {
-        st = honeE_set(err, HONE_ERR_VALUE, "the plateau schedule follows the dev loss, and there is no dev set");
-        goto done;
-    }
-    hone_rng rng;
-    hone_rng_seed(&rng, c->seed);
-    hone_rng_seed(&m->rng, c->seed ^ 0xd1b54a32d192ed03ULL); /* dropout masks: their own stream */
-    m->training = 1;
     const long steps_per_epoch = (long)((train->n + (size_t)B - 1) / (size_t)B);
     const long T = c->schedule.per_step ? steps_per_epoch * c->epochs : c->epochs;
     const bool clipping = c->clip_norm > 0 || c->clip_value > 0;
+    hone_rng rng;
     double plateau_lr = c->lr;
     honeO_plateau plateau;
-    honeO_plateau_start(&plateau);
-    hone_epoch_stats stats = {0};
-    for (int epoch = 1; epoch <= c->epochs; epoch++) {
-        if (c->shuffle) hone_rng_shuffle(&rng, order, train->n);
-        double t0 = now_seconds(), loss_sum = 0, norm_sum = 0;
-        size_t correct = 0, batches = 0;
+    hone_epoch_stats last = {0}; /* the last completed epoch */
+    if (from) { /* everything as it was after the checkpoint's batch */
+        memcpy(order, from->order, train->n * sizeof *order);
+        rng = from->rng; /* and the model holds its own generator, weights and optimizer state */
+        plateau_lr = from->plateau_lr;
+        plateau = (honeO_plateau){from->plateau_best, from->plateau_bad_epochs};
+        if (early && from->best_epoch > 0) {
+            memcpy(best.params, from->best_params, m->n_params * sizeof *best.params);
+            memcpy(best.buffers, from->best_buffers, m->n_buffers * sizeof *best.buffers);
+            best.bn_batches = from->best_bn_batches;
+            best.metric = from->best_metric;
+            best.epoch = from->best_epoch;
+        }
+        best.bad_epochs = from->bad_epochs;
+        last = from->last;
+        if (stats_out && last.epoch > 0) *stats_out = last;
+    } else {
+        memcpy(order, train->index, train->n * sizeof *order);
+        hone_rng_seed(&rng, c->seed);
+        hone_rng_seed(&m->rng, c->seed ^ 0xd1b54a32d192ed03ULL); /* dropout masks: their own stream */
+        honeO_plateau_start(&plateau);
+    }
+    hone_train_state state = {.model = m, .config = *c, .n_train = train->n, .order = order,
+                              .train_checksum = train_sum, .n_dev = split->dev.n, .dev_checksum = dev_sum};
+    m->training = 1;
+    const int first_epoch = from ? from->epoch + 1 : 1;
+    const bool ended = from && from->last.stopped_early; /* a checkpoint of a finished run */
+    for (int epoch = first_epoch; epoch <= c->epochs && !ended; epoch++) {
+        const bool resumed = from && epoch == first_epoch && from->batch > 0;
+        if (c->shuffle && !resumed) hone_rng_shuffle(&rng, order, train->n);
+        double t0 = now_seconds() - (resumed ? from->seconds : 0);
+        double loss_sum = resumed ? from->loss_sum : 0, norm_sum = resumed ? from->norm_sum : 0;
+        size_t correct = resumed ? from->correct : 0, batches = resumed ? from->batch : 0;
+        hone_epoch_stats stats = {0};
         /* t of the schedule: this epoch, or the first step of this epoch */
         const long t = c->schedule.per_step ? (long)(epoch - 1) * steps_per_epoch : (long)(epoch - 1);
         double lr = c->schedule.kind == HONE_SCHEDULE_PLATEAU ? plateau_lr : hone_schedule_lr(&c->schedule, c->lr, t, T);
         stats.lr = lr;
-        for (size_t start = 0; start < train->n; start += (size_t)B, batches++) {
+        for (size_t start = batches * (size_t)B; start < train->n; start += (size_t)B, batches++) {
             int b = (int)(train->n - start < (size_t)B ? train->n - start : (size_t)B);
             if (augment) honeD_gather_augmented(m, X, Y, train->data, order + start, b, &c->augment, &rng, scratch);
             else hone_model_gather(m, X, Y, train->data, order + start, b);
@@ -208,7 +267,7 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
             hone_model_zero_grad(m);
             hone_model_backward(m, X, b);
             double norm = honeO_norm(m->grads, m->n_params);
-            if (!isfinite(loss) || !isfinite(norm)) {
+            if (!isfinite(loss) || !isfinite(norm)) { /* no checkpoint of this: the last one stays the last good one */
                 char where[160];
                 describe_divergence(where, sizeof where, m, b);
                 st = honeE_set(err, HONE_ERR_DIVERGED,
@@ -238,7 +297,14 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
                                        m->loss == HONE_LOSS_MSE ? NAN : (double)right, b, lr, now_seconds() - t0};
                 hooks->on_batch(&bs, hooks->user);
             }
-            if (hooks->stop && *hooks->stop) goto done;
+            if (hooks->stop && *hooks->stop) {
+                if (checkpoints) {
+                    take_state(&state, epoch - 1, batches + 1, &rng, plateau_lr, &plateau, &best, loss_sum, norm_sum,
+                               correct, now_seconds() - t0, &last, 1);
+                    st = hooks->on_checkpoint(&state, hooks->user, err);
+                }
+                goto done;
+            }
         }
         double seconds = now_seconds() - t0;
         stats.epoch = epoch;
@@ -256,9 +322,15 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
         if (early && !remember_if_best(&best, m, &c->early_stopping, &stats))
             stats.stopped_early = ++best.bad_epochs >= c->early_stopping.patience;
         stats.best_epoch = early ? best.epoch : epoch;
+        last = stats;
         if (stats_out) *stats_out = stats;
         if (hooks->on_epoch) hooks->on_epoch(&stats, hooks->user);
-        if (stats.stopped_early) break;
+        const bool stop = hooks->stop && *hooks->stop;
+        if (checkpoints) {
+            take_state(&state, epoch, 0, &rng, plateau_lr, &plateau, &best, 0, 0, 0, 0, &last, stop);
+            if ((st = hooks->on_checkpoint(&state, hooks->user, err))) goto done;
+        }
+        if (stats.stopped_early || stop) break;
     }
 done:
     if (early && best.epoch > 0) { /* the best epoch's weights, whether stopped, finished or interrupted */

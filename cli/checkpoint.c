@@ -1,0 +1,152 @@
+/* checkpoint.c - hone train's checkpoints: the writer hook, the signal handlers, and the check
+ * that a resumed run has the options its checkpoint was written with. */
+#include "checkpoint.h"
+
+#include <cJSON.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_checkpoint_check(const char *cmd, const cli_checkpoint *c) {
+    if (c->every < 1) {
+        cli_error(cmd, "--checkpoint-every must be at least 1, got %d", c->every);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Signals
+ * ------------------------------------------------------------------------------------------- */
+
+/* The library reads its stop flag as a volatile int; a handler may only write sig_atomic_t. */
+_Static_assert(_Generic((sig_atomic_t)0, int: 1, default: 0), "sig_atomic_t is int");
+static volatile sig_atomic_t stop_flag, caught;
+static atomic_flag signalled = ATOMIC_FLAG_INIT; /* lock-free, so safe in a handler */
+static struct sigaction old_int, old_term;
+static int catching;
+
+/* The first signal asks for a stop; any later one (the next SIGINT or SIGTERM, which the reset
+ * handlers meet, or one that another thread of the process, such as a BLAS worker, is handling
+ * at the same moment) takes the default action: the process ends at once, by that signal. */
+static void on_signal(int sig) {
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    if (atomic_flag_test_and_set(&signalled)) {
+        sigaction(sig, &dfl, NULL);
+        raise(sig); /* delivered, to the default action, when this handler returns */
+        return;
+    }
+    caught = sig;
+    stop_flag = 1;
+    sigaction(SIGINT, &dfl, NULL);
+    sigaction(SIGTERM, &dfl, NULL);
+}
+
+void cli_signals_catch(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sa.sa_flags = SA_RESTART;
+    stop_flag = caught = 0;
+    atomic_flag_clear(&signalled);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    catching = 1;
+}
+
+void cli_signals_restore(void) {
+    if (!catching) return;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    catching = 0;
+}
+
+int cli_signal_caught(void) { return caught; }
+
+/* ---------------------------------------------------------------------------------------------
+ * Hooks
+ * ------------------------------------------------------------------------------------------- */
+
+static void pass_epoch(const hone_epoch_stats *s, void *user) {
+    const cli_checkpoint *c = user;
+    c->inner.on_epoch(s, c->inner.user);
+}
+
+static void pass_batch(const hone_batch_stats *s, void *user) {
+    const cli_checkpoint *c = user;
+    c->inner.on_batch(s, c->inner.user);
+}
+
+static void pass_layer_stats(const hone_layer_stats *s, int n_layers, uint64_t step, int epoch, void *user) {
+    const cli_checkpoint *c = user;
+    c->inner.on_layer_stats(s, n_layers, step, epoch, c->inner.user);
+}
+
+/* Every --checkpoint-every epochs, at the run's end, and where a signal stopped it. */
+static hone_status write_checkpoint(const hone_train_state *s, void *user, hone_error *err) {
+    cli_checkpoint *c = user;
+    const int end = s->batch == 0 && (s->epoch == s->config.epochs || s->last.stopped_early);
+    if (!s->interrupted && !end && s->epoch % c->every != 0) return HONE_OK;
+    hone_status st = hone_checkpoint_save(s, c->path, err);
+    if (st == HONE_OK) {
+        c->written = 1;
+        c->epoch = s->epoch;
+        c->batch = s->batch;
+    }
+    return st;
+}
+
+hone_train_hooks cli_checkpoint_hooks(cli_checkpoint *c, hone_train_hooks inner) {
+    c->inner = inner;
+    return (hone_train_hooks){
+        .on_epoch = inner.on_epoch ? pass_epoch : NULL,
+        .on_batch = inner.on_batch ? pass_batch : NULL,
+        .on_layer_stats = inner.on_layer_stats ? pass_layer_stats : NULL,
+        .stats_every = inner.stats_every,
+        .user = c,
+        .stop = (volatile int *)&stop_flag,
+        .on_checkpoint = write_checkpoint,
+    };
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Options of a resumed run
+ * ------------------------------------------------------------------------------------------- */
+
+/* The option a key of the configuration JSON comes from: "hidden" is --layers, the rest are
+ * their option's name with '-' for '_'. */
+static void option_of(const char *key, char *buf, size_t cap) {
+    snprintf(buf, cap, "--%s", strcmp(key, "hidden") == 0 ? "layers" : key);
+    for (char *p = buf; *p; p++)
+        if (*p == '_') *p = '-';
+}
+
+int cli_config_differs(const char *checkpoint, const char *run, char *what, size_t cap) {
+    cJSON *a = checkpoint ? cJSON_Parse(checkpoint) : NULL, *b = cJSON_Parse(run);
+    int differs = 0;
+    if (!cJSON_IsObject(a) || !cJSON_IsObject(b)) {
+        snprintf(what, cap, "the checkpoint does not record the options it was written with");
+        differs = 1;
+    }
+    for (const cJSON *y = differs ? NULL : b->child; y && !differs; y = y->next) {
+        const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, y->string);
+        if (x && cJSON_Compare(x, y, 1)) continue;
+        char option[64], *then = x ? cJSON_PrintUnformatted(x) : NULL, *now = cJSON_PrintUnformatted(y);
+        option_of(y->string, option, sizeof option);
+        snprintf(what, cap, "%s is %s in the checkpoint, %s in this run", option, then ? then : "absent",
+                 now ? now : "?");
+        free(then);
+        free(now);
+        differs = 1;
+    }
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    return differs;
+}

@@ -1,0 +1,51 @@
+/* checkpoint.h - hone train's checkpoints: --checkpoint FILE every --checkpoint-every epochs and
+ * when SIGINT or SIGTERM arrives, --resume FILE to go on.
+ *
+ *   A first SIGINT or SIGTERM sets the library's stop flag: the batch in progress finishes, the
+ *   checkpoint is written, and hone train exits with 128 + the signal's number (130 for SIGINT,
+ *   143 for SIGTERM) after one line saying how to resume. A second signal ends the process at
+ *   once (the default action: the handlers reset themselves). Without --checkpoint nothing is
+ *   caught, so a signal ends the run as it always did. */
+#ifndef HONE_CLI_CHECKPOINT_H
+#define HONE_CLI_CHECKPOINT_H
+
+#include "cli.h"
+#include "hone.h"
+
+typedef struct cli_checkpoint {
+    char path[CLI_TEXT_MAX];   /* --checkpoint: where to write, or empty */
+    int every;                 /* --checkpoint-every: epochs between checkpoints */
+    char resume[CLI_TEXT_MAX]; /* --resume: the checkpoint to go on from, or empty */
+    /* while training */
+    hone_train_hooks inner;    /* the hooks the checkpoint hooks pass every call on to */
+    int written;               /* a checkpoint was written: after epoch `epoch`, batch `batch` of the next */
+    int epoch;
+    size_t batch;
+} cli_checkpoint;
+
+#define CLI_CHECKPOINT_DEFAULTS {"", 1, "", {0}, 0, 0, 0}
+
+#define CLI_CHECKPOINT_OPTIONS(c)                                                                  \
+    {"checkpoint", CLI_TEXT, (c).path, "FILE",                                                    \
+     "write the training state here (atomically) every --checkpoint-every epochs and on SIGINT/SIGTERM"}, \
+    {"checkpoint-every", CLI_INT, &(c).every, "N", "epochs between checkpoints"},                 \
+    {"resume", CLI_TEXT, (c).resume, "FILE", "go on from a checkpoint (give the options and data it was written with)"}
+
+/* Checks the options; -1 (message printed) when wrong. */
+int cli_checkpoint_check(const char *cmd, const cli_checkpoint *c);
+
+/* Hooks that pass every call on to inner and add the checkpoint writer and the stop flag. */
+hone_train_hooks cli_checkpoint_hooks(cli_checkpoint *c, hone_train_hooks inner);
+
+/* SIGINT and SIGTERM set the stop flag of the hooks above (until cli_signals_restore). */
+void cli_signals_catch(void);
+void cli_signals_restore(void);
+/* The signal that set the stop flag, or 0. */
+int cli_signal_caught(void);
+
+/* The first option on which two training configurations (the JSON that hone train keeps in its
+ * models and checkpoints) differ, described into what ("--lr is 0.1 in the checkpoint, 0.2 in
+ * this run"); 0 when they agree. */
+int cli_config_differs(const char *checkpoint, const char *run, char *what, size_t cap);
+
+#endif

@@ -1,0 +1,42 @@
+/* storage.h - the model file with more in it: what checkpoints (src/train/checkpoint.c) need
+ * from safetensors.c. A checkpoint is a model file (the model's own tensors under their own
+ * names, its architecture, standardization and config metadata) plus extra tensors whose names
+ * start with "hone." and one extra metadata entry. The writer and the loader are the model
+ * file's own, with every check they make; the extras join the table that drives both. */
+#ifndef HONE_STORAGE_H
+#define HONE_STORAGE_H
+
+#include "hone_internal.h"
+
+/* The metadata entry that makes a file a checkpoint. hone_model_load refuses a file that has
+ * it (naming it a checkpoint); honeS_load hands it back. */
+#define HONES_CHECKPOINT_KEY "hone.checkpoint"
+/* A dimension of an extra tensor that the loader takes from the file. */
+#define HONES_ANY UINT64_MAX
+
+typedef struct honeS_tensor {
+    const char *name;  /* "hone.opt_state": must start with "hone." and be under 64 bytes */
+    bool integer;      /* I64 values, as uint64_t below 2^63; else hone_real (F32 or F64) */
+    int rank;          /* 1 or 2 */
+    uint64_t shape[2]; /* save: the shape; load: the shape expected, HONES_ANY dimensions are
+                          taken from the file (and written back here) */
+    void *values;      /* save: the values, in C order; load: allocated (honeM_alloc) and filled
+                          when the file holds the tensor, else NULL; the caller frees them */
+    bool present;      /* load: the file holds it */
+} honeS_tensor;
+
+/* Saves m as hone_model_save does, atomically, with extras[0 .. n_extras) after the model's
+ * tensors and, when meta_key is not NULL, "meta_key": meta_value in __metadata__ (any UTF-8
+ * text). Real extras must be finite, integer ones below 2^63, so that the file loads. */
+hone_status honeS_save(const hone_model *m, const char *path, const honeS_tensor *extras, int n_extras,
+                       const char *meta_key, const char *meta_value, hone_error *err);
+
+/* Loads a model as hone_model_load does, accepting the tensors of extras[0 .. n_extras) too
+ * (each optional: present says which came; the rank must be the expected one and every fixed
+ * dimension equal), and the metadata entry meta_key (copied to *meta_value, honeM_free it; NULL
+ * when absent). Any other tensor is unexpected, as in a model file. On failure every extra's
+ * values are freed and NULL. */
+hone_status honeS_load(hone_model **out, const char *path, honeS_tensor *extras, int n_extras,
+                       const char *meta_key, char **meta_value, hone_error *err);
+
+#endif

@@ -1,0 +1,19 @@
+/* checkpoint.h - what the epoch loop (train.c) and the checkpoint file (checkpoint.c) share.
+ * Internal names are spelled honeT_ (training). */
+#ifndef HONE_TRAIN_CHECKPOINT_H
+#define HONE_TRAIN_CHECKPOINT_H
+
+#include "hone_internal.h"
+
+/* A 64-bit digest of a view: its row count, which dataset rows in which order, and their
+ * features, labels and targets. Two splits that train alike have the same digest. */
+uint64_t honeT_view_checksum(const hone_view *view);
+
+/* Whether a resumed run may go on from `from`: the same model, configuration and data (train
+ * and dev digests given), a position inside the run and an order of rows that is a permutation of
+ * the training split's. HONE_ERR_VALUE naming the first difference; HONE_ERR_NOMEM. */
+hone_status honeT_resume_check(const hone_train_state *from, const hone_model *model, const hone_split *split,
+                               const hone_train_config *config, uint64_t train_checksum, uint64_t dev_checksum,
+                               hone_error *err);
+
+#endif

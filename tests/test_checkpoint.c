@@ -1,0 +1,561 @@
+/* test_checkpoint.c - checkpoints: a run stopped after any batch and resumed from its checkpoint
+ * ends with the very model (weights, statistics, optimizer state, generator) and figures of a run
+ * that went through, with every piece of state the loop keeps in play: Adam's moments, a cosine
+ * schedule, dropout masks, batch norm, image augmentation, early stopping, the plateau schedule.
+ * Broken checkpoints, and model files and checkpoints taken for each other, are clean errors. */
+#define _DEFAULT_SOURCE
+#include "harness.h"
+#include "model/storage.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------------------------------------
+ * Fixtures: small images, a network with dropout and batch norm, two configurations
+ * ------------------------------------------------------------------------------------------- */
+
+enum { N = 150, H = 6, W = 6, D = H * W };
+
+/* 150 images of 6x6 pixels in 3 classes (a bright row band, a column band, a corner), with
+ * noise; noisy_labels makes the labels random, so the dev loss soon stops improving. */
+static hone_dataset *images(bool noisy_labels) {
+    hone_dataset *d = calloc(1, sizeof *d);
+    d->x_u8 = calloc(N * D, 1);
+    d->label = calloc(N, sizeof *d->label);
+    hone_rng rng;
+    hone_rng_seed(&rng, 77);
+    for (int i = 0; i < N; i++) {
+        int c = i % 3;
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++) {
+                bool on = c == 0 ? y == 2 || y == 3 : c == 1 ? x == 2 || x == 3 : x < 3 && y < 3;
+                d->x_u8[i * D + y * W + x] = (uint8_t)((on ? 160 : 20) + hone_rng_below(&rng, 60));
+            }
+        d->label[i] = noisy_labels ? (int32_t)hone_rng_below(&rng, 3) : c;
+    }
+    d->n = N;
+    d->d = D;
+    d->n_classes = 3;
+    d->height = H;
+    d->width = W;
+    return d;
+}
+
+static void images_free(hone_dataset *d) {
+    free(d->x_u8);
+    free(d->label);
+    free(d);
+}
+
+/* Dense(12) BN ReLU Dropout(0.8) Dense(8) BN ReLU Dropout(0.9) Dense(3), initialized from seed
+ * and standardized on the training split. */
+static hone_model *network(const hone_split *split, uint64_t seed, int first_hidden) {
+    const int hidden[2] = {first_hidden, 8};
+    const float keep[2] = {0.8f, 0.9f};
+    hone_mlp_spec spec = {.inputs = D, .outputs = 3, .hidden = hidden, .n_hidden = 2, .activation = HONE_LAYER_RELU,
+                          .batchnorm = 1, .keep_prob = keep, .loss = HONE_LOSS_SOFTMAX_CE};
+    hone_model *m;
+    hone_error err;
+    if (hone_model_create_from_spec(&m, &spec, &err)) fail_msg("%s", err.message);
+    assert_int_equal(hone_model_set_regularization(m, 0.01, 0, 0, &err), HONE_OK);
+    hone_rng rng;
+    hone_rng_seed(&rng, seed);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    assert_int_equal(hone_model_standardize_fit(m, &split->train, &err), HONE_OK);
+    m->config_json = honeM_strdup("{\"note\": \"kept with the checkpoint\"}");
+    return m;
+}
+
+/* Adam, cosine decay with a warm-up, clipping, augmentation: 120 rows in batches of 16 (8 a
+ * epoch, the last of 8 rows), 4 epochs. */
+static hone_train_config adam_cosine(void) {
+    hone_train_config c = hone_train_config_default();
+    c.epochs = 4;
+    c.batch = 16;
+    c.lr = 0.01;
+    c.schedule.warmup = 1;
+    c.clip_norm = 5;
+    c.augment = (hone_augment){.shift = 1, .rotate = 10, .flip = 1, .noise = 0.1};
+    return c;
+}
+
+/* Momentum, reduce on plateau, early stopping on the dev loss: on random labels it stops early. */
+static hone_train_config plateau_early(void) {
+    hone_train_config c = hone_train_config_default();
+    c.epochs = 40;
+    c.batch = 16;
+    c.lr = 0.05;
+    c.optimizer = hone_optimizer_config_default(HONE_OPTIMIZER_MOMENTUM);
+    c.schedule = hone_schedule_config_default(HONE_SCHEDULE_PLATEAU);
+    c.schedule.patience = 0;
+    c.schedule.factor = 0.7;
+    c.early_stopping = (hone_early_stopping){.patience = 3, .min_delta = 0};
+    return c;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Hooks: stop after batch k, save where asked
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct run {
+    int batches, stop_after; /* stop after batch stop_after of the run (counted over epochs) */
+    volatile int stop;
+    const char *interrupt_path; /* written where the stop flag ends training */
+    const char *epoch_path;     /* written at every epoch's end, when not NULL */
+    int saves;
+    hone_model *poison;         /* after saving epoch poison_epoch, weights that diverge */
+    int poison_epoch;
+} run;
+
+static void on_batch(const hone_batch_stats *s, void *user) {
+    run *r = user;
+    if (++r->batches == r->stop_after) r->stop = 1;
+}
+
+static hone_status on_checkpoint(const hone_train_state *s, void *user, hone_error *err) {
+    run *r = user;
+    const char *path = s->interrupted ? r->interrupt_path : r->epoch_path;
+    if (!path) return HONE_OK;
+    hone_status st = hone_checkpoint_save(s, path, err);
+    r->saves++;
+    if (r->poison && s->epoch == r->poison_epoch)
+        for (size_t i = 0; i < r->poison->n_params; i++) r->poison->params[i] = (hone_real)NAN;
+    return st;
+}
+
+static hone_train_hooks hooks_of(run *r) {
+    return (hone_train_hooks){.on_batch = on_batch, .on_checkpoint = on_checkpoint, .user = r, .stop = &r->stop};
+}
+
+/* The final state of a model, all of it that training moves. */
+static void assert_same_model(const hone_model *a, const hone_model *b) {
+    assert_memory_equal(a->params, b->params, a->n_params * sizeof(hone_real));
+    assert_memory_equal(a->buffers, b->buffers, a->n_buffers * sizeof(hone_real));
+    assert_memory_equal(a->opt_state, b->opt_state, 2 * a->n_params * sizeof(hone_real));
+    assert_memory_equal(a->input_mean, b->input_mean, (size_t)a->inputs * sizeof(hone_real));
+    assert_memory_equal(a->input_std, b->input_std, (size_t)a->inputs * sizeof(hone_real));
+    assert_true(a->opt_steps == b->opt_steps);
+    assert_true(a->bn_batches == b->bn_batches);
+    assert_memory_equal(a->rng.s, b->rng.s, sizeof a->rng.s);
+}
+
+static void assert_same_stats(const hone_epoch_stats *a, const hone_epoch_stats *b) {
+    assert_int_equal(a->epoch, b->epoch);
+    assert_int_equal(a->best_epoch, b->best_epoch);
+    assert_int_equal(a->stopped_early, b->stopped_early);
+    assert_true(a->train_loss == b->train_loss && a->train_acc == b->train_acc);
+    assert_true(a->dev_loss == b->dev_loss && a->dev_acc == b->dev_acc);
+    assert_true(a->lr == b->lr && a->grad_norm == b->grad_norm);
+}
+
+/* Resumes from path in a new network (other initial weights: the checkpoint must replace them),
+ * optionally stopping again after stop_after more batches (then saving to path). */
+static hone_model *resume(const hone_split *split, const hone_train_config *c, const char *path, int stop_after,
+                          hone_epoch_stats *stats) {
+    hone_model *m = network(split, 999, 12);
+    hone_train_state state;
+    hone_error err = {0};
+    if (hone_checkpoint_load(&state, m, path, &err)) fail_msg("%s", err.message);
+    assert_string_equal(m->config_json, "{\"note\": \"kept with the checkpoint\"}");
+    run r = {.stop_after = stop_after, .interrupt_path = path};
+    hone_train_hooks hooks = hooks_of(&r);
+    if (hone_train_resume(m, split, c, &hooks, &state, stats, &err)) fail_msg("%s", err.message);
+    hone_train_state_free(&state);
+    return m;
+}
+
+/* For each k: a run stopped after batch k, then resumed (once, or stopped and resumed again),
+ * ends as the run that went through; so does a run resumed from its last epoch-end checkpoint. */
+static void check_resumes(const hone_train_config *c, bool noisy, const int *ks, int n_ks, bool expect_early) {
+    hone_dataset *d = images(noisy);
+    hone_split split;
+    hone_error err = {0};
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
+    hone_model *ref = network(&split, 1, 12);
+    hone_epoch_stats ref_stats;
+    assert_int_equal(hone_train(ref, &split, c, NULL, &ref_stats, &err), HONE_OK);
+    assert_int_equal(ref_stats.stopped_early, expect_early);
+    const int total = (int)ref->opt_steps;
+    print_message("reference: %d batches, %d epochs, best %d\n", total, ref_stats.epoch, ref_stats.best_epoch);
+    const char *path = th_path("resume.safetensors"), *epochs = th_path("epochs.safetensors");
+    char path_copy[512], epochs_copy[512];
+    snprintf(path_copy, sizeof path_copy, "%s", path);
+    snprintf(epochs_copy, sizeof epochs_copy, "%s", epochs);
+    for (int i = 0; i < n_ks; i++) {
+        const int k = ks[i] > 0 ? ks[i] : total + ks[i]; /* k <= 0 counts from the end */
+        for (int twice = 0; twice < 2; twice++) {
+            hone_model *m = network(&split, 1, 12);
+            run r = {.stop_after = k, .interrupt_path = path_copy, .epoch_path = twice ? NULL : epochs_copy};
+            remove(epochs_copy);
+            hone_train_hooks hooks = hooks_of(&r);
+            hone_epoch_stats stopped = {0};
+            assert_int_equal(hone_train(m, &split, c, &hooks, &stopped, &err), HONE_OK);
+            assert_int_equal(r.batches, k);
+            hone_epoch_stats stats = {0};
+            /* twice: stop again 3 batches after the resume, then resume to the end */
+            hone_model *done = resume(&split, c, path_copy, twice && k + 3 < total ? 3 : -1, &stats);
+            if (twice && k + 3 < total) {
+                hone_model_free(done);
+                done = resume(&split, c, path_copy, -1, &stats);
+            }
+            assert_same_model(done, ref);
+            assert_same_stats(&stats, &ref_stats);
+            hone_model_free(done);
+            /* a kill after batch k: what is left is the last epoch-end checkpoint */
+            if (!twice && k > total / ref_stats.epoch) {
+                done = resume(&split, c, epochs_copy, -1, &stats);
+                assert_same_model(done, ref);
+                assert_same_stats(&stats, &ref_stats);
+                hone_model_free(done);
+            }
+            hone_model_free(m);
+        }
+    }
+    hone_model_free(ref);
+    hone_split_free(&split);
+    images_free(d);
+}
+
+static void test_resume_adam_cosine_dropout_batchnorm_augmentation(void **state) {
+    const hone_train_config c = adam_cosine();
+    /* first batch, mid-epoch, the last batch of epoch 1 (the flag before the dev pass), the
+     * first of epoch 2, and the run's last two batches */
+    const int ks[] = {1, 5, 8, 9, -1, 0};
+    check_resumes(&c, false, ks, 6, false);
+    hone_train_config per_step = c; /* the rate of every step from the step count */
+    per_step.schedule.per_step = 1;
+    per_step.schedule.warmup = 4;
+    const int some[] = {3, 13};
+    check_resumes(&per_step, false, some, 2, false);
+}
+
+static void test_resume_plateau_and_early_stopping(void **state) {
+    const hone_train_config c = plateau_early();
+    const int ks[] = {3, 21, -2};
+    check_resumes(&c, true, ks, 3, true);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The file itself
+ * ------------------------------------------------------------------------------------------- */
+
+/* A state captured mid-run (its arrays copied), saved and read back field for field. */
+typedef struct capture {
+    run r;
+    hone_train_state s;
+    size_t order[256];
+    hone_real best_params[1024], best_buffers[256];
+} capture;
+
+static hone_status capture_state(const hone_train_state *s, void *user, hone_error *err) {
+    capture *c = user;
+    if (!s->interrupted) return HONE_OK;
+    c->s = *s;
+    memcpy(c->order, s->order, s->n_train * sizeof *s->order);
+    assert_true(s->best_epoch > 0);
+    memcpy(c->best_params, s->best_params, s->model->n_params * sizeof(hone_real));
+    memcpy(c->best_buffers, s->best_buffers, s->model->n_buffers * sizeof(hone_real));
+    return hone_checkpoint_save(s, c->r.interrupt_path, err);
+}
+
+static void capture_batch(const hone_batch_stats *s, void *user) { on_batch(s, &((capture *)user)->r); }
+
+static void test_round_trip_of_a_state(void **state) {
+    hone_dataset *d = images(true);
+    hone_split split;
+    hone_error err = {0};
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
+    hone_train_config c = plateau_early();
+    hone_model *m = network(&split, 1, 12);
+    static capture cap;
+    memset(&cap, 0, sizeof cap);
+    cap.r = (run){.stop_after = 19, .interrupt_path = th_path("round.safetensors")}; /* epoch 3, batch 3 */
+    hone_train_hooks hooks = {.on_batch = capture_batch, .on_checkpoint = capture_state, .user = &cap, .stop = &cap.r.stop};
+    assert_int_equal(hone_train(m, &split, &c, &hooks, NULL, &err), HONE_OK);
+    const hone_train_state *s = &cap.s;
+    assert_int_equal(s->epoch, 2);
+    assert_int_equal(s->batch, 3);
+    assert_int_equal(s->interrupted, 1);
+    hone_model *back = network(&split, 2, 12);
+    hone_train_state l;
+    if (hone_checkpoint_load(&l, back, cap.r.interrupt_path, &err)) fail_msg("%s", err.message);
+    assert_ptr_equal(l.model, back);
+    assert_int_equal(l.epoch, 2);
+    assert_int_equal(l.batch, 3);
+    assert_int_equal(l.n_train, s->n_train);
+    assert_memory_equal(l.order, cap.order, s->n_train * sizeof *l.order);
+    assert_memory_equal(l.rng.s, s->rng.s, sizeof l.rng.s);
+    assert_true(l.train_checksum == s->train_checksum && l.dev_checksum == s->dev_checksum && l.n_dev == s->n_dev);
+    assert_true(l.plateau_lr == s->plateau_lr && l.plateau_best == s->plateau_best);
+    assert_int_equal(l.plateau_bad_epochs, s->plateau_bad_epochs);
+    assert_int_equal(l.best_epoch, s->best_epoch);
+    assert_int_equal(l.bad_epochs, s->bad_epochs);
+    assert_true(l.best_metric == s->best_metric && l.best_bn_batches == s->best_bn_batches);
+    assert_memory_equal(l.best_params, cap.best_params, m->n_params * sizeof(hone_real));
+    assert_memory_equal(l.best_buffers, cap.best_buffers, m->n_buffers * sizeof(hone_real));
+    assert_true(l.loss_sum == s->loss_sum && l.norm_sum == s->norm_sum && l.correct == s->correct);
+    assert_true(l.seconds == s->seconds);
+    assert_same_stats(&l.last, &s->last);
+    assert_true(l.last.seconds == s->last.seconds && l.last.samples_per_s == s->last.samples_per_s);
+    assert_true(l.config.lr == c.lr && l.config.seed == c.seed && l.config.optimizer.kind == c.optimizer.kind &&
+                l.config.schedule.kind == c.schedule.kind && l.config.schedule.factor == c.schedule.factor &&
+                l.config.early_stopping.patience == c.early_stopping.patience);
+    assert_int_equal(l.interrupted, 0);
+    /* the model: hone_train put early stopping's best weights back into m after the stop, so
+     * compare with the live values the state held: the optimizer state and counters */
+    assert_memory_equal(back->opt_state, m->opt_state, 2 * m->n_params * sizeof(hone_real));
+    assert_true(back->opt_steps == m->opt_steps && back->l2 == m->l2);
+    assert_memory_equal(back->input_mean, m->input_mean, D * sizeof(hone_real));
+    hone_train_state_free(&l);
+    hone_train_state_free(&l); /* idempotent */
+    hone_model_free(back);
+    hone_model_free(m);
+    hone_split_free(&split);
+    images_free(d);
+}
+
+/* A fresh checkpoint of the Adam run, after batch 11 (epoch 2, batch 3). */
+static void write_checkpoint(const hone_split *split, const char *path) {
+    hone_train_config c = adam_cosine();
+    hone_model *m = network(split, 1, 12);
+    run r = {.stop_after = 11, .interrupt_path = path};
+    hone_train_hooks hooks = hooks_of(&r);
+    hone_error err = {0};
+    if (hone_train(m, split, &c, &hooks, NULL, &err)) fail_msg("%s", err.message);
+    hone_model_free(m);
+}
+
+/* s with every '"' escaped, as it reads inside the JSON string of a metadata value */
+static const char *escaped(const char *s, char *buf) {
+    char *o = buf;
+    for (; *s; s++) {
+        if (*s == '"') *o++ = '\\';
+        *o++ = *s;
+    }
+    *o = 0;
+    return buf;
+}
+
+/* The checkpoint at path with the first occurrence of `from` in its header replaced by `to`
+ * (same length), written as name; returns the new path. In_meta: the text is inside the
+ * hone.checkpoint entry, whose quotes are escaped. */
+static const char *patched(const char *path, const char *name, const char *from_text, const char *to_text, bool in_meta) {
+    char from_buf[128], to_buf[128];
+    const char *from = in_meta ? escaped(from_text, from_buf) : from_text;
+    const char *to = in_meta ? escaped(to_text, to_buf) : to_text;
+    size_t n;
+    unsigned char *bytes = th_read(path, &n);
+    assert_int_equal(strlen(from), strlen(to));
+    uint64_t header = 0;
+    for (int i = 7; i >= 0; i--) header = header << 8 | bytes[i];
+    char *at = NULL;
+    for (size_t i = 8; i + strlen(from) <= 8 + header && !at; i++)
+        if (!memcmp(bytes + i, from, strlen(from))) at = (char *)bytes + i;
+    if (!at) fail_msg("'%s' not in the header", from);
+    memcpy(at, to, strlen(to));
+    const char *out = th_write(name, bytes, n);
+    free(bytes);
+    return out;
+}
+
+/* Loading path into a fresh network fails with code and a message holding every pattern. */
+static void expect_load_error(const hone_split *split, const char *path, hone_status code, const char *p1,
+                              const char *p2) {
+    hone_model *m = network(split, 3, 12);
+    hone_real before[64];
+    memcpy(before, m->params, sizeof before);
+    hone_train_state s;
+    hone_error err = {0};
+    hone_status st = hone_checkpoint_load(&s, m, path, &err);
+    print_message("%s\n", err.message);
+    assert_int_equal(st, code);
+    assert_non_null(strstr(err.message, path));
+    if (p1 && !strstr(err.message, p1)) fail_msg("'%s' lacks '%s'", err.message, p1);
+    if (p2 && !strstr(err.message, p2)) fail_msg("'%s' lacks '%s'", err.message, p2);
+    assert_null(s.order);
+    assert_memory_equal(before, m->params, sizeof before); /* untouched on failure */
+    hone_model_free(m);
+}
+
+static void test_broken_checkpoints_are_clean_errors(void **state) {
+    hone_dataset *d = images(false);
+    hone_split split;
+    hone_error err = {0};
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
+    char good[512];
+    snprintf(good, sizeof good, "%s", th_path("good.safetensors"));
+    write_checkpoint(&split, good);
+    size_t n;
+    unsigned char *bytes = th_read(good, &n);
+    expect_load_error(&split, th_write("cut.safetensors", bytes, n - 100), HONE_ERR_FORMAT, "data", NULL);
+    expect_load_error(&split, th_write("short.safetensors", bytes, 5), HONE_ERR_FORMAT, "too short", NULL);
+    free(bytes);
+    expect_load_error(&split, patched(good, "v.safetensors", "\"version\": 1", "\"version\": 7", true), HONE_ERR_FORMAT,
+                      "version 7 is not supported", NULL);
+    expect_load_error(&split, patched(good, "e.safetensors", "\"epoch\": 1,", "\"epoch\": 9,", true), HONE_ERR_FORMAT,
+                      "epoch 9 is outside the run's 4 epochs", NULL);
+    expect_load_error(&split, patched(good, "b.safetensors", "\"batch\": 3,", "\"batch\": 9,", true), HONE_ERR_FORMAT,
+                      "batch 9 is past the 8 batches", NULL);
+    expect_load_error(&split, patched(good, "r.safetensors", "\"rng\":", "\"rnx\":", true), HONE_ERR_FORMAT,
+                      "'rng' is missing", NULL);
+    expect_load_error(&split, patched(good, "l.safetensors", "\"lr\": 0.01, \"seed\"", "\"lr\": true, \"seed\"", true),
+                      HONE_ERR_FORMAT, "config: 'lr' must be a number", NULL);
+    expect_load_error(&split, patched(good, "o.safetensors", "\"hone.opt_state\"", "\"hone.opt_xtate\"", false),
+                      HONE_ERR_FORMAT, "unexpected tensor 'hone.opt_xtate'", NULL);
+    expect_load_error(&split, patched(good, "o2.safetensors", "\"hone.order\"", "\"hone.ordex\"", false), HONE_ERR_FORMAT,
+                      "unexpected tensor 'hone.ordex'", NULL);
+    expect_load_error(&split, patched(good, "k.safetensors", "\"hone.checkpoint\"", "\"hone.checkpoinx\"", false),
+                      HONE_ERR_FORMAT, "not a checkpoint", NULL);
+    const char *other = HONE_REAL_NAME[5] == '3' ? "float64" : "float32";
+    expect_load_error(&split, patched(good, "p.safetensors", HONE_REAL_NAME, other, false), HONE_ERR_VALUE, "build", NULL);
+    /* a model file is not a checkpoint, and a checkpoint is not a model file */
+    hone_model *m = network(&split, 1, 12), *loaded = NULL;
+    const char *model_path = th_path("model.safetensors");
+    assert_int_equal(hone_model_save(m, model_path, &err), HONE_OK);
+    expect_load_error(&split, model_path, HONE_ERR_FORMAT, "not a checkpoint", "--checkpoint");
+    assert_int_equal(hone_model_load(&loaded, good, &err), HONE_ERR_FORMAT);
+    assert_null(loaded);
+    assert_non_null(strstr(err.message, "a training checkpoint"));
+    assert_non_null(strstr(err.message, "--resume"));
+    assert_int_equal(hone_model_load_weights(m, good, &err), HONE_ERR_FORMAT);
+    /* a model file with a stray hone.* tensor: unexpected, as any tensor the architecture lacks */
+    honeS_tensor stray = {"hone.opt_state", false, 2, {2, m->n_params}, m->opt_state, false};
+    const char *stray_path = th_path("stray.safetensors");
+    assert_int_equal(honeS_save(m, stray_path, &stray, 1, NULL, NULL, &err), HONE_OK);
+    assert_int_equal(hone_model_load(&loaded, stray_path, &err), HONE_ERR_FORMAT);
+    assert_non_null(strstr(err.message, "unexpected tensor 'hone.opt_state'"));
+    /* a checkpoint's metadata without the optimizer state: the checkpoint loader requires it */
+    honeS_tensor x[2] = {{"hone.opt_state", false, 2, {HONES_ANY, HONES_ANY}, NULL, false},
+                         {"hone.order", true, 1, {HONES_ANY, 0}, NULL, false}};
+    char *text = NULL;
+    assert_int_equal(honeS_load(&loaded, good, x, 2, HONES_CHECKPOINT_KEY, &text, &err), HONE_OK);
+    assert_true(x[0].present && x[1].present && x[0].shape[0] == 2 && x[0].shape[1] == m->n_params && x[1].shape[0] == 120);
+    const char *no_opt = th_path("no-opt.safetensors");
+    assert_int_equal(honeS_save(loaded, no_opt, &x[1], 1, HONES_CHECKPOINT_KEY, text, &err), HONE_OK);
+    expect_load_error(&split, no_opt, HONE_ERR_FORMAT, "tensor 'hone.opt_state' is missing", NULL);
+    honeM_free(text);
+    honeM_free(x[0].values);
+    honeM_free(x[1].values);
+    hone_model_free(loaded);
+    /* another network: the first difference named */
+    hone_model *wide = network(&split, 1, 10);
+    hone_train_state s;
+    assert_int_equal(hone_checkpoint_load(&s, wide, good, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "layer 0 (dense) has 12 units in the checkpoint, 10 in this network"));
+    hone_model_free(wide);
+    assert_int_equal(hone_model_set_regularization(m, 0.5, 0, 0, &err), HONE_OK);
+    assert_int_equal(hone_checkpoint_load(&s, m, good, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "regularization is L2 0.01"));
+    hone_model_free(m);
+    hone_split_free(&split);
+    images_free(d);
+}
+
+/* hone_train_resume refuses another configuration, other data and an impossible order. */
+static void test_resume_needs_the_same_run(void **state) {
+    hone_dataset *d = images(false);
+    hone_split split;
+    hone_error err = {0};
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
+    const char *path = th_path("same.safetensors");
+    write_checkpoint(&split, path);
+    hone_model *m = network(&split, 1, 12);
+    hone_train_state s;
+    assert_int_equal(hone_checkpoint_load(&s, m, path, &err), HONE_OK);
+    hone_train_config c = adam_cosine();
+    c.lr = 0.02;
+    assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "lr is 0.01 in the checkpoint, 0.02 in this run");
+    c = adam_cosine();
+    c.augment.flip = 0;
+    assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "augment_flip is 1 in the checkpoint, 0 in this run");
+    c = adam_cosine();
+    d->x_u8[split.train.index[7] * D + 4] ^= 1; /* one pixel of one training row */
+    assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "training split differs"));
+    d->x_u8[split.train.index[7] * D + 4] ^= 1;
+    hone_split fewer = split;
+    fewer.train.n = 100;
+    assert_int_equal(hone_train_resume(m, &fewer, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "trained on 120 rows, this training split has 100"));
+    size_t keep = s.order[0];
+    s.order[0] = 100000; /* a corrupt order would gather from anywhere */
+    assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "not an order of this training split"));
+    s.order[0] = keep;
+    assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_OK);
+    hone_train_state_free(&s);
+    hone_model_free(m);
+    hone_split_free(&split);
+    images_free(d);
+}
+
+/* A diverged batch writes nothing: the last checkpoint is the last good epoch's. */
+static void test_divergence_keeps_the_last_good_checkpoint(void **state) {
+    hone_dataset *d = images(false);
+    hone_split split;
+    hone_error err = {0};
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
+    hone_train_config c = adam_cosine();
+    hone_model *m = network(&split, 1, 12);
+    const char *path = th_path("last-good.safetensors");
+    run r = {.stop_after = -1, .epoch_path = path, .poison = m, .poison_epoch = 2};
+    hone_train_hooks hooks = hooks_of(&r);
+    assert_int_equal(hone_train(m, &split, &c, &hooks, NULL, &err), HONE_ERR_DIVERGED);
+    assert_non_null(strstr(err.message, "diverged at epoch 3, batch 1"));
+    assert_int_equal(r.saves, 2);
+    hone_model *back = network(&split, 1, 12);
+    hone_train_state s;
+    assert_int_equal(hone_checkpoint_load(&s, back, path, &err), HONE_OK);
+    assert_int_equal(s.epoch, 2);
+    assert_int_equal(s.batch, 0);
+    for (size_t i = 0; i < back->n_params; i++) assert_true(fabs((double)back->params[i]) < 1e3);
+    hone_train_state_free(&s);
+    hone_model_free(back);
+    hone_model_free(m);
+    hone_split_free(&split);
+    images_free(d);
+}
+
+/* Every allocation of saving and loading fails in turn: an error, nothing leaked, no file. */
+static void test_allocation_failures_are_clean(void **state) {
+    hone_dataset *d = images(false);
+    hone_split split;
+    hone_error err = {0};
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
+    const char *path = th_path("alloc.safetensors");
+    write_checkpoint(&split, path);
+    hone_model *m = network(&split, 1, 12);
+    for (long k = 0;; k++) {
+        hone_train_state s;
+        honeM_fail_after(k);
+        hone_status st = hone_checkpoint_load(&s, m, path, &err);
+        honeM_fail_after(-1);
+        if (st == HONE_OK) {
+            hone_train_state_free(&s);
+            assert_true(k > 5);
+            break;
+        }
+        assert_int_equal(st, HONE_ERR_NOMEM);
+        assert_null(s.order);
+    }
+    hone_model_free(m);
+    hone_split_free(&split);
+    images_free(d);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_resume_adam_cosine_dropout_batchnorm_augmentation),
+        cmocka_unit_test(test_resume_plateau_and_early_stopping),
+        cmocka_unit_test(test_round_trip_of_a_state),
+        cmocka_unit_test(test_broken_checkpoints_are_clean_errors),
+        cmocka_unit_test(test_resume_needs_the_same_run),
+        cmocka_unit_test(test_divergence_keeps_the_last_good_checkpoint),
+        cmocka_unit_test(test_allocation_failures_are_clean),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
