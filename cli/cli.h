@@ -40,7 +40,7 @@ int cli_parse_units(const char *cmd, const char *text, int *units, int max);
 void cli_json_number(FILE *out, const char *key, double v, int comma);
 
 /* Exit codes */
-enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_DIVERGED = 3 };
 
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);

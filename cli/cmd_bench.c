@@ -8,7 +8,7 @@ void openblas_set_num_threads(int threads);
 
 int cmd_bench(int argc, char **argv) {
     cli_arch a = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "softmax_ce",
-                  .weight_init = "default", .init_scale = 0.01};
+                  .weight_init = "default", .init_scale = 0.01, .zero_residual = 1};
     int inputs = 784, outputs = 10, batch = 128, threads = 0, repeats = 50, json = 0;
     cli_option options[] = {
         {"layers", CLI_TEXT, a.layers, "N,N,...", "hidden layer sizes"},

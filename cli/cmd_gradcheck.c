@@ -21,7 +21,7 @@ static const char *band(hone_gradcheck_verdict v) {
 int cmd_gradcheck(int argc, char **argv) {
     cli_data d = CLI_DATA_DEFAULTS;
     cli_arch a = {.layers = "16", .activation = "relu", .alpha = 0.01, .loss = "auto",
-                  .weight_init = "default", .init_scale = 0.01};
+                  .weight_init = "default", .init_scale = 0.01, .zero_residual = 1};
     cli_regularize reg = CLI_REGULARIZE_DEFAULTS;
     int samples = 8, json = 0;
     double eps = 1e-6, seed = 1, max_per_layer = 0;

@@ -17,7 +17,7 @@ static void print_value(double v, int applies) {
 int cmd_inspect(int argc, char **argv) {
     cli_data d = CLI_DATA_DEFAULTS;
     cli_arch a = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "auto",
-                  .weight_init = "default", .init_scale = 0.01};
+                  .weight_init = "default", .init_scale = 0.01, .zero_residual = 1};
     cli_regularize reg = CLI_REGULARIZE_DEFAULTS;
     char model_path[CLI_TEXT_MAX] = "";
     int batch = 256, json = 0;
@@ -95,6 +95,7 @@ int cmd_inspect(int argc, char **argv) {
             cli_error("inspect", "%s", err.message);
             goto done;
         }
+        if (a.residual && a.zero_residual) hone_model_zero_residual_branches(model);
     }
     stats = calloc((size_t)model->n_layers, sizeof *stats);
     if (!stats || hone_model_reserve(model, B, &err)) {

@@ -87,7 +87,7 @@ int cmd_train(int argc, char **argv) {
         .dev = "auto",
         .test = "auto",
         .arch = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "auto",
-                 .weight_init = "default", .init_scale = 0.01},
+                 .weight_init = "default", .init_scale = 0.01, .zero_residual = 1},
         .optim = CLI_OPTIM_DEFAULTS,
         .reg = CLI_REGULARIZE_DEFAULTS,
         .stats_every = 100,
@@ -223,6 +223,7 @@ int cmd_train(int argc, char **argv) {
         hone_rng rng;
         hone_rng_seed(&rng, cfg.seed ^ 0x5bd1e995u);
         if (!*o.ck.resume && hone_model_init(model, arch.init, o.arch.init_scale, &rng, &err)) goto fail;
+        if (!*o.ck.resume && o.arch.residual && o.arch.zero_residual) hone_model_zero_residual_branches(model);
         if (!*o.ck.resume && hone_model_standardize_fit(model, &split.train, &err)) goto fail;
     }
     if (*o.ck.resume) { /* the checkpoint's weights, statistics and state, if it is this run's */
@@ -356,6 +357,7 @@ int cmd_train(int argc, char **argv) {
     goto done;
 fail:
     cli_error("train", "%s", err.message);
+    if (err.code == HONE_ERR_DIVERGED) exit_code = CLI_EXIT_DIVERGED; /* scripts (hone tune) tell it apart */
 done:
     cli_metrics_close(&metrics, "train");
     hone_train_state_free(&resumed);

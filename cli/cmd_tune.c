@@ -616,9 +616,8 @@ static int collect(tune *t, slot *s, int wstatus) {
         return CLI_EXIT_USAGE;
     }
     if (code != 0) {
-        /* hone train's message for a NaN or infinite loss or gradient (either wording) */
-        int diverged = strstr(msg, "diverged") || strstr(msg, " is nan") || strstr(msg, " is -nan") ||
-                       strstr(msg, " is inf") || strstr(msg, " is -inf");
+        /* hone train exits CLI_EXIT_DIVERGED for a NaN or infinite loss or gradient */
+        int diverged = code == CLI_EXIT_DIVERGED;
         tr->status = diverged ? ST_DIVERGED : ST_FAILED;
         copy_text(tr->error, sizeof tr->error, *msg ? msg : code == 127 ? "could not run hone train" : "failed");
         return 0;

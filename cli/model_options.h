@@ -15,6 +15,7 @@ typedef struct cli_arch {
     char weight_init[CLI_TEXT_MAX];
     double init_scale;
     int residual;
+    int zero_residual; /* 1 (default): residual branches start at zero, blocks as the identity */
 } cli_arch;
 
 #define CLI_ARCH_OPTIONS(a)                                                                        \
@@ -26,7 +27,9 @@ typedef struct cli_arch {
      "default (He for ReLU, Xavier otherwise), he, xavier_uniform, xavier_normal, lecun, uniform, normal, zeros"}, \
     {"init-scale", CLI_REAL, &(a).init_scale, "X", "e of uniform [-e, e] or sigma of normal"},     \
     {"residual", CLI_FLAG, &(a).residual, NULL,                                                    \
-     "pair hidden layers after the first into residual blocks y = act(x + F(x))"}
+     "pair hidden layers after the first into residual blocks y = act(x + F(x))"},                 \
+    {"zero-residual", CLI_FLAG, &(a).zero_residual, NULL,                                          \
+     "start each residual branch at zero, so blocks begin as the identity"}
 
 /* The resolved architecture. */
 typedef struct cli_arch_spec {

@@ -284,6 +284,11 @@ int hone_model_outputs(const hone_model *model);
 hone_status hone_model_init(hone_model *model, hone_init_kind init, double scale, hone_rng *rng,
                             hone_error *err);
 
+/* Zeroes the last layer of every residual branch (batch norm gamma, or a dense layer's weights
+ * and bias), so each block y = x + F(x) starts as the identity and the variance does not double
+ * from block to block (torchvision's zero_init_residual, Fixup). Call after hone_model_init. */
+void hone_model_zero_residual_branches(hone_model *model);
+
 /* Reserves the workspace for batches of up to max_batch rows. */
 hone_status hone_model_reserve(hone_model *model, int max_batch, hone_error *err);
 

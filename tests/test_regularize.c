@@ -202,6 +202,26 @@ static void test_residual_blocks(void **state) {
         assert_true(rep.rel_error < 1e-7);
         hone_model_free(m);
     }
+    /* zeroed branches: every add outputs exactly what its skip carries in */
+    {
+        hone_mlp_spec spec = {.inputs = 4, .outputs = 3, .hidden = hidden, .n_hidden = 5, .activation = HONE_LAYER_RELU,
+                              .batchnorm = 1, .residual = 1, .loss = HONE_LOSS_SOFTMAX_CE};
+        hone_model *z;
+        assert_int_equal(hone_model_create_from_spec(&z, &spec, &err), HONE_OK);
+        assert_int_equal(hone_model_init(z, HONE_INIT_HE, 0, &rng, &err), HONE_OK);
+        hone_model_zero_residual_branches(z);
+        hone_real X[5 * 4];
+        th_fill_uniform(X, 20, &rng, -1, 1);
+        assert_int_equal(hone_model_reserve(z, 5, &err), HONE_OK);
+        z->training = 1;
+        hone_model_forward(z, X, 5);
+        for (int l = 0; l < z->n_layers; l++) {
+            if (z->layers[l].kind != HONE_LAYER_ADD) continue;
+            const hone_real *y = z->acts + z->act_offset[l], *s = z->acts + z->act_offset[z->layers[l].skip];
+            assert_memory_equal(y, s, 5 * 6 * sizeof(hone_real));
+        }
+        hone_model_free(z);
+    }
     /* an add from a layer of another width, or from a later layer, is refused */
     const hone_layer_spec bad_width[] = {{.kind = HONE_LAYER_DENSE, .units = 5}, {.kind = HONE_LAYER_DENSE, .units = 3},
                                          {.kind = HONE_LAYER_ADD, .skip = 0}};

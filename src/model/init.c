@@ -53,3 +53,13 @@ hone_status hone_model_init(hone_model *m, hone_init_kind init, double scale, ho
     honeL_reset_state(m);
     return HONE_OK;
 }
+
+void hone_model_zero_residual_branches(hone_model *m) {
+    for (int l = 1; l < m->n_layers; l++) {
+        if (m->layers[l].kind != HONE_LAYER_ADD) continue;
+        const hone_layer *last = &m->layers[l - 1]; /* the branch's last layer */
+        hone_real *p = m->params + last->param_offset;
+        if (last->kind == HONE_LAYER_BATCHNORM) memset(p, 0, (size_t)last->out * sizeof *p); /* gamma */
+        else if (last->kind == HONE_LAYER_DENSE) memset(p, 0, last->n_params * sizeof *p);
+    }
+}
