@@ -7,8 +7,9 @@
 #   docs/deep-networks.sh [HONE]      (prints markdown rows)
 set -u
 hone=${1:-build/hone}
-row() { # NAME OPTIONS...
+row() { # NAME OPTIONS...  (ONLY=pattern runs just the rows whose name matches)
     local name=$1; shift
+    [[ -z "${ONLY:-}" || "$name" == *${ONLY}* ]] || return 0
     local stats; stats=$("$hone" inspect --layers 256x50 "$@" --batch 256 --seed 1 --json) || { echo "| $name | inspect failed |"; return; }
     # the k-th activation (relu) layer is hidden layer k's output
     local stds; stds=$(grep '"kind": "relu"' <<<"$stats" | sed -n 's/.*"std": \([^,]*\),.*/\1/p' | sed -n '1p;10p;25p;50p' | tr '\n' ' ')
@@ -30,5 +31,7 @@ row "plain, Xavier normal" --weight-init xavier_normal
 row "plain, He" --weight-init he
 row "batch norm, N(0, 0.01^2)" --weight-init normal --init-scale 0.01 --batchnorm
 row "batch norm, He" --weight-init he --batchnorm
-row "residual, He" --weight-init he --residual
-row "residual + batch norm, He" --weight-init he --residual --batchnorm
+row "residual, He, branches from He" --weight-init he --residual --no-zero-residual
+row "residual, He, zeroed branches" --weight-init he --residual
+row "residual + batch norm, He, branches from He" --weight-init he --residual --batchnorm --no-zero-residual
+row "residual + batch norm, He, zeroed branches" --weight-init he --residual --batchnorm
