@@ -2,7 +2,7 @@
 #   build/libhone.a    float  (the product)
 #   build/libhone64.a  double (gradient checks, numerical tests); its symbols are spelled hone64_,
 #                      so both link into one program (the CLI's gradcheck uses it).
-# Targets: all (default), test, bench, clean.
+# Targets: all (default), test, check (CI: fuzz smoke + sanitizers + test), bench, clean.
 
 CC      ?= gcc
 OPT     ?= -O3
@@ -26,7 +26,7 @@ F64_OBJ  := $(LIB_SRC:%.c=$(B)/f64/%.o)
 NAMES    := $(B)/hone64_names.h
 F64FLAGS  = -DHONE_DOUBLE -include $(NAMES)
 
-.PHONY: all test bench clean check-deps
+.PHONY: all test check bench clean check-deps
 all: $(B)/hone $(B)/libhone.a $(B)/libhone64.a
 
 check-deps:
@@ -71,6 +71,13 @@ $(B)/f64/tests/%: tests/%.c $(TEST_COMMON) tests/harness.h $(B)/libhone64.a $(NA
 
 test: $(B)/hone $(TESTS_F32) $(TESTS_F64)
 	@tests/run.sh $(B) $(TESTS_F32) $(TESTS_F64)
+
+# What CI runs: a short fuzz of every reader, every test under ASan/LSan/UBSan, then every test
+# (whose "tests: N passed, N failed" closes the output).
+check:
+	$(MAKE) fuzz-smoke
+	$(MAKE) test-sanitize
+	$(MAKE) test
 
 bench: $(B)/hone
 	bench/run.sh

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(gcc make binutils pkg-config gawk gzip libopenblas-dev zlib1g-dev libinih-dev libcjson-dev
-          libcmocka-dev dataset-fashion-mnist)
+          libcmocka-dev dataset-fashion-mnist clang libclang-rt-14-dev)
 if [ "${1:-}" = "--peers" ]; then
     packages+=(libfann-dev python3-sklearn python3-torch python3-numpy time)
 fi

@@ -1511,6 +1511,21 @@ static void truncate_and_flip(hone_model *m, bool whole_file) {
 }
 
 /* Residual blocks are saved as PyTorch Residual modules: "k.body.j.weight"; the add keeps its skip. */
+/* A leaky ReLU slope of 0 is a slope, not "use the default" (it used to load as 0.01). */
+static void test_leaky_slope_zero(void **state) {
+    const int hidden[1] = {3};
+    hone_model *m, *back;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, 2, hidden, 1, 2, HONE_LAYER_LEAKY_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    m->layers[1].alpha = 0;
+    const char *path = th_path("slope0.safetensors");
+    assert_int_equal(hone_model_save(m, path, &err), HONE_OK);
+    assert_int_equal(hone_model_load(&back, path, &err), HONE_OK);
+    assert_true(back->layers[1].alpha == 0);
+    hone_model_free(m);
+    hone_model_free(back);
+}
+
 static void test_residual_names(void **state) {
     const int hidden[5] = {6, 6, 6, 6, 6};
     hone_mlp_spec spec = {.inputs = 4, .outputs = 3, .hidden = hidden, .n_hidden = 5, .activation = HONE_LAYER_RELU,
@@ -1702,6 +1717,7 @@ int main(void) {
         cmocka_unit_test(test_crafted_base_loads),
         cmocka_unit_test(test_corrupt_files),
         cmocka_unit_test(test_batchnorm_files),
+        cmocka_unit_test(test_leaky_slope_zero),
         cmocka_unit_test(test_residual_names),
         cmocka_unit_test(test_truncations_and_flips),
         cmocka_unit_test(test_allocation_failures),

@@ -1161,6 +1161,9 @@ static hone_status adopt_layers(loader *L, hone_error *err) {
             got->buffer_offset != want->buffer_offset || got->n_buffers != want->n_buffers)
             return fail(L, err, HONE_ERR_FORMAT, "internal error: layer %d of the model does not match its tensors", l);
         got->eps = want->eps;
+        /* a spec's alpha of 0 means "the default 0.01" to hone_model_create, but a file's 0 is a
+         * slope of 0: take the file's value as it is */
+        if (got->kind == HONE_LAYER_LEAKY_RELU) got->alpha = L->specs[l].alpha;
     }
     return HONE_OK;
 }
