@@ -72,21 +72,53 @@ HONE_KERNEL static void adam(hone_real *restrict p, const hone_real *restrict g,
     }
 }
 
-void honeO_step(const hone_optimizer_config *c, hone_real *p, const hone_real *g, hone_real *state,
-                size_t n, uint64_t t, double lr) {
+/* One step of c's rule on p [n] from g [n], with its first moments m [n] and second v [n]. */
+static void step_rule(const hone_optimizer_config *c, hone_real *p, const hone_real *g, hone_real *m, hone_real *v,
+                      size_t n, uint64_t t, double lr) {
     const hone_real b1 = (hone_real)c->beta1, b2 = (hone_real)c->beta2, eps = (hone_real)c->eps;
     switch (c->kind) {
     case HONE_OPTIMIZER_SGD: sgd(p, g, n, (hone_real)lr); break;
-    case HONE_OPTIMIZER_MOMENTUM: momentum(p, g, state, n, (hone_real)lr, b1, c->momentum_ewma); break;
-    case HONE_OPTIMIZER_NESTEROV: nesterov(p, g, state, n, (hone_real)lr, b1); break;
-    case HONE_OPTIMIZER_RMSPROP: rmsprop(p, g, state + n, n, (hone_real)lr, b2, eps); break;
+    case HONE_OPTIMIZER_MOMENTUM: momentum(p, g, m, n, (hone_real)lr, b1, c->momentum_ewma); break;
+    case HONE_OPTIMIZER_NESTEROV: nesterov(p, g, m, n, (hone_real)lr, b1); break;
+    case HONE_OPTIMIZER_RMSPROP: rmsprop(p, g, v, n, (hone_real)lr, b2, eps); break;
     case HONE_OPTIMIZER_ADAMW: {
         /* decoupled decay: p *= 1 - lr wd, before and apart from the gradient step */
         const hone_real keep = (hone_real)(1 - lr * c->weight_decay);
         for (size_t i = 0; i < n; i++) p[i] *= keep;
     } /* fall through */
-    case HONE_OPTIMIZER_ADAM: adam(p, g, state, state + n, n, lr, b1, b2, eps, t); break;
+    case HONE_OPTIMIZER_ADAM: adam(p, g, m, v, n, lr, b1, b2, eps, t); break;
     }
+}
+
+void honeO_step(const hone_optimizer_config *c, hone_real *p, const hone_real *g, hone_real *state,
+                size_t n, uint64_t t, double lr) {
+    step_rule(c, p, g, state, state + n, n, t, lr);
+}
+
+/* The sum of g^2 over g [n] in eight fixed-order lanes (see honeO_norm). */
+HONE_KERNEL static double sum_squares(const hone_real *restrict g, size_t n) {
+    double acc[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++) acc[k] += (double)g[i + k] * g[i + k];
+    for (; i < n; i++) acc[0] += (double)g[i] * g[i];
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+/* 2048 values of p, g, m and v: 32 KiB, so each chunk is read from memory once and then reused
+ * from cache by the norm, the update and the clearing. */
+enum { STEP_CHUNK = 2048 };
+
+double honeO_step_and_clear(const hone_optimizer_config *c, hone_real *p, hone_real *g, hone_real *state, size_t n,
+                            uint64_t t, double lr) {
+    double sq = 0;
+    for (size_t i = 0; i < n; i += STEP_CHUNK) {
+        size_t k = n - i < STEP_CHUNK ? n - i : STEP_CHUNK;
+        sq += sum_squares(g + i, k);
+        step_rule(c, p + i, g + i, state + i, state + n + i, k, t, lr);
+        memset(g + i, 0, k * sizeof *g);
+    }
+    return sqrt(sq);
 }
 
 HONE_KERNEL double honeO_norm(const hone_real *g, size_t n) {

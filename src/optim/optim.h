@@ -12,6 +12,11 @@ static inline double honeO_ewma(double v, double x, double beta) { return beta *
 void honeO_step(const hone_optimizer_config *c, hone_real *p, const hone_real *g, hone_real *state,
                 size_t n, uint64_t t, double lr);
 
+/* honeO_step, also returning the global L2 norm of g and leaving g zero, in one pass over the
+ * block (chunk by chunk) instead of three. */
+double honeO_step_and_clear(const hone_optimizer_config *c, hone_real *p, hone_real *g, hone_real *state, size_t n,
+                            uint64_t t, double lr);
+
 /* Global L2 norm of g [n], accumulated in double. */
 double honeO_norm(const hone_real *g, size_t n);
 /* Clamps g [n] to [-value, value] (value > 0), and/or scales it to global norm at most max_norm

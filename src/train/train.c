@@ -127,6 +127,16 @@ static void describe_divergence(char *out, size_t cap, const hone_model *m, int 
     snprintf(out, cap, "in the loss itself");
 }
 
+static hone_status diverged(hone_error *err, const hone_model *m, int B, int epoch, size_t batch, double lr,
+                            const char *what, double value) {
+    char where[160];
+    describe_divergence(where, sizeof where, m, B);
+    return honeE_set(err, HONE_ERR_DIVERGED,
+                     "diverged at epoch %d, batch %zu, learning rate %g: the %s is %g (%s); lower the learning rate, "
+                     "clip gradients (--clip-norm), or add batch normalization",
+                     epoch, batch, lr, what, value, where);
+}
+
 static double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -217,6 +227,7 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
     const long steps_per_epoch = (long)((train->n + (size_t)B - 1) / (size_t)B);
     const long T = c->schedule.per_step ? steps_per_epoch * c->epochs : c->epochs;
     const bool clipping = c->clip_norm > 0 || c->clip_value > 0;
+    bool grads_clear = false; /* the gradient block is already zero (the fused update clears it) */
     hone_rng rng;
     double plateau_lr = c->lr;
     honeO_plateau plateau;
@@ -264,30 +275,44 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
             else hone_model_gather(m, X, Y, train->data, order + start, b);
             const hone_real *Z = hone_model_forward(m, X, b);
             double loss = hone_model_loss(m, Y, b);
-            hone_model_zero_grad(m);
+            if (!grads_clear) hone_model_zero_grad(m);
             hone_model_backward(m, X, b);
-            double norm = honeO_norm(m->grads, m->n_params);
-            if (!isfinite(loss) || !isfinite(norm)) { /* no checkpoint of this: the last one stays the last good one */
-                char where[160];
-                describe_divergence(where, sizeof where, m, b);
-                st = honeE_set(err, HONE_ERR_DIVERGED,
-                               "diverged at epoch %d, batch %zu, learning rate %g: the %s is %g (%s); lower the "
-                               "learning rate, clip gradients (--clip-norm), or add batch normalization",
-                               epoch, batches + 1, lr, isfinite(loss) ? "gradient norm" : "loss",
-                               isfinite(loss) ? norm : loss, where);
+            if (!isfinite(loss)) { /* no checkpoint of this: the last one stays the last good one */
+                st = diverged(err, m, b, epoch, batches + 1, lr, "loss", loss);
                 goto done;
             }
-            loss_sum += loss * b;
-            norm_sum += norm;
             size_t right = honeL_loss_correct(m->loss, Z, Y, b, O);
-            correct += right;
-            if (clipping) honeO_clip(m->grads, m->n_params, norm, c->clip_norm, c->clip_value);
             if (c->schedule.per_step) lr = hone_schedule_lr(&c->schedule, c->lr, t + (long)batches, T);
+            const bool stats_step = stats_on && (m->opt_steps + 1) % (uint64_t)hooks->stats_every == 0;
+            /* Without clipping or statistics, the gradient's norm, the update and clearing the
+             * gradients for the next batch go through the block together, a chunk at a time: one
+             * pass over memory instead of three. Otherwise the norm comes first (clipping needs it,
+             * and the statistics read the gradients after the update). */
+            double norm;
+            if (!clipping && !stats_step) {
+                norm = honeO_step_and_clear(&c->optimizer, m->params, m->grads, m->opt_state, m->n_params,
+                                            m->opt_steps + 1, lr);
+                grads_clear = true;
+                if (!isfinite(norm)) { /* the update is made, but training ends here and nothing saves it */
+                    st = diverged(err, m, b, epoch, batches + 1, lr, "gradient norm", norm);
+                    goto done;
+                }
+            } else {
+                norm = honeO_norm(m->grads, m->n_params);
+                if (!isfinite(norm)) {
+                    st = diverged(err, m, b, epoch, batches + 1, lr, "gradient norm", norm);
+                    goto done;
+                }
+                if (clipping) honeO_clip(m->grads, m->n_params, norm, c->clip_norm, c->clip_value);
+                if (stats_step) memcpy(before, m->params, m->n_params * sizeof *before);
+                honeO_step(&c->optimizer, m->params, m->grads, m->opt_state, m->n_params, m->opt_steps + 1, lr);
+                grads_clear = false;
+            }
             m->opt_steps++;
             m->bn_batches++;
-            const bool stats_step = stats_on && m->opt_steps % (uint64_t)hooks->stats_every == 0;
-            if (stats_step) memcpy(before, m->params, m->n_params * sizeof *before);
-            honeO_step(&c->optimizer, m->params, m->grads, m->opt_state, m->n_params, m->opt_steps, lr);
+            loss_sum += loss * b;
+            norm_sum += norm;
+            correct += right;
             if (stats_step) {
                 hone_model_layer_stats(m, b, before, layer_stats);
                 hooks->on_layer_stats(layer_stats, m->n_layers, m->opt_steps, epoch, hooks->user);
