@@ -2,12 +2,15 @@
 # make bench: hone and the peer trainers of ../shared/bench on one job (MLP 784-512-256-10,
 # Fashion-MNIST, 60,000 training rows, batch 128), one after another in one run, then ratios.
 # Run it on an idle machine: a second process halves every figure on 2 cores.
-#   EPOCHS=1 THREADS=2 bench/run.sh          (./setup.sh --peers installs the peers)
+#   EPOCHS=1 THREADS=2 REPEAT=3 bench/run.sh   (./setup.sh --peers installs the peers)
+# Each trainer runs REPEAT times in turn and the median samples/s is reported: on a shared
+# virtual machine single runs vary by 20%.
 # The GEMM ceiling is hone bench: the matrix products of one training step timed alone.
 set -u
 cd "$(dirname "$0")/.."
 epochs=${EPOCHS:-1}
 threads=${THREADS:-2}
+repeat=${REPEAT:-3}
 peers=${PEERS:-../shared/bench}
 py=/usr/bin/python3
 out=bench/out
@@ -19,27 +22,39 @@ timer=()
 field() { sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\).*/\1/p" <<<"$1"; }
 
 names=() rates=() accs=() rss=()
-run() { # NAME CMD...: runs a trainer that prints one JSON line
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+run() { # NAME CMD...: runs a trainer that prints one JSON line, REPEAT times
     local name=$1; shift
-    rm -f "$out/rss"
-    local line
-    line=$("${timer[@]}" "$@" 2>"$out/stderr" | tail -1)
-    local rate; rate=$(field "$line" samples_per_s)
-    if [ -z "$rate" ]; then
-        echo "bench: $name did not run: $(tail -2 "$out/stderr")" >&2
-        return
-    fi
-    names+=("$name"); rates+=("$rate"); accs+=("$(field "$line" test_acc)")
-    rss+=("$([ -s "$out/rss" ] && echo "$(( $(cat "$out/rss") / 1024 )) MB" || echo "n/a")")
+    local line rate all="" peak=0
+    for ((k = 0; k < repeat; k++)); do
+        rm -f "$out/rss"
+        line=$("${timer[@]}" "$@" 2>"$out/stderr" | tail -1)
+        rate=$(field "$line" samples_per_s)
+        if [ -z "$rate" ]; then
+            echo "bench: $name did not run: $(tail -2 "$out/stderr")" >&2
+            return
+        fi
+        all="$all $rate"
+        [ -s "$out/rss" ] && [ "$(cat "$out/rss")" -gt "$peak" ] && peak=$(cat "$out/rss")
+    done
+    names+=("$name"); rates+=("$(median <<<"$all")"); accs+=("$(field "$line" test_acc)")
+    rss+=("$([ "$peak" -gt 0 ] && echo "$((peak / 1024)) MB" || echo "n/a")")
+    echo "bench: $name:$all samples/s" >&2
 }
 rate_of() { for i in "${!names[@]}"; do [ "${names[$i]}" = "$1" ] && echo "${rates[$i]}"; done; }
 ratio() { local a b; a=$(rate_of "$1"); b=$(rate_of "$2"); [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2fx", a / b }' || echo "n/a"; }
 
 make -s build/hone || exit 1
 export OPENBLAS_NUM_THREADS=$threads
-ceiling_line=$(build/hone bench --threads "$threads" --batch 128 --json)
-ceiling=$(field "$ceiling_line" ceiling_samples_per_s)
-gflops=$(field "$ceiling_line" gflops)
+ceilings="" flops=""
+for ((k = 0; k < repeat; k++)); do
+    ceiling_line=$(build/hone bench --threads "$threads" --batch 128 --json)
+    ceilings="$ceilings $(field "$ceiling_line" ceiling_samples_per_s)"
+    flops="$flops $(field "$ceiling_line" gflops)"
+done
+ceiling=$(median <<<"$ceilings")
+gflops=$(median <<<"$flops")
+echo "bench: GEMM ceiling:$ceilings samples/s" >&2
 common=(--epochs "$epochs" --dev 0 --batch 128 --threads "$threads" --schedule constant --json --quiet)
 run "hone adam" build/hone train "${common[@]}"
 run "hone bn+dropout+l2" build/hone train "${common[@]}" --batchnorm --keep-prob 0.8 --l2 1e-4
@@ -54,7 +69,7 @@ if [ -f /usr/include/fann.h ] && [ "${FANN:-1}" = 1 ]; then
     cc -O2 "$peers/fann_mlp.c" -o "$out/fann_mlp" -lfloatfann -lz -lm && run "fann incremental" "$out/fann_mlp" "$epochs" incremental
 else echo "bench: FANN skipped or missing (./setup.sh --peers)" >&2; fi
 
-echo "job: MLP 784-512-256-10 on Fashion-MNIST, 60000 training rows, batch 128, $epochs epoch(s), $threads threads, $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo "job: MLP 784-512-256-10 on Fashion-MNIST, 60000 training rows, batch 128, $epochs epoch(s), $threads threads, $(nproc) cores, median of $repeat runs, $(date -u +%Y-%m-%d)"
 echo "GEMM ceiling (hone bench): ${ceiling} samples/s, ${gflops} GFLOP/s"
 printf '%-20s %12s %10s %10s\n' trainer samples/s test_acc peak_rss
 for i in "${!names[@]}"; do

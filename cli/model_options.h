@@ -24,7 +24,7 @@ typedef struct cli_arch {
     {"alpha", CLI_REAL, &(a).alpha, "X", "leaky ReLU slope for x < 0"},                            \
     {"loss", CLI_TEXT, (a).loss, "NAME", "auto, softmax_ce, sigmoid_ce or mse"},                   \
     {"weight-init", CLI_TEXT, (a).weight_init, "NAME",                                             \
-     "default (He for ReLU, Xavier otherwise), he, xavier_uniform, xavier_normal, lecun, uniform, normal, zeros"}, \
+     "default (He before ReLU, Xavier before tanh/sigmoid, LeCun at the output), he, xavier_uniform, xavier_normal, lecun, uniform, normal, zeros"}, \
     {"init-scale", CLI_REAL, &(a).init_scale, "X", "e of uniform [-e, e] or sigma of normal"},     \
     {"residual", CLI_FLAG, &(a).residual, NULL,                                                    \
      "pair hidden layers after the first into residual blocks y = act(x + F(x))"},                 \

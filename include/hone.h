@@ -181,7 +181,8 @@ typedef enum hone_loss_kind {
 } hone_loss_kind;
 
 typedef enum hone_init_kind {
-    HONE_INIT_DEFAULT = 0,        /* He for ReLU-like activations, Xavier normal otherwise */
+    HONE_INIT_DEFAULT = 0,        /* by the activation that follows: He for ReLU-like ones, Xavier
+                                     normal for the others, LeCun for the output layer */
     HONE_INIT_ZEROS = 1,          /* all zero: units stay symmetric (the CLI warns) */
     HONE_INIT_UNIFORM = 2,        /* U[-e, e], e = scale */
     HONE_INIT_NORMAL = 3,         /* N(0, sigma^2), sigma = scale */
