@@ -44,6 +44,17 @@ void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, con
                             const size_t *rows, int B, const hone_augment *aug, hone_rng *rng,
                             hone_real *scratch);
 
+/* A growing string (JSON for model files and checkpoints). After a failed allocation it stays
+ * failed and ignores further text; free s with honeM_free. */
+typedef struct honeB_buf {
+    char *s;
+    size_t len, cap;
+    bool failed;
+} honeB_buf;
+void honeB_add(honeB_buf *b, const char *s, size_t n);
+void honeB_str(honeB_buf *b, const char *s);
+void honeB_fmt(honeB_buf *b, const char *fmt, ...) HONE_PRINTF(2, 3);
+
 /* Bounds on a network, checked before anything is allocated: they keep every size computation
  * far from overflow, and a model file cannot claim more. */
 #define HONE_MAX_UNITS (1 << 24)

@@ -249,48 +249,10 @@ static tensor *model_tensors(const hone_model *m, const honeS_tensor *extras, in
  * Writing
  * ------------------------------------------------------------------------------------------- */
 
-/* A growing string; after a failed allocation it stays failed and ignores further text. */
-typedef struct strbuf {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} strbuf;
-
-static void sb_add(strbuf *b, const char *s, size_t n) {
-    if (b->failed) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + n + 1) cap *= 2;
-        char *p = honeM_realloc(b->s, cap, 1);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = 0;
-}
-
-static void sb_str(strbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-static void sb_fmt(strbuf *b, const char *fmt, ...) HONE_PRINTF(2, 3);
-static void sb_fmt(strbuf *b, const char *fmt, ...) {
-    char tmp[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof tmp) b->failed = true; /* only short numbers come here */
-    else sb_add(b, tmp, (size_t)n);
-}
-
 /* A finite number in the fewest digits that read back (as the loader reads: strtod, then a cast
  * to float when is_float) to the very same value, e.g. 0.2 rather than 0.200000003 for 0.2f. JSON
  * wants '.', whatever the C locale says. */
-static void sb_real(strbuf *b, double v, bool is_float) {
+static void sb_real(honeB_buf *b, double v, bool is_float) {
     char tmp[64];
     for (int digits = is_float ? 6 : 15;; digits++) {
         snprintf(tmp, sizeof tmp, "%.*g", digits, v);
@@ -300,117 +262,117 @@ static void sb_real(strbuf *b, double v, bool is_float) {
     }
     for (char *p = tmp; *p; p++)
         if (!strchr("0123456789+-eE", *p)) *p = '.';
-    sb_str(b, tmp);
+    honeB_str(b, tmp);
 }
 
 /* s as a quoted JSON string. s is valid UTF-8; bytes above 0x7F pass through. */
-static void sb_json_string(strbuf *b, const char *s) {
-    sb_add(b, "\"", 1);
+static void sb_json_string(honeB_buf *b, const char *s) {
+    honeB_add(b, "\"", 1);
     for (const char *p = s; *p; p++) {
         unsigned char c = (unsigned char)*p;
         if (c == '"' || c == '\\') {
-            sb_add(b, "\\", 1);
-            sb_add(b, p, 1);
-        } else if (c < 0x20) sb_fmt(b, "\\u%04x", c);
-        else sb_add(b, p, 1);
+            honeB_add(b, "\\", 1);
+            honeB_add(b, p, 1);
+        } else if (c < 0x20) honeB_fmt(b, "\\u%04x", c);
+        else honeB_add(b, p, 1);
     }
-    sb_add(b, "\"", 1);
+    honeB_add(b, "\"", 1);
 }
 
 /* {"inputs": D, "loss": "...", "layers": [{"kind": "dense", "units": O}, {"kind": "relu"}, ...]},
  * with each layer's settings: dense "bias": false (only without one), leaky_relu "alpha",
  * dropout "keep_prob", batchnorm "momentum" and "eps" */
-static void architecture_json(strbuf *b, const hone_model *m) {
-    sb_fmt(b, "{\"inputs\": %d, \"loss\": ", m->inputs);
+static void architecture_json(honeB_buf *b, const hone_model *m) {
+    honeB_fmt(b, "{\"inputs\": %d, \"loss\": ", m->inputs);
     sb_json_string(b, hone_loss_kind_name(m->loss));
-    sb_str(b, ", \"layers\": [");
+    honeB_str(b, ", \"layers\": [");
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
-        sb_str(b, l ? ", {\"kind\": " : "{\"kind\": ");
+        honeB_str(b, l ? ", {\"kind\": " : "{\"kind\": ");
         sb_json_string(b, hone_layer_kind_name(layer->kind));
         if (layer->kind == HONE_LAYER_DENSE) {
-            sb_fmt(b, ", \"units\": %d", layer->out);
-            if (!layer->bias) sb_str(b, ", \"bias\": false");
+            honeB_fmt(b, ", \"units\": %d", layer->out);
+            if (!layer->bias) honeB_str(b, ", \"bias\": false");
         }
         if (layer->kind == HONE_LAYER_LEAKY_RELU) {
-            sb_str(b, ", \"alpha\": ");
+            honeB_str(b, ", \"alpha\": ");
             sb_real(b, layer->alpha, true);
         }
         if (layer->kind == HONE_LAYER_DROPOUT) {
-            sb_str(b, ", \"keep_prob\": ");
+            honeB_str(b, ", \"keep_prob\": ");
             sb_real(b, layer->keep_prob, true);
         }
-        if (layer->kind == HONE_LAYER_ADD) sb_fmt(b, ", \"skip\": %d", layer->skip);
+        if (layer->kind == HONE_LAYER_ADD) honeB_fmt(b, ", \"skip\": %d", layer->skip);
         if (layer->kind == HONE_LAYER_BATCHNORM) {
-            sb_str(b, ", \"momentum\": ");
+            honeB_str(b, ", \"momentum\": ");
             sb_real(b, layer->momentum, true);
-            sb_str(b, ", \"eps\": ");
+            honeB_str(b, ", \"eps\": ");
             sb_real(b, layer->eps, true);
         }
-        sb_str(b, "}");
+        honeB_str(b, "}");
     }
-    sb_str(b, "]}");
+    honeB_str(b, "]}");
 }
 
 /* {"mean": [...], "std": [...]}, each value printed so that it reads back bit for bit */
-static void standardize_json(strbuf *b, const hone_model *m) {
+static void standardize_json(honeB_buf *b, const hone_model *m) {
     const hone_real *v[2] = {m->input_mean, m->input_std};
     for (int k = 0; k < 2; k++) {
-        sb_str(b, k ? "], \"std\": [" : "{\"mean\": [");
+        honeB_str(b, k ? "], \"std\": [" : "{\"mean\": [");
         for (int j = 0; j < m->inputs; j++) {
-            if (j) sb_str(b, ", ");
+            if (j) honeB_str(b, ", ");
             sb_real(b, (double)v[k][j], REAL_SIZE == 4);
         }
     }
-    sb_str(b, "]}");
+    honeB_str(b, "]}");
 }
 
 /* ", "name": {"dtype": ..., "shape": [...], "data_offsets": [begin, end]}" for each tensor of
  * the table, laid out one after the other in table order. */
-static void tensor_entries(strbuf *b, const tensor *t, int n) {
+static void tensor_entries(honeB_buf *b, const tensor *t, int n) {
     uint64_t at = 0;
     for (int i = 0; i < n; i++) {
         const dtype dt = written_dtype(&t[i]);
         const uint64_t end = at + t[i].count * dtype_sizes[dt];
-        sb_str(b, ", ");
+        honeB_str(b, ", ");
         sb_json_string(b, t[i].name);
-        sb_fmt(b, ": {\"dtype\": \"%s\", \"shape\": [", dtype_names[dt]);
-        for (int d = 0; d < t[i].rank; d++) sb_fmt(b, "%s%llu", d ? ", " : "", (unsigned long long)t[i].shape[d]);
-        sb_fmt(b, "], \"data_offsets\": [%llu, %llu]}", (unsigned long long)at, (unsigned long long)end);
+        honeB_fmt(b, ": {\"dtype\": \"%s\", \"shape\": [", dtype_names[dt]);
+        for (int d = 0; d < t[i].rank; d++) honeB_fmt(b, "%s%llu", d ? ", " : "", (unsigned long long)t[i].shape[d]);
+        honeB_fmt(b, "], \"data_offsets\": [%llu, %llu]}", (unsigned long long)at, (unsigned long long)end);
         at = end;
     }
 }
 
 /* The whole JSON header, padded with spaces to a multiple of 8 bytes; meta_key, when not NULL,
  * adds one more metadata entry. */
-static void build_header(strbuf *h, const hone_model *m, const tensor *t, int n, const char *meta_key,
+static void build_header(honeB_buf *h, const hone_model *m, const tensor *t, int n, const char *meta_key,
                          const char *meta_value) {
-    strbuf text = {0};
-    sb_str(h, "{\"__metadata__\": {\"format\": \"pt\", \"hone.format_version\": \"" FORMAT_VERSION "\"");
+    honeB_buf text = {0};
+    honeB_str(h, "{\"__metadata__\": {\"format\": \"pt\", \"hone.format_version\": \"" FORMAT_VERSION "\"");
     architecture_json(&text, m);
-    sb_str(h, ", \"hone.architecture\": ");
+    honeB_str(h, ", \"hone.architecture\": ");
     sb_json_string(h, text.failed ? "" : text.s);
     h->failed |= text.failed;
     text.len = 0;
     standardize_json(&text, m);
-    sb_str(h, ", \"hone.standardize\": ");
+    honeB_str(h, ", \"hone.standardize\": ");
     sb_json_string(h, text.failed ? "" : text.s);
     h->failed |= text.failed;
     honeM_free(text.s);
     if (m->config_json) {
-        sb_str(h, ", \"hone.config\": ");
+        honeB_str(h, ", \"hone.config\": ");
         sb_json_string(h, m->config_json);
     }
     if (meta_key) {
-        sb_str(h, ", ");
+        honeB_str(h, ", ");
         sb_json_string(h, meta_key);
-        sb_str(h, ": ");
+        honeB_str(h, ": ");
         sb_json_string(h, meta_value);
     }
-    sb_str(h, "}");
+    honeB_str(h, "}");
     tensor_entries(h, t, n);
-    sb_str(h, "}");
-    while (!h->failed && h->len % 8) sb_add(h, " ", 1);
+    honeB_str(h, "}");
+    while (!h->failed && h->len % 8) honeB_add(h, " ", 1);
 }
 
 /* Refuses what hone_model_load would refuse, so that every file hone writes, hone reads. */
@@ -502,7 +464,7 @@ static void sync_directory(const char *path) {
 
 /* Writes the length, the header and every tensor of the table little-endian, in table order;
  * returns what failed or NULL. */
-static const char *write_contents(FILE *f, const strbuf *header, const hone_model *m, const tensor *t, int n,
+static const char *write_contents(FILE *f, const honeB_buf *header, const hone_model *m, const tensor *t, int n,
                                   const honeS_tensor *extras) {
     unsigned char buf[8192];
     put_u64le(buf, header->len);
@@ -571,7 +533,7 @@ hone_status honeS_save(const hone_model *m, const char *path, const honeS_tensor
         honeM_free(table);
         return st;
     }
-    strbuf header = {0};
+    honeB_buf header = {0};
     build_header(&header, m, table, n, meta_key, meta_value);
     char *tmp = header.failed ? NULL : honeM_alloc(strlen(path) + 12, 1);
     if (!tmp) {

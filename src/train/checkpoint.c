@@ -189,40 +189,6 @@ static const field stats_fields[] = {
  * Writing the JSON
  * ------------------------------------------------------------------------------------------- */
 
-typedef struct jbuf {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} jbuf;
-
-static void jb_fmt(jbuf *b, const char *fmt, ...) HONE_PRINTF(2, 3);
-static void jb_fmt(jbuf *b, const char *fmt, ...) {
-    if (b->failed) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->failed = true;
-        return;
-    }
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + (size_t)n + 1) cap *= 2;
-        char *p = honeM_realloc(b->s, cap, 1);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
 /* A double that reads back to the same bits; JSON wants '.', whatever the C locale says. */
 static void real_text(char *buf, size_t cap, double v) {
     if (isnan(v)) snprintf(buf, cap, "\"nan\"");
@@ -237,30 +203,30 @@ static void real_text(char *buf, size_t cap, double v) {
     }
 }
 
-static void write_fields(jbuf *b, const void *base, const field *f, int n) {
+static void write_fields(honeB_buf *b, const void *base, const field *f, int n) {
     const char *p = base;
     for (int i = 0; i < n; i++) {
         const void *at = p + f[i].offset;
-        jb_fmt(b, "%s\"%s\": ", b->len && b->s[b->len - 1] != '{' ? ", " : "", f[i].name);
+        honeB_fmt(b, "%s\"%s\": ", b->len && b->s[b->len - 1] != '{' ? ", " : "", f[i].name);
         char text[64];
         switch (f[i].type) {
         case F_INT:
-        case F_BOOL: jb_fmt(b, "%d", *(const int *)at); break;
-        case F_SIZE: jb_fmt(b, "%zu", *(const size_t *)at); break;
-        case F_COUNT: jb_fmt(b, "%llu", (unsigned long long)*(const uint64_t *)at); break;
-        case F_HEX: jb_fmt(b, "\"%016llx\"", (unsigned long long)*(const uint64_t *)at); break;
+        case F_BOOL: honeB_fmt(b, "%d", *(const int *)at); break;
+        case F_SIZE: honeB_fmt(b, "%zu", *(const size_t *)at); break;
+        case F_COUNT: honeB_fmt(b, "%llu", (unsigned long long)*(const uint64_t *)at); break;
+        case F_HEX: honeB_fmt(b, "\"%016llx\"", (unsigned long long)*(const uint64_t *)at); break;
         case F_REAL:
             real_text(text, sizeof text, *(const double *)at);
-            jb_fmt(b, "%s", text);
+            honeB_fmt(b, "%s", text);
             break;
         case F_RNG: {
             const hone_rng *r = at;
-            jb_fmt(b, "\"%016llx%016llx%016llx%016llx\"", (unsigned long long)r->s[0], (unsigned long long)r->s[1],
+            honeB_fmt(b, "\"%016llx%016llx%016llx%016llx\"", (unsigned long long)r->s[0], (unsigned long long)r->s[1],
                    (unsigned long long)r->s[2], (unsigned long long)r->s[3]);
             break;
         }
-        case F_OPTIMIZER: jb_fmt(b, "\"%s\"", hone_optimizer_kind_name(*(const hone_optimizer_kind *)at)); break;
-        case F_SCHEDULE: jb_fmt(b, "\"%s\"", hone_schedule_kind_name(*(const hone_schedule_kind *)at)); break;
+        case F_OPTIMIZER: honeB_fmt(b, "\"%s\"", hone_optimizer_kind_name(*(const hone_optimizer_kind *)at)); break;
+        case F_SCHEDULE: honeB_fmt(b, "\"%s\"", hone_schedule_kind_name(*(const hone_schedule_kind *)at)); break;
         }
     }
 }
@@ -500,18 +466,18 @@ hone_status hone_checkpoint_save(const hone_train_state *s, const char *path, ho
     if (best && (!s->best_params || (!s->best_buffers && m->n_buffers)))
         return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: early stopping's best weights are missing", path);
     uint64_t *order = honeM_alloc(s->n_train, sizeof *order);
-    jbuf j = {0};
+    honeB_buf j = {0};
     if (!order) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory for the checkpoint", path);
     for (size_t i = 0; i < s->n_train; i++) order[i] = s->order[i];
     const model_scalars ms = {m->opt_steps, m->bn_batches, m->rng, m->l2, m->l1, m->decay_bias};
-    jb_fmt(&j, "{\"version\": %d, \"precision\": \"%s\"", CHECKPOINT_VERSION, HONE_REAL_NAME);
+    honeB_fmt(&j, "{\"version\": %d, \"precision\": \"%s\"", CHECKPOINT_VERSION, HONE_REAL_NAME);
     write_fields(&j, s, state_fields, N_FIELDS(state_fields));
     write_fields(&j, &ms, model_fields, N_FIELDS(model_fields));
-    jb_fmt(&j, ", \"last_epoch\": {");
+    honeB_fmt(&j, ", \"last_epoch\": {");
     write_fields(&j, &s->last, stats_fields, N_FIELDS(stats_fields));
-    jb_fmt(&j, "}, \"config\": {");
+    honeB_fmt(&j, "}, \"config\": {");
     write_fields(&j, &s->config, config_fields, N_FIELDS(config_fields));
-    jb_fmt(&j, "}}");
+    honeB_fmt(&j, "}}");
     hone_status st;
     if (j.failed) st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory for the checkpoint", path);
     else {
