@@ -41,6 +41,7 @@ int cli_optim_resolve(const char *cmd, const cli_optim *p, hone_train_config *c)
     c->schedule = s;
     c->clip_value = p->clip_value;
     c->clip_norm = p->clip_norm;
+    c->normalize_grad = p->normalize_grad;
     return 0;
 }
 
@@ -51,9 +52,9 @@ void cli_optim_json(char *buf, size_t cap, const hone_train_config *c) {
              "\"optimizer\": \"%s\", \"beta1\": %.17g, \"beta2\": %.17g, \"eps\": %.17g, \"weight_decay\": %.17g, "
              "\"momentum_form\": \"%s\", \"schedule\": \"%s\", \"decay_rate\": %.17g, \"step_size\": %d, "
              "\"warmup\": %d, \"min_lr\": %.17g, \"per_step\": %s, \"factor\": %.17g, \"patience\": %d, "
-             "\"threshold\": %.17g, \"clip_value\": %.17g, \"clip_norm\": %.17g",
+             "\"threshold\": %.17g, \"clip_value\": %.17g, \"clip_norm\": %.17g, \"normalize_grad\": %.17g",
              hone_optimizer_kind_name(o->kind), o->beta1, o->beta2, o->eps, o->weight_decay,
              o->momentum_ewma ? "ewma" : "classical", hone_schedule_kind_name(s->kind), s->rate, s->step_size,
              s->warmup, s->min_lr, s->per_step ? "true" : "false", s->factor, s->patience, s->threshold,
-             c->clip_value, c->clip_norm);
+             c->clip_value, c->clip_norm, c->normalize_grad);
 }

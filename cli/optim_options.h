@@ -15,11 +15,11 @@ typedef struct cli_optim {
     double decay_rate; /* NAN: the schedule's default */
     int step_size, warmup, per_step, patience;
     double min_lr, factor, threshold;
-    double clip_value, clip_norm;
+    double clip_value, clip_norm, normalize_grad;
 } cli_optim;
 
 #define CLI_OPTIM_DEFAULTS                                                                         \
-    {"adam", NAN, NAN, NAN, NAN, "ewma", "cosine", NAN, 10, 0, 0, 10, 0, 0.1, 1e-4, 0, 0}
+    {"adam", NAN, NAN, NAN, NAN, "ewma", "cosine", NAN, 10, 0, 0, 10, 0, 0.1, 1e-4, 0, 0, 0}
 
 #define CLI_OPTIM_OPTIONS(p)                                                                       \
     {"optimizer", CLI_TEXT, (p).optimizer, "NAME", "sgd, momentum, nesterov, rmsprop, adam or adamw"}, \
@@ -41,7 +41,8 @@ typedef struct cli_optim {
     {"patience", CLI_INT, &(p).patience, "N", "plateau: epochs without dev-loss improvement first"}, \
     {"threshold", CLI_REAL, &(p).threshold, "X", "plateau: relative improvement that counts"},     \
     {"clip-value", CLI_REAL, &(p).clip_value, "X", "clamp each gradient to [-X, X] (0: off)"},      \
-    {"clip-norm", CLI_REAL, &(p).clip_norm, "X", "scale the gradient to global L2 norm <= X (0: off)"}
+    {"clip-norm", CLI_REAL, &(p).clip_norm, "X", "scale the gradient to global L2 norm <= X (0: off)"}, \
+    {"normalize-grad", CLI_REAL, &(p).normalize_grad, "X", "scale the gradient to global L2 norm exactly X (0: off)"}
 
 /* Fills config's optimizer, schedule and clipping; returns -1 (message printed) on a bad name. */
 int cli_optim_resolve(const char *cmd, const cli_optim *p, hone_train_config *config);

@@ -518,6 +518,8 @@ typedef struct hone_train_config {
     double clip_value;  /* > 0: clamp every gradient to [-clip_value, clip_value] */
     double clip_norm;   /* > 0: scale the gradient so its global L2 norm is at most clip_norm
                            (by clip_norm / (norm + 1e-6), as torch clip_grad_norm_) */
+    double normalize_grad; /* > 0: gradient normalization, scale the gradient to exactly this
+                              global L2 norm (by normalize_grad / (norm + 1e-6)) every step */
     hone_early_stopping early_stopping;
     hone_augment augment;
 } hone_train_config;

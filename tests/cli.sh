@@ -81,6 +81,8 @@ expect_error "bad momentum form" 2 "--momentum-form" -- train --optimizer moment
 expect_error "exponential factor above 1" 2 "factor\) must be in \(0, 1\]" -- train --schedule exponential --decay-rate 1.5
 expect_error "warm-up as long as the run" 2 "warm-up" -- train --schedule cosine --warmup 10 --epochs 10
 expect_error "negative clip norm" 2 "clip norm" -- train --clip-norm -1
+expect_error "negative gradient normalization" 2 "gradient normalization" -- train --normalize-grad -1
+expect_ok "gradient normalization trains" train --data blobs.csv --layers 16 --epochs 5 --batch 16 --normalize-grad 1 --quiet
 expect_error "plateau without dev" 2 "no dev set" -- train --data blobs.csv --schedule plateau --dev 0
 expect_error "config typo" 2 "typo.ini" "learning_rate" "unknown option" -- train --config typo.ini
 expect_error "missing config" 2 "nope.ini" -- train --config nope.ini

@@ -153,6 +153,18 @@ static void test_clipping(void **state) {
     honeO_clip(g, 3, honeO_norm(g, 3), 1, 0); /* norm 5 -> 1 */
     th_assert_close(g[0], 3 / (5 + 1e-6), TH_EPS);
     th_assert_close(g[1], -4 / (5 + 1e-6), TH_EPS);
+    /* normalization: to the target norm whether the gradient was larger or smaller */
+    hone_real big[2] = {30, -40}, small[2] = {0.03f, 0.04f};
+    honeO_normalize(big, 2, honeO_norm(big, 2), 2);
+    honeO_normalize(small, 2, honeO_norm(small, 2), 2);
+    th_assert_close(honeO_norm(big, 2), 2, 1e-6);
+    th_assert_close(honeO_norm(small, 2), 2, 1e-4);
+    th_assert_close(big[0] / big[1], -0.75, TH_EPS); /* direction kept */
+    hone_train_config cfg = hone_train_config_default();
+    cfg.normalize_grad = -1;
+    hone_error err;
+    assert_int_equal(hone_train_config_check(&cfg, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "gradient normalization"));
     hone_real h[3] = {3, -4, 0.5};
     honeO_clip(h, 3, honeO_norm(h, 3), 100, 1); /* norm under the limit; values clamped */
     assert_true(h[0] == 1 && h[1] == -1 && h[2] == (hone_real)0.5);

@@ -132,6 +132,11 @@ HONE_KERNEL double honeO_norm(const hone_real *g, size_t n) {
     return sqrt(((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])));
 }
 
+void honeO_normalize(hone_real *g, size_t n, double norm, double target) {
+    const double coef = target / (norm + 1e-6);
+    for (size_t i = 0; i < n; i++) g[i] = (hone_real)(g[i] * coef);
+}
+
 void honeO_clip(hone_real *g, size_t n, double norm, double max_norm, double value) {
     if (max_norm > 0) {
         double coef = max_norm / (norm + 1e-6);

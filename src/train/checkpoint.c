@@ -119,6 +119,7 @@ static const field config_fields[] = {
     C("threshold", F_REAL, schedule.threshold),
     C("clip_value", F_REAL, clip_value),
     C("clip_norm", F_REAL, clip_norm),
+    C("normalize_grad", F_REAL, normalize_grad),
     C("early_stop", F_INT, early_stopping.patience),
     C("min_delta", F_REAL, early_stopping.min_delta),
     C("early_stop_on_accuracy", F_BOOL, early_stopping.on_accuracy),

@@ -59,6 +59,9 @@ hone_status hone_train_config_check(const hone_train_config *c, hone_error *err)
         return honeE_set(err, HONE_ERR_VALUE, "clip value must be 0 (off) or positive, got %g", c->clip_value);
     if (!(c->clip_norm >= 0 && isfinite(c->clip_norm)))
         return honeE_set(err, HONE_ERR_VALUE, "clip norm must be 0 (off) or positive, got %g", c->clip_norm);
+    if (!(c->normalize_grad >= 0 && isfinite(c->normalize_grad)))
+        return honeE_set(err, HONE_ERR_VALUE, "gradient normalization target must be 0 (off) or positive, got %g",
+                         c->normalize_grad);
     const hone_early_stopping *e = &c->early_stopping;
     if (e->patience < 0) return honeE_set(err, HONE_ERR_VALUE, "early stopping patience must be 0 (off) or more, got %d", e->patience);
     if (!(e->min_delta >= 0 && isfinite(e->min_delta)))
@@ -226,7 +229,7 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
     }
     const long steps_per_epoch = (long)((train->n + (size_t)B - 1) / (size_t)B);
     const long T = c->schedule.per_step ? steps_per_epoch * c->epochs : c->epochs;
-    const bool clipping = c->clip_norm > 0 || c->clip_value > 0;
+    const bool clipping = c->clip_norm > 0 || c->clip_value > 0 || c->normalize_grad > 0;
     bool grads_clear = false; /* the gradient block is already zero (the fused update clears it) */
     hone_rng rng;
     double plateau_lr = c->lr;
@@ -303,7 +306,8 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                     st = diverged(err, m, b, epoch, batches + 1, lr, "gradient norm", norm);
                     goto done;
                 }
-                if (clipping) honeO_clip(m->grads, m->n_params, norm, c->clip_norm, c->clip_value);
+                if (c->normalize_grad > 0) honeO_normalize(m->grads, m->n_params, norm, c->normalize_grad);
+                if (c->clip_norm > 0 || c->clip_value > 0) honeO_clip(m->grads, m->n_params, norm, c->clip_norm, c->clip_value);
                 if (stats_step) memcpy(before, m->params, m->n_params * sizeof *before);
                 honeO_step(&c->optimizer, m->params, m->grads, m->opt_state, m->n_params, m->opt_steps + 1, lr);
                 grads_clear = false;
