@@ -15,6 +15,7 @@ static void usage(FILE *out) {
             "  gradcheck  compare backprop with two-sided differences, in double precision\n"
             "  inspect    per-layer activation and gradient statistics on one batch\n"
             "  bench      the GEMM ceiling of a network: training speed if it were only BLAS\n"
+            "  plot-layers  per-layer statistics of --layer-stats over training, as SVG\n"
             "  tune       random search over hyperparameters, coarse to fine\n"
             "  plot       learning curves of a metrics file (train --metrics) as an SVG image\n"
             "  diagnose   high bias, high variance, both or fine, from a model or a metrics file\n",
@@ -41,9 +42,10 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "gradcheck")) return cmd_gradcheck(argc - 1, argv + 1);
     if (!strcmp(cmd, "inspect")) return cmd_inspect(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench")) return cmd_bench(argc - 1, argv + 1);
+    if (!strcmp(cmd, "plot-layers")) return cmd_plot_layers(argc - 1, argv + 1);
     if (!strcmp(cmd, "tune")) return cmd_tune(argc - 1, argv + 1);
     if (!strcmp(cmd, "plot")) return cmd_plot(argc - 1, argv + 1);
     if (!strcmp(cmd, "diagnose")) return cmd_diagnose(argc - 1, argv + 1);
-    fprintf(stderr, "hone: unknown command '%s' (train, eval, predict, gradcheck, inspect, tune, plot, diagnose, bench; hone --help)\n", cmd);
+    fprintf(stderr, "hone: unknown command '%s' (train, eval, predict, gradcheck, inspect, tune, plot, plot-layers, diagnose, bench; hone --help)\n", cmd);
     return CLI_EXIT_USAGE;
 }

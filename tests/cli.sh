@@ -298,6 +298,11 @@ expect_ok "train --layer-stats" train --data blobs.csv --layers 16,8 --epochs 3 
     [ "$(tail -n +2 ls.csv | wc -l)" -eq 20 ] && [ "$(tail -n +2 ls.csv | cut -d, -f1 | sort -un | tr '\n' ' ')" = "4 8 12 16 " ] && \
     ok "layer statistics: a row per layer every 4 steps" || bad "layer statistics rows" "$(head -3 ls.csv) ... $(wc -l <ls.csv) lines"
 awk -F, 'NR > 1 && $4 == "dense" && ($10 == "" || $10 <= 0) { exit 1 }' ls.csv && ok "update ratio for dense layers" || bad "update ratio for dense layers" "$(grep dense ls.csv | head -2)"
+expect_ok "plot-layers draws the layer statistics" plot-layers ls.csv --output ls.svg
+head -c 5 ls.svg | grep -q "<svg" && [ "$(grep -c '<polyline' ls.svg)" -eq 2 ] && grep -q "per layer" ls.svg && ok "plot-layers: one line per activation layer" || bad "plot-layers: one line per activation layer" "$(grep -c polyline ls.svg) lines"
+expect_ok "plot-layers of gradient norms" plot-layers ls.csv --stat grad_norm --output lg.svg
+[ "$(grep -c '<polyline' lg.svg)" -eq 3 ] && ok "plot-layers: one line per dense layer for grad_norm" || bad "plot-layers grad_norm" "$(grep -c polyline lg.svg) lines"
+expect_error "plot-layers: not a stats file" 1 "blobs.csv" "not a hone train --layer-stats file" -- plot-layers blobs.csv
 expect_error "inspect: bad layers" 2 "--layers" -- inspect --data blobs.csv --layers 32x0
 
 # --- checkpoints: killed, interrupted, resumed: the same model bit for bit ------------------------
