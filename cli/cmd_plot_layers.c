@@ -1,6 +1,7 @@
 /* cmd_plot_layers.c - hone plot-layers: the per-layer statistics that hone train --layer-stats
  * writes, one line per layer over the training steps, on a log scale (vanishing and exploding are
  * orders of magnitude), coloured from the first layer (blue) to the last (red). */
+#include "atomic.h"
 #include "cli.h"
 #include "hone.h"
 
@@ -177,21 +178,14 @@ int cmd_plot_layers(int argc, char **argv) {
     size_t n;
     int layers;
     if (read_points(input, column, &pts, &n, &layers)) return CLI_EXIT_FAIL;
-    char tmp[CLI_TEXT_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp", output);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        cli_error("plot-layers", "%s: %s", tmp, strerror(errno));
+    cli_atomic out;
+    if (cli_atomic_open("plot-layers", &out, output)) {
         free(pts);
         return CLI_EXIT_FAIL;
     }
-    write_svg(f, pts, n, layers, stat, input);
+    write_svg(out.f, pts, n, layers, stat, input);
     free(pts);
-    if (fclose(f) || rename(tmp, output)) {
-        cli_error("plot-layers", "%s: %s", output, strerror(errno));
-        unlink(tmp);
-        return CLI_EXIT_FAIL;
-    }
+    if (cli_atomic_commit("plot-layers", &out)) return CLI_EXIT_FAIL;
     printf("plotted %s\n", output);
     return CLI_EXIT_OK;
 }

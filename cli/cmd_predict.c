@@ -1,4 +1,5 @@
 /* cmd_predict.c - hone predict: labels, probabilities or values for each row. */
+#include "atomic.h"
 #include "data_options.h"
 
 #include <errno.h>
@@ -36,7 +37,7 @@ int cmd_predict(int argc, char **argv) {
     size_t *rows = NULL;
     hone_real *P = NULL;
     FILE *out = stdout;
-    char tmp[CLI_TEXT_MAX + 16] = "";
+    cli_atomic file = {0};
     int exit_code = CLI_EXIT_FAIL;
     if (hone_model_load(&model, model_path, &err) || hone_dataset_load_any(&data, &test, &source, &err) ||
         hone_model_reserve(model, 256, &err)) {
@@ -56,14 +57,8 @@ int cmd_predict(int argc, char **argv) {
         goto done;
     }
     if (*output) {
-        /* written beside the target and renamed at the end: never a half-written file */
-        snprintf(tmp, sizeof tmp, "%s.tmp", output);
-        if (!(out = fopen(tmp, "w"))) {
-            cli_error("predict", "%s: %s", tmp, strerror(errno));
-            out = stdout;
-            tmp[0] = 0;
-            goto done;
-        }
+        if (cli_atomic_open("predict", &file, output)) goto done;
+        out = file.f;
     }
     for (size_t start = 0; start < on->n; start += (size_t)B) {
         int b = (int)(on->n - start < (size_t)B ? on->n - start : (size_t)B);
@@ -84,26 +79,16 @@ int cmd_predict(int argc, char **argv) {
             fputc('\n', out);
         }
     }
-    if (out != stdout) {
-        FILE *f = out;
-        out = stdout;
-        if (fflush(f) || fsync(fileno(f)) || fclose(f)) {
-            cli_error("predict", "%s: %s", tmp, strerror(errno));
-            goto done;
-        }
-        if (rename(tmp, output)) {
-            cli_error("predict", "%s: %s", output, strerror(errno));
-            goto done;
-        }
-        tmp[0] = 0;
+    if (file.f) {
+        int failed = cli_atomic_commit("predict", &file);
+        if (failed) goto done;
     } else if (fflush(stdout)) {
         cli_error("predict", "standard output: %s", strerror(errno));
         goto done;
     }
     exit_code = CLI_EXIT_OK;
 done:
-    if (out != stdout) fclose(out);
-    if (*tmp) unlink(tmp);
+    if (file.f) cli_atomic_abort(&file);
     free(rows);
     free(P);
     hone_model_free(model);

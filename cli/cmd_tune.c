@@ -14,6 +14,7 @@
  * epochs, their values checked) and runs only the rest: an interrupted search resumes, and one
  * given more rounds extends. */
 #define _DEFAULT_SOURCE
+#include "atomic.h"
 #include "cli.h"
 #include "hone.h"
 
@@ -862,11 +863,13 @@ static int write_best(const tune *t, const trial *tr) {
         return CLI_EXIT_FAIL;
     }
     int n = trial_options(t, tr, tr->epochs, opts);
-    char tmp[CLI_TEXT_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp", t->o.best);
-    FILE *f = fopen(tmp, "w");
-    int ok = f != NULL;
-    if (ok) {
+    cli_atomic out;
+    if (cli_atomic_open("tune", &out, t->o.best)) {
+        free(opts);
+        return CLI_EXIT_FAIL;
+    }
+    FILE *f = out.f;
+    {
         char a[32], l[32];
         fprintf(f, "# hone tune: the best of %d trials in %s: trial %d (round %d), dev_acc %s, dev_loss %s after %d epochs\n",
                 t->n_trials, t->o.results, tr->id, tr->round, metric_text(tr->dev_acc, a, sizeof a),
@@ -882,17 +885,9 @@ static int write_best(const tune *t, const trial *tr) {
                 fprintf(stderr, "hone tune: warning: %s: '%s' may not read back from an INI file (200-character lines, "
                                 "';' and '#' start comments)\n", t->o.best, opts[i].key);
         }
-        ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-        ok = (fclose(f) == 0) && ok;
-    }
-    if (!ok || rename(tmp, t->o.best)) {
-        cli_error("tune", "%s: cannot write: %s", t->o.best, strerror(errno));
-        unlink(tmp);
-        free(opts);
-        return CLI_EXIT_FAIL;
     }
     free(opts);
-    return 0;
+    return cli_atomic_commit("tune", &out) ? CLI_EXIT_FAIL : 0;
 }
 
 /* ---- the command ---------------------------------------------------------------------------- */

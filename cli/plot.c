@@ -1,13 +1,12 @@
 /* plot.c - learning curves as SVG: hand-written markup, no library. Ticks fall on 1, 2, 2.5 or 5
  * times a power of ten; curves break where a figure is missing. */
 #include "plot.h"
+#include "atomic.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define PANEL_W 480 /* one panel, margins included */
 #define FIG_H 430
@@ -218,43 +217,10 @@ int cli_plot_svg(const char *cmd, const char *path, const hone_epoch_stats *rows
         cli_error(cmd, "%s: nothing to plot (no epochs)", path);
         return -1;
     }
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 40);
-    if (!tmp) {
-        cli_error(cmd, "%s: out of memory", path);
-        return -1;
-    }
-    int fd = -1;
-    for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
-        snprintf(tmp, len + 40, "%s.tmp.%ld.%d", path, (long)getpid(), attempt);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0 && errno != EEXIST) break;
-    }
-    if (fd < 0) {
-        cli_error(cmd, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    const char *failed = NULL;
-    int e = 0;
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        failed = "cannot open the temporary file", e = errno;
-        close(fd);
-    } else {
-        errno = 0;
-        write_svg(f, rows, n, subtitle);
-        if (ferror(f) || fflush(f)) failed = "write failed", e = errno;
-        if (!failed && fsync(fileno(f))) failed = "fsync failed", e = errno;
-        if (fclose(f) && !failed) failed = "close failed", e = errno;
-    }
-    if (!failed && rename(tmp, path)) failed = "cannot replace it with the temporary file", e = errno;
-    if (failed) {
-        unlink(tmp);
-        cli_error(cmd, "%s: %s: %s", path, failed, strerror(e ? e : EIO));
-    }
-    free(tmp);
-    return failed ? -1 : 0;
+    cli_atomic out;
+    if (cli_atomic_open(cmd, &out, path)) return -1;
+    write_svg(out.f, rows, n, subtitle);
+    return cli_atomic_commit(cmd, &out);
 }
 
 void cli_plot_describe(char *buf, size_t cap, const hone_model *m, int activation, const hone_train_config *c) {

@@ -112,6 +112,7 @@ expect_ok "predict labels" predict blobs.safetensors --data blobs.csv --output l
 [ "$(wc -l <labels.txt)" -eq 300 ] && grep -Eqx '[0-2]' labels.txt && ok "predict writes one label per row" || bad "predict writes one label per row" "$(head -3 labels.txt)"
 agree=$(tail -n +2 blobs.csv | cut -d, -f5 | paste -d' ' - labels.txt | awk '$1 == $2' | wc -l)
 [ "$agree" -ge 270 ] && ok "predicted labels match ($agree/300)" || bad "predicted labels match" "$agree/300"
+expect_error "predict into a missing directory" 1 "nodir/labels.txt" "cannot create a temporary file" -- predict blobs.safetensors --data blobs.csv --output nodir/labels.txt
 expect_ok "predict probabilities" predict blobs.safetensors --data blobs.csv --probabilities
 awk -F, 'NF != 3 { exit 1 } { s = $1 + $2 + $3; if (s < 0.999 || s > 1.001) exit 1 }' out.txt && ok "probabilities sum to 1" || bad "probabilities sum to 1" "$(head -3 out.txt)"
 expect_ok "train --init continues from a model" train --data blobs.csv --layers 16 --epochs 1 --init blobs.safetensors --json
@@ -302,6 +303,7 @@ expect_ok "plot-layers draws the layer statistics" plot-layers ls.csv --output l
 head -c 5 ls.svg | grep -q "<svg" && [ "$(grep -c '<polyline' ls.svg)" -eq 2 ] && grep -q "per layer" ls.svg && ok "plot-layers: one line per activation layer" || bad "plot-layers: one line per activation layer" "$(grep -c polyline ls.svg) lines"
 expect_ok "plot-layers of gradient norms" plot-layers ls.csv --stat grad_norm --output lg.svg
 [ "$(grep -c '<polyline' lg.svg)" -eq 3 ] && ok "plot-layers: one line per dense layer for grad_norm" || bad "plot-layers grad_norm" "$(grep -c polyline lg.svg) lines"
+expect_error "plot-layers into a missing directory" 1 "nodir/ls.svg" -- plot-layers ls.csv --output nodir/ls.svg
 expect_error "plot-layers: not a stats file" 1 "blobs.csv" "not a hone train --layer-stats file" -- plot-layers blobs.csv
 expect_error "inspect: bad layers" 2 "--layers" -- inspect --data blobs.csv --layers 32x0
 

@@ -1,0 +1,23 @@
+/* atomic.h - text files the commands write (predictions, plots, the best config) appear whole or
+ * not at all: written to a fresh temporary beside the target, flushed, fsynced, then renamed over
+ * it. (Model files and checkpoints do the same inside the library.) */
+#ifndef HONE_CLI_ATOMIC_H
+#define HONE_CLI_ATOMIC_H
+
+#include <stdio.h>
+
+typedef struct cli_atomic {
+    FILE *f;             /* write here */
+    const char *path;    /* the target */
+    char tmp[4096 + 48]; /* PATH.tmp.PID.N, created exclusively */
+} cli_atomic;
+
+/* Creates the temporary; -1 with "hone CMD: PATH: ..." printed. */
+int cli_atomic_open(const char *cmd, cli_atomic *a, const char *path);
+/* Flushes, fsyncs, closes and renames over the target; on any failure removes the temporary and
+ * prints the reason; -1 then. */
+int cli_atomic_commit(const char *cmd, cli_atomic *a);
+/* Closes and removes the temporary (after an error elsewhere). */
+void cli_atomic_abort(cli_atomic *a);
+
+#endif
