@@ -23,21 +23,7 @@ int cmd_plot(int argc, char **argv) {
         cli_error("plot", "no metrics file given (hone plot METRICS; hone train --metrics FILE writes one)");
         return CLI_EXIT_USAGE;
     }
-    if (!*output) {
-        /* metrics.csv -> metrics.svg; a name without an extension gets .svg added. */
-        const char *slash = strrchr(metrics, '/'), *dot = strrchr(metrics, '.');
-        size_t stem = dot && (!slash || dot > slash + 1) ? (size_t)(dot - metrics) : strlen(metrics);
-        if (stem + 5 > sizeof output) {
-            cli_error("plot", "--metrics: name too long to derive the output from; give --output");
-            return CLI_EXIT_USAGE;
-        }
-        memcpy(output, metrics, stem);
-        strcpy(output + stem, ".svg");
-        if (!strcmp(output, metrics)) {
-            cli_error("plot", "%s: the plot would overwrite the metrics file; give --output", metrics);
-            return CLI_EXIT_USAGE;
-        }
-    }
+    if (!*output && cli_plot_name("plot", metrics, output, sizeof output)) return CLI_EXIT_USAGE;
     hone_epoch_stats *rows = NULL;
     size_t n = 0;
     if (cli_metrics_read("plot", metrics, &rows, &n)) return CLI_EXIT_FAIL;

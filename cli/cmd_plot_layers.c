@@ -3,6 +3,7 @@
  * orders of magnitude), coloured from the first layer (blue) to the last (red). */
 #include "atomic.h"
 #include "cli.h"
+#include "plot.h"
 #include "hone.h"
 
 #include <errno.h>
@@ -171,9 +172,7 @@ int cmd_plot_layers(int argc, char **argv) {
         cli_error("plot-layers", !*input ? "no statistics file given" : "--stat: expected std, grad_norm, weight_norm or update_ratio, got '%s'", stat);
         return CLI_EXIT_USAGE;
     }
-    if (!*output) {
-        snprintf(output, sizeof output, "%.*s.svg", (int)(strrchr(input, '.') ? strrchr(input, '.') - input : (long)strlen(input)), input);
-    }
+    if (!*output && cli_plot_name("plot-layers", input, output, sizeof output)) return CLI_EXIT_USAGE;
     point *pts;
     size_t n;
     int layers;

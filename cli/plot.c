@@ -236,3 +236,19 @@ void cli_plot_describe(char *buf, size_t cap, const hone_model *m, int activatio
         snprintf(buf + at, cap - at, " %s, %s loss; %s, lr %g, batch %d", hone_layer_kind_name((hone_layer_kind)activation),
                  hone_loss_kind_name(m->loss), hone_optimizer_kind_name(c->optimizer.kind), c->lr, c->batch);
 }
+
+int cli_plot_name(const char *cmd, const char *input, char *output, size_t cap) {
+    const char *slash = strrchr(input, '/'), *dot = strrchr(input, '.');
+    size_t stem = dot && (!slash || dot > slash + 1) ? (size_t)(dot - input) : strlen(input);
+    if (stem + 5 > cap) {
+        cli_error(cmd, "%s: name too long to derive the plot's from; give --output", input);
+        return -1;
+    }
+    memcpy(output, input, stem);
+    strcpy(output + stem, ".svg");
+    if (!strcmp(output, input)) {
+        cli_error(cmd, "%s: the plot would overwrite it; give --output", input);
+        return -1;
+    }
+    return 0;
+}

@@ -13,6 +13,11 @@
 int cli_plot_svg(const char *cmd, const char *path, const hone_epoch_stats *rows, size_t n,
                  const char *subtitle);
 
+/* The default output of a plot of `input`: its name with .svg for its extension (metrics.csv ->
+ * metrics.svg; no extension: .svg added). -1 with a message when too long or when it would
+ * overwrite the input. */
+int cli_plot_name(const char *cmd, const char *input, char *output, size_t cap);
+
 /* A subtitle naming the run: "784-512-256-10 relu, softmax_ce loss; adam, lr 0.001, batch 128". */
 void cli_plot_describe(char *buf, size_t cap, const hone_model *model, int activation, const hone_train_config *config);
 

@@ -28,8 +28,6 @@ void honeM_free(void *p);
 char *honeM_strdup(const char *s);
 /* Test hook: the allocation `after` calls from now fails (0 = the next one); -1 disables. */
 void honeM_fail_after(long after);
-/* Allocation calls made so far (tests use it to enumerate failure points). */
-long honeM_count(void);
 
 /* dst [H, W] = src moved by (dx, dy), turned by degrees about the centre, mirrored when flip
  * (bilinear; 0 outside). */

@@ -303,6 +303,9 @@ expect_ok "plot-layers draws the layer statistics" plot-layers ls.csv --output l
 head -c 5 ls.svg | grep -q "<svg" && [ "$(grep -c '<polyline' ls.svg)" -eq 2 ] && grep -q "per layer" ls.svg && ok "plot-layers: one line per activation layer" || bad "plot-layers: one line per activation layer" "$(grep -c polyline ls.svg) lines"
 expect_ok "plot-layers of gradient norms" plot-layers ls.csv --stat grad_norm --output lg.svg
 [ "$(grep -c '<polyline' lg.svg)" -eq 3 ] && ok "plot-layers: one line per dense layer for grad_norm" || bad "plot-layers grad_norm" "$(grep -c polyline lg.svg) lines"
+mkdir -p runs.d && cp ls.csv runs.d/stats
+expect_ok "plot-layers names its output" plot-layers runs.d/stats
+[ -s runs.d/stats.svg ] && ok "plot-layers: runs.d/stats -> runs.d/stats.svg" || bad "plot-layers output name" "$(ls runs.d)"
 expect_error "plot-layers into a missing directory" 1 "nodir/ls.svg" -- plot-layers ls.csv --output nodir/ls.svg
 expect_error "plot-layers: not a stats file" 1 "blobs.csv" "not a hone train --layer-stats file" -- plot-layers blobs.csv
 expect_error "inspect: bad layers" 2 "--layers" -- inspect --data blobs.csv --layers 32x0

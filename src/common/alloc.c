@@ -5,10 +5,8 @@
 #include <string.h>
 
 static long fail_countdown = -1; /* -1: never fail */
-static long calls;
 
 static bool should_fail(void) {
-    calls++;
     if (fail_countdown < 0) return false;
     if (fail_countdown == 0) {
         fail_countdown = -1;
@@ -19,7 +17,6 @@ static bool should_fail(void) {
 }
 
 void honeM_fail_after(long after) { fail_countdown = after; }
-long honeM_count(void) { return calls; }
 
 void *honeM_alloc(size_t n, size_t size) {
     if (should_fail()) return NULL;
