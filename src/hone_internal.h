@@ -33,11 +33,15 @@ void honeM_fail_after(long after);
  * (bilinear; 0 outside). */
 void honeD_transform_image(hone_real *dst, const hone_real *src, int H, int W, double dx, double dy,
                            double degrees, int flip);
+/* One random draw of aug's transforms: whole-pixel shifts, degrees, mirror (0/1). */
+void honeD_augment_draw(const hone_augment *aug, hone_rng *rng, int *dx, int *dy, double *degrees, int *flip);
 /* One random draw of aug's transforms applied to src [H, W]. */
 void honeD_augment_image(hone_real *dst, const hone_real *src, int H, int W, const hone_augment *aug,
                          hone_rng *rng);
 /* hone_model_gather with augmentation: each row is transformed in raw pixel units, standardized,
- * then given noise. scratch holds 2 D values. */
+ * then given noise. Without rotation, shifts and mirrors are exact pixel moves, done while the
+ * row is standardized (the result equals honeD_augment_image's, then standardization). scratch
+ * holds 2 D values. */
 void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
                             const size_t *rows, int B, const hone_augment *aug, hone_rng *rng,
                             hone_real *scratch);

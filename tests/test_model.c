@@ -74,6 +74,25 @@ static void random_batch(const hone_model *m, hone_real *X, hone_real *Y, int B,
     }
 }
 
+/* hone_rng_normal_pair: the first value is hone_rng_normal's, and both halves are N(0, 1) and
+ * uncorrelated over 20,000 pairs (tolerances are 5 standard errors). */
+static void test_normal_pairs(void **state) {
+    hone_rng a, b;
+    hone_rng_seed(&a, 77);
+    b = a;
+    double z0, z1, s0 = 0, s1 = 0, q0 = 0, q1 = 0, c = 0;
+    enum { N = 20000 };
+    for (int i = 0; i < N; i++) {
+        hone_rng_normal_pair(&a, &z0, &z1);
+        assert_true(z0 == hone_rng_normal(&b));
+        s0 += z0, s1 += z1, q0 += z0 * z0, q1 += z1 * z1, c += z0 * z1;
+    }
+    const double se = 5 / sqrt(N);
+    assert_true(fabs(s0 / N) < se && fabs(s1 / N) < se);
+    assert_true(fabs(q0 / N - 1) < 5 * sqrt(2.0 / N) && fabs(q1 / N - 1) < 5 * sqrt(2.0 / N));
+    assert_true(fabs(c / N) < se);
+}
+
 static void test_model_gradcheck_every_activation_and_loss(void **state) {
     if (!TH_DOUBLE) skip();
     const hone_layer_kind acts[] = {HONE_LAYER_RELU, HONE_LAYER_LEAKY_RELU, HONE_LAYER_TANH, HONE_LAYER_SIGMOID, HONE_LAYER_IDENTITY};
@@ -321,6 +340,7 @@ static void test_allocation_failures_are_clean(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_initializers),
+        cmocka_unit_test(test_normal_pairs),
         cmocka_unit_test(test_model_gradcheck_every_activation_and_loss),
         cmocka_unit_test(test_model_gradcheck_sampling_and_eps),
         cmocka_unit_test(test_training_learns_and_repeats),

@@ -354,6 +354,62 @@ static void test_image_transforms(void **state) {
     th_assert_close(lit, 1, 1e-6); /* a 1-pixel shift of an inner pixel keeps it inside */
 }
 
+/* The batch gatherer's direct path (whole-pixel shifts and mirrors read straight from the uint8
+ * or real rows) equals the reference: honeD_augment_image on the raw row, then standardization,
+ * for the same draws; and noise adds N(0, noise^2) in standardized units. */
+static void test_augmented_gather_matches_the_reference(void **state) {
+    enum { H = 5, W = 6, D = H * W, B = 40 };
+    hone_rng rng;
+    hone_rng_seed(&rng, 31);
+    static uint8_t px[B * D];
+    static hone_real re[B * D];
+    for (int i = 0; i < B * D; i++) re[i] = px[i] = (uint8_t)hone_rng_below(&rng, 256);
+    const int hidden[1] = {4};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, D, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    for (int j = 0; j < D; j++) {
+        m->input_mean[j] = (hone_real)(100 + j);
+        m->input_std[j] = (hone_real)(30 + 2 * j);
+    }
+    size_t rows[B];
+    for (int b = 0; b < B; b++) rows[b] = (size_t)(b * 7 % B);
+    static hone_real X[B * D], scratch[2 * D], raw[D], moved[D];
+    for (int as_real = 0; as_real < 2; as_real++) {
+        hone_dataset d = {.n = B, .d = D, .height = H, .width = W, .x_u8 = as_real ? NULL : px, .x = as_real ? re : NULL};
+        hone_augment aug = {.shift = 2, .flip = 1};
+        hone_rng a, b;
+        hone_rng_seed(&a, 5 + (uint64_t)as_real);
+        b = a;
+        honeD_gather_augmented(m, X, NULL, &d, rows, B, &aug, &a, scratch);
+        int moves = 0;
+        for (int r = 0; r < B; r++) {
+            for (int j = 0; j < D; j++) raw[j] = re[rows[r] * D + (size_t)j];
+            honeD_augment_image(moved, raw, H, W, &aug, &b);
+            moves += memcmp(moved, raw, sizeof raw) != 0;
+            for (int j = 0; j < D; j++) {
+                hone_real want = (moved[j] - m->input_mean[j]) / m->input_std[j];
+                assert_true(X[r * D + j] == want);
+            }
+        }
+        assert_true(moves > B / 2); /* the draws did move most images */
+        assert_memory_equal(&a, &b, sizeof a); /* and the same number of draws were taken */
+    }
+    /* noise on a constant image: mean 0, standard deviation `noise`, over B * D values */
+    static uint8_t flat[B * D];
+    memset(flat, 100, sizeof flat);
+    hone_dataset d = {.n = B, .d = D, .height = H, .width = W, .x_u8 = flat};
+    for (int j = 0; j < D; j++) m->input_mean[j] = 100, m->input_std[j] = 1;
+    hone_augment aug = {.noise = 0.5};
+    honeD_gather_augmented(m, X, NULL, &d, rows, B, &aug, &rng, scratch);
+    double sum = 0, sq = 0;
+    for (int i = 0; i < B * D; i++) sum += X[i], sq += X[i] * X[i];
+    double mean = sum / (B * D), sdev = sqrt(sq / (B * D) - mean * mean);
+    assert_true(fabs(mean) < 4 * 0.5 / sqrt(B * D));
+    assert_true(fabs(sdev - 0.5) < 0.05);
+    hone_model_free(m);
+}
+
 static void test_augmentation_needs_images_and_spares_dev(void **state) {
     hone_rng rng;
     hone_rng_seed(&rng, 25);
@@ -399,6 +455,7 @@ int main(void) {
         cmocka_unit_test(test_batchnorm_running_averages),
         cmocka_unit_test(test_early_stopping_restores_the_best_epoch),
         cmocka_unit_test(test_image_transforms),
+        cmocka_unit_test(test_augmented_gather_matches_the_reference),
         cmocka_unit_test(test_augmentation_needs_images_and_spares_dev),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

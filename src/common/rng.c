@@ -33,9 +33,17 @@ uint64_t hone_rng_next(hone_rng *rng) {
 double hone_rng_uniform(hone_rng *rng) { return (double)(hone_rng_next(rng) >> 11) * 0x1.0p-53; }
 
 double hone_rng_normal(hone_rng *rng) {
+    double z0, z1;
+    hone_rng_normal_pair(rng, &z0, &z1);
+    return z0;
+}
+
+void hone_rng_normal_pair(hone_rng *rng, double *z0, double *z1) {
     /* Box-Muller; 1 - u keeps the logarithm's argument in (0, 1]. */
     double u = 1.0 - hone_rng_uniform(rng), v = hone_rng_uniform(rng);
-    return sqrt(-2.0 * log(u)) * cos(2.0 * 3.14159265358979323846 * v);
+    double r = sqrt(-2.0 * log(u)), a = 2.0 * 3.14159265358979323846 * v;
+    *z0 = r * cos(a);
+    *z1 = r * sin(a);
 }
 
 uint64_t hone_rng_below(hone_rng *rng, uint64_t n) {

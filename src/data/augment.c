@@ -29,12 +29,18 @@ void honeD_transform_image(hone_real *restrict dst, const hone_real *restrict sr
     }
 }
 
+void honeD_augment_draw(const hone_augment *aug, hone_rng *rng, int *dx, int *dy, double *degrees, int *flip) {
+    *dx = aug->shift ? (int)hone_rng_below(rng, 2 * (uint64_t)aug->shift + 1) - aug->shift : 0;
+    *dy = aug->shift ? (int)hone_rng_below(rng, 2 * (uint64_t)aug->shift + 1) - aug->shift : 0;
+    *degrees = aug->rotate > 0 ? aug->rotate * (2 * hone_rng_uniform(rng) - 1) : 0;
+    *flip = aug->flip ? (int)hone_rng_below(rng, 2) : 0;
+}
+
 void honeD_augment_image(hone_real *dst, const hone_real *src, int H, int W, const hone_augment *aug,
                          hone_rng *rng) {
-    double dx = aug->shift ? (double)hone_rng_below(rng, 2 * (uint64_t)aug->shift + 1) - aug->shift : 0;
-    double dy = aug->shift ? (double)hone_rng_below(rng, 2 * (uint64_t)aug->shift + 1) - aug->shift : 0;
-    double deg = aug->rotate > 0 ? aug->rotate * (2 * hone_rng_uniform(rng) - 1) : 0;
-    int flip = aug->flip ? (int)hone_rng_below(rng, 2) : 0;
+    int dx, dy, flip;
+    double deg;
+    honeD_augment_draw(aug, rng, &dx, &dy, &deg, &flip);
     if (dx == 0 && dy == 0 && deg == 0 && !flip) {
         memcpy(dst, src, (size_t)H * W * sizeof *dst);
         return;

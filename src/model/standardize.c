@@ -76,20 +76,58 @@ void hone_model_gather(const hone_model *m, hone_real *X, hone_real *Y, const ho
     }
 }
 
+/* x [H, W] = (src moved by whole pixels (dx, dy), mirrored when flip - mean) / sd, 0 - mean
+ * outside: honeD_transform_image's pixels for a rotation of 0, taken straight from the row. */
+HONE_KERNEL static void moved_standardized(hone_real *restrict x, const hone_dataset *data, size_t row, int H, int W,
+                                           int dx, int dy, int flip, const hone_real *restrict mean,
+                                           const hone_real *restrict sd) {
+    const size_t D = (size_t)H * W;
+    const uint8_t *u8 = data->x_u8 ? data->x_u8 + row * D : NULL;
+    const hone_real *re = data->x_u8 ? NULL : data->x + row * D;
+    for (int i = 0; i < H; i++) {
+        const int si = i - dy;
+        hone_real *xi = x + (size_t)i * W;
+        const hone_real *mi = mean + (size_t)i * W, *di = sd + (size_t)i * W;
+        if (si < 0 || si >= H) {
+            for (int j = 0; j < W; j++) xi[j] = (0 - mi[j]) / di[j];
+            continue;
+        }
+        for (int j = 0; j < W; j++) {
+            const int sj = (flip ? W - 1 - j : j) - dx;
+            hone_real v = 0;
+            if (sj >= 0 && sj < W) v = u8 ? (hone_real)u8[(size_t)si * W + sj] : re[(size_t)si * W + sj];
+            xi[j] = (v - mi[j]) / di[j];
+        }
+    }
+}
+
 void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
                             const size_t *rows, int B, const hone_augment *aug, hone_rng *rng,
                             hone_real *scratch) {
     const size_t D = data->d;
     const int O = hone_model_outputs(m), H = (int)data->height, W = (int)data->width;
+    const hone_real *mean = m->input_mean, *sd = m->input_std;
     hone_real *raw = scratch, *moved = scratch + D;
     for (int b = 0; b < B; b++) {
         size_t row = rows[b];
-        for (size_t j = 0; j < D; j++) raw[j] = hone_dataset_at(data, row, j);
-        honeD_augment_image(moved, raw, H, W, aug, rng);
         hone_real *x = X + (size_t)b * D;
-        for (size_t j = 0; j < D; j++) x[j] = (moved[j] - m->input_mean[j]) / m->input_std[j];
-        if (aug->noise > 0)
-            for (size_t j = 0; j < D; j++) x[j] += (hone_real)(aug->noise * hone_rng_normal(rng));
+        int dx, dy, flip;
+        double deg;
+        honeD_augment_draw(aug, rng, &dx, &dy, &deg, &flip);
+        if (deg == 0) {
+            moved_standardized(x, data, row, H, W, dx, dy, flip, mean, sd);
+        } else {
+            for (size_t j = 0; j < D; j++) raw[j] = hone_dataset_at(data, row, j);
+            honeD_transform_image(moved, raw, H, W, dx, dy, deg, flip);
+            standardize_real(x, moved, mean, sd, D);
+        }
+        if (aug->noise > 0) /* two values per Box-Muller draw */
+            for (size_t j = 0; j < D; j += 2) {
+                double z0, z1;
+                hone_rng_normal_pair(rng, &z0, &z1);
+                x[j] += (hone_real)(aug->noise * z0);
+                if (j + 1 < D) x[j + 1] += (hone_real)(aug->noise * z1);
+            }
         if (Y) fill_target(m, Y + (size_t)b * O, data, row);
     }
 }
