@@ -4,7 +4,6 @@
 
 #include <math.h>
 
-void openblas_set_num_threads(int threads);
 
 int cmd_bench(int argc, char **argv) {
     cli_arch a = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "softmax_ce",
@@ -15,7 +14,7 @@ int cmd_bench(int argc, char **argv) {
         {"inputs", CLI_INT, &inputs, "N", "input features"},
         {"outputs", CLI_INT, &outputs, "N", "output units"},
         {"batch", CLI_INT, &batch, "N", "rows per step"},
-        {"threads", CLI_INT, &threads, "N", "BLAS threads (0: OpenBLAS decides)"},
+        {"threads", CLI_INT, &threads, "N", "threads for matrix products and elementwise work (0: OPENBLAS_NUM_THREADS, else one per CPU)"},
         {"repeats", CLI_INT, &repeats, "N", "runs of each product; the best counts"},
         {"json", CLI_FLAG, &json, NULL, "print one JSON line"},
         {0},
@@ -31,7 +30,7 @@ int cmd_bench(int argc, char **argv) {
         cli_error("bench", "--batch, --repeats, --inputs and --outputs must be at least 1, --threads 0 or more");
         return CLI_EXIT_USAGE;
     }
-    if (threads) openblas_set_num_threads(threads);
+    hone_set_threads(threads);
     cli_arch_spec arch;
     if (cli_arch_resolve("bench", &a, 1, outputs, &arch)) return CLI_EXIT_USAGE;
     hone_model *m;

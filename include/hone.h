@@ -363,6 +363,12 @@ typedef struct hone_layer_stats {
 void hone_model_layer_stats(const hone_model *model, int B, const hone_real *before,
                             hone_layer_stats *out);
 
+/* Threads for matrix products and the elementwise work around them (0: the default, which is
+ * OPENBLAS_NUM_THREADS when the environment sets it, else one per online CPU). hone keeps its own
+ * small pool and runs BLAS single-threaded inside it, so one set of threads owns the cores.
+ * Returns the number in effect (fewer when the system would not start more). */
+int hone_set_threads(int threads);
+
 /* The matrix products of one training step of model on B rows, timed alone (best of `repeats`
  * runs of each product): the speed training would have if it were nothing but BLAS. Returns
  * seconds per step, and the step's floating-point operations in *flops; < 0 when out of memory. */

@@ -1,4 +1,4 @@
-/* gemm_ref.c - the naive matrix product the tests hold CBLAS to, and BLAS thread control. */
+/* gemm_ref.c - the naive matrix product the tests hold CBLAS to. */
 #include "kernels/kernels.h"
 
 /* C [M, N] = alpha op(A) [M, K] op(B) [K, N] + beta C */
@@ -16,10 +16,4 @@ void honeK_gemm_ref(int ta, int tb, int M, int N, int K, hone_real alpha, const 
             *c = (hone_real)(alpha * sum + (beta == 0 ? 0 : beta * *c));
         }
     }
-}
-
-void openblas_set_num_threads(int threads);
-
-void honeK_set_threads(int threads) {
-    if (threads > 0) openblas_set_num_threads(threads);
 }

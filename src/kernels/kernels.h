@@ -39,18 +39,21 @@
 #endif
 
 /* C [M, N] = alpha * op(A) op(B) + beta * C, row-major; op(A) is [M, K], op(B) is [K, N].
- * ta, tb: 0 plain, 1 transposed (A stored [K, M], B stored [N, K]). */
-static inline void honeK_gemm(int ta, int tb, int M, int N, int K, hone_real alpha,
-                              const hone_real *A, const hone_real *Bm, hone_real beta,
-                              hone_real *C) {
-    honeK_gemm_blas(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                    M, N, K, alpha, A, ta ? M : K, Bm, tb ? K : N, beta, C, N);
-}
+ * ta, tb: 0 plain, 1 transposed (A stored [K, M], B stored [N, K]). Large products are split
+ * into bands across the pool's threads (gemm.c). */
+void honeK_gemm(int ta, int tb, int M, int N, int K, hone_real alpha, const hone_real *A, const hone_real *Bm,
+                hone_real beta, hone_real *C);
 /* The same product by three loops, accumulated in double: the reference for tests. */
 void honeK_gemm_ref(int ta, int tb, int M, int N, int K, hone_real alpha, const hone_real *A,
                     const hone_real *Bm, hone_real beta, hone_real *C);
 
-/* Sets the number of BLAS threads (0 leaves OpenBLAS's choice). */
-void honeK_set_threads(int threads);
+/* The worker pool (pool.c). A task runs piece `part` of `parts`; honeK_parallel runs pieces
+ * 0 .. parts - 1 (at most honeK_threads()), piece 0 on the caller, and returns when all are done.
+ * A call from inside a piece, or while another thread's call holds the pool, runs serially as
+ * piece 0 of 1, so a task must accept any number of parts. */
+typedef void honeK_task(void *arg, int part, int parts);
+void honeK_parallel(honeK_task *task, void *arg, int parts);
+/* Threads the pool splits work across (see hone_set_threads for the default). */
+int honeK_threads(void);
 
 #endif

@@ -131,5 +131,5 @@ static void batchnorm_backward(const hone_layer *layer, hone_real *restrict dx, 
     }
 }
 
-const honeL_ops honeL_batchnorm = {HONE_LAYER_BATCHNORM, "batchnorm", batchnorm_forward,
+const honeL_ops honeL_batchnorm = {HONE_LAYER_BATCHNORM, "batchnorm", 0, batchnorm_forward,
                                    batchnorm_backward};

@@ -29,4 +29,4 @@ HONE_KERNEL static void dense_backward(const hone_layer *layer, hone_real *dx, h
     if (dx) honeK_gemm(0, 0, B, I, O, 1, dy, p, 1, dx);
 }
 
-const honeL_ops honeL_dense = {HONE_LAYER_DENSE, "dense", dense_forward, dense_backward};
+const honeL_ops honeL_dense = {HONE_LAYER_DENSE, "dense", 0, dense_forward, dense_backward};

@@ -20,6 +20,8 @@ typedef struct honeL_ctx {
 typedef struct honeL_ops {
     hone_layer_kind kind;
     const char *name; /* stable: stored in model files */
+    int by_rows;      /* 1: each output row depends on its input row alone, with no parameters or
+                         state, so a batch may be split into bands of rows and run in parallel */
     /* y [B, O] = f(x [B, I]; p) */
     void (*forward)(const hone_layer *layer, hone_real *y, const hone_real *x, const hone_real *p,
                     int B, const honeL_ctx *ctx);

@@ -232,12 +232,50 @@ static honeL_ctx ctx_of(hone_model *m, int l, const hone_real *X) {
     return ctx;
 }
 
+/* A row-wise layer's pass over a band of the batch's rows (honeL_ops.by_rows), so that large
+ * batches of elementwise work run on the pool's threads. */
+typedef struct band_args {
+    const honeL_ops *ops;
+    const hone_layer *layer;
+    hone_real *out;          /* forward: y [B, O]; backward: dx [B, I] */
+    const hone_real *x, *y, *dy;
+    const honeL_ctx *ctx;
+    int B, backward;
+} band_args;
+
+static void layer_band(void *arg, int part, int parts) {
+    const band_args *a = arg;
+    const int lo = (int)((long)a->B * part / parts), hi = (int)((long)a->B * (part + 1) / parts);
+    const size_t I = (size_t)a->layer->in, O = (size_t)a->layer->out;
+    if (hi <= lo) return;
+    if (a->backward)
+        a->ops->backward(a->layer, a->out + lo * I, NULL, a->dy + lo * O, a->x + lo * I, a->y + lo * O, NULL, hi - lo, a->ctx);
+    else
+        a->ops->forward(a->layer, a->out + lo * O, a->x + lo * I, NULL, hi - lo, a->ctx);
+}
+
+/* Below this many values a pass is not worth waking a thread for. */
+enum { BAND_MIN_VALUES = 16384 };
+
+static int band_parts(const hone_layer *layer, int B) {
+    const size_t n = (size_t)B * (size_t)layer->out;
+    if (n < BAND_MIN_VALUES) return 1;
+    return (size_t)honeK_threads() < n / (BAND_MIN_VALUES / 2) ? honeK_threads() : (int)(n / (BAND_MIN_VALUES / 2));
+}
+
 const hone_real *hone_model_forward(hone_model *m, const hone_real *X, int B) {
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
+        const honeL_ops *ops = honeL_ops_of(layer->kind);
         const hone_real *x = l ? act(m, l - 1) : X;
         honeL_ctx ctx = ctx_of(m, l, X);
-        honeL_ops_of(layer->kind)->forward(layer, act(m, l), x, m->params + layer->param_offset, B, &ctx);
+        int parts = ops->by_rows ? band_parts(layer, B) : 1;
+        if (parts > 1) {
+            band_args a = {ops, layer, act(m, l), x, NULL, NULL, &ctx, B, 0};
+            honeK_parallel(layer_band, &a, parts);
+        } else {
+            ops->forward(layer, act(m, l), x, m->params + layer->param_offset, B, &ctx);
+        }
     }
     return act(m, m->n_layers - 1);
 }
@@ -304,8 +342,15 @@ void hone_model_backward(hone_model *m, const hone_real *X, int B) {
         const hone_real *x = l ? act(m, l - 1) : X;
         hone_real *dx = l ? dact(m, l - 1) : NULL;
         honeL_ctx ctx = ctx_of(m, l, X);
-        honeL_ops_of(layer->kind)->backward(layer, dx, m->grads + layer->param_offset, dact(m, l), x, act(m, l),
-                                            m->params + layer->param_offset, B, &ctx);
+        const honeL_ops *ops = honeL_ops_of(layer->kind);
+        int parts = ops->by_rows && dx ? band_parts(layer, B) : 1;
+        if (parts > 1) {
+            band_args a = {ops, layer, dx, x, act(m, l), dact(m, l), &ctx, B, 1};
+            honeK_parallel(layer_band, &a, parts);
+        } else {
+            ops->backward(layer, dx, m->grads + layer->param_offset, dact(m, l), x, act(m, l),
+                          m->params + layer->param_offset, B, &ctx);
+        }
     }
     if (m->l2 == 0 && m->l1 == 0) return;
     /* dW += l2 / B W + l1 / B sign(W)  (0 at W = 0: a subgradient) */

@@ -61,19 +61,38 @@ HONE_KERNEL static void standardize_real(hone_real *restrict x, const hone_real 
     for (size_t j = 0; j < D; j++) x[j] = (src[j] - mean[j]) / sd[j];
 }
 
-/* X [B, D] = (data rows - mean) / std, converting uint8 pixels as they are read;  Y [B, O] */
+typedef struct gather_args {
+    const hone_model *m;
+    hone_real *X, *Y;
+    const hone_dataset *data;
+    const size_t *rows;
+    int B;
+} gather_args;
+
+/* Rows [B part / parts, B (part + 1) / parts) of hone_model_gather. */
+static void gather_band(void *arg, int part, int parts) {
+    const gather_args *a = arg;
+    const size_t D = a->data->d;
+    const int O = hone_model_outputs(a->m);
+    const hone_real *mean = a->m->input_mean, *sd = a->m->input_std;
+    const int lo = (int)((long)a->B * part / parts), hi = (int)((long)a->B * (part + 1) / parts);
+    for (int b = lo; b < hi; b++) {
+        hone_real *x = a->X + (size_t)b * D;
+        size_t row = a->rows[b];
+        if (a->data->x_u8) standardize_u8(x, a->data->x_u8 + row * D, mean, sd, D);
+        else standardize_real(x, a->data->x + row * D, mean, sd, D);
+        if (a->Y) fill_target(a->m, a->Y + (size_t)b * O, a->data, row);
+    }
+}
+
+/* X [B, D] = (data rows - mean) / std, converting uint8 pixels as they are read;  Y [B, O]. Large
+ * batches are split into bands of rows across the pool's threads. */
 void hone_model_gather(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
                        const size_t *rows, int B) {
-    const size_t D = data->d;
-    const int O = hone_model_outputs(m);
-    const hone_real *mean = m->input_mean, *sd = m->input_std;
-    for (int b = 0; b < B; b++) {
-        hone_real *x = X + (size_t)b * D;
-        size_t row = rows[b];
-        if (data->x_u8) standardize_u8(x, data->x_u8 + row * D, mean, sd, D);
-        else standardize_real(x, data->x + row * D, mean, sd, D);
-        if (Y) fill_target(m, Y + (size_t)b * O, data, row);
-    }
+    gather_args a = {m, X, Y, data, rows, B};
+    const size_t values = (size_t)B * data->d;
+    if (values < 16384) gather_band(&a, 0, 1);
+    else honeK_parallel(gather_band, &a, honeK_threads());
 }
 
 /* x [H, W] = (src moved by whole pixels (dx, dy), mirrored when flip - mean) / sd, 0 - mean

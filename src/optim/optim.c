@@ -109,15 +109,41 @@ HONE_KERNEL static double sum_squares(const hone_real *restrict g, size_t n) {
  * from cache by the norm, the update and the clearing. */
 enum { STEP_CHUNK = 2048 };
 
+typedef struct step_args {
+    const hone_optimizer_config *c;
+    hone_real *p, *g, *state;
+    size_t n;
+    uint64_t t;
+    double lr;
+    double sq[64]; /* each piece's sum of squares (honeK_threads() is at most 64) */
+} step_args;
+
+/* Piece `part` of `parts`: a run of whole chunks, each summed, updated and cleared in turn. */
+static void step_piece(void *arg, int part, int parts) {
+    step_args *a = arg;
+    const size_t chunks = (a->n + STEP_CHUNK - 1) / STEP_CHUNK;
+    const size_t first = chunks * (size_t)part / (size_t)parts, end = chunks * (size_t)(part + 1) / (size_t)parts;
+    const size_t n = a->n;
+    double sq = 0;
+    for (size_t i = first * STEP_CHUNK; i < end * STEP_CHUNK && i < n; i += STEP_CHUNK) {
+        size_t k = n - i < STEP_CHUNK ? n - i : STEP_CHUNK;
+        sq += sum_squares(a->g + i, k);
+        step_rule(a->c, a->p + i, a->g + i, a->state + i, a->state + n + i, k, a->t, a->lr);
+        memset(a->g + i, 0, k * sizeof *a->g);
+    }
+    a->sq[part] = sq;
+}
+
 double honeO_step_and_clear(const hone_optimizer_config *c, hone_real *p, hone_real *g, hone_real *state, size_t n,
                             uint64_t t, double lr) {
+    step_args a = {c, p, g, state, n, t, lr, {0}};
+    /* split across the pool's threads when each gets at least 16 chunks (128 KiB of p) */
+    const size_t chunks = (n + STEP_CHUNK - 1) / STEP_CHUNK;
+    const int parts = chunks / 16 < (size_t)honeK_threads() ? (int)(chunks / 16) : honeK_threads();
+    if (parts < 2) step_piece(&a, 0, 1);
+    else honeK_parallel(step_piece, &a, parts);
     double sq = 0;
-    for (size_t i = 0; i < n; i += STEP_CHUNK) {
-        size_t k = n - i < STEP_CHUNK ? n - i : STEP_CHUNK;
-        sq += sum_squares(g + i, k);
-        step_rule(c, p + i, g + i, state + i, state + n + i, k, t, lr);
-        memset(g + i, 0, k * sizeof *g);
-    }
+    for (int i = 0; i < parts || i == 0; i++) sq += a.sq[i]; /* in piece order: the same sum every run */
     return sqrt(sq);
 }
 

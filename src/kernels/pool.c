@@ -1,0 +1,149 @@
+/* pool.c - the library's own worker threads, and the one place that sets how many run.
+ *
+ * A parallel call splits its work into pieces; the caller runs piece 0 and each worker one of
+ * the rest, and the call returns when all are done. BLAS is kept single-threaded and called from
+ * inside the pieces, so one pool owns the cores and no second one spins beside it. Between calls
+ * a worker spins for a short while (a training step calls again within microseconds), then
+ * sleeps on a condition variable. A call made while another thread's call holds the pool runs
+ * serially on its own thread, so concurrent callers are safe. */
+#define _GNU_SOURCE /* sysconf(_SC_NPROCESSORS_ONLN) */
+#include "kernels/kernels.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define cpu_relax() _mm_pause()
+#else
+#define cpu_relax() ((void)0)
+#endif
+
+void openblas_set_num_threads(int threads);
+
+enum { MAX_THREADS = 64 };
+#define SPIN_SECONDS 2e-4 /* how long an idle worker spins before it sleeps */
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_once_t once;
+    atomic_uint generation; /* bumped by every parallel call */
+    atomic_int pending;     /* workers that have not finished this call's piece */
+    atomic_flag busy;       /* a call is using the workers */
+    int threads;            /* pieces a call is split into: the caller and threads - 1 workers */
+    int started;            /* workers running (they never stop) */
+    int sleeping;           /* workers waiting on `wake` (under lock) */
+    honeK_task *task;
+    void *arg;
+    int parts;
+    unsigned first_generation[MAX_THREADS]; /* worker i answers calls after this one */
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_ONCE_INIT, 0, 0, ATOMIC_FLAG_INIT, 1, 0, 0,
+          NULL, NULL, 0, {0}};
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void *worker(void *index_as_pointer) {
+    const int index = (int)(intptr_t)index_as_pointer;
+    unsigned seen = pool.first_generation[index]; /* not a fresh read: a call may already be under way */
+    for (;;) {
+        unsigned g;
+        double since = 0;
+        for (int spins = 0; (g = atomic_load_explicit(&pool.generation, memory_order_acquire)) == seen; spins++) {
+            cpu_relax();
+            if ((spins & 255) != 255) continue;
+            double t = now();
+            if (since == 0) since = t;
+            if (t - since < SPIN_SECONDS) continue;
+            pthread_mutex_lock(&pool.lock);
+            pool.sleeping++;
+            while ((g = atomic_load_explicit(&pool.generation, memory_order_acquire)) == seen)
+                pthread_cond_wait(&pool.wake, &pool.lock);
+            pool.sleeping--;
+            pthread_mutex_unlock(&pool.lock);
+            break;
+        }
+        seen = g;
+        if (index < pool.parts) pool.task(pool.arg, index, pool.parts);
+        atomic_fetch_sub_explicit(&pool.pending, 1, memory_order_release);
+    }
+    return NULL;
+}
+
+/* The default: OPENBLAS_NUM_THREADS when the environment sets it (as for OpenBLAS itself, so
+ * the usual knob still works), else one thread per online CPU. */
+static int default_threads(void) {
+    const char *env = getenv("OPENBLAS_NUM_THREADS");
+    long n = env && *env ? strtol(env, NULL, 10) : 0;
+    if (n < 1) n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
+/* Under the busy flag: start workers up to threads - 1 (as many as the system allows). */
+static void start_workers(int threads) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    while (pool.started < threads - 1) {
+        pthread_t t;
+        pool.first_generation[pool.started + 1] = atomic_load(&pool.generation);
+        if (pthread_create(&t, &attr, worker, (void *)(intptr_t)(pool.started + 1))) break;
+        pool.started++;
+    }
+    pthread_attr_destroy(&attr);
+    pool.threads = pool.started + 1 < threads ? pool.started + 1 : threads;
+}
+
+static void set_threads_locked(int threads) {
+    if (threads < 1) threads = default_threads();
+    if (threads > MAX_THREADS) threads = MAX_THREADS;
+    openblas_set_num_threads(1);
+    start_workers(threads);
+}
+
+static void first_use(void) {
+    while (atomic_flag_test_and_set(&pool.busy)) cpu_relax();
+    set_threads_locked(0);
+    atomic_flag_clear(&pool.busy);
+}
+
+int hone_set_threads(int threads) {
+    pthread_once(&pool.once, first_use);
+    while (atomic_flag_test_and_set(&pool.busy)) cpu_relax();
+    set_threads_locked(threads);
+    int got = pool.threads;
+    atomic_flag_clear(&pool.busy);
+    return got;
+}
+
+int honeK_threads(void) {
+    pthread_once(&pool.once, first_use);
+    return pool.threads;
+}
+
+void honeK_parallel(honeK_task *task, void *arg, int parts) {
+    pthread_once(&pool.once, first_use);
+    if (parts > pool.threads) parts = pool.threads;
+    if (parts <= 1 || atomic_flag_test_and_set(&pool.busy)) { /* serial, or the pool is someone else's now */
+        task(arg, 0, 1);
+        return;
+    }
+    pool.task = task;
+    pool.arg = arg;
+    pool.parts = parts;
+    atomic_store_explicit(&pool.pending, pool.started, memory_order_relaxed);
+    atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
+    pthread_mutex_lock(&pool.lock);
+    if (pool.sleeping) pthread_cond_broadcast(&pool.wake);
+    pthread_mutex_unlock(&pool.lock);
+    task(arg, 0, parts);
+    while (atomic_load_explicit(&pool.pending, memory_order_acquire) > 0) cpu_relax();
+    atomic_flag_clear(&pool.busy);
+}

@@ -1,0 +1,163 @@
+/* test_parallel.c - the worker pool and the kernels split across it: every piece runs once,
+ * nested and concurrent calls fall back to serial, and the split products, row bands, gather and
+ * training equal their one-thread results. */
+#include "harness.h"
+#include "kernels/kernels.h"
+#include "layers/layers.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct count_args {
+    int runs[8];
+    int parts_seen[8];
+    int nested_parts; /* what a call from inside piece 0 was split into */
+} count_args;
+
+static void count_piece(void *arg, int part, int parts) {
+    count_args *a = arg;
+    a->runs[part]++;
+    a->parts_seen[part] = parts;
+}
+
+static void nested_piece(void *arg, int part, int parts) {
+    count_args *a = arg;
+    a->runs[part]++;
+    if (part == 0) {
+        count_args inner = {0};
+        honeK_parallel(count_piece, &inner, 4);
+        a->nested_parts = inner.parts_seen[0];
+        assert_int_equal(inner.runs[0], 1);
+    }
+}
+
+static void test_pool_runs_every_piece_once(void **state) {
+    for (int threads = 1; threads <= 4; threads++) {
+        assert_int_equal(hone_set_threads(threads), threads);
+        assert_int_equal(honeK_threads(), threads);
+        for (int call = 0; call < 200; call++) { /* back to back, as a training loop calls */
+            count_args a = {0};
+            honeK_parallel(count_piece, &a, 8);
+            for (int p = 0; p < threads; p++) {
+                assert_int_equal(a.runs[p], 1);
+                assert_int_equal(a.parts_seen[p], threads);
+            }
+            for (int p = threads; p < 8; p++) assert_int_equal(a.runs[p], 0);
+        }
+        count_args a = {0};
+        honeK_parallel(nested_piece, &a, threads);
+        assert_int_equal(a.nested_parts, 1); /* the inner call ran serially on the caller */
+    }
+    hone_set_threads(0);
+    assert_true(honeK_threads() >= 1);
+}
+
+/* Two threads of the program calling at once: one gets the pool, the other runs serially;
+ * both get every piece. */
+static void *caller(void *arg) {
+    int *failures = arg;
+    for (int call = 0; call < 2000; call++) {
+        count_args a = {0};
+        honeK_parallel(count_piece, &a, 2);
+        int parts = a.parts_seen[0];
+        for (int p = 0; p < parts; p++) *failures += a.runs[p] != 1;
+    }
+    return NULL;
+}
+
+static void test_pool_concurrent_callers(void **state) {
+    hone_set_threads(2);
+    pthread_t t;
+    int failures_a = 0, failures_b = 0;
+    assert_int_equal(pthread_create(&t, NULL, caller, &failures_a), 0);
+    caller(&failures_b);
+    pthread_join(t, NULL);
+    assert_int_equal(failures_a + failures_b, 0);
+    hone_set_threads(0);
+}
+
+/* Products big enough to split, along rows (M > N) and columns, plain and transposed, on 1-3
+ * threads: each equals the reference, and the split ones equal the one-thread result. */
+static void test_split_gemm(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 41);
+    const int shapes[][3] = {{300, 70, 90}, {70, 300, 90}, {128, 512, 64}, {515, 33, 128}};
+    for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+        const int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
+        hone_real *A = malloc(sizeof(hone_real) * M * K), *Bm = malloc(sizeof(hone_real) * K * N);
+        hone_real *C0 = malloc(sizeof(hone_real) * M * N), *C = malloc(sizeof(hone_real) * M * N);
+        hone_real *one = malloc(sizeof(hone_real) * M * N), *R = malloc(sizeof(hone_real) * M * N);
+        th_fill_uniform(A, (size_t)M * K, &rng, -1, 1);
+        th_fill_uniform(Bm, (size_t)K * N, &rng, -1, 1);
+        th_fill_uniform(C0, (size_t)M * N, &rng, -1, 1);
+        for (int ta = 0; ta < 2; ta++)
+            for (int tb = 0; tb < 2; tb++)
+                for (int threads = 1; threads <= 3; threads++) {
+                    hone_set_threads(threads);
+                    memcpy(C, C0, sizeof(hone_real) * M * N);
+                    honeK_gemm(ta, tb, M, N, K, 0.5, A, Bm, 2, C);
+                    if (threads == 1) {
+                        memcpy(one, C, sizeof(hone_real) * M * N);
+                        memcpy(R, C0, sizeof(hone_real) * M * N);
+                        honeK_gemm_ref(ta, tb, M, N, K, 0.5, A, Bm, 2, R);
+                        for (int i = 0; i < M * N; i++) th_assert_close(C[i], R[i], TH_DOUBLE ? 1e-12 : 1e-4);
+                    } else {
+                        for (int i = 0; i < M * N; i++) th_assert_close(C[i], one[i], TH_DOUBLE ? 1e-13 : 1e-5);
+                    }
+                }
+        free(A), free(Bm), free(C0), free(C), free(one), free(R);
+    }
+    hone_set_threads(0);
+}
+
+/* A network whose activations are split into row bands (B * width >= 16384): the forward
+ * outputs, the gradients and the gathered batch on 1 and 3 threads agree. */
+static void test_row_bands_and_gather(void **state) {
+    enum { B = 200, D = 100, H = 96 };
+    const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = H}, {.kind = HONE_LAYER_LEAKY_RELU, .alpha = 0.1f},
+                                     {.kind = HONE_LAYER_DENSE, .units = H}, {.kind = HONE_LAYER_TANH},
+                                     {.kind = HONE_LAYER_DENSE, .units = 4}};
+    hone_model *m;
+    hone_error err;
+    hone_rng rng;
+    hone_rng_seed(&rng, 43);
+    assert_int_equal(hone_model_create(&m, D, specs, 5, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    assert_int_equal(hone_model_reserve(m, B, &err), HONE_OK);
+    static uint8_t px[B * D];
+    static int32_t labels[B];
+    for (int i = 0; i < B * D; i++) px[i] = (uint8_t)hone_rng_below(&rng, 256);
+    for (int i = 0; i < B; i++) labels[i] = i % 4;
+    for (int j = 0; j < D; j++) m->input_mean[j] = 120, m->input_std[j] = (hone_real)(60 + j);
+    hone_dataset d = {.n = B, .d = D, .x_u8 = px, .label = labels, .n_classes = 4};
+    size_t rows[B];
+    for (int i = 0; i < B; i++) rows[i] = (size_t)(B - 1 - i);
+    static hone_real X[2][B * D], Y[2][B * 4], Z[2][B * 4], G[2][20000];
+    assert_true(m->n_params <= 20000);
+    for (int run = 0; run < 2; run++) {
+        hone_set_threads(run ? 3 : 1);
+        hone_model_gather(m, X[run], Y[run], &d, rows, B);
+        memcpy(Z[run], hone_model_forward(m, X[run], B), sizeof Z[run]);
+        hone_model_loss(m, Y[run], B);
+        hone_model_zero_grad(m);
+        hone_model_backward(m, X[run], B);
+        memcpy(G[run], m->grads, m->n_params * sizeof(hone_real));
+    }
+    assert_memory_equal(X[0], X[1], sizeof X[0]); /* the gather is exact either way */
+    assert_memory_equal(Y[0], Y[1], sizeof Y[0]);
+    for (int i = 0; i < B * 4; i++) th_assert_close(Z[1][i], Z[0][i], TH_DOUBLE ? 1e-12 : 1e-5);
+    for (size_t i = 0; i < m->n_params; i++) th_assert_close(G[1][i], G[0][i], TH_DOUBLE ? 1e-12 : 1e-5);
+    hone_model_free(m);
+    hone_set_threads(0);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pool_runs_every_piece_once),
+        cmocka_unit_test(test_pool_concurrent_callers),
+        cmocka_unit_test(test_split_gemm),
+        cmocka_unit_test(test_row_bands_and_gather),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
