@@ -106,23 +106,38 @@ static void test_split_gemm(void **state) {
                         for (int i = 0; i < M * N; i++) th_assert_close(C[i], one[i], TH_DOUBLE ? 1e-13 : 1e-5);
                     }
                 }
+        /* a dense layer's forward: C = bias (each row) + A W^T, W [N, K]; and without a bias */
+        hone_real *bias = malloc(sizeof(hone_real) * N);
+        th_fill_uniform(bias, (size_t)N, &rng, -1, 1);
+        for (int threads = 1; threads <= 3; threads++)
+            for (int with_bias = 0; with_bias < 2; with_bias++) {
+                hone_set_threads(threads);
+                memcpy(C, C0, sizeof(hone_real) * M * N); /* garbage the product must overwrite */
+                honeK_gemm_bias(M, N, K, A, Bm, with_bias ? bias : NULL, C);
+                for (int r = 0; r < M; r++)
+                    for (int c = 0; c < N; c++) R[r * N + c] = with_bias ? bias[c] : 0;
+                honeK_gemm_ref(0, 1, M, N, K, 1, A, Bm, 1, R);
+                for (int i = 0; i < M * N; i++) th_assert_close(C[i], R[i], TH_DOUBLE ? 1e-12 : 1e-4);
+            }
+        free(bias);
         free(A), free(Bm), free(C0), free(C), free(one), free(R);
     }
     hone_set_threads(0);
 }
 
-/* A network whose activations are split into row bands (B * width >= 16384): the forward
- * outputs, the gradients and the gathered batch on 1 and 3 threads agree. */
+/* A network whose activations are split into row bands and its batch norm into bands of units
+ * (B * width >= 16384): the forward outputs, the gradients and the gathered batch on 1 and 3
+ * threads agree. */
 static void test_row_bands_and_gather(void **state) {
     enum { B = 200, D = 100, H = 96 };
-    const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = H}, {.kind = HONE_LAYER_LEAKY_RELU, .alpha = 0.1f},
-                                     {.kind = HONE_LAYER_DENSE, .units = H}, {.kind = HONE_LAYER_TANH},
-                                     {.kind = HONE_LAYER_DENSE, .units = 4}};
+    const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = H, .no_bias = 1}, {.kind = HONE_LAYER_BATCHNORM},
+                                     {.kind = HONE_LAYER_LEAKY_RELU, .alpha = 0.1f},  {.kind = HONE_LAYER_DENSE, .units = H},
+                                     {.kind = HONE_LAYER_TANH},                       {.kind = HONE_LAYER_DENSE, .units = 4}};
     hone_model *m;
     hone_error err;
     hone_rng rng;
     hone_rng_seed(&rng, 43);
-    assert_int_equal(hone_model_create(&m, D, specs, 5, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_create(&m, D, specs, 6, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
     assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
     assert_int_equal(hone_model_reserve(m, B, &err), HONE_OK);
     static uint8_t px[B * D];
@@ -135,6 +150,7 @@ static void test_row_bands_and_gather(void **state) {
     for (int i = 0; i < B; i++) rows[i] = (size_t)(B - 1 - i);
     static hone_real X[2][B * D], Y[2][B * 4], Z[2][B * 4], G[2][20000];
     assert_true(m->n_params <= 20000);
+    m->training = 1; /* batch norm on the batch's statistics */
     for (int run = 0; run < 2; run++) {
         hone_set_threads(run ? 3 : 1);
         hone_model_gather(m, X[run], Y[run], &d, rows, B);

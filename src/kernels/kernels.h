@@ -43,6 +43,9 @@
  * into bands across the pool's threads (gemm.c). */
 void honeK_gemm(int ta, int tb, int M, int N, int K, hone_real alpha, const hone_real *A, const hone_real *Bm,
                 hone_real beta, hone_real *C);
+/* C [M, N] = bias [N] (each row; none when NULL) + A [M, K] W^T (W stored [N, K]): a dense
+ * layer's forward, the bias written band by band by the thread that then adds the product. */
+void honeK_gemm_bias(int M, int N, int K, const hone_real *A, const hone_real *W, const hone_real *bias, hone_real *C);
 /* The same product by three loops, accumulated in double: the reference for tests. */
 void honeK_gemm_ref(int ta, int tb, int M, int N, int K, hone_real alpha, const hone_real *A,
                     const hone_real *Bm, hone_real beta, hone_real *C);
@@ -53,6 +56,9 @@ void honeK_gemm_ref(int ta, int tb, int M, int N, int K, hone_real alpha, const 
  * piece 0 of 1, so a task must accept any number of parts. */
 typedef void honeK_task(void *arg, int part, int parts);
 void honeK_parallel(honeK_task *task, void *arg, int parts);
+/* Piece `part` of `parts` of 0 .. n - 1: [lo, hi), whole multiples of 16 but the last, so each
+ * band of a row-major float array starts on a 64-byte boundary when the array does. */
+void honeK_band(int n, int part, int parts, int *lo, int *hi);
 /* Threads the pool splits work across (see hone_set_threads for the default). */
 int honeK_threads(void);
 

@@ -114,6 +114,12 @@ static void first_use(void) {
     atomic_flag_clear(&pool.busy);
 }
 
+void honeK_band(int n, int part, int parts, int *lo, int *hi) {
+    const int step = (n / parts + 15) / 16 * 16;
+    *lo = part * step < n ? part * step : n;
+    *hi = part == parts - 1 || (part + 1) * step > n ? n : (part + 1) * step;
+}
+
 int hone_set_threads(int threads) {
     pthread_once(&pool.once, first_use);
     while (atomic_flag_test_and_set(&pool.busy)) cpu_relax();

@@ -49,18 +49,42 @@ HONE_KERNEL static void normalize(hone_real *restrict y, hone_real *restrict xha
     }
 }
 
+/* The pass over a batch is split into bands of units (columns) across the pool's threads: each
+ * unit's statistics are its own, so the results do not depend on the split. */
+typedef struct bn_args {
+    const hone_layer *layer;
+    hone_real *out;       /* forward: y; backward: dx (or NULL) */
+    hone_real *dp;        /* backward: dgamma, dbeta */
+    const hone_real *x, *dy, *p;
+    int B;
+    const honeL_ctx *ctx;
+} bn_args;
+
+static void run_in_bands(honeK_task *task, bn_args *a) {
+    const size_t values = (size_t)a->B * (size_t)a->layer->out;
+    int parts = values < 16384 ? 1 : a->layer->out / 32 < honeK_threads() ? a->layer->out / 32 : honeK_threads();
+    if (parts <= 1) task(a, 0, 1);
+    else honeK_parallel(task, a, parts);
+}
+
 /* y [B, O] = gamma xhat + beta,  xhat = (x - mu) / sqrt(var + eps);
  * aux keeps xhat [B, O] then 1 / sqrt(var + eps) [O] */
-static void batchnorm_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
-                              const hone_real *p, int B, const honeL_ctx *ctx) {
-    const int O = layer->out;
+static void forward_band(void *arg, int part, int parts) {
+    const bn_args *a = arg;
+    const hone_layer *layer = a->layer;
+    const honeL_ctx *ctx = a->ctx;
+    const int O = layer->out, B = a->B;
+    const hone_real *x = a->x, *p = a->p;
+    hone_real *y = a->out;
+    int lo, hi;
+    honeK_band(O, part, parts, &lo, &hi);
     const hone_real *gamma = p, *beta = p + O;
     hone_real *run_mean = ctx->state, *run_var = ctx->state + O;
     hone_real *restrict xhat = ctx->aux, *restrict inv_std = ctx->aux + (size_t)B * O;
     const double momentum = layer->momentum;
     double mean[CHUNK], sq[CHUNK];
-    for (int o0 = 0; o0 < O; o0 += CHUNK) {
-        const int w = O - o0 < CHUNK ? O - o0 : CHUNK;
+    for (int o0 = lo; o0 < hi; o0 += CHUNK) {
+        const int w = hi - o0 < CHUNK ? hi - o0 : CHUNK;
         if (ctx->training) {
             column_sums(mean, x, B, O, o0, w);
             for (int o = 0; o < w; o++) mean[o] /= B;
@@ -80,6 +104,12 @@ static void batchnorm_forward(const hone_layer *layer, hone_real *restrict y, co
         }
         normalize(y, xhat, x, mean, inv_std + o0, gamma + o0, beta + o0, B, O, o0, w);
     }
+}
+
+static void batchnorm_forward(const hone_layer *layer, hone_real *y, const hone_real *x, const hone_real *p, int B,
+                              const honeL_ctx *ctx) {
+    bn_args a = {layer, y, NULL, x, NULL, p, B, ctx};
+    run_in_bands(forward_band, &a);
 }
 
 /* sum_dy[o] = sum_b dy, sum_dy_xhat[o] = sum_b dy xhat   (columns o0 .. o0 + w) */
@@ -111,16 +141,20 @@ HONE_KERNEL static void input_gradient(hone_real *restrict dx, const hone_real *
 }
 
 /* dgamma += sum_B dy xhat;  dbeta += sum_B dy;  dx as input_gradient says */
-static void batchnorm_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
-                               const hone_real *restrict dy, const hone_real *x, const hone_real *y,
-                               const hone_real *p, int B, const honeL_ctx *ctx) {
-    const int O = layer->out;
+static void backward_band(void *arg, int part, int parts) {
+    const bn_args *a = arg;
+    const honeL_ctx *ctx = a->ctx;
+    const int O = a->layer->out, B = a->B;
+    const hone_real *dy = a->dy, *p = a->p;
+    hone_real *dx = a->out, *dp = a->dp;
+    int lo, hi;
+    honeK_band(O, part, parts, &lo, &hi);
     const hone_real *gamma = p;
     hone_real *dgamma = dp, *dbeta = dp + O;
     const hone_real *restrict xhat = ctx->aux, *restrict inv_std = ctx->aux + (size_t)B * O;
     double sum_dy[CHUNK], sum_dy_xhat[CHUNK], k[CHUNK];
-    for (int o0 = 0; o0 < O; o0 += CHUNK) {
-        const int w = O - o0 < CHUNK ? O - o0 : CHUNK;
+    for (int o0 = lo; o0 < hi; o0 += CHUNK) {
+        const int w = hi - o0 < CHUNK ? hi - o0 : CHUNK;
         gradient_sums(sum_dy, sum_dy_xhat, dy, xhat, B, O, o0, w);
         for (int o = 0; o < w; o++) {
             dgamma[o0 + o] += (hone_real)sum_dy_xhat[o];
@@ -129,6 +163,13 @@ static void batchnorm_backward(const hone_layer *layer, hone_real *restrict dx, 
         }
         if (dx) input_gradient(dx, dy, xhat, k, sum_dy, sum_dy_xhat, ctx->training, B, O, o0, w);
     }
+}
+
+static void batchnorm_backward(const hone_layer *layer, hone_real *dx, hone_real *dp, const hone_real *dy,
+                               const hone_real *x, const hone_real *y, const hone_real *p, int B,
+                               const honeL_ctx *ctx) {
+    bn_args a = {layer, dx, dp, x, dy, p, B, ctx};
+    run_in_bands(backward_band, &a);
 }
 
 const honeL_ops honeL_batchnorm = {HONE_LAYER_BATCHNORM, "batchnorm", 0, batchnorm_forward,

@@ -2,16 +2,11 @@
 #include "kernels/kernels.h"
 #include "layers/layers.h"
 
-#include <string.h>
-
 /* y [B, O] = x [B, I] W^T + b,  W = p [O, I], b = p + O*I [O] (when layer->bias) */
 static void dense_forward(const hone_layer *layer, hone_real *y, const hone_real *x,
                           const hone_real *p, int B, const honeL_ctx *ctx) {
     const int I = layer->in, O = layer->out;
-    const hone_real *W = p, *b = p + (size_t)O * I;
-    if (layer->bias)
-        for (int r = 0; r < B; r++) memcpy(y + (size_t)r * O, b, (size_t)O * sizeof *y);
-    honeK_gemm(0, 1, B, O, I, 1, x, W, layer->bias ? 1 : 0, y);
+    honeK_gemm_bias(B, O, I, x, p, layer->bias ? p + (size_t)O * I : NULL, y);
 }
 
 /* dW [O, I] += dy^T [O, B] x [B, I];  db [O] += sum_B dy;  dx [B, I] += dy [B, O] W [O, I] */

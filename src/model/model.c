@@ -245,7 +245,8 @@ typedef struct band_args {
 
 static void layer_band(void *arg, int part, int parts) {
     const band_args *a = arg;
-    const int lo = (int)((long)a->B * part / parts), hi = (int)((long)a->B * (part + 1) / parts);
+    int lo, hi;
+    honeK_band(a->B, part, parts, &lo, &hi);
     const size_t I = (size_t)a->layer->in, O = (size_t)a->layer->out;
     if (hi <= lo) return;
     if (a->backward)

@@ -75,7 +75,8 @@ static void gather_band(void *arg, int part, int parts) {
     const size_t D = a->data->d;
     const int O = hone_model_outputs(a->m);
     const hone_real *mean = a->m->input_mean, *sd = a->m->input_std;
-    const int lo = (int)((long)a->B * part / parts), hi = (int)((long)a->B * (part + 1) / parts);
+    int lo, hi;
+    honeK_band(a->B, part, parts, &lo, &hi);
     for (int b = lo; b < hi; b++) {
         hone_real *x = a->X + (size_t)b * D;
         size_t row = a->rows[b];
