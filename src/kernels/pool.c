@@ -31,9 +31,9 @@ static struct {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     pthread_once_t once;
-    atomic_uint generation; /* bumped by every parallel call */
-    atomic_int pending;     /* workers that have not finished this call's piece */
-    atomic_flag busy;       /* a call is using the workers */
+    _Alignas(64) atomic_uint generation; /* bumped by every parallel call (workers spin on it) */
+    _Alignas(64) atomic_int pending;     /* workers that have not finished this call's piece (the caller spins on it) */
+    _Alignas(64) atomic_flag busy; /* a call is using the workers */
     int threads;            /* pieces a call is split into: the caller and threads - 1 workers */
     int started;            /* workers running (they never stop) */
     int sleeping;           /* workers waiting on `wake` (under lock) */
