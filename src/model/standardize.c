@@ -141,13 +141,8 @@ void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, con
             honeD_transform_image(moved, raw, H, W, dx, dy, deg, flip);
             standardize_real(x, moved, mean, sd, D);
         }
-        if (aug->noise > 0) /* two values per Box-Muller draw */
-            for (size_t j = 0; j < D; j += 2) {
-                double z0, z1;
-                hone_rng_normal_pair(rng, &z0, &z1);
-                x[j] += (hone_real)(aug->noise * z0);
-                if (j + 1 < D) x[j + 1] += (hone_real)(aug->noise * z1);
-            }
+        if (aug->noise > 0)
+            for (size_t j = 0; j < D; j++) x[j] += (hone_real)(aug->noise * hone_rng_normal_fast(rng));
         if (Y) fill_target(m, Y + (size_t)b * O, data, row);
     }
 }
