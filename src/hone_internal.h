@@ -39,12 +39,17 @@ void honeD_augment_draw(const hone_augment *aug, hone_rng *rng, int *dx, int *dy
 void honeD_augment_image(hone_real *dst, const hone_real *src, int H, int W, const hone_augment *aug,
                          hone_rng *rng);
 /* hone_model_gather with augmentation: each row is transformed in raw pixel units, standardized,
- * then given noise. Without rotation, shifts and mirrors are exact pixel moves, done while the
- * row is standardized (the result equals honeD_augment_image's, then standardization). scratch
- * holds 2 D values. */
+ * then given noise (hone_rng_normal_fast). Without rotation, shifts and mirrors are exact pixel
+ * moves, done while the row is standardized (the result equals honeD_augment_image's, then
+ * standardization). rng gives one draw per batch, the seed of every row's own generator
+ * (honeD_row_rng), so rows are split across the pool's threads with the same result on any
+ * number. scratch holds scratch_count values, honeD_augment_scratch(D) for every thread to work. */
 void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
                             const size_t *rows, int B, const hone_augment *aug, hone_rng *rng,
-                            hone_real *scratch);
+                            hone_real *scratch, size_t scratch_count);
+size_t honeD_augment_scratch(size_t D);
+/* The generator of the batch's row `row`, from the batch's seed. */
+void honeD_row_rng(hone_rng *row_rng, uint64_t batch_seed, int row);
 
 /* A growing string (JSON for model files and checkpoints). After a failed allocation it stays
  * failed and ignores further text; free s with honeM_free. */

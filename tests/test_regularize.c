@@ -3,6 +3,7 @@
 #include "layers/layers.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A network with every kind the recipe uses: Dropout(input) Dense BN ReLU Dropout Dense Tanh Dense */
@@ -374,18 +375,23 @@ static void test_augmented_gather_matches_the_reference(void **state) {
     }
     size_t rows[B];
     for (int b = 0; b < B; b++) rows[b] = (size_t)(b * 7 % B);
-    static hone_real X[B * D], scratch[2 * D], raw[D], moved[D];
+    static hone_real X[B * D], raw[D], moved[D];
+    const size_t scratch_count = honeD_augment_scratch(D);
+    hone_real *scratch = malloc(scratch_count * sizeof *scratch);
     for (int as_real = 0; as_real < 2; as_real++) {
         hone_dataset d = {.n = B, .d = D, .height = H, .width = W, .x_u8 = as_real ? NULL : px, .x = as_real ? re : NULL};
         hone_augment aug = {.shift = 2, .flip = 1};
         hone_rng a, b;
         hone_rng_seed(&a, 5 + (uint64_t)as_real);
         b = a;
-        honeD_gather_augmented(m, X, NULL, &d, rows, B, &aug, &a, scratch);
+        honeD_gather_augmented(m, X, NULL, &d, rows, B, &aug, &a, scratch, scratch_count);
+        const uint64_t batch_seed = hone_rng_next(&b); /* the one draw the batch takes */
         int moves = 0;
         for (int r = 0; r < B; r++) {
             for (int j = 0; j < D; j++) raw[j] = re[rows[r] * D + (size_t)j];
-            honeD_augment_image(moved, raw, H, W, &aug, &b);
+            hone_rng row_rng;
+            honeD_row_rng(&row_rng, batch_seed, r);
+            honeD_augment_image(moved, raw, H, W, &aug, &row_rng);
             moves += memcmp(moved, raw, sizeof raw) != 0;
             for (int j = 0; j < D; j++) {
                 hone_real want = (moved[j] - m->input_mean[j]) / m->input_std[j];
@@ -394,6 +400,19 @@ static void test_augmented_gather_matches_the_reference(void **state) {
         }
         assert_true(moves > B / 2); /* the draws did move most images */
         assert_memory_equal(&a, &b, sizeof a); /* and the same number of draws were taken */
+        /* every transform and noise: the same batch on one thread and split across three */
+        hone_augment all = {.shift = 2, .flip = 1, .rotate = 15, .noise = 0.3};
+        static hone_real X1[B * D];
+        for (int threads = 1; threads <= 3; threads += 2) {
+            hone_set_threads(threads);
+            const size_t count = honeD_augment_scratch(D);
+            hone_real *room = malloc(count * sizeof *room);
+            hone_rng_seed(&a, 11);
+            honeD_gather_augmented(m, threads == 1 ? X1 : X, NULL, &d, rows, B, &all, &a, room, count);
+            free(room);
+        }
+        hone_set_threads(0);
+        assert_memory_equal(X, X1, sizeof X);
     }
     /* noise on a constant image: mean 0, standard deviation `noise`, over B * D values */
     static uint8_t flat[B * D];
@@ -401,12 +420,13 @@ static void test_augmented_gather_matches_the_reference(void **state) {
     hone_dataset d = {.n = B, .d = D, .height = H, .width = W, .x_u8 = flat};
     for (int j = 0; j < D; j++) m->input_mean[j] = 100, m->input_std[j] = 1;
     hone_augment aug = {.noise = 0.5};
-    honeD_gather_augmented(m, X, NULL, &d, rows, B, &aug, &rng, scratch);
+    honeD_gather_augmented(m, X, NULL, &d, rows, B, &aug, &rng, scratch, scratch_count);
     double sum = 0, sq = 0;
     for (int i = 0; i < B * D; i++) sum += X[i], sq += X[i] * X[i];
     double mean = sum / (B * D), sdev = sqrt(sq / (B * D) - mean * mean);
     assert_true(fabs(mean) < 4 * 0.5 / sqrt(B * D));
     assert_true(fabs(sdev - 0.5) < 0.05);
+    free(scratch);
     hone_model_free(m);
 }
 

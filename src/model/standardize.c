@@ -121,28 +121,62 @@ HONE_KERNEL static void moved_standardized(hone_real *restrict x, const hone_dat
     }
 }
 
-void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
-                            const size_t *rows, int B, const hone_augment *aug, hone_rng *rng,
-                            hone_real *scratch) {
+void honeD_row_rng(hone_rng *row_rng, uint64_t batch_seed, int row) {
+    hone_rng_seed(row_rng, batch_seed + (uint64_t)row * 0x9e3779b97f4a7c15ULL);
+}
+
+size_t honeD_augment_scratch(size_t D) { return D * (size_t)honeK_threads(); }
+
+typedef struct augment_args {
+    const hone_model *m;
+    hone_real *X, *Y;
+    const hone_dataset *data;
+    const size_t *rows;
+    int B;
+    const hone_augment *aug;
+    uint64_t batch_seed;
+    hone_real *scratch; /* D values for each piece */
+} augment_args;
+
+/* Rows of piece `part`: each transformed from its own generator, so the batch is the same
+ * however it is split. */
+static void augment_band(void *arg, int part, int parts) {
+    const augment_args *a = arg;
+    const hone_dataset *data = a->data;
     const size_t D = data->d;
-    const int O = hone_model_outputs(m), H = (int)data->height, W = (int)data->width;
-    const hone_real *mean = m->input_mean, *sd = m->input_std;
-    hone_real *raw = scratch, *moved = scratch + D;
-    for (int b = 0; b < B; b++) {
-        size_t row = rows[b];
-        hone_real *x = X + (size_t)b * D;
+    const int O = hone_model_outputs(a->m), H = (int)data->height, W = (int)data->width;
+    const hone_real *mean = a->m->input_mean, *sd = a->m->input_std;
+    hone_real *raw = a->scratch + (size_t)part * D;
+    int lo, hi;
+    honeK_band(a->B, part, parts, &lo, &hi);
+    for (int b = lo; b < hi; b++) {
+        const size_t row = a->rows[b];
+        hone_real *x = a->X + (size_t)b * D;
+        hone_rng rng;
+        honeD_row_rng(&rng, a->batch_seed, b);
         int dx, dy, flip;
         double deg;
-        honeD_augment_draw(aug, rng, &dx, &dy, &deg, &flip);
+        honeD_augment_draw(a->aug, &rng, &dx, &dy, &deg, &flip);
         if (deg == 0) {
             moved_standardized(x, data, row, H, W, dx, dy, flip, mean, sd);
         } else {
             for (size_t j = 0; j < D; j++) raw[j] = hone_dataset_at(data, row, j);
-            honeD_transform_image(moved, raw, H, W, dx, dy, deg, flip);
-            standardize_real(x, moved, mean, sd, D);
+            honeD_transform_image(x, raw, H, W, dx, dy, deg, flip);
+            for (size_t j = 0; j < D; j++) x[j] = (x[j] - mean[j]) / sd[j];
         }
-        if (aug->noise > 0)
-            for (size_t j = 0; j < D; j++) x[j] += (hone_real)(aug->noise * hone_rng_normal_fast(rng));
-        if (Y) fill_target(m, Y + (size_t)b * O, data, row);
+        if (a->aug->noise > 0)
+            for (size_t j = 0; j < D; j++) x[j] += (hone_real)(a->aug->noise * hone_rng_normal_fast(&rng));
+        if (a->Y) fill_target(a->m, a->Y + (size_t)b * O, data, row);
     }
+}
+
+void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
+                            const size_t *rows, int B, const hone_augment *aug, hone_rng *rng,
+                            hone_real *scratch, size_t scratch_count) {
+    augment_args a = {m, X, Y, data, rows, B, aug, hone_rng_next(rng), scratch};
+    const size_t slots = scratch_count / data->d;
+    int parts = honeK_threads() < B / 8 ? honeK_threads() : B / 8;
+    if ((size_t)parts > slots) parts = (int)slots;
+    if (parts < 2) augment_band(&a, 0, 1);
+    else honeK_parallel(augment_band, &a, parts);
 }

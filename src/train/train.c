@@ -213,7 +213,8 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
     size_t *order = honeM_alloc(train->n, sizeof *order);
     hone_real *X = honeM_alloc((size_t)B * m->inputs, sizeof *X);
     hone_real *Y = honeM_alloc((size_t)B * O, sizeof *Y);
-    hone_real *scratch = augment ? honeM_alloc(2 * (size_t)m->inputs, sizeof *scratch) : NULL;
+    const size_t scratch_count = augment ? honeD_augment_scratch((size_t)m->inputs) : 0;
+    hone_real *scratch = augment ? honeM_alloc(scratch_count, sizeof *scratch) : NULL;
     const bool stats_on = hooks->on_layer_stats && hooks->stats_every > 0;
     hone_real *before = stats_on ? honeM_alloc(m->n_params, sizeof *before) : NULL;
     hone_layer_stats *layer_stats = stats_on ? honeM_alloc((size_t)m->n_layers, sizeof *layer_stats) : NULL;
@@ -274,7 +275,8 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
         stats.lr = lr;
         for (size_t start = batches * (size_t)B; start < train->n; start += (size_t)B, batches++) {
             int b = (int)(train->n - start < (size_t)B ? train->n - start : (size_t)B);
-            if (augment) honeD_gather_augmented(m, X, Y, train->data, order + start, b, &c->augment, &rng, scratch);
+            if (augment) honeD_gather_augmented(m, X, Y, train->data, order + start, b, &c->augment, &rng, scratch,
+                                                scratch_count);
             else hone_model_gather(m, X, Y, train->data, order + start, b);
             const hone_real *Z = hone_model_forward(m, X, b);
             double loss = hone_model_loss(m, Y, b);
