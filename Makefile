@@ -54,6 +54,10 @@ $(B)/libhone.a: $(F32_OBJ)
 $(B)/libhone64.a: $(F64_OBJ)
 	rm -f $@; ar rcs $@ $^
 
+# Where a training step's time goes (bench/step_phases.c; not part of all).
+$(B)/step-phases: bench/step_phases.c $(B)/libhone.a
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libhone.a $(LDLIBS)
+
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/f32/%.o) $(CLI_F64:%.c=$(B)/f64/%.o)
 $(B)/hone: $(CLI_OBJ) $(B)/libhone.a $(B)/libhone64.a
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(B)/libhone.a $(B)/libhone64.a $(LDLIBS)

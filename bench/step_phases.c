@@ -1,0 +1,78 @@
+/* step_phases.c - where one training step's time goes: the batch gather, forward and loss,
+ * backward, the optimizer pass, each timed over 300 steps of the default network on
+ * Fashion-MNIST (batch 128, Adam), beside the GEMM ceiling and the forward and backward rerun hot.
+ *   make build/step-phases && build/step-phases [THREADS]   (0 or absent: the default)
+ * It reports; nothing asserts a time. */
+#include "hone.h"
+#include "optim/optim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+enum { B = 128, WARMUP = 20, STEPS = 300 };
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int main(int argc, char **argv) {
+    const int threads = hone_set_threads(argc > 1 ? atoi(argv[1]) : 0);
+    hone_error err;
+    hone_dataset *train, *test;
+    const hone_data_source source = {.path = "/usr/share/datasets/fashion-mnist"};
+    hone_split split;
+    const int hidden[2] = {512, 256};
+    hone_model *m;
+    hone_rng rng;
+    hone_rng_seed(&rng, 1);
+    if (hone_dataset_load_any(&train, &test, &source, &err) || hone_split_make(&split, train, test, 10000, 0, 42, &err) ||
+        hone_model_create_mlp(&m, 784, hidden, 2, 10, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err) ||
+        hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err) || hone_model_standardize_fit(m, &split.train, &err) ||
+        hone_model_reserve(m, B, &err)) {
+        fprintf(stderr, "step-phases: %s\n", err.message);
+        return 1;
+    }
+    hone_real *X = malloc(sizeof *X * B * 784), *Y = malloc(sizeof *Y * B * 10);
+    if (!X || !Y) return 1;
+    const hone_optimizer_config adam = hone_optimizer_config_default(HONE_OPTIMIZER_ADAM);
+    double gather = 0, forward = 0, backward = 0, step = 0;
+    m->training = 1;
+    for (int s = 0; s < WARMUP + STEPS; s++) {
+        const size_t *rows = split.train.index + (size_t)(s % (int)(split.train.n / B)) * B;
+        double t0 = now();
+        hone_model_gather(m, X, Y, split.train.data, rows, B);
+        double t1 = now();
+        hone_model_forward(m, X, B);
+        hone_model_loss(m, Y, B);
+        double t2 = now();
+        hone_model_backward(m, X, B);
+        double t3 = now();
+        honeO_step_and_clear(&adam, m->params, m->grads, m->opt_state, m->n_params, (uint64_t)s + 1, 1e-3);
+        double t4 = now();
+        if (s >= WARMUP) gather += t1 - t0, forward += t2 - t1, backward += t3 - t2, step += t4 - t3;
+    }
+    const double ceiling = hone_model_gemm_ceiling(m, B, 50, NULL);
+    double t0 = now();
+    for (int s = 0; s < STEPS; s++) hone_model_forward(m, X, B);
+    const double hot_forward = (now() - t0) / STEPS;
+    t0 = now();
+    for (int s = 0; s < STEPS; s++) hone_model_backward(m, X, B);
+    const double hot_backward = (now() - t0) / STEPS;
+    const double total = (gather + forward + backward + step) / STEPS;
+    printf("threads %d, ms a step of %d rows: gather %.3f  forward+loss %.3f  backward %.3f  optimizer %.3f  total %.3f"
+           " (%.0f samples/s)\n",
+           threads, B, 1e3 * gather / STEPS, 1e3 * forward / STEPS, 1e3 * backward / STEPS, 1e3 * step / STEPS,
+           1e3 * total, B / total);
+    printf("GEMM ceiling %.3f ms (%.2f of the step); forward %.3f and backward %.3f ms rerun hot\n", 1e3 * ceiling,
+           ceiling / total, 1e3 * hot_forward, 1e3 * hot_backward);
+    hone_model_free(m);
+    hone_split_free(&split);
+    hone_dataset_free(train);
+    hone_dataset_free(test);
+    free(X);
+    free(Y);
+    return 0;
+}
