@@ -61,15 +61,19 @@ HONE_KERNEL static void standardize_real(hone_real *restrict x, const hone_real 
     for (size_t j = 0; j < D; j++) x[j] = (src[j] - mean[j]) / sd[j];
 }
 
+/* A batch gather's work, split into bands of rows (honeK_band) across the pool's threads. */
 typedef struct gather_args {
     const hone_model *m;
     hone_real *X, *Y;
     const hone_dataset *data;
     const size_t *rows;
     int B;
+    const hone_augment *aug; /* augmented gathers: the transforms, */
+    uint64_t batch_seed;     /* the seed of every row's generator, */
+    hone_real *scratch;      /* and D values for each piece */
 } gather_args;
 
-/* Rows [B part / parts, B (part + 1) / parts) of hone_model_gather. */
+/* The rows of piece `part` of hone_model_gather. */
 static void gather_band(void *arg, int part, int parts) {
     const gather_args *a = arg;
     const size_t D = a->data->d;
@@ -90,7 +94,7 @@ static void gather_band(void *arg, int part, int parts) {
  * batches are split into bands of rows across the pool's threads. */
 void hone_model_gather(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
                        const size_t *rows, int B) {
-    gather_args a = {m, X, Y, data, rows, B};
+    gather_args a = {m, X, Y, data, rows, B, NULL, 0, NULL};
     const size_t values = (size_t)B * data->d;
     if (values < 16384) gather_band(&a, 0, 1);
     else honeK_parallel(gather_band, &a, honeK_threads());
@@ -127,21 +131,10 @@ void honeD_row_rng(hone_rng *row_rng, uint64_t batch_seed, int row) {
 
 size_t honeD_augment_scratch(size_t D) { return D * (size_t)honeK_threads(); }
 
-typedef struct augment_args {
-    const hone_model *m;
-    hone_real *X, *Y;
-    const hone_dataset *data;
-    const size_t *rows;
-    int B;
-    const hone_augment *aug;
-    uint64_t batch_seed;
-    hone_real *scratch; /* D values for each piece */
-} augment_args;
-
 /* Rows of piece `part`: each transformed from its own generator, so the batch is the same
  * however it is split. */
 static void augment_band(void *arg, int part, int parts) {
-    const augment_args *a = arg;
+    const gather_args *a = arg;
     const hone_dataset *data = a->data;
     const size_t D = data->d;
     const int O = hone_model_outputs(a->m), H = (int)data->height, W = (int)data->width;
@@ -173,7 +166,7 @@ static void augment_band(void *arg, int part, int parts) {
 void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
                             const size_t *rows, int B, const hone_augment *aug, hone_rng *rng,
                             hone_real *scratch, size_t scratch_count) {
-    augment_args a = {m, X, Y, data, rows, B, aug, hone_rng_next(rng), scratch};
+    gather_args a = {m, X, Y, data, rows, B, aug, hone_rng_next(rng), scratch};
     const size_t slots = scratch_count / data->d;
     int parts = honeK_threads() < B / 8 ? honeK_threads() : B / 8;
     if ((size_t)parts > slots) parts = (int)slots;
