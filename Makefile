@@ -81,6 +81,7 @@ test: $(B)/hone $(TESTS_F32) $(TESTS_F64)
 check:
 	$(MAKE) fuzz-smoke
 	$(MAKE) test-sanitize
+	$(MAKE) test-thread
 	$(MAKE) test
 
 bench: $(B)/hone

@@ -6,6 +6,8 @@
 #   make fuzz FUZZ_SECONDS=N  the same, longer (600 s per harness unless FUZZ_SECONDS is given)
 #   make test-sanitize        every test (both precisions) and the CLI tests under ASan, LSan and
 #                             UBSan (gcc), built in build/asan/
+#   make test-thread          the tests that use the thread pool under ThreadSanitizer (gcc),
+#                             built in build/tsan/
 #
 # Needs clang and libclang-rt-14-dev (libFuzzer) besides the build's own packages.
 
@@ -52,3 +54,16 @@ SAN_CFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 test-sanitize:
 	+@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(MAKE) --no-print-directory B=$(SAN_B) CC=gcc 'CFLAGS=$(SAN_CFLAGS)' test
+
+# The tests that run work on hone's thread pool (the pool itself, the split products and passes,
+# training), rebuilt by gcc with ThreadSanitizer into their own directory and run: a data race
+# in the pool or a split kernel fails the build. OpenBLAS is not instrumented; the pool's own
+# hand-offs are.
+TSAN_B      = $(B)/tsan
+TSAN_TESTS  = test_parallel test_optim test_regularize test_model
+.PHONY: test-thread
+test-thread:
+	+@$(MAKE) --no-print-directory B=$(TSAN_B) CC=gcc 'CFLAGS=-fsanitize=thread -O1 -g' $(TSAN_TESTS:%=$(TSAN_B)/f32/tests/%)
+	@for t in $(TSAN_TESTS); do TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(TSAN_B)/f32/tests/$$t > $(TSAN_B)/$$t.log 2>&1 \
+	  || { echo "test-thread: $$t failed under ThreadSanitizer:"; tail -40 $(TSAN_B)/$$t.log; exit 1; }; \
+	  echo "ok   $$t (ThreadSanitizer)"; done

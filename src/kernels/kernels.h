@@ -32,7 +32,8 @@
  * anywhere and uses the widest vectors it has. Results do not depend on the pick: -std=c11 keeps
  * FMA contraction off, and reductions keep a fixed order. Not under clang (fuzzing) or sanitizers,
  * where speed does not matter. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
 #define HONE_KERNEL __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
 #else
 #define HONE_KERNEL
