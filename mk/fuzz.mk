@@ -64,6 +64,6 @@ TSAN_TESTS  = test_parallel test_optim test_regularize test_model
 .PHONY: test-thread
 test-thread:
 	+@$(MAKE) --no-print-directory B=$(TSAN_B) CC=gcc 'CFLAGS=-fsanitize=thread -O1 -g' $(TSAN_TESTS:%=$(TSAN_B)/f32/tests/%)
-	@for t in $(TSAN_TESTS); do TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(TSAN_B)/f32/tests/$$t > $(TSAN_B)/$$t.log 2>&1 \
+	@for t in $(TSAN_TESTS); do TSAN_OPTIONS=halt_on_error=1:exitcode=66:die_after_fork=0 $(TSAN_B)/f32/tests/$$t > $(TSAN_B)/$$t.log 2>&1 \
 	  || { echo "test-thread: $$t failed under ThreadSanitizer:"; tail -40 $(TSAN_B)/$$t.log; exit 1; }; \
 	  echo "ok   $$t (ThreadSanitizer)"; done

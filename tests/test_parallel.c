@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 typedef struct count_args {
     int runs[8];
@@ -74,6 +76,34 @@ static void test_pool_concurrent_callers(void **state) {
     caller(&failures_b);
     pthread_join(t, NULL);
     assert_int_equal(failures_a + failures_b, 0);
+    hone_set_threads(0);
+}
+
+/* A child forked after the pool has started has none of its workers: its calls run serially
+ * (rather than waiting for ever on threads that are not there), and it can start its own. */
+static void test_pool_after_fork(void **state) {
+    hone_set_threads(2);
+    count_args a = {0};
+    honeK_parallel(count_piece, &a, 2);
+    assert_int_equal(a.parts_seen[1], 2);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        alarm(20); /* a hang ends the child, and the test with it */
+        count_args c = {0};
+        honeK_parallel(count_piece, &c, 2);
+        int ok = c.runs[0] == 1 && c.parts_seen[0] == 1 && c.runs[1] == 0; /* serial */
+        ok = ok && hone_set_threads(2) == 2;
+        for (int call = 0; call < 50 && ok; call++) {
+            count_args d = {0};
+            honeK_parallel(count_piece, &d, 2);
+            ok = d.runs[0] == 1 && d.runs[1] == 1 && d.parts_seen[1] == 2; /* its own worker again */
+        }
+        _exit(ok ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     hone_set_threads(0);
 }
 
@@ -172,6 +202,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pool_runs_every_piece_once),
         cmocka_unit_test(test_pool_concurrent_callers),
+        cmocka_unit_test(test_pool_after_fork),
         cmocka_unit_test(test_split_gemm),
         cmocka_unit_test(test_row_bands_and_gather),
     };

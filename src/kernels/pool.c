@@ -108,7 +108,21 @@ static void set_threads_locked(int threads) {
     start_workers(threads);
 }
 
+/* A forked child has the caller's thread only: the workers stayed behind in the parent. It
+ * starts over with none (serial until hone_set_threads asks for more, which glibc allows though
+ * POSIX promises only async-signal-safe calls after a multi-threaded fork), and with a fresh lock
+ * and condition variable, which a worker may have held at the fork. */
+static void after_fork_in_child(void) {
+    pthread_mutex_init(&pool.lock, NULL);
+    pthread_cond_init(&pool.wake, NULL);
+    pool.started = 0;
+    pool.sleeping = 0;
+    pool.threads = 1;
+    atomic_flag_clear(&pool.busy);
+}
+
 static void first_use(void) {
+    pthread_atfork(NULL, NULL, after_fork_in_child);
     while (atomic_flag_test_and_set(&pool.busy)) cpu_relax();
     set_threads_locked(0);
     atomic_flag_clear(&pool.busy);
