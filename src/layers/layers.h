@@ -37,6 +37,9 @@ const honeL_ops *honeL_ops_of(hone_layer_kind kind);
 size_t honeL_param_count(const hone_layer *layer);
 /* Saved, untrained state: batch norm running mean [O] and variance [O]. */
 size_t honeL_buffer_count(const hone_layer *layer);
+/* Gives layer its place in the model's blocks: its parameters start at *params and its buffers
+ * at *buffers, and both move past them. */
+void honeL_place(hone_layer *layer, size_t *params, size_t *buffers);
 /* Values forward keeps for backward, for a batch of B rows. */
 size_t honeL_aux_count(const hone_layer *layer, int B);
 

@@ -25,6 +25,15 @@ size_t honeL_buffer_count(const hone_layer *layer) {
     return layer->kind == HONE_LAYER_BATCHNORM ? 2 * (size_t)layer->out : 0;
 }
 
+void honeL_place(hone_layer *layer, size_t *params, size_t *buffers) {
+    layer->param_offset = *params;
+    layer->n_params = honeL_param_count(layer);
+    *params += layer->n_params;
+    layer->buffer_offset = *buffers;
+    layer->n_buffers = honeL_buffer_count(layer);
+    *buffers += layer->n_buffers;
+}
+
 size_t honeL_aux_count(const hone_layer *layer, int B) {
     const size_t n = (size_t)B * (size_t)layer->out;
     if (layer->kind == HONE_LAYER_DROPOUT) return n;

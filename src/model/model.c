@@ -73,12 +73,7 @@ hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spe
             hone_model_free(m);
             return bad;
         }
-        layer->param_offset = offset;
-        layer->n_params = honeL_param_count(layer);
-        offset += layer->n_params;
-        layer->buffer_offset = buffers;
-        layer->n_buffers = honeL_buffer_count(layer);
-        buffers += layer->n_buffers;
+        honeL_place(layer, &offset, &buffers);
         if (offset > HONE_MAX_PARAMS) {
             hone_model_free(m);
             return honeE_set(err, HONE_ERR_VALUE, "model: more than %zu parameters", HONE_MAX_PARAMS);

@@ -856,12 +856,7 @@ static hone_status parse_architecture(loader *L, hone_error *err) {
         layer->out = (int)width;
         layer->bias = layer->kind == HONE_LAYER_DENSE && !L->specs[l].no_bias;
         layer->skip = L->specs[l].skip;
-        layer->param_offset = params;
-        layer->n_params = honeL_param_count(layer);
-        params += layer->n_params;
-        layer->buffer_offset = buffers;
-        layer->n_buffers = honeL_buffer_count(layer);
-        buffers += layer->n_buffers;
+        honeL_place(layer, &params, &buffers);
         L->first_tensor[l] = L->n_tensors;
         L->n_tensors += layer_tensors(L->layers, l + 1, l, scratch); /* counting: names unused */
     }
