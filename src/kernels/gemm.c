@@ -18,35 +18,29 @@ static void gemm_band(void *arg, int part, int parts) {
     const int lda = g->ta ? g->M : g->K, ldb = g->tb ? g->K : g->N, ldc = g->N;
     const CBLAS_TRANSPOSE ta = g->ta ? CblasTrans : CblasNoTrans, tb = g->tb ? CblasTrans : CblasNoTrans;
     int lo, hi;
+    honeK_band(g->by_rows ? g->M : g->N, part, parts, &lo, &hi);
+    if (lo >= hi) return;
     if (g->by_rows) { /* C [lo:hi, :] = op(A) [lo:hi, :] op(B) */
-        honeK_band(g->M, part, parts, &lo, &hi);
         if (g->bias)
             for (int r = lo; r < hi; r++) memcpy(g->C + (size_t)r * ldc, g->bias, (size_t)g->N * sizeof *g->C);
-        if (lo < hi)
-            honeK_gemm_blas(CblasRowMajor, ta, tb, hi - lo, g->N, g->K, g->alpha,
-                            g->ta ? g->A + lo : g->A + (size_t)lo * lda, lda, g->Bm, ldb, g->beta,
-                            g->C + (size_t)lo * ldc, ldc);
+        honeK_gemm_blas(CblasRowMajor, ta, tb, hi - lo, g->N, g->K, g->alpha, g->ta ? g->A + lo : g->A + (size_t)lo * lda,
+                        lda, g->Bm, ldb, g->beta, g->C + (size_t)lo * ldc, ldc);
     } else { /* C [:, lo:hi] = op(A) op(B) [:, lo:hi] */
-        honeK_band(g->N, part, parts, &lo, &hi);
-        if (g->bias && lo < hi)
+        if (g->bias)
             for (int r = 0; r < g->M; r++) memcpy(g->C + (size_t)r * ldc + lo, g->bias + lo, (size_t)(hi - lo) * sizeof *g->C);
-        if (lo < hi)
-            honeK_gemm_blas(CblasRowMajor, ta, tb, g->M, hi - lo, g->K, g->alpha, g->A, lda,
-                            g->tb ? g->Bm + (size_t)lo * ldb : g->Bm + lo, ldb, g->beta, g->C + lo, ldc);
+        honeK_gemm_blas(CblasRowMajor, ta, tb, g->M, hi - lo, g->K, g->alpha, g->A, lda,
+                        g->tb ? g->Bm + (size_t)lo * ldb : g->Bm + lo, ldb, g->beta, g->C + lo, ldc);
     }
 }
 
 /* Below this many multiply-adds a product is not worth waking a thread for. */
 #define SPLIT_MIN_MACS (1 << 18)
 
+/* Bands across the longer side of C, at least 32 wide. */
 static void gemm_split(gemm_args g) {
-    const int M = g.M, N = g.N, K = g.K;
-    g.by_rows = M > N;
-    const int longest = M > N ? M : N;
-    int parts = honeK_threads();
-    if (parts > longest / 32) parts = longest / 32; /* bands of at least 32 */
-    if ((double)M * N * K < SPLIT_MIN_MACS || parts < 2) gemm_band(&g, 0, 1);
-    else honeK_parallel(gemm_band, &g, parts);
+    g.by_rows = g.M > g.N;
+    const int parts = (double)g.M * g.N * g.K < SPLIT_MIN_MACS ? 1 : honeK_parts((g.by_rows ? g.M : g.N) / 32);
+    honeK_parallel(gemm_band, &g, parts);
 }
 
 void honeK_gemm(int ta, int tb, int M, int N, int K, hone_real alpha, const hone_real *A, const hone_real *Bm,

@@ -57,6 +57,12 @@ void honeK_gemm_ref(int ta, int tb, int M, int N, int K, hone_real alpha, const 
  * piece 0 of 1, so a task must accept any number of parts. */
 typedef void honeK_task(void *arg, int part, int parts);
 void honeK_parallel(honeK_task *task, void *arg, int parts);
+/* At most this many threads; a task may keep a slot per piece in an array this long. */
+enum { HONEK_MAX_THREADS = 64 };
+/* Elementwise passes over fewer values than this are not worth waking a thread for. */
+enum { HONEK_SPLIT_MIN_VALUES = 16384 };
+/* How many pieces to split work into: the pool's threads, but at most `most` (and at least 1). */
+int honeK_parts(int most);
 /* Piece `part` of `parts` of 0 .. n - 1: [lo, hi), whole multiples of 16 but the last, so each
  * band of a row-major float array starts on a 64-byte boundary when the array does. */
 void honeK_band(int n, int part, int parts, int *lo, int *hi);

@@ -24,7 +24,7 @@
 
 void openblas_set_num_threads(int threads);
 
-enum { MAX_THREADS = 64 };
+enum { MAX_THREADS = HONEK_MAX_THREADS };
 #define SPIN_SECONDS 2e-4 /* how long an idle worker spins before it sleeps */
 
 static struct {
@@ -41,8 +41,8 @@ static struct {
     void *arg;
     int parts;
     unsigned first_generation[MAX_THREADS]; /* worker i answers calls after this one */
-} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_ONCE_INIT, 0, 0, ATOMIC_FLAG_INIT, 1, 0, 0,
-          NULL, NULL, 0, {0}};
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER, .once = PTHREAD_ONCE_INIT,
+          .busy = ATOMIC_FLAG_INIT, .threads = 1};
 
 static double now(void) {
     struct timespec ts;
@@ -146,6 +146,11 @@ int hone_set_threads(int threads) {
 int honeK_threads(void) {
     pthread_once(&pool.once, first_use);
     return pool.threads;
+}
+
+int honeK_parts(int most) {
+    const int threads = honeK_threads();
+    return most < 1 ? 1 : most < threads ? most : threads;
 }
 
 void honeK_parallel(honeK_task *task, void *arg, int parts) {

@@ -60,11 +60,10 @@ typedef struct bn_args {
     const honeL_ctx *ctx;
 } bn_args;
 
+/* Bands of at least 32 units, over enough values to be worth a thread. */
 static void run_in_bands(honeK_task *task, bn_args *a) {
     const size_t values = (size_t)a->B * (size_t)a->layer->out;
-    int parts = values < 16384 ? 1 : a->layer->out / 32 < honeK_threads() ? a->layer->out / 32 : honeK_threads();
-    if (parts <= 1) task(a, 0, 1);
-    else honeK_parallel(task, a, parts);
+    honeK_parallel(task, a, values < HONEK_SPLIT_MIN_VALUES ? 1 : honeK_parts(a->layer->out / 32));
 }
 
 /* y [B, O] = gamma xhat + beta,  xhat = (x - mu) / sqrt(var + eps);

@@ -250,13 +250,9 @@ static void layer_band(void *arg, int part, int parts) {
         a->ops->forward(a->layer, a->out + lo * O, a->x + lo * I, NULL, hi - lo, a->ctx);
 }
 
-/* Below this many values a pass is not worth waking a thread for. */
-enum { BAND_MIN_VALUES = 16384 };
-
+/* Bands of at least 16 rows, over enough values to be worth a thread. */
 static int band_parts(const hone_layer *layer, int B) {
-    const size_t n = (size_t)B * (size_t)layer->out;
-    if (n < BAND_MIN_VALUES) return 1;
-    return (size_t)honeK_threads() < n / (BAND_MIN_VALUES / 2) ? honeK_threads() : (int)(n / (BAND_MIN_VALUES / 2));
+    return (size_t)B * (size_t)layer->out < HONEK_SPLIT_MIN_VALUES ? 1 : honeK_parts(B / 16);
 }
 
 const hone_real *hone_model_forward(hone_model *m, const hone_real *X, int B) {

@@ -61,45 +61,6 @@ HONE_KERNEL static void standardize_real(hone_real *restrict x, const hone_real 
     for (size_t j = 0; j < D; j++) x[j] = (src[j] - mean[j]) / sd[j];
 }
 
-/* A batch gather's work, split into bands of rows (honeK_band) across the pool's threads. */
-typedef struct gather_args {
-    const hone_model *m;
-    hone_real *X, *Y;
-    const hone_dataset *data;
-    const size_t *rows;
-    int B;
-    const hone_augment *aug; /* augmented gathers: the transforms, */
-    uint64_t batch_seed;     /* the seed of every row's generator, */
-    hone_real *scratch;      /* and D values for each piece */
-} gather_args;
-
-/* The rows of piece `part` of hone_model_gather. */
-static void gather_band(void *arg, int part, int parts) {
-    const gather_args *a = arg;
-    const size_t D = a->data->d;
-    const int O = hone_model_outputs(a->m);
-    const hone_real *mean = a->m->input_mean, *sd = a->m->input_std;
-    int lo, hi;
-    honeK_band(a->B, part, parts, &lo, &hi);
-    for (int b = lo; b < hi; b++) {
-        hone_real *x = a->X + (size_t)b * D;
-        size_t row = a->rows[b];
-        if (a->data->x_u8) standardize_u8(x, a->data->x_u8 + row * D, mean, sd, D);
-        else standardize_real(x, a->data->x + row * D, mean, sd, D);
-        if (a->Y) fill_target(a->m, a->Y + (size_t)b * O, a->data, row);
-    }
-}
-
-/* X [B, D] = (data rows - mean) / std, converting uint8 pixels as they are read;  Y [B, O]. Large
- * batches are split into bands of rows across the pool's threads. */
-void hone_model_gather(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
-                       const size_t *rows, int B) {
-    gather_args a = {m, X, Y, data, rows, B, NULL, 0, NULL};
-    const size_t values = (size_t)B * data->d;
-    if (values < 16384) gather_band(&a, 0, 1);
-    else honeK_parallel(gather_band, &a, honeK_threads());
-}
-
 /* x [H, W] = (src moved by whole pixels (dx, dy), mirrored when flip - mean) / sd, 0 - mean
  * outside: honeD_transform_image's pixels for a rotation of 0, taken straight from the row. */
 HONE_KERNEL static void moved_standardized(hone_real *restrict x, const hone_dataset *data, size_t row, int H, int W,
@@ -125,51 +86,82 @@ HONE_KERNEL static void moved_standardized(hone_real *restrict x, const hone_dat
     }
 }
 
+/* x [D] = one random draw of aug's transforms of the row, standardized, plus noise, all from
+ * the row's own generator; raw holds D values for a rotation. */
+static void augmented_row(hone_real *x, const hone_dataset *data, size_t row, const hone_augment *aug, hone_rng *rng,
+                          const hone_real *mean, const hone_real *sd, hone_real *raw) {
+    const size_t D = data->d;
+    const int H = (int)data->height, W = (int)data->width;
+    int dx, dy, flip;
+    double deg;
+    honeD_augment_draw(aug, rng, &dx, &dy, &deg, &flip);
+    if (deg == 0) {
+        moved_standardized(x, data, row, H, W, dx, dy, flip, mean, sd);
+    } else {
+        for (size_t j = 0; j < D; j++) raw[j] = hone_dataset_at(data, row, j);
+        honeD_transform_image(x, raw, H, W, dx, dy, deg, flip);
+        for (size_t j = 0; j < D; j++) x[j] = (x[j] - mean[j]) / sd[j];
+    }
+    if (aug->noise > 0)
+        for (size_t j = 0; j < D; j++) x[j] += (hone_real)(aug->noise * hone_rng_normal_fast(rng));
+}
+
+/* A batch gather's work, split into bands of rows (honeK_band) across the pool's threads. */
+typedef struct gather_args {
+    const hone_model *m;
+    hone_real *X, *Y;
+    const hone_dataset *data;
+    const size_t *rows;
+    int B;
+    const hone_augment *aug; /* augmented gathers: the transforms, */
+    uint64_t batch_seed;     /* the seed of every row's generator, */
+    hone_real *scratch;      /* and D values for each piece */
+} gather_args;
+
+/* The rows of piece `part`: standardized, or augmented from each row's own generator (so the
+ * batch is the same however it is split). */
+static void gather_band(void *arg, int part, int parts) {
+    const gather_args *a = arg;
+    const hone_dataset *data = a->data;
+    const size_t D = data->d;
+    const int O = hone_model_outputs(a->m);
+    const hone_real *mean = a->m->input_mean, *sd = a->m->input_std;
+    int lo, hi;
+    honeK_band(a->B, part, parts, &lo, &hi);
+    for (int b = lo; b < hi; b++) {
+        hone_real *x = a->X + (size_t)b * D;
+        const size_t row = a->rows[b];
+        if (a->aug) {
+            hone_rng rng;
+            honeD_row_rng(&rng, a->batch_seed, b);
+            augmented_row(x, data, row, a->aug, &rng, mean, sd, a->scratch + (size_t)part * D);
+        } else if (data->x_u8) {
+            standardize_u8(x, data->x_u8 + row * D, mean, sd, D);
+        } else {
+            standardize_real(x, data->x + row * D, mean, sd, D);
+        }
+        if (a->Y) fill_target(a->m, a->Y + (size_t)b * O, data, row);
+    }
+}
+
+/* X [B, D] = (data rows - mean) / std, converting uint8 pixels as they are read;  Y [B, O]. Large
+ * batches are split into bands of rows across the pool's threads. */
+void hone_model_gather(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
+                       const size_t *rows, int B) {
+    gather_args a = {m, X, Y, data, rows, B, NULL, 0, NULL};
+    honeK_parallel(gather_band, &a, (size_t)B * data->d < HONEK_SPLIT_MIN_VALUES ? 1 : honeK_parts(B / 16));
+}
+
 void honeD_row_rng(hone_rng *row_rng, uint64_t batch_seed, int row) {
     hone_rng_seed(row_rng, batch_seed + (uint64_t)row * 0x9e3779b97f4a7c15ULL);
 }
 
 size_t honeD_augment_scratch(size_t D) { return D * (size_t)honeK_threads(); }
 
-/* Rows of piece `part`: each transformed from its own generator, so the batch is the same
- * however it is split. */
-static void augment_band(void *arg, int part, int parts) {
-    const gather_args *a = arg;
-    const hone_dataset *data = a->data;
-    const size_t D = data->d;
-    const int O = hone_model_outputs(a->m), H = (int)data->height, W = (int)data->width;
-    const hone_real *mean = a->m->input_mean, *sd = a->m->input_std;
-    hone_real *raw = a->scratch + (size_t)part * D;
-    int lo, hi;
-    honeK_band(a->B, part, parts, &lo, &hi);
-    for (int b = lo; b < hi; b++) {
-        const size_t row = a->rows[b];
-        hone_real *x = a->X + (size_t)b * D;
-        hone_rng rng;
-        honeD_row_rng(&rng, a->batch_seed, b);
-        int dx, dy, flip;
-        double deg;
-        honeD_augment_draw(a->aug, &rng, &dx, &dy, &deg, &flip);
-        if (deg == 0) {
-            moved_standardized(x, data, row, H, W, dx, dy, flip, mean, sd);
-        } else {
-            for (size_t j = 0; j < D; j++) raw[j] = hone_dataset_at(data, row, j);
-            honeD_transform_image(x, raw, H, W, dx, dy, deg, flip);
-            for (size_t j = 0; j < D; j++) x[j] = (x[j] - mean[j]) / sd[j];
-        }
-        if (a->aug->noise > 0)
-            for (size_t j = 0; j < D; j++) x[j] += (hone_real)(a->aug->noise * hone_rng_normal_fast(&rng));
-        if (a->Y) fill_target(a->m, a->Y + (size_t)b * O, data, row);
-    }
-}
-
 void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
                             const size_t *rows, int B, const hone_augment *aug, hone_rng *rng,
                             hone_real *scratch, size_t scratch_count) {
     gather_args a = {m, X, Y, data, rows, B, aug, hone_rng_next(rng), scratch};
-    const size_t slots = scratch_count / data->d;
-    int parts = honeK_threads() < B / 8 ? honeK_threads() : B / 8;
-    if ((size_t)parts > slots) parts = (int)slots;
-    if (parts < 2) augment_band(&a, 0, 1);
-    else honeK_parallel(augment_band, &a, parts);
+    const size_t slots = scratch_count / data->d; /* pieces that have room for a rotation */
+    honeK_parallel(gather_band, &a, honeK_parts(slots < (size_t)B / 8 ? (int)slots : B / 8));
 }

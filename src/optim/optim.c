@@ -115,7 +115,7 @@ typedef struct step_args {
     size_t n;
     uint64_t t;
     double lr;
-    double sq[64]; /* each piece's sum of squares (honeK_threads() is at most 64) */
+    double sq[HONEK_MAX_THREADS]; /* each piece's sum of squares */
 } step_args;
 
 /* Piece `part` of `parts`: a run of whole chunks, each summed, updated and cleared in turn. */
@@ -139,9 +139,8 @@ double honeO_step_and_clear(const hone_optimizer_config *c, hone_real *p, hone_r
     step_args a = {c, p, g, state, n, t, lr, {0}};
     /* split across the pool's threads when each gets at least 16 chunks (128 KiB of p) */
     const size_t chunks = (n + STEP_CHUNK - 1) / STEP_CHUNK;
-    const int parts = chunks / 16 < (size_t)honeK_threads() ? (int)(chunks / 16) : honeK_threads();
-    if (parts < 2) step_piece(&a, 0, 1);
-    else honeK_parallel(step_piece, &a, parts);
+    const int parts = honeK_parts(chunks / 16 < HONEK_MAX_THREADS ? (int)(chunks / 16) : HONEK_MAX_THREADS);
+    honeK_parallel(step_piece, &a, parts);
     double sq = 0;
     for (int i = 0; i < parts || i == 0; i++) sq += a.sq[i]; /* in piece order: the same sum every run */
     return sqrt(sq);
