@@ -81,6 +81,7 @@ static void assert_models_equal(const hone_model *a, const hone_model *b) {
         assert_int_equal(x->out, y->out);
         assert_int_equal(x->bias, y->bias);
         if (x->kind == HONE_LAYER_LEAKY_RELU) assert_memory_equal(&x->alpha, &y->alpha, sizeof(float));
+        if (x->kind == HONE_LAYER_ADD) assert_int_equal(x->skip, y->skip);
         if (x->kind == HONE_LAYER_DROPOUT) assert_memory_equal(&x->keep_prob, &y->keep_prob, sizeof(float));
         if (x->kind == HONE_LAYER_BATCHNORM) {
             assert_memory_equal(&x->momentum, &y->momentum, sizeof(float));
@@ -575,6 +576,33 @@ static void test_save_refuses_bad_state(void **state) {
     free(after);
     free(path);
     hone_model_free(m);
+}
+
+/* A residual network wired to another layer's output has the same tensors but computes another
+ * function: load_weights refuses it and leaves the model as it was. */
+static void test_load_weights_other_skip(void **state) {
+    const hone_layer_spec specs[] = {DENSE(4), {.kind = HONE_LAYER_RELU}, DENSE(4), {.kind = HONE_LAYER_ADD, .skip = 1},
+                                     DENSE(3)};
+    hone_model *a = random_model(5, specs, 5, HONE_LOSS_SOFTMAX_CE, 71, NULL);
+    char *path = copy(th_path("skip-weights.safetensors"));
+    save_ok(a, path);
+    hone_layer_spec other[5];
+    memcpy(other, specs, sizeof other);
+    other[3].skip = 0;
+    hone_model *b = random_model(5, other, 5, HONE_LOSS_SOFTMAX_CE, 72, NULL);
+    hone_model *before = random_model(5, other, 5, HONE_LOSS_SOFTMAX_CE, 72, NULL);
+    hone_error err = {0};
+    assert_int_equal(hone_model_load_weights(b, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "layer 3 (add) adds the output of layer 1 in the file, of layer 0 in this model"));
+    assert_models_equal(b, before);
+    hone_model *same = random_model(5, specs, 5, HONE_LOSS_SOFTMAX_CE, 73, NULL);
+    assert_int_equal(hone_model_load_weights(same, path, &err), HONE_OK);
+    assert_memory_equal(same->params, a->params, a->n_params * sizeof(hone_real));
+    hone_model_free(a);
+    hone_model_free(b);
+    hone_model_free(before);
+    hone_model_free(same);
+    free(path);
 }
 
 /* load_weights copies parameters, buffers and the batch count; keep_prob and momentum (training
@@ -1706,6 +1734,7 @@ int main(void) {
         cmocka_unit_test(test_file_mode_follows_umask),
         cmocka_unit_test(test_load_weights),
         cmocka_unit_test(test_load_weights_other_architecture),
+        cmocka_unit_test(test_load_weights_other_skip),
         cmocka_unit_test(test_round_trip_batchnorm_dropout),
         cmocka_unit_test(test_save_refuses_bad_state),
         cmocka_unit_test(test_load_weights_batchnorm),

@@ -1199,7 +1199,8 @@ hone_status honeS_load(hone_model **out, const char *path, honeS_tensor *extras,
 
 /* The first difference between two architectures, described into what; false when the same.
  * Compared: what decides the function the network computes at inference and the tensors it
- * holds: kinds, units, dense bias presence, leaky ReLU slope, batch norm eps, the loss. Not
+ * holds: kinds, units, dense bias presence, leaky ReLU slope, batch norm eps, which output a
+ * residual add takes, the loss. Not
  * compared: dropout keep_prob and batch norm momentum, training settings that change nothing at
  * inference; the model keeps its own (a file's weights may be fine-tuned with other ones). */
 static bool architecture_differs(const hone_model *file, const hone_model *m, char *what, size_t cap) {
@@ -1228,6 +1229,10 @@ static bool architecture_differs(const hone_model *file, const hone_model *m, ch
         if (a->kind == HONE_LAYER_BATCHNORM && a->eps != b->eps)
             return snprintf(what, cap, "layer %d (batchnorm) has eps %g in the file, %g in this model", l,
                             (double)a->eps, (double)b->eps),
+                   true;
+        if (a->kind == HONE_LAYER_ADD && a->skip != b->skip)
+            return snprintf(what, cap, "layer %d (add) adds the output of layer %d in the file, of layer %d in this model",
+                            l, a->skip, b->skip),
                    true;
     }
     if (file->loss != m->loss)
