@@ -2,7 +2,8 @@
 #   build/libhone.a    float  (the product)
 #   build/libhone64.a  double (gradient checks, numerical tests); its symbols are spelled hone64_,
 #                      so both link into one program (the CLI's gradcheck uses it).
-# Targets: all (default), test, check (CI: fuzz smoke + sanitizers + test), bench, clean.
+# Targets: all (default), test, check (CI: fuzz smoke + ASan/UBSan tests + ThreadSanitizer tests + test),
+#          bench, build/step-phases, clean.
 
 CC      ?= gcc
 OPT     ?= -O3
@@ -76,8 +77,8 @@ $(B)/f64/tests/%: tests/%.c $(TEST_COMMON) tests/harness.h $(B)/libhone64.a $(NA
 test: $(B)/hone $(TESTS_F32) $(TESTS_F64)
 	@tests/run.sh $(B) $(TESTS_F32) $(TESTS_F64)
 
-# What CI runs: a short fuzz of every reader, every test under ASan/LSan/UBSan, then every test
-# (whose "tests: N passed, N failed" closes the output).
+# What CI runs: a short fuzz of every reader, every test under ASan/LSan/UBSan, the thread pool's
+# tests under ThreadSanitizer, then every test (whose "tests: N passed, N failed" closes the output).
 check:
 	$(MAKE) fuzz-smoke
 	$(MAKE) test-sanitize

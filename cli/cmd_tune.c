@@ -1016,7 +1016,7 @@ int cmd_tune(int argc, char **argv) {
         "Random search over hone train's options, coarse to fine. SEARCH.ini holds [tune] (the\n"
         "options below), [space] (one line per searched option of hone train: 'lr = log 1e-5 1',\n"
         "'beta2 = 1-log 0.9 0.999', 'batch = int 32 256', 'layers = choice 256 512,256',\n"
-        "'optimizer = choice adam sgd', 'dropout = uniform 0 0.5'; 'depth = int 1 3' repeats a\n"
+        "'optimizer = choice adam sgd', 'keep-prob = uniform 0.5 1'; 'depth = int 1 3' repeats a\n"
         "one-number layers) and [train] (options every trial shares; so do flags after --).\n"
         "Prints a ranked table; writes the best trial's options to --best.",
         options, NULL};
@@ -1065,7 +1065,8 @@ int cmd_tune(int argc, char **argv) {
         goto done;
     }
     t->exe[len] = 0;
-    /* trials share the cores: each gets its part for OpenBLAS unless told otherwise */
+    /* trials share the cores: each gets cores / jobs threads of hone's pool (which reads
+     * OPENBLAS_NUM_THREADS) unless told otherwise */
     if (!find_fixed(t, "threads") && !getenv("OPENBLAS_NUM_THREADS")) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         char threads[32];

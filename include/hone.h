@@ -592,7 +592,7 @@ hone_status hone_train(hone_model *model, const hone_split *split, const hone_tr
 /* ---------------------------------------------------------------------------------------------
  * Checkpoints: everything a run holds between two batches, so that a run stopped (or killed) and
  * resumed ends with the very model, bit for bit, that it would have reached without the stop
- * (same seed, same machine and BLAS thread count). A checkpoint file is a model file (the same
+ * (same seed, same machine and thread count). A checkpoint file is a model file (the same
  * tensors, names and metadata) plus tensors named "hone.*" and a "hone.checkpoint" metadata
  * entry; see docs/design.md. It is written atomically, like a model.
  * ------------------------------------------------------------------------------------------- */

@@ -46,7 +46,7 @@ fuzz: fuzz-build
 
 # The main build's rules, rerun by gcc with the sanitizers into their own directory: CFLAGS is on
 # every compile and link line, so no other flag is needed. No LeakSanitizer suppressions: OpenBLAS
-# (its thread pool included, at the default thread count) has reported nothing, so none is kept
+# (single-threaded under hone's pool; its own threads still start when it loads) has reported nothing, so none is kept
 # that could hide a leak of ours.
 SAN_B      = $(B)/asan
 SAN_CFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g

@@ -311,7 +311,7 @@ expect_error "plot-layers: not a stats file" 1 "blobs.csv" "not a hone train --l
 expect_error "inspect: bad layers" 2 "--layers" -- inspect --data blobs.csv --layers 32x0
 
 # --- checkpoints: killed, interrupted, resumed: the same model bit for bit ------------------------
-# About a second of training (Adam, cosine, dropout, batch norm; one BLAS thread for determinism),
+# About a second of training (Adam, cosine, dropout, batch norm; one thread for determinism),
 # a checkpoint after every epoch.
 ck_run=(train --data blobs.csv --layers 256,256 --batch 2 --epochs 60 --lr 0.001 --keep-prob 0.8 --batchnorm --threads 1 --quiet)
 ck_start=$(date +%s%N)
