@@ -122,7 +122,8 @@ void hone_dataset_free(hone_dataset *data);
 
 /* Whatever the user pointed at: a directory holding MNIST-style IDX files (train-images-idx3-ubyte
  * and train-labels-idx1-ubyte, optionally .gz; t10k-* become the test set), a .csv file, a .npy
- * file (labels from `labels`), or an IDX images file (labels from `labels`). */
+ * file (labels from `labels`), or an IDX images file (labels from `labels`). The extension is
+ * matched in any case and after a .gz is set aside (x.csv.gz is CSV). */
 typedef struct hone_data_source {
     const char *path;
     const char *labels;     /* NPY or IDX labels/targets file, or NULL */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 /* Asserts a call failed with code and that the message contains both fragments (typically the
@@ -285,6 +286,51 @@ static hone_dataset *csv_ok(const char *name, const char *text, const hone_csv_o
     hone_dataset *d = NULL;
     expect_ok(hone_dataset_load_csv(&d, p, o, err));
     return d;
+}
+
+/* hone_dataset_load_any picks the reader from the path: a directory of IDX files, a CSV file
+ * (any case, gzip-compressed or not), an NPY file, else IDX images. */
+static void test_load_any_picks_the_reader(void **state) {
+    (void)state;
+    const char *csv = "a,b,y\n1,2,0\n3,4,1\n5,6,2\n";
+    hone_data_source src = {.csv = hone_csv_options_default()};
+    hone_dataset *train = NULL, *test = NULL;
+    const char *paths[2] = {write_gz("any.CSV.gz", csv, strlen(csv)), th_write_text("any.Csv", csv)};
+    for (int i = 0; i < 2; i++) {
+        src.path = paths[i];
+        expect_ok(hone_dataset_load_any(&train, &test, &src, err));
+        assert_int_equal(train->n, 3);
+        assert_int_equal(train->d, 2);
+        assert_null(test);
+        hone_dataset_free(train);
+    }
+    uint8_t buf[256];
+    char img[512], lab[512];
+    src.path = write_npy("any.npy", 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (3, 2, 2), }", IMG, 12);
+    expect_ok(hone_dataset_load_any(&train, &test, &src, err));
+    assert_int_equal(train->n, 3);
+    assert_memory_equal(train->x_u8, IMG, 12);
+    hone_dataset_free(train);
+    /* an IDX images file, and a directory holding the MNIST names (no t10k: no test set) */
+    uint32_t dims[3] = {3, 2, 2}, ldims[1] = {3};
+    strcpy(img, th_write("any-images", buf, idx_bytes(buf, 8, 3, dims, IMG, 12)));
+    strcpy(lab, write_gz("any-labels.gz", buf, idx_bytes(buf, 8, 1, ldims, LAB, 3)));
+    src.path = img;
+    src.labels = lab;
+    expect_ok(hone_dataset_load_any(&train, &test, &src, err));
+    check_tiny_idx(train);
+    hone_dataset_free(train);
+    char dir[512];
+    strcpy(dir, th_path("mnist-dir"));
+    assert_int_equal(mkdir(dir, 0700), 0);
+    th_write("mnist-dir/train-images-idx3-ubyte", buf, idx_bytes(buf, 8, 3, dims, IMG, 12));
+    write_gz("mnist-dir/train-labels-idx1-ubyte.gz", buf, idx_bytes(buf, 8, 1, ldims, LAB, 3));
+    src.path = dir;
+    src.labels = NULL;
+    expect_ok(hone_dataset_load_any(&train, &test, &src, err));
+    check_tiny_idx(train);
+    assert_null(test);
+    hone_dataset_free(train);
 }
 
 static void test_csv_no_header(void **state) {
@@ -899,6 +945,7 @@ static void test_alloc_failures(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_idx_plain),
+        cmocka_unit_test(test_load_any_picks_the_reader),
         cmocka_unit_test(test_idx_gzip),
         cmocka_unit_test(test_idx_rank1),
         cmocka_unit_test(test_idx_bad_magic),

@@ -4,11 +4,15 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
-static bool ends_with(const char *s, const char *suffix) {
+/* Whether the name ends in suffix, in any case, before an optional .gz: the readers tell gzip
+ * from the content, so x.csv.gz is a CSV file. */
+static bool has_extension(const char *s, const char *suffix) {
     size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
+    if (n >= 3 && strcasecmp(s + n - 3, ".gz") == 0) n -= 3;
+    return n >= k && strncasecmp(s + n - k, suffix, k) == 0;
 }
 
 static bool exists(const char *path) {
@@ -53,12 +57,12 @@ hone_status hone_dataset_load_any(hone_dataset **train, hone_dataset **test,
     struct stat st;
     if (stat(src->path, &st) != 0) return honeE_set(err, HONE_ERR_IO, "%s: %s", src->path, strerror(errno));
     if (S_ISDIR(st.st_mode)) return load_idx_dir(train, test, src->path, err);
-    if (ends_with(src->path, ".csv") || ends_with(src->path, ".CSV")) {
+    if (has_extension(src->path, ".csv")) {
         hone_csv_options csv = src->csv;
         csv.regression = src->regression;
         return hone_dataset_load_csv(train, src->path, &csv, err);
     }
-    if (ends_with(src->path, ".npy"))
+    if (has_extension(src->path, ".npy"))
         return hone_dataset_load_npy(train, src->path, src->labels, src->regression, err);
     return hone_dataset_load_idx(train, src->path, src->labels, err);
 }
