@@ -5,6 +5,7 @@
 #define HONE_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 typedef enum cli_type { CLI_INT, CLI_REAL, CLI_TEXT, CLI_FLAG } cli_type;
@@ -34,6 +35,9 @@ void cli_print_help(const cli_command *cmd, FILE *out);
 /* Prints "hone CMD: message" to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A --seed value read as a number: *seed when it is an integer in [0, 2^64); else -1, message
+ * printed. */
+int cli_seed(const char *cmd, double value, uint64_t *seed);
 /* "512,256" -> {512, 256}; returns the count, or -1 (message printed) on a bad list. */
 int cli_parse_units(const char *cmd, const char *text, int *units, int max);
 /* Writes a double as JSON (null for NaN or infinity). */

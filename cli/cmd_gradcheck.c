@@ -52,8 +52,10 @@ int cmd_gradcheck(int argc, char **argv) {
         cli_error("gradcheck", "--eps must be in (0, 1), got %g", eps);
         return CLI_EXIT_USAGE;
     }
-    if (!(max_per_layer >= 0 && max_per_layer == floor(max_per_layer)) || !(seed >= 0 && seed == floor(seed))) {
-        cli_error("gradcheck", "--max-per-layer and --seed take non-negative integers");
+    uint64_t seed_bits;
+    if (cli_seed("gradcheck", seed, &seed_bits)) return CLI_EXIT_USAGE;
+    if (!(max_per_layer >= 0 && max_per_layer == floor(max_per_layer))) {
+        cli_error("gradcheck", "--max-per-layer takes a non-negative integer");
         return CLI_EXIT_USAGE;
     }
     hone_data_source source;
@@ -92,7 +94,7 @@ int cmd_gradcheck(int argc, char **argv) {
         goto done;
     }
     hone_rng rng;
-    hone_rng_seed(&rng, (uint64_t)seed);
+    hone_rng_seed(&rng, seed_bits);
     for (size_t i = 0; i < data->n; i++) rows[i] = i;
     hone_rng_shuffle(&rng, rows, data->n);
     hone_view sample = {data, rows, (size_t)B};

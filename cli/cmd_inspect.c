@@ -44,10 +44,8 @@ int cmd_inspect(int argc, char **argv) {
         cli_error("inspect", "--batch must be in [1, 65536], got %d", batch);
         return CLI_EXIT_USAGE;
     }
-    if (!(seed >= 0 && seed == floor(seed))) {
-        cli_error("inspect", "--seed takes a non-negative integer, got %g", seed);
-        return CLI_EXIT_USAGE;
-    }
+    uint64_t seed_bits;
+    if (cli_seed("inspect", seed, &seed_bits)) return CLI_EXIT_USAGE;
     hone_data_source source;
     if (cli_data_source("inspect", &d, &source)) return CLI_EXIT_USAGE;
     hone_error err = {0};
@@ -61,7 +59,7 @@ int cmd_inspect(int argc, char **argv) {
         goto done;
     }
     hone_rng rng;
-    hone_rng_seed(&rng, (uint64_t)seed);
+    hone_rng_seed(&rng, seed_bits);
     rows = malloc(data->n * sizeof *rows);
     if (!rows) {
         cli_error("inspect", "out of memory");

@@ -135,11 +135,7 @@ int cmd_train(int argc, char **argv) {
     cfg.batch = o.batch;
     cfg.lr = o.lr;
     cfg.shuffle = o.shuffle;
-    if (!(o.seed >= 0 && o.seed < 18446744073709551616.0 && o.seed == floor(o.seed))) {
-        cli_error("train", "--seed: expected a non-negative integer, got %g", o.seed);
-        return CLI_EXIT_USAGE;
-    }
-    cfg.seed = (uint64_t)o.seed;
+    if (cli_seed("train", o.seed, &cfg.seed)) return CLI_EXIT_USAGE;
     if (cli_optim_resolve("train", &o.optim, &cfg) || cli_regularize_training("train", &o.reg, &cfg)) return CLI_EXIT_USAGE;
     if (hone_train_config_check(&cfg, &err)) {
         cli_error("train", "%s", err.message);
@@ -309,16 +305,7 @@ int cmd_train(int argc, char **argv) {
     for (int k = 0; k < 3; k++)
         if (hone_model_evaluate(model, views[k], &losses[k], &accs[k], &err)) goto fail;
 
-    if (*o.save) {
-        const char *json = config_json(&o, &arch, &cfg);
-        free(model->config_json);
-        model->config_json = strdup(json); /* freed by hone_model_free */
-        if (!model->config_json) {
-            cli_error("train", "out of memory");
-            goto done;
-        }
-        if (hone_model_save(model, o.save, &err)) goto fail;
-    }
+    if (*o.save && hone_model_save(model, o.save, &err)) goto fail; /* config_json was set before training */
     if (*o.plot) {
         char subtitle[512];
         cli_plot_describe(subtitle, sizeof subtitle, model, arch.activation, &cfg);

@@ -917,11 +917,7 @@ static int check_settings(tune *t) {
         cli_error("tune", "--metric: expected dev_acc or dev_loss, got '%s'", o->metric);
         return -1;
     }
-    if (!(o->seed >= 0 && o->seed < 18446744073709551616.0 && o->seed == floor(o->seed))) {
-        cli_error("tune", "--seed: expected a non-negative integer, got %g", o->seed);
-        return -1;
-    }
-    t->seed = (uint64_t)o->seed;
+    if (cli_seed("tune", o->seed, &t->seed)) return -1;
     if (!*o->results || !*o->best) {
         cli_error("tune", "--results and --best need file names");
         return -1;

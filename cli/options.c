@@ -214,6 +214,15 @@ void cli_print_help(const cli_command *cmd, FILE *out) {
 }
 
 /* "512,256" or "256x50" (50 layers of 256), or a mix: "512,256x3,64" */
+int cli_seed(const char *cmd, double value, uint64_t *seed) {
+    if (!(value >= 0 && value < 18446744073709551616.0 && value == floor(value))) {
+        cli_error(cmd, "--seed: expected a non-negative integer below 2^64, got %g", value);
+        return -1;
+    }
+    *seed = (uint64_t)value;
+    return 0;
+}
+
 int cli_parse_units(const char *cmd, const char *text, int *units, int max) {
     int n = 0;
     const char *p = text;

@@ -70,6 +70,10 @@ expect_error "zero batch" 2 "batch must be at least 1" -- train --batch 0
 expect_error "unknown activation" 2 "--activation: unknown activation 'relux'" -- train --activation relux
 expect_error "bad layers" 2 "--layers" -- train --layers 512,,x
 expect_error "bad dev split" 2 "--dev" -- train --data blobs.csv --dev -3
+for cmd in train inspect gradcheck; do
+    expect_error "$cmd: a seed past 2^64" 2 "--seed: expected a non-negative integer below 2\^64" -- $cmd --data blobs.csv --seed 1e300
+    expect_error "$cmd: a fractional seed" 2 "--seed: expected a non-negative integer" -- $cmd --data blobs.csv --seed 1.5
+done
 expect_error "impossible split" 1 "leave no training rows|no training" -- train --data blobs.csv --dev 200 --test 100
 expect_error "missing option value" 2 "--lr needs a value" -- train --lr
 expect_error "beta1 of 1" 2 "beta1 must be in \[0, 1\)" -- train --beta1 1
