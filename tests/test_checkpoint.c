@@ -520,7 +520,8 @@ static void test_divergence_keeps_the_last_good_checkpoint(void **state) {
     images_free(d);
 }
 
-/* Every allocation of saving and loading fails in turn: an error, nothing leaked, no file. */
+/* Every allocation of loading fails in turn: an error, nothing leaked, no state. Then every
+ * allocation of saving: an error, nothing leaked, and the checkpoint already there untouched. */
 static void test_allocation_failures_are_clean(void **state) {
     hone_dataset *d = images(false);
     hone_split split;
@@ -542,6 +543,29 @@ static void test_allocation_failures_are_clean(void **state) {
         assert_int_equal(st, HONE_ERR_NOMEM);
         assert_null(s.order);
     }
+    hone_train_state s;
+    assert_int_equal(hone_checkpoint_load(&s, m, path, &err), HONE_OK);
+    const char *copy = th_path("alloc-copy.safetensors");
+    assert_int_equal(hone_checkpoint_save(&s, copy, &err), HONE_OK);
+    size_t n_before, n_after;
+    unsigned char *before = th_read(copy, &n_before);
+    s.epoch++; /* a different state, so a write that got through would show */
+    for (long k = 0;; k++) {
+        honeM_fail_after(k);
+        hone_status st = hone_checkpoint_save(&s, copy, &err);
+        honeM_fail_after(-1);
+        if (st == HONE_OK) {
+            assert_true(k > 2);
+            break;
+        }
+        assert_int_equal(st, HONE_ERR_NOMEM);
+        unsigned char *after = th_read(copy, &n_after);
+        assert_int_equal(n_after, n_before);
+        assert_memory_equal(after, before, n_before);
+        free(after);
+    }
+    free(before);
+    hone_train_state_free(&s);
     hone_model_free(m);
     hone_split_free(&split);
     images_free(d);
