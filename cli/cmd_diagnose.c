@@ -129,20 +129,7 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
         if (hone_dataset_load_any(&test_data, &extra, &ts, &err)) goto fail;
         hone_dataset_free(extra);
     }
-    if (data->d != (size_t)model->inputs) {
-        cli_error("diagnose", "%s: rows have %zu features, the model expects %d", o->data.data, data->d, model->inputs);
-        goto done;
-    }
-    if (model->loss == HONE_LOSS_MSE ? !data->target : !data->label) {
-        cli_error("diagnose", "%s: the data has no %s to compare with", o->data.data,
-                  model->loss == HONE_LOSS_MSE ? "targets" : "labels");
-        goto done;
-    }
-    if (model->loss == HONE_LOSS_SOFTMAX_CE && data->n_classes > hone_model_outputs(model)) {
-        cli_error("diagnose", "%s: labels go up to %d, the model has %d classes", o->data.data, data->n_classes - 1,
-                  hone_model_outputs(model));
-        goto done;
-    }
+    if (cli_data_fits("diagnose", model, data, o->data.data, 1)) goto done;
     if (cli_split_sizes("diagnose", dev_text, test_text, data->n, test_data != NULL, &dev_size, &test_size)) goto done;
     if (hone_split_make(&split, data, test_data, dev_size, test_size, (uint64_t)seed, &err)) goto fail;
     if (train_rows > 0 && train_rows < (double)split.train.n) split.train.n = (size_t)train_rows;

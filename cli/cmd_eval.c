@@ -37,18 +37,7 @@ int cmd_eval(int argc, char **argv) {
         goto done;
     }
     const hone_dataset *on = test ? test : data;
-    if (on->d != (size_t)model->inputs) {
-        cli_error("eval", "%s: rows have %zu features, the model expects %d", d.data, on->d, model->inputs);
-        goto done;
-    }
-    if (model->loss == HONE_LOSS_MSE ? !on->target : !on->label) {
-        cli_error("eval", "%s: the data has no %s to compare with", d.data, model->loss == HONE_LOSS_MSE ? "targets" : "labels");
-        goto done;
-    }
-    if (model->loss == HONE_LOSS_SOFTMAX_CE && on->n_classes > hone_model_outputs(model)) {
-        cli_error("eval", "%s: labels go up to %d, the model has %d classes", d.data, on->n_classes - 1, hone_model_outputs(model));
-        goto done;
-    }
+    if (cli_data_fits("eval", model, on, d.data, 1)) goto done;
     rows = malloc(on->n * sizeof *rows);
     if (!rows) {
         cli_error("eval", "out of memory");

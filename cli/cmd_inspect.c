@@ -73,10 +73,7 @@ int cmd_inspect(int argc, char **argv) {
             cli_error("inspect", "%s", err.message);
             goto done;
         }
-        if ((size_t)model->inputs != data->d) {
-            cli_error("inspect", "%s: rows have %zu features, the model expects %d", d.data, data->d, model->inputs);
-            goto done;
-        }
+        if (cli_data_fits("inspect", model, data, d.data, 1)) goto done;
     } else {
         cli_arch_spec arch;
         float keep[CLI_MAX_HIDDEN];

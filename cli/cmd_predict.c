@@ -45,10 +45,7 @@ int cmd_predict(int argc, char **argv) {
         goto done;
     }
     const hone_dataset *on = test ? test : data;
-    if (on->d != (size_t)model->inputs) {
-        cli_error("predict", "%s: rows have %zu features, the model expects %d", d.data, on->d, model->inputs);
-        goto done;
-    }
+    if (cli_data_fits("predict", model, on, d.data, 0)) goto done;
     const int O = hone_model_outputs(model), B = model->max_batch;
     rows = malloc((size_t)B * sizeof *rows);
     P = malloc((size_t)B * O * sizeof *P);

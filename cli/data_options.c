@@ -26,3 +26,21 @@ int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source
     else source->csv.label_name = col;
     return 0;
 }
+
+int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *data, const char *path, int truth) {
+    if (data->d != (size_t)model->inputs) {
+        cli_error(cmd, "%s: rows have %zu features, the model expects %d", path, data->d, model->inputs);
+        return -1;
+    }
+    if (!truth) return 0;
+    if (model->loss == HONE_LOSS_MSE ? !data->target : !data->label) {
+        cli_error(cmd, "%s: the data has no %s to compare with", path, model->loss == HONE_LOSS_MSE ? "targets" : "labels");
+        return -1;
+    }
+    if (model->loss == HONE_LOSS_SOFTMAX_CE && data->n_classes > hone_model_outputs(model)) {
+        cli_error(cmd, "%s: labels go up to %d, the model has %d classes", path, data->n_classes - 1,
+                  hone_model_outputs(model));
+        return -1;
+    }
+    return 0;
+}

@@ -28,4 +28,9 @@ typedef struct cli_data {
 /* Fills source from the options; returns -1 (message printed) on a bad value. */
 int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source);
 
+/* Whether data (read from path) fits model: the features it expects and, when truth is wanted,
+ * the labels or targets its loss compares with, labels within its classes. Returns -1 (message
+ * printed) when not. */
+int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *data, const char *path, int truth);
+
 #endif

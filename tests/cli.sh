@@ -117,6 +117,16 @@ expect_ok "predict labels" predict blobs.safetensors --data blobs.csv --output l
 agree=$(tail -n +2 blobs.csv | cut -d, -f5 | paste -d' ' - labels.txt | awk '$1 == $2' | wc -l)
 [ "$agree" -ge 270 ] && ok "predicted labels match ($agree/300)" || bad "predicted labels match" "$agree/300"
 expect_error "predict into a missing directory" 1 "nodir/labels.txt" "cannot create a temporary file" -- predict blobs.safetensors --data blobs.csv --output nodir/labels.txt
+# data that does not fit the model: other features, labels past its classes, no labels
+awk -F, 'NR == 1 { print $0 ",e"; next } { print $1 "," $2 "," $3 "," $4 ",0," $5 }' blobs.csv >wide.csv
+awk -F, 'NR == 1 { print; next } { $5 = NR % 6; print }' OFS=, blobs.csv >six.csv
+for cmd in eval predict inspect diagnose; do
+    expect_error "$cmd: 5 features for a 4-input model" 1 "wide.csv: rows have 5 features, the model expects 4" -- $cmd blobs.safetensors --data wide.csv
+done
+for cmd in eval inspect diagnose; do
+    expect_error "$cmd: labels past the model's classes" 1 "six.csv: labels go up to 5, the model has 3 classes" -- $cmd blobs.safetensors --data six.csv
+done
+expect_error "eval: regression targets for a classifier" 1 "the data has no labels to compare with" -- eval blobs.safetensors --data blobs.csv --regression
 expect_ok "predict probabilities" predict blobs.safetensors --data blobs.csv --probabilities
 awk -F, 'NF != 3 { exit 1 } { s = $1 + $2 + $3; if (s < 0.999 || s > 1.001) exit 1 }' out.txt && ok "probabilities sum to 1" || bad "probabilities sum to 1" "$(head -3 out.txt)"
 expect_ok "train --init continues from a model" train --data blobs.csv --layers 16 --epochs 1 --init blobs.safetensors --json
