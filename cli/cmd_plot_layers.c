@@ -110,7 +110,9 @@ static void write_svg(FILE *f, const point *pts, size_t n, int layers, const cha
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" height=\"%g\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
     fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
     fprintf(f, "<text x=\"%g\" y=\"24\" font-size=\"16\" text-anchor=\"middle\">%s per layer during training</text>\n", L + pw / 2, stat);
-    fprintf(f, "<text x=\"%g\" y=\"42\" text-anchor=\"middle\" fill=\"#555\">%s</text>\n", L + pw / 2, title);
+    fprintf(f, "<text x=\"%g\" y=\"42\" text-anchor=\"middle\" fill=\"#555\">", L + pw / 2);
+    cli_svg_text(f, title);
+    fprintf(f, "</text>\n");
     fprintf(f, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"none\" stroke=\"black\"/>\n", L, T, pw, ph);
     int every = (int)ceil((y1 - y0) / 10); /* at most about 10 decade ticks */
     for (int d = (int)y0; d <= (int)y1; d += every) {

@@ -65,7 +65,7 @@ static int has_series(const hone_epoch_stats *rows, size_t n, int which, int dev
     return 0;
 }
 
-static void put_escaped(FILE *f, const char *s) {
+void cli_svg_text(FILE *f, const char *s) {
     for (; *s; s++) {
         switch (*s) {
         case '&': fputs("&amp;", f); break;
@@ -199,7 +199,7 @@ static void write_svg(FILE *f, const hone_epoch_stats *rows, size_t n, const cha
                "</text>\n", width / 2);
     if (subtitle && *subtitle) {
         fprintf(f, "  <text x=\"%.1f\" y=\"47\" text-anchor=\"middle\" font-size=\"12\" fill=\"#555\">", width / 2);
-        put_escaped(f, subtitle);
+        cli_svg_text(f, subtitle);
         fputs("</text>\n", f);
     }
     fputs("</g>\n<g id=\"legend\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"13\">\n", f);

@@ -18,6 +18,9 @@ int cli_plot_svg(const char *cmd, const char *path, const hone_epoch_stats *rows
  * overwrite the input. */
 int cli_plot_name(const char *cmd, const char *input, char *output, size_t cap);
 
+/* Writes s as SVG text: &, <, > and " escaped, control characters left out. */
+void cli_svg_text(FILE *f, const char *s);
+
 /* A subtitle naming the run: "784-512-256-10 relu, softmax_ce loss; adam, lr 0.001, batch 128". */
 void cli_plot_describe(char *buf, size_t cap, const hone_model *model, int activation, const hone_train_config *config);
 

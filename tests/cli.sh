@@ -315,6 +315,9 @@ expect_ok "train --layer-stats" train --data blobs.csv --layers 16,8 --epochs 3 
 awk -F, 'NR > 1 && $4 == "dense" && ($10 == "" || $10 <= 0) { exit 1 }' ls.csv && ok "update ratio for dense layers" || bad "update ratio for dense layers" "$(grep dense ls.csv | head -2)"
 expect_ok "plot-layers draws the layer statistics" plot-layers ls.csv --output ls.svg
 head -c 5 ls.svg | grep -q "<svg" && [ "$(grep -c '<polyline' ls.svg)" -eq 2 ] && grep -q "per layer" ls.svg && ok "plot-layers: one line per activation layer" || bad "plot-layers: one line per activation layer" "$(grep -c polyline ls.svg) lines"
+cp ls.csv 'a&b<c.csv'
+expect_ok "plot-layers of a file named with & and <" plot-layers 'a&b<c.csv' --output amp.svg
+grep -q 'a&amp;b&lt;c.csv' amp.svg && ! grep -q 'a&b' amp.svg && ok "plot-layers: the file name escaped in the SVG" || bad "plot-layers: the file name escaped in the SVG" "$(grep -o 'a.b.c.csv' amp.svg)"
 expect_ok "plot-layers of gradient norms" plot-layers ls.csv --stat grad_norm --output lg.svg
 [ "$(grep -c '<polyline' lg.svg)" -eq 3 ] && ok "plot-layers: one line per dense layer for grad_norm" || bad "plot-layers grad_norm" "$(grep -c polyline lg.svg) lines"
 mkdir -p runs.d && cp ls.csv runs.d/stats
