@@ -419,16 +419,11 @@ static bool network_differs(const hone_model *file, const model_scalars *ms, con
     return false;
 }
 
-static long steps_per_epoch(size_t n_train, int batch) {
-    size_t B = (size_t)batch < n_train ? (size_t)batch : n_train;
-    return B ? (long)((n_train + B - 1) / B) : 0;
-}
-
 /* The position and the memories make sense together and with the configuration; what is wrong,
  * described into what. */
 static bool state_inconsistent(const hone_train_state *s, char *what, size_t cap) {
     const hone_train_config *c = &s->config;
-    const long steps = steps_per_epoch(s->n_train, c->batch);
+    const long steps = honeT_steps_per_epoch(s->n_train, c->batch);
     if (s->n_train == 0) return snprintf(what, cap, "no training rows"), true;
     if (s->epoch < 0 || s->epoch > c->epochs)
         return snprintf(what, cap, "epoch %d is outside the run's %d epochs", s->epoch, c->epochs), true;

@@ -75,6 +75,11 @@ hone_status hone_train_config_check(const hone_train_config *c, hone_error *err)
     return HONE_OK;
 }
 
+long honeT_steps_per_epoch(size_t n_train, int batch) {
+    size_t B = (size_t)batch < n_train ? (size_t)batch : n_train;
+    return B ? (long)((n_train + B - 1) / B) : 0;
+}
+
 static bool augmenting(const hone_augment *a) { return a->shift || a->rotate > 0 || a->flip || a->noise > 0; }
 
 /* Early stopping's memory of the best epoch: the weights and running statistics to put back. */
@@ -228,7 +233,7 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
         st = honeE_set(err, HONE_ERR_NOMEM, "out of memory for training buffers");
         goto done;
     }
-    const long steps_per_epoch = (long)((train->n + (size_t)B - 1) / (size_t)B);
+    const long steps_per_epoch = honeT_steps_per_epoch(train->n, c->batch);
     const long T = c->schedule.per_step ? steps_per_epoch * c->epochs : c->epochs;
     const bool clipping = c->clip_norm > 0 || c->clip_value > 0 || c->normalize_grad > 0;
     bool grads_clear = false; /* the gradient block is already zero (the fused update clears it) */
