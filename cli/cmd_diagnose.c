@@ -118,17 +118,7 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
     double seed, train_rows, dev_size, test_size, loss[2], acc[2];
     if (hone_model_load(&model, o->model, &err)) goto fail;
     if (model_split(o, model, &seed, dev_text, test_text, &train_rows)) goto done;
-    if (hone_dataset_load_any(&data, &test_data, &source, &err)) goto fail;
-    if (*o->test_data) {
-        hone_dataset *extra = NULL;
-        hone_data_source ts = source;
-        ts.path = o->test_data;
-        ts.labels = *o->test_labels ? o->test_labels : NULL;
-        hone_dataset_free(test_data);
-        test_data = NULL;
-        if (hone_dataset_load_any(&test_data, &extra, &ts, &err)) goto fail;
-        hone_dataset_free(extra);
-    }
+    if (cli_load_with_test(&source, o->test_data, o->test_labels, &data, &test_data, &err)) goto fail;
     if (cli_data_fits("diagnose", model, data, o->data.data, 1)) goto done;
     if (cli_split_sizes("diagnose", dev_text, test_text, data->n, test_data != NULL, &dev_size, &test_size)) goto done;
     if (hone_split_make(&split, data, test_data, dev_size, test_size, (uint64_t)seed, &err)) goto fail;

@@ -165,17 +165,7 @@ int cmd_train(int argc, char **argv) {
     hone_epoch_stats *history = NULL; /* for --plot */
     hone_train_state resumed = {0};   /* --resume */
     int exit_code = CLI_EXIT_FAIL;
-    if (hone_dataset_load_any(&data, &test_data, &source, &err)) goto fail;
-    if (*o.test_data) {
-        hone_dataset *extra = NULL;
-        hone_data_source ts = source;
-        ts.path = o.test_data;
-        ts.labels = *o.test_labels ? o.test_labels : NULL;
-        hone_dataset_free(test_data);
-        test_data = NULL;
-        if (hone_dataset_load_any(&test_data, &extra, &ts, &err)) goto fail;
-        hone_dataset_free(extra);
-    }
+    if (cli_load_with_test(&source, o.test_data, o.test_labels, &data, &test_data, &err)) goto fail;
     double dev, test;
     if (cli_split_sizes("train", o.dev, o.test, data->n, test_data != NULL, &dev, &test)) {
         exit_code = CLI_EXIT_USAGE;

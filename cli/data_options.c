@@ -44,3 +44,21 @@ int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *
     }
     return 0;
 }
+
+hone_status cli_load_with_test(const hone_data_source *source, const char *test_path, const char *test_labels,
+                               hone_dataset **data, hone_dataset **test, hone_error *err) {
+    hone_status st = hone_dataset_load_any(data, test, source, err);
+    if (st || !*test_path) return st;
+    hone_dataset *extra = NULL;
+    hone_data_source ts = *source;
+    ts.path = test_path;
+    ts.labels = *test_labels ? test_labels : NULL;
+    hone_dataset_free(*test);
+    *test = NULL;
+    if ((st = hone_dataset_load_any(test, &extra, &ts, err))) {
+        hone_dataset_free(*data);
+        *data = NULL;
+    }
+    hone_dataset_free(extra);
+    return st;
+}

@@ -28,6 +28,11 @@ typedef struct cli_data {
 /* Fills source from the options; returns -1 (message printed) on a bad value. */
 int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source);
 
+/* *data from source, and *test: the test set of an IDX directory, or the file test_path (its
+ * labels from test_labels, or none when empty) read with source's CSV settings when test_path is
+ * not empty; NULL when there is none. On an error both are NULL and err says why. */
+hone_status cli_load_with_test(const hone_data_source *source, const char *test_path, const char *test_labels,
+                               hone_dataset **data, hone_dataset **test, hone_error *err);
 /* Whether data (read from path) fits model: the features it expects and, when truth is wanted,
  * the labels or targets its loss compares with, labels within its classes. Returns -1 (message
  * printed) when not. */
