@@ -59,7 +59,6 @@ _Static_assert(sizeof(float) == 4 && sizeof(double) == 8, "hone needs IEEE-754 f
 
 #define HEADER_MAX 100000000u /* 100 MB, the limit of the reference implementation */
 #define FORMAT_VERSION "1"
-#define MAX_EXACT 9007199254740992.0 /* 2^53: JSON integers above it are not exact doubles */
 #define CHUNK 65536                  /* tensor bytes are read and written this many at a time */
 
 #define REAL_SIZE sizeof(hone_real)
@@ -249,19 +248,21 @@ static tensor *model_tensors(const hone_model *m, const honeS_tensor *extras, in
  * Writing
  * ------------------------------------------------------------------------------------------- */
 
-/* A finite number in the fewest digits that read back (as the loader reads: strtod, then a cast
- * to float when is_float) to the very same value, e.g. 0.2 rather than 0.200000003 for 0.2f. JSON
- * wants '.', whatever the C locale says. */
-static void sb_real(honeB_buf *b, double v, bool is_float) {
-    char tmp[64];
+/* e.g. 0.2 rather than 0.200000003 for 0.2f: the loader reads it back as the same float. */
+void honeS_real_text(char *buf, size_t cap, double v, bool is_float) {
     for (int digits = is_float ? 6 : 15;; digits++) {
-        snprintf(tmp, sizeof tmp, "%.*g", digits, v);
+        snprintf(buf, cap, "%.*g", digits, v);
         if (digits >= (is_float ? 9 : 17)) break; /* always enough */
-        double back = strtod(tmp, NULL);
+        double back = strtod(buf, NULL);
         if (is_float ? (float)back == (float)v : back == v) break;
     }
-    for (char *p = tmp; *p; p++)
+    for (char *p = buf; *p; p++)
         if (!strchr("0123456789+-eE", *p)) *p = '.';
+}
+
+static void sb_real(honeB_buf *b, double v, bool is_float) {
+    char tmp[64];
+    honeS_real_text(tmp, sizeof tmp, v, is_float);
     honeB_str(b, tmp);
 }
 
@@ -630,8 +631,7 @@ static bool json_integer(const cJSON *x, double lo, double hi, uint64_t *v) {
     return true;
 }
 
-/* "[10, 255]" (the first 8 dimensions) into buf */
-static const char *shape_text(char *buf, size_t cap, const uint64_t *dims, int rank, bool more) {
+const char *honeS_shape_text(char *buf, size_t cap, const uint64_t *dims, int rank, bool more) {
     size_t used = (size_t)snprintf(buf, cap, "[");
     for (int i = 0; i < rank && used < cap; i++)
         used += (size_t)snprintf(buf + used, cap - used, "%s%llu", i ? ", " : "", (unsigned long long)dims[i]);
@@ -919,18 +919,18 @@ static hone_status check_entry(loader *L, const cJSON *entry, hone_error *err) {
     bool overflow = false;
     for (const cJSON *d = shape->child; d; d = d->next, rank++) {
         uint64_t v;
-        if (!json_integer(d, 0, MAX_EXACT, &v))
+        if (!json_integer(d, 0, HONES_MAX_EXACT, &v))
             return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s': shape entries must be non-negative integers", name);
         if (rank < 8) dims[rank] = v;
         if (v && bytes > UINT64_MAX / v) overflow = true;
         else bytes *= v;
     }
-    shape_text(shown, sizeof shown, dims, rank < 8 ? rank : 8, rank > 8);
+    honeS_shape_text(shown, sizeof shown, dims, rank < 8 ? rank : 8, rank > 8);
     if (overflow) return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s': shape %s is too large", name, shown);
     const cJSON *offsets = cJSON_GetObjectItemCaseSensitive(entry, "data_offsets");
     uint64_t begin, end;
-    if (!cJSON_IsArray(offsets) || cJSON_GetArraySize(offsets) != 2 || !json_integer(offsets->child, 0, MAX_EXACT, &begin) ||
-        !json_integer(offsets->child->next, 0, MAX_EXACT, &end) || begin > end)
+    if (!cJSON_IsArray(offsets) || cJSON_GetArraySize(offsets) != 2 || !json_integer(offsets->child, 0, HONES_MAX_EXACT, &begin) ||
+        !json_integer(offsets->child->next, 0, HONES_MAX_EXACT, &end) || begin > end)
         return fail(L, err, HONE_ERR_FORMAT, "tensor '%.100s': data_offsets must be two integers [begin, end], begin <= end",
                     name);
     if (end > L->buf_size)
@@ -949,7 +949,7 @@ static hone_status check_entry(loader *L, const cJSON *entry, hone_error *err) {
         return fail(L, err, HONE_ERR_FORMAT, "tensor '%s' has dtype I64; hone reads it as F32 or F64", t->name);
     if (rank != t->rank || (!t->any[0] && dims[0] != t->shape[0]) || (rank == 2 && !t->any[1] && dims[1] != t->shape[1])) {
         if (t->any[0] || t->any[1]) snprintf(wanted, sizeof wanted, "rank %d", t->rank);
-        else shape_text(wanted, sizeof wanted, t->shape, t->rank, false);
+        else honeS_shape_text(wanted, sizeof wanted, t->shape, t->rank, false);
         return fail(L, err, HONE_ERR_FORMAT, "tensor '%s' has shape %s, expected %s", t->name, shown, wanted);
     }
     if (t->from == FROM_EXTRA) { /* its size is now the file's, which the data buffer bounds */

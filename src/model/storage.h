@@ -13,6 +13,14 @@
 #define HONES_CHECKPOINT_KEY "hone.checkpoint"
 /* A dimension of an extra tensor that the loader takes from the file. */
 #define HONES_ANY UINT64_MAX
+/* 2^53: JSON integers above it are not exact doubles. */
+#define HONES_MAX_EXACT 9007199254740992.0
+
+/* A finite number in the fewest digits that read back (strtod, then a cast to float when
+ * is_float) to the very same value, with '.' whatever the C locale says; cap of 32 or more. */
+void honeS_real_text(char *buf, size_t cap, double v, bool is_float);
+/* "[10, 255]" (the first `rank` dimensions; ", ..." before the bracket when more) into buf. */
+const char *honeS_shape_text(char *buf, size_t cap, const uint64_t *dims, int rank, bool more);
 
 typedef struct honeS_tensor {
     const char *name;  /* "hone.opt_state": must start with "hone." and be under 64 bytes */

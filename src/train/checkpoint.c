@@ -28,7 +28,6 @@
 #include <string.h>
 
 #define CHECKPOINT_VERSION 1
-#define MAX_EXACT 9007199254740992.0 /* 2^53 */
 
 _Static_assert(sizeof(hone_optimizer_kind) == sizeof(int) && sizeof(hone_schedule_kind) == sizeof(int),
                "the field tables read enums as int");
@@ -190,18 +189,11 @@ static const field stats_fields[] = {
  * Writing the JSON
  * ------------------------------------------------------------------------------------------- */
 
-/* A double that reads back to the same bits; JSON wants '.', whatever the C locale says. */
+/* A double that reads back to the same bits; NaN and infinities as the strings "nan", "inf". */
 static void real_text(char *buf, size_t cap, double v) {
     if (isnan(v)) snprintf(buf, cap, "\"nan\"");
     else if (isinf(v)) snprintf(buf, cap, "\"%s\"", v > 0 ? "inf" : "-inf");
-    else {
-        for (int digits = 15; digits <= 17; digits++) {
-            snprintf(buf, cap, "%.*g", digits, v);
-            if (strtod(buf, NULL) == v) break;
-        }
-        for (char *p = buf; *p; p++)
-            if (!strchr("0123456789+-eE", *p)) *p = '.';
-    }
+    else honeS_real_text(buf, cap, v, false);
 }
 
 static void write_fields(honeB_buf *b, const void *base, const field *f, int n) {
@@ -275,7 +267,7 @@ static bool read_field(reader *r, const cJSON *obj, const char *group, void *bas
     case F_BOOL:
     case F_SIZE:
     case F_COUNT: {
-        double lo = f->type == F_INT ? INT_MIN : 0, hi = f->type == F_INT ? INT_MAX : f->type == F_BOOL ? 1 : MAX_EXACT;
+        double lo = f->type == F_INT ? INT_MIN : 0, hi = f->type == F_INT ? INT_MAX : f->type == F_BOOL ? 1 : HONES_MAX_EXACT;
         if (!cJSON_IsNumber(x) || !(x->valuedouble >= lo && x->valuedouble <= hi) || x->valuedouble != floor(x->valuedouble))
             return bad(r, "%s'%s' must be an integer in [%.0f, %.0f]", group, f->name, lo, hi);
         if (f->type == F_SIZE) *(size_t *)at = (size_t)x->valuedouble;
@@ -446,11 +438,6 @@ static bool state_inconsistent(const hone_train_state *s, char *what, size_t cap
 
 enum { X_OPT, X_ORDER, X_BEST_PARAMS, X_BEST_BUFFERS, N_EXTRAS };
 
-static const char *shape_text(char buf[48], int rank, const uint64_t *shape) {
-    if (rank == 2) snprintf(buf, 48, "[%llu, %llu]", (unsigned long long)shape[0], (unsigned long long)shape[1]);
-    else snprintf(buf, 48, "[%llu]", (unsigned long long)shape[0]);
-    return buf;
-}
 static const char *const extra_names[N_EXTRAS] = {"hone.opt_state", "hone.order", "hone.best_params",
                                                   "hone.best_buffers"};
 
@@ -579,8 +566,8 @@ hone_status hone_checkpoint_load(hone_train_state *s, hone_model *m, const char 
         }
         if (needed && (x[i].shape[0] != want[i][0] || (x[i].rank == 2 && x[i].shape[1] != want[i][1]))) {
             char got[48], wanted[48];
-            bad(&r, "tensor '%s' has shape %s, expected %s", x[i].name, shape_text(got, x[i].rank, x[i].shape),
-                shape_text(wanted, x[i].rank, want[i]));
+            bad(&r, "tensor '%s' has shape %s, expected %s", x[i].name, honeS_shape_text(got, sizeof got, x[i].shape, x[i].rank, false),
+                honeS_shape_text(wanted, sizeof wanted, want[i], x[i].rank, false));
             st = r.st;
             goto done;
         }
