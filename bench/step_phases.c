@@ -1,6 +1,7 @@
 /* step_phases.c - where one training step's time goes: the batch gather, forward and loss,
  * backward, the optimizer pass, each timed over 300 steps of the default network on
- * Fashion-MNIST (batch 128, Adam), beside the GEMM ceiling and the forward and backward rerun hot.
+ * Fashion-MNIST (batch 128, Adam), then backward and the optimizer in one pass as training runs
+ * them, beside the GEMM ceiling and the forward and backward rerun hot.
  *   make build/step-phases && build/step-phases [THREADS]   (0 or absent: the default)
  * It reports; nothing asserts a time. */
 #include "hone.h"
@@ -54,6 +55,17 @@ int main(int argc, char **argv) {
         double t4 = now();
         if (s >= WARMUP) gather += t1 - t0, forward += t2 - t1, backward += t3 - t2, step += t4 - t3;
     }
+    /* the same steps with backward and the optimizer in one pass, as training runs them */
+    double fused = 0;
+    for (int s = 0; s < WARMUP + STEPS; s++) {
+        const size_t *rows = split.train.index + (size_t)(s % (int)(split.train.n / B)) * B;
+        hone_model_gather(m, X, Y, split.train.data, rows, B);
+        hone_model_forward(m, X, B);
+        hone_model_loss(m, Y, B);
+        double t0 = now();
+        hone_model_backward_step(m, X, B, &adam, (uint64_t)(WARMUP + STEPS + s) + 1, 1e-3);
+        if (s >= WARMUP) fused += now() - t0;
+    }
     const double ceiling = hone_model_gemm_ceiling(m, B, 50, NULL);
     double t0 = now();
     for (int s = 0; s < STEPS; s++) hone_model_forward(m, X, B);
@@ -66,6 +78,8 @@ int main(int argc, char **argv) {
            " (%.0f samples/s)\n",
            threads, B, 1e3 * gather / STEPS, 1e3 * forward / STEPS, 1e3 * backward / STEPS, 1e3 * step / STEPS,
            1e3 * total, B / total);
+    printf("backward and optimizer in one pass (hone_model_backward_step) %.3f ms, apart %.3f ms\n", 1e3 * fused / STEPS,
+           1e3 * (backward + step) / STEPS);
     printf("GEMM ceiling %.3f ms (%.2f of the step); forward %.3f and backward %.3f ms rerun hot\n", 1e3 * ceiling,
            ceiling / total, 1e3 * hot_forward, 1e3 * hot_backward);
     hone_model_free(m);

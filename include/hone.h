@@ -460,6 +460,15 @@ hone_optimizer_config hone_optimizer_config_default(hone_optimizer_kind kind);
 const char *hone_optimizer_kind_name(hone_optimizer_kind kind);
 int hone_optimizer_kind_parse(const char *name); /* 0 when unknown */
 
+/* hone_model_backward and one step of the optimizer in a single pass: each layer's parameters
+ * are stepped (rate lr, t the step from 1, the model's opt_state as the optimizer's state) as
+ * soon as their gradients are final, while those are still in cache. model->grads must be zero
+ * on entry, and is left zero. Returns the global L2 norm of the gradient (penalty included).
+ * Equal to hone_model_backward, then the step, to rounding; clipping needs the whole gradient
+ * first, so it takes those two calls. */
+double hone_model_backward_step(hone_model *model, const hone_real *X, int B, const hone_optimizer_config *optimizer,
+                                uint64_t t, double lr);
+
 /* ---------------------------------------------------------------------------------------------
  * Learning-rate schedules. t is the epoch (from 0), or the step (from 0) with per_step; T is the
  * number of epochs (or steps) of the run. The rate of epoch t is lr(t); names follow

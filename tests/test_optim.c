@@ -110,6 +110,67 @@ static void test_fused_step_equals_separate_passes(void **state) {
     hone_set_threads(0);
 }
 
+/* One model of the spec, its weights drawn from seed, batch norm's beta made nonzero so its
+ * gradients are not all zero. */
+static hone_model *stepping_model(const hone_mlp_spec *spec, int B) {
+    hone_model *m;
+    hone_error err;
+    hone_rng rng;
+    hone_rng_seed(&rng, 5);
+    assert_int_equal(hone_model_create_from_spec(&m, spec, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    assert_int_equal(hone_model_set_regularization(m, 0.03, 0.002, 1, &err), HONE_OK);
+    assert_int_equal(hone_model_reserve(m, B, &err), HONE_OK);
+    m->training = 1;
+    return m;
+}
+
+/* hone_model_backward_step, which steps each layer's parameters as soon as backward has their
+ * gradients (penalty included), equals hone_model_backward then honeO_step_and_clear: parameters
+ * and optimizer state bit for bit, gradients left zero, the norm to rounding. For every rule, on
+ * one thread and on three, three steps, over dense layers split by units (96 wide) and by inputs
+ * (64 wide on three threads), with biases or with batch norm (stepped by the model after its
+ * backward), and a last layer too small to split. */
+static void test_backward_step_equals_backward_then_step(void **state) {
+    enum { B = 128, D = 40, O = 5 };
+    static hone_real X[B * D], Y[B * O];
+    hone_rng rng;
+    hone_rng_seed(&rng, 31);
+    th_fill_uniform(X, B * D, &rng, -2, 2);
+    for (int r = 0; r < B; r++)
+        for (int o = 0; o < O; o++) Y[r * O + o] = (hone_real)(r % O == o);
+    const int hidden[2] = {96, 64};
+    for (int threads = 1; threads <= 3; threads += 2) {
+        assert_int_equal(hone_set_threads(threads), threads);
+        for (int batchnorm = 0; batchnorm <= 1; batchnorm++)
+            for (int kind = HONE_OPTIMIZER_SGD; kind <= HONE_OPTIMIZER_ADAMW; kind++) {
+                const hone_mlp_spec spec = {.inputs = D, .outputs = O, .hidden = hidden, .n_hidden = 2,
+                                            .activation = HONE_LAYER_RELU, .batchnorm = batchnorm,
+                                            .loss = HONE_LOSS_SOFTMAX_CE};
+                const hone_optimizer_config c = hone_optimizer_config_default((hone_optimizer_kind)kind);
+                hone_model *apart = stepping_model(&spec, B), *fused = stepping_model(&spec, B);
+                const size_t n = apart->n_params;
+                for (uint64_t t = 1; t <= 3; t++) {
+                    hone_model_forward(apart, X, B);
+                    hone_model_loss(apart, Y, B);
+                    hone_model_backward(apart, X, B);
+                    const double norm = honeO_step_and_clear(&c, apart->params, apart->grads, apart->opt_state, n, t, 0.01);
+                    hone_model_forward(fused, X, B);
+                    hone_model_loss(fused, Y, B);
+                    const double fused_norm = hone_model_backward_step(fused, X, B, &c, t, 0.01);
+                    assert_true(norm > 0);
+                    th_assert_close(fused_norm, norm, 1e-12);
+                    assert_memory_equal(fused->params, apart->params, n * sizeof(hone_real));
+                    assert_memory_equal(fused->opt_state, apart->opt_state, 2 * n * sizeof(hone_real));
+                    for (size_t i = 0; i < n; i++) assert_true(fused->grads[i] == 0);
+                }
+                hone_model_free(apart);
+                hone_model_free(fused);
+            }
+    }
+    hone_set_threads(0);
+}
+
 static void test_schedules_are_their_formulas(void **state) {
     hone_schedule_config c = hone_schedule_config_default(HONE_SCHEDULE_INVERSE_TIME);
     c.rate = 0.5;
@@ -384,6 +445,7 @@ int main(void) {
         cmocka_unit_test(test_ewma),
         cmocka_unit_test(test_each_rule_is_its_formula),
         cmocka_unit_test(test_fused_step_equals_separate_passes),
+        cmocka_unit_test(test_backward_step_equals_backward_then_step),
         cmocka_unit_test(test_schedules_are_their_formulas),
         cmocka_unit_test(test_clipping),
         cmocka_unit_test(test_matches_pytorch),

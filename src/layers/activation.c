@@ -68,11 +68,11 @@ HONE_KERNEL static void identity_backward(const hone_layer *layer, hone_real *re
     for (size_t i = 0; i < N; i++) dx[i] += dy[i];
 }
 
-const honeL_ops honeL_relu = {HONE_LAYER_RELU, "relu", 1, relu_forward, relu_backward};
-const honeL_ops honeL_leaky_relu = {HONE_LAYER_LEAKY_RELU, "leaky_relu", 1, leaky_forward, leaky_backward};
-const honeL_ops honeL_tanh = {HONE_LAYER_TANH, "tanh", 1, tanh_forward, tanh_backward};
-const honeL_ops honeL_sigmoid = {HONE_LAYER_SIGMOID, "sigmoid", 1, sigmoid_forward, sigmoid_backward};
-const honeL_ops honeL_identity = {HONE_LAYER_IDENTITY, "identity", 1, identity_forward, identity_backward};
+const honeL_ops honeL_relu = {HONE_LAYER_RELU, "relu", 1, relu_forward, relu_backward, 0};
+const honeL_ops honeL_leaky_relu = {HONE_LAYER_LEAKY_RELU, "leaky_relu", 1, leaky_forward, leaky_backward, 0};
+const honeL_ops honeL_tanh = {HONE_LAYER_TANH, "tanh", 1, tanh_forward, tanh_backward, 0};
+const honeL_ops honeL_sigmoid = {HONE_LAYER_SIGMOID, "sigmoid", 1, sigmoid_forward, sigmoid_backward, 0};
+const honeL_ops honeL_identity = {HONE_LAYER_IDENTITY, "identity", 1, identity_forward, identity_backward, 0};
 
 /* y = x + s (the skip connection's output);  dx += dy, ds += dy */
 HONE_KERNEL static void add_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
@@ -89,4 +89,4 @@ HONE_KERNEL static void add_backward(const hone_layer *layer, hone_real *restric
         for (size_t i = 0; i < N; i++) ds[i] += dy[i];
 }
 
-const honeL_ops honeL_add = {HONE_LAYER_ADD, "add", 0, add_forward, add_backward};
+const honeL_ops honeL_add = {HONE_LAYER_ADD, "add", 0, add_forward, add_backward, 0};

@@ -172,4 +172,4 @@ static void batchnorm_backward(const hone_layer *layer, hone_real *dx, hone_real
 }
 
 const honeL_ops honeL_batchnorm = {HONE_LAYER_BATCHNORM, "batchnorm", 0, batchnorm_forward,
-                                   batchnorm_backward};
+                                   batchnorm_backward, 0};

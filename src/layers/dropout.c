@@ -48,4 +48,4 @@ HONE_KERNEL static void dropout_backward(const hone_layer *layer, hone_real *res
     for (size_t i = 0; i < n; i++) dx[i] += dy[i] * mask[i];
 }
 
-const honeL_ops honeL_dropout = {HONE_LAYER_DROPOUT, "dropout", 0, dropout_forward, dropout_backward};
+const honeL_ops honeL_dropout = {HONE_LAYER_DROPOUT, "dropout", 0, dropout_forward, dropout_backward, 0};

@@ -5,6 +5,23 @@
 #define HONE_LAYERS_H
 
 #include "hone_internal.h"
+#include "kernels/kernels.h"
+
+/* The optimizer's step made during backward (hone_model_backward_step): a layer's parameters are
+ * stepped as soon as their gradients are final, while those are still in cache. */
+typedef struct honeL_update {
+    hone_model *model;
+    const hone_optimizer_config *optimizer;
+    uint64_t t; /* the step, from 1 */
+    double lr;
+    int batch; /* rows of the batch (the penalty's gradient is l2 / batch W + l1 / batch sign W) */
+    double sq[HONEK_MAX_THREADS]; /* each piece's sum of squared gradients */
+} honeL_update;
+
+/* Steps parameters [first, first + count) of layer's block from their final gradients (the L2/L1
+ * penalty added first where it applies), leaves those gradients zero and adds their squares to
+ * u->sq[part]; part is the calling piece of the pool. */
+void honeL_update_params(honeL_update *u, const hone_layer *layer, size_t first, size_t count, int part);
 
 /* What a layer may need beyond its arrays. */
 typedef struct honeL_ctx {
@@ -15,6 +32,8 @@ typedef struct honeL_ctx {
     hone_real *state; /* the layer's buffers (batch norm running mean and variance) */
     const hone_real *skip; /* add: the output added to x, [B, O] */
     hone_real *dskip;      /* add: its gradient, added into (NULL: not wanted) */
+    honeL_update *update;  /* not NULL: step the parameters once their gradients are final (ops
+                              with `updates`; the model steps the others after their backward) */
 } honeL_ctx;
 
 typedef struct honeL_ops {
@@ -29,6 +48,7 @@ typedef struct honeL_ops {
     void (*backward)(const hone_layer *layer, hone_real *dx, hone_real *dp, const hone_real *dy,
                      const hone_real *x, const hone_real *y, const hone_real *p, int B,
                      const honeL_ctx *ctx);
+    int updates; /* 1: backward calls honeL_update_params itself when ctx->update is set */
 } honeL_ops;
 
 /* The ops of a kind, or NULL for an unknown kind. */

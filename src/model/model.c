@@ -2,6 +2,7 @@
  * optimizer state), with a workspace reserved for the largest batch. */
 #include "kernels/kernels.h"
 #include "layers/layers.h"
+#include "optim/optim.h"
 
 #include <math.h>
 #include <string.h>
@@ -219,7 +220,7 @@ static hone_real *dact(const hone_model *m, int l) { return m->dacts + m->act_of
 
 static honeL_ctx ctx_of(hone_model *m, int l, const hone_real *X) {
     const hone_layer *layer = &m->layers[l];
-    honeL_ctx ctx = {m->training, &m->rng, m->aux + m->aux_offset[l], m->buffers + layer->buffer_offset, NULL, NULL};
+    honeL_ctx ctx = {m->training, &m->rng, m->aux + m->aux_offset[l], m->buffers + layer->buffer_offset, NULL, NULL, NULL};
     if (layer->kind == HONE_LAYER_ADD) {
         ctx.skip = layer->skip >= 0 ? act(m, layer->skip) : X;
         ctx.dskip = layer->skip >= 0 ? dact(m, layer->skip) : NULL;
@@ -324,7 +325,21 @@ double hone_model_loss(hone_model *m, const hone_real *Y, int B) {
     return honeL_loss(m->loss, dact(m, last), act(m, last), Y, B, m->layers[last].out) + hone_model_penalty(m, B);
 }
 
-void hone_model_backward(hone_model *m, const hone_real *X, int B) {
+void honeL_update_params(honeL_update *u, const hone_layer *layer, size_t first, size_t count, int part) {
+    hone_model *m = u->model;
+    const size_t at = layer->param_offset + first;
+    if ((m->l2 != 0 || m->l1 != 0) && layer->kind == HONE_LAYER_DENSE) { /* the penalty's part of this range */
+        const size_t decayed = decayed_count(m, layer), end = first + count < decayed ? first + count : decayed;
+        if (first < end)
+            penalty_gradient(m->grads + at, m->params + at, end - first, (hone_real)(m->l2 / u->batch),
+                             (hone_real)(m->l1 / u->batch));
+    }
+    u->sq[part] += honeO_step_range(u->optimizer, m->params, m->grads, m->opt_state, m->n_params, at, count, u->t, u->lr);
+}
+
+/* Back-propagation from the last layer to the first; with u, each layer's parameters are stepped
+ * once their gradients are final (after its input gradient, which needs the weights before). */
+static void backward(hone_model *m, const hone_real *X, int B, honeL_update *u) {
     /* Inner activation gradients accumulate, so zero them; the last one is dL/dZ, set by the loss. */
     int last = m->n_layers - 1;
     memset(m->dacts, 0, m->act_offset[last] * sizeof(hone_real));
@@ -334,6 +349,7 @@ void hone_model_backward(hone_model *m, const hone_real *X, int B) {
         const hone_real *x = l ? act(m, l - 1) : X;
         hone_real *dx = l ? dact(m, l - 1) : NULL;
         honeL_ctx ctx = ctx_of(m, l, X);
+        ctx.update = u;
         const honeL_ops *ops = honeL_ops_of(layer->kind);
         int parts = ops->by_rows && dx ? band_parts(layer, B) : 1;
         if (parts > 1) {
@@ -343,8 +359,9 @@ void hone_model_backward(hone_model *m, const hone_real *X, int B) {
             ops->backward(layer, dx, m->grads + layer->param_offset, dact(m, l), x, act(m, l),
                           m->params + layer->param_offset, B, &ctx);
         }
+        if (u && layer->n_params && !ops->updates) honeL_update_params(u, layer, 0, layer->n_params, 0);
     }
-    if (m->l2 == 0 && m->l1 == 0) return;
+    if (u || (m->l2 == 0 && m->l1 == 0)) return;
     /* dW += l2 / B W + l1 / B sign(W)  (0 at W = 0: a subgradient) */
     const hone_real k2 = (hone_real)(m->l2 / B), k1 = (hone_real)(m->l1 / B);
     for (int l = 0; l < m->n_layers; l++) {
@@ -352,6 +369,17 @@ void hone_model_backward(hone_model *m, const hone_real *X, int B) {
         if (layer->kind != HONE_LAYER_DENSE) continue;
         penalty_gradient(m->grads + layer->param_offset, m->params + layer->param_offset, decayed_count(m, layer), k2, k1);
     }
+}
+
+void hone_model_backward(hone_model *m, const hone_real *X, int B) { backward(m, X, B, NULL); }
+
+double hone_model_backward_step(hone_model *m, const hone_real *X, int B, const hone_optimizer_config *optimizer,
+                                uint64_t t, double lr) {
+    honeL_update u = {m, optimizer, t, lr, B, {0}};
+    backward(m, X, B, &u);
+    double sq = 0;
+    for (int i = 0; i < HONEK_MAX_THREADS; i++) sq += u.sq[i]; /* in piece order: the same sum every run */
+    return sqrt(sq);
 }
 
 void hone_model_zero_grad(hone_model *m) { memset(m->grads, 0, m->n_params * sizeof(hone_real)); }

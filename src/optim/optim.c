@@ -58,18 +58,49 @@ HONE_KERNEL static void rmsprop(hone_real *restrict p, const hone_real *restrict
     }
 }
 
-/* m [n] = b1 m + (1 - b1) g;  v [n] = b2 v + (1 - b2) g^2;
- * p -= (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)   (bias-corrected, torch's grouping) */
+/* Adam's two bias corrections of step t folded into constants: the step lr / (1 - b1^t), and
+ * 1 / sqrt(1 - b2^t), which multiplies sqrt(v) (torch divides by it; the two differ by rounding). */
+typedef struct adam_terms {
+    hone_real step, inv_root_c2, b1, b2, eps;
+} adam_terms;
+
+static adam_terms adam_terms_of(const hone_optimizer_config *c, uint64_t t, double lr) {
+    return (adam_terms){(hone_real)(lr / (1 - pow(c->beta1, (double)t))), (hone_real)(1 / sqrt(1 - pow(c->beta2, (double)t))),
+                        (hone_real)c->beta1, (hone_real)c->beta2, (hone_real)c->eps};
+}
+
+/* m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  p -= step m / (sqrt(v) / sqrt(1 - b2^t) + eps) */
+static inline void adam_one(hone_real *p, hone_real *m, hone_real *v, hone_real g, const adam_terms *a) {
+    *m = a->b1 * *m + (1 - a->b1) * g;
+    *v = a->b2 * *v + (1 - a->b2) * g * g;
+    *p -= a->step * *m / (HONE_SQRT(*v) * a->inv_root_c2 + a->eps);
+}
+
+/* Adam over p, g, m, v [n] (bias-corrected) */
 HONE_KERNEL static void adam(hone_real *restrict p, const hone_real *restrict g, hone_real *restrict m,
-                 hone_real *restrict v, size_t n, double lr, hone_real b1, hone_real b2, hone_real eps,
-                 uint64_t t) {
-    const hone_real step = (hone_real)(lr / (1 - pow(b1, (double)t)));
-    const hone_real root_c2 = (hone_real)sqrt(1 - pow(b2, (double)t));
-    for (size_t i = 0; i < n; i++) {
-        m[i] = b1 * m[i] + (1 - b1) * g[i];
-        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-        p[i] -= step * m[i] / (HONE_SQRT(v[i]) / root_c2 + eps);
+                             hone_real *restrict v, size_t n, adam_terms a) {
+    for (size_t i = 0; i < n; i++) adam_one(p + i, m + i, v + i, g[i], &a);
+}
+
+/* adam, also returning the sum of g^2 (eight double lanes, as sum_squares) and clearing g: the
+ * whole of one chunk's pass in a single loop */
+HONE_KERNEL static double adam_norm_clear(hone_real *restrict p, hone_real *restrict g, hone_real *restrict m,
+                                          hone_real *restrict v, size_t n, adam_terms a) {
+    double acc[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++) {
+            const hone_real gi = g[i + k];
+            acc[k] += (double)gi * gi;
+            adam_one(p + i + k, m + i + k, v + i + k, gi, &a);
+            g[i + k] = 0;
+        }
+    for (; i < n; i++) {
+        acc[0] += (double)g[i] * g[i];
+        adam_one(p + i, m + i, v + i, g[i], &a);
+        g[i] = 0;
     }
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
 /* One step of c's rule on p [n] from g [n], with its first moments m [n] and second v [n]. */
@@ -86,7 +117,7 @@ static void step_rule(const hone_optimizer_config *c, hone_real *p, const hone_r
         const hone_real keep = (hone_real)(1 - lr * c->weight_decay);
         for (size_t i = 0; i < n; i++) p[i] *= keep;
     } /* fall through */
-    case HONE_OPTIMIZER_ADAM: adam(p, g, m, v, n, lr, b1, b2, eps, t); break;
+    case HONE_OPTIMIZER_ADAM: adam(p, g, m, v, n, adam_terms_of(c, t, lr)); break;
     }
 }
 
@@ -109,6 +140,26 @@ HONE_KERNEL static double sum_squares(const hone_real *restrict g, size_t n) {
  * from cache by the norm, the update and the clearing. */
 enum { STEP_CHUNK = 2048 };
 
+double honeO_step_range(const hone_optimizer_config *c, hone_real *p, hone_real *g, hone_real *state, size_t n,
+                        size_t first, size_t count, uint64_t t, double lr) {
+    double sq = 0;
+    if (c->kind == HONE_OPTIMIZER_ADAM) { /* the common case in one loop */
+        const adam_terms a = adam_terms_of(c, t, lr);
+        for (size_t i = first; i < first + count; i += STEP_CHUNK) {
+            const size_t k = first + count - i < STEP_CHUNK ? first + count - i : STEP_CHUNK;
+            sq += adam_norm_clear(p + i, g + i, state + i, state + n + i, k, a);
+        }
+        return sq;
+    }
+    for (size_t i = first; i < first + count; i += STEP_CHUNK) {
+        const size_t k = first + count - i < STEP_CHUNK ? first + count - i : STEP_CHUNK;
+        sq += sum_squares(g + i, k);
+        step_rule(c, p + i, g + i, state + i, state + n + i, k, t, lr);
+        memset(g + i, 0, k * sizeof *g);
+    }
+    return sq;
+}
+
 typedef struct step_args {
     const hone_optimizer_config *c;
     hone_real *p, *g, *state;
@@ -118,20 +169,14 @@ typedef struct step_args {
     double sq[HONEK_MAX_THREADS]; /* each piece's sum of squares */
 } step_args;
 
-/* Piece `part` of `parts`: a run of whole chunks, each summed, updated and cleared in turn. */
+/* Piece `part` of `parts`: a run of whole chunks. */
 static void step_piece(void *arg, int part, int parts) {
     step_args *a = arg;
     const size_t chunks = (a->n + STEP_CHUNK - 1) / STEP_CHUNK;
-    const size_t first = chunks * (size_t)part / (size_t)parts, end = chunks * (size_t)(part + 1) / (size_t)parts;
-    const size_t n = a->n;
-    double sq = 0;
-    for (size_t i = first * STEP_CHUNK; i < end * STEP_CHUNK && i < n; i += STEP_CHUNK) {
-        size_t k = n - i < STEP_CHUNK ? n - i : STEP_CHUNK;
-        sq += sum_squares(a->g + i, k);
-        step_rule(a->c, a->p + i, a->g + i, a->state + i, a->state + n + i, k, a->t, a->lr);
-        memset(a->g + i, 0, k * sizeof *a->g);
-    }
-    a->sq[part] = sq;
+    const size_t first = chunks * (size_t)part / (size_t)parts * STEP_CHUNK;
+    size_t end = chunks * (size_t)(part + 1) / (size_t)parts * STEP_CHUNK;
+    if (end > a->n) end = a->n;
+    a->sq[part] = first < end ? honeO_step_range(a->c, a->p, a->g, a->state, a->n, first, end - first, a->t, a->lr) : 0;
 }
 
 double honeO_step_and_clear(const hone_optimizer_config *c, hone_real *p, hone_real *g, hone_real *state, size_t n,

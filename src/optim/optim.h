@@ -17,6 +17,11 @@ void honeO_step(const hone_optimizer_config *c, hone_real *p, const hone_real *g
 double honeO_step_and_clear(const hone_optimizer_config *c, hone_real *p, hone_real *g, hone_real *state, size_t n,
                             uint64_t t, double lr);
 
+/* honeO_step_and_clear's pass over part of the block: parameters [first, first + count) of p [n],
+ * g [n], state [2n], on the calling thread. Returns the sum of the squares of those gradients. */
+double honeO_step_range(const hone_optimizer_config *c, hone_real *p, hone_real *g, hone_real *state, size_t n,
+                        size_t first, size_t count, uint64_t t, double lr);
+
 /* Global L2 norm of g [n], accumulated in double. */
 double honeO_norm(const hone_real *g, size_t n);
 /* Clamps g [n] to [-value, value] (value > 0), and/or scales it to global norm at most max_norm

@@ -285,8 +285,6 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
             else hone_model_gather(m, X, Y, train->data, order + start, b);
             const hone_real *Z = hone_model_forward(m, X, b);
             double loss = hone_model_loss(m, Y, b);
-            if (!grads_clear) hone_model_zero_grad(m);
-            hone_model_backward(m, X, b);
             if (!isfinite(loss)) { /* no checkpoint of this: the last one stays the last good one */
                 st = diverged(err, m, b, epoch, batches + 1, lr, "loss", loss);
                 goto done;
@@ -294,20 +292,22 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
             size_t right = honeL_loss_correct(m->loss, Z, Y, b, O);
             if (c->schedule.per_step) lr = hone_schedule_lr(&c->schedule, c->lr, t + (long)batches, T);
             const bool stats_step = stats_on && (m->opt_steps + 1) % (uint64_t)hooks->stats_every == 0;
-            /* Without clipping or statistics, the gradient's norm, the update and clearing the
-             * gradients for the next batch go through the block together, a chunk at a time: one
-             * pass over memory instead of three. Otherwise the norm comes first (clipping needs it,
-             * and the statistics read the gradients after the update). */
+            if (!grads_clear) hone_model_zero_grad(m);
+            /* Without clipping or statistics, each layer's parameters are stepped as soon as
+             * backward has their gradients (hone_model_backward_step), which also sums the norm
+             * and clears the gradients for the next batch: one pass over memory, while the
+             * gradients are in cache. Otherwise the whole gradient and its norm come first
+             * (clipping needs it, and the statistics read the gradients after the update). */
             double norm;
             if (!clipping && !stats_step) {
-                norm = honeO_step_and_clear(&c->optimizer, m->params, m->grads, m->opt_state, m->n_params,
-                                            m->opt_steps + 1, lr);
+                norm = hone_model_backward_step(m, X, b, &c->optimizer, m->opt_steps + 1, lr);
                 grads_clear = true;
                 if (!isfinite(norm)) { /* the update is made, but training ends here and nothing saves it */
                     st = diverged(err, m, b, epoch, batches + 1, lr, "gradient norm", norm);
                     goto done;
                 }
             } else {
+                hone_model_backward(m, X, b);
                 norm = honeO_norm(m->grads, m->n_params);
                 if (!isfinite(norm)) {
                     st = diverged(err, m, b, epoch, batches + 1, lr, "gradient norm", norm);
