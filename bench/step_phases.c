@@ -66,7 +66,7 @@ int main(int argc, char **argv) {
         hone_model_backward_step(m, X, B, &adam, (uint64_t)(WARMUP + STEPS + s) + 1, 1e-3);
         if (s >= WARMUP) fused += now() - t0;
     }
-    const double ceiling = hone_model_gemm_ceiling(m, B, 50, NULL);
+    const double ceiling = hone_model_gemm_ceiling(m, B, 50, NULL, NULL);
     double t0 = now();
     for (int s = 0; s < STEPS; s++) hone_model_forward(m, X, B);
     const double hot_forward = (now() - t0) / STEPS;

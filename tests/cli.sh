@@ -420,6 +420,12 @@ fi
     || bad "resumed from the last good checkpoint" "$(cat dv-err.txt)"
 
 # --- the default dataset ---------------------------------------------------------------------------
+expect_ok "bench of a small network" bench --layers 32 --inputs 64 --batch 16 --repeats 5 --json
+best=$(sed -n 's/.*"ceiling_samples_per_s": \([0-9.]*\).*/\1/p' out.txt)
+mean=$(sed -n 's/.*"mean_samples_per_s": \([0-9.]*\).*/\1/p' out.txt)
+awk -v b="$best" -v m="$mean" 'BEGIN { exit !(b > 0 && m > 0 && m <= b) }' && ok "bench: the mean of the products is no faster than their best" ||
+    bad "bench: best and mean" "$(cat out.txt)"
+expect_error "bench --repeats 0" 2 "at least 1" -- bench --repeats 0
 if [ -d "$fashion" ]; then
     expect_ok "Fashion-MNIST, one epoch" train --epochs 1 --json --save fashion.safetensors
     acc=$(sed -n 's/.*"test_acc": \([0-9.]*\).*/\1/p' out.txt)

@@ -11,20 +11,22 @@ static double now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Best time of `repeats` runs of C [M, N] = op(A) op(B) (+ C). */
-static double best_time(int ta, int tb, int M, int N, int K, const hone_real *A, const hone_real *Bm, hone_real beta,
-                        hone_real *C, int repeats) {
-    double best = 1e30;
+/* `repeats` runs of C [M, N] = op(A) op(B) (+ C): adds the best time to *best and the mean to *mean. */
+static void time_product(int ta, int tb, int M, int N, int K, const hone_real *A, const hone_real *Bm, hone_real beta,
+                         hone_real *C, int repeats, double *best, double *mean) {
+    double least = 1e30, sum = 0;
     for (int r = 0; r < repeats; r++) {
         double t0 = now();
         honeK_gemm(ta, tb, M, N, K, 1, A, Bm, beta, C);
         double t = now() - t0;
-        if (t < best) best = t;
+        sum += t;
+        if (t < least) least = t;
     }
-    return best;
+    *best += least;
+    *mean += sum / repeats;
 }
 
-double hone_model_gemm_ceiling(const hone_model *m, int B, int repeats, double *flops) {
+double hone_model_gemm_ceiling(const hone_model *m, int B, int repeats, double *flops, double *mean_seconds) {
     size_t widest = (size_t)m->inputs, biggest = 0;
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
@@ -34,22 +36,22 @@ double hone_model_gemm_ceiling(const hone_model *m, int B, int repeats, double *
     }
     hone_real *x = honeM_alloc((size_t)B * widest, sizeof *x), *y = honeM_alloc((size_t)B * widest, sizeof *y);
     hone_real *w = honeM_alloc(biggest, sizeof *w), *dw = honeM_alloc(biggest, sizeof *dw);
-    double seconds = -1, total_flops = 0;
+    double seconds = -1, mean = -1, total_flops = 0;
     if (!x || !y || !w || !dw) goto done;
     for (size_t i = 0; i < (size_t)B * widest; i++) x[i] = y[i] = (hone_real)((i % 7) * 0.1 - 0.3);
     for (size_t i = 0; i < biggest; i++) w[i] = (hone_real)((i % 5) * 0.01 - 0.02);
-    seconds = 0;
+    seconds = mean = 0;
     bool first = true;
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
         if (layer->kind != HONE_LAYER_DENSE) continue;
         const int I = layer->in, O = layer->out;
         /* forward y [B, O] = x [B, I] W^T;  dW [O, I] += dy^T x;  dx [B, I] += dy W */
-        seconds += best_time(0, 1, B, O, I, x, w, 0, y, repeats);
-        seconds += best_time(1, 0, O, I, B, y, x, 1, dw, repeats);
+        time_product(0, 1, B, O, I, x, w, 0, y, repeats, &seconds, &mean);
+        time_product(1, 0, O, I, B, y, x, 1, dw, repeats, &seconds, &mean);
         total_flops += 4.0 * B * I * O;
         if (!first) {
-            seconds += best_time(0, 0, B, I, O, y, w, 1, x, repeats);
+            time_product(0, 0, B, I, O, y, w, 1, x, repeats, &seconds, &mean);
             total_flops += 2.0 * B * I * O;
         }
         first = false;
@@ -60,5 +62,6 @@ done:
     honeM_free(w);
     honeM_free(dw);
     if (flops) *flops = total_flops;
+    if (mean_seconds) *mean_seconds = mean;
     return seconds;
 }
