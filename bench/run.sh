@@ -6,8 +6,8 @@
 # Each trainer runs REPEAT times in turn and the median samples/s is reported: on a shared
 # virtual machine single runs vary by 20%.
 # The GEMM ceiling is hone bench: the matrix products of one training step timed alone, each
-# at its best of 50 runs; the same products at their mean time are shown too, since a trainer's
-# samples/s is a mean over its steps.
+# at its best of 50 runs; the same products at their median time are shown too: a typical run
+# rather than the luckiest.
 set -u
 cd "$(dirname "$0")/.."
 epochs=${EPOCHS:-1}
@@ -48,17 +48,17 @@ ratio() { local a b; a=$(rate_of "$1"); b=$(rate_of "$2"); [ -n "$a" ] && [ -n "
 
 make -s build/hone || exit 1
 export OPENBLAS_NUM_THREADS=$threads
-ceilings="" flops="" means=""
+ceilings="" flops="" medians=""
 for ((k = 0; k < repeat; k++)); do
     ceiling_line=$(build/hone bench --threads "$threads" --batch 128 --json)
     ceilings="$ceilings $(field "$ceiling_line" ceiling_samples_per_s)"
     flops="$flops $(field "$ceiling_line" gflops)"
-    means="$means $(field "$ceiling_line" mean_samples_per_s)"
+    medians="$medians $(field "$ceiling_line" median_samples_per_s)"
 done
 ceiling=$(median <<<"$ceilings")
 gflops=$(median <<<"$flops")
-mean_ceiling=$(median <<<"$means")
-echo "bench: GEMM ceiling:$ceilings samples/s; the same products at their mean time:$means samples/s" >&2
+median_ceiling=$(median <<<"$medians")
+echo "bench: GEMM ceiling:$ceilings samples/s; the same products at their median time:$medians samples/s" >&2
 common=(--epochs "$epochs" --dev 0 --batch 128 --threads "$threads" --schedule constant --json --quiet)
 run "hone adam" build/hone train "${common[@]}"
 run "hone bn+dropout+l2" build/hone train "${common[@]}" --batchnorm --keep-prob 0.8 --l2 1e-4
@@ -75,14 +75,14 @@ else echo "bench: FANN skipped or missing (./setup.sh --peers)" >&2; fi
 
 echo "job: MLP 784-512-256-10 on Fashion-MNIST, 60000 training rows, batch 128, $epochs epoch(s), $threads threads, $(nproc) cores, median of $repeat runs, $(date -u +%Y-%m-%d)"
 echo "GEMM ceiling (hone bench): ${ceiling} samples/s, ${gflops} GFLOP/s (best of 50 runs of each product)"
-echo "the same products at their mean time: ${mean_ceiling} samples/s"
+echo "the same products at their median time: ${median_ceiling} samples/s"
 printf '%-20s %12s %10s %10s\n' trainer samples/s test_acc peak_rss
 for i in "${!names[@]}"; do
     printf '%-20s %12.0f %10s %10s\n' "${names[$i]}" "${rates[$i]}" "${accs[$i]}" "${rss[$i]}"
 done
 echo "ratios:"
 echo "  hone adam / GEMM ceiling          $(awk -v a="$(rate_of "hone adam")" -v b="$ceiling" 'BEGIN { if (a && b) printf "%.2f", a / b; else print "n/a" }')"
-echo "  hone adam / products at mean time $(awk -v a="$(rate_of "hone adam")" -v b="$mean_ceiling" 'BEGIN { if (a && b) printf "%.2f", a / b; else print "n/a" }')"
+echo "  hone adam / products at median time $(awk -v a="$(rate_of "hone adam")" -v b="$median_ceiling" 'BEGIN { if (a && b) printf "%.2f", a / b; else print "n/a" }')"
 echo "  hone adam / scikit-learn          $(ratio "hone adam" "scikit-learn adam")"
 echo "  hone adam / pytorch               $(ratio "hone adam" "pytorch adam")"
 echo "  hone adam / fann                  $(ratio "hone adam" "fann incremental")"

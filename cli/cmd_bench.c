@@ -23,8 +23,8 @@ int cmd_bench(int argc, char **argv) {
                              "Times the matrix products of one training step of the network (forward, weight\n"
                              "gradients, input gradients), each alone, and prints the samples/s that training\n"
                              "would reach if it were nothing else: the ceiling bench/run.sh compares with.\n"
-                             "The ceiling takes each product's best run; the same products at their mean\n"
-                             "time are printed too, since training's samples/s is a mean over its steps.",
+                             "The ceiling takes each product's best run; the same products at their median\n"
+                             "time are printed too: the speed of a typical run rather than the luckiest.",
                              options, NULL};
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
@@ -42,8 +42,8 @@ int cmd_bench(int argc, char **argv) {
         cli_error("bench", "%s", err.message);
         return CLI_EXIT_USAGE;
     }
-    double flops = 0, mean = 0, seconds = hone_model_gemm_ceiling(m, batch, 3, NULL, NULL); /* warm up */
-    seconds = hone_model_gemm_ceiling(m, batch, repeats, &flops, &mean);
+    double flops = 0, median = 0, seconds = hone_model_gemm_ceiling(m, batch, 3, NULL, NULL); /* warm up */
+    seconds = hone_model_gemm_ceiling(m, batch, repeats, &flops, &median);
     hone_model_free(m);
     if (seconds <= 0) {
         cli_error("bench", "out of memory");
@@ -52,11 +52,11 @@ int cmd_bench(int argc, char **argv) {
     double rate = batch / seconds, gflops = flops / seconds * 1e-9;
     if (json)
         printf("{\"command\": \"bench\", \"batch\": %d, \"step_s\": %.6g, \"gflops\": %.4g, \"ceiling_samples_per_s\": %.0f, "
-               "\"mflop_per_sample\": %.4g, \"mean_step_s\": %.6g, \"mean_samples_per_s\": %.0f}\n",
-               batch, seconds, gflops, rate, flops / batch * 1e-6, mean, batch / mean);
+               "\"mflop_per_sample\": %.4g, \"median_step_s\": %.6g, \"median_samples_per_s\": %.0f}\n",
+               batch, seconds, gflops, rate, flops / batch * 1e-6, median, batch / median);
     else
         printf("GEMM ceiling: %.0f samples/s (%.3g ms a step of %d rows, %.1f GFLOP/s, %.3g MFLOP a sample)\n"
-               "the same products at their mean time over the runs: %.0f samples/s (%.3g ms a step)\n",
-               rate, seconds * 1e3, batch, gflops, flops / batch * 1e-6, batch / mean, mean * 1e3);
+               "the same products at their median time over the runs: %.0f samples/s (%.3g ms a step)\n",
+               rate, seconds * 1e3, batch, gflops, flops / batch * 1e-6, batch / median, median * 1e3);
     return CLI_EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #include "split_options.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -60,6 +61,69 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
              o->reg.early_stop, o->reg.augment_shift, o->reg.augment_rotate, o->reg.augment_flip ? "true" : "false",
              o->reg.augment_noise);
     return buf;
+}
+
+/* A model from --init brings its own network. Architecture options given other than their
+ * defaults must describe it (an error names the first that does not), and the options are then
+ * set to the model's own, so that its metadata records the network trained. Regularization
+ * (--l2, --l1, --decay-bias) applies to it as to a new network. Returns 0, or -1 with the message
+ * printed. */
+static int init_fits(train_options *o, cli_arch_spec *arch, hone_model *m) {
+    int widths[CLI_MAX_HIDDEN], n = 0, activation = -1, batchnorm = 0, residual = 0, dropouts = 0, dense_seen = 0;
+    float keep_model[CLI_MAX_HIDDEN];
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *layer = &m->layers[l];
+        switch (layer->kind) {
+        case HONE_LAYER_DENSE:
+            if (dense_seen++ && n < CLI_MAX_HIDDEN) widths[n++] = layer->in; /* every dense layer's input but the first's */
+            break;
+        case HONE_LAYER_RELU: case HONE_LAYER_LEAKY_RELU: case HONE_LAYER_TANH: case HONE_LAYER_SIGMOID: case HONE_LAYER_IDENTITY:
+            if (activation < 0) activation = (int)layer->kind;
+            break;
+        case HONE_LAYER_BATCHNORM: batchnorm = 1; break;
+        case HONE_LAYER_ADD: residual = 1; break;
+        case HONE_LAYER_DROPOUT:
+            if (dense_seen && dropouts < CLI_MAX_HIDDEN) keep_model[dropouts++] = layer->keep_prob; /* not the input's */
+            break;
+        }
+    }
+    char layers[CLI_TEXT_MAX] = "", keep_text[CLI_TEXT_MAX] = "1";
+    for (int h = 0; h < n; h++)
+        snprintf(layers + strlen(layers), sizeof layers - strlen(layers), "%s%d", h ? "," : "", widths[h]);
+    for (int h = 0; h < dropouts; h++)
+        snprintf(keep_text + (h ? strlen(keep_text) : 0), sizeof keep_text - (h ? strlen(keep_text) : 0), "%s%.9g",
+                 h ? "," : "", keep_model[h]);
+    const char *wrong = NULL;
+    bool same_layers = arch->n_hidden == n;
+    for (int h = 0; same_layers && h < n; h++) same_layers = arch->hidden[h] == widths[h];
+    float keep[CLI_MAX_HIDDEN];
+    if (cli_regularize_network("train", &o->reg, n, keep)) return -1;
+    bool same_keep = dropouts == n;
+    for (int h = 0; same_keep && h < n; h++) same_keep = keep[h] == keep_model[h];
+    if (strcmp(o->arch.layers, "512,256") && !same_layers) wrong = "--layers";
+    else if (strcmp(o->arch.activation, "relu") && activation >= 0 && arch->activation != activation) wrong = "--activation";
+    else if (o->reg.batchnorm && !batchnorm) wrong = "--batchnorm";
+    else if (o->arch.residual && !residual) wrong = "--residual";
+    else if (strcmp(o->reg.keep_prob, "1") && !same_keep) wrong = "--keep-prob";
+    else if (strcmp(o->arch.weight_init, "default")) wrong = "--weight-init";
+    if (wrong) {
+        cli_error("train", "%s: the network comes from --init %s (hidden layers %s, %s%s%s, keep probability %s); "
+                  "leave %s out, or train a new model without --init", wrong, o->init, n ? layers : "none",
+                  activation >= 0 ? hone_layer_kind_name((hone_layer_kind)activation) : "no activation",
+                  batchnorm ? ", batch norm" : "", residual ? ", residual" : "", keep_text, wrong);
+        return -1;
+    }
+    snprintf(o->arch.layers, sizeof o->arch.layers, "%s", layers);
+    snprintf(o->reg.keep_prob, sizeof o->reg.keep_prob, "%s", keep_text);
+    o->reg.batchnorm = batchnorm;
+    o->arch.residual = residual;
+    if (activation >= 0) arch->activation = activation;
+    hone_error err;
+    if (hone_model_set_regularization(m, o->reg.l2, o->reg.l1, o->reg.decay_bias, &err)) {
+        cli_error("train", "%s", err.message);
+        return -1;
+    }
+    return 0;
 }
 
 /* Creates the metrics file; a resumed run (epochs_done > 0) first keeps the rows of the epochs
@@ -193,6 +257,10 @@ int cmd_train(int argc, char **argv) {
             cli_error("train", "%s: the model has %d inputs, %d outputs and %s loss; the data needs %zu, %d and %s",
                       o.init, model->inputs, hone_model_outputs(model), hone_loss_kind_name(model->loss), data->d,
                       outputs, hone_loss_kind_name(arch.loss));
+            goto done;
+        }
+        if (init_fits(&o, &arch, model)) {
+            exit_code = CLI_EXIT_USAGE;
             goto done;
         }
     } else {

@@ -373,10 +373,10 @@ int hone_set_threads(int threads);
 
 /* The matrix products of one training step of model on B rows, timed alone (best of `repeats`
  * runs of each product): the speed training would have if it were nothing but BLAS. Returns
- * seconds per step, the step's floating-point operations in *flops and, in *mean_seconds, the
- * same products' mean time over the runs rather than the best (either may be NULL); < 0 when
- * out of memory. */
-double hone_model_gemm_ceiling(const hone_model *model, int B, int repeats, double *flops, double *mean_seconds);
+ * seconds per step, the step's floating-point operations in *flops and, in *median_seconds,
+ * the same products at their median time over the runs rather than their best (either may be
+ * NULL); < 0 when out of memory or repeats < 1. */
+double hone_model_gemm_ceiling(const hone_model *model, int B, int repeats, double *flops, double *median_seconds);
 
 /* ---------------------------------------------------------------------------------------------
  * Gradient checking: two-sided differences (L(w+e) - L(w-e)) / 2e against backprop, reported as

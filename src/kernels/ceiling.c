@@ -3,6 +3,7 @@
  * dense layer but the first, each timed alone on the same shapes and threads as training. */
 #include "kernels/kernels.h"
 
+#include <stdlib.h>
 #include <time.h>
 
 static double now(void) {
@@ -11,22 +12,26 @@ static double now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* `repeats` runs of C [M, N] = op(A) op(B) (+ C): adds the best time to *best and the mean to *mean. */
+static int by_value(const void *a, const void *b) {
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* `repeats` runs of C [M, N] = op(A) op(B) (+ C), their times kept in times [repeats]: adds the
+ * best to *best and the median to *median. */
 static void time_product(int ta, int tb, int M, int N, int K, const hone_real *A, const hone_real *Bm, hone_real beta,
-                         hone_real *C, int repeats, double *best, double *mean) {
-    double least = 1e30, sum = 0;
+                         hone_real *C, int repeats, double *times, double *best, double *median) {
     for (int r = 0; r < repeats; r++) {
         double t0 = now();
         honeK_gemm(ta, tb, M, N, K, 1, A, Bm, beta, C);
-        double t = now() - t0;
-        sum += t;
-        if (t < least) least = t;
+        times[r] = now() - t0;
     }
-    *best += least;
-    *mean += sum / repeats;
+    qsort(times, (size_t)repeats, sizeof *times, by_value);
+    *best += times[0];
+    *median += repeats % 2 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2;
 }
 
-double hone_model_gemm_ceiling(const hone_model *m, int B, int repeats, double *flops, double *mean_seconds) {
+double hone_model_gemm_ceiling(const hone_model *m, int B, int repeats, double *flops, double *median_seconds) {
     size_t widest = (size_t)m->inputs, biggest = 0;
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
@@ -36,22 +41,23 @@ double hone_model_gemm_ceiling(const hone_model *m, int B, int repeats, double *
     }
     hone_real *x = honeM_alloc((size_t)B * widest, sizeof *x), *y = honeM_alloc((size_t)B * widest, sizeof *y);
     hone_real *w = honeM_alloc(biggest, sizeof *w), *dw = honeM_alloc(biggest, sizeof *dw);
-    double seconds = -1, mean = -1, total_flops = 0;
-    if (!x || !y || !w || !dw) goto done;
+    double *times = honeM_alloc((size_t)repeats, sizeof *times);
+    double seconds = -1, median = -1, total_flops = 0;
+    if (!x || !y || !w || !dw || !times) goto done;
     for (size_t i = 0; i < (size_t)B * widest; i++) x[i] = y[i] = (hone_real)((i % 7) * 0.1 - 0.3);
     for (size_t i = 0; i < biggest; i++) w[i] = (hone_real)((i % 5) * 0.01 - 0.02);
-    seconds = mean = 0;
+    seconds = median = 0;
     bool first = true;
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
         if (layer->kind != HONE_LAYER_DENSE) continue;
         const int I = layer->in, O = layer->out;
         /* forward y [B, O] = x [B, I] W^T;  dW [O, I] += dy^T x;  dx [B, I] += dy W */
-        time_product(0, 1, B, O, I, x, w, 0, y, repeats, &seconds, &mean);
-        time_product(1, 0, O, I, B, y, x, 1, dw, repeats, &seconds, &mean);
+        time_product(0, 1, B, O, I, x, w, 0, y, repeats, times, &seconds, &median);
+        time_product(1, 0, O, I, B, y, x, 1, dw, repeats, times, &seconds, &median);
         total_flops += 4.0 * B * I * O;
         if (!first) {
-            time_product(0, 0, B, I, O, y, w, 1, x, repeats, &seconds, &mean);
+            time_product(0, 0, B, I, O, y, w, 1, x, repeats, times, &seconds, &median);
             total_flops += 2.0 * B * I * O;
         }
         first = false;
@@ -61,7 +67,8 @@ done:
     honeM_free(y);
     honeM_free(w);
     honeM_free(dw);
+    honeM_free(times);
     if (flops) *flops = total_flops;
-    if (mean_seconds) *mean_seconds = mean;
+    if (median_seconds) *median_seconds = median;
     return seconds;
 }
