@@ -344,6 +344,7 @@ int cmd_train(int argc, char **argv) {
         if (batch) snprintf(where, sizeof where, "at epoch %d, batch %zu", epoch + 1, batch);
         else snprintf(where, sizeof where, "after epoch %d", epoch);
         cli_error("train", "%s; the last checkpoint, %s (%s), is left as it was", err.message, o.ck.path, where);
+        exit_code = CLI_EXIT_DIVERGED; /* as without --checkpoint */
         goto done;
     }
     if (trained) goto fail;

@@ -417,19 +417,19 @@ expect_error "--resume with fewer rows" 1 "--resume ck.safetensors" "rows" -- \
     train --data blobs3.csv "${ck_run[@]:3}" --resume ck.safetensors
 expect_error "a checkpoint is not a model (eval)" 1 "ck.safetensors" "a training checkpoint" "--resume" -- eval ck.safetensors --data blobs.csv
 expect_error "a checkpoint is not a model (--init)" 1 "ck.safetensors" "a training checkpoint" -- train --data blobs.csv --init ck.safetensors
-# Divergence writes no checkpoint: the last good one stays, and resuming from it diverges again
-# at the same batch.
+# Divergence writes no checkpoint: the last good one stays (exit 3, as without --checkpoint), and
+# resuming from it diverges again at the same batch.
 dv_run=(train --data reg.csv --regression --layers 8 --activation tanh --optimizer sgd --lr 1 --schedule constant --batch 1000 --epochs 200 --quiet --checkpoint dv.safetensors)
 "$hone" "${dv_run[@]}" >/dev/null 2>dv-err.txt; dv_rc=$?
 dv_at=$(sed -n 's/.*diverged at \(epoch [0-9]*, batch [0-9]*\).*/\1/p' dv-err.txt)
 dv_epoch=$(echo "$dv_at" | sed -n 's/epoch \([0-9]*\),.*/\1/p')
-if [ $dv_rc -eq 1 ] && [ -n "$dv_epoch" ] && [ "$dv_epoch" -gt 1 ] && grep -q "the last checkpoint, dv.safetensors (after epoch $((dv_epoch - 1))), is left as it was" dv-err.txt; then
+if [ $dv_rc -eq 3 ] && [ -n "$dv_epoch" ] && [ "$dv_epoch" -gt 1 ] && grep -q "the last checkpoint, dv.safetensors (after epoch $((dv_epoch - 1))), is left as it was" dv-err.txt; then
     ok "divergence ($dv_at) names the last good checkpoint"
 else
     bad "divergence names the last good checkpoint" "exit $dv_rc" "$(cat dv-err.txt)"
 fi
-"$hone" "${dv_run[@]}" --resume dv.safetensors >/dev/null 2>dv-err.txt
-[ -n "$dv_at" ] && grep -q "diverged at $dv_at" dv-err.txt && ok "resumed from the last good checkpoint: diverges again at $dv_at" \
+"$hone" "${dv_run[@]}" --resume dv.safetensors >/dev/null 2>dv-err.txt; dv_rc=$?
+[ -n "$dv_at" ] && [ $dv_rc -eq 3 ] && grep -q "diverged at $dv_at" dv-err.txt && ok "resumed from the last good checkpoint: diverges again at $dv_at" \
     || bad "resumed from the last good checkpoint" "$(cat dv-err.txt)"
 
 # --- the default dataset ---------------------------------------------------------------------------
