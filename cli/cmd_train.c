@@ -214,6 +214,10 @@ int cmd_train(int argc, char **argv) {
         cli_error("train", "--base-error must be 0 or more, got %g", o.base_error);
         return CLI_EXIT_USAGE;
     }
+    if (o.stats_every < 1) {
+        cli_error("train", "--stats-every must be at least 1, got %d", o.stats_every);
+        return CLI_EXIT_USAGE;
+    }
     if (o.train_rows < 0) {
         cli_error("train", "--train-rows must be at least 1 (0 or absent: every row), got %d", o.train_rows);
         return CLI_EXIT_USAGE;
@@ -315,11 +319,6 @@ int cmd_train(int argc, char **argv) {
     prog.metrics = *o.metrics ? &metrics : NULL;
     hone_train_hooks hooks = cli_progress_hooks(&prog);
     if (*o.layer_stats) {
-        if (o.stats_every < 1) {
-            cli_error("train", "--stats-every must be at least 1, got %d", o.stats_every);
-            exit_code = CLI_EXIT_USAGE;
-            goto done;
-        }
         if (cli_layer_stats_open("train", o.layer_stats)) goto done;
         hooks.on_layer_stats = cli_layer_stats_write;
         hooks.stats_every = o.stats_every;

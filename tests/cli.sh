@@ -433,6 +433,11 @@ fi
     || bad "resumed from the last good checkpoint" "$(cat dv-err.txt)"
 
 # --- the default dataset ---------------------------------------------------------------------------
+expect_ok "gradcheck of residual blocks" gradcheck --data blobs.csv --layers 8,8,8 --residual --samples 4
+expect_error "gradcheck --zero-residual" 2 "--zero-residual puts every block's sum on ReLU's kink" -- gradcheck --data blobs.csv --layers 8,8,8 --residual --zero-residual
+expect_error "gradcheck --samples 0" 2 "--samples must be in \[1, 4096\], got 0" -- gradcheck --data blobs.csv --samples 0
+expect_error "train --threads -1" 2 "threads" -- train --data blobs.csv --threads -1
+expect_error "train --stats-every 0" 2 "--stats-every must be at least 1, got 0" -- train --data blobs.csv --layer-stats ls0.csv --stats-every 0
 expect_ok "bench of a small network" bench --layers 32 --inputs 64 --batch 16 --repeats 5 --json
 best=$(sed -n 's/.*"ceiling_samples_per_s": \([0-9.]*\).*/\1/p' out.txt)
 median=$(sed -n 's/.*"median_samples_per_s": \([0-9.]*\).*/\1/p' out.txt)
