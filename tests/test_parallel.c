@@ -2,9 +2,12 @@
  * nested and concurrent calls fall back to serial, and the split products, row bands, gather and
  * training equal their one-thread results. */
 #include "harness.h"
+
+#include <math.h>
 #include "kernels/kernels.h"
 #include "layers/layers.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +161,59 @@ static void test_split_gemm(void **state) {
 /* A network whose activations are split into row bands and its batch norm into bands of units
  * (B * width >= 16384): the forward outputs, the gradients and the gathered batch on 1 and 3
  * threads agree. */
+/* What honeK_gemm_then's callback saw: how often each row or column of C was handed over, and
+ * whether the band was already the finished product when it was. */
+typedef struct band_log {
+    int seen[600], by_rows, calls, wrong;
+    const hone_real *C, *R;
+    int M, N;
+} band_log;
+
+static void log_band(void *arg, int lo, int hi, int by_rows, int part) {
+    band_log *b = arg;
+    __atomic_fetch_add(&b->calls, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&b->by_rows, by_rows, __ATOMIC_RELAXED);
+    for (int i = lo; i < hi; i++) {
+        b->seen[i]++; /* bands do not overlap, so no two pieces write one slot */
+        for (int j = 0; j < (by_rows ? b->N : b->M); j++) {
+            const int at = by_rows ? i * b->N + j : j * b->N + i;
+            if (fabs((double)b->C[at] - (double)b->R[at]) > (TH_DOUBLE ? 1e-12 : 1e-4))
+                __atomic_store_n(&b->wrong, 1, __ATOMIC_RELAXED);
+        }
+    }
+}
+
+/* honeK_gemm_then: the product as honeK_gemm's reference, each row (HONEK_SPLIT_ROWS, with 32 rows
+ * a thread) or column (too few rows, or HONEK_SPLIT_LONGER across the longer side) handed to the
+ * callback exactly once and only once computed, on one thread and on three. */
+static void test_gemm_then_hands_over_each_band(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 43);
+    const int shapes[][3] = {{512, 300, 64}, {40, 520, 64}, {300, 90, 70}};
+    for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+        const int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
+        hone_real *A = malloc(sizeof(hone_real) * K * M), *Bm = malloc(sizeof(hone_real) * K * N);
+        hone_real *C = malloc(sizeof(hone_real) * M * N), *R = calloc((size_t)M * N, sizeof(hone_real));
+        th_fill_uniform(A, (size_t)K * M, &rng, -1, 1);
+        th_fill_uniform(Bm, (size_t)K * N, &rng, -1, 1);
+        honeK_gemm_ref(1, 0, M, N, K, 1, A, Bm, 0, R); /* a weight gradient's shape: A stored [K, M] */
+        for (int split = HONEK_SPLIT_LONGER; split <= HONEK_SPLIT_ROWS; split++)
+            for (int threads = 1; threads <= 3; threads += 2) {
+                hone_set_threads(threads);
+                memset(C, 0, sizeof(hone_real) * M * N);
+                band_log log = {.C = C, .R = R, .M = M, .N = N, .by_rows = -1};
+                honeK_gemm_then(split, 1, 0, M, N, K, 1, A, Bm, 1, C, log_band, &log);
+                const int rows = split == HONEK_SPLIT_ROWS ? M >= 32 * threads : M > N;
+                assert_int_equal(log.by_rows, rows);
+                for (int i = 0; i < (rows ? M : N); i++) assert_int_equal(log.seen[i], 1);
+                assert_int_equal(log.calls, threads == 1 ? 1 : threads);
+                assert_false(log.wrong);
+            }
+        free(A), free(Bm), free(C), free(R);
+    }
+    hone_set_threads(0);
+}
+
 static void test_row_bands_and_gather(void **state) {
     enum { B = 200, D = 100, H = 96 };
     const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = H, .no_bias = 1}, {.kind = HONE_LAYER_BATCHNORM},
@@ -204,6 +260,7 @@ int main(void) {
         cmocka_unit_test(test_pool_concurrent_callers),
         cmocka_unit_test(test_pool_after_fork),
         cmocka_unit_test(test_split_gemm),
+        cmocka_unit_test(test_gemm_then_hands_over_each_band),
         cmocka_unit_test(test_row_bands_and_gather),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

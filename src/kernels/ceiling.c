@@ -19,11 +19,11 @@ static int by_value(const void *a, const void *b) {
 
 /* `repeats` runs of C [M, N] = op(A) op(B) (+ C), their times kept in times [repeats]: adds the
  * best to *best and the median to *median. */
-static void time_product(int ta, int tb, int M, int N, int K, const hone_real *A, const hone_real *Bm, hone_real beta,
+static void time_product(int split, int ta, int tb, int M, int N, int K, const hone_real *A, const hone_real *Bm, hone_real beta,
                          hone_real *C, int repeats, double *times, double *best, double *median) {
     for (int r = 0; r < repeats; r++) {
         double t0 = now();
-        honeK_gemm(ta, tb, M, N, K, 1, A, Bm, beta, C);
+        honeK_gemm_then(split, ta, tb, M, N, K, 1, A, Bm, beta, C, NULL, NULL);
         times[r] = now() - t0;
     }
     qsort(times, (size_t)repeats, sizeof *times, by_value);
@@ -52,12 +52,13 @@ double hone_model_gemm_ceiling(const hone_model *m, int B, int repeats, double *
         const hone_layer *layer = &m->layers[l];
         if (layer->kind != HONE_LAYER_DENSE) continue;
         const int I = layer->in, O = layer->out;
-        /* forward y [B, O] = x [B, I] W^T;  dW [O, I] += dy^T x;  dx [B, I] += dy W */
-        time_product(0, 1, B, O, I, x, w, 0, y, repeats, times, &seconds, &median);
-        time_product(1, 0, O, I, B, y, x, 1, dw, repeats, times, &seconds, &median);
+        /* forward y [B, O] = x [B, I] W^T;  dW [O, I] += dy^T x (in bands of units, as dense.c);
+         * dx [B, I] += dy W */
+        time_product(HONEK_SPLIT_LONGER, 0, 1, B, O, I, x, w, 0, y, repeats, times, &seconds, &median);
+        time_product(HONEK_SPLIT_ROWS, 1, 0, O, I, B, y, x, 1, dw, repeats, times, &seconds, &median);
         total_flops += 4.0 * B * I * O;
         if (!first) {
-            time_product(0, 0, B, I, O, y, w, 1, x, repeats, times, &seconds, &median);
+            time_product(HONEK_SPLIT_LONGER, 0, 0, B, I, O, y, w, 1, x, repeats, times, &seconds, &median);
             total_flops += 2.0 * B * I * O;
         }
         first = false;
