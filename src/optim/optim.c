@@ -126,7 +126,9 @@ void honeO_step(const hone_optimizer_config *c, hone_real *p, const hone_real *g
     step_rule(c, p, g, state, state + n, n, t, lr);
 }
 
-/* The sum of g^2 over g [n] in eight fixed-order lanes (see honeO_norm). */
+/* The sum of g^2 over g [n] in eight running sums, added in a fixed order: a single chain of
+ * dependent adds runs at one add per latency (the compiler may not reorder it), eight of them
+ * vectorize; the same result every run and on every clone. */
 HONE_KERNEL static double sum_squares(const hone_real *restrict g, size_t n) {
     double acc[8] = {0};
     size_t i = 0;
@@ -191,16 +193,7 @@ double honeO_step_and_clear(const hone_optimizer_config *c, hone_real *p, hone_r
     return sqrt(sq);
 }
 
-HONE_KERNEL double honeO_norm(const hone_real *g, size_t n) {
-    /* eight running sums in a fixed order: a single chain of dependent adds runs at one add per
-     * latency (the compiler may not reorder it), eight of them vectorize; same result every run */
-    double acc[8] = {0};
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++) acc[k] += (double)g[i + k] * g[i + k];
-    for (; i < n; i++) acc[0] += (double)g[i] * g[i];
-    return sqrt(((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])));
-}
+double honeO_norm(const hone_real *g, size_t n) { return sqrt(sum_squares(g, n)); }
 
 void honeO_normalize(hone_real *g, size_t n, double norm, double target) {
     const double coef = target / (norm + 1e-6);
