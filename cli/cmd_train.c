@@ -63,6 +63,19 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
     return buf;
 }
 
+static const train_options train_defaults = {
+    .data = CLI_DATA_DEFAULTS,
+    .dev = "auto",
+    .test = "auto",
+    .arch = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "auto",
+             .weight_init = "default", .init_scale = 0.01, .zero_residual = 1},
+    .optim = CLI_OPTIM_DEFAULTS,
+    .reg = CLI_REGULARIZE_DEFAULTS,
+    .stats_every = 100,
+    .epochs = 10, .batch = 128, .lr = 1e-3, .seed = 42, .shuffle = 1,
+    .ck = CLI_CHECKPOINT_DEFAULTS,
+};
+
 /* A model from --init brings its own network. Architecture options given other than their
  * defaults must describe it (an error names the first that does not), and the options are then
  * set to the model's own, so that its metadata records the network trained. Regularization
@@ -87,12 +100,12 @@ static int init_fits(train_options *o, cli_arch_spec *arch, hone_model *m) {
             break;
         }
     }
+    /* the model's network as the options would spell it (widths and keep probabilities are few
+     * and short: CLI_MAX_HIDDEN of them fit CLI_TEXT_MAX) */
     char layers[CLI_TEXT_MAX] = "", keep_text[CLI_TEXT_MAX] = "1";
-    for (int h = 0; h < n; h++)
-        snprintf(layers + strlen(layers), sizeof layers - strlen(layers), "%s%d", h ? "," : "", widths[h]);
-    for (int h = 0; h < dropouts; h++)
-        snprintf(keep_text + (h ? strlen(keep_text) : 0), sizeof keep_text - (h ? strlen(keep_text) : 0), "%s%.9g",
-                 h ? "," : "", keep_model[h]);
+    for (int h = 0, at = 0; h < n; h++) at += snprintf(layers + at, sizeof layers - at, "%s%d", h ? "," : "", widths[h]);
+    for (int h = 0, at = 0; h < dropouts; h++)
+        at += snprintf(keep_text + at, sizeof keep_text - at, "%s%.9g", h ? "," : "", keep_model[h]);
     const char *wrong = NULL;
     bool same_layers = arch->n_hidden == n;
     for (int h = 0; same_layers && h < n; h++) same_layers = arch->hidden[h] == widths[h];
@@ -100,12 +113,14 @@ static int init_fits(train_options *o, cli_arch_spec *arch, hone_model *m) {
     if (cli_regularize_network("train", &o->reg, n, keep)) return -1;
     bool same_keep = dropouts == n;
     for (int h = 0; same_keep && h < n; h++) same_keep = keep[h] == keep_model[h];
-    if (strcmp(o->arch.layers, "512,256") && !same_layers) wrong = "--layers";
-    else if (strcmp(o->arch.activation, "relu") && activation >= 0 && arch->activation != activation) wrong = "--activation";
+    const train_options *d = &train_defaults;
+    if (strcmp(o->arch.layers, d->arch.layers) && !same_layers) wrong = "--layers";
+    else if (strcmp(o->arch.activation, d->arch.activation) && activation >= 0 && arch->activation != activation)
+        wrong = "--activation";
     else if (o->reg.batchnorm && !batchnorm) wrong = "--batchnorm";
     else if (o->arch.residual && !residual) wrong = "--residual";
-    else if (strcmp(o->reg.keep_prob, "1") && !same_keep) wrong = "--keep-prob";
-    else if (strcmp(o->arch.weight_init, "default")) wrong = "--weight-init";
+    else if (strcmp(o->reg.keep_prob, d->reg.keep_prob) && !same_keep) wrong = "--keep-prob";
+    else if (strcmp(o->arch.weight_init, d->arch.weight_init)) wrong = "--weight-init";
     if (wrong) {
         cli_error("train", "%s: the network comes from --init %s (hidden layers %s, %s%s%s, keep probability %s); "
                   "leave %s out, or train a new model without --init", wrong, o->init, n ? layers : "none",
@@ -145,18 +160,7 @@ static int metrics_open(cli_metrics_writer *w, const char *path, int epochs_done
 }
 
 int cmd_train(int argc, char **argv) {
-    train_options o = {
-        .data = CLI_DATA_DEFAULTS,
-        .dev = "auto",
-        .test = "auto",
-        .arch = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "auto",
-                 .weight_init = "default", .init_scale = 0.01, .zero_residual = 1},
-        .optim = CLI_OPTIM_DEFAULTS,
-        .reg = CLI_REGULARIZE_DEFAULTS,
-        .stats_every = 100,
-        .epochs = 10, .batch = 128, .lr = 1e-3, .seed = 42, .shuffle = 1,
-        .ck = CLI_CHECKPOINT_DEFAULTS,
-    };
+    train_options o = train_defaults;
     cli_option options[] = {
         CLI_DATA_OPTIONS(o.data),
         {"test-data", CLI_TEXT, o.test_data, "PATH", "a separate test set (same formats as --data)"},
