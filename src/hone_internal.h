@@ -1,6 +1,6 @@
 /* hone_internal.h - what the library's files share and the public header does not show.
  * Internal cross-file names are spelled honeX_ with a letter for the part: E errors, M memory,
- * K kernels, L layers, D data, S storage (safetensors), G gradient checking. */
+ * C the clock, K kernels, L layers, D data, S storage (safetensors), G gradient checking. */
 #ifndef HONE_INTERNAL_H
 #define HONE_INTERNAL_H
 
@@ -14,6 +14,9 @@
 #else
 #define HONE_PRINTF(f, a)
 #endif
+
+/* Seconds on the monotonic clock (for durations). */
+double honeC_now(void);
 
 /* Fills err (if not NULL) and returns code, so callers write `return honeE_set(err, ...)`. */
 hone_status honeE_set(hone_error *err, hone_status code, const char *fmt, ...) HONE_PRINTF(3, 4);

@@ -4,13 +4,6 @@
 #include "kernels/kernels.h"
 
 #include <stdlib.h>
-#include <time.h>
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int by_value(const void *a, const void *b) {
     const double x = *(const double *)a, y = *(const double *)b;
@@ -22,9 +15,9 @@ static int by_value(const void *a, const void *b) {
 static void time_product(int split, int ta, int tb, int M, int N, int K, const hone_real *A, const hone_real *Bm, hone_real beta,
                          hone_real *C, int repeats, double *times, double *best, double *median) {
     for (int r = 0; r < repeats; r++) {
-        double t0 = now();
+        double t0 = honeC_now();
         honeK_gemm_then(split, ta, tb, M, N, K, 1, A, Bm, beta, C, NULL, NULL);
-        times[r] = now() - t0;
+        times[r] = honeC_now() - t0;
     }
     qsort(times, (size_t)repeats, sizeof *times, by_value);
     *best += times[0];

@@ -12,7 +12,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -44,12 +43,6 @@ static struct {
 } pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER, .once = PTHREAD_ONCE_INIT,
           .busy = ATOMIC_FLAG_INIT, .threads = 1};
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static void *worker(void *index_as_pointer) {
     const int index = (int)(intptr_t)index_as_pointer;
     unsigned seen = pool.first_generation[index]; /* not a fresh read: a call may already be under way */
@@ -59,7 +52,7 @@ static void *worker(void *index_as_pointer) {
         for (int spins = 0; (g = atomic_load_explicit(&pool.generation, memory_order_acquire)) == seen; spins++) {
             cpu_relax();
             if ((spins & 255) != 255) continue;
-            double t = now();
+            double t = honeC_now();
             if (since == 0) since = t;
             if (t - since < SPIN_SECONDS) continue;
             pthread_mutex_lock(&pool.lock);

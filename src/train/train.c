@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 hone_train_config hone_train_config_default(void) {
     return (hone_train_config){.epochs = 10, .batch = 128, .lr = 1e-3, .seed = 42, .shuffle = 1,
@@ -145,12 +144,6 @@ static hone_status diverged(hone_error *err, const hone_model *m, int B, int epo
                      epoch, batch, lr, what, value, where);
 }
 
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* The loop's state as a checkpoint sees it: the fixed parts are set once (state->model, config,
  * order, n_train, digests), the rest here. */
 static void take_state(hone_train_state *s, int epoch, size_t batch, const hone_rng *rng, double plateau_lr,
@@ -270,7 +263,7 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
     for (int epoch = first_epoch; epoch <= c->epochs && !ended; epoch++) {
         const bool resumed = from && epoch == first_epoch && from->batch > 0;
         if (c->shuffle && !resumed) hone_rng_shuffle(&rng, order, train->n);
-        double t0 = now_seconds() - (resumed ? from->seconds : 0);
+        double t0 = honeC_now() - (resumed ? from->seconds : 0);
         double loss_sum = resumed ? from->loss_sum : 0, norm_sum = resumed ? from->norm_sum : 0;
         size_t correct = resumed ? from->correct : 0, batches = resumed ? from->batch : 0;
         hone_epoch_stats stats = {0};
@@ -330,19 +323,19 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
             }
             if (hooks->on_batch) {
                 hone_batch_stats bs = {epoch, c->epochs, batches + 1, (size_t)steps_per_epoch, start + (size_t)b, loss,
-                                       m->loss == HONE_LOSS_MSE ? NAN : (double)right, b, lr, now_seconds() - t0};
+                                       m->loss == HONE_LOSS_MSE ? NAN : (double)right, b, lr, honeC_now() - t0};
                 hooks->on_batch(&bs, hooks->user);
             }
             if (hooks->stop && *hooks->stop) {
                 if (checkpoints) {
                     take_state(&state, epoch - 1, batches + 1, &rng, plateau_lr, &plateau, &best, loss_sum, norm_sum,
-                               correct, now_seconds() - t0, &last, 1);
+                               correct, honeC_now() - t0, &last, 1);
                     st = hooks->on_checkpoint(&state, hooks->user, err);
                 }
                 goto done;
             }
         }
-        double seconds = now_seconds() - t0;
+        double seconds = honeC_now() - t0;
         stats.epoch = epoch;
         stats.epochs = c->epochs;
         stats.train_loss = loss_sum / (double)train->n;
