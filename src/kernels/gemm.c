@@ -40,10 +40,12 @@ static void gemm_band(void *arg, int part, int parts) {
 #define SPLIT_MIN_MACS (1 << 18)
 
 /* Bands at least 32 wide: across the longer side of C, or (HONEK_SPLIT_ROWS) across its rows
- * whenever every thread gets 32 of them. */
+ * whenever every thread gets 32 of them. A product not split is one band of all C's rows, so a
+ * callback gets it whole. */
 static void gemm_split(gemm_args g, int split) {
     g.by_rows = split == HONEK_SPLIT_ROWS ? g.M >= 32 * honeK_threads() : g.M > g.N;
     const int parts = (double)g.M * g.N * g.K < SPLIT_MIN_MACS ? 1 : honeK_parts((g.by_rows ? g.M : g.N) / 32);
+    if (parts == 1) g.by_rows = 1;
     honeK_parallel(gemm_band, &g, parts);
 }
 

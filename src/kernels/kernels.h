@@ -51,7 +51,7 @@ void honeK_gemm_bias(int M, int N, int K, const hone_real *A, const hone_real *W
  * thread that computed it (rows lo..hi of C when by_rows, else columns lo..hi; part is the pool's
  * piece), so work on the band finds it in that thread's cache. split: HONEK_SPLIT_LONGER (bands
  * across C's longer side, as honeK_gemm) or HONEK_SPLIT_ROWS (across its rows whenever each
- * thread gets at least 32, else its columns). */
+ * thread gets at least 32, else its columns). A product too small to split is one band of rows. */
 enum { HONEK_SPLIT_LONGER = 0, HONEK_SPLIT_ROWS = 1 };
 typedef void honeK_band_done(void *arg, int lo, int hi, int by_rows, int part);
 void honeK_gemm_then(int split, int ta, int tb, int M, int N, int K, hone_real alpha, const hone_real *A,
