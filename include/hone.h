@@ -375,7 +375,7 @@ int hone_set_threads(int threads);
  * runs of each product): the speed training would have if it were nothing but BLAS. Returns
  * seconds per step, the step's floating-point operations in *flops and, in *median_seconds,
  * the same products at their median time over the runs rather than their best (either may be
- * NULL); < 0 when out of memory or repeats < 1. */
+ * NULL); < 0 when out of memory, or when B or repeats is below 1. */
 double hone_model_gemm_ceiling(const hone_model *model, int B, int repeats, double *flops, double *median_seconds);
 
 /* ---------------------------------------------------------------------------------------------

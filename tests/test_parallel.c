@@ -216,6 +216,25 @@ static void test_gemm_then_hands_over_each_band(void **state) {
     hone_set_threads(0);
 }
 
+/* The ceiling of a 20-48-16-3 network on 32 rows: the step's floating-point operations (forward
+ * and weight gradient of every dense layer, input gradient of all but the first), a median no
+ * faster than the best; no run at all, or no rows, is an error rather than a read of no times. */
+static void test_gemm_ceiling(void **state) {
+    hone_model *m;
+    hone_error err;
+    const int hidden[2] = {48, 16};
+    assert_int_equal(hone_model_create_mlp(&m, 20, hidden, 2, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    double flops = -1, median = -1;
+    const double best = hone_model_gemm_ceiling(m, 32, 5, &flops, &median);
+    assert_true(best > 0);
+    assert_true(median >= best);
+    th_assert_close(flops, 4.0 * 32 * (20 * 48 + 48 * 16 + 16 * 3) + 2.0 * 32 * (48 * 16 + 16 * 3), 1e-15);
+    assert_true(hone_model_gemm_ceiling(m, 32, 0, &flops, &median) < 0);
+    assert_true(flops == 0 && median < 0);
+    assert_true(hone_model_gemm_ceiling(m, 0, 5, NULL, NULL) < 0);
+    hone_model_free(m);
+}
+
 static void test_row_bands_and_gather(void **state) {
     enum { B = 200, D = 100, H = 96 };
     const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = H, .no_bias = 1}, {.kind = HONE_LAYER_BATCHNORM},
@@ -263,6 +282,7 @@ int main(void) {
         cmocka_unit_test(test_pool_after_fork),
         cmocka_unit_test(test_split_gemm),
         cmocka_unit_test(test_gemm_then_hands_over_each_band),
+        cmocka_unit_test(test_gemm_ceiling),
         cmocka_unit_test(test_row_bands_and_gather),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,9 @@ static void time_product(int split, int ta, int tb, int M, int N, int K, const h
 }
 
 double hone_model_gemm_ceiling(const hone_model *m, int B, int repeats, double *flops, double *median_seconds) {
+    if (flops) *flops = 0;
+    if (median_seconds) *median_seconds = -1;
+    if (B < 1 || repeats < 1) return -1;
     size_t widest = (size_t)m->inputs, biggest = 0;
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
