@@ -31,6 +31,9 @@ typedef struct cli_command {
 /* Parses argv (argv[0] is the command name). Returns 0 to go on, 1 when help was printed
  * (exit 0), -1 on an error already printed to stderr (exit 2). */
 int cli_parse(const cli_command *cmd, int argc, char **argv);
+/* Whether the last cli_parse set the option whose value is at `value` (from the command line or
+ * a config file), rather than leaving its default. */
+int cli_given(const void *value);
 void cli_print_help(const cli_command *cmd, FILE *out);
 /* Prints "hone CMD: message" to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

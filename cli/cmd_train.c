@@ -10,6 +10,7 @@
 #include "split_options.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,76 +64,117 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
     return buf;
 }
 
-static const train_options train_defaults = {
-    .data = CLI_DATA_DEFAULTS,
-    .dev = "auto",
-    .test = "auto",
-    .arch = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "auto",
-             .weight_init = "default", .init_scale = 0.01, .zero_residual = 1},
-    .optim = CLI_OPTIM_DEFAULTS,
-    .reg = CLI_REGULARIZE_DEFAULTS,
-    .stats_every = 100,
-    .epochs = 10, .batch = 128, .lr = 1e-3, .seed = 42, .shuffle = 1,
-    .ck = CLI_CHECKPOINT_DEFAULTS,
-};
+/* Appends printf text to buf [cap] at *at; -1 (and nothing more) once it does not fit. */
+static int append(char *buf, size_t cap, size_t *at, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = *at < cap ? vsnprintf(buf + *at, cap - *at, fmt, ap) : -1;
+    va_end(ap);
+    if (n < 0 || (size_t)n >= cap - *at) return -1;
+    *at += (size_t)n;
+    return 0;
+}
 
-/* A model from --init brings its own network. Architecture options given other than their
- * defaults must describe it (an error names the first that does not), and the options are then
- * set to the model's own, so that its metadata records the network trained. Regularization
- * (--l2, --l1, --decay-bias) applies to it as to a new network. Returns 0, or -1 with the message
- * printed. */
-static int init_fits(train_options *o, cli_arch_spec *arch, hone_model *m) {
-    int widths[CLI_MAX_HIDDEN], n = 0, activation = -1, batchnorm = 0, residual = 0, dropouts = 0, dense_seen = 0;
-    float keep_model[CLI_MAX_HIDDEN];
+/* The network of a model from --init, as train's options would give it. */
+typedef struct init_network {
+    int widths[CLI_MAX_HIDDEN], n;    /* hidden dense layers */
+    float keep[CLI_MAX_HIDDEN];       /* each hidden layer's dropout keep probability (1: none) */
+    float input_keep;                 /* dropout on the inputs (1: none) */
+    int activation;                   /* hone_layer_kind of the hidden layers, -1: none */
+    int batchnorm, residual;
+    char layers[CLI_TEXT_MAX], keep_text[CLI_TEXT_MAX]; /* --layers and --keep-prob text */
+} init_network;
+
+/* Reads m's network into *net; -1 with the message printed when train's options cannot say it. */
+static int init_network_of(const hone_model *m, const char *path, init_network *net) {
+    *net = (init_network){.input_keep = 1, .activation = -1};
+    for (int h = 0; h < CLI_MAX_HIDDEN; h++) net->keep[h] = 1;
+    int dense = 0;
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
         switch (layer->kind) {
         case HONE_LAYER_DENSE:
-            if (dense_seen++ && n < CLI_MAX_HIDDEN) widths[n++] = layer->in; /* every dense layer's input but the first's */
+            if (dense++ == 0) break;
+            if (net->n == CLI_MAX_HIDDEN) {
+                cli_error("train", "--init %s: more than %d hidden layers", path, CLI_MAX_HIDDEN);
+                return -1;
+            }
+            net->widths[net->n++] = layer->in; /* every dense layer's input but the first's */
             break;
-        case HONE_LAYER_RELU: case HONE_LAYER_LEAKY_RELU: case HONE_LAYER_TANH: case HONE_LAYER_SIGMOID: case HONE_LAYER_IDENTITY:
-            if (activation < 0) activation = (int)layer->kind;
+        case HONE_LAYER_RELU: case HONE_LAYER_LEAKY_RELU: case HONE_LAYER_TANH: case HONE_LAYER_SIGMOID:
+        case HONE_LAYER_IDENTITY:
+            if (net->activation < 0) net->activation = (int)layer->kind;
             break;
-        case HONE_LAYER_BATCHNORM: batchnorm = 1; break;
-        case HONE_LAYER_ADD: residual = 1; break;
-        case HONE_LAYER_DROPOUT:
-            if (dense_seen && dropouts < CLI_MAX_HIDDEN) keep_model[dropouts++] = layer->keep_prob; /* not the input's */
+        case HONE_LAYER_BATCHNORM: net->batchnorm = 1; break;
+        case HONE_LAYER_ADD: net->residual = 1; break;
+        case HONE_LAYER_DROPOUT: /* before any dense layer: the inputs'; else after hidden layer dense - 1 */
+            if (!dense) net->input_keep = layer->keep_prob;
+            else if (dense - 1 < CLI_MAX_HIDDEN) net->keep[dense - 1] = layer->keep_prob;
             break;
         }
     }
-    /* the model's network as the options would spell it (widths and keep probabilities are few
-     * and short: CLI_MAX_HIDDEN of them fit CLI_TEXT_MAX) */
-    char layers[CLI_TEXT_MAX] = "", keep_text[CLI_TEXT_MAX] = "1";
-    for (int h = 0, at = 0; h < n; h++) at += snprintf(layers + at, sizeof layers - at, "%s%d", h ? "," : "", widths[h]);
-    for (int h = 0, at = 0; h < dropouts; h++)
-        at += snprintf(keep_text + at, sizeof keep_text - at, "%s%.9g", h ? "," : "", keep_model[h]);
-    const char *wrong = NULL;
-    bool same_layers = arch->n_hidden == n;
-    for (int h = 0; same_layers && h < n; h++) same_layers = arch->hidden[h] == widths[h];
-    float keep[CLI_MAX_HIDDEN];
-    if (cli_regularize_network("train", &o->reg, n, keep)) return -1;
-    bool same_keep = dropouts == n;
-    for (int h = 0; same_keep && h < n; h++) same_keep = keep[h] == keep_model[h];
-    const train_options *d = &train_defaults;
-    if (strcmp(o->arch.layers, d->arch.layers) && !same_layers) wrong = "--layers";
-    else if (strcmp(o->arch.activation, d->arch.activation) && activation >= 0 && arch->activation != activation)
-        wrong = "--activation";
-    else if (o->reg.batchnorm && !batchnorm) wrong = "--batchnorm";
-    else if (o->arch.residual && !residual) wrong = "--residual";
-    else if (strcmp(o->reg.keep_prob, d->reg.keep_prob) && !same_keep) wrong = "--keep-prob";
-    else if (strcmp(o->arch.weight_init, d->arch.weight_init)) wrong = "--weight-init";
-    if (wrong) {
-        cli_error("train", "%s: the network comes from --init %s (hidden layers %s, %s%s%s, keep probability %s); "
-                  "leave %s out, or train a new model without --init", wrong, o->init, n ? layers : "none",
-                  activation >= 0 ? hone_layer_kind_name((hone_layer_kind)activation) : "no activation",
-                  batchnorm ? ", batch norm" : "", residual ? ", residual" : "", keep_text, wrong);
+    /* widths with runs as WxK, keep probabilities as one value when all are equal */
+    size_t at = 0;
+    int all_equal = 1, failed = 0;
+    for (int h = 0, run; h < net->n && !failed; h += run) {
+        for (run = 1; h + run < net->n && net->widths[h + run] == net->widths[h];) run++;
+        failed = run > 1 ? append(net->layers, sizeof net->layers, &at, "%s%dx%d", h ? "," : "", net->widths[h], run)
+                         : append(net->layers, sizeof net->layers, &at, "%s%d", h ? "," : "", net->widths[h]);
+    }
+    for (int h = 1; h < net->n; h++) all_equal = all_equal && net->keep[h] == net->keep[0];
+    at = 0;
+    if (all_equal) failed = failed || append(net->keep_text, sizeof net->keep_text, &at, "%g", net->n ? net->keep[0] : 1.0);
+    for (int h = 0; !all_equal && h < net->n && !failed; h++)
+        failed = append(net->keep_text, sizeof net->keep_text, &at, "%s%g", h ? "," : "", net->keep[h]);
+    if (failed) {
+        cli_error("train", "--init %s: its %d hidden layers do not fit in %d characters of --layers and --keep-prob",
+                  path, net->n, CLI_TEXT_MAX - 1);
         return -1;
     }
-    snprintf(o->arch.layers, sizeof o->arch.layers, "%s", layers);
-    snprintf(o->reg.keep_prob, sizeof o->reg.keep_prob, "%s", keep_text);
-    o->reg.batchnorm = batchnorm;
-    o->arch.residual = residual;
-    if (activation >= 0) arch->activation = activation;
+    return 0;
+}
+
+/* A model from --init brings its own network. Architecture options given (on the command line
+ * or in a config file) must describe it; those that only shape a new network (its initialization,
+ * the leaky slope, batch norm's momentum) cannot and are refused; an error names the first. The
+ * options are then set to the model's own, so that its metadata records the network trained.
+ * Regularization (--l2, --l1, --decay-bias) applies to it as to a new network. Returns 0, or -1
+ * with the message printed. */
+static int init_fits(train_options *o, cli_arch_spec *arch, hone_model *m) {
+    init_network net;
+    if (init_network_of(m, o->init, &net)) return -1;
+    float keep[CLI_MAX_HIDDEN];
+    if (cli_regularize_network("train", &o->reg, net.n, keep)) return -1;
+    bool same_layers = arch->n_hidden == net.n, same_keep = true;
+    for (int h = 0; h < net.n; h++) {
+        same_layers = same_layers && arch->hidden[h] == net.widths[h];
+        same_keep = same_keep && keep[h] == net.keep[h];
+    }
+    const char *wrong = NULL;
+    if (cli_given(o->arch.layers) && !same_layers) wrong = "--layers";
+    else if (cli_given(o->arch.activation) && net.activation >= 0 && arch->activation != net.activation)
+        wrong = "--activation";
+    else if (cli_given(&o->reg.batchnorm) && o->reg.batchnorm != net.batchnorm) wrong = "--batchnorm";
+    else if (cli_given(&o->arch.residual) && o->arch.residual != net.residual) wrong = "--residual";
+    else if (cli_given(o->reg.keep_prob) && !same_keep) wrong = "--keep-prob";
+    else if (cli_given(&o->reg.input_keep_prob) && (float)o->reg.input_keep_prob != net.input_keep)
+        wrong = "--input-keep-prob";
+    else if (cli_given(o->arch.weight_init)) wrong = "--weight-init";
+    else if (cli_given(&o->arch.init_scale)) wrong = "--init-scale";
+    else if (cli_given(&o->arch.zero_residual)) wrong = "--zero-residual";
+    else if (cli_given(&o->arch.alpha)) wrong = "--alpha";
+    else if (cli_given(&o->reg.bn_momentum)) wrong = "--bn-momentum";
+    if (wrong) {
+        cli_error("train", "%s: the network comes from --init %s (hidden layers %s, %s%s%s, keep probability %s); "
+                  "leave %s out, or train a new model without --init", wrong, o->init, net.n ? net.layers : "none",
+                  net.activation >= 0 ? hone_layer_kind_name((hone_layer_kind)net.activation) : "no activation",
+                  net.batchnorm ? ", batch norm" : "", net.residual ? ", residual" : "", net.keep_text, wrong);
+        return -1;
+    }
+    snprintf(o->arch.layers, sizeof o->arch.layers, "%s", net.layers);
+    snprintf(o->reg.keep_prob, sizeof o->reg.keep_prob, "%s", net.keep_text);
+    o->reg.batchnorm = net.batchnorm;
+    if (net.activation >= 0) arch->activation = net.activation;
     hone_error err;
     if (hone_model_set_regularization(m, o->reg.l2, o->reg.l1, o->reg.decay_bias, &err)) {
         cli_error("train", "%s", err.message);
@@ -160,7 +202,18 @@ static int metrics_open(cli_metrics_writer *w, const char *path, int epochs_done
 }
 
 int cmd_train(int argc, char **argv) {
-    train_options o = train_defaults;
+    train_options o = {
+        .data = CLI_DATA_DEFAULTS,
+        .dev = "auto",
+        .test = "auto",
+        .arch = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "auto",
+                 .weight_init = "default", .init_scale = 0.01, .zero_residual = 1},
+        .optim = CLI_OPTIM_DEFAULTS,
+        .reg = CLI_REGULARIZE_DEFAULTS,
+        .stats_every = 100,
+        .epochs = 10, .batch = 128, .lr = 1e-3, .seed = 42, .shuffle = 1,
+        .ck = CLI_CHECKPOINT_DEFAULTS,
+    };
     cli_option options[] = {
         CLI_DATA_OPTIONS(o.data),
         {"test-data", CLI_TEXT, o.test_data, "PATH", "a separate test set (same formats as --data)"},

@@ -26,8 +26,23 @@ static cli_option *find(const cli_command *cmd, const char *name) {
     return NULL;
 }
 
+/* The values the last cli_parse set, from the command line or a config file (cli_given). */
+static const void *given[256];
+static int n_given;
+
+static void mark_given(const cli_option *o) {
+    if (n_given < (int)(sizeof given / sizeof *given)) given[n_given++] = o->value;
+}
+
+int cli_given(const void *value) {
+    for (int i = 0; i < n_given; i++)
+        if (given[i] == value) return 1;
+    return 0;
+}
+
 /* Sets an option from text; `where` names the source for messages ("--lr" or "f.ini:3: lr"). */
 static int set_value(const cli_command *cmd, cli_option *o, const char *text, const char *where) {
+    mark_given(o);
     char *end;
     switch (o->type) {
     case CLI_INT: {
@@ -124,6 +139,7 @@ static int load_config(const cli_command *cmd, const char *path) {
 }
 
 int cli_parse(const cli_command *cmd, int argc, char **argv) {
+    n_given = 0;
     /* --help and --config first: the file gives defaults the flags then override */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -175,6 +191,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
             continue;
         }
         if (o->type == CLI_FLAG && !value) {
+            mark_given(o);
             *(int *)o->value = !negated;
             continue;
         }

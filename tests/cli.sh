@@ -137,6 +137,18 @@ expect_error "--init: --batchnorm the model lacks" 2 "--batchnorm: the network c
 expect_error "--init: --keep-prob the model lacks" 2 "--keep-prob: the network comes from --init" -- train --data blobs.csv --keep-prob 0.5 --init blobs.safetensors
 expect_error "--init: --weight-init" 2 "--weight-init: the network comes from --init" -- train --data blobs.csv --weight-init he --init blobs.safetensors
 expect_error "--init: a negative --l2" 2 "--l2 and --l1 take a lambda of 0 or more" -- train --data blobs.csv --l2 -1 --init blobs.safetensors
+expect_error "--init: --layers given at its default" 2 "--layers: the network comes from --init" -- train --data blobs.csv --layers 512,256 --init blobs.safetensors
+expect_error "--init: another --activation" 2 "--activation: the network comes from --init" -- train --data blobs.csv --activation tanh --init blobs.safetensors
+expect_error "--init: --residual the model lacks" 2 "--residual: the network comes from --init" -- train --data blobs.csv --residual --init blobs.safetensors
+expect_error "--init: --alpha shapes only a new network" 2 "--alpha: the network comes from --init" -- train --data blobs.csv --alpha 0.2 --init blobs.safetensors
+expect_ok "a model with dropout on its first hidden layer only" train --data blobs.csv --layers 16,8 --keep-prob 0.5,1 --epochs 1 --save mixed.safetensors
+expect_ok "--init: the same mixed --keep-prob" train --data blobs.csv --keep-prob 0.5,1 --epochs 1 --init mixed.safetensors --save mixed2.safetensors
+grep -aq 'keep_prob\\": \\"0.5,1\\"' mixed2.safetensors && ok "--init: the metadata records each layer's keep probability" ||
+    bad "--init: the metadata records each layer's keep probability" "$(grep -ao 'keep_prob[^,]*' mixed2.safetensors)"
+expect_ok "a deep model with dropout" train --data blobs.csv --layers 8x100 --keep-prob 0.8 --epochs 1 --save deep.safetensors
+expect_ok "--init from the deep model" train --data blobs.csv --epochs 1 --init deep.safetensors --save deep2.safetensors
+grep -aq 'hidden\\": \\"8x100\\"' deep2.safetensors && grep -aq 'keep_prob\\": \\"0.8\\"' deep2.safetensors &&
+    ok "--init: a hundred layers recorded as 8x100, keep 0.8" || bad "--init: a hundred layers recorded" "$(grep -ao 'hidden[^,]*' deep2.safetensors)"
 expect_ok "--init without --layers" train --data blobs.csv --epochs 1 --init blobs.safetensors --save init.safetensors --json
 plain=$(sed -n 's/.*"train_loss": \([0-9.e+-]*\).*/\1/p' out.txt)
 grep -aq 'hidden\\": \\"16\\"' init.safetensors && ok "--init: the metadata records the model's own layers" ||
@@ -437,7 +449,7 @@ expect_ok "gradcheck of residual blocks" gradcheck --data blobs.csv --layers 8,8
 expect_error "gradcheck --zero-residual" 2 "--zero-residual puts every block's sum on ReLU's kink" -- gradcheck --data blobs.csv --layers 8,8,8 --residual --zero-residual
 expect_error "gradcheck --samples 0" 2 "--samples must be in \[1, 4096\], got 0" -- gradcheck --data blobs.csv --samples 0
 expect_error "train --threads -1" 2 "threads" -- train --data blobs.csv --threads -1
-expect_error "train --stats-every 0" 2 "--stats-every must be at least 1, got 0" -- train --data blobs.csv --layer-stats ls0.csv --stats-every 0
+expect_error "train --stats-every 0, before any data is read" 2 "--stats-every must be at least 1, got 0" -- train --data nope.csv --stats-every 0
 expect_ok "bench of a small network" bench --layers 32 --inputs 64 --batch 16 --repeats 5 --json
 best=$(sed -n 's/.*"ceiling_samples_per_s": \([0-9.]*\).*/\1/p' out.txt)
 median=$(sed -n 's/.*"median_samples_per_s": \([0-9.]*\).*/\1/p' out.txt)
