@@ -388,6 +388,7 @@ int cmd_train(int argc, char **argv) {
     hone_status trained = hone_train_resume(model, &split, &cfg, &hooks, *o.ck.resume ? &resumed : NULL, &last, &err);
     cli_signals_restore();
     cli_progress_end(&prog);
+    if (trained == HONE_ERR_DIVERGED) exit_code = CLI_EXIT_DIVERGED; /* scripts (hone tune) tell it apart */
     if (cli_layer_stats_close("train")) goto done;
     if (trained == HONE_ERR_VALUE && *o.ck.resume) { /* the checkpoint is not of this run */
         cli_error("train", "--resume %s: %s", o.ck.resume, err.message);
@@ -400,7 +401,6 @@ int cmd_train(int argc, char **argv) {
         if (batch) snprintf(where, sizeof where, "at epoch %d, batch %zu", epoch + 1, batch);
         else snprintf(where, sizeof where, "after epoch %d", epoch);
         cli_error("train", "%s; the last checkpoint, %s (%s), is left as it was", err.message, o.ck.path, where);
-        exit_code = CLI_EXIT_DIVERGED; /* as without --checkpoint */
         goto done;
     }
     if (trained) goto fail;
@@ -458,7 +458,6 @@ int cmd_train(int argc, char **argv) {
     goto done;
 fail:
     cli_error("train", "%s", err.message);
-    if (err.code == HONE_ERR_DIVERGED) exit_code = CLI_EXIT_DIVERGED; /* scripts (hone tune) tell it apart */
 done:
     cli_metrics_close(&metrics, "train");
     hone_train_state_free(&resumed);
