@@ -80,7 +80,7 @@ static int from_metrics(const diagnose_options *o, double *train, double *dev, i
 
 /* The split the model was trained on: seed, dev and test from its "hone.config" metadata, the
  * same rules as hone train. */
-static int model_split(const diagnose_options *o, const hone_model *model, double *seed, char *dev, char *test,
+static int model_split(const diagnose_options *o, const hone_model *model, uint64_t *seed, char *dev, char *test,
                        double *train_rows) {
     cJSON *config = model->config_json ? cJSON_Parse(model->config_json) : NULL;
     const cJSON *rows = cJSON_GetObjectItemCaseSensitive(config, "train_rows"); /* optional: 0 or absent is all */
@@ -89,9 +89,10 @@ static int model_split(const diagnose_options *o, const hone_model *model, doubl
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(config, "dev");
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(config, "test");
     int ok = cJSON_IsNumber(s) && cJSON_IsString(d) && cJSON_IsString(t) && strlen(d->valuestring) < CLI_TEXT_MAX &&
-             strlen(t->valuestring) < CLI_TEXT_MAX && s->valuedouble >= 0 && s->valuedouble == floor(s->valuedouble);
+             strlen(t->valuestring) < CLI_TEXT_MAX && s->valuedouble >= 0 && s->valuedouble < 18446744073709551616.0 &&
+             s->valuedouble == floor(s->valuedouble); /* as cli_seed: below 2^64, so the cast is defined */
     if (ok) {
-        *seed = s->valuedouble;
+        *seed = (uint64_t)s->valuedouble;
         strcpy(dev, d->valuestring);
         strcpy(test, t->valuestring);
     } else {
@@ -115,13 +116,14 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
     hone_split split = {0};
     int rc = -1;
     char dev_text[CLI_TEXT_MAX], test_text[CLI_TEXT_MAX];
-    double seed, train_rows, dev_size, test_size, loss[2], acc[2];
+    uint64_t seed;
+    double train_rows, dev_size, test_size, loss[2], acc[2];
     if (hone_model_load(&model, o->model, &err)) goto fail;
     if (model_split(o, model, &seed, dev_text, test_text, &train_rows)) goto done;
     if (cli_load_with_test(&source, o->test_data, o->test_labels, &data, &test_data, &err)) goto fail;
     if (cli_data_fits("diagnose", model, data, o->data.data, 1)) goto done;
     if (cli_split_sizes("diagnose", dev_text, test_text, data->n, test_data != NULL, &dev_size, &test_size)) goto done;
-    if (hone_split_make(&split, data, test_data, dev_size, test_size, (uint64_t)seed, &err)) goto fail;
+    if (hone_split_make(&split, data, test_data, dev_size, test_size, seed, &err)) goto fail;
     if (train_rows > 0 && train_rows < (double)split.train.n) split.train.n = (size_t)train_rows;
     if (hone_model_evaluate(model, &split.train, &loss[0], &acc[0], &err) ||
         hone_model_evaluate(model, &split.dev, &loss[1], &acc[1], &err))

@@ -270,6 +270,11 @@ diagnose_case() { # NAME WANT DATA TRAIN-ARGS...
 diagnose_case underfit "high bias" parabola.csv --layers 1 --activation identity --epochs 5 --batch 32 --lr 0.01
 diagnose_case overfit "high variance" noisy.csv --layers 512,512 --epochs 40 --batch 32
 diagnose_case goodfit "fine" blobs.csv --layers 16 --epochs 30 --lr 0.1 --batch 16
+# a model file whose recorded seed is past 2^64 (same length, so the header stays valid)
+expect_ok "a model trained with seed 10000" train --data blobs.csv --layers 4 --epochs 1 --seed 10000 --save seed.safetensors
+sed 's/"seed\\": 10000,/"seed\\": 1e300,/' seed.safetensors >bigseed.safetensors
+if cmp -s seed.safetensors bigseed.safetensors; then bad "diagnose: the seed was not rewritten" "$(grep -ao 'seed[^,]*' seed.safetensors)"
+else expect_error "diagnose: a recorded seed past 2^64" 1 "bigseed.safetensors" "no training configuration" -- diagnose bigseed.safetensors --data blobs.csv; fi
 expect_ok "diagnose with a base error" diagnose --metrics underfit.csv --base-error 0.3
 grep -qx "diagnosis: fine" out.txt && ok "a base error above the train error: no avoidable bias" || bad "base error" "$(cat out.txt)"
 grep -q "avoidable bias" out.txt && grep -q "variance" out.txt && grep -q "advice: " out.txt \
