@@ -13,8 +13,8 @@ int cli_arch_resolve(const char *cmd, const cli_arch *a, int has_labels, int n_c
         cli_error(cmd, "--activation: unknown activation '%s' (relu, leaky_relu, tanh, sigmoid, identity)", a->activation);
         return -1;
     }
-    if (!(a->alpha >= 0 && a->alpha < 1)) {
-        cli_error(cmd, "--alpha: the leaky ReLU slope must be in [0, 1), got %g", a->alpha);
+    if (!(a->alpha > 0 && a->alpha < 1)) { /* a slope of 0 is ReLU (and 0 means 0.01 to hone_model_create) */
+        cli_error(cmd, "--alpha: the leaky ReLU slope must be in (0, 1) (for 0, use --activation relu), got %g", a->alpha);
         return -1;
     }
     if (!strcmp(a->loss, "auto")) {

@@ -267,7 +267,7 @@ typedef struct hone_mlp_spec {
     const int *hidden; /* [n_hidden] units */
     int n_hidden;
     hone_layer_kind activation;
-    float alpha;             /* leaky ReLU slope */
+    float alpha;             /* leaky ReLU slope (0: 0.01, as in hone_layer_spec) */
     int batchnorm;           /* 1: BatchNorm after each hidden Dense (whose bias is then dropped) */
     float bn_momentum;       /* 0: 0.1 */
     const float *keep_prob;  /* [n_hidden] keep probability after each hidden activation, NULL: 1 */

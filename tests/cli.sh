@@ -140,6 +140,7 @@ expect_error "--init: a negative --l2" 2 "--l2 and --l1 take a lambda of 0 or mo
 expect_error "--init: --layers given at its default" 2 "--layers: the network comes from --init" -- train --data blobs.csv --layers 512,256 --init blobs.safetensors
 expect_error "--init: another --activation" 2 "--activation: the network comes from --init" -- train --data blobs.csv --activation tanh --init blobs.safetensors
 expect_error "--init: --residual the model lacks" 2 "--residual: the network comes from --init" -- train --data blobs.csv --residual --init blobs.safetensors
+expect_error "leaky slope of 0" 2 "--alpha: the leaky ReLU slope must be in" "for 0, use --activation relu" "got 0" -- train --data blobs.csv --activation leaky_relu --alpha 0
 expect_error "--init: --alpha shapes only a new network" 2 "--alpha: the network comes from --init" -- train --data blobs.csv --alpha 0.2 --init blobs.safetensors
 expect_ok "a model with dropout on its first hidden layer only" train --data blobs.csv --layers 16,8 --keep-prob 0.5,1 --epochs 1 --save mixed.safetensors
 expect_ok "--init: the same mixed --keep-prob" train --data blobs.csv --keep-prob 0.5,1 --epochs 1 --init mixed.safetensors --save mixed2.safetensors
