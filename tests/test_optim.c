@@ -226,6 +226,12 @@ static void test_clipping(void **state) {
     th_assert_close(honeO_norm(big, 2), 2, 1e-6);
     th_assert_close(honeO_norm(small, 2), 2, 1e-4);
     th_assert_close(big[0] / big[1], -0.75, TH_EPS); /* direction kept */
+    /* normalized to 5, then clipped to 1: clipping takes the norm normalization returns */
+    hone_real both[2] = {300, -400};
+    const double scaled = honeO_normalize(both, 2, honeO_norm(both, 2), 5);
+    th_assert_close(scaled, honeO_norm(both, 2), 1e-6);
+    honeO_clip(both, 2, scaled, 1, 0);
+    th_assert_close(honeO_norm(both, 2), 1, 1e-6);
     hone_train_config cfg = hone_train_config_default();
     cfg.normalize_grad = -1;
     hone_error err;
@@ -352,6 +358,26 @@ static hone_model *train_fixture(const hone_train_config *cfg, size_t rows, lr_l
     return m;
 }
 
+/* In training, normalization then clipping: one SGD step at rate 1 over the whole batch moves the
+ * weights by exactly the clipped norm, whether normalization scales the gradient up or down. */
+static void test_training_clips_the_normalized_gradient(void **state) {
+    for (int k = 0; k < 2; k++) {
+        hone_train_config cfg = hone_train_config_default();
+        cfg.optimizer = hone_optimizer_config_default(HONE_OPTIMIZER_SGD);
+        cfg.schedule = hone_schedule_config_default(HONE_SCHEDULE_CONSTANT);
+        cfg.lr = 1;
+        cfg.epochs = 1;
+        cfg.batch = 8;
+        cfg.normalize_grad = k ? 1e-3 : 50; /* below the clipping norm, then far above it */
+        cfg.clip_norm = 0.5;
+        hone_model *m = train_fixture(&cfg, 8, NULL);
+        double moved = 0;
+        for (int i = 0; i < n_init; i++) moved += (m->params[i] - finit[i]) * (m->params[i] - finit[i]);
+        th_assert_close(sqrt(moved), k ? 1e-3 : 0.5, 1e-5); /* the 1e-6 in each scale factor */
+        hone_model_free(m);
+    }
+}
+
 static void test_matches_pytorch(void **state) {
     /* double: the same arithmetic up to rounding; float: float rounding over 8-12 steps */
     const double tol = TH_DOUBLE ? 1e-10 : 2e-5;
@@ -448,6 +474,7 @@ int main(void) {
         cmocka_unit_test(test_backward_step_equals_backward_then_step),
         cmocka_unit_test(test_schedules_are_their_formulas),
         cmocka_unit_test(test_clipping),
+        cmocka_unit_test(test_training_clips_the_normalized_gradient),
         cmocka_unit_test(test_matches_pytorch),
         cmocka_unit_test(test_adam_first_step_shows_bias_correction),
         cmocka_unit_test(test_impossible_settings),

@@ -195,9 +195,10 @@ double honeO_step_and_clear(const hone_optimizer_config *c, hone_real *p, hone_r
 
 double honeO_norm(const hone_real *g, size_t n) { return sqrt(sum_squares(g, n)); }
 
-void honeO_normalize(hone_real *g, size_t n, double norm, double target) {
+double honeO_normalize(hone_real *g, size_t n, double norm, double target) {
     const double coef = target / (norm + 1e-6);
     for (size_t i = 0; i < n; i++) g[i] = (hone_real)(g[i] * coef);
+    return norm * coef;
 }
 
 void honeO_clip(hone_real *g, size_t n, double norm, double max_norm, double value) {

@@ -28,8 +28,9 @@ double honeO_norm(const hone_real *g, size_t n);
  * given its current norm (max_norm > 0). */
 void honeO_clip(hone_real *g, size_t n, double norm, double max_norm, double value);
 
-/* g [n] *= target / (norm + 1e-6): the gradient scaled to a fixed global norm. */
-void honeO_normalize(hone_real *g, size_t n, double norm, double target);
+/* g [n] *= target / (norm + 1e-6): the gradient scaled to a fixed global norm. Returns its norm
+ * now (norm times that factor), for clipping after it. */
+double honeO_normalize(hone_real *g, size_t n, double norm, double target);
 
 /* Reduce-on-plateau state, fed the dev loss after every epoch. */
 typedef struct honeO_plateau {

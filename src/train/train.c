@@ -306,8 +306,9 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                     st = diverged(err, m, b, epoch, batches + 1, lr, "gradient norm", norm);
                     goto done;
                 }
-                if (c->normalize_grad > 0) honeO_normalize(m->grads, m->n_params, norm, c->normalize_grad);
-                if (c->clip_norm > 0 || c->clip_value > 0) honeO_clip(m->grads, m->n_params, norm, c->clip_norm, c->clip_value);
+                /* clipping sees the gradient as normalization left it (norm stays the raw one, as reported) */
+                const double scaled = c->normalize_grad > 0 ? honeO_normalize(m->grads, m->n_params, norm, c->normalize_grad) : norm;
+                honeO_clip(m->grads, m->n_params, scaled, c->clip_norm, c->clip_value);
                 if (stats_step) memcpy(before, m->params, m->n_params * sizeof *before);
                 honeO_step(&c->optimizer, m->params, m->grads, m->opt_state, m->n_params, m->opt_steps + 1, lr);
                 grads_clear = false;
