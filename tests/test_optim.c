@@ -110,27 +110,27 @@ static void test_fused_step_equals_separate_passes(void **state) {
     hone_set_threads(0);
 }
 
-/* One model of the spec, its weights drawn from seed, batch norm's beta made nonzero so its
- * gradients are not all zero. */
-static hone_model *stepping_model(const hone_mlp_spec *spec, int B) {
+/* One model of the spec, its weights drawn from seed 5, with an L2 and an L1 penalty (on biases
+ * too with decay_bias). */
+static hone_model *stepping_model(const hone_mlp_spec *spec, int B, int decay_bias) {
     hone_model *m;
     hone_error err;
     hone_rng rng;
     hone_rng_seed(&rng, 5);
     assert_int_equal(hone_model_create_from_spec(&m, spec, &err), HONE_OK);
     assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
-    assert_int_equal(hone_model_set_regularization(m, 0.03, 0.002, 1, &err), HONE_OK);
+    assert_int_equal(hone_model_set_regularization(m, 0.03, 0.002, decay_bias, &err), HONE_OK);
     assert_int_equal(hone_model_reserve(m, B, &err), HONE_OK);
     m->training = 1;
     return m;
 }
 
 /* hone_model_backward_step, which steps each layer's parameters as soon as backward has their
- * gradients (penalty included), equals hone_model_backward then honeO_step_and_clear: parameters
- * and optimizer state bit for bit, gradients left zero, the norm to rounding. For every rule, on
- * one thread and on three, three steps, over dense layers split by units (96 wide) and by inputs
- * (64 wide on three threads), with biases or with batch norm (stepped by the model after its
- * backward), and a last layer too small to split. */
+ * gradients (penalty included, on biases or not), equals hone_model_backward then
+ * honeO_step_and_clear: parameters and optimizer state bit for bit, gradients left zero, the norm
+ * to rounding. For every rule, on one thread and on three, three steps, over dense layers split by
+ * units (96 wide) and by inputs (64 wide on three threads), with biases or with batch norm (stepped
+ * by the model after its backward), and a last layer too small to split. */
 static void test_backward_step_equals_backward_then_step(void **state) {
     enum { B = 128, D = 40, O = 5 };
     static hone_real X[B * D], Y[B * O];
@@ -143,30 +143,31 @@ static void test_backward_step_equals_backward_then_step(void **state) {
     for (int threads = 1; threads <= 3; threads += 2) {
         assert_int_equal(hone_set_threads(threads), threads);
         for (int batchnorm = 0; batchnorm <= 1; batchnorm++)
-            for (int kind = HONE_OPTIMIZER_SGD; kind <= HONE_OPTIMIZER_ADAMW; kind++) {
-                const hone_mlp_spec spec = {.inputs = D, .outputs = O, .hidden = hidden, .n_hidden = 2,
-                                            .activation = HONE_LAYER_RELU, .batchnorm = batchnorm,
-                                            .loss = HONE_LOSS_SOFTMAX_CE};
-                const hone_optimizer_config c = hone_optimizer_config_default((hone_optimizer_kind)kind);
-                hone_model *apart = stepping_model(&spec, B), *fused = stepping_model(&spec, B);
-                const size_t n = apart->n_params;
-                for (uint64_t t = 1; t <= 3; t++) {
-                    hone_model_forward(apart, X, B);
-                    hone_model_loss(apart, Y, B);
-                    hone_model_backward(apart, X, B);
-                    const double norm = honeO_step_and_clear(&c, apart->params, apart->grads, apart->opt_state, n, t, 0.01);
-                    hone_model_forward(fused, X, B);
-                    hone_model_loss(fused, Y, B);
-                    const double fused_norm = hone_model_backward_step(fused, X, B, &c, t, 0.01);
-                    assert_true(norm > 0);
-                    th_assert_close(fused_norm, norm, 1e-12);
-                    assert_memory_equal(fused->params, apart->params, n * sizeof(hone_real));
-                    assert_memory_equal(fused->opt_state, apart->opt_state, 2 * n * sizeof(hone_real));
-                    for (size_t i = 0; i < n; i++) assert_true(fused->grads[i] == 0);
+            for (int kind = HONE_OPTIMIZER_SGD; kind <= HONE_OPTIMIZER_ADAMW; kind++)
+                for (int decay_bias = 0; decay_bias <= 1; decay_bias++) {
+                    const hone_mlp_spec spec = {.inputs = D, .outputs = O, .hidden = hidden, .n_hidden = 2,
+                                                .activation = HONE_LAYER_RELU, .batchnorm = batchnorm,
+                                                .loss = HONE_LOSS_SOFTMAX_CE};
+                    const hone_optimizer_config c = hone_optimizer_config_default((hone_optimizer_kind)kind);
+                    hone_model *apart = stepping_model(&spec, B, decay_bias), *fused = stepping_model(&spec, B, decay_bias);
+                    const size_t n = apart->n_params;
+                    for (uint64_t t = 1; t <= 3; t++) {
+                        hone_model_forward(apart, X, B);
+                        hone_model_loss(apart, Y, B);
+                        hone_model_backward(apart, X, B);
+                        const double norm = honeO_step_and_clear(&c, apart->params, apart->grads, apart->opt_state, n, t, 0.01);
+                        hone_model_forward(fused, X, B);
+                        hone_model_loss(fused, Y, B);
+                        const double fused_norm = hone_model_backward_step(fused, X, B, &c, t, 0.01);
+                        assert_true(norm > 0);
+                        th_assert_close(fused_norm, norm, 1e-12);
+                        assert_memory_equal(fused->params, apart->params, n * sizeof(hone_real));
+                        assert_memory_equal(fused->opt_state, apart->opt_state, 2 * n * sizeof(hone_real));
+                        for (size_t i = 0; i < n; i++) assert_true(fused->grads[i] == 0);
+                    }
+                    hone_model_free(apart);
+                    hone_model_free(fused);
                 }
-                hone_model_free(apart);
-                hone_model_free(fused);
-            }
     }
     hone_set_threads(0);
 }

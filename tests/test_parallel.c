@@ -2,8 +2,6 @@
  * nested and concurrent calls fall back to serial, and the split products, row bands, gather and
  * training equal their one-thread results. */
 #include "harness.h"
-
-#include <math.h>
 #include "kernels/kernels.h"
 #include "layers/layers.h"
 

@@ -325,16 +325,21 @@ double hone_model_loss(hone_model *m, const hone_real *Y, int B) {
     return honeL_loss(m->loss, dact(m, last), act(m, last), Y, B, m->layers[last].out) + hone_model_penalty(m, B);
 }
 
+/* dW += l2 / B W + l1 / B sign(W) over parameters [first, first + count) of layer's block, where
+ * the penalty applies (dense weights, and biases with decay_bias; 0 at W = 0: a subgradient) */
+static void add_penalty(const hone_model *m, const hone_layer *layer, size_t first, size_t count, int B) {
+    if ((m->l2 == 0 && m->l1 == 0) || layer->kind != HONE_LAYER_DENSE) return;
+    const size_t decayed = decayed_count(m, layer), end = first + count < decayed ? first + count : decayed;
+    const size_t at = layer->param_offset + first;
+    if (first < end)
+        penalty_gradient(m->grads + at, m->params + at, end - first, (hone_real)(m->l2 / B), (hone_real)(m->l1 / B));
+}
+
 void honeL_update_params(honeL_update *u, const hone_layer *layer, size_t first, size_t count, int part) {
     hone_model *m = u->model;
-    const size_t at = layer->param_offset + first;
-    if ((m->l2 != 0 || m->l1 != 0) && layer->kind == HONE_LAYER_DENSE) { /* the penalty's part of this range */
-        const size_t decayed = decayed_count(m, layer), end = first + count < decayed ? first + count : decayed;
-        if (first < end)
-            penalty_gradient(m->grads + at, m->params + at, end - first, (hone_real)(m->l2 / u->batch),
-                             (hone_real)(m->l1 / u->batch));
-    }
-    u->sq[part] += honeO_step_range(u->optimizer, m->params, m->grads, m->opt_state, m->n_params, at, count, u->t, u->lr);
+    add_penalty(m, layer, first, count, u->batch);
+    u->sq[part] += honeO_step_range(u->optimizer, m->params, m->grads, m->opt_state, m->n_params,
+                                    layer->param_offset + first, count, u->t, u->lr);
 }
 
 /* Back-propagation from the last layer to the first; with u, each layer's parameters are stepped
@@ -359,15 +364,8 @@ static void backward(hone_model *m, const hone_real *X, int B, honeL_update *u) 
             ops->backward(layer, dx, m->grads + layer->param_offset, dact(m, l), x, act(m, l),
                           m->params + layer->param_offset, B, &ctx);
         }
-        if (u && layer->n_params && !ops->updates) honeL_update_params(u, layer, 0, layer->n_params, 0);
-    }
-    if (u || (m->l2 == 0 && m->l1 == 0)) return;
-    /* dW += l2 / B W + l1 / B sign(W)  (0 at W = 0: a subgradient) */
-    const hone_real k2 = (hone_real)(m->l2 / B), k1 = (hone_real)(m->l1 / B);
-    for (int l = 0; l < m->n_layers; l++) {
-        const hone_layer *layer = &m->layers[l];
-        if (layer->kind != HONE_LAYER_DENSE) continue;
-        penalty_gradient(m->grads + layer->param_offset, m->params + layer->param_offset, decayed_count(m, layer), k2, k1);
+        if (!u) add_penalty(m, layer, 0, layer->n_params, B);
+        else if (layer->n_params && !ops->updates) honeL_update_params(u, layer, 0, layer->n_params, 0);
     }
 }
 
