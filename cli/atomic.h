@@ -1,6 +1,7 @@
 /* atomic.h - text files the commands write (predictions, plots, the best config) appear whole or
  * not at all: written to a fresh temporary beside the target, flushed, fsynced, then renamed over
- * it. (Model files and checkpoints do the same inside the library.) */
+ * it. (Model files and checkpoints do the same inside the library, and also fsync the directory
+ * after the rename, so the new name survives a power loss; these text files do not.) */
 #ifndef HONE_CLI_ATOMIC_H
 #define HONE_CLI_ATOMIC_H
 

@@ -15,7 +15,7 @@ int cmd_bench(int argc, char **argv) {
         {"outputs", CLI_INT, &outputs, "N", "output units"},
         {"batch", CLI_INT, &batch, "N", "rows per step"},
         {"threads", CLI_INT, &threads, "N", "threads for matrix products and elementwise work (0: OPENBLAS_NUM_THREADS, else one per CPU)"},
-        {"repeats", CLI_INT, &repeats, "N", "runs of each product; the best counts"},
+        {"repeats", CLI_INT, &repeats, "N", "runs of each product: the best makes the ceiling, the median is printed beside it"},
         {"json", CLI_FLAG, &json, NULL, "print one JSON line"},
         {0},
     };

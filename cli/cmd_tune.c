@@ -869,22 +869,20 @@ static int write_best(const tune *t, const trial *tr) {
         return CLI_EXIT_FAIL;
     }
     FILE *f = out.f;
-    {
-        char a[32], l[32];
-        fprintf(f, "# hone tune: the best of %d trials in %s: trial %d (round %d), dev_acc %s, dev_loss %s after %d epochs\n",
-                t->n_trials, t->o.results, tr->id, tr->round, metric_text(tr->dev_acc, a, sizeof a),
-                metric_text(tr->dev_loss, l, sizeof l), tr->epochs);
-        const char *threads = getenv("OPENBLAS_NUM_THREADS");
-        if (threads && !find_fixed((tune *)t, "threads"))
-            fprintf(f, "# the trials ran with OPENBLAS_NUM_THREADS=%s; the same count repeats this one bit for bit\n", threads);
-        fprintf(f, "# train it with: hone train --config %s\n[train]\n", t->o.best);
-        for (int i = 0; i < n; i++) {
-            fprintf(f, "%s = %s\n", opts[i].key, opts[i].value);
-            if (strlen(opts[i].key) + strlen(opts[i].value) + 3 >= 200 || strchr(opts[i].value, ';') ||
-                strchr(opts[i].value, '#'))
-                fprintf(stderr, "hone tune: warning: %s: '%s' may not read back from an INI file (200-character lines, "
-                                "';' and '#' start comments)\n", t->o.best, opts[i].key);
-        }
+    char a[32], l[32];
+    fprintf(f, "# hone tune: the best of %d trials in %s: trial %d (round %d), dev_acc %s, dev_loss %s after %d epochs\n",
+            t->n_trials, t->o.results, tr->id, tr->round, metric_text(tr->dev_acc, a, sizeof a),
+            metric_text(tr->dev_loss, l, sizeof l), tr->epochs);
+    const char *threads = getenv("OPENBLAS_NUM_THREADS");
+    if (threads && !find_fixed((tune *)t, "threads"))
+        fprintf(f, "# the trials ran with OPENBLAS_NUM_THREADS=%s; the same count repeats this one bit for bit\n", threads);
+    fprintf(f, "# train it with: hone train --config %s\n[train]\n", t->o.best);
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "%s = %s\n", opts[i].key, opts[i].value);
+        if (strlen(opts[i].key) + strlen(opts[i].value) + 3 >= 200 || strchr(opts[i].value, ';') ||
+            strchr(opts[i].value, '#'))
+            fprintf(stderr, "hone tune: warning: %s: '%s' may not read back from an INI file (200-character lines, "
+                            "';' and '#' start comments)\n", t->o.best, opts[i].key);
     }
     free(opts);
     return cli_atomic_commit("tune", &out) ? CLI_EXIT_FAIL : 0;

@@ -230,7 +230,6 @@ void cli_print_help(const cli_command *cmd, FILE *out) {
     fprintf(out, "  %-26s show this help\n", "--help");
 }
 
-/* "512,256" or "256x50" (50 layers of 256), or a mix: "512,256x3,64" */
 int cli_seed(const char *cmd, double value, uint64_t *seed) {
     if (!(value >= 0 && value < 18446744073709551616.0 && value == floor(value))) {
         cli_error(cmd, "--seed: expected a non-negative integer below 2^64, got %g", value);
@@ -240,6 +239,7 @@ int cli_seed(const char *cmd, double value, uint64_t *seed) {
     return 0;
 }
 
+/* "512,256" or "256x50" (50 layers of 256), or a mix: "512,256x3,64" */
 int cli_parse_units(const char *cmd, const char *text, int *units, int max) {
     int n = 0;
     const char *p = text;

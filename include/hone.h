@@ -466,8 +466,9 @@ int hone_optimizer_kind_parse(const char *name); /* 0 when unknown */
  * are stepped (rate lr, t the step from 1, the model's opt_state as the optimizer's state) as
  * soon as their gradients are final, while those are still in cache. model->grads must be zero
  * on entry, and is left zero. Returns the global L2 norm of the gradient (penalty included).
- * Equal to hone_model_backward, then the step, to rounding; clipping needs the whole gradient
- * first, so it takes those two calls. */
+ * Parameters and optimizer state come out bit for bit as from hone_model_backward followed by
+ * the step over the whole block, the norm to rounding; clipping and gradient normalization need
+ * the whole gradient first, so they take those two calls. */
 double hone_model_backward_step(hone_model *model, const hone_real *X, int B, const hone_optimizer_config *optimizer,
                                 uint64_t t, double lr);
 

@@ -1,6 +1,8 @@
 /* layers.h - the table of layer kinds. Each kind is a forward/backward pair on raw arrays:
  * outputs first, then inputs, then parameters. Backward ADDS into dx and dp (+=); callers zero
- * them first. dx may be NULL (the first layer needs no input gradient). */
+ * them first. dx may be NULL (the first layer needs no input gradient). With ctx->update set, a
+ * kind that `updates` steps its parameters itself once their gradients are final, which leaves
+ * them zero. */
 #ifndef HONE_LAYERS_H
 #define HONE_LAYERS_H
 

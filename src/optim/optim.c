@@ -189,7 +189,7 @@ double honeO_step_and_clear(const hone_optimizer_config *c, hone_real *p, hone_r
     const int parts = honeK_parts(chunks / 16 < HONEK_MAX_THREADS ? (int)(chunks / 16) : HONEK_MAX_THREADS);
     honeK_parallel(step_piece, &a, parts);
     double sq = 0;
-    for (int i = 0; i < parts || i == 0; i++) sq += a.sq[i]; /* in piece order: the same sum every run */
+    for (int i = 0; i < parts; i++) sq += a.sq[i]; /* in piece order: the same sum every run */
     return sqrt(sq);
 }
 
