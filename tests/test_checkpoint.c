@@ -473,6 +473,10 @@ static void test_resume_needs_the_same_run(void **state) {
     assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
     assert_string_equal(err.message, "augment_flip is 1 in the checkpoint, 0 in this run");
     c = adam_cosine();
+    c.normalize_grad = 2;
+    assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "normalize_grad is 0 in the checkpoint, 2 in this run");
+    c = adam_cosine();
     d->x_u8[split.train.index[7] * D + 4] ^= 1; /* one pixel of one training row */
     assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "training split differs"));

@@ -48,6 +48,10 @@ static void test_initializers(void **state) {
         const hone_real *bias = m->params + m->layers[0].param_offset + 200 * 300;
         for (int i = 0; i < 300; i++) assert_true(bias[i] == 0);
     }
+    /* the default puts LeCun on the output layer (linear into the loss): var 1 / 300, 30,000 draws */
+    double out_mean, out_var, out_max;
+    weight_stats(m, 2, &out_mean, &out_var, &out_max);
+    assert_true(fabs(out_var / (1.0 / 300) - 1) < 0.03);
     assert_int_equal(hone_model_init(m, HONE_INIT_ZEROS, 0, &rng, &err), HONE_OK);
     for (size_t i = 0; i < m->n_params; i++) assert_true(m->params[i] == 0);
     assert_int_equal(hone_model_init(m, HONE_INIT_UNIFORM, -1, &rng, &err), HONE_ERR_VALUE);
@@ -60,6 +64,8 @@ static void test_initializers(void **state) {
     double mean, var, mx;
     weight_stats(m, 0, &mean, &var, &mx);
     assert_true(fabs(var / (2.0 / 500) - 1) < 0.03);
+    weight_stats(m, 2, &mean, &var, &mx); /* the output layer: LeCun here too */
+    assert_true(fabs(var / (1.0 / 300) - 1) < 0.03);
     hone_model_free(m);
 }
 
@@ -79,20 +85,21 @@ static void random_batch(const hone_model *m, hone_real *X, hone_real *Y, int B,
  * 200 bins of width 0.05 over [-5, 5] (plus the two outer ones) stays below 300 (200 degrees of
  * freedom: mean 202, sd 20); the moments, the mass beyond R = 3.44 (the ziggurat's tail, drawn
  * by a separate method) and the share of that tail beyond R + 0.5 are within 5 standard errors.
- * A seed repeats its stream. */
+ * Seed 77's stream starts with the values it always had (checkpoints resume augmentation noise
+ * bit for bit, so the stream must not change unnoticed). */
 static void test_fast_normal_is_normal(void **state) {
     enum { N = 4000000, BINS = 202 };
     const double R = 3.442619855899;
     static long count[BINS];
     memset(count, 0, sizeof count);
-    hone_rng rng, again;
+    hone_rng rng;
     hone_rng_seed(&rng, 77);
-    again = rng;
+    const double first[4] = {0.77090796511129889, 0.54819717813232038, -1.080781150535568, -0.1032051961154169};
     double s1 = 0, s2 = 0, s4 = 0;
     long tail = 0, far = 0;
     for (int i = 0; i < N; i++) {
         double z = hone_rng_normal_fast(&rng);
-        if (i < 1000) assert_true(hone_rng_normal_fast(&again) == z);
+        if (i < 4) th_assert_close(z, first[i], 1e-15); /* (a libm may round its tables apart by an ulp) */
         s1 += z, s2 += z * z, s4 += z * z * z * z;
         tail += fabs(z) > R;
         far += fabs(z) > R + 0.5;

@@ -1,6 +1,7 @@
 /* test_parallel.c - the worker pool and the kernels split across it: every piece runs once,
- * nested and concurrent calls fall back to serial, and the split products, row bands, gather and
- * training equal their one-thread results. */
+ * nested and concurrent calls fall back to serial, split products hand each band over once, and
+ * the split products, row bands, batch norm and gather (a network's forward and backward) equal
+ * their one-thread results. */
 #include "harness.h"
 #include "kernels/kernels.h"
 #include "layers/layers.h"
@@ -156,9 +157,6 @@ static void test_split_gemm(void **state) {
     hone_set_threads(0);
 }
 
-/* A network whose activations are split into row bands and its batch norm into bands of units
- * (B * width >= 16384): the forward outputs, the gradients and the gathered batch on 1 and 3
- * threads agree. */
 /* What honeK_gemm_then's callback saw: how often each row or column of C was handed over, and
  * whether the band was already the finished product when it was. */
 typedef struct band_log {
@@ -233,6 +231,9 @@ static void test_gemm_ceiling(void **state) {
     hone_model_free(m);
 }
 
+/* A network whose activations are split into row bands and its batch norm into bands of units
+ * (B * width >= 16384): the forward outputs, the gradients and the gathered batch on 1 and 3
+ * threads agree. */
 static void test_row_bands_and_gather(void **state) {
     enum { B = 200, D = 100, H = 96 };
     const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = H, .no_bias = 1}, {.kind = HONE_LAYER_BATCHNORM},

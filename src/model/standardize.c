@@ -163,5 +163,5 @@ void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, con
                             hone_real *scratch, size_t scratch_count) {
     gather_args a = {m, X, Y, data, rows, B, aug, hone_rng_next(rng), scratch};
     const size_t slots = scratch_count / data->d; /* pieces that have room for a rotation */
-    honeK_parallel(gather_band, &a, honeK_parts(slots < (size_t)B / 8 ? (int)slots : B / 8));
+    honeK_parallel(gather_band, &a, honeK_parts(slots < (size_t)B / 16 ? (int)slots : B / 16)); /* bands of 16 rows, as the plain gather */
 }
