@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "plot.h"
 #include "hone.h"
+#include "layer_stats.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,8 +14,7 @@
 #include <unistd.h>
 
 enum { MAX_LAYERS = 4096, MAX_POINTS = 1 << 20 };
-static const char *const columns[] = {"step", "epoch", "layer", "kind", "mean", "std", "dead_fraction",
-                                      "weight_norm", "grad_norm", "update_ratio"};
+enum { COLUMNS = CLI_LAYER_STATS_COLUMNS };
 
 typedef struct point {
     double step, value;
@@ -46,10 +46,10 @@ static int read_points(const char *path, int column, point **out, size_t *n, int
         return -1;
     }
     char line[1024], *fields[16];
-    int ok = fgets(line, sizeof line, f) && split(line, fields, 16) == 10;
-    for (int i = 0; ok && i < 10; i++) ok = !strcmp(fields[i], columns[i]);
+    int ok = fgets(line, sizeof line, f) && split(line, fields, 16) == COLUMNS;
+    for (int i = 0; ok && i < COLUMNS; i++) ok = !strcmp(fields[i], cli_layer_stats_columns[i]);
     if (!ok) {
-        cli_error("plot-layers", "%s: line 1: not a hone train --layer-stats file (expected the header %s,...)", path, columns[0]);
+        cli_error("plot-layers", "%s: line 1: not a hone train --layer-stats file (expected the header %s,...)", path, cli_layer_stats_columns[0]);
         fclose(f);
         return -1;
     }
@@ -58,8 +58,8 @@ static int read_points(const char *path, int column, point **out, size_t *n, int
     int lineno = 1, top = -1;
     while (pts && fgets(line, sizeof line, f)) {
         lineno++;
-        if (split(line, fields, 16) != 10) {
-            cli_error("plot-layers", "%s: line %d: expected 10 fields", path, lineno);
+        if (split(line, fields, 16) != COLUMNS) {
+            cli_error("plot-layers", "%s: line %d: expected %d fields", path, lineno, COLUMNS);
             free(pts);
             fclose(f);
             return -1;
@@ -87,7 +87,7 @@ static int read_points(const char *path, int column, point **out, size_t *n, int
     }
     fclose(f);
     if (!pts || !count) {
-        cli_error("plot-layers", "%s: no positive %s values to plot", path, columns[column]);
+        cli_error("plot-layers", "%s: no positive %s values to plot", path, cli_layer_stats_columns[column]);
         free(pts);
         return -1;
     }
@@ -168,8 +168,8 @@ int cmd_plot_layers(int argc, char **argv) {
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
     int column = -1;
-    for (int i = 5; i < 10; i++)
-        if (!strcmp(stat, columns[i]) && i != 6) column = i;
+    for (int i = 5; i < COLUMNS; i++)
+        if (!strcmp(stat, cli_layer_stats_columns[i]) && i != 6) column = i;
     if (!*input || column < 0) {
         cli_error("plot-layers", !*input ? "no statistics file given" : "--stat: expected std, grad_norm, weight_norm or update_ratio, got '%s'", stat);
         return CLI_EXIT_USAGE;

@@ -13,6 +13,9 @@ static FILE *out;
 static const char *out_path;
 static int failed;
 
+const char *const cli_layer_stats_columns[CLI_LAYER_STATS_COLUMNS] = {
+    "step", "epoch", "layer", "kind", "mean", "std", "dead_fraction", "weight_norm", "grad_norm", "update_ratio"};
+
 int cli_layer_stats_open(const char *cmd, const char *path) {
     out = fopen(path, "w");
     if (!out) {
@@ -21,7 +24,9 @@ int cli_layer_stats_open(const char *cmd, const char *path) {
     }
     out_path = path;
     failed = 0;
-    if (fprintf(out, "step,epoch,layer,kind,mean,std,dead_fraction,weight_norm,grad_norm,update_ratio\n") < 0) failed = errno;
+    for (int c = 0; c < CLI_LAYER_STATS_COLUMNS && !failed; c++)
+        if (fprintf(out, "%s%s", c ? "," : "", cli_layer_stats_columns[c]) < 0) failed = errno;
+    if (!failed && fputc('\n', out) == EOF) failed = errno;
     return 0;
 }
 

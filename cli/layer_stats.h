@@ -4,6 +4,10 @@
 
 #include "hone.h"
 
+/* The file's columns, in order: what the writer prints and hone plot-layers reads. */
+enum { CLI_LAYER_STATS_COLUMNS = 10 };
+extern const char *const cli_layer_stats_columns[CLI_LAYER_STATS_COLUMNS];
+
 /* Opens path (created or truncated) and writes the header; -1 (message printed) on failure. */
 int cli_layer_stats_open(const char *cmd, const char *path);
 /* The hone_train_hooks.on_layer_stats hook: one row per layer. */
