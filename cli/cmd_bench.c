@@ -1,16 +1,13 @@
 /* cmd_bench.c - hone bench: the GEMM ceiling of a network, the yardstick bench/run.sh divides
  * training speed by. */
-#include "model_build.h"
-
-#include <math.h>
-
+#include "cli.h"
+#include "model_options.h"
 
 int cmd_bench(int argc, char **argv) {
-    cli_arch a = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "softmax_ce",
-                  .weight_init = "default", .init_scale = 0.01, .zero_residual = 1};
+    char layers[CLI_TEXT_MAX] = "512,256";
     int inputs = 784, outputs = 10, batch = 128, threads = 0, repeats = 50, json = 0;
     cli_option options[] = {
-        {"layers", CLI_TEXT, a.layers, "N,N,...", "hidden layer sizes"},
+        {"layers", CLI_TEXT, layers, "N,N,...", "hidden layer sizes (ReLU; the activation does not change the products)"},
         {"inputs", CLI_INT, &inputs, "N", "input features"},
         {"outputs", CLI_INT, &outputs, "N", "output units"},
         {"batch", CLI_INT, &batch, "N", "rows per step"},
@@ -33,17 +30,18 @@ int cmd_bench(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     hone_set_threads(threads);
-    cli_arch_spec arch;
-    if (cli_arch_resolve("bench", &a, 1, outputs, &arch)) return CLI_EXIT_USAGE;
+    int hidden[CLI_MAX_HIDDEN];
+    const int n_hidden = cli_parse_units("bench", layers, hidden, CLI_MAX_HIDDEN);
+    if (n_hidden < 0) return CLI_EXIT_USAGE;
     hone_model *m;
     hone_error err;
-    if (hone_model_create_mlp(&m, inputs, arch.hidden, arch.n_hidden, outputs, (hone_layer_kind)arch.activation,
-                              HONE_LOSS_SOFTMAX_CE, &err)) {
+    if (hone_model_create_mlp(&m, inputs, hidden, n_hidden, outputs, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err)) {
         cli_error("bench", "%s", err.message);
         return CLI_EXIT_USAGE;
     }
-    double flops = 0, median = 0, seconds = hone_model_gemm_ceiling(m, batch, 3, NULL, NULL); /* warm up */
-    seconds = hone_model_gemm_ceiling(m, batch, repeats, &flops, &median);
+    double flops = 0, median = 0;
+    hone_model_gemm_ceiling(m, batch, 3, NULL, NULL); /* warm up */
+    const double seconds = hone_model_gemm_ceiling(m, batch, repeats, &flops, &median);
     hone_model_free(m);
     if (seconds <= 0) {
         cli_error("bench", "out of memory");

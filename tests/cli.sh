@@ -462,6 +462,7 @@ median=$(sed -n 's/.*"median_samples_per_s": \([0-9.]*\).*/\1/p' out.txt)
 awk -v b="$best" -v m="$median" 'BEGIN { exit !(b > 0 && m > 0 && m <= b) }' && ok "bench: the median of the products is no faster than their best" ||
     bad "bench: best and median" "$(cat out.txt)"
 expect_error "bench --repeats 0" 2 "at least 1" -- bench --repeats 0
+expect_error "bench --layers malformed" 2 "--layers: expected hidden layer sizes like 512,256" -- bench --layers 1,,x
 if [ -d "$fashion" ]; then
     expect_ok "Fashion-MNIST, one epoch" train --epochs 1 --json --save fashion.safetensors
     acc=$(sed -n 's/.*"test_acc": \([0-9.]*\).*/\1/p' out.txt)
