@@ -7,7 +7,9 @@
 # virtual machine single runs vary by 20%.
 # The GEMM ceiling is hone bench: the matrix products of one training step timed alone, each
 # at its best of 50 runs; the same products at their median time are shown too: a typical run
-# rather than the luckiest.
+# rather than the luckiest. Last, build/step-phases times whole training steps each right after
+# the step's products alone: both see the same spells of noise, so the share of a step that is
+# its products holds where the trainers' figures swing.
 set -u
 cd "$(dirname "$0")/.."
 epochs=${EPOCHS:-1}
@@ -46,7 +48,7 @@ run() { # NAME CMD...: runs a trainer that prints one JSON line, REPEAT times
 rate_of() { for i in "${!names[@]}"; do [ "${names[$i]}" = "$1" ] && echo "${rates[$i]}"; done; }
 ratio() { local a b; a=$(rate_of "$1"); b=$(rate_of "$2"); [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2fx", a / b }' || echo "n/a"; }
 
-make -s build/hone || exit 1
+make -s build/hone build/step-phases || exit 1
 export OPENBLAS_NUM_THREADS=$threads
 ceilings="" flops="" medians=""
 for ((k = 0; k < repeat; k++)); do
@@ -87,3 +89,5 @@ echo "  hone adam / scikit-learn          $(ratio "hone adam" "scikit-learn adam
 echo "  hone adam / pytorch               $(ratio "hone adam" "pytorch adam")"
 echo "  hone adam / fann                  $(ratio "hone adam" "fann incremental")"
 echo "  hone bn+dropout / pytorch bn+dropout  $(ratio "hone bn+dropout+l2" "pytorch bn+dropout")"
+echo "a training step beside its products alone, interleaved (build/step-phases $threads):"
+build/step-phases "$threads" | sed -n '2,4p' | sed 's/^/  /'

@@ -1,10 +1,13 @@
 /* step_phases.c - where one training step's time goes: the batch gather, forward and loss,
  * backward, the optimizer pass, each timed over 300 steps of the default network on
- * Fashion-MNIST (batch 128, Adam), then backward and the optimizer in one pass as training runs
- * them, beside the GEMM ceiling and the forward and backward rerun hot.
+ * Fashion-MNIST (batch 128, Adam); then whole steps as training runs them (backward and the
+ * optimizer in one pass), each right after the step's matrix products alone, for the share of a
+ * step that is its products under the same noise; then the GEMM ceiling and the forward and
+ * backward rerun hot.
  *   make build/step-phases && build/step-phases [THREADS]   (0 or absent: the default)
  * It reports; nothing asserts a time. */
 #include "hone.h"
+#include "kernels/kernels.h"
 #include "optim/optim.h"
 
 #include <stdio.h>
@@ -12,6 +15,11 @@
 #include <time.h>
 
 enum { B = 128, WARMUP = 20, STEPS = 300 };
+
+static int by_value(const void *a, const void *b) {
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
 
 static double now(void) {
     struct timespec ts;
@@ -55,17 +63,28 @@ int main(int argc, char **argv) {
         double t4 = now();
         if (s >= WARMUP) gather += t1 - t0, forward += t2 - t1, backward += t3 - t2, step += t4 - t3;
     }
-    /* the same steps with backward and the optimizer in one pass, as training runs them */
-    double fused = 0;
+    /* The same steps with backward and the optimizer in one pass, as training runs them, each
+     * right after the step's matrix products alone (on scratch buffers): the two see the same
+     * spells of the host's noise, so their ratio holds where each figure alone swings. */
+    honeK_step_products *products = honeK_step_products_new(m, B);
+    if (!products) return 1;
+    double fused[STEPS], alone[STEPS], fused_sum = 0, alone_sum = 0;
     for (int s = 0; s < WARMUP + STEPS; s++) {
         const size_t *rows = split.train.index + (size_t)(s % (int)(split.train.n / B)) * B;
+        double t0 = now();
+        for (int k = 0; k < honeK_step_products_count(products); k++) honeK_step_product_run(products, k);
+        double t1 = now();
         hone_model_gather(m, X, Y, split.train.data, rows, B);
         hone_model_forward(m, X, B);
         hone_model_loss(m, Y, B);
-        double t0 = now();
         hone_model_backward_step(m, X, B, &adam, (uint64_t)(WARMUP + STEPS + s) + 1, 1e-3);
-        if (s >= WARMUP) fused += now() - t0;
+        double t2 = now();
+        if (s >= WARMUP) alone[s - WARMUP] = t1 - t0, fused[s - WARMUP] = t2 - t1;
     }
+    honeK_step_products_free(products);
+    for (int s = 0; s < STEPS; s++) fused_sum += fused[s], alone_sum += alone[s];
+    qsort(fused, STEPS, sizeof *fused, by_value);
+    qsort(alone, STEPS, sizeof *alone, by_value);
     const double ceiling = hone_model_gemm_ceiling(m, B, 50, NULL, NULL);
     double t0 = now();
     for (int s = 0; s < STEPS; s++) hone_model_forward(m, X, B);
@@ -78,8 +97,11 @@ int main(int argc, char **argv) {
            " (%.0f samples/s)\n",
            threads, B, 1e3 * gather / STEPS, 1e3 * forward / STEPS, 1e3 * backward / STEPS, 1e3 * step / STEPS,
            1e3 * total, B / total);
-    printf("backward and optimizer in one pass (hone_model_backward_step) %.3f ms, apart %.3f ms\n", 1e3 * fused / STEPS,
-           1e3 * (backward + step) / STEPS);
+    printf("a step as training runs it (gather, forward, loss, backward with the optimizer in one pass), interleaved with\n"
+           "its matrix products alone, ms: step best %.3f median %.3f mean %.3f; products best %.3f median %.3f mean %.3f\n"
+           "products / step: best %.2f median %.2f mean %.2f\n",
+           1e3 * fused[0], 1e3 * fused[STEPS / 2], 1e3 * fused_sum / STEPS, 1e3 * alone[0], 1e3 * alone[STEPS / 2],
+           1e3 * alone_sum / STEPS, alone[0] / fused[0], alone[STEPS / 2] / fused[STEPS / 2], alone_sum / fused_sum);
     printf("GEMM ceiling %.3f ms (%.2f of the step); forward %.3f and backward %.3f ms rerun hot\n", 1e3 * ceiling,
            ceiling / total, 1e3 * hot_forward, 1e3 * hot_backward);
     hone_model_free(m);

@@ -214,7 +214,8 @@ static void test_gemm_then_hands_over_each_band(void **state) {
 
 /* The ceiling of a 20-48-16-3 network on 32 rows: the step's floating-point operations (forward
  * and weight gradient of every dense layer, input gradient of all but the first), a median no
- * faster than the best; no run at all, or no rows, is an error rather than a read of no times. */
+ * faster than the best; no run at all, no rows, or no memory is an error rather than a read of no
+ * times; the list of the same products has them all. */
 static void test_gemm_ceiling(void **state) {
     hone_model *m;
     hone_error err;
@@ -224,10 +225,26 @@ static void test_gemm_ceiling(void **state) {
     const double best = hone_model_gemm_ceiling(m, 32, 5, &flops, &median);
     assert_true(best > 0);
     assert_true(median >= best);
-    th_assert_close(flops, 4.0 * 32 * (20 * 48 + 48 * 16 + 16 * 3) + 2.0 * 32 * (48 * 16 + 16 * 3), 1e-15);
+    const double step_flops = 4.0 * 32 * (20 * 48 + 48 * 16 + 16 * 3) + 2.0 * 32 * (48 * 16 + 16 * 3);
+    th_assert_close(flops, step_flops, 1e-15);
     assert_true(hone_model_gemm_ceiling(m, 32, 0, &flops, &median) < 0);
     assert_true(flops == 0 && median < 0);
     assert_true(hone_model_gemm_ceiling(m, 0, 5, NULL, NULL) < 0);
+    /* the same products as a list, run one by one beside a training step (bench/step_phases.c) */
+    honeK_step_products *s = honeK_step_products_new(m, 32);
+    assert_non_null(s);
+    assert_int_equal(honeK_step_products_count(s), 2 + 3 + 3);
+    th_assert_close(honeK_step_products_flops(s), step_flops, 1e-15);
+    for (int k = 0; k < honeK_step_products_count(s); k++) honeK_step_product_run(s, k);
+    honeK_step_products_free(s);
+    assert_null(honeK_step_products_new(m, 0));
+    for (long k = 0; k < 5; k++) { /* each allocation failing in turn: NULL (or -1), nothing leaked */
+        honeM_fail_after(k);
+        assert_null(honeK_step_products_new(m, 32));
+        honeM_fail_after(k);
+        assert_true(hone_model_gemm_ceiling(m, 32, 5, &flops, &median) < 0);
+        honeM_fail_after(-1);
+    }
     hone_model_free(m);
 }
 

@@ -56,6 +56,17 @@ enum { HONEK_SPLIT_LONGER = 0, HONEK_SPLIT_ROWS = 1 };
 typedef void honeK_band_done(void *arg, int lo, int hi, int by_rows, int part);
 void honeK_gemm_then(int split, int ta, int tb, int M, int N, int K, hone_real alpha, const hone_real *A,
                      const hone_real *Bm, hone_real beta, hone_real *C, honeK_band_done *done, void *done_arg);
+/* The matrix products of one training step of a model at batch B (ceiling.c): every dense
+ * layer's forward, weight gradient and (but the first) input gradient, in that order, on the
+ * shapes and splits training uses but on scratch buffers of their own, so each can be timed alone
+ * (hone_model_gemm_ceiling) or all in a row beside a training step (bench/step_phases.c). new
+ * returns NULL when B < 1 or memory runs out. */
+typedef struct honeK_step_products honeK_step_products;
+honeK_step_products *honeK_step_products_new(const hone_model *m, int B);
+int honeK_step_products_count(const honeK_step_products *s);
+double honeK_step_products_flops(const honeK_step_products *s); /* of all of them, once */
+void honeK_step_product_run(honeK_step_products *s, int k);     /* product k, 0 .. count - 1 */
+void honeK_step_products_free(honeK_step_products *s);
 /* The same product by three loops, accumulated in double: the reference for tests. */
 void honeK_gemm_ref(int ta, int tb, int M, int N, int K, hone_real alpha, const hone_real *A,
                     const hone_real *Bm, hone_real beta, hone_real *C);
