@@ -17,6 +17,9 @@
 
 /* Seconds on the monotonic clock (for durations). */
 double honeC_now(void);
+/* splitmix64's output for x: a 64-bit value that looks random for every distinct x, the way to
+ * turn a counter (a row, a trial) into a seed. */
+uint64_t honeC_mix64(uint64_t x);
 
 /* Fills err (if not NULL) and returns code, so callers write `return honeE_set(err, ...)`. */
 hone_status honeE_set(hone_error *err, hone_status code, const char *fmt, ...) HONE_PRINTF(3, 4);

@@ -356,6 +356,27 @@ static void test_image_transforms(void **state) {
     th_assert_close(lit, 1, 1e-6); /* a 1-pixel shift of an inner pixel keeps it inside */
 }
 
+/* Each row of a batch has a generator of its own: no two rows' states share a word, and a row's
+ * first draws are not another row's (seeding with batch_seed + row * the seeder's step would
+ * give a row three of its neighbour's four words). */
+static void test_rows_have_generators_of_their_own(void **state) {
+    enum { ROWS = 256 };
+    static uint64_t words[ROWS * 4], firsts[ROWS * 2];
+    const uint64_t batch_seeds[2] = {0, 0x0123456789abcdefULL};
+    for (int s = 0; s < 2; s++) {
+        for (int r = 0; r < ROWS; r++) {
+            hone_rng rng;
+            honeD_row_rng(&rng, batch_seeds[s], r);
+            memcpy(words + 4 * r, rng.s, sizeof rng.s);
+            firsts[2 * r] = hone_rng_next(&rng), firsts[2 * r + 1] = hone_rng_next(&rng);
+        }
+        for (int i = 0; i < ROWS * 4; i++)
+            for (int j = i + 1; j < ROWS * 4; j++) assert_true(words[i] != words[j]);
+        for (int i = 0; i < ROWS * 2; i++)
+            for (int j = i + 1; j < ROWS * 2; j++) assert_true(firsts[i] != firsts[j]);
+    }
+}
+
 /* The batch gatherer's direct path (whole-pixel shifts and mirrors read straight from the uint8
  * or real rows) equals the reference: honeD_augment_image on the raw row, then standardization,
  * for the same draws; and noise adds N(0, noise^2) in standardized units. */
@@ -477,6 +498,7 @@ int main(void) {
         cmocka_unit_test(test_batchnorm_running_averages),
         cmocka_unit_test(test_early_stopping_restores_the_best_epoch),
         cmocka_unit_test(test_image_transforms),
+        cmocka_unit_test(test_rows_have_generators_of_their_own),
         cmocka_unit_test(test_augmented_gather_matches_the_reference),
         cmocka_unit_test(test_augmentation_needs_images_and_spares_dev),
     };

@@ -12,6 +12,8 @@ static uint64_t splitmix64(uint64_t *x) {
     return z ^ (z >> 31);
 }
 
+uint64_t honeC_mix64(uint64_t x) { return splitmix64(&x); }
+
 void hone_rng_seed(hone_rng *rng, uint64_t seed) {
     for (int i = 0; i < 4; i++) rng->s[i] = splitmix64(&seed);
 }

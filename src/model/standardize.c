@@ -152,8 +152,11 @@ void hone_model_gather(const hone_model *m, hone_real *X, hone_real *Y, const ho
     honeK_parallel(gather_band, &a, (size_t)B * data->d < HONEK_SPLIT_MIN_VALUES ? 1 : honeK_parts(B / 16));
 }
 
+/* Seeding with batch_seed + row * 0x9e3779b97f4a7c15 would give each row three of its
+ * neighbour's four state words (the seeder steps by that constant); a mixed offset gives every
+ * row a state of its own. */
 void honeD_row_rng(hone_rng *row_rng, uint64_t batch_seed, int row) {
-    hone_rng_seed(row_rng, batch_seed + (uint64_t)row * 0x9e3779b97f4a7c15ULL);
+    hone_rng_seed(row_rng, batch_seed + honeC_mix64((uint64_t)row));
 }
 
 size_t honeD_augment_scratch(size_t D) { return D * (size_t)honeK_threads(); }
