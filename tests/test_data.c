@@ -575,6 +575,31 @@ static void test_npy_f32(void **state) {
     hone_dataset_free(d);
 }
 
+/* A gzipped NPY file reads as the plain one; cut short inside the data, it is an error that
+ * names the file. */
+static void test_npy_gz(void **state) {
+    (void)state;
+    float x[6] = {0.5f, -1.25f, 3, 4, 5e-3f, 6};
+    int64_t y[3] = {1, 0, 4};
+    const char *dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }";
+    uint8_t buf[256];
+    const size_t n = npy_bytes(buf, 1, dict, x, sizeof x);
+    char xp[512], cut[512];
+    strcpy(xp, write_gz("x32.npy.gz", buf, n));
+    strcpy(cut, write_gz("cut.npy.gz", buf, n - 3));
+    const char *yp = write_npy("ygz.npy", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", y, sizeof y);
+    hone_dataset *d = NULL;
+    expect_ok(hone_dataset_load_npy(&d, xp, yp, 0, err));
+    assert_int_equal(d->n, 3);
+    assert_int_equal(d->d, 2);
+    for (int i = 0; i < 6; i++) th_assert_close(d->x[i], x[i], 0);
+    assert_int_equal(d->label[2], 4);
+    hone_dataset_free(d);
+    d = NULL;
+    expect_error(hone_dataset_load_npy(&d, cut, yp, 0, err), HONE_ERR_FORMAT, "cut.npy.gz", "truncated: expected 24 bytes of data");
+    assert_null(d);
+}
+
 static void test_npy_f64(void **state) {
     (void)state;
     double x[8] = {0.1, -2, 3e10, 4, 5, 6, 7, 8};
@@ -966,6 +991,7 @@ int main(void) {
         cmocka_unit_test(test_csv_long_lines_gzip),
         cmocka_unit_test(test_csv_growth),
         cmocka_unit_test(test_npy_f32),
+        cmocka_unit_test(test_npy_gz),
         cmocka_unit_test(test_npy_f64),
         cmocka_unit_test(test_npy_u8),
         cmocka_unit_test(test_npy_bad_dtype),
