@@ -123,7 +123,7 @@ hone_train_hooks cli_checkpoint_hooks(cli_checkpoint *c, hone_train_hooks inner)
 /* The option a key of the configuration JSON comes from: "hidden" is --layers, the rest are
  * their option's name with '-' for '_'. */
 static void option_of(const char *key, char *buf, size_t cap) {
-    snprintf(buf, cap, "--%s", strcmp(key, "hidden") == 0 ? "layers" : key);
+    snprintf(buf, cap, "--%s", strcmp(key, "hidden") == 0 ? "layers" : strcmp(key, "test_set") == 0 ? "test-data" : key);
     for (char *p = buf; *p; p++)
         if (*p == '_') *p = '-';
 }

@@ -79,15 +79,18 @@ static int from_metrics(const diagnose_options *o, double *train, double *dev, i
 }
 
 /* The split the model was trained on: seed, dev and test from its "hone.config" metadata, the
- * same rules as hone train. */
+ * same rules as hone train; *separate_test 1 when its test rows were a set of their own, 0 when
+ * carved from its data, -1 when the model (from an older hone) does not say. */
 static int model_split(const diagnose_options *o, const hone_model *model, uint64_t *seed, char *dev, char *test,
-                       double *train_rows) {
+                       double *train_rows, int *separate_test) {
     cJSON *config = model->config_json ? cJSON_Parse(model->config_json) : NULL;
     const cJSON *rows = cJSON_GetObjectItemCaseSensitive(config, "train_rows"); /* optional: 0 or absent is all */
     *train_rows = cJSON_IsNumber(rows) && rows->valuedouble >= 1 ? floor(rows->valuedouble) : 0;
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(config, "seed");
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(config, "dev");
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(config, "test");
+    const cJSON *ts = cJSON_GetObjectItemCaseSensitive(config, "test_set");
+    *separate_test = !cJSON_IsString(ts) ? -1 : strcmp(ts->valuestring, "separate") == 0;
     int ok = cJSON_IsNumber(s) && cJSON_IsString(d) && cJSON_IsString(t) && strlen(d->valuestring) < CLI_TEXT_MAX &&
              strlen(t->valuestring) < CLI_TEXT_MAX && s->valuedouble >= 0 && s->valuedouble < 18446744073709551616.0 &&
              s->valuedouble == floor(s->valuedouble); /* as cli_seed: below 2^64, so the cast is defined */
@@ -118,9 +121,21 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
     char dev_text[CLI_TEXT_MAX], test_text[CLI_TEXT_MAX];
     uint64_t seed;
     double train_rows, dev_size, test_size, loss[2], acc[2];
+    int separate_test;
     if (hone_model_load(&model, o->model, &err)) goto fail;
-    if (model_split(o, model, &seed, dev_text, test_text, &train_rows)) goto done;
+    if (model_split(o, model, &seed, dev_text, test_text, &train_rows, &separate_test)) goto done;
     if (cli_load_with_test(&source, o->test_data, o->test_labels, &data, &test_data, &err)) goto fail;
+    if (separate_test >= 0 && separate_test != (test_data != NULL)) { /* another split: other rows */
+        if (separate_test)
+            cli_error("diagnose", "%s was trained with a test set of its own (--test-data, or the data's own), and "
+                                  "this data has none: give the same with --test-data to make its split again",
+                      o->model);
+        else
+            cli_error("diagnose", "%s was trained with its test rows carved from its data, and this data has a "
+                                  "test set of its own: diagnose it without --test-data, on the data it was trained on",
+                      o->model);
+        goto done;
+    }
     if (cli_data_fits("diagnose", model, data, o->data.data, 1)) goto done;
     if (cli_split_sizes("diagnose", dev_text, test_text, data->n, test_data != NULL, &dev_size, &test_size)) goto done;
     if (hone_split_make(&split, data, test_data, dev_size, test_size, seed, &err)) goto fail;

@@ -45,20 +45,23 @@ static void print_row(const char *name, size_t n, double loss, double acc) {
     printf("\n");
 }
 
-/* The training configuration kept in the model's metadata. */
-static char *config_json(const train_options *o, const cli_arch_spec *a, const hone_train_config *c) {
+/* The training configuration kept in the model's metadata. test_set: "separate" when the test
+ * rows came from a set of their own (the data's, or --test-data), else "carved" from --data: the
+ * split differs between the two, so diagnose and --resume must know which. */
+static char *config_json(const train_options *o, const cli_arch_spec *a, const hone_train_config *c,
+                         const char *test_set) {
     static char buf[8 * CLI_TEXT_MAX];
     char optim[2 * CLI_TEXT_MAX];
     cli_optim_json(optim, sizeof optim, c);
     snprintf(buf, sizeof buf,
              "{\"lr\": %.17g, \"epochs\": %d, \"batch\": %d, \"seed\": %.0f, \"shuffle\": %s, %s, "
              "\"weight_init\": \"%s\", \"hidden\": \"%s\", \"activation\": \"%s\", \"dev\": \"%s\", "
-             "\"test\": \"%s\", \"train_rows\": %d, \"l2\": %.17g, \"l1\": %.17g, \"keep_prob\": \"%s\", "
+             "\"test\": \"%s\", \"test_set\": \"%s\", \"train_rows\": %d, \"l2\": %.17g, \"l1\": %.17g, \"keep_prob\": \"%s\", "
              "\"batchnorm\": %s, \"early_stop\": %d, \"augment_shift\": %d, \"augment_rotate\": %.17g, "
              "\"augment_flip\": %s, \"augment_noise\": %.17g}",
              c->lr, c->epochs, c->batch, o->seed, c->shuffle ? "true" : "false", optim,
              hone_init_kind_name(a->init), o->arch.layers, hone_layer_kind_name(a->activation), o->dev, o->test,
-             o->train_rows, o->reg.l2, o->reg.l1, o->reg.keep_prob, o->reg.batchnorm ? "true" : "false",
+             test_set, o->train_rows, o->reg.l2, o->reg.l1, o->reg.keep_prob, o->reg.batchnorm ? "true" : "false",
              o->reg.early_stop, o->reg.augment_shift, o->reg.augment_rotate, o->reg.augment_flip ? "true" : "false",
              o->reg.augment_noise);
     return buf;
@@ -297,6 +300,7 @@ int cmd_train(int argc, char **argv) {
         goto done;
     }
     if (hone_split_make(&split, data, test_data, dev, test, cfg.seed, &err)) goto fail;
+    const char *test_set = test_data ? "separate" : "carved";
     if (o.train_rows > 0 && (size_t)o.train_rows < split.train.n) split.train.n = (size_t)o.train_rows;
     if (cfg.schedule.kind == HONE_SCHEDULE_PLATEAU && split.dev.n == 0) {
         cli_error("train", "--schedule plateau follows the dev loss, and there is no dev set (--dev 0)");
@@ -343,14 +347,14 @@ int cmd_train(int argc, char **argv) {
     if (*o.ck.resume) { /* the checkpoint's weights, statistics and state, if it is this run's */
         char what[512];
         if (hone_checkpoint_load(&resumed, model, o.ck.resume, &err)) goto fail;
-        if (cli_config_differs(model->config_json, config_json(&o, &arch, &cfg), what, sizeof what)) {
+        if (cli_config_differs(model->config_json, config_json(&o, &arch, &cfg, test_set), what, sizeof what)) {
             cli_error("train", "--resume %s: %s; resume with the options it was written with", o.ck.resume, what);
             exit_code = CLI_EXIT_USAGE;
             goto done;
         }
     }
     free(model->config_json); /* kept in checkpoints too */
-    if (!(model->config_json = strdup(config_json(&o, &arch, &cfg)))) {
+    if (!(model->config_json = strdup(config_json(&o, &arch, &cfg, test_set)))) {
         cli_error("train", "out of memory");
         goto done;
     }

@@ -2,6 +2,7 @@
 #include "data_options.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +56,14 @@ hone_status cli_load_with_test(const hone_data_source *source, const char *test_
     ts.labels = *test_labels ? test_labels : NULL;
     hone_dataset_free(*test);
     *test = NULL;
-    if ((st = hone_dataset_load_any(test, &extra, &ts, err))) {
+    if (!(st = hone_dataset_load_any(test, &extra, &ts, err)) && (*test)->d != (*data)->d) {
+        err->code = st = HONE_ERR_FORMAT;
+        snprintf(err->message, sizeof err->message, "%s: %zu features per row, and %s has %zu", test_path,
+                 (*test)->d, source->path, (*data)->d);
+        hone_dataset_free(*test);
+        *test = NULL;
+    }
+    if (st) {
         hone_dataset_free(*data);
         *data = NULL;
     }

@@ -281,6 +281,26 @@ grep -qx "diagnosis: fine" out.txt && ok "a base error above the train error: no
 grep -q "avoidable bias" out.txt && grep -q "variance" out.txt && grep -q "advice: " out.txt \
     && ok "diagnose prints the gaps and advice" || bad "diagnose prints the gaps and advice" "$(cat out.txt)"
 
+# A separate test set (--test-data): all of --data is train and dev; diagnose needs the same set
+# to make the same split, and says so when it is missing or was not used in training.
+awk 'BEGIN { srand(17); print "a,b,c,d,label"; for (i = 0; i < 90; i++) { c = i % 3; printf "%.4f,%.4f,%.4f,%.4f,%d\n", (c==0)*2+rand(), (c==1)*2+rand(), (c==2)*2+rand(), rand(), c } }' >blobs-test.csv
+cut -d, -f2- blobs-test.csv >narrow-test.csv
+expect_ok "train --test-data" train --data blobs.csv --test-data blobs-test.csv --layers 8 --epochs 3 --save sep.safetensors --dev 60
+sep_train=$(awk '$1 == "train" { print $7 }' out.txt)
+grep -Eq "^  train +240 rows" out.txt && grep -Eq "^  test +90 rows" out.txt && [ -n "$sep_train" ] \
+    && ok "--test-data: every --data row is train or dev, the test rows are its 90" || bad "--test-data split" "$(cat out.txt)"
+expect_ok "diagnose with the model's --test-data" diagnose sep.safetensors --data blobs.csv --test-data blobs-test.csv
+sep_error=$(awk -v a="${sep_train%\%}" 'BEGIN { printf "%.2f%%", 100 - a }')
+grep -Eq "^  train error +$sep_error" out.txt && ok "diagnose --test-data: the train rows of training (error $sep_error)" \
+    || bad "diagnose --test-data: the train rows of training" "train accuracy $sep_train" "$(cat out.txt)"
+expect_error "diagnose without the model's --test-data" 1 "sep.safetensors" "test set of its own" "--test-data" -- diagnose sep.safetensors --data blobs.csv
+expect_error "diagnose with --test-data the model did not use" 1 "blobs.safetensors" "carved from its data" -- diagnose blobs.safetensors --data blobs.csv --test-data blobs-test.csv
+expect_error "train: --test-data with other features" 1 "narrow-test.csv: 3 features per row, and blobs.csv has 4" -- train --data blobs.csv --test-data narrow-test.csv --quiet
+expect_error "diagnose: --test-data with other features" 1 "narrow-test.csv: 3 features per row" -- diagnose sep.safetensors --data blobs.csv --test-data narrow-test.csv
+"$hone" train --data blobs.csv --test-data blobs-test.csv --layers 8 --epochs 2 --checkpoint sep-ck.safetensors --quiet >/dev/null 2>&1
+expect_error "--resume without the checkpoint's --test-data" 2 "sep-ck.safetensors" '--test-data is "separate" in the checkpoint, "carved" in this run' -- \
+    train --data blobs.csv --layers 8 --epochs 2 --resume sep-ck.safetensors --quiet
+
 # --- hone tune: random search, coarse to fine ------------------------------------------------------
 printf '[tune]\nrounds = 2\ntrials = 4\njobs = 2\nepochs = 3\nresults = tune.jsonl\nbest = tune-best.ini\n\n[space]\nlr = log 1e-3 1\noptimizer = choice adam sgd\nbatch = int 8 64\n\n[train]\ndata = blobs.csv\nlayers = 8\n' >tune.ini
 expect_ok "train --train-rows uses a subset" train --data blobs.csv --layers 4 --epochs 1 --train-rows 50
@@ -319,6 +339,21 @@ expect_ok "tune: successive halving" tune --config tune.ini --quiet --rounds 1 -
 # 4 trials for 1 epoch, the best 2 for 2, the best 1 for 4
 [ "$(wc -l <halving.jsonl)" -eq 7 ] && [ "$(grep -c '"epochs":4,' halving.jsonl)" -eq 1 ] && awk '$1 == "1" { exit !($4 == 4) }' out.txt \
     && ok "tune: halving runs 4 + 2 + 1" || bad "tune: halving runs 4 + 2 + 1" "$(cat halving.jsonl)"
+# trials that diverge are recorded as such (with their error), ranked last, never the best, and
+# read back as finished on a rerun; a search where every trial diverged writes no best config
+printf '[tune]\nrounds = 1\ntrials = 4\njobs = 2\nepochs = 3\nresults = div.jsonl\nbest = div-best.ini\n\n[space]\nlr = log 1e-2 1e7\n\n[train]\ndata = blobs.csv\nlayers = 8\noptimizer = sgd\nschedule = constant\n' >div.ini
+expect_ok "tune: some trials diverge" tune --config div.ini --quiet
+ok_lr=$(sed -n 's/.*"status":"ok","params":{"lr":\([-0-9.e+]*\)}.*/\1/p' div.jsonl | head -1)
+[ "$(grep -c '"status":"diverged".*"dev_acc":null.*"error":"diverged at epoch' div.jsonl)" -ge 1 ] && [ -n "$ok_lr" ] \
+    && [ "$(awk '$7 == "diverged"' out.txt | wc -l)" -eq "$(grep -c '"status":"diverged"' div.jsonl)" ] \
+    && ! awk '$1 == "1"' out.txt | grep -q diverged && grep -q '^lr = ' div-best.ini && ! grep -q "lr = [0-9.e+]*e+0[6-9]" div-best.ini \
+    && ok "tune: diverged trials are recorded, ranked last, never the best" || bad "tune: diverged trials" "$(cat out.txt)" "$(cat div.jsonl)" "$(cat div-best.ini)"
+expect_ok "tune: diverged trials are finished trials" tune --config div.ini --quiet
+grep -q "runs: 0 run now, 4 read from div.jsonl" out.txt && ok "tune: a rerun reads the diverged trials back" || bad "tune: a rerun reads the diverged trials back" "$(tail -2 out.txt)"
+sed 's/lr = log 1e-2 1e7/lr = log 1e6 1e7/; s/div\./alldiv./g; s/div-best/alldiv-best/' div.ini >alldiv.ini
+expect_error "tune: every trial diverged" 1 "no trial succeeded" "diverged at epoch" -- tune --config alldiv.ini --quiet
+[ ! -e alldiv-best.ini ] && [ "$(grep -c '"status":"diverged"' alldiv.jsonl)" -eq 4 ] && ok "tune: no best config when every trial diverged" \
+    || bad "tune: no best config when every trial diverged" "$(ls alldiv*)"
 expect_error "tune: another search's results" 2 "tune.jsonl" "another search" -- tune --config tune.ini --quiet --seed 9
 printf '[space]\nlr = log 1 1e-3\n' >bad-range.ini
 expect_error "tune: lo >= hi" 2 "bad-range.ini" "lr: log: LO must be below HI" -- tune --config bad-range.ini
