@@ -346,8 +346,8 @@ expect_ok "tune: some trials diverge" tune --config div.ini --quiet
 ok_lr=$(sed -n 's/.*"status":"ok","params":{"lr":\([-0-9.e+]*\)}.*/\1/p' div.jsonl | head -1)
 [ "$(grep -c '"status":"diverged".*"dev_acc":null.*"error":"diverged at epoch' div.jsonl)" -ge 1 ] && [ -n "$ok_lr" ] \
     && [ "$(awk '$7 == "diverged"' out.txt | wc -l)" -eq "$(grep -c '"status":"diverged"' div.jsonl)" ] \
-    && ! awk '$1 == "1"' out.txt | grep -q diverged && grep -q '^lr = ' div-best.ini && ! grep -q "lr = [0-9.e+]*e+0[6-9]" div-best.ini \
-    && ok "tune: diverged trials are recorded, ranked last, never the best" || bad "tune: diverged trials" "$(cat out.txt)" "$(cat div.jsonl)" "$(cat div-best.ini)"
+    && ! awk '$1 == "1"' out.txt | grep -q diverged && ! grep -q -- "-nan" div.jsonl && grep -q '^lr = ' div-best.ini && ! grep -q "lr = [0-9.e+]*e+0[6-9]" div-best.ini \
+    && ok "tune: diverged trials are recorded (a NaN says nan), ranked last, never the best" || bad "tune: diverged trials" "$(cat out.txt)" "$(cat div.jsonl)" "$(cat div-best.ini)"
 expect_ok "tune: diverged trials are finished trials" tune --config div.ini --quiet
 grep -q "runs: 0 run now, 4 read from div.jsonl" out.txt && ok "tune: a rerun reads the diverged trials back" || bad "tune: a rerun reads the diverged trials back" "$(tail -2 out.txt)"
 sed 's/lr = log 1e-2 1e7/lr = log 1e6 1e7/; s/div\./alldiv./g; s/div-best/alldiv-best/' div.ini >alldiv.ini

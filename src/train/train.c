@@ -141,7 +141,7 @@ static hone_status diverged(hone_error *err, const hone_model *m, int B, int epo
     return honeE_set(err, HONE_ERR_DIVERGED,
                      "diverged at epoch %d, batch %zu, learning rate %g: the %s is %g (%s); lower the learning rate, "
                      "clip gradients (--clip-norm), or add batch normalization",
-                     epoch, batch, lr, what, value, where);
+                     epoch, batch, lr, what, isnan(value) ? NAN : value, where); /* "nan", never "-nan" */
 }
 
 /* The loop's state as a checkpoint sees it: the fixed parts are set once (state->model, config,
