@@ -309,9 +309,14 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                 /* clipping sees the gradient as normalization left it (norm stays the raw one, as reported) */
                 const double scaled = c->normalize_grad > 0 ? honeO_normalize(m->grads, m->n_params, norm, c->normalize_grad) : norm;
                 honeO_clip(m->grads, m->n_params, scaled, c->clip_norm, c->clip_value);
-                if (stats_step) memcpy(before, m->params, m->n_params * sizeof *before);
-                honeO_step(&c->optimizer, m->params, m->grads, m->opt_state, m->n_params, m->opt_steps + 1, lr);
-                grads_clear = false;
+                if (stats_step) { /* the statistics read this step's gradient after the update */
+                    memcpy(before, m->params, m->n_params * sizeof *before);
+                    honeO_step(&c->optimizer, m->params, m->grads, m->opt_state, m->n_params, m->opt_steps + 1, lr);
+                    grads_clear = false;
+                } else { /* the same update bit for bit, split across the pool, the gradient left zero */
+                    honeO_step_and_clear(&c->optimizer, m->params, m->grads, m->opt_state, m->n_params, m->opt_steps + 1, lr);
+                    grads_clear = true;
+                }
             }
             m->opt_steps++;
             m->bn_batches++;
