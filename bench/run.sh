@@ -52,7 +52,7 @@ make -s build/hone build/step-phases || exit 1
 export OPENBLAS_NUM_THREADS=$threads
 ceilings="" flops="" medians=""
 for ((k = 0; k < repeat; k++)); do
-    ceiling_line=$(build/hone bench --threads "$threads" --batch 128 --json)
+    ceiling_line=$(build/hone bench --threads "$threads" --batch 128 --repeats 50 --json)
     ceilings="$ceilings $(field "$ceiling_line" ceiling_samples_per_s)"
     flops="$flops $(field "$ceiling_line" gflops)"
     medians="$medians $(field "$ceiling_line" median_samples_per_s)"
