@@ -41,6 +41,8 @@ void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(prin
 /* A --seed value read as a number: *seed when it is an integer in [0, 2^64); else -1, message
  * printed. */
 int cli_seed(const char *cmd, double value, uint64_t *seed);
+/* Whether value is a seed cli_seed takes: an integer in [0, 2^64), so the cast to uint64_t is defined. */
+int cli_seed_valid(double value);
 /* "512,256" -> {512, 256}; returns the count, or -1 (message printed) on a bad list. */
 int cli_parse_units(const char *cmd, const char *text, int *units, int max);
 /* Writes a double as JSON (null for NaN or infinity). */

@@ -92,8 +92,7 @@ static int model_split(const diagnose_options *o, const hone_model *model, uint6
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(config, "test_set");
     *separate_test = !cJSON_IsString(ts) ? -1 : strcmp(ts->valuestring, "separate") == 0;
     int ok = cJSON_IsNumber(s) && cJSON_IsString(d) && cJSON_IsString(t) && strlen(d->valuestring) < CLI_TEXT_MAX &&
-             strlen(t->valuestring) < CLI_TEXT_MAX && s->valuedouble >= 0 && s->valuedouble < 18446744073709551616.0 &&
-             s->valuedouble == floor(s->valuedouble); /* as cli_seed: below 2^64, so the cast is defined */
+             strlen(t->valuestring) < CLI_TEXT_MAX && cli_seed_valid(s->valuedouble);
     if (ok) {
         *seed = (uint64_t)s->valuedouble;
         strcpy(dev, d->valuestring);
@@ -109,7 +108,7 @@ static int model_split(const diagnose_options *o, const hone_model *model, uint6
 
 static int from_model(const diagnose_options *o, double *train, double *dev, int *regression, int *usage) {
     hone_data_source source;
-    if (cli_data_source("diagnose", &o->data, &source)) {
+    if (cli_data_source("diagnose", &o->data, &source) || cli_test_options("diagnose", o->test_data, o->test_labels)) {
         *usage = 1;
         return -1;
     }
@@ -176,8 +175,9 @@ int cmd_diagnose(int argc, char **argv) {
         "Compares train error, dev error and a base error (human-level or Bayes) and names the case:\n"
         "high bias (avoidable bias = train - base is high), high variance (dev - train is high), both,\n"
         "or fine, with the basic recipe's advice. A model is evaluated again on the train and dev rows\n"
-        "it was trained on (its seed, dev and test are in its metadata: give the same --data); a\n"
-        "metrics file gives its last epoch. Errors are 1 - accuracy, or the loss for regression.",
+        "it was trained on (its seed, dev and test are in its metadata: give the same --data, and the\n"
+        "same --test-data if it was trained with one); a metrics file gives its last epoch. Errors\n"
+        "are 1 - accuracy, or the loss for regression.",
         options, "model"};
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;

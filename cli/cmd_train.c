@@ -285,7 +285,8 @@ int cmd_train(int argc, char **argv) {
     if (cli_checkpoint_check("train", &o.ck)) return CLI_EXIT_USAGE;
 
     hone_data_source source;
-    if (cli_data_source("train", &o.data, &source)) return CLI_EXIT_USAGE;
+    if (cli_data_source("train", &o.data, &source) || cli_test_options("train", o.test_data, o.test_labels))
+        return CLI_EXIT_USAGE;
     hone_dataset *data = NULL, *test_data = NULL;
     hone_model *model = NULL;
     hone_split split = {0};

@@ -46,6 +46,14 @@ int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *
     return 0;
 }
 
+int cli_test_options(const char *cmd, const char *test_path, const char *test_labels) {
+    if (*test_labels && !*test_path) {
+        cli_error(cmd, "--test-labels %s needs --test-data, the test set they label", test_labels);
+        return -1;
+    }
+    return 0;
+}
+
 hone_status cli_load_with_test(const hone_data_source *source, const char *test_path, const char *test_labels,
                                hone_dataset **data, hone_dataset **test, hone_error *err) {
     hone_status st = hone_dataset_load_any(data, test, source, err);

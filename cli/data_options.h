@@ -28,6 +28,9 @@ typedef struct cli_data {
 /* Fills source from the options; returns -1 (message printed) on a bad value. */
 int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source);
 
+/* --test-data and --test-labels: -1 (message printed) for labels with no test data to go with. */
+int cli_test_options(const char *cmd, const char *test_path, const char *test_labels);
+
 /* *data from source, and *test: the test set of an IDX directory, or the file test_path (its
  * labels from test_labels, or none when empty) read with source's CSV settings when test_path is
  * not empty; NULL when there is none. On an error both are NULL and err says why. */

@@ -230,8 +230,10 @@ void cli_print_help(const cli_command *cmd, FILE *out) {
     fprintf(out, "  %-26s show this help\n", "--help");
 }
 
+int cli_seed_valid(double value) { return value >= 0 && value < 18446744073709551616.0 && value == floor(value); }
+
 int cli_seed(const char *cmd, double value, uint64_t *seed) {
-    if (!(value >= 0 && value < 18446744073709551616.0 && value == floor(value))) {
+    if (!cli_seed_valid(value)) {
         cli_error(cmd, "--seed: expected a non-negative integer below 2^64, got %g", value);
         return -1;
     }

@@ -295,6 +295,8 @@ grep -Eq "^  train error +$sep_error" out.txt && ok "diagnose --test-data: the t
     || bad "diagnose --test-data: the train rows of training" "train accuracy $sep_train" "$(cat out.txt)"
 expect_error "diagnose without the model's --test-data" 1 "sep.safetensors" "test set of its own" "--test-data" -- diagnose sep.safetensors --data blobs.csv
 expect_error "diagnose with --test-data the model did not use" 1 "blobs.safetensors" "carved from its data" -- diagnose blobs.safetensors --data blobs.csv --test-data blobs-test.csv
+expect_error "train: --test-labels without --test-data" 2 "--test-labels nolabels.npy needs --test-data" -- train --data blobs.csv --test-labels nolabels.npy --quiet
+expect_error "diagnose: --test-labels without --test-data" 2 "--test-labels nolabels.npy needs --test-data" -- diagnose sep.safetensors --data blobs.csv --test-labels nolabels.npy
 expect_error "train: --test-data with other features" 1 "narrow-test.csv: 3 features per row, and blobs.csv has 4" -- train --data blobs.csv --test-data narrow-test.csv --quiet
 expect_error "diagnose: --test-data with other features" 1 "narrow-test.csv: 3 features per row" -- diagnose sep.safetensors --data blobs.csv --test-data narrow-test.csv
 "$hone" train --data blobs.csv --test-data blobs-test.csv --layers 8 --epochs 2 --checkpoint sep-ck.safetensors --quiet >/dev/null 2>&1
