@@ -5,7 +5,9 @@
  * inside the pieces, so one pool owns the cores and no second one spins beside it. Between calls
  * a worker spins for a short while (a training step calls again within microseconds), then
  * sleeps on a condition variable. A call made while another thread's call holds the pool runs
- * serially on its own thread, so concurrent callers are safe. */
+ * serially on its own thread, so concurrent callers are safe. Workers are started for the count
+ * first asked for (or the default) and never stopped: a later, lower count leaves them idle, and
+ * every call still waits for each to check in. */
 #define _GNU_SOURCE /* sysconf(_SC_NPROCESSORS_ONLN) */
 #include "kernels/kernels.h"
 
@@ -33,7 +35,8 @@ static struct {
     _Alignas(64) atomic_uint generation; /* bumped by every parallel call (workers spin on it) */
     _Alignas(64) atomic_int pending;     /* workers that have not finished this call's piece (the caller spins on it) */
     _Alignas(64) atomic_flag busy; /* a call is using the workers */
-    int threads;            /* pieces a call is split into: the caller and threads - 1 workers */
+    atomic_int threads;     /* pieces a call is split into: the caller and threads - 1 workers */
+    int configured;         /* a count was set (hone_set_threads, or the default on first use) */
     int started;            /* workers running (they never stop) */
     int sleeping;           /* workers waiting on `wake` (under lock) */
     honeK_task *task;
@@ -99,6 +102,7 @@ static void set_threads_locked(int threads) {
     if (threads > MAX_THREADS) threads = MAX_THREADS;
     openblas_set_num_threads(1);
     start_workers(threads);
+    __atomic_store_n(&pool.configured, 1, __ATOMIC_RELEASE);
 }
 
 /* A forked child has the caller's thread only: the workers stayed behind in the parent. It
@@ -114,11 +118,19 @@ static void after_fork_in_child(void) {
     atomic_flag_clear(&pool.busy);
 }
 
-static void first_use(void) {
-    pthread_atfork(NULL, NULL, after_fork_in_child);
-    while (atomic_flag_test_and_set(&pool.busy)) cpu_relax();
-    set_threads_locked(0);
-    atomic_flag_clear(&pool.busy);
+static void first_use(void) { pthread_atfork(NULL, NULL, after_fork_in_child); }
+
+/* The count in effect: the default, started now, unless hone_set_threads came first (so a
+ * program that asks for 2 threads on a 64-CPU machine never starts 63 workers, which every call
+ * would then wait for). */
+static int threads_in_effect(void) {
+    pthread_once(&pool.once, first_use);
+    if (!__atomic_load_n(&pool.configured, __ATOMIC_ACQUIRE)) {
+        while (atomic_flag_test_and_set(&pool.busy)) cpu_relax();
+        if (!pool.configured) set_threads_locked(0);
+        atomic_flag_clear(&pool.busy);
+    }
+    return atomic_load_explicit(&pool.threads, memory_order_relaxed);
 }
 
 void honeK_band(int n, int part, int parts, int *lo, int *hi) {
@@ -136,10 +148,7 @@ int hone_set_threads(int threads) {
     return got;
 }
 
-int honeK_threads(void) {
-    pthread_once(&pool.once, first_use);
-    return pool.threads;
-}
+int honeK_threads(void) { return threads_in_effect(); }
 
 int honeK_parts(int most) {
     const int threads = honeK_threads();
@@ -147,8 +156,8 @@ int honeK_parts(int most) {
 }
 
 void honeK_parallel(honeK_task *task, void *arg, int parts) {
-    pthread_once(&pool.once, first_use);
-    if (parts > pool.threads) parts = pool.threads;
+    const int threads = threads_in_effect();
+    if (parts > threads) parts = threads;
     if (parts <= 1 || atomic_flag_test_and_set(&pool.busy)) { /* serial, or the pool is someone else's now */
         task(arg, 0, 1);
         return;
