@@ -12,20 +12,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 enum { B = 128, WARMUP = 20, STEPS = 300 };
-
-static int by_value(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 int main(int argc, char **argv) {
     const int threads = hone_set_threads(argc > 1 ? atoi(argv[1]) : 0);
@@ -51,16 +39,16 @@ int main(int argc, char **argv) {
     m->training = 1;
     for (int s = 0; s < WARMUP + STEPS; s++) {
         const size_t *rows = split.train.index + (size_t)(s % (int)(split.train.n / B)) * B;
-        double t0 = now();
+        double t0 = honeC_now();
         hone_model_gather(m, X, Y, split.train.data, rows, B);
-        double t1 = now();
+        double t1 = honeC_now();
         hone_model_forward(m, X, B);
         hone_model_loss(m, Y, B);
-        double t2 = now();
+        double t2 = honeC_now();
         hone_model_backward(m, X, B);
-        double t3 = now();
+        double t3 = honeC_now();
         honeO_step_and_clear(&adam, m->params, m->grads, m->opt_state, m->n_params, (uint64_t)s + 1, 1e-3);
-        double t4 = now();
+        double t4 = honeC_now();
         if (s >= WARMUP) gather += t1 - t0, forward += t2 - t1, backward += t3 - t2, step += t4 - t3;
     }
     /* The same steps with backward and the optimizer in one pass, as training runs them, each
@@ -71,27 +59,26 @@ int main(int argc, char **argv) {
     double fused[STEPS], alone[STEPS], fused_sum = 0, alone_sum = 0;
     for (int s = 0; s < WARMUP + STEPS; s++) {
         const size_t *rows = split.train.index + (size_t)(s % (int)(split.train.n / B)) * B;
-        double t0 = now();
+        double t0 = honeC_now();
         for (int k = 0; k < honeK_step_products_count(products); k++) honeK_step_product_run(products, k);
-        double t1 = now();
+        double t1 = honeC_now();
         hone_model_gather(m, X, Y, split.train.data, rows, B);
         hone_model_forward(m, X, B);
         hone_model_loss(m, Y, B);
         hone_model_backward_step(m, X, B, &adam, (uint64_t)(WARMUP + STEPS + s) + 1, 1e-3);
-        double t2 = now();
+        double t2 = honeC_now();
         if (s >= WARMUP) alone[s - WARMUP] = t1 - t0, fused[s - WARMUP] = t2 - t1;
     }
     honeK_step_products_free(products);
     for (int s = 0; s < STEPS; s++) fused_sum += fused[s], alone_sum += alone[s];
-    qsort(fused, STEPS, sizeof *fused, by_value);
-    qsort(alone, STEPS, sizeof *alone, by_value);
+    const double fused_median = honeC_median(fused, STEPS), alone_median = honeC_median(alone, STEPS);
     const double ceiling = hone_model_gemm_ceiling(m, B, 50, NULL, NULL);
-    double t0 = now();
+    double t0 = honeC_now();
     for (int s = 0; s < STEPS; s++) hone_model_forward(m, X, B);
-    const double hot_forward = (now() - t0) / STEPS;
-    t0 = now();
+    const double hot_forward = (honeC_now() - t0) / STEPS;
+    t0 = honeC_now();
     for (int s = 0; s < STEPS; s++) hone_model_backward(m, X, B);
-    const double hot_backward = (now() - t0) / STEPS;
+    const double hot_backward = (honeC_now() - t0) / STEPS;
     const double total = (gather + forward + backward + step) / STEPS;
     printf("threads %d, ms a step of %d rows: gather %.3f  forward+loss %.3f  backward %.3f  optimizer %.3f  total %.3f"
            " (%.0f samples/s)\n",
@@ -100,8 +87,8 @@ int main(int argc, char **argv) {
     printf("a step as training runs it (gather, forward, loss, backward with the optimizer in one pass), interleaved with\n"
            "its matrix products alone, ms: step best %.3f median %.3f mean %.3f; products best %.3f median %.3f mean %.3f\n"
            "products / step: best %.2f median %.2f mean %.2f\n",
-           1e3 * fused[0], 1e3 * fused[STEPS / 2], 1e3 * fused_sum / STEPS, 1e3 * alone[0], 1e3 * alone[STEPS / 2],
-           1e3 * alone_sum / STEPS, alone[0] / fused[0], alone[STEPS / 2] / fused[STEPS / 2], alone_sum / fused_sum);
+           1e3 * fused[0], 1e3 * fused_median, 1e3 * fused_sum / STEPS, 1e3 * alone[0], 1e3 * alone_median,
+           1e3 * alone_sum / STEPS, alone[0] / fused[0], alone_median / fused_median, alone_sum / fused_sum);
     printf("GEMM ceiling %.3f ms (%.2f of the step); forward %.3f and backward %.3f ms rerun hot\n", 1e3 * ceiling,
            ceiling / total, 1e3 * hot_forward, 1e3 * hot_backward);
     hone_model_free(m);

@@ -17,6 +17,8 @@
 
 /* Seconds on the monotonic clock (for durations). */
 double honeC_now(void);
+/* The median of values [n] (n >= 1), which it sorts ascending: values [0] is then the least. */
+double honeC_median(double *values, int n);
 /* splitmix64's output for x: a 64-bit value that looks random for every distinct x, the way to
  * turn a counter (a row, a trial) into a seed. */
 uint64_t honeC_mix64(uint64_t x);

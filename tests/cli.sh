@@ -142,6 +142,14 @@ expect_error "--init: another --activation" 2 "--activation: the network comes f
 expect_error "--init: --residual the model lacks" 2 "--residual: the network comes from --init" -- train --data blobs.csv --residual --init blobs.safetensors
 expect_error "leaky slope of 0" 2 "--alpha: the leaky ReLU slope must be in" "for 0, use --activation relu" "got 0" -- train --data blobs.csv --activation leaky_relu --alpha 0
 expect_error "--init: --alpha shapes only a new network" 2 "--alpha: the network comes from --init" -- train --data blobs.csv --alpha 0.2 --init blobs.safetensors
+expect_error "--init: --init-scale shapes only a new network" 2 "--init-scale: the network comes from --init" -- train --data blobs.csv --init-scale 0.1 --init blobs.safetensors
+expect_error "--init: --zero-residual shapes only a new network" 2 "--zero-residual: the network comes from --init" -- train --data blobs.csv --zero-residual --init blobs.safetensors
+expect_error "--init: --bn-momentum shapes only a new network" 2 "--bn-momentum: the network comes from --init" -- train --data blobs.csv --bn-momentum 0.5 --init blobs.safetensors
+"$hone" train --data blobs.csv --input-keep-prob 0.9 --init blobs.safetensors >out.txt 2>err.txt; rc=$?
+[ $rc -eq 2 ] && grep -q -- "--input-keep-prob: the network comes from --init" err.txt && ok "--init: --input-keep-prob the model lacks" \
+    || bad "--init: --input-keep-prob the model lacks" "exit $rc" "$(cat err.txt)"
+printf '[train]\nlayers = 32\n' >layers32.ini
+expect_error "--init: --layers from a config file" 2 "--layers: the network comes from --init blobs.safetensors" -- train --config layers32.ini --data blobs.csv --init blobs.safetensors
 expect_ok "a model with dropout on its first hidden layer only" train --data blobs.csv --layers 16,8 --keep-prob 0.5,1 --epochs 1 --save mixed.safetensors
 expect_ok "--init: the same mixed --keep-prob" train --data blobs.csv --keep-prob 0.5,1 --epochs 1 --init mixed.safetensors --save mixed2.safetensors
 grep -aq 'keep_prob\\": \\"0.5,1\\"' mixed2.safetensors && ok "--init: the metadata records each layer's keep probability" ||
@@ -384,8 +392,9 @@ awk -F, 'NR > 1 && $4 == "dense" && ($10 == "" || $10 <= 0) { exit 1 }' ls.csv &
 # Statistics steps take the unfused update (the gradient is read after it); with and without
 # clipping, the model comes out bit for bit as from a run without statistics.
 for clip in "" "--clip-norm 0.5"; do
-    "$hone" train --data blobs.csv --layers 16,8 --epochs 3 --batch 30 $clip --save nostats.safetensors --quiet >/dev/null 2>&1
-    "$hone" train --data blobs.csv --layers 16,8 --epochs 3 --batch 30 $clip --save withstats.safetensors --layer-stats ls2.csv --stats-every 4 --quiet >/dev/null 2>&1
+    rm -f nostats.safetensors withstats.safetensors ls2.csv
+    "$hone" train --data blobs.csv --layers 16,8 --epochs 3 --batch 30 $clip --save nostats.safetensors --quiet >/dev/null 2>&1 &&
+    "$hone" train --data blobs.csv --layers 16,8 --epochs 3 --batch 30 $clip --save withstats.safetensors --layer-stats ls2.csv --stats-every 4 --quiet >/dev/null 2>&1 &&
     cmp -s nostats.safetensors withstats.safetensors && [ -s ls2.csv ] && ok "layer statistics do not change the model (${clip:-no clipping})" \
         || bad "layer statistics do not change the model (${clip:-no clipping})" "$(cmp nostats.safetensors withstats.safetensors 2>&1)"
 done
@@ -499,7 +508,7 @@ fi
 expect_ok "gradcheck of residual blocks" gradcheck --data blobs.csv --layers 8,8,8 --residual --samples 4
 expect_error "gradcheck --zero-residual" 2 "--zero-residual puts every block's sum on ReLU's kink" -- gradcheck --data blobs.csv --layers 8,8,8 --residual --zero-residual
 expect_error "gradcheck --samples 0" 2 "--samples must be in \[1, 4096\], got 0" -- gradcheck --data blobs.csv --samples 0
-expect_error "train --threads -1" 2 "threads" -- train --data blobs.csv --threads -1
+expect_error "train --threads -1" 2 "--threads must be 0 or more, got -1" -- train --data blobs.csv --threads -1
 expect_error "train --stats-every 0, before any data is read" 2 "--stats-every must be at least 1, got 0" -- train --data nope.csv --stats-every 0
 expect_ok "bench of a small network" bench --layers 32 --inputs 64 --batch 16 --repeats 5 --json
 best=$(sed -n 's/.*"ceiling_samples_per_s": \([0-9.]*\).*/\1/p' out.txt)

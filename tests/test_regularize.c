@@ -381,7 +381,7 @@ static void test_rows_have_generators_of_their_own(void **state) {
  * or real rows) equals the reference: honeD_augment_image on the raw row, then standardization,
  * for the same draws; and noise adds N(0, noise^2) in standardized units. */
 static void test_augmented_gather_matches_the_reference(void **state) {
-    enum { H = 5, W = 6, D = H * W, B = 40 };
+    enum { H = 5, W = 6, D = H * W, B = 48 }; /* 48 rows: three bands of 16, one a thread on three */
     hone_rng rng;
     hone_rng_seed(&rng, 31);
     static uint8_t px[B * D];

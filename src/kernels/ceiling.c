@@ -3,8 +3,6 @@
  * dense layer but the first, each on the same shapes and split as training, on scratch buffers. */
 #include "kernels/kernels.h"
 
-#include <stdlib.h>
-
 typedef struct step_product {
     int split, ta, tb, M, N, K;
     const hone_real *A, *Bm;
@@ -77,17 +75,6 @@ void honeK_step_products_free(honeK_step_products *s) {
     honeM_free(s);
 }
 
-static int by_value(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The median of times [repeats], which it sorts (so times [0] is then the best). */
-static double median_of(double *times, int repeats) {
-    qsort(times, (size_t)repeats, sizeof *times, by_value);
-    return repeats % 2 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2;
-}
-
 double hone_model_gemm_ceiling(const hone_model *m, int B, int repeats, double *flops, double *median_seconds) {
     if (flops) *flops = 0;
     if (median_seconds) *median_seconds = -1;
@@ -103,8 +90,8 @@ double hone_model_gemm_ceiling(const hone_model *m, int B, int repeats, double *
                 honeK_step_product_run(s, k);
                 times[r] = honeC_now() - t0;
             }
-            median += median_of(times, repeats);
-            best += times[0];
+            median += honeC_median(times, repeats);
+            best += times[0]; /* sorted by honeC_median */
         }
         if (flops) *flops = s->flops;
     }
