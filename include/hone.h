@@ -73,7 +73,7 @@ uint64_t hone_rng_next(hone_rng *rng);
 double hone_rng_uniform(hone_rng *rng);           /* [0, 1) with 53 random bits */
 double hone_rng_normal(hone_rng *rng);            /* N(0, 1), Box-Muller */
 /* N(0, 1) by the ziggurat method: the same distribution as hone_rng_normal, another stream, and
- * several times faster (one draw and a comparison for 99% of values). Augmentation noise uses it. */
+ * several times faster (one draw and a comparison for 98.8% of values). Augmentation noise uses it. */
 double hone_rng_normal_fast(hone_rng *rng);
 uint64_t hone_rng_below(hone_rng *rng, uint64_t n); /* uniform in [0, n), unbiased; n > 0 */
 void hone_rng_shuffle(hone_rng *rng, size_t *items, size_t n); /* Fisher-Yates */

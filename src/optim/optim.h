@@ -12,8 +12,8 @@ static inline double honeO_ewma(double v, double x, double beta) { return beta *
 void honeO_step(const hone_optimizer_config *c, hone_real *p, const hone_real *g, hone_real *state,
                 size_t n, uint64_t t, double lr);
 
-/* honeO_step, also returning the global L2 norm of g and leaving g zero, in one pass over the
- * block (chunk by chunk) instead of three. */
+/* honeO_step, bit for bit, also returning the global L2 norm of g and leaving g zero, in one pass
+ * over the block (chunk by chunk) instead of three, split across the pool's threads. */
 double honeO_step_and_clear(const hone_optimizer_config *c, hone_real *p, hone_real *g, hone_real *state, size_t n,
                             uint64_t t, double lr);
 
