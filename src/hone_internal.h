@@ -1,6 +1,7 @@
 /* hone_internal.h - what the library's files share and the public header does not show.
  * Internal cross-file names are spelled honeX_ with a letter for the part: E errors, M memory,
- * C common (the clock, medians, seed mixing), K kernels, L layers, D data, S storage (safetensors), G gradient checking. */
+ * C common (the clock, medians, seed mixing), K kernels, L layers, D data, S storage
+ * (safetensors), G gradient checking. */
 #ifndef HONE_INTERNAL_H
 #define HONE_INTERNAL_H
 
