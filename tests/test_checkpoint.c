@@ -445,6 +445,14 @@ static void test_broken_checkpoints_are_clean_errors(void **state) {
     assert_int_equal(hone_checkpoint_load(&s, wide, good, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "layer 0 (dense) has 12 units in the checkpoint, 10 in this network"));
     hone_model_free(wide);
+    /* a training setting too (hone_model_load_weights leaves those the model's own) */
+    hone_model *other_keep = network(&split, 1, 12);
+    int dropout = 0;
+    while (other_keep->layers[dropout].kind != HONE_LAYER_DROPOUT) dropout++;
+    other_keep->layers[dropout].keep_prob = 0.5f;
+    assert_int_equal(hone_checkpoint_load(&s, other_keep, good, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "(dropout) has keep probability 0.8 in the checkpoint, 0.5 in this network"));
+    hone_model_free(other_keep);
     assert_int_equal(hone_model_set_regularization(m, 0.5, 0, 0, &err), HONE_OK);
     assert_int_equal(hone_checkpoint_load(&s, m, good, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "regularization is L2 0.01"));

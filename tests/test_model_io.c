@@ -3,6 +3,7 @@
  * error naming the file (never a crash, a hang or a huge allocation). */
 #define _DEFAULT_SOURCE
 #include "harness.h"
+#include "model/storage.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -655,6 +656,77 @@ static void test_load_weights_batchnorm(void **state) {
     }
     hone_model_free(a);
     free(path);
+}
+
+/* honeS_architecture_differs, field by field: a model that differs from the base in one field
+ * alone is reported with that field named, in the words of either caller; training settings only
+ * when asked for. */
+static void test_architecture_differs_each_field(void **state) {
+    /* every kind that has a setting: dropout, dense without bias, batch norm, leaky ReLU, add */
+    const hone_layer_spec base[] = {
+        {.kind = HONE_LAYER_DROPOUT, .keep_prob = 0.8f}, {.kind = HONE_LAYER_DENSE, .units = 6, .no_bias = 1},
+        {.kind = HONE_LAYER_BATCHNORM, .momentum = 0.05f}, LEAKY(0.2f), DENSE(6), {.kind = HONE_LAYER_ADD, .skip = 1},
+        DENSE(3)};
+    enum { N = COUNT(base), INPUTS = 5, BN = 2 };
+    const struct {
+        int inputs, n;        /* 0: the base's */
+        hone_loss_kind loss;  /* 0: the base's */
+        int layer;            /* with spec.kind: that layer's spec replaced */
+        hone_layer_spec spec;
+        float eps;            /* not 0: the batch norm's eps (no spec field) */
+        bool training;        /* a setting that acts only in training */
+        const char *expected; /* in the file/model wording */
+    } cases[] = {
+        {.inputs = 4, .expected = "the file's model has 5 inputs, this model 4"},
+        {.n = N - 1, .expected = "the file's model has 7 layers, this model 6"},
+        {.layer = 3, .spec = {.kind = HONE_LAYER_RELU}, .expected = "layer 3 is leaky_relu in the file, relu in this model"},
+        {.layer = 6, .spec = DENSE(2), .expected = "layer 6 (dense) has 3 units in the file, 2 in this model"},
+        {.layer = 1, .spec = DENSE(6), .expected = "layer 1 (dense) has no bias in the file, a bias in this model"},
+        {.layer = 3, .spec = LEAKY(0.1f), .expected = "layer 3 (leaky_relu) has slope 0.2 in the file, 0.1 in this model"},
+        {.layer = 0, .spec = {.kind = HONE_LAYER_DROPOUT, .keep_prob = 0.5f}, .training = true,
+         .expected = "layer 0 (dropout) has keep probability 0.8 in the file, 0.5 in this model"},
+        {.layer = BN, .spec = {.kind = HONE_LAYER_BATCHNORM, .momentum = 0.2f}, .training = true,
+         .expected = "layer 2 (batchnorm) has momentum 0.05 in the file, 0.2 in this model"},
+        {.eps = 1e-3f, .expected = "layer 2 (batchnorm) has eps 1e-05 in the file, 0.001 in this model"},
+        {.layer = 5, .spec = {.kind = HONE_LAYER_ADD, .skip = 3},
+         .expected = "layer 5 (add) adds the output of layer 1 in the file, of layer 3 in this model"},
+        {.loss = HONE_LOSS_MSE, .expected = "the loss is softmax_ce in the file, mse in this model"},
+    };
+    const honeS_compare inference = {"file", "model", false}, training = {"file", "model", true};
+    hone_model *stored = random_model(INPUTS, base, N, HONE_LOSS_SOFTMAX_CE, 300, NULL);
+    char what[300];
+    hone_model *same = random_model(INPUTS, base, N, HONE_LOSS_SOFTMAX_CE, 301, NULL);
+    assert_false(honeS_architecture_differs(stored, same, &training, what, sizeof what));
+    assert_false(honeS_architecture_differs(stored, same, &inference, what, sizeof what));
+    hone_model_free(same);
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        hone_layer_spec specs[N];
+        memcpy(specs, base, sizeof specs);
+        if (cases[i].spec.kind) specs[cases[i].layer] = cases[i].spec;
+        hone_model *m = random_model(cases[i].inputs ? cases[i].inputs : INPUTS, specs, cases[i].n ? cases[i].n : N,
+                                     cases[i].loss ? cases[i].loss : HONE_LOSS_SOFTMAX_CE, 302 + i, NULL);
+        if (cases[i].eps) m->layers[BN].eps = cases[i].eps;
+        what[0] = '\0';
+        if (!honeS_architecture_differs(stored, m, &training, what, sizeof what) || strcmp(what, cases[i].expected))
+            fail_msg("case %zu: '%s', expected '%s'", i, what, cases[i].expected);
+        what[0] = '\0';
+        const bool differs = honeS_architecture_differs(stored, m, &inference, what, sizeof what);
+        if (cases[i].training ? differs : !differs || strcmp(what, cases[i].expected))
+            fail_msg("case %zu without training settings: %s '%s'", i, differs ? "differs:" : "the same", what);
+        hone_model_free(m);
+    }
+    /* the checkpoint's wording */
+    const honeS_compare checkpoint = {"checkpoint", "network", true};
+    hone_model *narrow = random_model(4, base, N, HONE_LOSS_SOFTMAX_CE, 320, NULL);
+    assert_true(honeS_architecture_differs(stored, narrow, &checkpoint, what, sizeof what));
+    assert_string_equal(what, "the checkpoint's network has 5 inputs, this network 4");
+    hone_model_free(narrow);
+    hone_model *slower = random_model(INPUTS, base, N, HONE_LOSS_SOFTMAX_CE, 321, NULL);
+    slower->layers[BN].momentum = 0.2f;
+    assert_true(honeS_architecture_differs(stored, slower, &checkpoint, what, sizeof what));
+    assert_string_equal(what, "layer 2 (batchnorm) has momentum 0.05 in the checkpoint, 0.2 in this network");
+    hone_model_free(slower);
+    hone_model_free(stored);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1738,6 +1810,7 @@ int main(void) {
         cmocka_unit_test(test_round_trip_batchnorm_dropout),
         cmocka_unit_test(test_save_refuses_bad_state),
         cmocka_unit_test(test_load_weights_batchnorm),
+        cmocka_unit_test(test_architecture_differs_each_field),
         cmocka_unit_test(test_torch_fixture),
         cmocka_unit_test(test_torch_batchnorm_fixture),
         cmocka_unit_test(test_save_into_missing_directory),

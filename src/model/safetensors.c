@@ -45,6 +45,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1197,47 +1198,67 @@ hone_status honeS_load(hone_model **out, const char *path, honeS_tensor *extras,
     return st;
 }
 
-/* The first difference between two architectures, described into what; false when the same.
- * Compared: what decides the function the network computes at inference and the tensors it
- * holds: kinds, units, dense bias presence, leaky ReLU slope, batch norm eps, which output a
- * residual add takes, the loss. Not
- * compared: dropout keep_prob and batch norm momentum, training settings that change nothing at
- * inference; the model keeps its own (a file's weights may be fine-tuned with other ones). */
-static bool architecture_differs(const hone_model *file, const hone_model *m, char *what, size_t cap) {
-    if (file->inputs != m->inputs)
-        return snprintf(what, cap, "the file's model has %d inputs, this model %d", file->inputs, m->inputs), true;
-    if (file->n_layers != m->n_layers)
-        return snprintf(what, cap, "the file's model has %d layers, this model %d", file->n_layers, m->n_layers), true;
+/* The settings of one layer kind that are a single number, each compared as honeS_compare says:
+ * "layer 3 (leaky_relu) has slope 0.2 in the file, 0.1 in this model". Dropout keep probability
+ * and batch norm momentum change nothing at inference, so a model's weights may be loaded into
+ * one that trains with other values; a checkpoint resumes training and compares them too. */
+static const struct {
+    hone_layer_kind kind;
+    const char *name;
+    size_t offset; /* of the float in hone_layer */
+    bool training; /* acts only in training */
+} layer_settings[] = {
+    {HONE_LAYER_LEAKY_RELU, "slope", offsetof(hone_layer, alpha), false},
+    {HONE_LAYER_DROPOUT, "keep probability", offsetof(hone_layer, keep_prob), true},
+    {HONE_LAYER_BATCHNORM, "momentum", offsetof(hone_layer, momentum), true},
+    {HONE_LAYER_BATCHNORM, "eps", offsetof(hone_layer, eps), false},
+};
+
+static float layer_setting(const hone_layer *layer, size_t offset) {
+    return *(const float *)((const char *)layer + offset);
+}
+
+bool honeS_architecture_differs(const hone_model *stored, const hone_model *m, const honeS_compare *how, char *what,
+                                size_t cap) {
+    const char *src = how->source, *noun = how->noun;
+    if (stored->inputs != m->inputs)
+        return snprintf(what, cap, "the %s's %s has %d inputs, this %s %d", src, noun, stored->inputs, noun, m->inputs),
+               true;
+    if (stored->n_layers != m->n_layers)
+        return snprintf(what, cap, "the %s's %s has %d layers, this %s %d", src, noun, stored->n_layers, noun,
+                        m->n_layers),
+               true;
     for (int l = 0; l < m->n_layers; l++) {
-        const hone_layer *a = &file->layers[l], *b = &m->layers[l];
+        const hone_layer *a = &stored->layers[l], *b = &m->layers[l];
+        const char *kind = hone_layer_kind_name(a->kind);
         if (a->kind != b->kind)
-            return snprintf(what, cap, "layer %d is %s in the file, %s in this model", l, hone_layer_kind_name(a->kind),
-                            hone_layer_kind_name(b->kind)),
+            return snprintf(what, cap, "layer %d is %s in the %s, %s in this %s", l, kind, src,
+                            hone_layer_kind_name(b->kind), noun),
                    true;
         if (a->out != b->out)
-            return snprintf(what, cap, "layer %d (%s) has %d units in the file, %d in this model", l,
-                            hone_layer_kind_name(a->kind), a->out, b->out),
+            return snprintf(what, cap, "layer %d (%s) has %d units in the %s, %d in this %s", l, kind, a->out, src,
+                            b->out, noun),
                    true;
         if (a->kind == HONE_LAYER_DENSE && a->bias != b->bias)
-            return snprintf(what, cap, "layer %d (dense) has %s in the file, %s in this model", l,
-                            a->bias ? "a bias" : "no bias", b->bias ? "a bias" : "none"),
-                   true;
-        if (a->kind == HONE_LAYER_LEAKY_RELU && a->alpha != b->alpha)
-            return snprintf(what, cap, "layer %d (leaky_relu) has slope %g in the file, %g in this model", l,
-                            (double)a->alpha, (double)b->alpha),
-                   true;
-        if (a->kind == HONE_LAYER_BATCHNORM && a->eps != b->eps)
-            return snprintf(what, cap, "layer %d (batchnorm) has eps %g in the file, %g in this model", l,
-                            (double)a->eps, (double)b->eps),
+            return snprintf(what, cap, "layer %d (dense) has %s in the %s, %s in this %s", l,
+                            a->bias ? "a bias" : "no bias", src, b->bias ? "a bias" : "none", noun),
                    true;
         if (a->kind == HONE_LAYER_ADD && a->skip != b->skip)
-            return snprintf(what, cap, "layer %d (add) adds the output of layer %d in the file, of layer %d in this model",
-                            l, a->skip, b->skip),
+            return snprintf(what, cap, "layer %d (add) adds the output of layer %d in the %s, of layer %d in this %s", l,
+                            a->skip, src, b->skip, noun),
                    true;
+        for (size_t i = 0; i < sizeof layer_settings / sizeof *layer_settings; i++) {
+            if (layer_settings[i].kind != a->kind || (layer_settings[i].training && !how->training)) continue;
+            const float x = layer_setting(a, layer_settings[i].offset), y = layer_setting(b, layer_settings[i].offset);
+            if (x != y)
+                return snprintf(what, cap, "layer %d (%s) has %s %g in the %s, %g in this %s", l, kind,
+                                layer_settings[i].name, (double)x, src, (double)y, noun),
+                       true;
+        }
     }
-    if (file->loss != m->loss)
-        return snprintf(what, cap, "the loss is %s in the file, %s in this model", hone_loss_kind_name(file->loss),
-                        hone_loss_kind_name(m->loss)),
+    if (stored->loss != m->loss)
+        return snprintf(what, cap, "the loss is %s in the %s, %s in this %s", hone_loss_kind_name(stored->loss), src,
+                        hone_loss_kind_name(m->loss), noun),
                true;
     return false;
 }
@@ -1247,7 +1268,8 @@ hone_status hone_model_load_weights(hone_model *m, const char *path, hone_error 
     hone_status st = hone_model_load(&file, path, err);
     if (st) return st;
     char what[300];
-    if (architecture_differs(file, m, what, sizeof what)) {
+    const honeS_compare how = {"file", "model", false}; /* keep_prob and momentum stay the model's own */
+    if (honeS_architecture_differs(file, m, &how, what, sizeof what)) {
         hone_model_free(file);
         return honeE_set(err, HONE_ERR_VALUE, "%s: architecture differs: %s", path, what);
     }

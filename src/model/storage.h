@@ -47,4 +47,22 @@ hone_status honeS_save(const hone_model *m, const char *path, const honeS_tensor
 hone_status honeS_load(hone_model **out, const char *path, honeS_tensor *extras, int n_extras,
                        const char *meta_key, char **meta_value, hone_error *err);
 
+/* How honeS_architecture_differs words the two models and what it compares. */
+typedef struct honeS_compare {
+    const char *source; /* where the stored model comes from: "file", "checkpoint" */
+    const char *noun;   /* what both are called: "model", "network" (with "file": "the file's
+                           model has 6 inputs, this model 5", "... in the file, 6 in this model") */
+    bool training;      /* also compare the settings that act only in training: dropout keep
+                           probability and batch norm momentum */
+} honeS_compare;
+
+/* The first difference between the architecture of `stored` (read from a file) and that of m,
+ * the model it is loaded into, described into what ("layer 2 (dense) has 5 units in the file, 6
+ * in this model"); false when they are the same. Compared: the inputs, the layer count, and per
+ * layer the kind, units, dense bias presence, leaky ReLU slope, batch norm eps, which output a
+ * residual add takes (with how->training also dropout keep probability and batch norm
+ * momentum); then the loss. */
+bool honeS_architecture_differs(const hone_model *stored, const hone_model *m, const honeS_compare *how, char *what,
+                                size_t cap);
+
 #endif

@@ -366,43 +366,12 @@ static bool field_differs(const field *f, const void *a, const void *b, char *wh
 }
 
 /* The network of the checkpoint (file) against the model it is loaded into: everything that
- * decides the tensors, the function and the training of the network. */
+ * decides the tensors, the function and the training of the network (the architecture with its
+ * training settings, then the regularization). */
 static bool network_differs(const hone_model *file, const model_scalars *ms, const hone_model *m, char *what,
                             size_t cap) {
-    if (file->inputs != m->inputs)
-        return snprintf(what, cap, "the checkpoint's network has %d inputs, this one %d", file->inputs, m->inputs), true;
-    if (file->n_layers != m->n_layers)
-        return snprintf(what, cap, "the checkpoint's network has %d layers, this one %d", file->n_layers, m->n_layers), true;
-    for (int l = 0; l < m->n_layers; l++) {
-        const hone_layer *a = &file->layers[l], *b = &m->layers[l];
-        const char *name = hone_layer_kind_name(b->kind);
-        if (a->kind != b->kind)
-            return snprintf(what, cap, "layer %d is %s in the checkpoint, %s in this network", l,
-                            hone_layer_kind_name(a->kind), name),
-                   true;
-        if (a->out != b->out)
-            return snprintf(what, cap, "layer %d (%s) has %d units in the checkpoint, %d in this network", l, name, a->out,
-                            b->out),
-                   true;
-        const char *setting = NULL;
-        double x = 0, y = 0;
-        if (a->kind == HONE_LAYER_DENSE && a->bias != b->bias) setting = "bias", x = a->bias, y = b->bias;
-        else if (a->kind == HONE_LAYER_LEAKY_RELU && a->alpha != b->alpha) setting = "slope", x = a->alpha, y = b->alpha;
-        else if (a->kind == HONE_LAYER_DROPOUT && a->keep_prob != b->keep_prob)
-            setting = "keep probability", x = a->keep_prob, y = b->keep_prob;
-        else if (a->kind == HONE_LAYER_BATCHNORM && a->momentum != b->momentum)
-            setting = "momentum", x = a->momentum, y = b->momentum;
-        else if (a->kind == HONE_LAYER_BATCHNORM && a->eps != b->eps) setting = "eps", x = a->eps, y = b->eps;
-        else if (a->kind == HONE_LAYER_ADD && a->skip != b->skip) setting = "skip", x = a->skip, y = b->skip;
-        if (setting)
-            return snprintf(what, cap, "layer %d (%s) has %s %g in the checkpoint, %g in this network", l, name, setting,
-                            x, y),
-                   true;
-    }
-    if (file->loss != m->loss)
-        return snprintf(what, cap, "the loss is %s in the checkpoint, %s in this network", hone_loss_kind_name(file->loss),
-                        hone_loss_kind_name(m->loss)),
-               true;
+    const honeS_compare how = {"checkpoint", "network", true};
+    if (honeS_architecture_differs(file, m, &how, what, cap)) return true;
     if (ms->l2 != m->l2 || ms->l1 != m->l1 || ms->decay_bias != m->decay_bias)
         return snprintf(what, cap, "regularization is L2 %g, L1 %g%s in the checkpoint, L2 %g, L1 %g%s in this network",
                         ms->l2, ms->l1, ms->decay_bias ? " (biases too)" : "", m->l2, m->l1,
