@@ -298,6 +298,22 @@ static void test_median(void **state) {
     th_assert_close(honeC_median(one, 1), 7, 0);
 }
 
+/* An elementwise pass is split only over HONEK_SPLIT_MIN_VALUES values or more, into bands of at
+ * least `band` along its side, and into no more pieces than there are threads. */
+static void test_elementwise_parts(void **state) {
+    const size_t enough = HONEK_SPLIT_MIN_VALUES;
+    assert_int_equal(hone_set_threads(4), 4);
+    assert_int_equal(honeK_elementwise_parts(enough - 1, 1024, 16), 1); /* too few values */
+    assert_int_equal(honeK_elementwise_parts(enough, 1024, 16), 4);     /* the threads */
+    assert_int_equal(honeK_elementwise_parts(enough, 47, 16), 2);       /* whole bands of 16 */
+    assert_int_equal(honeK_elementwise_parts(enough, 96, 32), 3);       /* of 32 */
+    assert_int_equal(honeK_elementwise_parts(4 * enough, 31, 32), 1);   /* shorter than a band */
+    assert_int_equal(honeK_elementwise_parts(4 * enough, 0, 16), 1);
+    assert_int_equal(hone_set_threads(1), 1);
+    assert_int_equal(honeK_elementwise_parts(4 * enough, 1024, 16), 1);
+    hone_set_threads(0);
+}
+
 /* A network whose activations are split into row bands and its batch norm into bands of units
  * (B * width >= 16384): the forward outputs, the gradients and the gathered batch on 1 and 3
  * threads agree. */
@@ -413,6 +429,7 @@ int main(void) {
         cmocka_unit_test(test_gemm_then_hands_over_each_band),
         cmocka_unit_test(test_gemm_ceiling),
         cmocka_unit_test(test_median),
+        cmocka_unit_test(test_elementwise_parts),
         cmocka_unit_test(test_row_bands_and_gather),
         cmocka_unit_test(test_fused_activations_equal_layers_alone),
     };

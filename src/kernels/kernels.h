@@ -85,6 +85,10 @@ enum { HONEK_MAX_THREADS = 64 };
 enum { HONEK_SPLIT_MIN_VALUES = 16384 };
 /* How many pieces to split work into: the pool's threads, but at most `most` (and at least 1). */
 int honeK_parts(int most);
+/* How many pieces to split an elementwise pass over `values` values (a [B, O] array: B * O) into,
+ * in bands of at least `band` along one side of length `side` (its B rows or its O columns): 1
+ * below HONEK_SPLIT_MIN_VALUES, else honeK_parts(side / band). */
+int honeK_elementwise_parts(size_t values, int side, int band);
 /* Piece `part` of `parts` of 0 .. n - 1: [lo, hi), whole multiples of 16 but the last, so each
  * band of a row-major float array starts on a 64-byte boundary when the array does. */
 void honeK_band(int n, int part, int parts, int *lo, int *hi);

@@ -155,6 +155,10 @@ int honeK_parts(int most) {
     return most < 1 ? 1 : most < threads ? most : threads;
 }
 
+int honeK_elementwise_parts(size_t values, int side, int band) {
+    return values < HONEK_SPLIT_MIN_VALUES ? 1 : honeK_parts(side / band);
+}
+
 void honeK_parallel(honeK_task *task, void *arg, int parts) {
     const int threads = threads_in_effect();
     if (parts > threads) parts = threads;

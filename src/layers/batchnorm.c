@@ -62,8 +62,7 @@ typedef struct bn_args {
 
 /* Bands of at least 32 units, over enough values to be worth a thread. */
 static void run_in_bands(honeK_task *task, bn_args *a) {
-    const size_t values = (size_t)a->B * (size_t)a->layer->out;
-    honeK_parallel(task, a, values < HONEK_SPLIT_MIN_VALUES ? 1 : honeK_parts(a->layer->out / 32));
+    honeK_parallel(task, a, honeK_elementwise_parts((size_t)a->B * (size_t)a->layer->out, a->layer->out, 32));
 }
 
 /* y [B, O] = gamma xhat + beta,  xhat = (x - mu) / sqrt(var + eps);

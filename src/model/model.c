@@ -278,7 +278,7 @@ static int fuses(const hone_model *m, int d, int l) {
 
 /* Bands of at least 16 rows, over enough values to be worth a thread. */
 static int band_parts(const hone_layer *layer, int B) {
-    return (size_t)B * (size_t)layer->out < HONEK_SPLIT_MIN_VALUES ? 1 : honeK_parts(B / 16);
+    return honeK_elementwise_parts((size_t)B * (size_t)layer->out, B, 16);
 }
 
 const hone_real *hone_model_forward(hone_model *m, const hone_real *X, int B) {

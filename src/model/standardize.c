@@ -149,7 +149,7 @@ static void gather_band(void *arg, int part, int parts) {
 void hone_model_gather(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
                        const size_t *rows, int B) {
     gather_args a = {m, X, Y, data, rows, B, NULL, 0, NULL};
-    honeK_parallel(gather_band, &a, (size_t)B * data->d < HONEK_SPLIT_MIN_VALUES ? 1 : honeK_parts(B / 16));
+    honeK_parallel(gather_band, &a, honeK_elementwise_parts((size_t)B * data->d, B, 16)); /* bands of 16 rows */
 }
 
 /* Seeding with batch_seed + row * 0x9e3779b97f4a7c15 would give each row three of its
