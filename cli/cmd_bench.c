@@ -3,13 +3,23 @@
 #include "cli.h"
 #include "model_options.h"
 
+#include <limits.h>
+
+/* -1 (message printed) unless 1 <= value <= most. */
+static int at_least_one(const char *option, int value, int most) {
+    if (value >= 1 && value <= most) return 0;
+    if (most == INT_MAX) cli_error("bench", "%s must be at least 1, got %d", option, value);
+    else cli_error("bench", "%s must be in [1, %d], got %d", option, most, value);
+    return -1;
+}
+
 int cmd_bench(int argc, char **argv) {
     char layers[CLI_TEXT_MAX] = "512,256";
     int inputs = 784, outputs = 10, batch = 128, threads = 0, repeats = 50, json = 0;
     cli_option options[] = {
         {"layers", CLI_TEXT, layers, "N,N,...", "hidden layer sizes (ReLU; the activation does not change the products)"},
         {"inputs", CLI_INT, &inputs, "N", "input features"},
-        {"outputs", CLI_INT, &outputs, "N", "output units"},
+        {"outputs", CLI_INT, &outputs, "N", "output units (softmax; 1: sigmoid, as for two classes)"},
         {"batch", CLI_INT, &batch, "N", "rows per step"},
         {"threads", CLI_INT, &threads, "N", "threads for matrix products and elementwise work (0: OPENBLAS_NUM_THREADS, else one per CPU)"},
         {"repeats", CLI_INT, &repeats, "N", "runs of each product: the best makes the ceiling, the median is printed beside it"},
@@ -25,18 +35,29 @@ int cmd_bench(int argc, char **argv) {
                              options, NULL};
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-    if (batch < 1 || repeats < 1 || inputs < 1 || outputs < 1 || threads < 0) {
-        cli_error("bench", "--batch, --repeats, --inputs and --outputs must be at least 1, --threads 0 or more");
+    if (at_least_one("--inputs", inputs, HONE_MAX_UNITS) || at_least_one("--outputs", outputs, HONE_MAX_UNITS) ||
+        at_least_one("--batch", batch, INT_MAX) || at_least_one("--repeats", repeats, INT_MAX))
+        return CLI_EXIT_USAGE;
+    if (threads < 0) {
+        cli_error("bench", "--threads must be 0 or more, got %d", threads);
         return CLI_EXIT_USAGE;
     }
     hone_set_threads(threads);
     int hidden[CLI_MAX_HIDDEN];
     const int n_hidden = cli_parse_units("bench", layers, hidden, CLI_MAX_HIDDEN);
     if (n_hidden < 0) return CLI_EXIT_USAGE;
+    /* The loss does not enter the products; one output is a two-class network (sigmoid), as hone
+     * train builds for two classes, and softmax takes no fewer than two. */
+    const hone_loss_kind loss = outputs == 1 ? HONE_LOSS_SIGMOID_CE : HONE_LOSS_SOFTMAX_CE;
     hone_model *m;
     hone_error err;
-    if (hone_model_create_mlp(&m, inputs, hidden, n_hidden, outputs, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err)) {
+    hone_status st = hone_model_create_mlp(&m, inputs, hidden, n_hidden, outputs, HONE_LAYER_RELU, loss, &err);
+    if (st == HONE_ERR_NOMEM) {
         cli_error("bench", "%s", err.message);
+        return CLI_EXIT_FAIL;
+    }
+    if (st) { /* each option is in range: what is left is their product, the parameter count */
+        cli_error("bench", "--inputs %d, --layers %s, --outputs %d: %s", inputs, layers, outputs, err.message);
         return CLI_EXIT_USAGE;
     }
     double flops = 0, median = 0;
@@ -44,7 +65,7 @@ int cmd_bench(int argc, char **argv) {
     const double seconds = hone_model_gemm_ceiling(m, batch, repeats, &flops, &median);
     hone_model_free(m);
     if (seconds <= 0) {
-        cli_error("bench", "out of memory");
+        cli_error("bench", "out of memory for the products of a %d-row batch (--batch)", batch);
         return CLI_EXIT_FAIL;
     }
     double rate = batch / seconds, gflops = flops / seconds * 1e-9;

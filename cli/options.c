@@ -1,6 +1,7 @@
 /* options.c - flags and INI files through one option table. */
 #define _DEFAULT_SOURCE
 #include "cli.h"
+#include "hone.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -254,7 +255,7 @@ int cli_parse_units(const char *cmd, const char *text, int *units, int max) {
             times = strtol(q, &end, 10);
             if (end == q || times < 1) v = 0; /* reported below */
         }
-        if (end == p || errno || v < 1 || v > 1 << 24) {
+        if (end == p || errno || v < 1 || v > HONE_MAX_UNITS) {
             cli_error(cmd, "--layers: expected hidden layer sizes like 512,256 or 256x50, got '%s'", text);
             return -1;
         }

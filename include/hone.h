@@ -257,6 +257,13 @@ typedef struct hone_model {
     char *config_json;    /* training configuration kept with the model (metadata), or NULL */
 } hone_model;
 
+/* Bounds on a network, checked before anything is allocated (HONE_ERR_VALUE beyond them): they
+ * keep every size computation far from overflow, and a model file cannot claim more. Units
+ * bound the inputs and every layer's width. */
+#define HONE_MAX_UNITS (1 << 24)
+#define HONE_MAX_LAYERS 4096
+#define HONE_MAX_PARAMS ((size_t)1 << 34)
+
 /* A model from explicit layers: specs[0..n) in order, input width `inputs`. */
 hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spec *specs, int n,
                               hone_loss_kind loss, hone_error *err);

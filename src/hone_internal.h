@@ -71,10 +71,4 @@ void honeB_add(honeB_buf *b, const char *s, size_t n);
 void honeB_str(honeB_buf *b, const char *s);
 void honeB_fmt(honeB_buf *b, const char *fmt, ...) HONE_PRINTF(2, 3);
 
-/* Bounds on a network, checked before anything is allocated: they keep every size computation
- * far from overflow, and a model file cannot claim more. */
-#define HONE_MAX_UNITS (1 << 24)
-#define HONE_MAX_LAYERS 4096
-#define HONE_MAX_PARAMS ((size_t)1 << 34)
-
 #endif /* HONE_INTERNAL_H */

@@ -515,7 +515,21 @@ best=$(sed -n 's/.*"ceiling_samples_per_s": \([0-9.]*\).*/\1/p' out.txt)
 median=$(sed -n 's/.*"median_samples_per_s": \([0-9.]*\).*/\1/p' out.txt)
 awk -v b="$best" -v m="$median" 'BEGIN { exit !(b > 0 && m > 0 && m <= b) }' && ok "bench: the median of the products is no faster than their best" ||
     bad "bench: best and median" "$(cat out.txt)"
-expect_error "bench --repeats 0" 2 "at least 1" -- bench --repeats 0
+expect_error "bench --repeats 0" 2 "--repeats must be at least 1, got 0" -- bench --repeats 0
+expect_error "bench --batch 0" 2 "--batch must be at least 1, got 0" -- bench --batch 0
+expect_error "bench --outputs 0" 2 "--outputs must be in \[1, 16777216\], got 0" -- bench --outputs 0
+expect_error "bench --inputs above the model's bound" 2 "--inputs must be in \[1, 16777216\], got 16777217" -- bench --inputs 16777217
+expect_error "bench: too many parameters names the options" 2 "--inputs 16777216, --layers 1100, --outputs 10: model: more than [0-9]+ parameters" -- \
+    bench --inputs 16777216 --layers 1100
+# 2^31 rows of 2^24 inputs are 2^57 bytes, beyond any address space: the allocation fails at once
+# (under AddressSanitizer too, which then returns NULL as malloc does, with warnings of its own)
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allocator_may_return_null=1" "$hone" bench --inputs 16777216 --layers "" \
+    --outputs 2 --batch 2147483647 >out.txt 2>err.txt; rc=$?
+[ $rc -eq 1 ] && [ "$(grep -v '^==[0-9]*==WARNING: AddressSanitizer failed to allocate' err.txt)" = \
+    "hone bench: out of memory for the products of a 2147483647-row batch (--batch)" ] &&
+    ok "bench: a batch too big for memory" || bad "bench: a batch too big for memory" "exit $rc" "$(cat err.txt)"
+expect_ok "bench of a one-output network (two classes, sigmoid)" bench --layers 8 --inputs 8 --outputs 1 --batch 4 --repeats 1 --threads 1 --json
+grep -q '"ceiling_samples_per_s"' out.txt && ok "bench --outputs 1 prints its ceiling" || bad "bench --outputs 1 prints its ceiling" "$(cat out.txt)"
 expect_error "bench --layers malformed" 2 "--layers: expected hidden layer sizes like 512,256" -- bench --layers 1,,x
 if [ -d "$fashion" ]; then
     expect_ok "Fashion-MNIST, one epoch" train --epochs 1 --json --save fashion.safetensors
