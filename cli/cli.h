@@ -43,6 +43,16 @@ void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(prin
 int cli_seed(const char *cmd, double value, uint64_t *seed);
 /* Whether value is a seed cli_seed takes: an integer in [0, 2^64), so the cast to uint64_t is defined. */
 int cli_seed_valid(double value);
+/* The --threads option; the help's bound is HONE_MAX_THREADS (hone.h), which cli_threads checks. */
+#define CLI_STRING_OF(x) #x
+#define CLI_STRING(x) CLI_STRING_OF(x)
+#define CLI_THREADS_OPTION(threads)                                                                 \
+    {"threads", CLI_INT, &(threads), "N",                                                           \
+     "threads for matrix products and elementwise work (0: OPENBLAS_NUM_THREADS, else one per CPU; at most " \
+     CLI_STRING(HONE_MAX_THREADS) ")"}
+/* Sets the thread count of a --threads value: 0 (the default) to HONE_MAX_THREADS; above it, or
+ * below 0, -1 with the message printed, rather than the library's silent cap. */
+int cli_threads(const char *cmd, int threads);
 /* "512,256" -> {512, 256}; returns the count, or -1 (message printed) on a bad list. */
 int cli_parse_units(const char *cmd, const char *text, int *units, int max);
 /* Writes a double as JSON (null for NaN or infinity). */

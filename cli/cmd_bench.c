@@ -21,7 +21,7 @@ int cmd_bench(int argc, char **argv) {
         {"inputs", CLI_INT, &inputs, "N", "input features"},
         {"outputs", CLI_INT, &outputs, "N", "output units (softmax; 1: sigmoid, as for two classes)"},
         {"batch", CLI_INT, &batch, "N", "rows per step"},
-        {"threads", CLI_INT, &threads, "N", "threads for matrix products and elementwise work (0: OPENBLAS_NUM_THREADS, else one per CPU)"},
+        CLI_THREADS_OPTION(threads),
         {"repeats", CLI_INT, &repeats, "N", "runs of each product: the best makes the ceiling, the median is printed beside it"},
         {"json", CLI_FLAG, &json, NULL, "print one JSON line"},
         {0},
@@ -38,11 +38,7 @@ int cmd_bench(int argc, char **argv) {
     if (at_least_one("--inputs", inputs, HONE_MAX_UNITS) || at_least_one("--outputs", outputs, HONE_MAX_UNITS) ||
         at_least_one("--batch", batch, INT_MAX) || at_least_one("--repeats", repeats, INT_MAX))
         return CLI_EXIT_USAGE;
-    if (threads < 0) {
-        cli_error("bench", "--threads must be 0 or more, got %d", threads);
-        return CLI_EXIT_USAGE;
-    }
-    hone_set_threads(threads);
+    if (cli_threads("bench", threads)) return CLI_EXIT_USAGE;
     int hidden[CLI_MAX_HIDDEN];
     const int n_hidden = cli_parse_units("bench", layers, hidden, CLI_MAX_HIDDEN);
     if (n_hidden < 0) return CLI_EXIT_USAGE;

@@ -236,7 +236,7 @@ int cmd_train(int argc, char **argv) {
         {"stats-every", CLI_INT, &o.stats_every, "N", "steps between per-layer statistics"},
         {"seed", CLI_REAL, &o.seed, "N", "seed for the split, initialization and shuffling"},
         {"shuffle", CLI_FLAG, &o.shuffle, NULL, "reshuffle every epoch (--no-shuffle keeps one order)"},
-        {"threads", CLI_INT, &o.threads, "N", "threads for matrix products and elementwise work (0: OPENBLAS_NUM_THREADS, else one per CPU)"},
+        CLI_THREADS_OPTION(o.threads),
         {"save", CLI_TEXT, o.save, "PATH", "write the model here (safetensors)"},
         CLI_CHECKPOINT_OPTIONS(o.ck),
         {"metrics", CLI_TEXT, o.metrics, "FILE", "write per-epoch metrics as they come (CSV if FILE ends .csv, else JSON lines)"},
@@ -265,11 +265,7 @@ int cmd_train(int argc, char **argv) {
         cli_error("train", "%s", err.message);
         return CLI_EXIT_USAGE;
     }
-    if (o.threads < 0) {
-        cli_error("train", "--threads must be 0 or more, got %d", o.threads);
-        return CLI_EXIT_USAGE;
-    }
-    hone_set_threads(o.threads);
+    if (cli_threads("train", o.threads)) return CLI_EXIT_USAGE;
     if (!(o.base_error >= 0)) {
         cli_error("train", "--base-error must be 0 or more, got %g", o.base_error);
         return CLI_EXIT_USAGE;

@@ -231,6 +231,15 @@ void cli_print_help(const cli_command *cmd, FILE *out) {
     fprintf(out, "  %-26s show this help\n", "--help");
 }
 
+int cli_threads(const char *cmd, int threads) {
+    if (threads < 0 || threads > HONE_MAX_THREADS) {
+        cli_error(cmd, "--threads must be in [0, %d] (0: the default), got %d", HONE_MAX_THREADS, threads);
+        return -1;
+    }
+    hone_set_threads(threads);
+    return 0;
+}
+
 int cli_seed_valid(double value) { return value >= 0 && value < 18446744073709551616.0 && value == floor(value); }
 
 int cli_seed(const char *cmd, double value, uint64_t *seed) {

@@ -373,9 +373,11 @@ void hone_model_layer_stats(const hone_model *model, int B, const hone_real *bef
                             hone_layer_stats *out);
 
 /* Threads for matrix products and the elementwise work around them (0: the default, which is
- * OPENBLAS_NUM_THREADS when the environment sets it, else one per online CPU). hone keeps its own
- * small pool and runs BLAS single-threaded inside it, so one set of threads owns the cores.
- * Returns the number in effect (fewer when the system would not start more). */
+ * OPENBLAS_NUM_THREADS when the environment sets it, else one per online CPU; either at most
+ * HONE_MAX_THREADS). hone keeps its own small pool and runs BLAS single-threaded inside it, so one
+ * set of threads owns the cores. More than HONE_MAX_THREADS gives HONE_MAX_THREADS. Returns the
+ * number in effect (fewer when the system would not start more). */
+#define HONE_MAX_THREADS 64
 int hone_set_threads(int threads);
 
 /* The matrix products of one training step of model on B rows, timed alone (best of `repeats`

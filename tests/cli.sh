@@ -508,7 +508,15 @@ fi
 expect_ok "gradcheck of residual blocks" gradcheck --data blobs.csv --layers 8,8,8 --residual --samples 4
 expect_error "gradcheck --zero-residual" 2 "--zero-residual puts every block's sum on ReLU's kink" -- gradcheck --data blobs.csv --layers 8,8,8 --residual --zero-residual
 expect_error "gradcheck --samples 0" 2 "--samples must be in \[1, 4096\], got 0" -- gradcheck --data blobs.csv --samples 0
-expect_error "train --threads -1" 2 "--threads must be 0 or more, got -1" -- train --data blobs.csv --threads -1
+expect_error "train --threads -1" 2 "^hone train: --threads must be in \[0, 64\] \(0: the default\), got -1$" -- train --data blobs.csv --threads -1
+# above the pool's 64 threads: refused like any other value out of range, not capped behind the user's back
+expect_error "train --threads 65" 2 "^hone train: --threads must be in \[0, 64\] \(0: the default\), got 65$" -- train --data blobs.csv --threads 65
+printf '[train]\nthreads = 1000\n' >threads.ini
+expect_error "train: threads = 1000 in a config file" 2 "--threads must be in \[0, 64\]" -- train --config threads.ini --data blobs.csv
+expect_error "bench --threads 65" 2 "^hone bench: --threads must be in \[0, 64\] \(0: the default\), got 65$" -- bench --threads 65
+expect_error "bench --threads -1" 2 "^hone bench: --threads must be in \[0, 64\]" -- bench --threads -1
+"$hone" train --help | grep -q -- "--threads N .*at most 64)" && "$hone" bench --help | grep -q -- "--threads N .*at most 64)" &&
+    ok "train and bench --help give the --threads bound" || bad "train and bench --help give the --threads bound" "$("$hone" bench --help | grep threads)"
 expect_error "train --stats-every 0, before any data is read" 2 "--stats-every must be at least 1, got 0" -- train --data nope.csv --stats-every 0
 expect_ok "bench of a small network" bench --layers 32 --inputs 64 --batch 16 --repeats 5 --json
 best=$(sed -n 's/.*"ceiling_samples_per_s": \([0-9.]*\).*/\1/p' out.txt)

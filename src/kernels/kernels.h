@@ -80,7 +80,7 @@ void honeK_gemm_ref(int ta, int tb, int M, int N, int K, hone_real alpha, const 
 typedef void honeK_task(void *arg, int part, int parts);
 void honeK_parallel(honeK_task *task, void *arg, int parts);
 /* At most this many threads; a task may keep a slot per piece in an array this long. */
-enum { HONEK_MAX_THREADS = 64 };
+enum { HONEK_MAX_THREADS = HONE_MAX_THREADS };
 /* Elementwise passes over fewer values than this are not worth waking a thread for. */
 enum { HONEK_SPLIT_MIN_VALUES = 16384 };
 /* How many pieces to split work into: the pool's threads, but at most `most` (and at least 1). */
