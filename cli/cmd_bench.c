@@ -14,10 +14,10 @@ static int at_least_one(const char *option, int value, int most) {
 }
 
 int cmd_bench(int argc, char **argv) {
-    char layers[CLI_TEXT_MAX] = "512,256";
+    cli_arch arch = CLI_ARCH_DEFAULTS; /* its layers only */
     int inputs = 784, outputs = 10, batch = 128, threads = 0, repeats = 50, json = 0;
     cli_option options[] = {
-        {"layers", CLI_TEXT, layers, "N,N,...", "hidden layer sizes (ReLU; the activation does not change the products)"},
+        {"layers", CLI_TEXT, arch.layers, "N,N,...", "hidden layer sizes (ReLU; the activation does not change the products)"},
         {"inputs", CLI_INT, &inputs, "N", "input features"},
         {"outputs", CLI_INT, &outputs, "N", "output units (softmax; 1: sigmoid, as for two classes)"},
         {"batch", CLI_INT, &batch, "N", "rows per step"},
@@ -40,7 +40,7 @@ int cmd_bench(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     if (cli_threads("bench", threads)) return CLI_EXIT_USAGE;
     int hidden[CLI_MAX_HIDDEN];
-    const int n_hidden = cli_parse_units("bench", layers, hidden, CLI_MAX_HIDDEN);
+    const int n_hidden = cli_parse_units("bench", arch.layers, hidden, CLI_MAX_HIDDEN);
     if (n_hidden < 0) return CLI_EXIT_USAGE;
     /* The loss does not enter the products; one output is a two-class network (sigmoid), as hone
      * train builds for two classes, and softmax takes no fewer than two. */
@@ -53,7 +53,7 @@ int cmd_bench(int argc, char **argv) {
         return CLI_EXIT_FAIL;
     }
     if (st) { /* each option is in range: what is left is their product, the parameter count */
-        cli_error("bench", "--inputs %d, --layers %s, --outputs %d: %s", inputs, layers, outputs, err.message);
+        cli_error("bench", "--inputs %d, --layers %s, --outputs %d: %s", inputs, arch.layers, outputs, err.message);
         return CLI_EXIT_USAGE;
     }
     double flops = 0, median = 0;

@@ -20,9 +20,11 @@ static const char *band(hone_gradcheck_verdict v) {
 
 int cmd_gradcheck(int argc, char **argv) {
     cli_data d = CLI_DATA_DEFAULTS;
-    /* residual branches keep their drawn weights (see the --zero-residual check below) */
-    cli_arch a = {.layers = "16", .activation = "relu", .alpha = 0.01, .loss = "auto",
-                  .weight_init = "default", .init_scale = 0.01, .zero_residual = 0};
+    /* the default network but small (every parameter is perturbed twice), and residual branches
+     * keep their drawn weights (see the --zero-residual check below) */
+    cli_arch a = CLI_ARCH_DEFAULTS;
+    snprintf(a.layers, sizeof a.layers, "16");
+    a.zero_residual = 0;
     cli_regularize reg = CLI_REGULARIZE_DEFAULTS;
     int samples = 8, json = 0;
     double eps = 1e-6, seed = 1, max_per_layer = 0;

@@ -16,8 +16,7 @@ static void print_value(double v, int applies) {
 
 int cmd_inspect(int argc, char **argv) {
     cli_data d = CLI_DATA_DEFAULTS;
-    cli_arch a = {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "auto",
-                  .weight_init = "default", .init_scale = 0.01, .zero_residual = 1};
+    cli_arch a = CLI_ARCH_DEFAULTS;
     cli_regularize reg = CLI_REGULARIZE_DEFAULTS;
     char model_path[CLI_TEXT_MAX] = "";
     int batch = 256, json = 0;

@@ -1,4 +1,4 @@
-/* model_options.h - architecture options shared by train and gradcheck. */
+/* model_options.h - architecture options shared by train, inspect and gradcheck (and bench's --layers). */
 #ifndef HONE_CLI_MODEL_OPTIONS_H
 #define HONE_CLI_MODEL_OPTIONS_H
 
@@ -17,6 +17,12 @@ typedef struct cli_arch {
     int residual;
     int zero_residual; /* 1 (default): residual branches start at zero, blocks as the identity */
 } cli_arch;
+
+/* The network train and inspect build when not told otherwise, and bench times: 784-512-256-10
+ * on Fashion-MNIST, the network the library's default training config is tuned for. */
+#define CLI_ARCH_DEFAULTS                                                                          \
+    {.layers = "512,256", .activation = "relu", .alpha = 0.01, .loss = "auto", .weight_init = "default", \
+     .init_scale = 0.01, .zero_residual = 1}
 
 #define CLI_ARCH_OPTIONS(a)                                                                        \
     {"layers", CLI_TEXT, (a).layers, "N,N,...", "hidden layer sizes (empty: no hidden layer)"},    \

@@ -62,6 +62,20 @@ for c in train eval predict gradcheck; do
 done
 grep -q -- "--batch N .*\[128\]" <("$hone" train --help) && grep -q -- "--lr X .*\[0.001\]" <("$hone" train --help) \
     && ok "train --help shows defaults" || bad "train --help shows defaults" "$("$hone" train --help | head -30)"
+# One default network (CLI_ARCH_DEFAULTS): train, inspect and bench start from it; gradcheck too,
+# but for its smaller --layers and --no-zero-residual.
+default_of() { "$hone" "$1" --help | sed -n "s/^  --$2 .*\[\(.*\)\]\$/\1/p"; }
+arch_options="layers activation alpha loss weight-init init-scale residual zero-residual"
+defaults=$(for o in $arch_options; do default_of train "$o"; done | tr '\n' ' ')
+[ "$defaults" = "512,256 relu 0.01 auto default 0.01 off on " ] && ok "train's default network" || bad "train's default network" "$defaults"
+arch_differs=""
+for o in $arch_options; do
+    [ "$(default_of inspect "$o")" = "$(default_of train "$o")" ] || arch_differs="$arch_differs inspect:$o"
+    case $o in layers | zero-residual) ;; *) [ "$(default_of gradcheck "$o")" = "$(default_of train "$o")" ] || arch_differs="$arch_differs gradcheck:$o" ;; esac
+done
+[ "$(default_of bench layers)" = "$(default_of train layers)" ] || arch_differs="$arch_differs bench:layers"
+[ "$(default_of gradcheck layers)" = 16 ] && [ "$(default_of gradcheck zero-residual)" = off ] || arch_differs="$arch_differs gradcheck's own"
+[ -z "$arch_differs" ] && ok "inspect, gradcheck and bench share train's default network" || bad "the default network differs:$arch_differs"
 expect_error "unknown command" 2 "unknown command 'trian'" -- trian
 expect_error "unknown option" 2 "unknown option '--bogus'" -- train --bogus 1
 expect_error "negative learning rate" 2 "learning rate must be positive" -- train --lr -0.1
