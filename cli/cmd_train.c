@@ -78,60 +78,39 @@ static int append(char *buf, size_t cap, size_t *at, const char *fmt, ...) {
     return 0;
 }
 
-/* The network of a model from --init, as train's options would give it. */
+/* The network of a model from --init, and its --layers and --keep-prob text. */
 typedef struct init_network {
-    int widths[CLI_MAX_HIDDEN], n;    /* hidden dense layers */
-    float keep[CLI_MAX_HIDDEN];       /* each hidden layer's dropout keep probability (1: none) */
-    float input_keep;                 /* dropout on the inputs (1: none) */
-    int activation;                   /* hone_layer_kind of the hidden layers, -1: none */
-    int batchnorm, residual;
+    hone_mlp_spec spec;
+    int widths[CLI_MAX_HIDDEN];                         /* spec.hidden */
+    float keep[CLI_MAX_HIDDEN];                         /* spec.keep_prob */
     char layers[CLI_TEXT_MAX], keep_text[CLI_TEXT_MAX]; /* --layers and --keep-prob text */
 } init_network;
 
 /* Reads m's network into *net; -1 with the message printed when train's options cannot say it. */
 static int init_network_of(const hone_model *m, const char *path, init_network *net) {
-    *net = (init_network){.input_keep = 1, .activation = -1};
-    for (int h = 0; h < CLI_MAX_HIDDEN; h++) net->keep[h] = 1;
-    int dense = 0;
-    for (int l = 0; l < m->n_layers; l++) {
-        const hone_layer *layer = &m->layers[l];
-        switch (layer->kind) {
-        case HONE_LAYER_DENSE:
-            if (dense++ == 0) break;
-            if (net->n == CLI_MAX_HIDDEN) {
-                cli_error("train", "--init %s: more than %d hidden layers", path, CLI_MAX_HIDDEN);
-                return -1;
-            }
-            net->widths[net->n++] = layer->in; /* every dense layer's input but the first's */
-            break;
-        case HONE_LAYER_RELU: case HONE_LAYER_LEAKY_RELU: case HONE_LAYER_TANH: case HONE_LAYER_SIGMOID:
-        case HONE_LAYER_IDENTITY:
-            if (net->activation < 0) net->activation = (int)layer->kind;
-            break;
-        case HONE_LAYER_BATCHNORM: net->batchnorm = 1; break;
-        case HONE_LAYER_ADD: net->residual = 1; break;
-        case HONE_LAYER_DROPOUT: /* before any dense layer: the inputs'; else after hidden layer dense - 1 */
-            if (!dense) net->input_keep = layer->keep_prob;
-            else if (dense - 1 < CLI_MAX_HIDDEN) net->keep[dense - 1] = layer->keep_prob;
-            break;
-        }
+    hone_error err;
+    if (hone_model_spec_of(m, &net->spec, net->widths, net->keep, CLI_MAX_HIDDEN, &err)) {
+        cli_error("train", "--init %s: the network is not one train's options describe: %s", path, err.message);
+        return -1;
     }
     /* widths with runs as WxK, keep probabilities as one value when all are equal */
+    const int n = net->spec.n_hidden;
     size_t at = 0;
     int all_equal = 1, failed = 0;
-    for (int h = 0, run; h < net->n && !failed; h += run) {
-        for (run = 1; h + run < net->n && net->widths[h + run] == net->widths[h];) run++;
+    net->layers[0] = net->keep_text[0] = 0;
+    for (int h = 0, run; h < n && !failed; h += run) {
+        for (run = 1; h + run < n && net->widths[h + run] == net->widths[h];) run++;
         failed = run > 1 ? append(net->layers, sizeof net->layers, &at, "%s%dx%d", h ? "," : "", net->widths[h], run)
                          : append(net->layers, sizeof net->layers, &at, "%s%d", h ? "," : "", net->widths[h]);
     }
-    for (int h = 1; h < net->n; h++) all_equal = all_equal && net->keep[h] == net->keep[0];
+    for (int h = 1; h < n; h++) all_equal = all_equal && net->keep[h] == net->keep[0];
     at = 0;
-    if (all_equal) failed = failed || append(net->keep_text, sizeof net->keep_text, &at, "%g", net->n ? net->keep[0] : 1.0);
-    for (int h = 0; !all_equal && h < net->n && !failed; h++)
+    if (all_equal) failed = failed || append(net->keep_text, sizeof net->keep_text, &at, "%g", n ? net->keep[0] : 1.0);
+    for (int h = 0; !all_equal && h < n && !failed; h++)
         failed = append(net->keep_text, sizeof net->keep_text, &at, "%s%g", h ? "," : "", net->keep[h]);
     if (failed) {
         cli_error("train", "--init %s: its %d hidden layers do not fit in %d characters of --layers and --keep-prob",
-                  path, net->n, CLI_TEXT_MAX - 1);
+                  path, n, CLI_TEXT_MAX - 1);
         return -1;
     }
     return 0;
@@ -143,24 +122,24 @@ static int init_network_of(const hone_model *m, const char *path, init_network *
  * options are then set to the model's own, so that its metadata records the network trained.
  * Regularization (--l2, --l1, --decay-bias) applies to it as to a new network. Returns 0, or -1
  * with the message printed. */
-static int init_fits(train_options *o, cli_arch_spec *arch, hone_model *m) {
-    init_network net;
-    if (init_network_of(m, o->init, &net)) return -1;
+static int init_fits(train_options *o, cli_arch_spec *arch, hone_model *m, const init_network *net) {
+    const hone_mlp_spec *spec = &net->spec;
+    const int activation = spec->n_hidden ? (int)spec->activation : -1; /* -1: no hidden layer, no activation */
     float keep[CLI_MAX_HIDDEN];
-    if (cli_regularize_network("train", &o->reg, net.n, keep)) return -1;
-    bool same_layers = arch->n_hidden == net.n, same_keep = true;
-    for (int h = 0; h < net.n; h++) {
-        same_layers = same_layers && arch->hidden[h] == net.widths[h];
-        same_keep = same_keep && keep[h] == net.keep[h];
+    if (cli_regularize_network("train", &o->reg, spec->n_hidden, keep)) return -1;
+    bool same_layers = arch->n_hidden == spec->n_hidden, same_keep = true;
+    for (int h = 0; h < spec->n_hidden; h++) {
+        same_layers = same_layers && arch->hidden[h] == spec->hidden[h];
+        same_keep = same_keep && keep[h] == spec->keep_prob[h];
     }
     const char *wrong = NULL;
     if (cli_given(o->arch.layers) && !same_layers) wrong = "--layers";
-    else if (cli_given(o->arch.activation) && net.activation >= 0 && arch->activation != net.activation)
+    else if (cli_given(o->arch.activation) && activation >= 0 && arch->activation != activation)
         wrong = "--activation";
-    else if (cli_given(&o->reg.batchnorm) && o->reg.batchnorm != net.batchnorm) wrong = "--batchnorm";
-    else if (cli_given(&o->arch.residual) && o->arch.residual != net.residual) wrong = "--residual";
+    else if (cli_given(&o->reg.batchnorm) && o->reg.batchnorm != spec->batchnorm) wrong = "--batchnorm";
+    else if (cli_given(&o->arch.residual) && o->arch.residual != spec->residual) wrong = "--residual";
     else if (cli_given(o->reg.keep_prob) && !same_keep) wrong = "--keep-prob";
-    else if (cli_given(&o->reg.input_keep_prob) && (float)o->reg.input_keep_prob != net.input_keep)
+    else if (cli_given(&o->reg.input_keep_prob) && (float)o->reg.input_keep_prob != spec->input_keep_prob)
         wrong = "--input-keep-prob";
     else if (cli_given(o->arch.weight_init)) wrong = "--weight-init";
     else if (cli_given(&o->arch.init_scale)) wrong = "--init-scale";
@@ -169,15 +148,16 @@ static int init_fits(train_options *o, cli_arch_spec *arch, hone_model *m) {
     else if (cli_given(&o->reg.bn_momentum)) wrong = "--bn-momentum";
     if (wrong) {
         cli_error("train", "%s: the network comes from --init %s (hidden layers %s, %s%s%s, keep probability %s); "
-                  "leave %s out, or train a new model without --init", wrong, o->init, net.n ? net.layers : "none",
-                  net.activation >= 0 ? hone_layer_kind_name((hone_layer_kind)net.activation) : "no activation",
-                  net.batchnorm ? ", batch norm" : "", net.residual ? ", residual" : "", net.keep_text, wrong);
+                  "leave %s out, or train a new model without --init", wrong, o->init,
+                  spec->n_hidden ? net->layers : "none",
+                  activation >= 0 ? hone_layer_kind_name((hone_layer_kind)activation) : "no activation",
+                  spec->batchnorm ? ", batch norm" : "", spec->residual ? ", residual" : "", net->keep_text, wrong);
         return -1;
     }
-    snprintf(o->arch.layers, sizeof o->arch.layers, "%s", net.layers);
-    snprintf(o->reg.keep_prob, sizeof o->reg.keep_prob, "%s", net.keep_text);
-    o->reg.batchnorm = net.batchnorm;
-    if (net.activation >= 0) arch->activation = net.activation;
+    snprintf(o->arch.layers, sizeof o->arch.layers, "%s", net->layers);
+    snprintf(o->reg.keep_prob, sizeof o->reg.keep_prob, "%s", net->keep_text);
+    o->reg.batchnorm = spec->batchnorm;
+    if (activation >= 0) arch->activation = activation;
     hone_error err;
     if (hone_model_set_regularization(m, o->reg.l2, o->reg.l1, o->reg.decay_bias, &err)) {
         cli_error("train", "%s", err.message);
@@ -320,7 +300,9 @@ int cmd_train(int argc, char **argv) {
                       outputs, hone_loss_kind_name(arch.loss));
             goto done;
         }
-        if (init_fits(&o, &arch, model)) {
+        init_network net; /* exit 1, as for other inputs or outputs: not a network train builds */
+        if (init_network_of(model, o.init, &net)) goto done;
+        if (init_fits(&o, &arch, model, &net)) {
             exit_code = CLI_EXIT_USAGE;
             goto done;
         }

@@ -285,6 +285,17 @@ typedef struct hone_mlp_spec {
     hone_loss_kind loss;
 } hone_mlp_spec;
 hone_status hone_model_create_from_spec(hone_model **out, const hone_mlp_spec *spec, hone_error *err);
+/* The inverse: the spec from which hone_model_create_from_spec builds model's layers again, the
+ * same in every setting (kinds, widths, biases, the activation and its slope, dropout, batch norm
+ * and its momentum, residual blocks, the loss). The hidden widths go to hidden [max_hidden] and
+ * the keep probabilities to keep_prob [max_hidden] (1: no dropout after that layer), which
+ * spec->hidden and spec->keep_prob then point at; input_keep_prob is 1 without input dropout, and
+ * without hidden layers the activation is RELU with alpha 0.01. Batch norm's eps, which a spec
+ * does not set, is not read. HONE_ERR_VALUE, naming the first layer that differs, when no spec
+ * builds model (one made layer by layer, or loaded from such a file), or when it has more than
+ * max_hidden hidden layers. */
+hone_status hone_model_spec_of(const hone_model *model, hone_mlp_spec *spec, int *hidden, float *keep_prob,
+                               int max_hidden, hone_error *err);
 /* The usual multilayer perceptron: Dense, act, ..., Dense (outputs), then the loss. */
 hone_status hone_model_create_mlp(hone_model **out, int inputs, const int *hidden, int n_hidden,
                                   int outputs, hone_layer_kind activation,

@@ -176,6 +176,11 @@ expect_ok "--init without --layers" train --data blobs.csv --epochs 1 --init blo
 plain=$(sed -n 's/.*"train_loss": \([0-9.e+-]*\).*/\1/p' out.txt)
 grep -aq 'hidden\\": \\"16\\"' init.safetensors && ok "--init: the metadata records the model's own layers" ||
     bad "--init: the metadata records the model's own layers" "$(grep -ao 'hidden[^,]*' init.safetensors)"
+# a network no option describes (the second hidden activation tanh, the first relu): refused, not trained as another
+"$hone" train --data blobs.csv --layers 8,8 --epochs 1 --save two.safetensors --quiet >/dev/null 2>&1
+perl -0777 -pe 's/(\\"relu\\".*?)\\"relu\\"/$1\\"tanh\\"/s' two.safetensors >mixed_act.safetensors
+expect_error "--init: a network train's options cannot describe" 1 "--init mixed_act.safetensors: the network is not one train's options describe" \
+    "layer 3 \(tanh\): its kind differs from the relu" -- train --data blobs.csv --epochs 1 --init mixed_act.safetensors
 expect_ok "--init with --l2" train --data blobs.csv --epochs 1 --init blobs.safetensors --l2 50 --json
 decayed=$(sed -n 's/.*"train_loss": \([0-9.e+-]*\).*/\1/p' out.txt)
 awk -v a="$decayed" -v b="$plain" 'BEGIN { exit !(a > 1.05 * b) }' && ok "--init: --l2 applies to the loaded model (train loss $decayed > $plain)" ||

@@ -346,6 +346,129 @@ static void test_bad_settings_are_errors(void **state) {
     hone_model_free(NULL);
 }
 
+/* Every setting of two layers, their places in the blocks included. */
+static void assert_same_layers(const hone_model *a, const hone_model *b) {
+    assert_int_equal(a->inputs, b->inputs);
+    assert_int_equal(a->loss, b->loss);
+    assert_int_equal(a->n_layers, b->n_layers);
+    assert_int_equal(a->n_params, b->n_params);
+    assert_int_equal(a->n_buffers, b->n_buffers);
+    for (int l = 0; l < a->n_layers; l++) {
+        const hone_layer *x = &a->layers[l], *y = &b->layers[l];
+        assert_int_equal(x->kind, y->kind);
+        assert_int_equal(x->in, y->in);
+        assert_int_equal(x->out, y->out);
+        assert_true(x->alpha == y->alpha);
+        assert_true(x->keep_prob == y->keep_prob);
+        assert_int_equal(x->bias, y->bias);
+        assert_true(x->momentum == y->momentum);
+        assert_true(x->eps == y->eps);
+        assert_int_equal(x->skip, y->skip);
+        assert_int_equal(x->param_offset, y->param_offset);
+        assert_int_equal(x->n_params, y->n_params);
+        assert_int_equal(x->buffer_offset, y->buffer_offset);
+        assert_int_equal(x->n_buffers, y->n_buffers);
+    }
+}
+
+/* build -> hone_model_spec_of -> build again: the same layers, and the spec read back is the one
+ * built from, each setting away from its default so that a setting not read back shows. */
+static void test_spec_of_round_trip(void **state) {
+    static const int plain[] = {6, 5}, wide[] = {9, 4, 4, 7}, blocks[] = {8, 8, 8, 8, 8};
+    static const float keep_some[] = {0.8f, 1, 0.6f, 1}, keep_all[] = {0.7f, 0.7f, 0.7f, 0.7f, 0.7f};
+    const hone_mlp_spec cases[] = {
+        {.inputs = 7, .outputs = 3, .hidden = plain, .n_hidden = 2, .activation = HONE_LAYER_RELU,
+         .loss = HONE_LOSS_SOFTMAX_CE},
+        {.inputs = 7, .outputs = 3, .hidden = plain, .n_hidden = 2, .activation = HONE_LAYER_TANH, .batchnorm = 1,
+         .bn_momentum = 0.3f, .loss = HONE_LOSS_SOFTMAX_CE}, /* dense layers without bias */
+        {.inputs = 5, .outputs = 1, .hidden = wide, .n_hidden = 4, .activation = HONE_LAYER_SIGMOID,
+         .keep_prob = keep_some, .input_keep_prob = 0.9f, .loss = HONE_LOSS_SIGMOID_CE},
+        {.inputs = 4, .outputs = 2, .hidden = wide, .n_hidden = 4, .activation = HONE_LAYER_LEAKY_RELU, .alpha = 0.2f,
+         .loss = HONE_LOSS_MSE},
+        {.inputs = 3, .outputs = 4, .hidden = blocks, .n_hidden = 5, .activation = HONE_LAYER_LEAKY_RELU, .alpha = 0.05f,
+         .batchnorm = 1, .bn_momentum = 0.25f, .keep_prob = keep_all, .residual = 1, .loss = HONE_LOSS_SOFTMAX_CE},
+        {.inputs = 3, .outputs = 2, .hidden = blocks, .n_hidden = 4, .activation = HONE_LAYER_IDENTITY, .residual = 1,
+         .loss = HONE_LOSS_MSE},
+        {.inputs = 6, .outputs = 2, .n_hidden = 0, .activation = HONE_LAYER_RELU, .input_keep_prob = 0.5f,
+         .loss = HONE_LOSS_MSE},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        const hone_mlp_spec *want = &cases[k];
+        print_message("case %zu\n", k);
+        hone_model *a, *b;
+        hone_error err;
+        assert_int_equal(hone_model_create_from_spec(&a, want, &err), HONE_OK);
+        hone_mlp_spec got;
+        int hidden[8];
+        float keep[8];
+        assert_int_equal(hone_model_spec_of(a, &got, hidden, keep, 8, &err), HONE_OK);
+        assert_int_equal(got.inputs, want->inputs);
+        assert_int_equal(got.outputs, want->outputs);
+        assert_int_equal(got.n_hidden, want->n_hidden);
+        assert_ptr_equal(got.hidden, hidden);
+        assert_ptr_equal(got.keep_prob, keep);
+        for (int h = 0; h < want->n_hidden; h++) {
+            assert_int_equal(got.hidden[h], want->hidden[h]);
+            assert_true(got.keep_prob[h] == (want->keep_prob ? want->keep_prob[h] : 1));
+        }
+        assert_int_equal(got.activation, want->activation);
+        assert_true(got.alpha == (want->alpha > 0 ? want->alpha : 0.01f));
+        assert_int_equal(got.batchnorm, want->batchnorm);
+        assert_true(got.bn_momentum == (want->bn_momentum > 0 ? want->bn_momentum : 0.1f));
+        assert_true(got.input_keep_prob == (want->input_keep_prob > 0 ? want->input_keep_prob : 1));
+        assert_int_equal(got.residual, want->residual);
+        assert_int_equal(got.loss, want->loss);
+        assert_int_equal(hone_model_create_from_spec(&b, &got, &err), HONE_OK);
+        assert_same_layers(a, b);
+        hone_model_free(a);
+        hone_model_free(b);
+    }
+}
+
+/* Networks no spec builds are refused, naming the layer; so is a spec that needs more room. */
+static void test_spec_of_refusals(void **state) {
+    hone_mlp_spec got;
+    int hidden[4];
+    float keep[4];
+    hone_error err;
+    hone_model *m;
+    struct { hone_layer_spec layers[8]; int n; const char *message; } cases[] = {
+        {{{.kind = HONE_LAYER_DENSE, .units = 4, .no_bias = 1}, {.kind = HONE_LAYER_RELU}, {.kind = HONE_LAYER_DENSE, .units = 2}},
+         3, "layer 0 (dense): its bias differs from the dense a hone_mlp_spec puts there"}, /* no bias without batch norm */
+        {{{.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_RELU}, {.kind = HONE_LAYER_DENSE, .units = 4},
+          {.kind = HONE_LAYER_TANH}, {.kind = HONE_LAYER_DENSE, .units = 2}},
+         5, "layer 3 (tanh): its kind differs from the relu"}, /* two activations */
+        {{{.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_LEAKY_RELU, .alpha = 0.1f},
+          {.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_LEAKY_RELU, .alpha = 0.2f},
+          {.kind = HONE_LAYER_DENSE, .units = 2}},
+         5, "layer 3 (leaky_relu): its alpha differs"}, /* two slopes */
+        {{{.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_RELU}, {.kind = HONE_LAYER_DROPOUT, .keep_prob = 1},
+          {.kind = HONE_LAYER_DENSE, .units = 2}},
+         4, "layer 2 (dropout): its kind differs from the dense"}, /* a dropout that keeps everything */
+        {{{.kind = HONE_LAYER_DENSE, .units = 4, .no_bias = 1}, {.kind = HONE_LAYER_BATCHNORM, .momentum = 0.1f},
+          {.kind = HONE_LAYER_RELU}, {.kind = HONE_LAYER_DENSE, .units = 4, .no_bias = 1},
+          {.kind = HONE_LAYER_BATCHNORM, .momentum = 0.2f}, {.kind = HONE_LAYER_RELU}, {.kind = HONE_LAYER_DENSE, .units = 2}},
+         7, "layer 4 (batchnorm): its momentum differs"}, /* two momentums */
+        {{{.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_RELU}, {.kind = HONE_LAYER_DENSE, .units = 4},
+          {.kind = HONE_LAYER_RELU}, {.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_ADD, .skip = 0},
+          {.kind = HONE_LAYER_RELU}, {.kind = HONE_LAYER_DENSE, .units = 2}},
+         8, "layer 5 (add): its skip differs"}, /* a block from before the activation (the spec's: skip 1) */
+        {{{.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_RELU}}, 2, "2 layers where a hone_mlp_spec builds 3"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        assert_int_equal(hone_model_create(&m, 3, cases[k].layers, cases[k].n, HONE_LOSS_MSE, &err), HONE_OK);
+        assert_int_equal(hone_model_spec_of(m, &got, hidden, keep, 4, &err), HONE_ERR_VALUE);
+        print_message("%s\n", err.message);
+        assert_non_null(strstr(err.message, cases[k].message));
+        hone_model_free(m);
+    }
+    const int five[5] = {2, 2, 2, 2, 2};
+    assert_int_equal(hone_model_create_mlp(&m, 3, five, 5, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_spec_of(m, &got, hidden, keep, 4, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "more than 4 hidden layers"));
+    hone_model_free(m);
+}
+
 static void test_allocation_failures_are_clean(void **state) {
     /* every allocation of model creation and reservation fails in turn: an error, no leak
      * (the sanitizer and valgrind runs catch leaks) */
@@ -378,6 +501,8 @@ int main(void) {
         cmocka_unit_test(test_hooks_and_stop),
         cmocka_unit_test(test_one_sgd_step_is_the_formula),
         cmocka_unit_test(test_bad_settings_are_errors),
+        cmocka_unit_test(test_spec_of_round_trip),
+        cmocka_unit_test(test_spec_of_refusals),
         cmocka_unit_test(test_allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

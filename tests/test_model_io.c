@@ -826,6 +826,17 @@ static void test_torch_batchnorm_fixture(void **state) {
     assert_true(m->layers[3].keep_prob == 0.7f);
     assert_true(m->layers[1].momentum == 0.1f && m->layers[1].eps == 1e-5f);
     assert_true(m->bn_batches == 7);
+    /* PyTorch's network is the recipe's: the spec it reads back as */
+    hone_mlp_spec spec;
+    int hidden[2];
+    float keep[2];
+    hone_error err;
+    assert_int_equal(hone_model_spec_of(m, &spec, hidden, keep, 2, &err), HONE_OK);
+    assert_int_equal(spec.n_hidden, 1);
+    assert_int_equal(hidden[0], 6);
+    assert_true(keep[0] == 0.7f && spec.input_keep_prob == 1);
+    assert_true(spec.batchnorm && spec.bn_momentum == 0.1f && !spec.residual);
+    assert_int_equal(spec.activation, HONE_LAYER_RELU);
     /* the statistics are not the initial ones (mean 0, variance 1), so the test can tell */
     int moved = 0;
     for (int o = 0; o < 6; o++) moved += m->buffers[o] != 0 && m->buffers[6 + o] != 1 && m->buffers[6 + o] > 0;

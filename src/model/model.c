@@ -8,6 +8,21 @@
 #include <string.h>
 
 
+/* The layer a spec makes on `width` inputs, its defaults filled in (offsets are placed later). */
+static hone_layer layer_of(const hone_layer_spec *spec, int width) {
+    return (hone_layer){
+        .kind = spec->kind,
+        .in = width,
+        .out = spec->kind == HONE_LAYER_DENSE ? spec->units : width,
+        .alpha = spec->alpha > 0 ? spec->alpha : 0.01f,
+        .keep_prob = spec->keep_prob > 0 ? spec->keep_prob : 0.5f,
+        .bias = spec->kind == HONE_LAYER_DENSE && !spec->no_bias,
+        .momentum = spec->momentum > 0 ? spec->momentum : 0.1f,
+        .eps = 1e-5f,
+        .skip = spec->kind == HONE_LAYER_ADD ? spec->skip : 0,
+    };
+}
+
 hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spec *specs, int n,
                               hone_loss_kind loss, hone_error *err) {
     *out = NULL;
@@ -41,15 +56,7 @@ hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spe
         if (!honeL_ops_of(spec->kind)) {
             bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: unknown kind %d", l, (int)spec->kind);
         } else {
-            layer->kind = spec->kind;
-            layer->in = width;
-            layer->out = spec->kind == HONE_LAYER_DENSE ? spec->units : width;
-            layer->alpha = spec->alpha > 0 ? spec->alpha : 0.01f;
-            layer->keep_prob = spec->keep_prob > 0 ? spec->keep_prob : 0.5f;
-            layer->bias = spec->kind == HONE_LAYER_DENSE && !spec->no_bias;
-            layer->momentum = spec->momentum > 0 ? spec->momentum : 0.1f;
-            layer->eps = 1e-5f;
-            layer->skip = spec->kind == HONE_LAYER_ADD ? spec->skip : 0;
+            *layer = layer_of(spec, width);
             if (layer->out < 1 || layer->out > HONE_MAX_UNITS)
                 bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: units must be in [1, %d], got %d", l,
                                 HONE_MAX_UNITS, layer->out);
@@ -116,8 +123,8 @@ void honeL_reset_state(hone_model *m) {
     }
 }
 
-hone_status hone_model_create_from_spec(hone_model **out, const hone_mlp_spec *spec, hone_error *err) {
-    *out = NULL;
+/* Refuses what no multilayer perceptron can be; HONE_OK when spec is one. */
+static hone_status mlp_check(const hone_mlp_spec *spec, hone_error *err) {
     if (spec->n_hidden < 0 || spec->n_hidden > HONE_MAX_LAYERS / 4 - 2)
         return honeE_set(err, HONE_ERR_VALUE, "model: hidden layer count out of range: %d", spec->n_hidden);
     if (spec->activation == HONE_LAYER_DENSE || spec->activation == HONE_LAYER_DROPOUT ||
@@ -130,10 +137,14 @@ hone_status hone_model_create_from_spec(hone_model **out, const hone_mlp_spec *s
         if (!(spec->keep_prob[h] > 0 && spec->keep_prob[h] <= 1))
             return honeE_set(err, HONE_ERR_VALUE, "model: hidden layer %d: keep_prob must be in (0, 1], got %g", h + 1,
                              spec->keep_prob[h]);
-    hone_layer_spec *specs = honeM_alloc((size_t)spec->n_hidden * 5 + 2, sizeof *specs);
-    if (!specs) return honeE_set(err, HONE_ERR_NOMEM, "model: out of memory");
+    return HONE_OK;
+}
+
+/* The layers of a checked spec into specs [5 n_hidden + 2]; returns their count. */
+static int mlp_layers(const hone_mlp_spec *spec, hone_layer_spec *specs) {
     int n = 0, block_input = -1; /* residual: the layer whose output enters the open block */
-    if (input_keep > 0 && input_keep < 1) specs[n++] = (hone_layer_spec){.kind = HONE_LAYER_DROPOUT, .keep_prob = input_keep};
+    if (spec->input_keep_prob > 0 && spec->input_keep_prob < 1)
+        specs[n++] = (hone_layer_spec){.kind = HONE_LAYER_DROPOUT, .keep_prob = spec->input_keep_prob};
     for (int h = 0; h < spec->n_hidden; h++) {
         /* residual blocks pair hidden layers 2-3, 4-5, ...: the second of a pair ends with the add,
          * then the activation (y = act(x + F(x))) */
@@ -148,9 +159,91 @@ hone_status hone_model_create_from_spec(hone_model **out, const hone_mlp_spec *s
             specs[n++] = (hone_layer_spec){.kind = HONE_LAYER_DROPOUT, .keep_prob = spec->keep_prob[h]};
     }
     specs[n++] = (hone_layer_spec){.kind = HONE_LAYER_DENSE, .units = spec->outputs};
-    hone_status st = hone_model_create(out, spec->inputs, specs, n, spec->loss, err);
+    return n;
+}
+
+hone_status hone_model_create_from_spec(hone_model **out, const hone_mlp_spec *spec, hone_error *err) {
+    *out = NULL;
+    hone_status st = mlp_check(spec, err);
+    if (st) return st;
+    hone_layer_spec *specs = honeM_alloc((size_t)spec->n_hidden * 5 + 2, sizeof *specs);
+    if (!specs) return honeE_set(err, HONE_ERR_NOMEM, "model: out of memory");
+    st = hone_model_create(out, spec->inputs, specs, mlp_layers(spec, specs), spec->loss, err);
     honeM_free(specs);
     return st;
+}
+
+/* The first setting in which two layers differ ("kind", "width", ...), or NULL; not eps, which
+ * no spec sets, nor the offsets. */
+static const char *layer_differs(const hone_layer *a, const hone_layer *b) {
+    if (a->kind != b->kind) return "kind";
+    if (a->in != b->in || a->out != b->out) return "width";
+    if (a->bias != b->bias) return "bias";
+    if (a->alpha != b->alpha) return "alpha";
+    if (a->keep_prob != b->keep_prob) return "keep_prob";
+    if (a->momentum != b->momentum) return "momentum";
+    if (a->skip != b->skip) return "skip";
+    return NULL;
+}
+
+hone_status hone_model_spec_of(const hone_model *m, hone_mlp_spec *spec, int *hidden, float *keep_prob,
+                               int max_hidden, hone_error *err) {
+    *spec = (hone_mlp_spec){.inputs = m->inputs, .outputs = hone_model_outputs(m), .hidden = hidden,
+                            .activation = HONE_LAYER_RELU, .alpha = 0.01f, .bn_momentum = 0.1f,
+                            .keep_prob = keep_prob, .input_keep_prob = 1, .loss = m->loss};
+    /* read the settings where the recipe puts them, then check that they build these very layers */
+    bool activation_seen = false;
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *layer = &m->layers[l];
+        switch (layer->kind) {
+        case HONE_LAYER_DENSE:
+            if (l == m->n_layers - 1) break; /* the output layer */
+            if (spec->n_hidden == max_hidden)
+                return honeE_set(err, HONE_ERR_VALUE, "model: more than %d hidden layers", max_hidden);
+            hidden[spec->n_hidden] = layer->out;
+            keep_prob[spec->n_hidden++] = 1;
+            break;
+        case HONE_LAYER_BATCHNORM:
+            if (!spec->batchnorm) spec->bn_momentum = layer->momentum;
+            spec->batchnorm = 1;
+            break;
+        case HONE_LAYER_ADD: spec->residual = 1; break;
+        case HONE_LAYER_DROPOUT: /* on the inputs, or after hidden layer n_hidden's activation */
+            if (spec->n_hidden) keep_prob[spec->n_hidden - 1] = layer->keep_prob;
+            else spec->input_keep_prob = layer->keep_prob;
+            break;
+        case HONE_LAYER_RELU: case HONE_LAYER_LEAKY_RELU: case HONE_LAYER_TANH: case HONE_LAYER_SIGMOID:
+        case HONE_LAYER_IDENTITY:
+            if (!activation_seen) {
+                spec->activation = layer->kind;
+                spec->alpha = layer->alpha;
+            }
+            activation_seen = true;
+            break;
+        }
+    }
+    hone_status st = mlp_check(spec, err);
+    if (st) return st;
+    hone_layer_spec *specs = honeM_alloc((size_t)spec->n_hidden * 5 + 2, sizeof *specs);
+    if (!specs) return honeE_set(err, HONE_ERR_NOMEM, "model: out of memory");
+    const int n = mlp_layers(spec, specs);
+    int l = 0, width = m->inputs;
+    const char *differs = NULL;
+    hone_layer want = {0};
+    for (; l < n && l < m->n_layers; l++) {
+        want = layer_of(&specs[l], width);
+        if ((differs = layer_differs(&want, &m->layers[l]))) break;
+        width = want.out;
+    }
+    honeM_free(specs);
+    if (differs)
+        return honeE_set(err, HONE_ERR_VALUE, "model: layer %d (%s): its %s differs from the %s a hone_mlp_spec puts "
+                         "there; no spec builds this network", l, hone_layer_kind_name(m->layers[l].kind), differs,
+                         hone_layer_kind_name(want.kind));
+    if (n != m->n_layers)
+        return honeE_set(err, HONE_ERR_VALUE, "model: %d layers where a hone_mlp_spec builds %d; no spec builds this "
+                         "network", m->n_layers, n);
+    return HONE_OK;
 }
 
 hone_status hone_model_create_mlp(hone_model **out, int inputs, const int *hidden, int n_hidden,
