@@ -39,6 +39,14 @@ static int split(char *line, char **fields, int max) {
     return n;
 }
 
+/* -1 (message printed, f closed) when reading f failed (a directory, an I/O error), not ended. */
+static int read_failed(FILE *f, const char *path) {
+    if (!ferror(f)) return 0;
+    cli_error("plot-layers", "%s: %s", path, strerror(errno));
+    fclose(f);
+    return -1;
+}
+
 static int read_points(const char *path, int column, point **out, size_t *n, int *layers) {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -47,6 +55,7 @@ static int read_points(const char *path, int column, point **out, size_t *n, int
     }
     char line[1024], *fields[16];
     int ok = fgets(line, sizeof line, f) && split(line, fields, 16) == COLUMNS;
+    if (read_failed(f, path)) return -1;
     for (int i = 0; ok && i < COLUMNS; i++) ok = !strcmp(fields[i], cli_layer_stats_columns[i]);
     if (!ok) {
         cli_error("plot-layers", "%s: line 1: not a hone train --layer-stats file (expected the header %s,...)", path, cli_layer_stats_columns[0]);
@@ -60,22 +69,29 @@ static int read_points(const char *path, int column, point **out, size_t *n, int
         lineno++;
         if (split(line, fields, 16) != COLUMNS) {
             cli_error("plot-layers", "%s: line %d: expected %d fields", path, lineno, COLUMNS);
-            free(pts);
-            fclose(f);
-            return -1;
+            goto fail;
         }
+        /* the writer's fields: a step, a layer number, the statistic as a number or empty (NaN) */
         char *end;
-        double step = strtod(fields[0], &end);
-        long layer = strtol(fields[2], NULL, 10);
-        if (*end || layer < 0 || layer >= MAX_LAYERS) {
-            cli_error("plot-layers", "%s: line %d: bad step or layer", path, lineno);
-            free(pts);
-            fclose(f);
-            return -1;
+        const double step = strtod(fields[0], &end);
+        if (end == fields[0] || *end || !isfinite(step)) {
+            cli_error("plot-layers", "%s: line %d: step: expected a number, got '%s'", path, lineno, fields[0]);
+            goto fail;
+        }
+        const long layer = strtol(fields[2], &end, 10);
+        if (end == fields[2] || *end || layer < 0 || layer >= MAX_LAYERS) {
+            cli_error("plot-layers", "%s: line %d: layer: expected an integer from 0 to %d, got '%s'", path, lineno,
+                      MAX_LAYERS - 1, fields[2]);
+            goto fail;
         }
         if (!*fields[column] || (column == 5 && !activation(fields[3]))) continue; /* std: activations only */
-        double v = strtod(fields[column], &end);
-        if (*end || !(v > 0) || !isfinite(v)) continue; /* a log scale shows positive values */
+        const double v = strtod(fields[column], &end);
+        if (end == fields[column] || *end) {
+            cli_error("plot-layers", "%s: line %d: %s: expected a number, got '%s'", path, lineno,
+                      cli_layer_stats_columns[column], fields[column]);
+            goto fail;
+        }
+        if (!(v > 0) || !isfinite(v)) continue; /* a log scale shows positive values */
         if (count == cap) {
             point *grown = cap < MAX_POINTS ? realloc(pts, 2 * cap * sizeof *pts) : NULL;
             if (!grown) break;
@@ -85,8 +101,16 @@ static int read_points(const char *path, int column, point **out, size_t *n, int
         pts[count++] = (point){step, log10(v), (int)layer};
         if (layer > top) top = (int)layer;
     }
+    if (read_failed(f, path)) {
+        free(pts);
+        return -1;
+    }
     fclose(f);
-    if (!pts || !count) {
+    if (!pts) {
+        cli_error("plot-layers", "%s: out of memory", path);
+        return -1;
+    }
+    if (!count) {
         cli_error("plot-layers", "%s: no positive %s values to plot", path, cli_layer_stats_columns[column]);
         free(pts);
         return -1;
@@ -95,6 +119,10 @@ static int read_points(const char *path, int column, point **out, size_t *n, int
     *n = count;
     *layers = top + 1;
     return 0;
+fail:
+    free(pts);
+    fclose(f);
+    return -1;
 }
 
 static void write_svg(FILE *f, const point *pts, size_t n, int layers, const char *stat, const char *title) {
@@ -171,7 +199,8 @@ int cmd_plot_layers(int argc, char **argv) {
     for (int i = 5; i < COLUMNS; i++)
         if (!strcmp(stat, cli_layer_stats_columns[i]) && i != 6) column = i;
     if (!*input || column < 0) {
-        cli_error("plot-layers", !*input ? "no statistics file given" : "--stat: expected std, grad_norm, weight_norm or update_ratio, got '%s'", stat);
+        cli_error("plot-layers", !*input ? "no statistics file given (the bare argument or --stats FILE)"
+                                         : "--stat: expected std, grad_norm, weight_norm or update_ratio, got '%s'", stat);
         return CLI_EXIT_USAGE;
     }
     if (!*output && cli_plot_name("plot-layers", input, output, sizeof output)) return CLI_EXIT_USAGE;

@@ -429,6 +429,36 @@ expect_ok "plot-layers names its output" plot-layers runs.d/stats
 [ -s runs.d/stats.svg ] && ok "plot-layers: runs.d/stats -> runs.d/stats.svg" || bad "plot-layers output name" "$(ls runs.d)"
 expect_error "plot-layers into a missing directory" 1 "nodir/ls.svg" -- plot-layers ls.csv --output nodir/ls.svg
 expect_error "plot-layers: not a stats file" 1 "blobs.csv" "not a hone train --layer-stats file" -- plot-layers blobs.csv
+# every refusal of plot-layers: its exit (2 for the options, 1 for the file) and what it names
+expect_error "plot-layers without a file" 2 "no statistics file given \(the bare argument or --stats FILE\)" -- plot-layers
+expect_error "plot-layers --stat unknown" 2 "--stat: expected std, grad_norm, weight_norm or update_ratio, got 'mean'" -- plot-layers ls.csv --stat mean
+expect_error "plot-layers --stat dead_fraction (not a log-scale statistic)" 2 "--stat: expected .*, got 'dead_fraction'" -- plot-layers ls.csv --stat dead_fraction
+expect_error "plot-layers --stat without a value" 2 "--stat needs a value" -- plot-layers ls.csv --stat
+expect_error "plot-layers: a second file" 2 "unexpected argument 'lg.csv'" -- plot-layers ls.csv lg.csv
+expect_error "plot-layers: its plot would overwrite the file" 2 "ls.svg: the plot would overwrite it; give --output" -- plot-layers ls.svg
+long=$(printf 'd/%.0s' $(seq 508))stat   # 1020 characters: with .svg, past the 1023 an option holds
+expect_error "plot-layers: a name too long for the plot's" 2 "name too long to derive the plot's from; give --output" -- plot-layers "$long"
+expect_error "plot-layers: a missing file" 1 "^hone plot-layers: nofile.csv: No such file or directory$" -- plot-layers nofile.csv --output x.svg
+expect_error "plot-layers: a directory" 1 "^hone plot-layers: runs.d: Is a directory$" -- plot-layers runs.d --output x.svg
+: >empty.csv
+expect_error "plot-layers: an empty file" 1 "empty.csv: line 1: not a hone train --layer-stats file" -- plot-layers empty.csv
+head -1 ls.csv >header.csv
+expect_error "plot-layers: no rows" 1 "header.csv: no positive std values to plot" -- plot-layers header.csv
+{ head -2 ls.csv; echo "4,1,1,relu,0.1"; } >short.csv
+expect_error "plot-layers: a short row" 1 "short.csv: line 3: expected 10 fields" -- plot-layers short.csv
+bad_row() { { head -1 ls.csv; echo "$2"; } >"$1"; }
+bad_row badstep.csv "x,1,1,relu,0.1,0.5,0,,,"
+expect_error "plot-layers: a step not a number" 1 "badstep.csv: line 2: step: expected a number, got 'x'" -- plot-layers badstep.csv
+bad_row nostep.csv ",1,1,relu,0.1,0.5,0,,,"
+expect_error "plot-layers: an empty step" 1 "nostep.csv: line 2: step: expected a number, got ''" -- plot-layers nostep.csv
+bad_row badlayer.csv "4,1,x,relu,0.1,0.5,0,,,"
+expect_error "plot-layers: a layer not a number" 1 "badlayer.csv: line 2: layer: expected an integer from 0 to 4095, got 'x'" -- plot-layers badlayer.csv
+bad_row farlayer.csv "4,1,4096,relu,0.1,0.5,0,,,"
+expect_error "plot-layers: a layer past the last" 1 "farlayer.csv: line 2: layer: expected an integer from 0 to 4095, got '4096'" -- plot-layers farlayer.csv
+bad_row badvalue.csv "4,1,1,relu,0.1,abc,0,,,"
+expect_error "plot-layers: a statistic not a number" 1 "badvalue.csv: line 2: std: expected a number, got 'abc'" -- plot-layers badvalue.csv
+bad_row badgrad.csv "4,1,0,dense,0.1,0.5,,1,2x,0.01"
+expect_error "plot-layers: --stat's column not a number" 1 "badgrad.csv: line 2: grad_norm: expected a number, got '2x'" -- plot-layers badgrad.csv --stat grad_norm
 expect_error "inspect: bad layers" 2 "--layers" -- inspect --data blobs.csv --layers 32x0
 
 # --- checkpoints: killed, interrupted, resumed: the same model bit for bit ------------------------
