@@ -6,7 +6,10 @@ ones (one field off), so fuzzing starts inside each format rather than at random
 
 With a hone binary it also trains two tiny models (1 epoch on a 30-row CSV: one hidden layer of 3;
 three with batch norm, residual blocks, dropout and leaky ReLU) and adds the saved files as model
-seeds, so the seeds carry everything `hone train --save` writes, config metadata included. Only the standard library is needed; gzip output is deterministic
+seeds, so the seeds carry everything `hone train --save` writes, config metadata included; and three
+runs with --checkpoint (Adam with batch norm and dropout; SGD with early stopping, so with the best
+epoch's tensors; RMSprop with residual blocks, L2 and the plateau schedule) whose checkpoints are
+checkpoint seeds. Only the standard library is needed; gzip output is deterministic
 (mtime 0). Input layouts are described at the top of each fuzz/fuzz_NAME.c.
 """
 import gzip
@@ -104,21 +107,28 @@ put("npy", "label_rows", npy("<f4", (2, 1), pack("f", [1, 2])) + npy("<i8", (3,)
 
 
 # --- safetensors models, hand-made (every layer kind and loss, F32 and F64 tensors)
-def safetensors(arch, tensors, standardize=None, config=None, f64=False):
+def safetensors(arch, tensors, standardize=None, config=None, f64=False, extra_meta=None):
+    """tensors: (name, shape, values), real (F32, or F64 with f64), or I64 when the name is in
+    INTEGER_TENSORS or ends in .num_batches_tracked; extra_meta: more __metadata__ entries."""
     meta = {"format": "pt", "hone.format_version": "1", "hone.architecture": json.dumps(arch)}
     if standardize:
         meta["hone.standardize"] = json.dumps(standardize)
     if config:
         meta["hone.config"] = config
+    meta.update(extra_meta or {})
     header, data = {"__metadata__": meta}, b""
     for name, shape, values in tensors:
-        raw = pack("d" if f64 else "f", values)
-        header[name] = {"dtype": "F64" if f64 else "F32", "shape": shape,
+        integer = name in INTEGER_TENSORS or name.endswith(".num_batches_tracked")
+        raw = pack("q" if integer else "d" if f64 else "f", values)
+        header[name] = {"dtype": "I64" if integer else "F64" if f64 else "F32", "shape": shape,
                         "data_offsets": [len(data), len(data) + len(raw)]}
         data += raw
     text = json.dumps(header).encode()
     text += b" " * (-len(text) % 8)
     return struct.pack("<Q", len(text)) + text + data
+
+
+INTEGER_TENSORS = {"hone.order"}
 
 
 def dense(units):
@@ -169,6 +179,78 @@ put("model", "overlap", safetensors(
     [("0.weight", [1, 1], [2]), ("0.bias", [1], [3])])[:-4])
 put("model", "not_hone", struct.pack("<Q", 8) + b'{}      ')
 
+
+# --- checkpoints (hone train --checkpoint): a model file plus the hone.* tensors and the
+# hone.checkpoint metadata entry (src/train/checkpoint.c)
+def checkpoint_meta(position, config, precision="float32"):
+    """The hone.checkpoint entry: every field of the loader's tables; reals that JSON cannot
+    hold as the strings "inf", "-inf", "nan"."""
+    rng = "9e3779b97f4a7c15bf58476d1ce4e5b9243f6a8885a308d3d6e8feb86659fd93"
+    c = {"epochs": 5, "batch": 2, "lr": 0.05, "seed": "000000000000002a", "shuffle": 1, "optimizer": "sgd",
+         "beta1": 0.9, "beta2": 0.999, "eps": 1e-08, "weight_decay": 0, "momentum_ewma": 1, "schedule": "constant",
+         "decay_rate": 1, "step_size": 10, "warmup": 0, "min_lr": 0, "per_step": 0, "factor": 0.1, "patience": 10,
+         "threshold": 0.0001, "clip_value": 0, "clip_norm": 0, "normalize_grad": 0, "early_stop": 0, "min_delta": 0,
+         "early_stop_on_accuracy": 0, "augment_shift": 0, "augment_rotate": 0, "augment_flip": 0, "augment_noise": 0}
+    c.update(config)
+    s = {"version": 1, "precision": precision, "epoch": 0, "batch": 0, "rng": rng, "train_rows": 5,
+         "train_checksum": "0123456789abcdef", "dev_rows": 2, "dev_checksum": "fedcba9876543210", "plateau_lr": 0.05,
+         "plateau_best": "inf", "plateau_bad_epochs": 0, "best_epoch": 0, "bad_epochs": 0, "best_metric": "inf",
+         "best_bn_batches": 0, "loss_sum": 0, "norm_sum": 0, "correct": 0, "seconds": 0, "opt_steps": 0,
+         "bn_batches": 0, "model_rng": rng[::-1], "l2": 0, "l1": 0, "decay_bias": 0}
+    s.update(position)
+    last = {"epoch": s["epoch"], "epochs": c["epochs"], "train_loss": 1.25, "train_acc": 0.4, "dev_loss": 1.5,
+            "dev_acc": 0.5, "lr": c["lr"], "grad_norm": 0.75, "seconds": 0.001, "samples_per_s": 5000,
+            "best_epoch": s["best_epoch"], "stopped_early": 0}
+    last.update(s.pop("last_epoch", {}))
+    s["last_epoch"], s["config"] = last, c
+    return json.dumps(s)
+
+
+# Dense(2, no bias) BatchNorm ReLU Dense(2) on 2 inputs: 14 parameters, 4 running statistics
+CK_ARCH = {"inputs": 2, "loss": "softmax_ce",
+           "layers": [{"kind": "dense", "units": 2, "bias": False},
+                      {"kind": "batchnorm", "momentum": 0.1, "eps": 1e-5}, {"kind": "relu"}, dense(2)]}
+CK_PARAMS = [0.5, -0.25, 0.125, 1, 1, 1, 0, 0, 0.5, -0.5, 0.25, 0.75, 0.1, -0.1]
+
+
+def ck_tensors(order=(4, 0, 3, 1, 2), opt=None, best=False):
+    p = CK_PARAMS
+    t = [("0.weight", [2, 2], p[0:4]), ("1.weight", [2], p[4:6]), ("1.bias", [2], p[6:8]),
+         ("1.running_mean", [2], [0.1, -0.2]), ("1.running_var", [2], [0.9, 1.1]), ("1.num_batches_tracked", [], [4]),
+         ("3.weight", [2, 2], p[8:12]), ("3.bias", [2], p[12:14]),
+         ("hone.opt_state", [2, 14], opt if opt is not None else [0.01 * i for i in range(28)]),
+         ("hone.order", [len(order)], list(order))]
+    if best:
+        t += [("hone.best_params", [14], [x / 2 for x in p]), ("hone.best_buffers", [4], [0, 0, 1, 1])]
+    return t
+
+
+CK_STD = {"mean": [0.5, -1], "std": [2, 0.25]}
+# mid-epoch (epoch 3, one batch of three done), momentum, plateau, early stopping with a best epoch
+MID = {"epoch": 2, "batch": 1, "best_epoch": 1, "bad_epochs": 1, "best_metric": 0.875, "best_bn_batches": 3,
+       "plateau_lr": 0.025, "plateau_best": 0.875, "plateau_bad_epochs": 1, "loss_sum": 2.5, "norm_sum": 0.5,
+       "correct": 1, "seconds": 0.002, "opt_steps": 7, "bn_batches": 7}
+MID_CONFIG = {"optimizer": "momentum", "schedule": "plateau", "factor": 0.5, "patience": 0, "early_stop": 2}
+put("checkpoint", "mid_epoch", safetensors(CK_ARCH, ck_tensors(best=True), standardize=CK_STD, config='{"epochs": 5}',
+                                           extra_meta={"hone.checkpoint": checkpoint_meta(MID, MID_CONFIG)}))
+# a fresh run's first checkpoint (of 3 epochs): Adam, cosine with a warm-up, L2, clipping, augmentation
+put("checkpoint", "adam_start", safetensors(CK_ARCH, ck_tensors(), extra_meta={"hone.checkpoint": checkpoint_meta(
+    {"epoch": 1, "opt_steps": 3, "bn_batches": 3, "l2": 0.01, "decay_bias": 1},
+    {"epochs": 3, "optimizer": "adam", "schedule": "cosine", "warmup": 1, "clip_norm": 5, "augment_shift": 1,
+     "augment_flip": 1, "augment_noise": 0.1, "per_step": 1})}))
+# a finished run, in the double build's precision (refused by the float build)
+put("checkpoint", "float64_end", safetensors(CK_ARCH, ck_tensors(), f64=True, extra_meta={
+    "hone.checkpoint": checkpoint_meta({"epoch": 5, "opt_steps": 15, "bn_batches": 15},
+                                       {"optimizer": "rmsprop", "schedule": "step", "decay_rate": 0.5},
+                                       precision="float64")}))
+# one field off each: a batch past the epoch, no order, best weights without a best epoch
+put("checkpoint", "batch_past_epoch", safetensors(CK_ARCH, ck_tensors(), extra_meta={
+    "hone.checkpoint": checkpoint_meta({"epoch": 1, "batch": 4}, {})}))
+put("checkpoint", "no_order", safetensors(CK_ARCH, ck_tensors()[:-1], extra_meta={
+    "hone.checkpoint": checkpoint_meta({"epoch": 1}, {})}))
+put("checkpoint", "best_without_epoch", safetensors(CK_ARCH, ck_tensors(best=True), extra_meta={
+    "hone.checkpoint": checkpoint_meta({"epoch": 1}, {"early_stop": 2})}))
+
 # --- INI files for the config parser (section [fuzz]; keys epochs, lr, activation, model,
 # shuffle, quiet)
 put("config", "basic.ini", "[fuzz]\nepochs = 20\nlr = 0.02\nactivation = tanh\nshuffle = false\n")
@@ -179,7 +261,7 @@ put("config", "bom_multiline.ini", "\xef\xbb\xbf[fuzz]\nactivation = relu\n  con
 put("config", "flags", "--epochs\n5\n--lr=0.5\n--no-shuffle\nmodel.safetensors\n--quiet=off\n")
 put("config", "units.ini", "[fuzz]\nactivation = 512,256x3,64\n")
 
-# --- a model `hone train --save` wrote
+# --- models `hone train --save` wrote, checkpoints `hone train --checkpoint` wrote
 if len(sys.argv) > 1:
     tmp = tempfile.mkdtemp()
     try:
@@ -200,5 +282,21 @@ if len(sys.argv) > 1:
             subprocess.run([sys.argv[1], "train", "--data", csv, "--epochs", "1", "--quiet", "--save", out] + args,
                            check=True)
             shutil.copy(out, os.path.join(ROOT, "fuzz_model", name))
+        # checkpoints a whole run wrote (at its last epoch; --checkpoint-every 1 rewrites it)
+        checkpoints = {
+            # Adam (moments in both halves of the optimizer state), batch norm, dropout, cosine
+            "trained_adam_bn": ["--epochs", "2", "--layers", "3", "--batchnorm", "--keep-prob", "0.8"],
+            # plain SGD with early stopping, so the best epoch's weights and statistics are kept
+            "trained_sgd_early_stop": ["--epochs", "6", "--batch", "4", "--optimizer", "sgd", "--layers", "3",
+                                       "--batchnorm", "--early-stop", "1", "--lr", "0.5"],
+            # RMSprop, residual blocks, L2 on biases too, the plateau schedule
+            "trained_rmsprop_residual": ["--epochs", "2", "--optimizer", "rmsprop", "--layers", "3,3,3",
+                                         "--residual", "--l2", "0.01", "--decay-bias", "--schedule", "plateau"],
+        }
+        for name, args in checkpoints.items():
+            out = os.path.join(tmp, name + ".ckpt")
+            subprocess.run([sys.argv[1], "train", "--data", csv, "--quiet", "--checkpoint", out] + args, check=True,
+                           stdout=subprocess.DEVNULL)
+            shutil.copy(out, os.path.join(ROOT, "fuzz_checkpoint", name))
     finally:
         shutil.rmtree(tmp)

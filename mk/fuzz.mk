@@ -13,7 +13,7 @@
 
 FUZZ_CC      ?= clang
 FUZZ_B        = $(B)/fuzz
-FUZZ_NAMES    = idx csv npy model config
+FUZZ_NAMES    = idx csv npy model checkpoint config
 FUZZ_SECONDS ?= 20
 FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_B)/obj/%.o)
