@@ -124,7 +124,9 @@ static void check_state(const hone_train_state *s, const hone_model *m, const ho
     fuzz_check(s->batch <= (s->n_train + B - 1) / B);
     fuzz_check(s->batch == 0 || (s->epoch < c->epochs && !s->last.stopped_early));
     fuzz_check(s->last.epoch == s->epoch);
-    fuzz_check(s->best_epoch >= 0 && s->best_epoch <= s->epoch && s->bad_epochs >= 0 && s->plateau_bad_epochs >= 0);
+    fuzz_check(s->best_epoch >= 0 && s->best_epoch <= s->epoch); /* counts of epochs: at most the epochs done */
+    fuzz_check(s->bad_epochs >= 0 && s->bad_epochs <= s->epoch);
+    fuzz_check(s->plateau_bad_epochs >= 0 && s->plateau_bad_epochs <= s->epoch);
     fuzz_check(s->rng.s[0] | s->rng.s[1] | s->rng.s[2] | s->rng.s[3]);
     if (s->best_epoch > 0) {
         fuzz_check(c->early_stopping.patience > 0);

@@ -339,25 +339,31 @@ static const char *escaped(const char *s, char *buf) {
 }
 
 /* The checkpoint at path with the first occurrence of `from` in its header replaced by `to`
- * (same length), written as name; returns the new path. In_meta: the text is inside the
- * hone.checkpoint entry, whose quotes are escaped. */
+ * (the header's length prefix follows when the lengths differ), written as name; returns the
+ * new path. In_meta: the text is inside the hone.checkpoint entry, whose quotes are escaped. */
 static const char *patched(const char *path, const char *name, const char *from_text, const char *to_text, bool in_meta) {
     char from_buf[128], to_buf[128];
     const char *from = in_meta ? escaped(from_text, from_buf) : from_text;
     const char *to = in_meta ? escaped(to_text, to_buf) : to_text;
+    const size_t nf = strlen(from), nt = strlen(to);
     size_t n;
     unsigned char *bytes = th_read(path, &n);
-    assert_int_equal(strlen(from), strlen(to));
     uint64_t header = 0;
     for (int i = 7; i >= 0; i--) header = header << 8 | bytes[i];
-    char *at = NULL;
-    for (size_t i = 8; i + strlen(from) <= 8 + header && !at; i++)
-        if (!memcmp(bytes + i, from, strlen(from))) at = (char *)bytes + i;
+    size_t at = 0;
+    for (size_t i = 8; i + nf <= 8 + header && !at; i++)
+        if (!memcmp(bytes + i, from, nf)) at = i;
     if (!at) fail_msg("'%s' not in the header", from);
-    memcpy(at, to, strlen(to));
-    const char *out = th_write(name, bytes, n);
+    unsigned char *out = malloc(n - nf + nt);
+    memcpy(out, bytes, at);
+    memcpy(out + at, to, nt);
+    memcpy(out + at + nt, bytes + at + nf, n - at - nf);
+    header = header - nf + nt;
+    for (int i = 0; i < 8; i++) out[i] = (unsigned char)(header >> (8 * i));
+    const char *written = th_write(name, out, n - nf + nt);
+    free(out);
     free(bytes);
-    return out;
+    return written;
 }
 
 /* Loading path into a fresh network fails with code and a message holding every pattern. */
@@ -456,6 +462,32 @@ static void test_broken_checkpoints_are_clean_errors(void **state) {
     assert_int_equal(hone_model_set_regularization(m, 0.5, 0, 0, &err), HONE_OK);
     assert_int_equal(hone_checkpoint_load(&s, m, good, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "regularization is L2 0.01"));
+    hone_model_free(m);
+    hone_split_free(&split);
+    images_free(d);
+}
+
+/* Early stopping's and the plateau schedule's counts of bad epochs grow by one an epoch: a file
+ * with more than the epochs done is refused (INT_MAX would overflow at the next epoch's end). */
+static void test_counts_beyond_the_epochs_are_refused(void **state) {
+    hone_dataset *d = images(false);
+    hone_split split;
+    hone_error err = {0};
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
+    char good[512];
+    snprintf(good, sizeof good, "%s", th_path("counts.safetensors")); /* epoch 1 done */
+    write_checkpoint(&split, good);
+    expect_load_error(&split, patched(good, "bad.safetensors", "\"bad_epochs\": 0", "\"bad_epochs\": 2147483647", true),
+                      HONE_ERR_FORMAT, "counts are out of range", "bad epochs 2147483647,");
+    const char *plateau = patched(good, "plateau.safetensors", "\"plateau_bad_epochs\": 0", "\"plateau_bad_epochs\": 2", true);
+    expect_load_error(&split, plateau, HONE_ERR_FORMAT, "counts are out of range", "plateau bad epochs 2 after 1 epochs");
+    /* as many as the epochs done still load */
+    const char *one = patched(good, "one.safetensors", "\"bad_epochs\": 0", "\"bad_epochs\": 1", true);
+    hone_model *m = network(&split, 3, 12);
+    hone_train_state s;
+    if (hone_checkpoint_load(&s, m, one, &err)) fail_msg("%s", err.message);
+    assert_int_equal(s.bad_epochs, 1);
+    hone_train_state_free(&s);
     hone_model_free(m);
     hone_split_free(&split);
     images_free(d);
@@ -589,6 +621,7 @@ int main(void) {
         cmocka_unit_test(test_resume_plateau_and_early_stopping),
         cmocka_unit_test(test_round_trip_of_a_state),
         cmocka_unit_test(test_broken_checkpoints_are_clean_errors),
+        cmocka_unit_test(test_counts_beyond_the_epochs_are_refused),
         cmocka_unit_test(test_resume_needs_the_same_run),
         cmocka_unit_test(test_divergence_keeps_the_last_good_checkpoint),
         cmocka_unit_test(test_allocation_failures_are_clean),

@@ -394,8 +394,14 @@ static bool state_inconsistent(const hone_train_state *s, char *what, size_t cap
         return snprintf(what, cap, "batch %zu of an epoch after the run's end", s->batch), true;
     if (s->last.epoch != s->epoch)
         return snprintf(what, cap, "the last epoch's figures are of epoch %d, not %d", s->last.epoch, s->epoch), true;
-    if (s->best_epoch < 0 || s->best_epoch > s->epoch || s->bad_epochs < 0 || s->plateau_bad_epochs < 0)
-        return snprintf(what, cap, "early stopping or plateau counts are out of range"), true;
+    /* each count grows by one an epoch at most, so the epochs done bound it (and the next epoch's
+     * increment cannot overflow) */
+    if (s->best_epoch < 0 || s->best_epoch > s->epoch || s->bad_epochs < 0 || s->bad_epochs > s->epoch ||
+        s->plateau_bad_epochs < 0 || s->plateau_bad_epochs > s->epoch)
+        return snprintf(what, cap, "early stopping or plateau counts are out of range (best epoch %d, bad epochs %d, "
+                        "plateau bad epochs %d after %d epochs)", s->best_epoch, s->bad_epochs, s->plateau_bad_epochs,
+                        s->epoch),
+               true;
     if (s->best_epoch > 0 && c->early_stopping.patience == 0)
         return snprintf(what, cap, "a best epoch without early stopping"), true;
     return false;
