@@ -7,6 +7,7 @@
 #include "harness.h"
 #include "model/storage.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -493,6 +494,37 @@ static void test_counts_beyond_the_epochs_are_refused(void **state) {
     images_free(d);
 }
 
+/* A run of INT_MAX epochs resumed at its end trains nothing, and one epoch before it, one epoch:
+ * no epoch number passes INT_MAX (one did: epoch + 1 overflowed, and training went on). */
+static void test_resume_at_the_end_of_int_max_epochs(void **state) {
+    hone_dataset *d = images(false);
+    hone_split split;
+    hone_error err = {0};
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
+    const char *path = th_path("int-max.safetensors");
+    write_checkpoint(&split, path);
+    hone_train_config c = adam_cosine();
+    c.epochs = INT_MAX;
+    for (int left = 0; left <= 1; left++) {
+        hone_model *m = network(&split, 1, 12);
+        hone_train_state s;
+        if (hone_checkpoint_load(&s, m, path, &err)) fail_msg("%s", err.message);
+        s.config.epochs = INT_MAX; /* the run's, so the checks pass: at an epoch's end, INT_MAX - left done */
+        s.epoch = s.last.epoch = INT_MAX - left;
+        s.batch = 0;
+        run r = {.stop_after = 20}; /* a run that went on past INT_MAX would be stopped here */
+        hone_train_hooks hooks = hooks_of(&r);
+        hone_epoch_stats stats = {0};
+        if (hone_train_resume(m, &split, &c, &hooks, &s, &stats, &err)) fail_msg("%s", err.message);
+        assert_int_equal(r.batches, left * 8); /* 120 rows in batches of 16 */
+        assert_int_equal(stats.epoch, INT_MAX);
+        hone_train_state_free(&s);
+        hone_model_free(m);
+    }
+    hone_split_free(&split);
+    images_free(d);
+}
+
 /* hone_train_resume refuses another configuration, other data and an impossible order. */
 static void test_resume_needs_the_same_run(void **state) {
     hone_dataset *d = images(false);
@@ -622,6 +654,7 @@ int main(void) {
         cmocka_unit_test(test_round_trip_of_a_state),
         cmocka_unit_test(test_broken_checkpoints_are_clean_errors),
         cmocka_unit_test(test_counts_beyond_the_epochs_are_refused),
+        cmocka_unit_test(test_resume_at_the_end_of_int_max_epochs),
         cmocka_unit_test(test_resume_needs_the_same_run),
         cmocka_unit_test(test_divergence_keeps_the_last_good_checkpoint),
         cmocka_unit_test(test_allocation_failures_are_clean),

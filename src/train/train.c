@@ -258,10 +258,12 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
     hone_train_state state = {.model = m, .config = *c, .n_train = train->n, .order = order,
                               .train_checksum = train_sum, .n_dev = split->dev.n, .dev_checksum = dev_sum};
     m->training = 1;
-    const int first_epoch = from ? from->epoch + 1 : 1;
+    const int done_before = from ? from->epoch : 0; /* epochs completed before this call */
     const bool ended = from && from->last.stopped_early; /* a checkpoint of a finished run */
-    for (int epoch = first_epoch; epoch <= c->epochs && !ended; epoch++) {
-        const bool resumed = from && epoch == first_epoch && from->batch > 0;
+    /* counted by the epochs done, so no epoch number passes c->epochs, which may be INT_MAX */
+    for (int done = done_before; done < c->epochs && !ended; done++) {
+        const int epoch = done + 1; /* 1-based, the one this pass trains */
+        const bool resumed = from && done == done_before && from->batch > 0;
         if (c->shuffle && !resumed) hone_rng_shuffle(&rng, order, train->n);
         double t0 = honeC_now() - (resumed ? from->seconds : 0);
         double loss_sum = resumed ? from->loss_sum : 0, norm_sum = resumed ? from->norm_sum : 0;
