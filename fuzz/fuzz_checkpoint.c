@@ -128,6 +128,7 @@ static void check_state(const hone_train_state *s, const hone_model *m, const ho
     fuzz_check(s->bad_epochs >= 0 && s->bad_epochs <= s->epoch);
     fuzz_check(s->plateau_bad_epochs >= 0 && s->plateau_bad_epochs <= s->epoch);
     fuzz_check(s->rng.s[0] | s->rng.s[1] | s->rng.s[2] | s->rng.s[3]);
+    fuzz_check(s->plateau_lr > 0 && s->plateau_lr >= c->schedule.min_lr && s->plateau_lr <= c->lr);
     if (s->best_epoch > 0) {
         fuzz_check(c->early_stopping.patience > 0);
         fuzz_check(s->best_params && (s->best_buffers || m->n_buffers == 0));

@@ -494,6 +494,40 @@ static void test_counts_beyond_the_epochs_are_refused(void **state) {
     images_free(d);
 }
 
+/* The plateau schedule's rate, which a resumed run trains at, is one the run could have reached:
+ * in (0, lr] and not below min_lr. */
+static void test_plateau_rate_outside_the_run_is_refused(void **state) {
+    hone_dataset *d = images(false);
+    hone_split split;
+    hone_error err = {0};
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
+    char good[512];
+    snprintf(good, sizeof good, "%s", th_path("rate.safetensors")); /* lr 0.01, min_lr 0 */
+    write_checkpoint(&split, good);
+    const char *rate = "\"plateau_lr\": 0.01,";
+    expect_load_error(&split, patched(good, "neg.safetensors", rate, "\"plateau_lr\": -0.01,", true), HONE_ERR_FORMAT,
+                      "plateau_lr -0.01 is not a rate the run can have", "[min_lr 0, lr 0.01]");
+    expect_load_error(&split, patched(good, "zero.safetensors", rate, "\"plateau_lr\": 0,", true), HONE_ERR_FORMAT,
+                      "plateau_lr 0 is not", NULL);
+    expect_load_error(&split, patched(good, "high.safetensors", rate, "\"plateau_lr\": 0.02,", true), HONE_ERR_FORMAT,
+                      "plateau_lr 0.02 is not", NULL);
+    expect_load_error(&split, patched(good, "nan.safetensors", rate, "\"plateau_lr\": \"nan\",", true),
+                      HONE_ERR_FORMAT, "plateau_lr nan is not", NULL);
+    const char *min = patched(good, "min.safetensors", "\"min_lr\": 0,", "\"min_lr\": 0.008,", true);
+    expect_load_error(&split, patched(min, "low.safetensors", rate, "\"plateau_lr\": 0.005,", true), HONE_ERR_FORMAT,
+                      "plateau_lr 0.005 is not", "[min_lr 0.008, lr 0.01]");
+    /* a reduced rate still loads */
+    const char *reduced = patched(good, "reduced.safetensors", rate, "\"plateau_lr\": 0.001,", true);
+    hone_model *m = network(&split, 3, 12);
+    hone_train_state s;
+    if (hone_checkpoint_load(&s, m, reduced, &err)) fail_msg("%s", err.message);
+    assert_true(s.plateau_lr == 0.001);
+    hone_train_state_free(&s);
+    hone_model_free(m);
+    hone_split_free(&split);
+    images_free(d);
+}
+
 /* A run of INT_MAX epochs resumed at its end trains nothing, and one epoch before it, one epoch:
  * no epoch number passes INT_MAX (one did: epoch + 1 overflowed, and training went on). */
 static void test_resume_at_the_end_of_int_max_epochs(void **state) {
@@ -654,6 +688,7 @@ int main(void) {
         cmocka_unit_test(test_round_trip_of_a_state),
         cmocka_unit_test(test_broken_checkpoints_are_clean_errors),
         cmocka_unit_test(test_counts_beyond_the_epochs_are_refused),
+        cmocka_unit_test(test_plateau_rate_outside_the_run_is_refused),
         cmocka_unit_test(test_resume_at_the_end_of_int_max_epochs),
         cmocka_unit_test(test_resume_needs_the_same_run),
         cmocka_unit_test(test_divergence_keeps_the_last_good_checkpoint),

@@ -402,6 +402,12 @@ static bool state_inconsistent(const hone_train_state *s, char *what, size_t cap
                         "plateau bad epochs %d after %d epochs)", s->best_epoch, s->bad_epochs, s->plateau_bad_epochs,
                         s->epoch),
                true;
+    /* the plateau schedule's rate starts at lr and only falls, to min_lr at the lowest (the other
+     * schedules leave it at lr); a resumed run trains at it */
+    if (!(s->plateau_lr > 0 && s->plateau_lr >= c->schedule.min_lr && s->plateau_lr <= c->lr))
+        return snprintf(what, cap, "plateau_lr %g is not a rate the run can have: above 0, in [min_lr %g, lr %g]",
+                        s->plateau_lr, c->schedule.min_lr, c->lr),
+               true;
     if (s->best_epoch > 0 && c->early_stopping.patience == 0)
         return snprintf(what, cap, "a best epoch without early stopping"), true;
     return false;
