@@ -106,6 +106,7 @@ static void check_state(const hone_train_state *s, const hone_model *m, const ho
     fuzz_check(!m->config_json || strcmp(m->config_json, file->config_json) == 0);
     check_finite(m->params, m->n_params);
     check_finite(m->opt_state, 2 * m->n_params);
+    for (size_t i = 0; i < m->n_params; i++) fuzz_check(m->opt_state[m->n_params + i] >= 0); /* second moments */
     check_finite(m->buffers, m->n_buffers);
     for (int j = 0; j < m->inputs; j++)
         fuzz_check(isfinite(m->input_mean[j]) && isfinite(m->input_std[j]) && m->input_std[j] > 0);

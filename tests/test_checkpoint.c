@@ -528,6 +528,47 @@ static void test_plateau_rate_outside_the_run_is_refused(void **state) {
     images_free(d);
 }
 
+/* The optimizer's second moments (the second row of hone.opt_state) are never negative, and a
+ * checkpoint holding one is refused; first moments may be anything finite. */
+static void test_negative_second_moments_are_refused(void **state) {
+    hone_dataset *d = images(false);
+    hone_split split;
+    hone_error err = {0};
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
+    char good[512];
+    snprintf(good, sizeof good, "%s", th_path("moments.safetensors")); /* Adam */
+    write_checkpoint(&split, good);
+    honeS_tensor x[2] = {{"hone.opt_state", false, 2, {HONES_ANY, HONES_ANY}, NULL, false},
+                         {"hone.order", true, 1, {HONES_ANY, 0}, NULL, false}};
+    hone_model *file = NULL;
+    char *text = NULL;
+    assert_int_equal(honeS_load(&file, good, x, 2, HONES_CHECKPOINT_KEY, &text, &err), HONE_OK);
+    hone_real *opt = x[0].values;
+    const size_t n = file->n_params;
+    char where[64];
+    snprintf(where, sizeof where, "second moment at index %zu", n + 5);
+    opt[n + 5] = (hone_real)-1e-3;
+    const char *negative = th_path("negative.safetensors");
+    assert_int_equal(honeS_save(file, negative, x, 2, HONES_CHECKPOINT_KEY, text, &err), HONE_OK);
+    expect_load_error(&split, negative, HONE_ERR_FORMAT, "tensor 'hone.opt_state' holds a negative", where);
+    opt[n + 5] = 0;
+    opt[5] = (hone_real)-1; /* a first moment */
+    const char *first = th_path("first.safetensors");
+    assert_int_equal(honeS_save(file, first, x, 2, HONES_CHECKPOINT_KEY, text, &err), HONE_OK);
+    hone_model *m = network(&split, 3, 12);
+    hone_train_state s;
+    if (hone_checkpoint_load(&s, m, first, &err)) fail_msg("%s", err.message);
+    assert_true(m->opt_state[5] == -1 && m->opt_state[n + 5] == 0);
+    hone_train_state_free(&s);
+    hone_model_free(m);
+    honeM_free(text);
+    honeM_free(x[0].values);
+    honeM_free(x[1].values);
+    hone_model_free(file);
+    hone_split_free(&split);
+    images_free(d);
+}
+
 /* A run of INT_MAX epochs resumed at its end trains nothing, and one epoch before it, one epoch:
  * no epoch number passes INT_MAX (one did: epoch + 1 overflowed, and training went on). */
 static void test_resume_at_the_end_of_int_max_epochs(void **state) {
@@ -689,6 +730,7 @@ int main(void) {
         cmocka_unit_test(test_broken_checkpoints_are_clean_errors),
         cmocka_unit_test(test_counts_beyond_the_epochs_are_refused),
         cmocka_unit_test(test_plateau_rate_outside_the_run_is_refused),
+        cmocka_unit_test(test_negative_second_moments_are_refused),
         cmocka_unit_test(test_resume_at_the_end_of_int_max_epochs),
         cmocka_unit_test(test_resume_needs_the_same_run),
         cmocka_unit_test(test_divergence_keeps_the_last_good_checkpoint),

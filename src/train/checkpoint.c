@@ -553,6 +553,15 @@ hone_status hone_checkpoint_load(hone_train_state *s, hone_model *m, const char 
             goto done;
         }
     }
+    /* the second moments (RMSprop's and Adam's running means of g^2; zero for the others) are
+     * never negative: one that is makes sqrt NaN at the first step, a divergence with no cause */
+    const hone_real *moments = (const hone_real *)x[X_OPT].values + m->n_params;
+    for (size_t i = 0; i < m->n_params; i++)
+        if (moments[i] < 0) {
+            bad(&r, "tensor '%s' holds a negative second moment at index %zu", x[X_OPT].name, m->n_params + i);
+            st = r.st;
+            goto done;
+        }
     if (!(order = honeM_alloc(s->n_train, sizeof *order))) {
         st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory", path);
         goto done;
