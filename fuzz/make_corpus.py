@@ -250,6 +250,19 @@ put("checkpoint", "no_order", safetensors(CK_ARCH, ck_tensors()[:-1], extra_meta
     "hone.checkpoint": checkpoint_meta({"epoch": 1}, {})}))
 put("checkpoint", "best_without_epoch", safetensors(CK_ARCH, ck_tensors(best=True), extra_meta={
     "hone.checkpoint": checkpoint_meta({"epoch": 1}, {"early_stop": 2})}))
+# at the int limits: one epoch left of INT_MAX (resumed, the epoch count must not pass it), a
+# bad-epoch count of INT_MAX (refused: its next increment would overflow), a negative plateau rate,
+# a negative second moment of Adam
+INT_MAX = 2 ** 31 - 1
+put("checkpoint", "int_max_epochs", safetensors(CK_ARCH, ck_tensors(), extra_meta={
+    "hone.checkpoint": checkpoint_meta({"epoch": INT_MAX - 1}, {"epochs": INT_MAX, "early_stop": 3})}))
+put("checkpoint", "bad_epochs_int_max", safetensors(CK_ARCH, ck_tensors(), extra_meta={
+    "hone.checkpoint": checkpoint_meta({"epoch": 2, "bad_epochs": INT_MAX, "plateau_bad_epochs": INT_MAX}, {})}))
+put("checkpoint", "negative_plateau_rate", safetensors(CK_ARCH, ck_tensors(), extra_meta={
+    "hone.checkpoint": checkpoint_meta({"epoch": 1, "plateau_lr": -0.05}, {"schedule": "plateau"})}))
+put("checkpoint", "negative_second_moment", safetensors(CK_ARCH, ck_tensors(opt=[0.5] * 14 + [0.25] * 13 + [-0.25]),
+                                                        extra_meta={"hone.checkpoint": checkpoint_meta(
+                                                            {"epoch": 1}, {"optimizer": "adam"})}))
 
 # --- INI files for the config parser (section [fuzz]; keys epochs, lr, activation, model,
 # shuffle, quiet)
