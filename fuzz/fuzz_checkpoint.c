@@ -7,10 +7,11 @@
  *
  * A failed load leaves the state zeroed and the model untouched. A checkpoint that loads must be
  * whole: the model's weights, buffers, optimizer state and standardization the file's and finite,
- * every check the loader makes on the position (hone_train_config_check, epoch and batch inside
- * the run, the last figures of this epoch, a best epoch only with early stopping and then with
- * its weights) holding, and it must save, load back to the same state and model, and save again
- * to the same bytes (what hone reads, hone writes).
+ * second moments not negative, every check the loader makes on the position (hone_train_config_check,
+ * epoch and batch inside the run, the last figures of this epoch, counts of bad epochs at most the
+ * epochs done, the plateau rate in (0, lr] and not below min_lr, a best epoch only with early
+ * stopping and then with its weights) holding, and it must save, load back to the same state and
+ * model, and save again to the same bytes (what hone reads, hone writes).
  *
  * Then it goes on as --resume does (hone_train_resume), when the run left is small: the digests
  * of the data cannot be fuzzed into agreement, so the state is pointed at a synthetic dataset of
