@@ -135,28 +135,6 @@ static void test_pool_after_fork(void **state) {
     hone_set_threads(0);
 }
 
-/* What a product's band callback (honeK_gemm_then, honeK_gemm_bias) saw: how often each row or column of C was handed over, and
- * whether the band was already the finished product when it was. */
-typedef struct band_log {
-    int seen[600], by_rows, calls, wrong;
-    const hone_real *C, *R;
-    int M, N;
-} band_log;
-
-static void log_band(void *arg, int lo, int hi, int by_rows, int part) {
-    band_log *b = arg;
-    __atomic_fetch_add(&b->calls, 1, __ATOMIC_RELAXED);
-    __atomic_store_n(&b->by_rows, by_rows, __ATOMIC_RELAXED);
-    for (int i = lo; i < hi; i++) {
-        b->seen[i]++; /* bands do not overlap, so no two pieces write one slot */
-        for (int j = 0; j < (by_rows ? b->N : b->M); j++) {
-            const int at = by_rows ? i * b->N + j : j * b->N + i;
-            if (fabs((double)b->C[at] - (double)b->R[at]) > (TH_DOUBLE ? 1e-12 : 1e-4))
-                __atomic_store_n(&b->wrong, 1, __ATOMIC_RELAXED);
-        }
-    }
-}
-
 /* Products big enough to split, along rows (M > N) and columns, plain and transposed, on 1-3
  * threads: each equals the reference, and the split ones equal the one-thread result. */
 static void test_split_gemm(void **state) {
@@ -186,31 +164,45 @@ static void test_split_gemm(void **state) {
                         for (int i = 0; i < M * N; i++) th_assert_close(C[i], one[i], TH_DOUBLE ? 1e-13 : 1e-5);
                     }
                 }
-        /* a dense layer's forward: C = bias (each row) + A W^T, W [N, K]; and without a bias; each band
-         * handed to a callback once finished */
+        /* a dense layer's forward: C = bias (each row) + A W^T, W [N, K]; and without a bias */
         hone_real *bias = malloc(sizeof(hone_real) * N);
         th_fill_uniform(bias, (size_t)N, &rng, -1, 1);
         for (int threads = 1; threads <= 3; threads++)
             for (int with_bias = 0; with_bias < 2; with_bias++) {
                 hone_set_threads(threads);
                 memcpy(C, C0, sizeof(hone_real) * M * N); /* garbage the product must overwrite */
+                honeK_gemm_bias(M, N, K, A, Bm, with_bias ? bias : NULL, C);
                 for (int r = 0; r < M; r++)
                     for (int c = 0; c < N; c++) R[r * N + c] = with_bias ? bias[c] : 0;
                 honeK_gemm_ref(0, 1, M, N, K, 1, A, Bm, 1, R);
-                /* each band handed over once, finished, across C's longer side when split */
-                band_log log = {.C = C, .R = R, .M = M, .N = N, .by_rows = -1};
-                honeK_gemm_bias(M, N, K, A, Bm, with_bias ? bias : NULL, C, log_band, &log);
                 for (int i = 0; i < M * N; i++) th_assert_close(C[i], R[i], TH_DOUBLE ? 1e-12 : 1e-4);
-                const int rows = threads == 1 || M > N;
-                assert_int_equal(log.by_rows, rows);
-                for (int i = 0; i < (rows ? M : N); i++) assert_int_equal(log.seen[i], 1);
-                assert_int_equal(log.calls, threads);
-                assert_false(log.wrong);
             }
         free(bias);
         free(A), free(Bm), free(C0), free(C), free(one), free(R);
     }
     hone_set_threads(0);
+}
+
+/* What honeK_gemm_then's callback saw: how often each row or column of C was handed over, and
+ * whether the band was already the finished product when it was. */
+typedef struct band_log {
+    int seen[600], by_rows, calls, wrong;
+    const hone_real *C, *R;
+    int M, N;
+} band_log;
+
+static void log_band(void *arg, int lo, int hi, int by_rows, int part) {
+    band_log *b = arg;
+    __atomic_fetch_add(&b->calls, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&b->by_rows, by_rows, __ATOMIC_RELAXED);
+    for (int i = lo; i < hi; i++) {
+        b->seen[i]++; /* bands do not overlap, so no two pieces write one slot */
+        for (int j = 0; j < (by_rows ? b->N : b->M); j++) {
+            const int at = by_rows ? i * b->N + j : j * b->N + i;
+            if (fabs((double)b->C[at] - (double)b->R[at]) > (TH_DOUBLE ? 1e-12 : 1e-4))
+                __atomic_store_n(&b->wrong, 1, __ATOMIC_RELAXED);
+        }
+    }
 }
 
 /* honeK_gemm_then: the product as honeK_gemm's reference, each row (HONEK_SPLIT_ROWS, with 32 rows
@@ -357,68 +349,6 @@ static void test_row_bands_and_gather(void **state) {
     hone_set_threads(0);
 }
 
-/* Activations run band by band inside the dense product beside them (model.c's fused_band), on
- * bands of rows (B > width) and of columns (B < width, three threads): every layer's output and
- * gradient, and every parameter gradient, bit for bit those of each layer run alone, whole (the
- * layer's own ops on an empty context), for every row-wise kind. */
-static void test_fused_activations_equal_layers_alone(void **state) {
-    enum { D = 40, W = 160, O = 3, MAX_B = 256, L = 11 };
-    const hone_layer_spec specs[L] = {
-        {.kind = HONE_LAYER_DENSE, .units = W}, {.kind = HONE_LAYER_RELU},
-        {.kind = HONE_LAYER_DENSE, .units = W}, {.kind = HONE_LAYER_LEAKY_RELU, .alpha = 0.1f},
-        {.kind = HONE_LAYER_DENSE, .units = W}, {.kind = HONE_LAYER_TANH},
-        {.kind = HONE_LAYER_DENSE, .units = W}, {.kind = HONE_LAYER_SIGMOID},
-        {.kind = HONE_LAYER_DENSE, .units = W}, {.kind = HONE_LAYER_IDENTITY},
-        {.kind = HONE_LAYER_DENSE, .units = O}};
-    hone_model *m;
-    hone_error err;
-    hone_rng rng;
-    hone_rng_seed(&rng, 47);
-    assert_int_equal(hone_model_create(&m, D, specs, L, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
-    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
-    assert_int_equal(hone_model_reserve(m, MAX_B, &err), HONE_OK);
-    static hone_real X[MAX_B * D], Y[MAX_B * O], acts[L][MAX_B * W], dacts[L][MAX_B * W];
-    hone_real *grads = malloc(m->n_params * sizeof *grads);
-    assert_non_null(grads);
-    th_fill_uniform(X, sizeof X / sizeof *X, &rng, -2, 2);
-    const honeL_ctx none = {0};
-    const int batches[2] = {MAX_B, 64}; /* bands of rows, then of columns */
-    for (int b = 0; b < 2; b++)
-        for (int threads = 1; threads <= 3; threads += 2) {
-            const int B = batches[b];
-            hone_set_threads(threads);
-            for (int i = 0; i < B * O; i++) Y[i] = (hone_real)(i % O == (i / O) % O);
-            /* each layer alone, whole */
-            for (int l = 0; l < L; l++) {
-                const hone_layer *layer = &m->layers[l];
-                honeL_ops_of(layer->kind)->forward(layer, acts[l], l ? acts[l - 1] : X, m->params + layer->param_offset, B,
-                                                  &none);
-            }
-            memset(dacts, 0, sizeof dacts);
-            honeL_loss(m->loss, dacts[L - 1], acts[L - 1], Y, B, O);
-            memset(grads, 0, m->n_params * sizeof *grads);
-            for (int l = L - 1; l >= 0; l--) {
-                const hone_layer *layer = &m->layers[l];
-                honeL_ops_of(layer->kind)->backward(layer, l ? dacts[l - 1] : NULL, grads + layer->param_offset, dacts[l],
-                                                   l ? acts[l - 1] : X, acts[l], m->params + layer->param_offset, B, &none);
-            }
-            /* the model, with its activations fused */
-            hone_model_forward(m, X, B);
-            hone_model_loss(m, Y, B);
-            hone_model_zero_grad(m);
-            hone_model_backward(m, X, B);
-            for (int l = 0; l < L; l++) {
-                const size_t n = (size_t)B * m->layers[l].out * sizeof(hone_real);
-                assert_memory_equal(m->acts + m->act_offset[l], acts[l], n);
-                assert_memory_equal(m->dacts + m->act_offset[l], dacts[l], n);
-            }
-            assert_memory_equal(m->grads, grads, m->n_params * sizeof *grads);
-        }
-    free(grads);
-    hone_model_free(m);
-    hone_set_threads(0);
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pool_starts_the_threads_asked_for), /* first: before any use of the pool */
@@ -431,7 +361,6 @@ int main(void) {
         cmocka_unit_test(test_median),
         cmocka_unit_test(test_elementwise_parts),
         cmocka_unit_test(test_row_bands_and_gather),
-        cmocka_unit_test(test_fused_activations_equal_layers_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,9 +54,8 @@ void honeK_gemm(int ta, int tb, int M, int N, int K, hone_real alpha, const hone
     gemm_split((gemm_args){ta, tb, M, N, K, alpha, beta, A, Bm, C, NULL, 0, NULL, NULL}, HONEK_SPLIT_LONGER);
 }
 
-void honeK_gemm_bias(int M, int N, int K, const hone_real *A, const hone_real *W, const hone_real *bias, hone_real *C,
-                     honeK_band_done *done, void *done_arg) {
-    gemm_split((gemm_args){0, 1, M, N, K, 1, bias ? 1 : 0, A, W, C, bias, 0, done, done_arg}, HONEK_SPLIT_LONGER);
+void honeK_gemm_bias(int M, int N, int K, const hone_real *A, const hone_real *W, const hone_real *bias, hone_real *C) {
+    gemm_split((gemm_args){0, 1, M, N, K, 1, bias ? 1 : 0, A, W, C, bias, 0, NULL, NULL}, HONEK_SPLIT_LONGER);
 }
 
 void honeK_gemm_then(int split, int ta, int tb, int M, int N, int K, hone_real alpha, const hone_real *A,

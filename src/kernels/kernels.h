@@ -44,6 +44,9 @@
  * into bands across the pool's threads (gemm.c). */
 void honeK_gemm(int ta, int tb, int M, int N, int K, hone_real alpha, const hone_real *A, const hone_real *Bm,
                 hone_real beta, hone_real *C);
+/* C [M, N] = bias [N] (each row; none when NULL) + A [M, K] W^T (W stored [N, K]): a dense
+ * layer's forward, the bias written band by band by the thread that then adds the product. */
+void honeK_gemm_bias(int M, int N, int K, const hone_real *A, const hone_real *W, const hone_real *bias, hone_real *C);
 /* honeK_gemm, then done(arg, lo, hi, by_rows, part) on each band of C once it is computed, by the
  * thread that computed it (rows lo..hi of C when by_rows, else columns lo..hi; part is the pool's
  * piece), so work on the band finds it in that thread's cache. split: HONEK_SPLIT_LONGER (bands
@@ -51,11 +54,6 @@ void honeK_gemm(int ta, int tb, int M, int N, int K, hone_real alpha, const hone
  * thread gets at least 32, else its columns). A product too small to split is one band of rows. */
 enum { HONEK_SPLIT_LONGER = 0, HONEK_SPLIT_ROWS = 1 };
 typedef void honeK_band_done(void *arg, int lo, int hi, int by_rows, int part);
-/* C [M, N] = bias [N] (each row; none when NULL) + A [M, K] W^T (W stored [N, K]): a dense
- * layer's forward, the bias written band by band by the thread that then adds the product; then
- * done (when not NULL) on each band, as honeK_gemm_then with HONEK_SPLIT_LONGER. */
-void honeK_gemm_bias(int M, int N, int K, const hone_real *A, const hone_real *W, const hone_real *bias, hone_real *C,
-                     honeK_band_done *done, void *done_arg);
 void honeK_gemm_then(int split, int ta, int tb, int M, int N, int K, hone_real alpha, const hone_real *A,
                      const hone_real *Bm, hone_real beta, hone_real *C, honeK_band_done *done, void *done_arg);
 /* The matrix products of one training step of a model at batch B (ceiling.c): every dense

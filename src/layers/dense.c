@@ -6,7 +6,7 @@
 static void dense_forward(const hone_layer *layer, hone_real *y, const hone_real *x,
                           const hone_real *p, int B, const honeL_ctx *ctx) {
     const int I = layer->in, O = layer->out;
-    honeK_gemm_bias(B, O, I, x, p, layer->bias ? p + (size_t)O * I : NULL, y, ctx->band_done, ctx->band_arg);
+    honeK_gemm_bias(B, O, I, x, p, layer->bias ? p + (size_t)O * I : NULL, y);
 }
 
 typedef struct weight_grad_args {
@@ -42,13 +42,12 @@ HONE_KERNEL static void weight_band_done(void *arg, int lo, int hi, int by_rows,
     if (u) honeL_update_params(u, a->layer, (size_t)O * I + lo, (size_t)(hi - lo), part);
 }
 
-/* dx [B, I] += dy [B, O] W [O, I] (with W before any step; ctx->band_done on each band of dx);
- * then dW [O, I] += dy^T [O, B] x [B, I] in bands of units, db [O] += sum_B dy, and their step
- * when ctx->update is set */
+/* dx [B, I] += dy [B, O] W [O, I] (with W before any step);  then dW [O, I] += dy^T [O, B] x [B, I]
+ * in bands of units, db [O] += sum_B dy, and their step when ctx->update is set */
 static void dense_backward(const hone_layer *layer, hone_real *dx, hone_real *dp, const hone_real *dy,
                            const hone_real *x, const hone_real *y, const hone_real *p, int B, const honeL_ctx *ctx) {
     const int I = layer->in, O = layer->out;
-    if (dx) honeK_gemm_then(HONEK_SPLIT_LONGER, 0, 0, B, I, O, 1, dy, p, 1, dx, ctx->band_done, ctx->band_arg);
+    if (dx) honeK_gemm(0, 0, B, I, O, 1, dy, p, 1, dx);
     weight_grad_args a = {layer, dp + (size_t)O * I, dy, B, ctx->update};
     honeK_gemm_then(HONEK_SPLIT_ROWS, 1, 0, O, I, B, 1, dy, x, 1, dp, weight_band_done, &a);
 }

@@ -36,10 +36,6 @@ typedef struct honeL_ctx {
     hone_real *dskip;      /* add: its gradient, added into (NULL: not wanted) */
     honeL_update *update;  /* not NULL: step the parameters once their gradients are final (ops
                               with `updates`; the model steps the others after their backward) */
-    honeK_band_done *band_done; /* dense: not NULL: called on each band of y (forward) or dx
-                                   (backward) once it is final, by the thread that computed it
-                                   (honeK_gemm_then), with band_arg */
-    void *band_arg;
 } honeL_ctx;
 
 typedef struct honeL_ops {

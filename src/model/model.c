@@ -313,7 +313,7 @@ static hone_real *dact(const hone_model *m, int l) { return m->dacts + m->act_of
 
 static honeL_ctx ctx_of(hone_model *m, int l, const hone_real *X) {
     const hone_layer *layer = &m->layers[l];
-    honeL_ctx ctx = {.training = m->training, .rng = &m->rng, .aux = m->aux + m->aux_offset[l], .state = m->buffers + layer->buffer_offset};
+    honeL_ctx ctx = {m->training, &m->rng, m->aux + m->aux_offset[l], m->buffers + layer->buffer_offset, NULL, NULL, NULL};
     if (layer->kind == HONE_LAYER_ADD) {
         ctx.skip = layer->skip >= 0 ? act(m, layer->skip) : X;
         ctx.dskip = layer->skip >= 0 ? dact(m, layer->skip) : NULL;
@@ -332,41 +332,16 @@ typedef struct band_args {
     int B, backward;
 } band_args;
 
-/* a's layer on `rows` rows of `layer`'s width (I = O) from value `at` of each of its arrays:
- * a->layer itself, or a band of its columns seen as a narrower layer */
-static void elementwise_rows(const band_args *a, const hone_layer *layer, size_t at, int rows) {
-    if (a->backward)
-        a->ops->backward(layer, a->out + at, NULL, a->dy + at, a->x + at, a->y + at, NULL, rows, a->ctx);
-    else
-        a->ops->forward(layer, a->out + at, a->x + at, NULL, rows, a->ctx);
-}
-
 static void layer_band(void *arg, int part, int parts) {
     const band_args *a = arg;
     int lo, hi;
     honeK_band(a->B, part, parts, &lo, &hi);
-    if (hi > lo) elementwise_rows(a, a->layer, (size_t)lo * a->layer->out, hi - lo);
-}
-
-/* A row-wise layer fused with the dense layer beside it (after it in forward, before it in
- * backward): run on each band of the dense layer's output or input gradient as soon as that band
- * is final, by the thread that computed it while it is in cache, instead of in a pass of its own.
- * Rows lo..hi whole, or columns lo..hi of every row, row by row as a layer that wide. */
-static void fused_band(void *arg, int lo, int hi, int by_rows, int part) {
-    const band_args *a = arg;
-    const size_t width = (size_t)a->layer->out;
-    if (by_rows) {
-        elementwise_rows(a, a->layer, (size_t)lo * width, hi - lo);
-        return;
-    }
-    hone_layer band = *a->layer;
-    band.in = band.out = hi - lo;
-    for (int r = 0; r < a->B; r++) elementwise_rows(a, &band, (size_t)r * width + (size_t)lo, 1);
-}
-
-/* Whether layer l is row-wise (an activation) and fuses with dense layer d beside it. */
-static int fuses(const hone_model *m, int d, int l) {
-    return l >= 0 && l < m->n_layers && m->layers[d].kind == HONE_LAYER_DENSE && honeL_ops_of(m->layers[l].kind)->by_rows;
+    const size_t I = (size_t)a->layer->in, O = (size_t)a->layer->out;
+    if (hi <= lo) return;
+    if (a->backward)
+        a->ops->backward(a->layer, a->out + lo * I, NULL, a->dy + lo * O, a->x + lo * I, a->y + lo * O, NULL, hi - lo, a->ctx);
+    else
+        a->ops->forward(a->layer, a->out + lo * O, a->x + lo * I, NULL, hi - lo, a->ctx);
 }
 
 /* Bands of at least 16 rows, over enough values to be worth a thread. */
@@ -379,14 +354,7 @@ const hone_real *hone_model_forward(hone_model *m, const hone_real *X, int B) {
         const hone_layer *layer = &m->layers[l];
         const honeL_ops *ops = honeL_ops_of(layer->kind);
         const hone_real *x = l ? act(m, l - 1) : X;
-        honeL_ctx ctx = ctx_of(m, l, X), next_ctx;
-        band_args next;
-        if (fuses(m, l, l + 1)) { /* the activation after this dense layer, band by band */
-            next_ctx = ctx_of(m, l + 1, X);
-            next = (band_args){honeL_ops_of(m->layers[l + 1].kind), &m->layers[l + 1], act(m, l + 1), act(m, l), NULL, NULL,
-                               &next_ctx, B, 0};
-            ctx.band_done = fused_band, ctx.band_arg = &next;
-        }
+        honeL_ctx ctx = ctx_of(m, l, X);
         int parts = ops->by_rows ? band_parts(layer, B) : 1;
         if (parts > 1) {
             band_args a = {ops, layer, act(m, l), x, NULL, NULL, &ctx, B, 0};
@@ -394,7 +362,6 @@ const hone_real *hone_model_forward(hone_model *m, const hone_real *X, int B) {
         } else {
             ops->forward(layer, act(m, l), x, m->params + layer->param_offset, B, &ctx);
         }
-        if (ctx.band_done) l++; /* the activation is done */
     }
     return act(m, m->n_layers - 1);
 }
@@ -479,15 +446,8 @@ static void backward(hone_model *m, const hone_real *X, int B, honeL_update *u) 
         if (l == 0 && !layer->n_params) break; /* no input gradient is wanted, and no parameters */
         const hone_real *x = l ? act(m, l - 1) : X;
         hone_real *dx = l ? dact(m, l - 1) : NULL;
-        honeL_ctx ctx = ctx_of(m, l, X), prev_ctx;
+        honeL_ctx ctx = ctx_of(m, l, X);
         ctx.update = u;
-        band_args prev;
-        if (l >= 2 && fuses(m, l, l - 1)) { /* the activation before this dense layer, band by band */
-            prev_ctx = ctx_of(m, l - 1, X);
-            prev = (band_args){honeL_ops_of(m->layers[l - 1].kind), &m->layers[l - 1], dact(m, l - 2), act(m, l - 2),
-                               act(m, l - 1), dact(m, l - 1), &prev_ctx, B, 1};
-            ctx.band_done = fused_band, ctx.band_arg = &prev;
-        }
         const honeL_ops *ops = honeL_ops_of(layer->kind);
         int parts = ops->by_rows && dx ? band_parts(layer, B) : 1;
         if (parts > 1) {
@@ -499,7 +459,6 @@ static void backward(hone_model *m, const hone_real *X, int B, honeL_update *u) 
         }
         if (!u) add_penalty(m, layer, 0, layer->n_params, B);
         else if (layer->n_params && !ops->updates) honeL_update_params(u, layer, 0, layer->n_params, 0);
-        if (ctx.band_done) l--; /* the activation is done, and has no parameters */
     }
 }
 
