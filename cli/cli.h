@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <ini.h>
+
 typedef enum cli_type { CLI_INT, CLI_REAL, CLI_TEXT, CLI_FLAG } cli_type;
 
 #define CLI_TEXT_MAX 1024
@@ -28,6 +30,13 @@ typedef struct cli_command {
     const char *positional; /* name of an option that a bare argument sets, or NULL */
 } cli_command;
 
+/* ini_parse on path (the same returns: 0, the first bad line, -1 and errno when it cannot be
+ * opened, -2 out of memory) while *line holds the line the handler is called for, so that a
+ * value the handler refuses is named by its line as a malformed line is; -3 when line *line is
+ * longer than inih reads whole (CLI_INI_LINE_MAX characters), where reading stopped. */
+enum { CLI_INI_LINE_MAX = INI_MAX_LINE - 2 };
+int cli_ini_parse(const char *path, int (*handler)(void *, const char *, const char *, const char *), void *user,
+                  int *line);
 /* Parses argv (argv[0] is the command name). Returns 0 to go on, 1 when help was printed
  * (exit 0), -1 on an error already printed to stderr (exit 2). */
 int cli_parse(const cli_command *cmd, int argc, char **argv);

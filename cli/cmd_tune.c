@@ -79,6 +79,7 @@ typedef struct record {
 typedef struct tune {
     tune_options o;
     const char *config;
+    int config_line; /* the line of config being read (cli_ini_parse) */
     hone_param space[TUNE_MAX_PARAMS];
     int n_space;
     kv fixed[TUNE_MAX_FIXED]; /* [train], then the flags after --, which win */
@@ -147,18 +148,10 @@ static int set_fixed(tune *t, const char *key, const char *value, const char *wh
 }
 
 /* [space] and [train] of the config file ([tune] went through cli_parse). */
-static int on_ini(void *user, const char *section, const char *key, const char *value
-#if INI_HANDLER_LINENO
-                  , int lineno
-#endif
-) {
+static int on_ini(void *user, const char *section, const char *key, const char *value) {
     tune *t = user;
-    char where[CLI_TEXT_MAX + 64];
-#if INI_HANDLER_LINENO
-    snprintf(where, sizeof where, "%s:%d", t->config, lineno);
-#else
-    snprintf(where, sizeof where, "%s: [%s]", t->config, section);
-#endif
+    char where[CLI_TEXT_MAX + 80];
+    snprintf(where, sizeof where, "%s:%d: [%s]", t->config, t->config_line, section);
     if (!strcmp(section, "space")) {
         if (find_param(t, key) >= 0) {
             cli_error("tune", "%s: %s is searched twice", where, key);
@@ -1041,8 +1034,9 @@ int cmd_tune(int argc, char **argv) {
         cli_error("tune", "no search space: give --config FILE with a [space] section (see hone tune --help)");
         goto done;
     }
-    int pr = ini_parse(t->config, on_ini, t);
-    if (pr && !t->failed)
+    int pr = cli_ini_parse(t->config, on_ini, t, &t->config_line);
+    if (pr == -3) cli_error("tune", "%s:%d: line longer than %d characters", t->config, t->config_line, CLI_INI_LINE_MAX);
+    else if (pr && !t->failed)
         cli_error("tune", "%s:%d: not an INI line (expected key = value or [section])", t->config, pr); /* open errors: cli_parse */
     if (pr || t->failed) goto done;
     if (!t->n_space) {

@@ -89,27 +89,49 @@ static int set_value(const cli_command *cmd, cli_option *o, const char *text, co
     return -1;
 }
 
+typedef struct ini_lines {
+    FILE *file;
+    int *line;
+    int too_long; /* a line did not fit inih's buffer */
+} ini_lines;
+
+/* inih's reader, one line a call: a line that does not fit its buffer would be read in pieces,
+ * each taken for a line of its own, so reading ends there instead. */
+static char *read_counted(char *buf, int size, void *stream) {
+    ini_lines *r = stream;
+    char *got = fgets(buf, size, r->file);
+    if (!got) return NULL;
+    ++*r->line;
+    if (!strchr(got, '\n') && !feof(r->file)) {
+        r->too_long = 1;
+        return NULL;
+    }
+    return got;
+}
+
+int cli_ini_parse(const char *path, int (*handler)(void *, const char *, const char *, const char *), void *user,
+                  int *line) {
+    ini_lines r = {fopen(path, "r"), line, 0};
+    if (!r.file) return -1;
+    *line = 0;
+    int rc = ini_parse_stream(read_counted, &r, handler, user);
+    fclose(r.file);
+    return rc == 0 && r.too_long ? -3 : rc;
+}
+
 typedef struct ini_state {
     const cli_command *cmd;
     const char *path;
-    int failed;
+    int failed, line;
 } ini_state;
 
 /* Keys outside [cmd] (other commands' sections) are skipped; so are the top-level keys of
  * another command. An unknown key in [cmd] or at the top is an error, so typos do not pass. */
-static int on_ini(void *user, const char *section, const char *key, const char *value
-#if INI_HANDLER_LINENO
-                  , int lineno
-#endif
-) {
+static int on_ini(void *user, const char *section, const char *key, const char *value) {
     ini_state *s = user;
     if (*section && strcmp(section, s->cmd->name) != 0) return 1;
-    char where[CLI_TEXT_MAX + 64];
-#if INI_HANDLER_LINENO
-    snprintf(where, sizeof where, "%s:%d: %s", s->path, lineno, key);
-#else
-    snprintf(where, sizeof where, "%s: [%s] %s", s->path, *section ? section : "", key);
-#endif
+    char where[CLI_TEXT_MAX + 80];
+    snprintf(where, sizeof where, "%s:%d: [%s] %s", s->path, s->line, *section ? section : "", key);
     cli_option *o = find(s->cmd, key);
     if (!o || !strcmp(key, "config")) {
         if (!*section) return 1; /* top-level keys may belong to other commands */
@@ -125,8 +147,8 @@ static int on_ini(void *user, const char *section, const char *key, const char *
 }
 
 static int load_config(const cli_command *cmd, const char *path) {
-    ini_state s = {cmd, path, 0};
-    int rc = ini_parse(path, on_ini, &s);
+    ini_state s = {cmd, path, 0, 0};
+    int rc = cli_ini_parse(path, on_ini, &s, &s.line);
     if (rc == -1) {
         cli_error(cmd->name, "%s: cannot open: %s", path, strerror(errno));
         return -1;
@@ -135,6 +157,7 @@ static int load_config(const cli_command *cmd, const char *path) {
         cli_error(cmd->name, "%s: out of memory", path);
         return -1;
     }
+    if (rc == -3) cli_error(cmd->name, "%s:%d: line longer than %d characters", path, s.line, CLI_INI_LINE_MAX);
     if (rc > 0 && !s.failed) cli_error(cmd->name, "%s:%d: not an INI line (expected key = value or [section])", path, rc);
     return rc ? -1 : 0;
 }

@@ -102,7 +102,15 @@ expect_error "negative clip norm" 2 "clip norm" -- train --clip-norm -1
 expect_error "negative gradient normalization" 2 "gradient normalization" -- train --normalize-grad -1
 expect_ok "gradient normalization trains" train --data blobs.csv --layers 16 --epochs 5 --batch 16 --normalize-grad 1 --quiet
 expect_error "plateau without dev" 2 "no dev set" -- train --data blobs.csv --schedule plateau --dev 0
-expect_error "config typo" 2 "typo.ini" "learning_rate" "unknown option" -- train --config typo.ini
+expect_error "config typo" 2 "typo.ini:3: \\[train\\] learning_rate: unknown option" -- train --config typo.ini
+printf '[train]\n# a comment\n\nepochs = 2\nlr = abc\n' >badvalue.ini
+expect_error "config: a bad value names its line" 2 "^hone train: badvalue.ini:5: \\[train\\] lr: expected a number, got 'abc'$" -- train --config badvalue.ini
+printf '[train]\nepochs = 2\nlr\n' >badline.ini
+expect_error "config: a line that is not INI names its line" 2 "badline.ini:3: not an INI line" -- train --config badline.ini
+{ printf '[train]\n# %0199d\nlr = 0.1\n' 0; } >longline.ini
+expect_error "config: a line longer than inih reads" 2 "longline.ini:2: line longer than 198 characters" -- train --config longline.ini
+{ printf '[train]\nlr = 0.%0190d1\n' 0; } >longest.ini
+expect_error "config: the longest line inih reads is read" 1 "nope.csv" -- train --config longest.ini --data nope.csv
 expect_error "missing config" 2 "nope.ini" -- train --config nope.ini
 
 # --- bad data ------------------------------------------------------------------------------------
@@ -385,7 +393,9 @@ expect_error "tune: every trial diverged" 1 "no trial succeeded" "diverged at ep
     || bad "tune: no best config when every trial diverged" "$(ls alldiv*)"
 expect_error "tune: another search's results" 2 "tune.jsonl" "another search" -- tune --config tune.ini --quiet --seed 9
 printf '[space]\nlr = log 1 1e-3\n' >bad-range.ini
-expect_error "tune: lo >= hi" 2 "bad-range.ini" "lr: log: LO must be below HI" -- tune --config bad-range.ini
+expect_error "tune: lo >= hi" 2 "bad-range.ini:[0-9]+: \\[space\\]" "lr: log: LO must be below HI" -- tune --config bad-range.ini
+printf '[space]\nlr = log 1e-3 1\n\nlr = log 1e-2 1\n' >twice.ini
+expect_error "tune: a key searched twice names its line" 2 "^hone tune: twice.ini:4: \\[space\\]: lr is searched twice$" -- tune --config twice.ini
 printf '[space]\nlr = log 0 1\n' >bad-log.ini
 expect_error "tune: log from 0" 2 "lr: log: the range must be positive" -- tune --config bad-log.ini
 printf '[space]\nbeta2 = 1-log 0.9 1\n' >bad-beta.ini
