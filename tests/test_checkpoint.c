@@ -108,6 +108,7 @@ typedef struct run {
     int saves;
     hone_model *poison;         /* after saving epoch poison_epoch, weights that diverge */
     int poison_epoch;
+    double poison_value;        /* what the first layer's weights become (0: all weights NaN) */
 } run;
 
 static void on_batch(const hone_batch_stats *s, void *user) {
@@ -121,8 +122,13 @@ static hone_status on_checkpoint(const hone_train_state *s, void *user, hone_err
     if (!path) return HONE_OK;
     hone_status st = hone_checkpoint_save(s, path, err);
     r->saves++;
-    if (r->poison && s->epoch == r->poison_epoch)
+    if (r->poison && s->epoch == r->poison_epoch && r->poison_value) {
+        const hone_layer *first = &r->poison->layers[0];
+        for (size_t i = 0; i < (size_t)first->in * first->out; i++)
+            r->poison->params[first->param_offset + i] = (hone_real)(i % 2 ? r->poison_value : -r->poison_value);
+    } else if (r->poison && s->epoch == r->poison_epoch) {
         for (size_t i = 0; i < r->poison->n_params; i++) r->poison->params[i] = (hone_real)NAN;
+    }
     return st;
 }
 
@@ -644,6 +650,33 @@ static void test_resume_needs_the_same_run(void **state) {
     images_free(d);
 }
 
+/* Weights so large that batch norm's running variance overflows while the loss and the gradient
+ * stay finite (batch norm scales them away): a divergence all the same, reported at its batch,
+ * naming the statistic, with nothing saved of it. */
+static void test_divergence_in_batch_norm_statistics(void **state) {
+    hone_dataset *d = images(false);
+    hone_split split;
+    hone_error err = {0};
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
+    hone_train_config c = adam_cosine();
+    hone_model *m = network(&split, 1, 12);
+    assert_int_equal(m->layers[0].kind, HONE_LAYER_DENSE);
+    assert_int_equal(m->layers[1].kind, HONE_LAYER_BATCHNORM);
+    /* without L2, whose penalty on such weights would overflow the loss first */
+    assert_int_equal(hone_model_set_regularization(m, 0, 0, 0, &err), HONE_OK);
+    const char *path = th_path("bn-last-good.safetensors");
+    run r = {.stop_after = -1, .epoch_path = path, .poison = m, .poison_epoch = 2, .poison_value = TH_DOUBLE ? 1e154 : 1e22};
+    hone_train_hooks hooks = hooks_of(&r);
+    assert_int_equal(hone_train(m, &split, &c, &hooks, NULL, &err), HONE_ERR_DIVERGED);
+    if (!strstr(err.message, "diverged at epoch 3, batch 1, learning rate ") ||
+        !strstr(err.message, ": the running variance of layer 1 (batchnorm) is inf while the loss is finite"))
+        fail_msg("%s", err.message);
+    assert_int_equal(r.saves, 2);
+    hone_model_free(m);
+    hone_split_free(&split);
+    images_free(d);
+}
+
 /* A diverged batch writes nothing: the last checkpoint is the last good epoch's. */
 static void test_divergence_keeps_the_last_good_checkpoint(void **state) {
     hone_dataset *d = images(false);
@@ -734,6 +767,7 @@ int main(void) {
         cmocka_unit_test(test_resume_at_the_end_of_int_max_epochs),
         cmocka_unit_test(test_resume_needs_the_same_run),
         cmocka_unit_test(test_divergence_keeps_the_last_good_checkpoint),
+        cmocka_unit_test(test_divergence_in_batch_norm_statistics),
         cmocka_unit_test(test_allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -144,6 +144,27 @@ static hone_status diverged(hone_error *err, const hone_model *m, int B, int epo
                      epoch, batch, lr, what, isnan(value) ? NAN : value, where); /* "nan", never "-nan" */
 }
 
+/* Batch norm's running statistics can overflow while the loss and the gradient stay finite (the
+ * layer scales its inputs' size away): a divergence too, found by the first statistic that is
+ * not finite. Returns false when all are. */
+static bool statistics_diverged(hone_error *err, const hone_model *m, int epoch, size_t batch, double lr) {
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *layer = &m->layers[l];
+        const hone_real *v = m->buffers + layer->buffer_offset;
+        for (size_t i = 0; i < layer->n_buffers; i++)
+            if (!isfinite(v[i])) {
+                honeE_set(err, HONE_ERR_DIVERGED,
+                          "diverged at epoch %d, batch %zu, learning rate %g: the running %s of layer %d (%s) is %g "
+                          "while the loss is finite (the layer's inputs grew too large); lower the learning rate, "
+                          "clip gradients (--clip-norm), or add weight decay (--l2)",
+                          epoch, batch, lr, i < (size_t)layer->out ? "mean" : "variance", l,
+                          hone_layer_kind_name(layer->kind), isnan(v[i]) ? NAN : (double)v[i]);
+                return true;
+            }
+    }
+    return false;
+}
+
 /* The loop's state as a checkpoint sees it: the fixed parts are set once (state->model, config,
  * order, n_train, digests), the rest here. */
 static void take_state(hone_train_state *s, int epoch, size_t batch, const hone_rng *rng, double plateau_lr,
@@ -282,6 +303,11 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
             double loss = hone_model_loss(m, Y, b);
             if (!isfinite(loss)) { /* no checkpoint of this: the last one stays the last good one */
                 st = diverged(err, m, b, epoch, batches + 1, lr, "loss", loss);
+                goto done;
+            }
+            if (m->n_buffers && !all_finite(m->buffers, m->n_buffers) &&
+                statistics_diverged(err, m, epoch, batches + 1, lr)) {
+                st = HONE_ERR_DIVERGED;
                 goto done;
             }
             size_t right = honeL_loss_correct(m->loss, Z, Y, b, O);
