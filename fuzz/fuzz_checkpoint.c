@@ -226,8 +226,9 @@ typedef struct resume_hooks {
     int saves;
 } resume_hooks;
 
-/* The saver may refuse (HONE_ERR_VALUE): arbitrary weights can overflow a batch norm layer's
- * running variance without the loss or gradient showing it, and a file holds finite values only. */
+/* The saver may refuse (HONE_ERR_VALUE): an epoch's last step can overflow arbitrary weights
+ * before any loss shows it, and a file holds finite values only. (Batch norm statistics that
+ * overflow end training as a divergence at their batch.) */
 static hone_status save_checkpoint(const hone_train_state *s, void *user, hone_error *err) {
     resume_hooks *h = user;
     hone_status st = hone_checkpoint_save(s, h->path, err);
