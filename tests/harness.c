@@ -67,3 +67,9 @@ void th_assert_close_(double a, double b, double tol, const char *what, const ch
         fail_msg("%s:%d: %s = %.17g, expected %.17g (tolerance %g)", file, line, what, a, b, tol);
     }
 }
+
+int th_reset(void **state) {
+    hone_set_threads(0);
+    honeM_fail_after(-1);
+    return 0;
+}

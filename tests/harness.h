@@ -27,6 +27,13 @@ unsigned char *th_read(const char *path, size_t *n);
 
 void th_fill_uniform(hone_real *x, size_t n, hone_rng *rng, double lo, double hi);
 
+/* What a test may change for the whole process, put back after every test whether it passed or
+ * failed: the pool's thread count (hone_set_threads(0)) and allocation-failure injection
+ * (honeM_fail_after(-1)), so one failing test cannot make the next ones fail. */
+int th_reset(void **state);
+/* A test run with th_reset after it: every test list uses this instead of cmocka_unit_test. */
+#define th_test(f) cmocka_unit_test_teardown(f, th_reset)
+
 /* Asserts |a - b| <= tol * max(1, |a|, |b|), printing both on failure. */
 #define th_assert_close(a, b, tol) th_assert_close_((double)(a), (double)(b), (tol), #a, __FILE__, __LINE__)
 void th_assert_close_(double a, double b, double tol, const char *what, const char *file, int line);

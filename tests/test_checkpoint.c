@@ -757,18 +757,18 @@ static void test_allocation_failures_are_clean(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_resume_adam_cosine_dropout_batchnorm_augmentation),
-        cmocka_unit_test(test_resume_plateau_and_early_stopping),
-        cmocka_unit_test(test_round_trip_of_a_state),
-        cmocka_unit_test(test_broken_checkpoints_are_clean_errors),
-        cmocka_unit_test(test_counts_beyond_the_epochs_are_refused),
-        cmocka_unit_test(test_plateau_rate_outside_the_run_is_refused),
-        cmocka_unit_test(test_negative_second_moments_are_refused),
-        cmocka_unit_test(test_resume_at_the_end_of_int_max_epochs),
-        cmocka_unit_test(test_resume_needs_the_same_run),
-        cmocka_unit_test(test_divergence_keeps_the_last_good_checkpoint),
-        cmocka_unit_test(test_divergence_in_batch_norm_statistics),
-        cmocka_unit_test(test_allocation_failures_are_clean),
+        th_test(test_resume_adam_cosine_dropout_batchnorm_augmentation),
+        th_test(test_resume_plateau_and_early_stopping),
+        th_test(test_round_trip_of_a_state),
+        th_test(test_broken_checkpoints_are_clean_errors),
+        th_test(test_counts_beyond_the_epochs_are_refused),
+        th_test(test_plateau_rate_outside_the_run_is_refused),
+        th_test(test_negative_second_moments_are_refused),
+        th_test(test_resume_at_the_end_of_int_max_epochs),
+        th_test(test_resume_needs_the_same_run),
+        th_test(test_divergence_keeps_the_last_good_checkpoint),
+        th_test(test_divergence_in_batch_norm_statistics),
+        th_test(test_allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,10 +74,10 @@ static void test_advice_and_names(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_recipe_examples),
-        cmocka_unit_test(test_thresholds),
-        cmocka_unit_test(test_missing_figures),
-        cmocka_unit_test(test_advice_and_names),
+        th_test(test_recipe_examples),
+        th_test(test_thresholds),
+        th_test(test_missing_figures),
+        th_test(test_advice_and_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

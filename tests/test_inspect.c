@@ -49,6 +49,6 @@ static void test_stats_of_known_network(void **state) {
 }
 
 int main(void) {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_stats_of_known_network)};
+    const struct CMUnitTest tests[] = {th_test(test_stats_of_known_network)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

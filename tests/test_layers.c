@@ -209,13 +209,13 @@ static void test_dense_forward_by_hand(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_layer_gradient),
-        cmocka_unit_test(test_checker_catches_wrong_backward),
-        cmocka_unit_test(test_every_loss_gradient),
-        cmocka_unit_test(test_loss_values),
-        cmocka_unit_test(test_gemm_matches_reference),
-        cmocka_unit_test(test_activation_values),
-        cmocka_unit_test(test_dense_forward_by_hand),
+        th_test(test_every_layer_gradient),
+        th_test(test_checker_catches_wrong_backward),
+        th_test(test_every_loss_gradient),
+        th_test(test_loss_values),
+        th_test(test_gemm_matches_reference),
+        th_test(test_activation_values),
+        th_test(test_dense_forward_by_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

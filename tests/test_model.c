@@ -493,17 +493,17 @@ static void test_allocation_failures_are_clean(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_initializers),
-        cmocka_unit_test(test_fast_normal_is_normal),
-        cmocka_unit_test(test_model_gradcheck_every_activation_and_loss),
-        cmocka_unit_test(test_model_gradcheck_sampling_and_eps),
-        cmocka_unit_test(test_training_learns_and_repeats),
-        cmocka_unit_test(test_hooks_and_stop),
-        cmocka_unit_test(test_one_sgd_step_is_the_formula),
-        cmocka_unit_test(test_bad_settings_are_errors),
-        cmocka_unit_test(test_spec_of_round_trip),
-        cmocka_unit_test(test_spec_of_refusals),
-        cmocka_unit_test(test_allocation_failures_are_clean),
+        th_test(test_initializers),
+        th_test(test_fast_normal_is_normal),
+        th_test(test_model_gradcheck_every_activation_and_loss),
+        th_test(test_model_gradcheck_sampling_and_eps),
+        th_test(test_training_learns_and_repeats),
+        th_test(test_hooks_and_stop),
+        th_test(test_one_sgd_step_is_the_formula),
+        th_test(test_bad_settings_are_errors),
+        th_test(test_spec_of_round_trip),
+        th_test(test_spec_of_refusals),
+        th_test(test_allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

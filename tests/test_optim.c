@@ -107,7 +107,6 @@ static void test_fused_step_equals_separate_passes(void **state) {
             }
         }
     }
-    hone_set_threads(0);
 }
 
 /* One model of the spec, its weights drawn from seed 5, with an L2 and an L1 penalty (on biases
@@ -169,7 +168,6 @@ static void test_backward_step_equals_backward_then_step(void **state) {
                     hone_model_free(fused);
                 }
     }
-    hone_set_threads(0);
 }
 
 static void test_schedules_are_their_formulas(void **state) {
@@ -469,16 +467,16 @@ static void test_impossible_settings(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ewma),
-        cmocka_unit_test(test_each_rule_is_its_formula),
-        cmocka_unit_test(test_fused_step_equals_separate_passes),
-        cmocka_unit_test(test_backward_step_equals_backward_then_step),
-        cmocka_unit_test(test_schedules_are_their_formulas),
-        cmocka_unit_test(test_clipping),
-        cmocka_unit_test(test_training_clips_the_normalized_gradient),
-        cmocka_unit_test(test_matches_pytorch),
-        cmocka_unit_test(test_adam_first_step_shows_bias_correction),
-        cmocka_unit_test(test_impossible_settings),
+        th_test(test_ewma),
+        th_test(test_each_rule_is_its_formula),
+        th_test(test_fused_step_equals_separate_passes),
+        th_test(test_backward_step_equals_backward_then_step),
+        th_test(test_schedules_are_their_formulas),
+        th_test(test_clipping),
+        th_test(test_training_clips_the_normalized_gradient),
+        th_test(test_matches_pytorch),
+        th_test(test_adam_first_step_shows_bias_correction),
+        th_test(test_impossible_settings),
     };
     return cmocka_run_group_tests(tests, load_fixtures, NULL);
 }

@@ -79,7 +79,6 @@ static void test_pool_runs_every_piece_once(void **state) {
         honeK_parallel(nested_piece, &a, threads);
         assert_int_equal(a.nested_parts, 1); /* the inner call ran serially on the caller */
     }
-    hone_set_threads(0);
 }
 
 /* Two threads of the program calling at once: one gets the pool, the other runs serially;
@@ -104,7 +103,6 @@ static void test_pool_concurrent_callers(void **state) {
     caller(&failures_b);
     pthread_join(t, NULL);
     assert_int_equal(failures_a + failures_b, 0);
-    hone_set_threads(0);
 }
 
 /* A child forked after the pool has started has none of its workers: its calls run serially
@@ -132,7 +130,6 @@ static void test_pool_after_fork(void **state) {
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    hone_set_threads(0);
 }
 
 /* Products big enough to split, along rows (M > N) and columns, plain and transposed, on 1-3
@@ -180,7 +177,6 @@ static void test_split_gemm(void **state) {
         free(bias);
         free(A), free(Bm), free(C0), free(C), free(one), free(R);
     }
-    hone_set_threads(0);
 }
 
 /* What honeK_gemm_then's callback saw: how often each row or column of C was handed over, and
@@ -235,7 +231,6 @@ static void test_gemm_then_hands_over_each_band(void **state) {
             }
         free(A), free(Bm), free(C), free(R);
     }
-    hone_set_threads(0);
 }
 
 /* The ceiling of a 20-48-16-3 network on 32 rows: the step's floating-point operations (forward
@@ -303,7 +298,6 @@ static void test_elementwise_parts(void **state) {
     assert_int_equal(honeK_elementwise_parts(4 * enough, 0, 16), 1);
     assert_int_equal(hone_set_threads(1), 1);
     assert_int_equal(honeK_elementwise_parts(4 * enough, 1024, 16), 1);
-    hone_set_threads(0);
 }
 
 /* A network whose activations are split into row bands and its batch norm into bands of units
@@ -346,21 +340,41 @@ static void test_row_bands_and_gather(void **state) {
     for (int i = 0; i < B * 4; i++) th_assert_close(Z[1][i], Z[0][i], TH_DOUBLE ? 1e-12 : 1e-5);
     for (size_t i = 0; i < m->n_params; i++) th_assert_close(G[1][i], G[0][i], TH_DOUBLE ? 1e-12 : 1e-5);
     hone_model_free(m);
-    hone_set_threads(0);
+}
+
+/* th_reset after every test: a test that leaves 3 threads and allocations failing (as one that
+ * fails halfway would) ... */
+static void test_leaves_the_process_changed(void **state) {
+    hone_set_threads(3);
+    honeM_fail_after(0);
+    assert_int_equal(honeK_threads(), 3);
+}
+
+/* ... and the next finds the default thread count and allocations working. */
+static void test_finds_it_put_back(void **state) {
+    const int cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    const char *env = getenv("OPENBLAS_NUM_THREADS");
+    const int want = env && atoi(env) > 0 ? atoi(env) : cpus;
+    assert_int_equal(honeK_threads(), want > HONEK_MAX_THREADS ? HONEK_MAX_THREADS : want);
+    void *p = honeM_alloc(16, 1);
+    assert_non_null(p);
+    honeM_free(p);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pool_starts_the_threads_asked_for), /* first: before any use of the pool */
-        cmocka_unit_test(test_pool_runs_every_piece_once),
-        cmocka_unit_test(test_pool_concurrent_callers),
-        cmocka_unit_test(test_pool_after_fork),
-        cmocka_unit_test(test_split_gemm),
-        cmocka_unit_test(test_gemm_then_hands_over_each_band),
-        cmocka_unit_test(test_gemm_ceiling),
-        cmocka_unit_test(test_median),
-        cmocka_unit_test(test_elementwise_parts),
-        cmocka_unit_test(test_row_bands_and_gather),
+        th_test(test_pool_starts_the_threads_asked_for), /* first: before any use of the pool */
+        th_test(test_pool_runs_every_piece_once),
+        th_test(test_pool_concurrent_callers),
+        th_test(test_pool_after_fork),
+        th_test(test_split_gemm),
+        th_test(test_gemm_then_hands_over_each_band),
+        th_test(test_gemm_ceiling),
+        th_test(test_median),
+        th_test(test_elementwise_parts),
+        th_test(test_row_bands_and_gather),
+        th_test(test_leaves_the_process_changed), /* these two in this order */
+        th_test(test_finds_it_put_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -491,16 +491,16 @@ static void test_augmentation_needs_images_and_spares_dev(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_gradcheck_with_l2_l1_batchnorm_dropout),
-        cmocka_unit_test(test_penalty_and_its_gradient),
-        cmocka_unit_test(test_dropout_at_inference_is_the_plain_network),
-        cmocka_unit_test(test_residual_blocks),
-        cmocka_unit_test(test_batchnorm_running_averages),
-        cmocka_unit_test(test_early_stopping_restores_the_best_epoch),
-        cmocka_unit_test(test_image_transforms),
-        cmocka_unit_test(test_rows_have_generators_of_their_own),
-        cmocka_unit_test(test_augmented_gather_matches_the_reference),
-        cmocka_unit_test(test_augmentation_needs_images_and_spares_dev),
+        th_test(test_gradcheck_with_l2_l1_batchnorm_dropout),
+        th_test(test_penalty_and_its_gradient),
+        th_test(test_dropout_at_inference_is_the_plain_network),
+        th_test(test_residual_blocks),
+        th_test(test_batchnorm_running_averages),
+        th_test(test_early_stopping_restores_the_best_epoch),
+        th_test(test_image_transforms),
+        th_test(test_rows_have_generators_of_their_own),
+        th_test(test_augmented_gather_matches_the_reference),
+        th_test(test_augmentation_needs_images_and_spares_dev),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -262,14 +262,14 @@ static void test_bad_specs_are_clear_errors(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_log_puts_a_quarter_in_each_decade),
-        cmocka_unit_test(test_one_minus_log_puts_half_in_each_decade_of_1_minus_beta),
-        cmocka_unit_test(test_int_covers_its_range_uniformly),
-        cmocka_unit_test(test_choice_is_uniform_and_narrows),
-        cmocka_unit_test(test_same_seed_same_samples),
-        cmocka_unit_test(test_narrowing_keeps_the_best_and_shrinks),
-        cmocka_unit_test(test_values_print_as_option_values),
-        cmocka_unit_test(test_bad_specs_are_clear_errors),
+        th_test(test_log_puts_a_quarter_in_each_decade),
+        th_test(test_one_minus_log_puts_half_in_each_decade_of_1_minus_beta),
+        th_test(test_int_covers_its_range_uniformly),
+        th_test(test_choice_is_uniform_and_narrows),
+        th_test(test_same_seed_same_samples),
+        th_test(test_narrowing_keeps_the_best_and_shrinks),
+        th_test(test_values_print_as_option_values),
+        th_test(test_bad_specs_are_clear_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
