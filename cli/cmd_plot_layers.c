@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { MAX_LAYERS = 4096, MAX_POINTS = 1 << 20 };
@@ -93,8 +94,16 @@ static int read_points(const char *path, int column, point **out, size_t *n, int
         }
         if (!(v > 0) || !isfinite(v)) continue; /* a log scale shows positive values */
         if (count == cap) {
-            point *grown = cap < MAX_POINTS ? realloc(pts, 2 * cap * sizeof *pts) : NULL;
-            if (!grown) break;
+            if (cap == MAX_POINTS) { /* the rest is left out, and said so */
+                fprintf(stderr, "hone plot-layers: warning: %s: plotting the first %d values, to line %d; the rest of "
+                                "the file is left out\n", path, MAX_POINTS, lineno - 1);
+                break;
+            }
+            point *grown = realloc(pts, 2 * cap * sizeof *pts);
+            if (!grown) {
+                cli_error("plot-layers", "%s: out of memory after %zu values", path, count);
+                goto fail;
+            }
             pts = grown;
             cap *= 2;
         }
@@ -181,6 +190,12 @@ static void write_svg(FILE *f, const point *pts, size_t n, int layers, const cha
     fprintf(f, "</svg>\n");
 }
 
+/* Whether two paths name one existing file (by another name or link too). */
+static int same_file(const char *a, const char *b) {
+    struct stat x, y;
+    return !stat(a, &x) && !stat(b, &y) && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
 int cmd_plot_layers(int argc, char **argv) {
     char input[CLI_TEXT_MAX] = "", output[CLI_TEXT_MAX] = "", stat[CLI_TEXT_MAX] = "std";
     cli_option options[] = {
@@ -204,6 +219,10 @@ int cmd_plot_layers(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     if (!*output && cli_plot_name("plot-layers", input, output, sizeof output)) return CLI_EXIT_USAGE;
+    if (same_file(input, output)) {
+        cli_error("plot-layers", "--output %s is the statistics file itself", output);
+        return CLI_EXIT_USAGE;
+    }
     point *pts;
     size_t n;
     int layers;

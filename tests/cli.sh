@@ -466,6 +466,14 @@ expect_error "plot-layers: a layer not a number" 1 "badlayer.csv: line 2: layer:
 bad_row farlayer.csv "4,1,4096,relu,0.1,0.5,0,,,"
 expect_error "plot-layers: a layer past the last" 1 "farlayer.csv: line 2: layer: expected an integer from 0 to 4095, got '4096'" -- plot-layers farlayer.csv
 bad_row badvalue.csv "4,1,1,relu,0.1,abc,0,,,"
+expect_error "plot-layers: --output is the file itself" 2 "^hone plot-layers: --output ls.csv is the statistics file itself$" -- plot-layers ls.csv --output ls.csv
+ln -sf ls.csv ls-link.csv
+expect_error "plot-layers: --output is the file by another name" 2 "--output ls-link.csv is the statistics file itself" -- plot-layers ls.csv --output ls-link.csv
+{ head -1 ls.csv; awk 'BEGIN { for (i = 1; i <= 1048577; i++) printf "%d,1,1,relu,0.1,0.5,0,,,\n", i }'; } >many.csv
+"$hone" plot-layers many.csv --output many.svg >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && [ -s many.svg ] && grep -q "^hone plot-layers: warning: many.csv: plotting the first 1048576 values, to line 1048577; the rest of the file is left out$" err.txt &&
+    ok "plot-layers: more values than it plots are said to be left out" || bad "plot-layers: a file past the limit" "exit $rc: $(cat err.txt)"
+rm -f many.csv many.svg
 expect_error "plot-layers: a statistic not a number" 1 "badvalue.csv: line 2: std: expected a number, got 'abc'" -- plot-layers badvalue.csv
 bad_row badgrad.csv "4,1,0,dense,0.1,0.5,,1,2x,0.01"
 expect_error "plot-layers: --stat's column not a number" 1 "badgrad.csv: line 2: grad_norm: expected a number, got '2x'" -- plot-layers badgrad.csv --stat grad_norm
