@@ -285,14 +285,19 @@ typedef struct hone_mlp_spec {
     hone_loss_kind loss;
 } hone_mlp_spec;
 hone_status hone_model_create_from_spec(hone_model **out, const hone_mlp_spec *spec, hone_error *err);
-/* The inverse: the spec from which hone_model_create_from_spec builds model's layers again, the
- * same in every setting (kinds, widths, biases, the activation and its slope, dropout, batch norm
- * and its momentum, residual blocks, the loss). The hidden widths go to hidden [max_hidden] and
- * the keep probabilities to keep_prob [max_hidden] (1: no dropout after that layer), which
- * spec->hidden and spec->keep_prob then point at; input_keep_prob is 1 without input dropout, and
- * without hidden layers the activation is RELU with alpha 0.01. Batch norm's eps, which a spec
- * does not set, is not read. HONE_ERR_VALUE, naming the first layer that differs, when no spec
- * builds model (one made layer by layer, or loaded from such a file), or when it has more than
+/* The inverse: the spec from which hone_model_create_from_spec builds model's structure again,
+ * layer by layer the same kinds and widths, dropout keep probabilities and residual blocks, and
+ * the loss. What a spec says once for all layers is read from the first layer that has it: the
+ * activation's slope, batch norm's momentum, and the spec's rule of no bias before batch norm; a
+ * network whose layers differ in those (PyTorch's Linear keeps its bias before BatchNorm1d) reads
+ * back as the nearest spec, and a model built from it differs in just those. A model built from a
+ * spec reads back as that spec exactly (a slope of 0 reads as 0, which a spec takes for its
+ * default). The hidden widths go to hidden [max_hidden] and the keep probabilities to keep_prob
+ * [max_hidden] (1: no dropout after that layer), which spec->hidden and spec->keep_prob then point
+ * at; input_keep_prob is 1 without input dropout, and without hidden layers the activation is
+ * RELU with alpha 0.01. Batch norm's eps, which a spec does not set, is not read. HONE_ERR_VALUE,
+ * naming the first layer that differs, when no spec builds model's structure (two activation
+ * kinds, a dropout that keeps everything, a block of another span), or when it has more than
  * max_hidden hidden layers. */
 hone_status hone_model_spec_of(const hone_model *model, hone_mlp_spec *spec, int *hidden, float *keep_prob,
                                int max_hidden, hone_error *err);

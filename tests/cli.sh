@@ -189,6 +189,13 @@ grep -aq 'hidden\\": \\"16\\"' init.safetensors && ok "--init: the metadata reco
 perl -0777 -pe 's/(\\"relu\\".*?)\\"relu\\"/$1\\"tanh\\"/s' two.safetensors >mixed_act.safetensors
 expect_error "--init: a network train's options cannot describe" 1 "--init mixed_act.safetensors: the network is not one train's options describe" \
     "layer 3 \(tanh\): its kind differs from the relu" -- train --data blobs.csv --epochs 1 --init mixed_act.safetensors
+# a network train's options describe but for a setting they give once for all layers (two slopes,
+# as a model made elsewhere may have): trained as it is, the model keeping its own slopes
+"$hone" train --data blobs.csv --layers 8,8 --activation leaky_relu --alpha 0.2 --epochs 1 --save slopes.safetensors --quiet >/dev/null 2>&1
+perl -0777 -pe 's/(\\"alpha\\": 0\.2.*?\\"alpha\\": )0\.2/${1}0.3/s' slopes.safetensors >slopes2.safetensors
+expect_ok "--init: a network of two slopes trains" train --data blobs.csv --epochs 1 --init slopes2.safetensors --save slopes3.safetensors
+[ "$(grep -ao 'alpha\\": 0\.[23]' slopes3.safetensors | tr '\n' ' ')" = 'alpha\": 0.2 alpha\": 0.3 ' ] &&
+    ok "--init: the model keeps its own slopes" || bad "--init: the model keeps its own slopes" "$(grep -ao 'alpha[^,]*' slopes3.safetensors)"
 expect_ok "--init with --l2" train --data blobs.csv --epochs 1 --init blobs.safetensors --l2 50 --json
 decayed=$(sed -n 's/.*"train_loss": \([0-9.e+-]*\).*/\1/p' out.txt)
 awk -v a="$decayed" -v b="$plain" 'BEGIN { exit !(a > 1.05 * b) }' && ok "--init: --l2 applies to the loaded model (train loss $decayed > $plain)" ||

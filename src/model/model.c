@@ -173,16 +173,15 @@ hone_status hone_model_create_from_spec(hone_model **out, const hone_mlp_spec *s
     return st;
 }
 
-/* The first setting in which two layers differ ("kind", "width", ...), or NULL; not eps, which
- * no spec sets, nor the offsets. */
+/* The first part of the structure in which two layers differ ("kind", "width", ...), or NULL:
+ * what a spec says layer by layer. Not what it says once for all layers (the slope, batch norm's
+ * momentum, no bias before batch norm), which spec_of reads from the first layer that has it, nor
+ * eps, which no spec sets. */
 static const char *layer_differs(const hone_layer *a, const hone_layer *b) {
     if (a->kind != b->kind) return "kind";
     if (a->in != b->in || a->out != b->out) return "width";
-    if (a->bias != b->bias) return "bias";
-    if (a->alpha != b->alpha) return "alpha";
-    if (a->keep_prob != b->keep_prob) return "keep_prob";
-    if (a->momentum != b->momentum) return "momentum";
-    if (a->skip != b->skip) return "skip";
+    if (a->kind == HONE_LAYER_DROPOUT && a->keep_prob != b->keep_prob) return "keep_prob";
+    if (a->kind == HONE_LAYER_ADD && a->skip != b->skip) return "skip";
     return NULL;
 }
 
