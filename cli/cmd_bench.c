@@ -5,6 +5,10 @@
 
 #include <limits.h>
 
+/* Runs of each product: a million of the smallest is seconds, and the times of more would be
+ * memory that running out of would be blamed on --batch. */
+enum { BENCH_MAX_REPEATS = 1000000 };
+
 /* -1 (message printed) unless 1 <= value <= most. */
 static int at_least_one(const char *option, int value, int most) {
     if (value >= 1 && value <= most) return 0;
@@ -36,7 +40,7 @@ int cmd_bench(int argc, char **argv) {
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
     if (at_least_one("--inputs", inputs, HONE_MAX_UNITS) || at_least_one("--outputs", outputs, HONE_MAX_UNITS) ||
-        at_least_one("--batch", batch, INT_MAX) || at_least_one("--repeats", repeats, INT_MAX))
+        at_least_one("--batch", batch, INT_MAX) || at_least_one("--repeats", repeats, BENCH_MAX_REPEATS))
         return CLI_EXIT_USAGE;
     if (cli_threads("bench", threads)) return CLI_EXIT_USAGE;
     int hidden[CLI_MAX_HIDDEN];

@@ -597,7 +597,8 @@ best=$(sed -n 's/.*"ceiling_samples_per_s": \([0-9.]*\).*/\1/p' out.txt)
 median=$(sed -n 's/.*"median_samples_per_s": \([0-9.]*\).*/\1/p' out.txt)
 awk -v b="$best" -v m="$median" 'BEGIN { exit !(b > 0 && m > 0 && m <= b) }' && ok "bench: the median of the products is no faster than their best" ||
     bad "bench: best and median" "$(cat out.txt)"
-expect_error "bench --repeats 0" 2 "--repeats must be at least 1, got 0" -- bench --repeats 0
+expect_error "bench --repeats 0" 2 "--repeats must be in \\[1, 1000000\\], got 0" -- bench --repeats 0
+expect_error "bench --repeats past a million" 2 "^hone bench: --repeats must be in \\[1, 1000000\\], got 1000001$" -- bench --repeats 1000001
 expect_error "bench --batch 0" 2 "--batch must be at least 1, got 0" -- bench --batch 0
 expect_error "bench --outputs 0" 2 "--outputs must be in \[1, 16777216\], got 0" -- bench --outputs 0
 expect_error "bench --inputs above the model's bound" 2 "--inputs must be in \[1, 16777216\], got 16777217" -- bench --inputs 16777217
