@@ -610,7 +610,8 @@ static int collect(tune *t, slot *s, int wstatus) {
         return CLI_EXIT_USAGE;
     }
     if (code != 0) {
-        /* hone train exits CLI_EXIT_DIVERGED for a NaN or infinite loss or gradient */
+        /* hone train exits CLI_EXIT_DIVERGED when training diverged (a NaN or infinite loss, gradient,
+         * weight or batch norm statistic) */
         int diverged = code == CLI_EXIT_DIVERGED;
         tr->status = diverged ? ST_DIVERGED : ST_FAILED;
         copy_text(tr->error, sizeof tr->error, *msg ? msg : code == 127 ? "could not run hone train" : "failed");

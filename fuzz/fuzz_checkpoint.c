@@ -226,9 +226,9 @@ typedef struct resume_hooks {
     int saves;
 } resume_hooks;
 
-/* The saver may refuse (HONE_ERR_VALUE): an epoch's last step can overflow arbitrary weights
- * before any loss shows it, and a file holds finite values only. (Batch norm statistics that
- * overflow end training as a divergence at their batch.) */
+/* The saver may refuse (HONE_ERR_VALUE) non-finite values, which a file never holds. Training
+ * ends as a divergence first when a batch norm statistic overflows (at its batch) or the weights
+ * do (at the epoch's end), so a refusal here would be a checkpoint taken between those checks. */
 static hone_status save_checkpoint(const hone_train_state *s, void *user, hone_error *err) {
     resume_hooks *h = user;
     hone_status st = hone_checkpoint_save(s, h->path, err);

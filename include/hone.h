@@ -51,7 +51,7 @@ typedef enum hone_status {
     HONE_ERR_FORMAT = 2,   /* a file's contents are malformed */
     HONE_ERR_VALUE = 3,    /* an argument, option or setting is impossible */
     HONE_ERR_NOMEM = 4,    /* an allocation failed */
-    HONE_ERR_DIVERGED = 5, /* a loss or gradient became NaN or infinite */
+    HONE_ERR_DIVERGED = 5, /* a loss, gradient, weight or batch norm statistic became NaN or infinite */
 } hone_status;
 
 typedef struct hone_error {

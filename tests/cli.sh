@@ -101,6 +101,10 @@ expect_error "warm-up as long as the run" 2 "warm-up" -- train --schedule cosine
 expect_error "negative clip norm" 2 "clip norm" -- train --clip-norm -1
 expect_error "negative gradient normalization" 2 "gradient normalization" -- train --normalize-grad -1
 expect_ok "gradient normalization trains" train --data blobs.csv --layers 16 --epochs 5 --batch 16 --normalize-grad 1 --quiet
+expect_error "weights overflowing in an epoch's last step are a divergence, not a failed save" 3 \
+    "diverged at epoch 1, batch 1, learning rate 1e\\+40: its step left a weight -?inf" -- \
+    train --data blobs.csv --layers 8 --batch 1000 --optimizer sgd --lr 1e40 --schedule constant --epochs 3 --checkpoint ov.safetensors --quiet
+[ ! -e ov.safetensors ] && ok "a diverged first epoch writes no checkpoint" || bad "a diverged first epoch writes no checkpoint"
 expect_error "plateau without dev" 2 "no dev set" -- train --data blobs.csv --schedule plateau --dev 0
 expect_error "config typo" 2 "typo.ini:3: \\[train\\] learning_rate: unknown option" -- train --config typo.ini
 printf '[train]\n# a comment\n\nepochs = 2\nlr = abc\n' >badvalue.ini

@@ -369,6 +369,16 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                 goto done;
             }
         }
+        /* the epoch's last step can leave the weights non-finite with no loss after it to show
+         * it: a divergence too, before the dev pass or a checkpoint sees them */
+        for (size_t i = 0; i < m->n_params; i++)
+            if (!isfinite(m->params[i])) {
+                st = honeE_set(err, HONE_ERR_DIVERGED,
+                               "diverged at epoch %d, batch %zu, learning rate %g: its step left a weight %g; lower "
+                               "the learning rate, clip gradients (--clip-norm), or add batch normalization",
+                               epoch, batches, lr, isnan(m->params[i]) ? NAN : (double)m->params[i]);
+                goto done;
+            }
         double seconds = honeC_now() - t0;
         stats.epoch = epoch;
         stats.epochs = c->epochs;
