@@ -23,7 +23,7 @@ int cmd_plot(int argc, char **argv) {
         cli_error("plot", "no metrics file given (hone plot METRICS; hone train --metrics FILE writes one)");
         return CLI_EXIT_USAGE;
     }
-    if (!*output && cli_plot_name("plot", metrics, output, sizeof output)) return CLI_EXIT_USAGE;
+    if (cli_plot_output("plot", metrics, output, sizeof output)) return CLI_EXIT_USAGE;
     hone_epoch_stats *rows = NULL;
     size_t n = 0;
     if (cli_metrics_read("plot", metrics, &rows, &n)) return CLI_EXIT_FAIL;

@@ -11,7 +11,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 enum { MAX_LAYERS = 4096, MAX_POINTS = 1 << 20 };
@@ -190,12 +189,6 @@ static void write_svg(FILE *f, const point *pts, size_t n, int layers, const cha
     fprintf(f, "</svg>\n");
 }
 
-/* Whether two paths name one existing file (by another name or link too). */
-static int same_file(const char *a, const char *b) {
-    struct stat x, y;
-    return !stat(a, &x) && !stat(b, &y) && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
-}
-
 int cmd_plot_layers(int argc, char **argv) {
     char input[CLI_TEXT_MAX] = "", output[CLI_TEXT_MAX] = "", stat[CLI_TEXT_MAX] = "std";
     cli_option options[] = {
@@ -218,11 +211,7 @@ int cmd_plot_layers(int argc, char **argv) {
                                          : "--stat: expected std, grad_norm, weight_norm or update_ratio, got '%s'", stat);
         return CLI_EXIT_USAGE;
     }
-    if (!*output && cli_plot_name("plot-layers", input, output, sizeof output)) return CLI_EXIT_USAGE;
-    if (same_file(input, output)) {
-        cli_error("plot-layers", "--output %s is the statistics file itself", output);
-        return CLI_EXIT_USAGE;
-    }
+    if (cli_plot_output("plot-layers", input, output, sizeof output)) return CLI_EXIT_USAGE;
     point *pts;
     size_t n;
     int layers;

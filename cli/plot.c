@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define PANEL_W 480 /* one panel, margins included */
 #define FIG_H 430
@@ -237,17 +238,27 @@ void cli_plot_describe(char *buf, size_t cap, const hone_model *m, int activatio
                  hone_loss_kind_name(m->loss), hone_optimizer_kind_name(c->optimizer.kind), c->lr, c->batch);
 }
 
-int cli_plot_name(const char *cmd, const char *input, char *output, size_t cap) {
-    const char *slash = strrchr(input, '/'), *dot = strrchr(input, '.');
-    size_t stem = dot && (!slash || dot > slash + 1) ? (size_t)(dot - input) : strlen(input);
-    if (stem + 5 > cap) {
-        cli_error(cmd, "%s: name too long to derive the plot's from; give --output", input);
-        return -1;
+/* Whether two paths name one existing file. */
+static int same_file(const char *a, const char *b) {
+    struct stat x, y;
+    return !stat(a, &x) && !stat(b, &y) && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+int cli_plot_output(const char *cmd, const char *input, char *output, size_t cap) {
+    const int derived = !*output;
+    if (derived) {
+        const char *slash = strrchr(input, '/'), *dot = strrchr(input, '.');
+        size_t stem = dot && (!slash || dot > slash + 1) ? (size_t)(dot - input) : strlen(input);
+        if (stem + 5 > cap) {
+            cli_error(cmd, "%s: name too long to derive the plot's from; give --output", input);
+            return -1;
+        }
+        memcpy(output, input, stem);
+        strcpy(output + stem, ".svg");
     }
-    memcpy(output, input, stem);
-    strcpy(output + stem, ".svg");
-    if (!strcmp(output, input)) {
-        cli_error(cmd, "%s: the plot would overwrite it; give --output", input);
+    if (!strcmp(output, input) || same_file(input, output)) {
+        if (derived) cli_error(cmd, "%s: the plot would overwrite it; give --output", input);
+        else cli_error(cmd, "--output %s would overwrite %s, the file it plots", output, input);
         return -1;
     }
     return 0;

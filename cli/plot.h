@@ -13,10 +13,10 @@
 int cli_plot_svg(const char *cmd, const char *path, const hone_epoch_stats *rows, size_t n,
                  const char *subtitle);
 
-/* The default output of a plot of `input`: its name with .svg for its extension (metrics.csv ->
- * metrics.svg; no extension: .svg added). -1 with a message when too long or when it would
- * overwrite the input. */
-int cli_plot_name(const char *cmd, const char *input, char *output, size_t cap);
+/* Where a plot of input goes: output as given (--output), or when it is empty, input with .svg
+ * for its extension, written into output [cap]. -1 (message printed; a usage error) when that
+ * would overwrite input itself, by its name or another (a link), or the name is too long. */
+int cli_plot_output(const char *cmd, const char *input, char *output, size_t cap);
 
 /* Writes s as SVG text: &, <, > and " escaped, control characters left out. */
 void cli_svg_text(FILE *f, const char *s);

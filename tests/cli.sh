@@ -295,6 +295,9 @@ expect_error "plot: malformed JSON metrics" 1 "badm.jsonl" "line 2" -- plot badm
 printf 'a,b\n1,2\n' >notmetrics.csv
 expect_error "plot: not a metrics file" 1 "notmetrics.csv" "line 1" -- plot notmetrics.csv
 expect_error "plot: missing file" 1 "nope.csv" -- plot nope.csv
+cp m.csv mcopy.csv
+expect_error "plot: --output the metrics file itself" 2 "^hone plot: --output mcopy.csv would overwrite mcopy.csv, the file it plots$" -- plot mcopy.csv --output mcopy.csv
+cmp -s m.csv mcopy.csv && ok "plot: the metrics file is left as it was" || bad "plot: the metrics file is left as it was"
 expect_error "diagnose: malformed metrics" 1 "badm.csv" "line 3" -- diagnose --metrics badm.csv
 expect_error "diagnose: nothing to diagnose" 2 "no model or metrics" -- diagnose
 expect_error "diagnose: negative base error" 2 "--base-error" -- diagnose --metrics m.csv --base-error -0.1
@@ -477,9 +480,9 @@ expect_error "plot-layers: a layer not a number" 1 "badlayer.csv: line 2: layer:
 bad_row farlayer.csv "4,1,4096,relu,0.1,0.5,0,,,"
 expect_error "plot-layers: a layer past the last" 1 "farlayer.csv: line 2: layer: expected an integer from 0 to 4095, got '4096'" -- plot-layers farlayer.csv
 bad_row badvalue.csv "4,1,1,relu,0.1,abc,0,,,"
-expect_error "plot-layers: --output is the file itself" 2 "^hone plot-layers: --output ls.csv is the statistics file itself$" -- plot-layers ls.csv --output ls.csv
+expect_error "plot-layers: --output is the file itself" 2 "^hone plot-layers: --output ls.csv would overwrite ls.csv, the file it plots$" -- plot-layers ls.csv --output ls.csv
 ln -sf ls.csv ls-link.csv
-expect_error "plot-layers: --output is the file by another name" 2 "--output ls-link.csv is the statistics file itself" -- plot-layers ls.csv --output ls-link.csv
+expect_error "plot-layers: --output is the file by another name" 2 "--output ls-link.csv would overwrite ls.csv, the file it plots" -- plot-layers ls.csv --output ls-link.csv
 { head -1 ls.csv; awk 'BEGIN { for (i = 1; i <= 1048577; i++) printf "%d,1,1,relu,0.1,0.5,0,,,\n", i }'; } >many.csv
 "$hone" plot-layers many.csv --output many.svg >out.txt 2>err.txt; rc=$?
 [ $rc -eq 0 ] && [ -s many.svg ] && grep -q "^hone plot-layers: warning: many.csv: plotting the first 1048576 values, to line 1048577; the rest of the file is left out$" err.txt &&
