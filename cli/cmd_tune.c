@@ -873,10 +873,10 @@ static int write_best(const tune *t, const trial *tr) {
     fprintf(f, "# train it with: hone train --config %s\n[train]\n", t->o.best);
     for (int i = 0; i < n; i++) {
         fprintf(f, "%s = %s\n", opts[i].key, opts[i].value);
-        if (strlen(opts[i].key) + strlen(opts[i].value) + 3 >= 200 || strchr(opts[i].value, ';') ||
+        if (strlen(opts[i].key) + strlen(opts[i].value) + 3 > CLI_INI_LINE_MAX || strchr(opts[i].value, ';') ||
             strchr(opts[i].value, '#'))
-            fprintf(stderr, "hone tune: warning: %s: '%s' may not read back from an INI file (200-character lines, "
-                            "';' and '#' start comments)\n", t->o.best, opts[i].key);
+            fprintf(stderr, "hone tune: warning: %s: '%s' may not read back from an INI file (lines of at most %d "
+                            "characters; ';' and '#' start comments)\n", t->o.best, opts[i].key, CLI_INI_LINE_MAX);
     }
     free(opts);
     return cli_atomic_commit("tune", &out) ? CLI_EXIT_FAIL : 0;

@@ -402,6 +402,22 @@ ok_lr=$(sed -n 's/.*"status":"ok","params":{"lr":\([-0-9.e+]*\)}.*/\1/p' div.jso
 expect_ok "tune: diverged trials are finished trials" tune --config div.ini --quiet
 grep -q "runs: 0 run now, 4 read from div.jsonl" out.txt && ok "tune: a rerun reads the diverged trials back" || bad "tune: a rerun reads the diverged trials back" "$(tail -2 out.txt)"
 sed 's/lr = log 1e-2 1e7/lr = log 1e6 1e7/; s/div\./alldiv./g; s/div-best/alldiv-best/' div.ini >alldiv.ini
+# a best config whose line train cannot read back is written with a warning, at 199 characters and not at 198
+printf '[tune]\nrounds = 1\ntrials = 1\njobs = 1\nepochs = 1\n\n[space]\nlr = log 1e-3 1e-2\n\n[train]\nlayers = 8\n' >longdata.ini
+for n in 186 185; do
+    long="./$(printf "b%.0s" $(seq 1 $n)).csv"; ln -sf blobs.csv "$long"
+    "$hone" tune --config longdata.ini --quiet --results "long$n.jsonl" --best "long$n.ini" -- --data "$long" >out.txt 2>err.txt; rc=$?
+    warned=$(grep -c "^hone tune: warning: long$n.ini: 'data' may not read back from an INI file (lines of at most 198 characters" err.txt)
+    "$hone" train --config "long$n.ini" --epochs 1 --quiet >/dev/null 2>train-err.txt; read_rc=$?
+    if [ $n = 186 ]; then
+        [ $rc -eq 0 ] && [ "$warned" = 1 ] && [ $read_rc -eq 2 ] && grep -q "line longer than 198 characters" train-err.txt &&
+            ok "tune: a 199-character line in the best config is warned of, and train refuses it" ||
+            bad "tune: a 199-character best-config line" "tune exit $rc, warned $warned, train exit $read_rc: $(cat err.txt train-err.txt)"
+    else
+        [ $rc -eq 0 ] && [ "$warned" = 0 ] && [ $read_rc -eq 0 ] && ok "tune: a 198-character line is written without a warning and read back" ||
+            bad "tune: a 198-character best-config line" "tune exit $rc, warned $warned, train exit $read_rc: $(cat err.txt train-err.txt)"
+    fi
+done
 expect_error "tune: every trial diverged" 1 "no trial succeeded" "diverged at epoch" -- tune --config alldiv.ini --quiet
 [ ! -e alldiv-best.ini ] && [ "$(grep -c '"status":"diverged"' alldiv.jsonl)" -eq 4 ] && ok "tune: no best config when every trial diverged" \
     || bad "tune: no best config when every trial diverged" "$(ls alldiv*)"
