@@ -30,13 +30,15 @@ typedef struct cli_command {
     const char *positional; /* name of an option that a bare argument sets, or NULL */
 } cli_command;
 
-/* ini_parse on path (the same returns: 0, the first bad line, -1 and errno when it cannot be
- * opened, -2 out of memory) while *line holds the line the handler is called for, so that a
- * value the handler refuses is named by its line as a malformed line is; -3 when line *line is
- * longer than inih reads whole (CLI_INI_LINE_MAX characters), where reading stopped. */
+/* The longest line inih reads whole (it reads longer ones in pieces, each taken for a line). */
 enum { CLI_INI_LINE_MAX = INI_MAX_LINE - 2 };
-int cli_ini_parse(const char *path, int (*handler)(void *, const char *, const char *, const char *), void *user,
-                  int *line);
+/* Reads the INI file path through inih, calling handler (which sets *handler_failed when it
+ * refuses a value, having printed why) with *line the line it is called for, so that errors name
+ * it. Returns 0, or -1 with the message printed: the file cannot be opened, memory ran out, a line
+ * is not `key = value` or `[section]`, the handler refused one, or a line is longer than inih
+ * reads whole (CLI_INI_LINE_MAX characters; reading stops there). */
+int cli_ini_read(const char *cmd, const char *path, int (*handler)(void *, const char *, const char *, const char *),
+                 void *user, int *line, const int *handler_failed);
 /* Parses argv (argv[0] is the command name). Returns 0 to go on, 1 when help was printed
  * (exit 0), -1 on an error already printed to stderr (exit 2). */
 int cli_parse(const cli_command *cmd, int argc, char **argv);

@@ -79,7 +79,7 @@ typedef struct record {
 typedef struct tune {
     tune_options o;
     const char *config;
-    int config_line; /* the line of config being read (cli_ini_parse) */
+    int config_line; /* the line of config being read (cli_ini_read) */
     hone_param space[TUNE_MAX_PARAMS];
     int n_space;
     kv fixed[TUNE_MAX_FIXED]; /* [train], then the flags after --, which win */
@@ -1035,11 +1035,7 @@ int cmd_tune(int argc, char **argv) {
         cli_error("tune", "no search space: give --config FILE with a [space] section (see hone tune --help)");
         goto done;
     }
-    int pr = cli_ini_parse(t->config, on_ini, t, &t->config_line);
-    if (pr == -3) cli_error("tune", "%s:%d: line longer than %d characters", t->config, t->config_line, CLI_INI_LINE_MAX);
-    else if (pr && !t->failed)
-        cli_error("tune", "%s:%d: not an INI line (expected key = value or [section])", t->config, pr); /* open errors: cli_parse */
-    if (pr || t->failed) goto done;
+    if (cli_ini_read("tune", t->config, on_ini, t, &t->config_line, &t->failed)) goto done;
     if (!t->n_space) {
         cli_error("tune", "%s: no [space] section: nothing to search (e.g. lr = log 1e-5 1)", t->config);
         goto done;

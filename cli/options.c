@@ -109,14 +109,21 @@ static char *read_counted(char *buf, int size, void *stream) {
     return got;
 }
 
-int cli_ini_parse(const char *path, int (*handler)(void *, const char *, const char *, const char *), void *user,
-                  int *line) {
+int cli_ini_read(const char *cmd, const char *path, int (*handler)(void *, const char *, const char *, const char *),
+                 void *user, int *line, const int *handler_failed) {
     ini_lines r = {fopen(path, "r"), line, 0};
-    if (!r.file) return -1;
+    if (!r.file) {
+        cli_error(cmd, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
     *line = 0;
     int rc = ini_parse_stream(read_counted, &r, handler, user);
     fclose(r.file);
-    return rc == 0 && r.too_long ? -3 : rc;
+    if (rc == -2) cli_error(cmd, "%s: out of memory", path);
+    else if (rc == 0 && r.too_long) cli_error(cmd, "%s:%d: line longer than %d characters", path, *line, CLI_INI_LINE_MAX);
+    else if (rc > 0 && !*handler_failed)
+        cli_error(cmd, "%s:%d: not an INI line (expected key = value or [section])", path, rc);
+    return rc || r.too_long ? -1 : 0;
 }
 
 typedef struct ini_state {
@@ -148,18 +155,7 @@ static int on_ini(void *user, const char *section, const char *key, const char *
 
 static int load_config(const cli_command *cmd, const char *path) {
     ini_state s = {cmd, path, 0, 0};
-    int rc = cli_ini_parse(path, on_ini, &s, &s.line);
-    if (rc == -1) {
-        cli_error(cmd->name, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    if (rc == -2) {
-        cli_error(cmd->name, "%s: out of memory", path);
-        return -1;
-    }
-    if (rc == -3) cli_error(cmd->name, "%s:%d: line longer than %d characters", path, s.line, CLI_INI_LINE_MAX);
-    if (rc > 0 && !s.failed) cli_error(cmd->name, "%s:%d: not an INI line (expected key = value or [section])", path, rc);
-    return rc ? -1 : 0;
+    return cli_ini_read(cmd->name, path, on_ini, &s, &s.line, &s.failed);
 }
 
 int cli_parse(const cli_command *cmd, int argc, char **argv) {
