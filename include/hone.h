@@ -291,8 +291,8 @@ hone_status hone_model_create_from_spec(hone_model **out, const hone_mlp_spec *s
  * activation's slope, batch norm's momentum, and the spec's rule of no bias before batch norm; a
  * network whose layers differ in those (PyTorch's Linear keeps its bias before BatchNorm1d) reads
  * back as the nearest spec, and a model built from it differs in just those. A model built from a
- * spec reads back as that spec exactly (a slope of 0 reads as 0, which a spec takes for its
- * default). The hidden widths go to hidden [max_hidden] and the keep probabilities to keep_prob
+ * spec reads back as that spec exactly, but for a spec's slope of 0, which reads back as the 0.01
+ * it stands for. The hidden widths go to hidden [max_hidden] and the keep probabilities to keep_prob
  * [max_hidden] (1: no dropout after that layer), which spec->hidden and spec->keep_prob then point
  * at; input_keep_prob is 1 without input dropout, and without hidden layers the activation is
  * RELU with alpha 0.01. Batch norm's eps, which a spec does not set, is not read. HONE_ERR_VALUE,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---------------------------------------------------------------------------------------------
  * Fixtures: small images, a network with dropout and batch norm, two configurations
@@ -109,11 +110,15 @@ typedef struct run {
     hone_model *poison;         /* after saving epoch poison_epoch, weights that diverge */
     int poison_epoch;
     double poison_value;        /* what the first layer's weights become (0: all weights NaN) */
+    hone_model *poison_at_stop; /* its first weight made infinite at the batch that stops the run */
 } run;
 
 static void on_batch(const hone_batch_stats *s, void *user) {
     run *r = user;
-    if (++r->batches == r->stop_after) r->stop = 1;
+    if (++r->batches == r->stop_after) {
+        r->stop = 1;
+        if (r->poison_at_stop) r->poison_at_stop->params[0] = (hone_real)INFINITY; /* as a step might leave it */
+    }
 }
 
 static hone_status on_checkpoint(const hone_train_state *s, void *user, hone_error *err) {
@@ -677,6 +682,28 @@ static void test_divergence_in_batch_norm_statistics(void **state) {
     images_free(d);
 }
 
+/* Weights left infinite by the step before a stop are a divergence, and the interrupted run's
+ * checkpoint is not written (the saver would refuse them). */
+static void test_divergence_before_a_stop_writes_nothing(void **state) {
+    hone_dataset *d = images(false);
+    hone_split split;
+    hone_error err = {0};
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
+    hone_train_config c = adam_cosine();
+    hone_model *m = network(&split, 1, 12);
+    const char *path = th_path("stopped-inf.safetensors");
+    run r = {.stop_after = 11, .interrupt_path = path, .poison_at_stop = m}; /* epoch 2, batch 3 */
+    hone_train_hooks hooks = hooks_of(&r);
+    assert_int_equal(hone_train(m, &split, &c, &hooks, NULL, &err), HONE_ERR_DIVERGED);
+    if (!strstr(err.message, "diverged at epoch 2, batch 3, learning rate ") || !strstr(err.message, ": its step left a weight inf; "))
+        fail_msg("%s", err.message);
+    assert_int_equal(r.saves, 0);
+    assert_int_equal(access(path, F_OK), -1);
+    hone_model_free(m);
+    hone_split_free(&split);
+    images_free(d);
+}
+
 /* A diverged batch writes nothing: the last checkpoint is the last good epoch's. */
 static void test_divergence_keeps_the_last_good_checkpoint(void **state) {
     hone_dataset *d = images(false);
@@ -768,6 +795,7 @@ int main(void) {
         th_test(test_resume_needs_the_same_run),
         th_test(test_divergence_keeps_the_last_good_checkpoint),
         th_test(test_divergence_in_batch_norm_statistics),
+        th_test(test_divergence_before_a_stop_writes_nothing),
         th_test(test_allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -379,7 +379,7 @@ hone_status hone_model_set_regularization(hone_model *m, double l2, double l1, i
     return HONE_OK;
 }
 
-/* sq += sum W^2, ab += sum |W| over W [n], in eight fixed-order lanes (see honeO_norm) */
+/* sq += sum W^2, ab += sum |W| over W [n], in eight fixed-order lanes (see sum_squares in optim.c) */
 HONE_KERNEL static void weight_sums(const hone_real *restrict W, size_t n, double *sq, double *ab) {
     double s[8] = {0}, a[8] = {0};
     size_t i = 0;

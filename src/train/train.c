@@ -103,11 +103,14 @@ static bool remember_if_best(best_state *b, const hone_model *m, const hone_earl
     return true;
 }
 
-static bool all_finite(const hone_real *v, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(v[i])) return false;
-    return true;
+/* The index of the first value of v [n] that is not finite, or n. */
+static size_t first_nonfinite(const hone_real *v, size_t n) {
+    size_t i = 0;
+    while (i < n && isfinite(v[i])) i++;
+    return i;
 }
+
+static bool all_finite(const hone_real *v, size_t n) { return first_nonfinite(v, n) == n; }
 
 /* Where a non-finite value first shows: the first layer whose output (forward) or parameter
  * gradient (backward) holds one, or the parameters themselves. Only runs once training failed. */
@@ -134,14 +137,22 @@ static void describe_divergence(char *out, size_t cap, const hone_model *m, int 
     snprintf(out, cap, "in the loss itself");
 }
 
+static const char *const lower_the_rate = "lower the learning rate, clip gradients (--clip-norm), or add batch normalization";
+
+/* Every divergence's message: where, what (detail), and what to try. */
+static hone_status diverged_at(hone_error *err, int epoch, size_t batch, double lr, const char *detail,
+                               const char *advice) {
+    return honeE_set(err, HONE_ERR_DIVERGED, "diverged at epoch %d, batch %zu, learning rate %g: %s; %s", epoch, batch, lr,
+                     detail, advice);
+}
+
+/* A loss or gradient norm that is not finite, with where the first non-finite value shows. */
 static hone_status diverged(hone_error *err, const hone_model *m, int B, int epoch, size_t batch, double lr,
                             const char *what, double value) {
-    char where[160];
+    char where[160], detail[256];
     describe_divergence(where, sizeof where, m, B);
-    return honeE_set(err, HONE_ERR_DIVERGED,
-                     "diverged at epoch %d, batch %zu, learning rate %g: the %s is %g (%s); lower the learning rate, "
-                     "clip gradients (--clip-norm), or add batch normalization",
-                     epoch, batch, lr, what, isnan(value) ? NAN : value, where); /* "nan", never "-nan" */
+    snprintf(detail, sizeof detail, "the %s is %g (%s)", what, isnan(value) ? NAN : value, where); /* "nan", never "-nan" */
+    return diverged_at(err, epoch, batch, lr, detail, lower_the_rate);
 }
 
 /* Batch norm's running statistics can overflow while the loss and the gradient stay finite (the
@@ -151,18 +162,30 @@ static bool statistics_diverged(hone_error *err, const hone_model *m, int epoch,
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
         const hone_real *v = m->buffers + layer->buffer_offset;
-        for (size_t i = 0; i < layer->n_buffers; i++)
-            if (!isfinite(v[i])) {
-                honeE_set(err, HONE_ERR_DIVERGED,
-                          "diverged at epoch %d, batch %zu, learning rate %g: the running %s of layer %d (%s) is %g "
-                          "while the loss is finite (the layer's inputs grew too large); lower the learning rate, "
-                          "clip gradients (--clip-norm), or add weight decay (--l2)",
-                          epoch, batch, lr, i < (size_t)layer->out ? "mean" : "variance", l,
-                          hone_layer_kind_name(layer->kind), isnan(v[i]) ? NAN : (double)v[i]);
-                return true;
-            }
+        const size_t i = first_nonfinite(v, layer->n_buffers);
+        if (i == layer->n_buffers) continue;
+        char detail[256];
+        snprintf(detail, sizeof detail,
+                 "the running %s of layer %d (%s) is %g while the loss is finite (the layer's inputs grew too large)",
+                 i < (size_t)layer->out ? "mean" : "variance", l, hone_layer_kind_name(layer->kind),
+                 isnan(v[i]) ? NAN : (double)v[i]);
+        diverged_at(err, epoch, batch, lr, detail,
+                    "lower the learning rate, clip gradients (--clip-norm), or add weight decay (--l2)");
+        return true;
     }
     return false;
+}
+
+/* A step can leave the weights non-finite with no loss after it to show it (the epoch's last, or
+ * the one before a stop): a divergence too, before the dev pass or a checkpoint sees them.
+ * Returns false when all are finite. */
+static bool weights_diverged(hone_error *err, const hone_model *m, int epoch, size_t batch, double lr) {
+    const size_t i = first_nonfinite(m->params, m->n_params);
+    if (i == m->n_params) return false;
+    char detail[96];
+    snprintf(detail, sizeof detail, "its step left a weight %g", isnan(m->params[i]) ? NAN : (double)m->params[i]);
+    diverged_at(err, epoch, batch, lr, detail, lower_the_rate);
+    return true;
 }
 
 /* The loop's state as a checkpoint sees it: the fixed parts are set once (state->model, config,
@@ -250,7 +273,8 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
     const long steps_per_epoch = honeT_steps_per_epoch(train->n, c->batch);
     const long T = c->schedule.per_step ? steps_per_epoch * c->epochs : c->epochs;
     const bool clipping = c->clip_norm > 0 || c->clip_value > 0 || c->normalize_grad > 0;
-    bool grads_clear = false; /* the gradient block is already zero (the fused update clears it) */
+    /* the gradient block is already zero (hone_model_backward_step and honeO_step_and_clear leave it so) */
+    bool grads_clear = false;
     hone_rng rng;
     double plateau_lr = c->lr;
     honeO_plateau plateau;
@@ -305,8 +329,7 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                 st = diverged(err, m, b, epoch, batches + 1, lr, "loss", loss);
                 goto done;
             }
-            if (m->n_buffers && !all_finite(m->buffers, m->n_buffers) &&
-                statistics_diverged(err, m, epoch, batches + 1, lr)) {
+            if (statistics_diverged(err, m, epoch, batches + 1, lr)) {
                 st = HONE_ERR_DIVERGED;
                 goto done;
             }
@@ -361,6 +384,10 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                 hooks->on_batch(&bs, hooks->user);
             }
             if (hooks->stop && *hooks->stop) {
+                if (weights_diverged(err, m, epoch, batches + 1, lr)) {
+                    st = HONE_ERR_DIVERGED;
+                    goto done;
+                }
                 if (checkpoints) {
                     take_state(&state, epoch - 1, batches + 1, &rng, plateau_lr, &plateau, &best, loss_sum, norm_sum,
                                correct, honeC_now() - t0, &last, 1);
@@ -369,16 +396,10 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                 goto done;
             }
         }
-        /* the epoch's last step can leave the weights non-finite with no loss after it to show
-         * it: a divergence too, before the dev pass or a checkpoint sees them */
-        for (size_t i = 0; i < m->n_params; i++)
-            if (!isfinite(m->params[i])) {
-                st = honeE_set(err, HONE_ERR_DIVERGED,
-                               "diverged at epoch %d, batch %zu, learning rate %g: its step left a weight %g; lower "
-                               "the learning rate, clip gradients (--clip-norm), or add batch normalization",
-                               epoch, batches, lr, isnan(m->params[i]) ? NAN : (double)m->params[i]);
-                goto done;
-            }
+        if (weights_diverged(err, m, epoch, batches, lr)) {
+            st = HONE_ERR_DIVERGED;
+            goto done;
+        }
         double seconds = honeC_now() - t0;
         stats.epoch = epoch;
         stats.epochs = c->epochs;
