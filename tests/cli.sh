@@ -113,8 +113,12 @@ printf '[train]\nepochs = 2\nlr\n' >badline.ini
 expect_error "config: a line that is not INI names its line" 2 "badline.ini:3: not an INI line" -- train --config badline.ini
 { printf '[train]\n# %0199d\nlr = 0.1\n' 0; } >longline.ini
 expect_error "config: a line longer than inih reads" 2 "longline.ini:2: line longer than 198 characters" -- train --config longline.ini
-{ printf '[train]\nlr = 0.%0190d1\n' 0; } >longest.ini
-expect_error "config: the longest line inih reads is read" 1 "nope.csv" -- train --config longest.ini --data nope.csv
+# the data path is on the 198-character line itself, so the error naming it shows the line was read
+printf '[train]\ndata = %s\n' "$(printf './%.0s' $(seq 91))nope9.csv" >longest.ini
+[ "$(sed -n 2p longest.ini | awk '{ print length($0) }')" = 198 ] || bad "config: longest.ini's line is 198 characters"
+expect_error "config: the longest line inih reads is read" 1 "nope9.csv" -- train --config longest.ini --layers 4 --epochs 1
+printf '[space]\n# %0199d\nlr = log 1e-3 1\n' 0 >tunelong.ini
+expect_error "tune: a config line too long names its line" 2 "^hone tune: tunelong.ini:2: line longer than 198 characters$" -- tune --config tunelong.ini
 expect_error "missing config" 2 "nope.ini" -- train --config nope.ini
 
 # --- bad data ------------------------------------------------------------------------------------
@@ -171,8 +175,9 @@ expect_error "--init: --alpha shapes only a new network" 2 "--alpha: the network
 expect_error "--init: --init-scale shapes only a new network" 2 "--init-scale: the network comes from --init" -- train --data blobs.csv --init-scale 0.1 --init blobs.safetensors
 expect_error "--init: --zero-residual shapes only a new network" 2 "--zero-residual: the network comes from --init" -- train --data blobs.csv --zero-residual --init blobs.safetensors
 expect_error "--init: --bn-momentum shapes only a new network" 2 "--bn-momentum: the network comes from --init" -- train --data blobs.csv --bn-momentum 0.5 --init blobs.safetensors
+# by hand, not expect_error: stderr has two lines, the input-dropout warning and then the refusal
 "$hone" train --data blobs.csv --input-keep-prob 0.9 --init blobs.safetensors >out.txt 2>err.txt; rc=$?
-[ $rc -eq 2 ] && grep -q -- "--input-keep-prob: the network comes from --init" err.txt && ok "--init: --input-keep-prob the model lacks" \
+[ $rc -eq 2 ] && grep -q -- "--input-keep-prob: the network comes from --init" err.txt && grep -q "warning: --input-keep-prob 0.9" err.txt && ok "--init: --input-keep-prob the model lacks" \
     || bad "--init: --input-keep-prob the model lacks" "exit $rc" "$(cat err.txt)"
 printf '[train]\nlayers = 32\n' >layers32.ini
 expect_error "--init: --layers from a config file" 2 "--layers: the network comes from --init blobs.safetensors" -- train --config layers32.ini --data blobs.csv --init blobs.safetensors
@@ -396,9 +401,12 @@ printf '[tune]\nrounds = 1\ntrials = 4\njobs = 2\nepochs = 3\nresults = div.json
 expect_ok "tune: some trials diverge" tune --config div.ini --quiet
 ok_lr=$(sed -n 's/.*"status":"ok","params":{"lr":\([-0-9.e+]*\)}.*/\1/p' div.jsonl | head -1)
 [ "$(grep -c '"status":"diverged".*"dev_acc":null.*"error":"diverged at epoch' div.jsonl)" -ge 1 ] && [ -n "$ok_lr" ] \
-    && [ "$(awk '$7 == "diverged"' out.txt | wc -l)" -eq "$(grep -c '"status":"diverged"' div.jsonl)" ] \
-    && ! awk '$1 == "1"' out.txt | grep -q diverged && ! grep -q -- "-nan" div.jsonl && grep -q '^lr = ' div-best.ini && ! grep -q "lr = [0-9.e+]*e+0[6-9]" div-best.ini \
-    && ok "tune: diverged trials are recorded (a NaN says nan), ranked last, never the best" || bad "tune: diverged trials" "$(cat out.txt)" "$(cat div.jsonl)" "$(cat div-best.ini)"
+    && ok "tune: diverged trials are recorded with their error, beside some that are not" || bad "tune: diverged trials recorded" "$(cat div.jsonl)"
+[ "$(awk '$7 == "diverged"' out.txt | wc -l)" -eq "$(grep -c '"status":"diverged"' div.jsonl)" ] && ! awk '$1 == "1"' out.txt | grep -q diverged \
+    && ok "tune: diverged trials are in the table, never ranked first" || bad "tune: diverged trials ranked" "$(cat out.txt)"
+! grep -q -- "-nan" div.jsonl && ok "tune: a diverged trial's NaN says nan" || bad "tune: -nan in the results" "$(cat div.jsonl)"
+grep -q '^lr = ' div-best.ini && ! grep -q "lr = [0-9.e+]*e+0[6-9]" div-best.ini \
+    && ok "tune: the best config is not a diverged trial's" || bad "tune: best config of diverged trials" "$(cat div-best.ini)"
 expect_ok "tune: diverged trials are finished trials" tune --config div.ini --quiet
 grep -q "runs: 0 run now, 4 read from div.jsonl" out.txt && ok "tune: a rerun reads the diverged trials back" || bad "tune: a rerun reads the diverged trials back" "$(tail -2 out.txt)"
 sed 's/lr = log 1e-2 1e7/lr = log 1e6 1e7/; s/div\./alldiv./g; s/div-best/alldiv-best/' div.ini >alldiv.ini
@@ -495,7 +503,12 @@ bad_row badlayer.csv "4,1,x,relu,0.1,0.5,0,,,"
 expect_error "plot-layers: a layer not a number" 1 "badlayer.csv: line 2: layer: expected an integer from 0 to 4095, got 'x'" -- plot-layers badlayer.csv
 bad_row farlayer.csv "4,1,4096,relu,0.1,0.5,0,,,"
 expect_error "plot-layers: a layer past the last" 1 "farlayer.csv: line 2: layer: expected an integer from 0 to 4095, got '4096'" -- plot-layers farlayer.csv
-bad_row badvalue.csv "4,1,1,relu,0.1,abc,0,,,"
+bad_row minuslayer.csv "4,1,-1,relu,0.1,0.5,0,,,"
+expect_error "plot-layers: a negative layer" 1 "minuslayer.csv: line 2: layer: expected an integer from 0 to 4095, got '-1'" -- plot-layers minuslayer.csv
+bad_row textlayer.csv "4,1,1x,relu,0.1,0.5,0,,,"
+expect_error "plot-layers: a layer with text after it" 1 "textlayer.csv: line 2: layer: expected an integer from 0 to 4095, got '1x'" -- plot-layers textlayer.csv
+bad_row infstep.csv "inf,1,1,relu,0.1,0.5,0,,,"
+expect_error "plot-layers: a step that is not finite" 1 "infstep.csv: line 2: step: expected a number, got 'inf'" -- plot-layers infstep.csv
 expect_error "plot-layers: --output is the file itself" 2 "^hone plot-layers: --output ls.csv would overwrite ls.csv, the file it plots$" -- plot-layers ls.csv --output ls.csv
 ln -sf ls.csv ls-link.csv
 expect_error "plot-layers: --output is the file by another name" 2 "--output ls-link.csv would overwrite ls.csv, the file it plots" -- plot-layers ls.csv --output ls-link.csv
@@ -504,6 +517,7 @@ expect_error "plot-layers: --output is the file by another name" 2 "--output ls-
 [ $rc -eq 0 ] && [ -s many.svg ] && grep -q "^hone plot-layers: warning: many.csv: plotting the first 1048576 values, to line 1048577; the rest of the file is left out$" err.txt &&
     ok "plot-layers: more values than it plots are said to be left out" || bad "plot-layers: a file past the limit" "exit $rc: $(cat err.txt)"
 rm -f many.csv many.svg
+bad_row badvalue.csv "4,1,1,relu,0.1,abc,0,,,"
 expect_error "plot-layers: a statistic not a number" 1 "badvalue.csv: line 2: std: expected a number, got 'abc'" -- plot-layers badvalue.csv
 bad_row badgrad.csv "4,1,0,dense,0.1,0.5,,1,2x,0.01"
 expect_error "plot-layers: --stat's column not a number" 1 "badgrad.csv: line 2: grad_norm: expected a number, got '2x'" -- plot-layers badgrad.csv --stat grad_norm
