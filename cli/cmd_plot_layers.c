@@ -39,11 +39,10 @@ static int split(char *line, char **fields, int max) {
     return n;
 }
 
-/* -1 (message printed, f closed) when reading f failed (a directory, an I/O error), not ended. */
+/* -1 (message printed) when reading f failed (a directory, an I/O error), not ended. */
 static int read_failed(FILE *f, const char *path) {
     if (!ferror(f)) return 0;
     cli_error("plot-layers", "%s: %s", path, strerror(errno));
-    fclose(f);
     return -1;
 }
 
@@ -55,7 +54,10 @@ static int read_points(const char *path, int column, point **out, size_t *n, int
     }
     char line[1024], *fields[16];
     int ok = fgets(line, sizeof line, f) && split(line, fields, 16) == COLUMNS;
-    if (read_failed(f, path)) return -1;
+    if (read_failed(f, path)) {
+        fclose(f);
+        return -1;
+    }
     for (int i = 0; ok && i < COLUMNS; i++) ok = !strcmp(fields[i], cli_layer_stats_columns[i]);
     if (!ok) {
         cli_error("plot-layers", "%s: line 1: not a hone train --layer-stats file (expected the header %s,...)", path, cli_layer_stats_columns[0]);
@@ -109,10 +111,7 @@ static int read_points(const char *path, int column, point **out, size_t *n, int
         pts[count++] = (point){step, log10(v), (int)layer};
         if (layer > top) top = (int)layer;
     }
-    if (read_failed(f, path)) {
-        free(pts);
-        return -1;
-    }
+    if (read_failed(f, path)) goto fail;
     fclose(f);
     if (!pts) {
         cli_error("plot-layers", "%s: out of memory", path);
