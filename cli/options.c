@@ -31,15 +31,17 @@ static cli_option *find(const cli_command *cmd, const char *name) {
 static const void *given[256];
 static int n_given;
 
-static void mark_given(const cli_option *o) {
-    if (n_given < (int)(sizeof given / sizeof *given)) given[n_given++] = o->value;
-}
-
 int cli_given(const void *value) {
     for (int i = 0; i < n_given; i++)
         if (given[i] == value) return 1;
     return 0;
 }
+
+/* Each option once, however often it is given, so the list holds every option of a command. */
+static void mark_given(const cli_option *o) {
+    if (!cli_given(o->value) && n_given < (int)(sizeof given / sizeof *given)) given[n_given++] = o->value;
+}
+
 
 /* Sets an option from text; `where` names the source for messages ("--lr" or "f.ini:3: lr"). */
 static int set_value(const cli_command *cmd, cli_option *o, const char *text, const char *where) {

@@ -167,6 +167,9 @@ expect_error "--init: --batchnorm the model lacks" 2 "--batchnorm: the network c
 expect_error "--init: --keep-prob the model lacks" 2 "--keep-prob: the network comes from --init" -- train --data blobs.csv --keep-prob 0.5 --init blobs.safetensors
 expect_error "--init: --weight-init" 2 "--weight-init: the network comes from --init" -- train --data blobs.csv --weight-init he --init blobs.safetensors
 expect_error "--init: a negative --l2" 2 "--l2 and --l1 take a lambda of 0 or more" -- train --data blobs.csv --l2 -1 --init blobs.safetensors
+many_epochs=$(for i in $(seq 300); do printf -- '--epochs 1 '; done)
+# shellcheck disable=SC2086
+expect_error "--init: --layers after an option given 300 times is still seen" 2 "--layers: the network comes from --init" -- train --data blobs.csv $many_epochs --layers 32 --init blobs.safetensors
 expect_error "--init: --layers given at its default" 2 "--layers: the network comes from --init" -- train --data blobs.csv --layers 512,256 --init blobs.safetensors
 expect_error "--init: another --activation" 2 "--activation: the network comes from --init" -- train --data blobs.csv --activation tanh --init blobs.safetensors
 expect_error "--init: --residual the model lacks" 2 "--residual: the network comes from --init" -- train --data blobs.csv --residual --init blobs.safetensors
