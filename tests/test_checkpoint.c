@@ -51,6 +51,20 @@ static void images_free(hone_dataset *d) {
     free(d);
 }
 
+/* The clean images split as most tests here use them: 120 training rows (batches of 16: 8 an
+ * epoch), 30 dev rows, seed 5. */
+static hone_dataset *images_split(hone_split *split) {
+    hone_dataset *d = images(false);
+    hone_error err = {0};
+    if (hone_split_make(split, d, NULL, 0.2, 0, 5, &err)) fail_msg("%s", err.message);
+    return d;
+}
+
+static void images_split_free(hone_dataset *d, hone_split *split) {
+    hone_split_free(split);
+    images_free(d);
+}
+
 /* Dense(12) BN ReLU Dropout(0.8) Dense(8) BN ReLU Dropout(0.9) Dense(3), initialized from seed
  * and standardized on the training split. */
 static hone_model *network(const hone_split *split, uint64_t seed, int first_hidden) {
@@ -127,12 +141,13 @@ static hone_status on_checkpoint(const hone_train_state *s, void *user, hone_err
     if (!path) return HONE_OK;
     hone_status st = hone_checkpoint_save(s, path, err);
     r->saves++;
-    if (r->poison && s->epoch == r->poison_epoch && r->poison_value) {
+    if (r->poison && s->epoch == r->poison_epoch) {
         const hone_layer *first = &r->poison->layers[0];
-        for (size_t i = 0; i < (size_t)first->in * first->out; i++)
-            r->poison->params[first->param_offset + i] = (hone_real)(i % 2 ? r->poison_value : -r->poison_value);
-    } else if (r->poison && s->epoch == r->poison_epoch) {
-        for (size_t i = 0; i < r->poison->n_params; i++) r->poison->params[i] = (hone_real)NAN;
+        if (r->poison_value)
+            for (size_t i = 0; i < (size_t)first->in * first->out; i++)
+                r->poison->params[first->param_offset + i] = (hone_real)(i % 2 ? r->poison_value : -r->poison_value);
+        else
+            for (size_t i = 0; i < r->poison->n_params; i++) r->poison->params[i] = (hone_real)NAN;
     }
     return st;
 }
@@ -226,8 +241,7 @@ static void check_resumes(const hone_train_config *c, bool noisy, const int *ks,
         }
     }
     hone_model_free(ref);
-    hone_split_free(&split);
-    images_free(d);
+    images_split_free(d, &split);
 }
 
 static void test_resume_adam_cosine_dropout_batchnorm_augmentation(void **state) {
@@ -324,8 +338,7 @@ static void test_round_trip_of_a_state(void **state) {
     hone_train_state_free(&l); /* idempotent */
     hone_model_free(back);
     hone_model_free(m);
-    hone_split_free(&split);
-    images_free(d);
+    images_split_free(d, &split);
 }
 
 /* A fresh checkpoint of the Adam run, after batch 11 (epoch 2, batch 3). */
@@ -398,10 +411,9 @@ static void expect_load_error(const hone_split *split, const char *path, hone_st
 }
 
 static void test_broken_checkpoints_are_clean_errors(void **state) {
-    hone_dataset *d = images(false);
     hone_split split;
+    hone_dataset *d = images_split(&split);
     hone_error err = {0};
-    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
     char good[512];
     snprintf(good, sizeof good, "%s", th_path("good.safetensors"));
     write_checkpoint(&split, good);
@@ -475,17 +487,15 @@ static void test_broken_checkpoints_are_clean_errors(void **state) {
     assert_int_equal(hone_checkpoint_load(&s, m, good, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "regularization is L2 0.01"));
     hone_model_free(m);
-    hone_split_free(&split);
-    images_free(d);
+    images_split_free(d, &split);
 }
 
 /* Early stopping's and the plateau schedule's counts of bad epochs grow by one an epoch: a file
  * with more than the epochs done is refused (INT_MAX would overflow at the next epoch's end). */
 static void test_counts_beyond_the_epochs_are_refused(void **state) {
-    hone_dataset *d = images(false);
     hone_split split;
+    hone_dataset *d = images_split(&split);
     hone_error err = {0};
-    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
     char good[512];
     snprintf(good, sizeof good, "%s", th_path("counts.safetensors")); /* epoch 1 done */
     write_checkpoint(&split, good);
@@ -501,17 +511,15 @@ static void test_counts_beyond_the_epochs_are_refused(void **state) {
     assert_int_equal(s.bad_epochs, 1);
     hone_train_state_free(&s);
     hone_model_free(m);
-    hone_split_free(&split);
-    images_free(d);
+    images_split_free(d, &split);
 }
 
 /* The plateau schedule's rate, which a resumed run trains at, is one the run could have reached:
  * in (0, lr] and not below min_lr. */
 static void test_plateau_rate_outside_the_run_is_refused(void **state) {
-    hone_dataset *d = images(false);
     hone_split split;
+    hone_dataset *d = images_split(&split);
     hone_error err = {0};
-    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
     char good[512];
     snprintf(good, sizeof good, "%s", th_path("rate.safetensors")); /* lr 0.01, min_lr 0 */
     write_checkpoint(&split, good);
@@ -535,17 +543,15 @@ static void test_plateau_rate_outside_the_run_is_refused(void **state) {
     assert_true(s.plateau_lr == 0.001);
     hone_train_state_free(&s);
     hone_model_free(m);
-    hone_split_free(&split);
-    images_free(d);
+    images_split_free(d, &split);
 }
 
 /* The optimizer's second moments (the second row of hone.opt_state) are never negative, and a
  * checkpoint holding one is refused; first moments may be anything finite. */
 static void test_negative_second_moments_are_refused(void **state) {
-    hone_dataset *d = images(false);
     hone_split split;
+    hone_dataset *d = images_split(&split);
     hone_error err = {0};
-    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
     char good[512];
     snprintf(good, sizeof good, "%s", th_path("moments.safetensors")); /* Adam */
     write_checkpoint(&split, good);
@@ -576,17 +582,15 @@ static void test_negative_second_moments_are_refused(void **state) {
     honeM_free(x[0].values);
     honeM_free(x[1].values);
     hone_model_free(file);
-    hone_split_free(&split);
-    images_free(d);
+    images_split_free(d, &split);
 }
 
 /* A run of INT_MAX epochs resumed at its end trains nothing, and one epoch before it, one epoch:
  * no epoch number passes INT_MAX (one did: epoch + 1 overflowed, and training went on). */
 static void test_resume_at_the_end_of_int_max_epochs(void **state) {
-    hone_dataset *d = images(false);
     hone_split split;
+    hone_dataset *d = images_split(&split);
     hone_error err = {0};
-    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
     const char *path = th_path("int-max.safetensors");
     write_checkpoint(&split, path);
     hone_train_config c = adam_cosine();
@@ -607,16 +611,14 @@ static void test_resume_at_the_end_of_int_max_epochs(void **state) {
         hone_train_state_free(&s);
         hone_model_free(m);
     }
-    hone_split_free(&split);
-    images_free(d);
+    images_split_free(d, &split);
 }
 
 /* hone_train_resume refuses another configuration, other data and an impossible order. */
 static void test_resume_needs_the_same_run(void **state) {
-    hone_dataset *d = images(false);
     hone_split split;
+    hone_dataset *d = images_split(&split);
     hone_error err = {0};
-    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
     const char *path = th_path("same.safetensors");
     write_checkpoint(&split, path);
     hone_model *m = network(&split, 1, 12);
@@ -651,18 +653,16 @@ static void test_resume_needs_the_same_run(void **state) {
     assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_OK);
     hone_train_state_free(&s);
     hone_model_free(m);
-    hone_split_free(&split);
-    images_free(d);
+    images_split_free(d, &split);
 }
 
 /* Weights so large that batch norm's running variance overflows while the loss and the gradient
  * stay finite (batch norm scales them away): a divergence all the same, reported at its batch,
  * naming the statistic, with nothing saved of it. */
 static void test_divergence_in_batch_norm_statistics(void **state) {
-    hone_dataset *d = images(false);
     hone_split split;
+    hone_dataset *d = images_split(&split);
     hone_error err = {0};
-    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
     hone_train_config c = adam_cosine();
     hone_model *m = network(&split, 1, 12);
     assert_int_equal(m->layers[0].kind, HONE_LAYER_DENSE);
@@ -678,17 +678,15 @@ static void test_divergence_in_batch_norm_statistics(void **state) {
         fail_msg("%s", err.message);
     assert_int_equal(r.saves, 2);
     hone_model_free(m);
-    hone_split_free(&split);
-    images_free(d);
+    images_split_free(d, &split);
 }
 
 /* Weights left infinite by the step before a stop are a divergence, and the interrupted run's
  * checkpoint is not written (the saver would refuse them). */
 static void test_divergence_before_a_stop_writes_nothing(void **state) {
-    hone_dataset *d = images(false);
     hone_split split;
+    hone_dataset *d = images_split(&split);
     hone_error err = {0};
-    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
     hone_train_config c = adam_cosine();
     hone_model *m = network(&split, 1, 12);
     const char *path = th_path("stopped-inf.safetensors");
@@ -700,16 +698,14 @@ static void test_divergence_before_a_stop_writes_nothing(void **state) {
     assert_int_equal(r.saves, 0);
     assert_int_equal(access(path, F_OK), -1);
     hone_model_free(m);
-    hone_split_free(&split);
-    images_free(d);
+    images_split_free(d, &split);
 }
 
 /* A diverged batch writes nothing: the last checkpoint is the last good epoch's. */
 static void test_divergence_keeps_the_last_good_checkpoint(void **state) {
-    hone_dataset *d = images(false);
     hone_split split;
+    hone_dataset *d = images_split(&split);
     hone_error err = {0};
-    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
     hone_train_config c = adam_cosine();
     hone_model *m = network(&split, 1, 12);
     const char *path = th_path("last-good.safetensors");
@@ -727,17 +723,15 @@ static void test_divergence_keeps_the_last_good_checkpoint(void **state) {
     hone_train_state_free(&s);
     hone_model_free(back);
     hone_model_free(m);
-    hone_split_free(&split);
-    images_free(d);
+    images_split_free(d, &split);
 }
 
 /* Every allocation of loading fails in turn: an error, nothing leaked, no state. Then every
  * allocation of saving: an error, nothing leaked, and the checkpoint already there untouched. */
 static void test_allocation_failures_are_clean(void **state) {
-    hone_dataset *d = images(false);
     hone_split split;
+    hone_dataset *d = images_split(&split);
     hone_error err = {0};
-    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
     const char *path = th_path("alloc.safetensors");
     write_checkpoint(&split, path);
     hone_model *m = network(&split, 1, 12);
@@ -778,8 +772,7 @@ static void test_allocation_failures_are_clean(void **state) {
     free(before);
     hone_train_state_free(&s);
     hone_model_free(m);
-    hone_split_free(&split);
-    images_free(d);
+    images_split_free(d, &split);
 }
 
 int main(void) {
