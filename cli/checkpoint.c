@@ -120,10 +120,13 @@ hone_train_hooks cli_checkpoint_hooks(cli_checkpoint *c, hone_train_hooks inner)
  * Options of a resumed run
  * ------------------------------------------------------------------------------------------- */
 
-/* The option a key of the configuration JSON comes from: "hidden" is --layers, the rest are
- * their option's name with '-' for '_'. */
+/* The option a key of the configuration JSON comes from: "hidden" is --layers, "test_set"
+ * --test-data, the rest are their option's name with '-' for '_'. */
 static void option_of(const char *key, char *buf, size_t cap) {
-    snprintf(buf, cap, "--%s", strcmp(key, "hidden") == 0 ? "layers" : strcmp(key, "test_set") == 0 ? "test-data" : key);
+    static const char *const renamed[][2] = {{"hidden", "layers"}, {"test_set", "test-data"}}; /* key, its option */
+    for (size_t i = 0; i < sizeof renamed / sizeof *renamed; i++)
+        if (strcmp(key, renamed[i][0]) == 0) key = renamed[i][1];
+    snprintf(buf, cap, "--%s", key);
     for (char *p = buf; *p; p++)
         if (*p == '_') *p = '-';
 }
