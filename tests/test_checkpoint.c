@@ -352,6 +352,12 @@ static void write_checkpoint(const hone_split *split, const char *path) {
     hone_model_free(m);
 }
 
+/* write_checkpoint to th_path(name), that path kept in path [512] (th_path's own is rotated). */
+static void checkpoint_at(const hone_split *split, const char *name, char *path) {
+    snprintf(path, 512, "%s", th_path(name));
+    write_checkpoint(split, path);
+}
+
 /* s with every '"' escaped, as it reads inside the JSON string of a metadata value */
 static const char *escaped(const char *s, char *buf) {
     char *o = buf;
@@ -415,8 +421,7 @@ static void test_broken_checkpoints_are_clean_errors(void **state) {
     hone_dataset *d = images_split(&split);
     hone_error err = {0};
     char good[512];
-    snprintf(good, sizeof good, "%s", th_path("good.safetensors"));
-    write_checkpoint(&split, good);
+    checkpoint_at(&split, "good.safetensors", good);
     size_t n;
     unsigned char *bytes = th_read(good, &n);
     expect_load_error(&split, th_write("cut.safetensors", bytes, n - 100), HONE_ERR_FORMAT, "data", NULL);
@@ -497,8 +502,7 @@ static void test_counts_beyond_the_epochs_are_refused(void **state) {
     hone_dataset *d = images_split(&split);
     hone_error err = {0};
     char good[512];
-    snprintf(good, sizeof good, "%s", th_path("counts.safetensors")); /* epoch 1 done */
-    write_checkpoint(&split, good);
+    checkpoint_at(&split, "counts.safetensors", good); /* epoch 1 done */
     expect_load_error(&split, patched(good, "bad.safetensors", "\"bad_epochs\": 0", "\"bad_epochs\": 2147483647", true),
                       HONE_ERR_FORMAT, "counts are out of range", "bad epochs 2147483647,");
     const char *plateau = patched(good, "plateau.safetensors", "\"plateau_bad_epochs\": 0", "\"plateau_bad_epochs\": 2", true);
@@ -521,8 +525,7 @@ static void test_plateau_rate_outside_the_run_is_refused(void **state) {
     hone_dataset *d = images_split(&split);
     hone_error err = {0};
     char good[512];
-    snprintf(good, sizeof good, "%s", th_path("rate.safetensors")); /* lr 0.01, min_lr 0 */
-    write_checkpoint(&split, good);
+    checkpoint_at(&split, "rate.safetensors", good); /* lr 0.01, min_lr 0 */
     const char *rate = "\"plateau_lr\": 0.01,";
     expect_load_error(&split, patched(good, "neg.safetensors", rate, "\"plateau_lr\": -0.01,", true), HONE_ERR_FORMAT,
                       "plateau_lr -0.01 is not a rate the run can have", "[min_lr 0, lr 0.01]");
@@ -553,8 +556,7 @@ static void test_negative_second_moments_are_refused(void **state) {
     hone_dataset *d = images_split(&split);
     hone_error err = {0};
     char good[512];
-    snprintf(good, sizeof good, "%s", th_path("moments.safetensors")); /* Adam */
-    write_checkpoint(&split, good);
+    checkpoint_at(&split, "moments.safetensors", good); /* Adam */
     honeS_tensor x[2] = {{"hone.opt_state", false, 2, {HONES_ANY, HONES_ANY}, NULL, false},
                          {"hone.order", true, 1, {HONES_ANY, 0}, NULL, false}};
     hone_model *file = NULL;
