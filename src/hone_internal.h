@@ -35,6 +35,18 @@ void *honeM_alloc(size_t n, size_t size);
 void *honeM_realloc(void *p, size_t n, size_t size);
 void honeM_free(void *p);
 char *honeM_strdup(const char *s);
+/* honeM_alloc for blocks a training step streams through whole (a model's parameters, gradients
+ * and optimizer moments): from 2 MiB up, aligned to 2 MiB and mapped with the advice to back them
+ * with transparent huge pages, so that the walk over them does not miss the TLB every 4 KiB (a
+ * step 1.5% faster, measured paired). Zeroed, and mapped only where touched. Freed only by
+ * honeM_free_streamed with the same n and size. */
+void *honeM_alloc_streamed(size_t n, size_t size);
+/* Where those blocks are mapped straight from the kernel, with the advice: on Linux, but not
+ * under AddressSanitizer, which checks only the heap. */
+#if defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
+#define HONE_HUGE_PAGES 1
+#endif
+void honeM_free_streamed(void *p, size_t n, size_t size);
 /* Test hook: the allocation `after` calls from now fails (0 = the next one); -1 disables. */
 void honeM_fail_after(long after);
 

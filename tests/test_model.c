@@ -2,6 +2,8 @@
 #include "harness.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -518,6 +520,65 @@ static void test_allocation_failures_are_clean(void **state) {
     }
 }
 
+/* The advice a mapping starting at p carries, from its VmFlags in /proc/self/smaps: 1 when it
+ * has "hg" (MADV_HUGEPAGE), 0 when not, -1 when the mapping is not found. */
+static int advised_huge_pages(const void *p) {
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f) return -1;
+    char line[1024];
+    int found = -1;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long start, end;
+        if (found == -1 && sscanf(line, "%lx-%lx ", &start, &end) == 2 && start == (uintptr_t)p) found = 0;
+        if (found == 0 && strncmp(line, "VmFlags:", 8) == 0) {
+            found = strstr(line, " hg") != NULL;
+            break;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* The blocks a training step streams through (a model's parameters, gradients and moments):
+ * zeroed and writable to their last value at every size; from 2 MiB up, on a 2 MiB boundary
+ * with the huge-page advice; an injected failure is a NULL like any allocation's. */
+static void test_streamed_blocks(void **state) {
+    const size_t huge = (size_t)2 << 20, sizes[4] = {10, huge / sizeof(hone_real) - 1, huge / sizeof(hone_real),
+                                                     3 * huge / sizeof(hone_real) + 5};
+    for (int k = 0; k < 4; k++) {
+        const size_t n = sizes[k];
+        hone_real *p = honeM_alloc_streamed(n, sizeof *p);
+        assert_non_null(p);
+        for (size_t i = 0; i < n; i++) assert_true(p[i] == 0);
+        for (size_t i = 0; i < n; i++) p[i] = (hone_real)i;
+        assert_true(p[n - 1] == (hone_real)(n - 1));
+#ifdef HONE_HUGE_PAGES
+        if (n * sizeof *p >= huge) {
+            assert_int_equal((uintptr_t)p % huge, 0);
+            assert_int_equal(advised_huge_pages(p), 1);
+        }
+#endif
+        honeM_free_streamed(p, n, sizeof *p);
+    }
+    honeM_fail_after(0);
+    assert_null(honeM_alloc_streamed(sizes[3], sizeof(hone_real)));
+    honeM_fail_after(0);
+    assert_null(honeM_alloc_streamed(sizes[0], sizeof(hone_real)));
+    honeM_fail_after(-1);
+    /* a model of 600,000 parameters has all three */
+    const int hidden[1] = {750};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, 784, hidden, 1, 10, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+#ifdef HONE_HUGE_PAGES
+    assert_int_equal(advised_huge_pages(m->params), 1);
+    assert_int_equal(advised_huge_pages(m->grads), 1);
+    assert_int_equal(advised_huge_pages(m->opt_state), 1);
+#endif
+    for (size_t i = 0; i < 2 * m->n_params; i++) assert_true(m->opt_state[i] == 0);
+    hone_model_free(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_initializers),
@@ -532,6 +593,7 @@ int main(void) {
         th_test(test_spec_of_refusals),
         th_test(test_spec_of_nearest),
         th_test(test_allocation_failures_are_clean),
+        th_test(test_streamed_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

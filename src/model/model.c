@@ -94,9 +94,9 @@ hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spe
     }
     m->n_params = offset;
     m->n_buffers = buffers;
-    m->params = honeM_alloc(offset, sizeof(hone_real));
-    m->grads = honeM_alloc(offset, sizeof(hone_real));
-    m->opt_state = honeM_alloc(2 * offset, sizeof(hone_real));
+    m->params = honeM_alloc_streamed(offset, sizeof(hone_real));
+    m->grads = honeM_alloc_streamed(offset, sizeof(hone_real));
+    m->opt_state = honeM_alloc_streamed(2 * offset, sizeof(hone_real));
     m->buffers = honeM_alloc(buffers, sizeof(hone_real));
     if (!m->params || !m->grads || !m->opt_state || !m->buffers) {
         hone_model_free(m);
@@ -270,9 +270,9 @@ void hone_model_free(hone_model *m) {
     honeM_free(m->act_offset);
     honeM_free(m->aux_offset);
     honeM_free(m->buffers);
-    honeM_free(m->params);
-    honeM_free(m->grads);
-    honeM_free(m->opt_state);
+    honeM_free_streamed(m->params, m->n_params, sizeof(hone_real));
+    honeM_free_streamed(m->grads, m->n_params, sizeof(hone_real));
+    honeM_free_streamed(m->opt_state, 2 * m->n_params, sizeof(hone_real));
     honeM_free(m->input_mean);
     honeM_free(m->input_std);
     honeM_free(m->config_json);
