@@ -42,8 +42,15 @@ char *honeM_strdup(const char *s);
  * honeM_free_streamed with the same n and size. */
 void *honeM_alloc_streamed(size_t n, size_t size);
 /* Where those blocks are mapped straight from the kernel, with the advice: on Linux, but not
- * under AddressSanitizer, which checks only the heap. */
-#if defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
+ * under AddressSanitizer (GCC says so by a macro, clang by a feature), which checks only the heap. */
+#if defined(__SANITIZE_ADDRESS__)
+#define HONE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HONE_ASAN 1
+#endif
+#endif
+#if defined(__linux__) && !defined(HONE_ASAN)
 #define HONE_HUGE_PAGES 1
 #endif
 void honeM_free_streamed(void *p, size_t n, size_t size);
