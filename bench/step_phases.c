@@ -65,7 +65,7 @@ int main(int argc, char **argv) {
         hone_model_gather(m, X, Y, split.train.data, rows, B);
         hone_model_forward(m, X, B);
         hone_model_loss(m, Y, B);
-        hone_model_backward_step(m, X, B, &adam, (uint64_t)(WARMUP + STEPS + s) + 1, 1e-3);
+        hone_model_backward_step(m, X, B, &adam, (uint64_t)(WARMUP + STEPS + s) + 1, 1e-3, NULL);
         double t2 = honeC_now();
         if (s >= WARMUP) alone[s - WARMUP] = t1 - t0, fused[s - WARMUP] = t2 - t1;
     }

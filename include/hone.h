@@ -333,6 +333,9 @@ const hone_real *hone_model_forward(hone_model *model, const hone_real *X, int B
 /* Loss of the last forward against Y [B, O], plus the penalty; also sets dL/dZ, the last layer's
  * dacts. hone_model_evaluate reports losses without the penalty. */
 double hone_model_loss(hone_model *model, const hone_real *Y, int B);
+/* hone_model_loss without the penalty: the data term alone (for a caller that has the penalty
+ * from hone_model_backward_step). */
+double hone_model_data_loss(hone_model *model, const hone_real *Y, int B);
 /* Sets the penalty of the objective: l2 / (2B) sum W^2 + l1 / B sum |W| over dense weights, and
  * biases too with decay_bias. Negative or non-finite lambdas are HONE_ERR_VALUE. */
 hone_status hone_model_set_regularization(hone_model *model, double l2, double l1, int decay_bias,
@@ -493,9 +496,11 @@ int hone_optimizer_kind_parse(const char *name); /* 0 when unknown */
  * on entry, and is left zero. Returns the global L2 norm of the gradient (penalty included).
  * Parameters and optimizer state come out bit for bit as from hone_model_backward followed by
  * the step over the whole block, the norm to rounding; clipping and gradient normalization need
- * the whole gradient first, so they take those two calls. */
+ * the whole gradient first, so they take those two calls. When penalty is not NULL, *penalty is
+ * hone_model_penalty at the weights before this step (to rounding: its sums are taken in another
+ * order), from the same pass over the weights that adds the penalty's gradient. */
 double hone_model_backward_step(hone_model *model, const hone_real *X, int B, const hone_optimizer_config *optimizer,
-                                uint64_t t, double lr);
+                                uint64_t t, double lr, double *penalty);
 
 /* ---------------------------------------------------------------------------------------------
  * Learning-rate schedules. t is the epoch (from 0), or the step (from 0) with per_step; T is the

@@ -127,7 +127,7 @@ static hone_model *stepping_model(const hone_mlp_spec *spec, int B, int decay_bi
 /* hone_model_backward_step, which steps each layer's parameters as soon as backward has their
  * gradients (penalty included, on biases or not), equals hone_model_backward then
  * honeO_step_and_clear: parameters and optimizer state bit for bit, gradients left zero, the norm
- * to rounding. For every rule, on one thread and on three, three steps, over dense layers split by
+ * and the penalty of the loss (from the weights before the step) to rounding. For every rule, on one thread and on three, three steps, over dense layers split by
  * units (96 wide) and by inputs (64 wide on three threads), with biases or with batch norm (stepped
  * by the model after its backward), and a last layer too small to split. */
 static void test_backward_step_equals_backward_then_step(void **state) {
@@ -156,10 +156,13 @@ static void test_backward_step_equals_backward_then_step(void **state) {
                         hone_model_backward(apart, X, B);
                         const double norm = honeO_step_and_clear(&c, apart->params, apart->grads, apart->opt_state, n, t, 0.01);
                         hone_model_forward(fused, X, B);
-                        hone_model_loss(fused, Y, B);
-                        const double fused_norm = hone_model_backward_step(fused, X, B, &c, t, 0.01);
-                        assert_true(norm > 0);
+                        const double loss = hone_model_loss(fused, Y, B), penalty_before = hone_model_penalty(fused, B);
+                        th_assert_close(hone_model_data_loss(fused, Y, B) + penalty_before, loss, 1e-15);
+                        double penalty = -1;
+                        const double fused_norm = hone_model_backward_step(fused, X, B, &c, t, 0.01, &penalty);
+                        assert_true(norm > 0 && penalty_before > 0);
                         th_assert_close(fused_norm, norm, 1e-12);
+                        th_assert_close(penalty, penalty_before, 1e-12);
                         assert_memory_equal(fused->params, apart->params, n * sizeof(hone_real));
                         assert_memory_equal(fused->opt_state, apart->opt_state, 2 * n * sizeof(hone_real));
                         for (size_t i = 0; i < n; i++) assert_true(fused->grads[i] == 0);

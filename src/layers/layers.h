@@ -18,6 +18,8 @@ typedef struct honeL_update {
     double lr;
     int batch; /* rows of the batch (the penalty's gradient is l2 / batch W + l1 / batch sign W) */
     double sq[HONEK_MAX_THREADS]; /* each piece's sum of squared gradients */
+    double penalty_sq[HONEK_MAX_THREADS], penalty_abs[HONEK_MAX_THREADS]; /* and of W^2 and |W| where the
+                                                                          penalty applies, before the step */
 } honeL_update;
 
 /* Steps parameters [first, first + count) of layer's block from their final gradients (the L2/L1

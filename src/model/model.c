@@ -396,10 +396,32 @@ HONE_KERNEL static void weight_sums(const hone_real *restrict W, size_t n, doubl
     *ab += ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
 }
 
-/* dW [n] += k2 W + k1 sign(W) */
+/* dW [n] += k2 W + k1 sign(W);  sq += sum W^2, ab += sum |W|, the penalty's own sums from the same
+ * read of W (eight fixed-order lanes, as weight_sums) */
 HONE_KERNEL static void penalty_gradient(hone_real *restrict dW, const hone_real *restrict W, size_t n, hone_real k2,
-                                         hone_real k1) {
-    for (size_t i = 0; i < n; i++) dW[i] += k2 * W[i] + k1 * (hone_real)((W[i] > 0) - (W[i] < 0));
+                                         hone_real k1, double *sq, double *ab) {
+    double s[8] = {0}, a[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++) {
+            const hone_real w = W[i + k];
+            dW[i + k] += k2 * w + k1 * (hone_real)((w > 0) - (w < 0));
+            s[k] += (double)w * w;
+            a[k] += fabs((double)w);
+        }
+    for (; i < n; i++) {
+        const hone_real w = W[i];
+        dW[i] += k2 * w + k1 * (hone_real)((w > 0) - (w < 0));
+        s[0] += (double)w * w;
+        a[0] += fabs((double)w);
+    }
+    *sq += ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+    *ab += ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+}
+
+/* The penalty l2 / (2B) sum W^2 + l1 / B sum |W| from its two sums */
+static double penalty_of(const hone_model *m, int B, double sq, double abs_sum) {
+    return m->l2 / (2.0 * B) * sq + m->l1 / B * abs_sum;
 }
 
 double hone_model_penalty(const hone_model *m, int B) {
@@ -409,27 +431,32 @@ double hone_model_penalty(const hone_model *m, int B) {
         const hone_layer *layer = &m->layers[l];
         if (layer->kind == HONE_LAYER_DENSE) weight_sums(m->params + layer->param_offset, decayed_count(m, layer), &sq, &abs_sum);
     }
-    return m->l2 / (2.0 * B) * sq + m->l1 / B * abs_sum;
+    return penalty_of(m, B, sq, abs_sum);
 }
 
-double hone_model_loss(hone_model *m, const hone_real *Y, int B) {
+double hone_model_data_loss(hone_model *m, const hone_real *Y, int B) {
     int last = m->n_layers - 1;
-    return honeL_loss(m->loss, dact(m, last), act(m, last), Y, B, m->layers[last].out) + hone_model_penalty(m, B);
+    return honeL_loss(m->loss, dact(m, last), act(m, last), Y, B, m->layers[last].out);
 }
+
+double hone_model_loss(hone_model *m, const hone_real *Y, int B) { return hone_model_data_loss(m, Y, B) + hone_model_penalty(m, B); }
 
 /* dW += l2 / B W + l1 / B sign(W) over parameters [first, first + count) of layer's block, where
- * the penalty applies (dense weights, and biases with decay_bias; 0 at W = 0: a subgradient) */
-static void add_penalty(const hone_model *m, const hone_layer *layer, size_t first, size_t count, int B) {
+ * the penalty applies (dense weights, and biases with decay_bias; 0 at W = 0: a subgradient), and
+ * the sums of W^2 and |W| there added to sq and ab */
+static void add_penalty(const hone_model *m, const hone_layer *layer, size_t first, size_t count, int B, double *sq,
+                        double *ab) {
     if ((m->l2 == 0 && m->l1 == 0) || layer->kind != HONE_LAYER_DENSE) return;
     const size_t decayed = decayed_count(m, layer), end = first + count < decayed ? first + count : decayed;
     const size_t at = layer->param_offset + first;
     if (first < end)
-        penalty_gradient(m->grads + at, m->params + at, end - first, (hone_real)(m->l2 / B), (hone_real)(m->l1 / B));
+        penalty_gradient(m->grads + at, m->params + at, end - first, (hone_real)(m->l2 / B), (hone_real)(m->l1 / B), sq,
+                         ab);
 }
 
 void honeL_update_params(honeL_update *u, const hone_layer *layer, size_t first, size_t count, int part) {
     hone_model *m = u->model;
-    add_penalty(m, layer, first, count, u->batch);
+    add_penalty(m, layer, first, count, u->batch, &u->penalty_sq[part], &u->penalty_abs[part]);
     u->sq[part] += honeO_step_range(u->optimizer, m->params, m->grads, m->opt_state, m->n_params,
                                     layer->param_offset + first, count, u->t, u->lr);
 }
@@ -456,7 +483,8 @@ static void backward(hone_model *m, const hone_real *X, int B, honeL_update *u) 
             ops->backward(layer, dx, m->grads + layer->param_offset, dact(m, l), x, act(m, l),
                           m->params + layer->param_offset, B, &ctx);
         }
-        if (!u) add_penalty(m, layer, 0, layer->n_params, B);
+        double unused_sq = 0, unused_abs = 0;
+        if (!u) add_penalty(m, layer, 0, layer->n_params, B, &unused_sq, &unused_abs);
         else if (layer->n_params && !ops->updates) honeL_update_params(u, layer, 0, layer->n_params, 0);
     }
 }
@@ -464,11 +492,16 @@ static void backward(hone_model *m, const hone_real *X, int B, honeL_update *u) 
 void hone_model_backward(hone_model *m, const hone_real *X, int B) { backward(m, X, B, NULL); }
 
 double hone_model_backward_step(hone_model *m, const hone_real *X, int B, const hone_optimizer_config *optimizer,
-                                uint64_t t, double lr) {
-    honeL_update u = {m, optimizer, t, lr, B, {0}};
+                                uint64_t t, double lr, double *penalty) {
+    honeL_update u = {m, optimizer, t, lr, B, {0}, {0}, {0}};
     backward(m, X, B, &u);
-    double sq = 0;
-    for (int i = 0; i < HONEK_MAX_THREADS; i++) sq += u.sq[i]; /* in piece order: the same sum every run */
+    double sq = 0, penalty_sq = 0, penalty_abs = 0;
+    for (int i = 0; i < HONEK_MAX_THREADS; i++) { /* in piece order: the same sums every run */
+        sq += u.sq[i];
+        penalty_sq += u.penalty_sq[i];
+        penalty_abs += u.penalty_abs[i];
+    }
+    if (penalty) *penalty = m->l2 == 0 && m->l1 == 0 ? 0 : penalty_of(m, B, penalty_sq, penalty_abs);
     return sqrt(sq);
 }
 

@@ -324,7 +324,15 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                                                 scratch_count);
             else hone_model_gather(m, X, Y, train->data, order + start, b);
             const hone_real *Z = hone_model_forward(m, X, b);
-            double loss = hone_model_loss(m, Y, b);
+            const bool stats_step = stats_on && (m->opt_steps + 1) % (uint64_t)hooks->stats_every == 0;
+            /* Without clipping or statistics, each layer's parameters are stepped as soon as
+             * backward has their gradients (hone_model_backward_step), which also sums the norm,
+             * the penalty of the loss (from its own read of the weights) and clears the gradients
+             * for the next batch: one pass over memory, while the gradients are in cache.
+             * Otherwise the whole gradient and its norm come first (clipping needs it, and the
+             * statistics read the gradients after the update). */
+            const bool fused = !clipping && !stats_step;
+            double loss = fused ? hone_model_data_loss(m, Y, b) : hone_model_loss(m, Y, b);
             if (!isfinite(loss)) { /* no checkpoint of this: the last one stays the last good one */
                 st = diverged(err, m, b, epoch, batches + 1, lr, "loss", loss);
                 goto done;
@@ -335,18 +343,19 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
             }
             size_t right = honeL_loss_correct(m->loss, Z, Y, b, O);
             if (c->schedule.per_step) lr = hone_schedule_lr(&c->schedule, c->lr, t + (long)batches, T);
-            const bool stats_step = stats_on && (m->opt_steps + 1) % (uint64_t)hooks->stats_every == 0;
             if (!grads_clear) hone_model_zero_grad(m);
-            /* Without clipping or statistics, each layer's parameters are stepped as soon as
-             * backward has their gradients (hone_model_backward_step), which also sums the norm
-             * and clears the gradients for the next batch: one pass over memory, while the
-             * gradients are in cache. Otherwise the whole gradient and its norm come first
-             * (clipping needs it, and the statistics read the gradients after the update). */
             double norm;
-            if (!clipping && !stats_step) {
-                norm = hone_model_backward_step(m, X, b, &c->optimizer, m->opt_steps + 1, lr);
+            if (fused) {
+                double penalty;
+                norm = hone_model_backward_step(m, X, b, &c->optimizer, m->opt_steps + 1, lr, &penalty);
                 grads_clear = true;
-                if (!isfinite(norm)) { /* the update is made, but training ends here and nothing saves it */
+                loss += penalty;
+                /* the update is made, but training ends here and nothing saves it */
+                if (!isfinite(loss)) {
+                    st = diverged(err, m, b, epoch, batches + 1, lr, "loss", loss);
+                    goto done;
+                }
+                if (!isfinite(norm)) {
                     st = diverged(err, m, b, epoch, batches + 1, lr, "gradient norm", norm);
                     goto done;
                 }
