@@ -461,12 +461,32 @@ void honeL_update_params(honeL_update *u, const hone_layer *layer, size_t first,
                                     layer->param_offset + first, count, u->t, u->lr);
 }
 
+typedef struct zero_args {
+    hone_real *x;
+    size_t n;
+} zero_args;
+
+/* Piece `part` of `parts` of x [n] = 0: whole multiples of 16 values but the last */
+static void zero_piece(void *arg, int part, int parts) {
+    const zero_args *z = arg;
+    const size_t lo = z->n * (size_t)part / (size_t)parts / 16 * 16;
+    const size_t hi = part == parts - 1 ? z->n : z->n * (size_t)(part + 1) / (size_t)parts / 16 * 16;
+    if (hi > lo) memset(z->x + lo, 0, (hi - lo) * sizeof *z->x);
+}
+
+/* x [n] = 0, split across the pool's threads when large: one core's stores do not fill the memory
+ * bus, and the other threads wait meanwhile anyway */
+static void zero_values(hone_real *x, size_t n) {
+    zero_args z = {x, n};
+    honeK_parallel(zero_piece, &z, n < HONEK_SPLIT_MIN_VALUES ? 1 : honeK_parts(HONEK_MAX_THREADS));
+}
+
 /* Back-propagation from the last layer to the first; with u, each layer's parameters are stepped
  * once their gradients are final (after its input gradient, which needs the weights before). */
 static void backward(hone_model *m, const hone_real *X, int B, honeL_update *u) {
     /* Inner activation gradients accumulate, so zero them; the last one is dL/dZ, set by the loss. */
     int last = m->n_layers - 1;
-    memset(m->dacts, 0, m->act_offset[last] * sizeof(hone_real));
+    zero_values(m->dacts, m->act_offset[last]);
     for (int l = last; l >= 0; l--) {
         const hone_layer *layer = &m->layers[l];
         if (l == 0 && !layer->n_params) break; /* no input gradient is wanted, and no parameters */
@@ -505,7 +525,7 @@ double hone_model_backward_step(hone_model *m, const hone_real *X, int B, const 
     return sqrt(sq);
 }
 
-void hone_model_zero_grad(hone_model *m) { memset(m->grads, 0, m->n_params * sizeof(hone_real)); }
+void hone_model_zero_grad(hone_model *m) { zero_values(m->grads, m->n_params); }
 
 void hone_model_predict(hone_model *m, const hone_real *X, int B, hone_real *P) {
     const hone_real *Z = hone_model_forward(m, X, B);
