@@ -379,44 +379,50 @@ hone_status hone_model_set_regularization(hone_model *m, double l2, double l1, i
     return HONE_OK;
 }
 
-/* sq += sum W^2, ab += sum |W| over W [n], in eight fixed-order lanes (see sum_squares in optim.c) */
-HONE_KERNEL static void weight_sums(const hone_real *restrict W, size_t n, double *sq, double *ab) {
-    double s[8] = {0}, a[8] = {0};
+/* sum W^2 over W [n], in eight fixed-order lanes (see sum_squares in optim.c) */
+HONE_KERNEL static double squares(const hone_real *restrict W, size_t n) {
+    double s[8] = {0};
     size_t i = 0;
     for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++) {
-            s[k] += (double)W[i + k] * W[i + k];
-            a[k] += fabs((double)W[i + k]);
-        }
-    for (; i < n; i++) {
-        s[0] += (double)W[i] * W[i];
-        a[0] += fabs((double)W[i]);
-    }
-    *sq += ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-    *ab += ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+        for (int k = 0; k < 8; k++) s[k] += (double)W[i + k] * W[i + k];
+    for (; i < n; i++) s[0] += (double)W[i] * W[i];
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
-/* dW [n] += k2 W + k1 sign(W);  sq += sum W^2, ab += sum |W|, the penalty's own sums from the same
- * read of W (eight fixed-order lanes, as weight_sums) */
-HONE_KERNEL static void penalty_gradient(hone_real *restrict dW, const hone_real *restrict W, size_t n, hone_real k2,
-                                         hone_real k1, double *sq, double *ab) {
-    double s[8] = {0}, a[8] = {0};
+/* sum |W| over W [n], likewise */
+HONE_KERNEL static double magnitudes(const hone_real *restrict W, size_t n) {
+    double a[8] = {0};
     size_t i = 0;
     for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++) {
-            const hone_real w = W[i + k];
-            dW[i + k] += k2 * w + k1 * (hone_real)((w > 0) - (w < 0));
-            s[k] += (double)w * w;
-            a[k] += fabs((double)w);
-        }
-    for (; i < n; i++) {
-        const hone_real w = W[i];
-        dW[i] += k2 * w + k1 * (hone_real)((w > 0) - (w < 0));
-        s[0] += (double)w * w;
-        a[0] += fabs((double)w);
+        for (int k = 0; k < 8; k++) a[k] += fabs((double)W[i + k]);
+    for (; i < n; i++) a[0] += fabs((double)W[i]);
+    return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+}
+
+/* sq += sum W^2, ab += sum |W| over W [n]: a loop for each, as GCC vectorizes a loop with one set
+ * of lanes but not one with two */
+static void weight_sums(const hone_real *W, size_t n, double *sq, double *ab) {
+    *sq += squares(W, n);
+    *ab += magnitudes(W, n);
+}
+
+/* dW [n] += k2 W + k1 sign(W) */
+HONE_KERNEL static void penalty_gradient(hone_real *restrict dW, const hone_real *restrict W, size_t n, hone_real k2,
+                                         hone_real k1) {
+    for (size_t i = 0; i < n; i++) dW[i] += k2 * W[i] + k1 * (hone_real)((W[i] > 0) - (W[i] < 0));
+}
+
+/* 2048 values of W: 8 KiB, so the sums reread from L1 what the gradient just read */
+enum { PENALTY_CHUNK = 2048 };
+
+/* penalty_gradient, and weight_sums over the same W [n] a chunk at a time */
+static void penalty_gradient_sums(hone_real *dW, const hone_real *W, size_t n, hone_real k2, hone_real k1, double *sq,
+                                  double *ab) {
+    for (size_t i = 0; i < n; i += PENALTY_CHUNK) {
+        const size_t k = n - i < PENALTY_CHUNK ? n - i : PENALTY_CHUNK;
+        penalty_gradient(dW + i, W + i, k, k2, k1);
+        weight_sums(W + i, k, sq, ab);
     }
-    *sq += ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-    *ab += ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
 }
 
 /* The penalty l2 / (2B) sum W^2 + l1 / B sum |W| from its two sums */
@@ -450,8 +456,8 @@ static void add_penalty(const hone_model *m, const hone_layer *layer, size_t fir
     const size_t decayed = decayed_count(m, layer), end = first + count < decayed ? first + count : decayed;
     const size_t at = layer->param_offset + first;
     if (first < end)
-        penalty_gradient(m->grads + at, m->params + at, end - first, (hone_real)(m->l2 / B), (hone_real)(m->l1 / B), sq,
-                         ab);
+        penalty_gradient_sums(m->grads + at, m->params + at, end - first, (hone_real)(m->l2 / B), (hone_real)(m->l1 / B),
+                              sq, ab);
 }
 
 void honeL_update_params(honeL_update *u, const hone_layer *layer, size_t first, size_t count, int part) {
