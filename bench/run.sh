@@ -33,6 +33,7 @@ declare -A rate  # [name,round]: samples/s
 declare -A acc   # [name]: test accuracy of its last run
 declare -A peak  # [name]: peak RSS over its runs, KB
 declare -A failed
+declare -A seen
 names=()         # trainers in the order they first ran
 run() { # NAME CMD...: one run of a trainer that prints one JSON line, as round $round
     local name=$1; shift
@@ -46,7 +47,7 @@ run() { # NAME CMD...: one run of a trainer that prints one JSON line, as round 
         failed[$name]=1
         return
     fi
-    [ -n "${acc[$name]:-}" ] || names+=("$name")
+    [ -n "${seen[$name]:-}" ] || { seen[$name]=1; names+=("$name"); }
     rate[$name,$round]=$r
     acc[$name]=$(field "$line" test_acc)
     kb=$(cat "$out/rss" 2>/dev/null)

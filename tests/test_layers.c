@@ -197,28 +197,34 @@ static void test_activation_values(void **state) {
 }
 
 /* Leaky ReLU, written as two selects so that it vectorizes, is x > 0 ? x : a x and its backward
- * dy or a dy exactly, over enough values for the vector loop, with NaN (kept, as relu keeps it),
- * infinities, signed zeros and values near underflow among them. */
+ * dy or a dy bit for bit, over enough values for the vector loop, with NaN (kept, as relu keeps
+ * it), infinities, signed zeros and values near underflow among them, for slopes 0.125 and 0
+ * (whose a x is -0 for every negative x). */
 static void test_leaky_relu_is_its_formula(void **state) {
     enum { N = 40 };
-    hone_layer layer = {.kind = HONE_LAYER_LEAKY_RELU, .in = N, .out = N, .alpha = 0.125f};
-    const honeL_ctx *no = &(honeL_ctx){0};
     const hone_real special[9] = {NAN, INFINITY, -INFINITY, 0, -0.0, (hone_real)1e-37, (hone_real)-1e-37, 3, -3};
-    hone_real x[N], y[N], dy[N], dx[N];
-    hone_rng rng;
-    hone_rng_seed(&rng, 9);
-    th_fill_uniform(x, N, &rng, -2, 2);
-    th_fill_uniform(dy, N, &rng, -2, 2);
-    for (int i = 0; i < 9; i++) x[3 * i + 1] = special[i];
-    for (int i = 0; i < N; i++) dx[i] = (hone_real)0.25;
-    honeL_leaky_relu.forward(&layer, y, x, NULL, 1, no);
-    honeL_leaky_relu.backward(&layer, dx, NULL, dy, x, y, NULL, 1, no);
-    const hone_real a = (hone_real)0.125;
-    for (int i = 0; i < N; i++) {
-        const hone_real want = x[i] > 0 ? x[i] : a * x[i], want_dx = (hone_real)0.25 + (x[i] > 0 ? dy[i] : a * dy[i]);
-        if (isnan(x[i])) assert_true(isnan(y[i]));
-        else assert_true(y[i] == want);
-        assert_true(dx[i] == want_dx);
+    for (int slope = 0; slope < 2; slope++) {
+        const float alpha = slope ? 0.125f : 0;
+        hone_layer layer = {.kind = HONE_LAYER_LEAKY_RELU, .in = N, .out = N, .alpha = alpha};
+        const honeL_ctx *no = &(honeL_ctx){0};
+        hone_real x[N], y[N], dy[N], dx[N];
+        hone_rng rng;
+        hone_rng_seed(&rng, 9);
+        th_fill_uniform(x, N, &rng, -2, 2);
+        th_fill_uniform(dy, N, &rng, -2, 2);
+        for (int i = 0; i < 9; i++) x[3 * i + 1] = special[i];
+        dy[2] = (hone_real)-0.0;
+        for (int i = 0; i < N; i++) dx[i] = (hone_real)-0.0;
+        honeL_leaky_relu.forward(&layer, y, x, NULL, 1, no);
+        honeL_leaky_relu.backward(&layer, dx, NULL, dy, x, y, NULL, 1, no);
+        const hone_real a = (hone_real)alpha;
+        for (int i = 0; i < N; i++) {
+            const hone_real want = x[i] > 0 ? x[i] : a * x[i];
+            const hone_real want_dx = (hone_real)-0.0 + (x[i] > 0 ? dy[i] : a * dy[i]);
+            if (isnan(x[i])) assert_true(isnan(y[i]));
+            else assert_memory_equal(&y[i], &want, sizeof want);
+            assert_memory_equal(&dx[i], &want_dx, sizeof want_dx);
+        }
     }
 }
 

@@ -23,16 +23,18 @@ HONE_KERNEL static void relu_backward(const hone_layer *layer, hone_real *restri
 HONE_KERNEL static void leaky_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
                           const hone_real *p, int B, const honeL_ctx *ctx) {
     const hone_real a = (hone_real)layer->alpha;
-    /* x > 0 ? x : a x, written as two selects against 0 (as relu's), which GCC vectorizes under
-     * trapping math where it keeps a select of a product as a branch; NaN and infinities pass as
-     * before, and a x is exact beside the added 0 */
-    for (size_t i = 0; i < N; i++) y[i] = (x[i] < 0 ? 0 : x[i]) + a * (x[i] > 0 ? 0 : x[i]);
+    /* x > 0 ? x : a x, written as two selects against -0 (the sum's identity, so a x = -0 stays
+     * -0), which GCC vectorizes under trapping math where it keeps a select of a product as a
+     * branch; bit for bit the formula, NaN and infinities included */
+    const hone_real nz = (hone_real)-0.0;
+    for (size_t i = 0; i < N; i++) y[i] = (x[i] < 0 ? nz : x[i]) + a * (x[i] > 0 ? nz : x[i]);
 }
 HONE_KERNEL static void leaky_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
                            const hone_real *restrict dy, const hone_real *restrict x, const hone_real *restrict y,
                            const hone_real *p, int B, const honeL_ctx *ctx) {
     const hone_real a = (hone_real)layer->alpha;
-    for (size_t i = 0; i < N; i++) dx[i] += (x[i] > 0 ? dy[i] : 0) + a * (x[i] > 0 ? 0 : dy[i]); /* likewise */
+    const hone_real nz = (hone_real)-0.0; /* likewise */
+    for (size_t i = 0; i < N; i++) dx[i] += (x[i] > 0 ? dy[i] : nz) + a * (x[i] > 0 ? nz : dy[i]);
 }
 
 /* f(x) = tanh(x);  f'(x) = 1 - y^2 */

@@ -415,9 +415,14 @@ HONE_KERNEL static void penalty_gradient(hone_real *restrict dW, const hone_real
 /* 2048 values of W: 8 KiB, so the sums reread from L1 what the gradient just read */
 enum { PENALTY_CHUNK = 2048 };
 
-/* penalty_gradient, and weight_sums over the same W [n] a chunk at a time */
+/* penalty_gradient, and weight_sums over the same W [n] a chunk at a time (sq NULL: the gradient
+ * alone) */
 static void penalty_gradient_sums(hone_real *dW, const hone_real *W, size_t n, hone_real k2, hone_real k1, double *sq,
                                   double *ab) {
+    if (!sq) {
+        penalty_gradient(dW, W, n, k2, k1);
+        return;
+    }
     for (size_t i = 0; i < n; i += PENALTY_CHUNK) {
         const size_t k = n - i < PENALTY_CHUNK ? n - i : PENALTY_CHUNK;
         penalty_gradient(dW + i, W + i, k, k2, k1);
@@ -449,7 +454,7 @@ double hone_model_loss(hone_model *m, const hone_real *Y, int B) { return hone_m
 
 /* dW += l2 / B W + l1 / B sign(W) over parameters [first, first + count) of layer's block, where
  * the penalty applies (dense weights, and biases with decay_bias; 0 at W = 0: a subgradient), and
- * the sums of W^2 and |W| there added to sq and ab */
+ * the sums of W^2 and |W| there added to sq and ab (unless NULL) */
 static void add_penalty(const hone_model *m, const hone_layer *layer, size_t first, size_t count, int B, double *sq,
                         double *ab) {
     if ((m->l2 == 0 && m->l1 == 0) || layer->kind != HONE_LAYER_DENSE) return;
@@ -509,8 +514,7 @@ static void backward(hone_model *m, const hone_real *X, int B, honeL_update *u) 
             ops->backward(layer, dx, m->grads + layer->param_offset, dact(m, l), x, act(m, l),
                           m->params + layer->param_offset, B, &ctx);
         }
-        double unused_sq = 0, unused_abs = 0;
-        if (!u) add_penalty(m, layer, 0, layer->n_params, B, &unused_sq, &unused_abs);
+        if (!u) add_penalty(m, layer, 0, layer->n_params, B, NULL, NULL);
         else if (layer->n_params && !ops->updates) honeL_update_params(u, layer, 0, layer->n_params, 0);
     }
 }

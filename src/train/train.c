@@ -350,7 +350,9 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                 norm = hone_model_backward_step(m, X, b, &c->optimizer, m->opt_steps + 1, lr, &penalty);
                 grads_clear = true;
                 loss += penalty;
-                /* the update is made, but training ends here and nothing saves it */
+                /* the update is made, but training ends here and nothing saves it; a penalty that
+                 * is not finite where the data loss was (W^2 overflowing a double, or weights
+                 * already non-finite) is found here, after the step, rather than before it */
                 if (!isfinite(loss)) {
                     st = diverged(err, m, b, epoch, batches + 1, lr, "loss", loss);
                     goto done;
