@@ -416,6 +416,14 @@ static void expect_load_error(const hone_split *split, const char *path, hone_st
     hone_model_free(m);
 }
 
+/* Loading path into a fresh network succeeds: the network, its state in *s (free both) */
+static hone_model *load_ok(const hone_split *split, const char *path, hone_train_state *s) {
+    hone_model *m = network(split, 3, 12);
+    hone_error err = {0};
+    if (hone_checkpoint_load(s, m, path, &err)) fail_msg("%s", err.message);
+    return m;
+}
+
 static void test_broken_checkpoints_are_clean_errors(void **state) {
     hone_split split;
     hone_dataset *d = images_split(&split);
@@ -500,7 +508,6 @@ static void test_broken_checkpoints_are_clean_errors(void **state) {
 static void test_counts_beyond_the_epochs_are_refused(void **state) {
     hone_split split;
     hone_dataset *d = images_split(&split);
-    hone_error err = {0};
     char good[512];
     checkpoint_at(&split, "counts.safetensors", good); /* epoch 1 done */
     expect_load_error(&split, patched(good, "bad.safetensors", "\"bad_epochs\": 0", "\"bad_epochs\": 2147483647", true),
@@ -508,10 +515,8 @@ static void test_counts_beyond_the_epochs_are_refused(void **state) {
     const char *plateau = patched(good, "plateau.safetensors", "\"plateau_bad_epochs\": 0", "\"plateau_bad_epochs\": 2", true);
     expect_load_error(&split, plateau, HONE_ERR_FORMAT, "counts are out of range", "plateau bad epochs 2 after 1 epochs");
     /* as many as the epochs done still load */
-    const char *one = patched(good, "one.safetensors", "\"bad_epochs\": 0", "\"bad_epochs\": 1", true);
-    hone_model *m = network(&split, 3, 12);
     hone_train_state s;
-    if (hone_checkpoint_load(&s, m, one, &err)) fail_msg("%s", err.message);
+    hone_model *m = load_ok(&split, patched(good, "one.safetensors", "\"bad_epochs\": 0", "\"bad_epochs\": 1", true), &s);
     assert_int_equal(s.bad_epochs, 1);
     hone_train_state_free(&s);
     hone_model_free(m);
@@ -523,7 +528,6 @@ static void test_counts_beyond_the_epochs_are_refused(void **state) {
 static void test_plateau_rate_outside_the_run_is_refused(void **state) {
     hone_split split;
     hone_dataset *d = images_split(&split);
-    hone_error err = {0};
     char good[512];
     checkpoint_at(&split, "rate.safetensors", good); /* lr 0.01, min_lr 0 */
     const char *rate = "\"plateau_lr\": 0.01,";
@@ -539,10 +543,8 @@ static void test_plateau_rate_outside_the_run_is_refused(void **state) {
     expect_load_error(&split, patched(min, "low.safetensors", rate, "\"plateau_lr\": 0.005,", true), HONE_ERR_FORMAT,
                       "plateau_lr 0.005 is not", "[min_lr 0.008, lr 0.01]");
     /* a reduced rate still loads */
-    const char *reduced = patched(good, "reduced.safetensors", rate, "\"plateau_lr\": 0.001,", true);
-    hone_model *m = network(&split, 3, 12);
     hone_train_state s;
-    if (hone_checkpoint_load(&s, m, reduced, &err)) fail_msg("%s", err.message);
+    hone_model *m = load_ok(&split, patched(good, "reduced.safetensors", rate, "\"plateau_lr\": 0.001,", true), &s);
     assert_true(s.plateau_lr == 0.001);
     hone_train_state_free(&s);
     hone_model_free(m);
@@ -574,9 +576,8 @@ static void test_negative_second_moments_are_refused(void **state) {
     opt[5] = (hone_real)-1; /* a first moment */
     const char *first = th_path("first.safetensors");
     assert_int_equal(honeS_save(file, first, x, 2, HONES_CHECKPOINT_KEY, text, &err), HONE_OK);
-    hone_model *m = network(&split, 3, 12);
     hone_train_state s;
-    if (hone_checkpoint_load(&s, m, first, &err)) fail_msg("%s", err.message);
+    hone_model *m = load_ok(&split, first, &s);
     assert_true(m->opt_state[5] == -1 && m->opt_state[n + 5] == 0);
     hone_train_state_free(&s);
     hone_model_free(m);
