@@ -157,35 +157,31 @@ static hone_status diverged(hone_error *err, const hone_model *m, int B, int epo
 
 /* Batch norm's running statistics can overflow while the loss and the gradient stay finite (the
  * layer scales its inputs' size away): a divergence too, found by the first statistic that is
- * not finite. Returns false when all are. */
-static bool statistics_diverged(hone_error *err, const hone_model *m, int epoch, size_t batch, double lr) {
-    for (int l = 0; l < m->n_layers; l++) {
-        const hone_layer *layer = &m->layers[l];
-        const hone_real *v = m->buffers + layer->buffer_offset;
-        const size_t i = first_nonfinite(v, layer->n_buffers);
-        if (i == layer->n_buffers) continue;
-        char detail[256];
-        snprintf(detail, sizeof detail,
-                 "the running %s of layer %d (%s) is %g while the loss is finite (the layer's inputs grew too large)",
-                 i < (size_t)layer->out ? "mean" : "variance", l, hone_layer_kind_name(layer->kind),
-                 isnan(v[i]) ? NAN : (double)v[i]);
-        diverged_at(err, epoch, batch, lr, detail,
-                    "lower the learning rate, clip gradients (--clip-norm), or add weight decay (--l2)");
-        return true;
-    }
-    return false;
+ * not finite (one scan of the block, which holds the layers' statistics in layer order). */
+static hone_status statistics_diverged(hone_error *err, const hone_model *m, int epoch, size_t batch, double lr) {
+    const size_t at = first_nonfinite(m->buffers, m->n_buffers);
+    if (at == m->n_buffers) return HONE_OK;
+    int l = 0;
+    while (at >= m->layers[l].buffer_offset + m->layers[l].n_buffers) l++;
+    const hone_layer *layer = &m->layers[l];
+    const size_t i = at - layer->buffer_offset;
+    char detail[256];
+    snprintf(detail, sizeof detail,
+             "the running %s of layer %d (%s) is %g while the loss is finite (the layer's inputs grew too large)",
+             i < (size_t)layer->out ? "mean" : "variance", l, hone_layer_kind_name(layer->kind),
+             isnan(m->buffers[at]) ? NAN : (double)m->buffers[at]);
+    return diverged_at(err, epoch, batch, lr, detail,
+                       "lower the learning rate, clip gradients (--clip-norm), or add weight decay (--l2)");
 }
 
 /* A step can leave the weights non-finite with no loss after it to show it (the epoch's last, or
- * the one before a stop): a divergence too, before the dev pass or a checkpoint sees them.
- * Returns false when all are finite. */
-static bool weights_diverged(hone_error *err, const hone_model *m, int epoch, size_t batch, double lr) {
+ * the one before a stop): a divergence too, before the dev pass or a checkpoint sees them. */
+static hone_status weights_diverged(hone_error *err, const hone_model *m, int epoch, size_t batch, double lr) {
     const size_t i = first_nonfinite(m->params, m->n_params);
-    if (i == m->n_params) return false;
+    if (i == m->n_params) return HONE_OK;
     char detail[96];
     snprintf(detail, sizeof detail, "its step left a weight %g", isnan(m->params[i]) ? NAN : (double)m->params[i]);
-    diverged_at(err, epoch, batch, lr, detail, lower_the_rate);
-    return true;
+    return diverged_at(err, epoch, batch, lr, detail, lower_the_rate);
 }
 
 /* The loop's state as a checkpoint sees it: the fixed parts are set once (state->model, config,
@@ -337,10 +333,7 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                 st = diverged(err, m, b, epoch, batches + 1, lr, "loss", loss);
                 goto done;
             }
-            if (statistics_diverged(err, m, epoch, batches + 1, lr)) {
-                st = HONE_ERR_DIVERGED;
-                goto done;
-            }
+            if ((st = statistics_diverged(err, m, epoch, batches + 1, lr))) goto done;
             size_t right = honeL_loss_correct(m->loss, Z, Y, b, O);
             if (c->schedule.per_step) lr = hone_schedule_lr(&c->schedule, c->lr, t + (long)batches, T);
             if (!grads_clear) hone_model_zero_grad(m);
@@ -395,10 +388,7 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                 hooks->on_batch(&bs, hooks->user);
             }
             if (hooks->stop && *hooks->stop) {
-                if (weights_diverged(err, m, epoch, batches + 1, lr)) {
-                    st = HONE_ERR_DIVERGED;
-                    goto done;
-                }
+                if ((st = weights_diverged(err, m, epoch, batches + 1, lr))) goto done;
                 if (checkpoints) {
                     take_state(&state, epoch - 1, batches + 1, &rng, plateau_lr, &plateau, &best, loss_sum, norm_sum,
                                correct, honeC_now() - t0, &last, 1);
@@ -407,10 +397,7 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                 goto done;
             }
         }
-        if (weights_diverged(err, m, epoch, batches, lr)) {
-            st = HONE_ERR_DIVERGED;
-            goto done;
-        }
+        if ((st = weights_diverged(err, m, epoch, batches, lr))) goto done;
         double seconds = honeC_now() - t0;
         stats.epoch = epoch;
         stats.epochs = c->epochs;
