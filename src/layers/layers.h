@@ -24,7 +24,8 @@ typedef struct honeL_update {
 
 /* Steps parameters [first, first + count) of layer's block from their final gradients (the L2/L1
  * penalty added first where it applies), leaves those gradients zero and adds their squares to
- * u->sq[part]; part is the calling piece of the pool. */
+ * u->sq[part], and where the penalty applies, the sums of W^2 and |W| before the step to
+ * u->penalty_sq[part] and u->penalty_abs[part]; part is the calling piece of the pool. */
 void honeL_update_params(honeL_update *u, const hone_layer *layer, size_t first, size_t count, int part);
 
 /* What a layer may need beyond its arrays. */

@@ -379,17 +379,7 @@ hone_status hone_model_set_regularization(hone_model *m, double l2, double l1, i
     return HONE_OK;
 }
 
-/* sum W^2 over W [n], in eight fixed-order lanes (see sum_squares in optim.c) */
-HONE_KERNEL static double squares(const hone_real *restrict W, size_t n) {
-    double s[8] = {0};
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++) s[k] += (double)W[i + k] * W[i + k];
-    for (; i < n; i++) s[0] += (double)W[i] * W[i];
-    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-}
-
-/* sum |W| over W [n], likewise */
+/* sum |W| over W [n], in eight fixed-order lanes (as honeO_sum_squares) */
 HONE_KERNEL static double magnitudes(const hone_real *restrict W, size_t n) {
     double a[8] = {0};
     size_t i = 0;
@@ -402,7 +392,7 @@ HONE_KERNEL static double magnitudes(const hone_real *restrict W, size_t n) {
 /* sq += sum W^2, ab += sum |W| over W [n]: a loop for each, as GCC vectorizes a loop with one set
  * of lanes but not one with two */
 static void weight_sums(const hone_real *W, size_t n, double *sq, double *ab) {
-    *sq += squares(W, n);
+    *sq += honeO_sum_squares(W, n);
     *ab += magnitudes(W, n);
 }
 
@@ -477,7 +467,8 @@ typedef struct zero_args {
     size_t n;
 } zero_args;
 
-/* Piece `part` of `parts` of x [n] = 0: whole multiples of 16 values but the last */
+/* Piece `part` of `parts` of x [n] = 0: whole multiples of 16 values but the last (honeK_band's
+ * rule, in size_t: a block may pass INT_MAX values) */
 static void zero_piece(void *arg, int part, int parts) {
     const zero_args *z = arg;
     const size_t lo = z->n * (size_t)part / (size_t)parts / 16 * 16;
@@ -489,7 +480,7 @@ static void zero_piece(void *arg, int part, int parts) {
  * bus, and the other threads wait meanwhile anyway */
 static void zero_values(hone_real *x, size_t n) {
     zero_args z = {x, n};
-    honeK_parallel(zero_piece, &z, n < HONEK_SPLIT_MIN_VALUES ? 1 : honeK_parts(HONEK_MAX_THREADS));
+    honeK_parallel(zero_piece, &z, honeK_elementwise_parts(n, HONEK_MAX_THREADS, 1));
 }
 
 /* Back-propagation from the last layer to the first; with u, each layer's parameters are stepped
@@ -531,7 +522,7 @@ double hone_model_backward_step(hone_model *m, const hone_real *X, int B, const 
         penalty_sq += u.penalty_sq[i];
         penalty_abs += u.penalty_abs[i];
     }
-    if (penalty) *penalty = m->l2 == 0 && m->l1 == 0 ? 0 : penalty_of(m, B, penalty_sq, penalty_abs);
+    if (penalty) *penalty = penalty_of(m, B, penalty_sq, penalty_abs); /* 0 without l2 and l1: no sums were taken */
     return sqrt(sq);
 }
 

@@ -82,7 +82,7 @@ HONE_KERNEL static void adam(hone_real *restrict p, const hone_real *restrict g,
     for (size_t i = 0; i < n; i++) adam_one(p + i, m + i, v + i, g[i], &a);
 }
 
-/* adam, also returning the sum of g^2 (eight double lanes, as sum_squares) and clearing g: the
+/* adam, also returning the sum of g^2 (eight double lanes, as honeO_sum_squares) and clearing g: the
  * whole of one chunk's pass in a single loop */
 HONE_KERNEL static double adam_norm_clear(hone_real *restrict p, hone_real *restrict g, hone_real *restrict m,
                                           hone_real *restrict v, size_t n, adam_terms a) {
@@ -129,7 +129,7 @@ void honeO_step(const hone_optimizer_config *c, hone_real *p, const hone_real *g
 /* The sum of g^2 over g [n] in eight running sums, added in a fixed order: a single chain of
  * dependent adds runs at one add per latency (the compiler may not reorder it), eight of them
  * vectorize; the same result every run and on every clone. */
-HONE_KERNEL static double sum_squares(const hone_real *restrict g, size_t n) {
+HONE_KERNEL double honeO_sum_squares(const hone_real *restrict g, size_t n) {
     double acc[8] = {0};
     size_t i = 0;
     for (; i + 8 <= n; i += 8)
@@ -155,7 +155,7 @@ double honeO_step_range(const hone_optimizer_config *c, hone_real *p, hone_real 
     }
     for (size_t i = first; i < first + count; i += STEP_CHUNK) {
         const size_t k = first + count - i < STEP_CHUNK ? first + count - i : STEP_CHUNK;
-        sq += sum_squares(g + i, k);
+        sq += honeO_sum_squares(g + i, k);
         step_rule(c, p + i, g + i, state + i, state + n + i, k, t, lr);
         memset(g + i, 0, k * sizeof *g);
     }
@@ -193,7 +193,7 @@ double honeO_step_and_clear(const hone_optimizer_config *c, hone_real *p, hone_r
     return sqrt(sq);
 }
 
-double honeO_norm(const hone_real *g, size_t n) { return sqrt(sum_squares(g, n)); }
+double honeO_norm(const hone_real *g, size_t n) { return sqrt(honeO_sum_squares(g, n)); }
 
 double honeO_normalize(hone_real *g, size_t n, double norm, double target) {
     const double coef = target / (norm + 1e-6);
