@@ -134,13 +134,15 @@ typedef struct ini_state {
     int failed, line;
 } ini_state;
 
-/* Keys outside [cmd] (other commands' sections) are skipped; so are the top-level keys of
- * another command. An unknown key in [cmd] or at the top is an error, so typos do not pass. */
+/* Keys outside [cmd] (other commands' sections) are skipped; so are top-level keys (before any
+ * section) that this command does not have, since they may be another command's. An unknown
+ * key in [cmd] is an error, so typos there do not pass. */
 static int on_ini(void *user, const char *section, const char *key, const char *value) {
     ini_state *s = user;
     if (*section && strcmp(section, s->cmd->name) != 0) return 1;
     char where[CLI_TEXT_MAX + 80];
-    snprintf(where, sizeof where, "%s:%d: [%s] %s", s->path, s->line, *section ? section : "", key);
+    snprintf(where, sizeof where, "%s:%d: %s%s%s%s", s->path, s->line, *section ? "[" : "", section, *section ? "] " : "",
+             key);
     cli_option *o = find(s->cmd, key);
     if (!o || !strcmp(key, "config")) {
         if (!*section) return 1; /* top-level keys may belong to other commands */

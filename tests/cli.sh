@@ -109,6 +109,10 @@ expect_error "plateau without dev" 2 "no dev set" -- train --data blobs.csv --sc
 expect_error "config typo" 2 "typo.ini:3: \\[train\\] learning_rate: unknown option" -- train --config typo.ini
 printf '[train]\n# a comment\n\nepochs = 2\nlr = abc\n' >badvalue.ini
 expect_error "config: a bad value names its line" 2 "^hone train: badvalue.ini:5: \\[train\\] lr: expected a number, got 'abc'$" -- train --config badvalue.ini
+printf 'lr = abc\n[train]\nepochs = 2\n' >topvalue.ini
+expect_error "config: a bad value before any section names its line, no section" 2 "^hone train: topvalue.ini:1: lr: expected a number, got 'abc'$" -- train --config topvalue.ini
+printf 'rounds = 3\n[train]\nepochs = 1\nlayers = 4\n' >topshared.ini
+expect_ok "config: a key before any section that train lacks is left to other commands" train --data blobs.csv --config topshared.ini --json
 printf '[train]\nepochs = 2\nlr\n' >badline.ini
 expect_error "config: a line that is not INI names its line" 2 "badline.ini:3: not an INI line" -- train --config badline.ini
 { printf '[train]\n# %0199d\nlr = 0.1\n' 0; } >longline.ini
