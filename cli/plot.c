@@ -238,10 +238,11 @@ void cli_plot_describe(char *buf, size_t cap, const hone_model *m, int activatio
                  hone_loss_kind_name(m->loss), hone_optimizer_kind_name(c->optimizer.kind), c->lr, c->batch);
 }
 
-/* Whether two paths name one existing file. */
-static int same_file(const char *a, const char *b) {
+/* Whether writing output (a rename onto that name, which replaces the name itself, a link or not)
+ * would replace the file input reads: input, its links followed, is the entry output names. */
+static int replaces(const char *input, const char *output) {
     struct stat x, y;
-    return !stat(a, &x) && !stat(b, &y) && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+    return !stat(input, &x) && !lstat(output, &y) && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
 }
 
 int cli_plot_output(const char *cmd, const char *input, char *output, size_t cap) {
@@ -256,7 +257,7 @@ int cli_plot_output(const char *cmd, const char *input, char *output, size_t cap
         memcpy(output, input, stem);
         strcpy(output + stem, ".svg");
     }
-    if (!strcmp(output, input) || same_file(input, output)) {
+    if (!strcmp(output, input) || replaces(input, output)) {
         if (derived) cli_error(cmd, "%s: the plot would overwrite it; give --output", input);
         else cli_error(cmd, "--output %s would overwrite %s, the file it plots", output, input);
         return -1;

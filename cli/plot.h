@@ -15,7 +15,8 @@ int cli_plot_svg(const char *cmd, const char *path, const hone_epoch_stats *rows
 
 /* Where a plot of input goes: output as given (--output), or when it is empty, input with .svg
  * for its extension, written into output [cap]. -1 (message printed; a usage error) when that
- * would overwrite input itself, by its name or another (a link), or the name is too long. */
+ * would overwrite input itself, by its name or another (input a link to output), or the name is
+ * too long. An output that is a link to input is allowed: the plot replaces the link. */
 int cli_plot_output(const char *cmd, const char *input, char *output, size_t cap);
 
 /* Writes s as SVG text: &, <, > and " escaped, control characters left out. */

@@ -517,8 +517,12 @@ expect_error "plot-layers: a layer with text after it" 1 "textlayer.csv: line 2:
 bad_row infstep.csv "inf,1,1,relu,0.1,0.5,0,,,"
 expect_error "plot-layers: a step that is not finite" 1 "infstep.csv: line 2: step: expected a number, got 'inf'" -- plot-layers infstep.csv
 expect_error "plot-layers: --output is the file itself" 2 "^hone plot-layers: --output ls.csv would overwrite ls.csv, the file it plots$" -- plot-layers ls.csv --output ls.csv
-ln -sf ls.csv ls-link.csv
-expect_error "plot-layers: --output is the file by another name" 2 "--output ls-link.csv would overwrite ls.csv, the file it plots" -- plot-layers ls.csv --output ls-link.csv
+cp ls.csv ls-target.csv
+ln -sf ls-target.csv ls-link.csv
+expect_error "plot-layers: --output is the file the input links to" 2 "--output ls-target.csv would overwrite ls-link.csv, the file it plots" -- plot-layers ls-link.csv --output ls-target.csv
+cmp -s ls.csv ls-target.csv && ok "plot-layers: the linked file is left as it was" || bad "plot-layers: the linked file is left as it was"
+"$hone" plot-layers ls-target.csv --output ls-link.csv >out.txt 2>err.txt && [ ! -L ls-link.csv ] && grep -q "<svg" ls-link.csv && cmp -s ls.csv ls-target.csv &&
+    ok "plot-layers: --output a link to the input replaces the link, not the input" || bad "plot-layers: --output a link to the input" "$(cat err.txt)"
 { head -1 ls.csv; awk 'BEGIN { for (i = 1; i <= 1048577; i++) printf "%d,1,1,relu,0.1,0.5,0,,,\n", i }'; } >many.csv
 "$hone" plot-layers many.csv --output many.svg >out.txt 2>err.txt; rc=$?
 [ $rc -eq 0 ] && [ -s many.svg ] && grep -q "^hone plot-layers: warning: many.csv: plotting the first 1048576 values, to line 1048577; the rest of the file is left out$" err.txt &&
