@@ -5,15 +5,12 @@
 #include <cJSON.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 int cli_checkpoint_check(const char *cmd, const cli_checkpoint *c) {
-    if (c->every < 1) {
-        cli_error(cmd, "--checkpoint-every must be at least 1, got %d", c->every);
-        return -1;
-    }
-    return 0;
+    return cli_int_in(cmd, "--checkpoint-every", c->every, 1, INT_MAX);
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -64,6 +64,9 @@ int cli_seed_valid(double value);
 /* Sets the thread count of a --threads value: 0 (the default) to HONE_MAX_THREADS; above it, or
  * below 0, -1 with the message printed, rather than the library's silent cap. */
 int cli_threads(const char *cmd, int threads);
+/* 0, or -1 with "OPTION must be in [lo, hi], got V" printed ("must be at least lo" when hi is
+ * INT_MAX): an integer option's range. */
+int cli_int_in(const char *cmd, const char *option, int value, int lo, int hi);
 /* "512,256" -> {512, 256}; returns the count, or -1 (message printed) on a bad list. */
 int cli_parse_units(const char *cmd, const char *text, int *units, int max);
 /* Writes a double as JSON (null for NaN or infinity). */

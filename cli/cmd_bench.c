@@ -9,14 +9,6 @@
  * memory that running out of would be blamed on --batch. */
 enum { BENCH_MAX_REPEATS = 1000000 };
 
-/* -1 (message printed) unless 1 <= value <= most. */
-static int at_least_one(const char *option, int value, int most) {
-    if (value >= 1 && value <= most) return 0;
-    if (most == INT_MAX) cli_error("bench", "%s must be at least 1, got %d", option, value);
-    else cli_error("bench", "%s must be in [1, %d], got %d", option, most, value);
-    return -1;
-}
-
 int cmd_bench(int argc, char **argv) {
     cli_arch arch = CLI_ARCH_DEFAULTS; /* its layers only */
     int inputs = 784, outputs = 10, batch = 128, threads = 0, repeats = 50, json = 0;
@@ -39,8 +31,8 @@ int cmd_bench(int argc, char **argv) {
                              options, NULL};
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-    if (at_least_one("--inputs", inputs, HONE_MAX_UNITS) || at_least_one("--outputs", outputs, HONE_MAX_UNITS) ||
-        at_least_one("--batch", batch, INT_MAX) || at_least_one("--repeats", repeats, BENCH_MAX_REPEATS))
+    if (cli_int_in("bench", "--inputs", inputs, 1, HONE_MAX_UNITS) || cli_int_in("bench", "--outputs", outputs, 1, HONE_MAX_UNITS) ||
+        cli_int_in("bench", "--batch", batch, 1, INT_MAX) || cli_int_in("bench", "--repeats", repeats, 1, BENCH_MAX_REPEATS))
         return CLI_EXIT_USAGE;
     if (cli_threads("bench", threads)) return CLI_EXIT_USAGE;
     int hidden[CLI_MAX_HIDDEN];

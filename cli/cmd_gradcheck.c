@@ -48,10 +48,7 @@ int cmd_gradcheck(int argc, char **argv) {
                              options, NULL};
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-    if (samples < 1 || samples > 4096) {
-        cli_error("gradcheck", "--samples must be in [1, 4096], got %d", samples);
-        return CLI_EXIT_USAGE;
-    }
+    if (cli_int_in("gradcheck", "--samples", samples, 1, 4096)) return CLI_EXIT_USAGE;
     if (!(eps > 0 && eps < 1)) {
         cli_error("gradcheck", "--eps must be in (0, 1), got %g", eps);
         return CLI_EXIT_USAGE;

@@ -39,10 +39,7 @@ int cmd_inspect(int argc, char **argv) {
                              options, "model"};
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-    if (batch < 1 || batch > 65536) {
-        cli_error("inspect", "--batch must be in [1, 65536], got %d", batch);
-        return CLI_EXIT_USAGE;
-    }
+    if (cli_int_in("inspect", "--batch", batch, 1, 65536)) return CLI_EXIT_USAGE;
     uint64_t seed_bits;
     if (cli_seed("inspect", seed, &seed_bits)) return CLI_EXIT_USAGE;
     hone_data_source source;

@@ -9,6 +9,7 @@
 #include "progress.h"
 #include "split_options.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -249,10 +250,7 @@ int cmd_train(int argc, char **argv) {
         cli_error("train", "--base-error must be 0 or more, got %g", o.base_error);
         return CLI_EXIT_USAGE;
     }
-    if (o.stats_every < 1) {
-        cli_error("train", "--stats-every must be at least 1, got %d", o.stats_every);
-        return CLI_EXIT_USAGE;
-    }
+    if (cli_int_in("train", "--stats-every", o.stats_every, 1, INT_MAX)) return CLI_EXIT_USAGE;
     if (o.train_rows < 0) {
         cli_error("train", "--train-rows must be at least 1 (0 or absent: every row), got %d", o.train_rows);
         return CLI_EXIT_USAGE;

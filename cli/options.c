@@ -254,6 +254,13 @@ void cli_print_help(const cli_command *cmd, FILE *out) {
     fprintf(out, "  %-26s show this help\n", "--help");
 }
 
+int cli_int_in(const char *cmd, const char *option, int value, int lo, int hi) {
+    if (value >= lo && value <= hi) return 0;
+    if (hi == INT_MAX) cli_error(cmd, "%s must be at least %d, got %d", option, lo, value);
+    else cli_error(cmd, "%s must be in [%d, %d], got %d", option, lo, hi, value);
+    return -1;
+}
+
 int cli_threads(const char *cmd, int threads) {
     if (threads < 0 || threads > HONE_MAX_THREADS) {
         cli_error(cmd, "--threads must be in [0, %d] (0: the default), got %d", HONE_MAX_THREADS, threads);
