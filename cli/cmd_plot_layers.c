@@ -53,21 +53,21 @@ static int read_points(const char *path, int column, point **out, size_t *n, int
         return -1;
     }
     char line[1024], *fields[16];
+    size_t cap = 1024, count = 0;
+    point *pts = NULL;
+    int lineno = 1, top = -1;
     int ok = fgets(line, sizeof line, f) && split(line, fields, 16) == COLUMNS;
-    if (read_failed(f, path)) {
-        fclose(f);
-        return -1;
-    }
+    if (read_failed(f, path)) goto fail;
     for (int i = 0; ok && i < COLUMNS; i++) ok = !strcmp(fields[i], cli_layer_stats_columns[i]);
     if (!ok) {
         cli_error("plot-layers", "%s: line 1: not a hone train --layer-stats file (expected the header %s,...)", path, cli_layer_stats_columns[0]);
-        fclose(f);
-        return -1;
+        goto fail;
     }
-    size_t cap = 1024, count = 0;
-    point *pts = malloc(cap * sizeof *pts);
-    int lineno = 1, top = -1;
-    while (pts && fgets(line, sizeof line, f)) {
+    if (!(pts = malloc(cap * sizeof *pts))) {
+        cli_error("plot-layers", "%s: out of memory", path);
+        goto fail;
+    }
+    while (fgets(line, sizeof line, f)) {
         lineno++;
         if (split(line, fields, 16) != COLUMNS) {
             cli_error("plot-layers", "%s: line %d: expected %d fields", path, lineno, COLUMNS);
@@ -112,16 +112,11 @@ static int read_points(const char *path, int column, point **out, size_t *n, int
         if (layer > top) top = (int)layer;
     }
     if (read_failed(f, path)) goto fail;
-    fclose(f);
-    if (!pts) {
-        cli_error("plot-layers", "%s: out of memory", path);
-        return -1;
-    }
     if (!count) {
         cli_error("plot-layers", "%s: no positive %s values to plot", path, cli_layer_stats_columns[column]);
-        free(pts);
-        return -1;
+        goto fail;
     }
+    fclose(f);
     *out = pts;
     *n = count;
     *layers = top + 1;
