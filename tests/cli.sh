@@ -105,6 +105,9 @@ expect_error "weights overflowing in an epoch's last step are a divergence, not 
     "diverged at epoch 1, batch 1, learning rate 1e\\+40: its step left a weight -?inf" -- \
     train --data blobs.csv --layers 8 --batch 1000 --optimizer sgd --lr 1e40 --schedule constant --epochs 3 --checkpoint ov.safetensors --quiet
 [ ! -e ov.safetensors ] && ok "a diverged first epoch writes no checkpoint" || bad "a diverged first epoch writes no checkpoint"
+expect_error "a penalty overflowing while the data loss is finite is a divergence that names it" 3 \
+    "diverged at epoch 1, batch 1, learning rate 0.001: the loss is inf: its L2/L1 penalty \(l2 1e\+308, l1 0\) overflowed; lower --l2 or --l1$" -- \
+    train --data blobs.csv --epochs 1 --l2 1e308 --schedule constant --quiet
 expect_error "plateau without dev" 2 "no dev set" -- train --data blobs.csv --schedule plateau --dev 0
 expect_error "config typo" 2 "typo.ini:3: \\[train\\] learning_rate: unknown option" -- train --config typo.ini
 printf '[train]\n# a comment\n\nepochs = 2\nlr = abc\n' >badvalue.ini
@@ -123,7 +126,8 @@ printf '[train]\ndata = %s\n' "$(printf './%.0s' $(seq 91))nope9.csv" >longest.i
 expect_error "config: the longest line inih reads is read" 1 "nope9.csv" -- train --config longest.ini --layers 4 --epochs 1
 printf '[space]\n# %0199d\nlr = log 1e-3 1\n' 0 >tunelong.ini
 expect_error "tune: a config line too long names its line" 2 "^hone tune: tunelong.ini:2: line longer than 198 characters$" -- tune --config tunelong.ini
-expect_error "missing config" 2 "nope.ini" -- train --config nope.ini
+expect_error "missing config" 2 "^hone train: nope.ini: cannot open: No such file or directory$" -- train --config nope.ini
+expect_error "tune: missing config" 2 "^hone tune: nope.ini: cannot open: No such file or directory$" -- tune --config nope.ini
 
 # --- bad data ------------------------------------------------------------------------------------
 expect_error "missing data file" 1 "missing.csv" -- train --data missing.csv

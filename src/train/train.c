@@ -343,11 +343,14 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                 norm = hone_model_backward_step(m, X, b, &c->optimizer, m->opt_steps + 1, lr, &penalty);
                 grads_clear = true;
                 loss += penalty;
-                /* the update is made, but training ends here and nothing saves it; a penalty that
-                 * is not finite where the data loss was (W^2 overflowing a double, or weights
-                 * already non-finite) is found here, after the step, rather than before it */
+                /* the update is made, but training ends here and nothing saves it. The data loss
+                 * was finite, so a loss that is not is its penalty's (l2 or l1 W overflowing a
+                 * double), found only now, after a step that the weights cannot describe */
                 if (!isfinite(loss)) {
-                    st = diverged(err, m, b, epoch, batches + 1, lr, "loss", loss);
+                    char detail[160];
+                    snprintf(detail, sizeof detail, "the loss is %g: its L2/L1 penalty (l2 %g, l1 %g) overflowed",
+                             loss, m->l2, m->l1);
+                    st = diverged_at(err, epoch, batches + 1, lr, detail, "lower --l2 or --l1");
                     goto done;
                 }
                 if (!isfinite(norm)) {
