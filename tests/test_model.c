@@ -521,8 +521,10 @@ static void test_allocation_failures_are_clean(void **state) {
     }
 }
 
-/* The advice a mapping starting at p carries, from its VmFlags in /proc/self/smaps: 1 when it
- * has "hg" (MADV_HUGEPAGE), 0 when not, -1 when the mapping is not found. */
+/* The advice the mapping holding p carries, from its VmFlags in /proc/self/smaps: 1 when it has
+ * "hg" (MADV_HUGEPAGE), 0 when not, -1 when no mapping holds p. (Holding, not starting at: the
+ * kernel merges neighbouring mappings of the same flags, as two blocks mapped one after the
+ * other under a bottom-up layout.) */
 static int advised_huge_pages(const void *p) {
     FILE *f = fopen("/proc/self/smaps", "r");
     if (!f) return -1;
@@ -530,7 +532,8 @@ static int advised_huge_pages(const void *p) {
     int found = -1;
     while (fgets(line, sizeof line, f)) {
         unsigned long start, end;
-        if (found == -1 && sscanf(line, "%lx-%lx ", &start, &end) == 2 && start == (uintptr_t)p) found = 0;
+        if (found == -1 && sscanf(line, "%lx-%lx ", &start, &end) == 2 && start <= (uintptr_t)p && (uintptr_t)p < end)
+            found = 0;
         if (found == 0 && strncmp(line, "VmFlags:", 8) == 0) {
             found = strstr(line, " hg") != NULL;
             break;
