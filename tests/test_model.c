@@ -483,6 +483,9 @@ static void test_spec_of_refusals(void **state) {
           {.kind = HONE_LAYER_RELU}, {.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_ADD, .skip = 0},
           {.kind = HONE_LAYER_RELU}, {.kind = HONE_LAYER_DENSE, .units = 2}},
          8, "layer 5 (add): its skip differs"}, /* a block from before the activation (the spec's: skip 1) */
+        {{{.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_RELU}, {.kind = HONE_LAYER_DROPOUT, .keep_prob = 0.8f},
+          {.kind = HONE_LAYER_DROPOUT, .keep_prob = 0.5f}, {.kind = HONE_LAYER_DENSE, .units = 2}},
+         5, "layer 2 (dropout): its keep_prob differs"}, /* two dropouts: the spec keeps the last one's */
         {{{.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_RELU}}, 2, "2 layers where a hone_mlp_spec builds 3"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {

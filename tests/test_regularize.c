@@ -110,6 +110,49 @@ static void test_penalty_and_its_gradient(void **state) {
     hone_model_free(m);
 }
 
+/* The train loss hone_train reports holds the L2 penalty whichever way the step is made: fused
+ * (the penalty summed inside backward's step) or apart (clipping needs the whole gradient first;
+ * a clip norm of 1e30 clips nothing). The two runs make the same steps, so their losses agree to
+ * the rounding of the penalty's sums, and a run without L2 from the same start reports less. */
+static void test_reported_loss_holds_the_penalty(void **state) {
+    enum { N = 90 };
+    static hone_real x[N * 4];
+    static int32_t y[N];
+    hone_rng rng;
+    hone_rng_seed(&rng, 31);
+    for (int i = 0; i < N; i++) {
+        y[i] = (int32_t)(i % 3);
+        for (int j = 0; j < 4; j++) x[i * 4 + j] = (hone_real)(hone_rng_normal(&rng) + (j == y[i]));
+    }
+    hone_dataset d = {.n = N, .d = 4, .x = x, .label = y, .n_classes = 3};
+    hone_split split;
+    hone_error err;
+    assert_int_equal(hone_split_make(&split, &d, NULL, 0, 0, 3, &err), HONE_OK);
+    const int hidden[1] = {16};
+    double loss[3];
+    for (int run = 0; run < 3; run++) { /* fused with L2, apart with L2, fused without */
+        hone_model *m;
+        hone_rng init;
+        hone_rng_seed(&init, 5);
+        assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+        assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &init, &err), HONE_OK);
+        assert_int_equal(hone_model_set_regularization(m, run < 2 ? 5 : 0, 0, 0, &err), HONE_OK);
+        hone_train_config cfg = hone_train_config_default();
+        cfg.epochs = 1;
+        cfg.batch = 30;
+        cfg.schedule = hone_schedule_config_default(HONE_SCHEDULE_CONSTANT);
+        if (run == 1) cfg.clip_norm = 1e30;
+        hone_epoch_stats stats;
+        assert_int_equal(hone_train(m, &split, &cfg, NULL, &stats, &err), HONE_OK);
+        loss[run] = stats.train_loss;
+        hone_model_free(m);
+    }
+    print_message("train loss: fused %.10g, apart %.10g, without L2 %.10g\n", loss[0], loss[1], loss[2]);
+    th_assert_close(loss[0], loss[1], TH_DOUBLE ? 1e-12 : 1e-5);
+    assert_true(loss[0] > loss[2] + 0.5);
+    hone_split_free(&split);
+}
+
 static void test_dropout_at_inference_is_the_plain_network(void **state) {
     hone_rng rng;
     hone_rng_seed(&rng, 23);
@@ -493,6 +536,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_gradcheck_with_l2_l1_batchnorm_dropout),
         th_test(test_penalty_and_its_gradient),
+        th_test(test_reported_loss_holds_the_penalty),
         th_test(test_dropout_at_inference_is_the_plain_network),
         th_test(test_residual_blocks),
         th_test(test_batchnorm_running_averages),
