@@ -614,6 +614,7 @@ static void test_resume_at_the_end_of_int_max_epochs(void **state) {
         hone_train_state_free(&s);
         hone_model_free(m);
     }
+    free(d->target);
     images_split_free(d, &split);
 }
 
@@ -701,6 +702,59 @@ static void test_divergence_before_a_stop_writes_nothing(void **state) {
     assert_int_equal(r.saves, 0);
     assert_int_equal(access(path, F_OK), -1);
     hone_model_free(m);
+    images_split_free(d, &split);
+}
+
+/* A gradient that overflows while the loss is finite is named at its layer by both paths: the
+ * clipping one finds it in the gradients, the fused step (which clears them) in the weights it
+ * stepped with it, rather than calling them non-finite "already". Dense(4) ReLU Dense(3) on MSE,
+ * the first layer's weights huge (big) and the second's 1e-12: hidden outputs h ~ 10 big, z ~
+ * 1e-11 big, the loss (summed in double) finite, and the second layer's weight gradient dZ^T h ~
+ * 1e-11 big^2 / 24. With big 1e30 (1e160 in double) that gradient overflows; in double, with big
+ * 1e140 it is finite (1e268) but the sum of its squares overflows, and no layer is to blame. */
+static void test_gradient_overflow_is_named_at_its_layer(void **state) {
+    hone_dataset *d = images(false);
+    d->t = 3;
+    d->target = calloc(N * 3, sizeof *d->target);
+    for (int i = 0; i < N; i++) d->target[i * 3 + d->label[i]] = 1;
+    hone_split split;
+    hone_error split_err = {0};
+    if (hone_split_make(&split, d, NULL, 0.2, 0, 5, &split_err)) fail_msg("%s", split_err.message);
+    const int hidden[1] = {4};
+    const hone_mlp_spec spec = {.inputs = D, .outputs = 3, .hidden = hidden, .n_hidden = 1,
+                                .activation = HONE_LAYER_RELU, .loss = HONE_LOSS_MSE};
+    const struct {
+        double big;
+        const char *fused, *clipped; /* where the message says the divergence shows */
+    } cases[] = {
+        {TH_DOUBLE ? 1e160 : 1e30,
+         "(first non-finite gradient, going backward, at layer 2, dense, which the step carried into its weights); ",
+         "(first non-finite gradient, going backward, at layer 2, dense); "},
+        {1e140, "(every gradient is finite: the sum of their squares overflowed); ",
+         "(every gradient is finite: the sum of their squares overflowed); "},
+    };
+    for (int k = 0; k < (TH_DOUBLE ? 2 : 1); k++)
+        for (int clipping = 0; clipping < 2; clipping++) {
+            hone_model *m;
+            hone_error err = {0};
+            if (hone_model_create_from_spec(&m, &spec, &err)) fail_msg("%s", err.message);
+            assert_int_equal(hone_model_standardize_fit(m, &split.train, &err), HONE_OK);
+            for (size_t i = 0; i < m->layers[0].n_params; i++)
+                m->params[m->layers[0].param_offset + i] = (hone_real)cases[k].big;
+            for (size_t i = 0; i < m->layers[2].n_params; i++) m->params[m->layers[2].param_offset + i] = (hone_real)1e-12;
+            hone_train_config c = hone_train_config_default();
+            c.epochs = 1;
+            c.batch = 16;
+            c.clip_norm = clipping ? 1 : 0;
+            if (hone_train(m, &split, &c, NULL, NULL, &err) != HONE_ERR_DIVERGED)
+                fail_msg("case %d, clipping %d: %s", k, clipping, err.message);
+            if (!strstr(err.message, "diverged at epoch 1, batch 1, learning rate ") ||
+                !strstr(err.message, ": the gradient norm is ") ||
+                !strstr(err.message, clipping ? cases[k].clipped : cases[k].fused))
+                fail_msg("case %d, clipping %d: %s", k, clipping, err.message);
+            hone_model_free(m);
+        }
+    free(d->target);
     images_split_free(d, &split);
 }
 
@@ -792,6 +846,7 @@ int main(void) {
         th_test(test_divergence_keeps_the_last_good_checkpoint),
         th_test(test_divergence_in_batch_norm_statistics),
         th_test(test_divergence_before_a_stop_writes_nothing),
+        th_test(test_gradient_overflow_is_named_at_its_layer),
         th_test(test_allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -112,9 +112,24 @@ static size_t first_nonfinite(const hone_real *v, size_t n) {
 
 static bool all_finite(const hone_real *v, size_t n) { return first_nonfinite(v, n) == n; }
 
+/* What a divergence was found in: the loss, or the gradient norm before the step (clipping and
+ * statistics take the whole gradient first) or after it (the fused step, which has spent and
+ * cleared the gradients by then). */
+typedef enum { IN_LOSS, IN_NORM, IN_NORM_AFTER_STEP } found_in;
+
 /* Where a non-finite value first shows: the first layer whose output (forward) or parameter
- * gradient (backward) holds one, or the parameters themselves. Only runs once training failed. */
-static void describe_divergence(char *out, size_t cap, const hone_model *m, int B) {
+ * gradient (backward) holds one, or the parameters themselves. Only runs once training failed.
+ * After a fused step, the step carried the non-finite gradient into its layer's weights: the
+ * first layer, going backward, whose weights are not finite is the one whose gradient was. */
+static void describe_divergence(char *out, size_t cap, const hone_model *m, int B, found_in in) {
+    for (int l = m->n_layers - 1; in == IN_NORM_AFTER_STEP && l >= 0; l--) {
+        const hone_layer *layer = &m->layers[l];
+        if (!all_finite(m->params + layer->param_offset, layer->n_params)) {
+            snprintf(out, cap, "first non-finite gradient, going backward, at layer %d, %s, which the step carried into its weights",
+                     l, hone_layer_kind_name(layer->kind));
+            return;
+        }
+    }
     if (!all_finite(m->params, m->n_params)) {
         snprintf(out, cap, "the weights already hold non-finite values");
         return;
@@ -126,7 +141,7 @@ static void describe_divergence(char *out, size_t cap, const hone_model *m, int 
             return;
         }
     }
-    for (int l = m->n_layers - 1; l >= 0; l--) {
+    for (int l = m->n_layers - 1; in == IN_NORM && l >= 0; l--) {
         const hone_layer *layer = &m->layers[l];
         if (!all_finite(m->grads + layer->param_offset, layer->n_params)) {
             snprintf(out, cap, "first non-finite gradient, going backward, at layer %d, %s", l,
@@ -134,7 +149,7 @@ static void describe_divergence(char *out, size_t cap, const hone_model *m, int 
             return;
         }
     }
-    snprintf(out, cap, "in the loss itself");
+    snprintf(out, cap, in == IN_LOSS ? "in the loss itself" : "every gradient is finite: the sum of their squares overflowed");
 }
 
 static const char *const lower_the_rate = "lower the learning rate, clip gradients (--clip-norm), or add batch normalization";
@@ -147,11 +162,12 @@ static hone_status diverged_at(hone_error *err, int epoch, size_t batch, double 
 }
 
 /* A loss or gradient norm that is not finite, with where the first non-finite value shows. */
-static hone_status diverged(hone_error *err, const hone_model *m, int B, int epoch, size_t batch, double lr,
-                            const char *what, double value) {
+static hone_status diverged(hone_error *err, const hone_model *m, int B, found_in in, int epoch, size_t batch,
+                            double lr, double value) {
     char where[160], detail[256];
-    describe_divergence(where, sizeof where, m, B);
-    snprintf(detail, sizeof detail, "the %s is %g (%s)", what, isnan(value) ? NAN : value, where); /* "nan", never "-nan" */
+    describe_divergence(where, sizeof where, m, B, in);
+    snprintf(detail, sizeof detail, "the %s is %g (%s)", in == IN_LOSS ? "loss" : "gradient norm", isnan(value) ? NAN : value,
+             where); /* "nan", never "-nan" */
     return diverged_at(err, epoch, batch, lr, detail, lower_the_rate);
 }
 
@@ -330,7 +346,7 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
             const bool fused = !clipping && !stats_step;
             double loss = fused ? hone_model_data_loss(m, Y, b) : hone_model_loss(m, Y, b);
             if (!isfinite(loss)) { /* no checkpoint of this: the last one stays the last good one */
-                st = diverged(err, m, b, epoch, batches + 1, lr, "loss", loss);
+                st = diverged(err, m, b, IN_LOSS, epoch, batches + 1, lr, loss);
                 goto done;
             }
             if ((st = statistics_diverged(err, m, epoch, batches + 1, lr))) goto done;
@@ -354,14 +370,14 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                     goto done;
                 }
                 if (!isfinite(norm)) {
-                    st = diverged(err, m, b, epoch, batches + 1, lr, "gradient norm", norm);
+                    st = diverged(err, m, b, IN_NORM_AFTER_STEP, epoch, batches + 1, lr, norm);
                     goto done;
                 }
             } else {
                 hone_model_backward(m, X, b);
                 norm = honeO_norm(m->grads, m->n_params);
                 if (!isfinite(norm)) {
-                    st = diverged(err, m, b, epoch, batches + 1, lr, "gradient norm", norm);
+                    st = diverged(err, m, b, IN_NORM, epoch, batches + 1, lr, norm);
                     goto done;
                 }
                 /* clipping sees the gradient as normalization left it (norm stays the raw one, as reported) */
