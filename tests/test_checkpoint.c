@@ -125,6 +125,7 @@ typedef struct run {
     int poison_epoch;
     double poison_value;        /* what the first layer's weights become (0: all weights NaN) */
     hone_model *poison_at_stop; /* its first weight made infinite at the batch that stops the run */
+    hone_model *poison_mean;    /* after saving epoch poison_epoch, layer 1's first running mean infinite */
 } run;
 
 static void on_batch(const hone_batch_stats *s, void *user) {
@@ -141,6 +142,8 @@ static hone_status on_checkpoint(const hone_train_state *s, void *user, hone_err
     if (!path) return HONE_OK;
     hone_status st = hone_checkpoint_save(s, path, err);
     r->saves++;
+    if (r->poison_mean && s->epoch == r->poison_epoch)
+        r->poison_mean->buffers[r->poison_mean->layers[1].buffer_offset] = (hone_real)INFINITY;
     if (r->poison && s->epoch == r->poison_epoch) {
         const hone_layer *first = &r->poison->layers[0];
         if (r->poison_value)
@@ -685,6 +688,27 @@ static void test_divergence_in_batch_norm_statistics(void **state) {
     images_split_free(d, &split);
 }
 
+/* A running mean that is not finite is named as the mean. Its update is a weighted mean of batch
+ * means no larger than the layer's finite inputs, so the variance always overflows first (as
+ * above) unless something else wrote it: here, the test itself, between epochs. */
+static void test_divergence_in_a_running_mean(void **state) {
+    hone_split split;
+    hone_dataset *d = images_split(&split);
+    hone_error err = {0};
+    hone_train_config c = adam_cosine();
+    hone_model *m = network(&split, 1, 12);
+    assert_int_equal(m->layers[1].kind, HONE_LAYER_BATCHNORM);
+    run r = {.stop_after = -1, .epoch_path = th_path("bn-mean.safetensors"), .poison_mean = m, .poison_epoch = 2};
+    hone_train_hooks hooks = hooks_of(&r);
+    assert_int_equal(hone_train(m, &split, &c, &hooks, NULL, &err), HONE_ERR_DIVERGED);
+    if (!strstr(err.message, "diverged at epoch 3, batch 1, learning rate ") ||
+        !strstr(err.message, ": the running mean of layer 1 (batchnorm) is inf while the loss is finite"))
+        fail_msg("%s", err.message);
+    assert_int_equal(r.saves, 2);
+    hone_model_free(m);
+    images_split_free(d, &split);
+}
+
 /* Weights left infinite by the step before a stop are a divergence, and the interrupted run's
  * checkpoint is not written (the saver would refuse them). */
 static void test_divergence_before_a_stop_writes_nothing(void **state) {
@@ -845,6 +869,7 @@ int main(void) {
         th_test(test_resume_needs_the_same_run),
         th_test(test_divergence_keeps_the_last_good_checkpoint),
         th_test(test_divergence_in_batch_norm_statistics),
+        th_test(test_divergence_in_a_running_mean),
         th_test(test_divergence_before_a_stop_writes_nothing),
         th_test(test_gradient_overflow_is_named_at_its_layer),
         th_test(test_allocation_failures_are_clean),
