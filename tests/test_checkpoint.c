@@ -554,8 +554,8 @@ static void test_plateau_rate_outside_the_run_is_refused(void **state) {
     images_split_free(d, &split);
 }
 
-/* The optimizer's second moments (the second row of hone.opt_state) are never negative, and a
- * checkpoint holding one is refused; first moments may be anything finite. */
+/* The optimizer's second moments (the second row of hone.opt_state) are never negative: a
+ * checkpoint holding one is refused, and not written; first moments may be anything finite. */
 static void test_negative_second_moments_are_refused(void **state) {
     hone_split split;
     hone_dataset *d = images_split(&split);
@@ -582,6 +582,13 @@ static void test_negative_second_moments_are_refused(void **state) {
     hone_train_state s;
     hone_model *m = load_ok(&split, first, &s);
     assert_true(m->opt_state[5] == -1 && m->opt_state[n + 5] == 0);
+    /* nor does hone write one: the saver refuses what the loader would */
+    m->opt_state[n + 5] = (hone_real)-1e-3;
+    const char *refused = th_path("refused.safetensors");
+    assert_int_equal(hone_checkpoint_save(&s, refused, &err), HONE_ERR_VALUE);
+    if (!strstr(err.message, ": not saved: tensor 'hone.opt_state' holds a negative ") || !strstr(err.message, where))
+        fail_msg("%s", err.message);
+    assert_int_equal(access(refused, F_OK), -1);
     hone_train_state_free(&s);
     hone_model_free(m);
     honeM_free(text);

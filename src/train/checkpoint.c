@@ -429,6 +429,10 @@ hone_status hone_checkpoint_save(const hone_train_state *s, const char *path, ho
     const bool best = s->best_epoch > 0 && s->config.early_stopping.patience > 0;
     if (best && (!s->best_params || (!s->best_buffers && m->n_buffers)))
         return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: early stopping's best weights are missing", path);
+    for (size_t i = 0; i < m->n_params; i++) /* what the loader refuses (below), not written */
+        if (m->opt_state[m->n_params + i] < 0)
+            return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: tensor '%s' holds a negative second moment at index %zu",
+                             path, extra_names[X_OPT], m->n_params + i);
     uint64_t *order = honeM_alloc(s->n_train, sizeof *order);
     honeB_buf j = {0};
     if (!order) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory for the checkpoint", path);
