@@ -420,7 +420,8 @@ int cmd_train(int argc, char **argv) {
         if (*o.save) printf(", \"model\": \"%s\"", o.save);
         printf("}\n");
     } else {
-        printf("trained %d epochs in %.1f s (%.0f samples/s)", last.epoch, prog.seconds, prog.samples / prog.seconds);
+        printf("trained %d epoch%s in %.1f s (%.0f samples/s)", last.epoch, last.epoch == 1 ? "" : "s", prog.seconds,
+               prog.samples / prog.seconds);
         if (cfg.early_stopping.patience > 0)
             printf("; %s, kept the weights of epoch %d (best dev %s)", last.stopped_early ? "stopped early" : "ran to the end",
                    last.best_epoch, cfg.early_stopping.on_accuracy ? "accuracy" : "loss");

@@ -864,9 +864,9 @@ static int write_best(const tune *t, const trial *tr) {
     }
     FILE *f = out.f;
     char a[32], l[32];
-    fprintf(f, "# hone tune: the best of %d trials in %s: trial %d (round %d), dev_acc %s, dev_loss %s after %d epochs\n",
+    fprintf(f, "# hone tune: the best of %d trials in %s: trial %d (round %d), dev_acc %s, dev_loss %s after %d epoch%s\n",
             t->n_trials, t->o.results, tr->id, tr->round, metric_text(tr->dev_acc, a, sizeof a),
-            metric_text(tr->dev_loss, l, sizeof l), tr->epochs);
+            metric_text(tr->dev_loss, l, sizeof l), tr->epochs, tr->epochs == 1 ? "" : "s");
     const char *threads = getenv("OPENBLAS_NUM_THREADS");
     if (threads && !find_fixed((tune *)t, "threads"))
         fprintf(f, "# the trials ran with OPENBLAS_NUM_THREADS=%s; the same count repeats this one bit for bit\n", threads);
@@ -1078,8 +1078,8 @@ int cmd_tune(int argc, char **argv) {
     }
     if (!t->o.quiet) {
         int budget[3], n = rungs(&t->o, budget);
-        fprintf(stderr, "hone tune: %d round%s of %d trials, %d at a time, %d epochs", t->o.rounds,
-                t->o.rounds == 1 ? "" : "s", t->o.trials, t->o.jobs, t->o.epochs);
+        fprintf(stderr, "hone tune: %d round%s of %d trials, %d at a time, %d epoch%s", t->o.rounds,
+                t->o.rounds == 1 ? "" : "s", t->o.trials, t->o.jobs, t->o.epochs, t->o.epochs == 1 ? "" : "s");
         for (int k = 0; n > 1 && k < n; k++) fprintf(stderr, "%s%d%s", k ? ", " : " (halving: ", budget[k], k == n - 1 ? ")" : "");
         fprintf(stderr, ", by %s; %d runs already in %s\n", t->o.metric, t->n_records, t->o.results);
     }
@@ -1118,8 +1118,9 @@ int cmd_tune(int argc, char **argv) {
         goto done;
     }
     char a[32], l[32];
-    printf("best: trial %d (round %d), dev_acc %s, dev_loss %s after %d epochs; options in %s\n", best->id, best->round,
-           metric_text(best->dev_acc, a, sizeof a), metric_text(best->dev_loss, l, sizeof l), best->epochs, t->o.best);
+    printf("best: trial %d (round %d), dev_acc %s, dev_loss %s after %d epoch%s; options in %s\n", best->id, best->round,
+           metric_text(best->dev_acc, a, sizeof a), metric_text(best->dev_loss, l, sizeof l), best->epochs,
+           best->epochs == 1 ? "" : "s", t->o.best);
     printf("runs: %d run now, %d read from %s\n", t->ran, t->reused, t->o.results);
     free(list);
     exit_code = CLI_EXIT_OK;

@@ -101,6 +101,9 @@ expect_error "warm-up as long as the run" 2 "warm-up" -- train --schedule cosine
 expect_error "negative clip norm" 2 "clip norm" -- train --clip-norm -1
 expect_error "negative gradient normalization" 2 "gradient normalization" -- train --normalize-grad -1
 expect_ok "gradient normalization trains" train --data blobs.csv --layers 16 --epochs 5 --batch 16 --normalize-grad 1 --quiet
+grep -q "^trained 5 epochs in " out.txt && ok "the summary counts epochs" || bad "the summary counts epochs" "$(head -3 out.txt)"
+expect_ok "one epoch trains" train --data blobs.csv --layers 16 --epochs 1 --quiet
+grep -q "^trained 1 epoch in " out.txt && ok "the summary says 1 epoch, not 1 epochs" || bad "the summary says 1 epoch" "$(head -3 out.txt)"
 expect_error "weights overflowing in an epoch's last step are a divergence, not a failed save" 3 \
     "diverged at epoch 1, batch 1, learning rate 1e\\+40: its step left a weight -?inf" -- \
     train --data blobs.csv --layers 8 --batch 1000 --optimizer sgd --lr 1e40 --schedule constant --epochs 3 --checkpoint ov.safetensors --quiet
