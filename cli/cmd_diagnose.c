@@ -106,6 +106,16 @@ static int model_split(const diagnose_options *o, const hone_model *model, uint6
     return ok ? 0 : -1;
 }
 
+/* A file whose first byte is '{', as a metrics file's (JSON lines); a safetensors file starts
+ * with its header's length. */
+static bool starts_like_json(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    const int c = fgetc(f);
+    fclose(f);
+    return c == '{';
+}
+
 static int from_model(const diagnose_options *o, double *train, double *dev, int *regression, int *usage) {
     hone_data_source source;
     if (cli_data_source("diagnose", &o->data, &source) || cli_test_options("diagnose", o->test_data, o->test_labels)) {
@@ -121,7 +131,13 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
     uint64_t seed;
     double train_rows, dev_size, test_size, loss[2], acc[2];
     int separate_test;
-    if (hone_model_load(&model, o->model, &err)) goto fail;
+    if (hone_model_load(&model, o->model, &err)) {
+        if (err.code == HONE_ERR_FORMAT && starts_like_json(o->model)) { /* the other kind of file diagnose reads */
+            cli_error("diagnose", "%s; it reads as JSON: for a metrics file, hone diagnose --metrics %s", err.message, o->model);
+            goto done;
+        }
+        goto fail;
+    }
     if (model_split(o, model, &seed, dev_text, test_text, &train_rows, &separate_test)) goto done;
     if (cli_load_with_test(&source, o->test_data, o->test_labels, &data, &test_data, &err)) goto fail;
     if (separate_test >= 0 && separate_test != (test_data != NULL)) { /* another split: other rows */

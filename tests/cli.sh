@@ -319,6 +319,10 @@ expect_error "plot: --output the metrics file itself" 2 "^hone plot: --output mc
 cmp -s m.csv mcopy.csv && ok "plot: the metrics file is left as it was" || bad "plot: the metrics file is left as it was"
 expect_error "diagnose: malformed metrics" 1 "badm.csv" "line 3" -- diagnose --metrics badm.csv
 expect_error "diagnose: nothing to diagnose" 2 "no model or metrics" -- diagnose
+expect_error "diagnose: a metrics file given as the model is pointed to --metrics" 1 \
+    "^hone diagnose: badm.jsonl: not a safetensors file: .*; it reads as JSON: for a metrics file, hone diagnose --metrics badm.jsonl$" -- diagnose badm.jsonl
+expect_error "diagnose: a model file that is not JSON gets no metrics hint" 1 "notmetrics.csv: not a safetensors file" -- diagnose notmetrics.csv
+grep -q "reads as JSON" err.txt && bad "diagnose: no metrics hint for a non-JSON file" "$(cat err.txt)" || ok "diagnose: no metrics hint for a non-JSON file"
 expect_error "diagnose: negative base error" 2 "--base-error" -- diagnose --metrics m.csv --base-error -0.1
 # Three constructed runs, each diagnosed from its metrics file and from its saved model.
 # (1) high bias: a linear network (one identity unit) on a curved boundary, y > x^2 - 2
