@@ -204,12 +204,19 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
         name[len] = 0;
         cli_option *o = find(cmd, name);
         int negated = 0;
-        if (!o && !strncmp(name, "no-", 3) && (o = find(cmd, name + 3)) && o->type == CLI_FLAG) negated = 1;
+        if (!o && !strncmp(name, "no-", 3)) { /* --no-FLAG turns a flag off; other options have no such form */
+            cli_option *flag = find(cmd, name + 3);
+            if (flag && flag->type == CLI_FLAG) o = flag, negated = 1;
+        }
         if (!o && strcmp(name, "config") != 0) {
             cli_error(cmd->name, "unknown option '--%s' (see hone %s --help)", name, cmd->name);
             return -1;
         }
         const char *value = eq ? eq + 1 : NULL;
+        if (negated && value) {
+            cli_error(cmd->name, "--%s takes no value; for a value, --%s=true or --%s=false", name, name + 3, name + 3);
+            return -1;
+        }
         if (!strcmp(name, "config")) {
             if (!value) i++;
             continue;

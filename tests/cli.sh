@@ -113,6 +113,12 @@ expect_error "a penalty overflowing while the data loss is finite is a divergenc
     train --data blobs.csv --epochs 1 --l2 1e308 --schedule constant --quiet
 expect_error "plateau without dev" 2 "no dev set" -- train --data blobs.csv --schedule plateau --dev 0
 expect_error "config typo" 2 "typo.ini:3: \\[train\\] learning_rate: unknown option" -- train --config typo.ini
+expect_error "--no- is only for flags: --no-save is unknown, not --save" 2 "^hone train: unknown option '--no-save' \(see hone train --help\)$" -- \
+    train --data blobs.csv --layers 4 --epochs 1 --quiet --no-save nosave.safetensors
+[ ! -e nosave.safetensors ] && ok "--no-save wrote no model" || bad "--no-save wrote no model"
+expect_error "--no-lr is unknown, not --lr" 2 "unknown option '--no-lr'" -- train --data blobs.csv --no-lr 3
+expect_error "a --no- flag takes no value" 2 "^hone train: --no-shuffle takes no value; for a value, --shuffle=true or --shuffle=false$" -- \
+    train --data blobs.csv --no-shuffle=true
 printf '[train]\n# a comment\n\nepochs = 2\nlr = abc\n' >badvalue.ini
 expect_error "config: a bad value names its line" 2 "^hone train: badvalue.ini:5: \\[train\\] lr: expected a number, got 'abc'$" -- train --config badvalue.ini
 printf 'lr = abc\n[train]\nepochs = 2\n' >topvalue.ini
