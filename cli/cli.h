@@ -10,14 +10,20 @@
 
 #include <ini.h>
 
-typedef enum cli_type { CLI_INT, CLI_REAL, CLI_TEXT, CLI_FLAG } cli_type;
+/* CLI_SEED: an integer in [0, CLI_SEED_MAX], read as text (a double would merge neighbouring
+ * seeds above 2^53) into a uint64_t. */
+typedef enum cli_type { CLI_INT, CLI_REAL, CLI_TEXT, CLI_FLAG, CLI_SEED } cli_type;
+
+/* 2^53: every seed up to it is exact as a JSON number, which is how a model's metadata keeps it
+ * (read back as a double by diagnose). */
+#define CLI_SEED_MAX 9007199254740992ull
 
 #define CLI_TEXT_MAX 1024
 
 typedef struct cli_option {
     const char *name;    /* flag without dashes, and the INI key */
     cli_type type;
-    void *value;         /* int *, double *, char [CLI_TEXT_MAX] or int * (flag) */
+    void *value;         /* int *, double *, char [CLI_TEXT_MAX], int * (flag) or uint64_t * (seed) */
     const char *meta;    /* placeholder in the help, e.g. "N" or "PATH" */
     const char *help;
 } cli_option;
@@ -49,10 +55,8 @@ void cli_print_help(const cli_command *cmd, FILE *out);
 /* Prints "hone CMD: message" to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* A --seed value read as a number: *seed when it is an integer in [0, 2^64); else -1, message
- * printed. */
-int cli_seed(const char *cmd, double value, uint64_t *seed);
-/* Whether value is a seed cli_seed takes: an integer in [0, 2^64), so the cast to uint64_t is defined. */
+/* Whether value, a seed read from a model's metadata, is one --seed takes: an integer in [0,
+ * CLI_SEED_MAX]. */
 int cli_seed_valid(double value);
 /* The --threads option; the help's bound is HONE_MAX_THREADS (hone.h), which cli_threads checks. */
 #define CLI_STRING_OF(x) #x

@@ -27,7 +27,8 @@ int cmd_gradcheck(int argc, char **argv) {
     a.zero_residual = 0;
     cli_regularize reg = CLI_REGULARIZE_DEFAULTS;
     int samples = 8, json = 0;
-    double eps = 1e-6, seed = 1, max_per_layer = 0;
+    double eps = 1e-6, max_per_layer = 0;
+    uint64_t seed_bits = 1;
     cli_option options[] = {
         CLI_DATA_OPTIONS(d),
         CLI_ARCH_OPTIONS(a),
@@ -35,7 +36,7 @@ int cmd_gradcheck(int argc, char **argv) {
         {"samples", CLI_INT, &samples, "N", "rows of the data to check on (chosen by --seed)"},
         {"eps", CLI_REAL, &eps, "X", "perturbation of each parameter"},
         {"max-per-layer", CLI_REAL, &max_per_layer, "N", "check N random parameters per layer (0: all)"},
-        {"seed", CLI_REAL, &seed, "N", "seed for the rows, the weights and the sampled parameters"},
+        {"seed", CLI_SEED, &seed_bits, "N", "seed for the rows, the weights and the sampled parameters"},
         {"json", CLI_FLAG, &json, NULL, "print one JSON result line"},
         {0},
     };
@@ -62,8 +63,6 @@ int cmd_gradcheck(int argc, char **argv) {
                                "unit ReLU turned off), where two-sided differences are not derivatives; check without it");
         return CLI_EXIT_USAGE;
     }
-    uint64_t seed_bits;
-    if (cli_seed("gradcheck", seed, &seed_bits)) return CLI_EXIT_USAGE;
     if (!(max_per_layer >= 0 && max_per_layer == floor(max_per_layer))) {
         cli_error("gradcheck", "--max-per-layer takes a non-negative integer");
         return CLI_EXIT_USAGE;

@@ -20,14 +20,14 @@ int cmd_inspect(int argc, char **argv) {
     cli_regularize reg = CLI_REGULARIZE_DEFAULTS;
     char model_path[CLI_TEXT_MAX] = "";
     int batch = 256, json = 0;
-    double seed = 1;
+    uint64_t seed_bits = 1;
     cli_option options[] = {
         {"model", CLI_TEXT, model_path, "PATH", "a saved model (also the bare argument); without one, the options below"},
         CLI_DATA_OPTIONS(d),
         CLI_ARCH_OPTIONS(a),
         CLI_NETWORK_REGULARIZE_OPTIONS(reg),
         {"batch", CLI_INT, &batch, "N", "rows of the batch (drawn by --seed from the training rows)"},
-        {"seed", CLI_REAL, &seed, "N", "seed for the batch and the initial weights"},
+        {"seed", CLI_SEED, &seed_bits, "N", "seed for the batch and the initial weights"},
         {"json", CLI_FLAG, &json, NULL, "one JSON line per layer"},
         {0},
     };
@@ -40,8 +40,6 @@ int cmd_inspect(int argc, char **argv) {
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
     if (cli_int_in("inspect", "--batch", batch, 1, 65536)) return CLI_EXIT_USAGE;
-    uint64_t seed_bits;
-    if (cli_seed("inspect", seed, &seed_bits)) return CLI_EXIT_USAGE;
     hone_data_source source;
     if (cli_data_source("inspect", &d, &source)) return CLI_EXIT_USAGE;
     hone_error err = {0};

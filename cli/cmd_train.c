@@ -32,7 +32,8 @@ typedef struct train_options {
     char init[CLI_TEXT_MAX];
     int epochs, batch, threads, shuffle, json, quiet;
     int train_rows; /* 0: every row of the training split */
-    double lr, seed;
+    double lr;
+    uint64_t seed;
     char save[CLI_TEXT_MAX];
     cli_checkpoint ck;
     char metrics[CLI_TEXT_MAX], plot[CLI_TEXT_MAX];
@@ -55,12 +56,12 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
     char optim[2 * CLI_TEXT_MAX];
     cli_optim_json(optim, sizeof optim, c);
     snprintf(buf, sizeof buf,
-             "{\"lr\": %.17g, \"epochs\": %d, \"batch\": %d, \"seed\": %.0f, \"shuffle\": %s, %s, "
+             "{\"lr\": %.17g, \"epochs\": %d, \"batch\": %d, \"seed\": %llu, \"shuffle\": %s, %s, "
              "\"weight_init\": \"%s\", \"hidden\": \"%s\", \"activation\": \"%s\", \"dev\": \"%s\", "
              "\"test\": \"%s\", \"test_set\": \"%s\", \"train_rows\": %d, \"l2\": %.17g, \"l1\": %.17g, \"keep_prob\": \"%s\", "
              "\"batchnorm\": %s, \"early_stop\": %d, \"augment_shift\": %d, \"augment_rotate\": %.17g, "
              "\"augment_flip\": %s, \"augment_noise\": %.17g}",
-             c->lr, c->epochs, c->batch, o->seed, c->shuffle ? "true" : "false", optim,
+             c->lr, c->epochs, c->batch, (unsigned long long)o->seed, c->shuffle ? "true" : "false", optim,
              hone_init_kind_name(a->init), o->arch.layers, hone_layer_kind_name(a->activation), o->dev, o->test,
              test_set, o->train_rows, o->reg.l2, o->reg.l1, o->reg.keep_prob, o->reg.batchnorm ? "true" : "false",
              o->reg.early_stop, o->reg.augment_shift, o->reg.augment_rotate, o->reg.augment_flip ? "true" : "false",
@@ -214,7 +215,7 @@ int cmd_train(int argc, char **argv) {
         CLI_TRAINING_REGULARIZE_OPTIONS(o.reg),
         {"layer-stats", CLI_TEXT, o.layer_stats, "FILE", "per-layer statistics as CSV, every --stats-every steps"},
         {"stats-every", CLI_INT, &o.stats_every, "N", "steps between per-layer statistics"},
-        {"seed", CLI_REAL, &o.seed, "N", "seed for the split, initialization and shuffling"},
+        {"seed", CLI_SEED, &o.seed, "N", "seed for the split, initialization and shuffling"},
         {"shuffle", CLI_FLAG, &o.shuffle, NULL, "reshuffle every epoch (--no-shuffle keeps one order)"},
         CLI_THREADS_OPTION(o.threads),
         {"save", CLI_TEXT, o.save, "PATH", "write the model here (safetensors)"},
@@ -239,7 +240,7 @@ int cmd_train(int argc, char **argv) {
     cfg.batch = o.batch;
     cfg.lr = o.lr;
     cfg.shuffle = o.shuffle;
-    if (cli_seed("train", o.seed, &cfg.seed)) return CLI_EXIT_USAGE;
+    cfg.seed = o.seed;
     if (cli_optim_resolve("train", &o.optim, &cfg) || cli_regularize_training("train", &o.reg, &cfg)) return CLI_EXIT_USAGE;
     if (hone_train_config_check(&cfg, &err)) {
         cli_error("train", "%s", err.message);

@@ -42,7 +42,8 @@
 
 typedef struct tune_options {
     int rounds, trials, jobs, epochs, top_k, halving, quiet;
-    double seed, margin;
+    double margin;
+    uint64_t seed;
     char metric[CLI_TEXT_MAX];
     char results[CLI_TEXT_MAX];
     char best[CLI_TEXT_MAX];
@@ -909,7 +910,7 @@ static int check_settings(tune *t) {
         cli_error("tune", "--metric: expected dev_acc or dev_loss, got '%s'", o->metric);
         return -1;
     }
-    if (cli_seed("tune", o->seed, &t->seed)) return -1;
+    t->seed = o->seed;
     if (!*o->results || !*o->best) {
         cli_error("tune", "--results and --best need file names");
         return -1;
@@ -995,7 +996,7 @@ int cmd_tune(int argc, char **argv) {
         {"halving", CLI_FLAG, &o.halving, NULL, "successive halving: all for epochs/4, best half epochs/2, best quarter epochs"},
         {"results", CLI_TEXT, o.results, "PATH", "one JSON line per finished trial; an existing file resumes the search"},
         {"best", CLI_TEXT, o.best, "PATH", "the best trial's options as [train] INI, for hone train --config"},
-        {"seed", CLI_REAL, &o.seed, "N", "seed of the sampling, and of every trial unless [train] sets seed"},
+        {"seed", CLI_SEED, &o.seed, "N", "seed of the sampling, and of every trial unless [train] sets seed"},
         {"quiet", CLI_FLAG, &o.quiet, NULL, "no line per finished trial"},
         {0},
     };

@@ -77,6 +77,16 @@ static int set_value(const cli_command *cmd, cli_option *o, const char *text, co
         }
         strcpy((char *)o->value, text);
         return 0;
+    case CLI_SEED: {
+        errno = 0;
+        unsigned long long v = strtoull(text, &end, 10);
+        if (!isdigit((unsigned char)*text) || *end || errno || v > CLI_SEED_MAX) {
+            cli_error(cmd->name, "%s: expected an integer seed in [0, 2^53 = %llu], got '%s'", where, CLI_SEED_MAX, text);
+            return -1;
+        }
+        *(uint64_t *)o->value = v;
+        return 0;
+    }
     case CLI_FLAG:
         if (!strcmp(text, "1") || !strcmp(text, "true") || !strcmp(text, "yes") || !strcmp(text, "on")) {
             *(int *)o->value = 1;
@@ -253,6 +263,7 @@ void cli_print_help(const cli_command *cmd, FILE *out) {
             break;
         case CLI_TEXT: snprintf(def, sizeof def, "[%s]", *(char *)o->value ? (char *)o->value : "none"); break;
         case CLI_FLAG: snprintf(def, sizeof def, "[%s]", *(int *)o->value ? "on" : "off"); break;
+        case CLI_SEED: snprintf(def, sizeof def, "[%llu]", (unsigned long long)*(uint64_t *)o->value); break;
         }
         fprintf(out, "  %-26s %s %s\n", left, o->help, def);
     }
@@ -277,16 +288,7 @@ int cli_threads(const char *cmd, int threads) {
     return 0;
 }
 
-int cli_seed_valid(double value) { return value >= 0 && value < 18446744073709551616.0 && value == floor(value); }
-
-int cli_seed(const char *cmd, double value, uint64_t *seed) {
-    if (!cli_seed_valid(value)) {
-        cli_error(cmd, "--seed: expected a non-negative integer below 2^64, got %g", value);
-        return -1;
-    }
-    *seed = (uint64_t)value;
-    return 0;
-}
+int cli_seed_valid(double value) { return value >= 0 && value <= (double)CLI_SEED_MAX && value == floor(value); }
 
 /* "512,256" or "256x50" (50 layers of 256), or a mix: "512,256x3,64" */
 int cli_parse_units(const char *cmd, const char *text, int *units, int max) {

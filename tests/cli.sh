@@ -84,10 +84,19 @@ expect_error "zero batch" 2 "batch must be at least 1" -- train --batch 0
 expect_error "unknown activation" 2 "--activation: unknown activation 'relux'" -- train --activation relux
 expect_error "bad layers" 2 "--layers" -- train --layers 512,,x
 expect_error "bad dev split" 2 "--dev" -- train --data blobs.csv --dev -3
-for cmd in train inspect gradcheck; do
-    expect_error "$cmd: a seed past 2^64" 2 "--seed: expected a non-negative integer below 2\^64" -- $cmd --data blobs.csv --seed 1e300
-    expect_error "$cmd: a fractional seed" 2 "--seed: expected a non-negative integer" -- $cmd --data blobs.csv --seed 1.5
+# seeds are read as text: every one up to 2^53 (exact in a model's JSON metadata) is its own
+seed_rule="--seed: expected an integer seed in \[0, 2\^53 = 9007199254740992\], got"
+for cmd in train inspect gradcheck tune; do
+    expect_error "$cmd: a seed past 2^64" 2 "$seed_rule '1e300'$" -- $cmd --seed 1e300
+    expect_error "$cmd: a fractional seed" 2 "$seed_rule '1.5'$" -- $cmd --seed 1.5
+    expect_error "$cmd: a seed one past 2^53 (a double would take it as 2^53)" 2 "$seed_rule '9007199254740993'$" -- \
+        $cmd --seed 9007199254740993
+    expect_error "$cmd: a negative seed" 2 "$seed_rule '-1'$" -- $cmd --seed -1
 done
+"$hone" train --data blobs.csv --layers 4 --epochs 1 --seed 9007199254740992 --save s53.safetensors --quiet >/dev/null 2>&1
+"$hone" train --data blobs.csv --layers 4 --epochs 1 --seed 9007199254740991 --save s53m.safetensors --quiet >/dev/null 2>&1
+grep -aq 'seed\\": 9007199254740992,' s53.safetensors && ! cmp -s s53.safetensors s53m.safetensors \
+    && ok "seeds 2^53 and 2^53 - 1 are kept exactly and train differently" || bad "seeds near 2^53" "$(grep -ao 'seed[^,]*' s53.safetensors)"
 expect_error "impossible split" 1 "leave no training rows|no training" -- train --data blobs.csv --dev 200 --test 100
 expect_error "missing option value" 2 "--lr needs a value" -- train --lr
 expect_error "beta1 of 1" 2 "beta1 must be in \[0, 1\)" -- train --beta1 1
