@@ -6,11 +6,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int cli_atomic_open(const char *cmd, cli_atomic *a, const char *path) {
     a->f = NULL;
     a->path = path;
+    a->tmp[0] = 0;
+    struct stat target;
+    const int exists = stat(path, &target) == 0;
+    if (exists && !S_ISREG(target.st_mode) && !S_ISDIR(target.st_mode)) { /* a FIFO or a device: in place */
+        if (!(a->f = fopen(path, "w"))) {
+            cli_error(cmd, "%s: cannot open it: %s", path, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
     if (strlen(path) >= sizeof a->tmp - 48) {
         cli_error(cmd, "%.200s...: path too long", path);
         return -1;
@@ -25,6 +36,7 @@ int cli_atomic_open(const char *cmd, cli_atomic *a, const char *path) {
         cli_error(cmd, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
         return -1;
     }
+    if (exists) (void)fchmod(fd, target.st_mode & 07777); /* a file replaced keeps its permissions */
     if (!(a->f = fdopen(fd, "w"))) {
         int e = errno;
         close(fd);
@@ -39,13 +51,14 @@ int cli_atomic_commit(const char *cmd, cli_atomic *a) {
     const char *failed = NULL;
     int e = 0;
     errno = 0;
+    const int in_place = !a->tmp[0];
     if (ferror(a->f) || fflush(a->f)) failed = "write failed", e = errno;
-    if (!failed && fsync(fileno(a->f))) failed = "fsync failed", e = errno;
+    if (!failed && !in_place && fsync(fileno(a->f))) failed = "fsync failed", e = errno;
     if (fclose(a->f) && !failed) failed = "close failed", e = errno;
     a->f = NULL;
-    if (!failed && rename(a->tmp, a->path)) failed = "cannot replace it with the temporary file", e = errno;
+    if (!failed && !in_place && rename(a->tmp, a->path)) failed = "cannot replace it with the temporary file", e = errno;
     if (failed) {
-        unlink(a->tmp);
+        if (!in_place) unlink(a->tmp);
         cli_error(cmd, "%s: %s: %s", a->path, failed, strerror(e ? e : EIO));
         return -1;
     }
@@ -55,5 +68,5 @@ int cli_atomic_commit(const char *cmd, cli_atomic *a) {
 void cli_atomic_abort(cli_atomic *a) {
     if (a->f) fclose(a->f);
     a->f = NULL;
-    unlink(a->tmp);
+    if (a->tmp[0]) unlink(a->tmp);
 }

@@ -1,6 +1,8 @@
 /* atomic.h - text files the commands write (predictions, plots, the best config) appear whole or
  * not at all: written to a fresh temporary beside the target, flushed, fsynced, then renamed over
- * it. (Model files and checkpoints do the same inside the library, and also fsync the directory
+ * it; a file replaced keeps its permissions. A target that is a FIFO or a device (/dev/stdout,
+ * /dev/null; links followed) is written in place instead, since a rename would replace the entry.
+ * (Model files and checkpoints do the same inside the library, and also fsync the directory
  * after the rename, so the new name survives a power loss; these text files do not.) */
 #ifndef HONE_CLI_ATOMIC_H
 #define HONE_CLI_ATOMIC_H
@@ -10,7 +12,7 @@
 typedef struct cli_atomic {
     FILE *f;             /* write here */
     const char *path;    /* the target */
-    char tmp[4096 + 48]; /* PATH.tmp.PID.N, created exclusively */
+    char tmp[4096 + 48]; /* PATH.tmp.PID.N, created exclusively; "" when writing in place */
 } cli_atomic;
 
 /* Creates the temporary; -1 with "hone CMD: PATH: ..." printed. */

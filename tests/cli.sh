@@ -173,6 +173,20 @@ expect_ok "predict labels" predict blobs.safetensors --data blobs.csv --output l
 agree=$(tail -n +2 blobs.csv | cut -d, -f5 | paste -d' ' - labels.txt | awk '$1 == $2' | wc -l)
 [ "$agree" -ge 270 ] && ok "predicted labels match ($agree/300)" || bad "predicted labels match" "$agree/300"
 expect_error "predict into a missing directory" 1 "nodir/labels.txt" "cannot create a temporary file" -- predict blobs.safetensors --data blobs.csv --output nodir/labels.txt
+# a FIFO (like /dev/stdout or /dev/null) is written in place, not replaced; a file keeps its mode
+rm -f labels.fifo && mkfifo labels.fifo && { timeout 20 cat labels.fifo >fifo-labels.txt & }
+expect_ok "predict into a FIFO" predict blobs.safetensors --data blobs.csv --output labels.fifo
+wait
+[ -p labels.fifo ] && cmp -s fifo-labels.txt labels.txt && ok "the FIFO stays a FIFO and carries the labels" \
+    || bad "the FIFO stays a FIFO and carries the labels" "$(ls -l labels.fifo)"
+rm -f labels.fifo && mkfifo labels.fifo && { timeout 20 cat labels.fifo >fifo-model.safetensors & }
+expect_ok "save a model into a FIFO" train --data blobs.csv --layers 4 --epochs 1 --quiet --save labels.fifo
+wait
+[ -p labels.fifo ] && "$hone" eval fifo-model.safetensors --data blobs.csv >/dev/null 2>&1 && ok "a model saved into a FIFO loads" \
+    || bad "a model saved into a FIFO loads" "$(ls -l labels.fifo fifo-model.safetensors)"
+chmod 640 labels.txt
+expect_ok "predict over a file of mode 640" predict blobs.safetensors --data blobs.csv --output labels.txt
+[ "$(stat -c %a labels.txt)" = 640 ] && ok "the replaced file keeps mode 640" || bad "the replaced file keeps mode 640" "$(stat -c %a labels.txt)"
 # data that does not fit the model: other features, labels past its classes, no labels
 awk -F, 'NR == 1 { print $0 ",e"; next } { print $1 "," $2 "," $3 "," $4 ",0," $5 }' blobs.csv >wide.csv
 awk -F, 'NR == 1 { print; next } { $5 = NR % 6; print }' OFS=, blobs.csv >six.csv

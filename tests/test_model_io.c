@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <float.h>
 #include <math.h>
 #include <signal.h>
@@ -328,6 +329,38 @@ static void test_file_mode_follows_umask(void **state) {
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0644);
+    hone_model_free(m);
+}
+
+/* A file replaced keeps its permissions; a FIFO (or a device such as /dev/null) is written in
+ * place, not replaced by a regular file renamed over it, and gets the bytes a file would. */
+static void test_replaced_file_and_fifo(void **state) {
+    hone_model *m = small_mlp(4);
+    const char *path = th_path("private.safetensors");
+    save_ok(m, path);
+    assert_int_equal(chmod(path, 0600), 0);
+    save_ok(m, path);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    size_t n_file;
+    unsigned char *file = th_read(path, &n_file);
+    assert_true(n_file < 65536); /* fits in the pipe's buffer: the save never waits for the reader */
+    const char *fifo = th_path("model.fifo");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const int reader = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader, so the writer's open returns */
+    assert_true(reader >= 0);
+    save_ok(m, fifo);
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    unsigned char *piped = malloc(n_file + 1);
+    size_t got = 0;
+    for (ssize_t r; got <= n_file && (r = read(reader, piped + got, n_file + 1 - got)) > 0;) got += (size_t)r;
+    assert_int_equal(got, n_file);
+    assert_memory_equal(piped, file, n_file);
+    close(reader);
+    free(piped);
+    free(file);
     hone_model_free(m);
 }
 
@@ -1815,6 +1848,7 @@ int main(void) {
         th_test(test_round_trip_extreme_values),
         th_test(test_header_layout),
         th_test(test_file_mode_follows_umask),
+        th_test(test_replaced_file_and_fifo),
         th_test(test_load_weights),
         th_test(test_load_weights_other_architecture),
         th_test(test_load_weights_other_skip),

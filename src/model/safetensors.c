@@ -543,14 +543,22 @@ hone_status honeS_save(const hone_model *m, const char *path, const honeS_tensor
         honeM_free(table);
         return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory for the model file's header", path);
     }
-    int fd = create_temporary(tmp, path);
+    /* A FIFO, a terminal or a device such as /dev/null (links followed) is written in place: a
+     * file renamed over it would replace the entry itself (as root, /dev/null). A regular file
+     * replaced keeps its permissions. */
+    struct stat target;
+    const bool exists = stat(path, &target) == 0;
+    const bool in_place = exists && !S_ISREG(target.st_mode) && !S_ISDIR(target.st_mode);
+    int fd = in_place ? open(path, O_WRONLY | O_TRUNC | O_CLOEXEC) : create_temporary(tmp, path);
     if (fd < 0) {
         int e = errno;
         honeM_free(header.s);
         honeM_free(tmp);
         honeM_free(table);
-        return honeE_set(err, HONE_ERR_IO, "%s: cannot create a temporary file beside it: %s", path, strerror(e));
+        return honeE_set(err, HONE_ERR_IO, in_place ? "%s: cannot open it: %s" : "%s: cannot create a temporary file beside it: %s",
+                         path, strerror(e));
     }
+    if (exists && !in_place) (void)fchmod(fd, target.st_mode & 07777);
     const char *failed = NULL;
     int e = 0;
     FILE *f = fdopen(fd, "wb");
@@ -560,13 +568,13 @@ hone_status honeS_save(const hone_model *m, const char *path, const honeS_tensor
     } else {
         errno = 0;
         if ((failed = write_contents(f, &header, m, table, n, extras)) == NULL && fflush(f) != 0) failed = "write failed";
-        if (!failed && fsync(fileno(f)) != 0) failed = "fsync failed";
+        if (!failed && !in_place && fsync(fileno(f)) != 0) failed = "fsync failed";
         if (failed) e = errno;
         if (fclose(f) != 0 && !failed) failed = "close failed", e = errno;
     }
-    if (!failed && rename(tmp, path) != 0) failed = "cannot replace it with the temporary file", e = errno;
-    if (failed) unlink(tmp);
-    else sync_directory(path);
+    if (!in_place && !failed && rename(tmp, path) != 0) failed = "cannot replace it with the temporary file", e = errno;
+    if (!in_place && failed) unlink(tmp);
+    else if (!in_place) sync_directory(path);
     honeM_free(header.s);
     honeM_free(tmp);
     honeM_free(table);
