@@ -54,6 +54,8 @@ int cli_given(const void *value);
 void cli_print_help(const cli_command *cmd, FILE *out);
 /* Prints "hone CMD: message" to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The --config file the last cli_parse read (a path into its argv), or NULL. */
+const char *cli_config_path(void);
 
 /* Whether value, a seed read from a model's metadata, is one --seed takes: an integer in [0,
  * CLI_SEED_MAX]. */

@@ -1,6 +1,7 @@
 /* cmd_predict.c - hone predict: labels, probabilities or values for each row. */
 #include "atomic.h"
 #include "data_options.h"
+#include "paths.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -31,6 +32,9 @@ int cmd_predict(int argc, char **argv) {
     }
     hone_data_source source;
     if (cli_data_source("predict", &d, &source)) return CLI_EXIT_USAGE;
+    const cli_path reads[] = {{"model", model_path, NULL}, {"--data", d.data, NULL}, {"--labels", d.labels, NULL}};
+    const cli_path writes[] = {{"--output", output, NULL}};
+    if (cli_outputs_check("predict", reads, CLI_COUNT(reads), writes, 1)) return CLI_EXIT_USAGE;
     hone_error err = {0};
     hone_model *model = NULL;
     hone_dataset *data = NULL, *test = NULL;

@@ -3,6 +3,7 @@
 #include "data_options.h"
 #include "model_options.h"
 #include "optim_options.h"
+#include "paths.h"
 #include "model_build.h"
 #include "layer_stats.h"
 #include "plot.h"
@@ -257,6 +258,13 @@ int cmd_train(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     if (cli_checkpoint_check("train", &o.ck)) return CLI_EXIT_USAGE;
+    const cli_path reads[] = {{"--data", o.data.data, NULL},   {"--labels", o.data.labels, NULL},
+                               {"--test-data", o.test_data, NULL}, {"--test-labels", o.test_labels, NULL},
+                               {"--init", o.init, NULL},        {"--resume", o.ck.resume, NULL}};
+    const cli_path writes[] = {{"--save", o.save, NULL},          {"--checkpoint", o.ck.path, o.ck.resume},
+                                {"--metrics", o.metrics, NULL},     {"--plot", o.plot, NULL},
+                                {"--layer-stats", o.layer_stats, NULL}};
+    if (cli_outputs_check("train", reads, CLI_COUNT(reads), writes, CLI_COUNT(writes))) return CLI_EXIT_USAGE;
 
     hone_data_source source;
     if (cli_data_source("train", &o.data, &source) || cli_test_options("train", o.test_data, o.test_labels))

@@ -17,6 +17,7 @@
 #include "atomic.h"
 #include "cli.h"
 #include "hone.h"
+#include "paths.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -915,7 +916,8 @@ static int check_settings(tune *t) {
         cli_error("tune", "--results and --best need file names");
         return -1;
     }
-    return 0;
+    const cli_path writes[] = {{"--results", o->results, NULL}, {"--best", o->best, NULL}};
+    return cli_outputs_check("tune", NULL, 0, writes, CLI_COUNT(writes));
 }
 
 /* Epoch budgets of a round's rungs: epochs/4, epochs/2, epochs with halving (at least 1, no

@@ -129,8 +129,14 @@ int cli_ini_read(const char *cmd, const char *path, int (*handler)(void *, const
         return -1;
     }
     *line = 0;
+    errno = 0;
     int rc = ini_parse_stream(read_counted, &r, handler, user);
+    const int read_error = ferror(r.file) ? (errno ? errno : EIO) : 0; /* a directory reads as EISDIR, not as empty */
     fclose(r.file);
+    if (read_error) {
+        cli_error(cmd, "%s: cannot read: %s", path, strerror(read_error));
+        return -1;
+    }
     if (rc == -2) cli_error(cmd, "%s: out of memory", path);
     else if (rc == 0 && r.too_long) cli_error(cmd, "%s:%d: line longer than %d characters", path, *line, CLI_INI_LINE_MAX);
     else if (rc > 0 && !*handler_failed)
@@ -167,13 +173,19 @@ static int on_ini(void *user, const char *section, const char *key, const char *
     return 1;
 }
 
+static const char *config_read; /* the --config file the last cli_parse read, or NULL */
+
+const char *cli_config_path(void) { return config_read; }
+
 static int load_config(const cli_command *cmd, const char *path) {
+    config_read = path;
     ini_state s = {cmd, path, 0, 0};
     return cli_ini_read(cmd->name, path, on_ini, &s, &s.line, &s.failed);
 }
 
 int cli_parse(const cli_command *cmd, int argc, char **argv) {
     n_given = 0;
+    config_read = NULL;
     /* --help and --config first: the file gives defaults the flags then override */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

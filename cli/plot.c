@@ -2,12 +2,12 @@
  * times a power of ten; curves break where a figure is missing. */
 #include "plot.h"
 #include "atomic.h"
+#include "paths.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define PANEL_W 480 /* one panel, margins included */
 #define FIG_H 430
@@ -238,13 +238,6 @@ void cli_plot_describe(char *buf, size_t cap, const hone_model *m, int activatio
                  hone_loss_kind_name(m->loss), hone_optimizer_kind_name(c->optimizer.kind), c->lr, c->batch);
 }
 
-/* Whether writing output (a rename onto that name, which replaces the name itself, a link or not)
- * would replace the file input reads: input, its links followed, is the entry output names. */
-static int replaces(const char *input, const char *output) {
-    struct stat x, y;
-    return !stat(input, &x) && !lstat(output, &y) && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
-}
-
 int cli_plot_output(const char *cmd, const char *input, char *output, size_t cap) {
     const int derived = !*output;
     if (derived) {
@@ -257,7 +250,7 @@ int cli_plot_output(const char *cmd, const char *input, char *output, size_t cap
         memcpy(output, input, stem);
         strcpy(output + stem, ".svg");
     }
-    if (!strcmp(output, input) || replaces(input, output)) {
+    if (!strcmp(output, input) || cli_replaces(input, output)) {
         if (derived) cli_error(cmd, "%s: the plot would overwrite it; give --output", input);
         else cli_error(cmd, "--output %s would overwrite %s, the file it plots", output, input);
         return -1;

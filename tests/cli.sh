@@ -172,7 +172,30 @@ expect_ok "predict labels" predict blobs.safetensors --data blobs.csv --output l
 [ "$(wc -l <labels.txt)" -eq 300 ] && grep -Eqx '[0-2]' labels.txt && ok "predict writes one label per row" || bad "predict writes one label per row" "$(head -3 labels.txt)"
 agree=$(tail -n +2 blobs.csv | cut -d, -f5 | paste -d' ' - labels.txt | awk '$1 == $2' | wc -l)
 [ "$agree" -ge 270 ] && ok "predicted labels match ($agree/300)" || bad "predicted labels match" "$agree/300"
-expect_error "predict into a missing directory" 1 "nodir/labels.txt" "cannot create a temporary file" -- predict blobs.safetensors --data blobs.csv --output nodir/labels.txt
+expect_error "predict into a missing directory, before any work" 2 "^hone predict: --output nodir/labels.txt: no directory nodir to write it in$" -- \
+    predict blobs.safetensors --data blobs.csv --output nodir/labels.txt
+# no output replaces what the command reads, and no two outputs are one file: each refused up front
+cp blobs.csv keep.csv && cp blobs.safetensors keep.safetensors && printf '[train]\nepochs = 1\n' >keep.ini && cp keep.ini keep-copy.ini
+expect_error "train: --metrics onto the data" 2 "^hone train: --metrics ./keep.csv would overwrite keep.csv, the --data it reads$" -- \
+    train --data keep.csv --layers 4 --epochs 1 --quiet --metrics ./keep.csv
+expect_error "train: --save onto the data" 2 "^hone train: --save keep.csv would overwrite keep.csv, the --data it reads$" -- \
+    train --data keep.csv --layers 4 --epochs 1 --quiet --save keep.csv
+expect_error "train: --plot onto the config" 2 "^hone train: --plot keep.ini would overwrite keep.ini, the --config it reads$" -- \
+    train --config keep.ini --data keep.csv --layers 4 --quiet --plot keep.ini
+expect_error "train: --checkpoint onto --init" 2 "^hone train: --checkpoint keep.safetensors would overwrite keep.safetensors, the --init it reads$" -- \
+    train --data keep.csv --epochs 1 --quiet --init keep.safetensors --checkpoint keep.safetensors
+expect_error "train: --metrics and --layer-stats one file" 2 "^hone train: --metrics both.csv and --layer-stats both.csv name the same file$" -- \
+    train --data keep.csv --layers 4 --epochs 1 --quiet --metrics both.csv --layer-stats both.csv
+expect_error "train: --save a directory, before training" 2 "^hone train: --save adir: is a directory; give a file name$" -- \
+    train --data keep.csv --layers 4 --epochs 1 --quiet --save "$(mkdir -p adir && echo adir)"
+expect_error "train: --save into a missing directory, before training" 2 "^hone train: --save none/m.safetensors: no directory none to write it in$" -- \
+    train --data keep.csv --layers 4 --epochs 1 --quiet --save none/m.safetensors
+expect_error "predict: --output onto the data" 2 "^hone predict: --output keep.csv would overwrite keep.csv, the --data it reads$" -- \
+    predict keep.safetensors --data keep.csv --output keep.csv
+expect_error "predict: --output onto the model" 2 "^hone predict: --output keep.safetensors would overwrite keep.safetensors, the model it reads$" -- \
+    predict keep.safetensors --data keep.csv --output keep.safetensors
+cmp -s keep.csv blobs.csv && cmp -s keep.safetensors blobs.safetensors && cmp -s keep.ini keep-copy.ini && [ ! -e both.csv ] \
+    && ok "the refused runs left data, model and config as they were" || bad "the refused runs left their inputs as they were"
 # a FIFO (like /dev/stdout or /dev/null) is written in place, not replaced; a file keeps its mode
 rm -f labels.fifo && mkfifo labels.fifo && { timeout 20 cat labels.fifo >fifo-labels.txt & }
 expect_ok "predict into a FIFO" predict blobs.safetensors --data blobs.csv --output labels.fifo
@@ -477,6 +500,12 @@ expect_error "tune: every trial diverged" 1 "no trial succeeded" "diverged at ep
 [ ! -e alldiv-best.ini ] && [ "$(grep -c '"status":"diverged"' alldiv.jsonl)" -eq 4 ] && ok "tune: no best config when every trial diverged" \
     || bad "tune: no best config when every trial diverged" "$(ls alldiv*)"
 expect_error "tune: another search's results" 2 "tune.jsonl" "another search" -- tune --config tune.ini --quiet --seed 9
+cp tune.ini tune-copy.ini
+expect_error "tune: --best onto its config" 2 "^hone tune: --best tune.ini would overwrite tune.ini, the --config it reads$" -- \
+    tune --config tune.ini --best tune.ini --quiet
+expect_error "tune: --results and --best one file" 2 "^hone tune: --results same.out and --best same.out name the same file$" -- \
+    tune --config tune.ini --results same.out --best same.out --quiet
+cmp -s tune.ini tune-copy.ini && [ ! -e same.out ] && ok "tune: the refused runs left the config as it was" || bad "tune: the refused runs left the config"
 printf '[space]\nlr = log 1 1e-3\n' >bad-range.ini
 expect_error "tune: lo >= hi" 2 "bad-range.ini:[0-9]+: \\[space\\]" "lr: log: LO must be below HI" -- tune --config bad-range.ini
 printf '[space]\nlr = log 1e-3 1\n\nlr = log 1e-2 1\n' >twice.ini

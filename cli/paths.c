@@ -1,0 +1,98 @@
+/* paths.c - outputs checked before the work: see paths.h. */
+#define _DEFAULT_SOURCE /* realpath */
+#include "paths.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int cli_replaces(const char *input, const char *output) {
+    struct stat x, y;
+    return !stat(input, &x) && !lstat(output, &y) && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+static int given(const cli_path *p) { return p->path && *p->path; }
+
+/* The directory path's entry is in ("." for a bare name) into dir [cap]; 0 when it fits. */
+static int directory_of(const char *path, char *dir, size_t cap) {
+    const char *slash = strrchr(path, '/');
+    size_t n = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+    if (n >= cap) return -1;
+    memcpy(dir, slash ? path : ".", n);
+    dir[n] = 0;
+    return 0;
+}
+
+/* path with its directory resolved ("runs/../m.st" and "m.st" alike), into out [PATH_MAX]; the
+ * path as given when the directory cannot be resolved. */
+static void canonical(const char *path, char *out) {
+    char dir[PATH_MAX], real[PATH_MAX];
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    const size_t n_base = strlen(base);
+    size_t n_real;
+    if (directory_of(path, dir, sizeof dir) || !realpath(dir, real) || (n_real = strlen(real)) + n_base + 2 > PATH_MAX) {
+        snprintf(out, PATH_MAX, "%s", path);
+        return;
+    }
+    memcpy(out, real, n_real);
+    out[n_real] = '/';
+    memcpy(out + n_real + 1, base, n_base + 1);
+}
+
+static int same_file(const char *a, const char *b) {
+    char x[PATH_MAX], y[PATH_MAX];
+    canonical(a, x);
+    canonical(b, y);
+    return !strcmp(x, y) || cli_replaces(a, b);
+}
+
+/* The output can be written: its directory exists and it is not itself a directory. */
+static int writable(const char *cmd, const cli_path *out) {
+    char dir[PATH_MAX];
+    struct stat st;
+    if (!stat(out->path, &st) && S_ISDIR(st.st_mode)) {
+        cli_error(cmd, "%s %s: is a directory; give a file name", out->option, out->path);
+        return -1;
+    }
+    if (directory_of(out->path, dir, sizeof dir)) {
+        cli_error(cmd, "%s %.200s...: path too long", out->option, out->path);
+        return -1;
+    }
+    if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+        cli_error(cmd, "%s %s: no directory %s to write it in", out->option, out->path, dir);
+        return -1;
+    }
+    if (access(dir, W_OK | X_OK)) {
+        cli_error(cmd, "%s %s: cannot write in %s: %s", out->option, out->path, dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int cli_outputs_check(const char *cmd, const cli_path *inputs, int n_inputs, const cli_path *outputs, int n_outputs) {
+    const cli_path config = {"--config", cli_config_path(), NULL};
+    for (int i = 0; i < n_outputs; i++) {
+        const cli_path *out = &outputs[i];
+        if (!given(out)) continue;
+        if (writable(cmd, out)) return -1;
+        for (int k = -1; k < n_inputs; k++) {
+            const cli_path *in = k < 0 ? &config : &inputs[k];
+            if (!given(in) || (out->may_replace && !strcmp(out->may_replace, in->path))) continue;
+            if (same_file(in->path, out->path)) {
+                cli_error(cmd, "%s %s would overwrite %s, the %s it reads", out->option, out->path, in->path, in->option);
+                return -1;
+            }
+        }
+        for (int j = 0; j < i; j++)
+            if (given(&outputs[j]) && same_file(outputs[j].path, out->path)) {
+                cli_error(cmd, "%s %s and %s %s name the same file", outputs[j].option, outputs[j].path, out->option,
+                          out->path);
+                return -1;
+            }
+    }
+    return 0;
+}

@@ -1,0 +1,24 @@
+/* paths.h - the files a command will write, checked before it does any work: each can be made
+ * (its directory exists, it is not a directory), none would replace a file the command reads,
+ * and no two name the same file. So a typo in --save costs nothing, and --metrics data.csv
+ * cannot turn the data into a metrics file. */
+#ifndef HONE_CLI_PATHS_H
+#define HONE_CLI_PATHS_H
+
+#define CLI_COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
+
+typedef struct cli_path {
+    const char *option; /* "--save" */
+    const char *path;   /* NULL or "": not given */
+    const char *may_replace; /* an input this output may be (--checkpoint over the --resume it goes on from) */
+} cli_path;
+
+/* Whether writing output (a rename onto that name, which replaces the name itself, a link or
+ * not) would replace the file input reads: input, its links followed, is the entry output names. */
+int cli_replaces(const char *input, const char *output);
+
+/* Checks outputs [n_outputs] against inputs [n_inputs] and the --config file cli_parse read, if
+ * any; -1 with the message printed (a usage error). */
+int cli_outputs_check(const char *cmd, const cli_path *inputs, int n_inputs, const cli_path *outputs, int n_outputs);
+
+#endif
