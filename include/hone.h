@@ -410,6 +410,9 @@ double hone_model_gemm_ceiling(const hone_model *model, int B, int repeats, doub
  * Gradient checking: two-sided differences (L(w+e) - L(w-e)) / 2e against backprop, reported as
  * ||g_approx - g|| / (||g_approx|| + ||g||) overall and per parameterized layer. Meant for the
  * double build. Verdict bands: < 1e-7 good, < 1e-5 worth a look (kinks), > 1e-3 a bug.
+ * A parameter whose w - e and w + e put some ReLU or leaky ReLU input on different sides of 0 (or
+ * either on another side than w does) straddles the kink, where the two-sided difference is not
+ * the derivative: it is counted in `kinks` and left out of the errors and the verdict.
  * ------------------------------------------------------------------------------------------- */
 typedef enum hone_gradcheck_verdict {
     HONE_GRADCHECK_GOOD = 0,  /* below 1e-7 */
@@ -421,18 +424,22 @@ typedef enum hone_gradcheck_verdict {
 typedef struct hone_gradcheck_layer {
     int layer;            /* index in the model's layer list */
     size_t checked;       /* parameters compared */
-    double rel_error;
-    double max_abs_diff;
+    double rel_error;     /* over the checked parameters that did not straddle a kink (0: none did not) */
+    double max_abs_diff;  /* likewise */
+    size_t kinks;         /* of `checked`: straddled a ReLU kink, not judged (== checked: the layer could not be) */
 } hone_gradcheck_layer;
 
 typedef struct hone_gradcheck_report {
-    double rel_error;     /* over every checked parameter */
+    double rel_error;     /* over every checked parameter that did not straddle a kink */
     size_t checked;
     int n_layers;
     hone_gradcheck_layer layers[64]; /* parameterized layers, first 64 */
     hone_gradcheck_verdict verdict;
     int dropout_masks_fixed; /* dropout layers ran in training mode with one fixed set of masks */
     int batchnorm_training;  /* batch norm ran on batch statistics (running ones restored after) */
+    size_t kinks;            /* of `checked`: straddled a ReLU kink and were not judged; when it is
+                                all of them, rel_error is 0 and the verdict good by default: nothing
+                                was judged */
 } hone_gradcheck_report;
 
 /* Checks d loss / d params (the loss with its penalty) on X [B, D], Y [B, O], in training mode:

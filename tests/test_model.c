@@ -1,5 +1,6 @@
 /* test_model.c - initializers, whole-model gradient checks, training and reproducibility. */
 #include "harness.h"
+#include "model/gradcheck.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -176,6 +177,114 @@ static void test_model_gradcheck_sampling_and_eps(void **state) {
     assert_true(rep.rel_error < 1e-7);
     assert_int_equal(hone_model_gradcheck(m, X, Y, 2, 0, 0, &rng, &rep, &err), HONE_ERR_VALUE);
     hone_model_free(m);
+}
+
+/* 4-5-5-3 with `act`, weights drawn, biases 0 (as init leaves them), on 6 rows in [-1, 1]. */
+static hone_model *kink_net(hone_layer_kind act, hone_real *X, hone_real *Y, hone_rng *rng) {
+    const int hidden[2] = {5, 5};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 2, 3, act, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, rng, &err), HONE_OK);
+    th_fill_uniform(X, 6 * 4, rng, -1, 1);
+    memset(Y, 0, 6 * 3 * sizeof *Y);
+    for (int b = 0; b < 6; b++) Y[b * 3 + hone_rng_below(rng, 3)] = 1;
+    return m;
+}
+
+/* Dense layer l's bias b [out]. */
+static hone_real *bias_of(hone_model *m, int l) {
+    const hone_layer *layer = &m->layers[l];
+    return m->params + layer->param_offset + (size_t)layer->out * layer->in;
+}
+
+/* The first hidden layer dead on every row (biases -100): the second's pre-activations are its
+ * biases, exactly 0, so each bias's w +- eps straddles ReLU's kink, where the two-sided difference
+ * is half the slope and backprop's derivative 0. Those 5 are set aside, not called a bug (the
+ * relative error was 1 on that layer before). */
+static void test_model_gradcheck_sets_aside_a_dead_layers_kinks(void **state) {
+    if (!TH_DOUBLE) skip();
+    hone_rng rng;
+    hone_rng_seed(&rng, 41);
+    hone_real X[6 * 4], Y[6 * 3];
+    hone_model *m = kink_net(HONE_LAYER_RELU, X, Y, &rng);
+    for (int o = 0; o < 5; o++) bias_of(m, 0)[o] = -100;
+    hone_gradcheck_report rep;
+    hone_error err;
+    assert_int_equal(hone_model_gradcheck(m, X, Y, 6, 1e-6, 0, &rng, &rep, &err), HONE_OK);
+    print_message("dead layer: rel %.2e, %zu of %zu at a kink\n", rep.rel_error, rep.kinks, rep.checked);
+    assert_int_equal(rep.n_layers, 3);
+    assert_int_equal(rep.layers[0].kinks, 0);
+    assert_int_equal(rep.layers[1].kinks, 5); /* layer 2's biases */
+    assert_int_equal(rep.layers[2].kinks, 0); /* the output layer feeds no ReLU */
+    assert_int_equal(rep.kinks, 5);
+    assert_int_equal(rep.checked, m->n_params);
+    assert_true(rep.layers[1].rel_error < 1e-7);
+    assert_true(rep.rel_error < 1e-7);
+    assert_int_equal(rep.verdict, HONE_GRADCHECK_GOOD);
+    hone_model_free(m);
+}
+
+/* The second hidden layer all zero after a first that is alive on every row (biases 5): its
+ * pre-activations are all exactly 0, and every weight and bias moves one of them across the kink,
+ * so the whole layer straddles it and cannot be judged; the rest is judged and good. Leaky ReLU
+ * too: its slopes 1 and alpha average the same way. */
+static void test_model_gradcheck_layer_all_on_kinks(void **state) {
+    if (!TH_DOUBLE) skip();
+    hone_rng rng;
+    hone_rng_seed(&rng, 42);
+    const hone_layer_kind acts[2] = {HONE_LAYER_RELU, HONE_LAYER_LEAKY_RELU};
+    for (int a = 0; a < 2; a++) {
+        hone_real X[6 * 4], Y[6 * 3];
+        hone_model *m = kink_net(acts[a], X, Y, &rng);
+        for (int o = 0; o < 5; o++) bias_of(m, 0)[o] = 5;
+        memset(m->params + m->layers[2].param_offset, 0, m->layers[2].n_params * sizeof *m->params);
+        hone_gradcheck_report rep;
+        hone_error err;
+        assert_int_equal(hone_model_gradcheck(m, X, Y, 6, 1e-6, 0, &rng, &rep, &err), HONE_OK);
+        print_message("%s, a zero layer: rel %.2e, %zu of %zu at a kink\n", hone_layer_kind_name(acts[a]),
+                      rep.rel_error, rep.kinks, rep.checked);
+        assert_int_equal(rep.layers[1].kinks, rep.layers[1].checked);
+        assert_int_equal(rep.layers[1].checked, 30);
+        assert_int_equal(rep.layers[0].kinks, 0); /* layer 2's zero weights hide layer 0 from the ReLU after */
+        assert_int_equal(rep.kinks, 30);
+        assert_true(rep.rel_error < 1e-7);
+        assert_int_equal(rep.verdict, HONE_GRADCHECK_GOOD);
+        hone_model_free(m);
+    }
+}
+
+/* A deliberately wrong backward: ReLU's without its mask (dx += dy, run as the identity's). */
+static void backward_relu_unmasked(hone_model *m, const hone_real *X, int B) {
+    for (int l = 0; l < m->n_layers; l++)
+        if (m->layers[l].kind == HONE_LAYER_RELU) m->layers[l].kind = HONE_LAYER_IDENTITY;
+    hone_model_backward(m, X, B);
+    for (int l = 0; l < m->n_layers; l++)
+        if (m->layers[l].kind == HONE_LAYER_IDENTITY) m->layers[l].kind = HONE_LAYER_RELU;
+}
+
+/* Setting kinks aside must not hide a real bug: with the dead first layer (kinks in the second)
+ * and in a plain network, ReLU's backward without its mask is still called a bug. */
+static void test_model_gradcheck_kinks_do_not_hide_a_bug(void **state) {
+    if (!TH_DOUBLE) skip();
+    hone_rng rng;
+    hone_rng_seed(&rng, 43);
+    for (int dead = 0; dead <= 1; dead++) {
+        hone_real X[6 * 4], Y[6 * 3];
+        hone_model *m = kink_net(HONE_LAYER_RELU, X, Y, &rng);
+        for (int o = 0; o < 5; o++) bias_of(m, 0)[o] = dead ? -100 : (hone_real)(0.1 * hone_rng_normal(&rng));
+        hone_gradcheck_report rep;
+        hone_error err;
+        assert_int_equal(honeG_check_model(m, X, Y, 6, 1e-6, 0, &rng, hone_model_backward, &rep, &err), HONE_OK);
+        assert_int_equal(rep.verdict, HONE_GRADCHECK_GOOD); /* the right backward passes */
+        assert_int_equal(honeG_check_model(m, X, Y, 6, 1e-6, 0, &rng, backward_relu_unmasked, &rep, &err), HONE_OK);
+        print_message("unmasked ReLU backward, dead %d: rel %.2e, layer 0 %.2e, %zu at a kink\n", dead, rep.rel_error,
+                      rep.layers[0].rel_error, rep.kinks);
+        assert_int_equal(rep.verdict, HONE_GRADCHECK_BUG);
+        assert_int_equal(hone_gradcheck_verdict_of(rep.layers[0].rel_error), HONE_GRADCHECK_BUG);
+        if (dead) assert_int_equal(rep.kinks, 5);
+        hone_model_free(m);
+    }
 }
 
 /* Two Gaussian blobs per class in 4-D: an MLP must separate them. */
@@ -596,6 +705,9 @@ int main(void) {
         th_test(test_fast_normal_is_normal),
         th_test(test_model_gradcheck_every_activation_and_loss),
         th_test(test_model_gradcheck_sampling_and_eps),
+        th_test(test_model_gradcheck_sets_aside_a_dead_layers_kinks),
+        th_test(test_model_gradcheck_layer_all_on_kinks),
+        th_test(test_model_gradcheck_kinks_do_not_hide_a_bug),
         th_test(test_training_learns_and_repeats),
         th_test(test_hooks_and_stop),
         th_test(test_one_sgd_step_is_the_formula),

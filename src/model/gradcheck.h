@@ -18,6 +18,15 @@ honeG_result honeG_check_layer(const honeL_ops *ops, const hone_layer *layer, co
                                const hone_real *p, const hone_real *state, int B, int training, double eps,
                                hone_rng *rng);
 
+/* How the analytic gradient is taken: hone_model_backward, or in tests a deliberately wrong one. */
+typedef void (*honeG_backward)(hone_model *m, const hone_real *X, int B);
+
+/* hone_model_gradcheck with the gradient from `backward` (run after a training-mode forward and a
+ * zero-grad), so that tests can hand it a broken backward and see it called a bug. */
+hone_status honeG_check_model(hone_model *m, const hone_real *X, const hone_real *Y, int B, double eps,
+                              size_t max_per_layer, hone_rng *rng, honeG_backward backward,
+                              hone_gradcheck_report *report, hone_error *err);
+
 /* Relative error ||a - b|| / (||a|| + ||b||) from accumulated sums (0 when both are zero). */
 double honeG_rel_error(double diff2, double a2, double b2);
 
