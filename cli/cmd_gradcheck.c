@@ -18,6 +18,53 @@ static const char *band(hone_gradcheck_verdict v) {
     return "";
 }
 
+/* What the two-sided difference meets at a ReLU kink, said once under the layers. */
+#define KINK_WHY "a ReLU input crosses 0 between w - eps and w + eps, where the difference is not the derivative"
+
+/* A layer's verdict, or "not judged" when every checked value straddled a kink. */
+static const char *layer_verdict(const hone_gradcheck_layer *r) {
+    if (r->kinks == r->checked) return "not judged";
+    return hone_gradcheck_verdict_name(hone_gradcheck_verdict_of(r->rel_error));
+}
+
+static void print_json(const hone_gradcheck_report *rep, int B, double eps) {
+    printf("{\"command\": \"gradcheck\", \"samples\": %d, \"eps\": %g, \"checked\": %zu, ", B, eps, rep->checked);
+    printf("\"dropout\": \"%s\", \"batchnorm\": \"%s\", ", rep->dropout_masks_fixed ? "masks fixed" : "none",
+           rep->batchnorm_training ? "training mode" : "none");
+    printf("\"kinks\": %zu, \"rel_error\": %.3e, \"verdict\": \"%s\", \"layers\": [", rep->kinks, rep->rel_error,
+           rep->checked && rep->kinks == rep->checked ? "not judged" : hone_gradcheck_verdict_name(rep->verdict));
+    for (int k = 0; k < rep->n_layers; k++) {
+        const hone_gradcheck_layer *r = &rep->layers[k];
+        printf("%s{\"layer\": %d, \"checked\": %zu, \"rel_error\": %.3e, \"kinks\": %zu, \"verdict\": \"%s\"}",
+               k ? ", " : "", r->layer, r->checked, r->rel_error, r->kinks, layer_verdict(r));
+    }
+    printf("]}\n");
+}
+
+/* One line a layer: its errors over the values judged, then how many straddled a kink. */
+static void print_layer(const hone_model *model, const hone_gradcheck_layer *r) {
+    printf("  layer %2d %-8s %9zu params  ", r->layer, hone_layer_kind_name(model->layers[r->layer].kind), r->checked);
+    if (r->kinks == r->checked) {
+        printf("could not be judged: all %zu straddle a ReLU kink\n", r->checked);
+        return;
+    }
+    printf("rel error %.2e  max |diff| %.2e  %s", r->rel_error, r->max_abs_diff, layer_verdict(r));
+    if (r->kinks) printf("  (%zu of %zu straddle a ReLU kink, not judged)", r->kinks, r->checked);
+    printf("\n");
+}
+
+static void print_overall(const hone_gradcheck_report *rep) {
+    if (rep->checked && rep->kinks == rep->checked) {
+        printf("  overall           %9zu params  could not be judged: every checked value straddles a ReLU kink\n    (%s)\n",
+               rep->checked, KINK_WHY);
+        return;
+    }
+    printf("  overall           %9zu params  rel error %.2e: %s\n", rep->checked, rep->rel_error, band(rep->verdict));
+    if (rep->kinks)
+        printf("  %zu of %zu checked values straddle a ReLU kink and were not judged\n    (%s)\n", rep->kinks,
+               rep->checked, KINK_WHY);
+}
+
 int cmd_gradcheck(int argc, char **argv) {
     cli_data d = CLI_DATA_DEFAULTS;
     /* the default network but small (every parameter is perturbed twice), and residual branches
@@ -44,7 +91,13 @@ int cmd_gradcheck(int argc, char **argv) {
                              "Builds the network, draws its weights, and compares every gradient that\n"
                              "backprop gives with (L(w + eps) - L(w - eps)) / 2 eps, in double precision.\n"
                              "Relative error ||g_approx - g|| / (||g_approx|| + ||g||): below 1e-7 good,\n"
-                             "up to 1e-5 worth a look, above 1e-3 almost certainly a bug. Exits 1 above 1e-5.\n"
+                             "up to 1e-5 worth a look, above 1e-3 almost certainly a bug.\n"
+                             "A value whose w - eps and w + eps put some ReLU (or leaky ReLU) input on\n"
+                             "different sides of 0 straddles the kink, where the difference is not the\n"
+                             "derivative: it is counted ('N of M straddle a ReLU kink') and not judged,\n"
+                             "and its layer is judged on the rest (or could not be judged, if none is\n"
+                             "left). A dead layer leaves the next one's pre-activations on its biases,\n"
+                             "0 at init: exactly on the kink. Exits 1 when what was judged is above 1e-5.\n"
                              "With --residual, branches keep their drawn weights: --zero-residual is refused.",
                              options, NULL};
     int rc = cli_parse(&cmd, argc, argv);
@@ -119,15 +172,7 @@ int cmd_gradcheck(int argc, char **argv) {
         goto done;
     }
     if (json) {
-        printf("{\"command\": \"gradcheck\", \"samples\": %d, \"eps\": %g, \"checked\": %zu, ", B, eps, rep.checked);
-        printf("\"dropout\": \"%s\", \"batchnorm\": \"%s\", ", rep.dropout_masks_fixed ? "masks fixed" : "none",
-               rep.batchnorm_training ? "training mode" : "none");
-        printf("\"rel_error\": %.3e, \"verdict\": \"%s\", \"layers\": [", rep.rel_error,
-               hone_gradcheck_verdict_name(rep.verdict));
-        for (int k = 0; k < rep.n_layers; k++)
-            printf("%s{\"layer\": %d, \"checked\": %zu, \"rel_error\": %.3e}", k ? ", " : "", rep.layers[k].layer,
-                   rep.layers[k].checked, rep.layers[k].rel_error);
-        printf("]}\n");
+        print_json(&rep, B, eps);
     } else {
         printf("gradcheck: %zu-%s%s%d %s, %s loss, %d samples, eps %g, double precision\n", data->d, a.layers,
                *a.layers ? "-" : "", outputs, hone_layer_kind_name(arch.activation), hone_loss_kind_name(arch.loss),
@@ -135,13 +180,10 @@ int cmd_gradcheck(int argc, char **argv) {
         if (model->l2 > 0 || model->l1 > 0) printf("  the loss includes the penalty (l2 %g, l1 %g)\n", model->l2, model->l1);
         if (rep.dropout_masks_fixed) printf("  dropout: training mode, one set of masks drawn and held fixed\n");
         if (rep.batchnorm_training) printf("  batch norm: training mode (batch statistics)\n");
-        for (int k = 0; k < rep.n_layers; k++)
-            printf("  layer %2d %-8s %9zu params  rel error %.2e  max |diff| %.2e  %s\n", rep.layers[k].layer,
-                   hone_layer_kind_name(model->layers[rep.layers[k].layer].kind), rep.layers[k].checked,
-                   rep.layers[k].rel_error, rep.layers[k].max_abs_diff,
-                   hone_gradcheck_verdict_name(hone_gradcheck_verdict_of(rep.layers[k].rel_error)));
-        printf("  overall           %9zu params  rel error %.2e: %s\n", rep.checked, rep.rel_error, band(rep.verdict));
+        for (int k = 0; k < rep.n_layers; k++) print_layer(model, &rep.layers[k]);
+        print_overall(&rep);
     }
+    /* values at a kink were left out of rep's verdict: only what was judged can fail */
     exit_code = rep.verdict >= HONE_GRADCHECK_LOOK ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 done:
     free(rows);

@@ -323,6 +323,26 @@ expect_ok "gradcheck on CSV data" gradcheck --data blobs.csv --layers 6,5 --acti
 grep -q "good" out.txt && ok "gradcheck says good" || bad "gradcheck says good" "$(cat out.txt)"
 expect_ok "gradcheck --json" gradcheck --data blobs.csv --layers 4 --json
 grep -q '"verdict": "good"' out.txt && ok "gradcheck --json verdict" || bad "gradcheck --json verdict" "$(cat out.txt)"
+# ReLU's kink: where w - eps and w + eps put a ReLU input on both sides of 0, the two-sided
+# difference averages two slopes; such values are counted and not judged, rather than called a bug.
+expect_ok "gradcheck: a dead layer leaves the next on its biases, the kink" gradcheck --data blobs.csv --layers 4,4,4
+grep -q "overall.*good" out.txt && ok "gradcheck: kinks are not called a bug" || bad "gradcheck: kinks are not called a bug" "$(cat out.txt)"
+head -2 blobs.csv >onerow.csv # standardized to 0: the first layer's pre-activations are its biases, 0
+expect_ok "gradcheck on one row" gradcheck --data onerow.csv --layers 4,4
+grep -q "layer  0 dense .* good  (4 of 20 straddle a ReLU kink, not judged)" out.txt \
+    && grep -q "layer  2 dense .* good  (4 of 20 straddle a ReLU kink, not judged)" out.txt \
+    && grep -q "^  8 of 45 checked values straddle a ReLU kink and were not judged" out.txt \
+    && grep -q "^    (a ReLU input crosses 0 between w - eps and w + eps, where the difference is not the derivative)" out.txt \
+    && ok "gradcheck counts the values at a kink per layer" || bad "gradcheck counts the values at a kink per layer" "$(cat out.txt)"
+expect_ok "gradcheck --batchnorm on one sample" gradcheck --data blobs.csv --layers 4,4 --batchnorm --samples 1
+grep -q "layer  1 batchnorm .* (4 of 8 straddle a ReLU kink, not judged)" out.txt && grep -q "overall.*good" out.txt \
+    && ok "gradcheck: batch norm of one row is on the kink (beta)" || bad "gradcheck: batch norm of one row is on the kink (beta)" "$(cat out.txt)"
+expect_ok "gradcheck of zero weights" gradcheck --data blobs.csv --layers 4,4 --weight-init zeros
+grep -q "layer  0 dense           20 params  could not be judged: all 20 straddle a ReLU kink$" out.txt && grep -q "overall.*good" out.txt \
+    && ok "gradcheck: a layer all on the kink could not be judged" || bad "gradcheck: a layer all on the kink could not be judged" "$(cat out.txt)"
+expect_ok "gradcheck --json of zero weights" gradcheck --data blobs.csv --layers 4,4 --weight-init zeros --json
+grep -q '"kinks": 24, "rel_error": [0-9.e+-]*, "verdict": "good", "layers": \[{"layer": 0, "checked": 20, "rel_error": 0.000e+00, "kinks": 20, "verdict": "not judged"}' out.txt \
+    && ok "gradcheck --json counts kinks" || bad "gradcheck --json counts kinks" "$(cat out.txt)"
 
 # --- progress, learning curves, diagnosis --------------------------------------------------------
 metrics_header="epoch,lr,grad_norm,train_loss,train_acc,dev_loss,dev_acc,seconds,samples_per_s"
