@@ -77,6 +77,8 @@ int cli_int_in(const char *cmd, const char *option, int value, int lo, int hi);
 int cli_parse_units(const char *cmd, const char *text, int *units, int max);
 /* Writes a double as JSON (null for NaN or infinity). */
 void cli_json_number(FILE *out, const char *key, double v, int comma);
+/* s as a JSON string: quoted, with '"', '\\' and control characters escaped. */
+void cli_json_string(FILE *out, const char *s);
 
 /* Exit codes */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_DIVERGED = 3 };

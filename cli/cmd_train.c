@@ -426,11 +426,17 @@ int cmd_train(int argc, char **argv) {
         cli_json_number(stdout, "test_loss", losses[2], 1);
         cli_json_number(stdout, "test_acc", accs[2], 1);
         printf("\"parameters\": %zu", model->n_params);
-        if (*o.save) printf(", \"model\": \"%s\"", o.save);
+        if (*o.save) {
+            printf(", \"model\": ");
+            cli_json_string(stdout, o.save);
+        }
         printf("}\n");
     } else {
-        printf("trained %d epoch%s in %.1f s (%.0f samples/s)", last.epoch, last.epoch == 1 ? "" : "s", prog.seconds,
-               prog.samples / prog.seconds);
+        if (prog.samples > 0)
+            printf("trained %d epoch%s in %.1f s (%.0f samples/s)", last.epoch, last.epoch == 1 ? "" : "s", prog.seconds,
+                   prog.samples / prog.seconds);
+        else /* --resume of a run that had finished */
+            printf("trained %d epoch%s, all before this run: nothing was left to train", last.epoch, last.epoch == 1 ? "" : "s");
         if (cfg.early_stopping.patience > 0)
             printf("; %s, kept the weights of epoch %d (best dev %s)", last.stopped_early ? "stopped early" : "ran to the end",
                    last.best_epoch, cfg.early_stopping.on_accuracy ? "accuracy" : "loss");

@@ -334,6 +334,17 @@ int cli_parse_units(const char *cmd, const char *text, int *units, int max) {
     return n;
 }
 
+void cli_json_string(FILE *out, const char *s) {
+    fputc('"', out);
+    for (; *s; s++) {
+        const unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
+        else if (c < 0x20) fprintf(out, "\\u%04x", c);
+        else fputc(c, out);
+    }
+    fputc('"', out);
+}
+
 void cli_json_number(FILE *out, const char *key, double v, int comma) {
     if (isfinite(v)) fprintf(out, "\"%s\": %.6g%s", key, v, comma ? ", " : "");
     else fprintf(out, "\"%s\": null%s", key, comma ? ", " : "");

@@ -113,6 +113,8 @@ expect_ok "gradient normalization trains" train --data blobs.csv --layers 16 --e
 grep -q "^trained 5 epochs in " out.txt && ok "the summary counts epochs" || bad "the summary counts epochs" "$(head -3 out.txt)"
 expect_ok "one epoch trains" train --data blobs.csv --layers 16 --epochs 1 --quiet
 grep -q "^trained 1 epoch in " out.txt && ok "the summary says 1 epoch, not 1 epochs" || bad "the summary says 1 epoch" "$(head -3 out.txt)"
+expect_ok "--json with a --save path that needs escaping" train --data blobs.csv --layers 4 --epochs 1 --quiet --json --save 'we"ird\.safetensors'
+grep -Fq '"model": "we\"ird\\.safetensors"}' out.txt && ok "--json escapes the model path" || bad "--json escapes the model path" "$(cat out.txt)"
 expect_error "weights overflowing in an epoch's last step are a divergence, not a failed save" 3 \
     "diverged at epoch 1, batch 1, learning rate 1e\\+40: its step left a weight -?inf" -- \
     train --data blobs.csv --layers 8 --batch 1000 --optimizer sgd --lr 1e40 --schedule constant --epochs 3 --checkpoint ov.safetensors --quiet
@@ -680,6 +682,9 @@ expect_ok "resume after the signals" "${ck_run[@]}" --checkpoint int.safetensors
 cmp -s ck-ref.safetensors int-model.safetensors && ok "interrupted twice, resumed: the same model bit for bit" || bad "interrupted, resumed: the same model" "$(cmp ck-ref.safetensors int-model.safetensors 2>&1)"
 cmp -s <(cut -d, -f1-7 ck-ref.csv) <(cut -d, -f1-7 int.csv) && ok "interrupted twice, resumed: the metrics file has every epoch's figures, as without a stop" \
     || bad "interrupted, resumed: the same metrics" "$(diff <(cut -d, -f1-7 ck-ref.csv) <(cut -d, -f1-7 int.csv) | head -5)"
+expect_ok "resume a run that had finished" "${ck_run[@]}" --checkpoint int.safetensors --resume int.safetensors
+grep -q "^trained 60 epochs, all before this run: nothing was left to train; final figures:$" out.txt \
+    && ok "a finished run resumed says nothing was left (no -nan samples/s)" || bad "a finished run resumed" "$(head -2 out.txt)"
 # A second signal ends the run at once: killed by it (130 or 143: two threads of the process may
 # take the two signals in either order), without finishing the batch or writing the checkpoint.
 rm -f int.safetensors
