@@ -38,9 +38,16 @@ int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *
         cli_error(cmd, "%s: the data has no %s to compare with", path, model->loss == HONE_LOSS_MSE ? "targets" : "labels");
         return -1;
     }
-    if (model->loss == HONE_LOSS_SOFTMAX_CE && data->n_classes > hone_model_outputs(model)) {
-        cli_error(cmd, "%s: labels go up to %d, the model has %d classes", path, data->n_classes - 1,
-                  hone_model_outputs(model));
+    const int O = hone_model_outputs(model);
+    /* softmax: a class an output; sigmoid: one output is a binary model (classes 0 and 1), more
+     * are one-hot classes as softmax's; MSE: a target an output */
+    const int classes = model->loss == HONE_LOSS_SIGMOID_CE && O == 1 ? 2 : O;
+    if (model->loss != HONE_LOSS_MSE && data->n_classes > classes) {
+        cli_error(cmd, "%s: labels go up to %d, the model has %d classes", path, data->n_classes - 1, classes);
+        return -1;
+    }
+    if (model->loss == HONE_LOSS_MSE && data->t != (size_t)O) {
+        cli_error(cmd, "%s: rows have %zu target%s, the model predicts %d", path, data->t, data->t == 1 ? "" : "s", O);
         return -1;
     }
     return 0;

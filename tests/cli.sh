@@ -51,6 +51,16 @@ printf 'P5\n28 28\n255\n' >wrongmagic.idx
 hdr="{'descr': '<c8', 'fortran_order': False, 'shape': (2, 2), }"
 pad=$((64 - 10 - ${#hdr} - 1)); hdr="$hdr$(printf '%*s' $pad '')"
 { printf '\x93NUMPY\x01\x00'; printf "\\x$(printf %02x $((${#hdr} + 1)))\\x00"; printf '%s\n' "$hdr"; head -c 32 /dev/zero; } >complex.npy
+# npy_f4 FILE SHAPE VALUE...: a float32 NPY file (perl packs the values)
+npy_f4() {
+    local file=$1 shape=$2; shift 2
+    local hdr="{'descr': '<f4', 'fortran_order': False, 'shape': ($shape), }"
+    hdr="$hdr$(printf '%*s' $((64 - 10 - ${#hdr} - 1)) '')"
+    { printf '\x93NUMPY\x01\x00'; printf "\\x$(printf %02x $((${#hdr} + 1)))\\x00"; printf '%s\n' "$hdr"; perl -e 'print pack("f<*", @ARGV)' "$@"; } >"$file"
+}
+npy_f4 x4.npy "120, 4" $(awk 'BEGIN { srand(3); for (i = 0; i < 480; i++) print rand() }')
+npy_f4 y2.npy "120, 2" $(awk 'BEGIN { srand(4); for (i = 0; i < 240; i++) print rand() }')
+npy_f4 y1.npy "120," $(awk 'BEGIN { srand(5); for (i = 0; i < 120; i++) print rand() }')
 printf 'garbage that is not a model' >corrupt.safetensors
 printf '[train]\nepochs = 2\nlr = 0.2\nlayers = 8\nquiet = true\n' >good.ini
 printf '[train]\nepochs = 2\nlearning_rate = 0.2\n' >typo.ini
@@ -170,6 +180,15 @@ done
 [ -s blobs.safetensors ] && ! ls blobs.safetensors.tmp* >/dev/null 2>&1 && ok "model written, no temporary left" || bad "model written, no temporary left" "$(ls)"
 expect_ok "eval a saved model" eval blobs.safetensors --data blobs.csv --json
 grep -Eq '"accuracy": (0\.9|1)' out.txt && ok "eval accuracy" || bad "eval accuracy" "$(cat out.txt)"
+# a model is evaluated only on data it can score: classes it has, as many targets as it predicts
+awk -F, 'NR == 1 || $5 != 2' blobs.csv >two.csv
+expect_ok "a binary model (one sigmoid output)" train --data two.csv --layers 4 --epochs 1 --quiet --save two.safetensors
+expect_error "eval: three classes on a binary model" 1 "^hone eval: blobs.csv: labels go up to 2, the model has 2 classes$" -- eval two.safetensors --data blobs.csv
+expect_ok "eval: the binary model on its own data" eval two.safetensors --data two.csv
+grep -Eq "^two.safetensors on 200 rows: loss [0-9.]+  accuracy" out.txt && ok "eval's line: one space before rows" || bad "eval's line" "$(cat out.txt)"
+expect_ok "a model of two regression targets" train --data x4.npy --labels y2.npy --regression --layers 4 --epochs 1 --quiet --save y2.safetensors
+expect_error "eval: one target on a model of two" 1 "^hone eval: x4.npy: rows have 1 target, the model predicts 2$" -- \
+    eval y2.safetensors --data x4.npy --labels y1.npy --regression
 expect_ok "predict labels" predict blobs.safetensors --data blobs.csv --output labels.txt
 [ "$(wc -l <labels.txt)" -eq 300 ] && grep -Eqx '[0-2]' labels.txt && ok "predict writes one label per row" || bad "predict writes one label per row" "$(head -3 labels.txt)"
 agree=$(tail -n +2 blobs.csv | cut -d, -f5 | paste -d' ' - labels.txt | awk '$1 == $2' | wc -l)
