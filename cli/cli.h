@@ -98,5 +98,8 @@ int cmd_diagnose(int argc, char **argv);
  * recipe's advice, as hone diagnose and the end of hone train show it; returns the hone_diagnosis. */
 int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double base_error, double tolerance,
                         int regression);
+/* --base-error: 0 or more, and for a classifier a fraction of the examples, at most 1; -1 with
+ * the message printed otherwise. */
+int cli_base_error_check(const char *cmd, double base_error, int regression);
 
 #endif

@@ -32,6 +32,13 @@ int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double 
     return (int)d;
 }
 
+int cli_base_error_check(const char *cmd, double base_error, int regression) {
+    if (base_error >= 0 && (regression || base_error <= 1)) return 0;
+    if (!(base_error >= 0)) cli_error(cmd, "--base-error must be 0 or more, got %g", base_error);
+    else cli_error(cmd, "--base-error is a fraction of the examples a classifier gets wrong: at most 1, got %g", base_error);
+    return -1;
+}
+
 static void print_json(double train_error, double dev_error, double base_error, double tolerance, int regression,
                        const char *source, int epoch) {
     const char *advice;
@@ -202,10 +209,8 @@ int cmd_diagnose(int argc, char **argv) {
                                        : "no model or metrics given (hone diagnose MODEL --data PATH, or --metrics FILE)");
         return CLI_EXIT_USAGE;
     }
-    if (!(o.base_error >= 0)) {
-        cli_error("diagnose", "--base-error must be 0 or more, got %g", o.base_error);
-        return CLI_EXIT_USAGE;
-    }
+    /* negative at once; above 1 once the errors are known to be fractions, not losses */
+    if (cli_base_error_check("diagnose", o.base_error, 1)) return CLI_EXIT_USAGE;
     if (!(o.tolerance >= 0)) {
         cli_error("diagnose", "--tolerance must be 0 or more, got %g", o.tolerance);
         return CLI_EXIT_USAGE;
@@ -215,6 +220,7 @@ int cmd_diagnose(int argc, char **argv) {
     if (*o.metrics ? from_metrics(&o, &train, &dev, &regression, &epoch)
                    : from_model(&o, &train, &dev, &regression, &usage))
         return usage ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+    if (cli_base_error_check("diagnose", o.base_error, regression)) return CLI_EXIT_USAGE;
     if (o.json) {
         print_json(train, dev, o.base_error, o.tolerance, regression, *o.metrics ? "metrics" : "model", epoch);
     } else {

@@ -248,10 +248,7 @@ int cmd_train(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     if (cli_threads("train", o.threads)) return CLI_EXIT_USAGE;
-    if (!(o.base_error >= 0)) {
-        cli_error("train", "--base-error must be 0 or more, got %g", o.base_error);
-        return CLI_EXIT_USAGE;
-    }
+    if (cli_base_error_check("train", o.base_error, o.data.regression)) return CLI_EXIT_USAGE;
     if (cli_int_in("train", "--stats-every", o.stats_every, 1, INT_MAX)) return CLI_EXIT_USAGE;
     if (o.train_rows < 0) {
         cli_error("train", "--train-rows must be at least 1 (0 or absent: every row), got %d", o.train_rows);

@@ -417,6 +417,10 @@ expect_error "diagnose: a metrics file given as the model is pointed to --metric
 expect_error "diagnose: a model file that is not JSON gets no metrics hint" 1 "notmetrics.csv: not a safetensors file" -- diagnose notmetrics.csv
 grep -q "reads as JSON" err.txt && bad "diagnose: no metrics hint for a non-JSON file" "$(cat err.txt)" || ok "diagnose: no metrics hint for a non-JSON file"
 expect_error "diagnose: negative base error" 2 "--base-error" -- diagnose --metrics m.csv --base-error -0.1
+expect_error "diagnose: a classifier's base error above 1" 2 "^hone diagnose: --base-error is a fraction of the examples a classifier gets wrong: at most 1, got 2$" -- \
+    diagnose --metrics m.csv --base-error 2
+expect_error "train: a classifier's base error above 1" 2 "^hone train: --base-error is a fraction of the examples a classifier gets wrong: at most 1, got 5$" -- \
+    train --data blobs.csv --base-error 5
 # Three constructed runs, each diagnosed from its metrics file and from its saved model.
 # (1) high bias: a linear network (one identity unit) on a curved boundary, y > x^2 - 2
 awk 'BEGIN { srand(5); print "x,y,label"; for (i = 0; i < 20000; i++) { x = 4*rand()-2; y = 4*rand()-2; printf "%.4f,%.4f,%d\n", x, y, (y > x*x - 2) } }' >parabola.csv
