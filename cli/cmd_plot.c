@@ -28,7 +28,7 @@ int cmd_plot(int argc, char **argv) {
     size_t n = 0;
     if (cli_metrics_read("plot", metrics, &rows, &n)) return CLI_EXIT_FAIL;
     int exit_code = cli_plot_svg("plot", output, rows, n, *title ? title : metrics) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
-    if (exit_code == CLI_EXIT_OK) printf("wrote %s (%zu epochs)\n", output, n);
+    if (exit_code == CLI_EXIT_OK) printf("wrote %s (%zu epoch%s)\n", output, n, n == 1 ? "" : "s");
     free(rows);
     return exit_code;
 }

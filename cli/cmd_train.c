@@ -326,6 +326,11 @@ int cmd_train(int argc, char **argv) {
         if (!*o.ck.resume && o.arch.residual && o.arch.zero_residual) hone_model_zero_residual_branches(model);
         if (!*o.ck.resume && hone_model_standardize_fit(model, &split.train, &err)) goto fail;
     }
+    if (o.reg.batchnorm && cfg.batch == 1) { /* as PyTorch refuses it: x - mean is 0 for every unit */
+        cli_error("train", "batch norm needs --batch 2 or more: over one row it outputs its beta, whatever the input");
+        exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
     if (*o.ck.resume) { /* the checkpoint's weights, statistics and state, if it is this run's */
         char what[512];
         if (hone_checkpoint_load(&resumed, model, o.ck.resume, &err)) goto fail;

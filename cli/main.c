@@ -27,6 +27,12 @@ int main(int argc, char **argv) {
         usage(stderr);
         return CLI_EXIT_USAGE;
     }
+    char help_flag[] = "--help";
+    char *help_argv[] = {argv[0], argv[argc > 2 ? 2 : 1], help_flag, NULL};
+    if (!strcmp(argv[1], "help") && argc > 2) { /* hone help train: hone train --help */
+        argc = 3;
+        argv = help_argv;
+    }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);

@@ -419,6 +419,10 @@ grep -q "reads as JSON" err.txt && bad "diagnose: no metrics hint for a non-JSON
 expect_error "diagnose: negative base error" 2 "--base-error" -- diagnose --metrics m.csv --base-error -0.1
 expect_error "diagnose: a classifier's base error above 1" 2 "^hone diagnose: --base-error is a fraction of the examples a classifier gets wrong: at most 1, got 2$" -- \
     diagnose --metrics m.csv --base-error 2
+expect_error "batch norm on batches of one row" 2 "^hone train: batch norm needs --batch 2 or more: over one row it outputs its beta, whatever the input$" -- \
+    train --data blobs.csv --layers 4 --batchnorm --batch 1 --epochs 1
+expect_ok "hone help train is hone train --help" help train
+grep -q "^usage: hone train" out.txt && ok "hone help train prints train's help" || bad "hone help train" "$(head -2 out.txt)"
 expect_error "train: a classifier's base error above 1" 2 "^hone train: --base-error is a fraction of the examples a classifier gets wrong: at most 1, got 5$" -- \
     train --data blobs.csv --base-error 5
 # Three constructed runs, each diagnosed from its metrics file and from its saved model.
