@@ -152,6 +152,10 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
             cli_error("diagnose", "%s was trained with a test set of its own (--test-data, or the data's own), and "
                                   "this data has none: give the same with --test-data to make its split again",
                       o->model);
+        else if (!cli_given(o->data.data)) /* the default data is not the model's */
+            cli_error("diagnose", "%s was trained with its test rows carved from its data, and the default data (%s) "
+                                  "has a test set of its own: give the data it was trained on with --data",
+                      o->model, o->data.data);
         else
             cli_error("diagnose", "%s was trained with its test rows carved from its data, and this data has a "
                                   "test set of its own: diagnose it without --test-data, on the data it was trained on",

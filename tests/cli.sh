@@ -412,6 +412,9 @@ expect_error "plot: --output the metrics file itself" 2 "^hone plot: --output mc
 cmp -s m.csv mcopy.csv && ok "plot: the metrics file is left as it was" || bad "plot: the metrics file is left as it was"
 expect_error "diagnose: malformed metrics" 1 "badm.csv" "line 3" -- diagnose --metrics badm.csv
 expect_error "diagnose: nothing to diagnose" 2 "no model or metrics" -- diagnose
+expect_error "diagnose without --data: the default data is named, and --data asked for" 1 \
+    "^hone diagnose: blobs.safetensors was trained with its test rows carved from its data, and the default data \(.*\) has a test set of its own: give the data it was trained on with --data$" -- \
+    diagnose blobs.safetensors
 expect_error "diagnose: a metrics file given as the model is pointed to --metrics" 1 \
     "^hone diagnose: badm.jsonl: not a safetensors file: .*; it reads as JSON: for a metrics file, hone diagnose --metrics badm.jsonl$" -- diagnose badm.jsonl
 expect_error "diagnose: a model file that is not JSON gets no metrics hint" 1 "notmetrics.csv: not a safetensors file" -- diagnose notmetrics.csv
