@@ -133,7 +133,8 @@ int cmd_gradcheck(int argc, char **argv) {
         goto done;
     }
     cli_arch_spec arch;
-    if (cli_arch_resolve("gradcheck", &a, data->label != NULL, data->n_classes, &arch)) {
+    if (cli_arch_resolve("gradcheck", &a, data->label != NULL, data->n_classes, &arch) ||
+        (a.residual && cli_residual_blocks("gradcheck", &arch))) {
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }

@@ -3,6 +3,23 @@
 
 #include <string.h>
 
+int cli_residual_blocks(const char *cmd, const cli_arch_spec *spec) {
+    const int n = spec->n_hidden;
+    if (n < 3 || (n - 1) % 2) {
+        cli_error(cmd, "--residual pairs the hidden layers after the first into blocks: --layers needs 1 + an even "
+                       "number of them (3 or more), got %d", n);
+        return -1;
+    }
+    for (int h = 1; h < n; h += 2)
+        if (spec->hidden[h + 1] != spec->hidden[h - 1]) {
+            cli_error(cmd, "--residual: the block of hidden layers %d and %d (%d, %d) adds its output to its input, "
+                           "so its second layer must have %d units, as its input has",
+                      h + 1, h + 2, spec->hidden[h], spec->hidden[h + 1], spec->hidden[h - 1]);
+            return -1;
+        }
+    return 0;
+}
+
 int cli_arch_resolve(const char *cmd, const cli_arch *a, int has_labels, int n_classes,
                      cli_arch_spec *spec) {
     memset(spec, 0, sizeof *spec);

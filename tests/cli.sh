@@ -422,6 +422,12 @@ grep -q "reads as JSON" err.txt && bad "diagnose: no metrics hint for a non-JSON
 expect_error "diagnose: negative base error" 2 "--base-error" -- diagnose --metrics m.csv --base-error -0.1
 expect_error "diagnose: a classifier's base error above 1" 2 "^hone diagnose: --base-error is a fraction of the examples a classifier gets wrong: at most 1, got 2$" -- \
     diagnose --metrics m.csv --base-error 2
+expect_error "--residual with a layer left over" 2 "^hone train: --residual pairs the hidden layers after the first into blocks: --layers needs 1 \+ an even number of them \(3 or more\), got 2$" -- \
+    train --data blobs.csv --layers 4,4 --residual --epochs 1
+expect_error "--residual with a block that does not end at its input's width" 2 \
+    "^hone train: --residual: the block of hidden layers 2 and 3 \(8, 8\) adds its output to its input, so its second layer must have 4 units, as its input has$" -- \
+    train --data blobs.csv --layers 4,8,8 --residual --epochs 1
+expect_error "gradcheck: the same --residual check" 2 "^hone gradcheck: --residual: the block of hidden layers 2 and 3" -- gradcheck --data blobs.csv --layers 4,8,8 --residual
 expect_error "batch norm on batches of one row" 2 "^hone train: batch norm needs --batch 2 or more: over one row it outputs its beta, whatever the input$" -- \
     train --data blobs.csv --layers 4 --batchnorm --batch 1 --epochs 1
 expect_ok "hone help train is hone train --help" help train
