@@ -312,7 +312,8 @@ int cmd_train(int argc, char **argv) {
         }
     } else {
         float keep[CLI_MAX_HIDDEN];
-        if (cli_regularize_network("train", &o.reg, arch.n_hidden, keep) || (o.arch.residual && cli_residual_blocks("train", &arch))) {
+        if (cli_regularize_network("train", &o.reg, arch.n_hidden, keep) ||
+            (o.arch.residual && cli_residual_blocks("train", &arch))) {
             exit_code = CLI_EXIT_USAGE;
             goto done;
         }
@@ -438,7 +439,8 @@ int cmd_train(int argc, char **argv) {
             printf("trained %d epoch%s in %.1f s (%.0f samples/s)", last.epoch, last.epoch == 1 ? "" : "s", prog.seconds,
                    prog.samples / prog.seconds);
         else /* --resume of a run that had finished */
-            printf("trained %d epoch%s, all before this run: nothing was left to train", last.epoch, last.epoch == 1 ? "" : "s");
+            printf("trained %d epoch%s, all before this run: nothing was left to train", last.epoch,
+                   last.epoch == 1 ? "" : "s");
         if (cfg.early_stopping.patience > 0)
             printf("; %s, kept the weights of epoch %d (best dev %s)", last.stopped_early ? "stopped early" : "ran to the end",
                    last.best_epoch, cfg.early_stopping.on_accuracy ? "accuracy" : "loss");
