@@ -282,8 +282,10 @@ int cmd_train(int argc, char **argv) {
     if (hone_split_make(&split, data, test_data, dev, test, cfg.seed, &err)) goto fail;
     const char *test_set = test_data ? "separate" : "carved";
     if (o.train_rows > 0 && (size_t)o.train_rows < split.train.n) split.train.n = (size_t)o.train_rows;
-    if (cfg.schedule.kind == HONE_SCHEDULE_PLATEAU && split.dev.n == 0) {
-        cli_error("train", "--schedule plateau follows the dev loss, and there is no dev set (--dev 0)");
+    if (split.dev.n == 0 && (cfg.schedule.kind == HONE_SCHEDULE_PLATEAU || cfg.early_stopping.patience > 0)) {
+        cli_error("train", "%s, and there is no dev set (--dev 0)",
+                  cfg.schedule.kind == HONE_SCHEDULE_PLATEAU ? "--schedule plateau follows the dev loss"
+                                                            : "--early-stop watches the dev set");
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }

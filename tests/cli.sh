@@ -323,7 +323,7 @@ expect_error "keep probabilities per layer" 2 "one per hidden layer \(1\), got 3
 expect_error "negative L2" 2 "--l2 and --l1 take a lambda of 0 or more" -- train --data blobs.csv --l2 -1
 expect_error "bad early-stop metric" 2 "--early-stop-metric" -- train --data blobs.csv --early-stop 3 --early-stop-metric f1
 expect_error "augmenting a CSV" 1 "augmentation needs images" -- train --data blobs.csv --augment-shift 2 --quiet
-expect_error "early stopping without dev" 1 "early stopping" -- train --data blobs.csv --early-stop 2 --dev 0 --quiet
+expect_error "early stopping without dev: a usage error, as the plateau schedule" 2 "^hone train: --early-stop watches the dev set, and there is no dev set \(--dev 0\)$" -- train --data blobs.csv --early-stop 2 --dev 0 --quiet
 expect_error "divergence is named (exit 3)" 3 "diverged at epoch [0-9]+, batch [0-9]+, learning rate" "first non-finite" "lower the" -- \
     train --data blobs.csv --layers 16 --optimizer sgd --lr 1e6 --schedule constant --epochs 5 --quiet
 expect_ok "input dropout warns but runs" train --data blobs.csv --layers 8 --epochs 1 --input-keep-prob 0.9 --quiet
