@@ -5,12 +5,35 @@
 
 static double or_default(double v, double fallback) { return isnan(v) ? fallback : v; }
 
+/* An optimizer option given to an optimizer that does not read it changes nothing: say so. */
+static void warn_unread(const char *cmd, const cli_optim *p, hone_optimizer_kind kind) {
+    const int b1 = kind == HONE_OPTIMIZER_MOMENTUM || kind == HONE_OPTIMIZER_NESTEROV || kind == HONE_OPTIMIZER_ADAM ||
+                   kind == HONE_OPTIMIZER_ADAMW;
+    const int b2_eps = kind == HONE_OPTIMIZER_RMSPROP || kind == HONE_OPTIMIZER_ADAM || kind == HONE_OPTIMIZER_ADAMW;
+    const struct {
+        const void *value;
+        const char *option, *readers;
+        int read;
+    } options[] = {
+        {&p->beta1, "--beta1", "momentum, nesterov, adam and adamw read it", b1},
+        {&p->beta2, "--beta2", "rmsprop, adam and adamw read it", b2_eps},
+        {&p->eps, "--eps", "rmsprop, adam and adamw read it", b2_eps},
+        {&p->weight_decay, "--weight-decay", "adamw reads it; for the others, --l2", kind == HONE_OPTIMIZER_ADAMW},
+        {p->momentum_form, "--momentum-form", "momentum reads it", kind == HONE_OPTIMIZER_MOMENTUM},
+    };
+    for (size_t i = 0; i < sizeof options / sizeof *options; i++)
+        if (!options[i].read && cli_given(options[i].value))
+            fprintf(stderr, "hone %s: warning: %s does nothing with --optimizer %s (only %s)\n", cmd, options[i].option,
+                    hone_optimizer_kind_name(kind), options[i].readers);
+}
+
 int cli_optim_resolve(const char *cmd, const cli_optim *p, hone_train_config *c) {
     int kind = hone_optimizer_kind_parse(p->optimizer);
     if (!kind) {
         cli_error(cmd, "--optimizer: unknown optimizer '%s' (sgd, momentum, nesterov, rmsprop, adam, adamw)", p->optimizer);
         return -1;
     }
+    warn_unread(cmd, p, (hone_optimizer_kind)kind);
     hone_optimizer_config o = hone_optimizer_config_default((hone_optimizer_kind)kind);
     o.beta1 = or_default(p->beta1, o.beta1);
     o.beta2 = or_default(p->beta2, o.beta2);

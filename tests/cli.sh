@@ -428,6 +428,14 @@ expect_error "--residual with a block that does not end at its input's width" 2 
     "^hone train: --residual: the block of hidden layers 2 and 3 \(8, 8\) adds its output to its input, so its second layer must have 4 units, as its input has$" -- \
     train --data blobs.csv --layers 4,8,8 --residual --epochs 1
 expect_error "gradcheck: the same --residual check" 2 "^hone gradcheck: --residual: the block of hidden layers 2 and 3" -- gradcheck --data blobs.csv --layers 4,8,8 --residual
+expect_ok "an optimizer option the optimizer does not read" train --data blobs.csv --layers 4 --epochs 1 --quiet --optimizer sgd --beta1 0.8
+grep -qx "hone train: warning: --beta1 does nothing with --optimizer sgd (only momentum, nesterov, adam and adamw read it)" err.txt \
+    && ok "--beta1 with sgd is warned about" || bad "--beta1 with sgd is warned about" "$(cat err.txt)"
+expect_ok "--weight-decay with adam" train --data blobs.csv --layers 4 --epochs 1 --quiet --weight-decay 0.01
+grep -q "warning: --weight-decay does nothing with --optimizer adam (only adamw reads it; for the others, --l2)" err.txt \
+    && ok "--weight-decay with adam points to --l2" || bad "--weight-decay with adam" "$(cat err.txt)"
+expect_ok "adamw reads --weight-decay" train --data blobs.csv --layers 4 --epochs 1 --quiet --optimizer adamw --weight-decay 0.01 --beta1 0.8
+[ ! -s err.txt ] && ok "no warning for options the optimizer reads" || bad "no warning for options the optimizer reads" "$(cat err.txt)"
 expect_error "batch norm on batches of one row" 2 "^hone train: batch norm needs --batch 2 or more: over one row it outputs its beta, whatever the input$" -- \
     train --data blobs.csv --layers 4 --batchnorm --batch 1 --epochs 1
 expect_ok "hone help train is hone train --help" help train
