@@ -165,6 +165,15 @@ expect_error "truncated IDX" 1 "truncated.idx" "truncated" -- train --data trunc
 expect_error "IDX wrong magic" 1 "wrongmagic.idx" "not an IDX file" -- train --data wrongmagic.idx --labels labels2.idx
 expect_error "ragged CSV" 1 "ragged.csv" "line 4" "expected 3 fields, got 2" -- train --data ragged.csv
 expect_error "non-numeric CSV" 1 "nonnumeric.csv" "line 3" "x4" -- train --data nonnumeric.csv
+# A compressed CSV cut short: halfway (it read as a malformed row), or by its 8-byte trailer only
+# (every row there, so it read as the whole file).
+gzip -c blobs.csv >blobs.csv.gz
+head -c $(($(wc -c <blobs.csv.gz) / 2)) blobs.csv.gz >half.csv.gz
+head -c $(($(wc -c <blobs.csv.gz) - 8)) blobs.csv.gz >notrailer.csv.gz
+expect_error "a gzip CSV cut halfway" 1 "^hone train: half.csv.gz: truncated or corrupt gzip data: the compressed stream ends early, after [0-9]+ decompressed bytes" -- \
+    train --data half.csv.gz --layers 4 --epochs 1
+expect_error "a gzip CSV cut in its trailer" 1 "^hone train: notrailer.csv.gz: truncated or corrupt gzip data: the compressed stream ends early, after $(wc -c <blobs.csv) decompressed bytes" -- \
+    train --data notrailer.csv.gz --layers 4 --epochs 1
 expect_error "NPY unsupported dtype" 1 "complex.npy" "unsupported dtype '<c8'" -- train --data complex.npy
 expect_error "corrupt model (eval)" 1 "corrupt.safetensors" -- eval corrupt.safetensors --data blobs.csv
 expect_error "corrupt model (predict)" 1 "corrupt.safetensors" -- predict corrupt.safetensors --data blobs.csv

@@ -64,6 +64,18 @@ static const char *write_gz(const char *name, const void *bytes, size_t n) {
     return path;
 }
 
+/* The gzip form of bytes with its last drop compressed bytes cut off: a download that stopped
+ * short. drop 8 leaves every byte of data and cuts only the stream's trailer (CRC and length). */
+static const char *write_gz_cut(const char *name, const void *bytes, size_t n, size_t drop) {
+    const char *path = write_gz(name, bytes, n);
+    size_t gn;
+    unsigned char *gz = th_read(path, &gn);
+    assert_true(drop < gn);
+    path = th_write(name, gz, gn - drop);
+    free(gz);
+    return path;
+}
+
 /* NPY bytes for a header dict, padded as numpy pads it (to 64 bytes, ending in a newline). */
 static size_t npy_bytes(uint8_t *out, int major, const char *dict, const void *data, size_t n) {
     size_t pre = major == 1 ? 10 : 12, len = strlen(dict);
@@ -215,7 +227,16 @@ static void test_idx_truncated(void **state) {
     p = th_write("cut.gz", gz, gn / 2);
     free(gz);
     expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
-                 "truncated: expected 4000 bytes of image data");
+                 ": truncated or corrupt gzip data: the compressed stream ends early, after ");
+    /* Cut inside the trailer: every byte of data is there, but the checksum that vouches for them
+     * is not, which is as truncated as any other cut. */
+    for (size_t drop = 1; drop <= 8; drop++) {
+        p = write_gz_cut("cut-trailer.gz", big, sizeof big, drop);
+        expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                     ": truncated or corrupt gzip data: the compressed stream ends early, after 4012 "
+                     "decompressed bytes");
+    }
+    assert_null(d);
 }
 
 static void test_idx_trailing(void **state) {
@@ -534,6 +555,38 @@ static void test_csv_long_lines_gzip(void **state) {
     hone_dataset_free(d);
 }
 
+/* A compressed CSV cut short anywhere is an error that says so: CSV has no row count to check
+ * against, so a cut between two rows would otherwise read as a shorter, valid file, and a cut
+ * inside a row as a malformed one. A damaged byte is an error too. */
+static void test_csv_gzip_truncated(void **state) {
+    (void)state;
+    char text[16384];
+    size_t k = (size_t)sprintf(text, "a,b,c,d,label\n");
+    for (int i = 0; i < 300; i++)
+        k += (size_t)sprintf(text + k, "%d.%04d,%d.%04d,%d,%d,%d\n", i % 3, (i * 7919) % 10000, i % 5,
+                             (i * 104729) % 10000, i % 11, i % 7, i % 3);
+    const char *p = write_gz("whole.csv.gz", text, k);
+    size_t gn;
+    unsigned char *gz = th_read(p, &gn);
+    hone_dataset *d = NULL;
+    expect_ok(hone_dataset_load_csv(&d, p, NULL, err));
+    assert_int_equal(d->n, 300);
+    hone_dataset_free(d);
+    d = NULL;
+    /* Every cut from the end of the magic bytes to the last byte of the trailer. */
+    for (size_t keep = 2; keep < gn; keep++) {
+        p = th_write("cut.csv.gz", gz, keep);
+        expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                     ": truncated or corrupt gzip data: the compressed stream ends early, after ");
+        assert_null(d);
+    }
+    gz[gn / 2] ^= 0x55;
+    p = th_write("damaged.csv.gz", gz, gn);
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": corrupt gzip data (");
+    assert_null(d);
+    free(gz);
+}
+
 /* More rows than the first line's length predicts: the row buffer grows. */
 static void test_csv_growth(void **state) {
     (void)state;
@@ -597,6 +650,18 @@ static void test_npy_gz(void **state) {
     hone_dataset_free(d);
     d = NULL;
     expect_error(hone_dataset_load_npy(&d, cut, yp, 0, err), HONE_ERR_FORMAT, "cut.npy.gz", "truncated: expected 24 bytes of data");
+    assert_null(d);
+    /* The gzip stream itself cut short, in its data or only in its trailer, features or labels. */
+    uint8_t ybuf[256];
+    const size_t yn = npy_bytes(ybuf, 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", y, sizeof y);
+    for (size_t drop = 1; drop <= 12; drop++) {
+        strcpy(cut, write_gz_cut("cut-stream.npy.gz", buf, n, drop));
+        expect_error(hone_dataset_load_npy(&d, cut, yp, 0, err), HONE_ERR_FORMAT, cut,
+                     ": truncated or corrupt gzip data: the compressed stream ends early");
+        strcpy(cut, write_gz_cut("cut-stream-y.npy.gz", ybuf, yn, drop));
+        expect_error(hone_dataset_load_npy(&d, xp, cut, 0, err), HONE_ERR_FORMAT, cut,
+                     ": truncated or corrupt gzip data: the compressed stream ends early");
+    }
     assert_null(d);
 }
 
@@ -989,6 +1054,7 @@ int main(void) {
         th_test(test_csv_line_endings),
         th_test(test_csv_empty),
         th_test(test_csv_long_lines_gzip),
+        th_test(test_csv_gzip_truncated),
         th_test(test_csv_growth),
         th_test(test_npy_f32),
         th_test(test_npy_gz),

@@ -21,14 +21,16 @@ typedef struct honeD_file {
 hone_status honeD_open(honeD_file *f, const char *path, hone_error *err);
 void honeD_close(honeD_file *f);
 
-/* Reads up to n bytes into buf; *got < n only when the data ends. */
+/* Reads up to n bytes into buf; *got < n only when the data ends. Compressed data that ends
+ * inside its gzip stream (a file cut short) is an error, HONE_ERR_FORMAT "PATH: truncated or
+ * corrupt gzip data: ...", for every loader alike. */
 hone_status honeD_read(honeD_file *f, void *buf, size_t n, size_t *got, hone_error *err);
 
 /* Reads exactly n bytes into a new buffer (honeM_free it). A header may claim anything, so memory
  * follows the data rather than the claim: a plain file that cannot hold n bytes is refused before
  * allocating, and compressed data grows the buffer as it actually arrives. When the data ends
  * early, *out is NULL, *got says how many bytes there were, and the status is still HONE_OK:
- * the caller words the "truncated" message. */
+ * the caller words the "truncated" message (a gzip stream cut short is honeD_read's error). */
 hone_status honeD_read_exact(honeD_file *f, size_t n, uint8_t **out, size_t *got, hone_error *err);
 
 /* Reads the rest of the file into a new NUL-terminated buffer of *len bytes (plus the NUL). */

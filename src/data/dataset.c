@@ -60,16 +60,34 @@ static hone_status gz_failure(honeD_file *f, hone_error *err) {
     return honeE_set(err, HONE_ERR_FORMAT, "%s: corrupt gzip data (%s)", f->path, msg ? msg : "unknown error");
 }
 
+/* Whether the input ended inside a gzip stream. gzread hands back what it could decompress as an
+ * ordinary short count and says the stream was cut only through gzerror (Z_BUF_ERROR): unchecked,
+ * a file cut short in a download reads as a shorter valid one (a CSV with rows missing, an IDX
+ * file whose checksum was never read). */
+static bool stream_cut(honeD_file *f) {
+    int code = Z_OK;
+    gzerror(f->gz, &code);
+    return code == Z_BUF_ERROR;
+}
+
+static hone_status gz_truncated(honeD_file *f, size_t have, hone_error *err) {
+    return honeE_set(err, HONE_ERR_FORMAT,
+                     "%s: truncated or corrupt gzip data: the compressed stream ends early, after %llu "
+                     "decompressed bytes (an incomplete download?)",
+                     f->path, (unsigned long long)(f->pos + have));
+}
+
 hone_status honeD_read(honeD_file *f, void *buf, size_t n, size_t *got, hone_error *err) {
     size_t have = 0;
     *got = 0;
     while (have < n) {
         size_t chunk = n - have < GZREAD_MAX ? n - have : GZREAD_MAX;
         int r = gzread(f->gz, (char *)buf + have, (unsigned)chunk);
-        /* A gzip stream cut short reads as a short count, not an error: callers report it as
-         * truncated data, which is what it is. */
         if (r < 0) return gz_failure(f, err);
-        if (r == 0) break;
+        if (r == 0) {
+            if (stream_cut(f)) return gz_truncated(f, have, err);
+            break;
+        }
         have += (size_t)r;
     }
     f->pos += have;
