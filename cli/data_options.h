@@ -22,7 +22,8 @@ typedef struct cli_data {
      "IDX directory (Fashion-MNIST layout), .csv, .npy or IDX images file"},                       \
     {"labels", CLI_TEXT, (d).labels, "PATH", "labels/targets file for .npy or IDX images"},        \
     {"label-column", CLI_TEXT, (d).label_column, "NAME|INDEX", "CSV label column (0-based index, name or last)"}, \
-    {"header", CLI_TEXT, (d).header, "auto|yes|no", "CSV header row"},                             \
+    {"header", CLI_TEXT, (d).header, "auto|yes|no",                                                \
+     "CSV header row (auto: the first row when none of its fields is a number)"},                  \
     {"regression", CLI_FLAG, &(d).regression, NULL, "labels are real-valued targets"}
 
 /* Fills source from the options; returns -1 (message printed) on a bad value. */

@@ -100,7 +100,7 @@ hone_status hone_dataset_load_idx(hone_dataset **out, const char *images, const 
                                   hone_error *err);
 
 typedef struct hone_csv_options {
-    int header;             /* -1 detect (a first row with a non-numeric field), 0 none, 1 present */
+    int header;             /* -1 detect (a first row with no numeric field), 0 none, 1 present */
     const char *label_name; /* label column by header name, or NULL */
     int label_index;        /* label column by 0-based index when label_name is NULL; -1 = last */
     char delimiter;         /* ',' by default */

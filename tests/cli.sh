@@ -165,6 +165,13 @@ expect_error "truncated IDX" 1 "truncated.idx" "truncated" -- train --data trunc
 expect_error "IDX wrong magic" 1 "wrongmagic.idx" "not an IDX file" -- train --data wrongmagic.idx --labels labels2.idx
 expect_error "ragged CSV" 1 "ragged.csv" "line 4" "expected 3 fields, got 2" -- train --data ragged.csv
 expect_error "non-numeric CSV" 1 "nonnumeric.csv" "line 3" "x4" -- train --data nonnumeric.csv
+# A first row with one missing value is data that fails on it, not a header silently dropped.
+printf '1,NA,0\n2,3,1\n4,5,0\n' >na.csv
+expect_error "a first row with an NA is data, not a header" 1 \
+    "^hone train: na.csv: line 1, column 2: not a number: \"NA\" \(the row has numbers, so it is data, not a header: a header has no numeric field\)$" -- \
+    train --data na.csv --layers 4 --epochs 1
+expect_ok "--header yes still reads such a row as names" train --data na.csv --header yes --dev 0 --test 0 --layers 4 --epochs 1 --quiet
+grep -q "^  train      2 rows" out.txt && ok "--header yes: the 2 rows after the names" || bad "--header yes: the 2 rows after the names" "$(cat out.txt)"
 # A compressed CSV cut short: halfway (it read as a malformed row), or by its 8-byte trailer only
 # (every row there, so it read as the whole file).
 gzip -c blobs.csv >blobs.csv.gz

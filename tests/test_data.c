@@ -391,6 +391,42 @@ static void test_csv_header_detect(void **state) {
     d = csv_ok("h1.csv", "1,2,0\n3,4,1\n", &o);
     assert_int_equal(d->n, 1);
     hone_dataset_free(d);
+    /* A first row with any number in it is data: one missing value does not make it a header
+     * (it was dropped as one), it fails on that value, saying why the row was read as data. */
+    const char *p = th_write_text("na.csv", "1,NA,0\n2,3,1\n4,5,0\n");
+    d = NULL;
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": line 1, column 2: not a number: \"NA\" (the row has numbers, so it is data, not a "
+                 "header: a header has no numeric field)");
+    p = th_write_text("numnames.csv", "0,1,label\n2,3,1\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": line 1, column 3: not a number: \"label\" (the row has numbers");
+    o = hone_csv_options_default();
+    o.label_name = "label";
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_FORMAT, p,
+                 ": no column named 'label': the first row has numbers, so it is data and there is no header");
+    assert_null(d);
+    /* Said once, for the first row only; forced settings keep their meaning. */
+    p = th_write_text("na2.csv", "1,2,0\n3,NA,1\n");
+    hone_error e = {0};
+    assert_int_equal(hone_dataset_load_csv(&d, p, NULL, &e), HONE_ERR_FORMAT);
+    const char *tail = ": line 2, column 2: not a number: \"NA\"";
+    size_t ml = strlen(e.message), tl = strlen(tail);
+    assert_true(ml > tl);
+    assert_string_equal(e.message + ml - tl, tail);
+    o = hone_csv_options_default();
+    o.header = 1;
+    d = csv_ok("na-yes.csv", "1,NA,0\n2,3,1\n4,5,0\n", &o);
+    assert_int_equal(d->n, 2);
+    hone_dataset_free(d);
+    d = NULL;
+    o.header = 0;
+    p = th_write_text("na-no.csv", "1,NA,0\n2,3,1\n");
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_FORMAT, p, ": line 1, column 2: not a number: \"NA\"");
+    /* Every field text (empty ones too) is still a header. */
+    d = csv_ok("text.csv", "x,,label\n1,2,0\n", NULL);
+    assert_int_equal(d->n, 1);
+    hone_dataset_free(d);
 }
 
 static void test_csv_label_column(void **state) {

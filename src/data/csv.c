@@ -66,7 +66,8 @@ static num_result parse_number(const char *text, double *v) {
 typedef struct csv_state {
     const char *path;
     int ncols;
-    char **names; /* [ncols] header names, or NULL */
+    char **names;        /* [ncols] header names, or NULL */
+    size_t guessed_line; /* the first row, when detection (header -1) took it for data; else 0 */
     hone_error *err;
 } csv_state;
 
@@ -78,13 +79,18 @@ static void where(char *buf, size_t size, const csv_state *s, size_t line, int c
         snprintf(buf, size, "line %zu, column %d", line, col + 1);
 }
 
+/* A bad field of a first row that detection took for data says why it was: a header whose
+ * names include numbers ("0,1,label") is read as data and fails here. */
 static hone_status field_error(const csv_state *s, size_t line, int col, const char *problem,
                                const char *text) {
     char at[128];
     where(at, sizeof at, s, line, col);
     size_t len = strlen(text);
-    return honeE_set(s->err, HONE_ERR_FORMAT, "%s: %s: %s: \"%.40s%s\"", s->path, at, problem, text,
-                     len > 40 ? "..." : "");
+    return honeE_set(s->err, HONE_ERR_FORMAT, "%s: %s: %s: \"%.40s%s\"%s", s->path, at, problem, text,
+                     len > 40 ? "..." : "",
+                     line == s->guessed_line ? " (the row has numbers, so it is data, not a header: "
+                                               "a header has no numeric field)"
+                                             : "");
 }
 
 /* Splits line [p, e) into exactly ncols trimmed, NUL-terminated fields. */
@@ -121,7 +127,8 @@ static hone_status find_label_column(const csv_state *s, const hone_csv_options 
                                  "(header = 0)",
                                  s->path, o->label_name);
             return honeE_set(s->err, HONE_ERR_FORMAT,
-                             "%s: no column named '%s': the first row is all numbers, so there is no header",
+                             "%s: no column named '%s': the first row has numbers, so it is data and there "
+                             "is no header",
                              s->path, o->label_name);
         }
         int found = -1;
@@ -163,7 +170,7 @@ static hone_status find_label_column(const csv_state *s, const hone_csv_options 
 /* Parses the NUL-terminated text of a file into a dataset. */
 static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const char *path,
                              const hone_csv_options *o, hone_error *err) {
-    csv_state s = {path, 0, NULL, err};
+    csv_state s = {path, 0, NULL, 0, err};
     char **fields = NULL;
     hone_status st = HONE_OK;
     char *end = buf + len;
@@ -221,10 +228,14 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             if (st != HONE_OK) goto done;
             bool header = o->header == 1;
             if (o->header == -1) {
-                for (int j = 0; j < s.ncols && !header; j++) {
+                /* A header only when no field is a number: a data row with one missing value
+                 * ("1,NA,0") must fail on its NA, not vanish as a header. */
+                header = true;
+                for (int j = 0; j < s.ncols && header; j++) {
                     double v;
                     header = parse_number(fields[j], &v) == NUM_NOT_A_NUMBER;
                 }
+                if (!header) s.guessed_line = line;
             }
             if (header) {
                 s.names = fields;
