@@ -109,7 +109,8 @@ typedef struct hone_csv_options {
 
 hone_csv_options hone_csv_options_default(void);
 
-/* CSV: every field numeric; the label column becomes labels (integers >= 0) or targets. */
+/* CSV: every field numeric; the label column becomes labels (integers >= 0) or targets. A leading
+ * UTF-8 byte-order mark is skipped. */
 hone_status hone_dataset_load_csv(hone_dataset **out, const char *path,
                                   const hone_csv_options *options, hone_error *err);
 

@@ -172,6 +172,12 @@ expect_error "a first row with an NA is data, not a header" 1 \
     train --data na.csv --layers 4 --epochs 1
 expect_ok "--header yes still reads such a row as names" train --data na.csv --header yes --dev 0 --test 0 --layers 4 --epochs 1 --quiet
 grep -q "^  train      2 rows" out.txt && ok "--header yes: the 2 rows after the names" || bad "--header yes: the 2 rows after the names" "$(cat out.txt)"
+# A UTF-8 byte-order mark (as spreadsheets export) before the header.
+{ printf '\xef\xbb\xbf'; sed 's/^a,/f0,/' blobs.csv; } >bom.csv
+expect_ok "a CSV starting with a UTF-8 BOM: the first name matches" train --data bom.csv --label-column f0 --regression --layers 4 --epochs 1 --quiet
+{ printf '\xef\xbb\xbf'; tail -n +2 blobs.csv; } >bomdata.csv
+expect_ok "a headerless CSV starting with a UTF-8 BOM" train --data bomdata.csv --layers 4 --epochs 1 --dev 0 --test 0 --quiet
+grep -q "^  train    300 rows" out.txt && ok "a headerless CSV starting with a UTF-8 BOM: all 300 rows" || bad "a headerless CSV starting with a UTF-8 BOM: all 300 rows" "$(cat out.txt)"
 # A compressed CSV cut short: halfway (it read as a malformed row), or by its 8-byte trailer only
 # (every row there, so it read as the whole file).
 gzip -c blobs.csv >blobs.csv.gz

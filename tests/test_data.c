@@ -623,6 +623,32 @@ static void test_csv_gzip_truncated(void **state) {
     free(gz);
 }
 
+/* A UTF-8 byte-order mark (spreadsheet exports) is not part of the first field: data stays data
+ * and the first name matches. */
+static void test_csv_bom(void **state) {
+    (void)state;
+    hone_dataset *d = csv_ok("bom-data.csv", "\xEF\xBB\xBF" "1,2,0\n3,4,1\n", NULL);
+    assert_int_equal(d->n, 2);
+    th_assert_close(d->x[0], 1, 0);
+    assert_int_equal(d->label[1], 1);
+    hone_dataset_free(d);
+    hone_csv_options o = hone_csv_options_default();
+    o.label_name = "f0";
+    d = csv_ok("bom-head.csv", "\xEF\xBB\xBF" "f0,f1,f2\n1,2.5,3\n0,4,5\n", &o);
+    assert_int_equal(d->n, 2);
+    assert_int_equal(d->d, 2);
+    assert_int_equal(d->label[0], 1);
+    th_assert_close(d->x[0], 2.5, 0);
+    hone_dataset_free(d);
+    /* Only at the very start: elsewhere the bytes are a bad field as any other. */
+    const char *p = th_write_text("bom-later.csv", "1,2,0\n\xEF\xBB\xBF" "3,4,1\n");
+    d = NULL;
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": line 2, column 1: not a number");
+    p = th_write_text("bom-only.csv", "\xEF\xBB\xBF");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": no data rows (the file is empty)");
+    assert_null(d);
+}
+
 /* More rows than the first line's length predicts: the row buffer grows. */
 static void test_csv_growth(void **state) {
     (void)state;
@@ -1091,6 +1117,7 @@ int main(void) {
         th_test(test_csv_empty),
         th_test(test_csv_long_lines_gzip),
         th_test(test_csv_gzip_truncated),
+        th_test(test_csv_bom),
         th_test(test_csv_growth),
         th_test(test_npy_f32),
         th_test(test_npy_gz),

@@ -3,8 +3,8 @@
  *
  * The whole file is read into memory (plain or gzip) and split in place, so lines may be of any
  * length. Fields are trimmed of spaces and tabs and of one pair of double quotes; a delimiter
- * inside quotes is not supported (no numeric CSV needs one). Numbers are read with strtod, so in
- * the C locale unless the program has changed it. */
+ * inside quotes is not supported (no numeric CSV needs one). A leading UTF-8 byte-order mark is
+ * skipped. Numbers are read with strtod, so in the C locale unless the program has changed it. */
 #include "data_internal.h"
 
 #include <errno.h>
@@ -175,6 +175,9 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
     hone_status st = HONE_OK;
     char *end = buf + len;
     char *p = buf;
+    /* A UTF-8 byte-order mark, which spreadsheet exports put first: left in, it would become part
+     * of the first field, making a data row look like a header and the first name unmatchable. */
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
     size_t line = 0;
     size_t blank_line = 0; /* first blank line seen: fine at the end, an error before data */
     size_t rows_cap = 0, n = 0, d = 0;
