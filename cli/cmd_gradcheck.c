@@ -128,7 +128,7 @@ int cmd_gradcheck(int argc, char **argv) {
     size_t *rows = NULL;
     hone_real *X = NULL, *Y = NULL;
     int exit_code = CLI_EXIT_FAIL;
-    if (hone_dataset_load_any(&data, &test, &source, &err)) {
+    if (cli_load_any(&source, &data, &test, &err)) {
         cli_error("gradcheck", "%s", err.message);
         goto done;
     }

@@ -48,7 +48,7 @@ int cmd_inspect(int argc, char **argv) {
     size_t *rows = NULL;
     hone_layer_stats *stats = NULL;
     int exit_code = CLI_EXIT_FAIL;
-    if (hone_dataset_load_any(&data, &test, &source, &err)) {
+    if (cli_load_any(&source, &data, &test, &err)) {
         cli_error("inspect", "%s", err.message);
         goto done;
     }

@@ -43,7 +43,7 @@ int cmd_predict(int argc, char **argv) {
     FILE *out = stdout;
     cli_atomic file = {0};
     int exit_code = CLI_EXIT_FAIL;
-    if (hone_model_load(&model, model_path, &err) || hone_dataset_load_any(&data, &test, &source, &err) ||
+    if (hone_model_load(&model, model_path, &err) || cli_load_any(&source, &data, &test, &err) ||
         hone_model_reserve(model, 256, &err)) {
         cli_error("predict", "%s", err.message);
         goto done;

@@ -2,9 +2,39 @@
 #include "data_options.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* --label-column: last or -1, a 0-based index, or a header name. Text that reads as an integer
+ * is an index, read strictly: atoi wrapped 4294967295 to -1 (the last column) and 99999999999 to
+ * an unrelated index. -1 is taken because the out-of-range message offers it. */
+static int label_column(const char *cmd, const char *text, hone_csv_options *csv) {
+    csv->label_name = NULL;
+    csv->label_index = -1;
+    if (!strcmp(text, "last")) return 0;
+    char *end = (char *)text;
+    long v = 0;
+    errno = 0;
+    if (isdigit((unsigned char)text[*text == '-'])) v = strtol(text, &end, 10);
+    if (end == text || *end != '\0') { /* not an integer: a name ("3x" may be one) */
+        csv->label_name = text;
+        return 0;
+    }
+    if (v < -1) {
+        cli_error(cmd, "--label-column %s: the only negative index is -1, the last column", text);
+        return -1;
+    }
+    if (errno == ERANGE || v > INT_MAX) {
+        cli_error(cmd, "--label-column %s: index too large (0-based column index, -1 or last for the last "
+                       "column, or a column name)", text);
+        return -1;
+    }
+    csv->label_index = (int)v;
+    return 0;
+}
 
 int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source) {
     memset(source, 0, sizeof *source);
@@ -19,13 +49,7 @@ int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source
         cli_error(cmd, "--header: expected auto, yes or no, got '%s'", d->header);
         return -1;
     }
-    const char *col = d->label_column;
-    int digits = *col != 0;
-    for (const char *p = col; *p; p++) digits &= isdigit((unsigned char)*p) != 0;
-    if (!strcmp(col, "last")) source->csv.label_index = -1;
-    else if (digits) source->csv.label_index = atoi(col);
-    else source->csv.label_name = col;
-    return 0;
+    return label_column(cmd, d->label_column, &source->csv);
 }
 
 int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *data, const char *path, int truth) {
@@ -63,7 +87,7 @@ int cli_test_options(const char *cmd, const char *test_path, const char *test_la
 
 hone_status cli_load_with_test(const hone_data_source *source, const char *test_path, const char *test_labels,
                                hone_dataset **data, hone_dataset **test, hone_error *err) {
-    hone_status st = hone_dataset_load_any(data, test, source, err);
+    hone_status st = cli_load_any(source, data, test, err);
     if (st || !*test_path) return st;
     hone_dataset *extra = NULL;
     hone_data_source ts = *source;
@@ -71,7 +95,7 @@ hone_status cli_load_with_test(const hone_data_source *source, const char *test_
     ts.labels = *test_labels ? test_labels : NULL;
     hone_dataset_free(*test);
     *test = NULL;
-    if (!(st = hone_dataset_load_any(test, &extra, &ts, err)) && (*test)->d != (*data)->d) {
+    if (!(st = cli_load_any(&ts, test, &extra, err)) && (*test)->d != (*data)->d) {
         err->code = st = HONE_ERR_FORMAT;
         snprintf(err->message, sizeof err->message, "%s: %zu features per row, and %s has %zu", test_path,
                  (*test)->d, source->path, (*data)->d);

@@ -5,6 +5,8 @@
 #include "cli.h"
 #include "hone.h"
 
+#include <string.h>
+
 #define HONE_DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
 
 typedef struct cli_data {
@@ -21,13 +23,34 @@ typedef struct cli_data {
     {"data", CLI_TEXT, (d).data, "PATH",                                                           \
      "IDX directory (Fashion-MNIST layout), .csv, .npy or IDX images file"},                       \
     {"labels", CLI_TEXT, (d).labels, "PATH", "labels/targets file for .npy or IDX images"},        \
-    {"label-column", CLI_TEXT, (d).label_column, "NAME|INDEX", "CSV label column (0-based index, name or last)"}, \
+    {"label-column", CLI_TEXT, (d).label_column, "NAME|INDEX",                                     \
+     "CSV label column (0-based index, name, or last or -1 for the last)"},                        \
     {"header", CLI_TEXT, (d).header, "auto|yes|no",                                                \
      "CSV header row (auto: the first row when none of its fields is a number)"},                  \
     {"regression", CLI_FLAG, &(d).regression, NULL, "labels are real-valued targets"}
 
 /* Fills source from the options; returns -1 (message printed) on a bad value. */
 int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source);
+
+/* hone_dataset_load_any, with a --label-column index beyond the file's columns named as the
+ * option: "--label-column: F: label column 7 is out of range: the rows have 5 columns (...)".
+ * That is the one HONE_ERR_VALUE a load gives from the options cli_data_source fills (its header
+ * and delimiter are always valid, and the header = 0 refusal is for a name, not an index).
+ * Inline, as model_build.h, so that the double gradcheck loads through its own library. */
+static inline hone_status cli_load_any(const hone_data_source *source, hone_dataset **train, hone_dataset **test,
+                                       hone_error *err) {
+    hone_status st = hone_dataset_load_any(train, test, source, err);
+    if (st == HONE_ERR_VALUE && source->path && *source->path && !source->csv.label_name &&
+        source->csv.label_index >= 0) {
+        static const char prefix[] = "--label-column: ";
+        size_t k = sizeof prefix - 1, n = strnlen(err->message, sizeof err->message - 1);
+        if (n > sizeof err->message - 1 - k) n = sizeof err->message - 1 - k;
+        memmove(err->message + k, err->message, n);
+        memcpy(err->message, prefix, k);
+        err->message[k + n] = '\0';
+    }
+    return st;
+}
 
 /* --test-data and --test-labels: -1 (message printed) for labels with no test data to go with. */
 int cli_test_options(const char *cmd, const char *test_path, const char *test_labels);

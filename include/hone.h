@@ -110,7 +110,8 @@ typedef struct hone_csv_options {
 hone_csv_options hone_csv_options_default(void);
 
 /* CSV: every field numeric; the label column becomes labels (integers >= 0) or targets. A leading
- * UTF-8 byte-order mark is skipped. */
+ * UTF-8 byte-order mark is skipped. HONE_ERR_VALUE is for options: a header or delimiter out of
+ * range, a label_name with header 0, or a label_index beyond the file's columns. */
 hone_status hone_dataset_load_csv(hone_dataset **out, const char *path,
                                   const hone_csv_options *options, hone_error *err);
 

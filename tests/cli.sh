@@ -178,6 +178,28 @@ expect_ok "a CSV starting with a UTF-8 BOM: the first name matches" train --data
 { printf '\xef\xbb\xbf'; tail -n +2 blobs.csv; } >bomdata.csv
 expect_ok "a headerless CSV starting with a UTF-8 BOM" train --data bomdata.csv --layers 4 --epochs 1 --dev 0 --test 0 --quiet
 grep -q "^  train    300 rows" out.txt && ok "a headerless CSV starting with a UTF-8 BOM: all 300 rows" || bad "a headerless CSV starting with a UTF-8 BOM: all 300 rows" "$(cat out.txt)"
+# --label-column read strictly: a number atoi wrapped, or one past int, is a usage error, not the
+# last column or another; -1 is the last, as the range message says; past the file's columns
+# names the option and the column count.
+expect_error "--label-column 4294967295 is not -1" 2 "^hone train: --label-column 4294967295: index too large \(0-based column index, -1 or last for the last column, or a column name\)$" -- \
+    train --data blobs.csv --label-column 4294967295 --layers 4 --epochs 1
+expect_error "--label-column past int" 2 "^hone train: --label-column 99999999999: index too large" -- \
+    train --data blobs.csv --label-column 99999999999 --layers 4 --epochs 1
+expect_error "--label-column -2" 2 "^hone train: --label-column -2: the only negative index is -1, the last column$" -- \
+    train --data blobs.csv --label-column -2 --layers 4 --epochs 1
+expect_ok "--label-column -1 is the last column" train --data blobs.csv --label-column -1 --layers 4 --epochs 1 --json
+last=$(cat out.txt)
+"$hone" train --data blobs.csv --label-column 4 --layers 4 --epochs 1 --json >out.txt 2>err.txt
+[ "$(sed 's/"seconds": [^,]*, "samples_per_s": [^,]*, //' out.txt)" = "$(printf '%s\n' "$last" | sed 's/"seconds": [^,]*, "samples_per_s": [^,]*, //')" ] \
+    && ok "--label-column -1 trains as --label-column 4 (the last of 5)" || bad "--label-column -1 trains as --label-column 4" "$last" "$(cat out.txt)"
+expect_error "--label-column past the columns" 1 "^hone train: --label-column: blobs.csv: label column 5 is out of range: the rows have 5 columns \(0\.\.4, or -1 for the last\)$" -- \
+    train --data blobs.csv --label-column 5 --layers 4 --epochs 1
+expect_error "--label-column past a test file's columns" 1 "^hone train: --label-column: na.csv: label column 4 is out of range: the rows have 3 columns" -- \
+    train --data blobs.csv --test-data na.csv --label-column 4 --layers 4 --epochs 1
+expect_error "--label-column past the columns (inspect)" 1 "^hone inspect: --label-column: blobs.csv: label column 7 is out of range" -- \
+    inspect --data blobs.csv --label-column 7 --layers 4
+expect_error "--label-column that is not a number is a name" 1 "^hone train: blobs.csv: no column named '3x'" -- \
+    train --data blobs.csv --label-column 3x --layers 4 --epochs 1
 # A compressed CSV cut short: halfway (it read as a malformed row), or by its 8-byte trailer only
 # (every row there, so it read as the whole file).
 gzip -c blobs.csv >blobs.csv.gz

@@ -463,7 +463,8 @@ static void test_csv_label_column(void **state) {
     expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, p, "header = 0");
     o = hone_csv_options_default();
     o.label_index = 3;
-    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, p, "label_index 3 is out of range");
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, p,
+                 ": label column 3 is out of range: the rows have 3 columns (0..2, or -1 for the last)");
     p = th_write_text("dup.csv", "y,y,z\n1,2,3\n");
     o = hone_csv_options_default();
     o.label_name = "y";

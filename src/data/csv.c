@@ -160,7 +160,7 @@ static hone_status find_label_column(const csv_state *s, const hone_csv_options 
     }
     if (o->label_index < -1 || o->label_index >= s->ncols)
         return honeE_set(s->err, HONE_ERR_VALUE,
-                         "%s: label_index %d is out of range: the rows have %d columns "
+                         "%s: label column %d is out of range: the rows have %d columns "
                          "(0..%d, or -1 for the last)",
                          s->path, o->label_index, s->ncols, s->ncols - 1);
     *col = o->label_index == -1 ? s->ncols - 1 : o->label_index;
