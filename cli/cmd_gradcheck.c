@@ -132,6 +132,10 @@ int cmd_gradcheck(int argc, char **argv) {
         cli_error("gradcheck", "%s", err.message);
         goto done;
     }
+    if (cli_data_answers("gradcheck", data, &source)) {
+        exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
     cli_arch_spec arch;
     if (cli_arch_resolve("gradcheck", &a, data->label != NULL, data->n_classes, &arch) ||
         (a.residual && cli_residual_blocks("gradcheck", &arch))) {

@@ -71,7 +71,8 @@ int cmd_inspect(int argc, char **argv) {
     } else {
         cli_arch_spec arch;
         float keep[CLI_MAX_HIDDEN];
-        if (cli_arch_resolve("inspect", &a, data->label != NULL, data->n_classes, &arch) ||
+        if (cli_data_answers("inspect", data, &source) ||
+            cli_arch_resolve("inspect", &a, data->label != NULL, data->n_classes, &arch) ||
             (a.residual && cli_residual_blocks("inspect", &arch)) ||
             cli_regularize_network("inspect", &reg, arch.n_hidden, keep)) {
             exit_code = CLI_EXIT_USAGE;

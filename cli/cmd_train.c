@@ -274,6 +274,10 @@ int cmd_train(int argc, char **argv) {
     hone_train_state resumed = {0};   /* --resume */
     int exit_code = CLI_EXIT_FAIL;
     if (cli_load_with_test(&source, o.test_data, o.test_labels, &data, &test_data, &err)) goto fail;
+    if (cli_data_answers("train", data, &source)) {
+        exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
     double dev, test;
     if (cli_split_sizes("train", o.dev, o.test, data->n, test_data != NULL, &dev, &test)) {
         exit_code = CLI_EXIT_USAGE;

@@ -52,6 +52,18 @@ static inline hone_status cli_load_any(const hone_data_source *source, hone_data
     return st;
 }
 
+/* Whether data (read from source) has the answers a network is built and trained against: class
+ * labels, or targets with --regression. An .npy or IDX images file has them only from --labels;
+ * without, the output layer had 0 units and the message was the model's. Returns -1 (message
+ * printed; a usage error) when there are none. Inline, as cli_load_any. */
+static inline int cli_data_answers(const char *cmd, const hone_dataset *data, const hone_data_source *source) {
+    if (data->label || data->target) return 0;
+    cli_error(cmd, "%s: the data has no %s: give --labels FILE with the %s", source->path,
+              source->regression ? "targets" : "labels",
+              source->regression ? "regression targets" : "class labels (or real-valued targets, with --regression)");
+    return -1;
+}
+
 /* --test-data and --test-labels: -1 (message printed) for labels with no test data to go with. */
 int cli_test_options(const char *cmd, const char *test_path, const char *test_labels);
 

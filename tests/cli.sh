@@ -61,6 +61,16 @@ npy_f4() {
 npy_f4 x4.npy "120, 4" $(awk 'BEGIN { srand(3); for (i = 0; i < 480; i++) print rand() }')
 npy_f4 y2.npy "120, 2" $(awk 'BEGIN { srand(4); for (i = 0; i < 240; i++) print rand() }')
 npy_f4 y1.npy "120," $(awk 'BEGIN { srand(5); for (i = 0; i < 120; i++) print rand() }')
+# npy_file DESCR SHAPE BYTES...: an NPY file (version 1.0, 10 + 118 header bytes, as numpy pads
+# them) of those bytes.
+npy_file() {
+    local hdr="{'descr': '$1', 'fortran_order': False, 'shape': $2, }"; shift 2
+    printf '\x93NUMPY\x01\x00\x76\x00%s%*s\n' "$hdr" $((118 - ${#hdr} - 1)) ''
+    printf "$(printf '\\x%02x' "$@")"
+}
+npy_file '|u1' '(6, 4)' $(seq 10 33) >x6.npy   # 6 rows of 4 features
+npy_file '|u1' '(6,)' 0 1 2 0 1 2 >y6.npy
+printf '\x00\x00\x08\x03\x00\x00\x00\x06\x00\x00\x00\x02\x00\x00\x00\x02' >img6.idx; printf "$(printf '\\x%02x' $(seq 10 33))" >>img6.idx
 printf 'garbage that is not a model' >corrupt.safetensors
 printf '[train]\nepochs = 2\nlr = 0.2\nlayers = 8\nquiet = true\n' >good.ini
 printf '[train]\nepochs = 2\nlearning_rate = 0.2\n' >typo.ini
@@ -200,6 +210,16 @@ expect_error "--label-column past the columns (inspect)" 1 "^hone inspect: --lab
     inspect --data blobs.csv --label-column 7 --layers 4
 expect_error "--label-column that is not a number is a name" 1 "^hone train: blobs.csv: no column named '3x'" -- \
     train --data blobs.csv --label-column 3x --layers 4 --epochs 1
+# Features with no labels: the output layer would have 0 units; say what is missing instead.
+expect_ok "the npy fixture trains with its labels" train --data x6.npy --labels y6.npy --dev 1 --test 1 --layers 4 --epochs 1 --quiet
+for cmd in train gradcheck inspect; do
+    expect_error "$cmd: an .npy file without --labels" 2 "^hone $cmd: x6.npy: the data has no labels: give --labels FILE with the class labels \(or real-valued targets, with --regression\)$" -- \
+        $cmd --data x6.npy --layers 4
+done
+expect_error "an .npy file without --labels, regression" 2 "^hone train: x6.npy: the data has no targets: give --labels FILE with the regression targets$" -- \
+    train --data x6.npy --regression --layers 4 --epochs 1
+expect_error "an IDX images file without --labels" 2 "^hone train: img6.idx: the data has no labels: give --labels FILE" -- \
+    train --data img6.idx --layers 4 --epochs 1
 # A compressed CSV cut short: halfway (it read as a malformed row), or by its 8-byte trailer only
 # (every row there, so it read as the whole file).
 gzip -c blobs.csv >blobs.csv.gz
