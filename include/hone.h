@@ -109,14 +109,15 @@ typedef struct hone_csv_options {
 
 hone_csv_options hone_csv_options_default(void);
 
-/* CSV: every field numeric; the label column becomes labels (integers >= 0) or targets. A leading
- * UTF-8 byte-order mark is skipped. HONE_ERR_VALUE is for options: a header or delimiter out of
- * range, a label_name with header 0, or a label_index beyond the file's columns. */
+/* CSV: every field numeric; the label column becomes labels (integers from 0 to HONE_MAX_UNITS - 1,
+ * the most classes a model can have) or targets. A leading UTF-8 byte-order mark is skipped.
+ * HONE_ERR_VALUE is for options: a header or delimiter out of range, a label_name with header 0,
+ * or a label_index beyond the file's columns. */
 hone_status hone_dataset_load_csv(hone_dataset **out, const char *path,
                                   const hone_csv_options *options, hone_error *err);
 
 /* NPY: x is [n, ...] float32, float64 or uint8 in C order; y is [n] (or [n, T] for regression),
- * any of those dtypes or int32/int64 for labels. y may be NULL. */
+ * any of those dtypes or int32/int64 for labels (0 to HONE_MAX_UNITS - 1). y may be NULL. */
 hone_status hone_dataset_load_npy(hone_dataset **out, const char *x_path, const char *y_path,
                                   int regression, hone_error *err);
 

@@ -220,6 +220,10 @@ expect_error "an .npy file without --labels, regression" 2 "^hone train: x6.npy:
     train --data x6.npy --regression --layers 4 --epochs 1
 expect_error "an IDX images file without --labels" 2 "^hone train: img6.idx: the data has no labels: give --labels FILE" -- \
     train --data img6.idx --layers 4 --epochs 1
+# A label no model can have: the file's error, not the model's 'units must be in [1, 16777216]'.
+printf 'a,b,label\n1,2,0\n3,4,2000000000\n5,6,1\n' >biglabel.csv
+expect_error "a label past the largest class index" 1 "^hone train: biglabel.csv: line 3, column 3 \('label'\): label 2000000000 is above the largest class index a model can have, 16777215 \(one output unit per class, at most 16777216\)$" -- \
+    train --data biglabel.csv --layers 4 --epochs 1
 # A compressed CSV cut short: halfway (it read as a malformed row), or by its 8-byte trailer only
 # (every row there, so it read as the whole file).
 gzip -c blobs.csv >blobs.csv.gz

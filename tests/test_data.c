@@ -520,6 +520,18 @@ static void test_csv_bad_label(void **state) {
     expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
                  ": line 1, column 3: label 0.5 is not a class index");
     assert_null(d);
+    /* A class index no model can have (one output unit per class) is the file's error, not a
+     * model's 'units must be in [1, 16777216]'. The largest one that can is read. */
+    p = th_write_text("big.csv", "a,b,label\n1,2,0\n3,4,2000000000\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": line 3, column 3 ('label'): label 2000000000 is above the largest class index a model "
+                 "can have, 16777215 (one output unit per class, at most 16777216)");
+    p = th_write_text("past.csv", "1,2,16777216\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": label 16777216 is above");
+    assert_null(d);
+    d = csv_ok("top.csv", "1,2,16777215\n3,4,0\n", NULL);
+    assert_int_equal(d->n_classes, HONE_MAX_UNITS);
+    hone_dataset_free(d);
     /* The same column is fine as a regression target. */
     hone_csv_options o = hone_csv_options_default();
     o.regression = 1;
@@ -860,6 +872,17 @@ static void test_npy_bad_values(void **state) {
     y[2] = -3;
     p = write_npy("yneg.npy", 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", y, sizeof y);
     expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": y[2] = -3 is not a class index");
+    int64_t big[3] = {0, 2000000000, 1};
+    p = write_npy("ybig.npy", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", big, sizeof big);
+    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p,
+                 ": y[1] = 2000000000 is above the largest class index a model can have, 16777215 (one "
+                 "output unit per class, at most 16777216)");
+    big[1] = HONE_MAX_UNITS - 1;
+    p = write_npy("ytop.npy", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", big, sizeof big);
+    expect_ok(hone_dataset_load_npy(&d, xp, p, 0, err));
+    assert_int_equal(d->n_classes, HONE_MAX_UNITS);
+    hone_dataset_free(d);
+    d = NULL;
     /* Column labels of shape (n, 1) are fine. */
     y[2] = 2;
     p = write_npy("ycol.npy", 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (3, 1), }", y, sizeof y);

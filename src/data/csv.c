@@ -24,8 +24,9 @@ hone_csv_options hone_csv_options_default(void) {
     return o;
 }
 
-/* Largest class index: n_classes = 1 + label must fit an int. */
-#define CSV_MAX_LABEL (INT_MAX - 1)
+/* Largest class index: a model has one output unit per class, at most HONE_MAX_UNITS; a larger
+ * label can train no model, and left to the model builder it was reported as a layer's units. */
+#define CSV_MAX_LABEL (HONE_MAX_UNITS - 1)
 
 typedef enum { NUM_OK, NUM_NOT_A_NUMBER, NUM_NOT_FINITE } num_result;
 
@@ -306,13 +307,21 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
                 *xr++ = (hone_real)v;
             } else if (o->regression) {
                 data->target[n] = (hone_real)v;
-            } else if (v < 0 || v != floor(v) || v > CSV_MAX_LABEL) {
+            } else if (v < 0 || v != floor(v)) {
                 char at[128];
                 where(at, sizeof at, &s, line, j);
                 st = honeE_set(err, HONE_ERR_FORMAT,
                                "%s: %s: label %s is not a class index (an integer >= 0); "
                                "real-valued targets need regression",
                                path, at, fields[j]);
+                goto done;
+            } else if (v > CSV_MAX_LABEL) {
+                char at[128];
+                where(at, sizeof at, &s, line, j);
+                st = honeE_set(err, HONE_ERR_FORMAT,
+                               "%s: %s: label %s is above the largest class index a model can have, %d "
+                               "(one output unit per class, at most %d)",
+                               path, at, fields[j], CSV_MAX_LABEL, HONE_MAX_UNITS);
                 goto done;
             } else {
                 data->label[n] = (int32_t)v;

@@ -12,13 +12,12 @@
  * endian, so the loader does not depend on the host's byte order. */
 #include "data_internal.h"
 
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #define NPY_MAX_RANK 64          /* numpy's own limit (NPY_MAXDIMS) */
-#define NPY_MAX_LABEL (INT_MAX - 1) /* n_classes = 1 + label must fit an int */
+#define NPY_MAX_LABEL (HONE_MAX_UNITS - 1) /* a model has one output unit per class */
 
 typedef enum npy_dtype { NPY_F4, NPY_F8, NPY_U1, NPY_I4, NPY_I8 } npy_dtype;
 
@@ -344,11 +343,16 @@ static hone_status take_y(hone_dataset *data, const npy_array *y, const char *pa
     int top = 0;
     for (size_t i = 0; i < data->n; i++) {
         double v = npy_value(y, i);
-        if (!(v >= 0) || v != floor(v) || v > NPY_MAX_LABEL)
+        if (!(v >= 0) || v != floor(v))
             return honeE_set(err, HONE_ERR_FORMAT,
                              "%s: y[%zu] = %g is not a class index (an integer >= 0); "
                              "real-valued targets need regression",
                              path, i, v);
+        if (v > NPY_MAX_LABEL)
+            return honeE_set(err, HONE_ERR_FORMAT,
+                             "%s: y[%zu] = %.0f is above the largest class index a model can have, %d "
+                             "(one output unit per class, at most %d)",
+                             path, i, v, NPY_MAX_LABEL, HONE_MAX_UNITS);
         data->label[i] = (int32_t)v;
         if ((int)v > top) top = (int)v;
     }
