@@ -191,7 +191,7 @@ int cmd_diagnose(int argc, char **argv) {
         {"metrics", CLI_TEXT, o.metrics, "FILE", "or: a metrics file of hone train --metrics (its last epoch)"},
         CLI_DATA_OPTIONS(o.data),
         {"test-data", CLI_TEXT, o.test_data, "PATH", "the separate test set the model was trained with, if any"},
-        {"test-labels", CLI_TEXT, o.test_labels, "PATH", "labels file for --test-data"},
+        {"test-labels", CLI_TEXT, o.test_labels, "PATH", "labels file for an .npy or IDX images --test-data"},
         {"base-error", CLI_REAL, &o.base_error, "X", "human-level or Bayes error, a fraction (0: unknown)"},
         {"tolerance", CLI_REAL, &o.tolerance, "X", "a gap above this (and above 10% of its reference) is high"},
         {"json", CLI_FLAG, &o.json, NULL, "print one JSON line"},

@@ -202,7 +202,7 @@ int cmd_train(int argc, char **argv) {
     cli_option options[] = {
         CLI_DATA_OPTIONS(o.data),
         {"test-data", CLI_TEXT, o.test_data, "PATH", "a separate test set (same formats as --data)"},
-        {"test-labels", CLI_TEXT, o.test_labels, "PATH", "labels file for --test-data"},
+        {"test-labels", CLI_TEXT, o.test_labels, "PATH", "labels file for an .npy or IDX images --test-data"},
         {"dev", CLI_TEXT, o.dev, "auto|F|N", "dev rows: fraction below 1 or count (auto: 20%, at most 10000)"},
         {"test", CLI_TEXT, o.test, "auto|F|N", "test rows carved from --data when it has no test set"},
         {"train-rows", CLI_INT, &o.train_rows, "N", "use only the first N rows of the shuffled training split (0: all)"},

@@ -36,6 +36,22 @@ static int label_column(const char *cmd, const char *text, hone_csv_options *csv
     return 0;
 }
 
+/* A labels file goes with .npy and IDX images data only; given with a CSV file or an IDX
+ * directory, which hold their own labels, it was ignored without a word. A path that cannot be
+ * looked at is left to the load, which names it. Returns -1 (message printed) for a labels file
+ * that would go unread. */
+static int labels_read(const char *cmd, const char *option, const char *labels, const char *path) {
+    hone_dataset_format format;
+    hone_error err = {0};
+    if (!*labels || hone_dataset_format_of(path, &format, &err) != HONE_OK || format == HONE_DATASET_FORMAT_NPY ||
+        format == HONE_DATASET_FORMAT_IDX)
+        return 0;
+    cli_error(cmd, "%s %s: a labels file is only for an .npy or IDX images file, and %s is %s", option, labels, path,
+              format == HONE_DATASET_FORMAT_CSV ? "a CSV file, whose labels are a column (--label-column)"
+                                                : "an IDX directory, which holds its own labels (train-labels-idx1-ubyte)");
+    return -1;
+}
+
 int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source) {
     memset(source, 0, sizeof *source);
     source->path = d->data;
@@ -49,6 +65,7 @@ int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source
         cli_error(cmd, "--header: expected auto, yes or no, got '%s'", d->header);
         return -1;
     }
+    if (labels_read(cmd, "--labels", d->labels, d->data)) return -1;
     return label_column(cmd, d->label_column, &source->csv);
 }
 
@@ -82,7 +99,7 @@ int cli_test_options(const char *cmd, const char *test_path, const char *test_la
         cli_error(cmd, "--test-labels %s needs --test-data, the test set they label", test_labels);
         return -1;
     }
-    return 0;
+    return labels_read(cmd, "--test-labels", test_labels, test_path);
 }
 
 hone_status cli_load_with_test(const hone_data_source *source, const char *test_path, const char *test_labels,

@@ -29,7 +29,8 @@ typedef struct cli_data {
      "CSV header row (auto: the first row when none of its fields is a number)"},                  \
     {"regression", CLI_FLAG, &(d).regression, NULL, "labels are real-valued targets"}
 
-/* Fills source from the options; returns -1 (message printed) on a bad value. */
+/* Fills source from the options; returns -1 (message printed) on a bad value, --labels with data
+ * that holds its own labels included. */
 int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source);
 
 /* hone_dataset_load_any, with a --label-column index beyond the file's columns named as the
@@ -64,7 +65,8 @@ static inline int cli_data_answers(const char *cmd, const hone_dataset *data, co
     return -1;
 }
 
-/* --test-data and --test-labels: -1 (message printed) for labels with no test data to go with. */
+/* --test-data and --test-labels: -1 (message printed) for labels with no test data to go with, or
+ * with test data that holds its own (a CSV file, an IDX directory). */
 int cli_test_options(const char *cmd, const char *test_path, const char *test_labels);
 
 /* *data from source, and *test: the test set of an IDX directory, or the file test_path (its

@@ -138,6 +138,19 @@ typedef struct hone_data_source {
 hone_status hone_dataset_load_any(hone_dataset **train, hone_dataset **test,
                                   const hone_data_source *source, hone_error *err);
 
+/* The reader hone_dataset_load_any picks for a path, and so whether it reads source->labels: only
+ * for NPY and IDX images files; a directory and a CSV file hold their own labels. */
+typedef enum hone_dataset_format {
+    HONE_DATASET_FORMAT_IDX_DIR = 1, /* a directory of IDX files, labels among them */
+    HONE_DATASET_FORMAT_CSV = 2,     /* labels in a column */
+    HONE_DATASET_FORMAT_NPY = 3,     /* labels from a second file */
+    HONE_DATASET_FORMAT_IDX = 4,     /* IDX images; labels from a second file */
+} hone_dataset_format;
+
+/* HONE_ERR_IO "PATH: strerror" when path cannot be looked at (missing, say); HONE_ERR_VALUE when
+ * it is NULL or empty. */
+hone_status hone_dataset_format_of(const char *path, hone_dataset_format *format, hone_error *err);
+
 /* Feature value of row i, column j, as hone_real (no standardization). */
 static inline hone_real hone_dataset_at(const hone_dataset *data, size_t i, size_t j) {
     return data->x_u8 ? (hone_real)data->x_u8[i * data->d + j] : data->x[i * data->d + j];

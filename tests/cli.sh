@@ -224,6 +224,20 @@ expect_error "an IDX images file without --labels" 2 "^hone train: img6.idx: the
 printf 'a,b,label\n1,2,0\n3,4,2000000000\n5,6,1\n' >biglabel.csv
 expect_error "a label past the largest class index" 1 "^hone train: biglabel.csv: line 3, column 3 \('label'\): label 2000000000 is above the largest class index a model can have, 16777215 \(one output unit per class, at most 16777216\)$" -- \
     train --data biglabel.csv --layers 4 --epochs 1
+# A labels file is read for .npy and IDX images data only; with a CSV file or an IDX directory it
+# was ignored. A usage error, for --test-labels too; a missing --data is still the load's error.
+expect_error "--labels with a CSV file" 2 "^hone train: --labels nosuch.npy: a labels file is only for an .npy or IDX images file, and blobs.csv is a CSV file, whose labels are a column \(--label-column\)$" -- \
+    train --data blobs.csv --labels nosuch.npy --layers 4 --epochs 1
+mkdir -p idxdir
+expect_error "--labels with an IDX directory" 2 "^hone train: --labels y6.npy: a labels file is only for an .npy or IDX images file, and idxdir is an IDX directory, which holds its own labels \(train-labels-idx1-ubyte\)$" -- \
+    train --data idxdir --labels y6.npy --layers 4 --epochs 1
+expect_error "--labels with a CSV file (eval)" 2 "^hone eval: --labels y6.npy: a labels file is only for an .npy or IDX images file, and blobs.csv is a CSV file" -- \
+    eval nosuch.safetensors --data blobs.csv --labels y6.npy
+expect_error "--test-labels with a CSV test file" 2 "^hone train: --test-labels y6.npy: a labels file is only for an .npy or IDX images file, and blobs.csv is a CSV file" -- \
+    train --data blobs.csv --test-data blobs.csv --test-labels y6.npy --layers 4 --epochs 1
+expect_error "--labels with a missing --data" 1 "^hone train: nosuch.csv: No such file or directory$" -- \
+    train --data nosuch.csv --labels y6.npy --layers 4 --epochs 1
+expect_ok "--test-labels with an .npy test file" train --data x6.npy --labels y6.npy --test-data x6.npy --test-labels y6.npy --dev 1 --layers 4 --epochs 1 --quiet
 # A compressed CSV cut short: halfway (it read as a malformed row), or by its 8-byte trailer only
 # (every row there, so it read as the whole file).
 gzip -c blobs.csv >blobs.csv.gz

@@ -352,6 +352,24 @@ static void test_load_any_picks_the_reader(void **state) {
     check_tiny_idx(train);
     assert_null(test);
     hone_dataset_free(train);
+
+    /* hone_dataset_format_of names the same choice, so a caller can tell whether a labels file
+     * would be read (only for NPY and IDX images). */
+    const struct {
+        const char *path;
+        hone_dataset_format format;
+    } kinds[] = {{th_path("any.CSV.gz"), HONE_DATASET_FORMAT_CSV}, {th_path("any.Csv"), HONE_DATASET_FORMAT_CSV},
+                 {th_path("any.npy"), HONE_DATASET_FORMAT_NPY}, {img, HONE_DATASET_FORMAT_IDX},
+                 {dir, HONE_DATASET_FORMAT_IDX_DIR}};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        hone_dataset_format format = 0;
+        expect_ok(hone_dataset_format_of(kinds[i].path, &format, err));
+        assert_int_equal(format, kinds[i].format);
+    }
+    hone_dataset_format format;
+    const char *missing = th_path("missing.csv");
+    expect_error(hone_dataset_format_of(missing, &format, err), HONE_ERR_IO, missing, ": No such file");
+    expect_error(hone_dataset_format_of("", &format, err), HONE_ERR_VALUE, "no data path given", "");
 }
 
 static void test_csv_no_header(void **state) {

@@ -49,20 +49,33 @@ static hone_status load_idx_dir(hone_dataset **train, hone_dataset **test, const
     return st;
 }
 
+hone_status hone_dataset_format_of(const char *path, hone_dataset_format *format, hone_error *err) {
+    if (!path || !*path) return honeE_set(err, HONE_ERR_VALUE, "no data path given");
+    struct stat st;
+    if (stat(path, &st) != 0) return honeE_set(err, HONE_ERR_IO, "%s: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode)) *format = HONE_DATASET_FORMAT_IDX_DIR;
+    else if (has_extension(path, ".csv")) *format = HONE_DATASET_FORMAT_CSV;
+    else if (has_extension(path, ".npy")) *format = HONE_DATASET_FORMAT_NPY;
+    else *format = HONE_DATASET_FORMAT_IDX;
+    return HONE_OK;
+}
+
 hone_status hone_dataset_load_any(hone_dataset **train, hone_dataset **test,
                                   const hone_data_source *src, hone_error *err) {
     *train = NULL;
     *test = NULL;
-    if (!src->path || !*src->path) return honeE_set(err, HONE_ERR_VALUE, "no data path given");
-    struct stat st;
-    if (stat(src->path, &st) != 0) return honeE_set(err, HONE_ERR_IO, "%s: %s", src->path, strerror(errno));
-    if (S_ISDIR(st.st_mode)) return load_idx_dir(train, test, src->path, err);
-    if (has_extension(src->path, ".csv")) {
+    hone_dataset_format format;
+    hone_status st = hone_dataset_format_of(src->path, &format, err);
+    if (st) return st;
+    switch (format) {
+    case HONE_DATASET_FORMAT_IDX_DIR: return load_idx_dir(train, test, src->path, err);
+    case HONE_DATASET_FORMAT_CSV: {
         hone_csv_options csv = src->csv;
         csv.regression = src->regression;
         return hone_dataset_load_csv(train, src->path, &csv, err);
     }
-    if (has_extension(src->path, ".npy"))
-        return hone_dataset_load_npy(train, src->path, src->labels, src->regression, err);
+    case HONE_DATASET_FORMAT_NPY: return hone_dataset_load_npy(train, src->path, src->labels, src->regression, err);
+    case HONE_DATASET_FORMAT_IDX: break;
+    }
     return hone_dataset_load_idx(train, src->path, src->labels, err);
 }
