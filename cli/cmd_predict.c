@@ -8,6 +8,34 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The rows to predict on. A CSV file of features alone (new rows, unlabeled) has one column fewer
+ * than the file the model was trained on: when reading its last column as the label fails or
+ * leaves the model a feature short, every column is read as a feature, if that gives the model's
+ * count. Not when --label-column names the label (label_given). */
+static hone_status load_rows(const hone_data_source *source, int label_given, const hone_model *model,
+                             hone_dataset **data, hone_dataset **test, hone_error *err) {
+    hone_status st = cli_load_any(source, data, test, err);
+    hone_dataset_format format;
+    hone_error ignored;
+    if (label_given || hone_dataset_format_of(source->path, &format, &ignored) ||
+        format != HONE_DATASET_FORMAT_CSV || (!st && (*data)->d + 1 != (size_t)model->inputs))
+        return st;
+    hone_data_source features = *source;
+    features.csv.label_index = HONE_CSV_NO_LABEL;
+    hone_dataset *all = NULL, *none = NULL;
+    hone_error retry_err;
+    if (hone_dataset_load_any(&all, &none, &features, &retry_err) || all->d != (size_t)model->inputs) {
+        hone_dataset_free(all);
+        hone_dataset_free(none);
+        return st; /* the first reading's error or rows stand */
+    }
+    hone_dataset_free(*data);
+    hone_dataset_free(*test);
+    *data = all;
+    *test = none;
+    return HONE_OK;
+}
+
 int cmd_predict(int argc, char **argv) {
     cli_data d = CLI_DATA_DEFAULTS;
     char model_path[CLI_TEXT_MAX] = "", output[CLI_TEXT_MAX] = "";
@@ -22,7 +50,8 @@ int cmd_predict(int argc, char **argv) {
     const cli_command cmd = {"predict", "hone predict MODEL [options]",
                              "One line per row: the predicted label, the probabilities (--probabilities),\n"
                              "or the predicted values of a regression model. Rows are the test set of an\n"
-                             "IDX directory, or every row of a .csv, .npy or IDX file.",
+                             "IDX directory, or every row of a .csv, .npy or IDX file. A .csv of the features\n"
+                             "alone (no label column) is read as such when it has the model's inputs.",
                              options, "model"};
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
@@ -43,8 +72,8 @@ int cmd_predict(int argc, char **argv) {
     FILE *out = stdout;
     cli_atomic file = {0};
     int exit_code = CLI_EXIT_FAIL;
-    if (hone_model_load(&model, model_path, &err) || cli_load_any(&source, &data, &test, &err) ||
-        hone_model_reserve(model, 256, &err)) {
+    if (hone_model_load(&model, model_path, &err) ||
+        load_rows(&source, cli_given(d.label_column), model, &data, &test, &err) || hone_model_reserve(model, 256, &err)) {
         cli_error("predict", "%s", err.message);
         goto done;
     }

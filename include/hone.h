@@ -102,10 +102,13 @@ hone_status hone_dataset_load_idx(hone_dataset **out, const char *images, const 
 typedef struct hone_csv_options {
     int header;             /* -1 detect (a first row with no numeric field), 0 none, 1 present */
     const char *label_name; /* label column by header name, or NULL */
-    int label_index;        /* label column by 0-based index when label_name is NULL; -1 = last */
+    int label_index;        /* label column by 0-based index when label_name is NULL; -1 = last;
+                               HONE_CSV_NO_LABEL: no label column, every column a feature (rows to
+                               predict on); the dataset then has neither labels nor targets */
     char delimiter;         /* ',' by default */
     int regression;         /* 1: the label column is a real target; 0: a class index */
 } hone_csv_options;
+#define HONE_CSV_NO_LABEL (-2)
 
 hone_csv_options hone_csv_options_default(void);
 

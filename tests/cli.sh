@@ -275,6 +275,13 @@ expect_ok "predict labels" predict blobs.safetensors --data blobs.csv --output l
 [ "$(wc -l <labels.txt)" -eq 300 ] && grep -Eqx '[0-2]' labels.txt && ok "predict writes one label per row" || bad "predict writes one label per row" "$(head -3 labels.txt)"
 agree=$(tail -n +2 blobs.csv | cut -d, -f5 | paste -d' ' - labels.txt | awk '$1 == $2' | wc -l)
 [ "$agree" -ge 270 ] && ok "predicted labels match ($agree/300)" || bad "predicted labels match" "$agree/300"
+# new rows to label: a CSV of the features alone predicts as the labeled file does
+cut -d, -f1-4 blobs.csv >features.csv
+expect_ok "predict on a CSV of features alone" predict blobs.safetensors --data features.csv --output feature-labels.txt
+cmp -s feature-labels.txt labels.txt && ok "features alone: the labels predicted from the labeled file" || bad "features alone" "$(head -3 feature-labels.txt)"
+expect_error "eval needs the labels" 1 "features.csv: line 2, column 4 \('d'\): label .* is not a class index" -- eval blobs.safetensors --data features.csv
+expect_error "predict with --label-column reads that column as the label" 1 "features.csv: line 2, column 4 \('d'\): label .* is not a class index" -- \
+    predict blobs.safetensors --data features.csv --label-column d
 expect_error "predict into a missing directory, before any work" 2 "^hone predict: --output nodir/labels.txt: no directory nodir to write it in$" -- \
     predict blobs.safetensors --data blobs.csv --output nodir/labels.txt
 # no output replaces what the command reads, and no two outputs are one file: each refused up front

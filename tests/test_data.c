@@ -680,6 +680,36 @@ static void test_csv_bom(void **state) {
     assert_null(d);
 }
 
+/* HONE_CSV_NO_LABEL: every column a feature, no labels or targets, one column allowed; with a
+ * header too, and with rows shorter than the first, so that the buffers grow. */
+static void test_csv_no_label_column(void **state) {
+    (void)state;
+    hone_csv_options o = hone_csv_options_default();
+    o.label_index = HONE_CSV_NO_LABEL;
+    hone_dataset *d = csv_ok("features.csv", "a,b,c\n1,2.5,3\n4,5,6.5\n", &o);
+    assert_int_equal(d->n, 2);
+    assert_int_equal(d->d, 3);
+    assert_null(d->label);
+    assert_null(d->target);
+    assert_int_equal(d->t, 0);
+    th_assert_close(d->x[2], 3, 0);
+    th_assert_close(d->x[5], 6.5, 0);
+    hone_dataset_free(d);
+    o.regression = 1; /* no target column either */
+    d = csv_ok("one-column.csv", "7\n8\n", &o);
+    assert_int_equal(d->d, 1);
+    assert_null(d->target);
+    assert_int_equal(d->t, 0);
+    hone_dataset_free(d);
+    char text[4096] = "1.0000000000,2.0000000000\n"; /* a long first row: the row guess falls short */
+    for (int i = 0; i < 300; i++) strcat(text, "3,4\n");
+    o.regression = 0;
+    d = csv_ok("many.csv", text, &o);
+    assert_int_equal(d->n, 301);
+    th_assert_close(d->x[2 * 300 + 1], 4, 0);
+    hone_dataset_free(d);
+}
+
 /* More rows than the first line's length predicts: the row buffer grows. */
 static void test_csv_growth(void **state) {
     (void)state;
@@ -1160,6 +1190,7 @@ int main(void) {
         th_test(test_csv_long_lines_gzip),
         th_test(test_csv_gzip_truncated),
         th_test(test_csv_bom),
+        th_test(test_csv_no_label_column),
         th_test(test_csv_growth),
         th_test(test_npy_f32),
         th_test(test_npy_gz),

@@ -120,6 +120,7 @@ static bool is_blank(const char *p, const char *e) {
 /* Which column holds the label. */
 static hone_status find_label_column(const csv_state *s, const hone_csv_options *o, int *col) {
     *col = -1;
+    if (!o->label_name && o->label_index == HONE_CSV_NO_LABEL) return HONE_OK;
     if (o->label_name) {
         if (!s->names) {
             if (o->header == 0)
@@ -184,6 +185,7 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
     size_t rows_cap = 0, n = 0, d = 0;
     int label_col = -1;
     bool first = true;
+    const bool no_label = !o->label_name && o->label_index == HONE_CSV_NO_LABEL;
 
     while (p < end) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -207,7 +209,7 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             /* The first row fixes the column count; it cannot exceed the line's length. */
             size_t count = 1;
             for (const char *q = p; q < e; q++) count += *q == o->delimiter;
-            if (count < 2) {
+            if (count < 2 && !no_label) {
                 st = honeE_set(err, HONE_ERR_FORMAT,
                                "%s: line %zu: 1 field: need at least 2 (features and a label)%s", path,
                                line, o->delimiter == ',' ? "" : " (is the delimiter right?)");
@@ -219,7 +221,7 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
                 goto done;
             }
             s.ncols = (int)count;
-            d = count - 1;
+            d = count - (no_label ? 0 : 1);
             fields = honeM_alloc(count, sizeof *fields);
             if (!fields) {
                 st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu fields)", path, count);
@@ -252,10 +254,9 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             st = find_label_column(&s, o, &label_col);
             if (st != HONE_OK) goto done;
             size_t cells;
-            if (!honeD_mul(rows_cap, d, &cells) ||
-                !(data->x = honeM_alloc(cells, sizeof *data->x)) ||
-                !(o->regression ? (void *)(data->target = honeM_alloc(rows_cap, sizeof *data->target))
-                                : (void *)(data->label = honeM_alloc(rows_cap, sizeof *data->label)))) {
+            if (!honeD_mul(rows_cap, d, &cells) || !(data->x = honeM_alloc(cells, sizeof *data->x)) ||
+                (!no_label && !(o->regression ? (void *)(data->target = honeM_alloc(rows_cap, sizeof *data->target))
+                                              : (void *)(data->label = honeM_alloc(rows_cap, sizeof *data->label))))) {
                 st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu rows of %zu features)",
                                path, rows_cap, d);
                 goto done;
@@ -275,7 +276,9 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             void *y = NULL;
             if (honeD_mul(cap, d, &cells) && (x = honeM_realloc(data->x, cells, sizeof *data->x))) {
                 data->x = x;
-                if (o->regression) {
+                if (no_label) {
+                    y = x; /* nothing else grows */
+                } else if (o->regression) {
                     if ((y = honeM_realloc(data->target, cap, sizeof *data->target))) data->target = y;
                 } else {
                     if ((y = honeM_realloc(data->label, cap, sizeof *data->label))) data->label = y;
@@ -339,7 +342,7 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
     }
     data->n = n;
     data->d = d;
-    if (o->regression) data->t = 1;
+    if (o->regression && !no_label) data->t = 1;
     /* Give back what the row guess over-reserved; keeping the larger block is harmless. */
     if (n < rows_cap) {
         hone_real *x = honeM_realloc(data->x, n * d, sizeof *data->x);
