@@ -33,6 +33,8 @@ static hone_status load_rows(const hone_data_source *source, int label_given, co
     hone_dataset_free(*test);
     *data = all;
     *test = none;
+    fprintf(stderr, "hone predict: note: %s has %d columns, the model's inputs, and no label column: read as the "
+                    "features alone\n", source->path, model->inputs);
     return HONE_OK;
 }
 

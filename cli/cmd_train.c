@@ -333,8 +333,20 @@ int cmd_train(int argc, char **argv) {
         if (!*o.ck.resume && o.arch.residual && o.arch.zero_residual) hone_model_zero_residual_branches(model);
         if (!*o.ck.resume && hone_model_standardize_fit(model, &split.train, &err)) goto fail;
     }
-    if (o.reg.batchnorm && cfg.batch == 1) { /* as PyTorch refuses it: x - mean is 0 for every unit */
-        cli_error("train", "batch norm needs --batch 2 or more: over one row it outputs its beta, whatever the input");
+    /* batch norm over one row outputs its beta whatever the input (x - mean is 0): PyTorch refuses
+     * it, and so does hone, for every batch, the epoch's last (n mod batch rows) too */
+    const size_t rows = split.train.n, bn_batch = (size_t)cfg.batch < rows ? (size_t)cfg.batch : rows;
+    if (o.reg.batchnorm && (bn_batch == 1 || rows % bn_batch == 1)) {
+        if (bn_batch == 1)
+            cli_error("train", "batch norm needs batches of 2 rows or more: over one row it outputs its beta, whatever "
+                               "the input (--batch %d, %zu training rows)", cfg.batch, rows);
+        else {
+            size_t other = bn_batch + 1; /* the next batch size that leaves no row alone */
+            while (rows % other == 1) other++;
+            cli_error("train", "batch norm needs batches of 2 rows or more, and %zu training rows in batches of %zu "
+                               "leave 1 in the last: over one row it outputs its beta; use --batch %zu, say",
+                      rows, bn_batch, other);
+        }
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }

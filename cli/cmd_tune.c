@@ -916,8 +916,21 @@ static int check_settings(tune *t) {
         cli_error("tune", "--results and --best need file names");
         return -1;
     }
-    const cli_path writes[] = {{"--results", o->results, NULL}, {"--best", o->best, NULL}};
-    return cli_outputs_check("tune", NULL, 0, writes, CLI_COUNT(writes));
+    return 0;
+}
+
+/* --results and --best, against the config and the data every trial reads. */
+static int check_outputs(tune *t) {
+    static const char *const keys[] = {"data", "labels", "test-data", "test-labels"};
+    cli_path reads[4];
+    char names[4][32];
+    for (int i = 0; i < 4; i++) {
+        const kv *v = find_fixed(t, keys[i]);
+        snprintf(names[i], sizeof names[i], "[train] %s", keys[i]);
+        reads[i] = (cli_path){names[i], v ? v->value : NULL, NULL};
+    }
+    const cli_path writes[] = {{"--results", t->o.results, NULL}, {"--best", t->o.best, NULL}};
+    return cli_outputs_check("tune", reads, 4, writes, CLI_COUNT(writes));
 }
 
 /* Epoch budgets of a round's rungs: epochs/4, epochs/2, epochs with halving (at least 1, no
@@ -1044,7 +1057,7 @@ int cmd_tune(int argc, char **argv) {
         goto done;
     }
     if (read_passthrough(t, argc - split - (split < argc), argv + split + (split < argc))) goto done;
-    if (check_space(t)) goto done;
+    if (check_space(t) || check_outputs(t)) goto done;
 
     exit_code = CLI_EXIT_FAIL;
     ssize_t len = readlink("/proc/self/exe", t->exe, sizeof t->exe - 1);

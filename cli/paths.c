@@ -50,10 +50,22 @@ static int same_file(const char *a, const char *b) {
     return !strcmp(x, y) || cli_replaces(a, b);
 }
 
-/* The output can be written: its directory exists and it is not itself a directory. */
+/* A FIFO or a device (/dev/null, /dev/stdout; links followed): written in place, not replaced. */
+static int in_place(const char *path) {
+    struct stat st;
+    return !stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+/* The output can be written: a FIFO or a device that this user may write, or a file whose
+ * directory exists and takes a temporary beside it (the name plus up to 48 characters). */
 static int writable(const char *cmd, const cli_path *out) {
     char dir[PATH_MAX];
     struct stat st;
+    if (in_place(out->path)) {
+        if (!access(out->path, W_OK)) return 0;
+        cli_error(cmd, "%s %s: cannot write it: %s", out->option, out->path, strerror(errno));
+        return -1;
+    }
     if (!stat(out->path, &st) && S_ISDIR(st.st_mode)) {
         cli_error(cmd, "%s %s: is a directory; give a file name", out->option, out->path);
         return -1;
@@ -68,6 +80,14 @@ static int writable(const char *cmd, const cli_path *out) {
     }
     if (access(dir, W_OK | X_OK)) {
         cli_error(cmd, "%s %s: cannot write in %s: %s", out->option, out->path, dir, strerror(errno));
+        return -1;
+    }
+    const char *slash = strrchr(out->path, '/');
+    const long name_max = pathconf(dir, _PC_NAME_MAX);
+    const size_t name = strlen(slash ? slash + 1 : out->path);
+    if (strlen(out->path) + 48 >= PATH_MAX || (name_max > 0 && name + 48 > (size_t)name_max)) {
+        cli_error(cmd, "%s %.80s...: name too long to write a temporary file beside it (at most %ld characters "
+                       "in a name here, and %d in a path, less 48)", out->option, out->path, name_max, PATH_MAX);
         return -1;
     }
     return 0;
@@ -87,7 +107,7 @@ int cli_outputs_check(const char *cmd, const cli_path *inputs, int n_inputs, con
                 return -1;
             }
         }
-        for (int j = 0; j < i; j++)
+        for (int j = 0; j < i && !in_place(out->path); j++) /* two outputs may both be /dev/null */
             if (given(&outputs[j]) && same_file(outputs[j].path, out->path)) {
                 cli_error(cmd, "%s %s and %s %s name the same file", outputs[j].option, outputs[j].path, out->option,
                           out->path);

@@ -279,6 +279,8 @@ agree=$(tail -n +2 blobs.csv | cut -d, -f5 | paste -d' ' - labels.txt | awk '$1 
 cut -d, -f1-4 blobs.csv >features.csv
 expect_ok "predict on a CSV of features alone" predict blobs.safetensors --data features.csv --output feature-labels.txt
 cmp -s feature-labels.txt labels.txt && ok "features alone: the labels predicted from the labeled file" || bad "features alone" "$(head -3 feature-labels.txt)"
+grep -qx "hone predict: note: features.csv has 4 columns, the model's inputs, and no label column: read as the features alone" err.txt \
+    && ok "features alone: a note says how the file was read" || bad "features alone: the note" "$(cat err.txt)"
 expect_error "eval needs the labels" 1 "features.csv: line 2, column 4 \('d'\): label .* is not a class index" -- eval blobs.safetensors --data features.csv
 expect_error "predict with --label-column reads that column as the label" 1 "features.csv: line 2, column 4 \('d'\): label .* is not a class index" -- \
     predict blobs.safetensors --data features.csv --label-column d
@@ -298,6 +300,9 @@ expect_error "train: --metrics and --layer-stats one file" 2 "^hone train: --met
     train --data keep.csv --layers 4 --epochs 1 --quiet --metrics both.csv --layer-stats both.csv
 expect_error "train: --save a directory, before training" 2 "^hone train: --save adir: is a directory; give a file name$" -- \
     train --data keep.csv --layers 4 --epochs 1 --quiet --save "$(mkdir -p adir && echo adir)"
+long_name=$(printf 'n%.0s' $(seq 240)).safetensors
+expect_error "train: a --save name too long for a temporary beside it, before training" 2 "^hone train: --save n+\.\.\.: name too long to write a temporary file beside it" -- \
+    train --data keep.csv --layers 4 --epochs 1 --quiet --save "$long_name"
 expect_error "train: --save into a missing directory, before training" 2 "^hone train: --save none/m.safetensors: no directory none to write it in$" -- \
     train --data keep.csv --layers 4 --epochs 1 --quiet --save none/m.safetensors
 expect_error "predict: --output onto the data" 2 "^hone predict: --output keep.csv would overwrite keep.csv, the --data it reads$" -- \
@@ -525,8 +530,12 @@ grep -q "warning: --weight-decay does nothing with --optimizer adam (only adamw 
     && ok "--weight-decay with adam points to --l2" || bad "--weight-decay with adam" "$(cat err.txt)"
 expect_ok "adamw reads --weight-decay" train --data blobs.csv --layers 4 --epochs 1 --quiet --optimizer adamw --weight-decay 0.01 --beta1 0.8
 [ ! -s err.txt ] && ok "no warning for options the optimizer reads" || bad "no warning for options the optimizer reads" "$(cat err.txt)"
-expect_error "batch norm on batches of one row" 2 "^hone train: batch norm needs --batch 2 or more: over one row it outputs its beta, whatever the input$" -- \
+expect_error "batch norm on batches of one row" 2 "^hone train: batch norm needs batches of 2 rows or more: over one row it outputs its beta, whatever the input \(--batch 1, 180 training rows\)$" -- \
     train --data blobs.csv --layers 4 --batchnorm --batch 1 --epochs 1
+expect_error "batch norm on one training row" 2 "^hone train: batch norm needs batches of 2 rows or more: .* \(--batch 128, 1 training rows\)$" -- \
+    train --data blobs.csv --layers 4 --batchnorm --train-rows 1 --epochs 1
+expect_error "batch norm with one row left for the last batch" 2 "^hone train: batch norm needs batches of 2 rows or more, and 180 training rows in batches of 179 leave 1 in the last: over one row it outputs its beta; use --batch 180, say$" -- \
+    train --data blobs.csv --layers 4 --batchnorm --batch 179 --epochs 1
 expect_ok "hone help train is hone train --help" help train
 grep -q "^usage: hone train" out.txt && ok "hone help train prints train's help" || bad "hone help train" "$(head -2 out.txt)"
 expect_error "train: a classifier's base error above 1" 2 "^hone train: --base-error is a fraction of the examples a classifier gets wrong: at most 1, got 5$" -- \
@@ -661,6 +670,10 @@ expect_error "tune: --best onto its config" 2 "^hone tune: --best tune.ini would
 expect_error "tune: --results and --best one file" 2 "^hone tune: --results same.out and --best same.out name the same file$" -- \
     tune --config tune.ini --results same.out --best same.out --quiet
 cmp -s tune.ini tune-copy.ini && [ ! -e same.out ] && ok "tune: the refused runs left the config as it was" || bad "tune: the refused runs left the config"
+cp blobs.csv blobs-copy.csv
+expect_error "tune: --best onto the data its trials read" 2 \
+    "^hone tune: --best blobs.csv would overwrite blobs.csv, the \[train\] data it reads$" -- tune --config tune.ini --best blobs.csv --quiet
+cmp -s blobs.csv blobs-copy.csv && ok "tune: the trials' data left as it was" || bad "tune: the trials' data left as it was"
 printf '[space]\nlr = log 1 1e-3\n' >bad-range.ini
 expect_error "tune: lo >= hi" 2 "bad-range.ini:[0-9]+: \\[space\\]" "lr: log: LO must be below HI" -- tune --config bad-range.ini
 printf '[space]\nlr = log 1e-3 1\n\nlr = log 1e-2 1\n' >twice.ini
@@ -833,7 +846,7 @@ expect_error "--resume with another --lr" 2 "--resume ck.safetensors: --lr is 0.
 awk -F, 'NR == 50 { $1 = $1 + 0.001 } { print }' OFS=, blobs.csv >blobs2.csv
 expect_error "--resume with other data" 1 "--resume ck.safetensors" "split differs" -- \
     train --data blobs2.csv "${ck_run[@]:3}" --resume ck.safetensors
-head -n 280 blobs.csv >blobs3.csv
+head -n 281 blobs.csv >blobs3.csv
 expect_error "--resume with fewer rows" 1 "--resume ck.safetensors" "rows" -- \
     train --data blobs3.csv "${ck_run[@]:3}" --resume ck.safetensors
 expect_error "a checkpoint is not a model (eval)" 1 "ck.safetensors" "a training checkpoint" "--resume" -- eval ck.safetensors --data blobs.csv
