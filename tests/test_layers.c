@@ -155,6 +155,9 @@ static void test_loss_values(void **state) {
     assert_true(isfinite(honeL_loss(HONE_LOSS_SOFTMAX_CE, NULL, Zb, Y, 1, 2)));
     assert_true(isfinite(honeL_loss(HONE_LOSS_SIGMOID_CE, NULL, Zb, Y, 1, 2)));
     th_assert_close(honeL_loss(HONE_LOSS_SIGMOID_CE, NULL, Zb, Y, 1, 2), 0, TH_EPS);
+    /* accuracy on tied logits takes the first class, as argmax does */
+    hone_real Zt[3] = {1, 1, 0}, Yt[3] = {1, 0, 0};
+    assert_int_equal(honeL_loss_correct(HONE_LOSS_SOFTMAX_CE, Zt, Yt, 1, 3), 1);
 }
 
 static void test_gemm_matches_reference(void **state) {

@@ -699,9 +699,57 @@ static void test_streamed_blocks(void **state) {
     hone_model_free(m);
 }
 
+/* relu'(0) = 0, as torch: a pre-activation exactly at 0 passes no gradient. */
+static void test_relu_gradient_zero_at_zero(void **state) {
+    const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = 1}, {.kind = HONE_LAYER_RELU}};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create(&m, 1, specs, 2, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_int_equal(hone_model_reserve(m, 1, &err), HONE_OK);
+    m->params[0] = 1;
+    m->params[1] = 0;
+    hone_real X[1] = {0}, Y[1] = {1}; /* z = 0 at the kink */
+    hone_model_zero_grad(m);
+    hone_model_forward(m, X, 1);
+    hone_model_data_loss(m, Y, 1);
+    hone_model_backward(m, X, 1);
+    assert_true(m->grads[1] == 0); /* relu'(0) = 0, as torch */
+    hone_model_free(m);
+}
+
+/* Standardization's std is the population's (x 1..4: sqrt(1.25)); a constant feature whose mean
+ * carries rounding error (ten rows of 0.1) gets std 1, not about 1e-17. */
+static void test_standardize_std(void **state) {
+    hone_real x[4] = {1, 2, 3, 4};
+    int32_t y[4] = {0, 1, 0, 1};
+    hone_dataset d = {.n = 4, .d = 1, .x = x, .label = y, .n_classes = 2};
+    hone_view v = {&d, (size_t[]){0, 1, 2, 3}, 4};
+    const int hidden[1] = {2};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, 1, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_standardize_fit(m, &v, &err), HONE_OK);
+    th_assert_close(m->input_mean[0], 2.5, TH_EPS);
+    th_assert_close(m->input_std[0], sqrt(1.25), TH_EPS);
+    hone_model_free(m);
+    hone_real c[10];
+    int32_t cy[10];
+    for (int i = 0; i < 10; i++) c[i] = (hone_real)0.1, cy[i] = i % 2;
+    hone_dataset cd = {.n = 10, .d = 1, .x = c, .label = cy, .n_classes = 2};
+    size_t idx[10];
+    for (int i = 0; i < 10; i++) idx[i] = (size_t)i;
+    hone_view cv = {&cd, idx, 10};
+    assert_int_equal(hone_model_create_mlp(&m, 1, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_standardize_fit(m, &cv, &err), HONE_OK);
+    assert_true(m->input_std[0] == 1);
+    hone_model_free(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_initializers),
+        th_test(test_relu_gradient_zero_at_zero),
+        th_test(test_standardize_std),
         th_test(test_fast_normal_is_normal),
         th_test(test_model_gradcheck_every_activation_and_loss),
         th_test(test_model_gradcheck_sampling_and_eps),

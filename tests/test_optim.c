@@ -214,6 +214,32 @@ static void test_schedules_are_their_formulas(void **state) {
     assert_true(lr == 0.5);
     lr = honeO_plateau_update(&p, &pc, lr, 0.5);   /* improvement */
     assert_true(lr == 0.5);
+    /* after a cut the count starts again: one more bad epoch is not yet past patience 1 */
+    honeO_plateau_start(&p);
+    lr = 1;
+    lr = honeO_plateau_update(&p, &pc, lr, 1.0);
+    lr = honeO_plateau_update(&p, &pc, lr, 1.0);
+    lr = honeO_plateau_update(&p, &pc, lr, 1.0);
+    assert_true(lr == 0.5);
+    lr = honeO_plateau_update(&p, &pc, lr, 1.0);
+    assert_true(lr == 0.5);
+    assert_int_equal(p.bad_epochs, 1);
+    /* min_lr is a floor: 0.5, then 0.3 rather than 0.25 */
+    pc.patience = 0;
+    pc.min_lr = 0.3;
+    honeO_plateau_start(&p);
+    lr = 1;
+    lr = honeO_plateau_update(&p, &pc, lr, 1.0);
+    lr = honeO_plateau_update(&p, &pc, lr, 2.0);
+    assert_true(lr == 0.5);
+    lr = honeO_plateau_update(&p, &pc, lr, 2.0);
+    assert_true(lr == 0.3);
+}
+
+/* The defaults hone.h documents, which the PyTorch fixtures (beta2 given) do not pin. */
+static void test_optimizer_defaults(void **state) {
+    assert_true(hone_optimizer_config_default(HONE_OPTIMIZER_RMSPROP).beta2 == 0.9);
+    assert_true(hone_optimizer_config_default(HONE_OPTIMIZER_ADAM).beta2 == 0.999);
 }
 
 static void test_clipping(void **state) {
@@ -239,6 +265,9 @@ static void test_clipping(void **state) {
     hone_error err;
     assert_int_equal(hone_train_config_check(&cfg, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "gradient normalization"));
+    hone_real under[2] = {0.3f, 0.4f}; /* norm 0.5, within a limit of 0.8 (but above half of it): unchanged */
+    honeO_clip(under, 2, honeO_norm(under, 2), 0.8, 0);
+    assert_true(under[0] == (hone_real)0.3f && under[1] == (hone_real)0.4f);
     hone_real h[3] = {3, -4, 0.5};
     honeO_clip(h, 3, honeO_norm(h, 3), 100, 1); /* norm under the limit; values clamped */
     assert_true(h[0] == 1 && h[1] == -1 && h[2] == (hone_real)0.5);
@@ -475,6 +504,7 @@ int main(void) {
         th_test(test_fused_step_equals_separate_passes),
         th_test(test_backward_step_equals_backward_then_step),
         th_test(test_schedules_are_their_formulas),
+        th_test(test_optimizer_defaults),
         th_test(test_clipping),
         th_test(test_training_clips_the_normalized_gradient),
         th_test(test_matches_pytorch),

@@ -1,6 +1,7 @@
 /* test_regularize.c - L2/L1, dropout, batch norm, early stopping and augmentation. */
 #include "harness.h"
 #include "layers/layers.h"
+#include "optim/optim.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -367,6 +368,220 @@ static void test_early_stopping_restores_the_best_epoch(void **state) {
     hone_split_free(&split);
 }
 
+/* A model of one batch-norm layer over O inputs, room for 8 rows. */
+static hone_model *batchnorm_alone(int O) {
+    const hone_layer_spec specs[] = {{.kind = HONE_LAYER_BATCHNORM}};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create(&m, O, specs, 1, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_int_equal(hone_model_reserve(m, 8, &err), HONE_OK);
+    return m;
+}
+
+/* Running statistics from a batch of two rows (unbiased variance 2 of {1, 3}); eps in training
+ * mode, where a constant unit must give 0, not NaN, and a nearly constant one (x - mean) /
+ * sqrt(var + eps). */
+static void test_batchnorm_two_rows_and_a_constant_unit(void **state) {
+    hone_model *m = batchnorm_alone(1);
+    m->training = 1;
+    hone_real X[2] = {1, 3};
+    hone_model_forward(m, X, 2);
+    th_assert_close(m->buffers[0], 0.1 * 2, 1e-6);           /* mean 2, momentum 0.1 */
+    th_assert_close(m->buffers[1], 0.9 * 1 + 0.1 * 2, 1e-6); /* unbiased var 2 */
+    hone_model_free(m);
+    m = batchnorm_alone(2);
+    m->training = 1;
+    hone_real X2[8] = {5, 0, 5, 0.001f, 5, 0, 5, 0.001f}; /* unit 0 constant; unit 1 var 2.5e-7 */
+    const hone_real *Y = hone_model_forward(m, X2, 4);
+    for (int i = 0; i < 8; i++) assert_true(isfinite(Y[i]));
+    assert_true(Y[0] == 0);
+    th_assert_close(Y[3], 0.0005 / sqrt(2.5e-7 + 1e-5), 1e-4);
+    hone_model_free(m);
+}
+
+/* Each unit's mask is its own draw: about half of neighbouring pairs differ at keep 0.5. */
+static void test_dropout_masks_are_independent(void **state) {
+    const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DROPOUT, .keep_prob = 0.5f}};
+    hone_model *m;
+    hone_error err;
+
+    enum { O = 4000 };
+
+    assert_int_equal(hone_model_create(&m, O, specs, 1, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_int_equal(hone_model_reserve(m, 1, &err), HONE_OK);
+    hone_rng_seed(&m->rng, 7);
+    m->training = 1;
+    static hone_real X[O];
+    for (int i = 0; i < O; i++) X[i] = 1;
+    const hone_real *Y = hone_model_forward(m, X, 1);
+    int differ = 0;
+    for (int i = 0; i + 1 < O; i += 2) differ += (Y[i] == 0) != (Y[i + 1] == 0);
+    assert_true(differ > O / 2 * 0.4 && differ < O / 2 * 0.6); /* about half the pairs differ */
+    hone_model_free(m);
+}
+
+/* --decay-bias puts the biases in the L2 penalty (W 1..4, b 5, 6); L1's gradient at W = 0 is 0,
+ * as torch's sign, with biases decayed too (they start at 0). */
+static void test_decay_bias_and_l1_at_zero(void **state) {
+    const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = 2}};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create(&m, 2, specs, 1, HONE_LOSS_MSE, &err), HONE_OK);
+    for (size_t i = 0; i < m->n_params; i++) m->params[i] = (hone_real)(i + 1); /* W 1..4, b 5, 6 */
+    assert_int_equal(hone_model_set_regularization(m, 1, 0, 0, &err), HONE_OK);
+    th_assert_close(hone_model_penalty(m, 1), (1 + 4 + 9 + 16) / 2.0, TH_EPS);
+    assert_int_equal(hone_model_set_regularization(m, 1, 0, 1, &err), HONE_OK);
+    th_assert_close(hone_model_penalty(m, 1), (1 + 4 + 9 + 16 + 25 + 36) / 2.0, TH_EPS);
+    hone_model_free(m);
+    const hone_layer_spec one[] = {{.kind = HONE_LAYER_DENSE, .units = 1}};
+    assert_int_equal(hone_model_create(&m, 2, one, 1, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_int_equal(hone_model_reserve(m, 1, &err), HONE_OK);
+    m->params[0] = 0;
+    m->params[1] = 1;
+    m->params[2] = 0;                    /* W = [0, 1], b = 0 */
+    hone_real X[2] = {0, 0}, Y[1] = {0}; /* data gradient of W is 0 (x = 0), of b is 0 (z = y) */
+    assert_int_equal(hone_model_set_regularization(m, 0, 1, 1, &err), HONE_OK);
+    hone_model_zero_grad(m);
+    hone_model_forward(m, X, 1);
+    hone_model_data_loss(m, Y, 1);
+    hone_model_backward(m, X, 1);
+    assert_true(m->grads[0] == 0); /* sign(0) = 0, as torch */
+    assert_true(m->grads[1] == 1);
+    assert_true(m->grads[2] == 0);
+    hone_model_free(m);
+}
+
+/* Early stopping on noise (120 rows, 4 features, random labels; 84 train, 36 dev): the run for
+ * config c of a 4-32-32-2 ReLU network (batch norm after each hidden layer when bn) from seed. */
+typedef struct noise_run {
+    hone_real x[120 * 4];
+    int32_t y[120];
+    hone_dataset d;
+    hone_split split;
+    hone_model *m;
+    hone_epoch_stats last;
+} noise_run;
+
+static hone_model *noise_network(int bn, uint64_t seed) {
+    static const int hidden[2] = {32, 32};
+    hone_mlp_spec spec = {.inputs = 4,
+                          .outputs = 2,
+                          .hidden = hidden,
+                          .n_hidden = 2,
+                          .activation = HONE_LAYER_RELU,
+                          .batchnorm = bn,
+                          .loss = HONE_LOSS_SOFTMAX_CE};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_from_spec(&m, &spec, &err), HONE_OK);
+    hone_rng rng;
+    hone_rng_seed(&rng, seed);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    return m;
+}
+
+static void noise_data(noise_run *r, uint64_t data_seed) {
+    hone_rng rng;
+    hone_rng_seed(&rng, data_seed);
+    for (int i = 0; i < 120; i++) {
+        r->y[i] = (int32_t)hone_rng_below(&rng, 2);
+        for (int j = 0; j < 4; j++) r->x[i * 4 + j] = (hone_real)hone_rng_normal(&rng);
+    }
+    r->d = (hone_dataset){.n = 120, .d = 4, .x = r->x, .label = r->y, .n_classes = 2};
+    hone_error err;
+    assert_int_equal(hone_split_make(&r->split, &r->d, NULL, 0.3, 0, 3, &err), HONE_OK);
+}
+
+static void noise_train(noise_run *r, uint64_t data_seed, int bn, uint64_t seed, const hone_train_config *c) {
+    noise_data(r, data_seed);
+    r->m = noise_network(bn, seed);
+    hone_error err;
+    assert_int_equal(hone_train(r->m, &r->split, c, NULL, &r->last, &err), HONE_OK);
+}
+
+static void noise_free(noise_run *r) {
+    hone_model_free(r->m);
+    hone_split_free(&r->split);
+}
+
+/* Patience 3, constant lr, batches of 16, at most `epochs`. */
+static hone_train_config early_stop_config(int epochs, double lr) {
+    hone_train_config c = hone_train_config_default();
+    c.epochs = epochs;
+    c.batch = 16;
+    c.lr = lr;
+    c.schedule = hone_schedule_config_default(HONE_SCHEDULE_CONSTANT);
+    c.early_stopping.patience = 3;
+    return c;
+}
+
+/* min_delta: nothing after epoch 1 improves the dev loss by 1e6, so epoch 1 is best and the run
+ * stops at 4; on accuracy, an equal accuracy (lr 1e-12 keeps it frozen) is not an improvement. */
+static void test_early_stopping_min_delta_and_accuracy_ties(void **state) {
+    static noise_run r;
+    hone_train_config c = early_stop_config(50, 0.01);
+    c.early_stopping.min_delta = 1e6;
+    noise_train(&r, 5, 0, 1, &c);
+    assert_int_equal(r.last.best_epoch, 1);
+    assert_int_equal(r.last.epoch, 4);
+    noise_free(&r);
+    c = early_stop_config(50, 1e-12);
+    c.optimizer = hone_optimizer_config_default(HONE_OPTIMIZER_SGD);
+    c.early_stopping.on_accuracy = 1;
+    noise_train(&r, 5, 0, 1, &c);
+    assert_int_equal(r.last.best_epoch, 1);
+    assert_int_equal(r.last.epoch, 4);
+    noise_free(&r);
+}
+
+/* With batch norm, the best epoch's running statistics and batch count come back with its
+ * weights: the model equals one trained for exactly best_epoch epochs. */
+static void test_early_stopping_restores_batchnorm_statistics(void **state) {
+    static noise_run r;
+    const hone_train_config c = early_stop_config(200, 0.01);
+    noise_train(&r, 24, 1, 9, &c);
+    assert_true(r.last.stopped_early && r.last.best_epoch < r.last.epoch);
+    hone_model *ref = noise_network(1, 9);
+    hone_train_config plain = c;
+    plain.early_stopping.patience = 0;
+    plain.epochs = r.last.best_epoch;
+    hone_error err;
+    assert_int_equal(hone_train(ref, &r.split, &plain, NULL, NULL, &err), HONE_OK);
+    assert_memory_equal(ref->params, r.m->params, r.m->n_params * sizeof(hone_real));
+    assert_memory_equal(ref->buffers, r.m->buffers, r.m->n_buffers * sizeof(hone_real));
+    assert_true(ref->bn_batches == r.m->bn_batches);
+    hone_model_free(ref);
+    noise_free(&r);
+}
+
+/* The epoch's grad_norm (progress line, metrics) is the mean over its batches of each batch's
+ * norm: with the 84 training rows in one batch, that batch's norm taken by hand. */
+static void test_epoch_grad_norm_is_the_batches_mean(void **state) {
+    static noise_run r;
+    noise_data(&r, 5);
+    const size_t n = r.split.train.n;
+    hone_model *ref = noise_network(0, 1);
+    hone_error err;
+    assert_int_equal(hone_model_reserve(ref, (int)n, &err), HONE_OK);
+    static hone_real X[120 * 4], Y[120 * 2];
+    hone_model_gather(ref, X, Y, &r.d, r.split.train.index, (int)n);
+    ref->training = 1;
+    hone_model_zero_grad(ref);
+    hone_model_forward(ref, X, (int)n);
+    hone_model_loss(ref, Y, (int)n);
+    hone_model_backward(ref, X, (int)n);
+    const double want = honeO_norm(ref->grads, ref->n_params);
+    r.m = noise_network(0, 1);
+    hone_train_config c = hone_train_config_default();
+    c.epochs = 1;
+    c.batch = (int)n;
+    c.shuffle = 0;
+    assert_int_equal(hone_train(r.m, &r.split, &c, NULL, &r.last, &err), HONE_OK);
+    th_assert_close(r.last.grad_norm, want, 1e-4);
+    hone_model_free(ref);
+    noise_free(&r);
+}
+
 static void test_image_transforms(void **state) {
     enum { H = 5, W = 5 };
     hone_real src[H * W] = {0}, dst[H * W];
@@ -540,7 +755,13 @@ int main(void) {
         th_test(test_dropout_at_inference_is_the_plain_network),
         th_test(test_residual_blocks),
         th_test(test_batchnorm_running_averages),
+        th_test(test_batchnorm_two_rows_and_a_constant_unit),
+        th_test(test_dropout_masks_are_independent),
+        th_test(test_decay_bias_and_l1_at_zero),
         th_test(test_early_stopping_restores_the_best_epoch),
+        th_test(test_early_stopping_min_delta_and_accuracy_ties),
+        th_test(test_early_stopping_restores_batchnorm_statistics),
+        th_test(test_epoch_grad_norm_is_the_batches_mean),
         th_test(test_image_transforms),
         th_test(test_rows_have_generators_of_their_own),
         th_test(test_augmented_gather_matches_the_reference),
