@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE
 #include "atomic.h"
 #include "cli.h"
+#include "paths.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,9 +14,7 @@ int cli_atomic_open(const char *cmd, cli_atomic *a, const char *path) {
     a->f = NULL;
     a->path = path;
     a->tmp[0] = 0;
-    struct stat target;
-    const int exists = stat(path, &target) == 0;
-    if (exists && !S_ISREG(target.st_mode) && !S_ISDIR(target.st_mode)) { /* a FIFO or a device: in place */
+    if (cli_in_place(path)) {
         if (!(a->f = fopen(path, "w"))) {
             cli_error(cmd, "%s: cannot open it: %s", path, strerror(errno));
             return -1;
@@ -36,7 +35,8 @@ int cli_atomic_open(const char *cmd, cli_atomic *a, const char *path) {
         cli_error(cmd, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
         return -1;
     }
-    if (exists) (void)fchmod(fd, target.st_mode & 07777); /* a file replaced keeps its permissions */
+    struct stat target;
+    if (!stat(path, &target)) (void)fchmod(fd, target.st_mode & 07777); /* a file replaced keeps its permissions */
     if (!(a->f = fdopen(fd, "w"))) {
         int e = errno;
         close(fd);

@@ -138,7 +138,7 @@ int cmd_gradcheck(int argc, char **argv) {
     }
     cli_arch_spec arch;
     if (cli_arch_resolve("gradcheck", &a, data->label != NULL, data->n_classes, &arch) ||
-        (a.residual && cli_residual_blocks("gradcheck", &arch))) {
+        cli_residual_blocks("gradcheck", &a, &arch)) {
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }

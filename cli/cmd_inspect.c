@@ -73,7 +73,7 @@ int cmd_inspect(int argc, char **argv) {
         float keep[CLI_MAX_HIDDEN];
         if (cli_data_answers("inspect", data, &source) ||
             cli_arch_resolve("inspect", &a, data->label != NULL, data->n_classes, &arch) ||
-            (a.residual && cli_residual_blocks("inspect", &arch)) ||
+            cli_residual_blocks("inspect", &a, &arch) ||
             cli_regularize_network("inspect", &reg, arch.n_hidden, keep)) {
             exit_code = CLI_EXIT_USAGE;
             goto done;

@@ -319,7 +319,7 @@ int cmd_train(int argc, char **argv) {
     } else {
         float keep[CLI_MAX_HIDDEN];
         if (cli_regularize_network("train", &o.reg, arch.n_hidden, keep) ||
-            (o.arch.residual && cli_residual_blocks("train", &arch))) {
+            cli_residual_blocks("train", &o.arch, &arch)) {
             exit_code = CLI_EXIT_USAGE;
             goto done;
         }

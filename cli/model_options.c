@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-int cli_residual_blocks(const char *cmd, const cli_arch_spec *spec) {
+int cli_residual_blocks(const char *cmd, const cli_arch *a, const cli_arch_spec *spec) {
+    if (!a->residual) return 0;
     const int n = spec->n_hidden;
     if (n < 3 || (n - 1) % 2) {
         cli_error(cmd, "--residual pairs the hidden layers after the first into blocks: --layers needs 1 + an even "

@@ -46,10 +46,10 @@ typedef struct cli_arch_spec {
     int init;       /* hone_init_kind */
 } cli_arch_spec;
 
-/* --residual on a network built from spec: after the first hidden layer, layers pair into blocks
- * y = act(x + F(x)), so they come in pairs and each pair ends as wide as its input. -1 with the
- * message printed when they do not (a usage error). */
-int cli_residual_blocks(const char *cmd, const cli_arch_spec *spec);
+/* With --residual (a->residual), a network built from spec: after the first hidden layer, layers
+ * pair into blocks y = act(x + F(x)), so they come in pairs and each pair ends as wide as its
+ * input. -1 with the message printed when they do not (a usage error); 0 without --residual. */
+int cli_residual_blocks(const char *cmd, const cli_arch *a, const cli_arch_spec *spec);
 
 /* Resolves names; loss "auto" follows the data (labels: softmax_ce for 3+ classes, sigmoid_ce
  * for 2; targets: mse). Returns -1 (message printed) on a bad value. */

@@ -50,8 +50,7 @@ static int same_file(const char *a, const char *b) {
     return !strcmp(x, y) || cli_replaces(a, b);
 }
 
-/* A FIFO or a device (/dev/null, /dev/stdout; links followed): written in place, not replaced. */
-static int in_place(const char *path) {
+int cli_in_place(const char *path) {
     struct stat st;
     return !stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
@@ -61,7 +60,7 @@ static int in_place(const char *path) {
 static int writable(const char *cmd, const cli_path *out) {
     char dir[PATH_MAX];
     struct stat st;
-    if (in_place(out->path)) {
+    if (cli_in_place(out->path)) {
         if (!access(out->path, W_OK)) return 0;
         cli_error(cmd, "%s %s: cannot write it: %s", out->option, out->path, strerror(errno));
         return -1;
@@ -107,7 +106,7 @@ int cli_outputs_check(const char *cmd, const cli_path *inputs, int n_inputs, con
                 return -1;
             }
         }
-        for (int j = 0; j < i && !in_place(out->path); j++) /* two outputs may both be /dev/null */
+        for (int j = 0; j < i && !cli_in_place(out->path); j++) /* two outputs may both be /dev/null */
             if (given(&outputs[j]) && same_file(outputs[j].path, out->path)) {
                 cli_error(cmd, "%s %s and %s %s name the same file", outputs[j].option, outputs[j].path, out->option,
                           out->path);

@@ -17,6 +17,10 @@ typedef struct cli_path {
  * not) would replace the file input reads: input, its links followed, is the entry output names. */
 int cli_replaces(const char *input, const char *output);
 
+/* Whether path is a FIFO or a device (/dev/null, /dev/stdout; links followed), which a command
+ * writes in place rather than replacing it with a file renamed over it. */
+int cli_in_place(const char *path);
+
 /* Checks outputs [n_outputs] against inputs [n_inputs] and the --config file cli_parse read, if
  * any; -1 with the message printed (a usage error). */
 int cli_outputs_check(const char *cmd, const cli_path *inputs, int n_inputs, const cli_path *outputs, int n_outputs);

@@ -422,6 +422,15 @@ enum { X_OPT, X_ORDER, X_BEST_PARAMS, X_BEST_BUFFERS, N_EXTRAS };
 static const char *const extra_names[N_EXTRAS] = {"hone.opt_state", "hone.order", "hone.best_params",
                                                   "hone.best_buffers"};
 
+/* The index of the first negative second moment of opt_state [2, n] (its second row), or n. They
+ * are RMSprop's and Adam's running means of g^2 (zero for the others), never negative: one that
+ * is makes sqrt NaN at the first step, a divergence with no cause. Neither saved nor loaded. */
+static size_t first_negative_moment(const hone_real *opt_state, size_t n) {
+    size_t i = 0;
+    while (i < n && !(opt_state[n + i] < 0)) i++;
+    return i;
+}
+
 hone_status hone_checkpoint_save(const hone_train_state *s, const char *path, hone_error *err) {
     const hone_model *m = s->model;
     if (!m) return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: the training state has no model", path);
@@ -429,10 +438,10 @@ hone_status hone_checkpoint_save(const hone_train_state *s, const char *path, ho
     const bool best = s->best_epoch > 0 && s->config.early_stopping.patience > 0;
     if (best && (!s->best_params || (!s->best_buffers && m->n_buffers)))
         return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: early stopping's best weights are missing", path);
-    for (size_t i = 0; i < m->n_params; i++) /* what the loader refuses (below), not written */
-        if (m->opt_state[m->n_params + i] < 0)
-            return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: tensor '%s' holds a negative second moment at index %zu",
-                             path, extra_names[X_OPT], m->n_params + i);
+    const size_t negative = first_negative_moment(m->opt_state, m->n_params); /* what the loader refuses */
+    if (negative < m->n_params)
+        return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: tensor '%s' holds a negative second moment at index %zu",
+                         path, extra_names[X_OPT], m->n_params + negative);
     uint64_t *order = honeM_alloc(s->n_train, sizeof *order);
     honeB_buf j = {0};
     if (!order) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory for the checkpoint", path);
@@ -557,15 +566,12 @@ hone_status hone_checkpoint_load(hone_train_state *s, hone_model *m, const char 
             goto done;
         }
     }
-    /* the second moments (RMSprop's and Adam's running means of g^2; zero for the others) are
-     * never negative: one that is makes sqrt NaN at the first step, a divergence with no cause */
-    const hone_real *moments = (const hone_real *)x[X_OPT].values + m->n_params;
-    for (size_t i = 0; i < m->n_params; i++)
-        if (moments[i] < 0) {
-            bad(&r, "tensor '%s' holds a negative second moment at index %zu", x[X_OPT].name, m->n_params + i);
-            st = r.st;
-            goto done;
-        }
+    const size_t negative = first_negative_moment(x[X_OPT].values, m->n_params);
+    if (negative < m->n_params) {
+        bad(&r, "tensor '%s' holds a negative second moment at index %zu", x[X_OPT].name, m->n_params + negative);
+        st = r.st;
+        goto done;
+    }
     if (!(order = honeM_alloc(s->n_train, sizeof *order))) {
         st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory", path);
         goto done;
