@@ -144,6 +144,9 @@ expect_error "a penalty overflowing while the data loss is finite is a divergenc
     train --data blobs.csv --epochs 1 --l2 1e308 --schedule constant --quiet
 expect_error "plateau without dev" 2 "no dev set" -- train --data blobs.csv --schedule plateau --dev 0
 expect_error "config typo" 2 "typo.ini:3: \\[train\\] learning_rate: unknown option" -- train --config typo.ini
+mkdir -p confdir
+expect_error "a config that is a directory" 2 "^hone train: confdir: cannot read: Is a directory$" -- train --config confdir --data blobs.csv --epochs 1
+expect_error "tune: a config that is a directory" 2 "^hone tune: confdir: cannot read: Is a directory$" -- tune --config confdir
 expect_error "--no- is only for flags: --no-save is unknown, not --save" 2 "^hone train: unknown option '--no-save' \(see hone train --help\)$" -- \
     train --data blobs.csv --layers 4 --epochs 1 --quiet --no-save nosave.safetensors
 [ ! -e nosave.safetensors ] && ok "--no-save wrote no model" || bad "--no-save wrote no model"
