@@ -2,6 +2,7 @@
 #include "data_options.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -52,6 +53,27 @@ static int labels_read(const char *cmd, const char *option, const char *labels, 
     return -1;
 }
 
+/* --label-column and --header read a CSV file only; given with other data they went unread
+ * without a word. The defaults (last, auto) are not told apart from the same given. A path that
+ * cannot be looked at is left to the load. Returns -1 (message printed) for one that would go
+ * unread. */
+static int csv_only(const char *cmd, const cli_data *d) {
+    static const cli_data defaults = CLI_DATA_DEFAULTS;
+    const char *option = strcmp(d->label_column, defaults.label_column) ? "--label-column"
+                         : strcmp(d->header, defaults.header)            ? "--header"
+                                                                         : NULL;
+    hone_dataset_format format;
+    hone_error err = {0};
+    if (!option || hone_dataset_format_of(d->data, &format, &err) != HONE_OK || format == HONE_DATASET_FORMAT_CSV)
+        return 0;
+    const bool dir = format == HONE_DATASET_FORMAT_IDX_DIR;
+    cli_error(cmd, "%s is for CSV data, and %s is %s%s", option, d->data,
+              format == HONE_DATASET_FORMAT_NPY ? "an .npy file" : dir ? "an IDX directory" : "an IDX images file",
+              strcmp(option, "--label-column") ? ""
+              : dir ? ", whose labels are its train-labels-idx1-ubyte" : ", whose labels come from --labels");
+    return -1;
+}
+
 int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source) {
     memset(source, 0, sizeof *source);
     source->path = d->data;
@@ -65,7 +87,7 @@ int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source
         cli_error(cmd, "--header: expected auto, yes or no, got '%s'", d->header);
         return -1;
     }
-    if (labels_read(cmd, "--labels", d->labels, d->data)) return -1;
+    if (labels_read(cmd, "--labels", d->labels, d->data) || csv_only(cmd, d)) return -1;
     return label_column(cmd, d->label_column, &source->csv);
 }
 

@@ -134,7 +134,7 @@ typedef struct hone_data_source {
     const char *path;
     const char *labels;     /* NPY or IDX labels/targets file, or NULL */
     hone_csv_options csv;   /* for .csv files */
-    int regression;         /* labels are real targets */
+    int regression;         /* labels are real targets (CSV or NPY; IDX labels are refused) */
 } hone_data_source;
 
 /* *test is set (or NULL) only for directories that hold a test set. */

@@ -71,6 +71,7 @@ npy_file() {
 npy_file '|u1' '(6, 4)' $(seq 10 33) >x6.npy   # 6 rows of 4 features
 npy_file '|u1' '(6,)' 0 1 2 0 1 2 >y6.npy
 printf '\x00\x00\x08\x03\x00\x00\x00\x06\x00\x00\x00\x02\x00\x00\x00\x02' >img6.idx; printf "$(printf '\\x%02x' $(seq 10 33))" >>img6.idx
+printf '\x00\x00\x08\x01\x00\x00\x00\x06\x00\x01\x02\x00\x01\x02' >lab6.idx   # its labels, as IDX
 printf 'garbage that is not a model' >corrupt.safetensors
 printf '[train]\nepochs = 2\nlr = 0.2\nlayers = 8\nquiet = true\n' >good.ini
 printf '[train]\nepochs = 2\nlearning_rate = 0.2\n' >typo.ini
@@ -238,6 +239,18 @@ expect_error "--labels with a CSV file (eval)" 2 "^hone eval: --labels y6.npy: a
     eval nosuch.safetensors --data blobs.csv --labels y6.npy
 expect_error "--test-labels with a CSV test file" 2 "^hone train: --test-labels y6.npy: a labels file is only for an .npy or IDX images file, and blobs.csv is a CSV file" -- \
     train --data blobs.csv --test-data blobs.csv --test-labels y6.npy --layers 4 --epochs 1
+# --label-column and --header read CSV data only, and --regression cannot take IDX labels (bytes,
+# read as classes): each was ignored without a word.
+expect_error "--label-column with an .npy file" 2 "^hone train: --label-column is for CSV data, and x6.npy is an .npy file, whose labels come from --labels$" -- \
+    train --data x6.npy --labels y6.npy --label-column 0 --layers 4 --epochs 1
+expect_error "--label-column with an IDX directory" 2 "^hone eval: --label-column is for CSV data, and idxdir is an IDX directory, whose labels are its train-labels-idx1-ubyte$" -- \
+    eval nosuch.safetensors --data idxdir --label-column last2
+expect_error "--header with an IDX images file" 2 "^hone predict: --header is for CSV data, and img6.idx is an IDX images file$" -- \
+    predict nosuch.safetensors --data img6.idx --header no
+expect_ok "--header with a CSV file" train --data blobs.csv --header yes --layers 4 --epochs 1 --quiet
+expect_ok "IDX images with IDX labels" train --data img6.idx --labels lab6.idx --dev 1 --layers 4 --epochs 1 --quiet
+expect_error "--regression with IDX labels" 1 "^hone train: lab6.idx: IDX labels are class indices \(unsigned bytes\), not regression targets; give the targets as a CSV column or an .npy file$" -- \
+    train --data img6.idx --labels lab6.idx --regression --layers 4 --epochs 1
 expect_error "--labels with a missing --data" 1 "^hone train: nosuch.csv: No such file or directory$" -- \
     train --data nosuch.csv --labels y6.npy --layers 4 --epochs 1
 expect_ok "--test-labels with an .npy test file" train --data x6.npy --labels y6.npy --test-data x6.npy --test-labels y6.npy --dev 1 --layers 4 --epochs 1 --quiet

@@ -352,6 +352,17 @@ static void test_load_any_picks_the_reader(void **state) {
     check_tiny_idx(train);
     assert_null(test);
     hone_dataset_free(train);
+    /* IDX labels are class indices: regression asked of them is refused (it was read as classes),
+     * naming the labels file, or the directory */
+    src.regression = 1;
+    expect_error(hone_dataset_load_any(&train, &test, &src, err), HONE_ERR_VALUE, dir,
+                 ": IDX labels are class indices (unsigned bytes), not regression targets");
+    assert_null(train);
+    src.path = img;
+    src.labels = lab;
+    expect_error(hone_dataset_load_any(&train, &test, &src, err), HONE_ERR_VALUE, lab, ": IDX labels are class indices");
+    assert_null(train);
+    src.regression = 0;
 
     /* hone_dataset_format_of names the same choice, so a caller can tell whether a labels file
      * would be read (only for NPY and IDX images). */

@@ -68,14 +68,23 @@ hone_status hone_dataset_load_any(hone_dataset **train, hone_dataset **test,
     hone_status st = hone_dataset_format_of(src->path, &format, err);
     if (st) return st;
     switch (format) {
-    case HONE_DATASET_FORMAT_IDX_DIR: return load_idx_dir(train, test, src->path, err);
+    case HONE_DATASET_FORMAT_IDX_DIR:
+    case HONE_DATASET_FORMAT_IDX:
+        /* IDX labels are unsigned bytes, read as class indices: a regression asked for here was
+         * trained as a classifier over the byte values without a word */
+        if (src->regression)
+            return honeE_set(err, HONE_ERR_VALUE,
+                             "%s: IDX labels are class indices (unsigned bytes), not regression targets; "
+                             "give the targets as a CSV column or an .npy file",
+                             format == HONE_DATASET_FORMAT_IDX && src->labels ? src->labels : src->path);
+        if (format == HONE_DATASET_FORMAT_IDX_DIR) return load_idx_dir(train, test, src->path, err);
+        break;
     case HONE_DATASET_FORMAT_CSV: {
         hone_csv_options csv = src->csv;
         csv.regression = src->regression;
         return hone_dataset_load_csv(train, src->path, &csv, err);
     }
     case HONE_DATASET_FORMAT_NPY: return hone_dataset_load_npy(train, src->path, src->labels, src->regression, err);
-    case HONE_DATASET_FORMAT_IDX: break;
     }
     return hone_dataset_load_idx(train, src->path, src->labels, err);
 }
