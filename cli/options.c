@@ -296,7 +296,10 @@ int cli_threads(const char *cmd, int threads) {
         cli_error(cmd, "--threads must be in [0, %d] (0: the default), got %d", HONE_MAX_THREADS, threads);
         return -1;
     }
-    hone_set_threads(threads);
+    const int started = hone_set_threads(threads);
+    if (threads > 0 && started < threads) /* the system would not start more: training goes on, slower */
+        fprintf(stderr, "hone %s: warning: --threads %d: the system started %d thread%s\n", cmd, threads, started,
+                started == 1 ? "" : "s");
     return 0;
 }
 
