@@ -113,6 +113,31 @@ static int model_split(const diagnose_options *o, const hone_model *model, uint6
     return ok ? 0 : -1;
 }
 
+/* Whether split's train and dev rows are those the model was trained on, by the digests hone
+ * train keeps in its metadata (a model without them, from the library or an older hone, is taken
+ * at its word). Other data, or the same rows changed, made another split, and its errors would be
+ * those of rows the model may have trained on as dev rows or never seen. Returns -1 (message
+ * printed) when they differ. */
+static int rows_differ(const diagnose_options *o, const hone_model *model, const hone_split *split) {
+    cJSON *config = model->config_json ? cJSON_Parse(model->config_json) : NULL;
+    const cJSON *sums[2] = {cJSON_GetObjectItemCaseSensitive(config, "train_checksum"),
+                            cJSON_GetObjectItemCaseSensitive(config, "dev_checksum")};
+    const hone_view *views[2] = {&split->train, &split->dev};
+    int differs = -1; /* which one: 0 train, 1 dev */
+    for (int k = 0; k < 2 && differs < 0; k++) {
+        char now[17];
+        snprintf(now, sizeof now, "%016llx", (unsigned long long)hone_view_checksum(views[k]));
+        if (cJSON_IsString(sums[k]) && strcmp(sums[k]->valuestring, now)) differs = k;
+    }
+    if (differs >= 0)
+        cli_error("diagnose", "%s: the %s rows this data splits into are not the ones the model was trained on (the "
+                              "data or its order differs, or rows were added or changed): give the --data%s it was "
+                              "trained with",
+                  o->model, differs ? "dev" : "train", *o->test_data ? " and --test-data" : "");
+    cJSON_Delete(config);
+    return differs >= 0 ? -1 : 0;
+}
+
 /* A file whose first byte is '{', as a metrics file's (JSON lines); a safetensors file starts
  * with its header's length. */
 static bool starts_like_json(const char *path) {
@@ -166,6 +191,7 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
     if (cli_split_sizes("diagnose", dev_text, test_text, data->n, test_data != NULL, &dev_size, &test_size)) goto done;
     if (hone_split_make(&split, data, test_data, dev_size, test_size, seed, &err)) goto fail;
     if (train_rows > 0 && train_rows < (double)split.train.n) split.train.n = (size_t)train_rows;
+    if (rows_differ(o, model, &split)) goto done;
     if (hone_model_evaluate(model, &split.train, &loss[0], &acc[0], &err) ||
         hone_model_evaluate(model, &split.dev, &loss[1], &acc[1], &err))
         goto fail;
@@ -203,7 +229,8 @@ int cmd_diagnose(int argc, char **argv) {
         "high bias (avoidable bias = train - base is high), high variance (dev - train is high), both,\n"
         "or fine, with the basic recipe's advice. A model is evaluated again on the train and dev rows\n"
         "it was trained on (its seed, dev and test are in its metadata: give the same --data, and the\n"
-        "same --test-data if it was trained with one); a metrics file gives its last epoch. Errors\n"
+        "same --test-data if it was trained with one; other rows, by the digests of its train and\n"
+        "dev rows that hone train keeps, are refused); a metrics file gives its last epoch. Errors\n"
         "are 1 - accuracy, or the loss for regression.",
         options, "model"};
     int rc = cli_parse(&cmd, argc, argv);

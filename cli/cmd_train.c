@@ -70,6 +70,18 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
     return buf;
 }
 
+/* json (an object) with the digests of the split's train and dev rows added, for diagnose to
+ * tell whether its data makes the same split; malloc'd, NULL when out of memory. Kept apart from
+ * the options a --resume compares: the checkpoint checks its rows itself, naming them. */
+static char *with_digests(const char *json, const hone_split *split) {
+    const size_t n = strlen(json) - 1; /* without its closing brace */
+    char *out = malloc(n + 128);
+    if (out)
+        snprintf(out, n + 128, "%.*s, \"train_checksum\": \"%016llx\", \"dev_checksum\": \"%016llx\"}", (int)n, json,
+                 (unsigned long long)hone_view_checksum(&split->train), (unsigned long long)hone_view_checksum(&split->dev));
+    return out;
+}
+
 /* Appends printf text to buf [cap] at *at; -1 (and nothing more) once it does not fit. */
 static int append(char *buf, size_t cap, size_t *at, const char *fmt, ...) {
     va_list ap;
@@ -360,7 +372,7 @@ int cmd_train(int argc, char **argv) {
         }
     }
     free(model->config_json); /* kept in checkpoints too */
-    if (!(model->config_json = strdup(config_json(&o, &arch, &cfg, test_set)))) {
+    if (!(model->config_json = with_digests(config_json(&o, &arch, &cfg, test_set), &split))) {
         cli_error("train", "out of memory");
         goto done;
     }

@@ -265,8 +265,8 @@ static void resume(hone_train_state *s, hone_model *m, const hone_model *file, c
     for (size_t i = 0; i < n; i++) rows[i] = i;
     hone_split split = {.train = {&d, rows, s->n_train}, .dev = {&d, rows + s->n_train, s->n_dev}};
     for (size_t i = 0; i < s->n_train; i++) s->order[i] = s->n_train - 1 - i; /* an order of the train rows */
-    s->train_checksum = honeT_view_checksum(&split.train);
-    s->dev_checksum = honeT_view_checksum(&split.dev);
+    s->train_checksum = hone_view_checksum(&split.train);
+    s->dev_checksum = hone_view_checksum(&split.dev);
     resume_hooks h = {out, 0};
     hone_train_hooks hooks = {.on_checkpoint = save_checkpoint, .user = &h};
     hone_epoch_stats stats;

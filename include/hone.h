@@ -166,6 +166,12 @@ typedef struct hone_view {
     size_t n;
 } hone_view;
 
+/* A 64-bit digest of a view: its row count, which dataset rows in which order, and their
+ * features (their bytes: uint8, or hone_real, so a float and a double build differ), labels and
+ * targets. Two splits that train alike have the same digest: a checkpoint keeps those of its
+ * train and dev rows, and hone train's models keep them in their metadata. */
+uint64_t hone_view_checksum(const hone_view *view);
+
 typedef struct hone_split {
     hone_view train, dev, test;
 } hone_split;

@@ -599,6 +599,21 @@ grep -Eq "^  train error +$sep_error" out.txt && ok "diagnose --test-data: the t
     || bad "diagnose --test-data: the train rows of training" "train accuracy $sep_train" "$(cat out.txt)"
 expect_error "diagnose without the model's --test-data" 1 "sep.safetensors" "test set of its own" "--test-data" -- diagnose sep.safetensors --data blobs.csv
 expect_error "diagnose with --test-data the model did not use" 1 "blobs.safetensors" "carved from its data" -- diagnose blobs.safetensors --data blobs.csv --test-data blobs-test.csv
+# Other rows than the model's: the same rows in another order split otherwise, a changed value
+# changes its rows; diagnose refuses both (it used to diagnose the model on rows it may have
+# trained on as dev rows, or never seen). A model without the digests is taken at its word.
+{ head -1 blobs.csv; tail -n +2 blobs.csv | tac; } >blobs-reversed.csv
+expect_error "diagnose: the model's data in another order" 1 \
+    "^hone diagnose: blobs.safetensors: the train rows this data splits into are not the ones the model was trained on \(the data or its order differs, or rows were added or changed\): give the --data it was trained with$" -- \
+    diagnose blobs.safetensors --data blobs-reversed.csv
+awk -F, -v OFS=, 'NR > 1 { $4 = $4 + 0.5 } { print }' blobs.csv >blobs-shifted.csv
+expect_error "diagnose: the model's data with a feature changed" 1 "blobs.safetensors: the train rows this data" -- diagnose blobs.safetensors --data blobs-shifted.csv
+expect_error "diagnose: other rows with the model's --test-data" 1 "sep.safetensors: the train rows .*: give the --data and --test-data it was trained with$" -- \
+    diagnose sep.safetensors --data blobs-reversed.csv --test-data blobs-test.csv
+sed 's/train_checksum\\"/train_checksuX\\"/; s/dev_checksum\\"/dev_checksuX\\"/' blobs.safetensors >nodigest.safetensors
+if cmp -s blobs.safetensors nodigest.safetensors; then bad "diagnose: the digests were not renamed" "$(grep -ao 'checksum[^,]*' blobs.safetensors)"
+else expect_ok "diagnose: a model without digests is taken at its word" diagnose nodigest.safetensors --data blobs-reversed.csv; fi
+expect_ok "diagnose: the model's own data" diagnose blobs.safetensors --data blobs.csv
 expect_error "train: --test-labels without --test-data" 2 "--test-labels nolabels.npy needs --test-data" -- train --data blobs.csv --test-labels nolabels.npy --quiet
 expect_error "diagnose: --test-labels without --test-data" 2 "--test-labels nolabels.npy needs --test-data" -- diagnose sep.safetensors --data blobs.csv --test-labels nolabels.npy
 expect_error "train: --test-data with other features" 1 "narrow-test.csv: 3 features per row, and blobs.csv has 4" -- train --data blobs.csv --test-data narrow-test.csv --quiet

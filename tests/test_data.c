@@ -1044,6 +1044,28 @@ static void test_split_counts(void **state) {
     hone_dataset_free(d);
 }
 
+/* A view's digest follows its rows, their order and their contents, and only them. */
+static void test_view_checksum(void **state) {
+    (void)state;
+    hone_dataset *d = make_rows(10, 2, 1);
+    size_t rows[3] = {4, 1, 7}, same[3] = {4, 1, 7}, swapped[3] = {1, 4, 7};
+    hone_view a = {d, rows, 3}, b = {d, same, 3}, c = {d, swapped, 3}, fewer = {d, rows, 2};
+    const uint64_t h = hone_view_checksum(&a);
+    assert_true(hone_view_checksum(&b) == h);
+    assert_true(hone_view_checksum(&c) != h);
+    assert_true(hone_view_checksum(&fewer) != h);
+    d->x[2 * 1 + 1] += 1; /* a feature of row 1, in the view */
+    assert_true(hone_view_checksum(&a) != h);
+    d->x[2 * 1 + 1] -= 1;
+    d->label[7] = 0; /* a label in the view (it was 1) */
+    assert_true(hone_view_checksum(&a) != h);
+    d->label[7] = 1;
+    d->x[0] += 1; /* row 0 is not in the view */
+    d->label[0] = 2;
+    assert_true(hone_view_checksum(&a) == h);
+    hone_dataset_free(d);
+}
+
 static void test_split_test_data(void **state) {
     (void)state;
     hone_dataset *d = make_rows(50, 3, 1), *t = make_rows(8, 3, 1);
@@ -1212,6 +1234,7 @@ int main(void) {
         th_test(test_npy_bad_values),
         th_test(test_split_fractions),
         th_test(test_split_counts),
+        th_test(test_view_checksum),
         th_test(test_split_test_data),
         th_test(test_split_seeds),
         th_test(test_split_errors),

@@ -329,3 +329,40 @@ void hone_split_free(hone_split *split) {
     honeM_free(split->test.index);
     memset(split, 0, sizeof *split);
 }
+
+/* ---------------------------------------------------------------------------------------------
+ * A view's digest
+ * ------------------------------------------------------------------------------------------- */
+
+static uint64_t mix(uint64_t h, uint64_t v) {
+    h ^= v * 0x9e3779b97f4a7c15ULL;
+    h = h << 29 | h >> 35;
+    return h * 0xbf58476d1ce4e5b9ULL;
+}
+
+static uint64_t mix_bytes(uint64_t h, const void *p, size_t n) {
+    const unsigned char *b = p;
+    for (; n >= 8; n -= 8, b += 8) {
+        uint64_t v;
+        memcpy(&v, b, 8);
+        h = mix(h, v);
+    }
+    uint64_t v = n; /* the tail's length in the low byte, its bytes above */
+    for (size_t i = 0; i < n; i++) v ^= (uint64_t)b[i] << (8 * (i + 1));
+    return mix(h, v);
+}
+
+uint64_t hone_view_checksum(const hone_view *view) {
+    uint64_t h = mix(0x243f6a8885a308d3ULL, view->n);
+    const hone_dataset *d = view->data;
+    for (size_t i = 0; i < view->n; i++) {
+        const size_t r = view->index[i];
+        h = mix(h, r);
+        if (d->x_u8) h = mix_bytes(h, d->x_u8 + r * d->d, d->d);
+        else h = mix_bytes(h, d->x + r * d->d, d->d * sizeof *d->x);
+        if (d->label) h = mix(h, (uint32_t)d->label[r]);
+        if (d->target) h = mix_bytes(h, d->target + r * d->t, d->t * sizeof *d->target);
+    }
+    h ^= h >> 32;
+    return h * 0xd6e8feb86659fd93ULL ^ (h >> 29);
+}

@@ -5,9 +5,6 @@
 
 #include "hone_internal.h"
 
-/* A 64-bit digest of a view: its row count, which dataset rows in which order, and their
- * features, labels and targets. Two splits that train alike have the same digest. */
-uint64_t honeT_view_checksum(const hone_view *view);
 /* Optimizer steps in an epoch of n_train rows in batches of `batch` (a batch larger than the
  * training set is the whole set): the loop's count, which a resumed position is checked against. */
 long honeT_steps_per_epoch(size_t n_train, int batch);

@@ -258,8 +258,8 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
         return honeE_set(err, HONE_ERR_VALUE, "the plateau schedule follows the dev loss, and there is no dev set");
     /* A checkpoint records which data it was trained on, and a resumed run must have the same. */
     const bool checkpoints = hooks->on_checkpoint != NULL;
-    const uint64_t train_sum = checkpoints || from ? honeT_view_checksum(train) : 0;
-    const uint64_t dev_sum = checkpoints || from ? honeT_view_checksum(&split->dev) : 0;
+    const uint64_t train_sum = checkpoints || from ? hone_view_checksum(train) : 0;
+    const uint64_t dev_sum = checkpoints || from ? hone_view_checksum(&split->dev) : 0;
     if (from && (st = honeT_resume_check(from, m, split, c, train_sum, dev_sum, err))) return st;
 
     const int B = c->batch < (int)train->n ? c->batch : (int)train->n;
