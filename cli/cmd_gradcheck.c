@@ -31,12 +31,16 @@ static void print_json(const hone_gradcheck_report *rep, int B, double eps) {
     printf("{\"command\": \"gradcheck\", \"samples\": %d, \"eps\": %g, \"checked\": %zu, ", B, eps, rep->checked);
     printf("\"dropout\": \"%s\", \"batchnorm\": \"%s\", ", rep->dropout_masks_fixed ? "masks fixed" : "none",
            rep->batchnorm_training ? "training mode" : "none");
-    printf("\"kinks\": %zu, \"rel_error\": %.3e, \"verdict\": \"%s\", \"layers\": [", rep->kinks, rep->rel_error,
+    /* a rel_error that is NaN (a loss or gradient not finite) is null: JSON has no NaN */
+    printf("\"kinks\": %zu, ", rep->kinks);
+    cli_json_number(stdout, "rel_error", rep->rel_error, 1);
+    printf("\"verdict\": \"%s\", \"layers\": [",
            rep->checked && rep->kinks == rep->checked ? "not judged" : hone_gradcheck_verdict_name(rep->verdict));
     for (int k = 0; k < rep->n_layers; k++) {
         const hone_gradcheck_layer *r = &rep->layers[k];
-        printf("%s{\"layer\": %d, \"checked\": %zu, \"rel_error\": %.3e, \"kinks\": %zu, \"verdict\": \"%s\"}",
-               k ? ", " : "", r->layer, r->checked, r->rel_error, r->kinks, layer_verdict(r));
+        printf("%s{\"layer\": %d, \"checked\": %zu, ", k ? ", " : "", r->layer, r->checked);
+        cli_json_number(stdout, "rel_error", r->rel_error, 1);
+        printf("\"kinks\": %zu, \"verdict\": \"%s\"}", r->kinks, layer_verdict(r));
     }
     printf("]}\n");
 }
@@ -59,7 +63,12 @@ static void print_overall(const hone_gradcheck_report *rep) {
                rep->checked, KINK_WHY);
         return;
     }
-    printf("  overall           %9zu params  rel error %.2e: %s\n", rep->checked, rep->rel_error, band(rep->verdict));
+    /* the verdict is the worst judged layer's when that is worse than the overall error's */
+    const bool by_layer = rep->verdict != hone_gradcheck_verdict_of(rep->rel_error);
+    printf("  overall           %9zu params  rel error %.2e: %s%s\n", rep->checked, rep->rel_error, band(rep->verdict),
+           by_layer ? ", in a layer above" : "");
+    if (isnan(rep->rel_error))
+        printf("  a loss or a gradient is not finite: the weights or inputs overflow double\n");
     if (rep->kinks)
         printf("  %zu of %zu checked values straddle a ReLU kink and were not judged\n    (%s)\n", rep->kinks,
                rep->checked, KINK_WHY);

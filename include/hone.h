@@ -449,7 +449,8 @@ typedef enum hone_gradcheck_verdict {
 typedef struct hone_gradcheck_layer {
     int layer;            /* index in the model's layer list */
     size_t checked;       /* parameters compared */
-    double rel_error;     /* over the checked parameters that did not straddle a kink (0: none did not) */
+    double rel_error;     /* over the checked parameters that did not straddle a kink (0: none did not;
+                             NaN when a difference or a gradient is not finite, a bug) */
     double max_abs_diff;  /* likewise */
     size_t kinks;         /* of `checked`: straddled a ReLU kink, not judged (== checked: the layer could not be) */
 } hone_gradcheck_layer;
@@ -459,7 +460,7 @@ typedef struct hone_gradcheck_report {
     size_t checked;
     int n_layers;
     hone_gradcheck_layer layers[64]; /* parameterized layers, first 64 */
-    hone_gradcheck_verdict verdict;
+    hone_gradcheck_verdict verdict; /* of rel_error, or the worst judged layer's when worse */
     int dropout_masks_fixed; /* dropout layers ran in training mode with one fixed set of masks */
     int batchnorm_training;  /* batch norm ran on batch statistics (running ones restored after) */
     size_t kinks;            /* of `checked`: straddled a ReLU kink and were not judged; when it is

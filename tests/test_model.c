@@ -287,6 +287,50 @@ static void test_model_gradcheck_kinks_do_not_hide_a_bug(void **state) {
     }
 }
 
+/* Wrong backwards of their own kinds: the last dense layer's gradient 0.4% too large, a bug in
+ * a layer whose gradient is small beside the first's; and one gradient NaN. */
+static void backward_last_layer_off(hone_model *m, const hone_real *X, int B) {
+    hone_model_backward(m, X, B);
+    const hone_layer *last = &m->layers[m->n_layers - 1];
+    for (size_t i = 0; i < last->n_params; i++) m->grads[last->param_offset + i] *= (hone_real)1.004;
+}
+
+static void backward_nan(hone_model *m, const hone_real *X, int B) {
+    hone_model_backward(m, X, B);
+    m->grads[0] = (hone_real)NAN;
+}
+
+/* The verdict is no better than the worst judged layer's, where the overall error, weighted by
+ * the gradients' sizes, would pass; a gradient or a loss that is not finite is a bug, not 0 error
+ * (a NaN sum used to fall through to "good"). */
+static void test_model_gradcheck_worst_layer_and_not_finite(void **state) {
+    if (!TH_DOUBLE) skip();
+    hone_rng rng;
+    hone_rng_seed(&rng, 44);
+    hone_real X[6 * 4], Y[6 * 3];
+    hone_model *m = kink_net(HONE_LAYER_TANH, X, Y, &rng);
+    /* inputs 100 times larger and the first weights 100 times smaller: the same function, and
+     * the first layer's weight gradient 100 times the size */
+    for (int i = 0; i < 6 * 4; i++) X[i] *= 100;
+    for (size_t i = 0; i < (size_t)m->layers[0].in * m->layers[0].out; i++) m->params[m->layers[0].param_offset + i] /= 100;
+    hone_gradcheck_report rep;
+    hone_error err;
+    assert_int_equal(honeG_check_model(m, X, Y, 6, 1e-6, 0, &rng, hone_model_backward, &rep, &err), HONE_OK);
+    assert_int_equal(rep.verdict, HONE_GRADCHECK_GOOD);
+    assert_int_equal(honeG_check_model(m, X, Y, 6, 1e-6, 0, &rng, backward_last_layer_off, &rep, &err), HONE_OK);
+    const hone_gradcheck_layer *last = &rep.layers[rep.n_layers - 1];
+    print_message("last layer 0.4%% off: overall %.2e, last layer %.2e\n", rep.rel_error, last->rel_error);
+    assert_int_equal(hone_gradcheck_verdict_of(last->rel_error), HONE_GRADCHECK_BUG);
+    assert_true(hone_gradcheck_verdict_of(rep.rel_error) < HONE_GRADCHECK_BUG); /* the case: overall alone passes */
+    assert_int_equal(rep.verdict, HONE_GRADCHECK_BUG);
+    assert_int_equal(honeG_check_model(m, X, Y, 6, 1e-6, 0, &rng, backward_nan, &rep, &err), HONE_OK);
+    assert_true(isnan(rep.rel_error) && isnan(rep.layers[0].rel_error) && isnan(rep.layers[0].max_abs_diff));
+    assert_int_equal(rep.verdict, HONE_GRADCHECK_BUG);
+    assert_true(isnan(honeG_rel_error(1, INFINITY, 1)) && isnan(honeG_rel_error(NAN, 1, 1)));
+    assert_true(honeG_rel_error(0, 0, 0) == 0); /* both exactly 0: agreement */
+    hone_model_free(m);
+}
+
 /* Two Gaussian blobs per class in 4-D: an MLP must separate them. */
 static hone_dataset *blobs(size_t n, int classes, hone_rng *rng) {
     hone_dataset *d = honeM_alloc(1, sizeof *d);
@@ -756,6 +800,7 @@ int main(void) {
         th_test(test_model_gradcheck_sets_aside_a_dead_layers_kinks),
         th_test(test_model_gradcheck_layer_all_on_kinks),
         th_test(test_model_gradcheck_kinks_do_not_hide_a_bug),
+        th_test(test_model_gradcheck_worst_layer_and_not_finite),
         th_test(test_training_learns_and_repeats),
         th_test(test_hooks_and_stop),
         th_test(test_one_sgd_step_is_the_formula),

@@ -7,6 +7,9 @@
 
 double honeG_rel_error(double diff2, double a2, double b2) {
     double denom = sqrt(a2) + sqrt(b2);
+    /* a NaN or infinite sum is no agreement (the comparison below sent it to 0, "good"), and the
+     * error is NaN, which the verdict calls a bug; both gradients exactly 0 agree */
+    if (!isfinite(denom) || !isfinite(diff2)) return NAN;
     return denom > 0 ? sqrt(diff2) / denom : 0;
 }
 
@@ -149,7 +152,8 @@ hone_status honeG_check_model(hone_model *m, const hone_real *X, const hone_real
             diff2 += (approx - g) * (approx - g);
             a2 += approx * approx;
             g2 += g * g;
-            if (fabs(approx - g) > max_abs) max_abs = fabs(approx - g);
+            const double d = fabs(approx - g);
+            if (!isnan(max_abs) && (isnan(d) || d > max_abs)) max_abs = d; /* NaN, once met, stays */
         }
         if (report->n_layers < (int)(sizeof report->layers / sizeof report->layers[0])) {
             hone_gradcheck_layer *r = &report->layers[report->n_layers++];
@@ -166,7 +170,14 @@ hone_status honeG_check_model(hone_model *m, const hone_real *X, const hone_real
         all_g2 += g2;
     }
     report->rel_error = honeG_rel_error(all_diff2, all_a2, all_g2);
+    /* no better than its worst judged layer: the overall error is weighted by the gradients'
+     * sizes, and a small layer's bug can hide under a large layer's agreement */
     report->verdict = hone_gradcheck_verdict_of(report->rel_error);
+    for (int k = 0; k < report->n_layers; k++) {
+        const hone_gradcheck_layer *r = &report->layers[k];
+        const hone_gradcheck_verdict v = hone_gradcheck_verdict_of(r->rel_error);
+        if (r->kinks < r->checked && v > report->verdict) report->verdict = v;
+    }
     memcpy(m->buffers, saved_buffers, m->n_buffers * sizeof *saved_buffers);
     honeM_free(saved_buffers);
     honeM_free(sides);
