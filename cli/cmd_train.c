@@ -345,6 +345,13 @@ int cmd_train(int argc, char **argv) {
         if (!*o.ck.resume && o.arch.residual && o.arch.zero_residual) hone_model_zero_residual_branches(model);
         if (!*o.ck.resume && hone_model_standardize_fit(model, &split.train, &err)) goto fail;
     }
+    /* what training would refuse at its start (early stopping on a regression's accuracy, a
+     * per-step warm-up as long as the run, ...), refused now as the options' error */
+    if (hone_train_check(model, &split, &cfg, &err)) {
+        cli_error("train", "%s", err.message);
+        exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
     /* batch norm over one row outputs its beta whatever the input (x - mean is 0): PyTorch refuses
      * it, and so does hone, for every batch, the epoch's last (n mod batch rows) too */
     const size_t rows = split.train.n, bn_batch = (size_t)cfg.batch < rows ? (size_t)cfg.batch : rows;

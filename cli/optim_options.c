@@ -27,6 +27,31 @@ static void warn_unread(const char *cmd, const cli_optim *p, hone_optimizer_kind
                     hone_optimizer_kind_name(kind), options[i].readers);
 }
 
+/* Likewise a schedule option given to a schedule that does not read it. */
+static void warn_unread_schedule(const char *cmd, const cli_optim *p, hone_schedule_kind kind) {
+    const int decays = kind == HONE_SCHEDULE_INVERSE_TIME || kind == HONE_SCHEDULE_EXPONENTIAL ||
+                       kind == HONE_SCHEDULE_INVERSE_SQRT || kind == HONE_SCHEDULE_STEP;
+    const int plateau = kind == HONE_SCHEDULE_PLATEAU, cosine = kind == HONE_SCHEDULE_COSINE;
+    const struct {
+        const void *value;
+        const char *option, *readers;
+        int read;
+    } options[] = {
+        {&p->decay_rate, "--decay-rate", "inverse_time, exponential, inverse_sqrt and step read it", decays},
+        {&p->step_size, "--step-size", "step reads it", kind == HONE_SCHEDULE_STEP},
+        {&p->warmup, "--warmup", "cosine reads it", cosine},
+        {&p->min_lr, "--min-lr", "cosine and plateau read it", cosine || plateau},
+        {&p->per_step, "--per-step", "the decaying schedules and cosine read it", decays || cosine || plateau},
+        {&p->factor, "--factor", "plateau reads it", plateau},
+        {&p->patience, "--patience", "plateau reads it", plateau},
+        {&p->threshold, "--threshold", "plateau reads it", plateau},
+    };
+    for (size_t i = 0; i < sizeof options / sizeof *options; i++)
+        if (!options[i].read && cli_given(options[i].value))
+            fprintf(stderr, "hone %s: warning: %s does nothing with --schedule %s (only %s)\n", cmd, options[i].option,
+                    hone_schedule_kind_name(kind), options[i].readers);
+}
+
 int cli_optim_resolve(const char *cmd, const cli_optim *p, hone_train_config *c) {
     int kind = hone_optimizer_kind_parse(p->optimizer);
     if (!kind) {
@@ -51,6 +76,7 @@ int cli_optim_resolve(const char *cmd, const cli_optim *p, hone_train_config *c)
                   p->schedule);
         return -1;
     }
+    warn_unread_schedule(cmd, p, (hone_schedule_kind)sk);
     hone_schedule_config s = hone_schedule_config_default((hone_schedule_kind)sk);
     s.rate = or_default(p->decay_rate, s.rate);
     s.step_size = p->step_size;

@@ -104,6 +104,15 @@ static void draw_series(FILE *f, const panel *p, const hone_epoch_stats *rows, s
     fputs("  </g>\n", f);
 }
 
+/* A figure as text at most about ten characters wide: fixed decimals, or four significant
+ * digits with an exponent where those would run off the panel (a diverging run's 2.6e+16 was
+ * 17 digits and more; a step of 1e-6 would take many decimals). */
+static const char *figure(char *buf, size_t cap, double v, int decimals) {
+    if (v != 0 && (fabs(v) >= 1e5 || decimals > 4)) snprintf(buf, cap, "%.4g", v);
+    else snprintf(buf, cap, "%.*f", decimals, v);
+    return buf;
+}
+
 static void draw_panel(FILE *f, double left, const hone_epoch_stats *rows, size_t n, int which) {
     const char *name = which ? "accuracy" : "loss";
     double lo = INFINITY, hi = -INFINITY, first = rows[0].epoch, last = rows[0].epoch;
@@ -131,8 +140,11 @@ static void draw_panel(FILE *f, double left, const hone_epoch_stats *rows, size_
     fprintf(f, "  <text x=\"%.1f\" y=\"%.1f\" font-size=\"14\" font-weight=\"bold\">%s</text>\n", p.x, p.y - 12.0,
             which ? "Accuracy" : "Loss");
     fprintf(f, "  <text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">last: train ", p.x + p.w, p.y - 12.0);
-    fprintf(f, which ? "%.2f%%" : "%.4f", value(end, which, 0));
-    if (isfinite(value(end, which, 1))) fprintf(f, which ? ", dev %.2f%%" : ", dev %.4f", value(end, which, 1));
+    char text[64];
+    const int decimals = which ? 2 : 4;
+    fprintf(f, "%s%s", figure(text, sizeof text, value(end, which, 0), decimals), which ? "%" : "");
+    if (isfinite(value(end, which, 1)))
+        fprintf(f, ", dev %s%s", figure(text, sizeof text, value(end, which, 1), decimals), which ? "%" : "");
     fputs("</text>\n", f);
     /* Frame and grid. */
     fprintf(f, "  <rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"white\" stroke=\"#444\"/>\n", p.x,
@@ -142,8 +154,8 @@ static void draw_panel(FILE *f, double left, const hone_epoch_stats *rows, size_
         if (y < p.y - 0.5 || y > p.y + p.h + 0.5) continue;
         fprintf(f, "  <line x1=\"%.1f\" y1=\"%.2f\" x2=\"%.1f\" y2=\"%.2f\" stroke=\"#e3e3e3\"/>\n", p.x, y, p.x + p.w, y);
         fprintf(f, "  <line x1=\"%.1f\" y1=\"%.2f\" x2=\"%.1f\" y2=\"%.2f\" stroke=\"#444\"/>\n", p.x - 5, y, p.x, y);
-        fprintf(f, "  <text x=\"%.1f\" y=\"%.2f\" text-anchor=\"end\">%.*f</text>\n", p.x - 8, y + 4,
-                p.ay.decimals, fabs(t) < 1e-12 * p.ay.step ? 0.0 : t);
+        fprintf(f, "  <text x=\"%.1f\" y=\"%.2f\" text-anchor=\"end\">%s</text>\n", p.x - 8, y + 4,
+                figure(text, sizeof text, fabs(t) < 1e-12 * p.ay.step ? 0.0 : t, p.ay.decimals));
     }
     for (double t = ceil(p.x0 / p.ax.step) * p.ax.step; t <= p.x1; t += p.ax.step) {
         if (t < first - 1e-9 && t < 1) continue; /* no epoch 0 tick */

@@ -613,6 +613,13 @@ typedef struct hone_train_config {
  * with the default 784-512-256-10 network (plain SGD at a fixed rate needs 15 epochs for 88%). */
 hone_train_config hone_train_config_default(void);
 hone_status hone_train_config_check(const hone_train_config *config, hone_error *err);
+/* Whether model can train on split with config, as hone_train checks before its first step:
+ * config (hone_train_config_check), the data against the model (features, labels or targets,
+ * images for augmentation), a dev set for early stopping and plateau, early stopping on accuracy
+ * only for a classifier, a per-step warm-up shorter than the run. HONE_ERR_VALUE naming the first
+ * problem. A caller may ask before opening its outputs. */
+hone_status hone_train_check(const hone_model *model, const hone_split *split, const hone_train_config *config,
+                             hone_error *err);
 
 typedef struct hone_epoch_stats {
     int epoch;            /* 1-based */

@@ -432,7 +432,15 @@ expect_error "keep probability 1.5" 2 "keep probability must be in \(0, 1\]" -- 
 expect_error "keep probabilities per layer" 2 "one per hidden layer \(1\), got 3" -- train --data blobs.csv --layers 16 --keep-prob 0.5,0.5,0.5
 expect_error "negative L2" 2 "--l2 and --l1 take a lambda of 0 or more" -- train --data blobs.csv --l2 -1
 expect_error "bad early-stop metric" 2 "--early-stop-metric" -- train --data blobs.csv --early-stop 3 --early-stop-metric f1
-expect_error "augmenting a CSV" 1 "augmentation needs images" -- train --data blobs.csv --augment-shift 2 --quiet
+# A regression has no accuracy to watch (it kept epoch 1's weights), and a per-step warm-up as long
+# as the run never reaches lr: both found from the data, before anything is written.
+expect_error "early stopping on a regression's accuracy" 2 "^hone train: early stopping on dev accuracy, and a regression has none: watch its loss$" -- \
+    train --data blobs.csv --regression --layers 4 --epochs 3 --early-stop 2 --early-stop-metric accuracy --metrics es.csv
+[ ! -e es.csv ] && ok "early stopping on a regression's accuracy: no metrics file" || bad "early stopping on a regression's accuracy: no metrics file" "$(ls)"
+expect_error "a per-step warm-up as long as the run" 2 "^hone train: cosine: warm-up \(12 steps\) must be shorter than the run \(12 steps: 3 epochs of 4\)$" -- \
+    train --data blobs.csv --layers 4 --epochs 3 --batch 50 --warmup 12 --per-step
+expect_ok "a per-step warm-up shorter than the run" train --data blobs.csv --layers 4 --epochs 3 --batch 50 --warmup 11 --per-step --quiet
+expect_error "augmenting a CSV: an options error" 2 "augmentation needs images" -- train --data blobs.csv --augment-shift 2 --quiet
 expect_error "early stopping without dev: a usage error, as the plateau schedule" 2 "^hone train: --early-stop watches the dev set, and there is no dev set \(--dev 0\)$" -- train --data blobs.csv --early-stop 2 --dev 0 --quiet
 expect_error "divergence is named (exit 3)" 3 "diverged at epoch [0-9]+, batch [0-9]+, learning rate" "first non-finite" "lower the" -- \
     train --data blobs.csv --layers 16 --optimizer sgd --lr 1e6 --schedule constant --epochs 5 --quiet
@@ -518,6 +526,12 @@ svg_ok() { # FILE: an SVG with both curves, the legend and axes
 }
 expect_ok "plot a CSV metrics file" plot m.csv --output curves.svg
 svg_ok curves.svg && ok "plot: SVG with train and dev curves and a legend" || bad "plot: SVG with both curves" "$(head -c 800 curves.svg)"
+# Losses in the 1e21s (a diverging run) are labelled with exponents: as fixed decimals they ran
+# to 22 digits and off the panel.
+printf 'epoch,train_loss,train_acc,dev_loss,dev_acc\n1,1.2e21,0.5,1.1e21,0.5\n2,2.5e21,0.4,2.6e21,0.4\n' >huge.csv
+expect_ok "plot of losses in the 1e21s" plot huge.csv --output huge.svg
+grep -q '>2.5e+21<' huge.svg && grep -q 'last: train 2.5e+21, dev 2.6e+21' huge.svg && ! grep -Eq '>[-0-9.]{12,}' huge.svg &&
+    ok "plot: huge losses as exponents" || bad "plot: huge losses as exponents" "$(grep -o '<text[^<]*' huge.svg | head -20)"
 expect_ok "plot JSON lines (default output name)" plot m.jsonl
 svg_ok m.svg && ok "plot m.jsonl writes m.svg" || bad "plot m.jsonl writes m.svg" "$(ls)"
 printf '%s\n1,0.1,1,0.5,0.8,0.6,0.7,1,100\n2,0.1,1,abc,0.8,0.6,0.7,1,100\n' "$metrics_header" >badm.csv
@@ -551,6 +565,10 @@ expect_error "gradcheck: the same --residual check" 2 "^hone gradcheck: --residu
 expect_ok "an optimizer option the optimizer does not read" train --data blobs.csv --layers 4 --epochs 1 --quiet --optimizer sgd --beta1 0.8
 grep -qx "hone train: warning: --beta1 does nothing with --optimizer sgd (only momentum, nesterov, adam and adamw read it)" err.txt \
     && ok "--beta1 with sgd is warned about" || bad "--beta1 with sgd is warned about" "$(cat err.txt)"
+expect_ok "schedule options the schedule does not read" train --data blobs.csv --layers 4 --epochs 2 --schedule exponential --warmup 1 --patience 3 --decay-rate 0.9 --quiet
+grep -qx "hone train: warning: --warmup does nothing with --schedule exponential (only cosine reads it)" err.txt &&
+    grep -qx "hone train: warning: --patience does nothing with --schedule exponential (only plateau reads it)" err.txt &&
+    [ "$(wc -l <err.txt)" = 2 ] && ok "schedule options unread are warned about, and only they" || bad "schedule options unread are warned about" "$(cat err.txt)"
 expect_ok "--weight-decay with adam" train --data blobs.csv --layers 4 --epochs 1 --quiet --weight-decay 0.01
 grep -q "warning: --weight-decay does nothing with --optimizer adam (only adamw reads it; for the others, --l2)" err.txt \
     && ok "--weight-decay with adam points to --l2" || bad "--weight-decay with adam" "$(cat err.txt)"

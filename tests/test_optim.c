@@ -389,6 +389,52 @@ static hone_model *train_fixture(const hone_train_config *cfg, size_t rows, lr_l
     return m;
 }
 
+static void refused(hone_status st, const hone_error *err, const char *part) {
+    assert_int_equal(st, HONE_ERR_VALUE);
+    if (!strstr(err->message, part)) fail_msg("wanted '%s' in: %s", part, err->message);
+}
+
+/* hone_train_check, which hone_train runs first, refuses what the data shows a config cannot do:
+ * a per-step cosine warm-up as long as the run (it never reached lr), early stopping on the dev
+ * accuracy of a regression (NaN, never better: the first epoch's weights were kept). */
+static void test_train_check_needs_the_data(void **state) {
+    (void)state;
+    hone_real x[8 * 4], t[8], dx[4 * 4], dt[4];
+    int32_t y[8], dy[4];
+    size_t idx[8] = {0, 1, 2, 3, 4, 5, 6, 7}, didx[4] = {0, 1, 2, 3};
+    for (int i = 0; i < 32; i++) x[i] = (hone_real)(i % 7) / 7;
+    for (int i = 0; i < 16; i++) dx[i] = (hone_real)(i % 5) / 5;
+    for (int i = 0; i < 8; i++) y[i] = i % 3, t[i] = (hone_real)i / 8;
+    for (int i = 0; i < 4; i++) dy[i] = i % 3, dt[i] = (hone_real)i / 4;
+    hone_dataset train = {.n = 8, .d = 4, .x = x, .label = y, .n_classes = 3, .target = t, .t = 1};
+    hone_dataset dev = {.n = 4, .d = 4, .x = dx, .label = dy, .n_classes = 3, .target = dt, .t = 1};
+    hone_split split = {.train = {&train, idx, 8}, .dev = {&dev, didx, 4}};
+    const int hidden[1] = {5};
+    hone_model *classifier, *regression;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&classifier, 4, hidden, 1, 3, HONE_LAYER_TANH, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_create_mlp(&regression, 4, hidden, 1, 1, HONE_LAYER_TANH, HONE_LOSS_MSE, &err), HONE_OK);
+    hone_train_config c = hone_train_config_default();
+    c.epochs = 3;
+    c.batch = 4; /* 2 steps an epoch, 6 in the run */
+    c.schedule.per_step = 1;
+    c.schedule.warmup = 6;
+    refused(hone_train_check(classifier, &split, &c, &err), &err,
+            "cosine: warm-up (6 steps) must be shorter than the run (6 steps: 3 epochs of 2)");
+    refused(hone_train(classifier, &split, &c, NULL, NULL, &err), &err, "warm-up (6 steps)");
+    c.schedule.warmup = 5;
+    assert_int_equal(hone_train_check(classifier, &split, &c, &err), HONE_OK);
+    c.schedule.per_step = 0;
+    c.schedule.warmup = 0;
+    c.early_stopping = (hone_early_stopping){.patience = 2, .on_accuracy = 1};
+    assert_int_equal(hone_train_check(classifier, &split, &c, &err), HONE_OK);
+    refused(hone_train_check(regression, &split, &c, &err), &err, "early stopping on dev accuracy, and a regression has none");
+    c.early_stopping.on_accuracy = 0;
+    assert_int_equal(hone_train_check(regression, &split, &c, &err), HONE_OK);
+    hone_model_free(classifier);
+    hone_model_free(regression);
+}
+
 /* In training, normalization then clipping: one SGD step at rate 1 over the whole batch moves the
  * weights by exactly the clipped norm, whether normalization scales the gradient up or down. */
 static void test_training_clips_the_normalized_gradient(void **state) {
@@ -506,6 +552,7 @@ int main(void) {
         th_test(test_schedules_are_their_formulas),
         th_test(test_optimizer_defaults),
         th_test(test_clipping),
+        th_test(test_train_check_needs_the_data),
         th_test(test_training_clips_the_normalized_gradient),
         th_test(test_matches_pytorch),
         th_test(test_adam_first_step_shows_bias_correction),

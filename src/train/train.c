@@ -230,11 +230,7 @@ hone_status hone_train(hone_model *m, const hone_split *split, const hone_train_
     return hone_train_resume(m, split, c, hooks, NULL, stats_out, err);
 }
 
-hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone_train_config *c,
-                              const hone_train_hooks *hooks, const hone_train_state *from,
-                              hone_epoch_stats *stats_out, hone_error *err) {
-    static const hone_train_hooks no_hooks = {0};
-    if (!hooks) hooks = &no_hooks;
+hone_status hone_train_check(const hone_model *m, const hone_split *split, const hone_train_config *c, hone_error *err) {
     hone_status st = hone_train_config_check(c, err);
     if (st) return st;
     const hone_view *train = &split->train;
@@ -250,12 +246,37 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
         return honeE_set(err, HONE_ERR_VALUE, "mean squared error needs %d regression target column(s)", O);
     if (m->loss == HONE_LOSS_SIGMOID_CE && !train->data->label && !train->data->target)
         return honeE_set(err, HONE_ERR_VALUE, "sigmoid cross-entropy needs labels or 0/1 targets");
-    const bool augment = augmenting(&c->augment), early = c->early_stopping.patience > 0;
-    if (augment && (!train->data->height || !train->data->width))
+    const bool early = c->early_stopping.patience > 0;
+    if (augmenting(&c->augment) && (!train->data->height || !train->data->width))
         return honeE_set(err, HONE_ERR_VALUE, "augmentation needs images (IDX or NPY data shaped [n, height, width])");
     if (early && split->dev.n == 0) return honeE_set(err, HONE_ERR_VALUE, "early stopping watches the dev set, and there is none");
+    /* a regression's dev accuracy is NaN, never better: the first epoch's weights were kept */
+    if (early && c->early_stopping.on_accuracy && m->loss == HONE_LOSS_MSE)
+        return honeE_set(err, HONE_ERR_VALUE, "early stopping on dev accuracy, and a regression has none: watch its loss");
+    /* per step, the run's length is known only here (the config check sees no data); a warm-up
+     * as long never reached lr and left cosine's span at 0 or below */
+    if (c->schedule.kind == HONE_SCHEDULE_COSINE && c->schedule.per_step) {
+        const double run_steps = (double)honeT_steps_per_epoch(train->n, c->batch) * c->epochs;
+        if (c->schedule.warmup >= run_steps)
+            return honeE_set(err, HONE_ERR_VALUE, "cosine: warm-up (%d steps) must be shorter than the run (%.0f steps: "
+                                                  "%d epoch%s of %ld)", c->schedule.warmup, run_steps, c->epochs,
+                             c->epochs == 1 ? "" : "s", honeT_steps_per_epoch(train->n, c->batch));
+    }
     if (c->schedule.kind == HONE_SCHEDULE_PLATEAU && split->dev.n == 0)
         return honeE_set(err, HONE_ERR_VALUE, "the plateau schedule follows the dev loss, and there is no dev set");
+    return HONE_OK;
+}
+
+hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone_train_config *c,
+                              const hone_train_hooks *hooks, const hone_train_state *from,
+                              hone_epoch_stats *stats_out, hone_error *err) {
+    static const hone_train_hooks no_hooks = {0};
+    if (!hooks) hooks = &no_hooks;
+    hone_status st = hone_train_check(m, split, c, err);
+    if (st) return st;
+    const hone_view *train = &split->train;
+    const int O = hone_model_outputs(m);
+    const bool augment = augmenting(&c->augment), early = c->early_stopping.patience > 0;
     /* A checkpoint records which data it was trained on, and a resumed run must have the same. */
     const bool checkpoints = hooks->on_checkpoint != NULL;
     const uint64_t train_sum = checkpoints || from ? hone_view_checksum(train) : 0;
