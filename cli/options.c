@@ -318,7 +318,11 @@ int cli_parse_units(const char *cmd, const char *text, int *units, int max) {
             times = strtol(q, &end, 10);
             if (end == q || times < 1) v = 0; /* reported below */
         }
-        if (end == p || errno || v < 1 || v > HONE_MAX_UNITS) {
+        if (end != p && !errno && v > HONE_MAX_UNITS) {
+            cli_error(cmd, "--layers: a layer has at most %d units, got %ld in '%s'", HONE_MAX_UNITS, v, text);
+            return -1;
+        }
+        if (end == p || errno || v < 1) {
             cli_error(cmd, "--layers: expected hidden layer sizes like 512,256 or 256x50, got '%s'", text);
             return -1;
         }
@@ -328,7 +332,7 @@ int cli_parse_units(const char *cmd, const char *text, int *units, int max) {
         }
         while (times--) units[n++] = (int)v;
         p = end;
-        if (*p == ',') p++;
+        if (*p == ',' && p[1]) p++; /* a comma is followed by a size: "16," is an error */
         else if (*p) {
             cli_error(cmd, "--layers: expected hidden layer sizes like 512,256 or 256x50, got '%s'", text);
             return -1;

@@ -32,7 +32,7 @@ int cli_regularize_network(const char *cmd, const cli_regularize *r, int n_hidde
         }
         n++;
         p = *end == ',' ? end + 1 : end;
-        if (*end && *end != ',') {
+        if ((*end && *end != ',') || (*end == ',' && !*p)) { /* "0.8," ends on a comma, not a number */
             cli_error(cmd, "--keep-prob: expected numbers separated by commas, got '%s'", r->keep_prob);
             return -1;
         }

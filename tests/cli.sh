@@ -104,6 +104,10 @@ expect_error "non-numeric option" 2 "--epochs: expected an integer, got 'ten'" -
 expect_error "zero batch" 2 "batch must be at least 1" -- train --batch 0
 expect_error "unknown activation" 2 "--activation: unknown activation 'relux'" -- train --activation relux
 expect_error "bad layers" 2 "--layers" -- train --layers 512,,x
+# a trailing comma leaves a size out (it was read as one layer fewer); a size past the limit names it
+expect_error "--layers ending on a comma" 2 "^hone train: --layers: expected hidden layer sizes like 512,256 or 256x50, got '16,'$" -- train --layers 16,
+expect_error "--keep-prob ending on a comma" 2 "^hone train: --keep-prob: expected numbers separated by commas, got '0.8,'$" -- train --layers 16 --keep-prob 0.8,
+expect_error "--layers past the units limit" 2 "^hone train: --layers: a layer has at most 16777216 units, got 16777217 in '8,16777217'$" -- train --layers 8,16777217
 expect_error "bad dev split" 2 "--dev" -- train --data blobs.csv --dev -3
 # seeds are read as text: every one up to 2^53 (exact in a model's JSON metadata) is its own
 seed_rule="--seed: expected an integer seed in \[0, 2\^53 = 9007199254740992\], got"
