@@ -14,6 +14,24 @@ static void print_value(double v, int applies) {
     else printf(" %10s", "-");
 }
 
+/* With a model, the options that describe a network to build (architecture, dropout, batch
+ * norm) went unread: -1 (message printed) for the first one given. Every option but these
+ * describes the network. */
+static int network_option(const cli_option *options) {
+    static const char *const read[] = {"model", "data", "labels", "label-column", "header", "regression",
+                                       "batch", "seed", "json"};
+    for (const cli_option *o = options; o->name; o++) {
+        bool reads = false;
+        for (size_t k = 0; k < sizeof read / sizeof *read && !reads; k++) reads = !strcmp(o->name, read[k]);
+        if (!reads && cli_given(o->value)) {
+            cli_error("inspect", "--%s describes a network to build, and a model has its own: give the model or the "
+                                 "network's options", o->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int cmd_inspect(int argc, char **argv) {
     cli_data d = CLI_DATA_DEFAULTS;
     cli_arch a = CLI_ARCH_DEFAULTS;
@@ -40,6 +58,7 @@ int cmd_inspect(int argc, char **argv) {
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
     if (cli_int_in("inspect", "--batch", batch, 1, 65536)) return CLI_EXIT_USAGE;
+    if (*model_path && network_option(options)) return CLI_EXIT_USAGE;
     hone_data_source source;
     if (cli_data_source("inspect", &d, &source)) return CLI_EXIT_USAGE;
     hone_error err = {0};

@@ -757,6 +757,11 @@ expect_ok "inspect a fresh deep network" inspect --data blobs.csv --layers 32x6 
 [ "$(grep -c ' relu ' out.txt)" -eq 6 ] && [ "$(grep -c ' dense ' out.txt)" -eq 7 ] && ok "inspect lists every layer" || bad "inspect lists every layer" "$(cat out.txt)"
 expect_ok "inspect a saved model, JSON" inspect blobs.safetensors --data blobs.csv --json
 [ "$(grep -c '"std": ' out.txt)" -eq 3 ] && ok "inspect --json: a line per layer" || bad "inspect --json: a line per layer" "$(cat out.txt)"
+# a model's own network: the options that build one went unread
+expect_error "inspect MODEL --layers" 2 "^hone inspect: --layers describes a network to build, and a model has its own: give the model or the network's options$" -- \
+    inspect blobs.safetensors --data blobs.csv --layers 32
+expect_error "inspect MODEL --batchnorm" 2 "^hone inspect: --batchnorm describes a network to build" -- inspect blobs.safetensors --data blobs.csv --batchnorm
+expect_ok "inspect MODEL with its batch and seed" inspect blobs.safetensors --data blobs.csv --batch 8 --seed 3
 expect_ok "train --layer-stats" train --data blobs.csv --layers 16,8 --epochs 3 --batch 30 --layer-stats ls.csv --stats-every 4 --quiet
 # 180 train rows in batches of 30: 6 steps an epoch, 18 steps, every 4th -> 4 snapshots of 5 layers
 [ "$(head -1 ls.csv)" = "step,epoch,layer,kind,mean,std,dead_fraction,weight_norm,grad_norm,update_ratio" ] && \
