@@ -82,6 +82,43 @@ static char *with_digests(const char *json, const hone_split *split) {
     return out;
 }
 
+/* The option behind a message of hone_train_config_check, by how the message begins (or, for
+ * the decay rate, what it holds), so the CLI can name it, and a config file's line when the value
+ * came from one: "epochs must be at least 1" was all that was said of "epochs = -1" at line 4.
+ * NULL for a message not listed. */
+static const char *config_option(const char *message) {
+    static const struct {
+        const char *start, *option;
+    } table[] = {
+        {"epochs ", "epochs"},
+        {"batch ", "batch"},
+        {"learning rate ", "lr"},
+        {"beta1 ", "beta1"},
+        {"beta2 ", "beta2"},
+        {"eps ", "eps"},
+        {"weight decay ", "weight-decay"},
+        {"step: step size", "step-size"},
+        {"warm-up ", "warmup"},
+        {"cosine: warm-up ", "warmup"},
+        {"minimum learning rate ", "min-lr"},
+        {"plateau: follows the dev loss per epoch", "per-step"},
+        {"plateau: factor ", "factor"},
+        {"plateau: patience ", "patience"},
+        {"plateau: threshold ", "threshold"},
+        {"clip value ", "clip-value"},
+        {"clip norm ", "clip-norm"},
+        {"gradient normalization ", "normalize-grad"},
+        {"early stopping patience ", "early-stop"},
+        {"early stopping min-delta ", "min-delta"},
+        {"augment shift ", "augment-shift"},
+        {"augment rotation ", "augment-rotate"},
+        {"augment noise ", "augment-noise"},
+    };
+    for (size_t k = 0; k < sizeof table / sizeof *table; k++)
+        if (!strncmp(message, table[k].start, strlen(table[k].start))) return table[k].option;
+    return strstr(message, ": decay rate") ? "decay-rate" : NULL;
+}
+
 /* Appends printf text to buf [cap] at *at; -1 (and nothing more) once it does not fit. */
 static int append(char *buf, size_t cap, size_t *at, const char *fmt, ...) {
     va_list ap;
@@ -256,7 +293,9 @@ int cmd_train(int argc, char **argv) {
     cfg.seed = o.seed;
     if (cli_optim_resolve("train", &o.optim, &cfg) || cli_regularize_training("train", &o.reg, &cfg)) return CLI_EXIT_USAGE;
     if (hone_train_config_check(&cfg, &err)) {
-        cli_error("train", "%s", err.message);
+        const char *option = config_option(err.message);
+        if (option) cli_error("train", "--%s: %s", option, err.message); /* cli_error names a config file's line */
+        else cli_error("train", "%s", err.message);
         return CLI_EXIT_USAGE;
     }
     if (cli_threads("train", o.threads)) return CLI_EXIT_USAGE;

@@ -12,13 +12,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The options the last cli_parse took from a config file, with the file and line of each
+ * ("train.ini:4"), so that a message about one of them from a later check names where its value
+ * came from; a flag given for the same option clears it (flags win). */
+static struct {
+    const char *name;
+    char where[CLI_TEXT_MAX + 16];
+} from_file[256];
+static int n_from_file;
+
+static void set_origin(const char *name, const char *path, int line) {
+    int k = 0;
+    while (k < n_from_file && strcmp(from_file[k].name, name)) k++;
+    if (!path) { /* a flag: the file's value is gone */
+        if (k < n_from_file) from_file[k] = from_file[--n_from_file];
+        return;
+    }
+    if (k == n_from_file) {
+        if (n_from_file == (int)(sizeof from_file / sizeof *from_file)) return;
+        n_from_file++;
+    }
+    from_file[k].name = name;
+    snprintf(from_file[k].where, sizeof from_file[k].where, "%s:%d", path, line);
+}
+
+/* "train.ini:4" when msg is about an option ("--NAME ..." or "--NAME: ...") whose value a
+ * config file gave, else NULL. */
+static const char *origin_of(const char *msg) {
+    if (strncmp(msg, "--", 2)) return NULL;
+    const size_t len = strspn(msg + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
+    for (int k = 0; k < n_from_file; k++)
+        if (strlen(from_file[k].name) == len && !strncmp(msg + 2, from_file[k].name, len)) return from_file[k].where;
+    return NULL;
+}
+
 void cli_error(const char *cmd, const char *fmt, ...) {
+    char msg[4096];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "hone %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    const char *where = origin_of(msg);
+    fprintf(stderr, "hone %s: %s%s%s\n", cmd, where ? where : "", where ? ": " : "", msg);
 }
 
 static cli_option *find(const cli_command *cmd, const char *name) {
@@ -170,6 +205,7 @@ static int on_ini(void *user, const char *section, const char *key, const char *
         s->failed = 1;
         return 0;
     }
+    set_origin(o->name, s->path, s->line);
     return 1;
 }
 
@@ -185,6 +221,7 @@ static int load_config(const cli_command *cmd, const char *path) {
 
 int cli_parse(const cli_command *cmd, int argc, char **argv) {
     n_given = 0;
+    n_from_file = 0;
     config_read = NULL;
     /* --help and --config first: the file gives defaults the flags then override */
     for (int i = 1; i < argc; i++) {
@@ -215,6 +252,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
                 cli_error(cmd->name, "unexpected argument '%s' (see hone %s --help)", arg, cmd->name);
                 return -1;
             }
+            set_origin(o->name, NULL, 0);
             if (set_value(cmd, o, arg, o->name)) return -1;
             continue;
         }
@@ -243,6 +281,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
             if (!value) i++;
             continue;
         }
+        set_origin(o->name, NULL, 0);
         if (o->type == CLI_FLAG && !value) {
             mark_given(o);
             *(int *)o->value = !negated;

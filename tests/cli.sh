@@ -160,6 +160,13 @@ expect_error "a --no- flag takes no value" 2 "^hone train: --no-shuffle takes no
     train --data blobs.csv --no-shuffle=true
 printf '[train]\n# a comment\n\nepochs = 2\nlr = abc\n' >badvalue.ini
 expect_error "config: a bad value names its line" 2 "^hone train: badvalue.ini:5: \\[train\\] lr: expected a number, got 'abc'$" -- train --config badvalue.ini
+# A value read as a number and refused by a later check names its file and line too, and the
+# option; the same value as a flag names the flag, which wins over the file's.
+printf '[train]\ndata = blobs.csv\nlayers = 8\nkeep-prob = 1.5\nepochs = -1\n' >laterbad.ini
+expect_error "config: a value refused after reading names its line (the library's check)" 2 "^hone train: laterbad.ini:5: --epochs: epochs must be at least 1, got -1$" -- train --config laterbad.ini
+expect_error "config: a value refused after reading names its line (the CLI's check)" 2 "^hone train: laterbad.ini:4: --keep-prob: each keep probability must be in \(0, 1\], got '1.5'$" -- train --config laterbad.ini --epochs 1
+expect_error "config: a flag over the file's value is named as the flag" 2 "^hone train: --keep-prob: each keep probability must be in \(0, 1\], got '1.7'$" -- train --config laterbad.ini --epochs 1 --keep-prob 1.7
+expect_error "a schedule value refused names its option" 2 "^hone train: --decay-rate: exponential: decay rate \(the factor\) must be in \(0, 1\], got 2$" -- train --schedule exponential --decay-rate 2
 printf 'lr = abc\n[train]\nepochs = 2\n' >topvalue.ini
 expect_error "config: a bad value before any section names its line, no section" 2 "^hone train: topvalue.ini:1: lr: expected a number, got 'abc'$" -- train --config topvalue.ini
 printf 'rounds = 3\n[train]\nepochs = 1\nlayers = 4\n' >topshared.ini
