@@ -170,6 +170,10 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
         }
         goto fail;
     }
+    if (cli_data_for_model("diagnose", &o->data, model, o->model, &source)) {
+        *usage = 1;
+        goto done;
+    }
     if (model_split(o, model, &seed, dev_text, test_text, &train_rows, &separate_test)) goto done;
     if (cli_load_with_test(&source, o->test_data, o->test_labels, &data, &test_data, &err)) goto fail;
     if (separate_test >= 0 && separate_test != (test_data != NULL)) { /* another split: other rows */

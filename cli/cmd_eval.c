@@ -32,7 +32,15 @@ int cmd_eval(int argc, char **argv) {
     hone_dataset *data = NULL, *test = NULL;
     size_t *rows = NULL;
     int exit_code = CLI_EXIT_FAIL;
-    if (hone_model_load(&model, model_path, &err) || cli_load_any(&source, &data, &test, &err)) {
+    if (hone_model_load(&model, model_path, &err)) {
+        cli_error("eval", "%s", err.message);
+        goto done;
+    }
+    if (cli_data_for_model("eval", &d, model, model_path, &source)) {
+        exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
+    if (cli_load_any(&source, &data, &test, &err)) {
         cli_error("eval", "%s", err.message);
         goto done;
     }

@@ -67,6 +67,15 @@ int cmd_inspect(int argc, char **argv) {
     size_t *rows = NULL;
     hone_layer_stats *stats = NULL;
     int exit_code = CLI_EXIT_FAIL;
+    /* a saved model first: it says how to read the data (targets or labels) */
+    if (*model_path && hone_model_load(&model, model_path, &err)) {
+        cli_error("inspect", "%s", err.message);
+        goto done;
+    }
+    if (model && cli_data_for_model("inspect", &d, model, model_path, &source)) {
+        exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
     if (cli_load_any(&source, &data, &test, &err)) {
         cli_error("inspect", "%s", err.message);
         goto done;
@@ -81,11 +90,7 @@ int cmd_inspect(int argc, char **argv) {
     for (size_t i = 0; i < data->n; i++) rows[i] = i;
     hone_rng_shuffle(&rng, rows, data->n);
     int B = batch < (int)data->n ? batch : (int)data->n;
-    if (*model_path) {
-        if (hone_model_load(&model, model_path, &err)) {
-            cli_error("inspect", "%s", err.message);
-            goto done;
-        }
+    if (model) {
         if (cli_data_fits("inspect", model, data, d.data, 1)) goto done;
     } else {
         cli_arch_spec arch;

@@ -74,8 +74,15 @@ int cmd_predict(int argc, char **argv) {
     FILE *out = stdout;
     cli_atomic file = {0};
     int exit_code = CLI_EXIT_FAIL;
-    if (hone_model_load(&model, model_path, &err) ||
-        load_rows(&source, cli_given(d.label_column), model, &data, &test, &err) || hone_model_reserve(model, 256, &err)) {
+    if (hone_model_load(&model, model_path, &err)) {
+        cli_error("predict", "%s", err.message);
+        goto done;
+    }
+    if (cli_data_for_model("predict", &d, model, model_path, &source)) {
+        exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
+    if (load_rows(&source, cli_given(d.label_column), model, &data, &test, &err) || hone_model_reserve(model, 256, &err)) {
         cli_error("predict", "%s", err.message);
         goto done;
     }

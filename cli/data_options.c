@@ -91,12 +91,33 @@ int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source
     return label_column(cmd, d->label_column, &source->csv);
 }
 
+int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *model, const char *model_path,
+                       hone_data_source *source) {
+    const int mse = model->loss == HONE_LOSS_MSE;
+    if (d->regression && !mse) {
+        cli_error(cmd, "--regression: %s is a classifier (loss %s), scored against class labels, not real-valued "
+                       "targets; leave --regression out", model_path, hone_loss_kind_name(model->loss));
+        return -1;
+    }
+    hone_dataset_format format;
+    hone_error err = {0};
+    const int idx = hone_dataset_format_of(source->path, &format, &err) == HONE_OK &&
+                    (format == HONE_DATASET_FORMAT_IDX || format == HONE_DATASET_FORMAT_IDX_DIR);
+    source->regression = mse && !idx;
+    return 0;
+}
+
 int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *data, const char *path, int truth) {
     if (data->d != (size_t)model->inputs) {
         cli_error(cmd, "%s: rows have %zu features, the model expects %d", path, data->d, model->inputs);
         return -1;
     }
     if (!truth) return 0;
+    if (model->loss == HONE_LOSS_MSE && data->label) { /* IDX labels (cli_data_for_model) */
+        cli_error(cmd, "%s: the data has class labels (IDX bytes), and the model is a regression (loss mse), scored "
+                       "against real-valued targets: give them as a CSV column or an .npy file", path);
+        return -1;
+    }
     if (model->loss == HONE_LOSS_MSE ? !data->target : !data->label) {
         cli_error(cmd, "%s: the data has no %s to compare with", path, model->loss == HONE_LOSS_MSE ? "targets" : "labels");
         return -1;

@@ -74,6 +74,15 @@ int cli_test_options(const char *cmd, const char *test_path, const char *test_la
  * not empty; NULL when there is none. On an error both are NULL and err says why. */
 hone_status cli_load_with_test(const hone_data_source *source, const char *test_path, const char *test_labels,
                                hone_dataset **data, hone_dataset **test, hone_error *err);
+/* Reads the data a saved model runs on as the model was trained: real-valued targets for a
+ * regression (MSE) model, class labels otherwise, so --regression need not be given again
+ * (without it, a regression model's targets were refused as labels, or integer ones read as
+ * labels and then found to be no targets). IDX labels are bytes, never targets: they stay labels,
+ * which predict does not read and cli_data_fits names. Returns -1 (message printed; a usage error)
+ * for --regression with a classifier, which contradicts the model. */
+int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *model, const char *model_path,
+                       hone_data_source *source);
+
 /* Whether data (read from path) fits model: the features it expects and, when truth is wanted,
  * the labels or targets its loss compares with, labels within its classes. Returns -1 (message
  * printed) when not. */

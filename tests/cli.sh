@@ -361,7 +361,33 @@ done
 for cmd in eval inspect diagnose; do
     expect_error "$cmd: labels past the model's classes" 1 "six.csv: labels go up to 5, the model has 3 classes" -- $cmd blobs.safetensors --data six.csv
 done
-expect_error "eval: regression targets for a classifier" 1 "the data has no labels to compare with" -- eval blobs.safetensors --data blobs.csv --regression
+# a saved model says how its data is read: targets for a regression (MSE) model, labels otherwise;
+# --regression need not be given again, and given to a classifier it contradicts the model
+for cmd in eval predict inspect diagnose; do
+    expect_error "$cmd: --regression with a classifier" 2 \
+        "^hone $cmd: --regression: blobs.safetensors is a classifier \(loss softmax_ce\), scored against class labels, not real-valued targets; leave --regression out$" -- \
+        $cmd blobs.safetensors --data blobs.csv --regression
+done
+expect_ok "a regression model" train --data reg.csv --regression --layers 4 --epochs 1 --quiet --save reg.safetensors
+for cmd in eval predict inspect diagnose; do
+    expect_ok "$cmd: a regression model's targets without --regression" $cmd reg.safetensors --data reg.csv
+done
+expect_ok "eval: a regression model with --regression given again" eval reg.safetensors --data reg.csv --regression
+awk -F, 'NR == 1 { print; next } { printf "%s,%s,%d\n", $1, $2, $3 * 10 }' reg.csv >reg-int.csv
+expect_ok "eval: integer targets for a regression model" eval reg.safetensors --data reg-int.csv
+grep -Eq "^reg.safetensors on 200 rows: loss [0-9.]+$" out.txt && ok "eval: integer targets are scored as targets" || bad "eval: integer targets" "$(cat out.txt)"
+"$hone" predict reg.safetensors --data reg.csv --output reg-values.txt 2>/dev/null
+cut -d, -f1-2 reg.csv >reg-features.csv
+expect_ok "predict: a regression model on a CSV of features alone" predict reg.safetensors --data reg-features.csv --output reg-features-values.txt
+[ "$(wc -l <reg-values.txt)" -eq 200 ] && cmp -s reg-values.txt reg-features-values.txt && ok "features alone: the values predicted from the file with targets" \
+    || bad "regression features alone" "$(head -3 reg-features-values.txt)"
+expect_ok "eval: two targets from an .npy file without --regression" eval y2.safetensors --data x4.npy --labels y2.npy
+expect_error "eval: a regression model on data without targets" 1 "^hone eval: x4.npy: the data has no targets to compare with$" -- eval y2.safetensors --data x4.npy
+expect_error "eval: a regression model on IDX labels" 1 \
+    "^hone eval: img6.idx: the data has class labels \(IDX bytes\), and the model is a regression \(loss mse\), scored against real-valued targets: give them as a CSV column or an .npy file$" -- \
+    eval y2.safetensors --data img6.idx --labels lab6.idx
+expect_ok "predict: a regression model on IDX images (the labels unread)" predict y2.safetensors --data img6.idx --labels lab6.idx
+[ "$(wc -l <out.txt)" -eq 6 ] && ok "predict: a value pair for each IDX image" || bad "predict: a value pair for each IDX image" "$(cat out.txt)"
 expect_ok "predict probabilities" predict blobs.safetensors --data blobs.csv --probabilities
 awk -F, 'NF != 3 { exit 1 } { s = $1 + $2 + $3; if (s < 0.999 || s > 1.001) exit 1 }' out.txt && ok "probabilities sum to 1" || bad "probabilities sum to 1" "$(head -3 out.txt)"
 expect_ok "train --init continues from a model" train --data blobs.csv --layers 16 --epochs 1 --init blobs.safetensors --json
