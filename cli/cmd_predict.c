@@ -11,7 +11,9 @@
 /* The rows to predict on. A CSV file of features alone (new rows, unlabeled) has one column fewer
  * than the file the model was trained on: when reading its last column as the label fails or
  * leaves the model a feature short, every column is read as a feature, if that gives the model's
- * count. Not when --label-column names the label (label_given). */
+ * count. Not when --label-column names the label (label_given). When the label reading failed and
+ * neither count is the model's, the columns are what is wrong, not the label the first reading
+ * blamed (a file of 3 columns for a model of 4 inputs: its 'label' 3.3013 is a feature). */
 static hone_status load_rows(const hone_data_source *source, int label_given, const hone_model *model,
                              hone_dataset **data, hone_dataset **test, hone_error *err) {
     hone_status st = cli_load_any(source, data, test, err);
@@ -25,6 +27,15 @@ static hone_status load_rows(const hone_data_source *source, int label_given, co
     hone_dataset *all = NULL, *none = NULL;
     hone_error retry_err;
     if (hone_dataset_load_any(&all, &none, &features, &retry_err) || all->d != (size_t)model->inputs) {
+        if (st && all && all->d != (size_t)model->inputs + 1) { /* with a label column, still not the model's */
+            err->code = st = HONE_ERR_FORMAT;
+            if (all->d == 1)
+                snprintf(err->message, sizeof err->message, "%s: rows have 1 feature (one column), the model expects %d",
+                         source->path, model->inputs);
+            else
+                snprintf(err->message, sizeof err->message, "%s: rows have %zu features and a label column (or %zu "
+                         "features without one), the model expects %d", source->path, all->d - 1, all->d, model->inputs);
+        }
         hone_dataset_free(all);
         hone_dataset_free(none);
         return st; /* the first reading's error or rows stand */

@@ -308,6 +308,16 @@ expect_ok "predict on a CSV of features alone" predict blobs.safetensors --data 
 cmp -s feature-labels.txt labels.txt && ok "features alone: the labels predicted from the labeled file" || bad "features alone" "$(head -3 feature-labels.txt)"
 grep -qx "hone predict: note: features.csv has 4 columns, the model's inputs, and no label column: read as the features alone" err.txt \
     && ok "features alone: a note says how the file was read" || bad "features alone: the note" "$(cat err.txt)"
+# a file that fits the model neither with a label column nor without: its columns are wrong, not the
+# label that the reading with one blamed ('label 3.3013 is not a class index'); a wrong label in a
+# file of the model's width with a label is still the label's
+cut -d, -f1-3 blobs.csv >features3.csv
+expect_error "predict: a feature short with a label column or without" 1 \
+    "^hone predict: features3.csv: rows have 2 features and a label column \(or 3 features without one\), the model expects 4$" -- \
+    predict blobs.safetensors --data features3.csv
+awk -F, 'NR == 3 { $5 = 1.5 } 1' OFS=, blobs.csv >halflabel.csv
+expect_error "predict: a label that is no class index in a file of the model's width" 1 "^hone predict: halflabel.csv: line 3, column 5 \('label'\): label 1.5 is not a class index" -- \
+    predict blobs.safetensors --data halflabel.csv
 expect_error "eval needs the labels" 1 "features.csv: line 2, column 4 \('d'\): label .* is not a class index" -- eval blobs.safetensors --data features.csv
 expect_error "predict with --label-column reads that column as the label" 1 "features.csv: line 2, column 4 \('d'\): label .* is not a class index" -- \
     predict blobs.safetensors --data features.csv --label-column d
