@@ -58,6 +58,9 @@ int cmd_eval(int argc, char **argv) {
         cli_error("eval", "%s", err.message);
         goto done;
     }
+    char what[CLI_TEXT_MAX + 16];
+    snprintf(what, sizeof what, "the loss on %s", d.data);
+    if (cli_finite_check("eval", model_path, what, loss)) goto done;
     if (json) {
         printf("{\"command\": \"eval\", \"rows\": %zu, ", on->n);
         cli_json_number(stdout, "loss", loss, 1);

@@ -4,6 +4,7 @@
 #include "paths.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,6 +48,20 @@ static hone_status load_rows(const hone_data_source *source, int label_given, co
     fprintf(stderr, "hone predict: note: %s has %d columns, the model's inputs, and no label column: read as the "
                     "features alone\n", source->path, model->inputs);
     return HONE_OK;
+}
+
+/* 0 when the b rows of outputs P (O a row, the first row start) are finite; else -1, the first
+ * that is not named. Checked before the batch is written: NaN probabilities were printed, and
+ * the labels taken from them were arbitrary. */
+static int outputs_finite(const char *model_path, const char *data_path, size_t start, const hone_real *P, int b,
+                          int O) {
+    for (size_t k = 0; k < (size_t)b * O; k++) {
+        if (isfinite(P[k])) continue;
+        char what[CLI_TEXT_MAX + 64];
+        snprintf(what, sizeof what, "the output for row %zu of %s", start + k / (size_t)O + 1, data_path);
+        return cli_finite_check("predict", model_path, what, P[k]);
+    }
+    return 0;
 }
 
 int cmd_predict(int argc, char **argv) {
@@ -115,6 +130,7 @@ int cmd_predict(int argc, char **argv) {
         for (int i = 0; i < b; i++) rows[i] = start + (size_t)i;
         hone_model_gather(model, model->batch_x, NULL, on, rows, b);
         hone_model_predict(model, model->batch_x, b, P);
+        if (outputs_finite(model_path, d.data, start, P, b, O)) goto done;
         for (int i = 0; i < b; i++) {
             const hone_real *p = P + (size_t)i * O;
             if (model->loss == HONE_LOSS_MSE || probabilities) {

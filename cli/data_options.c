@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,13 @@ int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *
         return -1;
     }
     return 0;
+}
+
+int cli_finite_check(const char *cmd, const char *model_path, const char *what, double v) {
+    if (isfinite(v)) return 0;
+    cli_error(cmd, "%s: %s is not finite (%s): the network's values overflow " HONE_REAL_NAME
+                   " (weights or inputs too large)", model_path, what, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+    return -1;
 }
 
 int cli_test_options(const char *cmd, const char *test_path, const char *test_labels) {

@@ -400,6 +400,22 @@ expect_ok "predict: a regression model on IDX images (the labels unread)" predic
 [ "$(wc -l <out.txt)" -eq 6 ] && ok "predict: a value pair for each IDX image" || bad "predict: a value pair for each IDX image" "$(cat out.txt)"
 expect_ok "predict probabilities" predict blobs.safetensors --data blobs.csv --probabilities
 awk -F, 'NF != 3 { exit 1 } { s = $1 + $2 + $3; if (s < 0.999 || s > 1.001) exit 1 }' out.txt && ok "probabilities sum to 1" || bad "probabilities sum to 1" "$(head -3 out.txt)"
+# finite weights too large for float32 arithmetic: the outputs overflow to inf and NaN, which
+# were printed as results (eval: 'loss -nan', exit 0; predict: NaN probabilities). Every weight
+# of the first layer (its 4x4 weight matrix is the first tensor of the data) is set to 3e38.
+expect_ok "a model to overflow" train --data blobs.csv --layers 4 --epochs 1 --quiet --save huge.safetensors
+perl -e 'open F, "+<", $ARGV[0] or die; binmode F; read F, $n, 8; seek F, 8 + unpack("Q<", $n), 0; print F pack("f<*", (3e38) x 16)' huge.safetensors
+huge_said="the network's values overflow float32 \(weights or inputs too large\)$"
+expect_error "eval: a loss that is not finite" 1 "^hone eval: huge.safetensors: the loss on blobs.csv is not finite \(nan\): $huge_said" -- eval huge.safetensors --data blobs.csv
+expect_error "eval --json: a loss that is not finite" 1 "^hone eval: huge.safetensors: the loss on blobs.csv is not finite" -- eval huge.safetensors --data blobs.csv --json
+[ ! -s out.txt ] && ok "eval --json: no result for a loss that is not finite" || bad "eval --json printed a result" "$(cat out.txt)"
+expect_error "predict: probabilities that are not finite" 1 "^hone predict: huge.safetensors: the output for row [0-9]+ of blobs.csv is not finite \(nan\): $huge_said" -- \
+    predict huge.safetensors --data blobs.csv --probabilities
+expect_error "predict: labels from outputs that are not finite" 1 "^hone predict: huge.safetensors: the output for row [0-9]+ of blobs.csv is not finite" -- \
+    predict huge.safetensors --data blobs.csv --output huge-labels.txt
+[ ! -e huge-labels.txt ] && ok "predict: no --output from outputs that are not finite" || bad "predict wrote outputs that are not finite" "$(head -3 huge-labels.txt)"
+expect_error "diagnose: a loss that is not finite" 1 "^hone diagnose: huge.safetensors: the loss on its train rows is not finite \(nan\): $huge_said" -- \
+    diagnose huge.safetensors --data blobs.csv
 expect_ok "train --init continues from a model" train --data blobs.csv --layers 16 --epochs 1 --init blobs.safetensors --json
 grep -Eq '"test_acc": (0\.9|1)' out.txt && ok "--init keeps what was learned" || bad "--init keeps what was learned" "$(cat out.txt)"
 expect_error "--init with another architecture" 1 "blobs.safetensors" -- train --data reg.csv --regression --init blobs.safetensors
