@@ -7,7 +7,10 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static FILE *out;
 static const char *out_path;
@@ -16,17 +19,82 @@ static int failed;
 const char *const cli_layer_stats_columns[CLI_LAYER_STATS_COLUMNS] = {
     "step", "epoch", "layer", "kind", "mean", "std", "dead_fraction", "weight_norm", "grad_norm", "update_ratio"};
 
-int cli_layer_stats_open(const char *cmd, const char *path) {
-    out = fopen(path, "w");
+/* The header line, with its newline, into buf [cap]. */
+static void header(char *buf, size_t cap) {
+    size_t at = 0;
+    for (int c = 0; c < CLI_LAYER_STATS_COLUMNS && at < cap; c++)
+        at += (size_t)snprintf(buf + at, cap - at, "%s%s", c ? "," : "", cli_layer_stats_columns[c]);
+    if (at < cap) snprintf(buf + at, cap - at, "\n");
+}
+
+/* The length of f's beginning that a run resumed after step steps_done keeps: the header and the
+ * rows of steps to steps_done. The rows after it were written by a run killed after its last
+ * checkpoint, and the resumed run trains those steps again and writes them anew. A last line
+ * without its newline is a row (or header) cut short by the kill, and goes too. -1 (message
+ * printed) when f is not a layer statistics file. */
+static long kept_length(const char *cmd, FILE *f, const char *path, uint64_t steps_done) {
+    char want[256], *line = NULL;
+    size_t cap = 0;
+    long kept = 0, lineno = 0;
+    ssize_t n;
+    header(want, sizeof want);
+    while ((n = getline(&line, &cap, f)) > 0 && line[n - 1] == '\n') {
+        if (++lineno == 1) {
+            if (strcmp(line, want)) {
+                cli_error(cmd, "--layer-stats %s: line 1: not a hone train --layer-stats file, which a resumed run "
+                          "goes on writing (expected the header %s,...)", path, cli_layer_stats_columns[0]);
+                kept = -1;
+                break;
+            }
+        } else {
+            char *end;
+            errno = 0;
+            const unsigned long long step = strtoull(line, &end, 10);
+            if (*line < '0' || *line > '9' || *end != ',' || errno == ERANGE) {
+                cli_error(cmd, "--layer-stats %s: line %ld: step: expected a whole number, got '%.*s'", path, lineno,
+                          (int)strcspn(line, ",\n"), line);
+                kept = -1;
+                break;
+            }
+            if (step > steps_done) break; /* the rows are in the order of their steps */
+        }
+        kept += (long)n;
+    }
+    if (kept >= 0 && ferror(f)) {
+        cli_error(cmd, "--layer-stats %s: %s", path, strerror(errno));
+        kept = -1;
+    }
+    free(line);
+    return kept;
+}
+
+int cli_layer_stats_open(const char *cmd, const char *path, int resumed, uint64_t steps_done) {
+    struct stat st;
+    /* only a file has rows to go on from; a FIFO or a device (/dev/null) is written as new */
+    const int go_on = resumed && !stat(path, &st) && S_ISREG(st.st_mode);
+    out = fopen(path, go_on ? "r+" : "w");
     if (!out) {
         cli_error(cmd, "%s: %s", path, strerror(errno));
         return -1;
     }
     out_path = path;
     failed = 0;
-    for (int c = 0; c < CLI_LAYER_STATS_COLUMNS && !failed; c++)
-        if (fprintf(out, "%s%s", c ? "," : "", cli_layer_stats_columns[c]) < 0) failed = errno;
-    if (!failed && fputc('\n', out) == EOF) failed = errno;
+    long kept = 0;
+    if (go_on) {
+        kept = kept_length(cmd, out, path, steps_done);
+        if (kept >= 0 && (ftruncate(fileno(out), (off_t)kept) || fseek(out, kept, SEEK_SET))) {
+            cli_error(cmd, "--layer-stats %s: %s", path, strerror(errno));
+            kept = -1;
+        }
+        if (kept < 0) {
+            fclose(out);
+            out = NULL;
+            return -1;
+        }
+    }
+    char text[256];
+    header(text, sizeof text);
+    if (!kept && fputs(text, out) == EOF) failed = errno;
     return 0;
 }
 

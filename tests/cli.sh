@@ -900,10 +900,11 @@ expect_error "inspect: bad layers" 2 "--layers" -- inspect --data blobs.csv --la
 
 # --- checkpoints: killed, interrupted, resumed: the same model bit for bit ------------------------
 # About a second of training (Adam, cosine, dropout, batch norm; one thread for determinism),
-# a checkpoint after every epoch.
+# a checkpoint after every epoch. Layer statistics every 50 of an epoch's 90 steps, which leave
+# the model as it is: a kill mid-epoch mostly leaves rows after the last checkpoint.
 ck_run=(train --data blobs.csv --layers 256,256 --batch 2 --epochs 60 --lr 0.001 --keep-prob 0.8 --batchnorm --threads 1 --quiet)
 ck_start=$(date +%s%N)
-"$hone" "${ck_run[@]}" --save ck-ref.safetensors --metrics ck-ref.csv >/dev/null 2>&1
+"$hone" "${ck_run[@]}" --save ck-ref.safetensors --metrics ck-ref.csv --layer-stats ck-ref-ls.csv --stats-every 50 >/dev/null 2>&1
 ck_ms=$(( ($(date +%s%N) - ck_start) / 1000000 ))
 expect_error "--checkpoint-every 0" 2 "--checkpoint-every must be at least 1" -- train --data blobs.csv --checkpoint c.safetensors --checkpoint-every 0
 expect_error "--resume: no such file" 1 "nope.safetensors" "cannot open" -- train --data blobs.csv --resume nope.safetensors
@@ -914,7 +915,8 @@ rm -f ck.safetensors ck-killed.safetensors; ck_kills=0 ck_at="" ck_tries=0
 while [ $ck_tries -lt 30 ]; do
     ck_tries=$((ck_tries + 1))
     ck_resume=(); [ -f ck.safetensors ] && ck_resume=(--resume ck.safetensors)
-    "$hone" "${ck_run[@]}" --checkpoint ck.safetensors "${ck_resume[@]}" --save ck-killed.safetensors >/dev/null 2>ck-err.txt &
+    "$hone" "${ck_run[@]}" --checkpoint ck.safetensors "${ck_resume[@]}" --save ck-killed.safetensors --layer-stats ck-ls.csv \
+        --stats-every 50 >/dev/null 2>ck-err.txt &
     ck_pid=$!
     if [ $ck_kills -lt 3 ]; then
         ck_sleep=$(awk -v ms="$ck_ms" -v r="$RANDOM" 'BEGIN { printf "%.3f", ms / 1000 * (0.05 + 0.9 * r / 32768) }')
@@ -932,12 +934,17 @@ if [ $ck_rc -eq 0 ] && [ $ck_kills -gt 0 ] && cmp -s ck-ref.safetensors ck-kille
 else
     bad "SIGKILL, resume: the same model" "exit $ck_rc after $ck_kills kills ($ck_at), $ck_tries runs" "$(cat ck-err.txt)" "$(cmp ck-ref.safetensors ck-killed.safetensors 2>&1)"
 fi
+# each resume keeps the rows to its checkpoint's step and drops those the killed run wrote after it
+[ $ck_rc -eq 0 ] && cmp -s ck-ref-ls.csv ck-ls.csv && ok "SIGKILL, resume: the --layer-stats file has every row once, as without a stop" \
+    || bad "SIGKILL, resume: the --layer-stats file as without a stop" "$(wc -l <ck-ref-ls.csv) lines, $(wc -l <ck-ls.csv) after the kills" \
+        "$(diff ck-ref-ls.csv ck-ls.csv | head -4)"
 # SIGINT once: the batch ends, the checkpoint is written, one line, exit 130; SIGTERM likewise
 # (143) in the resumed run; resuming again reaches the same model.
 ck_signal() { # SIGNAL EXIT NAME [ARGS]: starts a run, signals it once its checkpoint has been rewritten
     local sig=$1 want=$2 name=$3; shift 3
     local inode; inode=$(stat -c %i int.safetensors 2>/dev/null)
-    "$hone" "${ck_run[@]}" --checkpoint int.safetensors --save int-model.safetensors --metrics int.csv "$@" >/dev/null 2>int-err.txt &
+    "$hone" "${ck_run[@]}" --checkpoint int.safetensors --save int-model.safetensors --metrics int.csv --layer-stats int-ls.csv \
+        --stats-every 50 "$@" >/dev/null 2>int-err.txt &
     local pid=$! i
     for i in $(seq 500); do [ -f int.safetensors ] && [ "$(stat -c %i int.safetensors)" != "$inode" ] && break; sleep 0.01; done
     kill -$sig $pid; wait $pid 2>/dev/null; local rc=$?
@@ -950,12 +957,27 @@ ck_signal() { # SIGNAL EXIT NAME [ARGS]: starts a run, signals it once its check
 }
 rm -f int.safetensors int-model.safetensors
 ck_signal INT 130 "SIGINT: checkpoint, one line, exit 130"
+echo '99999,60,0,dense,1,1,,1,1,1' >>int-ls.csv # a row as a kill after the checkpoint leaves it, of a later step
 ck_signal TERM 143 "SIGTERM after a resume: checkpoint, one line, exit 143" --resume int.safetensors
-expect_ok "resume after the signals" "${ck_run[@]}" --checkpoint int.safetensors --resume int.safetensors --save int-model.safetensors --metrics int.csv
+cp int.safetensors int-term.safetensors
+printf '5' >>int-ls.csv # a row cut short by a kill, in its step
+expect_ok "resume after the signals" "${ck_run[@]}" --checkpoint int.safetensors --resume int.safetensors --save int-model.safetensors --metrics int.csv \
+    --layer-stats int-ls.csv --stats-every 50
 cmp -s ck-ref.safetensors int-model.safetensors && ok "interrupted twice, resumed: the same model bit for bit" || bad "interrupted, resumed: the same model" "$(cmp ck-ref.safetensors int-model.safetensors 2>&1)"
 cmp -s <(cut -d, -f1-7 ck-ref.csv) <(cut -d, -f1-7 int.csv) && ok "interrupted twice, resumed: the metrics file has every epoch's figures, as without a stop" \
     || bad "interrupted, resumed: the same metrics" "$(diff <(cut -d, -f1-7 ck-ref.csv) <(cut -d, -f1-7 int.csv) | head -5)"
-expect_ok "resume a run that had finished" "${ck_run[@]}" --checkpoint int.safetensors --resume int.safetensors
+cmp -s ck-ref-ls.csv int-ls.csv && ok "interrupted twice, resumed: the --layer-stats file has every row to the checkpoint's step, then the rest" \
+    || bad "interrupted, resumed: the same layer statistics" "$(wc -l <ck-ref-ls.csv) and $(wc -l <int-ls.csv) lines" "$(diff ck-ref-ls.csv int-ls.csv | head -4)"
+# the --layer-stats file a resumed run goes on with must be one, its steps whole numbers
+printf 'step,epoch\n' >notls.csv
+expect_error "--resume: a --layer-stats file that is not one" 1 "^hone train: --layer-stats notls.csv: line 1: not a hone train --layer-stats file, which a resumed run goes on writing \(expected the header step,...\)$" -- \
+    "${ck_run[@]}" --resume int-term.safetensors --layer-stats notls.csv
+[ "$(cat notls.csv)" = "step,epoch" ] && ok "--resume: a --layer-stats file that is not one is left as it was" || bad "--resume: the file refused is left as it was" "$(head -3 notls.csv)"
+{ head -1 ck-ref-ls.csv; echo "x50,1,0,dense,,,,,,"; } >badstep.csv
+expect_error "--resume: a --layer-stats row without its step" 1 "^hone train: --layer-stats badstep.csv: line 2: step: expected a whole number, got 'x50'$" -- \
+    "${ck_run[@]}" --resume int-term.safetensors --layer-stats badstep.csv
+# (its --layer-stats a device, written in place as in a new run: there are no rows to go on from)
+expect_ok "resume a run that had finished" "${ck_run[@]}" --checkpoint int.safetensors --resume int.safetensors --layer-stats /dev/null
 grep -q "^trained 60 epochs, all before this run: nothing was left to train; final figures:$" out.txt \
     && ok "a finished run resumed says nothing was left (no -nan samples/s)" || bad "a finished run resumed" "$(head -2 out.txt)"
 # A second signal ends the run at once: killed by it (130 or 143: two threads of the process may
