@@ -442,6 +442,14 @@ int cmd_train(int argc, char **argv) {
     prog.capacity = history ? (size_t)cfg.epochs : 0;
     if (*o.metrics && metrics_open(&metrics, o.metrics, *o.ck.resume ? resumed.epoch : 0, &prog)) goto done;
     prog.metrics = *o.metrics ? &metrics : NULL;
+    /* A checkpoint keeps no figures of the epochs before it: a resumed run's plot has them from
+     * the --metrics file alone. Without them the curves are drawn from the resume on, said here
+     * rather than refused: the run's later epochs are still worth a plot, and --metrics added
+     * only now could not bring the earlier ones back */
+    if (history && resumed.epoch > 0 && prog.n_history < (size_t)resumed.epoch)
+        fprintf(stderr, "hone train: warning: --plot %s draws %zu of the %d epochs before the checkpoint: a checkpoint "
+                        "keeps no epoch's figures, a --metrics file given from the run's start keeps them all\n",
+                o.plot, prog.n_history, resumed.epoch);
     hone_train_hooks hooks = cli_progress_hooks(&prog);
     if (*o.layer_stats) {
         /* a checkpoint's model holds the run's step count, the step column of the rows to keep */

@@ -962,12 +962,24 @@ ck_signal TERM 143 "SIGTERM after a resume: checkpoint, one line, exit 143" --re
 cp int.safetensors int-term.safetensors
 printf '5' >>int-ls.csv # a row cut short by a kill, in its step
 expect_ok "resume after the signals" "${ck_run[@]}" --checkpoint int.safetensors --resume int.safetensors --save int-model.safetensors --metrics int.csv \
-    --layer-stats int-ls.csv --stats-every 50
+    --layer-stats int-ls.csv --stats-every 50 --plot int.svg
 cmp -s ck-ref.safetensors int-model.safetensors && ok "interrupted twice, resumed: the same model bit for bit" || bad "interrupted, resumed: the same model" "$(cmp ck-ref.safetensors int-model.safetensors 2>&1)"
 cmp -s <(cut -d, -f1-7 ck-ref.csv) <(cut -d, -f1-7 int.csv) && ok "interrupted twice, resumed: the metrics file has every epoch's figures, as without a stop" \
     || bad "interrupted, resumed: the same metrics" "$(diff <(cut -d, -f1-7 ck-ref.csv) <(cut -d, -f1-7 int.csv) | head -5)"
 cmp -s ck-ref-ls.csv int-ls.csv && ok "interrupted twice, resumed: the --layer-stats file has every row to the checkpoint's step, then the rest" \
     || bad "interrupted, resumed: the same layer statistics" "$(wc -l <ck-ref-ls.csv) and $(wc -l <int-ls.csv) lines" "$(diff ck-ref-ls.csv int-ls.csv | head -4)"
+# the plot's curves have every epoch, those before the checkpoint from the metrics file
+[ ! -s err.txt ] && [ "$(grep -o 'points="[^"]*"' int.svg | awk '{ print NF - 1 }' | sort -u)" = 60 ] &&
+    ok "interrupted, resumed with --metrics: --plot draws all 60 epochs" || bad "resumed: --plot draws all 60 epochs" "$(cat err.txt)" \
+        "$(grep -o 'points="[^"]*"' int.svg | awk '{ print NF - 1 }')"
+# without the metrics file the epochs before the checkpoint are not to be had: said, and drawn from there
+ck_done=$(sed -n 's/^hone train: interrupted after epoch \([0-9]*\):.*/\1/p; s/^hone train: interrupted at epoch \([0-9]*\),.*/\1 - 1/p' int-err.txt)
+ck_done=$((ck_done)) # epochs done: "at epoch E, batch B" is E - 1 of them, "after epoch E" E
+expect_ok "resumed with --plot, no --metrics" "${ck_run[@]}" --resume int-term.safetensors --plot int-part.svg
+grep -qx "hone train: warning: --plot int-part.svg draws 0 of the $ck_done epochs before the checkpoint: a checkpoint keeps no epoch's figures, a --metrics file given from the run's start keeps them all" err.txt &&
+    [ "$(grep -o 'points="[^"]*"' int-part.svg | awk '{ print NF - 1 }' | sort -u)" = $((60 - ck_done)) ] &&
+    ok "resumed with --plot, no --metrics: a warning, the epochs from the checkpoint on" || bad "resumed with --plot, no --metrics: a warning" "$(cat err.txt)" \
+        "$(grep -o 'points="[^"]*"' int-part.svg | awk '{ print NF - 1 }')"
 # the --layer-stats file a resumed run goes on with must be one, its steps whole numbers
 printf 'step,epoch\n' >notls.csv
 expect_error "--resume: a --layer-stats file that is not one" 1 "^hone train: --layer-stats notls.csv: line 1: not a hone train --layer-stats file, which a resumed run goes on writing \(expected the header step,...\)$" -- \
