@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 
 typedef struct train_options {
@@ -223,9 +224,11 @@ static int init_fits(train_options *o, cli_arch_spec *arch, hone_model *m, const
 static int metrics_open(cli_metrics_writer *w, const char *path, int epochs_done, cli_progress *prog) {
     hone_epoch_stats *rows = NULL;
     size_t n = 0;
-    FILE *f = epochs_done > 0 ? fopen(path, "r") : NULL;
-    if (f) fclose(f);
-    if (f && cli_metrics_read("train", path, &rows, &n)) return -1;
+    /* only a file has rows to go on from: a FIFO would block the read, /dev/null has no epochs;
+     * both are written as new */
+    struct stat st;
+    const bool go_on = epochs_done > 0 && !stat(path, &st) && S_ISREG(st.st_mode);
+    if (go_on && cli_metrics_read("train", path, &rows, &n)) return -1;
     int rc = cli_metrics_open(w, "train", path);
     for (size_t i = 0; i < n && !rc; i++) {
         if (rows[i].epoch > epochs_done) continue;

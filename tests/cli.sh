@@ -988,8 +988,9 @@ expect_error "--resume: a --layer-stats file that is not one" 1 "^hone train: --
 { head -1 ck-ref-ls.csv; echo "x50,1,0,dense,,,,,,"; } >badstep.csv
 expect_error "--resume: a --layer-stats row without its step" 1 "^hone train: --layer-stats badstep.csv: line 2: step: expected a whole number, got 'x50'$" -- \
     "${ck_run[@]}" --resume int-term.safetensors --layer-stats badstep.csv
-# (its --layer-stats a device, written in place as in a new run: there are no rows to go on from)
-expect_ok "resume a run that had finished" "${ck_run[@]}" --checkpoint int.safetensors --resume int.safetensors --layer-stats /dev/null
+# (its --layer-stats and --metrics a device, written in place as in a new run: there are no rows
+# to go on from; the metrics were read back, and /dev/null said 'no epochs in the file')
+expect_ok "resume a run that had finished" "${ck_run[@]}" --checkpoint int.safetensors --resume int.safetensors --layer-stats /dev/null --metrics /dev/null
 grep -q "^trained 60 epochs, all before this run: nothing was left to train; final figures:$" out.txt \
     && ok "a finished run resumed says nothing was left (no -nan samples/s)" || bad "a finished run resumed" "$(head -2 out.txt)"
 # A second signal ends the run at once: killed by it (130 or 143: two threads of the process may
