@@ -175,7 +175,7 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
         goto done;
     }
     if (model_split(o, model, &seed, dev_text, test_text, &train_rows, &separate_test)) goto done;
-    if (cli_load_with_test(&source, o->test_data, o->test_labels, &data, &test_data, &err)) goto fail;
+    if (cli_load_with_test(&source, model, o->test_data, o->test_labels, &data, &test_data, &err)) goto fail;
     if (separate_test >= 0 && separate_test != (test_data != NULL)) { /* another split: other rows */
         if (separate_test)
             cli_error("diagnose", "%s was trained with a test set of its own (--test-data, or the data's own), and "

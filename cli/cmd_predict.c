@@ -28,15 +28,8 @@ static hone_status load_rows(const hone_data_source *source, int label_given, co
     hone_dataset *all = NULL, *none = NULL;
     hone_error retry_err;
     if (hone_dataset_load_any(&all, &none, &features, &retry_err) || all->d != (size_t)model->inputs) {
-        if (st && all && all->d != (size_t)model->inputs + 1) { /* with a label column, still not the model's */
-            err->code = st = HONE_ERR_FORMAT;
-            if (all->d == 1)
-                snprintf(err->message, sizeof err->message, "%s: rows have 1 feature (one column), the model expects %d",
-                         source->path, model->inputs);
-            else
-                snprintf(err->message, sizeof err->message, "%s: rows have %zu features and a label column (or %zu "
-                         "features without one), the model expects %d", source->path, all->d - 1, all->d, model->inputs);
-        }
+        if (st && all && all->d != (size_t)model->inputs + 1) /* with a label column, still not the model's */
+            cli_width_message(err, source->path, all->d, model->inputs), st = HONE_ERR_FORMAT;
         hone_dataset_free(all);
         hone_dataset_free(none);
         return st; /* the first reading's error or rows stand */

@@ -327,7 +327,7 @@ int cmd_train(int argc, char **argv) {
     hone_epoch_stats *history = NULL; /* for --plot */
     hone_train_state resumed = {0};   /* --resume */
     int exit_code = CLI_EXIT_FAIL;
-    if (cli_load_with_test(&source, o.test_data, o.test_labels, &data, &test_data, &err)) goto fail;
+    if (cli_load_with_test(&source, NULL, o.test_data, o.test_labels, &data, &test_data, &err)) goto fail;
     if (cli_data_answers("train", data, &source)) {
         exit_code = CLI_EXIT_USAGE;
         goto done;

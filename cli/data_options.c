@@ -153,9 +153,42 @@ int cli_test_options(const char *cmd, const char *test_path, const char *test_la
     return labels_read(cmd, "--test-labels", test_labels, test_path);
 }
 
-hone_status cli_load_with_test(const hone_data_source *source, const char *test_path, const char *test_labels,
-                               hone_dataset **data, hone_dataset **test, hone_error *err) {
+void cli_width_message(hone_error *err, const char *path, size_t columns, int inputs) {
+    err->code = HONE_ERR_FORMAT;
+    if (columns == 1)
+        snprintf(err->message, sizeof err->message, "%s: rows have 1 feature (one column), the model expects %d", path,
+                 inputs);
+    else
+        snprintf(err->message, sizeof err->message, "%s: rows have %zu features and a label column (or %zu features "
+                 "without one), the model expects %d", path, columns - 1, columns, inputs);
+}
+
+hone_status cli_load_for_model(const hone_data_source *source, const hone_model *model, hone_dataset **data,
+                               hone_dataset **test, hone_error *err) {
     hone_status st = cli_load_any(source, data, test, err);
+    hone_dataset_format format;
+    hone_error ignored;
+    if (!st || !model || source->csv.label_name || hone_dataset_format_of(source->path, &format, &ignored) ||
+        format != HONE_DATASET_FORMAT_CSV)
+        return st;
+    hone_data_source features = *source;
+    features.csv.label_index = HONE_CSV_NO_LABEL;
+    hone_dataset *all = NULL, *none = NULL;
+    if (!hone_dataset_load_any(&all, &none, &features, &ignored) && all->d == (size_t)model->inputs) {
+        err->code = st = HONE_ERR_FORMAT; /* the features alone: what predict reads, not what is scored */
+        snprintf(err->message, sizeof err->message, "%s: rows have %d columns, the model's %d features, and no label "
+                 "column to compare with", source->path, model->inputs, model->inputs);
+    } else if (all && all->d != (size_t)model->inputs + 1) {
+        cli_width_message(err, source->path, all->d, model->inputs), st = HONE_ERR_FORMAT;
+    }
+    hone_dataset_free(all);
+    hone_dataset_free(none);
+    return st;
+}
+
+hone_status cli_load_with_test(const hone_data_source *source, const hone_model *model, const char *test_path,
+                               const char *test_labels, hone_dataset **data, hone_dataset **test, hone_error *err) {
+    hone_status st = cli_load_for_model(source, model, data, test, err);
     if (st || !*test_path) return st;
     hone_dataset *extra = NULL;
     hone_data_source ts = *source;
