@@ -214,13 +214,26 @@ static int is_count(const char *s) { return *s && strspn(s, "0123456789") == str
 
 /* What the options of the space and [train] may not be, and how depth composes with layers. */
 static int check_space(tune *t) {
-    static const char *const owned[] = {"epochs", "json", "quiet", "save", "config", "help", NULL};
-    for (int i = 0; owned[i]; i++) {
-        const char *why = !strcmp(owned[i], "epochs") ? "the trial budget is [tune] epochs (--epochs)"
-                          : !strcmp(owned[i], "save") ? "every trial would write it; train the best config to save a model"
-                                                      : "hone tune sets it for every trial";
-        if (find_param(t, owned[i]) >= 0 || find_fixed(t, owned[i])) {
-            cli_error("tune", "%s: %s cannot be searched or fixed: %s", t->config, owned[i], why);
+    /* hone train's outputs among them: every trial would write the same file, at once with jobs > 1 */
+    static const struct {
+        const char *name, *why;
+    } owned[] = {
+        {"epochs", "the trial budget is [tune] epochs (--epochs)"},
+        {"save", "every trial would write it; train the best config to save a model"},
+        {"checkpoint", "every trial would write it; train the best config to checkpoint a run"},
+        {"metrics", "every trial would write it; train the best config to record its metrics"},
+        {"plot", "every trial would write it; train the best config to plot its curves"},
+        {"layer-stats", "every trial would write it; train the best config to record its layer statistics"},
+        {"resume", "every trial would go on from the one checkpoint, which holds one run's options (to start each "
+                   "trial from a model's weights, fix init)"},
+        {"json", "hone tune sets it for every trial"},
+        {"quiet", "hone tune sets it for every trial"},
+        {"config", "hone tune sets it for every trial"},
+        {"help", "hone tune sets it for every trial"},
+    };
+    for (size_t i = 0; i < sizeof owned / sizeof *owned; i++) {
+        if (find_param(t, owned[i].name) >= 0 || find_fixed(t, owned[i].name)) {
+            cli_error("tune", "%s: %s cannot be searched or fixed: %s", t->config, owned[i].name, owned[i].why);
             return -1;
         }
     }

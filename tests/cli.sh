@@ -816,6 +816,19 @@ expect_error "tune: unknown kind" 2 "unknown kind 'loguniform'" -- tune --config
 printf '[space]\nlearning_rate = log 1e-4 1\n[train]\ndata = blobs.csv\n' >bad-option.ini
 expect_error "tune: not a train option" 2 "trial 1" "unknown option '--learning_rate'" -- tune --config bad-option.ini --quiet --results bad-option.jsonl
 expect_error "tune: searched and fixed" 2 "lr is both searched" -- tune --config tune.ini -- --lr 0.1
+# hone train's outputs: every trial would write the one file (at once, with jobs > 1); and one checkpoint to resume
+for out in save checkpoint metrics plot layer-stats resume; do
+    printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = out-%s.jsonl\n[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\nlayers = 4\n%s = trial.out\n' $out $out >out-$out.ini
+    expect_error "tune: [train] $out is refused" 2 "^hone tune: out-$out.ini: $out cannot be searched or fixed: every trial would " -- \
+        tune --config out-$out.ini --quiet
+    [ ! -e out-$out.jsonl ] && [ ! -e trial.out ] && ok "tune: [train] $out is refused before any trial" \
+        || bad "tune: [train] $out is refused before any trial" "$(ls out-$out.jsonl trial.out 2>&1)"
+done
+expect_error "tune: a trial output after -- is refused" 2 "^hone tune: tune.ini: metrics cannot be searched or fixed: every trial would write it" -- \
+    tune --config tune.ini --quiet -- --metrics m.csv
+printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\n[space]\nplot = choice a.svg b.svg\n[train]\ndata = blobs.csv\nlayers = 4\n' >out-space.ini
+expect_error "tune: a searched trial output is refused" 2 "^hone tune: out-space.ini: plot cannot be searched or fixed" -- \
+    tune --config out-space.ini --results out-space.jsonl
 expect_error "tune: no space" 2 "no search space" -- tune
 
 # --- per-layer statistics --------------------------------------------------------------------------
