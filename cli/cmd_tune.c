@@ -76,6 +76,7 @@ typedef struct record {
     double dev_acc, dev_loss, seconds;
     char error[256];
     const cJSON *params;
+    const cJSON *train; /* the fixed options it ran with ([train] and after --); NULL from an older hone tune */
 } record;
 
 typedef struct tune {
@@ -397,10 +398,12 @@ static int load_records(tune *t) {
             r.round = (int)json_number(o, "round");
             r.epochs = (int)json_number(o, "epochs");
             r.params = cJSON_GetObjectItemCaseSensitive(o, "params");
+            r.train = cJSON_GetObjectItemCaseSensitive(o, "train");
             if (!(json_number(o, "trial") >= 1)) missing = "\"trial\"";
             else if (!(json_number(o, "round") >= 1)) missing = "\"round\"";
             else if (!(json_number(o, "epochs") >= 1)) missing = "\"epochs\"";
             else if (!cJSON_IsObject(r.params)) missing = "\"params\"";
+            else if (r.train && !cJSON_IsObject(r.train)) missing = "\"train\" as an object";
             else if (!cJSON_IsString(status)) missing = "\"status\"";
             else {
                 for (int s = ST_OK; s <= ST_FAILED; s++)
@@ -433,7 +436,41 @@ static const record *find_record(const tune *t, int id, int epochs) {
     return NULL;
 }
 
-/* 0 when the record was made by this trial: same round and the same value of every option. */
+/* 0 when the record ran with this search's fixed options ([train] and after --), each with the
+ * same text: the searched ones alone do not tell another data set or learning rate apart. */
+static int fixed_differs(const tune *t, const record *r, const trial *tr, char *why, size_t cap) {
+    if (!r->train) {
+        snprintf(why, cap, "trial %d there does not say which [train] options it ran with (an older hone tune wrote "
+                           "it)", tr->id);
+        return 1;
+    }
+    for (int i = 0; i < t->n_fixed; i++) {
+        const kv *f = &t->fixed[i];
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->train, f->key);
+        if (!cJSON_IsString(v)) {
+            snprintf(why, cap, "trial %d there ran without [train] %s, this search has %s = %s", tr->id, f->key, f->key,
+                     f->value);
+            return 1;
+        }
+        if (strcmp(v->valuestring, f->value)) {
+            snprintf(why, cap, "trial %d there ran with [train] %s = %s, this search has %s = %s", tr->id, f->key,
+                     v->valuestring, f->key, f->value);
+            return 1;
+        }
+    }
+    const cJSON *v;
+    cJSON_ArrayForEach(v, r->train) {
+        if (v->string && !find_fixed((tune *)t, v->string)) {
+            snprintf(why, cap, "trial %d there ran with [train] %s = %s, this search has no %s", tr->id, v->string,
+                     cJSON_IsString(v) ? v->valuestring : "?", v->string);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* 0 when the record was made by this trial: same round, the same value of every searched option
+ * and the same fixed options. */
 static int record_differs(const tune *t, const record *r, const trial *tr, char *why, size_t cap) {
     if (r->round != tr->round) {
         snprintf(why, cap, "trial %d there is of round %d, here of round %d", tr->id, r->round, tr->round);
@@ -456,7 +493,7 @@ static int record_differs(const tune *t, const record *r, const trial *tr, char 
             return 1;
         }
     }
-    return 0;
+    return fixed_differs(t, r, tr, why, cap);
 }
 
 static void add_number(cJSON *o, const char *key, double v) {
@@ -466,11 +503,12 @@ static void add_number(cJSON *o, const char *key, double v) {
 
 /* Appends the trial's last run as one line, then syncs it to disk. */
 static int append_record(tune *t, const trial *tr) {
-    cJSON *o = cJSON_CreateObject(), *params = cJSON_CreateObject();
+    cJSON *o = cJSON_CreateObject(), *params = cJSON_CreateObject(), *fixed = cJSON_CreateObject();
     char *text = NULL;
     int rc = -1;
-    if (!o || !params) {
+    if (!o || !params || !fixed) {
         cJSON_Delete(params);
+        cJSON_Delete(fixed);
         goto done;
     }
     cJSON_AddNumberToObject(o, "round", tr->round);
@@ -482,6 +520,8 @@ static int append_record(tune *t, const trial *tr) {
         if (t->space[i].kind == HONE_PARAM_CHOICE) cJSON_AddStringToObject(params, t->space[i].name, tr->text[i]);
         else cJSON_AddRawToObject(params, t->space[i].name, tr->text[i]); /* the exact text passed */
     }
+    cJSON_AddItemToObject(o, "train", fixed);
+    for (int i = 0; i < t->n_fixed; i++) cJSON_AddStringToObject(fixed, t->fixed[i].key, t->fixed[i].value);
     add_number(o, "dev_acc", tr->dev_acc);
     add_number(o, "dev_loss", tr->dev_loss);
     add_number(o, "seconds", round(tr->seconds * 1000) / 1000);
@@ -702,7 +742,7 @@ static int run_trials(tune *t, trial **list, int n, int epochs) {
         char why[512];
         if (record_differs(t, r, tr, why, sizeof why)) {
             cli_error("tune", "%s: %s: another search wrote it (give another --results file, or the same space, "
-                              "settings and seed)", t->o.results, why);
+                              "[train] options, settings and seed)", t->o.results, why);
             rc = CLI_EXIT_USAGE;
             goto done;
         }

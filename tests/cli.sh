@@ -793,6 +793,34 @@ expect_error "tune: every trial diverged" 1 "no trial succeeded" "diverged at ep
 [ ! -e alldiv-best.ini ] && [ "$(grep -c '"status":"diverged"' alldiv.jsonl)" -eq 4 ] && ok "tune: no best config when every trial diverged" \
     || bad "tune: no best config when every trial diverged" "$(ls alldiv*)"
 expect_error "tune: another search's results" 2 "tune.jsonl" "another search" -- tune --config tune.ini --quiet --seed 9
+# the fixed options are the search's as much as its space and seed: results run under others are
+# refused, naming the first that differs, and the best config is not rewritten beside them
+cp tune.jsonl tune-kept.jsonl; cp tune-best.ini tune-best-kept.ini
+expect_error "tune: results of other [train] options (after --)" 2 \
+    "^hone tune: tune.jsonl: trial 1 there ran with \[train\] layers = 8, this search has layers = 16: another search wrote it" -- \
+    tune --config tune.ini --quiet -- --layers 16
+expect_error "tune: results without a fixed option" 2 \
+    "^hone tune: tune.jsonl: trial 1 there ran without \[train\] l2, this search has l2 = 0.001: another search" -- \
+    tune --config tune.ini --quiet -- --l2 0.001
+sed '/^layers = 8$/d' tune.ini >tune-no-layers.ini
+expect_error "tune: results with a fixed option this search lacks" 2 \
+    "^hone tune: tune.jsonl: trial 1 there ran with \[train\] layers = 8, this search has no layers: another search" -- \
+    tune --config tune-no-layers.ini --quiet --results tune.jsonl --best tune-best.ini
+cmp -s tune.jsonl tune-kept.jsonl && cmp -s tune-best.ini tune-best-kept.ini && ok "tune: refused results and best config left as they were" \
+    || bad "tune: refused results and best config left as they were" "$(diff tune.jsonl tune-kept.jsonl | head -3)"
+printf '[tune]\nrounds = 1\ntrials = 2\nepochs = 1\nresults = typo.jsonl\nbest = typo-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\nlayers = 4\ndata = blob.csv\n' >typo.ini
+expect_error "tune: every trial failed on a missing data file" 1 "no trial succeeded; trial 1: blob.csv: No such file" -- tune --config typo.ini --quiet
+sed -i 's/blob\.csv/blobs.csv/' typo.ini
+expect_error "tune: the data corrected, the failed trials are not reused" 2 \
+    "^hone tune: typo.jsonl: trial 1 there ran with \[train\] data = blob.csv, this search has data = blobs.csv: another search wrote it \(give another --results file, or the same space, \[train\] options, settings and seed\)$" -- \
+    tune --config typo.ini --quiet
+[ ! -e typo-best.ini ] && [ "$(wc -l <typo.jsonl)" -eq 2 ] && ok "tune: no best config from the other data's trials" || bad "tune: no best config from the other data's trials" "$(ls typo*)"
+expect_ok "tune: the corrected search with its own results" tune --config typo.ini --quiet --results typo2.jsonl
+grep -q "runs: 2 run now, 0 read" out.txt && ok "tune: the corrected search runs its trials" || bad "tune: the corrected search runs its trials" "$(tail -1 out.txt)"
+sed 's/,"train":{[^}]*}//' tune.jsonl >older.jsonl
+expect_error "tune: results that do not say their [train] options" 2 \
+    "^hone tune: older.jsonl: trial 1 there does not say which \[train\] options it ran with \(an older hone tune wrote it\)" -- \
+    tune --config tune.ini --quiet --results older.jsonl --best older-best.ini
 cp tune.ini tune-copy.ini
 expect_error "tune: --best onto its config" 2 "^hone tune: --best tune.ini would overwrite tune.ini, the --config it reads$" -- \
     tune --config tune.ini --best tune.ini --quiet
