@@ -48,12 +48,21 @@ int cli_ini_read(const char *cmd, const char *path, int (*handler)(void *, const
 /* Parses argv (argv[0] is the command name). Returns 0 to go on, 1 when help was printed
  * (exit 0), -1 on an error already printed to stderr (exit 2). */
 int cli_parse(const cli_command *cmd, int argc, char **argv);
+/* As cli_parse, for keys[i] = values[i] (i < n) given as the lines of a config file would be,
+ * over the defaults the table holds: an error (a key cmd lacks, a value it refuses) is
+ * "hone CMD: WHERE: ...". Returns 0, or -1 with the message printed. */
+int cli_parse_pairs(const cli_command *cmd, const char *const *keys, const char *const *values, int n, const char *where);
+/* cmd's option of that name, or NULL. */
+const cli_option *cli_find_option(const cli_command *cmd, const char *name);
 /* Whether the last cli_parse set the option whose value is at `value` (from the command line or
  * a config file), rather than leaving its default. */
 int cli_given(const void *value);
 void cli_print_help(const cli_command *cmd, FILE *out);
 /* Prints "hone CMD: message" to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* While mute is 1, cli_error prints nothing (for a check whose answer alone is wanted); returns
+ * what it was. */
+int cli_mute_errors(int mute);
 /* The --config file the last cli_parse read (a path into its argv), or NULL. */
 const char *cli_config_path(void);
 
@@ -70,6 +79,8 @@ int cli_seed_valid(double value);
 /* Sets the thread count of a --threads value: 0 (the default) to HONE_MAX_THREADS; above it, or
  * below 0, -1 with the message printed, rather than the library's silent cap. */
 int cli_threads(const char *cmd, int threads);
+/* cli_threads' range check alone: 0, or -1 with its message printed; starts nothing. */
+int cli_threads_check(const char *cmd, int threads);
 /* 0, or -1 with "OPTION must be in [lo, hi], got V" printed ("must be at least lo" when hi is
  * INT_MAX): an integer option's range. */
 int cli_int_in(const char *cmd, const char *option, int value, int lo, int hi);
@@ -91,6 +102,16 @@ int cmd_inspect(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_plot_layers(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
+/* For hone tune, which checks every trial's options before it runs one (cmd_train.c): sets
+ * keys[i] = values[i] (i < n) over hone train's defaults, as lines of a config file would, and
+ * checks them as hone train does before it reads its data, with the data's classes and targets
+ * taken to fit (the checks that need the data's rows are left to the trial). A message is
+ * "hone CMD: WHERE: ..."; none is printed when where is NULL, no warning ever, and no thread is
+ * started. Returns 0, or -1 (with the message printed). */
+int cli_train_options_check(const char *cmd, const char *where, const char *const *keys, const char *const *values,
+                            int n);
+/* The type (cli_type) of hone train's option name, or -1 when train has none. */
+int cli_train_option_type(const char *name);
 int cmd_plot(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 

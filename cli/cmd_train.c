@@ -239,8 +239,9 @@ static int metrics_open(cli_metrics_writer *w, const char *path, int epochs_done
     return rc;
 }
 
-int cmd_train(int argc, char **argv) {
-    train_options o = {
+/* The options' defaults. */
+static train_options train_defaults(void) {
+    return (train_options){
         .data = CLI_DATA_DEFAULTS,
         .dev = "auto",
         .test = "auto",
@@ -251,64 +252,130 @@ int cmd_train(int argc, char **argv) {
         .epochs = 10, .batch = 128, .lr = 1e-3, .seed = 42, .shuffle = 1,
         .ck = CLI_CHECKPOINT_DEFAULTS,
     };
-    cli_option options[] = {
-        CLI_DATA_OPTIONS(o.data),
-        {"test-data", CLI_TEXT, o.test_data, "PATH", "a separate test set (same formats as --data)"},
-        {"test-labels", CLI_TEXT, o.test_labels, "PATH", "labels file for an .npy or IDX images --test-data"},
-        {"dev", CLI_TEXT, o.dev, "auto|F|N", "dev rows: fraction below 1 or count (auto: 20%, at most 10000)"},
-        {"test", CLI_TEXT, o.test, "auto|F|N", "test rows carved from --data when it has no test set"},
-        {"train-rows", CLI_INT, &o.train_rows, "N", "use only the first N rows of the shuffled training split (0: all)"},
-        CLI_ARCH_OPTIONS(o.arch),
-        {"init", CLI_TEXT, o.init, "MODEL", "start from a saved model's weights and standardization"},
-        {"epochs", CLI_INT, &o.epochs, "N", "passes over the training set"},
-        {"batch", CLI_INT, &o.batch, "N", "mini-batch size (1: stochastic; >= rows: full batch)"},
-        {"lr", CLI_REAL, &o.lr, "X", "learning rate (where a schedule starts)"},
-        CLI_OPTIM_OPTIONS(o.optim),
-        CLI_NETWORK_REGULARIZE_OPTIONS(o.reg),
-        CLI_TRAINING_REGULARIZE_OPTIONS(o.reg),
-        {"layer-stats", CLI_TEXT, o.layer_stats, "FILE", "per-layer statistics as CSV, every --stats-every steps"},
-        {"stats-every", CLI_INT, &o.stats_every, "N", "steps between per-layer statistics"},
-        {"seed", CLI_SEED, &o.seed, "N", "seed for the split, initialization and shuffling"},
-        {"shuffle", CLI_FLAG, &o.shuffle, NULL, "reshuffle every epoch (--no-shuffle keeps one order)"},
-        CLI_THREADS_OPTION(o.threads),
-        {"save", CLI_TEXT, o.save, "PATH", "write the model here (safetensors)"},
-        CLI_CHECKPOINT_OPTIONS(o.ck),
-        {"metrics", CLI_TEXT, o.metrics, "FILE", "write per-epoch metrics as they come (CSV if FILE ends .csv, else JSON lines)"},
-        {"plot", CLI_TEXT, o.plot, "FILE.svg", "draw the learning curves (train and dev loss and accuracy) at the end"},
-        {"base-error", CLI_REAL, &o.base_error, "X", "human-level or Bayes error for the closing diagnosis (0: unknown)"},
-        {"json", CLI_FLAG, &o.json, NULL, "print one JSON result line instead of text"},
-        {"quiet", CLI_FLAG, &o.quiet, NULL, "no per-epoch progress"},
+}
+
+enum { TRAIN_OPTIONS_MAX = 96 };
+
+/* hone train's option table, setting o, into options[TRAIN_OPTIONS_MAX] (with its zero entry),
+ * and the command: one table for hone train and for hone tune's checks of its trials. */
+static cli_command train_command(train_options *o, cli_option *options) {
+    const cli_option table[] = {
+        CLI_DATA_OPTIONS(o->data),
+        {"test-data", CLI_TEXT, o->test_data, "PATH", "a separate test set (same formats as --data)"},
+        {"test-labels", CLI_TEXT, o->test_labels, "PATH", "labels file for an .npy or IDX images --test-data"},
+        {"dev", CLI_TEXT, o->dev, "auto|F|N", "dev rows: fraction below 1 or count (auto: 20%, at most 10000)"},
+        {"test", CLI_TEXT, o->test, "auto|F|N", "test rows carved from --data when it has no test set"},
+        {"train-rows", CLI_INT, &o->train_rows, "N", "use only the first N rows of the shuffled training split (0: all)"},
+        CLI_ARCH_OPTIONS(o->arch),
+        {"init", CLI_TEXT, o->init, "MODEL", "start from a saved model's weights and standardization"},
+        {"epochs", CLI_INT, &o->epochs, "N", "passes over the training set"},
+        {"batch", CLI_INT, &o->batch, "N", "mini-batch size (1: stochastic; >= rows: full batch)"},
+        {"lr", CLI_REAL, &o->lr, "X", "learning rate (where a schedule starts)"},
+        CLI_OPTIM_OPTIONS(o->optim),
+        CLI_NETWORK_REGULARIZE_OPTIONS(o->reg),
+        CLI_TRAINING_REGULARIZE_OPTIONS(o->reg),
+        {"layer-stats", CLI_TEXT, o->layer_stats, "FILE", "per-layer statistics as CSV, every --stats-every steps"},
+        {"stats-every", CLI_INT, &o->stats_every, "N", "steps between per-layer statistics"},
+        {"seed", CLI_SEED, &o->seed, "N", "seed for the split, initialization and shuffling"},
+        {"shuffle", CLI_FLAG, &o->shuffle, NULL, "reshuffle every epoch (--no-shuffle keeps one order)"},
+        CLI_THREADS_OPTION(o->threads),
+        {"save", CLI_TEXT, o->save, "PATH", "write the model here (safetensors)"},
+        CLI_CHECKPOINT_OPTIONS(o->ck),
+        {"metrics", CLI_TEXT, o->metrics, "FILE", "write per-epoch metrics as they come (CSV if FILE ends .csv, else JSON lines)"},
+        {"plot", CLI_TEXT, o->plot, "FILE.svg", "draw the learning curves (train and dev loss and accuracy) at the end"},
+        {"base-error", CLI_REAL, &o->base_error, "X", "human-level or Bayes error for the closing diagnosis (0: unknown)"},
+        {"json", CLI_FLAG, &o->json, NULL, "print one JSON result line instead of text"},
+        {"quiet", CLI_FLAG, &o->quiet, NULL, "no per-epoch progress"},
         {0},
     };
-    const cli_command cmd = {"train", "hone train [options]",
-                             "Trains a network by mini-batch gradient descent on a train split, reports\n"
-                             "dev metrics every epoch and train/dev/test at the end.",
-                             options, NULL};
+    _Static_assert(sizeof table <= TRAIN_OPTIONS_MAX * sizeof *table, "TRAIN_OPTIONS_MAX is too small");
+    memcpy(options, table, sizeof table);
+    return (cli_command){"train", "hone train [options]",
+                         "Trains a network by mini-batch gradient descent on a train split, reports\n"
+                         "dev metrics every epoch and train/dev/test at the end.",
+                         options, NULL};
+}
+
+/* What train checks of its options before it reads the data, and the training configuration
+ * they make (cfg). Prints no warning and starts no thread, so that hone tune can check its
+ * trials' options with it. Returns 0, or -1 with the message printed ("hone CMD: ..."). */
+static int options_check(const char *cmd, const train_options *o, hone_train_config *cfg) {
+    hone_error err = {0};
+    *cfg = hone_train_config_default();
+    cfg->epochs = o->epochs;
+    cfg->batch = o->batch;
+    cfg->lr = o->lr;
+    cfg->shuffle = o->shuffle;
+    cfg->seed = o->seed;
+    if (cli_optim_resolve(cmd, &o->optim, cfg) || cli_regularize_training(cmd, &o->reg, cfg)) return -1;
+    if (hone_train_config_check(cfg, &err)) {
+        const char *option = config_option(err.message);
+        if (option) cli_error(cmd, "--%s: %s", option, err.message); /* cli_error names a config file's line */
+        else cli_error(cmd, "%s", err.message);
+        return -1;
+    }
+    if (cli_threads_check(cmd, o->threads) || cli_base_error_check(cmd, o->base_error, o->data.regression) ||
+        cli_int_in(cmd, "--stats-every", o->stats_every, 1, INT_MAX))
+        return -1;
+    if (o->train_rows < 0) {
+        cli_error(cmd, "--train-rows must be at least 1 (0 or absent: every row), got %d", o->train_rows);
+        return -1;
+    }
+    return cli_checkpoint_check(cmd, &o->ck);
+}
+
+int cli_train_option_type(const char *name) {
+    train_options o = train_defaults();
+    cli_option options[TRAIN_OPTIONS_MAX];
+    const cli_command cmd = train_command(&o, options);
+    const cli_option *found = cli_find_option(&cmd, name);
+    return found ? (int)found->type : -1;
+}
+
+/* cli_train_options_check's checks of the options in o, messages as "hone PREFIX: ...". */
+static int dry_check(const char *prefix, const train_options *o) {
+    hone_train_config cfg;
+    hone_data_source source;
+    if (options_check(prefix, o, &cfg) || cli_data_source(prefix, &o->data, &source) ||
+        cli_test_options(prefix, o->test_data, o->test_labels))
+        return -1;
+    /* the network's options, as train checks them once the data is read: class labels unless
+     * --regression (the loss must fit which), and two classes, which every loss takes */
+    cli_arch_spec arch;
+    if (cli_arch_resolve(prefix, &o->arch, !o->data.regression, 2, &arch)) return -1;
+    float keep[CLI_MAX_HIDDEN];
+    if (*o->init) return 0; /* the network is the model's, which train checks them against */
+    return cli_regularize_check(prefix, &o->reg, arch.n_hidden, keep) || cli_residual_blocks(prefix, &o->arch, &arch)
+               ? -1
+               : 0;
+}
+
+int cli_train_options_check(const char *cmd, const char *where, const char *const *keys, const char *const *values,
+                            int n) {
+    train_options o = train_defaults();
+    cli_option options[TRAIN_OPTIONS_MAX];
+    cli_command train = train_command(&o, options);
+    train.name = cmd;
+    char prefix[CLI_TEXT_MAX + 256]; /* cli_error prints "hone CMD: ", so CMD carries where */
+    snprintf(prefix, sizeof prefix, "%s: %s", cmd, where ? where : "");
+    const int was = cli_mute_errors(where == NULL);
+    const int rc = cli_parse_pairs(&train, keys, values, n, where ? where : "") || dry_check(prefix, &o) ? -1 : 0;
+    cli_mute_errors(was);
+    return rc;
+}
+
+int cmd_train(int argc, char **argv) {
+    train_options o = train_defaults();
+    cli_option options[TRAIN_OPTIONS_MAX];
+    const cli_command cmd = train_command(&o, options);
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 
     hone_error err = {0};
-    hone_train_config cfg = hone_train_config_default();
-    cfg.epochs = o.epochs;
-    cfg.batch = o.batch;
-    cfg.lr = o.lr;
-    cfg.shuffle = o.shuffle;
-    cfg.seed = o.seed;
-    if (cli_optim_resolve("train", &o.optim, &cfg) || cli_regularize_training("train", &o.reg, &cfg)) return CLI_EXIT_USAGE;
-    if (hone_train_config_check(&cfg, &err)) {
-        const char *option = config_option(err.message);
-        if (option) cli_error("train", "--%s: %s", option, err.message); /* cli_error names a config file's line */
-        else cli_error("train", "%s", err.message);
-        return CLI_EXIT_USAGE;
-    }
+    hone_train_config cfg;
+    if (options_check("train", &o, &cfg)) return CLI_EXIT_USAGE;
+    cli_optim_warn("train", &o.optim);
     if (cli_threads("train", o.threads)) return CLI_EXIT_USAGE;
-    if (cli_base_error_check("train", o.base_error, o.data.regression)) return CLI_EXIT_USAGE;
-    if (cli_int_in("train", "--stats-every", o.stats_every, 1, INT_MAX)) return CLI_EXIT_USAGE;
-    if (o.train_rows < 0) {
-        cli_error("train", "--train-rows must be at least 1 (0 or absent: every row), got %d", o.train_rows);
-        return CLI_EXIT_USAGE;
-    }
-    if (cli_checkpoint_check("train", &o.ck)) return CLI_EXIT_USAGE;
     const cli_path reads[] = {{"--data", o.data.data, NULL},   {"--labels", o.data.labels, NULL},
                                {"--test-data", o.test_data, NULL}, {"--test-labels", o.test_labels, NULL},
                                {"--init", o.init, NULL},        {"--resume", o.ck.resume, NULL}};

@@ -5,29 +5,7 @@
 
 static double or_default(double v, double fallback) { return isnan(v) ? fallback : v; }
 
-/* An optimizer option given to an optimizer that does not read it changes nothing: say so. */
-static void warn_unread(const char *cmd, const cli_optim *p, hone_optimizer_kind kind) {
-    const int b1 = kind == HONE_OPTIMIZER_MOMENTUM || kind == HONE_OPTIMIZER_NESTEROV || kind == HONE_OPTIMIZER_ADAM ||
-                   kind == HONE_OPTIMIZER_ADAMW;
-    const int b2_eps = kind == HONE_OPTIMIZER_RMSPROP || kind == HONE_OPTIMIZER_ADAM || kind == HONE_OPTIMIZER_ADAMW;
-    const struct {
-        const void *value;
-        const char *option, *readers;
-        int read;
-    } options[] = {
-        {&p->beta1, "--beta1", "momentum, nesterov, adam and adamw read it", b1},
-        {&p->beta2, "--beta2", "rmsprop, adam and adamw read it", b2_eps},
-        {&p->eps, "--eps", "rmsprop, adam and adamw read it", b2_eps},
-        {&p->weight_decay, "--weight-decay", "adamw reads it; for the others, --l2", kind == HONE_OPTIMIZER_ADAMW},
-        {p->momentum_form, "--momentum-form", "momentum reads it", kind == HONE_OPTIMIZER_MOMENTUM},
-    };
-    for (size_t i = 0; i < sizeof options / sizeof *options; i++)
-        if (!options[i].read && cli_given(options[i].value))
-            fprintf(stderr, "hone %s: warning: %s does nothing with --optimizer %s (only %s)\n", cmd, options[i].option,
-                    hone_optimizer_kind_name(kind), options[i].readers);
-}
-
-/* Likewise a schedule option given to a schedule that does not read it. */
+/* A schedule option given to a schedule that does not read it changes nothing: say so. */
 static void warn_unread_schedule(const char *cmd, const cli_optim *p, hone_schedule_kind kind) {
     const int decays = kind == HONE_SCHEDULE_INVERSE_TIME || kind == HONE_SCHEDULE_EXPONENTIAL ||
                        kind == HONE_SCHEDULE_INVERSE_SQRT || kind == HONE_SCHEDULE_STEP;
@@ -52,13 +30,36 @@ static void warn_unread_schedule(const char *cmd, const cli_optim *p, hone_sched
                     hone_schedule_kind_name(kind), options[i].readers);
 }
 
+void cli_optim_warn(const char *cmd, const cli_optim *p) {
+    const int kind = hone_optimizer_kind_parse(p->optimizer);
+    const int b1 = kind == HONE_OPTIMIZER_MOMENTUM || kind == HONE_OPTIMIZER_NESTEROV || kind == HONE_OPTIMIZER_ADAM ||
+                   kind == HONE_OPTIMIZER_ADAMW;
+    const int b2_eps = kind == HONE_OPTIMIZER_RMSPROP || kind == HONE_OPTIMIZER_ADAM || kind == HONE_OPTIMIZER_ADAMW;
+    const struct {
+        const void *value;
+        const char *option, *readers;
+        int read;
+    } options[] = {
+        {&p->beta1, "--beta1", "momentum, nesterov, adam and adamw read it", b1},
+        {&p->beta2, "--beta2", "rmsprop, adam and adamw read it", b2_eps},
+        {&p->eps, "--eps", "rmsprop, adam and adamw read it", b2_eps},
+        {&p->weight_decay, "--weight-decay", "adamw reads it; for the others, --l2", kind == HONE_OPTIMIZER_ADAMW},
+        {p->momentum_form, "--momentum-form", "momentum reads it", kind == HONE_OPTIMIZER_MOMENTUM},
+    };
+    for (size_t i = 0; i < sizeof options / sizeof *options; i++)
+        if (!options[i].read && cli_given(options[i].value))
+            fprintf(stderr, "hone %s: warning: %s does nothing with --optimizer %s (only %s)\n", cmd, options[i].option,
+                    hone_optimizer_kind_name((hone_optimizer_kind)kind), options[i].readers);
+    const int schedule = hone_schedule_kind_parse(p->schedule);
+    if (schedule >= 0) warn_unread_schedule(cmd, p, (hone_schedule_kind)schedule);
+}
+
 int cli_optim_resolve(const char *cmd, const cli_optim *p, hone_train_config *c) {
     int kind = hone_optimizer_kind_parse(p->optimizer);
     if (!kind) {
         cli_error(cmd, "--optimizer: unknown optimizer '%s' (sgd, momentum, nesterov, rmsprop, adam, adamw)", p->optimizer);
         return -1;
     }
-    warn_unread(cmd, p, (hone_optimizer_kind)kind);
     hone_optimizer_config o = hone_optimizer_config_default((hone_optimizer_kind)kind);
     o.beta1 = or_default(p->beta1, o.beta1);
     o.beta2 = or_default(p->beta2, o.beta2);
@@ -76,7 +77,6 @@ int cli_optim_resolve(const char *cmd, const cli_optim *p, hone_train_config *c)
                   p->schedule);
         return -1;
     }
-    warn_unread_schedule(cmd, p, (hone_schedule_kind)sk);
     hone_schedule_config s = hone_schedule_config_default((hone_schedule_kind)sk);
     s.rate = or_default(p->decay_rate, s.rate);
     s.step_size = p->step_size;

@@ -46,7 +46,16 @@ static const char *origin_of(const char *msg) {
     return NULL;
 }
 
+static int errors_muted; /* cli_mute_errors */
+
+int cli_mute_errors(int mute) {
+    const int was = errors_muted;
+    errors_muted = mute;
+    return was;
+}
+
 void cli_error(const char *cmd, const char *fmt, ...) {
+    if (errors_muted) return;
     char msg[4096];
     va_list ap;
     va_start(ap, fmt);
@@ -301,6 +310,22 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
     return 0;
 }
 
+int cli_parse_pairs(const cli_command *cmd, const char *const *keys, const char *const *values, int n, const char *where) {
+    n_given = 0; /* the --config of the last cli_parse stays: hone tune checks its outputs against it */
+    n_from_file = 0; /* the pairs come with their own place (where) */
+    for (int i = 0; i < n; i++) {
+        cli_option *o = !strcmp(keys[i], "config") ? NULL : find(cmd, keys[i]);
+        if (!o) {
+            cli_error(cmd->name, "%s: unknown option", where);
+            return -1;
+        }
+        if (set_value(cmd, o, values[i], where)) return -1;
+    }
+    return 0;
+}
+
+const cli_option *cli_find_option(const cli_command *cmd, const char *name) { return find(cmd, name); }
+
 void cli_print_help(const cli_command *cmd, FILE *out) {
     fprintf(out, "usage: %s\n\n%s\n\noptions (default in brackets):\n", cmd->usage, cmd->summary);
     for (const cli_option *o = cmd->options; o->name; o++) {
@@ -330,11 +355,14 @@ int cli_int_in(const char *cmd, const char *option, int value, int lo, int hi) {
     return -1;
 }
 
+int cli_threads_check(const char *cmd, int threads) {
+    if (threads >= 0 && threads <= HONE_MAX_THREADS) return 0;
+    cli_error(cmd, "--threads must be in [0, %d] (0: the default), got %d", HONE_MAX_THREADS, threads);
+    return -1;
+}
+
 int cli_threads(const char *cmd, int threads) {
-    if (threads < 0 || threads > HONE_MAX_THREADS) {
-        cli_error(cmd, "--threads must be in [0, %d] (0: the default), got %d", HONE_MAX_THREADS, threads);
-        return -1;
-    }
+    if (cli_threads_check(cmd, threads)) return -1;
     const int started = hone_set_threads(threads);
     if (threads > 0 && started < threads) /* the system would not start more: training goes on, slower */
         fprintf(stderr, "hone %s: warning: --threads %d: the system started %d thread%s\n", cmd, threads, started,

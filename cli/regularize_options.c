@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cli_regularize_network(const char *cmd, const cli_regularize *r, int n_hidden, float *keep) {
+int cli_regularize_check(const char *cmd, const cli_regularize *r, int n_hidden, float *keep) {
     if (!(r->l2 >= 0) || !(r->l1 >= 0)) {
         cli_error(cmd, "--l2 and --l1 take a lambda of 0 or more, got %g and %g", r->l2, r->l1);
         return -1;
@@ -42,6 +42,11 @@ int cli_regularize_network(const char *cmd, const cli_regularize *r, int n_hidde
         return -1;
     }
     for (int h = 0; h < n_hidden; h++) keep[h] = (float)values[n == 1 ? 0 : h];
+    return 0;
+}
+
+int cli_regularize_network(const char *cmd, const cli_regularize *r, int n_hidden, float *keep) {
+    if (cli_regularize_check(cmd, r, n_hidden, keep)) return -1;
     if (r->input_keep_prob < 1)
         fprintf(stderr, "hone %s: warning: --input-keep-prob %g drops input features; dropout is usually kept to "
                         "hidden layers\n", cmd, r->input_keep_prob);

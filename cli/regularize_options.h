@@ -47,6 +47,8 @@ typedef struct cli_regularize {
 /* keep [n_hidden] from --keep-prob; checks lambdas and probabilities; warns (stderr) about input
  * dropout. Returns -1 (message printed) on a bad value. */
 int cli_regularize_network(const char *cmd, const cli_regularize *r, int n_hidden, float *keep);
+/* cli_regularize_network without its warning. */
+int cli_regularize_check(const char *cmd, const cli_regularize *r, int n_hidden, float *keep);
 /* Early stopping and augmentation into config. */
 int cli_regularize_training(const char *cmd, const cli_regularize *r, hone_train_config *config);
 
