@@ -53,6 +53,7 @@ typedef struct tune_options {
 typedef struct kv {
     char key[HONE_PARAM_TEXT_MAX];
     char value[CLI_TEXT_MAX];
+    int line; /* of the config file; 0 after -- */
 } kv;
 
 typedef enum trial_status { ST_NONE = 0, ST_OK, ST_DIVERGED, ST_FAILED } trial_status;
@@ -84,6 +85,7 @@ typedef struct tune {
     const char *config;
     int config_line; /* the line of config being read (cli_ini_read) */
     hone_param space[TUNE_MAX_PARAMS];
+    int space_line[TUNE_MAX_PARAMS]; /* of the config file */
     int n_space;
     kv fixed[TUNE_MAX_FIXED]; /* [train], then the flags after --, which win */
     int n_fixed;
@@ -131,8 +133,9 @@ static int find_param(const tune *t, const char *name) {
     return -1;
 }
 
-/* A fixed option; a later one replaces an earlier one of the same key (flags win). */
-static int set_fixed(tune *t, const char *key, const char *value, const char *where) {
+/* A fixed option, from line of the config (0: after --); a later one replaces an earlier one of
+ * the same key (flags win). */
+static int set_fixed(tune *t, const char *key, const char *value, int line, const char *where) {
     kv *f = find_fixed(t, key);
     if (!f) {
         if (t->n_fixed == TUNE_MAX_FIXED) {
@@ -147,14 +150,40 @@ static int set_fixed(tune *t, const char *key, const char *value, const char *wh
     }
     strcpy(f->key, key);
     strcpy(f->value, value);
+    f->line = line;
+    return 0;
+}
+
+/* Whether key names an option of hone train, else -1 after "hone tune: WHERE KEY: not an option
+ * of hone train". depth, config and help pass: check_space says what they are. */
+static int train_option(const char *key, const char *where) {
+    if (!strcmp(key, "depth") || !strcmp(key, "config") || !strcmp(key, "help") || cli_train_option_type(key) >= 0)
+        return 0;
+    cli_error("tune", "%s%s: not an option of hone train (see hone train --help)", where, key);
+    return -1;
+}
+
+/* Whether the kind of param can give values of its hone train option: an integer option (batch)
+ * takes int or choice, a flag choice alone. -1 after the message otherwise. */
+static int kind_fits(const hone_param *p, const char *where) {
+    const int type = cli_train_option_type(p->name);
+    if (type == CLI_INT && p->kind != HONE_PARAM_INT && p->kind != HONE_PARAM_CHOICE) {
+        cli_error("tune", "%s%s: hone train reads an integer: search it with int LO HI or choice", where, p->name);
+        return -1;
+    }
+    if (type == CLI_FLAG && p->kind != HONE_PARAM_CHOICE) {
+        cli_error("tune", "%s%s: a flag of hone train: search it with choice true false", where, p->name);
+        return -1;
+    }
     return 0;
 }
 
 /* [space] and [train] of the config file ([tune] went through cli_parse). */
 static int on_ini(void *user, const char *section, const char *key, const char *value) {
     tune *t = user;
-    char where[CLI_TEXT_MAX + 80];
+    char where[CLI_TEXT_MAX + 80], where_key[CLI_TEXT_MAX + 81]; /* "s.ini:3: [space]", "s.ini:3: [space] " */
     snprintf(where, sizeof where, "%s:%d: [%s]", t->config, t->config_line, section);
+    snprintf(where_key, sizeof where_key, "%s ", where);
     if (!strcmp(section, "space")) {
         if (find_param(t, key) >= 0) {
             cli_error("tune", "%s: %s is searched twice", where, key);
@@ -167,14 +196,22 @@ static int on_ini(void *user, const char *section, const char *key, const char *
             return 0;
         }
         hone_error err = {0};
+        if (train_option(key, where_key)) {
+            t->failed = 1;
+            return 0;
+        }
         if (hone_param_parse(&t->space[t->n_space], key, value, &err)) {
             cli_error("tune", "%s: %s", where, err.message);
             t->failed = 1;
             return 0;
         }
-        t->n_space++;
+        if (kind_fits(&t->space[t->n_space], where_key)) {
+            t->failed = 1;
+            return 0;
+        }
+        t->space_line[t->n_space++] = t->config_line;
     } else if (!strcmp(section, "train")) {
-        if (set_fixed(t, key, value, where)) {
+        if (train_option(key, where_key) || set_fixed(t, key, value, t->config_line, where)) {
             t->failed = 1;
             return 0;
         }
@@ -206,7 +243,7 @@ static int read_passthrough(tune *t, int argc, char **argv) {
             memmove(key, key + 3, strlen(key + 3) + 1);
             value = "false";
         } else value = "true";
-        if (set_fixed(t, key, value, "after --")) return -1;
+        if (train_option(key, "after --: --") || set_fixed(t, key, value, 0, "after --")) return -1;
     }
     return 0;
 }
@@ -1001,6 +1038,107 @@ static int rungs(const tune_options *o, int *budget) {
     return n;
 }
 
+/* Where a trial's option comes from, for a message: "s.ini:9: [train] lr", "after --: --lr",
+ * "s.ini:3: [space] lr = 0.001" (depth's line for the layers it makes), or "[tune] epochs". */
+static void option_where(const tune *t, const trial *tr, const char *key, char *buf, size_t cap) {
+    const int j = t->depth >= 0 && !strcmp(key, "layers") ? t->depth : find_param(t, key);
+    const kv *f = find_fixed((tune *)t, key);
+    if (j >= 0) snprintf(buf, cap, "%s:%d: [space] %s = %s", t->config, t->space_line[j], t->space[j].name, tr->text[j]);
+    else if (f && f->line) snprintf(buf, cap, "%s:%d: [train] %s", t->config, f->line, key);
+    else if (f) snprintf(buf, cap, "after --: --%s", key);
+    else snprintf(buf, cap, "[tune] %s", key);
+}
+
+/* The values of p's spec that a check tries: each choice, or each end of the range, as a trial
+ * would be given them. Returns the count. */
+static int probe_values(const hone_param *p, char (*out)[HONE_PARAM_TEXT_MAX]) {
+    if (p->kind == HONE_PARAM_CHOICE) {
+        for (int c = 0; c < p->n_choices; c++) copy_text(out[c], HONE_PARAM_TEXT_MAX, p->choices[c]);
+        return p->n_choices;
+    }
+    hone_param_format(p, p->min, out[0], HONE_PARAM_TEXT_MAX);
+    hone_param_format(p, p->max, out[1], HONE_PARAM_TEXT_MAX);
+    return 2;
+}
+
+/* Checks the trial whose searched options are tr->text, run for `epochs`, as hone train would
+ * before reading its data. Returns 0; or -1, printing the message as at `where`, or (where NULL)
+ * as at the option to change: the last given (searched after fixed, a line after the lines
+ * above it) whose train default lets the rest pass; epochs and seed, which tune sets, last. */
+static int check_trial(const tune *t, const trial *tr, int epochs, const char *where, kv *opts) {
+    const char *keys[TUNE_MAX_FIXED + TUNE_MAX_PARAMS + 4], *values[TUNE_MAX_FIXED + TUNE_MAX_PARAMS + 4];
+    const int n = trial_options(t, tr, epochs, opts);
+    for (int i = 0; i < n; i++) {
+        keys[i] = opts[i].key;
+        values[i] = opts[i].value;
+    }
+    if (!cli_train_options_check("tune", NULL, keys, values, n)) return 0;
+    if (where) return cli_train_options_check("tune", where, keys, values, n);
+    char at[CLI_TEXT_MAX + 256];
+    const int given = n - (find_fixed((tune *)t, "seed") ? 1 : 2); /* epochs (and seed) end the list */
+    for (int k = 0; k < n; k++) {
+        const int i = k < given ? given - 1 - k : k;
+        const char *key = keys[i], *value = values[i];
+        for (int m = i; m + 1 < n; m++) keys[m] = keys[m + 1], values[m] = values[m + 1];
+        const int rest = cli_train_options_check("tune", NULL, keys, values, n - 1);
+        for (int m = n - 1; m > i; m--) keys[m] = keys[m - 1], values[m] = values[m - 1];
+        keys[i] = key, values[i] = value;
+        if (!rest) {
+            option_where(t, tr, key, at, sizeof at);
+            return cli_train_options_check("tune", at, keys, values, n);
+        }
+    }
+    for (int i = 0; i < n; i++) /* more than one at fault: the first that fails with train's defaults */
+        if (cli_train_options_check("tune", NULL, keys + i, values + i, 1)) {
+            option_where(t, tr, keys[i], at, sizeof at);
+            return cli_train_options_check("tune", at, keys + i, values + i, 1);
+        }
+    snprintf(at, sizeof at, "%s: [train] and [space]", t->config);
+    return cli_train_options_check("tune", at, keys, values, n);
+}
+
+/* Every trial's options, before any trial runs or any file is made, as hone train checks them
+ * before it reads its data (the checks that need its rows are the trials' own): the trial with
+ * every searched option at its first value (the low end of its range, or its first choice), then
+ * each searched option at each of its other values (the high end, each choice) with the rest at
+ * their first. Every one is a trial the search may run, and the narrowest range check is at its
+ * ends: a value train refuses would stop the search after trials had run. */
+static int check_trials(tune *t) {
+    int budget[3];
+    rungs(&t->o, budget); /* the shortest budget: a cosine warm-up must be shorter */
+    kv *opts = calloc(TUNE_MAX_FIXED + TUNE_MAX_PARAMS + 4, sizeof *opts);
+    trial *tr = calloc(1, sizeof *tr);
+    char(*probes)[HONE_PARAM_TEXT_MAX] = calloc(HONE_PARAM_MAX_CHOICES, sizeof *probes);
+    int rc = -1;
+    if (!opts || !tr || !probes) {
+        cli_error("tune", "out of memory");
+        goto done;
+    }
+    for (int j = 0; j < t->n_space; j++) {
+        probe_values(&t->space[j], probes);
+        copy_text(tr->text[j], sizeof tr->text[j], probes[0]);
+    }
+    if (check_trial(t, tr, budget[0], NULL, opts)) goto done;
+    for (int j = 0; j < t->n_space; j++) {
+        const int n = probe_values(&t->space[j], probes);
+        char first[HONE_PARAM_TEXT_MAX], where[CLI_TEXT_MAX + 256];
+        copy_text(first, sizeof first, tr->text[j]);
+        for (int v = 1; v < n; v++) {
+            copy_text(tr->text[j], sizeof tr->text[j], probes[v]);
+            snprintf(where, sizeof where, "%s:%d: [space] %s = %s", t->config, t->space_line[j], t->space[j].name,
+                     probes[v]);
+            if (check_trial(t, tr, budget[0], where, opts)) goto done;
+        }
+        copy_text(tr->text[j], sizeof tr->text[j], first);
+    }
+    rc = 0;
+done:
+    free(opts);
+    free(tr);
+    free(probes);
+    return rc;
+}
+
 static int search(tune *t) {
     const tune_options *o = &t->o;
     int budget[3], n_rungs = rungs(o, budget);
@@ -1110,7 +1248,7 @@ int cmd_tune(int argc, char **argv) {
         goto done;
     }
     if (read_passthrough(t, argc - split - (split < argc), argv + split + (split < argc))) goto done;
-    if (check_space(t) || check_outputs(t)) goto done;
+    if (check_space(t) || check_outputs(t) || check_trials(t)) goto done;
 
     exit_code = CLI_EXIT_FAIL;
     ssize_t len = readlink("/proc/self/exe", t->exe, sizeof t->exe - 1);

@@ -841,8 +841,38 @@ printf '[space]\nbeta2 = 1-log 0.9 1\n' >bad-beta.ini
 expect_error "tune: beta range outside [0, 1)" 2 "beta2: 1-log: the range must lie in \[0, 1\)" -- tune --config bad-beta.ini
 printf '[space]\nlr = loguniform 1e-4 1\n' >bad-kind.ini
 expect_error "tune: unknown kind" 2 "unknown kind 'loguniform'" -- tune --config bad-kind.ini
-printf '[space]\nlearning_rate = log 1e-4 1\n[train]\ndata = blobs.csv\n' >bad-option.ini
-expect_error "tune: not a train option" 2 "trial 1" "unknown option '--learning_rate'" -- tune --config bad-option.ini --quiet --results bad-option.jsonl
+# every trial's options are checked as hone train checks them, before any trial runs and before
+# the results file is made: the message is train's own, at the config's line
+tune_refused() { # NAME FILE LINES PATTERN [ARGS]: FILE holds [tune], LINES and a working [train]
+    local name=$1 file=$2 lines=$3 pattern=$4; shift 4
+    printf '[tune]\nrounds = 1\ntrials = 2\nepochs = 2\nresults = %s.jsonl\n%b' "$file" "$lines" >"$file.ini"
+    expect_error "tune: $name" 2 "$pattern" -- tune --config "$file.ini" --quiet "$@"
+    [ ! -e "$file.jsonl" ] && ok "tune: $name, before any trial" || bad "tune: $name, before any trial" "$(cat "$file.jsonl")"
+}
+tune_refused "not a train option" bad-option '[space]\nlearning_rate = log 1e-4 1\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: bad-option.ini:7: \[space\] learning_rate: not an option of hone train \(see hone train --help\)$"
+tune_refused "an unknown [train] key" bad-key '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\nbogus = 1\n' \
+    "^hone tune: bad-key.ini:10: \[train\] bogus: not an option of hone train \(see hone train --help\)$"
+tune_refused "an unknown option after --" bad-flag '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: after --: --bogus: not an option of hone train \(see hone train --help\)$" -- --bogus 1
+tune_refused "a [train] value train cannot read" bad-value '[space]\nbatch = int 8 16\n[train]\ndata = blobs.csv\nlr = abc\n' \
+    "^hone tune: bad-value.ini:10: \[train\] lr: expected a number, got 'abc'$"
+tune_refused "a [train] value train refuses" bad-batch '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\nbatch = 0\n' \
+    "^hone tune: bad-batch.ini:10: \[train\] batch: batch must be at least 1, got 0$"
+tune_refused "a value after -- train refuses" bad-flag-value '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: after --: --optimizer: --optimizer: unknown optimizer 'adamx'" -- --optimizer adamx
+tune_refused "a range with an end train refuses" bad-int '[space]\nbatch = int -5 16\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: bad-int.ini:7: \[space\] batch = -5: batch must be at least 1, got -5$"
+tune_refused "a choice train refuses" bad-choice '[space]\noptimizer = choice adam sgdx\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: bad-choice.ini:7: \[space\] optimizer = sgdx: --optimizer: unknown optimizer 'sgdx'"
+tune_refused "a range's end against a fixed option" bad-min-lr '[space]\nlr = log 1e-5 1\n[train]\ndata = blobs.csv\nmin-lr = 1e-4\n' \
+    "^hone tune: bad-min-lr.ini:7: \[space\] lr = 1e-05: minimum learning rate must be in \[0, lr\], got 0.0001$"
+tune_refused "an integer option searched on a log scale" bad-kind-int '[space]\nbatch = log 8 64\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: bad-kind-int.ini:7: \[space\] batch: hone train reads an integer: search it with int LO HI or choice$"
+tune_refused "a warm-up as long as the shortest budget (halving)" bad-warmup '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\nwarmup = 2\n' \
+    "^hone tune: bad-warmup.ini:10: \[train\] warmup: cosine: warm-up \(2\) must be shorter than the run \(2 epochs\)$" --epochs 8 --halving
+tune_refused "keep-prob per layer, one layer" bad-keep '[space]\nlayers = choice 8,8 8\n[train]\ndata = blobs.csv\nkeep-prob = 0.5,0.5\n' \
+    "^hone tune: bad-keep.ini:7: \[space\] layers = 8: --keep-prob: give one value or one per hidden layer \(1\), got 2$"
 expect_error "tune: searched and fixed" 2 "lr is both searched" -- tune --config tune.ini -- --lr 0.1
 # hone train's outputs: every trial would write the one file (at once, with jobs > 1); and one checkpoint to resume
 for out in save checkpoint metrics plot layer-stats resume; do
