@@ -298,8 +298,10 @@ static cli_command train_command(train_options *o, cli_option *options) {
 
 /* What train checks of its options before it reads the data, and the training configuration
  * they make (cfg). Prints no warning and starts no thread, so that hone tune can check its
- * trials' options with it. Returns 0, or -1 with the message printed ("hone CMD: ..."). */
-static int options_check(const char *cmd, const train_options *o, hone_train_config *cfg) {
+ * trials' options with it. name_option: a refusal of the library's config check is prefixed with
+ * its option ("--epochs: "), which tune's messages name already. Returns 0, or -1 with the
+ * message printed ("hone CMD: ..."). */
+static int options_check(const char *cmd, const train_options *o, hone_train_config *cfg, int name_option) {
     hone_error err = {0};
     *cfg = hone_train_config_default();
     cfg->epochs = o->epochs;
@@ -309,7 +311,7 @@ static int options_check(const char *cmd, const train_options *o, hone_train_con
     cfg->seed = o->seed;
     if (cli_optim_resolve(cmd, &o->optim, cfg) || cli_regularize_training(cmd, &o->reg, cfg)) return -1;
     if (hone_train_config_check(cfg, &err)) {
-        const char *option = config_option(err.message);
+        const char *option = name_option ? config_option(err.message) : NULL;
         if (option) cli_error(cmd, "--%s: %s", option, err.message); /* cli_error names a config file's line */
         else cli_error(cmd, "%s", err.message);
         return -1;
@@ -336,7 +338,7 @@ int cli_train_option_type(const char *name) {
 static int dry_check(const char *prefix, const train_options *o) {
     hone_train_config cfg;
     hone_data_source source;
-    if (options_check(prefix, o, &cfg) || cli_data_source(prefix, &o->data, &source) ||
+    if (options_check(prefix, o, &cfg, 0) || cli_data_source(prefix, &o->data, &source) ||
         cli_test_options(prefix, o->test_data, o->test_labels))
         return -1;
     /* the network's options, as train checks them once the data is read: class labels unless
@@ -373,7 +375,7 @@ int cmd_train(int argc, char **argv) {
 
     hone_error err = {0};
     hone_train_config cfg;
-    if (options_check("train", &o, &cfg)) return CLI_EXIT_USAGE;
+    if (options_check("train", &o, &cfg, 1)) return CLI_EXIT_USAGE;
     cli_optim_warn("train", &o.optim);
     if (cli_threads("train", o.threads)) return CLI_EXIT_USAGE;
     const cli_path reads[] = {{"--data", o.data.data, NULL},   {"--labels", o.data.labels, NULL},
