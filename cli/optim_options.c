@@ -5,29 +5,19 @@
 
 static double or_default(double v, double fallback) { return isnan(v) ? fallback : v; }
 
-/* A schedule option given to a schedule that does not read it changes nothing: say so. */
-static void warn_unread_schedule(const char *cmd, const cli_optim *p, hone_schedule_kind kind) {
-    const int decays = kind == HONE_SCHEDULE_INVERSE_TIME || kind == HONE_SCHEDULE_EXPONENTIAL ||
-                       kind == HONE_SCHEDULE_INVERSE_SQRT || kind == HONE_SCHEDULE_STEP;
-    const int plateau = kind == HONE_SCHEDULE_PLATEAU, cosine = kind == HONE_SCHEDULE_COSINE;
-    const struct {
-        const void *value;
-        const char *option, *readers;
-        int read;
-    } options[] = {
-        {&p->decay_rate, "--decay-rate", "inverse_time, exponential, inverse_sqrt and step read it", decays},
-        {&p->step_size, "--step-size", "step reads it", kind == HONE_SCHEDULE_STEP},
-        {&p->warmup, "--warmup", "cosine reads it", cosine},
-        {&p->min_lr, "--min-lr", "cosine and plateau read it", cosine || plateau},
-        {&p->per_step, "--per-step", "the decaying schedules and cosine read it", decays || cosine || plateau},
-        {&p->factor, "--factor", "plateau reads it", plateau},
-        {&p->patience, "--patience", "plateau reads it", plateau},
-        {&p->threshold, "--threshold", "plateau reads it", plateau},
-    };
-    for (size_t i = 0; i < sizeof options / sizeof *options; i++)
+/* An option given (cli_given) to an optimizer or schedule that does not read it changes nothing:
+ * say so. */
+typedef struct unread_option {
+    const void *value;
+    const char *option, *readers;
+    int read;
+} unread_option;
+
+static void warn_unread(const char *cmd, const unread_option *options, size_t n, const char *what, const char *name) {
+    for (size_t i = 0; i < n; i++)
         if (!options[i].read && cli_given(options[i].value))
-            fprintf(stderr, "hone %s: warning: %s does nothing with --schedule %s (only %s)\n", cmd, options[i].option,
-                    hone_schedule_kind_name(kind), options[i].readers);
+            fprintf(stderr, "hone %s: warning: %s does nothing with --%s %s (only %s)\n", cmd, options[i].option, what,
+                    name, options[i].readers);
 }
 
 void cli_optim_warn(const char *cmd, const cli_optim *p) {
@@ -35,23 +25,32 @@ void cli_optim_warn(const char *cmd, const cli_optim *p) {
     const int b1 = kind == HONE_OPTIMIZER_MOMENTUM || kind == HONE_OPTIMIZER_NESTEROV || kind == HONE_OPTIMIZER_ADAM ||
                    kind == HONE_OPTIMIZER_ADAMW;
     const int b2_eps = kind == HONE_OPTIMIZER_RMSPROP || kind == HONE_OPTIMIZER_ADAM || kind == HONE_OPTIMIZER_ADAMW;
-    const struct {
-        const void *value;
-        const char *option, *readers;
-        int read;
-    } options[] = {
+    const unread_option optimizer[] = {
         {&p->beta1, "--beta1", "momentum, nesterov, adam and adamw read it", b1},
         {&p->beta2, "--beta2", "rmsprop, adam and adamw read it", b2_eps},
         {&p->eps, "--eps", "rmsprop, adam and adamw read it", b2_eps},
         {&p->weight_decay, "--weight-decay", "adamw reads it; for the others, --l2", kind == HONE_OPTIMIZER_ADAMW},
         {p->momentum_form, "--momentum-form", "momentum reads it", kind == HONE_OPTIMIZER_MOMENTUM},
     };
-    for (size_t i = 0; i < sizeof options / sizeof *options; i++)
-        if (!options[i].read && cli_given(options[i].value))
-            fprintf(stderr, "hone %s: warning: %s does nothing with --optimizer %s (only %s)\n", cmd, options[i].option,
-                    hone_optimizer_kind_name((hone_optimizer_kind)kind), options[i].readers);
-    const int schedule = hone_schedule_kind_parse(p->schedule);
-    if (schedule >= 0) warn_unread_schedule(cmd, p, (hone_schedule_kind)schedule);
+    warn_unread(cmd, optimizer, sizeof optimizer / sizeof *optimizer, "optimizer",
+                hone_optimizer_kind_name((hone_optimizer_kind)kind));
+    const int sk = hone_schedule_kind_parse(p->schedule);
+    if (sk < 0) return;
+    const int decays = sk == HONE_SCHEDULE_INVERSE_TIME || sk == HONE_SCHEDULE_EXPONENTIAL ||
+                       sk == HONE_SCHEDULE_INVERSE_SQRT || sk == HONE_SCHEDULE_STEP;
+    const int plateau = sk == HONE_SCHEDULE_PLATEAU, cosine = sk == HONE_SCHEDULE_COSINE;
+    const unread_option schedule[] = {
+        {&p->decay_rate, "--decay-rate", "inverse_time, exponential, inverse_sqrt and step read it", decays},
+        {&p->step_size, "--step-size", "step reads it", sk == HONE_SCHEDULE_STEP},
+        {&p->warmup, "--warmup", "cosine reads it", cosine},
+        {&p->min_lr, "--min-lr", "cosine and plateau read it", cosine || plateau},
+        {&p->per_step, "--per-step", "the decaying schedules and cosine read it", decays || cosine || plateau},
+        {&p->factor, "--factor", "plateau reads it", plateau},
+        {&p->patience, "--patience", "plateau reads it", plateau},
+        {&p->threshold, "--threshold", "plateau reads it", plateau},
+    };
+    warn_unread(cmd, schedule, sizeof schedule / sizeof *schedule, "schedule",
+                hone_schedule_kind_name((hone_schedule_kind)sk));
 }
 
 int cli_optim_resolve(const char *cmd, const cli_optim *p, hone_train_config *c) {
