@@ -808,13 +808,14 @@ expect_error "tune: results with a fixed option this search lacks" 2 \
     tune --config tune-no-layers.ini --quiet --results tune.jsonl --best tune-best.ini
 cmp -s tune.jsonl tune-kept.jsonl && cmp -s tune-best.ini tune-best-kept.ini && ok "tune: refused results and best config left as they were" \
     || bad "tune: refused results and best config left as they were" "$(diff tune.jsonl tune-kept.jsonl | head -3)"
-printf '[tune]\nrounds = 1\ntrials = 2\nepochs = 1\nresults = typo.jsonl\nbest = typo-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\nlayers = 4\ndata = blob.csv\n' >typo.ini
-expect_error "tune: every trial failed on a missing data file" 1 "no trial succeeded; trial 1: blob.csv: No such file" -- tune --config typo.ini --quiet
-sed -i 's/blob\.csv/blobs.csv/' typo.ini
-expect_error "tune: the data corrected, the failed trials are not reused" 2 \
-    "^hone tune: typo.jsonl: trial 1 there ran with \[train\] data = blob.csv, this search has data = blobs.csv: another search wrote it \(give another --results file, or the same space, \[train\] options, settings and seed\)$" -- \
+printf '[tune]\nrounds = 1\ntrials = 2\nepochs = 1\nresults = typo.jsonl\nbest = typo-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\nlayers = 4\ndata = blobs.csv\n' >typo.ini
+expect_ok "tune: a search with layers = 4" tune --config typo.ini --quiet
+cp typo-best.ini typo-best-kept.ini
+sed -i 's/layers = 4/layers = 8/' typo.ini
+expect_error "tune: [train] changed, the trials run under the old options are not reused" 2 \
+    "^hone tune: typo.jsonl: trial 1 there ran with \[train\] layers = 4, this search has layers = 8: another search wrote it \(give another --results file, or the same space, \[train\] options, settings and seed\)$" -- \
     tune --config typo.ini --quiet
-[ ! -e typo-best.ini ] && [ "$(wc -l <typo.jsonl)" -eq 2 ] && ok "tune: no best config from the other data's trials" || bad "tune: no best config from the other data's trials" "$(ls typo*)"
+cmp -s typo-best.ini typo-best-kept.ini && [ "$(wc -l <typo.jsonl)" -eq 2 ] && ok "tune: no best config from the other options' trials" || bad "tune: no best config from the other options' trials" "$(ls typo*)"
 expect_ok "tune: the corrected search with its own results" tune --config typo.ini --quiet --results typo2.jsonl
 grep -q "runs: 2 run now, 0 read" out.txt && ok "tune: the corrected search runs its trials" || bad "tune: the corrected search runs its trials" "$(tail -1 out.txt)"
 sed 's/,"train":{[^}]*}//' tune.jsonl >older.jsonl
@@ -861,6 +862,10 @@ tune_refused "a [train] value train refuses" bad-batch '[space]\nlr = log 1e-3 1
     "^hone tune: bad-batch.ini:10: \[train\] batch: batch must be at least 1, got 0$"
 tune_refused "a value after -- train refuses" bad-flag-value '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\n' \
     "^hone tune: after --: --optimizer: --optimizer: unknown optimizer 'adamx'" -- --optimizer adamx
+tune_refused "a [train] data file that is not there" no-data '[space]\nlr = log 1e-3 1\n[train]\ndata = blob.csv\n' \
+    "^hone tune: no-data.ini:9: \[train\] data: --data blob.csv: No such file or directory$"
+tune_refused "a choice of data files, one not there" no-data-choice '[space]\ndata = choice blobs.csv blob.csv\n' \
+    "^hone tune: no-data-choice.ini:7: \[space\] data = blob.csv: --data blob.csv: No such file or directory$"
 tune_refused "a range with an end train refuses" bad-int '[space]\nbatch = int -5 16\n[train]\ndata = blobs.csv\n' \
     "^hone tune: bad-int.ini:7: \[space\] batch = -5: batch must be at least 1, got -5$"
 tune_refused "a choice train refuses" bad-choice '[space]\noptimizer = choice adam sgdx\n[train]\ndata = blobs.csv\n' \
