@@ -834,9 +834,10 @@ static int run_trials(tune *t, trial **list, int n, int epochs) {
         release(s);
     }
     if (stop_signal && !rc) {
-        cli_error("tune", "interrupted (signal %d): %d runs are in %s; the same command resumes the search",
-                  (int)stop_signal, t->n_records + t->ran, t->o.results);
-        rc = CLI_EXIT_FAIL;
+        const int runs = t->n_records + t->ran;
+        cli_error("tune", "interrupted (signal %d): %d run%s in %s; the same command resumes the search",
+                  (int)stop_signal, runs, runs == 1 ? " is" : "s are", t->o.results);
+        rc = 128 + (int)stop_signal; /* 130 for SIGINT, 143 for SIGTERM, as hone train and the shell say */
     }
 done:
     free(queue);

@@ -754,6 +754,13 @@ grep -q "runs: 3 run now, 5 read from cut.jsonl" out.txt && grep -q "incomplete 
     && ok "tune: resuming runs only the missing trials" || bad "tune: resuming runs only the missing trials" "$(tail -1 out.txt)" "$(cat err.txt)"
 cmp -s tune-best.ini <(sed 's/cut\.jsonl/tune.jsonl/; s/cut-best\.ini/tune-best.ini/' cut-best.ini) && ok "tune: resumed search, same best config" \
     || bad "tune: resumed search, same best config" "$(diff tune-best.ini cut-best.ini)"
+# a search stopped by a signal exits as hone train does, 130 for SIGINT (it exited 1), and says
+# how many runs its results file holds
+awk 'BEGIN { srand(9); print "a,b,c,d,label"; for (i = 0; i < 3000; i++) { c = i % 3; printf "%.4f,%.4f,%.4f,%.4f,%d\n", (c==0)*2+rand(), (c==1)*2+rand(), (c==2)*2+rand(), rand(), c } }' >blobs3000.csv
+printf '[tune]\nrounds = 1\ntrials = 50\njobs = 1\nepochs = 400\nresults = int-tune.jsonl\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs3000.csv\nlayers = 64\nbatch = 4\nthreads = 1\n' >int-tune.ini
+timeout --preserve-status -s INT 3 "$hone" tune --config int-tune.ini --quiet >out.txt 2>err.txt; rc=$?
+[ "$rc" = 130 ] && grep -Eq "^hone tune: interrupted \(signal 2\): ([0-9]+ runs are|1 run is) in int-tune.jsonl; the same command resumes the search$" err.txt &&
+    ok "tune: interrupted, exit 130" || bad "tune: interrupted, exit 130" "exit $rc" "$(cat err.txt)"
 expect_ok "tune: successive halving" tune --config tune.ini --quiet --rounds 1 --epochs 4 --halving --results halving.jsonl --best halving.ini
 # 4 trials for 1 epoch, the best 2 for 2, the best 1 for 4
 [ "$(wc -l <halving.jsonl)" -eq 7 ] && [ "$(grep -c '"epochs":4,' halving.jsonl)" -eq 1 ] && awk '$1 == "1" { exit !($4 == 4) }' out.txt \
