@@ -17,7 +17,7 @@
  * blamed (a file of 3 columns for a model of 4 inputs: its 'label' 3.3013 is a feature). */
 static hone_status load_rows(const hone_data_source *source, int label_given, const hone_model *model,
                              hone_dataset **data, hone_dataset **test, hone_error *err) {
-    hone_status st = cli_load_any(source, data, test, err);
+    hone_status st = cli_load_for_model(source, model, data, test, err);
     hone_dataset_format format;
     hone_error ignored;
     if (label_given || hone_dataset_format_of(source->path, &format, &ignored) ||

@@ -316,7 +316,7 @@ expect_error "predict: a feature short with a label column or without" 1 \
     "^hone predict: features3.csv: rows have 2 features and a label column \(or 3 features without one\), the model expects 4$" -- \
     predict blobs.safetensors --data features3.csv
 awk -F, 'NR == 3 { $5 = 1.5 } 1' OFS=, blobs.csv >halflabel.csv
-expect_error "predict: a label that is no class index in a file of the model's width" 1 "^hone predict: halflabel.csv: line 3, column 5 \('label'\): label 1.5 is not a class index" -- \
+expect_error "predict: a label that is no class index in a file of the model's width" 1 "^hone predict: halflabel.csv: line 3, column 5 \('label'\): label 1.5 is not a class index \(an integer >= 0\)$" -- \
     predict blobs.safetensors --data halflabel.csv
 expect_error "eval needs the labels" 1 "^hone eval: features.csv: rows have 4 columns, the model's 4 features, and no label column to compare with$" -- eval blobs.safetensors --data features.csv
 expect_error "eval: a feature short with a label column or without" 1 \
@@ -324,7 +324,7 @@ expect_error "eval: a feature short with a label column or without" 1 \
     eval blobs.safetensors --data features3.csv
 expect_error "inspect MODEL: a feature short" 1 "^hone inspect: features3.csv: rows have 2 features and a label column" -- inspect blobs.safetensors --data features3.csv
 expect_error "diagnose: a feature short" 1 "^hone diagnose: features3.csv: rows have 2 features and a label column" -- diagnose blobs.safetensors --data features3.csv
-expect_error "eval: a label that is no class index in a file of the model's width" 1 "^hone eval: halflabel.csv: line 3, column 5 \('label'\): label 1.5 is not a class index" -- \
+expect_error "eval: a label that is no class index in a file of the model's width (no hint of regression for a classifier)" 1 "^hone eval: halflabel.csv: line 3, column 5 \('label'\): label 1.5 is not a class index \(an integer >= 0\)$" -- \
     eval blobs.safetensors --data halflabel.csv
 expect_error "predict with --label-column reads that column as the label" 1 "features.csv: line 2, column 4 \('d'\): label .* is not a class index" -- \
     predict blobs.safetensors --data features.csv --label-column d
