@@ -10,7 +10,6 @@
 #include "progress.h"
 #include "split_options.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -19,7 +18,6 @@
 #include <string.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 
 typedef struct train_options {
@@ -343,16 +341,6 @@ static int dry_check(const char *prefix, const train_options *o) {
     if (options_check(prefix, o, &cfg, 0) || cli_data_source(prefix, &o->data, &source) ||
         cli_test_options(prefix, o->test_data, o->test_labels))
         return -1;
-    /* the files every trial reads are there: a missing one failed every trial, one by one */
-    const struct {
-        const char *option, *path;
-    } inputs[] = {{"--data", o->data.data}, {"--labels", o->data.labels}, {"--test-data", o->test_data},
-                  {"--test-labels", o->test_labels}, {"--init", o->init}};
-    for (size_t k = 0; k < sizeof inputs / sizeof *inputs; k++)
-        if (*inputs[k].path && access(inputs[k].path, R_OK)) {
-            cli_error(prefix, "%s %s: %s", inputs[k].option, inputs[k].path, strerror(errno));
-            return -1;
-        }
     /* the network's options, as train checks them once the data is read: class labels unless
      * --regression (the loss must fit which), and two classes, which every loss takes */
     cli_arch_spec arch;

@@ -16,6 +16,7 @@
 #define _DEFAULT_SOURCE
 #include "atomic.h"
 #include "cli.h"
+#include "data_options.h"
 #include "hone.h"
 #include "paths.h"
 
@@ -679,7 +680,7 @@ static void release(slot *s) {
 }
 
 /* Reads a finished child's result into its trial. Returns 0, or CLI_EXIT_USAGE (message printed)
- * when hone train rejected the options: the space or [train] is wrong, so the search stops. */
+ * when a trial reports no dev_acc to rank it by (a regression searched on dev_acc). */
 static int collect(tune *t, slot *s, int wstatus) {
     trial *tr = s->tr;
     char out[8192], err[512];
@@ -696,10 +697,13 @@ static int collect(tune *t, slot *s, int wstatus) {
     }
     int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 1;
     if (code == CLI_EXIT_USAGE) {
-        char what[2048];
-        describe(t, tr, what, sizeof what);
-        cli_error("tune", "trial %d (%s): hone train rejected its options: %s", tr->id, what, msg);
-        return CLI_EXIT_USAGE;
+        /* every trial's options passed train's checks before the search (check_trials): what
+         * train refuses now, it refuses from the data, and maybe for this trial's values alone
+         * (a per-step warm-up as long as its run, a last batch of one row for batch norm), so
+         * the trial failed and the search goes on; if every one does, none succeeded says why */
+        tr->status = ST_FAILED;
+        snprintf(tr->error, sizeof tr->error, "refused: %.240s", *msg ? msg : "hone train rejected its options");
+        return 0;
     }
     if (code != 0) {
         /* hone train exits CLI_EXIT_DIVERGED when training diverged (a NaN or infinite loss, gradient,
@@ -757,8 +761,8 @@ static void progress(const tune *t, const trial *tr) {
 }
 
 /* Runs (or finds in the results file) each of list[0..n) for `epochs`. Returns 0, or an exit
- * code after a message: CLI_EXIT_USAGE when hone train rejected a trial's options, CLI_EXIT_FAIL
- * on an interruption or a failure to write the results. */
+ * code after a message: CLI_EXIT_USAGE when a trial has no dev_acc to rank by, 128 + the signal
+ * on an interruption, CLI_EXIT_FAIL on a failure to write the results. */
 static int run_trials(tune *t, trial **list, int n, int epochs) {
     trial **queue = calloc((size_t)n + 1, sizeof *queue);
     slot *slots = calloc((size_t)t->o.jobs, sizeof *slots);
@@ -1104,7 +1108,41 @@ static int check_trial(const tune *t, const trial *tr, int epochs, const char *w
  * each searched option at each of its other values (the high end, each choice) with the rest at
  * their first. Every one is a trial the search may run, and the narrowest range check is at its
  * ends: a value train refuses would stop the search after trials had run. */
+/* The files every trial reads are there: --data (its default too), --labels, --test-data,
+ * --test-labels and --init, fixed or each of a searched choice; a missing one failed every trial
+ * in turn. Checked on their own, before the trials' checks, which would blame another option
+ * when the file was missing (those judge the other options over train's defaults). Returns 0,
+ * or -1 with the message printed. */
+static int check_inputs(tune *t) {
+    static const char *const keys[] = {"data", "labels", "test-data", "test-labels", "init"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        const int j = find_param(t, keys[k]);
+        const kv *f = find_fixed(t, keys[k]);
+        if (j >= 0) {
+            const hone_param *p = &t->space[j];
+            for (int c = 0; c < p->n_choices; c++)
+                if (*p->choices[c] && access(p->choices[c], R_OK)) {
+                    cli_error("tune", "%s:%d: [space] %s = %s: %s", t->config, t->space_line[j], keys[k],
+                              p->choices[c], strerror(errno));
+                    return -1;
+                }
+        } else if (f && *f->value && access(f->value, R_OK)) {
+            char where[CLI_TEXT_MAX + 64];
+            if (f->line) snprintf(where, sizeof where, "%s:%d: [train] %s", t->config, f->line, keys[k]);
+            else snprintf(where, sizeof where, "after --: --%s", keys[k]);
+            cli_error("tune", "%s: %s: %s", where, f->value, strerror(errno));
+            return -1;
+        } else if (!f && !strcmp(keys[k], "data") && access(HONE_DEFAULT_DATA, R_OK)) {
+            cli_error("tune", "%s: no data in [train], and the default, %s: %s", t->config, HONE_DEFAULT_DATA,
+                      strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int check_trials(tune *t) {
+    if (check_inputs(t)) return -1;
     int budget[3];
     rungs(&t->o, budget); /* the shortest budget: a cosine warm-up must be shorter */
     kv *opts = calloc(TUNE_MAX_FIXED + TUNE_MAX_PARAMS + 4, sizeof *opts);

@@ -761,6 +761,12 @@ printf '[tune]\nrounds = 1\ntrials = 50\njobs = 1\nepochs = 400\nresults = int-t
 timeout --preserve-status -s INT 3 "$hone" tune --config int-tune.ini --quiet >out.txt 2>err.txt; rc=$?
 [ "$rc" = 130 ] && grep -Eq "^hone tune: interrupted \(signal 2\): ([0-9]+ runs are|1 run is) in int-tune.jsonl; the same command resumes the search$" err.txt &&
     ok "tune: interrupted, exit 130" || bad "tune: interrupted, exit 130" "exit $rc" "$(cat err.txt)"
+# a trial train refuses for its own values (a per-step warm-up as long as a batch of 240's run) is
+# recorded as failed, and the search goes on: the search used to stop there
+printf '[tune]\nrounds = 1\ntrials = 4\nepochs = 2\nresults = wu.jsonl\nbest = wu-best.ini\n[space]\nbatch = choice 8 240\n[train]\ndata = blobs.csv\nlayers = 4\nschedule = cosine\nper-step = true\nwarmup = 4\n' >wu.ini
+expect_ok "tune: a trial refused for its own values" tune --config wu.ini
+grep -q '"status":"failed".*"error":"refused: cosine: warm-up (4 steps) must be shorter than the run (2 steps: 2 epochs of 1)"' wu.jsonl &&
+    grep -q '"status":"ok"' wu.jsonl && ok "tune: the refused trial failed, the others ran" || bad "tune: the refused trial failed, the others ran" "$(cat wu.jsonl)"
 expect_ok "tune: successive halving" tune --config tune.ini --quiet --rounds 1 --epochs 4 --halving --results halving.jsonl --best halving.ini
 # 4 trials for 1 epoch, the best 2 for 2, the best 1 for 4
 [ "$(wc -l <halving.jsonl)" -eq 7 ] && [ "$(grep -c '"epochs":4,' halving.jsonl)" -eq 1 ] && awk '$1 == "1" { exit !($4 == 4) }' out.txt \
@@ -870,9 +876,13 @@ tune_refused "a [train] value train refuses" bad-batch '[space]\nlr = log 1e-3 1
 tune_refused "a value after -- train refuses" bad-flag-value '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\n' \
     "^hone tune: after --: --optimizer: --optimizer: unknown optimizer 'adamx'" -- --optimizer adamx
 tune_refused "a [train] data file that is not there" no-data '[space]\nlr = log 1e-3 1\n[train]\ndata = blob.csv\n' \
-    "^hone tune: no-data.ini:9: \[train\] data: --data blob.csv: No such file or directory$"
+    "^hone tune: no-data.ini:9: \[train\] data: blob.csv: No such file or directory$"
+tune_refused "a [train] data file that is not there, after other keys" no-data-later '[space]\nlr = log 1e-3 1\n[train]\nlayers = 8\ndata = blob.csv\n' \
+    "^hone tune: no-data-later.ini:10: \[train\] data: blob.csv: No such file or directory$"
+tune_refused "an --init after -- that is not there" no-init '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: after --: --init: nosuch.safetensors: No such file or directory$" -- --init nosuch.safetensors
 tune_refused "a choice of data files, one not there" no-data-choice '[space]\ndata = choice blobs.csv blob.csv\n' \
-    "^hone tune: no-data-choice.ini:7: \[space\] data = blob.csv: --data blob.csv: No such file or directory$"
+    "^hone tune: no-data-choice.ini:7: \[space\] data = blob.csv: No such file or directory$"
 tune_refused "a range with an end train refuses" bad-int '[space]\nbatch = int -5 16\n[train]\ndata = blobs.csv\n' \
     "^hone tune: bad-int.ini:7: \[space\] batch = -5: batch must be at least 1, got -5$"
 tune_refused "a choice train refuses" bad-choice '[space]\noptimizer = choice adam sgdx\n[train]\ndata = blobs.csv\n' \
