@@ -57,6 +57,9 @@ const cli_option *cli_find_option(const cli_command *cmd, const char *name);
 /* Whether the last cli_parse set the option whose value is at `value` (from the command line or
  * a config file), rather than leaving its default. */
 int cli_given(const void *value);
+/* Whether the last cli_parse set value from a config file's top-level keys, which every command
+ * shares, and from nothing more specific (the command's section, a flag). */
+int cli_given_shared(const void *value);
 void cli_print_help(const cli_command *cmd, FILE *out);
 /* Prints "hone CMD: message" to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

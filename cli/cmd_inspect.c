@@ -23,7 +23,7 @@ static int network_option(const cli_option *options) {
     for (const cli_option *o = options; o->name; o++) {
         bool reads = false;
         for (size_t k = 0; k < sizeof read / sizeof *read && !reads; k++) reads = !strcmp(o->name, read[k]);
-        if (!reads && cli_given(o->value)) {
+        if (!reads && cli_given(o->value) && !cli_given_shared(o->value)) { /* shared keys are train's too */
             cli_error("inspect", "--%s describes a network to build, and a model has its own: give the model or the "
                                  "network's options", o->name);
             return -1;

@@ -81,6 +81,27 @@ int cli_given(const void *value) {
     return 0;
 }
 
+/* The values of the last cli_parse set by a config file's top-level keys (before any section),
+ * which every command shares, and by nothing more specific since: its [cmd] section or a flag. */
+static const void *shared[256];
+static int n_shared;
+
+static void set_shared(const void *value, int is_shared) {
+    int k = 0;
+    while (k < n_shared && shared[k] != value) k++;
+    if (!is_shared) {
+        if (k < n_shared) shared[k] = shared[--n_shared];
+    } else if (k == n_shared && n_shared < (int)(sizeof shared / sizeof *shared)) {
+        shared[n_shared++] = value;
+    }
+}
+
+int cli_given_shared(const void *value) {
+    for (int k = 0; k < n_shared; k++)
+        if (shared[k] == value) return 1;
+    return 0;
+}
+
 /* Each option once, however often it is given, so the list holds every option of a command. */
 static void mark_given(const cli_option *o) {
     if (!cli_given(o->value) && n_given < (int)(sizeof given / sizeof *given)) given[n_given++] = o->value;
@@ -215,6 +236,7 @@ static int on_ini(void *user, const char *section, const char *key, const char *
         return 0;
     }
     set_origin(o->name, s->path, s->line);
+    set_shared(o->value, !*section);
     return 1;
 }
 
@@ -231,6 +253,7 @@ static int load_config(const cli_command *cmd, const char *path) {
 int cli_parse(const cli_command *cmd, int argc, char **argv) {
     n_given = 0;
     n_from_file = 0;
+    n_shared = 0;
     config_read = NULL;
     /* --help and --config first: the file gives defaults the flags then override */
     for (int i = 1; i < argc; i++) {
@@ -262,6 +285,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
                 return -1;
             }
             set_origin(o->name, NULL, 0);
+            set_shared(o->value, 0);
             if (set_value(cmd, o, arg, o->name)) return -1;
             continue;
         }
@@ -291,6 +315,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
             continue;
         }
         set_origin(o->name, NULL, 0);
+        set_shared(o->value, 0);
         if (o->type == CLI_FLAG && !value) {
             mark_given(o);
             *(int *)o->value = !negated;
@@ -313,6 +338,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
 int cli_parse_pairs(const cli_command *cmd, const char *const *keys, const char *const *values, int n, const char *where) {
     n_given = 0; /* the --config of the last cli_parse stays: hone tune checks its outputs against it */
     n_from_file = 0; /* the pairs come with their own place (where) */
+    n_shared = 0;
     for (int i = 0; i < n; i++) {
         cli_option *o = !strcmp(keys[i], "config") ? NULL : find(cmd, keys[i]);
         if (!o) {

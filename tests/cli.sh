@@ -921,6 +921,11 @@ expect_error "inspect MODEL --layers" 2 "^hone inspect: --layers describes a net
     inspect blobs.safetensors --data blobs.csv --layers 32
 expect_error "inspect MODEL --batchnorm" 2 "^hone inspect: --batchnorm describes a network to build" -- inspect blobs.safetensors --data blobs.csv --batchnorm
 expect_ok "inspect MODEL with its batch and seed" inspect blobs.safetensors --data blobs.csv --batch 8 --seed 3
+# a config's top-level keys are every command's: --layers there is train's as well, not refused
+printf 'data = blobs.csv\nlayers = 16\n[train]\nepochs = 1\n' >shared-keys.ini
+expect_ok "inspect MODEL with a config's shared --layers" inspect blobs.safetensors --config shared-keys.ini
+printf 'data = blobs.csv\n[inspect]\nlayers = 16\n' >inspect-keys.ini
+expect_error "inspect MODEL with --layers in [inspect]" 2 "^hone inspect: inspect-keys.ini:3: --layers describes a network to build" -- inspect blobs.safetensors --config inspect-keys.ini
 expect_ok "train --layer-stats" train --data blobs.csv --layers 16,8 --epochs 3 --batch 30 --layer-stats ls.csv --stats-every 4 --quiet
 # 180 train rows in batches of 30: 6 steps an epoch, 18 steps, every 4th -> 4 snapshots of 5 layers
 [ "$(head -1 ls.csv)" = "step,epoch,layer,kind,mean,std,dead_fraction,weight_norm,grad_norm,update_ratio" ] && \
