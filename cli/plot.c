@@ -104,12 +104,19 @@ static void draw_series(FILE *f, const panel *p, const hone_epoch_stats *rows, s
     fputs("  </g>\n", f);
 }
 
-/* A figure as text at most about ten characters wide: fixed decimals, or four significant
- * digits with an exponent where those would run off the panel (a diverging run's 2.6e+16 was
- * 17 digits and more; a step of 1e-6 would take many decimals). */
-static const char *figure(char *buf, size_t cap, double v, int decimals) {
-    if (v != 0 && (fabs(v) >= 1e5 || decimals > 4)) snprintf(buf, cap, "%.4g", v);
-    else snprintf(buf, cap, "%.*f", decimals, v);
+/* A figure as text: fixed decimals while that is at most ten characters, else with an exponent
+ * and the significant digits that tell apart ticks `step` apart (at least four; a heading passes
+ * 0): a diverging run's 2.6e+16 was 17 digits and more and ran off the panel, and four digits
+ * alone made the ticks of a flat curve (0.693140 to 0.693160) read alike. */
+static const char *figure(char *buf, size_t cap, double v, int decimals, double step) {
+    snprintf(buf, cap, "%.*f", decimals, v);
+    if (strlen(buf) <= 10 || v == 0) return buf;
+    int digits = 4;
+    if (step > 0 && isfinite(v)) {
+        const int needed = (int)ceil(log10(fabs(v) / step)) + 1;
+        if (needed > digits) digits = needed < 15 ? needed : 15;
+    }
+    snprintf(buf, cap, "%.*g", digits, v);
     return buf;
 }
 
@@ -142,9 +149,9 @@ static void draw_panel(FILE *f, double left, const hone_epoch_stats *rows, size_
     fprintf(f, "  <text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">last: train ", p.x + p.w, p.y - 12.0);
     char text[64];
     const int decimals = which ? 2 : 4;
-    fprintf(f, "%s%s", figure(text, sizeof text, value(end, which, 0), decimals), which ? "%" : "");
+    fprintf(f, "%s%s", figure(text, sizeof text, value(end, which, 0), decimals, 0), which ? "%" : "");
     if (isfinite(value(end, which, 1)))
-        fprintf(f, ", dev %s%s", figure(text, sizeof text, value(end, which, 1), decimals), which ? "%" : "");
+        fprintf(f, ", dev %s%s", figure(text, sizeof text, value(end, which, 1), decimals, 0), which ? "%" : "");
     fputs("</text>\n", f);
     /* Frame and grid. */
     fprintf(f, "  <rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"white\" stroke=\"#444\"/>\n", p.x,
@@ -155,7 +162,7 @@ static void draw_panel(FILE *f, double left, const hone_epoch_stats *rows, size_
         fprintf(f, "  <line x1=\"%.1f\" y1=\"%.2f\" x2=\"%.1f\" y2=\"%.2f\" stroke=\"#e3e3e3\"/>\n", p.x, y, p.x + p.w, y);
         fprintf(f, "  <line x1=\"%.1f\" y1=\"%.2f\" x2=\"%.1f\" y2=\"%.2f\" stroke=\"#444\"/>\n", p.x - 5, y, p.x, y);
         fprintf(f, "  <text x=\"%.1f\" y=\"%.2f\" text-anchor=\"end\">%s</text>\n", p.x - 8, y + 4,
-                figure(text, sizeof text, fabs(t) < 1e-12 * p.ay.step ? 0.0 : t, p.ay.decimals));
+                figure(text, sizeof text, fabs(t) < 1e-12 * p.ay.step ? 0.0 : t, p.ay.decimals, p.ay.step));
     }
     for (double t = ceil(p.x0 / p.ax.step) * p.ax.step; t <= p.x1; t += p.ax.step) {
         if (t < first - 1e-9 && t < 1) continue; /* no epoch 0 tick */

@@ -602,6 +602,10 @@ printf 'epoch,train_loss,train_acc,dev_loss,dev_acc\n1,1.2e21,0.5,1.1e21,0.5\n2,
 expect_ok "plot of losses in the 1e21s" plot huge.csv --output huge.svg
 grep -q '>2.5e+21<' huge.svg && grep -q 'last: train 2.5e+21, dev 2.6e+21' huge.svg && ! grep -Eq '>[-0-9.]{12,}' huge.svg &&
     ok "plot: huge losses as exponents" || bad "plot: huge losses as exponents" "$(grep -o '<text[^<]*' huge.svg | head -20)"
+# a flat curve keeps the digits that tell its ticks apart (four significant ones read alike)
+printf 'epoch,train_loss,train_acc,dev_loss,dev_acc\n1,0.693140,0.5,0.693150,0.5\n2,0.693160,0.5,0.693155,0.5\n' >flat.csv
+expect_ok "plot of a flat loss" plot flat.csv --output flat.svg
+grep -q '>0.693145<' flat.svg && grep -q '>0.693150<' flat.svg && ok "plot: a flat curve's ticks read apart" || bad "plot: a flat curve's ticks read apart" "$(grep -o '<text[^<]*' flat.svg | head -12)"
 expect_ok "plot JSON lines (default output name)" plot m.jsonl
 svg_ok m.svg && ok "plot m.jsonl writes m.svg" || bad "plot m.jsonl writes m.svg" "$(ls)"
 printf '%s\n1,0.1,1,0.5,0.8,0.6,0.7,1,100\n2,0.1,1,abc,0.8,0.6,0.7,1,100\n' "$metrics_header" >badm.csv
