@@ -172,8 +172,9 @@ static int kind_fits(const hone_param *p, const char *where) {
         cli_error("tune", "%s%s: hone train reads an integer: search it with int LO HI or choice", where, p->name);
         return -1;
     }
-    if (type == CLI_FLAG && p->kind != HONE_PARAM_CHOICE) {
-        cli_error("tune", "%s%s: a flag of hone train: search it with choice true false", where, p->name);
+    /* a flag reads 0 and 1 too, so int 0 1 searches it as choice false true does */
+    if (type == CLI_FLAG && p->kind != HONE_PARAM_CHOICE && !(p->kind == HONE_PARAM_INT && p->min >= 0 && p->max <= 1)) {
+        cli_error("tune", "%s%s: a flag of hone train: search it with choice true false (or int 0 1)", where, p->name);
         return -1;
     }
     return 0;

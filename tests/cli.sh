@@ -765,6 +765,10 @@ printf '[tune]\nrounds = 1\ntrials = 50\njobs = 1\nepochs = 400\nresults = int-t
 timeout --preserve-status -s INT 3 "$hone" tune --config int-tune.ini --quiet >out.txt 2>err.txt; rc=$?
 [ "$rc" = 130 ] && grep -Eq "^hone tune: interrupted \(signal 2\): ([0-9]+ runs are|1 run is) in int-tune.jsonl; the same command resumes the search$" err.txt &&
     ok "tune: interrupted, exit 130" || bad "tune: interrupted, exit 130" "exit $rc" "$(cat err.txt)"
+# a flag reads 0 and 1, so int 0 1 searches it
+printf '[tune]\nrounds = 1\ntrials = 4\nepochs = 1\nresults = flag01.jsonl\nbest = flag01-best.ini\n[space]\nshuffle = int 0 1\n[train]\ndata = blobs.csv\nlayers = 4\n' >flag01.ini
+expect_ok "tune: a flag searched with int 0 1" tune --config flag01.ini --quiet
+[ "$(grep -c '"status":"ok"' flag01.jsonl)" = 4 ] && ok "tune: a flag searched with int 0 1 runs" || bad "tune: a flag searched with int 0 1 runs" "$(cat flag01.jsonl)"
 # a trial train refuses for its own values (a per-step warm-up as long as a batch of 240's run) is
 # recorded as failed, and the search goes on: the search used to stop there
 printf '[tune]\nrounds = 1\ntrials = 4\nepochs = 2\nresults = wu.jsonl\nbest = wu-best.ini\n[space]\nbatch = choice 8 240\n[train]\ndata = blobs.csv\nlayers = 4\nschedule = cosine\nper-step = true\nwarmup = 4\n' >wu.ini
@@ -887,6 +891,8 @@ tune_refused "an --init after -- that is not there" no-init '[space]\nlr = log 1
     "^hone tune: after --: --init: nosuch.safetensors: No such file or directory$" -- --init nosuch.safetensors
 tune_refused "a choice of data files, one not there" no-data-choice '[space]\ndata = choice blobs.csv blob.csv\n' \
     "^hone tune: no-data-choice.ini:7: \[space\] data = blob.csv: No such file or directory$"
+tune_refused "a flag searched on a real scale" bad-flag-kind '[space]\nbatchnorm = uniform 0 1\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: bad-flag-kind.ini:7: \[space\] batchnorm: a flag of hone train: search it with choice true false \(or int 0 1\)$"
 tune_refused "a range with an end train refuses" bad-int '[space]\nbatch = int -5 16\n[train]\ndata = blobs.csv\n' \
     "^hone tune: bad-int.ini:7: \[space\] batch = -5: batch must be at least 1, got -5$"
 tune_refused "a choice train refuses" bad-choice '[space]\noptimizer = choice adam sgdx\n[train]\ndata = blobs.csv\n' \
