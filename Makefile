@@ -39,7 +39,6 @@ $(B)/f32/%.o: %.c $(HEADERS) | check-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c $< -o $@
 
-# Every global symbol of the float objects, respelled hone64_ for the double build.
 # Every global name of the float library, renamed hone64... for the double one, so that a program
 # may link both (the CLI's gradcheck runs in double): i is a target_clones kernel's resolver.
 $(NAMES): $(F32_OBJ)

@@ -68,7 +68,8 @@ static void print_overall(const hone_gradcheck_report *rep) {
     printf("  overall           %9zu params  rel error %.2e: %s%s\n", rep->checked, rep->rel_error, band(rep->verdict),
            by_layer ? ", in a layer above" : "");
     if (isnan(rep->rel_error))
-        printf("  a loss or a gradient is not finite: the weights or inputs overflow double\n");
+        printf("  a loss, a gradient or a sum of their squares is not finite: the weights or inputs are too large "
+               "for double\n");
     if (rep->kinks)
         printf("  %zu of %zu checked values straddle a ReLU kink and were not judged\n    (%s)\n", rep->kinks,
                rep->checked, KINK_WHY);

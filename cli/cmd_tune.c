@@ -781,7 +781,7 @@ static int run_trials(tune *t, trial **list, int n, int epochs) {
             queue[nq++] = tr;
             continue;
         }
-        char why[512];
+        char why[3 * CLI_TEXT_MAX]; /* two values of up to CLI_TEXT_MAX each, and their key */
         if (record_differs(t, r, tr, why, sizeof why)) {
             cli_error("tune", "%s: %s: another search wrote it (give another --results file, or the same space, "
                               "[train] options, settings and seed)", t->o.results, why);

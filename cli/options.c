@@ -54,6 +54,17 @@ int cli_mute_errors(int mute) {
     return was;
 }
 
+/* A message that a caller has placed at an option already ("tune: s.ini:9: [train] lr", "tune:
+ * after --: --lr") need not name it again: its leading "--lr: " is dropped. */
+static const char *unrepeated(const char *cmd, const char *msg) {
+    if (strncmp(msg, "--", 2)) return msg;
+    const size_t len = strspn(msg + 2, "abcdefghijklmnopqrstuvwxyz0123456789-"), n = strlen(cmd);
+    if (!len || strncmp(msg + 2 + len, ": ", 2) || n <= len || strncmp(cmd + n - len, msg + 2, len) ||
+        (cmd[n - len - 1] != ' ' && cmd[n - len - 1] != '-'))
+        return msg;
+    return msg + 2 + len + 2;
+}
+
 void cli_error(const char *cmd, const char *fmt, ...) {
     if (errors_muted) return;
     char msg[4096];
@@ -62,7 +73,7 @@ void cli_error(const char *cmd, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     const char *where = origin_of(msg);
-    fprintf(stderr, "hone %s: %s%s%s\n", cmd, where ? where : "", where ? ": " : "", msg);
+    fprintf(stderr, "hone %s: %s%s%s\n", cmd, where ? where : "", where ? ": " : "", unrepeated(cmd, msg));
 }
 
 static cli_option *find(const cli_command *cmd, const char *name) {
