@@ -233,7 +233,7 @@ static int metrics_open(cli_metrics_writer *w, const char *path, int epochs_done
     for (size_t i = 0; i < n && !rc; i++) {
         if (rows[i].epoch > epochs_done) continue;
         cli_metrics_write(w, &rows[i]);
-        if (prog->history && prog->n_history < prog->capacity) prog->history[prog->n_history++] = rows[i];
+        cli_history_add(prog->history, &rows[i]);
     }
     free(rows);
     return rc;
@@ -393,7 +393,7 @@ int cmd_train(int argc, char **argv) {
     hone_model *model = NULL;
     hone_split split = {0};
     cli_metrics_writer metrics = {0};
-    hone_epoch_stats *history = NULL; /* for --plot */
+    cli_history history = {0};        /* for --plot */
     hone_train_state resumed = {0};   /* --resume */
     int exit_code = CLI_EXIT_FAIL;
     if (cli_load_with_test(&source, NULL, o.test_data, o.test_labels, &data, &test_data, &err)) goto fail;
@@ -506,22 +506,17 @@ int cmd_train(int argc, char **argv) {
 
     cli_progress prog;
     cli_progress_start(&prog, o.quiet, o.json, split.train.n, model->loss == HONE_LOSS_SIGMOID_CE ? outputs : 1);
-    if (*o.plot && !(history = calloc((size_t)cfg.epochs, sizeof *history))) {
-        cli_error("train", "out of memory for --plot");
-        goto done;
-    }
-    prog.history = history;
-    prog.capacity = history ? (size_t)cfg.epochs : 0;
+    prog.history = *o.plot ? &history : NULL;
     if (*o.metrics && metrics_open(&metrics, o.metrics, *o.ck.resume ? resumed.epoch : 0, &prog)) goto done;
     prog.metrics = *o.metrics ? &metrics : NULL;
     /* A checkpoint keeps no figures of the epochs before it: a resumed run's plot has them from
      * the --metrics file alone. Without them the curves are drawn from the resume on, said here
      * rather than refused: the run's later epochs are still worth a plot, and --metrics added
      * only now could not bring the earlier ones back */
-    if (history && resumed.epoch > 0 && prog.n_history < (size_t)resumed.epoch)
+    if (prog.history && resumed.epoch > 0 && history.n < (size_t)resumed.epoch)
         fprintf(stderr, "hone train: warning: --plot %s draws %zu of the %d epochs before the checkpoint: a checkpoint "
                         "keeps no epoch's figures, a --metrics file given from the run's start keeps them all\n",
-                o.plot, prog.n_history, resumed.epoch);
+                o.plot, history.n, resumed.epoch);
     hone_train_hooks hooks = cli_progress_hooks(&prog);
     if (*o.layer_stats) {
         /* a checkpoint's model holds the run's step count, the step column of the rows to keep */
@@ -573,7 +568,11 @@ int cmd_train(int argc, char **argv) {
     if (*o.plot) {
         char subtitle[512];
         cli_plot_describe(subtitle, sizeof subtitle, model, arch.activation, &cfg);
-        if (cli_plot_svg("train", o.plot, history, prog.n_history, subtitle)) goto done;
+        if (history.lost) {
+            cli_error("train", "--plot %s: out of memory for the epochs' figures", o.plot);
+            goto done;
+        }
+        if (cli_plot_svg("train", o.plot, history.rows, history.n, subtitle)) goto done;
     }
     if (o.json) {
         printf("{\"command\": \"train\", \"epochs\": %d, \"best_epoch\": %d, ", last.epoch, last.best_epoch);
@@ -618,7 +617,7 @@ fail:
 done:
     cli_metrics_close(&metrics, "train");
     hone_train_state_free(&resumed);
-    free(history);
+    free(history.rows);
     hone_model_free(model);
     hone_split_free(&split);
     hone_dataset_free(data);

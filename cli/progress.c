@@ -84,12 +84,27 @@ static void on_batch(const hone_batch_stats *s, void *user) {
     draw_line(p, s);
 }
 
+void cli_history_add(cli_history *h, const hone_epoch_stats *s) {
+    if (!h || h->lost) return;
+    if (h->n == h->cap) {
+        const size_t cap = h->cap ? 2 * h->cap : 64;
+        hone_epoch_stats *rows = realloc(h->rows, cap * sizeof *rows);
+        if (!rows) {
+            h->lost = 1;
+            return;
+        }
+        h->rows = rows;
+        h->cap = cap;
+    }
+    h->rows[h->n++] = *s;
+}
+
 static void on_epoch(const hone_epoch_stats *s, void *user) {
     cli_progress *p = user;
     p->seconds += s->seconds;
     p->samples += (double)p->train_rows;
     if (p->metrics) cli_metrics_write(p->metrics, s);
-    if (p->history && p->n_history < p->capacity) p->history[p->n_history++] = *s;
+    cli_history_add(p->history, s);
     if (p->mode == CLI_PROGRESS_QUIET) return;
     if (p->drawn) fputs("\r\033[K", stderr);
     p->drawn = 0;

@@ -17,6 +17,17 @@
 
 typedef enum cli_progress_mode { CLI_PROGRESS_QUIET, CLI_PROGRESS_PLAIN, CLI_PROGRESS_LIVE } cli_progress_mode;
 
+/* The epochs kept for a plot, grown as they come: a run may stop early, and --epochs may be far
+ * more than ever run (a slot for each, allocated up front, refused --epochs 2000000000 --plot). */
+typedef struct cli_history {
+    hone_epoch_stats *rows; /* [cap] */
+    size_t n, cap;
+    int lost; /* out of memory once: the plot would miss epochs */
+} cli_history;
+
+/* Appends s to h (NULL: nothing kept); out of memory marks h lost. */
+void cli_history_add(cli_history *h, const hone_epoch_stats *s);
+
 typedef struct cli_progress {
     cli_progress_mode mode;
     size_t train_rows;
@@ -24,8 +35,7 @@ typedef struct cli_progress {
     double seconds;         /* training time summed over epochs (evaluation excluded) */
     double samples;         /* training rows seen */
     cli_metrics_writer *metrics; /* or NULL */
-    hone_epoch_stats *history;   /* [capacity] epochs kept for a plot, or NULL */
-    size_t n_history, capacity;
+    cli_history *history;        /* the epochs kept for a plot, or NULL */
     /* the live line */
     hone_ewma loss;
     double correct, rows;

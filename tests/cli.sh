@@ -596,6 +596,10 @@ svg_ok() { # FILE: an SVG with both curves, the legend and axes
 }
 expect_ok "plot a CSV metrics file" plot m.csv --output curves.svg
 svg_ok curves.svg && ok "plot: SVG with train and dev curves and a legend" || bad "plot: SVG with both curves" "$(head -c 800 curves.svg)"
+# --plot keeps the epochs as they come: a slot for each of --epochs, allocated up front, refused
+# a run meant to end by early stopping ("out of memory for --plot")
+expect_ok "--plot with --epochs 2000000000, ended by early stopping" train --data blobs.csv --layers 4 --epochs 2000000000 --early-stop 1 --min-delta 1 --plot early.svg --quiet
+grep -q "stopped early" out.txt && svg_ok early.svg && ok "--plot of a run ended early draws it" || bad "--plot of a run ended early draws it" "$(head -3 out.txt)"
 # Losses in the 1e21s (a diverging run) are labelled with exponents: as fixed decimals they ran
 # to 22 digits and off the panel.
 printf 'epoch,train_loss,train_acc,dev_loss,dev_acc\n1,1.2e21,0.5,1.1e21,0.5\n2,2.5e21,0.4,2.6e21,0.4\n' >huge.csv
