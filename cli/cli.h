@@ -95,6 +95,9 @@ void cli_json_number(FILE *out, const char *key, double v, int comma);
 void cli_json_string(FILE *out, const char *s);
 
 /* Exit codes */
+/* Significant digits that give back the same hone_real when read (9 for float, 17 for double). */
+#define CLI_REAL_DIGITS ((int)(sizeof(hone_real) == 4 ? 9 : 17))
+
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_DIVERGED = 3 };
 
 int cmd_train(int argc, char **argv);

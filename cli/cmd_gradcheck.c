@@ -39,7 +39,7 @@ static void print_json(const hone_gradcheck_report *rep, int B, double eps) {
     for (int k = 0; k < rep->n_layers; k++) {
         const hone_gradcheck_layer *r = &rep->layers[k];
         printf("%s{\"layer\": %d, \"checked\": %zu, ", k ? ", " : "", r->layer, r->checked);
-        cli_json_number(stdout, "rel_error", r->rel_error, 1);
+        cli_json_number(stdout, "rel_error", r->kinks == r->checked ? NAN : r->rel_error, 1); /* none judged: null */
         printf("\"kinks\": %zu, \"verdict\": \"%s\"}", r->kinks, layer_verdict(r));
     }
     printf("]}\n");

@@ -43,20 +43,6 @@ static hone_status load_rows(const hone_data_source *source, int label_given, co
     return HONE_OK;
 }
 
-/* 0 when the b rows of outputs P (O a row, the first row start) are finite; else -1, the first
- * that is not named. Checked before the batch is written: NaN probabilities were printed, and
- * the labels taken from them were arbitrary. */
-static int outputs_finite(const char *model_path, const char *data_path, size_t start, const hone_real *P, int b,
-                          int O) {
-    for (size_t k = 0; k < (size_t)b * O; k++) {
-        if (isfinite(P[k])) continue;
-        char what[CLI_TEXT_MAX + 64];
-        snprintf(what, sizeof what, "the output for row %zu of %s", start + k / (size_t)O + 1, data_path);
-        return cli_finite_check("predict", model_path, what, P[k]);
-    }
-    return 0;
-}
-
 int cmd_predict(int argc, char **argv) {
     cli_data d = CLI_DATA_DEFAULTS;
     char model_path[CLI_TEXT_MAX] = "", output[CLI_TEXT_MAX] = "";
@@ -122,12 +108,18 @@ int cmd_predict(int argc, char **argv) {
         int b = (int)(on->n - start < (size_t)B ? on->n - start : (size_t)B);
         for (int i = 0; i < b; i++) rows[i] = start + (size_t)i;
         hone_model_gather(model, model->batch_x, NULL, on, rows, b);
-        hone_model_predict(model, model->batch_x, b, P);
-        if (outputs_finite(model_path, d.data, start, P, b, O)) goto done;
+        const int overflow = hone_model_predict(model, model->batch_x, b, P);
+        /* checked before the batch is written: NaN probabilities were printed, the labels taken from
+         * them were arbitrary, and a sigmoid's 0 or 1 from an infinite output looked like a result */
+        if (overflow >= 0) {
+            cli_error("predict", "%s: the output for row %zu of %s is not finite: the network's values overflow "
+                      HONE_REAL_NAME " (weights or inputs too large)", model_path, start + (size_t)overflow + 1, d.data);
+            goto done;
+        }
         for (int i = 0; i < b; i++) {
             const hone_real *p = P + (size_t)i * O;
             if (model->loss == HONE_LOSS_MSE || probabilities) {
-                for (int o = 0; o < O; o++) fprintf(out, "%s%.6g", o ? "," : "", (double)p[o]);
+                for (int o = 0; o < O; o++) fprintf(out, "%s%.*g", o ? "," : "", CLI_REAL_DIGITS, (double)p[o]);
             } else if (model->loss == HONE_LOSS_SIGMOID_CE && O == 1) {
                 fprintf(out, "%d", p[0] > 0.5);
             } else {

@@ -445,13 +445,36 @@ int cli_parse_units(const char *cmd, const char *text, int *units, int max) {
     return n;
 }
 
+/* The length of the valid UTF-8 sequence at s (2 to 4 bytes; no overlong form, surrogate or code
+ * point past U+10FFFF), or 0. */
+static int utf8_length(const unsigned char *s) {
+    const unsigned c = s[0];
+    const int n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    for (int k = 1; k < n; k++)
+        if ((s[k] & 0xC0) != 0x80) return 0;
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) || (c == 0xF0 && s[1] < 0x90) ||
+        (c == 0xF4 && s[1] > 0x8F))
+        return 0;
+    return n;
+}
+
 void cli_json_string(FILE *out, const char *s) {
     fputc('"', out);
-    for (; *s; s++) {
-        const unsigned char c = (unsigned char)*s;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        const unsigned char c = *p;
         if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
         else if (c < 0x20) fprintf(out, "\\u%04x", c);
-        else fputc(c, out);
+        else if (c < 0x80) fputc(c, out);
+        else {
+            /* JSON text is Unicode: a byte that starts no valid UTF-8 sequence (a file name in
+             * another encoding) is U+FFFD, the replacement character, or the line did not parse */
+            const int n = utf8_length(p);
+            if (n) fwrite(p, 1, (size_t)n, out);
+            else fputs("\\ufffd", out);
+            p += n ? n : 1;
+            continue;
+        }
+        p++;
     }
     fputc('"', out);
 }

@@ -371,8 +371,10 @@ double hone_model_penalty(const hone_model *model, int B);
 void hone_model_backward(hone_model *model, const hone_real *X, int B);
 void hone_model_zero_grad(hone_model *model);
 /* Output probabilities (softmax or sigmoid) or values (MSE) for X [B, D] into P [B, O]. X must be
- * standardized already: hone_model_gather does it for dataset rows. */
-void hone_model_predict(hone_model *model, const hone_real *X, int B, hone_real *P);
+ * standardized already: hone_model_gather does it for dataset rows. Returns the first row whose
+ * network output (before softmax or sigmoid) is not finite, or -1 when none: a sigmoid makes an
+ * infinite output a finite 0 or 1, so P alone does not show an overflow. */
+int hone_model_predict(hone_model *model, const hone_real *X, int B, hone_real *P);
 
 /* Loss and accuracy over a whole view, in batches of max_batch (accuracy is NAN for MSE). */
 hone_status hone_model_evaluate(hone_model *model, const hone_view *view, double *loss,

@@ -416,11 +416,20 @@ huge_said="the network's values overflow float32 \(weights or inputs too large\)
 expect_error "eval: a loss that is not finite" 1 "^hone eval: huge.safetensors: the loss on blobs.csv is not finite \(nan\): $huge_said" -- eval huge.safetensors --data blobs.csv
 expect_error "eval --json: a loss that is not finite" 1 "^hone eval: huge.safetensors: the loss on blobs.csv is not finite" -- eval huge.safetensors --data blobs.csv --json
 [ ! -s out.txt ] && ok "eval --json: no result for a loss that is not finite" || bad "eval --json printed a result" "$(cat out.txt)"
-expect_error "predict: probabilities that are not finite" 1 "^hone predict: huge.safetensors: the output for row [0-9]+ of blobs.csv is not finite \(nan\): $huge_said" -- \
+expect_error "predict: probabilities that are not finite" 1 "^hone predict: huge.safetensors: the output for row [0-9]+ of blobs.csv is not finite: $huge_said" -- \
     predict huge.safetensors --data blobs.csv --probabilities
 expect_error "predict: labels from outputs that are not finite" 1 "^hone predict: huge.safetensors: the output for row [0-9]+ of blobs.csv is not finite" -- \
     predict huge.safetensors --data blobs.csv --output huge-labels.txt
 [ ! -e huge-labels.txt ] && ok "predict: no --output from outputs that are not finite" || bad "predict wrote outputs that are not finite" "$(head -3 huge-labels.txt)"
+# a file name that is not UTF-8 (another encoding's bytes) is U+FFFD in --json: the line did not parse
+expect_ok "--json of a save path that is not UTF-8" train --data blobs.csv --layers 4 --epochs 1 --save $'latin\xe9.safetensors' --json --quiet
+grep -q '"model": "latin\\ufffd.safetensors"' out.txt && ok "--json: a byte that is not UTF-8 is U+FFFD" || bad "--json: a byte that is not UTF-8 is U+FFFD" "$(cat -v out.txt)"
+# a binary model's sigmoid turns an infinite output into a finite 0 or 1, which were printed as labels
+awk -F, -v OFS=, 'NR == 1 || $5 < 2' blobs.csv >blobs2.csv
+expect_ok "a binary model to overflow" train --data blobs2.csv --layers 4 --epochs 1 --quiet --save huge2.safetensors
+perl -e 'open F, "+<", $ARGV[0] or die; binmode F; read F, $n, 8; seek F, 8 + unpack("Q<", $n), 0; print F pack("f<*", (3e38) x 16)' huge2.safetensors
+expect_error "predict: a binary model's labels from outputs that are not finite" 1 "^hone predict: huge2.safetensors: the output for row [0-9]+ of blobs2.csv is not finite: $huge_said" -- \
+    predict huge2.safetensors --data blobs2.csv
 expect_error "diagnose: a loss that is not finite" 1 "^hone diagnose: huge.safetensors: the loss on its train rows is not finite \(nan\): $huge_said" -- \
     diagnose huge.safetensors --data blobs.csv
 expect_ok "train --init continues from a model" train --data blobs.csv --layers 16 --epochs 1 --init blobs.safetensors --json
@@ -560,7 +569,7 @@ expect_ok "gradcheck of zero weights" gradcheck --data blobs.csv --layers 4,4 --
 grep -q "layer  0 dense           20 params  could not be judged: all 20 straddle a ReLU kink$" out.txt && grep -q "overall.*good" out.txt \
     && ok "gradcheck: a layer all on the kink could not be judged" || bad "gradcheck: a layer all on the kink could not be judged" "$(cat out.txt)"
 expect_ok "gradcheck --json of zero weights" gradcheck --data blobs.csv --layers 4,4 --weight-init zeros --json
-grep -q '"kinks": 24, "rel_error": [0-9.e+-]*, "verdict": "good", "layers": \[{"layer": 0, "checked": 20, "rel_error": 0, "kinks": 20, "verdict": "not judged"}' out.txt \
+grep -q '"kinks": 24, "rel_error": [0-9.e+-]*, "verdict": "good", "layers": \[{"layer": 0, "checked": 20, "rel_error": null, "kinks": 20, "verdict": "not judged"}' out.txt \
     && ok "gradcheck --json counts kinks" || bad "gradcheck --json counts kinks" "$(cat out.txt)"
 
 # --- progress, learning curves, diagnosis --------------------------------------------------------

@@ -528,9 +528,14 @@ double hone_model_backward_step(hone_model *m, const hone_real *X, int B, const 
 
 void hone_model_zero_grad(hone_model *m) { zero_values(m->grads, m->n_params); }
 
-void hone_model_predict(hone_model *m, const hone_real *X, int B, hone_real *P) {
+int hone_model_predict(hone_model *m, const hone_real *X, int B, hone_real *P) {
     const hone_real *Z = hone_model_forward(m, X, B);
-    honeL_loss_output(m->loss, P, Z, B, hone_model_outputs(m));
+    const int O = hone_model_outputs(m);
+    honeL_loss_output(m->loss, P, Z, B, O);
+    /* the network's own outputs: a sigmoid turns an infinite one into a finite 0 or 1 */
+    for (size_t k = 0; k < (size_t)B * O; k++)
+        if (!isfinite(Z[k])) return (int)(k / (size_t)O);
+    return -1;
 }
 
 hone_status hone_model_evaluate(hone_model *m, const hone_view *view, double *loss, double *accuracy,
