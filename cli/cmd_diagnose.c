@@ -265,6 +265,14 @@ int cmd_diagnose(int argc, char **argv) {
         if (*o.metrics) printf("%s, epoch %d (train figures are running means over the epoch)\n", o.metrics, epoch);
         else printf("%s on the train and dev rows it was trained with\n", o.model);
         cli_diagnosis_print(stdout, train, dev, o.base_error, o.tolerance, regression);
+        /* a running mean in training mode is no train error of the model trained: dropout is on and
+         * the weights move through the epoch, so with dropout it reads well above the dev error
+         * (hone train's closing diagnosis, on the model, said high variance where this said high
+         * bias). Said when the two disagree that way; the model's own figures settle it */
+        if (*o.metrics && train > dev + o.tolerance)
+            printf("  note: the train figure is a running mean in training mode (dropout on, weights moving), above "
+                   "the dev error here: with dropout it overstates the train error; hone diagnose MODEL --data ... "
+                   "evaluates the model as trained\n");
     }
     return CLI_EXIT_OK;
 }

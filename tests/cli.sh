@@ -695,6 +695,14 @@ expect_ok "a model trained with seed 10000" train --data blobs.csv --layers 4 --
 sed 's/"seed\\": 10000,/"seed\\": 1e300,/' seed.safetensors >bigseed.safetensors
 if cmp -s seed.safetensors bigseed.safetensors; then bad "diagnose: the seed was not rewritten" "$(grep -ao 'seed[^,]*' seed.safetensors)"
 else expect_error "diagnose: a recorded seed past 2^64" 1 "bigseed.safetensors" "no training configuration" -- diagnose bigseed.safetensors --data blobs.csv; fi
+# a metrics file's train error well above its dev error: a running mean in training mode, which
+# dropout inflates (a run train diagnosed as high variance read as high bias here); said so
+printf 'epoch,train_loss,train_acc,dev_loss,dev_acc\n1,0.5,0.85,0.2,0.95\n' >dropout-m.csv
+expect_ok "diagnose --metrics, train error above dev" diagnose --metrics dropout-m.csv
+grep -q "^  note: the train figure is a running mean in training mode (dropout on, weights moving), above the dev error here" out.txt &&
+    ok "diagnose --metrics: a train error above dev is explained" || bad "diagnose --metrics: a train error above dev is explained" "$(cat out.txt)"
+expect_ok "diagnose --metrics without the note" diagnose --metrics underfit.csv
+! grep -q "note: the train figure" out.txt && ok "diagnose --metrics: no note when train is not above dev" || bad "diagnose --metrics: no note when train is not above dev" "$(cat out.txt)"
 expect_ok "diagnose with a base error" diagnose --metrics underfit.csv --base-error 0.3
 grep -qx "diagnosis: fine" out.txt && ok "a base error above the train error: no avoidable bias" || bad "base error" "$(cat out.txt)"
 grep -q "avoidable bias" out.txt && grep -q "variance" out.txt && grep -q "advice: " out.txt \
