@@ -136,7 +136,7 @@ static void write_svg(FILE *f, const point *pts, size_t n, int layers, const cha
     }
     y0 = floor(y0), y1 = ceil(y1);
     if (y1 <= y0) y1 = y0 + 1;
-    if (x1 <= x0) x1 = x0 + 1;
+    if (x1 <= x0) x0 -= 1, x1 += 1; /* one step recorded: it stands in the middle */
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" height=\"%g\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
     fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
     fprintf(f, "<text x=\"%g\" y=\"24\" font-size=\"16\" text-anchor=\"middle\">%s per layer during training</text>\n", L + pw / 2, stat);
@@ -150,8 +150,13 @@ static void write_svg(FILE *f, const point *pts, size_t n, int layers, const cha
         fprintf(f, "<line x1=\"%g\" x2=\"%g\" y1=\"%g\" y2=\"%g\" stroke=\"#ddd\"/>\n", L, L + pw, y, y);
         fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">1e%d</text>\n", L - 6, y + 4, d);
     }
-    for (int k = 0; k <= 5; k++) {
-        double s = x0 + (x1 - x0) * k / 5, x = L + pw * k / 5;
+    /* steps are whole numbers: ticks at a whole 1, 2 or 5 times a power of ten, about five of them
+     * (five even fifths of the range read 9 and 11 at steps 8.8 and 11.2, or 1 1 1 2 2 2) */
+    const double raw = (x1 - x0) / 5, decade = pow(10, floor(log10(raw)));
+    double every_step = raw <= decade ? decade : raw <= 2 * decade ? 2 * decade : raw <= 5 * decade ? 5 * decade : 10 * decade;
+    if (every_step < 1) every_step = 1;
+    for (double s = ceil(x0 / every_step) * every_step; s <= x1 + 1e-9; s += every_step) {
+        const double x = L + (s - x0) / (x1 - x0) * pw;
         fprintf(f, "<line x1=\"%g\" x2=\"%g\" y1=\"%g\" y2=\"%g\" stroke=\"black\"/>\n", x, x, T + ph, T + ph + 5);
         fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">%.0f</text>\n", x, T + ph + 20, s);
     }
@@ -161,17 +166,22 @@ static void write_svg(FILE *f, const point *pts, size_t n, int layers, const cha
     int drawn = 0;
     for (int l = 0; l < layers; l++) {
         int started = 0;
+        size_t count = 0, last = 0;
         double hue = layers > 1 ? 240.0 * (1 - (double)l / (layers - 1)) : 240;
         for (size_t i = 0; i < n; i++) {
             if (pts[i].layer != l) continue;
             if (!started) fprintf(f, "<polyline fill=\"none\" stroke=\"hsl(%.0f,80%%,45%%)\" stroke-width=\"1.5\" points=\"", hue);
             fprintf(f, "%.1f,%.1f ", L + (pts[i].step - x0) / (x1 - x0) * pw, T + ph - (pts[i].value - y0) / (y1 - y0) * ph);
             started = 1;
+            count++, last = i;
         }
         if (started) {
             fprintf(f, "\"/>\n");
             drawn++;
         }
+        if (count == 1) /* a line of one point draws nothing: a marker shows it */
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"hsl(%.0f,80%%,45%%)\"/>\n",
+                    L + (pts[last].step - x0) / (x1 - x0) * pw, T + ph - (pts[last].value - y0) / (y1 - y0) * ph, hue);
     }
     /* legend: the colour scale from the first layer to the last */
     for (int k = 0; k <= 10; k++)
@@ -179,7 +189,8 @@ static void write_svg(FILE *f, const point *pts, size_t n, int layers, const cha
                 T + 20 + k * 20.0, 20.0, 240.0 * (1 - k / 10.0));
     fprintf(f, "<text x=\"%g\" y=\"%g\">layer 0 (first)</text>\n", W - R + 42, T + 34);
     fprintf(f, "<text x=\"%g\" y=\"%g\">layer %d (last)</text>\n", W - R + 42, T + 234, layers - 1);
-    fprintf(f, "<text x=\"%g\" y=\"%g\" fill=\"#555\">%d lines, one per layer</text>\n", W - R + 20, T + 270, drawn);
+    fprintf(f, "<text x=\"%g\" y=\"%g\" fill=\"#555\">%d line%s, one per layer</text>\n", W - R + 20, T + 270, drawn,
+            drawn == 1 ? "" : "s");
     fprintf(f, "</svg>\n");
 }
 

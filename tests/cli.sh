@@ -974,6 +974,14 @@ for clip in "" "--clip-norm 0.5"; do
 done
 expect_ok "plot-layers draws the layer statistics" plot-layers ls.csv --output ls.svg
 head -c 5 ls.svg | grep -q "<svg" && [ "$(grep -c '<polyline' ls.svg)" -eq 2 ] && grep -q "per layer" ls.svg && ok "plot-layers: one line per activation layer" || bad "plot-layers: one line per activation layer" "$(grep -c polyline ls.svg) lines"
+# one step recorded: a line of one point drew nothing, so it gets a marker; the step axis is ticked
+# at whole, distinct steps (its five even fifths read '1 1 1 2 2 2', or 9 at step 8.8)
+expect_ok "train --layer-stats, one step" train --data blobs.csv --layers 6 --epochs 1 --train-rows 100 --layer-stats ls1.csv --stats-every 1 --quiet
+expect_ok "plot-layers of one step" plot-layers ls1.csv --output ls1.svg
+grep -q '<circle' ls1.svg && ok "plot-layers: a one-point line has a marker" || bad "plot-layers: a one-point line has a marker" "$(grep -c polyline ls1.svg)"
+ticks=$(grep -o 'text-anchor="middle">[0-9.]*<' ls1.svg | grep -o '[0-9.]*')
+[ -n "$ticks" ] && [ "$(printf '%s\n' $ticks | sort -u | wc -l)" = "$(printf '%s\n' $ticks | wc -l)" ] && ! printf '%s\n' $ticks | grep -q '\.' &&
+    ok "plot-layers: whole, distinct step ticks" || bad "plot-layers: whole, distinct step ticks" "$ticks"
 cp ls.csv 'a&b<c.csv'
 expect_ok "plot-layers of a file named with & and <" plot-layers 'a&b<c.csv' --output amp.svg
 grep -q 'a&amp;b&lt;c.csv' amp.svg && ! grep -q 'a&b' amp.svg && ok "plot-layers: the file name escaped in the SVG" || bad "plot-layers: the file name escaped in the SVG" "$(grep -o 'a.b.c.csv' amp.svg)"
