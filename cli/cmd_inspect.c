@@ -44,7 +44,7 @@ int cmd_inspect(int argc, char **argv) {
         CLI_DATA_OPTIONS(d),
         CLI_ARCH_OPTIONS(a),
         CLI_NETWORK_REGULARIZE_OPTIONS(reg),
-        {"batch", CLI_INT, &batch, "N", "rows of the batch (drawn by --seed from the training rows)"},
+        {"batch", CLI_INT, &batch, "N", "rows of the batch (drawn by --seed from all the data's rows, not a train split)"},
         {"seed", CLI_SEED, &seed_bits, "N", "seed for the batch and the initial weights"},
         {"json", CLI_FLAG, &json, NULL, "one JSON line per layer"},
         {0},
