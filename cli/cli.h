@@ -82,6 +82,8 @@ int cli_seed_valid(double value);
 /* Sets the thread count of a --threads value: 0 (the default) to HONE_MAX_THREADS; above it, or
  * below 0, -1 with the message printed, rather than the library's silent cap. */
 int cli_threads(const char *cmd, int threads);
+/* The threads the last cli_threads started (0 before one). */
+int cli_threads_started(void);
 /* cli_threads' range check alone: 0, or -1 with its message printed; starts nothing. */
 int cli_threads_check(const char *cmd, int threads);
 /* 0, or -1 with "OPTION must be in [lo, hi], got V" printed ("must be at least lo" when hi is

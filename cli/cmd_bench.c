@@ -61,11 +61,14 @@ int cmd_bench(int argc, char **argv) {
         return CLI_EXIT_FAIL;
     }
     double rate = batch / seconds, gflops = flops / seconds * 1e-9;
-    if (json)
-        printf("{\"command\": \"bench\", \"batch\": %d, \"step_s\": %.6g, \"gflops\": %.4g, \"ceiling_samples_per_s\": %.0f, "
-               "\"mflop_per_sample\": %.4g, \"median_step_s\": %.6g, \"median_samples_per_s\": %.0f}\n",
-               batch, seconds, gflops, rate, flops / batch * 1e-6, median, batch / median);
-    else
+    if (json) { /* what was measured, then the figures */
+        printf("{\"command\": \"bench\", \"inputs\": %d, \"layers\": ", inputs);
+        cli_json_string(stdout, arch.layers);
+        printf(", \"outputs\": %d, \"threads\": %d, \"repeats\": %d, \"batch\": %d, \"step_s\": %.6g, \"gflops\": %.4g, "
+               "\"ceiling_samples_per_s\": %.0f, \"mflop_per_sample\": %.4g, \"median_step_s\": %.6g, "
+               "\"median_samples_per_s\": %.0f}\n",
+               outputs, cli_threads_started(), repeats, batch, seconds, gflops, rate, flops / batch * 1e-6, median, batch / median);
+    } else
         printf("GEMM ceiling: %.0f samples/s (%.3g ms a step of %d rows, %.1f GFLOP/s, %.3g MFLOP a sample)\n"
                "the same products at their median time over the runs: %.0f samples/s (%.3g ms a step)\n",
                rate, seconds * 1e3, batch, gflops, flops / batch * 1e-6, batch / median, median * 1e3);

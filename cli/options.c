@@ -398,9 +398,13 @@ int cli_threads_check(const char *cmd, int threads) {
     return -1;
 }
 
+static int threads_started; /* cli_threads_started */
+
+int cli_threads_started(void) { return threads_started; }
+
 int cli_threads(const char *cmd, int threads) {
     if (cli_threads_check(cmd, threads)) return -1;
-    const int started = hone_set_threads(threads);
+    const int started = threads_started = hone_set_threads(threads);
     if (threads > 0 && started < threads) /* the system would not start more: training goes on, slower */
         fprintf(stderr, "hone %s: warning: --threads %d: the system started %d thread%s\n", cmd, threads, started,
                 started == 1 ? "" : "s");

@@ -1222,6 +1222,8 @@ ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allocator_may_return_null=1" "$hone
     ok "bench: a batch too big for memory" || bad "bench: a batch too big for memory" "exit $rc" "$(cat err.txt)"
 expect_ok "bench of a one-output network (two classes, sigmoid)" bench --layers 8 --inputs 8 --outputs 1 --batch 4 --repeats 1 --threads 1 --json
 grep -q '"ceiling_samples_per_s"' out.txt && ok "bench --outputs 1 prints its ceiling" || bad "bench --outputs 1 prints its ceiling" "$(cat out.txt)"
+grep -q '^{"command": "bench", "inputs": 8, "layers": "8", "outputs": 1, "threads": 1, "repeats": 1, "batch": 4, ' out.txt &&
+    ok "bench --json says what it measured" || bad "bench --json says what it measured" "$(cat out.txt)"
 expect_error "bench --layers malformed" 2 "--layers: expected hidden layer sizes like 512,256" -- bench --layers 1,,x
 if [ -d "$fashion" ]; then
     expect_ok "Fashion-MNIST, one epoch" train --epochs 1 --json --save fashion.safetensors
