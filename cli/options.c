@@ -12,37 +12,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The options the last cli_parse took from a config file, with the file and line of each
- * ("train.ini:4"), so that a message about one of them from a later check names where its value
- * came from; a flag given for the same option clears it (flags win). */
-static struct {
-    const char *name;
-    char where[CLI_TEXT_MAX + 16];
-} from_file[256];
-static int n_from_file;
+/* The options the last cli_parse set, each once, and where its value came from: a config file's
+ * line (path, line), so that a later check's message about the option names the place, and
+ * whether that was a top-level key, which every command shares (cli_given_shared); path NULL
+ * for a flag, which wins over the file. Values are compared, never read: tune's checks parse
+ * into tables of their own that are gone after. */
+static struct given_option {
+    const void *value;
+    const char *name, *path;
+    int line, shared;
+} given[256];
+static int n_given;
 
-static void set_origin(const char *name, const char *path, int line) {
-    int k = 0;
-    while (k < n_from_file && strcmp(from_file[k].name, name)) k++;
-    if (!path) { /* a flag: the file's value is gone */
-        if (k < n_from_file) from_file[k] = from_file[--n_from_file];
-        return;
-    }
-    if (k == n_from_file) {
-        if (n_from_file == (int)(sizeof from_file / sizeof *from_file)) return;
-        n_from_file++;
-    }
-    from_file[k].name = name;
-    snprintf(from_file[k].where, sizeof from_file[k].where, "%s:%d", path, line);
+static struct given_option *given_entry(const void *value) {
+    for (int i = 0; i < n_given; i++)
+        if (given[i].value == value) return &given[i];
+    return NULL;
 }
 
-/* "train.ini:4" when msg is about an option ("--NAME ..." or "--NAME: ...") whose value a
- * config file gave, else NULL. */
-static const char *origin_of(const char *msg) {
+int cli_given(const void *value) { return given_entry(value) != NULL; }
+
+int cli_given_shared(const void *value) {
+    const struct given_option *g = given_entry(value);
+    return g && g->shared;
+}
+
+/* o was given: from path:line (a config file, shared for a top-level key), or a flag (path NULL). */
+static void mark_given(const cli_option *o, const char *path, int line, int shared) {
+    struct given_option *g = given_entry(o->value);
+    if (!g) {
+        if (n_given == (int)(sizeof given / sizeof *given)) return;
+        g = &given[n_given++];
+        g->value = o->value;
+        g->name = o->name;
+    }
+    g->path = path;
+    g->line = line;
+    g->shared = path && shared;
+}
+
+/* The config file option msg is about ("--NAME ..." or "--NAME: ..."), or NULL. */
+static const struct given_option *origin_of(const char *msg) {
     if (strncmp(msg, "--", 2)) return NULL;
     const size_t len = strspn(msg + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
-    for (int k = 0; k < n_from_file; k++)
-        if (strlen(from_file[k].name) == len && !strncmp(msg + 2, from_file[k].name, len)) return from_file[k].where;
+    for (int i = 0; i < n_given; i++)
+        if (given[i].path && strlen(given[i].name) == len && !strncmp(msg + 2, given[i].name, len)) return &given[i];
     return NULL;
 }
 
@@ -72,8 +86,9 @@ void cli_error(const char *cmd, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    const char *where = origin_of(msg);
-    fprintf(stderr, "hone %s: %s%s%s\n", cmd, where ? where : "", where ? ": " : "", unrepeated(cmd, msg));
+    const struct given_option *from = origin_of(msg);
+    if (from) fprintf(stderr, "hone %s: %s:%d: %s\n", cmd, from->path, from->line, unrepeated(cmd, msg));
+    else fprintf(stderr, "hone %s: %s\n", cmd, unrepeated(cmd, msg));
 }
 
 static cli_option *find(const cli_command *cmd, const char *name) {
@@ -82,46 +97,8 @@ static cli_option *find(const cli_command *cmd, const char *name) {
     return NULL;
 }
 
-/* The values the last cli_parse set, from the command line or a config file (cli_given). */
-static const void *given[256];
-static int n_given;
-
-int cli_given(const void *value) {
-    for (int i = 0; i < n_given; i++)
-        if (given[i] == value) return 1;
-    return 0;
-}
-
-/* The values of the last cli_parse set by a config file's top-level keys (before any section),
- * which every command shares, and by nothing more specific since: its [cmd] section or a flag. */
-static const void *shared[256];
-static int n_shared;
-
-static void set_shared(const void *value, int is_shared) {
-    int k = 0;
-    while (k < n_shared && shared[k] != value) k++;
-    if (!is_shared) {
-        if (k < n_shared) shared[k] = shared[--n_shared];
-    } else if (k == n_shared && n_shared < (int)(sizeof shared / sizeof *shared)) {
-        shared[n_shared++] = value;
-    }
-}
-
-int cli_given_shared(const void *value) {
-    for (int k = 0; k < n_shared; k++)
-        if (shared[k] == value) return 1;
-    return 0;
-}
-
-/* Each option once, however often it is given, so the list holds every option of a command. */
-static void mark_given(const cli_option *o) {
-    if (!cli_given(o->value) && n_given < (int)(sizeof given / sizeof *given)) given[n_given++] = o->value;
-}
-
-
 /* Sets an option from text; `where` names the source for messages ("--lr" or "f.ini:3: lr"). */
 static int set_value(const cli_command *cmd, cli_option *o, const char *text, const char *where) {
-    mark_given(o);
     char *end;
     switch (o->type) {
     case CLI_INT: {
@@ -242,12 +219,11 @@ static int on_ini(void *user, const char *section, const char *key, const char *
         s->failed = 1;
         return 0;
     }
+    mark_given(o, s->path, s->line, !*section);
     if (set_value(s->cmd, o, value, where)) {
         s->failed = 1;
         return 0;
     }
-    set_origin(o->name, s->path, s->line);
-    set_shared(o->value, !*section);
     return 1;
 }
 
@@ -263,8 +239,6 @@ static int load_config(const cli_command *cmd, const char *path) {
 
 int cli_parse(const cli_command *cmd, int argc, char **argv) {
     n_given = 0;
-    n_from_file = 0;
-    n_shared = 0;
     config_read = NULL;
     /* --help and --config first: the file gives defaults the flags then override */
     for (int i = 1; i < argc; i++) {
@@ -295,8 +269,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
                 cli_error(cmd->name, "unexpected argument '%s' (see hone %s --help)", arg, cmd->name);
                 return -1;
             }
-            set_origin(o->name, NULL, 0);
-            set_shared(o->value, 0);
+            mark_given(o, NULL, 0, 0);
             if (set_value(cmd, o, arg, o->name)) return -1;
             continue;
         }
@@ -325,10 +298,8 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
             if (!value) i++;
             continue;
         }
-        set_origin(o->name, NULL, 0);
-        set_shared(o->value, 0);
+        mark_given(o, NULL, 0, 0);
         if (o->type == CLI_FLAG && !value) {
-            mark_given(o);
             *(int *)o->value = !negated;
             continue;
         }
@@ -348,14 +319,13 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
 
 int cli_parse_pairs(const cli_command *cmd, const char *const *keys, const char *const *values, int n, const char *where) {
     n_given = 0; /* the --config of the last cli_parse stays: hone tune checks its outputs against it */
-    n_from_file = 0; /* the pairs come with their own place (where) */
-    n_shared = 0;
     for (int i = 0; i < n; i++) {
         cli_option *o = !strcmp(keys[i], "config") ? NULL : find(cmd, keys[i]);
         if (!o) {
             cli_error(cmd->name, "%s: unknown option", where);
             return -1;
         }
+        mark_given(o, NULL, 0, 0); /* the pairs come with their own place (where) */
         if (set_value(cmd, o, values[i], where)) return -1;
     }
     return 0;
