@@ -83,41 +83,41 @@ static char *with_digests(const char *json, const hone_split *split) {
     return out;
 }
 
-/* The option behind a message of hone_train_config_check, by how the message begins (or, for
- * the decay rate, what it holds), so the CLI can name it, and a config file's line when the value
- * came from one: "epochs must be at least 1" was all that was said of "epochs = -1" at line 4.
- * NULL for a message not listed. */
-static const char *config_option(const char *message) {
+/* The option of hone train behind a field of hone_train_config that hone_train_config_check
+ * refused (err->field), so that the message names it, and a config file's line when the value
+ * came from one ("epochs must be at least 1" was all that was said of "epochs = -1" at line 4).
+ * NULL for a field no option sets (the optimizer's and schedule's kinds come from names). */
+static const char *config_option(const char *field) {
     static const struct {
-        const char *start, *option;
+        const char *field, *option;
     } table[] = {
-        {"epochs ", "epochs"},
-        {"batch ", "batch"},
-        {"learning rate ", "lr"},
-        {"beta1 ", "beta1"},
-        {"beta2 ", "beta2"},
-        {"eps ", "eps"},
-        {"weight decay ", "weight-decay"},
-        {"step: step size", "step-size"},
-        {"warm-up ", "warmup"},
-        {"cosine: warm-up ", "warmup"},
-        {"minimum learning rate ", "min-lr"},
-        {"plateau: follows the dev loss per epoch", "per-step"},
-        {"plateau: factor ", "factor"},
-        {"plateau: patience ", "patience"},
-        {"plateau: threshold ", "threshold"},
-        {"clip value ", "clip-value"},
-        {"clip norm ", "clip-norm"},
-        {"gradient normalization ", "normalize-grad"},
-        {"early stopping patience ", "early-stop"},
-        {"early stopping min-delta ", "min-delta"},
-        {"augment shift ", "augment-shift"},
-        {"augment rotation ", "augment-rotate"},
-        {"augment noise ", "augment-noise"},
+        {"epochs", "epochs"},
+        {"batch", "batch"},
+        {"lr", "lr"},
+        {"optimizer.beta1", "beta1"},
+        {"optimizer.beta2", "beta2"},
+        {"optimizer.eps", "eps"},
+        {"optimizer.weight_decay", "weight-decay"},
+        {"schedule.rate", "decay-rate"},
+        {"schedule.step_size", "step-size"},
+        {"schedule.warmup", "warmup"},
+        {"schedule.min_lr", "min-lr"},
+        {"schedule.per_step", "per-step"},
+        {"schedule.factor", "factor"},
+        {"schedule.patience", "patience"},
+        {"schedule.threshold", "threshold"},
+        {"clip_value", "clip-value"},
+        {"clip_norm", "clip-norm"},
+        {"normalize_grad", "normalize-grad"},
+        {"early_stopping.patience", "early-stop"},
+        {"early_stopping.min_delta", "min-delta"},
+        {"augment.shift", "augment-shift"},
+        {"augment.rotate", "augment-rotate"},
+        {"augment.noise", "augment-noise"},
     };
-    for (size_t k = 0; k < sizeof table / sizeof *table; k++)
-        if (!strncmp(message, table[k].start, strlen(table[k].start))) return table[k].option;
-    return strstr(message, ": decay rate") ? "decay-rate" : NULL;
+    for (size_t k = 0; field && k < sizeof table / sizeof *table; k++)
+        if (!strcmp(field, table[k].field)) return table[k].option;
+    return NULL;
 }
 
 /* Appends printf text to buf [cap] at *at; -1 (and nothing more) once it does not fit. */
@@ -311,7 +311,7 @@ static int options_check(const char *cmd, const train_options *o, hone_train_con
     cfg->seed = o->seed;
     if (cli_optim_resolve(cmd, &o->optim, cfg) || cli_regularize_training(cmd, &o->reg, cfg)) return -1;
     if (hone_train_config_check(cfg, &err)) {
-        const char *option = name_option ? config_option(err.message) : NULL;
+        const char *option = name_option ? config_option(err.field) : NULL;
         if (option) cli_error(cmd, "--%s: %s", option, err.message); /* cli_error names a config file's line */
         else cli_error(cmd, "%s", err.message);
         return -1;

@@ -57,6 +57,10 @@ typedef enum hone_status {
 typedef struct hone_error {
     hone_status code;
     char message[512];
+    /* hone_train_config_check's HONE_ERR_VALUE: the field at fault, spelled as in
+     * hone_train_config ("epochs", "optimizer.beta1", "schedule.warmup"), so a caller can name its
+     * own option for it; NULL for every other error */
+    const char *field;
 } hone_error;
 
 const char *hone_status_name(hone_status status);

@@ -26,6 +26,8 @@ uint64_t honeC_mix64(uint64_t x);
 
 /* Fills err (if not NULL) and returns code, so callers write `return honeE_set(err, ...)`. */
 hone_status honeE_set(hone_error *err, hone_status code, const char *fmt, ...) HONE_PRINTF(3, 4);
+/* honeE_set over a va_list. */
+hone_status honeE_vset(hone_error *err, hone_status code, const char *fmt, va_list ap);
 /* Prefixes err's message with "prefix: " (e.g. the file name), keeping its code. */
 hone_status honeE_prefix(hone_error *err, hone_status code, const char *prefix);
 

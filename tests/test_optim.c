@@ -512,6 +512,7 @@ static void test_impossible_settings(void **state) {
     c.optimizer.beta1 = 1;
     assert_int_equal(hone_train_config_check(&c, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "beta1 must be in [0, 1)"));
+    assert_string_equal(err.field, "optimizer.beta1"); /* the field, for a caller to name its option */
     c = hone_train_config_default();
     c.optimizer.beta2 = -0.1;
     assert_int_equal(hone_train_config_check(&c, &err), HONE_ERR_VALUE);
@@ -532,13 +533,20 @@ static void test_impossible_settings(void **state) {
     c.schedule = hone_schedule_config_default(HONE_SCHEDULE_EXPONENTIAL);
     c.schedule.rate = 1.5;
     assert_int_equal(hone_train_config_check(&c, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.field, "schedule.rate");
     c = hone_train_config_default();
     c.schedule = hone_schedule_config_default(HONE_SCHEDULE_COSINE);
     c.schedule.warmup = c.epochs;
     assert_int_equal(hone_train_config_check(&c, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.field, "schedule.warmup");
     c = hone_train_config_default();
     c.clip_norm = -1;
     assert_int_equal(hone_train_config_check(&c, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.field, "clip_norm");
+    hone_dataset *none = NULL; /* any other error names no field */
+    const hone_csv_options csv = hone_csv_options_default();
+    assert_int_equal(hone_dataset_load_csv(&none, "/nonexistent/x.csv", &csv, &err), HONE_ERR_IO);
+    assert_null(err.field);
     assert_int_equal(hone_optimizer_kind_parse("adagrad"), 0);
     assert_int_equal(hone_schedule_kind_parse("linear"), -1);
 }

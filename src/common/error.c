@@ -1,6 +1,7 @@
 /* error.c - the error record every fallible function fills. */
 #include "hone_internal.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,14 +17,20 @@ const char *hone_status_name(hone_status status) {
     return "unknown status";
 }
 
-hone_status honeE_set(hone_error *err, hone_status code, const char *fmt, ...) {
+hone_status honeE_vset(hone_error *err, hone_status code, const char *fmt, va_list ap) {
     if (err) {
-        va_list ap;
-        va_start(ap, fmt);
         err->code = code;
+        err->field = NULL;
         vsnprintf(err->message, sizeof err->message, fmt, ap);
-        va_end(ap);
     }
+    return code;
+}
+
+hone_status honeE_set(hone_error *err, hone_status code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    honeE_vset(err, code, fmt, ap);
+    va_end(ap);
     return code;
 }
 
