@@ -165,13 +165,7 @@ void cli_width_message(hone_error *err, const char *path, size_t columns, int in
 
 hone_status cli_load_for_model(const hone_data_source *source, const hone_model *model, hone_dataset **data,
                                hone_dataset **test, hone_error *err) {
-    hone_status st = cli_load_any(source, data, test, err);
-    /* the readers' hint for a label that is no class index points to regression, which a
-     * classifier's data cannot take (cli_data_for_model refuses it): cut it */
-    static const char hint[] = "; real-valued targets need regression";
-    const size_t k = sizeof hint - 1, len = st ? strnlen(err->message, sizeof err->message) : 0;
-    if (st && model && model->loss != HONE_LOSS_MSE && len >= k && !strcmp(err->message + len - k, hint))
-        err->message[len - k] = '\0';
+    hone_status st = cli_load_any(source, data, test, !model, err);
     hone_dataset_format format;
     hone_error ignored;
     if (!st || !model || source->csv.label_name || hone_dataset_format_of(source->path, &format, &ignored) ||
@@ -202,7 +196,7 @@ hone_status cli_load_with_test(const hone_data_source *source, const hone_model 
     ts.labels = *test_labels ? test_labels : NULL;
     hone_dataset_free(*test);
     *test = NULL;
-    if (!(st = cli_load_any(&ts, test, &extra, err)) && (*test)->d != (*data)->d) {
+    if (!(st = cli_load_any(&ts, test, &extra, !model, err)) && (*test)->d != (*data)->d) {
         err->code = st = HONE_ERR_FORMAT;
         snprintf(err->message, sizeof err->message, "%s: %zu features per row, and %s has %zu", test_path,
                  (*test)->d, source->path, (*data)->d);

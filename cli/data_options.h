@@ -33,22 +33,25 @@ typedef struct cli_data {
  * that holds its own labels included. */
 int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source);
 
-/* hone_dataset_load_any, with a --label-column index beyond the file's columns named as the
- * option: "--label-column: F: label column 7 is out of range: the rows have 5 columns (...)".
- * That is the one HONE_ERR_VALUE a load gives from the options cli_data_source fills (its header
- * and delimiter are always valid, and the header = 0 refusal is for a name, not an index).
- * Inline, as model_build.h, so that the double gradcheck loads through its own library. */
+/* hone_dataset_load_any, with its errors said in the options' terms: a --label-column index beyond
+ * the file's columns is named as the option ("--label-column: F: label column 7 is out of range:
+ * the rows have 5 columns (...)"), and with regression_hint a label that is no class index says
+ * that real-valued targets need regression (a command that builds a network, where --regression
+ * may be given; not one that runs a classifier). Inline, as model_build.h, so that the double
+ * gradcheck loads through its own library. */
 static inline hone_status cli_load_any(const hone_data_source *source, hone_dataset **train, hone_dataset **test,
-                                       hone_error *err) {
+                                       int regression_hint, hone_error *err) {
     hone_status st = hone_dataset_load_any(train, test, source, err);
-    if (st == HONE_ERR_VALUE && source->path && *source->path && !source->csv.label_name &&
-        source->csv.label_index >= 0) {
+    if (!st || !err->field) return st;
+    const size_t n = strnlen(err->message, sizeof err->message - 1);
+    if (!strcmp(err->field, "label_index")) {
         static const char prefix[] = "--label-column: ";
-        size_t k = sizeof prefix - 1, n = strnlen(err->message, sizeof err->message - 1);
-        if (n > sizeof err->message - 1 - k) n = sizeof err->message - 1 - k;
-        memmove(err->message + k, err->message, n);
+        const size_t k = sizeof prefix - 1, kept = n < sizeof err->message - 1 - k ? n : sizeof err->message - 1 - k;
+        memmove(err->message + k, err->message, kept);
         memcpy(err->message, prefix, k);
-        err->message[k + n] = '\0';
+        err->message[k + kept] = '\0';
+    } else if (!strcmp(err->field, "label") && regression_hint) {
+        snprintf(err->message + n, sizeof err->message - n, "; real-valued targets need regression");
     }
     return st;
 }

@@ -57,9 +57,11 @@ typedef enum hone_status {
 typedef struct hone_error {
     hone_status code;
     char message[512];
-    /* hone_train_config_check's HONE_ERR_VALUE: the field at fault, spelled as in
-     * hone_train_config ("epochs", "optimizer.beta1", "schedule.warmup"), so a caller can name its
-     * own option for it; NULL for every other error */
+    /* the one field or setting an error is about, so that a caller can name its own option for
+     * it; NULL for every other error. hone_train_config_check: the field of hone_train_config
+     * ("epochs", "optimizer.beta1", "schedule.warmup"); the data readers: "label" (a label that is
+     * no class index: real-valued targets need regression), "label_index" (a CSV label column out
+     * of range), "regression" (IDX labels asked for as targets) */
     const char *field;
 } hone_error;
 

@@ -324,6 +324,8 @@ expect_error "eval: a feature short with a label column or without" 1 \
     eval blobs.safetensors --data features3.csv
 expect_error "inspect MODEL: a feature short" 1 "^hone inspect: features3.csv: rows have 2 features and a label column" -- inspect blobs.safetensors --data features3.csv
 expect_error "diagnose: a feature short" 1 "^hone diagnose: features3.csv: rows have 2 features and a label column" -- diagnose blobs.safetensors --data features3.csv
+expect_error "train: a label that is no class index hints at regression" 1 "^hone train: halflabel.csv: line 3, column 5 \('label'\): label 1.5 is not a class index \(an integer >= 0\); real-valued targets need regression$" -- \
+    train --data halflabel.csv --layers 4 --epochs 1
 expect_error "eval: a label that is no class index in a file of the model's width (no hint of regression for a classifier)" 1 "^hone eval: halflabel.csv: line 3, column 5 \('label'\): label 1.5 is not a class index \(an integer >= 0\)$" -- \
     eval blobs.safetensors --data halflabel.csv
 expect_error "predict with --label-column reads that column as the label" 1 "features.csv: line 2, column 4 \('d'\): label .* is not a class index" -- \

@@ -11,16 +11,20 @@
 #include <zlib.h>
 
 /* Asserts a call failed with code and that the message contains both fragments (typically the
- * file's path and the problem). */
-#define expect_error(call, want_code, frag1, frag2)                                                  \
+ * file's path and the problem); expect_error_field also that the error names want_field
+ * (hone_error.field). */
+#define expect_error(call, want_code, frag1, frag2) expect_error_field(call, want_code, NULL, frag1, frag2)
+#define expect_error_field(call, want_code, want_field, frag1, frag2)                                \
     do {                                                                                           \
         hone_error err_ = {0};                                                                     \
         hone_error *err = &err_;                                                                   \
         hone_status st_ = (call);                                                                  \
+        const char *field_ = (want_field);                                                         \
         if (st_ != (want_code) || err_.code != (want_code) || !strstr(err_.message, (frag1)) ||   \
-            !strstr(err_.message, (frag2)))                                                        \
-            fail_msg("%s:%d: status %d (want %d), message \"%s\" (want \"%s\" and \"%s\")",        \
-                     __FILE__, __LINE__, (int)st_, (int)(want_code), err_.message, (frag1), (frag2)); \
+            !strstr(err_.message, (frag2)) || (field_ && (!err_.field || strcmp(err_.field, field_)))) \
+            fail_msg("%s:%d: status %d (want %d), message \"%s\" (want \"%s\" and \"%s\"), field %s (want %s)", \
+                     __FILE__, __LINE__, (int)st_, (int)(want_code), err_.message, (frag1), (frag2),     \
+                     err_.field ? err_.field : "none", field_ ? field_ : "any");                    \
         (void)err;                                                                                 \
     } while (0)
 
@@ -360,7 +364,8 @@ static void test_load_any_picks_the_reader(void **state) {
     assert_null(train);
     src.path = img;
     src.labels = lab;
-    expect_error(hone_dataset_load_any(&train, &test, &src, err), HONE_ERR_VALUE, lab, ": IDX labels are class indices");
+    expect_error_field(hone_dataset_load_any(&train, &test, &src, err), HONE_ERR_VALUE, "regression", lab,
+                       ": IDX labels are class indices");
     assert_null(train);
     src.regression = 0;
 
@@ -492,8 +497,8 @@ static void test_csv_label_column(void **state) {
     expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, p, "header = 0");
     o = hone_csv_options_default();
     o.label_index = 3;
-    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, p,
-                 ": label column 3 is out of range: the rows have 3 columns (0..2, or -1 for the last)");
+    expect_error_field(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, "label_index", p,
+                       ": label column 3 is out of range: the rows have 3 columns (0..2, or -1 for the last)");
     p = th_write_text("dup.csv", "y,y,z\n1,2,3\n");
     o = hone_csv_options_default();
     o.label_name = "y";
@@ -546,8 +551,8 @@ static void test_csv_bad_label(void **state) {
     expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
                  ": line 3, column 3 ('y'): label -1 is not a class index");
     p = th_write_text("frac.csv", "1,2,0.5\n");
-    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
-                 ": line 1, column 3: label 0.5 is not a class index");
+    expect_error_field(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, "label", p,
+                       ": line 1, column 3: label 0.5 is not a class index");
     assert_null(d);
     /* A class index no model can have (one output unit per class) is the file's error, not a
      * model's 'units must be in [1, 16777216]'. The largest one that can is read. */
@@ -927,7 +932,8 @@ static void test_npy_bad_values(void **state) {
     expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": 2 rows in y, but x has 3");
     float yf[3] = {0, 1.5f, 2};
     p = write_npy("yfrac.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", yf, sizeof yf);
-    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": y[1] = 1.5 is not a class index");
+    expect_error_field(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, "label", p,
+                       ": y[1] = 1.5 is not a class index");
     y[2] = -3;
     p = write_npy("yneg.npy", 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", y, sizeof y);
     expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": y[2] = -3 is not a class index");

@@ -49,3 +49,9 @@ hone_status honeE_prefix(hone_error *err, hone_status code, const char *prefix) 
     }
     return code;
 }
+
+hone_status honeE_field(hone_error *err, const char *field) {
+    if (!err) return HONE_OK;
+    err->field = field;
+    return err->code;
+}

@@ -160,11 +160,11 @@ static hone_status find_label_column(const csv_state *s, const hone_csv_options 
         *col = found;
         return HONE_OK;
     }
-    if (o->label_index < -1 || o->label_index >= s->ncols)
-        return honeE_set(s->err, HONE_ERR_VALUE,
-                         "%s: label column %d is out of range: the rows have %d columns "
-                         "(0..%d, or -1 for the last)",
-                         s->path, o->label_index, s->ncols, s->ncols - 1);
+    if (o->label_index < -1 || o->label_index >= s->ncols) {
+        honeE_set(s->err, HONE_ERR_VALUE, "%s: label column %d is out of range: the rows have %d columns (0..%d, or -1 "
+                  "for the last)", s->path, o->label_index, s->ncols, s->ncols - 1);
+        return honeE_field(s->err, "label_index");
+    }
     *col = o->label_index == -1 ? s->ncols - 1 : o->label_index;
     return HONE_OK;
 }
@@ -313,10 +313,9 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             } else if (v < 0 || v != floor(v)) {
                 char at[128];
                 where(at, sizeof at, &s, line, j);
-                st = honeE_set(err, HONE_ERR_FORMAT,
-                               "%s: %s: label %s is not a class index (an integer >= 0); "
-                               "real-valued targets need regression",
-                               path, at, fields[j]);
+                honeE_set(err, HONE_ERR_FORMAT, "%s: %s: label %s is not a class index (an integer >= 0)", path, at,
+                          fields[j]);
+                st = honeE_field(err, "label");
                 goto done;
             } else if (v > CSV_MAX_LABEL) {
                 char at[128];

@@ -23,7 +23,7 @@ static hone_status refuse(hone_error *err, const char *field, const char *fmt, .
     va_start(ap, fmt);
     honeE_vset(err, HONE_ERR_VALUE, fmt, ap);
     va_end(ap);
-    if (err) err->field = field;
+    honeE_field(err, field);
     return HONE_ERR_VALUE;
 }
 
