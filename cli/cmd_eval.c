@@ -40,7 +40,7 @@ int cmd_eval(int argc, char **argv) {
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }
-    if (cli_load_for_model(&source, model, &data, &test, &err)) {
+    if (cli_load_for_model(&source, model, NULL, &data, &test, &err)) {
         cli_error("eval", "%s", err.message);
         goto done;
     }

@@ -76,7 +76,7 @@ int cmd_inspect(int argc, char **argv) {
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }
-    if (cli_load_for_model(&source, model, &data, &test, &err)) {
+    if (cli_load_for_model(&source, model, NULL, &data, &test, &err)) {
         cli_error("inspect", "%s", err.message);
         goto done;
     }

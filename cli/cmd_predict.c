@@ -9,40 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The rows to predict on. A CSV file of features alone (new rows, unlabeled) has one column fewer
- * than the file the model was trained on: when reading its last column as the label fails or
- * leaves the model a feature short, every column is read as a feature, if that gives the model's
- * count. Not when --label-column names the label (label_given). When the label reading failed and
- * neither count is the model's, the columns are what is wrong, not the label the first reading
- * blamed (a file of 3 columns for a model of 4 inputs: its 'label' 3.3013 is a feature). */
-static hone_status load_rows(const hone_data_source *source, int label_given, const hone_model *model,
-                             hone_dataset **data, hone_dataset **test, hone_error *err) {
-    hone_status st = cli_load_for_model(source, model, data, test, err);
-    hone_dataset_format format;
-    hone_error ignored;
-    if (label_given || hone_dataset_format_of(source->path, &format, &ignored) ||
-        format != HONE_DATASET_FORMAT_CSV || (!st && (*data)->d + 1 != (size_t)model->inputs))
-        return st;
-    hone_data_source features = *source;
-    features.csv.label_index = HONE_CSV_NO_LABEL;
-    hone_dataset *all = NULL, *none = NULL;
-    hone_error retry_err;
-    if (hone_dataset_load_any(&all, &none, &features, &retry_err) || all->d != (size_t)model->inputs) {
-        if (st && all && all->d != (size_t)model->inputs + 1) /* with a label column, still not the model's */
-            cli_width_message(err, source->path, all->d, model->inputs), st = HONE_ERR_FORMAT;
-        hone_dataset_free(all);
-        hone_dataset_free(none);
-        return st; /* the first reading's error or rows stand */
-    }
-    hone_dataset_free(*data);
-    hone_dataset_free(*test);
-    *data = all;
-    *test = none;
-    fprintf(stderr, "hone predict: note: %s has %d columns, the model's inputs, and no label column: read as the "
-                    "features alone\n", source->path, model->inputs);
-    return HONE_OK;
-}
-
 int cmd_predict(int argc, char **argv) {
     cli_data d = CLI_DATA_DEFAULTS;
     char model_path[CLI_TEXT_MAX] = "", output[CLI_TEXT_MAX] = "";
@@ -87,10 +53,17 @@ int cmd_predict(int argc, char **argv) {
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }
-    if (load_rows(&source, cli_given(d.label_column), model, &data, &test, &err) || hone_model_reserve(model, 256, &err)) {
+    /* a CSV file of the features alone (new rows, unlabeled) has one column fewer than the file
+     * the model was trained on; unless --label-column names a label, it is read as such */
+    int features_alone = 0;
+    if (cli_load_for_model(&source, model, cli_given(d.label_column) ? NULL : &features_alone, &data, &test, &err) ||
+        hone_model_reserve(model, 256, &err)) {
         cli_error("predict", "%s", err.message);
         goto done;
     }
+    if (features_alone)
+        fprintf(stderr, "hone predict: note: %s has %d columns, the model's inputs, and no label column: read as the "
+                        "features alone\n", d.data, model->inputs);
     const hone_dataset *on = test ? test : data;
     if (cli_data_fits("predict", model, on, d.data, 0)) goto done;
     const int O = hone_model_outputs(model), B = model->max_batch;

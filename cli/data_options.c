@@ -153,7 +153,9 @@ int cli_test_options(const char *cmd, const char *test_path, const char *test_la
     return labels_read(cmd, "--test-labels", test_labels, test_path);
 }
 
-void cli_width_message(hone_error *err, const char *path, size_t columns, int inputs) {
+/* err: "PATH: rows have C - 1 features and a label column (or C features without one), the model
+ * expects INPUTS" for a CSV file of C columns. */
+static void width_message(hone_error *err, const char *path, size_t columns, int inputs) {
     err->code = HONE_ERR_FORMAT;
     if (columns == 1)
         snprintf(err->message, sizeof err->message, "%s: rows have 1 feature (one column), the model expects %d", path,
@@ -163,23 +165,35 @@ void cli_width_message(hone_error *err, const char *path, size_t columns, int in
                  "without one), the model expects %d", path, columns - 1, columns, inputs);
 }
 
-hone_status cli_load_for_model(const hone_data_source *source, const hone_model *model, hone_dataset **data,
-                               hone_dataset **test, hone_error *err) {
+hone_status cli_load_for_model(const hone_data_source *source, const hone_model *model, int *features_alone,
+                               hone_dataset **data, hone_dataset **test, hone_error *err) {
     hone_status st = cli_load_any(source, data, test, !model, err);
+    if (features_alone) *features_alone = 0;
     hone_dataset_format format;
     hone_error ignored;
-    if (!st || !model || source->csv.label_name || hone_dataset_format_of(source->path, &format, &ignored) ||
+    if (!model || source->csv.label_name || hone_dataset_format_of(source->path, &format, &ignored) ||
         format != HONE_DATASET_FORMAT_CSV)
         return st;
+    /* read again, every column a feature: when the label column could not be read, or (features
+     * alone wanted) when it left the model a feature short */
+    if (!st && !(features_alone && (*data)->d + 1 == (size_t)model->inputs)) return st;
     hone_data_source features = *source;
     features.csv.label_index = HONE_CSV_NO_LABEL;
     hone_dataset *all = NULL, *none = NULL;
     if (!hone_dataset_load_any(&all, &none, &features, &ignored) && all->d == (size_t)model->inputs) {
+        if (features_alone) { /* the rows to predict on */
+            hone_dataset_free(*data);
+            hone_dataset_free(*test);
+            *data = all;
+            *test = none;
+            *features_alone = 1;
+            return HONE_OK;
+        }
         err->code = st = HONE_ERR_FORMAT; /* the features alone: what predict reads, not what is scored */
         snprintf(err->message, sizeof err->message, "%s: rows have %d columns, the model's %d features, and no label "
                  "column to compare with", source->path, model->inputs, model->inputs);
-    } else if (all && all->d != (size_t)model->inputs + 1) {
-        cli_width_message(err, source->path, all->d, model->inputs), st = HONE_ERR_FORMAT;
+    } else if (st && all && all->d != (size_t)model->inputs + 1) {
+        width_message(err, source->path, all->d, model->inputs), st = HONE_ERR_FORMAT;
     }
     hone_dataset_free(all);
     hone_dataset_free(none);
@@ -188,7 +202,7 @@ hone_status cli_load_for_model(const hone_data_source *source, const hone_model 
 
 hone_status cli_load_with_test(const hone_data_source *source, const hone_model *model, const char *test_path,
                                const char *test_labels, hone_dataset **data, hone_dataset **test, hone_error *err) {
-    hone_status st = cli_load_for_model(source, model, data, test, err);
+    hone_status st = cli_load_for_model(source, model, NULL, data, test, err);
     if (st || !*test_path) return st;
     hone_dataset *extra = NULL;
     hone_data_source ts = *source;

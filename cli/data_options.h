@@ -81,17 +81,18 @@ int cli_test_options(const char *cmd, const char *test_path, const char *test_la
 /* cli_load_any for data a model is run on (model NULL: as cli_load_any). When a CSV file's label
  * column cannot be read and the file is not the model's inputs and a label column wide, the
  * width is what is wrong (one feature short, the last feature is read as the label: 'label
- * 3.3013 is not a class index'), and err says so (cli_width_message); a file of the model's
- * inputs wide is features alone, with no label column to compare with. */
-hone_status cli_load_for_model(const hone_data_source *source, const hone_model *model, hone_dataset **data,
-                               hone_dataset **test, hone_error *err);
-/* err: "PATH: rows have C - 1 features and a label column (or C features without one), the model
- * expects INPUTS" for a CSV file of C columns. */
-void cli_width_message(hone_error *err, const char *path, size_t columns, int inputs);
+ * 3.3013 is not a class index'), and err says so ("rows have 2 features and a label column (or
+ * 3 features without one), the model expects 4"). A file of the model's inputs wide is the
+ * features alone: with features_alone (predict, no --label-column given) those are the rows, read
+ * every column a feature, and *features_alone is set; without, it has no label column to compare
+ * with. */
+hone_status cli_load_for_model(const hone_data_source *source, const hone_model *model, int *features_alone,
+                               hone_dataset **data, hone_dataset **test, hone_error *err);
 
-/* *data from source (cli_load_for_model, model NULL for none), and *test: the test set of an IDX directory, or the file test_path (its
- * labels from test_labels, or none when empty) read with source's CSV settings when test_path is
- * not empty; NULL when there is none. On an error both are NULL and err says why. */
+/* *data from source (cli_load_for_model, model NULL for none), and *test: the test set of an IDX
+ * directory, or the file test_path (its labels from test_labels, or none when empty) read with
+ * source's CSV settings when test_path is not empty; NULL when there is none. On an error both
+ * are NULL and err says why. */
 hone_status cli_load_with_test(const hone_data_source *source, const hone_model *model, const char *test_path,
                                const char *test_labels, hone_dataset **data, hone_dataset **test, hone_error *err);
 /* Reads the data a saved model runs on as the model was trained: real-valued targets for a
