@@ -1015,18 +1015,22 @@ static int check_settings(tune *t) {
     return 0;
 }
 
-/* --results and --best, against the config and the data every trial reads. */
+/* The files of hone train that every trial reads: its outputs may not replace them, and each is
+ * checked to be there before any trial runs. */
+static const char *const trial_inputs[] = {"data", "labels", "test-data", "test-labels", "init"};
+enum { TRIAL_INPUTS = sizeof trial_inputs / sizeof *trial_inputs };
+
+/* --results and --best, against the config and the files every trial reads. */
 static int check_outputs(tune *t) {
-    static const char *const keys[] = {"data", "labels", "test-data", "test-labels"};
-    cli_path reads[4];
-    char names[4][32];
-    for (int i = 0; i < 4; i++) {
-        const kv *v = find_fixed(t, keys[i]);
-        snprintf(names[i], sizeof names[i], "[train] %s", keys[i]);
+    cli_path reads[TRIAL_INPUTS];
+    char names[TRIAL_INPUTS][32];
+    for (int i = 0; i < TRIAL_INPUTS; i++) {
+        const kv *v = find_fixed(t, trial_inputs[i]);
+        snprintf(names[i], sizeof names[i], "[train] %s", trial_inputs[i]);
         reads[i] = (cli_path){names[i], v ? v->value : NULL, NULL};
     }
     const cli_path writes[] = {{"--results", t->o.results, NULL}, {"--best", t->o.best, NULL}};
-    return cli_outputs_check("tune", reads, 4, writes, CLI_COUNT(writes));
+    return cli_outputs_check("tune", reads, TRIAL_INPUTS, writes, CLI_COUNT(writes));
 }
 
 /* Epoch budgets of a round's rungs: epochs/4, epochs/2, epochs with halving (at least 1, no
@@ -1044,14 +1048,19 @@ static int rungs(const tune_options *o, int *budget) {
     return n;
 }
 
-/* Where a trial's option comes from, for a message: "s.ini:9: [train] lr", "after --: --lr",
- * "s.ini:3: [space] lr = 0.001" (depth's line for the layers it makes), or "[tune] epochs". */
+/* Where a fixed option comes from, for a message: "s.ini:9: [train] lr" or "after --: --lr". */
+static void fixed_where(const tune *t, const kv *f, char *buf, size_t cap) {
+    if (f->line) snprintf(buf, cap, "%s:%d: [train] %s", t->config, f->line, f->key);
+    else snprintf(buf, cap, "after --: --%s", f->key);
+}
+
+/* Where a trial's option comes from: fixed_where's, "s.ini:3: [space] lr = 0.001" (depth's line
+ * for the layers it makes), or "[tune] epochs". */
 static void option_where(const tune *t, const trial *tr, const char *key, char *buf, size_t cap) {
     const int j = t->depth >= 0 && !strcmp(key, "layers") ? t->depth : find_param(t, key);
     const kv *f = find_fixed((tune *)t, key);
     if (j >= 0) snprintf(buf, cap, "%s:%d: [space] %s = %s", t->config, t->space_line[j], t->space[j].name, tr->text[j]);
-    else if (f && f->line) snprintf(buf, cap, "%s:%d: [train] %s", t->config, f->line, key);
-    else if (f) snprintf(buf, cap, "after --: --%s", key);
+    else if (f) fixed_where(t, f, buf, cap);
     else snprintf(buf, cap, "[tune] %s", key);
 }
 
@@ -1103,20 +1112,14 @@ static int check_trial(const tune *t, const trial *tr, int epochs, const char *w
     return cli_train_options_check("tune", at, keys, values, n);
 }
 
-/* Every trial's options, before any trial runs or any file is made, as hone train checks them
- * before it reads its data (the checks that need its rows are the trials' own): the trial with
- * every searched option at its first value (the low end of its range, or its first choice), then
- * each searched option at each of its other values (the high end, each choice) with the rest at
- * their first. Every one is a trial the search may run, and the narrowest range check is at its
- * ends: a value train refuses would stop the search after trials had run. */
 /* The files every trial reads are there: --data (its default too), --labels, --test-data,
  * --test-labels and --init, fixed or each of a searched choice; a missing one failed every trial
  * in turn. Checked on their own, before the trials' checks, which would blame another option
  * when the file was missing (those judge the other options over train's defaults). Returns 0,
  * or -1 with the message printed. */
 static int check_inputs(tune *t) {
-    static const char *const keys[] = {"data", "labels", "test-data", "test-labels", "init"};
-    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+    const char *const *keys = trial_inputs;
+    for (int k = 0; k < TRIAL_INPUTS; k++) {
         const int j = find_param(t, keys[k]);
         const kv *f = find_fixed(t, keys[k]);
         if (j >= 0) {
@@ -1129,8 +1132,7 @@ static int check_inputs(tune *t) {
                 }
         } else if (f && *f->value && access(f->value, R_OK)) {
             char where[CLI_TEXT_MAX + 64];
-            if (f->line) snprintf(where, sizeof where, "%s:%d: [train] %s", t->config, f->line, keys[k]);
-            else snprintf(where, sizeof where, "after --: --%s", keys[k]);
+            fixed_where(t, f, where, sizeof where);
             cli_error("tune", "%s: %s: %s", where, f->value, strerror(errno));
             return -1;
         } else if (!f && !strcmp(keys[k], "data") && access(HONE_DEFAULT_DATA, R_OK)) {
@@ -1142,6 +1144,12 @@ static int check_inputs(tune *t) {
     return 0;
 }
 
+/* Every trial's options, before any trial runs or any file is made, as hone train checks them
+ * before it reads its data (the checks that need its rows are the trials' own): the trial with
+ * every searched option at its first value (the low end of its range, or its first choice), then
+ * each searched option at each of its other values (the high end, each choice) with the rest at
+ * their first. Every one is a trial the search may run, and the narrowest range check is at its
+ * ends: a value train refuses would stop the search after trials had run. */
 static int check_trials(tune *t) {
     if (check_inputs(t)) return -1;
     int budget[3];

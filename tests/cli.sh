@@ -869,6 +869,12 @@ expect_error "tune: results that do not say their [train] options" 2 \
 cp tune.ini tune-copy.ini
 expect_error "tune: --best onto its config" 2 "^hone tune: --best tune.ini would overwrite tune.ini, the --config it reads$" -- \
     tune --config tune.ini --best tune.ini --quiet
+# every trial reads [train] init too: the best config may not replace that model
+printf '[tune]\nrounds = 1\ntrials = 2\nepochs = 1\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs.csv\ninit = blobs.safetensors\n' >tune-init.ini
+cp blobs.safetensors blobs-kept.safetensors
+expect_error "tune: --best onto the [train] init model" 2 "^hone tune: --best blobs.safetensors would overwrite blobs.safetensors, the \[train\] init it reads$" -- \
+    tune --config tune-init.ini --best blobs.safetensors --quiet
+cmp -s blobs.safetensors blobs-kept.safetensors && ok "tune: the [train] init model left as it was" || bad "tune: the [train] init model replaced" "$(head -c 100 blobs.safetensors)"
 expect_error "tune: --results and --best one file" 2 "^hone tune: --results same.out and --best same.out name the same file$" -- \
     tune --config tune.ini --results same.out --best same.out --quiet
 cmp -s tune.ini tune-copy.ini && [ ! -e same.out ] && ok "tune: the refused runs left the config as it was" || bad "tune: the refused runs left the config"
