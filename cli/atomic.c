@@ -21,7 +21,7 @@ int cli_atomic_open(const char *cmd, cli_atomic *a, const char *path) {
         }
         return 0;
     }
-    if (strlen(path) >= sizeof a->tmp - 48) {
+    if (strlen(path) >= sizeof a->tmp - CLI_ATOMIC_SUFFIX_MAX) {
         cli_error(cmd, "%.200s...: path too long", path);
         return -1;
     }

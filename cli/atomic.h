@@ -9,10 +9,13 @@
 
 #include <stdio.h>
 
+/* The most a temporary's name adds to its target's: ".tmp.PID.N". */
+#define CLI_ATOMIC_SUFFIX_MAX 48
+
 typedef struct cli_atomic {
     FILE *f;             /* write here */
     const char *path;    /* the target */
-    char tmp[4096 + 48]; /* PATH.tmp.PID.N, created exclusively; "" when writing in place */
+    char tmp[4096 + CLI_ATOMIC_SUFFIX_MAX]; /* PATH.tmp.PID.N, created exclusively; "" when writing in place */
 } cli_atomic;
 
 /* Creates the temporary; -1 with "hone CMD: PATH: ..." printed. */

@@ -1,6 +1,7 @@
 /* paths.c - outputs checked before the work: see paths.h. */
 #define _DEFAULT_SOURCE /* realpath */
 #include "paths.h"
+#include "atomic.h"
 #include "cli.h"
 
 #include <errno.h>
@@ -43,7 +44,7 @@ static void canonical(const char *path, char *out) {
     memcpy(out + n_real + 1, base, n_base + 1);
 }
 
-static int same_file(const char *a, const char *b) {
+int cli_same_file(const char *a, const char *b) {
     char x[PATH_MAX], y[PATH_MAX];
     canonical(a, x);
     canonical(b, y);
@@ -56,7 +57,8 @@ int cli_in_place(const char *path) {
 }
 
 /* The output can be written: a FIFO or a device that this user may write, or a file whose
- * directory exists and takes a temporary beside it (the name plus up to 48 characters). */
+ * directory exists and takes a temporary beside it (the name plus up to CLI_ATOMIC_SUFFIX_MAX
+ * characters). */
 static int writable(const char *cmd, const cli_path *out) {
     char dir[PATH_MAX];
     struct stat st;
@@ -84,9 +86,11 @@ static int writable(const char *cmd, const cli_path *out) {
     const char *slash = strrchr(out->path, '/');
     const long name_max = pathconf(dir, _PC_NAME_MAX);
     const size_t name = strlen(slash ? slash + 1 : out->path);
-    if (strlen(out->path) + 48 >= PATH_MAX || (name_max > 0 && name + 48 > (size_t)name_max)) {
+    if (strlen(out->path) + CLI_ATOMIC_SUFFIX_MAX >= PATH_MAX ||
+        (name_max > 0 && name + CLI_ATOMIC_SUFFIX_MAX > (size_t)name_max)) {
         cli_error(cmd, "%s %.80s...: name too long to write a temporary file beside it (at most %ld characters "
-                       "in a name here, and %d in a path, less 48)", out->option, out->path, name_max, PATH_MAX);
+                       "in a name here, and %d in a path, less %d)", out->option, out->path, name_max, PATH_MAX,
+                  CLI_ATOMIC_SUFFIX_MAX);
         return -1;
     }
     return 0;
@@ -101,13 +105,13 @@ int cli_outputs_check(const char *cmd, const cli_path *inputs, int n_inputs, con
         for (int k = -1; k < n_inputs; k++) {
             const cli_path *in = k < 0 ? &config : &inputs[k];
             if (!given(in) || (out->may_replace && !strcmp(out->may_replace, in->path))) continue;
-            if (same_file(in->path, out->path)) {
+            if (cli_same_file(in->path, out->path)) {
                 cli_error(cmd, "%s %s would overwrite %s, the %s it reads", out->option, out->path, in->path, in->option);
                 return -1;
             }
         }
         for (int j = 0; j < i && !cli_in_place(out->path); j++) /* two outputs may both be /dev/null */
-            if (given(&outputs[j]) && same_file(outputs[j].path, out->path)) {
+            if (given(&outputs[j]) && cli_same_file(outputs[j].path, out->path)) {
                 cli_error(cmd, "%s %s and %s %s name the same file", outputs[j].option, outputs[j].path, out->option,
                           out->path);
                 return -1;

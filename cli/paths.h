@@ -16,6 +16,9 @@ typedef struct cli_path {
 /* Whether writing output (a rename onto that name, which replaces the name itself, a link or
  * not) would replace the file input reads: input, its links followed, is the entry output names. */
 int cli_replaces(const char *input, const char *output);
+/* Whether paths a and b name one file: the same path once canonical (for a file not there yet),
+ * or cli_replaces. */
+int cli_same_file(const char *a, const char *b);
 
 /* Whether path is a FIFO or a device (/dev/null, /dev/stdout; links followed), which a command
  * writes in place rather than replacing it with a file renamed over it. */

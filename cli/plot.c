@@ -269,7 +269,7 @@ int cli_plot_output(const char *cmd, const char *input, char *output, size_t cap
         memcpy(output, input, stem);
         strcpy(output + stem, ".svg");
     }
-    if (!strcmp(output, input) || cli_replaces(input, output)) {
+    if (cli_same_file(input, output)) {
         if (derived) cli_error(cmd, "%s: the plot would overwrite it; give --output", input);
         else cli_error(cmd, "--output %s would overwrite %s, the file it plots", output, input);
         return -1;
