@@ -5,6 +5,7 @@
 #include "model_build.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,21 +15,23 @@ static void print_value(double v, int applies) {
     else printf(" %10s", "-");
 }
 
-/* With a model, the options that describe a network to build (architecture, dropout, batch
- * norm) went unread: -1 (message printed) for the first one given. Every option but these
- * describes the network. */
-static int network_option(const cli_option *options) {
-    static const char *const read[] = {"model", "data", "labels", "label-column", "header", "regression",
-                                       "batch", "seed", "json"};
-    for (const cli_option *o = options; o->name; o++) {
-        bool reads = false;
-        for (size_t k = 0; k < sizeof read / sizeof *read && !reads; k++) reads = !strcmp(o->name, read[k]);
-        if (!reads && cli_given(o->value) && !cli_given_shared(o->value)) { /* shared keys are train's too */
+/* Whether value lies in the object [base, base + size). */
+static bool inside(const void *value, const void *base, size_t size) {
+    const uintptr_t v = (uintptr_t)value, b = (uintptr_t)base;
+    return v >= b && v < b + size;
+}
+
+/* With a model, the options that describe a network to build (the architecture's, a, and the
+ * network's regularization, reg: dropout, batch norm) went unread: -1 (message printed) for the
+ * first one given, as a flag or in [inspect]; a config's shared top-level keys are train's too. */
+static int network_option(const cli_option *options, const cli_arch *a, const cli_regularize *reg) {
+    for (const cli_option *o = options; o->name; o++)
+        if ((inside(o->value, a, sizeof *a) || inside(o->value, reg, sizeof *reg)) && cli_given(o->value) &&
+            !cli_given_shared(o->value)) {
             cli_error("inspect", "--%s describes a network to build, and a model has its own: give the model or the "
                                  "network's options", o->name);
             return -1;
         }
-    }
     return 0;
 }
 
@@ -58,7 +61,7 @@ int cmd_inspect(int argc, char **argv) {
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
     if (cli_int_in("inspect", "--batch", batch, 1, 65536)) return CLI_EXIT_USAGE;
-    if (*model_path && network_option(options)) return CLI_EXIT_USAGE;
+    if (*model_path && network_option(options, &a, &reg)) return CLI_EXIT_USAGE;
     hone_data_source source;
     if (cli_data_source("inspect", &d, &source)) return CLI_EXIT_USAGE;
     hone_error err = {0};
