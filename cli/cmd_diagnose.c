@@ -126,7 +126,7 @@ static int rows_differ(const diagnose_options *o, const hone_model *model, const
     int differs = -1; /* which one: 0 train, 1 dev */
     for (int k = 0; k < 2 && differs < 0; k++) {
         char now[17];
-        snprintf(now, sizeof now, "%016llx", (unsigned long long)hone_view_checksum(views[k]));
+        cli_view_digest(views[k], now);
         if (cJSON_IsString(sums[k]) && strcmp(sums[k]->valuestring, now)) differs = k;
     }
     if (differs >= 0)

@@ -76,10 +76,12 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
  * the options a --resume compares: the checkpoint checks its rows itself, naming them. */
 static char *with_digests(const char *json, const hone_split *split) {
     const size_t n = strlen(json) - 1; /* without its closing brace */
+    char train[17], dev[17];
+    cli_view_digest(&split->train, train);
+    cli_view_digest(&split->dev, dev);
     char *out = malloc(n + 128);
     if (out)
-        snprintf(out, n + 128, "%.*s, \"train_checksum\": \"%016llx\", \"dev_checksum\": \"%016llx\"}", (int)n, json,
-                 (unsigned long long)hone_view_checksum(&split->train), (unsigned long long)hone_view_checksum(&split->dev));
+        snprintf(out, n + 128, "%.*s, \"train_checksum\": \"%s\", \"dev_checksum\": \"%s\"}", (int)n, json, train, dev);
     return out;
 }
 

@@ -75,6 +75,10 @@ static int csv_only(const char *cmd, const cli_data *d) {
     return -1;
 }
 
+void cli_view_digest(const hone_view *view, char out[17]) {
+    snprintf(out, 17, "%016llx", (unsigned long long)hone_view_checksum(view));
+}
+
 int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source) {
     memset(source, 0, sizeof *source);
     source->path = d->data;

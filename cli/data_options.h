@@ -29,6 +29,10 @@ typedef struct cli_data {
      "CSV header row (auto: the first row when none of its fields is a number)"},                  \
     {"regression", CLI_FLAG, &(d).regression, NULL, "labels are real-valued targets"}
 
+/* The digest of view's rows (hone_view_checksum) as a model's metadata keeps it: 16 hex digits
+ * and a NUL into out. hone train writes it, diagnose compares with it. */
+void cli_view_digest(const hone_view *view, char out[17]);
+
 /* Fills source from the options; returns -1 (message printed) on a bad value, --labels with data
  * that holds its own labels included. */
 int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source);
