@@ -21,9 +21,12 @@ static const char *band(hone_gradcheck_verdict v) {
 /* What the two-sided difference meets at a ReLU kink, said once under the layers. */
 #define KINK_WHY "a ReLU input crosses 0 between w - eps and w + eps, where the difference is not the derivative"
 
+/* Whether nothing of `checked` values could be judged: every one straddled a kink. */
+static bool unjudged(size_t checked, size_t kinks) { return checked > 0 && kinks == checked; }
+
 /* A layer's verdict, or "not judged" when every checked value straddled a kink. */
 static const char *layer_verdict(const hone_gradcheck_layer *r) {
-    if (r->kinks == r->checked) return "not judged";
+    if (unjudged(r->checked, r->kinks)) return "not judged";
     return hone_gradcheck_verdict_name(hone_gradcheck_verdict_of(r->rel_error));
 }
 
@@ -35,11 +38,11 @@ static void print_json(const hone_gradcheck_report *rep, int B, double eps) {
     printf("\"kinks\": %zu, ", rep->kinks);
     cli_json_number(stdout, "rel_error", rep->rel_error, 1);
     printf("\"verdict\": \"%s\", \"layers\": [",
-           rep->checked && rep->kinks == rep->checked ? "not judged" : hone_gradcheck_verdict_name(rep->verdict));
+           unjudged(rep->checked, rep->kinks) ? "not judged" : hone_gradcheck_verdict_name(rep->verdict));
     for (int k = 0; k < rep->n_layers; k++) {
         const hone_gradcheck_layer *r = &rep->layers[k];
         printf("%s{\"layer\": %d, \"checked\": %zu, ", k ? ", " : "", r->layer, r->checked);
-        cli_json_number(stdout, "rel_error", r->kinks == r->checked ? NAN : r->rel_error, 1); /* none judged: null */
+        cli_json_number(stdout, "rel_error", unjudged(r->checked, r->kinks) ? NAN : r->rel_error, 1); /* none judged: null */
         printf("\"kinks\": %zu, \"verdict\": \"%s\"}", r->kinks, layer_verdict(r));
     }
     printf("]}\n");
@@ -48,7 +51,7 @@ static void print_json(const hone_gradcheck_report *rep, int B, double eps) {
 /* One line a layer: its errors over the values judged, then how many straddled a kink. */
 static void print_layer(const hone_model *model, const hone_gradcheck_layer *r) {
     printf("  layer %2d %-8s %9zu params  ", r->layer, hone_layer_kind_name(model->layers[r->layer].kind), r->checked);
-    if (r->kinks == r->checked) {
+    if (unjudged(r->checked, r->kinks)) {
         printf("could not be judged: all %zu straddle a ReLU kink\n", r->checked);
         return;
     }
@@ -58,7 +61,7 @@ static void print_layer(const hone_model *model, const hone_gradcheck_layer *r) 
 }
 
 static void print_overall(const hone_gradcheck_report *rep) {
-    if (rep->checked && rep->kinks == rep->checked) {
+    if (unjudged(rep->checked, rep->kinks)) {
         printf("  overall           %9zu params  could not be judged: every checked value straddles a ReLU kink\n    (%s)\n",
                rep->checked, KINK_WHY);
         return;
