@@ -50,8 +50,13 @@ int cli_ini_read(const char *cmd, const char *path, int (*handler)(void *, const
 int cli_parse(const cli_command *cmd, int argc, char **argv);
 /* As cli_parse, for keys[i] = values[i] (i < n) given as the lines of a config file would be,
  * over the defaults the table holds: an error (a key cmd lacks, a value it refuses) is
- * "hone CMD: WHERE: ...". Returns 0, or -1 with the message printed. */
+ * "hone CMD: WHERE: ...". Returns 0, or -1 with the message printed. The options it marks given
+ * are its own: a caller that parses pairs inside a command (tune's checks of its trials) sets the
+ * command's aside with cli_given_push and takes them back with cli_given_pop, which also forgets
+ * the pairs' (the table they set may be gone by then). One level. */
 int cli_parse_pairs(const cli_command *cmd, const char *const *keys, const char *const *values, int n, const char *where);
+void cli_given_push(void);
+void cli_given_pop(void);
 /* cmd's option of that name, or NULL. */
 const cli_option *cli_find_option(const cli_command *cmd, const char *name);
 /* Whether the last cli_parse set the option whose value is at `value` (from the command line or

@@ -363,7 +363,9 @@ int cli_train_options_check(const char *cmd, const char *where, const char *cons
     char prefix[CLI_TEXT_MAX + 256]; /* cli_error prints "hone CMD: ", so CMD carries where */
     snprintf(prefix, sizeof prefix, "%s: %s", cmd, where ? where : "");
     const int was = cli_mute_errors(where == NULL);
+    cli_given_push(); /* tune's own options, set aside: this check's are o's, gone with this frame */
     const int rc = cli_parse_pairs(&train, keys, values, n, where ? where : "") || dry_check(prefix, &o) ? -1 : 0;
+    cli_given_pop();
     cli_mute_errors(was);
     return rc;
 }

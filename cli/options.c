@@ -318,7 +318,6 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
 }
 
 int cli_parse_pairs(const cli_command *cmd, const char *const *keys, const char *const *values, int n, const char *where) {
-    n_given = 0; /* the --config of the last cli_parse stays: hone tune checks its outputs against it */
     for (int i = 0; i < n; i++) {
         cli_option *o = !strcmp(keys[i], "config") ? NULL : find(cmd, keys[i]);
         if (!o) {
@@ -329,6 +328,20 @@ int cli_parse_pairs(const cli_command *cmd, const char *const *keys, const char 
         if (set_value(cmd, o, values[i], where)) return -1;
     }
     return 0;
+}
+
+static struct given_option pushed[sizeof given / sizeof *given];
+static int n_pushed;
+
+void cli_given_push(void) {
+    memcpy(pushed, given, (size_t)n_given * sizeof *given);
+    n_pushed = n_given;
+    n_given = 0;
+}
+
+void cli_given_pop(void) {
+    memcpy(given, pushed, (size_t)n_pushed * sizeof *given);
+    n_given = n_pushed;
 }
 
 const cli_option *cli_find_option(const cli_command *cmd, const char *name) { return find(cmd, name); }
