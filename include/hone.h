@@ -58,8 +58,8 @@ typedef struct hone_error {
     hone_status code;
     char message[512];
     /* the one field or setting an error is about, so that a caller can name its own option for
-     * it; NULL for every other error. hone_train_config_check: the field of hone_train_config
-     * ("epochs", "optimizer.beta1", "schedule.warmup"); the data readers: "label" (a label that is
+     * it; NULL for every other error. hone_train_config_check and hone_train_check: the field of
+     * hone_train_config ("epochs", "optimizer.beta1", "schedule.warmup"); the data readers: "label" (a label that is
      * no class index: real-valued targets need regression), "label_index" (a CSV label column out
      * of range), "regression" (IDX labels asked for as targets) */
     const char *field;

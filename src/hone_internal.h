@@ -26,11 +26,10 @@ uint64_t honeC_mix64(uint64_t x);
 
 /* Fills err (if not NULL) and returns code, so callers write `return honeE_set(err, ...)`. */
 hone_status honeE_set(hone_error *err, hone_status code, const char *fmt, ...) HONE_PRINTF(3, 4);
-/* Names the field err (just set) is about (hone_error.field); returns its code, or HONE_OK
- * without err. */
-hone_status honeE_field(hone_error *err, const char *field);
-/* honeE_set over a va_list. */
-hone_status honeE_vset(hone_error *err, hone_status code, const char *fmt, va_list ap);
+/* honeE_set naming the field or setting the error is about (hone_error.field); returns code,
+ * with err or without. */
+hone_status honeE_set_field(hone_error *err, hone_status code, const char *field, const char *fmt, ...)
+    HONE_PRINTF(4, 5);
 /* Prefixes err's message with "prefix: " (e.g. the file name), keeping its code. */
 hone_status honeE_prefix(hone_error *err, hone_status code, const char *prefix);
 

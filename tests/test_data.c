@@ -917,6 +917,35 @@ static void test_npy_bad_files(void **state) {
     assert_null(d);
 }
 
+/* Without an error record (err NULL, which every call allows) a refusal is still its code: the
+ * ones that name their field once returned HONE_OK there, a CSV label column out of range
+ * then writing every column into rows a column narrower. */
+static void test_refusals_without_an_error_record(void **state) {
+    (void)state;
+    hone_dataset *d = NULL, *t = NULL;
+    const char *p = th_write_text("half-null.csv", "a,b,y\n1,2,0.5\n");
+    assert_int_equal(hone_dataset_load_csv(&d, p, NULL, NULL), HONE_ERR_FORMAT);
+    assert_null(d);
+    hone_csv_options o = hone_csv_options_default();
+    o.label_index = 7;
+    assert_int_equal(hone_dataset_load_csv(&d, p, &o, NULL), HONE_ERR_VALUE);
+    assert_null(d);
+    float x[4] = {1, 2, 3, 4}, y[2] = {0, 0.5f};
+    char xp[512];
+    strcpy(xp, write_npy("x-null.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", x, sizeof x));
+    p = write_npy("y-null.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", y, sizeof y);
+    assert_int_equal(hone_dataset_load_npy(&d, xp, p, 0, NULL), HONE_ERR_FORMAT);
+    assert_null(d);
+    uint8_t buf[64];
+    uint32_t dims[3] = {3, 2, 2}, ldims[1] = {3};
+    char img[512], lab[512];
+    strcpy(img, th_write("null-images", buf, idx_bytes(buf, 8, 3, dims, IMG, 12)));
+    strcpy(lab, th_write("null-labels", buf, idx_bytes(buf, 8, 1, ldims, LAB, 3)));
+    const hone_data_source src = {.path = img, .labels = lab, .csv = hone_csv_options_default(), .regression = 1};
+    assert_int_equal(hone_dataset_load_any(&d, &t, &src, NULL), HONE_ERR_VALUE);
+    assert_null(d);
+}
+
 static void test_npy_bad_values(void **state) {
     (void)state;
     float x[6] = {1, 2, 3, 4, 5, 6};
@@ -1224,6 +1253,7 @@ int main(void) {
         th_test(test_csv_ragged),
         th_test(test_csv_not_a_number),
         th_test(test_csv_bad_label),
+        th_test(test_refusals_without_an_error_record),
         th_test(test_csv_line_endings),
         th_test(test_csv_empty),
         th_test(test_csv_long_lines_gzip),

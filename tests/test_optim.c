@@ -421,6 +421,7 @@ static void test_train_check_needs_the_data(void **state) {
     c.schedule.warmup = 6;
     refused(hone_train_check(classifier, &split, &c, &err), &err,
             "cosine: warm-up (6 steps) must be shorter than the run (6 steps: 3 epochs of 2)");
+    assert_string_equal(err.field, "schedule.warmup");
     refused(hone_train(classifier, &split, &c, NULL, NULL, &err), &err, "warm-up (6 steps)");
     c.schedule.warmup = 5;
     assert_int_equal(hone_train_check(classifier, &split, &c, &err), HONE_OK);
@@ -429,6 +430,7 @@ static void test_train_check_needs_the_data(void **state) {
     c.early_stopping = (hone_early_stopping){.patience = 2, .on_accuracy = 1};
     assert_int_equal(hone_train_check(classifier, &split, &c, &err), HONE_OK);
     refused(hone_train_check(regression, &split, &c, &err), &err, "early stopping on dev accuracy, and a regression has none");
+    assert_string_equal(err.field, "early_stopping.on_accuracy");
     c.early_stopping.on_accuracy = 0;
     assert_int_equal(hone_train_check(regression, &split, &c, &err), HONE_OK);
     hone_model_free(classifier);

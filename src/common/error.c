@@ -17,19 +17,25 @@ const char *hone_status_name(hone_status status) {
     return "unknown status";
 }
 
-hone_status honeE_vset(hone_error *err, hone_status code, const char *fmt, va_list ap) {
-    if (err) {
-        err->code = code;
-        err->field = NULL;
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
-    }
-    return code;
+static void set(hone_error *err, hone_status code, const char *field, const char *fmt, va_list ap) {
+    if (!err) return;
+    err->code = code;
+    err->field = field;
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
 }
 
 hone_status honeE_set(hone_error *err, hone_status code, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    honeE_vset(err, code, fmt, ap);
+    set(err, code, NULL, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+hone_status honeE_set_field(hone_error *err, hone_status code, const char *field, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    set(err, code, field, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -48,10 +54,4 @@ hone_status honeE_prefix(hone_error *err, hone_status code, const char *prefix) 
         err->code = code;
     }
     return code;
-}
-
-hone_status honeE_field(hone_error *err, const char *field) {
-    if (!err) return HONE_OK;
-    err->field = field;
-    return err->code;
 }

@@ -160,11 +160,10 @@ static hone_status find_label_column(const csv_state *s, const hone_csv_options 
         *col = found;
         return HONE_OK;
     }
-    if (o->label_index < -1 || o->label_index >= s->ncols) {
-        honeE_set(s->err, HONE_ERR_VALUE, "%s: label column %d is out of range: the rows have %d columns (0..%d, or -1 "
-                  "for the last)", s->path, o->label_index, s->ncols, s->ncols - 1);
-        return honeE_field(s->err, "label_index");
-    }
+    if (o->label_index < -1 || o->label_index >= s->ncols)
+        return honeE_set_field(s->err, HONE_ERR_VALUE, "label_index", "%s: label column %d is out of range: the rows "
+                               "have %d columns (0..%d, or -1 for the last)", s->path, o->label_index, s->ncols,
+                               s->ncols - 1);
     *col = o->label_index == -1 ? s->ncols - 1 : o->label_index;
     return HONE_OK;
 }
@@ -313,9 +312,8 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             } else if (v < 0 || v != floor(v)) {
                 char at[128];
                 where(at, sizeof at, &s, line, j);
-                honeE_set(err, HONE_ERR_FORMAT, "%s: %s: label %s is not a class index (an integer >= 0)", path, at,
-                          fields[j]);
-                st = honeE_field(err, "label");
+                st = honeE_set_field(err, HONE_ERR_FORMAT, "label", "%s: %s: label %s is not a class index (an "
+                                     "integer >= 0)", path, at, fields[j]);
                 goto done;
             } else if (v > CSV_MAX_LABEL) {
                 char at[128];

@@ -72,12 +72,10 @@ hone_status hone_dataset_load_any(hone_dataset **train, hone_dataset **test,
     case HONE_DATASET_FORMAT_IDX:
         /* IDX labels are unsigned bytes, read as class indices: a regression asked for here was
          * trained as a classifier over the byte values without a word */
-        if (src->regression) {
-            honeE_set(err, HONE_ERR_VALUE, "%s: IDX labels are class indices (unsigned bytes), not regression targets; "
-                      "give the targets as a CSV column or an .npy file",
-                      format == HONE_DATASET_FORMAT_IDX && src->labels ? src->labels : src->path);
-            return honeE_field(err, "regression");
-        }
+        if (src->regression)
+            return honeE_set_field(err, HONE_ERR_VALUE, "regression", "%s: IDX labels are class indices (unsigned "
+                                   "bytes), not regression targets; give the targets as a CSV column or an .npy file",
+                                   format == HONE_DATASET_FORMAT_IDX && src->labels ? src->labels : src->path);
         if (format == HONE_DATASET_FORMAT_IDX_DIR) return load_idx_dir(train, test, src->path, err);
         break;
     case HONE_DATASET_FORMAT_CSV: {

@@ -343,10 +343,9 @@ static hone_status take_y(hone_dataset *data, const npy_array *y, const char *pa
     int top = 0;
     for (size_t i = 0; i < data->n; i++) {
         double v = npy_value(y, i);
-        if (!(v >= 0) || v != floor(v)) {
-            honeE_set(err, HONE_ERR_FORMAT, "%s: y[%zu] = %g is not a class index (an integer >= 0)", path, i, v);
-            return honeE_field(err, "label");
-        }
+        if (!(v >= 0) || v != floor(v))
+            return honeE_set_field(err, HONE_ERR_FORMAT, "label", "%s: y[%zu] = %g is not a class index (an integer "
+                                   ">= 0)", path, i, v);
         if (v > NPY_MAX_LABEL)
             return honeE_set(err, HONE_ERR_FORMAT,
                              "%s: y[%zu] = %.0f is above the largest class index a model can have, %d "

@@ -16,74 +16,67 @@ hone_train_config hone_train_config_default(void) {
 
 static bool in_unit(double b) { return b >= 0 && b < 1; }
 
-/* A config check's refusal: HONE_ERR_VALUE naming its field (err->field) beside the message. */
-static hone_status refuse(hone_error *err, const char *field, const char *fmt, ...) HONE_PRINTF(3, 4);
-static hone_status refuse(hone_error *err, const char *field, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    honeE_vset(err, HONE_ERR_VALUE, fmt, ap);
-    va_end(ap);
-    honeE_field(err, field);
-    return HONE_ERR_VALUE;
-}
+/* A config check's refusal, naming its field (hone_error.field). */
+#define REFUSE(field, ...) honeE_set_field(err, HONE_ERR_VALUE, field, __VA_ARGS__)
 
 hone_status hone_train_config_check(const hone_train_config *c, hone_error *err) {
-    if (c->epochs < 1) return refuse(err, "epochs", "epochs must be at least 1, got %d", c->epochs);
-    if (c->batch < 1) return refuse(err, "batch", "batch must be at least 1, got %d", c->batch);
+    if (c->epochs < 1) return REFUSE("epochs", "epochs must be at least 1, got %d", c->epochs);
+    if (c->batch < 1) return REFUSE("batch", "batch must be at least 1, got %d", c->batch);
     if (!(c->lr > 0 && isfinite(c->lr)))
-        return refuse(err, "lr", "learning rate must be positive and finite, got %g", c->lr);
+        return REFUSE("lr", "learning rate must be positive and finite, got %g", c->lr);
     const hone_optimizer_config *o = &c->optimizer;
     if (o->kind < HONE_OPTIMIZER_SGD || o->kind > HONE_OPTIMIZER_ADAMW)
-        return refuse(err, "optimizer.kind", "unknown optimizer %d", (int)o->kind);
-    if (!in_unit(o->beta1)) return refuse(err, "optimizer.beta1", "beta1 must be in [0, 1), got %g", o->beta1);
-    if (!in_unit(o->beta2)) return refuse(err, "optimizer.beta2", "beta2 must be in [0, 1), got %g", o->beta2);
-    if (!(o->eps > 0 && isfinite(o->eps))) return refuse(err, "optimizer.eps", "eps must be positive, got %g", o->eps);
+        return REFUSE("optimizer.kind", "unknown optimizer %d", (int)o->kind);
+    if (!in_unit(o->beta1)) return REFUSE("optimizer.beta1", "beta1 must be in [0, 1), got %g", o->beta1);
+    if (!in_unit(o->beta2)) return REFUSE("optimizer.beta2", "beta2 must be in [0, 1), got %g", o->beta2);
+    if (!(o->eps > 0 && isfinite(o->eps))) return REFUSE("optimizer.eps", "eps must be positive, got %g", o->eps);
     if (!(o->weight_decay >= 0 && o->weight_decay * c->lr < 1))
-        return refuse(err, "optimizer.weight_decay", "weight decay must be 0 or more with lr * decay below 1, got %g", o->weight_decay);
+        return REFUSE("optimizer.weight_decay", "weight decay must be 0 or more with lr * decay below 1, got %g", o->weight_decay);
     const hone_schedule_config *s = &c->schedule;
     if (s->kind < HONE_SCHEDULE_CONSTANT || s->kind > HONE_SCHEDULE_PLATEAU)
-        return refuse(err, "schedule.kind", "unknown learning-rate schedule %d", (int)s->kind);
+        return REFUSE("schedule.kind", "unknown learning-rate schedule %d", (int)s->kind);
     const char *name = hone_schedule_kind_name(s->kind);
     if (s->kind == HONE_SCHEDULE_INVERSE_TIME && !(s->rate >= 0 && isfinite(s->rate)))
-        return refuse(err, "schedule.rate", "%s: decay rate must be 0 or more, got %g", name, s->rate);
+        return REFUSE("schedule.rate", "%s: decay rate must be 0 or more, got %g", name, s->rate);
     if ((s->kind == HONE_SCHEDULE_EXPONENTIAL || s->kind == HONE_SCHEDULE_STEP) && !(s->rate > 0 && s->rate <= 1))
-        return refuse(err, "schedule.rate", "%s: decay rate (the factor) must be in (0, 1], got %g", name, s->rate);
+        return REFUSE("schedule.rate", "%s: decay rate (the factor) must be in (0, 1], got %g", name, s->rate);
     if (s->kind == HONE_SCHEDULE_INVERSE_SQRT && !(s->rate > 0 && isfinite(s->rate)))
-        return refuse(err, "schedule.rate", "%s: decay rate (k) must be positive, got %g", name, s->rate);
+        return REFUSE("schedule.rate", "%s: decay rate (k) must be positive, got %g", name, s->rate);
     if (s->kind == HONE_SCHEDULE_STEP && s->step_size < 1)
-        return refuse(err, "schedule.step_size", "step: step size must be at least 1, got %d", s->step_size);
-    if (s->warmup < 0) return refuse(err, "schedule.warmup", "warm-up must be 0 or more, got %d", s->warmup);
+        return REFUSE("schedule.step_size", "step: step size must be at least 1, got %d", s->step_size);
+    if (s->warmup < 0) return REFUSE("schedule.warmup", "warm-up must be 0 or more, got %d", s->warmup);
     if (s->kind == HONE_SCHEDULE_COSINE && s->warmup >= (s->per_step ? INT32_MAX : c->epochs))
-        return refuse(err, "schedule.warmup", "cosine: warm-up (%d) must be shorter than the run (%d epochs)", s->warmup, c->epochs);
+        return REFUSE("schedule.warmup", "cosine: warm-up (%d) must be shorter than the run (%d epochs)", s->warmup, c->epochs);
     if (!(s->min_lr >= 0 && s->min_lr <= c->lr))
-        return refuse(err, "schedule.min_lr", "minimum learning rate must be in [0, lr], got %g", s->min_lr);
+        return REFUSE("schedule.min_lr", "minimum learning rate must be in [0, lr], got %g", s->min_lr);
     if (s->kind == HONE_SCHEDULE_PLATEAU) {
-        if (s->per_step) return refuse(err, "schedule.per_step", "plateau: follows the dev loss per epoch, not per step");
+        if (s->per_step) return REFUSE("schedule.per_step", "plateau: follows the dev loss per epoch, not per step");
         if (!(s->factor > 0 && s->factor < 1))
-            return refuse(err, "schedule.factor", "plateau: factor must be in (0, 1), got %g", s->factor);
-        if (s->patience < 0) return refuse(err, "schedule.patience", "plateau: patience must be 0 or more, got %d", s->patience);
+            return REFUSE("schedule.factor", "plateau: factor must be in (0, 1), got %g", s->factor);
+        if (s->patience < 0) return REFUSE("schedule.patience", "plateau: patience must be 0 or more, got %d", s->patience);
         if (!(s->threshold >= 0 && s->threshold < 1))
-            return refuse(err, "schedule.threshold", "plateau: threshold must be in [0, 1), got %g", s->threshold);
+            return REFUSE("schedule.threshold", "plateau: threshold must be in [0, 1), got %g", s->threshold);
     }
     if (!(c->clip_value >= 0 && isfinite(c->clip_value)))
-        return refuse(err, "clip_value", "clip value must be 0 (off) or positive, got %g", c->clip_value);
+        return REFUSE("clip_value", "clip value must be 0 (off) or positive, got %g", c->clip_value);
     if (!(c->clip_norm >= 0 && isfinite(c->clip_norm)))
-        return refuse(err, "clip_norm", "clip norm must be 0 (off) or positive, got %g", c->clip_norm);
+        return REFUSE("clip_norm", "clip norm must be 0 (off) or positive, got %g", c->clip_norm);
     if (!(c->normalize_grad >= 0 && isfinite(c->normalize_grad)))
-        return refuse(err, "normalize_grad", "gradient normalization target must be 0 (off) or positive, got %g",
+        return REFUSE("normalize_grad", "gradient normalization target must be 0 (off) or positive, got %g",
                          c->normalize_grad);
     const hone_early_stopping *e = &c->early_stopping;
-    if (e->patience < 0) return refuse(err, "early_stopping.patience", "early stopping patience must be 0 (off) or more, got %d", e->patience);
+    if (e->patience < 0) return REFUSE("early_stopping.patience", "early stopping patience must be 0 (off) or more, got %d", e->patience);
     if (!(e->min_delta >= 0 && isfinite(e->min_delta)))
-        return refuse(err, "early_stopping.min_delta", "early stopping min-delta must be 0 or more, got %g", e->min_delta);
+        return REFUSE("early_stopping.min_delta", "early stopping min-delta must be 0 or more, got %g", e->min_delta);
     const hone_augment *a = &c->augment;
-    if (a->shift < 0 || a->shift > 64) return refuse(err, "augment.shift", "augment shift must be in [0, 64] pixels, got %d", a->shift);
+    if (a->shift < 0 || a->shift > 64) return REFUSE("augment.shift", "augment shift must be in [0, 64] pixels, got %d", a->shift);
     if (!(a->rotate >= 0 && a->rotate <= 180))
-        return refuse(err, "augment.rotate", "augment rotation must be in [0, 180] degrees, got %g", a->rotate);
+        return REFUSE("augment.rotate", "augment rotation must be in [0, 180] degrees, got %g", a->rotate);
     if (!(a->noise >= 0 && isfinite(a->noise)))
-        return refuse(err, "augment.noise", "augment noise must be 0 or more, got %g", a->noise);
+        return REFUSE("augment.noise", "augment noise must be 0 or more, got %g", a->noise);
     return HONE_OK;
 }
+#undef REFUSE
 
 long honeT_steps_per_epoch(size_t n_train, int batch) {
     size_t B = (size_t)batch < n_train ? (size_t)batch : n_train;
@@ -263,15 +256,17 @@ hone_status hone_train_check(const hone_model *m, const hone_split *split, const
     if (early && split->dev.n == 0) return honeE_set(err, HONE_ERR_VALUE, "early stopping watches the dev set, and there is none");
     /* a regression's dev accuracy is NaN, never better: the first epoch's weights were kept */
     if (early && c->early_stopping.on_accuracy && m->loss == HONE_LOSS_MSE)
-        return honeE_set(err, HONE_ERR_VALUE, "early stopping on dev accuracy, and a regression has none: watch its loss");
+        return honeE_set_field(err, HONE_ERR_VALUE, "early_stopping.on_accuracy",
+                               "early stopping on dev accuracy, and a regression has none: watch its loss");
     /* per step, the run's length is known only here (the config check sees no data); a warm-up
      * as long never reached lr and left cosine's span at 0 or below */
     if (c->schedule.kind == HONE_SCHEDULE_COSINE && c->schedule.per_step) {
-        const double run_steps = (double)honeT_steps_per_epoch(train->n, c->batch) * c->epochs;
+        const long per_epoch = honeT_steps_per_epoch(train->n, c->batch);
+        const double run_steps = (double)per_epoch * c->epochs;
         if (c->schedule.warmup >= run_steps)
-            return honeE_set(err, HONE_ERR_VALUE, "cosine: warm-up (%d steps) must be shorter than the run (%.0f steps: "
-                                                  "%d epoch%s of %ld)", c->schedule.warmup, run_steps, c->epochs,
-                             c->epochs == 1 ? "" : "s", honeT_steps_per_epoch(train->n, c->batch));
+            return honeE_set_field(err, HONE_ERR_VALUE, "schedule.warmup", "cosine: warm-up (%d steps) must be shorter "
+                                   "than the run (%.0f steps: %d epoch%s of %ld)", c->schedule.warmup, run_steps,
+                                   c->epochs, c->epochs == 1 ? "" : "s", per_epoch);
     }
     if (c->schedule.kind == HONE_SCHEDULE_PLATEAU && split->dev.n == 0)
         return honeE_set(err, HONE_ERR_VALUE, "the plateau schedule follows the dev loss, and there is no dev set");
