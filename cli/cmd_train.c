@@ -524,7 +524,8 @@ int cmd_train(int argc, char **argv) {
     hone_train_hooks hooks = cli_progress_hooks(&prog);
     if (*o.layer_stats) {
         /* a checkpoint's model holds the run's step count, the step column of the rows to keep */
-        if (cli_layer_stats_open("train", o.layer_stats, *o.ck.resume != 0, model->opt_steps)) goto done;
+        if (cli_layer_stats_open("train", o.layer_stats, *o.ck.resume != 0, model->opt_steps, o.stats_every))
+            goto done;
         hooks.on_layer_stats = cli_layer_stats_write;
         hooks.stats_every = o.stats_every;
     }

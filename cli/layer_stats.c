@@ -31,11 +31,13 @@ static void header(char *buf, size_t cap) {
  * rows of steps to steps_done. The rows after it were written by a run killed after its last
  * checkpoint, and the resumed run trains those steps again and writes them anew. A last line
  * without its newline is a row (or header) cut short by the kill, and goes too. -1 (message
- * printed) when f is not a layer statistics file. */
-static long kept_length(const char *cmd, FILE *f, const char *path, uint64_t steps_done) {
+ * printed) when f is not a layer statistics file, or its rows are not every `every` steps
+ * (written with another --stats-every: the file would mix two intervals). */
+static long kept_length(const char *cmd, FILE *f, const char *path, uint64_t steps_done, int every) {
     char want[256], *line = NULL;
     size_t cap = 0;
     long kept = 0, lineno = 0;
+    unsigned long long last = 0; /* the step of the rows before */
     ssize_t n;
     header(want, sizeof want);
     while ((n = getline(&line, &cap, f)) > 0 && line[n - 1] == '\n') {
@@ -57,6 +59,18 @@ static long kept_length(const char *cmd, FILE *f, const char *path, uint64_t ste
                 break;
             }
             if (step > steps_done) break; /* the rows are in the order of their steps */
+            /* the first row may be of any multiple: a file first given to a resumed run starts there */
+            if (last ? step != last && step != last + (unsigned long long)every : step % (unsigned)every != 0) {
+                if (last)
+                    cli_error(cmd, "--layer-stats %s: line %ld: step %llu follows step %llu, and --stats-every is %d: "
+                              "resume with the --stats-every the file was written with", path, lineno, step, last, every);
+                else
+                    cli_error(cmd, "--layer-stats %s: line %ld: step %llu is not a multiple of --stats-every %d: "
+                              "resume with the --stats-every the file was written with", path, lineno, step, every);
+                kept = -1;
+                break;
+            }
+            last = step;
         }
         kept += (long)n;
     }
@@ -68,7 +82,7 @@ static long kept_length(const char *cmd, FILE *f, const char *path, uint64_t ste
     return kept;
 }
 
-int cli_layer_stats_open(const char *cmd, const char *path, int resumed, uint64_t steps_done) {
+int cli_layer_stats_open(const char *cmd, const char *path, int resumed, uint64_t steps_done, int every) {
     struct stat st;
     /* only a file has rows to go on from; a FIFO or a device (/dev/null) is written as new */
     const int go_on = resumed && !stat(path, &st) && S_ISREG(st.st_mode);
@@ -81,7 +95,7 @@ int cli_layer_stats_open(const char *cmd, const char *path, int resumed, uint64_
     failed = 0;
     long kept = 0;
     if (go_on) {
-        kept = kept_length(cmd, out, path, steps_done);
+        kept = kept_length(cmd, out, path, steps_done, every);
         if (kept >= 0 && (ftruncate(fileno(out), (off_t)kept) || fseek(out, kept, SEEK_SET))) {
             cli_error(cmd, "--layer-stats %s: %s", path, strerror(errno));
             kept = -1;

@@ -1140,6 +1140,15 @@ expect_error "--resume: a --layer-stats file that is not one" 1 "^hone train: --
 { head -1 ck-ref-ls.csv; echo "x50,1,0,dense,,,,,,"; } >badstep.csv
 expect_error "--resume: a --layer-stats row without its step" 1 "^hone train: --layer-stats badstep.csv: line 2: step: expected a whole number, got 'x50'$" -- \
     "${ck_run[@]}" --resume int-term.safetensors --layer-stats badstep.csv
+# rows every 50 steps go on only every 50: another --stats-every would mix two intervals in one file
+awk -F, 'NR == 1 || $1 <= 100' ck-ref-ls.csv >every50.csv
+cp every50.csv every50-before.csv
+expect_error "--resume: --stats-every not the file's" 1 "^hone train: --layer-stats every50.csv: line 2: step 50 is not a multiple of --stats-every 30: resume with the --stats-every the file was written with$" -- \
+    "${ck_run[@]}" --resume int-term.safetensors --layer-stats every50.csv --stats-every 30
+ls_line=$(awk -F, '$1 == 100 { print NR; exit }' every50.csv)
+expect_error "--resume: --stats-every a divisor of the file's" 1 "^hone train: --layer-stats every50.csv: line $ls_line: step 100 follows step 50, and --stats-every is 25: resume with the --stats-every the file was written with$" -- \
+    "${ck_run[@]}" --resume int-term.safetensors --layer-stats every50.csv --stats-every 25
+cmp -s every50.csv every50-before.csv && ok "--resume: a --layer-stats file of another --stats-every is left as it was" || bad "--resume: the file of another interval is left as it was" "$(diff every50-before.csv every50.csv | head -3)"
 # (its --layer-stats and --metrics a device, written in place as in a new run: there are no rows
 # to go on from; the metrics were read back, and /dev/null said 'no epochs in the file')
 expect_ok "resume a run that had finished" "${ck_run[@]}" --checkpoint int.safetensors --resume int.safetensors --layer-stats /dev/null --metrics /dev/null
