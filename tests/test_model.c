@@ -761,6 +761,29 @@ static void test_relu_gradient_zero_at_zero(void **state) {
     hone_model_free(m);
 }
 
+/* hone_model_predict returns the first row whose network output is not finite, which the sigmoid
+ * would hide (it makes +inf a finite 1), and -1 when every row's output is finite. */
+static void test_predict_names_the_first_row_not_finite(void **state) {
+    const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = 1}};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create(&m, 1, specs, 1, HONE_LOSS_SIGMOID_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_reserve(m, 4, &err), HONE_OK);
+    m->params[0] = 1; /* z = x */
+    m->params[1] = 0;
+    hone_real P[4];
+    hone_real finite[3] = {0.5, -2, 0};
+    assert_int_equal(hone_model_predict(m, finite, 3, P), -1);
+    th_assert_close(P[0], 1 / (1 + exp(-0.5)), 1e-6);
+    th_assert_close(P[2], 0.5, 1e-6);
+    hone_real later[4] = {0.5, 1, INFINITY, NAN};
+    assert_int_equal(hone_model_predict(m, later, 4, P), 2);
+    assert_true(isfinite(P[2])); /* the sigmoid's 1: P alone does not show it */
+    hone_real first[2] = {NAN, 1};
+    assert_int_equal(hone_model_predict(m, first, 2, P), 0);
+    hone_model_free(m);
+}
+
 /* Standardization's std is the population's (x 1..4: sqrt(1.25)); a constant feature whose mean
  * carries rounding error (ten rows of 0.1) gets std 1, not about 1e-17. */
 static void test_standardize_std(void **state) {
@@ -793,6 +816,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_initializers),
         th_test(test_relu_gradient_zero_at_zero),
+        th_test(test_predict_names_the_first_row_not_finite),
         th_test(test_standardize_std),
         th_test(test_fast_normal_is_normal),
         th_test(test_model_gradcheck_every_activation_and_loss),
