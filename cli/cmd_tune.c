@@ -102,7 +102,6 @@ typedef struct tune {
     int n_trials;
     int ran, reused;
     int failed; /* set by the INI handler */
-    char warned_section[HONE_PARAM_TEXT_MAX];
 } tune;
 
 static volatile sig_atomic_t stop_signal;
@@ -217,11 +216,7 @@ static int on_ini(void *user, const char *section, const char *key, const char *
             t->failed = 1;
             return 0;
         }
-    } else if (*section && strcmp(section, "tune") && strcmp(section, t->warned_section)) {
-        /* once per section: a misspelled [trian] would otherwise drop its options unnoticed */
-        fprintf(stderr, "hone tune: warning: %s: section [%s] is not read (tune, space and train are)\n", t->config, section);
-        copy_text(t->warned_section, sizeof t->warned_section, section);
-    }
+    } /* a section no command reads, [trian], was warned of when cli_parse read the file */
     return 1;
 }
 

@@ -161,7 +161,10 @@ typedef struct ini_lines {
 } ini_lines;
 
 /* inih's reader, one line a call: a line that does not fit its buffer would be read in pieces,
- * each taken for a line of its own, so reading ends there instead. */
+ * each taken for a line of its own, so reading ends there instead. A line's leading blanks go:
+ * inih takes an indented line for the continuation of the value above it, so an indented
+ * "plot = a.svg" under "save = m.st" saved the model as "m.st plot = a.svg". Indented, it is a
+ * line of its own here, and a continued value a line that is not key = value. */
 static char *read_counted(char *buf, int size, void *stream) {
     ini_lines *r = stream;
     char *got = fgets(buf, size, r->file);
@@ -171,6 +174,8 @@ static char *read_counted(char *buf, int size, void *stream) {
         r->too_long = 1;
         return NULL;
     }
+    const size_t blanks = strspn(got, " \t");
+    if (blanks) memmove(got, got + blanks, strlen(got + blanks) + 1);
     return got;
 }
 
@@ -201,13 +206,30 @@ typedef struct ini_state {
     const cli_command *cmd;
     const char *path;
     int failed, line;
+    char warned[64]; /* the last section warned of, as far as it fits */
 } ini_state;
+
+/* The sections hone reads: its commands' (main.c) and hone tune's [space]. */
+static int known_section(const char *section) {
+    static const char *const names[] = {"train", "eval", "predict", "gradcheck", "inspect", "bench",
+                                        "plot-layers", "tune", "plot", "diagnose", "space"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(section, names[i])) return 1;
+    return 0;
+}
 
 /* Keys outside [cmd] (other commands' sections) are skipped; so are top-level keys (before any
  * section) that this command does not have, since they may be another command's. An unknown
- * key in [cmd] is an error, so typos there do not pass. */
+ * key in [cmd] is an error, so typos there do not pass; a section no command reads ([Train],
+ * [trian]) is warned of at its first key, since its options would go unread. */
 static int on_ini(void *user, const char *section, const char *key, const char *value) {
     ini_state *s = user;
+    if (*section && !known_section(section) && strncmp(section, s->warned, sizeof s->warned - 1)) {
+        fprintf(stderr, "hone %s: warning: %s:%d: [%s] %s: no section [%s] is read: hone reads those named for its "
+                        "commands (train, eval, predict, ...) and tune's [space], in lower case\n",
+                s->cmd->name, s->path, s->line, section, key, section);
+        snprintf(s->warned, sizeof s->warned, "%s", section);
+    }
     if (*section && strcmp(section, s->cmd->name) != 0) return 1;
     char where[CLI_TEXT_MAX + 80];
     snprintf(where, sizeof where, "%s:%d: %s%s%s%s", s->path, s->line, *section ? "[" : "", section, *section ? "] " : "",
@@ -233,7 +255,7 @@ const char *cli_config_path(void) { return config_read; }
 
 static int load_config(const cli_command *cmd, const char *path) {
     config_read = path;
-    ini_state s = {cmd, path, 0, 0};
+    ini_state s = {cmd, path, 0, 0, ""};
     return cli_ini_read(cmd->name, path, on_ini, &s, &s.line, &s.failed);
 }
 

@@ -176,6 +176,23 @@ expect_error "config: a line that is not INI names its line" 2 "badline.ini:3: n
 { printf '[train]\n# %0199d\nlr = 0.1\n' 0; } >longline.ini
 expect_error "config: a line longer than inih reads" 2 "longline.ini:2: line longer than 198 characters" -- train --config longline.ini
 # the data path is on the 198-character line itself, so the error naming it shows the line was read
+# indented keys are keys: inih took an indented line for the value above it continued
+printf '[train]\n  data = blobs.csv\n  layers = 4\n  epochs = 1\n  save = indent.safetensors\n    plot = indent.svg\n' >indent.ini
+rm -f indent.safetensors indent.svg
+expect_ok "config: indented keys" train --config indent.ini --quiet
+[ -f indent.safetensors ] && [ -f indent.svg ] && ok "config: indented keys are read each as its own, the save and the plot where they say" \
+    || bad "config: indented keys are each their own" "$(ls indent* 'indent.safetensors plot = indent.svg' 2>&1)"
+printf '[train]\ndata = blobs.csv\n   more.csv\n' >continued.ini
+expect_error "config: an indented line that is not key = value is not a value continued" 2 "^hone train: continued.ini:3: not an INI line" -- train --config continued.ini
+# a section no command reads is warned of at its first key, once; another command's is not
+printf '[Train]\nepochs = abc\nsave = never.safetensors\n[tune]\nrounds = 2\n[space]\nlr = log 1e-3 1\n' >section.ini
+expect_ok "config: a section no command reads" train --config section.ini --data blobs.csv --layers 4 --epochs 1 --quiet
+[ "$(cat err.txt)" = "hone train: warning: section.ini:2: [Train] epochs: no section [Train] is read: hone reads those named for its commands (train, eval, predict, ...) and tune's [space], in lower case" ] &&
+    [ ! -e never.safetensors ] && ok "config: [Train] is warned of, once; [tune] and [space] are not" || bad "config: [Train] is warned of" "$(cat err.txt)"
+printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = tunesection.jsonl\n[space]\nlr = log 1e-3 1\n[trian]\nepochs = 1\n[train]\ndata = blobs.csv\nlayers = 4\n' >tunesection.ini
+rm -f tunesection.jsonl
+"$hone" tune --config tunesection.ini --quiet >out.txt 2>err.txt
+[ "$(grep -c 'no section \[trian\] is read' err.txt)" = 1 ] && ok "tune: a section no command reads is warned of once" || bad "tune: [trian] warned of once" "$(cat err.txt)"
 printf '[train]\ndata = %s\n' "$(printf './%.0s' $(seq 91))nope9.csv" >longest.ini
 [ "$(sed -n 2p longest.ini | awk '{ print length($0) }')" = 198 ] || bad "config: longest.ini's line is 198 characters"
 expect_error "config: the longest line inih reads is read" 1 "nope9.csv" -- train --config longest.ini --layers 4 --epochs 1
