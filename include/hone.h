@@ -793,8 +793,9 @@ hone_status hone_param_parse(hone_param *param, const char *name, const char *sp
 /* One value drawn from param's current range with rng. */
 double hone_param_sample(const hone_param *param, hone_rng *rng);
 /* The value as an option value: LOG and UNIFORM to 3 significant digits ("0.00123"),
- * ONE_MINUS_LOG to 3 significant digits of 1 - beta ("0.99937"), INT as an integer, CHOICE as
- * its word. Returns what snprintf returns. */
+ * ONE_MINUS_LOG to 3 significant digits of 1 - beta ("0.99937"), in both cases more where 3 would
+ * round a value of the spec's range [min, max] out of it (uniform 0.99 0.9999: 0.99996, not 1);
+ * INT as an integer, CHOICE as its word. Returns what snprintf returns. */
 int hone_param_format(const hone_param *param, double value, char *buf, size_t cap);
 /* The value a text means (a number, or for CHOICE the index of the word); HONE_ERR_VALUE when it
  * is not one of param's values. */

@@ -213,6 +213,16 @@ static void test_values_print_as_option_values(void **state) {
     expect_text(&lr, 1, "1");
     hone_param beta = parsed("beta2", "1-log 0.9 0.9999");
     expect_text(&beta, 0.99937123, "0.999371"); /* 1 - beta = 6.29e-4 */
+    /* more digits where 3 would round a value out of the spec's range, and only then */
+    hone_param near_one = parsed("beta2", "uniform 0.99 0.9999");
+    expect_text(&near_one, 0.99983, "0.9998"); /* not 1, which train refuses */
+    expect_text(&near_one, 0.995123, "0.995");
+    hone_param narrow = parsed("keep-prob", "uniform 0.81234 0.81239");
+    expect_text(&narrow, 0.812361, "0.81236"); /* not 0.812 or 0.8124, below and above it */
+    hone_param above = parsed("beta1", "uniform 0.9991 0.99949");
+    expect_text(&above, 0.99930012, "0.9993");
+    hone_param tight = parsed("beta2", "1-log 0.9995 0.9995036");
+    expect_text(&tight, 0.99950356, "0.9995036"); /* 3 digits of 1 - beta give 0.999504, above */
     expect_text(&beta, 0.9, "0.9");
     expect_text(&beta, 0.95012, "0.9501"); /* 1 - beta = 0.0499 */
     expect_text(&beta, 0.999912345, "0.9999123");

@@ -150,6 +150,28 @@ double hone_param_sample(const hone_param *p, hone_rng *rng) {
     return NAN;
 }
 
+/* value in p's kind's form with `extra` digits beyond its usual 3 significant ones (of 1 - x for
+ * 1-log), into tmp [64]. */
+static void format_digits(const hone_param *p, double value, int extra, char *tmp) {
+    if (p->kind != HONE_PARAM_ONE_MINUS_LOG) {
+        snprintf(tmp, 64, "%.*g", 3 + extra, value);
+        return;
+    }
+    /* 3 significant digits of 1 - x: 0.99937 rather than 0.999 */
+    double d = 1 - value;
+    int decimals = d > 0 && isfinite(d) ? 2 - (int)floor(log10(d)) : 3;
+    if (decimals < 3) decimals = 3;
+    decimals += extra;
+    if (decimals > 17) decimals = 17;
+    snprintf(tmp, 64, "%.*f", decimals, value);
+    char *dot = strchr(tmp, '.');
+    if (dot) {
+        char *e = tmp + strlen(tmp) - 1;
+        while (e > dot && *e == '0') *e-- = 0;
+        if (e == dot) *e = 0;
+    }
+}
+
 int hone_param_format(const hone_param *p, double value, char *buf, size_t cap) {
     switch (p->kind) {
     case HONE_PARAM_CHOICE: {
@@ -157,24 +179,20 @@ int hone_param_format(const hone_param *p, double value, char *buf, size_t cap) 
         return snprintf(buf, cap, "%s", i >= 0 && i < p->n_choices && i == value ? p->choices[i] : "?");
     }
     case HONE_PARAM_INT: return snprintf(buf, cap, "%.0f", value);
-    case HONE_PARAM_ONE_MINUS_LOG: {
-        /* 3 significant digits of 1 - x: 0.99937 rather than 0.999 */
-        double d = 1 - value;
-        int decimals = d > 0 && isfinite(d) ? 2 - (int)floor(log10(d)) : 3;
-        if (decimals < 3) decimals = 3;
-        if (decimals > 17) decimals = 17;
+    case HONE_PARAM_ONE_MINUS_LOG:
+    case HONE_PARAM_LOG:
+    case HONE_PARAM_UNIFORM: {
+        /* the fewest digits that keep a value of the spec's range in it: uniform 0.99 0.9999 drew
+         * 0.99996, which at 3 digits was 1, a beta2 train refuses */
         char tmp[64];
-        snprintf(tmp, sizeof tmp, "%.*f", decimals, value);
-        char *dot = strchr(tmp, '.');
-        if (dot) {
-            char *e = tmp + strlen(tmp) - 1;
-            while (e > dot && *e == '0') *e-- = 0;
-            if (e == dot) *e = 0;
+        const bool inside = value >= p->min && value <= p->max;
+        for (int extra = 0; extra <= 14; extra++) {
+            format_digits(p, value, extra, tmp);
+            const double back = strtod(tmp, NULL);
+            if (!inside || (back >= p->min && back <= p->max)) break;
         }
         return snprintf(buf, cap, "%s", tmp);
     }
-    case HONE_PARAM_LOG:
-    case HONE_PARAM_UNIFORM: return snprintf(buf, cap, "%.3g", value);
     }
     return snprintf(buf, cap, "?");
 }
