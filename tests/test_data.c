@@ -461,6 +461,11 @@ static void test_csv_header_detect(void **state) {
     d = csv_ok("text.csv", "x,,label\n1,2,0\n", NULL);
     assert_int_equal(d->n, 1);
     hone_dataset_free(d);
+    /* so are names that read as numbers but not finite ones, which no data row may hold */
+    d = csv_ok("nan-name.csv", "id,nan,inf,label\n1,2,3,0\n4,5,6,1\n", NULL);
+    assert_int_equal(d->n, 2);
+    assert_int_equal(d->d, 3);
+    hone_dataset_free(d);
 }
 
 static void test_csv_label_column(void **state) {

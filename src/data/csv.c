@@ -233,12 +233,13 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             if (st != HONE_OK) goto done;
             bool header = o->header == 1;
             if (o->header == -1) {
-                /* A header only when no field is a number: a data row with one missing value
-                 * ("1,NA,0") must fail on its NA, not vanish as a header. */
+                /* A header only when no field is a finite number: a data row with one missing
+                 * value ("1,NA,0") must fail on its NA, not vanish as a header; a column named
+                 * "nan" or "inf" is a name, as no data row may hold one. */
                 header = true;
                 for (int j = 0; j < s.ncols && header; j++) {
                     double v;
-                    header = parse_number(fields[j], &v) == NUM_NOT_A_NUMBER;
+                    header = parse_number(fields[j], &v) != NUM_OK;
                 }
                 if (!header) s.guessed_line = line;
             }
