@@ -199,8 +199,9 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
     if (hone_model_evaluate(model, &split.train, &loss[0], &acc[0], &err) ||
         hone_model_evaluate(model, &split.dev, &loss[1], &acc[1], &err))
         goto fail;
+    /* a model trained with --dev 0 has no dev rows: their loss is NaN for none, not an overflow */
     if (cli_finite_check("diagnose", o->model, "the loss on its train rows", loss[0]) ||
-        cli_finite_check("diagnose", o->model, "the loss on its dev rows", loss[1]))
+        (split.dev.n > 0 && cli_finite_check("diagnose", o->model, "the loss on its dev rows", loss[1])))
         goto done;
     *regression = model->loss == HONE_LOSS_MSE;
     *train = *regression ? loss[0] : 1 - acc[0];

@@ -119,6 +119,12 @@ static kv *find_fixed(tune *t, const char *key) {
     return NULL;
 }
 
+/* Where a fixed option comes from, for a message: "s.ini:9: [train] lr" or "after --: --lr". */
+static void fixed_where(const tune *t, const kv *f, char *buf, size_t cap) {
+    if (f->line) snprintf(buf, cap, "%s:%d: [train] %s", t->config, f->line, f->key);
+    else snprintf(buf, cap, "after --: --%s", f->key);
+}
+
 /* Copies src into dst[cap], cut short when it does not fit. */
 static void copy_text(char *dst, size_t cap, const char *src) {
     size_t n = strlen(src);
@@ -247,6 +253,15 @@ static int read_passthrough(tune *t, int argc, char **argv) {
 
 static int is_count(const char *s) { return *s && strspn(s, "0123456789") == strlen(s); }
 
+/* Where an option of the space or a fixed one comes from: "s.ini:3: [space] lr" or fixed_where's. */
+static void param_where(const tune *t, const char *key, char *buf, size_t cap) {
+    const int j = find_param(t, key);
+    const kv *f = find_fixed((tune *)t, key);
+    if (j >= 0) snprintf(buf, cap, "%s:%d: [space] %s", t->config, t->space_line[j], key);
+    else if (f) fixed_where(t, f, buf, cap);
+    else snprintf(buf, cap, "%s: %s", t->config, key);
+}
+
 /* What the options of the space and [train] may not be, and how depth composes with layers. */
 static int check_space(tune *t) {
     /* hone train's outputs among them: every trial would write the same file, at once with jobs > 1 */
@@ -263,27 +278,33 @@ static int check_space(tune *t) {
                    "trial from a model's weights, fix init)"},
         {"json", "hone tune sets it for every trial"},
         {"quiet", "hone tune sets it for every trial"},
-        {"config", "hone tune sets it for every trial"},
-        {"help", "hone tune sets it for every trial"},
+        {"config", "a trial's fixed options are those of [train] and after --; give that file's [train] keys there"},
+        {"help", "a trial would print it and train nothing"},
     };
+    char where[CLI_TEXT_MAX + 80];
     for (size_t i = 0; i < sizeof owned / sizeof *owned; i++) {
         if (find_param(t, owned[i].name) >= 0 || find_fixed(t, owned[i].name)) {
-            cli_error("tune", "%s: %s cannot be searched or fixed: %s", t->config, owned[i].name, owned[i].why);
+            param_where(t, owned[i].name, where, sizeof where);
+            cli_error("tune", "%s: cannot be searched or fixed: %s", where, owned[i].why);
             return -1;
         }
     }
     if (find_param(t, "seed") >= 0) {
-        cli_error("tune", "%s: seed cannot be searched: every trial uses one seed (set it in [train] or [tune])", t->config);
+        param_where(t, "seed", where, sizeof where);
+        cli_error("tune", "%s: cannot be searched: every trial uses one seed (set it in [train] or [tune])", where);
         return -1;
     }
     if (find_fixed(t, "depth")) {
-        cli_error("tune", "%s: depth is not a hone train option; search it in [space] (with layers as one width)", t->config);
+        fixed_where(t, find_fixed(t, "depth"), where, sizeof where);
+        cli_error("tune", "%s: not a hone train option; search it in [space] (with layers as one width)", where);
         return -1;
     }
     for (int i = 0; i < t->n_space; i++) {
-        if (find_fixed(t, t->space[i].name)) {
-            cli_error("tune", "%s: %s is both searched ([space]) and fixed ([train] or after --)", t->config,
-                      t->space[i].name);
+        const kv *f = find_fixed(t, t->space[i].name);
+        if (f) {
+            fixed_where(t, f, where, sizeof where);
+            cli_error("tune", "%s:%d: [space] %s: also fixed, at %s: search it or fix it", t->config, t->space_line[i],
+                      t->space[i].name, where);
             return -1;
         }
     }
@@ -295,8 +316,8 @@ static int check_space(tune *t) {
         for (int c = 0; d->kind == HONE_PARAM_CHOICE && c < d->n_choices; c++)
             if (!is_count(d->choices[c]) || atoi(d->choices[c]) > TUNE_MAX_DEPTH) ok = 0;
         if (!ok) {
-            cli_error("tune", "%s: depth (hidden layers) must be int or choice of counts from 0 to %d", t->config,
-                      TUNE_MAX_DEPTH);
+            cli_error("tune", "%s:%d: [space] depth: hidden layers, so int or choice of counts from 0 to %d",
+                      t->config, t->space_line[t->depth], TUNE_MAX_DEPTH);
             return -1;
         }
         const kv *fl = find_fixed(t, "layers");
@@ -307,8 +328,8 @@ static int check_space(tune *t) {
                 if (!is_count(l->choices[c]) || atoi(l->choices[c]) < 1) ok = 0;
         } else ok = fl && is_count(fl->value) && atoi(fl->value) >= 1;
         if (!ok) {
-            cli_error("tune", "%s: depth repeats layers, which must then be one width (int or choice of widths "
-                              "in [space], or one number in [train])", t->config);
+            cli_error("tune", "%s:%d: [space] depth: repeats layers, which must then be one width (int or choice of "
+                              "widths in [space], or one number in [train])", t->config, t->space_line[t->depth]);
             return -1;
         }
     }
@@ -1041,12 +1062,6 @@ static int rungs(const tune_options *o, int *budget) {
         if (!n || budget[n - 1] != b) budget[n++] = b;
     }
     return n;
-}
-
-/* Where a fixed option comes from, for a message: "s.ini:9: [train] lr" or "after --: --lr". */
-static void fixed_where(const tune *t, const kv *f, char *buf, size_t cap) {
-    if (f->line) snprintf(buf, cap, "%s:%d: [train] %s", t->config, f->line, f->key);
-    else snprintf(buf, cap, "after --: --%s", f->key);
 }
 
 /* Where a trial's option comes from: fixed_where's, "s.ini:3: [space] lr = 0.001" (depth's line

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <ini.h>
 #include <limits.h>
 #include <math.h>
@@ -116,6 +117,7 @@ static int set_value(const cli_command *cmd, cli_option *o, const char *text, co
         errno = 0;
         double v = strtod(text, &end);
         while (isspace((unsigned char)*end)) end++;
+        if (errno == ERANGE && fabs(v) <= DBL_MIN) errno = 0; /* 1e-320 is a number, near 0: the checks judge it */
         if (!*text || *end || errno || !isfinite(v)) {
             cli_error(cmd->name, "%s: expected a number, got '%s'", where, text);
             return -1;

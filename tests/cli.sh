@@ -141,9 +141,13 @@ grep -q "^trained 1 epoch in " out.txt && ok "the summary says 1 epoch, not 1 ep
 expect_ok "--json with a --save path that needs escaping" train --data blobs.csv --layers 4 --epochs 1 --quiet --json --save 'we"ird\.safetensors'
 grep -Fq '"model": "we\"ird\\.safetensors"}' out.txt && ok "--json escapes the model path" || bad "--json escapes the model path" "$(cat out.txt)"
 expect_error "weights overflowing in an epoch's last step are a divergence, not a failed save" 3 \
-    "diverged at epoch 1, batch 1, learning rate 1e\\+40: its step left a weight -?inf" -- \
-    train --data blobs.csv --layers 8 --batch 1000 --optimizer sgd --lr 1e40 --schedule constant --epochs 3 --checkpoint ov.safetensors --quiet
+    "diverged at epoch 1, batch 1, learning rate 3e\\+38: its step left a weight -?inf" -- \
+    train --data blobs.csv --layers 8 --batch 1000 --optimizer sgd --lr 3e38 --schedule constant --epochs 3 --checkpoint ov.safetensors --quiet
 [ ! -e ov.safetensors ] && ok "a diverged first epoch writes no checkpoint" || bad "a diverged first epoch writes no checkpoint"
+# the steps are taken in float32: a rate or an eps it cannot hold is refused, not trained into a divergence
+expect_error "--lr beyond float32" 2 "^hone train: --lr: learning rate must be positive and finite in float32, got 1e\\+40$" -- train --data blobs.csv --lr 1e40
+expect_error "--lr below float32's least" 2 "^hone train: --lr: learning rate must be positive and finite in float32, got 9.99989e-321$" -- train --data blobs.csv --lr 1e-320
+expect_error "--eps below float32's least" 2 "^hone train: --eps: eps must be positive and finite in float32, got 1e-50$" -- train --data blobs.csv --eps 1e-50
 expect_error "a penalty overflowing while the data loss is finite is a divergence that names it" 3 \
     "diverged at epoch 1, batch 1, learning rate 0.001: the loss is inf: its L2/L1 penalty \(l2 1e\+308, l1 0\) overflowed; lower --l2 or --l1$" -- \
     train --data blobs.csv --epochs 1 --l2 1e308 --schedule constant --quiet
@@ -756,6 +760,10 @@ sed 's/train_checksum\\"/train_checksuX\\"/; s/dev_checksum\\"/dev_checksuX\\"/'
 if cmp -s blobs.safetensors nodigest.safetensors; then bad "diagnose: the digests were not renamed" "$(grep -ao 'checksum[^,]*' blobs.safetensors)"
 else expect_ok "diagnose: a model without digests is taken at its word" diagnose nodigest.safetensors --data blobs-reversed.csv; fi
 expect_ok "diagnose: the model's own data" diagnose blobs.safetensors --data blobs.csv
+# a model trained without a dev set: its dev error is not to be had, not an overflow
+"$hone" train --data blobs.csv --layers 4 --epochs 1 --dev 0 --save nodev.safetensors --quiet >/dev/null 2>&1
+expect_ok "diagnose: a model trained with --dev 0" diagnose nodev.safetensors --data blobs.csv
+grep -Eq "^  dev error +n/a +\(no dev set\)$" out.txt && ok "diagnose: no dev set is said as such" || bad "diagnose: no dev set" "$(cat out.txt err.txt)"
 expect_error "train: --test-labels without --test-data" 2 "--test-labels nolabels.npy needs --test-data" -- train --data blobs.csv --test-labels nolabels.npy --quiet
 expect_error "diagnose: --test-labels without --test-data" 2 "--test-labels nolabels.npy needs --test-data" -- diagnose sep.safetensors --data blobs.csv --test-labels nolabels.npy
 expect_error "train: --test-data with other features" 1 "narrow-test.csv: 3 features per row, and blobs.csv has 4" -- train --data blobs.csv --test-data narrow-test.csv --quiet
@@ -951,19 +959,21 @@ tune_refused "a warm-up as long as the shortest budget (halving)" bad-warmup '[s
     "^hone tune: bad-warmup.ini:10: \[train\] warmup: cosine: warm-up \(2\) must be shorter than the run \(2 epochs\)$" --epochs 8 --halving
 tune_refused "keep-prob per layer, one layer" bad-keep '[space]\nlayers = choice 8,8 8\n[train]\ndata = blobs.csv\nkeep-prob = 0.5,0.5\n' \
     "^hone tune: bad-keep.ini:7: \[space\] layers = 8: --keep-prob: give one value or one per hidden layer \(1\), got 2$"
-expect_error "tune: searched and fixed" 2 "lr is both searched" -- tune --config tune.ini -- --lr 0.1
+expect_error "tune: searched and fixed" 2 "^hone tune: tune.ini:10: \\[space\\] lr: also fixed, at after --: --lr: search it or fix it$" -- tune --config tune.ini -- --lr 0.1
+expect_error "tune: --config after -- is refused for what it is" 2 "^hone tune: after --: --config: cannot be searched or fixed: a trial's fixed options are those of \\[train\\] and after --" -- \
+    tune --config tune.ini --quiet -- --config other.ini
 # hone train's outputs: every trial would write the one file (at once, with jobs > 1); and one checkpoint to resume
 for out in save checkpoint metrics plot layer-stats resume; do
     printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = out-%s.jsonl\n[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\nlayers = 4\n%s = trial.out\n' $out $out >out-$out.ini
-    expect_error "tune: [train] $out is refused" 2 "^hone tune: out-$out.ini: $out cannot be searched or fixed: every trial would " -- \
+    expect_error "tune: [train] $out is refused" 2 "^hone tune: out-$out.ini:11: \\[train\\] $out: cannot be searched or fixed: every trial would " -- \
         tune --config out-$out.ini --quiet
     [ ! -e out-$out.jsonl ] && [ ! -e trial.out ] && ok "tune: [train] $out is refused before any trial" \
         || bad "tune: [train] $out is refused before any trial" "$(ls out-$out.jsonl trial.out 2>&1)"
 done
-expect_error "tune: a trial output after -- is refused" 2 "^hone tune: tune.ini: metrics cannot be searched or fixed: every trial would write it" -- \
+expect_error "tune: a trial output after -- is refused" 2 "^hone tune: after --: --metrics: cannot be searched or fixed: every trial would write it" -- \
     tune --config tune.ini --quiet -- --metrics m.csv
 printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\n[space]\nplot = choice a.svg b.svg\n[train]\ndata = blobs.csv\nlayers = 4\n' >out-space.ini
-expect_error "tune: a searched trial output is refused" 2 "^hone tune: out-space.ini: plot cannot be searched or fixed" -- \
+expect_error "tune: a searched trial output is refused" 2 "^hone tune: out-space.ini:6: \\[space\\] plot: cannot be searched or fixed" -- \
     tune --config out-space.ini --results out-space.jsonl
 expect_error "tune: no space" 2 "no search space" -- tune
 

@@ -16,6 +16,9 @@ hone_train_config hone_train_config_default(void) {
 
 static bool in_unit(double b) { return b >= 0 && b < 1; }
 
+/* Whether x stays positive and finite as a hone_real (the type the steps are taken in). */
+static bool positive_finite_real(double x) { return (hone_real)x > 0 && isfinite((hone_real)x); }
+
 /* A config check's refusal, naming its field (hone_error.field). */
 #define REFUSE(field, ...) honeE_set_field(err, HONE_ERR_VALUE, field, __VA_ARGS__)
 
@@ -24,12 +27,17 @@ hone_status hone_train_config_check(const hone_train_config *c, hone_error *err)
     if (c->batch < 1) return REFUSE("batch", "batch must be at least 1, got %d", c->batch);
     if (!(c->lr > 0 && isfinite(c->lr)))
         return REFUSE("lr", "learning rate must be positive and finite, got %g", c->lr);
+    /* the steps are taken in hone_real: 1e308 is inf in float32, 1e-50 is 0 */
+    if (!positive_finite_real(c->lr))
+        return REFUSE("lr", "learning rate must be positive and finite in " HONE_REAL_NAME ", got %g", c->lr);
     const hone_optimizer_config *o = &c->optimizer;
     if (o->kind < HONE_OPTIMIZER_SGD || o->kind > HONE_OPTIMIZER_ADAMW)
         return REFUSE("optimizer.kind", "unknown optimizer %d", (int)o->kind);
     if (!in_unit(o->beta1)) return REFUSE("optimizer.beta1", "beta1 must be in [0, 1), got %g", o->beta1);
     if (!in_unit(o->beta2)) return REFUSE("optimizer.beta2", "beta2 must be in [0, 1), got %g", o->beta2);
     if (!(o->eps > 0 && isfinite(o->eps))) return REFUSE("optimizer.eps", "eps must be positive, got %g", o->eps);
+    if (!positive_finite_real(o->eps))
+        return REFUSE("optimizer.eps", "eps must be positive and finite in " HONE_REAL_NAME ", got %g", o->eps);
     if (!(o->weight_decay >= 0 && o->weight_decay * c->lr < 1))
         return REFUSE("optimizer.weight_decay", "weight decay must be 0 or more with lr * decay below 1, got %g", o->weight_decay);
     const hone_schedule_config *s = &c->schedule;
