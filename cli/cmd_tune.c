@@ -390,6 +390,13 @@ static double json_number(const cJSON *o, const char *key) {
     return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
+/* Whether o's key is a number, null or absent (a figure the trial did not have): "x" would
+ * rank as none, and a corrupt best trial would lose its place unsaid. */
+static int number_or_null(const cJSON *o, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return !v || cJSON_IsNumber(v) || cJSON_IsNull(v);
+}
+
 /* Reads the records already in the results file; drops an incomplete last line (a write cut
  * short), so the next append starts on a line of its own. */
 static int load_records(tune *t) {
@@ -460,6 +467,9 @@ static int load_records(tune *t) {
             else if (!cJSON_IsObject(r.params)) missing = "\"params\"";
             else if (r.train && !cJSON_IsObject(r.train)) missing = "\"train\" as an object";
             else if (!cJSON_IsString(status)) missing = "\"status\"";
+            else if (!number_or_null(o, "dev_acc")) missing = "\"dev_acc\" as a number or null";
+            else if (!number_or_null(o, "dev_loss")) missing = "\"dev_loss\" as a number or null";
+            else if (!number_or_null(o, "seconds")) missing = "\"seconds\" as a number or null";
             else {
                 for (int s = ST_OK; s <= ST_FAILED; s++)
                     if (!strcmp(status->valuestring, status_names[s])) r.status = (trial_status)s;

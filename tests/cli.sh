@@ -891,6 +891,10 @@ sed 's/,"train":{[^}]*}//' tune.jsonl >older.jsonl
 expect_error "tune: results that do not say their [train] options" 2 \
     "^hone tune: older.jsonl: trial 1 there does not say which \[train\] options it ran with \(an older hone tune wrote it\)" -- \
     tune --config tune.ini --quiet --results older.jsonl --best older-best.ini
+sed '3s/"dev_acc":[-0-9.e+]*/"dev_acc":"x"/' tune.jsonl >corrupt.jsonl
+expect_error "tune: a record whose dev_acc is not a number" 1 \
+    "^hone tune: corrupt.jsonl: line 3: not a hone tune trial record \(needs \"dev_acc\" as a number or null\); give another --results file$" -- \
+    tune --config tune.ini --quiet --results corrupt.jsonl --best corrupt-best.ini
 cp tune.ini tune-copy.ini
 expect_error "tune: --best onto its config" 2 "^hone tune: --best tune.ini would overwrite tune.ini, the --config it reads$" -- \
     tune --config tune.ini --best tune.ini --quiet

@@ -461,6 +461,11 @@ static void test_csv_header_detect(void **state) {
     d = csv_ok("text.csv", "x,,label\n1,2,0\n", NULL);
     assert_int_equal(d->n, 1);
     hone_dataset_free(d);
+    /* a NUL byte would end its field unseen ("6\\0" read as 6): refused, naming its line */
+    static const char with_nul[] = "a,b,label\n1,2,0\n5,6\0,0\n";
+    p = th_write("nul.csv", with_nul, sizeof with_nul - 1);
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": line 3: a NUL byte (byte 20): not a text file");
+    assert_null(d);
     /* so are names that read as numbers but not finite ones, which no data row may hold */
     d = csv_ok("nan-name.csv", "id,nan,inf,label\n1,2,3,0\n4,5,6,1\n", NULL);
     assert_int_equal(d->n, 2);

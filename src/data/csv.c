@@ -374,6 +374,15 @@ hone_status hone_dataset_load_csv(hone_dataset **out, const char *path,
     st = honeD_read_rest(&f, &buf, &len, err);
     honeD_close(&f);
     if (st != HONE_OK) return st;
+    /* fields are cut at NUL in place: a NUL byte in the text would end its field unseen */
+    const char *nul = memchr(buf, 0, len);
+    if (nul) {
+        size_t line = 1;
+        for (const char *c = buf; c < nul; c++) line += *c == '\n';
+        honeM_free(buf);
+        return honeE_set(err, HONE_ERR_FORMAT, "%s: line %zu: a NUL byte (byte %zu): not a text file", path, line,
+                         (size_t)(nul - buf) + 1);
+    }
 
     hone_dataset *data = honeM_alloc(1, sizeof *data);
     if (!data) {
