@@ -264,6 +264,7 @@ int cmd_diagnose(int argc, char **argv) {
         print_json(train, dev, o.base_error, o.tolerance, regression, *o.metrics ? "metrics" : "model", epoch);
     } else {
         if (*o.metrics) printf("%s, epoch %d (train figures are running means over the epoch)\n", o.metrics, epoch);
+        else if (isnan(dev)) printf("%s on the train rows it was trained with (it had no dev rows)\n", o.model);
         else printf("%s on the train and dev rows it was trained with\n", o.model);
         cli_diagnosis_print(stdout, train, dev, o.base_error, o.tolerance, regression);
         /* a running mean in training mode is no train error of the model trained: dropout is on and

@@ -763,7 +763,8 @@ expect_ok "diagnose: the model's own data" diagnose blobs.safetensors --data blo
 # a model trained without a dev set: its dev error is not to be had, not an overflow
 "$hone" train --data blobs.csv --layers 4 --epochs 1 --dev 0 --save nodev.safetensors --quiet >/dev/null 2>&1
 expect_ok "diagnose: a model trained with --dev 0" diagnose nodev.safetensors --data blobs.csv
-grep -Eq "^  dev error +n/a +\(no dev set\)$" out.txt && ok "diagnose: no dev set is said as such" || bad "diagnose: no dev set" "$(cat out.txt err.txt)"
+grep -Fqx "nodev.safetensors on the train rows it was trained with (it had no dev rows)" out.txt &&
+    grep -Eq "^  dev error +n/a +\(no dev set\)$" out.txt && ok "diagnose: no dev set is said as such" || bad "diagnose: no dev set" "$(cat out.txt err.txt)"
 expect_error "train: --test-labels without --test-data" 2 "--test-labels nolabels.npy needs --test-data" -- train --data blobs.csv --test-labels nolabels.npy --quiet
 expect_error "diagnose: --test-labels without --test-data" 2 "--test-labels nolabels.npy needs --test-data" -- diagnose sep.safetensors --data blobs.csv --test-labels nolabels.npy
 expect_error "train: --test-data with other features" 1 "narrow-test.csv: 3 features per row, and blobs.csv has 4" -- train --data blobs.csv --test-data narrow-test.csv --quiet
