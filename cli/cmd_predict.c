@@ -81,7 +81,12 @@ int cmd_predict(int argc, char **argv) {
         int b = (int)(on->n - start < (size_t)B ? on->n - start : (size_t)B);
         for (int i = 0; i < b; i++) rows[i] = start + (size_t)i;
         hone_model_gather(model, model->batch_x, NULL, on, rows, b);
-        const int overflow = hone_model_predict(model, model->batch_x, b, P);
+        int overflow;
+        hone_error err;
+        if (hone_model_predict(model, model->batch_x, b, P, &overflow, &err)) { /* b fits the room: not expected */
+            cli_error("predict", "%s", err.message);
+            goto done;
+        }
         /* checked before the batch is written: NaN probabilities were printed, the labels taken from
          * them were arbitrary, and a sigmoid's 0 or 1 from an infinite output looked like a result */
         if (overflow >= 0) {

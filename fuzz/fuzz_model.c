@@ -66,7 +66,7 @@ static void forward(hone_model *m) {
     hone_real *X = calloc((size_t)m->inputs * 2, sizeof *X), *P = calloc((size_t)O * 2, sizeof *P);
     fuzz_check(X && P);
     for (int j = 0; j < m->inputs; j++) X[j] = (hone_real)(j % 7) - 3;
-    hone_model_predict(m, X, 2, P);
+    fuzz_check(hone_model_predict(m, X, 2, P, NULL, &err) == HONE_OK); /* room for 2 rows: reserved above */
     free(X);
     free(P);
 }

@@ -3,14 +3,14 @@
  *
  * The one public header. Read it top to bottom as a guide to the library:
  *
- *   hone_dataset *data;  hone_error err;
+ *   hone_dataset *data;  hone_error err;   const int hidden[2] = {512, 256};
  *   hone_dataset_load_idx(&data, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", &err);
  *   hone_split split;    hone_split_make(&split, data, NULL, 0.2, 0.2, 42, &err);   // 60/20/20
  *   hone_model *m;       hone_model_create_mlp(&m, 784, hidden, 2, 10, HONE_LAYER_RELU,
  *                                              HONE_LOSS_SOFTMAX_CE, &err);
- *   hone_model_standardize_fit(m, &split.train);   // statistics of the training split only
+ *   hone_model_standardize_fit(m, &split.train, &err);   // statistics of the training split only
  *   hone_rng rng;        hone_rng_seed(&rng, 42);
- *   hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng);
+ *   hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err);
  *   hone_train_config cfg = hone_train_config_default();
  *   hone_train(m, &split, &cfg, NULL, NULL, &err);
  *   hone_model_save(m, "model.safetensors", &err);
@@ -377,12 +377,23 @@ double hone_model_penalty(const hone_model *model, int B);
 void hone_model_backward(hone_model *model, const hone_real *X, int B);
 void hone_model_zero_grad(hone_model *model);
 /* Output probabilities (softmax or sigmoid) or values (MSE) for X [B, D] into P [B, O]. X must be
- * standardized already: hone_model_gather does it for dataset rows. Returns the first row whose
- * network output (before softmax or sigmoid) is not finite, or -1 when none: a sigmoid makes an
- * infinite output a finite 0 or 1, so P alone does not show an overflow. */
-int hone_model_predict(hone_model *model, const hone_real *X, int B, hone_real *P);
+ * standardized already: hone_model_gather does it for dataset rows. A model with room for fewer
+ * than B rows reserves room for B first (hone_model_reserve; X may be model->batch_x only within
+ * the room it had). *bad_row (when not NULL) gets the first row whose network output (before
+ * softmax or sigmoid) is not finite, or -1 when none: a sigmoid makes an infinite output a finite
+ * 0 or 1, so P alone does not show an overflow. HONE_ERR_VALUE for B < 1, HONE_ERR_NOMEM when the
+ * room cannot be had. */
+hone_status hone_model_predict(hone_model *model, const hone_real *X, int B, hone_real *P, int *bad_row,
+                               hone_error *err);
 
-/* Loss and accuracy over a whole view, in batches of max_batch (accuracy is NAN for MSE). */
+/* Whether the model can read data: its feature count, and labels or targets its loss takes
+ * (softmax cross-entropy: class labels below its outputs; MSE: one target column an output;
+ * sigmoid cross-entropy: labels 0 and 1 for one output or classes below its outputs for more, or
+ * one target column an output, every target in [0, 1]). HONE_ERR_VALUE saying what differs. */
+hone_status hone_model_data_check(const hone_model *model, const hone_dataset *data, hone_error *err);
+
+/* Loss and accuracy over a whole view, in batches of max_batch (accuracy is NAN for MSE); data the
+ * model cannot read (hone_model_data_check) is HONE_ERR_VALUE. */
 hone_status hone_model_evaluate(hone_model *model, const hone_view *view, double *loss,
                                 double *accuracy, hone_error *err);
 
@@ -670,13 +681,13 @@ typedef struct hone_train_hooks {
     /* Where a checkpoint can be taken: after every epoch (after on_epoch), and where the stop flag
      * ends training (state->interrupted set). state is the loop's own, valid during the call;
      * hone_checkpoint_save writes it. Not called for a diverged batch, so the last checkpoint
-     * written stays the last good one. Returning other than HONE_OK (err filled) ends training
-     * with that status. */
+     * written stays the last good one. Returning other than HONE_OK (err filled: it is never
+     * NULL here, though the caller of hone_train gave none) ends training with that status. */
     hone_status (*on_checkpoint)(const hone_train_state *state, void *user, hone_error *err);
 } hone_train_hooks;
 
 /* Trains model on split->train, evaluating split->dev after every epoch. stats_out, if not NULL,
- * receives the last completed epoch's figures. */
+ * receives the last completed epoch's figures (all zero, epoch 0, when none was completed). */
 hone_status hone_train(hone_model *model, const hone_split *split, const hone_train_config *config,
                        const hone_train_hooks *hooks, hone_epoch_stats *stats_out, hone_error *err);
 
@@ -798,7 +809,7 @@ double hone_param_sample(const hone_param *param, hone_rng *rng);
  * INT as an integer, CHOICE as its word. Returns what snprintf returns. */
 int hone_param_format(const hone_param *param, double value, char *buf, size_t cap);
 /* The value a text means (a number, or for CHOICE the index of the word); HONE_ERR_VALUE when it
- * is not one of param's values. */
+ * is not one of param's values: not a choice, or a number outside the spec's range [min, max]. */
 hone_status hone_param_value(const hone_param *param, const char *text, double *value, hone_error *err);
 /* Narrows param around best[0..k), the values of the best trials: the range becomes their span
  * widened on each side by margin times the current width (both in log10 space for LOG, of

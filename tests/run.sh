@@ -22,6 +22,17 @@ names() { nm -g --defined-only "$1" | awk '$2 ~ /^[A-Zi]$/ { print $3 }' | sort 
 both=$(comm -12 <(names "$build/libhone.a") <(names "$build/libhone64.a"))
 if [ -z "$both" ]; then passed=$((passed + 1)); echo "ok   no name is defined by both libraries"
 else failed=$((failed + 1)); failed_names+=("names in both libraries"); echo "FAIL defined by both libraries: $both"; fi
+# The guide at the top of hone.h is code a reader copies: it must compile and link as written
+# (it lacked two arguments once). Its lines are those indented under "Read it top to bottom".
+echo "=== hone.h's example"
+example=$(mktemp -d)
+{ echo '#include "hone.h"'; echo 'int main(void) {';
+  sed -n '/Read it top to bottom/,/^ \* Conventions/p' include/hone.h | sed -n 's/^ \*   //p'; echo 'return 0; }'; } >"$example/example.c"
+if ${CC:-cc} -std=c11 -Wall -Werror -Wno-unused-variable -Iinclude -o "$example/example" "$example/example.c" "$build/libhone.a" \
+    $(pkg-config --libs openblas zlib libcjson) -lm >"$example/log" 2>&1 && [ "$(grep -c 'hone_' "$example/example.c")" -ge 8 ]; then
+    passed=$((passed + 1)); echo "ok   hone.h's example compiles and links"
+else failed=$((failed + 1)); failed_names+=("hone.h's example"); echo "FAIL hone.h's example:"; cat "$example/example.c" "$example/log"; fi
+rm -rf "$example"
 echo "=== tests/cli.sh"
 out=$(tests/cli.sh "$build/hone" 2>&1); rc=$?
 printf '%s\n' "$out"

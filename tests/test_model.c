@@ -413,6 +413,112 @@ static void count_batch(const hone_batch_stats *s, void *user) {
 }
 static void count_epoch(const hone_epoch_stats *s, void *user) { ((hook_log *)user)->epochs++; }
 
+/* hone_model_data_check, which hone_model_evaluate and hone_train run: data the model cannot read
+ * is refused, not scored (a wider row read past the model's statistics, an unlabelled set scored
+ * 100%, a 0..40 target trained a sigmoid to a negative loss). */
+static void test_data_the_model_cannot_read(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 5);
+    hone_dataset *d = blobs(60, 3, &rng);
+    size_t idx[60];
+    for (size_t i = 0; i < 60; i++) idx[i] = i;
+    hone_view all = {d, idx, 60};
+    const int hidden[1] = {4};
+    hone_model *m;
+    hone_error err;
+    double loss, acc;
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_OK);
+    d->d = 5; /* a model of 4 inputs */
+    assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "data has 5 features, the model expects 4");
+    assert_true(isnan(loss));
+    d->d = 4;
+    int32_t *labels = d->label;
+    d->label = NULL; /* no labels */
+    assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "softmax cross-entropy needs class labels");
+    d->label = labels;
+    d->n_classes = 4;
+    assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "data has 4 classes, the model has 3 outputs");
+    d->n_classes = 3;
+    hone_model_free(m);
+    /* sigmoid: one output reads labels 0 and 1; more read classes below them, or targets in [0, 1] */
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 1, HONE_LAYER_RELU, HONE_LOSS_SIGMOID_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_data_check(m, d, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "sigmoid cross-entropy with one output needs labels 0 and 1, and data has 3 classes");
+    hone_model_free(m);
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SIGMOID_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_data_check(m, d, &err), HONE_OK);
+    hone_real targets[60 * 3];
+    for (int i = 0; i < 60 * 3; i++) targets[i] = (hone_real)(i % 2);
+    d->label = NULL;
+    d->target = targets;
+    d->t = 1; /* one column for three outputs: it was repeated */
+    assert_int_equal(hone_model_data_check(m, d, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "sigmoid cross-entropy needs 3 target column(s), data has 1");
+    d->t = 3;
+    assert_int_equal(hone_model_data_check(m, d, &err), HONE_OK);
+    targets[7] = 40;
+    assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "sigmoid cross-entropy needs targets in [0, 1]: row 3, column 2 is 40");
+    d->target = NULL;
+    d->t = 0;
+    d->label = labels;
+    hone_model_free(m);
+    hone_dataset_free(d);
+}
+
+/* A checkpoint hook fills err, as the header asks: it has one though hone_train was given none. */
+static hone_status failing_checkpoint(const hone_train_state *s, void *user, hone_error *err) {
+    assert_non_null(err);
+    err->code = HONE_ERR_IO;
+    snprintf(err->message, sizeof err->message, "disk full");
+    return HONE_ERR_IO;
+}
+
+/* Flags are 0 or 1 (a 2 was trained, then its checkpoint could not be loaded); a step schedule's
+ * lr takes a step_size of 0 without dividing by it; stats_out is zeroed when no epoch completes. */
+static void test_flags_schedule_and_no_epoch(void **state) {
+    hone_error err;
+    hone_train_config cfg = hone_train_config_default();
+    cfg.shuffle = 2;
+    assert_int_equal(hone_train_config_check(&cfg, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "shuffle must be 0 or 1, got 2");
+    assert_string_equal(err.field, "shuffle");
+    cfg = hone_train_config_default();
+    cfg.augment.flip = -1;
+    assert_int_equal(hone_train_config_check(&cfg, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.field, "augment.flip");
+    const hone_schedule_config step = {.kind = HONE_SCHEDULE_STEP, .rate = 0.5};
+    th_assert_close(hone_schedule_lr(&step, 1, 2, 10), 0.25, 1e-12);
+    hone_rng rng;
+    hone_rng_seed(&rng, 99);
+    hone_dataset *d = blobs(600, 3, &rng);
+    hone_split split;
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0.2, 1, &err), HONE_OK);
+    const int hidden[1] = {8};
+    hone_model *m;
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    cfg = hone_train_config_default();
+    cfg.batch = 32;
+    hook_log log = {0, 0, 0, 3}; /* stopped in the first epoch */
+    hone_train_hooks hooks = {.on_epoch = count_epoch, .on_batch = count_batch, .user = &log, .stop = &log.stop};
+    hone_epoch_stats stats;
+    memset(&stats, 0xab, sizeof stats);
+    assert_int_equal(hone_train(m, &split, &cfg, &hooks, &stats, NULL), HONE_OK);
+    assert_int_equal(log.epochs, 0);
+    assert_int_equal(stats.epoch, 0);
+    const hone_train_hooks failing = {.on_checkpoint = failing_checkpoint};
+    cfg.epochs = 1;
+    assert_int_equal(hone_train(m, &split, &cfg, &failing, NULL, NULL), HONE_ERR_IO);
+    hone_model_free(m);
+    hone_split_free(&split);
+    hone_dataset_free(d);
+}
+
 /* The batch hook runs after every step; the stop flag ends training after the current batch. */
 static void test_hooks_and_stop(void **state) {
     hone_rng rng;
@@ -499,6 +605,9 @@ static void test_bad_settings_are_errors(void **state) {
     assert_null(m);
     assert_int_equal(hone_model_create_mlp(&m, 4, NULL, 0, 1, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "at least 2 outputs"));
+    const int one[1] = {4}; /* an add is a layer kind, not an activation (it was refused as a bad skip) */
+    assert_int_equal(hone_model_create_mlp(&m, 4, one, 1, 3, HONE_LAYER_ADD, HONE_LOSS_SOFTMAX_CE, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "model: 9 is not an activation");
     hone_model_free(NULL);
 }
 
@@ -772,15 +881,43 @@ static void test_predict_names_the_first_row_not_finite(void **state) {
     m->params[0] = 1; /* z = x */
     m->params[1] = 0;
     hone_real P[4];
+    int bad = 7;
     hone_real finite[3] = {0.5, -2, 0};
-    assert_int_equal(hone_model_predict(m, finite, 3, P), -1);
+    assert_int_equal(hone_model_predict(m, finite, 3, P, &bad, &err), HONE_OK);
+    assert_int_equal(bad, -1);
     th_assert_close(P[0], 1 / (1 + exp(-0.5)), 1e-6);
     th_assert_close(P[2], 0.5, 1e-6);
     hone_real later[4] = {0.5, 1, INFINITY, NAN};
-    assert_int_equal(hone_model_predict(m, later, 4, P), 2);
+    assert_int_equal(hone_model_predict(m, later, 4, P, &bad, &err), HONE_OK);
+    assert_int_equal(bad, 2);
     assert_true(isfinite(P[2])); /* the sigmoid's 1: P alone does not show it */
     hone_real first[2] = {NAN, 1};
-    assert_int_equal(hone_model_predict(m, first, 2, P), 0);
+    assert_int_equal(hone_model_predict(m, first, 2, P, &bad, &err), HONE_OK);
+    assert_int_equal(bad, 0);
+    assert_int_equal(hone_model_predict(m, first, 0, P, &bad, &err), HONE_ERR_VALUE);
+    hone_model_free(m);
+}
+
+/* hone_model_predict makes room for more rows than the model has (a loaded model has none): it
+ * wrote past its batch buffers. */
+static void test_predict_reserves_its_rows(void **state) {
+    const int hidden[1] = {8};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, 3, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    hone_rng rng;
+    hone_rng_seed(&rng, 4);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    assert_true(m->max_batch < 1);
+    enum { ROWS = 300 };
+    static hone_real X[ROWS * 3], P[ROWS * 2], P1[2];
+    for (int i = 0; i < ROWS * 3; i++) X[i] = (hone_real)((i % 7) - 3);
+    assert_int_equal(hone_model_predict(m, X, ROWS, P, NULL, &err), HONE_OK);
+    assert_true(m->max_batch >= ROWS);
+    /* the last row alone gives the same */
+    assert_int_equal(hone_model_predict(m, X + (ROWS - 1) * 3, 1, P1, NULL, &err), HONE_OK);
+    th_assert_close(P1[0], P[(ROWS - 1) * 2], 1e-6);
+    th_assert_close(P[0] + P[1], 1, 1e-6);
     hone_model_free(m);
 }
 
@@ -817,6 +954,9 @@ int main(void) {
         th_test(test_initializers),
         th_test(test_relu_gradient_zero_at_zero),
         th_test(test_predict_names_the_first_row_not_finite),
+        th_test(test_predict_reserves_its_rows),
+        th_test(test_data_the_model_cannot_read),
+        th_test(test_flags_schedule_and_no_epoch),
         th_test(test_standardize_std),
         th_test(test_fast_normal_is_normal),
         th_test(test_model_gradcheck_every_activation_and_loss),

@@ -163,8 +163,8 @@ static void test_round_trip_mlp(void **state) {
     hone_error err = {0};
     assert_int_equal(hone_model_reserve(m, B, &err), HONE_OK);
     assert_int_equal(hone_model_reserve(r, B, &err), HONE_OK);
-    hone_model_predict(m, X, B, P1);
-    hone_model_predict(r, X, B, P2);
+    assert_int_equal(hone_model_predict(m, X, B, P1, NULL, NULL), HONE_OK);
+    assert_int_equal(hone_model_predict(r, X, B, P2, NULL, NULL), HONE_OK);
     assert_memory_equal(P1, P2, sizeof P1);
 
     /* saving over an existing file replaces it */
@@ -486,8 +486,8 @@ static void test_round_trip_batchnorm_dropout(void **state) {
     assert_int_equal(hone_model_reserve(m, B, &err), HONE_OK);
     assert_int_equal(hone_model_reserve(r, B, &err), HONE_OK);
     m->training = r->training = 0;
-    hone_model_predict(m, X, B, P1);
-    hone_model_predict(r, X, B, P2);
+    assert_int_equal(hone_model_predict(m, X, B, P1, NULL, NULL), HONE_OK);
+    assert_int_equal(hone_model_predict(r, X, B, P2, NULL, NULL), HONE_OK);
     assert_memory_equal(P1, P2, sizeof P1);
 
     /* the layout: torch's names, 1.bias absent, the count an I64 scalar */
@@ -821,7 +821,7 @@ static hone_model *check_torch_fixture(const char *fixture_name, const char *exp
     hone_error err = {0};
     assert_int_equal(hone_model_reserve(m, rows, &err), HONE_OK);
     m->training = 0; /* torch's eval(): running statistics, every unit */
-    hone_model_predict(m, X, rows, P);
+    assert_int_equal(hone_model_predict(m, X, rows, P, NULL, NULL), HONE_OK);
     for (int i = 0; i < rows * outputs; i++) th_assert_close(P[i], p[i], TH_DOUBLE ? 1e-12 : 1e-6);
 
     /* hone writes it back the same */
@@ -1703,8 +1703,8 @@ static void test_residual_names(void **state) {
     hone_real X[2 * 4] = {0.5, -1, 2, 0.25, 1, 1, -0.5, 0}, P1[6], P2[6];
     assert_int_equal(hone_model_reserve(m, 2, &err), HONE_OK);
     assert_int_equal(hone_model_reserve(back, 2, &err), HONE_OK);
-    hone_model_predict(m, X, 2, P1);
-    hone_model_predict(back, X, 2, P2);
+    assert_int_equal(hone_model_predict(m, X, 2, P1, NULL, NULL), HONE_OK);
+    assert_int_equal(hone_model_predict(back, X, 2, P2, NULL, NULL), HONE_OK);
     assert_memory_equal(P1, P2, sizeof P1);
     hone_model_free(m);
     hone_model_free(back);

@@ -175,9 +175,9 @@ static void test_dropout_at_inference_is_the_plain_network(void **state) {
     th_fill_uniform(X, 24, &rng, -1, 1);
     assert_int_equal(hone_model_reserve(with, 4, &err), HONE_OK);
     assert_int_equal(hone_model_reserve(without, 4, &err), HONE_OK);
-    hone_model_predict(with, X, 4, P1);
-    hone_model_predict(with, X, 4, P2);
-    hone_model_predict(without, X, 4, P3);
+    assert_int_equal(hone_model_predict(with, X, 4, P1, NULL, NULL), HONE_OK);
+    assert_int_equal(hone_model_predict(with, X, 4, P2, NULL, NULL), HONE_OK);
+    assert_int_equal(hone_model_predict(without, X, 4, P3, NULL, NULL), HONE_OK);
     assert_memory_equal(P1, P2, sizeof P1); /* inference draws no masks */
     assert_memory_equal(P1, P3, sizeof P1); /* and scales nothing */
     /* training: about 1 - keep of the units dropped, the survivors scaled by 1 / keep, so the

@@ -225,7 +225,8 @@ static void test_values_print_as_option_values(void **state) {
     expect_text(&tight, 0.99950356, "0.9995036"); /* 3 digits of 1 - beta give 0.999504, above */
     expect_text(&beta, 0.9, "0.9");
     expect_text(&beta, 0.95012, "0.9501"); /* 1 - beta = 0.0499 */
-    expect_text(&beta, 0.999912345, "0.9999123");
+    hone_param beta_wide = parsed("beta2", "1-log 0.9 0.99999");
+    expect_text(&beta_wide, 0.999912345, "0.9999123");
     hone_param batch = parsed("batch", "int 32 256");
     expect_text(&batch, 64, "64");
     hone_param opt = parsed("optimizer", "choice adam sgd");
@@ -236,6 +237,12 @@ static void test_values_print_as_option_values(void **state) {
     assert_non_null(strstr(err.message, "adamw"));
     assert_int_equal(hone_param_value(&batch, "6.5", &v, &err), HONE_ERR_VALUE);
     assert_int_equal(hone_param_value(&lr, "-1", &v, &err), HONE_ERR_VALUE);
+    /* numbers of the kind but outside the spec's range are not its values */
+    assert_int_equal(hone_param_value(&batch, "1000", &v, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "batch: 1000 is outside its range, 32 to 256");
+    assert_int_equal(hone_param_value(&lr, "5", &v, &err), HONE_ERR_VALUE);
+    assert_int_equal(hone_param_value(&beta, "0.5", &v, &err), HONE_ERR_VALUE);
+    assert_int_equal(hone_param_value(&batch, "256", &v, &err), HONE_OK);
 }
 
 static void expect_bad(const char *name, const char *spec, const char *want1, const char *want2) {

@@ -128,7 +128,7 @@ static hone_status mlp_check(const hone_mlp_spec *spec, hone_error *err) {
     if (spec->n_hidden < 0 || spec->n_hidden > HONE_MAX_LAYERS / 4 - 2)
         return honeE_set(err, HONE_ERR_VALUE, "model: hidden layer count out of range: %d", spec->n_hidden);
     if (spec->activation == HONE_LAYER_DENSE || spec->activation == HONE_LAYER_DROPOUT ||
-        spec->activation == HONE_LAYER_BATCHNORM || !honeL_ops_of(spec->activation))
+        spec->activation == HONE_LAYER_BATCHNORM || spec->activation == HONE_LAYER_ADD || !honeL_ops_of(spec->activation))
         return honeE_set(err, HONE_ERR_VALUE, "model: %d is not an activation", (int)spec->activation);
     float input_keep = spec->input_keep_prob;
     if (input_keep != 0 && !(input_keep > 0 && input_keep <= 1))
@@ -528,14 +528,59 @@ double hone_model_backward_step(hone_model *m, const hone_real *X, int B, const 
 
 void hone_model_zero_grad(hone_model *m) { zero_values(m->grads, m->n_params); }
 
-int hone_model_predict(hone_model *m, const hone_real *X, int B, hone_real *P) {
+hone_status hone_model_predict(hone_model *m, const hone_real *X, int B, hone_real *P, int *bad_row, hone_error *err) {
+    if (bad_row) *bad_row = -1;
+    if (B < 1) return honeE_set(err, HONE_ERR_VALUE, "predict: B must be at least 1, got %d", B);
+    if (B > m->max_batch) {
+        hone_status st = hone_model_reserve(m, B, err);
+        if (st) return st;
+    }
     const hone_real *Z = hone_model_forward(m, X, B);
     const int O = hone_model_outputs(m);
     honeL_loss_output(m->loss, P, Z, B, O);
     /* the network's own outputs: a sigmoid turns an infinite one into a finite 0 or 1 */
-    for (size_t k = 0; k < (size_t)B * O; k++)
-        if (!isfinite(Z[k])) return (int)(k / (size_t)O);
-    return -1;
+    for (size_t k = 0; bad_row && k < (size_t)B * O; k++)
+        if (!isfinite(Z[k])) {
+            *bad_row = (int)(k / (size_t)O);
+            break;
+        }
+    return HONE_OK;
+}
+
+hone_status hone_model_data_check(const hone_model *m, const hone_dataset *data, hone_error *err) {
+    if (data->d != (size_t)m->inputs)
+        return honeE_set(err, HONE_ERR_VALUE, "data has %zu features, the model expects %d", data->d, m->inputs);
+    const int O = hone_model_outputs(m);
+    switch (m->loss) {
+    case HONE_LOSS_SOFTMAX_CE:
+        if (!data->label) return honeE_set(err, HONE_ERR_VALUE, "softmax cross-entropy needs class labels");
+        if (data->n_classes > O)
+            return honeE_set(err, HONE_ERR_VALUE, "data has %d classes, the model has %d outputs", data->n_classes, O);
+        return HONE_OK;
+    case HONE_LOSS_MSE:
+        if (!data->target || data->t != (size_t)O)
+            return honeE_set(err, HONE_ERR_VALUE, "mean squared error needs %d regression target column(s)", O);
+        return HONE_OK;
+    case HONE_LOSS_SIGMOID_CE:
+        if (data->label) { /* one output: the label is the 0/1 target; more: one-hot classes */
+            if (O == 1 && data->n_classes > 2)
+                return honeE_set(err, HONE_ERR_VALUE, "sigmoid cross-entropy with one output needs labels 0 and 1, "
+                                 "and data has %d classes", data->n_classes);
+            if (O > 1 && data->n_classes > O)
+                return honeE_set(err, HONE_ERR_VALUE, "data has %d classes, the model has %d outputs", data->n_classes, O);
+            return HONE_OK;
+        }
+        if (!data->target) return honeE_set(err, HONE_ERR_VALUE, "sigmoid cross-entropy needs labels or 0/1 targets");
+        if (data->t != (size_t)O)
+            return honeE_set(err, HONE_ERR_VALUE, "sigmoid cross-entropy needs %d target column(s), data has %zu", O,
+                             data->t);
+        for (size_t i = 0; i < data->n * data->t; i++)
+            if (!(data->target[i] >= 0 && data->target[i] <= 1))
+                return honeE_set(err, HONE_ERR_VALUE, "sigmoid cross-entropy needs targets in [0, 1]: row %zu, "
+                                 "column %zu is %g", i / data->t + 1, i % data->t + 1, (double)data->target[i]);
+        return HONE_OK;
+    }
+    return honeE_set(err, HONE_ERR_VALUE, "unknown loss %d", (int)m->loss);
 }
 
 hone_status hone_model_evaluate(hone_model *m, const hone_view *view, double *loss, double *accuracy,
@@ -543,6 +588,8 @@ hone_status hone_model_evaluate(hone_model *m, const hone_view *view, double *lo
     *loss = NAN;
     *accuracy = NAN;
     if (view->n == 0) return HONE_OK;
+    hone_status checked = hone_model_data_check(m, view->data, err);
+    if (checked) return checked;
     if (m->max_batch < 1) {
         hone_status st = hone_model_reserve(m, 256, err);
         if (st) return st;

@@ -34,7 +34,8 @@ double hone_schedule_lr(const hone_schedule_config *c, double lr0, long t, long 
     case HONE_SCHEDULE_INVERSE_TIME: return lr0 / (1 + c->rate * (double)t);
     case HONE_SCHEDULE_EXPONENTIAL: return lr0 * pow(c->rate, (double)t);
     case HONE_SCHEDULE_INVERSE_SQRT: return lr0 * c->rate / sqrt((double)t + 1);
-    case HONE_SCHEDULE_STEP: return lr0 * pow(c->rate, (double)(t / c->step_size));
+    case HONE_SCHEDULE_STEP: /* a step_size below 1 (refused by the config check) steps every t */
+        return lr0 * pow(c->rate, (double)(c->step_size >= 1 ? t / c->step_size : t));
     case HONE_SCHEDULE_COSINE: {
         long W = c->warmup;
         if (t < W) return lr0 * (double)(t + 1) / (double)W;

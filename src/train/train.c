@@ -82,6 +82,15 @@ hone_status hone_train_config_check(const hone_train_config *c, hone_error *err)
         return REFUSE("augment.rotate", "augment rotation must be in [0, 180] degrees, got %g", a->rotate);
     if (!(a->noise >= 0 && isfinite(a->noise)))
         return REFUSE("augment.noise", "augment noise must be 0 or more, got %g", a->noise);
+    /* flags are 0 or 1: a checkpoint keeps them so, and its loader refuses a 2 it could not resume */
+    const struct {
+        const char *field;
+        int value;
+    } flags[] = {{"shuffle", c->shuffle}, {"optimizer.momentum_ewma", o->momentum_ewma}, {"schedule.per_step", s->per_step},
+                 {"early_stopping.on_accuracy", e->on_accuracy}, {"augment.flip", a->flip}};
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
+        if (flags[i].value != 0 && flags[i].value != 1)
+            return REFUSE(flags[i].field, "%s must be 0 or 1, got %d", flags[i].field, flags[i].value);
     return HONE_OK;
 }
 #undef REFUSE
@@ -247,17 +256,10 @@ hone_status hone_train_check(const hone_model *m, const hone_split *split, const
     if (st) return st;
     const hone_view *train = &split->train;
     if (train->n == 0) return honeE_set(err, HONE_ERR_VALUE, "no training rows");
-    if (train->data->d != (size_t)m->inputs)
-        return honeE_set(err, HONE_ERR_VALUE, "data has %zu features, the model expects %d", train->data->d, m->inputs);
-    const int O = hone_model_outputs(m);
-    if (m->loss == HONE_LOSS_SOFTMAX_CE && !train->data->label)
-        return honeE_set(err, HONE_ERR_VALUE, "softmax cross-entropy needs class labels");
-    if (m->loss == HONE_LOSS_SOFTMAX_CE && train->data->n_classes > O)
-        return honeE_set(err, HONE_ERR_VALUE, "data has %d classes, the model has %d outputs", train->data->n_classes, O);
-    if (m->loss == HONE_LOSS_MSE && (!train->data->target || train->data->t != (size_t)O))
-        return honeE_set(err, HONE_ERR_VALUE, "mean squared error needs %d regression target column(s)", O);
-    if (m->loss == HONE_LOSS_SIGMOID_CE && !train->data->label && !train->data->target)
-        return honeE_set(err, HONE_ERR_VALUE, "sigmoid cross-entropy needs labels or 0/1 targets");
+    if ((st = hone_model_data_check(m, train->data, err))) return st;
+    /* the dev rows, evaluated every epoch, may be another data set's in a split made by hand */
+    if (split->dev.n && split->dev.data != train->data && (st = hone_model_data_check(m, split->dev.data, err)))
+        return honeE_prefix(err, st, "dev set");
     const bool early = c->early_stopping.patience > 0;
     if (augmenting(&c->augment) && (!train->data->height || !train->data->width))
         return honeE_set(err, HONE_ERR_VALUE, "augmentation needs images (IDX or NPY data shaped [n, height, width])");
@@ -286,6 +288,10 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
                               hone_epoch_stats *stats_out, hone_error *err) {
     static const hone_train_hooks no_hooks = {0};
     if (!hooks) hooks = &no_hooks;
+    if (stats_out) *stats_out = (hone_epoch_stats){0}; /* epoch 0 until one is done */
+    /* the on_checkpoint hook fills err when it fails: it gets one even where the caller gave none */
+    hone_error own_err;
+    if (!err) err = &own_err;
     hone_status st = hone_train_check(m, split, c, err);
     if (st) return st;
     const hone_view *train = &split->train;

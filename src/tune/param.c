@@ -210,6 +210,8 @@ hone_status hone_param_value(const hone_param *p, const char *text, double *valu
     if (st != HONE_OK) return st;
     if ((p->kind == HONE_PARAM_LOG && !(*value > 0)) || (p->kind == HONE_PARAM_ONE_MINUS_LOG && !(*value < 1)))
         return honeE_set(err, HONE_ERR_VALUE, "%s: %s cannot take %g", p->name, kind_word(p->kind), *value);
+    if (!(*value >= p->min && *value <= p->max))
+        return honeE_set(err, HONE_ERR_VALUE, "%s: %.60s is outside its range, %g to %g", p->name, text, p->min, p->max);
     return HONE_OK;
 }
 
