@@ -75,6 +75,19 @@ static int csv_only(const char *cmd, const cli_data *d) {
     return -1;
 }
 
+/* --regression reads real-valued targets, which IDX labels (unsigned bytes, class indices) are not:
+ * refused here as the option combination it is, in the library's words. -1 (message printed). */
+static int regression_readable(const char *cmd, const cli_data *d) {
+    hone_dataset_format format;
+    hone_error err = {0};
+    if (!d->regression || hone_dataset_format_of(d->data, &format, &err) != HONE_OK ||
+        (format != HONE_DATASET_FORMAT_IDX && format != HONE_DATASET_FORMAT_IDX_DIR))
+        return 0;
+    cli_error(cmd, "--regression: %s: IDX labels are class indices (unsigned bytes), not regression targets; give the "
+              "targets as a CSV column or an .npy file", format == HONE_DATASET_FORMAT_IDX && *d->labels ? d->labels : d->data);
+    return -1;
+}
+
 void cli_view_digest(const hone_view *view, char out[17]) {
     snprintf(out, 17, "%016llx", (unsigned long long)hone_view_checksum(view));
 }
@@ -92,7 +105,7 @@ int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source
         cli_error(cmd, "--header: expected auto, yes or no, got '%s'", d->header);
         return -1;
     }
-    if (labels_read(cmd, "--labels", d->labels, d->data) || csv_only(cmd, d)) return -1;
+    if (labels_read(cmd, "--labels", d->labels, d->data) || csv_only(cmd, d) || regression_readable(cmd, d)) return -1;
     return label_column(cmd, d->label_column, &source->csv);
 }
 

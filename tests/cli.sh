@@ -281,7 +281,7 @@ expect_error "--header with an IDX images file" 2 "^hone predict: --header is fo
     predict nosuch.safetensors --data img6.idx --header no
 expect_ok "--header with a CSV file" train --data blobs.csv --header yes --layers 4 --epochs 1 --quiet
 expect_ok "IDX images with IDX labels" train --data img6.idx --labels lab6.idx --dev 1 --layers 4 --epochs 1 --quiet
-expect_error "--regression with IDX labels" 1 "^hone train: lab6.idx: IDX labels are class indices \(unsigned bytes\), not regression targets; give the targets as a CSV column or an .npy file$" -- \
+expect_error "--regression with IDX labels" 2 "^hone train: --regression: lab6.idx: IDX labels are class indices \(unsigned bytes\), not regression targets; give the targets as a CSV column or an .npy file$" -- \
     train --data img6.idx --labels lab6.idx --regression --layers 4 --epochs 1
 expect_error "--labels with a missing --data" 1 "^hone train: nosuch.csv: No such file or directory$" -- \
     train --data nosuch.csv --labels y6.npy --layers 4 --epochs 1
