@@ -595,6 +595,8 @@ static void test_save_refuses_bad_state(void **state) {
     assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "layer 2: batch norm momentum"));
     m->layers[2].momentum = 0.1f;
+    assert_int_equal(hone_model_save(m, "", &err), HONE_ERR_VALUE); /* was "": cannot replace it ... */
+    assert_string_equal(err.message, "not saved: the path is empty");
     m->bn_batches = (uint64_t)INT64_MAX + 1;
     assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "tensor '2.num_batches_tracked'"));

@@ -513,6 +513,7 @@ hone_status hone_model_save(const hone_model *m, const char *path, hone_error *e
 
 hone_status honeS_save(const hone_model *m, const char *path, const honeS_tensor *extras, int n_extras,
                        const char *meta_key, const char *meta_value, hone_error *err) {
+    if (!path || !*path) return honeE_set(err, HONE_ERR_VALUE, "not saved: the path is empty");
     for (int i = 0; i < n_extras; i++) { /* the caller's own mistakes */
         const honeS_tensor *x = &extras[i];
         bool ok = strncmp(x->name, "hone.", 5) == 0 && strlen(x->name) < sizeof((tensor *)0)->name &&
