@@ -80,7 +80,7 @@ $(B)/f64/tests/%: tests/%.c $(TEST_COMMON) tests/harness.h $(B)/libhone64.a $(NA
 	$(CC) $(CPPFLAGS) $(F64FLAGS) $(WARN) $(CFLAGS) -o $@ $< $(TEST_COMMON) $(B)/libhone64.a $(TEST_LIBS)
 
 test: $(B)/hone $(TESTS_F32) $(TESTS_F64)
-	@tests/run.sh $(B) $(TESTS_F32) $(TESTS_F64)
+	@CC='$(CC)' CFLAGS='$(CFLAGS)' tests/run.sh $(B) $(TESTS_F32) $(TESTS_F64)
 
 # What CI runs: a short fuzz of every reader, every test under ASan/LSan/UBSan, the thread pool's
 # tests under ThreadSanitizer, then every test (whose "tests: N passed, N failed" closes the output).

@@ -28,7 +28,8 @@ echo "=== hone.h's example"
 example=$(mktemp -d)
 { echo '#include "hone.h"'; echo 'int main(void) {';
   sed -n '/Read it top to bottom/,/^ \* Conventions/p' include/hone.h | sed -n 's/^ \*   //p'; echo 'return 0; }'; } >"$example/example.c"
-if ${CC:-cc} -std=c11 -Wall -Werror -Wno-unused-variable -Iinclude -o "$example/example" "$example/example.c" "$build/libhone.a" \
+# (with the flags the library was built with: a sanitizer build's library needs its runtime)
+if ${CC:-cc} ${CFLAGS:-} -std=c11 -Wall -Werror -Wno-unused-variable -Iinclude -o "$example/example" "$example/example.c" "$build/libhone.a" \
     $(pkg-config --libs openblas zlib libcjson) -lm >"$example/log" 2>&1 && [ "$(grep -c 'hone_' "$example/example.c")" -ge 8 ]; then
     passed=$((passed + 1)); echo "ok   hone.h's example compiles and links"
 else failed=$((failed + 1)); failed_names+=("hone.h's example"); echo "FAIL hone.h's example:"; cat "$example/example.c" "$example/log"; fi
