@@ -443,6 +443,18 @@ static void test_data_the_model_cannot_read(void **state) {
     assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_ERR_VALUE);
     assert_string_equal(err.message, "data has 4 classes, the model has 3 outputs");
     d->n_classes = 3;
+    /* a split made by hand whose dev rows are another, wider data set's: refused before training,
+     * naming the dev set (evaluate would have refused it after the first epoch) */
+    hone_rng_seed(&rng, 6);
+    hone_dataset *wide = blobs(20, 3, &rng);
+    wide->d = 2; /* a width not the model's: the check reads only the count */
+    size_t widx[20];
+    for (size_t i = 0; i < 20; i++) widx[i] = i;
+    const hone_split by_hand = {.train = all, .dev = {wide, widx, 20}};
+    const hone_train_config cfg = hone_train_config_default();
+    assert_int_equal(hone_train_check(m, &by_hand, &cfg, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "dev set: data has 2 features, the model expects 4");
+    hone_dataset_free(wide);
     hone_model_free(m);
     /* sigmoid: one output reads labels 0 and 1; more read classes below them, or targets in [0, 1] */
     assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 1, HONE_LAYER_RELU, HONE_LOSS_SIGMOID_CE, &err), HONE_OK);
