@@ -552,7 +552,10 @@ static int record_differs(const tune *t, const record *r, const trial *tr, char 
         char text[HONE_PARAM_TEXT_MAX] = "(none)";
         if (cJSON_IsString(v)) snprintf(text, sizeof text, "%s", v->valuestring);
         else if (cJSON_IsNumber(v)) hone_param_format(p, v->valuedouble, text, sizeof text);
-        if (!v || strcmp(text, tr->text[i])) {
+        /* a number is compared as a number: the text this search samples reads back as it, and
+         * formatting it again could round the other way (0.1255 as 0.126 in 0.12545..0.2) */
+        const int same = cJSON_IsNumber(v) ? strtod(tr->text[i], NULL) == v->valuedouble : v && !strcmp(text, tr->text[i]);
+        if (!same) {
             snprintf(why, cap, "trial %d there has %s=%s, this search samples %s=%s", tr->id, p->name, v ? text : "(none)",
                      p->name, tr->text[i]);
             return 1;

@@ -31,13 +31,15 @@ static void header(char *buf, size_t cap) {
  * rows of steps to steps_done. The rows after it were written by a run killed after its last
  * checkpoint, and the resumed run trains those steps again and writes them anew. A last line
  * without its newline is a row (or header) cut short by the kill, and goes too. -1 (message
- * printed) when f is not a layer statistics file, or its rows are not every `every` steps
- * (written with another --stats-every: the file would mix two intervals). */
+ * printed) when f is not a layer statistics file, or its rows were written with another
+ * --stats-every (a step not a multiple of `every`, or no two steps `every` apart among three or
+ * more): the file would mix two intervals. */
 static long kept_length(const char *cmd, FILE *f, const char *path, uint64_t steps_done, int every) {
     char want[256], *line = NULL;
     size_t cap = 0;
     long kept = 0, lineno = 0;
-    unsigned long long last = 0; /* the step of the rows before */
+    unsigned long long last = 0, gap = 0, gap_from = 0; /* the step of the rows before; the closest two */
+    long gap_line = 0, steps = 0;
     ssize_t n;
     header(want, sizeof want);
     while ((n = getline(&line, &cap, f)) > 0 && line[n - 1] == '\n') {
@@ -59,16 +61,22 @@ static long kept_length(const char *cmd, FILE *f, const char *path, uint64_t ste
                 break;
             }
             if (step > steps_done) break; /* the rows are in the order of their steps */
-            /* the first row may be of any multiple: a file first given to a resumed run starts there */
-            if (last ? step != last && step != last + (unsigned long long)every : step % (unsigned)every != 0) {
-                if (last)
-                    cli_error(cmd, "--layer-stats %s: line %ld: step %llu follows step %llu, and --stats-every is %d: "
-                              "resume with the --stats-every the file was written with", path, lineno, step, last, every);
+            /* steps are multiples of every, in order; gaps are legitimate (a part of the run resumed
+             * without --layer-stats), but a file whose closest steps are further apart than every
+             * was written with a larger interval (checked after the loop) */
+            if (step % (unsigned)every != 0 || step < last) {
+                if (step < last)
+                    cli_error(cmd, "--layer-stats %s: line %ld: step %llu comes after step %llu: not a file hone train "
+                              "wrote", path, lineno, step, last);
                 else
                     cli_error(cmd, "--layer-stats %s: line %ld: step %llu is not a multiple of --stats-every %d: "
                               "resume with the --stats-every the file was written with", path, lineno, step, every);
                 kept = -1;
                 break;
+            }
+            if (step != last) {
+                if (last && (!gap || step - last < gap)) gap = step - last, gap_line = lineno, gap_from = last;
+                steps++;
             }
             last = step;
         }
@@ -76,6 +84,13 @@ static long kept_length(const char *cmd, FILE *f, const char *path, uint64_t ste
     }
     if (kept >= 0 && ferror(f)) {
         cli_error(cmd, "--layer-stats %s: %s", path, strerror(errno));
+        kept = -1;
+    }
+    /* three steps or more, none of them every apart: written every gap, a multiple of every. (Two
+     * are let be: one row, a stretch resumed without --layer-stats, one row, is a file too.) */
+    if (kept >= 0 && steps >= 3 && gap > (unsigned long long)every) {
+        cli_error(cmd, "--layer-stats %s: line %ld: step %llu follows step %llu, and --stats-every is %d: resume "
+                  "with the --stats-every the file was written with", path, gap_line, gap_from + gap, gap_from, every);
         kept = -1;
     }
     free(line);

@@ -896,6 +896,14 @@ sed '3s/"dev_acc":[-0-9.e+]*/"dev_acc":"x"/' tune.jsonl >corrupt.jsonl
 expect_error "tune: a record whose dev_acc is not a number" 1 \
     "^hone tune: corrupt.jsonl: line 3: not a hone tune trial record \(needs \"dev_acc\" as a number or null\); give another --results file$" -- \
     tune --config tune.ini --quiet --results corrupt.jsonl --best corrupt-best.ini
+# a sample printed with a fourth digit (0.1255) reads back as a number that three digits round the
+# other way (0.126): the search reads its own results again all the same
+printf '[tune]\nrounds = 1\ntrials = 8\nepochs = 1\nresults = digits.jsonl\nbest = digits-best.ini\n[space]\nbeta1 = uniform 0.12545 0.126\n[train]\ndata = blobs.csv\nlayers = 4\n' >digits.ini
+rm -f digits.jsonl
+"$hone" tune --config digits.ini --quiet >/dev/null 2>&1
+expect_ok "tune: a search with four-digit samples reads its own results" tune --config digits.ini --quiet
+grep -q "runs: 0 run now, 8 read from digits.jsonl" out.txt && grep -q '"beta1":0.1255' digits.jsonl && ok "tune: the four-digit sample is in the file and is read back" \
+    || bad "tune: four-digit samples read back" "$(tail -1 out.txt)" "$(grep -o '"beta1":[0-9.]*' digits.jsonl | sort -u)"
 cp tune.ini tune-copy.ini
 expect_error "tune: --best onto its config" 2 "^hone tune: --best tune.ini would overwrite tune.ini, the --config it reads$" -- \
     tune --config tune.ini --best tune.ini --quiet
@@ -1173,7 +1181,7 @@ expect_error "--resume: a --layer-stats file that is not one" 1 "^hone train: --
 expect_error "--resume: a --layer-stats row without its step" 1 "^hone train: --layer-stats badstep.csv: line 2: step: expected a whole number, got 'x50'$" -- \
     "${ck_run[@]}" --resume int-term.safetensors --layer-stats badstep.csv
 # rows every 50 steps go on only every 50: another --stats-every would mix two intervals in one file
-awk -F, 'NR == 1 || $1 <= 100' ck-ref-ls.csv >every50.csv
+awk -F, 'NR == 1 || $1 <= 150' ck-ref-ls.csv >every50.csv
 cp every50.csv every50-before.csv
 expect_error "--resume: --stats-every not the file's" 1 "^hone train: --layer-stats every50.csv: line 2: step 50 is not a multiple of --stats-every 30: resume with the --stats-every the file was written with$" -- \
     "${ck_run[@]}" --resume int-term.safetensors --layer-stats every50.csv --stats-every 30
@@ -1181,6 +1189,10 @@ ls_line=$(awk -F, '$1 == 100 { print NR; exit }' every50.csv)
 expect_error "--resume: --stats-every a divisor of the file's" 1 "^hone train: --layer-stats every50.csv: line $ls_line: step 100 follows step 50, and --stats-every is 25: resume with the --stats-every the file was written with$" -- \
     "${ck_run[@]}" --resume int-term.safetensors --layer-stats every50.csv --stats-every 25
 cmp -s every50.csv every50-before.csv && ok "--resume: a --layer-stats file of another --stats-every is left as it was" || bad "--resume: the file of another interval is left as it was" "$(diff every50-before.csv every50.csv | head -3)"
+# a stretch resumed without --layer-stats leaves a gap: the interval is still the file's
+awk -F, 'NR == 1 || $1 == 50 || $1 == 100' ck-ref-ls.csv >gap50.csv
+awk -F, 'NR > 1 && $1 == 150' ck-ref-ls.csv | sed 's/^150,/200,/' >>gap50.csv
+expect_ok "--resume: a --layer-stats file with a gap" "${ck_run[@]}" --resume int-term.safetensors --layer-stats gap50.csv --stats-every 50
 # (its --layer-stats and --metrics a device, written in place as in a new run: there are no rows
 # to go on from; the metrics were read back, and /dev/null said 'no epochs in the file')
 expect_ok "resume a run that had finished" "${ck_run[@]}" --checkpoint int.safetensors --resume int.safetensors --layer-stats /dev/null --metrics /dev/null

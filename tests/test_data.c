@@ -466,6 +466,10 @@ static void test_csv_header_detect(void **state) {
     p = th_write("nul.csv", with_nul, sizeof with_nul - 1);
     expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": line 3: a NUL byte (byte 20): not a text file");
     assert_null(d);
+    /* a row of non-finite numbers alone is data, refused, not a header that vanishes */
+    p = th_write_text("allnan.csv", "nan,nan,nan\n1,2,0\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": line 1, column 1");
+    assert_null(d);
     /* so are names that read as numbers but not finite ones, which no data row may hold */
     d = csv_ok("nan-name.csv", "id,nan,inf,label\n1,2,3,0\n4,5,6,1\n", NULL);
     assert_int_equal(d->n, 2);

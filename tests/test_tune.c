@@ -221,6 +221,9 @@ static void test_values_print_as_option_values(void **state) {
     expect_text(&narrow, 0.812361, "0.81236"); /* not 0.812 or 0.8124, below and above it */
     hone_param above = parsed("beta1", "uniform 0.9991 0.99949");
     expect_text(&above, 0.99930012, "0.9993");
+    /* narrowed to a point at an end, a sample a rounding error below it is the end */
+    hone_param edge = parsed("lr", "log 0.0123457 0.1");
+    expect_text(&edge, 0.012345699999999998, "0.01235"); /* was 0.0123, below it, which the trial refused */
     hone_param tight = parsed("beta2", "1-log 0.9995 0.9995036");
     expect_text(&tight, 0.99950356, "0.9995036"); /* 3 digits of 1 - beta give 0.999504, above */
     expect_text(&beta, 0.9, "0.9");

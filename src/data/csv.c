@@ -233,14 +233,19 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             if (st != HONE_OK) goto done;
             bool header = o->header == 1;
             if (o->header == -1) {
-                /* A header only when no field is a finite number: a data row with one missing
-                 * value ("1,NA,0") must fail on its NA, not vanish as a header; a column named
-                 * "nan" or "inf" is a name, as no data row may hold one. */
+                /* A header only when no field is a finite number and one at least is no number
+                 * at all: a data row with one missing value ("1,NA,0") must fail on its NA, not
+                 * vanish as a header; a column named "nan" or "inf" is a name, as no data row
+                 * may hold one; a row of nan or 1e39 alone is data, refused. */
+                bool words = false;
                 header = true;
                 for (int j = 0; j < s.ncols && header; j++) {
                     double v;
-                    header = parse_number(fields[j], &v) != NUM_OK;
+                    const num_result r = parse_number(fields[j], &v);
+                    header = r != NUM_OK;
+                    words = words || r == NUM_NOT_A_NUMBER;
                 }
+                header = header && words;
                 if (!header) s.guessed_line = line;
             }
             if (header) {

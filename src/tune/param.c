@@ -185,11 +185,13 @@ int hone_param_format(const hone_param *p, double value, char *buf, size_t cap) 
         /* the fewest digits that keep a value of the spec's range in it: uniform 0.99 0.9999 drew
          * 0.99996, which at 3 digits was 1, a beta2 train refuses */
         char tmp[64];
-        const bool inside = value >= p->min && value <= p->max;
+        /* a sample a rounding error outside the range (narrowed to a point at an end) is its end */
+        if (value < p->min) value = p->min;
+        if (value > p->max) value = p->max;
         for (int extra = 0; extra <= 14; extra++) {
             format_digits(p, value, extra, tmp);
             const double back = strtod(tmp, NULL);
-            if (!inside || (back >= p->min && back <= p->max)) break;
+            if (back >= p->min && back <= p->max) break;
         }
         return snprintf(buf, cap, "%s", tmp);
     }
