@@ -253,13 +253,16 @@ static int read_passthrough(tune *t, int argc, char **argv) {
 
 static int is_count(const char *s) { return *s && strspn(s, "0123456789") == strlen(s); }
 
-/* Where an option of the space or a fixed one comes from: "s.ini:3: [space] lr" or fixed_where's. */
-static void param_where(const tune *t, const char *key, char *buf, size_t cap) {
-    const int j = find_param(t, key);
+/* Where a trial's option comes from: fixed_where's, "s.ini:3: [space] lr = 0.001" (depth's line
+ * for the layers it makes; without a trial, tr NULL, "s.ini:3: [space] lr"), or "[tune] epochs". */
+static void option_where(const tune *t, const trial *tr, const char *key, char *buf, size_t cap) {
+    const int j = t->depth >= 0 && !strcmp(key, "layers") ? t->depth : find_param(t, key);
     const kv *f = find_fixed((tune *)t, key);
-    if (j >= 0) snprintf(buf, cap, "%s:%d: [space] %s", t->config, t->space_line[j], key);
+    if (j >= 0)
+        snprintf(buf, cap, "%s:%d: [space] %s%s%s", t->config, t->space_line[j], t->space[j].name, tr ? " = " : "",
+                 tr ? tr->text[j] : "");
     else if (f) fixed_where(t, f, buf, cap);
-    else snprintf(buf, cap, "%s: %s", t->config, key);
+    else snprintf(buf, cap, "[tune] %s", key);
 }
 
 /* What the options of the space and [train] may not be, and how depth composes with layers. */
@@ -284,13 +287,13 @@ static int check_space(tune *t) {
     char where[CLI_TEXT_MAX + 80];
     for (size_t i = 0; i < sizeof owned / sizeof *owned; i++) {
         if (find_param(t, owned[i].name) >= 0 || find_fixed(t, owned[i].name)) {
-            param_where(t, owned[i].name, where, sizeof where);
+            option_where(t, NULL, owned[i].name, where, sizeof where);
             cli_error("tune", "%s: cannot be searched or fixed: %s", where, owned[i].why);
             return -1;
         }
     }
     if (find_param(t, "seed") >= 0) {
-        param_where(t, "seed", where, sizeof where);
+        option_where(t, NULL, "seed", where, sizeof where);
         cli_error("tune", "%s: cannot be searched: every trial uses one seed (set it in [train] or [tune])", where);
         return -1;
     }
@@ -302,9 +305,10 @@ static int check_space(tune *t) {
     for (int i = 0; i < t->n_space; i++) {
         const kv *f = find_fixed(t, t->space[i].name);
         if (f) {
+            char searched[CLI_TEXT_MAX + 80];
+            option_where(t, NULL, t->space[i].name, searched, sizeof searched);
             fixed_where(t, f, where, sizeof where);
-            cli_error("tune", "%s:%d: [space] %s: also fixed, at %s: search it or fix it", t->config, t->space_line[i],
-                      t->space[i].name, where);
+            cli_error("tune", "%s: also fixed, at %s: search it or fix it", searched, where);
             return -1;
         }
     }
@@ -316,8 +320,8 @@ static int check_space(tune *t) {
         for (int c = 0; d->kind == HONE_PARAM_CHOICE && c < d->n_choices; c++)
             if (!is_count(d->choices[c]) || atoi(d->choices[c]) > TUNE_MAX_DEPTH) ok = 0;
         if (!ok) {
-            cli_error("tune", "%s:%d: [space] depth: hidden layers, so int or choice of counts from 0 to %d",
-                      t->config, t->space_line[t->depth], TUNE_MAX_DEPTH);
+            option_where(t, NULL, "depth", where, sizeof where);
+            cli_error("tune", "%s: hidden layers, so int or choice of counts from 0 to %d", where, TUNE_MAX_DEPTH);
             return -1;
         }
         const kv *fl = find_fixed(t, "layers");
@@ -328,8 +332,9 @@ static int check_space(tune *t) {
                 if (!is_count(l->choices[c]) || atoi(l->choices[c]) < 1) ok = 0;
         } else ok = fl && is_count(fl->value) && atoi(fl->value) >= 1;
         if (!ok) {
-            cli_error("tune", "%s:%d: [space] depth: repeats layers, which must then be one width (int or choice of "
-                              "widths in [space], or one number in [train])", t->config, t->space_line[t->depth]);
+            option_where(t, NULL, "depth", where, sizeof where);
+            cli_error("tune", "%s: repeats layers, which must then be one width (int or choice of widths in [space], or "
+                              "one number in [train])", where);
             return -1;
         }
     }
@@ -1075,16 +1080,6 @@ static int rungs(const tune_options *o, int *budget) {
         if (!n || budget[n - 1] != b) budget[n++] = b;
     }
     return n;
-}
-
-/* Where a trial's option comes from: fixed_where's, "s.ini:3: [space] lr = 0.001" (depth's line
- * for the layers it makes), or "[tune] epochs". */
-static void option_where(const tune *t, const trial *tr, const char *key, char *buf, size_t cap) {
-    const int j = t->depth >= 0 && !strcmp(key, "layers") ? t->depth : find_param(t, key);
-    const kv *f = find_fixed((tune *)t, key);
-    if (j >= 0) snprintf(buf, cap, "%s:%d: [space] %s = %s", t->config, t->space_line[j], t->space[j].name, tr->text[j]);
-    else if (f) fixed_where(t, f, buf, cap);
-    else snprintf(buf, cap, "[tune] %s", key);
 }
 
 /* The values of p's spec that a check tries: each choice, or each end of the range, as a trial
