@@ -938,6 +938,10 @@ tune_refused() { # NAME FILE LINES PATTERN [ARGS]: FILE holds [tune], LINES and 
     expect_error "tune: $name" 2 "$pattern" -- tune --config "$file.ini" --quiet "$@"
     [ ! -e "$file.jsonl" ] && ok "tune: $name, before any trial" || bad "tune: $name, before any trial" "$(cat "$file.jsonl")"
 }
+tune_refused "depth beyond its counts" bad-depth '[space]\ndepth = int 0 99\n[train]\ndata = blobs.csv\nlayers = 8\n' \
+    "^hone tune: bad-depth.ini:7: \[space\] depth: hidden layers, so int or choice of counts from 0 to [0-9]+$"
+tune_refused "depth over layers of two widths" bad-depth-layers '[space]\ndepth = int 1 3\n[train]\ndata = blobs.csv\nlayers = 8,4\n' \
+    "^hone tune: bad-depth-layers.ini:7: \[space\] depth: repeats layers, which must then be one width"
 tune_refused "not a train option" bad-option '[space]\nlearning_rate = log 1e-4 1\n[train]\ndata = blobs.csv\n' \
     "^hone tune: bad-option.ini:7: \[space\] learning_rate: not an option of hone train \(see hone train --help\)$"
 tune_refused "an unknown [train] key" bad-key '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\nbogus = 1\n' \
