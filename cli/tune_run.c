@@ -1,0 +1,272 @@
+/* tune_run.c - hone tune's trials as child processes: each a `hone train ... --json --quiet`, up to
+ * `jobs` at once, its result read from its last JSON line and appended to the results file; a
+ * trial already there is read instead of run. */
+#include "tune.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+volatile sig_atomic_t tune_stop_signal;
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+typedef struct slot {
+    pid_t pid;
+    trial *tr;
+    FILE *out, *err;
+    double start;
+} slot;
+
+/* The last line of f that starts with `first` (or any non-empty line when first is 0). */
+static void last_line(FILE *f, char first, char *buf, size_t cap) {
+    char line[8192];
+    buf[0] = 0;
+    rewind(f);
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0] || (first && line[0] != first)) continue;
+        tune_copy_text(buf, cap, line);
+    }
+}
+
+static int launch(tune *t, slot *s, trial *tr, int epochs) {
+    kv *opts = calloc(TUNE_MAX_FIXED + TUNE_MAX_PARAMS + 4, sizeof *opts);
+    char **args = calloc(TUNE_MAX_FIXED + TUNE_MAX_PARAMS + 8, sizeof *args);
+    int n = opts && args ? tune_trial_options(t, tr, epochs, opts) : 0, made = 0, rc = -1;
+    if (!opts || !args) goto done;
+    /* exe train --key=value ... --json --quiet: args[2 .. 2 + made) are allocated */
+    args[0] = t->exe;
+    args[1] = "train";
+    for (int i = 0; i < n; i++, made++) {
+        size_t len = strlen(opts[i].key) + strlen(opts[i].value) + 4;
+        if (!(args[2 + made] = malloc(len))) goto done;
+        snprintf(args[2 + made], len, "--%s=%s", opts[i].key, opts[i].value);
+    }
+    args[2 + made] = "--json";
+    args[3 + made] = "--quiet";
+    s->out = tmpfile();
+    s->err = tmpfile();
+    if (!s->out || !s->err) {
+        cli_error("tune", "cannot create a temporary file for a trial's output: %s", strerror(errno));
+        goto done;
+    }
+    fcntl(fileno(s->out), F_SETFD, FD_CLOEXEC);
+    fcntl(fileno(s->err), F_SETFD, FD_CLOEXEC);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        cli_error("tune", "cannot start a trial: fork: %s", strerror(errno));
+        goto done;
+    }
+    if (pid == 0) {
+        if (dup2(fileno(s->out), 1) < 0 || dup2(fileno(s->err), 2) < 0) _exit(127);
+        execv(t->exe, args);
+        dprintf(2, "hone tune: cannot run %s: %s\n", t->exe, strerror(errno));
+        _exit(127);
+    }
+    s->pid = pid;
+    s->tr = tr;
+    s->start = now_s();
+    tr->epochs = epochs;
+    rc = 0;
+done:
+    if (rc) {
+        if (!opts || !args || made < n) cli_error("tune", "out of memory");
+        if (s->out) fclose(s->out);
+        if (s->err) fclose(s->err);
+        s->out = s->err = NULL;
+    }
+    for (int i = 0; i < made; i++) free(args[2 + i]);
+    free(args);
+    free(opts);
+    return rc;
+}
+
+static void release(slot *s) {
+    if (s->out) fclose(s->out);
+    if (s->err) fclose(s->err);
+    memset(s, 0, sizeof *s);
+}
+
+/* Reads a finished child's result into its trial. Returns 0, or CLI_EXIT_USAGE (message printed)
+ * when a trial reports no dev_acc to rank it by (a regression searched on dev_acc). */
+static int collect(tune *t, slot *s, int wstatus) {
+    trial *tr = s->tr;
+    char out[8192], err[512];
+    last_line(s->out, '{', out, sizeof out);
+    last_line(s->err, 0, err, sizeof err);
+    const char *msg = !strncmp(err, "hone train: ", 12) ? err + 12 : err;
+    tr->seconds = now_s() - s->start;
+    tr->dev_acc = tr->dev_loss = NAN;
+    tr->error[0] = 0;
+    if (WIFSIGNALED(wstatus)) {
+        tr->status = ST_FAILED;
+        snprintf(tr->error, sizeof tr->error, "killed by signal %d", WTERMSIG(wstatus));
+        return 0;
+    }
+    int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 1;
+    if (code == CLI_EXIT_USAGE) {
+        /* every trial's options passed train's checks before the search (tune_check_trials): what
+         * train refuses now, it refuses from the data, and maybe for this trial's values alone
+         * (a per-step warm-up as long as its run, a last batch of one row for batch norm), so
+         * the trial failed and the search goes on; if every one does, none succeeded says why */
+        tr->status = ST_FAILED;
+        snprintf(tr->error, sizeof tr->error, "refused: %.240s", *msg ? msg : "hone train rejected its options");
+        return 0;
+    }
+    if (code != 0) {
+        /* hone train exits CLI_EXIT_DIVERGED when training diverged (a NaN or infinite loss, gradient,
+         * weight or batch norm statistic) */
+        int diverged = code == CLI_EXIT_DIVERGED;
+        tr->status = diverged ? ST_DIVERGED : ST_FAILED;
+        tune_copy_text(tr->error, sizeof tr->error, *msg ? msg : code == 127 ? "could not run hone train" : "failed");
+        return 0;
+    }
+    cJSON *o = out[0] ? cJSON_Parse(out) : NULL;
+    if (!o) {
+        tr->status = ST_FAILED;
+        snprintf(tr->error, sizeof tr->error, "hone train printed no JSON result line");
+        return 0;
+    }
+    tr->dev_acc = tune_json_number(o, "dev_acc");
+    tr->dev_loss = tune_json_number(o, "dev_loss");
+    double train_loss = tune_json_number(o, "train_loss");
+    cJSON_Delete(o);
+    double metric = t->metric_loss ? tr->dev_loss : tr->dev_acc;
+    if (isfinite(metric)) tr->status = ST_OK;
+    else if (!isfinite(tr->dev_loss) && isfinite(train_loss)) {
+        tr->status = ST_FAILED;
+        snprintf(tr->error, sizeof tr->error, "no dev loss (no dev set? the search compares trials on it)");
+    } else if (isfinite(tr->dev_loss)) {
+        cli_error("tune", "trial %d: hone train reported no dev_acc (regression has none): use metric = dev_loss", tr->id);
+        return CLI_EXIT_USAGE;
+    } else {
+        tr->status = ST_DIVERGED;
+        snprintf(tr->error, sizeof tr->error, "the dev loss is not finite");
+    }
+    return 0;
+}
+
+/* A metric as the table shows it: four decimals, or three digits when large; "-" when missing. */
+const char *tune_metric_text(double v, char *buf, size_t cap) {
+    if (!isfinite(v)) snprintf(buf, cap, "-");
+    else if (fabs(v) < 1000) snprintf(buf, cap, "%.4f", v);
+    else snprintf(buf, cap, "%.3g", v);
+    return buf;
+}
+
+static void progress(const tune *t, const trial *tr) {
+    if (t->o.quiet) return;
+    char what[2048];
+    tune_describe(t, tr, what, sizeof what);
+    fprintf(stderr, "trial %3d  round %d/%d  %3d epochs  %-8s", tr->id, tr->round, t->o.rounds, tr->epochs,
+            tune_status_names[tr->status]);
+    char a[32], l[32];
+    if (tr->status == ST_OK)
+        fprintf(stderr, "  dev_acc %s  dev_loss %s", tune_metric_text(tr->dev_acc, a, sizeof a), tune_metric_text(tr->dev_loss, l, sizeof l));
+    fprintf(stderr, "  %6.1f s  %s", tr->seconds, what);
+    if (tr->error[0]) fprintf(stderr, "  (%.120s)", tr->error);
+    fputc('\n', stderr);
+}
+
+/* Runs (or finds in the results file) each of list[0..n) for `epochs`. Returns 0, or an exit
+ * code after a message: CLI_EXIT_USAGE when a trial has no dev_acc to rank by, 128 + the signal
+ * on an interruption, CLI_EXIT_FAIL on a failure to write the results. */
+int tune_run_trials(tune *t, trial **list, int n, int epochs) {
+    trial **queue = calloc((size_t)n + 1, sizeof *queue);
+    slot *slots = calloc((size_t)t->o.jobs, sizeof *slots);
+    int nq = 0, rc = 0;
+    if (!queue || !slots) {
+        cli_error("tune", "out of memory");
+        free(queue);
+        free(slots);
+        return CLI_EXIT_FAIL;
+    }
+    for (int i = 0; i < n; i++) {
+        trial *tr = list[i];
+        const record *r = tune_find_record(t, tr->id, epochs);
+        if (!r) {
+            queue[nq++] = tr;
+            continue;
+        }
+        char why[3 * CLI_TEXT_MAX]; /* two values of up to CLI_TEXT_MAX each, and their key */
+        if (tune_record_differs(t, r, tr, why, sizeof why)) {
+            cli_error("tune", "%s: %s: another search wrote it (give another --results file, or the same space, "
+                              "[train] options, settings and seed)", t->o.results, why);
+            rc = CLI_EXIT_USAGE;
+            goto done;
+        }
+        tr->epochs = r->epochs;
+        tr->status = r->status;
+        tr->dev_acc = r->dev_acc;
+        tr->dev_loss = r->dev_loss;
+        tr->seconds = r->seconds;
+        snprintf(tr->error, sizeof tr->error, "%s", r->error);
+        t->reused++;
+    }
+    int next = 0, running = 0, killed = 0;
+    while (running || (next < nq && !rc && !tune_stop_signal)) {
+        while (!rc && !tune_stop_signal && running < t->o.jobs && next < nq) {
+            slot *s = NULL;
+            for (int j = 0; j < t->o.jobs && !s; j++)
+                if (!slots[j].pid) s = &slots[j];
+            if (launch(t, s, queue[next++], epochs)) rc = CLI_EXIT_FAIL;
+            else running++;
+        }
+        if ((rc || tune_stop_signal) && !killed) {
+            for (int j = 0; j < t->o.jobs; j++)
+                if (slots[j].pid) kill(slots[j].pid, SIGTERM);
+            killed = 1;
+        }
+        if (!running) break;
+        int wstatus;
+        pid_t pid = waitpid(-1, &wstatus, 0);
+        if (pid < 0) {
+            if (errno == EINTR) continue;
+            cli_error("tune", "waitpid: %s", strerror(errno));
+            rc = CLI_EXIT_FAIL;
+            break;
+        }
+        slot *s = NULL;
+        for (int j = 0; j < t->o.jobs && !s; j++)
+            if (slots[j].pid == pid) s = &slots[j];
+        if (!s) continue;
+        running--;
+        if (!rc && !tune_stop_signal) {
+            int c = collect(t, s, wstatus);
+            if (c) rc = c;
+            else {
+                int w = tune_append_record(t, s->tr);
+                if (w) rc = CLI_EXIT_FAIL;
+                else {
+                    t->ran++;
+                    progress(t, s->tr);
+                }
+            }
+        }
+        release(s);
+    }
+    if (tune_stop_signal && !rc) {
+        const int runs = t->n_records + t->ran;
+        cli_error("tune", "interrupted (signal %d): %d run%s in %s; the same command resumes the search",
+                  (int)tune_stop_signal, runs, runs == 1 ? " is" : "s are", t->o.results);
+        rc = 128 + (int)tune_stop_signal; /* 130 for SIGINT, 143 for SIGTERM, as hone train and the shell say */
+    }
+done:
+    free(queue);
+    free(slots);
+    return rc;
+}

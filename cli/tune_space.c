@@ -1,0 +1,283 @@
+/* tune_space.c - hone tune's space and fixed options: [space] (one searched option a line) and
+ * [train] of the config file, the flags after --, what they may not be, and the options a trial
+ * runs with. */
+#include "tune.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+kv *tune_find_fixed(tune *t, const char *key) {
+    for (int i = 0; i < t->n_fixed; i++)
+        if (!strcmp(t->fixed[i].key, key)) return &t->fixed[i];
+    return NULL;
+}
+
+/* Where a fixed option comes from, for a message: "s.ini:9: [train] lr" or "after --: --lr". */
+void tune_fixed_where(const tune *t, const kv *f, char *buf, size_t cap) {
+    if (f->line) snprintf(buf, cap, "%s:%d: [train] %s", t->config, f->line, f->key);
+    else snprintf(buf, cap, "after --: --%s", f->key);
+}
+
+/* Copies src into dst[cap], cut short when it does not fit. */
+void tune_copy_text(char *dst, size_t cap, const char *src) {
+    size_t n = strlen(src);
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+int tune_find_param(const tune *t, const char *name) {
+    for (int i = 0; i < t->n_space; i++)
+        if (!strcmp(t->space[i].name, name)) return i;
+    return -1;
+}
+
+/* A fixed option, from line of the config (0: after --); a later one replaces an earlier one of
+ * the same key (flags win). */
+static int set_fixed(tune *t, const char *key, const char *value, int line, const char *where) {
+    kv *f = tune_find_fixed(t, key);
+    if (!f) {
+        if (t->n_fixed == TUNE_MAX_FIXED) {
+            cli_error("tune", "%s: more than %d fixed options", where, TUNE_MAX_FIXED);
+            return -1;
+        }
+        f = &t->fixed[t->n_fixed++];
+    }
+    if (strlen(key) >= sizeof f->key || strlen(value) >= sizeof f->value) {
+        cli_error("tune", "%s: %s: option or value too long", where, key);
+        return -1;
+    }
+    strcpy(f->key, key);
+    strcpy(f->value, value);
+    f->line = line;
+    return 0;
+}
+
+/* Whether key names an option of hone train, else -1 after "hone tune: WHERE KEY: not an option
+ * of hone train". depth, config and help pass: tune_check_space says what they are. */
+static int train_option(const char *key, const char *where) {
+    if (!strcmp(key, "depth") || !strcmp(key, "config") || !strcmp(key, "help") || cli_train_option_type(key) >= 0)
+        return 0;
+    cli_error("tune", "%s%s: not an option of hone train (see hone train --help)", where, key);
+    return -1;
+}
+
+/* Whether the kind of param can give values of its hone train option: an integer option (batch)
+ * takes int or choice, a flag choice alone. -1 after the message otherwise. */
+static int kind_fits(const hone_param *p, const char *where) {
+    const int type = cli_train_option_type(p->name);
+    if (type == CLI_INT && p->kind != HONE_PARAM_INT && p->kind != HONE_PARAM_CHOICE) {
+        cli_error("tune", "%s%s: hone train reads an integer: search it with int LO HI or choice", where, p->name);
+        return -1;
+    }
+    /* a flag reads 0 and 1 too, so int 0 1 searches it as choice false true does */
+    if (type == CLI_FLAG && p->kind != HONE_PARAM_CHOICE && !(p->kind == HONE_PARAM_INT && p->min >= 0 && p->max <= 1)) {
+        cli_error("tune", "%s%s: a flag of hone train: search it with choice true false (or int 0 1)", where, p->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* [space] and [train] of the config file ([tune] went through cli_parse). */
+int tune_on_ini(void *user, const char *section, const char *key, const char *value) {
+    tune *t = user;
+    char where[CLI_TEXT_MAX + 80], where_key[CLI_TEXT_MAX + 81]; /* "s.ini:3: [space]", "s.ini:3: [space] " */
+    snprintf(where, sizeof where, "%s:%d: [%s]", t->config, t->config_line, section);
+    snprintf(where_key, sizeof where_key, "%s ", where);
+    if (!strcmp(section, "space")) {
+        if (tune_find_param(t, key) >= 0) {
+            cli_error("tune", "%s: %s is searched twice", where, key);
+            t->failed = 1;
+            return 0;
+        }
+        if (t->n_space == TUNE_MAX_PARAMS) {
+            cli_error("tune", "%s: more than %d searched options", where, TUNE_MAX_PARAMS);
+            t->failed = 1;
+            return 0;
+        }
+        hone_error err = {0};
+        if (train_option(key, where_key)) {
+            t->failed = 1;
+            return 0;
+        }
+        if (hone_param_parse(&t->space[t->n_space], key, value, &err)) {
+            cli_error("tune", "%s: %s", where, err.message);
+            t->failed = 1;
+            return 0;
+        }
+        if (kind_fits(&t->space[t->n_space], where_key)) {
+            t->failed = 1;
+            return 0;
+        }
+        t->space_line[t->n_space++] = t->config_line;
+    } else if (!strcmp(section, "train")) {
+        if (train_option(key, where_key) || set_fixed(t, key, value, t->config_line, where)) {
+            t->failed = 1;
+            return 0;
+        }
+    } /* a section no command reads, [trian], was warned of when cli_parse read the file */
+    return 1;
+}
+
+/* The flags after --, as key/value pairs: --k=v, --k v, --flag (true), --no-flag (false). */
+int tune_read_passthrough(tune *t, int argc, char **argv) {
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strncmp(arg, "--", 2) != 0 || !arg[2]) {
+            cli_error("tune", "after --: expected hone train options (--name value), got '%s'", arg);
+            return -1;
+        }
+        char key[HONE_PARAM_TEXT_MAX];
+        const char *eq = strchr(arg + 2, '='), *value;
+        size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+        if (len >= sizeof key) len = sizeof key - 1;
+        memcpy(key, arg + 2, len);
+        key[len] = 0;
+        if (eq) value = eq + 1;
+        else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0) value = argv[++i];
+        else if (!strncmp(key, "no-", 3)) {
+            memmove(key, key + 3, strlen(key + 3) + 1);
+            value = "false";
+        } else value = "true";
+        if (train_option(key, "after --: --") || set_fixed(t, key, value, 0, "after --")) return -1;
+    }
+    return 0;
+}
+
+static int is_count(const char *s) { return *s && strspn(s, "0123456789") == strlen(s); }
+
+/* Where a trial's option comes from: tune_fixed_where's, "s.ini:3: [space] lr = 0.001" (depth's line
+ * for the layers it makes; without a trial, tr NULL, "s.ini:3: [space] lr"), or "[tune] epochs". */
+void tune_option_where(const tune *t, const trial *tr, const char *key, char *buf, size_t cap) {
+    const int j = t->depth >= 0 && !strcmp(key, "layers") ? t->depth : tune_find_param(t, key);
+    const kv *f = tune_find_fixed((tune *)t, key);
+    if (j >= 0)
+        snprintf(buf, cap, "%s:%d: [space] %s%s%s", t->config, t->space_line[j], t->space[j].name, tr ? " = " : "",
+                 tr ? tr->text[j] : "");
+    else if (f) tune_fixed_where(t, f, buf, cap);
+    else snprintf(buf, cap, "[tune] %s", key);
+}
+
+/* What the options of the space and [train] may not be, and how depth composes with layers. */
+int tune_check_space(tune *t) {
+    /* hone train's outputs among them: every trial would write the same file, at once with jobs > 1 */
+    static const struct {
+        const char *name, *why;
+    } owned[] = {
+        {"epochs", "the trial budget is [tune] epochs (--epochs)"},
+        {"save", "every trial would write it; train the best config to save a model"},
+        {"checkpoint", "every trial would write it; train the best config to checkpoint a run"},
+        {"metrics", "every trial would write it; train the best config to record its metrics"},
+        {"plot", "every trial would write it; train the best config to plot its curves"},
+        {"layer-stats", "every trial would write it; train the best config to record its layer statistics"},
+        {"resume", "every trial would go on from the one checkpoint, which holds one run's options (to start each "
+                   "trial from a model's weights, fix init)"},
+        {"json", "hone tune sets it for every trial"},
+        {"quiet", "hone tune sets it for every trial"},
+        {"config", "a trial's fixed options are those of [train] and after --; give that file's [train] keys there"},
+        {"help", "a trial would print it and train nothing"},
+    };
+    char where[CLI_TEXT_MAX + 80];
+    for (size_t i = 0; i < sizeof owned / sizeof *owned; i++) {
+        if (tune_find_param(t, owned[i].name) >= 0 || tune_find_fixed(t, owned[i].name)) {
+            tune_option_where(t, NULL, owned[i].name, where, sizeof where);
+            cli_error("tune", "%s: cannot be searched or fixed: %s", where, owned[i].why);
+            return -1;
+        }
+    }
+    if (tune_find_param(t, "seed") >= 0) {
+        tune_option_where(t, NULL, "seed", where, sizeof where);
+        cli_error("tune", "%s: cannot be searched: every trial uses one seed (set it in [train] or [tune])", where);
+        return -1;
+    }
+    if (tune_find_fixed(t, "depth")) {
+        tune_fixed_where(t, tune_find_fixed(t, "depth"), where, sizeof where);
+        cli_error("tune", "%s: not a hone train option; search it in [space] (with layers as one width)", where);
+        return -1;
+    }
+    for (int i = 0; i < t->n_space; i++) {
+        const kv *f = tune_find_fixed(t, t->space[i].name);
+        if (f) {
+            char searched[CLI_TEXT_MAX + 80];
+            tune_option_where(t, NULL, t->space[i].name, searched, sizeof searched);
+            tune_fixed_where(t, f, where, sizeof where);
+            cli_error("tune", "%s: also fixed, at %s: search it or fix it", searched, where);
+            return -1;
+        }
+    }
+    t->depth = tune_find_param(t, "depth");
+    t->layers = tune_find_param(t, "layers");
+    if (t->depth >= 0) {
+        const hone_param *d = &t->space[t->depth];
+        int ok = d->kind == HONE_PARAM_CHOICE || (d->kind == HONE_PARAM_INT && d->min >= 0 && d->max <= TUNE_MAX_DEPTH);
+        for (int c = 0; d->kind == HONE_PARAM_CHOICE && c < d->n_choices; c++)
+            if (!is_count(d->choices[c]) || atoi(d->choices[c]) > TUNE_MAX_DEPTH) ok = 0;
+        if (!ok) {
+            tune_option_where(t, NULL, "depth", where, sizeof where);
+            cli_error("tune", "%s: hidden layers, so int or choice of counts from 0 to %d", where, TUNE_MAX_DEPTH);
+            return -1;
+        }
+        const kv *fl = tune_find_fixed(t, "layers");
+        if (t->layers >= 0) {
+            const hone_param *l = &t->space[t->layers];
+            ok = l->kind == HONE_PARAM_CHOICE || (l->kind == HONE_PARAM_INT && l->min >= 1);
+            for (int c = 0; l->kind == HONE_PARAM_CHOICE && c < l->n_choices; c++)
+                if (!is_count(l->choices[c]) || atoi(l->choices[c]) < 1) ok = 0;
+        } else ok = fl && is_count(fl->value) && atoi(fl->value) >= 1;
+        if (!ok) {
+            tune_option_where(t, NULL, "depth", where, sizeof where);
+            cli_error("tune", "%s: repeats layers, which must then be one width (int or choice of widths in [space], or "
+                              "one number in [train])", where);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The options of a trial run for `epochs`, in order: fixed, searched, layers (width x depth),
+ * epochs, seed. Returns the count. */
+int tune_trial_options(const tune *t, const trial *tr, int epochs, kv *out) {
+    int n = 0;
+    const char *width = NULL;
+    for (int i = 0; i < t->n_fixed; i++) {
+        if (t->depth >= 0 && !strcmp(t->fixed[i].key, "layers")) {
+            width = t->fixed[i].value;
+            continue;
+        }
+        out[n++] = t->fixed[i];
+    }
+    for (int i = 0; i < t->n_space; i++) {
+        if (t->depth >= 0 && (i == t->depth || i == t->layers)) {
+            if (i == t->layers) width = tr->text[i];
+            continue;
+        }
+        snprintf(out[n].key, sizeof out[n].key, "%s", t->space[i].name);
+        snprintf(out[n].value, sizeof out[n].value, "%s", tr->text[i]);
+        n++;
+    }
+    if (t->depth >= 0) {
+        int depth = atoi(tr->text[t->depth]);
+        char *v = out[n].value;
+        size_t used = 0, cap = sizeof out[n].value;
+        v[0] = 0;
+        for (int d = 0; d < depth && used < cap; d++)
+            used += (size_t)snprintf(v + used, cap - used, "%s%s", d ? "," : "", width);
+        strcpy(out[n++].key, "layers");
+    }
+    strcpy(out[n].key, "epochs");
+    snprintf(out[n++].value, CLI_TEXT_MAX, "%d", epochs);
+    if (!tune_find_fixed((tune *)t, "seed")) {
+        strcpy(out[n].key, "seed");
+        snprintf(out[n++].value, CLI_TEXT_MAX, "%llu", (unsigned long long)t->seed);
+    }
+    return n;
+}
+
+/* "lr=0.00123 optimizer=adam" */
+void tune_describe(const tune *t, const trial *tr, char *buf, size_t cap) {
+    size_t used = 0;
+    buf[0] = 0;
+    for (int i = 0; i < t->n_space && used < cap; i++)
+        used += (size_t)snprintf(buf + used, cap - used, "%s%s=%s", i ? " " : "", t->space[i].name, tr->text[i]);
+}
