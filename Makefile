@@ -8,7 +8,7 @@
 CC      ?= gcc
 OPT     ?= -O3
 CFLAGS  ?= $(OPT) -g
-WARN     = -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_POSIX_C_SOURCE=200809L -fno-math-errno
+WARN     = -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_POSIX_C_SOURCE=200809L -fno-math-errno $(WERROR)
 DEPS     = openblas zlib inih libcjson
 PKG_CFLAGS := $(shell pkg-config --cflags $(DEPS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(DEPS) 2>/dev/null)
@@ -83,12 +83,13 @@ test: $(B)/hone $(TESTS_F32) $(TESTS_F64)
 	@CC='$(CC)' CFLAGS='$(CFLAGS)' tests/run.sh $(B) $(TESTS_F32) $(TESTS_F64)
 
 # What CI runs: a short fuzz of every reader, every test under ASan/LSan/UBSan, the thread pool's
-# tests under ThreadSanitizer, then every test (whose "tests: N passed, N failed" closes the output).
+# tests under ThreadSanitizer, then every test (whose "tests: N passed, N failed" closes the output),
+# built with warnings as errors so that none creeps in (a fresh clone builds build/ at that step).
 check:
 	$(MAKE) fuzz-smoke
 	$(MAKE) test-sanitize
 	$(MAKE) test-thread
-	$(MAKE) test
+	$(MAKE) WERROR=-Werror test
 
 bench: $(B)/hone
 	bench/run.sh

@@ -82,7 +82,6 @@ int cmd_predict(int argc, char **argv) {
         for (int i = 0; i < b; i++) rows[i] = start + (size_t)i;
         hone_model_gather(model, model->batch_x, NULL, on, rows, b);
         int overflow;
-        hone_error err;
         if (hone_model_predict(model, model->batch_x, b, P, &overflow, &err)) { /* b fits the room: not expected */
             cli_error("predict", "%s", err.message);
             goto done;
