@@ -351,7 +351,8 @@ void hone_model_zero_residual_branches(hone_model *model);
 /* Reserves the workspace for batches of up to max_batch rows. */
 hone_status hone_model_reserve(hone_model *model, int max_batch, hone_error *err);
 
-/* Standardization statistics of the view's rows (per feature; a constant feature gets std 1). */
+/* Standardization statistics of the view's rows (per feature; a constant feature, every row the
+ * same, gets std 1; any other keeps its own, however small). */
 hone_status hone_model_standardize_fit(hone_model *model, const hone_view *train, hone_error *err);
 
 /* Gathers dataset rows rows[0..B) into X [B, D], standardized with the model's statistics, and

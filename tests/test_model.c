@@ -2,6 +2,7 @@
 #include "harness.h"
 #include "model/gradcheck.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -934,7 +935,9 @@ static void test_predict_reserves_its_rows(void **state) {
 }
 
 /* Standardization's std is the population's (x 1..4: sqrt(1.25)); a constant feature whose mean
- * carries rounding error (ten rows of 0.1) gets std 1, not about 1e-17. */
+ * carries rounding error (ten rows of 0.1) gets std 1, not about 1e-17; a feature in units of
+ * 1e-9 keeps its own std (a threshold on the spread took it for constant and zeroed it); one
+ * whose spread the real type cannot divide by is refused, naming it. */
 static void test_standardize_std(void **state) {
     hone_real x[4] = {1, 2, 3, 4};
     int32_t y[4] = {0, 1, 0, 1};
@@ -958,6 +961,15 @@ static void test_standardize_std(void **state) {
     assert_int_equal(hone_model_create_mlp(&m, 1, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
     assert_int_equal(hone_model_standardize_fit(m, &cv, &err), HONE_OK);
     assert_true(m->input_std[0] == 1);
+    hone_model_free(m);
+    for (int i = 0; i < 4; i++) x[i] = (hone_real)((i + 1) * 1e-9);
+    assert_int_equal(hone_model_create_mlp(&m, 1, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_standardize_fit(m, &v, &err), HONE_OK);
+    th_assert_close(m->input_std[0], sqrt(1.25) * 1e-9, 1e-6 * 1e-9);
+    th_assert_close(m->input_mean[0], 2.5e-9, 1e-6 * 1e-9);
+    x[0] = 0, x[1] = x[2] = x[3] = (hone_real)(sizeof(hone_real) == 4 ? FLT_TRUE_MIN : DBL_TRUE_MIN);
+    assert_int_equal(hone_model_standardize_fit(m, &v, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "feature 1 varies by"));
     hone_model_free(m);
 }
 

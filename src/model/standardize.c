@@ -12,29 +12,42 @@ hone_status hone_model_standardize_fit(hone_model *m, const hone_view *train, ho
         return honeE_set(err, HONE_ERR_VALUE, "standardize: data has %zu features, model expects %d", d->d, m->inputs);
     if (train->n == 0) return honeE_set(err, HONE_ERR_VALUE, "standardize: no training rows");
     double *sum = honeM_alloc(d->d, sizeof *sum), *sq = honeM_alloc(d->d, sizeof *sq);
-    if (!sum || !sq) {
+    bool *varies = honeM_alloc(d->d, sizeof *varies);
+    if (!sum || !sq || !varies) {
         honeM_free(sum);
         honeM_free(sq);
+        honeM_free(varies);
         return honeE_set(err, HONE_ERR_NOMEM, "standardize: out of memory");
     }
     /* two passes (mean, then squared deviations) in double: exact enough and simple */
     for (size_t r = 0; r < train->n; r++)
-        for (size_t j = 0; j < d->d; j++) sum[j] += hone_dataset_at(d, train->index[r], j);
+        for (size_t j = 0; j < d->d; j++) {
+            const double v = hone_dataset_at(d, train->index[r], j);
+            sum[j] += v;
+            varies[j] |= v != hone_dataset_at(d, train->index[0], j);
+        }
     for (size_t j = 0; j < d->d; j++) sum[j] /= (double)train->n;
     for (size_t r = 0; r < train->n; r++)
         for (size_t j = 0; j < d->d; j++) {
             double dev = hone_dataset_at(d, train->index[r], j) - sum[j];
             sq[j] += dev * dev;
         }
-    for (size_t j = 0; j < d->d; j++) {
-        double sd = sqrt(sq[j] / (double)train->n);
+    hone_status st = HONE_OK;
+    for (size_t j = 0; j < d->d && !st; j++) {
+        /* a constant feature (every training value the same) carries nothing: std 1 leaves it at
+         * zero rather than dividing by 0. Any other is kept at its own scale, however small: a
+         * threshold on the spread took data in units of 1e-9 for constant and zeroed it. */
+        const hone_real sd = varies[j] ? (hone_real)sqrt(sq[j] / (double)train->n) : 1;
         m->input_mean[j] = (hone_real)sum[j];
-        /* a constant feature carries nothing; std 1 leaves it at zero rather than dividing by 0 */
-        m->input_std[j] = (hone_real)(sd > 1e-8 * (1 + fabs(sum[j])) ? sd : 1);
+        m->input_std[j] = sd;
+        if (!(sd > 0 && isfinite(1 / sd)))
+            st = honeE_set(err, HONE_ERR_VALUE, "standardize: feature %zu varies by %g, too little for " HONE_REAL_NAME
+                           " to divide by", j + 1, sqrt(sq[j] / (double)train->n));
     }
+    honeM_free(varies);
     honeM_free(sum);
     honeM_free(sq);
-    return HONE_OK;
+    return st;
 }
 
 /* y [O]: one-hot label (softmax), label as 0/1 (sigmoid, one output), or targets */
