@@ -96,6 +96,10 @@ int cli_threads_check(const char *cmd, int threads);
 int cli_int_in(const char *cmd, const char *option, int value, int lo, int hi);
 /* "512,256" -> {512, 256}; returns the count, or -1 (message printed) on a bad list. */
 int cli_parse_units(const char *cmd, const char *text, int *units, int max);
+/* A loss as the outputs print it, into buf [CLI_LOSS_TEXT]: four decimals, or from 1e6 on four
+ * significant digits (a diverging regression's loss took sixty digits); returns buf. */
+#define CLI_LOSS_TEXT 32
+const char *cli_loss_text(char *buf, double v);
 /* Writes a double as JSON (null for NaN or infinity). */
 void cli_json_number(FILE *out, const char *key, double v, int comma);
 /* s as a JSON string: quoted, with '"', '\\' and control characters escaped. */

@@ -67,7 +67,7 @@ int cmd_eval(int argc, char **argv) {
         cli_json_number(stdout, "accuracy", acc, 0);
         printf("}\n");
     } else {
-        printf("%s on %zu %s: loss %.4f", model_path, on->n, test ? "test rows" : "rows", loss);
+        printf("%s on %zu %s: loss %s", model_path, on->n, test ? "test rows" : "rows", cli_loss_text((char[CLI_LOSS_TEXT]){0}, loss));
         if (isfinite(acc)) printf("  accuracy %.2f%%", 100 * acc);
         printf("\n");
     }

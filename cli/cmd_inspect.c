@@ -129,7 +129,7 @@ int cmd_inspect(int argc, char **argv) {
     model->training = 0;
     hone_model_layer_stats(model, B, NULL, stats);
     if (!json) {
-        printf("batch of %d rows, loss %.4f\n%5s %-10s %10s %10s %10s %10s %10s\n", B, loss, "layer", "kind", "mean",
+        printf("batch of %d rows, loss %s\n%5s %-10s %10s %10s %10s %10s %10s\n", B, cli_loss_text((char[CLI_LOSS_TEXT]){0}, loss), "layer", "kind", "mean",
                "std", "dead", "|W|", "|dW|");
     }
     for (int l = 0; l < model->n_layers; l++) {

@@ -44,7 +44,7 @@ typedef struct train_options {
 
 static void print_row(const char *name, size_t n, double loss, double acc) {
     if (!n) return;
-    printf("  %-5s %6zu rows  loss %.4f", name, n, loss);
+    printf("  %-5s %6zu rows  loss %s", name, n, cli_loss_text((char[CLI_LOSS_TEXT]){0}, loss));
     if (isfinite(acc)) printf("  accuracy %6.2f%%", 100 * acc);
     printf("\n");
 }

@@ -490,6 +490,11 @@ void cli_json_string(FILE *out, const char *s) {
     fputc('"', out);
 }
 
+const char *cli_loss_text(char *buf, double v) {
+    snprintf(buf, CLI_LOSS_TEXT, fabs(v) < 1e6 ? "%.4f" : "%.4g", v);
+    return buf;
+}
+
 void cli_json_number(FILE *out, const char *key, double v, int comma) {
     if (isfinite(v)) fprintf(out, "\"%s\": %.6g%s", key, v, comma ? ", " : "");
     else fprintf(out, "\"%s\": null%s", key, comma ? ", " : "");

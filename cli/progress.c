@@ -51,7 +51,7 @@ static void draw_line(cli_progress *p, const hone_batch_stats *s) {
     double remaining = p->train_rows > s->rows_done ? (double)(p->train_rows - s->rows_done) : 0;
     clock_text(elapsed, sizeof elapsed, s->seconds);
     clock_text(left, sizeof left, rate > 0 ? remaining / rate : 0);
-    int n = snprintf(tail, sizeof tail, "  loss %.4f", hone_ewma_value(&p->loss, 1));
+    int n = snprintf(tail, sizeof tail, "  loss %s", cli_loss_text((char[CLI_LOSS_TEXT]){0}, hone_ewma_value(&p->loss, 1)));
     if (isfinite(s->correct) && p->rows > 0 && n < (int)sizeof tail)
         n += snprintf(tail + n, sizeof tail - (size_t)n, "  acc %6.2f%%", 100 * p->correct / (p->rows * p->per_row));
     if (n < (int)sizeof tail)
@@ -108,9 +108,9 @@ static void on_epoch(const hone_epoch_stats *s, void *user) {
     if (p->mode == CLI_PROGRESS_QUIET) return;
     if (p->drawn) fputs("\r\033[K", stderr);
     p->drawn = 0;
-    fprintf(stderr, "epoch %3d/%d  train loss %.4f", s->epoch, s->epochs, s->train_loss);
+    fprintf(stderr, "epoch %3d/%d  train loss %s", s->epoch, s->epochs, cli_loss_text((char[CLI_LOSS_TEXT]){0}, s->train_loss));
     if (isfinite(s->train_acc)) fprintf(stderr, " acc %6.2f%%", 100 * s->train_acc);
-    if (isfinite(s->dev_loss)) fprintf(stderr, "  dev loss %.4f", s->dev_loss);
+    if (isfinite(s->dev_loss)) fprintf(stderr, "  dev loss %s", cli_loss_text((char[CLI_LOSS_TEXT]){0}, s->dev_loss));
     if (isfinite(s->dev_acc)) fprintf(stderr, " acc %6.2f%%", 100 * s->dev_acc);
     fprintf(stderr, "  lr %.3g  |g| %.3g  %6.2f s  %6.0f samples/s\n", s->lr, s->grad_norm, s->seconds,
             s->samples_per_s);

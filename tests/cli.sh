@@ -144,6 +144,15 @@ expect_error "weights overflowing in an epoch's last step are a divergence, not 
     "diverged at epoch 1, batch 1, learning rate 3e\\+38: its step left a weight -?inf" -- \
     train --data blobs.csv --layers 8 --batch 1000 --optimizer sgd --lr 3e38 --schedule constant --epochs 3 --checkpoint ov.safetensors --quiet
 [ ! -e ov.safetensors ] && ok "a diverged first epoch writes no checkpoint" || bad "a diverged first epoch writes no checkpoint"
+# a gradient whose square overflows float32 left Adam's second moment infinite and the weight's
+# steps 0: the run went on frozen, exit 0, its loss the same every epoch
+awk 'BEGIN { srand(8); print "a,b,y"; for (i = 0; i < 200; i++) { a = rand(); b = rand(); printf "%.5f,%.5f,%.5e\n", a, b, (2*a - b)*1e30 } }' >huge.csv
+expect_error "an optimizer moment left infinite is a divergence" 3 \
+    "^hone train: diverged at epoch 1, batch [0-9]+, learning rate 0.001: its step left the optimizer's second moment of a weight inf \(a gradient too large for its square to fit float32\); clip gradients \(--clip-norm\), or scale the targets or inputs down$" -- \
+    train --data huge.csv --regression --layers 8 --epochs 3 --quiet
+expect_ok "the same targets train with the gradient clipped" train --data huge.csv --regression --layers 8 --epochs 3 --clip-norm 1 --quiet
+grep -Eq "^  train +[0-9]+ rows  loss [0-9]\.[0-9]{3}e\+[0-9]{2}$" out.txt && ok "a loss of 1e59 is printed in four digits, not sixty" \
+    || bad "a huge loss's text" "$(cat out.txt)"
 # the steps are taken in float32: a rate or an eps it cannot hold is refused, not trained into a divergence
 expect_error "--lr beyond float32" 2 "^hone train: --lr: learning rate must be positive and finite in float32, got 1e\\+40$" -- train --data blobs.csv --lr 1e40
 expect_error "--lr below float32's least" 2 "^hone train: --lr: learning rate must be positive and finite in float32, got 9.99989e-321$" -- train --data blobs.csv --lr 1e-320

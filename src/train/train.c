@@ -215,10 +215,20 @@ static hone_status statistics_diverged(hone_error *err, const hone_model *m, int
  * the one before a stop): a divergence too, before the dev pass or a checkpoint sees them. */
 static hone_status weights_diverged(hone_error *err, const hone_model *m, int epoch, size_t batch, double lr) {
     const size_t i = first_nonfinite(m->params, m->n_params);
-    if (i == m->n_params) return HONE_OK;
-    char detail[96];
-    snprintf(detail, sizeof detail, "its step left a weight %g", isnan(m->params[i]) ? NAN : (double)m->params[i]);
-    return diverged_at(err, epoch, batch, lr, detail, lower_the_rate);
+    char detail[192];
+    if (i < m->n_params) {
+        snprintf(detail, sizeof detail, "its step left a weight %g", isnan(m->params[i]) ? NAN : (double)m->params[i]);
+        return diverged_at(err, epoch, batch, lr, detail, lower_the_rate);
+    }
+    /* the optimizer's moments too: a gradient whose square overflows the real type makes Adam's
+     * second moment infinite, and that weight's steps m / inf are 0 from then on, the loss
+     * finite: the run went on, frozen, and its checkpoints carried the infinity */
+    const size_t k = first_nonfinite(m->opt_state, 2 * m->n_params);
+    if (k == 2 * m->n_params) return HONE_OK;
+    snprintf(detail, sizeof detail, "its step left the optimizer's %s moment of a weight %g (a gradient too large for "
+             "its square to fit " HONE_REAL_NAME ")", k < m->n_params ? "first" : "second",
+             isnan(m->opt_state[k]) ? NAN : (double)m->opt_state[k]);
+    return diverged_at(err, epoch, batch, lr, detail, "clip gradients (--clip-norm), or scale the targets or inputs down");
 }
 
 /* The loop's state as a checkpoint sees it: the fixed parts are set once (state->model, config,
