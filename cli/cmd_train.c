@@ -72,16 +72,21 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
 }
 
 /* json (an object) with the digests of the split's train and dev rows added, for diagnose to
- * tell whether its data makes the same split; malloc'd, NULL when out of memory. Kept apart from
- * the options a --resume compares: the checkpoint checks its rows itself, naming them. */
-static char *with_digests(const char *json, const hone_split *split) {
+ * tell whether its data makes the same split, and a CSV file's label column (cli_label_column_json),
+ * for the commands that run the model to read its data as it was trained; malloc'd, NULL when out
+ * of memory. Kept apart from the options a --resume compares: the checkpoint checks its rows
+ * itself, naming them. */
+static char *with_data(const char *json, const hone_split *split, const hone_data_source *source) {
     const size_t n = strlen(json) - 1; /* without its closing brace */
-    char train[17], dev[17];
+    char train[17], dev[17], label[CLI_TEXT_MAX + 64];
     cli_view_digest(&split->train, train);
     cli_view_digest(&split->dev, dev);
-    char *out = malloc(n + 128);
+    cli_label_column_json(label, sizeof label, source);
+    const size_t cap = n + strlen(label) + 128;
+    char *out = malloc(cap);
     if (out)
-        snprintf(out, n + 128, "%.*s, \"train_checksum\": \"%s\", \"dev_checksum\": \"%s\"}", (int)n, json, train, dev);
+        snprintf(out, cap, "%.*s, \"train_checksum\": \"%s\", \"dev_checksum\": \"%s\"%s}", (int)n, json, train, dev,
+                 label);
     return out;
 }
 
@@ -494,7 +499,7 @@ int cmd_train(int argc, char **argv) {
         }
     }
     free(model->config_json); /* kept in checkpoints too */
-    if (!(model->config_json = with_digests(config_json(&o, &arch, &cfg, test_set), &split))) {
+    if (!(model->config_json = with_data(config_json(&o, &arch, &cfg, test_set), &split, &source))) {
         cli_error("train", "out of memory");
         goto done;
     }

@@ -1,6 +1,7 @@
 /* data_options.c - data options to a hone_data_source. */
 #include "data_options.h"
 
+#include <cJSON.h>
 #include <ctype.h>
 #include <stdbool.h>
 #include <errno.h>
@@ -109,6 +110,58 @@ int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source
     return label_column(cmd, d->label_column, &source->csv);
 }
 
+void cli_label_column_json(char *buf, size_t cap, const hone_data_source *source) {
+    hone_dataset_format format;
+    hone_error ignored;
+    buf[0] = '\0';
+    if (hone_dataset_format_of(source->path, &format, &ignored) || format != HONE_DATASET_FORMAT_CSV ||
+        (!source->csv.label_name && source->csv.label_index < 0)) /* the last, as every command reads */
+        return;
+    if (!source->csv.label_name) {
+        snprintf(buf, cap, ", \"label_column\": \"%d\"", source->csv.label_index);
+        return;
+    }
+    cJSON *name = cJSON_CreateString(source->csv.label_name);
+    char *text = name ? cJSON_PrintUnformatted(name) : NULL;
+    if (text && strlen(text) + 20 < cap) snprintf(buf, cap, ", \"label_column\": %s", text);
+    cJSON_free(text);
+    cJSON_Delete(name);
+}
+
+/* The label column of the CSV file a model was trained on, when cli_data_for_model took it from
+ * the model's metadata (one model a command): a name (source->csv.label_name points to name
+ * then), or an index. A column given with --label-column is the user's, and read as given. */
+static struct {
+    bool taken;
+    char name[CLI_TEXT_MAX];
+    int index;
+} model_label;
+
+/* Whether source's label column is the one taken from the model. */
+static bool label_of_model(const hone_data_source *source) {
+    return model_label.taken && (source->csv.label_name ? source->csv.label_name == model_label.name
+                                                        : source->csv.label_index == model_label.index);
+}
+
+/* The model's label column (its metadata's "label_column", cli_label_column_json) into source's
+ * CSV options. A model without one (an older file, or trained on other data) leaves them. */
+static void label_column_of_model(const hone_model *model, hone_data_source *source) {
+    cJSON *config = model->config_json ? cJSON_Parse(model->config_json) : NULL;
+    const cJSON *label = cJSON_GetObjectItemCaseSensitive(config, "label_column");
+    const char *text = cJSON_IsString(label) ? label->valuestring : NULL;
+    if (text && *text && strlen(text) < sizeof model_label.name) {
+        model_label.taken = true;
+        if (strspn(text, "0123456789") == strlen(text) && strlen(text) < 10) {
+            source->csv.label_name = NULL;
+            source->csv.label_index = model_label.index = atoi(text);
+        } else {
+            strcpy(model_label.name, text);
+            source->csv.label_name = model_label.name;
+        }
+    }
+    cJSON_Delete(config);
+}
+
 int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *model, const char *model_path,
                        hone_data_source *source) {
     const int mse = model->loss == HONE_LOSS_MSE;
@@ -119,9 +172,10 @@ int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *mod
     }
     hone_dataset_format format;
     hone_error err = {0};
-    const int idx = hone_dataset_format_of(source->path, &format, &err) == HONE_OK &&
-                    (format == HONE_DATASET_FORMAT_IDX || format == HONE_DATASET_FORMAT_IDX_DIR);
+    const int known = hone_dataset_format_of(source->path, &format, &err) == HONE_OK;
+    const int idx = known && (format == HONE_DATASET_FORMAT_IDX || format == HONE_DATASET_FORMAT_IDX_DIR);
     source->regression = mse && !idx;
+    if (known && format == HONE_DATASET_FORMAT_CSV && !cli_given(d->label_column)) label_column_of_model(model, source);
     return 0;
 }
 
@@ -188,13 +242,18 @@ hone_status cli_load_for_model(const hone_data_source *source, const hone_model 
     if (features_alone) *features_alone = 0;
     hone_dataset_format format;
     hone_error ignored;
-    if (!model || source->csv.label_name || hone_dataset_format_of(source->path, &format, &ignored) ||
+    const bool models_column = label_of_model(source), models_name = models_column && source->csv.label_name;
+    if (st && models_column && !strncmp(err->message, "--label-column: ", 16)) /* not given: cli_load_any's prefix goes */
+        memmove(err->message, err->message + 16, strlen(err->message + 16) + 1);
+    if (!model || (source->csv.label_name && !models_name) || hone_dataset_format_of(source->path, &format, &ignored) ||
         format != HONE_DATASET_FORMAT_CSV)
         return st;
     /* read again, every column a feature: when the label column could not be read, or (features
-     * alone wanted) when it left the model a feature short */
-    if (!st && !(features_alone && (*data)->d + 1 == (size_t)model->inputs)) return st;
+     * alone wanted) when it left the model a feature short, unless the model's label column was
+     * found by its name: it is the label, and the file a feature short */
+    if (!st && !(features_alone && !models_name && (*data)->d + 1 == (size_t)model->inputs)) return st;
     hone_data_source features = *source;
+    features.csv.label_name = NULL;
     features.csv.label_index = HONE_CSV_NO_LABEL;
     hone_dataset *all = NULL, *none = NULL;
     if (!hone_dataset_load_any(&all, &none, &features, &ignored) && all->d == (size_t)model->inputs) {
@@ -214,6 +273,13 @@ hone_status cli_load_for_model(const hone_data_source *source, const hone_model 
     }
     hone_dataset_free(all);
     hone_dataset_free(none);
+    const size_t n = strnlen(err->message, sizeof err->message - 1);
+    if (st && models_name) /* the user did not name it */
+        snprintf(err->message + n, sizeof err->message - n, " ('%s' is the model's label column, from its training "
+                 "data: give --label-column for this file)", model_label.name);
+    else if (st && models_column)
+        snprintf(err->message + n, sizeof err->message - n, " (column %d is the model's label column, from its "
+                 "training data: give --label-column for this file)", model_label.index);
     return st;
 }
 

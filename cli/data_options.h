@@ -108,6 +108,13 @@ hone_status cli_load_with_test(const hone_data_source *source, const hone_model 
 int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *model, const char *model_path,
                        hone_data_source *source);
 
+/* ', "label_column": TEXT' for a model's metadata when source is a CSV file read with a label
+ * column other than the last, else "" into buf [cap]: the column's name as given, or its 0-based
+ * index, so that eval, predict and the rest read the same column when --label-column is not
+ * given (they read the last, and a model trained on a first label column was scored against its
+ * last feature). */
+void cli_label_column_json(char *buf, size_t cap, const hone_data_source *source);
+
 /* Whether data (read from path) fits model: the features it expects and, when truth is wanted,
  * the labels or targets its loss compares with, labels within its classes. Returns -1 (message
  * printed) when not. */

@@ -255,6 +255,31 @@ expect_error "--label-column past the columns (inspect)" 1 "^hone inspect: --lab
     inspect --data blobs.csv --label-column 7 --layers 4
 expect_error "--label-column that is not a number is a name" 1 "^hone train: blobs.csv: no column named '3x'" -- \
     train --data blobs.csv --label-column 3x --layers 4 --epochs 1
+# a model keeps its CSV label column: eval and predict read it without --label-column (they read
+# the last column, and scored a label-first model against its last feature, exit 0)
+awk -F, 'BEGIN { OFS = "," } { print $5, $1, $2, $3, $4 }' blobs.csv >first.csv
+awk -F, 'BEGIN { OFS = "," } NR > 1 { print $5, $1, $2, $3, $4 }' blobs.csv >first-nohdr.csv
+for by in label 0; do
+    expect_ok "a label-first model (--label-column $by)" train --data first.csv --label-column $by --layers 8 --epochs 5 --quiet --save first-$by.st
+    grep -aq "label_column[^,}]*$by" first-$by.st && ok "the model file keeps --label-column $by" || bad "the model file keeps --label-column $by"
+    "$hone" eval first-$by.st --data first.csv --label-column $by >given.txt 2>&1
+    expect_ok "eval of a label-first model ($by) without --label-column" eval first-$by.st --data first.csv
+    cmp -s out.txt given.txt && ok "eval reads the model's label column ($by), as given" || bad "eval reads the model's label column ($by)" "$(cat out.txt given.txt)"
+    "$hone" predict first-$by.st --data first.csv --label-column $by >given.txt 2>&1
+    expect_ok "predict with the model's label column ($by)" predict first-$by.st --data first.csv
+    cmp -s out.txt given.txt && ok "predict reads the model's label column ($by)" || bad "predict reads the model's label column ($by)" "$(head -3 out.txt given.txt)"
+done
+cut -d, -f2- first.csv >first-features.csv
+expect_ok "predict on the features alone, the model's label column named in training" predict first-label.st --data first-features.csv
+grep -q "read as the features alone" err.txt && [ "$(wc -l <out.txt)" -eq 300 ] && ok "the features alone are the rows to predict on" \
+    || bad "the features alone" "$(head -3 err.txt out.txt)"
+expect_error "a headerless file for a model whose label column has a name" 1 \
+    "^hone eval: first-nohdr.csv: no column named 'label': .* \('label' is the model's label column, from its training data: give --label-column for this file\)$" -- \
+    eval first-label.st --data first-nohdr.csv
+expect_ok "the same file with --label-column" eval first-label.st --data first-nohdr.csv --label-column 0
+cut -d, -f1,2,3,4 first.csv >first-short.csv
+expect_error "a file a feature short, its label column found by the model's name" 1 "^hone predict: first-short.csv: rows have 3 features, the model expects 4$" -- \
+    predict first-label.st --data first-short.csv
 # Features with no labels: the output layer would have 0 units; say what is missing instead.
 expect_ok "the npy fixture trains with its labels" train --data x6.npy --labels y6.npy --dev 1 --test 1 --layers 4 --epochs 1 --quiet
 for cmd in train gradcheck inspect; do
