@@ -382,6 +382,18 @@ static void test_load_any_picks_the_reader(void **state) {
         expect_ok(hone_dataset_format_of(kinds[i].path, &format, err));
         assert_int_equal(format, kinds[i].format);
     }
+    /* a file read as IDX for want of a .csv or .npy name says what it looks like */
+    const struct {
+        const char *name, *head, *says;
+    } others[] = {{"arrays.npz", "PK\x03\x04rest", ": it is a zip archive (an .npz?), which hone does not read"},
+                  {"table.txt", "a,b,label\n1,2,0\n", ": it looks like text; a CSV file needs the .csv name"},
+                  {"array-no-suffix", "\x93NUMPY\x01\x00", ": it is an NPY file; name it .npy"}};
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
+        src.path = th_write(others[i].name, others[i].head, strlen(others[i].head));
+        src.labels = NULL;
+        expect_error(hone_dataset_load_any(&train, &test, &src, err), HONE_ERR_FORMAT, ": not an IDX file",
+                     others[i].says);
+    }
     hone_dataset_format format;
     const char *missing = th_path("missing.csv");
     expect_error(hone_dataset_format_of(missing, &format, err), HONE_ERR_IO, missing, ": No such file");

@@ -10,6 +10,7 @@
  * converted per batch; labels become int32. */
 #include "data_internal.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +46,19 @@ static void format_dims(char *buf, size_t size, const idx_array *a) {
     }
 }
 
+/* What a file that is not IDX looks like from its first 4 bytes (decompressed), for the message:
+ * a reader is picked by the name (.csv, .npy, else IDX), so an .npz, a .txt or an .npy without
+ * its suffix came here and heard only that its magic was wrong. */
+static const char *what_else(const uint8_t head[4]) {
+    if (!memcmp(head, "\x93NUM", 4)) return ": it is an NPY file; name it .npy (the reader is picked by the name)";
+    if (!memcmp(head, "PK\x03\x04", 4))
+        return ": it is a zip archive (an .npz?), which hone does not read; save each array with numpy.save, as .npy";
+    bool text = true;
+    for (int i = 0; i < 4; i++) text = text && (isprint(head[i]) || isspace(head[i]) || head[i] >= 0x80);
+    if (text) return ": it looks like text; a CSV file needs the .csv name (the reader is picked by the name)";
+    return "";
+}
+
 /* Reads a whole IDX file into a. what names the data in messages ("image", "label"). */
 static hone_status idx_read(idx_array *a, const char *path, const char *what, hone_error *err) {
     memset(a, 0, sizeof *a);
@@ -64,9 +78,8 @@ static hone_status idx_read(idx_array *a, const char *path, const char *what, ho
     unsigned magic = (unsigned)head[0] << 24 | (unsigned)head[1] << 16 | (unsigned)head[2] << 8 | head[3];
     const char *type_name = idx_type_name(head[2]);
     if (head[0] != 0 || head[1] != 0 || !type_name) {
-        st = honeE_set(err, HONE_ERR_FORMAT,
-                       "%s: not an IDX file (magic 0x%08x; IDX starts 0x00 0x00, a type byte, the rank)",
-                       path, magic);
+        st = honeE_set(err, HONE_ERR_FORMAT, "%s: not an IDX file (magic 0x%08x; IDX starts 0x00 0x00, a type byte, "
+                       "the rank)%s", path, magic, what_else(head));
         goto done;
     }
     if (head[2] != IDX_UBYTE) {
