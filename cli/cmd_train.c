@@ -72,7 +72,7 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
 }
 
 /* json (an object) with the digests of the split's train and dev rows added, for diagnose to
- * tell whether its data makes the same split, and a CSV file's label column (cli_label_column_json),
+ * tell whether its data makes the same split, and a CSV file's layout (cli_csv_layout_json),
  * for the commands that run the model to read its data as it was trained; malloc'd, NULL when out
  * of memory. Kept apart from the options a --resume compares: the checkpoint checks its rows
  * itself, naming them. */
@@ -81,7 +81,7 @@ static char *with_data(const char *json, const hone_split *split, const hone_dat
     char train[17], dev[17], label[CLI_TEXT_MAX + 64];
     cli_view_digest(&split->train, train);
     cli_view_digest(&split->dev, dev);
-    cli_label_column_json(label, sizeof label, source);
+    cli_csv_layout_json(label, sizeof label, source);
     const size_t cap = n + strlen(label) + 128;
     char *out = malloc(cap);
     if (out)

@@ -55,7 +55,7 @@ static int labels_read(const char *cmd, const char *option, const char *labels, 
     return -1;
 }
 
-/* --label-column and --header read a CSV file only; given with other data they went unread
+/* --label-column, --header and --delimiter read a CSV file only; given with other data they went unread
  * without a word. The defaults (last, auto) are not told apart from the same given. A path that
  * cannot be looked at is left to the load. Returns -1 (message printed) for one that would go
  * unread. */
@@ -63,6 +63,7 @@ static int csv_only(const char *cmd, const cli_data *d) {
     static const cli_data defaults = CLI_DATA_DEFAULTS;
     const char *option = strcmp(d->label_column, defaults.label_column) ? "--label-column"
                          : strcmp(d->header, defaults.header)            ? "--header"
+                         : strcmp(d->delimiter, defaults.delimiter)      ? "--delimiter"
                                                                          : NULL;
     hone_dataset_format format;
     hone_error err = {0};
@@ -106,26 +107,38 @@ int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source
         cli_error(cmd, "--header: expected auto, yes or no, got '%s'", d->header);
         return -1;
     }
+    if (!strcmp(d->delimiter, "tab") || !strcmp(d->delimiter, "\\t")) source->csv.delimiter = '\t';
+    else if (strlen(d->delimiter) == 1) source->csv.delimiter = d->delimiter[0];
+    else {
+        cli_error(cmd, "--delimiter: expected one character or tab, got '%s'", d->delimiter);
+        return -1;
+    }
     if (labels_read(cmd, "--labels", d->labels, d->data) || csv_only(cmd, d) || regression_readable(cmd, d)) return -1;
     return label_column(cmd, d->label_column, &source->csv);
 }
 
-void cli_label_column_json(char *buf, size_t cap, const hone_data_source *source) {
+/* s as a JSON string into buf [cap] after ', "key": '; false when it does not fit. */
+static bool json_entry(char *buf, size_t cap, const char *key, const char *s) {
+    cJSON *text = cJSON_CreateString(s);
+    char *json = text ? cJSON_PrintUnformatted(text) : NULL;
+    const size_t used = strlen(buf);
+    const bool fits = json && used + strlen(json) + strlen(key) + 8 < cap;
+    if (fits) snprintf(buf + used, cap - used, ", \"%s\": %s", key, json);
+    cJSON_free(json);
+    cJSON_Delete(text);
+    return fits;
+}
+
+void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source) {
     hone_dataset_format format;
     hone_error ignored;
     buf[0] = '\0';
-    if (hone_dataset_format_of(source->path, &format, &ignored) || format != HONE_DATASET_FORMAT_CSV ||
-        (!source->csv.label_name && source->csv.label_index < 0)) /* the last, as every command reads */
-        return;
-    if (!source->csv.label_name) {
-        snprintf(buf, cap, ", \"label_column\": \"%d\"", source->csv.label_index);
-        return;
-    }
-    cJSON *name = cJSON_CreateString(source->csv.label_name);
-    char *text = name ? cJSON_PrintUnformatted(name) : NULL;
-    if (text && strlen(text) + 20 < cap) snprintf(buf, cap, ", \"label_column\": %s", text);
-    cJSON_free(text);
-    cJSON_Delete(name);
+    if (hone_dataset_format_of(source->path, &format, &ignored) || format != HONE_DATASET_FORMAT_CSV) return;
+    char index[16];
+    snprintf(index, sizeof index, "%d", source->csv.label_index);
+    if (source->csv.label_name) json_entry(buf, cap, "label_column", source->csv.label_name);
+    else if (source->csv.label_index >= 0) json_entry(buf, cap, "label_column", index); /* -1: the last, as read */
+    if (source->csv.delimiter != ',') json_entry(buf, cap, "delimiter", (char[]){source->csv.delimiter, '\0'});
 }
 
 /* The label column of the CSV file a model was trained on, when cli_data_for_model took it from
@@ -143,12 +156,16 @@ static bool label_of_model(const hone_data_source *source) {
                                                         : source->csv.label_index == model_label.index);
 }
 
-/* The model's label column (its metadata's "label_column", cli_label_column_json) into source's
- * CSV options. A model without one (an older file, or trained on other data) leaves them. */
-static void label_column_of_model(const hone_model *model, hone_data_source *source) {
+/* The model's CSV layout (its metadata's "label_column" and "delimiter", cli_csv_layout_json)
+ * into source's CSV options, each where its option was not given. A model without them (an older
+ * file, or trained on other data) leaves them. */
+static void csv_layout_of_model(const cli_data *d, const hone_model *model, hone_data_source *source) {
     cJSON *config = model->config_json ? cJSON_Parse(model->config_json) : NULL;
-    const cJSON *label = cJSON_GetObjectItemCaseSensitive(config, "label_column");
-    const char *text = cJSON_IsString(label) ? label->valuestring : NULL;
+    const cJSON *label = cJSON_GetObjectItemCaseSensitive(config, "label_column"),
+                *delimiter = cJSON_GetObjectItemCaseSensitive(config, "delimiter");
+    const char *text = cJSON_IsString(label) && !cli_given(d->label_column) ? label->valuestring : NULL;
+    if (cJSON_IsString(delimiter) && strlen(delimiter->valuestring) == 1 && !cli_given(d->delimiter))
+        source->csv.delimiter = delimiter->valuestring[0];
     if (text && *text && strlen(text) < sizeof model_label.name) {
         model_label.taken = true;
         if (strspn(text, "0123456789") == strlen(text) && strlen(text) < 10) {
@@ -175,7 +192,7 @@ int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *mod
     const int known = hone_dataset_format_of(source->path, &format, &err) == HONE_OK;
     const int idx = known && (format == HONE_DATASET_FORMAT_IDX || format == HONE_DATASET_FORMAT_IDX_DIR);
     source->regression = mse && !idx;
-    if (known && format == HONE_DATASET_FORMAT_CSV && !cli_given(d->label_column)) label_column_of_model(model, source);
+    if (known && format == HONE_DATASET_FORMAT_CSV) csv_layout_of_model(d, model, source);
     return 0;
 }
 

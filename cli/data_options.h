@@ -15,9 +15,10 @@ typedef struct cli_data {
     char label_column[CLI_TEXT_MAX];
     char header[CLI_TEXT_MAX];
     int regression;
+    char delimiter[CLI_TEXT_MAX];
 } cli_data;
 
-#define CLI_DATA_DEFAULTS {HONE_DEFAULT_DATA, "", "last", "auto", 0}
+#define CLI_DATA_DEFAULTS {HONE_DEFAULT_DATA, "", "last", "auto", 0, ","}
 
 #define CLI_DATA_OPTIONS(d)                                                                        \
     {"data", CLI_TEXT, (d).data, "PATH",                                                           \
@@ -27,6 +28,7 @@ typedef struct cli_data {
      "CSV label column (0-based index, name, or last or -1 for the last)"},                        \
     {"header", CLI_TEXT, (d).header, "auto|yes|no",                                                \
      "CSV header row (auto: the first row when none of its fields is a number)"},                  \
+    {"delimiter", CLI_TEXT, (d).delimiter, "CHAR", "CSV field separator: one character, or tab"},  \
     {"regression", CLI_FLAG, &(d).regression, NULL, "labels are real-valued targets"}
 
 /* The digest of view's rows (hone_view_checksum) as a model's metadata keeps it: 16 hex digits
@@ -108,12 +110,13 @@ hone_status cli_load_with_test(const hone_data_source *source, const hone_model 
 int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *model, const char *model_path,
                        hone_data_source *source);
 
-/* ', "label_column": TEXT' for a model's metadata when source is a CSV file read with a label
- * column other than the last, else "" into buf [cap]: the column's name as given, or its 0-based
- * index, so that eval, predict and the rest read the same column when --label-column is not
- * given (they read the last, and a model trained on a first label column was scored against its
- * last feature). */
-void cli_label_column_json(char *buf, size_t cap, const hone_data_source *source);
+/* How a model's CSV training data was laid out, for its metadata, into buf [cap]: ', "label_column":
+ * TEXT' when it was read with a label column other than the last (its name as given, or its
+ * 0-based index), ', "delimiter": TEXT' when that was not ','; "" for other data. eval, predict
+ * and the rest read the same layout when --label-column and --delimiter are not given (they
+ * read the last column, and a model trained on a first label column was scored against its last
+ * feature). */
+void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source);
 
 /* Whether data (read from path) fits model: the features it expects and, when truth is wanted,
  * the labels or targets its loss compares with, labels within its classes. Returns -1 (message

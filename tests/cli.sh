@@ -277,6 +277,20 @@ expect_error "a headerless file for a model whose label column has a name" 1 \
     "^hone eval: first-nohdr.csv: no column named 'label': .* \('label' is the model's label column, from its training data: give --label-column for this file\)$" -- \
     eval first-label.st --data first-nohdr.csv
 expect_ok "the same file with --label-column" eval first-label.st --data first-nohdr.csv --label-column 0
+# --delimiter: another separator, kept with the model for eval and predict
+tr , ';' <blobs.csv >semi.csv
+expect_error "a ';' file read with ','" 1 "^hone train: semi.csv: line 1: 1 field: need at least 2 \(features and a label\) \(fields separated by ';'\? the delimiter is ','\)$" -- \
+    train --data semi.csv --layers 4 --epochs 1
+expect_ok "--delimiter ';' trains" train --data semi.csv --delimiter ';' --layers 8 --epochs 3 --quiet --save semi.st
+"$hone" eval semi.st --data semi.csv --delimiter ';' >given.txt 2>&1
+expect_ok "eval reads the model's delimiter" eval semi.st --data semi.csv
+cmp -s out.txt given.txt && ok "eval without --delimiter reads as with the model's" || bad "eval reads as with the model's delimiter" "$(cat out.txt given.txt)"
+expect_ok "--delimiter given wins over the model's" eval semi.st --data blobs.csv --delimiter ,
+tr , '\t' <blobs.csv >tabs.csv
+expect_ok "--delimiter tab" train --data tabs.csv --delimiter tab --layers 4 --epochs 1 --quiet
+expect_error "--delimiter of two characters" 2 "^hone train: --delimiter: expected one character or tab, got ';;'$" -- train --data semi.csv --delimiter ';;'
+expect_error "--delimiter with IDX data" 2 "^hone train: --delimiter is for CSV data, and img6.idx is an IDX images file$" -- \
+    train --data img6.idx --labels lab6.idx --delimiter ';'
 cut -d, -f1,2,3,4 first.csv >first-short.csv
 expect_error "a file a feature short, its label column found by the model's name" 1 "^hone predict: first-short.csv: rows have 3 features, the model expects 4$" -- \
     predict first-label.st --data first-short.csv

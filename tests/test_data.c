@@ -628,6 +628,24 @@ static void test_csv_line_endings(void **state) {
     hone_dataset_free(d);
     o.delimiter = '.';
     expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, p, "delimiter");
+    /* A file of another separator is one field a line: the message says which it has. */
+    p = th_write_text("semi-read-as-commas.csv", "a;b;y\n1.5;2;1\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": line 1: 1 field: need at least 2 (features and a label) (fields separated by ';'? the delimiter is ',')");
+    p = th_write_text("tabs-read-as-commas.csv", "1\t2\t0\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, "(fields separated by tab? the delimiter is ',')");
+    /* Lines ended by CR alone are lines; a line starting with '#' is a comment (numpy.savetxt's
+     * header), anywhere. */
+    d = csv_ok("cr-only.csv", "a,b,label\r1,2,0\r3,4,1\r", NULL);
+    assert_int_equal(d->n, 2);
+    assert_int_equal(d->d, 2);
+    th_assert_close(d->x[2], 3, 0);
+    assert_int_equal(d->label[1], 1);
+    hone_dataset_free(d);
+    d = csv_ok("comments.csv", "# a,b,label\n1,2,0\n# more\n3,4,1\n#\n", NULL);
+    assert_int_equal(d->n, 2);
+    th_assert_close(d->x[2], 3, 0);
+    hone_dataset_free(d);
 }
 
 static void test_csv_empty(void **state) {

@@ -111,6 +111,18 @@ static hone_status split_fields(const csv_state *s, char delim, char *p, char *e
     return HONE_OK;
 }
 
+/* The first of the usual other separators that the line p..e holds, as a message names it
+ * ("';'", "tab"), or NULL. */
+static const char *separator_in(const char *p, const char *e, char delimiter) {
+    static const struct {
+        char c;
+        const char *name;
+    } seps[] = {{';', "';'"}, {'\t', "tab"}, {'|', "'|'"}, {' ', "space"}};
+    for (size_t i = 0; i < sizeof seps / sizeof *seps; i++)
+        if (seps[i].c != delimiter && memchr(p, seps[i].c, (size_t)(e - p))) return seps[i].name;
+    return NULL;
+}
+
 static bool is_blank(const char *p, const char *e) {
     for (; p < e; p++)
         if (*p != ' ' && *p != '\t') return false;
@@ -192,6 +204,10 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
         char *next = nl ? nl + 1 : end;
         line++;
         while (e > p && e[-1] == '\r') e--; /* \r\n endings */
+        if (*p == '#') { /* a comment line, as numpy.savetxt writes its header ("# a,b,label") */
+            p = next;
+            continue;
+        }
         if (is_blank(p, e)) {
             if (!blank_line) blank_line = line;
             p = next;
@@ -209,9 +225,13 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             size_t count = 1;
             for (const char *q = p; q < e; q++) count += *q == o->delimiter;
             if (count < 2 && !no_label) {
-                st = honeE_set(err, HONE_ERR_FORMAT,
-                               "%s: line %zu: 1 field: need at least 2 (features and a label)%s", path,
-                               line, o->delimiter == ',' ? "" : " (is the delimiter right?)");
+                /* a file of another separator reads as one field a line: say which it has */
+                const char *other = separator_in(p, e, o->delimiter);
+                char hint[96] = "";
+                if (other) snprintf(hint, sizeof hint, " (fields separated by %s? the delimiter is '%c')", other, o->delimiter);
+                else if (o->delimiter != ',') snprintf(hint, sizeof hint, " (is the delimiter right?)");
+                st = honeE_set(err, HONE_ERR_FORMAT, "%s: line %zu: 1 field: need at least 2 (features and a label)%s",
+                               path, line, hint);
                 goto done;
             }
             if (count > INT_MAX / 2) {
@@ -388,6 +408,9 @@ hone_status hone_dataset_load_csv(hone_dataset **out, const char *path,
         return honeE_set(err, HONE_ERR_FORMAT, "%s: line %zu: a NUL byte (byte %zu): not a text file", path, line,
                          (size_t)(nul - buf) + 1);
     }
+    /* lines ended by CR alone (classic Mac OS exports) were one line of the whole file */
+    if (!memchr(buf, '\n', len))
+        for (char *c = memchr(buf, '\r', len); c; c = memchr(c, '\r', len - (size_t)(c - buf))) *c = '\n';
 
     hone_dataset *data = honeM_alloc(1, sizeof *data);
     if (!data) {
