@@ -107,10 +107,12 @@ int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source
         cli_error(cmd, "--header: expected auto, yes or no, got '%s'", d->header);
         return -1;
     }
+    /* by name too: a config file's "delimiter = ;" is a comment to inih */
     if (!strcmp(d->delimiter, "tab") || !strcmp(d->delimiter, "\\t")) source->csv.delimiter = '\t';
+    else if (!strcmp(d->delimiter, "semicolon")) source->csv.delimiter = ';';
     else if (strlen(d->delimiter) == 1) source->csv.delimiter = d->delimiter[0];
     else {
-        cli_error(cmd, "--delimiter: expected one character or tab, got '%s'", d->delimiter);
+        cli_error(cmd, "--delimiter: expected one character, tab or semicolon, got '%s'", d->delimiter);
         return -1;
     }
     if (labels_read(cmd, "--labels", d->labels, d->data) || csv_only(cmd, d) || regression_readable(cmd, d)) return -1;

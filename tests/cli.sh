@@ -288,7 +288,9 @@ cmp -s out.txt given.txt && ok "eval without --delimiter reads as with the model
 expect_ok "--delimiter given wins over the model's" eval semi.st --data blobs.csv --delimiter ,
 tr , '\t' <blobs.csv >tabs.csv
 expect_ok "--delimiter tab" train --data tabs.csv --delimiter tab --layers 4 --epochs 1 --quiet
-expect_error "--delimiter of two characters" 2 "^hone train: --delimiter: expected one character or tab, got ';;'$" -- train --data semi.csv --delimiter ';;'
+printf '[train]\ndelimiter = semicolon\n' >semi.ini
+expect_ok "delimiter = semicolon in a config file (';' starts an INI comment)" train --config semi.ini --data semi.csv --layers 4 --epochs 1 --quiet
+expect_error "--delimiter of two characters" 2 "^hone train: --delimiter: expected one character, tab or semicolon, got ';;'$" -- train --data semi.csv --delimiter ';;'
 expect_error "--delimiter with IDX data" 2 "^hone train: --delimiter is for CSV data, and img6.idx is an IDX images file$" -- \
     train --data img6.idx --labels lab6.idx --delimiter ';'
 cut -d, -f1,2,3,4 first.csv >first-short.csv
