@@ -642,6 +642,8 @@ static void test_csv_line_endings(void **state) {
     th_assert_close(d->x[2], 3, 0);
     assert_int_equal(d->label[1], 1);
     hone_dataset_free(d);
+    p = th_write_text("hex.csv", "a,b,label\n1,0x10,0\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": line 2, column 2 ('b'): not a number: \"0x10\"");
     d = csv_ok("comments.csv", "# a,b,label\n1,2,0\n# more\n3,4,1\n#\n", NULL);
     assert_int_equal(d->n, 2);
     th_assert_close(d->x[2], 3, 0);

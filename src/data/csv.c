@@ -59,7 +59,8 @@ static num_result parse_number(const char *text, double *v) {
     char *end;
     errno = 0;
     *v = strtod(text, &end);
-    if (end == text || *end != '\0') return NUM_NOT_A_NUMBER;
+    /* strtod reads C's hexadecimal too ("0x10" as 16, "0x1p3" as 8): no CSV writer means that */
+    if (end == text || *end != '\0' || strpbrk(text, "xX")) return NUM_NOT_A_NUMBER;
     if (!isfinite(*v) || !isfinite((hone_real)*v)) return NUM_NOT_FINITE;
     return NUM_OK;
 }
