@@ -191,7 +191,7 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
                       o->model);
         goto done;
     }
-    if (cli_data_fits("diagnose", model, data, o->data.data, 1)) goto done;
+    if (cli_data_fits("diagnose", model, data, o->data.data, cli_truth_path(&o->data))) goto done;
     if (cli_split_sizes("diagnose", dev_text, test_text, data->n, test_data != NULL, &dev_size, &test_size)) goto done;
     if (hone_split_make(&split, data, test_data, dev_size, test_size, seed, &err)) goto fail;
     if (train_rows > 0 && train_rows < (double)split.train.n) split.train.n = (size_t)train_rows;

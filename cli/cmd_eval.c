@@ -45,7 +45,7 @@ int cmd_eval(int argc, char **argv) {
         goto done;
     }
     const hone_dataset *on = test ? test : data;
-    if (cli_data_fits("eval", model, on, d.data, 1)) goto done;
+    if (cli_data_fits("eval", model, on, d.data, cli_truth_path(&d))) goto done;
     rows = malloc(on->n * sizeof *rows);
     if (!rows) {
         cli_error("eval", "out of memory");

@@ -94,7 +94,7 @@ int cmd_inspect(int argc, char **argv) {
     hone_rng_shuffle(&rng, rows, data->n);
     int B = batch < (int)data->n ? batch : (int)data->n;
     if (model) {
-        if (cli_data_fits("inspect", model, data, d.data, 1)) goto done;
+        if (cli_data_fits("inspect", model, data, d.data, cli_truth_path(&d))) goto done;
     } else {
         cli_arch_spec arch;
         float keep[CLI_MAX_HIDDEN];

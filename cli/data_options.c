@@ -198,12 +198,14 @@ int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *mod
     return 0;
 }
 
-int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *data, const char *path, int truth) {
+int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *data, const char *path,
+                  const char *truth) {
     if (data->d != (size_t)model->inputs) {
         cli_error(cmd, "%s: rows have %zu features, the model expects %d", path, data->d, model->inputs);
         return -1;
     }
     if (!truth) return 0;
+    path = truth;
     if (model->loss == HONE_LOSS_MSE && data->label) { /* IDX labels (cli_data_for_model) */
         cli_error(cmd, "%s: the data has class labels (IDX bytes), and the model is a regression (loss mse), scored "
                        "against real-valued targets: give them as a CSV column or an .npy file", path);

@@ -119,9 +119,13 @@ int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *mod
  * feature). */
 void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source);
 
-/* Whether data (read from path) fits model: the features it expects and, when truth is wanted,
- * the labels or targets its loss compares with, labels within its classes. Returns -1 (message
- * printed) when not. */
-int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *data, const char *path, int truth);
+/* Whether data (read from path) fits model: the features it expects and, when truth is not NULL,
+ * the labels or targets its loss compares with, labels within its classes, named as read from
+ * truth (the labels file, or path). Returns -1 (message printed) when not. */
+int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *data, const char *path,
+                  const char *truth);
+
+/* The file a command's labels or targets come from: --labels, else the data. */
+static inline const char *cli_truth_path(const cli_data *d) { return *d->labels ? d->labels : d->data; }
 
 #endif

@@ -367,7 +367,7 @@ expect_error "eval: three classes on a binary model" 1 "^hone eval: blobs.csv: l
 expect_ok "eval: the binary model on its own data" eval two.safetensors --data two.csv
 grep -Eq "^two.safetensors on 200 rows: loss [0-9.]+  accuracy" out.txt && ok "eval's line: one space before rows" || bad "eval's line" "$(cat out.txt)"
 expect_ok "a model of two regression targets" train --data x4.npy --labels y2.npy --regression --layers 4 --epochs 1 --quiet --save y2.safetensors
-expect_error "eval: one target on a model of two" 1 "^hone eval: x4.npy: rows have 1 target, the model predicts 2$" -- \
+expect_error "eval: one target on a model of two, naming the targets file" 1 "^hone eval: y1.npy: rows have 1 target, the model predicts 2$" -- \
     eval y2.safetensors --data x4.npy --labels y1.npy --regression
 expect_ok "predict labels" predict blobs.safetensors --data blobs.csv --output labels.txt
 [ "$(wc -l <labels.txt)" -eq 300 ] && grep -Eqx '[0-2]' labels.txt && ok "predict writes one label per row" || bad "predict writes one label per row" "$(head -3 labels.txt)"
@@ -474,7 +474,7 @@ expect_ok "predict: a regression model on a CSV of features alone" predict reg.s
 expect_ok "eval: two targets from an .npy file without --regression" eval y2.safetensors --data x4.npy --labels y2.npy
 expect_error "eval: a regression model on data without targets" 1 "^hone eval: x4.npy: the data has no targets to compare with$" -- eval y2.safetensors --data x4.npy
 expect_error "eval: a regression model on IDX labels" 1 \
-    "^hone eval: img6.idx: the data has class labels \(IDX bytes\), and the model is a regression \(loss mse\), scored against real-valued targets: give them as a CSV column or an .npy file$" -- \
+    "^hone eval: lab6.idx: the data has class labels \(IDX bytes\), and the model is a regression \(loss mse\), scored against real-valued targets: give them as a CSV column or an .npy file$" -- \
     eval y2.safetensors --data img6.idx --labels lab6.idx
 expect_ok "predict: a regression model on IDX images (the labels unread)" predict y2.safetensors --data img6.idx --labels lab6.idx
 [ "$(wc -l <out.txt)" -eq 6 ] && ok "predict: a value pair for each IDX image" || bad "predict: a value pair for each IDX image" "$(cat out.txt)"
