@@ -53,6 +53,12 @@ int cmd_predict(int argc, char **argv) {
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }
+    if (probabilities && model->loss == HONE_LOSS_MSE) { /* it printed the values, as without it */
+        cli_error("predict", "--probabilities: %s is a regression (loss mse): it predicts values, not classes; leave "
+                  "--probabilities out", model_path);
+        exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
     /* a CSV file of the features alone (new rows, unlabeled) has one column fewer than the file
      * the model was trained on; unless --label-column names a label, it is read as such */
     int features_alone = 0;

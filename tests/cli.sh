@@ -468,6 +468,8 @@ expect_ok "eval: integer targets for a regression model" eval reg.safetensors --
 grep -Eq "^reg.safetensors on 200 rows: loss [0-9.]+$" out.txt && ok "eval: integer targets are scored as targets" || bad "eval: integer targets" "$(cat out.txt)"
 "$hone" predict reg.safetensors --data reg.csv --output reg-values.txt 2>/dev/null
 cut -d, -f1-2 reg.csv >reg-features.csv
+expect_error "predict: --probabilities of a regression model" 2 "^hone predict: --probabilities: reg.safetensors is a regression \(loss mse\): it predicts values, not classes; leave --probabilities out$" -- \
+    predict reg.safetensors --data reg.csv --probabilities
 expect_ok "predict: a regression model on a CSV of features alone" predict reg.safetensors --data reg-features.csv --output reg-features-values.txt
 [ "$(wc -l <reg-values.txt)" -eq 200 ] && cmp -s reg-values.txt reg-features-values.txt && ok "features alone: the values predicted from the file with targets" \
     || bad "regression features alone" "$(head -3 reg-features-values.txt)"
