@@ -90,6 +90,32 @@ static char *with_data(const char *json, const hone_split *split, const hone_dat
     return out;
 }
 
+/* A class is an output unit, and the labels' largest value sets how many: warns when classes
+ * have no rows (labels counted from 1, or prices read as 311,370 classes of a 20-million-weight
+ * network, without a word) and when there is one class alone. False when out of memory. */
+static bool class_warnings(const hone_dataset *data, const char *path) {
+    size_t *rows = calloc((size_t)data->n_classes, sizeof *rows);
+    if (!rows) return false;
+    for (size_t i = 0; i < data->n; i++) rows[data->label[i]]++;
+    int empty = 0, first_empty = -1, present = 0;
+    for (int c = 0; c < data->n_classes; c++) {
+        if (!rows[c] && !empty++) first_empty = c;
+        present += rows[c] > 0;
+    }
+    free(rows);
+    if (present == 1)
+        fprintf(stderr, "hone train: warning: %s: every label is %d: one class, nothing to tell apart\n", path,
+                data->n_classes - 1);
+    else if (empty == 1)
+        fprintf(stderr, "hone train: warning: %s: class %d has no rows among labels 0 to %d (labels counted from 1?); "
+                "it is an output all the same\n", path, first_empty, data->n_classes - 1);
+    else if (empty > 1)
+        fprintf(stderr, "hone train: warning: %s: %d of the %d classes (labels 0 to %d) have no rows; each is an output "
+                "all the same (real-valued targets? they need --regression)\n", path, empty, data->n_classes,
+                data->n_classes - 1);
+    return true;
+}
+
 /* The option of hone train behind a field of hone_train_config that hone_train_config_check
  * refused (err->field), so that the message names it, and a config file's line when the value
  * came from one ("epochs must be at least 1" was all that was said of "epochs = -1" at line 4).
@@ -408,6 +434,10 @@ int cmd_train(int argc, char **argv) {
     if (cli_load_with_test(&source, NULL, o.test_data, o.test_labels, &data, &test_data, &err)) goto fail;
     if (cli_data_answers("train", data, &source)) {
         exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
+    if (data->label && !class_warnings(data, source.path)) {
+        cli_error("train", "out of memory");
         goto done;
     }
     double dev, test;

@@ -277,6 +277,21 @@ expect_error "a headerless file for a model whose label column has a name" 1 \
     "^hone eval: first-nohdr.csv: no column named 'label': .* \('label' is the model's label column, from its training data: give --label-column for this file\)$" -- \
     eval first-label.st --data first-nohdr.csv
 expect_ok "the same file with --label-column" eval first-label.st --data first-nohdr.csv --label-column 0
+# classes with no rows are warned of: labels counted from 1, or numbers that are no classes
+awk -F, 'NR == 1 { print; next } { $5 = $5 + 1; print }' OFS=, blobs.csv >from1.csv
+expect_ok "labels counted from 1 train" train --data from1.csv --layers 4 --epochs 1 --quiet
+grep -q "^hone train: warning: from1.csv: class 0 has no rows among labels 0 to 3 (labels counted from 1?); it is an output all the same$" err.txt \
+    && ok "a class with no rows is warned of" || bad "a class with no rows is warned of" "$(cat err.txt)"
+awk -F, 'NR == 1 { print; next } { $5 = $5 * 100; print }' OFS=, blobs.csv >sparse.csv
+expect_ok "labels 0, 100, 200 train" train --data sparse.csv --layers 4 --epochs 1 --quiet
+grep -q "^hone train: warning: sparse.csv: 198 of the 201 classes (labels 0 to 200) have no rows; each is an output all the same (real-valued targets? they need --regression)$" err.txt \
+    && ok "classes with no rows are counted" || bad "classes with no rows are counted" "$(cat err.txt)"
+awk -F, 'NR == 1 { print; next } { $5 = 2; print }' OFS=, blobs.csv >oneclass.csv
+expect_ok "one class trains" train --data oneclass.csv --layers 4 --epochs 1 --quiet
+grep -q "^hone train: warning: oneclass.csv: every label is 2: one class, nothing to tell apart$" err.txt \
+    && ok "one class alone is warned of" || bad "one class alone is warned of" "$(cat err.txt)"
+expect_ok "every class present" train --data blobs.csv --layers 4 --epochs 1 --quiet
+[ ! -s err.txt ] && ok "no warning when every class has rows" || bad "no warning when every class has rows" "$(cat err.txt)"
 # --delimiter: another separator, kept with the model for eval and predict
 tr , ';' <blobs.csv >semi.csv
 expect_error "a ';' file read with ','" 1 "^hone train: semi.csv: line 1: 1 field: need at least 2 \(features and a label\) \(fields separated by ';'\? the delimiter is ','\)$" -- \
