@@ -253,8 +253,8 @@ static void width_message(hone_error *err, const char *path, size_t columns, int
         snprintf(err->message, sizeof err->message, "%s: rows have 1 feature (one column), the model expects %d", path,
                  inputs);
     else
-        snprintf(err->message, sizeof err->message, "%s: rows have %zu features and a label column (or %zu features "
-                 "without one), the model expects %d", path, columns - 1, columns, inputs);
+        snprintf(err->message, sizeof err->message, "%s: rows have %zu feature%s and a label column (or %zu features "
+                 "without one), the model expects %d", path, columns - 1, columns == 2 ? "" : "s", columns, inputs);
 }
 
 hone_status cli_load_for_model(const hone_data_source *source, const hone_model *model, int *features_alone,
@@ -272,6 +272,16 @@ hone_status cli_load_for_model(const hone_data_source *source, const hone_model 
     /* read again, every column a feature: when the label column could not be read, or (features
      * alone wanted) when it left the model a feature short, unless the model's label column was
      * found by its name: it is the label, and the file a feature short */
+    /* scored, and a column short of the model's features and a label: the last column, read as
+     * the label, may be a feature (a file of the features alone, and then no label to compare
+     * with) or the label (a file a feature short); the message says both */
+    if (!st && !features_alone && !models_name && (*data)->d + 1 == (size_t)model->inputs) {
+        width_message(err, source->path, (*data)->d + 1, model->inputs);
+        hone_dataset_free(*data);
+        hone_dataset_free(*test);
+        *data = *test = NULL;
+        return HONE_ERR_FORMAT;
+    }
     if (!st && !(features_alone && !models_name && (*data)->d + 1 == (size_t)model->inputs)) return st;
     hone_data_source features = *source;
     features.csv.label_name = NULL;

@@ -485,6 +485,8 @@ grep -Eq "^reg.safetensors on 200 rows: loss [0-9.]+$" out.txt && ok "eval: inte
 cut -d, -f1-2 reg.csv >reg-features.csv
 expect_error "predict: --probabilities of a regression model" 2 "^hone predict: --probabilities: reg.safetensors is a regression \(loss mse\): it predicts values, not classes; leave --probabilities out$" -- \
     predict reg.safetensors --data reg.csv --probabilities
+expect_error "eval: a CSV of features alone, its last column read as the label" 1 "^hone eval: reg-features.csv: rows have 1 feature and a label column \(or 2 features without one\), the model expects 2$" -- \
+    eval reg.safetensors --data reg-features.csv
 expect_ok "predict: a regression model on a CSV of features alone" predict reg.safetensors --data reg-features.csv --output reg-features-values.txt
 [ "$(wc -l <reg-values.txt)" -eq 200 ] && cmp -s reg-values.txt reg-features-values.txt && ok "features alone: the values predicted from the file with targets" \
     || bad "regression features alone" "$(head -3 reg-features-values.txt)"
