@@ -6,9 +6,64 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The temporaries being written: a signal that ends the process (SIGINT, SIGTERM, SIGHUP, where
+ * no one else handles it) removes them first, as a failure does; an interrupted predict left its
+ * PATH.tmp.PID.N behind. A command writes one or two at a time. */
+#define OPEN_MAX 8
+static const char *volatile open_tmp[OPEN_MAX];
+static const int cleaned_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void remove_and_die(int sig) {
+    for (int i = 0; i < OPEN_MAX; i++)
+        if (open_tmp[i]) unlink(open_tmp[i]); /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Registers tmp for removal by a signal; the handler goes where the disposition is the default
+ * (hone train handles SIGINT and SIGTERM itself, and finishes its writes). */
+static void watch(const char *tmp) {
+    static int installed;
+    if (!installed) {
+        installed = 1;
+        for (size_t k = 0; k < sizeof cleaned_signals / sizeof *cleaned_signals; k++) {
+            struct sigaction now;
+            if (sigaction(cleaned_signals[k], NULL, &now) || now.sa_handler != SIG_DFL) continue;
+            struct sigaction sa;
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = remove_and_die;
+            sigemptyset(&sa.sa_mask);
+            sigaction(cleaned_signals[k], &sa, NULL);
+        }
+    }
+    for (int i = 0; i < OPEN_MAX; i++)
+        if (!open_tmp[i]) {
+            open_tmp[i] = tmp;
+            return;
+        }
+}
+
+static void unwatch(const char *tmp) {
+    for (int i = 0; i < OPEN_MAX; i++)
+        if (open_tmp[i] == tmp) open_tmp[i] = NULL;
+}
+
+/* fsync of the directory that holds path, so that a rename into it survives a power loss;
+ * best effort (some file systems refuse it). */
+static void sync_directory(const char *path) {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    const int fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    (void)fsync(fd);
+    close(fd);
+}
 
 int cli_atomic_open(const char *cmd, cli_atomic *a, const char *path) {
     a->f = NULL;
@@ -35,12 +90,14 @@ int cli_atomic_open(const char *cmd, cli_atomic *a, const char *path) {
         cli_error(cmd, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
         return -1;
     }
+    watch(a->tmp);
     struct stat target;
     if (!stat(path, &target)) (void)fchmod(fd, target.st_mode & 07777); /* a file replaced keeps its permissions */
     if (!(a->f = fdopen(fd, "w"))) {
         int e = errno;
         close(fd);
         unlink(a->tmp);
+        unwatch(a->tmp);
         cli_error(cmd, "%s: cannot open the temporary file: %s", path, strerror(e));
         return -1;
     }
@@ -57,16 +114,21 @@ int cli_atomic_commit(const char *cmd, cli_atomic *a) {
     if (fclose(a->f) && !failed) failed = "close failed", e = errno;
     a->f = NULL;
     if (!failed && !in_place && rename(a->tmp, a->path)) failed = "cannot replace it with the temporary file", e = errno;
+    if (failed && !in_place) unlink(a->tmp);
+    if (!in_place) unwatch(a->tmp);
     if (failed) {
-        if (!in_place) unlink(a->tmp);
         cli_error(cmd, "%s: %s: %s", a->path, failed, strerror(e ? e : EIO));
         return -1;
     }
+    if (!in_place) sync_directory(a->path);
     return 0;
 }
 
 void cli_atomic_abort(cli_atomic *a) {
     if (a->f) fclose(a->f);
     a->f = NULL;
-    if (a->tmp[0]) unlink(a->tmp);
+    if (a->tmp[0]) {
+        unlink(a->tmp);
+        unwatch(a->tmp);
+    }
 }

@@ -2,8 +2,9 @@
  * not at all: written to a fresh temporary beside the target, flushed, fsynced, then renamed over
  * it; a file replaced keeps its permissions. A target that is a FIFO or a device (/dev/stdout,
  * /dev/null; links followed) is written in place instead, since a rename would replace the entry.
- * (Model files and checkpoints do the same inside the library, and also fsync the directory
- * after the rename, so the new name survives a power loss; these text files do not.) */
+ * The directory is fsynced after the rename, so that the new name survives a power loss, as the
+ * library does for model files and checkpoints. A SIGINT, SIGTERM or SIGHUP that ends the process
+ * (no other handler) removes the temporaries being written. */
 #ifndef HONE_CLI_ATOMIC_H
 #define HONE_CLI_ATOMIC_H
 

@@ -487,6 +487,22 @@ expect_error "predict: --probabilities of a regression model" 2 "^hone predict: 
     predict reg.safetensors --data reg.csv --probabilities
 expect_error "eval: a CSV of features alone, its last column read as the label" 1 "^hone eval: reg-features.csv: rows have 1 feature and a label column \(or 2 features without one\), the model expects 2$" -- \
     eval reg.safetensors --data reg-features.csv
+# a signal while predict writes its output removes the temporary beside it (it was left behind) and
+# leaves the old output whole
+awk 'BEGIN { srand(9); for (i = 0; i < 1000000; i++) printf "%.4f,%.4f\n", rand(), rand() }' >many-features.csv
+echo "old output" >signalled.txt
+"$hone" predict reg.safetensors --data many-features.csv --output signalled.txt 2>/dev/null & sig_pid=$!
+seen=""
+for _ in $(seq 1 1000); do
+    if compgen -G "signalled.txt.tmp.*" >/dev/null; then seen=1; kill -TERM $sig_pid; break; fi
+    kill -0 $sig_pid 2>/dev/null || break
+    sleep 0.005
+done
+wait $sig_pid; sig_rc=$?
+[ -n "$seen" ] && [ $sig_rc -eq 143 ] && ! compgen -G "signalled.txt.tmp.*" >/dev/null && [ "$(cat signalled.txt)" = "old output" ] \
+    && ok "SIGTERM while predict writes: no temporary left, the old output whole, exit 143" \
+    || bad "SIGTERM while predict writes" "seen '$seen', exit $sig_rc" "$(ls signalled.txt* 2>&1)"
+rm -f many-features.csv
 expect_ok "predict: a regression model on a CSV of features alone" predict reg.safetensors --data reg-features.csv --output reg-features-values.txt
 [ "$(wc -l <reg-values.txt)" -eq 200 ] && cmp -s reg-values.txt reg-features-values.txt && ok "features alone: the values predicted from the file with targets" \
     || bad "regression features alone" "$(head -3 reg-features-values.txt)"
