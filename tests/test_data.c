@@ -912,20 +912,64 @@ static void test_npy_bad_dtype(void **state) {
     hone_dataset *d = NULL;
     const char *p = write_npy("c8.npy", 1, "{'descr': '<c8', 'fortran_order': False, 'shape': (2, 2), }", zeros, 32);
     expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p,
-                 ": unsupported dtype '<c8' (float32, float64 or uint8 expected)");
-    const char *bad[] = {"'>f4'", "'|O'", "'<f2'", "'<i4'", "[('a', '<f4')]"};
-    for (int i = 0; i < 5; i++) {
+                 ": unsupported dtype '<c8' (float32, float64, bool or an integer of 1 to 8 bytes expected, in either "
+                 "byte order)");
+    const char *bad[] = {"'|O'", "'<f2'", "'<i3'", "'|u2'", "'<U8'", "'<f16'", "[('a', '<f4')]"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char dict[128];
         snprintf(dict, sizeof dict, "{'descr': %s, 'fortran_order': False, 'shape': (2,), }", bad[i]);
         p = write_npy("bad.npy", 1, dict, zeros, 16);
         expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "unsupported dtype");
     }
-    p = write_npy("ybad.npy", 1, "{'descr': '<u4', 'fortran_order': False, 'shape': (2,), }", zeros, 8);
+    p = write_npy("ybad.npy", 1, "{'descr': '<c16', 'fortran_order': False, 'shape': (2,), }", zeros, 32);
     char xp[512];
     strcpy(xp, write_npy("x2.npy", 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }", zeros, 2));
-    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p,
-                 "unsupported dtype '<u4' (float32, float64, uint8, int32 or int64 expected)");
+    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, "unsupported dtype '<c16'");
     assert_null(d);
+}
+
+/* Every integer width, signed or not, bool, and big-endian items, as numpy writes them: features
+ * of an integer array (np.save of a list is int64) and big-endian floats read as their values. */
+static void test_npy_integers_and_byte_orders(void **state) {
+    (void)state;
+    const uint8_t be_f4[8] = {0x3f, 0xc0, 0, 0, 0xc0, 0, 0, 0}; /* 1.5, -2 */
+    const uint8_t le_i8[16] = {0xfd, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 7, 1, 0, 0, 0, 0, 0, 0}; /* -3, 263 */
+    const uint8_t be_i2[4] = {0xff, 0xfe, 0x01, 0x00}; /* -2, 256 */
+    const uint8_t le_u4[8] = {0xff, 0xff, 0xff, 0xff, 5, 0, 0, 0}; /* 4294967295, 5 */
+    const uint8_t bools[2] = {1, 0};
+    const struct {
+        const char *descr;
+        const void *bytes;
+        size_t n;
+        double want[2];
+    } cases[] = {{"'>f4'", be_f4, 8, {1.5, -2}}, {"'<i8'", le_i8, 16, {-3, 263}}, {"'>i2'", be_i2, 4, {-2, 256}},
+                 {"'<u4'", le_u4, 8, {4294967295.0, 5}}, {"'|b1'", bools, 2, {1, 0}}, {"'i1'", "\xff\x02", 2, {-1, 2}}};
+    const int32_t y[2] = {1, 0};
+    const char *yp = write_npy("y-i4.npy", 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", y, sizeof y);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char dict[128];
+        snprintf(dict, sizeof dict, "{'descr': %s, 'fortran_order': False, 'shape': (2,), }", cases[i].descr);
+        const char *xp = write_npy("x-any.npy", 1, dict, cases[i].bytes, cases[i].n);
+        hone_dataset *d = NULL;
+        expect_ok(hone_dataset_load_npy(&d, xp, yp, 0, err));
+        for (int r = 0; r < 2; r++) th_assert_close(hone_dataset_at(d, (size_t)r, 0), (hone_real)cases[i].want[r], 0);
+        hone_dataset_free(d);
+    }
+    /* big-endian labels and targets */
+    const uint8_t be_u2[4] = {0, 3, 0, 1};
+    const char *xp = write_npy("x-two.npy", 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }", bools, 2);
+    yp = write_npy("y-be.npy", 1, "{'descr': '>u2', 'fortran_order': False, 'shape': (2,), }", be_u2, 4);
+    hone_dataset *d = NULL;
+    expect_ok(hone_dataset_load_npy(&d, xp, yp, 0, err));
+    assert_int_equal(d->label[0], 3);
+    assert_int_equal(d->label[1], 1);
+    assert_int_equal(d->n_classes, 4);
+    hone_dataset_free(d);
+    yp = write_npy("t-be.npy", 1, "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", be_f4, 8);
+    expect_ok(hone_dataset_load_npy(&d, xp, yp, 1, err));
+    th_assert_close(d->target[0], 1.5, 0);
+    th_assert_close(d->target[1], -2, 0);
+    hone_dataset_free(d);
 }
 
 static void test_npy_bad_files(void **state) {
@@ -1312,6 +1356,7 @@ int main(void) {
         th_test(test_npy_f64),
         th_test(test_npy_u8),
         th_test(test_npy_bad_dtype),
+        th_test(test_npy_integers_and_byte_orders),
         th_test(test_npy_bad_files),
         th_test(test_npy_bad_values),
         th_test(test_split_fractions),

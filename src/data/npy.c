@@ -7,9 +7,10 @@
  *               {'descr': '<f4', 'fortran_order': False, 'shape': (60000, 784), }
  *   the rest    the data, exactly prod(shape) items
  *
- * Features x: float32, float64 (to hone_real) or uint8 (kept as uint8). Answers y: those or
- * int32/int64, as class labels or regression targets. Values are decoded byte by byte as little
- * endian, so the loader does not depend on the host's byte order. */
+ * Items: float32 or float64, integers of 1, 2, 4 or 8 bytes, signed or not, or bool, in either byte
+ * order. Features x go to hone_real, but uint8 and bool stay bytes; answers y are class labels
+ * (integral values) or regression targets. Values are decoded byte by byte in the file's order,
+ * so the loader does not depend on the host's. */
 #include "data_internal.h"
 
 #include <math.h>
@@ -19,11 +20,14 @@
 #define NPY_MAX_RANK 64          /* numpy's own limit (NPY_MAXDIMS) */
 #define NPY_MAX_LABEL (HONE_MAX_UNITS - 1) /* a model has one output unit per class */
 
-typedef enum npy_dtype { NPY_F4, NPY_F8, NPY_U1, NPY_I4, NPY_I8 } npy_dtype;
+/* What an item is: a float of 4 or 8 bytes, a signed or unsigned integer of 1, 2, 4 or 8 (a bool
+ * is an unsigned byte), stored little- or big-endian. */
+typedef enum npy_kind { NPY_FLOAT, NPY_INT, NPY_UINT } npy_kind;
 
 typedef struct npy_array {
     char descr[32];
-    npy_dtype dtype;
+    npy_kind kind;
+    bool big_endian;
     size_t itemsize;
     int fortran;
     int rank;
@@ -43,23 +47,23 @@ static void format_shape(char *buf, size_t size, const npy_array *a) {
     if (used < size) snprintf(buf + used, size - used, a->rank == 1 ? ",)" : ")");
 }
 
+/* descr as numpy writes it: a byte order ('<' little, '>' big, '|' none; absent for a byte), a
+ * kind (f, i, u, b) and a size in bytes: "<f4", ">i8", "|u1", "|b1". */
 static bool parse_dtype(npy_array *a) {
-    static const struct {
-        const char *descr;
-        npy_dtype dtype;
-        size_t itemsize;
-    } known[] = {
-        {"<f4", NPY_F4, 4}, {"<f8", NPY_F8, 8}, {"|u1", NPY_U1, 1}, {"<u1", NPY_U1, 1},
-        {">u1", NPY_U1, 1}, {"u1", NPY_U1, 1},  {"<i4", NPY_I4, 4}, {"<i8", NPY_I8, 8},
-    };
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
-        if (strcmp(a->descr, known[i].descr) == 0) {
-            a->dtype = known[i].dtype;
-            a->itemsize = known[i].itemsize;
-            return true;
-        }
-    }
-    return false;
+    const char *d = a->descr;
+    const char order = *d == '<' || *d == '>' || *d == '|' ? *d++ : '|';
+    const char kind = *d++;
+    if (!(*d >= '1' && *d <= '8') || d[1]) return false;
+    const size_t size = (size_t)(*d - '0');
+    if (kind == 'f' && (size == 4 || size == 8)) a->kind = NPY_FLOAT;
+    else if ((kind == 'i' || kind == 'u') && (size == 1 || size == 2 || size == 4 || size == 8))
+        a->kind = kind == 'i' ? NPY_INT : NPY_UINT;
+    else if (kind == 'b' && size == 1) a->kind = NPY_UINT; /* bool: 0 or 1 */
+    else return false;
+    if (order == '|' && size > 1) return false; /* numpy gives every wider type its order */
+    a->itemsize = size;
+    a->big_endian = order == '>';
+    return true;
 }
 
 static const char *skip_space(const char *p) {
@@ -154,8 +158,8 @@ malformed:
     return honeE_set(err, HONE_ERR_FORMAT, "%s: malformed NPY header: %.80s", path, text);
 }
 
-/* Reads a whole .npy file. For y, integer dtypes are accepted too. */
-static hone_status npy_read(npy_array *a, const char *path, bool is_y, hone_error *err) {
+/* Reads a whole .npy file. */
+static hone_status npy_read(npy_array *a, const char *path, hone_error *err) {
     memset(a, 0, sizeof *a);
     honeD_file f;
     hone_status st = honeD_open(&f, path, err);
@@ -204,14 +208,8 @@ static hone_status npy_read(npy_array *a, const char *path, bool is_y, hone_erro
     if (st != HONE_OK) goto done;
 
     if (!parse_dtype(a)) {
-        st = honeE_set(err, HONE_ERR_FORMAT, "%s: unsupported dtype '%s' (%s expected)", path, a->descr,
-                       is_y ? "float32, float64, uint8, int32 or int64" : "float32, float64 or uint8");
-        goto done;
-    }
-    if (!is_y && (a->dtype == NPY_I4 || a->dtype == NPY_I8)) {
-        st = honeE_set(err, HONE_ERR_FORMAT,
-                       "%s: unsupported dtype '%s' for features (float32, float64 or uint8 expected)",
-                       path, a->descr);
+        st = honeE_set(err, HONE_ERR_FORMAT, "%s: unsupported dtype '%s' (float32, float64, bool or an integer of 1 "
+                       "to 8 bytes expected, in either byte order)", path, a->descr);
         goto done;
     }
     /* With at most one dimension above 1 the two orders lay out the same bytes. */
@@ -261,33 +259,34 @@ done:
     return st;
 }
 
-/* Item i as a double, decoded little-endian whatever the host. */
+/* Item i as a double, decoded in the file's byte order whatever the host's. */
 static double npy_value(const npy_array *a, size_t i) {
     const uint8_t *p = a->data + i * a->itemsize;
+    const size_t n = a->itemsize;
     uint64_t u = 0;
-    for (size_t k = a->itemsize; k-- > 0;) u = u << 8 | p[k];
-    switch (a->dtype) {
-    case NPY_F4: {
-        uint32_t u32 = (uint32_t)u;
-        float v;
-        memcpy(&v, &u32, sizeof v);
-        return v;
-    }
-    case NPY_F8: {
-        double v;
-        memcpy(&v, &u, sizeof v);
-        return v;
-    }
-    case NPY_U1: return (double)u;
-    case NPY_I4: return (double)(int32_t)(uint32_t)u;
-    case NPY_I8: return (double)(int64_t)u;
+    for (size_t k = 0; k < n; k++) u = u << 8 | p[a->big_endian ? k : n - 1 - k];
+    switch (a->kind) {
+    case NPY_FLOAT:
+        if (n == 4) {
+            const uint32_t u32 = (uint32_t)u;
+            float v;
+            memcpy(&v, &u32, sizeof v);
+            return v;
+        } else {
+            double v;
+            memcpy(&v, &u, sizeof v);
+            return v;
+        }
+    case NPY_UINT: return (double)u;
+    case NPY_INT: /* sign-extended from its width */
+        return n == 8 ? (double)(int64_t)u : (double)((int64_t)(u << (64 - 8 * n)) >> (64 - 8 * n));
     }
     return 0;
 }
 
 /* x's items into data: uint8 kept as it is, floats to hone_real (finite, or an error). */
 static hone_status take_x(hone_dataset *data, npy_array *x, const char *path, hone_error *err) {
-    if (x->dtype == NPY_U1) {
+    if (x->kind == NPY_UINT && x->itemsize == 1) {
         data->x_u8 = x->data;
         x->data = NULL;
         return HONE_OK;
@@ -366,7 +365,7 @@ hone_status hone_dataset_load_npy(hone_dataset **out, const char *x_path, const 
 
     npy_array x, y = {0};
     hone_dataset *data = NULL;
-    hone_status st = npy_read(&x, x_path, false, err);
+    hone_status st = npy_read(&x, x_path, err);
     if (st != HONE_OK) return st;
     if (x.rank == 0) {
         st = honeE_set(err, HONE_ERR_FORMAT, "%s: x is a scalar (shape ()): expected rows, shape (n, ...)",
@@ -384,7 +383,7 @@ hone_status hone_dataset_load_npy(hone_dataset **out, const char *x_path, const 
     st = take_x(data, &x, x_path, err);
     if (st != HONE_OK) goto done;
     if (y_path) {
-        st = npy_read(&y, y_path, true, err);
+        st = npy_read(&y, y_path, err);
         if (st == HONE_OK) st = take_y(data, &y, y_path, regression, err);
     }
 done:
