@@ -44,6 +44,19 @@ static void test_thresholds(void **state) {
     assert_int_equal(hone_diagnose(0.0, 0.019, 0, NAN, NULL), HONE_DIAGNOSIS_FINE);
     /* Regression losses are not bounded by 1. */
     assert_int_equal(diag(4.0, 9.0, 0.5), HONE_DIAGNOSIS_BOTH);
+/* Catches a tolerance of 0 replaced by the default 0.02. hone.h: "a negative or
+ * NaN tolerance means HONE_DIAGNOSE_TOLERANCE": 0 is a tolerance of its own, leaving only the
+ * relative floor. train 0, dev 0.01: gap 0.01 > 0 and > 0.1 * 0, so high variance (the default
+ * 0.02 calls it fine); train 0.10, dev 0.115: gap 0.015 > 0.1 * 0.10 = 0.01, high variance. */
+    assert_int_equal(hone_diagnose(0.0, 0.01, 0, 0, NULL), HONE_DIAGNOSIS_HIGH_VARIANCE);
+    assert_int_equal(hone_diagnose(0.10, 0.115, 0.10, 0, NULL), HONE_DIAGNOSIS_HIGH_VARIANCE);
+    assert_int_equal(hone_diagnose(0.10, 0.105, 0.10, 0, NULL), HONE_DIAGNOSIS_FINE); /* 0.005 < 0.01 */
+/* Catches a gap equal to the tolerance counted as high. hone.h: a gap is high
+ * when it "exceeds" the tolerance. 0.02 - 0 is exactly HONE_DIAGNOSE_TOLERANCE (the same double),
+ * as is 0.05 - 0 against a given 0.05: neither is high. */
+    assert_int_equal(diag(0.0, 0.02, 0), HONE_DIAGNOSIS_FINE);
+    assert_int_equal(diag(0.02, 0.02, 0), HONE_DIAGNOSIS_FINE);
+    assert_int_equal(hone_diagnose(0.0, 0.05, 0, 0.05, NULL), HONE_DIAGNOSIS_FINE);
 }
 
 static void test_missing_figures(void **state) {

@@ -242,6 +242,62 @@ static void test_dense_forward_by_hand(void **state) {
     th_assert_close(y[2], 1, TH_EPS);
 }
 
+/* Catches softmax_ce's dZ without "* ysum". hone_model_loss / honeL_loss take any
+ * Y, and the documented gradient is dZ = (softmax(Z) * sum_c Y - Y) / B. Every existing check
+ * uses one-hot rows (sum 1), where the factor is invisible.
+ * By hand: Z = {0, 0}, Y = {1, 1}: L = -(1 (0 - log 2) + 1 (0 - log 2)) = 2 log 2;
+ * p = {0.5, 0.5}; dZ = 0.5 * 2 - 1 = 0 for both (the bug gives -0.5). */
+static void test_softmax_ce_targets_not_summing_to_one(void **state) {
+    hone_real Z[2] = {0, 0}, Y[2] = {1, 1}, dZ[2];
+    th_assert_close(honeL_loss(HONE_LOSS_SOFTMAX_CE, dZ, Z, Y, 1, 2), 2 * log(2.0), TH_EPS);
+    th_assert_close(dZ[0], 0, TH_EPS);
+    th_assert_close(dZ[1], 0, TH_EPS);
+    if (!TH_DOUBLE) return;
+    /* and against central differences with soft rows in [0.1, 0.9] (sums 0.3 .. 2.7) */
+    enum { B = 4, O = 3 };
+    hone_rng rng;
+    hone_rng_seed(&rng, 13);
+    hone_real Zr[B * O], Yr[B * O], dZr[B * O];
+    th_fill_uniform(Zr, B * O, &rng, -3, 3);
+    th_fill_uniform(Yr, B * O, &rng, 0.1, 0.9);
+    honeL_loss(HONE_LOSS_SOFTMAX_CE, dZr, Zr, Yr, B, O);
+    double diff2 = 0, a2 = 0, g2 = 0, eps = 1e-6;
+    for (int i = 0; i < B * O; i++) {
+        hone_real saved = Zr[i];
+        Zr[i] = saved + eps;
+        double plus = honeL_loss(HONE_LOSS_SOFTMAX_CE, NULL, Zr, Yr, B, O);
+        Zr[i] = saved - eps;
+        double minus = honeL_loss(HONE_LOSS_SOFTMAX_CE, NULL, Zr, Yr, B, O);
+        Zr[i] = saved;
+        double approx = (plus - minus) / (2 * eps);
+        diff2 += (approx - dZr[i]) * (approx - dZr[i]);
+        a2 += approx * approx;
+        g2 += dZr[i] * dZr[i];
+    }
+    assert_true(honeG_rel_error(diff2, a2, g2) < GRAD_TOL);
+}
+
+/* Catches honeL_loss_output's sigmoid as 1 / (1 + e^-|z|) for every z. What
+ * hone_model_predict returns is never compared with the formula for a negative logit.
+ * sigmoid(-2) = 1 / (1 + e^2) = 0.11920292202211755, sigmoid(0) = 0.5, sigmoid(3) =
+ * 0.9525741268224334; softmax(1, 2, 3) = e^k / (e + e^2 + e^3) = 0.0900305731703805,
+ * 0.2447284710547977, 0.6652409557748219; MSE's output is Z itself. */
+static void test_loss_outputs_are_their_formulas(void **state) {
+    hone_real Z[3] = {-2, 0, 3}, P[3];
+    honeL_loss_output(HONE_LOSS_SIGMOID_CE, P, Z, 1, 3);
+    th_assert_close(P[0], 0.11920292202211755, TH_EPS);
+    th_assert_close(P[1], 0.5, TH_EPS);
+    th_assert_close(P[2], 0.9525741268224334, TH_EPS);
+    hone_real Zs[3] = {1, 2, 3};
+    honeL_loss_output(HONE_LOSS_SOFTMAX_CE, P, Zs, 1, 3);
+    th_assert_close(P[0], 0.0900305731703805, TH_EPS);
+    th_assert_close(P[1], 0.2447284710547977, TH_EPS);
+    th_assert_close(P[2], 0.6652409557748219, TH_EPS);
+    honeL_loss_output(HONE_LOSS_MSE, P, Z, 1, 3);
+    for (int i = 0; i < 3; i++) assert_true(P[i] == Z[i]);
+}
+
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_every_layer_gradient),
@@ -252,6 +308,8 @@ int main(void) {
         th_test(test_activation_values),
         th_test(test_leaky_relu_is_its_formula),
         th_test(test_dense_forward_by_hand),
+        th_test(test_softmax_ce_targets_not_summing_to_one),
+        th_test(test_loss_outputs_are_their_formulas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -973,6 +973,235 @@ static void test_standardize_std(void **state) {
     hone_model_free(m);
 }
 
+/* Catches a band's bound moved: the documented
+ * bands are good <= 1e-7 < ok <= 1e-5 < look <= 1e-3 < bug, NaN a bug. Only BUG and GOOD were
+ * ever asserted. */
+static void test_gradcheck_verdict_bands(void **state) {
+    assert_int_equal(hone_gradcheck_verdict_of(0), HONE_GRADCHECK_GOOD);
+    assert_int_equal(hone_gradcheck_verdict_of(1e-7), HONE_GRADCHECK_GOOD);
+    assert_int_equal(hone_gradcheck_verdict_of(5e-7), HONE_GRADCHECK_OK);
+    assert_int_equal(hone_gradcheck_verdict_of(1e-5), HONE_GRADCHECK_OK);
+    assert_int_equal(hone_gradcheck_verdict_of(5e-5), HONE_GRADCHECK_LOOK);
+    assert_int_equal(hone_gradcheck_verdict_of(1e-3), HONE_GRADCHECK_LOOK);
+    assert_int_equal(hone_gradcheck_verdict_of(2e-3), HONE_GRADCHECK_BUG);
+    assert_int_equal(hone_gradcheck_verdict_of(NAN), HONE_GRADCHECK_BUG);
+}
+
+/* Catches max_abs_diff kept as a minimum, so always 0. A backward that is
+ * right but for one gradient of the first layer, 0.25 too large: that layer's max_abs_diff is
+ * 0.25 (to the difference's O(eps^2) error), the other layers' stay at rounding. */
+static void backward_one_off(hone_model *m, const hone_real *X, int B) {
+    hone_model_backward(m, X, B);
+    m->grads[m->layers[0].param_offset + 3] += (hone_real)0.25;
+}
+static void test_gradcheck_max_abs_diff(void **state) {
+    if (!TH_DOUBLE) skip();
+    hone_rng rng;
+    hone_rng_seed(&rng, 45);
+    hone_real X[6 * 4], Y[6 * 3];
+    hone_model *m = kink_net(HONE_LAYER_TANH, X, Y, &rng);
+    hone_gradcheck_report rep;
+    hone_error err;
+    assert_int_equal(honeG_check_model(m, X, Y, 6, 1e-6, 0, &rng, backward_one_off, &rep, &err), HONE_OK);
+    assert_int_equal(rep.n_layers, 3);
+    th_assert_close(rep.layers[0].max_abs_diff, 0.25, 1e-6);
+    assert_true(rep.layers[1].max_abs_diff < 1e-7 && rep.layers[2].max_abs_diff < 1e-7);
+    assert_int_equal(rep.verdict, HONE_GRADCHECK_BUG);
+    hone_model_free(m);
+}
+
+/* Catches the check run in whatever mode the model was left in. The check
+ * documents "training mode, as the gradient is used": a model left in inference mode (as
+ * hone_train and evaluate leave it) must be differentiated with batch statistics and dropout
+ * masks, and be put back in inference mode afterwards. The backward it is handed sees the mode. */
+static int mode_seen = -1;
+static void backward_noting_mode(hone_model *m, const hone_real *X, int B) {
+    mode_seen = m->training;
+    hone_model_backward(m, X, B);
+}
+static void test_gradcheck_runs_in_training_mode(void **state) {
+    if (!TH_DOUBLE) skip();
+    const int hidden[1] = {5};
+    const float keep[1] = {0.8f};
+    hone_mlp_spec spec = {.inputs = 4, .outputs = 3, .hidden = hidden, .n_hidden = 1, .activation = HONE_LAYER_TANH,
+                          .batchnorm = 1, .keep_prob = keep, .loss = HONE_LOSS_SOFTMAX_CE};
+    hone_model *m;
+    hone_error err;
+    hone_rng rng;
+    hone_rng_seed(&rng, 46);
+    assert_int_equal(hone_model_create_from_spec(&m, &spec, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    hone_real X[6 * 4], Y[6 * 3];
+    th_fill_uniform(X, 6 * 4, &rng, -1, 1);
+    memset(Y, 0, sizeof Y);
+    for (int b = 0; b < 6; b++) Y[b * 3 + hone_rng_below(&rng, 3)] = 1;
+    m->training = 0;
+    hone_gradcheck_report rep;
+    assert_int_equal(honeG_check_model(m, X, Y, 6, 1e-6, 0, &rng, backward_noting_mode, &rep, &err), HONE_OK);
+    assert_int_equal(mode_seen, 1);
+    assert_int_equal(m->training, 0); /* put back */
+    assert_true(rep.batchnorm_training && rep.dropout_masks_fixed);
+    assert_int_equal(rep.verdict, HONE_GRADCHECK_GOOD);
+    hone_model_free(m);
+}
+
+/* Catches biases left as they were. Re-initializing a trained model must zero
+ * every dense bias (torch-style zero bias), and put batch norm back to the identity (gamma 1,
+ * beta 0, running mean 0, running variance 1). A new model's blocks are zero already, so this
+ * shows only on a model whose parameters were changed first. */
+static void test_init_resets_biases_and_batchnorm(void **state) {
+    const int hidden[1] = {4};
+    hone_mlp_spec spec = {.inputs = 3, .outputs = 2, .hidden = hidden, .n_hidden = 1, .activation = HONE_LAYER_RELU,
+                          .loss = HONE_LOSS_SOFTMAX_CE};
+    for (int bn = 0; bn <= 1; bn++) {
+        spec.batchnorm = bn;
+        hone_model *m;
+        hone_error err;
+        hone_rng rng;
+        hone_rng_seed(&rng, 47);
+        assert_int_equal(hone_model_create_from_spec(&m, &spec, &err), HONE_OK);
+        for (size_t i = 0; i < m->n_params; i++) m->params[i] = 5;
+        for (size_t i = 0; i < m->n_buffers; i++) m->buffers[i] = 7;
+        assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+        for (int l = 0; l < m->n_layers; l++) {
+            const hone_layer *layer = &m->layers[l];
+            const hone_real *p = m->params + layer->param_offset;
+            if (layer->kind == HONE_LAYER_DENSE && layer->bias)
+                for (int o = 0; o < layer->out; o++) assert_true(p[(size_t)layer->out * layer->in + o] == 0);
+            if (layer->kind == HONE_LAYER_BATCHNORM) {
+                const hone_real *s = m->buffers + layer->buffer_offset;
+                for (int o = 0; o < layer->out; o++)
+                    assert_true(p[o] == 1 && p[layer->out + o] == 0 && s[o] == 0 && s[layer->out + o] == 1);
+            }
+        }
+        hone_model_free(m);
+    }
+}
+
+/* Catches the mean summed over the dataset's first n rows rather than the
+ * view's rows. The fit must see only the training view: rows 7, 8, 9 of x = 0 .. 9 have mean 8
+ * and population std sqrt(2/3) = 0.816496580927726 (the bug's mean is that of rows 0, 1, 2: 1). */
+static void test_standardize_fits_the_views_rows(void **state) {
+    hone_real x[10];
+    int32_t y[10];
+    for (int i = 0; i < 10; i++) x[i] = (hone_real)i, y[i] = i % 2;
+    hone_dataset d = {.n = 10, .d = 1, .x = x, .label = y, .n_classes = 2};
+    hone_view v = {&d, (size_t[]){7, 8, 9}, 3};
+    const int hidden[1] = {2};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, 1, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_standardize_fit(m, &v, &err), HONE_OK);
+    th_assert_close(m->input_mean[0], 8, TH_EPS);
+    th_assert_close(m->input_std[0], sqrt(2.0 / 3), TH_EPS);
+    hone_model_free(m);
+}
+
+/* Catches a one-output sigmoid's target taken as label == 0. With class
+ * labels, a sigmoid model of one output learns P(label 1): the gathered target is the label itself;
+ * with O outputs it is one-hot. Labels 0, 1, 1, 0 -> Y = 0, 1, 1, 0; with 3 outputs label 2 -> 0 0 1. */
+static void test_gather_sigmoid_targets_from_labels(void **state) {
+    hone_real x[4] = {1, 2, 3, 4};
+    int32_t y[4] = {0, 1, 1, 0};
+    hone_dataset d = {.n = 4, .d = 1, .x = x, .label = y, .n_classes = 2};
+    const int hidden[1] = {2};
+    const size_t rows[4] = {0, 1, 2, 3};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, 1, hidden, 1, 1, HONE_LAYER_RELU, HONE_LOSS_SIGMOID_CE, &err), HONE_OK);
+    hone_real X[4], Y[4];
+    hone_model_gather(m, X, Y, &d, rows, 4);
+    for (int i = 0; i < 4; i++) assert_true(Y[i] == (hone_real)y[i]);
+    hone_model_free(m);
+    int32_t y3[2] = {2, 0};
+    hone_dataset d3 = {.n = 2, .d = 1, .x = x, .label = y3, .n_classes = 3};
+    assert_int_equal(hone_model_create_mlp(&m, 1, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SIGMOID_CE, &err), HONE_OK);
+    hone_real Y3[6];
+    hone_model_gather(m, X, Y3, &d3, rows, 2);
+    const hone_real want[6] = {0, 0, 1, 1, 0, 0};
+    for (int i = 0; i < 6; i++) assert_true(Y3[i] == want[i]);
+    hone_model_free(m);
+}
+
+
+/* Catches sigmoid accuracy over rows instead of rows x outputs, and each batch's mean loss
+ * summed without its row count. A 1-3 dense layer with
+ * W = 0 and b = (1, -1, -1) gives Z = (1, -1, -1) on every row; labels 0, 1, 2 are the one-hot
+ * targets (1 0 0), (0 1 0), (0 0 1). Each element costs log(1 + e^-1) = 0.313261687518223, plus 1
+ * where z and y disagree (4 of the 9), so loss = 0.313261687518223 + 4 / 9; correct elements
+ * 3 + 1 + 1 = 5 of 9. Evaluated in batches of 2 and 1 (reserve 2) so that the mean is weighted. */
+static void test_evaluate_sigmoid_multi_output(void **state) {
+    const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = 3}};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create(&m, 1, specs, 1, HONE_LOSS_SIGMOID_CE, &err), HONE_OK);
+    const hone_real p[6] = {0, 0, 0, 1, -1, -1}; /* W [3, 1], b [3] */
+    memcpy(m->params, p, sizeof p);
+    assert_int_equal(hone_model_reserve(m, 2, &err), HONE_OK);
+    hone_real x[3] = {0.5f, -2, 7};
+    int32_t y[3] = {0, 1, 2};
+    hone_dataset d = {.n = 3, .d = 1, .x = x, .label = y, .n_classes = 3};
+    hone_view v = {&d, (size_t[]){0, 1, 2}, 3};
+    double loss, acc;
+    assert_int_equal(hone_model_evaluate(m, &v, &loss, &acc, &err), HONE_OK);
+    th_assert_close(loss, 0.313261687518223 + 4.0 / 9, 1e-6);
+    th_assert_close(acc, 5.0 / 9, 1e-12);
+    hone_model_free(m);
+}
+
+/* Catches evaluate run in training mode. Evaluation is the network as used:
+ * no dropout, batch norm on its running statistics, which it must not update. Dropout (keep 0.5)
+ * on the one input, then a 1-3 dense layer of W = 1, b = 0: at inference Z = (1, 1, 1) for x = 1,
+ * so with labels 0 and 1 (softmax) every row's loss is log 3 = 1.09861228866811 and the accuracy
+ * (ties go to the first class) 1/2; in training mode Z would be 0 or 2 per row. With batch norm,
+ * evaluating leaves the running statistics as they were, bit for bit. */
+static void test_evaluate_is_inference(void **state) {
+    const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DROPOUT, .keep_prob = 0.5f}, {.kind = HONE_LAYER_DENSE, .units = 3}};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create(&m, 1, specs, 2, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    const hone_real p[6] = {1, 1, 1, 0, 0, 0};
+    memcpy(m->params + m->layers[1].param_offset, p, sizeof p);
+    hone_real x[8];
+    int32_t y[8];
+    for (int i = 0; i < 8; i++) x[i] = 1, y[i] = i % 2;
+    hone_dataset d = {.n = 8, .d = 1, .x = x, .label = y, .n_classes = 2};
+    hone_view v = {&d, (size_t[]){0, 1, 2, 3, 4, 5, 6, 7}, 8};
+    m->training = 1; /* as during hone_train */
+    double loss, acc;
+    assert_int_equal(hone_model_evaluate(m, &v, &loss, &acc, &err), HONE_OK);
+    th_assert_close(loss, log(3.0), 1e-6);
+    th_assert_close(acc, 0.5, 1e-12);
+    assert_int_equal(m->training, 1); /* put back */
+    hone_model_free(m);
+    const hone_layer_spec bn_specs[] = {{.kind = HONE_LAYER_DENSE, .units = 3}, {.kind = HONE_LAYER_BATCHNORM}};
+    assert_int_equal(hone_model_create(&m, 1, bn_specs, 2, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    hone_rng rng;
+    hone_rng_seed(&rng, 48);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    for (int i = 0; i < 8; i++) x[i] = (hone_real)i;
+    hone_real before[6];
+    memcpy(before, m->buffers, sizeof before);
+    assert_int_equal(hone_model_evaluate(m, &v, &loss, &acc, &err), HONE_OK);
+    assert_memory_equal(before, m->buffers, sizeof before);
+    hone_model_free(m);
+}
+
+/* Catches dropout's default keep probability. hone.h: hone_layer_spec.keep_prob
+ * "dropout (0: 0.5)"; with the slope (0: 0.01) and batch norm's momentum (0: 0.1). */
+static void test_layer_spec_defaults(void **state) {
+    const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DROPOUT}, {.kind = HONE_LAYER_DENSE, .units = 2},
+                                     {.kind = HONE_LAYER_LEAKY_RELU}, {.kind = HONE_LAYER_BATCHNORM}};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create(&m, 3, specs, 4, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_true(m->layers[0].keep_prob == 0.5f);
+    assert_true(m->layers[2].alpha == 0.01f);
+    assert_true(m->layers[3].momentum == 0.1f);
+    hone_model_free(m);
+}
+
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_initializers),
@@ -998,6 +1227,15 @@ int main(void) {
         th_test(test_spec_of_nearest),
         th_test(test_allocation_failures_are_clean),
         th_test(test_streamed_blocks),
+        th_test(test_gradcheck_verdict_bands),
+        th_test(test_gradcheck_max_abs_diff),
+        th_test(test_gradcheck_runs_in_training_mode),
+        th_test(test_init_resets_biases_and_batchnorm),
+        th_test(test_standardize_fits_the_views_rows),
+        th_test(test_gather_sigmoid_targets_from_labels),
+        th_test(test_evaluate_sigmoid_multi_output),
+        th_test(test_evaluate_is_inference),
+        th_test(test_layer_spec_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -553,6 +553,48 @@ static void test_impossible_settings(void **state) {
     assert_int_equal(hone_schedule_kind_parse("linear"), -1);
 }
 
+/* Catches AdamW's default decay and exponential's default
+ * factor. hone.h documents "AdamW weight decay 0.01" (torch.optim.AdamW's default) and the CLI
+ * help "exponential/step factor (auto 0.95/0.5)", "inverse_time rate (auto 1)"; hone.h gives the
+ * plateau's factor 0.1, patience 10, threshold 1e-4 (torch's ReduceLROnPlateau). No test read any
+ * of them but beta2. */
+static void test_documented_defaults(void **state) {
+    const hone_optimizer_config aw = hone_optimizer_config_default(HONE_OPTIMIZER_ADAMW);
+    assert_true(aw.weight_decay == 0.01);
+    assert_true(aw.beta1 == 0.9 && aw.beta2 == 0.999 && aw.eps == 1e-8);
+    assert_true(hone_optimizer_config_default(HONE_OPTIMIZER_ADAM).weight_decay == 0);
+    assert_true(hone_optimizer_config_default(HONE_OPTIMIZER_SGD).weight_decay == 0);
+    assert_true(hone_schedule_config_default(HONE_SCHEDULE_EXPONENTIAL).rate == 0.95);
+    assert_true(hone_schedule_config_default(HONE_SCHEDULE_INVERSE_TIME).rate == 1);
+    const hone_schedule_config st = hone_schedule_config_default(HONE_SCHEDULE_STEP);
+    assert_true(st.rate == 0.5 && st.step_size == 10);
+    const hone_schedule_config pl = hone_schedule_config_default(HONE_SCHEDULE_PLATEAU);
+    assert_true(pl.factor == 0.1 && pl.patience == 10 && pl.threshold == 1e-4);
+}
+
+/* Catches plateau's threshold taken as absolute, best - threshold. The existing
+ * plateau checks start from best = 1.0, where best (1 - thr) and best - thr are the same number.
+ * From best 10 with thr 1e-4: an improvement must beat 10 (1 - 1e-4) = 9.999, so 9.9995 is a
+ * bad epoch (patience 0: lr halves to 0.5), where the absolute form (10 - 1e-4 = 9.9999) would
+ * call it better and keep lr 1. Then 9.998 < 9.999 is an improvement: lr stays 0.5. */
+static void test_plateau_threshold_is_relative(void **state) {
+    hone_schedule_config pc = hone_schedule_config_default(HONE_SCHEDULE_PLATEAU);
+    pc.patience = 0;
+    pc.factor = 0.5;
+    pc.threshold = 1e-4;
+    honeO_plateau p;
+    honeO_plateau_start(&p);
+    double lr = 1;
+    lr = honeO_plateau_update(&p, &pc, lr, 10.0);
+    assert_true(lr == 1 && p.best == 10.0);
+    lr = honeO_plateau_update(&p, &pc, lr, 9.9995);
+    assert_true(lr == 0.5);
+    assert_true(p.best == 10.0);
+    lr = honeO_plateau_update(&p, &pc, lr, 9.998);
+    assert_true(lr == 0.5 && p.best == 9.998);
+}
+
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_ewma),
@@ -567,6 +609,8 @@ int main(void) {
         th_test(test_matches_pytorch),
         th_test(test_adam_first_step_shows_bias_correction),
         th_test(test_impossible_settings),
+        th_test(test_documented_defaults),
+        th_test(test_plateau_threshold_is_relative),
     };
     return cmocka_run_group_tests(tests, load_fixtures, NULL);
 }

@@ -760,6 +760,129 @@ static void test_augmentation_needs_images_and_spares_dev(void **state) {
     hone_split_free(&split);
 }
 
+/* Catches the last unit of an odd count left undrawn. Masks are drawn two per
+ * 64-bit number; with B * O odd the last one takes a draw of its own. Every existing dropout test
+ * has an even count (6 x 1/3 rows, 100 x 200, 4000), so a stale mask there went unseen. aux starts
+ * with 7 in every slot (what an earlier batch or layer left there): each output must still be 0 or
+ * 1 / keep, and the last unit must be kept about keep of the time. */
+static void test_dropout_draws_the_odd_last_unit(void **state) {
+    enum { O = 5, TRIALS = 400 };
+    hone_layer layer = {.kind = HONE_LAYER_DROPOUT, .in = O, .out = O, .keep_prob = 0.75f};
+    hone_real ones[O] = {1, 1, 1, 1, 1}, out[O], mask[O];
+    hone_rng rng;
+    hone_rng_seed(&rng, 3);
+    honeL_ctx ctx = {.training = 1, .rng = &rng, .aux = mask};
+    int kept_last = 0;
+    for (int t = 0; t < TRIALS; t++) {
+        for (int i = 0; i < O; i++) mask[i] = 7;
+        honeL_dropout.forward(&layer, out, ones, NULL, 1, &ctx);
+        for (int i = 0; i < O; i++) assert_true(out[i] == 0 || fabs(out[i] - 1 / 0.75) < 1e-6);
+        kept_last += out[O - 1] != 0;
+    }
+    /* binomial(400, 0.75): sd 0.022 of the fraction */
+    assert_true(fabs(kept_last / (double)TRIALS - 0.75) < 0.1);
+}
+
+/* Catches the running statistics updated from a batch of one row. One row has
+ * no variance to learn from (its unbiased variance is 0 / 0): training on it must leave the
+ * running mean 0 and variance 1 exactly as they were, and the output 0 (x - mean = 0, beta 0),
+ * finite. That bug writes NaN into the running variance. */
+static void test_batchnorm_one_row_leaves_running_statistics(void **state) {
+    hone_model *m = batchnorm_alone(2);
+    m->training = 1;
+    hone_real X[2] = {3, -4};
+    const hone_real *Y = hone_model_forward(m, X, 1);
+    assert_true(Y[0] == 0 && Y[1] == 0);
+    assert_true(m->buffers[0] == 0 && m->buffers[1] == 0); /* running mean */
+    assert_true(m->buffers[2] == 1 && m->buffers[3] == 1); /* running variance */
+    hone_model_free(m);
+}
+
+
+/* Catches an equal dev loss counted as an improvement. The loss-side twin of the
+ * accuracy-tie case above: SGD at a rate too small to move any weight (1e-30 in float, 1e-300 in
+ * double; the biases move from 0 by that much, which no logit of size 0.1 shows) keeps the dev
+ * loss exactly equal, and min_delta 0 must not call an equal loss better: epoch 1 is the best and
+ * patience 3 stops the run at epoch 4 (the bug runs all 50, best 50). */
+static void test_early_stopping_loss_ties(void **state) {
+    static noise_run r;
+    hone_train_config c = early_stop_config(50, TH_DOUBLE ? 1e-300 : 1e-30);
+    c.optimizer = hone_optimizer_config_default(HONE_OPTIMIZER_SGD);
+    noise_train(&r, 5, 0, 1, &c);
+    assert_int_equal(r.last.best_epoch, 1);
+    assert_int_equal(r.last.epoch, 4);
+    noise_free(&r);
+}
+
+/* Catches the epoch's train loss divided by batches rather than rows. With the
+ * weights frozen as above, the epoch's train loss (each batch's mean loss weighted by its rows,
+ * over the 84 training rows in batches of 16, the last of 4) and accuracy equal one evaluation
+ * of the training rows (no dropout, no batch norm, no penalty: the same function). */
+static void test_epoch_train_loss_is_the_rows_mean(void **state) {
+    static noise_run r;
+    hone_train_config c = early_stop_config(1, TH_DOUBLE ? 1e-300 : 1e-30);
+    c.optimizer = hone_optimizer_config_default(HONE_OPTIMIZER_SGD);
+    c.early_stopping.patience = 0;
+    noise_train(&r, 5, 0, 1, &c);
+    assert_int_equal(r.split.train.n, 84);
+    double loss, acc;
+    hone_error err;
+    assert_int_equal(hone_model_evaluate(r.m, &r.split.train, &loss, &acc, &err), HONE_OK);
+    th_assert_close(r.last.train_loss, loss, 1e-6);
+    th_assert_close(r.last.train_acc, acc, 1e-12);
+    noise_free(&r);
+}
+
+
+/* Catches shifts drawn from [-s, s - 1] and every image
+ * mirrored. The draws are only ever compared with themselves (the gather against
+ * honeD_augment_image with the same generator), never with their distribution. shift 2: dx and dy
+ * each uniform on the 5 values -2 .. 2 (400 each of 2000, sd 17.9: within 80); flip: about half
+ * (1000 of 2000, sd 22: within 100); rotate 0: no angle; flip off: never mirrored. */
+static void test_augment_draws_cover_their_ranges(void **state) {
+    enum { N = 2000 };
+    hone_augment aug = {.shift = 2, .flip = 1};
+    hone_rng rng;
+    hone_rng_seed(&rng, 17);
+    int seen_dx[5] = {0}, seen_dy[5] = {0}, flips = 0;
+    for (int i = 0; i < N; i++) {
+        int dx, dy, flip;
+        double deg;
+        honeD_augment_draw(&aug, &rng, &dx, &dy, &deg, &flip);
+        assert_true(dx >= -2 && dx <= 2 && dy >= -2 && dy <= 2 && deg == 0 && (flip == 0 || flip == 1));
+        seen_dx[dx + 2]++;
+        seen_dy[dy + 2]++;
+        flips += flip;
+    }
+    for (int k = 0; k < 5; k++) assert_true(abs(seen_dx[k] - N / 5) < 80 && abs(seen_dy[k] - N / 5) < 80);
+    assert_true(abs(flips - N / 2) < 100);
+    aug.flip = 0;
+    for (int i = 0; i < 100; i++) {
+        int dx, dy, flip;
+        double deg;
+        honeD_augment_draw(&aug, &rng, &dx, &dy, &deg, &flip);
+        assert_int_equal(flip, 0);
+    }
+}
+
+/* Catches the rotation centre at W / 2 instead of (W - 1) / 2. The existing
+ * quarter-turn check only counts the lit mass and that pixel (1, 1) went dark. Turning about the
+ * centre pixel (2, 2) of a 5 x 5 image keeps that pixel in place at 90 degrees, and takes (1, 1)
+ * to (3, 3) at 180 degrees (u, v = 1, 1 -> -1, -1 about the centre). */
+static void test_rotation_is_about_the_centre(void **state) {
+    enum { H = 5, W = 5 };
+    hone_real src[H * W] = {0}, dst[H * W];
+    src[2 * W + 2] = 1;
+    honeD_transform_image(dst, src, H, W, 0, 0, 90, 0);
+    th_assert_close(dst[2 * W + 2], 1, 1e-9);
+    memset(src, 0, sizeof src);
+    src[1 * W + 1] = 1;
+    honeD_transform_image(dst, src, H, W, 0, 0, 180, 0);
+    th_assert_close(dst[3 * W + 3], 1, 1e-9);
+    th_assert_close(dst[1 * W + 1], 0, 1e-9);
+}
+
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_gradcheck_with_l2_l1_batchnorm_dropout),
@@ -779,6 +902,12 @@ int main(void) {
         th_test(test_rows_have_generators_of_their_own),
         th_test(test_augmented_gather_matches_the_reference),
         th_test(test_augmentation_needs_images_and_spares_dev),
+        th_test(test_dropout_draws_the_odd_last_unit),
+        th_test(test_batchnorm_one_row_leaves_running_statistics),
+        th_test(test_early_stopping_loss_ties),
+        th_test(test_epoch_train_loss_is_the_rows_mean),
+        th_test(test_augment_draws_cover_their_ranges),
+        th_test(test_rotation_is_about_the_centre),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
