@@ -1097,6 +1097,26 @@ static void test_standardize_fits_the_views_rows(void **state) {
     hone_model_free(m);
 }
 
+/* Pixels are unsigned bytes: 200 and 255 gather as themselves, standardized, not as the negative
+ * numbers a signed conversion makes of them (only a checkpoint test saw that, by chance). */
+static void test_gather_reads_pixels_unsigned(void **state) {
+    uint8_t px[4] = {0, 128, 200, 255};
+    int32_t y[2] = {0, 1};
+    hone_dataset d = {.n = 2, .d = 2, .x_u8 = px, .label = y, .n_classes = 2};
+    const int hidden[1] = {2};
+    const size_t rows[2] = {0, 1};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, 2, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    m->input_mean[0] = 100, m->input_mean[1] = 50;
+    m->input_std[0] = 50, m->input_std[1] = 2;
+    hone_real X[4], Y[4];
+    hone_model_gather(m, X, Y, &d, rows, 2);
+    const double want[4] = {(0 - 100) / 50.0, (128 - 50) / 2.0, (200 - 100) / 50.0, (255 - 50) / 2.0};
+    for (int i = 0; i < 4; i++) th_assert_close(X[i], want[i], 1e-6);
+    hone_model_free(m);
+}
+
 /* Catches a one-output sigmoid's target taken as label == 0. With class
  * labels, a sigmoid model of one output learns P(label 1): the gathered target is the label itself;
  * with O outputs it is one-hot. Labels 0, 1, 1, 0 -> Y = 0, 1, 1, 0; with 3 outputs label 2 -> 0 0 1. */
@@ -1211,6 +1231,7 @@ int main(void) {
         th_test(test_data_the_model_cannot_read),
         th_test(test_flags_schedule_and_no_epoch),
         th_test(test_standardize_std),
+        th_test(test_gather_reads_pixels_unsigned),
         th_test(test_fast_normal_is_normal),
         th_test(test_model_gradcheck_every_activation_and_loss),
         th_test(test_model_gradcheck_sampling_and_eps),
