@@ -648,6 +648,32 @@ static void test_csv_line_endings(void **state) {
     assert_int_equal(d->n, 2);
     th_assert_close(d->x[2], 3, 0);
     hone_dataset_free(d);
+    /* numpy.savetxt's header behind '#' is the header: its names are found */
+    o = hone_csv_options_default();
+    o.label_name = "label";
+    d = csv_ok("savetxt.csv", "# label,a,b\n1,0.5,2\n0,0.25,4\n", &o);
+    assert_int_equal(d->n, 2);
+    assert_int_equal(d->label[0], 1);
+    th_assert_close(d->x[1], 2, 0);
+    hone_dataset_free(d);
+    /* a commented-out row of numbers stays a comment, even with header = 1; a comment of another
+     * width before the header is a comment */
+    d = csv_ok("commented-row.csv", "# 9,9,1\n1,2,0\n3,4,1\n", NULL);
+    assert_int_equal(d->n, 2);
+    th_assert_close(d->x[0], 1, 0);
+    hone_dataset_free(d);
+    o = hone_csv_options_default();
+    o.header = 1;
+    d = csv_ok("commented-row-header.csv", "# 9,9,1\na,b,label\n3,4,1\n", &o);
+    assert_int_equal(d->n, 1);
+    th_assert_close(d->x[0], 3, 0);
+    hone_dataset_free(d);
+    o.header = -1;
+    o.label_name = "label";
+    d = csv_ok("note-then-header.csv", "# exported by a tool\na,label,b\n1,1,2\n", &o);
+    assert_int_equal(d->n, 1);
+    assert_int_equal(d->label[0], 1);
+    hone_dataset_free(d);
 }
 
 static void test_csv_empty(void **state) {

@@ -112,6 +112,28 @@ static hone_status split_fields(const csv_state *s, char delim, char *p, char *e
     return HONE_OK;
 }
 
+static bool is_blank(const char *p, const char *e) {
+    for (; p < e; p++)
+        if (*p != ' ' && *p != '\t') return false;
+    return true;
+}
+
+/* Whether the line p..e, a comment, holds as many fields as the first line after next that is no
+ * comment and not blank (numpy.savetxt's "# a,b,label" over rows of three). */
+static bool same_width(const char *p, const char *e, const char *next, const char *end, char delimiter) {
+    int fields = 1, after = 1;
+    for (const char *q = p; q < e; q++) fields += *q == delimiter;
+    for (const char *q = next; q < end;) {
+        const char *nl = memchr(q, '\n', (size_t)(end - q)), *qe = nl ? nl : end;
+        if (*q != '#' && !is_blank(q, qe)) {
+            for (const char *c = q; c < qe; c++) after += *c == delimiter;
+            return fields == after;
+        }
+        q = nl ? nl + 1 : end;
+    }
+    return false;
+}
+
 /* The first of the usual other separators that the line p..e holds, as a message names it
  * ("';'", "tab"), or NULL. */
 static const char *separator_in(const char *p, const char *e, char delimiter) {
@@ -122,12 +144,6 @@ static const char *separator_in(const char *p, const char *e, char delimiter) {
     for (size_t i = 0; i < sizeof seps / sizeof *seps; i++)
         if (seps[i].c != delimiter && memchr(p, seps[i].c, (size_t)(e - p))) return seps[i].name;
     return NULL;
-}
-
-static bool is_blank(const char *p, const char *e) {
-    for (; p < e; p++)
-        if (*p != ' ' && *p != '\t') return false;
-    return true;
 }
 
 /* Which column holds the label. */
@@ -205,9 +221,17 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
         char *next = nl ? nl + 1 : end;
         line++;
         while (e > p && e[-1] == '\r') e--; /* \r\n endings */
-        if (*p == '#') { /* a comment line, as numpy.savetxt writes its header ("# a,b,label") */
-            p = next;
-            continue;
+        bool commented = false; /* a header behind '#' */
+        if (*p == '#') {
+            /* A comment line; but before the first row, one of as many fields as the row after it
+             * may be the header behind a '#', as numpy.savetxt writes it ("# a,b,label"): read as
+             * a first row, it is the header if it is one, and a comment if not. */
+            if (!first || o->header == 0 || !same_width(p, e, next, end, o->delimiter)) {
+                p = next;
+                continue;
+            }
+            for (p++; p < e && (*p == ' ' || *p == '\t'); p++) {}
+            commented = true;
         }
         if (is_blank(p, e)) {
             if (!blank_line) blank_line = line;
@@ -253,7 +277,7 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             st = split_fields(&s, o->delimiter, p, e, line, fields);
             if (st != HONE_OK) goto done;
             bool header = o->header == 1;
-            if (o->header == -1) {
+            if (o->header == -1 || commented) { /* a header behind a # must look like one */
                 /* A header only when no field is a finite number and one at least is no number
                  * at all: a data row with one missing value ("1,NA,0") must fail on its NA, not
                  * vanish as a header; a column named "nan" or "inf" is a name, as no data row
@@ -268,6 +292,14 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
                 }
                 header = header && words;
                 if (!header) s.guessed_line = line;
+            }
+            if (commented && !header) { /* a commented-out row: a comment after all */
+                honeM_free(fields);
+                fields = NULL;
+                first = true;
+                s.guessed_line = 0;
+                p = next;
+                continue;
             }
             if (header) {
                 s.names = fields;
