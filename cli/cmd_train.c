@@ -81,7 +81,7 @@ static char *with_data(const char *json, const hone_split *split, const hone_dat
     char train[17], dev[17], label[CLI_TEXT_MAX + 64];
     cli_view_digest(&split->train, train);
     cli_view_digest(&split->dev, dev);
-    cli_csv_layout_json(label, sizeof label, source);
+    cli_csv_layout_json(label, sizeof label, source, split->train.data);
     const size_t cap = n + strlen(label) + 128;
     char *out = malloc(cap);
     if (out)

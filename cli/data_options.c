@@ -131,54 +131,87 @@ static bool json_entry(char *buf, size_t cap, const char *key, const char *s) {
     return fits;
 }
 
-void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source) {
+void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, const hone_dataset *data) {
     hone_dataset_format format;
     hone_error ignored;
     buf[0] = '\0';
     if (hone_dataset_format_of(source->path, &format, &ignored) || format != HONE_DATASET_FORMAT_CSV) return;
     char index[16];
-    snprintf(index, sizeof index, "%d", source->csv.label_index);
-    if (source->csv.label_name) json_entry(buf, cap, "label_column", source->csv.label_name);
-    else if (source->csv.label_index >= 0) json_entry(buf, cap, "label_column", index); /* -1: the last, as read */
+    snprintf(index, sizeof index, "%d", data->label_column);
+    /* the last column (-1, or a name or index that came to it) is what every command reads */
+    if (data->label_column >= 0 && data->label_column != (int)data->d) {
+        json_entry(buf, cap, "label_column", source->csv.label_name ? source->csv.label_name : index);
+        if (source->csv.label_name) json_entry(buf, cap, "label_index", index); /* for a file without a header */
+    }
     if (source->csv.delimiter != ',') json_entry(buf, cap, "delimiter", (char[]){source->csv.delimiter, '\0'});
 }
 
-/* The label column of the CSV file a model was trained on, when cli_data_for_model took it from
- * the model's metadata (one model a command): a name (source->csv.label_name points to name
- * then), or an index. A column given with --label-column is the user's, and read as given. */
+/* The CSV layout of a model's training data, as cli_data_for_model took it from the model's
+ * metadata (one model a command) where the options did not say: its label column by name
+ * (source->csv.label_name points to name then) and index (-1 when not known), or by index alone;
+ * its delimiter ('\0' when not taken). */
 static struct {
-    bool taken;
+    bool label;
     char name[CLI_TEXT_MAX];
     int index;
-} model_label;
+    char delimiter;
+} model_layout;
 
 /* Whether source's label column is the one taken from the model. */
 static bool label_of_model(const hone_data_source *source) {
-    return model_label.taken && (source->csv.label_name ? source->csv.label_name == model_label.name
-                                                        : source->csv.label_index == model_label.index);
+    return model_layout.label && (source->csv.label_name ? source->csv.label_name == model_layout.name
+                                                         : source->csv.label_index == model_layout.index);
 }
 
-/* The model's CSV layout (its metadata's "label_column" and "delimiter", cli_csv_layout_json)
- * into source's CSV options, each where its option was not given. A model without them (an older
- * file, or trained on other data) leaves them. */
+/* A 0-based column index as the metadata holds it ("3"), or -1. */
+static int index_text(const cJSON *item) {
+    const char *t = cJSON_IsString(item) ? item->valuestring : "";
+    return *t && strspn(t, "0123456789") == strlen(t) && strlen(t) < 10 ? atoi(t) : -1;
+}
+
+/* The model's CSV layout (its metadata's "label_column", "label_index" and "delimiter",
+ * cli_csv_layout_json) into source's CSV options, each where its option was not given. A model
+ * without them (an older file, one trained on its last column, or on other data) leaves them. */
 static void csv_layout_of_model(const cli_data *d, const hone_model *model, hone_data_source *source) {
     cJSON *config = model->config_json ? cJSON_Parse(model->config_json) : NULL;
     const cJSON *label = cJSON_GetObjectItemCaseSensitive(config, "label_column"),
                 *delimiter = cJSON_GetObjectItemCaseSensitive(config, "delimiter");
-    const char *text = cJSON_IsString(label) && !cli_given(d->label_column) ? label->valuestring : NULL;
     if (cJSON_IsString(delimiter) && strlen(delimiter->valuestring) == 1 && !cli_given(d->delimiter))
-        source->csv.delimiter = delimiter->valuestring[0];
-    if (text && *text && strlen(text) < sizeof model_label.name) {
-        model_label.taken = true;
-        if (strspn(text, "0123456789") == strlen(text) && strlen(text) < 10) {
+        source->csv.delimiter = model_layout.delimiter = delimiter->valuestring[0];
+    const char *text = cJSON_IsString(label) && !cli_given(d->label_column) ? label->valuestring : NULL;
+    if (text && *text && strlen(text) < sizeof model_layout.name) {
+        model_layout.label = true;
+        if ((model_layout.index = index_text(label)) >= 0) {
             source->csv.label_name = NULL;
-            source->csv.label_index = model_label.index = atoi(text);
+            source->csv.label_index = model_layout.index;
         } else {
-            strcpy(model_label.name, text);
-            source->csv.label_name = model_label.name;
+            strcpy(model_layout.name, text);
+            source->csv.label_name = model_layout.name;
+            model_layout.index = index_text(cJSON_GetObjectItemCaseSensitive(config, "label_index"));
         }
     }
     cJSON_Delete(config);
+}
+
+/* After a failed load of source (st), when the model's layout was read: a name cli_load_any
+ * prefixed with --label-column, which the user did not give, loses it, and the message says
+ * which of the layout came from the model. */
+static void model_layout_said(hone_status st, const hone_data_source *source, hone_error *err) {
+    if (!st) return;
+    const bool label = label_of_model(source);
+    if (label && !strncmp(err->message, "--label-column: ", 16))
+        memmove(err->message, err->message + 16, strlen(err->message + 16) + 1);
+    const bool delimiter = model_layout.delimiter && source->csv.delimiter == model_layout.delimiter;
+    if (!label && !delimiter) return;
+    char column[CLI_TEXT_MAX + 48] = "", separator[32] = "";
+    if (label && source->csv.label_name) snprintf(column, sizeof column, "'%s' is the model's label column", model_layout.name);
+    else if (label) snprintf(column, sizeof column, "column %d is the model's label column", model_layout.index);
+    if (delimiter && model_layout.delimiter == '\t') snprintf(separator, sizeof separator, "tab is its delimiter");
+    else if (delimiter) snprintf(separator, sizeof separator, "'%c' is its delimiter", model_layout.delimiter);
+    const size_t n = strnlen(err->message, sizeof err->message - 1);
+    snprintf(err->message + n, sizeof err->message - n, " (%s%s%s, from its training data: give %s for this file)",
+             column, label && delimiter ? ", and " : "", separator,
+             label && delimiter ? "--label-column and --delimiter" : label ? "--label-column" : "--delimiter");
 }
 
 int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *model, const char *model_path,
@@ -263,15 +296,21 @@ hone_status cli_load_for_model(const hone_data_source *source, const hone_model 
     if (features_alone) *features_alone = 0;
     hone_dataset_format format;
     hone_error ignored;
-    const bool models_column = label_of_model(source), models_name = models_column && source->csv.label_name;
-    if (st && models_column && !strncmp(err->message, "--label-column: ", 16)) /* not given: cli_load_any's prefix goes */
-        memmove(err->message, err->message + 16, strlen(err->message + 16) + 1);
+    bool models_name = label_of_model(source) && source->csv.label_name;
+    hone_data_source by_index = *source;
+    if (st && models_name && err->field && !strcmp(err->field, "header") && model_layout.index >= 0) {
+        /* the model's label column by name, and a file without a header: by its index then */
+        by_index.csv.label_name = NULL;
+        by_index.csv.label_index = model_layout.index;
+        source = &by_index;
+        models_name = false;
+        st = cli_load_any(source, data, test, !model, err);
+    }
     if (!model || (source->csv.label_name && !models_name) || hone_dataset_format_of(source->path, &format, &ignored) ||
-        format != HONE_DATASET_FORMAT_CSV)
+        format != HONE_DATASET_FORMAT_CSV) {
+        model_layout_said(st, source, err);
         return st;
-    /* read again, every column a feature: when the label column could not be read, or (features
-     * alone wanted) when it left the model a feature short, unless the model's label column was
-     * found by its name: it is the label, and the file a feature short */
+    }
     /* scored, and a column short of the model's features and a label: the last column, read as
      * the label, may be a feature (a file of the features alone, and then no label to compare
      * with) or the label (a file a feature short); the message says both */
@@ -280,8 +319,12 @@ hone_status cli_load_for_model(const hone_data_source *source, const hone_model 
         hone_dataset_free(*data);
         hone_dataset_free(*test);
         *data = *test = NULL;
+        model_layout_said(HONE_ERR_FORMAT, source, err);
         return HONE_ERR_FORMAT;
     }
+    /* read again, every column a feature: when the label column could not be read, or (features
+     * alone wanted) when it left the model a feature short, unless the model's label column was
+     * found by its name: it is the label, and the file a feature short */
     if (!st && !(features_alone && !models_name && (*data)->d + 1 == (size_t)model->inputs)) return st;
     hone_data_source features = *source;
     features.csv.label_name = NULL;
@@ -304,13 +347,7 @@ hone_status cli_load_for_model(const hone_data_source *source, const hone_model 
     }
     hone_dataset_free(all);
     hone_dataset_free(none);
-    const size_t n = strnlen(err->message, sizeof err->message - 1);
-    if (st && models_name) /* the user did not name it */
-        snprintf(err->message + n, sizeof err->message - n, " ('%s' is the model's label column, from its training "
-                 "data: give --label-column for this file)", model_label.name);
-    else if (st && models_column)
-        snprintf(err->message + n, sizeof err->message - n, " (column %d is the model's label column, from its "
-                 "training data: give --label-column for this file)", model_label.index);
+    model_layout_said(st, source, err);
     return st;
 }
 
@@ -324,7 +361,9 @@ hone_status cli_load_with_test(const hone_data_source *source, const hone_model 
     ts.labels = *test_labels ? test_labels : NULL;
     hone_dataset_free(*test);
     *test = NULL;
-    if (!(st = cli_load_any(&ts, test, &extra, !model, err)) && (*test)->d != (*data)->d) {
+    st = cli_load_any(&ts, test, &extra, !model, err);
+    model_layout_said(st, &ts, err);
+    if (!st && (*test)->d != (*data)->d) {
         err->code = st = HONE_ERR_FORMAT;
         snprintf(err->message, sizeof err->message, "%s: %zu features per row, and %s has %zu", test_path,
                  (*test)->d, source->path, (*data)->d);

@@ -117,7 +117,7 @@ int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *mod
  * and the rest read the same layout when --label-column and --delimiter are not given (they
  * read the last column, and a model trained on a first label column was scored against its last
  * feature). */
-void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source);
+void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, const hone_dataset *data);
 
 /* Whether data (read from path) fits model: the features it expects and, when truth is not NULL,
  * the labels or targets its loss compares with, labels within its classes, named as read from

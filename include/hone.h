@@ -61,7 +61,8 @@ typedef struct hone_error {
      * it; NULL for every other error. hone_train_config_check and hone_train_check: the field of
      * hone_train_config ("epochs", "optimizer.beta1", "schedule.warmup"); the data readers: "label" (a label that is
      * no class index: real-valued targets need regression), "label_index" (a CSV label column out
-     * of range), "regression" (IDX labels asked for as targets) */
+     * of range), "header" (a CSV label column named in a file without a header), "regression" (IDX
+     * labels asked for as targets) */
     const char *field;
 } hone_error;
 
@@ -98,6 +99,8 @@ typedef struct hone_dataset {
     hone_real *target; /* [n, T] regression targets, or NULL */
     size_t t;          /* target columns (T), when targets are present */
     size_t height, width; /* images: rows are height x width pixels (D = height width); else 0 */
+    int label_column;     /* the CSV reader's: the label's 0-based column in the file; -1 from the
+                             others, and for a CSV file read without a label column */
 } hone_dataset;
 
 /* IDX (MNIST layout), plain or gzip-compressed (detected from the content, not the name).

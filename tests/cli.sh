@@ -273,10 +273,21 @@ cut -d, -f2- first.csv >first-features.csv
 expect_ok "predict on the features alone, the model's label column named in training" predict first-label.st --data first-features.csv
 grep -q "read as the features alone" err.txt && [ "$(wc -l <out.txt)" -eq 300 ] && ok "the features alone are the rows to predict on" \
     || bad "the features alone" "$(head -3 err.txt out.txt)"
-expect_error "a headerless file for a model whose label column has a name" 1 \
-    "^hone eval: first-nohdr.csv: no column named 'label': .* \('label' is the model's label column, from its training data: give --label-column for this file\)$" -- \
-    eval first-label.st --data first-nohdr.csv
-expect_ok "the same file with --label-column" eval first-label.st --data first-nohdr.csv --label-column 0
+"$hone" eval first-label.st --data first-nohdr.csv --label-column 0 >given.txt 2>&1
+expect_ok "a headerless file for a model whose label column has a name: by the column's index" eval first-label.st --data first-nohdr.csv
+cmp -s out.txt given.txt && ok "a headerless file reads the model's label column by its index" || bad "a headerless file by index" "$(cat out.txt given.txt)"
+expect_error "a file without the model's named label column" 1 \
+    "^hone eval: first-features.csv: rows have 4 columns, the model's 4 features, and no label column to compare with \('label' is the model's label column, from its training data: give --label-column for this file\)$" -- \
+    eval first-label.st --data first-features.csv
+# a name that is the last column is the default: the model keeps nothing, and a headerless file is read
+expect_ok "a model trained on its last column by name" train --data blobs.csv --label-column label --layers 4 --epochs 1 --quiet --save last-named.st
+! grep -aq "label_column" last-named.st && ok "a last label column is not kept" || bad "a last label column is not kept"
+tail -n +2 blobs.csv >blobs-nohdr.csv
+expect_ok "its headerless rows are scored" eval last-named.st --data blobs-nohdr.csv
+# the model's label column in a --test-data file, said so
+expect_ok "a label-first model, test rows of their own" train --data first.csv --label-column label --test-data first.csv --layers 4 --epochs 1 --quiet --save first-sep.st
+expect_error "diagnose: --test-data without the model's label column" 1 "^hone diagnose: blobs-nohdr.csv: no column named 'label': .*\('label' is the model's label column, from its training data: give --label-column for this file\)$" -- \
+    diagnose first-sep.st --data first.csv --test-data blobs-nohdr.csv
 # classes with no rows are warned of: labels counted from 1, or numbers that are no classes
 awk -F, 'NR == 1 { print; next } { $5 = $5 + 1; print }' OFS=, blobs.csv >from1.csv
 expect_ok "labels counted from 1 train" train --data from1.csv --layers 4 --epochs 1 --quiet
@@ -302,7 +313,10 @@ expect_ok "eval reads the model's delimiter" eval semi.st --data semi.csv
 cmp -s out.txt given.txt && ok "eval without --delimiter reads as with the model's" || bad "eval reads as with the model's delimiter" "$(cat out.txt given.txt)"
 expect_ok "--delimiter given wins over the model's" eval semi.st --data blobs.csv --delimiter ,
 tr , '\t' <blobs.csv >tabs.csv
-expect_ok "--delimiter tab" train --data tabs.csv --delimiter tab --layers 4 --epochs 1 --quiet
+expect_ok "--delimiter tab" train --data tabs.csv --delimiter tab --layers 4 --epochs 1 --quiet --save tabs.st
+expect_error "a ',' file for a model of tabs: the delimiter is the model's" 1 \
+    "^hone eval: blobs.csv: line 1: 1 field: need at least 2 \(features and a label\) \(fields separated by ','\? the delimiter is tab\) \(tab is its delimiter, from its training data: give --delimiter for this file\)$" -- \
+    eval tabs.st --data blobs.csv
 printf '[train]\ndelimiter = semicolon\n' >semi.ini
 expect_ok "delimiter = semicolon in a config file (';' starts an INI comment)" train --config semi.ini --data semi.csv --layers 4 --epochs 1 --quiet
 expect_error "--delimiter of two characters" 2 "^hone train: --delimiter: expected one character, tab or semicolon, got ';;'$" -- train --data semi.csv --delimiter ';;'

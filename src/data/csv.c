@@ -134,16 +134,20 @@ static bool same_width(const char *p, const char *e, const char *next, const cha
     return false;
 }
 
-/* The first of the usual other separators that the line p..e holds, as a message names it
- * ("';'", "tab"), or NULL. */
-static const char *separator_in(const char *p, const char *e, char delimiter) {
-    static const struct {
-        char c;
-        const char *name;
-    } seps[] = {{';', "';'"}, {'\t', "tab"}, {'|', "'|'"}, {' ', "space"}};
-    for (size_t i = 0; i < sizeof seps / sizeof *seps; i++)
-        if (seps[i].c != delimiter && memchr(p, seps[i].c, (size_t)(e - p))) return seps[i].name;
-    return NULL;
+/* A separator as a message names it: "tab", "space" or "';'", into buf [8]. */
+static const char *separator_name(char c, char *buf) {
+    if (c == '\t') return "tab";
+    if (c == ' ') return "space";
+    snprintf(buf, 8, "'%c'", c);
+    return buf;
+}
+
+/* The first of the usual separators other than delimiter that the line p..e holds, or '\0'. */
+static char separator_in(const char *p, const char *e, char delimiter) {
+    static const char seps[] = {',', ';', '\t', '|', ' '};
+    for (size_t i = 0; i < sizeof seps; i++)
+        if (seps[i] != delimiter && memchr(p, seps[i], (size_t)(e - p))) return seps[i];
+    return '\0';
 }
 
 /* Which column holds the label. */
@@ -153,11 +157,11 @@ static hone_status find_label_column(const csv_state *s, const hone_csv_options 
     if (o->label_name) {
         if (!s->names) {
             if (o->header == 0)
-                return honeE_set(s->err, HONE_ERR_VALUE,
+                return honeE_set_field(s->err, HONE_ERR_VALUE, "header",
                                  "%s: label column '%s' named, but the file is read without a header "
                                  "(header = 0)",
                                  s->path, o->label_name);
-            return honeE_set(s->err, HONE_ERR_FORMAT,
+            return honeE_set_field(s->err, HONE_ERR_FORMAT, "header",
                              "%s: no column named '%s': the first row has numbers, so it is data and there "
                              "is no header",
                              s->path, o->label_name);
@@ -251,9 +255,11 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             for (const char *q = p; q < e; q++) count += *q == o->delimiter;
             if (count < 2 && !no_label) {
                 /* a file of another separator reads as one field a line: say which it has */
-                const char *other = separator_in(p, e, o->delimiter);
-                char hint[96] = "";
-                if (other) snprintf(hint, sizeof hint, " (fields separated by %s? the delimiter is '%c')", other, o->delimiter);
+                const char other = separator_in(p, e, o->delimiter);
+                char hint[96] = "", a[8], b[8];
+                if (other)
+                    snprintf(hint, sizeof hint, " (fields separated by %s? the delimiter is %s)", separator_name(other, a),
+                             separator_name(o->delimiter, b));
                 else if (o->delimiter != ',') snprintf(hint, sizeof hint, " (is the delimiter right?)");
                 st = honeE_set(err, HONE_ERR_FORMAT, "%s: line %zu: 1 field: need at least 2 (features and a label)%s",
                                path, line, hint);
@@ -311,6 +317,7 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             }
             st = find_label_column(&s, o, &label_col);
             if (st != HONE_OK) goto done;
+            data->label_column = label_col;
             size_t cells;
             if (!honeD_mul(rows_cap, d, &cells) || !(data->x = honeM_alloc(cells, sizeof *data->x)) ||
                 (!no_label && !(o->regression ? (void *)(data->target = honeM_alloc(rows_cap, sizeof *data->target))

@@ -377,6 +377,7 @@ hone_status hone_dataset_load_npy(hone_dataset **out, const char *x_path, const 
         st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory", x_path);
         goto done;
     }
+    data->label_column = -1;
     data->n = x.shape[0];
     data->d = x.count / x.shape[0]; /* rank 1: one feature per row; count > 0 so n > 0 */
     if (x.rank == 3) data->height = x.shape[1], data->width = x.shape[2]; /* images, augmentable */
