@@ -126,6 +126,9 @@ int tune_write_best(const tune *t, const trial *tr) {
         fprintf(f, "# the trials ran with OPENBLAS_NUM_THREADS=%s; the same count repeats this one bit for bit\n", threads);
     fprintf(f, "# train it with: hone train --config %s\n[train]\n", t->o.best);
     for (int i = 0; i < n; i++) {
+        /* a delimiter of ';' would be an INI comment, a tab a blank: by name */
+        if (!strcmp(opts[i].key, "delimiter") && !strcmp(opts[i].value, ";")) strcpy(opts[i].value, "semicolon");
+        if (!strcmp(opts[i].key, "delimiter") && !strcmp(opts[i].value, "\t")) strcpy(opts[i].value, "tab");
         fprintf(f, "%s = %s\n", opts[i].key, opts[i].value);
         if (strlen(opts[i].key) + strlen(opts[i].value) + 3 > CLI_INI_LINE_MAX || strchr(opts[i].value, ';') ||
             strchr(opts[i].value, '#'))

@@ -895,6 +895,11 @@ expect_ok "tune: the best config trains" train --config tune-best.ini --json
 figures=$(sed -n 's/.*"dev_loss": \([-0-9.e+]*\), "dev_acc": \([-0-9.e+]*\).*/\2 \1/p' out.txt | awk '{ printf "%.4f %.4f", $1, $2 }')
 [ "$figures" = "${table_best#* }" ] && ok "tune: hone train --config best repeats the trial (dev acc, loss $figures)" \
     || bad "tune: hone train --config best repeats the trial" "$figures vs ${table_best#* }"
+# a ';' delimiter after -- is written by name: "delimiter = ;" would read back as an INI comment
+printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = semi-tune.jsonl\nbest = semi-best.ini\n\n[space]\nlr = log 1e-3 1e-2\n\n[train]\ndata = semi.csv\nlayers = 4\n' >semi-tune.ini
+expect_ok "tune: a ';' delimiter after --" tune --config semi-tune.ini --quiet -- --delimiter ';'
+grep -qx "delimiter = semicolon" semi-best.ini && ok "tune: the best config names a ';' delimiter" || bad "tune: a ';' delimiter in the best config" "$(cat semi-best.ini)"
+expect_ok "tune: that best config trains" train --config semi-best.ini --quiet
 expect_ok "tune: run again" tune --config tune.ini --quiet
 grep -q "runs: 0 run now, 8 read from tune.jsonl" out.txt && [ "$(wc -l <tune.jsonl)" -eq 8 ] && ok "tune: a finished search runs 0 new trials" \
     || bad "tune: a finished search runs 0 new trials" "$(tail -2 out.txt)"
