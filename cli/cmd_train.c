@@ -107,8 +107,8 @@ static bool class_warnings(const hone_dataset *data, const char *path) {
         fprintf(stderr, "hone train: warning: %s: every label is %d: one class, nothing to tell apart\n", path,
                 data->n_classes - 1);
     else if (empty == 1)
-        fprintf(stderr, "hone train: warning: %s: class %d has no rows among labels 0 to %d (labels counted from 1?); "
-                "it is an output all the same\n", path, first_empty, data->n_classes - 1);
+        fprintf(stderr, "hone train: warning: %s: class %d has no rows among labels 0 to %d%s; it is an output all the "
+                "same\n", path, first_empty, data->n_classes - 1, first_empty == 0 ? " (labels counted from 1?)" : "");
     else if (empty > 1)
         fprintf(stderr, "hone train: warning: %s: %d of the %d classes (labels 0 to %d) have no rows; each is an output "
                 "all the same (real-valued targets? they need --regression)\n", path, empty, data->n_classes,

@@ -55,6 +55,18 @@ static int labels_read(const char *cmd, const char *option, const char *labels, 
     return -1;
 }
 
+/* Whether path starts as an IDX file does (0x00 0x00) or a gzip stream (0x1f 0x8b): a file read as
+ * IDX for want of a .csv name that does not is a CSV file misnamed, most likely (x.tsv). */
+static bool starts_as_idx(const char *path) {
+    unsigned char head[2] = {0xff, 0xff};
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        if (fread(head, 1, 2, f) != 2) head[0] = 0xff;
+        fclose(f);
+    }
+    return (head[0] == 0 && head[1] == 0) || (head[0] == 0x1f && head[1] == 0x8b);
+}
+
 /* --label-column, --header and --delimiter read a CSV file only; given with other data they went unread
  * without a word. The defaults (last, auto) are not told apart from the same given. A path that
  * cannot be looked at is left to the load. Returns -1 (message printed) for one that would go
@@ -70,6 +82,11 @@ static int csv_only(const char *cmd, const cli_data *d) {
     if (!option || hone_dataset_format_of(d->data, &format, &err) != HONE_OK || format == HONE_DATASET_FORMAT_CSV)
         return 0;
     const bool dir = format == HONE_DATASET_FORMAT_IDX_DIR;
+    if (format == HONE_DATASET_FORMAT_IDX && !starts_as_idx(d->data)) { /* by its name: x.tsv, x.txt */
+        cli_error(cmd, "%s is for CSV data, and %s is read as IDX images: a CSV file needs the .csv name (the reader "
+                  "is picked by the name)", option, d->data);
+        return -1;
+    }
     cli_error(cmd, "%s is for CSV data, and %s is %s%s", option, d->data,
               format == HONE_DATASET_FORMAT_NPY ? "an .npy file" : dir ? "an IDX directory" : "an IDX images file",
               strcmp(option, "--label-column") ? ""
@@ -112,7 +129,8 @@ int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source
     else if (!strcmp(d->delimiter, "semicolon")) source->csv.delimiter = ';';
     else if (strlen(d->delimiter) == 1) source->csv.delimiter = d->delimiter[0];
     else {
-        cli_error(cmd, "--delimiter: expected one character, tab or semicolon, got '%s'", d->delimiter);
+        cli_error(cmd, "--delimiter: expected one character, tab or semicolon, got '%s'%s", d->delimiter,
+                  *d->delimiter ? "" : " (in a config file, ';' starts a comment: write semicolon)");
         return -1;
     }
     if (labels_read(cmd, "--labels", d->labels, d->data) || csv_only(cmd, d) || regression_readable(cmd, d)) return -1;

@@ -301,6 +301,10 @@ awk -F, 'NR == 1 { print; next } { $5 = 2; print }' OFS=, blobs.csv >oneclass.cs
 expect_ok "one class trains" train --data oneclass.csv --layers 4 --epochs 1 --quiet
 grep -q "^hone train: warning: oneclass.csv: every label is 2: one class, nothing to tell apart$" err.txt \
     && ok "one class alone is warned of" || bad "one class alone is warned of" "$(cat err.txt)"
+awk -F, 'NR == 1 { print; next } { if ($5 == 1) $5 = 0; print }' OFS=, blobs.csv >gap.csv
+expect_ok "labels 0 and 2 train" train --data gap.csv --layers 4 --epochs 1 --quiet
+grep -q "^hone train: warning: gap.csv: class 1 has no rows among labels 0 to 2; it is an output all the same$" err.txt \
+    && ok "a class missing in the middle is no sign of counting from 1" || bad "a class missing in the middle" "$(cat err.txt)"
 expect_ok "every class present" train --data blobs.csv --layers 4 --epochs 1 --quiet
 [ ! -s err.txt ] && ok "no warning when every class has rows" || bad "no warning when every class has rows" "$(cat err.txt)"
 # --delimiter: another separator, kept with the model for eval and predict
@@ -322,6 +326,12 @@ expect_ok "delimiter = semicolon in a config file (';' starts an INI comment)" t
 expect_error "--delimiter of two characters" 2 "^hone train: --delimiter: expected one character, tab or semicolon, got ';;'$" -- train --data semi.csv --delimiter ';;'
 expect_error "--delimiter with IDX data" 2 "^hone train: --delimiter is for CSV data, and img6.idx is an IDX images file$" -- \
     train --data img6.idx --labels lab6.idx --delimiter ';'
+cp tabs.csv tabs.tsv
+expect_error "--delimiter tab with a .tsv file" 2 "^hone train: --delimiter is for CSV data, and tabs.tsv is read as IDX images: a CSV file needs the .csv name \(the reader is picked by the name\)$" -- \
+    train --data tabs.tsv --delimiter tab
+printf '[train]\ndata = semi.csv\ndelimiter = ;\n' >semi-comment.ini
+expect_error "delimiter = ; in a config file" 2 "semi-comment.ini:3: --delimiter: expected one character, tab or semicolon, got '' \(in a config file, ';' starts a comment: write semicolon\)$" -- \
+    train --config semi-comment.ini
 cut -d, -f1,2,3,4 first.csv >first-short.csv
 expect_error "a file a feature short, its label column found by the model's name" 1 "^hone predict: first-short.csv: rows have 3 features, the model expects 4$" -- \
     predict first-label.st --data first-short.csv
