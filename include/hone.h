@@ -121,8 +121,11 @@ typedef struct hone_csv_options {
 
 hone_csv_options hone_csv_options_default(void);
 
-/* CSV: every field numeric; the label column becomes labels (integers from 0 to HONE_MAX_UNITS - 1,
- * the most classes a model can have) or targets. A leading UTF-8 byte-order mark is skipped.
+/* CSV: every field a decimal number (strtod's hexadecimal is refused); the label column becomes
+ * labels (integers from 0 to HONE_MAX_UNITS - 1, the most classes a model can have) or targets.
+ * A leading UTF-8 byte-order mark is skipped; lines end in \n, \r\n, or \r alone (a file with no
+ * \n); a line starting with '#' is a comment, but one before the first row with that row's field
+ * count and no numbers is the header (numpy.savetxt's "# a,b,label").
  * HONE_ERR_VALUE is for options: a header or delimiter out of range, a label_name with header 0,
  * or a label_index beyond the file's columns. */
 hone_status hone_dataset_load_csv(hone_dataset **out, const char *path,
@@ -356,7 +359,8 @@ void hone_model_zero_residual_branches(hone_model *model);
 hone_status hone_model_reserve(hone_model *model, int max_batch, hone_error *err);
 
 /* Standardization statistics of the view's rows (per feature; a constant feature, every row the
- * same, gets std 1; any other keeps its own, however small). */
+ * same, gets std 1; any other keeps its own, however small, unless the real type cannot divide
+ * by it: HONE_ERR_VALUE, naming the feature). */
 hone_status hone_model_standardize_fit(hone_model *model, const hone_view *train, hone_error *err);
 
 /* Gathers dataset rows rows[0..B) into X [B, D], standardized with the model's statistics, and

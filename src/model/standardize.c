@@ -42,7 +42,7 @@ hone_status hone_model_standardize_fit(hone_model *m, const hone_view *train, ho
         m->input_std[j] = sd;
         if (!(sd > 0 && isfinite(1 / sd)))
             st = honeE_set(err, HONE_ERR_VALUE, "standardize: feature %zu varies by %g, too little for " HONE_REAL_NAME
-                           " to divide by", j + 1, sqrt(sq[j] / (double)train->n));
+                           " to divide by (scale it up, or leave it out)", j + 1, sqrt(sq[j] / (double)train->n));
     }
     honeM_free(varies);
     honeM_free(sum);
