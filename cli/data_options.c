@@ -308,22 +308,30 @@ static void width_message(hone_error *err, const char *path, size_t columns, int
                  "without one), the model expects %d", path, columns - 1, columns == 2 ? "" : "s", columns, inputs);
 }
 
+/* cli_load_any of *source; when the model's label column by name is not found for want of a
+ * header, the file is read by the column's index instead, from *by_index, where *source then
+ * points. */
+static hone_status load_as_model(const hone_data_source **source, hone_data_source *by_index, hone_dataset **data,
+                                 hone_dataset **test, int regression_hint, hone_error *err) {
+    hone_status st = cli_load_any(*source, data, test, regression_hint, err);
+    if (!st || !label_of_model(*source) || !(*source)->csv.label_name || !err->field || strcmp(err->field, "header") ||
+        model_layout.index < 0)
+        return st;
+    *by_index = **source;
+    by_index->csv.label_name = NULL;
+    by_index->csv.label_index = model_layout.index;
+    *source = by_index;
+    return cli_load_any(by_index, data, test, regression_hint, err);
+}
+
 hone_status cli_load_for_model(const hone_data_source *source, const hone_model *model, int *features_alone,
                                hone_dataset **data, hone_dataset **test, hone_error *err) {
-    hone_status st = cli_load_any(source, data, test, !model, err);
+    hone_data_source by_index;
+    hone_status st = load_as_model(&source, &by_index, data, test, !model, err);
     if (features_alone) *features_alone = 0;
     hone_dataset_format format;
     hone_error ignored;
-    bool models_name = label_of_model(source) && source->csv.label_name;
-    hone_data_source by_index = *source;
-    if (st && models_name && err->field && !strcmp(err->field, "header") && model_layout.index >= 0) {
-        /* the model's label column by name, and a file without a header: by its index then */
-        by_index.csv.label_name = NULL;
-        by_index.csv.label_index = model_layout.index;
-        source = &by_index;
-        models_name = false;
-        st = cli_load_any(source, data, test, !model, err);
-    }
+    const bool models_name = label_of_model(source) && source->csv.label_name;
     if (!model || (source->csv.label_name && !models_name) || hone_dataset_format_of(source->path, &format, &ignored) ||
         format != HONE_DATASET_FORMAT_CSV) {
         model_layout_said(st, source, err);
@@ -374,13 +382,14 @@ hone_status cli_load_with_test(const hone_data_source *source, const hone_model 
     hone_status st = cli_load_for_model(source, model, NULL, data, test, err);
     if (st || !*test_path) return st;
     hone_dataset *extra = NULL;
-    hone_data_source ts = *source;
+    hone_data_source ts = *source, by_index;
+    const hone_data_source *test_source = &ts;
     ts.path = test_path;
     ts.labels = *test_labels ? test_labels : NULL;
     hone_dataset_free(*test);
     *test = NULL;
-    st = cli_load_any(&ts, test, &extra, !model, err);
-    model_layout_said(st, &ts, err);
+    st = load_as_model(&test_source, &by_index, test, &extra, !model, err);
+    model_layout_said(st, test_source, err);
     if (!st && (*test)->d != (*data)->d) {
         err->code = st = HONE_ERR_FORMAT;
         snprintf(err->message, sizeof err->message, "%s: %zu features per row, and %s has %zu", test_path,

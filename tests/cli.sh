@@ -286,8 +286,12 @@ tail -n +2 blobs.csv >blobs-nohdr.csv
 expect_ok "its headerless rows are scored" eval last-named.st --data blobs-nohdr.csv
 # the model's label column in a --test-data file, said so
 expect_ok "a label-first model, test rows of their own" train --data first.csv --label-column label --test-data first.csv --layers 4 --epochs 1 --quiet --save first-sep.st
-expect_error "diagnose: --test-data without the model's label column" 1 "^hone diagnose: blobs-nohdr.csv: no column named 'label': .*\('label' is the model's label column, from its training data: give --label-column for this file\)$" -- \
-    diagnose first-sep.st --data first.csv --test-data blobs-nohdr.csv
+sed '1s/label/y/' blobs.csv >blobs-y.csv
+expect_error "diagnose: --test-data without the model's label column" 1 "^hone diagnose: blobs-y.csv: no column named 'label' \(columns: .*\) \('label' is the model's label column, from its training data: give --label-column for this file\)$" -- \
+    diagnose first-sep.st --data first.csv --test-data blobs-y.csv
+"$hone" diagnose first-sep.st --data first.csv --test-data first.csv --label-column label >given.txt 2>&1
+expect_ok "diagnose: headerless --test-data read by the model's label column's index" diagnose first-sep.st --data first.csv --test-data first-nohdr.csv
+cmp -s out.txt given.txt && ok "headerless test rows score as the same rows with a header" || bad "headerless test rows by index" "$(cat out.txt given.txt)"
 # classes with no rows are warned of: labels counted from 1, or numbers that are no classes
 awk -F, 'NR == 1 { print; next } { $5 = $5 + 1; print }' OFS=, blobs.csv >from1.csv
 expect_ok "labels counted from 1 train" train --data from1.csv --layers 4 --epochs 1 --quiet
