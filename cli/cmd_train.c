@@ -116,6 +116,25 @@ static bool class_warnings(const hone_dataset *data, const char *path) {
     return true;
 }
 
+/* Features are held in hone_real: one that varies little around a large value (1e8 + noise of
+ * 1) kept little of its variation once rounded to float32's 7 digits, without a word. Warns of the
+ * first feature whose spread is below 1e-5 of its mean (64 or fewer rounding steps a deviation),
+ * with the count. */
+static void precision_warning(const hone_model *m, const char *path) {
+    int count = 0, first = -1;
+    for (int j = 0; j < m->inputs; j++) {
+        const double mean = m->input_mean[j], sd = m->input_std[j];
+        if (sd != 1 && sd < 1e-5 * fabs(mean) && !count++) first = j;
+    }
+    if (!count) return;
+    const double mean = m->input_mean[first];
+    const double step = sizeof(hone_real) == sizeof(float) ? (double)nextafterf((float)mean, INFINITY) - (float)mean
+                                                           : nextafter(mean, INFINITY) - mean;
+    fprintf(stderr, "hone train: warning: %s: feature %d varies by %g around %g, where " HONE_REAL_NAME " holds "
+            "steps of %g%s; subtract an offset from it in the data\n", path, first + 1, (double)m->input_std[first],
+            mean, step, count > 1 ? " (and more features like it)" : "");
+}
+
 /* The option of hone train behind a field of hone_train_config that hone_train_config_check
  * refused (err->field), so that the message names it, and a config file's line when the value
  * came from one ("epochs must be at least 1" was all that was said of "epochs = -1" at line 4).
@@ -494,6 +513,7 @@ int cmd_train(int argc, char **argv) {
         if (!*o.ck.resume && hone_model_init(model, arch.init, o.arch.init_scale, &rng, &err)) goto fail;
         if (!*o.ck.resume && o.arch.residual && o.arch.zero_residual) hone_model_zero_residual_branches(model);
         if (!*o.ck.resume && hone_model_standardize_fit(model, &split.train, &err)) goto fail;
+        if (!*o.ck.resume) precision_warning(model, source.path);
     }
     /* what training would refuse at its start (early stopping on a regression's accuracy, a
      * per-step warm-up as long as the run, ...), refused now as the options' error */

@@ -309,6 +309,11 @@ awk -F, 'NR == 1 { print; next } { if ($5 == 1) $5 = 0; print }' OFS=, blobs.csv
 expect_ok "labels 0 and 2 train" train --data gap.csv --layers 4 --epochs 1 --quiet
 grep -q "^hone train: warning: gap.csv: class 1 has no rows among labels 0 to 2; it is an output all the same$" err.txt \
     && ok "a class missing in the middle is no sign of counting from 1" || bad "a class missing in the middle" "$(cat err.txt)"
+# a feature that varies little around a large value is mostly float32's rounding: said so
+awk 'BEGIN { srand(4); print "a,b,label"; for (i = 0; i < 300; i++) { c = i % 2; printf "%.3f,%.3f,%d\n", 1e8 + 20*c + 10*rand(), rand(), c } }' >offset.csv
+expect_ok "a feature of 1e8 and a little trains" train --data offset.csv --layers 4 --epochs 1 --quiet
+grep -Eq "^hone train: warning: offset.csv: feature 1 varies by [0-9.]+ around 1e\+08, where float32 holds steps of 8; subtract an offset from it in the data$" err.txt \
+    && ok "float32's steps at a feature's mean are warned of" || bad "float32's steps at a feature's mean" "$(cat err.txt)"
 expect_ok "every class present" train --data blobs.csv --layers 4 --epochs 1 --quiet
 [ ! -s err.txt ] && ok "no warning when every class has rows" || bad "no warning when every class has rows" "$(cat err.txt)"
 # --delimiter: another separator, kept with the model for eval and predict
