@@ -1087,6 +1087,13 @@ static void test_npy_bad_values(void **state) {
     expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p,
                  ": y[1] = 2000000000 is above the largest class index a model can have, 16777215 (one "
                  "output unit per class, at most 16777216)");
+    /* 64-bit labels are named exactly, not through a double (2^63 + 5 was 9223372036854775808) */
+    const uint64_t huge[3] = {0, 9223372036854775813ull, 1};
+    p = write_npy("yhuge.npy", 1, "{'descr': '<u8', 'fortran_order': False, 'shape': (3,), }", huge, sizeof huge);
+    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": y[1] = 9223372036854775813 is above");
+    big[1] = INT64_MIN;
+    p = write_npy("ymin.npy", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", big, sizeof big);
+    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": y[1] = -9223372036854775808 is not a class index");
     big[1] = HONE_MAX_UNITS - 1;
     p = write_npy("ytop.npy", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", big, sizeof big);
     expect_ok(hone_dataset_load_npy(&d, xp, p, 0, err));

@@ -259,15 +259,27 @@ done:
     return st;
 }
 
-/* Item i as a double, decoded in the file's byte order whatever the host's. */
-static double npy_value(const npy_array *a, size_t i) {
+/* Item i's bytes as an integer, in the file's byte order whatever the host's. */
+static uint64_t raw_item(const npy_array *a, size_t i) {
     const uint8_t *p = a->data + i * a->itemsize;
     const size_t n = a->itemsize;
     uint64_t u = 0;
     for (size_t k = 0; k < n; k++) u = u << 8 | p[a->big_endian ? k : n - 1 - k];
+    return u;
+}
+
+/* A signed item sign-extended from its width. */
+static int64_t signed_item(const npy_array *a, uint64_t u) {
+    const unsigned shift = 64 - 8 * (unsigned)a->itemsize;
+    return shift ? (int64_t)(u << shift) >> shift : (int64_t)u;
+}
+
+/* Item i as a double. */
+static double npy_value(const npy_array *a, size_t i) {
+    const uint64_t u = raw_item(a, i);
     switch (a->kind) {
     case NPY_FLOAT:
-        if (n == 4) {
+        if (a->itemsize == 4) {
             const uint32_t u32 = (uint32_t)u;
             float v;
             memcpy(&v, &u32, sizeof v);
@@ -278,10 +290,19 @@ static double npy_value(const npy_array *a, size_t i) {
             return v;
         }
     case NPY_UINT: return (double)u;
-    case NPY_INT: /* sign-extended from its width */
-        return n == 8 ? (double)(int64_t)u : (double)((int64_t)(u << (64 - 8 * n)) >> (64 - 8 * n));
+    case NPY_INT: return (double)signed_item(a, u);
     }
     return 0;
+}
+
+/* Item i as a message shows it: an integer exactly (a double rounds those past 2^53), a float
+ * by %g; into buf [32]. */
+static const char *npy_text(const npy_array *a, size_t i, char *buf) {
+    const uint64_t u = raw_item(a, i);
+    if (a->kind == NPY_UINT) snprintf(buf, 32, "%llu", (unsigned long long)u);
+    else if (a->kind == NPY_INT) snprintf(buf, 32, "%lld", (long long)signed_item(a, u));
+    else snprintf(buf, 32, "%g", npy_value(a, i));
+    return buf;
 }
 
 /* x's items into data: uint8 kept as it is, floats to hone_real (finite, or an error). */
@@ -342,14 +363,15 @@ static hone_status take_y(hone_dataset *data, const npy_array *y, const char *pa
     int top = 0;
     for (size_t i = 0; i < data->n; i++) {
         double v = npy_value(y, i);
+        char text[32];
         if (!(v >= 0) || v != floor(v))
-            return honeE_set_field(err, HONE_ERR_FORMAT, "label", "%s: y[%zu] = %g is not a class index (an integer "
-                                   ">= 0)", path, i, v);
+            return honeE_set_field(err, HONE_ERR_FORMAT, "label", "%s: y[%zu] = %s is not a class index (an integer "
+                                   ">= 0)", path, i, npy_text(y, i, text));
         if (v > NPY_MAX_LABEL)
             return honeE_set(err, HONE_ERR_FORMAT,
-                             "%s: y[%zu] = %.0f is above the largest class index a model can have, %d "
+                             "%s: y[%zu] = %s is above the largest class index a model can have, %d "
                              "(one output unit per class, at most %d)",
-                             path, i, v, NPY_MAX_LABEL, HONE_MAX_UNITS);
+                             path, i, npy_text(y, i, text), NPY_MAX_LABEL, HONE_MAX_UNITS);
         data->label[i] = (int32_t)v;
         if ((int)v > top) top = (int)v;
     }
