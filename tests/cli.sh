@@ -327,6 +327,8 @@ cmp -s out.txt given.txt && ok "eval without --delimiter reads as with the model
 expect_ok "--delimiter given wins over the model's" eval semi.st --data blobs.csv --delimiter ,
 tr , '\t' <blobs.csv >tabs.csv
 expect_ok "--delimiter tab" train --data tabs.csv --delimiter tab --layers 4 --epochs 1 --quiet --save tabs.st
+# a tab written as the two characters \t (as a config file or a shell without $'\t' gives it) is a tab too
+expect_ok "--delimiter '\\t' is a tab" train --data tabs.csv --delimiter '\t' --layers 4 --epochs 1 --quiet
 expect_error "a ',' file for a model of tabs: the delimiter is the model's" 1 \
     "^hone eval: blobs.csv: line 1: 1 field: need at least 2 \(features and a label\) \(fields separated by ','\? the delimiter is tab\) \(tab is its delimiter, from its training data: give --delimiter for this file\)$" -- \
     eval tabs.st --data blobs.csv
@@ -335,6 +337,9 @@ expect_ok "delimiter = semicolon in a config file (';' starts an INI comment)" t
 expect_error "--delimiter of two characters" 2 "^hone train: --delimiter: expected one character, tab or semicolon, got ';;'$" -- train --data semi.csv --delimiter ';;'
 expect_error "--delimiter with IDX data" 2 "^hone train: --delimiter is for CSV data, and img6.idx is an IDX images file$" -- \
     train --data img6.idx --labels lab6.idx --delimiter ';'
+gzip -c img6.idx >img6.idx.gz
+expect_error "--delimiter with gzipped IDX data" 2 "^hone train: --delimiter is for CSV data, and img6.idx.gz is an IDX images file$" -- \
+    train --data img6.idx.gz --labels lab6.idx --delimiter ';'
 cp tabs.csv tabs.tsv
 expect_error "--delimiter tab with a .tsv file" 2 "^hone train: --delimiter is for CSV data, and tabs.tsv is read as IDX images: a CSV file needs the .csv name \(the reader is picked by the name\)$" -- \
     train --data tabs.tsv --delimiter tab
@@ -536,6 +541,17 @@ wait $sig_pid; sig_rc=$?
     && ok "SIGTERM while predict writes: no temporary left, the old output whole, exit 143" \
     || bad "SIGTERM while predict writes" "seen '$seen', exit $sig_rc" "$(ls signalled.txt* 2>&1)"
 rm -f many-features.csv
+# a failed write removes its temporary: here the file size limit stops the output (SIGXFSZ ignored,
+# so the write fails rather than the process), and neither the output nor a temporary is left
+(trap '' XFSZ; ulimit -f 1; exec "$hone" predict blobs.safetensors --data blobs.csv --probabilities --output full.txt) >out.txt 2>err.txt; full_rc=$?
+[ $full_rc -eq 1 ] && grep -q "^hone predict: full.txt: write failed: " err.txt && [ ! -e full.txt ] && ! compgen -G "full.txt.tmp.*" >/dev/null \
+    && ok "a failed write leaves neither the output nor its temporary" || bad "a failed write leaves no temporary" "exit $full_rc" "$(cat err.txt)" "$(ls full.txt* 2>&1)"
+# a temporary of the same name left behind (by a killed run of the same process id) is stepped over
+rm -f stale.txt
+sh -c 'touch stale.txt.tmp.$$.0; exec "$0" predict blobs.safetensors --data blobs.csv --output stale.txt' "$hone" >out.txt 2>err.txt; stale_rc=$?
+[ $stale_rc -eq 0 ] && [ "$(wc -l <stale.txt)" -eq 300 ] && ok "a stale temporary of the same name does not stop the write" \
+    || bad "a stale temporary of the same name" "exit $stale_rc" "$(cat err.txt)"
+rm -f stale.txt stale.txt.tmp.*
 expect_ok "predict: a regression model on a CSV of features alone" predict reg.safetensors --data reg-features.csv --output reg-features-values.txt
 [ "$(wc -l <reg-values.txt)" -eq 200 ] && cmp -s reg-values.txt reg-features-values.txt && ok "features alone: the values predicted from the file with targets" \
     || bad "regression features alone" "$(head -3 reg-features-values.txt)"
@@ -890,6 +906,16 @@ expect_error "diagnose: --test-data with other features" 1 "narrow-test.csv: 3 f
 "$hone" train --data blobs.csv --test-data blobs-test.csv --layers 8 --epochs 2 --checkpoint sep-ck.safetensors --quiet >/dev/null 2>&1
 expect_error "--resume without the checkpoint's --test-data" 2 "sep-ck.safetensors" '--test-data is "separate" in the checkpoint, "carved" in this run' -- \
     train --data blobs.csv --layers 8 --epochs 2 --resume sep-ck.safetensors --quiet
+# the checkpoint is written at the run's end too, whatever --checkpoint-every: 3 epochs, every 2,
+# leave a checkpoint of all 3, from which nothing is left to train
+"$hone" train --data blobs.csv --layers 4 --epochs 3 --checkpoint-every 2 --checkpoint every2.safetensors --quiet >/dev/null 2>&1
+expect_ok "resume from the checkpoint of a finished run" train --data blobs.csv --layers 4 --epochs 3 --resume every2.safetensors
+grep -q "^trained 3 epochs, all before this run: nothing was left to train" out.txt && ok "--checkpoint-every 2 of 3 epochs: the checkpoint is of the run's end" \
+    || bad "--checkpoint-every 2 of 3 epochs: the checkpoint is of the run's end" "$(head -3 out.txt)"
+# an option the checkpoint does not record (renamed in it here, as an older file lacks it) differs
+sed 's/"weight_init/"weight_inix/' every2.safetensors >noinit.safetensors
+expect_error "--resume: an option the checkpoint lacks" 2 '--resume noinit.safetensors: --weight-init is absent in the checkpoint, "default" in this run' -- \
+    train --data blobs.csv --layers 4 --epochs 3 --resume noinit.safetensors --quiet
 
 # --- hone tune: random search, coarse to fine ------------------------------------------------------
 printf '[tune]\nrounds = 2\ntrials = 4\njobs = 2\nepochs = 3\nresults = tune.jsonl\nbest = tune-best.ini\n\n[space]\nlr = log 1e-3 1\noptimizer = choice adam sgd\nbatch = int 8 64\n\n[train]\ndata = blobs.csv\nlayers = 8\n' >tune.ini

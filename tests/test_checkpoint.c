@@ -7,6 +7,7 @@
 #include "harness.h"
 #include "model/storage.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -515,6 +516,9 @@ static void test_counts_beyond_the_epochs_are_refused(void **state) {
     checkpoint_at(&split, "counts.safetensors", good); /* epoch 1 done */
     expect_load_error(&split, patched(good, "bad.safetensors", "\"bad_epochs\": 0", "\"bad_epochs\": 2147483647", true),
                       HONE_ERR_FORMAT, "counts are out of range", "bad epochs 2147483647,");
+    /* the best epoch is one of those done */
+    expect_load_error(&split, patched(good, "best.safetensors", "\"best_epoch\": 0", "\"best_epoch\": 2", true),
+                      HONE_ERR_FORMAT, "counts are out of range", "best epoch 2,");
     const char *plateau = patched(good, "plateau.safetensors", "\"plateau_bad_epochs\": 0", "\"plateau_bad_epochs\": 2", true);
     expect_load_error(&split, plateau, HONE_ERR_FORMAT, "counts are out of range", "plateau bad epochs 2 after 1 epochs");
     /* as many as the epochs done still load */
@@ -551,6 +555,48 @@ static void test_plateau_rate_outside_the_run_is_refused(void **state) {
     assert_true(s.plateau_lr == 0.001);
     hone_train_state_free(&s);
     hone_model_free(m);
+    images_split_free(d, &split);
+}
+
+/* The checkpoint at path with the 64 hex digits of its generator state ("rng") rewritten by
+ * `to` ('U': in upper case, '0': all zero), written as name; returns the new path. */
+static const char *rng_rewritten(const char *path, const char *name, char to) {
+    size_t n;
+    unsigned char *bytes = th_read(path, &n);
+    const char *key = "\\\"rng\\\": \\\""; /* \"rng\": \" inside the metadata string */
+    const size_t k = strlen(key);
+    size_t at = 0;
+    for (size_t i = 8; i + k + 64 <= n && !at; i++)
+        if (!memcmp(bytes + i, key, k)) at = i + k;
+    if (!at) fail_msg("no generator state in %s", path);
+    int letters = 0;
+    for (size_t i = at; i < at + 64; i++) {
+        letters += bytes[i] >= 'a' && bytes[i] <= 'f';
+        bytes[i] = to == 'U' ? (unsigned char)toupper(bytes[i]) : '0';
+    }
+    if (to == 'U' && !letters) fail_msg("the generator state has no letter to put in upper case");
+    const char *written = th_write(name, bytes, n);
+    free(bytes);
+    return written;
+}
+
+/* The generator state is 64 hex digits, read in either case (as any hex), and never all zero
+ * (xoshiro256** would then draw zeros for ever): such a state is refused. */
+static void test_generator_state_text(void **state) {
+    hone_split split;
+    hone_dataset *d = images_split(&split);
+    char good[512];
+    checkpoint_at(&split, "rng.safetensors", good);
+    hone_train_state a, b;
+    hone_model *ma = load_ok(&split, good, &a);
+    hone_model *mb = load_ok(&split, rng_rewritten(good, "upper.safetensors", 'U'), &b);
+    assert_memory_equal(a.rng.s, b.rng.s, sizeof a.rng.s);
+    hone_train_state_free(&a);
+    hone_train_state_free(&b);
+    hone_model_free(ma);
+    hone_model_free(mb);
+    expect_load_error(&split, rng_rewritten(good, "zero.safetensors", '0'), HONE_ERR_FORMAT,
+                      "'rng' must be a generator state", "not all zero");
     images_split_free(d, &split);
 }
 
@@ -655,6 +701,10 @@ static void test_resume_needs_the_same_run(void **state) {
     assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "training split differs"));
     d->x_u8[split.train.index[7] * D + 4] ^= 1;
+    d->x_u8[split.dev.index[3] * D + 4] ^= 1; /* one pixel of one dev row */
+    assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "dev split differs"));
+    d->x_u8[split.dev.index[3] * D + 4] ^= 1;
     hone_split fewer = split;
     fewer.train.n = 100;
     assert_int_equal(hone_train_resume(m, &fewer, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
@@ -866,6 +916,7 @@ int main(void) {
         th_test(test_divergence_before_a_stop_writes_nothing),
         th_test(test_gradient_overflow_is_named_at_its_layer),
         th_test(test_allocation_failures_are_clean),
+        th_test(test_generator_state_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -181,6 +181,12 @@ static void test_idx_bad_magic(void **state) {
                  ": not an IDX file (magic 0x504b0304");
     assert_null(d);
 
+    /* both leading bytes must be zero: one that is not is no IDX file, though the type byte and
+     * the rest would read as one */
+    p = th_write("magic1.idx", "\0\x01\x08\x01\0\0\0\x02\x05\x06", 10);
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": not an IDX file (magic 0x00010801");
+    assert_null(d);
+
     p = th_write("short.idx", "\0\0", 2);
     expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p, "not an IDX file");
     p = th_write("empty.idx", "", 0);
@@ -1357,6 +1363,79 @@ static void test_alloc_failures(void **state) {
     hone_dataset_free(d);
 }
 
+/* An IDX directory whose training files are broken is an error, even when its test files are
+ * good: the training set is not quietly dropped. */
+static void test_idx_dir_with_broken_training_files(void **state) {
+    (void)state;
+    uint8_t buf[256];
+    uint32_t dims[3] = {3, 2, 2}, ldims[1] = {3};
+    char dir[512];
+    strcpy(dir, th_path("broken-train-dir"));
+    assert_int_equal(mkdir(dir, 0700), 0);
+    th_write("broken-train-dir/train-images-idx3-ubyte", buf, idx_bytes(buf, 8, 3, dims, IMG, 12) - 1);
+    th_write("broken-train-dir/train-labels-idx1-ubyte", buf, idx_bytes(buf, 8, 1, ldims, LAB, 3));
+    th_write("broken-train-dir/t10k-images-idx3-ubyte", buf, idx_bytes(buf, 8, 3, dims, IMG, 12));
+    th_write("broken-train-dir/t10k-labels-idx1-ubyte", buf, idx_bytes(buf, 8, 1, ldims, LAB, 3));
+    hone_data_source src = {0};
+    src.path = dir;
+    src.csv = hone_csv_options_default();
+    hone_dataset *train = (hone_dataset *)1, *test = (hone_dataset *)1;
+    expect_error(hone_dataset_load_any(&train, &test, &src, err), HONE_ERR_FORMAT, "train-images-idx3-ubyte",
+                 "truncated");
+    assert_null(train);
+    assert_null(test);
+}
+
+/* NPY layouts numpy writes that the reader must take: a version 2.0 header longer than 65535
+ * bytes (its 4-byte length read in full, little-endian), and fortran_order True on an array with
+ * at most one dimension above 1 (the same bytes as C order). A regression target array of rank 3
+ * is refused: targets are (n,) or (n, T). */
+static void test_npy_long_header_fortran_vector_and_rank3_targets(void **state) {
+    (void)state;
+    const float x[3] = {1.5f, -2.0f, 3.25f};
+    hone_dataset *d = NULL;
+    /* a dict padded to over 64 KiB of spaces before its closing brace */
+    const size_t pad = 70000;
+    const char *head = "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), ";
+    char *dict = malloc(strlen(head) + pad + 2);
+    assert_non_null(dict);
+    strcpy(dict, head);
+    memset(dict + strlen(head), ' ', pad);
+    strcpy(dict + strlen(head) + pad, "}");
+    char xp[512];
+    strcpy(xp, write_npy("long-header.npy", 2, dict, x, sizeof x));
+    free(dict);
+    expect_ok(hone_dataset_load_npy(&d, xp, NULL, 0, err));
+    assert_int_equal(d->n, 3);
+    assert_int_equal(d->d, 1);
+    for (int i = 0; i < 3; i++) th_assert_close(hone_dataset_at(d, (size_t)i, 0), x[i], 0);
+    hone_dataset_free(d);
+    d = NULL;
+
+    /* fortran_order True: a vector, and a column (3, 1), load as C order would */
+    strcpy(xp, write_npy("fortran-vector.npy", 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (3,), }", x, sizeof x));
+    expect_ok(hone_dataset_load_npy(&d, xp, NULL, 0, err));
+    assert_int_equal(d->n, 3);
+    th_assert_close(hone_dataset_at(d, 2, 0), 3.25, 0);
+    hone_dataset_free(d);
+    d = NULL;
+    strcpy(xp, write_npy("fortran-column.npy", 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (3, 1), }", x, sizeof x));
+    expect_ok(hone_dataset_load_npy(&d, xp, NULL, 0, err));
+    assert_int_equal(d->n, 3);
+    assert_int_equal(d->d, 1);
+    th_assert_close(hone_dataset_at(d, 1, 0), -2.0, 0);
+    hone_dataset_free(d);
+    d = NULL;
+
+    /* targets of rank 3 */
+    const float rows[4] = {1, 2, 3, 4}, targets[6] = {0, 1, 2, 3, 4, 5};
+    strcpy(xp, write_npy("x-two-rows.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", rows, sizeof rows));
+    const char *yp = write_npy("y-rank3.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, 1), }",
+                               targets, sizeof targets);
+    expect_error(hone_dataset_load_npy(&d, xp, yp, 1, err), HONE_ERR_FORMAT, yp, "y has shape (2, 3, 1): expected (n,) or (n, T)");
+    assert_null(d);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_idx_plain),
@@ -1392,6 +1471,8 @@ int main(void) {
         th_test(test_npy_integers_and_byte_orders),
         th_test(test_npy_bad_files),
         th_test(test_npy_bad_values),
+        th_test(test_npy_long_header_fortran_vector_and_rank3_targets),
+        th_test(test_idx_dir_with_broken_training_files),
         th_test(test_split_fractions),
         th_test(test_split_counts),
         th_test(test_view_checksum),

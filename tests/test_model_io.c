@@ -1138,6 +1138,9 @@ static void test_corrupt_files(void **state) {
     expect_fail(write_raw("array.st", "[1, 2, 3]", NULL, 0), HONE_ERR_FORMAT, "header is not a JSON object");
     expect_fail(write_raw("string.st", "\"hello\"", NULL, 0), HONE_ERR_FORMAT, "header is not a JSON object");
     expect_fail(write_raw("latin1.st", "{\"\xe9\": 1}", NULL, 0), HONE_ERR_FORMAT, "not valid UTF-8");
+    /* UTF-8 as the format asks it: a UTF-16 surrogate (U+D800, bytes ED A0 80) encoded as if it
+     * were a character is not valid UTF-8, though its bytes have the right shape */
+    expect_fail(write_raw("surrogate.st", "{\"\xed\xa0\x80\": 1}", NULL, 0), HONE_ERR_FORMAT, "not valid UTF-8");
     expect_fail(th_write("nul.st", "\x08\0\0\0\0\0\0\0{}\0     ", 16), HONE_ERR_FORMAT, "NUL byte");
     char deep[3000];
     memset(deep, '[', 1500);

@@ -366,6 +366,24 @@ static void test_finds_it_put_back(void **state) {
     honeM_free(p);
 }
 
+/* honeK_band splits 0..n into parts bands that follow one another without gap or overlap, the
+ * first from 0 and the last to n, for every n and count of parts, including counts whose rounded
+ * band width times the parts falls short of n (49 rows in 3 parts of 16). */
+static void test_bands_cover_every_row(void **state) {
+    for (int n = 0; n <= 300; n++)
+        for (int parts = 1; parts <= 8; parts++) {
+            int at = 0;
+            for (int part = 0; part < parts; part++) {
+                int lo, hi;
+                honeK_band(n, part, parts, &lo, &hi);
+                if (lo != at || hi < lo || hi > n)
+                    fail_msg("n %d, %d parts: part %d is [%d, %d), expected to start at %d", n, parts, part, lo, hi, at);
+                at = hi;
+            }
+            if (at != n) fail_msg("n %d, %d parts: the bands end at %d", n, parts, at);
+        }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_pool_starts_the_threads_asked_for), /* first: before any use of the pool */
@@ -378,6 +396,7 @@ int main(void) {
         th_test(test_median),
         th_test(test_elementwise_parts),
         th_test(test_row_bands_and_gather),
+        th_test(test_bands_cover_every_row),
         th_test(test_leaves_the_process_changed), /* these two in this order */
         th_test(test_finds_it_put_back),
     };
