@@ -141,7 +141,7 @@ int cmd_gradcheck(int argc, char **argv) {
     size_t *rows = NULL;
     hone_real *X = NULL, *Y = NULL;
     int exit_code = CLI_EXIT_FAIL;
-    if (cli_load_any(&source, &data, &test, 1, &err)) {
+    if (cli_load_any(&source, &data, &test, 1, 1, &err)) {
         cli_error("gradcheck", "%s", err.message);
         goto done;
     }

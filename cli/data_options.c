@@ -211,14 +211,11 @@ static void csv_layout_of_model(const cli_data *d, const hone_model *model, hone
     cJSON_Delete(config);
 }
 
-/* After a failed load of source (st), when the model's layout was read: a name cli_load_any
- * prefixed with --label-column, which the user did not give, loses it, and the message says
- * which of the layout came from the model. */
+/* After a failed load of source (st), when the model's layout was read: the message says which
+ * of the layout came from the model. */
 static void model_layout_said(hone_status st, const hone_data_source *source, hone_error *err) {
     if (!st) return;
     const bool label = label_of_model(source);
-    if (label && !strncmp(err->message, "--label-column: ", 16))
-        memmove(err->message, err->message + 16, strlen(err->message + 16) + 1);
     const bool delimiter = model_layout.delimiter && source->csv.delimiter == model_layout.delimiter;
     if (!label && !delimiter) return;
     char column[CLI_TEXT_MAX + 48] = "", separator[32] = "";
@@ -313,7 +310,7 @@ static void width_message(hone_error *err, const char *path, size_t columns, int
  * points. */
 static hone_status load_as_model(const hone_data_source **source, hone_data_source *by_index, hone_dataset **data,
                                  hone_dataset **test, int regression_hint, hone_error *err) {
-    hone_status st = cli_load_any(*source, data, test, regression_hint, err);
+    hone_status st = cli_load_any(*source, data, test, regression_hint, !label_of_model(*source), err);
     if (!st || !label_of_model(*source) || !(*source)->csv.label_name || !err->field || strcmp(err->field, "header") ||
         model_layout.index < 0)
         return st;
@@ -321,7 +318,7 @@ static hone_status load_as_model(const hone_data_source **source, hone_data_sour
     by_index->csv.label_name = NULL;
     by_index->csv.label_index = model_layout.index;
     *source = by_index;
-    return cli_load_any(by_index, data, test, regression_hint, err);
+    return cli_load_any(by_index, data, test, regression_hint, 0, err);
 }
 
 hone_status cli_load_for_model(const hone_data_source *source, const hone_model *model, int *features_alone,
@@ -337,10 +334,11 @@ hone_status cli_load_for_model(const hone_data_source *source, const hone_model 
         model_layout_said(st, source, err);
         return st;
     }
-    /* scored, and a column short of the model's features and a label: the last column, read as
-     * the label, may be a feature (a file of the features alone, and then no label to compare
-     * with) or the label (a file a feature short); the message says both */
-    if (!st && !features_alone && !models_name && (*data)->d + 1 == (size_t)model->inputs) {
+    /* a column short of the model's features and a label, the label not found by the model's name:
+     * the last column, read as the label, may be a feature (a file of the features alone) or the
+     * label (a file a feature short). Scored, there is no telling, and the message says both */
+    const bool column_short = !st && !models_name && (*data)->d + 1 == (size_t)model->inputs;
+    if (column_short && !features_alone) {
         width_message(err, source->path, (*data)->d + 1, model->inputs);
         hone_dataset_free(*data);
         hone_dataset_free(*test);
@@ -349,9 +347,8 @@ hone_status cli_load_for_model(const hone_data_source *source, const hone_model 
         return HONE_ERR_FORMAT;
     }
     /* read again, every column a feature: when the label column could not be read, or (features
-     * alone wanted) when it left the model a feature short, unless the model's label column was
-     * found by its name: it is the label, and the file a feature short */
-    if (!st && !(features_alone && !models_name && (*data)->d + 1 == (size_t)model->inputs)) return st;
+     * alone wanted) when it left the model a feature short */
+    if (!st && !column_short) return st;
     hone_data_source features = *source;
     features.csv.label_name = NULL;
     features.csv.label_index = HONE_CSV_NO_LABEL;

@@ -40,18 +40,19 @@ void cli_view_digest(const hone_view *view, char out[17]);
  * that holds its own labels included. */
 int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source);
 
-/* hone_dataset_load_any, with its errors said in the options' terms: a --label-column index beyond
- * the file's columns is named as the option ("--label-column: F: label column 7 is out of range:
- * the rows have 5 columns (...)"), and with regression_hint a label that is no class index says
- * that real-valued targets need regression (a command that builds a network, where --regression
- * may be given; not one that runs a classifier). Inline, as model_build.h, so that the double
- * gradcheck loads through its own library. */
+/* hone_dataset_load_any, with its errors said in the options' terms: with label_given, a label
+ * column index beyond the file's columns is named as the option ("--label-column: F: label column
+ * 7 is out of range: the rows have 5 columns (...)"; not for a column the model keeps), and with
+ * regression_hint a label that is no class index says that real-valued targets need regression (a
+ * command that builds a network, where --regression may be given; not one that runs a
+ * classifier). Inline, as model_build.h, so that the double gradcheck loads through its own
+ * library. */
 static inline hone_status cli_load_any(const hone_data_source *source, hone_dataset **train, hone_dataset **test,
-                                       int regression_hint, hone_error *err) {
+                                       int regression_hint, int label_given, hone_error *err) {
     hone_status st = hone_dataset_load_any(train, test, source, err);
     if (!st || !err->field) return st;
     const size_t n = strnlen(err->message, sizeof err->message - 1);
-    if (!strcmp(err->field, "label_index")) {
+    if (!strcmp(err->field, "label_index") && label_given) {
         static const char prefix[] = "--label-column: ";
         const size_t k = sizeof prefix - 1, kept = n < sizeof err->message - 1 - k ? n : sizeof err->message - 1 - k;
         memmove(err->message + k, err->message, kept);

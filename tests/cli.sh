@@ -279,6 +279,13 @@ cmp -s out.txt given.txt && ok "a headerless file reads the model's label column
 expect_error "a file without the model's named label column" 1 \
     "^hone eval: first-features.csv: rows have 4 columns, the model's 4 features, and no label column to compare with \('label' is the model's label column, from its training data: give --label-column for this file\)$" -- \
     eval first-label.st --data first-features.csv
+# the model's label column by index, beyond a file's columns: said as the model's, not as an option
+awk -F, 'BEGIN { OFS = "," } { print $1, $2, $5, $3, $4 }' blobs.csv >middle.csv
+expect_ok "a model of label column 2" train --data middle.csv --label-column 2 --layers 4 --epochs 1 --quiet --save col2.st
+cut -d, -f1,2 blobs.csv >two-columns.csv
+expect_error "the model's label column beyond a --test-data file's columns" 1 \
+    "^hone diagnose: two-columns.csv: label column 2 is out of range: the rows have 2 columns \(0\.\.1, or -1 for the last\) \(column 2 is the model's label column, from its training data: give --label-column for this file\)$" -- \
+    diagnose col2.st --data middle.csv --test-data two-columns.csv
 # a name that is the last column is the default: the model keeps nothing, and a headerless file is read
 expect_ok "a model trained on its last column by name" train --data blobs.csv --label-column label --layers 4 --epochs 1 --quiet --save last-named.st
 ! grep -aq "label_column" last-named.st && ok "a last label column is not kept" || bad "a last label column is not kept"
