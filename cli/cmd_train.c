@@ -78,15 +78,15 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
  * itself, naming them. */
 static char *with_data(const char *json, const hone_split *split, const hone_data_source *source) {
     const size_t n = strlen(json) - 1; /* without its closing brace */
-    char train[17], dev[17], label[CLI_TEXT_MAX + 64];
+    char train[17], dev[17], layout[CLI_TEXT_MAX + 64];
     cli_view_digest(&split->train, train);
     cli_view_digest(&split->dev, dev);
-    cli_csv_layout_json(label, sizeof label, source, split->train.data);
-    const size_t cap = n + strlen(label) + 128;
+    cli_csv_layout_json(layout, sizeof layout, source, split->train.data);
+    const size_t cap = n + strlen(layout) + 128;
     char *out = malloc(cap);
     if (out)
         snprintf(out, cap, "%.*s, \"train_checksum\": \"%s\", \"dev_checksum\": \"%s\"%s}", (int)n, json, train, dev,
-                 label);
+                 layout);
     return out;
 }
 
@@ -94,15 +94,14 @@ static char *with_data(const char *json, const hone_split *split, const hone_dat
  * have no rows (labels counted from 1, or prices read as 311,370 classes of a 20-million-weight
  * network, without a word) and when there is one class alone. False when out of memory. */
 static bool class_warnings(const hone_dataset *data, const char *path) {
-    size_t *rows = calloc((size_t)data->n_classes, sizeof *rows);
-    if (!rows) return false;
-    for (size_t i = 0; i < data->n; i++) rows[data->label[i]]++;
-    int empty = 0, first_empty = -1, present = 0;
-    for (int c = 0; c < data->n_classes; c++) {
-        if (!rows[c] && !empty++) first_empty = c;
-        present += rows[c] > 0;
-    }
-    free(rows);
+    bool *seen = calloc((size_t)data->n_classes, sizeof *seen);
+    if (!seen) return false;
+    for (size_t i = 0; i < data->n; i++) seen[data->label[i]] = true;
+    int empty = 0, first_empty = -1;
+    for (int c = 0; c < data->n_classes; c++)
+        if (!seen[c] && !empty++) first_empty = c;
+    const int present = data->n_classes - empty;
+    free(seen);
     if (present == 1)
         fprintf(stderr, "hone train: warning: %s: every label is %d: one class, nothing to tell apart\n", path,
                 data->n_classes - 1);
@@ -118,8 +117,8 @@ static bool class_warnings(const hone_dataset *data, const char *path) {
 
 /* Features are held in hone_real: one that varies little around a large value (1e8 + noise of
  * 1) kept little of its variation once rounded to float32's 7 digits, without a word. Warns of the
- * first feature whose spread is below 1e-5 of its mean (64 or fewer rounding steps a deviation),
- * with the count. */
+ * first feature whose spread is below 1e-5 of its mean (float32's steps there are 1/84 to 1/168 of
+ * 1e-5 of it, so a deviation spans 168 steps or fewer), with the count. */
 static void precision_warning(const hone_model *m, const char *path) {
     int count = 0, first = -1;
     for (int j = 0; j < m->inputs; j++) {

@@ -113,11 +113,11 @@ int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *mod
                        hone_data_source *source);
 
 /* How a model's CSV training data was laid out, for its metadata, into buf [cap]: ', "label_column":
- * TEXT' when it was read with a label column other than the last (its name as given, or its
- * 0-based index), ', "delimiter": TEXT' when that was not ','; "" for other data. eval, predict
- * and the rest read the same layout when --label-column and --delimiter are not given (they
- * read the last column, and a model trained on a first label column was scored against its last
- * feature). */
+ * TEXT' when data was read with a label column other than the last (its name as given, then
+ * ', "label_index": TEXT' for a file without a header; or its 0-based index), ', "delimiter":
+ * TEXT' when that was not ','; "" for other data. eval, predict and the rest read the same
+ * layout when --label-column and --delimiter are not given (they read the last column, and a
+ * model trained on a first label column was scored against its last feature). */
 void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, const hone_dataset *data);
 
 /* Whether data (read from path) fits model: the features it expects and, when truth is not NULL,

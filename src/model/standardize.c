@@ -37,12 +37,13 @@ hone_status hone_model_standardize_fit(hone_model *m, const hone_view *train, ho
         /* a constant feature (every training value the same) carries nothing: std 1 leaves it at
          * zero rather than dividing by 0. Any other is kept at its own scale, however small: a
          * threshold on the spread took data in units of 1e-9 for constant and zeroed it. */
-        const hone_real sd = varies[j] ? (hone_real)sqrt(sq[j] / (double)train->n) : 1;
+        const double spread = sqrt(sq[j] / (double)train->n);
+        const hone_real sd = varies[j] ? (hone_real)spread : 1;
         m->input_mean[j] = (hone_real)sum[j];
         m->input_std[j] = sd;
         if (!(sd > 0 && isfinite(1 / sd)))
             st = honeE_set(err, HONE_ERR_VALUE, "standardize: feature %zu varies by %g, too little for " HONE_REAL_NAME
-                           " to divide by (scale it up, or leave it out)", j + 1, sqrt(sq[j] / (double)train->n));
+                           " to divide by (scale it up, or leave it out)", j + 1, spread);
     }
     honeM_free(varies);
     honeM_free(sum);

@@ -225,9 +225,10 @@ static hone_status weights_diverged(hone_error *err, const hone_model *m, int ep
      * finite: the run went on, frozen, and its checkpoints carried the infinity */
     const size_t k = first_nonfinite(m->opt_state, 2 * m->n_params);
     if (k == 2 * m->n_params) return HONE_OK;
+    const bool first = k < m->n_params;
     snprintf(detail, sizeof detail, "its step left the optimizer's %s moment of a weight %g (a gradient too large for "
-             "its square to fit " HONE_REAL_NAME ")", k < m->n_params ? "first" : "second",
-             isnan(m->opt_state[k]) ? NAN : (double)m->opt_state[k]);
+             "%s to fit " HONE_REAL_NAME ")", first ? "first" : "second",
+             isnan(m->opt_state[k]) ? NAN : (double)m->opt_state[k], first ? "itself" : "its square");
     return diverged_at(err, epoch, batch, lr, detail, "clip gradients (--clip-norm), or scale the targets or inputs down");
 }
 
