@@ -979,6 +979,16 @@ static void test_predict_reserves_its_rows(void **state) {
     hone_model_free(m);
 }
 
+/* A network of `inputs`, one hidden layer of 2 ReLU units and `outputs` under loss: the smallest
+ * model the standardization and gathering tests below need. */
+static hone_model *small_mlp(int inputs, int outputs, hone_loss_kind loss) {
+    const int hidden[1] = {2};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, inputs, hidden, 1, outputs, HONE_LAYER_RELU, loss, &err), HONE_OK);
+    return m;
+}
+
 /* Standardization's std is the population's (x 1..4: sqrt(1.25)); a constant feature whose mean
  * carries rounding error (ten rows of 0.1) gets std 1, not about 1e-17; a feature in units of
  * 1e-9 keeps its own std (a threshold on the spread took it for constant and zeroed it); one
@@ -988,10 +998,9 @@ static void test_standardize_std(void **state) {
     int32_t y[4] = {0, 1, 0, 1};
     hone_dataset d = {.n = 4, .d = 1, .x = x, .label = y, .n_classes = 2};
     hone_view v = {&d, (size_t[]){0, 1, 2, 3}, 4};
-    const int hidden[1] = {2};
     hone_model *m;
     hone_error err;
-    assert_int_equal(hone_model_create_mlp(&m, 1, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    m = small_mlp(1, 2, HONE_LOSS_SOFTMAX_CE);
     assert_int_equal(hone_model_standardize_fit(m, &v, &err), HONE_OK);
     th_assert_close(m->input_mean[0], 2.5, TH_EPS);
     th_assert_close(m->input_std[0], sqrt(1.25), TH_EPS);
@@ -1003,12 +1012,12 @@ static void test_standardize_std(void **state) {
     size_t idx[10];
     for (int i = 0; i < 10; i++) idx[i] = (size_t)i;
     hone_view cv = {&cd, idx, 10};
-    assert_int_equal(hone_model_create_mlp(&m, 1, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    m = small_mlp(1, 2, HONE_LOSS_SOFTMAX_CE);
     assert_int_equal(hone_model_standardize_fit(m, &cv, &err), HONE_OK);
     assert_true(m->input_std[0] == 1);
     hone_model_free(m);
     for (int i = 0; i < 4; i++) x[i] = (hone_real)((i + 1) * 1e-9);
-    assert_int_equal(hone_model_create_mlp(&m, 1, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    m = small_mlp(1, 2, HONE_LOSS_SOFTMAX_CE);
     assert_int_equal(hone_model_standardize_fit(m, &v, &err), HONE_OK);
     th_assert_close(m->input_std[0], sqrt(1.25) * 1e-9, 1e-6 * 1e-9);
     th_assert_close(m->input_mean[0], 2.5e-9, 1e-6 * 1e-9);
@@ -1132,10 +1141,9 @@ static void test_standardize_fits_the_views_rows(void **state) {
     for (int i = 0; i < 10; i++) x[i] = (hone_real)i, y[i] = i % 2;
     hone_dataset d = {.n = 10, .d = 1, .x = x, .label = y, .n_classes = 2};
     hone_view v = {&d, (size_t[]){7, 8, 9}, 3};
-    const int hidden[1] = {2};
     hone_model *m;
     hone_error err;
-    assert_int_equal(hone_model_create_mlp(&m, 1, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    m = small_mlp(1, 2, HONE_LOSS_SOFTMAX_CE);
     assert_int_equal(hone_model_standardize_fit(m, &v, &err), HONE_OK);
     th_assert_close(m->input_mean[0], 8, TH_EPS);
     th_assert_close(m->input_std[0], sqrt(2.0 / 3), TH_EPS);
@@ -1148,11 +1156,8 @@ static void test_gather_reads_pixels_unsigned(void **state) {
     uint8_t px[4] = {0, 128, 200, 255};
     int32_t y[2] = {0, 1};
     hone_dataset d = {.n = 2, .d = 2, .x_u8 = px, .label = y, .n_classes = 2};
-    const int hidden[1] = {2};
     const size_t rows[2] = {0, 1};
-    hone_model *m;
-    hone_error err;
-    assert_int_equal(hone_model_create_mlp(&m, 2, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    hone_model *m = small_mlp(2, 2, HONE_LOSS_SOFTMAX_CE);
     m->input_mean[0] = 100, m->input_mean[1] = 50;
     m->input_std[0] = 50, m->input_std[1] = 2;
     hone_real X[4], Y[4];
@@ -1169,25 +1174,21 @@ static void test_gather_sigmoid_targets_from_labels(void **state) {
     hone_real x[4] = {1, 2, 3, 4};
     int32_t y[4] = {0, 1, 1, 0};
     hone_dataset d = {.n = 4, .d = 1, .x = x, .label = y, .n_classes = 2};
-    const int hidden[1] = {2};
     const size_t rows[4] = {0, 1, 2, 3};
-    hone_model *m;
-    hone_error err;
-    assert_int_equal(hone_model_create_mlp(&m, 1, hidden, 1, 1, HONE_LAYER_RELU, HONE_LOSS_SIGMOID_CE, &err), HONE_OK);
+    hone_model *m = small_mlp(1, 1, HONE_LOSS_SIGMOID_CE);
     hone_real X[4], Y[4];
     hone_model_gather(m, X, Y, &d, rows, 4);
     for (int i = 0; i < 4; i++) assert_true(Y[i] == (hone_real)y[i]);
     hone_model_free(m);
     int32_t y3[2] = {2, 0};
     hone_dataset d3 = {.n = 2, .d = 1, .x = x, .label = y3, .n_classes = 3};
-    assert_int_equal(hone_model_create_mlp(&m, 1, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SIGMOID_CE, &err), HONE_OK);
+    m = small_mlp(1, 3, HONE_LOSS_SIGMOID_CE);
     hone_real Y3[6];
     hone_model_gather(m, X, Y3, &d3, rows, 2);
     const hone_real want[6] = {0, 0, 1, 1, 0, 0};
     for (int i = 0; i < 6; i++) assert_true(Y3[i] == want[i]);
     hone_model_free(m);
 }
-
 
 /* Catches sigmoid accuracy over rows instead of rows x outputs, and each batch's mean loss
  * summed without its row count. A 1-3 dense layer with
