@@ -1,5 +1,5 @@
 /* atomic.c - write beside, fsync, rename: a reader never sees a half-written file. */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE /* fopencookie */
 #include "atomic.h"
 #include "cli.h"
 #include "paths.h"
@@ -65,12 +65,43 @@ static void sync_directory(const char *path) {
     close(fd);
 }
 
+/* The stream's writes, through the descriptor, keeping the first failure's errno: stdio keeps
+ * only its error flag, and by the commit errno tells of whatever ran since (a full disk was
+ * reported as "Input/output error" once the output outgrew the stream's buffer). */
+static ssize_t write_keeping_errno(void *cookie, const char *buf, size_t size) {
+    cli_atomic *a = cookie;
+    size_t done = 0;
+    while (done < size) {
+        const ssize_t n = write(a->fd, buf + done, size - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            if (!a->write_errno) a->write_errno = n < 0 ? errno : EIO;
+            return done ? (ssize_t)done : -1;
+        }
+        done += (size_t)n;
+    }
+    return (ssize_t)done;
+}
+
+static int close_descriptor(void *cookie) { return close(((cli_atomic *)cookie)->fd); }
+
+/* a->f over the open descriptor a->fd; closes it and returns -1 (errno set) on failure */
+static int open_stream(cli_atomic *a) {
+    a->write_errno = 0;
+    a->f = fopencookie(a, "w", (cookie_io_functions_t){.write = write_keeping_errno, .close = close_descriptor});
+    if (a->f) return 0;
+    const int e = errno;
+    close(a->fd);
+    errno = e;
+    return -1;
+}
+
 int cli_atomic_open(const char *cmd, cli_atomic *a, const char *path) {
     a->f = NULL;
     a->path = path;
     a->tmp[0] = 0;
     if (cli_in_place(path)) {
-        if (!(a->f = fopen(path, "w"))) {
+        if ((a->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0 || open_stream(a)) {
             cli_error(cmd, "%s: cannot open it: %s", path, strerror(errno));
             return -1;
         }
@@ -93,9 +124,9 @@ int cli_atomic_open(const char *cmd, cli_atomic *a, const char *path) {
     watch(a->tmp);
     struct stat target;
     if (!stat(path, &target)) (void)fchmod(fd, target.st_mode & 07777); /* a file replaced keeps its permissions */
-    if (!(a->f = fdopen(fd, "w"))) {
+    a->fd = fd;
+    if (open_stream(a)) {
         int e = errno;
-        close(fd);
         unlink(a->tmp);
         unwatch(a->tmp);
         cli_error(cmd, "%s: cannot open the temporary file: %s", path, strerror(e));
@@ -109,8 +140,8 @@ int cli_atomic_commit(const char *cmd, cli_atomic *a) {
     int e = 0;
     errno = 0;
     const int in_place = !a->tmp[0];
-    if (ferror(a->f) || fflush(a->f)) failed = "write failed", e = errno;
-    if (!failed && !in_place && fsync(fileno(a->f))) failed = "fsync failed", e = errno;
+    if (ferror(a->f) || fflush(a->f)) failed = "write failed", e = a->write_errno ? a->write_errno : errno;
+    if (!failed && !in_place && fsync(a->fd)) failed = "fsync failed", e = errno;
     if (fclose(a->f) && !failed) failed = "close failed", e = errno;
     a->f = NULL;
     if (!failed && !in_place && rename(a->tmp, a->path)) failed = "cannot replace it with the temporary file", e = errno;

@@ -4,7 +4,8 @@
  * /dev/null; links followed) is written in place instead, since a rename would replace the entry.
  * The directory is fsynced after the rename, so that the new name survives a power loss, as the
  * library does for model files and checkpoints. A SIGINT, SIGTERM or SIGHUP that ends the process
- * (no other handler) removes the temporaries being written. */
+ * (no other handler) removes the temporaries being written. A write that fails is reported with
+ * its own reason (a full disk, the file size limit) at the commit, however much was written after. */
 #ifndef HONE_CLI_ATOMIC_H
 #define HONE_CLI_ATOMIC_H
 
@@ -16,6 +17,8 @@
 typedef struct cli_atomic {
     FILE *f;             /* write here */
     const char *path;    /* the target */
+    int fd;              /* f's descriptor */
+    int write_errno;     /* the first failed write's errno; 0 while none has failed */
     char tmp[4096 + CLI_ATOMIC_SUFFIX_MAX]; /* PATH.tmp.PID.N, created exclusively; "" when writing in place */
 } cli_atomic;
 
