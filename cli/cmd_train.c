@@ -115,6 +115,23 @@ static bool class_warnings(const hone_dataset *data, const char *path) {
     return true;
 }
 
+/* A feature or target whose values differ in the file but are all one value once held in
+ * hone_real (1e8 and 1e8 + 1 in float32) is constant to training, and no statistic of the held
+ * values can tell; the readers mark the first of each (hone_dataset.collapsed_*). */
+static void collapse_warnings(const hone_dataset *data, const char *path) {
+    if (data->collapsed_feature)
+        fprintf(stderr, "hone train: warning: %s: feature %zu varies in the file, but " HONE_REAL_NAME " holds every "
+                "value of it as %.9g: training sees it as constant; subtract an offset from it in the data\n", path,
+                data->collapsed_feature, (double)data->x[data->collapsed_feature - 1]);
+    if (data->collapsed_target) {
+        char which[48] = "";
+        if (data->t > 1) snprintf(which, sizeof which, " in column %zu", data->collapsed_target);
+        fprintf(stderr, "hone train: warning: %s: the target%s varies in the file, but " HONE_REAL_NAME " holds every "
+                "value of it as %.9g: there is nothing to learn; subtract an offset from it in the data\n", path,
+                which, (double)data->target[data->collapsed_target - 1]);
+    }
+}
+
 /* Features are held in hone_real: one that varies little around a large value (1e8 + noise of
  * 1) kept little of its variation once rounded to float32's 7 digits, without a word. Warns of the
  * first feature whose spread is below 1e-5 of its mean (float32's steps there are 1/84 to 1/168 of
@@ -454,6 +471,7 @@ int cmd_train(int argc, char **argv) {
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }
+    collapse_warnings(data, source.path);
     if (data->label && !class_warnings(data, source.path)) {
         cli_error("train", "out of memory");
         goto done;

@@ -101,6 +101,10 @@ typedef struct hone_dataset {
     size_t height, width; /* images: rows are height x width pixels (D = height width); else 0 */
     int label_column;     /* the CSV reader's: the label's 0-based column in the file; -1 from the
                              others, and for a CSV file read without a label column */
+    size_t collapsed_feature; /* the readers of numbers (CSV, NPY): 1 + the first feature whose values
+                                 differ in the file but are all one hone_real value (1e8 and 1e8 + 1
+                                 in float32), so that training sees it as constant; 0 when none */
+    size_t collapsed_target;  /* the same of the regression targets: 1 + the first such column */
 } hone_dataset;
 
 /* IDX (MNIST layout), plain or gzip-compressed (detected from the content, not the name).

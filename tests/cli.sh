@@ -318,6 +318,15 @@ awk 'BEGIN { srand(4); print "a,b,label"; for (i = 0; i < 300; i++) { c = i % 2;
 expect_ok "a feature of 1e8 and a little trains" train --data offset.csv --layers 4 --epochs 1 --quiet
 grep -Eq "^hone train: warning: offset.csv: feature 1 varies by [0-9.]+ around 1e\+08, where float32 holds steps of 8; subtract an offset from it in the data$" err.txt \
     && ok "float32's steps at a feature's mean are warned of" || bad "float32's steps at a feature's mean" "$(cat err.txt)"
+# one that varies by less than float32's step there is constant once held: warned of from the file
+awk 'BEGIN { srand(5); print "a,b,label"; for (i = 0; i < 300; i++) { c = i % 2; printf "%d,%.1f,%d\n", i, 1e8 + 3*rand(), c } }' >flat.csv
+expect_ok "a feature of 1e8 and less than a step trains" train --data flat.csv --layers 4 --epochs 1 --quiet
+grep -qxF "hone train: warning: flat.csv: feature 2 varies in the file, but float32 holds every value of it as 100000000: training sees it as constant; subtract an offset from it in the data" err.txt \
+    && ok "a feature float32 holds as one value is warned of" || bad "a feature float32 holds as one value" "$(cat err.txt)"
+awk 'BEGIN { srand(6); print "a,y"; for (i = 0; i < 100; i++) printf "%d,%.2f\n", i, 1e8 + 3*rand() }' >flat-y.csv
+expect_ok "a target of 1e8 and less than a step trains" train --data flat-y.csv --regression --layers 4 --epochs 1 --quiet
+grep -qxF "hone train: warning: flat-y.csv: the target varies in the file, but float32 holds every value of it as 100000000: there is nothing to learn; subtract an offset from it in the data" err.txt \
+    && ok "a target float32 holds as one value is warned of" || bad "a target float32 holds as one value" "$(cat err.txt)"
 expect_ok "every class present" train --data blobs.csv --layers 4 --epochs 1 --quiet
 [ ! -s err.txt ] && ok "no warning when every class has rows" || bad "no warning when every class has rows" "$(cat err.txt)"
 # --delimiter: another separator, kept with the model for eval and predict

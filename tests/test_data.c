@@ -822,6 +822,41 @@ static void test_csv_growth(void **state) {
  * NPY
  * ------------------------------------------------------------------------------------------- */
 
+/* A feature whose values differ in the file but round to one float32 value (steps of 8 at 1e8)
+ * is marked, as is a target; one that still varies once rounded, or that is constant in the
+ * file, is not. In double nothing read collapses. */
+static void test_csv_collapse(void **state) {
+    (void)state;
+    const int f32 = sizeof(hone_real) == sizeof(float);
+    hone_dataset *d = csv_ok("collapse.csv", "a,b,c,label\n5,100000000.5,100000000,0\n5,100000001,100000008,1\n"
+                                             "5,100000002,100000000,0\n", NULL);
+    assert_int_equal(d->collapsed_feature, f32 ? 2 : 0); /* a is constant in the file, c varies by a step */
+    assert_int_equal(d->collapsed_target, 0);
+    hone_dataset_free(d);
+    hone_csv_options o = hone_csv_options_default();
+    o.regression = 1;
+    o.label_name = "y";
+    d = csv_ok("collapse-y.csv", "y,a\n100000000.5,1\n100000001,2\n", &o);
+    assert_int_equal(d->collapsed_feature, 0);
+    assert_int_equal(d->collapsed_target, f32 ? 1 : 0);
+    hone_dataset_free(d);
+}
+
+static void test_npy_collapse(void **state) {
+    (void)state;
+    const int f32 = sizeof(hone_real) == sizeof(float);
+    const double x[6] = {1, 100000000.5, 2, 100000001, 3, 100000000.25};
+    const double y[6] = {0, 100000000.5, 0, 100000001, 0, 100000001.5};
+    char xp[512];
+    strcpy(xp, write_npy("xc.npy", 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }", x, sizeof x));
+    const char *yp = write_npy("yc.npy", 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }", y, sizeof y);
+    hone_dataset *d = NULL;
+    expect_ok(hone_dataset_load_npy(&d, xp, yp, 1, err));
+    assert_int_equal(d->collapsed_feature, f32 ? 2 : 0);
+    assert_int_equal(d->collapsed_target, f32 ? 2 : 0); /* column 1 is constant in the file */
+    hone_dataset_free(d);
+}
+
 static void test_npy_f32(void **state) {
     (void)state;
     float x[6] = {0.5f, -1.25f, 3, 4, 5e-3f, 6};
@@ -1463,6 +1498,8 @@ int main(void) {
         th_test(test_csv_bom),
         th_test(test_csv_no_label_column),
         th_test(test_csv_growth),
+        th_test(test_csv_collapse),
+        th_test(test_npy_collapse),
         th_test(test_npy_f32),
         th_test(test_npy_gz),
         th_test(test_npy_f64),

@@ -217,6 +217,7 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
     size_t rows_cap = 0, n = 0, d = 0;
     int label_col = -1;
     bool first = true;
+    honeD_collapse features = {0}, targets = {0};
     const bool no_label = !o->label_name && o->label_index == HONE_CSV_NO_LABEL;
 
     while (p < end) {
@@ -318,6 +319,9 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             st = find_label_column(&s, o, &label_col);
             if (st != HONE_OK) goto done;
             data->label_column = label_col;
+            st = honeD_collapse_init(&features, d, path, err);
+            if (st == HONE_OK && o->regression && !no_label) st = honeD_collapse_init(&targets, 1, path, err);
+            if (st != HONE_OK) goto done;
             size_t cells;
             if (!honeD_mul(rows_cap, d, &cells) || !(data->x = honeM_alloc(cells, sizeof *data->x)) ||
                 (!no_label && !(o->regression ? (void *)(data->target = honeM_alloc(rows_cap, sizeof *data->target))
@@ -357,7 +361,7 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             rows_cap = cap;
         }
         hone_real *xr = data->x + n * d;
-        for (int j = 0; j < s.ncols; j++) {
+        for (int j = 0, k = 0; j < s.ncols; j++) {
             double v;
             num_result r = parse_number(fields[j], &v);
             if (r == NUM_NOT_A_NUMBER) {
@@ -372,8 +376,10 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
                 goto done;
             }
             if (j != label_col) {
+                honeD_collapse_note(&features, n, (size_t)k++, v);
                 *xr++ = (hone_real)v;
             } else if (o->regression) {
+                honeD_collapse_note(&targets, n, 0, v);
                 data->target[n] = (hone_real)v;
             } else if (v < 0 || v != floor(v)) {
                 char at[128];
@@ -406,6 +412,8 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
     data->n = n;
     data->d = d;
     if (o->regression && !no_label) data->t = 1;
+    data->collapsed_feature = honeD_collapse_first(&features);
+    if (targets.seen) data->collapsed_target = honeD_collapse_first(&targets);
     /* Give back what the row guess over-reserved; keeping the larger block is harmless. */
     if (n < rows_cap) {
         hone_real *x = honeM_realloc(data->x, n * d, sizeof *data->x);
@@ -414,6 +422,8 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
 done:
     honeM_free(fields);
     honeM_free(s.names);
+    honeD_collapse_free(&features);
+    honeD_collapse_free(&targets);
     return st;
 }
 

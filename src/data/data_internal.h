@@ -46,4 +46,29 @@ static inline bool honeD_mul(size_t a, size_t b, size_t *out) {
     return true;
 }
 
+/* Which columns lose all their variation when stored: per column, whether a value read differs
+ * from row 0's, and whether it still differs once rounded to hone_real. A column whose values
+ * differ as read but are all one value as stored (1e8 and 1e8 + 1 in float32) has collapsed:
+ * training sees it as constant, and no statistic of the stored data can tell. */
+typedef struct honeD_collapse {
+    size_t d;
+    double *first;  /* [d] row 0's values as read */
+    uint8_t *seen;  /* [d] DIFFERS_READ, DIFFERS_STORED */
+} honeD_collapse;
+
+enum { HONED_DIFFERS_READ = 1, HONED_DIFFERS_STORED = 2 };
+
+hone_status honeD_collapse_init(honeD_collapse *c, size_t d, const char *path, hone_error *err);
+void honeD_collapse_free(honeD_collapse *c);
+
+/* Notes value v, as read, of row `row`, column j. */
+static inline void honeD_collapse_note(honeD_collapse *c, size_t row, size_t j, double v) {
+    if (row == 0) c->first[j] = v;
+    else if (v != c->first[j])
+        c->seen[j] |= HONED_DIFFERS_READ | ((hone_real)v != (hone_real)c->first[j] ? HONED_DIFFERS_STORED : 0);
+}
+
+/* The first collapsed column, 1-based; 0 when none has. */
+size_t honeD_collapse_first(const honeD_collapse *c);
+
 #endif /* HONE_DATA_INTERNAL_H */

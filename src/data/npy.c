@@ -316,16 +316,22 @@ static hone_status take_x(hone_dataset *data, npy_array *x, const char *path, ho
     hone_real *out = x->itemsize == sizeof(hone_real) ? (hone_real *)(void *)x->data
                                                        : honeM_alloc(x->count, sizeof *out);
     if (!out) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu values)", path, x->count);
-    for (size_t i = 0; i < x->count; i++) {
+    honeD_collapse features;
+    hone_status st = honeD_collapse_init(&features, data->d, path, err);
+    for (size_t i = 0; i < x->count && st == HONE_OK; i++) {
         double v = npy_value(x, i);
         hone_real r = (hone_real)v;
-        if (!isfinite(r)) {
-            if ((void *)out != (void *)x->data) honeM_free(out);
-            return honeE_set(err, HONE_ERR_FORMAT,
-                             "%s: row %zu, column %zu (0-based): %g is not a finite %s feature", path,
-                             i / data->d, i % data->d, v, HONE_REAL_NAME);
-        }
+        if (!isfinite(r))
+            st = honeE_set(err, HONE_ERR_FORMAT, "%s: row %zu, column %zu (0-based): %g is not a finite %s feature",
+                           path, i / data->d, i % data->d, v, HONE_REAL_NAME);
+        honeD_collapse_note(&features, i / data->d, i % data->d, v);
         out[i] = r;
+    }
+    if (st == HONE_OK) data->collapsed_feature = honeD_collapse_first(&features);
+    honeD_collapse_free(&features);
+    if (st != HONE_OK) {
+        if ((void *)out != (void *)x->data) honeM_free(out);
+        return st;
     }
     if ((void *)out == (void *)x->data) x->data = NULL;
     data->x = out;
@@ -348,15 +354,20 @@ static hone_status take_y(hone_dataset *data, const npy_array *y, const char *pa
         data->target = honeM_alloc(y->count, sizeof *data->target);
         if (!data->target) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu targets)", path, y->count);
         data->t = t;
-        for (size_t i = 0; i < y->count; i++) {
+        honeD_collapse targets;
+        hone_status st = honeD_collapse_init(&targets, t, path, err);
+        for (size_t i = 0; i < y->count && st == HONE_OK; i++) {
             double v = npy_value(y, i);
             hone_real r = (hone_real)v;
             if (!isfinite(r))
-                return honeE_set(err, HONE_ERR_FORMAT, "%s: y[%zu] = %g is not a finite %s target", path,
-                                 i / t, v, HONE_REAL_NAME);
+                st = honeE_set(err, HONE_ERR_FORMAT, "%s: y[%zu] = %g is not a finite %s target", path, i / t, v,
+                               HONE_REAL_NAME);
+            honeD_collapse_note(&targets, i / t, i % t, v);
             data->target[i] = r;
         }
-        return HONE_OK;
+        if (st == HONE_OK) data->collapsed_target = honeD_collapse_first(&targets);
+        honeD_collapse_free(&targets);
+        return st;
     }
     data->label = honeM_alloc(data->n, sizeof *data->label);
     if (!data->label) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu labels)", path, data->n);
