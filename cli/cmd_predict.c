@@ -67,11 +67,11 @@ int cmd_predict(int argc, char **argv) {
         cli_error("predict", "%s", err.message);
         goto done;
     }
+    const hone_dataset *on = test ? test : data;
+    if (cli_data_fits("predict", model, on, d.data, NULL)) goto done;
     if (features_alone)
         fprintf(stderr, "hone predict: note: %s has %d columns, the model's inputs, and no label column: read as the "
                         "features alone\n", d.data, model->inputs);
-    const hone_dataset *on = test ? test : data;
-    if (cli_data_fits("predict", model, on, d.data, NULL)) goto done;
     const int O = hone_model_outputs(model), B = model->max_batch;
     rows = malloc((size_t)B * sizeof *rows);
     P = malloc((size_t)B * O * sizeof *P);

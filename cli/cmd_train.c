@@ -72,9 +72,9 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
 }
 
 /* json (an object) with the digests of the split's train and dev rows added, for diagnose to
- * tell whether its data makes the same split, and a CSV file's layout (cli_csv_layout_json),
- * for the commands that run the model to read its data as it was trained; malloc'd, NULL when out
- * of memory. Kept apart from the options a --resume compares: the checkpoint checks its rows
+ * tell whether its data makes the same split, and a CSV file's layout (cli_csv_layout_json) and
+ * header names (cli_feature_names_json), for the commands that run the model to read its data as
+ * it was trained; malloc'd, NULL when out of memory. Kept apart from the options a --resume compares: the checkpoint checks its rows
  * itself, naming them. */
 static char *with_data(const char *json, const hone_split *split, const hone_data_source *source) {
     const size_t n = strlen(json) - 1; /* without its closing brace */
@@ -82,11 +82,13 @@ static char *with_data(const char *json, const hone_split *split, const hone_dat
     cli_view_digest(&split->train, train);
     cli_view_digest(&split->dev, dev);
     cli_csv_layout_json(layout, sizeof layout, source, split->train.data);
-    const size_t cap = n + strlen(layout) + 128;
-    char *out = malloc(cap);
+    char *names = cli_feature_names_json(split->train.data);
+    const size_t cap = names ? n + strlen(layout) + strlen(names) + 128 : 0;
+    char *out = names ? malloc(cap) : NULL;
     if (out)
-        snprintf(out, cap, "%.*s, \"train_checksum\": \"%s\", \"dev_checksum\": \"%s\"%s}", (int)n, json, train, dev,
-                 layout);
+        snprintf(out, cap, "%.*s, \"train_checksum\": \"%s\", \"dev_checksum\": \"%s\"%s%s}", (int)n, json, train,
+                 dev, layout, names);
+    free(names);
     return out;
 }
 
@@ -508,6 +510,9 @@ int cmd_train(int argc, char **argv) {
                       outputs, hone_loss_kind_name(arch.loss));
             goto done;
         }
+        char init_data[CLI_TEXT_MAX + 32]; /* the weights of features named otherwise would meet other data */
+        snprintf(init_data, sizeof init_data, "the training data of --init %s", o.init);
+        if (cli_model_names_fit("train", model, init_data, data, source.path)) goto done;
         init_network net; /* exit 1, as for other inputs or outputs: not a network train builds */
         if (init_network_of(model, o.init, &net)) goto done;
         if (init_fits(&o, &arch, model, &net)) {

@@ -246,12 +246,87 @@ int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *mod
     return 0;
 }
 
+char *cli_feature_names_json(const hone_dataset *data) {
+    if (!data->feature_names) return strdup("");
+    cJSON *names = cJSON_CreateStringArray((const char *const *)data->feature_names, (int)data->d);
+    char *json = names ? cJSON_PrintUnformatted(names) : NULL, *out = NULL;
+    const size_t cap = json ? strlen(json) + 32 : 0;
+    if (json && (out = malloc(cap))) snprintf(out, cap, ", \"feature_names\": %s", json);
+    cJSON_free(json);
+    cJSON_Delete(names);
+    return out;
+}
+
+static int by_text(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* Whether a [n] and b [n] hold the same names, in any order; false when out of memory. */
+static bool same_names(const char *const *a, const char *const *b, size_t n) {
+    const char **sorted = malloc(2 * n * sizeof *sorted);
+    if (!sorted) return false;
+    memcpy(sorted, a, n * sizeof *sorted);
+    memcpy(sorted + n, b, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, by_text);
+    qsort(sorted + n, n, sizeof *sorted, by_text);
+    size_t k = 0;
+    while (k < n && !strcmp(sorted[k], sorted[n + k])) k++;
+    free(sorted);
+    return k == n;
+}
+
+/* cli_names_fit's judgement: false, or true with the message in err */
+static bool names_differ(const char *const *names, size_t count, const char *what, const hone_dataset *data,
+                         const char *path, hone_error *err) {
+    if (!names || !data->feature_names || count != data->d) return false;
+    const char *const *have = (const char *const *)data->feature_names;
+    size_t k = 0;
+    while (k < count && !strcmp(have[k], names[k])) k++;
+    if (k == count) return false;
+    err->code = HONE_ERR_FORMAT;
+    if (same_names(names, have, count))
+        snprintf(err->message, sizeof err->message, "%s: its header has the features of %s in another order: "
+                 "feature %zu is '%.60s', and was '%.60s' there; put the columns in that order", path, what, k + 1,
+                 have[k], names[k]);
+    else
+        snprintf(err->message, sizeof err->message, "%s: feature %zu is '%.60s' in its header, and was '%.60s' in %s: "
+                 "are these the same features? (give them the same names)", path, k + 1, have[k], names[k], what);
+    return true;
+}
+
+int cli_names_fit(const char *cmd, const char *const *names, size_t count, const char *what, const hone_dataset *data,
+                  const char *path) {
+    hone_error err;
+    if (!names_differ(names, count, what, data, path, &err)) return 0;
+    cli_error(cmd, "%s", err.message);
+    return -1;
+}
+
+int cli_model_names_fit(const char *cmd, const hone_model *model, const char *what, const hone_dataset *data,
+                        const char *path) {
+    if (!data->feature_names || !model->config_json) return 0;
+    cJSON *config = cJSON_Parse(model->config_json);
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(config, "feature_names"), *item;
+    const int count = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
+    const char **names = count > 0 ? malloc((size_t)count * sizeof *names) : NULL;
+    int k = 0, rc = 0;
+    if (names) cJSON_ArrayForEach(item, list) names[k++] = cJSON_IsString(item) ? item->valuestring : "";
+    if (count > 0 && !names) {
+        cli_error(cmd, "out of memory");
+        rc = -1;
+    } else if (names) {
+        rc = cli_names_fit(cmd, names, (size_t)count, what, data, path);
+    }
+    free(names);
+    cJSON_Delete(config);
+    return rc;
+}
+
 int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *data, const char *path,
                   const char *truth) {
     if (data->d != (size_t)model->inputs) {
         cli_error(cmd, "%s: rows have %zu features, the model expects %d", path, data->d, model->inputs);
         return -1;
     }
+    if (cli_model_names_fit(cmd, model, "the model's training data", data, path)) return -1;
     if (!truth) return 0;
     path = truth;
     if (model->loss == HONE_LOSS_MSE && data->label) { /* IDX labels (cli_data_for_model) */
@@ -391,12 +466,14 @@ hone_status cli_load_with_test(const hone_data_source *source, const hone_model 
         err->code = st = HONE_ERR_FORMAT;
         snprintf(err->message, sizeof err->message, "%s: %zu features per row, and %s has %zu", test_path,
                  (*test)->d, source->path, (*data)->d);
-        hone_dataset_free(*test);
-        *test = NULL;
+    } else if (!st && names_differ((const char *const *)(*data)->feature_names, (*data)->d, source->path, *test,
+                                   test_path, err)) {
+        st = HONE_ERR_FORMAT;
     }
     if (st) {
+        hone_dataset_free(*test);
         hone_dataset_free(*data);
-        *data = NULL;
+        *test = *data = NULL;
     }
     hone_dataset_free(extra);
     return st;

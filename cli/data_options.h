@@ -120,7 +120,24 @@ int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *mod
  * model trained on a first label column was scored against its last feature). */
 void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, const hone_dataset *data);
 
-/* Whether data (read from path) fits model: the features it expects and, when truth is not NULL,
+/* The names of data's features (a CSV file with a header) for a model's metadata:
+ * ', "feature_names": ["a", ...]'; "" for data without; malloc'd, NULL when out of memory. The
+ * commands that run the model compare a header with them (cli_data_fits). */
+char *cli_feature_names_json(const hone_dataset *data);
+
+/* Whether the features of data (read from path) are named as those of the data the names came
+ * from (names [count], what: "the model's training data (M)"), where both have names: -1 (message
+ * printed) when a header names them in another order, or names others. */
+int cli_names_fit(const char *cmd, const char *const *names, size_t count, const char *what, const hone_dataset *data,
+                  const char *path);
+
+/* cli_names_fit against model's training data (its metadata's "feature_names"), which what names;
+ * 0 when the model has none. -1 too when out of memory (message printed). */
+int cli_model_names_fit(const char *cmd, const hone_model *model, const char *what, const hone_dataset *data,
+                        const char *path);
+
+/* Whether data (read from path) fits model: the features it expects (and their names, where the
+ * model and the file's header have them: cli_model_names_fit) and, when truth is not NULL,
  * the labels or targets its loss compares with, labels within its classes, named as read from
  * truth (the labels file, or path). Returns -1 (message printed) when not. */
 int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *data, const char *path,

@@ -105,6 +105,8 @@ typedef struct hone_dataset {
                                  differ in the file but are all one hone_real value (1e8 and 1e8 + 1
                                  in float32), so that training sees it as constant; 0 when none */
     size_t collapsed_target;  /* the same of the regression targets: 1 + the first such column */
+    char **feature_names; /* the CSV reader's, for a file with a header: the features' names [D], in
+                             order, the label column's left out; NULL otherwise */
 } hone_dataset;
 
 /* IDX (MNIST layout), plain or gzip-compressed (detected from the content, not the name).

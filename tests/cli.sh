@@ -426,6 +426,30 @@ done
 [ -s blobs.safetensors ] && ! ls blobs.safetensors.tmp* >/dev/null 2>&1 && ok "model written, no temporary left" || bad "model written, no temporary left" "$(ls)"
 expect_ok "eval a saved model" eval blobs.safetensors --data blobs.csv --json
 grep -Eq '"accuracy": (0\.9|1)' out.txt && ok "eval accuracy" || bad "eval accuracy" "$(cat out.txt)"
+# the model keeps its training header's feature names: a file whose header has them in another
+# order (its rows scored against the wrong weights, silently) or names others is refused
+awk -F, 'BEGIN { OFS = "," } { print $2, $1, $3, $4, $5 }' blobs.csv >swapped.csv
+expect_error "eval: the features in another order" 1 "^hone eval: swapped.csv: its header has the features of the model's training data in another order: feature 1 is 'b', and was 'a' there; put the columns in that order$" -- \
+    eval blobs.safetensors --data swapped.csv
+cut -d, -f1-4 swapped.csv >swapped-features.csv
+expect_error "predict: features alone in another order" 1 "^hone predict: swapped-features.csv: its header has the features" -- \
+    predict blobs.safetensors --data swapped-features.csv
+sed '1s/^a,/x,/' blobs.csv >renamed.csv
+expect_error "eval: a feature named otherwise" 1 "^hone eval: renamed.csv: feature 1 is 'x' in its header, and was 'a' in the model's training data: are these the same features\? \(give them the same names\)$" -- \
+    eval blobs.safetensors --data renamed.csv
+# predict on a file a feature short that still has its label: read as four features, the label the
+# fourth (the model keeps no label column, trained on the last), and named so by the header
+cut -d, -f1,2,3,5 blobs.csv >short.csv
+expect_error "predict: a feature short, its label read as a feature" 1 "^hone predict: short.csv: feature 4 is 'label' in its header, and was 'd' in the model's training data" -- \
+    predict blobs.safetensors --data short.csv
+tail -n +2 swapped.csv >swapped-noheader.csv
+expect_ok "eval: a file without a header is taken at its word" eval blobs.safetensors --data swapped-noheader.csv
+expect_error "train --test-data: the features in another order" 1 "^hone train: swapped.csv: its header has the features of blobs.csv in another order" -- \
+    train --data blobs.csv --test-data swapped.csv --layers 4 --epochs 1
+expect_error "train --init: the features in another order" 1 "^hone train: swapped.csv: its header has the features of the training data of --init blobs.safetensors in another order" -- \
+    train --data swapped.csv --init blobs.safetensors --epochs 1
+expect_error "diagnose: the features in another order" 1 "^hone diagnose: swapped.csv: its header has the features of the model's training data in another order" -- \
+    diagnose blobs.safetensors --data swapped.csv
 # a model is evaluated only on data it can score: classes it has, as many targets as it predicts
 awk -F, 'NR == 1 || $5 != 2' blobs.csv >two.csv
 expect_ok "a binary model (one sigmoid output)" train --data two.csv --layers 4 --epochs 1 --quiet --save two.safetensors

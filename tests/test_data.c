@@ -501,6 +501,9 @@ static void test_csv_label_column(void **state) {
     o.label_name = "y";
     hone_dataset *d = csv_ok("byname.csv", "x1,y,x2\n1,2,3\n4,0,6\n", &o);
     assert_int_equal(d->d, 2);
+    assert_non_null(d->feature_names); /* the header's, the label's left out */
+    assert_string_equal(d->feature_names[0], "x1");
+    assert_string_equal(d->feature_names[1], "x2");
     th_assert_close(d->x[0], 1, 0);
     th_assert_close(d->x[1], 3, 0);
     th_assert_close(d->x[3], 6, 0);
@@ -512,6 +515,7 @@ static void test_csv_label_column(void **state) {
     o = hone_csv_options_default();
     o.label_index = 0;
     d = csv_ok("byindex.csv", "1,2,3\n0,5,6\n", &o);
+    assert_null(d->feature_names); /* no header, no names */
     assert_int_equal(d->label[0], 1);
     th_assert_close(d->x[0], 2, 0);
     th_assert_close(d->x[3], 6, 0);
@@ -788,6 +792,8 @@ static void test_csv_no_label_column(void **state) {
     assert_int_equal(d->t, 0);
     th_assert_close(d->x[2], 3, 0);
     th_assert_close(d->x[5], 6.5, 0);
+    assert_string_equal(d->feature_names[0], "a"); /* every column's name */
+    assert_string_equal(d->feature_names[2], "c");
     hone_dataset_free(d);
     o.regression = 1; /* no target column either */
     d = csv_ok("one-column.csv", "7\n8\n", &o);

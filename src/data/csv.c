@@ -65,6 +65,26 @@ static num_result parse_number(const char *text, double *v) {
     return NUM_OK;
 }
 
+/* names [ncols] but the label column's, as data->feature_names: one block, the pointers first and
+ * the text after them. */
+static hone_status keep_feature_names(hone_dataset *data, char *const *names, int ncols, int label_col,
+                                      const char *path, hone_error *err) {
+    size_t bytes = data->d * sizeof(char *);
+    for (int j = 0; j < ncols; j++)
+        if (j != label_col) bytes += strlen(names[j]) + 1;
+    char **kept = honeM_alloc(bytes, 1);
+    if (!kept) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (the header's %d names)", path, ncols);
+    char *text = (char *)(kept + data->d);
+    for (int j = 0, k = 0; j < ncols; j++) {
+        if (j == label_col) continue;
+        const size_t len = strlen(names[j]) + 1;
+        kept[k++] = memcpy(text, names[j], len);
+        text += len;
+    }
+    data->feature_names = kept;
+    return HONE_OK;
+}
+
 typedef struct csv_state {
     const char *path;
     int ncols;
@@ -414,6 +434,7 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
     if (o->regression && !no_label) data->t = 1;
     data->collapsed_feature = honeD_collapse_first(&features);
     if (targets.seen) data->collapsed_target = honeD_collapse_first(&targets);
+    if (s.names) st = keep_feature_names(data, s.names, s.ncols, label_col, path, err);
     /* Give back what the row guess over-reserved; keeping the larger block is harmless. */
     if (n < rows_cap) {
         hone_real *x = honeM_realloc(data->x, n * d, sizeof *data->x);
