@@ -23,15 +23,15 @@ typedef struct cli_optim {
 
 #define CLI_OPTIM_OPTIONS(p)                                                                       \
     {"optimizer", CLI_TEXT, (p).optimizer, "NAME", "sgd, momentum, nesterov, rmsprop, adam or adamw"}, \
-    {"beta1", CLI_REAL, &(p).beta1, "X", "momentum / Adam first moment (auto: 0.9)"},               \
-    {"beta2", CLI_REAL, &(p).beta2, "X", "RMSprop / Adam second moment (auto: 0.9 RMSprop, 0.999 Adam)"}, \
-    {"eps", CLI_REAL, &(p).eps, "X", "RMSprop / Adam epsilon (auto: 1e-8)"},                       \
-    {"weight-decay", CLI_REAL, &(p).weight_decay, "X", "AdamW decoupled weight decay (auto: 0.01)"}, \
+    {"beta1", CLI_REAL, &(p).beta1, "X|auto", "momentum / Adam first moment (auto: 0.9)"},               \
+    {"beta2", CLI_REAL, &(p).beta2, "X|auto", "RMSprop / Adam second moment (auto: 0.9 RMSprop, 0.999 Adam)"}, \
+    {"eps", CLI_REAL, &(p).eps, "X|auto", "RMSprop / Adam epsilon (auto: 1e-8)"},                       \
+    {"weight-decay", CLI_REAL, &(p).weight_decay, "X|auto", "AdamW decoupled weight decay (auto: 0.01)"}, \
     {"momentum-form", CLI_TEXT, (p).momentum_form, "ewma|classical",                               \
      "momentum v = b v + (1-b) g (ewma) or v = b v + g (classical)"},                              \
     {"schedule", CLI_TEXT, (p).schedule, "NAME",                                                   \
      "learning-rate decay: constant, inverse_time, exponential, inverse_sqrt, step, cosine, plateau"}, \
-    {"decay-rate", CLI_REAL, &(p).decay_rate, "X",                                                 \
+    {"decay-rate", CLI_REAL, &(p).decay_rate, "X|auto",                                                 \
      "inverse_time rate (auto 1), exponential/step factor (auto 0.95/0.5), inverse_sqrt k (auto 1)"}, \
     {"step-size", CLI_INT, &(p).step_size, "N", "step schedule: epochs (or steps) between decays"}, \
     {"warmup", CLI_INT, &(p).warmup, "N", "cosine schedule: linear warm-up epochs (or steps)"},    \

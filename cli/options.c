@@ -114,6 +114,10 @@ static int set_value(const cli_command *cmd, cli_option *o, const char *text, co
         return 0;
     }
     case CLI_REAL: {
+        if (o->meta && strstr(o->meta, "|auto") && !strcmp(text, "auto")) { /* the default its help shows */
+            *(double *)o->value = NAN;
+            return 0;
+        }
         errno = 0;
         double v = strtod(text, &end);
         while (isspace((unsigned char)*end)) end++;

@@ -127,6 +127,11 @@ expect_error "missing option value" 2 "--lr needs a value" -- train --lr
 expect_error "beta1 of 1" 2 "beta1 must be in \[0, 1\)" -- train --beta1 1
 expect_error "negative beta2" 2 "beta2 must be in \[0, 1\)" -- train --optimizer rmsprop --beta2 -0.5
 expect_error "eps of 0" 2 "eps must be positive" -- train --eps 0
+# the help shows [auto] for these: auto is a value they take, on the command line and in a config
+printf '[train]\nbeta2 = auto\n' >auto.ini
+expect_ok "auto, the default --help shows, is a value" train --data blobs.csv --layers 4 --epochs 1 --quiet --beta1 auto \
+    --eps auto --decay-rate auto --weight-decay auto --optimizer adamw --schedule step --config auto.ini
+expect_error "auto for an option without one" 2 "^hone train: --lr: expected a number, got 'auto'$" -- train --lr auto
 expect_error "unknown optimizer" 2 "unknown optimizer 'adagrad'" -- train --optimizer adagrad
 expect_error "unknown schedule" 2 "unknown schedule 'linear'" -- train --schedule linear
 expect_error "bad momentum form" 2 "--momentum-form" -- train --optimizer momentum --momentum-form heavy
