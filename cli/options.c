@@ -247,6 +247,12 @@ static int on_ini(void *user, const char *section, const char *key, const char *
         s->failed = 1;
         return 0;
     }
+    const struct given_option *g = given_entry(o->value);
+    if (g && g->path && !strcmp(g->path, s->path) && g->shared == !*section) { /* the first would go unread */
+        cli_error(s->cmd->name, "%s: set again (first at line %d); give it once", where, g->line);
+        s->failed = 1;
+        return 0;
+    }
     mark_given(o, s->path, s->line, !*section);
     if (set_value(s->cmd, o, value, where)) {
         s->failed = 1;

@@ -37,6 +37,10 @@ int tune_find_param(const tune *t, const char *name) {
  * the same key (flags win). */
 static int set_fixed(tune *t, const char *key, const char *value, int line, const char *where) {
     kv *f = tune_find_fixed(t, key);
+    if (f && f->line && line) { /* twice in [train]: the first would go unread */
+        cli_error("tune", "%s %s: set again (first at line %d); give it once", where, key, f->line);
+        return -1;
+    }
     if (!f) {
         if (t->n_fixed == TUNE_MAX_FIXED) {
             cli_error("tune", "%s: more than %d fixed options", where, TUNE_MAX_FIXED);

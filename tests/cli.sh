@@ -189,6 +189,13 @@ printf 'lr = abc\n[train]\nepochs = 2\n' >topvalue.ini
 expect_error "config: a bad value before any section names its line, no section" 2 "^hone train: topvalue.ini:1: lr: expected a number, got 'abc'$" -- train --config topvalue.ini
 printf 'rounds = 3\n[train]\nepochs = 1\nlayers = 4\n' >topshared.ini
 expect_ok "config: a key before any section that train lacks is left to other commands" train --data blobs.csv --config topshared.ini --json
+# a key twice in one section: the first would go unread, as epochs = 0 here did without a word
+printf '[train]\ndata = blobs.csv\nepochs = 0\nlayers = 4\nepochs = 1\n' >twice.ini
+expect_error "config: a key given twice in a section names both lines" 2 "^hone train: twice.ini:5: \\[train\\] epochs: set again \(first at line 3\); give it once$" -- train --config twice.ini
+printf 'epochs = 2\n[train]\ndata = blobs.csv\nlayers = 4\nepochs = 1\n' >overshared.ini
+expect_ok "config: a section's key over a shared one of the same name" train --config overshared.ini --quiet
+printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs.csv\nlayers = 4\nlayers = 8\n' >tune-twice.ini
+expect_error "tune: a [train] key given twice names both lines" 2 "^hone tune: tune-twice.ini:10: \\[train\\] layers: set again \(first at line 9\); give it once$" -- tune --config tune-twice.ini
 printf '[train]\nepochs = 2\nlr\n' >badline.ini
 expect_error "config: a line that is not INI names its line" 2 "badline.ini:3: not an INI line" -- train --config badline.ini
 { printf '[train]\n# %0199d\nlr = 0.1\n' 0; } >longline.ini
