@@ -61,12 +61,14 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
              "{\"lr\": %.17g, \"epochs\": %d, \"batch\": %d, \"seed\": %llu, \"shuffle\": %s, %s, "
              "\"weight_init\": \"%s\", \"hidden\": \"%s\", \"activation\": \"%s\", \"dev\": \"%s\", "
              "\"test\": \"%s\", \"test_set\": \"%s\", \"train_rows\": %d, \"l2\": %.17g, \"l1\": %.17g, \"keep_prob\": \"%s\", "
-             "\"batchnorm\": %s, \"early_stop\": %d, \"augment_shift\": %d, \"augment_rotate\": %.17g, "
+             "\"batchnorm\": %s, \"early_stop\": %d, \"min_delta\": %.17g, \"early_stop_metric\": \"%s\", "
+             "\"augment_shift\": %d, \"augment_rotate\": %.17g, "
              "\"augment_flip\": %s, \"augment_noise\": %.17g}",
              c->lr, c->epochs, c->batch, (unsigned long long)o->seed, c->shuffle ? "true" : "false", optim,
              hone_init_kind_name(a->init), o->arch.layers, hone_layer_kind_name(a->activation), o->dev, o->test,
              test_set, o->train_rows, o->reg.l2, o->reg.l1, o->reg.keep_prob, o->reg.batchnorm ? "true" : "false",
-             o->reg.early_stop, o->reg.augment_shift, o->reg.augment_rotate, o->reg.augment_flip ? "true" : "false",
+             o->reg.early_stop, c->early_stopping.min_delta, c->early_stopping.on_accuracy ? "accuracy" : "loss",
+             o->reg.augment_shift, o->reg.augment_rotate, o->reg.augment_flip ? "true" : "false",
              o->reg.augment_noise);
     return buf;
 }

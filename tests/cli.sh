@@ -1418,6 +1418,12 @@ kill -INT $ck_pid; kill -TERM $ck_pid; wait $ck_pid 2>/dev/null; ck_rc=$?
 # Resuming needs the same options and data: one line naming what differs.
 expect_error "--resume with another --lr" 2 "--resume ck.safetensors: --lr is 0.001 in the checkpoint, 0.002 in this run" -- \
     "${ck_run[@]}" --lr 0.002 --resume ck.safetensors
+# early stopping's --min-delta and --early-stop-metric are named as the options, like --lr (they
+# were the library's fields, 'min_delta is 0 in the checkpoint', exit 1)
+expect_error "--resume with another --min-delta" 2 "^hone train: --resume ck.safetensors: --min-delta is 0 in the checkpoint, 0.01 in this run; resume with" -- \
+    "${ck_run[@]}" --min-delta 0.01 --resume ck.safetensors
+expect_error "--resume with another --early-stop-metric" 2 '^hone train: --resume ck.safetensors: --early-stop-metric is "loss" in the checkpoint, "accuracy" in this run; resume with' -- \
+    "${ck_run[@]}" --early-stop-metric accuracy --resume ck.safetensors
 awk -F, 'NR == 50 { $1 = $1 + 0.001 } { print }' OFS=, blobs.csv >blobs2.csv
 expect_error "--resume with other data" 1 "--resume ck.safetensors" "split differs" -- \
     train --data blobs2.csv "${ck_run[@]:3}" --resume ck.safetensors
