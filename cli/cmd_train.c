@@ -293,7 +293,16 @@ static int init_fits(train_options *o, cli_arch_spec *arch, hone_model *m, const
 
 /* Creates the metrics file; a resumed run (epochs_done > 0) first keeps the rows of the epochs
  * its checkpoint has done, for the file and the plot, so both read as if it had not stopped. */
-static int metrics_open(cli_metrics_writer *w, const char *path, int epochs_done, cli_progress *prog) {
+/* Whether a and b print alike in a metrics file (%.6g): a row read back against the figure it was. */
+static bool same_figure(double a, double b) {
+    char ta[32], tb[32];
+    snprintf(ta, sizeof ta, "%.6g", a);
+    snprintf(tb, sizeof tb, "%.6g", b);
+    return !strcmp(ta, tb);
+}
+
+static int metrics_open(cli_metrics_writer *w, const char *path, const hone_epoch_stats *last, int epochs_done,
+                        cli_progress *prog) {
     hone_epoch_stats *rows = NULL;
     size_t n = 0;
     /* only a file has rows to go on from: a FIFO would block the read, /dev/null has no epochs;
@@ -301,6 +310,18 @@ static int metrics_open(cli_metrics_writer *w, const char *path, int epochs_done
     struct stat st;
     const bool go_on = epochs_done > 0 && !stat(path, &st) && S_ISREG(st.st_mode);
     if (go_on && cli_metrics_read("train", path, &rows, &n)) return -1;
+    /* the row of the checkpoint's epoch, when there (a stretch resumed without --metrics leaves a
+     * gap), has the figures the checkpoint holds for it: rows of another run would be mixed into
+     * this run's without a word */
+    size_t kept = 0, at = 0; /* rows kept, and the last one's index */
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].epoch <= epochs_done) kept++, at = i;
+    if (kept && rows[at].epoch == epochs_done && !same_figure(rows[at].train_loss, last->train_loss)) {
+        cli_error("train", "--metrics %s: epoch %d's train loss is %.6g there, %.6g in the checkpoint: another run's "
+                  "file (give this run's, or a new file)", path, epochs_done, rows[at].train_loss, last->train_loss);
+        free(rows);
+        return -1;
+    }
     int rc = cli_metrics_open(w, "train", path);
     for (size_t i = 0; i < n && !rc; i++) {
         if (rows[i].epoch > epochs_done) continue;
@@ -590,7 +611,7 @@ int cmd_train(int argc, char **argv) {
     cli_progress prog;
     cli_progress_start(&prog, o.quiet, o.json, split.train.n, model->loss == HONE_LOSS_SIGMOID_CE ? outputs : 1);
     prog.history = *o.plot ? &history : NULL;
-    if (*o.metrics && metrics_open(&metrics, o.metrics, *o.ck.resume ? resumed.epoch : 0, &prog)) goto done;
+    if (*o.metrics && metrics_open(&metrics, o.metrics, &resumed.last, *o.ck.resume ? resumed.epoch : 0, &prog)) goto done;
     prog.metrics = *o.metrics ? &metrics : NULL;
     /* A checkpoint keeps no figures of the epochs before it: a resumed run's plot has them from
      * the --metrics file alone. Without them the curves are drawn from the resume on, said here

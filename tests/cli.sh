@@ -1424,6 +1424,19 @@ expect_error "--resume with another --min-delta" 2 "^hone train: --resume ck.saf
     "${ck_run[@]}" --min-delta 0.01 --resume ck.safetensors
 expect_error "--resume with another --early-stop-metric" 2 '^hone train: --resume ck.safetensors: --early-stop-metric is "loss" in the checkpoint, "accuracy" in this run; resume with' -- \
     "${ck_run[@]}" --early-stop-metric accuracy --resume ck.safetensors
+# A resumed run's --metrics file keeps its rows up to the checkpoint: another run's file (its
+# rows mixed into the new ones without a word) is refused by the checkpoint epoch's figures.
+"$hone" train --data blobs.csv --layers 4 --epochs 3 --checkpoint mk.safetensors --metrics mk.csv --quiet >/dev/null 2>&1
+"$hone" train --data blobs.csv --layers 4 --epochs 3 --lr 0.01 --metrics other.csv --quiet >/dev/null 2>&1
+cp other.csv other-kept.csv
+expect_error "--resume with another run's metrics file" 1 "^hone train: --metrics other.csv: epoch 3's train loss is [0-9.]+ there, [0-9.]+ in the checkpoint: another run's file" -- \
+    train --data blobs.csv --layers 4 --epochs 3 --resume mk.safetensors --metrics other.csv --quiet
+cmp -s other.csv other-kept.csv && ok "a refused metrics file is left as it was" || bad "a refused metrics file is left as it was" "$(cat other.csv)"
+head -n 3 mk.csv >gap.csv
+expect_ok "--resume with a metrics file that stops before the checkpoint" train --data blobs.csv --layers 4 --epochs 3 --resume mk.safetensors --metrics gap.csv --quiet
+cp mk.csv mk-kept.csv
+expect_ok "--resume with the run's own metrics file" train --data blobs.csv --layers 4 --epochs 3 --resume mk.safetensors --metrics mk.csv --quiet
+cmp -s mk.csv mk-kept.csv && ok "the run's own metrics file keeps its rows" || bad "the run's own metrics file keeps its rows" "$(diff mk.csv mk-kept.csv)"
 awk -F, 'NR == 50 { $1 = $1 + 0.001 } { print }' OFS=, blobs.csv >blobs2.csv
 expect_error "--resume with other data" 1 "--resume ck.safetensors" "split differs" -- \
     train --data blobs2.csv "${ck_run[@]:3}" --resume ck.safetensors
