@@ -291,8 +291,6 @@ static int init_fits(train_options *o, cli_arch_spec *arch, hone_model *m, const
     return 0;
 }
 
-/* Creates the metrics file; a resumed run (epochs_done > 0) first keeps the rows of the epochs
- * its checkpoint has done, for the file and the plot, so both read as if it had not stopped. */
 /* Whether a and b print alike in a metrics file (%.6g): a row read back against the figure it was. */
 static bool same_figure(double a, double b) {
     char ta[32], tb[32];
@@ -301,6 +299,9 @@ static bool same_figure(double a, double b) {
     return !strcmp(ta, tb);
 }
 
+/* Creates the metrics file; a resumed run (epochs_done > 0) first keeps the rows of the epochs
+ * its checkpoint has done, for the file and the plot, so both read as if it had not stopped (and
+ * refuses a file whose row of the checkpoint's epoch is another run's: last, its figures). */
 static int metrics_open(cli_metrics_writer *w, const char *path, const hone_epoch_stats *last, int epochs_done,
                         cli_progress *prog) {
     hone_epoch_stats *rows = NULL;
