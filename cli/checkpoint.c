@@ -8,9 +8,21 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int cli_checkpoint_check(const char *cmd, const cli_checkpoint *c) {
     return cli_int_in(cmd, "--checkpoint-every", c->every, 1, INT_MAX);
+}
+
+int cli_checkpoint_fresh(const char *cmd, const cli_checkpoint *c) {
+    struct stat st;
+    if (!*c->path || stat(c->path, &st) || !S_ISREG(st.st_mode)) return 0;
+    struct stat resumed;
+    if (*c->resume && !stat(c->resume, &resumed) && resumed.st_dev == st.st_dev && resumed.st_ino == st.st_ino)
+        return 0; /* the run goes on in its own checkpoint */
+    cli_error(cmd, "--checkpoint %s: the file exists (an earlier run's checkpoint?), and this run would replace it: "
+              "go on with that run with --resume %s, or remove the file to start again", c->path, c->path);
+    return -1;
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -34,6 +34,11 @@ typedef struct cli_checkpoint {
 /* Checks the options; -1 (message printed) when wrong. */
 int cli_checkpoint_check(const char *cmd, const cli_checkpoint *c);
 
+/* Whether the run may write its --checkpoint: -1 (message printed) when a file is there already
+ * and is not the one the run resumes from, which would be replaced at the first epoch's end (an
+ * interrupted run's state, lost to a command run again without --resume). */
+int cli_checkpoint_fresh(const char *cmd, const cli_checkpoint *c);
+
 /* Hooks that pass every call on to inner and add the checkpoint writer and the stop flag. */
 hone_train_hooks cli_checkpoint_hooks(cli_checkpoint *c, hone_train_hooks inner);
 

@@ -480,7 +480,9 @@ int cmd_train(int argc, char **argv) {
     const cli_path writes[] = {{"--save", o.save, NULL},          {"--checkpoint", o.ck.path, o.ck.resume},
                                 {"--metrics", o.metrics, NULL},     {"--plot", o.plot, NULL},
                                 {"--layer-stats", o.layer_stats, NULL}};
-    if (cli_outputs_check("train", reads, CLI_COUNT(reads), writes, CLI_COUNT(writes))) return CLI_EXIT_USAGE;
+    if (cli_outputs_check("train", reads, CLI_COUNT(reads), writes, CLI_COUNT(writes)) ||
+        cli_checkpoint_fresh("train", &o.ck))
+        return CLI_EXIT_USAGE;
 
     hone_data_source source;
     if (cli_data_source("train", &o.data, &source) || cli_test_options("train", o.test_data, o.test_labels))

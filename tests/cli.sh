@@ -1360,6 +1360,14 @@ ck_signal INT 130 "SIGINT: checkpoint, one line, exit 130"
 echo '99999,60,0,dense,1,1,,1,1,1' >>int-ls.csv # a row as a kill after the checkpoint leaves it, of a later step
 ck_signal TERM 143 "SIGTERM after a resume: checkpoint, one line, exit 143" --resume int.safetensors
 cp int.safetensors int-term.safetensors
+# the same command again without --resume would have replaced the interrupted run's checkpoint at
+# its first epoch's end: refused, the file left as it was; and so is another file in the way
+expect_error "--checkpoint onto an earlier run's checkpoint, without --resume" 2 \
+    "^hone train: --checkpoint int.safetensors: the file exists \(an earlier run's checkpoint\?\), and this run would replace it: go on with that run with --resume int.safetensors, or remove the file to start again$" -- \
+    "${ck_run[@]}" --checkpoint int.safetensors --epochs 1
+cmp -s int.safetensors int-term.safetensors && ok "a checkpoint refused is left as it was" || bad "a checkpoint refused is left as it was"
+expect_error "--resume from one checkpoint onto another" 2 "^hone train: --checkpoint int-term.safetensors: the file exists" -- \
+    "${ck_run[@]}" --resume int.safetensors --checkpoint int-term.safetensors
 printf '5' >>int-ls.csv # a row cut short by a kill, in its step
 expect_ok "resume after the signals" "${ck_run[@]}" --checkpoint int.safetensors --resume int.safetensors --save int-model.safetensors --metrics int.csv \
     --layer-stats int-ls.csv --stats-every 50 --plot int.svg
