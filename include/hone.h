@@ -468,7 +468,8 @@ double hone_model_gemm_ceiling(const hone_model *model, int B, int repeats, doub
 /* ---------------------------------------------------------------------------------------------
  * Gradient checking: two-sided differences (L(w+e) - L(w-e)) / 2e against backprop, reported as
  * ||g_approx - g|| / (||g_approx|| + ||g||) overall and per parameterized layer. Meant for the
- * double build. Verdict bands: < 1e-7 good, < 1e-5 worth a look (kinks), > 1e-3 a bug.
+ * double build. Verdict bands: < 1e-7 good, < 1e-5 ok (in double, look for kinks), < 1e-3 worth a
+ * look, above that a bug.
  * A parameter whose w - e and w + e put some ReLU or leaky ReLU input on different sides of 0 (or
  * either on another side than w does) straddles the kink, where the two-sided difference is not
  * the derivative: it is counted in `kinks` and left out of the errors and the verdict.
@@ -814,13 +815,13 @@ typedef struct hone_param {
 } hone_param;
 
 /* Parses "KIND ARGS" (the examples above; kinds log, 1-log, uniform, int, choice). Errors name
- * the parameter: "lr: log needs 0 < lo, got 0". */
+ * the parameter: "lr: log: the range must be positive (0 < LO < HI), got LO 0". */
 hone_status hone_param_parse(hone_param *param, const char *name, const char *spec, hone_error *err);
 /* One value drawn from param's current range with rng. */
 double hone_param_sample(const hone_param *param, hone_rng *rng);
 /* The value as an option value: LOG and UNIFORM to 3 significant digits ("0.00123"),
  * ONE_MINUS_LOG to 3 significant digits of 1 - beta ("0.99937"), in both cases more where 3 would
- * round a value of the spec's range [min, max] out of it (uniform 0.99 0.9999: 0.99996, not 1);
+ * round a value of the spec's range [min, max] out of it (uniform 0.99 0.9999: 0.9998, not 1);
  * INT as an integer, CHOICE as its word. Returns what snprintf returns. */
 int hone_param_format(const hone_param *param, double value, char *buf, size_t cap);
 /* The value a text means (a number, or for CHOICE the index of the word); HONE_ERR_VALUE when it

@@ -183,7 +183,7 @@ int hone_param_format(const hone_param *p, double value, char *buf, size_t cap) 
     case HONE_PARAM_LOG:
     case HONE_PARAM_UNIFORM: {
         /* the fewest digits that keep a value of the spec's range in it: uniform 0.99 0.9999 drew
-         * 0.99996, which at 3 digits was 1, a beta2 train refuses */
+         * 0.99976, which at 3 digits was 1, a beta2 train refuses */
         char tmp[64];
         /* a sample a rounding error outside the range (narrowed to a point at an end) is its end */
         if (value < p->min) value = p->min;
