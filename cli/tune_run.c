@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -66,12 +68,16 @@ static int launch(tune *t, slot *s, trial *tr, int epochs) {
     fcntl(fileno(s->err), F_SETFD, FD_CLOEXEC);
     fflush(stdout);
     fflush(stderr);
+    const pid_t tune_pid = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         cli_error("tune", "cannot start a trial: fork: %s", strerror(errno));
         goto done;
     }
     if (pid == 0) {
+        /* a trial ends with the search: a tune killed outright (SIGKILL, which it cannot pass on)
+         * left its trials training to their ends for nothing; and one that died before this line */
+        if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != tune_pid) _exit(127);
         if (dup2(fileno(s->out), 1) < 0 || dup2(fileno(s->err), 2) < 0) _exit(127);
         execv(t->exe, args);
         dprintf(2, "hone tune: cannot run %s: %s\n", t->exe, strerror(errno));

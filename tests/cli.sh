@@ -1018,6 +1018,16 @@ printf '[tune]\nrounds = 1\ntrials = 50\njobs = 1\nepochs = 400\nresults = int-t
 timeout --preserve-status -s INT 3 "$hone" tune --config int-tune.ini --quiet >out.txt 2>err.txt; rc=$?
 [ "$rc" = 130 ] && grep -Eq "^hone tune: interrupted \(signal 2\): ([0-9]+ runs are|1 run is) in int-tune.jsonl; the same command resumes the search$" err.txt &&
     ok "tune: interrupted, exit 130" || bad "tune: interrupted, exit 130" "exit $rc" "$(cat err.txt)"
+# a search killed outright (SIGKILL, which it cannot pass on) takes its running trial with it: the
+# trial trained on to its end, for nothing
+"$hone" tune --config int-tune.ini --quiet --results kill-tune.jsonl >/dev/null 2>&1 &
+tune_pid=$! trial_pid=
+child_of() { local stat; for stat in /proc/[0-9]*/stat; do awk -v p="$1" '$4 == p { print $1 }' "$stat" 2>/dev/null; done | head -1; }
+for i in $(seq 300); do trial_pid=$(child_of $tune_pid); [ -n "$trial_pid" ] && break; sleep 0.01; done
+kill -KILL $tune_pid; wait $tune_pid 2>/dev/null
+for i in $(seq 300); do kill -0 "$trial_pid" 2>/dev/null || break; sleep 0.01; done
+[ -n "$trial_pid" ] && ! kill -0 "$trial_pid" 2>/dev/null && ok "tune killed: its running trial ends too" \
+    || { bad "tune killed: its running trial ends too" "trial '$trial_pid' still runs"; kill "$trial_pid" 2>/dev/null; }
 # a flag reads 0 and 1, so int 0 1 searches it
 printf '[tune]\nrounds = 1\ntrials = 4\nepochs = 1\nresults = flag01.jsonl\nbest = flag01-best.ini\n[space]\nshuffle = int 0 1\n[train]\ndata = blobs.csv\nlayers = 4\n' >flag01.ini
 expect_ok "tune: a flag searched with int 0 1" tune --config flag01.ini --quiet
