@@ -1478,6 +1478,112 @@ fi
 [ -n "$dv_at" ] && [ $dv_rc -eq 3 ] && grep -q "diverged at $dv_at" dv-err.txt && ok "resumed from the last good checkpoint: diverges again at $dv_at" \
     || bad "resumed from the last good checkpoint" "$(cat dv-err.txt)"
 
+# --- options at their edges (mutation round 3: each check below once went untested) -------------------
+# a number option takes finite numbers: inf and nan are refused as text, not left to a range check
+expect_error "--lr inf" 2 "^hone train: --lr: expected a number, got 'inf'$" -- train --lr inf
+expect_error "--base-error nan" 2 "^hone diagnose: --base-error: expected a number, got 'nan'$" -- diagnose --metrics m.csv --base-error nan
+# a flag's value reads as true, yes, on or 1 (and false, no, off, 0), as --help says
+for v in yes on 1 true; do
+    expect_ok "--quiet=$v" train --data blobs.csv --layers 4 --epochs 1 --quiet=$v
+    [ ! -s err.txt ] && ok "--quiet=$v is quiet" || bad "--quiet=$v is quiet" "$(head -3 err.txt)"
+done
+printf '[train]\nquiet = yes\n' >quiet-yes.ini
+expect_ok "quiet = yes in a config" train --config quiet-yes.ini --data blobs.csv --layers 4 --epochs 1
+[ ! -s err.txt ] && ok "quiet = yes in a config is quiet" || bad "quiet = yes in a config is quiet" "$(head -3 err.txt)"
+# --no-FLAG turns a flag off, over the same flag on earlier and over a config file
+expect_ok "--quiet --no-quiet" train --data blobs.csv --layers 4 --epochs 1 --quiet --no-quiet
+grep -q "^epoch   1/1  train loss" err.txt && ok "--no-quiet after --quiet prints the epochs" || bad "--no-quiet after --quiet prints the epochs" "$(cat err.txt)"
+expect_ok "--no-quiet over quiet = yes" train --config quiet-yes.ini --data blobs.csv --layers 4 --epochs 1 --no-quiet
+grep -q "^epoch   1/1  train loss" err.txt && ok "--no-quiet over a config's quiet prints the epochs" || bad "--no-quiet over a config's quiet" "$(cat err.txt)"
+# --threads takes its whole range, 64 included (the message says [0, 64])
+expect_ok "--threads 64, the most" train --data blobs.csv --layers 4 --epochs 1 --quiet --threads 64
+expect_error "--threads 65" 2 "^hone train: --threads must be in \[0, 64\] \(0: the default\), got 65$" -- train --data blobs.csv --threads 65
+# a control character in a JSON string is escaped (\u001f): raw, the line is no JSON
+expect_ok "--json of a save path with a control character" train --data blobs.csv --layers 4 --epochs 1 --quiet --json --save $'ctl\x1f.safetensors'
+grep -q '"model": "ctl\\u001f.safetensors"' out.txt && ok "--json: a control character is \\u001f" || bad "--json: a control character is \\u001f" "$(cat -v out.txt)"
+# architecture, optimizer and regularization options
+# --residual with one hidden layer has no block to make: refused, as two are
+expect_error "--residual with one hidden layer" 2 "^hone train: --residual pairs the hidden layers after the first into blocks: --layers needs 1 \+ an even number of them \(3 or more\), got 1$" -- \
+    train --data blobs.csv --layers 8 --residual --epochs 1
+# a block's inner layer may have any width: only its second layer must match the block's input
+expect_ok "--residual with a bottleneck block (4,8,4)" train --data blobs.csv --layers 4,8,4 --residual --epochs 1 --quiet
+# the leaky ReLU slope is in (0, 1): a slope of 1 is the identity
+expect_error "leaky slope of 1" 2 "^hone train: --alpha: the leaky ReLU slope must be in \(0, 1\) \(for 0, use --activation relu\), got 1$" -- \
+    train --data blobs.csv --activation leaky_relu --alpha 1 --epochs 1
+# sigmoid cross-entropy is for two classes; blobs.csv has three
+expect_error "--loss sigmoid_ce on three classes" 2 "^hone train: --loss sigmoid_ce is for two classes \(0 and 1\); the data has 3: use softmax_ce$" -- \
+    train --data blobs.csv --loss sigmoid_ce --layers 4 --epochs 1
+# softmax over one class would output 1 whatever the input (loss 0, nothing learnt): a softmax
+# network has two outputs at least, so one-class data trains 4x4+4 + 4x2+2 = 30 parameters
+awk 'BEGIN { srand(7); print "a,b,c,d,label"; for (i = 0; i < 60; i++) printf "%.4f,%.4f,%.4f,%.4f,0\n", rand(), rand(), rand(), rand() }' >oneclass0.csv
+expect_ok "--loss softmax_ce on one class" train --data oneclass0.csv --layers 4 --epochs 1 --loss softmax_ce --json --quiet
+grep -q '"parameters": 30}' out.txt && ! grep -q '"train_loss": 0,' out.txt && ok "softmax on one class has two outputs" || bad "softmax on one class has two outputs" "$(cat out.txt)"
+# --momentum-form picks the update: ewma and classical train differently, and the model's
+# metadata names the one it was trained with
+for f in ewma classical; do
+    "$hone" train --data blobs.csv --layers 4 --epochs 2 --optimizer momentum --momentum-form $f --quiet --json --save mf-$f.safetensors >mf-$f.txt 2>&1
+done
+grep -aq 'momentum_form\\": \\"ewma\\"' mf-ewma.safetensors && grep -aq 'momentum_form\\": \\"classical\\"' mf-classical.safetensors &&
+    ! cmp -s <(grep -o '"train_loss": [^,]*' mf-ewma.txt) <(grep -o '"train_loss": [^,]*' mf-classical.txt) &&
+    ok "--momentum-form ewma and classical differ, and the model says which" || bad "--momentum-form ewma and classical" "$(cat mf-ewma.txt mf-classical.txt)"
+# plateau reads --min-lr: no warning that it does nothing
+expect_ok "--min-lr with plateau" train --data blobs.csv --layers 4 --epochs 2 --schedule plateau --min-lr 1e-5 --quiet
+[ ! -s err.txt ] && ok "--min-lr with plateau is read, not warned of" || bad "--min-lr with plateau is read" "$(cat err.txt)"
+# the model's metadata records each optimizer setting under its own name
+"$hone" train --data blobs.csv --layers 4 --epochs 1 --optimizer adam --beta1 0.8 --beta2 0.99 --quiet --save betas.safetensors >/dev/null 2>&1
+[ "$(grep -ao 'beta[12]\\": [0-9.]*' betas.safetensors | tr '\n' ' ')" = 'beta1\": 0.80000000000000004 beta2\": 0.98999999999999999 ' ] &&
+    ok "the model's metadata has --beta1 as beta1, --beta2 as beta2" || bad "beta1 and beta2 in the metadata" "$(grep -ao 'beta[12]\\": [0-9.]*' betas.safetensors)"
+# --l1 is checked as --l2 is
+expect_error "negative --l1" 2 "^hone train: --l2 and --l1 take a lambda of 0 or more, got 0 and -1$" -- train --data blobs.csv --l1 -1
+# the regularization ranges, at their open ends
+expect_error "--input-keep-prob 0" 2 "^hone train: --input-keep-prob must be in \(0, 1\], got 0$" -- train --data blobs.csv --input-keep-prob 0
+expect_error "--bn-momentum 0" 2 "^hone train: --bn-momentum must be in \(0, 1\], got 0$" -- train --data blobs.csv --batchnorm --bn-momentum 0
+# --keep-prob: one value, or one per hidden layer; two for three layers is neither
+expect_error "--keep-prob short of the layers" 2 "^hone train: --keep-prob: give one value or one per hidden layer \(3\), got 2$" -- \
+    train --data blobs.csv --layers 8,8,8 --keep-prob 0.5,0.5
+# a row count is whole: 1.5 is neither a fraction below 1 nor a count
+expect_error "--dev 1.5" 2 "^hone train: --dev: expected auto, a fraction in \[0, 1\) or a row count, got '1.5'$" -- train --data blobs.csv --dev 1.5
+# hone tune: its space, its settings and its rungs
+tune_refused "a flag searched with int 0 2" bad-flag-int '[space]\nshuffle = int 0 2\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: bad-flag-int.ini:7: \[space\] shuffle: a flag of hone train: search it with choice true false \(or int 0 1\)$"
+# --no-FLAG after -- fixes the flag off, as hone train reads it: the best config says so
+printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = noflag.jsonl\nbest = noflag-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs.csv\nlayers = 4\n' >noflag.ini
+expect_ok "tune: --no-shuffle after --" tune --config noflag.ini --quiet -- --no-shuffle
+grep -qx "shuffle = false" noflag-best.ini && grep -q '"train":{[^}]*"shuffle":"false"' noflag.jsonl && ok "tune: --no-shuffle after -- is shuffle = false" \
+    || bad "tune: --no-shuffle after -- is shuffle = false" "$(cat noflag-best.ini noflag.jsonl)"
+tune_refused "the seed searched" bad-seed '[space]\nseed = int 1 9\n[train]\ndata = blobs.csv\nlayers = 4\n' \
+    "^hone tune: bad-seed.ini:7: \[space\] seed: cannot be searched: every trial uses one seed \(set it in \[train\] or \[tune\]\)$"
+# a seed fixed in [train] is every trial's: the best config holds it once, and not tune's own
+printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = fixseed.jsonl\nbest = fixseed-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs.csv\nlayers = 4\nseed = 5\n' >fixseed.ini
+expect_ok "tune: a seed in [train]" tune --config fixseed.ini --quiet
+[ "$(grep -c '^seed = ' fixseed-best.ini)" = 1 ] && grep -qx "seed = 5" fixseed-best.ini && ok "tune: the best config has the [train] seed, once" \
+    || bad "tune: the best config has the [train] seed, once" "$(cat fixseed-best.ini)"
+# the settings' ranges, each before any trial (the data is not there: these come first)
+printf '[tune]\nresults = set.jsonl\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = nosuch.csv\n' >settings.ini
+for s in rounds trials jobs epochs top-k; do
+    expect_error "tune: --$s 0" 2 "^hone tune: --$s must be at least 1, got 0$" -- tune --config settings.ini --$s 0
+done
+expect_error "tune: rounds x trials past the most" 2 "^hone tune: --rounds x --trials is 200000 trials; at most 100000$" -- \
+    tune --config settings.ini --rounds 2 --trials 100000
+printf '[space]\nlr = log 1e-3 1e-1\n[train]\ndata = nosuch.csv\n' >settings-nores.ini
+expect_error "tune: an empty --best" 2 "^hone tune: --results and --best need file names$" -- tune --config settings-nores.ini --best ''
+# halving over 2 epochs: the rungs are 1 and 2 epochs (2/4 and 2/2 are both 1 epoch: one rung),
+# so 4 trials run 1 epoch and the best 2 run 2
+printf '[tune]\nrounds = 1\ntrials = 4\nepochs = 2\nhalving = true\nresults = h2.jsonl\nbest = h2-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs.csv\nlayers = 4\n' >h2.ini
+expect_ok "tune: halving over 2 epochs" tune --config h2.ini --quiet
+[ "$(grep -c '"epochs":1,' h2.jsonl)" = 4 ] && [ "$(grep -c '"epochs":2,' h2.jsonl)" = 2 ] && grep -q "runs: 6 run now" out.txt &&
+    ok "tune: halving over 2 epochs runs 4 + 2" || bad "tune: halving over 2 epochs runs 4 + 2" "$(cat out.txt h2.jsonl)"
+
+# trials that tie on both metrics rank by trial number: a searched option the run does not read
+# (a warm-up with the constant schedule) makes three equal trials
+printf '[tune]\nrounds = 1\ntrials = 3\nepochs = 1\nresults = ties.jsonl\nbest = ties-best.ini\n[space]\nwarmup = choice 0 1 2\n[train]\ndata = blobs.csv\nlayers = 4\nschedule = constant\n' >ties.ini
+expect_ok "tune: three equal trials" tune --config ties.ini --quiet
+[ "$(awk '$1 ~ /^[0-9]+$/ { printf "%s ", $2 }' out.txt)" = "1 2 3 " ] && grep -q "^best: trial 1 " out.txt && ok "tune: equal trials rank by trial number" \
+    || bad "tune: equal trials rank by trial number" "$(cat out.txt)"
+# a failed trial is a finished trial: a rerun reads it back
+expect_ok "tune: failed trials are read back" tune --config wu.ini --quiet
+grep -q "runs: 0 run now, 4 read from wu.jsonl" out.txt && ok "tune: a rerun reads failed trials back" || bad "tune: a rerun reads failed trials back" "$(tail -2 out.txt)"
+
 # --- the default dataset ---------------------------------------------------------------------------
 expect_ok "gradcheck of residual blocks" gradcheck --data blobs.csv --layers 8,8,8 --residual --samples 4
 expect_error "gradcheck --zero-residual" 2 "--zero-residual puts every block's sum on ReLU's kink" -- gradcheck --data blobs.csv --layers 8,8,8 --residual --zero-residual
