@@ -37,8 +37,8 @@ int tune_check_settings(tune *t) {
         return -1;
     }
     t->seed = o->seed;
-    if (!*o->results || !*o->best) {
-        cli_error("tune", "--results and --best need file names");
+    if (!*o->results || !*o->best) { /* the option at fault first: a message is placed at its config line */
+        cli_error("tune", "--%s needs a file name", !*o->results ? "results" : "best");
         return -1;
     }
     return 0;

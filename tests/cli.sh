@@ -1566,7 +1566,11 @@ done
 expect_error "tune: rounds x trials past the most" 2 "^hone tune: --rounds x --trials is 200000 trials; at most 100000$" -- \
     tune --config settings.ini --rounds 2 --trials 100000
 printf '[space]\nlr = log 1e-3 1e-1\n[train]\ndata = nosuch.csv\n' >settings-nores.ini
-expect_error "tune: an empty --best" 2 "^hone tune: --results and --best need file names$" -- tune --config settings-nores.ini --best ''
+expect_error "tune: an empty --best" 2 "^hone tune: --best needs a file name$" -- tune --config settings-nores.ini --best ''
+# the option at fault is named, at its own line: not the results line of the config (it was)
+expect_error "tune: an empty --best beside a config's results" 2 "^hone tune: --best needs a file name$" -- tune --config settings.ini --best ''
+printf '[tune]\nresults =\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = nosuch.csv\n' >settings-empty.ini
+expect_error "tune: an empty results in a config, at its line" 2 "^hone tune: settings-empty.ini:2: --results needs a file name$" -- tune --config settings-empty.ini
 # halving over 2 epochs: the rungs are 1 and 2 epochs (2/4 and 2/2 are both 1 epoch: one rung),
 # so 4 trials run 1 epoch and the best 2 run 2
 printf '[tune]\nrounds = 1\ntrials = 4\nepochs = 2\nhalving = true\nresults = h2.jsonl\nbest = h2-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs.csv\nlayers = 4\n' >h2.ini
