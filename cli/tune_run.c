@@ -178,8 +178,8 @@ static void progress(const tune *t, const trial *tr) {
     if (t->o.quiet) return;
     char what[2048];
     tune_describe(t, tr, what, sizeof what);
-    fprintf(stderr, "trial %3d  round %d/%d  %3d epochs  %-8s", tr->id, tr->round, t->o.rounds, tr->epochs,
-            tune_status_names[tr->status]);
+    fprintf(stderr, "trial %3d  round %d/%d  %3d %-6s  %-8s", tr->id, tr->round, t->o.rounds, tr->epochs,
+            tr->epochs == 1 ? "epoch" : "epochs", tune_status_names[tr->status]);
     char a[32], l[32];
     if (tr->status == ST_OK)
         fprintf(stderr, "  dev_acc %s  dev_loss %s", tune_metric_text(tr->dev_acc, a, sizeof a), tune_metric_text(tr->dev_loss, l, sizeof l));

@@ -1030,8 +1030,10 @@ for i in $(seq 300); do kill -0 "$trial_pid" 2>/dev/null || break; sleep 0.01; d
     || { bad "tune killed: its running trial ends too" "trial '$trial_pid' still runs"; kill "$trial_pid" 2>/dev/null; }
 # a flag reads 0 and 1, so int 0 1 searches it
 printf '[tune]\nrounds = 1\ntrials = 4\nepochs = 1\nresults = flag01.jsonl\nbest = flag01-best.ini\n[space]\nshuffle = int 0 1\n[train]\ndata = blobs.csv\nlayers = 4\n' >flag01.ini
-expect_ok "tune: a flag searched with int 0 1" tune --config flag01.ini --quiet
+expect_ok "tune: a flag searched with int 0 1" tune --config flag01.ini
 [ "$(grep -c '"status":"ok"' flag01.jsonl)" = 4 ] && ok "tune: a flag searched with int 0 1 runs" || bad "tune: a flag searched with int 0 1 runs" "$(cat flag01.jsonl)"
+[ "$(grep -c '^trial   [1-4]  round 1/1    1 epoch   ok  ' err.txt)" = 4 ] && ok "tune: a trial's line says 1 epoch, in the column of 'epochs'" \
+    || bad "tune: a trial's line says 1 epoch" "$(cat err.txt)"
 # a trial train refuses for its own values (a per-step warm-up as long as a batch of 240's run) is
 # recorded as failed, and the search goes on: the search used to stop there
 printf '[tune]\nrounds = 1\ntrials = 4\nepochs = 2\nresults = wu.jsonl\nbest = wu-best.ini\n[space]\nbatch = choice 8 240\n[train]\ndata = blobs.csv\nlayers = 4\nschedule = cosine\nper-step = true\nwarmup = 4\n' >wu.ini
