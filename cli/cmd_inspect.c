@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A statistic that applies is printed whatever it is (nan and inf included); "-" means it does not. */
+/* A statistic that applies is printed whatever it is (nan and inf included: the table shows where
+ * values overflow); "-" means it does not. */
 static void print_value(double v, int applies) {
-    if (applies) printf(" %10.3g", v);
+    if (applies) printf(" %10.3g", isnan(v) ? NAN : v); /* "nan", not the "-nan" of a negative one */
     else printf(" %10s", "-");
 }
 
@@ -154,6 +155,20 @@ int cmd_inspect(int argc, char **argv) {
         print_value(s->grad_norm, has_weights);
         printf("\n");
     }
+    /* Values that overflow are what inspect is there to show (the exploding activations of a
+     * deep network's bad initialization), so the table has them and the exit is 0; but a nan in it
+     * is said once, where it starts, so that no one reads it as a figure. */
+    int first = -1;
+    for (int l = 0; l < model->n_layers && first < 0; l++)
+        if (!isfinite(stats[l].mean) || !isfinite(stats[l].std)) first = l;
+    const char *why = "the network's values overflow " HONE_REAL_NAME " (weights or inputs too large)";
+    if (first >= 0)
+        fprintf(stderr, "hone inspect: warning: %s%sthe outputs of layer %d (%s) are not finite%s: %s\n", model_path,
+                *model_path ? ": " : "", first, hone_layer_kind_name(stats[first].kind),
+                first + 1 < model->n_layers ? ", nor any after" : "", why);
+    else if (!isfinite(loss))
+        fprintf(stderr, "hone inspect: warning: %s%sthe loss on the batch is not finite: %s\n", model_path,
+                *model_path ? ": " : "", why);
     exit_code = CLI_EXIT_OK;
 done:
     free(rows);

@@ -501,7 +501,7 @@ void cli_json_string(FILE *out, const char *s) {
 }
 
 const char *cli_loss_text(char *buf, double v) {
-    snprintf(buf, CLI_LOSS_TEXT, fabs(v) < 1e6 ? "%.4f" : "%.4g", v);
+    snprintf(buf, CLI_LOSS_TEXT, fabs(v) < 1e6 ? "%.4f" : "%.4g", isnan(v) ? NAN : v); /* "nan", never "-nan" */
     return buf;
 }
 

@@ -644,6 +644,17 @@ expect_error "predict: a binary model's labels from outputs that are not finite"
     predict huge2.safetensors --data blobs2.csv
 expect_error "diagnose: a loss that is not finite" 1 "^hone diagnose: huge.safetensors: the loss on its train rows is not finite \(nan\): $huge_said" -- \
     diagnose huge.safetensors --data blobs.csv
+# inspect shows where the values overflow (what it is for: exploding activations), and says so
+# where it starts: its nan figures were printed without a word (and as "-nan")
+"$hone" inspect huge.safetensors --data blobs.csv >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l <err.txt)" -eq 1 ] &&
+    grep -Eq "^hone inspect: warning: huge.safetensors: the outputs of layer 0 \(dense\) are not finite, nor any after: $huge_said" err.txt &&
+    grep -q "^batch of 256 rows, loss nan$" out.txt && ! grep -q -- "-nan" out.txt && ok "inspect: outputs that are not finite, shown and warned of" \
+    || bad "inspect: outputs that are not finite" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
+"$hone" inspect --data blobs.csv --layers 64x60 --weight-init normal --init-scale 1 --json >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && grep -Eq "^hone inspect: warning: the outputs of layer [0-9]+ \((dense|relu)\) are not finite, nor any after: $huge_said" err.txt &&
+    grep -q '"std": null' out.txt && ok "inspect: a fresh network's activations that overflow, warned of where they start" \
+    || bad "inspect: a fresh network that overflows" "exit $rc" "$(cat err.txt)"
 expect_ok "train --init continues from a model" train --data blobs.csv --layers 16 --epochs 1 --init blobs.safetensors --json
 grep -Eq '"test_acc": (0\.9|1)' out.txt && ok "--init keeps what was learned" || bad "--init keeps what was learned" "$(cat out.txt)"
 expect_error "--init with another architecture" 1 "blobs.safetensors" -- train --data reg.csv --regression --init blobs.safetensors
