@@ -21,9 +21,11 @@ double tune_json_number(const cJSON *o, const char *key) {
 
 /* Whether o's key is a number, null or absent (a figure the trial did not have): "x" would
  * rank as none, and a corrupt best trial would lose its place unsaid. */
-static int number_or_null(const cJSON *o, const char *key) {
+/* Whether o's key is absent, null, or a number in [lo, hi]: what a trial writes (a hand-edited
+ * "dev_acc": 7 was ranked first). */
+static int number_or_null(const cJSON *o, const char *key, double lo, double hi) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return !v || cJSON_IsNumber(v) || cJSON_IsNull(v);
+    return !v || cJSON_IsNull(v) || (cJSON_IsNumber(v) && v->valuedouble >= lo && v->valuedouble <= hi);
 }
 
 /* Reads the records already in the results file; drops an incomplete last line (a write cut
@@ -96,9 +98,9 @@ int tune_load_records(tune *t) {
             else if (!cJSON_IsObject(r.params)) missing = "\"params\"";
             else if (r.train && !cJSON_IsObject(r.train)) missing = "\"train\" as an object";
             else if (!cJSON_IsString(status)) missing = "\"status\"";
-            else if (!number_or_null(o, "dev_acc")) missing = "\"dev_acc\" as a number or null";
-            else if (!number_or_null(o, "dev_loss")) missing = "\"dev_loss\" as a number or null";
-            else if (!number_or_null(o, "seconds")) missing = "\"seconds\" as a number or null";
+            else if (!number_or_null(o, "dev_acc", 0, 1)) missing = "\"dev_acc\" from 0 to 1, or null";
+            else if (!number_or_null(o, "dev_loss", 0, HUGE_VAL)) missing = "\"dev_loss\" of 0 or more, or null";
+            else if (!number_or_null(o, "seconds", 0, HUGE_VAL)) missing = "\"seconds\" of 0 or more, or null";
             else {
                 for (int s = ST_OK; s <= ST_FAILED; s++)
                     if (!strcmp(status->valuestring, tune_status_names[s])) r.status = (trial_status)s;

@@ -1121,8 +1121,15 @@ expect_error "tune: results that do not say their [train] options" 2 \
     tune --config tune.ini --quiet --results older.jsonl --best older-best.ini
 sed '3s/"dev_acc":[-0-9.e+]*/"dev_acc":"x"/' tune.jsonl >corrupt.jsonl
 expect_error "tune: a record whose dev_acc is not a number" 1 \
-    "^hone tune: corrupt.jsonl: line 3: not a hone tune trial record \(needs \"dev_acc\" as a number or null\); give another --results file$" -- \
+    "^hone tune: corrupt.jsonl: line 3: not a hone tune trial record \(needs \"dev_acc\" from 0 to 1, or null\); give another --results file$" -- \
     tune --config tune.ini --quiet --results corrupt.jsonl --best corrupt-best.ini
+# figures no trial writes (an accuracy of 7 was ranked first, and made the best config)
+sed '2s/"dev_acc":[-0-9.e+]*/"dev_acc":7/' tune.jsonl >acc7.jsonl
+expect_error "tune: a record whose dev_acc is above 1" 1 "^hone tune: acc7.jsonl: line 2: not a hone tune trial record \(needs \"dev_acc\" from 0 to 1, or null\)" -- \
+    tune --config tune.ini --quiet --results acc7.jsonl --best acc7-best.ini
+sed '2s/"dev_loss":[-0-9.e+]*/"dev_loss":-1/' tune.jsonl >loss-1.jsonl
+expect_error "tune: a record whose dev_loss is negative" 1 "^hone tune: loss-1.jsonl: line 2: not a hone tune trial record \(needs \"dev_loss\" of 0 or more, or null\)" -- \
+    tune --config tune.ini --quiet --results loss-1.jsonl --best loss-1-best.ini
 # a sample printed with a fourth digit (0.1255) reads back as a number that three digits round the
 # other way (0.126): the search reads its own results again all the same
 printf '[tune]\nrounds = 1\ntrials = 8\nepochs = 1\nresults = digits.jsonl\nbest = digits-best.ini\n[space]\nbeta1 = uniform 0.12545 0.126\n[train]\ndata = blobs.csv\nlayers = 4\n' >digits.ini
