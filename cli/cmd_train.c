@@ -59,17 +59,19 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
     cli_optim_json(optim, sizeof optim, c);
     snprintf(buf, sizeof buf,
              "{\"lr\": %.17g, \"epochs\": %d, \"batch\": %d, \"seed\": %llu, \"shuffle\": %s, %s, "
-             "\"weight_init\": \"%s\", \"hidden\": \"%s\", \"activation\": \"%s\", \"dev\": \"%s\", "
-             "\"test\": \"%s\", \"test_set\": \"%s\", \"train_rows\": %d, \"l2\": %.17g, \"l1\": %.17g, \"keep_prob\": \"%s\", "
-             "\"batchnorm\": %s, \"early_stop\": %d, \"min_delta\": %.17g, \"early_stop_metric\": \"%s\", "
-             "\"augment_shift\": %d, \"augment_rotate\": %.17g, "
+             "\"weight_init\": \"%s\", \"hidden\": \"%s\", \"activation\": \"%s\", \"alpha\": %.17g, \"loss\": \"%s\", "
+             "\"residual\": %s, \"dev\": \"%s\", \"test\": \"%s\", \"test_set\": \"%s\", \"train_rows\": %d, "
+             "\"l2\": %.17g, \"l1\": %.17g, \"decay_bias\": %s, \"keep_prob\": \"%s\", \"input_keep_prob\": %.17g, "
+             "\"batchnorm\": %s, \"bn_momentum\": %.17g, \"early_stop\": %d, \"min_delta\": %.17g, "
+             "\"early_stop_metric\": \"%s\", \"augment_shift\": %d, \"augment_rotate\": %.17g, "
              "\"augment_flip\": %s, \"augment_noise\": %.17g}",
              c->lr, c->epochs, c->batch, (unsigned long long)o->seed, c->shuffle ? "true" : "false", optim,
-             hone_init_kind_name(a->init), o->arch.layers, hone_layer_kind_name(a->activation), o->dev, o->test,
-             test_set, o->train_rows, o->reg.l2, o->reg.l1, o->reg.keep_prob, o->reg.batchnorm ? "true" : "false",
-             o->reg.early_stop, c->early_stopping.min_delta, c->early_stopping.on_accuracy ? "accuracy" : "loss",
-             o->reg.augment_shift, o->reg.augment_rotate, o->reg.augment_flip ? "true" : "false",
-             o->reg.augment_noise);
+             hone_init_kind_name(a->init), o->arch.layers, hone_layer_kind_name(a->activation), o->arch.alpha,
+             hone_loss_kind_name(a->loss), o->arch.residual ? "true" : "false", o->dev, o->test, test_set,
+             o->train_rows, o->reg.l2, o->reg.l1, o->reg.decay_bias ? "true" : "false", o->reg.keep_prob,
+             o->reg.input_keep_prob, o->reg.batchnorm ? "true" : "false", o->reg.bn_momentum, o->reg.early_stop,
+             c->early_stopping.min_delta, c->early_stopping.on_accuracy ? "accuracy" : "loss", o->reg.augment_shift,
+             o->reg.augment_rotate, o->reg.augment_flip ? "true" : "false", o->reg.augment_noise);
     return buf;
 }
 
@@ -589,7 +591,19 @@ int cmd_train(int argc, char **argv) {
     }
     if (*o.ck.resume) { /* the checkpoint's weights, statistics and state, if it is this run's */
         char what[512];
-        if (hone_checkpoint_load(&resumed, model, o.ck.resume, &err)) goto fail;
+        if (hone_checkpoint_load(&resumed, model, o.ck.resume, &err)) {
+            /* a network that differs (--keep-prob 0.5 added a layer) is named by the option behind
+             * it, read from the checkpoint's header: "its network has 3 layers, this network 4" */
+            char *written = NULL;
+            hone_error ignored;
+            const bool named = err.code == HONE_ERR_VALUE && !hone_model_read_config(o.ck.resume, &written, &ignored) &&
+                               written && cli_config_differs(written, config_json(&o, &arch, &cfg, test_set), what, sizeof what);
+            free(written);
+            if (!named) goto fail;
+            cli_error("train", "--resume %s: %s; resume with the options it was written with", o.ck.resume, what);
+            exit_code = CLI_EXIT_USAGE;
+            goto done;
+        }
         if (cli_config_differs(model->config_json, config_json(&o, &arch, &cfg, test_set), what, sizeof what)) {
             cli_error("train", "--resume %s: %s; resume with the options it was written with", o.ck.resume, what);
             exit_code = CLI_EXIT_USAGE;

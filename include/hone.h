@@ -421,6 +421,11 @@ hone_status hone_model_load(hone_model **out, const char *path, hone_error *err)
  * (HONE_ERR_VALUE naming the first difference otherwise); gradients and optimizer state are left
  * as they are. */
 hone_status hone_model_load_weights(hone_model *model, const char *path, hone_error *err);
+/* The training configuration (config_json) a model file or a checkpoint keeps, read from its header
+ * alone, before anything is built to load it into (hone train --resume compares its options so,
+ * and names the one that differs rather than the layer counts it leads to); *config is NULL when
+ * the file keeps none, and free() it otherwise. */
+hone_status hone_model_read_config(const char *path, char **config, hone_error *err);
 
 const char *hone_layer_kind_name(hone_layer_kind kind);
 const char *hone_loss_kind_name(hone_loss_kind kind);

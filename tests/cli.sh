@@ -1462,6 +1462,12 @@ expect_error "--resume with another --min-delta" 2 "^hone train: --resume ck.saf
     "${ck_run[@]}" --min-delta 0.01 --resume ck.safetensors
 expect_error "--resume with another --early-stop-metric" 2 '^hone train: --resume ck.safetensors: --early-stop-metric is "loss" in the checkpoint, "accuracy" in this run; resume with' -- \
     "${ck_run[@]}" --early-stop-metric accuracy --resume ck.safetensors
+# options that change the network are named too, read from the checkpoint's header before its
+# weights meet this run's network ("the checkpoint's network has 3 layers, this network 4", exit 1)
+expect_error "--resume without the dropout layers" 2 '^hone train: --resume ck.safetensors: --keep-prob is "0.8" in the checkpoint, "1" in this run; resume with' -- \
+    "${ck_run[@]}" --keep-prob 1 --resume ck.safetensors
+expect_error "--resume without the batch norm layers" 2 '^hone train: --resume ck.safetensors: --batchnorm is true in the checkpoint, false in this run; resume with' -- \
+    "${ck_run[@]}" --no-batchnorm --resume ck.safetensors
 # A resumed run's --metrics file keeps its rows up to the checkpoint: another run's file (its
 # rows mixed into the new ones without a word) is refused by the checkpoint epoch's figures.
 "$hone" train --data blobs.csv --layers 4 --epochs 3 --checkpoint mk.safetensors --metrics mk.csv --quiet >/dev/null 2>&1

@@ -179,6 +179,31 @@ static void test_round_trip_mlp(void **state) {
     free(path);
 }
 
+/* The training configuration read from a file's header alone: a model's, none from a model that
+ * keeps none, and the header's own errors for a file that is no safetensors file. */
+static void test_read_config(void **state) {
+    hone_model *m = small_mlp(3);
+    char *path = copy(th_path("config.safetensors"));
+    save_ok(m, path);
+    char *config = NULL;
+    hone_error err = {0};
+    assert_int_equal(hone_model_read_config(path, &config, &err), HONE_OK);
+    assert_non_null(config);
+    assert_string_equal(config, m->config_json);
+    free(config);
+    honeM_free(m->config_json);
+    m->config_json = NULL;
+    save_ok(m, path);
+    assert_int_equal(hone_model_read_config(path, &config, &err), HONE_OK);
+    assert_null(config);
+    const char *text = th_write_text("not-safetensors.txt", "hello");
+    assert_int_equal(hone_model_read_config(text, &config, &err), HONE_ERR_FORMAT);
+    assert_null(config);
+    assert_non_null(strstr(err.message, "not-safetensors.txt"));
+    hone_model_free(m);
+    free(path);
+}
+
 static void test_round_trip_every_kind_and_loss(void **state) {
     const hone_loss_kind losses[] = {HONE_LOSS_SOFTMAX_CE, HONE_LOSS_SIGMOID_CE, HONE_LOSS_MSE};
     const char *configs[] = {NULL, "{\"note\": \"a \\\"quote\\\", a \\\\ backslash, a tab\\t, \xc3\xa9t\xc3\xa9\"}",
@@ -1849,6 +1874,7 @@ static void test_fuzz_regressions(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_round_trip_mlp),
+        th_test(test_read_config),
         th_test(test_round_trip_every_kind_and_loss),
         th_test(test_round_trip_extreme_values),
         th_test(test_header_layout),

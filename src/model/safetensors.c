@@ -1170,6 +1170,19 @@ done:
     return st;
 }
 
+hone_status hone_model_read_config(const char *path, char **config, hone_error *err) {
+    *config = NULL;
+    loader L = {.path = path, .meta_key = HONES_CHECKPOINT_KEY}; /* a checkpoint is read too */
+    hone_status st = read_header(&L, err);
+    if (!st) st = parse_header(&L, err);
+    const cJSON *item = st ? NULL : cJSON_GetObjectItemCaseSensitive(L.meta, "hone.config");
+    if (item && !(*config = honeM_strdup(item->valuestring))) st = fail_nomem(&L, err);
+    if (L.f) fclose(L.f);
+    cJSON_Delete(L.root);
+    honeM_free(L.header);
+    return st;
+}
+
 hone_status hone_model_load(hone_model **out, const char *path, hone_error *err) {
     return honeS_load(out, path, NULL, 0, NULL, NULL, err);
 }
