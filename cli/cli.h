@@ -104,6 +104,8 @@ const char *cli_loss_text(char *buf, double v);
 void cli_json_number(FILE *out, const char *key, double v, int comma);
 /* s as a JSON string: quoted, with '"', '\\' and control characters escaped. */
 void cli_json_string(FILE *out, const char *s);
+/* Whether s is valid UTF-8 (no overlong form, surrogate or code point past U+10FFFF). */
+int cli_utf8_valid(const char *s);
 
 /* Exit codes */
 /* Significant digits that give back the same hone_real when read (9 for float, 17 for double). */

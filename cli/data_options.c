@@ -247,7 +247,11 @@ int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *mod
 }
 
 char *cli_feature_names_json(const hone_dataset *data) {
-    if (!data->feature_names) return strdup("");
+    /* a model file's header is UTF-8: names in another encoding (a Latin-1 spreadsheet's) would
+     * leave the model unsaved after its training, so they are not kept, and go unchecked */
+    bool utf8 = data->feature_names != NULL;
+    for (size_t j = 0; utf8 && j < data->d; j++) utf8 = cli_utf8_valid(data->feature_names[j]);
+    if (!utf8) return strdup("");
     cJSON *names = cJSON_CreateStringArray((const char *const *)data->feature_names, (int)data->d);
     char *json = names ? cJSON_PrintUnformatted(names) : NULL, *out = NULL;
     const size_t cap = json ? strlen(json) + 32 : 0;

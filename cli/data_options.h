@@ -121,7 +121,8 @@ int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *mod
 void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, const hone_dataset *data);
 
 /* The names of data's features (a CSV file with a header) for a model's metadata:
- * ', "feature_names": ["a", ...]'; "" for data without; malloc'd, NULL when out of memory. The
+ * ', "feature_names": ["a", ...]'; "" for data without, or with a name that is not UTF-8 (a
+ * model file's header cannot hold it); malloc'd, NULL when out of memory. The
  * commands that run the model compare a header with them (cli_data_fits). */
 char *cli_feature_names_json(const hone_dataset *data);
 

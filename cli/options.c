@@ -479,6 +479,15 @@ static int utf8_length(const unsigned char *s) {
     return n;
 }
 
+int cli_utf8_valid(const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        const int n = *p < 0x80 ? 1 : utf8_length(p);
+        if (!n) return 0;
+        p += n;
+    }
+    return 1;
+}
+
 void cli_json_string(FILE *out, const char *s) {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p;) {

@@ -462,6 +462,11 @@ expect_error "train --init: the features in another order" 1 "^hone train: swapp
     train --data swapped.csv --init blobs.safetensors --epochs 1
 expect_error "diagnose: the features in another order" 1 "^hone diagnose: swapped.csv: its header has the features of the model's training data in another order" -- \
     diagnose blobs.safetensors --data swapped.csv
+# a header in another encoding than UTF-8 (a Latin-1 export): the names, which a model file's
+# header cannot hold, are not kept, and the model is saved (it was not, after its training)
+{ printf 'temp\xe9rature,b,c,d,label\n'; tail -n +2 blobs.csv; } >latin1.csv
+expect_ok "train on a header that is not UTF-8" train --data latin1.csv --layers 4 --epochs 1 --quiet --save latin1.safetensors
+expect_ok "eval the model of a header that is not UTF-8" eval latin1.safetensors --data latin1.csv
 # a model is evaluated only on data it can score: classes it has, as many targets as it predicts
 awk -F, 'NR == 1 || $5 != 2' blobs.csv >two.csv
 expect_ok "a binary model (one sigmoid output)" train --data two.csv --layers 4 --epochs 1 --quiet --save two.safetensors
