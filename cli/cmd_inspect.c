@@ -158,14 +158,17 @@ int cmd_inspect(int argc, char **argv) {
     /* Values that overflow are what inspect is there to show (the exploding activations of a
      * deep network's bad initialization), so the table has them and the exit is 0; but a nan in it
      * is said once, where it starts, so that no one reads it as a figure. */
-    int first = -1;
-    for (int l = 0; l < model->n_layers && first < 0; l++)
-        if (!isfinite(stats[l].mean) || !isfinite(stats[l].std)) first = l;
+    int first = -1, all_after = 1; /* and whether every layer after it is not finite either */
+    for (int l = 0; l < model->n_layers; l++) {
+        const int finite = isfinite(stats[l].mean) && isfinite(stats[l].std);
+        if (first < 0 && !finite) first = l;
+        else if (first >= 0 && finite) all_after = 0; /* tanh or sigmoid of an infinity is finite */
+    }
     const char *why = "the network's values overflow " HONE_REAL_NAME " (weights or inputs too large)";
     if (first >= 0)
         fprintf(stderr, "hone inspect: warning: %s%sthe outputs of layer %d (%s) are not finite%s: %s\n", model_path,
                 *model_path ? ": " : "", first, hone_layer_kind_name(stats[first].kind),
-                first + 1 < model->n_layers ? ", nor any after" : "", why);
+                first + 1 < model->n_layers && all_after ? ", nor any after" : "", why);
     else if (!isfinite(loss))
         fprintf(stderr, "hone inspect: warning: %s%sthe loss on the batch is not finite: %s\n", model_path,
                 *model_path ? ": " : "", why);

@@ -660,6 +660,12 @@ expect_error "diagnose: a loss that is not finite" 1 "^hone diagnose: huge.safet
 [ $rc -eq 0 ] && grep -Eq "^hone inspect: warning: the outputs of layer [0-9]+ \((dense|relu)\) are not finite, nor any after: $huge_said" err.txt &&
     grep -q '"std": null' out.txt && ok "inspect: a fresh network's activations that overflow, warned of where they start" \
     || bad "inspect: a fresh network that overflows" "exit $rc" "$(cat err.txt)"
+# tanh brings an infinite output back to +-1: the layers after it are finite, and not said otherwise
+expect_ok "a tanh model to overflow" train --data blobs.csv --layers 4 --activation tanh --epochs 1 --quiet --save huge-tanh.safetensors
+perl -e 'open F, "+<", $ARGV[0] or die; binmode F; read F, $n, 8; seek F, 8 + unpack("Q<", $n), 0; print F pack("f<*", (3e38) x 16)' huge-tanh.safetensors
+"$hone" inspect huge-tanh.safetensors --data blobs.csv >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && grep -Eq "^hone inspect: warning: huge-tanh.safetensors: the outputs of layer 0 \(dense\) are not finite: $huge_said" err.txt &&
+    ok "inspect: layers after an overflow that are finite again are not called infinite" || bad "inspect: finite layers after an overflow" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
 expect_ok "train --init continues from a model" train --data blobs.csv --layers 16 --epochs 1 --init blobs.safetensors --json
 grep -Eq '"test_acc": (0\.9|1)' out.txt && ok "--init keeps what was learned" || bad "--init keeps what was learned" "$(cat out.txt)"
 expect_error "--init with another architecture" 1 "blobs.safetensors" -- train --data reg.csv --regression --init blobs.safetensors
