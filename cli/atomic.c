@@ -67,7 +67,9 @@ static void sync_directory(const char *path) {
 
 /* The stream's writes, through the descriptor, keeping the first failure's errno: stdio keeps
  * only its error flag, and by the commit errno tells of whatever ran since (a full disk was
- * reported as "Input/output error" once the output outgrew the stream's buffer). */
+ * reported as "Input/output error" once the output outgrew the stream's buffer). A failure
+ * returns the bytes written, 0 when none, never -1: fopencookie(3) forbids a negative count, and
+ * glibc takes -1 as SIZE_MAX written, then reads past the end of a large fwrite's data. */
 static ssize_t write_keeping_errno(void *cookie, const char *buf, size_t size) {
     cli_atomic *a = cookie;
     size_t done = 0;
@@ -76,7 +78,7 @@ static ssize_t write_keeping_errno(void *cookie, const char *buf, size_t size) {
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             if (!a->write_errno) a->write_errno = n < 0 ? errno : EIO;
-            return done ? (ssize_t)done : -1;
+            return (ssize_t)done;
         }
         done += (size_t)n;
     }
