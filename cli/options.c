@@ -248,7 +248,9 @@ static int on_ini(void *user, const char *section, const char *key, const char *
         return 0;
     }
     const struct given_option *g = given_entry(o->value);
-    if (g && g->path && !strcmp(g->path, s->path) && g->shared == !*section) { /* the first would go unread */
+    /* the same read of the same file (s->path, one --config's own text): a file given twice is read
+     * twice, the second over the first, as two files are */
+    if (g && g->path == s->path && g->shared == !*section) { /* the first would go unread */
         cli_error(s->cmd->name, "%s: set again (first at line %d); give it once", where, g->line);
         s->failed = 1;
         return 0;

@@ -194,6 +194,8 @@ printf '[train]\ndata = blobs.csv\nepochs = 0\nlayers = 4\nepochs = 1\n' >twice.
 expect_error "config: a key given twice in a section names both lines" 2 "^hone train: twice.ini:5: \\[train\\] epochs: set again \(first at line 3\); give it once$" -- train --config twice.ini
 printf 'epochs = 2\n[train]\ndata = blobs.csv\nlayers = 4\nepochs = 1\n' >overshared.ini
 expect_ok "config: a section's key over a shared one of the same name" train --config overshared.ini --quiet
+# one file given twice is read twice, as two files are: no key of it is 'set again' at its own line
+expect_ok "config: the same file given twice" train --config overshared.ini --config overshared.ini --quiet
 printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs.csv\nlayers = 4\nlayers = 8\n' >tune-twice.ini
 expect_error "tune: a [train] key given twice names both lines" 2 "^hone tune: tune-twice.ini:10: \\[train\\] layers: set again \(first at line 9\); give it once$" -- tune --config tune-twice.ini
 printf '[train]\nepochs = 2\nlr\n' >badline.ini
