@@ -152,11 +152,13 @@ int cli_config_differs(const char *checkpoint, const char *run, char *what, size
         if (x && cJSON_Compare(x, y, 1)) continue;
         char option[64], *then = x ? cJSON_PrintUnformatted(x) : NULL, *now = cJSON_PrintUnformatted(y);
         option_of(y->string, option, sizeof option);
-        snprintf(what, cap, "%s is %s in the checkpoint, %s in this run", option, then ? then : "absent",
-                 now ? now : "?");
+        if (x)
+            snprintf(what, cap, "%s is %s in the checkpoint, %s in this run", option, then ? then : "?", now ? now : "?");
+        else
+            snprintf(what, cap, "%s is %s in this run and not recorded in the checkpoint", option, now ? now : "?");
         free(then);
         free(now);
-        differs = 1;
+        differs = x ? 1 : 2;
     }
     cJSON_Delete(a);
     cJSON_Delete(b);

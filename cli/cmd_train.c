@@ -591,21 +591,24 @@ int cmd_train(int argc, char **argv) {
     }
     if (*o.ck.resume) { /* the checkpoint's weights, statistics and state, if it is this run's */
         char what[512];
+        int differs = 0;
         if (hone_checkpoint_load(&resumed, model, o.ck.resume, &err)) {
             /* a network that differs (--keep-prob 0.5 added a layer) is named by the option behind
              * it, read from the checkpoint's header: "its network has 3 layers, this network 4" */
             char *written = NULL;
             hone_error ignored;
-            const bool named = err.code == HONE_ERR_VALUE && !hone_model_read_config(o.ck.resume, &written, &ignored) &&
-                               written && cli_config_differs(written, config_json(&o, &arch, &cfg, test_set), what, sizeof what);
+            if (err.code == HONE_ERR_VALUE && !hone_model_read_config(o.ck.resume, &written, &ignored) && written)
+                differs = cli_config_differs(written, config_json(&o, &arch, &cfg, test_set), what, sizeof what);
             free(written);
-            if (!named) goto fail;
-            cli_error("train", "--resume %s: %s; resume with the options it was written with", o.ck.resume, what);
-            exit_code = CLI_EXIT_USAGE;
-            goto done;
+            if (!differs) goto fail;
+        } else {
+            differs = cli_config_differs(model->config_json, config_json(&o, &arch, &cfg, test_set), what, sizeof what);
         }
-        if (cli_config_differs(model->config_json, config_json(&o, &arch, &cfg, test_set), what, sizeof what)) {
-            cli_error("train", "--resume %s: %s; resume with the options it was written with", o.ck.resume, what);
+        if (differs) {
+            cli_error("train", "--resume %s: %s; %s", o.ck.resume, what,
+                      differs == 1 ? "resume with the options it was written with"
+                                   : "an older hone wrote it, before the option was kept: finish the run with that "
+                                     "version, or start it again");
             exit_code = CLI_EXIT_USAGE;
             goto done;
         }
