@@ -158,8 +158,11 @@ void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, 
     snprintf(index, sizeof index, "%d", data->label_column);
     /* the last column (-1, or a name or index that came to it) is what every command reads */
     if (data->label_column >= 0 && data->label_column != (int)data->d) {
-        json_entry(buf, cap, "label_column", source->csv.label_name ? source->csv.label_name : index);
-        if (source->csv.label_name) json_entry(buf, cap, "label_index", index); /* for a file without a header */
+        /* by its index alone when its name is not UTF-8, which a model's metadata cannot hold */
+        const char *name = source->csv.label_name && cli_utf8_valid(source->csv.label_name) ? source->csv.label_name
+                                                                                             : NULL;
+        json_entry(buf, cap, "label_column", name ? name : index);
+        if (name) json_entry(buf, cap, "label_index", index); /* for a file without a header */
     }
     if (source->csv.delimiter != ',') json_entry(buf, cap, "delimiter", (char[]){source->csv.delimiter, '\0'});
 }

@@ -469,6 +469,13 @@ expect_error "diagnose: the features in another order" 1 "^hone diagnose: swappe
 { printf 'temp\xe9rature,b,c,d,label\n'; tail -n +2 blobs.csv; } >latin1.csv
 expect_ok "train on a header that is not UTF-8" train --data latin1.csv --layers 4 --epochs 1 --quiet --save latin1.safetensors
 expect_ok "eval the model of a header that is not UTF-8" eval latin1.safetensors --data latin1.csv
+# a label column named so: kept by its index, not by the name, which left the model unsaved
+{ printf '\xe9tiquette,a,b,c,d\n'; tail -n +2 blobs.csv | awk -F, -v OFS=, '{ print $5, $1, $2, $3, $4 }'; } >latin1-first.csv
+expect_ok "train on a label column whose name is not UTF-8" train --data latin1-first.csv --label-column $'\xe9tiquette' --layers 8 --epochs 20 --lr 0.05 --quiet --save latin1-first.safetensors
+"$hone" eval latin1-first.safetensors --data latin1-first.csv --label-column 0 >given.txt 2>&1
+expect_ok "eval reads that model's label column by its index" eval latin1-first.safetensors --data latin1-first.csv
+cmp -s out.txt given.txt && grep -Eq "accuracy +(9[0-9]|100)\." out.txt && ok "the label column of a name not UTF-8 is read as by --label-column 0" \
+    || bad "the label column of a name not UTF-8" "$(cat out.txt given.txt)"
 # a model is evaluated only on data it can score: classes it has, as many targets as it predicts
 awk -F, 'NR == 1 || $5 != 2' blobs.csv >two.csv
 expect_ok "a binary model (one sigmoid output)" train --data two.csv --layers 4 --epochs 1 --quiet --save two.safetensors
