@@ -260,8 +260,10 @@ void cli_plot_describe(char *buf, size_t cap, const hone_model *m, int activatio
 int cli_plot_output(const char *cmd, const char *input, char *output, size_t cap) {
     const int derived = !*output;
     if (derived) {
-        const char *slash = strrchr(input, '/'), *dot = strrchr(input, '.');
-        size_t stem = dot && (!slash || dot > slash + 1) ? (size_t)(dot - input) : strlen(input);
+        /* the extension is the base name's last '.' and what follows, where something precedes it:
+         * .metrics is a name without one, as in runs/.metrics (it gave .svg, runs/.metrics.svg) */
+        const char *slash = strrchr(input, '/'), *base = slash ? slash + 1 : input, *dot = strrchr(base, '.');
+        size_t stem = dot && dot > base ? (size_t)(dot - input) : strlen(input);
         if (stem + 5 > cap) {
             cli_error(cmd, "%s: name too long to derive the plot's from; give --output", input);
             return -1;

@@ -864,6 +864,13 @@ expect_ok "plot of a flat loss" plot flat.csv --output flat.svg
 grep -q '>0.693145<' flat.svg && grep -q '>0.693150<' flat.svg && ok "plot: a flat curve's ticks read apart" || bad "plot: a flat curve's ticks read apart" "$(grep -o '<text[^<]*' flat.svg | head -12)"
 expect_ok "plot JSON lines (default output name)" plot m.jsonl
 svg_ok m.svg && ok "plot m.jsonl writes m.svg" || bad "plot m.jsonl writes m.svg" "$(ls)"
+# a name whose only '.' begins it has no extension: .metrics plots to .metrics.svg (it wrote .svg),
+# as runs/.metrics to runs/.metrics.svg
+mkdir -p runs && cp m.csv .metrics && cp m.csv runs/.metrics
+expect_ok "plot .metrics (default output name)" plot .metrics
+grep -qx "wrote .metrics.svg (3 epochs)" out.txt && svg_ok .metrics.svg && [ ! -e .svg ] && ok "plot .metrics writes .metrics.svg" || bad "plot .metrics writes .metrics.svg" "$(cat out.txt)"
+expect_ok "plot runs/.metrics (default output name)" plot runs/.metrics
+grep -qx "wrote runs/.metrics.svg (3 epochs)" out.txt && svg_ok runs/.metrics.svg && ok "plot runs/.metrics writes runs/.metrics.svg" || bad "plot runs/.metrics writes runs/.metrics.svg" "$(cat out.txt)"
 printf '%s\n1,0.1,1,0.5,0.8,0.6,0.7,1,100\n2,0.1,1,abc,0.8,0.6,0.7,1,100\n' "$metrics_header" >badm.csv
 expect_error "plot: malformed CSV metrics" 1 "badm.csv" "line 3" "train_loss" -- plot badm.csv
 printf '{"epoch": 1, "train_loss": 0.5}\n{"epoch": 2, "train_loss": \n' >badm.jsonl
