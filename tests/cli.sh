@@ -108,7 +108,20 @@ expect_error "bad layers" 2 "--layers" -- train --layers 512,,x
 expect_error "--layers ending on a comma" 2 "^hone train: --layers: expected hidden layer sizes like 512,256 or 256x50, got '16,'$" -- train --layers 16,
 expect_error "--keep-prob ending on a comma" 2 "^hone train: --keep-prob: expected numbers separated by commas, got '0.8,'$" -- train --layers 16 --keep-prob 0.8,
 expect_error "--layers past the units limit" 2 "^hone train: --layers: a layer has at most 16777216 units, got 16777217 in '8,16777217'$" -- train --layers 8,16777217
+# the limits themselves are allowed: 16777216 units (bench goes on to count the parameters), 256 layers
+expect_error "--layers at the units limit" 2 "^hone bench: --inputs 16777216, --layers 16777216, --outputs 10: model: more than [0-9]+ parameters$" -- \
+    bench --inputs 16777216 --layers 16777216
+expect_error "--layers past 256 hidden layers" 2 "^hone train: --layers: more than 256 hidden layers$" -- train --layers 4x257
+expect_error "--layers past 256 hidden layers, in two parts" 2 "^hone train: --layers: more than 256 hidden layers$" -- train --layers 4x200,8x57
+expect_error "--init-scale 0" 2 "^hone train: --init-scale must be positive, got 0$" -- train --data blobs.csv --weight-init normal --init-scale 0
+# a value of up to 1023 characters is taken (a missing file here: its message, cut short), of 1024 refused
+expect_error "a value of 1023 characters" 1 "^hone train: a+" -- train --data "$(printf 'a%.0s' $(seq 1023))"
+expect_error "a value of 1024 characters" 2 "^hone train: --data: value longer than 1023 characters$" -- train --data "$(printf 'a%.0s' $(seq 1024))"
 expect_error "bad dev split" 2 "--dev" -- train --data blobs.csv --dev -3
+# --dev and --test auto are a fifth of the rows each, rounded: 21 of 103 (20.6), not 20
+head -n 104 blobs.csv >blobs103.csv
+expect_ok "a fifth of 103 rows" train --data blobs103.csv --layers 4 --epochs 1
+grep -q "^data: 61 train, 21 dev, 21 test rows" err.txt && ok "--dev and --test auto: a fifth of the rows, rounded" || bad "--dev and --test auto: a fifth, rounded" "$(head -1 err.txt)"
 # seeds are read as text: every one up to 2^53 (exact in a model's JSON metadata) is its own
 seed_rule="--seed: expected an integer seed in \[0, 2\^53 = 9007199254740992\], got"
 for cmd in train inspect gradcheck tune; do
@@ -122,6 +135,7 @@ done
 "$hone" train --data blobs.csv --layers 4 --epochs 1 --seed 9007199254740991 --save s53m.safetensors --quiet >/dev/null 2>&1
 grep -aq 'seed\\": 9007199254740992,' s53.safetensors && ! cmp -s s53.safetensors s53m.safetensors \
     && ok "seeds 2^53 and 2^53 - 1 are kept exactly and train differently" || bad "seeds near 2^53" "$(grep -ao 'seed[^,]*' s53.safetensors)"
+expect_ok "diagnose: a model of seed 2^53" diagnose s53.safetensors --data blobs.csv
 expect_error "impossible split" 1 "leave no training rows|no training" -- train --data blobs.csv --dev 200 --test 100
 expect_error "missing option value" 2 "--lr needs a value" -- train --lr
 expect_error "beta1 of 1" 2 "beta1 must be in \[0, 1\)" -- train --beta1 1
@@ -479,6 +493,8 @@ cmp -s out.txt given.txt && grep -Eq "accuracy +(9[0-9]|100)\." out.txt && ok "t
 # a model is evaluated only on data it can score: classes it has, as many targets as it predicts
 awk -F, 'NR == 1 || $5 != 2' blobs.csv >two.csv
 expect_ok "a binary model (one sigmoid output)" train --data two.csv --layers 4 --epochs 1 --quiet --save two.safetensors
+expect_ok "train on two classes" train --data two.csv --layers 4 --epochs 1
+grep -qx "network: 4-4-1 relu, sigmoid_ce loss, 25 parameters" err.txt && ok "two classes: one sigmoid output" || bad "two classes: one sigmoid output" "$(grep network err.txt)"
 expect_error "eval: three classes on a binary model" 1 "^hone eval: blobs.csv: labels go up to 2, the model has 2 classes$" -- eval two.safetensors --data blobs.csv
 expect_ok "eval: the binary model on its own data" eval two.safetensors --data two.csv
 grep -Eq "^two.safetensors on 200 rows: loss [0-9.]+  accuracy" out.txt && ok "eval's line: one space before rows" || bad "eval's line" "$(cat out.txt)"
@@ -538,6 +554,18 @@ expect_error "train: a --save name too long for a temporary beside it, before tr
     train --data keep.csv --layers 4 --epochs 1 --quiet --save "$long_name"
 expect_error "train: --save into a missing directory, before training" 2 "^hone train: --save none/m.safetensors: no directory none to write it in$" -- \
     train --data keep.csv --layers 4 --epochs 1 --quiet --save none/m.safetensors
+# a file in the root directory is in /, not in a directory named '' (checked there: where / may be
+# written, the run goes on to read its missing data, and nothing is written)
+if [ -w / ]; then
+    expect_error "train: --save into /, checked in /" 1 "^hone train: nope.csv: No such file or directory$" -- train --data nope.csv --save /hone-cli-$$.safetensors
+else
+    expect_error "train: --save into /, checked in /" 2 "^hone train: --save /hone-cli-$$.safetensors: cannot write in /: " -- train --data nope.csv --save /hone-cli-$$.safetensors
+fi
+# a directory this user may not write in is refused before the work (root writes in a directory of
+# mode 555: /proc/sys, which the kernel keeps from root too, stands in)
+if [ "$(id -u)" != 0 ]; then mkdir -p ro-dir && chmod 555 ro-dir; ro=ro-dir; else ro=/proc/sys; fi
+expect_error "train: --save into a directory it may not write in, before training" 2 \
+    "^hone train: --save $ro/m.safetensors: cannot write in $ro: (Permission denied|Read-only file system)$" -- train --data nope.csv --save $ro/m.safetensors
 expect_error "predict: --output onto the data" 2 "^hone predict: --output keep.csv would overwrite keep.csv, the --data it reads$" -- \
     predict keep.safetensors --data keep.csv --output keep.csv
 expect_error "predict: --output onto the model" 2 "^hone predict: --output keep.safetensors would overwrite keep.safetensors, the model it reads$" -- \
@@ -650,6 +678,9 @@ expect_error "predict: labels from outputs that are not finite" 1 "^hone predict
 # a file name that is not UTF-8 (another encoding's bytes) is U+FFFD in --json: the line did not parse
 expect_ok "--json of a save path that is not UTF-8" train --data blobs.csv --layers 4 --epochs 1 --save $'latin\xe9.safetensors' --json --quiet
 grep -q '"model": "latin\\ufffd.safetensors"' out.txt && ok "--json: a byte that is not UTF-8 is U+FFFD" || bad "--json: a byte that is not UTF-8 is U+FFFD" "$(cat -v out.txt)"
+# an overlong form (0xC0 0x80, a NUL in two bytes) is not UTF-8 either: two U+FFFD
+expect_ok "--json of a save path with an overlong form" train --data blobs.csv --layers 4 --epochs 1 --save $'over\xc0\x80.safetensors' --json --quiet
+grep -q '"model": "over\\ufffd\\ufffd.safetensors"' out.txt && ok "--json: an overlong form is U+FFFD" || bad "--json: an overlong form is U+FFFD" "$(cat -v out.txt)"
 # a binary model's sigmoid turns an infinite output into a finite 0 or 1, which were printed as labels
 awk -F, -v OFS=, 'NR == 1 || $5 < 2' blobs.csv >blobs2.csv
 expect_ok "a binary model to overflow" train --data blobs2.csv --layers 4 --epochs 1 --quiet --save huge2.safetensors
@@ -763,6 +794,12 @@ expect_error "a per-step warm-up as long as the run" 2 "^hone train: cosine: war
     train --data blobs.csv --layers 4 --epochs 3 --batch 50 --warmup 12 --per-step
 expect_ok "a per-step warm-up shorter than the run" train --data blobs.csv --layers 4 --epochs 3 --batch 50 --warmup 11 --per-step --quiet
 expect_error "augmenting a CSV: an options error" 2 "augmentation needs images" -- train --data blobs.csv --augment-shift 2 --quiet
+# --augment-flip flips images as it trains: the run comes out otherwise than without it
+img_run=(train --data img6.idx --labels lab6.idx --layers 4 --epochs 5 --dev 0 --test 0 --batch 2 --json)
+"$hone" "${img_run[@]}" >noflip.json 2>/dev/null; "$hone" "${img_run[@]}" --augment-flip >flip.json 2>/dev/null
+noflip_loss=$(sed -n 's/.*"train_loss": \([-0-9.e+]*\).*/\1/p' noflip.json); flip_loss=$(sed -n 's/.*"train_loss": \([-0-9.e+]*\).*/\1/p' flip.json)
+[ -n "$noflip_loss" ] && [ -n "$flip_loss" ] && [ "$noflip_loss" != "$flip_loss" ] && ok "--augment-flip changes the training (train loss $noflip_loss, flipped $flip_loss)" ||
+    bad "--augment-flip changes the training" "$(cat noflip.json flip.json)"
 expect_error "early stopping without dev: a usage error, as the plateau schedule" 2 "^hone train: --early-stop watches the dev set, and there is no dev set \(--dev 0\)$" -- train --data blobs.csv --early-stop 2 --dev 0 --quiet
 expect_error "divergence is named (exit 3)" 3 "diverged at epoch [0-9]+, batch [0-9]+, learning rate" "first non-finite" "lower the" -- \
     train --data blobs.csv --layers 16 --optimizer sgd --lr 1e6 --schedule constant --epochs 5 --quiet
@@ -822,6 +859,10 @@ metrics_header="epoch,lr,grad_norm,train_loss,train_acc,dev_loss,dev_acc,seconds
 expect_ok "train --metrics --plot" train --data blobs.csv --layers 8 --epochs 3 --batch 16 --metrics m.csv --plot run.svg
 [ "$(head -1 m.csv)" = "$metrics_header" ] && [ "$(wc -l <m.csv)" -eq 4 ] && [ "$(tail -n +2 m.csv | cut -d, -f1 | tr '\n' ' ')" = "1 2 3 " ] \
     && ok "metrics CSV: header and one row per epoch" || bad "metrics CSV: header and one row per epoch" "$(cat m.csv)"
+# the progress lines give each epoch's train and dev accuracy, the metrics file's figures
+[ "$(sed -n 's/^epoch *\([0-9]*\)\/3  train loss [0-9.]* acc *\([0-9.]*\)%  dev loss [0-9.]* acc *\([0-9.]*\)%.*/\1 \2 \3/p' err.txt)" = \
+    "$(awk -F, 'NR > 1 { printf "%d %.2f %.2f\n", $1, 100 * $5, 100 * $7 }' m.csv)" ] &&
+    ok "progress: each epoch's train and dev accuracy" || bad "progress: each epoch's train and dev accuracy" "$(grep '^epoch' err.txt)" "$(cat m.csv)"
 [ "$(grep -c '^epoch ' err.txt)" -eq 3 ] && ! LC_ALL=C grep -q $'[\r\033]' err.txt out.txt \
     && ok "progress to a file: plain lines, no control characters" || bad "progress to a file: plain lines" "$(cat -v err.txt)"
 "$hone" train --data blobs.csv --layers 8 --epochs 2 --batch 16 2>&1 | cat >piped.txt
@@ -837,6 +878,9 @@ expect_ok "train --metrics as JSON lines, --quiet" train --data blobs.csv --laye
 expect_ok "train --json with --metrics" train --data blobs.csv --layers 8 --epochs 2 --metrics m2.csv --json
 [ "$(wc -l <out.txt)" -eq 1 ] && [ ! -s err.txt ] && [ "$(wc -l <m2.csv)" -eq 3 ] \
     && ok "--json: one line on stdout, nothing on stderr" || bad "--json: one line on stdout" "$(cat out.txt err.txt)"
+# .CSV is CSV too
+expect_ok "train --metrics M.CSV" train --data blobs.csv --layers 4 --epochs 1 --metrics M.CSV --quiet
+[ "$(head -1 M.CSV)" = "$metrics_header" ] && ok "--metrics M.CSV writes CSV" || bad "--metrics M.CSV writes CSV" "$(cat M.CSV)"
 if command -v script >/dev/null; then
     COLUMNS=100 script -qec "'$hone' train --data blobs.csv --layers 8 --epochs 2 --batch 4" /dev/null >tty.txt 2>&1
     grep -q $'\r''epoch   1/2 .*loss .*samples/s .*left' tty.txt && grep -q $'\033\\[K' tty.txt \
@@ -848,6 +892,10 @@ svg_ok() { # FILE: an SVG with both curves, the legend and axes
 }
 expect_ok "plot a CSV metrics file" plot m.csv --output curves.svg
 svg_ok curves.svg && ok "plot: SVG with train and dev curves and a legend" || bad "plot: SVG with both curves" "$(head -c 800 curves.svg)"
+# the line under the title: the metrics file's name, or --title's text (escaped)
+grep -q '<text x="[0-9.]*" y="47" [^>]*>m.csv</text>' curves.svg && ok "plot: the metrics file's name under the title" || bad "plot: the metrics file's name under the title" "$(grep -o '<text[^<]*' curves.svg | head -3)"
+expect_ok "plot --title" plot m.csv --output titled.svg --title 'run <3> & co'
+grep -q '<text x="[0-9.]*" y="47" [^>]*>run &lt;3&gt; &amp; co</text>' titled.svg && ok "plot --title: the line under the title, escaped" || bad "plot --title: the line under the title" "$(grep -o '<text[^<]*' titled.svg | head -3)"
 # --plot keeps the epochs as they come: a slot for each of --epochs, allocated up front, refused
 # a run meant to end by early stopping ("out of memory for --plot")
 expect_ok "--plot with --epochs 2000000000, ended by early stopping" train --data blobs.csv --layers 4 --epochs 2000000000 --early-stop 1 --min-delta 1 --plot early.svg --quiet
@@ -862,7 +910,32 @@ grep -q '>2.5e+21<' huge.svg && grep -q 'last: train 2.5e+21, dev 2.6e+21' huge.
 printf 'epoch,train_loss,train_acc,dev_loss,dev_acc\n1,0.693140,0.5,0.693150,0.5\n2,0.693160,0.5,0.693155,0.5\n' >flat.csv
 expect_ok "plot of a flat loss" plot flat.csv --output flat.svg
 grep -q '>0.693145<' flat.svg && grep -q '>0.693150<' flat.svg && ok "plot: a flat curve's ticks read apart" || bad "plot: a flat curve's ticks read apart" "$(grep -o '<text[^<]*' flat.svg | head -12)"
+# a figure of ten characters is still written with fixed decimals
+printf 'epoch,train_loss,train_acc\n1,20000,0.5\n2,12345.6789,0.6\n' >ten.csv
+expect_ok "plot of a ten-character loss" plot ten.csv
+grep -q '>last: train 12345.6789<' ten.svg && ok "plot: a ten-character figure in fixed decimals" || bad "plot: a ten-character figure in fixed decimals" "$(grep -o 'last: [^<]*' ten.svg)"
+# epoch ticks fall on whole epochs, each once a panel: 1 2 3 for three epochs, 5 10 15 20 for
+# twenty (not 2.5 apart, read 2 5 8), from 5 for forty (no epoch 0)
+for n in 3 20 40 60 61; do
+    awk -v n=$n 'BEGIN { print "epoch,train_loss,train_acc,dev_loss,dev_acc"; for (e = 1; e <= n; e++) printf "%d,%.4f,%.4f,%.4f,%.4f\n", e, 1/e, 1 - 0.5/e, 1.1/e, 1 - 0.6/e }' >e$n.csv
+    expect_ok "plot of $n epochs" plot e$n.csv
+done
+epoch_ticks() { grep -o 'y="379.0" text-anchor="middle">[^<]*' "$1" | sed 's/.*>//' | tr '\n' ' '; }
+[ "$(epoch_ticks e3.svg)" = "1 2 3 1 2 3 " ] && [ "$(epoch_ticks e20.svg)" = "5 10 15 20 5 10 15 20 " ] &&
+    [ "$(epoch_ticks e40.svg)" = "5 10 15 20 25 30 35 40 5 10 15 20 25 30 35 40 " ] && ok "plot: epoch ticks on whole epochs, from 1 or the first step" ||
+    bad "plot: epoch ticks on whole epochs" "3: $(epoch_ticks e3.svg)" "20: $(epoch_ticks e20.svg)" "40: $(epoch_ticks e40.svg)"
+# markers on the curves up to 60 epochs (4 curves of 60, and the legend's 2), none past
+[ "$(grep -c '<circle' e60.svg)" = 242 ] && [ "$(grep -c '<circle' e61.svg)" = 2 ] && ok "plot: markers for 60 epochs, none for 61" ||
+    bad "plot: markers for 60 epochs, none for 61" "$(grep -c '<circle' e60.svg) and $(grep -c '<circle' e61.svg) circles"
+# without accuracy (a regression) one panel, the figure as wide as it
+printf 'epoch,train_loss,dev_loss\n1,0.5,0.6\n2,0.4,0.5\n' >regm.csv
+expect_ok "plot of a regression's metrics" plot regm.csv
+grep -q '^<svg [^>]*width="500" ' regm.svg && ! grep -q 'id="accuracy"' regm.svg && ok "plot: a regression's loss alone, one panel wide" ||
+    bad "plot: a regression's loss alone, one panel wide" "$(grep -o '<svg[^>]*' regm.svg)"
 expect_ok "plot JSON lines (default output name)" plot m.jsonl
+printf 'epoch,train_loss\n1,0.5\n' >one-epoch.csv
+expect_ok "plot of one epoch" plot one-epoch.csv
+grep -qx "wrote one-epoch.svg (1 epoch)" out.txt && ok "plot: '1 epoch', not '1 epochs'" || bad "plot: '1 epoch'" "$(cat out.txt)"
 svg_ok m.svg && ok "plot m.jsonl writes m.svg" || bad "plot m.jsonl writes m.svg" "$(ls)"
 # a name whose only '.' begins it has no extension: .metrics plots to .metrics.svg (it wrote .svg),
 # as runs/.metrics to runs/.metrics.svg
@@ -877,6 +950,20 @@ printf '{"epoch": 1, "train_loss": 0.5}\n{"epoch": 2, "train_loss": \n' >badm.js
 expect_error "plot: malformed JSON metrics" 1 "badm.jsonl" "line 2" -- plot badm.jsonl
 printf 'a,b\n1,2\n' >notmetrics.csv
 expect_error "plot: not a metrics file" 1 "notmetrics.csv" "line 1" -- plot notmetrics.csv
+printf 'epoch,train_loss\n0,0.5\n' >epoch0.csv
+expect_error "plot: an epoch 0" 1 "^hone plot: epoch0.csv: line 2: the epoch must be a whole number from 1, got 0 " -- plot epoch0.csv
+printf 'epoch,train_loss\n1,0.5x\n' >trailing.csv
+expect_error "plot: a number with text after it" 1 "^hone plot: trailing.csv: line 2: not a number: train_loss is '0.5x'" -- plot trailing.csv
+printf 'epoch,dev_loss\n1,0.5\n' >noloss.csv
+expect_error "plot: a CSV header without train_loss" 1 "^hone plot: noloss.csv: line 1: the header lacks the epoch or train_loss column" -- plot noloss.csv
+printf '{"epoch": 1, "dev_loss": 0.5}\n' >noloss.jsonl
+expect_error "plot: a JSON line without train_loss" 1 "^hone plot: noloss.jsonl: line 1: no value for train_loss" -- plot noloss.jsonl
+printf 'epoch,train_loss,train_acc\n1,0.5,0.9\n2,0.25\n' >shortrow.csv
+expect_error "plot: a CSV row with fewer fields than the header" 1 "^hone plot: shortrow.csv: line 3: 2 fields, the header has 3" -- plot shortrow.csv
+# a column named twice: the first is read, the second left as an unknown one
+printf 'epoch,train_loss,train_acc,train_loss\n1,0.5,0.9,7\n2,0.25,0.95,8\n' >twice.csv
+expect_ok "plot: a column named twice" plot twice.csv
+grep -q '>last: train 0.2500<' twice.svg && ok "plot: of a column named twice, the first is drawn" || bad "plot: of a column named twice, the first is drawn" "$(grep -o 'last: [^<]*' twice.svg)"
 expect_error "plot: missing file" 1 "nope.csv" -- plot nope.csv
 cp m.csv mcopy.csv
 expect_error "plot: --output the metrics file itself" 2 "^hone plot: --output mcopy.csv would overwrite mcopy.csv, the file it plots$" -- plot mcopy.csv --output mcopy.csv
@@ -893,6 +980,16 @@ grep -q "reads as JSON" err.txt && bad "diagnose: no metrics hint for a non-JSON
 expect_error "diagnose: negative base error" 2 "--base-error" -- diagnose --metrics m.csv --base-error -0.1
 expect_error "diagnose: a classifier's base error above 1" 2 "^hone diagnose: --base-error is a fraction of the examples a classifier gets wrong: at most 1, got 2$" -- \
     diagnose --metrics m.csv --base-error 2
+# a regression's errors are losses: its base error may be above 1
+"$hone" train --data reg.csv --regression --layers 4 --epochs 2 --metrics reg-m.csv --quiet >/dev/null 2>&1
+expect_ok "diagnose: a regression's base error above 1" diagnose --metrics reg-m.csv --base-error 2
+grep -Eq "^  base error +2 +\(human-level" out.txt && ok "diagnose: a regression's base error of 2 is used" || bad "diagnose: a regression's base error of 2 is used" "$(cat out.txt)"
+# and its errors are the last epoch's losses, train and dev
+expect_ok "diagnose --json: a regression's metrics" diagnose --metrics reg-m.csv --json
+grep -q "\"train_error\": $(tail -1 reg-m.csv | cut -d, -f4), \"dev_error\": $(tail -1 reg-m.csv | cut -d, -f6), " out.txt &&
+    ok "diagnose: a regression's errors are its last train and dev losses" || bad "diagnose: a regression's errors are its losses" "$(cat out.txt)" "$(tail -1 reg-m.csv)"
+# (a regression has no accuracy: its CSV fields are empty, not nan)
+[ "$(tail -n +2 reg-m.csv | cut -d, -f5,7 | sort -u)" = "," ] && ok "metrics CSV: no accuracy is an empty field" || bad "metrics CSV: no accuracy is an empty field" "$(cat reg-m.csv)"
 expect_error "--residual with a layer left over" 2 "^hone train: --residual pairs the hidden layers after the first into blocks: --layers needs 1 \+ an even number of them \(3 or more\), got 2$" -- \
     train --data blobs.csv --layers 4,4 --residual --epochs 1
 expect_error "--residual with a block that does not end at its input's width" 2 \
@@ -957,6 +1054,10 @@ expect_ok "diagnose with a base error" diagnose --metrics underfit.csv --base-er
 grep -qx "diagnosis: fine" out.txt && ok "a base error above the train error: no avoidable bias" || bad "base error" "$(cat out.txt)"
 grep -q "avoidable bias" out.txt && grep -q "variance" out.txt && grep -q "advice: " out.txt \
     && ok "diagnose prints the gaps and advice" || bad "diagnose prints the gaps and advice" "$(cat out.txt)"
+# the bounds themselves are allowed: a base error of 1 (every example wrong), a tolerance of 0
+expect_ok "diagnose --base-error 1 (a classifier's most)" diagnose --metrics underfit.csv --base-error 1
+expect_ok "diagnose --tolerance 0" diagnose --metrics underfit.csv --tolerance 0 --json
+grep -q '"tolerance": 0,' out.txt && ok "diagnose --tolerance 0 is used" || bad "diagnose --tolerance 0 is used" "$(cat out.txt)"
 
 # A separate test set (--test-data): all of --data is train and dev; diagnose needs the same set
 # to make the same split, and says so when it is missing or was not used in training.
@@ -981,6 +1082,10 @@ expect_error "diagnose: the model's data in another order" 1 \
     diagnose blobs.safetensors --data blobs-reversed.csv
 awk -F, -v OFS=, 'NR > 1 { $4 = $4 + 0.5 } { print }' blobs.csv >blobs-shifted.csv
 expect_error "diagnose: the model's data with a feature changed" 1 "blobs.safetensors: the train rows this data" -- diagnose blobs.safetensors --data blobs-shifted.csv
+# the train rows the same, the dev rows not (the model's dev digest changed by one digit): said of the dev rows
+sed -E 's/(dev_checksum\\": \\")0/\1Z/; s/(dev_checksum\\": \\")[1-9a-f]/\10/; s/(dev_checksum\\": \\")Z/\11/' blobs.safetensors >devsum.safetensors
+expect_error "diagnose: other dev rows" 1 "^hone diagnose: devsum.safetensors: the dev rows this data splits into are not the ones the model was trained on" -- \
+    diagnose devsum.safetensors --data blobs.csv
 expect_error "diagnose: other rows with the model's --test-data" 1 "sep.safetensors: the train rows .*: give the --data and --test-data it was trained with$" -- \
     diagnose sep.safetensors --data blobs-reversed.csv --test-data blobs-test.csv
 sed 's/train_checksum\\"/train_checksuX\\"/; s/dev_checksum\\"/dev_checksuX\\"/' blobs.safetensors >nodigest.safetensors
@@ -992,6 +1097,13 @@ expect_ok "diagnose: the model's own data" diagnose blobs.safetensors --data blo
 expect_ok "diagnose: a model trained with --dev 0" diagnose nodev.safetensors --data blobs.csv
 grep -Fqx "nodev.safetensors on the train rows it was trained with (it had no dev rows)" out.txt &&
     grep -Eq "^  dev error +n/a +\(no dev set\)$" out.txt && ok "diagnose: no dev set is said as such" || bad "diagnose: no dev set" "$(cat out.txt err.txt)"
+# a model trained on the first 50 of its train rows (--train-rows) is diagnosed on those 50: the
+# train error is the one train closed with
+expect_ok "train --train-rows 50 --save" train --data blobs.csv --layers 4 --epochs 2 --train-rows 50 --save tr50.safetensors
+tr50_error=$(sed -n 's/^  train error *\([0-9.]*%\)$/\1/p' out.txt)
+expect_ok "diagnose: a model trained with --train-rows" diagnose tr50.safetensors --data blobs.csv
+[ -n "$tr50_error" ] && grep -Eq "^  train error +$tr50_error$" out.txt && ok "diagnose: a model trained with --train-rows 50, on its 50 train rows ($tr50_error)" ||
+    bad "diagnose: a model trained with --train-rows, on its train rows" "train said '$tr50_error'" "$(cat out.txt)"
 expect_error "train: --test-labels without --test-data" 2 "--test-labels nolabels.npy needs --test-data" -- train --data blobs.csv --test-labels nolabels.npy --quiet
 expect_error "diagnose: --test-labels without --test-data" 2 "--test-labels nolabels.npy needs --test-data" -- diagnose sep.safetensors --data blobs.csv --test-labels nolabels.npy
 expect_error "train: --test-data with other features" 1 "narrow-test.csv: 3 features per row, and blobs.csv has 4" -- train --data blobs.csv --test-data narrow-test.csv --quiet
@@ -1005,11 +1117,20 @@ expect_error "--resume without the checkpoint's --test-data" 2 "sep-ck.safetenso
 expect_ok "resume from the checkpoint of a finished run" train --data blobs.csv --layers 4 --epochs 3 --resume every2.safetensors
 grep -q "^trained 3 epochs, all before this run: nothing was left to train" out.txt && ok "--checkpoint-every 2 of 3 epochs: the checkpoint is of the run's end" \
     || bad "--checkpoint-every 2 of 3 epochs: the checkpoint is of the run's end" "$(head -3 out.txt)"
+# a run that stops early ends there: its checkpoint is written then, whatever --checkpoint-every
+es_ck=(train --data blobs.csv --layers 4 --epochs 1000 --early-stop 2 --min-delta 1 --checkpoint-every 100 --quiet)
+"$hone" "${es_ck[@]}" --checkpoint es-ck.safetensors >/dev/null 2>&1
+expect_ok "resume from the checkpoint of a run stopped early" "${es_ck[@]}" --resume es-ck.safetensors
+grep -q "^trained 3 epochs, all before this run: nothing was left to train; stopped early" out.txt &&
+    ok "stopped early at epoch 3, --checkpoint-every 100: the checkpoint is of the run's end" || bad "stopped early: the checkpoint is of the run's end" "$(cat out.txt err.txt)"
 # an option the checkpoint does not record (renamed in it here, as an older file lacks it) differs,
 # and no option given now can match it: said so, not "resume with the options it was written with"
 sed 's/"weight_init/"weight_inix/' every2.safetensors >noinit.safetensors
 expect_error "--resume: an option the checkpoint lacks" 2 '^hone train: --resume noinit.safetensors: --weight-init is "default" in this run and not recorded in the checkpoint; an older hone wrote it, before the option was kept: finish the run with that version, or start it again$' -- \
     train --data blobs.csv --layers 4 --epochs 3 --resume noinit.safetensors --quiet
+sed 's/"hidden/"hiddex/' every2.safetensors >nohidden.safetensors
+expect_error "--resume: the hidden layers the checkpoint lacks are named --layers" 2 '--resume nohidden.safetensors: --layers is absent in the checkpoint, "4" in this run' -- \
+    train --data blobs.csv --layers 4 --epochs 3 --resume nohidden.safetensors --quiet
 
 # --- hone tune: random search, coarse to fine ------------------------------------------------------
 printf '[tune]\nrounds = 2\ntrials = 4\njobs = 2\nepochs = 3\nresults = tune.jsonl\nbest = tune-best.ini\n\n[space]\nlr = log 1e-3 1\noptimizer = choice adam sgd\nbatch = int 8 64\n\n[train]\ndata = blobs.csv\nlayers = 8\n' >tune.ini
@@ -1083,10 +1204,23 @@ expect_ok "tune: successive halving" tune --config tune.ini --quiet --rounds 1 -
 # 4 trials for 1 epoch, the best 2 for 2, the best 1 for 4
 [ "$(wc -l <halving.jsonl)" -eq 7 ] && [ "$(grep -c '"epochs":4,' halving.jsonl)" -eq 1 ] && awk '$1 == "1" { exit !($4 == 4) }' out.txt \
     && ok "tune: halving runs 4 + 2 + 1" || bad "tune: halving runs 4 + 2 + 1" "$(cat halving.jsonl)"
+# a halving search cut after its first rung goes on with the longer runs: a trial's 1-epoch line is
+# not its 2-epoch run, and the search ends as the uncut one did
+head -4 halving.jsonl >halving-cut.jsonl
+expect_ok "tune: halving resumed after its first rung" tune --config tune.ini --quiet --rounds 1 --epochs 4 --halving --results halving-cut.jsonl --best halving-cut.ini
+grep -q "^runs: 3 run now, 4 read from halving-cut.jsonl$" out.txt && [ "$(grep -c '"epochs":4,' halving-cut.jsonl)" -eq 1 ] &&
+    cmp -s halving.ini <(sed 's/halving-cut\./halving./g' halving-cut.ini) && ok "tune: halving resumed after its first rung runs the longer rungs" ||
+    bad "tune: halving resumed after its first rung runs the longer rungs" "$(tail -1 out.txt)" "$(diff halving.ini halving-cut.ini)"
 # trials that diverge are recorded as such (with their error), ranked last, never the best, and
 # read back as finished on a rerun; a search where every trial diverged writes no best config
 printf '[tune]\nrounds = 1\ntrials = 4\njobs = 2\nepochs = 3\nresults = div.jsonl\nbest = div-best.ini\n\n[space]\nlr = log 1e-2 1e7\n\n[train]\ndata = blobs.csv\nlayers = 8\noptimizer = sgd\nschedule = constant\n' >div.ini
 expect_ok "tune: some trials diverge" tune --config div.ini --quiet
+# the next round's ranges surround the best trials that ran (of --top-k 3, the 2 that did not
+# diverge), never a diverged trial's value
+sed 's/^rounds = 1$/rounds = 2/; s/div\.jsonl/div2.jsonl/; s/div-best/div2-best/' div.ini >div2.ini
+expect_ok "tune: a second round after diverged trials" tune --config div2.ini
+grep -q "^round 1: ranges narrowed around the best 2: " err.txt && ok "tune: the ranges narrow around the trials that did not diverge" ||
+    bad "tune: the ranges narrow around the trials that did not diverge" "$(grep -A1 '^round 1' err.txt)"
 ok_lr=$(sed -n 's/.*"status":"ok","params":{"lr":\([-0-9.e+]*\)}.*/\1/p' div.jsonl | head -1)
 [ "$(grep -c '"status":"diverged".*"dev_acc":null.*"error":"diverged at epoch' div.jsonl)" -ge 1 ] && [ -n "$ok_lr" ] \
     && ok "tune: diverged trials are recorded with their error, beside some that are not" || bad "tune: diverged trials recorded" "$(cat div.jsonl)"
@@ -1118,6 +1252,9 @@ expect_error "tune: every trial diverged" 1 "no trial succeeded" "diverged at ep
 [ ! -e alldiv-best.ini ] && [ "$(grep -c '"status":"diverged"' alldiv.jsonl)" -eq 4 ] && ok "tune: no best config when every trial diverged" \
     || bad "tune: no best config when every trial diverged" "$(ls alldiv*)"
 expect_error "tune: another search's results" 2 "tune.jsonl" "another search" -- tune --config tune.ini --quiet --seed 9
+# trial 5 of 2 rounds of 4 is of round 2, of 1 round of 8 a trial of round 1: not the same trial
+expect_error "tune: results of another number of rounds" 2 \
+    "^hone tune: tune.jsonl: trial 5 there is of round 2, here of round 1: another search wrote it" -- tune --config tune.ini --quiet --rounds 1 --trials 8
 # the fixed options are the search's as much as its space and seed: results run under others are
 # refused, naming the first that differs, and the best config is not rewritten beside them
 cp tune.jsonl tune-kept.jsonl; cp tune-best.ini tune-best-kept.ini
@@ -1158,6 +1295,18 @@ expect_error "tune: a record whose dev_acc is above 1" 1 "^hone tune: acc7.jsonl
 sed '2s/"dev_loss":[-0-9.e+]*/"dev_loss":-1/' tune.jsonl >loss-1.jsonl
 expect_error "tune: a record whose dev_loss is negative" 1 "^hone tune: loss-1.jsonl: line 2: not a hone tune trial record \(needs \"dev_loss\" of 0 or more, or null\)" -- \
     tune --config tune.ini --quiet --results loss-1.jsonl --best loss-1-best.ini
+sed '1s/"dev_loss":[-0-9.e+]*/"dev_loss":"x"/' tune.jsonl >corrupt-loss.jsonl
+expect_error "tune: a record whose dev_loss is not a number" 1 \
+    "^hone tune: corrupt-loss.jsonl: line 1: not a hone tune trial record \(needs \"dev_loss\" of 0 or more, or null\); give another --results file$" -- \
+    tune --config tune.ini --quiet --results corrupt-loss.jsonl --best corrupt-best.ini
+sed '1s/"trial":[0-9]*,/"trial":0,/' tune.jsonl >trial0.jsonl
+expect_error "tune: a record of trial 0" 1 "^hone tune: trial0.jsonl: line 1: not a hone tune trial record \(needs \"trial\"\)" -- \
+    tune --config tune.ini --quiet --results trial0.jsonl --best corrupt-best.ini
+# a trial recorded twice counts by its last line: the search reads as without the first
+{ grep '"trial":1,' tune.jsonl | sed 's/"dev_acc":[-0-9.e+]*/"dev_acc":0.001/'; cat tune.jsonl; } >dup.jsonl
+expect_ok "tune: a trial recorded twice" tune --config tune.ini --quiet --results dup.jsonl --best dup-best.ini
+cmp -s <(head -n -1 out.txt | sed 's/dup-best\.ini/tune-best.ini/') <(head -n -1 tune-out.txt) && ok "tune: a trial recorded twice counts by its last line" ||
+    bad "tune: a trial recorded twice counts by its last line" "$(diff <(head -n -1 out.txt) <(head -n -1 tune-out.txt))"
 # a sample printed with a fourth digit (0.1255) reads back as a number that three digits round the
 # other way (0.126): the search reads its own results again all the same
 printf '[tune]\nrounds = 1\ntrials = 8\nepochs = 1\nresults = digits.jsonl\nbest = digits-best.ini\n[space]\nbeta1 = uniform 0.12545 0.126\n[train]\ndata = blobs.csv\nlayers = 4\n' >digits.ini
@@ -1202,6 +1351,9 @@ tune_refused() { # NAME FILE LINES PATTERN [ARGS]: FILE holds [tune], LINES and 
 }
 tune_refused "depth beyond its counts" bad-depth '[space]\ndepth = int 0 99\n[train]\ndata = blobs.csv\nlayers = 8\n' \
     "^hone tune: bad-depth.ini:7: \[space\] depth: hidden layers, so int or choice of counts from 0 to [0-9]+$"
+printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = depth64.jsonl\nbest = depth64-best.ini\n[space]\ndepth = int 63 64\n[train]\ndata = blobs.csv\nlayers = 4\n' >depth64.ini
+expect_ok "tune: depth up to 64, the most" tune --config depth64.ini --quiet
+grep -q '"status":"ok","params":{"depth":6[34]}' depth64.jsonl && ok "tune: a depth of 63 or 64 runs" || bad "tune: a depth of 63 or 64 runs" "$(cat depth64.jsonl)"
 tune_refused "depth over layers of two widths" bad-depth-layers '[space]\ndepth = int 1 3\n[train]\ndata = blobs.csv\nlayers = 8,4\n' \
     "^hone tune: bad-depth-layers.ini:7: \[space\] depth: repeats layers, which must then be one width"
 tune_refused "not a train option" bad-option '[space]\nlearning_rate = log 1e-4 1\n[train]\ndata = blobs.csv\n' \
@@ -1259,6 +1411,15 @@ expect_error "tune: no space" 2 "no search space" -- tune
 # --- per-layer statistics --------------------------------------------------------------------------
 expect_ok "inspect a fresh deep network" inspect --data blobs.csv --layers 32x6 --weight-init he --batch 64
 [ "$(grep -c ' relu ' out.txt)" -eq 6 ] && [ "$(grep -c ' dense ' out.txt)" -eq 7 ] && ok "inspect lists every layer" || bad "inspect lists every layer" "$(cat out.txt)"
+# a leaky ReLU layer has a dead fraction too (units at or below 0), as a ReLU one
+expect_ok "inspect a leaky ReLU network" inspect --data blobs.csv --layers 8 --activation leaky_relu
+awk '$2 == "leaky_relu" { found = 1; if ($5 !~ /^[0-9.]+$/) wrong = 1 } END { exit !found || wrong }' out.txt && ok "inspect: a leaky ReLU layer's dead fraction" ||
+    bad "inspect: a leaky ReLU layer's dead fraction" "$(cat out.txt)"
+# residual blocks start as the identity (--zero-residual, the default): the block's second dense
+# layer has zero weights and outputs zeros
+expect_ok "inspect a fresh residual network" inspect --data blobs.csv --layers 4,4,4 --residual --json
+grep -q '^{"layer": 4, "kind": "dense", "mean": 0, "std": 0, "dead_fraction": null, "weight_norm": 0, ' out.txt &&
+    ok "inspect --residual: each block's second layer starts at zero" || bad "inspect --residual: each block's second layer starts at zero" "$(cat out.txt)"
 expect_ok "inspect a saved model, JSON" inspect blobs.safetensors --data blobs.csv --json
 [ "$(grep -c '"std": ' out.txt)" -eq 3 ] && ok "inspect --json: a line per layer" || bad "inspect --json: a line per layer" "$(cat out.txt)"
 # a model's own network: the options that build one went unread
@@ -1266,6 +1427,10 @@ expect_error "inspect MODEL --layers" 2 "^hone inspect: --layers describes a net
     inspect blobs.safetensors --data blobs.csv --layers 32
 expect_error "inspect MODEL --batchnorm" 2 "^hone inspect: --batchnorm describes a network to build" -- inspect blobs.safetensors --data blobs.csv --batchnorm
 expect_ok "inspect MODEL with its batch and seed" inspect blobs.safetensors --data blobs.csv --batch 8 --seed 3
+# --batch up to 65536 rows (here all 300 of the data)
+expect_ok "inspect --batch 65536" inspect blobs.safetensors --data blobs.csv --batch 65536
+grep -q "^batch of 300 rows, loss" out.txt && ok "inspect --batch 65536: a batch of all the rows" || bad "inspect --batch 65536: a batch of all the rows" "$(head -2 out.txt)"
+expect_error "inspect --batch 65537" 2 "^hone inspect: --batch must be in \[1, 65536\], got 65537$" -- inspect blobs.safetensors --data blobs.csv --batch 65537
 # a config's top-level keys are every command's: --layers there is train's as well, not refused
 printf 'data = blobs.csv\nlayers = 16\n[train]\nepochs = 1\n' >shared-keys.ini
 expect_ok "inspect MODEL with a config's shared --layers" inspect blobs.safetensors --config shared-keys.ini
@@ -1354,6 +1519,20 @@ bad_row badvalue.csv "4,1,1,relu,0.1,abc,0,,,"
 expect_error "plot-layers: a statistic not a number" 1 "badvalue.csv: line 2: std: expected a number, got 'abc'" -- plot-layers badvalue.csv
 bad_row badgrad.csv "4,1,0,dense,0.1,0.5,,1,2x,0.01"
 expect_error "plot-layers: --stat's column not a number" 1 "badgrad.csv: line 2: grad_norm: expected a number, got '2x'" -- plot-layers badgrad.csv --stat grad_norm
+ls_header="step,epoch,layer,kind,mean,std,dead_fraction,weight_norm,grad_norm,update_ratio"
+# one step recorded: each layer's line is one point, drawn as a marker, in the middle of the axis
+printf '%s\n5,1,0,dense,0.1,1.5,,2,0.5,0.01\n5,1,1,relu,0.2,0.7,0,,,\n5,1,3,relu,0.2,0.02,0,,,\n' "$ls_header" >one-step.csv
+expect_ok "plot-layers of one step" plot-layers one-step.csv
+[ "$(grep -o '<circle cx="[^"]*" cy="[^"]*"' one-step.svg | sed 's/.*cx="\([^"]*\)" cy="\([^"]*\)"/\1,\2/' | sort)" = \
+    "$(grep -o 'points="[^"]*"' one-step.svg | sed 's/points="\([^ ]*\) "/\1/' | sort)" ] && [ "$(grep -c 'points="405.0,' one-step.svg)" = 2 ] && ! grep -qi nan one-step.svg &&
+    ok "plot-layers of one step: a marker per layer, mid-axis" || bad "plot-layers of one step: a marker per layer" "$(grep -E '<(circle|polyline)' one-step.svg)"
+# zeros (a dead layer's std) have no place on a log scale: left out, the axis spans the positive values
+printf '%s\n' "$ls_header" >zero-std.csv
+for s in 1 2 3; do printf '%d,1,1,relu,0.2,0.%d,0,,,\n%d,1,3,relu,0,0,1,,,\n' $s $s $s >>zero-std.csv; done
+# (bounded: a zero on the axis, its log -inf, would give ticks without end)
+(ulimit -f 20000; timeout 20 "$hone" plot-layers zero-std.csv >out.txt 2>err.txt); rc=$?
+[ $rc = 0 ] && [ "$(grep -c '<polyline' zero-std.svg)" = 1 ] && [ "$(grep -o '>1e-\?[0-9]*<' zero-std.svg | tr '\n' ' ')" = ">1e-1< >1e0< " ] &&
+    ! grep -qi 'nan\|inf' zero-std.svg && ok "plot-layers: zeros left out of the log scale" || bad "plot-layers: zeros left out of the log scale" "exit $rc" "$(head -c 300 err.txt)"
 expect_error "inspect: bad layers" 2 "--layers" -- inspect --data blobs.csv --layers 32x0
 
 # --- checkpoints: killed, interrupted, resumed: the same model bit for bit ------------------------
@@ -1467,6 +1646,16 @@ cmp -s every50.csv every50-before.csv && ok "--resume: a --layer-stats file of a
 awk -F, 'NR == 1 || $1 == 50 || $1 == 100' ck-ref-ls.csv >gap50.csv
 awk -F, 'NR > 1 && $1 == 150' ck-ref-ls.csv | sed 's/^150,/200,/' >>gap50.csv
 expect_ok "--resume: a --layer-stats file with a gap" "${ck_run[@]}" --resume int-term.safetensors --layer-stats gap50.csv --stats-every 50
+# a finished run resumed keeps its --layer-stats file: two rows a gap apart are a file too (one row,
+# a stretch without --layer-stats, one row), and a last line cut short by a kill goes
+fin_run=(train --data blobs.csv --layers 4 --epochs 3 --batch 30 --stats-every 3 --quiet)
+rm -f fin.safetensors; "$hone" "${fin_run[@]}" --checkpoint fin.safetensors --layer-stats fin-ls.csv >/dev/null 2>&1
+awk -F, 'NR == 1 || $1 == 3 || $1 == 9' fin-ls.csv >two-ls.csv; cp two-ls.csv two-ls-before.csv
+expect_ok "--resume: a --layer-stats file of two rows a gap apart" "${fin_run[@]}" --resume fin.safetensors --layer-stats two-ls.csv
+cmp -s two-ls.csv two-ls-before.csv && ok "--resume: a --layer-stats file of two rows a gap apart is kept" || bad "--resume: two rows a gap apart kept" "$(cat two-ls.csv)"
+{ cat fin-ls.csv; printf '18,3,0,den'; } >cut-ls.csv
+expect_ok "--resume: a --layer-stats file whose last line was cut" "${fin_run[@]}" --resume fin.safetensors --layer-stats cut-ls.csv
+cmp -s cut-ls.csv fin-ls.csv && ok "--resume: the cut last line of a --layer-stats file goes" || bad "--resume: the cut last line goes" "$(tail -2 cut-ls.csv)"
 # (its --layer-stats and --metrics a device, written in place as in a new run: there are no rows
 # to go on from; the metrics were read back, and /dev/null said 'no epochs in the file')
 expect_ok "resume a run that had finished" "${ck_run[@]}" --checkpoint int.safetensors --resume int.safetensors --layer-stats /dev/null --metrics /dev/null
@@ -1583,6 +1772,10 @@ grep -aq 'momentum_form\\": \\"ewma\\"' mf-ewma.safetensors && grep -aq 'momentu
 # plateau reads --min-lr: no warning that it does nothing
 expect_ok "--min-lr with plateau" train --data blobs.csv --layers 4 --epochs 2 --schedule plateau --min-lr 1e-5 --quiet
 [ ! -s err.txt ] && ok "--min-lr with plateau is read, not warned of" || bad "--min-lr with plateau is read" "$(cat err.txt)"
+# the model records the plateau schedule's settings as given
+expect_ok "plateau --threshold --factor" train --data blobs.csv --layers 4 --epochs 1 --schedule plateau --threshold 0.05 --factor 0.3 --save plateau.safetensors --quiet
+grep -aq 'threshold\\": 0.050000000000000003,' plateau.safetensors && grep -aq 'factor\\": 0.29999999999999999,' plateau.safetensors &&
+    ok "plateau: --threshold and --factor recorded as given" || bad "plateau: --threshold and --factor recorded" "$(grep -ao '\(threshold\|factor\)[^,]*' plateau.safetensors)"
 # the model's metadata records each optimizer setting under its own name
 "$hone" train --data blobs.csv --layers 4 --epochs 1 --optimizer adam --beta1 0.8 --beta2 0.99 --quiet --save betas.safetensors >/dev/null 2>&1
 [ "$(grep -ao 'beta[12]\\": [0-9.]*' betas.safetensors | tr '\n' ' ')" = 'beta1\": 0.80000000000000004 beta2\": 0.98999999999999999 ' ] &&
@@ -1619,6 +1812,7 @@ for s in rounds trials jobs epochs top-k; do
 done
 expect_error "tune: rounds x trials past the most" 2 "^hone tune: --rounds x --trials is 200000 trials; at most 100000$" -- \
     tune --config settings.ini --rounds 2 --trials 100000
+expect_error "tune: --margin below 0" 2 "^hone tune: --margin must be 0 or more, got -0.5$" -- tune --config settings.ini --margin -0.5
 printf '[space]\nlr = log 1e-3 1e-1\n[train]\ndata = nosuch.csv\n' >settings-nores.ini
 expect_error "tune: an empty --best" 2 "^hone tune: --best needs a file name$" -- tune --config settings-nores.ini --best ''
 # the option at fault is named, at its own line: not the results line of the config (it was)
