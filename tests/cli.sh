@@ -1129,7 +1129,7 @@ sed 's/"weight_init/"weight_inix/' every2.safetensors >noinit.safetensors
 expect_error "--resume: an option the checkpoint lacks" 2 '^hone train: --resume noinit.safetensors: --weight-init is "default" in this run and not recorded in the checkpoint; an older hone wrote it, before the option was kept: finish the run with that version, or start it again$' -- \
     train --data blobs.csv --layers 4 --epochs 3 --resume noinit.safetensors --quiet
 sed 's/"hidden/"hiddex/' every2.safetensors >nohidden.safetensors
-expect_error "--resume: the hidden layers the checkpoint lacks are named --layers" 2 '--resume nohidden.safetensors: --layers is absent in the checkpoint, "4" in this run' -- \
+expect_error "--resume: the hidden layers the checkpoint lacks are named --layers" 2 '--resume nohidden.safetensors: --layers is "4" in this run and not recorded in the checkpoint' -- \
     train --data blobs.csv --layers 4 --epochs 3 --resume nohidden.safetensors --quiet
 
 # --- hone tune: random search, coarse to fine ------------------------------------------------------
