@@ -127,7 +127,13 @@ int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source
     /* by name too: a config file's "delimiter = ;" is a comment to inih */
     if (!strcmp(d->delimiter, "tab") || !strcmp(d->delimiter, "\\t")) source->csv.delimiter = '\t';
     else if (!strcmp(d->delimiter, "semicolon")) source->csv.delimiter = ';';
-    else if (strlen(d->delimiter) == 1) source->csv.delimiter = d->delimiter[0];
+    else if (strlen(d->delimiter) == 1 && (unsigned char)d->delimiter[0] >= 0x80) {
+        /* a byte of another encoding (Latin-1's section sign): the model's metadata, UTF-8 text,
+         * cannot keep it, and the model went unsaved after the whole run */
+        cli_error(cmd, "--delimiter: byte 0x%02x is not an ASCII character (another encoding's?): use an ASCII "
+                  "separator, tab or semicolon", (unsigned char)d->delimiter[0]);
+        return -1;
+    } else if (strlen(d->delimiter) == 1) source->csv.delimiter = d->delimiter[0];
     else {
         cli_error(cmd, "--delimiter: expected one character, tab or semicolon, got '%s'%s", d->delimiter,
                   *d->delimiter ? "" : " (in a config file, ';' starts a comment: write semicolon)");

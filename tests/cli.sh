@@ -376,6 +376,10 @@ expect_error "a ',' file for a model of tabs: the delimiter is the model's" 1 \
 printf '[train]\ndelimiter = semicolon\n' >semi.ini
 expect_ok "delimiter = semicolon in a config file (';' starts an INI comment)" train --config semi.ini --data semi.csv --layers 4 --epochs 1 --quiet
 expect_error "--delimiter of two characters" 2 "^hone train: --delimiter: expected one character, tab or semicolon, got ';;'$" -- train --data semi.csv --delimiter ';;'
+# one byte of another encoding (Latin-1's section sign) trained, and the model's metadata, UTF-8,
+# could not keep it: the model went unsaved at the run's end
+expect_error "--delimiter of a byte that is not ASCII" 2 "^hone train: --delimiter: byte 0xa7 is not an ASCII character \(another encoding's\?\): use an ASCII separator, tab or semicolon$" -- \
+    train --data semi.csv --delimiter $'\xa7'
 expect_error "--delimiter with IDX data" 2 "^hone train: --delimiter is for CSV data, and img6.idx is an IDX images file$" -- \
     train --data img6.idx --labels lab6.idx --delimiter ';'
 gzip -c img6.idx >img6.idx.gz
