@@ -286,7 +286,9 @@ static bool same_names(const char *const *a, const char *const *b, size_t n) {
     return k == n;
 }
 
-/* cli_names_fit's judgement: false, or true with the message in err */
+/* Whether the features of data (read from path) are named otherwise than names [count], those of
+ * the data what names, where both have names: true with the message in err when a header names
+ * them in another order, or names others. */
 static bool names_differ(const char *const *names, size_t count, const char *what, const hone_dataset *data,
                          const char *path, hone_error *err) {
     if (!names || !data->feature_names || count != data->d) return false;
@@ -305,14 +307,6 @@ static bool names_differ(const char *const *names, size_t count, const char *wha
     return true;
 }
 
-int cli_names_fit(const char *cmd, const char *const *names, size_t count, const char *what, const hone_dataset *data,
-                  const char *path) {
-    hone_error err;
-    if (!names_differ(names, count, what, data, path, &err)) return 0;
-    cli_error(cmd, "%s", err.message);
-    return -1;
-}
-
 int cli_model_names_fit(const char *cmd, const hone_model *model, const char *what, const hone_dataset *data,
                         const char *path) {
     if (!data->feature_names || !model->config_json) return 0;
@@ -321,12 +315,14 @@ int cli_model_names_fit(const char *cmd, const hone_model *model, const char *wh
     const int count = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
     const char **names = count > 0 ? malloc((size_t)count * sizeof *names) : NULL;
     int k = 0, rc = 0;
+    hone_error err;
     if (names) cJSON_ArrayForEach(item, list) names[k++] = cJSON_IsString(item) ? item->valuestring : "";
     if (count > 0 && !names) {
         cli_error(cmd, "out of memory");
         rc = -1;
-    } else if (names) {
-        rc = cli_names_fit(cmd, names, (size_t)count, what, data, path);
+    } else if (names && names_differ(names, (size_t)count, what, data, path, &err)) {
+        cli_error(cmd, "%s", err.message);
+        rc = -1;
     }
     free(names);
     cJSON_Delete(config);

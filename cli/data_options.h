@@ -126,14 +126,10 @@ void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, 
  * commands that run the model compare a header with them (cli_data_fits). */
 char *cli_feature_names_json(const hone_dataset *data);
 
-/* Whether the features of data (read from path) are named as those of the data the names came
- * from (names [count], what: "the model's training data (M)"), where both have names: -1 (message
- * printed) when a header names them in another order, or names others. */
-int cli_names_fit(const char *cmd, const char *const *names, size_t count, const char *what, const hone_dataset *data,
-                  const char *path);
-
-/* cli_names_fit against model's training data (its metadata's "feature_names"), which what names;
- * 0 when the model has none. -1 too when out of memory (message printed). */
+/* Whether the features of data (read from path) are named as those of model's training data (its
+ * metadata's "feature_names"; what names that data in the message), where both have names: -1
+ * (message printed) when a header names them in another order, or names others, or when out of
+ * memory; 0 when they agree, or either has no names. */
 int cli_model_names_fit(const char *cmd, const hone_model *model, const char *what, const hone_dataset *data,
                         const char *path);
 
