@@ -1,6 +1,7 @@
 /* checkpoint.c - hone train's checkpoints: the writer hook, the signal handlers, and the check
  * that a resumed run has the options its checkpoint was written with. */
 #include "checkpoint.h"
+#include "paths.h"
 
 #include <cJSON.h>
 #include <signal.h>
@@ -17,9 +18,7 @@ int cli_checkpoint_check(const char *cmd, const cli_checkpoint *c) {
 int cli_checkpoint_fresh(const char *cmd, const cli_checkpoint *c) {
     struct stat st;
     if (!*c->path || stat(c->path, &st) || !S_ISREG(st.st_mode)) return 0;
-    struct stat resumed;
-    if (*c->resume && !stat(c->resume, &resumed) && resumed.st_dev == st.st_dev && resumed.st_ino == st.st_ino)
-        return 0; /* the run goes on in its own checkpoint */
+    if (*c->resume && cli_same_file(c->resume, c->path)) return 0; /* the run goes on in its own checkpoint */
     cli_error(cmd, "--checkpoint %s: the file exists (an earlier run's checkpoint?), and this run would replace it: "
               "go on with that run with --resume %s, or remove the file to start again", c->path, c->path);
     return -1;
