@@ -78,8 +78,8 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
 /* json (an object) with the digests of the split's train and dev rows added, for diagnose to
  * tell whether its data makes the same split, and a CSV file's layout (cli_csv_layout_json) and
  * header names (cli_feature_names_json), for the commands that run the model to read its data as
- * it was trained; malloc'd, NULL when out of memory. Kept apart from the options a --resume compares: the checkpoint checks its rows
- * itself, naming them. */
+ * it was trained; malloc'd, NULL when out of memory. Kept apart from the options a --resume
+ * compares: the checkpoint checks its rows itself, naming them. */
 static char *with_data(const char *json, const hone_split *split, const hone_data_source *source) {
     const size_t n = strlen(json) - 1; /* without its closing brace */
     char train[17], dev[17], layout[CLI_TEXT_MAX + 64];
@@ -316,12 +316,12 @@ static int metrics_open(cli_metrics_writer *w, const char *path, const hone_epoc
     /* the row of the checkpoint's epoch, when there (a stretch resumed without --metrics leaves a
      * gap), has the figures the checkpoint holds for it: rows of another run would be mixed into
      * this run's without a word */
-    size_t kept = 0, at = 0; /* rows kept, and the last one's index */
+    const hone_epoch_stats *kept = NULL; /* the last row kept */
     for (size_t i = 0; i < n; i++)
-        if (rows[i].epoch <= epochs_done) kept++, at = i;
-    if (kept && rows[at].epoch == epochs_done && !same_figure(rows[at].train_loss, last->train_loss)) {
+        if (rows[i].epoch <= epochs_done) kept = &rows[i];
+    if (kept && kept->epoch == epochs_done && !same_figure(kept->train_loss, last->train_loss)) {
         cli_error("train", "--metrics %s: epoch %d's train loss is %.6g there, %.6g in the checkpoint: another run's "
-                  "file (give this run's, or a new file)", path, epochs_done, rows[at].train_loss, last->train_loss);
+                  "file (give this run's, or a new file)", path, epochs_done, kept->train_loss, last->train_loss);
         free(rows);
         return -1;
     }
@@ -591,6 +591,7 @@ int cmd_train(int argc, char **argv) {
     }
     if (*o.ck.resume) { /* the checkpoint's weights, statistics and state, if it is this run's */
         char what[512];
+        const char *run = config_json(&o, &arch, &cfg, test_set);
         int differs = 0;
         if (hone_checkpoint_load(&resumed, model, o.ck.resume, &err)) {
             /* a network that differs (--keep-prob 0.5 added a layer) is named by the option behind
@@ -598,11 +599,11 @@ int cmd_train(int argc, char **argv) {
             char *written = NULL;
             hone_error ignored;
             if (err.code == HONE_ERR_VALUE && !hone_model_read_config(o.ck.resume, &written, &ignored) && written)
-                differs = cli_config_differs(written, config_json(&o, &arch, &cfg, test_set), what, sizeof what);
+                differs = cli_config_differs(written, run, what, sizeof what);
             free(written);
             if (!differs) goto fail;
         } else {
-            differs = cli_config_differs(model->config_json, config_json(&o, &arch, &cfg, test_set), what, sizeof what);
+            differs = cli_config_differs(model->config_json, run, what, sizeof what);
         }
         if (differs) {
             cli_error("train", "--resume %s: %s; %s", o.ck.resume, what,
