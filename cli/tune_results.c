@@ -19,10 +19,9 @@ double tune_json_number(const cJSON *o, const char *key) {
     return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
-/* Whether o's key is a number, null or absent (a figure the trial did not have): "x" would
- * rank as none, and a corrupt best trial would lose its place unsaid. */
-/* Whether o's key is absent, null, or a number in [lo, hi]: what a trial writes (a hand-edited
- * "dev_acc": 7 was ranked first). */
+/* Whether o's key is absent, null (a figure the trial did not have) or a number in [lo, hi], as a
+ * trial writes it: "x" would rank as none, so a corrupt best trial lost its place unsaid, and a
+ * hand-edited "dev_acc": 7 was ranked first. */
 static int number_or_null(const cJSON *o, const char *key, double lo, double hi) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     return !v || cJSON_IsNull(v) || (cJSON_IsNumber(v) && v->valuedouble >= lo && v->valuedouble <= hi);
