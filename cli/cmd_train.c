@@ -123,8 +123,9 @@ static bool class_warnings(const hone_dataset *data, const char *path) {
 
 /* A feature or target whose values differ in the file but are all one value once held in
  * hone_real (1e8 and 1e8 + 1 in float32) is constant to training, and no statistic of the held
- * values can tell; the readers mark the first of each (hone_dataset.collapsed_*). */
-static void collapse_warnings(const hone_dataset *data, const char *path) {
+ * values can tell; the readers mark the first of each (hone_dataset.collapsed_*). A target is
+ * named in the file it came from, targets_path (--labels, or the data). */
+static void collapse_warnings(const hone_dataset *data, const char *path, const char *targets_path) {
     if (data->collapsed_feature)
         fprintf(stderr, "hone train: warning: %s: feature %zu varies in the file, but " HONE_REAL_NAME " holds every "
                 "value of it as %.9g: training sees it as constant; subtract an offset from it in the data\n", path,
@@ -133,8 +134,8 @@ static void collapse_warnings(const hone_dataset *data, const char *path) {
         char which[48] = "";
         if (data->t > 1) snprintf(which, sizeof which, " in column %zu", data->collapsed_target);
         fprintf(stderr, "hone train: warning: %s: the target%s varies in the file, but " HONE_REAL_NAME " holds every "
-                "value of it as %.9g: there is nothing to learn; subtract an offset from it in the data\n", path,
-                which, (double)data->target[data->collapsed_target - 1]);
+                "value of it as %.9g: there is nothing to learn; subtract an offset from it in the data\n",
+                targets_path, which, (double)data->target[data->collapsed_target - 1]);
     }
 }
 
@@ -501,7 +502,7 @@ int cmd_train(int argc, char **argv) {
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }
-    collapse_warnings(data, source.path);
+    collapse_warnings(data, source.path, cli_truth_path(&o.data));
     if (data->label && !class_warnings(data, source.path)) {
         cli_error("train", "out of memory");
         goto done;

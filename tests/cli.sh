@@ -355,6 +355,13 @@ awk 'BEGIN { srand(6); print "a,y"; for (i = 0; i < 100; i++) printf "%d,%.2f\n"
 expect_ok "a target of 1e8 and less than a step trains" train --data flat-y.csv --regression --layers 4 --epochs 1 --quiet
 grep -qxF "hone train: warning: flat-y.csv: the target varies in the file, but float32 holds every value of it as 100000000: there is nothing to learn; subtract an offset from it in the data" err.txt \
     && ok "a target float32 holds as one value is warned of" || bad "a target float32 holds as one value" "$(cat err.txt)"
+# of two targets (an .npy file of float64), the one that collapses is named by its column, in its
+# own file (the data's name was given)
+npy_f4 x100.npy "100, 2" $(awk 'BEGIN { srand(7); for (i = 0; i < 200; i++) print rand() }')
+npy_file '<f8' '(100, 2)' $(perl -e 'srand(8); print join(" ", unpack("C*", pack("d<*", map { (rand(), 1e8 + rand(3)) } 1 .. 100)))') >flat-y2.npy
+expect_ok "two targets, the second of 1e8 and less than a step, train" train --data x100.npy --labels flat-y2.npy --regression --layers 4 --epochs 1 --quiet
+grep -qxF "hone train: warning: flat-y2.npy: the target in column 2 varies in the file, but float32 holds every value of it as 100000000: there is nothing to learn; subtract an offset from it in the data" err.txt \
+    && ok "a target column float32 holds as one value is named" || bad "a target column float32 holds as one value" "$(cat err.txt)"
 expect_ok "every class present" train --data blobs.csv --layers 4 --epochs 1 --quiet
 [ ! -s err.txt ] && ok "no warning when every class has rows" || bad "no warning when every class has rows" "$(cat err.txt)"
 # --delimiter: another separator, kept with the model for eval and predict
