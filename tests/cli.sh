@@ -1855,19 +1855,31 @@ expect_error "train --threads -1" 2 "^hone train: --threads must be in \[0, 64\]
 # above the pool's 64 threads: refused like any other value out of range, not capped behind the user's back
 expect_error "train --threads 65" 2 "^hone train: --threads must be in \[0, 64\] \(0: the default\), got 65$" -- train --data blobs.csv --threads 65
 # Fewer threads than asked, when the system will not start more, are warned about and training
-# goes on. Run as nobody with a process limit of 1, where no thread starts (root is not held to
-# the limit); OpenBLAS's own pool is kept to one thread, or it fails to start before main, and
-# under the sanitizers LeakSanitizer, which needs a thread of its own at exit, is left out.
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && command -v prlimit >/dev/null; then
+# goes on. Run as a user id no process has, with a process limit of 1, where no thread starts (root
+# is not held to the limit, and the limit counts every process of the id, so nobody's could be
+# taken by another program); OpenBLAS's own pool is kept to one thread, or it fails to start
+# before main, and under the sanitizers LeakSanitizer, which needs a thread of its own at exit, is
+# left out.
+unused_uid() {
+    local u
+    for u in $(seq 60001 60100); do
+        # through cat: awk stops at a process that ended after the glob was expanded
+        cat /proc/[0-9]*/status 2>/dev/null |
+            awk -v u="$u" '/^Uid:/ { for (i = 2; i <= 5; i++) if ($i == u) found = 1 } END { exit !found }' ||
+            { echo "$u"; return 0; }
+    done
+    return 1
+}
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && command -v prlimit >/dev/null && uid=$(unused_uid); then
     mkdir -m 755 nproc && cp "$hone" blobs.csv nproc/ && chmod 644 nproc/blobs.csv && chmod 711 "$tmp"
-    OPENBLAS_NUM_THREADS=1 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" setpriv --reuid 65534 --regid 65534 --clear-groups prlimit --nproc=1 \
+    OPENBLAS_NUM_THREADS=1 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" setpriv --reuid "$uid" --regid "$uid" --clear-groups prlimit --nproc=1 \
         "$tmp/nproc/hone" train --data "$tmp/nproc/blobs.csv" --threads 4 --layers 4 --epochs 1 --quiet >out.txt 2>err.txt
     rc=$?
     chmod 700 "$tmp"
     [ "$rc" = 0 ] && grep -q "^hone train: warning: --threads 4: the system started 1 thread$" err.txt && grep -q "^trained 1 epoch" out.txt &&
         ok "--threads beyond what the system starts: a warning" || bad "--threads beyond what the system starts: a warning" "exit $rc" "$(cat err.txt)"
 else
-    echo "skip --threads beyond what the system starts (needs root, setpriv and prlimit)"
+    echo "skip --threads beyond what the system starts (needs root, setpriv, prlimit and a free user id)"
 fi
 printf '[train]\nthreads = 1000\n' >threads.ini
 expect_error "train: threads = 1000 in a config file" 2 "--threads must be in \[0, 64\]" -- train --config threads.ini --data blobs.csv
