@@ -723,7 +723,8 @@ hone_status hone_train(hone_model *model, const hone_split *split, const hone_tr
 struct hone_train_state {
     hone_model *model;        /* weights, buffers, bn_batches, optimizer state and steps, and
                                  model->rng, the dropout masks' generator */
-    hone_train_config config; /* the run's configuration; a resumed run must have the same */
+    hone_train_config config; /* the run's configuration; a resumed run must have the same
+                                 (but for settings it does not read: see hone_train_resume) */
     int epoch;                /* epochs completed */
     size_t batch;             /* batches done of epoch `epoch + 1` (0: not begun) */
     size_t n_train;           /* training rows */
@@ -753,7 +754,8 @@ struct hone_train_state {
 /* Writes state (its model included) to path, atomically. */
 hone_status hone_checkpoint_save(const hone_train_state *state, const char *path, hone_error *err);
 /* Reads a checkpoint into model and state: model must have the checkpoint's architecture and
- * settings (dropout, batch norm momentum, L2, L1; HONE_ERR_VALUE naming the first difference)
+ * settings (dropout, batch norm momentum, L2, L1, and decay_bias when L2 or L1 is not 0;
+ * HONE_ERR_VALUE naming the first difference)
  * and receives its weights, buffers, standardization, optimizer state and steps, dropout
  * generator and config_json. state->model is set to model; free state with
  * hone_train_state_free. A model file is not a checkpoint, nor a checkpoint a model file: each
@@ -764,8 +766,10 @@ void hone_train_state_free(hone_train_state *state);
 
 /* hone_train from a checkpoint's state: from the batch after the one where it was taken, with
  * the same order of rows, generators, optimizer, schedule and early-stopping state. config and
- * split must be the checkpoint's (HONE_ERR_VALUE naming what differs); from may be NULL (then
- * this is hone_train). */
+ * split must be the checkpoint's (HONE_ERR_VALUE naming what differs), but for the settings
+ * that config's optimizer, schedule and early stopping do not read, which change nothing (beta1
+ * of SGD, momentum_ewma of Adam, the cosine schedule's rate, min_delta with early stopping off);
+ * from may be NULL (then this is hone_train). */
 hone_status hone_train_resume(hone_model *model, const hone_split *split, const hone_train_config *config,
                               const hone_train_hooks *hooks, const hone_train_state *from,
                               hone_epoch_stats *stats_out, hone_error *err);

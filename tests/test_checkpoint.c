@@ -674,6 +674,128 @@ static void test_resume_at_the_end_of_int_max_epochs(void **state) {
     images_split_free(d, &split);
 }
 
+/* The model that c trains to its end from seed 1, and a checkpoint at path of the same run
+ * stopped after batch 11 (in its second epoch). */
+static hone_model *trained_and_stopped(const hone_split *split, const hone_train_config *c, const char *path) {
+    hone_error err = {0};
+    hone_model *ref = network(split, 1, 12), *m = network(split, 1, 12);
+    run r = {.stop_after = 11, .interrupt_path = path};
+    hone_train_hooks hooks = hooks_of(&r);
+    if (hone_train(ref, split, c, NULL, NULL, &err) || hone_train(m, split, c, &hooks, NULL, &err))
+        fail_msg("%s", err.message);
+    hone_model_free(m);
+    return ref;
+}
+
+/* hone_train_resume from path with c is refused, with message. */
+static void expect_refused(const hone_split *split, const hone_train_config *c, const char *path, const char *message) {
+    hone_model *m = network(split, 999, 12);
+    hone_train_state s;
+    hone_error err = {0};
+    if (hone_checkpoint_load(&s, m, path, &err)) fail_msg("%s", err.message);
+    assert_int_equal(hone_train_resume(m, split, c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, message);
+    hone_train_state_free(&s);
+    hone_model_free(m);
+}
+
+/* A setting that the run's optimizer, schedule or early stopping does not read (the momentum
+ * form of Adam, a decay rate of the cosine schedule, min_delta without early stopping) changes
+ * nothing: a resume with another one ends with the very model of the run; one it reads is
+ * still refused. */
+static void test_resume_ignores_settings_not_read(void **state) {
+    hone_split split;
+    hone_dataset *d = images_split(&split);
+    const char *path = th_path("unread.safetensors");
+    char path_copy[512];
+    snprintf(path_copy, sizeof path_copy, "%s", path);
+    hone_epoch_stats stats;
+    const hone_train_config adam = adam_cosine(); /* no early stopping */
+    hone_model *ref = trained_and_stopped(&split, &adam, path_copy);
+    hone_train_config c = adam;
+    c.optimizer.momentum_ewma = 0;
+    c.optimizer.weight_decay = 0.3;
+    c.schedule.rate = 0.5;
+    c.schedule.step_size = 3;
+    c.schedule.factor = 0.5;
+    c.schedule.patience = 2;
+    c.schedule.threshold = 0.01;
+    c.early_stopping.min_delta = 0.1;
+    c.early_stopping.on_accuracy = 1;
+    hone_model *done = resume(&split, &c, path_copy, -1, &stats);
+    assert_same_model(done, ref);
+    hone_model_free(done);
+    c = adam;
+    c.optimizer.beta2 = 0.99;
+    expect_refused(&split, &c, path_copy, "beta2 is 0.999 in the checkpoint, 0.99 in this run");
+    c = adam;
+    c.schedule.min_lr = 0.001;
+    expect_refused(&split, &c, path_copy, "min_lr is 0 in the checkpoint, 0.001 in this run");
+    hone_model_free(ref);
+    /* momentum, the plateau schedule, early stopping */
+    const hone_train_config plateau = plateau_early();
+    ref = trained_and_stopped(&split, &plateau, path_copy);
+    c = plateau;
+    c.optimizer.beta2 = 0.5;
+    c.optimizer.eps = 0.1;
+    c.optimizer.weight_decay = 0.3;
+    c.schedule.rate = 0.5;
+    c.schedule.step_size = 3;
+    c.schedule.warmup = 2;
+    done = resume(&split, &c, path_copy, -1, &stats);
+    assert_same_model(done, ref);
+    hone_model_free(done);
+    c = plateau;
+    c.optimizer.momentum_ewma = 0;
+    expect_refused(&split, &c, path_copy, "momentum_ewma is 1 in the checkpoint, 0 in this run");
+    c = plateau;
+    c.schedule.factor = 0.5;
+    expect_refused(&split, &c, path_copy, "factor is 0.7 in the checkpoint, 0.5 in this run");
+    c = plateau;
+    c.early_stopping.min_delta = 0.01;
+    expect_refused(&split, &c, path_copy, "min_delta is 0 in the checkpoint, 0.01 in this run");
+    c = plateau;
+    c.optimizer = hone_optimizer_config_default(HONE_OPTIMIZER_NESTEROV); /* the kind named, not its settings */
+    c.optimizer.momentum_ewma = 0;
+    expect_refused(&split, &c, path_copy, "optimizer is momentum in the checkpoint, nesterov in this run");
+    hone_model_free(ref);
+    images_split_free(d, &split);
+}
+
+/* decay_bias says whether the biases take the L2/L1 penalty: without a penalty it reads nothing,
+ * and a checkpoint loads into a network with another; with one, it differs. */
+static void test_decay_bias_without_a_penalty(void **state) {
+    hone_split split;
+    hone_dataset *d = images_split(&split);
+    hone_error err = {0};
+    const char *path = th_path("nopenalty.safetensors");
+    hone_model *m = network(&split, 1, 12);
+    assert_int_equal(hone_model_set_regularization(m, 0, 0, 0, &err), HONE_OK);
+    const hone_train_config c = adam_cosine();
+    run r = {.stop_after = 11, .interrupt_path = path};
+    hone_train_hooks hooks = hooks_of(&r);
+    assert_int_equal(hone_train(m, &split, &c, &hooks, NULL, &err), HONE_OK);
+    hone_model_free(m);
+    m = network(&split, 999, 12);
+    assert_int_equal(hone_model_set_regularization(m, 0, 0, 1, &err), HONE_OK);
+    hone_train_state s;
+    assert_int_equal(hone_checkpoint_load(&s, m, path, &err), HONE_OK);
+    hone_train_state_free(&s);
+    assert_int_equal(hone_model_set_regularization(m, 0, 0.01, 1, &err), HONE_OK);
+    assert_int_equal(hone_checkpoint_load(&s, m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "regularization is L2 0, L1 0 in the checkpoint, L2 0, L1 0.01 (biases too)"));
+    hone_model_free(m);
+    /* a checkpoint with a penalty (network's L2 0.01), biases left out: another decay_bias differs */
+    char good[512];
+    checkpoint_at(&split, "penalty.safetensors", good);
+    m = network(&split, 999, 12);
+    assert_int_equal(hone_model_set_regularization(m, 0.01, 0, 1, &err), HONE_OK);
+    assert_int_equal(hone_checkpoint_load(&s, m, good, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "regularization is L2 0.01, L1 0 in the checkpoint, L2 0.01, L1 0 (biases too)"));
+    hone_model_free(m);
+    images_split_free(d, &split);
+}
+
 /* hone_train_resume refuses another configuration, other data and an impossible order. */
 static void test_resume_needs_the_same_run(void **state) {
     hone_split split;
@@ -911,6 +1033,8 @@ int main(void) {
         th_test(test_negative_second_moments_are_refused),
         th_test(test_resume_at_the_end_of_int_max_epochs),
         th_test(test_resume_needs_the_same_run),
+        th_test(test_resume_ignores_settings_not_read),
+        th_test(test_decay_bias_without_a_penalty),
         th_test(test_divergence_keeps_the_last_good_checkpoint),
         th_test(test_divergence_in_batch_norm_statistics),
         th_test(test_divergence_before_a_stop_writes_nothing),

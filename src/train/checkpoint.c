@@ -335,7 +335,9 @@ static bool network_differs(const hone_model *file, const model_scalars *ms, con
                             size_t cap) {
     const honeS_compare how = {"checkpoint", "network", true};
     if (honeS_architecture_differs(file, m, &how, what, cap)) return true;
-    if (ms->l2 != m->l2 || ms->l1 != m->l1 || ms->decay_bias != m->decay_bias)
+    /* decay_bias says whether the biases take the penalty: without one, nothing reads it */
+    const bool penalty = m->l2 != 0 || m->l1 != 0;
+    if (ms->l2 != m->l2 || ms->l1 != m->l1 || (penalty && ms->decay_bias != m->decay_bias))
         return snprintf(what, cap, "regularization is L2 %g, L1 %g%s in the checkpoint, L2 %g, L1 %g%s in this network",
                         ms->l2, ms->l1, ms->decay_bias ? " (biases too)" : "", m->l2, m->l1,
                         m->decay_bias ? " (biases too)" : ""),
@@ -577,14 +579,43 @@ static int by_value(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* c with the settings that its optimizer, schedule and early stopping do not read set to 0: a
+ * difference in one of them changes nothing in training, so it is no reason to refuse a resume
+ * (beta1 of SGD, the momentum form of Adam, a decay rate of the cosine schedule). The kinds stay
+ * as they are, and come before their settings in config_fields, so a run with another optimizer
+ * is named by it. */
+static hone_train_config read_settings(const hone_train_config *c) {
+    hone_train_config r = *c;
+    hone_optimizer_config *o = &r.optimizer;
+    const hone_optimizer_kind k = o->kind;
+    const bool adam = k == HONE_OPTIMIZER_ADAM || k == HONE_OPTIMIZER_ADAMW;
+    if (!(adam || k == HONE_OPTIMIZER_MOMENTUM || k == HONE_OPTIMIZER_NESTEROV)) o->beta1 = 0;
+    if (!(adam || k == HONE_OPTIMIZER_RMSPROP)) o->beta2 = o->eps = 0;
+    if (k != HONE_OPTIMIZER_ADAMW) o->weight_decay = 0;
+    if (k != HONE_OPTIMIZER_MOMENTUM) o->momentum_ewma = 0;
+    hone_schedule_config *s = &r.schedule;
+    const bool decays = s->kind == HONE_SCHEDULE_INVERSE_TIME || s->kind == HONE_SCHEDULE_EXPONENTIAL ||
+                        s->kind == HONE_SCHEDULE_INVERSE_SQRT || s->kind == HONE_SCHEDULE_STEP;
+    const bool cosine = s->kind == HONE_SCHEDULE_COSINE, plateau = s->kind == HONE_SCHEDULE_PLATEAU;
+    if (!decays) s->rate = 0;
+    if (s->kind != HONE_SCHEDULE_STEP) s->step_size = 0;
+    if (!cosine) s->warmup = 0;
+    if (!cosine && !plateau) s->min_lr = 0;
+    if (!decays && !cosine) s->per_step = 0; /* plateau refuses it */
+    if (!plateau) s->factor = s->patience = s->threshold = 0;
+    if (r.early_stopping.patience == 0) r.early_stopping.min_delta = r.early_stopping.on_accuracy = 0;
+    return r;
+}
+
 hone_status honeT_resume_check(const hone_train_state *from, const hone_model *m, const hone_split *split,
                                const hone_train_config *c, uint64_t train_checksum, uint64_t dev_checksum,
                                hone_error *err) {
     char what[300];
     if (from->model && from->model != m)
         return honeE_set(err, HONE_ERR_VALUE, "the checkpoint was loaded into another model than the one to train");
+    const hone_train_config was = read_settings(&from->config), now = read_settings(c);
     for (int i = 0; i < N_FIELDS(config_fields); i++)
-        if (field_differs(&config_fields[i], &from->config, c, what, sizeof what))
+        if (field_differs(&config_fields[i], &was, &now, what, sizeof what))
             return honeE_set(err, HONE_ERR_VALUE, "%s", what);
     if (from->n_train != split->train.n)
         return honeE_set(err, HONE_ERR_VALUE, "the checkpoint was trained on %zu rows, this training split has %zu",
