@@ -139,6 +139,52 @@ static void option_of(const char *key, char *buf, size_t cap) {
         if (*p == '_') *p = '-';
 }
 
+/* The options that only some runs read: key is read when one of the options `by` has a value
+ * among `readers` (a string as it is, true or false, a number as "on" unless 0). The library's
+ * checks skip the same (read_settings and network_differs in src/train/checkpoint.c, and the
+ * layer settings that honeS_architecture_differs compares by layer kind). */
+static const struct {
+    const char *key, *by[2], *readers;
+} read_only_by[] = {
+    {"beta1", {"optimizer"}, " momentum nesterov adam adamw "},
+    {"beta2", {"optimizer"}, " rmsprop adam adamw "},
+    {"eps", {"optimizer"}, " rmsprop adam adamw "},
+    {"weight_decay", {"optimizer"}, " adamw "},
+    {"momentum_form", {"optimizer"}, " momentum "},
+    {"decay_rate", {"schedule"}, " inverse_time exponential inverse_sqrt step "},
+    {"step_size", {"schedule"}, " step "},
+    {"warmup", {"schedule"}, " cosine "},
+    {"min_lr", {"schedule"}, " cosine plateau "},
+    {"per_step", {"schedule"}, " inverse_time exponential inverse_sqrt step cosine "}, /* plateau refuses it */
+    {"factor", {"schedule"}, " plateau "},
+    {"patience", {"schedule"}, " plateau "},
+    {"threshold", {"schedule"}, " plateau "},
+    {"alpha", {"activation"}, " leaky_relu "},
+    {"bn_momentum", {"batchnorm"}, " true "},
+    {"min_delta", {"early_stop"}, " on "},
+    {"early_stop_metric", {"early_stop"}, " on "},
+    {"decay_bias", {"l2", "l1"}, " on "}, /* the biases take the penalty, if there is one */
+};
+
+/* Whether a run of configuration c reads the option behind key; true for an option every run
+ * reads, and when c does not say (an older hone's checkpoint without the option deciding it). */
+static bool reads(const cJSON *c, const char *key) {
+    for (size_t i = 0; i < sizeof read_only_by / sizeof *read_only_by; i++) {
+        if (strcmp(key, read_only_by[i].key)) continue;
+        for (int k = 0; k < 2 && read_only_by[i].by[k]; k++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, read_only_by[i].by[k]);
+            char word[64];
+            if (cJSON_IsString(v)) snprintf(word, sizeof word, " %.60s ", v->valuestring);
+            else if (cJSON_IsBool(v)) snprintf(word, sizeof word, " %s ", cJSON_IsTrue(v) ? "true" : "false");
+            else if (cJSON_IsNumber(v)) snprintf(word, sizeof word, " %s ", v->valuedouble != 0 ? "on" : "off");
+            else return true;
+            if (strstr(read_only_by[i].readers, word)) return true;
+        }
+        return false;
+    }
+    return true;
+}
+
 int cli_config_differs(const char *checkpoint, const char *run, char *what, size_t cap) {
     cJSON *a = checkpoint ? cJSON_Parse(checkpoint) : NULL, *b = cJSON_Parse(run);
     int differs = 0;
@@ -149,6 +195,9 @@ int cli_config_differs(const char *checkpoint, const char *run, char *what, size
     for (const cJSON *y = differs ? NULL : b->child; y && !differs; y = y->next) {
         const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, y->string);
         if (x && cJSON_Compare(x, y, 1)) continue;
+        /* a difference in an option that neither run reads changes nothing in training (nor
+         * need the checkpoint record one that it never read) */
+        if (!reads(a, y->string) && !reads(b, y->string)) continue;
         char option[64], *then = x ? cJSON_PrintUnformatted(x) : NULL, *now = cJSON_PrintUnformatted(y);
         option_of(y->string, option, sizeof option);
         if (x)

@@ -1142,6 +1142,41 @@ expect_error "--resume: an option the checkpoint lacks" 2 '^hone train: --resume
 sed 's/"hidden/"hiddex/' every2.safetensors >nohidden.safetensors
 expect_error "--resume: the hidden layers the checkpoint lacks are named --layers" 2 '--resume nohidden.safetensors: --layers is "4" in this run and not recorded in the checkpoint' -- \
     train --data blobs.csv --layers 4 --epochs 3 --resume nohidden.safetensors --quiet
+# An option that neither the checkpoint's run nor this one reads changes nothing in training, and
+# is no reason to refuse (the momentum form of Adam was); one that they read still differs.
+# every2: Adam, the cosine schedule, ReLU, no batch norm, early stopping or L2/L1.
+for unread in "--momentum-form classical" "--weight-decay 0.1" "--decay-rate 0.5" "--step-size 3" "--factor 0.5" \
+    "--patience 3" "--threshold 0.01" "--min-delta 0.1" "--early-stop-metric accuracy" "--alpha 0.2" "--bn-momentum 0.5" "--decay-bias"; do
+    expect_ok "--resume with $unread, which the run does not read" train --data blobs.csv --layers 4 --epochs 3 --resume every2.safetensors $unread --quiet
+done
+for read in "--beta1 0.5:0.90*" "--beta2 0.99:0.999" "--eps 1e-06:1e-08" "--warmup 1:0" "--min-lr 1e-05:0" "--per-step:false"; do
+    opt=${read%%:*} was=${read#*:}
+    expect_error "--resume with $opt, which the run reads" 2 "^hone train: --resume every2.safetensors: ${opt%% *} is $was in the checkpoint, [^ ]+ in this run; resume with" -- \
+        train --data blobs.csv --layers 4 --epochs 3 --resume every2.safetensors $opt --quiet
+done
+# SGD at a constant rate reads none of the optimizer's and schedule's settings
+"$hone" train --data blobs.csv --layers 4 --epochs 2 --optimizer sgd --schedule constant --checkpoint sgd-ck.safetensors --quiet >/dev/null 2>&1
+for unread in "--beta1 0.5" "--beta2 0.5" "--eps 0.1" "--weight-decay 0.1" "--momentum-form classical" "--decay-rate 0.5" "--step-size 3" \
+    "--warmup 1" "--min-lr 1e-05" "--per-step" "--factor 0.5" "--patience 3" "--threshold 0.01"; do
+    expect_ok "--resume of SGD at a constant rate with $unread" train --data blobs.csv --layers 4 --epochs 2 --optimizer sgd --schedule constant --resume sgd-ck.safetensors $unread --quiet
+done
+# momentum, the plateau schedule, leaky ReLU, batch norm, early stopping and L2 read theirs
+reads=(train --data blobs.csv --layers 4 --epochs 3 --optimizer momentum --schedule plateau --activation leaky_relu --alpha 0.1 --batchnorm --bn-momentum 0.2 --early-stop 5 --l2 0.01 --quiet)
+"$hone" "${reads[@]}" --checkpoint reads-ck.safetensors >/dev/null 2>&1
+expect_ok "--resume with the options the checkpoint was written with" "${reads[@]}" --resume reads-ck.safetensors
+for read in "--momentum-form classical:\"ewma\"" "--factor 0.5:0.10*" "--patience 3:10" "--min-lr 1e-05:0" "--alpha 0.2:0.10*" \
+    "--bn-momentum 0.5:0.20*" "--min-delta 0.1:0" "--early-stop-metric accuracy:\"loss\"" "--decay-bias:false"; do
+    opt=${read%%:*} was=${read#*:}
+    expect_error "--resume with $opt, which the run reads" 2 "^hone train: --resume reads-ck.safetensors: ${opt%% *} is $was in the checkpoint, [^ ]+ in this run; resume with" -- \
+        "${reads[@]}" --resume reads-ck.safetensors $opt
+done
+expect_ok "--resume of momentum with --beta2, which it does not read" "${reads[@]}" --resume reads-ck.safetensors --beta2 0.5
+# an option that neither run reads need not be recorded (an older hone's checkpoint may lack it)
+sed 's/"momentum_form/"momentum_forx/' every2.safetensors >noform.safetensors
+expect_ok "--resume: an option the checkpoint lacks and the run does not read" train --data blobs.csv --layers 4 --epochs 3 --resume noform.safetensors --quiet
+sed 's/"momentum_form/"momentum_forx/' reads-ck.safetensors >reads-noform.safetensors
+expect_error "--resume: an option the checkpoint lacks and the run reads" 2 '^hone train: --resume reads-noform.safetensors: --momentum-form is "ewma" in this run and not recorded in the checkpoint; an older hone' -- \
+    "${reads[@]}" --resume reads-noform.safetensors
 
 # --- hone tune: random search, coarse to fine ------------------------------------------------------
 printf '[tune]\nrounds = 2\ntrials = 4\njobs = 2\nepochs = 3\nresults = tune.jsonl\nbest = tune-best.ini\n\n[space]\nlr = log 1e-3 1\noptimizer = choice adam sgd\nbatch = int 8 64\n\n[train]\ndata = blobs.csv\nlayers = 8\n' >tune.ini
@@ -1685,11 +1720,12 @@ kill -INT $ck_pid; kill -TERM $ck_pid; wait $ck_pid 2>/dev/null; ck_rc=$?
 expect_error "--resume with another --lr" 2 "--resume ck.safetensors: --lr is 0.001 in the checkpoint, 0.002 in this run" -- \
     "${ck_run[@]}" --lr 0.002 --resume ck.safetensors
 # early stopping's --min-delta and --early-stop-metric are named as the options, like --lr (they
-# were the library's fields, 'min_delta is 0 in the checkpoint', exit 1)
-expect_error "--resume with another --min-delta" 2 "^hone train: --resume ck.safetensors: --min-delta is 0 in the checkpoint, 0.01 in this run; resume with" -- \
-    "${ck_run[@]}" --min-delta 0.01 --resume ck.safetensors
-expect_error "--resume with another --early-stop-metric" 2 '^hone train: --resume ck.safetensors: --early-stop-metric is "loss" in the checkpoint, "accuracy" in this run; resume with' -- \
-    "${ck_run[@]}" --early-stop-metric accuracy --resume ck.safetensors
+# were the library's fields, 'min_delta is 0 in the checkpoint', exit 1); of a run with early
+# stopping, as a run without it reads neither
+expect_error "--resume with another --min-delta" 2 "^hone train: --resume es-ck.safetensors: --min-delta is 1 in the checkpoint, 0.01 in this run; resume with" -- \
+    "${es_ck[@]}" --min-delta 0.01 --resume es-ck.safetensors
+expect_error "--resume with another --early-stop-metric" 2 '^hone train: --resume es-ck.safetensors: --early-stop-metric is "loss" in the checkpoint, "accuracy" in this run; resume with' -- \
+    "${es_ck[@]}" --early-stop-metric accuracy --resume es-ck.safetensors
 # options that change the network are named too, read from the checkpoint's header before its
 # weights meet this run's network ("the checkpoint's network has 3 layers, this network 4", exit 1)
 expect_error "--resume without the dropout layers" 2 '^hone train: --resume ck.safetensors: --keep-prob is "0.8" in the checkpoint, "1" in this run; resume with' -- \
