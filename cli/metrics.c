@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { N_COLUMNS = 9 };
-static const char *const column[N_COLUMNS] = {"epoch",   "lr",      "grad_norm", "train_loss",   "train_acc",
-                                              "dev_loss", "dev_acc", "seconds",   "samples_per_s"};
+/* best_epoch (metrics.h), for diagnose to read the epoch of the model saved, comes last: the
+ * columns before it keep their places, as in the files of older hones, which lack it. */
+enum { N_COLUMNS = 10, BEST = 9 };
+static const char *const column[N_COLUMNS] = {"epoch",   "lr",      "grad_norm", "train_loss",    "train_acc",
+                                              "dev_loss", "dev_acc", "seconds",   "samples_per_s", "best_epoch"};
 
-/* The field of a row that column k holds (k >= 1; column 0 is the epoch). */
+/* The field of a row that column k holds (1 <= k < BEST; column 0 is the epoch). */
 static double *field(hone_epoch_stats *s, int k) {
     switch (k) {
     case 1: return &s->lr;
@@ -52,19 +54,21 @@ void cli_metrics_write(cli_metrics_writer *w, const hone_epoch_stats *s) {
     hone_epoch_stats copy = *s;
     if (w->csv) {
         fprintf(w->file, "%d", s->epoch);
-        for (int k = 1; k < N_COLUMNS; k++) {
+        for (int k = 1; k < BEST; k++) {
             double v = *field(&copy, k);
             if (isfinite(v)) fprintf(w->file, ",%.6g", v);
             else fputc(',', w->file);
         }
-        fputc('\n', w->file);
+        if (s->best_epoch > 0) fprintf(w->file, ",%d\n", s->best_epoch);
+        else fputs(",\n", w->file); /* not known: a row kept from an older hone's file */
     } else {
         fprintf(w->file, "{\"epoch\": %d", s->epoch);
-        for (int k = 1; k < N_COLUMNS; k++) {
+        for (int k = 1; k < BEST; k++) {
             fputs(", ", w->file);
             cli_json_number(w->file, column[k], *field(&copy, k), 0);
         }
-        fputs("}\n", w->file);
+        if (s->best_epoch > 0) fprintf(w->file, ", \"best_epoch\": %d}\n", s->best_epoch);
+        else fputs(", \"best_epoch\": null}\n", w->file);
     }
     if (ferror(w->file) || fflush(w->file)) {
         w->failed = 1;
@@ -138,6 +142,27 @@ static int check_epoch(const reader *r, double v, hone_epoch_stats *s) {
     return 0;
 }
 
+/* The best epoch: none (NAN, 0 in the row) where the file does not say; checked against the
+ * row's epoch once the row is read. */
+static int check_best(const reader *r, double v, hone_epoch_stats *s) {
+    if (isnan(v)) return 0;
+    if (!(v >= 1 && v <= 1e9 && v == floor(v))) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "%g", v);
+        return fail(r, "best_epoch must be a whole number from 1, got ", detail);
+    }
+    s->best_epoch = (int)v;
+    return 0;
+}
+
+/* The value of column k read into row s. */
+static int set_column(const reader *r, int k, double v, hone_epoch_stats *s) {
+    if (k == 0) return check_epoch(r, v, s);
+    if (k == BEST) return check_best(r, v, s);
+    *field(s, k) = v;
+    return 0;
+}
+
 /* CSV: the header names the columns (any order; unknown ones are skipped). */
 static int csv_header(const reader *r, char *line, int *map, int *n_fields) {
     int n = 0, seen[N_COLUMNS] = {0};
@@ -180,11 +205,7 @@ static int csv_row(const reader *r, char *line, const int *map, int n_fields, ho
             snprintf(detail, sizeof detail, "%s is '%.100s'", column[map[n]], tok);
             return fail(r, "not a number: ", detail);
         }
-        if (map[n] == 0) {
-            if (check_epoch(r, v, s)) return -1;
-        } else {
-            *field(s, map[n]) = v;
-        }
+        if (set_column(r, map[n], v, s)) return -1;
     }
     if (s->epoch == 0) return fail(r, "no epoch", NULL);
     return 0;
@@ -204,8 +225,7 @@ static int json_row(const reader *r, const char *line, hone_epoch_stats *s) {
         else if (item && !cJSON_IsNull(item)) rc = fail(r, "not a number or null: ", column[k]);
         else if (k == 0 || k == 3) rc = fail(r, "no value for ", column[k]);
         if (rc) break;
-        if (k == 0) rc = check_epoch(r, v, s);
-        else *field(s, k) = v;
+        rc = set_column(r, k, v, s);
     }
     cJSON_Delete(obj);
     return rc;
@@ -249,8 +269,13 @@ int cli_metrics_read(const char *cmd, const char *path, hone_epoch_stats **rows_
         }
         hone_epoch_stats *s = &rows[n];
         *s = (hone_epoch_stats){0};
-        for (int k = 1; k < N_COLUMNS; k++) *field(s, k) = NAN;
+        for (int k = 1; k < BEST; k++) *field(s, k) = NAN;
         rc = format == 1 ? csv_row(&r, line, map, n_fields, s) : json_row(&r, line, s);
+        if (!rc && s->best_epoch > s->epoch) {
+            char detail[96];
+            snprintf(detail, sizeof detail, "%d, after the row's epoch %d", s->best_epoch, s->epoch);
+            rc = fail(&r, "best_epoch is ", detail);
+        }
         if (!rc) n++;
     }
     if (!rc && ferror(f)) {

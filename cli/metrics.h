@@ -8,8 +8,9 @@
 #include "cli.h"
 #include "hone.h"
 
-/* The columns, in order: the CSV header and the JSON keys. */
-#define CLI_METRICS_COLUMNS "epoch,lr,grad_norm,train_loss,train_acc,dev_loss,dev_acc,seconds,samples_per_s"
+/* The columns, in order: the CSV header and the JSON keys. best_epoch is the epoch whose weights
+ * the run keeps if it ends there: early stopping's best, or without it the epoch itself. */
+#define CLI_METRICS_COLUMNS "epoch,lr,grad_norm,train_loss,train_acc,dev_loss,dev_acc,seconds,samples_per_s,best_epoch"
 
 typedef struct cli_metrics_writer {
     FILE *file;
@@ -29,7 +30,7 @@ int cli_metrics_close(cli_metrics_writer *w, const char *cmd);
 
 /* Reads a metrics file written by hone (CSV with its header, or JSON lines; found from the
  * content). *rows (malloc'd, caller frees) receives one entry per epoch, with .epochs set to the
- * count. Returns -1 with "hone CMD: FILE: line N: what is wrong" printed on a bad file. */
+ * count and .best_epoch 0 where the file does not say (an older hone's). Returns -1 with "hone CMD: FILE: line N: what is wrong" printed on a bad file. */
 int cli_metrics_read(const char *cmd, const char *path, hone_epoch_stats **rows, size_t *n);
 
 #endif

@@ -864,7 +864,7 @@ grep -q '"kinks": 24, "rel_error": [0-9.e+-]*, "verdict": "good", "layers": \[{"
     && ok "gradcheck --json counts kinks" || bad "gradcheck --json counts kinks" "$(cat out.txt)"
 
 # --- progress, learning curves, diagnosis --------------------------------------------------------
-metrics_header="epoch,lr,grad_norm,train_loss,train_acc,dev_loss,dev_acc,seconds,samples_per_s"
+metrics_header="epoch,lr,grad_norm,train_loss,train_acc,dev_loss,dev_acc,seconds,samples_per_s,best_epoch"
 "$hone" --help | grep -q "^  plot " && "$hone" --help | grep -q "^  diagnose " && "$hone" plot --help | grep -q -- "--output FILE.svg" \
     && "$hone" diagnose --help | grep -q -- "--base-error X .*\[0\]" && ok "plot and diagnose are listed, with --help" || bad "plot and diagnose --help" "$("$hone" --help)"
 expect_ok "train --metrics --plot" train --data blobs.csv --layers 8 --epochs 3 --batch 16 --metrics m.csv --plot run.svg
@@ -955,7 +955,7 @@ expect_ok "plot .metrics (default output name)" plot .metrics
 grep -qx "wrote .metrics.svg (3 epochs)" out.txt && svg_ok .metrics.svg && [ ! -e .svg ] && ok "plot .metrics writes .metrics.svg" || bad "plot .metrics writes .metrics.svg" "$(cat out.txt)"
 expect_ok "plot runs/.metrics (default output name)" plot runs/.metrics
 grep -qx "wrote runs/.metrics.svg (3 epochs)" out.txt && svg_ok runs/.metrics.svg && ok "plot runs/.metrics writes runs/.metrics.svg" || bad "plot runs/.metrics writes runs/.metrics.svg" "$(cat out.txt)"
-printf '%s\n1,0.1,1,0.5,0.8,0.6,0.7,1,100\n2,0.1,1,abc,0.8,0.6,0.7,1,100\n' "$metrics_header" >badm.csv
+printf '%s\n1,0.1,1,0.5,0.8,0.6,0.7,1,100,1\n2,0.1,1,abc,0.8,0.6,0.7,1,100,2\n' "$metrics_header" >badm.csv
 expect_error "plot: malformed CSV metrics" 1 "badm.csv" "line 3" "train_loss" -- plot badm.csv
 printf '{"epoch": 1, "train_loss": 0.5}\n{"epoch": 2, "train_loss": \n' >badm.jsonl
 expect_error "plot: malformed JSON metrics" 1 "badm.jsonl" "line 2" -- plot badm.jsonl
@@ -1001,6 +1001,18 @@ grep -q "\"train_error\": $(tail -1 reg-m.csv | cut -d, -f4), \"dev_error\": $(t
     ok "diagnose: a regression's errors are its last train and dev losses" || bad "diagnose: a regression's errors are its losses" "$(cat out.txt)" "$(tail -1 reg-m.csv)"
 # (a regression has no accuracy: its CSV fields are empty, not nan)
 [ "$(tail -n +2 reg-m.csv | cut -d, -f5,7 | sort -u)" = "," ] && ok "metrics CSV: no accuracy is an empty field" || bad "metrics CSV: no accuracy is an empty field" "$(cat reg-m.csv)"
+# Without early stopping the run keeps its last epoch's weights: each row's best_epoch is its epoch
+[ "$(tail -n +2 m.csv | cut -d, -f10 | tr '\n' ' ')" = "1 2 3 " ] && grep -q '"best_epoch": 2}$' m.jsonl &&
+    ok "metrics: best_epoch, each epoch's own without early stopping" || bad "metrics: best_epoch without early stopping" "$(cat m.csv m.jsonl)"
+# with early stopping, the best epoch so far (a dev loss that must fall by 1 an epoch stops at
+# epoch 3, the best 1)
+"$hone" train --data reg.csv --regression --layers 4 --epochs 100 --early-stop 2 --min-delta 1 --metrics reg-es.csv --quiet >/dev/null 2>&1
+[ "$(tail -n +2 reg-es.csv | cut -d, -f1,10 | tr '\n' ' ')" = "1,1 2,1 3,1 " ] && ok "metrics: best_epoch, early stopping's best" ||
+    bad "metrics: best_epoch, early stopping's best" "$(cat reg-es.csv)"
+printf 'epoch,train_loss,best_epoch\n1,0.5,1\n2,0.4,3\n' >bestafter.csv
+expect_error "metrics: a best epoch after its row's" 1 "^hone diagnose: bestafter.csv: line 3: best_epoch is 3, after the row's epoch 2 " -- diagnose --metrics bestafter.csv
+printf 'epoch,train_loss,best_epoch\n1,0.5,0.5\n' >besthalf.csv
+expect_error "metrics: a best epoch not whole" 1 "^hone plot: besthalf.csv: line 2: best_epoch must be a whole number from 1, got 0.5 " -- plot besthalf.csv
 expect_error "--residual with a layer left over" 2 "^hone train: --residual pairs the hidden layers after the first into blocks: --layers needs 1 \+ an even number of them \(3 or more\), got 2$" -- \
     train --data blobs.csv --layers 4,4 --residual --epochs 1
 expect_error "--residual with a block that does not end at its input's width" 2 \
@@ -1134,6 +1146,17 @@ es_ck=(train --data blobs.csv --layers 4 --epochs 1000 --early-stop 2 --min-delt
 expect_ok "resume from the checkpoint of a run stopped early" "${es_ck[@]}" --resume es-ck.safetensors
 grep -q "^trained 3 epochs, all before this run: nothing was left to train; stopped early" out.txt &&
     ok "stopped early at epoch 3, --checkpoint-every 100: the checkpoint is of the run's end" || bad "stopped early: the checkpoint is of the run's end" "$(cat out.txt err.txt)"
+# resumed with its --metrics file, the rows are kept with their best epoch; an older hone's
+# file, without best_epoch, is kept too
+"$hone" "${es_ck[@]}" --checkpoint es-m-ck.safetensors --metrics es-m.csv >/dev/null 2>&1
+cp es-m.csv es-m-kept.csv
+cut -d, -f1-9 es-m.csv >es-m-old.csv
+expect_ok "resume of a run stopped early, with its metrics file" "${es_ck[@]}" --resume es-m-ck.safetensors --metrics es-m.csv
+cmp -s es-m.csv es-m-kept.csv && [ "$(tail -1 es-m.csv | cut -d, -f1,10)" = "3,1" ] && ok "resumed: the metrics file keeps its best epochs" ||
+    bad "resumed: the metrics file keeps its best epochs" "$(diff es-m-kept.csv es-m.csv)"
+expect_ok "resume with an older hone's metrics file" "${es_ck[@]}" --resume es-m-ck.safetensors --metrics es-m-old.csv
+[ "$(head -1 es-m-old.csv)" = "$metrics_header" ] && [ "$(tail -n +2 es-m-old.csv | cut -d, -f1,10 | tr '\n' ' ')" = "1, 2, 3, " ] &&
+    ok "resumed with an older file: its rows kept, their best epoch unknown" || bad "resumed with an older file" "$(cat es-m-old.csv)"
 # an option the checkpoint does not record (renamed in it here, as an older file lacks it) differs,
 # and no option given now can match it: said so, not "resume with the options it was written with"
 sed 's/"weight_init/"weight_inix/' every2.safetensors >noinit.safetensors
@@ -1655,8 +1678,8 @@ printf '5' >>int-ls.csv # a row cut short by a kill, in its step
 expect_ok "resume after the signals" "${ck_run[@]}" --checkpoint int.safetensors --resume int.safetensors --save int-model.safetensors --metrics int.csv \
     --layer-stats int-ls.csv --stats-every 50 --plot int.svg
 cmp -s ck-ref.safetensors int-model.safetensors && ok "interrupted twice, resumed: the same model bit for bit" || bad "interrupted, resumed: the same model" "$(cmp ck-ref.safetensors int-model.safetensors 2>&1)"
-cmp -s <(cut -d, -f1-7 ck-ref.csv) <(cut -d, -f1-7 int.csv) && ok "interrupted twice, resumed: the metrics file has every epoch's figures, as without a stop" \
-    || bad "interrupted, resumed: the same metrics" "$(diff <(cut -d, -f1-7 ck-ref.csv) <(cut -d, -f1-7 int.csv) | head -5)"
+cmp -s <(cut -d, -f1-7,10 ck-ref.csv) <(cut -d, -f1-7,10 int.csv) && ok "interrupted twice, resumed: the metrics file has every epoch's figures, as without a stop" \
+    || bad "interrupted, resumed: the same metrics" "$(diff <(cut -d, -f1-7,10 ck-ref.csv) <(cut -d, -f1-7,10 int.csv) | head -5)"
 cmp -s ck-ref-ls.csv int-ls.csv && ok "interrupted twice, resumed: the --layer-stats file has every row to the checkpoint's step, then the rest" \
     || bad "interrupted, resumed: the same layer statistics" "$(wc -l <ck-ref-ls.csv) and $(wc -l <int-ls.csv) lines" "$(diff ck-ref-ls.csv int-ls.csv | head -4)"
 # the plot's curves have every epoch, those before the checkpoint from the metrics file
