@@ -39,13 +39,24 @@ int cli_base_error_check(const char *cmd, double base_error, int regression) {
     return -1;
 }
 
+/* Which epoch of a metrics file diagnose reads, and why. */
+typedef enum kept_epoch {
+    KEPT_BEST,    /* early stopping put back the weights of this epoch, before the last */
+    KEPT_LAST,    /* the run kept its last epoch's weights */
+    KEPT_UNKNOWN, /* the file does not say (an older hone's): the last epoch, as before */
+} kept_epoch;
+
+static const char *const kept_name[] = {"best", "last", "last_not_recorded"};
+
+/* epoch 0: of a model, no epoch (nor last_epoch and kept) */
 static void print_json(double train_error, double dev_error, double base_error, double tolerance, int regression,
-                       const char *source, int epoch) {
+                       const char *source, int epoch, int last_epoch, kept_epoch kept) {
     const char *advice;
     if (!(tolerance >= 0) || !isfinite(tolerance)) tolerance = HONE_DIAGNOSE_TOLERANCE;
     hone_diagnosis d = hone_diagnose(train_error, dev_error, base_error, tolerance, &advice);
     printf("{\"command\": \"diagnose\", \"source\": \"%s\", ", source);
-    if (epoch > 0) printf("\"epoch\": %d, ", epoch);
+    if (epoch > 0)
+        printf("\"epoch\": %d, \"last_epoch\": %d, \"epoch_is\": \"%s\", ", epoch, last_epoch, kept_name[kept]);
     printf("\"regression\": %s, ", regression ? "true" : "false");
     cli_json_number(stdout, "train_error", train_error, 1);
     cli_json_number(stdout, "dev_error", dev_error, 1);
@@ -66,20 +77,37 @@ typedef struct diagnose_options {
     int json;
 } diagnose_options;
 
-/* Errors of the last epoch of a metrics file: 1 - accuracy, or the losses when there is no
- * accuracy (regression). */
-static int from_metrics(const diagnose_options *o, double *train, double *dev, int *regression, int *epoch) {
+/* Errors of the epoch whose weights the run kept, the model it saved: the last row's best
+ * epoch (early stopping's best, or the last epoch itself), or the last row where the file does
+ * not say. 1 - accuracy, or the losses when there is no accuracy (regression). */
+static int from_metrics(const diagnose_options *o, double *train, double *dev, int *regression, int *epoch,
+                        int *last_epoch, kept_epoch *kept) {
     hone_epoch_stats *rows = NULL;
     size_t n = 0;
     if (cli_metrics_read("diagnose", o->metrics, &rows, &n)) return -1;
-    const hone_epoch_stats *last = &rows[n - 1];
-    *regression = !isfinite(last->train_acc);
-    *train = *regression ? last->train_loss : 1 - last->train_acc;
-    *dev = *regression ? last->dev_loss : 1 - last->dev_acc;
-    *epoch = last->epoch;
+    const hone_epoch_stats *last = &rows[n - 1], *row = last;
+    const int best = last->best_epoch;
+    *last_epoch = last->epoch;
+    *kept = !best ? KEPT_UNKNOWN : best == last->epoch ? KEPT_LAST : KEPT_BEST;
+    if (*kept == KEPT_BEST) { /* its last row, should a file hold two */
+        row = NULL;
+        for (size_t i = n; i-- > 0 && !row;)
+            if (rows[i].epoch == best) row = &rows[i];
+    }
+    if (!row) {
+        cli_error("diagnose", "%s: early stopping kept the weights of epoch %d, which has no row in the file (a "
+                              "stretch of the run resumed without --metrics?); hone diagnose MODEL --data ... "
+                              "evaluates the model itself", o->metrics, best);
+        free(rows);
+        return -1;
+    }
+    *regression = !isfinite(row->train_acc);
+    *train = *regression ? row->train_loss : 1 - row->train_acc;
+    *dev = *regression ? row->dev_loss : 1 - row->dev_acc;
+    *epoch = row->epoch;
     free(rows);
     if (!isfinite(*train)) {
-        cli_error("diagnose", "%s: the last epoch has no train loss or accuracy", o->metrics);
+        cli_error("diagnose", "%s: epoch %d has no train loss or accuracy", o->metrics, *epoch);
         return -1;
     }
     return 0;
@@ -222,7 +250,8 @@ int cmd_diagnose(int argc, char **argv) {
     diagnose_options o = {.data = CLI_DATA_DEFAULTS, .tolerance = HONE_DIAGNOSE_TOLERANCE};
     cli_option options[] = {
         {"model", CLI_TEXT, o.model, "PATH", "a model saved by hone train --save (also the bare argument)"},
-        {"metrics", CLI_TEXT, o.metrics, "FILE", "or: a metrics file of hone train --metrics (its last epoch)"},
+        {"metrics", CLI_TEXT, o.metrics, "FILE",
+         "or: a metrics file of hone train --metrics (the epoch whose weights the run kept)"},
         CLI_DATA_OPTIONS(o.data),
         {"test-data", CLI_TEXT, o.test_data, "PATH", "the separate test set the model was trained with, if any"},
         {"test-labels", CLI_TEXT, o.test_labels, "PATH", "labels file for an .npy or IDX images --test-data"},
@@ -238,8 +267,10 @@ int cmd_diagnose(int argc, char **argv) {
         "or fine, with the basic recipe's advice. A model is evaluated again on the train and dev rows\n"
         "it was trained on (its seed, dev and test are in its metadata: give the same --data, and the\n"
         "same --test-data if it was trained with one; other rows, by the digests of its train and\n"
-        "dev rows that hone train keeps, are refused); a metrics file gives its last epoch. Errors\n"
-        "are 1 - accuracy, or the loss for regression.",
+        "dev rows that hone train keeps, are refused). A metrics file gives the epoch whose weights\n"
+        "the run kept, those of the model it saved: the best epoch where early stopping put its\n"
+        "weights back, else the last (and the last of a file that does not say, an older hone's).\n"
+        "Errors are 1 - accuracy, or the loss for regression.",
         options, "model"};
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
@@ -255,16 +286,24 @@ int cmd_diagnose(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     double train, dev;
-    int regression = 0, epoch = 0, usage = 0;
-    if (*o.metrics ? from_metrics(&o, &train, &dev, &regression, &epoch)
+    int regression = 0, epoch = 0, last_epoch = 0, usage = 0;
+    kept_epoch kept = KEPT_LAST;
+    if (*o.metrics ? from_metrics(&o, &train, &dev, &regression, &epoch, &last_epoch, &kept)
                    : from_model(&o, &train, &dev, &regression, &usage))
         return usage ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
     if (cli_base_error_check("diagnose", o.base_error, regression)) return CLI_EXIT_USAGE;
     if (o.json) {
-        print_json(train, dev, o.base_error, o.tolerance, regression, *o.metrics ? "metrics" : "model", epoch);
+        print_json(train, dev, o.base_error, o.tolerance, regression, *o.metrics ? "metrics" : "model", epoch,
+                   last_epoch, kept);
     } else {
-        if (*o.metrics) printf("%s, epoch %d (train figures are running means over the epoch)\n", o.metrics, epoch);
-        else if (isnan(dev)) printf("%s on the train rows it was trained with (it had no dev rows)\n", o.model);
+        if (*o.metrics) {
+            if (kept == KEPT_BEST)
+                printf("%s, epoch %d of %d, the best: early stopping kept its weights", o.metrics, epoch, last_epoch);
+            else if (kept == KEPT_LAST) printf("%s, epoch %d, the last: the run kept its weights", o.metrics, epoch);
+            else printf("%s, epoch %d, the last: the file does not say which epoch's weights the run kept", o.metrics,
+                        epoch);
+            printf(" (train figures are running means over the epoch)\n");
+        } else if (isnan(dev)) printf("%s on the train rows it was trained with (it had no dev rows)\n", o.model);
         else printf("%s on the train and dev rows it was trained with\n", o.model);
         cli_diagnosis_print(stdout, train, dev, o.base_error, o.tolerance, regression);
         /* a running mean in training mode is no train error of the model trained: dropout is on and

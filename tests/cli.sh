@@ -1004,11 +1004,39 @@ grep -q "\"train_error\": $(tail -1 reg-m.csv | cut -d, -f4), \"dev_error\": $(t
 # Without early stopping the run keeps its last epoch's weights: each row's best_epoch is its epoch
 [ "$(tail -n +2 m.csv | cut -d, -f10 | tr '\n' ' ')" = "1 2 3 " ] && grep -q '"best_epoch": 2}$' m.jsonl &&
     ok "metrics: best_epoch, each epoch's own without early stopping" || bad "metrics: best_epoch without early stopping" "$(cat m.csv m.jsonl)"
-# with early stopping, the best epoch so far (a dev loss that must fall by 1 an epoch stops at
-# epoch 3, the best 1)
+expect_ok "diagnose --metrics of a run without early stopping" diagnose --metrics m.csv
+grep -qx "m.csv, epoch 3, the last: the run kept its weights (train figures are running means over the epoch)" out.txt &&
+    ok "diagnose --metrics: the last epoch, whose weights the run kept" || bad "diagnose --metrics: the last epoch" "$(cat out.txt)"
+expect_ok "diagnose --metrics --json of a run without early stopping" diagnose --metrics reg-m.csv --json
+grep -q '"epoch": 2, "last_epoch": 2, "epoch_is": "last", ' out.txt && ok "diagnose --json: the epoch, and that it is the last" ||
+    bad "diagnose --json: the epoch, and that it is the last" "$(cat out.txt)"
+# Early stopping puts back the best epoch's weights, and the model saved is that epoch's: diagnose
+# reads its row, not the last (a dev loss that must fall by 1 an epoch stops at epoch 3, the best 1)
 "$hone" train --data reg.csv --regression --layers 4 --epochs 100 --early-stop 2 --min-delta 1 --metrics reg-es.csv --quiet >/dev/null 2>&1
 [ "$(tail -n +2 reg-es.csv | cut -d, -f1,10 | tr '\n' ' ')" = "1,1 2,1 3,1 " ] && ok "metrics: best_epoch, early stopping's best" ||
     bad "metrics: best_epoch, early stopping's best" "$(cat reg-es.csv)"
+expect_ok "diagnose --metrics of a run stopped early" diagnose --metrics reg-es.csv
+grep -qx "reg-es.csv, epoch 1 of 3, the best: early stopping kept its weights (train figures are running means over the epoch)" out.txt &&
+    ok "diagnose --metrics: early stopping's best epoch, and why" || bad "diagnose --metrics: early stopping's best epoch" "$(cat out.txt)"
+expect_ok "diagnose --metrics --json of a run stopped early" diagnose --metrics reg-es.csv --json
+grep -q "\"epoch\": 1, \"last_epoch\": 3, \"epoch_is\": \"best\", .*\"train_error\": $(sed -n 2p reg-es.csv | cut -d, -f4), \"dev_error\": $(sed -n 2p reg-es.csv | cut -d, -f6), " out.txt &&
+    ok "diagnose --json: the best epoch's errors" || bad "diagnose --json: the best epoch's errors" "$(cat out.txt)" "$(cat reg-es.csv)"
+# an older hone's file has no best_epoch: its last epoch, as before, said so
+cut -d, -f1-9 reg-es.csv >reg-es-old.csv
+expect_ok "diagnose --metrics of a file without best_epoch" diagnose --metrics reg-es-old.csv
+grep -qx "reg-es-old.csv, epoch 3, the last: the file does not say which epoch's weights the run kept (train figures are running means over the epoch)" out.txt &&
+    ok "diagnose --metrics: without best_epoch, the last epoch, said so" || bad "diagnose --metrics: without best_epoch" "$(cat out.txt)"
+expect_ok "diagnose --metrics --json of a file without best_epoch" diagnose --metrics reg-es-old.csv --json
+grep -q "\"epoch\": 3, \"last_epoch\": 3, \"epoch_is\": \"last_not_recorded\", .*\"train_error\": $(tail -1 reg-es.csv | cut -d, -f4), " out.txt &&
+    ok "diagnose --json: without best_epoch, the last epoch's errors" || bad "diagnose --json: without best_epoch" "$(cat out.txt)"
+printf '{"epoch": 1, "train_loss": 0.5, "best_epoch": null}\n{"epoch": 2, "train_loss": 0.4, "best_epoch": null}\n' >nullbest.jsonl
+expect_ok "diagnose --metrics: a null best_epoch" diagnose --metrics nullbest.jsonl --json
+grep -q '"epoch": 2, "last_epoch": 2, "epoch_is": "last_not_recorded", ' out.txt && ok "diagnose --metrics: a null best_epoch is not recorded" ||
+    bad "diagnose --metrics: a null best_epoch" "$(cat out.txt)"
+# the best epoch's row missing (a stretch resumed without --metrics): the model is another epoch's
+sed 2d reg-es.csv >reg-es-gap.csv
+expect_error "diagnose --metrics without the best epoch's row" 1 \
+    "^hone diagnose: reg-es-gap.csv: early stopping kept the weights of epoch 1, which has no row in the file .*hone diagnose MODEL --data" -- diagnose --metrics reg-es-gap.csv
 printf 'epoch,train_loss,best_epoch\n1,0.5,1\n2,0.4,3\n' >bestafter.csv
 expect_error "metrics: a best epoch after its row's" 1 "^hone diagnose: bestafter.csv: line 3: best_epoch is 3, after the row's epoch 2 " -- diagnose --metrics bestafter.csv
 printf 'epoch,train_loss,best_epoch\n1,0.5,0.5\n' >besthalf.csv
@@ -1146,14 +1174,17 @@ es_ck=(train --data blobs.csv --layers 4 --epochs 1000 --early-stop 2 --min-delt
 expect_ok "resume from the checkpoint of a run stopped early" "${es_ck[@]}" --resume es-ck.safetensors
 grep -q "^trained 3 epochs, all before this run: nothing was left to train; stopped early" out.txt &&
     ok "stopped early at epoch 3, --checkpoint-every 100: the checkpoint is of the run's end" || bad "stopped early: the checkpoint is of the run's end" "$(cat out.txt err.txt)"
-# resumed with its --metrics file, the rows are kept with their best epoch; an older hone's
-# file, without best_epoch, is kept too
+# resumed with its --metrics file, the rows are kept with their best epoch, which diagnose reads;
+# an older hone's file, without best_epoch, is kept too, and read as its last epoch
 "$hone" "${es_ck[@]}" --checkpoint es-m-ck.safetensors --metrics es-m.csv >/dev/null 2>&1
 cp es-m.csv es-m-kept.csv
 cut -d, -f1-9 es-m.csv >es-m-old.csv
 expect_ok "resume of a run stopped early, with its metrics file" "${es_ck[@]}" --resume es-m-ck.safetensors --metrics es-m.csv
 cmp -s es-m.csv es-m-kept.csv && [ "$(tail -1 es-m.csv | cut -d, -f1,10)" = "3,1" ] && ok "resumed: the metrics file keeps its best epochs" ||
     bad "resumed: the metrics file keeps its best epochs" "$(diff es-m-kept.csv es-m.csv)"
+expect_ok "diagnose --metrics of a run stopped early and resumed" diagnose --metrics es-m.csv
+grep -q "^es-m.csv, epoch 1 of 3, the best: early stopping kept its weights" out.txt && ok "diagnose --metrics of a resumed run: the best epoch" ||
+    bad "diagnose --metrics of a resumed run: the best epoch" "$(cat out.txt)"
 expect_ok "resume with an older hone's metrics file" "${es_ck[@]}" --resume es-m-ck.safetensors --metrics es-m-old.csv
 [ "$(head -1 es-m-old.csv)" = "$metrics_header" ] && [ "$(tail -n +2 es-m-old.csv | cut -d, -f1,10 | tr '\n' ' ')" = "1, 2, 3, " ] &&
     ok "resumed with an older file: its rows kept, their best epoch unknown" || bad "resumed with an older file" "$(cat es-m-old.csv)"
