@@ -299,6 +299,8 @@ typedef struct hone_model {
     hone_real *batch_x; /* [max_batch, D] gathered inputs, for evaluation */
     hone_real *batch_y; /* [max_batch, O] gathered targets */
     char *config_json;    /* training configuration kept with the model (metadata), or NULL */
+    int checksums;        /* what hone_model_load verified of its file: HONE_CHECKSUM_* bits
+                             (0: the file had none, an older hone's; or the model was not loaded) */
 } hone_model;
 
 /* Bounds on a network, checked before anything is allocated (HONE_ERR_VALUE beyond them): they
@@ -414,8 +416,15 @@ hone_status hone_model_evaluate(hone_model *model, const hone_view *view, double
 
 /* Saves as safetensors, atomically: tensor names as PyTorch nn.Sequential's state_dict
  * ("0.weight" [O, I], "0.bias" [O], ...), metadata holding the architecture, the
- * standardization and config_json. */
+ * standardization, config_json and the checksums below. */
 hone_status hone_model_save(const hone_model *model, const char *path, hone_error *err);
+/* The CRC-32s a saved file carries in its metadata, which hone_model_load (and the checkpoint
+ * loader) verify before reading a value: HONE_ERR_FORMAT "... is damaged" when one disagrees,
+ * and when one is not 8 hex digits. A file without them (an older hone's) loads unchecked. */
+typedef enum hone_checksum {
+    HONE_CHECKSUM_DATA = 1,     /* "crc32": the tensor bytes, every byte after the header */
+    HONE_CHECKSUM_METADATA = 2, /* "metadata_crc32": hone's metadata entries (names "hone.*") */
+} hone_checksum;
 hone_status hone_model_load(hone_model **out, const char *path, hone_error *err);
 /* Copies the weights and standardization of a saved model with the same architecture into model
  * (HONE_ERR_VALUE naming the first difference otherwise); gradients and optimizer state are left

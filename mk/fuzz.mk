@@ -15,7 +15,11 @@ FUZZ_CC      ?= clang
 FUZZ_B        = $(B)/fuzz
 FUZZ_NAMES    = idx csv npy model checkpoint config
 FUZZ_SECONDS ?= 20
-FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+# FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (libFuzzer's convention): the model loader reads on past
+# a checksum that disagrees (src/model/checksum.h), or the fuzzer, which cannot forge the CRC of
+# what it mutates, would never get past it. Only these builds have it.
+FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_B)/obj/%.o)
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_B)/fuzz_%)
 # `make fuzz` fuzzes for 600 s per harness unless FUZZ_SECONDS was set on the command line or in

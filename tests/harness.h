@@ -25,6 +25,19 @@ const char *th_write_text(const char *name, const char *text);
 /* Reads a whole file into a malloc'd buffer (caller frees); n receives its size. */
 unsigned char *th_read(const char *path, size_t *n);
 
+/* The CRC-32s a model file's bytes call for (src/model/checksum.h), restated here with zlib so
+ * that the tests hold the writer and the loader to the format: of the data section (every byte
+ * after the header), and of the hone.* metadata entries in the header's order, each as its name,
+ * a NUL, its value, a NUL. */
+typedef struct th_checksums {
+    uint32_t data, metadata;
+} th_checksums;
+th_checksums th_checksums_of(const unsigned char *bytes, size_t n);
+/* Rewrites the "crc32" and "metadata_crc32" of the file at path (both must be there) to fit its
+ * bytes, as hone would have written them: for a test that edits a file to reach a check that
+ * lies behind the checksums. */
+void th_reseal(const char *path);
+
 void th_fill_uniform(hone_real *x, size_t n, hone_rng *rng, double lo, double hi);
 
 /* What a test may change for the whole process, put back after every test whether it passed or

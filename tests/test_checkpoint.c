@@ -374,7 +374,8 @@ static const char *escaped(const char *s, char *buf) {
 }
 
 /* The checkpoint at path with the first occurrence of `from` in its header replaced by `to`
- * (the header's length prefix follows when the lengths differ), written as name; returns the
+ * (the header's length prefix follows when the lengths differ), written as name with its
+ * checksums fitted to the edit (th_reseal), so that the checks behind them see it; returns the
  * new path. In_meta: the text is inside the hone.checkpoint entry, whose quotes are escaped. */
 static const char *patched(const char *path, const char *name, const char *from_text, const char *to_text, bool in_meta) {
     char from_buf[128], to_buf[128];
@@ -396,6 +397,7 @@ static const char *patched(const char *path, const char *name, const char *from_
     header = header - nf + nt;
     for (int i = 0; i < 8; i++) out[i] = (unsigned char)(header >> (8 * i));
     const char *written = th_write(name, out, n - nf + nt);
+    th_reseal(written);
     free(out);
     free(bytes);
     return written;
@@ -559,7 +561,7 @@ static void test_plateau_rate_outside_the_run_is_refused(void **state) {
 }
 
 /* The checkpoint at path with the 64 hex digits of its generator state ("rng") rewritten by
- * `to` ('U': in upper case, '0': all zero), written as name; returns the new path. */
+ * `to` ('U': in upper case, '0': all zero), written as name and resealed; returns the new path. */
 static const char *rng_rewritten(const char *path, const char *name, char to) {
     size_t n;
     unsigned char *bytes = th_read(path, &n);
@@ -576,6 +578,7 @@ static const char *rng_rewritten(const char *path, const char *name, char to) {
     }
     if (to == 'U' && !letters) fail_msg("the generator state has no letter to put in upper case");
     const char *written = th_write(name, bytes, n);
+    th_reseal(written);
     free(bytes);
     return written;
 }

@@ -23,11 +23,13 @@
  *                                    {"kind": "leaky_relu", "alpha": 0.01}, ...]}
  *   "hone.standardize":  {"mean": [...D...], "std": [...D...]}
  *   "hone.config":       the model's config_json, when it has one
+ *   "crc32", "metadata_crc32": CRC-32s of the tensor bytes and of the hone.* entries above
+ *                        (checksum.h), checked before any of it is believed
  *
  * Absent keys take their defaults (dense "bias" true, dropout "keep_prob" 0.5 as torch's p = 0.5,
  * batch norm "momentum" 0.1 and "eps" 1e-5, leaky_relu "alpha" 0.01), so files written before
  * dropout and batch norm existed (dense layers with weight and bias) still load; unknown keys are
- * ignored.
+ * ignored. A file without the checksums (an older hone's, or another tool's) loads unchecked.
  *
  * Writer and loader share one table of tensors (layer_tensors: name, dtype, shape, and where the
  * values come from or go to), so what one writes the other expects.
@@ -37,6 +39,7 @@
  * shape and name is checked against the architecture before a byte of tensor data is read, and
  * nothing is allocated beyond what the file's real size accounts for. */
 #include "layers/layers.h"
+#include "model/checksum.h"
 #include "model/storage.h"
 
 #include <cjson/cJSON.h>
@@ -345,32 +348,39 @@ static void tensor_entries(honeB_buf *b, const tensor *t, int n) {
     }
 }
 
+/* ", "name": "value"" in __metadata__, folded into the metadata checksum when the name is hone's. */
+static void meta_entry(honeB_buf *h, uint32_t *crc, const char *name, const char *value) {
+    honeB_str(h, ", ");
+    sb_json_string(h, name);
+    honeB_str(h, ": ");
+    sb_json_string(h, value);
+    *crc = honeS_crc_add_entry(*crc, name, value);
+}
+
 /* The whole JSON header, padded with spaces to a multiple of 8 bytes; meta_key, when not NULL,
- * adds one more metadata entry. */
+ * adds one more metadata entry. The checksums close the metadata: data_crc, that of the tensor
+ * bytes, and the metadata's own over the hone.* entries before it (checksum.h). */
 static void build_header(honeB_buf *h, const hone_model *m, const tensor *t, int n, const char *meta_key,
-                         const char *meta_value) {
+                         const char *meta_value, uint32_t data_crc) {
     honeB_buf text = {0};
-    honeB_str(h, "{\"__metadata__\": {\"format\": \"pt\", \"hone.format_version\": \"" FORMAT_VERSION "\"");
+    uint32_t meta_crc = 0;
+    honeB_str(h, "{\"__metadata__\": {\"format\": \"pt\"");
+    meta_entry(h, &meta_crc, "hone.format_version", FORMAT_VERSION);
     architecture_json(&text, m);
-    honeB_str(h, ", \"hone.architecture\": ");
-    sb_json_string(h, text.failed ? "" : text.s);
+    meta_entry(h, &meta_crc, "hone.architecture", text.failed ? "" : text.s);
     h->failed |= text.failed;
     text.len = 0;
     standardize_json(&text, m);
-    honeB_str(h, ", \"hone.standardize\": ");
-    sb_json_string(h, text.failed ? "" : text.s);
+    meta_entry(h, &meta_crc, "hone.standardize", text.failed ? "" : text.s);
     h->failed |= text.failed;
     honeM_free(text.s);
-    if (m->config_json) {
-        honeB_str(h, ", \"hone.config\": ");
-        sb_json_string(h, m->config_json);
-    }
-    if (meta_key) {
-        honeB_str(h, ", ");
-        sb_json_string(h, meta_key);
-        honeB_str(h, ": ");
-        sb_json_string(h, meta_value);
-    }
+    if (m->config_json) meta_entry(h, &meta_crc, "hone.config", m->config_json);
+    if (meta_key) meta_entry(h, &meta_crc, meta_key, meta_value);
+    char digits[9];
+    honeS_crc_text(digits, data_crc);
+    meta_entry(h, &meta_crc, HONES_DATA_CRC_KEY, digits);
+    honeS_crc_text(digits, meta_crc);
+    meta_entry(h, &meta_crc, HONES_META_CRC_KEY, digits);
     honeB_str(h, "}");
     tensor_entries(h, t, n);
     honeB_str(h, "}");
@@ -464,13 +474,21 @@ static void sync_directory(const char *path) {
     honeM_free(dir);
 }
 
-/* Writes the length, the header and every tensor of the table little-endian, in table order;
- * returns what failed or NULL. */
-static const char *write_contents(FILE *f, const honeB_buf *header, const hone_model *m, const tensor *t, int n,
-                                  const honeS_tensor *extras) {
+/* Where tensor bytes go: into f, or without one into crc. */
+typedef struct sink {
+    FILE *f;
+    uint32_t crc;
+} sink;
+
+static bool sink_put(sink *s, const unsigned char *bytes, size_t n) {
+    if (s->f) return fwrite(bytes, 1, n, s->f) == n;
+    s->crc = honeS_crc_add(s->crc, bytes, n);
+    return true;
+}
+
+/* Every tensor of the table little-endian, in table order, into s; false when a write failed. */
+static bool put_tensors(sink *s, const hone_model *m, const tensor *t, int n, const honeS_tensor *extras) {
     unsigned char buf[8192];
-    put_u64le(buf, header->len);
-    if (fwrite(buf, 1, 8, f) != 8 || fwrite(header->s, 1, header->len, f) != header->len) return "write failed";
     size_t used = 0;
     for (int i = 0; i < n; i++) {
         const bool extra = t[i].from == FROM_EXTRA;
@@ -498,13 +516,22 @@ static const char *write_contents(FILE *f, const honeB_buf *header, const hone_m
                 used += 8;
             }
             if (used > sizeof buf - 8) { /* room for the next value, whatever its size */
-                if (fwrite(buf, 1, used, f) != used) return "write failed";
+                if (!sink_put(s, buf, used)) return false;
                 used = 0;
             }
         }
     }
-    if (used && fwrite(buf, 1, used, f) != used) return "write failed";
-    return NULL;
+    return !used || sink_put(s, buf, used);
+}
+
+/* Writes the length, the header and the tensors; returns what failed or NULL. */
+static const char *write_contents(FILE *f, const honeB_buf *header, const hone_model *m, const tensor *t, int n,
+                                  const honeS_tensor *extras) {
+    unsigned char len8[8];
+    put_u64le(len8, header->len);
+    if (fwrite(len8, 1, 8, f) != 8 || fwrite(header->s, 1, header->len, f) != header->len) return "write failed";
+    sink out = {f, 0};
+    return put_tensors(&out, m, t, n, extras) ? NULL : "write failed";
 }
 
 hone_status hone_model_save(const hone_model *m, const char *path, hone_error *err) {
@@ -526,6 +553,8 @@ hone_status honeS_save(const hone_model *m, const char *path, const honeS_tensor
         ok = ok && (x->values || count == 0);
         if (!ok) return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: extra tensor '%.80s' is not well formed", path, x->name);
     }
+    if (meta_key && strncmp(meta_key, HONES_OWN_PREFIX, strlen(HONES_OWN_PREFIX)) != 0) /* or no checksum covers it */
+        return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: metadata '%.80s' is not named hone.*", path, meta_key);
     if (meta_key && (!meta_value || !utf8_valid((const unsigned char *)meta_value, strlen(meta_value))))
         return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: metadata '%.80s' is not valid UTF-8", path, meta_key);
     int n = 0;
@@ -536,8 +565,12 @@ hone_status honeS_save(const hone_model *m, const char *path, const honeS_tensor
         honeM_free(table);
         return st;
     }
+    /* The header, written first, carries the CRC of the tensor bytes after it: they are encoded
+     * once for the CRC, then again into the file, by the same code from the same values. */
+    sink crc_only = {NULL, 0};
+    put_tensors(&crc_only, m, table, n, extras);
     honeB_buf header = {0};
-    build_header(&header, m, table, n, meta_key, meta_value);
+    build_header(&header, m, table, n, meta_key, meta_value, crc_only.crc);
     char *tmp = header.failed ? NULL : honeM_alloc(strlen(path) + 12, 1);
     if (!tmp) {
         honeM_free(header.s);
@@ -606,6 +639,7 @@ typedef struct loader {
     tensor *tensors;        /* [n_tensors] the table, layer by layer */
     tensor **by_name;       /* [n_tensors] the same, sorted by name, for lookups */
     int first_count;        /* the first num_batches_tracked in the table, or -1 */
+    int checksums;          /* HONE_CHECKSUM_* bits: the checksums the file carried, verified */
     hone_model *model;
 } loader;
 
@@ -732,6 +766,63 @@ static hone_status parse_header(loader *L, hone_error *err) {
         return fail(L, err, HONE_ERR_FORMAT, "hone model format version '%.40s' is not supported (this hone reads version " FORMAT_VERSION ")",
                     version->valuestring);
     return HONE_OK;
+}
+
+/* The checksum stored under key (checksum.h): false when the file has none (an older hone's),
+ * true with *stored when it has one; 8 hex digits, or an error. */
+static hone_status stored_checksum(loader *L, const char *key, bool *present, uint32_t *stored, hone_error *err) {
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(L->meta, key);
+    *present = item != NULL;
+    if (item && !honeS_crc_parse(item->valuestring, stored))
+        return fail(L, err, HONE_ERR_FORMAT, "__metadata__ '%s' must be 8 hex digits, got '%.40s'", key, item->valuestring);
+    return HONE_OK;
+}
+
+/* A checksum the file carries against the one its bytes give: equal, `verified` joins
+ * L->checksums; unequal, `what` is damaged (unless this is a fuzzing build: checksum.h). */
+static hone_status compare_checksums(loader *L, const char *what, uint32_t stored, uint32_t computed, int verified,
+                                     hone_error *err) {
+    if (stored == computed) L->checksums |= verified;
+    else if (HONES_CRC_ENFORCED)
+        return fail(L, err, HONE_ERR_FORMAT, "%s is damaged: checksum (CRC-32) expected %08lx, computed %08lx", what,
+                    (unsigned long)stored, (unsigned long)computed);
+    return HONE_OK;
+}
+
+/* hone's metadata entries (parse_header checked them all strings) against "metadata_crc32". */
+static hone_status verify_metadata(loader *L, hone_error *err) {
+    bool present;
+    uint32_t stored, computed = 0;
+    hone_status st = stored_checksum(L, HONES_META_CRC_KEY, &present, &stored, err);
+    if (st || !present) return st;
+    for (const cJSON *item = L->meta->child; item; item = item->next)
+        computed = honeS_crc_add_entry(computed, item->string, item->valuestring);
+    return compare_checksums(L, "the metadata", stored, computed, HONE_CHECKSUM_METADATA, err);
+}
+
+/* The data section, every byte after the header, against "crc32": before any value is read, so
+ * that a damaged file is called so, not refused for a value the damage made (a NaN weight). */
+static hone_status verify_data(loader *L, hone_error *err) {
+    bool present;
+    uint32_t stored, computed = 0;
+    hone_status st = stored_checksum(L, HONES_DATA_CRC_KEY, &present, &stored, err);
+    if (st || !present) return st;
+    unsigned char *buf = honeM_alloc(CHUNK, 1);
+    if (!buf) return fail_nomem(L, err);
+    if (fseeko(L->f, (off_t)(8 + L->header_len), SEEK_SET) != 0)
+        st = fail(L, err, HONE_ERR_IO, "cannot seek to the data: %s", strerror(errno));
+    for (uint64_t done = 0; !st && done < L->buf_size;) {
+        const size_t n = L->buf_size - done < CHUNK ? (size_t)(L->buf_size - done) : CHUNK;
+        if (fread(buf, 1, n, L->f) != n) {
+            st = fail(L, err, ferror(L->f) ? HONE_ERR_IO : HONE_ERR_FORMAT, "cannot read the data: %s",
+                      ferror(L->f) ? strerror(errno) : "unexpected end of file");
+            break;
+        }
+        computed = honeS_crc_add(computed, buf, n);
+        done += n;
+    }
+    honeM_free(buf);
+    return st ? st : compare_checksums(L, "the tensor data", stored, computed, HONE_CHECKSUM_DATA, err);
 }
 
 /* An optional setting of layer l, a float: absent gives def; present must be a finite number
@@ -1137,7 +1228,9 @@ static hone_status adopt_layers(loader *L, hone_error *err) {
 
 static hone_status load(loader *L, hone_error *err) {
     hone_status st;
-    if ((st = read_header(L, err)) || (st = parse_header(L, err)) || (st = parse_architecture(L, err))) return st;
+    if ((st = read_header(L, err)) || (st = parse_header(L, err)) || (st = verify_metadata(L, err)) ||
+        (st = verify_data(L, err)) || (st = parse_architecture(L, err)))
+        return st;
     tensor **order = honeM_alloc((size_t)L->n_tensors, sizeof *order);
     if (!order) return fail_nomem(L, err);
     if ((st = check_tensors(L, order, err))) goto done;
@@ -1147,6 +1240,7 @@ static hone_status load(loader *L, hone_error *err) {
         st = honeE_prefix(err, st == HONE_ERR_NOMEM ? HONE_ERR_NOMEM : HONE_ERR_FORMAT, L->path);
         goto done;
     }
+    L->model->checksums = L->checksums;
     if ((st = adopt_layers(L, err)) || (st = parse_standardize(L, err))) goto done;
     const cJSON *config = cJSON_GetObjectItemCaseSensitive(L->meta, "hone.config");
     if (config && !(L->model->config_json = honeM_strdup(config->valuestring))) {
@@ -1175,6 +1269,7 @@ hone_status hone_model_read_config(const char *path, char **config, hone_error *
     loader L = {.path = path, .meta_key = HONES_CHECKPOINT_KEY}; /* a checkpoint is read too */
     hone_status st = read_header(&L, err);
     if (!st) st = parse_header(&L, err);
+    if (!st) st = verify_metadata(&L, err); /* the config is metadata */
     const cJSON *item = st ? NULL : cJSON_GetObjectItemCaseSensitive(L.meta, "hone.config");
     if (item && !(*config = honeM_strdup(item->valuestring))) st = fail_nomem(&L, err);
     if (L.f) fclose(L.f);

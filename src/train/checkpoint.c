@@ -15,7 +15,11 @@
  * with 17 significant digits, so they read back bit for bit, infinities and NaN as the strings
  * "inf", "-inf" and "nan"; 64-bit values (generator states, digests, the seed) as hex strings.
  * Each group of scalars is a table of fields (name, type, offset) that drives the writer, the
- * reader and, for the configuration, the comparison that names what a resumed run changed. */
+ * reader and, for the configuration, the comparison that names what a resumed run changed.
+ *
+ * The model file's checksums (src/model/checksum.h) cover all of it: "crc32" the tensors above,
+ * "metadata_crc32" the hone.checkpoint entry, whose generator states, step counts and running
+ * sums would otherwise change a resumed run without a word if a byte of them flipped. */
 #include "train/checkpoint.h"
 #include "model/storage.h"
 
