@@ -7,6 +7,7 @@
 #include "harness.h"
 #include "model/storage.h"
 
+#include <cjson/cJSON.h>
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>
@@ -338,6 +339,15 @@ static void test_round_trip_of_a_state(void **state) {
     assert_memory_equal(back->opt_state, m->opt_state, 2 * m->n_params * sizeof(hone_real));
     assert_true(back->opt_steps == m->opt_steps && back->l2 == m->l2);
     assert_memory_equal(back->input_mean, m->input_mean, D * sizeof(hone_real));
+    /* saved again, the very same file: its checksums still fit it */
+    const char *again = th_path("round-again.safetensors");
+    assert_int_equal(hone_checkpoint_save(&l, again, &err), HONE_OK);
+    size_t n1, n2;
+    unsigned char *first = th_read(cap.r.interrupt_path, &n1), *second = th_read(again, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(first, second, n1);
+    free(first);
+    free(second);
     hone_train_state_free(&l);
     hone_train_state_free(&l); /* idempotent */
     hone_model_free(back);
@@ -1025,6 +1035,72 @@ static void test_allocation_failures_are_clean(void **state) {
     images_split_free(d, &split);
 }
 
+/* The checkpoint at path with its checksums blanked (spaces where "crc32" and "metadata_crc32"
+ * were: every offset kept), as a hone that wrote none would have left it; written as name. */
+static const char *unsealed(const char *path, const char *name) {
+    size_t n;
+    unsigned char *bytes = th_read(path, &n);
+    static const char *const keys[] = {", \"crc32\": \"", ", \"metadata_crc32\": \""};
+    for (size_t k = 0; k < 2; k++) {
+        const size_t len = strlen(keys[k]) + 9; /* 8 digits and the closing quote */
+        size_t at = 8;
+        while (at + len <= n && memcmp(bytes + at, keys[k], strlen(keys[k])) != 0) at++;
+        if (at + len > n) fail_msg("no '%s' in %s", keys[k], path);
+        memset(bytes + at, ' ', len);
+    }
+    const char *written = th_write(name, bytes, n);
+    free(bytes);
+    return written;
+}
+
+/* The checksums cover a checkpoint's own state: a bit flipped in the optimizer's moments (a
+ * tensor) or a digit changed in the generator state (the hone.checkpoint entry), each of which
+ * would load as a value as good as any, is damage; the same checkpoint without its checksums, as
+ * an older hone wrote them, loads. */
+static void test_damaged_checkpoints_are_refused(void **state) {
+    hone_split split;
+    hone_dataset *d = images_split(&split);
+    char good[512];
+    checkpoint_at(&split, "sealed.safetensors", good);
+    size_t n;
+    unsigned char *bytes = th_read(good, &n);
+    const th_checksums sound = th_checksums_of(bytes, n);
+    uint64_t header = 0;
+    for (int i = 7; i >= 0; i--) header = header << 8 | bytes[i];
+    cJSON *h = cJSON_ParseWithLength((const char *)bytes + 8, header);
+    const cJSON *offsets = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(h, "hone.opt_state"), "data_offsets");
+    assert_true(cJSON_IsArray(offsets));
+    const size_t moment = 8 + header + (size_t)cJSON_GetArrayItem(offsets, 0)->valuedouble + 1; /* of the first */
+    cJSON_Delete(h);
+    char want[200];
+    bytes[moment] ^= 0x01;
+    snprintf(want, sizeof want, "the tensor data is damaged: checksum (CRC-32) expected %08x, computed %08x",
+             (unsigned)sound.data, (unsigned)th_checksums_of(bytes, n).data);
+    expect_load_error(&split, th_write("moment.safetensors", bytes, n), HONE_ERR_FORMAT, want, NULL);
+    bytes[moment] ^= 0x01;
+    const char *key = "\\\"rng\\\": \\\""; /* \"rng\": \" inside the metadata string */
+    size_t at = 8;
+    while (at + strlen(key) < 8 + header && memcmp(bytes + at, key, strlen(key)) != 0) at++;
+    assert_true(at + strlen(key) < 8 + header);
+    unsigned char *digit = bytes + at + strlen(key);
+    *digit = *digit == '0' ? '1' : '0';
+    snprintf(want, sizeof want, "the metadata is damaged: checksum (CRC-32) expected %08x, computed %08x",
+             (unsigned)sound.metadata, (unsigned)th_checksums_of(bytes, n).metadata);
+    expect_load_error(&split, th_write("rng.safetensors", bytes, n), HONE_ERR_FORMAT, want, NULL);
+    free(bytes);
+    /* without the checksums: the same state */
+    hone_train_state a, b;
+    hone_model *ma = load_ok(&split, good, &a);
+    hone_model *mb = load_ok(&split, unsealed(good, "unsealed.safetensors"), &b);
+    assert_memory_equal(a.rng.s, b.rng.s, sizeof a.rng.s);
+    assert_same_model(ma, mb);
+    hone_train_state_free(&a);
+    hone_train_state_free(&b);
+    hone_model_free(ma);
+    hone_model_free(mb);
+    images_split_free(d, &split);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_resume_adam_cosine_dropout_batchnorm_augmentation),
@@ -1044,6 +1120,7 @@ int main(void) {
         th_test(test_gradient_overflow_is_named_at_its_layer),
         th_test(test_allocation_failures_are_clean),
         th_test(test_generator_state_text),
+        th_test(test_damaged_checkpoints_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1837,6 +1837,181 @@ static void test_allocation_failures(void **state) {
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * Checksums (src/model/checksum.h): "crc32" of the data section and "metadata_crc32" of hone's
+ * metadata entries, checked before anything in the file is believed.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Metadata entry key of the file's bytes, copied into out [cap]; "" when absent. */
+static void meta_text(const unsigned char *bytes, const char *key, char *out, size_t cap) {
+    cJSON *h = cJSON_ParseWithLength((const char *)bytes + 8, u64le(bytes));
+    assert_non_null(h);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(h, "__metadata__"), key);
+    snprintf(out, cap, "%s", cJSON_IsString(v) ? v->valuestring : "");
+    cJSON_Delete(h);
+}
+
+/* The file at from with metadata entry key set to value (removed for NULL), the header printed
+ * again by cJSON and the data as it was, written as name; returns the new path. */
+static const char *with_meta(const char *from, const char *name, const char *key, const char *value) {
+    size_t size;
+    unsigned char *bytes = th_read(from, &size);
+    const uint64_t n = u64le(bytes);
+    cJSON *h = cJSON_ParseWithLength((const char *)bytes + 8, n);
+    assert_non_null(h);
+    set_meta(h, key, value);
+    char *text = cJSON_PrintUnformatted(h);
+    cJSON_Delete(h);
+    const char *path = write_raw(name, text, bytes + 8 + n, size - 8 - n);
+    free(text);
+    free(bytes);
+    return path;
+}
+
+/* The error a damaged file gives: "PATH: WHAT is damaged: checksum (CRC-32) expected S, computed C",
+ * S the checksum the file carries, C the one its bytes give. */
+static void expect_damaged(const char *path, const char *what, uint32_t stored, uint32_t computed) {
+    char needle[200];
+    snprintf(needle, sizeof needle, "%s is damaged: checksum (CRC-32) expected %08x, computed %08x", what,
+             (unsigned)stored, (unsigned)computed);
+    expect_fail(path, HONE_ERR_FORMAT, needle);
+}
+
+/* A saved file carries both checksums, 8 lower-case hex digits that fit its bytes; the loader
+ * verifies both, and the model saved again gives the very same file. */
+static void test_checksums_fit_the_bytes(void **state) {
+    hone_model *models[2] = {small_mlp(40), bn_model(41)};
+    for (int k = 0; k < 2; k++) {
+        char *path = copy(th_path("sealed.safetensors"));
+        save_ok(models[k], path);
+        size_t size;
+        unsigned char *bytes = th_read(path, &size);
+        const th_checksums sums = th_checksums_of(bytes, size);
+        char data[32], meta[32], want[9];
+        meta_text(bytes, "crc32", data, sizeof data);
+        meta_text(bytes, "metadata_crc32", meta, sizeof meta);
+        snprintf(want, sizeof want, "%08x", (unsigned)sums.data);
+        assert_string_equal(data, want);
+        snprintf(want, sizeof want, "%08x", (unsigned)sums.metadata);
+        assert_string_equal(meta, want);
+        hone_model *r = load_ok(path);
+        assert_int_equal(r->checksums, HONE_CHECKSUM_DATA | HONE_CHECKSUM_METADATA);
+        assert_models_equal(models[k], r);
+        char *again = copy(th_path("sealed-again.safetensors"));
+        save_ok(r, again);
+        size_t size2;
+        unsigned char *bytes2 = th_read(again, &size2);
+        assert_int_equal(size, size2);
+        assert_memory_equal(bytes, bytes2, size);
+        free(bytes2);
+        free(again);
+        free(bytes);
+        free(path);
+        hone_model_free(r);
+        hone_model_free(models[k]);
+    }
+    /* an extra metadata entry (a checkpoint's) is hone's, or the metadata checksum would miss it */
+    hone_model *m = small_mlp(44);
+    hone_error err = {0};
+    const char *path = th_path("not-hone.safetensors");
+    assert_int_equal(honeS_save(m, path, NULL, 0, "note", "{}", &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "metadata 'note' is not named hone.*"));
+    assert_int_equal(access(path, F_OK), -1);
+    hone_model_free(m);
+}
+
+/* One bit flipped anywhere in the tensor bytes, or in a digit of the standardization (still a
+ * valid number: nothing but the checksum could tell), is damage, named with both checksums. */
+static void test_flipped_bits_are_damage(void **state) {
+    hone_model *m = bn_model(42);
+    char *path = copy(th_path("flip-me.safetensors"));
+    save_ok(m, path);
+    size_t size;
+    unsigned char *bytes = th_read(path, &size);
+    const uint64_t n = u64le(bytes);
+    const th_checksums sound = th_checksums_of(bytes, size);
+    const size_t data = 8 + n, at[] = {data, data + (size - data) / 2, size - 1};
+    for (size_t i = 0; i < COUNT(at); i++) {
+        bytes[at[i]] ^= 0x01; /* the lowest mantissa bit, or a count's lowest bit: a value as good as any */
+        const char *flipped = th_write("flipped.safetensors", bytes, size);
+        expect_damaged(flipped, "the tensor data", sound.data, th_checksums_of(bytes, size).data);
+        bytes[at[i]] ^= 0x01;
+    }
+    /* the first digit of the standardization's means: '0' <-> '1', '8' <-> '9', ... */
+    const char *key = "hone.standardize\": \"{\\\"mean\\\": [";
+    unsigned char *digit = bytes + 8;
+    while (digit + strlen(key) < bytes + 8 + n && memcmp(digit, key, strlen(key)) != 0) digit++;
+    assert_true(digit + strlen(key) < bytes + 8 + n);
+    digit += strlen(key);
+    while (!(*digit >= '0' && *digit <= '9')) digit++;
+    *digit ^= 0x01;
+    const char *flipped = th_write("flipped-meta.safetensors", bytes, size);
+    expect_damaged(flipped, "the metadata", sound.metadata, th_checksums_of(bytes, size).metadata);
+    /* the config alone is read from the header too, and checked as well */
+    hone_error err = {0};
+    char *config = NULL;
+    assert_int_equal(hone_model_read_config(flipped, &config, &err), HONE_ERR_FORMAT);
+    assert_null(config);
+    assert_non_null(strstr(err.message, "the metadata is damaged"));
+    free(bytes);
+    free(path);
+    hone_model_free(m);
+}
+
+/* A file without the keys (an older hone's, or one a tool rewrote) loads unchecked, as do the
+ * files hone never wrote them into; each key is verified on its own. A key that is there is 8
+ * hex digits, in either case, or the file is refused. */
+static void test_checksums_absent_or_malformed(void **state) {
+    hone_model *m = small_mlp(43);
+    char *path = copy(th_path("keys.safetensors"));
+    save_ok(m, path);
+    size_t size;
+    unsigned char *bytes = th_read(path, &size);
+    const th_checksums sums = th_checksums_of(bytes, size);
+    free(bytes);
+
+    char *neither = copy(with_meta(with_meta(path, "no-data-crc.st", "crc32", NULL), "neither.st", "metadata_crc32", NULL));
+    hone_model *r = load_ok(neither);
+    assert_int_equal(r->checksums, 0);
+    assert_models_equal(m, r);
+    hone_model_free(r);
+    r = load_ok(with_meta(path, "no-data-crc.st", "crc32", NULL));
+    assert_int_equal(r->checksums, HONE_CHECKSUM_METADATA);
+    hone_model_free(r);
+    r = load_ok(with_meta(path, "no-meta-crc.st", "metadata_crc32", NULL));
+    assert_int_equal(r->checksums, HONE_CHECKSUM_DATA);
+    hone_model_free(r);
+    r = load_ok(data_path("torch_mlp.safetensors")); /* written by hand, without them */
+    assert_int_equal(r->checksums, 0);
+    hone_model_free(r);
+    /* without its checksum, a damaged file is not known to be one: it loads */
+    bytes = th_read(neither, &size);
+    bytes[size - 1] ^= 0x01;
+    hone_model_free(load_ok(th_write("neither-flipped.st", bytes, size)));
+    free(bytes);
+    free(neither);
+
+    /* upper case is hex too (these two sums have letters to raise) */
+    char data_upper[9], meta_upper[9];
+    snprintf(data_upper, sizeof data_upper, "%08X", (unsigned)sums.data);
+    snprintf(meta_upper, sizeof meta_upper, "%08X", (unsigned)sums.metadata);
+    assert_true(strpbrk(data_upper, "ABCDEF") && strpbrk(meta_upper, "ABCDEF"));
+    r = load_ok(with_meta(with_meta(path, "upper1.st", "crc32", data_upper), "upper.st", "metadata_crc32", meta_upper));
+    assert_int_equal(r->checksums, HONE_CHECKSUM_DATA | HONE_CHECKSUM_METADATA);
+    hone_model_free(r);
+    static const char *const malformed[] = {"",         "1234567",   "123456789", "1234567g", " 1234567",
+                                            "+1234567", "0x123456",  "1234 567",  "-1234567", "12345678 "};
+    static const char *const keys[] = {"crc32", "metadata_crc32"};
+    for (size_t k = 0; k < COUNT(keys); k++)
+        for (size_t i = 0; i < COUNT(malformed); i++) {
+            char needle[100];
+            snprintf(needle, sizeof needle, "__metadata__ '%s' must be 8 hex digits, got '%s'", keys[k], malformed[i]);
+            expect_fail(with_meta(path, "malformed.st", keys[k], malformed[i]), HONE_ERR_FORMAT, needle);
+        }
+    free(path);
+    hone_model_free(m);
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Inputs the fuzzers found (fuzz/fuzz_model.c): files in tests/data/regress/, each refused cleanly.
  * ------------------------------------------------------------------------------------------- */
 
@@ -1899,6 +2074,9 @@ int main(void) {
         th_test(test_residual_names),
         th_test(test_truncations_and_flips),
         th_test(test_allocation_failures),
+        th_test(test_checksums_fit_the_bytes),
+        th_test(test_flipped_bits_are_damage),
+        th_test(test_checksums_absent_or_malformed),
         th_test(test_fuzz_regressions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
