@@ -22,6 +22,17 @@ static bool inside(const void *value, const void *base, size_t size) {
     return v >= b && v < b + size;
 }
 
+/* What hone_model_load verified of the model's file: both checksums, one, or none (a file of a
+ * hone that kept none, which loads unchecked). */
+static const char *checksums_text(int verified) {
+    switch (verified) {
+    case HONE_CHECKSUM_DATA | HONE_CHECKSUM_METADATA: return "checksums of the data and metadata verified";
+    case HONE_CHECKSUM_DATA: return "checksum of the data verified; the metadata has none";
+    case HONE_CHECKSUM_METADATA: return "checksum of the metadata verified; the data has none";
+    default: return "no checksums (written by an older hone): loaded unchecked";
+    }
+}
+
 /* With a model, the options that describe a network to build (the architecture's, a, and the
  * network's regularization, reg: dropout, batch norm) went unread: -1 (message printed) for the
  * first one given, as a flag or in [inspect]; a config's shared top-level keys are train's too. */
@@ -130,6 +141,7 @@ int cmd_inspect(int argc, char **argv) {
     model->training = 0;
     hone_model_layer_stats(model, B, NULL, stats);
     if (!json) {
+        if (*model_path) printf("%s: %s\n", model_path, checksums_text(model->checksums));
         printf("batch of %d rows, loss %s\n%5s %-10s %10s %10s %10s %10s %10s\n", B, cli_loss_text((char[CLI_LOSS_TEXT]){0}, loss), "layer", "kind", "mean",
                "std", "dead", "|W|", "|dW|");
     }

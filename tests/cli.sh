@@ -469,6 +469,27 @@ done
 [ -s blobs.safetensors ] && ! ls blobs.safetensors.tmp* >/dev/null 2>&1 && ok "model written, no temporary left" || bad "model written, no temporary left" "$(ls)"
 expect_ok "eval a saved model" eval blobs.safetensors --data blobs.csv --json
 grep -Eq '"accuracy": (0\.9|1)' out.txt && ok "eval accuracy" || bad "eval accuracy" "$(cat out.txt)"
+# the model's checksums: a bit flipped in its weights, or a digit of its metadata, is damage, named
+# with both checksums; the same file without them (an older hone's) loads unchecked, which inspect
+# says; a checksum that is not 8 hex digits is refused
+flip_data() { perl -e 'open F, "+<", $ARGV[0] or die; binmode F; read F, $n, 8; seek F, 8 + unpack("Q<", $n) + 9, 0; read F, $c, 1; seek F, -1, 1; print F chr(ord($c) ^ 1)' "$1"; }
+cp blobs.safetensors flipped.safetensors && flip_data flipped.safetensors
+damaged="is damaged: checksum \(CRC-32\) expected [0-9a-f]{8}, computed [0-9a-f]{8}$"
+for cmd in eval predict inspect diagnose; do
+    expect_error "$cmd: a bit flipped in the weights" 1 "^hone $cmd: flipped.safetensors: the tensor data $damaged" -- $cmd flipped.safetensors --data blobs.csv
+done
+expect_error "train --init: a bit flipped in the weights" 1 "^hone train: flipped.safetensors: the tensor data $damaged" -- train --data blobs.csv --epochs 1 --init flipped.safetensors
+perl -pe 's/(\\"epochs\\": )(\d)/$1 . ($2 ^ 1)/e' blobs.safetensors >meta-flipped.safetensors
+if cmp -s blobs.safetensors meta-flipped.safetensors; then bad "the recorded epochs were not rewritten" "$(grep -ao 'epochs[^,]*' blobs.safetensors)"
+else expect_error "diagnose: a digit changed in the metadata" 1 "^hone diagnose: meta-flipped.safetensors: the metadata $damaged" -- diagnose meta-flipped.safetensors --data blobs.csv; fi
+cp flipped.safetensors unsealed.safetensors && unseal unsealed.safetensors
+expect_ok "eval: a model without checksums loads" eval unsealed.safetensors --data blobs.csv
+expect_ok "inspect: a model with checksums" inspect blobs.safetensors --data blobs.csv
+grep -qx "blobs.safetensors: checksums of the data and metadata verified" out.txt && ok "inspect says the checksums verified" || bad "inspect says the checksums verified" "$(head -2 out.txt)"
+expect_ok "inspect: a model without checksums" inspect unsealed.safetensors --data blobs.csv
+grep -qx "unsealed.safetensors: no checksums (written by an older hone): loaded unchecked" out.txt && ok "inspect says a model has no checksums" || bad "inspect says a model has no checksums" "$(head -2 out.txt)"
+perl -pe 's/"crc32": "[0-9a-f]{7}/"crc32": "xyzw123/' blobs.safetensors >badkey.safetensors
+expect_error "eval: a checksum that is not 8 hex digits" 1 "^hone eval: badkey.safetensors: __metadata__ 'crc32' must be 8 hex digits, got 'xyzw123[0-9a-f]'$" -- eval badkey.safetensors --data blobs.csv
 # the model keeps its training header's feature names: a file whose header has them in another
 # order (its rows scored against the wrong weights, silently) or names others is refused
 awk -F, 'BEGIN { OFS = "," } { print $2, $1, $3, $4, $5 }' blobs.csv >swapped.csv
@@ -1178,6 +1199,14 @@ expect_error "--resume without the checkpoint's --test-data" 2 "sep-ck.safetenso
 expect_ok "resume from the checkpoint of a finished run" train --data blobs.csv --layers 4 --epochs 3 --resume every2.safetensors
 grep -q "^trained 3 epochs, all before this run: nothing was left to train" out.txt && ok "--checkpoint-every 2 of 3 epochs: the checkpoint is of the run's end" \
     || bad "--checkpoint-every 2 of 3 epochs: the checkpoint is of the run's end" "$(head -3 out.txt)"
+# the checkpoint's checksums: a bit flipped in its tensors (the optimizer state too), or its
+# generator state changed, is refused as damage before anything else is compared
+cp every2.safetensors every2-flipped.safetensors && flip_data every2-flipped.safetensors
+expect_error "--resume: a bit flipped in the checkpoint's tensors" 1 "^hone train: every2-flipped.safetensors: the tensor data $damaged" -- \
+    train --data blobs.csv --layers 4 --epochs 3 --resume every2-flipped.safetensors --quiet
+perl -pe 's/(\\"rng\\": \\")(.)/$1 . ($2 eq "0" ? "1" : "0")/e' every2.safetensors >every2-rng.safetensors
+expect_error "--resume: the checkpoint's generator state changed" 1 "^hone train: every2-rng.safetensors: the metadata $damaged" -- \
+    train --data blobs.csv --layers 4 --epochs 3 --resume every2-rng.safetensors --quiet
 # a run that stops early ends there: its checkpoint is written then, whatever --checkpoint-every
 es_ck=(train --data blobs.csv --layers 4 --epochs 1000 --early-stop 2 --min-delta 1 --checkpoint-every 100 --quiet)
 "$hone" "${es_ck[@]}" --checkpoint es-ck.safetensors >/dev/null 2>&1
