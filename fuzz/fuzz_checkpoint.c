@@ -18,7 +18,8 @@
  * the checkpoint's row counts (1 x D pixel images, labels or targets for its loss) with an order
  * of its rows and that split's digests, and everything else as the file has it. The run must end
  * with a status (diverging is allowed: the weights are arbitrary), and the checkpoints it writes
- * must load. The seeds are plain checkpoint files. */
+ * must load. The seeds are plain checkpoint files. As in fuzz_model.c, a checksum that disagrees
+ * is read past in this build (src/model/checksum.h), though the keys are parsed. */
 #include "fuzz_common.h"
 
 #include "model/storage.h"

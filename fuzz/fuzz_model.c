@@ -2,8 +2,12 @@
  *
  * A model that loads must be whole: every parameter, buffer and standardization value finite,
  * layers chained (residual adds to a layer of their width), a forward pass that stays inside its
- * buffers, and it must save and load back to the same model (what hone reads, hone writes). The
- * seeds are plain .safetensors files. */
+ * buffers, and it must save and load back to the same model (what hone reads, hone writes), with
+ * both checksums verified. The seeds are plain .safetensors files.
+ *
+ * This build reads on past a checksum that disagrees (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION,
+ * src/model/checksum.h), so that mutated files reach the checks behind it; the keys are still
+ * parsed and the sums computed. */
 #include "fuzz_common.h"
 
 #include <math.h>
@@ -94,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     st = hone_model_load(&back, saved, &err);
     if (st != HONE_OK) fprintf(stderr, "saved, but not loaded back: %s\n", err.message);
     fuzz_check(st == HONE_OK);
+    fuzz_check(back->checksums == (HONE_CHECKSUM_DATA | HONE_CHECKSUM_METADATA)); /* hone's own file verifies */
     check_same(m, back);
     hone_model_free(back);
     forward(m);

@@ -20,6 +20,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import zlib
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
@@ -107,9 +108,11 @@ put("npy", "label_rows", npy("<f4", (2, 1), pack("f", [1, 2])) + npy("<i8", (3,)
 
 
 # --- safetensors models, hand-made (every layer kind and loss, F32 and F64 tensors)
-def safetensors(arch, tensors, standardize=None, config=None, f64=False, extra_meta=None):
+def safetensors(arch, tensors, standardize=None, config=None, f64=False, extra_meta=None, checksums=False):
     """tensors: (name, shape, values), real (F32, or F64 with f64), or I64 when the name is in
-    INTEGER_TENSORS or ends in .num_batches_tracked; extra_meta: more __metadata__ entries."""
+    INTEGER_TENSORS or ends in .num_batches_tracked; extra_meta: more __metadata__ entries;
+    checksums: "crc32" and "metadata_crc32" as hone writes them (src/model/checksum.h), or, when
+    a dict, those entries as given."""
     meta = {"format": "pt", "hone.format_version": "1", "hone.architecture": json.dumps(arch)}
     if standardize:
         meta["hone.standardize"] = json.dumps(standardize)
@@ -123,6 +126,11 @@ def safetensors(arch, tensors, standardize=None, config=None, f64=False, extra_m
         header[name] = {"dtype": "I64" if integer else "F64" if f64 else "F32", "shape": shape,
                         "data_offsets": [len(data), len(data) + len(raw)]}
         data += raw
+    if checksums is True:
+        own = b"".join(k.encode() + b"\0" + v.encode() + b"\0" for k, v in meta.items() if k.startswith("hone."))
+        meta.update({"crc32": "%08x" % zlib.crc32(data), "metadata_crc32": "%08x" % zlib.crc32(own)})
+    elif checksums:
+        meta.update(checksums)
     text = json.dumps(header).encode()
     text += b" " * (-len(text) % 8)
     return struct.pack("<Q", len(text)) + text + data
@@ -145,6 +153,16 @@ put("model", "leaky_f64", safetensors(
      "layers": [dense(2), {"kind": "leaky_relu", "alpha": 0.2}, {"kind": "tanh"}, dense(1), {"kind": "sigmoid"}]},
     [("0.weight", [2, 2], [1, 2, 3, 4]), ("0.bias", [2], [0, 1]), ("3.weight", [1, 2], [0.5, -0.5]),
      ("3.bias", [1], [0.25])], f64=True))
+# the checksums hone writes: right, wrong (read on past in a fuzzing build) and malformed
+SOFTMAX_CHECKSUMS = (
+    {"inputs": 3, "loss": "softmax_ce", "layers": [dense(2), {"kind": "tanh"}, dense(2)]},
+    [("0.weight", [2, 3], [0.1, -0.2, 0.3, 0.4, 0.5, -0.6]), ("0.bias", [2], [0, 0.1]),
+     ("2.weight", [2, 2], [1, -1, 0.5, 0.25]), ("2.bias", [2], [0.01, -0.01])])
+put("model", "checksums", safetensors(*SOFTMAX_CHECKSUMS, standardize={"mean": [0.5, 1, -1], "std": [1, 2, 0.5]},
+                                      checksums=True))
+put("model", "checksums_wrong", safetensors(*SOFTMAX_CHECKSUMS, checksums={"crc32": "0badc0de",
+                                                                            "metadata_crc32": "00000000"}))
+put("model", "checksum_malformed", safetensors(*SOFTMAX_CHECKSUMS, checksums={"crc32": "0badc0d"}))
 put("model", "identity_mse", safetensors(
     {"inputs": 2, "loss": "mse", "layers": [{"kind": "identity"}]}, [],
     standardize={"mean": [0, 0], "std": [1, 1]}))
@@ -233,6 +251,9 @@ MID = {"epoch": 2, "batch": 1, "best_epoch": 1, "bad_epochs": 1, "best_metric": 
 MID_CONFIG = {"optimizer": "momentum", "schedule": "plateau", "factor": 0.5, "patience": 0, "early_stop": 2}
 put("checkpoint", "mid_epoch", safetensors(CK_ARCH, ck_tensors(best=True), standardize=CK_STD, config='{"epochs": 5}',
                                            extra_meta={"hone.checkpoint": checkpoint_meta(MID, MID_CONFIG)}))
+put("checkpoint", "mid_epoch_checksums", safetensors(CK_ARCH, ck_tensors(best=True), standardize=CK_STD,
+                                                     config='{"epochs": 5}', checksums=True,
+                                                     extra_meta={"hone.checkpoint": checkpoint_meta(MID, MID_CONFIG)}))
 # a fresh run's first checkpoint (of 3 epochs): Adam, cosine with a warm-up, L2, clipping, augmentation
 put("checkpoint", "adam_start", safetensors(CK_ARCH, ck_tensors(), extra_meta={"hone.checkpoint": checkpoint_meta(
     {"epoch": 1, "opt_steps": 3, "bn_batches": 3, "l2": 0.01, "decay_bias": 1},
