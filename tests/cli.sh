@@ -1268,8 +1268,10 @@ done
 expect_ok "--resume of momentum with --beta2, which it does not read" "${reads[@]}" --resume reads-ck.safetensors --beta2 0.5
 # an option that neither run reads need not be recorded (an older hone's checkpoint may lack it)
 sed 's/"momentum_form/"momentum_forx/' every2.safetensors >noform.safetensors
+unseal noform.safetensors
 expect_ok "--resume: an option the checkpoint lacks and the run does not read" train --data blobs.csv --layers 4 --epochs 3 --resume noform.safetensors --quiet
 sed 's/"momentum_form/"momentum_forx/' reads-ck.safetensors >reads-noform.safetensors
+unseal reads-noform.safetensors
 expect_error "--resume: an option the checkpoint lacks and the run reads" 2 '^hone train: --resume reads-noform.safetensors: --momentum-form is "ewma" in this run and not recorded in the checkpoint; an older hone' -- \
     "${reads[@]}" --resume reads-noform.safetensors
 
