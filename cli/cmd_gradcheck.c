@@ -162,6 +162,8 @@ int cmd_gradcheck(int argc, char **argv) {
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }
+    cli_arch_warn("gradcheck", &a);
+    cli_regularize_warn("gradcheck", &reg, 1);
     if (cli_model_build(&model, (int)data->d, outputs, &a, &arch, &reg, keep, &err)) {
         cli_error("gradcheck", "%s", err.message);
         goto done;

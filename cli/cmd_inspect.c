@@ -117,6 +117,8 @@ int cmd_inspect(int argc, char **argv) {
             exit_code = CLI_EXIT_USAGE;
             goto done;
         }
+        cli_arch_warn("inspect", &a);
+        cli_regularize_warn("inspect", &reg, 1);
         int outputs = cli_arch_outputs(&arch, data->n_classes, data->t);
         hone_view all = {data, rows, data->n < 10000 ? data->n : 10000};
         if (cli_model_build(&model, (int)data->d, outputs, &a, &arch, &reg, keep, &err) ||

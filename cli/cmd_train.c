@@ -476,6 +476,8 @@ int cmd_train(int argc, char **argv) {
     hone_train_config cfg;
     if (options_check("train", &o, &cfg, 1)) return CLI_EXIT_USAGE;
     cli_optim_warn("train", &o.optim);
+    cli_regularize_warn("train", &o.reg, !*o.init);
+    if (!*o.init) cli_arch_warn("train", &o.arch); /* with --init, train refuses them */
     if (cli_threads("train", o.threads)) return CLI_EXIT_USAGE;
     const cli_path reads[] = {{"--data", o.data.data, NULL},   {"--labels", o.data.labels, NULL},
                                {"--test-data", o.test_data, NULL}, {"--test-labels", o.test_labels, NULL},

@@ -21,6 +21,18 @@ int cli_residual_blocks(const char *cmd, const cli_arch *a, const cli_arch_spec 
     return 0;
 }
 
+void cli_arch_warn(const char *cmd, const cli_arch *a) {
+    const int kind = hone_layer_kind_parse(a->activation), init = hone_init_kind_parse(a->weight_init);
+    if (cli_given(&a->alpha) && kind != HONE_LAYER_LEAKY_RELU)
+        fprintf(stderr, "hone %s: warning: --alpha does nothing with --activation %s (only leaky_relu reads it)\n", cmd,
+                a->activation);
+    if (cli_given(&a->init_scale) && init != HONE_INIT_UNIFORM && init != HONE_INIT_NORMAL)
+        fprintf(stderr, "hone %s: warning: --init-scale does nothing with --weight-init %s (only uniform and normal "
+                        "read it)\n", cmd, a->weight_init);
+    if (cli_given(&a->zero_residual) && !a->residual)
+        fprintf(stderr, "hone %s: warning: --zero-residual does nothing without --residual\n", cmd);
+}
+
 int cli_arch_resolve(const char *cmd, const cli_arch *a, int has_labels, int n_classes,
                      cli_arch_spec *spec) {
     memset(spec, 0, sizeof *spec);

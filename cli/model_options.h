@@ -55,6 +55,10 @@ int cli_residual_blocks(const char *cmd, const cli_arch *a, const cli_arch_spec 
  * for 2; targets: mse). Returns -1 (message printed) on a bad value. */
 int cli_arch_resolve(const char *cmd, const cli_arch *a, int has_labels, int n_classes,
                      cli_arch_spec *spec);
+/* Warns (stderr) of each architecture option given that the network does not read: --alpha
+ * without leaky ReLU, --init-scale with an initializer other than uniform or normal,
+ * --zero-residual without --residual. */
+void cli_arch_warn(const char *cmd, const cli_arch *a);
 /* Outputs the network needs for the loss and data. */
 int cli_arch_outputs(const cli_arch_spec *spec, int n_classes, size_t targets);
 

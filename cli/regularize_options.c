@@ -62,3 +62,15 @@ int cli_regularize_training(const char *cmd, const cli_regularize *r, hone_train
     c->augment = (hone_augment){r->augment_shift, r->augment_rotate, r->augment_flip, r->augment_noise};
     return 0;
 }
+
+void cli_regularize_warn(const char *cmd, const cli_regularize *r, int builds_network) {
+    if (cli_given(&r->decay_bias) && r->decay_bias && r->l2 == 0 && r->l1 == 0)
+        fprintf(stderr, "hone %s: warning: --decay-bias does nothing without --l2 or --l1\n", cmd);
+    if (builds_network && cli_given(&r->bn_momentum) && !r->batchnorm)
+        fprintf(stderr, "hone %s: warning: --bn-momentum does nothing without --batchnorm\n", cmd);
+    if (r->early_stop == 0) {
+        if (cli_given(&r->min_delta)) fprintf(stderr, "hone %s: warning: --min-delta does nothing without --early-stop\n", cmd);
+        if (cli_given(r->early_stop_metric))
+            fprintf(stderr, "hone %s: warning: --early-stop-metric does nothing without --early-stop\n", cmd);
+    }
+}

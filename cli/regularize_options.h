@@ -52,4 +52,10 @@ int cli_regularize_check(const char *cmd, const cli_regularize *r, int n_hidden,
 /* Early stopping and augmentation into config. */
 int cli_regularize_training(const char *cmd, const cli_regularize *r, hone_train_config *config);
 
+/* Warns (stderr) of each option given that no part of training reads: --decay-bias without a
+ * penalty, --min-delta and --early-stop-metric without --early-stop, and when the options build
+ * the network (builds_network: not a model from train --init, which has its own batch norm or
+ * none) --bn-momentum without --batchnorm. */
+void cli_regularize_warn(const char *cmd, const cli_regularize *r, int builds_network);
+
 #endif

@@ -1089,6 +1089,24 @@ grep -q "warning: --weight-decay does nothing with --optimizer adam (only adamw 
     && ok "--weight-decay with adam points to --l2" || bad "--weight-decay with adam" "$(cat err.txt)"
 expect_ok "adamw reads --weight-decay" train --data blobs.csv --layers 4 --epochs 1 --quiet --optimizer adamw --weight-decay 0.01 --beta1 0.8
 [ ! -s err.txt ] && ok "no warning for options the optimizer reads" || bad "no warning for options the optimizer reads" "$(cat err.txt)"
+# network and regularization options that nothing reads in the run given: each warned of
+expect_ok "network options the network does not read" train --data blobs.csv --layers 4 --epochs 1 --quiet --alpha 0.2 --init-scale 0.3 \
+    --zero-residual --bn-momentum 0.3 --decay-bias --min-delta 0.1 --early-stop-metric accuracy
+for w in "--decay-bias does nothing without --l2 or --l1" "--bn-momentum does nothing without --batchnorm" \
+    "--min-delta does nothing without --early-stop" "--early-stop-metric does nothing without --early-stop" \
+    "--alpha does nothing with --activation relu (only leaky_relu reads it)" \
+    "--init-scale does nothing with --weight-init default (only uniform and normal read it)" \
+    "--zero-residual does nothing without --residual"; do
+    grep -qxF "hone train: warning: $w" err.txt && ok "warned: $w" || bad "warned: $w" "$(cat err.txt)"
+done
+[ "$(wc -l <err.txt)" = 7 ] && ok "seven unread options, seven warnings" || bad "seven unread options, seven warnings" "$(cat err.txt)"
+expect_ok "network options the network reads" train --data blobs.csv --layers 4,4,4 --epochs 2 --quiet --activation leaky_relu --alpha 0.2 \
+    --weight-init normal --init-scale 0.3 --residual --zero-residual --batchnorm --bn-momentum 0.3 --l1 0.01 --decay-bias \
+    --early-stop 2 --min-delta 0.1 --early-stop-metric accuracy
+[ ! -s err.txt ] && ok "no warning for network options the network reads" || bad "no warning for network options the network reads" "$(cat err.txt)"
+expect_ok "gradcheck warns of an option its network does not read" gradcheck --data blobs.csv --layers 4 --samples 2 --alpha 0.2
+grep -qxF "hone gradcheck: warning: --alpha does nothing with --activation relu (only leaky_relu reads it)" err.txt &&
+    ok "gradcheck: --alpha with relu warned of" || bad "gradcheck: --alpha with relu warned of" "$(cat err.txt)"
 expect_error "batch norm on batches of one row" 2 "^hone train: batch norm needs batches of 2 rows or more: over one row it outputs its beta, whatever the input \(--batch 1, 180 training rows\)$" -- \
     train --data blobs.csv --layers 4 --batchnorm --batch 1 --epochs 1
 expect_error "batch norm on one training row" 2 "^hone train: batch norm needs batches of 2 rows or more: .* \(--batch 128, 1 training rows\)$" -- \
