@@ -185,6 +185,20 @@ static bool reads(const cJSON *c, const char *key) {
     return true;
 }
 
+/* Whether two option texts are the same list of numbers, as each run read them: "0.8" and
+ * "0.80" for --keep-prob, "0.2" and ".2" for --dev. Text that is not numbers separated by commas
+ * ("auto") is compared as text. */
+static bool same_numbers(const char *a, const char *b) {
+    for (;;) {
+        char *end_a, *end_b;
+        const double x = strtod(a, &end_a), y = strtod(b, &end_b);
+        if (end_a == a || end_b == b || x != y || (*end_a != ',') != (*end_b != ',')) return false;
+        if (*end_a != ',') return !*end_a && !*end_b;
+        a = end_a + 1;
+        b = end_b + 1;
+    }
+}
+
 int cli_config_differs(const char *checkpoint, const char *run, char *what, size_t cap) {
     cJSON *a = checkpoint ? cJSON_Parse(checkpoint) : NULL, *b = cJSON_Parse(run);
     int differs = 0;
@@ -195,6 +209,7 @@ int cli_config_differs(const char *checkpoint, const char *run, char *what, size
     for (const cJSON *y = differs ? NULL : b->child; y && !differs; y = y->next) {
         const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, y->string);
         if (x && cJSON_Compare(x, y, 1)) continue;
+        if (cJSON_IsString(x) && cJSON_IsString(y) && same_numbers(x->valuestring, y->valuestring)) continue;
         /* a difference in an option that neither run reads changes nothing in training (nor
          * need the checkpoint record one that it never read) */
         if (!reads(a, y->string) && !reads(b, y->string)) continue;

@@ -1284,6 +1284,14 @@ for read in "--momentum-form classical:\"ewma\"" "--factor 0.5:0.10*" "--patienc
         "${reads[@]}" --resume reads-ck.safetensors $opt
 done
 expect_ok "--resume of momentum with --beta2, which it does not read" "${reads[@]}" --resume reads-ck.safetensors --beta2 0.5
+# options given as text are compared as the numbers they are: 0.80 is the keep probability 0.8
+"$hone" train --data blobs.csv --layers 4,4 --epochs 2 --keep-prob 0.8,0.9 --dev 0.2 --checkpoint kp-ck.safetensors --quiet >/dev/null 2>&1
+expect_ok "--resume: --keep-prob and --dev written otherwise, the same numbers" train --data blobs.csv --layers 4,4 --epochs 2 \
+    --keep-prob 0.80,.9 --dev .20 --resume kp-ck.safetensors --quiet
+expect_error "--resume: another keep probability is still another" 2 '^hone train: --resume kp-ck.safetensors: --keep-prob is "0.8,0.9" in the checkpoint, "0.8,0.8" in this run' -- \
+    train --data blobs.csv --layers 4,4 --epochs 2 --keep-prob 0.8,0.8 --dev 0.2 --resume kp-ck.safetensors --quiet
+expect_error "--resume: a keep probability more is still another" 2 '^hone train: --resume kp-ck.safetensors: --keep-prob is "0.8,0.9" in the checkpoint, "0.8" in this run' -- \
+    train --data blobs.csv --layers 4,4 --epochs 2 --keep-prob 0.8 --dev 0.2 --resume kp-ck.safetensors --quiet
 # an option that neither run reads need not be recorded (an older hone's checkpoint may lack it)
 sed 's/"momentum_form/"momentum_forx/' every2.safetensors >noform.safetensors
 unseal noform.safetensors
