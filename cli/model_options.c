@@ -30,7 +30,8 @@ void cli_arch_warn(const char *cmd, const cli_arch *a) {
         fprintf(stderr, "hone %s: warning: --init-scale does nothing with --weight-init %s (only uniform and normal "
                         "read it)\n", cmd, a->weight_init);
     if (cli_given(&a->zero_residual) && !a->residual)
-        fprintf(stderr, "hone %s: warning: --zero-residual does nothing without --residual\n", cmd);
+        fprintf(stderr, "hone %s: warning: --%szero-residual does nothing without --residual\n", cmd,
+                a->zero_residual ? "" : "no-");
 }
 
 int cli_arch_resolve(const char *cmd, const cli_arch *a, int has_labels, int n_classes,

@@ -1578,6 +1578,10 @@ expect_error "tune: a searched trial output is refused" 2 "^hone tune: out-space
 expect_error "tune: no space" 2 "no search space" -- tune
 
 # --- per-layer statistics --------------------------------------------------------------------------
+expect_ok "inspect warns of an option its network does not read" inspect --data blobs.csv --layers 4 --no-zero-residual --bn-momentum 0.2
+[ "$(cat err.txt)" = "hone inspect: warning: --no-zero-residual does nothing without --residual
+hone inspect: warning: --bn-momentum does nothing without --batchnorm" ] && ok "inspect: unread options warned of, as given" ||
+    bad "inspect: unread options warned of, as given" "$(cat err.txt)"
 expect_ok "inspect a fresh deep network" inspect --data blobs.csv --layers 32x6 --weight-init he --batch 64
 [ "$(grep -c ' relu ' out.txt)" -eq 6 ] && [ "$(grep -c ' dense ' out.txt)" -eq 7 ] && ok "inspect lists every layer" || bad "inspect lists every layer" "$(cat out.txt)"
 # a leaky ReLU layer has a dead fraction too (units at or below 0), as a ReLU one
