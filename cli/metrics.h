@@ -30,7 +30,8 @@ int cli_metrics_close(cli_metrics_writer *w, const char *cmd);
 
 /* Reads a metrics file written by hone (CSV with its header, or JSON lines; found from the
  * content). *rows (malloc'd, caller frees) receives one entry per epoch, with .epochs set to the
- * count and .best_epoch 0 where the file does not say (an older hone's). Returns -1 with "hone CMD: FILE: line N: what is wrong" printed on a bad file. */
+ * count and .best_epoch 0 where the file does not say (an older hone's). Returns -1 with
+ * "hone CMD: FILE: line N: what is wrong" printed on a bad file. */
 int cli_metrics_read(const char *cmd, const char *path, hone_epoch_stats **rows, size_t *n);
 
 #endif
