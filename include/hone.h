@@ -285,7 +285,7 @@ typedef struct hone_model {
     double l2, l1;
     int decay_bias;
     int training;         /* 1: dropout active, batch norm on batch statistics (set by hone_train) */
-    hone_rng rng;         /* dropout masks */
+    hone_rng rng;         /* dropout masks (seeded by hone_model_create, and by hone_train from its seed) */
     /* Input standardization, fitted on the training split: x' = (x - mean) / std. */
     hone_real *input_mean; /* [D] */
     hone_real *input_std;  /* [D] */

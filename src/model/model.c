@@ -47,6 +47,9 @@ hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spe
         return honeE_set(err, HONE_ERR_NOMEM, "model: out of memory");
     }
     for (int j = 0; j < inputs; j++) m->input_std[j] = 1;
+    /* Four zero words are a state xoshiro never leaves (every draw 0, so dropout kept every unit):
+     * the stream hone_train would seed for seed 0, until it seeds its own. */
+    hone_rng_seed(&m->rng, 0xd1b54a32d192ed03ULL);
     int width = inputs;
     size_t offset = 0, buffers = 0;
     for (int l = 0; l < n; l++) {
