@@ -883,6 +883,97 @@ static void test_rotation_is_about_the_centre(void **state) {
 }
 
 
+/* Catches a "rotation" that is not one (the sine's sign flipped in one term: a shear and
+ * mirror, which at 90 degrees is a reflection across a diagonal). hone.h leaves the sense of
+ * turning open ("up to this many degrees either way"), so this accepts either: a quarter turn of
+ * a 5 x 5 image about its centre pixel takes the lit pixel at row 0, column 1 to row 1, column 4
+ * or to row 3, column 0; and turning back by -90 gives the image again (exactly, up to the
+ * rounding of cos(pi / 2)). */
+static void test_rotation_turns_and_turns_back(void **state) {
+    enum { H = 5, W = 5 };
+    hone_real src[H * W] = {0}, dst[H * W], back[H * W];
+    src[0 * W + 1] = 1;
+    honeD_transform_image(dst, src, H, W, 0, 0, 90, 0);
+    const double one_way = dst[1 * W + 4], other_way = dst[3 * W + 0];
+    assert_true(fabs(one_way - 1) < 1e-6 || fabs(other_way - 1) < 1e-6);
+    hone_rng rng;
+    hone_rng_seed(&rng, 60);
+    th_fill_uniform(src, H * W, &rng, 0, 1);
+    honeD_transform_image(dst, src, H, W, 0, 0, 90, 0);
+    honeD_transform_image(back, dst, H, W, 0, 0, -90, 0);
+    for (int i = 0; i < H * W; i++) th_assert_close(back[i], src[i], 1e-6);
+}
+
+/* Catches rotations drawn only one way. hone.h: rotate is "up to this many degrees either
+ * way", so the angle is uniform on [-rotate, rotate]: of 2000 draws at rotate 10, about half
+ * negative (sd 22: within 100), all within 10 degrees, and reaching past 9.5 both ways. */
+static void test_rotations_are_drawn_either_way(void **state) {
+    enum { N = 2000 };
+    hone_augment aug = {.rotate = 10};
+    hone_rng rng;
+    hone_rng_seed(&rng, 61);
+    int negative = 0;
+    double lo = 0, hi = 0;
+    for (int i = 0; i < N; i++) {
+        int dx, dy, flip;
+        double deg;
+        honeD_augment_draw(&aug, &rng, &dx, &dy, &deg, &flip);
+        assert_true(dx == 0 && dy == 0 && flip == 0 && fabs(deg) <= 10);
+        negative += deg < 0;
+        lo = fmin(lo, deg), hi = fmax(hi, deg);
+    }
+    assert_true(abs(negative - N / 2) < 100);
+    assert_true(lo < -9.5 && hi > 9.5);
+}
+
+/* Catches the last unit of an even count left undrawn (the odd count's twin: with n even, the
+ * loop over pairs must take the last pair itself). aux starts at 7 in every slot; each output
+ * must be 0 or 1 / keep, and every unit kept about keep of the time (binomial(400, 0.75): sd
+ * 0.022 of the fraction). */
+static void test_dropout_draws_every_unit_of_an_even_count(void **state) {
+    enum { O = 6, TRIALS = 400 };
+    hone_layer layer = {.kind = HONE_LAYER_DROPOUT, .in = O, .out = O, .keep_prob = 0.75f};
+    hone_real ones[O] = {1, 1, 1, 1, 1, 1}, out[O], mask[O];
+    hone_rng rng;
+    hone_rng_seed(&rng, 62);
+    honeL_ctx ctx = {.training = 1, .rng = &rng, .aux = mask};
+    int kept[O] = {0};
+    for (int t = 0; t < TRIALS; t++) {
+        for (int i = 0; i < O; i++) mask[i] = 7;
+        honeL_dropout.forward(&layer, out, ones, NULL, 1, &ctx);
+        for (int i = 0; i < O; i++) {
+            assert_true(out[i] == 0 || fabs(out[i] - 1 / 0.75) < 1e-6);
+            kept[i] += out[i] != 0;
+        }
+    }
+    for (int i = 0; i < O; i++) assert_true(fabs(kept[i] / (double)TRIALS - 0.75) < 0.1);
+}
+
+/* Catches a keep probability that is off by a little (the threshold 2^32 keep scaled by 0.99:
+ * 0.7425 for 0.75 passed the existing checks, whose tolerance is 0.01). Over 2^20 units, the
+ * kept fraction's sd is sqrt(keep (1 - keep) / 2^20): 0.00049 at keep 0.5, 0.00029 at 0.9.
+ * Within 4 sd of keep, and the mean output within 4 sd / keep of 1 (hone.h: "the expected
+ * activation is unchanged"). */
+static void test_dropout_keeps_its_probability(void **state) {
+    enum { N = 1 << 20 };
+    static hone_real ones[N], out[N], mask[N];
+    for (int i = 0; i < N; i++) ones[i] = 1;
+    const float keeps[2] = {0.5f, 0.9f};
+    for (int k = 0; k < 2; k++) {
+        hone_layer layer = {.kind = HONE_LAYER_DROPOUT, .in = N, .out = N, .keep_prob = keeps[k]};
+        hone_rng rng;
+        hone_rng_seed(&rng, 63 + (uint64_t)k);
+        honeL_ctx ctx = {.training = 1, .rng = &rng, .aux = mask};
+        honeL_dropout.forward(&layer, out, ones, NULL, 1, &ctx);
+        double kept = 0, sum = 0;
+        for (int i = 0; i < N; i++) kept += out[i] != 0, sum += out[i];
+        const double keep = keeps[k], sd = sqrt(keep * (1 - keep) / N);
+        print_message("keep %.2f: kept %.5f, mean %.5f\n", keep, kept / N, sum / N);
+        assert_true(fabs(kept / N - keep) < 4 * sd);
+        assert_true(fabs(sum / N - 1) < 4 * sd / keep);
+    }
+}
+
 /* Catches a new model whose dropout never drops. The model's mask generator started as four
  * zero words, a state xoshiro never leaves: every draw 0, below every threshold, so every unit
  * was kept and scaled by 1 / keep. hone_train seeds it, but hone inspect and hone gradcheck run
@@ -906,6 +997,81 @@ static void test_a_new_model_drops_units(void **state) {
         dropped += Y[i] == 0;
     }
     assert_true(abs(dropped - B * U / 2) < 100);
+    hone_model_free(m);
+}
+
+/* Catches the rotation path of the batch gather never compared with anything (the existing
+ * reference covers shifts and mirrors only; with rotation it compared one thread with three,
+ * the same code): a gather that skipped the rotation, or the standardization after it, passed.
+ * With rotate 15 every draw turns, so every row takes that path: each must equal
+ * honeD_augment_image of the raw row from the row's own generator, then standardized. */
+static void test_rotated_gather_matches_the_reference(void **state) {
+    enum { H = 5, W = 6, D = H * W, B = 20 };
+    hone_rng rng;
+    hone_rng_seed(&rng, 64);
+    static uint8_t px[B * D];
+    static hone_real X[B * D], raw[D], moved[D];
+    for (int i = 0; i < B * D; i++) px[i] = (uint8_t)hone_rng_below(&rng, 256);
+    const int hidden[1] = {4};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, D, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    for (int j = 0; j < D; j++) {
+        m->input_mean[j] = (hone_real)(90 + j);
+        m->input_std[j] = (hone_real)(40 + j);
+    }
+    size_t rows[B];
+    for (int b = 0; b < B; b++) rows[b] = (size_t)(B - 1 - b);
+    hone_dataset d = {.n = B, .d = D, .height = H, .width = W, .x_u8 = px};
+    hone_augment aug = {.shift = 1, .flip = 1, .rotate = 15};
+    const size_t count = honeD_augment_scratch(D);
+    hone_real *scratch = malloc(count * sizeof *scratch);
+    hone_rng a = rng, b = rng;
+    honeD_gather_augmented(m, X, NULL, &d, rows, B, &aug, &a, scratch, count);
+    const uint64_t batch_seed = hone_rng_next(&b);
+    for (int r = 0; r < B; r++) {
+        for (int j = 0; j < D; j++) raw[j] = px[rows[r] * D + (size_t)j];
+        hone_rng row_rng;
+        honeD_row_rng(&row_rng, batch_seed, r);
+        honeD_augment_image(moved, raw, H, W, &aug, &row_rng);
+        assert_true(memcmp(moved, raw, sizeof raw) != 0);
+        for (int j = 0; j < D; j++) assert_true(X[r * D + j] == (moved[j] - m->input_mean[j]) / m->input_std[j]);
+    }
+    free(scratch);
+    hone_model_free(m);
+}
+
+/* Catches the gather splitting a batch into more pieces than its scratch has room for.
+ * hone_internal.h: scratch holds scratch_count values, honeD_augment_scratch(D) "for every
+ * thread to work"; with room for one rotation (D values) on three threads, the rows must be
+ * gathered in one piece, not written past the scratch. The values beyond D stay as they were,
+ * and the batch is the one the same draws give on one thread. */
+static void test_augmented_gather_keeps_to_its_scratch(void **state) {
+    enum { H = 4, W = 4, D = H * W, B = 48 };
+    if (hone_set_threads(3) < 3) skip();
+    hone_rng rng;
+    hone_rng_seed(&rng, 65);
+    static uint8_t px[B * D];
+    static hone_real X1[B * D], X3[B * D], scratch[3 * D];
+    for (int i = 0; i < B * D; i++) px[i] = (uint8_t)hone_rng_below(&rng, 256);
+    const int hidden[1] = {4};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, D, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    for (int j = 0; j < D; j++) m->input_mean[j] = 100, m->input_std[j] = 50;
+    size_t rows[B];
+    for (int b = 0; b < B; b++) rows[b] = (size_t)b;
+    hone_dataset d = {.n = B, .d = D, .height = H, .width = W, .x_u8 = px};
+    hone_augment aug = {.rotate = 20};
+    hone_set_threads(1);
+    hone_rng a = rng;
+    honeD_gather_augmented(m, X1, NULL, &d, rows, B, &aug, &a, scratch, D);
+    for (int i = 0; i < 3 * D; i++) scratch[i] = 12345;
+    hone_set_threads(3);
+    a = rng;
+    honeD_gather_augmented(m, X3, NULL, &d, rows, B, &aug, &a, scratch, D);
+    for (int i = D; i < 3 * D; i++) assert_true(scratch[i] == 12345);
+    assert_memory_equal(X1, X3, sizeof X1);
     hone_model_free(m);
 }
 
@@ -934,7 +1100,13 @@ int main(void) {
         th_test(test_epoch_train_loss_is_the_rows_mean),
         th_test(test_augment_draws_cover_their_ranges),
         th_test(test_rotation_is_about_the_centre),
+        th_test(test_rotation_turns_and_turns_back),
+        th_test(test_rotations_are_drawn_either_way),
+        th_test(test_dropout_draws_every_unit_of_an_even_count),
+        th_test(test_dropout_keeps_its_probability),
         th_test(test_a_new_model_drops_units),
+        th_test(test_rotated_gather_matches_the_reference),
+        th_test(test_augmented_gather_keeps_to_its_scratch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
