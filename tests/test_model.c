@@ -1268,6 +1268,98 @@ static void test_layer_spec_defaults(void **state) {
 }
 
 
+/* Layer l's weight variance, after a default init, as a multiple of `want`. */
+static double default_var_ratio(hone_model *m, int l, double want, hone_rng *rng) {
+    hone_error err;
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, rng, &err), HONE_OK);
+    double mean, var, mx;
+    weight_stats(m, l, &mean, &var, &mx);
+    return var / want;
+}
+
+/* Catches the default initializer chosen from the wrong layer. hone.h: the default is "by the
+ * activation that follows: He for ReLU-like ones, Xavier normal for the others, LeCun for the
+ * output layer"; init.c looks past batch norm and dropout, up to the next dense layer. The
+ * tested networks only had Dense, ReLU or tanh, Dense. Here (60,000 or 90,000 draws, 3%):
+ * - leaky ReLU is ReLU-like: He, variance 2 / 200;
+ * - Dense, Dropout, ReLU: the dropout is passed over, He again (not Xavier, 2 / 500);
+ * - Dense, Dense, ReLU: nothing but a dense layer follows the first, so LeCun, 1 / 200 (not
+ *   the He of the ReLU after the second), and the second is He, 2 / 300. */
+static void test_default_init_follows_the_next_activation(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 48);
+    hone_error err;
+    hone_model *m;
+    const int hidden[1] = {300};
+    assert_int_equal(hone_model_create_mlp(&m, 200, hidden, 1, 100, HONE_LAYER_LEAKY_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_true(fabs(default_var_ratio(m, 0, 2.0 / 200, &rng) - 1) < 0.03);
+    hone_model_free(m);
+    const hone_layer_spec dropped[] = {{.kind = HONE_LAYER_DENSE, .units = 300}, {.kind = HONE_LAYER_DROPOUT, .keep_prob = 0.5f},
+                                       {.kind = HONE_LAYER_RELU}, {.kind = HONE_LAYER_DENSE, .units = 100}};
+    assert_int_equal(hone_model_create(&m, 200, dropped, 4, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_true(fabs(default_var_ratio(m, 0, 2.0 / 200, &rng) - 1) < 0.03);
+    hone_model_free(m);
+    const hone_layer_spec linear[] = {{.kind = HONE_LAYER_DENSE, .units = 300}, {.kind = HONE_LAYER_DENSE, .units = 300},
+                                      {.kind = HONE_LAYER_RELU}, {.kind = HONE_LAYER_DENSE, .units = 100}};
+    assert_int_equal(hone_model_create(&m, 200, linear, 4, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_true(fabs(default_var_ratio(m, 0, 1.0 / 200, &rng) - 1) < 0.03);
+    double mean, var, mx;
+    weight_stats(m, 1, &mean, &var, &mx);
+    assert_true(fabs(var / (2.0 / 300) - 1) < 0.03);
+    hone_model_free(m);
+}
+
+/* Catches a scale of 0 accepted. hone_model_init's uniform and normal draws need "a positive
+ * scale" (its message); 0 would silently be the zeros initializer, which the CLI warns about. */
+static void test_init_scale_zero_is_refused(void **state) {
+    const int hidden[1] = {3};
+    hone_model *m;
+    hone_error err;
+    hone_rng rng;
+    hone_rng_seed(&rng, 49);
+    assert_int_equal(hone_model_create_mlp(&m, 2, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_UNIFORM, 0, &rng, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "positive scale"));
+    assert_int_equal(hone_model_init(m, HONE_INIT_NORMAL, 0, &rng, &err), HONE_ERR_VALUE);
+    assert_int_equal(hone_model_init(m, HONE_INIT_NORMAL, 1e-3, &rng, &err), HONE_OK);
+    hone_model_free(m);
+}
+
+/* Catches a residual branch missed when the network starts with it, and batch norm's beta
+ * zeroed with gamma. hone.h: hone_model_zero_residual_branches zeroes "batch norm gamma, or a
+ * dense layer's weights and bias", so that each block starts as the identity. Dense, Add (of
+ * the network input): after it, the network is y = x. Dense, BatchNorm, Add with beta 0.5:
+ * gamma 0 leaves the branch at beta, so y = x + 0.5 (training-mode batch norm). */
+static void test_zero_residual_branch_at_the_start(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 50);
+    hone_error err;
+    hone_model *m;
+    const hone_layer_spec first[] = {{.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_ADD, .skip = -1}};
+    assert_int_equal(hone_model_create(&m, 4, first, 2, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_NORMAL, 1, &rng, &err), HONE_OK);
+    for (int o = 0; o < 4; o++) m->params[16 + o] = 1; /* biases too */
+    hone_model_zero_residual_branches(m);
+    assert_int_equal(hone_model_reserve(m, 3, &err), HONE_OK);
+    hone_real X[12];
+    th_fill_uniform(X, 12, &rng, -1, 1);
+    const hone_real *Y = hone_model_forward(m, X, 3);
+    for (int i = 0; i < 12; i++) assert_true(Y[i] == X[i]);
+    hone_model_free(m);
+    const hone_layer_spec bn[] = {{.kind = HONE_LAYER_DENSE, .units = 4, .no_bias = 1}, {.kind = HONE_LAYER_BATCHNORM},
+                                  {.kind = HONE_LAYER_ADD, .skip = -1}};
+    assert_int_equal(hone_model_create(&m, 4, bn, 3, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_NORMAL, 1, &rng, &err), HONE_OK);
+    hone_real *gamma = m->params + m->layers[1].param_offset, *beta = gamma + 4;
+    for (int o = 0; o < 4; o++) beta[o] = (hone_real)0.5;
+    hone_model_zero_residual_branches(m);
+    assert_int_equal(hone_model_reserve(m, 3, &err), HONE_OK);
+    m->training = 1;
+    Y = hone_model_forward(m, X, 3);
+    for (int i = 0; i < 12; i++) th_assert_close(Y[i], X[i] + 0.5, 1e-6);
+    hone_model_free(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_initializers),
@@ -1305,6 +1397,9 @@ int main(void) {
         th_test(test_evaluate_sigmoid_multi_output),
         th_test(test_evaluate_is_inference),
         th_test(test_layer_spec_defaults),
+        th_test(test_default_init_follows_the_next_activation),
+        th_test(test_init_scale_zero_is_refused),
+        th_test(test_zero_residual_branch_at_the_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
