@@ -105,6 +105,30 @@ static void test_checker_catches_wrong_backward(void **state) {
     assert_int_equal(hone_gradcheck_verdict_of(r.rel_x), HONE_GRADCHECK_BUG);
 }
 
+/* Catches the accumulation check skipping parameter gradients. A dense backward that assigns
+ * dp (zeroes it, then adds) instead of adding into it has a right gradient from zero but loses
+ * what an earlier backward left (two batches, or a layer used twice): running it twice gives dp,
+ * not 2 dp. Its input gradient still adds, so only the parameter side can show it. */
+static void dense_backward_assigns_params(const hone_layer *layer, hone_real *dx, hone_real *dp,
+                                          const hone_real *dy, const hone_real *x, const hone_real *y,
+                                          const hone_real *p, int B, const honeL_ctx *ctx) {
+    memset(dp, 0, honeL_param_count(layer) * sizeof *dp);
+    honeL_dense.backward(layer, dx, dp, dy, x, y, p, B, ctx);
+}
+
+static void test_checker_catches_assigned_parameter_gradients(void **state) {
+    if (!TH_DOUBLE) skip();
+    hone_rng rng;
+    hone_rng_seed(&rng, 3);
+    honeL_ops bad_dense = honeL_dense;
+    bad_dense.backward = dense_backward_assigns_params;
+    layer_case dense = {HONE_LAYER_DENSE, 5, 4, 1};
+    honeG_result r = check_case(&bad_dense, &dense, 3, &rng);
+    assert_true(r.rel_x < GRAD_TOL && r.rel_p < GRAD_TOL); /* one backward from zero is right */
+    print_message("dense assigning dp: accumulate %.2e\n", r.accumulate);
+    assert_true(r.accumulate > 0.01);
+}
+
 static void test_every_loss_gradient(void **state) {
     if (!TH_DOUBLE) skip();
     hone_rng rng;
@@ -302,6 +326,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_every_layer_gradient),
         th_test(test_checker_catches_wrong_backward),
+        th_test(test_checker_catches_assigned_parameter_gradients),
         th_test(test_every_loss_gradient),
         th_test(test_loss_values),
         th_test(test_gemm_matches_reference),

@@ -1360,6 +1360,44 @@ static void test_zero_residual_branch_at_the_start(void **state) {
     hone_model_free(m);
 }
 
+/* Catches the relative error's denominator taken as ||(a, g)||. hone.h: the check reports
+ * ||g_approx - g|| / (||g_approx|| + ||g||). One parameter, difference 2 and gradient 3:
+ * |2 - 3| / (2 + 3) = 0.2 (sqrt(4 + 9) would give 0.277). */
+static void test_relative_error_is_its_formula(void **state) {
+    th_assert_close(honeG_rel_error(1, 4, 9), 0.2, 1e-15);
+    th_assert_close(honeG_rel_error(25, 9, 16), 5.0 / 7, 1e-15); /* (3, 0) against (0, 4) */
+}
+
+/* Catches the check leaving the model's dropout generator where its own forwards left it.
+ * A gradient check is an observation: a training forward after it must draw the masks it
+ * would have drawn had the check not run. */
+static void test_gradcheck_leaves_the_dropout_stream(void **state) {
+    const int hidden[1] = {6};
+    const float keep[1] = {0.5f};
+    hone_mlp_spec spec = {.inputs = 4, .outputs = 3, .hidden = hidden, .n_hidden = 1, .activation = HONE_LAYER_TANH,
+                          .keep_prob = keep, .loss = HONE_LOSS_SOFTMAX_CE};
+    hone_model *m;
+    hone_error err;
+    hone_rng rng;
+    hone_rng_seed(&rng, 51);
+    assert_int_equal(hone_model_create_from_spec(&m, &spec, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    assert_int_equal(hone_model_reserve(m, 6, &err), HONE_OK);
+    hone_real X[6 * 4], Y[6 * 3], want[6 * 3];
+    th_fill_uniform(X, 6 * 4, &rng, -1, 1);
+    memset(Y, 0, sizeof Y);
+    for (int b = 0; b < 6; b++) Y[b * 3 + hone_rng_below(&rng, 3)] = 1;
+    hone_rng_seed(&m->rng, 52);
+    const hone_rng start = m->rng;
+    m->training = 1;
+    memcpy(want, hone_model_forward(m, X, 6), sizeof want);
+    m->rng = start;
+    hone_gradcheck_report rep;
+    assert_int_equal(hone_model_gradcheck(m, X, Y, 6, 1e-6, 0, &rng, &rep, &err), HONE_OK);
+    assert_memory_equal(hone_model_forward(m, X, 6), want, sizeof want);
+    hone_model_free(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_initializers),
@@ -1400,6 +1438,8 @@ int main(void) {
         th_test(test_default_init_follows_the_next_activation),
         th_test(test_init_scale_zero_is_refused),
         th_test(test_zero_residual_branch_at_the_start),
+        th_test(test_relative_error_is_its_formula),
+        th_test(test_gradcheck_leaves_the_dropout_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
