@@ -48,7 +48,86 @@ static void test_stats_of_known_network(void **state) {
     hone_model_free(m);
 }
 
+/* The network above (W1 rows (1, 0), (0, 1), (-1, -1), b1 0) on rows x = [3, -1] and [1, 2]:
+ * z1 = [3, -1, -2] and [1, 2, -3]. */
+static hone_model *two_row_net(hone_layer_kind act) {
+    const int hidden[1] = {3};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, 2, hidden, 1, 2, act, HONE_LOSS_MSE, &err), HONE_OK);
+    const hone_real p[] = {1, 0, 0, 1, -1, -1, 0, 0, 0, 1, 2, 0, 0, 1, 0, 0.5, -0.5};
+    memcpy(m->params, p, sizeof p);
+    assert_int_equal(hone_model_reserve(m, 2, &err), HONE_OK);
+    hone_real X[4] = {3, -1, 1, 2}, Y[4] = {0, 0, 0, 0};
+    hone_model_forward(m, X, 2);
+    hone_model_loss(m, Y, 2);
+    hone_model_zero_grad(m);
+    hone_model_backward(m, X, 2);
+    return m;
+}
+
+/* Catches a unit called dead from the first row alone, and leaky ReLU left without a dead
+ * fraction. hone.h: dead_fraction is for "ReLU-like layers", units with no output above 0 over
+ * the batch. Unit 2 is 0 on the first row and 2 on the second: alive; unit 3 is never above 0:
+ * dead, 1/3. Leaky ReLU (slope 0.01) gives -0.01 and -0.02 where ReLU gives 0, and the same
+ * units are never positive: 1/3 too. */
+static void test_dead_units_over_every_row(void **state) {
+    const hone_layer_kind acts[2] = {HONE_LAYER_RELU, HONE_LAYER_LEAKY_RELU};
+    for (int a = 0; a < 2; a++) {
+        hone_model *m = two_row_net(acts[a]);
+        hone_layer_stats st[3];
+        hone_model_layer_stats(m, 2, NULL, st);
+        th_assert_close(st[1].dead_fraction, 1.0 / 3, 1e-12);
+        assert_true(isnan(st[0].dead_fraction) && isnan(st[2].dead_fraction));
+        hone_model_free(m);
+    }
+}
+
+/* Catches an update ratio from weights that were all zero. hone.h: update_ratio is
+ * ||W_after - W_before|| / ||W_before||, NAN when unknown; from ||W_before|| = 0 (a zeros
+ * initialization) no ratio exists, and it must not read as an infinite change. */
+static void test_update_ratio_from_zero_weights(void **state) {
+    hone_model *m = two_row_net(HONE_LAYER_RELU);
+    hone_real before[17];
+    memcpy(before, m->params, sizeof before);
+    memset(before + 9, 0, 6 * sizeof *before); /* W2 was 0 */
+    hone_layer_stats st[3];
+    hone_model_layer_stats(m, 2, before, st);
+    assert_true(isnan(st[2].update_ratio));
+    th_assert_close(st[0].update_ratio, 0, 1e-12);
+    hone_model_free(m);
+}
+
+/* Catches batch norm's beta counted in its weight norm. hone.h: weight_norm is "batch norm:
+ * gamma". gamma (3, 4) and beta (12, 5): ||gamma|| = 5 (with beta it would be sqrt(194)). */
+static void test_batchnorm_weight_norm_is_gamma(void **state) {
+    const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = 2, .no_bias = 1}, {.kind = HONE_LAYER_BATCHNORM}};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create(&m, 2, specs, 2, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_int_equal(m->n_params, 4 + 4);
+    const hone_real p[8] = {1, 0, 0, 1, /* W */ 3, 4, /* gamma */ 12, 5 /* beta */};
+    memcpy(m->params, p, sizeof p);
+    assert_int_equal(hone_model_reserve(m, 2, &err), HONE_OK);
+    hone_real X[4] = {1, 2, 3, -1}, Y[4] = {0, 0, 0, 0};
+    m->training = 1;
+    hone_model_forward(m, X, 2);
+    hone_model_loss(m, Y, 2);
+    hone_model_zero_grad(m);
+    hone_model_backward(m, X, 2);
+    hone_layer_stats st[2];
+    hone_model_layer_stats(m, 2, NULL, st);
+    th_assert_close(st[1].weight_norm, 5, 1e-6);
+    th_assert_close(st[0].weight_norm, sqrt(2.0), 1e-6);
+    hone_model_free(m);
+}
+
 int main(void) {
-    const struct CMUnitTest tests[] = {th_test(test_stats_of_known_network)};
+    const struct CMUnitTest tests[] = {
+        th_test(test_stats_of_known_network),
+        th_test(test_dead_units_over_every_row),
+        th_test(test_update_ratio_from_zero_weights),
+        th_test(test_batchnorm_weight_norm_is_gamma),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
