@@ -85,12 +85,43 @@ static void test_advice_and_names(void **state) {
     assert_string_equal(hone_diagnosis_name((hone_diagnosis)9), "unknown");
 }
 
+/* Catches each gap measured against the wrong error. hone.h: the relative floor is
+ * HONE_DIAGNOSE_RELATIVE times "the error it is measured from (base for bias, train for
+ * variance)". Variance 0.555 - 0.50 = 0.055 exceeds 0.1 x train = 0.05 but not 0.1 x dev =
+ * 0.0555; bias 0.552 - 0.50 = 0.052 exceeds 0.1 x base = 0.05 but not 0.1 x train = 0.0552.
+ * (Every earlier case is decided the same way by either reference.) */
+static void test_each_gap_has_its_own_reference(void **state) {
+    assert_int_equal(diag(0.50, 0.555, 0), HONE_DIAGNOSIS_BOTH);
+    assert_int_equal(diag(0.552, 0.552, 0.50), HONE_DIAGNOSIS_HIGH_BIAS);
+    assert_int_equal(diag(0.548, 0.548, 0.50), HONE_DIAGNOSIS_FINE); /* 0.048 < 0.05 */
+}
+
+/* Catches a base error that is not finite kept as it is. hone.h: "a NaN base is 0"; the
+ * existing case (train 0, dev 0.2) is high variance whatever the base, since its bias gap is 0
+ * or NaN. Train 0.3 against base 0 is high bias; against a NaN base the bias gap would be NaN,
+ * which never counts, and the run would read as fine. An infinite base is 0 too. */
+static void test_a_missing_base_is_zero(void **state) {
+    assert_int_equal(diag(0.3, 0.3, NAN), HONE_DIAGNOSIS_HIGH_BIAS);
+    assert_int_equal(diag(0.3, 0.3, INFINITY), HONE_DIAGNOSIS_HIGH_BIAS);
+    assert_int_equal(diag(0.3, 0.3, 0), HONE_DIAGNOSIS_HIGH_BIAS);
+}
+
+/* Catches the names table read one past its end. The enum stops at HONE_DIAGNOSIS_BOTH = 3:
+ * 4, the first value past it, is as unknown as 9 and -1. */
+static void test_names_past_the_end(void **state) {
+    assert_string_equal(hone_diagnosis_name((hone_diagnosis)4), "unknown");
+    assert_string_equal(hone_diagnosis_name((hone_diagnosis)-1), "unknown");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_recipe_examples),
         th_test(test_thresholds),
         th_test(test_missing_figures),
         th_test(test_advice_and_names),
+        th_test(test_each_gap_has_its_own_reference),
+        th_test(test_a_missing_base_is_zero),
+        th_test(test_names_past_the_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
