@@ -280,6 +280,41 @@ static void test_bad_specs_are_clear_errors(void **state) {
     assert_true(p.lo == 0 && p.hi == 0.99);
 }
 
+/* Catches a best value lost to rounding at the top of a narrowed range. Narrowing maps the best
+ * values into log10 and back, and 10^log10(x) is x give or take a unit in the last place: above
+ * x for some values, below for others. With no margin, a single best value must still lie in
+ * [lo, hi] (the existing point case, 1.2e-5, happens to round up). 400 values spaced by a factor
+ * 1.037 over eight decades: about a third of them come back below themselves. */
+static void test_narrowing_to_a_point_keeps_it(void **state) {
+    hone_error err = {0};
+    for (int k = 0; k < 400; k++) {
+        const double x = 1e-5 * pow(1.037, k);
+        hone_param p = parsed("lr", "log 1e-6 100");
+        assert_int_equal(hone_param_narrow(&p, &x, 1, 0, &err), HONE_OK);
+        if (!(p.lo <= x && x <= p.hi)) fail_msg("best %.17g narrowed to [%.17g, %.17g]", x, p.lo, p.hi);
+    }
+}
+
+/* Catches three printing rules of hone_param_format that no value above reached:
+ * - a 1-log value of 0 (beta1 = 0, allowed by "1-log 0 0.99") prints "0", not "0.": the
+ *   trailing zeros go and then the bare point;
+ * - a value a rounding error below the spec's least (a sample of a range narrowed to a point
+ *   at its end) prints as that end, here a number of 17 significant digits, rather than as
+ *   0.29999999999999999, which the trial would refuse as outside the range;
+ * - a choice index that is not a whole number names no choice. */
+static void test_printing_at_the_edges(void **state) {
+    hone_param beta1 = parsed("beta1", "1-log 0 0.99");
+    expect_text(&beta1, 0, "0");
+    hone_param tight = parsed("keep-prob", "uniform 0.30000000000000004 0.5");
+    expect_text(&tight, nextafter(tight.min, 0), "0.30000000000000004");
+    hone_param opt = parsed("optimizer", "choice adam sgd");
+    char buf[HONE_PARAM_TEXT_MAX];
+    hone_param_format(&opt, 0.5, buf, sizeof buf);
+    assert_string_equal(buf, "?");
+    hone_param_format(&opt, 2, buf, sizeof buf);
+    assert_string_equal(buf, "?");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_log_puts_a_quarter_in_each_decade),
@@ -290,6 +325,8 @@ int main(void) {
         th_test(test_narrowing_keeps_the_best_and_shrinks),
         th_test(test_values_print_as_option_values),
         th_test(test_bad_specs_are_clear_errors),
+        th_test(test_narrowing_to_a_point_keeps_it),
+        th_test(test_printing_at_the_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
