@@ -594,6 +594,40 @@ static void test_plateau_threshold_is_relative(void **state) {
     assert_true(lr == 0.5 && p.best == 9.998);
 }
 
+/* Catches two of torch ReduceLROnPlateau's rules the fixtures never reach:
+ * - an improvement must be strictly below best (1 - threshold): with threshold 0.5 and best
+ *   1.0, a dev loss of exactly 0.5 is not one (patience 0: lr halves), 0.25 is;
+ * - a cut smaller than eps = 1e-8 is ignored: from lr 1e-8, factor 0.1 would cut by 9e-9, so lr
+ *   stays 1e-8 however long the plateau; from 2e-8 the cut of 1.8e-8 is made. */
+static void test_plateau_strict_improvement_and_eps(void **state) {
+    hone_schedule_config pc = hone_schedule_config_default(HONE_SCHEDULE_PLATEAU);
+    pc.patience = 0;
+    pc.factor = 0.5;
+    pc.threshold = 0.5;
+    honeO_plateau p;
+    honeO_plateau_start(&p);
+    double lr = 1;
+    lr = honeO_plateau_update(&p, &pc, lr, 1.0);
+    assert_true(lr == 1 && p.best == 1.0);
+    lr = honeO_plateau_update(&p, &pc, lr, 0.5);
+    assert_true(lr == 0.5 && p.best == 1.0);
+    lr = honeO_plateau_update(&p, &pc, lr, 0.25);
+    assert_true(lr == 0.5 && p.best == 0.25);
+
+    pc = hone_schedule_config_default(HONE_SCHEDULE_PLATEAU); /* factor 0.1, min_lr 0 */
+    pc.patience = 0;
+    honeO_plateau_start(&p);
+    lr = 1e-8;
+    lr = honeO_plateau_update(&p, &pc, lr, 1.0);
+    for (int epoch = 0; epoch < 5; epoch++) lr = honeO_plateau_update(&p, &pc, lr, 2.0);
+    assert_true(lr == 1e-8);
+    honeO_plateau_start(&p);
+    lr = 2e-8;
+    lr = honeO_plateau_update(&p, &pc, lr, 1.0);
+    lr = honeO_plateau_update(&p, &pc, lr, 2.0);
+    th_assert_close(lr, 2e-9, 1e-12);
+}
+
 
 int main(void) {
     const struct CMUnitTest tests[] = {
@@ -611,6 +645,7 @@ int main(void) {
         th_test(test_impossible_settings),
         th_test(test_documented_defaults),
         th_test(test_plateau_threshold_is_relative),
+        th_test(test_plateau_strict_improvement_and_eps),
     };
     return cmocka_run_group_tests(tests, load_fixtures, NULL);
 }
