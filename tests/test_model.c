@@ -1307,6 +1307,17 @@ static void test_default_init_follows_the_next_activation(void **state) {
     weight_stats(m, 1, &mean, &var, &mx);
     assert_true(fabs(var / (2.0 / 300) - 1) < 0.03);
     hone_model_free(m);
+    /* a residual block's second dense layer: the sum, then ReLU, follows it: He, 2 / 300 (the
+     * sum was once taken for an activation of its own, which gave Xavier, 2 / 600) */
+    const hone_layer_spec block[] = {{.kind = HONE_LAYER_DENSE, .units = 300}, {.kind = HONE_LAYER_RELU},
+                                     {.kind = HONE_LAYER_DENSE, .units = 300}, {.kind = HONE_LAYER_RELU},
+                                     {.kind = HONE_LAYER_DENSE, .units = 300}, {.kind = HONE_LAYER_ADD, .skip = 1},
+                                     {.kind = HONE_LAYER_RELU},                {.kind = HONE_LAYER_DENSE, .units = 100}};
+    assert_int_equal(hone_model_create(&m, 200, block, 8, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    weight_stats(m, 4, &mean, &var, &mx);
+    assert_true(fabs(var / (2.0 / 300) - 1) < 0.03);
+    hone_model_free(m);
 }
 
 /* Catches a scale of 0 accepted. hone_model_init's uniform and normal draws need "a positive
