@@ -29,7 +29,7 @@ typedef struct cli_data {
     {"header", CLI_TEXT, (d).header, "auto|yes|no",                                                \
      "CSV header row (auto: the first row when none of its fields is a number)"},                  \
     {"delimiter", CLI_TEXT, (d).delimiter, "CHAR",                                                 \
-     "CSV field separator: one ASCII character, tab or semicolon"},                                      \
+     "CSV field separator: one ASCII character, tab or semicolon"},                                \
     {"regression", CLI_FLAG, &(d).regression, NULL, "labels are real-valued targets"}
 
 /* The digest of view's rows (hone_view_checksum) as a model's metadata keeps it: 16 hex digits

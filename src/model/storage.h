@@ -35,7 +35,8 @@ typedef struct honeS_tensor {
 
 /* Saves m as hone_model_save does, atomically, with extras[0 .. n_extras) after the model's
  * tensors and, when meta_key is not NULL, "meta_key": meta_value in __metadata__ (any UTF-8
- * text; the key starts with "hone.", so that the metadata checksum covers it). Real extras must be finite, integer ones below 2^63, so that the file loads. */
+ * text; the key starts with "hone.", so that the metadata checksum covers it). Real extras must
+ * be finite, integer ones below 2^63, so that the file loads. */
 hone_status honeS_save(const hone_model *m, const char *path, const honeS_tensor *extras, int n_extras,
                        const char *meta_key, const char *meta_value, hone_error *err);
 
