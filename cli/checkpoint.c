@@ -139,26 +139,14 @@ static void option_of(const char *key, char *buf, size_t cap) {
         if (*p == '_') *p = '-';
 }
 
-/* The options that only some runs read: key is read when one of the options `by` has a value
- * among `readers` (a string as it is, true or false, a number as "on" unless 0). The library's
- * checks skip the same (read_settings and network_differs in src/train/checkpoint.c, and the
- * layer settings that honeS_architecture_differs compares by layer kind). */
+/* The options that only some runs read, besides the optimizer's and the schedule's (which the
+ * library says, below): key is read when one of the options `by` has a value among `readers` (a
+ * string as it is, true or false, a number as "on" unless 0). The library's checks skip the same
+ * (read_settings and network_differs in src/train/checkpoint.c, and the layer settings that
+ * honeS_architecture_differs compares by layer kind). */
 static const struct {
     const char *key, *by[2], *readers;
 } read_only_by[] = {
-    {"beta1", {"optimizer"}, " momentum nesterov adam adamw "},
-    {"beta2", {"optimizer"}, " rmsprop adam adamw "},
-    {"eps", {"optimizer"}, " rmsprop adam adamw "},
-    {"weight_decay", {"optimizer"}, " adamw "},
-    {"momentum_form", {"optimizer"}, " momentum "},
-    {"decay_rate", {"schedule"}, " inverse_time exponential inverse_sqrt step "},
-    {"step_size", {"schedule"}, " step "},
-    {"warmup", {"schedule"}, " cosine "},
-    {"min_lr", {"schedule"}, " cosine plateau "},
-    {"per_step", {"schedule"}, " inverse_time exponential inverse_sqrt step cosine "}, /* plateau refuses it */
-    {"factor", {"schedule"}, " plateau "},
-    {"patience", {"schedule"}, " plateau "},
-    {"threshold", {"schedule"}, " plateau "},
     {"alpha", {"activation"}, " leaky_relu "},
     {"bn_momentum", {"batchnorm"}, " true "},
     {"min_delta", {"early_stop"}, " on "},
@@ -166,9 +154,28 @@ static const struct {
     {"decay_bias", {"l2", "l1"}, " on "}, /* the biases take the penalty, if there is one */
 };
 
+/* Whether the optimizer or schedule of configuration c reads key, by hone_optimizer_reads and
+ * hone_schedule_reads; -1 when key is neither's. "decay_rate" and "momentum_form" are the
+ * library's "rate" and "momentum_ewma"; "epochs" is the run's length, which only cosine reads
+ * (a longer run than the checkpoint's goes on as one given them all). */
+static int optimizer_reads(const cJSON *c, const char *key) {
+    const char *setting = !strcmp(key, "decay_rate") ? "rate" : !strcmp(key, "momentum_form") ? "momentum_ewma" : key;
+    const cJSON *optimizer = cJSON_GetObjectItemCaseSensitive(c, "optimizer");
+    const cJSON *schedule = cJSON_GetObjectItemCaseSensitive(c, "schedule");
+    if (hone_optimizer_reads(HONE_OPTIMIZER_SGD, setting) >= 0)
+        return !cJSON_IsString(optimizer) ||
+               hone_optimizer_reads((hone_optimizer_kind)hone_optimizer_kind_parse(optimizer->valuestring), setting) == 1;
+    if (hone_schedule_reads(HONE_SCHEDULE_CONSTANT, setting) >= 0)
+        return !cJSON_IsString(schedule) ||
+               hone_schedule_reads((hone_schedule_kind)hone_schedule_kind_parse(schedule->valuestring), setting) == 1;
+    return -1;
+}
+
 /* Whether a run of configuration c reads the option behind key; true for an option every run
  * reads, and when c does not say (an older hone's checkpoint without the option deciding it). */
 static bool reads(const cJSON *c, const char *key) {
+    const int by_kind = optimizer_reads(c, key);
+    if (by_kind >= 0) return by_kind;
     for (size_t i = 0; i < sizeof read_only_by / sizeof *read_only_by; i++) {
         if (strcmp(key, read_only_by[i].key)) continue;
         for (int k = 0; k < 2 && read_only_by[i].by[k]; k++) {

@@ -29,7 +29,8 @@ typedef struct cli_checkpoint {
     {"checkpoint", CLI_TEXT, (c).path, "FILE",                                                    \
      "write the training state here (atomically) every --checkpoint-every epochs and on SIGINT/SIGTERM"}, \
     {"checkpoint-every", CLI_INT, &(c).every, "N", "epochs between checkpoints"},                 \
-    {"resume", CLI_TEXT, (c).resume, "FILE", "go on from a checkpoint (give the options and data it was written with)"}
+    {"resume", CLI_TEXT, (c).resume, "FILE",                                                      \
+     "go on from a checkpoint, with the options and data it was written with (--epochs may grow, unless cosine)"}
 
 /* Checks the options; -1 (message printed) when wrong. */
 int cli_checkpoint_check(const char *cmd, const cli_checkpoint *c);

@@ -664,7 +664,11 @@ int cmd_train(int argc, char **argv) {
     if (trained == HONE_ERR_DIVERGED) exit_code = CLI_EXIT_DIVERGED; /* scripts (hone tune) tell it apart */
     if (cli_layer_stats_close("train")) goto done;
     if (trained == HONE_ERR_VALUE && *o.ck.resume) { /* the checkpoint is not of this run */
-        cli_error("train", "--resume %s: %s", o.ck.resume, err.message);
+        /* or it has trained more epochs than this run has: an option to change, as a differing one */
+        const int epochs = err.field && !strcmp(err.field, "epochs");
+        cli_error("train", "--resume %s: %s%s", o.ck.resume, err.message,
+                  epochs ? "; give --epochs as many as the checkpoint's run, or more" : "");
+        if (epochs) exit_code = CLI_EXIT_USAGE;
         goto done;
     }
     if (trained == HONE_ERR_DIVERGED && *o.ck.path && (o.ck.written || !strcmp(o.ck.path, o.ck.resume))) {

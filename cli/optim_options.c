@@ -6,51 +6,68 @@
 static double or_default(double v, double fallback) { return isnan(v) ? fallback : v; }
 
 /* An option given (cli_given) to an optimizer or schedule that does not read it changes nothing:
- * say so. */
+ * say so, and name the kinds that do read it (hone_optimizer_reads and hone_schedule_reads). */
 typedef struct unread_option {
     const void *value;
-    const char *option, *readers;
-    int read;
+    const char *option, *setting, *hint; /* setting: the library's name of it */
 } unread_option;
 
-static void warn_unread(const char *cmd, const unread_option *options, size_t n, const char *what, const char *name) {
-    for (size_t i = 0; i < n; i++)
-        if (!options[i].read && cli_given(options[i].value))
-            fprintf(stderr, "hone %s: warning: %s does nothing with --%s %s (only %s)\n", cmd, options[i].option, what,
-                    name, options[i].readers);
+/* "momentum, nesterov, adam and adamw read it" */
+static void name_readers(char *buf, size_t cap, const char *setting, int optimizers) {
+    const char *who[HONE_SCHEDULE_PLATEAU + 1]; /* more kinds than there are optimizers */
+    const int first = optimizers ? HONE_OPTIMIZER_SGD : HONE_SCHEDULE_CONSTANT;
+    const int last = optimizers ? HONE_OPTIMIZER_ADAMW : HONE_SCHEDULE_PLATEAU;
+    int n = 0;
+    for (int k = first; k <= last; k++)
+        if ((optimizers ? hone_optimizer_reads((hone_optimizer_kind)k, setting)
+                        : hone_schedule_reads((hone_schedule_kind)k, setting)) == 1)
+            who[n++] = optimizers ? hone_optimizer_kind_name((hone_optimizer_kind)k) : hone_schedule_kind_name((hone_schedule_kind)k);
+    size_t at = 0;
+    buf[0] = 0;
+    for (int i = 0; i < n && at < cap; i++)
+        at += (size_t)snprintf(buf + at, cap - at, "%s%s", i == 0 ? "" : i == n - 1 ? " and " : ", ", who[i]);
+    if (at < cap) snprintf(buf + at, cap - at, " read%s it", n == 1 ? "s" : "");
+}
+
+static void warn_unread(const char *cmd, const unread_option *options, size_t n, int optimizers, int kind) {
+    const char *what = optimizers ? "optimizer" : "schedule";
+    const char *name = optimizers ? hone_optimizer_kind_name((hone_optimizer_kind)kind)
+                                  : hone_schedule_kind_name((hone_schedule_kind)kind);
+    for (size_t i = 0; i < n; i++) {
+        const int read = optimizers ? hone_optimizer_reads((hone_optimizer_kind)kind, options[i].setting)
+                                    : hone_schedule_reads((hone_schedule_kind)kind, options[i].setting);
+        if (read || !cli_given(options[i].value)) continue;
+        char readers[200];
+        name_readers(readers, sizeof readers, options[i].setting, optimizers);
+        fprintf(stderr, "hone %s: warning: %s does nothing with --%s %s (only %s%s)\n", cmd, options[i].option, what,
+                name, readers, options[i].hint ? options[i].hint : "");
+    }
 }
 
 void cli_optim_warn(const char *cmd, const cli_optim *p) {
-    const int kind = hone_optimizer_kind_parse(p->optimizer);
-    const int b1 = kind == HONE_OPTIMIZER_MOMENTUM || kind == HONE_OPTIMIZER_NESTEROV || kind == HONE_OPTIMIZER_ADAM ||
-                   kind == HONE_OPTIMIZER_ADAMW;
-    const int b2_eps = kind == HONE_OPTIMIZER_RMSPROP || kind == HONE_OPTIMIZER_ADAM || kind == HONE_OPTIMIZER_ADAMW;
     const unread_option optimizer[] = {
-        {&p->beta1, "--beta1", "momentum, nesterov, adam and adamw read it", b1},
-        {&p->beta2, "--beta2", "rmsprop, adam and adamw read it", b2_eps},
-        {&p->eps, "--eps", "rmsprop, adam and adamw read it", b2_eps},
-        {&p->weight_decay, "--weight-decay", "adamw reads it; for the others, --l2", kind == HONE_OPTIMIZER_ADAMW},
-        {p->momentum_form, "--momentum-form", "momentum reads it", kind == HONE_OPTIMIZER_MOMENTUM},
+        {&p->beta1, "--beta1", "beta1", NULL},
+        {&p->beta2, "--beta2", "beta2", NULL},
+        {&p->eps, "--eps", "eps", NULL},
+        {&p->weight_decay, "--weight-decay", "weight_decay", "; for the others, --l2"},
+        {p->momentum_form, "--momentum-form", "momentum_ewma", NULL},
     };
-    warn_unread(cmd, optimizer, sizeof optimizer / sizeof *optimizer, "optimizer",
-                hone_optimizer_kind_name((hone_optimizer_kind)kind));
+    warn_unread(cmd, optimizer, sizeof optimizer / sizeof *optimizer, 1, hone_optimizer_kind_parse(p->optimizer));
     const int sk = hone_schedule_kind_parse(p->schedule);
     if (sk < 0) return;
-    const int decays = sk == HONE_SCHEDULE_INVERSE_TIME || sk == HONE_SCHEDULE_EXPONENTIAL ||
-                       sk == HONE_SCHEDULE_INVERSE_SQRT || sk == HONE_SCHEDULE_STEP;
-    const int plateau = sk == HONE_SCHEDULE_PLATEAU, cosine = sk == HONE_SCHEDULE_COSINE;
     const unread_option schedule[] = {
-        {&p->decay_rate, "--decay-rate", "inverse_time, exponential, inverse_sqrt and step read it", decays},
-        {&p->step_size, "--step-size", "step reads it", sk == HONE_SCHEDULE_STEP},
-        {&p->warmup, "--warmup", "cosine reads it", cosine},
-        {&p->min_lr, "--min-lr", "cosine and plateau read it", cosine || plateau},
-        {&p->per_step, "--per-step", "the decaying schedules and cosine read it", decays || cosine || plateau},
-        {&p->factor, "--factor", "plateau reads it", plateau},
-        {&p->patience, "--patience", "plateau reads it", plateau},
-        {&p->threshold, "--threshold", "plateau reads it", plateau},
+        {&p->decay_rate, "--decay-rate", "rate", NULL},
+        {&p->step_size, "--step-size", "step_size", NULL},
+        {&p->warmup, "--warmup", "warmup", NULL},
+        {&p->min_lr, "--min-lr", "min_lr", NULL},
+        {&p->factor, "--factor", "factor", NULL},
+        {&p->patience, "--patience", "patience", NULL},
+        {&p->threshold, "--threshold", "threshold", NULL},
+        {&p->per_step, "--per-step", "per_step", NULL}, /* last: see below */
     };
-    warn_unread(cmd, schedule, sizeof schedule / sizeof *schedule, "schedule",
-                hone_schedule_kind_name((hone_schedule_kind)sk));
+    /* plateau refuses --per-step, and the error says so: no warning before it */
+    const size_t n = sizeof schedule / sizeof *schedule - (sk == HONE_SCHEDULE_PLATEAU);
+    warn_unread(cmd, schedule, n, 0, sk);
 }
 
 int cli_optim_resolve(const char *cmd, const cli_optim *p, hone_train_config *c) {

@@ -59,7 +59,8 @@ typedef struct hone_error {
     char message[512];
     /* the one field or setting an error is about, so that a caller can name its own option for
      * it; NULL for every other error. hone_train_config_check and hone_train_check: the field of
-     * hone_train_config ("epochs", "optimizer.beta1", "schedule.warmup"); the data readers: "label" (a label that is
+     * hone_train_config ("epochs", "optimizer.beta1", "schedule.warmup"); hone_train_resume:
+     * "epochs" when the checkpoint has trained more than the run's; the data readers: "label" (a label that is
      * no class index: real-valued targets need regression), "label_index" (a CSV label column out
      * of range), "header" (a CSV label column named in a file without a header), "regression" (IDX
      * labels asked for as targets) */
@@ -571,6 +572,10 @@ typedef struct hone_optimizer_config {
 hone_optimizer_config hone_optimizer_config_default(hone_optimizer_kind kind);
 const char *hone_optimizer_kind_name(hone_optimizer_kind kind);
 int hone_optimizer_kind_parse(const char *name); /* 0 when unknown */
+/* Whether an optimizer of this kind reads a setting of hone_optimizer_config, named as its field:
+ * "beta1", "beta2", "eps", "weight_decay" or "momentum_ewma". 1 when its steps read it, 0 when
+ * the setting changes nothing (and for an unknown kind), -1 for a name that is none of these. */
+int hone_optimizer_reads(hone_optimizer_kind kind, const char *setting);
 
 /* hone_model_backward and one step of the optimizer in a single pass: each layer's parameters
  * are stepped (rate lr, t the step from 1, the model's opt_state as the optimizer's state) as
@@ -617,6 +622,11 @@ typedef struct hone_schedule_config {
 hone_schedule_config hone_schedule_config_default(hone_schedule_kind kind);
 const char *hone_schedule_kind_name(hone_schedule_kind kind);
 int hone_schedule_kind_parse(const char *name); /* -1 when unknown */
+/* Whether a schedule of this kind reads a setting of hone_schedule_config, named as its field
+ * ("rate", "step_size", "warmup", "min_lr", "per_step", "factor", "patience", "threshold"), or
+ * "epochs", the run's length (T). As hone_optimizer_reads: 1, 0, or -1 for another name. PLATEAU
+ * does not read per_step: a training config with both is refused. */
+int hone_schedule_reads(hone_schedule_kind kind, const char *setting);
 /* lr(t) of a closed-form schedule with T epochs or steps in the run (PLATEAU: lr0). */
 double hone_schedule_lr(const hone_schedule_config *schedule, double lr0, long t, long T);
 

@@ -1084,6 +1084,29 @@ expect_ok "schedule options the schedule does not read" train --data blobs.csv -
 grep -qx "hone train: warning: --warmup does nothing with --schedule exponential (only cosine reads it)" err.txt &&
     grep -qx "hone train: warning: --patience does nothing with --schedule exponential (only plateau reads it)" err.txt &&
     [ "$(wc -l <err.txt)" = 2 ] && ok "schedule options unread are warned about, and only they" || bad "schedule options unread are warned about" "$(cat err.txt)"
+# each optimizer and schedule option, given to one that reads none of them: warned of, naming
+# the kinds that read it (hone_optimizer_reads and hone_schedule_reads)
+expect_ok "every optimizer and schedule option, unread" train --data blobs.csv --layers 4 --epochs 1 --quiet --optimizer sgd \
+    --beta1 0.8 --beta2 0.9 --eps 1e-6 --weight-decay 0.1 --momentum-form classical --schedule constant --decay-rate 0.5 \
+    --step-size 2 --warmup 1 --min-lr 1e-5 --per-step --factor 0.5 --patience 2 --threshold 0.01
+for w in "--beta1 does nothing with --optimizer sgd (only momentum, nesterov, adam and adamw read it)" \
+    "--beta2 does nothing with --optimizer sgd (only rmsprop, adam and adamw read it)" \
+    "--eps does nothing with --optimizer sgd (only rmsprop, adam and adamw read it)" \
+    "--weight-decay does nothing with --optimizer sgd (only adamw reads it; for the others, --l2)" \
+    "--momentum-form does nothing with --optimizer sgd (only momentum reads it)" \
+    "--decay-rate does nothing with --schedule constant (only inverse_time, exponential, inverse_sqrt and step read it)" \
+    "--step-size does nothing with --schedule constant (only step reads it)" \
+    "--warmup does nothing with --schedule constant (only cosine reads it)" \
+    "--min-lr does nothing with --schedule constant (only cosine and plateau read it)" \
+    "--per-step does nothing with --schedule constant (only inverse_time, exponential, inverse_sqrt, step and cosine read it)" \
+    "--factor does nothing with --schedule constant (only plateau reads it)" \
+    "--patience does nothing with --schedule constant (only plateau reads it)" \
+    "--threshold does nothing with --schedule constant (only plateau reads it)"; do
+    grep -qxF "hone train: warning: $w" err.txt && ok "warned: $w" || bad "warned: $w" "$(cat err.txt)"
+done
+[ "$(wc -l <err.txt)" = 13 ] && ok "thirteen unread options, thirteen warnings" || bad "thirteen unread options, thirteen warnings" "$(cat err.txt)"
+expect_error "--per-step with plateau: refused, not warned of (one line)" 2 "^hone train: --per-step: plateau: follows the dev loss per epoch, not per step$" -- \
+    train --data blobs.csv --layers 4 --epochs 1 --quiet --schedule plateau --per-step
 expect_ok "--weight-decay with adam" train --data blobs.csv --layers 4 --epochs 1 --quiet --weight-decay 0.01
 grep -q "warning: --weight-decay does nothing with --optimizer adam (only adamw reads it; for the others, --l2)" err.txt \
     && ok "--weight-decay with adam points to --l2" || bad "--weight-decay with adam" "$(cat err.txt)"
@@ -1273,6 +1296,19 @@ for unread in "--beta1 0.5" "--beta2 0.5" "--eps 0.1" "--weight-decay 0.1" "--mo
     "--warmup 1" "--min-lr 1e-05" "--per-step" "--factor 0.5" "--patience 3" "--threshold 0.01"; do
     expect_ok "--resume of SGD at a constant rate with $unread" train --data blobs.csv --layers 4 --epochs 2 --optimizer sgd --schedule constant --resume sgd-ck.safetensors $unread --quiet
 done
+# more epochs than the checkpoint's: a constant rate goes on, and ends with the model of a run
+# given them all; fewer are refused (exit 2, as an option that differs), and so are more with
+# cosine (every2), whose rates follow the run's length
+sgd_run=(train --data blobs.csv --layers 4 --optimizer sgd --schedule constant --quiet)
+expect_ok "--resume with more --epochs, at a constant rate" "${sgd_run[@]}" --epochs 4 --resume sgd-ck.safetensors --save sgd-more.safetensors
+"$hone" "${sgd_run[@]}" --epochs 4 --save sgd-4.safetensors >/dev/null 2>&1
+cmp -s sgd-more.safetensors sgd-4.safetensors && ok "--resume with more --epochs: the model of a run given them all" ||
+    bad "--resume with more --epochs: the model of a run given them all" "$(cmp sgd-more.safetensors sgd-4.safetensors 2>&1)"
+expect_error "--resume with fewer --epochs than the checkpoint has trained" 2 \
+    "^hone train: --resume sgd-ck.safetensors: the checkpoint has trained 2 epochs, more than this run's 1; give --epochs as many as the checkpoint's run, or more$" -- \
+    "${sgd_run[@]}" --epochs 1 --resume sgd-ck.safetensors
+expect_error "--resume with more --epochs and the cosine schedule" 2 "^hone train: --resume every2.safetensors: --epochs is 3 in the checkpoint, 4 in this run; resume with" -- \
+    train --data blobs.csv --layers 4 --epochs 4 --resume every2.safetensors --quiet
 # momentum, the plateau schedule, leaky ReLU, batch norm, early stopping and L2 read theirs
 reads=(train --data blobs.csv --layers 4 --epochs 3 --optimizer momentum --schedule plateau --activation leaky_relu --alpha 0.1 --batchnorm --bn-momentum 0.2 --early-stop 5 --l2 0.01 --quiet)
 "$hone" "${reads[@]}" --checkpoint reads-ck.safetensors >/dev/null 2>&1

@@ -775,6 +775,63 @@ static void test_resume_ignores_settings_not_read(void **state) {
     images_split_free(d, &split);
 }
 
+/* Only the cosine schedule reads the run's length: a run with another goes on past its
+ * checkpoint's epochs, from the end of the run or from within it, and ends as a run given them
+ * all from the start. Fewer epochs than the checkpoint has trained are refused, and so is
+ * another length with cosine. */
+static void test_resume_with_more_epochs(void **state) {
+    hone_split split;
+    hone_dataset *d = images_split(&split);
+    hone_error err = {0};
+    char end[512], mid[512], cosine_end[512];
+    snprintf(end, sizeof end, "%s", th_path("short-end.safetensors"));
+    snprintf(mid, sizeof mid, "%s", th_path("short-mid.safetensors"));
+    snprintf(cosine_end, sizeof cosine_end, "%s", th_path("cosine-end.safetensors"));
+    hone_train_config longer = adam_cosine(); /* dropout, batch norm and augmentation as well */
+    longer.schedule = hone_schedule_config_default(HONE_SCHEDULE_EXPONENTIAL);
+    longer.schedule.rate = 0.8;
+    longer.epochs = 5;
+    hone_train_config shorter = longer;
+    shorter.epochs = 3;
+    hone_model *ref = network(&split, 1, 12);
+    hone_epoch_stats ref_stats, stats;
+    assert_int_equal(hone_train(ref, &split, &longer, NULL, &ref_stats, &err), HONE_OK);
+    /* the short run to its end (a checkpoint every epoch, the last of the end), and stopped in
+     * its last epoch (8 batches an epoch: batch 4 of epoch 3) */
+    const run to_end = {.epoch_path = end}, stopped = {.stop_after = 20, .interrupt_path = mid};
+    const run *runs[2] = {&to_end, &stopped};
+    for (int i = 0; i < 2; i++) {
+        hone_model *m = network(&split, 1, 12);
+        run r = *runs[i];
+        hone_train_hooks hooks = hooks_of(&r);
+        assert_int_equal(hone_train(m, &split, &shorter, &hooks, NULL, &err), HONE_OK);
+        hone_model_free(m);
+        hone_model *done = resume(&split, &longer, i ? mid : end, -1, &stats);
+        assert_same_model(done, ref);
+        assert_same_stats(&stats, &ref_stats);
+        hone_model_free(done);
+    }
+    hone_train_config fewer = longer;
+    fewer.epochs = 2;
+    expect_refused(&split, &fewer, end, "the checkpoint has trained 3 epochs, more than this run's 2");
+    expect_refused(&split, &fewer, mid, "the checkpoint is within epoch 3, past this run's 2 epochs");
+    /* the short run stopped within epoch 3, resumed with 3 epochs, ends as the short run */
+    hone_model *done = resume(&split, &shorter, mid, -1, &stats);
+    assert_int_equal(stats.epoch, 3);
+    hone_model_free(done);
+    hone_train_config cosine = adam_cosine();
+    cosine.epochs = 3;
+    hone_model *m = network(&split, 1, 12);
+    run r = {.epoch_path = cosine_end};
+    hone_train_hooks hooks = hooks_of(&r);
+    assert_int_equal(hone_train(m, &split, &cosine, &hooks, NULL, &err), HONE_OK);
+    hone_model_free(m);
+    cosine.epochs = 5;
+    expect_refused(&split, &cosine, cosine_end, "epochs is 3 in the checkpoint, 5 in this run");
+    hone_model_free(ref);
+    images_split_free(d, &split);
+}
+
 /* decay_bias says whether the biases take the L2/L1 penalty: without a penalty it reads nothing,
  * and a checkpoint loads into a network with another; with one, it differs. */
 static void test_decay_bias_without_a_penalty(void **state) {
@@ -1111,6 +1168,7 @@ int main(void) {
         th_test(test_plateau_rate_outside_the_run_is_refused),
         th_test(test_negative_second_moments_are_refused),
         th_test(test_resume_at_the_end_of_int_max_epochs),
+        th_test(test_resume_with_more_epochs),
         th_test(test_resume_needs_the_same_run),
         th_test(test_resume_ignores_settings_not_read),
         th_test(test_decay_bias_without_a_penalty),

@@ -236,6 +236,88 @@ static void test_schedules_are_their_formulas(void **state) {
     assert_true(lr == 0.3);
 }
 
+/* hone_optimizer_reads against the steps: a setting changed changes three steps of a kind
+ * exactly when the kind is said to read it. */
+static void test_optimizer_reads_what_changes_its_steps(void **state) {
+    static const char *const settings[] = {"beta1", "beta2", "eps", "weight_decay", "momentum_ewma"};
+    const hone_real g[3][2] = {{0.5f, -2}, {-0.25f, 1}, {0.125f, 0.75f}};
+    for (int kind = HONE_OPTIMIZER_SGD; kind <= HONE_OPTIMIZER_ADAMW; kind++)
+        for (int i = 0; i < 5; i++) {
+            hone_optimizer_config c[2];
+            hone_real p[2][2];
+            for (int v = 0; v < 2; v++) {
+                c[v] = (hone_optimizer_config){(hone_optimizer_kind)kind, 0.8, 0.95, 1e-3, 0.5, 1};
+                p[v][0] = 1;
+                p[v][1] = -3;
+            }
+            double *changed[] = {&c[1].beta1, &c[1].beta2, &c[1].eps, &c[1].weight_decay};
+            if (i < 4) *changed[i] *= 0.5;
+            else c[1].momentum_ewma = 0;
+            for (int v = 0; v < 2; v++) {
+                hone_real s[4] = {0}, gt[2];
+                for (int t = 0; t < 3; t++) {
+                    memcpy(gt, g[t], sizeof gt);
+                    honeO_step(&c[v], p[v], gt, s, 2, (uint64_t)t + 1, 0.1);
+                }
+            }
+            const int differs = p[0][0] != p[1][0] || p[0][1] != p[1][1];
+            if (differs != hone_optimizer_reads((hone_optimizer_kind)kind, settings[i]))
+                fail_msg("%s with %s: the steps %s, and hone_optimizer_reads says %d", settings[i],
+                         hone_optimizer_kind_name((hone_optimizer_kind)kind), differs ? "change" : "do not change",
+                         hone_optimizer_reads((hone_optimizer_kind)kind, settings[i]));
+        }
+    assert_int_equal(hone_optimizer_reads(HONE_OPTIMIZER_ADAM, "beta3"), -1);
+    assert_int_equal(hone_optimizer_reads((hone_optimizer_kind)0, "beta1"), 0);
+}
+
+/* The rates of ten epochs: the closed form, or the plateau's cuts on a loss that stalls. */
+static void schedule_rates(const hone_schedule_config *c, long T, double *lr) {
+    static const double loss[10] = {1, 0.9, 0.85, 0.84, 0.84, 0.84, 0.84, 0.84, 0.84, 0.84};
+    honeO_plateau p;
+    honeO_plateau_start(&p);
+    double rate = 1;
+    for (int t = 0; t < 10; t++) {
+        lr[t] = c->kind == HONE_SCHEDULE_PLATEAU ? rate : hone_schedule_lr(c, 1, t, T);
+        rate = honeO_plateau_update(&p, c, rate, loss[t]);
+    }
+}
+
+/* hone_schedule_reads against the rates, as the optimizers' test. per_step says what t counts,
+ * not how the rate follows it: the loop reads it (the training tests cover it), so only its
+ * readers are checked here. */
+static void test_schedule_reads_what_changes_its_rates(void **state) {
+    static const char *const settings[] = {"rate", "step_size", "warmup", "min_lr", "factor", "patience", "threshold", "epochs"};
+    for (int kind = HONE_SCHEDULE_CONSTANT; kind <= HONE_SCHEDULE_PLATEAU; kind++)
+        for (int i = 0; i < 8; i++) {
+            hone_schedule_config c[2];
+            for (int v = 0; v < 2; v++)
+                c[v] = (hone_schedule_config){(hone_schedule_kind)kind, 0.5, 2, 2, 0.01, 0, 0.1, 1, 1e-4};
+            long T = 10;
+            switch (i) {
+            case 0: c[1].rate = 0.7; break;
+            case 1: c[1].step_size = 3; break;
+            case 2: c[1].warmup = 3; break;
+            case 3: c[1].min_lr = 0.02; break;
+            case 4: c[1].factor = 0.5; break;
+            case 5: c[1].patience = 2; break;
+            case 6: c[1].threshold = 0.3; break;
+            default: T = 12;
+            }
+            double lr[2][10];
+            schedule_rates(&c[0], 10, lr[0]);
+            schedule_rates(&c[1], T, lr[1]);
+            const int differs = memcmp(lr[0], lr[1], sizeof lr[0]) != 0;
+            if (differs != hone_schedule_reads((hone_schedule_kind)kind, settings[i]))
+                fail_msg("%s with %s: the rates %s, and hone_schedule_reads says %d", settings[i],
+                         hone_schedule_kind_name((hone_schedule_kind)kind), differs ? "change" : "do not change",
+                         hone_schedule_reads((hone_schedule_kind)kind, settings[i]));
+        }
+    for (int kind = HONE_SCHEDULE_CONSTANT; kind <= HONE_SCHEDULE_PLATEAU; kind++)
+        assert_int_equal(hone_schedule_reads((hone_schedule_kind)kind, "per_step"),
+                         kind != HONE_SCHEDULE_CONSTANT && kind != HONE_SCHEDULE_PLATEAU);
+    assert_int_equal(hone_schedule_reads(HONE_SCHEDULE_STEP, "gamma"), -1);
+}
+
 /* The defaults hone.h documents, which the PyTorch fixtures (beta2 given) do not pin. */
 static void test_optimizer_defaults(void **state) {
     assert_true(hone_optimizer_config_default(HONE_OPTIMIZER_RMSPROP).beta2 == 0.9);
@@ -636,6 +718,8 @@ int main(void) {
         th_test(test_fused_step_equals_separate_passes),
         th_test(test_backward_step_equals_backward_then_step),
         th_test(test_schedules_are_their_formulas),
+        th_test(test_optimizer_reads_what_changes_its_steps),
+        th_test(test_schedule_reads_what_changes_its_rates),
         th_test(test_optimizer_defaults),
         th_test(test_clipping),
         th_test(test_train_check_needs_the_data),

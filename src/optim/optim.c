@@ -25,6 +25,28 @@ int hone_optimizer_kind_parse(const char *name) {
     return 0;
 }
 
+#define BIT(kind) (1u << HONE_OPTIMIZER_##kind)
+/* The kinds whose steps read each setting: the one list the checks of a resumed run, the CLI's
+ * warnings and its comparison of a checkpoint's options all go by. */
+static const struct {
+    const char *setting;
+    unsigned kinds;
+} readers[] = {
+    {"beta1", BIT(MOMENTUM) | BIT(NESTEROV) | BIT(ADAM) | BIT(ADAMW)},
+    {"beta2", BIT(RMSPROP) | BIT(ADAM) | BIT(ADAMW)},
+    {"eps", BIT(RMSPROP) | BIT(ADAM) | BIT(ADAMW)},
+    {"weight_decay", BIT(ADAMW)},
+    {"momentum_ewma", BIT(MOMENTUM)},
+};
+#undef BIT
+
+int hone_optimizer_reads(hone_optimizer_kind kind, const char *setting) {
+    for (size_t i = 0; i < sizeof readers / sizeof *readers; i++)
+        if (strcmp(readers[i].setting, setting) == 0)
+            return kind >= 1 && kind <= HONE_OPTIMIZER_ADAMW && (readers[i].kinds >> kind & 1);
+    return -1;
+}
+
 /* p [n] -= lr g */
 HONE_KERNEL static void sgd(hone_real *restrict p, const hone_real *restrict g, size_t n, hone_real lr) {
     for (size_t i = 0; i < n; i++) p[i] -= lr * g[i];

@@ -18,6 +18,33 @@ int hone_schedule_kind_parse(const char *name) {
     return -1;
 }
 
+#define BIT(kind) (1u << HONE_SCHEDULE_##kind)
+#define DECAYS (BIT(INVERSE_TIME) | BIT(EXPONENTIAL) | BIT(INVERSE_SQRT) | BIT(STEP))
+/* The kinds that read each setting (as hone_optimizer_reads' list, in optim.c). */
+static const struct {
+    const char *setting;
+    unsigned kinds;
+} readers[] = {
+    {"rate", DECAYS},
+    {"step_size", BIT(STEP)},
+    {"warmup", BIT(COSINE)},
+    {"min_lr", BIT(COSINE) | BIT(PLATEAU)},
+    {"per_step", DECAYS | BIT(COSINE)}, /* plateau refuses it */
+    {"factor", BIT(PLATEAU)},
+    {"patience", BIT(PLATEAU)},
+    {"threshold", BIT(PLATEAU)},
+    {"epochs", BIT(COSINE)}, /* the run's length, T */
+};
+#undef DECAYS
+#undef BIT
+
+int hone_schedule_reads(hone_schedule_kind kind, const char *setting) {
+    for (size_t i = 0; i < sizeof readers / sizeof *readers; i++)
+        if (strcmp(readers[i].setting, setting) == 0)
+            return kind >= 0 && kind <= HONE_SCHEDULE_PLATEAU && (readers[i].kinds >> kind & 1);
+    return -1;
+}
+
 hone_schedule_config hone_schedule_config_default(hone_schedule_kind kind) {
     hone_schedule_config c = {.kind = kind, .rate = 1, .step_size = 1, .factor = 0.1, .patience = 10,
                               .threshold = 1e-4};

@@ -587,26 +587,28 @@ static int by_value(const void *a, const void *b) {
  * difference in one of them changes nothing in training, so it is no reason to refuse a resume
  * (beta1 of SGD, the momentum form of Adam, a decay rate of the cosine schedule). The kinds stay
  * as they are, and come before their settings in config_fields, so a run with another optimizer
- * is named by it. */
+ * is named by it. Nor is the run's length a reason, except to cosine: a finished run goes on
+ * for more epochs as one that was given them all from the start (honeT_resume_check refuses
+ * fewer than the checkpoint has trained). */
 static hone_train_config read_settings(const hone_train_config *c) {
     hone_train_config r = *c;
     hone_optimizer_config *o = &r.optimizer;
     const hone_optimizer_kind k = o->kind;
-    const bool adam = k == HONE_OPTIMIZER_ADAM || k == HONE_OPTIMIZER_ADAMW;
-    if (!(adam || k == HONE_OPTIMIZER_MOMENTUM || k == HONE_OPTIMIZER_NESTEROV)) o->beta1 = 0;
-    if (!(adam || k == HONE_OPTIMIZER_RMSPROP)) o->beta2 = o->eps = 0;
-    if (k != HONE_OPTIMIZER_ADAMW) o->weight_decay = 0;
-    if (k != HONE_OPTIMIZER_MOMENTUM) o->momentum_ewma = 0;
+    if (!hone_optimizer_reads(k, "beta1")) o->beta1 = 0;
+    if (!hone_optimizer_reads(k, "beta2")) o->beta2 = 0;
+    if (!hone_optimizer_reads(k, "eps")) o->eps = 0;
+    if (!hone_optimizer_reads(k, "weight_decay")) o->weight_decay = 0;
+    if (!hone_optimizer_reads(k, "momentum_ewma")) o->momentum_ewma = 0;
     hone_schedule_config *s = &r.schedule;
-    const bool decays = s->kind == HONE_SCHEDULE_INVERSE_TIME || s->kind == HONE_SCHEDULE_EXPONENTIAL ||
-                        s->kind == HONE_SCHEDULE_INVERSE_SQRT || s->kind == HONE_SCHEDULE_STEP;
-    const bool cosine = s->kind == HONE_SCHEDULE_COSINE, plateau = s->kind == HONE_SCHEDULE_PLATEAU;
-    if (!decays) s->rate = 0;
-    if (s->kind != HONE_SCHEDULE_STEP) s->step_size = 0;
-    if (!cosine) s->warmup = 0;
-    if (!cosine && !plateau) s->min_lr = 0;
-    if (!decays && !cosine) s->per_step = 0; /* plateau refuses it */
-    if (!plateau) s->factor = s->patience = s->threshold = 0;
+    if (!hone_schedule_reads(s->kind, "rate")) s->rate = 0;
+    if (!hone_schedule_reads(s->kind, "step_size")) s->step_size = 0;
+    if (!hone_schedule_reads(s->kind, "warmup")) s->warmup = 0;
+    if (!hone_schedule_reads(s->kind, "min_lr")) s->min_lr = 0;
+    if (!hone_schedule_reads(s->kind, "per_step")) s->per_step = 0;
+    if (!hone_schedule_reads(s->kind, "factor")) s->factor = 0;
+    if (!hone_schedule_reads(s->kind, "patience")) s->patience = 0;
+    if (!hone_schedule_reads(s->kind, "threshold")) s->threshold = 0;
+    if (!hone_schedule_reads(s->kind, "epochs")) r.epochs = 0;
     if (r.early_stopping.patience == 0) r.early_stopping.min_delta = r.early_stopping.on_accuracy = 0;
     return r;
 }
@@ -621,6 +623,14 @@ hone_status honeT_resume_check(const hone_train_state *from, const hone_model *m
     for (int i = 0; i < N_FIELDS(config_fields); i++)
         if (field_differs(&config_fields[i], &was, &now, what, sizeof what))
             return honeE_set(err, HONE_ERR_VALUE, "%s", what);
+    /* a checkpoint within an epoch goes on with that epoch */
+    const int trained = from->epoch + (from->batch > 0);
+    if (c->epochs < trained && from->batch > 0)
+        return honeE_set_field(err, HONE_ERR_VALUE, "epochs", "the checkpoint is within epoch %d, past this run's %d "
+                               "epoch%s", trained, c->epochs, c->epochs == 1 ? "" : "s");
+    if (c->epochs < trained)
+        return honeE_set_field(err, HONE_ERR_VALUE, "epochs", "the checkpoint has trained %d epoch%s, more than this "
+                               "run's %d", trained, trained == 1 ? "" : "s", c->epochs);
     if (from->n_train != split->train.n)
         return honeE_set(err, HONE_ERR_VALUE, "the checkpoint was trained on %zu rows, this training split has %zu",
                          from->n_train, split->train.n);
