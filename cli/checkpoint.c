@@ -158,7 +158,7 @@ static const struct {
  * hone_schedule_reads; -1 when key is neither's. "decay_rate" and "momentum_form" are the
  * library's "rate" and "momentum_ewma"; "epochs" is the run's length, which only cosine reads
  * (a longer run than the checkpoint's goes on as one given them all). */
-static int optimizer_reads(const cJSON *c, const char *key) {
+static int kind_reads(const cJSON *c, const char *key) {
     const char *setting = !strcmp(key, "decay_rate") ? "rate" : !strcmp(key, "momentum_form") ? "momentum_ewma" : key;
     const cJSON *optimizer = cJSON_GetObjectItemCaseSensitive(c, "optimizer");
     const cJSON *schedule = cJSON_GetObjectItemCaseSensitive(c, "schedule");
@@ -174,7 +174,7 @@ static int optimizer_reads(const cJSON *c, const char *key) {
 /* Whether a run of configuration c reads the option behind key; true for an option every run
  * reads, and when c does not say (an older hone's checkpoint without the option deciding it). */
 static bool reads(const cJSON *c, const char *key) {
-    const int by_kind = optimizer_reads(c, key);
+    const int by_kind = kind_reads(c, key);
     if (by_kind >= 0) return by_kind;
     for (size_t i = 0; i < sizeof read_only_by / sizeof *read_only_by; i++) {
         if (strcmp(key, read_only_by[i].key)) continue;
