@@ -43,10 +43,14 @@ char *honeM_strdup(const char *s) {
     return copy;
 }
 
+/* Only where the blocks are mapped (not under AddressSanitizer, nor off Linux), or the helper
+ * would be an unused static function. */
+#ifdef HONE_HUGE_PAGES
 /* A transparent huge page on x86-64 and most other 64-bit systems. */
 #define HUGE_PAGE ((size_t)2 << 20)
 
 static size_t whole_huge_pages(size_t bytes) { return (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE; }
+#endif
 
 void *honeM_alloc_streamed(size_t n, size_t size) {
 #ifdef HONE_HUGE_PAGES
