@@ -19,10 +19,10 @@ double tune_json_number(const cJSON *o, const char *key) {
     return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
-/* Whether o's key is absent, null (a figure the trial did not have) or a number in [lo, hi], as a
- * trial writes it: "x" would rank as none, so a corrupt best trial lost its place unsaid, and a
- * hand-edited "dev_acc": 7 was ranked first. */
-static int number_or_null(const cJSON *o, const char *key, double lo, double hi) {
+/* Whether o's key is absent, null (a figure the trial did not have) or a number from lo to hi, the
+ * forms a trial writes. Any other value is refused, not read: "x" would rank as no figure, so a
+ * corrupt best trial lost its place unsaid, and a hand-edited "dev_acc": 7 was ranked first. */
+static int number_in_or_null(const cJSON *o, const char *key, double lo, double hi) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     return !v || cJSON_IsNull(v) || (cJSON_IsNumber(v) && v->valuedouble >= lo && v->valuedouble <= hi);
 }
@@ -97,9 +97,9 @@ int tune_load_records(tune *t) {
             else if (!cJSON_IsObject(r.params)) missing = "\"params\"";
             else if (r.train && !cJSON_IsObject(r.train)) missing = "\"train\" as an object";
             else if (!cJSON_IsString(status)) missing = "\"status\"";
-            else if (!number_or_null(o, "dev_acc", 0, 1)) missing = "\"dev_acc\" from 0 to 1, or null";
-            else if (!number_or_null(o, "dev_loss", 0, HUGE_VAL)) missing = "\"dev_loss\" of 0 or more, or null";
-            else if (!number_or_null(o, "seconds", 0, HUGE_VAL)) missing = "\"seconds\" of 0 or more, or null";
+            else if (!number_in_or_null(o, "dev_acc", 0, 1)) missing = "\"dev_acc\" from 0 to 1, or null";
+            else if (!number_in_or_null(o, "dev_loss", 0, HUGE_VAL)) missing = "\"dev_loss\" of 0 or more, or null";
+            else if (!number_in_or_null(o, "seconds", 0, HUGE_VAL)) missing = "\"seconds\" of 0 or more, or null";
             else {
                 for (int s = ST_OK; s <= ST_FAILED; s++)
                     if (!strcmp(status->valuestring, tune_status_names[s])) r.status = (trial_status)s;
