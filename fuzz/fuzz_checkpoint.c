@@ -11,7 +11,8 @@
  * epoch and batch inside the run, the last figures of this epoch, counts of bad epochs at most the
  * epochs done, the plateau rate in (0, lr] and not below min_lr, a best epoch only with early
  * stopping and then with its weights) holding, and it must save, load back to the same state and
- * model, and save again to the same bytes (what hone reads, hone writes).
+ * model with both checksums verified, and save again to the same bytes (what hone reads, hone
+ * writes).
  *
  * Then it goes on as --resume does (hone_train_resume), when the run left is small: the digests
  * of the data cannot be fuzzed into agreement, so the state is pointed at a synthetic dataset of
@@ -210,6 +211,7 @@ static void round_trip(const hone_train_state *s, const hone_model *file, const 
     st = hone_checkpoint_load(&back, m, saved, &err);
     if (st != HONE_OK) fprintf(stderr, "saved, but not loaded back: %s\n", err.message);
     fuzz_check(st == HONE_OK);
+    fuzz_check(m->checksums == (HONE_CHECKSUM_DATA | HONE_CHECKSUM_METADATA)); /* hone's own file verifies */
     check_same(s, &back);
     fuzz_check(hone_checkpoint_save(&back, again, &err) == HONE_OK);
     size_t n1 = 0, n2 = 0;

@@ -300,8 +300,9 @@ typedef struct hone_model {
     hone_real *batch_x; /* [max_batch, D] gathered inputs, for evaluation */
     hone_real *batch_y; /* [max_batch, O] gathered targets */
     char *config_json;    /* training configuration kept with the model (metadata), or NULL */
-    int checksums;        /* what hone_model_load verified of its file: HONE_CHECKSUM_* bits
-                             (0: the file had none, an older hone's; or the model was not loaded) */
+    int checksums;        /* what hone_model_load or hone_checkpoint_load verified of the file
+                             it read: HONE_CHECKSUM_* bits (0: the file had none, an older
+                             hone's; or the model was not loaded) */
 } hone_model;
 
 /* Bounds on a network, checked before anything is allocated (HONE_ERR_VALUE beyond them): they
@@ -776,7 +777,8 @@ hone_status hone_checkpoint_save(const hone_train_state *state, const char *path
  * settings (dropout, batch norm momentum, L2, L1, and decay_bias when L2 or L1 is not 0;
  * HONE_ERR_VALUE naming the first difference)
  * and receives its weights, buffers, standardization, optimizer state and steps, dropout
- * generator and config_json. state->model is set to model; free state with
+ * generator, config_json and checksums (the HONE_CHECKSUM_* bits verified, as hone_model_load
+ * records them). state->model is set to model; free state with
  * hone_train_state_free. A model file is not a checkpoint, nor a checkpoint a model file: each
  * loader says so. */
 hone_status hone_checkpoint_load(hone_train_state *state, hone_model *model, const char *path, hone_error *err);

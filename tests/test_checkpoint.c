@@ -1158,6 +1158,26 @@ static void test_damaged_checkpoints_are_refused(void **state) {
     images_split_free(d, &split);
 }
 
+/* A checkpoint's load records in the model which checksums verified, as a model file's does
+ * (hone inspect and callers read model->checksums): both for a checkpoint hone just wrote, none
+ * for one without the keys, and a model that held a file's record before takes the new file's. */
+static void test_checksums_verified_are_recorded(void **state) {
+    hone_split split;
+    hone_dataset *d = images_split(&split);
+    char good[512];
+    checkpoint_at(&split, "recorded.safetensors", good);
+    hone_train_state s;
+    hone_model *m = load_ok(&split, good, &s);
+    assert_int_equal(m->checksums, HONE_CHECKSUM_DATA | HONE_CHECKSUM_METADATA);
+    hone_train_state_free(&s);
+    hone_error err = {0};
+    assert_int_equal(hone_checkpoint_load(&s, m, unsealed(good, "recorded-unsealed.safetensors"), &err), HONE_OK);
+    assert_int_equal(m->checksums, 0);
+    hone_train_state_free(&s);
+    hone_model_free(m);
+    images_split_free(d, &split);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_resume_adam_cosine_dropout_batchnorm_augmentation),
@@ -1179,6 +1199,7 @@ int main(void) {
         th_test(test_allocation_failures_are_clean),
         th_test(test_generator_state_text),
         th_test(test_damaged_checkpoints_are_refused),
+        th_test(test_checksums_verified_are_recorded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -559,6 +559,7 @@ hone_status hone_checkpoint_load(hone_train_state *s, hone_model *m, const char 
     honeM_free(m->config_json);
     m->config_json = file->config_json;
     file->config_json = NULL;
+    m->checksums = file->checksums; /* as hone_model_load records them: the model now is the file's */
     s->model = m;
     s->order = order;
     order = NULL;
