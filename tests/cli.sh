@@ -745,6 +745,13 @@ unseal huge-tanh.safetensors
 "$hone" inspect huge-tanh.safetensors --data blobs.csv >out.txt 2>err.txt; rc=$?
 [ $rc -eq 0 ] && grep -Eq "^hone inspect: warning: huge-tanh.safetensors: the outputs of layer 0 \(dense\) are not finite: $huge_said" err.txt &&
     ok "inspect: layers after an overflow that are finite again are not called infinite" || bad "inspect: finite layers after an overflow" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
+# the loss not finite though every layer's outputs are: a loss of finite float32 outputs and
+# targets, summed in double, is finite, so only the L2/L1 penalty (in double, lambda / B times
+# the weights' sums) overflows, with a lambda near the largest double and a batch of one row
+"$hone" inspect --data blobs.csv --layers 16 --l2 1e308 --batch 1 >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l <err.txt)" -eq 1 ] && grep -q "^hone inspect: warning: the loss on the batch is not finite: " err.txt &&
+    grep -q "^batch of 1 rows, loss inf$" out.txt && ok "inspect: a loss that is not finite from finite outputs, warned of" \
+    || bad "inspect: a loss not finite from finite outputs" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
 expect_ok "train --init continues from a model" train --data blobs.csv --layers 16 --epochs 1 --init blobs.safetensors --json
 grep -Eq '"test_acc": (0\.9|1)' out.txt && ok "--init keeps what was learned" || bad "--init keeps what was learned" "$(cat out.txt)"
 expect_error "--init with another architecture" 1 "blobs.safetensors" -- train --data reg.csv --regression --init blobs.safetensors
