@@ -183,9 +183,9 @@ int cmd_inspect(int argc, char **argv) {
         fprintf(stderr, "hone inspect: warning: %s%sthe outputs of layer %d (%s) are not finite%s: %s\n", model_path,
                 *model_path ? ": " : "", first, hone_layer_kind_name(stats[first].kind),
                 first + 1 < model->n_layers && all_after ? ", nor any after" : "", why);
-    else if (!isfinite(loss))
-        fprintf(stderr, "hone inspect: warning: %s%sthe loss on the batch is not finite: %s\n", model_path,
-                *model_path ? ": " : "", why);
+    else if (!isfinite(loss)) /* from finite outputs and targets only its penalty can overflow (a double) */
+        fprintf(stderr, "hone inspect: warning: %s%sthe loss on the batch is not finite: its L2/L1 penalty overflows "
+                        "(--l2 %g, --l1 %g)\n", model_path, *model_path ? ": " : "", reg.l2, reg.l1);
     exit_code = CLI_EXIT_OK;
 done:
     free(rows);
