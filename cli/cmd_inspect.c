@@ -186,6 +186,22 @@ int cmd_inspect(int argc, char **argv) {
     else if (!isfinite(loss)) /* from finite outputs and targets only its penalty can overflow (a double) */
         fprintf(stderr, "hone inspect: warning: %s%sthe loss on the batch is not finite: its L2/L1 penalty overflows "
                         "(--l2 %g, --l1 %g)\n", model_path, *model_path ? ": " : "", reg.l2, reg.l1);
+    else {
+        /* the forward pass finite, the backward one may still overflow (a gradient of 1e37 times
+         * an activation of 1e18): said where it starts, at the last layer, since it runs back */
+        int last = -1, any_before = 0, all_before = 1; /* of the layers with parameters before it */
+        for (int l = model->n_layers - 1; l >= 0; l--) {
+            if (!model->layers[l].n_params) continue;
+            const int finite = isfinite(stats[l].grad_norm);
+            if (last < 0 && !finite) last = l;
+            else if (last >= 0) any_before = 1, all_before &= !finite;
+        }
+        if (last >= 0)
+            fprintf(stderr, "hone inspect: warning: %s%sthe gradients of layer %d (%s) are not finite%s: the backward "
+                            "pass overflows " HONE_REAL_NAME " (weights or inputs too large)\n", model_path,
+                    *model_path ? ": " : "", last, hone_layer_kind_name(stats[last].kind),
+                    any_before && all_before ? ", nor any before" : "");
+    }
     exit_code = CLI_EXIT_OK;
 done:
     free(rows);

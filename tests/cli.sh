@@ -752,6 +752,12 @@ unseal huge-tanh.safetensors
 [ $rc -eq 0 ] && [ "$(wc -l <err.txt)" -eq 1 ] && grep -qx "hone inspect: warning: the loss on the batch is not finite: its L2/L1 penalty overflows (--l2 1e+308, --l1 0)" err.txt &&
     grep -q "^batch of 1 rows, loss inf$" out.txt && ok "inspect: a loss that is not finite from finite outputs, warned of" \
     || bad "inspect: a loss not finite from finite outputs" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
+# every output finite, the backward pass not: weights of 1e15 make outputs of about 1e30, whose
+# gradient times the hidden activations (1e15) overflows float32, first at the last layer
+"$hone" inspect --data reg.csv --regression --layers 16 --weight-init normal --init-scale 1e15 >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l <err.txt)" -eq 1 ] &&
+    grep -qx "hone inspect: warning: the gradients of layer 2 (dense) are not finite, nor any before: the backward pass overflows float32 (weights or inputs too large)" err.txt &&
+    ok "inspect: gradients that overflow from finite outputs, warned of" || bad "inspect: gradients that overflow" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
 expect_ok "train --init continues from a model" train --data blobs.csv --layers 16 --epochs 1 --init blobs.safetensors --json
 grep -Eq '"test_acc": (0\.9|1)' out.txt && ok "--init keeps what was learned" || bad "--init keeps what was learned" "$(cat out.txt)"
 expect_error "--init with another architecture" 1 "blobs.safetensors" -- train --data reg.csv --regression --init blobs.safetensors
