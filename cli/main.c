@@ -9,16 +9,16 @@ static void usage(FILE *out) {
             "hone %s - train deep neural networks the way careful practitioners do\n\n"
             "usage: hone COMMAND [options]     (hone COMMAND --help for its options)\n\n"
             "commands:\n"
-            "  train      train a network (Fashion-MNIST by default) and save it\n"
-            "  eval       loss and accuracy of a saved model on data\n"
-            "  predict    labels or probabilities of a saved model for each row\n"
-            "  gradcheck  compare backprop with two-sided differences, in double precision\n"
-            "  inspect    per-layer activation and gradient statistics on one batch\n"
-            "  bench      the GEMM ceiling of a network: training speed if it were only BLAS\n"
+            "  train        train a network (Fashion-MNIST by default) and save it\n"
+            "  eval         loss and accuracy of a saved model on data\n"
+            "  predict      labels or probabilities of a saved model for each row\n"
+            "  gradcheck    compare backprop with two-sided differences, in double precision\n"
+            "  inspect      per-layer activation and gradient statistics on one batch\n"
+            "  bench        the GEMM ceiling of a network: training speed if it were only BLAS\n"
+            "  tune         random search over hyperparameters, coarse to fine\n"
+            "  plot         learning curves of a metrics file (train --metrics) as an SVG image\n"
             "  plot-layers  per-layer statistics of --layer-stats over training, as SVG\n"
-            "  tune       random search over hyperparameters, coarse to fine\n"
-            "  plot       learning curves of a metrics file (train --metrics) as an SVG image\n"
-            "  diagnose   high bias, high variance, both or fine, from a model or a metrics file\n",
+            "  diagnose     high bias, high variance, both or fine, from a model or a metrics file\n",
             HONE_VERSION);
 }
 
