@@ -26,8 +26,10 @@ static void remove_and_die(int sig) {
     raise(sig);
 }
 
-/* Registers tmp for removal by a signal; the handler goes where the disposition is the default
- * (hone train handles SIGINT and SIGTERM itself, and finishes its writes). */
+/* Registers tmp, whose name is written in full, for removal by a signal, before the file is
+ * created: a signal that came between the two left it behind. The handler goes where the
+ * disposition is the default (hone train handles SIGINT and SIGTERM itself, and finishes its
+ * writes). */
 static void watch(const char *tmp) {
     static int installed;
     if (!installed) {
@@ -116,14 +118,17 @@ int cli_atomic_open(const char *cmd, cli_atomic *a, const char *path) {
     int fd = -1;
     for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
         snprintf(a->tmp, sizeof a->tmp, "%s.tmp.%ld.%d", path, (long)getpid(), attempt);
+        watch(a->tmp); /* only once its name is whole: a signal handler reads it */
         fd = open(a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        const int e = errno;
+        if (fd < 0) unwatch(a->tmp); /* before the next name is written over it */
+        errno = e;
         if (fd < 0 && errno != EEXIST) break;
     }
     if (fd < 0) {
         cli_error(cmd, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
         return -1;
     }
-    watch(a->tmp);
     struct stat target;
     if (!stat(path, &target)) (void)fchmod(fd, target.st_mode & 07777); /* a file replaced keeps its permissions */
     a->fd = fd;
