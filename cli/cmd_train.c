@@ -697,7 +697,19 @@ int cmd_train(int argc, char **argv) {
     for (int k = 0; k < 3; k++)
         if (hone_model_evaluate(model, views[k], &losses[k], &accs[k], &err)) goto fail;
 
-    if (*o.save && hone_model_save(model, o.save, &err)) goto fail; /* config_json was set before training */
+    if (*o.save) { /* config_json was set before training */
+        /* a signal waits for the save to end, and ends the run then: one that killed the save
+         * left the library's temporary beside the model (a second signal still ends it at once) */
+        cli_signals_catch();
+        const hone_status saved = hone_model_save(model, o.save, &err);
+        cli_signals_restore();
+        if (saved) goto fail;
+        if (cli_signal_caught()) {
+            cli_error("train", "interrupted while saving: %s was saved whole first", o.save);
+            exit_code = 128 + cli_signal_caught();
+            goto done;
+        }
+    }
     if (*o.plot) {
         char subtitle[512];
         cli_plot_describe(subtitle, sizeof subtitle, model, arch.activation, &cfg);

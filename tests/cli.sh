@@ -669,6 +669,20 @@ wait $sig_pid; sig_rc=$?
 [ -n "$seen" ] && [ $sig_rc -eq 143 ] && ! compgen -G "signalled.txt.tmp.*" >/dev/null && [ "$(cat signalled.txt)" = "old output" ] \
     && ok "SIGTERM while predict writes: no temporary left, the old output whole, exit 143" \
     || bad "SIGTERM while predict writes" "seen '$seen', exit $sig_rc" "$(ls signalled.txt* 2>&1)"
+# a signal while train saves its model (36 MB here) waits for the save, then ends the run: it
+# killed the save, and left the library's temporary behind
+for _ in 1 2; do
+    rm -f big.safetensors
+    "$hone" train --data blobs.csv --layers 3000,3000 --epochs 1 --save big.safetensors --quiet >/dev/null 2>err.txt & sig_pid=$!
+    while ! compgen -G "big.safetensors.tmp.*" >/dev/null; do kill -0 $sig_pid 2>/dev/null || break; done
+    kill -TERM $sig_pid 2>/dev/null
+    wait $sig_pid; sig_rc=$?
+    ! compgen -G "big.safetensors.tmp.*" >/dev/null && [ $sig_rc -eq 143 ] && "$hone" eval big.safetensors --data blobs.csv >/dev/null 2>&1 &&
+        grep -qx "hone train: interrupted while saving: big.safetensors was saved whole first" err.txt &&
+        ok "SIGTERM while train saves: the model saved whole, no temporary left, exit 143" ||
+        bad "SIGTERM while train saves" "exit $sig_rc" "$(ls big.safetensors* 2>&1)" "$(cat err.txt)"
+done
+rm -f big.safetensors
 # the same, signalled the moment the temporary appears, twenty times: one created before its
 # removal was registered was left behind by a signal between the two (2-3 runs in 60 did)
 head -200000 many-features.csv >some-features.csv
