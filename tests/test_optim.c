@@ -710,6 +710,100 @@ static void test_plateau_strict_improvement_and_eps(void **state) {
     th_assert_close(lr, 2e-9, 1e-12);
 }
 
+/* Each refusal of hone_train_config_check at its edge: the last value it takes, and the first it
+ * refuses, naming the field (mutation round 5: epochs 0 passed when the cosine default refused it
+ * for another reason, and most edges were tested from one side only). */
+static void config_edge(const hone_train_config *c, const char *refused, const char *what) {
+    hone_error err = {0};
+    const hone_status st = hone_train_config_check(c, &err);
+    if (!refused && st != HONE_OK) fail_msg("%s: refused (%s)", what, err.message);
+    if (refused && st != HONE_ERR_VALUE) fail_msg("%s: accepted, wanted %s refused", what, refused);
+    if (refused && (!err.field || strcmp(err.field, refused)))
+        fail_msg("%s: refused by %s (%s), wanted %s", what, err.field ? err.field : "no field", err.message, refused);
+}
+
+#define EDGE(refused, ...)                                                                                             \
+    do {                                                                                                               \
+        hone_train_config c = hone_train_config_default();                                                             \
+        c.schedule = hone_schedule_config_default(HONE_SCHEDULE_CONSTANT);                                            \
+        __VA_ARGS__;                                                                                                   \
+        config_edge(&c, refused, #__VA_ARGS__);                                                                        \
+    } while (0)
+
+static void test_config_check_edges(void **state) {
+    const bool f32 = sizeof(hone_real) == 4;
+    EDGE(NULL, c.epochs = 1);
+    EDGE("epochs", c.epochs = 0);
+    EDGE(NULL, c.batch = 1);
+    EDGE("batch", c.batch = 0);
+    EDGE(f32 ? "lr" : NULL, c.lr = 1e-50);
+    EDGE(f32 ? "lr" : NULL, c.lr = 1e300, c.schedule.min_lr = 0);
+    EDGE("lr", c.lr = INFINITY);
+    EDGE(NULL, c.optimizer.kind = HONE_OPTIMIZER_ADAMW);
+    EDGE("optimizer.kind", c.optimizer.kind = (hone_optimizer_kind)(HONE_OPTIMIZER_ADAMW + 1));
+    EDGE("optimizer.kind", c.optimizer.kind = (hone_optimizer_kind)0);
+    EDGE(NULL, c.optimizer.beta1 = 0, c.optimizer.beta2 = 0);
+    EDGE("optimizer.beta2", c.optimizer.beta2 = 1);
+    EDGE(f32 ? "optimizer.eps" : NULL, c.optimizer.eps = 1e-50);
+    EDGE(NULL, c.lr = 0.5, c.optimizer.weight_decay = 1.99);
+    EDGE("optimizer.weight_decay", c.lr = 0.5, c.optimizer.weight_decay = 2);
+    EDGE("optimizer.weight_decay", c.optimizer.weight_decay = -1e-9);
+    EDGE(NULL, c.schedule.kind = HONE_SCHEDULE_PLATEAU);
+    EDGE("schedule.kind", c.schedule.kind = (hone_schedule_kind)(HONE_SCHEDULE_PLATEAU + 1));
+    EDGE("schedule.kind", c.schedule.kind = (hone_schedule_kind)-1);
+    EDGE(NULL, c.schedule = hone_schedule_config_default(HONE_SCHEDULE_INVERSE_TIME), c.schedule.rate = 0);
+    EDGE("schedule.rate", c.schedule = hone_schedule_config_default(HONE_SCHEDULE_INVERSE_TIME), c.schedule.rate = -1e-9);
+    EDGE("schedule.rate", c.schedule = hone_schedule_config_default(HONE_SCHEDULE_INVERSE_TIME), c.schedule.rate = INFINITY);
+    EDGE(NULL, c.schedule = hone_schedule_config_default(HONE_SCHEDULE_EXPONENTIAL), c.schedule.rate = 1);
+    EDGE("schedule.rate", c.schedule = hone_schedule_config_default(HONE_SCHEDULE_EXPONENTIAL), c.schedule.rate = 0);
+    EDGE(NULL, c.schedule = hone_schedule_config_default(HONE_SCHEDULE_STEP), c.schedule.rate = 1);
+    EDGE("schedule.rate", c.schedule = hone_schedule_config_default(HONE_SCHEDULE_STEP), c.schedule.rate = 1.01);
+    EDGE("schedule.rate", c.schedule = hone_schedule_config_default(HONE_SCHEDULE_INVERSE_SQRT), c.schedule.rate = 0);
+    EDGE(NULL, c.schedule = hone_schedule_config_default(HONE_SCHEDULE_STEP), c.schedule.step_size = 1);
+    EDGE("schedule.step_size", c.schedule = hone_schedule_config_default(HONE_SCHEDULE_STEP), c.schedule.step_size = 0);
+    EDGE("schedule.warmup", c.schedule.warmup = -1);
+    EDGE(NULL, c.schedule = hone_schedule_config_default(HONE_SCHEDULE_COSINE), c.schedule.warmup = c.epochs - 1);
+    EDGE("schedule.warmup", c.schedule = hone_schedule_config_default(HONE_SCHEDULE_COSINE), c.schedule.warmup = c.epochs);
+    /* per step, the run's length in steps is known only with the data (hone_train_check) */
+    EDGE(NULL, c.schedule = hone_schedule_config_default(HONE_SCHEDULE_COSINE), c.schedule.per_step = 1,
+         c.schedule.warmup = c.epochs);
+    EDGE(NULL, c.schedule.min_lr = c.lr);
+    EDGE("schedule.min_lr", c.schedule.min_lr = c.lr * 1.01);
+    EDGE("schedule.min_lr", c.schedule.min_lr = -1e-9);
+    EDGE("schedule.per_step", c.schedule = hone_schedule_config_default(HONE_SCHEDULE_PLATEAU), c.schedule.per_step = 1);
+    EDGE(NULL, c.schedule = hone_schedule_config_default(HONE_SCHEDULE_PLATEAU), c.schedule.factor = 0.99,
+         c.schedule.patience = 0, c.schedule.threshold = 0);
+    EDGE("schedule.factor", c.schedule = hone_schedule_config_default(HONE_SCHEDULE_PLATEAU), c.schedule.factor = 1);
+    EDGE("schedule.factor", c.schedule = hone_schedule_config_default(HONE_SCHEDULE_PLATEAU), c.schedule.factor = 0);
+    EDGE("schedule.patience", c.schedule = hone_schedule_config_default(HONE_SCHEDULE_PLATEAU), c.schedule.patience = -1);
+    EDGE("schedule.threshold", c.schedule = hone_schedule_config_default(HONE_SCHEDULE_PLATEAU), c.schedule.threshold = 1);
+    EDGE(NULL, c.clip_value = 1e300, c.clip_norm = 1e300, c.normalize_grad = 1e300);
+    EDGE("clip_value", c.clip_value = INFINITY);
+    EDGE("clip_value", c.clip_value = -1e-9);
+    EDGE("clip_norm", c.clip_norm = INFINITY);
+    EDGE("normalize_grad", c.normalize_grad = INFINITY);
+    EDGE("normalize_grad", c.normalize_grad = -1e-9);
+    EDGE(NULL, c.early_stopping.patience = 0, c.early_stopping.min_delta = 0);
+    EDGE("early_stopping.patience", c.early_stopping.patience = -1);
+    EDGE("early_stopping.min_delta", c.early_stopping.min_delta = -1e-9);
+    EDGE("early_stopping.min_delta", c.early_stopping.min_delta = INFINITY);
+    EDGE(NULL, c.augment.shift = 64, c.augment.rotate = 180);
+    EDGE("augment.shift", c.augment.shift = 65);
+    EDGE("augment.shift", c.augment.shift = -1);
+    EDGE("augment.rotate", c.augment.rotate = 180.5);
+    EDGE("augment.rotate", c.augment.rotate = -1e-9);
+    EDGE("augment.noise", c.augment.noise = -1e-9);
+    EDGE("augment.noise", c.augment.noise = INFINITY);
+    EDGE(NULL, c.shuffle = 0, c.optimizer.momentum_ewma = 0, c.early_stopping.on_accuracy = 1, c.augment.flip = 1);
+    EDGE("shuffle", c.shuffle = 2);
+    EDGE("shuffle", c.shuffle = -1);
+    EDGE("optimizer.momentum_ewma", c.optimizer.momentum_ewma = 2);
+    EDGE("schedule.per_step", c.schedule.per_step = 2);
+    EDGE("early_stopping.on_accuracy", c.early_stopping.on_accuracy = 2);
+    EDGE("augment.flip", c.augment.flip = 2);
+}
+#undef EDGE
+
 
 int main(void) {
     const struct CMUnitTest tests[] = {
@@ -730,6 +824,7 @@ int main(void) {
         th_test(test_documented_defaults),
         th_test(test_plateau_threshold_is_relative),
         th_test(test_plateau_strict_improvement_and_eps),
+        th_test(test_config_check_edges),
     };
     return cmocka_run_group_tests(tests, load_fixtures, NULL);
 }
