@@ -542,6 +542,38 @@ static void test_counts_beyond_the_epochs_are_refused(void **state) {
     images_split_free(d, &split);
 }
 
+/* A position the run cannot have reached: a batch into an epoch after its last (its epochs all
+ * done, or stopped early), and last figures of another epoch than the position's (mutation
+ * round 5: each check could go and no test saw it). */
+static void test_positions_past_the_end_are_refused(void **state) {
+    hone_split split;
+    hone_dataset *d = images_split(&split);
+    char good[512];
+    checkpoint_at(&split, "position.safetensors", good); /* epoch 1 done, batch 3 of epoch 2, of 4 */
+    /* a run of 1 epoch (cosine's warm-up 0, so the configuration passes) */
+    const char *one = patched(good, "one-epoch.safetensors", "\"config\": {\"epochs\": 4,", "\"config\": {\"epochs\": 1,", true);
+    one = patched(one, "one-epoch-warm.safetensors", "\"warmup\": 1,", "\"warmup\": 0,", true);
+    expect_load_error(&split, one, HONE_ERR_FORMAT, "batch 3 of an epoch after the run's end", NULL);
+    expect_load_error(&split, patched(good, "stopped.safetensors", "\"stopped_early\": 0", "\"stopped_early\": 1", true),
+                      HONE_ERR_FORMAT, "batch 3 of an epoch after the run's end", NULL);
+    expect_load_error(&split,
+                      patched(good, "figures.safetensors", "\"last_epoch\": {\"epoch\": 1,", "\"last_epoch\": {\"epoch\": 2,", true),
+                      HONE_ERR_FORMAT, "the last epoch's figures are of epoch 2, not 1", NULL);
+    /* a best epoch is early stopping's, and this run has none (refused before its tensors are
+     * looked for, which would call them missing) */
+    expect_load_error(&split, patched(good, "best.safetensors", "\"best_epoch\": 0", "\"best_epoch\": 1", true),
+                      HONE_ERR_FORMAT, "a best epoch without early stopping", NULL);
+    /* the same run of 2 epochs is within its second */
+    const char *two = patched(good, "two-epochs.safetensors", "\"config\": {\"epochs\": 4,", "\"config\": {\"epochs\": 2,", true);
+    hone_train_state s;
+    hone_model *m = load_ok(&split, two, &s);
+    assert_int_equal(s.epoch, 1);
+    assert_int_equal((int)s.batch, 3);
+    hone_train_state_free(&s);
+    hone_model_free(m);
+    images_split_free(d, &split);
+}
+
 /* The plateau schedule's rate, which a resumed run trains at, is one the run could have reached:
  * in (0, lr] and not below min_lr. */
 static void test_plateau_rate_outside_the_run_is_refused(void **state) {
@@ -1185,6 +1217,7 @@ int main(void) {
         th_test(test_round_trip_of_a_state),
         th_test(test_broken_checkpoints_are_clean_errors),
         th_test(test_counts_beyond_the_epochs_are_refused),
+        th_test(test_positions_past_the_end_are_refused),
         th_test(test_plateau_rate_outside_the_run_is_refused),
         th_test(test_negative_second_moments_are_refused),
         th_test(test_resume_at_the_end_of_int_max_epochs),
