@@ -938,6 +938,12 @@ static void test_resume_needs_the_same_run(void **state) {
     assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "not an order of this training split"));
     s.order[0] = keep;
+    /* the state goes with the model it was loaded into: another would train from its own weights
+     * (mutation round 5) */
+    hone_model *other = network(&split, 1, 12);
+    assert_int_equal(hone_train_resume(other, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "the checkpoint was loaded into another model than the one to train");
+    hone_model_free(other);
     assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_OK);
     hone_train_state_free(&s);
     hone_model_free(m);
