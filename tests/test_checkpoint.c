@@ -895,6 +895,19 @@ static void test_decay_bias_without_a_penalty(void **state) {
     assert_int_equal(hone_checkpoint_load(&s, m, good, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "regularization is L2 0.01, L1 0 in the checkpoint, L2 0.01, L1 0 (biases too)"));
     hone_model_free(m);
+    /* an L1 penalty alone is a penalty too (mutation round 5: only L2 was tried) */
+    const char *l1 = th_path("l1.safetensors");
+    m = network(&split, 1, 12);
+    assert_int_equal(hone_model_set_regularization(m, 0, 0.01, 0, &err), HONE_OK);
+    r = (run){.stop_after = 11, .interrupt_path = l1};
+    hooks = hooks_of(&r);
+    assert_int_equal(hone_train(m, &split, &c, &hooks, NULL, &err), HONE_OK);
+    hone_model_free(m);
+    m = network(&split, 999, 12);
+    assert_int_equal(hone_model_set_regularization(m, 0, 0.01, 1, &err), HONE_OK);
+    assert_int_equal(hone_checkpoint_load(&s, m, l1, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "regularization is L2 0, L1 0.01 in the checkpoint, L2 0, L1 0.01 (biases too)"));
+    hone_model_free(m);
     images_split_free(d, &split);
 }
 
