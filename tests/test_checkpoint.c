@@ -963,6 +963,46 @@ static void test_resume_needs_the_same_run(void **state) {
     images_split_free(d, &split);
 }
 
+/* A state without its order of rows, or with a best epoch and without early stopping's best
+ * weights or their running statistics, is refused, not read through a null pointer; so is a
+ * file with best weights and no best epoch (mutation round 5: both checks could go). */
+static void test_resume_needs_its_arrays(void **state) {
+    hone_dataset *d = images(true);
+    hone_split split;
+    hone_error err = {0};
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
+    const hone_train_config c = plateau_early();
+    const char *path = th_path("arrays.safetensors");
+    hone_model *m = network(&split, 1, 12);
+    run r = {.stop_after = 21, .interrupt_path = path}; /* batch 5 of epoch 3 */
+    hone_train_hooks hooks = hooks_of(&r);
+    assert_int_equal(hone_train(m, &split, &c, &hooks, NULL, &err), HONE_OK);
+    hone_model_free(m);
+    m = network(&split, 999, 12);
+    hone_train_state s;
+    assert_int_equal(hone_checkpoint_load(&s, m, path, &err), HONE_OK);
+    assert_true(s.best_epoch > 0 && s.best_params && s.best_buffers && m->n_buffers > 0);
+    hone_real *params = s.best_params, *buffers = s.best_buffers;
+    size_t *order = s.order;
+    for (int which = 0; which < 3; which++) {
+        s.order = which == 0 ? NULL : order;
+        s.best_params = which == 1 ? NULL : params;
+        s.best_buffers = which == 2 ? NULL : buffers;
+        assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
+        assert_string_equal(err.message, "the training state lacks its order of rows or its best weights");
+    }
+    s.best_buffers = buffers;
+    /* and a file with the best weights and no best epoch */
+    char best[40];
+    snprintf(best, sizeof best, "\"best_epoch\": %d,", s.best_epoch);
+    expect_load_error(&split, patched(path, "no-best.safetensors", best, "\"best_epoch\": 0,", true), HONE_ERR_FORMAT,
+                      "tensor 'hone.best_params' without a best epoch", NULL);
+    assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_OK);
+    hone_train_state_free(&s);
+    hone_model_free(m);
+    images_split_free(d, &split);
+}
+
 /* A batch-norm statistic that is not finite while the loss and the gradient stay finite (batch
  * norm scales its inputs' size away) is a divergence all the same, reported at its batch, naming
  * the statistic, with nothing saved of it. The variance: weights so large that it overflows. The
@@ -1242,6 +1282,7 @@ int main(void) {
         th_test(test_resume_at_the_end_of_int_max_epochs),
         th_test(test_resume_with_more_epochs),
         th_test(test_resume_needs_the_same_run),
+        th_test(test_resume_needs_its_arrays),
         th_test(test_resume_ignores_settings_not_read),
         th_test(test_decay_bias_without_a_penalty),
         th_test(test_divergence_keeps_the_last_good_checkpoint),
