@@ -494,6 +494,13 @@ static void test_broken_checkpoints_are_clean_errors(void **state) {
     const char *no_opt = th_path("no-opt.safetensors");
     assert_int_equal(honeS_save(loaded, no_opt, &x[1], 1, HONES_CHECKPOINT_KEY, text, &err), HONE_OK);
     expect_load_error(&split, no_opt, HONE_ERR_FORMAT, "tensor 'hone.opt_state' is missing", NULL);
+    /* its moments of one weight fewer (rows of the wrong length; mutation round 5: only the
+     * number of rows was checked) */
+    honeS_tensor short_opt[2] = {x[0], x[1]};
+    short_opt[0].shape[1] = loaded->n_params - 1;
+    const char *short_path = th_path("short-opt.safetensors");
+    assert_int_equal(honeS_save(loaded, short_path, short_opt, 2, HONES_CHECKPOINT_KEY, text, &err), HONE_OK);
+    expect_load_error(&split, short_path, HONE_ERR_FORMAT, "tensor 'hone.opt_state' has shape", "expected");
     honeM_free(text);
     honeM_free(x[0].values);
     honeM_free(x[1].values);
