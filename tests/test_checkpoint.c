@@ -266,6 +266,15 @@ static void test_resume_plateau_and_early_stopping(void **state) {
     const hone_train_config c = plateau_early();
     const int ks[] = {3, 21, -2};
     check_resumes(&c, true, ks, 3, true);
+    /* the plateau's best loss and its count of bad epochs go on too: with patience 1 and no
+     * early stopping, a fresh plateau after the resume would lower the rate later (mutation
+     * round 5: patience 0 never reads the count, and the best was beaten after each resume) */
+    hone_train_config p = c;
+    p.epochs = 12;
+    p.schedule.patience = 1;
+    p.early_stopping = (hone_early_stopping){0};
+    const int later[] = {29, 45, 70};
+    check_resumes(&p, true, later, 3, false);
 }
 
 /* ---------------------------------------------------------------------------------------------
