@@ -751,6 +751,14 @@ static void test_augmentation_needs_images_and_spares_dev(void **state) {
     cfg.augment = (hone_augment){.shift = 1, .flip = 1, .rotate = 10, .noise = 0.5};
     assert_int_equal(hone_train(m, &split, &cfg, NULL, NULL, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "augmentation needs images"));
+    /* each kind alone is an augmentation (mutation round 5: a rotation alone went unseen) */
+    const hone_augment alone[4] = {{.shift = 1}, {.flip = 1}, {.rotate = 10}, {.noise = 0.5}};
+    for (int k = 0; k < 4; k++) {
+        hone_train_config one = cfg;
+        one.augment = alone[k];
+        assert_int_equal(hone_train_check(m, &split, &one, &err), HONE_ERR_VALUE);
+        assert_non_null(strstr(err.message, "augmentation needs images"));
+    }
     d.height = d.width = 4;
     hone_epoch_stats last;
     assert_int_equal(hone_train(m, &split, &cfg, NULL, &last, &err), HONE_OK);
