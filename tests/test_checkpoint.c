@@ -1019,6 +1019,46 @@ static void test_resume_needs_its_arrays(void **state) {
     images_split_free(d, &split);
 }
 
+/* A stop asked for during the dev pass (here, by the epoch hook) ends the run after that epoch,
+ * whose checkpoint says it was interrupted: a caller that writes only every few epochs writes
+ * this one (mutation round 5: the flag could be dropped at an epoch's end). */
+typedef struct stop_at_epoch {
+    volatile int stop;
+    int epoch, checkpoints, interrupted, last_epoch;
+} stop_at_epoch;
+
+static void stop_on_epoch(const hone_epoch_stats *s, void *user) {
+    stop_at_epoch *r = user;
+    if (s->epoch == r->epoch) r->stop = 1;
+}
+
+static hone_status count_checkpoint(const hone_train_state *s, void *user, hone_error *err) {
+    stop_at_epoch *r = user;
+    r->checkpoints++;
+    r->interrupted += s->interrupted;
+    r->last_epoch = s->epoch;
+    assert_int_equal((int)s->batch, 0);
+    return HONE_OK;
+}
+
+static void test_stop_in_the_dev_pass_is_an_interruption(void **state) {
+    hone_split split;
+    hone_dataset *d = images_split(&split);
+    hone_error err = {0};
+    hone_model *m = network(&split, 1, 12);
+    const hone_train_config c = adam_cosine();
+    stop_at_epoch r = {.epoch = 2};
+    const hone_train_hooks hooks = {.on_epoch = stop_on_epoch, .on_checkpoint = count_checkpoint, .user = &r, .stop = &r.stop};
+    hone_epoch_stats last;
+    assert_int_equal(hone_train(m, &split, &c, &hooks, &last, &err), HONE_OK);
+    assert_int_equal(last.epoch, 2);
+    assert_int_equal(r.checkpoints, 2);
+    assert_int_equal(r.interrupted, 1); /* epoch 2's, not epoch 1's */
+    assert_int_equal(r.last_epoch, 2);
+    hone_model_free(m);
+    images_split_free(d, &split);
+}
+
 /* A batch-norm statistic that is not finite while the loss and the gradient stay finite (batch
  * norm scales its inputs' size away) is a divergence all the same, reported at its batch, naming
  * the statistic, with nothing saved of it. The variance: weights so large that it overflows. The
@@ -1299,6 +1339,7 @@ int main(void) {
         th_test(test_resume_with_more_epochs),
         th_test(test_resume_needs_the_same_run),
         th_test(test_resume_needs_its_arrays),
+        th_test(test_stop_in_the_dev_pass_is_an_interruption),
         th_test(test_resume_ignores_settings_not_read),
         th_test(test_decay_bias_without_a_penalty),
         th_test(test_divergence_keeps_the_last_good_checkpoint),
