@@ -1055,6 +1055,9 @@ static void test_stop_in_the_dev_pass_is_an_interruption(void **state) {
     assert_int_equal(r.checkpoints, 2);
     assert_int_equal(r.interrupted, 1); /* epoch 2's, not epoch 1's */
     assert_int_equal(r.last_epoch, 2);
+    /* batch norm counted every batch, as PyTorch's num_batches_tracked (mutation round 5: the
+     * count could stay at 0 and no test looked) */
+    assert_true(m->opt_steps == 16 && m->bn_batches == 16);
     hone_model_free(m);
     images_split_free(d, &split);
 }
