@@ -1168,6 +1168,39 @@ static void test_gradient_overflow_is_named_at_its_layer(void **state) {
     images_split_free(d, &split);
 }
 
+/* A divergence in the outputs is found in any row of the batch, not only its first: one huge
+ * input in the batch's second row, all weights 1, overflows Dense(4) ReLU Dense(3)'s last
+ * layer there (mutation round 5: a scan of the first row called it a loss's own). */
+static void test_divergence_in_a_later_row_is_named_at_its_layer(void **state) {
+    enum { R = 32, I = 4 };
+    hone_real x[R * I];
+    int32_t y[R];
+    for (int i = 0; i < R; i++) {
+        y[i] = i % 3;
+        for (int j = 0; j < I; j++) x[i * I + j] = (hone_real)((i + j) % 5) / 5;
+    }
+    hone_dataset d = {.n = R, .d = I, .x = x, .label = y, .n_classes = 3};
+    hone_split split;
+    hone_error err = {0};
+    assert_int_equal(hone_split_make(&split, &d, NULL, 0, 0, 5, &err), HONE_OK);
+    x[split.train.index[1] * I] = (hone_real)(TH_DOUBLE ? 1e308 : 3e38);
+    const int hidden[1] = {4};
+    const hone_mlp_spec spec = {.inputs = I, .outputs = 3, .hidden = hidden, .n_hidden = 1,
+                                .activation = HONE_LAYER_RELU, .loss = HONE_LOSS_SOFTMAX_CE};
+    hone_model *m;
+    if (hone_model_create_from_spec(&m, &spec, &err)) fail_msg("%s", err.message);
+    for (size_t i = 0; i < m->n_params; i++) m->params[i] = 1;
+    hone_train_config c = hone_train_config_default();
+    c.epochs = 1;
+    c.batch = 16;
+    c.shuffle = 0;
+    assert_int_equal(hone_train(m, &split, &c, NULL, NULL, &err), HONE_ERR_DIVERGED);
+    if (!strstr(err.message, "diverged at epoch 1, batch 1,") || !strstr(err.message, "(first non-finite output at layer 2, dense)"))
+        fail_msg("%s", err.message);
+    hone_model_free(m);
+    hone_split_free(&split);
+}
+
 /* A diverged batch writes nothing: the last checkpoint is the last good epoch's. */
 static void test_divergence_keeps_the_last_good_checkpoint(void **state) {
     hone_split split;
@@ -1349,6 +1382,7 @@ int main(void) {
         th_test(test_divergence_in_batch_norm_statistics),
         th_test(test_divergence_before_a_stop_writes_nothing),
         th_test(test_gradient_overflow_is_named_at_its_layer),
+        th_test(test_divergence_in_a_later_row_is_named_at_its_layer),
         th_test(test_allocation_failures_are_clean),
         th_test(test_generator_state_text),
         th_test(test_damaged_checkpoints_are_refused),
