@@ -1365,6 +1365,10 @@ for read in "--momentum-form classical:\"ewma\"" "--factor 0.5:0.10*" "--patienc
         "${reads[@]}" --resume reads-ck.safetensors $opt
 done
 expect_ok "--resume of momentum with --beta2, which it does not read" "${reads[@]}" --resume reads-ck.safetensors --beta2 0.5
+# an L1 penalty alone reads --decay-bias too (mutation round 5: only L2 was tried)
+"$hone" train --data blobs.csv --layers 4 --epochs 2 --l1 0.01 --checkpoint l1-ck.safetensors --quiet >/dev/null 2>&1
+expect_error "--resume with --decay-bias under an L1 penalty" 2 "^hone train: --resume l1-ck.safetensors: --decay-bias is false in the checkpoint, true in this run; resume with" -- \
+    train --data blobs.csv --layers 4 --epochs 2 --l1 0.01 --decay-bias --resume l1-ck.safetensors --quiet
 # options given as text are compared as the numbers they are: 0.80 is the keep probability 0.8
 "$hone" train --data blobs.csv --layers 4,4 --epochs 2 --keep-prob 0.8,0.9 --dev 0.2 --checkpoint kp-ck.safetensors --quiet >/dev/null 2>&1
 expect_ok "--resume: --keep-prob and --dev written otherwise, the same numbers" train --data blobs.csv --layers 4,4 --epochs 2 \
@@ -1851,6 +1855,15 @@ ck_signal INT 130 "SIGINT: checkpoint, one line, exit 130"
 echo '99999,60,0,dense,1,1,,1,1,1' >>int-ls.csv # a row as a kill after the checkpoint leaves it, of a later step
 ck_signal TERM 143 "SIGTERM after a resume: checkpoint, one line, exit 143" --resume int.safetensors
 cp int.safetensors int-term.safetensors
+# a signal writes its checkpoint whatever --checkpoint-every says (mutation round 5: a run that
+# writes every 1000 epochs was interrupted without one)
+rm -f int-every.safetensors int-every.csv
+"$hone" "${ck_run[@]}" --checkpoint int-every.safetensors --checkpoint-every 1000 --metrics int-every.csv >/dev/null 2>int-every-err.txt &
+int_pid=$!
+for i in $(seq 500); do [ -f int-every.csv ] && [ "$(wc -l <int-every.csv)" -ge 2 ] && break; sleep 0.01; done
+kill -INT $int_pid; wait $int_pid 2>/dev/null; int_rc=$?
+[ $int_rc -eq 130 ] && [ -f int-every.safetensors ] && grep -Eq "^hone train: interrupted .*: checkpoint written to int-every.safetensors" int-every-err.txt &&
+    ok "SIGINT with --checkpoint-every 1000: the checkpoint is written" || bad "SIGINT with --checkpoint-every 1000" "exit $int_rc" "$(cat int-every-err.txt)"
 # the same command again without --resume would have replaced the interrupted run's checkpoint at
 # its first epoch's end: refused, the file left as it was; and so is another file in the way
 expect_error "--checkpoint onto an earlier run's checkpoint, without --resume" 2 \
@@ -1975,6 +1988,12 @@ fi
 "$hone" "${dv_run[@]}" --resume dv.safetensors >/dev/null 2>dv-err.txt; dv_rc=$?
 [ -n "$dv_at" ] && [ $dv_rc -eq 3 ] && grep -q "diverged at $dv_at" dv-err.txt && ok "resumed from the last good checkpoint: diverges again at $dv_at" \
     || bad "resumed from the last good checkpoint" "$(cat dv-err.txt)"
+# with --checkpoint-every 2 the last good checkpoint is of the last even epoch before it (mutation
+# round 5: a checkpoint every 2 epochs from the first, 1, 3, 5, went unseen)
+dv_every=$(( (dv_epoch - 1) / 2 * 2 ))
+"$hone" "${dv_run[@]:0:${#dv_run[@]}-2}" --checkpoint dv-every.safetensors --checkpoint-every 2 >/dev/null 2>dv-err.txt
+[ "$dv_every" -gt 1 ] && grep -q "diverged at $dv_at.*the last checkpoint, dv-every.safetensors (after epoch $dv_every), is left as it was" dv-err.txt &&
+    ok "--checkpoint-every 2: the last good checkpoint is of epoch $dv_every" || bad "--checkpoint-every 2: the last good checkpoint" "$(cat dv-err.txt)"
 
 # --- options at their edges (mutation round 3: each check below once went untested) -------------------
 # a number option takes finite numbers: inf and nan are refused as text, not left to a range check
