@@ -559,8 +559,8 @@ static void test_counts_beyond_the_epochs_are_refused(void **state) {
 }
 
 /* A position the run cannot have reached: a batch into an epoch after its last (its epochs all
- * done, or stopped early), and last figures of another epoch than the position's (mutation
- * round 5: each check could go and no test saw it). */
+ * done, or stopped early), last figures of another epoch than the position's, or no training
+ * rows (mutation round 5: each check could go and no test saw it). */
 static void test_positions_past_the_end_are_refused(void **state) {
     hone_split split;
     hone_dataset *d = images_split(&split);
@@ -579,6 +579,9 @@ static void test_positions_past_the_end_are_refused(void **state) {
      * looked for, which would call them missing) */
     expect_load_error(&split, patched(good, "best.safetensors", "\"best_epoch\": 0", "\"best_epoch\": 1", true),
                       HONE_ERR_FORMAT, "a best epoch without early stopping", NULL);
+    /* no training rows (its order then has too many: refused before the tensors are read) */
+    expect_load_error(&split, patched(good, "no-rows.safetensors", "\"train_rows\": 120,", "\"train_rows\": 0,", true),
+                      HONE_ERR_FORMAT, "no training rows", NULL);
     /* the same run of 2 epochs is within its second */
     const char *two = patched(good, "two-epochs.safetensors", "\"config\": {\"epochs\": 4,", "\"config\": {\"epochs\": 2,", true);
     hone_train_state s;
@@ -973,6 +976,11 @@ static void test_resume_needs_the_same_run(void **state) {
     assert_int_equal(hone_train_resume(other, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
     assert_string_equal(err.message, "the checkpoint was loaded into another model than the one to train");
     hone_model_free(other);
+    /* a state made or changed by hand is held to what a loaded one is (mutation round 5) */
+    s.last.epoch = 5;
+    assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "the checkpoint: the last epoch's figures are of epoch 5, not 1");
+    s.last.epoch = 1;
     assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_OK);
     hone_train_state_free(&s);
     hone_model_free(m);
