@@ -63,11 +63,9 @@ void cli_optim_warn(const char *cmd, const cli_optim *p) {
         {&p->factor, "--factor", "factor", NULL},
         {&p->patience, "--patience", "patience", NULL},
         {&p->threshold, "--threshold", "threshold", NULL},
-        {&p->per_step, "--per-step", "per_step", NULL}, /* last: see below */
+        {&p->per_step, "--per-step", "per_step", NULL}, /* plateau's is refused before this is called */
     };
-    /* plateau refuses --per-step, and the error says so: no warning before it */
-    const size_t n = sizeof schedule / sizeof *schedule - (sk == HONE_SCHEDULE_PLATEAU);
-    warn_unread(cmd, schedule, n, 0, sk);
+    warn_unread(cmd, schedule, sizeof schedule / sizeof *schedule, 0, sk);
 }
 
 int cli_optim_resolve(const char *cmd, const cli_optim *p, hone_train_config *c) {

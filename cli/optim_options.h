@@ -47,7 +47,8 @@ typedef struct cli_optim {
 /* Fills config's optimizer, schedule and clipping; returns -1 (message printed) on a bad name. */
 int cli_optim_resolve(const char *cmd, const cli_optim *p, hone_train_config *config);
 /* Warns (stderr) of each optimizer or schedule option given (cli_given) that the optimizer or the
- * schedule does not read, so changes nothing; call it after cli_optim_resolve. */
+ * schedule does not read, so changes nothing; call it once the training config has passed its
+ * check (hone_train_config_check refuses plateau's --per-step, which is no warning's matter). */
 void cli_optim_warn(const char *cmd, const cli_optim *p);
 /* JSON fields (no braces) describing them, for the model's metadata. */
 void cli_optim_json(char *buf, size_t cap, const hone_train_config *config);
