@@ -33,6 +33,25 @@ static const char *checksums_text(int verified) {
     }
 }
 
+/* Where values stop being finite, in the order the pass meets the layers: the first layer whose
+ * outputs are not (forward), or with gradients, the last layer with parameters whose gradient
+ * is not (backward); -1 when all are. *all_beyond: every layer the pass meets after it (one at
+ * least) is not finite either; a tanh or sigmoid of an infinity is finite again. */
+static int overflow_start(const hone_model *m, const hone_layer_stats *s, bool gradients, bool *all_beyond) {
+    int start = -1;
+    bool any_beyond = false;
+    *all_beyond = true;
+    for (int i = 0; i < m->n_layers; i++) {
+        const int l = gradients ? m->n_layers - 1 - i : i;
+        if (gradients && !m->layers[l].n_params) continue;
+        const bool finite = gradients ? isfinite(s[l].grad_norm) : isfinite(s[l].mean) && isfinite(s[l].std);
+        if (start < 0 && !finite) start = l;
+        else if (start >= 0) any_beyond = true, *all_beyond &= !finite;
+    }
+    *all_beyond = *all_beyond && any_beyond;
+    return start;
+}
+
 /* With a model, the options that describe a network to build (the architecture's, a, and the
  * network's regularization, reg: dropout, batch norm) went unread: -1 (message printed) for the
  * first one given, as a flag or in [inspect]; a config's shared top-level keys are train's too. */
@@ -172,35 +191,24 @@ int cmd_inspect(int argc, char **argv) {
     /* Values that overflow are what inspect is there to show (the exploding activations of a
      * deep network's bad initialization), so the table has them and the exit is 0; but a nan in it
      * is said once, where it starts, so that no one reads it as a figure. */
-    int first = -1, all_after = 1; /* and whether every layer after it is not finite either */
-    for (int l = 0; l < model->n_layers; l++) {
-        const int finite = isfinite(stats[l].mean) && isfinite(stats[l].std);
-        if (first < 0 && !finite) first = l;
-        else if (first >= 0 && finite) all_after = 0; /* tanh or sigmoid of an infinity is finite */
-    }
-    const char *why = "the network's values overflow " HONE_REAL_NAME " (weights or inputs too large)";
+    const char *at = *model_path ? ": " : "";
+    bool all_beyond;
+    const int first = overflow_start(model, stats, false, &all_beyond);
     if (first >= 0)
-        fprintf(stderr, "hone inspect: warning: %s%sthe outputs of layer %d (%s) are not finite%s: %s\n", model_path,
-                *model_path ? ": " : "", first, hone_layer_kind_name(stats[first].kind),
-                first + 1 < model->n_layers && all_after ? ", nor any after" : "", why);
+        fprintf(stderr, "hone inspect: warning: %s%sthe outputs of layer %d (%s) are not finite%s: the network's values "
+                        "overflow " HONE_REAL_NAME " (weights or inputs too large)\n", model_path, at, first,
+                hone_layer_kind_name(stats[first].kind), all_beyond ? ", nor any after" : "");
     else if (!isfinite(loss)) /* from finite outputs and targets only its penalty can overflow (a double) */
         fprintf(stderr, "hone inspect: warning: %s%sthe loss on the batch is not finite: its L2/L1 penalty overflows "
-                        "(--l2 %g, --l1 %g)\n", model_path, *model_path ? ": " : "", reg.l2, reg.l1);
+                        "(--l2 %g, --l1 %g)\n", model_path, at, reg.l2, reg.l1);
     else {
         /* the forward pass finite, the backward one may still overflow (a gradient of 1e37 times
-         * an activation of 1e18): said where it starts, at the last layer, since it runs back */
-        int last = -1, any_before = 0, all_before = 1; /* of the layers with parameters before it */
-        for (int l = model->n_layers - 1; l >= 0; l--) {
-            if (!model->layers[l].n_params) continue;
-            const int finite = isfinite(stats[l].grad_norm);
-            if (last < 0 && !finite) last = l;
-            else if (last >= 0) any_before = 1, all_before &= !finite;
-        }
+         * an activation of 1e18) */
+        const int last = overflow_start(model, stats, true, &all_beyond);
         if (last >= 0)
             fprintf(stderr, "hone inspect: warning: %s%sthe gradients of layer %d (%s) are not finite%s: the backward "
-                            "pass overflows " HONE_REAL_NAME " (weights or inputs too large)\n", model_path,
-                    *model_path ? ": " : "", last, hone_layer_kind_name(stats[last].kind),
-                    any_before && all_before ? ", nor any before" : "");
+                            "pass overflows " HONE_REAL_NAME " (weights or inputs too large)\n", model_path, at, last,
+                    hone_layer_kind_name(stats[last].kind), all_beyond ? ", nor any before" : "");
     }
     exit_code = CLI_EXIT_OK;
 done:

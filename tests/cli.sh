@@ -784,6 +784,10 @@ unseal huge-tanh.safetensors
 [ $rc -eq 0 ] && [ "$(wc -l <err.txt)" -eq 1 ] && grep -qx "hone inspect: warning: the loss on the batch is not finite: its L2/L1 penalty overflows (--l2 1e+308, --l1 0)" err.txt &&
     grep -q "^batch of 1 rows, loss inf$" out.txt && ok "inspect: a loss that is not finite from finite outputs, warned of" \
     || bad "inspect: a loss not finite from finite outputs" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
+# the outputs of the last layer alone overflow (weights of 1e19): no layer after it to name
+"$hone" inspect --data reg.csv --regression --layers 16 --weight-init normal --init-scale 1e19 >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l <err.txt)" -eq 1 ] && grep -Eq "^hone inspect: warning: the outputs of layer 2 \(dense\) are not finite: $huge_said" err.txt &&
+    ok "inspect: the last layer's outputs overflow, none after it named" || bad "inspect: the last layer's outputs overflow" "exit $rc" "$(cat err.txt)"
 # every output finite, the backward pass not: weights of 1e15 make outputs of about 1e30, whose
 # gradient times the hidden activations (1e15) overflows float32, first at the last layer
 "$hone" inspect --data reg.csv --regression --layers 16 --weight-init normal --init-scale 1e15 >out.txt 2>err.txt; rc=$?
