@@ -12,16 +12,28 @@ typedef struct unread_option {
     const char *option, *setting, *hint; /* setting: the library's name of it */
 } unread_option;
 
+/* The optimizers' or the schedules' kinds, as one list to ask: their range, names and readers. */
+typedef struct kinds {
+    const char *what; /* the option naming the kind: "optimizer" or "schedule" */
+    int first, last;
+    int (*reads)(int kind, const char *setting); /* hone_optimizer_reads, hone_schedule_reads */
+    const char *(*name)(int kind);
+} kinds;
+
+static int optimizer_reads(int kind, const char *setting) { return hone_optimizer_reads((hone_optimizer_kind)kind, setting); }
+static int schedule_reads(int kind, const char *setting) { return hone_schedule_reads((hone_schedule_kind)kind, setting); }
+static const char *optimizer_name(int kind) { return hone_optimizer_kind_name((hone_optimizer_kind)kind); }
+static const char *schedule_name(int kind) { return hone_schedule_kind_name((hone_schedule_kind)kind); }
+
+static const kinds optimizers = {"optimizer", HONE_OPTIMIZER_SGD, HONE_OPTIMIZER_ADAMW, optimizer_reads, optimizer_name};
+static const kinds schedules = {"schedule", HONE_SCHEDULE_CONSTANT, HONE_SCHEDULE_PLATEAU, schedule_reads, schedule_name};
+
 /* "momentum, nesterov, adam and adamw read it" */
-static void name_readers(char *buf, size_t cap, const char *setting, int optimizers) {
+static void name_readers(char *buf, size_t cap, const kinds *k, const char *setting) {
     const char *who[HONE_SCHEDULE_PLATEAU + 1]; /* more kinds than there are optimizers */
-    const int first = optimizers ? HONE_OPTIMIZER_SGD : HONE_SCHEDULE_CONSTANT;
-    const int last = optimizers ? HONE_OPTIMIZER_ADAMW : HONE_SCHEDULE_PLATEAU;
     int n = 0;
-    for (int k = first; k <= last; k++)
-        if ((optimizers ? hone_optimizer_reads((hone_optimizer_kind)k, setting)
-                        : hone_schedule_reads((hone_schedule_kind)k, setting)) == 1)
-            who[n++] = optimizers ? hone_optimizer_kind_name((hone_optimizer_kind)k) : hone_schedule_kind_name((hone_schedule_kind)k);
+    for (int kind = k->first; kind <= k->last; kind++)
+        if (k->reads(kind, setting) == 1) who[n++] = k->name(kind);
     size_t at = 0;
     buf[0] = 0;
     for (int i = 0; i < n && at < cap; i++)
@@ -29,18 +41,13 @@ static void name_readers(char *buf, size_t cap, const char *setting, int optimiz
     if (at < cap) snprintf(buf + at, cap - at, " read%s it", n == 1 ? "s" : "");
 }
 
-static void warn_unread(const char *cmd, const unread_option *options, size_t n, int optimizers, int kind) {
-    const char *what = optimizers ? "optimizer" : "schedule";
-    const char *name = optimizers ? hone_optimizer_kind_name((hone_optimizer_kind)kind)
-                                  : hone_schedule_kind_name((hone_schedule_kind)kind);
+static void warn_unread(const char *cmd, const unread_option *options, size_t n, const kinds *k, int kind) {
     for (size_t i = 0; i < n; i++) {
-        const int read = optimizers ? hone_optimizer_reads((hone_optimizer_kind)kind, options[i].setting)
-                                    : hone_schedule_reads((hone_schedule_kind)kind, options[i].setting);
-        if (read || !cli_given(options[i].value)) continue;
+        if (k->reads(kind, options[i].setting) || !cli_given(options[i].value)) continue;
         char readers[200];
-        name_readers(readers, sizeof readers, options[i].setting, optimizers);
-        fprintf(stderr, "hone %s: warning: %s does nothing with --%s %s (only %s%s)\n", cmd, options[i].option, what,
-                name, readers, options[i].hint ? options[i].hint : "");
+        name_readers(readers, sizeof readers, k, options[i].setting);
+        fprintf(stderr, "hone %s: warning: %s does nothing with --%s %s (only %s%s)\n", cmd, options[i].option, k->what,
+                k->name(kind), readers, options[i].hint ? options[i].hint : "");
     }
 }
 
@@ -52,7 +59,7 @@ void cli_optim_warn(const char *cmd, const cli_optim *p) {
         {&p->weight_decay, "--weight-decay", "weight_decay", "; for the others, --l2"},
         {p->momentum_form, "--momentum-form", "momentum_ewma", NULL},
     };
-    warn_unread(cmd, optimizer, sizeof optimizer / sizeof *optimizer, 1, hone_optimizer_kind_parse(p->optimizer));
+    warn_unread(cmd, optimizer, sizeof optimizer / sizeof *optimizer, &optimizers, hone_optimizer_kind_parse(p->optimizer));
     const int sk = hone_schedule_kind_parse(p->schedule);
     if (sk < 0) return;
     const unread_option schedule[] = {
@@ -65,7 +72,7 @@ void cli_optim_warn(const char *cmd, const cli_optim *p) {
         {&p->threshold, "--threshold", "threshold", NULL},
         {&p->per_step, "--per-step", "per_step", NULL}, /* plateau's is refused before this is called */
     };
-    warn_unread(cmd, schedule, sizeof schedule / sizeof *schedule, 0, sk);
+    warn_unread(cmd, schedule, sizeof schedule / sizeof *schedule, &schedules, sk);
 }
 
 int cli_optim_resolve(const char *cmd, const cli_optim *p, hone_train_config *c) {
