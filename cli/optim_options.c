@@ -20,13 +20,19 @@ typedef struct kinds {
     const char *(*name)(int kind);
 } kinds;
 
-static int optimizer_reads(int kind, const char *setting) { return hone_optimizer_reads((hone_optimizer_kind)kind, setting); }
-static int schedule_reads(int kind, const char *setting) { return hone_schedule_reads((hone_schedule_kind)kind, setting); }
+static int optimizer_reads(int kind, const char *setting) {
+    return hone_optimizer_reads((hone_optimizer_kind)kind, setting);
+}
+static int schedule_reads(int kind, const char *setting) {
+    return hone_schedule_reads((hone_schedule_kind)kind, setting);
+}
 static const char *optimizer_name(int kind) { return hone_optimizer_kind_name((hone_optimizer_kind)kind); }
 static const char *schedule_name(int kind) { return hone_schedule_kind_name((hone_schedule_kind)kind); }
 
-static const kinds optimizers = {"optimizer", HONE_OPTIMIZER_SGD, HONE_OPTIMIZER_ADAMW, optimizer_reads, optimizer_name};
-static const kinds schedules = {"schedule", HONE_SCHEDULE_CONSTANT, HONE_SCHEDULE_PLATEAU, schedule_reads, schedule_name};
+static const kinds optimizers = {"optimizer", HONE_OPTIMIZER_SGD, HONE_OPTIMIZER_ADAMW, optimizer_reads,
+                                 optimizer_name};
+static const kinds schedules = {"schedule", HONE_SCHEDULE_CONSTANT, HONE_SCHEDULE_PLATEAU, schedule_reads,
+                                schedule_name};
 
 /* "momentum, nesterov, adam and adamw read it" */
 static void name_readers(char *buf, size_t cap, const kinds *k, const char *setting) {
