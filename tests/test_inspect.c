@@ -4,23 +4,31 @@
 #include <math.h>
 #include <string.h>
 
-static void test_stats_of_known_network(void **state) {
-    /* Dense 2 -> 3, ReLU, Dense 3 -> 2, MSE. W1 = [[1, 0], [0, 1], [-1, -1]], b1 = 0;
-     * rows x = [1, 2] and [3, -1]: z1 = [1, 2, -3] and [3, -1, -2]; relu = [1, 2, 0], [3, 0, 0].
-     * unit 3 is dead (never positive); units 1 and 2 fire at least once. */
+/* Dense 2 -> 3, act, Dense 3 -> 2, MSE, with W1 = [[1, 0], [0, 1], [-1, -1]], b1 = 0, W2 =
+ * [[1, 2, 0], [0, 1, 0]], b2 = [0.5, -0.5], after a forward and backward pass over the two rows
+ * X (targets 0). */
+static hone_model *known_net(hone_layer_kind act, const hone_real X[4]) {
     const int hidden[1] = {3};
     hone_model *m;
     hone_error err;
-    assert_int_equal(hone_model_create_mlp(&m, 2, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_int_equal(hone_model_create_mlp(&m, 2, hidden, 1, 2, act, HONE_LOSS_MSE, &err), HONE_OK);
     const hone_real p[] = {1, 0, 0, 1, -1, -1, 0, 0, 0, /* W1, b1 */ 1, 2, 0, 0, 1, 0, 0.5, -0.5 /* W2, b2 */};
     assert_int_equal(m->n_params, sizeof p / sizeof *p);
     memcpy(m->params, p, sizeof p);
     assert_int_equal(hone_model_reserve(m, 2, &err), HONE_OK);
-    hone_real X[4] = {1, 2, 3, -1}, Y[4] = {0, 0, 0, 0};
+    const hone_real Y[4] = {0, 0, 0, 0};
     hone_model_forward(m, X, 2);
     hone_model_loss(m, Y, 2);
     hone_model_zero_grad(m);
     hone_model_backward(m, X, 2);
+    return m;
+}
+
+static void test_stats_of_known_network(void **state) {
+    /* rows x = [1, 2] and [3, -1]: z1 = [1, 2, -3] and [3, -1, -2]; relu = [1, 2, 0], [3, 0, 0].
+     * unit 3 is dead (never positive); units 1 and 2 fire at least once. */
+    const hone_real X[4] = {1, 2, 3, -1};
+    hone_model *m = known_net(HONE_LAYER_RELU, X);
     hone_layer_stats st[3];
     hone_model_layer_stats(m, 2, NULL, st);
     /* dense 1 outputs 1, 2, -3, 3, -1, -2: mean 0, std sqrt(28 / 6) */
@@ -48,22 +56,11 @@ static void test_stats_of_known_network(void **state) {
     hone_model_free(m);
 }
 
-/* The network above (W1 rows (1, 0), (0, 1), (-1, -1), b1 0) on rows x = [3, -1] and [1, 2]:
- * z1 = [3, -1, -2] and [1, 2, -3]. */
+/* The same network on the rows in the other order, x = [3, -1] and [1, 2]: z1 = [3, -1, -2] and
+ * [1, 2, -3]. */
 static hone_model *two_row_net(hone_layer_kind act) {
-    const int hidden[1] = {3};
-    hone_model *m;
-    hone_error err;
-    assert_int_equal(hone_model_create_mlp(&m, 2, hidden, 1, 2, act, HONE_LOSS_MSE, &err), HONE_OK);
-    const hone_real p[] = {1, 0, 0, 1, -1, -1, 0, 0, 0, 1, 2, 0, 0, 1, 0, 0.5, -0.5};
-    memcpy(m->params, p, sizeof p);
-    assert_int_equal(hone_model_reserve(m, 2, &err), HONE_OK);
-    hone_real X[4] = {3, -1, 1, 2}, Y[4] = {0, 0, 0, 0};
-    hone_model_forward(m, X, 2);
-    hone_model_loss(m, Y, 2);
-    hone_model_zero_grad(m);
-    hone_model_backward(m, X, 2);
-    return m;
+    static const hone_real X[4] = {3, -1, 1, 2};
+    return known_net(act, X);
 }
 
 /* Catches a unit called dead from the first row alone, and leaky ReLU left without a dead
