@@ -28,10 +28,7 @@ int hone_optimizer_kind_parse(const char *name) {
 #define BIT(kind) (1u << HONE_OPTIMIZER_##kind)
 /* The kinds whose steps read each setting: the one list the checks of a resumed run, the CLI's
  * warnings and its comparison of a checkpoint's options all go by. */
-static const struct {
-    const char *setting;
-    unsigned kinds;
-} readers[] = {
+static const honeO_reader readers[] = {
     {"beta1", BIT(MOMENTUM) | BIT(NESTEROV) | BIT(ADAM) | BIT(ADAMW)},
     {"beta2", BIT(RMSPROP) | BIT(ADAM) | BIT(ADAMW)},
     {"eps", BIT(RMSPROP) | BIT(ADAM) | BIT(ADAMW)},
@@ -40,11 +37,15 @@ static const struct {
 };
 #undef BIT
 
-int hone_optimizer_reads(hone_optimizer_kind kind, const char *setting) {
-    for (size_t i = 0; i < sizeof readers / sizeof *readers; i++)
-        if (strcmp(readers[i].setting, setting) == 0)
-            return kind >= 1 && kind <= HONE_OPTIMIZER_ADAMW && (readers[i].kinds >> kind & 1);
+int honeO_reads(const honeO_reader *table, size_t n, bool known_kind, int kind, const char *setting) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(table[i].setting, setting) == 0) return known_kind && (table[i].kinds >> kind & 1);
     return -1;
+}
+
+int hone_optimizer_reads(hone_optimizer_kind kind, const char *setting) {
+    return honeO_reads(readers, sizeof readers / sizeof *readers, kind >= 1 && kind <= HONE_OPTIMIZER_ADAMW, (int)kind,
+                       setting);
 }
 
 /* p [n] -= lr g */

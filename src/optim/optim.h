@@ -7,6 +7,16 @@
 /* v <- beta v + (1 - beta) x: the one exponentially weighted average every rule here uses. */
 static inline double honeO_ewma(double v, double x, double beta) { return beta * v + (1 - beta) * x; }
 
+/* A setting and the kinds that read it, bit k for kind k: the tables behind hone_optimizer_reads
+ * and hone_schedule_reads. */
+typedef struct honeO_reader {
+    const char *setting;
+    unsigned kinds;
+} honeO_reader;
+/* Whether kind reads setting by table [n]: 1 or 0 (0 too for a kind that is not one, known, the
+ * caller's range says), -1 when the table has no such setting. */
+int honeO_reads(const honeO_reader *table, size_t n, bool known_kind, int kind, const char *setting);
+
 /* One step of c's rule: p [n] updated from g [n], state [2n] (first moments, then second),
  * t the 1-based step count, lr the rate of this step. */
 void honeO_step(const hone_optimizer_config *c, hone_real *p, const hone_real *g, hone_real *state,

@@ -21,10 +21,7 @@ int hone_schedule_kind_parse(const char *name) {
 #define BIT(kind) (1u << HONE_SCHEDULE_##kind)
 #define DECAYS (BIT(INVERSE_TIME) | BIT(EXPONENTIAL) | BIT(INVERSE_SQRT) | BIT(STEP))
 /* The kinds that read each setting (as hone_optimizer_reads' list, in optim.c). */
-static const struct {
-    const char *setting;
-    unsigned kinds;
-} readers[] = {
+static const honeO_reader readers[] = {
     {"rate", DECAYS},
     {"step_size", BIT(STEP)},
     {"warmup", BIT(COSINE)},
@@ -39,10 +36,8 @@ static const struct {
 #undef BIT
 
 int hone_schedule_reads(hone_schedule_kind kind, const char *setting) {
-    for (size_t i = 0; i < sizeof readers / sizeof *readers; i++)
-        if (strcmp(readers[i].setting, setting) == 0)
-            return kind >= 0 && kind <= HONE_SCHEDULE_PLATEAU && (readers[i].kinds >> kind & 1);
-    return -1;
+    return honeO_reads(readers, sizeof readers / sizeof *readers, kind >= 0 && kind <= HONE_SCHEDULE_PLATEAU,
+                       (int)kind, setting);
 }
 
 hone_schedule_config hone_schedule_config_default(hone_schedule_kind kind) {
