@@ -364,15 +364,19 @@ static void test_round_trip_of_a_state(void **state) {
     images_split_free(d, &split);
 }
 
-/* A fresh checkpoint of the Adam run, after batch 11 (epoch 2, batch 3). */
-static void write_checkpoint(const hone_split *split, const char *path) {
-    hone_train_config c = adam_cosine();
+/* A fresh network (seed 1) trained under c with r's hooks, for the checkpoints r writes. */
+static void train_writing(const hone_split *split, const hone_train_config *c, run r) {
     hone_model *m = network(split, 1, 12);
-    run r = {.stop_after = 11, .interrupt_path = path};
     hone_train_hooks hooks = hooks_of(&r);
     hone_error err = {0};
-    if (hone_train(m, split, &c, &hooks, NULL, &err)) fail_msg("%s", err.message);
+    if (hone_train(m, split, c, &hooks, NULL, &err)) fail_msg("%s", err.message);
     hone_model_free(m);
+}
+
+/* A fresh checkpoint of the Adam run, after batch 11 (epoch 2, batch 3). */
+static void write_checkpoint(const hone_split *split, const char *path) {
+    const hone_train_config c = adam_cosine();
+    train_writing(split, &c, (run){.stop_after = 11, .interrupt_path = path});
 }
 
 /* write_checkpoint to th_path(name), that path kept in path [512] (th_path's own is rotated). */
@@ -852,11 +856,7 @@ static void test_resume_with_more_epochs(void **state) {
     const run to_end = {.epoch_path = end}, stopped = {.stop_after = 20, .interrupt_path = mid};
     const run *runs[2] = {&to_end, &stopped};
     for (int i = 0; i < 2; i++) {
-        hone_model *m = network(&split, 1, 12);
-        run r = *runs[i];
-        hone_train_hooks hooks = hooks_of(&r);
-        assert_int_equal(hone_train(m, &split, &shorter, &hooks, NULL, &err), HONE_OK);
-        hone_model_free(m);
+        train_writing(&split, &shorter, *runs[i]);
         hone_model *done = resume(&split, &longer, i ? mid : end, -1, &stats);
         assert_same_model(done, ref);
         assert_same_stats(&stats, &ref_stats);
@@ -872,11 +872,7 @@ static void test_resume_with_more_epochs(void **state) {
     hone_model_free(done);
     hone_train_config cosine = adam_cosine();
     cosine.epochs = 3;
-    hone_model *m = network(&split, 1, 12);
-    run r = {.epoch_path = cosine_end};
-    hone_train_hooks hooks = hooks_of(&r);
-    assert_int_equal(hone_train(m, &split, &cosine, &hooks, NULL, &err), HONE_OK);
-    hone_model_free(m);
+    train_writing(&split, &cosine, (run){.epoch_path = cosine_end});
     cosine.epochs = 5;
     expect_refused(&split, &cosine, cosine_end, "epochs is 3 in the checkpoint, 5 in this run");
     hone_model_free(ref);
@@ -997,12 +993,8 @@ static void test_resume_needs_its_arrays(void **state) {
     assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 5, &err), HONE_OK);
     const hone_train_config c = plateau_early();
     const char *path = th_path("arrays.safetensors");
-    hone_model *m = network(&split, 1, 12);
-    run r = {.stop_after = 21, .interrupt_path = path}; /* batch 5 of epoch 3 */
-    hone_train_hooks hooks = hooks_of(&r);
-    assert_int_equal(hone_train(m, &split, &c, &hooks, NULL, &err), HONE_OK);
-    hone_model_free(m);
-    m = network(&split, 999, 12);
+    train_writing(&split, &c, (run){.stop_after = 21, .interrupt_path = path}); /* batch 5 of epoch 3 */
+    hone_model *m = network(&split, 999, 12);
     hone_train_state s;
     assert_int_equal(hone_checkpoint_load(&s, m, path, &err), HONE_OK);
     assert_true(s.best_epoch > 0 && s.best_params && s.best_buffers && m->n_buffers > 0);
