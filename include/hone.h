@@ -60,10 +60,10 @@ typedef struct hone_error {
     /* the one field or setting an error is about, so that a caller can name its own option for
      * it; NULL for every other error. hone_train_config_check and hone_train_check: the field of
      * hone_train_config ("epochs", "optimizer.beta1", "schedule.warmup"); hone_train_resume:
-     * "epochs" when the checkpoint has trained more than the run's; the data readers: "label" (a label that is
-     * no class index: real-valued targets need regression), "label_index" (a CSV label column out
-     * of range), "header" (a CSV label column named in a file without a header), "regression" (IDX
-     * labels asked for as targets) */
+     * "epochs" when the checkpoint has trained more than the run's; the data readers: "label" (a
+     * label that is no class index: real-valued targets need regression), "label_index" (a CSV
+     * label column out of range), "header" (a CSV label column named in a file without a header),
+     * "regression" (IDX labels asked for as targets) */
     const char *field;
 } hone_error;
 
