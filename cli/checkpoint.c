@@ -152,6 +152,7 @@ static const struct {
     {"min_delta", {"early_stop"}, " on "},
     {"early_stop_metric", {"early_stop"}, " on "},
     {"decay_bias", {"l2", "l1"}, " on "}, /* the biases take the penalty, if there is one */
+    {"standardize_targets", {"loss"}, " mse "},
 };
 
 /* Whether the optimizer or schedule of configuration c reads key, by hone_optimizer_reads and

@@ -23,7 +23,7 @@ int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double 
     const char *advice;
     hone_diagnosis d = hone_diagnose(train_error, dev_error, base_error, tolerance, &advice);
     fprintf(out, "diagnosis: %s\n", hone_diagnosis_name(d));
-    print_figure(out, "train error", train_error, regression, regression ? "(mean squared error: a regression)" : NULL);
+    print_figure(out, "train error", train_error, regression, regression ? "(mean squared error in units of the targets' variance)" : NULL);
     print_figure(out, "dev error", dev_error, regression, isfinite(dev_error) ? NULL : "(no dev set)");
     print_figure(out, "base error", base_error, regression, "(human-level or Bayes error; --base-error)");
     print_figure(out, "avoidable bias", train_error - base_error, regression, "(train - base)");

@@ -53,8 +53,9 @@ int cmd_eval(int argc, char **argv) {
     }
     for (size_t i = 0; i < on->n; i++) rows[i] = i;
     hone_view view = {on, rows, on->n};
-    double loss, acc;
-    if (hone_model_evaluate(model, &view, &loss, &acc, &err)) {
+    double loss, acc, rmse = NAN;
+    if (hone_model_evaluate(model, &view, &loss, &acc, &err) ||
+        (model->loss == HONE_LOSS_MSE && hone_model_evaluate_rmse(model, &view, &rmse, &err))) {
         cli_error("eval", "%s", err.message);
         goto done;
     }
@@ -64,11 +65,13 @@ int cmd_eval(int argc, char **argv) {
     if (json) {
         printf("{\"command\": \"eval\", \"rows\": %zu, ", on->n);
         cli_json_number(stdout, "loss", loss, 1);
-        cli_json_number(stdout, "accuracy", acc, 0);
+        cli_json_number(stdout, "accuracy", acc, model->loss == HONE_LOSS_MSE);
+        if (model->loss == HONE_LOSS_MSE) cli_json_number(stdout, "rmse", rmse, 0);
         printf("}\n");
     } else {
         printf("%s on %zu %s: loss %s", model_path, on->n, test ? "test rows" : "rows", cli_loss_text((char[CLI_LOSS_TEXT]){0}, loss));
         if (isfinite(acc)) printf("  accuracy %.2f%%", 100 * acc);
+        if (isfinite(rmse)) printf("  rmse %.4g", rmse);
         printf("\n");
     }
     exit_code = CLI_EXIT_OK;

@@ -34,6 +34,7 @@ typedef struct train_options {
     char init[CLI_TEXT_MAX];
     int epochs, batch, threads, shuffle, json, quiet;
     int train_rows; /* 0: every row of the training split */
+    int standardize_targets;
     double lr;
     uint64_t seed;
     char save[CLI_TEXT_MAX];
@@ -42,10 +43,13 @@ typedef struct train_options {
     double base_error;
 } train_options;
 
-static void print_row(const char *name, size_t n, double loss, double acc) {
+/* A split's final figures: its loss and accuracy, or for a regression its loss (of the
+ * standardized targets) and root mean squared error in the targets' own units. */
+static void print_row(const char *name, size_t n, double loss, double acc, double rmse) {
     if (!n) return;
     printf("  %-5s %6zu rows  loss %s", name, n, cli_loss_text((char[CLI_LOSS_TEXT]){0}, loss));
     if (isfinite(acc)) printf("  accuracy %6.2f%%", 100 * acc);
+    if (isfinite(rmse)) printf("  rmse %.4g", rmse);
     printf("\n");
 }
 
@@ -64,14 +68,15 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
              "\"l2\": %.17g, \"l1\": %.17g, \"decay_bias\": %s, \"keep_prob\": \"%s\", \"input_keep_prob\": %.17g, "
              "\"batchnorm\": %s, \"bn_momentum\": %.17g, \"early_stop\": %d, \"min_delta\": %.17g, "
              "\"early_stop_metric\": \"%s\", \"augment_shift\": %d, \"augment_rotate\": %.17g, "
-             "\"augment_flip\": %s, \"augment_noise\": %.17g}",
+             "\"augment_flip\": %s, \"augment_noise\": %.17g, \"standardize_targets\": %s}",
              c->lr, c->epochs, c->batch, (unsigned long long)o->seed, c->shuffle ? "true" : "false", optim,
              hone_init_kind_name(a->init), o->arch.layers, hone_layer_kind_name(a->activation), o->arch.alpha,
              hone_loss_kind_name(a->loss), o->arch.residual ? "true" : "false", o->dev, o->test, test_set,
              o->train_rows, o->reg.l2, o->reg.l1, o->reg.decay_bias ? "true" : "false", o->reg.keep_prob,
              o->reg.input_keep_prob, o->reg.batchnorm ? "true" : "false", o->reg.bn_momentum, o->reg.early_stop,
              c->early_stopping.min_delta, c->early_stopping.on_accuracy ? "accuracy" : "loss", o->reg.augment_shift,
-             o->reg.augment_rotate, o->reg.augment_flip ? "true" : "false", o->reg.augment_noise);
+             o->reg.augment_rotate, o->reg.augment_flip ? "true" : "false", o->reg.augment_noise,
+             o->standardize_targets ? "true" : "false");
     return buf;
 }
 
@@ -346,7 +351,7 @@ static train_options train_defaults(void) {
         .optim = CLI_OPTIM_DEFAULTS,
         .reg = CLI_REGULARIZE_DEFAULTS,
         .stats_every = 100,
-        .epochs = 10, .batch = 128, .lr = 1e-3, .seed = 42, .shuffle = 1,
+        .epochs = 10, .batch = 128, .lr = 1e-3, .seed = 42, .shuffle = 1, .standardize_targets = 1,
         .ck = CLI_CHECKPOINT_DEFAULTS,
     };
 }
@@ -363,6 +368,9 @@ static cli_command train_command(train_options *o, cli_option *options) {
         {"dev", CLI_TEXT, o->dev, "auto|F|N", "dev rows: fraction below 1 or count (auto: 20%, at most 10000)"},
         {"test", CLI_TEXT, o->test, "auto|F|N", "test rows carved from --data when it has no test set"},
         {"train-rows", CLI_INT, &o->train_rows, "N", "use only the first N rows of the shuffled training split (0: all)"},
+        {"standardize-targets", CLI_FLAG, &o->standardize_targets, NULL,
+         "regression: learn the targets standardized on the train split, losses in units of their variance "
+         "(--no-standardize-targets: as they are)"},
         CLI_ARCH_OPTIONS(o->arch),
         {"init", CLI_TEXT, o->init, "MODEL", "start from a saved model's weights and standardization"},
         {"epochs", CLI_INT, &o->epochs, "N", "passes over the training set"},
@@ -478,6 +486,9 @@ int cmd_train(int argc, char **argv) {
     cli_optim_warn("train", &o.optim);
     cli_regularize_warn("train", &o.reg, !*o.init);
     if (!*o.init) cli_arch_warn("train", &o.arch); /* with --init, train refuses them */
+    if (cli_given(&o.standardize_targets) && (*o.init || !o.data.regression))
+        fprintf(stderr, "hone train: warning: --%sstandardize-targets does nothing %s\n", o.standardize_targets ? "" : "no-",
+                *o.init ? "with --init (the model's own standardization is kept)" : "without --regression");
     if (cli_threads("train", o.threads)) return CLI_EXIT_USAGE;
     const cli_path reads[] = {{"--data", o.data.data, NULL},   {"--labels", o.data.labels, NULL},
                                {"--test-data", o.test_data, NULL}, {"--test-labels", o.test_labels, NULL},
@@ -566,6 +577,10 @@ int cmd_train(int argc, char **argv) {
         if (!*o.ck.resume && hone_model_init(model, arch.init, o.arch.init_scale, &rng, &err)) goto fail;
         if (!*o.ck.resume && o.arch.residual && o.arch.zero_residual) hone_model_zero_residual_branches(model);
         if (!*o.ck.resume && hone_model_standardize_fit(model, &split.train, &err)) goto fail;
+        for (int k = 0; !o.standardize_targets && k < outputs; k++) { /* the targets as they are */
+            model->target_mean[k] = 0;
+            model->target_std[k] = 1;
+        }
         if (!*o.ck.resume) precision_warning(model, source.path);
     }
     /* what training would refuse at its start (early stopping on a regression's accuracy, a
@@ -692,10 +707,12 @@ int cmd_train(int argc, char **argv) {
     }
     if (cli_metrics_close(&metrics, "train")) goto done;
 
-    double losses[3], accs[3];
+    double losses[3], accs[3], rmses[3] = {NAN, NAN, NAN};
     const hone_view *views[3] = {&split.train, &split.dev, &split.test};
     for (int k = 0; k < 3; k++)
-        if (hone_model_evaluate(model, views[k], &losses[k], &accs[k], &err)) goto fail;
+        if (hone_model_evaluate(model, views[k], &losses[k], &accs[k], &err) ||
+            (model->loss == HONE_LOSS_MSE && hone_model_evaluate_rmse(model, views[k], &rmses[k], &err)))
+            goto fail;
 
     if (*o.save) { /* config_json was set before training */
         /* a signal waits for the save to end, and ends the run then: one that killed the save
@@ -729,6 +746,11 @@ int cmd_train(int argc, char **argv) {
         cli_json_number(stdout, "dev_acc", accs[1], 1);
         cli_json_number(stdout, "test_loss", losses[2], 1);
         cli_json_number(stdout, "test_acc", accs[2], 1);
+        if (model->loss == HONE_LOSS_MSE) {
+            cli_json_number(stdout, "train_rmse", rmses[0], 1);
+            cli_json_number(stdout, "dev_rmse", rmses[1], 1);
+            cli_json_number(stdout, "test_rmse", rmses[2], 1);
+        }
         printf("\"parameters\": %zu", model->n_params);
         if (*o.save) {
             printf(", \"model\": ");
@@ -746,9 +768,9 @@ int cmd_train(int argc, char **argv) {
             printf("; %s, kept the weights of epoch %d (best dev %s)", last.stopped_early ? "stopped early" : "ran to the end",
                    last.best_epoch, cfg.early_stopping.on_accuracy ? "accuracy" : "loss");
         printf("; final figures:\n");
-        print_row("train", split.train.n, losses[0], accs[0]);
-        print_row("dev", split.dev.n, losses[1], accs[1]);
-        print_row("test", split.test.n, losses[2], accs[2]);
+        print_row("train", split.train.n, losses[0], accs[0], rmses[0]);
+        print_row("dev", split.dev.n, losses[1], accs[1], rmses[1]);
+        print_row("test", split.test.n, losses[2], accs[2], rmses[2]);
         if (*o.save) printf("saved %s\n", o.save);
         if (*o.plot) printf("plotted %s\n", o.plot);
         int mse = model->loss == HONE_LOSS_MSE;

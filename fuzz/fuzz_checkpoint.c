@@ -43,6 +43,7 @@ static void fill(hone_model *m) {
     for (size_t i = 0; i < 2 * m->n_params; i++) m->opt_state[i] = MARK;
     for (size_t i = 0; i < m->n_buffers; i++) m->buffers[i] = MARK;
     for (int j = 0; j < m->inputs; j++) m->input_mean[j] = m->input_std[j] = MARK;
+    for (int o = 0; o < hone_model_outputs(m); o++) m->target_mean[o] = m->target_std[o] = MARK;
     m->opt_steps = m->bn_batches = 7;
     m->rng = (hone_rng){{7, 7, 7, 7}};
 }
@@ -53,6 +54,7 @@ static void check_untouched(const hone_model *m) {
     for (size_t i = 0; i < 2 * m->n_params; i++) fuzz_check(m->opt_state[i] == MARK);
     for (size_t i = 0; i < m->n_buffers; i++) fuzz_check(m->buffers[i] == MARK);
     for (int j = 0; j < m->inputs; j++) fuzz_check(m->input_mean[j] == MARK && m->input_std[j] == MARK);
+    for (int o = 0; o < hone_model_outputs(m); o++) fuzz_check(m->target_mean[o] == MARK && m->target_std[o] == MARK);
     fuzz_check(m->opt_steps == 7 && m->bn_batches == 7 && m->rng.s[0] == 7 && !m->config_json);
 }
 
@@ -104,6 +106,8 @@ static void check_state(const hone_train_state *s, const hone_model *m, const ho
     fuzz_check(m->n_buffers == 0 || memcmp(m->buffers, file->buffers, m->n_buffers * sizeof *m->buffers) == 0);
     fuzz_check(memcmp(m->input_mean, file->input_mean, (size_t)m->inputs * sizeof *m->input_mean) == 0);
     fuzz_check(memcmp(m->input_std, file->input_std, (size_t)m->inputs * sizeof *m->input_std) == 0);
+    fuzz_check(memcmp(m->target_mean, file->target_mean, (size_t)hone_model_outputs(m) * sizeof *m->target_mean) == 0);
+    fuzz_check(memcmp(m->target_std, file->target_std, (size_t)hone_model_outputs(m) * sizeof *m->target_std) == 0);
     fuzz_check(x[X_OPT].present && memcmp(m->opt_state, x[X_OPT].values, 2 * m->n_params * sizeof *m->opt_state) == 0);
     fuzz_check(!m->config_json == !file->config_json);
     fuzz_check(!m->config_json || strcmp(m->config_json, file->config_json) == 0);
@@ -162,6 +166,8 @@ static void check_same(const hone_train_state *a, const hone_train_state *b) {
     fuzz_check(m->n_buffers == 0 || memcmp(m->buffers, n->buffers, m->n_buffers * sizeof *m->buffers) == 0);
     fuzz_check(memcmp(m->input_mean, n->input_mean, (size_t)m->inputs * sizeof *m->input_mean) == 0);
     fuzz_check(memcmp(m->input_std, n->input_std, (size_t)m->inputs * sizeof *m->input_std) == 0);
+    fuzz_check(memcmp(m->target_mean, n->target_mean, (size_t)hone_model_outputs(m) * sizeof *m->target_mean) == 0);
+    fuzz_check(memcmp(m->target_std, n->target_std, (size_t)hone_model_outputs(m) * sizeof *m->target_std) == 0);
     fuzz_check(m->opt_steps == n->opt_steps && m->bn_batches == n->bn_batches);
     fuzz_check(memcmp(&m->rng, &n->rng, sizeof m->rng) == 0);
     fuzz_check(!m->config_json == !n->config_json);

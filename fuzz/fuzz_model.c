@@ -38,6 +38,9 @@ static void check_model(const hone_model *m) {
     for (size_t i = 0; i < m->n_buffers; i++) fuzz_check(isfinite(m->buffers[i]));
     for (int j = 0; j < m->inputs; j++)
         fuzz_check(isfinite(m->input_mean[j]) && isfinite(m->input_std[j]) && m->input_std[j] > 0);
+    for (int o = 0; o < hone_model_outputs(m); o++) /* an mse model's alone may have other than 0 and 1 */
+        fuzz_check(isfinite(m->target_mean[o]) && isfinite(m->target_std[o]) && m->target_std[o] > 0 &&
+                   (m->loss == HONE_LOSS_MSE || (m->target_mean[o] == 0 && m->target_std[o] == 1)));
 }
 
 /* The same model: every setting that is saved, every parameter, buffer and statistic, bit for bit. */
@@ -56,6 +59,8 @@ static void check_same(const hone_model *a, const hone_model *b) {
     fuzz_check(a->n_buffers == 0 || memcmp(a->buffers, b->buffers, a->n_buffers * sizeof *a->buffers) == 0);
     fuzz_check(memcmp(a->input_mean, b->input_mean, (size_t)a->inputs * sizeof *a->input_mean) == 0);
     fuzz_check(memcmp(a->input_std, b->input_std, (size_t)a->inputs * sizeof *a->input_std) == 0);
+    fuzz_check(memcmp(a->target_mean, b->target_mean, (size_t)hone_model_outputs(a) * sizeof *a->target_mean) == 0);
+    fuzz_check(memcmp(a->target_std, b->target_std, (size_t)hone_model_outputs(a) * sizeof *a->target_std) == 0);
     fuzz_check(!a->config_json == !b->config_json);
     fuzz_check(!a->config_json || strcmp(a->config_json, b->config_json) == 0);
 }

@@ -166,6 +166,12 @@ put("model", "checksum_malformed", safetensors(*SOFTMAX_CHECKSUMS, checksums={"c
 put("model", "identity_mse", safetensors(
     {"inputs": 2, "loss": "mse", "layers": [{"kind": "identity"}]}, [],
     standardize={"mean": [0, 0], "std": [1, 1]}))
+# an mse model's targets standardized (format version 2)
+put("model", "target_mse", safetensors(
+    {"inputs": 2, "loss": "mse", "layers": [dense(2)]},
+    [("0.weight", [2, 2], [1, 0.5, -0.5, 2]), ("0.bias", [2], [0.1, -0.1])],
+    standardize={"mean": [0, 1], "std": [1, 2], "target_mean": [250000, -3.5], "target_std": [49000, 0.25]},
+    extra_meta={"hone.format_version": "2"}))
 
 
 def module_paths(layers):

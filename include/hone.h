@@ -290,6 +290,13 @@ typedef struct hone_model {
     /* Input standardization, fitted on the training split: x' = (x - mean) / std. */
     hone_real *input_mean; /* [D] */
     hone_real *input_std;  /* [D] */
+    /* Target standardization of an MSE model, fitted with the inputs': the network learns
+     * y' = (y - mean) / std for each target, so its losses are in units of each target's
+     * variance over the training split (1 is no better than its mean), and hone_model_predict
+     * gives y again. Mean 0 and std 1 (as created, and for every other loss) leave targets as
+     * they are. */
+    hone_real *target_mean; /* [O] */
+    hone_real *target_std;  /* [O] */
     /* Workspace for up to max_batch rows; nothing is allocated while training. */
     int max_batch;
     hone_real *acts;    /* layer outputs, layer l at act_offset[l], [B, O_l] */
@@ -370,11 +377,13 @@ hone_status hone_model_reserve(hone_model *model, int max_batch, hone_error *err
 
 /* Standardization statistics of the view's rows (per feature; a constant feature, every row the
  * same, gets std 1; any other keeps its own, however small, unless the real type cannot divide
- * by it: HONE_ERR_VALUE, naming the feature). */
+ * by it: HONE_ERR_VALUE, naming the feature), and of an MSE model's targets likewise, when the
+ * data has targets (HONE_ERR_VALUE naming the target column). */
 hone_status hone_model_standardize_fit(hone_model *model, const hone_view *train, hone_error *err);
 
 /* Gathers dataset rows rows[0..B) into X [B, D], standardized with the model's statistics, and
- * their targets into Y [B, T] shaped for the model's loss (one-hot for softmax cross-entropy). */
+ * their targets into Y [B, T] shaped for the model's loss (one-hot for softmax cross-entropy,
+ * standardized targets for MSE). */
 void hone_model_gather(const hone_model *model, hone_real *X, hone_real *Y,
                        const hone_dataset *data, const size_t *rows, int B);
 
@@ -395,7 +404,8 @@ double hone_model_penalty(const hone_model *model, int B);
 /* Back-propagates dL/dZ from hone_model_loss, ADDING into model->grads. */
 void hone_model_backward(hone_model *model, const hone_real *X, int B);
 void hone_model_zero_grad(hone_model *model);
-/* Output probabilities (softmax or sigmoid) or values (MSE) for X [B, D] into P [B, O]. X must be
+/* Output probabilities (softmax or sigmoid) or values (MSE, in the targets' own units: the
+ * network's outputs times target_std plus target_mean) for X [B, D] into P [B, O]. X must be
  * standardized already: hone_model_gather does it for dataset rows. A model with room for fewer
  * than B rows reserves room for B first (hone_model_reserve; X may be model->batch_x only within
  * the room it had). *bad_row (when not NULL) gets the first row whose network output (before
@@ -415,6 +425,10 @@ hone_status hone_model_data_check(const hone_model *model, const hone_dataset *d
  * model cannot read (hone_model_data_check) is HONE_ERR_VALUE. */
 hone_status hone_model_evaluate(hone_model *model, const hone_view *view, double *loss,
                                 double *accuracy, hone_error *err);
+/* Root mean squared error of an MSE model over a view, in the targets' own units:
+ * hone_model_predict's values against the data's targets, over every target of every row (NAN
+ * for an empty view). HONE_ERR_VALUE for another loss, or data the model cannot read. */
+hone_status hone_model_evaluate_rmse(hone_model *model, const hone_view *view, double *rmse, hone_error *err);
 
 /* Saves as safetensors, atomically: tensor names as PyTorch nn.Sequential's state_dict
  * ("0.weight" [O, I], "0.bias" [O], ...), metadata holding the architecture, the

@@ -174,9 +174,9 @@ expect_error "weights overflowing in an epoch's last step are a divergence, not 
 awk 'BEGIN { srand(8); print "a,b,y"; for (i = 0; i < 200; i++) { a = rand(); b = rand(); printf "%.5f,%.5f,%.5e\n", a, b, (2*a - b)*1e30 } }' >huge.csv
 expect_error "an optimizer moment left infinite is a divergence" 3 \
     "^hone train: diverged at epoch 1, batch [0-9]+, learning rate 0.001: its step left the optimizer's second moment of a weight inf \(a gradient too large for its square to fit float32\); clip gradients \(--clip-norm\), or scale the targets or inputs down$" -- \
-    train --data huge.csv --regression --layers 8 --epochs 3 --quiet
-expect_ok "the same targets train with the gradient clipped" train --data huge.csv --regression --layers 8 --epochs 3 --clip-norm 1 --quiet
-grep -Eq "^  train +[0-9]+ rows  loss [0-9]\.[0-9]{3}e\+[0-9]{2}$" out.txt && ok "a loss of 1e59 is printed in four digits, not sixty" \
+    train --data huge.csv --regression --no-standardize-targets --layers 8 --epochs 3 --quiet
+expect_ok "the same targets train with the gradient clipped" train --data huge.csv --regression --no-standardize-targets --layers 8 --epochs 3 --clip-norm 1 --quiet
+grep -Eq "^  train +[0-9]+ rows  loss [0-9]\.[0-9]{3}e\+[0-9]{2}  rmse [0-9.]+e\+[0-9]{2}$" out.txt && ok "a loss of 1e59 is printed in four digits, not sixty" \
     || bad "a huge loss's text" "$(cat out.txt)"
 # the steps are taken in float32: a rate or an eps it cannot hold is refused, not trained into a divergence
 expect_error "--lr beyond float32" 2 "^hone train: --lr: learning rate must be positive and finite in float32, got 1e\\+40$" -- train --data blobs.csv --lr 1e40
@@ -647,7 +647,39 @@ done
 expect_ok "eval: a regression model with --regression given again" eval reg.safetensors --data reg.csv --regression
 awk -F, 'NR == 1 { print; next } { printf "%s,%s,%d\n", $1, $2, $3 * 10 }' reg.csv >reg-int.csv
 expect_ok "eval: integer targets for a regression model" eval reg.safetensors --data reg-int.csv
-grep -Eq "^reg.safetensors on 200 rows: loss [0-9.]+$" out.txt && ok "eval: integer targets are scored as targets" || bad "eval: integer targets" "$(cat out.txt)"
+grep -Eq "^reg.safetensors on 200 rows: loss [0-9.]+  rmse [0-9.]+$" out.txt && ok "eval: integer targets are scored as targets" || bad "eval: integer targets" "$(cat out.txt)"
+# targets in their own units (a price: std about 49,000 around 260,000) are learnt standardized:
+# raw, Adam's steps of about the rate left the run a million steps from their mean, "high bias"
+awk 'BEGIN { srand(9); print "a,b,price"; for (i = 0; i < 600; i++) { a = rand(); b = rand(); printf "%.5f,%.5f,%.1f\n", a, b, 200000 + 150000*a - 80000*b*b } }' >price.csv
+expect_ok "a regression on targets of 1e5" train --data price.csv --regression --layers 32 --epochs 30 --batch 32 --lr 0.01 --quiet --save price.safetensors
+awk '$1 == "dev" && $5 < 0.02 && $6 == "rmse" && $7 < 7000' out.txt | grep -q . &&
+    grep -q "^diagnosis: fine$" out.txt && ok "its loss is in units of the targets' variance, its rmse in theirs" || bad "a regression on targets of 1e5" "$(cat out.txt)"
+grep -qF "train error" out.txt && grep -qF "(mean squared error in units of the targets' variance)" out.txt &&
+    ok "the diagnosis says what the regression's error is" || bad "the diagnosis says what the regression's error is" "$(cat out.txt)"
+"$hone" predict price.safetensors --data price.csv --output price-values.txt 2>/dev/null
+paste -d, <(tail -n +2 price.csv) price-values.txt | awk -F, '{ d = $4 - $3; s += d * d } END { exit !(NR == 600 && sqrt(s / NR) < 7000) }' &&
+    ok "predictions are in the targets' units" || bad "predictions are in the targets' units" "$(head -3 price-values.txt)"
+expect_ok "eval --json of a regression" eval price.safetensors --data price.csv --json
+grep -Eq '^\{"command": "eval", "rows": 600, "loss": [0-9.e-]+, "accuracy": null, "rmse": [0-9.]+\}$' out.txt &&
+    ok "eval --json gives the rmse" || bad "eval --json gives the rmse" "$(cat out.txt)"
+expect_ok "--no-standardize-targets" train --data price.csv --regression --layers 32 --epochs 3 --batch 32 --lr 0.01 --quiet --no-standardize-targets --json
+grep -Eq '"dev_loss": [0-9.]+e\+(09|1[0-9]),.*"dev_rmse": [0-9.e+]+, "test_rmse"' out.txt &&
+    ok "--no-standardize-targets learns them as they are: a loss in their squared units" || bad "--no-standardize-targets" "$(cat out.txt)"
+expect_ok "--no-standardize-targets of a classifier" train --data blobs.csv --layers 4 --epochs 1 --quiet --no-standardize-targets
+grep -qxF "hone train: warning: --no-standardize-targets does nothing without --regression" err.txt &&
+    ok "--no-standardize-targets without --regression is warned of" || bad "--no-standardize-targets without --regression" "$(cat err.txt)"
+expect_ok "--standardize-targets with --init" train --data price.csv --regression --init price.safetensors --epochs 1 --quiet --standardize-targets
+grep -qxF "hone train: warning: --standardize-targets does nothing with --init (the model's own standardization is kept)" err.txt &&
+    ok "--standardize-targets with --init is warned of" || bad "--standardize-targets with --init" "$(cat err.txt)"
+# a resumed regression takes the checkpoint's target statistics: the model of a run straight through
+price_run=(train --data price.csv --regression --layers 8 --batch 64 --schedule constant --quiet)
+"$hone" "${price_run[@]}" --epochs 2 --checkpoint price-ck.safetensors >/dev/null 2>&1
+expect_ok "a regression resumed" "${price_run[@]}" --epochs 4 --resume price-ck.safetensors --save price-resumed.safetensors
+"$hone" "${price_run[@]}" --epochs 4 --save price-straight.safetensors >/dev/null 2>&1
+cmp -s price-resumed.safetensors price-straight.safetensors && ok "a resumed regression is the run straight through, bit for bit" ||
+    bad "a resumed regression is the run straight through"
+expect_error "--resume with --no-standardize-targets" 2 "^hone train: --resume price-ck.safetensors: --standardize-targets is true in the checkpoint, false in this run; resume with" -- \
+    "${price_run[@]}" --epochs 2 --resume price-ck.safetensors --no-standardize-targets
 "$hone" predict reg.safetensors --data reg.csv --output reg-values.txt 2>/dev/null
 cut -d, -f1-2 reg.csv >reg-features.csv
 expect_error "predict: --probabilities of a regression model" 2 "^hone predict: --probabilities: reg.safetensors is a regression \(loss mse\): it predicts values, not classes; leave --probabilities out$" -- \

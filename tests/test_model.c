@@ -1413,6 +1413,126 @@ static void test_gradcheck_leaves_the_dropout_stream(void **state) {
     hone_model_free(m);
 }
 
+/* Target standardization (an MSE model's). Catches a target's mean or std fitted wrong, a
+ * constant target divided by 0, targets gathered as they are, predictions left in standardized
+ * units and an RMSE in the wrong units. Targets (10, 20, 30, 40) have mean 25 and population
+ * std sqrt(125); (7, 7, 7, 7) is constant: mean 7, std 1. A 1-2 dense layer of W = 0 and
+ * b = (1, -1) outputs Z = (1, -1) on every row, so its predictions are (25 + sqrt(125), 6). */
+static void test_target_standardization(void **state) {
+    hone_real x[4] = {1, 2, 3, 4}, t[8] = {10, 7, 20, 7, 30, 7, 40, 7};
+    hone_dataset d = {.n = 4, .d = 1, .t = 2, .x = x, .target = t};
+    hone_view v = {&d, (size_t[]){0, 1, 2, 3}, 4};
+    const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = 2}};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create(&m, 1, specs, 1, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_true(m->target_mean[0] == 0 && m->target_std[0] == 1); /* as created: the targets as they are */
+    assert_int_equal(hone_model_standardize_fit(m, &v, &err), HONE_OK);
+    th_assert_close(m->target_mean[0], 25, TH_EPS);
+    th_assert_close(m->target_std[0], sqrt(125), TH_EPS);
+    assert_true(m->target_mean[1] == 7 && m->target_std[1] == 1);
+    hone_real X[4], Y[8];
+    hone_model_gather(m, X, Y, &d, v.index, 4);
+    for (int r = 0; r < 4; r++) {
+        th_assert_close(Y[2 * r], (10.0 * (r + 1) - 25) / sqrt(125), TH_EPS);
+        assert_true(Y[2 * r + 1] == 0);
+    }
+    const hone_real p[4] = {0, 0, 1, -1}; /* W [2, 1], b [2] */
+    memcpy(m->params, p, sizeof p);
+    hone_real P[8];
+    assert_int_equal(hone_model_predict(m, X, 4, P, NULL, &err), HONE_OK);
+    double sq = 0, loss_want = 0;
+    for (int r = 0; r < 4; r++) {
+        th_assert_close(P[2 * r], 25 + sqrt(125), TH_EPS);
+        th_assert_close(P[2 * r + 1], 6, TH_EPS);
+        sq += pow(25 + sqrt(125) - 10.0 * (r + 1), 2) + 1;
+        loss_want += pow(1 - (10.0 * (r + 1) - 25) / sqrt(125), 2) + 1; /* of the standardized targets */
+    }
+    double rmse, loss, acc;
+    assert_int_equal(hone_model_evaluate_rmse(m, &v, &rmse, &err), HONE_OK);
+    th_assert_close(rmse, sqrt(sq / 8), TH_EPS);
+    assert_int_equal(hone_model_evaluate(m, &v, &loss, &acc, &err), HONE_OK);
+    th_assert_close(loss, loss_want / 8, TH_EPS);
+    hone_view none = {&d, v.index, 0};
+    assert_int_equal(hone_model_evaluate_rmse(m, &none, &rmse, &err), HONE_OK);
+    assert_true(isnan(rmse));
+    /* a target the real type cannot divide by is refused, naming it */
+    t[1] = 0, t[3] = t[5] = t[7] = (hone_real)(sizeof(hone_real) == 4 ? FLT_TRUE_MIN : DBL_TRUE_MIN);
+    assert_int_equal(hone_model_standardize_fit(m, &v, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "target 2 varies by"));
+    hone_model_free(m);
+    /* other losses keep their targets as they are: labels, and a sigmoid's probabilities */
+    int32_t y[4] = {0, 1, 0, 1};
+    hone_dataset labelled = {.n = 4, .d = 1, .x = x, .label = y, .n_classes = 2};
+    hone_view lv = {&labelled, v.index, 4};
+    m = small_mlp(1, 2, HONE_LOSS_SOFTMAX_CE);
+    assert_int_equal(hone_model_standardize_fit(m, &lv, &err), HONE_OK);
+    assert_true(m->target_mean[0] == 0 && m->target_std[0] == 1 && m->target_mean[1] == 0 && m->target_std[1] == 1);
+    assert_int_equal(hone_model_evaluate_rmse(m, &lv, &rmse, &err), HONE_ERR_VALUE);
+    hone_model_free(m);
+    hone_real probs[4] = {0.1f, 0.9f, 0.2f, 0.8f};
+    hone_dataset soft = {.n = 4, .d = 1, .t = 1, .x = x, .target = probs};
+    hone_view sv = {&soft, v.index, 4};
+    m = small_mlp(1, 1, HONE_LOSS_SIGMOID_CE);
+    assert_int_equal(hone_model_standardize_fit(m, &sv, &err), HONE_OK);
+    assert_true(m->target_mean[0] == 0 && m->target_std[0] == 1);
+    hone_model_gather(m, X, Y, &soft, v.index, 4);
+    for (int r = 0; r < 4; r++) assert_true(Y[r] == probs[r]);
+    hone_model_free(m);
+}
+
+/* Why targets are standardized: y = 200000 + 150000 a - 80000 b^2 (a price) left Adam's steps of
+ * about the learning rate a million steps from the targets' mean, and the run was diagnosed as
+ * high bias. Standardized, the same network and run fit it to a small part of its variance; with
+ * the targets as they are (std 1, mean 0), its error stays near their whole spread. */
+static double price_run(int standardize, double *dev_loss) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 5);
+    const size_t n = 500;
+    hone_dataset *d = honeM_alloc(1, sizeof *d);
+    d->n = n, d->d = 2, d->t = 1;
+    d->x = honeM_alloc(2 * n, sizeof *d->x);
+    d->target = honeM_alloc(n, sizeof *d->target);
+    for (size_t i = 0; i < n; i++) {
+        const double a = hone_rng_uniform(&rng), b = hone_rng_uniform(&rng);
+        d->x[2 * i] = (hone_real)a, d->x[2 * i + 1] = (hone_real)b;
+        d->target[i] = (hone_real)(200000 + 150000 * a - 80000 * b * b);
+    }
+    hone_split split;
+    hone_error err;
+    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 3, &err), HONE_OK);
+    const int hidden[1] = {32};
+    hone_model *m;
+    assert_int_equal(hone_model_create_mlp(&m, 2, hidden, 1, 1, HONE_LAYER_RELU, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    assert_int_equal(hone_model_standardize_fit(m, &split.train, &err), HONE_OK);
+    if (!standardize) m->target_mean[0] = 0, m->target_std[0] = 1;
+    hone_train_config cfg = hone_train_config_default();
+    cfg.epochs = 40;
+    cfg.batch = 32;
+    cfg.lr = 0.01;
+    cfg.seed = 3;
+    hone_epoch_stats stats;
+    assert_int_equal(hone_train(m, &split, &cfg, NULL, &stats, &err), HONE_OK);
+    *dev_loss = stats.dev_loss;
+    double rmse;
+    assert_int_equal(hone_model_evaluate_rmse(m, &split.dev, &rmse, &err), HONE_OK);
+    hone_model_free(m);
+    hone_split_free(&split);
+    hone_dataset_free(d);
+    return rmse;
+}
+
+static void test_target_standardization_fits_large_targets(void **state) {
+    double loss_std, loss_raw;
+    const double rmse_std = price_run(1, &loss_std), rmse_raw = price_run(0, &loss_raw);
+    /* the targets' std is about 49,000 (150000^2/12 + 80000^2 4/45 = 2.44e9) */
+    assert_true(loss_std < 0.02);           /* in units of the targets' variance */
+    assert_true(rmse_std < 0.15 * 49000);   /* in their own units */
+    assert_true(rmse_raw > 0.8 * 49000);    /* raw, not much better than their mean... */
+    th_assert_close(loss_raw, rmse_raw * rmse_raw, 1e-3); /* ...and its loss is their squared error */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_initializers),
@@ -1455,6 +1575,8 @@ int main(void) {
         th_test(test_zero_residual_branch_at_the_start),
         th_test(test_relative_error_is_its_formula),
         th_test(test_gradcheck_leaves_the_dropout_stream),
+        th_test(test_target_standardization),
+        th_test(test_target_standardization_fits_large_targets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

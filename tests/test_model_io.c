@@ -97,6 +97,9 @@ static void assert_models_equal(const hone_model *a, const hone_model *b) {
     assert_true(a->bn_batches == b->bn_batches);
     assert_memory_equal(a->input_mean, b->input_mean, (size_t)a->inputs * sizeof(hone_real));
     assert_memory_equal(a->input_std, b->input_std, (size_t)a->inputs * sizeof(hone_real));
+    const size_t O = (size_t)hone_model_outputs(a);
+    assert_memory_equal(a->target_mean, b->target_mean, O * sizeof(hone_real));
+    assert_memory_equal(a->target_std, b->target_std, O * sizeof(hone_real));
     if (a->config_json || b->config_json) {
         assert_non_null(a->config_json);
         assert_non_null(b->config_json);
@@ -1189,8 +1192,8 @@ static void test_corrupt_files(void **state) {
     cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(h, "__metadata__"), "epochs", 3);
     expect_fail(write_header("metanum.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "value 'epochs' is not a string");
     h = base_header();
-    set_meta(h, "hone.format_version", "2");
-    expect_fail(write_header("version.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "version '2' is not supported");
+    set_meta(h, "hone.format_version", "3");
+    expect_fail(write_header("version.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "version '3' is not supported");
 
     /* the architecture */
     struct {
@@ -1379,6 +1382,39 @@ static void test_corrupt_files(void **state) {
         {"[0, 0]", "hone.standardize is not a JSON object"},
         {"{\"mean\": [0, 0], \"std\": [1, 1]} trailing", "hone.standardize is not valid JSON"},
     };
+    /* target standardization: only an mse model's, both keys, one value an output */
+    h = base_header();
+    set_meta(h, "hone.standardize", "{\"mean\": [0, 0], \"std\": [1, 1], \"target_mean\": [0, 0], \"target_std\": [2, 2]}");
+    expect_fail(write_header("target_softmax.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
+                "hone.standardize: target_mean and target_std, and the loss is not mse");
+    struct {
+        const char *text, *needle;
+    } targets[] = {
+        {"\"target_mean\": [1, 2], \"target_std\": [3, 4]", NULL},
+        {"\"target_mean\": [1, 2]", "'target_std' is not an array"},
+        {"\"target_std\": [1, 2]", "'target_mean' is not an array"},
+        {"\"target_mean\": [1], \"target_std\": [3, 4]", "'target_mean' has 1 values, expected 2"},
+        {"\"target_mean\": [1, 2], \"target_std\": [3, 0]", "target_std[1] must be a finite, positive number"},
+        {"\"target_mean\": [1, 1e999], \"target_std\": [3, 4]", "target_mean[1] must be a finite number"},
+    };
+    for (size_t i = 0; i < COUNT(targets); i++) {
+        h = base_header();
+        char arch[] = BASE_ARCH, text[200];
+        memcpy(strstr(arch, "softmax_ce\""), "mse\"       ", 11); /* "loss": "mse", spaces for the rest */
+        set_meta(h, "hone.architecture", arch);
+        snprintf(text, sizeof text, "{\"mean\": [0, 0], \"std\": [1, 1], %s}", targets[i].text);
+        set_meta(h, "hone.standardize", text);
+        char name[32];
+        snprintf(name, sizeof name, "targets%zu.st", i);
+        const char *path = write_header(name, h, BASE_BYTES, NULL);
+        if (targets[i].needle) {
+            expect_fail(path, HONE_ERR_FORMAT, targets[i].needle);
+            continue;
+        }
+        hone_model *m = load_ok(path);
+        assert_true(m->target_mean[0] == 1 && m->target_mean[1] == 2 && m->target_std[0] == 3 && m->target_std[1] == 4);
+        hone_model_free(m);
+    }
     for (size_t i = 0; i < COUNT(stdz); i++) {
         h = base_header();
         set_meta(h, "hone.standardize", stdz[i].text);
@@ -1388,6 +1424,79 @@ static void test_corrupt_files(void **state) {
         if (stdz[i].needle) expect_fail(path, HONE_ERR_FORMAT, stdz[i].needle);
         else hone_model_free(load_ok(path));
     }
+}
+
+/* The metadata entry key of the file at path, parsed; NULL when absent (free with cJSON_Delete). */
+static cJSON *file_meta_json(const char *path, const char *key, char *version, size_t cap) {
+    size_t size;
+    unsigned char *bytes = th_read(path, &size);
+    cJSON *h = cJSON_ParseWithLength((const char *)bytes + 8, u64le(bytes));
+    free(bytes);
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(h, "__metadata__");
+    snprintf(version, cap, "%s", cJSON_GetObjectItemCaseSensitive(meta, "hone.format_version")->valuestring);
+    const cJSON *entry = cJSON_GetObjectItemCaseSensitive(meta, key);
+    cJSON *parsed = entry ? cJSON_Parse(entry->valuestring) : NULL;
+    cJSON_Delete(h);
+    return parsed;
+}
+
+/* An MSE model's target standardization in its file. Catches it dropped on save, on load or by
+ * load_weights, a file with it written as version 1 (which a hone from before it would read and
+ * then predict in standardized units), a file without it written as version 2 (which that hone
+ * would refuse for nothing), and a bad one saved. */
+static void test_target_standardization_files(void **state) {
+    const hone_layer_spec specs[] = {DENSE(4), {.kind = HONE_LAYER_RELU}, DENSE(2)};
+    hone_model *m = random_model(3, specs, COUNT(specs), HONE_LOSS_MSE, 9, NULL);
+    char version[8];
+    const char *path = th_path("targets.safetensors");
+    save_ok(m, path); /* as created: the targets as they are */
+    cJSON *stdz = file_meta_json(path, "hone.standardize", version, sizeof version);
+    assert_string_equal(version, "1");
+    assert_null(cJSON_GetObjectItemCaseSensitive(stdz, "target_mean"));
+    assert_null(cJSON_GetObjectItemCaseSensitive(stdz, "target_std"));
+    cJSON_Delete(stdz);
+    m->target_mean[0] = (hone_real)123456.7, m->target_mean[1] = (hone_real)-3.5;
+    m->target_std[0] = (hone_real)48912.3, m->target_std[1] = (hone_real)0.25;
+    save_ok(m, path);
+    stdz = file_meta_json(path, "hone.standardize", version, sizeof version);
+    assert_string_equal(version, "2");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(stdz, "target_mean")), 2);
+    assert_true((hone_real)cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(stdz, "target_std"), 1)->valuedouble ==
+                m->target_std[1]);
+    cJSON_Delete(stdz);
+    hone_model *r = load_ok(path);
+    assert_models_equal(m, r); /* the targets' mean and std bit for bit */
+    hone_real X[3] = {0.5f, -1, 2}, P1[2], P2[2];
+    hone_error err = {0};
+    assert_int_equal(hone_model_predict(m, X, 1, P1, NULL, &err), HONE_OK);
+    assert_int_equal(hone_model_predict(r, X, 1, P2, NULL, &err), HONE_OK);
+    assert_memory_equal(P1, P2, sizeof P1);
+    assert_true(fabs(P1[0] - 123456.7) < 5 * 48912.3); /* in the targets' units */
+    hone_model_free(r);
+    r = random_model(3, specs, COUNT(specs), HONE_LOSS_MSE, 10, NULL);
+    assert_int_equal(hone_model_load_weights(r, path, &err), HONE_OK);
+    assert_models_equal(m, r);
+    hone_model_free(r);
+    /* a bad standardization is not saved, and the file is left as it was */
+    size_t n0, n1;
+    unsigned char *before = th_read(path, &n0);
+    m->target_std[1] = 0;
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "standardization of target 1 is invalid"));
+    m->target_std[1] = 1, m->target_mean[1] = (hone_real)NAN;
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "standardization of target 1 is invalid"));
+    hone_model_free(m);
+    m = random_model(3, specs, COUNT(specs), HONE_LOSS_SOFTMAX_CE, 9, NULL);
+    m->target_std[0] = 2;
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "only an mse model's may be"));
+    unsigned char *after = th_read(path, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, n0);
+    free(before);
+    free(after);
+    hone_model_free(m);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -2078,6 +2187,7 @@ int main(void) {
         th_test(test_flipped_bits_are_damage),
         th_test(test_checksums_absent_or_malformed),
         th_test(test_fuzz_regressions),
+        th_test(test_target_standardization_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

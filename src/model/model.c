@@ -95,6 +95,13 @@ hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spe
         hone_model_free(m);
         return honeE_set(err, HONE_ERR_VALUE, "model: softmax cross-entropy needs at least 2 outputs, got %d", width);
     }
+    m->target_mean = honeM_alloc((size_t)width, sizeof *m->target_mean);
+    m->target_std = honeM_alloc((size_t)width, sizeof *m->target_std);
+    if (!m->target_mean || !m->target_std) {
+        hone_model_free(m);
+        return honeE_set(err, HONE_ERR_NOMEM, "model: out of memory");
+    }
+    for (int o = 0; o < width; o++) m->target_std[o] = 1;
     m->n_params = offset;
     m->n_buffers = buffers;
     m->params = honeM_alloc_streamed(offset, sizeof(hone_real));
@@ -278,6 +285,8 @@ void hone_model_free(hone_model *m) {
     honeM_free_streamed(m->opt_state, 2 * m->n_params, sizeof(hone_real));
     honeM_free(m->input_mean);
     honeM_free(m->input_std);
+    honeM_free(m->target_mean);
+    honeM_free(m->target_std);
     honeM_free(m->config_json);
     honeM_free(m);
 }
@@ -541,6 +550,9 @@ hone_status hone_model_predict(hone_model *m, const hone_real *X, int B, hone_re
     const hone_real *Z = hone_model_forward(m, X, B);
     const int O = hone_model_outputs(m);
     honeL_loss_output(m->loss, P, Z, B, O);
+    if (m->loss == HONE_LOSS_MSE) /* back to the targets' units: y = y' std + mean */
+        for (int b = 0; b < B; b++)
+            for (int o = 0; o < O; o++) P[(size_t)b * O + o] = P[(size_t)b * O + o] * m->target_std[o] + m->target_mean[o];
     /* the network's own outputs: a sigmoid turns an infinite one into a finite 0 or 1 */
     for (size_t k = 0; bad_row && k < (size_t)B * O; k++)
         if (!isfinite(Z[k])) {
@@ -613,5 +625,32 @@ hone_status hone_model_evaluate(hone_model *m, const hone_view *view, double *lo
     *loss = total / (double)view->n;
     if (m->loss == HONE_LOSS_SOFTMAX_CE) *accuracy = (double)correct / (double)view->n;
     if (m->loss == HONE_LOSS_SIGMOID_CE) *accuracy = (double)correct / ((double)view->n * O);
+    return HONE_OK;
+}
+
+hone_status hone_model_evaluate_rmse(hone_model *m, const hone_view *view, double *rmse, hone_error *err) {
+    *rmse = NAN;
+    if (m->loss != HONE_LOSS_MSE) return honeE_set(err, HONE_ERR_VALUE, "rmse: the model's loss is not mse");
+    if (view->n == 0) return HONE_OK;
+    hone_status st = hone_model_data_check(m, view->data, err);
+    if (st || (m->max_batch < 1 && (st = hone_model_reserve(m, 256, err)))) return st;
+    const int O = hone_model_outputs(m);
+    const int was_training = m->training;
+    m->training = 0;
+    double total = 0;
+    for (size_t start = 0; start < view->n; start += (size_t)m->max_batch) {
+        const int B = (int)(view->n - start < (size_t)m->max_batch ? view->n - start : (size_t)m->max_batch);
+        const size_t *rows = view->index + start;
+        hone_model_gather(m, m->batch_x, NULL, view->data, rows, B);
+        const hone_real *Z = hone_model_forward(m, m->batch_x, B);
+        for (int b = 0; b < B; b++)
+            for (int o = 0; o < O; o++) { /* the prediction as hone_model_predict gives it, against the target */
+                const hone_real y = Z[(size_t)b * O + o] * m->target_std[o] + m->target_mean[o];
+                const double d = (double)y - view->data->target[rows[b] * view->data->t + (size_t)o];
+                total += d * d;
+            }
+    }
+    m->training = was_training;
+    *rmse = sqrt(total / ((double)view->n * O));
     return HONE_OK;
 }

@@ -14,14 +14,17 @@
  * freezing a layer) loads with the first batch norm layer's count.
  *
  * __metadata__ (string -> string) holds the architecture, the standardization and the training
- * configuration, each a JSON text:
+ * configuration, each a JSON text, and "hone.format_version": "1", or "2" when the targets are
+ * standardized, so that a hone from before that refuses the file rather than predicting in
+ * standardized units:
  *
  *   "hone.architecture": {"inputs": 784, "loss": "softmax_ce",
  *                         "layers": [{"kind": "dense", "units": 512, "bias": false},
  *                                    {"kind": "batchnorm", "momentum": 0.1, "eps": 1e-05},
  *                                    {"kind": "relu"}, {"kind": "dropout", "keep_prob": 0.8},
  *                                    {"kind": "leaky_relu", "alpha": 0.01}, ...]}
- *   "hone.standardize":  {"mean": [...D...], "std": [...D...]}
+ *   "hone.standardize":  {"mean": [...D...], "std": [...D...]}, and for an MSE model whose
+ *                        targets are standardized, "target_mean": [...O...], "target_std": [...O...]
  *   "hone.config":       the model's config_json, when it has one
  *   "crc32", "metadata_crc32": CRC-32s of the tensor bytes and of the hone.* entries above
  *                        (checksum.h), checked before any of it is believed
@@ -62,7 +65,8 @@
 _Static_assert(sizeof(float) == 4 && sizeof(double) == 8, "hone needs IEEE-754 float and double");
 
 #define HEADER_MAX 100000000u /* 100 MB, the limit of the reference implementation */
-#define FORMAT_VERSION "1"
+#define FORMAT_VERSION "1"         /* a file without target standardization, as before it */
+#define FORMAT_VERSION_TARGETS "2" /* one with it */
 #define CHUNK 65536                  /* tensor bytes are read and written this many at a time */
 
 #define REAL_SIZE sizeof(hone_real)
@@ -319,12 +323,22 @@ static void architecture_json(honeB_buf *b, const hone_model *m) {
     honeB_str(b, "]}");
 }
 
-/* {"mean": [...], "std": [...]}, each value printed so that it reads back bit for bit */
+/* Whether the model's targets are standardized: a mean other than 0 or a std other than 1. */
+static bool targets_standardized(const hone_model *m) {
+    for (int o = 0; o < hone_model_outputs(m); o++)
+        if (m->target_mean[o] != 0 || m->target_std[o] != 1) return true;
+    return false;
+}
+
+/* {"mean": [...], "std": [...]}, and "target_mean" and "target_std" when the targets are
+ * standardized; each value printed so that it reads back bit for bit */
 static void standardize_json(honeB_buf *b, const hone_model *m) {
-    const hone_real *v[2] = {m->input_mean, m->input_std};
-    for (int k = 0; k < 2; k++) {
-        honeB_str(b, k ? "], \"std\": [" : "{\"mean\": [");
-        for (int j = 0; j < m->inputs; j++) {
+    static const char *const keys[4] = {"{\"mean\": [", "], \"std\": [", "], \"target_mean\": [", "], \"target_std\": ["};
+    const hone_real *v[4] = {m->input_mean, m->input_std, m->target_mean, m->target_std};
+    const int count[4] = {m->inputs, m->inputs, hone_model_outputs(m), hone_model_outputs(m)};
+    for (int k = 0; k < (targets_standardized(m) ? 4 : 2); k++) {
+        honeB_str(b, keys[k]);
+        for (int j = 0; j < count[k]; j++) {
             if (j) honeB_str(b, ", ");
             sb_real(b, (double)v[k][j], REAL_SIZE == 4);
         }
@@ -365,7 +379,7 @@ static void build_header(honeB_buf *h, const hone_model *m, const tensor *t, int
     honeB_buf text = {0};
     uint32_t meta_crc = 0;
     honeB_str(h, "{\"__metadata__\": {\"format\": \"pt\"");
-    meta_entry(h, &meta_crc, "hone.format_version", FORMAT_VERSION);
+    meta_entry(h, &meta_crc, "hone.format_version", targets_standardized(m) ? FORMAT_VERSION_TARGETS : FORMAT_VERSION);
     architecture_json(&text, m);
     meta_entry(h, &meta_crc, "hone.architecture", text.failed ? "" : text.s);
     h->failed |= text.failed;
@@ -432,6 +446,13 @@ static hone_status check_savable(const hone_model *m, const tensor *t, int n, co
         if (!isfinite(m->input_mean[j]) || !isfinite(m->input_std[j]) || !(m->input_std[j] > 0))
             return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: standardization of input %d is invalid (mean %g, std %g)",
                              path, j, (double)m->input_mean[j], (double)m->input_std[j]);
+    for (int o = 0; o < hone_model_outputs(m); o++)
+        if (!isfinite(m->target_mean[o]) || !isfinite(m->target_std[o]) || !(m->target_std[o] > 0))
+            return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: standardization of target %d is invalid (mean %g, std %g)",
+                             path, o, (double)m->target_mean[o], (double)m->target_std[o]);
+    if (m->loss != HONE_LOSS_MSE && targets_standardized(m))
+        return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: the targets are standardized, and only an mse model's may be",
+                         path);
     if (m->config_json && !utf8_valid((const unsigned char *)m->config_json, strlen(m->config_json)))
         return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: config_json is not valid UTF-8", path);
     return HONE_OK;
@@ -762,9 +783,9 @@ static hone_status parse_header(loader *L, hone_error *err) {
         return fail(L, err, HONE_ERR_FORMAT, "a training checkpoint (hone train --checkpoint), not a model file: continue "
                                              "it with hone train --resume, and --save the model when it ends");
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(L->meta, "hone.format_version");
-    if (version && strcmp(version->valuestring, FORMAT_VERSION) != 0)
-        return fail(L, err, HONE_ERR_FORMAT, "hone model format version '%.40s' is not supported (this hone reads version " FORMAT_VERSION ")",
-                    version->valuestring);
+    if (version && strcmp(version->valuestring, FORMAT_VERSION) && strcmp(version->valuestring, FORMAT_VERSION_TARGETS))
+        return fail(L, err, HONE_ERR_FORMAT, "hone model format version '%.40s' is not supported (this hone reads versions "
+                    FORMAT_VERSION " and " FORMAT_VERSION_TARGETS ")", version->valuestring);
     return HONE_OK;
 }
 
@@ -1101,7 +1122,8 @@ static hone_status check_tensors(loader *L, tensor **order, hone_error *err) {
     return HONE_OK;
 }
 
-/* hone.standardize into the model's mean and std; absent means mean 0, std 1. */
+/* hone.standardize into the model's mean and std, and its target_mean and target_std (an MSE
+ * model's, both or neither); absent means mean 0, std 1. */
 static hone_status parse_standardize(loader *L, hone_error *err) {
     const cJSON *text = cJSON_GetObjectItemCaseSensitive(L->meta, "hone.standardize");
     if (!text) return HONE_OK;
@@ -1111,23 +1133,30 @@ static hone_status parse_standardize(loader *L, hone_error *err) {
         st = fail(L, err, HONE_ERR_FORMAT, "hone.standardize is not %s", s ? "a JSON object" : "valid JSON");
         goto done;
     }
-    static const char *const keys[2] = {"mean", "std"};
-    hone_real *dest[2] = {L->model->input_mean, L->model->input_std};
-    for (int k = 0; k < 2; k++) {
+    static const char *const keys[4] = {"mean", "std", "target_mean", "target_std"};
+    hone_model *m = L->model;
+    hone_real *dest[4] = {m->input_mean, m->input_std, m->target_mean, m->target_std};
+    const int count[4] = {L->inputs, L->inputs, hone_model_outputs(m), hone_model_outputs(m)};
+    const bool targets = cJSON_HasObjectItem(s, keys[2]) || cJSON_HasObjectItem(s, keys[3]);
+    if (targets && m->loss != HONE_LOSS_MSE) {
+        st = fail(L, err, HONE_ERR_FORMAT, "hone.standardize: target_mean and target_std, and the loss is not mse");
+        goto done;
+    }
+    for (int k = 0; k < (targets ? 4 : 2); k++) {
         const cJSON *a = cJSON_GetObjectItemCaseSensitive(s, keys[k]);
         int n = cJSON_IsArray(a) ? cJSON_GetArraySize(a) : -1;
-        if (n != L->inputs) {
+        if (n != count[k]) {
             st = n < 0 ? fail(L, err, HONE_ERR_FORMAT, "hone.standardize: '%s' is not an array", keys[k])
                        : fail(L, err, HONE_ERR_FORMAT, "hone.standardize: '%s' has %d values, expected %d", keys[k], n,
-                              L->inputs);
+                              count[k]);
             goto done;
         }
         int j = 0;
         for (const cJSON *x = a->child; x; x = x->next, j++) {
             hone_real v = 0;
-            if (!cJSON_IsNumber(x) || !to_real(x->valuedouble, &v) || (k == 1 && !(v > 0))) {
+            if (!cJSON_IsNumber(x) || !to_real(x->valuedouble, &v) || (k % 2 == 1 && !(v > 0))) {
                 st = fail(L, err, HONE_ERR_FORMAT, "hone.standardize: %s[%d] must be a finite%s number", keys[k], j,
-                          k ? ", positive" : "");
+                          k % 2 ? ", positive" : "");
                 goto done;
             }
             dest[k][j] = v;
@@ -1380,6 +1409,14 @@ bool honeS_architecture_differs(const hone_model *stored, const hone_model *m, c
     return false;
 }
 
+void honeS_copy_standardization(hone_model *to, const hone_model *from) {
+    const size_t O = (size_t)hone_model_outputs(to);
+    memcpy(to->input_mean, from->input_mean, (size_t)to->inputs * sizeof *to->input_mean);
+    memcpy(to->input_std, from->input_std, (size_t)to->inputs * sizeof *to->input_std);
+    memcpy(to->target_mean, from->target_mean, O * sizeof *to->target_mean);
+    memcpy(to->target_std, from->target_std, O * sizeof *to->target_std);
+}
+
 hone_status hone_model_load_weights(hone_model *m, const char *path, hone_error *err) {
     hone_model *file;
     hone_status st = hone_model_load(&file, path, err);
@@ -1394,8 +1431,7 @@ hone_status hone_model_load_weights(hone_model *m, const char *path, hone_error 
     memcpy(m->params, file->params, m->n_params * sizeof *m->params);
     memcpy(m->buffers, file->buffers, m->n_buffers * sizeof *m->buffers);
     m->bn_batches = file->bn_batches;
-    memcpy(m->input_mean, file->input_mean, (size_t)m->inputs * sizeof *m->input_mean);
-    memcpy(m->input_std, file->input_std, (size_t)m->inputs * sizeof *m->input_std);
+    honeS_copy_standardization(m, file);
     hone_model_free(file);
     return HONE_OK;
 }

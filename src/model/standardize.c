@@ -6,6 +6,43 @@
 #include <math.h>
 #include <string.h>
 
+/* An MSE model's target standardization, as the features' (a constant target gets std 1): the
+ * network then learns targets of mean 0 and variance 1 whatever their units, where targets of
+ * 1e5 left Adam's steps of about the learning rate a million steps from their mean. Other losses
+ * keep mean 0 and std 1 (sigmoid cross-entropy's targets are probabilities). */
+static hone_status fit_targets(hone_model *m, const hone_view *train, hone_error *err) {
+    const hone_dataset *d = train->data;
+    const int O = hone_model_outputs(m);
+    for (int o = 0; o < O; o++) {
+        m->target_mean[o] = 0;
+        m->target_std[o] = 1;
+    }
+    if (m->loss != HONE_LOSS_MSE || !d->target || d->t != (size_t)O) return HONE_OK;
+    for (int o = 0; o < O; o++) {
+        double sum = 0, sq = 0;
+        bool varies = false;
+        const hone_real first = d->target[train->index[0] * d->t + (size_t)o];
+        for (size_t r = 0; r < train->n; r++) {
+            const hone_real v = d->target[train->index[r] * d->t + (size_t)o];
+            sum += v;
+            varies |= v != first;
+        }
+        const double mean = sum / (double)train->n;
+        for (size_t r = 0; r < train->n; r++) {
+            const double dev = d->target[train->index[r] * d->t + (size_t)o] - mean;
+            sq += dev * dev;
+        }
+        const double spread = sqrt(sq / (double)train->n);
+        const hone_real sd = varies ? (hone_real)spread : 1;
+        if (!(sd > 0 && isfinite(1 / sd) && isfinite(mean) && isfinite(spread)))
+            return honeE_set(err, HONE_ERR_VALUE, "standardize: target %d varies by %g around %g, which " HONE_REAL_NAME
+                             " cannot divide by (scale it)", o + 1, spread, mean);
+        m->target_mean[o] = (hone_real)mean;
+        m->target_std[o] = sd;
+    }
+    return HONE_OK;
+}
+
 hone_status hone_model_standardize_fit(hone_model *m, const hone_view *train, hone_error *err) {
     const hone_dataset *d = train->data;
     if (d->d != (size_t)m->inputs)
@@ -48,7 +85,7 @@ hone_status hone_model_standardize_fit(hone_model *m, const hone_view *train, ho
     honeM_free(varies);
     honeM_free(sum);
     honeM_free(sq);
-    return st;
+    return st ? st : fit_targets(m, train, err);
 }
 
 /* y [O]: one-hot label (softmax), label as 0/1 (sigmoid, one output), or targets */
@@ -60,8 +97,9 @@ static void fill_target(const hone_model *m, hone_real *y, const hone_dataset *d
         if (c >= 0 && c < O) y[c] = 1;
     } else if (data->label) {
         for (int o = 0; o < O; o++) y[o] = (hone_real)(data->label[row] == (O == 1 ? 1 : o));
-    } else if (data->target) {
-        for (int o = 0; o < O; o++) y[o] = data->target[row * data->t + (size_t)o % data->t];
+    } else if (data->target) { /* standardized (mean 0 and std 1 but for an MSE model leave them) */
+        for (int o = 0; o < O; o++)
+            y[o] = (data->target[row * data->t + (size_t)o % data->t] - m->target_mean[o]) / m->target_std[o];
     }
 }
 

@@ -550,8 +550,7 @@ hone_status hone_checkpoint_load(hone_train_state *s, hone_model *m, const char 
     /* Everything checked: the model takes the checkpoint's contents. */
     memcpy(m->params, file->params, m->n_params * sizeof *m->params);
     memcpy(m->buffers, file->buffers, m->n_buffers * sizeof *m->buffers);
-    memcpy(m->input_mean, file->input_mean, (size_t)m->inputs * sizeof *m->input_mean);
-    memcpy(m->input_std, file->input_std, (size_t)m->inputs * sizeof *m->input_std);
+    honeS_copy_standardization(m, file);
     memcpy(m->opt_state, x[X_OPT].values, 2 * m->n_params * sizeof *m->opt_state);
     m->opt_steps = ms.opt_steps;
     m->bn_batches = ms.bn_batches;
