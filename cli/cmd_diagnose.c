@@ -23,7 +23,8 @@ int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double 
     const char *advice;
     hone_diagnosis d = hone_diagnose(train_error, dev_error, base_error, tolerance, &advice);
     fprintf(out, "diagnosis: %s\n", hone_diagnosis_name(d));
-    print_figure(out, "train error", train_error, regression, regression ? "(mean squared error in units of the targets' variance)" : NULL);
+    print_figure(out, "train error", train_error, regression,
+                 regression ? "(mean squared error in units of the targets' variance)" : NULL);
     print_figure(out, "dev error", dev_error, regression, isfinite(dev_error) ? NULL : "(no dev set)");
     print_figure(out, "base error", base_error, regression, "(human-level or Bayes error; --base-error)");
     print_figure(out, "avoidable bias", train_error - base_error, regression, "(train - base)");
@@ -255,7 +256,8 @@ int cmd_diagnose(int argc, char **argv) {
         CLI_DATA_OPTIONS(o.data),
         {"test-data", CLI_TEXT, o.test_data, "PATH", "the separate test set the model was trained with, if any"},
         {"test-labels", CLI_TEXT, o.test_labels, "PATH", "labels file for an .npy or IDX images --test-data"},
-        {"base-error", CLI_REAL, &o.base_error, "X", "human-level or Bayes error, a fraction (0: unknown)"},
+        {"base-error", CLI_REAL, &o.base_error, "X",
+         "human-level or Bayes error: a fraction, or a regression's MSE in units of the targets' variance (0: unknown)"},
         {"tolerance", CLI_REAL, &o.tolerance, "X", "a gap above this (and above 10% of its reference) is high"},
         {"json", CLI_FLAG, &o.json, NULL, "print one JSON line"},
         {0},

@@ -388,7 +388,9 @@ static cli_command train_command(train_options *o, cli_option *options) {
         CLI_CHECKPOINT_OPTIONS(o->ck),
         {"metrics", CLI_TEXT, o->metrics, "FILE", "write per-epoch metrics as they come (CSV if FILE ends .csv, else JSON lines)"},
         {"plot", CLI_TEXT, o->plot, "FILE.svg", "draw the learning curves (train and dev loss and accuracy) at the end"},
-        {"base-error", CLI_REAL, &o->base_error, "X", "human-level or Bayes error for the closing diagnosis (0: unknown)"},
+        {"base-error", CLI_REAL, &o->base_error, "X",
+         "human-level or Bayes error for the closing diagnosis: a fraction, or a regression's MSE in units of the "
+         "targets' variance (0: unknown)"},
         {"json", CLI_FLAG, &o->json, NULL, "print one JSON result line instead of text"},
         {"quiet", CLI_FLAG, &o->quiet, NULL, "no per-epoch progress"},
         {0},
@@ -487,7 +489,8 @@ int cmd_train(int argc, char **argv) {
     cli_regularize_warn("train", &o.reg, !*o.init);
     if (!*o.init) cli_arch_warn("train", &o.arch); /* with --init, train refuses them */
     if (cli_given(&o.standardize_targets) && (*o.init || !o.data.regression))
-        fprintf(stderr, "hone train: warning: --%sstandardize-targets does nothing %s\n", o.standardize_targets ? "" : "no-",
+        fprintf(stderr, "hone train: warning: --%sstandardize-targets does nothing %s\n",
+                o.standardize_targets ? "" : "no-",
                 *o.init ? "with --init (the model's own standardization is kept)" : "without --regression");
     if (cli_threads("train", o.threads)) return CLI_EXIT_USAGE;
     const cli_path reads[] = {{"--data", o.data.data, NULL},   {"--labels", o.data.labels, NULL},

@@ -552,7 +552,10 @@ hone_status hone_model_predict(hone_model *m, const hone_real *X, int B, hone_re
     honeL_loss_output(m->loss, P, Z, B, O);
     if (m->loss == HONE_LOSS_MSE) /* back to the targets' units: y = y' std + mean */
         for (int b = 0; b < B; b++)
-            for (int o = 0; o < O; o++) P[(size_t)b * O + o] = P[(size_t)b * O + o] * m->target_std[o] + m->target_mean[o];
+            for (int o = 0; o < O; o++) {
+                hone_real *p = &P[(size_t)b * O + o];
+                *p = *p * m->target_std[o] + m->target_mean[o];
+            }
     /* the network's own outputs: a sigmoid turns an infinite one into a finite 0 or 1 */
     for (size_t k = 0; bad_row && k < (size_t)B * O; k++)
         if (!isfinite(Z[k])) {

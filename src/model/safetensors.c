@@ -333,7 +333,8 @@ static bool targets_standardized(const hone_model *m) {
 /* {"mean": [...], "std": [...]}, and "target_mean" and "target_std" when the targets are
  * standardized; each value printed so that it reads back bit for bit */
 static void standardize_json(honeB_buf *b, const hone_model *m) {
-    static const char *const keys[4] = {"{\"mean\": [", "], \"std\": [", "], \"target_mean\": [", "], \"target_std\": ["};
+    static const char *const keys[4] = {"{\"mean\": [", "], \"std\": [", "], \"target_mean\": [",
+                                        "], \"target_std\": ["};
     const hone_real *v[4] = {m->input_mean, m->input_std, m->target_mean, m->target_std};
     const int count[4] = {m->inputs, m->inputs, hone_model_outputs(m), hone_model_outputs(m)};
     for (int k = 0; k < (targets_standardized(m) ? 4 : 2); k++) {
@@ -448,11 +449,12 @@ static hone_status check_savable(const hone_model *m, const tensor *t, int n, co
                              path, j, (double)m->input_mean[j], (double)m->input_std[j]);
     for (int o = 0; o < hone_model_outputs(m); o++)
         if (!isfinite(m->target_mean[o]) || !isfinite(m->target_std[o]) || !(m->target_std[o] > 0))
-            return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: standardization of target %d is invalid (mean %g, std %g)",
-                             path, o, (double)m->target_mean[o], (double)m->target_std[o]);
+            return honeE_set(err, HONE_ERR_VALUE,
+                             "%s: not saved: standardization of target %d is invalid (mean %g, std %g)", path, o,
+                             (double)m->target_mean[o], (double)m->target_std[o]);
     if (m->loss != HONE_LOSS_MSE && targets_standardized(m))
-        return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: the targets are standardized, and only an mse model's may be",
-                         path);
+        return honeE_set(err, HONE_ERR_VALUE,
+                         "%s: not saved: the targets are standardized, and only an mse model's may be", path);
     if (m->config_json && !utf8_valid((const unsigned char *)m->config_json, strlen(m->config_json)))
         return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: config_json is not valid UTF-8", path);
     return HONE_OK;
