@@ -134,8 +134,13 @@ int cli_train_option_type(const char *name);
 int cmd_plot(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 
-/* Prints the bias/variance diagnosis of three errors (fractions; losses when regression) and the
- * recipe's advice, as hone diagnose and the end of hone train show it; returns the hone_diagnosis. */
+/* What the errors of a diagnosis are: a classifier's fractions, or a regression's losses, in units
+ * of the targets' variance when the model's targets are standardized (the default), in units not
+ * known otherwise (a metrics file does not say, a model may have learnt them raw). */
+enum { CLI_CLASSIFIER, CLI_REGRESSION, CLI_REGRESSION_STANDARDIZED };
+/* Prints the bias/variance diagnosis of three errors (fractions; losses when regression, one of
+ * the values above) and the recipe's advice, as hone diagnose and the end of hone train show it;
+ * returns the hone_diagnosis. */
 int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double base_error, double tolerance,
                         int regression);
 /* --base-error: 0 or more, and for a classifier a fraction of the examples, at most 1; -1 with

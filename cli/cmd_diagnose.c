@@ -24,7 +24,9 @@ int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double 
     hone_diagnosis d = hone_diagnose(train_error, dev_error, base_error, tolerance, &advice);
     fprintf(out, "diagnosis: %s\n", hone_diagnosis_name(d));
     print_figure(out, "train error", train_error, regression,
-                 regression ? "(mean squared error in units of the targets' variance)" : NULL);
+                 regression == CLI_REGRESSION_STANDARDIZED ? "(mean squared error in units of the targets' variance)"
+                 : regression                              ? "(mean squared error: a regression)"
+                                                           : NULL);
     print_figure(out, "dev error", dev_error, regression, isfinite(dev_error) ? NULL : "(no dev set)");
     print_figure(out, "base error", base_error, regression, "(human-level or Bayes error; --base-error)");
     print_figure(out, "avoidable bias", train_error - base_error, regression, "(train - base)");
@@ -232,7 +234,9 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
     if (cli_finite_check("diagnose", o->model, "the loss on its train rows", loss[0]) ||
         (split.dev.n > 0 && cli_finite_check("diagnose", o->model, "the loss on its dev rows", loss[1])))
         goto done;
-    *regression = model->loss == HONE_LOSS_MSE;
+    *regression = model->loss != HONE_LOSS_MSE             ? CLI_CLASSIFIER
+                  : hone_model_targets_standardized(model) ? CLI_REGRESSION_STANDARDIZED
+                                                           : CLI_REGRESSION;
     *train = *regression ? loss[0] : 1 - acc[0];
     *dev = *regression ? loss[1] : 1 - acc[1];
     rc = 0;

@@ -778,7 +778,9 @@ int cmd_train(int argc, char **argv) {
         if (*o.plot) printf("plotted %s\n", o.plot);
         int mse = model->loss == HONE_LOSS_MSE;
         cli_diagnosis_print(stdout, mse ? losses[0] : 1 - accs[0], mse ? losses[1] : 1 - accs[1], o.base_error,
-                            HONE_DIAGNOSE_TOLERANCE, mse);
+                            HONE_DIAGNOSE_TOLERANCE,
+                            !mse ? CLI_CLASSIFIER
+                            : hone_model_targets_standardized(model) ? CLI_REGRESSION_STANDARDIZED : CLI_REGRESSION);
     }
     exit_code = CLI_EXIT_OK;
     goto done;

@@ -429,6 +429,9 @@ hone_status hone_model_evaluate(hone_model *model, const hone_view *view, double
  * hone_model_predict's values against the data's targets, over every target of every row (NAN
  * for an empty view). HONE_ERR_VALUE for another loss, or data the model cannot read. */
 hone_status hone_model_evaluate_rmse(hone_model *model, const hone_view *view, double *rmse, hone_error *err);
+/* 1 when the model's targets are standardized (a target_mean other than 0 or a target_std other
+ * than 1), so that its losses are in units of the targets' variance; 0 otherwise. */
+int hone_model_targets_standardized(const hone_model *model);
 
 /* Saves as safetensors, atomically: tensor names as PyTorch nn.Sequential's state_dict
  * ("0.weight" [O, I], "0.bias" [O], ...), metadata holding the architecture, the

@@ -665,6 +665,9 @@ grep -Eq '^\{"command": "eval", "rows": 600, "loss": [0-9.e-]+, "accuracy": null
 expect_ok "--no-standardize-targets" train --data price.csv --regression --layers 32 --epochs 3 --batch 32 --lr 0.01 --quiet --no-standardize-targets --json
 grep -Eq '"dev_loss": [0-9.]+e\+(09|1[0-9]),.*"dev_rmse": [0-9.e+]+, "test_rmse"' out.txt &&
     ok "--no-standardize-targets learns them as they are: a loss in their squared units" || bad "--no-standardize-targets" "$(cat out.txt)"
+expect_ok "--no-standardize-targets, its diagnosis" train --data price.csv --regression --layers 8 --epochs 1 --quiet --no-standardize-targets
+grep -qF "(mean squared error: a regression)" out.txt && ! grep -qF "targets' variance" out.txt &&
+    ok "a regression learnt raw is not said to be in units of the targets' variance" || bad "--no-standardize-targets, its diagnosis" "$(cat out.txt)"
 expect_ok "--no-standardize-targets of a classifier" train --data blobs.csv --layers 4 --epochs 1 --quiet --no-standardize-targets
 grep -qxF "hone train: warning: --no-standardize-targets does nothing without --regression" err.txt &&
     ok "--no-standardize-targets without --regression is warned of" || bad "--no-standardize-targets without --regression" "$(cat err.txt)"

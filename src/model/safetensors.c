@@ -323,13 +323,6 @@ static void architecture_json(honeB_buf *b, const hone_model *m) {
     honeB_str(b, "]}");
 }
 
-/* Whether the model's targets are standardized: a mean other than 0 or a std other than 1. */
-static bool targets_standardized(const hone_model *m) {
-    for (int o = 0; o < hone_model_outputs(m); o++)
-        if (m->target_mean[o] != 0 || m->target_std[o] != 1) return true;
-    return false;
-}
-
 /* {"mean": [...], "std": [...]}, and "target_mean" and "target_std" when the targets are
  * standardized; each value printed so that it reads back bit for bit */
 static void standardize_json(honeB_buf *b, const hone_model *m) {
@@ -337,7 +330,7 @@ static void standardize_json(honeB_buf *b, const hone_model *m) {
                                         "], \"target_std\": ["};
     const hone_real *v[4] = {m->input_mean, m->input_std, m->target_mean, m->target_std};
     const int count[4] = {m->inputs, m->inputs, hone_model_outputs(m), hone_model_outputs(m)};
-    for (int k = 0; k < (targets_standardized(m) ? 4 : 2); k++) {
+    for (int k = 0; k < (hone_model_targets_standardized(m) ? 4 : 2); k++) {
         honeB_str(b, keys[k]);
         for (int j = 0; j < count[k]; j++) {
             if (j) honeB_str(b, ", ");
@@ -380,7 +373,7 @@ static void build_header(honeB_buf *h, const hone_model *m, const tensor *t, int
     honeB_buf text = {0};
     uint32_t meta_crc = 0;
     honeB_str(h, "{\"__metadata__\": {\"format\": \"pt\"");
-    meta_entry(h, &meta_crc, "hone.format_version", targets_standardized(m) ? FORMAT_VERSION_TARGETS : FORMAT_VERSION);
+    meta_entry(h, &meta_crc, "hone.format_version", hone_model_targets_standardized(m) ? FORMAT_VERSION_TARGETS : FORMAT_VERSION);
     architecture_json(&text, m);
     meta_entry(h, &meta_crc, "hone.architecture", text.failed ? "" : text.s);
     h->failed |= text.failed;
@@ -452,7 +445,7 @@ static hone_status check_savable(const hone_model *m, const tensor *t, int n, co
             return honeE_set(err, HONE_ERR_VALUE,
                              "%s: not saved: standardization of target %d is invalid (mean %g, std %g)", path, o,
                              (double)m->target_mean[o], (double)m->target_std[o]);
-    if (m->loss != HONE_LOSS_MSE && targets_standardized(m))
+    if (m->loss != HONE_LOSS_MSE && hone_model_targets_standardized(m))
         return honeE_set(err, HONE_ERR_VALUE,
                          "%s: not saved: the targets are standardized, and only an mse model's may be", path);
     if (m->config_json && !utf8_valid((const unsigned char *)m->config_json, strlen(m->config_json)))
