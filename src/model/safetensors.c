@@ -1132,7 +1132,8 @@ static hone_status parse_standardize(loader *L, hone_error *err) {
     hone_model *m = L->model;
     hone_real *dest[4] = {m->input_mean, m->input_std, m->target_mean, m->target_std};
     const int count[4] = {L->inputs, L->inputs, hone_model_outputs(m), hone_model_outputs(m)};
-    const bool targets = cJSON_HasObjectItem(s, keys[2]) || cJSON_HasObjectItem(s, keys[3]);
+    const bool targets =
+        cJSON_GetObjectItemCaseSensitive(s, keys[2]) != NULL || cJSON_GetObjectItemCaseSensitive(s, keys[3]) != NULL;
     if (targets && m->loss != HONE_LOSS_MSE) {
         st = fail(L, err, HONE_ERR_FORMAT, "hone.standardize: target_mean and target_std, and the loss is not mse");
         goto done;
