@@ -1386,7 +1386,7 @@ static void test_corrupt_files(void **state) {
     h = base_header();
     set_meta(h, "hone.standardize", "{\"mean\": [0, 0], \"std\": [1, 1], \"target_mean\": [0, 0], \"target_std\": [2, 2]}");
     expect_fail(write_header("target_softmax.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
-                "hone.standardize: target_mean and target_std, and the loss is not mse");
+                "hone.standardize: target statistics for a model whose loss is not mse");
     struct {
         const char *text, *needle;
     } targets[] = {

@@ -373,7 +373,8 @@ static void build_header(honeB_buf *h, const hone_model *m, const tensor *t, int
     honeB_buf text = {0};
     uint32_t meta_crc = 0;
     honeB_str(h, "{\"__metadata__\": {\"format\": \"pt\"");
-    meta_entry(h, &meta_crc, "hone.format_version", hone_model_targets_standardized(m) ? FORMAT_VERSION_TARGETS : FORMAT_VERSION);
+    meta_entry(h, &meta_crc, "hone.format_version",
+               hone_model_targets_standardized(m) ? FORMAT_VERSION_TARGETS : FORMAT_VERSION);
     architecture_json(&text, m);
     meta_entry(h, &meta_crc, "hone.architecture", text.failed ? "" : text.s);
     h->failed |= text.failed;
@@ -1135,7 +1136,7 @@ static hone_status parse_standardize(loader *L, hone_error *err) {
     const bool targets =
         cJSON_GetObjectItemCaseSensitive(s, keys[2]) != NULL || cJSON_GetObjectItemCaseSensitive(s, keys[3]) != NULL;
     if (targets && m->loss != HONE_LOSS_MSE) {
-        st = fail(L, err, HONE_ERR_FORMAT, "hone.standardize: target_mean and target_std, and the loss is not mse");
+        st = fail(L, err, HONE_ERR_FORMAT, "hone.standardize: target statistics for a model whose loss is not mse");
         goto done;
     }
     for (int k = 0; k < (targets ? 4 : 2); k++) {

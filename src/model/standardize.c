@@ -97,7 +97,7 @@ static void fill_target(const hone_model *m, hone_real *y, const hone_dataset *d
         if (c >= 0 && c < O) y[c] = 1;
     } else if (data->label) {
         for (int o = 0; o < O; o++) y[o] = (hone_real)(data->label[row] == (O == 1 ? 1 : o));
-    } else if (data->target) { /* standardized (mean 0 and std 1 but for an MSE model leave them) */
+    } else if (data->target) { /* standardized: an MSE model's statistics (any other's, 0 and 1, leave them) */
         for (int o = 0; o < O; o++)
             y[o] = (data->target[row * data->t + (size_t)o % data->t] - m->target_mean[o]) / m->target_std[o];
     }
