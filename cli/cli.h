@@ -102,6 +102,12 @@ int cli_parse_units(const char *cmd, const char *text, int *units, int max);
 const char *cli_loss_text(char *buf, double v);
 /* Writes a double as JSON (null for NaN or infinity). */
 void cli_json_number(FILE *out, const char *key, double v, int comma);
+/* A regression's figure per target (hone_model_evaluate_rmse's), n of them: as JSON, one number
+ * for one target (null where not finite, as for an empty split) and an array for several; as
+ * text, "  rmse A" or "  rmse A B ...", nothing for an empty split. Each target's own, as their
+ * units may differ. */
+void cli_json_numbers(FILE *out, const char *key, const double *v, int n, int comma);
+void cli_rmse_text(FILE *out, const double *rmse, int n);
 /* s as a JSON string: quoted, with '"', '\\' and control characters escaped. */
 void cli_json_string(FILE *out, const char *s);
 /* Whether s is valid UTF-8 (no overlong form, surrogate or code point past U+10FFFF). */

@@ -31,6 +31,7 @@ int cmd_eval(int argc, char **argv) {
     hone_model *model = NULL;
     hone_dataset *data = NULL, *test = NULL;
     size_t *rows = NULL;
+    double *rmse = NULL;
     int exit_code = CLI_EXIT_FAIL;
     if (hone_model_load(&model, model_path, &err)) {
         cli_error("eval", "%s", err.message);
@@ -53,9 +54,14 @@ int cmd_eval(int argc, char **argv) {
     }
     for (size_t i = 0; i < on->n; i++) rows[i] = i;
     hone_view view = {on, rows, on->n};
-    double loss, acc, rmse = NAN;
+    const int mse = model->loss == HONE_LOSS_MSE, targets = hone_model_outputs(model);
+    double loss, acc;
+    if (mse && !(rmse = malloc((size_t)targets * sizeof *rmse))) { /* one per target: their units may differ */
+        cli_error("eval", "out of memory");
+        goto done;
+    }
     if (hone_model_evaluate(model, &view, &loss, &acc, &err) ||
-        (model->loss == HONE_LOSS_MSE && hone_model_evaluate_rmse(model, &view, &rmse, &err))) {
+        (mse && hone_model_evaluate_rmse(model, &view, rmse, &err))) {
         cli_error("eval", "%s", err.message);
         goto done;
     }
@@ -65,18 +71,19 @@ int cmd_eval(int argc, char **argv) {
     if (json) {
         printf("{\"command\": \"eval\", \"rows\": %zu, ", on->n);
         cli_json_number(stdout, "loss", loss, 1);
-        cli_json_number(stdout, "accuracy", acc, model->loss == HONE_LOSS_MSE);
-        if (model->loss == HONE_LOSS_MSE) cli_json_number(stdout, "rmse", rmse, 0);
+        cli_json_number(stdout, "accuracy", acc, mse);
+        if (mse) cli_json_numbers(stdout, "rmse", rmse, targets, 0);
         printf("}\n");
     } else {
         printf("%s on %zu %s: loss %s", model_path, on->n, test ? "test rows" : "rows", cli_loss_text((char[CLI_LOSS_TEXT]){0}, loss));
         if (isfinite(acc)) printf("  accuracy %.2f%%", 100 * acc);
-        if (isfinite(rmse)) printf("  rmse %.4g", rmse);
+        if (mse) cli_rmse_text(stdout, rmse, targets);
         printf("\n");
     }
     exit_code = CLI_EXIT_OK;
 done:
     free(rows);
+    free(rmse);
     hone_model_free(model);
     hone_dataset_free(data);
     hone_dataset_free(test);

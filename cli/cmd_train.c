@@ -44,12 +44,13 @@ typedef struct train_options {
 } train_options;
 
 /* A split's final figures: its loss and accuracy, or for a regression its loss (of the
- * standardized targets) and root mean squared error in the targets' own units. */
-static void print_row(const char *name, size_t n, double loss, double acc, double rmse) {
+ * standardized targets) and root mean squared error of each of its targets (rmse [targets], NULL
+ * for a classifier) in their own units. */
+static void print_row(const char *name, size_t n, double loss, double acc, const double *rmse, int targets) {
     if (!n) return;
     printf("  %-5s %6zu rows  loss %s", name, n, cli_loss_text((char[CLI_LOSS_TEXT]){0}, loss));
     if (isfinite(acc)) printf("  accuracy %6.2f%%", 100 * acc);
-    if (isfinite(rmse)) printf("  rmse %.4g", rmse);
+    if (rmse) cli_rmse_text(stdout, rmse, targets);
     printf("\n");
 }
 
@@ -508,6 +509,7 @@ int cmd_train(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     hone_dataset *data = NULL, *test_data = NULL;
     hone_model *model = NULL;
+    double *rmse = NULL; /* a regression's final rmse, per split and target */
     hone_split split = {0};
     cli_metrics_writer metrics = {0};
     cli_history history = {0};        /* for --plot */
@@ -710,12 +712,19 @@ int cmd_train(int argc, char **argv) {
     }
     if (cli_metrics_close(&metrics, "train")) goto done;
 
-    double losses[3], accs[3], rmses[3] = {NAN, NAN, NAN};
+    double losses[3], accs[3], *rmses[3] = {NULL, NULL, NULL}; /* a regression's, one per target */
     const hone_view *views[3] = {&split.train, &split.dev, &split.test};
-    for (int k = 0; k < 3; k++)
+    const int mse = model->loss == HONE_LOSS_MSE;
+    if (mse && !(rmse = calloc(3 * (size_t)outputs, sizeof *rmse))) {
+        cli_error("train", "out of memory");
+        goto done;
+    }
+    for (int k = 0; k < 3; k++) {
+        if (mse) rmses[k] = rmse + (size_t)k * (size_t)outputs;
         if (hone_model_evaluate(model, views[k], &losses[k], &accs[k], &err) ||
-            (model->loss == HONE_LOSS_MSE && hone_model_evaluate_rmse(model, views[k], &rmses[k], &err)))
+            (mse && hone_model_evaluate_rmse(model, views[k], rmses[k], &err)))
             goto fail;
+    }
 
     if (*o.save) { /* config_json was set before training */
         /* a signal waits for the save to end, and ends the run then: one that killed the save
@@ -749,10 +758,10 @@ int cmd_train(int argc, char **argv) {
         cli_json_number(stdout, "dev_acc", accs[1], 1);
         cli_json_number(stdout, "test_loss", losses[2], 1);
         cli_json_number(stdout, "test_acc", accs[2], 1);
-        if (model->loss == HONE_LOSS_MSE) {
-            cli_json_number(stdout, "train_rmse", rmses[0], 1);
-            cli_json_number(stdout, "dev_rmse", rmses[1], 1);
-            cli_json_number(stdout, "test_rmse", rmses[2], 1);
+        if (mse) {
+            cli_json_numbers(stdout, "train_rmse", rmses[0], outputs, 1);
+            cli_json_numbers(stdout, "dev_rmse", rmses[1], outputs, 1);
+            cli_json_numbers(stdout, "test_rmse", rmses[2], outputs, 1);
         }
         printf("\"parameters\": %zu", model->n_params);
         if (*o.save) {
@@ -771,12 +780,11 @@ int cmd_train(int argc, char **argv) {
             printf("; %s, kept the weights of epoch %d (best dev %s)", last.stopped_early ? "stopped early" : "ran to the end",
                    last.best_epoch, cfg.early_stopping.on_accuracy ? "accuracy" : "loss");
         printf("; final figures:\n");
-        print_row("train", split.train.n, losses[0], accs[0], rmses[0]);
-        print_row("dev", split.dev.n, losses[1], accs[1], rmses[1]);
-        print_row("test", split.test.n, losses[2], accs[2], rmses[2]);
+        print_row("train", split.train.n, losses[0], accs[0], rmses[0], outputs);
+        print_row("dev", split.dev.n, losses[1], accs[1], rmses[1], outputs);
+        print_row("test", split.test.n, losses[2], accs[2], rmses[2], outputs);
         if (*o.save) printf("saved %s\n", o.save);
         if (*o.plot) printf("plotted %s\n", o.plot);
-        int mse = model->loss == HONE_LOSS_MSE;
         cli_diagnosis_print(stdout, mse ? losses[0] : 1 - accs[0], mse ? losses[1] : 1 - accs[1], o.base_error,
                             HONE_DIAGNOSE_TOLERANCE,
                             !mse ? CLI_CLASSIFIER
@@ -789,6 +797,7 @@ fail:
 done:
     cli_metrics_close(&metrics, "train");
     hone_train_state_free(&resumed);
+    free(rmse);
     free(history.rows);
     hone_model_free(model);
     hone_split_free(&split);

@@ -520,3 +520,22 @@ void cli_json_number(FILE *out, const char *key, double v, int comma) {
     if (isfinite(v)) fprintf(out, "\"%s\": %.6g%s", key, v, comma ? ", " : "");
     else fprintf(out, "\"%s\": null%s", key, comma ? ", " : "");
 }
+
+void cli_json_numbers(FILE *out, const char *key, const double *v, int n, int comma) {
+    if (n == 1 || isnan(v[0])) { /* one target, or a split without rows */
+        cli_json_number(out, key, v[0], comma);
+        return;
+    }
+    fprintf(out, "\"%s\": [", key);
+    for (int k = 0; k < n; k++) {
+        if (isfinite(v[k])) fprintf(out, "%s%.6g", k ? ", " : "", v[k]);
+        else fprintf(out, "%snull", k ? ", " : "");
+    }
+    fprintf(out, "]%s", comma ? ", " : "");
+}
+
+void cli_rmse_text(FILE *out, const double *rmse, int n) {
+    if (isnan(rmse[0])) return;
+    fprintf(out, "  rmse");
+    for (int k = 0; k < n; k++) fprintf(out, " %.4g", rmse[k]);
+}

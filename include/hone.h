@@ -425,10 +425,12 @@ hone_status hone_model_data_check(const hone_model *model, const hone_dataset *d
  * model cannot read (hone_model_data_check) is HONE_ERR_VALUE. */
 hone_status hone_model_evaluate(hone_model *model, const hone_view *view, double *loss,
                                 double *accuracy, hone_error *err);
-/* Root mean squared error of an MSE model over a view, in the targets' own units:
- * hone_model_predict's values against the data's targets, over every target of every row (NAN
- * for an empty view). HONE_ERR_VALUE for another loss, or data the model cannot read. */
-hone_status hone_model_evaluate_rmse(hone_model *model, const hone_view *view, double *rmse, hone_error *err);
+/* Root mean squared error of an MSE model over a view, of each target in its own units:
+ * hone_model_predict's values against the data's targets, rmse[o] for each of the model's
+ * outputs (one figure over targets of other units, 1e-6 and 1e4, would be the larger's alone).
+ * NAN for an empty view. HONE_ERR_VALUE for another loss, or data the model cannot read. */
+hone_status hone_model_evaluate_rmse(hone_model *model, const hone_view *view, double *rmse /* [O] */,
+                                     hone_error *err);
 /* 1 when the model's targets are standardized (a target_mean other than 0 or a target_std other
  * than 1), so that its losses are in units of the targets' variance; 0 otherwise. */
 int hone_model_targets_standardized(const hone_model *model);

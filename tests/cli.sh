@@ -681,6 +681,18 @@ expect_ok "a regression resumed" "${price_run[@]}" --epochs 4 --resume price-ck.
 "$hone" "${price_run[@]}" --epochs 4 --save price-straight.safetensors >/dev/null 2>&1
 cmp -s price-resumed.safetensors price-straight.safetensors && ok "a resumed regression is the run straight through, bit for bit" ||
     bad "a resumed regression is the run straight through"
+# targets of other units (1e-6 and 1e3) get an rmse each: one figure over both was the larger's
+# alone, in neither's units
+npy_f4 units-y2.npy "120, 2" $(awk 'BEGIN { srand(6); for (i = 0; i < 120; i++) print 1e-6 * rand(), 1000 * rand() }')
+expect_ok "two targets of other units" train --data x4.npy --labels units-y2.npy --regression --layers 4 --epochs 2 --quiet --save units.safetensors
+awk '$1 == "train" && $6 == "rmse" && $7 < 1e-5 && $8 > 10 && NF == 8' out.txt | grep -q . &&
+    ok "train: an rmse per target, each in its units" || bad "train: an rmse per target" "$(cat out.txt)"
+expect_ok "eval of two targets of other units" eval units.safetensors --data x4.npy --labels units-y2.npy
+awk '$(NF - 2) == "rmse" && $(NF - 1) < 1e-5 && $NF > 10' out.txt | grep -q . &&
+    ok "eval: an rmse per target, each in its units" || bad "eval: an rmse per target" "$(cat out.txt)"
+expect_ok "eval --json of two targets" eval units.safetensors --data x4.npy --labels units-y2.npy --json
+grep -Eq '"rmse": \[[0-9.]+e-0[0-9], [0-9.]+\]\}$' out.txt && ok "eval --json: the rmse of each target, as an array" ||
+    bad "eval --json: the rmse of each target" "$(cat out.txt)"
 expect_error "--resume with --no-standardize-targets" 2 "^hone train: --resume price-ck.safetensors: --standardize-targets is true in the checkpoint, false in this run; resume with" -- \
     "${price_run[@]}" --epochs 2 --resume price-ck.safetensors --no-standardize-targets
 "$hone" predict reg.safetensors --data reg.csv --output reg-values.txt 2>/dev/null

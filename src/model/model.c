@@ -638,15 +638,15 @@ int hone_model_targets_standardized(const hone_model *m) {
 }
 
 hone_status hone_model_evaluate_rmse(hone_model *m, const hone_view *view, double *rmse, hone_error *err) {
-    *rmse = NAN;
+    const int O = hone_model_outputs(m);
+    for (int o = 0; o < O; o++) rmse[o] = NAN;
     if (m->loss != HONE_LOSS_MSE) return honeE_set(err, HONE_ERR_VALUE, "rmse: the model's loss is not mse");
     if (view->n == 0) return HONE_OK;
     hone_status st = hone_model_data_check(m, view->data, err);
     if (st || (m->max_batch < 1 && (st = hone_model_reserve(m, 256, err)))) return st;
-    const int O = hone_model_outputs(m);
     const int was_training = m->training;
     m->training = 0;
-    double total = 0;
+    for (int o = 0; o < O; o++) rmse[o] = 0; /* each target's sum of squares, in its own units */
     for (size_t start = 0; start < view->n; start += (size_t)m->max_batch) {
         const int B = (int)(view->n - start < (size_t)m->max_batch ? view->n - start : (size_t)m->max_batch);
         const size_t *rows = view->index + start;
@@ -656,10 +656,10 @@ hone_status hone_model_evaluate_rmse(hone_model *m, const hone_view *view, doubl
             for (int o = 0; o < O; o++) { /* the prediction as hone_model_predict gives it, against the target */
                 const hone_real y = Z[(size_t)b * O + o] * m->target_std[o] + m->target_mean[o];
                 const double d = (double)y - view->data->target[rows[b] * view->data->t + (size_t)o];
-                total += d * d;
+                rmse[o] += d * d;
             }
     }
     m->training = was_training;
-    *rmse = sqrt(total / ((double)view->n * O));
+    for (int o = 0; o < O; o++) rmse[o] = sqrt(rmse[o] / (double)view->n);
     return HONE_OK;
 }
