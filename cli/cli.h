@@ -140,15 +140,18 @@ int cli_train_option_type(const char *name);
 int cmd_plot(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 
-/* What the errors of a diagnosis are: a classifier's fractions, or a regression's losses, in units
- * of the targets' variance when the model's targets are standardized (the default), in units not
- * known otherwise (a metrics file does not say, a model may have learnt them raw). */
-enum { CLI_CLASSIFIER, CLI_REGRESSION, CLI_REGRESSION_STANDARDIZED };
-/* Prints the bias/variance diagnosis of three errors (fractions; losses when regression, one of
- * the values above) and the recipe's advice, as hone diagnose and the end of hone train show it;
- * returns the hone_diagnosis. */
+/* Prints the bias/variance diagnosis of three errors (fractions; losses when regression) and the
+ * recipe's advice, as hone diagnose and the end of hone train show it; returns the hone_diagnosis.
+ * regression, when not 0, says what the losses are in, as the note on them says. */
 int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double base_error, double tolerance,
                         int regression);
+/* What a regression's losses are in: of targets standardized on the train split, units of their
+ * variance; of targets as they are (--no-standardize-targets, or a target constant over the train
+ * split, whose std is 1), their own units squared; either, for a metrics file, which does not say. */
+enum { CLI_MSE_VARIANCE = 1, CLI_MSE_SQUARED_UNITS, CLI_MSE_EITHER };
+struct hone_model;
+/* 0 for a classifier, else what its losses are in: CLI_MSE_SQUARED_UNITS when every target_std is 1. */
+int cli_mse_units(const struct hone_model *model);
 /* --base-error: 0 or more, and for a classifier a fraction of the examples, at most 1; -1 with
  * the message printed otherwise. */
 int cli_base_error_check(const char *cmd, double base_error, int regression);

@@ -18,15 +18,25 @@ static void print_figure(FILE *out, const char *name, double v, int regression, 
     fprintf(out, "%s%s\n", note ? "   " : "", note ? note : "");
 }
 
+int cli_mse_units(const hone_model *m) {
+    if (m->loss != HONE_LOSS_MSE) return 0;
+    for (int o = 0; o < hone_model_outputs(m); o++)
+        if (m->target_std[o] != 1) return CLI_MSE_VARIANCE;
+    return CLI_MSE_SQUARED_UNITS;
+}
+
 int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double base_error, double tolerance,
                         int regression) {
+    static const char *const units[] = {
+        [CLI_MSE_VARIANCE] = "(mean squared error in units of the targets' variance)",
+        [CLI_MSE_SQUARED_UNITS] = "(mean squared error in the targets' own units, squared)",
+        [CLI_MSE_EITHER] = "(mean squared error in units of the targets' variance, unless trained with "
+                           "--no-standardize-targets)",
+    };
     const char *advice;
     hone_diagnosis d = hone_diagnose(train_error, dev_error, base_error, tolerance, &advice);
     fprintf(out, "diagnosis: %s\n", hone_diagnosis_name(d));
-    print_figure(out, "train error", train_error, regression,
-                 regression == CLI_REGRESSION_STANDARDIZED ? "(mean squared error in units of the targets' variance)"
-                 : regression                              ? "(mean squared error: a regression)"
-                                                           : NULL);
+    print_figure(out, "train error", train_error, regression, regression ? units[regression] : NULL);
     print_figure(out, "dev error", dev_error, regression, isfinite(dev_error) ? NULL : "(no dev set)");
     print_figure(out, "base error", base_error, regression, "(human-level or Bayes error; --base-error)");
     print_figure(out, "avoidable bias", train_error - base_error, regression, "(train - base)");
@@ -104,7 +114,7 @@ static int from_metrics(const diagnose_options *o, double *train, double *dev, i
         free(rows);
         return -1;
     }
-    *regression = !isfinite(row->train_acc);
+    *regression = isfinite(row->train_acc) ? 0 : CLI_MSE_EITHER; /* the file does not say which */
     *train = *regression ? row->train_loss : 1 - row->train_acc;
     *dev = *regression ? row->dev_loss : 1 - row->dev_acc;
     *epoch = row->epoch;
@@ -234,9 +244,7 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
     if (cli_finite_check("diagnose", o->model, "the loss on its train rows", loss[0]) ||
         (split.dev.n > 0 && cli_finite_check("diagnose", o->model, "the loss on its dev rows", loss[1])))
         goto done;
-    *regression = model->loss != HONE_LOSS_MSE             ? CLI_CLASSIFIER
-                  : hone_model_targets_standardized(model) ? CLI_REGRESSION_STANDARDIZED
-                                                           : CLI_REGRESSION;
+    *regression = cli_mse_units(model);
     *train = *regression ? loss[0] : 1 - acc[0];
     *dev = *regression ? loss[1] : 1 - acc[1];
     rc = 0;

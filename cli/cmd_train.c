@@ -786,9 +786,7 @@ int cmd_train(int argc, char **argv) {
         if (*o.save) printf("saved %s\n", o.save);
         if (*o.plot) printf("plotted %s\n", o.plot);
         cli_diagnosis_print(stdout, mse ? losses[0] : 1 - accs[0], mse ? losses[1] : 1 - accs[1], o.base_error,
-                            HONE_DIAGNOSE_TOLERANCE,
-                            !mse ? CLI_CLASSIFIER
-                            : hone_model_targets_standardized(model) ? CLI_REGRESSION_STANDARDIZED : CLI_REGRESSION);
+                            HONE_DIAGNOSE_TOLERANCE, cli_mse_units(model));
     }
     exit_code = CLI_EXIT_OK;
     goto done;

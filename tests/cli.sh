@@ -665,9 +665,16 @@ grep -Eq '^\{"command": "eval", "rows": 600, "loss": [0-9.e-]+, "accuracy": null
 expect_ok "--no-standardize-targets" train --data price.csv --regression --layers 32 --epochs 3 --batch 32 --lr 0.01 --quiet --no-standardize-targets --json
 grep -Eq '"dev_loss": [0-9.]+e\+(09|1[0-9]),.*"dev_rmse": [0-9.e+]+, "test_rmse"' out.txt &&
     ok "--no-standardize-targets learns them as they are: a loss in their squared units" || bad "--no-standardize-targets" "$(cat out.txt)"
-expect_ok "--no-standardize-targets, its diagnosis" train --data price.csv --regression --layers 8 --epochs 1 --quiet --no-standardize-targets
-grep -qF "(mean squared error: a regression)" out.txt && ! grep -qF "targets' variance" out.txt &&
-    ok "a regression learnt raw is not said to be in units of the targets' variance" || bad "--no-standardize-targets, its diagnosis" "$(cat out.txt)"
+# the diagnosis says what a regression's error is in: targets as they are are in their squared units
+expect_ok "--no-standardize-targets, saved" train --data price.csv --regression --layers 4 --epochs 1 --quiet --no-standardize-targets --save raw-price.safetensors --metrics raw-price.csv
+grep -qF "train error" out.txt && grep -qF "(mean squared error in the targets' own units, squared)" out.txt &&
+    ok "train: the diagnosis of targets as they are says their units" || bad "train: the diagnosis of raw targets" "$(cat out.txt)"
+expect_ok "diagnose: a model of targets as they are" diagnose raw-price.safetensors --data price.csv
+grep -qF "(mean squared error in the targets' own units, squared)" out.txt &&
+    ok "diagnose: the error of targets as they are is in their units" || bad "diagnose: the error of raw targets" "$(cat out.txt)"
+expect_ok "diagnose: a regression's metrics file" diagnose --metrics raw-price.csv
+grep -qF "(mean squared error in units of the targets' variance, unless trained with --no-standardize-targets)" out.txt &&
+    ok "diagnose: a metrics file does not say what its regression's error is in" || bad "diagnose: a regression's metrics" "$(cat out.txt)"
 expect_ok "--no-standardize-targets of a classifier" train --data blobs.csv --layers 4 --epochs 1 --quiet --no-standardize-targets
 grep -qxF "hone train: warning: --no-standardize-targets does nothing without --regression" err.txt &&
     ok "--no-standardize-targets without --regression is warned of" || bad "--no-standardize-targets without --regression" "$(cat err.txt)"
