@@ -195,6 +195,14 @@ int tune_check_space(tune *t) {
         cli_error("tune", "%s: cannot be searched: every trial uses one seed (set it in [train] or [tune])", where);
         return -1;
     }
+    /* ranked by dev_loss, a trial of targets as they are (of 1e-6, say: a loss of 0.01 for predictions
+     * 0.1 off) would beat one of standardized targets (in units of their variance) */
+    if (tune_find_param(t, "standardize-targets") >= 0) {
+        tune_option_where(t, NULL, "standardize-targets", where, sizeof where);
+        cli_error("tune", "%s: cannot be searched: the trials' losses would be in other units (the targets' variance, "
+                          "or their own squared) and not compare; fix it in [train]", where);
+        return -1;
+    }
     if (tune_find_fixed(t, "depth")) {
         tune_fixed_where(t, tune_find_fixed(t, "depth"), where, sizeof where);
         cli_error("tune", "%s: not a hone train option; search it in [space] (with layers as one width)", where);

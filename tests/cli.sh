@@ -2132,6 +2132,10 @@ grep -qx "shuffle = false" noflag-best.ini && grep -q '"train":{[^}]*"shuffle":"
     || bad "tune: --no-shuffle after -- is shuffle = false" "$(cat noflag-best.ini noflag.jsonl)"
 tune_refused "the seed searched" bad-seed '[space]\nseed = int 1 9\n[train]\ndata = blobs.csv\nlayers = 4\n' \
     "^hone tune: bad-seed.ini:7: \[space\] seed: cannot be searched: every trial uses one seed \(set it in \[train\] or \[tune\]\)$"
+# ranked by dev_loss, trials of targets as they are and standardized would not compare: tiny targets
+# of 1e-6 learnt raw, predicted 0.1 off, had the lower loss and were ranked first
+tune_refused "standardize-targets searched" bad-stdt '[space]\nstandardize-targets = choice true false\n[train]\ndata = reg.csv\nregression = true\nlayers = 4\n' \
+    "^hone tune: bad-stdt.ini:7: \[space\] standardize-targets: cannot be searched: the trials' losses would be in other units"
 # a seed fixed in [train] is every trial's: the best config holds it once, and not tune's own
 printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = fixseed.jsonl\nbest = fixseed-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs.csv\nlayers = 4\nseed = 5\n' >fixseed.ini
 expect_ok "tune: a seed in [train]" tune --config fixseed.ini --quiet
