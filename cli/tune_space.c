@@ -203,6 +203,15 @@ int tune_check_space(tune *t) {
                           "or their own squared) and not compare; fix it in [train]", where);
         return -1;
     }
+    /* a regression has no accuracy: the search ran a whole trial before it found none to rank by */
+    const kv *regression = tune_find_fixed(t, "regression");
+    if (!t->metric_loss && regression &&
+        (!strcmp(regression->value, "true") || !strcmp(regression->value, "1") || !strcmp(regression->value, "yes") ||
+         !strcmp(regression->value, "on"))) {
+        tune_fixed_where(t, regression, where, sizeof where);
+        cli_error("tune", "%s: a regression has no dev_acc to rank the trials by: use metric = dev_loss", where);
+        return -1;
+    }
     if (tune_find_fixed(t, "depth")) {
         tune_fixed_where(t, tune_find_fixed(t, "depth"), where, sizeof where);
         cli_error("tune", "%s: not a hone train option; search it in [space] (with layers as one width)", where);

@@ -2136,6 +2136,13 @@ tune_refused "the seed searched" bad-seed '[space]\nseed = int 1 9\n[train]\ndat
 # of 1e-6 learnt raw, predicted 0.1 off, had the lower loss and were ranked first
 tune_refused "standardize-targets searched" bad-stdt '[space]\nstandardize-targets = choice true false\n[train]\ndata = reg.csv\nregression = true\nlayers = 4\n' \
     "^hone tune: bad-stdt.ini:7: \[space\] standardize-targets: cannot be searched: the trials' losses would be in other units"
+# a regression ranked by dev_acc, the default metric: refused before a whole trial ran to find none
+tune_refused "a regression by dev_acc" bad-regacc '[space]\nlr = log 1e-3 1e-1\n[train]\ndata = reg.csv\nregression = true\nlayers = 4\n' \
+    "^hone tune: bad-regacc.ini:10: \[train\] regression: a regression has no dev_acc to rank the trials by: use metric = dev_loss$"
+tune_refused "a regression after -- by dev_acc" bad-regacc2 '[space]\nlr = log 1e-3 1e-1\n[train]\ndata = reg.csv\nlayers = 4\n' \
+    "^hone tune: after --: --regression: a regression has no dev_acc" -- --regression
+printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nmetric = dev_loss\nresults = regloss.jsonl\nbest = regloss-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = reg.csv\nregression = true\nlayers = 4\n' >regloss.ini
+expect_ok "tune: a regression by dev_loss" tune --config regloss.ini --quiet
 # a seed fixed in [train] is every trial's: the best config holds it once, and not tune's own
 printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = fixseed.jsonl\nbest = fixseed-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs.csv\nlayers = 4\nseed = 5\n' >fixseed.ini
 expect_ok "tune: a seed in [train]" tune --config fixseed.ini --quiet
