@@ -145,23 +145,40 @@ static void collapse_warnings(const hone_dataset *data, const char *path, const 
     }
 }
 
+/* float32's step at value v (hone_real's). */
+static double real_step(double v) {
+    return sizeof(hone_real) == sizeof(float) ? (double)nextafterf((float)v, INFINITY) - (float)v
+                                              : nextafter(v, INFINITY) - v;
+}
+
 /* Features are held in hone_real: one that varies little around a large value (1e8 + noise of
  * 1) kept little of its variation once rounded to float32's 7 digits, without a word. Warns of the
  * first feature whose spread is below 1e-5 of its mean (float32's steps there are 1/84 to 1/168 of
- * 1e-5 of it, so a deviation spans 168 steps or fewer), with the count. */
-static void precision_warning(const hone_model *m, const char *path) {
+ * 1e-5 of it, so a deviation spans 168 steps or fewer), with the count; and so of a standardized
+ * target (a price of 1e8 give or take 30, learnt in units of its spread, came back in steps of 8:
+ * the rmse could not fall below them), named in targets_path. */
+static void precision_warning(const hone_model *m, const char *path, const char *targets_path) {
     int count = 0, first = -1;
     for (int j = 0; j < m->inputs; j++) {
         const double mean = m->input_mean[j], sd = m->input_std[j];
         if (sd != 1 && sd < 1e-5 * fabs(mean) && !count++) first = j;
     }
-    if (!count) return;
-    const double mean = m->input_mean[first];
-    const double step = sizeof(hone_real) == sizeof(float) ? (double)nextafterf((float)mean, INFINITY) - (float)mean
-                                                           : nextafter(mean, INFINITY) - mean;
-    fprintf(stderr, "hone train: warning: %s: feature %d varies by %g around %g, where " HONE_REAL_NAME " holds "
-            "steps of %g%s; subtract an offset from it in the data\n", path, first + 1, (double)m->input_std[first],
-            mean, step, count > 1 ? " (and more features like it)" : "");
+    if (count)
+        fprintf(stderr, "hone train: warning: %s: feature %d varies by %g around %g, where " HONE_REAL_NAME " holds "
+                "steps of %g%s; subtract an offset from it in the data\n", path, first + 1, (double)m->input_std[first],
+                (double)m->input_mean[first], real_step(m->input_mean[first]),
+                count > 1 ? " (and more features like it)" : "");
+    const int O = hone_model_outputs(m);
+    for (int o = 0; m->loss == HONE_LOSS_MSE && o < O; o++) {
+        const double mean = m->target_mean[o], sd = m->target_std[o];
+        if (sd == 1 || !(sd < 1e-5 * fabs(mean))) continue;
+        char which[48] = "";
+        if (O > 1) snprintf(which, sizeof which, " in column %d", o + 1);
+        fprintf(stderr, "hone train: warning: %s: the target%s varies by %g around %g, where " HONE_REAL_NAME " holds "
+                "steps of %g, and so do its predictions; subtract an offset from it in the data\n", targets_path, which,
+                sd, mean, real_step(mean));
+        return; /* the first, as of features */
+    }
 }
 
 /* The option of hone train behind a field of hone_train_config that hone_train_config_check
@@ -586,7 +603,7 @@ int cmd_train(int argc, char **argv) {
             model->target_mean[k] = 0;
             model->target_std[k] = 1;
         }
-        if (!*o.ck.resume) precision_warning(model, source.path);
+        if (!*o.ck.resume) precision_warning(model, source.path, cli_truth_path(&o.data));
     }
     /* what training would refuse at its start (early stopping on a regression's accuracy, a
      * per-step warm-up as long as the run, ...), refused now as the options' error */

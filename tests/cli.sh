@@ -352,6 +352,11 @@ awk 'BEGIN { srand(4); print "a,b,label"; for (i = 0; i < 300; i++) { c = i % 2;
 expect_ok "a feature of 1e8 and a little trains" train --data offset.csv --layers 4 --epochs 1 --quiet
 grep -Eq "^hone train: warning: offset.csv: feature 1 varies by [0-9.]+ around 1e\+08, where float32 holds steps of 8; subtract an offset from it in the data$" err.txt \
     && ok "float32's steps at a feature's mean are warned of" || bad "float32's steps at a feature's mean" "$(cat err.txt)"
+# and so a target: learnt standardized, its predictions come back in float32's steps of 8
+awk 'BEGIN { srand(4); print "a,b,y"; for (i = 0; i < 300; i++) { a = rand(); printf "%.3f,%.3f,%.3f\n", a, rand(), 1e8 + 100*a } }' >offset-y.csv
+expect_ok "a target of 1e8 and a little trains" train --data offset-y.csv --regression --layers 4 --epochs 1 --quiet
+grep -Eq "^hone train: warning: offset-y.csv: the target varies by [0-9.]+ around 1e\+08, where float32 holds steps of 8, and so do its predictions; subtract an offset from it in the data$" err.txt \
+    && ok "float32's steps at a target's mean are warned of" || bad "float32's steps at a target's mean" "$(cat err.txt)"
 # one that varies by less than float32's step there is constant once held: warned of from the file
 awk 'BEGIN { srand(5); print "a,b,label"; for (i = 0; i < 300; i++) { c = i % 2; printf "%d,%.1f,%d\n", i, 1e8 + 3*rand(), c } }' >flat.csv
 expect_ok "a feature of 1e8 and less than a step trains" train --data flat.csv --layers 4 --epochs 1 --quiet
