@@ -16,8 +16,9 @@ int cmd_eval(int argc, char **argv) {
         {0},
     };
     const cli_command cmd = {"eval", "hone eval MODEL [options]",
-                             "Loss and accuracy of a saved model: on the test set of an IDX directory,\n"
-                             "or on every row of a .csv, .npy or IDX file.",
+                             "Loss and accuracy of a saved model, or a regression's loss and the rmse of\n"
+                             "each target in its own units: on the test set of an IDX directory, or on\n"
+                             "every row of a .csv, .npy or IDX file.",
                              options, "model"};
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
