@@ -553,6 +553,20 @@ static void test_csv_ragged(void **state) {
     p = th_write_text("onecol.csv", "1\n2\n");
     expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, "need at least 2");
     assert_null(d);
+    /* a quoted delimiter is split like any other: where a quote is, the count says it may be one
+     * (a thousands separator, a header's "price, USD"), and where none is, it does not */
+    p = th_write_text("quoted.csv", "a,b,y\n1,2,\"1,234.5\"\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, ": line 2: expected 3 fields, got 4",
+                 " (a quoted field with a ',' inside? quotes do not keep it from splitting the field)");
+    p = th_write_text("quoted-header.csv", "\"price, USD\",b,y\n1,2,3\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, ": line 2: expected 4 fields, got 3",
+                 "(a quoted field with a ',' inside?");
+    hone_error plain;
+    assert_int_equal(hone_dataset_load_csv(&d, th_write_text("ragged3.csv", "a,b,y\n1,2,3,4\n"), NULL, &plain),
+                     HONE_ERR_FORMAT);
+    assert_non_null(strstr(plain.message, ": line 2: expected 3 fields, got 4"));
+    assert_null(strstr(plain.message, "quoted"));
+    assert_null(d);
 }
 
 static void test_csv_not_a_number(void **state) {

@@ -115,14 +115,36 @@ static hone_status field_error(const csv_state *s, size_t line, int col, const c
                                              : "");
 }
 
+/* A separator as a message names it: "tab", "space" or "';'", into buf [8]. */
+static const char *separator_name(char c, char *buf) {
+    if (c == '\t') return "tab";
+    if (c == ' ') return "space";
+    snprintf(buf, 8, "'%c'", c);
+    return buf;
+}
+
+/* Whether the line [p, e) or a header name holds a double quote: a field count that differs
+ * there may be a quoted delimiter ("1,234.5", a header's "price, USD"), which is split. */
+static bool has_quote(const csv_state *s, const char *p, const char *e) {
+    if (memchr(p, '"', (size_t)(e - p))) return true;
+    for (int j = 0; s->names && j < s->ncols; j++)
+        if (strchr(s->names[j], '"')) return true;
+    return false;
+}
+
 /* Splits line [p, e) into exactly ncols trimmed, NUL-terminated fields. */
 static hone_status split_fields(const csv_state *s, char delim, char *p, char *e, size_t line,
                                 char **fields) {
     int count = 1;
     for (const char *q = p; q < e; q++) count += *q == delim;
-    if (count != s->ncols)
-        return honeE_set(s->err, HONE_ERR_FORMAT, "%s: line %zu: expected %d fields, got %d", s->path,
-                         line, s->ncols, count);
+    if (count != s->ncols) {
+        char hint[96] = "", sep[8];
+        if (has_quote(s, p, e))
+            snprintf(hint, sizeof hint, " (a quoted field with a %s inside? quotes do not keep it from splitting "
+                     "the field)", separator_name(delim, sep));
+        return honeE_set(s->err, HONE_ERR_FORMAT, "%s: line %zu: expected %d fields, got %d%s", s->path, line,
+                         s->ncols, count, hint);
+    }
     for (int j = 0; j < count; j++) {
         char *q = p;
         while (q < e && *q != delim) q++;
@@ -152,14 +174,6 @@ static bool same_width(const char *p, const char *e, const char *next, const cha
         q = nl ? nl + 1 : end;
     }
     return false;
-}
-
-/* A separator as a message names it: "tab", "space" or "';'", into buf [8]. */
-static const char *separator_name(char c, char *buf) {
-    if (c == '\t') return "tab";
-    if (c == ' ') return "space";
-    snprintf(buf, 8, "'%c'", c);
-    return buf;
 }
 
 /* The first of the usual separators other than delimiter that the line p..e holds, or '\0'. */
