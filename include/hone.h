@@ -409,8 +409,8 @@ void hone_model_zero_grad(hone_model *model);
  * standardized already: hone_model_gather does it for dataset rows. A model with room for fewer
  * than B rows reserves room for B first (hone_model_reserve; X may be model->batch_x only within
  * the room it had). *bad_row (when not NULL) gets the first row whose network output (before
- * softmax or sigmoid) is not finite, or -1 when none: a sigmoid makes an infinite output a finite
- * 0 or 1, so P alone does not show an overflow. HONE_ERR_VALUE for B < 1, HONE_ERR_NOMEM when the
+ * softmax or sigmoid), or MSE value in the targets' units, is not finite, or -1 when none: a
+ * sigmoid makes an infinite output a finite 0 or 1, so P alone does not show an overflow. HONE_ERR_VALUE for B < 1, HONE_ERR_NOMEM when the
  * room cannot be had. */
 hone_status hone_model_predict(hone_model *model, const hone_real *X, int B, hone_real *P, int *bad_row,
                                hone_error *err);

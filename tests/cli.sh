@@ -693,6 +693,15 @@ expect_ok "a regression resumed" "${price_run[@]}" --epochs 4 --resume price-ck.
 "$hone" "${price_run[@]}" --epochs 4 --save price-straight.safetensors >/dev/null 2>&1
 cmp -s price-resumed.safetensors price-straight.safetensors && ok "a resumed regression is the run straight through, bit for bit" ||
     bad "a resumed regression is the run straight through"
+# a regression's finite outputs carried past float32 by its target statistics (3.4e38, by hand):
+# predict printed inf with exit 0, and eval an rmse of inf
+cp price.safetensors price-huge.safetensors
+perl -0777 -pi -e 's/(\\"target_std\\": \[)([0-9.e+]+)\]/$1 . sprintf("%-*s", length($2), "3.4e38") . "]"/e' price-huge.safetensors
+unseal price-huge.safetensors
+expect_error "predict: a regression's values past float32" 1 "^hone predict: price-huge.safetensors: the output for row [0-9]+ of price.csv is not finite" -- \
+    predict price-huge.safetensors --data price.csv
+expect_error "eval: a regression's rmse past float32" 1 "^hone eval: price-huge.safetensors: the rmse on price.csv is not finite \(inf\)" -- \
+    eval price-huge.safetensors --data price.csv
 # targets of other units (1e-6 and 1e3) get an rmse each: one figure over both was the larger's
 # alone, in neither's units
 npy_f4 units-y2.npy "120, 2" $(awk 'BEGIN { srand(6); for (i = 0; i < 120; i++) print 1e-6 * rand(), 1000 * rand() }')

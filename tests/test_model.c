@@ -958,6 +958,17 @@ static void test_predict_names_the_first_row_not_finite(void **state) {
     assert_int_equal(bad, 0);
     assert_int_equal(hone_model_predict(m, first, 0, P, &bad, &err), HONE_ERR_VALUE);
     hone_model_free(m);
+    /* an MSE model's finite output, carried past the real type by its target statistics: the
+     * value printed was inf */
+    assert_int_equal(hone_model_create(&m, 1, specs, 1, HONE_LOSS_MSE, &err), HONE_OK);
+    m->params[0] = 1;
+    m->params[1] = 0;
+    m->target_std[0] = (hone_real)(TH_DOUBLE ? DBL_MAX : FLT_MAX) / 2;
+    hone_real outputs[3] = {0.5, 1, 4};
+    assert_int_equal(hone_model_predict(m, outputs, 3, P, &bad, &err), HONE_OK);
+    assert_true(isfinite(P[1]) && !isfinite(P[2]));
+    assert_int_equal(bad, 2);
+    hone_model_free(m);
 }
 
 /* hone_model_predict makes room for more rows than the model has (a loaded model has none): it

@@ -556,9 +556,10 @@ hone_status hone_model_predict(hone_model *m, const hone_real *X, int B, hone_re
                 hone_real *p = &P[(size_t)b * O + o];
                 *p = *p * m->target_std[o] + m->target_mean[o];
             }
-    /* the network's own outputs: a sigmoid turns an infinite one into a finite 0 or 1 */
+    /* the network's own outputs: a sigmoid turns an infinite one into a finite 0 or 1; and an MSE
+     * model's values, which its target statistics may carry past the real type's range */
     for (size_t k = 0; bad_row && k < (size_t)B * O; k++)
-        if (!isfinite(Z[k])) {
+        if (!isfinite(Z[k]) || (m->loss == HONE_LOSS_MSE && !isfinite(P[k]))) {
             *bad_row = (int)(k / (size_t)O);
             break;
         }
