@@ -151,6 +151,23 @@ static double real_step(double v) {
                                               : nextafter(v, INFINITY) - v;
 }
 
+/* A regression's target that is one value in every row, as the class warning says of one class:
+ * nothing to learn (an id column or a flag taken for the target), and a run that reported a
+ * loss of 1.5 "in units of the targets' variance" and high bias, without a word. One that varies
+ * in the file and not once held is collapse_warnings'. Named in targets_path. */
+static void constant_target_warning(const hone_dataset *data, const char *targets_path) {
+    for (size_t k = 0; data->target && k < data->t; k++) {
+        bool varies = false;
+        for (size_t r = 1; r < data->n && !varies; r++) varies = data->target[r * data->t + k] != data->target[k];
+        if (varies || data->collapsed_target == k + 1) continue;
+        char which[48] = "";
+        if (data->t > 1) snprintf(which, sizeof which, " in column %zu", k + 1);
+        fprintf(stderr, "hone train: warning: %s: the target%s is %.9g in every row: there is nothing to learn\n",
+                targets_path, which, (double)data->target[k]);
+        return; /* the first */
+    }
+}
+
 /* Features are held in hone_real: one that varies little around a large value (1e8 + noise of
  * 1) kept little of its variation once rounded to float32's 7 digits, without a word. Warns of the
  * first feature whose spread is below 1e-5 of its mean (float32's steps there are 1/84 to 1/168 of
@@ -538,6 +555,7 @@ int cmd_train(int argc, char **argv) {
         goto done;
     }
     collapse_warnings(data, source.path, cli_truth_path(&o.data));
+    constant_target_warning(data, cli_truth_path(&o.data));
     if (data->label && !class_warnings(data, source.path)) {
         cli_error("train", "out of memory");
         goto done;

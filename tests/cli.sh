@@ -357,6 +357,13 @@ awk 'BEGIN { srand(4); print "a,b,y"; for (i = 0; i < 300; i++) { a = rand(); pr
 expect_ok "a target of 1e8 and a little trains" train --data offset-y.csv --regression --layers 4 --epochs 1 --quiet
 grep -Eq "^hone train: warning: offset-y.csv: the target varies by [0-9.]+ around 1e\+08, where float32 holds steps of 8, and so do its predictions; subtract an offset from it in the data$" err.txt \
     && ok "float32's steps at a target's mean are warned of" || bad "float32's steps at a target's mean" "$(cat err.txt)"
+# a target of one value (an id or flag column taken for it) has nothing to learn: said, as of one class
+awk 'BEGIN { srand(4); print "a,b,y"; for (i = 0; i < 100; i++) printf "%.3f,%.3f,5\n", rand(), rand() }' >const-y.csv
+expect_ok "a constant target trains" train --data const-y.csv --regression --layers 4 --epochs 1 --quiet
+grep -qxF "hone train: warning: const-y.csv: the target is 5 in every row: there is nothing to learn" err.txt &&
+    ok "a constant target is warned of" || bad "a constant target is warned of" "$(cat err.txt)"
+grep -qF "(mean squared error in the targets' own units, squared)" out.txt &&
+    ok "a constant target's error is in its own units (its std is 1)" || bad "a constant target's error" "$(cat out.txt)"
 # one that varies by less than float32's step there is constant once held: warned of from the file
 awk 'BEGIN { srand(5); print "a,b,label"; for (i = 0; i < 300; i++) { c = i % 2; printf "%d,%.1f,%d\n", i, 1e8 + 3*rand(), c } }' >flat.csv
 expect_ok "a feature of 1e8 and less than a step trains" train --data flat.csv --layers 4 --epochs 1 --quiet
