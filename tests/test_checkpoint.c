@@ -539,6 +539,81 @@ static void test_broken_checkpoints_are_clean_errors(void **state) {
     images_split_free(d, &split);
 }
 
+/* Each field of the hone.checkpoint entry has its JSON type and range: one of another type, or
+ * out of range, is refused by name, not read as some value it happens to hold (mutation round 6:
+ * a count given as text read as 0, a flag of 2, a fraction of an epoch, a count past 2^53, 17 hex
+ * digits, a digit past 'f', a generator state of 65 digits, an unknown optimizer or schedule and
+ * a setting the config check refuses all loaded, and a field of another type crashed some). */
+static void test_fields_of_another_type_are_refused(void **state) {
+    hone_split split;
+    hone_dataset *d = images_split(&split);
+    char good[512];
+    checkpoint_at(&split, "types.safetensors", good); /* epoch 1 done, batch 3 of epoch 2, of 4 */
+    static const struct {
+        const char *from, *to, *message;
+    } cases[] = {
+        {"\"batch\": 3,", "\"batch\": \"3\",", "'batch' must be an integer in [0, 9007199254740992]"},
+        {"\"epoch\": 1,", "\"epoch\": 1.5,", "'epoch' must be an integer in [-2147483648, 2147483647]"},
+        {"\"shuffle\": 1,", "\"shuffle\": true,", "config: 'shuffle' must be an integer in [0, 1]"},
+        {"\"stopped_early\": 0", "\"stopped_early\": 2", "last_epoch: 'stopped_early' must be an integer in [0, 1]"},
+        {"\"opt_steps\": 11,", "\"opt_steps\": 9007199254740994,", "'opt_steps' must be an integer in [0, 9007199254740992]"},
+        {"\"seed\": \"000000000000002a\"", "\"seed\": 42", "config: 'seed' must be 16 hex digits"},
+        {"\"seed\": \"000000000000002a\"", "\"seed\": \"000000000000002a0\"", "config: 'seed' must be 16 hex digits"},
+        {"\"seed\": \"000000000000002a\"", "\"seed\": \"000000000000002g\"", "config: 'seed' must be 16 hex digits"},
+        {"\"seed\": \"000000000000002a\"", "\"seed\": \"000000000000002G\"", "config: 'seed' must be 16 hex digits"},
+        {"\"seed\": \"000000000000002a\"", "\"seed\": \"00000000000000:a\"", "config: 'seed' must be 16 hex digits"},
+        {"\"rng\": \"", "\"rng\": \"0", "'rng' must be a generator state: 64 hex digits"}, /* 65 of them */
+        {"\"rng\": \"", "\"rng\": 5, \"rng0\": \"", "'rng' must be a generator state: 64 hex digits"},
+        {"\"optimizer\": \"adam\"", "\"optimizer\": \"lion\"", "config: 'optimizer' names no known optimizer"},
+        {"\"optimizer\": \"adam\"", "\"optimizer\": 5", "config: 'optimizer' names no known optimizer"},
+        {"\"schedule\": \"cosine\"", "\"schedule\": \"linear\"", "config: 'schedule' names no known schedule"},
+        {"\"schedule\": \"cosine\"", "\"schedule\": 5", "config: 'schedule' names no known schedule"},
+        /* a setting no run can have, which nothing after the config check would look at */
+        {"\"eps\": 1e-08,", "\"eps\": 0,", "config: eps must be positive, got 0"},
+        /* a negative epoch is an integer, and outside the run */
+        {"\"epoch\": 1,", "\"epoch\": -1,", "epoch -1 is outside the run's 4 epochs"},
+        {"\"version\": 1,", "\"versiox\": 1,", "'version' is missing"},
+        {"\"precision\":", "\"precisiox\":", "'precision' is missing"},
+        {"\"precision\":", "\"precision\": 32, \"precisiox\":", "'precision' is missing"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "type-%zu.safetensors", i);
+        expect_load_error(&split, patched(good, name, cases[i].from, cases[i].to, true), HONE_ERR_FORMAT,
+                          cases[i].message, NULL);
+    }
+    /* the entry itself is a JSON object */
+    expect_load_error(&split,
+                      patched(good, "array.safetensors", "\"hone.checkpoint\": \"", "\"hone.checkpoint\": \"[1]\", \"hone.checkpoinx\": \"", false),
+                      HONE_ERR_FORMAT, "hone.checkpoint: not a JSON object", NULL);
+    images_split_free(d, &split);
+}
+
+/* What the types allow loads as it was written: a run of INT_MAX epochs, infinities either way
+ * and NaN (the plateau's best loss is inf until a plateau schedule sees a loss; a best metric may
+ * be -inf, a running sum NaN). */
+static void test_fields_at_the_ends_of_their_types_load(void **state) {
+    hone_split split;
+    hone_dataset *d = images_split(&split);
+    char good[512];
+    checkpoint_at(&split, "ends.safetensors", good); /* the cosine schedule */
+    hone_train_state s;
+    hone_model *m = load_ok(&split, good, &s);
+    assert_true(s.plateau_best == INFINITY); /* written "inf" */
+    hone_train_state_free(&s);
+    hone_model_free(m);
+    const char *ends = patched(good, "ends-max.safetensors", "\"config\": {\"epochs\": 4,", "\"config\": {\"epochs\": 2147483647,", true);
+    ends = patched(ends, "ends-minus.safetensors", "\"best_metric\": 0,", "\"best_metric\": \"-inf\",", true);
+    ends = patched(ends, "ends-nan.safetensors", "\"loss_sum\": ", "\"loss_sum\": \"nan\", \"loss_sux\": ", true);
+    m = load_ok(&split, ends, &s);
+    assert_int_equal(s.config.epochs, INT_MAX);
+    assert_true(s.best_metric == -INFINITY);
+    assert_true(isnan(s.loss_sum));
+    hone_train_state_free(&s);
+    hone_model_free(m);
+    images_split_free(d, &split);
+}
+
 /* Early stopping's and the plateau schedule's counts of bad epochs grow by one an epoch: a file
  * with more than the epochs done is refused (INT_MAX would overflow at the next epoch's end). */
 static void test_counts_beyond_the_epochs_are_refused(void **state) {
@@ -1367,6 +1442,8 @@ int main(void) {
         th_test(test_resume_plateau_and_early_stopping),
         th_test(test_round_trip_of_a_state),
         th_test(test_broken_checkpoints_are_clean_errors),
+        th_test(test_fields_of_another_type_are_refused),
+        th_test(test_fields_at_the_ends_of_their_types_load),
         th_test(test_counts_beyond_the_epochs_are_refused),
         th_test(test_positions_past_the_end_are_refused),
         th_test(test_plateau_rate_outside_the_run_is_refused),
