@@ -575,6 +575,9 @@ static void test_fields_of_another_type_are_refused(void **state) {
         {"\"version\": 1,", "\"versiox\": 1,", "'version' is missing"},
         {"\"precision\":", "\"precisiox\":", "'precision' is missing"},
         {"\"precision\":", "\"precision\": 32, \"precisiox\":", "'precision' is missing"},
+        /* the groups of fields are objects (mutation round 6: "last_epoch:  is not a JSON object") */
+        {"\"last_epoch\": {", "\"last_epocx\": {", "hone.checkpoint: 'last_epoch' is missing"},
+        {"\"config\": {", "\"config\": [], \"configx\": {", "hone.checkpoint: 'config' is not a JSON object"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char name[32];

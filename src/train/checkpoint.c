@@ -276,8 +276,11 @@ static bool read_field(reader *r, const cJSON *obj, const char *group, void *bas
     return false;
 }
 
+/* The fields f [n] of obj into base. group names obj before each field in a message: its key
+ * and ": " ("config: "), or "" for the entry itself (which parse_checkpoint has found an object). */
 static bool read_fields(reader *r, const cJSON *obj, const char *group, void *base, const field *f, int n) {
-    if (!cJSON_IsObject(obj)) return bad(r, "%s is not a JSON object", *group ? group : "the entry");
+    if (!cJSON_IsObject(obj)) /* 'config', the key without its ": " */
+        return bad(r, "'%.*s' is %s", (int)strcspn(group, ":"), group, obj ? "not a JSON object" : "missing");
     for (int i = 0; i < n; i++)
         if (!read_field(r, obj, group, base, &f[i])) return false;
     return true;
