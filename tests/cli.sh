@@ -1464,6 +1464,55 @@ sed 's/"momentum_form/"momentum_forx/' reads-ck.safetensors >reads-noform.safete
 unseal reads-noform.safetensors
 expect_error "--resume: an option the checkpoint lacks and the run reads" 2 '^hone train: --resume reads-noform.safetensors: --momentum-form is "ewma" in this run and not recorded in the checkpoint; an older hone' -- \
     "${reads[@]}" --resume reads-noform.safetensors
+# --layers' texts are compared as the lists of numbers they are, 256x50 (repetition) included in
+# neither: text after a number, or a comma against another character, is another list, and the
+# option is named (not the layer the library finds), either way round (mutation round 6: the
+# comma, the text after a number and the end of either text could each go unchecked)
+"$hone" train --data blobs.csv --layers 4,2 --epochs 3 --checkpoint l42-ck.safetensors --quiet >/dev/null 2>&1
+"$hone" train --data blobs.csv --layers 4x2 --epochs 3 --checkpoint l4x2-ck.safetensors --quiet >/dev/null 2>&1
+for layers in "l42-ck:4,2:4x2" "l4x2-ck:4x2:4" "every2:4:4x2"; do
+    IFS=: read -r ck was now <<<"$layers"
+    expect_error "--resume: --layers $now for the checkpoint's $was" 2 "^hone train: --resume $ck.safetensors: --layers is \"$was\" in the checkpoint, \"$now\" in this run; resume with" -- \
+        train --data blobs.csv --layers "$now" --epochs 3 --resume "$ck.safetensors" --quiet
+done
+# a text that is no number is not the number 0 (mutation round 6: one that did not parse read as
+# 0): a checkpoint edited to record --dev "" against --dev 0, and --keep-prob "0" against the ""
+# of a network without hidden layers
+nohid=(train --data blobs.csv --layers "" --keep-prob "" --dev 0 --epochs 1 --quiet)
+"$hone" "${nohid[@]}" --checkpoint nohid-ck.safetensors >/dev/null 2>&1
+expect_ok "--resume of a network without hidden layers or dev rows" "${nohid[@]}" --resume nohid-ck.safetensors
+sed 's/\\"dev\\": \\"0\\"/\\"dev\\": \\"\\" /' nohid-ck.safetensors >nohid-dev.safetensors
+unseal nohid-dev.safetensors
+expect_error "--resume: --dev \"\" in the checkpoint is not 0" 2 '^hone train: --resume nohid-dev.safetensors: --dev is "" in the checkpoint, "0" in this run; resume with' -- \
+    "${nohid[@]}" --resume nohid-dev.safetensors
+sed 's/\\"keep_prob\\": \\"\\", /\\"keep_prob\\":\\"0\\", /' nohid-ck.safetensors >nohid-kp.safetensors
+unseal nohid-kp.safetensors
+expect_error "--resume: --keep-prob \"\" is not the checkpoint's 0" 2 '^hone train: --resume nohid-kp.safetensors: --keep-prob is "0" in the checkpoint, "" in this run; resume with' -- \
+    "${nohid[@]}" --resume nohid-kp.safetensors
+# an option the checkpoint records as text and this run as a number differs (the text was read as
+# a list of numbers once, from a number's missing text)
+sed 's/\\"lr\\": 0.001, \\"epochs\\": 3, /\\"lr\\":\\"0.001\\",\\"epochs\\":3,/' every2.safetensors >lrtext.safetensors
+unseal lrtext.safetensors
+expect_error "--resume: the checkpoint's --lr as text" 2 '^hone train: --resume lrtext.safetensors: --lr is "0.001" in the checkpoint, 0.001 in this run; resume with' -- \
+    train --data blobs.csv --layers 4 --epochs 3 --resume lrtext.safetensors --quiet
+# a checkpoint without the options it was written with is said to be one, whatever the option
+sed 's/"hone.config"/"hone.confix"/' nohid-ck.safetensors >nocfg.safetensors
+unseal nocfg.safetensors
+expect_error "--resume: a checkpoint without its options" 2 '^hone train: --resume nocfg.safetensors: the checkpoint does not record the options it was written with' -- \
+    "${nohid[@]}" --resume nocfg.safetensors
+# the first option that differs is named, and the run's length (before --schedule) differs when
+# either run's schedule reads it: cosine's checkpoint resumed at a constant rate, and the other
+# way round (mutation round 6: a difference either run reads could pass for one neither does)
+expect_error "--resume of cosine at a constant rate, with more --epochs" 2 "^hone train: --resume every2.safetensors: --epochs is 3 in the checkpoint, 4 in this run; resume with" -- \
+    train --data blobs.csv --layers 4 --epochs 4 --schedule constant --resume every2.safetensors --quiet
+expect_error "--resume of a constant rate with cosine, with more --epochs" 2 "^hone train: --resume sgd-ck.safetensors: --epochs is 2 in the checkpoint, 4 in this run; resume with" -- \
+    train --data blobs.csv --layers 4 --epochs 4 --optimizer sgd --schedule cosine --resume sgd-ck.safetensors --quiet
+# an older checkpoint without --schedule: the run's length (before it) is read, as by cosine
+# (mutation round 6: the schedule of the checkpoint's options was taken to be there)
+sed 's/"schedule/"schedulx/' every2.safetensors >nosched.safetensors
+unseal nosched.safetensors
+expect_error "--resume: a checkpoint without --schedule, with more --epochs" 2 "^hone train: --resume nosched.safetensors: --epochs is 3 in the checkpoint, 4 in this run; resume with" -- \
+    train --data blobs.csv --layers 4 --epochs 4 --resume nosched.safetensors --quiet
 
 # --- hone tune: random search, coarse to fine ------------------------------------------------------
 printf '[tune]\nrounds = 2\ntrials = 4\njobs = 2\nepochs = 3\nresults = tune.jsonl\nbest = tune-best.ini\n\n[space]\nlr = log 1e-3 1\noptimizer = choice adam sgd\nbatch = int 8 64\n\n[train]\ndata = blobs.csv\nlayers = 8\n' >tune.ini
