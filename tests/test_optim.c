@@ -267,7 +267,12 @@ static void test_optimizer_reads_what_changes_its_steps(void **state) {
                          hone_optimizer_reads((hone_optimizer_kind)kind, settings[i]));
         }
     assert_int_equal(hone_optimizer_reads(HONE_OPTIMIZER_ADAM, "beta3"), -1);
-    assert_int_equal(hone_optimizer_reads((hone_optimizer_kind)0, "beta1"), 0);
+    /* a kind that is none reads nothing, past the enum too (mutation round 6: only 0 was asked,
+     * whose bit no setting has, so the range check could go) */
+    for (int kind = -1; kind <= 40; kind += kind == 0 ? 7 : 1)
+        for (int i = 0; i < 5; i++)
+            if (hone_optimizer_reads((hone_optimizer_kind)kind, settings[i]) != 0)
+                fail_msg("optimizer kind %d reads %s", kind, settings[i]);
 }
 
 /* The rates of ten epochs: the closed form, or the plateau's cuts on a loss that stalls. */
@@ -316,6 +321,22 @@ static void test_schedule_reads_what_changes_its_rates(void **state) {
         assert_int_equal(hone_schedule_reads((hone_schedule_kind)kind, "per_step"),
                          kind != HONE_SCHEDULE_CONSTANT && kind != HONE_SCHEDULE_PLATEAU);
     assert_int_equal(hone_schedule_reads(HONE_SCHEDULE_STEP, "gamma"), -1);
+    for (int kind = -1; kind <= 40; kind += kind == -1 ? 8 : 1) /* -1, then past the enum */
+        for (int i = 0; i < 8; i++)
+            if (hone_schedule_reads((hone_schedule_kind)kind, settings[i]) != 0)
+                fail_msg("schedule kind %d reads %s", kind, settings[i]);
+}
+
+/* Every kind's name parses back to it; "none" is the constant schedule; other names are no kind
+ * (mutation round 6: the "none" alias could go unseen). */
+static void test_kind_names_parse_back(void **state) {
+    for (int k = HONE_OPTIMIZER_SGD; k <= HONE_OPTIMIZER_ADAMW; k++)
+        assert_int_equal(hone_optimizer_kind_parse(hone_optimizer_kind_name((hone_optimizer_kind)k)), k);
+    assert_int_equal(hone_optimizer_kind_parse("lion"), 0);
+    for (int k = HONE_SCHEDULE_CONSTANT; k <= HONE_SCHEDULE_PLATEAU; k++)
+        assert_int_equal(hone_schedule_kind_parse(hone_schedule_kind_name((hone_schedule_kind)k)), k);
+    assert_int_equal(hone_schedule_kind_parse("none"), HONE_SCHEDULE_CONSTANT);
+    assert_int_equal(hone_schedule_kind_parse("linear"), -1);
 }
 
 /* The defaults hone.h documents, which the PyTorch fixtures (beta2 given) do not pin. */
@@ -814,6 +835,7 @@ int main(void) {
         th_test(test_schedules_are_their_formulas),
         th_test(test_optimizer_reads_what_changes_its_steps),
         th_test(test_schedule_reads_what_changes_its_rates),
+        th_test(test_kind_names_parse_back),
         th_test(test_optimizer_defaults),
         th_test(test_clipping),
         th_test(test_train_check_needs_the_data),
