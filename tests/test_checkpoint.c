@@ -908,6 +908,31 @@ static void test_resume_ignores_settings_not_read(void **state) {
     images_split_free(d, &split);
 }
 
+/* SGD at a constant rate reads none of the optimizer's and the schedule's settings: a resume with
+ * every one of them changed ends with the very model of the run (mutation round 6: beta1, min_lr
+ * and per_step were never changed here, only in tests/cli.sh, so read_settings could keep them
+ * with the library's tests passing). */
+static void test_resume_of_sgd_at_a_constant_rate_ignores_their_settings(void **state) {
+    hone_split split;
+    hone_dataset *d = images_split(&split);
+    char path[512];
+    snprintf(path, sizeof path, "%s", th_path("sgd.safetensors"));
+    hone_train_config sgd = adam_cosine();
+    sgd.optimizer = hone_optimizer_config_default(HONE_OPTIMIZER_SGD);
+    sgd.schedule = hone_schedule_config_default(HONE_SCHEDULE_CONSTANT);
+    hone_model *ref = trained_and_stopped(&split, &sgd, path);
+    hone_train_config c = sgd;
+    c.optimizer = (hone_optimizer_config){HONE_OPTIMIZER_SGD, 0.5, 0.5, 0.1, 0.3, 0};
+    c.schedule = (hone_schedule_config){.kind = HONE_SCHEDULE_CONSTANT, .rate = 0.5, .step_size = 3, .warmup = 2,
+                                        .min_lr = 0.001, .per_step = 1, .factor = 0.5, .patience = 2, .threshold = 0.01};
+    hone_epoch_stats stats;
+    hone_model *done = resume(&split, &c, path, -1, &stats);
+    assert_same_model(done, ref);
+    hone_model_free(done);
+    hone_model_free(ref);
+    images_split_free(d, &split);
+}
+
 /* Only the cosine schedule reads the run's length: a run with another goes on past its
  * checkpoint's epochs, from the end of the run or from within it, and ends as a run given them
  * all from the start. Fewer epochs than the checkpoint has trained are refused, and so is
@@ -1457,6 +1482,7 @@ int main(void) {
         th_test(test_resume_needs_its_arrays),
         th_test(test_stop_in_the_dev_pass_is_an_interruption),
         th_test(test_resume_ignores_settings_not_read),
+        th_test(test_resume_of_sgd_at_a_constant_rate_ignores_their_settings),
         th_test(test_decay_bias_without_a_penalty),
         th_test(test_divergence_keeps_the_last_good_checkpoint),
         th_test(test_divergence_in_batch_norm_statistics),
