@@ -212,7 +212,7 @@ int cli_config_differs(const char *checkpoint, const char *run, char *what, size
     int differs = 0;
     if (!cJSON_IsObject(a) || !cJSON_IsObject(b)) {
         snprintf(what, cap, "the checkpoint does not record the options it was written with");
-        differs = 1;
+        differs = 3;
     }
     for (const cJSON *y = differs ? NULL : b->child; y && !differs; y = y->next) {
         const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, y->string);

@@ -52,7 +52,8 @@ int cli_signal_caught(void);
 /* The first option on which two training configurations (the JSON that hone train keeps in its
  * models and checkpoints) differ, described into what ("--lr is 0.1 in the checkpoint, 0.2 in
  * this run"): 1, or 2 when the checkpoint does not record the option (an older hone's, written
- * before the option was kept: no option given now can match it); 0 when they agree. An option
+ * before the option was kept: no option given now can match it), or 3 when it records none at
+ * all (nothing given now can be checked against it); 0 when they agree. An option
  * that neither reads (--momentum-form of Adam, --alpha of ReLU) is left out. */
 int cli_config_differs(const char *checkpoint, const char *run, char *what, size_t cap);
 

@@ -665,9 +665,10 @@ int cmd_train(int argc, char **argv) {
         }
         if (differs) {
             cli_error("train", "--resume %s: %s; %s", o.ck.resume, what,
-                      differs == 1 ? "resume with the options it was written with"
-                                   : "an older hone wrote it, before the option was kept: finish the run with that "
-                                     "version, or start it again");
+                      differs == 1   ? "resume with the options it was written with"
+                      : differs == 2 ? "an older hone wrote it, before the option was kept: finish the run with that "
+                                       "version, or start it again"
+                                     : "no options given now can be checked against it: start the run again");
             exit_code = CLI_EXIT_USAGE;
             goto done;
         }

@@ -1498,7 +1498,7 @@ expect_error "--resume: the checkpoint's --lr as text" 2 '^hone train: --resume 
 # a checkpoint without the options it was written with is said to be one, whatever the option
 sed 's/"hone.config"/"hone.confix"/' nohid-ck.safetensors >nocfg.safetensors
 unseal nocfg.safetensors
-expect_error "--resume: a checkpoint without its options" 2 '^hone train: --resume nocfg.safetensors: the checkpoint does not record the options it was written with' -- \
+expect_error "--resume: a checkpoint without its options" 2 '^hone train: --resume nocfg.safetensors: the checkpoint does not record the options it was written with; no options given now can be checked against it: start the run again$' -- \
     "${nohid[@]}" --resume nocfg.safetensors
 # the first option that differs is named, and the run's length (before --schedule) differs when
 # either run's schedule reads it: cosine's checkpoint resumed at a constant rate, and the other
