@@ -294,7 +294,8 @@ typedef struct hone_model {
      * y' = (y - mean) / std for each target, so its losses are in units of each target's
      * variance over the training split (1 is no better than its mean), and hone_model_predict
      * gives y again. Mean 0 and std 1 (as created, and for every other loss) leave targets as
-     * they are. */
+     * they are: set them so after hone_model_standardize_fit to learn an MSE model's targets raw
+     * (hone train's --no-standardize-targets). */
     hone_real *target_mean; /* [O] */
     hone_real *target_std;  /* [O] */
     /* Workspace for up to max_batch rows; nothing is allocated while training. */
@@ -431,9 +432,6 @@ hone_status hone_model_evaluate(hone_model *model, const hone_view *view, double
  * NAN for an empty view. HONE_ERR_VALUE for another loss, or data the model cannot read. */
 hone_status hone_model_evaluate_rmse(hone_model *model, const hone_view *view, double *rmse /* [O] */,
                                      hone_error *err);
-/* 1 when the model's targets are standardized (a target_mean other than 0 or a target_std other
- * than 1), so that its losses are in units of the targets' variance; 0 otherwise. */
-int hone_model_targets_standardized(const hone_model *model);
 
 /* Saves as safetensors, atomically: tensor names as PyTorch nn.Sequential's state_dict
  * ("0.weight" [O, I], "0.bias" [O], ...), metadata holding the architecture, the

@@ -632,12 +632,6 @@ hone_status hone_model_evaluate(hone_model *m, const hone_view *view, double *lo
     return HONE_OK;
 }
 
-int hone_model_targets_standardized(const hone_model *m) {
-    for (int o = 0; o < hone_model_outputs(m); o++)
-        if (m->target_mean[o] != 0 || m->target_std[o] != 1) return 1;
-    return 0;
-}
-
 hone_status hone_model_evaluate_rmse(hone_model *m, const hone_view *view, double *rmse, hone_error *err) {
     const int O = hone_model_outputs(m);
     for (int o = 0; o < O; o++) rmse[o] = NAN;

@@ -323,14 +323,22 @@ static void architecture_json(honeB_buf *b, const hone_model *m) {
     honeB_str(b, "]}");
 }
 
-/* {"mean": [...], "std": [...]}, and "target_mean" and "target_std" when the targets are
- * standardized; each value printed so that it reads back bit for bit */
+/* Whether the model has target statistics to keep: a target_mean other than 0 or a target_std
+ * other than 1 (a constant target has its mean and std 1). */
+static bool has_target_statistics(const hone_model *m) {
+    for (int o = 0; o < hone_model_outputs(m); o++)
+        if (m->target_mean[o] != 0 || m->target_std[o] != 1) return true;
+    return false;
+}
+
+/* {"mean": [...], "std": [...]}, and "target_mean" and "target_std" when the model has them;
+ * each value printed so that it reads back bit for bit */
 static void standardize_json(honeB_buf *b, const hone_model *m) {
     static const char *const keys[4] = {"{\"mean\": [", "], \"std\": [", "], \"target_mean\": [",
                                         "], \"target_std\": ["};
     const hone_real *v[4] = {m->input_mean, m->input_std, m->target_mean, m->target_std};
     const int count[4] = {m->inputs, m->inputs, hone_model_outputs(m), hone_model_outputs(m)};
-    for (int k = 0; k < (hone_model_targets_standardized(m) ? 4 : 2); k++) {
+    for (int k = 0; k < (has_target_statistics(m) ? 4 : 2); k++) {
         honeB_str(b, keys[k]);
         for (int j = 0; j < count[k]; j++) {
             if (j) honeB_str(b, ", ");
@@ -374,7 +382,7 @@ static void build_header(honeB_buf *h, const hone_model *m, const tensor *t, int
     uint32_t meta_crc = 0;
     honeB_str(h, "{\"__metadata__\": {\"format\": \"pt\"");
     meta_entry(h, &meta_crc, "hone.format_version",
-               hone_model_targets_standardized(m) ? FORMAT_VERSION_TARGETS : FORMAT_VERSION);
+               has_target_statistics(m) ? FORMAT_VERSION_TARGETS : FORMAT_VERSION);
     architecture_json(&text, m);
     meta_entry(h, &meta_crc, "hone.architecture", text.failed ? "" : text.s);
     h->failed |= text.failed;
@@ -446,7 +454,7 @@ static hone_status check_savable(const hone_model *m, const tensor *t, int n, co
             return honeE_set(err, HONE_ERR_VALUE,
                              "%s: not saved: standardization of target %d is invalid (mean %g, std %g)", path, o,
                              (double)m->target_mean[o], (double)m->target_std[o]);
-    if (m->loss != HONE_LOSS_MSE && hone_model_targets_standardized(m))
+    if (m->loss != HONE_LOSS_MSE && has_target_statistics(m))
         return honeE_set(err, HONE_ERR_VALUE,
                          "%s: not saved: the targets are standardized, and only an mse model's may be", path);
     if (m->config_json && !utf8_valid((const unsigned char *)m->config_json, strlen(m->config_json)))
