@@ -100,6 +100,9 @@ int cli_parse_units(const char *cmd, const char *text, int *units, int max);
  * significant digits (a diverging regression's loss took sixty digits); returns buf. */
 #define CLI_LOSS_TEXT 32
 const char *cli_loss_text(char *buf, double v);
+/* A flag's value as a config file or tune gives it: 1 for 1, true, yes or on; 0 for 0, false, no
+ * or off; -1 for anything else. */
+int cli_flag_value(const char *text);
 /* Writes a double as JSON (null for NaN or infinity). */
 void cli_json_number(FILE *out, const char *key, double v, int comma);
 /* A regression's figure per target (hone_model_evaluate_rmse's), n of them: as JSON, one number

@@ -146,16 +146,15 @@ static int set_value(const cli_command *cmd, cli_option *o, const char *text, co
         *(uint64_t *)o->value = v;
         return 0;
     }
-    case CLI_FLAG:
-        if (!strcmp(text, "1") || !strcmp(text, "true") || !strcmp(text, "yes") || !strcmp(text, "on")) {
-            *(int *)o->value = 1;
-        } else if (!strcmp(text, "0") || !strcmp(text, "false") || !strcmp(text, "no") || !strcmp(text, "off")) {
-            *(int *)o->value = 0;
-        } else {
+    case CLI_FLAG: {
+        const int on = cli_flag_value(text);
+        if (on < 0) {
             cli_error(cmd->name, "%s: expected true or false, got '%s'", where, text);
             return -1;
         }
+        *(int *)o->value = on;
         return 0;
+    }
     }
     return -1;
 }
@@ -519,6 +518,14 @@ const char *cli_loss_text(char *buf, double v) {
 void cli_json_number(FILE *out, const char *key, double v, int comma) {
     if (isfinite(v)) fprintf(out, "\"%s\": %.6g%s", key, v, comma ? ", " : "");
     else fprintf(out, "\"%s\": null%s", key, comma ? ", " : "");
+}
+
+int cli_flag_value(const char *text) {
+    static const char *const words[2][4] = {{"0", "false", "no", "off"}, {"1", "true", "yes", "on"}};
+    for (int on = 0; on < 2; on++)
+        for (int i = 0; i < 4; i++)
+            if (!strcmp(text, words[on][i])) return on;
+    return -1;
 }
 
 void cli_json_numbers(FILE *out, const char *key, const double *v, int n, int comma) {

@@ -205,9 +205,7 @@ int tune_check_space(tune *t) {
     }
     /* a regression has no accuracy: the search ran a whole trial before it found none to rank by */
     const kv *regression = tune_find_fixed(t, "regression");
-    if (!t->metric_loss && regression &&
-        (!strcmp(regression->value, "true") || !strcmp(regression->value, "1") || !strcmp(regression->value, "yes") ||
-         !strcmp(regression->value, "on"))) {
+    if (!t->metric_loss && regression && cli_flag_value(regression->value) == 1) {
         tune_fixed_where(t, regression, where, sizeof where);
         cli_error("tune", "%s: a regression has no dev_acc to rank the trials by: use metric = dev_loss", where);
         return -1;
