@@ -69,10 +69,9 @@ int cmd_eval(int argc, char **argv) {
     char what[CLI_TEXT_MAX + 16];
     snprintf(what, sizeof what, "the loss on %s", d.data);
     if (cli_finite_check("eval", model_path, what, loss)) goto done;
-    for (int o = 0; mse && o < targets; o++) { /* values past the real type once in the targets' units */
-        snprintf(what, sizeof what, "the rmse on %s", d.data);
+    snprintf(what, sizeof what, "the rmse on %s", d.data); /* values past the real type in the targets' units */
+    for (int o = 0; mse && o < targets; o++)
         if (cli_finite_check("eval", model_path, what, rmse[o])) goto done;
-    }
     if (json) {
         printf("{\"command\": \"eval\", \"rows\": %zu, ", on->n);
         cli_json_number(stdout, "loss", loss, 1);

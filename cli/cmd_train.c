@@ -145,7 +145,7 @@ static void collapse_warnings(const hone_dataset *data, const char *path, const 
     }
 }
 
-/* float32's step at value v (hone_real's). */
+/* The step between hone_real values at v (float32's: 8 at 1e8). */
 static double real_step(double v) {
     return sizeof(hone_real) == sizeof(float) ? (double)nextafterf((float)v, INFINITY) - (float)v
                                               : nextafter(v, INFINITY) - v;
