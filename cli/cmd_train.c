@@ -614,14 +614,16 @@ int cmd_train(int argc, char **argv) {
                             "weights and the same gradient, so they never become different; use he or xavier\n");
         hone_rng rng;
         hone_rng_seed(&rng, cfg.seed ^ 0x5bd1e995u);
-        if (!*o.ck.resume && hone_model_init(model, arch.init, o.arch.init_scale, &rng, &err)) goto fail;
-        if (!*o.ck.resume && o.arch.residual && o.arch.zero_residual) hone_model_zero_residual_branches(model);
-        if (!*o.ck.resume && hone_model_standardize_fit(model, &split.train, &err)) goto fail;
-        for (int k = 0; !o.standardize_targets && k < outputs; k++) { /* the targets as they are */
-            model->target_mean[k] = 0;
-            model->target_std[k] = 1;
+        if (!*o.ck.resume) { /* a resumed run takes all of this from its checkpoint */
+            if (hone_model_init(model, arch.init, o.arch.init_scale, &rng, &err)) goto fail;
+            if (o.arch.residual && o.arch.zero_residual) hone_model_zero_residual_branches(model);
+            if (hone_model_standardize_fit(model, &split.train, &err)) goto fail;
+            for (int k = 0; !o.standardize_targets && k < outputs; k++) { /* the targets as they are */
+                model->target_mean[k] = 0;
+                model->target_std[k] = 1;
+            }
+            precision_warning(model, source.path, cli_truth_path(&o.data));
         }
-        if (!*o.ck.resume) precision_warning(model, source.path, cli_truth_path(&o.data));
     }
     /* what training would refuse at its start (early stopping on a regression's accuracy, a
      * per-step warm-up as long as the run, ...), refused now as the options' error */
