@@ -602,33 +602,53 @@ hone_status hone_model_data_check(const hone_model *m, const hone_dataset *data,
     return honeE_set(err, HONE_ERR_VALUE, "unknown loss %d", (int)m->loss);
 }
 
+/* What a pass over a view sums, batch by batch: the loss and the rows or elements right
+ * (hone_model_evaluate), or each target's squared error in its own units (the rmse). */
+typedef struct view_sums {
+    double loss;
+    size_t correct;
+    double *squares; /* [O], or NULL */
+} view_sums;
+
+/* Runs the network as it will be used (every unit, batch norm's running statistics) over the
+ * view's rows in batches of max_batch, adding each batch's figures to sums; data the model
+ * cannot read is HONE_ERR_VALUE. */
+static hone_status sum_over_view(hone_model *m, const hone_view *view, view_sums *sums, hone_error *err) {
+    hone_status st = hone_model_data_check(m, view->data, err);
+    if (st || (m->max_batch < 1 && (st = hone_model_reserve(m, 256, err)))) return st;
+    const int O = hone_model_outputs(m);
+    const int was_training = m->training;
+    m->training = 0;
+    for (size_t start = 0; start < view->n; start += (size_t)m->max_batch) {
+        const int B = (int)(view->n - start < (size_t)m->max_batch ? view->n - start : (size_t)m->max_batch);
+        const size_t *rows = view->index + start;
+        hone_model_gather(m, m->batch_x, m->batch_y, view->data, rows, B);
+        const hone_real *Z = hone_model_forward(m, m->batch_x, B);
+        sums->loss += honeL_loss(m->loss, NULL, Z, m->batch_y, B, O) * B;
+        sums->correct += honeL_loss_correct(m->loss, Z, m->batch_y, B, O);
+        for (int b = 0; sums->squares && b < B; b++)
+            for (int o = 0; o < O; o++) { /* the prediction as hone_model_predict gives it, against the target */
+                const hone_real y = Z[(size_t)b * O + o] * m->target_std[o] + m->target_mean[o];
+                const double d = (double)y - view->data->target[rows[b] * view->data->t + (size_t)o];
+                sums->squares[o] += d * d;
+            }
+    }
+    m->training = was_training;
+    return HONE_OK;
+}
+
 hone_status hone_model_evaluate(hone_model *m, const hone_view *view, double *loss, double *accuracy,
                                 hone_error *err) {
     *loss = NAN;
     *accuracy = NAN;
     if (view->n == 0) return HONE_OK;
-    hone_status checked = hone_model_data_check(m, view->data, err);
-    if (checked) return checked;
-    if (m->max_batch < 1) {
-        hone_status st = hone_model_reserve(m, 256, err);
-        if (st) return st;
-    }
+    view_sums sums = {0, 0, NULL};
+    hone_status st = sum_over_view(m, view, &sums, err);
+    if (st) return st;
     const int O = hone_model_outputs(m);
-    const int was_training = m->training;
-    m->training = 0; /* every unit, running statistics: the network as it will be used */
-    double total = 0;
-    size_t correct = 0;
-    for (size_t start = 0; start < view->n; start += (size_t)m->max_batch) {
-        int B = (int)(view->n - start < (size_t)m->max_batch ? view->n - start : (size_t)m->max_batch);
-        hone_model_gather(m, m->batch_x, m->batch_y, view->data, view->index + start, B);
-        const hone_real *Z = hone_model_forward(m, m->batch_x, B);
-        total += honeL_loss(m->loss, NULL, Z, m->batch_y, B, O) * B;
-        correct += honeL_loss_correct(m->loss, Z, m->batch_y, B, O);
-    }
-    m->training = was_training;
-    *loss = total / (double)view->n;
-    if (m->loss == HONE_LOSS_SOFTMAX_CE) *accuracy = (double)correct / (double)view->n;
-    if (m->loss == HONE_LOSS_SIGMOID_CE) *accuracy = (double)correct / ((double)view->n * O);
+    *loss = sums.loss / (double)view->n;
+    if (m->loss == HONE_LOSS_SOFTMAX_CE) *accuracy = (double)sums.correct / (double)view->n;
+    if (m->loss == HONE_LOSS_SIGMOID_CE) *accuracy = (double)sums.correct / ((double)view->n * O);
     return HONE_OK;
 }
 
@@ -637,24 +657,9 @@ hone_status hone_model_evaluate_rmse(hone_model *m, const hone_view *view, doubl
     for (int o = 0; o < O; o++) rmse[o] = NAN;
     if (m->loss != HONE_LOSS_MSE) return honeE_set(err, HONE_ERR_VALUE, "rmse: the model's loss is not mse");
     if (view->n == 0) return HONE_OK;
-    hone_status st = hone_model_data_check(m, view->data, err);
-    if (st || (m->max_batch < 1 && (st = hone_model_reserve(m, 256, err)))) return st;
-    const int was_training = m->training;
-    m->training = 0;
     for (int o = 0; o < O; o++) rmse[o] = 0; /* each target's sum of squares, in its own units */
-    for (size_t start = 0; start < view->n; start += (size_t)m->max_batch) {
-        const int B = (int)(view->n - start < (size_t)m->max_batch ? view->n - start : (size_t)m->max_batch);
-        const size_t *rows = view->index + start;
-        hone_model_gather(m, m->batch_x, NULL, view->data, rows, B);
-        const hone_real *Z = hone_model_forward(m, m->batch_x, B);
-        for (int b = 0; b < B; b++)
-            for (int o = 0; o < O; o++) { /* the prediction as hone_model_predict gives it, against the target */
-                const hone_real y = Z[(size_t)b * O + o] * m->target_std[o] + m->target_mean[o];
-                const double d = (double)y - view->data->target[rows[b] * view->data->t + (size_t)o];
-                rmse[o] += d * d;
-            }
-    }
-    m->training = was_training;
-    for (int o = 0; o < O; o++) rmse[o] = sqrt(rmse[o] / (double)view->n);
-    return HONE_OK;
+    view_sums sums = {0, 0, rmse};
+    hone_status st = sum_over_view(m, view, &sums, err);
+    for (int o = 0; o < O; o++) rmse[o] = st ? NAN : sqrt(rmse[o] / (double)view->n);
+    return st;
 }
