@@ -1468,6 +1468,11 @@ static void test_target_standardization(void **state) {
     hone_view none = {&d, v.index, 0};
     assert_int_equal(hone_model_evaluate_rmse(m, &none, rmse, &err), HONE_OK);
     assert_true(isnan(rmse[0]) && isnan(rmse[1]));
+    hone_dataset one = {.n = 4, .d = 1, .t = 1, .x = x, .target = t}; /* one target for two outputs */
+    hone_view ov = {&one, v.index, 4};
+    assert_int_equal(hone_model_evaluate_rmse(m, &ov, rmse, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "needs 2 regression target column(s)"));
+    assert_true(isnan(rmse[0]) && isnan(rmse[1]));
     /* a target the real type cannot divide by is refused, naming it */
     t[1] = 0, t[3] = t[5] = t[7] = (hone_real)(sizeof(hone_real) == 4 ? FLT_TRUE_MIN : DBL_TRUE_MIN);
     assert_int_equal(hone_model_standardize_fit(m, &v, &err), HONE_ERR_VALUE);
