@@ -1,6 +1,7 @@
 /* checkpoint.c - hone train's checkpoints: the writer hook, the signal handlers, and the check
  * that a resumed run has the options its checkpoint was written with. */
 #include "checkpoint.h"
+#include "model_options.h"
 #include "paths.h"
 
 #include <cJSON.h>
@@ -207,6 +208,53 @@ static bool same_numbers(const char *a, const char *b) {
     }
 }
 
+/* Whether two --layers texts are the same hidden layers: "256x2" and "256,256". */
+static bool same_layers(const char *a, const char *b) {
+    int x[CLI_MAX_HIDDEN], y[CLI_MAX_HIDDEN];
+    long too_wide;
+    const int n = cli_units_expand(a, x, CLI_MAX_HIDDEN, &too_wide);
+    if (n < 0 || cli_units_expand(b, y, CLI_MAX_HIDDEN, &too_wide) != n) return false;
+    return !memcmp(x, y, (size_t)n * sizeof *x);
+}
+
+/* The keep probabilities of a --keep-prob text for n_hidden layers into keep [n_hidden] (one value
+ * is every layer's, as cli_regularize_network reads it); false for text that is not that. */
+static bool keep_of(const char *text, int n_hidden, double *keep) {
+    int n = 0;
+    for (const char *p = text;;) {
+        char *end;
+        const double v = strtod(p, &end);
+        if (end == p || (*end && *end != ',') || n == n_hidden) return false; /* n_hidden values at most */
+        keep[n++] = v;
+        if (!*end) break;
+        p = end + 1;
+    }
+    if (n != 1 && n != n_hidden) return false;
+    for (int h = n; h < n_hidden; h++) keep[h] = keep[0];
+    return true;
+}
+
+/* Whether --keep-prob's two texts keep the same units of the network that configuration c's
+ * --layers gives: "0.8" and "0.8,0.8" for two hidden layers. */
+static bool same_keep(const cJSON *c, const char *a, const char *b) {
+    const cJSON *layers = cJSON_GetObjectItemCaseSensitive(c, "hidden");
+    int units[CLI_MAX_HIDDEN];
+    long too_wide;
+    const int n = cJSON_IsString(layers) ? cli_units_expand(layers->valuestring, units, CLI_MAX_HIDDEN, &too_wide) : -1;
+    double x[CLI_MAX_HIDDEN], y[CLI_MAX_HIDDEN];
+    if (n < 1 || !keep_of(a, n, x) || !keep_of(b, n, y)) return false;
+    return !memcmp(x, y, (size_t)n * sizeof *x);
+}
+
+/* Whether two texts of the option behind key mean the same: the same numbers, or the same
+ * layers or keep probabilities written another way. */
+static bool same_text(const cJSON *c, const char *key, const char *a, const char *b) {
+    if (same_numbers(a, b)) return true;
+    if (!strcmp(key, "hidden")) return same_layers(a, b);
+    if (!strcmp(key, "keep_prob")) return same_keep(c, a, b);
+    return false;
+}
+
 int cli_config_differs(const char *checkpoint, const char *run, char *what, size_t cap) {
     cJSON *a = checkpoint ? cJSON_Parse(checkpoint) : NULL, *b = cJSON_Parse(run);
     int differs = 0;
@@ -217,7 +265,7 @@ int cli_config_differs(const char *checkpoint, const char *run, char *what, size
     for (const cJSON *y = differs ? NULL : b->child; y && !differs; y = y->next) {
         const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, y->string);
         if (x && cJSON_Compare(x, y, 1)) continue;
-        if (cJSON_IsString(x) && cJSON_IsString(y) && same_numbers(x->valuestring, y->valuestring)) continue;
+        if (cJSON_IsString(x) && cJSON_IsString(y) && same_text(a, y->string, x->valuestring, y->valuestring)) continue;
         /* a difference in an option that neither run reads changes nothing in training (nor
          * need the checkpoint record one that it never read) */
         if (!reads(a, y->string) && !reads(b, y->string)) continue;

@@ -96,6 +96,9 @@ int cli_threads_check(const char *cmd, int threads);
 int cli_int_in(const char *cmd, const char *option, int value, int lo, int hi);
 /* "512,256" -> {512, 256}; returns the count, or -1 (message printed) on a bad list. */
 int cli_parse_units(const char *cmd, const char *text, int *units, int max);
+/* cli_parse_units without a message: the count, or -1 for text that is not a list of sizes, -2
+ * for a size over HONE_MAX_UNITS (put in *too_wide), -3 for more than max layers. */
+int cli_units_expand(const char *text, int *units, int max, long *too_wide);
 /* A loss as the outputs print it, into buf [CLI_LOSS_TEXT]: four decimals, or from 1e6 on four
  * significant digits (a diverging regression's loss took sixty digits); returns buf. */
 #define CLI_LOSS_TEXT 32

@@ -432,7 +432,7 @@ int cli_threads(const char *cmd, int threads) {
 int cli_seed_valid(double value) { return value >= 0 && value <= (double)CLI_SEED_MAX && value == floor(value); }
 
 /* "512,256" or "256x50" (50 layers of 256), or a mix: "512,256x3,64" */
-int cli_parse_units(const char *cmd, const char *text, int *units, int max) {
+int cli_units_expand(const char *text, int *units, int max, long *too_wide) {
     int n = 0;
     const char *p = text;
     while (*p) {
@@ -442,29 +442,32 @@ int cli_parse_units(const char *cmd, const char *text, int *units, int max) {
         if (end != p && *end == 'x') {
             const char *q = end + 1;
             times = strtol(q, &end, 10);
-            if (end == q || times < 1) v = 0; /* reported below */
+            if (end == q || times < 1) v = 0; /* not a list */
         }
         if (end != p && !errno && v > HONE_MAX_UNITS) {
-            cli_error(cmd, "--layers: a layer has at most %d units, got %ld in '%s'", HONE_MAX_UNITS, v, text);
-            return -1;
+            *too_wide = v;
+            return -2;
         }
-        if (end == p || errno || v < 1) {
-            cli_error(cmd, "--layers: expected hidden layer sizes like 512,256 or 256x50, got '%s'", text);
-            return -1;
-        }
-        if (times > max - n) {
-            cli_error(cmd, "--layers: more than %d hidden layers", max);
-            return -1;
-        }
+        if (end == p || errno || v < 1) return -1;
+        if (times > max - n) return -3;
         while (times--) units[n++] = (int)v;
         p = end;
         if (*p == ',' && p[1]) p++; /* a comma is followed by a size: "16," is an error */
-        else if (*p) {
-            cli_error(cmd, "--layers: expected hidden layer sizes like 512,256 or 256x50, got '%s'", text);
-            return -1;
-        }
+        else if (*p) return -1;
     }
     return n;
+}
+
+int cli_parse_units(const char *cmd, const char *text, int *units, int max) {
+    long too_wide = 0;
+    const int n = cli_units_expand(text, units, max, &too_wide);
+    if (n == -2)
+        cli_error(cmd, "--layers: a layer has at most %d units, got %ld in '%s'", HONE_MAX_UNITS, too_wide, text);
+    else if (n == -3)
+        cli_error(cmd, "--layers: more than %d hidden layers", max);
+    else if (n < 0)
+        cli_error(cmd, "--layers: expected hidden layer sizes like 512,256 or 256x50, got '%s'", text);
+    return n < 0 ? -1 : n;
 }
 
 /* The length of the valid UTF-8 sequence at s (2 to 4 bytes; no overlong form, surrogate or code

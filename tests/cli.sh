@@ -1464,8 +1464,8 @@ sed 's/"momentum_form/"momentum_forx/' reads-ck.safetensors >reads-noform.safete
 unseal reads-noform.safetensors
 expect_error "--resume: an option the checkpoint lacks and the run reads" 2 '^hone train: --resume reads-noform.safetensors: --momentum-form is "ewma" in this run and not recorded in the checkpoint; an older hone' -- \
     "${reads[@]}" --resume reads-noform.safetensors
-# --layers' texts are compared as the lists of numbers they are, 256x50 (repetition) included in
-# neither: text after a number, or a comma against another character, is another list, and the
+# --layers' texts are compared as the layers they give (4x2 is 4,4, below): text after a number,
+# or a comma against another character, is another list, and the
 # option is named (not the layer the library finds), either way round (mutation round 6: the
 # comma, the text after a number and the end of either text could each go unchecked)
 "$hone" train --data blobs.csv --layers 4,2 --epochs 3 --checkpoint l42-ck.safetensors --quiet >/dev/null 2>&1
@@ -1475,6 +1475,15 @@ for layers in "l42-ck:4,2:4x2" "l4x2-ck:4x2:4" "every2:4:4x2"; do
     expect_error "--resume: --layers $now for the checkpoint's $was" 2 "^hone train: --resume $ck.safetensors: --layers is \"$was\" in the checkpoint, \"$now\" in this run; resume with" -- \
         train --data blobs.csv --layers "$now" --epochs 3 --resume "$ck.safetensors" --quiet
 done
+# the same layers or keep probabilities written another way are the same network: 4x2 is 4,4,
+# and one keep probability is every hidden layer's
+expect_ok "--resume: --layers 4,4 for the checkpoint's 4x2" train --data blobs.csv --layers 4,4 --epochs 3 \
+    --resume l4x2-ck.safetensors --quiet
+"$hone" train --data blobs.csv --layers 4x2 --epochs 2 --keep-prob 0.8 --checkpoint kp1-ck.safetensors --quiet >/dev/null 2>&1
+expect_ok "--resume: --keep-prob 0.8,0.8 for the checkpoint's 0.8 of two layers" train --data blobs.csv --layers 4,4 --epochs 2 \
+    --keep-prob 0.8,0.8 --resume kp1-ck.safetensors --quiet
+expect_error "--resume: one keep probability against two others" 2 '^hone train: --resume kp1-ck.safetensors: --keep-prob is "0.8" in the checkpoint, "0.8,0.9" in this run' -- \
+    train --data blobs.csv --layers 4,4 --epochs 2 --keep-prob 0.8,0.9 --resume kp1-ck.safetensors --quiet
 # a text that is no number is not the number 0 (mutation round 6: one that did not parse read as
 # 0): a checkpoint edited to record --dev "" against --dev 0, and --keep-prob "0" against the ""
 # of a network without hidden layers
