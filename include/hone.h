@@ -432,6 +432,15 @@ hone_status hone_model_evaluate(hone_model *model, const hone_view *view, double
  * NAN for an empty view. HONE_ERR_VALUE for another loss, or data the model cannot read. */
 hone_status hone_model_evaluate_rmse(hone_model *model, const hone_view *view, double *rmse /* [O] */,
                                      hone_error *err);
+/* The classes of a classifier that predicts one class a row: softmax cross-entropy's outputs, 2
+ * for one sigmoid output; 0 for any other model (MSE, several independent sigmoid outputs). */
+int hone_model_classes(const hone_model *model);
+/* Confusion matrix over a view: counts [C, C] (C = hone_model_classes) holds the rows of each
+ * true class (row) the model takes for each class (column), as hone_model_evaluate's accuracy
+ * counts them, so its trace over the view's rows is that accuracy; all 0 for an empty view.
+ * HONE_ERR_VALUE (counts all 0) for a model of no classes or data it cannot read. */
+hone_status hone_model_confusion(hone_model *model, const hone_view *view, size_t *counts /* [C, C] */,
+                                 hone_error *err);
 
 /* Saves as safetensors, atomically: tensor names as PyTorch nn.Sequential's state_dict
  * ("0.weight" [O, I], "0.bias" [O], ...), metadata holding the architecture, the

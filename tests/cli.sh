@@ -555,6 +555,41 @@ expect_ok "predict labels" predict blobs.safetensors --data blobs.csv --output l
 [ "$(wc -l <labels.txt)" -eq 300 ] && grep -Eqx '[0-2]' labels.txt && ok "predict writes one label per row" || bad "predict writes one label per row" "$(head -3 labels.txt)"
 agree=$(tail -n +2 blobs.csv | cut -d, -f5 | paste -d' ' - labels.txt | awk '$1 == $2' | wc -l)
 [ "$agree" -ge 270 ] && ok "predicted labels match ($agree/300)" || bad "predicted labels match" "$agree/300"
+# eval --confusion: the matrix is the rows of each true class (a row) predicted as each class (a
+# column), as predict's labels against the file's give it; its trace is eval's accuracy
+tail -n +2 blobs.csv | cut -d, -f5 | paste -d' ' - labels.txt |
+    awk '{ n[$1 "," $2]++ } END { printf "[["; for (t = 0; t < 3; t++) for (p = 0; p < 3; p++) printf "%d%s", n[t "," p], p < 2 ? ", " : t < 2 ? "], [" : "]]\n" }' >want-confusion.txt
+expect_ok "eval --confusion --json" eval blobs.safetensors --data blobs.csv --confusion --json
+sed -n 's/.*"confusion": \(\[\[[^"]*\]\]\).*/\1/p' out.txt >got-confusion.txt
+cmp -s want-confusion.txt got-confusion.txt && ok "eval --confusion: predict's labels against the true ones" ||
+    bad "eval --confusion: predict's labels against the true ones" "want $(cat want-confusion.txt), got $(cat out.txt)"
+acc=$(sed -n 's/.*"accuracy": \([0-9.e-]*\).*/\1/p' out.txt)
+awk -v a="$acc" -F'[][, ]+' '{ if ((a - ($2 + $6 + $10) / 300)^2 > 1e-12) exit 1 }' got-confusion.txt &&
+    grep -q '"recall": \[[0-9.]*, [0-9.]*, [0-9.]*\], "precision": \[' out.txt && ok "eval --confusion: its trace is the accuracy; recall and precision" ||
+    bad "eval --confusion: its trace is the accuracy" "$acc: $(cat out.txt)"
+expect_ok "eval --confusion (text)" eval blobs.safetensors --data blobs.csv --confusion
+awk 'NR == 4 || NR == 5 || NR == 6 { s = 0; for (k = 2; k <= 4; k++) s += $k; if ($1 != NR - 4 || s != 100) exit 1 }
+     NR == 3 && !($1 == "true" && $2 == 0 && $4 == 2 && $5 == "recall") { exit 1 }
+     NR == 7 && $1 != "prec" { exit 1 } NR == 8 && $1 != "most" { exit 1 } END { if (NR != 8) exit 1 }' out.txt &&
+    ok "eval --confusion: a row a true class, its recall, each class's precision" ||
+    bad "eval --confusion (text)" "$(cat out.txt)"
+# a row the model gets right alone: nothing confused
+first_right=$(tail -n +2 blobs.csv | paste -d, - labels.txt | awk -F, '$5 == $6 { print NR + 1; exit }')
+sed -n "1p;${first_right}p" blobs.csv >right.csv
+expect_ok "eval --confusion of rows all right" eval blobs.safetensors --data right.csv --confusion
+grep -qx "most confused: none: every row was taken for its class" out.txt && ok "eval --confusion: none confused" || bad "eval --confusion: none confused" "$(cat out.txt)"
+expect_ok "eval --confusion of one sigmoid output" eval two.safetensors --data two.csv --confusion --json
+grep -Eq '"confusion": \[\[[0-9]+, [0-9]+\], \[[0-9]+, [0-9]+\]\]' out.txt && ok "eval --confusion: one sigmoid output is two classes" ||
+    bad "eval --confusion: one sigmoid output is two classes" "$(cat out.txt)"
+expect_error "eval --confusion of a regression" 2 "^hone eval: --confusion: y2.safetensors predicts no class a row \(a regression\): a confusion matrix is a classifier's$" -- \
+    eval y2.safetensors --data x4.npy --labels y2.npy --regression --confusion
+awk 'BEGIN { srand(3); print "a,b,label"; for (i = 0; i < 250; i++) { c = i % 25; printf "%.4f,%.4f,%d\n", c + rand() * 0.1, rand(), c } }' >many.csv
+"$hone" train --data many.csv --layers 8 --epochs 1 --save many.safetensors --quiet >/dev/null 2>&1
+expect_ok "eval --confusion of 25 classes" eval many.safetensors --data many.csv --confusion
+[ "$(sed -n 2p out.txt)" = "confusion matrix: 25 classes, too many to show (--json gives it); recall and precision:" ] && [ "$(wc -l <out.txt)" -eq 28 ] &&
+    tail -1 out.txt | grep -Eq '^most confused: [0-9]+ taken for [0-9]+ \([0-9]+ rows?\)(, [0-9]+ taken for [0-9]+ \([0-9]+ rows?\)){4}$' &&
+    tail -1 out.txt | grep -o '([0-9]*' | tr -d '(' | awk 'NR > 1 && $1 > last { exit 1 } { last = $1 }' &&
+    ok "eval --confusion: 25 classes are a line each" || bad "eval --confusion: 25 classes are a line each" "$(head -4 out.txt)"
 # new rows to label: a CSV of the features alone predicts as the labeled file does
 cut -d, -f1-4 blobs.csv >features.csv
 expect_ok "predict on a CSV of features alone" predict blobs.safetensors --data features.csv --output feature-labels.txt

@@ -83,5 +83,9 @@ void honeL_loss_output(hone_loss_kind kind, hone_real *P, const hone_real *Z, in
 /* Correct predictions in Z [B, O] against Y [B, O]: argmax for softmax, threshold 0 for
  * sigmoid (per element); 0 for MSE. */
 size_t honeL_loss_correct(hone_loss_kind kind, const hone_real *Z, const hone_real *Y, int B, int O);
+/* counts [C, C] += the rows of each true class (row) taken for each class (column), for a
+ * classifier's outputs Z [B, O] against Y [B, O]: the largest of O for softmax cross-entropy (C = O);
+ * one sigmoid output (O = 1, C = 2) is class 1 where Y > 0.5 and Z > 0. */
+void honeL_loss_confusion(hone_loss_kind kind, const hone_real *Z, const hone_real *Y, int B, int O, size_t *counts);
 
 #endif

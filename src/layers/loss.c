@@ -97,6 +97,16 @@ static int argmax(const hone_real *v, int n) {
     return best;
 }
 
+void honeL_loss_confusion(hone_loss_kind kind, const hone_real *Z, const hone_real *Y, int B, int O, size_t *counts) {
+    const int C = kind == HONE_LOSS_SOFTMAX_CE ? O : 2;
+    for (int b = 0; b < B; b++) {
+        const hone_real *z = Z + (size_t)b * O, *y = Y + (size_t)b * O;
+        const int truth = kind == HONE_LOSS_SOFTMAX_CE ? argmax(y, O) : y[0] > 0.5;
+        const int predicted = kind == HONE_LOSS_SOFTMAX_CE ? argmax(z, O) : z[0] > 0;
+        counts[(size_t)truth * C + (size_t)predicted]++;
+    }
+}
+
 size_t honeL_loss_correct(hone_loss_kind kind, const hone_real *Z, const hone_real *Y, int B, int O) {
     size_t correct = 0;
     if (kind == HONE_LOSS_SOFTMAX_CE) {

@@ -607,7 +607,8 @@ hone_status hone_model_data_check(const hone_model *m, const hone_dataset *data,
 typedef struct view_sums {
     double loss;
     size_t correct;
-    double *squares; /* [O], or NULL */
+    double *squares;   /* [O], or NULL */
+    size_t *confusion; /* [C, C] (hone_model_classes), or NULL */
 } view_sums;
 
 /* Runs the network as it will be used (every unit, batch norm's running statistics) over the
@@ -626,6 +627,7 @@ static hone_status sum_over_view(hone_model *m, const hone_view *view, view_sums
         const hone_real *Z = hone_model_forward(m, m->batch_x, B);
         sums->loss += honeL_loss(m->loss, NULL, Z, m->batch_y, B, O) * B;
         sums->correct += honeL_loss_correct(m->loss, Z, m->batch_y, B, O);
+        if (sums->confusion) honeL_loss_confusion(m->loss, Z, m->batch_y, B, O, sums->confusion);
         for (int b = 0; sums->squares && b < B; b++)
             for (int o = 0; o < O; o++) { /* the prediction as hone_model_predict gives it, against the target */
                 const hone_real y = Z[(size_t)b * O + o] * m->target_std[o] + m->target_mean[o];
@@ -642,7 +644,7 @@ hone_status hone_model_evaluate(hone_model *m, const hone_view *view, double *lo
     *loss = NAN;
     *accuracy = NAN;
     if (view->n == 0) return HONE_OK;
-    view_sums sums = {0, 0, NULL};
+    view_sums sums = {0, 0, NULL, NULL};
     hone_status st = sum_over_view(m, view, &sums, err);
     if (st) return st;
     const int O = hone_model_outputs(m);
@@ -658,8 +660,25 @@ hone_status hone_model_evaluate_rmse(hone_model *m, const hone_view *view, doubl
     if (m->loss != HONE_LOSS_MSE) return honeE_set(err, HONE_ERR_VALUE, "rmse: the model's loss is not mse");
     if (view->n == 0) return HONE_OK;
     for (int o = 0; o < O; o++) rmse[o] = 0; /* each target's sum of squares, in its own units */
-    view_sums sums = {0, 0, rmse};
+    view_sums sums = {0, 0, rmse, NULL};
     hone_status st = sum_over_view(m, view, &sums, err);
     for (int o = 0; o < O; o++) rmse[o] = st ? NAN : sqrt(rmse[o] / (double)view->n);
+    return st;
+}
+
+int hone_model_classes(const hone_model *m) {
+    const int O = hone_model_outputs(m);
+    return m->loss == HONE_LOSS_SOFTMAX_CE ? O : m->loss == HONE_LOSS_SIGMOID_CE && O == 1 ? 2 : 0;
+}
+
+hone_status hone_model_confusion(hone_model *m, const hone_view *view, size_t *counts, hone_error *err) {
+    const size_t C = (size_t)hone_model_classes(m);
+    if (!C)
+        return honeE_set(err, HONE_ERR_VALUE, "confusion matrix: the model does not predict one class a row (%s)",
+                         m->loss == HONE_LOSS_MSE ? "a regression" : "independent sigmoid outputs");
+    memset(counts, 0, C * C * sizeof *counts);
+    view_sums sums = {0, 0, NULL, counts};
+    const hone_status st = view->n ? sum_over_view(m, view, &sums, err) : HONE_OK;
+    if (st) memset(counts, 0, C * C * sizeof *counts); /* not the batches begun */
     return st;
 }
