@@ -163,6 +163,90 @@ void tune_option_where(const tune *t, const trial *tr, const char *key, char *bu
     else snprintf(buf, cap, "[tune] %s", key);
 }
 
+/* Whether a loss name means a cross-entropy (1: nats per row) or mse (0) once regression is known; -1 if unknown. */
+static int loss_is_entropy(const char *name, int regression) {
+    if (!strcmp(name, "auto")) return !regression;
+    if (!strcmp(name, "mse")) return 0;
+    if (!strcmp(name, "softmax_ce") || !strcmp(name, "sigmoid_ce")) return 1;
+    return -1; /* train's check names it */
+}
+
+/* The trials are ranked by one number, so every trial's must be in one unit. dev_acc is a fraction of
+ * rows whatever the loss, but only a classifier has one; a regression is ranked by dev_loss. That
+ * is a cross-entropy in nats per row (softmax_ce and sigmoid_ce alike: the log-likelihood of the
+ * row's label), or a regression's mse in units of the train split's targets' variance
+ * (standardized) or of the targets squared (raw). So an option is refused in [space] when trials
+ * of its values would be a classifier and a regression (regression, loss over mse and a
+ * cross-entropy: no metric compares those, as the regressions have no dev_acc), or, in a
+ * regression, would have other targets (data, labels, label-column), another standardization
+ * (standardize-targets, init) or, standardized, another train split to take the variance over
+ * (train-rows, dev, test, test-data). A tiny target learnt raw, 0.1 off, had a loss of 0.01 and
+ * ranked first over standardized trials that were far better. */
+static int check_units(tune *t) {
+    char where[CLI_TEXT_MAX + 80];
+    const kv *reg = tune_find_fixed(t, "regression"), *std = tune_find_fixed(t, "standardize-targets");
+    const int regression = reg && cli_flag_value(reg->value) == 1, raw = std && cli_flag_value(std->value) == 0;
+    if (tune_find_param(t, "regression") >= 0) {
+        tune_option_where(t, NULL, "regression", where, sizeof where);
+        cli_error("tune", "%s: cannot be searched: a regression's dev_loss is a squared error and a classifier's a "
+                          "cross-entropy, which do not compare, and a regression has no dev_acc; fix it in [train] and "
+                          "search each on its own", where);
+        return -1;
+    }
+    const int loss = tune_find_param(t, "loss");
+    if (loss >= 0 && t->space[loss].kind == HONE_PARAM_CHOICE) {
+        const hone_param *p = &t->space[loss];
+        int kinds[2] = {0, 0};
+        for (int c = 0; c < p->n_choices; c++) {
+            const int e = loss_is_entropy(p->choices[c], regression);
+            if (e >= 0) kinds[e] = 1;
+        }
+        if (kinds[0] && kinds[1]) {
+            tune_option_where(t, NULL, "loss", where, sizeof where);
+            cli_error("tune", "%s: cannot search mse beside a cross-entropy: their dev_loss would be in other units "
+                              "(squared error, nats per row), and mse's trials have no dev_acc", where);
+            return -1;
+        }
+    }
+    if (tune_find_param(t, "standardize-targets") >= 0) {
+        tune_option_where(t, NULL, "standardize-targets", where, sizeof where);
+        cli_error("tune", "%s: cannot be searched: the trials' losses would be in other units (the targets' variance, "
+                          "or their own squared) and not compare; fix it in [train]", where);
+        return -1;
+    }
+    /* a regression has no accuracy: the search ran a whole trial before it found none to rank by */
+    if (!t->metric_loss && regression) {
+        tune_fixed_where(t, reg, where, sizeof where);
+        cli_error("tune", "%s: a regression has no dev_acc to rank the trials by: use metric = dev_loss", where);
+        return -1;
+    }
+    if (!regression) return 0;
+    static const struct {
+        const char *name;
+        int standardized_only; /* raw targets' squared units do not depend on it */
+        const char *why;
+    } units[] = {
+        {"data", 0, "other data has other targets"},
+        {"labels", 0, "other labels are other targets"},
+        {"label-column", 0, "another column is another target"},
+        {"init", 0, "each model brings its own standardization of the targets"},
+        {"train-rows", 1, "it changes the train split, whose targets' variance is the unit"},
+        {"dev", 1, "it changes the train split, whose targets' variance is the unit"},
+        {"test", 1, "it changes the train split, whose targets' variance is the unit"},
+        {"test-data", 1, "it changes the train split, whose targets' variance is the unit"},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+        if (tune_find_param(t, units[i].name) < 0 || (units[i].standardized_only && raw)) continue;
+        tune_option_where(t, NULL, units[i].name, where, sizeof where);
+        cli_error("tune", "%s: cannot be searched in a regression: its trials' dev_loss would be in other units (%s)%s",
+                  where, units[i].why,
+                  units[i].standardized_only ? "; fix it, or fix standardize-targets = false to rank the targets' "
+                                               "own squared error" : "; fix it and search each on its own");
+        return -1;
+    }
+    return 0;
+}
+
 /* What the options of the space and [train] may not be, and how depth composes with layers. */
 int tune_check_space(tune *t) {
     /* hone train's outputs among them: every trial would write the same file, at once with jobs > 1 */
@@ -195,21 +279,7 @@ int tune_check_space(tune *t) {
         cli_error("tune", "%s: cannot be searched: every trial uses one seed (set it in [train] or [tune])", where);
         return -1;
     }
-    /* ranked by dev_loss, a trial of targets as they are (of 1e-6, say: a loss of 0.01 for predictions
-     * 0.1 off) would beat one of standardized targets (in units of their variance) */
-    if (tune_find_param(t, "standardize-targets") >= 0) {
-        tune_option_where(t, NULL, "standardize-targets", where, sizeof where);
-        cli_error("tune", "%s: cannot be searched: the trials' losses would be in other units (the targets' variance, "
-                          "or their own squared) and not compare; fix it in [train]", where);
-        return -1;
-    }
-    /* a regression has no accuracy: the search ran a whole trial before it found none to rank by */
-    const kv *regression = tune_find_fixed(t, "regression");
-    if (!t->metric_loss && regression && cli_flag_value(regression->value) == 1) {
-        tune_fixed_where(t, regression, where, sizeof where);
-        cli_error("tune", "%s: a regression has no dev_acc to rank the trials by: use metric = dev_loss", where);
-        return -1;
-    }
+    if (check_units(t)) return -1;
     if (tune_find_fixed(t, "depth")) {
         tune_fixed_where(t, tune_find_fixed(t, "depth"), where, sizeof where);
         cli_error("tune", "%s: not a hone train option; search it in [space] (with layers as one width)", where);

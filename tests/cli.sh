@@ -2250,6 +2250,34 @@ tune_refused "the seed searched" bad-seed '[space]\nseed = int 1 9\n[train]\ndat
 # of 1e-6 learnt raw, predicted 0.1 off, had the lower loss and were ranked first
 tune_refused "standardize-targets searched" bad-stdt '[space]\nstandardize-targets = choice true false\n[train]\ndata = reg.csv\nregression = true\nlayers = 4\n' \
     "^hone tune: bad-stdt.ini:7: \[space\] standardize-targets: cannot be searched: the trials' losses would be in other units"
+# the trials are ranked by one number, so it must be in one unit for all of them: searching regression
+# ranked a regression's squared error (in units of its targets' variance) against a classifier's
+# cross-entropy by dev_loss, and stopped the search after trials had run by dev_acc
+tune_refused "regression searched, by dev_loss" bad-reg-loss '[space]\nregression = choice true false\n[train]\ndata = blobs.csv\nlayers = 4\n' \
+    "^hone tune: bad-reg-loss.ini:7: \[space\] regression: cannot be searched: a regression's dev_loss is a squared error and a classifier's a cross-entropy" \
+    --metric dev_loss
+tune_refused "regression searched as int 0 1, by dev_acc" bad-reg-acc '[space]\nregression = int 0 1\n[train]\ndata = blobs.csv\nlayers = 4\n' \
+    "^hone tune: bad-reg-acc.ini:7: \[space\] regression: cannot be searched: .*a regression has no dev_acc"
+tune_refused "loss over mse and a cross-entropy" bad-loss-units '[space]\nloss = choice softmax_ce mse\n[train]\ndata = blobs.csv\nlayers = 4\n' \
+    "^hone tune: bad-loss-units.ini:7: \[space\] loss: cannot search mse beside a cross-entropy: their dev_loss would be in other units"
+tune_refused "loss over auto and a cross-entropy in a regression" bad-loss-auto \
+    '[space]\nloss = choice auto softmax_ce\n[train]\ndata = reg.csv\nregression = true\nlayers = 4\n' \
+    "^hone tune: bad-loss-auto.ini:7: \[space\] loss: cannot search mse beside a cross-entropy" --metric dev_loss
+# the cross-entropies are each the log-likelihood of a row's label, in nats: they compare
+printf '[tune]\nrounds = 1\ntrials = 2\nepochs = 1\nmetric = dev_loss\nresults = loss-ce.jsonl\nbest = loss-ce-best.ini\n[space]\nloss = choice auto softmax_ce\n[train]\ndata = blobs.csv\nlayers = 4\n' >loss-ce.ini
+expect_ok "tune: loss over the cross-entropies" tune --config loss-ce.ini --quiet
+# standardized, a regression's dev_loss is in units of the train split's targets' variance: a search of
+# train-rows divided each trial's loss by its own rows' variance
+tune_refused "train-rows searched in a standardized regression" bad-reg-rows \
+    '[space]\ntrain-rows = int 50 100\n[train]\ndata = reg.csv\nregression = true\nlayers = 4\n' \
+    "^hone tune: bad-reg-rows.ini:7: \[space\] train-rows: cannot be searched in a regression: its trials' dev_loss would be in other units \(it changes the train split, whose targets' variance is the unit\); fix it, or fix standardize-targets = false" \
+    --metric dev_loss
+printf '[tune]\nrounds = 1\ntrials = 2\nepochs = 1\nmetric = dev_loss\nresults = reg-rows.jsonl\nbest = reg-rows-best.ini\n[space]\ntrain-rows = int 50 100\n[train]\ndata = reg.csv\nregression = true\nlayers = 4\n' >reg-rows.ini
+expect_ok "tune: train-rows searched in a regression of raw targets" tune --config reg-rows.ini --quiet -- --no-standardize-targets
+tune_refused "label-column searched in a regression of raw targets" bad-reg-col \
+    '[space]\nlabel-column = choice a y\n[train]\ndata = reg.csv\nregression = true\nstandardize-targets = false\nlayers = 4\n' \
+    "^hone tune: bad-reg-col.ini:7: \[space\] label-column: cannot be searched in a regression: .*\(another column is another target\)" \
+    --metric dev_loss
 # a regression ranked by dev_acc, the default metric: refused before a whole trial ran to find none
 tune_refused "a regression by dev_acc" bad-regacc '[space]\nlr = log 1e-3 1e-1\n[train]\ndata = reg.csv\nregression = true\nlayers = 4\n' \
     "^hone tune: bad-regacc.ini:10: \[train\] regression: a regression has no dev_acc to rank the trials by: use metric = dev_loss$"
