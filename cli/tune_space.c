@@ -83,6 +83,38 @@ static int kind_fits(const hone_param *p, const char *where) {
     return 0;
 }
 
+static int is_number(const char *word, size_t n) {
+    char buf[64], *end;
+    if (!n || n >= sizeof buf) return 0;
+    memcpy(buf, word, n);
+    buf[n] = 0;
+    strtod(buf, &end);
+    return !*end;
+}
+
+/* What to add to a [space] spec's error when it starts with no kind: a value alone ("lr = 0.001")
+ * was meant for [train], and values listed ("optimizer = adam sgd", "batch = 32 64") for a choice;
+ * a word before numbers ("lg 1e-4 1") is a kind misspelt, which the error names. */
+static const char *spec_hint(const char *spec) {
+    static const char *const kinds[] = {"log", "1-log", "uniform", "int", "choice"};
+    const size_t n = strcspn(spec, " \t");
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (n == strlen(kinds[i]) && !strncmp(spec, kinds[i], n)) return "";
+    if (!n) return "";
+    const char *rest = spec + n + strspn(spec + n, " \t");
+    if (!*rest) return "; for one value that every trial shares, give it under [train]";
+    int numbers = 0, words = 0;
+    for (const char *w = rest; *w; w += strspn(w, " \t")) {
+        const size_t len = strcspn(w, " \t");
+        numbers += is_number(w, len);
+        words++;
+        w += len;
+    }
+    if (is_number(spec, n) && words == 1 && numbers == 1) /* "lr = 1e-4 1": LO HI without its kind */
+        return "; for the range between them, start with its kind (log LO HI, say); for those two values, choice";
+    return is_number(spec, n) || !numbers ? "; to search those values, start with choice" : "";
+}
+
 /* [space] and [train] of the config file ([tune] went through cli_parse). */
 int tune_on_ini(void *user, const char *section, const char *key, const char *value) {
     tune *t = user;
@@ -106,7 +138,7 @@ int tune_on_ini(void *user, const char *section, const char *key, const char *va
             return 0;
         }
         if (hone_param_parse(&t->space[t->n_space], key, value, &err)) {
-            cli_error("tune", "%s: %s", where, err.message);
+            cli_error("tune", "%s: %s%s", where, err.message, spec_hint(value));
             t->failed = 1;
             return 0;
         }
@@ -116,7 +148,20 @@ int tune_on_ini(void *user, const char *section, const char *key, const char *va
         }
         t->space_line[t->n_space++] = t->config_line;
     } else if (!strcmp(section, "train")) {
-        if (train_option(key, where_key) || set_fixed(t, key, value, t->config_line, where)) {
+        hone_param spec;
+        hone_error err = {0};
+        if (train_option(key, where_key)) {
+            t->failed = 1;
+            return 0;
+        }
+        if (!hone_param_parse(&spec, key, value, &err)) {
+            /* hone train would say it cannot read 'log 1e-4 1' as a number, which hides the slip */
+            cli_error("tune", "%s %s: '%s' is a search: give it under [space] ([train] holds the value every trial "
+                              "shares)", where, key, value);
+            t->failed = 1;
+            return 0;
+        }
+        if (set_fixed(t, key, value, t->config_line, where)) {
             t->failed = 1;
             return 0;
         }

@@ -1784,6 +1784,17 @@ tune_refused "depth over layers of two widths" bad-depth-layers '[space]\ndepth 
     "^hone tune: bad-depth-layers.ini:7: \[space\] depth: repeats layers, which must then be one width"
 tune_refused "not a train option" bad-option '[space]\nlearning_rate = log 1e-4 1\n[train]\ndata = blobs.csv\n' \
     "^hone tune: bad-option.ini:7: \[space\] learning_rate: not an option of hone train \(see hone train --help\)$"
+# a spec in the wrong section: hone train's "expected an integer, got 'int 32 64'" hid the slip
+tune_refused "a search under [train]" spec-in-train '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\nbatch = int 32 64\n' \
+    "^hone tune: spec-in-train.ini:10: \[train\] batch: 'int 32 64' is a search: give it under \[space\] \(\[train\] holds the value every trial shares\)$"
+tune_refused "one value under [space]" value-in-space '[space]\nlr = 0.001\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: value-in-space.ini:7: \[space\]: lr: unknown kind '0.001' \(log, 1-log, uniform, int or choice\); for one value that every trial shares, give it under \[train\]$"
+tune_refused "values under [space] without choice" values-in-space '[space]\noptimizer = adam sgd\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: values-in-space.ini:7: \[space\]: optimizer: unknown kind 'adam' \(log, 1-log, uniform, int or choice\); to search those values, start with choice$"
+tune_refused "a range under [space] without its kind" range-in-space '[space]\nlr = 1e-4 1\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: range-in-space.ini:7: \[space\]: lr: unknown kind '1e-4' .*; for the range between them, start with its kind \(log LO HI, say\); for those two values, choice$"
+tune_refused "a kind misspelt" kind-typo '[space]\nlr = lg 1e-4 1\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: kind-typo.ini:7: \[space\]: lr: unknown kind 'lg' \(log, 1-log, uniform, int or choice\)$"
 tune_refused "an unknown [train] key" bad-key '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\nbogus = 1\n' \
     "^hone tune: bad-key.ini:10: \[train\] bogus: not an option of hone train \(see hone train --help\)$"
 tune_refused "an unknown option after --" bad-flag '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\n' \
