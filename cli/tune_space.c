@@ -115,6 +115,22 @@ static const char *spec_hint(const char *spec) {
     return is_number(spec, n) || !numbers ? "; to search those values, start with choice" : "";
 }
 
+/* uniform over two decades or more leaves the lower ones almost no trials: 1e-5 to 1 puts 90% of
+ * them in [0.1, 1] and 0.01% in [1e-5, 1e-4], where a learning rate often is best; so too a beta
+ * near 1, through 1 - beta. Warned of, not refused: it may be meant. */
+static void warn_uniform(const hone_param *p, const char *where) {
+    if (p->kind != HONE_PARAM_UNIFORM) return;
+    const double lo = p->min, hi = p->max;
+    if (hi < 1 && lo >= 0.5 && (1 - lo) / (1 - hi) >= 99.99) /* 0.1 / 0.001 is 99.99999... */
+        fprintf(stderr, "hone tune: warning: %s%s: uniform from %g to %g puts %.0f%% of the trials below %g; "
+                        "1-log %g %g gives each decade of 1 - %s the same share\n", where, p->name, lo, hi,
+                100 * (0.9 * (1 - lo)) / (hi - lo), 1 - (1 - lo) / 10, lo, hi, p->name);
+    else if (lo > 0 && hi / lo >= 99.99)
+        fprintf(stderr, "hone tune: warning: %s%s: uniform from %g to %g puts %.0f%% of the trials in [%g, %g]; "
+                        "log %g %g gives each decade the same share\n", where, p->name, lo, hi,
+                100 * (0.9 * hi) / (hi - lo), hi / 10, hi, lo, hi);
+}
+
 /* [space] and [train] of the config file ([tune] went through cli_parse). */
 int tune_on_ini(void *user, const char *section, const char *key, const char *value) {
     tune *t = user;
@@ -146,6 +162,7 @@ int tune_on_ini(void *user, const char *section, const char *key, const char *va
             t->failed = 1;
             return 0;
         }
+        warn_uniform(&t->space[t->n_space], where_key);
         t->space_line[t->n_space++] = t->config_line;
     } else if (!strcmp(section, "train")) {
         hone_param spec;

@@ -1795,6 +1795,12 @@ tune_refused "a range under [space] without its kind" range-in-space '[space]\nl
     "^hone tune: range-in-space.ini:7: \[space\]: lr: unknown kind '1e-4' .*; for the range between them, start with its kind \(log LO HI, say\); for those two values, choice$"
 tune_refused "a kind misspelt" kind-typo '[space]\nlr = lg 1e-4 1\n[train]\ndata = blobs.csv\n' \
     "^hone tune: kind-typo.ini:7: \[space\]: lr: unknown kind 'lg' \(log, 1-log, uniform, int or choice\)$"
+# uniform over decades is what the log scale is for: warned of, with the share it leaves the top decade
+printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = uni.jsonl\nbest = uni-best.ini\n[space]\nlr = uniform 1e-5 1\nbeta2 = uniform 0.9 0.999\nkeep-prob = uniform 0.5 1\n[train]\ndata = blobs.csv\nlayers = 4\n' >uni.ini
+expect_ok "tune: uniform over decades" tune --config uni.ini --quiet
+grep -qx "hone tune: warning: uni.ini:8: \[space\] lr: uniform from 1e-05 to 1 puts 90% of the trials in \[0.1, 1\]; log 1e-05 1 gives each decade the same share" err.txt &&
+    grep -qx "hone tune: warning: uni.ini:9: \[space\] beta2: uniform from 0.9 to 0.999 puts 91% of the trials below 0.99; 1-log 0.9 0.999 gives each decade of 1 - beta2 the same share" err.txt &&
+    [ "$(wc -l <err.txt)" = 2 ] && ok "tune: uniform over decades is warned of, keep-prob over [0.5, 1] is not" || bad "tune: uniform over decades is warned of" "$(cat err.txt)"
 tune_refused "an unknown [train] key" bad-key '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\nbogus = 1\n' \
     "^hone tune: bad-key.ini:10: \[train\] bogus: not an option of hone train \(see hone train --help\)$"
 tune_refused "an unknown option after --" bad-flag '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\n' \
