@@ -26,11 +26,11 @@ typedef struct cli_arch {
 
 #define CLI_ARCH_OPTIONS(a)                                                                        \
     {"layers", CLI_TEXT, (a).layers, "N,N,...", "hidden layer sizes (empty: no hidden layer)"},    \
-    {"activation", CLI_TEXT, (a).activation, "NAME", "relu, leaky_relu, tanh, sigmoid or identity"}, \
+    {"activation", CLI_TEXT, (a).activation, "NAME", "relu, leaky_relu (or leaky), tanh, sigmoid or identity (or linear, none)"}, \
     {"alpha", CLI_REAL, &(a).alpha, "X", "leaky ReLU slope for x < 0"},                            \
-    {"loss", CLI_TEXT, (a).loss, "NAME", "auto, softmax_ce, sigmoid_ce or mse"},                   \
+    {"loss", CLI_TEXT, (a).loss, "NAME", "auto, softmax_ce (or softmax, cross_entropy), sigmoid_ce (or sigmoid, binary) or mse"},                   \
     {"weight-init", CLI_TEXT, (a).weight_init, "NAME",                                             \
-     "default (He before ReLU, Xavier before tanh/sigmoid, LeCun at the output), he, xavier_uniform, xavier_normal, lecun, uniform, normal, zeros"}, \
+     "default (He before ReLU, Xavier before tanh/sigmoid, LeCun at the output), he (or kaiming), xavier_uniform (or xavier, glorot, glorot_uniform), xavier_normal (or glorot_normal), lecun, uniform, normal, zeros"}, \
     {"init-scale", CLI_REAL, &(a).init_scale, "X", "e of uniform [-e, e] or sigma of normal"},     \
     {"residual", CLI_FLAG, &(a).residual, NULL,                                                    \
      "pair hidden layers after the first into residual blocks y = act(x + F(x))"},                 \

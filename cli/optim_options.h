@@ -30,7 +30,7 @@ typedef struct cli_optim {
     {"momentum-form", CLI_TEXT, (p).momentum_form, "ewma|classical",                               \
      "momentum v = b v + (1-b) g (ewma) or v = b v + g (classical)"},                              \
     {"schedule", CLI_TEXT, (p).schedule, "NAME",                                                   \
-     "learning-rate decay: constant, inverse_time, exponential, inverse_sqrt, step, cosine, plateau"}, \
+     "learning-rate decay: constant (or none), inverse_time, exponential, inverse_sqrt, step, cosine, plateau"}, \
     {"decay-rate", CLI_REAL, &(p).decay_rate, "X|auto",                                                 \
      "inverse_time rate (auto 1), exponential/step factor (auto 0.95/0.5), inverse_sqrt k (auto 1)"}, \
     {"step-size", CLI_INT, &(p).step_size, "N", "step schedule: epochs (or steps) between decays"}, \

@@ -467,7 +467,10 @@ hone_status hone_model_read_config(const char *path, char **config, hone_error *
 const char *hone_layer_kind_name(hone_layer_kind kind);
 const char *hone_loss_kind_name(hone_loss_kind kind);
 const char *hone_init_kind_name(hone_init_kind kind);
-/* Parse names ("relu", "softmax", "he", ...); return 0 when unknown. */
+/* Parse names: each kind's own (as the _name functions give them) and the other names it is known
+ * by, "leaky" (leaky_relu), "linear" and "none" (identity), "softmax" and "cross_entropy"
+ * (softmax_ce), "sigmoid" and "binary" (sigmoid_ce), "kaiming" (he), "xavier", "glorot" and
+ * "glorot_uniform" (xavier_uniform), "glorot_normal" (xavier_normal); return 0 when unknown. */
 int hone_layer_kind_parse(const char *name);
 int hone_loss_kind_parse(const char *name);
 int hone_init_kind_parse(const char *name); /* returns -1 when unknown (0 is DEFAULT) */
@@ -648,7 +651,7 @@ typedef struct hone_schedule_config {
 
 hone_schedule_config hone_schedule_config_default(hone_schedule_kind kind);
 const char *hone_schedule_kind_name(hone_schedule_kind kind);
-int hone_schedule_kind_parse(const char *name); /* -1 when unknown */
+int hone_schedule_kind_parse(const char *name); /* "none" is constant; -1 when unknown */
 /* Whether a schedule of this kind reads a setting of hone_schedule_config, named as its field
  * ("rate", "step_size", "warmup", "min_lr", "per_step", "factor", "patience", "threshold"), or
  * "epochs", the run's length (T). As hone_optimizer_reads: 1, 0, or -1 for another name. PLATEAU
