@@ -426,7 +426,7 @@ static cli_command train_command(train_options *o, cli_option *options) {
         {"base-error", CLI_REAL, &o->base_error, "X",
          "human-level or Bayes error for the closing diagnosis: a fraction, or a regression's MSE in units of the "
          "targets' variance (0: unknown)"},
-        {"json", CLI_FLAG, &o->json, NULL, "print one JSON result line instead of text"},
+        {"json", CLI_FLAG, &o->json, NULL, "print one JSON result line instead of text, and no progress"},
         {"quiet", CLI_FLAG, &o->quiet, NULL, "no per-epoch progress"},
         {0},
     };
