@@ -25,7 +25,7 @@ typedef struct cli_arch {
      .init_scale = 0.01, .zero_residual = 1}
 
 #define CLI_ARCH_OPTIONS(a)                                                                        \
-    {"layers", CLI_TEXT, (a).layers, "N,N,...", "hidden layer sizes (empty: no hidden layer)"},    \
+    {"layers", CLI_TEXT, (a).layers, "N,N,...", "hidden layer sizes; 256x50 is 50 layers of 256 (empty: no hidden layer)"},    \
     {"activation", CLI_TEXT, (a).activation, "NAME", "relu, leaky_relu (or leaky), tanh, sigmoid or identity (or linear, none)"}, \
     {"alpha", CLI_REAL, &(a).alpha, "X", "leaky ReLU slope for x < 0"},                            \
     {"loss", CLI_TEXT, (a).loss, "NAME", "auto, softmax_ce (or softmax, cross_entropy), sigmoid_ce (or sigmoid, binary) or mse"},                   \
