@@ -16,7 +16,7 @@ int cmd_predict(int argc, char **argv) {
     cli_option options[] = {
         {"model", CLI_TEXT, model_path, "PATH", "the saved model (also accepted as the bare argument)"},
         CLI_DATA_OPTIONS(d),
-        {"probabilities", CLI_FLAG, &probabilities, NULL, "print class probabilities instead of labels"},
+        {"probabilities", CLI_FLAG, &probabilities, NULL, "print class probabilities instead of labels (for two classes, that of class 1)"},
         {"output", CLI_TEXT, output, "PATH", "write here instead of standard output"},
         {0},
     };
