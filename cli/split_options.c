@@ -25,5 +25,13 @@ int cli_split_sizes(const char *cmd, const char *dev_text, const char *test_text
                     double *dev, double *test) {
     if (split_size(cmd, "dev", dev_text, n, dev) || split_size(cmd, "test", test_text, n, test)) return -1;
     if (has_test_set && !strcmp(test_text, "auto")) *test = 0;
+    /* the library's own refusal ("split: test = 0.1, but a separate test set was given") named no
+     * option, exited 1, and read as if --test-data had been given where the data was an IDX
+     * directory with its t10k files */
+    if (has_test_set && *test != 0) {
+        cli_error(cmd, "--test %s: the data has a test set of its own (--test-data, or an IDX directory's t10k files), "
+                       "so none is carved from it: leave --test out", test_text);
+        return -1;
+    }
     return 0;
 }

@@ -7,8 +7,8 @@
 
 /* dev and test for hone_split_make from their option texts: "auto", a fraction below 1, or a
  * row count. auto is 20% capped at 10,000 rows: 60/20/20 for small data, about 98/1/1 for a
- * million rows. With a separate test set (has_test_set), an auto test is 0. Returns -1 with
- * "hone CMD: --dev: ..." printed on a bad value. */
+ * million rows. With a separate test set (has_test_set), an auto test is 0 and any other but 0 is
+ * refused. Returns -1 with "hone CMD: --dev: ..." printed on a bad value. */
 int cli_split_sizes(const char *cmd, const char *dev_text, const char *test_text, size_t n, int has_test_set,
                     double *dev, double *test);
 

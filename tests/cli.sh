@@ -1359,6 +1359,13 @@ expect_ok "train --test-data" train --data blobs.csv --test-data blobs-test.csv 
 sep_train=$(awk '$1 == "train" { print $7 }' out.txt)
 grep -Eq "^  train +240 rows" out.txt && grep -Eq "^  test +90 rows" out.txt && [ -n "$sep_train" ] \
     && ok "--test-data: every --data row is train or dev, the test rows are its 90" || bad "--test-data split" "$(cat out.txt)"
+# --test carves a test set from --data, which has one already: refused as a usage error naming
+# --test (it was the library's "split: test = 0.1, but a separate test set was given", exit 1,
+# said too of an IDX directory's own t10k files); 0, carving none, is what it does anyway
+expect_error "--test beside --test-data" 2 \
+    "^hone train: --test 0.1: the data has a test set of its own \(--test-data, or an IDX directory's t10k files\), so none is carved from it: leave --test out$" -- \
+    train --data blobs.csv --test-data blobs-test.csv --test 0.1 --layers 4 --epochs 1
+expect_ok "--test 0 beside --test-data" train --data blobs.csv --test-data blobs-test.csv --test 0 --layers 4 --epochs 1 --quiet
 expect_ok "diagnose with the model's --test-data" diagnose sep.safetensors --data blobs.csv --test-data blobs-test.csv
 sep_error=$(awk -v a="${sep_train%\%}" 'BEGIN { printf "%.2f%%", 100 - a }')
 grep -Eq "^  train error +$sep_error" out.txt && ok "diagnose --test-data: the train rows of training (error $sep_error)" \
@@ -2421,6 +2428,8 @@ if [ -d "$fashion" ]; then
     expect_ok "eval on the Fashion-MNIST test set" eval fashion.safetensors
     grep -q "10000 test rows" out.txt && ok "eval uses the test set" || bad "eval uses the test set" "$(cat out.txt)"
     expect_ok "gradcheck default" gradcheck --layers 8 --samples 4
+    expect_error "--test beside an IDX directory's t10k files" 2 "^hone train: --test 5000: the data has a test set of its own" -- \
+        train --test 5000 --epochs 1
 else
     bad "Fashion-MNIST present" "$fashion missing: apt-get install dataset-fashion-mnist (setup.sh does)"
 fi
