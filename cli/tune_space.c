@@ -353,7 +353,7 @@ int tune_check_space(tune *t) {
             char searched[CLI_TEXT_MAX + 80];
             tune_option_where(t, NULL, t->space[i].name, searched, sizeof searched);
             tune_fixed_where(t, f, where, sizeof where);
-            cli_error("tune", "%s: also fixed, at %s: search it or fix it", searched, where);
+            cli_error("tune", "%s: also fixed (%s): search it or fix it", searched, where);
             return -1;
         }
     }

@@ -1851,7 +1851,9 @@ tune_refused "a warm-up as long as the shortest budget (halving)" bad-warmup '[s
     "^hone tune: bad-warmup.ini:10: \[train\] warmup: cosine: warm-up \(2\) must be shorter than the run \(2 epochs\)$" --epochs 8 --halving
 tune_refused "keep-prob per layer, one layer" bad-keep '[space]\nlayers = choice 8,8 8\n[train]\ndata = blobs.csv\nkeep-prob = 0.5,0.5\n' \
     "^hone tune: bad-keep.ini:7: \[space\] layers = 8: --keep-prob: give one value or one per hidden layer \(1\), got 2$"
-expect_error "tune: searched and fixed" 2 "^hone tune: tune.ini:10: \\[space\\] lr: also fixed, at after --: --lr: search it or fix it$" -- tune --config tune.ini -- --lr 0.1
+expect_error "tune: searched and fixed" 2 "^hone tune: tune.ini:10: \\[space\\] lr: also fixed \\(after --: --lr\\): search it or fix it$" -- tune --config tune.ini -- --lr 0.1
+tune_refused "searched and fixed in [train]" both-lr '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\nlr = 0.1\n' \
+    "^hone tune: both-lr.ini:7: \[space\] lr: also fixed \(both-lr.ini:10: \[train\] lr\): search it or fix it$"
 expect_error "tune: --config after -- is refused for what it is" 2 "^hone tune: after --: --config: cannot be searched or fixed: a trial's fixed options are those of \\[train\\] and after --" -- \
     tune --config tune.ini --quiet -- --config other.ini
 # hone train's outputs: every trial would write the one file (at once, with jobs > 1); and one checkpoint to resume
