@@ -688,6 +688,10 @@ int cmd_train(int argc, char **argv) {
             if (model->layers[l].kind == HONE_LAYER_DENSE) fprintf(stderr, "-%d", model->layers[l].out);
         fprintf(stderr, " %s, %s loss, %zu parameters\n", hone_layer_kind_name(arch.activation),
                 hone_loss_kind_name(model->loss), model->n_params);
+        /* a model from --init brings dropout and batch norm the command line does not show */
+        char reg[256];
+        cli_regularization_describe(reg, sizeof reg, model, &cfg);
+        if (*reg) fprintf(stderr, "regularization: %s\n", reg);
     }
 
     cli_progress prog;

@@ -3,6 +3,7 @@
 #include "plot.h"
 #include "atomic.h"
 #include "paths.h"
+#include "regularize_options.h"
 
 #include <errno.h>
 #include <math.h>
@@ -191,6 +192,15 @@ static void draw_panel(FILE *f, double left, const hone_epoch_stats *rows, size_
         draw_series(f, &p, rows, n, which, 0);
         if (has_series(rows, n, which, 1)) draw_series(f, &p, rows, n, which, 1);
         fputs("  </g>\n", f);
+        /* early stopping put back an earlier epoch's weights: the curves' ends are not the model saved */
+        const int kept = end->best_epoch;
+        if (kept > 0 && kept < end->epoch && kept >= p.x0 && kept <= p.x1) {
+            const double x = px(&p, kept);
+            fprintf(f, "  <g class=\"kept\"><line x1=\"%.2f\" y1=\"%.1f\" x2=\"%.2f\" y2=\"%.1f\" stroke=\"#2ca02c\" "
+                       "stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/>\n", x, p.y, x, p.y + p.h);
+            fprintf(f, "  <text x=\"%.2f\" y=\"%.1f\" text-anchor=\"%s\" fill=\"#2ca02c\">kept: epoch %d</text></g>\n",
+                    x + (x > p.x + p.w / 2 ? -4 : 4), p.y + 14, x > p.x + p.w / 2 ? "end" : "start", kept);
+        }
     }
     fputs("</g>\n", f);
 }
@@ -252,9 +262,16 @@ void cli_plot_describe(char *buf, size_t cap, const hone_model *m, int activatio
         k = snprintf(buf + at, cap - at, "-%d", m->layers[l].out);
         if (k > 0) at += (size_t)k;
     }
-    if (at < cap)
-        snprintf(buf + at, cap - at, " %s, %s loss; %s, lr %g, batch %d", hone_layer_kind_name((hone_layer_kind)activation),
-                 hone_loss_kind_name(m->loss), hone_optimizer_kind_name(c->optimizer.kind), c->lr, c->batch);
+    if (at < cap) {
+        k = snprintf(buf + at, cap - at, " %s, %s loss; %s, lr %g, batch %d",
+                     hone_layer_kind_name((hone_layer_kind)activation), hone_loss_kind_name(m->loss),
+                     hone_optimizer_kind_name(c->optimizer.kind), c->lr, c->batch);
+        if (k > 0) at += (size_t)k;
+    }
+    /* curves of runs that differ in their regularization alone looked the same but for their shape */
+    char reg[256];
+    cli_regularization_describe(reg, sizeof reg, m, c);
+    if (*reg && at < cap) snprintf(buf + at, cap - at, "; %s", reg);
 }
 
 int cli_plot_output(const char *cmd, const char *input, char *output, size_t cap) {

@@ -2,6 +2,7 @@
 #include "regularize_options.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,5 +73,53 @@ void cli_regularize_warn(const char *cmd, const cli_regularize *r, int builds_ne
         if (cli_given(&r->min_delta)) fprintf(stderr, "hone %s: warning: --min-delta does nothing without --early-stop\n", cmd);
         if (cli_given(r->early_stop_metric))
             fprintf(stderr, "hone %s: warning: --early-stop-metric does nothing without --early-stop\n", cmd);
+    }
+}
+
+/* Appends printf-style text to buf at *at, as far as cap allows. */
+static void append(char *buf, size_t cap, size_t *at, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void append(char *buf, size_t cap, size_t *at, const char *fmt, ...) {
+    if (*at >= cap) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(buf + *at, cap - *at, fmt, ap);
+    va_end(ap);
+    if (k > 0) *at = *at + (size_t)k < cap ? *at + (size_t)k : cap;
+}
+
+void cli_regularization_describe(char *buf, size_t cap, const hone_model *m, const hone_train_config *c) {
+    size_t at = 0;
+    const char *sep = "";
+    if (cap) buf[0] = 0;
+    if (m->l2 > 0) append(buf, cap, &at, "%sL2 %g", sep, m->l2), sep = ", ";
+    if (m->l1 > 0) append(buf, cap, &at, "%sL1 %g", sep, m->l1), sep = ", ";
+    if ((m->l2 > 0 || m->l1 > 0) && m->decay_bias) append(buf, cap, &at, " (biases too)");
+    /* the model's layers, not the options: a model from --init brings its own dropout and batch norm */
+    int bn = 0, seen_dense = 0, hidden_drop = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        const hone_layer *L = &m->layers[l];
+        if (L->kind == HONE_LAYER_DENSE) seen_dense = 1;
+        else if (L->kind == HONE_LAYER_BATCHNORM) bn = 1;
+        else if (L->kind == HONE_LAYER_DROPOUT && !seen_dense) {
+            append(buf, cap, &at, "%sinput dropout keep %g", sep, L->keep_prob), sep = ", ";
+        } else if (L->kind == HONE_LAYER_DROPOUT) {
+            if (hidden_drop) append(buf, cap, &at, ",%g", L->keep_prob);
+            else append(buf, cap, &at, "%sdropout keep %g", sep, L->keep_prob);
+            hidden_drop = 1, sep = ", ";
+        }
+    }
+    if (bn) append(buf, cap, &at, "%sbatch norm", sep), sep = ", ";
+    const hone_augment *a = &c->augment;
+    if (a->shift || a->rotate > 0 || a->flip || a->noise > 0) {
+        append(buf, cap, &at, "%saugment", sep), sep = ", ";
+        if (a->shift) append(buf, cap, &at, " shift %d", a->shift);
+        if (a->rotate > 0) append(buf, cap, &at, " rotate %g", a->rotate);
+        if (a->flip) append(buf, cap, &at, " flip");
+        if (a->noise > 0) append(buf, cap, &at, " noise %g", a->noise);
+    }
+    const hone_early_stopping *e = &c->early_stopping;
+    if (e->patience > 0) {
+        append(buf, cap, &at, "%searly stop %d on dev %s", sep, e->patience, e->on_accuracy ? "accuracy" : "loss");
+        if (e->min_delta > 0) append(buf, cap, &at, " (min delta %g)", e->min_delta);
     }
 }

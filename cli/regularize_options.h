@@ -58,4 +58,9 @@ int cli_regularize_training(const char *cmd, const cli_regularize *r, hone_train
  * none) --bn-momentum without --batchnorm. */
 void cli_regularize_warn(const char *cmd, const cli_regularize *r, int builds_network);
 
+/* buf = the regularization a run trains with, from the model (penalties, dropout, batch norm)
+ * and config (augmentation, early stopping): "L2 1, dropout keep 0.8, batch norm, early stop 3 on
+ * dev loss"; "" for none. */
+void cli_regularization_describe(char *buf, size_t cap, const hone_model *model, const hone_train_config *config);
+
 #endif

@@ -1143,6 +1143,24 @@ printf 'epoch,train_loss,dev_loss\n1,0.5,0.6\n2,0.4,0.5\n' >regm.csv
 expect_ok "plot of a regression's metrics" plot regm.csv
 grep -q '^<svg [^>]*width="500" ' regm.svg && ! grep -q 'id="accuracy"' regm.svg && ok "plot: a regression's loss alone, one panel wide" ||
     bad "plot: a regression's loss alone, one panel wide" "$(grep -o '<svg[^>]*' regm.svg)"
+# a regularized run says so where it starts and under the plot's title (the network line and the
+# subtitle named only the layers, optimizer and batch: runs differing in regularization read alike)
+expect_ok "train with regularization" train --data blobs.csv --layers 8,4 --epochs 3 --batch 16 --l2 0.5 \
+    --keep-prob 0.8,0.9 --batchnorm --early-stop 2 --plot reg.svg
+reg="L2 0.5, dropout keep 0.8,0.9, batch norm, early stop 2 on dev loss"
+grep -qx "regularization: $reg" err.txt && grep -q "batch 16; $reg</text>" reg.svg &&
+    ok "train: the regularization on the network's line and under the plot's title" ||
+    bad "train: the regularization on the network's line and under the plot's title" "$(grep -A1 '^network' err.txt)" \
+        "$(grep -o 'batch 16[^<]*' reg.svg)"
+grep -q '^regularization' piped.txt && bad "train: no regularization line without any" "$(cat piped.txt)" ||
+    ok "train: no regularization line without any"
+# early stopping put back an earlier epoch's weights: the plot marks that epoch, the model saved
+printf 'epoch,train_loss,train_acc,dev_loss,dev_acc,best_epoch\n1,0.9,0.6,0.8,0.7,1\n2,0.5,0.8,0.6,0.8,2\n3,0.3,0.9,0.7,0.79,2\n' >kept.csv
+printf 'epoch,train_loss,train_acc,dev_loss,dev_acc,best_epoch\n1,0.9,0.6,0.8,0.7,1\n2,0.5,0.8,0.6,0.8,2\n' >lastkept.csv
+"$hone" plot kept.csv >/dev/null && "$hone" plot lastkept.csv >/dev/null &&
+    [ "$(grep -c '>kept: epoch 2</text>' kept.svg)" = 2 ] && ! grep -q 'kept:' lastkept.svg &&
+    ok "plot: the epoch early stopping kept is marked, in both panels; none when the last was kept" ||
+    bad "plot: the epoch early stopping kept is marked" "$(grep -c 'kept:' kept.svg lastkept.svg)"
 expect_ok "plot JSON lines (default output name)" plot m.jsonl
 printf 'epoch,train_loss\n1,0.5\n' >one-epoch.csv
 expect_ok "plot of one epoch" plot one-epoch.csv
