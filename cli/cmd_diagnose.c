@@ -26,7 +26,7 @@ int cli_mse_units(const hone_model *m) {
 }
 
 int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double base_error, double tolerance,
-                        int regression) {
+                        int regression, const char *regularized) {
     static const char *const units[] = {
         [CLI_MSE_VARIANCE] = "(mean squared error in units of the targets' variance)",
         [CLI_MSE_SQUARED_UNITS] = "(mean squared error in the targets' own units, squared)",
@@ -42,6 +42,12 @@ int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double 
     print_figure(out, "avoidable bias", train_error - base_error, regression, "(train - base)");
     print_figure(out, "variance", dev_error - train_error, regression, "(dev - train)");
     fprintf(out, "  advice: %s\n", advice);
+    /* the recipe's cure for bias (bigger network, train longer) fights the regularization that
+     * may have caused it: --l2 10 underfit, and the advice was to grow the network */
+    if (regularized && *regularized && (d == HONE_DIAGNOSIS_HIGH_BIAS || d == HONE_DIAGNOSIS_BOTH))
+        fprintf(out, "  note: this run was regularized (%s), which raises the training error: if the network "
+                     "fit the training set without it, regularize less before making the network bigger\n",
+                regularized);
     return (int)d;
 }
 
@@ -319,7 +325,7 @@ int cmd_diagnose(int argc, char **argv) {
             printf(" (train figures are running means over the epoch)\n");
         } else if (isnan(dev)) printf("%s on the train rows it was trained with (it had no dev rows)\n", o.model);
         else printf("%s on the train and dev rows it was trained with\n", o.model);
-        cli_diagnosis_print(stdout, train, dev, o.base_error, o.tolerance, regression);
+        cli_diagnosis_print(stdout, train, dev, o.base_error, o.tolerance, regression, NULL);
         /* a running mean in training mode is no train error of the model trained: dropout is on and
          * the weights move through the epoch, so with dropout it reads well above the dev error
          * (hone train's closing diagnosis, on the model, said high variance where this said high

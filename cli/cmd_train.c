@@ -690,7 +690,7 @@ int cmd_train(int argc, char **argv) {
                 hone_loss_kind_name(model->loss), model->n_params);
         /* a model from --init brings dropout and batch norm the command line does not show */
         char reg[256];
-        cli_regularization_describe(reg, sizeof reg, model, &cfg);
+        cli_regularization_describe(reg, sizeof reg, model, &cfg, 0);
         if (*reg) fprintf(stderr, "regularization: %s\n", reg);
     }
 
@@ -827,8 +827,13 @@ int cmd_train(int argc, char **argv) {
         print_row("test", split.test.n, losses[2], accs[2], rmses[2], outputs);
         if (*o.save) printf("saved %s\n", o.save);
         if (*o.plot) printf("plotted %s\n", o.plot);
+        /* early stopping raised the training error only where it put back an earlier epoch */
+        hone_train_config kept = cfg;
+        if (last.best_epoch == last.epoch) kept.early_stopping.patience = 0;
+        char regularized[256];
+        cli_regularization_describe(regularized, sizeof regularized, model, &kept, 1);
         cli_diagnosis_print(stdout, mse ? losses[0] : 1 - accs[0], mse ? losses[1] : 1 - accs[1], o.base_error,
-                            HONE_DIAGNOSE_TOLERANCE, cli_mse_units(model));
+                            HONE_DIAGNOSE_TOLERANCE, cli_mse_units(model), regularized);
     }
     exit_code = CLI_EXIT_OK;
     goto done;

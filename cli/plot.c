@@ -270,7 +270,7 @@ void cli_plot_describe(char *buf, size_t cap, const hone_model *m, int activatio
     }
     /* curves of runs that differ in their regularization alone looked the same but for their shape */
     char reg[256];
-    cli_regularization_describe(reg, sizeof reg, m, c);
+    cli_regularization_describe(reg, sizeof reg, m, c, 0);
     if (*reg && at < cap) snprintf(buf + at, cap - at, "; %s", reg);
 }
 

@@ -87,7 +87,8 @@ static void append(char *buf, size_t cap, size_t *at, const char *fmt, ...) {
     if (k > 0) *at = *at + (size_t)k < cap ? *at + (size_t)k : cap;
 }
 
-void cli_regularization_describe(char *buf, size_t cap, const hone_model *m, const hone_train_config *c) {
+void cli_regularization_describe(char *buf, size_t cap, const hone_model *m, const hone_train_config *c,
+                                 int bias_only) {
     size_t at = 0;
     const char *sep = "";
     if (cap) buf[0] = 0;
@@ -108,7 +109,7 @@ void cli_regularization_describe(char *buf, size_t cap, const hone_model *m, con
             hidden_drop = 1, sep = ", ";
         }
     }
-    if (bn) append(buf, cap, &at, "%sbatch norm", sep), sep = ", ";
+    if (bn && !bias_only) append(buf, cap, &at, "%sbatch norm", sep), sep = ", ";
     const hone_augment *a = &c->augment;
     if (a->shift || a->rotate > 0 || a->flip || a->noise > 0) {
         append(buf, cap, &at, "%saugment", sep), sep = ", ";

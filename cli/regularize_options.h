@@ -60,7 +60,9 @@ void cli_regularize_warn(const char *cmd, const cli_regularize *r, int builds_ne
 
 /* buf = the regularization a run trains with, from the model (penalties, dropout, batch norm)
  * and config (augmentation, early stopping): "L2 1, dropout keep 0.8, batch norm, early stop 3 on
- * dev loss"; "" for none. */
-void cli_regularization_describe(char *buf, size_t cap, const hone_model *model, const hone_train_config *config);
+ * dev loss"; "" for none. bias_only leaves out batch norm, which does not hold the training error
+ * up as the others do. */
+void cli_regularization_describe(char *buf, size_t cap, const hone_model *model, const hone_train_config *config,
+                                 int bias_only);
 
 #endif

@@ -1154,6 +1154,15 @@ grep -qx "regularization: $reg" err.txt && grep -q "batch 16; $reg</text>" reg.s
         "$(grep -o 'batch 16[^<]*' reg.svg)"
 grep -q '^regularization' piped.txt && bad "train: no regularization line without any" "$(cat piped.txt)" ||
     ok "train: no regularization line without any"
+# high bias under regularization: the recipe's "bigger network" alone sent --l2 1000 to grow the
+# network; a note names the regularization to turn down (batch norm is not one that holds train up)
+expect_ok "train: high bias under L2" train --data blobs.csv --layers 8 --epochs 3 --batch 16 --l2 1000 --quiet
+tail -1 out.txt | grep -q '^  note: this run was regularized (L2 1000), .*regularize less before making the network bigger$' &&
+    ok "train: high bias under L2 says to regularize less" || bad "train: high bias under L2 says to regularize less" "$(tail -3 out.txt)"
+expect_ok "train: high bias, batch norm alone" train --data blobs.csv --layers 8 --epochs 1 --batch 16 --lr 1e-5 --batchnorm --quiet
+grep -q '^diagnosis: high bias' out.txt && ! grep -q 'note: this run was regularized' out.txt &&
+    ok "train: high bias with batch norm alone, no note on regularizing" ||
+    bad "train: high bias with batch norm alone, no note on regularizing" "$(tail -3 out.txt)"
 # early stopping put back an earlier epoch's weights: the plot marks that epoch, the model saved
 printf 'epoch,train_loss,train_acc,dev_loss,dev_acc,best_epoch\n1,0.9,0.6,0.8,0.7,1\n2,0.5,0.8,0.6,0.8,2\n3,0.3,0.9,0.7,0.79,2\n' >kept.csv
 printf 'epoch,train_loss,train_acc,dev_loss,dev_acc,best_epoch\n1,0.9,0.6,0.8,0.7,1\n2,0.5,0.8,0.6,0.8,2\n' >lastkept.csv
