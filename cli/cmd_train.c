@@ -723,6 +723,7 @@ int cmd_train(int argc, char **argv) {
     hone_status trained = hone_train_resume(model, &split, &cfg, &hooks, *o.ck.resume ? &resumed : NULL, &last, &err);
     cli_signals_restore();
     cli_progress_end(&prog);
+    if (trained == HONE_OK) cli_progress_min_delta_warn(&prog, &cfg.early_stopping, last.best_epoch);
     if (trained == HONE_ERR_DIVERGED) exit_code = CLI_EXIT_DIVERGED; /* scripts (hone tune) tell it apart */
     if (cli_layer_stats_close("train")) goto done;
     if (trained == HONE_ERR_VALUE && *o.ck.resume) { /* the checkpoint is not of this run */

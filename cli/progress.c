@@ -105,6 +105,19 @@ static void on_epoch(const hone_epoch_stats *s, void *user) {
     p->samples += (double)p->train_rows;
     if (p->metrics) cli_metrics_write(p->metrics, s);
     cli_history_add(p->history, s);
+    if (s->best_epoch == s->epoch) {
+        p->kept_epoch = s->epoch;
+        p->kept_loss = s->dev_loss;
+        p->kept_acc = s->dev_acc;
+    }
+    if (isfinite(s->dev_loss) && (!p->best_loss_epoch || s->dev_loss < p->best_loss)) {
+        p->best_loss_epoch = s->epoch;
+        p->best_loss = s->dev_loss;
+    }
+    if (isfinite(s->dev_acc) && (!p->best_acc_epoch || s->dev_acc > p->best_acc)) {
+        p->best_acc_epoch = s->epoch;
+        p->best_acc = s->dev_acc;
+    }
     if (p->mode == CLI_PROGRESS_QUIET) return;
     if (p->drawn) fputs("\r\033[K", stderr);
     p->drawn = 0;
@@ -119,6 +132,20 @@ static void on_epoch(const hone_epoch_stats *s, void *user) {
 hone_train_hooks cli_progress_hooks(cli_progress *p) {
     return (hone_train_hooks){.on_epoch = on_epoch, .on_batch = p->mode == CLI_PROGRESS_LIVE ? on_batch : NULL,
                               .user = p};
+}
+
+void cli_progress_min_delta_warn(const cli_progress *p, const hone_early_stopping *e, int kept_epoch) {
+    if (e->patience <= 0 || !(e->min_delta > 0) || p->kept_epoch != kept_epoch || !kept_epoch) return;
+    const int acc = e->on_accuracy;
+    const int better = acc ? p->best_acc_epoch : p->best_loss_epoch;
+    const double kept = acc ? p->kept_acc : p->kept_loss, best = acc ? p->best_acc : p->best_loss;
+    if (!better || better == kept_epoch || !(acc ? best > kept : best < kept)) return;
+    const char *metric = acc ? "accuracy" : "loss";
+    fprintf(stderr, "hone train: warning: the model keeps epoch %d (dev %s %.4g) though epoch %d's was better (%.4g): "
+                    "no epoch beat epoch %d's by more than --min-delta %g; give a --min-delta well below the dev "
+                    "%s's change from one epoch to the next%s\n",
+            kept_epoch, metric, kept, better, best, kept_epoch, e->min_delta, metric,
+            acc ? " (accuracy as a fraction: 0.001 is a tenth of a point)" : "");
 }
 
 void cli_progress_end(cli_progress *p) {

@@ -36,6 +36,10 @@ typedef struct cli_progress {
     double samples;         /* training rows seen */
     cli_metrics_writer *metrics; /* or NULL */
     cli_history *history;        /* the epochs kept for a plot, or NULL */
+    /* early stopping's kept epoch against the best dev figures seen (by any margin), this run's
+     * epochs only: a --min-delta too large for the metric keeps an epoch that later ones beat */
+    int kept_epoch, best_loss_epoch, best_acc_epoch; /* 0: none yet */
+    double kept_loss, kept_acc, best_loss, best_acc;
     /* the live line */
     hone_ewma loss;
     double correct, rows;
@@ -48,6 +52,10 @@ typedef struct cli_progress {
 void cli_progress_start(cli_progress *p, int quiet, int json, size_t train_rows, int per_row);
 /* The hooks to hand to hone_train (on_batch only for the live line). */
 hone_train_hooks cli_progress_hooks(cli_progress *p);
+/* Warns (stderr) when early stopping with a min_delta kept epoch kept_epoch (the run's last
+ * best_epoch) while a later epoch of this run had a better dev figure in the metric it watched:
+ * min_delta hid the improvement. */
+void cli_progress_min_delta_warn(const cli_progress *p, const hone_early_stopping *e, int kept_epoch);
 /* Erases a live line left on the screen (training stopped or failed mid-epoch). */
 void cli_progress_end(cli_progress *p);
 

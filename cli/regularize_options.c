@@ -59,6 +59,12 @@ int cli_regularize_training(const char *cmd, const cli_regularize *r, hone_train
         cli_error(cmd, "--early-stop-metric: expected loss or accuracy, got '%s'", r->early_stop_metric);
         return -1;
     }
+    /* accuracy is a fraction: --min-delta 1 (meant as a point) or more let no epoch count as better */
+    if (r->early_stop > 0 && !strcmp(r->early_stop_metric, "accuracy") && r->min_delta >= 1) {
+        cli_error(cmd, "--min-delta %g: dev accuracy is a fraction, and no epoch can improve on another by 1 or more "
+                       "(0.001 is a tenth of a point)", r->min_delta);
+        return -1;
+    }
     c->early_stopping = (hone_early_stopping){r->early_stop, r->min_delta, !strcmp(r->early_stop_metric, "accuracy")};
     c->augment = (hone_augment){r->augment_shift, r->augment_rotate, r->augment_flip, r->augment_noise};
     return 0;

@@ -37,7 +37,7 @@ typedef struct cli_regularize {
 /* What only training uses. */
 #define CLI_TRAINING_REGULARIZE_OPTIONS(r)                                                         \
     {"early-stop", CLI_INT, &(r).early_stop, "N", "stop after N epochs without dev improvement, keep the best (0: off)"}, \
-    {"min-delta", CLI_REAL, &(r).min_delta, "X", "early stopping: improvement that counts"},       \
+    {"min-delta", CLI_REAL, &(r).min_delta, "X", "early stopping: improvement that counts, in dev loss or dev accuracy as a fraction (0.001: a tenth of a point)"},       \
     {"early-stop-metric", CLI_TEXT, (r).early_stop_metric, "loss|accuracy", "early stopping watches this dev metric"}, \
     {"augment-shift", CLI_INT, &(r).augment_shift, "N", "images: random shift up to N pixels"},    \
     {"augment-rotate", CLI_REAL, &(r).augment_rotate, "DEG", "images: random rotation up to DEG degrees"}, \

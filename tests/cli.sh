@@ -1163,6 +1163,16 @@ expect_ok "train: high bias, batch norm alone" train --data blobs.csv --layers 8
 grep -q '^diagnosis: high bias' out.txt && ! grep -q 'note: this run was regularized' out.txt &&
     ok "train: high bias with batch norm alone, no note on regularizing" ||
     bad "train: high bias with batch norm alone, no note on regularizing" "$(tail -3 out.txt)"
+# a --min-delta above the dev loss's changes let no epoch count as better: the run kept epoch 1
+# though later ones were better, and said nothing
+expect_ok "train: --min-delta above the loss's changes" train --data blobs.csv --layers 8 --epochs 6 --batch 16 \
+    --early-stop 2 --min-delta 5 --quiet
+grep -q "^hone train: warning: the model keeps epoch 1 (dev loss [0-9.]*) though epoch [2-9]'s was better ([0-9.]*): no epoch beat epoch 1's by more than --min-delta 5; " err.txt &&
+    ok "train: a --min-delta that hid better epochs is named" || bad "train: a --min-delta that hid better epochs is named" "$(cat err.txt)"
+expect_ok "train: a small --min-delta" train --data blobs.csv --layers 8 --epochs 6 --batch 16 --early-stop 2 --min-delta 0.001 --quiet
+[ ! -s err.txt ] && ok "train: a --min-delta that hid nothing, no warning" || bad "train: a --min-delta that hid nothing, no warning" "$(cat err.txt)"
+expect_error "train: --min-delta 1 on accuracy" 2 "^hone train: --min-delta 1: dev accuracy is a fraction" -- \
+    train --data blobs.csv --layers 8 --epochs 2 --early-stop 2 --early-stop-metric accuracy --min-delta 1
 # early stopping put back an earlier epoch's weights: the plot marks that epoch, the model saved
 printf 'epoch,train_loss,train_acc,dev_loss,dev_acc,best_epoch\n1,0.9,0.6,0.8,0.7,1\n2,0.5,0.8,0.6,0.8,2\n3,0.3,0.9,0.7,0.79,2\n' >kept.csv
 printf 'epoch,train_loss,train_acc,dev_loss,dev_acc,best_epoch\n1,0.9,0.6,0.8,0.7,1\n2,0.5,0.8,0.6,0.8,2\n' >lastkept.csv
@@ -1453,7 +1463,7 @@ perl -pe 's/(\\"rng\\": \\")(.)/$1 . ($2 eq "0" ? "1" : "0")/e' every2.safetenso
 expect_error "--resume: the checkpoint's generator state changed" 1 "^hone train: every2-rng.safetensors: the metadata $damaged" -- \
     train --data blobs.csv --layers 4 --epochs 3 --resume every2-rng.safetensors --quiet
 # a run that stops early ends there: its checkpoint is written then, whatever --checkpoint-every
-es_ck=(train --data blobs.csv --layers 4 --epochs 1000 --early-stop 2 --min-delta 1 --checkpoint-every 100 --quiet)
+es_ck=(train --data blobs.csv --layers 4 --epochs 1000 --early-stop 2 --min-delta 0.9 --checkpoint-every 100 --quiet)
 "$hone" "${es_ck[@]}" --checkpoint es-ck.safetensors >/dev/null 2>&1
 expect_ok "resume from the checkpoint of a run stopped early" "${es_ck[@]}" --resume es-ck.safetensors
 grep -q "^trained 3 epochs, all before this run: nothing was left to train; stopped early" out.txt &&
@@ -2179,7 +2189,7 @@ expect_error "--resume with another --lr" 2 "--resume ck.safetensors: --lr is 0.
 # early stopping's --min-delta and --early-stop-metric are named as the options, like --lr (they
 # were the library's fields, 'min_delta is 0 in the checkpoint', exit 1); of a run with early
 # stopping, as a run without it reads neither
-expect_error "--resume with another --min-delta" 2 "^hone train: --resume es-ck.safetensors: --min-delta is 1 in the checkpoint, 0.01 in this run; resume with" -- \
+expect_error "--resume with another --min-delta" 2 "^hone train: --resume es-ck.safetensors: --min-delta is 0.9 in the checkpoint, 0.01 in this run; resume with" -- \
     "${es_ck[@]}" --min-delta 0.01 --resume es-ck.safetensors
 expect_error "--resume with another --early-stop-metric" 2 '^hone train: --resume es-ck.safetensors: --early-stop-metric is "loss" in the checkpoint, "accuracy" in this run; resume with' -- \
     "${es_ck[@]}" --early-stop-metric accuracy --resume es-ck.safetensors
