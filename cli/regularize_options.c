@@ -51,6 +51,15 @@ int cli_regularize_network(const char *cmd, const cli_regularize *r, int n_hidde
     if (r->input_keep_prob < 1)
         fprintf(stderr, "hone %s: warning: --input-keep-prob %g drops input features; dropout is usually kept to "
                         "hidden layers\n", cmd, r->input_keep_prob);
+    /* both go between hidden layers: a network without one (--layers '', logistic regression)
+     * trained as if they were not given */
+    const int dropout = *r->keep_prob && strtod(r->keep_prob, NULL) < 1; /* checked above: none, or one in (0, 1] */
+    if (n_hidden == 0 && dropout && r->batchnorm)
+        fprintf(stderr, "hone %s: warning: --keep-prob and --batchnorm do nothing without a hidden layer (--layers is "
+                        "empty); --input-keep-prob drops inputs\n", cmd);
+    else if (n_hidden == 0 && (dropout || r->batchnorm))
+        fprintf(stderr, "hone %s: warning: %s does nothing without a hidden layer (--layers is empty)%s\n", cmd,
+                dropout ? "--keep-prob" : "--batchnorm", dropout ? "; --input-keep-prob drops inputs" : "");
     return 0;
 }
 

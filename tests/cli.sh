@@ -1173,6 +1173,13 @@ expect_ok "train: a small --min-delta" train --data blobs.csv --layers 8 --epoch
 [ ! -s err.txt ] && ok "train: a --min-delta that hid nothing, no warning" || bad "train: a --min-delta that hid nothing, no warning" "$(cat err.txt)"
 expect_error "train: --min-delta 1 on accuracy" 2 "^hone train: --min-delta 1: dev accuracy is a fraction" -- \
     train --data blobs.csv --layers 8 --epochs 2 --early-stop 2 --early-stop-metric accuracy --min-delta 1
+# dropout and batch norm go between hidden layers: without one they trained as if not given
+expect_ok "train: --keep-prob and --batchnorm without a hidden layer" train --data blobs.csv --layers '' --keep-prob 0.5 --batchnorm --epochs 1 --quiet
+grep -qx "hone train: warning: --keep-prob and --batchnorm do nothing without a hidden layer (--layers is empty); --input-keep-prob drops inputs" err.txt &&
+    ok "train: dropout and batch norm without a hidden layer are said to do nothing" ||
+    bad "train: dropout and batch norm without a hidden layer are said to do nothing" "$(cat err.txt)"
+expect_ok "train: --keep-prob 1 without a hidden layer" train --data blobs.csv --layers '' --keep-prob 1 --epochs 1 --quiet
+[ ! -s err.txt ] && ok "train: --keep-prob 1 without a hidden layer, no warning" || bad "train: --keep-prob 1 without a hidden layer, no warning" "$(cat err.txt)"
 # early stopping put back an earlier epoch's weights: the plot marks that epoch, the model saved
 printf 'epoch,train_loss,train_acc,dev_loss,dev_acc,best_epoch\n1,0.9,0.6,0.8,0.7,1\n2,0.5,0.8,0.6,0.8,2\n3,0.3,0.9,0.7,0.79,2\n' >kept.csv
 printf 'epoch,train_loss,train_acc,dev_loss,dev_acc,best_epoch\n1,0.9,0.6,0.8,0.7,1\n2,0.5,0.8,0.6,0.8,2\n' >lastkept.csv
