@@ -625,6 +625,19 @@ int cmd_train(int argc, char **argv) {
             precision_warning(model, source.path, cli_truth_path(&o.data));
         }
     }
+    /* the library's refusal names no option and no file: a CSV (or an NPY of [n, 784]) has no
+     * height and width to move pixels in, and noise, which needs none, is the one to use */
+    const hone_augment *aug = &cfg.augment;
+    if ((aug->shift || aug->rotate > 0 || aug->flip) && !(data->height && data->width)) {
+        char given[128];
+        snprintf(given, sizeof given, "%s%s%s", aug->shift ? ", --augment-shift" : "",
+                 aug->rotate > 0 ? ", --augment-rotate" : "", aug->flip ? ", --augment-flip" : "");
+        cli_error("train", "%s: %s is not images (rows of %zu features, no height and width): shift, rotation and flip "
+                           "need IDX images or an NPY file shaped [n, height, width]; --augment-noise needs neither",
+                  given + 2, source.path, data->d);
+        exit_code = CLI_EXIT_USAGE;
+        goto done;
+    }
     /* what training would refuse at its start (early stopping on a regression's accuracy, a
      * per-step warm-up as long as the run, ...), refused now as the options' error */
     if (hone_train_check(model, &split, &cfg, &err)) {

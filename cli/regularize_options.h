@@ -42,7 +42,7 @@ typedef struct cli_regularize {
     {"augment-shift", CLI_INT, &(r).augment_shift, "N", "images: random shift up to N pixels"},    \
     {"augment-rotate", CLI_REAL, &(r).augment_rotate, "DEG", "images: random rotation up to DEG degrees"}, \
     {"augment-flip", CLI_FLAG, &(r).augment_flip, NULL, "images: random left-right mirror"},      \
-    {"augment-noise", CLI_REAL, &(r).augment_noise, "S", "images: Gaussian noise of S standard deviations"}
+    {"augment-noise", CLI_REAL, &(r).augment_noise, "S", "Gaussian noise of S standard deviations on each standardized feature (any data)"}
 
 /* keep [n_hidden] from --keep-prob; checks lambdas and probabilities; warns (stderr) about input
  * dropout. Returns -1 (message printed) on a bad value. */

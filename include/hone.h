@@ -671,9 +671,10 @@ typedef struct hone_early_stopping {
     int on_accuracy;  /* 1: dev accuracy (higher is better); 0: dev loss (lower is better) */
 } hone_early_stopping;
 
-/* Image augmentation on the fly, training batches only, from the run's seeded generator. Each
- * image is moved by a random shift and rotation (bilinear, black outside), maybe mirrored, then
- * standardized, then given Gaussian noise. */
+/* Augmentation on the fly, training batches only, from the run's seeded generator. Each image is
+ * moved by a random shift and rotation (bilinear, black outside), maybe mirrored, then
+ * standardized, then given Gaussian noise. Shift, rotation and flip need images (a dataset with
+ * height and width); noise alone suits any data. */
 typedef struct hone_augment {
     int shift;     /* up to this many pixels in x and y */
     double rotate; /* up to this many degrees either way */
@@ -705,9 +706,9 @@ hone_train_config hone_train_config_default(void);
 hone_status hone_train_config_check(const hone_train_config *config, hone_error *err);
 /* Whether model can train on split with config, as hone_train checks before its first step:
  * config (hone_train_config_check), the data against the model (features, labels or targets,
- * images for augmentation), a dev set for early stopping and plateau, early stopping on accuracy
- * only for a classifier, a per-step warm-up shorter than the run. HONE_ERR_VALUE naming the first
- * problem. A caller may ask before opening its outputs. */
+ * images for shift, rotation and flip), a dev set for early stopping and plateau, early stopping
+ * on accuracy only for a classifier, a per-step warm-up shorter than the run. HONE_ERR_VALUE
+ * naming the first problem. A caller may ask before opening its outputs. */
 hone_status hone_train_check(const hone_model *model, const hone_split *split, const hone_train_config *config,
                              hone_error *err);
 

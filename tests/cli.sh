@@ -1004,7 +1004,14 @@ expect_error "early stopping on a regression's accuracy" 2 "^hone train: early s
 expect_error "a per-step warm-up as long as the run" 2 "^hone train: cosine: warm-up \(12 steps\) must be shorter than the run \(12 steps: 3 epochs of 4\)$" -- \
     train --data blobs.csv --layers 4 --epochs 3 --batch 50 --warmup 12 --per-step
 expect_ok "a per-step warm-up shorter than the run" train --data blobs.csv --layers 4 --epochs 3 --batch 50 --warmup 11 --per-step --quiet
-expect_error "augmenting a CSV: an options error" 2 "augmentation needs images" -- train --data blobs.csv --augment-shift 2 --quiet
+expect_error "augmenting a CSV: an options error" 2 "^hone train: --augment-shift, --augment-flip: blobs.csv is not images \(rows of 4 features, no height and width\): .*--augment-noise needs neither$" -- \
+    train --data blobs.csv --augment-shift 2 --augment-flip --quiet
+# noise needs no image: it is added to the standardized features of a table too, and changes the run
+blob_run=(train --data blobs.csv --layers 8 --epochs 3 --json)
+"$hone" "${blob_run[@]}" >nonoise.json 2>/dev/null; "$hone" "${blob_run[@]}" --augment-noise 0.5 >noise.json 2>err.txt
+nonoise_loss=$(sed -n 's/.*"train_loss": \([-0-9.e+]*\).*/\1/p' nonoise.json); noise_loss=$(sed -n 's/.*"train_loss": \([-0-9.e+]*\).*/\1/p' noise.json)
+[ -n "$nonoise_loss" ] && [ -n "$noise_loss" ] && [ "$nonoise_loss" != "$noise_loss" ] && [ ! -s err.txt ] &&
+    ok "--augment-noise on a CSV trains, otherwise than without it" || bad "--augment-noise on a CSV trains" "$(cat nonoise.json noise.json err.txt)"
 # --augment-flip flips images as it trains: the run comes out otherwise than without it
 img_run=(train --data img6.idx --labels lab6.idx --layers 4 --epochs 5 --dev 0 --test 0 --batch 2 --json)
 "$hone" "${img_run[@]}" >noflip.json 2>/dev/null; "$hone" "${img_run[@]}" --augment-flip >flip.json 2>/dev/null

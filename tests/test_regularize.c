@@ -723,6 +723,16 @@ static void test_augmented_gather_matches_the_reference(void **state) {
     double mean = sum / (B * D), sdev = sqrt(sq / (B * D) - mean * mean);
     assert_true(fabs(mean) < 4 * 0.5 / sqrt(B * D));
     assert_true(fabs(sdev - 0.5) < 0.05);
+    /* the same rows as a table, no height or width: noise alone, the same figures (the gather
+     * moved pixels over an image of 0 x 0 and left every value as it found it) */
+    static hone_real X2[B * D];
+    for (int i = 0; i < B * D; i++) X2[i] = NAN;
+    hone_dataset table = {.n = B, .d = D, .x_u8 = flat};
+    hone_rng_seed(&rng, 40);
+    hone_rng again = rng;
+    honeD_gather_augmented(m, X, NULL, &d, rows, B, &aug, &rng, scratch, scratch_count);
+    honeD_gather_augmented(m, X2, NULL, &table, rows, B, &aug, &again, scratch, scratch_count);
+    assert_memory_equal(X, X2, sizeof X);
     free(scratch);
     hone_model_free(m);
 }
@@ -750,15 +760,34 @@ static void test_augmentation_needs_images_and_spares_dev(void **state) {
     cfg.epochs = 3;
     cfg.augment = (hone_augment){.shift = 1, .flip = 1, .rotate = 10, .noise = 0.5};
     assert_int_equal(hone_train(m, &split, &cfg, NULL, NULL, &err), HONE_ERR_VALUE);
-    assert_non_null(strstr(err.message, "augmentation needs images"));
-    /* each kind alone is an augmentation (mutation round 5: a rotation alone went unseen) */
-    const hone_augment alone[4] = {{.shift = 1}, {.flip = 1}, {.rotate = 10}, {.noise = 0.5}};
-    for (int k = 0; k < 4; k++) {
+    assert_non_null(strstr(err.message, "shift, rotation or flip needs images"));
+    /* each kind that moves pixels alone needs images (mutation round 5: a rotation alone went
+     * unseen), named as its field */
+    const hone_augment alone[3] = {{.shift = 1}, {.flip = 1}, {.rotate = 10}};
+    const char *const fields[3] = {"augment.shift", "augment.flip", "augment.rotate"};
+    for (int k = 0; k < 3; k++) {
         hone_train_config one = cfg;
         one.augment = alone[k];
         assert_int_equal(hone_train_check(m, &split, &one, &err), HONE_ERR_VALUE);
-        assert_non_null(strstr(err.message, "augmentation needs images"));
+        assert_non_null(strstr(err.message, "shift, rotation or flip needs images"));
+        assert_string_equal(err.field, fields[k]);
     }
+    /* noise needs no image: it is added to the standardized features, and the run differs from
+     * one without it (it was refused, and its gather wrote nothing for rows without H and W) */
+    hone_epoch_stats runs[2];
+    for (int noisy = 0; noisy < 2; noisy++) {
+        hone_model *t;
+        hone_rng same;
+        hone_rng_seed(&same, 26);
+        assert_int_equal(hone_model_create_mlp(&t, 16, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+        assert_int_equal(hone_model_init(t, HONE_INIT_DEFAULT, 0, &same, &err), HONE_OK);
+        assert_int_equal(hone_model_standardize_fit(t, &split.train, &err), HONE_OK);
+        hone_train_config one = cfg;
+        one.augment = (hone_augment){.noise = noisy ? 0.5 : 0};
+        assert_int_equal(hone_train(t, &split, &one, NULL, &runs[noisy], &err), HONE_OK);
+        hone_model_free(t);
+    }
+    assert_true(isfinite(runs[1].train_loss) && runs[1].train_loss != runs[0].train_loss);
     d.height = d.width = 4;
     hone_epoch_stats last;
     assert_int_equal(hone_train(m, &split, &cfg, NULL, &last, &err), HONE_OK);

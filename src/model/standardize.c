@@ -147,7 +147,10 @@ static void augmented_row(hone_real *x, const hone_dataset *data, size_t row, co
     int dx, dy, flip;
     double deg;
     honeD_augment_draw(aug, rng, &dx, &dy, &deg, &flip);
-    if (deg == 0) {
+    if (dx == 0 && dy == 0 && deg == 0 && !flip) { /* noise alone: data that are no images have no H and W */
+        if (data->x_u8) standardize_u8(x, data->x_u8 + row * D, mean, sd, D);
+        else standardize_real(x, data->x + row * D, mean, sd, D);
+    } else if (deg == 0) {
         moved_standardized(x, data, row, H, W, dx, dy, flip, mean, sd);
     } else {
         for (size_t j = 0; j < D; j++) raw[j] = hone_dataset_at(data, row, j);

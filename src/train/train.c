@@ -272,8 +272,12 @@ hone_status hone_train_check(const hone_model *m, const hone_split *split, const
     if (split->dev.n && split->dev.data != train->data && (st = hone_model_data_check(m, split->dev.data, err)))
         return honeE_prefix(err, st, "dev set");
     const bool early = c->early_stopping.patience > 0;
-    if (augmenting(&c->augment) && (!train->data->height || !train->data->width))
-        return honeE_set(err, HONE_ERR_VALUE, "augmentation needs images (IDX or NPY data shaped [n, height, width])");
+    /* noise is added to the standardized features, which any data has; the rest move pixels */
+    const hone_augment *a = &c->augment;
+    if ((a->shift || a->rotate > 0 || a->flip) && (!train->data->height || !train->data->width))
+        return honeE_set_field(err, HONE_ERR_VALUE, a->shift ? "augment.shift" : a->rotate > 0 ? "augment.rotate" : "augment.flip",
+                               "augmentation by shift, rotation or flip needs images (IDX or NPY data shaped [n, height, "
+                               "width]); noise does not");
     if (early && split->dev.n == 0) return honeE_set(err, HONE_ERR_VALUE, "early stopping watches the dev set, and there is none");
     /* a regression's dev accuracy is NaN, never better: the first epoch's weights were kept */
     if (early && c->early_stopping.on_accuracy && m->loss == HONE_LOSS_MSE)
