@@ -1161,6 +1161,12 @@ grep -qx "regularization: $reg" err.txt && grep -q "batch 16; $reg</text>" reg.s
         "$(grep -o 'batch 16[^<]*' reg.svg)"
 grep -q '^regularization' piped.txt && bad "train: no regularization line without any" "$(cat piped.txt)" ||
     ok "train: no regularization line without any"
+# a penalty's train loss is the cost: --l2 1e6 showed 336290 beside a dev loss of 3.1, unexplained
+grep -A1 '^regularization: L2 0.5' err.txt | grep -q "^  (each epoch's train loss below is the cost minimized, data loss plus the penalty" &&
+    ok "train: a penalty's progress loss is said to be the cost" || bad "train: a penalty's progress loss is said to be the cost" "$(cat err.txt)"
+expect_ok "train with dropout alone" train --data blobs.csv --layers 8 --epochs 1 --keep-prob 0.8
+grep -qx "regularization: dropout keep 0.8" err.txt && ! grep -q "cost minimized" err.txt &&
+    ok "train: dropout alone, no word of a penalty" || bad "train: dropout alone, no word of a penalty" "$(cat err.txt)"
 # high bias under regularization: the recipe's "bigger network" alone sent --l2 1000 to grow the
 # network; a note names the regularization to turn down (batch norm is not one that holds train up)
 expect_ok "train: high bias under L2" train --data blobs.csv --layers 8 --epochs 3 --batch 16 --l2 1000 --quiet
