@@ -301,7 +301,14 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
         if (strncmp(arg, "--", 2) != 0) {
             cli_option *o = cmd->positional ? find(cmd, cmd->positional) : NULL;
             if (!o || positional_seen++) {
-                cli_error(cmd->name, "unexpected argument '%s' (see hone %s --help)", arg, cmd->name);
+                /* "--keep-prob 0.8, 0.9": the shell split the list at its space, after the comma */
+                const char *prev = argv[i - 1];
+                const size_t len = strlen(prev);
+                if (i >= 2 && len && prev[len - 1] == ',' && (!strncmp(prev, "--", 2) || !strncmp(argv[i - 2], "--", 2)))
+                    cli_error(cmd->name, "unexpected argument '%s': a list with a space after its comma was split in "
+                                         "two; write it as one argument, %s%s%s%s", arg,
+                              strncmp(prev, "--", 2) ? argv[i - 2] : "", strncmp(prev, "--", 2) ? " " : "", prev, arg);
+                else cli_error(cmd->name, "unexpected argument '%s' (see hone %s --help)", arg, cmd->name);
                 return -1;
             }
             mark_given(o, NULL, 0, 0);

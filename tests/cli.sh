@@ -2001,6 +2001,10 @@ expect_error "plot-layers --stat unknown" 2 "--stat: expected std, grad_norm, we
 expect_error "plot-layers --stat dead_fraction (not a log-scale statistic)" 2 "--stat: expected .*, got 'dead_fraction'" -- plot-layers ls.csv --stat dead_fraction
 expect_error "plot-layers --stat without a value" 2 "--stat needs a value" -- plot-layers ls.csv --stat
 expect_error "plot-layers: a second file" 2 "unexpected argument 'lg.csv'" -- plot-layers ls.csv lg.csv
+# a list typed with a space after its comma reaches hone as two arguments
+expect_error "train: --keep-prob 0.8, 0.9" 2 "^hone train: unexpected argument '0.9': a list with a space after its comma was split in two; write it as one argument, --keep-prob 0.8,0.9$" -- \
+    train --data blobs.csv --layers 8,8 --keep-prob 0.8, 0.9
+expect_error "train: --layers=8, 4" 2 "write it as one argument, --layers=8,4$" -- train --data blobs.csv --layers=8, 4
 expect_error "plot-layers: its plot would overwrite the file" 2 "ls.svg: the plot would overwrite it; give --output" -- plot-layers ls.svg
 long=$(printf 'd/%.0s' $(seq 508))stat   # 1020 characters: with .svg, past the 1023 an option holds
 expect_error "plot-layers: a name too long for the plot's" 2 "name too long to derive the plot's from; give --output" -- plot-layers "$long"
