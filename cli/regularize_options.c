@@ -110,6 +110,9 @@ void cli_regularization_describe(char *buf, size_t cap, const hone_model *m, con
     if (m->l2 > 0) append(buf, cap, &at, "%sL2 %g", sep, m->l2), sep = ", ";
     if (m->l1 > 0) append(buf, cap, &at, "%sL1 %g", sep, m->l1), sep = ", ";
     if ((m->l2 > 0 || m->l1 > 0) && m->decay_bias) append(buf, cap, &at, " (biases too)");
+    /* AdamW's decoupled decay shrinks the weights as L2 does, on by default (0.01) */
+    if (c->optimizer.kind == HONE_OPTIMIZER_ADAMW && c->optimizer.weight_decay > 0)
+        append(buf, cap, &at, "%sadamw weight decay %g", sep, c->optimizer.weight_decay), sep = ", ";
     /* the model's layers, not the options: a model from --init brings its own dropout and batch norm */
     int bn = 0, seen_dense = 0, hidden_drop = 0;
     for (int l = 0; l < m->n_layers; l++) {

@@ -59,8 +59,8 @@ int cli_regularize_training(const char *cmd, const cli_regularize *r, hone_train
 void cli_regularize_warn(const char *cmd, const cli_regularize *r, int builds_network);
 
 /* buf = the regularization a run trains with, from the model (penalties, dropout, batch norm)
- * and config (augmentation, early stopping): "L2 1, dropout keep 0.8, batch norm, early stop 3 on
- * dev loss"; "" for none. bias_only leaves out batch norm, which does not hold the training error
+ * and config (AdamW's weight decay, augmentation, early stopping): "L2 1, dropout keep 0.8, batch
+ * norm, early stop 3 on dev loss"; "" for none. bias_only leaves out batch norm, which does not hold the training error
  * up as the others do. */
 void cli_regularization_describe(char *buf, size_t cap, const hone_model *model, const hone_train_config *config,
                                  int bias_only);

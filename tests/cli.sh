@@ -1164,6 +1164,9 @@ grep -q '^regularization' piped.txt && bad "train: no regularization line withou
 # a penalty's train loss is the cost: --l2 1e6 showed 336290 beside a dev loss of 3.1, unexplained
 grep -A1 '^regularization: L2 0.5' err.txt | grep -q "^  (each epoch's train loss below is the cost minimized, data loss plus the penalty" &&
     ok "train: a penalty's progress loss is said to be the cost" || bad "train: a penalty's progress loss is said to be the cost" "$(cat err.txt)"
+expect_ok "train with adamw" train --data blobs.csv --layers 8 --epochs 1 --optimizer adamw
+grep -qx "regularization: adamw weight decay 0.01" err.txt && ok "train: adamw's default weight decay is named as regularization" ||
+    bad "train: adamw's default weight decay is named as regularization" "$(cat err.txt)"
 expect_ok "train with dropout alone" train --data blobs.csv --layers 8 --epochs 1 --keep-prob 0.8
 grep -qx "regularization: dropout keep 0.8" err.txt && ! grep -q "cost minimized" err.txt &&
     ok "train: dropout alone, no word of a penalty" || bad "train: dropout alone, no word of a penalty" "$(cat err.txt)"
