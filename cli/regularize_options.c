@@ -114,7 +114,15 @@ void cli_regularization_describe(char *buf, size_t cap, const hone_model *m, con
     if (c->optimizer.kind == HONE_OPTIMIZER_ADAMW && c->optimizer.weight_decay > 0)
         append(buf, cap, &at, "%sadamw weight decay %g", sep, c->optimizer.weight_decay), sep = ", ";
     /* the model's layers, not the options: a model from --init brings its own dropout and batch norm */
-    int bn = 0, seen_dense = 0, hidden_drop = 0;
+    int bn = 0, seen_dense = 0, hidden_drop = 0, one_keep = 1; /* one keep for every hidden layer, given once */
+    float first_keep = -1;
+    for (int l = 0, dense = 0; l < m->n_layers; l++) {
+        if (m->layers[l].kind == HONE_LAYER_DENSE) dense = 1;
+        else if (m->layers[l].kind == HONE_LAYER_DROPOUT && dense) {
+            if (first_keep >= 0 && m->layers[l].keep_prob != first_keep) one_keep = 0;
+            if (first_keep < 0) first_keep = m->layers[l].keep_prob;
+        }
+    }
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *L = &m->layers[l];
         if (L->kind == HONE_LAYER_DENSE) seen_dense = 1;
@@ -122,7 +130,8 @@ void cli_regularization_describe(char *buf, size_t cap, const hone_model *m, con
         else if (L->kind == HONE_LAYER_DROPOUT && !seen_dense) {
             append(buf, cap, &at, "%sinput dropout keep %g", sep, L->keep_prob), sep = ", ";
         } else if (L->kind == HONE_LAYER_DROPOUT) {
-            if (hidden_drop) append(buf, cap, &at, ",%g", L->keep_prob);
+            if (hidden_drop && !one_keep) append(buf, cap, &at, ",%g", L->keep_prob);
+            else if (hidden_drop) continue;
             else append(buf, cap, &at, "%sdropout keep %g", sep, L->keep_prob);
             hidden_drop = 1, sep = ", ";
         }

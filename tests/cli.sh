@@ -1167,7 +1167,7 @@ grep -A1 '^regularization: L2 0.5' err.txt | grep -q "^  (each epoch's train los
 expect_ok "train with adamw" train --data blobs.csv --layers 8 --epochs 1 --optimizer adamw
 grep -qx "regularization: adamw weight decay 0.01" err.txt && ok "train: adamw's default weight decay is named as regularization" ||
     bad "train: adamw's default weight decay is named as regularization" "$(cat err.txt)"
-expect_ok "train with dropout alone" train --data blobs.csv --layers 8 --epochs 1 --keep-prob 0.8
+expect_ok "train with dropout alone" train --data blobs.csv --layers 8,8 --epochs 1 --keep-prob 0.8
 grep -qx "regularization: dropout keep 0.8" err.txt && ! grep -q "cost minimized" err.txt &&
     ok "train: dropout alone, no word of a penalty" || bad "train: dropout alone, no word of a penalty" "$(cat err.txt)"
 # high bias under regularization: the recipe's "bigger network" alone sent --l2 1000 to grow the
