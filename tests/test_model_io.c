@@ -344,6 +344,32 @@ static void test_header_layout(void **state) {
     cJSON_Delete(arch);
     cJSON_Delete(h);
     free(bytes);
+
+    /* the header is padded to 8 bytes whatever its length (a config one character longer each
+     * time), and a config's control characters are JSON escapes: raw, they are not JSON, which
+     * other readers refuse */
+    free(m->config_json);
+    char *again = copy(th_path("layout-config.safetensors"));
+    for (int extra = 0; extra < 8; extra++) {
+        char config[32] = "{\"a\": \"\x01\x1f";
+        for (int k = 0; k < extra; k++) strcat(config, "x");
+        strcat(config, "\"}");
+        m->config_json = config;
+        save_ok(m, again);
+        bytes = th_read(again, &size);
+        n = u64le(bytes);
+        assert_int_equal(n % 8, 0);
+        bool escaped = false;
+        for (size_t i = 8; i + 12 <= 8 + n && !escaped; i++) escaped = memcmp(bytes + i, "\\u0001\\u001f", 12) == 0;
+        assert_true(escaped);
+        assert_true(bytes[8 + n - 1] == '}' || bytes[8 + n - 1] == ' ');
+        free(bytes);
+        hone_model *r = load_ok(again);
+        assert_string_equal(r->config_json, config);
+        hone_model_free(r);
+    }
+    free(again);
+    m->config_json = NULL;
     hone_model_free(m);
 }
 
@@ -618,6 +644,9 @@ static void test_save_refuses_bad_state(void **state) {
     m->layers[6].eps = 0;
     assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "layer 6: batch norm eps"));
+    m->layers[6].eps = INFINITY; /* "eps": inf would be no JSON number */
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "layer 6: batch norm eps inf is not a finite number > 0"));
     m->layers[6].eps = 1e-5f;
     m->layers[2].momentum = 1.5f;
     assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
@@ -639,6 +668,59 @@ static void test_save_refuses_bad_state(void **state) {
     free(before);
     free(after);
     free(path);
+    hone_model_free(m);
+}
+
+/* What a caller of honeS_save gets wrong is refused before a byte is written (each would write
+ * a file no hone reads, or read past the caller's values): an extra of rank 0 or 3, one whose
+ * dimension is past HONE_MAX_PARAMS, one without values, text that is not UTF-8; and the
+ * largest integer an I64 holds is saved, one more refused. */
+static void test_save_refuses_malformed_extras(void **state) {
+    hone_model *m = small_mlp(45);
+    const char *path = th_path("extras.safetensors");
+    hone_error err = {0};
+    uint64_t ints[2] = {1, 2};
+    const struct {
+        honeS_tensor x;
+        const char *needle;
+    } bad[] = {
+        {{"hone.scalar", true, 0, {0, 0}, ints, false}, "extra tensor 'hone.scalar' is not well formed"},
+        {{"hone.cube", true, 3, {1, 1}, ints, false}, "extra tensor 'hone.cube' is not well formed"},
+        {{"hone.huge", true, 1, {HONE_MAX_PARAMS + 1, 0}, ints, false}, "extra tensor 'hone.huge' is not well formed"},
+        {{"hone.huge2", true, 2, {1, HONE_MAX_PARAMS + 1}, ints, false}, "extra tensor 'hone.huge2' is not well formed"},
+        {{"hone.none", true, 1, {2, 0}, NULL, false}, "extra tensor 'hone.none' is not well formed"},
+    };
+    for (size_t i = 0; i < COUNT(bad); i++) {
+        assert_int_equal(honeS_save(m, path, &bad[i].x, 1, NULL, NULL, &err), HONE_ERR_VALUE);
+        if (!strstr(err.message, bad[i].needle)) fail_msg("case %zu: '%s'", i, err.message);
+        assert_int_equal(access(path, F_OK), -1);
+    }
+    /* an empty extra needs no values */
+    honeS_tensor empty = {"hone.empty", true, 1, {0, 0}, NULL, false};
+    assert_int_equal(honeS_save(m, path, &empty, 1, NULL, NULL, &err), HONE_OK);
+    assert_int_equal(unlink(path), 0);
+
+    assert_int_equal(honeS_save(m, path, NULL, 0, "hone.note", "caf\xe9", &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "metadata 'hone.note' is not valid UTF-8"));
+    char *config = m->config_json;
+    m->config_json = "{\"name\": \"caf\xe9\"}";
+    assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "config_json is not valid UTF-8"));
+    m->config_json = config;
+    assert_int_equal(access(path, F_OK), -1);
+
+    uint64_t top[2] = {1, (uint64_t)INT64_MAX};
+    honeS_tensor x = {"hone.counts", true, 1, {2, 0}, top, false};
+    assert_int_equal(honeS_save(m, path, &x, 1, NULL, NULL, &err), HONE_OK);
+    honeS_tensor back = {"hone.counts", true, 1, {HONES_ANY, 0}, NULL, false};
+    hone_model *r = NULL;
+    assert_int_equal(honeS_load(&r, path, &back, 1, NULL, NULL, &err), HONE_OK);
+    assert_true(back.present && back.shape[0] == 2 && ((uint64_t *)back.values)[1] == (uint64_t)INT64_MAX);
+    honeM_free(back.values);
+    hone_model_free(r);
+    top[1] = (uint64_t)INT64_MAX + 1;
+    assert_int_equal(honeS_save(m, path, &x, 1, NULL, NULL, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "tensor 'hone.counts': 9223372036854775808 at index 1 does not fit an I64"));
     hone_model_free(m);
 }
 
@@ -2169,6 +2251,7 @@ int main(void) {
         th_test(test_load_weights_other_skip),
         th_test(test_round_trip_batchnorm_dropout),
         th_test(test_save_refuses_bad_state),
+        th_test(test_save_refuses_malformed_extras),
         th_test(test_load_weights_batchnorm),
         th_test(test_architecture_differs_each_field),
         th_test(test_torch_fixture),
