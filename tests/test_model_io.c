@@ -1241,6 +1241,22 @@ static void test_corrupt_files(void **state) {
     assert_int_equal(mkdir(dir, 0755), 0);
     expect_fail(dir, HONE_ERR_IO, "not a regular file");
     free(dir);
+    /* a FIFO (which must not hang the load) and a device are no files either, not files of 0 bytes */
+    char *fifo = copy(th_path("a-fifo.st"));
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    expect_fail(fifo, HONE_ERR_IO, "not a regular file");
+    free(fifo);
+    expect_fail("/dev/null", HONE_ERR_IO, "not a regular file");
+    /* a header length past the 100 MB limit, in a file that has the bytes (sparse: nothing is
+     * written), is refused on its length, before 100 MB are allocated and read */
+    {
+        const char *sparse = th_write("sparse.st", "\x01\xe1\xf5\x05\0\0\0\0{}", 10); /* 100000001 */
+        FILE *f = fopen(sparse, "r+b");
+        assert_non_null(f);
+        assert_int_equal(ftruncate(fileno(f), 8 + 100000001 + 8), 0);
+        fclose(f);
+        expect_fail(sparse, HONE_ERR_FORMAT, "header length 100000001 is over the limit of 100000000 bytes");
+    }
 
     /* the header itself */
     expect_fail(write_raw("notjson.st", "{\"a\": nope}", NULL, 0), HONE_ERR_FORMAT, "header is not valid JSON");
@@ -1251,6 +1267,27 @@ static void test_corrupt_files(void **state) {
     /* UTF-8 as the format asks it: a UTF-16 surrogate (U+D800, bytes ED A0 80) encoded as if it
      * were a character is not valid UTF-8, though its bytes have the right shape */
     expect_fail(write_raw("surrogate.st", "{\"\xed\xa0\x80\": 1}", NULL, 0), HONE_ERR_FORMAT, "not valid UTF-8");
+    /* each rule of strict UTF-8 on its own, at its edge: the overlong forms of '/' in 2, 3 and 4
+     * bytes (C0 and C1 lead only overlong ones), a lead byte past F4, a code point past U+10FFFF,
+     * a continuation byte that is a lead byte, and a sequence the header's end cuts short */
+    const char *invalid[] = {"\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xf0\x80\x80\xaf", "\xf5\x80\x80\x80",
+                             "\xf7\xbf\xbf\xbf", "\xf4\x90\x80\x80", "\xc3\xc3", "\xe2\x82\xc0"};
+    for (size_t i = 0; i < COUNT(invalid); i++) {
+        char text[32], name[32];
+        snprintf(text, sizeof text, "{\"%s\": 1}", invalid[i]);
+        snprintf(name, sizeof name, "utf8_%zu.st", i);
+        expect_fail(write_raw(name, text, NULL, 0), HONE_ERR_FORMAT, "not valid UTF-8");
+    }
+    expect_fail(th_write("cut.st", "\x03\0\0\0\0\0\0\0{}\xe2", 11), HONE_ERR_FORMAT, "not valid UTF-8");
+    /* and the first and last code points of each length are characters: the header is read on */
+    const char *valid[] = {"\xc2\x80", "\xdf\xbf", "\xe0\xa0\x80", "\xed\x9f\xbf", "\xee\x80\x80", "\xef\xbf\xbf",
+                           "\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf"};
+    for (size_t i = 0; i < COUNT(valid); i++) {
+        char text[64], name[32];
+        snprintf(text, sizeof text, "{\"__metadata__\": {\"%s\": \"x\"}}", valid[i]);
+        snprintf(name, sizeof name, "utf8ok_%zu.st", i);
+        expect_fail(write_raw(name, text, NULL, 0), HONE_ERR_FORMAT, "no hone.architecture metadata");
+    }
     expect_fail(th_write("nul.st", "\x08\0\0\0\0\0\0\0{}\0     ", 16), HONE_ERR_FORMAT, "NUL byte");
     char deep[3000];
     memset(deep, '[', 1500);
