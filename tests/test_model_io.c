@@ -2235,6 +2235,20 @@ static void test_checksums_absent_or_malformed(void **state) {
             snprintf(needle, sizeof needle, "__metadata__ '%s' must be 8 hex digits, got '%s'", keys[k], malformed[i]);
             expect_fail(with_meta(path, "malformed.st", keys[k], malformed[i]), HONE_ERR_FORMAT, needle);
         }
+    /* a model without tensors has no data bytes, whose CRC-32 is 0: a sum of 0 is checked as
+     * any other, and another is damage */
+    hone_model *bare = NULL;
+    hone_error err = {0};
+    const hone_layer_spec relu[] = {{.kind = HONE_LAYER_RELU}};
+    assert_int_equal(hone_model_create(&bare, 2, relu, 1, HONE_LOSS_MSE, &err), HONE_OK);
+    char *bare_path = copy(th_path("bare.safetensors"));
+    save_ok(bare, bare_path);
+    r = load_ok(bare_path);
+    assert_int_equal(r->checksums, HONE_CHECKSUM_DATA | HONE_CHECKSUM_METADATA);
+    hone_model_free(r);
+    expect_damaged(with_meta(bare_path, "bare-flipped.st", "crc32", "00000001"), "the tensor data", 1, 0);
+    free(bare_path);
+    hone_model_free(bare);
     free(path);
     hone_model_free(m);
 }
