@@ -1344,6 +1344,24 @@ static void test_corrupt_files(void **state) {
          "'alpha' must be a number in [0, 1)"},
         /* allocation would be absurd for a file this small */
         {"{\"inputs\": 16000000, \"loss\": \"mse\", \"layers\": [{\"kind\": \"relu\"}]}", "16000000 inputs cannot fit"},
+        /* the ranges' ends: HONE_MAX_UNITS inputs and units are in range (and refused later, for
+         * the file's size or its tensors), one more input is not */
+        {"{\"inputs\": 16777216, \"loss\": \"mse\", \"layers\": [{\"kind\": \"relu\"}]}", "16777216 inputs cannot fit"},
+        {"{\"inputs\": 16777217, \"loss\": \"mse\", \"layers\": [{\"kind\": \"relu\"}]}",
+         "'inputs' must be an integer in [1, 16777216]"},
+        {"{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [{\"kind\": \"dense\", \"units\": 16777216}]}",
+         "tensor '0.weight' has shape [3, 2], expected [16777216, 2]"},
+        /* a residual add's skip: an earlier layer before the add's own input (layer 1 here), or
+         * -1 for the network's input; not the input itself, not -2, not a fraction */
+        {"{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [{\"kind\": \"dense\", \"units\": 2}, {\"kind\": \"relu\"}, "
+         "{\"kind\": \"add\", \"skip\": 1}]}",
+         "layer 2: add 'skip' must be an integer in [-1, 0]"},
+        {"{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [{\"kind\": \"dense\", \"units\": 2}, {\"kind\": \"relu\"}, "
+         "{\"kind\": \"add\", \"skip\": -2}]}",
+         "layer 2: add 'skip' must be an integer in [-1, 0]"},
+        {"{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [{\"kind\": \"dense\", \"units\": 2}, {\"kind\": \"relu\"}, "
+         "{\"kind\": \"add\", \"skip\": -0.5}]}",
+         "layer 2: add 'skip' must be an integer in [-1, 0]"},
         /* the model constructor's own checks, reported against the file */
         {"{\"inputs\": 2, \"loss\": \"softmax_ce\", \"layers\": [{\"kind\": \"dense\", \"units\": 1}]}",
          "softmax cross-entropy needs at least 2 outputs"},
@@ -1362,6 +1380,22 @@ static void test_corrupt_files(void **state) {
         snprintf(name, sizeof name, "arch%zu.st", i);
         expect_fail(write_header(name, h, i == COUNT(archs) - 1 ? 12 : BASE_BYTES, NULL), HONE_ERR_FORMAT,
                     archs[i].needle);
+    }
+
+    /* one layer more than a model may have */
+    {
+        const size_t cap = 64 + (HONE_MAX_LAYERS + 1) * 18;
+        char *arch = malloc(cap);
+        assert_non_null(arch);
+        size_t used = (size_t)snprintf(arch, cap, "{\"inputs\": 2, \"loss\": \"mse\", \"layers\": [");
+        for (int l = 0; l <= HONE_MAX_LAYERS; l++)
+            used += (size_t)snprintf(arch + used, cap - used, "%s{\"kind\": \"relu\"}", l ? ", " : "");
+        snprintf(arch + used, cap - used, "]}");
+        h = base_header();
+        set_meta(h, "hone.architecture", arch);
+        free(arch);
+        expect_fail(write_header("layers4097.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
+                    "'layers' must be an array of 1 to 4096 layers");
     }
 
     /* tensor entries */
