@@ -671,6 +671,23 @@ static void test_save_refuses_bad_state(void **state) {
     hone_model_free(m);
 }
 
+/* The writer packs values into an 8 KiB buffer and empties it when the next value might not fit:
+ * 2047 float32 values before a batch count (18 inputs, dense 89 with bias, batch norm: 89 * 19
+ * + 4 * 89) leave 4 bytes of it when the 8-byte count comes, which must go to a fresh buffer,
+ * not past the end (the sanitizer build sees the overrun; this one sees the count read back). */
+static void test_count_at_the_write_buffers_end(void **state) {
+    const hone_layer_spec specs[] = {DENSE(89), {.kind = HONE_LAYER_BATCHNORM}, DENSE(2)};
+    hone_model *m = random_model(18, specs, COUNT(specs), HONE_LOSS_SOFTMAX_CE, 46, NULL);
+    assert_int_equal(m->layers[1].param_offset + m->layers[1].n_params + m->layers[1].n_buffers, 2047);
+    m->bn_batches = 0x0102030405060708;
+    const char *path = th_path("straddle.safetensors");
+    save_ok(m, path);
+    hone_model *r = load_ok(path);
+    assert_models_equal(m, r);
+    hone_model_free(r);
+    hone_model_free(m);
+}
+
 /* What a caller of honeS_save gets wrong is refused before a byte is written (each would write
  * a file no hone reads, or read past the caller's values): an extra of rank 0 or 3, one whose
  * dimension is past HONE_MAX_PARAMS, one without values, text that is not UTF-8; and the
@@ -2337,6 +2354,7 @@ int main(void) {
         th_test(test_round_trip_batchnorm_dropout),
         th_test(test_save_refuses_bad_state),
         th_test(test_save_refuses_malformed_extras),
+        th_test(test_count_at_the_write_buffers_end),
         th_test(test_load_weights_batchnorm),
         th_test(test_architecture_differs_each_field),
         th_test(test_torch_fixture),
