@@ -715,6 +715,12 @@ static void test_save_refuses_malformed_extras(void **state) {
     /* an empty extra needs no values */
     honeS_tensor empty = {"hone.empty", true, 1, {0, 0}, NULL, false};
     assert_int_equal(honeS_save(m, path, &empty, 1, NULL, NULL, &err), HONE_OK);
+    honeS_tensor none = {"hone.empty", true, 1, {HONES_ANY, 0}, NULL, false};
+    hone_model *r = NULL;
+    assert_int_equal(honeS_load(&r, path, &none, 1, NULL, NULL, &err), HONE_OK); /* data_offsets [n, n] */
+    assert_true(none.present && none.shape[0] == 0);
+    honeM_free(none.values);
+    hone_model_free(r);
     assert_int_equal(unlink(path), 0);
 
     assert_int_equal(honeS_save(m, path, NULL, 0, "hone.note", "caf\xe9", &err), HONE_ERR_VALUE);
@@ -730,7 +736,6 @@ static void test_save_refuses_malformed_extras(void **state) {
     honeS_tensor x = {"hone.counts", true, 1, {2, 0}, top, false};
     assert_int_equal(honeS_save(m, path, &x, 1, NULL, NULL, &err), HONE_OK);
     honeS_tensor back = {"hone.counts", true, 1, {HONES_ANY, 0}, NULL, false};
-    hone_model *r = NULL;
     assert_int_equal(honeS_load(&r, path, &back, 1, NULL, NULL, &err), HONE_OK);
     assert_true(back.present && back.shape[0] == 2 && ((uint64_t *)back.values)[1] == (uint64_t)INT64_MAX);
     honeM_free(back.values);
@@ -1431,6 +1436,14 @@ static void test_corrupt_files(void **state) {
     h = base_header();
     set_tensor(h, "2.bias", "F32", (double[]){2}, 1, 60, 72);
     expect_fail(write_header("pastend.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "data_offsets [60, 72] run past");
+    /* one byte short: the last tensor's end is the buffer's size plus one */
+    expect_fail(write_header("pastend1.st", base_header(), BASE_BYTES - 1, NULL), HONE_ERR_FORMAT,
+                "data_offsets [60, 68] run past the 67-byte data buffer");
+    h = base_header();
+    cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(h, "2.bias"), "data_offsets"),
+                         cJSON_CreateNumber(68));
+    expect_fail(write_header("three_offsets.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
+                "tensor '2.bias': data_offsets must be two integers");
     h = base_header();
     set_tensor(h, "2.bias", "F32", (double[]){2}, 1, 68, 60);
     expect_fail(write_header("backwards.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "begin <= end");
@@ -1447,6 +1460,9 @@ static void test_corrupt_files(void **state) {
     h = base_header();
     set_tensor(h, "0.weight", "F32", (double[]){3, -2}, 2, 0, 24);
     expect_fail(write_header("negshape.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "non-negative integers");
+    h = base_header();
+    set_tensor(h, "0.weight", "F32", (double[]){3, -1}, 2, 0, 24);
+    expect_fail(write_header("negshape1.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "non-negative integers");
     h = base_header();
     set_tensor(h, "0.weight", "F32", (double[]){3, 1.5}, 2, 0, 24);
     expect_fail(write_header("fracshape.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "non-negative integers");
@@ -1509,6 +1525,25 @@ static void test_corrupt_files(void **state) {
     set_tensor(h, "0.bias", "F32", (double[]){3, 1}, 2, 24, 36);
     expect_fail(write_header("rank.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
                 "tensor '0.bias' has shape [3, 1], expected [3]");
+    /* each dimension and the rank on its own, the bytes fitting the shape the file gives (the
+     * tensors after it moved along): 4 units of bias for 3, a weight of 4 inputs for 2, a weight
+     * with a third dimension of 1 */
+    h = base_header();
+    set_tensor(h, "0.bias", "F32", (double[]){4}, 1, 24, 40);
+    set_tensor(h, "2.weight", "F32", (double[]){2, 3}, 2, 40, 64);
+    set_tensor(h, "2.bias", "F32", (double[]){2}, 1, 64, 72);
+    expect_fail(write_header("rows.st", h, 72, NULL), HONE_ERR_FORMAT, "tensor '0.bias' has shape [4], expected [3]");
+    h = base_header();
+    set_tensor(h, "0.weight", "F32", (double[]){3, 4}, 2, 0, 48);
+    set_tensor(h, "0.bias", "F32", (double[]){3}, 1, 48, 60);
+    set_tensor(h, "2.weight", "F32", (double[]){2, 3}, 2, 60, 84);
+    set_tensor(h, "2.bias", "F32", (double[]){2}, 1, 84, 92);
+    expect_fail(write_header("columns.st", h, 92, NULL), HONE_ERR_FORMAT,
+                "tensor '0.weight' has shape [3, 4], expected [3, 2]");
+    h = base_header();
+    set_tensor(h, "0.weight", "F32", (double[]){3, 2, 1}, 3, 0, 24);
+    expect_fail(write_header("rank3.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
+                "tensor '0.weight' has shape [3, 2, 1], expected [3, 2]");
     h = base_header();
     set_tensor(h, "0.weight", "F32", (double[]){6}, 1, 0, 24);
     expect_fail(write_header("flat.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT,
