@@ -1631,6 +1631,23 @@ static void test_corrupt_files(void **state) {
     }
 }
 
+/* An empty tensor may lie where the next one begins ([0, 0] before [0, 24], as a writer that
+ * lays tensors out in its own order puts it): the data buffer is still covered exactly, the
+ * empty one first. */
+static void test_empty_tensor_where_another_begins(void **state) {
+    cJSON *h = base_header();
+    set_tensor(h, "hone.empty", "I64", (double[]){0}, 1, 0, 0);
+    const char *path = write_header("empty-first.st", h, BASE_BYTES, NULL);
+    honeS_tensor x = {"hone.empty", true, 1, {HONES_ANY, 0}, NULL, false};
+    hone_model *m = NULL;
+    hone_error err = {0};
+    if (honeS_load(&m, path, &x, 1, NULL, NULL, &err)) fail_msg("%s", err.message);
+    assert_true(x.present && x.shape[0] == 0);
+    assert_true(m->params[16] == (hone_real)(16 * 0.25 - 2));
+    honeM_free(x.values);
+    hone_model_free(m);
+}
+
 /* The metadata entry key of the file at path, parsed; NULL when absent (free with cJSON_Delete). */
 static cJSON *file_meta_json(const char *path, const char *key, char *version, size_t cap) {
     size_t size;
@@ -2399,6 +2416,7 @@ int main(void) {
         th_test(test_failed_write_keeps_previous_file),
         th_test(test_crafted_base_loads),
         th_test(test_corrupt_files),
+        th_test(test_empty_tensor_where_another_begins),
         th_test(test_batchnorm_files),
         th_test(test_leaky_slope_zero),
         th_test(test_residual_names),
