@@ -2069,6 +2069,24 @@ static void test_residual_names(void **state) {
     assert_memory_equal(P1, P2, sizeof P1);
     hone_model_free(m);
     hone_model_free(back);
+
+    /* two adds of the same skip: the first closes the block, the second is a module of its own
+     * (layers: dense relu | dense add | dense add | dense: modules 0 1, block 2 (body 0..1), 3, 4, 5) */
+    const hone_layer_spec twice[] = {{.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_RELU},
+                                     {.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_ADD, .skip = 1},
+                                     {.kind = HONE_LAYER_DENSE, .units = 4}, {.kind = HONE_LAYER_ADD, .skip = 1},
+                                     {.kind = HONE_LAYER_DENSE, .units = 2}};
+    assert_int_equal(hone_model_create(&m, 3, twice, 7, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_save(m, path, &err), HONE_OK);
+    bytes = th_read(path, &n);
+    bytes[n - 1] = 0;
+    const char *twice_names[] = {"\"2.body.0.weight\"", "\"3.weight\"", "\"5.weight\""};
+    for (size_t k = 0; k < sizeof twice_names / sizeof *twice_names; k++)
+        if (!strstr((char *)bytes + 8, twice_names[k])) fail_msg("header lacks %s", twice_names[k]);
+    free(bytes);
+    assert_int_equal(hone_model_load(&back, path, &err), HONE_OK);
+    hone_model_free(back);
+    hone_model_free(m);
 }
 
 static void test_truncations_and_flips(void **state) {
