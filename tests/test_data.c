@@ -1094,6 +1094,50 @@ static void test_npy_bad_files(void **state) {
     assert_null(d);
 }
 
+/* The header dict at each rule's edge: a descr with a character past its size, a bool wider
+ * than a byte; a key of 32 characters (the reader's key buffer: truncated, not overrun); a
+ * shape entry that is no digit, a dimension of 2^64, 65 dimensions (numpy's limit is 64, which
+ * load); and Python 2's long dimensions ("3L"), which load. */
+static void test_npy_header_edges(void **state) {
+    (void)state;
+    float x[6] = {1, 2, 3, 4, 5, 6};
+    hone_dataset *d = NULL;
+    const char *p = write_npy("f4x.npy", 1, "{'descr': '<f44', 'fortran_order': False, 'shape': (6,), }", x, sizeof x);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "unsupported dtype '<f44'");
+    p = write_npy("b2.npy", 1, "{'descr': '<b2', 'fortran_order': False, 'shape': (6,), }", x, 12);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "unsupported dtype '<b2'");
+    p = write_npy("key32.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'abcdefghijklmnopqrstuvwxyz012345': 1, "
+                  "'shape': (6,), }", x, sizeof x);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "malformed NPY header");
+    p = write_npy("comma.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (,), }", x, sizeof x);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "malformed NPY header");
+    p = write_npy("2p64.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (18446744073709551616,), }", x,
+                  sizeof x);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p,
+                 "a dimension of the shape is too large");
+    char dict[512];
+    for (int rank = 64; rank <= 65; rank++) {
+        int used = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (6");
+        for (int i = 1; i < rank; i++) used += snprintf(dict + used, sizeof dict - (size_t)used, ", 1");
+        snprintf(dict + used, sizeof dict - (size_t)used, "), }");
+        p = write_npy("rank.npy", 1, dict, x, sizeof x);
+        if (rank == 65) {
+            expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "more than 64 dimensions");
+            continue;
+        }
+        expect_ok(hone_dataset_load_npy(&d, p, NULL, 0, err));
+        assert_int_equal(d->n, 6);
+        assert_int_equal(d->d, 1);
+        hone_dataset_free(d);
+        d = NULL;
+    }
+    p = write_npy("long.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3L, 2L), }", x, sizeof x);
+    expect_ok(hone_dataset_load_npy(&d, p, NULL, 0, err));
+    assert_int_equal(d->n, 3);
+    assert_int_equal(d->d, 2);
+    hone_dataset_free(d);
+}
+
 /* Without an error record (err NULL, which every call allows) a refusal is still its code: the
  * ones that name their field once returned HONE_OK there, a CSV label column out of range
  * then writing every column into rows a column narrower. */
@@ -1628,6 +1672,7 @@ int main(void) {
         th_test(test_npy_bad_dtype),
         th_test(test_npy_integers_and_byte_orders),
         th_test(test_npy_bad_files),
+        th_test(test_npy_header_edges),
         th_test(test_npy_bad_values),
         th_test(test_npy_long_header_fortran_vector_and_rank3_targets),
         th_test(test_idx_dir_with_broken_training_files),
