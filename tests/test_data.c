@@ -1030,9 +1030,12 @@ static void test_npy_integers_and_byte_orders(void **state) {
         size_t n;
         double want[2];
     } cases[] = {{"'>f4'", be_f4, 8, {1.5, -2}}, {"'<i8'", le_i8, 16, {-3, 263}}, {"'>i2'", be_i2, 4, {-2, 256}},
-                 {"'<u4'", le_u4, 8, {4294967295.0, 5}}, {"'|b1'", bools, 2, {1, 0}}, {"'i1'", "\xff\x02", 2, {-1, 2}}};
+                 {"'<u4'", le_u4, 8, {4294967295.0, 5}}, {"'|b1'", bools, 2, {1, 0}}, {"'i1'", "\xff\x02", 2, {-1, 2}},
+                 {"'<u2'", "\x01\x02\x03\x00", 4, {513, 3}}, {"'<i2'", "\xfe\xff\x00\x01", 4, {-2, 256}}};
     const int32_t y[2] = {1, 0};
-    const char *yp = write_npy("y-i4.npy", 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", y, sizeof y);
+    char yi4[512]; /* th_path's buffers rotate: more cases than it keeps would overwrite this one */
+    strcpy(yi4, write_npy("y-i4.npy", 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", y, sizeof y));
+    const char *yp = yi4;
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char dict[128];
         snprintf(dict, sizeof dict, "{'descr': %s, 'fortran_order': False, 'shape': (2,), }", cases[i].descr);
@@ -1136,6 +1139,31 @@ static void test_npy_header_edges(void **state) {
     assert_int_equal(d->n, 3);
     assert_int_equal(d->d, 2);
     hone_dataset_free(d);
+    d = NULL;
+    /* every key is needed, fortran_order too */
+    p = write_npy("noorder.npy", 1, "{'descr': '<f4', 'shape': (6,), }", x, sizeof x);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "the NPY header lacks 'fortran_order'");
+    /* the 10 bytes before the header length's high byte: a file of 9 is too short to be one */
+    p = th_write("nine.npy", "\x93NUMPY\x01\x00\x76", 9);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "not an NPY file");
+    /* no rows, or rows of no features: no data, whichever dimension is 0 */
+    p = write_npy("rows0.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 3), }", x, 0);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "no data (shape (0, 3))");
+    p = write_npy("cols0.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 0), }", x, 0);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "no data (shape (3, 0))");
+    /* one byte after the data is one too many */
+    p = write_npy("plus1.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (5,), }", x, 21);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "1 unexpected byte after the 20 bytes");
+    /* images are rank 3 only: a fourth dimension (channels) leaves them flat rows */
+    p = write_npy("rank4.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 2, 1), }", x, sizeof x);
+    expect_ok(hone_dataset_load_npy(&d, p, NULL, 0, err));
+    assert_int_equal(d->d, 6);
+    assert_true(d->height == 0 && d->width == 0);
+    hone_dataset_free(d);
+    p = write_npy("rank3.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 2), }", x, sizeof x);
+    expect_ok(hone_dataset_load_npy(&d, p, NULL, 0, err));
+    assert_true(d->height == 3 && d->width == 2);
+    hone_dataset_free(d);
 }
 
 /* Without an error record (err NULL, which every call allows) a refusal is still its code: the
@@ -1174,6 +1202,19 @@ static void test_npy_bad_values(void **state) {
     hone_dataset *d = NULL;
     const char *p = write_npy("xnan.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", x, sizeof x);
     expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, ": row 1, column 1 (0-based): nan");
+    x[3] = -INFINITY;
+    p = write_npy("xinf.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", x, sizeof x);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, ": row 1, column 1 (0-based): -inf");
+    const double past[2] = {1, 1e300}; /* finite, but not as a float32 */
+    p = write_npy("xpast.npy", 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", past, sizeof past);
+    if (TH_DOUBLE) {
+        expect_ok(hone_dataset_load_npy(&d, p, NULL, 0, err));
+        hone_dataset_free(d);
+        d = NULL;
+    } else {
+        expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p,
+                     ": 1e+300 is not a finite float32 feature");
+    }
     x[3] = 4;
     char xp[512];
     strcpy(xp, write_npy("xok.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", x, sizeof x));
@@ -1199,6 +1240,13 @@ static void test_npy_bad_values(void **state) {
     big[1] = INT64_MIN;
     p = write_npy("ymin.npy", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", big, sizeof big);
     expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": y[1] = -9223372036854775808 is not a class index");
+    /* a regression's targets: finite too */
+    yf[1] = INFINITY;
+    p = write_npy("tinf.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", yf, sizeof yf);
+    expect_error(hone_dataset_load_npy(&d, xp, p, 1, err), HONE_ERR_FORMAT, p, ": y[1] = inf is not a finite");
+    big[1] = HONE_MAX_UNITS; /* one past the largest */
+    p = write_npy("ypast.npy", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", big, sizeof big);
+    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": y[1] = 16777216 is above");
     big[1] = HONE_MAX_UNITS - 1;
     p = write_npy("ytop.npy", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", big, sizeof big);
     expect_ok(hone_dataset_load_npy(&d, xp, p, 0, err));
