@@ -712,6 +712,102 @@ static void test_csv_empty(void **state) {
     assert_null(d);
 }
 
+/* CSV rules at their edges: a field that is one double quote (shown as it is, not as the rest
+ * of the line); a value finite as a double but not as a float32; a line ended by two CRs; a
+ * commented header with header = 0 (a comment then, so no column has a name); a line of spaces
+ * between rows (blank: an error there, fine at the end); 19-digit integers (past the exact fast
+ * path); options out of range (header 2, a '"' delimiter, label column -3); a header of many
+ * names kept whole; a first row longer than all the rest together. */
+static void test_csv_edges(void **state) {
+    (void)state;
+    hone_dataset *d = NULL;
+    const char *p = th_write_text("quote.csv", "a,b,y\n1,\",0\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": line 2, column 2 ('b'): not a number: \"\"\"");
+    p = th_write_text("e39.csv", "a,y\n1e39,0\n");
+    if (TH_DOUBLE) {
+        expect_ok(hone_dataset_load_csv(&d, p, NULL, err));
+        hone_dataset_free(d);
+        d = NULL;
+    } else {
+        expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                     ": line 2, column 1 ('a'): not a finite float32 number: \"1e39\"");
+    }
+    d = csv_ok("crcr.csv", "a,b,y\r\r\n1,2,0\r\r\n3,4,1\r\r\n", NULL);
+    assert_int_equal(d->n, 2);
+    assert_int_equal(d->label[1], 1);
+    hone_dataset_free(d);
+    hone_csv_options o = hone_csv_options_default();
+    o.header = 0;
+    o.label_name = "y";
+    p = th_write_text("hashhead.csv", "# a,b,y\n1,2,0\n3,4,1\n");
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, p, "the file is read without a header");
+    o.label_name = NULL;
+    d = csv_ok("hashhead0.csv", "# a,b,y\n1,2,0\n3,4,1\n", &o);
+    assert_int_equal(d->n, 2);
+    assert_null(d->feature_names);
+    hone_dataset_free(d);
+    p = th_write_text("spaces.csv", "a,b,y\n1,2,0\n  \t \n3,4,1\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": line 3: empty line before more data (line 4)");
+    d = csv_ok("spaces-end.csv", "a,b,y\n1,2,0\n3,4,1\n  \n", NULL);
+    assert_int_equal(d->n, 2);
+    hone_dataset_free(d);
+    d = csv_ok("digits19.csv", "a,y\n9999999999999999999,0\n-1000000000000000000,1\n", NULL);
+    th_assert_close(d->x[0], (hone_real)1e19, 0);
+    th_assert_close(d->x[1], (hone_real)-1e18, 0);
+    hone_dataset_free(d);
+
+    p = th_write_text("opts.csv", "a,b,y\n1,2,0\n");
+    o = hone_csv_options_default();
+    o.header = 2;
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, p, "header = 2: expected -1 (detect), 0 or 1");
+    o = hone_csv_options_default();
+    o.delimiter = '"';
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, p,
+                 "delimiter '\"' (0x22) cannot separate numbers");
+    o = hone_csv_options_default();
+    o.label_index = -3; /* -2 is HONE_CSV_NO_LABEL */
+    expect_error_field(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, "label_index", p,
+                       "label column -3 is out of range");
+    assert_null(d);
+
+    /* 40 names of 6 to 7 bytes: the block holding them has room for each one's NUL */
+    char text[4096];
+    size_t used = 0;
+    for (int j = 0; j < 40; j++) used += (size_t)snprintf(text + used, sizeof text - used, "%sfeat%d", j ? "," : "", j);
+    used += (size_t)snprintf(text + used, sizeof text - used, ",y\n");
+    for (int j = 0; j < 40; j++) used += (size_t)snprintf(text + used, sizeof text - used, "%d,", j);
+    snprintf(text + used, sizeof text - used, "1\n");
+    d = csv_ok("names40.csv", text, NULL);
+    assert_int_equal(d->d, 40);
+    for (int j = 0; j < 40; j++) {
+        char want[16];
+        snprintf(want, sizeof want, "feat%d", j);
+        assert_string_equal(d->feature_names[j], want);
+        th_assert_close(d->x[j], j, 0);
+    }
+    hone_dataset_free(d);
+
+    /* the row count is guessed from the first row's length: here the rest is shorter than it, and
+     * holds 7 rows of 40 features */
+    used = 0;
+    for (int j = 0; j < 40; j++)
+        used += (size_t)snprintf(text + used, sizeof text - used, "%s1000000000.5", j ? "," : "");
+    used += (size_t)snprintf(text + used, sizeof text - used, ",0\n");
+    for (int r = 0; r < 7; r++) {
+        for (int j = 0; j < 40; j++) used += (size_t)snprintf(text + used, sizeof text - used, "%d,", r);
+        used += (size_t)snprintf(text + used, sizeof text - used, "1\n");
+    }
+    o = hone_csv_options_default();
+    o.header = 0;
+    d = csv_ok("longfirst.csv", text, &o);
+    assert_int_equal(d->n, 8);
+    for (int r = 1; r < 8; r++)
+        for (int j = 0; j < 40; j++) th_assert_close(d->x[(size_t)r * 40 + (size_t)j], r - 1, 0);
+    hone_dataset_free(d);
+}
+
 /* A line far longer than any fixed buffer, and a compressed CSV. */
 static void test_csv_long_lines_gzip(void **state) {
     (void)state;
@@ -1706,6 +1802,7 @@ int main(void) {
         th_test(test_refusals_without_an_error_record),
         th_test(test_csv_line_endings),
         th_test(test_csv_empty),
+        th_test(test_csv_edges),
         th_test(test_csv_long_lines_gzip),
         th_test(test_csv_gzip_truncated),
         th_test(test_csv_bom),
