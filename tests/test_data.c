@@ -1730,6 +1730,78 @@ static void test_idx_dir_with_broken_training_files(void **state) {
     assert_null(test);
 }
 
+/* IDX files and directories at the readers' edges: a file of 3 bytes, dimensions one byte
+ * short, one byte after the data (plain), 20000 bytes after it (compressed: counted past the
+ * first 16 KiB read), more labels than images, a rank-4 file that is no image, a text file's
+ * first line under 4 bytes, 1.5 MiB compressed (grown to its size); a directory whose training
+ * images are a subdirectory (skipped for the .gz beside it), or whose test set lacks labels (no
+ * test set), and .GZ in capitals. */
+static void test_idx_edges(void **state) {
+    (void)state;
+    hone_dataset *d = NULL, *t = NULL;
+    const char *p = th_write("three.idx", "\0\0\x08", 3);
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 "not an IDX file (3 bytes, shorter than the 4-byte magic)");
+    uint8_t buf[256];
+    uint32_t dims[3] = {3, 2, 2}, ldims[1] = {4}, dims4[4] = {1, 3, 2, 2};
+    size_t n = idx_bytes(buf, 8, 3, dims, IMG, 12);
+    p = th_write("dims11.idx", buf, 4 + 11);
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 "truncated: expected 12 bytes of dimensions, got 11");
+    buf[n] = 7;
+    p = th_write("plus1.idx", buf, n + 1);
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 "1 unexpected byte after the 12 bytes of image data");
+    uint8_t *big = calloc(1, (3 << 19) + 32);
+    assert_non_null(big);
+    n = idx_bytes(big, 8, 3, dims, IMG, 12);
+    p = write_gz("plus20000.gz", big, n + 20000);
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 "20000 unexpected bytes after the 12 bytes of image data");
+    char img[512];
+    strcpy(img, th_write("img.idx", buf, idx_bytes(buf, 8, 3, dims, IMG, 12)));
+    const uint8_t labels[4] = {0, 1, 2, 1};
+    p = th_write("lab4.idx", buf, idx_bytes(buf, 8, 1, ldims, labels, 4));
+    expect_error(hone_dataset_load_idx(&d, img, p, err), HONE_ERR_FORMAT, p, ": 4 labels for 3 images in");
+    p = th_write("rank4.idx", buf, idx_bytes(buf, 8, 4, dims4, IMG, 12));
+    expect_ok(hone_dataset_load_idx(&d, p, NULL, err));
+    assert_int_equal(d->d, 12);
+    assert_true(d->height == 0 && d->width == 0);
+    hone_dataset_free(d);
+    p = th_write("short-lines", "1,2\n3,4\n", 8);
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": it looks like text");
+    /* 1.5 MiB of pixels, compressed: read into 1 MiB, then grown to the claimed size */
+    uint32_t wide[2] = {3, 1 << 19};
+    for (size_t i = 0; i < (size_t)3 << 19; i++) big[12 + i] = (uint8_t)(i * 13);
+    idx_bytes(big, 8, 2, wide, big + 12, 0);
+    p = write_gz("big.gz", big, 12 + ((size_t)3 << 19));
+    expect_ok(hone_dataset_load_idx(&d, p, NULL, err));
+    assert_int_equal(d->n, 3);
+    assert_memory_equal(d->x_u8, big + 12, (size_t)3 << 19);
+    hone_dataset_free(d);
+    free(big);
+
+    char dir[512];
+    strcpy(dir, th_path("edge-dir"));
+    assert_int_equal(mkdir(dir, 0700), 0);
+    uint32_t three[1] = {3};
+    strcpy(img, th_path("edge-dir/train-images-idx3-ubyte"));
+    assert_int_equal(mkdir(img, 0700), 0); /* not a file */
+    write_gz("edge-dir/train-images-idx3-ubyte.gz", buf, idx_bytes(buf, 8, 3, dims, IMG, 12));
+    th_write("edge-dir/train-labels-idx1-ubyte", buf, idx_bytes(buf, 8, 1, three, LAB, 3));
+    th_write("edge-dir/t10k-images-idx3-ubyte", buf, idx_bytes(buf, 8, 3, dims, IMG, 12));
+    hone_data_source src = {.path = dir, .csv = hone_csv_options_default()};
+    expect_ok(hone_dataset_load_any(&d, &t, &src, err));
+    check_tiny_idx(d);
+    assert_null(t);
+    hone_dataset_free(d);
+    const char *csv = "a,b,y\n1,2,0\n3,4,1\n";
+    src.path = write_gz("upper.csv.GZ", csv, strlen(csv));
+    expect_ok(hone_dataset_load_any(&d, &t, &src, err));
+    assert_int_equal(d->n, 2);
+    hone_dataset_free(d);
+}
+
 /* NPY layouts numpy writes that the reader must take: a version 2.0 header longer than 65535
  * bytes (its 4-byte length read in full, little-endian), and fortran_order True on an array with
  * at most one dimension above 1 (the same bytes as C order). A regression target array of rank 3
@@ -1821,6 +1893,7 @@ int main(void) {
         th_test(test_npy_bad_values),
         th_test(test_npy_long_header_fortran_vector_and_rank3_targets),
         th_test(test_idx_dir_with_broken_training_files),
+        th_test(test_idx_edges),
         th_test(test_split_fractions),
         th_test(test_split_counts),
         th_test(test_view_checksum),
