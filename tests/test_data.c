@@ -1496,6 +1496,8 @@ static void test_split_test_data(void **state) {
                  "test set has none");
     t->n_classes = 5;
     expect_error(hone_split_make(&s, d, t, 0.2, 0, 9, err), HONE_ERR_VALUE, "class 4", "0..2");
+    t->n_classes = 4; /* one class past the training data's: no output for it either */
+    expect_error(hone_split_make(&s, d, t, 0.2, 0, 9, err), HONE_ERR_VALUE, "class 3", "0..2");
     expect_error(hone_split_make(&s, d, unlabeled, 50, 0, 9, err), HONE_ERR_VALUE, "class labels", "");
     t->n_classes = 3;
     expect_error(hone_split_make(&s, d, t, 50, 0, 9, err), HONE_ERR_VALUE, "dev (50)", "leaves no training rows of 50");
