@@ -3,6 +3,7 @@
  * what it feeds the loader. */
 #include "harness.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,6 +286,10 @@ static void test_idx_missing(void **state) {
     expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_IO, p, ": No such file or directory");
     p = th_path("");
     expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_IO, p, "Is a directory");
+    /* a read that fails (Linux's /proc/self/mem at offset 0, unmapped) is an I/O error, named by
+     * errno, not corrupt gzip data */
+    expect_error(hone_dataset_load_idx(&d, "/proc/self/mem", NULL, err), HONE_ERR_IO, "/proc/self/mem: ",
+                 strerror(EIO));
 }
 
 /* A header claiming 4e9 x 4e9 bytes (16 exabytes) must fail as truncated having allocated only
