@@ -878,6 +878,39 @@ perl -e 'open F, "+<", $ARGV[0] or die; binmode F; read F, $n, 8; seek F, 8 + un
 unseal huge2.safetensors
 expect_error "predict: a binary model's labels from outputs that are not finite" 1 "^hone predict: huge2.safetensors: the output for row [0-9]+ of blobs2.csv is not finite: $huge_said" -- \
     predict huge2.safetensors --data blobs2.csv
+# the row named is the one that overflows, counted from 1 across batches: the first row, or the
+# last of 300 (in the second batch of 256), its features of 3e38 standardized past float32 (a
+# model without hidden layers, or a ReLU could turn -inf into 0)
+expect_ok "a linear model" train --data blobs.csv --layers "" --epochs 1 --quiet --save linear.safetensors
+{ sed -n 1p blobs.csv; echo "3e38,3e38,3e38,3e38,0"; sed -n '3,301p' blobs.csv; } >first-huge.csv
+{ sed -n '1,300p' blobs.csv; echo "3e38,3e38,3e38,3e38,0"; } >last-huge.csv
+expect_error "predict: the first row overflows" 1 "^hone predict: linear.safetensors: the output for row 1 of first-huge.csv is not finite" -- \
+    predict linear.safetensors --data first-huge.csv
+expect_error "predict: the last row overflows" 1 "^hone predict: linear.safetensors: the output for row 300 of last-huge.csv is not finite" -- \
+    predict linear.safetensors --data last-huge.csv
+# outputs exactly tied (the last layer's weights and bias zeroed: every logit 0): a binary model's
+# sigmoid of 0.5 is class 0, softmax's three equal probabilities are the first class, printed in
+# float32's 9 digits (1/3 is 0.333333343)
+expect_ok "a binary model to tie" train --data blobs2.csv --layers 4 --epochs 1 --quiet --save tie2.safetensors
+perl -e 'open F, "+<", $ARGV[0] or die; binmode F; seek F, -20, 2; print F "\0" x 20' tie2.safetensors   # 2.weight [1, 4], 2.bias [1]
+unseal tie2.safetensors
+"$hone" predict tie2.safetensors --data blobs2.csv >out.txt 2>err.txt &&
+    [ "$(sort -u out.txt)" = 0 ] && ok "predict: a sigmoid of exactly 0.5 is class 0" || bad "predict: a sigmoid of exactly 0.5" "$(sort -u out.txt | head -3)" "$(cat err.txt)"
+expect_ok "a softmax model to tie" train --data blobs.csv --layers 4 --epochs 1 --quiet --save tie3.safetensors
+perl -e 'open F, "+<", $ARGV[0] or die; binmode F; seek F, -60, 2; print F "\0" x 60' tie3.safetensors   # 2.weight [3, 4], 2.bias [3]
+unseal tie3.safetensors
+"$hone" predict tie3.safetensors --data blobs.csv >out.txt 2>err.txt &&
+    [ "$(sort -u out.txt)" = 0 ] && ok "predict: equal probabilities are the first class" || bad "predict: equal probabilities" "$(sort -u out.txt | head -3)" "$(cat err.txt)"
+"$hone" predict tie3.safetensors --data blobs.csv --probabilities >out.txt 2>err.txt &&
+    [ "$(sort -u out.txt)" = "0.333333343,0.333333343,0.333333343" ] && ok "predict: probabilities in float32's 9 digits" \
+    || bad "predict: probabilities in 9 digits" "$(sort -u out.txt | head -3)" "$(cat err.txt)"
+# standard output that cannot be written (a full disk) fails the command: the lines sat in the
+# stream's buffer until the end, where the failure was not looked at
+if [ -w /dev/full ]; then
+    "$hone" predict blobs.safetensors --data blobs.csv >/dev/full 2>err.txt; rc=$?
+    [ $rc -eq 1 ] && [ "$(cat err.txt)" = "hone predict: standard output: No space left on device" ] &&
+        ok "predict: standard output to a full disk" || bad "predict: standard output to a full disk" "exit $rc" "$(cat err.txt)"
+fi
 expect_error "diagnose: a loss that is not finite" 1 "^hone diagnose: huge.safetensors: the loss on its train rows is not finite \(nan\): $huge_said" -- \
     diagnose huge.safetensors --data blobs.csv
 # inspect shows where the values overflow (what it is for: exploding activations), and says so
