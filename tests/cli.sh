@@ -558,7 +558,7 @@ expect_ok "train on two classes" train --data two.csv --layers 4 --epochs 1
 grep -qx "network: 4-4-1 relu, sigmoid_ce loss, 25 parameters" err.txt && ok "two classes: one sigmoid output" || bad "two classes: one sigmoid output" "$(grep network err.txt)"
 expect_error "eval: three classes on a binary model" 1 "^hone eval: blobs.csv: labels go up to 2, the model has 2 classes$" -- eval two.safetensors --data blobs.csv
 expect_ok "eval: the binary model on its own data" eval two.safetensors --data two.csv
-grep -Eq "^two.safetensors on 200 rows: loss [0-9.]+  accuracy" out.txt && ok "eval's line: one space before rows" || bad "eval's line" "$(cat out.txt)"
+grep -Eq "^two.safetensors on 200 rows: loss [0-9.]+  accuracy [0-9]+\.[0-9]{2}%$" out.txt && ok "eval's line: one space before rows, accuracy to 0.01%" || bad "eval's line" "$(cat out.txt)"
 expect_ok "a model of two regression targets" train --data x4.npy --labels y2.npy --regression --layers 4 --epochs 1 --quiet --save y2.safetensors
 expect_error "eval: one target on a model of two, naming the targets file" 1 "^hone eval: y1.npy: rows have 1 target, the model predicts 2$" -- \
     eval y2.safetensors --data x4.npy --labels y1.npy --regression
@@ -764,6 +764,12 @@ awk '$1 == "train" && $6 == "rmse" && $7 < 1e-5 && $8 > 10 && NF == 8' out.txt |
 expect_ok "eval of two targets of other units" eval units.safetensors --data x4.npy --labels units-y2.npy
 awk '$(NF - 2) == "rmse" && $(NF - 1) < 1e-5 && $NF > 10' out.txt | grep -q . &&
     ok "eval: an rmse per target, each in its units" || bad "eval: an rmse per target" "$(cat out.txt)"
+# the second target's rmse past float32 (its target_std 3.4e38, by hand) is not finite either
+cp units.safetensors units-huge.safetensors
+perl -0777 -pi -e 's/(\\"target_std\\": \[[0-9.e+-]+, )([0-9.e+-]+)\]/$1 . sprintf("%-*s", length($2), "3.4e38") . "]"/e' units-huge.safetensors
+unseal units-huge.safetensors
+expect_error "eval: the second target's rmse past float32" 1 "^hone eval: units-huge.safetensors: the rmse on x4.npy is not finite \(inf\)" -- \
+    eval units-huge.safetensors --data x4.npy --labels units-y2.npy
 expect_ok "eval --json of two targets" eval units.safetensors --data x4.npy --labels units-y2.npy --json
 grep -Eq '"rmse": \[[0-9.]+e-0[0-9], [0-9.]+\]\}$' out.txt && ok "eval --json: the rmse of each target, as an array" ||
     bad "eval --json: the rmse of each target" "$(cat out.txt)"
