@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 
 /* Asserts a call failed with code and that the message contains both fragments (typically the
@@ -1829,6 +1832,34 @@ static void test_idx_edges(void **state) {
     hone_dataset_free(d);
 }
 
+/* A pipe (a FIFO here; `--data <(zcat images.gz)` in a shell) has no size to bound the reads by:
+ * its bytes are read as they come, not refused as truncated for a size of 0. */
+static void test_idx_from_a_pipe(void **state) {
+    (void)state;
+    uint8_t buf[64];
+    uint32_t dims[3] = {3, 2, 2};
+    const size_t n = idx_bytes(buf, 8, 3, dims, IMG, 12);
+    char fifo[512];
+    strcpy(fifo, th_path("images.fifo"));
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) { /* the writer: 28 bytes fit the pipe's buffer, so it never waits on the reader */
+        const int fd = open(fifo, O_WRONLY);
+        _exit(fd >= 0 && write(fd, buf, n) == (ssize_t)n ? 0 : 1);
+    }
+    hone_dataset *d = NULL;
+    hone_error e = {0};
+    const hone_status st = hone_dataset_load_idx(&d, fifo, NULL, &e);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    if (st) fail_msg("%s", e.message);
+    assert_int_equal(d->n, 3);
+    assert_memory_equal(d->x_u8, IMG, 12);
+    hone_dataset_free(d);
+}
+
 /* NPY layouts numpy writes that the reader must take: a version 2.0 header longer than 65535
  * bytes (its 4-byte length read in full, little-endian), and fortran_order True on an array with
  * at most one dimension above 1 (the same bytes as C order). A regression target array of rank 3
@@ -1921,6 +1952,7 @@ int main(void) {
         th_test(test_npy_long_header_fortran_vector_and_rank3_targets),
         th_test(test_idx_dir_with_broken_training_files),
         th_test(test_idx_edges),
+        th_test(test_idx_from_a_pipe),
         th_test(test_split_fractions),
         th_test(test_split_counts),
         th_test(test_view_checksum),
