@@ -408,7 +408,17 @@ static void test_load_any_picks_the_reader(void **state) {
         expect_error(hone_dataset_load_any(&train, &test, &src, err), HONE_ERR_FORMAT, ": not an IDX file",
                      others[i].says);
     }
-    hone_dataset_format format;
+    /* a file named ".csv" and nothing before it is a CSV file too (the name is the suffix) */
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    th_write_text(".csv", csv);
+    assert_int_equal(chdir(th_path("")), 0);
+    hone_dataset_format format = 0;
+    hone_error e = {0};
+    const hone_status st = hone_dataset_format_of(".csv", &format, &e);
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(st, HONE_OK);
+    assert_int_equal(format, HONE_DATASET_FORMAT_CSV);
     const char *missing = th_path("missing.csv");
     expect_error(hone_dataset_format_of(missing, &format, err), HONE_ERR_IO, missing, ": No such file");
     expect_error(hone_dataset_format_of("", &format, err), HONE_ERR_VALUE, "no data path given", "");
