@@ -104,7 +104,8 @@ static char *with_data(const char *json, const hone_split *split, const hone_dat
 
 /* A class is an output unit, and the labels' largest value sets how many: warns when classes
  * have no rows (labels counted from 1, or prices read as 311,370 classes of a 20-million-weight
- * network, without a word) and when there is one class alone. False when out of memory. */
+ * network, without a word) and when there is one class alone, named in path, the labels' file (--labels for an
+ * .npy or IDX images file, not the features'). False when out of memory. */
 static bool class_warnings(const hone_dataset *data, const char *path) {
     bool *seen = calloc((size_t)data->n_classes, sizeof *seen);
     if (!seen) return false;
@@ -556,7 +557,7 @@ int cmd_train(int argc, char **argv) {
     }
     collapse_warnings(data, source.path, cli_truth_path(&o.data));
     constant_target_warning(data, cli_truth_path(&o.data));
-    if (data->label && !class_warnings(data, source.path)) {
+    if (data->label && !class_warnings(data, cli_truth_path(&o.data))) {
         cli_error("train", "out of memory");
         goto done;
     }

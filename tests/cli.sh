@@ -358,6 +358,11 @@ class_warning "labels 0, 100, 200" sparse.csv '$5 = $5 * 100' \
 class_warning "one class" oneclass.csv '$5 = 2' "every label is 2: one class, nothing to tell apart"
 class_warning "labels 0 and 2 (none counted from 1)" gap.csv 'if ($5 == 1) $5 = 0' \
     "class 1 has no rows among labels 0 to 2; it is an output all the same"
+# of an .npy file the labels come from --labels, and the warning names that file, not the features'
+npy_file '|u1' '(6,)' 1 2 3 1 2 3 >y6from1.npy
+expect_ok "npy labels counted from 1 train" train --data x6.npy --labels y6from1.npy --layers 4 --epochs 1 --quiet
+grep -qxF "hone train: warning: y6from1.npy: class 0 has no rows among labels 0 to 3 (labels counted from 1?); it is an output all the same" err.txt \
+    && ok "npy labels counted from 1: the labels file is named" || bad "npy labels counted from 1: the labels file is named" "$(cat err.txt)"
 # a feature that varies little around a large value is mostly float32's rounding: said so
 awk 'BEGIN { srand(4); print "a,b,label"; for (i = 0; i < 300; i++) { c = i % 2; printf "%.3f,%.3f,%d\n", 1e8 + 20*c + 10*rand(), rand(), c } }' >offset.csv
 expect_ok "a feature of 1e8 and a little trains" train --data offset.csv --layers 4 --epochs 1 --quiet
