@@ -1334,7 +1334,9 @@ static void test_npy_bad_values(void **state) {
     strcpy(xp, write_npy("xok.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", x, sizeof x));
     int32_t y[3] = {0, 1, 2};
     p = write_npy("yshort.npy", 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", y, 8);
-    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": 2 rows in y, but x has 3");
+    char rows[600];
+    snprintf(rows, sizeof rows, ": 2 rows in y, but x, %s, has 3", xp); /* which x: a train and a test set each have one */
+    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, rows);
     float yf[3] = {0, 1.5f, 2};
     p = write_npy("yfrac.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", yf, sizeof yf);
     expect_error_field(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, "label", p,

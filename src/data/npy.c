@@ -338,9 +338,9 @@ static hone_status take_x(hone_dataset *data, npy_array *x, const char *path, ho
     return HONE_OK;
 }
 
-/* y's items into data: labels (classification) or targets (regression). */
-static hone_status take_y(hone_dataset *data, const npy_array *y, const char *path, int regression,
-                          hone_error *err) {
+/* y's items into data: labels (classification) or targets (regression) of x_path's rows. */
+static hone_status take_y(hone_dataset *data, const npy_array *y, const char *path, const char *x_path,
+                          int regression, hone_error *err) {
     char shape[160];
     format_shape(shape, sizeof shape, y);
     size_t t = y->rank == 2 ? y->shape[1] : 1;
@@ -348,8 +348,8 @@ static hone_status take_y(hone_dataset *data, const npy_array *y, const char *pa
         return honeE_set(err, HONE_ERR_FORMAT, "%s: y has shape %s: expected (n,)%s", path, shape,
                          regression ? " or (n, T)" : " of class labels ((n, T) is for regression)");
     if (y->shape[0] != data->n)
-        return honeE_set(err, HONE_ERR_FORMAT, "%s: %zu rows in y, but x has %zu", path, y->shape[0],
-                         data->n);
+        return honeE_set(err, HONE_ERR_FORMAT, "%s: %zu rows in y, but x, %s, has %zu", path, y->shape[0], x_path,
+                         data->n); /* x named: with --test-data there are two of each */
     if (regression) {
         data->target = honeM_alloc(y->count, sizeof *data->target);
         if (!data->target) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu targets)", path, y->count);
@@ -418,7 +418,7 @@ hone_status hone_dataset_load_npy(hone_dataset **out, const char *x_path, const 
     if (st != HONE_OK) goto done;
     if (y_path) {
         st = npy_read(&y, y_path, err);
-        if (st == HONE_OK) st = take_y(data, &y, y_path, regression, err);
+        if (st == HONE_OK) st = take_y(data, &y, y_path, x_path, regression, err);
     }
 done:
     honeM_free(x.data);
