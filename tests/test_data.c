@@ -1198,7 +1198,14 @@ static void test_npy_bad_files(void **state) {
     p = write_npy("junk.npy", 1, "{'descr': '<f4', 'fortran_order': Maybe, 'shape': (1,), }", x, 4);
     expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "malformed NPY header");
     p = th_write_text("text.npy", "x,y\n1,2\n");
-    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "not an NPY file");
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "not an NPY file (it does not start "
+                 "with \\x93NUMPY): it looks like text (numpy.savetxt's?)");
+    /* labels for .npy data are read as NPY whatever their name: IDX labels and an .npz say what they are */
+    p = th_write("labels.idx", "\x00\x00\x08\x01\x00\x00\x00\x02\x00\x01", 10);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, ": it looks like an IDX file; the "
+                 "data and its labels are both .npy or both IDX");
+    p = th_write("arrays.npz", "PK\x03\x04\x14\x00\x00\x00\x00\x00", 10);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, ": it is a zip archive (an .npz?)");
     p = th_path("nope.npy");
     expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_IO, p, "No such file");
     /* Truncated in the header. */

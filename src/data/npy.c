@@ -13,6 +13,7 @@
  * so the loader does not depend on the host's. */
 #include "data_internal.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -158,6 +159,22 @@ malformed:
     return honeE_set(err, HONE_ERR_FORMAT, "%s: malformed NPY header: %.80s", path, text);
 }
 
+/* What a file that is not NPY looks like from its first got bytes (decompressed), for the
+ * message: the labels of an .npy data file are read as NPY whatever their name, so IDX labels,
+ * an .npz or a savetxt file came here and heard only that the magic was wrong. */
+static const char *what_else(const uint8_t *head, size_t got) {
+    if (got < 4) return "";
+    if (!memcmp(head, "PK\x03\x04", 4))
+        return ": it is a zip archive (an .npz?), which hone does not read; save each array with numpy.save";
+    if (head[0] == 0 && head[1] == 0 && (head[2] == 0x08 || head[2] == 0x09 || (head[2] >= 0x0B && head[2] <= 0x0E)) &&
+        head[3] >= 1)
+        return ": it looks like an IDX file; the data and its labels are both .npy or both IDX";
+    bool text = true;
+    for (size_t i = 0; i < got; i++) text = text && (isprint(head[i]) || isspace(head[i]) || head[i] >= 0x80);
+    if (text) return ": it looks like text (numpy.savetxt's?); save the array with numpy.save, or name a CSV file .csv";
+    return "";
+}
+
 /* Reads a whole .npy file. */
 static hone_status npy_read(npy_array *a, const char *path, hone_error *err) {
     memset(a, 0, sizeof *a);
@@ -170,8 +187,8 @@ static hone_status npy_read(npy_array *a, const char *path, hone_error *err) {
     st = honeD_read(&f, pre, 10, &got, err);
     if (st != HONE_OK) goto done;
     if (got < 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
-        st = honeE_set(err, HONE_ERR_FORMAT, "%s: not an NPY file (it does not start with \\x93NUMPY)",
-                       path);
+        st = honeE_set(err, HONE_ERR_FORMAT, "%s: not an NPY file (it does not start with \\x93NUMPY)%s",
+                       path, what_else(pre, got));
         goto done;
     }
     int major = pre[6], minor = pre[7];
