@@ -617,10 +617,11 @@ static void test_csv_bad_label(void **state) {
     const char *p = th_write_text("neg.csv", "a,b,y\n1,2,0\n3,4,-1\n");
     hone_dataset *d = NULL;
     expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
-                 ": line 3, column 3 ('y'): label -1 is not a class index");
+                 ": line 3, column 3 ('y'): label -1 is not a class index (an integer >= 0: classes count from 0; "
+                 "for labels -1 and 1, map -1 to 0)"); /* -1/1 labels: a mapping away, not a regression */
     p = th_write_text("frac.csv", "1,2,0.5\n");
     expect_error_field(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, "label", p,
-                       ": line 1, column 3: label 0.5 is not a class index");
+                       ": line 1, column 3: label 0.5 is not a class index (an integer >= 0)");
     assert_null(d);
     /* A class index no model can have (one output unit per class) is the file's error, not a
      * model's 'units must be in [1, 16777216]'. The largest one that can is read. */
@@ -1347,10 +1348,11 @@ static void test_npy_bad_values(void **state) {
     float yf[3] = {0, 1.5f, 2};
     p = write_npy("yfrac.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", yf, sizeof yf);
     expect_error_field(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, "label", p,
-                       ": y[1] = 1.5 is not a class index");
+                       ": y[1] = 1.5 is not a class index (an integer >= 0)");
     y[2] = -3;
     p = write_npy("yneg.npy", 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", y, sizeof y);
-    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": y[2] = -3 is not a class index");
+    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": y[2] = -3 is not a class index (an integer >= 0: "
+                 "classes count from 0; for labels -1 and 1, map -1 to 0)");
     int64_t big[3] = {0, 2000000000, 1};
     p = write_npy("ybig.npy", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", big, sizeof big);
     expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p,

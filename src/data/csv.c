@@ -419,7 +419,7 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
                 char at[128];
                 where(at, sizeof at, &s, line, j);
                 st = honeE_set_field(err, HONE_ERR_FORMAT, "label", "%s: %s: label %s is not a class index (an "
-                                     "integer >= 0)", path, at, fields[j]);
+                                     "integer >= 0%s)", path, at, fields[j], v < 0 && v == floor(v) ? NEGATIVE_LABEL : "");
                 goto done;
             } else if (v > CSV_MAX_LABEL) {
                 char at[128];

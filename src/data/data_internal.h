@@ -71,4 +71,9 @@ static inline void honeD_collapse_note(honeD_collapse *c, size_t row, size_t j, 
 /* The first collapsed column, 1-based; 0 when none has. */
 size_t honeD_collapse_first(const honeD_collapse *c);
 
+/* Added to "label L is not a class index (an integer >= 0" when L is a negative integer: labels
+ * of -1 and 1 (an SVM's, or a sign) are a common way to write two classes, and the fix is a
+ * mapping, not --regression. */
+#define NEGATIVE_LABEL ": classes count from 0; for labels -1 and 1, map -1 to 0"
+
 #endif /* HONE_DATA_INTERNAL_H */

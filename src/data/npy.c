@@ -394,7 +394,7 @@ static hone_status take_y(hone_dataset *data, const npy_array *y, const char *pa
         char text[32];
         if (!(v >= 0) || v != floor(v))
             return honeE_set_field(err, HONE_ERR_FORMAT, "label", "%s: y[%zu] = %s is not a class index (an integer "
-                                   ">= 0)", path, i, npy_text(y, i, text));
+                                   ">= 0%s)", path, i, npy_text(y, i, text), v < 0 && v == floor(v) ? NEGATIVE_LABEL : "");
         if (v > NPY_MAX_LABEL)
             return honeE_set(err, HONE_ERR_FORMAT,
                              "%s: y[%zu] = %s is above the largest class index a model can have, %d "
