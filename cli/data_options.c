@@ -475,6 +475,14 @@ hone_status cli_load_with_test(const hone_data_source *source, const hone_model 
         err->code = st = HONE_ERR_FORMAT;
         snprintf(err->message, sizeof err->message, "%s: %zu features per row, and %s has %zu", test_path,
                  (*test)->d, source->path, (*data)->d);
+    } else if (!st && (*test)->height && (*data)->height &&
+               ((*test)->height != (*data)->height || (*test)->width != (*data)->width)) {
+        /* as many pixels, another shape (9 x 16 for 12 x 12, or width and height swapped): each
+         * pixel would meet another's weights, scored without a word */
+        err->code = st = HONE_ERR_FORMAT;
+        snprintf(err->message, sizeof err->message, "%s: images of %zu x %zu pixels (height x width), and %s has "
+                 "%zu x %zu", test_path, (*test)->height, (*test)->width, source->path, (*data)->height,
+                 (*data)->width);
     } else if (!st && names_differ((const char *const *)(*data)->feature_names, (*data)->d, source->path, *test,
                                    test_path, err)) {
         st = HONE_ERR_FORMAT;

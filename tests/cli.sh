@@ -1512,6 +1512,12 @@ expect_error "train: --test-labels without --test-data" 2 "--test-labels nolabel
 expect_error "diagnose: --test-labels without --test-data" 2 "--test-labels nolabels.npy needs --test-data" -- diagnose sep.safetensors --data blobs.csv --test-labels nolabels.npy
 expect_error "train: --test-data with other features" 1 "narrow-test.csv: 3 features per row, and blobs.csv has 4" -- train --data blobs.csv --test-data narrow-test.csv --quiet
 expect_error "diagnose: --test-data with other features" 1 "narrow-test.csv: 3 features per row" -- diagnose sep.safetensors --data blobs.csv --test-data narrow-test.csv
+# images of as many pixels in another shape (1 x 4 for 2 x 2) would meet other pixels' weights: refused
+npy_file '|u1' '(6, 1, 4)' $(seq 10 33) >img6x14.npy
+expect_error "train: --test-data images of another shape" 1 "^hone train: img6x14.npy: images of 1 x 4 pixels \(height x width\), and img6.idx has 2 x 2$" -- \
+    train --data img6.idx --labels lab6.idx --test-data img6x14.npy --test-labels y6.npy --layers 4 --epochs 1 --quiet
+npy_file '|u1' '(6, 4)' $(seq 10 33) >img6flat.npy
+expect_ok "train: --test-data of flat rows beside images" train --data img6.idx --labels lab6.idx --test-data img6flat.npy --test-labels y6.npy --layers 4 --epochs 1 --quiet
 "$hone" train --data blobs.csv --test-data blobs-test.csv --layers 8 --epochs 2 --checkpoint sep-ck.safetensors --quiet >/dev/null 2>&1
 expect_error "--resume without the checkpoint's --test-data" 2 "sep-ck.safetensors" '--test-data is "separate" in the checkpoint, "carved" in this run' -- \
     train --data blobs.csv --layers 8 --epochs 2 --resume sep-ck.safetensors --quiet
