@@ -337,6 +337,11 @@ int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *
     }
     if (cli_model_names_fit(cmd, model, "the model's training data", data, path)) return -1;
     if (!truth) return 0;
+    /* an .npy or IDX images file holds no labels of its own: they come from --labels */
+    hone_dataset_format format;
+    hone_error ignored;
+    const bool own_file = !strcmp(truth, path) && !hone_dataset_format_of(path, &format, &ignored) &&
+                          (format == HONE_DATASET_FORMAT_NPY || format == HONE_DATASET_FORMAT_IDX);
     path = truth;
     if (model->loss == HONE_LOSS_MSE && data->label) { /* IDX labels (cli_data_for_model) */
         cli_error(cmd, "%s: the data has class labels (IDX bytes), and the model is a regression (loss mse), scored "
@@ -344,7 +349,8 @@ int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *
         return -1;
     }
     if (model->loss == HONE_LOSS_MSE ? !data->target : !data->label) {
-        cli_error(cmd, "%s: the data has no %s to compare with", path, model->loss == HONE_LOSS_MSE ? "targets" : "labels");
+        cli_error(cmd, "%s: the data has no %s to compare with%s", path, model->loss == HONE_LOSS_MSE ? "targets" : "labels",
+                  own_file ? ": give --labels FILE" : "");
         return -1;
     }
     const int O = hone_model_outputs(model);

@@ -853,7 +853,7 @@ expect_ok "predict: a regression model on a CSV of features alone" predict reg.s
 [ "$(wc -l <reg-values.txt)" -eq 200 ] && cmp -s reg-values.txt reg-features-values.txt && ok "features alone: the values predicted from the file with targets" \
     || bad "regression features alone" "$(head -3 reg-features-values.txt)"
 expect_ok "eval: two targets from an .npy file without --regression" eval y2.safetensors --data x4.npy --labels y2.npy
-expect_error "eval: a regression model on data without targets" 1 "^hone eval: x4.npy: the data has no targets to compare with$" -- eval y2.safetensors --data x4.npy
+expect_error "eval: a regression model on data without targets" 1 "^hone eval: x4.npy: the data has no targets to compare with: give --labels FILE$" -- eval y2.safetensors --data x4.npy
 expect_error "eval: a regression model on IDX labels" 1 \
     "^hone eval: lab6.idx: the data has class labels \(IDX bytes\), and the model is a regression \(loss mse\), scored against real-valued targets: give them as a CSV column or an .npy file$" -- \
     eval y2.safetensors --data img6.idx --labels lab6.idx
