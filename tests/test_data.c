@@ -1345,6 +1345,17 @@ static void test_npy_bad_values(void **state) {
     char rows[600];
     snprintf(rows, sizeof rows, ": 2 rows in y, but x, %s, has 3", xp); /* which x: a train and a test set each have one */
     expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, rows);
+    /* one-hot rows (Keras's to_categorical) are labels in another form: the message says how to save them */
+    const float onehot[6] = {0, 1, 1, 0, 0, 1};
+    p = write_npy("yonehot.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", onehot, sizeof onehot);
+    expect_error(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, p, ": y has shape (3, 2): expected (n,) of "
+                 "class labels ((n, T) is for regression); its rows are one-hot: save y.argmax(axis=1)");
+    const float twohot[6] = {0, 1, 1, 1, 0, 1};
+    p = write_npy("ytwohot.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", twohot, sizeof twohot);
+    hone_error e2 = {0}; /* two 1s in a row: not one-hot, and not said to be */
+    assert_int_equal(hone_dataset_load_npy(&d, xp, p, 0, &e2), HONE_ERR_FORMAT);
+    assert_non_null(strstr(e2.message, ": y has shape (3, 2): expected (n,) of class labels ((n, T) is for regression)"));
+    assert_null(strstr(e2.message, "one-hot"));
     float yf[3] = {0, 1.5f, 2};
     p = write_npy("yfrac.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", yf, sizeof yf);
     expect_error_field(hone_dataset_load_npy(&d, xp, p, 0, err), HONE_ERR_FORMAT, "label", p,

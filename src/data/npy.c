@@ -355,6 +355,22 @@ static hone_status take_x(hone_dataset *data, npy_array *x, const char *path, ho
     return HONE_OK;
 }
 
+/* Whether each row of y [n, T] is one 1 among 0s: labels as Keras's to_categorical writes them,
+ * which a classifier here takes as class indices. */
+static bool one_hot(const npy_array *y) {
+    const size_t t = y->shape[1];
+    for (size_t r = 0; r < y->shape[0]; r++) {
+        size_t ones = 0;
+        for (size_t k = 0; k < t; k++) {
+            const double v = npy_value(y, r * t + k);
+            if (v == 1) ones++;
+            else if (v != 0) return false;
+        }
+        if (ones != 1) return false;
+    }
+    return true;
+}
+
 /* y's items into data: labels (classification) or targets (regression) of x_path's rows. */
 static hone_status take_y(hone_dataset *data, const npy_array *y, const char *path, const char *x_path,
                           int regression, hone_error *err) {
@@ -362,8 +378,9 @@ static hone_status take_y(hone_dataset *data, const npy_array *y, const char *pa
     format_shape(shape, sizeof shape, y);
     size_t t = y->rank == 2 ? y->shape[1] : 1;
     if (y->rank < 1 || y->rank > 2 || (!regression && t != 1))
-        return honeE_set(err, HONE_ERR_FORMAT, "%s: y has shape %s: expected (n,)%s", path, shape,
-                         regression ? " or (n, T)" : " of class labels ((n, T) is for regression)");
+        return honeE_set(err, HONE_ERR_FORMAT, "%s: y has shape %s: expected (n,)%s%s", path, shape,
+                         regression ? " or (n, T)" : " of class labels ((n, T) is for regression)",
+                         !regression && y->rank == 2 && one_hot(y) ? "; its rows are one-hot: save y.argmax(axis=1)" : "");
     if (y->shape[0] != data->n)
         return honeE_set(err, HONE_ERR_FORMAT, "%s: %zu rows in y, but x, %s, has %zu", path, y->shape[0], x_path,
                          data->n); /* x named: with --test-data there are two of each */
