@@ -481,6 +481,12 @@ hone_status cli_load_with_test(const hone_data_source *source, const hone_model 
         err->code = st = HONE_ERR_FORMAT;
         snprintf(err->message, sizeof err->message, "%s: %zu features per row, and %s has %zu", test_path,
                  (*test)->d, source->path, (*data)->d);
+    } else if (!st && !*test_labels && ((*data)->label || (*data)->target) && !(*test)->label && !(*test)->target) {
+        /* an .npy or IDX images file has none of its own; the split's "the test set has none" named
+         * neither the file nor the option */
+        err->code = st = HONE_ERR_FORMAT;
+        snprintf(err->message, sizeof err->message, "%s: the test set has no %s: give --test-labels FILE", test_path,
+                 (*data)->label ? "labels" : "targets");
     } else if (!st && (*test)->height && (*data)->height &&
                ((*test)->height != (*data)->height || (*test)->width != (*data)->width)) {
         /* as many pixels, another shape (9 x 16 for 12 x 12, or width and height swapped): each
