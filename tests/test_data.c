@@ -408,6 +408,12 @@ static void test_load_any_picks_the_reader(void **state) {
         expect_error(hone_dataset_load_any(&train, &test, &src, err), HONE_ERR_FORMAT, ": not an IDX file",
                      others[i].says);
     }
+    /* labels are read as their images are, whatever their name: y.npy beside IDX images is not told
+     * to take the name it has */
+    src.path = img;
+    src.labels = th_write("y.npy", "\x93NUMPY\x01\x00", 8);
+    expect_error(hone_dataset_load_any(&train, &test, &src, err), HONE_ERR_FORMAT, src.labels,
+                 ": it is an NPY file; the data and its labels are both .npy or both IDX");
     /* a file named ".csv" and nothing before it is a CSV file too (the name is the suffix) */
     char cwd[4096];
     assert_non_null(getcwd(cwd, sizeof cwd));

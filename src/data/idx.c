@@ -48,9 +48,12 @@ static void format_dims(char *buf, size_t size, const idx_array *a) {
 
 /* What a file that is not IDX looks like from its first 4 bytes (decompressed), for the message:
  * a reader is picked by the name (.csv, .npy, else IDX), so an .npz, a .txt or an .npy without
- * its suffix came here and heard only that its magic was wrong. */
-static const char *what_else(const uint8_t head[4]) {
-    if (!memcmp(head, "\x93NUM", 4)) return ": it is an NPY file; name it .npy (the reader is picked by the name)";
+ * its suffix came here and heard only that its magic was wrong. Labels are read as the images
+ * are, whatever their name, so y.npy beside IDX images needs another word than a rename. */
+static const char *what_else(const uint8_t head[4], bool labels) {
+    if (!memcmp(head, "\x93NUM", 4))
+        return labels ? ": it is an NPY file; the data and its labels are both .npy or both IDX"
+                      : ": it is an NPY file; name it .npy (the reader is picked by the name)";
     if (!memcmp(head, "PK\x03\x04", 4))
         return ": it is a zip archive (an .npz?), which hone does not read; save each array with numpy.save, as .npy";
     bool text = true;
@@ -79,7 +82,7 @@ static hone_status idx_read(idx_array *a, const char *path, const char *what, ho
     const char *type_name = idx_type_name(head[2]);
     if (head[0] != 0 || head[1] != 0 || !type_name) {
         st = honeE_set(err, HONE_ERR_FORMAT, "%s: not an IDX file (magic 0x%08x; IDX starts 0x00 0x00, a type byte, "
-                       "the rank)%s", path, magic, what_else(head));
+                       "the rank)%s", path, magic, what_else(head, !strcmp(what, "label")));
         goto done;
     }
     if (head[2] != IDX_UBYTE) {
