@@ -487,6 +487,12 @@ hone_status cli_load_with_test(const hone_data_source *source, const hone_model 
         err->code = st = HONE_ERR_FORMAT;
         snprintf(err->message, sizeof err->message, "%s: the test set has no %s: give --test-labels FILE", test_path,
                  (*data)->label ? "labels" : "targets");
+    } else if (!st && (*data)->label && (*test)->label && (*test)->n_classes > (*data)->n_classes) {
+        /* the model is sized by the training classes; the split's message named neither file */
+        err->code = st = HONE_ERR_FORMAT;
+        snprintf(err->message, sizeof err->message, "%s: the test set has class %d, but the training labels (%s) go "
+                 "up to %d", *test_labels ? test_labels : test_path, (*test)->n_classes - 1,
+                 source->labels ? source->labels : source->path, (*data)->n_classes - 1);
     } else if (!st && (*test)->height && (*data)->height &&
                ((*test)->height != (*data)->height || (*test)->width != (*data)->width)) {
         /* as many pixels, another shape (9 x 16 for 12 x 12, or width and height swapped): each
