@@ -493,6 +493,11 @@ hone_status cli_load_with_test(const hone_data_source *source, const hone_model 
         snprintf(err->message, sizeof err->message, "%s: the test set has class %d, but the training labels (%s) go "
                  "up to %d", *test_labels ? test_labels : test_path, (*test)->n_classes - 1,
                  source->labels ? source->labels : source->path, (*data)->n_classes - 1);
+    } else if (!st && (*data)->target && (*test)->target && (*test)->t != (*data)->t) {
+        err->code = st = HONE_ERR_FORMAT;
+        snprintf(err->message, sizeof err->message, "%s: %zu target%s per row, and the training targets (%s) have %zu",
+                 *test_labels ? test_labels : test_path, (*test)->t, (*test)->t == 1 ? "" : "s",
+                 source->labels ? source->labels : source->path, (*data)->t);
     } else if (!st && (*test)->height && (*data)->height &&
                ((*test)->height != (*data)->height || (*test)->width != (*data)->width)) {
         /* as many pixels, another shape (9 x 16 for 12 x 12, or width and height swapped): each

@@ -1522,6 +1522,8 @@ expect_error "train: an .npy --test-data without --test-labels" 1 "^hone train: 
 npy_file '|u1' '(6,)' 0 1 2 3 0 1 >y6c3.npy
 expect_error "train: --test-labels with a class the training labels lack" 1 "^hone train: y6c3.npy: the test set has class 3, but the training labels \(lab6.idx\) go up to 2$" -- \
     train --data img6.idx --labels lab6.idx --test-data img6flat.npy --test-labels y6c3.npy --layers 4 --epochs 1 --quiet
+expect_error "train: --test-labels of another target count" 1 "^hone train: y1.npy: 1 target per row, and the training targets \(y2.npy\) have 2$" -- \
+    train --data x4.npy --labels y2.npy --regression --test-data x4.npy --test-labels y1.npy --layers 4 --epochs 1 --quiet
 expect_ok "train: --test-data of flat rows beside images" train --data img6.idx --labels lab6.idx --test-data img6flat.npy --test-labels y6.npy --layers 4 --epochs 1 --quiet
 "$hone" train --data blobs.csv --test-data blobs-test.csv --layers 8 --epochs 2 --checkpoint sep-ck.safetensors --quiet >/dev/null 2>&1
 expect_error "--resume without the checkpoint's --test-data" 2 "sep-ck.safetensors" '--test-data is "separate" in the checkpoint, "carved" in this run' -- \
