@@ -39,6 +39,13 @@ hone_status honeD_read_rest(honeD_file *f, char **out, size_t *len, hone_error *
 /* Counts the bytes left unread (0 when the file was consumed exactly). */
 hone_status honeD_trailing(honeD_file *f, uint64_t *count, hone_error *err);
 
+/* What a file looks like from its first got bytes (decompressed), for a reader's message when its
+ * own magic is wrong: an NPY or IDX file by theirs, a zip archive (an .npz), text, or none. */
+typedef enum { HONED_LOOKS_OTHER, HONED_LOOKS_NPY, HONED_LOOKS_IDX, HONED_LOOKS_ZIP, HONED_LOOKS_TEXT } honeD_looks;
+honeD_looks honeD_looks_like(const uint8_t *head, size_t got);
+/* The name of an IDX element type byte ("unsigned byte", "float32", ...), or NULL for none. */
+const char *honeD_idx_type_name(int type);
+
 /* a * b into *out, or false when it overflows size_t. */
 static inline bool honeD_mul(size_t a, size_t b, size_t *out) {
     if (b != 0 && a > SIZE_MAX / b) return false;

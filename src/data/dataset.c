@@ -2,6 +2,7 @@
  * loaders share (data_internal.h). */
 #include "data_internal.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -366,4 +367,26 @@ uint64_t hone_view_checksum(const hone_view *view) {
     }
     h ^= h >> 32;
     return h * 0xd6e8feb86659fd93ULL ^ (h >> 29);
+}
+
+const char *honeD_idx_type_name(int type) {
+    switch (type) {
+    case 0x08: return "unsigned byte";
+    case 0x09: return "signed byte";
+    case 0x0B: return "int16";
+    case 0x0C: return "int32";
+    case 0x0D: return "float32";
+    case 0x0E: return "float64";
+    }
+    return NULL;
+}
+
+honeD_looks honeD_looks_like(const uint8_t *head, size_t got) {
+    if (got < 4) return HONED_LOOKS_OTHER;
+    if (!memcmp(head, "\x93NUM", 4)) return HONED_LOOKS_NPY;
+    if (head[0] == 0 && head[1] == 0 && honeD_idx_type_name(head[2]) && head[3] >= 1) return HONED_LOOKS_IDX;
+    if (!memcmp(head, "PK\x03\x04", 4)) return HONED_LOOKS_ZIP;
+    for (size_t i = 0; i < got; i++)
+        if (!(isprint(head[i]) || isspace(head[i]) || head[i] >= 0x80)) return HONED_LOOKS_OTHER;
+    return HONED_LOOKS_TEXT;
 }

@@ -10,23 +10,10 @@
  * converted per batch; labels become int32. */
 #include "data_internal.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #define IDX_UBYTE 0x08
-
-static const char *idx_type_name(int type) {
-    switch (type) {
-    case 0x08: return "unsigned byte";
-    case 0x09: return "signed byte";
-    case 0x0B: return "int16";
-    case 0x0C: return "int32";
-    case 0x0D: return "float32";
-    case 0x0E: return "float64";
-    }
-    return NULL;
-}
 
 typedef struct idx_array {
     int rank;
@@ -51,15 +38,15 @@ static void format_dims(char *buf, size_t size, const idx_array *a) {
  * its suffix came here and heard only that its magic was wrong. Labels are read as the images
  * are, whatever their name, so y.npy beside IDX images needs another word than a rename. */
 static const char *what_else(const uint8_t head[4], bool labels) {
-    if (!memcmp(head, "\x93NUM", 4))
+    switch (honeD_looks_like(head, 4)) {
+    case HONED_LOOKS_NPY:
         return labels ? ": it is an NPY file; the data and its labels are both .npy or both IDX"
                       : ": it is an NPY file; name it .npy (the reader is picked by the name)";
-    if (!memcmp(head, "PK\x03\x04", 4))
+    case HONED_LOOKS_ZIP:
         return ": it is a zip archive (an .npz?), which hone does not read; save each array with numpy.save, as .npy";
-    bool text = true;
-    for (int i = 0; i < 4; i++) text = text && (isprint(head[i]) || isspace(head[i]) || head[i] >= 0x80);
-    if (text) return ": it looks like text; a CSV file needs the .csv name (the reader is picked by the name)";
-    return "";
+    case HONED_LOOKS_TEXT: return ": it looks like text; a CSV file needs the .csv name (the reader is picked by the name)";
+    default: return "";
+    }
 }
 
 /* Reads a whole IDX file into a. what names the data in messages ("image", "label"). */
@@ -79,7 +66,7 @@ static hone_status idx_read(idx_array *a, const char *path, const char *what, ho
         goto done;
     }
     unsigned magic = (unsigned)head[0] << 24 | (unsigned)head[1] << 16 | (unsigned)head[2] << 8 | head[3];
-    const char *type_name = idx_type_name(head[2]);
+    const char *type_name = honeD_idx_type_name(head[2]);
     if (head[0] != 0 || head[1] != 0 || !type_name) {
         st = honeE_set(err, HONE_ERR_FORMAT, "%s: not an IDX file (magic 0x%08x; IDX starts 0x00 0x00, a type byte, "
                        "the rank)%s", path, magic, what_else(head, !strcmp(what, "label")));

@@ -13,7 +13,6 @@
  * so the loader does not depend on the host's. */
 #include "data_internal.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -163,16 +162,14 @@ malformed:
  * message: the labels of an .npy data file are read as NPY whatever their name, so IDX labels,
  * an .npz or a savetxt file came here and heard only that the magic was wrong. */
 static const char *what_else(const uint8_t *head, size_t got) {
-    if (got < 4) return "";
-    if (!memcmp(head, "PK\x03\x04", 4))
+    switch (honeD_looks_like(head, got)) {
+    case HONED_LOOKS_ZIP:
         return ": it is a zip archive (an .npz?), which hone does not read; save each array with numpy.save";
-    if (head[0] == 0 && head[1] == 0 && (head[2] == 0x08 || head[2] == 0x09 || (head[2] >= 0x0B && head[2] <= 0x0E)) &&
-        head[3] >= 1)
-        return ": it looks like an IDX file; the data and its labels are both .npy or both IDX";
-    bool text = true;
-    for (size_t i = 0; i < got; i++) text = text && (isprint(head[i]) || isspace(head[i]) || head[i] >= 0x80);
-    if (text) return ": it looks like text (numpy.savetxt's?); save the array with numpy.save, or name a CSV file .csv";
-    return "";
+    case HONED_LOOKS_IDX: return ": it looks like an IDX file; the data and its labels are both .npy or both IDX";
+    case HONED_LOOKS_TEXT:
+        return ": it looks like text (numpy.savetxt's?); save the array with numpy.save, or name a CSV file .csv";
+    default: return "";
+    }
 }
 
 /* Reads a whole .npy file. */
