@@ -244,12 +244,11 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
     if (train_rows > 0 && train_rows < (double)split.train.n) split.train.n = (size_t)train_rows;
     if (rows_differ(o, model, &split)) goto done;
     if (hone_model_evaluate(model, &split.train, &loss[0], &acc[0], &err) ||
-        hone_model_evaluate(model, &split.dev, &loss[1], &acc[1], &err))
-        goto fail;
-    /* a model trained with --dev 0 has no dev rows: their loss is NaN for none, not an overflow */
-    if (cli_finite_check("diagnose", o->model, "the loss on its train rows", loss[0]) ||
-        (split.dev.n > 0 && cli_finite_check("diagnose", o->model, "the loss on its dev rows", loss[1])))
+        hone_model_evaluate(model, &split.dev, &loss[1], &acc[1], &err)) {
+        if (err.code != HONE_ERR_DIVERGED) goto fail;
+        cli_error("diagnose", "%s on %s: %s", o->model, o->data.data, err.message);
         goto done;
+    }
     *regression = cli_mse_units(model);
     *train = *regression ? loss[0] : 1 - acc[0];
     *dev = *regression ? loss[1] : 1 - acc[1];

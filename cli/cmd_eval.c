@@ -79,15 +79,10 @@ int cmd_eval(int argc, char **argv) {
     if (hone_model_evaluate(model, &view, &loss, &acc, &err) ||
         (mse && hone_model_evaluate_rmse(model, &view, rmse, &err)) ||
         (confusion && hone_model_confusion(model, &view, counts, &err))) {
-        cli_error("eval", "%s", err.message);
+        if (err.code == HONE_ERR_DIVERGED) cli_error("eval", "%s on %s: %s", model_path, d.data, err.message);
+        else cli_error("eval", "%s", err.message);
         goto done;
     }
-    char what[CLI_TEXT_MAX + 16];
-    snprintf(what, sizeof what, "the loss on %s", d.data);
-    if (cli_finite_check("eval", model_path, what, loss)) goto done;
-    snprintf(what, sizeof what, "the rmse on %s", d.data); /* values past the real type in the targets' units */
-    for (int o = 0; mse && o < targets; o++)
-        if (cli_finite_check("eval", model_path, what, rmse[o])) goto done;
     if (json) {
         printf("{\"command\": \"eval\", \"rows\": %zu, ", on->n);
         cli_json_number(stdout, "loss", loss, 1);

@@ -773,20 +773,6 @@ int cmd_train(int argc, char **argv) {
     }
     if (cli_metrics_close(&metrics, "train")) goto done;
 
-    double losses[3], accs[3], *rmses[3] = {NULL, NULL, NULL}; /* a regression's, one per target */
-    const hone_view *views[3] = {&split.train, &split.dev, &split.test};
-    const int mse = model->loss == HONE_LOSS_MSE;
-    if (mse && !(rmse = calloc(3 * (size_t)outputs, sizeof *rmse))) {
-        cli_error("train", "out of memory");
-        goto done;
-    }
-    for (int k = 0; k < 3; k++) {
-        if (mse) rmses[k] = rmse + (size_t)k * (size_t)outputs;
-        if (hone_model_evaluate(model, views[k], &losses[k], &accs[k], &err) ||
-            (mse && hone_model_evaluate_rmse(model, views[k], rmses[k], &err)))
-            goto fail;
-    }
-
     if (*o.save) { /* config_json was set before training */
         /* a signal waits for the save to end, and ends the run then: one that killed the save
          * left the library's temporary beside the model (a second signal still ends it at once) */
@@ -808,6 +794,26 @@ int cmd_train(int argc, char **argv) {
             goto done;
         }
         if (cli_plot_svg("train", o.plot, history.rows, history.n, subtitle)) goto done;
+    }
+    /* the final figures come after the save: a row they cannot be had for (one far outside the
+     * training rows, whose outputs overflow) leaves the trained model kept */
+    double losses[3], accs[3], *rmses[3] = {NULL, NULL, NULL}; /* a regression's, one per target */
+    const hone_view *views[3] = {&split.train, &split.dev, &split.test};
+    const char *view_paths[3] = {source.path, source.path, *o.test_data ? o.test_data : source.path};
+    const int mse = model->loss == HONE_LOSS_MSE;
+    if (mse && !(rmse = calloc(3 * (size_t)outputs, sizeof *rmse))) {
+        cli_error("train", "out of memory");
+        goto done;
+    }
+    for (int k = 0; k < 3; k++) {
+        if (mse) rmses[k] = rmse + (size_t)k * (size_t)outputs;
+        if (hone_model_evaluate(model, views[k], &losses[k], &accs[k], &err) ||
+            (mse && hone_model_evaluate_rmse(model, views[k], rmses[k], &err))) {
+            if (err.code != HONE_ERR_DIVERGED) goto fail;
+            cli_error("train", "no final figures: %s: %s%s%s", view_paths[k], err.message,
+                      *o.save ? "; the model is saved in " : "", o.save);
+            goto done;
+        }
     }
     if (o.json) {
         printf("{\"command\": \"train\", \"epochs\": %d, \"best_epoch\": %d, ", last.epoch, last.best_epoch);

@@ -368,13 +368,6 @@ int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *
     return 0;
 }
 
-int cli_finite_check(const char *cmd, const char *model_path, const char *what, double v) {
-    if (isfinite(v)) return 0;
-    cli_error(cmd, "%s: %s is not finite (%s): the network's values overflow " HONE_REAL_NAME
-                   " (weights or inputs too large)", model_path, what, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
-    return -1;
-}
-
 int cli_test_options(const char *cmd, const char *test_path, const char *test_labels) {
     if (*test_labels && !*test_path) {
         cli_error(cmd, "--test-labels %s needs --test-data, the test set they label", test_labels);

@@ -76,12 +76,6 @@ static inline int cli_data_answers(const char *cmd, const hone_dataset *data, co
     return -1;
 }
 
-/* 0 when v, a loss or an output of model_path's network on some rows (what: "the loss on F"), is
- * finite; else -1 with "MODEL: WHAT is not finite (nan): ..." printed. A model's weights and the
- * data are finite when read, so such a value is an overflow; printed, it passed for a result
- * (eval's "loss -nan" with exit 0, predict's nan probabilities). */
-int cli_finite_check(const char *cmd, const char *model_path, const char *what, double v);
-
 /* --test-data and --test-labels: -1 (message printed) for labels with no test data to go with, or
  * with test data that holds its own (a CSV file, an IDX directory). */
 int cli_test_options(const char *cmd, const char *test_path, const char *test_labels);

@@ -51,7 +51,7 @@ typedef enum hone_status {
     HONE_ERR_FORMAT = 2,   /* a file's contents are malformed */
     HONE_ERR_VALUE = 3,    /* an argument, option or setting is impossible */
     HONE_ERR_NOMEM = 4,    /* an allocation failed */
-    HONE_ERR_DIVERGED = 5, /* a loss, gradient, weight or batch norm statistic became NaN or infinite */
+    HONE_ERR_DIVERGED = 5, /* a loss, gradient, weight, batch norm statistic or output became NaN or infinite */
 } hone_status;
 
 typedef struct hone_error {
@@ -422,14 +422,18 @@ hone_status hone_model_predict(hone_model *model, const hone_real *X, int B, hon
  * one target column an output, every target in [0, 1]). HONE_ERR_VALUE saying what differs. */
 hone_status hone_model_data_check(const hone_model *model, const hone_dataset *data, hone_error *err);
 
-/* Loss and accuracy over a whole view, in batches of max_batch (accuracy is NAN for MSE); data the
- * model cannot read (hone_model_data_check) is HONE_ERR_VALUE. */
+/* Loss and accuracy over a whole view, in batches of max_batch (accuracy is NAN for MSE; both NAN
+ * for an empty view); data the model cannot read (hone_model_data_check) is HONE_ERR_VALUE. A row
+ * whose network outputs (or standardized targets) are past the real type, which would make the
+ * loss NaN or infinite, is HONE_ERR_DIVERGED naming the first such row of the data, from 1. */
 hone_status hone_model_evaluate(hone_model *model, const hone_view *view, double *loss,
                                 double *accuracy, hone_error *err);
 /* Root mean squared error of an MSE model over a view, of each target in its own units:
  * hone_model_predict's values against the data's targets, rmse[o] for each of the model's
  * outputs (one figure over targets of other units, 1e-6 and 1e4, would be the larger's alone).
- * NAN for an empty view. HONE_ERR_VALUE for another loss, or data the model cannot read. */
+ * NAN for an empty view. HONE_ERR_VALUE for another loss, or data the model cannot read;
+ * HONE_ERR_DIVERGED as hone_model_evaluate, and for a prediction past the real type in the
+ * targets' units. */
 hone_status hone_model_evaluate_rmse(hone_model *model, const hone_view *view, double *rmse /* [O] */,
                                      hone_error *err);
 /* The classes of a classifier that predicts one class a row: softmax cross-entropy's outputs, 2
@@ -438,7 +442,8 @@ int hone_model_classes(const hone_model *model);
 /* Confusion matrix over a view: counts [C, C] (C = hone_model_classes) holds the rows of each
  * true class (row) the model takes for each class (column), as hone_model_evaluate's accuracy
  * counts them, so its trace over the view's rows is that accuracy; all 0 for an empty view.
- * HONE_ERR_VALUE (counts all 0) for a model of no classes or data it cannot read. */
+ * HONE_ERR_VALUE (counts all 0) for a model of no classes or data it cannot read, and
+ * HONE_ERR_DIVERGED (counts all 0) as hone_model_evaluate. */
 hone_status hone_model_confusion(hone_model *model, const hone_view *view, size_t *counts /* [C, C] */,
                                  hone_error *err);
 
@@ -759,7 +764,10 @@ typedef struct hone_train_hooks {
 } hone_train_hooks;
 
 /* Trains model on split->train, evaluating split->dev after every epoch. stats_out, if not NULL,
- * receives the last completed epoch's figures (all zero, epoch 0, when none was completed). */
+ * receives the last completed epoch's figures (all zero, epoch 0, when none was completed).
+ * HONE_ERR_DIVERGED for a loss, gradient, weight or statistic of training that is not finite,
+ * and for a dev row whose outputs overflow (hone_model_evaluate's, "diverged at epoch E, on the
+ * dev rows: ..."), whose NaN loss early stopping and the plateau schedule could not compare. */
 hone_status hone_train(hone_model *model, const hone_split *split, const hone_train_config *config,
                        const hone_train_hooks *hooks, hone_epoch_stats *stats_out, hone_error *err);
 

@@ -751,6 +751,8 @@ expect_ok "a regression resumed" "${price_run[@]}" --epochs 4 --resume price-ck.
 "$hone" "${price_run[@]}" --epochs 4 --save price-straight.safetensors >/dev/null 2>&1
 cmp -s price-resumed.safetensors price-straight.safetensors && ok "a resumed regression is the run straight through, bit for bit" ||
     bad "a resumed regression is the run straight through"
+# what a value past float32 in a network's outputs is called, wherever it is found
+huge_said="the network's values overflow float32 \(weights or inputs too large\)$"
 # a regression's finite outputs carried past float32 by its target statistics (3.4e38, by hand):
 # predict printed inf with exit 0, and eval an rmse of inf
 cp price.safetensors price-huge.safetensors
@@ -758,7 +760,7 @@ perl -0777 -pi -e 's/(\\"target_std\\": \[)([0-9.e+]+)\]/$1 . sprintf("%-*s", le
 unseal price-huge.safetensors
 expect_error "predict: a regression's values past float32" 1 "^hone predict: price-huge.safetensors: the output for row [0-9]+ of price.csv is not finite" -- \
     predict price-huge.safetensors --data price.csv
-expect_error "eval: a regression's rmse past float32" 1 "^hone eval: price-huge.safetensors: the rmse on price.csv is not finite \(inf\)" -- \
+expect_error "eval: a regression's rmse past float32" 1 "^hone eval: price-huge.safetensors on price.csv: the output for row [0-9]+ is -?inf in the targets' units: $huge_said" -- \
     eval price-huge.safetensors --data price.csv
 # targets of other units (1e-6 and 1e3) get an rmse each: one figure over both was the larger's
 # alone, in neither's units
@@ -773,7 +775,7 @@ awk '$(NF - 2) == "rmse" && $(NF - 1) < 1e-5 && $NF > 10' out.txt | grep -q . &&
 cp units.safetensors units-huge.safetensors
 perl -0777 -pi -e 's/(\\"target_std\\": \[[0-9.e+-]+, )([0-9.e+-]+)\]/$1 . sprintf("%-*s", length($2), "3.4e38") . "]"/e' units-huge.safetensors
 unseal units-huge.safetensors
-expect_error "eval: the second target's rmse past float32" 1 "^hone eval: units-huge.safetensors: the rmse on x4.npy is not finite \(inf\)" -- \
+expect_error "eval: the second target's rmse past float32" 1 "^hone eval: units-huge.safetensors on x4.npy: the output for row [0-9]+, output 2, is -?inf in the targets' units: $huge_said" -- \
     eval units-huge.safetensors --data x4.npy --labels units-y2.npy
 expect_ok "eval --json of two targets" eval units.safetensors --data x4.npy --labels units-y2.npy --json
 grep -Eq '"rmse": \[[0-9.]+e-0[0-9], [0-9.]+\]\}$' out.txt && ok "eval --json: the rmse of each target, as an array" ||
@@ -867,9 +869,8 @@ awk -F, 'NF != 3 { exit 1 } { s = $1 + $2 + $3; if (s < 0.999 || s > 1.001) exit
 expect_ok "a model to overflow" train --data blobs.csv --layers 4 --epochs 1 --quiet --save huge.safetensors
 perl -e 'open F, "+<", $ARGV[0] or die; binmode F; read F, $n, 8; seek F, 8 + unpack("Q<", $n), 0; print F pack("f<*", (3e38) x 16)' huge.safetensors
 unseal huge.safetensors
-huge_said="the network's values overflow float32 \(weights or inputs too large\)$"
-expect_error "eval: a loss that is not finite" 1 "^hone eval: huge.safetensors: the loss on blobs.csv is not finite \(nan\): $huge_said" -- eval huge.safetensors --data blobs.csv
-expect_error "eval --json: a loss that is not finite" 1 "^hone eval: huge.safetensors: the loss on blobs.csv is not finite" -- eval huge.safetensors --data blobs.csv --json
+expect_error "eval: a loss that is not finite" 1 "^hone eval: huge.safetensors on blobs.csv: the output for row [0-9]+(, output [1-3],)? is (nan|-?inf): $huge_said" -- eval huge.safetensors --data blobs.csv
+expect_error "eval --json: a loss that is not finite" 1 "^hone eval: huge.safetensors on blobs.csv: the output for row" -- eval huge.safetensors --data blobs.csv --json
 [ ! -s out.txt ] && ok "eval --json: no result for a loss that is not finite" || bad "eval --json printed a result" "$(cat out.txt)"
 expect_error "predict: probabilities that are not finite" 1 "^hone predict: huge.safetensors: the output for row [0-9]+ of blobs.csv is not finite: $huge_said" -- \
     predict huge.safetensors --data blobs.csv --probabilities
@@ -899,6 +900,22 @@ expect_error "predict: the first row overflows" 1 "^hone predict: linear.safeten
     predict linear.safetensors --data first-huge.csv
 expect_error "predict: the last row overflows" 1 "^hone predict: linear.safetensors: the output for row 300 of last-huge.csv is not finite" -- \
     predict linear.safetensors --data last-huge.csv
+# eval names the row too, the first whose outputs overflow, counted across batches as predict's
+expect_error "eval: the first row overflows" 1 "^hone eval: linear.safetensors on first-huge.csv: the output for row 1(, output [1-3],)? is (nan|-?inf): $huge_said" -- \
+    eval linear.safetensors --data first-huge.csv
+expect_error "eval: the last row overflows" 1 "^hone eval: linear.safetensors on last-huge.csv: the output for row 300(, output [1-3],)? is (nan|-?inf): $huge_said" -- \
+    eval linear.safetensors --data last-huge.csv
+# a test row far outside the training rows: train printed a test loss of nan, with exit 0; its
+# final figures cannot be had, and the model, saved before them, is kept
+rm -f test-huge.safetensors
+expect_error "train: a test row that overflows, no final figures" 1 \
+    "^hone train: no final figures: last-huge.csv: the output for row 300(, output [1-3],)? is (nan|-?inf): ${huge_said%$}; the model is saved in test-huge.safetensors$" -- \
+    train --data blobs.csv --test-data last-huge.csv --layers "" --epochs 1 --quiet --save test-huge.safetensors
+! grep -q . out.txt && ok "train: no final figures printed for a test row that overflows" || bad "train printed figures" "$(cat out.txt)"
+expect_ok "train: the model kept despite a test row that overflows" eval test-huge.safetensors --data blobs.csv
+expect_error "train --json: a test row that overflows, no result" 1 "^hone train: no final figures: last-huge.csv: the output for row 300" -- \
+    train --data blobs.csv --test-data last-huge.csv --layers "" --epochs 1 --json --quiet
+[ ! -s out.txt ] && ok "train --json: no result for a test row that overflows" || bad "train --json printed a result" "$(cat out.txt)"
 # outputs exactly tied (the last layer's weights and bias zeroed: every logit 0): a binary model's
 # sigmoid of 0.5 is class 0, softmax's three equal probabilities are the first class, printed in
 # float32's 9 digits (1/3 is 0.333333343)
@@ -922,7 +939,7 @@ if [ -w /dev/full ]; then
     [ $rc -eq 1 ] && [ "$(cat err.txt)" = "hone predict: standard output: No space left on device" ] &&
         ok "predict: standard output to a full disk" || bad "predict: standard output to a full disk" "exit $rc" "$(cat err.txt)"
 fi
-expect_error "diagnose: a loss that is not finite" 1 "^hone diagnose: huge.safetensors: the loss on its train rows is not finite \(nan\): $huge_said" -- \
+expect_error "diagnose: a loss that is not finite" 1 "^hone diagnose: huge.safetensors on blobs.csv: the output for row [0-9]+(, output [1-3],)? is (nan|-?inf): $huge_said" -- \
     diagnose huge.safetensors --data blobs.csv
 # inspect shows where the values overflow (what it is for: exploding activations), and says so
 # where it starts: its nan figures were printed without a word (and as "-nan")
@@ -1064,7 +1081,12 @@ noflip_loss=$(sed -n 's/.*"train_loss": \([-0-9.e+]*\).*/\1/p' noflip.json); fli
     bad "--augment-flip changes the training" "$(cat noflip.json flip.json)"
 expect_error "early stopping without dev: a usage error, as the plateau schedule" 2 "^hone train: --early-stop watches the dev set, and there is no dev set \(--dev 0\)$" -- train --data blobs.csv --early-stop 2 --dev 0 --quiet
 expect_error "divergence is named (exit 3)" 3 "diverged at epoch [0-9]+, batch [0-9]+, learning rate" "first non-finite" "lower the" -- \
-    train --data blobs.csv --layers 16 --optimizer sgd --lr 1e6 --schedule constant --epochs 5 --quiet
+    train --data blobs.csv --layers 16 --optimizer sgd --lr 1e6 --schedule constant --epochs 5 --quiet --dev 0
+# weights grown past what the dev rows' outputs fit in float32 by an epoch's last steps: its dev
+# loss was inf, printed as such, and early stopping would have kept the first epoch's weights
+expect_error "divergence on the dev rows is named (exit 3)" 3 \
+    "^hone train: diverged at epoch 2, on the dev rows, learning rate 1e\+06: the output for row [0-9]+(, output [1-3],)? is (nan|-?inf): the network's values overflow float32 \(weights or inputs too large\); the weights grew too large \(lower the learning rate, clip gradients \(--clip-norm\), or add batch normalization\) or that row's features are far outside the training rows'$" -- \
+    train --data blobs.csv --layers 16 --optimizer sgd --lr 1e6 --schedule constant --epochs 5 --quiet --early-stop 3
 expect_ok "input dropout warns but runs" train --data blobs.csv --layers 8 --epochs 1 --input-keep-prob 0.9 --quiet
 grep -q "warning: --input-keep-prob" err.txt && ok "input dropout warning" || bad "input dropout warning" "$(cat err.txt)"
 expect_ok "every regularizer on CSV" train --data blobs.csv --layers 32,16 --epochs 20 --batch 16 --lr 0.01 --batchnorm \

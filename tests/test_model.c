@@ -971,6 +971,95 @@ static void test_predict_names_the_first_row_not_finite(void **state) {
     hone_model_free(m);
 }
 
+/* A row whose figures would not be finite is an error naming it, in each of the evaluations: its
+ * loss was NaN with HONE_OK, printed (train's "test loss nan") or compared as a number (early
+ * stopping never found a NaN better, and kept the first epoch). A dense 1-1 layer z = 4x over rows
+ * of the data (1, 2, BIG, 3) taken in the order (0, 1, 3, 2) in batches of 2: the row named is the
+ * data's (3), not the view's place (4), found in the second batch. */
+static void test_evaluate_names_the_first_row_not_finite(void **state) {
+    const hone_real big = (hone_real)(TH_DOUBLE ? DBL_MAX : FLT_MAX) / 2;
+    hone_real x[4] = {1, 2, big, 3}, t[4] = {0, 0, 0, 0};
+    hone_dataset d = {.n = 4, .d = 1, .t = 1, .x = x, .target = t};
+    hone_view v = {&d, (size_t[]){0, 1, 3, 2}, 4};
+    const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = 1}};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create(&m, 1, specs, 1, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_int_equal(hone_model_reserve(m, 2, &err), HONE_OK);
+    m->params[0] = 4;
+    m->params[1] = 0;
+    double loss = 0, acc = 0, rmse[1] = {0};
+    assert_int_equal(hone_model_evaluate(m, &v, &loss, &acc, &err), HONE_ERR_DIVERGED);
+    assert_true(isnan(loss) && isnan(acc));
+    assert_string_equal(err.message, "the output for row 3 is inf: the network's values overflow " HONE_REAL_NAME
+                                     " (weights or inputs too large)");
+    assert_int_equal(hone_model_evaluate_rmse(m, &v, rmse, &err), HONE_ERR_DIVERGED);
+    assert_true(isnan(rmse[0]));
+    assert_non_null(strstr(err.message, "the output for row 3 is inf: "));
+    /* finite outputs carried past the real type by the target statistics: the loss, in
+     * standardized units, is finite; the rmse, in the targets' own, is not */
+    x[2] = 0.5;
+    m->target_std[0] = big / 3; /* 4 and 2 times it are finite, 8 times not */
+    assert_int_equal(hone_model_evaluate(m, &v, &loss, &acc, &err), HONE_OK);
+    assert_true(isfinite(loss));
+    assert_int_equal(hone_model_evaluate_rmse(m, &v, rmse, &err), HONE_ERR_DIVERGED);
+    assert_string_equal(err.message, "the output for row 2 is inf in the targets' units: the network's values overflow "
+                                     HONE_REAL_NAME " (weights or inputs too large)");
+    /* a target that standardizes past the real type */
+    m->target_std[0] = (hone_real)1e-3;
+    t[3] = big;
+    assert_int_equal(hone_model_evaluate(m, &v, &loss, &acc, &err), HONE_ERR_DIVERGED);
+    assert_non_null(strstr(err.message, "the target of row 4 standardized is past " HONE_REAL_NAME));
+    hone_model_free(m);
+    /* several outputs name which; the confusion matrix is refused with no counts begun */
+    const hone_layer_spec two[] = {{.kind = HONE_LAYER_DENSE, .units = 2}};
+    assert_int_equal(hone_model_create(&m, 1, two, 1, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_reserve(m, 2, &err), HONE_OK);
+    const hone_real p[4] = {1, 4, 0, 0}; /* W [2, 1], b [2] */
+    memcpy(m->params, p, sizeof p);
+    x[2] = big;
+    int label[4] = {0, 1, 0, 1};
+    hone_dataset c = {.n = 4, .d = 1, .x = x, .label = label, .n_classes = 2};
+    hone_view cv = {&c, v.index, 4};
+    assert_int_equal(hone_model_evaluate(m, &cv, &loss, &acc, &err), HONE_ERR_DIVERGED);
+    assert_string_equal(err.message, "the output for row 3, output 2, is inf: the network's values overflow "
+                                     HONE_REAL_NAME " (weights or inputs too large)");
+    size_t counts[4] = {9, 9, 9, 9};
+    assert_int_equal(hone_model_confusion(m, &cv, counts, &err), HONE_ERR_DIVERGED);
+    assert_true(counts[0] == 0 && counts[1] == 0 && counts[2] == 0 && counts[3] == 0);
+    hone_model_free(m);
+}
+
+/* A dev row whose outputs overflow ends training as a divergence that names it, before early
+ * stopping compares its NaN loss: training went on and kept the first epoch's weights. */
+static void test_training_stops_at_a_dev_row_not_finite(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 5);
+    hone_dataset *d = blobs(60, 3, &rng);
+    for (int j = 0; j < 4; j++) d->x[4 * 41 + j] = (hone_real)(TH_DOUBLE ? DBL_MAX : FLT_MAX); /* far outside the training rows */
+    size_t train_rows[40], dev_rows[20];
+    for (size_t i = 0; i < 40; i++) train_rows[i] = i;
+    for (size_t i = 0; i < 20; i++) dev_rows[i] = 40 + i;
+    hone_split split = {{d, train_rows, 40}, {d, dev_rows, 20}, {d, NULL, 0}};
+    const int hidden[1] = {8};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    assert_int_equal(hone_model_standardize_fit(m, &split.train, &err), HONE_OK);
+    hone_train_config cfg = hone_train_config_default();
+    cfg.epochs = 4;
+    cfg.batch = 8;
+    cfg.early_stopping.patience = 2;
+    hone_epoch_stats stats;
+    assert_int_equal(hone_train(m, &split, &cfg, NULL, &stats, &err), HONE_ERR_DIVERGED);
+    assert_int_equal(stats.epoch, 0);
+    assert_non_null(strstr(err.message, "diverged at epoch 1, on the dev rows, learning rate 0.001: the output for row 42"));
+    assert_non_null(strstr(err.message, "or that row's features are far outside the training rows'"));
+    hone_model_free(m);
+    hone_dataset_free(d);
+}
+
 /* hone_model_predict makes room for more rows than the model has (a loaded model has none): it
  * wrote past its batch buffers. */
 static void test_predict_reserves_its_rows(void **state) {
@@ -1620,6 +1709,8 @@ int main(void) {
         th_test(test_initializers),
         th_test(test_relu_gradient_zero_at_zero),
         th_test(test_predict_names_the_first_row_not_finite),
+        th_test(test_evaluate_names_the_first_row_not_finite),
+        th_test(test_training_stops_at_a_dev_row_not_finite),
         th_test(test_predict_reserves_its_rows),
         th_test(test_data_the_model_cannot_read),
         th_test(test_flags_schedule_and_no_epoch),

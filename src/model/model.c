@@ -611,9 +611,34 @@ typedef struct view_sums {
     size_t *confusion; /* [C, C] (hone_model_classes), or NULL */
 } view_sums;
 
+/* HONE_ERR_DIVERGED naming the first row of a batch whose figures would not be finite (row, a
+ * data row, counted from 1): a network output Z [B, O] past the real type, a standardized target
+ * Y [B, O] past it (a target far from the training targets' mean for their spread), or, where
+ * in_units, a prediction in the targets' units past it; HONE_OK when every row's are finite. */
+static hone_status unsummable_row(const hone_model *m, const hone_real *Z, const hone_real *Y, const size_t *rows,
+                                  int B, int O, bool in_units, hone_error *err) {
+    for (int b = 0; b < B; b++)
+        for (int o = 0; o < O; o++) {
+            const size_t k = (size_t)b * O + (size_t)o;
+            const hone_real y = m->loss == HONE_LOSS_MSE ? Z[k] * m->target_std[o] + m->target_mean[o] : 0;
+            const hone_real bad = !isfinite(Z[k]) ? Z[k] : in_units && !isfinite(y) ? y : 0;
+            if (bad == 0 && isfinite(Y[k])) continue;
+            char which[32] = ""; /* of several */
+            if (O > 1) snprintf(which, sizeof which, ", %s %d,", bad != 0 ? "output" : "target", o + 1);
+            if (bad != 0)
+                return honeE_set(err, HONE_ERR_DIVERGED, "the output for row %zu%s is %s%s: the network's values overflow "
+                                 HONE_REAL_NAME " (weights or inputs too large)", rows[b] + 1, which,
+                                 isnan(bad) ? "nan" : bad > 0 ? "inf" : "-inf", isfinite(Z[k]) ? " in the targets' units" : "");
+            return honeE_set(err, HONE_ERR_DIVERGED, "the target of row %zu%s standardized is past " HONE_REAL_NAME
+                             ": it is too far from the training targets' mean (%g) for their spread (%g)", rows[b] + 1,
+                             which, (double)m->target_mean[o], (double)m->target_std[o]);
+        }
+    return HONE_OK;
+}
+
 /* Runs the network as it will be used (every unit, batch norm's running statistics) over the
  * view's rows in batches of max_batch, adding each batch's figures to sums; data the model
- * cannot read is HONE_ERR_VALUE. */
+ * cannot read is HONE_ERR_VALUE, a row whose figures would not be finite HONE_ERR_DIVERGED. */
 static hone_status sum_over_view(hone_model *m, const hone_view *view, view_sums *sums, hone_error *err) {
     hone_status st = hone_model_data_check(m, view->data, err);
     if (st || (m->max_batch < 1 && (st = hone_model_reserve(m, 256, err)))) return st;
@@ -625,6 +650,7 @@ static hone_status sum_over_view(hone_model *m, const hone_view *view, view_sums
         const size_t *rows = view->index + start;
         hone_model_gather(m, m->batch_x, m->batch_y, view->data, rows, B);
         const hone_real *Z = hone_model_forward(m, m->batch_x, B);
+        if ((st = unsummable_row(m, Z, m->batch_y, rows, B, O, sums->squares != NULL, err))) break;
         sums->loss += honeL_loss(m->loss, NULL, Z, m->batch_y, B, O) * B;
         sums->correct += honeL_loss_correct(m->loss, Z, m->batch_y, B, O);
         if (sums->confusion) honeL_loss_confusion(m->loss, Z, m->batch_y, B, O, sums->confusion);
@@ -636,7 +662,7 @@ static hone_status sum_over_view(hone_model *m, const hone_view *view, view_sums
             }
     }
     m->training = was_training;
-    return HONE_OK;
+    return st;
 }
 
 hone_status hone_model_evaluate(hone_model *m, const hone_view *view, double *loss, double *accuracy,

@@ -182,6 +182,16 @@ static hone_status diverged_at(hone_error *err, int epoch, size_t batch, double 
                      detail, advice);
 }
 
+/* A dev row's figures that are not finite (err: hone_model_evaluate's, naming the row): weights
+ * grown too large by the epoch's last steps, or a row far outside the training rows. */
+static hone_status dev_diverged(hone_error *err, int epoch, double lr) {
+    char detail[sizeof err->message];
+    snprintf(detail, sizeof detail, "%s", err->message);
+    return honeE_set(err, HONE_ERR_DIVERGED, "diverged at epoch %d, on the dev rows, learning rate %g: %s; the weights "
+                     "grew too large (%s) or that row's features are far outside the training rows'", epoch, lr, detail,
+                     lower_the_rate);
+}
+
 /* A loss or gradient norm that is not finite, with where the first non-finite value shows. */
 static hone_status diverged(hone_error *err, const hone_model *m, int B, found_in in, int epoch, size_t batch,
                             double lr, double value) {
@@ -483,7 +493,11 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
         stats.grad_norm = norm_sum / (double)batches;
         stats.seconds = seconds;
         stats.samples_per_s = (double)train->n / (seconds > 0 ? seconds : 1e-9);
-        if ((st = hone_model_evaluate(m, &split->dev, &stats.dev_loss, &stats.dev_acc, err))) goto done;
+        if ((st = hone_model_evaluate(m, &split->dev, &stats.dev_loss, &stats.dev_acc, err))) {
+            if (st == HONE_ERR_DIVERGED) /* a dev row's outputs overflow: its NaN loss would never be the best */
+                st = dev_diverged(err, epoch, lr);
+            goto done;
+        }
         if (c->schedule.kind == HONE_SCHEDULE_PLATEAU)
             plateau_lr = honeO_plateau_update(&plateau, &c->schedule, plateau_lr, stats.dev_loss);
         if (early && !remember_if_best(&best, m, &c->early_stopping, &stats))
