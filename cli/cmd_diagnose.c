@@ -2,6 +2,7 @@
  * evaluated again on the train and dev rows it was trained with. */
 #include "data_options.h"
 #include "metrics.h"
+#include "regularize_options.h"
 #include "split_options.h"
 
 #include <cJSON.h>
@@ -195,7 +196,38 @@ static bool starts_like_json(const char *path) {
     return c == '{';
 }
 
-static int from_model(const diagnose_options *o, double *train, double *dev, int *regression, int *usage) {
+/* The regularization model was trained with, as hone train's closing note names it: its dropout
+ * and, from its metadata (a model file keeps no penalty), its L2 and L1, AdamW's decay and the
+ * augmentation. Early stopping is left out: the metadata does not say whether it put an earlier
+ * epoch's weights back. The penalty is set on model, whose losses are reported without it. */
+static void model_regularization(hone_model *model, char *buf, size_t cap) {
+    hone_train_config c = hone_train_config_default();
+    c.optimizer.kind = HONE_OPTIMIZER_SGD; /* none of the metadata's: no decay of its own */
+    cJSON *config = model->config_json ? cJSON_Parse(model->config_json) : NULL;
+    const cJSON *optimizer = cJSON_GetObjectItemCaseSensitive(config, "optimizer"),
+                *decay = cJSON_GetObjectItemCaseSensitive(config, "weight_decay"),
+                *shift = cJSON_GetObjectItemCaseSensitive(config, "augment_shift"),
+                *rotate = cJSON_GetObjectItemCaseSensitive(config, "augment_rotate"),
+                *flip = cJSON_GetObjectItemCaseSensitive(config, "augment_flip"),
+                *noise = cJSON_GetObjectItemCaseSensitive(config, "augment_noise"),
+                *l2 = cJSON_GetObjectItemCaseSensitive(config, "l2"), *l1 = cJSON_GetObjectItemCaseSensitive(config, "l1");
+    if (cJSON_IsNumber(l2) && cJSON_IsNumber(l1)) /* values it refuses (negative) describe nothing */
+        hone_model_set_regularization(model, l2->valuedouble, l1->valuedouble,
+                                      cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(config, "decay_bias")), NULL);
+    if (cJSON_IsString(optimizer) && cJSON_IsNumber(decay)) {
+        c.optimizer.kind = hone_optimizer_kind_parse(optimizer->valuestring);
+        c.optimizer.weight_decay = decay->valuedouble;
+    }
+    if (cJSON_IsNumber(shift) && shift->valueint > 0) c.augment.shift = shift->valueint;
+    if (cJSON_IsNumber(rotate) && rotate->valuedouble > 0) c.augment.rotate = rotate->valuedouble;
+    c.augment.flip = cJSON_IsTrue(flip);
+    if (cJSON_IsNumber(noise) && noise->valuedouble > 0) c.augment.noise = noise->valuedouble;
+    cJSON_Delete(config);
+    cli_regularization_describe(buf, cap, model, &c, 1);
+}
+
+static int from_model(const diagnose_options *o, double *train, double *dev, int *regression, char *regularized,
+                      size_t cap, int *usage) {
     hone_data_source source;
     if (cli_data_source("diagnose", &o->data, &source) || cli_test_options("diagnose", o->test_data, o->test_labels)) {
         *usage = 1;
@@ -250,6 +282,7 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
         goto done;
     }
     *regression = cli_mse_units(model);
+    model_regularization(model, regularized, cap);
     *train = *regression ? loss[0] : 1 - acc[0];
     *dev = *regression ? loss[1] : 1 - acc[1];
     rc = 0;
@@ -305,10 +338,11 @@ int cmd_diagnose(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     double train, dev;
+    char regularized[256] = ""; /* a model's, for the note that regularization raises the train error */
     int regression = 0, epoch = 0, last_epoch = 0, usage = 0;
     kept_epoch kept = KEPT_LAST;
     if (*o.metrics ? from_metrics(&o, &train, &dev, &regression, &epoch, &last_epoch, &kept)
-                   : from_model(&o, &train, &dev, &regression, &usage))
+                   : from_model(&o, &train, &dev, &regression, regularized, sizeof regularized, &usage))
         return usage ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
     if (cli_base_error_check("diagnose", o.base_error, regression)) return CLI_EXIT_USAGE;
     if (o.json) {
@@ -324,7 +358,7 @@ int cmd_diagnose(int argc, char **argv) {
             printf(" (train figures are running means over the epoch)\n");
         } else if (isnan(dev)) printf("%s on the train rows it was trained with (it had no dev rows)\n", o.model);
         else printf("%s on the train and dev rows it was trained with\n", o.model);
-        cli_diagnosis_print(stdout, train, dev, o.base_error, o.tolerance, regression, NULL);
+        cli_diagnosis_print(stdout, train, dev, o.base_error, o.tolerance, regression, regularized);
         /* a running mean in training mode is no train error of the model trained: dropout is on and
          * the weights move through the epoch, so with dropout it reads well above the dev error
          * (hone train's closing diagnosis, on the model, said high variance where this said high

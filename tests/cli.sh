@@ -1238,9 +1238,15 @@ grep -qx "regularization: dropout keep 0.8" err.txt && ! grep -q "cost minimized
     ok "train: dropout alone, no word of a penalty" || bad "train: dropout alone, no word of a penalty" "$(cat err.txt)"
 # high bias under regularization: the recipe's "bigger network" alone sent --l2 1000 to grow the
 # network; a note names the regularization to turn down (batch norm is not one that holds train up)
-expect_ok "train: high bias under L2" train --data blobs.csv --layers 8 --epochs 3 --batch 16 --l2 1000 --quiet
-tail -1 out.txt | grep -q '^  note: this run was regularized (L2 1000), .*regularize less before making the network bigger$' &&
+expect_ok "train: high bias under L2" train --data blobs.csv --layers 8 --epochs 3 --batch 16 --l2 1000 --quiet \
+    --optimizer adamw --augment-noise 0.1 --save l2-bias.safetensors
+note="^  note: this run was regularized \(L2 1000, adamw weight decay 0.01, augment noise 0.1\), .*regularize less before making the network bigger$"
+tail -1 out.txt | grep -Eq "$note" &&
     ok "train: high bias under L2 says to regularize less" || bad "train: high bias under L2 says to regularize less" "$(tail -3 out.txt)"
+# diagnose of the model says the same: the note was train's alone
+expect_ok "diagnose: high bias under L2" diagnose l2-bias.safetensors --data blobs.csv
+tail -1 out.txt | grep -Eq "$note" &&
+    ok "diagnose: a model's high bias under L2 says to regularize less" || bad "diagnose: a model's high bias under L2" "$(tail -3 out.txt)"
 expect_ok "train: high bias, batch norm alone" train --data blobs.csv --layers 8 --epochs 1 --batch 16 --lr 1e-5 --batchnorm --quiet
 grep -q '^diagnosis: high bias' out.txt && ! grep -q 'note: this run was regularized' out.txt &&
     ok "train: high bias with batch norm alone, no note on regularizing" ||
