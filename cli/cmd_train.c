@@ -523,6 +523,12 @@ int cmd_train(int argc, char **argv) {
     if (options_check("train", &o, &cfg, 1)) return CLI_EXIT_USAGE;
     cli_optim_warn("train", &o.optim);
     cli_regularize_warn("train", &o.reg, !*o.init);
+    /* two weight decays at once, the one AdamW was made to replace among them (an L2 gradient that
+     * Adam divides by its scale decays weights of large gradients less) */
+    if (o.reg.l2 > 0 && cfg.optimizer.kind == HONE_OPTIMIZER_ADAMW && cfg.optimizer.weight_decay > 0)
+        fprintf(stderr, "hone train: warning: --l2 %g with adamw, whose own weight decay (%g) decays the weights too: "
+                        "for one of them, --weight-decay 0, or --optimizer adam with --l2\n", o.reg.l2,
+                cfg.optimizer.weight_decay);
     if (!*o.init) cli_arch_warn("train", &o.arch); /* with --init, train refuses them */
     if (cli_given(&o.standardize_targets) && (*o.init || !o.data.regression))
         fprintf(stderr, "hone train: warning: --%sstandardize-targets does nothing %s\n",

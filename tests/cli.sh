@@ -1233,6 +1233,12 @@ grep -A1 '^regularization: L2 0.5' err.txt | grep -q "^  (each epoch's train los
 expect_ok "train with adamw" train --data blobs.csv --layers 8 --epochs 1 --optimizer adamw
 grep -qx "regularization: adamw weight decay 0.01" err.txt && ok "train: adamw's default weight decay is named as regularization" ||
     bad "train: adamw's default weight decay is named as regularization" "$(cat err.txt)"
+# --l2 beside AdamW's own decay decays the weights twice, one of them the coupled form AdamW replaces
+expect_ok "train: --l2 with adamw" train --data blobs.csv --layers 8 --epochs 1 --optimizer adamw --l2 0.1 --quiet
+grep -qx "hone train: warning: --l2 0.1 with adamw, whose own weight decay (0.01) decays the weights too: for one of them, --weight-decay 0, or --optimizer adam with --l2" err.txt &&
+    ok "train: --l2 with adamw's decay warns" || bad "train: --l2 with adamw's decay warns" "$(cat err.txt)"
+expect_ok "train: --l2 with adamw, no decay of its own" train --data blobs.csv --layers 8 --epochs 1 --optimizer adamw --l2 0.1 --weight-decay 0 --quiet
+[ ! -s err.txt ] && ok "train: --l2 with adamw's decay 0, no warning" || bad "train: --l2 with adamw's decay 0 warned" "$(cat err.txt)"
 expect_ok "train with dropout alone" train --data blobs.csv --layers 8,8 --epochs 1 --keep-prob 0.8
 grep -qx "regularization: dropout keep 0.8" err.txt && ! grep -q "cost minimized" err.txt &&
     ok "train: dropout alone, no word of a penalty" || bad "train: dropout alone, no word of a penalty" "$(cat err.txt)"
