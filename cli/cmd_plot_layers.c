@@ -229,6 +229,6 @@ int cmd_plot_layers(int argc, char **argv) {
     write_svg(out.f, pts, n, layers, stat, input);
     free(pts);
     if (cli_atomic_commit("plot-layers", &out)) return CLI_EXIT_FAIL;
-    printf("plotted %s\n", output);
+    printf("wrote %s (%s per layer)\n", output, stat); /* as hone plot says it */
     return CLI_EXIT_OK;
 }

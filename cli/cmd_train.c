@@ -857,7 +857,7 @@ int cmd_train(int argc, char **argv) {
         print_row("dev", split.dev.n, losses[1], accs[1], rmses[1], outputs);
         print_row("test", split.test.n, losses[2], accs[2], rmses[2], outputs);
         if (*o.save) printf("saved %s\n", o.save);
-        if (*o.plot) printf("plotted %s\n", o.plot);
+        if (*o.plot) printf("wrote %s (%zu epoch%s)\n", o.plot, history.n, history.n == 1 ? "" : "s"); /* as hone plot */
         /* early stopping raised the training error only where it put back an earlier epoch */
         hone_train_config kept = cfg;
         if (last.best_epoch == last.epoch) kept.early_stopping.patience = 0;

@@ -1156,6 +1156,7 @@ tail -7 out.txt | head -1 | grep -q '^diagnosis: ' && tail -1 out.txt | grep -q 
     && ok "train ends with the diagnosis" || bad "train ends with the diagnosis" "$(cat out.txt)"
 [ -s run.svg ] && ! ls run.svg.tmp* >/dev/null 2>&1 && head -c 4 run.svg | grep -q '<svg' && grep -q '</svg>' run.svg \
     && ok "train --plot writes an SVG, no temporary left" || bad "train --plot writes an SVG" "$(ls; head -3 run.svg)"
+grep -qx "wrote run.svg (3 epochs)" out.txt && ok "train --plot: says what it wrote as plot does" || bad "train --plot: what it wrote" "$(cat out.txt)"
 expect_ok "train --metrics as JSON lines, --quiet" train --data blobs.csv --layers 8 --epochs 2 --metrics m.jsonl --quiet
 [ "$(wc -l <m.jsonl)" -eq 2 ] && grep -q '^{"epoch": 2, "lr": ' m.jsonl && grep -q '"samples_per_s": ' m.jsonl && [ ! -s err.txt ] \
     && ok "metrics JSON lines; --quiet prints no progress" || bad "metrics JSON lines; --quiet" "$(cat m.jsonl err.txt)"
@@ -2070,6 +2071,7 @@ for clip in "" "--clip-norm 0.5"; do
         || bad "layer statistics do not change the model (${clip:-no clipping})" "$(cmp nostats.safetensors withstats.safetensors 2>&1)"
 done
 expect_ok "plot-layers draws the layer statistics" plot-layers ls.csv --output ls.svg
+grep -qx "wrote ls.svg (std per layer)" out.txt && ok "plot-layers: says what it wrote as plot does" || bad "plot-layers: what it wrote" "$(cat out.txt)"
 head -c 5 ls.svg | grep -q "<svg" && [ "$(grep -c '<polyline' ls.svg)" -eq 2 ] && grep -q "per layer" ls.svg && ok "plot-layers: one line per activation layer" || bad "plot-layers: one line per activation layer" "$(grep -c polyline ls.svg) lines"
 # one step recorded: a line of one point drew nothing, so it gets a marker; the step axis is ticked
 # at whole, distinct steps (its five even fifths read '1 1 1 2 2 2', or 9 at step 8.8)
