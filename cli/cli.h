@@ -106,6 +106,9 @@ const char *cli_loss_text(char *buf, double v);
 /* A flag's value as a config file or tune gives it: 1 for 1, true, yes or on; 0 for 0, false, no
  * or off; -1 for anything else. */
 int cli_flag_value(const char *text);
+/* Appends printf text to buf [cap] at *at, keeping buf a string: 0, or -1 once it does not fit,
+ * with the text cut at cap - 1 and *at at cap, so that nothing after it is appended. */
+int cli_append(char *buf, size_t cap, size_t *at, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Writes a double as JSON (null for NaN or infinity). */
 void cli_json_number(FILE *out, const char *key, double v, int comma);
 /* A regression's figure per target (hone_model_evaluate_rmse's), n of them: as JSON, one number

@@ -12,7 +12,6 @@
 
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -236,17 +235,6 @@ static const char *config_option(const char *field) {
     return NULL;
 }
 
-/* Appends printf text to buf [cap] at *at; -1 (and nothing more) once it does not fit. */
-static int append(char *buf, size_t cap, size_t *at, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = *at < cap ? vsnprintf(buf + *at, cap - *at, fmt, ap) : -1;
-    va_end(ap);
-    if (n < 0 || (size_t)n >= cap - *at) return -1;
-    *at += (size_t)n;
-    return 0;
-}
-
 /* The network of a model from --init, and its --layers and --keep-prob text. */
 typedef struct init_network {
     hone_mlp_spec spec;
@@ -269,14 +257,14 @@ static int init_network_of(const hone_model *m, const char *path, init_network *
     net->layers[0] = net->keep_text[0] = 0;
     for (int h = 0, run; h < n && !failed; h += run) {
         for (run = 1; h + run < n && net->widths[h + run] == net->widths[h];) run++;
-        failed = run > 1 ? append(net->layers, sizeof net->layers, &at, "%s%dx%d", h ? "," : "", net->widths[h], run)
-                         : append(net->layers, sizeof net->layers, &at, "%s%d", h ? "," : "", net->widths[h]);
+        failed = run > 1 ? cli_append(net->layers, sizeof net->layers, &at, "%s%dx%d", h ? "," : "", net->widths[h], run)
+                         : cli_append(net->layers, sizeof net->layers, &at, "%s%d", h ? "," : "", net->widths[h]);
     }
     for (int h = 1; h < n; h++) all_equal = all_equal && net->keep[h] == net->keep[0];
     at = 0;
-    if (all_equal) failed = failed || append(net->keep_text, sizeof net->keep_text, &at, "%g", n ? net->keep[0] : 1.0);
+    if (all_equal) failed = failed || cli_append(net->keep_text, sizeof net->keep_text, &at, "%g", n ? net->keep[0] : 1.0);
     for (int h = 0; !all_equal && h < n && !failed; h++)
-        failed = append(net->keep_text, sizeof net->keep_text, &at, "%s%g", h ? "," : "", net->keep[h]);
+        failed = cli_append(net->keep_text, sizeof net->keep_text, &at, "%s%g", h ? "," : "", net->keep[h]);
     if (failed) {
         cli_error("train", "--init %s: its %d hidden layers do not fit in %d characters of --layers and --keep-prob",
                   path, n, CLI_TEXT_MAX - 1);

@@ -22,9 +22,8 @@ const char *const cli_layer_stats_columns[CLI_LAYER_STATS_COLUMNS] = {
 /* The header line, with its newline, into buf [cap]. */
 static void header(char *buf, size_t cap) {
     size_t at = 0;
-    for (int c = 0; c < CLI_LAYER_STATS_COLUMNS && at < cap; c++)
-        at += (size_t)snprintf(buf + at, cap - at, "%s%s", c ? "," : "", cli_layer_stats_columns[c]);
-    if (at < cap) snprintf(buf + at, cap - at, "\n");
+    for (int c = 0; c < CLI_LAYER_STATS_COLUMNS; c++) cli_append(buf, cap, &at, "%s%s", c ? "," : "", cli_layer_stats_columns[c]);
+    cli_append(buf, cap, &at, "\n");
 }
 
 /* The length of f's beginning that a run resumed after step steps_done keeps: the header and the

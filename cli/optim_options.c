@@ -42,9 +42,8 @@ static void name_readers(char *buf, size_t cap, const kinds *k, const char *sett
         if (k->reads(kind, setting) == 1) who[n++] = k->name(kind);
     size_t at = 0;
     buf[0] = 0;
-    for (int i = 0; i < n && at < cap; i++)
-        at += (size_t)snprintf(buf + at, cap - at, "%s%s", i == 0 ? "" : i == n - 1 ? " and " : ", ", who[i]);
-    if (at < cap) snprintf(buf + at, cap - at, " read%s it", n == 1 ? "s" : "");
+    for (int i = 0; i < n; i++) cli_append(buf, cap, &at, "%s%s", i == 0 ? "" : i == n - 1 ? " and " : ", ", who[i]);
+    cli_append(buf, cap, &at, " read%s it", n == 1 ? "s" : "");
 }
 
 static void warn_unread(const char *cmd, const unread_option *options, size_t n, const kinds *k, int kind) {

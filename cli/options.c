@@ -499,6 +499,20 @@ int cli_utf8_valid(const char *s) {
     return 1;
 }
 
+int cli_append(char *buf, size_t cap, size_t *at, const char *fmt, ...) {
+    if (*at >= cap) return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    const int n = vsnprintf(buf + *at, cap - *at, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= cap - *at) {
+        *at = cap;
+        return -1;
+    }
+    *at += (size_t)n;
+    return 0;
+}
+
 void cli_json_string(FILE *out, const char *s) {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p;) {

@@ -255,23 +255,15 @@ int cli_plot_svg(const char *cmd, const char *path, const hone_epoch_stats *rows
 
 void cli_plot_describe(char *buf, size_t cap, const hone_model *m, int activation, const hone_train_config *c) {
     size_t at = 0;
-    int k = snprintf(buf, cap, "%d", m->inputs);
-    if (k > 0) at = (size_t)k;
-    for (int l = 0; l < m->n_layers && at < cap; l++) {
-        if (m->layers[l].kind != HONE_LAYER_DENSE) continue;
-        k = snprintf(buf + at, cap - at, "-%d", m->layers[l].out);
-        if (k > 0) at += (size_t)k;
-    }
-    if (at < cap) {
-        k = snprintf(buf + at, cap - at, " %s, %s loss; %s, lr %g, batch %d",
-                     hone_layer_kind_name((hone_layer_kind)activation), hone_loss_kind_name(m->loss),
-                     hone_optimizer_kind_name(c->optimizer.kind), c->lr, c->batch);
-        if (k > 0) at += (size_t)k;
-    }
+    cli_append(buf, cap, &at, "%d", m->inputs);
+    for (int l = 0; l < m->n_layers; l++)
+        if (m->layers[l].kind == HONE_LAYER_DENSE) cli_append(buf, cap, &at, "-%d", m->layers[l].out);
+    cli_append(buf, cap, &at, " %s, %s loss; %s, lr %g, batch %d", hone_layer_kind_name((hone_layer_kind)activation),
+               hone_loss_kind_name(m->loss), hone_optimizer_kind_name(c->optimizer.kind), c->lr, c->batch);
     /* curves of runs that differ in their regularization alone looked the same but for their shape */
     char reg[256];
     cli_regularization_describe(reg, sizeof reg, m, c, 0);
-    if (*reg && at < cap) snprintf(buf + at, cap - at, "; %s", reg);
+    if (*reg) cli_append(buf, cap, &at, "; %s", reg);
 }
 
 int cli_plot_output(const char *cmd, const char *input, char *output, size_t cap) {

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,28 +90,17 @@ void cli_regularize_warn(const char *cmd, const cli_regularize *r, int builds_ne
     }
 }
 
-/* Appends printf-style text to buf at *at, as far as cap allows. */
-static void append(char *buf, size_t cap, size_t *at, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void append(char *buf, size_t cap, size_t *at, const char *fmt, ...) {
-    if (*at >= cap) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(buf + *at, cap - *at, fmt, ap);
-    va_end(ap);
-    if (k > 0) *at = *at + (size_t)k < cap ? *at + (size_t)k : cap;
-}
-
 void cli_regularization_describe(char *buf, size_t cap, const hone_model *m, const hone_train_config *c,
                                  int bias_only) {
     size_t at = 0;
     const char *sep = "";
     if (cap) buf[0] = 0;
-    if (m->l2 > 0) append(buf, cap, &at, "%sL2 %g", sep, m->l2), sep = ", ";
-    if (m->l1 > 0) append(buf, cap, &at, "%sL1 %g", sep, m->l1), sep = ", ";
-    if ((m->l2 > 0 || m->l1 > 0) && m->decay_bias) append(buf, cap, &at, " (biases too)");
+    if (m->l2 > 0) cli_append(buf, cap, &at, "%sL2 %g", sep, m->l2), sep = ", ";
+    if (m->l1 > 0) cli_append(buf, cap, &at, "%sL1 %g", sep, m->l1), sep = ", ";
+    if ((m->l2 > 0 || m->l1 > 0) && m->decay_bias) cli_append(buf, cap, &at, " (biases too)");
     /* AdamW's decoupled decay shrinks the weights as L2 does, on by default (0.01) */
     if (c->optimizer.kind == HONE_OPTIMIZER_ADAMW && c->optimizer.weight_decay > 0)
-        append(buf, cap, &at, "%sadamw weight decay %g", sep, c->optimizer.weight_decay), sep = ", ";
+        cli_append(buf, cap, &at, "%sadamw weight decay %g", sep, c->optimizer.weight_decay), sep = ", ";
     /* the model's layers, not the options: a model from --init brings its own dropout and batch norm */
     int bn = 0, seen_dense = 0, hidden_drop = 0, one_keep = 1; /* one keep for every hidden layer, given once */
     float first_keep = -1;
@@ -128,26 +116,26 @@ void cli_regularization_describe(char *buf, size_t cap, const hone_model *m, con
         if (L->kind == HONE_LAYER_DENSE) seen_dense = 1;
         else if (L->kind == HONE_LAYER_BATCHNORM) bn = 1;
         else if (L->kind == HONE_LAYER_DROPOUT && !seen_dense) {
-            append(buf, cap, &at, "%sinput dropout keep %g", sep, L->keep_prob), sep = ", ";
+            cli_append(buf, cap, &at, "%sinput dropout keep %g", sep, L->keep_prob), sep = ", ";
         } else if (L->kind == HONE_LAYER_DROPOUT) {
-            if (hidden_drop && !one_keep) append(buf, cap, &at, ",%g", L->keep_prob);
+            if (hidden_drop && !one_keep) cli_append(buf, cap, &at, ",%g", L->keep_prob);
             else if (hidden_drop) continue;
-            else append(buf, cap, &at, "%sdropout keep %g", sep, L->keep_prob);
+            else cli_append(buf, cap, &at, "%sdropout keep %g", sep, L->keep_prob);
             hidden_drop = 1, sep = ", ";
         }
     }
-    if (bn && !bias_only) append(buf, cap, &at, "%sbatch norm", sep), sep = ", ";
+    if (bn && !bias_only) cli_append(buf, cap, &at, "%sbatch norm", sep), sep = ", ";
     const hone_augment *a = &c->augment;
     if (a->shift || a->rotate > 0 || a->flip || a->noise > 0) {
-        append(buf, cap, &at, "%saugment", sep), sep = ", ";
-        if (a->shift) append(buf, cap, &at, " shift %d", a->shift);
-        if (a->rotate > 0) append(buf, cap, &at, " rotate %g", a->rotate);
-        if (a->flip) append(buf, cap, &at, " flip");
-        if (a->noise > 0) append(buf, cap, &at, " noise %g", a->noise);
+        cli_append(buf, cap, &at, "%saugment", sep), sep = ", ";
+        if (a->shift) cli_append(buf, cap, &at, " shift %d", a->shift);
+        if (a->rotate > 0) cli_append(buf, cap, &at, " rotate %g", a->rotate);
+        if (a->flip) cli_append(buf, cap, &at, " flip");
+        if (a->noise > 0) cli_append(buf, cap, &at, " noise %g", a->noise);
     }
     const hone_early_stopping *e = &c->early_stopping;
     if (e->patience > 0) {
-        append(buf, cap, &at, "%searly stop %d on dev %s", sep, e->patience, e->on_accuracy ? "accuracy" : "loss");
-        if (e->min_delta > 0) append(buf, cap, &at, " (min delta %g)", e->min_delta);
+        cli_append(buf, cap, &at, "%searly stop %d on dev %s", sep, e->patience, e->on_accuracy ? "accuracy" : "loss");
+        if (e->min_delta > 0) cli_append(buf, cap, &at, " (min delta %g)", e->min_delta);
     }
 }
