@@ -62,8 +62,9 @@ typedef struct hone_error {
      * hone_train_config ("epochs", "optimizer.beta1", "schedule.warmup"); hone_train_resume:
      * "epochs" when the checkpoint has trained more than the run's; the data readers: "label" (a
      * label that is no class index: real-valued targets need regression), "label_index" (a CSV
-     * label column out of range), "header" (a CSV label column named in a file without a header),
-     * "regression" (IDX labels asked for as targets) */
+     * label column out of range, or given twice, or no column left for features), "header" (a CSV
+     * label column named in a file without a header), "regression" (IDX labels asked for as
+     * targets, or several CSV label columns for class labels) */
     const char *field;
 } hone_error;
 
@@ -100,8 +101,11 @@ typedef struct hone_dataset {
     hone_real *target; /* [n, T] regression targets, or NULL */
     size_t t;          /* target columns (T), when targets are present */
     size_t height, width; /* images: rows are height x width pixels (D = height width); else 0 */
-    int label_column;     /* the CSV reader's: the label's 0-based column in the file; -1 from the
-                             others, and for a CSV file read without a label column */
+    int label_column;     /* the CSV reader's: the label's 0-based column in the file (the first
+                             target's, with several); -1 from the others, and for a CSV file read
+                             without a label column */
+    int *target_columns;  /* the CSV reader's, with targets: their 0-based columns in the file [T],
+                             in the order of the targets' columns; NULL otherwise */
     size_t collapsed_feature; /* the readers of numbers (CSV, NPY): 1 + the first feature whose values
                                  differ in the file but are all one hone_real value (1e8 and 1e8 + 1
                                  in float32), so that training sees it as constant; 0 when none */
@@ -115,6 +119,12 @@ typedef struct hone_dataset {
 hone_status hone_dataset_load_idx(hone_dataset **out, const char *images, const char *labels,
                                   hone_error *err);
 
+/* A CSV column, by header name or by 0-based index. */
+typedef struct hone_csv_column {
+    const char *name; /* by header name, or NULL */
+    int index;        /* by 0-based index when name is NULL; -1 = last */
+} hone_csv_column;
+
 typedef struct hone_csv_options {
     int header;             /* -1 detect (a first row with no numeric field), 0 none, 1 present */
     const char *label_name; /* label column by header name, or NULL */
@@ -123,18 +133,25 @@ typedef struct hone_csv_options {
                                predict on); the dataset then has neither labels nor targets */
     char delimiter;         /* ',' by default */
     int regression;         /* 1: the label column is a real target; 0: a class index */
+    /* Several target columns (regression only; classes come from one column): label_columns
+     * [n_label_columns], which become the columns of data->target [n, T] in this order, in place
+     * of label_name and label_index. NULL and 0 by default: the one column those name. */
+    const hone_csv_column *label_columns;
+    int n_label_columns;
 } hone_csv_options;
 #define HONE_CSV_NO_LABEL (-2)
 
 hone_csv_options hone_csv_options_default(void);
 
 /* CSV: every field a decimal number (strtod's hexadecimal is refused); the label column becomes
- * labels (integers from 0 to HONE_MAX_UNITS - 1, the most classes a model can have) or targets.
+ * labels (integers from 0 to HONE_MAX_UNITS - 1, the most classes a model can have) or targets,
+ * and label_columns become targets [n, T], the other columns the features in their order.
  * A leading UTF-8 byte-order mark is skipped; lines end in \n, \r\n, or \r alone (a file with no
  * \n); a line starting with '#' is a comment, but one before the first row with that row's field
  * count and no numbers is the header (numpy.savetxt's "# a,b,label").
  * HONE_ERR_VALUE is for options: a header or delimiter out of range, a label_name with header 0,
- * or a label_index beyond the file's columns. */
+ * a label_index beyond the file's columns, a column given twice or every column a label, and
+ * several label columns without regression. */
 hone_status hone_dataset_load_csv(hone_dataset **out, const char *path,
                                   const hone_csv_options *options, hone_error *err);
 

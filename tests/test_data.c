@@ -565,6 +565,116 @@ static void test_csv_label_column(void **state) {
     expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_FORMAT, p, "ambiguous");
 }
 
+/* Several target columns (label_columns): by name or index, mixed, become data->target's columns
+ * in the order given, whichever order the file has them in; the rest are the features, in the
+ * file's order, with their names. Each way of naming a column the reader refuses alone is
+ * refused in a list too, and so are a column given twice (in the same words or in two), a label
+ * in every column, and several columns for class labels. */
+static void test_csv_label_columns(void **state) {
+    (void)state;
+    const hone_csv_column rent_price[2] = {{"r", 0}, {NULL, 1}};
+    hone_csv_options o = hone_csv_options_default();
+    o.regression = 1;
+    o.label_columns = rent_price;
+    o.n_label_columns = 2;
+    hone_dataset *d = csv_ok("targets.csv", "a,p,b,r,c\n1,10,2,20,3\n4,40,5,50,6\n7,70,8,80,9.5\n", &o);
+    assert_int_equal(d->n, 3);
+    assert_int_equal(d->d, 3);
+    assert_int_equal(d->t, 2);
+    assert_null(d->label);
+    const double x[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9.5}, y[6] = {20, 10, 50, 40, 80, 70};
+    for (int i = 0; i < 9; i++) th_assert_close(d->x[i], x[i], 0);
+    for (int i = 0; i < 6; i++) th_assert_close(d->target[i], y[i], 0);
+    assert_string_equal(d->feature_names[0], "a");
+    assert_string_equal(d->feature_names[1], "b");
+    assert_string_equal(d->feature_names[2], "c");
+    assert_non_null(d->target_columns);
+    assert_int_equal(d->target_columns[0], 3);
+    assert_int_equal(d->target_columns[1], 1);
+    assert_int_equal(d->label_column, 3);
+    hone_dataset_free(d);
+
+    /* by index alone, -1 the last, in a file without a header; rows past the first row's guess */
+    const hone_csv_column last_first[2] = {{NULL, -1}, {NULL, 0}};
+    o.label_columns = last_first;
+    char text[4096] = "1000.0000,2000.0000,3000.0000,4000.0000\n";
+    for (int i = 0; i < 200; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%d,%d,%d,%d\n", i, -i, 2 * i, 3 * i);
+    d = csv_ok("targets-nohead.csv", text, &o);
+    assert_int_equal(d->n, 201);
+    assert_int_equal(d->d, 2);
+    assert_int_equal(d->t, 2);
+    assert_null(d->feature_names);
+    th_assert_close(d->target[0], 4000, 0);
+    th_assert_close(d->target[1], 1000, 0);
+    th_assert_close(d->target[2 * 200], 3 * 199, 0);
+    th_assert_close(d->target[2 * 200 + 1], 199, 0);
+    th_assert_close(d->x[2 * 200], -199, 0);
+    th_assert_close(d->x[2 * 200 + 1], 2 * 199, 0);
+    hone_dataset_free(d);
+
+    /* one column in the list is that column, class labels too */
+    const hone_csv_column just_p[1] = {{"p", 0}};
+    o = hone_csv_options_default();
+    o.label_columns = just_p;
+    o.n_label_columns = 1;
+    d = csv_ok("one-listed.csv", "a,p,b\n1,2,3\n4,0,6\n", &o);
+    assert_int_equal(d->d, 2);
+    assert_int_equal(d->label[0], 2);
+    assert_int_equal(d->n_classes, 3);
+    assert_null(d->target);
+    assert_null(d->target_columns);
+    hone_dataset_free(d);
+
+    /* a second target that collapses in float32 is the second */
+    const hone_csv_column y0_y1[2] = {{"y0", 0}, {"y1", 0}}, y1_y0[2] = {{"y1", 0}, {"y0", 0}};
+    o.regression = 1;
+    o.label_columns = y0_y1;
+    o.n_label_columns = 2;
+    const char *collapsing = "a,y0,y1\n1,5,100000000.5\n2,6,100000001\n";
+    d = csv_ok("collapse-y2.csv", collapsing, &o);
+    assert_int_equal(d->collapsed_target, TH_DOUBLE ? 0 : 2);
+    hone_dataset_free(d);
+    o.label_columns = y1_y0;
+    d = csv_ok("collapse-y2.csv", collapsing, &o);
+    assert_int_equal(d->collapsed_target, TH_DOUBLE ? 0 : 1);
+    hone_dataset_free(d);
+
+    d = NULL;
+    const char *p = th_write_text("targets-bad.csv", "a,p,b,r,c\n1,10,2,20,3\n");
+    const hone_csv_column twice[2] = {{"r", 0}, {"r", 0}}, name_and_index[2] = {{"r", 0}, {NULL, 3}},
+                          last_twice[2] = {{NULL, 4}, {NULL, -1}}, beyond[2] = {{"r", 0}, {NULL, 5}},
+                          unknown[2] = {{"r", 0}, {"q", 0}};
+    o.label_columns = twice;
+    expect_error_field(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, "label_index", p,
+                       ": label column 'r' is given twice");
+    o.label_columns = name_and_index;
+    expect_error_field(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, "label_index", p,
+                       ": label columns 'r' and 3 are the same column (index 3)");
+    o.label_columns = last_twice;
+    expect_error_field(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, "label_index", p,
+                       ": label columns 4 and -1 are the same column (index 4)");
+    o.label_columns = beyond;
+    expect_error_field(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, "label_index", p,
+                       ": label column 5 is out of range: the rows have 5 columns (0..4, or -1 for the last)");
+    o.label_columns = unknown;
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_FORMAT, p, ": no column named 'q' (columns: 'a', 'p'");
+    o.label_columns = y0_y1;
+    p = th_write_text("targets-only.csv", "y0,y1\n1,2\n");
+    expect_error_field(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, "label_index", p,
+                       ": the 2 label columns are all the rows' columns: none is left for features");
+    p = th_write_text("targets-nohead2.csv", "1,2,3\n");
+    expect_error_field(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_FORMAT, "header", p,
+                       ": no column named 'y0': the first row has numbers, so it is data and there is no header");
+    o.regression = 0; /* classes come from one column */
+    expect_error_field(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, "regression", p,
+                       ": 2 label columns: class labels come from one column; several are regression targets");
+    o.regression = 1;
+    o.label_columns = NULL;
+    expect_error(hone_dataset_load_csv(&d, p, &o, err), HONE_ERR_VALUE, p, ": 2 label columns, and label_columns NULL");
+    assert_null(d);
+}
+
 static void test_csv_ragged(void **state) {
     (void)state;
     const char *p = th_write_text("ragged.csv", "a,b,c\n1,2,0\n3,4\n");
@@ -1724,6 +1834,14 @@ static char fx_a[512], fx_b[512];
 
 static hone_status load_idx_fx(hone_dataset **out, hone_error *err) { return hone_dataset_load_idx(out, fx_a, fx_b, err); }
 static hone_status load_csv_fx(hone_dataset **out, hone_error *err) { return hone_dataset_load_csv(out, fx_a, NULL, err); }
+static hone_status load_csv_targets_fx(hone_dataset **out, hone_error *err) {
+    const hone_csv_column columns[2] = {{"y", 0}, {NULL, 0}};
+    hone_csv_options o = hone_csv_options_default();
+    o.regression = 1;
+    o.label_columns = columns;
+    o.n_label_columns = 2;
+    return hone_dataset_load_csv(out, fx_a, &o, err);
+}
 static hone_status load_npy_fx(hone_dataset **out, hone_error *err) { return hone_dataset_load_npy(out, fx_a, fx_b, 0, err); }
 
 static void sweep_failures(load_fn load) {
@@ -1754,6 +1872,7 @@ static void test_alloc_failures(void **state) {
 
     strcpy(fx_a, th_write_text("fa.csv", "a,b,y\n1,2,0\n3,4,1\n5,6,1\n7,8,1\n9,10,1\n11,12,1\n"));
     sweep_failures(load_csv_fx);
+    sweep_failures(load_csv_targets_fx);
 
     double x[4] = {1, 2, 3, 4};
     int64_t y[2] = {0, 1};
@@ -1964,6 +2083,7 @@ int main(void) {
         th_test(test_csv_no_header),
         th_test(test_csv_header_detect),
         th_test(test_csv_label_column),
+        th_test(test_csv_label_columns),
         th_test(test_csv_ragged),
         th_test(test_csv_not_a_number),
         th_test(test_csv_bad_label),

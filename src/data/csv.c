@@ -1,5 +1,5 @@
 /* csv.c - numeric CSV: every field a number, one column the label (a class index or a regression
- * target), the others the D features.
+ * target) or several the regression targets, the others the D features.
  *
  * The whole file is read into memory (plain or gzip) and split in place, so lines may be of any
  * length. Fields are trimmed of spaces and tabs and of one pair of double quotes; a delimiter
@@ -21,6 +21,8 @@ hone_csv_options hone_csv_options_default(void) {
     o.label_index = -1;
     o.delimiter = ',';
     o.regression = 0;
+    o.label_columns = NULL;
+    o.n_label_columns = 0;
     return o;
 }
 
@@ -65,18 +67,18 @@ static num_result parse_number(const char *text, double *v) {
     return NUM_OK;
 }
 
-/* names [ncols] but the label column's, as data->feature_names: one block, the pointers first and
- * the text after them. */
-static hone_status keep_feature_names(hone_dataset *data, char *const *names, int ncols, int label_col,
+/* names [ncols] but the label columns' (slot [ncols] not -1), as data->feature_names: one block, the
+ * pointers first and the text after them. */
+static hone_status keep_feature_names(hone_dataset *data, char *const *names, int ncols, const int *slot,
                                       const char *path, hone_error *err) {
     size_t bytes = data->d * sizeof(char *);
     for (int j = 0; j < ncols; j++)
-        if (j != label_col) bytes += strlen(names[j]) + 1;
+        if (slot[j] < 0) bytes += strlen(names[j]) + 1;
     char **kept = honeM_alloc(bytes, 1);
     if (!kept) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (the header's %d names)", path, ncols);
     char *text = (char *)(kept + data->d);
     for (int j = 0, k = 0; j < ncols; j++) {
-        if (j == label_col) continue;
+        if (slot[j] >= 0) continue;
         const size_t len = strlen(names[j]) + 1;
         kept[k++] = memcpy(text, names[j], len);
         text += len;
@@ -184,29 +186,28 @@ static char separator_in(const char *p, const char *e, char delimiter) {
     return '\0';
 }
 
-/* Which column holds the label. */
-static hone_status find_label_column(const csv_state *s, const hone_csv_options *o, int *col) {
+/* Which column c is, as a label column. */
+static hone_status find_label_column(const csv_state *s, const hone_csv_options *o, hone_csv_column c, int *col) {
     *col = -1;
-    if (!o->label_name && o->label_index == HONE_CSV_NO_LABEL) return HONE_OK;
-    if (o->label_name) {
+    if (c.name) {
         if (!s->names) {
             if (o->header == 0)
                 return honeE_set_field(s->err, HONE_ERR_VALUE, "header",
                                  "%s: label column '%s' named, but the file is read without a header "
                                  "(header = 0)",
-                                 s->path, o->label_name);
+                                 s->path, c.name);
             return honeE_set_field(s->err, HONE_ERR_FORMAT, "header",
                              "%s: no column named '%s': the first row has numbers, so it is data and there "
                              "is no header",
-                             s->path, o->label_name);
+                             s->path, c.name);
         }
         int found = -1;
         for (int j = 0; j < s->ncols; j++) {
-            if (strcmp(s->names[j], o->label_name) != 0) continue;
+            if (strcmp(s->names[j], c.name) != 0) continue;
             if (found >= 0)
                 return honeE_set(s->err, HONE_ERR_FORMAT,
                                  "%s: column name '%s' is ambiguous (columns %d and %d)", s->path,
-                                 o->label_name, found + 1, j + 1);
+                                 c.name, found + 1, j + 1);
             found = j;
         }
         if (found < 0) {
@@ -222,16 +223,53 @@ static hone_status find_label_column(const csv_state *s, const hone_csv_options 
             }
             return honeE_set(s->err, HONE_ERR_FORMAT,
                              "%s: no column named '%s' (columns: %s%s; %d in all)", s->path,
-                             o->label_name, list, shown < s->ncols ? ", ..." : "", s->ncols);
+                             c.name, list, shown < s->ncols ? ", ..." : "", s->ncols);
         }
         *col = found;
         return HONE_OK;
     }
-    if (o->label_index < -1 || o->label_index >= s->ncols)
+    if (c.index < -1 || c.index >= s->ncols)
         return honeE_set_field(s->err, HONE_ERR_VALUE, "label_index", "%s: label column %d is out of range: the rows "
-                               "have %d columns (0..%d, or -1 for the last)", s->path, o->label_index, s->ncols,
+                               "have %d columns (0..%d, or -1 for the last)", s->path, c.index, s->ncols,
                                s->ncols - 1);
-    *col = o->label_index == -1 ? s->ncols - 1 : o->label_index;
+    *col = c.index == -1 ? s->ncols - 1 : c.index;
+    return HONE_OK;
+}
+
+/* A label column as the options gave it, into buf [80]: 'name' or the index. */
+static const char *column_spelling(hone_csv_column c, char *buf) {
+    if (c.name) snprintf(buf, 80, "'%.60s'", c.name);
+    else snprintf(buf, 80, "%d", c.index);
+    return buf;
+}
+
+/* The t label columns' indexes into cols [t], in the order given (label_columns, or the one column
+ * of label_name and label_index), and each column's place among them into slot [ncols] (-1 for a
+ * feature). Two names of one column would read it twice, as a target and again as another; a
+ * label in every column leaves no feature. */
+static hone_status find_label_columns(const csv_state *s, const hone_csv_options *o, size_t t, int *cols, int *slot) {
+    for (int j = 0; j < s->ncols; j++) slot[j] = -1;
+    for (size_t k = 0; k < t; k++) {
+        const hone_csv_column c = o->n_label_columns > 0 ? o->label_columns[k]
+                                                         : (hone_csv_column){o->label_name, o->label_index};
+        hone_status st = find_label_column(s, o, c, &cols[k]);
+        if (st != HONE_OK) return st;
+        if (slot[cols[k]] >= 0) {
+            char a[80], b[80];
+            const hone_csv_column first = o->label_columns[slot[cols[k]]];
+            column_spelling(first, a);
+            column_spelling(c, b);
+            if (!strcmp(a, b))
+                return honeE_set_field(s->err, HONE_ERR_VALUE, "label_index", "%s: label column %s is given twice",
+                                       s->path, a);
+            return honeE_set_field(s->err, HONE_ERR_VALUE, "label_index", "%s: label columns %s and %s are the same "
+                                   "column (index %d)", s->path, a, b, cols[k]);
+        }
+        slot[cols[k]] = (int)k;
+    }
+    if (t == (size_t)s->ncols)
+        return honeE_set_field(s->err, HONE_ERR_VALUE, "label_index", "%s: the %zu label columns are all the rows' "
+                               "columns: none is left for features", s->path, t);
     return HONE_OK;
 }
 
@@ -249,10 +287,12 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
     size_t line = 0;
     size_t blank_line = 0; /* first blank line seen: fine at the end, an error before data */
     size_t rows_cap = 0, n = 0, d = 0;
-    int label_col = -1;
+    int *label_cols = NULL; /* [t] the label columns, in the order given */
+    int *slot = NULL;       /* [ncols] each column's place among them, -1 for a feature */
     bool first = true;
     honeD_collapse features = {0}, targets = {0};
-    const bool no_label = !o->label_name && o->label_index == HONE_CSV_NO_LABEL;
+    const bool no_label = o->n_label_columns == 0 && !o->label_name && o->label_index == HONE_CSV_NO_LABEL;
+    const size_t t = no_label ? 0 : o->n_label_columns > 0 ? (size_t)o->n_label_columns : 1;
 
     while (p < end) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -306,9 +346,10 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
                 goto done;
             }
             s.ncols = (int)count;
-            d = count - (no_label ? 0 : 1);
             fields = honeM_alloc(count, sizeof *fields);
-            if (!fields) {
+            slot = honeM_alloc(count, sizeof *slot);
+            label_cols = honeM_alloc(t ? t : 1, sizeof *label_cols);
+            if (!fields || !slot || !label_cols) {
                 st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu fields)", path, count);
                 goto done;
             }
@@ -336,7 +377,10 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
             }
             if (commented && !header) { /* a commented-out row: a comment after all */
                 honeM_free(fields);
+                honeM_free(slot);
+                honeM_free(label_cols);
                 fields = NULL;
+                slot = label_cols = NULL;
                 first = true;
                 s.guessed_line = 0;
                 p = next;
@@ -350,15 +394,17 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
                     goto done;
                 }
             }
-            st = find_label_column(&s, o, &label_col);
+            st = find_label_columns(&s, o, t, label_cols, slot);
             if (st != HONE_OK) goto done;
-            data->label_column = label_col;
+            data->label_column = no_label ? -1 : label_cols[0];
+            d = count - t;
             st = honeD_collapse_init(&features, d, path, err);
-            if (st == HONE_OK && o->regression && !no_label) st = honeD_collapse_init(&targets, 1, path, err);
+            if (st == HONE_OK && o->regression && !no_label) st = honeD_collapse_init(&targets, t, path, err);
             if (st != HONE_OK) goto done;
-            size_t cells;
-            if (!honeD_mul(rows_cap, d, &cells) || !(data->x = honeM_alloc(cells, sizeof *data->x)) ||
-                (!no_label && !(o->regression ? (void *)(data->target = honeM_alloc(rows_cap, sizeof *data->target))
+            size_t cells, target_cells;
+            if (!honeD_mul(rows_cap, d, &cells) || !honeD_mul(rows_cap, t, &target_cells) ||
+                !(data->x = honeM_alloc(cells, sizeof *data->x)) ||
+                (!no_label && !(o->regression ? (void *)(data->target = honeM_alloc(target_cells, sizeof *data->target))
                                               : (void *)(data->label = honeM_alloc(rows_cap, sizeof *data->label))))) {
                 st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (%zu rows of %zu features)",
                                path, rows_cap, d);
@@ -374,15 +420,16 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
         }
 
         if (n == rows_cap) {
-            size_t cap = rows_cap * 2, cells;
+            size_t cap = rows_cap * 2, cells, target_cells;
             hone_real *x = NULL;
             void *y = NULL;
-            if (honeD_mul(cap, d, &cells) && (x = honeM_realloc(data->x, cells, sizeof *data->x))) {
+            if (honeD_mul(cap, d, &cells) && honeD_mul(cap, t, &target_cells) &&
+                (x = honeM_realloc(data->x, cells, sizeof *data->x))) {
                 data->x = x;
                 if (no_label) {
                     y = x; /* nothing else grows */
                 } else if (o->regression) {
-                    if ((y = honeM_realloc(data->target, cap, sizeof *data->target))) data->target = y;
+                    if ((y = honeM_realloc(data->target, target_cells, sizeof *data->target))) data->target = y;
                 } else {
                     if ((y = honeM_realloc(data->label, cap, sizeof *data->label))) data->label = y;
                 }
@@ -409,12 +456,12 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
                                  fields[j]);
                 goto done;
             }
-            if (j != label_col) {
+            if (slot[j] < 0) {
                 honeD_collapse_note(&features, n, (size_t)k++, v);
                 *xr++ = (hone_real)v;
             } else if (o->regression) {
-                honeD_collapse_note(&targets, n, 0, v);
-                data->target[n] = (hone_real)v;
+                honeD_collapse_note(&targets, n, (size_t)slot[j], v);
+                data->target[n * t + (size_t)slot[j]] = (hone_real)v;
             } else if (v < 0 || v != floor(v)) {
                 char at[128];
                 where(at, sizeof at, &s, line, j);
@@ -445,10 +492,14 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
     }
     data->n = n;
     data->d = d;
-    if (o->regression && !no_label) data->t = 1;
+    if (o->regression && !no_label) {
+        data->t = t;
+        data->target_columns = label_cols; /* the dataset's now */
+        label_cols = NULL;
+    }
     data->collapsed_feature = honeD_collapse_first(&features);
     if (targets.seen) data->collapsed_target = honeD_collapse_first(&targets);
-    if (s.names) st = keep_feature_names(data, s.names, s.ncols, label_col, path, err);
+    if (s.names) st = keep_feature_names(data, s.names, s.ncols, slot, path, err);
     /* Give back what the row guess over-reserved; keeping the larger block is harmless. */
     if (n < rows_cap) {
         hone_real *x = honeM_realloc(data->x, n * d, sizeof *data->x);
@@ -456,6 +507,8 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
     }
 done:
     honeM_free(fields);
+    honeM_free(slot);
+    honeM_free(label_cols);
     honeM_free(s.names);
     honeD_collapse_free(&features);
     honeD_collapse_free(&targets);
@@ -471,6 +524,12 @@ hone_status hone_dataset_load_csv(hone_dataset **out, const char *path,
     if (o.header < -1 || o.header > 1)
         return honeE_set(err, HONE_ERR_VALUE, "%s: header = %d: expected -1 (detect), 0 or 1", path,
                          o.header);
+    if (o.n_label_columns < 0 || (o.n_label_columns > 0 && !o.label_columns))
+        return honeE_set(err, HONE_ERR_VALUE, "%s: %d label columns, and label_columns %s", path, o.n_label_columns,
+                         o.label_columns ? "given" : "NULL");
+    if (o.n_label_columns > 1 && !o.regression)
+        return honeE_set_field(err, HONE_ERR_VALUE, "regression", "%s: %d label columns: class labels come from one "
+                               "column; several are regression targets", path, o.n_label_columns);
     if (o.delimiter == '\0' || o.delimiter == '\n' || o.delimiter == '\r' || o.delimiter == '"' ||
         strchr("0123456789.+-eE", o.delimiter))
         return honeE_set(err, HONE_ERR_VALUE, "%s: delimiter '%c' (0x%02x) cannot separate numbers",

@@ -205,6 +205,7 @@ void hone_dataset_free(hone_dataset *data) {
     honeM_free(data->x);
     honeM_free(data->label);
     honeM_free(data->target);
+    honeM_free(data->target_columns);
     honeM_free(data->feature_names);
     honeM_free(data);
 }
