@@ -59,8 +59,9 @@ int cmd_predict(int argc, char **argv) {
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }
-    /* a CSV file of the features alone (new rows, unlabeled) has one column fewer than the file
-     * the model was trained on; unless --label-column names a label, it is read as such */
+    /* a CSV file of the features alone (new rows, unlabeled) has the label column (or a
+     * regression's target columns) fewer than the file the model was trained on; unless
+     * --label-column names a label, it is read as such */
     int features_alone = 0;
     if (cli_load_for_model(&source, model, cli_given(d.label_column) ? NULL : &features_alone, &data, &test, &err) ||
         hone_model_reserve(model, 256, &err)) {

@@ -87,7 +87,8 @@ static char *config_json(const train_options *o, const cli_arch_spec *a, const h
  * compares: the checkpoint checks its rows itself, naming them. */
 static char *with_data(const char *json, const hone_split *split, const hone_data_source *source) {
     const size_t n = strlen(json) - 1; /* without its closing brace */
-    char train[17], dev[17], layout[CLI_TEXT_MAX + 64];
+    /* a list of target columns, up to a CLI_TEXT_MAX option's 512, each name and index quoted */
+    char train[17], dev[17], layout[16 * CLI_TEXT_MAX];
     cli_view_digest(&split->train, train);
     cli_view_digest(&split->dev, dev);
     cli_csv_layout_json(layout, sizeof layout, source, split->train.data);

@@ -11,31 +11,74 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --label-column: last or -1, a 0-based index, or a header name. Text that reads as an integer
- * is an index, read strictly: atoi wrapped 4294967295 to -1 (the last column) and 99999999999 to
- * an unrelated index. -1 is taken because the out-of-range message offers it. */
-static int label_column(const char *cmd, const char *text, hone_csv_options *csv) {
-    csv->label_name = NULL;
-    csv->label_index = -1;
+/* A list of --label-column's holds at most this many columns: one a character and a comma. */
+#define MAX_LABEL_COLUMNS (CLI_TEXT_MAX / 2)
+
+/* One column of --label-column (said: the option's text, and the column's where it lists
+ * several): last or -1, a 0-based index, or a header name. Text that reads as an integer is an
+ * index, read strictly: atoi wrapped 4294967295 to -1 (the last column) and 99999999999 to an
+ * unrelated index. -1 is taken because the out-of-range message offers it. */
+static int label_column(const char *cmd, const char *said, const char *text, hone_csv_column *column) {
+    column->name = NULL;
+    column->index = -1;
     if (!strcmp(text, "last")) return 0;
     char *end = (char *)text;
     long v = 0;
     errno = 0;
     if (isdigit((unsigned char)text[*text == '-'])) v = strtol(text, &end, 10);
     if (end == text || *end != '\0') { /* not an integer: a name ("3x" may be one) */
-        csv->label_name = text;
+        column->name = text;
         return 0;
     }
     if (v < -1) {
-        cli_error(cmd, "--label-column %s: the only negative index is -1, the last column", text);
+        cli_error(cmd, "--label-column %s: the only negative index is -1, the last column", said);
         return -1;
     }
     if (errno == ERANGE || v > INT_MAX) {
         cli_error(cmd, "--label-column %s: index too large (0-based column index, -1 or last for the last "
-                       "column, or a column name)", text);
+                       "column, or a column name)", said);
         return -1;
     }
-    csv->label_index = (int)v;
+    column->index = (int)v;
+    return 0;
+}
+
+/* --label-column's columns when it lists several (a regression's targets), and the text their
+ * names point into: one list a command, as model_layout below. */
+static struct {
+    hone_csv_column columns[MAX_LABEL_COLUMNS];
+    char text[CLI_TEXT_MAX];
+} option_list;
+
+/* --label-column into csv: one column (label_name or label_index), or a comma-separated list of
+ * them (label_columns), each trimmed of spaces, as the reader trims a header's names. */
+static int label_columns(const char *cmd, const char *text, hone_csv_options *csv) {
+    hone_csv_column one;
+    if (!strchr(text, ',')) {
+        if (label_column(cmd, text, text, &one)) return -1;
+        csv->label_name = one.name;
+        csv->label_index = one.index;
+        return 0;
+    }
+    snprintf(option_list.text, sizeof option_list.text, "%s", text);
+    int n = 0;
+    for (char *item = option_list.text, *next; item; item = next) {
+        next = strchr(item, ',');
+        if (next) *next++ = '\0';
+        while (*item == ' ' || *item == '\t') item++;
+        for (char *e = item + strlen(item); e > item && (e[-1] == ' ' || e[-1] == '\t');) *--e = '\0';
+        if (!*item) {
+            cli_error(cmd, "--label-column %s: an empty column in the list (columns are separated by commas)", text);
+            return -1;
+        }
+        char said[2 * CLI_TEXT_MAX + 2];
+        snprintf(said, sizeof said, "%s: %s", text, item);
+        if (label_column(cmd, said, item, &option_list.columns[n++])) return -1;
+    }
+    csv->label_name = NULL;
+    csv->label_index = -1;
+    csv->label_columns = option_list.columns;
+    csv->n_label_columns = n;
     return 0;
 }
 
@@ -140,19 +183,41 @@ int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source
         return -1;
     }
     if (labels_read(cmd, "--labels", d->labels, d->data) || csv_only(cmd, d) || regression_readable(cmd, d)) return -1;
-    return label_column(cmd, d->label_column, &source->csv);
+    return label_columns(cmd, d->label_column, &source->csv);
 }
 
-/* s as a JSON string into buf [cap] after ', "key": '; false when it does not fit. */
-static bool json_entry(char *buf, size_t cap, const char *key, const char *s) {
-    cJSON *text = cJSON_CreateString(s);
-    char *json = text ? cJSON_PrintUnformatted(text) : NULL;
+/* item (taken: deleted here) as JSON into buf [cap] after ', "key": '; false when it does not fit. */
+static bool json_item(char *buf, size_t cap, const char *key, cJSON *item) {
+    char *json = item ? cJSON_PrintUnformatted(item) : NULL;
     const size_t used = strlen(buf);
     const bool fits = json && used + strlen(json) + strlen(key) + 8 < cap;
     if (fits) snprintf(buf + used, cap - used, ", \"%s\": %s", key, json);
     cJSON_free(json);
-    cJSON_Delete(text);
+    cJSON_Delete(item);
     return fits;
+}
+
+/* s as a JSON string into buf [cap] after ', "key": '; false when it does not fit. */
+static bool json_entry(char *buf, size_t cap, const char *key, const char *s) {
+    return json_item(buf, cap, key, cJSON_CreateString(s));
+}
+
+/* A regression's several target columns, as cli_csv_layout_json keeps them: "label_column", each
+ * column as it was given (its name, or by its index when that name is not UTF-8), and
+ * "label_index", every index (for a file without a header), both in the targets' order. */
+static void target_columns_json(char *buf, size_t cap, const hone_data_source *source, const hone_dataset *data) {
+    const int t = (int)data->t;
+    char index[MAX_LABEL_COLUMNS][16];
+    const char *given[MAX_LABEL_COLUMNS], *indexes[MAX_LABEL_COLUMNS];
+    if (t > MAX_LABEL_COLUMNS || source->csv.n_label_columns != t) return; /* not from the options' list */
+    for (int k = 0; k < t; k++) {
+        const char *name = source->csv.label_columns[k].name;
+        snprintf(index[k], sizeof index[k], "%d", data->target_columns[k]);
+        indexes[k] = index[k];
+        given[k] = name && cli_utf8_valid(name) ? name : index[k];
+    }
+    json_item(buf, cap, "label_column", cJSON_CreateStringArray(given, t));
+    json_item(buf, cap, "label_index", cJSON_CreateStringArray(indexes, t));
 }
 
 void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, const hone_dataset *data) {
@@ -162,9 +227,11 @@ void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, 
     if (hone_dataset_format_of(source->path, &format, &ignored) || format != HONE_DATASET_FORMAT_CSV) return;
     char index[16];
     snprintf(index, sizeof index, "%d", data->label_column);
-    /* the last column (-1, or a name or index that came to it) is what every command reads */
-    if (data->label_column >= 0 && data->label_column != (int)data->d) {
-        /* by its index alone when its name is not UTF-8, which a model's metadata cannot hold */
+    if (data->t > 1 && data->target_columns) {
+        target_columns_json(buf, cap, source, data);
+    } else if (data->label_column >= 0 && data->label_column != (int)data->d) {
+        /* the last column (-1, or a name or index that came to it) is what every command reads;
+         * by its index alone when its name is not UTF-8, which a model's metadata cannot hold */
         const char *name = source->csv.label_name && cli_utf8_valid(source->csv.label_name) ? source->csv.label_name
                                                                                              : NULL;
         json_entry(buf, cap, "label_column", name ? name : index);
@@ -176,24 +243,77 @@ void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, 
 /* The CSV layout of a model's training data, as cli_data_for_model took it from the model's
  * metadata (one model a command) where the options did not say: its label column by name
  * (source->csv.label_name points to name then) and index (-1 when not known), or by index alone;
- * its delimiter ('\0' when not taken). */
+ * or a regression's n target columns (source->csv.label_columns points to columns then, by name
+ * into text or by index), and each by its index where the metadata has them all (by_index,
+ * indexes true); its delimiter ('\0' when not taken). */
 static struct {
     bool label;
     char name[CLI_TEXT_MAX];
     int index;
+    int n;
+    hone_csv_column columns[MAX_LABEL_COLUMNS], by_index[MAX_LABEL_COLUMNS];
+    bool indexes;
+    char text[CLI_TEXT_MAX];
     char delimiter;
 } model_layout;
 
-/* Whether source's label column is the one taken from the model. */
+/* Whether source's label column (or columns) is the one taken from the model. */
 static bool label_of_model(const hone_data_source *source) {
+    if (model_layout.label && model_layout.n)
+        return source->csv.label_columns == model_layout.columns || source->csv.label_columns == model_layout.by_index;
     return model_layout.label && (source->csv.label_name ? source->csv.label_name == model_layout.name
                                                          : source->csv.label_index == model_layout.index);
+}
+
+/* Whether csv names a label column by its header name. */
+static bool label_by_name(const hone_csv_options *csv) {
+    for (int k = 0; k < csv->n_label_columns; k++)
+        if (csv->label_columns[k].name) return true;
+    return csv->n_label_columns == 0 && csv->label_name;
+}
+
+/* How many label columns csv reads: several targets, one, or none (every column a feature). */
+static size_t label_count(const hone_csv_options *csv) {
+    if (csv->n_label_columns > 0) return (size_t)csv->n_label_columns;
+    return csv->label_name || csv->label_index != HONE_CSV_NO_LABEL;
 }
 
 /* A 0-based column index as the metadata holds it ("3"), or -1. */
 static int index_text(const cJSON *item) {
     const char *t = cJSON_IsString(item) ? item->valuestring : "";
     return *t && strspn(t, "0123456789") == strlen(t) && strlen(t) < 10 ? atoi(t) : -1;
+}
+
+/* A regression model's several target columns (its metadata's arrays "label_column" and
+ * "label_index", target_columns_json) into model_layout and source. Arrays that hone does not
+ * write (an entry that is no text, or more of them than an option could list) are left. */
+static void target_columns_of_model(const cJSON *label, const cJSON *indexes, hone_data_source *source) {
+    const int n = cJSON_GetArraySize(label);
+    if (n < 1 || n > MAX_LABEL_COLUMNS) return;
+    bool all = cJSON_IsArray(indexes) && cJSON_GetArraySize(indexes) == n;
+    size_t used = 0;
+    int k = 0;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, label) {
+        const size_t len = cJSON_IsString(item) ? strlen(item->valuestring) + 1 : 1;
+        if (len == 1 || used + len > sizeof model_layout.text) return;
+        const int index = index_text(item);
+        model_layout.columns[k] = (hone_csv_column){NULL, index};
+        if (index < 0) {
+            model_layout.columns[k].name = memcpy(model_layout.text + used, item->valuestring, len);
+            used += len;
+        }
+        const int known = all ? index_text(cJSON_GetArrayItem(indexes, k)) : -1;
+        all = all && known >= 0;
+        model_layout.by_index[k++] = (hone_csv_column){NULL, known};
+    }
+    model_layout.label = true;
+    model_layout.n = n;
+    model_layout.indexes = all;
+    source->csv.label_name = NULL;
+    source->csv.label_index = -1;
+    source->csv.label_columns = model_layout.columns;
+    source->csv.n_label_columns = n;
 }
 
 /* The model's CSV layout (its metadata's "label_column", "label_index" and "delimiter",
@@ -205,6 +325,8 @@ static void csv_layout_of_model(const cli_data *d, const hone_model *model, hone
                 *delimiter = cJSON_GetObjectItemCaseSensitive(config, "delimiter");
     if (cJSON_IsString(delimiter) && strlen(delimiter->valuestring) == 1 && !cli_given(d->delimiter))
         source->csv.delimiter = model_layout.delimiter = delimiter->valuestring[0];
+    if (cJSON_IsArray(label) && !cli_given(d->label_column))
+        target_columns_of_model(label, cJSON_GetObjectItemCaseSensitive(config, "label_index"), source);
     const char *text = cJSON_IsString(label) && !cli_given(d->label_column) ? label->valuestring : NULL;
     if (text && *text && strlen(text) < sizeof model_layout.name) {
         model_layout.label = true;
@@ -220,6 +342,20 @@ static void csv_layout_of_model(const cli_data *d, const hone_model *model, hone
     cJSON_Delete(config);
 }
 
+/* "'a' and 'b' are the model's label columns" (or "columns 'a', 3 and 4 are ...", an index among
+ * them) into buf [cap], of the n columns. */
+static void model_columns_said(char *buf, size_t cap, const hone_csv_column *columns, int n) {
+    bool names = true;
+    for (int k = 0; k < n; k++) names = names && columns[k].name;
+    size_t used = (size_t)snprintf(buf, cap, "%s", names ? "" : "columns ");
+    for (int k = 0; k < n && used < cap; k++) {
+        const char *sep = k == 0 ? "" : k == n - 1 ? " and " : ", ";
+        if (columns[k].name) used += (size_t)snprintf(buf + used, cap - used, "%s'%s'", sep, columns[k].name);
+        else used += (size_t)snprintf(buf + used, cap - used, "%s%d", sep, columns[k].index);
+    }
+    if (used < cap) snprintf(buf + used, cap - used, " are the model's label columns");
+}
+
 /* After a failed load of source (st), when the model's layout was read: the message says which
  * of the layout came from the model. */
 static void model_layout_said(hone_status st, const hone_data_source *source, hone_error *err) {
@@ -228,8 +364,12 @@ static void model_layout_said(hone_status st, const hone_data_source *source, ho
     const bool delimiter = model_layout.delimiter && source->csv.delimiter == model_layout.delimiter;
     if (!label && !delimiter) return;
     char column[CLI_TEXT_MAX + 48] = "", separator[32] = "";
-    if (label && source->csv.label_name) snprintf(column, sizeof column, "'%s' is the model's label column", model_layout.name);
-    else if (label) snprintf(column, sizeof column, "column %d is the model's label column", model_layout.index);
+    if (label && model_layout.n)
+        model_columns_said(column, sizeof column, source->csv.label_columns, model_layout.n);
+    else if (label && source->csv.label_name)
+        snprintf(column, sizeof column, "'%s' is the model's label column", model_layout.name);
+    else if (label)
+        snprintf(column, sizeof column, "column %d is the model's label column", model_layout.index);
     if (delimiter && model_layout.delimiter == '\t') snprintf(separator, sizeof separator, "tab is its delimiter");
     else if (delimiter) snprintf(separator, sizeof separator, "'%c' is its delimiter", model_layout.delimiter);
     const size_t n = strnlen(err->message, sizeof err->message - 1);
@@ -244,6 +384,11 @@ int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *mod
     if (d->regression && !mse) {
         cli_error(cmd, "--regression: %s is a classifier (loss %s), scored against class labels, not real-valued "
                        "targets; leave --regression out", model_path, hone_loss_kind_name(model->loss));
+        return -1;
+    }
+    if (source->csv.n_label_columns > 1 && !mse) {
+        cli_error(cmd, "--label-column %s: %s is a classifier (loss %s), scored against one label column; several are "
+                       "a regression's targets", d->label_column, model_path, hone_loss_kind_name(model->loss));
         return -1;
     }
     hone_dataset_format format;
@@ -377,29 +522,41 @@ int cli_test_options(const char *cmd, const char *test_path, const char *test_la
 }
 
 /* err: "PATH: rows have C - 1 features and a label column (or C features without one), the model
- * expects INPUTS" for a CSV file of C columns. */
-static void width_message(hone_error *err, const char *path, size_t columns, int inputs) {
+ * expects INPUTS" for a CSV file of C columns read with one label column; of T label columns,
+ * "C - T features and T label columns (or C features without them)". */
+static void width_message(hone_error *err, const char *path, size_t columns, int inputs, size_t t) {
     err->code = HONE_ERR_FORMAT;
     if (columns == 1)
         snprintf(err->message, sizeof err->message, "%s: rows have 1 feature (one column), the model expects %d", path,
                  inputs);
-    else
+    else if (t <= 1)
         snprintf(err->message, sizeof err->message, "%s: rows have %zu feature%s and a label column (or %zu features "
                  "without one), the model expects %d", path, columns - 1, columns == 2 ? "" : "s", columns, inputs);
+    else if (columns <= t)
+        snprintf(err->message, sizeof err->message, "%s: rows have %zu columns, and the model expects %d features and "
+                 "%zu label columns", path, columns, inputs, t);
+    else
+        snprintf(err->message, sizeof err->message, "%s: rows have %zu feature%s and %zu label columns (or %zu "
+                 "features without them), the model expects %d", path, columns - t, columns - t == 1 ? "" : "s", t,
+                 columns, inputs);
 }
 
-/* cli_load_any of *source; when the model's label column by name is not found for want of a
- * header, the file is read by the column's index instead, from *by_index, where *source then
- * points. */
+/* cli_load_any of *source; when the model's label column by name (or one of its target columns)
+ * is not found for want of a header, the file is read by the columns' indexes instead, from
+ * *by_index, where *source then points. */
 static hone_status load_as_model(const hone_data_source **source, hone_data_source *by_index, hone_dataset **data,
                                  hone_dataset **test, int regression_hint, hone_error *err) {
     hone_status st = cli_load_any(*source, data, test, regression_hint, !label_of_model(*source), err);
-    if (!st || !label_of_model(*source) || !(*source)->csv.label_name || !err->field || strcmp(err->field, "header") ||
-        model_layout.index < 0)
+    if (!st || !label_of_model(*source) || !label_by_name(&(*source)->csv) || !err->field ||
+        strcmp(err->field, "header") || (model_layout.n ? !model_layout.indexes : model_layout.index < 0))
         return st;
     *by_index = **source;
-    by_index->csv.label_name = NULL;
-    by_index->csv.label_index = model_layout.index;
+    if (model_layout.n) {
+        by_index->csv.label_columns = model_layout.by_index;
+    } else {
+        by_index->csv.label_name = NULL;
+        by_index->csv.label_index = model_layout.index;
+    }
     *source = by_index;
     return cli_load_any(by_index, data, test, regression_hint, 0, err);
 }
@@ -411,18 +568,20 @@ hone_status cli_load_for_model(const hone_data_source *source, const hone_model 
     if (features_alone) *features_alone = 0;
     hone_dataset_format format;
     hone_error ignored;
-    const bool models_name = label_of_model(source) && source->csv.label_name;
-    if (!model || (source->csv.label_name && !models_name) || hone_dataset_format_of(source->path, &format, &ignored) ||
+    const bool by_name = label_by_name(&source->csv), models_name = label_of_model(source) && by_name;
+    if (!model || (by_name && !models_name) || hone_dataset_format_of(source->path, &format, &ignored) ||
         format != HONE_DATASET_FORMAT_CSV) {
         model_layout_said(st, source, err);
         return st;
     }
     /* a column short of the model's features and a label, the label not found by the model's name:
      * the last column, read as the label, may be a feature (a file of the features alone) or the
-     * label (a file a feature short). Scored, there is no telling, and the message says both */
-    const bool column_short = !st && !models_name && (*data)->d + 1 == (size_t)model->inputs;
+     * label (a file a feature short). Scored, there is no telling, and the message says both; so
+     * of T columns short, read as T target columns */
+    const size_t t = label_count(&source->csv);
+    const bool column_short = !st && !models_name && (*data)->d + t == (size_t)model->inputs;
     if (column_short && !features_alone) {
-        width_message(err, source->path, (*data)->d + 1, model->inputs);
+        width_message(err, source->path, (*data)->d + t, model->inputs, t);
         hone_dataset_free(*data);
         hone_dataset_free(*test);
         *data = *test = NULL;
@@ -435,6 +594,8 @@ hone_status cli_load_for_model(const hone_data_source *source, const hone_model 
     hone_data_source features = *source;
     features.csv.label_name = NULL;
     features.csv.label_index = HONE_CSV_NO_LABEL;
+    features.csv.label_columns = NULL;
+    features.csv.n_label_columns = 0;
     hone_dataset *all = NULL, *none = NULL;
     if (!hone_dataset_load_any(&all, &none, &features, &ignored) && all->d == (size_t)model->inputs) {
         if (features_alone) { /* the rows to predict on */
@@ -447,9 +608,9 @@ hone_status cli_load_for_model(const hone_data_source *source, const hone_model 
         }
         err->code = st = HONE_ERR_FORMAT; /* the features alone: what predict reads, not what is scored */
         snprintf(err->message, sizeof err->message, "%s: rows have %d columns, the model's %d features, and no label "
-                 "column to compare with", source->path, model->inputs, model->inputs);
-    } else if (st && all && all->d != (size_t)model->inputs + 1) {
-        width_message(err, source->path, all->d, model->inputs), st = HONE_ERR_FORMAT;
+                 "column%s to compare with", source->path, model->inputs, model->inputs, t > 1 ? "s" : "");
+    } else if (st && all && all->d != (size_t)model->inputs + t) {
+        width_message(err, source->path, all->d, model->inputs, t), st = HONE_ERR_FORMAT;
     }
     hone_dataset_free(all);
     hone_dataset_free(none);

@@ -24,8 +24,9 @@ typedef struct cli_data {
     {"data", CLI_TEXT, (d).data, "PATH",                                                           \
      "IDX directory (Fashion-MNIST layout), .csv, .npy or IDX images file"},                       \
     {"labels", CLI_TEXT, (d).labels, "PATH", "labels/targets file for .npy or IDX images"},        \
-    {"label-column", CLI_TEXT, (d).label_column, "NAME|INDEX",                                     \
-     "CSV label column (0-based index, name, or last or -1 for the last)"},                        \
+    {"label-column", CLI_TEXT, (d).label_column, "NAME|INDEX[,...]",                               \
+     "CSV label column (0-based index, name, or last or -1 for the last); several, comma-separated, " \
+     "are a regression's targets, in that order"},                                                 \
     {"header", CLI_TEXT, (d).header, "auto|yes|no",                                                \
      "CSV header row (auto: the first row when none of its fields is a number)"},                  \
     {"delimiter", CLI_TEXT, (d).delimiter, "CHAR",                                                 \
@@ -41,14 +42,23 @@ void cli_view_digest(const hone_view *view, char out[17]);
 int cli_data_source(const char *cmd, const cli_data *d, hone_data_source *source);
 
 /* hone_dataset_load_any, with its errors said in the options' terms: with label_given, a label
- * column index beyond the file's columns is named as the option ("--label-column: F: label column
- * 7 is out of range: the rows have 5 columns (...)"; not for a column the model keeps), and with
- * regression_hint a label that is no class index says that real-valued targets need regression (a
- * command that builds a network, where --regression may be given; not one that runs a
- * classifier). Inline, as model_build.h, so that the double gradcheck loads through its own
- * library. */
+ * column index beyond the file's columns (or one given twice, or no column left for features) is
+ * named as the option ("--label-column: F: label column 7 is out of range: the rows have 5 columns
+ * (...)"; not for a column the model keeps), and with regression_hint a label that is no class
+ * index says that real-valued targets need regression (a command that builds a network, where
+ * --regression may be given; not one that runs a classifier). Several label columns without
+ * regression (not given, nor a regression model's) are refused as the options they are. Inline,
+ * as model_build.h, so that the double gradcheck loads through its own library. */
 static inline hone_status cli_load_any(const hone_data_source *source, hone_dataset **train, hone_dataset **test,
                                        int regression_hint, int label_given, hone_error *err) {
+    if (source->csv.n_label_columns > 1 && !source->regression) {
+        *train = *test = NULL;
+        err->code = HONE_ERR_VALUE;
+        err->field = NULL;
+        snprintf(err->message, sizeof err->message, "--label-column: %d columns are regression targets, and need "
+                 "--regression (class labels come from one column)", source->csv.n_label_columns);
+        return HONE_ERR_VALUE;
+    }
     hone_status st = hone_dataset_load_any(train, test, source, err);
     if (!st || !err->field) return st;
     const size_t n = strnlen(err->message, sizeof err->message - 1);
@@ -102,16 +112,19 @@ hone_status cli_load_with_test(const hone_data_source *source, const hone_model 
  * (without it, a regression model's targets were refused as labels, or integer ones read as
  * labels and then found to be no targets). IDX labels are bytes, never targets: they stay labels,
  * which predict does not read and cli_data_fits names. Returns -1 (message printed; a usage error)
- * for --regression with a classifier, which contradicts the model. */
+ * for --regression with a classifier, which contradicts the model, and so for several
+ * --label-column columns (a regression's targets). */
 int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *model, const char *model_path,
                        hone_data_source *source);
 
 /* How a model's CSV training data was laid out, for its metadata, into buf [cap]: ', "label_column":
  * TEXT' when data was read with a label column other than the last (its name as given, then
- * ', "label_index": TEXT' for a file without a header; or its 0-based index), ', "delimiter":
- * TEXT' when that was not ','; "" for other data. eval, predict and the rest read the same
- * layout when --label-column and --delimiter are not given (they read the last column, and a
- * model trained on a first label column was scored against its last feature). */
+ * ', "label_index": TEXT' for a file without a header; or its 0-based index); for several target
+ * columns, both as arrays of them in the targets' order (each column's name as given, or its
+ * index; and every index); ', "delimiter": TEXT' when that was not ','; "" for other data. eval,
+ * predict and the rest read the same layout when --label-column and --delimiter are not given
+ * (they read the last column, and a model trained on a first label column was scored against its
+ * last feature). */
 void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, const hone_dataset *data);
 
 /* The names of data's features (a CSV file with a header) for a model's metadata:

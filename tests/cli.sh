@@ -780,6 +780,63 @@ expect_error "eval: the second target's rmse past float32" 1 "^hone eval: units-
 expect_ok "eval --json of two targets" eval units.safetensors --data x4.npy --labels units-y2.npy --json
 grep -Eq '"rmse": \[[0-9.]+e-0[0-9], [0-9.]+\]\}$' out.txt && ok "eval --json: the rmse of each target, as an array" ||
     bad "eval --json: the rmse of each target" "$(cat out.txt)"
+# several target columns of a CSV file (--label-column NAME,NAME with --regression) are targets as
+# an .npy file's: the values of x4.npy and y2.npy, y2's columns put last and first in the other
+# order, train, evaluate and predict as those files do, and the model keeps its columns
+awk 'BEGIN { srand(3); for (i = 0; i < 120; i++) { a = rand(); b = rand(); c = rand(); d = rand(); print a "," b "," c "," d } }' >x4.txt
+awk 'BEGIN { srand(4); for (i = 0; i < 120; i++) { y0 = rand(); y1 = rand(); print y0 "," y1 } }' >y2.txt
+{ echo "y1,a,b,c,d,y0"; paste -d, <(cut -d, -f2 y2.txt) x4.txt <(cut -d, -f1 y2.txt); } >targets.csv
+strip_times() { sed 's/"seconds": [^,]*, "samples_per_s": [^,]*, //; s/, "model": "[^"]*"//' "$@"; }
+"$hone" train --data x4.npy --labels y2.npy --regression --layers 4 --epochs 3 --json --save y2-npy.st >npy.txt 2>/dev/null
+expect_ok "train: two target columns of a CSV file" train --data targets.csv --label-column y0,y1 --regression --layers 4 --epochs 3 --json --save y2-csv.st
+[ -n "$(strip_times npy.txt)" ] && [ "$(strip_times out.txt)" = "$(strip_times npy.txt)" ] && grep -q '"dev_rmse": \[' out.txt &&
+    ok "two target columns of a CSV file train as the .npy file of them (an rmse each)" || bad "two CSV target columns train as the .npy file" "$(cat npy.txt out.txt)"
+grep -aq '"label_column\\": \[\\"y0\\",\\"y1\\"\], \\"label_index\\": \[\\"5\\",\\"0\\"\]' y2-csv.st &&
+    ok "the model keeps its target columns, by name and by index" || bad "the model keeps its target columns" "$(grep -ao 'label_[a-z]*[^]]*]' y2-csv.st)"
+"$hone" eval y2-npy.st --data x4.npy --labels y2.npy >npy.txt 2>&1
+expect_ok "eval: a model of two target columns, without --label-column" eval y2-csv.st --data targets.csv
+[ "$(sed 's/^[^ ]* //' out.txt)" = "$(sed 's/^[^ ]* //' npy.txt)" ] && grep -Eq "rmse [0-9.]+ [0-9.]+$" out.txt &&
+    ok "eval reads the model's two target columns: the .npy files' figures" || bad "eval of two target columns" "$(cat npy.txt out.txt)"
+"$hone" predict y2-npy.st --data x4.npy >npy.txt 2>/dev/null
+expect_ok "predict: a model of two target columns" predict y2-csv.st --data targets.csv
+[ "$(wc -l <out.txt)" -eq 120 ] && grep -Eqx -- '-?[0-9.e-]+,-?[0-9.e-]+' out.txt && cmp -s out.txt npy.txt &&
+    ok "predict: a line a row, a value a target, as of the .npy file" || bad "predict of two target columns" "$(head -3 out.txt npy.txt)"
+cut -d, -f2-5 targets.csv >targets-features.csv
+expect_ok "predict: two target columns' model on the features alone" predict y2-csv.st --data targets-features.csv
+cmp -s out.txt npy.txt && grep -q "no label column: read as the features alone" err.txt &&
+    ok "predict: the features alone are the rows" || bad "predict: features alone of two targets" "$(head -3 out.txt err.txt)"
+tail -n +2 targets.csv >targets-nohdr.csv
+"$hone" eval y2-csv.st --data targets.csv >given.txt 2>&1
+expect_ok "eval: two target columns in a file without a header" eval y2-csv.st --data targets-nohdr.csv
+cmp -s out.txt given.txt && ok "a headerless file reads the model's target columns by their indexes" || bad "two target columns by index" "$(cat out.txt given.txt)"
+expect_ok "diagnose: a model of two target columns" diagnose y2-csv.st --data targets.csv
+grep -q "on the train and dev rows it was trained with" out.txt && ok "diagnose makes the split of two target columns again" || bad "diagnose of two target columns" "$(cat out.txt)"
+expect_error "eval: the features alone of two target columns" 1 \
+    "^hone eval: targets-features.csv: rows have 4 columns, the model's 4 features, and no label columns to compare with \('y0' and 'y1' are the model's label columns, from its training data: give --label-column for this file\)$" -- \
+    eval y2-csv.st --data targets-features.csv
+printf '[train]\nlabel-column = 5, 0\nregression = true\n' >targets.ini
+expect_ok "train: target columns by index in a config file" train --config targets.ini --data targets.csv --layers 4 --epochs 3 --json
+[ "$(strip_times out.txt)" = "$(strip_times <("$hone" train --data x4.npy --labels y2.npy --regression --layers 4 --epochs 3 --json 2>/dev/null))" ] &&
+    ok "target columns by index train as by name" || bad "target columns by index" "$(cat out.txt)"
+expect_error "several target columns need --regression" 1 "^hone train: --label-column: 2 columns are regression targets, and need --regression \(class labels come from one column\)$" -- \
+    train --data targets.csv --label-column y0,y1 --layers 4 --epochs 1
+expect_error "a target column given twice" 1 "^hone train: --label-column: targets.csv: label column 'y0' is given twice$" -- \
+    train --data targets.csv --label-column y0,y0 --regression --layers 4 --epochs 1
+expect_error "a target column by name and by index" 1 "^hone train: --label-column: targets.csv: label columns 5 and 'y0' are the same column \(index 5\)$" -- \
+    train --data targets.csv --label-column 5,y0 --regression --layers 4 --epochs 1
+expect_error "a target column past the columns" 1 "^hone train: --label-column: targets.csv: label column 6 is out of range: the rows have 6 columns \(0\.\.5, or -1 for the last\)$" -- \
+    train --data targets.csv --label-column 0,6 --regression --layers 4 --epochs 1
+expect_error "a target column of no name" 1 "^hone train: targets.csv: no column named 'y2' \(columns: 'y1', 'a', 'b', 'c', 'd', 'y0'; 6 in all\)$" -- \
+    train --data targets.csv --label-column y0,y2 --regression --layers 4 --epochs 1
+expect_error "every column a target" 1 "^hone train: --label-column: targets.csv: the 6 label columns are all the rows' columns: none is left for features$" -- \
+    train --data targets.csv --label-column 0,1,2,3,4,5 --regression --layers 4 --epochs 1
+expect_error "an empty target column" 2 "^hone train: --label-column y0,: an empty column in the list \(columns are separated by commas\)$" -- \
+    train --data targets.csv --label-column y0, --regression --layers 4 --epochs 1
+expect_error "a target column of a negative index" 2 "^hone train: --label-column y0,-2: -2: the only negative index is -1, the last column$" -- \
+    train --data targets.csv --label-column y0,-2 --regression --layers 4 --epochs 1
+expect_error "eval: several label columns for a classifier" 2 \
+    "^hone eval: --label-column a,b: blobs.safetensors is a classifier \(loss softmax_ce\), scored against one label column; several are a regression's targets$" -- \
+    eval blobs.safetensors --data blobs.csv --label-column a,b
 expect_error "--resume with --no-standardize-targets" 2 "^hone train: --resume price-ck.safetensors: --standardize-targets is true in the checkpoint, false in this run; resume with" -- \
     "${price_run[@]}" --epochs 2 --resume price-ck.safetensors --no-standardize-targets
 "$hone" predict reg.safetensors --data reg.csv --output reg-values.txt 2>/dev/null
