@@ -128,6 +128,16 @@ static bool class_warnings(const hone_dataset *data, const char *path) {
     return true;
 }
 
+/* " in column K" of target k among data's several into which [48] ("" for one target): of a CSV
+ * file, the file's column, 1-based as the reader's messages count them (the targets' second may
+ * be the file's fifth); of an .npy file, y's column. */
+static const char *target_which(char which[48], const hone_dataset *data, size_t k) {
+    which[0] = '\0';
+    if (data->t > 1)
+        snprintf(which, 48, " in column %zu", data->target_columns ? (size_t)data->target_columns[k] + 1 : k + 1);
+    return which;
+}
+
 /* A feature or target whose values differ in the file but are all one value once held in
  * hone_real (1e8 and 1e8 + 1 in float32) is constant to training, and no statistic of the held
  * values can tell; the readers mark the first of each (hone_dataset.collapsed_*). A target is
@@ -138,11 +148,11 @@ static void collapse_warnings(const hone_dataset *data, const char *path, const 
                 "value of it as %.9g: training sees it as constant; subtract an offset from it in the data\n", path,
                 data->collapsed_feature, (double)data->x[data->collapsed_feature - 1]);
     if (data->collapsed_target) {
-        char which[48] = "";
-        if (data->t > 1) snprintf(which, sizeof which, " in column %zu", data->collapsed_target);
+        char which[48];
         fprintf(stderr, "hone train: warning: %s: the target%s varies in the file, but " HONE_REAL_NAME " holds every "
                 "value of it as %.9g: there is nothing to learn; subtract an offset from it in the data\n",
-                targets_path, which, (double)data->target[data->collapsed_target - 1]);
+                targets_path, target_which(which, data, data->collapsed_target - 1),
+                (double)data->target[data->collapsed_target - 1]);
     }
 }
 
@@ -161,10 +171,9 @@ static void constant_target_warning(const hone_dataset *data, const char *target
         bool varies = false;
         for (size_t r = 1; r < data->n && !varies; r++) varies = data->target[r * data->t + k] != data->target[k];
         if (varies || data->collapsed_target == k + 1) continue;
-        char which[48] = "";
-        if (data->t > 1) snprintf(which, sizeof which, " in column %zu", k + 1);
+        char which[48];
         fprintf(stderr, "hone train: warning: %s: the target%s is %.9g in every row: there is nothing to learn\n",
-                targets_path, which, (double)data->target[k]);
+                targets_path, target_which(which, data, k), (double)data->target[k]);
         return; /* the first */
     }
 }
@@ -174,8 +183,9 @@ static void constant_target_warning(const hone_dataset *data, const char *target
  * first feature whose spread is below 1e-5 of its mean (float32's steps there are 1/84 to 1/168 of
  * 1e-5 of it, so a deviation spans 168 steps or fewer), with the count; and so of a standardized
  * target (a price of 1e8 give or take 30, learnt in units of its spread, came back in steps of 8:
- * the rmse could not fall below them), named in targets_path. */
-static void precision_warning(const hone_model *m, const char *path, const char *targets_path) {
+ * the rmse could not fall below them), named in targets_path (data's, the training data). */
+static void precision_warning(const hone_model *m, const hone_dataset *data, const char *path,
+                              const char *targets_path) {
     int count = 0, first = -1;
     for (int j = 0; j < m->inputs; j++) {
         const double mean = m->input_mean[j], sd = m->input_std[j];
@@ -190,11 +200,10 @@ static void precision_warning(const hone_model *m, const char *path, const char 
     for (int o = 0; m->loss == HONE_LOSS_MSE && o < O; o++) {
         const double mean = m->target_mean[o], sd = m->target_std[o];
         if (sd == 1 || !(sd < 1e-5 * fabs(mean))) continue;
-        char which[48] = "";
-        if (O > 1) snprintf(which, sizeof which, " in column %d", o + 1);
+        char which[48];
         fprintf(stderr, "hone train: warning: %s: the target%s varies by %g around %g, where " HONE_REAL_NAME " holds "
-                "steps of %g, and so do its predictions; subtract an offset from it in the data\n", targets_path, which,
-                sd, mean, real_step(mean));
+                "steps of %g, and so do its predictions; subtract an offset from it in the data\n", targets_path,
+                target_which(which, data, (size_t)o), sd, mean, real_step(mean));
         return; /* the first, as of features */
     }
 }
@@ -618,7 +627,7 @@ int cmd_train(int argc, char **argv) {
                 model->target_mean[k] = 0;
                 model->target_std[k] = 1;
             }
-            precision_warning(model, source.path, cli_truth_path(&o.data));
+            precision_warning(model, data, source.path, cli_truth_path(&o.data));
         }
     }
     /* the library's refusal names no option and no file: a CSV (or an NPY of [n, 784]) has no

@@ -818,6 +818,11 @@ printf '[train]\nlabel-column = 5, 0\nregression = true\n' >targets.ini
 expect_ok "train: target columns by index in a config file" train --config targets.ini --data targets.csv --layers 4 --epochs 3 --json
 [ "$(strip_times out.txt)" = "$(strip_times <("$hone" train --data x4.npy --labels y2.npy --regression --layers 4 --epochs 3 --json 2>/dev/null))" ] &&
     ok "target columns by index train as by name" || bad "target columns by index" "$(cat out.txt)"
+# each target column is named in the file, as the reader counts its columns: the second target is column 6
+awk -F, 'BEGIN { OFS = "," } NR > 1 { $6 = 5 } 1' targets.csv >targets-const.csv
+expect_ok "train: a constant second target column" train --data targets-const.csv --label-column y1,y0 --regression --layers 4 --epochs 1 --quiet
+grep -qxF "hone train: warning: targets-const.csv: the target in column 6 is 5 in every row: there is nothing to learn" err.txt &&
+    ok "a target column is named by its column in the file" || bad "a target column is named by its column in the file" "$(cat err.txt)"
 expect_error "several target columns need --regression" 1 "^hone train: --label-column: 2 columns are regression targets, and need --regression \(class labels come from one column\)$" -- \
     train --data targets.csv --label-column y0,y1 --layers 4 --epochs 1
 expect_error "a target column given twice" 1 "^hone train: --label-column: targets.csv: label column 'y0' is given twice$" -- \
