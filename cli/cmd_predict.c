@@ -22,9 +22,10 @@ int cmd_predict(int argc, char **argv) {
     };
     const cli_command cmd = {"predict", "hone predict MODEL [options]",
                              "One line per row: the predicted label, the probabilities (--probabilities),\n"
-                             "or the predicted values of a regression model. Rows are the test set of an\n"
-                             "IDX directory, or every row of a .csv, .npy or IDX file. A .csv of the features\n"
-                             "alone (no label column) is read as such when it has the model's inputs.",
+                             "or the predicted values of a regression model (one a target, comma-separated).\n"
+                             "Rows are the test set of an IDX directory, or every row of a .csv, .npy or IDX\n"
+                             "file. A .csv of the features alone (no label column, nor a regression's target\n"
+                             "columns) is read as such when it has the model's inputs.",
                              options, "model"};
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
