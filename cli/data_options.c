@@ -378,6 +378,40 @@ static void model_layout_said(hone_status st, const hone_data_source *source, ho
              label && delimiter ? "--label-column and --delimiter" : label ? "--label-column" : "--delimiter");
 }
 
+/* Whether the model's target column k (its metadata's label_column [k], by name or index, and
+ * label_index [k]) is column c of the options. */
+static bool same_target(const cJSON *label, const cJSON *indexes, int k, const hone_csv_column *c) {
+    const cJSON *name = cJSON_GetArrayItem(label, k);
+    if (c->name) return cJSON_IsString(name) && !strcmp(name->valuestring, c->name);
+    return c->index >= 0 && (index_text(name) == c->index || index_text(cJSON_GetArrayItem(indexes, k)) == c->index);
+}
+
+/* -1 (message printed) when --label-column names a regression model's target columns in another
+ * order than it was trained with: each output would be scored against another's target. */
+static int targets_reordered(const char *cmd, const cli_data *d, const hone_model *model, const hone_data_source *source) {
+    const int n = source->csv.n_label_columns;
+    if (n < 2 || !cli_given(d->label_column)) return 0;
+    cJSON *config = model->config_json ? cJSON_Parse(model->config_json) : NULL;
+    const cJSON *label = cJSON_GetObjectItemCaseSensitive(config, "label_column"),
+                *indexes = cJSON_GetObjectItemCaseSensitive(config, "label_index");
+    int moved = 0, found = cJSON_IsArray(label) && cJSON_GetArraySize(label) == n;
+    char trained[CLI_TEXT_MAX] = "";
+    size_t at = 0;
+    for (int k = 0; found && k < n; k++) {
+        int j = 0;
+        while (j < n && !same_target(label, indexes, j, &source->csv.label_columns[k])) j++;
+        found = j < n;
+        moved += found && j != k;
+        const cJSON *name = cJSON_GetArrayItem(label, k);
+        cli_append(trained, sizeof trained, &at, "%s%s", k ? "," : "", cJSON_IsString(name) ? name->valuestring : "?");
+    }
+    if (found && moved)
+        cli_error(cmd, "--label-column %s: the model was trained on these targets in the order %s, its outputs in "
+                       "that order; give them so (or leave --label-column out)", d->label_column, trained);
+    cJSON_Delete(config);
+    return found && moved ? -1 : 0;
+}
+
 int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *model, const char *model_path,
                        hone_data_source *source) {
     const int mse = model->loss == HONE_LOSS_MSE;
@@ -397,7 +431,7 @@ int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *mod
     const int idx = known && (format == HONE_DATASET_FORMAT_IDX || format == HONE_DATASET_FORMAT_IDX_DIR);
     source->regression = mse && !idx;
     if (known && format == HONE_DATASET_FORMAT_CSV) csv_layout_of_model(d, model, source);
-    return 0;
+    return targets_reordered(cmd, d, model, source);
 }
 
 char *cli_feature_names_json(const hone_dataset *data) {

@@ -814,6 +814,14 @@ grep -q "on the train and dev rows it was trained with" out.txt && ok "diagnose 
 expect_error "eval: the features alone of two target columns" 1 \
     "^hone eval: targets-features.csv: rows have 4 columns, the model's 4 features, and no label columns to compare with \('y0' and 'y1' are the model's label columns, from its training data: give --label-column for this file\)$" -- \
     eval y2-csv.st --data targets-features.csv
+# the model's target columns given in another order scored each output against another's target
+expect_error "eval: the model's target columns in another order" 2 \
+    "^hone eval: --label-column y1,y0: the model was trained on these targets in the order y0,y1, its outputs in that order; give them so \(or leave --label-column out\)$" -- \
+    eval y2-csv.st --data targets.csv --label-column y1,y0
+expect_error "predict: the model's target columns in another order, by index" 2 "^hone predict: --label-column 0,5: the model was trained on these targets in the order y0,y1" -- \
+    predict y2-csv.st --data targets.csv --label-column 0,5
+expect_ok "eval: the model's target columns given in its order" eval y2-csv.st --data targets.csv --label-column 5,y1
+cmp -s out.txt given.txt && ok "eval: the model's target columns given in its order score as without them" || bad "eval: target columns in the model's order" "$(cat out.txt given.txt)"
 printf '[train]\nlabel-column = 5, 0\nregression = true\n' >targets.ini
 expect_ok "train: target columns by index in a config file" train --config targets.ini --data targets.csv --layers 4 --epochs 3 --json
 [ "$(strip_times out.txt)" = "$(strip_times <("$hone" train --data x4.npy --labels y2.npy --regression --layers 4 --epochs 3 --json 2>/dev/null))" ] &&
