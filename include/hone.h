@@ -155,9 +155,10 @@ hone_csv_options hone_csv_options_default(void);
 hone_status hone_dataset_load_csv(hone_dataset **out, const char *path,
                                   const hone_csv_options *options, hone_error *err);
 
-/* NPY: x is [n, ...] in C order, y [n] (or [n, T] for regression); either of float32, float64,
- * bool or integers of 1 to 8 bytes, in either byte order (uint8 and bool x stay bytes). Labels
- * are integral values from 0 to HONE_MAX_UNITS - 1. y may be NULL. */
+/* NPY: x is [n, ...], y [n] (or [n, T] for regression); either of float32, float64, bool or
+ * integers of 1 to 8 bytes, in either byte order (uint8 and bool x stay bytes), in C or Fortran
+ * order (fortran_order True is put into C order as it is read, in place). Labels are integral
+ * values from 0 to HONE_MAX_UNITS - 1. y may be NULL. */
 hone_status hone_dataset_load_npy(hone_dataset **out, const char *x_path, const char *y_path,
                                   int regression, hone_error *err);
 

@@ -63,9 +63,9 @@ npy_f4 x4.npy "120, 4" $(awk 'BEGIN { srand(3); for (i = 0; i < 480; i++) print 
 npy_f4 y2.npy "120, 2" $(awk 'BEGIN { srand(4); for (i = 0; i < 240; i++) print rand() }')
 npy_f4 y1.npy "120," $(awk 'BEGIN { srand(5); for (i = 0; i < 120; i++) print rand() }')
 # npy_file DESCR SHAPE BYTES...: an NPY file (version 1.0, 10 + 118 header bytes, as numpy pads
-# them) of those bytes.
+# them) of those bytes; in Fortran order (fortran_order True) with order=F before it.
 npy_file() {
-    local hdr="{'descr': '$1', 'fortran_order': False, 'shape': $2, }"; shift 2
+    local hdr="{'descr': '$1', 'fortran_order': $([ "${order:-C}" = F ] && echo True || echo False), 'shape': $2, }"; shift 2
     printf '\x93NUMPY\x01\x00\x76\x00%s%*s\n' "$hdr" $((118 - ${#hdr} - 1)) ''
     printf "$(printf '\\x%02x' "$@")"
 }
@@ -437,6 +437,14 @@ expect_error "a file a feature short, its label column found by the model's name
     predict first-label.st --data first-short.csv
 # Features with no labels: the output layer would have 0 units; say what is missing instead.
 expect_ok "the npy fixture trains with its labels" train --data x6.npy --labels y6.npy --dev 1 --test 1 --layers 4 --epochs 1 --quiet
+# the same rows in Fortran order (as numpy saves x.T or any F-contiguous array: column by column)
+# are read as the C-order file: a model's probabilities on the two are the same
+order=F npy_file '|u1' '(6, 4)' $(for c in 0 1 2 3; do for r in 0 1 2 3 4 5; do echo $((10 + 4 * r + c)); done; done) >x6f.npy
+expect_ok "an .npy file in Fortran order trains" train --data x6f.npy --labels y6.npy --layers 4 --epochs 1 --quiet --seed 3 --save x6.safetensors
+"$hone" predict x6.safetensors --data x6.npy --probabilities >c-order.txt 2>&1
+"$hone" predict x6.safetensors --data x6f.npy --probabilities >f-order.txt 2>&1
+[ "$(sort -u c-order.txt | wc -l)" -eq 6 ] && cmp -s c-order.txt f-order.txt && ok "Fortran order: the rows of the C-order file" \
+    || bad "Fortran order: the rows of the C-order file" "$(paste c-order.txt f-order.txt)"
 for cmd in train gradcheck inspect; do
     expect_error "$cmd: an .npy file without --labels" 2 "^hone $cmd: x6.npy: the data has no labels: give --labels FILE with the class labels \(or real-valued targets, with --regression\)$" -- \
         $cmd --data x6.npy --layers 4

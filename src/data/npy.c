@@ -8,9 +8,11 @@
  *   the rest    the data, exactly prod(shape) items
  *
  * Items: float32 or float64, integers of 1, 2, 4 or 8 bytes, signed or not, or bool, in either byte
- * order. Features x go to hone_real, but uint8 and bool stay bytes; answers y are class labels
- * (integral values) or regression targets. Values are decoded byte by byte in the file's order,
- * so the loader does not depend on the host's. */
+ * order, and in either order of items: C (the last index varies fastest, as hone's rows do) or
+ * Fortran (the first fastest, as numpy saves an F-contiguous array such as a.T), put into C order
+ * as it is read. Features x go to hone_real, but uint8 and bool stay bytes; answers y are class
+ * labels (integral values) or regression targets. Values are decoded byte by byte in the file's
+ * order, so the loader does not depend on the host's. */
 #include "data_internal.h"
 
 #include <math.h>
@@ -29,11 +31,11 @@ typedef struct npy_array {
     npy_kind kind;
     bool big_endian;
     size_t itemsize;
-    int fortran;
+    int fortran; /* the header's fortran_order; 0 once the data is in C order */
     int rank;
     size_t shape[NPY_MAX_RANK];
     size_t count;  /* prod(shape) */
-    uint8_t *data; /* [count * itemsize] as stored */
+    uint8_t *data; /* [count * itemsize] as stored, in C order once read */
 } npy_array;
 
 /* "(60000, 784)", "(100,)" or "()" as Python prints shapes. */
@@ -172,6 +174,50 @@ static const char *what_else(const uint8_t *head, size_t got) {
     }
 }
 
+/* Where Fortran order put the item of C-order index c: c's indices, found last first, placed by
+ * Fortran's strides (1 for the first index, the first dimension for the second, ...). */
+static size_t fortran_offset(const npy_array *a, const size_t *stride, size_t c) {
+    size_t f = 0;
+    for (int i = a->rank - 1; i >= 0; i--) {
+        f += c % a->shape[i] * stride[i];
+        c /= a->shape[i];
+    }
+    return f;
+}
+
+/* Fortran order into C order in the buffer itself, so that the array is held once: each cycle of
+ * the permutation is followed from its first place, every item moved straight to where it
+ * belongs and one held aside. The cost is a bit an item, marking the places filled. */
+static hone_status to_c_order(npy_array *a, const char *path, hone_error *err) {
+    int big_dims = 0;
+    for (int i = 0; i < a->rank; i++) big_dims += a->shape[i] > 1;
+    if (!a->fortran || big_dims < 2) return HONE_OK; /* one dimension above 1: the orders are the same bytes */
+    uint8_t *filled = honeM_alloc(a->count / 8 + 1, 1);
+    if (!filled)
+        return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory (putting %zu items of Fortran order into C order)",
+                         path, a->count);
+    size_t stride[NPY_MAX_RANK];
+    for (int i = 0; i < a->rank; i++) stride[i] = i ? stride[i - 1] * a->shape[i - 1] : 1; /* at most count */
+    const size_t size = a->itemsize;
+    uint8_t *data = a->data, held[8];
+    for (size_t start = 0; start < a->count; start++) {
+        if ((filled[start / 8] >> (start % 8)) & 1) continue;
+        memcpy(held, data + start * size, size); /* its place is filled first, the item moves last */
+        size_t to = start;
+        for (;;) { /* place `to` takes the item of C index `to`, from where Fortran order put it */
+            filled[to / 8] |= (uint8_t)(1u << (to % 8));
+            const size_t from = fortran_offset(a, stride, to);
+            if (from == start) break;
+            memcpy(data + to * size, data + from * size, size);
+            to = from;
+        }
+        memcpy(data + to * size, held, size);
+    }
+    honeM_free(filled);
+    a->fortran = 0;
+    return HONE_OK;
+}
+
 /* Reads a whole .npy file. */
 static hone_status npy_read(npy_array *a, const char *path, hone_error *err) {
     memset(a, 0, sizeof *a);
@@ -226,15 +272,6 @@ static hone_status npy_read(npy_array *a, const char *path, hone_error *err) {
                        "to 8 bytes expected, in either byte order)", path, a->descr);
         goto done;
     }
-    /* With at most one dimension above 1 the two orders lay out the same bytes. */
-    int big_dims = 0;
-    for (int i = 0; i < a->rank; i++) big_dims += a->shape[i] > 1;
-    if (a->fortran && big_dims > 1) {
-        st = honeE_set(err, HONE_ERR_FORMAT,
-                       "%s: fortran_order is True: only C order is supported (save np.ascontiguousarray(a))",
-                       path);
-        goto done;
-    }
     size_t bytes;
     a->count = 1;
     bool overflow = false;
@@ -263,6 +300,8 @@ static hone_status npy_read(npy_array *a, const char *path, hone_error *err) {
     if (extra)
         st = honeE_set(err, HONE_ERR_FORMAT, "%s: %llu unexpected byte%s after the %zu bytes of data for shape %s",
                        path, (unsigned long long)extra, extra == 1 ? "" : "s", bytes, shape);
+    else
+        st = to_c_order(a, path, err);
 done:
     honeM_free(header);
     honeD_close(&f);
