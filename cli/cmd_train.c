@@ -638,7 +638,8 @@ int cmd_train(int argc, char **argv) {
         snprintf(given, sizeof given, "%s%s%s", aug->shift ? ", --augment-shift" : "",
                  aug->rotate > 0 ? ", --augment-rotate" : "", aug->flip ? ", --augment-flip" : "");
         cli_error("train", "%s: %s is not images (rows of %zu features, no height and width): shift, rotation and flip "
-                           "need IDX images or an NPY file shaped [n, height, width]; --augment-noise needs neither",
+                           "need IDX images or an NPY file of images ([n, height, width], or with one channel); "
+                           "--augment-noise needs neither",
                   given + 2, source.path, data->d);
         exit_code = CLI_EXIT_USAGE;
         goto done;

@@ -1413,6 +1413,66 @@ static void test_npy_fortran_order(void **state) {
     assert_null(d);
 }
 
+/* Images of one channel, last as Keras saves grayscale ([n, h, w, 1]) or first as PyTorch does
+ * ([n, 1, h, w]), are images of h x w as [n, h, w] is, their pixels where that puts them, in C or
+ * Fortran order; [n, 1, h, 1] is read as channels last. Any other rank-4 array, images of several
+ * channels to all appearances, is refused with the reshape that makes flat rows of it. */
+static void test_npy_single_channel_images(void **state) {
+    (void)state;
+    hone_dataset *d = NULL;
+    /* [n, h, w, 1] = (3, 2, 2, 1): the bytes of IMG's three 2x2 images */
+    const char *p = write_npy("nhwc.npy", 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (3, 2, 2, 1), }", IMG, 12);
+    expect_ok(hone_dataset_load_npy(&d, p, NULL, 0, err));
+    assert_int_equal(d->n, 3);
+    assert_int_equal(d->d, 4);
+    assert_true(d->height == 2 && d->width == 2);
+    assert_memory_equal(d->x_u8, IMG, 12);
+    hone_dataset_free(d);
+    d = NULL;
+    /* [n, 1, h, w] = (2, 1, 2, 3) of float32, not square: pixel [i][0][j][k] = 10 i + 3 j + k */
+    const float nchw[12] = {0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15};
+    p = write_npy("nchw.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1, 2, 3), }", nchw, sizeof nchw);
+    expect_ok(hone_dataset_load_npy(&d, p, NULL, 0, err));
+    assert_int_equal(d->d, 6);
+    assert_true(d->height == 2 && d->width == 3);
+    for (size_t i = 0; i < 2; i++)
+        for (size_t j = 0; j < 6; j++) th_assert_close(hone_dataset_at(d, i, j), 10.0 * (double)i + (double)j, 0);
+    hone_dataset_free(d);
+    d = NULL;
+    /* the same layouts in Fortran order: pixel [i][j][k] = 100 i + 10 j + k of (2, 3, 2) images, i fastest */
+    const uint8_t fortran[12] = {0, 100, 10, 110, 20, 120, 1, 101, 11, 111, 21, 121};
+    const char *shapes[] = {"(2, 3, 2, 1)", "(2, 1, 3, 2)"};
+    for (int s = 0; s < 2; s++) {
+        char dict[128];
+        snprintf(dict, sizeof dict, "{'descr': '|u1', 'fortran_order': True, 'shape': %s, }", shapes[s]);
+        p = write_npy("fortran4.npy", 1, dict, fortran, sizeof fortran);
+        expect_ok(hone_dataset_load_npy(&d, p, NULL, 0, err));
+        assert_true(d->height == 3 && d->width == 2);
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 3; j++)
+                for (int k = 0; k < 2; k++) assert_int_equal(d->x_u8[i * 6 + j * 2 + k], 100 * i + 10 * j + k);
+        hone_dataset_free(d);
+        d = NULL;
+    }
+    /* [n, 1, h, 1]: channels last, an image of one row */
+    p = write_npy("n1h1.npy", 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 1, 3, 1), }", IMG, 6);
+    expect_ok(hone_dataset_load_npy(&d, p, NULL, 0, err));
+    assert_true(d->height == 1 && d->width == 3);
+    hone_dataset_free(d);
+    d = NULL;
+    /* three channels last or first (in Fortran order too), and two channels last of images of one row */
+    p = write_npy("rgb.npy", 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 2, 2, 3), }", IMG, 12);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p,
+                 ": x has shape (1, 2, 2, 3): images of several channels? hone's images are single-channel ([n, h, w], "
+                 "[n, h, w, 1] or [n, 1, h, w]); to train on every value as a flat feature, save x.reshape(1, 12)");
+    p = write_npy("chw3.npy", 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (1, 3, 2, 2), }", nchw, sizeof nchw);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p,
+                 ": x has shape (1, 3, 2, 2): images of several channels?");
+    p = write_npy("nhw2.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2, 1, 2), }", nchw, sizeof nchw);
+    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "save x.reshape(3, 4)");
+    assert_null(d);
+}
+
 static void test_npy_bad_files(void **state) {
     (void)state;
     float x[6] = {1, 2, 3, 4, 5, 6};
@@ -1510,11 +1570,11 @@ static void test_npy_header_edges(void **state) {
     /* one byte after the data is one too many */
     p = write_npy("plus1.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (5,), }", x, 21);
     expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "1 unexpected byte after the 20 bytes");
-    /* images are rank 3 only: a fourth dimension (channels) leaves them flat rows */
+    /* images of rank 4 are those of one channel (test_npy_single_channel_images): last, here */
     p = write_npy("rank4.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 2, 1), }", x, sizeof x);
     expect_ok(hone_dataset_load_npy(&d, p, NULL, 0, err));
     assert_int_equal(d->d, 6);
-    assert_true(d->height == 0 && d->width == 0);
+    assert_true(d->height == 3 && d->width == 2);
     hone_dataset_free(d);
     p = write_npy("rank3.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 2), }", x, sizeof x);
     expect_ok(hone_dataset_load_npy(&d, p, NULL, 0, err));
@@ -2225,6 +2285,7 @@ int main(void) {
         th_test(test_npy_bad_dtype),
         th_test(test_npy_integers_and_byte_orders),
         th_test(test_npy_fortran_order),
+        th_test(test_npy_single_channel_images),
         th_test(test_npy_bad_files),
         th_test(test_npy_header_edges),
         th_test(test_npy_bad_values),
