@@ -158,8 +158,8 @@ hone_status hone_dataset_load_csv(hone_dataset **out, const char *path,
 /* NPY: x is [n, ...], y [n] (or [n, T] for regression); either of float32, float64, bool or
  * integers of 1 to 8 bytes, in either byte order (uint8 and bool x stay bytes), in C or Fortran
  * order (fortran_order True is put into C order as it is read, in place). x of [n, h, w],
- * [n, h, w, 1] or [n, 1, h, w] is images of height h and width w; any other rank-4 x (images of
- * several channels) is refused, and other ranks are rows of their values. Labels are integral
+ * [n, h, w, 1] or [n, 1, h, w] is images of height h and width w; any other x (images of several
+ * channels too) is rows of its values, flattened. Labels are integral
  * values from 0 to HONE_MAX_UNITS - 1. y may be NULL. */
 hone_status hone_dataset_load_npy(hone_dataset **out, const char *x_path, const char *y_path,
                                   int regression, hone_error *err);

@@ -1639,17 +1639,18 @@ expect_error "train: --test-labels of another target count" 1 "^hone train: y1.n
     train --data x4.npy --labels y2.npy --regression --test-data x4.npy --test-labels y1.npy --layers 4 --epochs 1 --quiet
 expect_ok "train: --test-data of flat rows beside images" train --data img6.idx --labels lab6.idx --test-data img6flat.npy --test-labels y6.npy --layers 4 --epochs 1 --quiet
 # images of one channel, last (as Keras saves them) or first (PyTorch's layout), are images of 2 x 2:
-# augmented, and a test set beside the IDX images; of three channels they are refused, saying how
-# to make flat rows of them
+# augmented, and a test set beside the IDX images; of three channels they are flat rows, which
+# train but have no image shape to augment
 npy_file '|u1' '(6, 2, 2, 1)' $(seq 10 33) >img6-nhwc.npy
 npy_file '|u1' '(6, 1, 2, 2)' $(seq 10 33) >img6-nchw.npy
 for f in img6-nhwc.npy img6-nchw.npy; do
     expect_ok "train: $f is augmented" train --data $f --labels y6.npy --augment-shift 1 --augment-flip --layers 4 --epochs 1 --quiet
     expect_ok "train: $f as --test-data beside images of 2 x 2" train --data img6.idx --labels lab6.idx --test-data $f --test-labels y6.npy --layers 4 --epochs 1 --quiet
 done
-npy_file '|u1' '(2, 2, 2, 3)' $(seq 10 33) >rgb.npy
-expect_error "train: images of three channels" 1 "^hone train: rgb.npy: x has shape \(2, 2, 2, 3\): images of several channels\? hone's images are single-channel \(\[n, h, w\], \[n, h, w, 1\] or \[n, 1, h, w\]\); to train on every value as a flat feature, save x.reshape\(2, 12\)$" -- \
-    train --data rgb.npy --labels y6.npy --layers 4 --epochs 1 --quiet
+npy_file '|u1' '(6, 2, 2, 3)' $(seq 10 81) >rgb.npy
+expect_ok "train: images of three channels, as flat rows" train --data rgb.npy --labels y6.npy --layers 4 --epochs 1 --quiet
+expect_error "train: images of three channels are not augmented" 2 "^hone train: --augment-shift: " -- \
+    train --data rgb.npy --labels y6.npy --layers 4 --epochs 1 --quiet --augment-shift 1
 "$hone" train --data blobs.csv --test-data blobs-test.csv --layers 8 --epochs 2 --checkpoint sep-ck.safetensors --quiet >/dev/null 2>&1
 expect_error "--resume without the checkpoint's --test-data" 2 "sep-ck.safetensors" '--test-data is "separate" in the checkpoint, "carved" in this run' -- \
     train --data blobs.csv --layers 8 --epochs 2 --resume sep-ck.safetensors --quiet

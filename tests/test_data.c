@@ -1460,17 +1460,23 @@ static void test_npy_single_channel_images(void **state) {
     assert_true(d->height == 1 && d->width == 3);
     hone_dataset_free(d);
     d = NULL;
-    /* three channels last or first (in Fortran order too), and two channels last of images of one row */
+    /* three channels last or first (in Fortran order too), and two channels last of images of one
+     * row: flat rows of every value, in the file's C order, with no image shape to augment */
     p = write_npy("rgb.npy", 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 2, 2, 3), }", IMG, 12);
-    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p,
-                 ": x has shape (1, 2, 2, 3): images of several channels? hone's images are single-channel ([n, h, w], "
-                 "[n, h, w, 1] or [n, 1, h, w]); to train on every value as a flat feature, save x.reshape(1, 12)");
+    expect_ok(hone_dataset_load_npy(&d, p, NULL, 0, err));
+    assert_true(d->n == 1 && d->d == 12 && d->height == 0 && d->width == 0);
+    assert_memory_equal(d->x_u8, IMG, 12);
+    hone_dataset_free(d);
+    d = NULL;
     p = write_npy("chw3.npy", 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (1, 3, 2, 2), }", nchw, sizeof nchw);
-    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p,
-                 ": x has shape (1, 3, 2, 2): images of several channels?");
+    expect_ok(hone_dataset_load_npy(&d, p, NULL, 0, err));
+    assert_true(d->n == 1 && d->d == 12 && d->height == 0 && d->width == 0);
+    hone_dataset_free(d);
+    d = NULL;
     p = write_npy("nhw2.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2, 1, 2), }", nchw, sizeof nchw);
-    expect_error(hone_dataset_load_npy(&d, p, NULL, 0, err), HONE_ERR_FORMAT, p, "save x.reshape(3, 4)");
-    assert_null(d);
+    expect_ok(hone_dataset_load_npy(&d, p, NULL, 0, err));
+    assert_true(d->n == 3 && d->d == 4 && d->height == 0 && d->width == 0);
+    hone_dataset_free(d);
 }
 
 static void test_npy_bad_files(void **state) {
