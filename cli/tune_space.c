@@ -341,6 +341,24 @@ int tune_check_space(tune *t) {
         cli_error("tune", "%s: cannot be searched: every trial uses one seed (set it in [train] or [tune])", where);
         return -1;
     }
+    /* options that set only how a trial runs or what it reports: searched, the trials would differ
+     * in nothing but the last bits of the rounding (threads) or not at all, and be ranked apart by
+     * that. Fixed, they are harmless (threads is even useful), so only [space] refuses them. */
+    static const struct {
+        const char *name, *what;
+    } inert[] = {
+        {"threads", "only how fast it runs; fix it in [train]"},
+        {"stats-every", "only how often --layer-stats would record, which no trial writes"},
+        {"checkpoint-every", "only how often --checkpoint would write, which no trial does"},
+        {"base-error", "only the closing diagnosis, which the search does not read"},
+        {"test-labels", "only the test set's figures, which the search neither ranks by nor shows"},
+    };
+    for (size_t i = 0; i < sizeof inert / sizeof *inert; i++) {
+        if (tune_find_param(t, inert[i].name) < 0) continue;
+        tune_option_where(t, NULL, inert[i].name, where, sizeof where);
+        cli_error("tune", "%s: cannot be searched: it does not change what a trial learns, %s", where, inert[i].what);
+        return -1;
+    }
     if (check_units(t)) return -1;
     if (tune_find_fixed(t, "depth")) {
         tune_fixed_where(t, tune_find_fixed(t, "depth"), where, sizeof where);

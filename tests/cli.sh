@@ -2531,6 +2531,18 @@ grep -qx "shuffle = false" noflag-best.ini && grep -q '"train":{[^}]*"shuffle":"
     || bad "tune: --no-shuffle after -- is shuffle = false" "$(cat noflag-best.ini noflag.jsonl)"
 tune_refused "the seed searched" bad-seed '[space]\nseed = int 1 9\n[train]\ndata = blobs.csv\nlayers = 4\n' \
     "^hone tune: bad-seed.ini:7: \[space\] seed: cannot be searched: every trial uses one seed \(set it in \[train\] or \[tune\]\)$"
+# what sets only how a trial runs or what it reports: its trials learn the same network, ranked
+# apart by the rounding's last bits at most; refused in [space], run when fixed
+for spec in 'threads = int 1 2' 'stats-every = int 1 10' 'checkpoint-every = choice 1 2' 'base-error = uniform 0 0.1' \
+    'test-labels = choice y1.npy y2.npy'; do
+    key=${spec%% =*}
+    tune_refused "$key searched" inert-$key "[space]\\n$spec\\n[train]\\ndata = blobs.csv\\nlayers = 4\\n" \
+        "^hone tune: inert-$key.ini:7: \\[space\\] $key: cannot be searched: it does not change what a trial learns, only [a-z ]+"
+done
+expect_ok "tune: threads, stats-every and base-error fixed" tune --config noflag.ini --quiet --results fixed-inert.jsonl --best fixed-inert.ini -- \
+    --threads 1 --stats-every 5 --base-error 0.1
+grep -qx "threads = 1" fixed-inert.ini && ok "tune: a fixed threads is in the best config" \
+    || bad "tune: a fixed threads is in the best config" "$(cat fixed-inert.ini)"
 # ranked by dev_loss, trials of targets as they are and standardized would not compare: tiny targets
 # of 1e-6 learnt raw, predicted 0.1 off, had the lower loss and were ranked first
 tune_refused "standardize-targets searched" bad-stdt '[space]\nstandardize-targets = choice true false\n[train]\ndata = reg.csv\nregression = true\nlayers = 4\n' \
