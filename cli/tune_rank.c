@@ -79,26 +79,61 @@ int tune_narrow(tune *t, int round) {
     return 0;
 }
 
+/* The ranked table's columns: the trial's figures, then each searched option (COL_PARAM + its
+ * index in the space). Those before COL_STATUS are numbers. */
+enum { COL_RANK, COL_TRIAL, COL_ROUND, COL_EPOCHS, COL_ACC, COL_LOSS, COL_STATUS, COL_PARAM };
 
-void tune_print_table(const tune *t, trial **list, int n) {
-    int w[TUNE_MAX_PARAMS];
-    for (int i = 0; i < t->n_space; i++) {
-        w[i] = (int)strlen(t->space[i].name);
-        for (int j = 0; j < n; j++)
-            if ((int)strlen(list[j]->text[i]) > w[i]) w[i] = (int)strlen(list[j]->text[i]);
+/* The text of column col in the row of tr, ranked rank (the header's when tr is NULL); buf holds
+ * a number's. */
+static const char *cell(const tune *t, const trial *tr, int rank, int col, char *buf, size_t cap) {
+    static const char *const headers[COL_PARAM] = {"rank", "trial", "round", "epochs", "dev_acc", "dev_loss", "status"};
+    if (!tr) return col < COL_PARAM ? headers[col] : t->space[col - COL_PARAM].name;
+    switch (col) {
+    case COL_RANK: snprintf(buf, cap, "%d", rank); return buf;
+    case COL_TRIAL: snprintf(buf, cap, "%d", tr->id); return buf;
+    case COL_ROUND: snprintf(buf, cap, "%d", tr->round); return buf;
+    case COL_EPOCHS: snprintf(buf, cap, "%d", tr->epochs); return buf;
+    case COL_ACC: return tune_metric_text(tr->dev_acc, buf, cap);
+    case COL_LOSS: return tune_metric_text(tr->dev_loss, buf, cap);
+    case COL_STATUS: return tune_status_names[tr->status];
+    default: return tr->text[col - COL_PARAM];
     }
-    if (t->n_space) w[t->n_space - 1] = 0; /* no padding after the last column */
-    printf("rank  trial  round  epochs  dev_acc  dev_loss  status  ");
-    for (int i = 0; i < t->n_space; i++) printf("  %-*s", w[i], t->space[i].name);
-    printf("\n");
-    for (int j = 0; j < n; j++) {
-        const trial *tr = list[j];
-        printf("%4d  %5d  %5d  %6d", j + 1, tr->id, tr->round, tr->epochs);
-        char a[32], l[32];
-        printf("  %7s  %8s", tune_metric_text(tr->dev_acc, a, sizeof a), tune_metric_text(tr->dev_loss, l, sizeof l));
-        printf("  %-8s", tune_status_names[tr->status]);
-        for (int i = 0; i < t->n_space; i++) printf("  %-*s", w[i], tr->text[i]);
-        printf("\n");
+}
+
+/* How many columns text takes on a terminal: a UTF-8 continuation byte takes none (a choice of
+ * data files named in French holds an é, two bytes for one column). */
+static int text_width(const char *text) {
+    int width = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) width += (*p & 0xc0) != 0x80;
+    return width;
+}
+
+/* Each column is as wide as its widest cell, the header's included, and status as its widest
+ * word, so that the table keeps its shape whether or not a trial diverged; two spaces apart,
+ * numbers to the right, words to the left and the last column unpadded. Widths fixed in the
+ * format let a rank of 10000 (or a trial, round or epoch count past the header's width) push the
+ * rest of its row out of line, and an é padded as two characters pull it in. */
+void tune_print_table(const tune *t, trial **list, int n) {
+    int cols[COL_PARAM + TUNE_MAX_PARAMS], width[COL_PARAM + TUNE_MAX_PARAMS], n_cols = 0;
+    char buf[64];
+    for (int c = 0; c < COL_PARAM; c++) cols[n_cols++] = c;
+    for (int i = 0; i < t->n_space; i++) cols[n_cols++] = COL_PARAM + i;
+    for (int c = 0; c < n_cols; c++) {
+        width[c] = text_width(cell(t, NULL, 0, cols[c], buf, sizeof buf));
+        for (int j = 0; j < n; j++) {
+            const int w = text_width(cell(t, list[j], j + 1, cols[c], buf, sizeof buf));
+            if (w > width[c]) width[c] = w;
+        }
+        for (int s = 0; cols[c] == COL_STATUS && s <= ST_FAILED; s++)
+            if ((int)strlen(tune_status_names[s]) > width[c]) width[c] = (int)strlen(tune_status_names[s]);
+    }
+    for (int j = -1; j < n; j++) { /* the header, then each trial */
+        for (int c = 0; c < n_cols; c++) {
+            const char *text = cell(t, j < 0 ? NULL : list[j], j + 1, cols[c], buf, sizeof buf);
+            const int pad = width[c] - text_width(text), number = cols[c] < COL_STATUS;
+            printf("%s%*s%s%*s", c ? "  " : "", number ? pad : 0, "", text, number || c == n_cols - 1 ? 0 : pad, "");
+        }
+        putchar('\n');
     }
 }
 

@@ -1820,6 +1820,23 @@ expect_error "--resume: a checkpoint without --schedule, with more --epochs" 2 "
     train --data blobs.csv --layers 4 --epochs 4 --resume nosched.safetensors --quiet
 
 # --- hone tune: random search, coarse to fine ------------------------------------------------------
+# table_aligned FILE: FILE's ranked table (its first line the header, then each line that starts
+# with a rank) has every row in the header's columns: a number's column (those before status) ends
+# where its header ends, a word's starts where its header starts. Counts characters, not bytes.
+table_aligned() {
+    perl -CS -ne '
+        sub spans { my @s; push @s, [$-[0], $+[0]] while $_[0] =~ /\S+/g; @s }
+        chomp;
+        if ($. == 1) { @h = spans($_); my @f = split " "; ($st) = grep { $f[$_] eq "status" } 0 .. $#f; next }
+        next unless /^ *[0-9]+  /;
+        my @r = spans($_);
+        if (@r != @h) { print "line $.: ", scalar @r, " columns, the header ", scalar @h, "\n"; $bad = 1; next }
+        for my $i (0 .. $#h) {
+            my $end = $i < $st ? 1 : 0;
+            if ($r[$i][$end] != $h[$i][$end]) { print "line $.: column ", $i + 1, " out of line\n"; $bad = 1 }
+        }
+        END { exit($bad || !defined $st) }' <"$1"
+}
 printf '[tune]\nrounds = 2\ntrials = 4\njobs = 2\nepochs = 3\nresults = tune.jsonl\nbest = tune-best.ini\n\n[space]\nlr = log 1e-3 1\noptimizer = choice adam sgd\nbatch = int 8 64\n\n[train]\ndata = blobs.csv\nlayers = 8\n' >tune.ini
 expect_ok "train --train-rows uses a subset" train --data blobs.csv --layers 4 --epochs 1 --train-rows 50
 grep -q "data: 50 train" err.txt && ok "--train-rows 50 trains on 50 rows" || bad "--train-rows 50 trains on 50 rows" "$(head -2 err.txt)"
@@ -2614,6 +2631,22 @@ printf '[tune]\nrounds = 1\ntrials = 3\nepochs = 1\nresults = ties.jsonl\nbest =
 expect_ok "tune: three equal trials" tune --config ties.ini --quiet
 [ "$(awk '$1 ~ /^[0-9]+$/ { printf "%s ", $2 }' out.txt)" = "1 2 3 " ] && grep -q "^best: trial 1 " out.txt && ok "tune: equal trials rank by trial number" \
     || bad "tune: equal trials rank by trial number" "$(cat out.txt)"
+table_aligned tune-out.txt >why.txt && ok "tune: the first search's table in line" \
+    || bad "tune: the first search's table in line" "$(cat why.txt tune-out.txt)"
+# options of other widths (a data file with an e-acute, two bytes, before other columns; layers of
+# 11 characters and of 1; lr down to 1e-05), halving and failed trials (batch 240 is one step an
+# epoch, shorter than the warm-up); then ranks and trial numbers past the headers' widths
+cp blobs.csv blöbs.csv
+printf '[tune]\nrounds = 1\ntrials = 8\nepochs = 4\nhalving = true\nresults = cols.jsonl\nbest = cols-best.ini\n[space]\nlr = log 1e-5 1e-1\ndata = choice blöbs.csv blobs.csv\nlayers = choice 64 512,256,128 4\nbatch = choice 8 240\n[train]\nschedule = cosine\nper-step = true\nwarmup = 4\n' >cols.ini
+expect_ok "tune: options of other widths, halving and failed trials" tune --config cols.ini --quiet
+grep -q ' failed  ' out.txt && grep -q ' blöbs.csv  ' out.txt && grep -q ' 512,256,128  ' out.txt && table_aligned out.txt >why.txt &&
+    ok "tune: the table of options of other widths, halving and failed trials in line" ||
+    bad "tune: the table of options of other widths, halving and failed trials in line" "$(cat why.txt out.txt)"
+printf '[tune]\nrounds = 1\ntrials = 10000\nepochs = 1\nresults = wide.jsonl\nbest = wide-best.ini\n[space]\nwarmup = choice 0\n[train]\ndata = blobs.csv\nlayers = 4\n' >wide.ini
+awk 'BEGIN { for (i = 1; i <= 10000; i++) printf "{\"round\":1,\"trial\":%d,\"epochs\":1,\"status\":\"ok\",\"params\":{\"warmup\":\"0\"},\"train\":{\"data\":\"blobs.csv\",\"layers\":\"4\"},\"dev_acc\":0.5,\"dev_loss\":%d,\"seconds\":0}\n", i, i }' >wide.jsonl
+expect_ok "tune: 10000 trials read back" tune --config wide.ini --quiet
+grep -q '^10000  10000  ' out.txt && table_aligned out.txt >why.txt && ok "tune: a table of 10000 trials in line" \
+    || bad "tune: a table of 10000 trials in line" "$(cat why.txt; head -3 out.txt; tail -4 out.txt)"
 # a failed trial is a finished trial: a rerun reads it back
 expect_ok "tune: failed trials are read back" tune --config wu.ini --quiet
 grep -q "runs: 0 run now, 4 read from wu.jsonl" out.txt && ok "tune: a rerun reads failed trials back" || bad "tune: a rerun reads failed trials back" "$(tail -2 out.txt)"
