@@ -2599,6 +2599,13 @@ tune_refused "a regression after -- by dev_acc" bad-regacc2 '[space]\nlr = log 1
     "^hone tune: after --: --regression: a regression has no dev_acc" -- --regression
 printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nmetric = dev_loss\nresults = regloss.jsonl\nbest = regloss-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = reg.csv\nregression = true\nlayers = 4\n' >regloss.ini
 expect_ok "tune: a regression by dev_loss" tune --config regloss.ini --quiet
+# 300 targets' rmse, each in train_rmse, dev_rmse and test_rmse, make a result line of 9 KiB:
+# read in pieces of 8 KiB, it was no JSON, and every trial failed
+npy_f4 y300.npy "120, 300" $(awk 'BEGIN { srand(9); for (i = 0; i < 36000; i++) print rand() }')
+printf '[tune]\nrounds = 1\ntrials = 2\nepochs = 1\nmetric = dev_loss\nresults = y300.jsonl\nbest = y300-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = x4.npy\nlabels = y300.npy\nregression = true\nlayers = 4\n' >y300.ini
+expect_ok "tune: a regression of 300 targets" tune --config y300.ini --quiet
+[ "$(grep -c '"status":"ok"' y300.jsonl)" = 2 ] && ok "tune: a regression of 300 targets reads its trials' results" \
+    || bad "tune: a regression of 300 targets reads its trials' results" "$(cat y300.jsonl)"
 # a seed fixed in [train] is every trial's: the best config holds it once, and not tune's own
 printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = fixseed.jsonl\nbest = fixseed-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs.csv\nlayers = 4\nseed = 5\n' >fixseed.ini
 expect_ok "tune: a seed in [train]" tune --config fixseed.ini --quiet
