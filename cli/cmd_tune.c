@@ -201,16 +201,15 @@ int cmd_tune(int argc, char **argv) {
         free(list);
         goto done;
     }
-    char a[32], l[32];
-    printf("best: trial %d (round %d), dev_acc %s, dev_loss %s after %d epoch%s; options in %s\n", best->id, best->round,
-           tune_metric_text(best->dev_acc, a, sizeof a), tune_metric_text(best->dev_loss, l, sizeof l), best->epochs,
-           best->epochs == 1 ? "" : "s", t->o.best);
+    char result[256];
+    printf("best: %s; options in %s\n", tune_result_text(t, best, result, sizeof result), t->o.best);
     printf("runs: %d run now, %d read from %s\n", t->ran, t->reused, t->o.results);
     free(list);
     exit_code = CLI_EXIT_OK;
 done:
     if (t->fd >= 0) close(t->fd);
     for (int i = 0; i < t->n_records; i++) cJSON_Delete(t->lines[i]);
+    for (int i = 0; i < t->n_trials; i++) free(t->trials[i].dev_rmse);
     free(t->lines);
     free(t->records);
     free(t->trials);

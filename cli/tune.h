@@ -33,6 +33,7 @@
 #define TUNE_MAX_FIXED 128
 #define TUNE_MAX_TRIALS 100000
 #define TUNE_MAX_DEPTH 64
+#define TUNE_RMSE_SHOWN 3 /* targets whose dev_rmse the table shows; the results file has every one */
 
 typedef struct tune_options {
     int rounds, trials, jobs, epochs, top_k, halving, quiet;
@@ -60,6 +61,8 @@ typedef struct trial {
     int epochs; /* budget of the last finished run; 0 before the first */
     trial_status status;
     double dev_acc, dev_loss, seconds;
+    double *dev_rmse; /* a regression's, in each target's own units: [targets], NULL when none */
+    int targets;
     char error[256];
 } trial;
 
@@ -71,6 +74,8 @@ typedef struct record {
     char error[256];
     const cJSON *params;
     const cJSON *train; /* the fixed options it ran with ([train] and after --); NULL from an older hone tune */
+    const cJSON *dev_rmse; /* a number, an array (several targets), or NULL: a classifier's, a failed trial's or an
+                            * older hone tune's */
 } record;
 
 typedef struct tune {
@@ -84,6 +89,7 @@ typedef struct tune {
     int n_fixed;
     int depth, layers;    /* indices in space of "depth" and "layers", or -1 */
     int metric_loss;      /* 1: dev_loss, lower is better; 0: dev_acc, higher is better */
+    int regression;       /* the trials train a regression: the table shows their dev_rmse */
     uint64_t seed;
     char exe[4096];
     int fd; /* results file, locked */
@@ -117,6 +123,7 @@ int tune_rungs(const tune_options *o, int *budget);
 
 /* tune_results.c: the results file, one JSON line a finished run */
 double tune_json_number(const cJSON *o, const char *key);
+int tune_set_rmse(trial *tr, const cJSON *v);
 int tune_load_records(tune *t);
 const record *tune_find_record(const tune *t, int id, int epochs);
 int tune_record_differs(const tune *t, const record *r, const trial *tr, char *why, size_t cap);
@@ -126,11 +133,13 @@ int tune_append_record(tune *t, const trial *tr);
 extern volatile sig_atomic_t tune_stop_signal;
 int tune_run_trials(tune *t, trial **list, int n, int epochs);
 const char *tune_metric_text(double v, char *buf, size_t cap);
+const char *tune_rmse_text(const trial *tr, char *buf, size_t cap);
 
 /* tune_rank.c: the ranking, the narrowing of the ranges, the table and the best config */
 void tune_rank_trials(const tune *t, trial **list, int n);
 int tune_narrow(tune *t, int round);
 void tune_print_table(const tune *t, trial **list, int n);
+const char *tune_result_text(const tune *t, const trial *tr, char *buf, size_t cap);
 int tune_write_best(const tune *t, const trial *tr);
 
 #endif

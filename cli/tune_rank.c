@@ -79,14 +79,15 @@ int tune_narrow(tune *t, int round) {
     return 0;
 }
 
-/* The ranked table's columns: the trial's figures, then each searched option (COL_PARAM + its
- * index in the space). Those before COL_STATUS are numbers. */
-enum { COL_RANK, COL_TRIAL, COL_ROUND, COL_EPOCHS, COL_ACC, COL_LOSS, COL_STATUS, COL_PARAM };
+/* The ranked table's columns: the trial's figures (dev_rmse a regression's alone), then each
+ * searched option (COL_PARAM + its index in the space). Those before COL_STATUS are numbers. */
+enum { COL_RANK, COL_TRIAL, COL_ROUND, COL_EPOCHS, COL_ACC, COL_LOSS, COL_RMSE, COL_STATUS, COL_PARAM };
 
 /* The text of column col in the row of tr, ranked rank (the header's when tr is NULL); buf holds
  * a number's. */
 static const char *cell(const tune *t, const trial *tr, int rank, int col, char *buf, size_t cap) {
-    static const char *const headers[COL_PARAM] = {"rank", "trial", "round", "epochs", "dev_acc", "dev_loss", "status"};
+    static const char *const headers[COL_PARAM] = {"rank",    "trial",    "round",    "epochs",
+                                                   "dev_acc", "dev_loss", "dev_rmse", "status"};
     if (!tr) return col < COL_PARAM ? headers[col] : t->space[col - COL_PARAM].name;
     switch (col) {
     case COL_RANK: snprintf(buf, cap, "%d", rank); return buf;
@@ -95,6 +96,7 @@ static const char *cell(const tune *t, const trial *tr, int rank, int col, char 
     case COL_EPOCHS: snprintf(buf, cap, "%d", tr->epochs); return buf;
     case COL_ACC: return tune_metric_text(tr->dev_acc, buf, cap);
     case COL_LOSS: return tune_metric_text(tr->dev_loss, buf, cap);
+    case COL_RMSE: return tune_rmse_text(tr, buf, cap);
     case COL_STATUS: return tune_status_names[tr->status];
     default: return tr->text[col - COL_PARAM];
     }
@@ -116,7 +118,8 @@ static int text_width(const char *text) {
 void tune_print_table(const tune *t, trial **list, int n) {
     int cols[COL_PARAM + TUNE_MAX_PARAMS], width[COL_PARAM + TUNE_MAX_PARAMS], n_cols = 0;
     char buf[64];
-    for (int c = 0; c < COL_PARAM; c++) cols[n_cols++] = c;
+    for (int c = 0; c < COL_PARAM; c++)
+        if (c != COL_RMSE || t->regression) cols[n_cols++] = c;
     for (int i = 0; i < t->n_space; i++) cols[n_cols++] = COL_PARAM + i;
     for (int c = 0; c < n_cols; c++) {
         width[c] = text_width(cell(t, NULL, 0, cols[c], buf, sizeof buf));
@@ -135,6 +138,23 @@ void tune_print_table(const tune *t, trial **list, int n) {
         }
         putchar('\n');
     }
+    int targets = 0; /* every trial's, as no option that changes them may be searched in a regression */
+    for (int j = 0; j < n; j++)
+        if (list[j]->targets > targets) targets = list[j]->targets;
+    if (t->regression && targets > TUNE_RMSE_SHOWN)
+        printf("dev_rmse: the first %d of %d targets', each in its own units; %s has them all\n", TUNE_RMSE_SHOWN,
+               targets, t->o.results);
+}
+
+/* "trial 12 (round 2), dev_acc 0.8407, dev_loss 0.4490 after 2 epochs", a regression's with its
+ * dev_rmse after the dev_loss; returns buf. */
+const char *tune_result_text(const tune *t, const trial *tr, char *buf, size_t cap) {
+    char a[32], l[32], r[64], rmse[80] = "";
+    if (t->regression) snprintf(rmse, sizeof rmse, ", dev_rmse %s", tune_rmse_text(tr, r, sizeof r));
+    snprintf(buf, cap, "trial %d (round %d), dev_acc %s, dev_loss %s%s after %d epoch%s", tr->id, tr->round,
+             tune_metric_text(tr->dev_acc, a, sizeof a), tune_metric_text(tr->dev_loss, l, sizeof l), rmse, tr->epochs,
+             tr->epochs == 1 ? "" : "s");
+    return buf;
 }
 
 /* The best trial's options as a [train] section, written atomically (temporary file, fsync,
@@ -152,10 +172,9 @@ int tune_write_best(const tune *t, const trial *tr) {
         return CLI_EXIT_FAIL;
     }
     FILE *f = out.f;
-    char a[32], l[32];
-    fprintf(f, "# hone tune: the best of %d trials in %s: trial %d (round %d), dev_acc %s, dev_loss %s after %d epoch%s\n",
-            t->n_trials, t->o.results, tr->id, tr->round, tune_metric_text(tr->dev_acc, a, sizeof a),
-            tune_metric_text(tr->dev_loss, l, sizeof l), tr->epochs, tr->epochs == 1 ? "" : "s");
+    char result[256];
+    fprintf(f, "# hone tune: the best of %d trials in %s: %s\n", t->n_trials, t->o.results,
+            tune_result_text(t, tr, result, sizeof result));
     const char *threads = getenv("OPENBLAS_NUM_THREADS");
     if (threads && !tune_find_fixed((tune *)t, "threads"))
         fprintf(f, "# the trials ran with OPENBLAS_NUM_THREADS=%s; the same count repeats this one bit for bit\n", threads);

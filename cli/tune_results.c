@@ -27,6 +27,38 @@ static int number_in_or_null(const cJSON *o, const char *key, double lo, double 
     return !v || cJSON_IsNull(v) || (cJSON_IsNumber(v) && v->valuedouble >= lo && v->valuedouble <= hi);
 }
 
+/* Whether v is a dev_rmse as a trial writes it: absent or null (none: a classifier, a failed
+ * trial, an older hone tune), a number of 0 or more (one target), or an array of them (several
+ * targets, each in its own units), null for a figure that was not finite. */
+static int rmse_valid(const cJSON *v) {
+    if (!v || cJSON_IsNull(v)) return 1;
+    if (cJSON_IsNumber(v)) return v->valuedouble >= 0;
+    if (!cJSON_IsArray(v) || !cJSON_GetArraySize(v)) return 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, v) {
+        if (!cJSON_IsNull(e) && !(cJSON_IsNumber(e) && e->valuedouble >= 0)) return 0;
+    }
+    return 1;
+}
+
+/* Sets tr's dev_rmse to v's figures, hone train's dev_rmse or a record's: none when v is absent,
+ * null or not a dev_rmse. Returns 0, or -1 out of memory (tr left with none). */
+int tune_set_rmse(trial *tr, const cJSON *v) {
+    free(tr->dev_rmse);
+    tr->dev_rmse = NULL;
+    tr->targets = 0;
+    if (!v || cJSON_IsNull(v) || !rmse_valid(v)) return 0;
+    const int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 1;
+    if (!(tr->dev_rmse = malloc(sizeof *tr->dev_rmse * (size_t)n))) return -1;
+    if (cJSON_IsArray(v)) {
+        const cJSON *e;
+        int k = 0;
+        cJSON_ArrayForEach(e, v) tr->dev_rmse[k++] = cJSON_IsNumber(e) ? e->valuedouble : NAN;
+    } else tr->dev_rmse[0] = v->valuedouble;
+    tr->targets = n;
+    return 0;
+}
+
 /* Reads the records already in the results file; drops an incomplete last line (a write cut
  * short), so the next append starts on a line of its own. */
 int tune_load_records(tune *t) {
@@ -91,6 +123,7 @@ int tune_load_records(tune *t) {
             r.epochs = (int)tune_json_number(o, "epochs");
             r.params = cJSON_GetObjectItemCaseSensitive(o, "params");
             r.train = cJSON_GetObjectItemCaseSensitive(o, "train");
+            r.dev_rmse = cJSON_GetObjectItemCaseSensitive(o, "dev_rmse");
             if (!(tune_json_number(o, "trial") >= 1)) missing = "\"trial\"";
             else if (!(tune_json_number(o, "round") >= 1)) missing = "\"round\"";
             else if (!(tune_json_number(o, "epochs") >= 1)) missing = "\"epochs\"";
@@ -99,6 +132,7 @@ int tune_load_records(tune *t) {
             else if (!cJSON_IsString(status)) missing = "\"status\"";
             else if (!number_in_or_null(o, "dev_acc", 0, 1)) missing = "\"dev_acc\" from 0 to 1, or null";
             else if (!number_in_or_null(o, "dev_loss", 0, HUGE_VAL)) missing = "\"dev_loss\" of 0 or more, or null";
+            else if (!rmse_valid(r.dev_rmse)) missing = "\"dev_rmse\" of 0 or more, an array of them, or null";
             else if (!number_in_or_null(o, "seconds", 0, HUGE_VAL)) missing = "\"seconds\" of 0 or more, or null";
             else {
                 for (int s = ST_OK; s <= ST_FAILED; s++)
@@ -222,6 +256,15 @@ int tune_append_record(tune *t, const trial *tr) {
     for (int i = 0; i < t->n_fixed; i++) cJSON_AddStringToObject(fixed, t->fixed[i].key, t->fixed[i].value);
     add_number(o, "dev_acc", tr->dev_acc);
     add_number(o, "dev_loss", tr->dev_loss);
+    if (tr->targets == 1) add_number(o, "dev_rmse", tr->dev_rmse[0]);
+    else if (tr->targets > 1) { /* as hone train --json gives it: an array for several targets */
+        cJSON *rmse = cJSON_AddArrayToObject(o, "dev_rmse");
+        for (int k = 0; rmse && k < tr->targets; k++) {
+            const double v = tr->dev_rmse[k];
+            cJSON_AddItemToArray(rmse, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
+        }
+        if (!rmse || cJSON_GetArraySize(rmse) != tr->targets) goto done;
+    }
     add_number(o, "seconds", round(tr->seconds * 1000) / 1000);
     if (tr->error[0]) cJSON_AddStringToObject(o, "error", tr->error);
     text = cJSON_PrintUnformatted(o);

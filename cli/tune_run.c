@@ -117,7 +117,8 @@ static void release(slot *s) {
 }
 
 /* Reads a finished child's result into its trial. Returns 0, or CLI_EXIT_USAGE (message printed)
- * when a trial reports no dev_acc to rank it by (a regression searched on dev_acc). */
+ * when a trial reports no dev_acc to rank it by (a regression searched on dev_acc), or
+ * CLI_EXIT_FAIL out of memory. */
 static int collect(tune *t, slot *s, int wstatus) {
     trial *tr = s->tr;
     char err[512], *err_line = last_line(s->err, 0);
@@ -126,6 +127,7 @@ static int collect(tune *t, slot *s, int wstatus) {
     const char *msg = !strncmp(err, "hone train: ", 12) ? err + 12 : err;
     tr->seconds = now_s() - s->start;
     tr->dev_acc = tr->dev_loss = NAN;
+    tune_set_rmse(tr, NULL); /* a shorter rung's, with halving */
     tr->error[0] = 0;
     if (WIFSIGNALED(wstatus)) {
         tr->status = ST_FAILED;
@@ -161,7 +163,12 @@ static int collect(tune *t, slot *s, int wstatus) {
     tr->dev_acc = tune_json_number(o, "dev_acc");
     tr->dev_loss = tune_json_number(o, "dev_loss");
     double train_loss = tune_json_number(o, "train_loss");
+    const int lost = tune_set_rmse(tr, cJSON_GetObjectItemCaseSensitive(o, "dev_rmse"));
     cJSON_Delete(o);
+    if (lost) {
+        cli_error("tune", "out of memory");
+        return CLI_EXIT_FAIL;
+    }
     double metric = t->metric_loss ? tr->dev_loss : tr->dev_acc;
     if (isfinite(metric)) tr->status = ST_OK;
     else if (!isfinite(tr->dev_loss) && isfinite(train_loss)) {
@@ -185,15 +192,29 @@ const char *tune_metric_text(double v, char *buf, size_t cap) {
     return buf;
 }
 
+/* A trial's dev_rmse as the table shows it: four digits (a target's units may be anything, as in
+ * hone train's own line), the first TUNE_RMSE_SHOWN targets' separated by commas, then ",..." if
+ * there are more; "-" when it has none. */
+const char *tune_rmse_text(const trial *tr, char *buf, size_t cap) {
+    size_t used = 0;
+    snprintf(buf, cap, "-");
+    for (int k = 0; k < tr->targets && k < TUNE_RMSE_SHOWN && used < cap; k++)
+        used += (size_t)snprintf(buf + used, cap - used, isfinite(tr->dev_rmse[k]) ? "%s%.4g" : "%s-", k ? "," : "",
+                                 tr->dev_rmse[k]);
+    if (tr->targets > TUNE_RMSE_SHOWN && used < cap) snprintf(buf + used, cap - used, ",...");
+    return buf;
+}
+
 static void progress(const tune *t, const trial *tr) {
     if (t->o.quiet) return;
     char what[2048];
     tune_describe(t, tr, what, sizeof what);
     fprintf(stderr, "trial %3d  round %d/%d  %3d %-6s  %-8s", tr->id, tr->round, t->o.rounds, tr->epochs,
             tr->epochs == 1 ? "epoch" : "epochs", tune_status_names[tr->status]);
-    char a[32], l[32];
+    char a[32], l[32], r[64];
     if (tr->status == ST_OK)
         fprintf(stderr, "  dev_acc %s  dev_loss %s", tune_metric_text(tr->dev_acc, a, sizeof a), tune_metric_text(tr->dev_loss, l, sizeof l));
+    if (tr->status == ST_OK && t->regression) fprintf(stderr, "  dev_rmse %s", tune_rmse_text(tr, r, sizeof r));
     fprintf(stderr, "  %6.1f s  %s", tr->seconds, what);
     if (tr->error[0]) fprintf(stderr, "  (%.120s)", tr->error);
     fputc('\n', stderr);
@@ -231,6 +252,11 @@ int tune_run_trials(tune *t, trial **list, int n, int epochs) {
         tr->dev_acc = r->dev_acc;
         tr->dev_loss = r->dev_loss;
         tr->seconds = r->seconds;
+        if (tune_set_rmse(tr, r->dev_rmse)) {
+            cli_error("tune", "out of memory");
+            rc = CLI_EXIT_FAIL;
+            goto done;
+        }
         snprintf(tr->error, sizeof tr->error, "%s", r->error);
         t->reused++;
     }

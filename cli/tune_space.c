@@ -248,6 +248,7 @@ static int check_units(tune *t) {
     char where[CLI_TEXT_MAX + 80];
     const kv *reg = tune_find_fixed(t, "regression"), *std = tune_find_fixed(t, "standardize-targets");
     const int regression = reg && cli_flag_value(reg->value) == 1, raw = std && cli_flag_value(std->value) == 0;
+    t->regression = regression;
     if (tune_find_param(t, "regression") >= 0) {
         tune_option_where(t, NULL, "regression", where, sizeof where);
         cli_error("tune", "%s: cannot be searched: a regression's dev_loss is a squared error and a classifier's a "
