@@ -115,7 +115,8 @@ typedef struct hone_dataset {
 } hone_dataset;
 
 /* IDX (MNIST layout), plain or gzip-compressed (detected from the content, not the name).
- * images: ubyte [n, ...] of any rank >= 1; labels: ubyte [n]. labels may be NULL. */
+ * images: ubyte [n, ...] of any rank >= 1, images of h x w when [n, h, w], [n, h, w, 1] or
+ * [n, 1, h, w] (as NPY's) and flat rows otherwise; labels: ubyte [n]. labels may be NULL. */
 hone_status hone_dataset_load_idx(hone_dataset **out, const char *images, const char *labels,
                                   hone_error *err);
 

@@ -1416,7 +1416,7 @@ static void test_npy_fortran_order(void **state) {
 /* Images of one channel, last as Keras saves grayscale ([n, h, w, 1]) or first as PyTorch does
  * ([n, 1, h, w]), are images of h x w as [n, h, w] is, their pixels where that puts them, in C or
  * Fortran order; [n, 1, h, 1] is read as channels last. Any other rank-4 array, images of several
- * channels to all appearances, is refused with the reshape that makes flat rows of it. */
+ * channels to all appearances, is flat rows (honeD_image_shape, IDX's rule too). */
 static void test_npy_single_channel_images(void **state) {
     (void)state;
     hone_dataset *d = NULL;
@@ -2105,7 +2105,8 @@ static void test_idx_dir_with_broken_training_files(void **state) {
 
 /* IDX files and directories at the readers' edges: a file of 3 bytes, dimensions one byte
  * short, one byte after the data (plain), 20000 bytes after it (compressed: counted past the
- * first 16 KiB read), more labels than images, a rank-4 file that is no image, a text file's
+ * first 16 KiB read), more labels than images, rank-4 files of one channel (images, as NPY's) and
+ * of three (flat rows), a text file's
  * first line under 4 bytes, 1.5 MiB compressed (grown to its size); a directory whose training
  * images are a subdirectory (skipped for the .gz beside it), or whose test set lacks labels (no
  * test set), and .GZ in capitals. */
@@ -2141,6 +2142,14 @@ static void test_idx_edges(void **state) {
     assert_int_equal(d->d, 12);
     assert_true(d->height == 0 && d->width == 0);
     hone_dataset_free(d);
+    const uint32_t last[4] = {2, 3, 2, 1}, first[4] = {2, 1, 3, 2}; /* one channel, last or first */
+    for (int k = 0; k < 2; k++) {
+        p = th_write("rank4-one.idx", buf, idx_bytes(buf, 8, 4, k ? first : last, IMG, 12));
+        expect_ok(hone_dataset_load_idx(&d, p, NULL, err));
+        assert_true(d->n == 2 && d->d == 6 && d->height == 3 && d->width == 2);
+        assert_memory_equal(d->x_u8, IMG, 12);
+        hone_dataset_free(d);
+    }
     p = th_write("short-lines", "1,2\n3,4\n", 8);
     expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": it looks like text");
     /* 1.5 MiB of pixels, compressed: read into 1 MiB, then grown to the claimed size */

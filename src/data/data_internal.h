@@ -43,6 +43,13 @@ hone_status honeD_trailing(honeD_file *f, uint64_t *count, hone_error *err);
  * own magic is wrong: an NPY or IDX file by theirs, a zip archive (an .npz), text, or none. */
 typedef enum { HONED_LOOKS_OTHER, HONED_LOOKS_NPY, HONED_LOOKS_IDX, HONED_LOOKS_ZIP, HONED_LOOKS_TEXT } honeD_looks;
 honeD_looks honeD_looks_like(const uint8_t *head, size_t got);
+/* data's height and width when an array of dims [rank] holds images, which augmentation moves
+ * pixels in: [n, h, w], or with one channel, last as Keras saves grayscale images ([n, h, w, 1])
+ * or first as PyTorch does ([n, 1, h, w]); all three hold each image's pixels row by row, as hone's
+ * rows do. Any other array is flat rows (left 0 x 0), images of several channels among them: a
+ * dense network reads them so whichever the channels' place, as long as training and prediction
+ * agree; only augmentation needs the shape. [n, 1, h, 1] is channels last: an image of one row. */
+void honeD_image_shape(hone_dataset *data, const size_t *dims, int rank);
 /* The name of an IDX element type byte ("unsigned byte", "float32", ...), or NULL for none. */
 const char *honeD_idx_type_name(int type);
 

@@ -382,6 +382,16 @@ const char *honeD_idx_type_name(int type) {
     return NULL;
 }
 
+void honeD_image_shape(hone_dataset *data, const size_t *dims, int rank) {
+    if (rank == 3 || (rank == 4 && dims[3] == 1)) { /* [n, h, w] or [n, h, w, 1] */
+        data->height = dims[1];
+        data->width = dims[2];
+    } else if (rank == 4 && dims[1] == 1) { /* [n, 1, h, w] */
+        data->height = dims[2];
+        data->width = dims[3];
+    }
+}
+
 honeD_looks honeD_looks_like(const uint8_t *head, size_t got) {
     if (got < 4) return HONED_LOOKS_OTHER;
     if (!memcmp(head, "\x93NUM", 4)) return HONED_LOOKS_NPY;

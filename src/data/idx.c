@@ -170,7 +170,7 @@ hone_status hone_dataset_load_idx(hone_dataset **out, const char *images, const 
     data->n = img.dims[0];
     data->d = img.count / img.dims[0]; /* rank 1: one feature per row */
     data->label_column = -1;
-    if (img.rank == 3) data->height = img.dims[1], data->width = img.dims[2]; /* images, augmentable */
+    honeD_image_shape(data, img.dims, img.rank); /* images, augmentable */
     data->x_u8 = img.data;
     img.data = NULL;
     if (labels) {

@@ -460,23 +460,6 @@ static hone_status take_y(hone_dataset *data, const npy_array *y, const char *pa
     return HONE_OK;
 }
 
-/* x's height and width when it holds images, which augmentation moves pixels in: [n, h, w], or
- * with one channel, last as Keras saves grayscale images ([n, h, w, 1]) or first as PyTorch does
- * ([n, 1, h, w]); all three hold each image's pixels row by row, as hone's rows do. Any other
- * array is flat rows, images of several channels among them ([n, h, w, 3]): a dense network
- * reads them so whichever the channels' place, as long as training and prediction agree, and
- * only augmentation, which hone's single-channel images alone get, needs the shape. [n, 1, h, 1],
- * either layout, is read as channels last: an image of one row. */
-static void image_shape(hone_dataset *data, const npy_array *x) {
-    if (x->rank == 3 || (x->rank == 4 && x->shape[3] == 1)) { /* [n, h, w] or [n, h, w, 1] */
-        data->height = x->shape[1];
-        data->width = x->shape[2];
-    } else if (x->rank == 4 && x->shape[1] == 1) { /* [n, 1, h, w] */
-        data->height = x->shape[2];
-        data->width = x->shape[3];
-    } /* several channels are flat rows, as an MLP reads them: hone's images (augmented) have one */
-}
-
 hone_status hone_dataset_load_npy(hone_dataset **out, const char *x_path, const char *y_path,
                                   int regression, hone_error *err) {
     if (!out) return honeE_set(err, HONE_ERR_VALUE, "load_npy: no output pointer (NULL)");
@@ -500,7 +483,7 @@ hone_status hone_dataset_load_npy(hone_dataset **out, const char *x_path, const 
     data->label_column = -1;
     data->n = x.shape[0];
     data->d = x.count / x.shape[0]; /* rank 1: one feature per row; count > 0 so n > 0 */
-    image_shape(data, &x);
+    honeD_image_shape(data, x.shape, x.rank);
     st = take_x(data, &x, x_path, err);
     if (st != HONE_OK) goto done;
     if (y_path) {
