@@ -79,7 +79,8 @@ int tune_narrow(tune *t, int round) {
     return 0;
 }
 
-/* The ranked table's columns: the trial's figures (dev_rmse a regression's alone), then each
+/* The ranked table's columns: the trial's figures (dev_rmse a regression's alone, dev_acc a
+ * classifier's: a regression has none), then each
  * searched option (COL_PARAM + its index in the space). Those before COL_STATUS are numbers. */
 enum { COL_RANK, COL_TRIAL, COL_ROUND, COL_EPOCHS, COL_ACC, COL_LOSS, COL_RMSE, COL_STATUS, COL_PARAM };
 
@@ -119,7 +120,7 @@ void tune_print_table(const tune *t, trial **list, int n) {
     int cols[COL_PARAM + TUNE_MAX_PARAMS], width[COL_PARAM + TUNE_MAX_PARAMS], n_cols = 0;
     char buf[64];
     for (int c = 0; c < COL_PARAM; c++)
-        if (c != COL_RMSE || t->regression) cols[n_cols++] = c;
+        if (c != (t->regression ? COL_ACC : COL_RMSE)) cols[n_cols++] = c;
     for (int i = 0; i < t->n_space; i++) cols[n_cols++] = COL_PARAM + i;
     for (int c = 0; c < n_cols; c++) {
         width[c] = text_width(cell(t, NULL, 0, cols[c], buf, sizeof buf));
@@ -149,11 +150,11 @@ void tune_print_table(const tune *t, trial **list, int n) {
 /* "trial 12 (round 2), dev_acc 0.8407, dev_loss 0.4490 after 2 epochs", a regression's with its
  * dev_rmse after the dev_loss; returns buf. */
 const char *tune_result_text(const tune *t, const trial *tr, char *buf, size_t cap) {
-    char a[32], l[32], r[64], rmse[80] = "";
+    char a[32], l[32], r[64], acc[48] = "", rmse[80] = "";
     if (t->regression) snprintf(rmse, sizeof rmse, ", dev_rmse %s", tune_rmse_text(tr, r, sizeof r));
-    snprintf(buf, cap, "trial %d (round %d), dev_acc %s, dev_loss %s%s after %d epoch%s", tr->id, tr->round,
-             tune_metric_text(tr->dev_acc, a, sizeof a), tune_metric_text(tr->dev_loss, l, sizeof l), rmse, tr->epochs,
-             tr->epochs == 1 ? "" : "s");
+    else snprintf(acc, sizeof acc, ", dev_acc %s", tune_metric_text(tr->dev_acc, a, sizeof a));
+    snprintf(buf, cap, "trial %d (round %d)%s, dev_loss %s%s after %d epoch%s", tr->id, tr->round, acc,
+             tune_metric_text(tr->dev_loss, l, sizeof l), rmse, tr->epochs, tr->epochs == 1 ? "" : "s");
     return buf;
 }
 

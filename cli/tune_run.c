@@ -212,8 +212,8 @@ static void progress(const tune *t, const trial *tr) {
     fprintf(stderr, "trial %3d  round %d/%d  %3d %-6s  %-8s", tr->id, tr->round, t->o.rounds, tr->epochs,
             tr->epochs == 1 ? "epoch" : "epochs", tune_status_names[tr->status]);
     char a[32], l[32], r[64];
-    if (tr->status == ST_OK)
-        fprintf(stderr, "  dev_acc %s  dev_loss %s", tune_metric_text(tr->dev_acc, a, sizeof a), tune_metric_text(tr->dev_loss, l, sizeof l));
+    if (tr->status == ST_OK && !t->regression) fprintf(stderr, "  dev_acc %s", tune_metric_text(tr->dev_acc, a, sizeof a));
+    if (tr->status == ST_OK) fprintf(stderr, "  dev_loss %s", tune_metric_text(tr->dev_loss, l, sizeof l));
     if (tr->status == ST_OK && t->regression) fprintf(stderr, "  dev_rmse %s", tune_rmse_text(tr, r, sizeof r));
     fprintf(stderr, "  %6.1f s  %s", tr->seconds, what);
     if (tr->error[0]) fprintf(stderr, "  (%.120s)", tr->error);

@@ -2613,13 +2613,13 @@ expect_ok "tune: a regression of 300 targets" tune --config y300.ini --quiet
 grep -q '"dev_loss":[0-9.e+-]*,"dev_rmse":[0-9.e+-]*,"seconds"' regloss.jsonl && grep -q '  dev_rmse  status  ' out.txt \
     && ok "tune: a regression of one target records its dev_rmse as a number" || bad "tune: one target's dev_rmse" "$(cat regloss.jsonl out.txt)"
 grep -qx "dev_rmse: the first 3 of 300 targets', each in its own units; y300.jsonl has them all" out.txt &&
-    awk '$1 == "1" { exit !($7 ~ /^[0-9.e+-]+,[0-9.e+-]+,[0-9.e+-]+,\.\.\.$/) }' out.txt &&
+    awk '$1 == "1" { exit !($6 ~ /^[0-9.e+-]+,[0-9.e+-]+,[0-9.e+-]+,\.\.\.$/) }' out.txt &&
     [ "$(head -1 y300.jsonl | grep -o '"dev_rmse":\[[^]]*\]' | tr , '\n' | wc -l)" = 300 ] &&
     ok "tune: 300 targets: the table shows 3 and says so, the results file has them all" || bad "tune: 300 targets' dev_rmse" "$(cat out.txt)"
 ! grep -q dev_rmse tune-out.txt tune.jsonl && ok "tune: a classifier's table and results have no dev_rmse" || bad "tune: a classifier with dev_rmse" "$(cat tune-out.txt)"
 printf '[tune]\nrounds = 1\ntrials = 6\nepochs = 4\nhalving = true\nmetric = dev_loss\nresults = reg-rmse.jsonl\nbest = reg-rmse-best.ini\n[space]\nlr = log 1e-3 1e-1\nlayers = choice 4 64,32\nbatch = choice 8 96\n[train]\ndata = x4.npy\nlabels = y2.npy\nregression = true\nschedule = cosine\nper-step = true\nwarmup = 4\nthreads = 1\n' >reg-rmse.ini
 expect_ok "tune: a regression of two targets, halving and failed trials" tune --config reg-rmse.ini
-grep -Eq "^trial +[0-9]+  round 1/1 +4 epochs  ok +dev_acc -  dev_loss [0-9.]+  dev_rmse [0-9.]+,[0-9.]+  " err.txt &&
+grep -Eq "^trial +[0-9]+  round 1/1 +4 epochs  ok +dev_loss [0-9.]+  dev_rmse [0-9.]+,[0-9.]+  " err.txt && ! grep -q dev_acc err.txt out.txt &&
     ok "tune: a regression's trial lines show its dev_rmse" || bad "tune: a regression's trial lines show its dev_rmse" "$(cat err.txt)"
 best_id=$(sed -n 's/^best: trial \([0-9]*\) .*/\1/p' out.txt)
 file_rmse=$(grep "\"trial\":$best_id,\"epochs\":4," reg-rmse.jsonl | sed -n 's/.*,"dev_rmse":\[\([0-9.e+-]*\),\([0-9.e+-]*\)\],"seconds".*/\1 \2/p')
@@ -2628,18 +2628,18 @@ train_rmse=$(sed -n 's/.*"dev_rmse": \[\([0-9.e+-]*\), \([0-9.e+-]*\)\].*/\1 \2/
 [ -n "$file_rmse" ] && [ "$file_rmse" = "$train_rmse" ] && ok "tune: the results file has each target's dev_rmse, as train gives it ($file_rmse)" \
     || bad "tune: the results file has each target's dev_rmse" "file: $file_rmse" "train: $train_rmse" "$(cat reg-rmse.jsonl)"
 want=$(echo "$train_rmse" | awk '{ printf "%.4g,%.4g", $1, $2 }')
-[ "$(awk -v id="$best_id" '$1 ~ /^[0-9]+$/ && $2 == id { print $7 }' out.txt)" = "$want" ] &&
-    grep -q "^best: trial $best_id (round 1), dev_acc -, dev_loss [0-9.]*, dev_rmse $want after 4 epochs; " out.txt &&
+[ "$(awk -v id="$best_id" '$1 ~ /^[0-9]+$/ && $2 == id { print $6 }' out.txt)" = "$want" ] &&
+    grep -q "^best: trial $best_id (round 1), dev_loss [0-9.]*, dev_rmse $want after 4 epochs; " out.txt &&
     grep -q "^# hone tune: the best of 6 trials in reg-rmse.jsonl: trial $best_id (round 1), .*, dev_rmse $want after 4 epochs$" reg-rmse-best.ini &&
     ok "tune: the table, the best line and the best config show the best trial's dev_rmse ($want)" || bad "tune: the best trial's dev_rmse shown" "$want" "$(cat out.txt reg-rmse-best.ini)"
-[ "$(awk '$1 ~ /^[0-9]+$/ && $8 == "failed" && $7 == "-"' out.txt | wc -l)" -ge 1 ] && table_aligned out.txt >why.txt &&
+[ "$(awk '$1 ~ /^[0-9]+$/ && $7 == "failed" && $6 == "-"' out.txt | wc -l)" -ge 1 ] && table_aligned out.txt >why.txt &&
     ok "tune: a regression's table with failed trials in line" || bad "tune: a regression's table with failed trials in line" "$(cat why.txt out.txt)"
 cp out.txt reg-rmse-out.txt
 # results of a hone tune that did not record dev_rmse resume: nothing runs again, the rmse is '-'
 sed 's/,"dev_rmse":\[[^]]*\]//' reg-rmse.jsonl >reg-rmse-old.jsonl
 expect_ok "tune: a regression's results without dev_rmse" tune --config reg-rmse.ini --quiet --results reg-rmse-old.jsonl --best reg-rmse-old.ini
-grep -q "runs: 0 run now, 11 read from reg-rmse-old.jsonl" out.txt && [ "$(awk '$1 ~ /^[0-9]+$/ && $7 != "-"' out.txt | wc -l)" = 0 ] &&
-    cmp -s <(cut -c1-40 out.txt | head -7) <(cut -c1-40 reg-rmse-out.txt | head -7) &&
+grep -q "runs: 0 run now, 11 read from reg-rmse-old.jsonl" out.txt && [ "$(awk '$1 ~ /^[0-9]+$/ && $6 != "-"' out.txt | wc -l)" = 0 ] &&
+    cmp -s <(awk '{ print $1, $2, $3, $4, $5 }' out.txt | head -7) <(awk '{ print $1, $2, $3, $4, $5 }' reg-rmse-out.txt | head -7) &&
     ok "tune: results without dev_rmse resume, ranked as before, their rmse '-'" || bad "tune: results without dev_rmse resume" "$(cat out.txt)"
 sed '0,/"dev_rmse":\[[^]]*\]/s//"dev_rmse":[0.5,-1]/' reg-rmse.jsonl >bad-rmse.jsonl
 expect_error "tune: a record of a negative dev_rmse" 1 \
