@@ -310,6 +310,68 @@ static int check_units(tune *t) {
     return 0;
 }
 
+/* Whether a trial may read option key, which is read only under another option's value (by): when
+ * by is searched too, some trials may; else by its fixed value, or train's default (dflt). */
+static bool trials_may_read(tune *t, const char *key, const char *by, const char *dflt) {
+    if (tune_find_param(t, by) >= 0) return true;
+    const kv *f = tune_find_fixed(t, by);
+    const char *v = f ? f->value : dflt;
+    if (!strcmp(by, "activation")) return hone_layer_kind_parse(v) == HONE_LAYER_LEAKY_RELU;
+    if (!strcmp(by, "batchnorm")) return cli_flag_value(v) == 1;
+    if (!strcmp(by, "optimizer")) { /* the library's names of the settings, as hone_optimizer_reads takes them */
+        const char *setting = !strcmp(key, "weight-decay") ? "weight_decay" : !strcmp(key, "momentum-form") ? "momentum_ewma" : key;
+        return hone_optimizer_reads((hone_optimizer_kind)hone_optimizer_kind_parse(v), setting) == 1;
+    }
+    if (!strcmp(by, "schedule")) {
+        static const char *const settings[][2] = {{"decay-rate", "rate"}, {"step-size", "step_size"}, {"min-lr", "min_lr"}};
+        const char *setting = key;
+        for (size_t i = 0; i < sizeof settings / sizeof *settings; i++)
+            if (!strcmp(key, settings[i][0])) setting = settings[i][1];
+        const int kind = hone_schedule_kind_parse(v);
+        return kind < 0 || hone_schedule_reads((hone_schedule_kind)kind, setting) == 1;
+    }
+    return strtod(v, NULL) > 0; /* early-stop, l2, l1: on when positive */
+}
+
+/* Options that a trial reads only under another's value (train warns of them one run at a
+ * time): searched while that one is fixed, or left at its default, to a value that does not read
+ * them, every trial learns the same network and the ranking is by nothing. */
+static int check_unread(tune *t) {
+    static const struct {
+        const char *key, *by[2], *dflt;
+    } only_under[] = {
+        {"alpha", {"activation"}, "relu"},         {"bn-momentum", {"batchnorm"}, "false"},
+        {"min-delta", {"early-stop"}, "0"},        {"early-stop-metric", {"early-stop"}, "0"},
+        {"decay-bias", {"l2", "l1"}, "0"},         {"beta1", {"optimizer"}, "adam"},
+        {"beta2", {"optimizer"}, "adam"},          {"eps", {"optimizer"}, "adam"},
+        {"weight-decay", {"optimizer"}, "adam"},   {"momentum-form", {"optimizer"}, "adam"},
+        {"decay-rate", {"schedule"}, "cosine"},    {"step-size", {"schedule"}, "cosine"},
+        {"warmup", {"schedule"}, "cosine"},        {"min-lr", {"schedule"}, "cosine"},
+        {"factor", {"schedule"}, "cosine"},        {"patience", {"schedule"}, "cosine"},
+        {"threshold", {"schedule"}, "cosine"},
+    };
+    for (size_t i = 0; i < sizeof only_under / sizeof *only_under; i++) {
+        const char *key = only_under[i].key, *const *by = only_under[i].by;
+        if (tune_find_param(t, key) < 0 || trials_may_read(t, key, by[0], only_under[i].dflt) ||
+            (by[1] && trials_may_read(t, key, by[1], only_under[i].dflt)))
+            continue;
+        char where[CLI_TEXT_MAX + 80], decided[2 * CLI_TEXT_MAX + 400] = "";
+        tune_option_where(t, NULL, key, where, sizeof where);
+        size_t at = 0;
+        for (int k = 0; k < 2 && by[k]; k++) { /* "activation = relu (s.ini:9: [train] activation)" */
+            const kv *f = tune_find_fixed(t, by[k]);
+            char from[CLI_TEXT_MAX + 80] = "train's default";
+            if (f) tune_fixed_where(t, f, from, sizeof from);
+            cli_append(decided, sizeof decided, &at, "%s%s = %s (%s)", k ? " and " : "", by[k], f ? f->value : only_under[i].dflt,
+                       from);
+        }
+        cli_error("tune", "%s: cannot be searched: no trial reads it with %s; fix or search %s%s%s so that trials do",
+                  where, decided, by[0], by[1] ? " or " : "", by[1] ? by[1] : "");
+        return -1;
+    }
+    return 0;
+}
+
 /* What the options of the space and [train] may not be, and how depth composes with layers. */
 int tune_check_space(tune *t) {
     /* hone train's outputs among them: every trial would write the same file, at once with jobs > 1 */
@@ -360,7 +422,7 @@ int tune_check_space(tune *t) {
         cli_error("tune", "%s: cannot be searched: it does not change what a trial learns, %s", where, inert[i].what);
         return -1;
     }
-    if (check_units(t)) return -1;
+    if (check_units(t) || check_unread(t)) return -1;
     if (tune_find_fixed(t, "depth")) {
         tune_fixed_where(t, tune_find_fixed(t, "depth"), where, sizeof where);
         cli_error("tune", "%s: not a hone train option; search it in [space] (with layers as one width)", where);

@@ -2556,6 +2556,20 @@ for spec in 'threads = int 1 2' 'stats-every = int 1 10' 'checkpoint-every = cho
     tune_refused "$key searched" inert-$key "[space]\\n$spec\\n[train]\\ndata = blobs.csv\\nlayers = 4\\n" \
         "^hone tune: inert-$key.ini:7: \\[space\\] $key: cannot be searched: it does not change what a trial learns, only [a-z ]+"
 done
+# what a trial reads only under another option's value, searched while that one is fixed (or left at
+# train's default) to a value that does not read it: every trial learnt the same network (alpha
+# of relu ran trials of one dev_loss)
+tune_refused "alpha searched under relu" unread-alpha '[space]\nalpha = log 0.001 0.3\n[train]\ndata = blobs.csv\nlayers = 4\n' \
+    "^hone tune: unread-alpha.ini:7: \[space\] alpha: cannot be searched: no trial reads it with activation = relu \(train's default\); fix or search activation so that trials do$"
+tune_refused "beta1 searched under a fixed sgd" unread-beta1 '[space]\nbeta1 = uniform 0.8 0.95\n[train]\ndata = blobs.csv\nlayers = 4\noptimizer = sgd\n' \
+    "^hone tune: unread-beta1.ini:7: \[space\] beta1: cannot be searched: no trial reads it with optimizer = sgd \(unread-beta1.ini:11: \[train\] optimizer\); fix or search optimizer so that trials do$"
+tune_refused "decay-bias searched without a penalty" unread-db '[space]\ndecay-bias = choice true false\n[train]\ndata = blobs.csv\nlayers = 4\n' \
+    "^hone tune: unread-db.ini:7: \[space\] decay-bias: cannot be searched: no trial reads it with l2 = 0 \(train's default\) and l1 = 0 \(train's default\); fix or search l2 or l1 so that trials do$"
+tune_refused "step-size searched under cosine" unread-step '[space]\nstep-size = int 1 5\n[train]\ndata = blobs.csv\nlayers = 4\n' \
+    "^hone tune: unread-step.ini:7: \[space\] step-size: cannot be searched: no trial reads it with schedule = cosine \(train's default\)"
+printf '[tune]\nrounds = 1\ntrials = 2\nepochs = 1\nresults = read-alpha.jsonl\nbest = read-alpha-best.ini\n[space]\nalpha = log 0.001 0.3\nactivation = choice relu leaky_relu\n[train]\ndata = blobs.csv\nlayers = 4\n' >read-alpha.ini
+expect_ok "tune: alpha searched beside activation" tune --config read-alpha.ini --quiet
+expect_ok "tune: beta1 searched, sgd after -- overridden by adam" tune --config unread-beta1.ini --quiet --results read-beta1.jsonl --best read-beta1-best.ini -- --optimizer adam
 expect_ok "tune: threads, stats-every and base-error fixed" tune --config noflag.ini --quiet --results fixed-inert.jsonl --best fixed-inert.ini -- \
     --threads 1 --stats-every 5 --base-error 0.1
 grep -qx "threads = 1" fixed-inert.ini && ok "tune: a fixed threads is in the best config" \
@@ -2671,9 +2685,9 @@ expect_ok "tune: halving over 2 epochs" tune --config h2.ini --quiet
 [ "$(grep -c '"epochs":1,' h2.jsonl)" = 4 ] && [ "$(grep -c '"epochs":2,' h2.jsonl)" = 2 ] && grep -q "runs: 6 run now" out.txt &&
     ok "tune: halving over 2 epochs runs 4 + 2" || bad "tune: halving over 2 epochs runs 4 + 2" "$(cat out.txt h2.jsonl)"
 
-# trials that tie on both metrics rank by trial number: a searched option the run does not read
-# (a warm-up with the constant schedule) makes three equal trials
-printf '[tune]\nrounds = 1\ntrials = 3\nepochs = 1\nresults = ties.jsonl\nbest = ties-best.ini\n[space]\nwarmup = choice 0 1 2\n[train]\ndata = blobs.csv\nlayers = 4\nschedule = constant\n' >ties.ini
+# trials that tie on both metrics rank by trial number: one value written three ways (a keep
+# probability of 1, no dropout) makes three equal trials
+printf '[tune]\nrounds = 1\ntrials = 3\nepochs = 1\nresults = ties.jsonl\nbest = ties-best.ini\n[space]\nkeep-prob = choice 1 1.0 1.00\n[train]\ndata = blobs.csv\nlayers = 4\n' >ties.ini
 expect_ok "tune: three equal trials" tune --config ties.ini --quiet
 [ "$(awk '$1 ~ /^[0-9]+$/ { printf "%s ", $2 }' out.txt)" = "1 2 3 " ] && grep -q "^best: trial 1 " out.txt && ok "tune: equal trials rank by trial number" \
     || bad "tune: equal trials rank by trial number" "$(cat out.txt)"
