@@ -153,9 +153,11 @@ int cmd_diagnose(int argc, char **argv);
  * recipe's advice, as hone diagnose and the end of hone train show it; returns the hone_diagnosis.
  * regression, when not 0, says what the losses are in, as the note on them says. regularized
  * (NULL or "": none) names what the run did that raises the training error (L2, dropout, ...):
- * with high bias, a note says to regularize less before growing the network. */
+ * with high bias, a note says to regularize less before growing the network. dev_rows (0: not
+ * known) is the dev set's size: a classifier's dev error on too few rows to tell apart what
+ * tolerance does gets a note of its standard error. */
 int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double base_error, double tolerance,
-                        int regression, const char *regularized);
+                        int regression, const char *regularized, size_t dev_rows);
 /* What a regression's losses are in: of targets standardized on the train split, units of their
  * variance; of targets as they are (--no-standardize-targets, or a target constant over the train
  * split, whose std is 1), their own units squared; either, for a metrics file, which does not say. */

@@ -27,7 +27,7 @@ int cli_mse_units(const hone_model *m) {
 }
 
 int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double base_error, double tolerance,
-                        int regression, const char *regularized) {
+                        int regression, const char *regularized, size_t dev_rows) {
     static const char *const units[] = {
         [CLI_MSE_VARIANCE] = "(mean squared error in units of the targets' variance)",
         [CLI_MSE_SQUARED_UNITS] = "(mean squared error in the targets' own units, squared)",
@@ -43,6 +43,15 @@ int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double 
     print_figure(out, "avoidable bias", train_error - base_error, regression, "(train - base)");
     print_figure(out, "variance", dev_error - train_error, regression, "(dev - train)");
     fprintf(out, "  advice: %s\n", advice);
+    /* a dev error measured on n rows is off by sqrt(p (1 - p) / n) (a binomial's standard error):
+     * on 60 rows at 10%, 3.9 points, so that a 2-point tolerance read noise as variance, or none.
+     * Said when the variance's call could go either way within two of them */
+    const double noise = dev_rows > 0 ? 2 * sqrt(dev_error * (1 - dev_error) / (double)dev_rows) : 0;
+    const double tol = tolerance >= 0 && isfinite(tolerance) ? tolerance : HONE_DIAGNOSE_TOLERANCE; /* hone_diagnose's */
+    if (!regression && noise > tol && fabs(dev_error - train_error - tol) < noise)
+        fprintf(out, "  note: on %zu dev rows the dev error is known to about +-%.1f points (two standard errors, "
+                     "sqrt(p (1 - p) / n)), too few to tell the variance (dev - train) against the %g-point tolerance; "
+                     "a larger dev set would settle it\n", dev_rows, 100 * noise, 100 * tol);
     /* the recipe's cure for bias (bigger network, train longer) fights the regularization that
      * may have caused it: --l2 10 underfit, and the advice was to grow the network */
     if (regularized && *regularized && (d == HONE_DIAGNOSIS_HIGH_BIAS || d == HONE_DIAGNOSIS_BOTH))
@@ -226,8 +235,8 @@ static void model_regularization(hone_model *model, char *buf, size_t cap) {
     cli_regularization_describe(buf, cap, model, &c, 1);
 }
 
-static int from_model(const diagnose_options *o, double *train, double *dev, int *regression, char *regularized,
-                      size_t cap, int *usage) {
+static int from_model(const diagnose_options *o, double *train, double *dev, size_t *dev_rows, int *regression,
+                      char *regularized, size_t cap, int *usage) {
     hone_data_source source;
     if (cli_data_source("diagnose", &o->data, &source) || cli_test_options("diagnose", o->test_data, o->test_labels)) {
         *usage = 1;
@@ -283,6 +292,7 @@ static int from_model(const diagnose_options *o, double *train, double *dev, int
     }
     *regression = cli_mse_units(model);
     model_regularization(model, regularized, cap);
+    *dev_rows = split.dev.n;
     *train = *regression ? loss[0] : 1 - acc[0];
     *dev = *regression ? loss[1] : 1 - acc[1];
     rc = 0;
@@ -339,10 +349,11 @@ int cmd_diagnose(int argc, char **argv) {
     }
     double train, dev;
     char regularized[256] = ""; /* a model's, for the note that regularization raises the train error */
+    size_t dev_rows = 0;        /* a model's dev set, for the note on its error's noise (a metrics file has none) */
     int regression = 0, epoch = 0, last_epoch = 0, usage = 0;
     kept_epoch kept = KEPT_LAST;
     if (*o.metrics ? from_metrics(&o, &train, &dev, &regression, &epoch, &last_epoch, &kept)
-                   : from_model(&o, &train, &dev, &regression, regularized, sizeof regularized, &usage))
+                   : from_model(&o, &train, &dev, &dev_rows, &regression, regularized, sizeof regularized, &usage))
         return usage ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
     if (cli_base_error_check("diagnose", o.base_error, regression)) return CLI_EXIT_USAGE;
     if (o.json) {
@@ -358,7 +369,7 @@ int cmd_diagnose(int argc, char **argv) {
             printf(" (train figures are running means over the epoch)\n");
         } else if (isnan(dev)) printf("%s on the train rows it was trained with (it had no dev rows)\n", o.model);
         else printf("%s on the train and dev rows it was trained with\n", o.model);
-        cli_diagnosis_print(stdout, train, dev, o.base_error, o.tolerance, regression, regularized);
+        cli_diagnosis_print(stdout, train, dev, o.base_error, o.tolerance, regression, regularized, dev_rows);
         /* a running mean in training mode is no train error of the model trained: dropout is on and
          * the weights move through the epoch, so with dropout it reads well above the dev error
          * (hone train's closing diagnosis, on the model, said high variance where this said high

@@ -863,7 +863,7 @@ int cmd_train(int argc, char **argv) {
         char regularized[256];
         cli_regularization_describe(regularized, sizeof regularized, model, &kept, 1);
         cli_diagnosis_print(stdout, mse ? losses[0] : 1 - accs[0], mse ? losses[1] : 1 - accs[1], o.base_error,
-                            HONE_DIAGNOSE_TOLERANCE, cli_mse_units(model), regularized);
+                            HONE_DIAGNOSE_TOLERANCE, cli_mse_units(model), regularized, split.dev.n);
     }
     exit_code = CLI_EXIT_OK;
     goto done;

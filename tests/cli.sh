@@ -1230,11 +1230,26 @@ expect_ok "train --metrics --plot" train --data blobs.csv --layers 8 --epochs 3 
 "$hone" train --data blobs.csv --layers 8 --epochs 2 --batch 16 2>&1 | cat >piped.txt
 grep -q '^epoch   2/2  train loss' piped.txt && ! LC_ALL=C grep -q $'[\r\033]' piped.txt \
     && ok "progress through a pipe: no control characters" || bad "progress through a pipe" "$(cat -v piped.txt)"
-tail -7 out.txt | head -1 | grep -q '^diagnosis: ' && tail -1 out.txt | grep -q '^  advice: ' \
+tail -8 out.txt | head -1 | grep -q '^diagnosis: ' && tail -2 out.txt | head -1 | grep -q '^  advice: ' \
     && ok "train ends with the diagnosis" || bad "train ends with the diagnosis" "$(cat out.txt)"
 [ -s run.svg ] && ! ls run.svg.tmp* >/dev/null 2>&1 && head -c 4 run.svg | grep -q '<svg' && grep -q '</svg>' run.svg \
     && ok "train --plot writes an SVG, no temporary left" || bad "train --plot writes an SVG" "$(ls; head -3 run.svg)"
 grep -qx "wrote run.svg (3 epochs)" out.txt && ok "train --plot: says what it wrote as plot does" || bad "train --plot: what it wrote" "$(cat out.txt)"
+# a dev error on 60 rows is known to some 13 points, and the 2-point tolerance read its noise as
+# variance or none: a note says so; on 3000 rows (1.6 points) there is none
+tail -1 out.txt | grep -Eq "^  note: on 60 dev rows the dev error is known to about \+-[0-9]+\.[0-9] points \(two standard errors, sqrt\(p \(1 - p\) / n\)\), too few to tell the variance \(dev - train\) against the 2-point tolerance; a larger dev set would settle it$" &&
+    ok "train: a dev set too small to tell variance is noted" || bad "train: a dev set too small to tell variance" "$(tail -3 out.txt)"
+awk 'BEGIN { srand(11); print "a,b,label"; for (i = 0; i < 15000; i++) { c = i % 2; printf "%.4f,%.4f,%d\n", c * 3 + rand(), rand(), c } }' >big2.csv
+expect_ok "train: a dev set of 3000 rows" train --data big2.csv --layers 4 --epochs 2 --dev 3000 --test 100
+grep -q '^diagnosis: ' out.txt && ! grep -q 'dev rows the dev error is known' out.txt && ok "train: a dev set of 3000 rows, no note on its noise" ||
+    bad "train: a dev set of 3000 rows noted" "$(tail -3 out.txt)"
+"$hone" train --data blobs.csv --layers 8 --epochs 3 --batch 16 --quiet --save noise60.safetensors >/dev/null 2>&1
+expect_ok "diagnose: a model of a small dev set" diagnose noise60.safetensors --data blobs.csv
+tail -1 out.txt | grep -q "^  note: on 60 dev rows the dev error is known to about" && ok "diagnose: a model's small dev set is noted" ||
+    bad "diagnose: a model's small dev set" "$(tail -3 out.txt)"
+expect_ok "diagnose: a small dev set, a tolerance wider than its noise" diagnose noise60.safetensors --data blobs.csv --tolerance 0.3
+! grep -q 'dev rows the dev error is known' out.txt && ok "diagnose: no note of noise within a wide tolerance" ||
+    bad "diagnose: a note of noise within a wide tolerance" "$(tail -3 out.txt)"
 expect_ok "train --metrics as JSON lines, --quiet" train --data blobs.csv --layers 8 --epochs 2 --metrics m.jsonl --quiet
 [ "$(wc -l <m.jsonl)" -eq 2 ] && grep -q '^{"epoch": 2, "lr": ' m.jsonl && grep -q '"samples_per_s": ' m.jsonl && [ ! -s err.txt ] \
     && ok "metrics JSON lines; --quiet prints no progress" || bad "metrics JSON lines; --quiet" "$(cat m.jsonl err.txt)"
