@@ -1631,6 +1631,9 @@ static void test_target_standardization(void **state) {
     t[1] = 0, t[3] = t[5] = t[7] = (hone_real)(sizeof(hone_real) == 4 ? FLT_TRUE_MIN : DBL_TRUE_MIN);
     assert_int_equal(hone_model_standardize_fit(m, &v, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "target 2 varies by"));
+    d.target_columns = (int[]){5, 0}; /* a CSV file's, whose second target is its first column */
+    assert_int_equal(hone_model_standardize_fit(m, &v, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "target 2 (column 1 of the file) varies by"));
     hone_model_free(m);
     /* other losses keep their targets as they are: labels, and a sigmoid's probabilities */
     int32_t y[4] = {0, 1, 0, 1};

@@ -34,9 +34,11 @@ static hone_status fit_targets(hone_model *m, const hone_view *train, hone_error
         }
         const double spread = sqrt(sq / (double)train->n);
         const hone_real sd = varies ? (hone_real)spread : 1;
+        char column[48] = ""; /* where a CSV file has it, as its reader counts columns */
+        if (d->target_columns) snprintf(column, sizeof column, " (column %d of the file)", d->target_columns[o] + 1);
         if (!(sd > 0 && isfinite(1 / sd) && isfinite(mean) && isfinite(spread)))
-            return honeE_set(err, HONE_ERR_VALUE, "standardize: target %d varies by %g around %g, which " HONE_REAL_NAME
-                             " cannot divide by (scale it)", o + 1, spread, mean);
+            return honeE_set(err, HONE_ERR_VALUE, "standardize: target %d%s varies by %g around %g, which " HONE_REAL_NAME
+                             " cannot divide by (scale it)", o + 1, column, spread, mean);
         m->target_mean[o] = (hone_real)mean;
         m->target_std[o] = sd;
     }
