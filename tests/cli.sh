@@ -62,11 +62,15 @@ npy_f4() {
 npy_f4 x4.npy "120, 4" $(awk 'BEGIN { srand(3); for (i = 0; i < 480; i++) print rand() }')
 npy_f4 y2.npy "120, 2" $(awk 'BEGIN { srand(4); for (i = 0; i < 240; i++) print rand() }')
 npy_f4 y1.npy "120," $(awk 'BEGIN { srand(5); for (i = 0; i < 120; i++) print rand() }')
-# npy_file DESCR SHAPE BYTES...: an NPY file (version 1.0, 10 + 118 header bytes, as numpy pads
-# them) of those bytes; in Fortran order (fortran_order True) with order=F before it.
-npy_file() {
-    local hdr="{'descr': '$1', 'fortran_order': $([ "${order:-C}" = F ] && echo True || echo False), 'shape': $2, }"; shift 2
+# npy_head DESCR SHAPE: an NPY file's header (version 1.0, 10 + 118 header bytes, as numpy pads
+# them), in Fortran order (fortran_order True) with order=F before it; npy_file DESCR SHAPE
+# BYTES...: an NPY file of those bytes.
+npy_head() {
+    local hdr="{'descr': '$1', 'fortran_order': $([ "${order:-C}" = F ] && echo True || echo False), 'shape': $2, }"
     printf '\x93NUMPY\x01\x00\x76\x00%s%*s\n' "$hdr" $((118 - ${#hdr} - 1)) ''
+}
+npy_file() {
+    npy_head "$1" "$2"; shift 2
     printf "$(printf '\\x%02x' "$@")"
 }
 npy_file '|u1' '(6, 4)' $(seq 10 33) >x6.npy   # 6 rows of 4 features
@@ -614,6 +618,67 @@ expect_ok "eval --confusion of 25 classes" eval many.safetensors --data many.csv
     tail -1 out.txt | grep -Eq '^most confused: [0-9]+ taken for [0-9]+ \([0-9]+ rows?\)(, [0-9]+ taken for [0-9]+ \([0-9]+ rows?\)){4}$' &&
     tail -1 out.txt | grep -o '([0-9]*' | tr -d '(' | awk 'NR > 1 && $1 > last { exit 1 } { last = $1 }' &&
     ok "eval --confusion: 25 classes are a line each" || bad "eval --confusion: 25 classes are a line each" "$(head -4 out.txt)"
+# onehot_model FILE C: a linear model of C features and C classes that takes each row for the
+# class of its largest feature (weights the identity, biases 0; trained on one row of each class,
+# so every feature is standardized alike), and a tie for the first. onehot_rows C TRUE:TAKEN:ROWS...
+# then writes rows of class TRUE that it takes for TAKEN.
+onehot_model() {
+    awk -v C="$2" 'BEGIN { for (j = 0; j < C; j++) printf "f%d,", j; print "label";
+        for (i = 0; i < C; i++) { for (j = 0; j < C; j++) printf "%d,", i == j; print i } }' >onehot.csv
+    "$hone" train --data onehot.csv --layers "" --epochs 1 --dev 0 --test 0 --save "$1" --quiet >/dev/null 2>&1
+    perl -e 'open F, "+<", $ARGV[0] or die; binmode F; read F, $n, 8; seek F, 8 + unpack("Q<", $n), 0; $C = $ARGV[1];
+        print F pack("f<*", (map { my $i = $_; map { $i == $_ ? 1 : 0 } 0 .. $C - 1 } 0 .. $C - 1), (0) x $C)' "$1" "$2"
+    unseal "$1"
+}
+onehot_rows() {
+    local C=$1; shift
+    awk -v C="$C" -v cells="$*" 'BEGIN { for (j = 0; j < C; j++) printf "f%d,", j; print "label"; n = split(cells, cell, " ");
+        for (c = 1; c <= n; c++) { split(cell[c], f, ":"); for (r = 0; r < f[3]; r++) { for (j = 0; j < C; j++) printf "%d,", j == f[2]; print f[1] } } }'
+}
+# The text and JSON whole, from rows chosen for it: a class without rows (3: no recall), one never
+# taken (2: no precision), one never right (2: recall 0), six pairs confused of which five are
+# shown, largest first and ties in the order of the cells (0 taken for 1 before 2 taken for 3,
+# both 2 rows; then 1 row each, 2 taken for 0 left out), "1 row" singular.
+onehot_model onehot4.safetensors 4
+onehot_rows 4 0:0:5 0:1:2 0:3:1 1:0:3 1:1:4 1:3:1 2:0:1 2:3:2 >confusion4.csv
+cat >want.txt <<'TEXT'
+onehot4.safetensors on 19 rows: loss 1.4763  accuracy 47.37%
+confusion matrix: a row for each true class, a column for the class taken
+ true      0      1      2      3 recall
+    0      5      2      0      1  62.5%
+    1      3      4      0      1  50.0%
+    2      1      0      0      2   0.0%
+    3      0      0      0      0      -
+ prec  55.6%  66.7%      -   0.0%
+most confused: 1 taken for 0 (3 rows), 0 taken for 1 (2 rows), 2 taken for 3 (2 rows), 0 taken for 3 (1 row), 1 taken for 3 (1 row)
+TEXT
+expect_ok "eval --confusion of rows chosen for it" eval onehot4.safetensors --data confusion4.csv --confusion
+cmp -s want.txt out.txt && ok "eval --confusion: the matrix, recall, precision and pairs of rows chosen for them" ||
+    bad "eval --confusion: the matrix, recall, precision and pairs of rows chosen for them" "$(diff want.txt out.txt)"
+expect_ok "eval --confusion --json of rows chosen for it" eval onehot4.safetensors --data confusion4.csv --confusion --json
+grep -qF '"confusion": [[5, 2, 0, 1], [3, 4, 0, 1], [1, 0, 0, 2], [0, 0, 0, 0]], "recall": [0.625, 0.5, 0, null], "precision": [0.555556, 0.666667, null, 0]}' out.txt &&
+    ok "eval --confusion --json: a row a true class; null recall and precision where a class has no rows or was never taken" ||
+    bad "eval --confusion --json of rows chosen for it" "$(cat out.txt)"
+# a million rows in a cell: every column as wide as its 7 digits
+{ npy_head '|u1' '(1000000, 4)'; head -c 4000000 /dev/zero; } >million-x.npy # every feature 0: each row taken for 0
+{ npy_head '|u1' '(1000000,)'; head -c 1000000 /dev/zero; } >million-y.npy
+expect_ok "eval --confusion of a million rows" eval onehot4.safetensors --data million-x.npy --labels million-y.npy --confusion
+[ "$(sed -n 3,4p out.txt)" = "$(printf ' true       0       1       2       3  recall\n    0 1000000       0       0       0  100.0%%')" ] &&
+    ok "eval --confusion: a count of 7 digits widens every column" || bad "eval --confusion: a count of 7 digits widens every column" "$(cat out.txt)"
+# 20 classes are a matrix still, 21 a line each, whose recall and precision are the class's own;
+# one pair confused is the list
+onehot_model onehot20.safetensors 20
+onehot_rows 20 0:0:1 1:1:1 >confusion20.csv
+expect_ok "eval --confusion of 20 classes" eval onehot20.safetensors --data confusion20.csv --confusion
+[ "$(sed -n 2p out.txt)" = "confusion matrix: a row for each true class, a column for the class taken" ] && [ "$(wc -l <out.txt)" -eq 25 ] &&
+    ok "eval --confusion: 20 classes are a matrix" || bad "eval --confusion: 20 classes are a matrix" "$(head -4 out.txt)"
+onehot_model onehot21.safetensors 21
+onehot_rows 21 0:0:2 0:1:2 >confusion21.csv
+expect_ok "eval --confusion of 21 classes" eval onehot21.safetensors --data confusion21.csv --confusion
+[ "$(sed -n 2,5p out.txt)" = "$(printf '%s\n' "confusion matrix: 21 classes, too many to show (--json gives it); recall and precision:" \
+    "    0  50.0% 100.0%" "    1      -   0.0%" "    2      -      -")" ] && [ "$(wc -l <out.txt)" -eq 24 ] &&
+    [ "$(tail -1 out.txt)" = "most confused: 0 taken for 1 (2 rows)" ] &&
+    ok "eval --confusion: 21 classes are a line each, recall then precision" || bad "eval --confusion: 21 classes are a line each" "$(cat out.txt)"
 # new rows to label: a CSV of the features alone predicts as the labeled file does
 cut -d, -f1-4 blobs.csv >features.csv
 expect_ok "predict on a CSV of features alone" predict blobs.safetensors --data features.csv --output feature-labels.txt
