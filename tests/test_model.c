@@ -1321,11 +1321,13 @@ static void test_evaluate_sigmoid_multi_output(void **state) {
 
 /* Catches a confusion matrix with its axes swapped, counts restarted each batch, or an argmax
  * other than the accuracy's. A 1-3 dense layer of W = (1, 0, -1), b = (0, 0.5, 0) gives
- * Z = (x, 0.5, -x): class 0 for x > 0.5, 2 for x < -0.5, else 1. Rows x = 2, 1, 0, -2, 0.2, -1, 3
- * labelled 0, 1, 1, 2, 0, 1, 0 are taken for 0, 0, 1, 2, 1, 2, 0, so (true class a row, predicted
- * a column) [[2 1 0] [1 1 1] [0 0 1]], whose trace 4 of 7 is the accuracy; in batches of 3, 3 and 1.
- * One sigmoid output (W = 1, b = 0, class 1 where x > 0): x = 1, -1, 2, -3, 0.5 labelled 1, 1, 0, 0,
- * 1 give [[1 1] [1 2]]. */
+ * Z = (x, 0.5, -x): class 0 for x > 0.5, 2 for x < -0.5, else 1, and at x = 0.5 a tie of 0 and 1
+ * that is the first's, as predict's. Rows x = 2, 1, 0, -2, 0.2, -1, 3, 0.5 labelled 0, 1, 1, 2, 0,
+ * 1, 0, 1 are taken for 0, 0, 1, 2, 1, 2, 0, 0, so (true class a row, predicted a column)
+ * [[2 1 0] [2 1 1] [0 0 1]], whose trace 4 of 8 is the accuracy; in batches of 3, 3 and 2. One
+ * sigmoid output (W = 1, b = 0, class 1 where x > 0, so x = 0, a sigmoid of 0.5, is class 0 as
+ * predict and the accuracy have it): x = 1, -1, 2, -3, 0.5, 0 labelled 1, 1, 0, 0, 1, 0 give
+ * [[2 1] [1 2]]. */
 static void test_confusion(void **state) {
     const hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = 3}};
     hone_model *m;
@@ -1335,17 +1337,17 @@ static void test_confusion(void **state) {
     memcpy(m->params, p, sizeof p);
     assert_int_equal(hone_model_reserve(m, 3, &err), HONE_OK);
     assert_int_equal(hone_model_classes(m), 3);
-    hone_real x[7] = {2, 1, 0, -2, 0.2f, -1, 3};
-    int32_t y[7] = {0, 1, 1, 2, 0, 1, 0};
-    hone_dataset d = {.n = 7, .d = 1, .x = x, .label = y, .n_classes = 3};
-    hone_view v = {&d, (size_t[]){0, 1, 2, 3, 4, 5, 6}, 7};
+    hone_real x[8] = {2, 1, 0, -2, 0.2f, -1, 3, 0.5f};
+    int32_t y[8] = {0, 1, 1, 2, 0, 1, 0, 1};
+    hone_dataset d = {.n = 8, .d = 1, .x = x, .label = y, .n_classes = 3};
+    hone_view v = {&d, (size_t[]){0, 1, 2, 3, 4, 5, 6, 7}, 8};
     size_t counts[9];
     assert_int_equal(hone_model_confusion(m, &v, counts, &err), HONE_OK);
-    const size_t want[9] = {2, 1, 0, 1, 1, 1, 0, 0, 1};
+    const size_t want[9] = {2, 1, 0, 2, 1, 1, 0, 0, 1};
     assert_memory_equal(counts, want, sizeof want);
     double loss, acc;
     assert_int_equal(hone_model_evaluate(m, &v, &loss, &acc, &err), HONE_OK);
-    th_assert_close(acc, (double)(counts[0] + counts[4] + counts[8]) / 7, 1e-12);
+    th_assert_close(acc, (double)(counts[0] + counts[4] + counts[8]) / 8, 1e-12);
     hone_view empty = {&d, NULL, 0};
     for (int i = 0; i < 9; i++) counts[i] = 7;
     assert_int_equal(hone_model_confusion(m, &empty, counts, &err), HONE_OK);
@@ -1355,19 +1357,22 @@ static void test_confusion(void **state) {
     for (int i = 0; i < 9; i++) counts[i] = 7;
     assert_int_equal(hone_model_confusion(m, &v, counts, &err), HONE_ERR_VALUE);
     for (int i = 0; i < 9; i++) assert_true(counts[i] == 0);
+    for (int i = 0; i < 9; i++) counts[i] = 7; /* no rows of it: nothing to count, as evaluate has no figures */
+    assert_int_equal(hone_model_confusion(m, &empty, counts, &err), HONE_OK);
+    for (int i = 0; i < 9; i++) assert_true(counts[i] == 0);
     hone_model_free(m);
 
     const hone_layer_spec one[] = {{.kind = HONE_LAYER_DENSE, .units = 1}};
     assert_int_equal(hone_model_create(&m, 1, one, 1, HONE_LOSS_SIGMOID_CE, &err), HONE_OK);
     m->params[0] = 1, m->params[1] = 0;
     assert_int_equal(hone_model_classes(m), 2);
-    hone_real xs[5] = {1, -1, 2, -3, 0.5f};
-    int32_t ys[5] = {1, 1, 0, 0, 1};
-    hone_dataset ds = {.n = 5, .d = 1, .x = xs, .label = ys, .n_classes = 2};
-    hone_view vs = {&ds, (size_t[]){0, 1, 2, 3, 4}, 5};
+    hone_real xs[6] = {1, -1, 2, -3, 0.5f, 0};
+    int32_t ys[6] = {1, 1, 0, 0, 1, 0};
+    hone_dataset ds = {.n = 6, .d = 1, .x = xs, .label = ys, .n_classes = 2};
+    hone_view vs = {&ds, (size_t[]){0, 1, 2, 3, 4, 5}, 6};
     size_t two[4];
     assert_int_equal(hone_model_confusion(m, &vs, two, &err), HONE_OK);
-    const size_t want_two[4] = {1, 1, 1, 2};
+    const size_t want_two[4] = {2, 1, 1, 2};
     assert_memory_equal(two, want_two, sizeof want_two);
     hone_model_free(m);
 
