@@ -2181,6 +2181,9 @@ tune_refused "a flag searched on a real scale" bad-flag-kind '[space]\nbatchnorm
     "^hone tune: bad-flag-kind.ini:7: \[space\] batchnorm: a flag of hone train: search it with choice true false \(or int 0 1\)$"
 tune_refused "a range with an end train refuses" bad-int '[space]\nbatch = int -5 16\n[train]\ndata = blobs.csv\n' \
     "^hone tune: bad-int.ini:7: \[space\] batch = -5: batch must be at least 1, got -5$"
+# each end of a range is tried: the high one too
+tune_refused "a range with a high end train refuses" bad-high '[space]\ninput-keep-prob = uniform 0.5 1.5\n[train]\ndata = blobs.csv\nlayers = 4\n' \
+    "^hone tune: bad-high.ini:7: \[space\] input-keep-prob = 1.5: --input-keep-prob must be in \(0, 1\], got 1.5$"
 tune_refused "a choice train refuses" bad-choice '[space]\noptimizer = choice adam sgdx\n[train]\ndata = blobs.csv\n' \
     "^hone tune: bad-choice.ini:7: \[space\] optimizer = sgdx: --optimizer: unknown optimizer 'sgdx'"
 tune_refused "a range's end against a fixed option" bad-min-lr '[space]\nlr = log 1e-5 1\n[train]\ndata = blobs.csv\nmin-lr = 1e-4\n' \
@@ -2191,6 +2194,30 @@ tune_refused "a warm-up as long as the shortest budget (halving)" bad-warmup '[s
     "^hone tune: bad-warmup.ini:10: \[train\] warmup: cosine: warm-up \(2\) must be shorter than the run \(2 epochs\)$" --epochs 8 --halving
 tune_refused "keep-prob per layer, one layer" bad-keep '[space]\nlayers = choice 8,8 8\n[train]\ndata = blobs.csv\nkeep-prob = 0.5,0.5\n' \
     "^hone tune: bad-keep.ini:7: \[space\] layers = 8: --keep-prob: give one value or one per hidden layer \(1\), got 2$"
+# a value tried is named as that value, with every other searched option at its first: though
+# train's default for layers (two) would let keep-prob's second choice pass, layers' first (one
+# layer) is the trial's; and each option is put back to its first value before the next is tried
+# (left at 8,8, layers let the second keep-prob pass)
+tune_refused "keep-prob per layer, searched before one layer" bad-keep-first '[space]\nkeep-prob = choice 0.5 0.5,0.5\nlayers = choice 8 8,8\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: bad-keep-first.ini:7: \[space\] keep-prob = 0.5,0.5: --keep-prob: give one value or one per hidden layer \(1\), got 2$"
+tune_refused "keep-prob per layer, searched after one layer" bad-keep-after '[space]\nlayers = choice 8 8,8\nkeep-prob = choice 0.5 0.5,0.5\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: bad-keep-after.ini:8: \[space\] keep-prob = 0.5,0.5: --keep-prob: give one value or one per hidden layer \(1\), got 2$"
+# two options each refused on its own: the first, at its line (not the config as a whole)
+tune_refused "two options refused" bad-two '[space]\ninput-keep-prob = uniform 1.5 2\n[train]\ndata = blobs.csv\nbatch = 0\n' \
+    "^hone tune: bad-two.ini:10: \[train\] batch: batch must be at least 1, got 0$"
+# two pairs of options that are refused together, each option passing alone and each pair still
+# there when any one option goes: the config as a whole
+tune_refused "two pairs refused together" bad-pairs '[space]\nbeta1 = uniform 0.8 0.9\n[train]\ndata = blobs.csv\nlr = 0.0001\nmin-lr = 0.0005\nlayers = 8\nkeep-prob = 0.5,0.5\n' \
+    "^hone tune: bad-pairs.ini: \[train\] and \[space\]: minimum learning rate must be in \[0, lr\], got 0.0005$"
+# a searched warm-up is tried at the shortest budget, as a fixed one is
+tune_refused "a searched warm-up as long as the shortest budget (halving)" bad-warmup-space '[space]\nwarmup = choice 0 2\n[train]\ndata = blobs.csv\n' \
+    "^hone tune: bad-warmup-space.ini:7: \[space\] warmup = 2: cosine: warm-up \(2\) must be shorter than the run \(2 epochs\)$" --epochs 8 --halving
+# an empty file option is none, as in hone train: not a file that is not there
+printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = notest.jsonl\nbest = notest-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs.csv\nlayers = 4\ntest-data =\n' >notest.ini
+expect_ok "tune: an empty [train] test-data" tune --config notest.ini --quiet
+# without data in [train] the trials read the default data, which is there: the next check speaks
+tune_refused "no data in [train], the default there" nodata-batch '[space]\nlr = log 1e-3 1\n[train]\nbatch = 0\n' \
+    "^hone tune: nodata-batch.ini:9: \[train\] batch: batch must be at least 1, got 0$"
 expect_error "tune: searched and fixed" 2 "^hone tune: tune.ini:10: \\[space\\] lr: also fixed \\(after --: --lr\\): search it or fix it$" -- tune --config tune.ini -- --lr 0.1
 tune_refused "searched and fixed in [train]" both-lr '[space]\nlr = log 1e-3 1\n[train]\ndata = blobs.csv\nlr = 0.1\n' \
     "^hone tune: both-lr.ini:7: \[space\] lr: also fixed \(both-lr.ini:10: \[train\] lr\): search it or fix it$"
@@ -2668,6 +2695,8 @@ tune_refused "regression searched as int 0 1, by dev_acc" bad-reg-acc '[space]\n
     "^hone tune: bad-reg-acc.ini:7: \[space\] regression: cannot be searched: .*a regression has no dev_acc"
 tune_refused "loss over mse and a cross-entropy" bad-loss-units '[space]\nloss = choice softmax_ce mse\n[train]\ndata = blobs.csv\nlayers = 4\n' \
     "^hone tune: bad-loss-units.ini:7: \[space\] loss: cannot search mse beside a cross-entropy: their dev_loss would be in other units"
+tune_refused "loss over mse and sigmoid_ce" bad-loss-sigmoid '[space]\nloss = choice sigmoid_ce mse\n[train]\ndata = blobs.csv\nlayers = 4\n' \
+    "^hone tune: bad-loss-sigmoid.ini:7: \[space\] loss: cannot search mse beside a cross-entropy"
 tune_refused "loss over auto and a cross-entropy in a regression" bad-loss-auto \
     '[space]\nloss = choice auto softmax_ce\n[train]\ndata = reg.csv\nregression = true\nlayers = 4\n' \
     "^hone tune: bad-loss-auto.ini:7: \[space\] loss: cannot search mse beside a cross-entropy" --metric dev_loss
@@ -2752,6 +2781,10 @@ done
 expect_error "tune: rounds x trials past the most" 2 "^hone tune: --rounds x --trials is 200000 trials; at most 100000$" -- \
     tune --config settings.ini --rounds 2 --trials 100000
 expect_error "tune: --margin below 0" 2 "^hone tune: --margin must be 0 or more, got -0.5$" -- tune --config settings.ini --margin -0.5
+# and at their edges: exactly the most trials, and a margin of 0, pass on to the data, which is missing
+expect_error "tune: rounds x trials of exactly the most" 2 "^hone tune: settings.ini:6: \[train\] data: nosuch.csv: No such file or directory$" -- \
+    tune --config settings.ini --rounds 2 --trials 50000
+expect_error "tune: --margin 0" 2 "^hone tune: settings.ini:6: \[train\] data: nosuch.csv: No such file or directory$" -- tune --config settings.ini --margin 0
 printf '[space]\nlr = log 1e-3 1e-1\n[train]\ndata = nosuch.csv\n' >settings-nores.ini
 expect_error "tune: an empty --best" 2 "^hone tune: --best needs a file name$" -- tune --config settings-nores.ini --best ''
 # the option at fault is named, at its own line: not the results line of the config (it was)
