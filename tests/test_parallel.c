@@ -368,7 +368,10 @@ static void test_finds_it_put_back(void **state) {
 
 /* honeK_band splits 0..n into parts bands that follow one another without gap or overlap, the
  * first from 0 and the last to n, for every n and count of parts, including counts whose rounded
- * band width times the parts falls short of n (49 rows in 3 parts of 16). */
+ * band width times the parts falls short of n (49 rows in 3 parts of 16). Each band starts on a
+ * multiple of 16 (a row-major float array's 64 bytes), and none is longer than n / parts + 15,
+ * so the threads get even shares: a width rounded down to 16 left the last band the rest (76 of
+ * 300 rows in 8 parts, where the others had 32). */
 static void test_bands_cover_every_row(void **state) {
     for (int n = 0; n <= 300; n++)
         for (int parts = 1; parts <= 8; parts++) {
@@ -378,6 +381,10 @@ static void test_bands_cover_every_row(void **state) {
                 honeK_band(n, part, parts, &lo, &hi);
                 if (lo != at || hi < lo || hi > n)
                     fail_msg("n %d, %d parts: part %d is [%d, %d), expected to start at %d", n, parts, part, lo, hi, at);
+                if (lo % 16 && lo < n)
+                    fail_msg("n %d, %d parts: part %d starts at %d, not a multiple of 16", n, parts, part, lo);
+                if (hi - lo > n / parts + 15)
+                    fail_msg("n %d, %d parts: part %d is [%d, %d), over %d + 15 rows", n, parts, part, lo, hi, n / parts);
                 at = hi;
             }
             if (at != n) fail_msg("n %d, %d parts: the bands end at %d", n, parts, at);
