@@ -203,12 +203,13 @@ static void log_band(void *arg, int lo, int hi, int by_rows, int part) {
 
 /* honeK_gemm_then: the product as honeK_gemm's reference, each row (HONEK_SPLIT_ROWS, with 32 rows
  * a thread) or column (too few rows, or HONEK_SPLIT_LONGER across the longer side) handed to the
- * callback exactly once and only once computed, on one thread and on three; a product not split
- * (one thread, or too small) as one band of all its rows. */
+ * callback exactly once and only once computed, on one thread and on three, in bands of at least
+ * 32 (70 rows are two bands on three threads, 60 columns one); a product not split (one thread,
+ * too small, or one band wide) as one band of all its rows. */
 static void test_gemm_then_hands_over_each_band(void **state) {
     hone_rng rng;
     hone_rng_seed(&rng, 43);
-    const int shapes[][3] = {{512, 300, 64}, {40, 520, 64}, {300, 90, 70}, {10, 256, 64}};
+    const int shapes[][3] = {{512, 300, 64}, {40, 520, 64}, {300, 90, 70}, {10, 256, 64}, {70, 60, 64}};
     for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
         const int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
         hone_real *A = malloc(sizeof(hone_real) * K * M), *Bm = malloc(sizeof(hone_real) * K * N);
@@ -223,10 +224,13 @@ static void test_gemm_then_hands_over_each_band(void **state) {
                 band_log log = {.C = C, .R = R, .M = M, .N = N, .by_rows = -1};
                 honeK_gemm_then(split, 1, 0, M, N, K, 1, A, Bm, 1, C, log_band, &log);
                 const int split_up = threads > 1 && (double)M * N * K >= 1 << 18;
-                const int rows = !split_up || (split == HONEK_SPLIT_ROWS ? M >= 32 * threads : M > N);
+                const int across_rows = split == HONEK_SPLIT_ROWS ? M >= 32 * threads : M > N;
+                const int bands = (across_rows ? M : N) / 32;
+                const int pieces = !split_up || bands < 1 ? 1 : bands < threads ? bands : threads;
+                const int rows = pieces == 1 || across_rows;
                 assert_int_equal(log.by_rows, rows);
                 for (int i = 0; i < (rows ? M : N); i++) assert_int_equal(log.seen[i], 1);
-                assert_int_equal(log.calls, split_up ? threads : 1);
+                assert_int_equal(log.calls, pieces);
                 assert_false(log.wrong);
             }
         free(A), free(Bm), free(C), free(R);
