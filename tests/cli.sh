@@ -1401,6 +1401,13 @@ expect_ok "train: --l2 with adamw, no decay of its own" train --data blobs.csv -
 expect_ok "train with dropout alone" train --data blobs.csv --layers 8,8 --epochs 1 --keep-prob 0.8
 grep -qx "regularization: dropout keep 0.8" err.txt && ! grep -q "cost minimized" err.txt &&
     ok "train: dropout alone, no word of a penalty" || bad "train: dropout alone, no word of a penalty" "$(cat err.txt)"
+# input dropout is named apart from the hidden layers' one keep probability; a rotation alone is
+# augmentation (images: 6 of 2x2 pixels)
+expect_ok "train with input and hidden dropout" train --data blobs.csv --layers 8,8 --epochs 1 --input-keep-prob 0.8 --keep-prob 0.5
+grep -qx "regularization: input dropout keep 0.8, dropout keep 0.5" err.txt && ok "train: input dropout and one hidden keep probability" ||
+    bad "train: input dropout and one hidden keep probability" "$(cat err.txt)"
+expect_ok "train with a rotation alone" train --data img6.idx --labels lab6.idx --layers 4 --epochs 1 --augment-rotate 10
+grep -qx "regularization: augment rotate 10" err.txt && ok "train: a rotation alone is augmentation" || bad "train: a rotation alone is augmentation" "$(cat err.txt)"
 # high bias under regularization: the recipe's "bigger network" alone sent --l2 1000 to grow the
 # network; a note names the regularization to turn down (batch norm is not one that holds train up)
 expect_ok "train: high bias under L2" train --data blobs.csv --layers 8 --epochs 3 --batch 16 --l2 1000 --quiet \
@@ -1424,6 +1431,12 @@ grep -q "^hone train: warning: the model keeps epoch 1 (dev loss [0-9.]*) though
     ok "train: a --min-delta that hid better epochs is named" || bad "train: a --min-delta that hid better epochs is named" "$(cat err.txt)"
 expect_ok "train: a small --min-delta" train --data blobs.csv --layers 8 --epochs 6 --batch 16 --early-stop 2 --min-delta 0.001 --quiet
 [ ! -s err.txt ] && ok "train: a --min-delta that hid nothing, no warning" || bad "train: a --min-delta that hid nothing, no warning" "$(cat err.txt)"
+# without early stopping every epoch's weights are kept in turn, the last at the end: a last epoch
+# worse than the one before is no epoch that --min-delta hid (it was only warned of as unread)
+expect_ok "train: --min-delta without --early-stop" train --data blobs.csv --layers 8 --epochs 3 --batch 16 --lr 0.5 --schedule constant \
+    --min-delta 5 --metrics no-es.csv --quiet
+[ "$(cat err.txt)" = "hone train: warning: --min-delta does nothing without --early-stop" ] &&
+    ok "train: --min-delta without --early-stop, no word of epochs it hid" || bad "train: --min-delta without --early-stop" "$(cat err.txt)"
 expect_error "train: --min-delta 1 on accuracy" 2 "^hone train: --min-delta 1: dev accuracy is a fraction" -- \
     train --data blobs.csv --layers 8 --epochs 2 --early-stop 2 --early-stop-metric accuracy --min-delta 1
 # dropout and batch norm go between hidden layers: without one they trained as if not given
@@ -1433,6 +1446,12 @@ grep -qx "hone train: warning: --keep-prob and --batchnorm do nothing without a 
     bad "train: dropout and batch norm without a hidden layer are said to do nothing" "$(cat err.txt)"
 expect_ok "train: --keep-prob 1 without a hidden layer" train --data blobs.csv --layers '' --keep-prob 1 --epochs 1 --quiet
 [ ! -s err.txt ] && ok "train: --keep-prob 1 without a hidden layer, no warning" || bad "train: --keep-prob 1 without a hidden layer, no warning" "$(cat err.txt)"
+expect_ok "train: --keep-prob alone without a hidden layer" train --data blobs.csv --layers '' --keep-prob 0.5 --epochs 1 --quiet
+[ "$(cat err.txt)" = "hone train: warning: --keep-prob does nothing without a hidden layer (--layers is empty); --input-keep-prob drops inputs" ] &&
+    ok "train: --keep-prob alone without a hidden layer is said to do nothing" || bad "train: --keep-prob alone without a hidden layer" "$(cat err.txt)"
+expect_ok "train: --batchnorm alone without a hidden layer" train --data blobs.csv --layers '' --batchnorm --epochs 1 --quiet
+[ "$(cat err.txt)" = "hone train: warning: --batchnorm does nothing without a hidden layer (--layers is empty)" ] &&
+    ok "train: --batchnorm alone without a hidden layer is said to do nothing" || bad "train: --batchnorm alone without a hidden layer" "$(cat err.txt)"
 # early stopping put back an earlier epoch's weights: the plot marks that epoch, the model saved
 printf 'epoch,train_loss,train_acc,dev_loss,dev_acc,best_epoch\n1,0.9,0.6,0.8,0.7,1\n2,0.5,0.8,0.6,0.8,2\n3,0.3,0.9,0.7,0.79,2\n' >kept.csv
 printf 'epoch,train_loss,train_acc,dev_loss,dev_acc,best_epoch\n1,0.9,0.6,0.8,0.7,1\n2,0.5,0.8,0.6,0.8,2\n' >lastkept.csv
@@ -1590,6 +1609,12 @@ for w in "--decay-bias does nothing without --l2 or --l1" "--bn-momentum does no
     grep -qxF "hone train: warning: $w" err.txt && ok "warned: $w" || bad "warned: $w" "$(cat err.txt)"
 done
 [ "$(wc -l <err.txt)" = 7 ] && ok "seven unread options, seven warnings" || bad "seven unread options, seven warnings" "$(cat err.txt)"
+# unread, --min-delta 1 on accuracy is warned of so, not refused as a delta no epoch can beat
+expect_ok "train: --min-delta 1 on accuracy without --early-stop" train --data blobs.csv --layers 4 --epochs 1 --quiet --min-delta 1 \
+    --early-stop-metric accuracy
+[ "$(cat err.txt)" = "hone train: warning: --min-delta does nothing without --early-stop
+hone train: warning: --early-stop-metric does nothing without --early-stop" ] &&
+    ok "train: --min-delta 1 on accuracy without --early-stop is unread" || bad "train: --min-delta 1 on accuracy without --early-stop" "$(cat err.txt)"
 expect_ok "network options the network reads" train --data blobs.csv --layers 4,4,4 --epochs 2 --quiet --activation leaky_relu --alpha 0.2 \
     --weight-init normal --init-scale 0.3 --residual --zero-residual --batchnorm --bn-momentum 0.3 --l1 0.01 --decay-bias \
     --early-stop 2 --min-delta 0.1 --early-stop-metric accuracy
