@@ -1459,6 +1459,18 @@ printf 'epoch,train_loss,train_acc,dev_loss,dev_acc,best_epoch\n1,0.9,0.6,0.8,0.
     [ "$(grep -c '>kept: epoch 2</text>' kept.svg)" = 2 ] && ! grep -q 'kept:' lastkept.svg &&
     ok "plot: the epoch early stopping kept is marked, in both panels; none when the last was kept" ||
     bad "plot: the epoch early stopping kept is marked" "$(grep -c 'kept:' kept.svg lastkept.svg)"
+# its label reads toward the middle (from an epoch on the left, to one on the right), and a kept
+# epoch before the file's first row (a file begun later) is not marked outside the axis
+for k in 2 9 before; do
+    awk -v k=$k 'BEGIN { print "epoch,train_loss,train_acc,dev_loss,dev_acc,best_epoch"; first = k == "before" ? 5 : 1
+        for (e = first; e <= first + 9; e++)
+            printf "%d,%g,%g,%g,%g,%d\n", e, 1 / e, 0.5 + e / 40, 1 / e + 0.1, 0.5 + e / 50, k == "before" ? 2 : e < k ? e : k }' >kept-$k.csv
+    "$hone" plot kept-$k.csv >/dev/null
+done
+[ "$(grep -c 'text-anchor="start" fill="#2ca02c">kept: epoch 2<' kept-2.svg)" = 2 ] &&
+    [ "$(grep -c 'text-anchor="end" fill="#2ca02c">kept: epoch 9<' kept-9.svg)" = 2 ] && ! grep -q 'kept:' kept-before.svg &&
+    ok "plot: the kept epoch's label toward the middle; none for an epoch before the file's rows" ||
+    bad "plot: the kept epoch's label toward the middle" "$(grep -h 'kept:' kept-2.svg kept-9.svg kept-before.svg)"
 expect_ok "plot JSON lines (default output name)" plot m.jsonl
 printf 'epoch,train_loss\n1,0.5\n' >one-epoch.csv
 expect_ok "plot of one epoch" plot one-epoch.csv
