@@ -2752,6 +2752,14 @@ tune_refused "label-column searched in a regression of raw targets" bad-reg-col 
     '[space]\nlabel-column = choice a y\n[train]\ndata = reg.csv\nregression = true\nstandardize-targets = false\nlayers = 4\n' \
     "^hone tune: bad-reg-col.ini:7: \[space\] label-column: cannot be searched in a regression: .*\(another column is another target\)" \
     --metric dev_loss
+tune_refused "test-data searched in a standardized regression" bad-reg-test \
+    '[space]\ntest-data = choice reg.csv blobs.csv\n[train]\ndata = reg.csv\nregression = true\nlayers = 4\n' \
+    "^hone tune: bad-reg-test.ini:7: \[space\] test-data: cannot be searched in a regression: .*\(it changes the train split, whose targets' variance is the unit\)" \
+    --metric dev_loss
+tune_refused "init searched in a regression of raw targets" bad-reg-init \
+    '[space]\ninit = choice y2.safetensors units.safetensors\n[train]\ndata = reg.csv\nregression = true\nstandardize-targets = false\n' \
+    "^hone tune: bad-reg-init.ini:7: \[space\] init: cannot be searched in a regression: .*\(each model brings its own standardization of the targets\)" \
+    --metric dev_loss
 # a regression ranked by dev_acc, the default metric: refused before a whole trial ran to find none
 tune_refused "a regression by dev_acc" bad-regacc '[space]\nlr = log 1e-3 1e-1\n[train]\ndata = reg.csv\nregression = true\nlayers = 4\n' \
     "^hone tune: bad-regacc.ini:10: \[train\] regression: a regression has no dev_acc to rank the trials by: use metric = dev_loss$"
