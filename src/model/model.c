@@ -540,6 +540,23 @@ double hone_model_backward_step(hone_model *m, const hone_real *X, int B, const 
 
 void hone_model_zero_grad(hone_model *m) { zero_values(m->grads, m->n_params); }
 
+/* An MSE model's output z of target o in the targets' own units: z std + mean. */
+static hone_real in_targets_units(const hone_model *m, hone_real z, int o) {
+    return z * m->target_std[o] + m->target_mean[o];
+}
+
+/* The first element of Z [B, O] past the real type, or B O for none: the network's own output (a
+ * sigmoid turns an infinite one into a finite 0 or 1), or, where in_units, an MSE model's value in
+ * the targets' units, which its target statistics may carry past the range. predict and the
+ * evaluations judge overflow by this one rule. */
+static size_t first_overflow(const hone_model *m, const hone_real *Z, int B, int O, bool in_units) {
+    in_units = in_units && m->loss == HONE_LOSS_MSE;
+    size_t k = 0;
+    for (; k < (size_t)B * O; k++)
+        if (!isfinite(Z[k]) || (in_units && !isfinite(in_targets_units(m, Z[k], (int)(k % (size_t)O))))) break;
+    return k;
+}
+
 hone_status hone_model_predict(hone_model *m, const hone_real *X, int B, hone_real *P, int *bad_row, hone_error *err) {
     if (bad_row) *bad_row = -1;
     if (B < 1) return honeE_set(err, HONE_ERR_VALUE, "predict: B must be at least 1, got %d", B);
@@ -550,19 +567,12 @@ hone_status hone_model_predict(hone_model *m, const hone_real *X, int B, hone_re
     const hone_real *Z = hone_model_forward(m, X, B);
     const int O = hone_model_outputs(m);
     honeL_loss_output(m->loss, P, Z, B, O);
-    if (m->loss == HONE_LOSS_MSE) /* back to the targets' units: y = y' std + mean */
-        for (int b = 0; b < B; b++)
-            for (int o = 0; o < O; o++) {
-                hone_real *p = &P[(size_t)b * O + o];
-                *p = *p * m->target_std[o] + m->target_mean[o];
-            }
-    /* the network's own outputs: a sigmoid turns an infinite one into a finite 0 or 1; and an MSE
-     * model's values, which its target statistics may carry past the real type's range */
-    for (size_t k = 0; bad_row && k < (size_t)B * O; k++)
-        if (!isfinite(Z[k]) || (m->loss == HONE_LOSS_MSE && !isfinite(P[k]))) {
-            *bad_row = (int)(k / (size_t)O);
-            break;
-        }
+    if (m->loss == HONE_LOSS_MSE) /* back to the targets' units */
+        for (size_t k = 0; k < (size_t)B * O; k++) P[k] = in_targets_units(m, P[k], (int)(k % O));
+    if (bad_row) {
+        const size_t k = first_overflow(m, Z, B, O, true);
+        if (k < (size_t)B * O) *bad_row = (int)(k / (size_t)O);
+    }
     return HONE_OK;
 }
 
@@ -617,23 +627,22 @@ typedef struct view_sums {
  * in_units, a prediction in the targets' units past it; HONE_OK when every row's are finite. */
 static hone_status unsummable_row(const hone_model *m, const hone_real *Z, const hone_real *Y, const size_t *rows,
                                   int B, int O, bool in_units, hone_error *err) {
-    for (int b = 0; b < B; b++)
-        for (int o = 0; o < O; o++) {
-            const size_t k = (size_t)b * O + (size_t)o;
-            const hone_real y = m->loss == HONE_LOSS_MSE ? Z[k] * m->target_std[o] + m->target_mean[o] : 0;
-            const hone_real bad = !isfinite(Z[k]) ? Z[k] : in_units && !isfinite(y) ? y : 0;
-            if (bad == 0 && isfinite(Y[k])) continue;
-            char which[32] = ""; /* of several */
-            if (O > 1) snprintf(which, sizeof which, ", %s %d,", bad != 0 ? "output" : "target", o + 1);
-            if (bad != 0)
-                return honeE_set(err, HONE_ERR_DIVERGED, "the output for row %zu%s is %s%s: the network's values overflow "
-                                 HONE_REAL_NAME " (weights or inputs too large)", rows[b] + 1, which,
-                                 isnan(bad) ? "nan" : bad > 0 ? "inf" : "-inf", isfinite(Z[k]) ? " in the targets' units" : "");
-            return honeE_set(err, HONE_ERR_DIVERGED, "the target of row %zu%s standardized is past " HONE_REAL_NAME
-                             ": it is too far from the training targets' mean (%g) for their spread (%g)", rows[b] + 1,
-                             which, (double)m->target_mean[o], (double)m->target_std[o]);
-        }
-    return HONE_OK;
+    const size_t n = (size_t)B * O, z = first_overflow(m, Z, B, O, in_units);
+    size_t y = 0;
+    while (y < z && isfinite(Y[y])) y++; /* a target before the first output past the type, or at it */
+    if (z == n && y == n) return HONE_OK;
+    const size_t k = y < z ? y : z, row = rows[k / (size_t)O] + 1;
+    const int o = (int)(k % (size_t)O);
+    char which[32] = ""; /* of several */
+    if (O > 1) snprintf(which, sizeof which, ", %s %d,", y < z ? "target" : "output", o + 1);
+    if (y < z)
+        return honeE_set(err, HONE_ERR_DIVERGED, "the target of row %zu%s standardized is past " HONE_REAL_NAME
+                         ": it is too far from the training targets' mean (%g) for their spread (%g)", row, which,
+                         (double)m->target_mean[o], (double)m->target_std[o]);
+    const hone_real bad = isfinite(Z[k]) ? in_targets_units(m, Z[k], o) : Z[k];
+    return honeE_set(err, HONE_ERR_DIVERGED, "the output for row %zu%s is %s%s: the network's values overflow "
+                     HONE_REAL_NAME " (weights or inputs too large)", row, which,
+                     isnan(bad) ? "nan" : bad > 0 ? "inf" : "-inf", isfinite(Z[k]) ? " in the targets' units" : "");
 }
 
 /* Runs the network as it will be used (every unit, batch norm's running statistics) over the
@@ -656,7 +665,7 @@ static hone_status sum_over_view(hone_model *m, const hone_view *view, view_sums
         if (sums->confusion) honeL_loss_confusion(m->loss, Z, m->batch_y, B, O, sums->confusion);
         for (int b = 0; sums->squares && b < B; b++)
             for (int o = 0; o < O; o++) { /* the prediction as hone_model_predict gives it, against the target */
-                const hone_real y = Z[(size_t)b * O + o] * m->target_std[o] + m->target_mean[o];
+                const hone_real y = in_targets_units(m, Z[(size_t)b * O + o], o);
                 const double d = (double)y - view->data->target[rows[b] * view->data->t + (size_t)o];
                 sums->squares[o] += d * d;
             }
