@@ -311,16 +311,22 @@ static int check_units(tune *t) {
 }
 
 /* Whether a trial may read option key, which is read only under another option's value (by): when
- * by is searched too, some trials may; else by its fixed value, or train's default (dflt). */
+ * by is searched too, some trials may; else by its fixed value, or train's default (dflt). A value
+ * train does not take (an unknown optimizer) may: refused here, the message would blame key, and
+ * the check of every trial's options names the value itself. */
 static bool trials_may_read(tune *t, const char *key, const char *by, const char *dflt) {
     if (tune_find_param(t, by) >= 0) return true;
     const kv *f = tune_find_fixed(t, by);
     const char *v = f ? f->value : dflt;
-    if (!strcmp(by, "activation")) return hone_layer_kind_parse(v) == HONE_LAYER_LEAKY_RELU;
-    if (!strcmp(by, "batchnorm")) return cli_flag_value(v) == 1;
+    if (!strcmp(by, "activation")) {
+        const int kind = hone_layer_kind_parse(v);
+        return !kind || kind == HONE_LAYER_LEAKY_RELU;
+    }
+    if (!strcmp(by, "batchnorm")) return cli_flag_value(v) != 0;
     if (!strcmp(by, "optimizer")) { /* the library's names of the settings, as hone_optimizer_reads takes them */
         const char *setting = !strcmp(key, "weight-decay") ? "weight_decay" : !strcmp(key, "momentum-form") ? "momentum_ewma" : key;
-        return hone_optimizer_reads((hone_optimizer_kind)hone_optimizer_kind_parse(v), setting) == 1;
+        const int kind = hone_optimizer_kind_parse(v);
+        return !kind || hone_optimizer_reads((hone_optimizer_kind)kind, setting) == 1;
     }
     if (!strcmp(by, "schedule")) {
         static const char *const settings[][2] = {{"decay-rate", "rate"}, {"step-size", "step_size"}, {"min-lr", "min_lr"}};
@@ -330,7 +336,9 @@ static bool trials_may_read(tune *t, const char *key, const char *by, const char
         const int kind = hone_schedule_kind_parse(v);
         return kind < 0 || hone_schedule_reads((hone_schedule_kind)kind, setting) == 1;
     }
-    return strtod(v, NULL) > 0; /* early-stop, l2, l1: on when positive */
+    char *end; /* early-stop, l2, l1: on when positive */
+    const double x = strtod(v, &end);
+    return end == v || *end || x > 0;
 }
 
 /* Options that a trial reads only under another's value (train warns of them one run at a

@@ -2711,6 +2711,13 @@ tune_refused "decay-bias searched without a penalty" unread-db '[space]\ndecay-b
     "^hone tune: unread-db.ini:7: \[space\] decay-bias: cannot be searched: no trial reads it with l2 = 0 \(train's default\) and l1 = 0 \(train's default\); fix or search l2 or l1 so that trials do$"
 tune_refused "step-size searched under cosine" unread-step '[space]\nstep-size = int 1 5\n[train]\ndata = blobs.csv\nlayers = 4\n' \
     "^hone tune: unread-step.ini:7: \[space\] step-size: cannot be searched: no trial reads it with schedule = cosine \(train's default\)"
+# a deciding value train does not take is named as such, not blamed on the option searched under it
+tune_refused "beta1 searched under an unknown optimizer" unread-adamx '[space]\nbeta1 = uniform 0.8 0.95\n[train]\ndata = blobs.csv\nlayers = 4\noptimizer = adamx\n' \
+    "^hone tune: unread-adamx.ini:11: \[train\] optimizer: unknown optimizer 'adamx'"
+tune_refused "alpha searched under an unknown activation" unread-act '[space]\nalpha = log 0.01 0.3\n[train]\ndata = blobs.csv\nlayers = 4\nactivation = leakyy\n' \
+    "^hone tune: unread-act.ini:11: \[train\] activation: unknown activation 'leakyy'"
+tune_refused "min-delta searched under an early-stop that is no number" unread-es '[space]\nmin-delta = log 0.01 0.3\n[train]\ndata = blobs.csv\nlayers = 4\nearly-stop = x\n' \
+    "^hone tune: unread-es.ini:11: \[train\] early-stop: expected an integer, got 'x'$"
 printf '[tune]\nrounds = 1\ntrials = 2\nepochs = 1\nresults = read-alpha.jsonl\nbest = read-alpha-best.ini\n[space]\nalpha = log 0.001 0.3\nactivation = choice relu leaky_relu\n[train]\ndata = blobs.csv\nlayers = 4\n' >read-alpha.ini
 expect_ok "tune: alpha searched beside activation" tune --config read-alpha.ini --quiet
 expect_ok "tune: beta1 searched, sgd after -- overridden by adam" tune --config unread-beta1.ini --quiet --results read-beta1.jsonl --best read-beta1-best.ini -- --optimizer adam
