@@ -347,13 +347,14 @@ static void csv_layout_of_model(const cli_data *d, const hone_model *model, hone
 static void model_columns_said(char *buf, size_t cap, const hone_csv_column *columns, int n) {
     bool names = true;
     for (int k = 0; k < n; k++) names = names && columns[k].name;
-    size_t used = (size_t)snprintf(buf, cap, "%s", names ? "" : "columns ");
-    for (int k = 0; k < n && used < cap; k++) {
+    size_t at = 0;
+    cli_append(buf, cap, &at, "%s", names ? "" : "columns ");
+    for (int k = 0; k < n; k++) {
         const char *sep = k == 0 ? "" : k == n - 1 ? " and " : ", ";
-        if (columns[k].name) used += (size_t)snprintf(buf + used, cap - used, "%s'%s'", sep, columns[k].name);
-        else used += (size_t)snprintf(buf + used, cap - used, "%s%d", sep, columns[k].index);
+        if (columns[k].name) cli_append(buf, cap, &at, "%s'%s'", sep, columns[k].name);
+        else cli_append(buf, cap, &at, "%s%d", sep, columns[k].index);
     }
-    if (used < cap) snprintf(buf + used, cap - used, " are the model's label columns");
+    cli_append(buf, cap, &at, " are the model's label columns");
 }
 
 /* After a failed load of source (st), when the model's layout was read: the message says which

@@ -80,8 +80,8 @@ int tune_narrow(tune *t, int round) {
 }
 
 /* The ranked table's columns: the trial's figures (dev_rmse a regression's alone, dev_acc a
- * classifier's: a regression has none), then each
- * searched option (COL_PARAM + its index in the space). Those before COL_STATUS are numbers. */
+ * classifier's: a regression has none), then each searched option (COL_PARAM + its index in the
+ * space). Those before COL_STATUS are numbers. */
 enum { COL_RANK, COL_TRIAL, COL_ROUND, COL_EPOCHS, COL_ACC, COL_LOSS, COL_RMSE, COL_STATUS, COL_PARAM };
 
 /* The text of column col in the row of tr, ranked rank (the header's when tr is NULL); buf holds
