@@ -76,9 +76,11 @@ int cmd_eval(int argc, char **argv) {
         cli_error("eval", "out of memory");
         goto done;
     }
-    if (hone_model_evaluate(model, &view, &loss, &acc, &err) ||
-        (mse && hone_model_evaluate_rmse(model, &view, rmse, &err)) ||
-        (confusion && hone_model_confusion(model, &view, counts, &err))) {
+    hone_view_figures figures = {0, 0, rmse, counts}; /* one pass over the rows for all of them */
+    const hone_status st = hone_model_figures(model, &view, &figures, &err);
+    loss = figures.loss;
+    acc = figures.accuracy;
+    if (st) {
         if (err.code == HONE_ERR_DIVERGED) cli_error("eval", "%s on %s: %s", model_path, d.data, err.message);
         else cli_error("eval", "%s", err.message);
         goto done;

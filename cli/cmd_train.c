@@ -812,8 +812,11 @@ int cmd_train(int argc, char **argv) {
     }
     for (int k = 0; k < 3; k++) {
         if (mse) rmses[k] = rmse + (size_t)k * (size_t)outputs;
-        if (hone_model_evaluate(model, views[k], &losses[k], &accs[k], &err) ||
-            (mse && hone_model_evaluate_rmse(model, views[k], rmses[k], &err))) {
+        hone_view_figures figures = {0, 0, rmses[k], NULL};
+        const hone_status st = hone_model_figures(model, views[k], &figures, &err);
+        losses[k] = figures.loss;
+        accs[k] = figures.accuracy;
+        if (st) {
             if (err.code != HONE_ERR_DIVERGED) goto fail;
             cli_error("train", "no final figures: %s: %s%s%s", view_paths[k], err.message,
                       *o.save ? "; the model is saved in " : "", o.save);

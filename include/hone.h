@@ -457,6 +457,19 @@ hone_status hone_model_evaluate(hone_model *model, const hone_view *view, double
  * targets' units. */
 hone_status hone_model_evaluate_rmse(hone_model *model, const hone_view *view, double *rmse /* [O] */,
                                      hone_error *err);
+/* Every figure of a view that a caller asks for, from one pass over its rows (hone_model_evaluate,
+ * _rmse and hone_model_confusion would each run the network over them again). loss and accuracy
+ * are hone_model_evaluate's; rmse [O], when not NULL, hone_model_evaluate_rmse's (an MSE model's
+ * alone); confusion [C, C], when not NULL, hone_model_confusion's. Errors as those three give
+ * them, figures NAN (counts 0) after any. */
+typedef struct hone_view_figures {
+    double loss;
+    double accuracy;
+    double *rmse;      /* [O] or NULL: not asked for */
+    size_t *confusion; /* [C, C] or NULL: not asked for */
+} hone_view_figures;
+hone_status hone_model_figures(hone_model *model, const hone_view *view, hone_view_figures *figures,
+                               hone_error *err);
 /* The classes of a classifier that predicts one class a row: softmax cross-entropy's outputs, 2
  * for one sigmoid output; 0 for any other model (MSE, several independent sigmoid outputs). */
 int hone_model_classes(const hone_model *model);

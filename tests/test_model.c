@@ -1348,6 +1348,16 @@ static void test_confusion(void **state) {
     double loss, acc;
     assert_int_equal(hone_model_evaluate(m, &v, &loss, &acc, &err), HONE_OK);
     th_assert_close(acc, (double)(counts[0] + counts[4] + counts[8]) / 8, 1e-12);
+    size_t again[9]; /* loss, accuracy and counts from one pass: the same figures */
+    hone_view_figures f = {0, 0, NULL, again};
+    assert_int_equal(hone_model_figures(m, &v, &f, &err), HONE_OK);
+    assert_true(f.loss == loss && f.accuracy == acc);
+    assert_memory_equal(again, want, sizeof want);
+    double rmse[3]; /* a classifier has no rmse: refused, with no figures */
+    f.rmse = rmse;
+    assert_int_equal(hone_model_figures(m, &v, &f, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "the model's loss is not mse"));
+    assert_true(isnan(f.loss) && isnan(f.accuracy) && isnan(rmse[0]) && again[0] == 0 && again[1] == 0);
     hone_view empty = {&d, NULL, 0};
     for (int i = 0; i < 9; i++) counts[i] = 7;
     assert_int_equal(hone_model_confusion(m, &empty, counts, &err), HONE_OK);
@@ -1624,6 +1634,15 @@ static void test_target_standardization(void **state) {
     th_assert_close(rmse[1], 1, TH_EPS);
     assert_int_equal(hone_model_evaluate(m, &v, &loss, &acc, &err), HONE_OK);
     th_assert_close(loss, loss_want / 8, TH_EPS);
+    double both[2] = {7, 7}; /* the loss and each target's rmse from one pass: the same figures */
+    hone_view_figures f = {0, 0, both, NULL};
+    assert_int_equal(hone_model_figures(m, &v, &f, &err), HONE_OK);
+    assert_true(f.loss == loss && isnan(f.accuracy) && both[0] == rmse[0] && both[1] == rmse[1]);
+    size_t counts[4];
+    f.confusion = counts; /* a regression has no classes to count */
+    assert_int_equal(hone_model_figures(m, &v, &f, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "a regression"));
+    assert_true(isnan(f.loss) && isnan(both[0]) && isnan(both[1]));
     hone_view none = {&d, v.index, 0};
     assert_int_equal(hone_model_evaluate_rmse(m, &none, rmse, &err), HONE_OK);
     assert_true(isnan(rmse[0]) && isnan(rmse[1]));

@@ -674,31 +674,43 @@ static hone_status sum_over_view(hone_model *m, const hone_view *view, view_sums
     return st;
 }
 
-hone_status hone_model_evaluate(hone_model *m, const hone_view *view, double *loss, double *accuracy,
-                                hone_error *err) {
-    *loss = NAN;
-    *accuracy = NAN;
-    if (view->n == 0) return HONE_OK;
-    view_sums sums = {0, 0, NULL, NULL};
-    hone_status st = sum_over_view(m, view, &sums, err);
-    if (st) return st;
+hone_status hone_model_figures(hone_model *m, const hone_view *view, hone_view_figures *f, hone_error *err) {
     const int O = hone_model_outputs(m);
-    *loss = sums.loss / (double)view->n;
-    if (m->loss == HONE_LOSS_SOFTMAX_CE) *accuracy = (double)sums.correct / (double)view->n;
-    if (m->loss == HONE_LOSS_SIGMOID_CE) *accuracy = (double)sums.correct / ((double)view->n * O);
+    const size_t C = (size_t)hone_model_classes(m);
+    f->loss = f->accuracy = NAN;
+    for (int o = 0; f->rmse && o < O; o++) f->rmse[o] = NAN;
+    if (f->confusion && C) memset(f->confusion, 0, C * C * sizeof *f->confusion);
+    if (f->rmse && m->loss != HONE_LOSS_MSE) return honeE_set(err, HONE_ERR_VALUE, "rmse: the model's loss is not mse");
+    if (f->confusion && !C)
+        return honeE_set(err, HONE_ERR_VALUE, "confusion matrix: the model does not predict one class a row (%s)",
+                         m->loss == HONE_LOSS_MSE ? "a regression" : "independent sigmoid outputs");
+    if (view->n == 0) return HONE_OK;
+    for (int o = 0; f->rmse && o < O; o++) f->rmse[o] = 0; /* each target's sum of squares, in its own units */
+    view_sums sums = {0, 0, f->rmse, f->confusion};
+    const hone_status st = sum_over_view(m, view, &sums, err);
+    for (int o = 0; f->rmse && o < O; o++) f->rmse[o] = st ? NAN : sqrt(f->rmse[o] / (double)view->n);
+    if (st) {
+        if (f->confusion) memset(f->confusion, 0, C * C * sizeof *f->confusion); /* not the batches begun */
+        return st;
+    }
+    f->loss = sums.loss / (double)view->n;
+    if (m->loss == HONE_LOSS_SOFTMAX_CE) f->accuracy = (double)sums.correct / (double)view->n;
+    if (m->loss == HONE_LOSS_SIGMOID_CE) f->accuracy = (double)sums.correct / ((double)view->n * O);
     return HONE_OK;
 }
 
-hone_status hone_model_evaluate_rmse(hone_model *m, const hone_view *view, double *rmse, hone_error *err) {
-    const int O = hone_model_outputs(m);
-    for (int o = 0; o < O; o++) rmse[o] = NAN;
-    if (m->loss != HONE_LOSS_MSE) return honeE_set(err, HONE_ERR_VALUE, "rmse: the model's loss is not mse");
-    if (view->n == 0) return HONE_OK;
-    for (int o = 0; o < O; o++) rmse[o] = 0; /* each target's sum of squares, in its own units */
-    view_sums sums = {0, 0, rmse, NULL};
-    hone_status st = sum_over_view(m, view, &sums, err);
-    for (int o = 0; o < O; o++) rmse[o] = st ? NAN : sqrt(rmse[o] / (double)view->n);
+hone_status hone_model_evaluate(hone_model *m, const hone_view *view, double *loss, double *accuracy,
+                                hone_error *err) {
+    hone_view_figures f = {0, 0, NULL, NULL};
+    const hone_status st = hone_model_figures(m, view, &f, err);
+    *loss = f.loss;
+    *accuracy = f.accuracy;
     return st;
+}
+
+hone_status hone_model_evaluate_rmse(hone_model *m, const hone_view *view, double *rmse, hone_error *err) {
+    hone_view_figures f = {0, 0, rmse, NULL};
+    return hone_model_figures(m, view, &f, err);
 }
 
 int hone_model_classes(const hone_model *m) {
@@ -707,13 +719,6 @@ int hone_model_classes(const hone_model *m) {
 }
 
 hone_status hone_model_confusion(hone_model *m, const hone_view *view, size_t *counts, hone_error *err) {
-    const size_t C = (size_t)hone_model_classes(m);
-    if (!C)
-        return honeE_set(err, HONE_ERR_VALUE, "confusion matrix: the model does not predict one class a row (%s)",
-                         m->loss == HONE_LOSS_MSE ? "a regression" : "independent sigmoid outputs");
-    memset(counts, 0, C * C * sizeof *counts);
-    view_sums sums = {0, 0, NULL, counts};
-    const hone_status st = view->n ? sum_over_view(m, view, &sums, err) : HONE_OK;
-    if (st) memset(counts, 0, C * C * sizeof *counts); /* not the batches begun */
-    return st;
+    hone_view_figures f = {0, 0, NULL, counts};
+    return hone_model_figures(m, view, &f, err);
 }
