@@ -2,6 +2,7 @@
  * that a resumed run has the options its checkpoint was written with. */
 #include "checkpoint.h"
 #include "model_options.h"
+#include "option_reads.h"
 #include "paths.h"
 
 #include <cJSON.h>
@@ -140,58 +141,45 @@ static void option_of(const char *key, char *buf, size_t cap) {
         if (*p == '_') *p = '-';
 }
 
-/* The options that only some runs read, besides the optimizer's and the schedule's (which the
- * library says, below): key is read when one of the options `by` has a value among `readers` (a
- * string as it is, true or false, a number as "on" unless 0). The library's checks skip the same
- * (read_settings and network_differs in src/train/checkpoint.c, and the layer settings that
- * honeS_architecture_differs compares by layer kind). */
-static const struct {
-    const char *key, *by[2], *readers;
-} read_only_by[] = {
-    {"alpha", {"activation"}, " leaky_relu "},
-    {"bn_momentum", {"batchnorm"}, " true "},
-    {"min_delta", {"early_stop"}, " on "},
-    {"early_stop_metric", {"early_stop"}, " on "},
-    {"decay_bias", {"l2", "l1"}, " on "}, /* the biases take the penalty, if there is one */
-    {"standardize_targets", {"loss"}, " mse "},
-};
+/* A deciding option's value in configuration c (a run's JSON: keys with underscores), as text:
+ * a string as it is, a flag true or false, a number as written; NULL when c does not say (an
+ * older hone's checkpoint without it). */
+typedef struct config_values {
+    const cJSON *c;
+    char number[32];
+} config_values;
 
-/* Whether the optimizer or schedule of configuration c reads key, by hone_optimizer_reads and
- * hone_schedule_reads; -1 when key is neither's. "decay_rate" and "momentum_form" are the
- * library's "rate" and "momentum_ewma"; "epochs" is the run's length, which only cosine reads
- * (a longer run than the checkpoint's goes on as one given them all). */
-static int kind_reads(const cJSON *c, const char *key) {
-    const char *setting = !strcmp(key, "decay_rate") ? "rate" : !strcmp(key, "momentum_form") ? "momentum_ewma" : key;
-    const cJSON *optimizer = cJSON_GetObjectItemCaseSensitive(c, "optimizer");
-    const cJSON *schedule = cJSON_GetObjectItemCaseSensitive(c, "schedule");
-    if (hone_optimizer_reads(HONE_OPTIMIZER_SGD, setting) >= 0)
-        return !cJSON_IsString(optimizer) ||
-               hone_optimizer_reads((hone_optimizer_kind)hone_optimizer_kind_parse(optimizer->valuestring), setting) == 1;
-    if (hone_schedule_reads(HONE_SCHEDULE_CONSTANT, setting) >= 0)
-        return !cJSON_IsString(schedule) ||
-               hone_schedule_reads((hone_schedule_kind)hone_schedule_kind_parse(schedule->valuestring), setting) == 1;
-    return -1;
+static const char *config_value(const char *by, void *ctx) {
+    config_values *v = ctx;
+    char key[32];
+    snprintf(key, sizeof key, "%s", by);
+    for (char *p = key; *p; p++)
+        if (*p == '-') *p = '_';
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(v->c, key);
+    if (cJSON_IsString(item)) return item->valuestring;
+    if (cJSON_IsBool(item)) return cJSON_IsTrue(item) ? "true" : "false";
+    if (!cJSON_IsNumber(item)) return NULL;
+    snprintf(v->number, sizeof v->number, "%.17g", item->valuedouble);
+    return v->number;
 }
 
-/* Whether a run of configuration c reads the option behind key; true for an option every run
- * reads, and when c does not say (an older hone's checkpoint without the option deciding it). */
+/* Whether a run of configuration c reads the option behind key (cli_option_read, as tune asks
+ * it); "epochs", the run's length, counts as read only by cosine here, which reads it as its T: a
+ * longer run than the checkpoint's goes on as one given them all. The library's checks skip the
+ * same (read_settings and network_differs in src/train/checkpoint.c, and the layer settings
+ * that honeS_architecture_differs compares by layer kind). */
 static bool reads(const cJSON *c, const char *key) {
-    const int by_kind = kind_reads(c, key);
-    if (by_kind >= 0) return by_kind;
-    for (size_t i = 0; i < sizeof read_only_by / sizeof *read_only_by; i++) {
-        if (strcmp(key, read_only_by[i].key)) continue;
-        for (int k = 0; k < 2 && read_only_by[i].by[k]; k++) {
-            const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, read_only_by[i].by[k]);
-            char word[64];
-            if (cJSON_IsString(v)) snprintf(word, sizeof word, " %.60s ", v->valuestring);
-            else if (cJSON_IsBool(v)) snprintf(word, sizeof word, " %s ", cJSON_IsTrue(v) ? "true" : "false");
-            else if (cJSON_IsNumber(v)) snprintf(word, sizeof word, " %s ", v->valuedouble != 0 ? "on" : "off");
-            else return true;
-            if (strstr(read_only_by[i].readers, word)) return true;
-        }
-        return false;
+    config_values values = {c, ""};
+    if (!strcmp(key, "epochs")) {
+        const char *schedule = config_value("schedule", &values);
+        const int kind = schedule ? hone_schedule_kind_parse(schedule) : -1;
+        return kind < 0 || hone_schedule_reads((hone_schedule_kind)kind, "epochs") == 1;
     }
-    return true;
+    char option[64];
+    snprintf(option, sizeof option, "%s", key);
+    for (char *p = option; *p; p++)
+        if (*p == '_') *p = '-';
+    return cli_option_read(option, config_value, &values);
 }
 
 /* Whether two option texts are the same list of numbers, as each run read them: "0.8" and

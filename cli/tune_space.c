@@ -1,6 +1,7 @@
 /* tune_space.c - hone tune's space and fixed options: [space] (one searched option a line) and
  * [train] of the config file, the flags after --, what they may not be, and the options a trial
  * runs with. */
+#include "option_reads.h"
 #include "tune.h"
 
 #include <stdio.h>
@@ -310,68 +311,43 @@ static int check_units(tune *t) {
     return 0;
 }
 
-/* Whether a trial may read option key, which is read only under another option's value (by): when
- * by is searched too, some trials may; else by its fixed value, or train's default (dflt). A value
- * train does not take (an unknown optimizer) may: refused here, the message would blame key, and
- * the check of every trial's options names the value itself. */
-static bool trials_may_read(tune *t, const char *key, const char *by, const char *dflt) {
-    if (tune_find_param(t, by) >= 0) return true;
+/* train's default of each option that decides whether a run reads another (cli_option_deciders) */
+static const char *train_default(const char *by) {
+    static const char *const defaults[][2] = {{"activation", "relu"}, {"batchnorm", "false"}, {"early-stop", "0"},
+                                              {"l2", "0"},           {"l1", "0"},            {"loss", "auto"},
+                                              {"optimizer", "adam"}, {"schedule", "cosine"}};
+    for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++)
+        if (!strcmp(by, defaults[i][0])) return defaults[i][1];
+    return NULL;
+}
+
+/* A deciding option's value as every trial has it: NULL when searched (some trials may read the
+ * option), else its fixed value or train's default. */
+static const char *trials_value(const char *by, void *ctx) {
+    tune *t = ctx;
+    if (tune_find_param(t, by) >= 0) return NULL;
     const kv *f = tune_find_fixed(t, by);
-    const char *v = f ? f->value : dflt;
-    if (!strcmp(by, "activation")) {
-        const int kind = hone_layer_kind_parse(v);
-        return !kind || kind == HONE_LAYER_LEAKY_RELU;
-    }
-    if (!strcmp(by, "batchnorm")) return cli_flag_value(v) != 0;
-    if (!strcmp(by, "optimizer")) { /* the library's names of the settings, as hone_optimizer_reads takes them */
-        const char *setting = !strcmp(key, "weight-decay") ? "weight_decay" : !strcmp(key, "momentum-form") ? "momentum_ewma" : key;
-        const int kind = hone_optimizer_kind_parse(v);
-        return !kind || hone_optimizer_reads((hone_optimizer_kind)kind, setting) == 1;
-    }
-    if (!strcmp(by, "schedule")) {
-        static const char *const settings[][2] = {{"decay-rate", "rate"}, {"step-size", "step_size"}, {"min-lr", "min_lr"}};
-        const char *setting = key;
-        for (size_t i = 0; i < sizeof settings / sizeof *settings; i++)
-            if (!strcmp(key, settings[i][0])) setting = settings[i][1];
-        const int kind = hone_schedule_kind_parse(v);
-        return kind < 0 || hone_schedule_reads((hone_schedule_kind)kind, setting) == 1;
-    }
-    char *end; /* early-stop, l2, l1: on when positive */
-    const double x = strtod(v, &end);
-    return end == v || *end || x > 0;
+    return f ? f->value : train_default(by);
 }
 
 /* Options that a trial reads only under another's value (train warns of them one run at a
  * time): searched while that one is fixed, or left at its default, to a value that does not read
- * them, every trial learns the same network and the ranking is by nothing. */
+ * them, every trial learns the same network and the ranking is by nothing. A deciding value train
+ * does not take (an unknown optimizer) counts as reading it: refused here, the message would
+ * blame the searched option, and the check of every trial's options names the value itself. */
 static int check_unread(tune *t) {
-    static const struct {
-        const char *key, *by[2], *dflt;
-    } only_under[] = {
-        {"alpha", {"activation"}, "relu"},         {"bn-momentum", {"batchnorm"}, "false"},
-        {"min-delta", {"early-stop"}, "0"},        {"early-stop-metric", {"early-stop"}, "0"},
-        {"decay-bias", {"l2", "l1"}, "0"},         {"beta1", {"optimizer"}, "adam"},
-        {"beta2", {"optimizer"}, "adam"},          {"eps", {"optimizer"}, "adam"},
-        {"weight-decay", {"optimizer"}, "adam"},   {"momentum-form", {"optimizer"}, "adam"},
-        {"decay-rate", {"schedule"}, "cosine"},    {"step-size", {"schedule"}, "cosine"},
-        {"warmup", {"schedule"}, "cosine"},        {"min-lr", {"schedule"}, "cosine"},
-        {"factor", {"schedule"}, "cosine"},        {"patience", {"schedule"}, "cosine"},
-        {"threshold", {"schedule"}, "cosine"},
-    };
-    for (size_t i = 0; i < sizeof only_under / sizeof *only_under; i++) {
-        const char *key = only_under[i].key, *const *by = only_under[i].by;
-        if (tune_find_param(t, key) < 0 || trials_may_read(t, key, by[0], only_under[i].dflt) ||
-            (by[1] && trials_may_read(t, key, by[1], only_under[i].dflt)))
-            continue;
+    for (int i = 0; i < t->n_space; i++) {
+        const char *key = t->space[i].name, *by[2];
+        const int n = cli_option_deciders(key, by);
+        if (!n || cli_option_read(key, trials_value, t)) continue;
         char where[CLI_TEXT_MAX + 80], decided[2 * CLI_TEXT_MAX + 400] = "";
         tune_option_where(t, NULL, key, where, sizeof where);
         size_t at = 0;
-        for (int k = 0; k < 2 && by[k]; k++) { /* "activation = relu (s.ini:9: [train] activation)" */
+        for (int k = 0; k < n; k++) { /* "activation = relu (s.ini:9: [train] activation)" */
             const kv *f = tune_find_fixed(t, by[k]);
             char from[CLI_TEXT_MAX + 80] = "train's default";
             if (f) tune_fixed_where(t, f, from, sizeof from);
-            cli_append(decided, sizeof decided, &at, "%s%s = %s (%s)", k ? " and " : "", by[k], f ? f->value : only_under[i].dflt,
-                       from);
+            cli_append(decided, sizeof decided, &at, "%s%s = %s (%s)", k ? " and " : "", by[k], trials_value(by[k], t), from);
         }
         cli_error("tune", "%s: cannot be searched: no trial reads it with %s; fix or search %s%s%s so that trials do",
                   where, decided, by[0], by[1] ? " or " : "", by[1] ? by[1] : "");

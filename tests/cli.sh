@@ -2711,6 +2711,8 @@ tune_refused "decay-bias searched without a penalty" unread-db '[space]\ndecay-b
     "^hone tune: unread-db.ini:7: \[space\] decay-bias: cannot be searched: no trial reads it with l2 = 0 \(train's default\) and l1 = 0 \(train's default\); fix or search l2 or l1 so that trials do$"
 tune_refused "step-size searched under cosine" unread-step '[space]\nstep-size = int 1 5\n[train]\ndata = blobs.csv\nlayers = 4\n' \
     "^hone tune: unread-step.ini:7: \[space\] step-size: cannot be searched: no trial reads it with schedule = cosine \(train's default\)"
+tune_refused "per-step searched under plateau" unread-per-step '[space]\nper-step = choice true false\n[train]\ndata = blobs.csv\nlayers = 4\nschedule = plateau\n' \
+    "^hone tune: unread-per-step.ini:7: \[space\] per-step: cannot be searched: no trial reads it with schedule = plateau \(unread-per-step.ini:11: \[train\] schedule\)"
 # a deciding value train does not take is named as such, not blamed on the option searched under it
 tune_refused "beta1 searched under an unknown optimizer" unread-adamx '[space]\nbeta1 = uniform 0.8 0.95\n[train]\ndata = blobs.csv\nlayers = 4\noptimizer = adamx\n' \
     "^hone tune: unread-adamx.ini:11: \[train\] optimizer: unknown optimizer 'adamx'"
