@@ -509,6 +509,33 @@ int cli_model_names_fit(const char *cmd, const hone_model *model, const char *wh
     return rc;
 }
 
+/* For a CSV file whose rows have other target columns than a regression model's outputs: "
+ * ('y0' and 'y1' are the model's label columns, from its training data: give them with
+ * --label-column)" into buf [cap] when the model's metadata names them; else "". */
+static void model_targets_hint(const hone_model *model, const char *path, char *buf, size_t cap) {
+    buf[0] = '\0';
+    hone_dataset_format format;
+    hone_error ignored;
+    if (hone_dataset_format_of(path, &format, &ignored) || format != HONE_DATASET_FORMAT_CSV) return;
+    cJSON *config = model->config_json ? cJSON_Parse(model->config_json) : NULL;
+    const cJSON *label = cJSON_GetObjectItemCaseSensitive(config, "label_column"), *item;
+    hone_csv_column columns[MAX_LABEL_COLUMNS];
+    int n = 0;
+    if (cJSON_IsArray(label) && cJSON_GetArraySize(label) == hone_model_outputs(model) &&
+        cJSON_GetArraySize(label) <= MAX_LABEL_COLUMNS)
+        cJSON_ArrayForEach(item, label) {
+            if (!cJSON_IsString(item)) break;
+            const int index = index_text(item);
+            columns[n++] = (hone_csv_column){index < 0 ? item->valuestring : NULL, index};
+        }
+    if (n == hone_model_outputs(model) && n > 0) {
+        char said[CLI_TEXT_MAX + 48];
+        model_columns_said(said, sizeof said, columns, n);
+        snprintf(buf, cap, " (%s, from its training data: give them with --label-column)", said);
+    }
+    cJSON_Delete(config);
+}
+
 int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *data, const char *path,
                   const char *truth) {
     if (data->d != (size_t)model->inputs) {
@@ -542,7 +569,10 @@ int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *
         return -1;
     }
     if (model->loss == HONE_LOSS_MSE && data->t != (size_t)O) {
-        cli_error(cmd, "%s: rows have %zu target%s, the model predicts %d", path, data->t, data->t == 1 ? "" : "s", O);
+        char hint[CLI_TEXT_MAX + 128];
+        model_targets_hint(model, path, hint, sizeof hint);
+        cli_error(cmd, "%s: rows have %zu target%s, the model predicts %d%s", path, data->t, data->t == 1 ? "" : "s", O,
+                  hint);
         return -1;
     }
     return 0;

@@ -887,6 +887,11 @@ grep -q "on the train and dev rows it was trained with" out.txt && ok "diagnose 
 expect_error "eval: the features alone of two target columns" 1 \
     "^hone eval: targets-features.csv: rows have 4 columns, the model's 4 features, and no label columns to compare with \('y0' and 'y1' are the model's label columns, from its training data: give --label-column for this file\)$" -- \
     eval y2-csv.st --data targets-features.csv
+# one of the model's two target columns given: the hint names the model's
+cut -d, -f2-6 targets.csv >targets-y0.csv
+expect_error "eval: one target column of a model of two" 1 \
+    "^hone eval: targets-y0.csv: rows have 1 target, the model predicts 2 \('y0' and 'y1' are the model's label columns, from its training data: give them with --label-column\)$" -- \
+    eval y2-csv.st --data targets-y0.csv --label-column y0
 # the model's target columns given in another order scored each output against another's target
 expect_error "eval: the model's target columns in another order" 2 \
     "^hone eval: --label-column y1,y0: the model was trained on these targets in the order y0,y1, its outputs in that order; give them so \(or leave --label-column out\)$" -- \
