@@ -243,6 +243,45 @@ static bool same_text(const cJSON *c, const char *key, const char *a, const char
     return false;
 }
 
+/* A layout's value as the option gives it: text as it is, a list of columns joined by commas
+ * ("y0,y1"), into buf [cap]; "" for none */
+static const char *layout_text(const cJSON *v, char *buf, size_t cap) {
+    size_t at = 0;
+    buf[0] = '\0';
+    if (cJSON_IsString(v)) cli_append(buf, cap, &at, "%s", v->valuestring);
+    const cJSON *item;
+    if (cJSON_IsArray(v))
+        cJSON_ArrayForEach(item, v) {
+            cli_append(buf, cap, &at, "%s%s", at ? "," : "", cJSON_IsString(item) ? item->valuestring : "?");
+        }
+    return buf;
+}
+
+bool cli_layout_differs(const char *checkpoint, const char *layout, char *what, size_t cap) {
+    cJSON *a = checkpoint ? cJSON_Parse(checkpoint) : NULL;
+    char *run_json = malloc(strlen(layout) + 3);
+    if (run_json) sprintf(run_json, "{%s}", layout + strspn(layout, ", "));
+    cJSON *b = run_json ? cJSON_Parse(run_json) : NULL;
+    free(run_json);
+    bool differs = false;
+    const cJSON *label = cJSON_GetObjectItemCaseSensitive(a, "label_column");
+    if (cJSON_IsObject(b) && label) {
+        const cJSON *now = cJSON_GetObjectItemCaseSensitive(b, "label_column");
+        const cJSON *index_then = cJSON_GetObjectItemCaseSensitive(a, "label_index"),
+                    *index_now = cJSON_GetObjectItemCaseSensitive(b, "label_index");
+        /* by index ("5,0" is "y0,y1"): a column given by name records its index beside it */
+        differs = !now || !cJSON_Compare(index_then ? index_then : label, index_now ? index_now : now, 1);
+        char then_text[CLI_TEXT_MAX], now_text[CLI_TEXT_MAX];
+        if (differs)
+            snprintf(what, cap, "--label-column is %s in the checkpoint, %s in this run",
+                     layout_text(label, then_text, sizeof then_text),
+                     now ? layout_text(now, now_text, sizeof now_text) : "the last column");
+    }
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    return differs;
+}
+
 int cli_config_differs(const char *checkpoint, const char *run, char *what, size_t cap) {
     cJSON *a = checkpoint ? cJSON_Parse(checkpoint) : NULL, *b = cJSON_Parse(run);
     int differs = 0;

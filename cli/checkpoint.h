@@ -57,4 +57,12 @@ int cli_signal_caught(void);
  * that neither reads (--momentum-form of Adam, --alpha of ReLU) is left out. */
 int cli_config_differs(const char *checkpoint, const char *run, char *what, size_t cap);
 
+/* Whether this run reads the same label or target columns of its CSV file as the checkpoint's
+ * run did, by the layout the checkpoint's configuration records (cli_csv_layout_json), compared
+ * by index where both record them; layout is this run's, as cli_csv_layout_json wrote it. what
+ * gets the difference ("--label-column is y0,y1 in the checkpoint, y1,y0 in this run"). A
+ * checkpoint that records no label columns (trained on the last column, or by an older hone) is
+ * left to the check of its rows. (Another --delimiter fails to read the file before this.) */
+bool cli_layout_differs(const char *checkpoint, const char *layout, char *what, size_t cap);
+
 #endif

@@ -892,6 +892,15 @@ cut -d, -f2-6 targets.csv >targets-y0.csv
 expect_error "eval: one target column of a model of two" 1 \
     "^hone eval: targets-y0.csv: rows have 1 target, the model predicts 2 \('y0' and 'y1' are the model's label columns, from its training data: give them with --label-column\)$" -- \
     eval y2-csv.st --data targets-y0.csv --label-column y0
+# --resume with other target columns names the option, not only the rows' digest
+expect_ok "train: a checkpoint of two target columns" train --data targets.csv --label-column y0,y1 --regression --layers 4 --epochs 1 --schedule constant --checkpoint y2.ck --json
+expect_error "resume: target columns in another order" 2 \
+    "^hone train: --resume y2.ck: --label-column is y0,y1 in the checkpoint, y1,y0 in this run; resume with the options it was written with$" -- \
+    train --data targets.csv --label-column y1,y0 --regression --layers 4 --epochs 2 --schedule constant --resume y2.ck
+expect_error "resume: target columns left out" 2 \
+    "^hone train: --resume y2.ck: --label-column is y0,y1 in the checkpoint, the last column in this run; resume" -- \
+    train --data targets.csv --regression --layers 4 --epochs 2 --schedule constant --resume y2.ck
+expect_ok "resume: the same target columns by index" train --data targets.csv --label-column 5,0 --regression --layers 4 --epochs 2 --schedule constant --resume y2.ck --json
 # the model's target columns given in another order scored each output against another's target
 expect_error "eval: the model's target columns in another order" 2 \
     "^hone eval: --label-column y1,y0: the model was trained on these targets in the order y0,y1, its outputs in that order; give them so \(or leave --label-column out\)$" -- \
