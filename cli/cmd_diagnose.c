@@ -45,13 +45,19 @@ int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double 
     fprintf(out, "  advice: %s\n", advice);
     /* a dev error measured on n rows is off by sqrt(p (1 - p) / n) (a binomial's standard error):
      * on 60 rows at 10%, 3.9 points, so that a 2-point tolerance read noise as variance, or none.
-     * Said when the variance's call could go either way within two of them */
+     * Said when the variance's call (dev - train against hone_diagnose's bar) could go either way
+     * within two of them */
     const double noise = dev_rows > 0 ? 2 * sqrt(dev_error * (1 - dev_error) / (double)dev_rows) : 0;
-    const double tol = tolerance >= 0 && isfinite(tolerance) ? tolerance : HONE_DIAGNOSE_TOLERANCE; /* hone_diagnose's */
-    if (!regression && noise > tol && fabs(dev_error - train_error - tol) < noise)
+    const double bar = hone_diagnose_bar(train_error, tolerance), tol = hone_diagnose_bar(0, tolerance);
+    if (!regression && noise > bar && fabs(dev_error - train_error - bar) < noise) {
+        char against[96];
+        if (bar > tol) snprintf(against, sizeof against, "the %.1f-point bar (a tenth of the train error, above the %g-point "
+                                "tolerance)", 100 * bar, 100 * tol);
+        else snprintf(against, sizeof against, "the %g-point tolerance", 100 * tol);
         fprintf(out, "  note: on %zu dev rows the dev error is known to about +-%.1f points (two standard errors, "
-                     "sqrt(p (1 - p) / n)), too few to tell the variance (dev - train) against the %g-point tolerance; "
-                     "a larger dev set would settle it\n", dev_rows, 100 * noise, 100 * tol);
+                     "sqrt(p (1 - p) / n)), too few to tell the variance (dev - train) against %s; a larger dev set "
+                     "would settle it\n", dev_rows, 100 * noise, against);
+    }
     /* the recipe's cure for bias (bigger network, train longer) fights the regularization that
      * may have caused it: --l2 10 underfit, and the advice was to grow the network */
     if (regularized && *regularized && (d == HONE_DIAGNOSIS_HIGH_BIAS || d == HONE_DIAGNOSIS_BOTH))

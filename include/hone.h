@@ -886,6 +886,10 @@ typedef enum hone_diagnosis {
 hone_diagnosis hone_diagnose(double train_error, double dev_error, double base_error, double tolerance,
                              const char **advice);
 const char *hone_diagnosis_name(hone_diagnosis diagnosis); /* "fine", "high bias", ... */
+/* The bar a gap must pass for hone_diagnose to call it high, measured from reference (base error
+ * for bias, train error for variance): the tolerance as hone_diagnose takes it, or
+ * HONE_DIAGNOSE_RELATIVE times |reference| where that is larger (a NaN reference adds nothing). */
+double hone_diagnose_bar(double reference, double tolerance);
 
 /* ---------------------------------------------------------------------------------------------
  * Hyperparameter search: random search, coarse to fine. Each parameter has a kind that says how

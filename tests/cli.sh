@@ -1314,9 +1314,10 @@ tail -8 out.txt | head -1 | grep -q '^diagnosis: ' && tail -2 out.txt | head -1 
 [ -s run.svg ] && ! ls run.svg.tmp* >/dev/null 2>&1 && head -c 4 run.svg | grep -q '<svg' && grep -q '</svg>' run.svg \
     && ok "train --plot writes an SVG, no temporary left" || bad "train --plot writes an SVG" "$(ls; head -3 run.svg)"
 grep -qx "wrote run.svg (3 epochs)" out.txt && ok "train --plot: says what it wrote as plot does" || bad "train --plot: what it wrote" "$(cat out.txt)"
-# a dev error on 60 rows is known to some 13 points, and the 2-point tolerance read its noise as
-# variance or none: a note says so; on 3000 rows (1.6 points) there is none
-tail -1 out.txt | grep -Eq "^  note: on 60 dev rows the dev error is known to about \+-[0-9]+\.[0-9] points \(two standard errors, sqrt\(p \(1 - p\) / n\)\), too few to tell the variance \(dev - train\) against the 2-point tolerance; a larger dev set would settle it$" &&
+# a dev error on 60 rows is known to some 13 points, and the bar that calls variance high (here a
+# tenth of a 44% train error, 4.4 points, above the 2-point tolerance) read its noise as variance
+# or none: a note says so, naming the bar hone_diagnose used; on 3000 rows (1.6 points) there is none
+tail -1 out.txt | grep -Eq "^  note: on 60 dev rows the dev error is known to about \+-[0-9]+\.[0-9] points \(two standard errors, sqrt\(p \(1 - p\) / n\)\), too few to tell the variance \(dev - train\) against the [3-9]\.[0-9]-point bar \(a tenth of the train error, above the 2-point tolerance\); a larger dev set would settle it$" &&
     ok "train: a dev set too small to tell variance is noted" || bad "train: a dev set too small to tell variance" "$(tail -3 out.txt)"
 awk 'BEGIN { srand(11); print "a,b,label"; for (i = 0; i < 15000; i++) { c = i % 2; printf "%.4f,%.4f,%d\n", c * 3 + rand(), rand(), c } }' >big2.csv
 expect_ok "train: a dev set of 3000 rows" train --data big2.csv --layers 4 --epochs 2 --dev 3000 --test 100
@@ -1326,6 +1327,9 @@ grep -q '^diagnosis: ' out.txt && ! grep -q 'dev rows the dev error is known' ou
 expect_ok "diagnose: a model of a small dev set" diagnose noise60.safetensors --data blobs.csv
 tail -1 out.txt | grep -q "^  note: on 60 dev rows the dev error is known to about" && ok "diagnose: a model's small dev set is noted" ||
     bad "diagnose: a model's small dev set" "$(tail -3 out.txt)"
+expect_ok "diagnose: a small dev set, a tolerance above a tenth of the train error" diagnose noise60.safetensors --data blobs.csv --tolerance 0.05
+tail -1 out.txt | grep -q "too few to tell the variance (dev - train) against the 5-point tolerance; a larger dev set would settle it$" &&
+    ok "diagnose: the note names the tolerance when it is the bar" || bad "diagnose: the note's bar, a tolerance" "$(tail -3 out.txt)"
 expect_ok "diagnose: a small dev set, a tolerance wider than its noise" diagnose noise60.safetensors --data blobs.csv --tolerance 0.3
 ! grep -q 'dev rows the dev error is known' out.txt && ok "diagnose: no note of noise within a wide tolerance" ||
     bad "diagnose: a note of noise within a wide tolerance" "$(tail -3 out.txt)"

@@ -113,6 +113,23 @@ static void test_names_past_the_end(void **state) {
     assert_string_equal(hone_diagnosis_name((hone_diagnosis)-1), "unknown");
 }
 
+/* The bar a gap must pass is the one hone_diagnose calls by: the tolerance, or a tenth of the
+ * reference where larger (train 0.30: 3 points; 0.10: the 2-point tolerance), a negative or NaN
+ * tolerance the default, a NaN reference nothing more; and a gap just past it is high, one at it
+ * is not (dev 0.30 + bar is exactly past, being the same double sum). */
+static void test_bar(void **state) {
+    assert_true(fabs(hone_diagnose_bar(0.30, 0.02) - 0.03) < 1e-15);
+    assert_true(hone_diagnose_bar(0.10, 0.02) == 0.02);
+    assert_true(hone_diagnose_bar(-0.5, 0.02) == 0.05 || fabs(hone_diagnose_bar(-0.5, 0.02) - 0.05) < 1e-15);
+    assert_true(hone_diagnose_bar(0.10, -1) == HONE_DIAGNOSE_TOLERANCE);
+    assert_true(hone_diagnose_bar(0.10, NAN) == HONE_DIAGNOSE_TOLERANCE);
+    assert_true(hone_diagnose_bar(NAN, 0.05) == 0.05);
+    assert_true(hone_diagnose_bar(0, 0) == 0);
+    const double bar = hone_diagnose_bar(0.30, 0.02);
+    assert_int_equal(hone_diagnose(0.30, 0.30 + bar * 1.01, 0.30, 0.02, NULL), HONE_DIAGNOSIS_HIGH_VARIANCE);
+    assert_int_equal(hone_diagnose(0.30, 0.30 + bar * 0.99, 0.30, 0.02, NULL), HONE_DIAGNOSIS_FINE);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_recipe_examples),
@@ -122,6 +139,7 @@ int main(void) {
         th_test(test_each_gap_has_its_own_reference),
         th_test(test_a_missing_base_is_zero),
         th_test(test_names_past_the_end),
+        th_test(test_bar),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,15 +31,19 @@ static const char *const names[] = {
     [HONE_DIAGNOSIS_BOTH] = "high bias and high variance",
 };
 
+double hone_diagnose_bar(double reference, double tolerance) {
+    if (!(tolerance >= 0) || !isfinite(tolerance)) tolerance = HONE_DIAGNOSE_TOLERANCE;
+    const double relative = fabs(reference) * HONE_DIAGNOSE_RELATIVE;
+    return relative > tolerance ? relative : tolerance;
+}
+
 /* NaN compares false, so a gap that cannot be measured never counts as high. */
 static int gap_is_high(double gap, double reference, double tolerance) {
-    double floor_ = fabs(reference) * HONE_DIAGNOSE_RELATIVE;
-    return gap > tolerance && gap > floor_;
+    return gap > hone_diagnose_bar(reference, tolerance);
 }
 
 hone_diagnosis hone_diagnose(double train_error, double dev_error, double base_error, double tolerance,
                              const char **advice) {
-    if (!(tolerance >= 0) || !isfinite(tolerance)) tolerance = HONE_DIAGNOSE_TOLERANCE;
     if (!isfinite(base_error)) base_error = 0;
     int bias = gap_is_high(train_error - base_error, base_error, tolerance);
     int variance = gap_is_high(dev_error - train_error, train_error, tolerance);
