@@ -45,6 +45,7 @@ static void fill(hone_model *m) {
     for (int j = 0; j < m->inputs; j++) m->input_mean[j] = m->input_std[j] = MARK;
     for (int o = 0; o < hone_model_outputs(m); o++) m->target_mean[o] = m->target_std[o] = MARK;
     m->opt_steps = m->bn_batches = 7;
+    m->image_height = m->image_width = 7;
     m->rng = (hone_rng){{7, 7, 7, 7}};
 }
 
@@ -56,6 +57,7 @@ static void check_untouched(const hone_model *m) {
     for (int j = 0; j < m->inputs; j++) fuzz_check(m->input_mean[j] == MARK && m->input_std[j] == MARK);
     for (int o = 0; o < hone_model_outputs(m); o++) fuzz_check(m->target_mean[o] == MARK && m->target_std[o] == MARK);
     fuzz_check(m->opt_steps == 7 && m->bn_batches == 7 && m->rng.s[0] == 7 && !m->config_json);
+    fuzz_check(m->image_height == 7 && m->image_width == 7);
 }
 
 /* A number of the hone.checkpoint JSON, or def. */
@@ -109,6 +111,7 @@ static void check_state(const hone_train_state *s, const hone_model *m, const ho
     fuzz_check(memcmp(m->target_mean, file->target_mean, (size_t)hone_model_outputs(m) * sizeof *m->target_mean) == 0);
     fuzz_check(memcmp(m->target_std, file->target_std, (size_t)hone_model_outputs(m) * sizeof *m->target_std) == 0);
     fuzz_check(x[X_OPT].present && memcmp(m->opt_state, x[X_OPT].values, 2 * m->n_params * sizeof *m->opt_state) == 0);
+    fuzz_check(m->image_height == file->image_height && m->image_width == file->image_width);
     fuzz_check(!m->config_json == !file->config_json);
     fuzz_check(!m->config_json || strcmp(m->config_json, file->config_json) == 0);
     check_finite(m->params, m->n_params);
@@ -247,7 +250,7 @@ static hone_status save_checkpoint(const hone_train_state *s, void *user, hone_e
 }
 
 /* --resume from s on a synthetic split of the checkpoint's row counts: D-pixel images of one
- * row, labels (softmax, sigmoid) or targets (MSE) for the model's outputs. */
+ * row (or of the checkpoint's image shape), labels (softmax, sigmoid) or targets (MSE) for the model's outputs. */
 static void resume(hone_train_state *s, hone_model *m, const hone_model *file, const char *text, const char *out) {
     size_t units = (size_t)m->inputs;
     for (int l = 0; l < m->n_layers; l++) units += (size_t)m->layers[l].out;
@@ -256,6 +259,7 @@ static void resume(hone_train_state *s, hone_model *m, const hone_model *file, c
         return;
     const size_t n = s->n_train + s->n_dev, D = (size_t)m->inputs, O = (size_t)hone_model_outputs(m);
     hone_dataset d = {.n = n, .d = D, .height = 1, .width = D};
+    if (m->image_height) d.height = (size_t)m->image_height, d.width = (size_t)m->image_width; /* the checkpoint's */
     size_t *rows = calloc(n, sizeof *rows);
     d.x_u8 = calloc(n * D, 1);
     fuzz_check(rows && d.x_u8);

@@ -41,6 +41,9 @@ static void check_model(const hone_model *m) {
     for (int o = 0; o < hone_model_outputs(m); o++) /* an mse model's alone may have other than 0 and 1 */
         fuzz_check(isfinite(m->target_mean[o]) && isfinite(m->target_std[o]) && m->target_std[o] > 0 &&
                    (m->loss == HONE_LOSS_MSE || (m->target_mean[o] == 0 && m->target_std[o] == 1)));
+    /* the image shape: unknown, or the inputs as height x width pixels */
+    fuzz_check((m->image_height == 0 && m->image_width == 0) ||
+               (m->image_height > 0 && m->image_width > 0 && (int64_t)m->image_height * m->image_width == m->inputs));
 }
 
 /* The same model: every setting that is saved, every parameter, buffer and statistic, bit for bit. */
@@ -61,6 +64,7 @@ static void check_same(const hone_model *a, const hone_model *b) {
     fuzz_check(memcmp(a->input_std, b->input_std, (size_t)a->inputs * sizeof *a->input_std) == 0);
     fuzz_check(memcmp(a->target_mean, b->target_mean, (size_t)hone_model_outputs(a) * sizeof *a->target_mean) == 0);
     fuzz_check(memcmp(a->target_std, b->target_std, (size_t)hone_model_outputs(a) * sizeof *a->target_std) == 0);
+    fuzz_check(a->image_height == b->image_height && a->image_width == b->image_width);
     fuzz_check(!a->config_json == !b->config_json);
     fuzz_check(!a->config_json || strcmp(a->config_json, b->config_json) == 0);
 }

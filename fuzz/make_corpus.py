@@ -176,6 +176,12 @@ put("model", "target_mse", safetensors(
     [("0.weight", [2, 2], [1, 0.5, -0.5, 2]), ("0.bias", [2], [0.1, -0.1])],
     standardize={"mean": [0, 1], "std": [1, 2], "target_mean": [250000, -3.5], "target_std": [49000, 0.25]},
     extra_meta={"hone.format_version": "2"}))
+# a model of images of 1 x 3 pixels (the shape its training data had)
+put("model", "image", safetensors(
+    {"inputs": 3, "loss": "softmax_ce", "layers": [dense(2)]},
+    [("0.weight", [2, 3], [0.1, -0.2, 0.3, 0.4, 0.5, -0.6]), ("0.bias", [2], [0, 0.1])],
+    standardize={"mean": [0.5, 1, -1], "std": [1, 2, 0.5]},
+    extra_meta={"hone.image": json.dumps({"height": 1, "width": 3})}))
 
 
 def module_paths(layers):

@@ -319,6 +319,12 @@ typedef struct hone_model {
      * (hone train's --no-standardize-targets). */
     hone_real *target_mean; /* [O] */
     hone_real *target_std;  /* [O] */
+    /* The shape of the images the model was trained on, recorded with the standardization (whose
+     * statistics are per pixel): rows of image_height x image_width pixels, as many as inputs.
+     * 0 and 0 when the training data was not images, or is unknown (a file of a hone that did not
+     * keep it). Images of another shape have as many pixels, each meeting another's weights: the
+     * CLI's commands that run a model refuse them. */
+    int image_height, image_width;
     /* Workspace for up to max_batch rows; nothing is allocated while training. */
     int max_batch;
     hone_real *acts;    /* layer outputs, layer l at act_offset[l], [B, O_l] */
@@ -400,7 +406,9 @@ hone_status hone_model_reserve(hone_model *model, int max_batch, hone_error *err
 /* Standardization statistics of the view's rows (per feature; a constant feature, every row the
  * same, gets std 1; any other keeps its own, however small, unless the real type cannot divide
  * by it: HONE_ERR_VALUE, naming the feature), and of an MSE model's targets likewise, when the
- * data has targets (HONE_ERR_VALUE naming the target column). */
+ * data has targets (HONE_ERR_VALUE naming the target column). The data's image shape (its height
+ * and width, 0 and 0 for rows that are not images) becomes the model's image_height and
+ * image_width. */
 hone_status hone_model_standardize_fit(hone_model *model, const hone_view *train, hone_error *err);
 
 /* Gathers dataset rows rows[0..B) into X [B, D], standardized with the model's statistics, and
@@ -483,7 +491,8 @@ hone_status hone_model_confusion(hone_model *model, const hone_view *view, size_
 
 /* Saves as safetensors, atomically: tensor names as PyTorch nn.Sequential's state_dict
  * ("0.weight" [O, I], "0.bias" [O], ...), metadata holding the architecture, the
- * standardization, config_json and the checksums below. */
+ * standardization, the image shape (when it is known), config_json and the checksums below.
+ * HONE_ERR_VALUE for an image shape that is not the inputs' (height x width pixels). */
 hone_status hone_model_save(const hone_model *model, const char *path, hone_error *err);
 /* The CRC-32s a saved file carries in its metadata, which hone_model_load (and the checkpoint
  * loader) verify before reading a value: HONE_ERR_FORMAT "... is damaged" when one disagrees,
@@ -493,9 +502,9 @@ typedef enum hone_checksum {
     HONE_CHECKSUM_METADATA = 2, /* "metadata_crc32": hone's metadata entries (names "hone.*") */
 } hone_checksum;
 hone_status hone_model_load(hone_model **out, const char *path, hone_error *err);
-/* Copies the weights and standardization of a saved model with the same architecture into model
- * (HONE_ERR_VALUE naming the first difference otherwise); gradients and optimizer state are left
- * as they are. */
+/* Copies the weights and standardization (with the image shape) of a saved model with the same
+ * architecture into model (HONE_ERR_VALUE naming the first difference otherwise); gradients and
+ * optimizer state are left as they are. */
 hone_status hone_model_load_weights(hone_model *model, const char *path, hone_error *err);
 /* The training configuration (config_json) a model file or a checkpoint keeps, read from its header
  * alone, before anything is built to load it into (hone train --resume compares its options so,
@@ -848,9 +857,9 @@ hone_status hone_checkpoint_save(const hone_train_state *state, const char *path
 /* Reads a checkpoint into model and state: model must have the checkpoint's architecture and
  * settings (dropout, batch norm momentum, L2, L1, and decay_bias when L2 or L1 is not 0;
  * HONE_ERR_VALUE naming the first difference)
- * and receives its weights, buffers, standardization, optimizer state and steps, dropout
- * generator, config_json and checksums (the HONE_CHECKSUM_* bits verified, as hone_model_load
- * records them). state->model is set to model; free state with
+ * and receives its weights, buffers, standardization (with the image shape), optimizer state and
+ * steps, dropout generator, config_json and checksums (the HONE_CHECKSUM_* bits verified, as
+ * hone_model_load records them). state->model is set to model; free state with
  * hone_train_state_free. A model file is not a checkpoint, nor a checkpoint a model file: each
  * loader says so. */
 hone_status hone_checkpoint_load(hone_train_state *state, hone_model *model, const char *path, hone_error *err);
@@ -862,7 +871,8 @@ void hone_train_state_free(hone_train_state *state);
  * split must be the checkpoint's (HONE_ERR_VALUE naming what differs), but for the settings
  * that config's optimizer, schedule and early stopping do not read, which change nothing (beta1
  * of SGD, momentum_ewma of Adam, the cosine schedule's rate, min_delta with early stopping off);
- * from may be NULL (then this is hone_train). */
+ * so must the image shape of the training data be the checkpoint's, where both know one. from
+ * may be NULL (then this is hone_train). */
 hone_status hone_train_resume(hone_model *model, const hone_split *split, const hone_train_config *config,
                               const hone_train_hooks *hooks, const hone_train_state *from,
                               hone_epoch_stats *stats_out, hone_error *err);

@@ -319,8 +319,10 @@ static void test_round_trip_of_a_state(void **state) {
     assert_int_equal(s->batch, 3);
     assert_int_equal(s->interrupted, 1);
     hone_model *back = network(&split, 2, 12);
+    back->image_height = back->image_width = 0; /* the checkpoint's shape must come back from it */
     hone_train_state l;
     if (hone_checkpoint_load(&l, back, cap.r.interrupt_path, &err)) fail_msg("%s", err.message);
+    assert_true(back->image_height == H && back->image_width == W);
     assert_ptr_equal(l.model, back);
     assert_int_equal(l.epoch, 2);
     assert_int_equal(l.batch, 3);
@@ -1060,6 +1062,11 @@ static void test_resume_needs_the_same_run(void **state) {
     assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "dev split differs"));
     d->x_u8[split.dev.index[3] * D + 4] ^= 1;
+    d->height = 4, d->width = 9; /* the same pixels in another shape: the checksums agree */
+    assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "the checkpoint was trained on images of 6 x 6 pixels (height x width), this "
+                                     "data's are 4 x 9");
+    d->height = H, d->width = W;
     hone_split fewer = split;
     fewer.train.n = 100;
     assert_int_equal(hone_train_resume(m, &fewer, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);

@@ -1254,6 +1254,26 @@ static void test_standardize_fits_the_views_rows(void **state) {
     hone_model_free(m);
 }
 
+/* The fit records the shape of the view's images as the model's, and a fit on rows that are not
+ * images clears one the model had: the statistics are per pixel, of that shape. */
+static void test_standardize_records_the_image_shape(void **state) {
+    uint8_t px[18];
+    for (int i = 0; i < 18; i++) px[i] = (uint8_t)(i * 13);
+    int32_t y[3] = {0, 1, 0};
+    hone_dataset d = {.n = 3, .d = 6, .x_u8 = px, .label = y, .n_classes = 2, .height = 2, .width = 3};
+    hone_view v = {&d, (size_t[]){0, 1, 2}, 3};
+    hone_error err;
+    hone_model *m = small_mlp(6, 2, HONE_LOSS_SOFTMAX_CE);
+    assert_true(m->image_height == 0 && m->image_width == 0); /* as created: not known */
+    assert_int_equal(hone_model_standardize_fit(m, &v, &err), HONE_OK);
+    assert_int_equal(m->image_height, 2);
+    assert_int_equal(m->image_width, 3);
+    d.height = d.width = 0;
+    assert_int_equal(hone_model_standardize_fit(m, &v, &err), HONE_OK);
+    assert_true(m->image_height == 0 && m->image_width == 0);
+    hone_model_free(m);
+}
+
 /* Pixels are unsigned bytes: 200 and 255 gather as themselves, standardized, not as the negative
  * numbers a signed conversion makes of them (only a checkpoint test saw that, by chance). */
 static void test_gather_reads_pixels_unsigned(void **state) {
@@ -1766,6 +1786,7 @@ int main(void) {
         th_test(test_gradcheck_runs_in_training_mode),
         th_test(test_init_resets_biases_and_batchnorm),
         th_test(test_standardize_fits_the_views_rows),
+        th_test(test_standardize_records_the_image_shape),
         th_test(test_gather_sigmoid_targets_from_labels),
         th_test(test_evaluate_sigmoid_multi_output),
         th_test(test_confusion),

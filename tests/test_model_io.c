@@ -100,6 +100,8 @@ static void assert_models_equal(const hone_model *a, const hone_model *b) {
     const size_t O = (size_t)hone_model_outputs(a);
     assert_memory_equal(a->target_mean, b->target_mean, O * sizeof(hone_real));
     assert_memory_equal(a->target_std, b->target_std, O * sizeof(hone_real));
+    assert_int_equal(a->image_height, b->image_height);
+    assert_int_equal(a->image_width, b->image_width);
     if (a->config_json || b->config_json) {
         assert_non_null(a->config_json);
         assert_non_null(b->config_json);
@@ -1200,10 +1202,16 @@ static void test_crafted_base_loads(void **state) {
     assert_true(m->input_mean[1] == -1);
     assert_true(m->input_std[1] == (hone_real)0.25);
     assert_null(m->config_json);
+    assert_true(m->image_height == 0 && m->image_width == 0); /* no hone.image: not known */
+    hone_model_free(m);
+    cJSON *h = base_header();
+    set_meta(h, "hone.image", "{\"width\": 1, \"height\": 2, \"channels\": 1}"); /* unknown keys ignored */
+    m = load_ok(write_header("base-image.safetensors", h, BASE_BYTES, NULL));
+    assert_true(m->image_height == 2 && m->image_width == 1);
     hone_model_free(m);
 
     /* F64 tensors load in either build */
-    cJSON *h = base_header();
+    h = base_header();
     set_tensor(h, "0.weight", "F64", (double[]){3, 2}, 2, 0, 48);
     set_tensor(h, "0.bias", "F64", (double[]){3}, 1, 48, 72);
     set_tensor(h, "2.weight", "F64", (double[]){2, 3}, 2, 72, 120);
@@ -1335,6 +1343,25 @@ static void test_corrupt_files(void **state) {
     h = base_header();
     set_meta(h, "hone.format_version", "3");
     expect_fail(write_header("version.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, "version '3' is not supported");
+    /* the image shape (2 inputs: 1 x 2 or 2 x 1) */
+    const struct {
+        const char *image, *needle;
+    } images[] = {
+        {"{\"height\": 1", "hone.image is not valid JSON"},
+        {"[1, 2]", "hone.image is not a JSON object"},
+        {"{\"height\": 1}", "hone.image: 'height' and 'width' must be integers in [1, 16777216]"},
+        {"{\"height\": 0, \"width\": 2}", "'height' and 'width' must be integers"},
+        {"{\"height\": 1, \"width\": 2.5}", "'height' and 'width' must be integers"},
+        {"{\"height\": \"1\", \"width\": 2}", "'height' and 'width' must be integers"},
+        {"{\"height\": -1, \"width\": -2}", "'height' and 'width' must be integers"},
+        {"{\"height\": 2, \"width\": 2}", "hone.image: images of 2 x 2 pixels (height x width) are not the model's 2 inputs"},
+        {"{\"height\": 16777216, \"width\": 16777216}", "images of 16777216 x 16777216 pixels"},
+    };
+    for (size_t i = 0; i < COUNT(images); i++) {
+        h = base_header();
+        set_meta(h, "hone.image", images[i].image);
+        expect_fail(write_header("image.st", h, BASE_BYTES, NULL), HONE_ERR_FORMAT, images[i].needle);
+    }
 
     /* the architecture */
     struct {
@@ -1713,6 +1740,55 @@ static void test_target_standardization_files(void **state) {
     m->target_std[0] = 2;
     assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "only an mse model's may be"));
+    unsigned char *after = th_read(path, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, n0);
+    free(before);
+    free(after);
+    hone_model_free(m);
+}
+
+/* The shape of a model's training images in its file. Catches it dropped on save, on load or by
+ * load_weights, written for a model that has none (its file would differ from an older hone's
+ * for nothing), a version other than 1 for it (an older hone would refuse a file it can run), a
+ * shape that is not the inputs saved, and a file's bad one believed. */
+static void test_image_shape_files(void **state) {
+    hone_model *m = small_mlp(5); /* 6 inputs */
+    char version[8];
+    const char *path = th_path("image.safetensors");
+    save_ok(m, path); /* as created, and as trained on rows: no shape */
+    assert_null(file_meta_json(path, "hone.image", version, sizeof version));
+    assert_string_equal(version, "1");
+    hone_model *r = load_ok(path);
+    assert_true(r->image_height == 0 && r->image_width == 0);
+    hone_model_free(r);
+    m->image_height = 2, m->image_width = 3;
+    save_ok(m, path);
+    cJSON *image = file_meta_json(path, "hone.image", version, sizeof version);
+    assert_non_null(image);
+    assert_string_equal(version, "1");
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(image, "height")->valueint, 2);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(image, "width")->valueint, 3);
+    cJSON_Delete(image);
+    r = load_ok(path);
+    assert_models_equal(m, r); /* 2 x 3 */
+    assert_int_equal(r->image_height, 2);
+    hone_model_free(r);
+    r = small_mlp(6);
+    hone_error err = {0};
+    assert_int_equal(hone_model_load_weights(r, path, &err), HONE_OK);
+    assert_models_equal(m, r);
+    hone_model_free(r);
+    /* a shape that is not the inputs is not saved, and the file is left as it was */
+    size_t n0, n1;
+    unsigned char *before = th_read(path, &n0);
+    const int bad[][2] = {{3, 3}, {6, 0}, {0, 6}, {-2, -3}};
+    for (size_t i = 0; i < COUNT(bad); i++) {
+        m->image_height = bad[i][0], m->image_width = bad[i][1];
+        assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
+        assert_non_null(strstr(err.message, "not saved: images of"));
+        assert_non_null(strstr(err.message, "are not the model's 6 inputs"));
+    }
     unsigned char *after = th_read(path, &n1);
     assert_int_equal(n0, n1);
     assert_memory_equal(before, after, n0);
@@ -2445,6 +2521,7 @@ int main(void) {
         th_test(test_checksums_absent_or_malformed),
         th_test(test_fuzz_regressions),
         th_test(test_target_standardization_files),
+        th_test(test_image_shape_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

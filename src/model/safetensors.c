@@ -25,6 +25,8 @@
  *                                    {"kind": "leaky_relu", "alpha": 0.01}, ...]}
  *   "hone.standardize":  {"mean": [...D...], "std": [...D...]}, and for an MSE model whose
  *                        targets are standardized, "target_mean": [...O...], "target_std": [...O...]
+ *   "hone.image":        {"height": 28, "width": 28}, the shape of the images the model was
+ *                        trained on (height x width = inputs), only when it is known
  *   "hone.config":       the model's config_json, when it has one
  *   "crc32", "metadata_crc32": CRC-32s of the tensor bytes and of the hone.* entries above
  *                        (checksum.h), checked before any of it is believed
@@ -33,6 +35,10 @@
  * batch norm "momentum" 0.1 and "eps" 1e-5, leaky_relu "alpha" 0.01), so files written before
  * dropout and batch norm existed (dense layers with weight and bias) still load; unknown keys are
  * ignored. A file without the checksums (an older hone's, or another tool's) loads unchecked.
+ * hone.image needs no new format version: a hone from before it ignores it as an unknown key
+ * (its metadata checksum covers every hone.* entry present, so the file still verifies) and runs
+ * the model as well as it did, only without refusing images of another shape; a file without it
+ * (an older hone's) loads with the shape unknown, 0 and 0.
  *
  * Writer and loader share one table of tensors (layer_tensors: name, dtype, shape, and where the
  * values come from or go to), so what one writes the other expects.
@@ -348,6 +354,9 @@ static void standardize_json(honeB_buf *b, const hone_model *m) {
     honeB_str(b, "]}");
 }
 
+/* Whether the model knows the shape of its training images. */
+static bool has_image_shape(const hone_model *m) { return m->image_height || m->image_width; }
+
 /* ", "name": {"dtype": ..., "shape": [...], "data_offsets": [begin, end]}" for each tensor of
  * the table, laid out one after the other in table order. */
 static void tensor_entries(honeB_buf *b, const tensor *t, int n) {
@@ -390,6 +399,12 @@ static void build_header(honeB_buf *h, const hone_model *m, const tensor *t, int
     standardize_json(&text, m);
     meta_entry(h, &meta_crc, "hone.standardize", text.failed ? "" : text.s);
     h->failed |= text.failed;
+    if (has_image_shape(m)) {
+        text.len = 0;
+        honeB_fmt(&text, "{\"height\": %d, \"width\": %d}", m->image_height, m->image_width);
+        meta_entry(h, &meta_crc, "hone.image", text.failed ? "" : text.s);
+        h->failed |= text.failed;
+    }
     honeM_free(text.s);
     if (m->config_json) meta_entry(h, &meta_crc, "hone.config", m->config_json);
     if (meta_key) meta_entry(h, &meta_crc, meta_key, meta_value);
@@ -457,6 +472,10 @@ static hone_status check_savable(const hone_model *m, const tensor *t, int n, co
     if (m->loss != HONE_LOSS_MSE && has_target_statistics(m))
         return honeE_set(err, HONE_ERR_VALUE,
                          "%s: not saved: the targets are standardized, and only an mse model's may be", path);
+    if (has_image_shape(m) && !(m->image_height > 0 && m->image_width > 0 &&
+                                (int64_t)m->image_height * m->image_width == m->inputs))
+        return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: images of %d x %d pixels (height x width) are not the "
+                         "model's %d inputs", path, m->image_height, m->image_width, m->inputs);
     if (m->config_json && !utf8_valid((const unsigned char *)m->config_json, strlen(m->config_json)))
         return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: config_json is not valid UTF-8", path);
     return HONE_OK;
@@ -1172,6 +1191,32 @@ done:
     return st;
 }
 
+/* hone.image into the model's image_height and image_width: two integers of at least 1 whose
+ * product is the inputs; absent (a model not trained on images, or an older hone's file) means
+ * 0 and 0, unknown. */
+static hone_status parse_image(loader *L, hone_error *err) {
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(L->meta, "hone.image");
+    if (!text) return HONE_OK;
+    cJSON *image = parse_json(text->valuestring, strlen(text->valuestring));
+    hone_status st = HONE_OK;
+    uint64_t height, width;
+    if (!image || !cJSON_IsObject(image))
+        st = fail(L, err, HONE_ERR_FORMAT, "hone.image is not %s", image ? "a JSON object" : "valid JSON");
+    else if (!json_integer(cJSON_GetObjectItemCaseSensitive(image, "height"), 1, HONE_MAX_UNITS, &height) ||
+             !json_integer(cJSON_GetObjectItemCaseSensitive(image, "width"), 1, HONE_MAX_UNITS, &width))
+        st = fail(L, err, HONE_ERR_FORMAT, "hone.image: 'height' and 'width' must be integers in [1, %d]",
+                  HONE_MAX_UNITS);
+    else if (height * width != (uint64_t)L->inputs)
+        st = fail(L, err, HONE_ERR_FORMAT, "hone.image: images of %llu x %llu pixels (height x width) are not the "
+                  "model's %d inputs", (unsigned long long)height, (unsigned long long)width, L->inputs);
+    else {
+        L->model->image_height = (int)height;
+        L->model->image_width = (int)width;
+    }
+    cJSON_Delete(image);
+    return st;
+}
+
 /* Reads each tensor's bytes (the header said where) into the parameters, the buffers, the
  * batch count or an extra's values; values are checked as they come: finite and representable,
  * variances not negative, integers not negative. */
@@ -1275,7 +1320,7 @@ static hone_status load(loader *L, hone_error *err) {
         goto done;
     }
     L->model->checksums = L->checksums;
-    if ((st = adopt_layers(L, err)) || (st = parse_standardize(L, err))) goto done;
+    if ((st = adopt_layers(L, err)) || (st = parse_standardize(L, err)) || (st = parse_image(L, err))) goto done;
     const cJSON *config = cJSON_GetObjectItemCaseSensitive(L->meta, "hone.config");
     if (config && !(L->model->config_json = honeM_strdup(config->valuestring))) {
         st = fail_nomem(L, err);
@@ -1416,6 +1461,8 @@ bool honeS_architecture_differs(const hone_model *stored, const hone_model *m, c
 
 void honeS_copy_standardization(hone_model *to, const hone_model *from) {
     const size_t O = (size_t)hone_model_outputs(to);
+    to->image_height = from->image_height;
+    to->image_width = from->image_width;
     memcpy(to->input_mean, from->input_mean, (size_t)to->inputs * sizeof *to->input_mean);
     memcpy(to->input_std, from->input_std, (size_t)to->inputs * sizeof *to->input_std);
     memcpy(to->target_mean, from->target_mean, O * sizeof *to->target_mean);

@@ -87,6 +87,10 @@ hone_status hone_model_standardize_fit(hone_model *m, const hone_view *train, ho
     honeM_free(varies);
     honeM_free(sum);
     honeM_free(sq);
+    /* the statistics are per pixel: they, and the weights after them, hold for images of this shape */
+    const bool image = d->height && d->width && d->height * d->width == d->d;
+    m->image_height = image ? (int)d->height : 0;
+    m->image_width = image ? (int)d->width : 0;
     return st ? st : fit_targets(m, train, err);
 }
 

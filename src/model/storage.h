@@ -66,7 +66,8 @@ typedef struct honeS_compare {
 bool honeS_architecture_differs(const hone_model *stored, const hone_model *m, const honeS_compare *how, char *what,
                                 size_t cap);
 
-/* Copies the input and target standardization of a model of the same inputs and outputs. */
+/* Copies the input and target standardization, and the image shape they were fitted on, of a
+ * model of the same inputs and outputs. */
 void honeS_copy_standardization(hone_model *to, const hone_model *from);
 
 #endif
