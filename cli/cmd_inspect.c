@@ -163,6 +163,9 @@ int cmd_inspect(int argc, char **argv) {
     hone_model_layer_stats(model, B, NULL, stats);
     if (!json) {
         if (*model_path) printf("%s: %s\n", model_path, checksums_text(model->checksums));
+        if (*model_path && model->image_height) /* the images it runs on (cli_data_fits) */
+            printf("%s: trained on images of %d x %d pixels (height x width)\n", model_path, model->image_height,
+                   model->image_width);
         printf("batch of %d rows, loss %s\n%5s %-10s %10s %10s %10s %10s %10s\n", B, cli_loss_text((char[CLI_LOSS_TEXT]){0}, loss), "layer", "kind", "mean",
                "std", "dead", "|W|", "|dW|");
     }

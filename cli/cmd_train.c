@@ -600,6 +600,8 @@ int cmd_train(int argc, char **argv) {
         char init_data[CLI_TEXT_MAX + 32]; /* the weights of features named otherwise would meet other data */
         snprintf(init_data, sizeof init_data, "the training data of --init %s", o.init);
         if (cli_model_names_fit("train", model, init_data, data, source.path)) goto done;
+        snprintf(init_data, sizeof init_data, "--init %s", o.init); /* its weights are those of pixels so placed */
+        if (cli_image_fits("train", model, init_data, data, source.path)) goto done;
         init_network net; /* exit 1, as for other inputs or outputs: not a network train builds */
         if (init_network_of(model, o.init, &net)) goto done;
         if (init_fits(&o, &arch, model, &net)) {
@@ -696,6 +698,12 @@ int cmd_train(int argc, char **argv) {
             exit_code = CLI_EXIT_USAGE;
             goto done;
         }
+    }
+    /* a model from --init or a checkpoint that knows no image shape (an older hone's, or one trained
+     * on rows) has been trained on these images from now on: the model file keeps their shape */
+    if (!model->image_height && data->height && data->height * data->width == data->d) {
+        model->image_height = (int)data->height;
+        model->image_width = (int)data->width;
     }
     free(model->config_json); /* kept in checkpoints too */
     if (!(model->config_json = with_data(config_json(&o, &arch, &cfg, test_set), &split, &source))) {

@@ -536,12 +536,23 @@ static void model_targets_hint(const hone_model *model, const char *path, char *
     cJSON_Delete(config);
 }
 
+int cli_image_fits(const char *cmd, const hone_model *model, const char *what, const hone_dataset *data,
+                   const char *path) {
+    if (!model->image_height || !data->height ||
+        ((size_t)model->image_height == data->height && (size_t)model->image_width == data->width))
+        return 0;
+    cli_error(cmd, "%s: images of %zu x %zu pixels (height x width), and %s was trained on %d x %d", path, data->height,
+              data->width, what, model->image_height, model->image_width);
+    return -1;
+}
+
 int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *data, const char *path,
                   const char *truth) {
     if (data->d != (size_t)model->inputs) {
         cli_error(cmd, "%s: rows have %zu features, the model expects %d", path, data->d, model->inputs);
         return -1;
     }
+    if (cli_image_fits(cmd, model, "the model", data, path)) return -1;
     if (cli_model_names_fit(cmd, model, "the model's training data", data, path)) return -1;
     if (!truth) return 0;
     /* an .npy or IDX images file holds no labels of its own: they come from --labels */

@@ -140,10 +140,18 @@ char *cli_feature_names_json(const hone_dataset *data);
 int cli_model_names_fit(const char *cmd, const hone_model *model, const char *what, const hone_dataset *data,
                         const char *path);
 
-/* Whether data (read from path) fits model: the features it expects (and their names, where the
- * model and the file's header have them: cli_model_names_fit) and, when truth is not NULL,
- * the labels or targets its loss compares with, labels within its classes, named as read from
- * truth (the labels file, or path). Returns -1 (message printed) when not. */
+/* Whether the images of data (read from path) have the shape of those model was trained on (what
+ * names the model in the message: "the model"), where both know a shape: -1 (message printed)
+ * when not; 0 when they agree, or either has none (rows of a CSV file are images flattened, and a
+ * model from an older hone, or trained on rows, accepts any). */
+int cli_image_fits(const char *cmd, const hone_model *model, const char *what, const hone_dataset *data,
+                   const char *path);
+
+/* Whether data (read from path) fits model: the features it expects, the shape of its images
+ * (cli_image_fits), their names (where the model and the file's header have them:
+ * cli_model_names_fit) and, when truth is not NULL, the labels or targets its loss compares
+ * with, labels within its classes, named as read from truth (the labels file, or path). Returns
+ * -1 (message printed) when not. */
 int cli_data_fits(const char *cmd, const hone_model *model, const hone_dataset *data, const char *path,
                   const char *truth);
 

@@ -1786,6 +1786,51 @@ npy_file '|u1' '(6, 2, 2, 3)' $(seq 10 81) >rgb.npy
 expect_ok "train: images of three channels, as flat rows" train --data rgb.npy --labels y6.npy --layers 4 --epochs 1 --quiet
 expect_error "train: images of three channels are not augmented" 2 "^hone train: --augment-shift: " -- \
     train --data rgb.npy --labels y6.npy --layers 4 --epochs 1 --quiet --augment-shift 1
+# a model keeps the shape of its training images (hone.image): images of as many pixels in another
+# shape are refused by the commands that run it, as --test-data is above; images of its shape in
+# another layout, and rows without a shape (CSV, an .npy file of [n, 4]), are taken
+expect_ok "train on images of 2 x 2, saved" train --data img6.idx --labels lab6.idx --layers 4 --epochs 1 --quiet --save img22.safetensors
+shape_said="images of 1 x 4 pixels \(height x width\), and the model was trained on 2 x 2$"
+expect_error "eval: images of another shape than the model's" 1 "^hone eval: img6x14.npy: $shape_said" -- \
+    eval img22.safetensors --data img6x14.npy --labels y6.npy
+expect_error "predict: images of another shape than the model's" 1 "^hone predict: img6x14.npy: $shape_said" -- \
+    predict img22.safetensors --data img6x14.npy
+expect_error "diagnose: images of another shape than the model's" 1 "^hone diagnose: img6x14.npy: $shape_said" -- \
+    diagnose img22.safetensors --data img6x14.npy --labels y6.npy
+expect_error "train --init: images of another shape than the model's" 1 "^hone train: img6x14.npy: images of 1 x 4 pixels \(height x width\), and --init img22.safetensors was trained on 2 x 2$" -- \
+    train --data img6x14.npy --labels y6.npy --layers 4 --epochs 1 --quiet --init img22.safetensors
+expect_ok "eval: images of the model's shape" eval img22.safetensors --data img6.idx --labels lab6.idx
+expect_ok "eval: images of the model's shape, channels first" eval img22.safetensors --data img6-nchw.npy --labels y6.npy
+expect_ok "predict: rows without a shape (an .npy file of [6, 4])" predict img22.safetensors --data img6flat.npy
+awk 'BEGIN { for (r = 0; r < 6; r++) print 10 + 4 * r "," 11 + 4 * r "," 12 + 4 * r "," 13 + 4 * r "," r % 3 }' >img6.csv
+expect_ok "eval: CSV rows of the pixels, flattened" eval img22.safetensors --data img6.csv
+expect_ok "predict: CSV rows of the pixels, flattened" predict img22.safetensors --data img6.csv
+expect_ok "inspect a model of images" inspect img22.safetensors --data img6.idx --labels lab6.idx
+grep -qx "img22.safetensors: trained on images of 2 x 2 pixels (height x width)" out.txt && ok "inspect shows the model's image shape" ||
+    bad "inspect shows the model's image shape" "$(head -3 out.txt)"
+# a model trained on rows (its file has no shape) takes images of any shape, as does one whose file
+# an older hone wrote, without hone.image, which inspect does not give a shape
+expect_ok "train on rows of 4 features, saved" train --data img6flat.npy --labels y6.npy --layers 4 --epochs 1 --quiet --save flat4.safetensors
+expect_ok "eval: images of any shape on a model trained on rows" eval flat4.safetensors --data img6x14.npy --labels y6.npy
+# trained on from a model that knows no shape (--init), the images' shape is its own from then on
+expect_ok "train --init of a model trained on rows, on images of 2 x 2" train --data img6.idx --labels lab6.idx --layers 4 --epochs 1 --quiet --init flat4.safetensors --save flat4-img.safetensors
+expect_error "predict: images of another shape than those --init trained on" 1 "^hone predict: img6x14.npy: $shape_said" -- \
+    predict flat4-img.safetensors --data img6x14.npy
+cp img22.safetensors img22-old.safetensors
+perl -0777 -pi -e 's/, "hone\.image": "\{[^}]*\}"/" " x length($&)/ge' img22-old.safetensors && unseal img22-old.safetensors
+expect_ok "eval: images of any shape on a model from before hone.image" eval img22-old.safetensors --data img6x14.npy --labels y6.npy
+expect_ok "inspect a model from before hone.image" inspect img22-old.safetensors --data img6.idx --labels lab6.idx
+grep -q "trained on images" out.txt && bad "inspect: no image shape for a model from before hone.image" "$(head -3 out.txt)" ||
+    ok "inspect: no image shape for a model from before hone.image"
+# the checkpoint keeps the shape: resumed on the same pixels in another shape (which its digests of
+# the rows cannot tell) it is refused, and the model of the resumed run refuses them too
+img_ck=(--layers 4 --epochs 2 --quiet --checkpoint img22-ck.safetensors --resume img22-ck.safetensors)
+"$hone" train --data img6.idx --labels lab6.idx --layers 4 --epochs 2 --quiet --checkpoint img22-ck.safetensors >/dev/null 2>&1
+expect_error "--resume: images of another shape than the checkpoint's" 1 "^hone train: --resume img22-ck.safetensors: the checkpoint was trained on images of 2 x 2 pixels \(height x width\), this data's are 1 x 4$" -- \
+    train --data img6x14.npy --labels y6.npy "${img_ck[@]}"
+expect_ok "--resume on the checkpoint's images" train --data img6.idx --labels lab6.idx "${img_ck[@]}" --save img22-resumed.safetensors
+expect_error "predict: images of another shape than the resumed model's" 1 "^hone predict: img6x14.npy: $shape_said" -- \
+    predict img22-resumed.safetensors --data img6x14.npy
 "$hone" train --data blobs.csv --test-data blobs-test.csv --layers 8 --epochs 2 --checkpoint sep-ck.safetensors --quiet >/dev/null 2>&1
 expect_error "--resume without the checkpoint's --test-data" 2 "sep-ck.safetensors" '--test-data is "separate" in the checkpoint, "carved" in this run' -- \
     train --data blobs.csv --layers 8 --epochs 2 --resume sep-ck.safetensors --quiet
