@@ -448,7 +448,8 @@ hone_status hone_model_predict(hone_model *model, const hone_real *X, int B, hon
 /* Whether the model can read data: its feature count, and labels or targets its loss takes
  * (softmax cross-entropy: class labels below its outputs; MSE: one target column an output;
  * sigmoid cross-entropy: labels 0 and 1 for one output or classes below its outputs for more, or
- * one target column an output, every target in [0, 1]). HONE_ERR_VALUE saying what differs. */
+ * one target column an output, every target in [0, 1]); images (data height and width) of the
+ * shape the model was trained on, where both know one. HONE_ERR_VALUE saying what differs. */
 hone_status hone_model_data_check(const hone_model *model, const hone_dataset *data, hone_error *err);
 
 /* Loss and accuracy over a whole view, in batches of max_batch (accuracy is NAN for MSE; both NAN

@@ -1826,7 +1826,7 @@ grep -q "trained on images" out.txt && bad "inspect: no image shape for a model 
 # the rows cannot tell) it is refused, and the model of the resumed run refuses them too
 img_ck=(--layers 4 --epochs 2 --quiet --checkpoint img22-ck.safetensors --resume img22-ck.safetensors)
 "$hone" train --data img6.idx --labels lab6.idx --layers 4 --epochs 2 --quiet --checkpoint img22-ck.safetensors >/dev/null 2>&1
-expect_error "--resume: images of another shape than the checkpoint's" 1 "^hone train: --resume img22-ck.safetensors: the checkpoint was trained on images of 2 x 2 pixels \(height x width\), this data's are 1 x 4$" -- \
+expect_error "--resume: images of another shape than the checkpoint's" 1 "^hone train: --resume img22-ck.safetensors: data are images of 1 x 4 pixels \(height x width\), the model was trained on 2 x 2$" -- \
     train --data img6x14.npy --labels y6.npy "${img_ck[@]}"
 expect_ok "--resume on the checkpoint's images" train --data img6.idx --labels lab6.idx "${img_ck[@]}" --save img22-resumed.safetensors
 expect_error "predict: images of another shape than the resumed model's" 1 "^hone predict: img6x14.npy: $shape_said" -- \

@@ -1064,8 +1064,7 @@ static void test_resume_needs_the_same_run(void **state) {
     d->x_u8[split.dev.index[3] * D + 4] ^= 1;
     d->height = 4, d->width = 9; /* the same pixels in another shape: the checksums agree */
     assert_int_equal(hone_train_resume(m, &split, &c, NULL, &s, NULL, &err), HONE_ERR_VALUE);
-    assert_string_equal(err.message, "the checkpoint was trained on images of 6 x 6 pixels (height x width), this "
-                                     "data's are 4 x 9");
+    assert_string_equal(err.message, "data are images of 4 x 9 pixels (height x width), the model was trained on 6 x 6");
     d->height = H, d->width = W;
     hone_split fewer = split;
     fewer.train.n = 100;

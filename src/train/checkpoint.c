@@ -647,12 +647,6 @@ hone_status honeT_resume_check(const hone_train_state *from, const hone_model *m
                          split->dev.n);
     if (from->dev_checksum != dev_checksum)
         return honeE_set(err, HONE_ERR_VALUE, "the dev split differs from the checkpoint's (other rows or values)");
-    /* the same pixels in another shape pass the checksums; augmentation would move them otherwise */
-    const hone_dataset *data = split->train.data;
-    if (m->image_height && data->height &&
-        ((size_t)m->image_height != data->height || (size_t)m->image_width != data->width))
-        return honeE_set(err, HONE_ERR_VALUE, "the checkpoint was trained on images of %d x %d pixels (height x width), "
-                         "this data's are %zu x %zu", m->image_height, m->image_width, data->height, data->width);
     if (state_inconsistent(from, what, sizeof what)) return honeE_set(err, HONE_ERR_VALUE, "the checkpoint: %s", what);
     if (!from->order || (from->best_epoch > 0 && (!from->best_params || (m->n_buffers && !from->best_buffers))))
         return honeE_set(err, HONE_ERR_VALUE, "the training state lacks its order of rows or its best weights");
