@@ -712,8 +712,10 @@ int cmd_train(int argc, char **argv) {
     }
     if (!o.quiet && !o.json)
     {
-        fprintf(stderr, "data: %zu train, %zu dev, %zu test rows of %zu features\nnetwork: %zu", split.train.n,
-                split.dev.n, split.test.n, data->d, data->d);
+        fprintf(stderr, "data: %zu train, %zu dev, %zu test rows of %zu features", split.train.n, split.dev.n,
+                split.test.n, data->d);
+        if (data->height) fprintf(stderr, " (images of %zu x %zu pixels)", data->height, data->width);
+        fprintf(stderr, "\nnetwork: %zu", data->d);
         for (int l = 0; l < model->n_layers; l++)
             if (model->layers[l].kind == HONE_LAYER_DENSE) fprintf(stderr, "-%d", model->layers[l].out);
         fprintf(stderr, " %s, %s loss, %zu parameters\n", hone_layer_kind_name(arch.activation),

@@ -1426,6 +1426,8 @@ grep -qx "regularization: input dropout keep 0.8, dropout keep 0.5" err.txt && o
     bad "train: input dropout and one hidden keep probability" "$(cat err.txt)"
 expect_ok "train with a rotation alone" train --data img6.idx --labels lab6.idx --layers 4 --epochs 1 --augment-rotate 10
 grep -qx "regularization: augment rotate 10" err.txt && ok "train: a rotation alone is augmentation" || bad "train: a rotation alone is augmentation" "$(cat err.txt)"
+grep -q "^data: .* rows of 4 features (images of 2 x 2 pixels)$" err.txt && ok "train: the data line says the images' shape" ||
+    bad "train: the data line, images" "$(head -2 err.txt)"
 # high bias under regularization: the recipe's "bigger network" alone sent --l2 1000 to grow the
 # network; a note names the regularization to turn down (batch norm is not one that holds train up)
 expect_ok "train: high bias under L2" train --data blobs.csv --layers 8 --epochs 3 --batch 16 --l2 1000 --quiet \
