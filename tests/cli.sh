@@ -892,6 +892,19 @@ cut -d, -f2-6 targets.csv >targets-y0.csv
 expect_error "eval: one target column of a model of two" 1 \
     "^hone eval: targets-y0.csv: rows have 1 target, the model predicts 2 \('y0' and 'y1' are the model's label columns, from its training data: give them with --label-column\)$" -- \
     eval y2-csv.st --data targets-y0.csv --label-column y0
+# (mutation round 9) columns given by index are named as columns; the hint is a CSV file's, not
+# that of a labels file, which has no columns to give; and a model whose metadata does not give
+# every output's column (edited here: a number for y1's name) has none
+"$hone" train --data targets.csv --label-column 5,0 --regression --layers 4 --epochs 1 --quiet --save y2-idx.st >/dev/null 2>&1
+expect_error "eval: fewer target columns than the outputs of a model of indices" 1 \
+    "^hone eval: targets-y0.csv: rows have 1 target, the model predicts 2 \(columns 5 and 0 are the model's label columns, from its training data: give them with --label-column\)$" -- \
+    eval y2-idx.st --data targets-y0.csv --label-column 4
+expect_error "eval: a labels file of fewer targets than the outputs of a model of CSV columns" 1 \
+    "^hone eval: y1.npy: rows have 1 target, the model predicts 2$" -- eval y2-csv.st --data x4.npy --labels y1.npy
+sed 's/\[\\"y0\\",\\"y1\\"\]/[\\"y0\\",1     ]/' y2-csv.st >y2-num.st
+unseal y2-num.st
+expect_error "eval: fewer target columns than a model's outputs, its columns not all named" 1 \
+    "^hone eval: targets-y0.csv: rows have 1 target, the model predicts 2$" -- eval y2-num.st --data targets-y0.csv --label-column y0
 # --resume with other target columns names the option, not only the rows' digest
 expect_ok "train: a checkpoint of two target columns" train --data targets.csv --label-column y0,y1 --regression --layers 4 --epochs 1 --schedule constant --checkpoint y2.ck --json
 expect_error "resume: target columns in another order" 2 \
@@ -901,6 +914,13 @@ expect_error "resume: target columns left out" 2 \
     "^hone train: --resume y2.ck: --label-column is y0,y1 in the checkpoint, the last column in this run; resume" -- \
     train --data targets.csv --regression --layers 4 --epochs 2 --schedule constant --resume y2.ck
 expect_ok "resume: the same target columns by index" train --data targets.csv --label-column 5,0 --regression --layers 4 --epochs 2 --schedule constant --resume y2.ck --json
+# by name as the checkpoint gives them, compared by the indices both record (mutation round 9: the
+# checkpoint's indices against this run's names refused the very columns); and an option that
+# differs as well is named before the columns, as the first difference
+expect_ok "resume: the same target columns by name" train --data targets.csv --label-column y0,y1 --regression --layers 4 --epochs 2 --schedule constant --resume y2.ck --quiet
+expect_error "resume: another --lr and other target columns: the option first" 2 \
+    "^hone train: --resume y2.ck: --lr is 0.001 in the checkpoint, 0.01 in this run; resume with the options it was written with$" -- \
+    train --data targets.csv --label-column y1,y0 --regression --layers 4 --epochs 2 --lr 0.01 --schedule constant --resume y2.ck
 # the model's target columns given in another order scored each output against another's target
 expect_error "eval: the model's target columns in another order" 2 \
     "^hone eval: --label-column y1,y0: the model was trained on these targets in the order y0,y1, its outputs in that order; give them so \(or leave --label-column out\)$" -- \
@@ -1333,6 +1353,30 @@ tail -1 out.txt | grep -q "too few to tell the variance (dev - train) against th
 expect_ok "diagnose: a small dev set, a tolerance wider than its noise" diagnose noise60.safetensors --data blobs.csv --tolerance 0.3
 ! grep -q 'dev rows the dev error is known' out.txt && ok "diagnose: no note of noise within a wide tolerance" ||
     bad "diagnose: a note of noise within a wide tolerance" "$(tail -3 out.txt)"
+# the note goes by the bar itself, both for whether the noise could hide it and for how far the
+# variance is from it (mutation round 9: either comparison made against the 2-point tolerance
+# passed the tests above). noise_calls N: from the train and dev errors train printed (out.txt)
+# and N dev rows, whether the rule calls for the note against the bar and against the tolerance
+# alone, as "BAR TOL" (1 said, 0 not): a fixture whose calls are "0 1" tells the two apart.
+noise_calls() {
+    awk -v n="$1" '/^  train error/ { t = $3 / 100 } /^  dev error/ { d = $3 / 100 }
+        function said(b) { return noise > b && (v - b < noise && b - v < noise) }
+        END { noise = 2 * sqrt(d * (1 - d) / n); v = d - t; bar = 0.1 * t > 0.02 ? 0.1 * t : 0.02; print said(bar), said(0.02) }' out.txt
+}
+awk 'BEGIN { srand(21); print "a,b,label"; for (i = 0; i < 600; i++) { a = rand(); c = (a > 0.5); if (rand() < 0.3) c = 1 - c; printf "%.4f,%.4f,%d\n", a, rand(), c } }' >flip.csv
+awk 'BEGIN { srand(22); print "a,b,label"; for (i = 0; i < 2000; i++) { a = rand(); c = (a > 0.5); if (rand() < 0.3) c = 1 - c; printf "%.4f,%.4f,%d\n", a, rand(), c } }' >flip2k.csv
+# 60 dev rows, noise 12.9 points above a 5.6-point bar: a variance of -9.3 points is within the
+# noise of the tolerance (-9.3 + 12.9 > 2), not of the bar (5.6 - 12.9 > -9.3)
+expect_ok "train: a variance as far below the bar as the noise" train --data flip.csv --layers 16 --epochs 20 --dev 60 --seed 12
+calls=$(noise_calls 60)
+[ "$calls" = "0 1" ] && ! grep -q 'dev rows the dev error is known' out.txt && ok "train: no note of noise when the variance is clear of the bar" ||
+    bad "train: no note of noise when the variance is clear of the bar" "the rule's calls against the bar and the tolerance: $calls (wanted 0 1)" "$(tail -8 out.txt)"
+# 1000 dev rows, noise 3.2 points below a 4.9-point bar (though above the 2-point tolerance),
+# however close the variance of 2.8 points is to the bar
+expect_ok "train: a dev set whose noise is below the bar" train --data flip2k.csv --layers 16 --epochs 3 --dev 1000 --test 0 --seed 10
+calls=$(noise_calls 1000)
+[ "$calls" = "0 1" ] && ! grep -q 'dev rows the dev error is known' out.txt && ok "train: no note of noise below the bar" ||
+    bad "train: no note of noise below the bar" "the rule's calls against the bar and the tolerance: $calls (wanted 0 1)" "$(tail -8 out.txt)"
 expect_ok "train --metrics as JSON lines, --quiet" train --data blobs.csv --layers 8 --epochs 2 --metrics m.jsonl --quiet
 [ "$(wc -l <m.jsonl)" -eq 2 ] && grep -q '^{"epoch": 2, "lr": ' m.jsonl && grep -q '"samples_per_s": ' m.jsonl && [ ! -s err.txt ] \
     && ok "metrics JSON lines; --quiet prints no progress" || bad "metrics JSON lines; --quiet" "$(cat m.jsonl err.txt)"
@@ -2000,6 +2044,11 @@ sed 's/"schedule/"schedulx/' every2.safetensors >nosched.safetensors
 unseal nosched.safetensors
 expect_error "--resume: a checkpoint without --schedule, with more --epochs" 2 "^hone train: --resume nosched.safetensors: --epochs is 3 in the checkpoint, 4 in this run; resume with" -- \
     train --data blobs.csv --layers 4 --epochs 4 --resume nosched.safetensors --quiet
+# and so it is when this run's schedule reads no length: the checkpoint's might have (mutation
+# round 9: the unknown schedule counted as one that reads none, and the first difference named
+# was --schedule's, after the length)
+expect_error "--resume: a checkpoint without --schedule, more --epochs at a constant rate" 2 "^hone train: --resume nosched.safetensors: --epochs is 3 in the checkpoint, 4 in this run; resume with" -- \
+    train --data blobs.csv --layers 4 --epochs 4 --schedule constant --resume nosched.safetensors --quiet
 
 # --- hone tune: random search, coarse to fine ------------------------------------------------------
 # table_aligned FILE: FILE's ranked table (its first line the header, then each line that starts
@@ -2778,13 +2827,29 @@ tune_refused "step-size searched under cosine" unread-step '[space]\nstep-size =
     "^hone tune: unread-step.ini:7: \[space\] step-size: cannot be searched: no trial reads it with schedule = cosine \(train's default\)"
 tune_refused "per-step searched under plateau" unread-per-step '[space]\nper-step = choice true false\n[train]\ndata = blobs.csv\nlayers = 4\nschedule = plateau\n' \
     "^hone tune: unread-per-step.ini:7: \[space\] per-step: cannot be searched: no trial reads it with schedule = plateau \(unread-per-step.ini:11: \[train\] schedule\)"
+# train's defaults decide it too: no early stopping, no batch norm (mutation round 9: either
+# default could be changed to one that reads them, and the search of nothing ran)
+tune_refused "min-delta searched without early stopping" unread-md '[space]\nmin-delta = log 0.01 0.3\n[train]\ndata = blobs.csv\nlayers = 4\n' \
+    "^hone tune: unread-md.ini:7: \[space\] min-delta: cannot be searched: no trial reads it with early-stop = 0 \(train's default\); fix or search early-stop so that trials do$"
+tune_refused "bn-momentum searched without batch norm" unread-bnm '[space]\nbn-momentum = uniform 0.1 0.9\n[train]\ndata = blobs.csv\nlayers = 4\n' \
+    "^hone tune: unread-bnm.ini:7: \[space\] bn-momentum: cannot be searched: no trial reads it with batchnorm = false \(train's default\); fix or search batchnorm so that trials do$"
 # a deciding value train does not take is named as such, not blamed on the option searched under it
 tune_refused "beta1 searched under an unknown optimizer" unread-adamx '[space]\nbeta1 = uniform 0.8 0.95\n[train]\ndata = blobs.csv\nlayers = 4\noptimizer = adamx\n' \
     "^hone tune: unread-adamx.ini:11: \[train\] optimizer: unknown optimizer 'adamx'"
 tune_refused "alpha searched under an unknown activation" unread-act '[space]\nalpha = log 0.01 0.3\n[train]\ndata = blobs.csv\nlayers = 4\nactivation = leakyy\n' \
     "^hone tune: unread-act.ini:11: \[train\] activation: unknown activation 'leakyy'"
+# (mutation round 9: an unknown schedule counted as one that reads none of the settings)
+tune_refused "step-size searched under an unknown schedule" unread-sched '[space]\nstep-size = int 1 5\n[train]\ndata = blobs.csv\nlayers = 4\nschedule = stepp\n' \
+    "^hone tune: unread-sched.ini:11: \[train\] schedule: unknown schedule 'stepp'"
 tune_refused "min-delta searched under an early-stop that is no number" unread-es '[space]\nmin-delta = log 0.01 0.3\n[train]\ndata = blobs.csv\nlayers = 4\nearly-stop = x\n' \
     "^hone tune: unread-es.ini:11: \[train\] early-stop: expected an integer, got 'x'$"
+# a negative penalty, and a batchnorm that is no flag, are ones train refuses too, not ones that
+# are off (mutation round 9: "on unless 0" read as "on when positive", and a batchnorm other than
+# false as true only where it is true, blamed the option searched)
+tune_refused "decay-bias searched under a negative l2" unread-negl2 '[space]\ndecay-bias = choice true false\n[train]\ndata = blobs.csv\nlayers = 4\nl2 = -1\n' \
+    "^hone tune: unread-negl2.ini:11: \[train\] l2: --l2 and --l1 take a lambda of 0 or more, got -1 and 0$"
+tune_refused "bn-momentum searched under a batchnorm that is no flag" unread-bnx '[space]\nbn-momentum = uniform 0.1 0.9\n[train]\ndata = blobs.csv\nlayers = 4\nbatchnorm = maybe\n' \
+    "^hone tune: unread-bnx.ini:11: \[train\] batchnorm: expected true or false, got 'maybe'$"
 printf '[tune]\nrounds = 1\ntrials = 2\nepochs = 1\nresults = read-alpha.jsonl\nbest = read-alpha-best.ini\n[space]\nalpha = log 0.001 0.3\nactivation = choice relu leaky_relu\n[train]\ndata = blobs.csv\nlayers = 4\n' >read-alpha.ini
 expect_ok "tune: alpha searched beside activation" tune --config read-alpha.ini --quiet
 expect_ok "tune: beta1 searched, sgd after -- overridden by adam" tune --config unread-beta1.ini --quiet --results read-beta1.jsonl --best read-beta1-best.ini -- --optimizer adam

@@ -123,6 +123,9 @@ static void test_bar(void **state) {
     assert_true(hone_diagnose_bar(-0.5, 0.02) == 0.05 || fabs(hone_diagnose_bar(-0.5, 0.02) - 0.05) < 1e-15);
     assert_true(hone_diagnose_bar(0.10, -1) == HONE_DIAGNOSE_TOLERANCE);
     assert_true(hone_diagnose_bar(0.10, NAN) == HONE_DIAGNOSE_TOLERANCE);
+    /* an infinite tolerance, which no gap could pass, is the default too (mutation round 9) */
+    assert_true(hone_diagnose_bar(0.10, INFINITY) == HONE_DIAGNOSE_TOLERANCE);
+    assert_int_equal(hone_diagnose(0.10, 0.30, 0.10, INFINITY, NULL), HONE_DIAGNOSIS_HIGH_VARIANCE);
     assert_true(hone_diagnose_bar(NAN, 0.05) == 0.05);
     assert_true(hone_diagnose_bar(0, 0) == 0);
     const double bar = hone_diagnose_bar(0.30, 0.02);

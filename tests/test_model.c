@@ -1709,6 +1709,12 @@ static void test_target_standardization(void **state) {
     assert_true(m->target_mean[0] == 0 && m->target_std[0] == 1);
     hone_model_gather(m, X, Y, &soft, v.index, 4);
     for (int r = 0; r < 4; r++) assert_true(Y[r] == probs[r]);
+    /* a sigmoid's outputs are probabilities, not a regression's values: no rmse of them either
+     * (mutation round 9: only a softmax was refused) */
+    double prob_rmse[1] = {7};
+    assert_int_equal(hone_model_evaluate_rmse(m, &sv, prob_rmse, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "the model's loss is not mse"));
+    assert_true(isnan(prob_rmse[0]));
     hone_model_free(m);
 }
 
