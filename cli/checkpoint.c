@@ -258,6 +258,7 @@ static const char *layout_text(const cJSON *v, char *buf, size_t cap) {
 }
 
 bool cli_layout_differs(const char *checkpoint, const char *layout, char *what, size_t cap) {
+    if (!layout) return false;
     cJSON *a = checkpoint ? cJSON_Parse(checkpoint) : NULL;
     char *run_json = malloc(strlen(layout) + 3);
     if (run_json) sprintf(run_json, "{%s}", layout + strspn(layout, ", "));

@@ -59,7 +59,8 @@ int cli_config_differs(const char *checkpoint, const char *run, char *what, size
 
 /* Whether this run reads the same label or target columns of its CSV file as the checkpoint's
  * run did, by the layout the checkpoint's configuration records (cli_csv_layout_json), compared
- * by index where both record them; layout is this run's, as cli_csv_layout_json wrote it. what
+ * by index where both record them; layout is this run's, as cli_csv_layout_json wrote it, or NULL
+ * when this run's data is not a CSV file (the same rows from an .npy file may go on). what
  * gets the difference ("--label-column is y0,y1 in the checkpoint, y1,y0 in this run"). A
  * checkpoint that records no label columns (trained on the last column, or by an older hone) is
  * left to the check of its rows. (Another --delimiter fails to read the file before this.) */

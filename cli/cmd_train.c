@@ -673,7 +673,11 @@ int cmd_train(int argc, char **argv) {
     if (*o.ck.resume) { /* the checkpoint's weights, statistics and state, if it is this run's */
         char what[512], layout[16 * CLI_TEXT_MAX];
         const char *run = config_json(&o, &arch, &cfg, test_set);
-        cli_csv_layout_json(layout, sizeof layout, &source, split.train.data); /* its --label-column */
+        /* its --label-column; NULL for data that is not a CSV file, which has no columns to compare */
+        hone_dataset_format format;
+        hone_error not_csv;
+        const bool csv = !hone_dataset_format_of(source.path, &format, &not_csv) && format == HONE_DATASET_FORMAT_CSV;
+        cli_csv_layout_json(layout, sizeof layout, &source, split.train.data);
         int differs = 0;
         if (hone_checkpoint_load(&resumed, model, o.ck.resume, &err)) {
             /* a network that differs (--keep-prob 0.5 added a layer) is named by the option behind
@@ -682,12 +686,12 @@ int cmd_train(int argc, char **argv) {
             hone_error ignored;
             if (err.code == HONE_ERR_VALUE && !hone_model_read_config(o.ck.resume, &written, &ignored) && written)
                 differs = cli_config_differs(written, run, what, sizeof what);
-            if (written && !differs && cli_layout_differs(written, layout, what, sizeof what)) differs = 1;
+            if (written && !differs && cli_layout_differs(written, csv ? layout : NULL, what, sizeof what)) differs = 1;
             free(written);
             if (!differs) goto fail;
         } else { /* other label columns would be caught by the rows' digest, which could not say why */
             differs = cli_config_differs(model->config_json, run, what, sizeof what);
-            if (!differs && cli_layout_differs(model->config_json, layout, what, sizeof what)) differs = 1;
+            if (!differs && cli_layout_differs(model->config_json, csv ? layout : NULL, what, sizeof what)) differs = 1;
         }
         if (differs) {
             cli_error("train", "--resume %s: %s; %s", o.ck.resume, what,

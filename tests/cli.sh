@@ -914,6 +914,7 @@ expect_error "resume: target columns left out" 2 \
     "^hone train: --resume y2.ck: --label-column is y0,y1 in the checkpoint, the last column in this run; resume" -- \
     train --data targets.csv --regression --layers 4 --epochs 2 --schedule constant --resume y2.ck
 expect_ok "resume: the same target columns by index" train --data targets.csv --label-column 5,0 --regression --layers 4 --epochs 2 --schedule constant --resume y2.ck --json
+expect_ok "resume: the same rows from .npy files, which have no columns" train --data x4.npy --labels y2.npy --regression --layers 4 --epochs 2 --schedule constant --resume y2.ck --json
 # by name as the checkpoint gives them, compared by the indices both record (mutation round 9: the
 # checkpoint's indices against this run's names refused the very columns); and an option that
 # differs as well is named before the columns, as the first difference
