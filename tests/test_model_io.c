@@ -122,6 +122,15 @@ static void expect_fail(const char *path, hone_status code, const char *needle) 
     if (getenv("HONE_TEST_VERBOSE")) print_message("%s\n", err.message);
 }
 
+/* The file at path still holds the n bytes it held (a save refused or failed left it as it was). */
+static void assert_file_holds(const char *path, const unsigned char *bytes, size_t n) {
+    size_t now;
+    unsigned char *held = th_read(path, &now);
+    assert_int_equal(now, n);
+    assert_memory_equal(held, bytes, n);
+    free(held);
+}
+
 /* No "<base>.tmp.*" file in dir. */
 static void assert_no_temporary(const char *dir, const char *base) {
     DIR *d = opendir(dir);
@@ -620,7 +629,7 @@ static void test_save_refuses_bad_state(void **state) {
     hone_model *m = bn_model(42);
     char *path = copy(th_path("refuse.safetensors"));
     save_ok(m, path);
-    size_t n0, n1;
+    size_t n0;
     unsigned char *before = th_read(path, &n0);
     hone_error err = {0};
     hone_real *var = m->buffers + m->layers[6].buffer_offset + 4;
@@ -659,16 +668,13 @@ static void test_save_refuses_bad_state(void **state) {
     m->bn_batches = (uint64_t)INT64_MAX + 1;
     assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "tensor '2.num_batches_tracked'"));
-    unsigned char *after = th_read(path, &n1);
-    assert_int_equal(n0, n1);
-    assert_memory_equal(before, after, n0);
+    assert_file_holds(path, before, n0);
     m->bn_batches = INT64_MAX; /* the largest count that fits */
     save_ok(m, path);
     hone_model *r = load_ok(path);
     assert_models_equal(m, r);
     hone_model_free(r);
     free(before);
-    free(after);
     free(path);
     hone_model_free(m);
 }
@@ -1074,10 +1080,7 @@ static void test_failed_write_keeps_previous_file(void **state) {
     assert_int_equal(strncmp(err.message, path, strlen(path)), 0);
     assert_non_null(strstr(err.message, strerror(EFBIG)));
 
-    size_t n1;
-    unsigned char *after = th_read(path, &n1);
-    assert_int_equal(n0, n1);
-    assert_memory_equal(before, after, n0);
+    assert_file_holds(path, before, n0);
     assert_no_temporary(dir, "model.safetensors");
     hone_model *r = load_ok(path);
     assert_models_equal(old, r);
@@ -1090,10 +1093,7 @@ static void test_failed_write_keeps_previous_file(void **state) {
     m->input_std[3] = 0;
     assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "input 3"));
-    free(after);
-    after = th_read(path, &n1);
-    assert_int_equal(n0, n1);
-    assert_memory_equal(before, after, n0);
+    assert_file_holds(path, before, n0);
     assert_no_temporary(dir, "model.safetensors");
 
     /* where permissions can stop us (not as root), a read-only directory does too */
@@ -1104,14 +1104,10 @@ static void test_failed_write_keeps_previous_file(void **state) {
         assert_int_equal(chmod(dir, 0755), 0);
         assert_int_equal(st, HONE_ERR_IO);
         assert_non_null(strstr(err.message, strerror(EACCES)));
-        free(after);
-        after = th_read(path, &n1);
-        assert_int_equal(n0, n1);
-        assert_memory_equal(before, after, n0);
+        assert_file_holds(path, before, n0);
         assert_no_temporary(dir, "model.safetensors");
     }
     free(before);
-    free(after);
     free(dir);
     free(path);
     hone_model_free(r);
@@ -1727,7 +1723,7 @@ static void test_target_standardization_files(void **state) {
     assert_models_equal(m, r);
     hone_model_free(r);
     /* a bad standardization is not saved, and the file is left as it was */
-    size_t n0, n1;
+    size_t n0;
     unsigned char *before = th_read(path, &n0);
     m->target_std[1] = 0;
     assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
@@ -1740,11 +1736,8 @@ static void test_target_standardization_files(void **state) {
     m->target_std[0] = 2;
     assert_int_equal(hone_model_save(m, path, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "only an mse model's may be"));
-    unsigned char *after = th_read(path, &n1);
-    assert_int_equal(n0, n1);
-    assert_memory_equal(before, after, n0);
+    assert_file_holds(path, before, n0);
     free(before);
-    free(after);
     hone_model_free(m);
 }
 
@@ -1780,7 +1773,7 @@ static void test_image_shape_files(void **state) {
     assert_models_equal(m, r);
     hone_model_free(r);
     /* a shape that is not the inputs is not saved, and the file is left as it was */
-    size_t n0, n1;
+    size_t n0;
     unsigned char *before = th_read(path, &n0);
     const int bad[][2] = {{3, 3}, {6, 0}, {0, 6}, {-2, -3}};
     for (size_t i = 0; i < COUNT(bad); i++) {
@@ -1789,11 +1782,8 @@ static void test_image_shape_files(void **state) {
         assert_non_null(strstr(err.message, "not saved: images of"));
         assert_non_null(strstr(err.message, "are not the model's 6 inputs"));
     }
-    unsigned char *after = th_read(path, &n1);
-    assert_int_equal(n0, n1);
-    assert_memory_equal(before, after, n0);
+    assert_file_holds(path, before, n0);
     free(before);
-    free(after);
     hone_model_free(m);
 }
 
@@ -2214,11 +2204,7 @@ static void test_allocation_failures(void **state) {
         if (st == HONE_OK) done = true;
         else {
             assert_int_equal(st, HONE_ERR_NOMEM);
-            size_t n1;
-            unsigned char *after = th_read(path, &n1);
-            assert_int_equal(n0, n1);
-            assert_memory_equal(before, after, n0);
-            free(after);
+            assert_file_holds(path, before, n0);
         }
     }
     assert_true(done);
