@@ -703,12 +703,6 @@ int cmd_train(int argc, char **argv) {
             goto done;
         }
     }
-    /* a model from --init or a checkpoint that knows no image shape (an older hone's, or one trained
-     * on rows) has been trained on these images from now on: the model file keeps their shape */
-    if (!model->image_height && data->height && data->height * data->width == data->d) {
-        model->image_height = (int)data->height;
-        model->image_width = (int)data->width;
-    }
     free(model->config_json); /* kept in checkpoints too */
     if (!(model->config_json = with_data(config_json(&o, &arch, &cfg, test_set), &split, &source))) {
         cli_error("train", "out of memory");

@@ -320,7 +320,8 @@ typedef struct hone_model {
     hone_real *target_mean; /* [O] */
     hone_real *target_std;  /* [O] */
     /* The shape of the images the model was trained on, recorded with the standardization (whose
-     * statistics are per pixel): rows of image_height x image_width pixels, as many as inputs.
+     * statistics are per pixel), or by hone_train for a model that knew none: rows of
+     * image_height x image_width pixels, as many as inputs.
      * 0 and 0 when the training data was not images, or is unknown (a file of a hone that did not
      * keep it). Images of another shape have as many pixels, each meeting another's weights: the
      * CLI's commands that run a model refuse them. */

@@ -302,6 +302,28 @@ static hone_status capture_state(const hone_train_state *s, void *user, hone_err
 
 static void capture_batch(const hone_batch_stats *s, void *user) { on_batch(s, &((capture *)user)->r); }
 
+/* A model that knows no image shape (from another's weights, an older hone's file) takes that of
+ * the images it is trained on, so that its file refuses other shapes from then on; rows that are
+ * not images leave it unknown. Catches the shape left at 0 by training. */
+static void test_training_takes_the_image_shape(void **state) {
+    hone_split split;
+    hone_dataset *d = images_split(&split);
+    hone_train_config c = hone_train_config_default();
+    c.epochs = 1;
+    c.batch = 16;
+    hone_error err = {0};
+    hone_model *m = network(&split, 1, 12);
+    m->image_height = m->image_width = 0;
+    assert_int_equal(hone_train(m, &split, &c, NULL, NULL, &err), HONE_OK);
+    assert_true(m->image_height == H && m->image_width == W);
+    m->image_height = m->image_width = 0;
+    d->height = d->width = 0; /* rows of no shape */
+    assert_int_equal(hone_train(m, &split, &c, NULL, NULL, &err), HONE_OK);
+    assert_true(m->image_height == 0 && m->image_width == 0);
+    hone_model_free(m);
+    images_split_free(d, &split);
+}
+
 static void test_round_trip_of_a_state(void **state) {
     hone_dataset *d = images(true);
     hone_split split;
@@ -1475,6 +1497,7 @@ int main(void) {
         th_test(test_resume_adam_cosine_dropout_batchnorm_augmentation),
         th_test(test_resume_plateau_and_early_stopping),
         th_test(test_round_trip_of_a_state),
+        th_test(test_training_takes_the_image_shape),
         th_test(test_broken_checkpoints_are_clean_errors),
         th_test(test_fields_of_another_type_are_refused),
         th_test(test_fields_at_the_ends_of_their_types_load),

@@ -2,6 +2,7 @@
  * batch that applies it while converting uint8 pixels to hone_real. */
 #include "kernels/kernels.h"
 #include "layers/layers.h"
+#include "model/storage.h"
 
 #include <math.h>
 #include <string.h>
@@ -87,11 +88,14 @@ hone_status hone_model_standardize_fit(hone_model *m, const hone_view *train, ho
     honeM_free(varies);
     honeM_free(sum);
     honeM_free(sq);
-    /* the statistics are per pixel: they, and the weights after them, hold for images of this shape */
-    const bool image = d->height && d->width && d->height * d->width == d->d;
-    m->image_height = image ? (int)d->height : 0;
-    m->image_width = image ? (int)d->width : 0;
+    honeS_take_image_shape(m, d); /* the statistics are per pixel: they, and the weights after them, hold for it */
     return st ? st : fit_targets(m, train, err);
+}
+
+void honeS_take_image_shape(hone_model *m, const hone_dataset *data) {
+    const bool image = data->height && data->width && data->height * data->width == data->d;
+    m->image_height = image ? (int)data->height : 0;
+    m->image_width = image ? (int)data->width : 0;
 }
 
 /* y [O]: one-hot label (softmax), label as 0/1 (sigmoid, one output), or targets */
