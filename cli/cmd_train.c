@@ -673,11 +673,8 @@ int cmd_train(int argc, char **argv) {
     if (*o.ck.resume) { /* the checkpoint's weights, statistics and state, if it is this run's */
         char what[512], layout[16 * CLI_TEXT_MAX];
         const char *run = config_json(&o, &arch, &cfg, test_set);
-        /* its --label-column; NULL for data that is not a CSV file, which has no columns to compare */
-        hone_dataset_format format;
-        hone_error not_csv;
-        const bool csv = !hone_dataset_format_of(source.path, &format, &not_csv) && format == HONE_DATASET_FORMAT_CSV;
-        cli_csv_layout_json(layout, sizeof layout, &source, split.train.data);
+        /* its --label-column; none for data that is not a CSV file, which has no columns to compare */
+        const bool csv = cli_csv_layout_json(layout, sizeof layout, &source, split.train.data);
         int differs = 0;
         if (hone_checkpoint_load(&resumed, model, o.ck.resume, &err)) {
             /* a network that differs (--keep-prob 0.5 added a layer) is named by the option behind

@@ -220,11 +220,11 @@ static void target_columns_json(char *buf, size_t cap, const hone_data_source *s
     json_item(buf, cap, "label_index", cJSON_CreateStringArray(indexes, t));
 }
 
-void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, const hone_dataset *data) {
+bool cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, const hone_dataset *data) {
     hone_dataset_format format;
     hone_error ignored;
     buf[0] = '\0';
-    if (hone_dataset_format_of(source->path, &format, &ignored) || format != HONE_DATASET_FORMAT_CSV) return;
+    if (hone_dataset_format_of(source->path, &format, &ignored) || format != HONE_DATASET_FORMAT_CSV) return false;
     char index[16];
     snprintf(index, sizeof index, "%d", data->label_column);
     if (data->t > 1 && data->target_columns) {
@@ -238,6 +238,7 @@ void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, 
         if (name) json_entry(buf, cap, "label_index", index); /* for a file without a header */
     }
     if (source->csv.delimiter != ',') json_entry(buf, cap, "delimiter", (char[]){source->csv.delimiter, '\0'});
+    return true;
 }
 
 /* The CSV layout of a model's training data, as cli_data_for_model took it from the model's

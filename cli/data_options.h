@@ -124,8 +124,8 @@ int cli_data_for_model(const char *cmd, const cli_data *d, const hone_model *mod
  * index; and every index); ', "delimiter": TEXT' when that was not ','; "" for other data. eval,
  * predict and the rest read the same layout when --label-column and --delimiter are not given
  * (they read the last column, and a model trained on a first label column was scored against its
- * last feature). */
-void cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, const hone_dataset *data);
+ * last feature). Returns whether source is a CSV file. */
+bool cli_csv_layout_json(char *buf, size_t cap, const hone_data_source *source, const hone_dataset *data);
 
 /* The names of data's features (a CSV file with a header) for a model's metadata:
  * ', "feature_names": ["a", ...]'; "" for data without, or with a name that is not UTF-8 (a
