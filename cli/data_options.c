@@ -285,28 +285,41 @@ static int index_text(const cJSON *item) {
     return *t && strspn(t, "0123456789") == strlen(t) && strlen(t) < 10 ? atoi(t) : -1;
 }
 
-/* A regression model's several target columns (its metadata's arrays "label_column" and
- * "label_index", target_columns_json) into model_layout and source. Arrays that hone does not
- * write (an entry that is no text, or more of them than an option could list) are left. */
-static void target_columns_of_model(const cJSON *label, const cJSON *indexes, hone_data_source *source) {
-    const int n = cJSON_GetArraySize(label);
-    if (n < 1 || n > MAX_LABEL_COLUMNS) return;
-    bool all = cJSON_IsArray(indexes) && cJSON_GetArraySize(indexes) == n;
-    size_t used = 0;
+/* The columns of a model's metadata array "label_column" (each a name, or an index as text) into
+ * columns [MAX_LABEL_COLUMNS], names pointing into label; their count, or 0 for an array hone does
+ * not write (an entry that is no text or empty, or more of them than an option could list). */
+static int columns_of_json(const cJSON *label, hone_csv_column *columns) {
+    const int n = cJSON_IsArray(label) ? cJSON_GetArraySize(label) : 0;
+    if (n < 1 || n > MAX_LABEL_COLUMNS) return 0;
     int k = 0;
     const cJSON *item;
     cJSON_ArrayForEach(item, label) {
-        const size_t len = cJSON_IsString(item) ? strlen(item->valuestring) + 1 : 1;
-        if (len == 1 || used + len > sizeof model_layout.text) return;
+        if (!cJSON_IsString(item) || !*item->valuestring) return 0;
         const int index = index_text(item);
-        model_layout.columns[k] = (hone_csv_column){NULL, index};
-        if (index < 0) {
-            model_layout.columns[k].name = memcpy(model_layout.text + used, item->valuestring, len);
+        columns[k++] = (hone_csv_column){index < 0 ? item->valuestring : NULL, index};
+    }
+    return n;
+}
+
+/* A regression model's several target columns (its metadata's arrays "label_column" and
+ * "label_index", target_columns_json) into model_layout and source. Arrays that hone does not
+ * write (columns_of_json, or names longer together than model_layout.text holds) are left. */
+static void target_columns_of_model(const cJSON *label, const cJSON *indexes, hone_data_source *source) {
+    const int n = columns_of_json(label, model_layout.columns);
+    if (!n) return;
+    bool all = cJSON_IsArray(indexes) && cJSON_GetArraySize(indexes) == n;
+    size_t used = 0;
+    for (int k = 0; k < n; k++) {
+        hone_csv_column *c = &model_layout.columns[k];
+        if (c->name) { /* into model_layout.text: the metadata's JSON is freed */
+            const size_t len = strlen(c->name) + 1;
+            if (used + len > sizeof model_layout.text) return;
+            c->name = memcpy(model_layout.text + used, c->name, len);
             used += len;
         }
         const int known = all ? index_text(cJSON_GetArrayItem(indexes, k)) : -1;
         all = all && known >= 0;
-        model_layout.by_index[k++] = (hone_csv_column){NULL, known};
+        model_layout.by_index[k] = (hone_csv_column){NULL, known};
     }
     model_layout.label = true;
     model_layout.n = n;
@@ -519,17 +532,9 @@ static void model_targets_hint(const hone_model *model, const char *path, char *
     hone_error ignored;
     if (hone_dataset_format_of(path, &format, &ignored) || format != HONE_DATASET_FORMAT_CSV) return;
     cJSON *config = model->config_json ? cJSON_Parse(model->config_json) : NULL;
-    const cJSON *label = cJSON_GetObjectItemCaseSensitive(config, "label_column"), *item;
     hone_csv_column columns[MAX_LABEL_COLUMNS];
-    int n = 0;
-    if (cJSON_IsArray(label) && cJSON_GetArraySize(label) == hone_model_outputs(model) &&
-        cJSON_GetArraySize(label) <= MAX_LABEL_COLUMNS)
-        cJSON_ArrayForEach(item, label) {
-            if (!cJSON_IsString(item)) break;
-            const int index = index_text(item);
-            columns[n++] = (hone_csv_column){index < 0 ? item->valuestring : NULL, index};
-        }
-    if (n == hone_model_outputs(model) && n > 0) {
+    const int n = columns_of_json(cJSON_GetObjectItemCaseSensitive(config, "label_column"), columns);
+    if (n && n == hone_model_outputs(model)) {
         char said[CLI_TEXT_MAX + 48];
         model_columns_said(said, sizeof said, columns, n);
         snprintf(buf, cap, " (%s, from its training data: give them with --label-column)", said);
