@@ -48,6 +48,7 @@ int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double 
      * Said when the variance's call (dev - train against hone_diagnose's bar) could go either way
      * within two of them */
     const double noise = dev_rows > 0 ? 2 * sqrt(dev_error * (1 - dev_error) / (double)dev_rows) : 0;
+    /* the bar for this train error, and the tolerance alone (as hone_diagnose takes it: the bar of a 0 error) */
     const double bar = hone_diagnose_bar(train_error, tolerance), tol = hone_diagnose_bar(0, tolerance);
     if (!regression && noise > bar && fabs(dev_error - train_error - bar) < noise) {
         char against[96];
