@@ -2,11 +2,11 @@
 #define _GNU_SOURCE /* fopencookie */
 #include "atomic.h"
 #include "cli.h"
+#include "hone_internal.h"
 #include "paths.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -54,17 +54,6 @@ static void watch(const char *tmp) {
 static void unwatch(const char *tmp) {
     for (int i = 0; i < OPEN_MAX; i++)
         if (open_tmp[i] == tmp) open_tmp[i] = NULL;
-}
-
-/* fsync of the directory that holds path, so that a rename into it survives a power loss;
- * best effort (some file systems refuse it). */
-static void sync_directory(const char *path) {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    const int fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    (void)fsync(fd);
-    close(fd);
 }
 
 /* The stream's writes, through the descriptor, keeping the first failure's errno: stdio keeps
@@ -158,7 +147,7 @@ int cli_atomic_commit(const char *cmd, cli_atomic *a) {
         cli_error(cmd, "%s: %s: %s", a->path, failed, strerror(e ? e : EIO));
         return -1;
     }
-    if (!in_place) sync_directory(a->path);
+    if (!in_place) honeC_sync_directory(a->path);
     return 0;
 }
 

@@ -503,21 +503,6 @@ static int create_temporary(char *tmp, const char *path) {
     return -1; /* errno is EEXIST */
 }
 
-/* The directory entry of the rename reaches the disk too; some file systems cannot sync a
- * directory, and the file itself is already safe, so failures here are not errors. */
-static void sync_directory(const char *path) {
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? honeM_alloc((size_t)(slash - path) + 2, 1) : NULL;
-    if (slash && !dir) return;
-    if (dir) memcpy(dir, path, slash == path ? 1 : (size_t)(slash - path));
-    int fd = open(dir ? dir : ".", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-    honeM_free(dir);
-}
-
 /* Where tensor bytes go: into f, or without one into crc. */
 typedef struct sink {
     FILE *f;
@@ -652,7 +637,7 @@ hone_status honeS_save(const hone_model *m, const char *path, const honeS_tensor
     }
     if (!in_place && !failed && rename(tmp, path) != 0) failed = "cannot replace it with the temporary file", e = errno;
     if (!in_place && failed) unlink(tmp);
-    else if (!in_place) sync_directory(path);
+    else if (!in_place) honeC_sync_directory(path);
     honeM_free(header.s);
     honeM_free(tmp);
     honeM_free(table);
