@@ -112,4 +112,4 @@ echo "  hone adam / pytorch                   $(ratio "hone adam" "pytorch adam"
 echo "  hone adam / fann                      $(ratio "hone adam" "fann incremental")  $(paired "hone adam" "fann incremental")"
 echo "  hone bn+dropout / pytorch bn+dropout  $(ratio "hone bn+dropout+l2" "pytorch bn+dropout")  $(paired "hone bn+dropout+l2" "pytorch bn+dropout")"
 echo "a training step beside its products alone, interleaved (build/step-phases $threads):"
-build/step-phases "$threads" | sed -n '2,4p' | sed 's/^/  /'
+build/step-phases "$threads" | sed -n '2,5p' | sed 's/^/  /'

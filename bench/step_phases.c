@@ -2,7 +2,7 @@
  * backward, the optimizer pass, each timed over 300 steps of the default network on
  * Fashion-MNIST (batch 128, Adam); then whole steps as training runs them (backward and the
  * optimizer in one pass), each right after the step's matrix products alone, for the share of a
- * step that is its products under the same noise; then the GEMM ceiling and the forward and
+ * step that is its products under the same noise, and those steps' parts; then the GEMM ceiling and the forward and
  * backward rerun hot.
  *   make build/step-phases && build/step-phases [THREADS]   (0 or absent: the default)
  * It reports; nothing asserts a time. */
@@ -53,21 +53,31 @@ int main(int argc, char **argv) {
     }
     /* The same steps with backward and the optimizer in one pass, as training runs them, each
      * right after the step's matrix products alone (on scratch buffers): the two see the same
-     * spells of the host's noise, so their ratio holds where each figure alone swings. */
+     * spells of the host's noise, so their ratio holds where each figure alone swings. Their
+     * parts are timed too: above, the optimizer's pass apart is long enough for the pool's
+     * workers to fall asleep, and the gather after it pays for waking them, which training's
+     * gather, right after the last step's backward, does not. */
     honeK_step_products *products = honeK_step_products_new(m, B);
     if (!products) return 1;
     double fused[STEPS], alone[STEPS], fused_sum = 0, alone_sum = 0;
+    static double part[4][STEPS]; /* the step's gather, forward, data loss, backward with the optimizer */
     for (int s = 0; s < WARMUP + STEPS; s++) {
         const size_t *rows = split.train.index + (size_t)(s % (int)(split.train.n / B)) * B;
-        double t0 = honeC_now();
+        double t[6];
+        t[0] = honeC_now();
         for (int k = 0; k < honeK_step_products_count(products); k++) honeK_step_product_run(products, k);
-        double t1 = honeC_now();
+        t[1] = honeC_now();
         hone_model_gather(m, X, Y, split.train.data, rows, B);
+        t[2] = honeC_now();
         hone_model_forward(m, X, B);
-        hone_model_loss(m, Y, B);
+        t[3] = honeC_now();
+        hone_model_data_loss(m, Y, B);
+        t[4] = honeC_now();
         hone_model_backward_step(m, X, B, &adam, (uint64_t)(WARMUP + STEPS + s) + 1, 1e-3, NULL);
-        double t2 = honeC_now();
-        if (s >= WARMUP) alone[s - WARMUP] = t1 - t0, fused[s - WARMUP] = t2 - t1;
+        t[5] = honeC_now();
+        if (s < WARMUP) continue;
+        alone[s - WARMUP] = t[1] - t[0], fused[s - WARMUP] = t[5] - t[1];
+        for (int k = 0; k < 4; k++) part[k][s - WARMUP] = t[k + 2] - t[k + 1];
     }
     honeK_step_products_free(products);
     for (int s = 0; s < STEPS; s++) fused_sum += fused[s], alone_sum += alone[s];
@@ -89,6 +99,9 @@ int main(int argc, char **argv) {
            "products / step: best %.2f median %.2f mean %.2f\n",
            1e3 * fused[0], 1e3 * fused_median, 1e3 * fused_sum / STEPS, 1e3 * alone[0], 1e3 * alone_median,
            1e3 * alone_sum / STEPS, alone[0] / fused[0], alone_median / fused_median, alone_sum / fused_sum);
+    printf("within that step, median ms: gather %.3f  forward %.3f  data loss %.3f  backward with the optimizer %.3f\n",
+           1e3 * honeC_median(part[0], STEPS), 1e3 * honeC_median(part[1], STEPS), 1e3 * honeC_median(part[2], STEPS),
+           1e3 * honeC_median(part[3], STEPS));
     printf("GEMM ceiling %.3f ms (%.2f of the step); forward %.3f and backward %.3f ms rerun hot\n", 1e3 * ceiling,
            ceiling / total, 1e3 * hot_forward, 1e3 * hot_backward);
     hone_model_free(m);
