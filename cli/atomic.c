@@ -147,7 +147,7 @@ int cli_atomic_commit(const char *cmd, cli_atomic *a) {
         cli_error(cmd, "%s: %s: %s", a->path, failed, strerror(e ? e : EIO));
         return -1;
     }
-    if (!in_place) honeC_sync_directory(a->path);
+    if (!in_place) (void)honeC_sync_directory(a->path);
     return 0;
 }
 

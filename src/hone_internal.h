@@ -23,9 +23,10 @@ double honeC_median(double *values, int n);
 /* splitmix64's output for x: a 64-bit value that looks random for every distinct x, the way to
  * turn a counter (a row, a trial) into a seed. */
 uint64_t honeC_mix64(uint64_t x);
-/* fsync of the directory holding path, so that a rename into it survives a power loss; best
- * effort, as some file systems refuse it. */
-void honeC_sync_directory(const char *path);
+/* fsync of the directory holding path ("." for a bare name), so that a rename into it survives a
+ * power loss; whether it was synced. Callers take it as best effort: some file systems refuse to
+ * sync a directory, and the renamed file itself is already safe. */
+bool honeC_sync_directory(const char *path);
 
 /* Fills err (if not NULL) and returns code, so callers write `return honeE_set(err, ...)`. */
 hone_status honeE_set(hone_error *err, hone_status code, const char *fmt, ...) HONE_PRINTF(3, 4);

@@ -429,6 +429,23 @@ static void test_replaced_file_and_fifo(void **state) {
     hone_model_free(m);
 }
 
+/* The directory a rename is synced in: "." for a bare name, "/" for a name in the root, the part
+ * before the last slash otherwise; a directory that is missing or a file, or no memory for its
+ * name, is reported as not synced. Catches a directory taken wrongly from the path. */
+static void test_sync_directory_of_each_path_form(void **state) {
+    assert_true(honeC_sync_directory("model.safetensors"));
+    assert_true(honeC_sync_directory("/model.safetensors"));
+    assert_true(honeC_sync_directory(th_path("model.safetensors")));
+    assert_false(honeC_sync_directory(th_path("no-such-folder/model.safetensors")));
+    const char *file = th_write_text("plain-file", "not a folder");
+    char inside[4096];
+    snprintf(inside, sizeof inside, "%s/model.safetensors", file);
+    assert_false(honeC_sync_directory(inside));
+    honeM_fail_after(0);
+    assert_false(honeC_sync_directory(th_path("model.safetensors")));
+    honeM_fail_after(-1);
+}
+
 static void test_load_weights(void **state) {
     hone_model *a = small_mlp(5);
     const char *path = th_path("weights.safetensors");
@@ -2480,6 +2497,7 @@ int main(void) {
         th_test(test_header_layout),
         th_test(test_file_mode_follows_umask),
         th_test(test_replaced_file_and_fifo),
+        th_test(test_sync_directory_of_each_path_form),
         th_test(test_load_weights),
         th_test(test_load_weights_other_architecture),
         th_test(test_load_weights_other_skip),

@@ -5,17 +5,15 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The directory entry of a rename reaches the disk too; some file systems cannot sync a
- * directory, and the file itself is already safe, so failures here are not errors. */
-void honeC_sync_directory(const char *path) {
+bool honeC_sync_directory(const char *path) {
     const char *slash = strrchr(path, '/');
     char *dir = slash ? honeM_alloc((size_t)(slash - path) + 2, 1) : NULL;
-    if (slash && !dir) return;
+    if (slash && !dir) return false;
     if (dir) memcpy(dir, path, slash == path ? 1 : (size_t)(slash - path)); /* "/x" is in "/" */
-    int fd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
+    const int fd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     honeM_free(dir);
+    if (fd < 0) return false;
+    const bool synced = fsync(fd) == 0;
+    close(fd);
+    return synced;
 }

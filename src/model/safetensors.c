@@ -637,7 +637,7 @@ hone_status honeS_save(const hone_model *m, const char *path, const honeS_tensor
     }
     if (!in_place && !failed && rename(tmp, path) != 0) failed = "cannot replace it with the temporary file", e = errno;
     if (!in_place && failed) unlink(tmp);
-    else if (!in_place) honeC_sync_directory(path);
+    else if (!in_place) (void)honeC_sync_directory(path);
     honeM_free(header.s);
     honeM_free(tmp);
     honeM_free(table);
