@@ -11,7 +11,8 @@
 # at its best of 50 runs; the same products at their median time are shown too: a typical run
 # rather than the luckiest. Last, build/step-phases times whole training steps each right after
 # the step's products alone: both see the same spells of noise, so the share of a step that is
-# its products holds where the trainers' figures swing.
+# its products holds where the trainers' figures swing; and those steps' parts (gather, forward,
+# data loss, backward with the optimizer) at their median.
 set -u
 cd "$(dirname "$0")/.."
 epochs=${EPOCHS:-1}
