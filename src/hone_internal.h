@@ -84,6 +84,9 @@ void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, con
                             const size_t *rows, int B, const hone_augment *aug, hone_rng *rng,
                             hone_real *scratch, size_t scratch_count);
 size_t honeD_augment_scratch(size_t D);
+/* data's image shape (its height and width, where they make its rows) as the model's
+ * image_height and image_width; 0 and 0 for rows that are not images. */
+void honeD_take_image_shape(hone_model *m, const hone_dataset *data);
 /* The generator of the batch's row `row`, from the batch's seed. */
 void honeD_row_rng(hone_rng *row_rng, uint64_t batch_seed, int row);
 

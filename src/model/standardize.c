@@ -2,7 +2,6 @@
  * batch that applies it while converting uint8 pixels to hone_real. */
 #include "kernels/kernels.h"
 #include "layers/layers.h"
-#include "model/storage.h"
 
 #include <math.h>
 #include <string.h>
@@ -88,11 +87,11 @@ hone_status hone_model_standardize_fit(hone_model *m, const hone_view *train, ho
     honeM_free(varies);
     honeM_free(sum);
     honeM_free(sq);
-    honeS_take_image_shape(m, d); /* the statistics are per pixel: they, and the weights after them, hold for it */
+    honeD_take_image_shape(m, d); /* the statistics are per pixel: they, and the weights after them, hold for it */
     return st ? st : fit_targets(m, train, err);
 }
 
-void honeS_take_image_shape(hone_model *m, const hone_dataset *data) {
+void honeD_take_image_shape(hone_model *m, const hone_dataset *data) {
     const bool image = data->height && data->width && data->height * data->width == data->d;
     m->image_height = image ? (int)data->height : 0;
     m->image_width = image ? (int)data->width : 0;

@@ -70,8 +70,4 @@ bool honeS_architecture_differs(const hone_model *stored, const hone_model *m, c
  * model of the same inputs and outputs. */
 void honeS_copy_standardization(hone_model *to, const hone_model *from);
 
-/* data's image shape (its height and width, where they make its rows) as the model's
- * image_height and image_width; 0 and 0 for rows that are not images. */
-void honeS_take_image_shape(hone_model *m, const hone_dataset *data);
-
 #endif

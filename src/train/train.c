@@ -1,7 +1,6 @@
 /* train.c - the epoch loop: reshuffle, gather a batch, forward, loss, backward, update; then a
  * full pass over dev. Everything it needs is allocated before the first batch. */
 #include "layers/layers.h"
-#include "model/storage.h"
 #include "optim/optim.h"
 #include "train/checkpoint.h"
 
@@ -330,7 +329,7 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
     if (from && (st = honeT_resume_check(from, m, split, c, train_sum, dev_sum, err))) return st;
     /* a model that knows no image shape (from another's weights, an older hone's checkpoint, or
      * never standardized) is trained on these images from now on: its file keeps their shape */
-    if (!m->image_height) honeS_take_image_shape(m, train->data);
+    if (!m->image_height) honeD_take_image_shape(m, train->data);
 
     const int B = c->batch < (int)train->n ? c->batch : (int)train->n;
     if ((st = hone_model_reserve(m, B, err))) return st;
