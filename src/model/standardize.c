@@ -170,6 +170,8 @@ static void augmented_row(hone_real *x, const hone_dataset *data, size_t row, co
         for (size_t j = 0; j < D; j++) x[j] += (hone_real)(aug->noise * hone_rng_normal_fast(rng));
 }
 
+enum { PREFETCH_BYTES = 128 << 10 }; /* the most a gather's band asks for ahead (see gather_band) */
+
 /* A batch gather's work, split into bands of rows (honeK_band) across the pool's threads. */
 typedef struct gather_args {
     const hone_model *m;
@@ -192,6 +194,20 @@ static void gather_band(void *arg, int part, int parts) {
     const hone_real *mean = a->m->input_mean, *sd = a->m->input_std;
     int lo, hi;
     honeK_band(a->B, part, parts, &lo, &hi);
+    /* Every cache line of the band's rows asked for before any is converted: the rows lie
+     * anywhere in the dataset, and converted one after another they wait on memory once a row;
+     * asked for together, the misses overlap (a default step's gather 0.034 to 0.018 ms,
+     * build/step-phases). Not for a band larger than a quarter of a small L2, whose first rows
+     * would be pushed out before they are read; long rows keep the prefetchers busy anyway.
+     * Written here, not in a function of its own: GCC 12 took a static function that only
+     * prefetches for one without effects and dropped the call. */
+    const size_t row_bytes = D * (data->x_u8 ? 1 : sizeof *data->x);
+    const char *base = data->x_u8 ? (const char *)data->x_u8 : (const char *)data->x;
+    for (int b = lo; b < hi && (size_t)(hi - lo) * row_bytes <= PREFETCH_BYTES; b++) {
+        const char *row = base + a->rows[b] * row_bytes;
+        for (size_t j = 0; j < row_bytes; j += 64) __builtin_prefetch(row + j);
+        __builtin_prefetch(row + row_bytes - 1); /* a row need not start on a line */
+    }
     for (int b = lo; b < hi; b++) {
         hone_real *x = a->X + (size_t)b * D;
         const size_t row = a->rows[b];
