@@ -35,12 +35,12 @@ static const char *setting_of(const char *option, char *buf, size_t cap) {
                : NULL;
 }
 
-int cli_option_deciders(const char *option, const char *by[2]) {
+/* cli_option_deciders, and the option's library setting (in buf) or NULL */
+static int deciders_and_setting(const char *option, const char *by[2], char *buf, size_t cap, const char **setting) {
     by[0] = by[1] = NULL;
-    char buf[64];
-    const char *setting = setting_of(option, buf, sizeof buf);
-    if (setting) {
-        by[0] = hone_optimizer_reads(HONE_OPTIMIZER_SGD, setting) >= 0 ? "optimizer" : "schedule";
+    *setting = setting_of(option, buf, cap);
+    if (*setting) {
+        by[0] = hone_optimizer_reads(HONE_OPTIMIZER_SGD, *setting) >= 0 ? "optimizer" : "schedule";
         return 1;
     }
     for (size_t i = 0; i < sizeof read_under / sizeof *read_under; i++)
@@ -50,6 +50,12 @@ int cli_option_deciders(const char *option, const char *by[2]) {
             return by[1] ? 2 : 1;
         }
     return 0;
+}
+
+int cli_option_deciders(const char *option, const char *by[2]) {
+    char buf[64];
+    const char *setting;
+    return deciders_and_setting(option, by, buf, sizeof buf, &setting);
 }
 
 /* Whether value, of the option by, has a run read option (whose library setting, if any, is setting) */
@@ -78,10 +84,9 @@ static bool value_reads(const char *by, const char *setting, const char *value) 
 }
 
 bool cli_option_read(const char *option, const char *(*value_of)(const char *by, void *ctx), void *ctx) {
-    const char *by[2];
-    const int n = cli_option_deciders(option, by);
+    const char *by[2], *setting;
     char buf[64];
-    const char *setting = setting_of(option, buf, sizeof buf);
+    const int n = deciders_and_setting(option, by, buf, sizeof buf, &setting);
     for (int k = 0; k < n; k++)
         if (value_reads(by[k], setting, value_of(by[k], ctx))) return true;
     return n == 0;
