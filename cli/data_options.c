@@ -544,9 +544,7 @@ static void model_targets_hint(const hone_model *model, const char *path, char *
 
 int cli_image_fits(const char *cmd, const hone_model *model, const char *what, const hone_dataset *data,
                    const char *path) {
-    if (!model->image_height || !data->height ||
-        ((size_t)model->image_height == data->height && (size_t)model->image_width == data->width))
-        return 0;
+    if (hone_model_images_fit(model, data)) return 0;
     cli_error(cmd, "%s: images of %zu x %zu pixels (height x width), and %s was trained on %d x %d", path, data->height,
               data->width, what, model->image_height, model->image_width);
     return -1;

@@ -452,6 +452,10 @@ hone_status hone_model_predict(hone_model *model, const hone_real *X, int B, hon
  * one target column an output, every target in [0, 1]); images (data height and width) of the
  * shape the model was trained on, where both know one. HONE_ERR_VALUE saying what differs. */
 hone_status hone_model_data_check(const hone_model *model, const hone_dataset *data, hone_error *err);
+/* 1 when data's images are of the shape the model was trained on, and where the model or the
+ * data knows no image shape; else 0 (hone_model_data_check's image condition, for callers that say
+ * it in their own words). */
+int hone_model_images_fit(const hone_model *model, const hone_dataset *data);
 
 /* Loss and accuracy over a whole view, in batches of max_batch (accuracy is NAN for MSE; both NAN
  * for an empty view); data the model cannot read (hone_model_data_check) is HONE_ERR_VALUE. A row

@@ -483,14 +483,22 @@ static void test_data_the_model_cannot_read(void **state) {
     /* images of 1 x 4 pixels for a model of 2 x 2: as many, in another shape */
     m->image_height = m->image_width = 2;
     d->height = 1, d->width = 4;
+    assert_false(hone_model_images_fit(m, d));
     assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_ERR_VALUE);
     assert_string_equal(err.message, "data are images of 1 x 4 pixels (height x width), the model was trained on 2 x 2");
+    d->height = 2, d->width = 4; /* one side the model's is not enough */
+    assert_false(hone_model_images_fit(m, d));
+    d->height = 4, d->width = 2;
+    assert_false(hone_model_images_fit(m, d));
     d->height = d->width = 2; /* the model's shape, and rows of no shape, are read */
+    assert_true(hone_model_images_fit(m, d));
     assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_OK);
     d->height = d->width = 0;
+    assert_true(hone_model_images_fit(m, d));
     assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_OK);
     m->image_height = m->image_width = 0; /* a model of no shape reads any */
     d->height = 1, d->width = 4;
+    assert_true(hone_model_images_fit(m, d));
     assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_OK);
     d->height = d->width = 0;
     int32_t *labels = d->label;

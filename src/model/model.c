@@ -576,11 +576,15 @@ hone_status hone_model_predict(hone_model *m, const hone_real *X, int B, hone_re
     return HONE_OK;
 }
 
+int hone_model_images_fit(const hone_model *m, const hone_dataset *data) {
+    return !m->image_height || !data->height ||
+           (data->height == (size_t)m->image_height && data->width == (size_t)m->image_width);
+}
+
 hone_status hone_model_data_check(const hone_model *m, const hone_dataset *data, hone_error *err) {
     if (data->d != (size_t)m->inputs)
         return honeE_set(err, HONE_ERR_VALUE, "data has %zu features, the model expects %d", data->d, m->inputs);
-    if (m->image_height && data->height &&
-        (data->height != (size_t)m->image_height || data->width != (size_t)m->image_width)) /* as many pixels */
+    if (!hone_model_images_fit(m, data)) /* as many pixels, in another shape */
         return honeE_set(err, HONE_ERR_VALUE, "data are images of %zu x %zu pixels (height x width), the model was "
                          "trained on %d x %d", data->height, data->width, m->image_height, m->image_width);
     const int O = hone_model_outputs(m);
