@@ -85,6 +85,7 @@ for ((round = 0; round < repeat; round++)); do
     rate[ceiling,$round]=$(field "$line" ceiling_samples_per_s)
     rate[median,$round]=$(field "$line" median_samples_per_s)
     rate[gflops,$round]=$(field "$line" gflops)
+    kernels=$(field "$line" blas_kernels)
     run "hone adam" build/hone train "${common[@]}"
     run "hone bn+dropout+l2" build/hone train "${common[@]}" --batchnorm --keep-prob 0.8 --l2 1e-4
     if [ -n "$has_torch" ]; then
@@ -97,7 +98,7 @@ done
 echo "bench: GEMM ceiling:$(rates_of ceiling) samples/s; the same products at their median time:$(rates_of median) samples/s" >&2
 for name in "${names[@]}"; do echo "bench: $name:$(rates_of "$name") samples/s" >&2; done
 
-echo "job: MLP 784-512-256-10 on Fashion-MNIST, 60000 training rows, batch 128, $epochs epoch(s), $threads threads, $(nproc) cores, median of $repeat rounds (each runs every trainer once, in turn), $(date -u +%Y-%m-%d)"
+echo "job: MLP 784-512-256-10 on Fashion-MNIST, 60000 training rows, batch 128, $epochs epoch(s), $threads threads, $(nproc) cores, OpenBLAS's ${kernels:-unknown} kernels, median of $repeat rounds (each runs every trainer once, in turn), $(date -u +%Y-%m-%d)"
 echo "GEMM ceiling (hone bench): $(median_of ceiling) samples/s, $(median_of gflops) GFLOP/s (best of 50 runs of each product)"
 echo "the same products at their median time: $(median_of median) samples/s"
 printf '%-20s %12s %10s %10s\n' trainer samples/s test_acc peak_rss

@@ -27,7 +27,10 @@ int cmd_bench(int argc, char **argv) {
                              "gradients, input gradients), each alone, and prints the samples/s that training\n"
                              "would reach if it were nothing else: the ceiling bench/run.sh compares with.\n"
                              "The ceiling takes each product's best run; the same products at their median\n"
-                             "time are printed too: the speed of a typical run rather than the luckiest.",
+                             "time are printed too: the speed of a typical run rather than the luckiest.\n"
+                             "Last, the BLAS and the kernels it chose for this CPU, with a note where the CPU\n"
+                             "has AVX-512 and they do not use it (an OpenBLAS older than the CPU falls back to\n"
+                             "kernels it knows; its OPENBLAS_CORETYPE variable, SkylakeX say, chooses others).",
                              options, NULL};
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
@@ -61,16 +64,28 @@ int cmd_bench(int argc, char **argv) {
         return CLI_EXIT_FAIL;
     }
     double rate = batch / seconds, gflops = flops / seconds * 1e-9;
+    const hone_blas_info blas = hone_blas_describe();
     if (json) { /* what was measured, then the figures */
         printf("{\"command\": \"bench\", \"inputs\": %d, \"layers\": ", inputs);
         cli_json_string(stdout, arch.layers);
         printf(", \"outputs\": %d, \"threads\": %d, \"repeats\": %d, \"batch\": %d, \"step_s\": %.6g, \"gflops\": %.4g, "
                "\"ceiling_samples_per_s\": %.0f, \"mflop_per_sample\": %.4g, \"median_step_s\": %.6g, "
-               "\"median_samples_per_s\": %.0f}\n",
+               "\"median_samples_per_s\": %.0f, \"blas\": ",
                outputs, cli_threads_started(), repeats, batch, seconds, gflops, rate, flops / batch * 1e-6, median, batch / median);
-    } else
+        cli_json_string(stdout, blas.config);
+        printf(", \"blas_kernels\": ");
+        cli_json_string(stdout, blas.kernels);
+        printf(", \"blas_kernels_avx512\": %s, \"cpu_avx512\": %s}\n", blas.kernels_avx512 ? "true" : "false",
+               blas.cpu_avx512 ? "true" : "false");
+    } else {
         printf("GEMM ceiling: %.0f samples/s (%.3g ms a step of %d rows, %.1f GFLOP/s, %.3g MFLOP a sample)\n"
                "the same products at their median time over the runs: %.0f samples/s (%.3g ms a step)\n",
                rate, seconds * 1e3, batch, gflops, flops / batch * 1e-6, batch / median, median * 1e3);
+        printf("BLAS: %s; kernels chosen for this CPU: %s\n", blas.config, blas.kernels);
+        if (blas.cpu_avx512 && !blas.kernels_avx512)
+            printf("note: this CPU has AVX-512, which the %s kernels do not use (an OpenBLAS older than the CPU\n"
+                   "falls back to kernels it knows): OPENBLAS_CORETYPE=SkylakeX hone bench times its AVX-512 kernels\n",
+                   blas.kernels);
+    }
     return CLI_EXIT_OK;
 }

@@ -564,6 +564,17 @@ int hone_set_threads(int threads);
  * NULL); < 0 when out of memory, or when B or repeats is below 1. */
 double hone_model_gemm_ceiling(const hone_model *model, int B, int repeats, double *flops, double *median_seconds);
 
+/* The BLAS that runs the matrix products: its own description (OpenBLAS's configuration, "OpenBLAS
+ * 0.3.21 ... Haswell MAX_THREADS=64"), the name of the kernels it chose for this CPU when it
+ * started ("Haswell"), whether those use AVX-512, and whether the CPU has AVX-512 (AVX-512F). An
+ * OpenBLAS older than its CPU falls back to kernels it knows, which may leave AVX-512 unused;
+ * OpenBLAS reads its OPENBLAS_CORETYPE environment variable at start-up to choose others. */
+typedef struct hone_blas_info {
+    const char *config, *kernels; /* OpenBLAS's own strings */
+    int kernels_avx512, cpu_avx512;
+} hone_blas_info;
+hone_blas_info hone_blas_describe(void);
+
 /* ---------------------------------------------------------------------------------------------
  * Gradient checking: two-sided differences (L(w+e) - L(w-e)) / 2e against backprop, reported as
  * ||g_approx - g|| / (||g_approx|| + ||g||) overall and per parameterized layer. Meant for the

@@ -3073,6 +3073,27 @@ expect_ok "bench of a one-output network (two classes, sigmoid)" bench --layers 
 grep -q '"ceiling_samples_per_s"' out.txt && ok "bench --outputs 1 prints its ceiling" || bad "bench --outputs 1 prints its ceiling" "$(cat out.txt)"
 grep -q '^{"command": "bench", "inputs": 8, "layers": "8", "outputs": 1, "threads": 1, "repeats": 1, "batch": 4, ' out.txt &&
     ok "bench --json says what it measured" || bad "bench --json says what it measured" "$(cat out.txt)"
+# the BLAS and the kernels it chose; the note on AVX-512 left unused exactly where the CPU has it
+# and the kernels do not (forced with OPENBLAS_CORETYPE=Haswell, AVX2, on a CPU with AVX-512)
+grep -Eq '"blas": "OpenBLAS [^"]+", "blas_kernels": "[^"]+", "blas_kernels_avx512": (true|false), "cpu_avx512": (true|false)\}$' out.txt &&
+    ok "bench --json names the BLAS and its kernels" || bad "bench --json names the BLAS and its kernels" "$(cat out.txt)"
+cpu_avx512=$(sed -n 's/.*"cpu_avx512": \([a-z]*\).*/\1/p' out.txt)
+kernels_avx512=$(sed -n 's/.*"blas_kernels_avx512": \([a-z]*\).*/\1/p' out.txt)
+avx512_note() { # ENV...: whether bench's text has the note, under the environment given
+    env "$@" "$hone" bench --layers 8 --inputs 8 --batch 4 --repeats 1 --threads 1 >out.txt 2>err.txt &&
+        grep -q '^BLAS: OpenBLAS .*; kernels chosen for this CPU: [A-Za-z0-9]*$' out.txt || return 2
+    grep -q '^note: this CPU has AVX-512, which the [A-Za-z0-9]* kernels do not use' out.txt
+}
+avx512_note; rc=$?
+if [ "$cpu_avx512" = true ] && [ "$kernels_avx512" = false ]; then want=0; else want=1; fi
+[ "$rc" = "$want" ] && ok "bench notes AVX-512 left unused only where it is (cpu $cpu_avx512, kernels $kernels_avx512)" ||
+    bad "bench's AVX-512 note (cpu $cpu_avx512, kernels $kernels_avx512)" "rc $rc: $(cat out.txt err.txt)"
+if [ "$cpu_avx512" = true ]; then
+    avx512_note OPENBLAS_CORETYPE=Haswell && grep -q 'the Haswell kernels do not use' out.txt &&
+        ok "bench notes AVX-512 left to OpenBLAS's Haswell kernels" || bad "bench under OPENBLAS_CORETYPE=Haswell" "$(cat out.txt err.txt)"
+    avx512_note OPENBLAS_CORETYPE=SkylakeX; rc=$?
+    [ "$rc" = 1 ] && ok "bench has no AVX-512 note for OpenBLAS's SkylakeX kernels" || bad "bench under OPENBLAS_CORETYPE=SkylakeX" "rc $rc: $(cat out.txt err.txt)"
+fi
 expect_error "bench --layers malformed" 2 "--layers: expected hidden layer sizes like 512,256" -- bench --layers 1,,x
 if [ -d "$fashion" ]; then
     expect_ok "Fashion-MNIST, one epoch" train --epochs 1 --json --save fashion.safetensors

@@ -379,11 +379,35 @@ static void test_gather_kernels(void **state) {
     }
 }
 
+/* Which BLAS runs the products, and whether its kernels use AVX-512: by name, in any case, and
+ * the CPU's AVX-512 as /proc/cpuinfo lists its flags (where there is one) */
+static void test_blas_described(void **state) {
+    const char *avx512[] = {"SkylakeX", "skylakex", "Cooperlake", "SAPPHIRERAPIDS"};
+    const char *not[] = {"Haswell", "Zen", "Skylake", "SkylakeX2", "SandyBridge", "Prescott", ""};
+    for (size_t i = 0; i < sizeof avx512 / sizeof *avx512; i++) assert_true(honeK_kernels_avx512(avx512[i]));
+    for (size_t i = 0; i < sizeof not / sizeof *not; i++) assert_false(honeK_kernels_avx512(not[i]));
+    assert_false(honeK_kernels_avx512(NULL));
+    const hone_blas_info info = hone_blas_describe();
+    assert_non_null(info.config);
+    assert_non_null(info.kernels);
+    assert_true(strncmp(info.config, "OpenBLAS ", 9) == 0);
+    assert_true(strlen(info.kernels) > 0);
+    assert_int_equal(info.kernels_avx512, honeK_kernels_avx512(info.kernels));
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f) return;
+    char line[8192];
+    int listed = -1; /* the first "flags" line: avx512f among them */
+    while (listed < 0 && fgets(line, sizeof line, f))
+        if (!strncmp(line, "flags", 5)) listed = strstr(line, " avx512f ") || strstr(line, " avx512f\n");
+    fclose(f);
+    if (listed >= 0) assert_int_equal(info.cpu_avx512, listed);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_sums_in_eight_lanes), th_test(test_optimizer_rules),  th_test(test_penalty_gradient),
         th_test(test_activation_kernels),  th_test(test_dropout_kernels),  th_test(test_batchnorm_kernels),
-        th_test(test_gather_kernels),
+        th_test(test_gather_kernels),      th_test(test_blas_described),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

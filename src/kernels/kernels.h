@@ -67,6 +67,9 @@ int honeK_step_products_count(const honeK_step_products *s);
 double honeK_step_products_flops(const honeK_step_products *s); /* of all of them, once */
 void honeK_step_product_run(honeK_step_products *s, int k);     /* product k, 0 .. count - 1 */
 void honeK_step_products_free(honeK_step_products *s);
+/* Whether kernels, a name of OpenBLAS's kernel sets (openblas_get_corename, any case), is one for
+ * AVX-512 (blas_info.c) */
+bool honeK_kernels_avx512(const char *kernels);
 /* The same product by three loops, accumulated in double: the reference for tests. */
 void honeK_gemm_ref(int ta, int tb, int M, int N, int K, hone_real alpha, const hone_real *A,
                     const hone_real *Bm, hone_real beta, hone_real *C);

@@ -1,0 +1,33 @@
+/* blas_info.c - which BLAS runs the matrix products, and whether the kernels it chose for this
+ * CPU leave its widest vectors unused: an OpenBLAS older than the CPU falls back to kernels it
+ * knows (0.3.21 runs its Haswell kernels, AVX2, on AMD Zen 5, whose AVX-512 products its SkylakeX
+ * kernels run 1.8 times as fast on one core; BENCHMARKS.md, run AG). */
+#include "kernels/kernels.h"
+
+#include <ctype.h>
+
+/* OpenBLAS's kernel sets for x86-64 CPUs with AVX-512 (its TARGET names, as openblas_get_corename
+ * spells them; older releases lack the later ones) */
+static const char *const avx512_kernels[] = {"SkylakeX", "Cooperlake", "SapphireRapids"};
+
+static bool same_name(const char *a, const char *b) {
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
+    return *a == *b;
+}
+
+bool honeK_kernels_avx512(const char *kernels) {
+    if (!kernels) return false;
+    for (size_t i = 0; i < sizeof avx512_kernels / sizeof *avx512_kernels; i++)
+        if (same_name(kernels, avx512_kernels[i])) return true;
+    return false;
+}
+
+hone_blas_info hone_blas_describe(void) {
+    hone_blas_info info = {openblas_get_config(), openblas_get_corename(), 0, 0};
+    info.kernels_avx512 = honeK_kernels_avx512(info.kernels);
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+    info.cpu_avx512 = __builtin_cpu_supports("avx512f") != 0;
+#endif
+    return info;
+}
