@@ -4,22 +4,16 @@
  * kernels run 1.8 times as fast on one core; BENCHMARKS.md, run AG). */
 #include "kernels/kernels.h"
 
-#include <ctype.h>
+#include <strings.h>
 
 /* OpenBLAS's kernel sets for x86-64 CPUs with AVX-512 (its TARGET names, as openblas_get_corename
  * spells them; older releases lack the later ones) */
 static const char *const avx512_kernels[] = {"SkylakeX", "Cooperlake", "SapphireRapids"};
 
-static bool same_name(const char *a, const char *b) {
-    for (; *a && *b; a++, b++)
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
-    return *a == *b;
-}
-
 bool honeK_kernels_avx512(const char *kernels) {
     if (!kernels) return false;
     for (size_t i = 0; i < sizeof avx512_kernels / sizeof *avx512_kernels; i++)
-        if (same_name(kernels, avx512_kernels[i])) return true;
+        if (!strcasecmp(kernels, avx512_kernels[i])) return true;
     return false;
 }
 
