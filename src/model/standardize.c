@@ -203,11 +203,12 @@ static void gather_band(void *arg, int part, int parts) {
      * prefetches for one without effects and dropped the call. */
     const size_t row_bytes = D * (data->x_u8 ? 1 : sizeof *data->x);
     const char *base = data->x_u8 ? (const char *)data->x_u8 : (const char *)data->x;
-    for (int b = lo; b < hi && (size_t)(hi - lo) * row_bytes <= PREFETCH_BYTES; b++) {
-        const char *row = base + a->rows[b] * row_bytes;
-        for (size_t j = 0; j < row_bytes; j += 64) __builtin_prefetch(row + j);
-        __builtin_prefetch(row + row_bytes - 1); /* a row need not start on a line */
-    }
+    if ((size_t)(hi - lo) * row_bytes <= PREFETCH_BYTES)
+        for (int b = lo; b < hi; b++) {
+            const char *row = base + a->rows[b] * row_bytes;
+            for (size_t j = 0; j < row_bytes; j += 64) __builtin_prefetch(row + j);
+            __builtin_prefetch(row + row_bytes - 1); /* a row need not start on a line */
+        }
     for (int b = lo; b < hi; b++) {
         hone_real *x = a->X + (size_t)b * D;
         const size_t row = a->rows[b];
