@@ -2,8 +2,8 @@
  * backward, the optimizer pass, each timed over 300 steps of the default network on
  * Fashion-MNIST (batch 128, Adam); then whole steps as training runs them (backward and the
  * optimizer in one pass), each right after the step's matrix products alone, for the share of a
- * step that is its products under the same noise, and those steps' parts; then the GEMM ceiling and the forward and
- * backward rerun hot.
+ * step that is its products under the same noise, and those steps' parts; then the GEMM ceiling
+ * and the forward and backward rerun hot.
  *   make build/step-phases && build/step-phases [THREADS]   (0 or absent: the default)
  * It reports; nothing asserts a time. */
 #include "hone.h"
