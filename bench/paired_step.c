@@ -29,7 +29,6 @@ int main(int argc, char **argv) {
         return 2;
     }
     hone_set_threads(argc > 2 ? atoi(argv[2]) : 0);
-    const bool pinned = honeK_pin_begin(); /* the pool's threads on CPUs of their own, as hone_train runs */
     hone_error err;
     hone_dataset *train, *test;
     const hone_data_source source = {.path = "/usr/share/datasets/fashion-mnist"};
@@ -81,6 +80,5 @@ int main(int argc, char **argv) {
     printf("%s, %d threads, %d pairs: new/old median ratio %.4f; median step old %.3f ms, new %.3f ms\n",
            recipe ? "recipe" : "plain", honeK_threads(), PAIRS,
            honeC_median(ratio, PAIRS), 1e3 * honeC_median(took[0], PAIRS), 1e3 * honeC_median(took[1], PAIRS));
-    honeK_pin_end(pinned);
     return 0;
 }

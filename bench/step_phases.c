@@ -17,7 +17,6 @@ enum { B = 128, WARMUP = 20, STEPS = 300 };
 
 int main(int argc, char **argv) {
     const int threads = hone_set_threads(argc > 1 ? atoi(argv[1]) : 0);
-    const bool pinned = honeK_pin_begin(); /* the pool's threads on CPUs of their own, as hone_train runs */
     hone_error err;
     hone_dataset *train, *test;
     const hone_data_source source = {.path = "/usr/share/datasets/fashion-mnist"};
@@ -111,6 +110,5 @@ int main(int argc, char **argv) {
     hone_dataset_free(test);
     free(X);
     free(Y);
-    honeK_pin_end(pinned);
     return 0;
 }

@@ -1,15 +1,13 @@
 /* test_parallel.c - the worker pool and the kernels split across it: every piece runs once,
  * nested and concurrent calls fall back to serial, split products hand each band over once, and
  * the split products, row bands, batch norm and gather (a network's forward and backward) equal
- * their one-thread results; the pool's threads are pinned for a run and given their CPUs back. */
-#define _GNU_SOURCE /* the affinity calls, sched_getcpu */
+ * their one-thread results. */
 #include "harness.h"
 #include "kernels/kernels.h"
 #include "layers/layers.h"
 
 #include <math.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
@@ -243,8 +241,6 @@ static void test_gemm_then_hands_over_each_band(void **state) {
  * and weight gradient of every dense layer, input gradient of all but the first), a median no
  * faster than the best; no run at all, no rows, or no memory is an error rather than a read of no
  * times; the list of the same products has them all. */
-static int caller_cpus_as_at_start(cpu_set_t *set);
-
 static void test_gemm_ceiling(void **state) {
     hone_model *m;
     hone_error err;
@@ -259,8 +255,6 @@ static void test_gemm_ceiling(void **state) {
     assert_true(hone_model_gemm_ceiling(m, 32, 0, &flops, &median) < 0);
     assert_true(flops == 0 && median < 0);
     assert_true(hone_model_gemm_ceiling(m, 0, 5, NULL, NULL) < 0);
-    cpu_set_t now;
-    caller_cpus_as_at_start(&now); /* pinned for its timings (when it could), then given back */
     /* the same products as a list, run one by one beside a training step (bench/step_phases.c) */
     honeK_step_products *s = honeK_step_products_new(m, 32);
     assert_non_null(s);
@@ -401,147 +395,7 @@ static void test_bands_cover_every_row(void **state) {
         }
 }
 
-/* Where each piece of a call ran: its CPU and the CPUs its thread may use. */
-typedef struct where_args {
-    int cpu[8];
-    cpu_set_t allowed[8];
-} where_args;
-
-static void where_piece(void *arg, int part, int parts) {
-    where_args *a = arg;
-    a->cpu[part] = sched_getcpu();
-    if (pthread_getaffinity_np(pthread_self(), sizeof a->allowed[part], &a->allowed[part])) CPU_ZERO(&a->allowed[part]);
-}
-
-static int caller_cpus(cpu_set_t *set) {
-    assert_int_equal(pthread_getaffinity_np(pthread_self(), sizeof *set, set), 0);
-    return CPU_COUNT(set);
-}
-
-static cpu_set_t cpus_at_start; /* the test program's, read first in main */
-
-/* The caller's CPUs into *set: those it started with (a pin not given back fails here, rather
- * than making a later test skip for want of CPUs); returns how many. */
-static int caller_cpus_as_at_start(cpu_set_t *set) {
-    const int n = caller_cpus(set);
-    if (!CPU_EQUAL(set, &cpus_at_start))
-        fail_msg("the caller may run on %d CPUs, not the %d it started with", n, CPU_COUNT(&cpus_at_start));
-    return n;
-}
-
-/* The k-th CPU of set (k from 0) */
-static int nth_cpu(const cpu_set_t *set, int k) {
-    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
-        if (CPU_ISSET(cpu, set) && k-- == 0) return cpu;
-    fail_msg("the set has no CPU %d", k);
-    return -1;
-}
-
-/* With as many threads as the caller has CPUs, a pin puts piece k of every call on the k-th of
- * them, alone, until it ends; then every thread may use all of them again. A second pin while one
- * is held, fewer threads than CPUs, or a caller given fewer CPUs than threads: nothing moved. */
-static void test_pool_pins_for_a_run(void **state) {
-    cpu_set_t mine, now;
-    const int cpus = caller_cpus_as_at_start(&mine);
-    if (cpus < 2 || cpus > 8) skip();
-    assert_int_equal(hone_set_threads(cpus), cpus);
-    assert_true(honeK_pin_begin());
-    assert_false(honeK_pin_begin()); /* held */
-    where_args a;
-    for (int call = 0; call < 20; call++) {
-        memset(&a, 0, sizeof a);
-        honeK_parallel(where_piece, &a, cpus);
-        for (int piece = 0; piece < cpus; piece++) {
-            const int cpu = nth_cpu(&mine, piece);
-            if (CPU_COUNT(&a.allowed[piece]) != 1 || !CPU_ISSET(cpu, &a.allowed[piece]) || a.cpu[piece] != cpu)
-                fail_msg("call %d: piece %d ran on CPU %d, allowed %d CPUs; expected CPU %d alone", call, piece,
-                         a.cpu[piece], CPU_COUNT(&a.allowed[piece]), cpu);
-        }
-    }
-    honeK_pin_end(true);
-    honeK_parallel(where_piece, &a, cpus);
-    for (int piece = 0; piece < cpus; piece++) assert_true(CPU_EQUAL(&a.allowed[piece], &mine));
-
-    assert_int_equal(hone_set_threads(cpus - 1), cpus - 1); /* fewer threads than CPUs */
-    assert_false(honeK_pin_begin());
-    assert_int_equal(caller_cpus(&now), cpus);
-    assert_int_equal(hone_set_threads(cpus), cpus); /* fewer CPUs than threads */
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(nth_cpu(&mine, 1), &one);
-    assert_int_equal(pthread_setaffinity_np(pthread_self(), sizeof one, &one), 0);
-    const bool pinned = honeK_pin_begin();
-    caller_cpus(&now);
-    assert_int_equal(pthread_setaffinity_np(pthread_self(), sizeof mine, &mine), 0);
-    assert_false(pinned);
-    assert_true(CPU_EQUAL(&now, &one));
-    assert_true(honeK_pin_begin()); /* and the pin was not left held by the refusals */
-    honeK_pin_end(true);
-}
-
-typedef struct pin_log {
-    int batches, pinned_batches;
-} pin_log;
-
-static void log_pinning(const hone_batch_stats *s, void *user) {
-    pin_log *log = user;
-    cpu_set_t set;
-    log->batches++;
-    log->pinned_batches += caller_cpus(&set) == 1;
-}
-
-static hone_status refuse_checkpoint(const hone_train_state *s, void *user, hone_error *err) {
-    return honeE_set(err, HONE_ERR_IO, "no room");
-}
-
-/* hone_train holds the pin for its run, when it can, and gives the CPUs back when it returns,
- * whether it finished or failed. */
-static void test_training_pins_and_gives_back(void **state) {
-    cpu_set_t mine, now;
-    const int cpus = caller_cpus_as_at_start(&mine);
-    if (cpus < 2 || cpus > HONE_MAX_THREADS) skip();
-    assert_int_equal(hone_set_threads(cpus), cpus);
-    hone_rng rng;
-    hone_rng_seed(&rng, 5);
-    hone_dataset *d = honeM_alloc(1, sizeof *d);
-    d->n = 200, d->d = 4, d->n_classes = 2;
-    d->x = honeM_alloc(d->n * 4, sizeof *d->x);
-    d->label = honeM_alloc(d->n, sizeof *d->label);
-    for (size_t i = 0; i < d->n; i++) {
-        d->label[i] = (int)(i % 2);
-        for (int j = 0; j < 4; j++) d->x[i * 4 + j] = (hone_real)(d->label[i] + hone_rng_normal(&rng));
-    }
-    hone_split split;
-    hone_error err;
-    assert_int_equal(hone_split_make(&split, d, NULL, 0.2, 0, 1, &err), HONE_OK);
-    const int hidden[1] = {8};
-    hone_model *m;
-    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 2, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
-    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
-    hone_train_config cfg = hone_train_config_default();
-    cfg.epochs = 2;
-    cfg.batch = 32;
-    pin_log log = {0};
-    hone_train_hooks hooks = {.on_batch = log_pinning, .user = &log};
-    assert_int_equal(hone_train(m, &split, &cfg, &hooks, NULL, &err), HONE_OK);
-    assert_true(log.batches > 0);
-    assert_int_equal(log.pinned_batches, log.batches);
-    assert_int_equal(caller_cpus(&now), cpus);
-    assert_true(CPU_EQUAL(&now, &mine));
-    hooks.on_checkpoint = refuse_checkpoint;
-    const int before = log.batches;
-    assert_int_equal(hone_train(m, &split, &cfg, &hooks, NULL, &err), HONE_ERR_IO);
-    assert_true(log.batches > before);
-    assert_int_equal(log.pinned_batches, log.batches); /* it ran pinned again */
-    caller_cpus(&now);
-    assert_true(CPU_EQUAL(&now, &mine));
-    hone_model_free(m);
-    hone_split_free(&split);
-    hone_dataset_free(d);
-}
-
 int main(void) {
-    if (pthread_getaffinity_np(pthread_self(), sizeof cpus_at_start, &cpus_at_start)) CPU_ZERO(&cpus_at_start);
     const struct CMUnitTest tests[] = {
         th_test(test_pool_starts_the_threads_asked_for), /* first: before any use of the pool */
         th_test(test_pool_runs_every_piece_once),
@@ -554,8 +408,6 @@ int main(void) {
         th_test(test_elementwise_parts),
         th_test(test_row_bands_and_gather),
         th_test(test_bands_cover_every_row),
-        th_test(test_pool_pins_for_a_run),
-        th_test(test_training_pins_and_gives_back),
         th_test(test_leaves_the_process_changed), /* these two in this order */
         th_test(test_finds_it_put_back),
     };

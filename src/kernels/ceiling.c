@@ -83,7 +83,6 @@ double hone_model_gemm_ceiling(const hone_model *m, int B, int repeats, double *
     double *times = honeM_alloc((size_t)repeats, sizeof *times);
     double best = -1, median = -1;
     if (s && times) {
-        const bool pinned = honeK_pin_begin(); /* as training runs (hone_train) */
         best = median = 0;
         for (int k = 0; k < s->count; k++) { /* each product `repeats` times in a row: its best and median */
             for (int r = 0; r < repeats; r++) {
@@ -95,7 +94,6 @@ double hone_model_gemm_ceiling(const hone_model *m, int B, int repeats, double *
             best += times[0]; /* sorted by honeC_median */
         }
         if (flops) *flops = s->flops;
-        honeK_pin_end(pinned);
     }
     honeK_step_products_free(s);
     honeM_free(times);

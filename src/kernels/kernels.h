@@ -95,16 +95,5 @@ int honeK_elementwise_parts(size_t values, int side, int band);
 void honeK_band(int n, int part, int parts, int *lo, int *hi);
 /* Threads the pool splits work across (see hone_set_threads for the default). */
 int honeK_threads(void);
-/* For a long run of parallel calls from one thread (a training run, the ceiling's timings): pins
- * the caller to the first CPU it may run on and worker k to the k-th after it, so that piece k of
- * every call runs on a CPU of its own. Left free, the scheduler of a 2-CPU virtual machine was
- * seen to keep the caller and the worker on one CPU, both spinning, while the other idled: every
- * product ran at two thirds of its speed for the whole run (BENCHMARKS.md, "Threads pinned").
- * Only when the pool's threads are exactly the CPUs the caller may use (a process given fewer or
- * more, as tune's trials sharing the cores, is left to the scheduler) and no other caller holds
- * the pin. Returns whether it pinned; honeK_pin_end(that), from the same thread, gives the caller
- * and the workers back the CPUs the caller had. Results do not depend on it. */
-bool honeK_pin_begin(void);
-void honeK_pin_end(bool pinned);
 
 #endif

@@ -7,16 +7,11 @@
  * sleeps on a condition variable. A call made while another thread's call holds the pool runs
  * serially on its own thread, so concurrent callers are safe. Workers are started for the count
  * first asked for (or the default) and never stopped: a later, lower count leaves them idle, and
- * every call still waits for each to check in.
- *
- * For a long run of calls (a training run, the ceiling's timings) the caller may pin itself and
- * the workers to CPUs of their own (honeK_pin_begin): the scheduler of a small virtual machine
- * was seen to stack two of them on one CPU while the other idled, for a whole run. */
-#define _GNU_SOURCE /* sysconf(_SC_NPROCESSORS_ONLN), the affinity calls */
+ * every call still waits for each to check in. */
+#define _GNU_SOURCE /* sysconf(_SC_NPROCESSORS_ONLN) */
 #include "kernels/kernels.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -48,10 +43,6 @@ static struct {
     void *arg;
     int parts;
     unsigned first_generation[MAX_THREADS]; /* worker i answers calls after this one */
-    pthread_t workers[MAX_THREADS];         /* worker i's thread, i = 1 .. started */
-    atomic_bool pinned;                     /* a caller holds the pin (honeK_pin_begin) */
-    cpu_set_t pin_saved;                    /* the pinning caller's CPUs before it */
-    int pin_threads;                        /* the threads it pinned: the caller and workers 1 .. pin_threads - 1 */
 } pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER, .once = PTHREAD_ONCE_INIT,
           .busy = ATOMIC_FLAG_INIT, .threads = 1};
 
@@ -100,7 +91,7 @@ static void start_workers(int threads) {
         pthread_t t;
         pool.first_generation[pool.started + 1] = atomic_load(&pool.generation);
         if (pthread_create(&t, &attr, worker, (void *)(intptr_t)(pool.started + 1))) break;
-        pool.workers[++pool.started] = t;
+        pool.started++;
     }
     pthread_attr_destroy(&attr);
     pool.threads = pool.started + 1 < threads ? pool.started + 1 : threads;
@@ -119,8 +110,6 @@ static void set_threads_locked(int threads) {
  * POSIX promises only async-signal-safe calls after a multi-threaded fork), and with a fresh lock
  * and condition variable, which a worker may have held at the fork. */
 static void after_fork_in_child(void) {
-    if (atomic_exchange(&pool.pinned, false)) /* forked inside a pinned run: its CPUs back, as the parent's would be */
-        pthread_setaffinity_np(pthread_self(), sizeof pool.pin_saved, &pool.pin_saved);
     pthread_mutex_init(&pool.lock, NULL);
     pthread_cond_init(&pool.wake, NULL);
     pool.started = 0;
@@ -188,41 +177,4 @@ void honeK_parallel(honeK_task *task, void *arg, int parts) {
     task(arg, 0, parts);
     while (atomic_load_explicit(&pool.pending, memory_order_acquire) > 0) cpu_relax();
     atomic_flag_clear(&pool.busy);
-}
-
-/* Moves the thread of piece `piece` (the caller's for 0, else that worker's) to the CPUs in set. */
-static bool set_cpus(int piece, const cpu_set_t *set) {
-    return pthread_setaffinity_np(piece == 0 ? pthread_self() : pool.workers[piece], sizeof *set, set) == 0;
-}
-
-static void unpin(int threads) {
-    for (int piece = 0; piece < threads; piece++) set_cpus(piece, &pool.pin_saved);
-}
-
-bool honeK_pin_begin(void) {
-    const int threads = threads_in_effect();
-    bool expected = false;
-    if (threads < 2 || !atomic_compare_exchange_strong(&pool.pinned, &expected, true)) return false;
-    cpu_set_t *saved = &pool.pin_saved;
-    bool ok = pthread_getaffinity_np(pthread_self(), sizeof *saved, saved) == 0 && CPU_COUNT(saved) == threads;
-    for (int cpu = 0, piece = 0; ok && piece < threads && cpu < CPU_SETSIZE; cpu++) {
-        if (!CPU_ISSET(cpu, saved)) continue;
-        cpu_set_t one;
-        CPU_ZERO(&one);
-        CPU_SET(cpu, &one);
-        ok = set_cpus(piece++, &one);
-    }
-    if (ok) {
-        pool.pin_threads = threads;
-        return true;
-    }
-    if (CPU_COUNT(saved) == threads) unpin(threads); /* some were moved before one refused */
-    atomic_store(&pool.pinned, false);
-    return false;
-}
-
-void honeK_pin_end(bool pinned) {
-    if (!pinned) return;
-    unpin(pool.pin_threads);
-    atomic_store(&pool.pinned, false);
 }

@@ -342,7 +342,6 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
     hone_real *before = stats_on ? honeM_alloc(m->n_params, sizeof *before) : NULL;
     hone_layer_stats *layer_stats = stats_on ? honeM_alloc((size_t)m->n_layers, sizeof *layer_stats) : NULL;
     best_state best = {0};
-    bool pinned = false; /* the pool's threads on CPUs of their own for the run (honeK_pin_begin) */
     if (early) {
         best.params = honeM_alloc(m->n_params, sizeof *best.params);
         best.buffers = honeM_alloc(m->n_buffers, sizeof *best.buffers);
@@ -385,7 +384,6 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
     hone_train_state state = {.model = m, .config = *c, .n_train = train->n, .order = order,
                               .train_checksum = train_sum, .n_dev = split->dev.n, .dev_checksum = dev_sum};
     m->training = 1;
-    pinned = honeK_pin_begin();
     const int done_before = from ? from->epoch : 0; /* epochs completed before this call */
     const bool ended = from && from->last.stopped_early; /* a checkpoint of a finished run */
     /* counted by the epochs done, so no epoch number passes c->epochs, which may be INT_MAX */
@@ -519,7 +517,6 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
         if (stats.stopped_early || stop) break;
     }
 done:
-    honeK_pin_end(pinned);
     if (early && best.epoch > 0) { /* the best epoch's weights, whether stopped, finished or interrupted */
         memcpy(m->params, best.params, m->n_params * sizeof *m->params);
         memcpy(m->buffers, best.buffers, m->n_buffers * sizeof *m->buffers);
