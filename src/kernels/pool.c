@@ -2,12 +2,12 @@
  *
  * A parallel call splits its work into pieces; the caller runs piece 0 and each worker one of
  * the rest, and the call returns when all are done. BLAS is kept single-threaded and called from
- * inside the pieces, so one pool owns the cores and no second one spins beside it. Between calls
- * a worker spins for a short while (a training step calls again within microseconds), then
- * sleeps on a condition variable. A call made while another thread's call holds the pool runs
- * serially on its own thread, so concurrent callers are safe. Workers are started for the count
- * first asked for (or the default) and never stopped: a later, lower count leaves them idle, and
- * every call still waits for each to check in. */
+ * inside the pieces, and OpenBLAS's own workers are ended, so one pool owns the cores and no
+ * second one spins beside it. Between calls a worker spins for a short while (a training step
+ * calls again within microseconds), then sleeps on a condition variable. A call made while
+ * another thread's call holds the pool runs serially on its own thread, so concurrent callers are
+ * safe. Workers are started for the count first asked for (or the default) and never stopped: a
+ * later, lower count leaves them idle, and every call still waits for each to check in. */
 #define _GNU_SOURCE /* sysconf(_SC_NPROCESSORS_ONLN) */
 #include "kernels/kernels.h"
 
@@ -24,6 +24,10 @@
 #endif
 
 void openblas_set_num_threads(int threads);
+int openblas_get_num_threads(void);
+/* OpenBLAS's own (pthreads builds; its fork handler): ends its worker threads. Weak: a BLAS
+ * without it links all the same. */
+int blas_thread_shutdown_(void) __attribute__((weak));
 
 enum { MAX_THREADS = HONEK_MAX_THREADS };
 #define SPIN_SECONDS 2e-4 /* how long an idle worker spins before it sleeps */
@@ -100,7 +104,13 @@ static void start_workers(int threads) {
 static void set_threads_locked(int threads) {
     if (threads < 1) threads = default_threads();
     if (threads > MAX_THREADS) threads = MAX_THREADS;
-    openblas_set_num_threads(1);
+    /* BLAS runs single-threaded inside the pieces, and OpenBLAS's own idle workers are ended:
+     * one started with the library spins in sched_yield for about 0.1 s, long enough for the
+     * scheduler to give it a CPU of its own and put the pool's two threads on the other, each at
+     * half speed (BENCHMARKS.md, "OpenBLAS's idle thread"). They come back only for a threaded
+     * OpenBLAS call, which hone never makes (setting the count again would restart them). */
+    if (openblas_get_num_threads() != 1) openblas_set_num_threads(1);
+    if (blas_thread_shutdown_) blas_thread_shutdown_();
     start_workers(threads);
     __atomic_store_n(&pool.configured, 1, __ATOMIC_RELEASE);
 }
