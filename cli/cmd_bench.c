@@ -4,6 +4,7 @@
 #include "model_options.h"
 
 #include <limits.h>
+#include <stdlib.h>
 
 /* Runs of each product: a million of the smallest is seconds, and the times of more would be
  * memory that running out of would be blamed on --batch. */
@@ -29,8 +30,9 @@ int cmd_bench(int argc, char **argv) {
                              "The ceiling takes each product's best run; the same products at their median\n"
                              "time are printed too: the speed of a typical run rather than the luckiest.\n"
                              "Last, the BLAS and the kernels it chose for this CPU, with a note where the CPU\n"
-                             "has AVX-512 and they do not use it (an OpenBLAS older than the CPU falls back to\n"
-                             "kernels it knows; its OPENBLAS_CORETYPE variable, SkylakeX say, chooses others).",
+                             "has AVX-512 and they do not use it (OpenBLAS's OPENBLAS_CORETYPE variable chose\n"
+                             "them, or an OpenBLAS older than the CPU fell back to kernels it knows; the\n"
+                             "variable, SkylakeX say, chooses others).",
                              options, NULL};
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
@@ -82,7 +84,12 @@ int cmd_bench(int argc, char **argv) {
                "the same products at their median time over the runs: %.0f samples/s (%.3g ms a step)\n",
                rate, seconds * 1e3, batch, gflops, flops / batch * 1e-6, batch / median, median * 1e3);
         printf("BLAS: %s; kernels chosen for this CPU: %s\n", blas.config, blas.kernels);
-        if (blas.cpu_avx512 && !blas.kernels_avx512)
+        const char *coretype = getenv("OPENBLAS_CORETYPE");
+        if (blas.cpu_avx512 && !blas.kernels_avx512 && coretype && *coretype)
+            printf("note: this CPU has AVX-512, which the %s kernels do not use: OPENBLAS_CORETYPE=%s in the\n"
+                   "environment chose them; OPENBLAS_CORETYPE=SkylakeX hone bench times its AVX-512 kernels\n",
+                   blas.kernels, coretype);
+        else if (blas.cpu_avx512 && !blas.kernels_avx512)
             printf("note: this CPU has AVX-512, which the %s kernels do not use (an OpenBLAS older than the CPU\n"
                    "falls back to kernels it knows): OPENBLAS_CORETYPE=SkylakeX hone bench times its AVX-512 kernels\n",
                    blas.kernels);

@@ -568,7 +568,8 @@ double hone_model_gemm_ceiling(const hone_model *model, int B, int repeats, doub
  * 0.3.21 ... Haswell MAX_THREADS=64"), the name of the kernels it chose for this CPU when it
  * started ("Haswell"), whether those use AVX-512, and whether the CPU has AVX-512 (AVX-512F). An
  * OpenBLAS older than its CPU falls back to kernels it knows, which may leave AVX-512 unused;
- * OpenBLAS reads its OPENBLAS_CORETYPE environment variable at start-up to choose others. */
+ * OpenBLAS reads its OPENBLAS_CORETYPE environment variable at start-up, which chooses the
+ * kernels in its place (and may leave AVX-512 unused as well). */
 typedef struct hone_blas_info {
     const char *config, *kernels; /* OpenBLAS's own strings */
     int kernels_avx512, cpu_avx512;

@@ -3089,8 +3089,9 @@ if [ "$cpu_avx512" = true ] && [ "$kernels_avx512" = false ]; then want=0; else 
 [ "$rc" = "$want" ] && ok "bench notes AVX-512 left unused only where it is (cpu $cpu_avx512, kernels $kernels_avx512)" ||
     bad "bench's AVX-512 note (cpu $cpu_avx512, kernels $kernels_avx512)" "rc $rc: $(cat out.txt err.txt)"
 if [ "$cpu_avx512" = true ]; then
-    avx512_note OPENBLAS_CORETYPE=Haswell && grep -q 'the Haswell kernels do not use' out.txt &&
-        ok "bench notes AVX-512 left to OpenBLAS's Haswell kernels" || bad "bench under OPENBLAS_CORETYPE=Haswell" "$(cat out.txt err.txt)"
+    avx512_note OPENBLAS_CORETYPE=Haswell && grep -q 'the Haswell kernels do not use: OPENBLAS_CORETYPE=Haswell in the$' out.txt &&
+        ok "bench notes AVX-512 left to OpenBLAS's Haswell kernels, chosen by the environment" ||
+        bad "bench under OPENBLAS_CORETYPE=Haswell" "$(cat out.txt err.txt)"
     avx512_note OPENBLAS_CORETYPE=SkylakeX; rc=$?
     [ "$rc" = 1 ] && ok "bench has no AVX-512 note for OpenBLAS's SkylakeX kernels" || bad "bench under OPENBLAS_CORETYPE=SkylakeX" "rc $rc: $(cat out.txt err.txt)"
 fi

@@ -1,7 +1,8 @@
 /* blas_info.c - which BLAS runs the matrix products, and whether the kernels it chose for this
  * CPU leave its widest vectors unused: an OpenBLAS older than the CPU falls back to kernels it
- * knows (0.3.21 runs its Haswell kernels, AVX2, on AMD Zen 5, whose AVX-512 products its SkylakeX
- * kernels run 1.8 times as fast on one core; BENCHMARKS.md, run AG). */
+ * knows, and OPENBLAS_CORETYPE in the environment overrides its choice (runs AG and AH's host had
+ * OPENBLAS_CORETYPE=Haswell set: AVX2 on an AMD Zen 5, where OpenBLAS 0.3.21's own choice,
+ * Cooperlake, and its SkylakeX kernels run the products 1.8 times as fast on one core). */
 #include "kernels/kernels.h"
 
 #include <strings.h>
