@@ -23,8 +23,6 @@
 #define cpu_relax() ((void)0)
 #endif
 
-void openblas_set_num_threads(int threads);
-int openblas_get_num_threads(void);
 /* OpenBLAS's own (pthreads builds; its fork handler): ends its worker threads. Weak: a BLAS
  * without it links all the same. */
 int blas_thread_shutdown_(void) __attribute__((weak));
