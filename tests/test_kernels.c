@@ -3,8 +3,8 @@
  *
  * The kernels marked HONE_KERNEL are compiled for baseline x86-64, AVX2 and AVX-512, and the
  * machine picks one at start-up; their loops run in vectors of 4 to 16 values and finish with a
- * tail, and the sums keep eight double lanes of their own. LEN passes four vectors of 16 floats
- * (eight of 8 doubles) with every tail of each, and every tail of the eight lanes; the offsets
+ * tail, and the sums keep sixteen double lanes of their own. LEN passes four vectors of 16 floats
+ * (eight of 8 doubles) with every tail of each, and every tail of the sixteen lanes; the offsets
  * start the arrays off the vectors' alignment. The references run without target clones and,
  * like the library (-std=c11), without contracting a multiply and an add into one FMA, so
  * equality also says that the clone this machine runs gives what the baseline does. */
@@ -43,20 +43,22 @@ static void assert_same_double(const char *what, int n, int off, double got, dou
         fail_msg("%s, length %d at offset %d: %.17g, the reference %.17g", what, n, off, got, want);
 }
 
-/* sum of x^2 (or |x|) over x [n] as the library sums: eight lanes over whole groups of eight,
- * the tail into lane 0, the lanes added pairwise in a fixed order */
-static double eight_lanes(const hone_real *x, int n, int squares) {
-    double a[8] = {0};
+/* sum of x^2 (or |x|) over x [n] as the library sums: sixteen lanes over whole groups of
+ * sixteen, the tail into lane 0; lane k + 8 added to lane k, then those eight pairwise, in a
+ * fixed order */
+static double sixteen_lanes(const hone_real *x, int n, int squares) {
+    double a[16] = {0};
     int i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++) a[k] += squares ? (double)x[i + k] * x[i + k] : fabs((double)x[i + k]);
+    for (; i + 16 <= n; i += 16)
+        for (int k = 0; k < 16; k++) a[k] += squares ? (double)x[i + k] * x[i + k] : fabs((double)x[i + k]);
     for (; i < n; i++) a[0] += squares ? (double)x[i] * x[i] : fabs((double)x[i]);
+    for (int k = 0; k < 8; k++) a[k] += a[k + 8];
     return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
 }
 
 /* honeO_sum_squares, and the penalty's sums of W^2 and |W| (through hone_model_penalty of one
  * dense layer of n weights, B = 1: L2 1 gives sum W^2 / 2, L1 1 gives sum |W|, both exact). */
-static void test_sums_in_eight_lanes(void **state) {
+static void test_sums_in_sixteen_lanes(void **state) {
     hone_rng rng;
     hone_rng_seed(&rng, 71);
     hone_real g[SPAN];
@@ -64,7 +66,7 @@ static void test_sums_in_eight_lanes(void **state) {
         for (int off = 0; off < OFFSETS; off++) {
             fill_wide(g, SPAN, &rng);
             const double got = honeO_sum_squares(g + off, (size_t)n);
-            assert_same_double("honeO_sum_squares", n, off, got, eight_lanes(g + off, n, 1));
+            assert_same_double("honeO_sum_squares", n, off, got, sixteen_lanes(g + off, n, 1));
         }
     const hone_layer_spec one[] = {{.kind = HONE_LAYER_DENSE, .units = 1, .no_bias = 1}};
     hone_error err;
@@ -74,9 +76,9 @@ static void test_sums_in_eight_lanes(void **state) {
         assert_int_equal(m->n_params, (size_t)n);
         fill_wide(m->params, (size_t)n, &rng);
         assert_int_equal(hone_model_set_regularization(m, 1, 0, 0, &err), HONE_OK);
-        assert_same_double("the L2 penalty's sum of W^2", n, 0, hone_model_penalty(m, 1), eight_lanes(m->params, n, 1) / 2);
+        assert_same_double("the L2 penalty's sum of W^2", n, 0, hone_model_penalty(m, 1), sixteen_lanes(m->params, n, 1) / 2);
         assert_int_equal(hone_model_set_regularization(m, 0, 1, 0, &err), HONE_OK);
-        assert_same_double("the L1 penalty's sum of |W|", n, 0, hone_model_penalty(m, 1), eight_lanes(m->params, n, 0));
+        assert_same_double("the L1 penalty's sum of |W|", n, 0, hone_model_penalty(m, 1), sixteen_lanes(m->params, n, 0));
         hone_model_free(m);
     }
 }
@@ -114,7 +116,7 @@ static void rule_reference(const hone_optimizer_config *c, hone_real *p, const h
 }
 
 /* Every rule (momentum in both forms) by honeO_step, and by honeO_step_and_clear, which also
- * returns the gradient's norm from the eight lanes and leaves the gradient zero (Adam's pass is a
+ * returns the gradient's norm from the sixteen lanes and leaves the gradient zero (Adam's pass is a
  * kernel of its own that does all three in one loop). */
 static void test_optimizer_rules(void **state) {
     hone_rng rng;
@@ -133,7 +135,7 @@ static void test_optimizer_rules(void **state) {
                         th_fill_uniform(s, 2 * SPAN, &rng, 0, 0.1);
                         memcpy(want_p, p, sizeof p);
                         memcpy(want_s, s, sizeof s);
-                        const double want_norm = sqrt(eight_lanes(g + off, n, 1));
+                        const double want_norm = sqrt(sixteen_lanes(g + off, n, 1));
                         rule_reference(&c, want_p + off, g + off, want_s + 2 * off, n, 3, 0.01);
                         if (fused) {
                             const double norm = honeO_step_and_clear(&c, p + off, g + off, s + 2 * off, (size_t)n, 3, 0.01);
@@ -405,7 +407,7 @@ static void test_blas_described(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        th_test(test_sums_in_eight_lanes), th_test(test_optimizer_rules),  th_test(test_penalty_gradient),
+        th_test(test_sums_in_sixteen_lanes), th_test(test_optimizer_rules),  th_test(test_penalty_gradient),
         th_test(test_activation_kernels),  th_test(test_dropout_kernels),  th_test(test_batchnorm_kernels),
         th_test(test_gather_kernels),      th_test(test_blas_described),
     };

@@ -39,6 +39,20 @@
 #define HONE_KERNEL
 #endif
 
+/* Sums over many values (norms, penalties) run in HONEK_SUM_LANES double accumulators, lane k
+ * taking values k, k + 16, k + 32, ... and lane 0 the tail, and honeK_sum_lanes adds the lanes in
+ * a fixed order: the same result every run and on every clone. A single chain of dependent adds
+ * runs at one add per latency (the compiler may not reorder it); sixteen lanes fill two AVX-512
+ * registers, or four AVX2 ones, and are added as the first register plus the second, then
+ * pairwise. */
+enum { HONEK_SUM_LANES = 16 };
+
+static inline double honeK_sum_lanes(const double acc[HONEK_SUM_LANES]) {
+    double a[HONEK_SUM_LANES / 2];
+    for (int k = 0; k < HONEK_SUM_LANES / 2; k++) a[k] = acc[k] + acc[k + HONEK_SUM_LANES / 2];
+    return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+}
+
 /* C [M, N] = alpha * op(A) op(B) + beta * C, row-major; op(A) is [M, K], op(B) is [K, N].
  * ta, tb: 0 plain, 1 transposed (A stored [K, M], B stored [N, K]). Large products are split
  * into bands across the pool's threads (gemm.c). */

@@ -391,14 +391,14 @@ hone_status hone_model_set_regularization(hone_model *m, double l2, double l1, i
     return HONE_OK;
 }
 
-/* sum |W| over W [n], in eight fixed-order lanes (as honeO_sum_squares) */
+/* sum |W| over W [n], in lanes (kernels.h, HONEK_SUM_LANES; as honeO_sum_squares) */
 HONE_KERNEL static double magnitudes(const hone_real *restrict W, size_t n) {
-    double a[8] = {0};
+    double a[HONEK_SUM_LANES] = {0};
     size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++) a[k] += fabs((double)W[i + k]);
+    for (; i + HONEK_SUM_LANES <= n; i += HONEK_SUM_LANES)
+        for (int k = 0; k < HONEK_SUM_LANES; k++) a[k] += fabs((double)W[i + k]);
     for (; i < n; i++) a[0] += fabs((double)W[i]);
-    return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+    return honeK_sum_lanes(a);
 }
 
 /* sq += sum W^2, ab += sum |W| over W [n]: a loop for each, as GCC vectorizes a loop with one set

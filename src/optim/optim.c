@@ -105,14 +105,14 @@ HONE_KERNEL static void adam(hone_real *restrict p, const hone_real *restrict g,
     for (size_t i = 0; i < n; i++) adam_one(p + i, m + i, v + i, g[i], &a);
 }
 
-/* adam, also returning the sum of g^2 (eight double lanes, as honeO_sum_squares) and clearing g: the
+/* adam, also returning the sum of g^2 (in lanes, as honeO_sum_squares) and clearing g: the
  * whole of one chunk's pass in a single loop */
 HONE_KERNEL static double adam_norm_clear(hone_real *restrict p, hone_real *restrict g, hone_real *restrict m,
                                           hone_real *restrict v, size_t n, adam_terms a) {
-    double acc[8] = {0};
+    double acc[HONEK_SUM_LANES] = {0};
     size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++) {
+    for (; i + HONEK_SUM_LANES <= n; i += HONEK_SUM_LANES)
+        for (int k = 0; k < HONEK_SUM_LANES; k++) {
             const hone_real gi = g[i + k];
             acc[k] += (double)gi * gi;
             adam_one(p + i + k, m + i + k, v + i + k, gi, &a);
@@ -123,7 +123,7 @@ HONE_KERNEL static double adam_norm_clear(hone_real *restrict p, hone_real *rest
         adam_one(p + i, m + i, v + i, g[i], &a);
         g[i] = 0;
     }
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    return honeK_sum_lanes(acc);
 }
 
 /* One step of c's rule on p [n] from g [n], with its first moments m [n] and second v [n]. */
@@ -149,16 +149,14 @@ void honeO_step(const hone_optimizer_config *c, hone_real *p, const hone_real *g
     step_rule(c, p, g, state, state + n, n, t, lr);
 }
 
-/* The sum of g^2 over g [n] in eight running sums, added in a fixed order: a single chain of
- * dependent adds runs at one add per latency (the compiler may not reorder it), eight of them
- * vectorize; the same result every run and on every clone. */
+/* The sum of g^2 over g [n], in lanes (kernels.h, HONEK_SUM_LANES). */
 HONE_KERNEL double honeO_sum_squares(const hone_real *restrict g, size_t n) {
-    double acc[8] = {0};
+    double acc[HONEK_SUM_LANES] = {0};
     size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++) acc[k] += (double)g[i + k] * g[i + k];
+    for (; i + HONEK_SUM_LANES <= n; i += HONEK_SUM_LANES)
+        for (int k = 0; k < HONEK_SUM_LANES; k++) acc[k] += (double)g[i + k] * g[i + k];
     for (; i < n; i++) acc[0] += (double)g[i] * g[i];
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    return honeK_sum_lanes(acc);
 }
 
 /* 2048 values of p, g, m and v: 32 KiB, so each chunk is read from memory once and then reused
