@@ -129,6 +129,25 @@ static void test_checker_catches_assigned_parameter_gradients(void **state) {
     assert_true(r.accumulate > 0.01);
 }
 
+/* dZ [B, O] of kind at Z against Y, and its relative error against central differences. */
+static double loss_gradient_error(hone_loss_kind kind, hone_real *dZ, hone_real *Z, const hone_real *Y, int B, int O) {
+    honeL_loss(kind, dZ, Z, Y, B, O);
+    double diff2 = 0, a2 = 0, g2 = 0, eps = 1e-6;
+    for (int i = 0; i < B * O; i++) {
+        hone_real saved = Z[i];
+        Z[i] = saved + eps;
+        double plus = honeL_loss(kind, NULL, Z, Y, B, O);
+        Z[i] = saved - eps;
+        double minus = honeL_loss(kind, NULL, Z, Y, B, O);
+        Z[i] = saved;
+        double approx = (plus - minus) / (2 * eps);
+        diff2 += (approx - dZ[i]) * (approx - dZ[i]);
+        a2 += approx * approx;
+        g2 += dZ[i] * dZ[i];
+    }
+    return honeG_rel_error(diff2, a2, g2);
+}
+
 static void test_every_loss_gradient(void **state) {
     if (!TH_DOUBLE) skip();
     hone_rng rng;
@@ -144,21 +163,7 @@ static void test_every_loss_gradient(void **state) {
             else if (kinds[k] == HONE_LOSS_SIGMOID_CE) for (int o = 0; o < O; o++) Y[b * O + o] = (hone_real)hone_rng_below(&rng, 2);
             else th_fill_uniform(Y + b * O, O, &rng, -2, 2);
         }
-        honeL_loss(kinds[k], dZ, Z, Y, B, O);
-        double diff2 = 0, a2 = 0, g2 = 0, eps = 1e-6;
-        for (int i = 0; i < B * O; i++) {
-            hone_real saved = Z[i];
-            Z[i] = saved + eps;
-            double plus = honeL_loss(kinds[k], NULL, Z, Y, B, O);
-            Z[i] = saved - eps;
-            double minus = honeL_loss(kinds[k], NULL, Z, Y, B, O);
-            Z[i] = saved;
-            double approx = (plus - minus) / (2 * eps);
-            diff2 += (approx - dZ[i]) * (approx - dZ[i]);
-            a2 += approx * approx;
-            g2 += dZ[i] * dZ[i];
-        }
-        double rel = honeG_rel_error(diff2, a2, g2);
+        const double rel = loss_gradient_error(kinds[k], dZ, Z, Y, B, O);
         print_message("%-10s dZ %.2e\n", hone_loss_kind_name(kinds[k]), rel);
         assert_true(rel < GRAD_TOL);
     }
@@ -284,21 +289,27 @@ static void test_softmax_ce_targets_not_summing_to_one(void **state) {
     hone_real Zr[B * O], Yr[B * O], dZr[B * O];
     th_fill_uniform(Zr, B * O, &rng, -3, 3);
     th_fill_uniform(Yr, B * O, &rng, 0.1, 0.9);
-    honeL_loss(HONE_LOSS_SOFTMAX_CE, dZr, Zr, Yr, B, O);
-    double diff2 = 0, a2 = 0, g2 = 0, eps = 1e-6;
-    for (int i = 0; i < B * O; i++) {
-        hone_real saved = Zr[i];
-        Zr[i] = saved + eps;
-        double plus = honeL_loss(HONE_LOSS_SOFTMAX_CE, NULL, Zr, Yr, B, O);
-        Zr[i] = saved - eps;
-        double minus = honeL_loss(HONE_LOSS_SOFTMAX_CE, NULL, Zr, Yr, B, O);
-        Zr[i] = saved;
-        double approx = (plus - minus) / (2 * eps);
-        diff2 += (approx - dZr[i]) * (approx - dZr[i]);
-        a2 += approx * approx;
-        g2 += dZr[i] * dZr[i];
-    }
-    assert_true(honeG_rel_error(diff2, a2, g2) < GRAD_TOL);
+    assert_true(loss_gradient_error(HONE_LOSS_SOFTMAX_CE, dZr, Zr, Yr, B, O) < GRAD_TOL);
+}
+
+/* Catches softmax cross-entropy's gradient wrong for the classes past the exps a row keeps
+ * (loss.c computes theirs again): rows of 70 classes. A class past them whose logit and target
+ * equal a kept one's gets the same gradient, bit for bit; the target past them gets p - 1 < 0;
+ * and in double the whole gradient agrees with central differences. */
+static void test_softmax_ce_past_the_kept_exps(void **state) {
+    enum { B = 3, O = HONEL_KEPT_EXPS + 6, KEPT = 3, PAST = HONEL_KEPT_EXPS + 3 };
+    hone_rng rng;
+    hone_rng_seed(&rng, 14);
+    hone_real Z[B * O], Y[B * O] = {0}, dZ[B * O];
+    th_fill_uniform(Z, B * O, &rng, -3, 3);
+    for (int b = 0; b < B; b++) Z[b * O + PAST] = Z[b * O + KEPT]; /* the twins */
+    Y[5] = 1;                                   /* row 0: a kept class the target, the twins not */
+    Y[O + KEPT] = 0.5, Y[O + PAST] = 0.5;       /* row 1: half on each twin */
+    Y[2 * O + PAST + 1] = 1;                    /* row 2: a class past them the target */
+    honeL_loss(HONE_LOSS_SOFTMAX_CE, dZ, Z, Y, B, O);
+    for (int b = 0; b < 2; b++) assert_true(dZ[b * O + PAST] == dZ[b * O + KEPT]);
+    assert_true(dZ[PAST] > 0 && dZ[2 * O + PAST + 1] < 0);
+    if (TH_DOUBLE) assert_true(loss_gradient_error(HONE_LOSS_SOFTMAX_CE, dZ, Z, Y, B, O) < GRAD_TOL);
 }
 
 /* Catches honeL_loss_output's sigmoid as 1 / (1 + e^-|z|) for every z. What
@@ -333,7 +344,7 @@ int main(void) {
         th_test(test_activation_values),
         th_test(test_leaky_relu_is_its_formula),
         th_test(test_dense_forward_by_hand),
-        th_test(test_softmax_ce_targets_not_summing_to_one),
+        th_test(test_softmax_ce_targets_not_summing_to_one), th_test(test_softmax_ce_past_the_kept_exps),
         th_test(test_loss_outputs_are_their_formulas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

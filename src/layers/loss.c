@@ -7,15 +7,20 @@
 #include <float.h>
 
 /* L = -1/B sum_b sum_c Y[b,c] (Z[b,c] - logsumexp(Z[b,:]))
- * dZ[b,c] = (softmax(Z[b,:])_c * sum_c Y[b,c] - Y[b,c]) / B   (the usual p - y for one-hot Y) */
+ * dZ[b,c] = (softmax(Z[b,:])_c * sum_c Y[b,c] - Y[b,c]) / B   (the usual p - y for one-hot Y),
+ * softmax_c = e_c / sum_c e_c with e_c = exp(Z[b,c] - max_c Z[b,c]), in double */
 static double softmax_ce(hone_real *dZ, const hone_real *Z, const hone_real *Y, int B, int O) {
-    double total = 0;
+    double total = 0, e[HONEL_KEPT_EXPS];
     for (int b = 0; b < B; b++) {
         const hone_real *z = Z + (size_t)b * O, *y = Y + (size_t)b * O;
         hone_real m = z[0];
         for (int c = 1; c < O; c++) m = z[c] > m ? z[c] : m;
         double sum = 0, ysum = 0;
-        for (int c = 0; c < O; c++) sum += exp((double)z[c] - m);
+        for (int c = 0; c < O; c++) {
+            const double ec = exp((double)z[c] - m);
+            if (c < HONEL_KEPT_EXPS) e[c] = ec;
+            sum += ec;
+        }
         double lse = m + log(sum);
         for (int c = 0; c < O; c++) {
             total -= (double)y[c] * ((double)z[c] - lse);
@@ -23,8 +28,10 @@ static double softmax_ce(hone_real *dZ, const hone_real *Z, const hone_real *Y, 
         }
         if (dZ) {
             hone_real *d = dZ + (size_t)b * O;
-            for (int c = 0; c < O; c++)
-                d[c] = (hone_real)((exp((double)z[c] - lse) * ysum - y[c]) / B);
+            for (int c = 0; c < O; c++) {
+                const double ec = c < HONEL_KEPT_EXPS ? e[c] : exp((double)z[c] - m);
+                d[c] = (hone_real)((ec / sum * ysum - y[c]) / B);
+            }
         }
     }
     return total / B;
