@@ -23,6 +23,22 @@ double honeC_median(double *values, int n);
 /* splitmix64's output for x: a 64-bit value that looks random for every distinct x, the way to
  * turn a counter (a row, a trial) into a seed. */
 uint64_t honeC_mix64(uint64_t x);
+/* The generator of row `row` of a batch, from the batch's seed (one draw of the caller's
+ * generator): rows drawn from their own generators can be split across the pool's threads with
+ * the same result on any number. */
+void honeC_row_rng(hone_rng *row_rng, uint64_t batch_seed, int row);
+/* hone_rng_next, inlined where a loop draws many numbers. */
+static inline uint64_t honeC_rng_next(hone_rng *rng) {
+    uint64_t *s = rng->s;
+    const uint64_t x = s[1] * 5, result = ((x << 7) | (x >> 57)) * 9, t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    return result;
+}
 /* fsync of the directory holding path ("." for a bare name), so that a rename into it survives a
  * power loss; whether it was synced. Callers take it as best effort: some file systems refuse to
  * sync a directory, and the renamed file itself is already safe. */
@@ -78,7 +94,7 @@ void honeD_augment_image(hone_real *dst, const hone_real *src, int H, int W, con
  * then given noise (hone_rng_normal_fast). Without rotation, shifts and mirrors are exact pixel
  * moves, done while the row is standardized (the result equals honeD_augment_image's, then
  * standardization). rng gives one draw per batch, the seed of every row's own generator
- * (honeD_row_rng), so rows are split across the pool's threads with the same result on any
+ * (honeC_row_rng), so rows are split across the pool's threads with the same result on any
  * number. scratch holds scratch_count values, honeD_augment_scratch(D) for every thread to work. */
 void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
                             const size_t *rows, int B, const hone_augment *aug, hone_rng *rng,
@@ -87,8 +103,6 @@ size_t honeD_augment_scratch(size_t D);
 /* data's image shape (its height and width, where they make its rows) as the model's
  * image_height and image_width; 0 and 0 for rows that are not images. */
 void honeD_take_image_shape(hone_model *m, const hone_dataset *data);
-/* The generator of the batch's row `row`, from the batch's seed. */
-void honeD_row_rng(hone_rng *row_rng, uint64_t batch_seed, int row);
 
 /* A growing string (JSON for model files and checkpoints). After a failed allocation it stays
  * failed and ignores further text; free s with honeM_free. */

@@ -240,9 +240,10 @@ static void test_activation_kernels(void **state) {
         }
 }
 
-/* Dropout in training on one row of n units: the mask in aux is 1 / keep or 0, drawn two units
- * from each 64-bit number (the low 32 bits, then the high; an odd last unit from a number of its
- * own), y = x mask and dx += dy mask. */
+/* Dropout in training on one row of n units: the mask in aux is 1 / keep or 0, drawn from the
+ * row's own generator (honeC_row_rng, from one draw of the layer's) two units from each 64-bit
+ * number (the low 32 bits, then the high; an odd last unit from a number of its own), y = x mask
+ * and dx += dy mask. */
 static void test_dropout_kernels(void **state) {
     hone_rng rng, draws;
     hone_rng_seed(&rng, 75);
@@ -255,7 +256,8 @@ static void test_dropout_kernels(void **state) {
             hone_layer layer = {.kind = HONE_LAYER_DROPOUT, .in = n, .out = n, .keep_prob = keep};
             fill_wide(x, SPAN, &rng);
             for (int i = 0; i < SPAN; i++) mask[i] = 7; /* not a mask value: one left unwritten shows */
-            draws = rng;
+            hone_rng caller = rng;
+            honeC_row_rng(&draws, hone_rng_next(&caller), 0);
             for (int i = 0; i < n; i += 2) {
                 const uint64_t r = hone_rng_next(&draws);
                 want_mask[i] = (r & 0xffffffffu) < threshold ? scale : 0;
@@ -272,6 +274,45 @@ static void test_dropout_kernels(void **state) {
             honeL_dropout.backward(&layer, dx + off, NULL, dy + off, x + off, y + off, NULL, 1, &ctx);
             assert_same("dropout backward", n, off, dx + off, want);
         }
+}
+
+/* Dropout on rows enough to split across the pool's threads (64 x 301 values, bands of 16 rows):
+ * row r's mask comes from its own generator, honeC_row_rng(seed, r) with seed one draw of the
+ * layer's, whatever the thread count; and the layer's generator moves by that one draw. */
+static void test_dropout_rows_have_their_own_generators(void **state) {
+    enum { B = 64, O = 301 };
+    static hone_real x[B * O], y[B * O], mask[B * O], first[B * O];
+    const float keep = 0.7f;
+    const uint64_t threshold = (uint64_t)(keep * 4294967296.0);
+    const hone_real scale = (hone_real)(1 / (double)keep);
+    hone_layer layer = {.kind = HONE_LAYER_DROPOUT, .in = O, .out = O, .keep_prob = keep};
+    for (int i = 0; i < B * O; i++) x[i] = 1;
+    const int threads = honeK_threads();
+    for (int t = 0; t < 2; t++) {
+        hone_set_threads(t ? 1 : 2);
+        hone_rng rng, caller;
+        hone_rng_seed(&rng, 76);
+        caller = rng;
+        const uint64_t seed = hone_rng_next(&caller);
+        honeL_ctx ctx = {.training = 1, .rng = &rng, .aux = mask};
+        honeL_dropout.forward(&layer, y, x, NULL, B, &ctx);
+        assert_memory_equal(&rng, &caller, sizeof rng); /* one draw */
+        for (int r = 0; r < B; r++) {
+            hone_rng draws;
+            honeC_row_rng(&draws, seed, r);
+            for (int i = 0; i < O; i += 2) {
+                const uint64_t bits = hone_rng_next(&draws);
+                const hone_real m0 = (bits & 0xffffffffu) < threshold ? scale : 0;
+                if (mask[r * O + i] != m0) fail_msg("row %d unit %d: %g, from its generator %g", r, i, (double)mask[r * O + i], (double)m0);
+                if (i + 1 == O) continue; /* the odd last unit: its number's low half */
+                const hone_real m1 = (bits >> 32) < threshold ? scale : 0;
+                if (mask[r * O + i + 1] != m1) fail_msg("row %d unit %d: %g, from its generator %g", r, i + 1, (double)mask[r * O + i + 1], (double)m1);
+            }
+        }
+        if (t == 0) memcpy(first, y, sizeof y);
+        else assert_memory_equal(first, y, sizeof y); /* the same on 1 thread as on 2 */
+    }
+    hone_set_threads(threads);
 }
 
 /* Batch norm over B rows of O units, as its kernels compute it: per unit, sums in double in row
@@ -408,7 +449,7 @@ static void test_blas_described(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_sums_in_sixteen_lanes), th_test(test_optimizer_rules),  th_test(test_penalty_gradient),
-        th_test(test_activation_kernels),  th_test(test_dropout_kernels),  th_test(test_batchnorm_kernels),
+        th_test(test_activation_kernels),  th_test(test_dropout_kernels), th_test(test_dropout_rows_have_their_own_generators),  th_test(test_batchnorm_kernels),
         th_test(test_gather_kernels),      th_test(test_blas_described),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

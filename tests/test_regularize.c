@@ -640,7 +640,7 @@ static void test_rows_have_generators_of_their_own(void **state) {
     for (int s = 0; s < 2; s++) {
         for (int r = 0; r < ROWS; r++) {
             hone_rng rng;
-            honeD_row_rng(&rng, batch_seeds[s], r);
+            honeC_row_rng(&rng, batch_seeds[s], r);
             memcpy(words + 4 * r, rng.s, sizeof rng.s);
             firsts[2 * r] = hone_rng_next(&rng), firsts[2 * r + 1] = hone_rng_next(&rng);
         }
@@ -686,7 +686,7 @@ static void test_augmented_gather_matches_the_reference(void **state) {
         for (int r = 0; r < B; r++) {
             for (int j = 0; j < D; j++) raw[j] = re[rows[r] * D + (size_t)j];
             hone_rng row_rng;
-            honeD_row_rng(&row_rng, batch_seed, r);
+            honeC_row_rng(&row_rng, batch_seed, r);
             honeD_augment_image(moved, raw, H, W, &aug, &row_rng);
             moves += memcmp(moved, raw, sizeof raw) != 0;
             for (int j = 0; j < D; j++) {
@@ -1072,7 +1072,7 @@ static void test_rotated_gather_matches_the_reference(void **state) {
     for (int r = 0; r < B; r++) {
         for (int j = 0; j < D; j++) raw[j] = px[rows[r] * D + (size_t)j];
         hone_rng row_rng;
-        honeD_row_rng(&row_rng, batch_seed, r);
+        honeC_row_rng(&row_rng, batch_seed, r);
         honeD_augment_image(moved, raw, H, W, &aug, &row_rng);
         assert_true(memcmp(moved, raw, sizeof raw) != 0);
         for (int j = 0; j < D; j++) assert_true(X[r * D + j] == (moved[j] - m->input_mean[j]) / m->input_std[j]);

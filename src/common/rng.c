@@ -18,19 +18,13 @@ void hone_rng_seed(hone_rng *rng, uint64_t seed) {
     for (int i = 0; i < 4; i++) rng->s[i] = splitmix64(&seed);
 }
 
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+uint64_t hone_rng_next(hone_rng *rng) { return honeC_rng_next(rng); }
 
-uint64_t hone_rng_next(hone_rng *rng) {
-    uint64_t *s = rng->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
+/* Seeding with batch_seed + row * 0x9e3779b97f4a7c15 would give each row three of its
+ * neighbour's four state words (the seeder steps by that constant); a mixed offset gives every
+ * row a state of its own. */
+void honeC_row_rng(hone_rng *row_rng, uint64_t batch_seed, int row) {
+    hone_rng_seed(row_rng, batch_seed + honeC_mix64((uint64_t)row));
 }
 
 double hone_rng_uniform(hone_rng *rng) { return (double)(hone_rng_next(rng) >> 11) * 0x1.0p-53; }

@@ -6,46 +6,87 @@
 
 #include <string.h>
 
+/* A training pass's work over bands of rows, across the pool's threads. */
+typedef struct dropout_args {
+    hone_real *out;        /* forward: y [B, O];  backward: dx [B, O] */
+    const hone_real *in;   /* forward: x [B, O];  backward: dy [B, O] */
+    hone_real *mask;       /* [B, O] */
+    int B, O;
+    uint64_t batch_seed;   /* forward: each row's generator comes from it (honeC_row_rng) */
+    uint64_t threshold;    /* forward: a 32-bit draw keeps its unit when below it */
+    hone_real scale;       /* forward: 1 / keep */
+} dropout_args;
+
 /* y [n] = x m */
 HONE_KERNEL static void apply_mask(hone_real *restrict y, const hone_real *restrict x, const hone_real *restrict mask,
                                    size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = x[i] * mask[i];
 }
 
-/* training: m [B, O] = Bernoulli(keep) / keep (kept in aux), y = x m;  inference: y = x */
+/* dx [n] += dy m */
+HONE_KERNEL static void add_masked(hone_real *restrict dx, const hone_real *restrict dy, const hone_real *restrict mask,
+                                   size_t n) {
+    for (size_t i = 0; i < n; i++) dx[i] += dy[i] * mask[i];
+}
+
+/* Rows lo..hi of the mask, each from its own generator, two 32-bit draws from each 64-bit number
+ * (a row of odd width takes a number of its own for its last unit); then y = x m over them. */
+static void forward_band(void *arg, int part, int parts) {
+    const dropout_args *a = arg;
+    int lo, hi;
+    honeK_band(a->B, part, parts, &lo, &hi);
+    const size_t O = (size_t)a->O;
+    for (int r = lo; r < hi; r++) {
+        hone_rng rng;
+        honeC_row_rng(&rng, a->batch_seed, r);
+        hone_real *restrict mask = a->mask + (size_t)r * O;
+        size_t i = 0;
+        for (; i + 2 <= O; i += 2) {
+            const uint64_t bits = honeC_rng_next(&rng);
+            mask[i] = (bits & 0xffffffffu) < a->threshold ? a->scale : 0;
+            mask[i + 1] = (bits >> 32) < a->threshold ? a->scale : 0;
+        }
+        if (i < O) mask[i] = (honeC_rng_next(&rng) & 0xffffffffu) < a->threshold ? a->scale : 0;
+    }
+    if (hi > lo) apply_mask(a->out + (size_t)lo * O, a->in + (size_t)lo * O, a->mask + (size_t)lo * O, (size_t)(hi - lo) * O);
+}
+
+static void backward_band(void *arg, int part, int parts) {
+    const dropout_args *a = arg;
+    int lo, hi;
+    honeK_band(a->B, part, parts, &lo, &hi);
+    const size_t O = (size_t)a->O;
+    if (hi > lo) add_masked(a->out + (size_t)lo * O, a->in + (size_t)lo * O, a->mask + (size_t)lo * O, (size_t)(hi - lo) * O);
+}
+
+/* Bands of at least 16 rows, over enough values to be worth a thread. */
+static int parts_of(int B, int O) { return honeK_elementwise_parts((size_t)B * (size_t)O, B, 16); }
+
+/* training: m [B, O] = Bernoulli(keep) / keep (kept in aux), y = x m;  inference: y = x. One draw
+ * of ctx->rng a batch seeds every row's generator, so the masks do not depend on the threads. */
 static void dropout_forward(const hone_layer *layer, hone_real *restrict y, const hone_real *restrict x,
                             const hone_real *p, int B, const honeL_ctx *ctx) {
-    const size_t n = (size_t)B * layer->out;
+    const int O = layer->out;
     if (!ctx->training || layer->keep_prob >= 1) {
-        memcpy(y, x, n * sizeof *y);
+        memcpy(y, x, (size_t)B * O * sizeof *y);
         return;
     }
-    hone_real *restrict mask = ctx->aux;
     const double keep = layer->keep_prob;
-    const hone_real scale = (hone_real)(1 / keep);
-    /* two 32-bit draws from each 64-bit number: kept when draw < keep 2^32 (within 2^-32 of keep) */
-    const uint64_t threshold = (uint64_t)(keep * 4294967296.0);
-    size_t i = 0;
-    for (; i + 2 <= n; i += 2) {
-        uint64_t r = hone_rng_next(ctx->rng);
-        mask[i] = (r & 0xffffffffu) < threshold ? scale : 0;
-        mask[i + 1] = (r >> 32) < threshold ? scale : 0;
-    }
-    if (i < n) mask[i] = (hone_rng_next(ctx->rng) & 0xffffffffu) < threshold ? scale : 0;
-    apply_mask(y, x, mask, n);
+    /* kept when a draw < keep 2^32: within 2^-32 of keep */
+    dropout_args a = {y, x, ctx->aux, B, O, hone_rng_next(ctx->rng), (uint64_t)(keep * 4294967296.0), (hone_real)(1 / keep)};
+    honeK_parallel(forward_band, &a, parts_of(B, O));
 }
 
 /* dx [B, I] += dy m  (training), dy (inference) */
-HONE_KERNEL static void dropout_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp,
-                             const hone_real *restrict dy, const hone_real *x, const hone_real *y,
-                             const hone_real *p, int B, const honeL_ctx *ctx) {
-    const size_t n = (size_t)B * layer->out;
+static void dropout_backward(const hone_layer *layer, hone_real *restrict dx, hone_real *dp, const hone_real *restrict dy,
+                             const hone_real *x, const hone_real *y, const hone_real *p, int B, const honeL_ctx *ctx) {
+    const int O = layer->out;
     if (!ctx->training || layer->keep_prob >= 1) {
-        for (size_t i = 0; i < n; i++) dx[i] += dy[i];
+        for (size_t i = 0; i < (size_t)B * O; i++) dx[i] += dy[i];
         return;
     }
-    const hone_real *restrict mask = ctx->aux;
-    for (size_t i = 0; i < n; i++) dx[i] += dy[i] * mask[i];
+    dropout_args a = {dx, dy, ctx->aux, B, O, 0, 0, 0};
+    honeK_parallel(backward_band, &a, parts_of(B, O));
 }
 
 const honeL_ops honeL_dropout = {HONE_LAYER_DROPOUT, "dropout", 0, dropout_forward, dropout_backward, 0};

@@ -214,7 +214,7 @@ static void gather_band(void *arg, int part, int parts) {
         const size_t row = a->rows[b];
         if (a->aug) {
             hone_rng rng;
-            honeD_row_rng(&rng, a->batch_seed, b);
+            honeC_row_rng(&rng, a->batch_seed, b);
             augmented_row(x, data, row, a->aug, &rng, mean, sd, a->scratch + (size_t)part * D);
         } else if (data->x_u8) {
             standardize_u8(x, data->x_u8 + row * D, mean, sd, D);
@@ -231,13 +231,6 @@ void hone_model_gather(const hone_model *m, hone_real *X, hone_real *Y, const ho
                        const size_t *rows, int B) {
     gather_args a = {m, X, Y, data, rows, B, NULL, 0, NULL};
     honeK_parallel(gather_band, &a, honeK_elementwise_parts((size_t)B * data->d, B, 16)); /* bands of 16 rows */
-}
-
-/* Seeding with batch_seed + row * 0x9e3779b97f4a7c15 would give each row three of its
- * neighbour's four state words (the seeder steps by that constant); a mixed offset gives every
- * row a state of its own. */
-void honeD_row_rng(hone_rng *row_rng, uint64_t batch_seed, int row) {
-    hone_rng_seed(row_rng, batch_seed + honeC_mix64((uint64_t)row));
 }
 
 size_t honeD_augment_scratch(size_t D) { return D * (size_t)honeK_threads(); }
