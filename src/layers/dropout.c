@@ -13,7 +13,7 @@ typedef struct dropout_args {
     hone_real *mask;       /* [B, O] */
     int B, O;
     uint64_t batch_seed;   /* forward: each row's generator comes from it (honeC_row_rng) */
-    uint64_t threshold;    /* forward: a 32-bit draw keeps its unit when below it */
+    uint32_t threshold;    /* forward: a 32-bit draw keeps its unit when below it */
     hone_real scale;       /* forward: 1 / keep */
 } dropout_args;
 
@@ -29,24 +29,37 @@ HONE_KERNEL static void add_masked(hone_real *restrict dx, const hone_real *rest
     for (size_t i = 0; i < n; i++) dx[i] += dy[i] * mask[i];
 }
 
+/* mask [n] = scale where draw [n] < threshold, else 0: a select the compiler vectorizes (a
+ * branch would be mispredicted at random) */
+HONE_KERNEL static void mask_of_draws(hone_real *restrict mask, const uint32_t *restrict draw, size_t n, uint32_t threshold,
+                                      hone_real scale) {
+    for (size_t i = 0; i < n; i++) mask[i] = draw[i] < threshold ? scale : 0;
+}
+
+enum { DRAW_CHUNK = 256 }; /* 32-bit draws a row takes at a time, then turns into its mask */
+
 /* Rows lo..hi of the mask, each from its own generator, two 32-bit draws from each 64-bit number
- * (a row of odd width takes a number of its own for its last unit); then y = x m over them. */
+ * (the low half, then the high; a row of odd width takes a number of its own for its last unit);
+ * then y = x m over them. */
 static void forward_band(void *arg, int part, int parts) {
     const dropout_args *a = arg;
     int lo, hi;
     honeK_band(a->B, part, parts, &lo, &hi);
     const size_t O = (size_t)a->O;
+    uint32_t draw[DRAW_CHUNK];
     for (int r = lo; r < hi; r++) {
         hone_rng rng;
         honeC_row_rng(&rng, a->batch_seed, r);
-        hone_real *restrict mask = a->mask + (size_t)r * O;
-        size_t i = 0;
-        for (; i + 2 <= O; i += 2) {
-            const uint64_t bits = honeC_rng_next(&rng);
-            mask[i] = (bits & 0xffffffffu) < a->threshold ? a->scale : 0;
-            mask[i + 1] = (bits >> 32) < a->threshold ? a->scale : 0;
+        hone_real *mask = a->mask + (size_t)r * O;
+        for (size_t at = 0; at < O; at += DRAW_CHUNK) {
+            const size_t n = O - at < DRAW_CHUNK ? O - at : DRAW_CHUNK;
+            for (size_t i = 0; i < n; i += 2) {
+                const uint64_t bits = honeC_rng_next(&rng);
+                draw[i] = (uint32_t)bits;
+                if (i + 1 < n) draw[i + 1] = (uint32_t)(bits >> 32);
+            }
+            mask_of_draws(mask + at, draw, n, a->threshold, a->scale);
         }
-        if (i < O) mask[i] = (honeC_rng_next(&rng) & 0xffffffffu) < a->threshold ? a->scale : 0;
     }
     if (hi > lo) apply_mask(a->out + (size_t)lo * O, a->in + (size_t)lo * O, a->mask + (size_t)lo * O, (size_t)(hi - lo) * O);
 }
@@ -73,7 +86,7 @@ static void dropout_forward(const hone_layer *layer, hone_real *restrict y, cons
     }
     const double keep = layer->keep_prob;
     /* kept when a draw < keep 2^32: within 2^-32 of keep */
-    dropout_args a = {y, x, ctx->aux, B, O, hone_rng_next(ctx->rng), (uint64_t)(keep * 4294967296.0), (hone_real)(1 / keep)};
+    dropout_args a = {y, x, ctx->aux, B, O, hone_rng_next(ctx->rng), (uint32_t)(keep * 4294967296.0), (hone_real)(1 / keep)};
     honeK_parallel(forward_band, &a, parts_of(B, O));
 }
 
