@@ -401,11 +401,12 @@ HONE_KERNEL static double magnitudes(const hone_real *restrict W, size_t n) {
     return honeK_sum_lanes(a);
 }
 
-/* sq += sum W^2, ab += sum |W| over W [n]: a loop for each, as GCC vectorizes a loop with one set
- * of lanes but not one with two */
-static void weight_sums(const hone_real *W, size_t n, double *sq, double *ab) {
-    *sq += honeO_sum_squares(W, n);
-    *ab += magnitudes(W, n);
+/* sq += sum W^2 where m has L2, ab += sum |W| where it has L1, over W [n] (a sum the penalty
+ * does not weigh is not taken: a pass over the weights each): a loop for each, as GCC
+ * vectorizes a loop with one set of lanes but not one with two */
+static void weight_sums(const hone_model *m, const hone_real *W, size_t n, double *sq, double *ab) {
+    if (m->l2 != 0) *sq += honeO_sum_squares(W, n);
+    if (m->l1 != 0) *ab += magnitudes(W, n);
 }
 
 /* dW [n] += k2 W + k1 sign(W) */
@@ -419,8 +420,8 @@ enum { PENALTY_CHUNK = 2048 };
 
 /* penalty_gradient, and weight_sums over the same W [n] a chunk at a time (sq NULL: the gradient
  * alone) */
-static void penalty_gradient_sums(hone_real *dW, const hone_real *W, size_t n, hone_real k2, hone_real k1, double *sq,
-                                  double *ab) {
+static void penalty_gradient_sums(const hone_model *m, hone_real *dW, const hone_real *W, size_t n, hone_real k2,
+                                  hone_real k1, double *sq, double *ab) {
     if (!sq) {
         penalty_gradient(dW, W, n, k2, k1);
         return;
@@ -428,7 +429,7 @@ static void penalty_gradient_sums(hone_real *dW, const hone_real *W, size_t n, h
     for (size_t i = 0; i < n; i += PENALTY_CHUNK) {
         const size_t k = n - i < PENALTY_CHUNK ? n - i : PENALTY_CHUNK;
         penalty_gradient(dW + i, W + i, k, k2, k1);
-        weight_sums(W + i, k, sq, ab);
+        weight_sums(m, W + i, k, sq, ab);
     }
 }
 
@@ -442,7 +443,7 @@ double hone_model_penalty(const hone_model *m, int B) {
     double sq = 0, abs_sum = 0;
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
-        if (layer->kind == HONE_LAYER_DENSE) weight_sums(m->params + layer->param_offset, decayed_count(m, layer), &sq, &abs_sum);
+        if (layer->kind == HONE_LAYER_DENSE) weight_sums(m, m->params + layer->param_offset, decayed_count(m, layer), &sq, &abs_sum);
     }
     return penalty_of(m, B, sq, abs_sum);
 }
@@ -463,7 +464,7 @@ static void add_penalty(const hone_model *m, const hone_layer *layer, size_t fir
     const size_t decayed = decayed_count(m, layer), end = first + count < decayed ? first + count : decayed;
     const size_t at = layer->param_offset + first;
     if (first < end)
-        penalty_gradient_sums(m->grads + at, m->params + at, end - first, (hone_real)(m->l2 / B), (hone_real)(m->l1 / B),
+        penalty_gradient_sums(m, m->grads + at, m->params + at, end - first, (hone_real)(m->l2 / B), (hone_real)(m->l1 / B),
                               sq, ab);
 }
 
