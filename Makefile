@@ -13,8 +13,9 @@ DEPS     = openblas zlib inih libcjson
 PKG_CFLAGS := $(shell pkg-config --cflags $(DEPS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(DEPS) 2>/dev/null)
 CPPFLAGS = -Iinclude -Isrc $(PKG_CFLAGS)
-# The library's AVX-512 kernel clones (kernels.h, HONE_KERNEL) use whole 512-bit registers: GCC's
-# default of 256 left Adam's pass bound by its square roots and divisions, 8 lanes at a time.
+# The library's AVX-512 kernel clones (kernels.h, HONE_KERNEL) use whole 512-bit registers, where
+# GCC's default is 256 bits (what that did to Adam's pass: docs/design.md, "Kernels for three
+# instruction sets").
 KERNEL_FLAGS := $(if $(filter x86_64-%,$(shell $(CC) -dumpmachine)),-mprefer-vector-width=512)
 LDLIBS   = $(PKG_LIBS) -lm
 B        = build
