@@ -34,7 +34,7 @@ double honeO_step_range(const hone_optimizer_config *c, hone_real *p, hone_real 
 
 /* Global L2 norm of g [n], accumulated in double. */
 double honeO_norm(const hone_real *g, size_t n);
-/* Its square, sum g^2, in eight double lanes added in a fixed order (the same every run). */
+/* Its square, sum g^2, in double lanes added in a fixed order (kernels.h, HONEK_SUM_LANES). */
 double honeO_sum_squares(const hone_real *g, size_t n);
 /* Clamps g [n] to [-value, value] (value > 0), and/or scales it to global norm at most max_norm
  * given its current norm (max_norm > 0). */
