@@ -1,7 +1,7 @@
 /* blas_info.c - which BLAS runs the matrix products, and whether the kernels it chose for this
  * CPU leave its widest vectors unused: an OpenBLAS older than the CPU falls back to kernels it
  * knows, and OPENBLAS_CORETYPE in the environment overrides its choice (the shell of BENCHMARKS
- * runs AG and AJ set it to Haswell: AVX2 on an AMD Zen 5, where OpenBLAS 0.3.21 itself picks its
+ * runs AG, AJ, AM and AO set it to Haswell: AVX2 on an AMD Zen 5, where OpenBLAS 0.3.21 itself picks its
  * AVX-512 Cooperlake kernels, and its SkylakeX ones ran the products 1.8 times as fast on one core). */
 #include "kernels/kernels.h"
 
