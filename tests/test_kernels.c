@@ -240,29 +240,38 @@ static void test_activation_kernels(void **state) {
         }
 }
 
+/* The mask dropout draws for row `row` of n units at keep, with batch_seed the layer's one draw:
+ * the row's own generator (honeC_row_rng), two units from each 64-bit number (the low 32 bits,
+ * then the high; an odd last unit from a number of its own), 1 / keep where a draw is below
+ * keep 2^32, else 0 */
+static void row_mask(hone_real *mask, int n, float keep, uint64_t batch_seed, int row) {
+    const uint64_t threshold = (uint64_t)(keep * 4294967296.0);
+    const hone_real scale = (hone_real)(1 / (double)keep);
+    hone_rng draws;
+    honeC_row_rng(&draws, batch_seed, row);
+    for (int i = 0; i < n; i += 2) {
+        const uint64_t bits = hone_rng_next(&draws);
+        mask[i] = (bits & 0xffffffffu) < threshold ? scale : 0;
+        if (i + 1 < n) mask[i + 1] = (bits >> 32) < threshold ? scale : 0;
+    }
+}
+
 /* Dropout in training on one row of n units: the mask in aux is 1 / keep or 0, drawn from the
  * row's own generator (honeC_row_rng, from one draw of the layer's) two units from each 64-bit
  * number (the low 32 bits, then the high; an odd last unit from a number of its own), y = x mask
  * and dx += dy mask. */
 static void test_dropout_kernels(void **state) {
-    hone_rng rng, draws;
+    hone_rng rng;
     hone_rng_seed(&rng, 75);
     hone_real x[SPAN], y[SPAN], dy[SPAN], dx[SPAN], mask[SPAN], want[SPAN], want_mask[LEN];
     const float keep = 0.625f;
-    const hone_real scale = (hone_real)(1 / (double)keep);
-    const uint64_t threshold = (uint64_t)(keep * 4294967296.0);
     for (int n = 0; n <= LEN; n++)
         for (int off = 0; off < OFFSETS; off++) {
             hone_layer layer = {.kind = HONE_LAYER_DROPOUT, .in = n, .out = n, .keep_prob = keep};
             fill_wide(x, SPAN, &rng);
             for (int i = 0; i < SPAN; i++) mask[i] = 7; /* not a mask value: one left unwritten shows */
             hone_rng caller = rng;
-            honeC_row_rng(&draws, hone_rng_next(&caller), 0);
-            for (int i = 0; i < n; i += 2) {
-                const uint64_t r = hone_rng_next(&draws);
-                want_mask[i] = (r & 0xffffffffu) < threshold ? scale : 0;
-                if (i + 1 < n) want_mask[i + 1] = (r >> 32) < threshold ? scale : 0;
-            }
+            row_mask(want_mask, n, keep, hone_rng_next(&caller), 0);
             honeL_ctx ctx = {.training = 1, .rng = &rng, .aux = mask + off};
             honeL_dropout.forward(&layer, y + off, x + off, NULL, 1, &ctx);
             assert_same("dropout's mask", n, off, mask + off, want_mask);
@@ -282,9 +291,8 @@ static void test_dropout_kernels(void **state) {
 static void test_dropout_rows_have_their_own_generators(void **state) {
     enum { B = 64, O = 301 };
     static hone_real x[B * O], y[B * O], mask[B * O], first[B * O];
+    hone_real want[O];
     const float keep = 0.7f;
-    const uint64_t threshold = (uint64_t)(keep * 4294967296.0);
-    const hone_real scale = (hone_real)(1 / (double)keep);
     hone_layer layer = {.kind = HONE_LAYER_DROPOUT, .in = O, .out = O, .keep_prob = keep};
     for (int i = 0; i < B * O; i++) x[i] = 1;
     const int threads = honeK_threads();
@@ -297,17 +305,9 @@ static void test_dropout_rows_have_their_own_generators(void **state) {
         honeL_ctx ctx = {.training = 1, .rng = &rng, .aux = mask};
         honeL_dropout.forward(&layer, y, x, NULL, B, &ctx);
         assert_memory_equal(&rng, &caller, sizeof rng); /* one draw */
-        for (int r = 0; r < B; r++) {
-            hone_rng draws;
-            honeC_row_rng(&draws, seed, r);
-            for (int i = 0; i < O; i += 2) {
-                const uint64_t bits = hone_rng_next(&draws);
-                const hone_real m0 = (bits & 0xffffffffu) < threshold ? scale : 0;
-                if (mask[r * O + i] != m0) fail_msg("row %d unit %d: %g, from its generator %g", r, i, (double)mask[r * O + i], (double)m0);
-                if (i + 1 == O) continue; /* the odd last unit: its number's low half */
-                const hone_real m1 = (bits >> 32) < threshold ? scale : 0;
-                if (mask[r * O + i + 1] != m1) fail_msg("row %d unit %d: %g, from its generator %g", r, i + 1, (double)mask[r * O + i + 1], (double)m1);
-            }
+        for (int r = 0; r < B; r++) { /* 301 units: a chunk of 256 draws, then 45, the last alone */
+            row_mask(want, O, keep, seed, r);
+            assert_same("a row's dropout mask", O, r * O, mask + (size_t)r * O, want);
         }
         if (t == 0) memcpy(first, y, sizeof y);
         else assert_memory_equal(first, y, sizeof y); /* the same on 1 thread as on 2 */
@@ -448,9 +448,15 @@ static void test_blas_described(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        th_test(test_sums_in_sixteen_lanes), th_test(test_optimizer_rules),  th_test(test_penalty_gradient),
-        th_test(test_activation_kernels),  th_test(test_dropout_kernels), th_test(test_dropout_rows_have_their_own_generators),  th_test(test_batchnorm_kernels),
-        th_test(test_gather_kernels),      th_test(test_blas_described),
+        th_test(test_sums_in_sixteen_lanes),
+        th_test(test_optimizer_rules),
+        th_test(test_penalty_gradient),
+        th_test(test_activation_kernels),
+        th_test(test_dropout_kernels),
+        th_test(test_dropout_rows_have_their_own_generators),
+        th_test(test_batchnorm_kernels),
+        th_test(test_gather_kernels),
+        th_test(test_blas_described),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
