@@ -312,6 +312,57 @@ static void test_softmax_ce_past_the_kept_exps(void **state) {
     if (TH_DOUBLE) assert_true(loss_gradient_error(HONE_LOSS_SOFTMAX_CE, dZ, Z, Y, B, O) < GRAD_TOL);
 }
 
+/* Catches honeL_loss's blocks of rows (loss.c) losing or repeating rows, scaling a gradient by a
+ * block's rows rather than the batch's, or adding the blocks' sums in an order that depends on
+ * the threads: 1,037 rows (past 64 blocks of 16, so blocks of 16 and 17 rows), every row's
+ * gradient against the same row's alone divided by the batch, the loss against the rows' own
+ * losses summed in double, and the loss and gradient on 1 thread and on 2 bit for bit. */
+static void test_loss_over_blocks_of_rows(void **state) {
+    enum { B = 1037, MAX_O = 10 };
+    static hone_real Z[B * MAX_O], Y[B * MAX_O], dZ[B * MAX_O], first[B * MAX_O];
+    const hone_loss_kind kinds[] = {HONE_LOSS_SOFTMAX_CE, HONE_LOSS_SIGMOID_CE, HONE_LOSS_MSE};
+    const int outputs[] = {10, 3, 2};
+    const int threads = honeK_threads();
+    hone_rng rng;
+    hone_rng_seed(&rng, 15);
+    for (size_t k = 0; k < 3; k++) {
+        const int O = outputs[k];
+        th_fill_uniform(Z, (size_t)B * O, &rng, -4, 4);
+        memset(Y, 0, sizeof Y);
+        for (int b = 0; b < B; b++) {
+            if (kinds[k] == HONE_LOSS_SOFTMAX_CE) Y[b * O + hone_rng_below(&rng, O)] = 1;
+            else if (kinds[k] == HONE_LOSS_SIGMOID_CE) for (int o = 0; o < O; o++) Y[b * O + o] = (hone_real)hone_rng_below(&rng, 2);
+            else th_fill_uniform(Y + b * O, O, &rng, -2, 2);
+        }
+        double loss[2];
+        for (int t = 0; t < 2; t++) {
+            hone_set_threads(t ? 2 : 1);
+            for (int i = 0; i < B * O; i++) dZ[i] = NAN; /* a row no block writes stays NaN */
+            loss[t] = honeL_loss(kinds[k], dZ, Z, Y, B, O);
+            if (t == 0) memcpy(first, dZ, sizeof dZ);
+        }
+        assert_true(loss[0] == loss[1]);
+        assert_memory_equal(first, dZ, sizeof dZ);
+        const double per_row = kinds[k] == HONE_LOSS_SOFTMAX_CE ? 1 : O; /* a row alone is a mean over its O */
+        double sum = 0;
+        for (int b = 0; b < B; b++) {
+            hone_real alone[MAX_O];
+            for (int o = 0; o < O; o++) alone[o] = NAN;
+            sum += honeL_loss(kinds[k], alone, Z + b * O, Y + b * O, 1, O) * per_row;
+            for (int o = 0; o < O; o++) {
+                const double want = alone[o] / B, got = dZ[b * O + o];
+                if (!(fabs(got - want) <= 1e-6 * fabs(want) + 1e-30))
+                    fail_msg("%s: row %d, output %d: dZ %.9g, the row alone over B %.9g", hone_loss_kind_name(kinds[k]), b, o,
+                             got, want);
+            }
+        }
+        const double want = sum / (B * per_row);
+        assert_true(fabs(loss[0] - want) <= 1e-12 * fabs(want));
+    }
+    hone_set_threads(threads);
+    assert_true(isnan(honeL_loss(HONE_LOSS_SOFTMAX_CE, dZ, Z, Y, 0, 10))); /* a mean over no rows */
+}
+
 /* Catches honeL_loss_output's sigmoid as 1 / (1 + e^-|z|) for every z. What
  * hone_model_predict returns is never compared with the formula for a negative logit.
  * sigmoid(-2) = 1 / (1 + e^2) = 0.11920292202211755, sigmoid(0) = 0.5, sigmoid(3) =
@@ -344,7 +395,7 @@ int main(void) {
         th_test(test_activation_values),
         th_test(test_leaky_relu_is_its_formula),
         th_test(test_dense_forward_by_hand),
-        th_test(test_softmax_ce_targets_not_summing_to_one), th_test(test_softmax_ce_past_the_kept_exps),
+        th_test(test_softmax_ce_targets_not_summing_to_one), th_test(test_softmax_ce_past_the_kept_exps), th_test(test_loss_over_blocks_of_rows),
         th_test(test_loss_outputs_are_their_formulas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

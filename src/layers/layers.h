@@ -75,9 +75,11 @@ extern const honeL_ops honeL_dense, honeL_relu, honeL_leaky_relu, honeL_tanh, ho
     honeL_identity, honeL_dropout, honeL_batchnorm, honeL_add;
 
 /* Loss of Z [B, O] against Y [B, O] (accumulated in double), and, when dZ is not NULL,
- * dZ [B, O] = dL/dZ (written, not added: the chain starts here). Softmax cross-entropy keeps the
- * exps of a row's first HONEL_KEPT_EXPS classes between its sum and its gradient and computes the
- * others' twice, to the same values. */
+ * dZ [B, O] = dL/dZ (written, not added: the chain starts here); NaN for B < 1. Blocks of rows
+ * are split across the pool's threads and their sums added in a fixed order (loss.c): the same
+ * loss for any number of threads. Softmax cross-entropy keeps the exps of a row's first
+ * HONEL_KEPT_EXPS classes between its sum and its gradient and computes the others' twice, to
+ * the same values. */
 enum { HONEL_KEPT_EXPS = 64 };
 double honeL_loss(hone_loss_kind kind, hone_real *dZ, const hone_real *Z, const hone_real *Y, int B,
                   int O);

@@ -6,12 +6,15 @@
 
 #include <float.h>
 
+/* Each kernel below takes rows lo..hi of Z, Y and dZ [B, O], returns the sum of their terms (not
+ * yet divided) and writes their gradient, divided by the whole batch's count. */
+
 /* L = -1/B sum_b sum_c Y[b,c] (Z[b,c] - logsumexp(Z[b,:]))
  * dZ[b,c] = (softmax(Z[b,:])_c * sum_c Y[b,c] - Y[b,c]) / B   (the usual p - y for one-hot Y),
  * softmax_c = e_c / sum_c e_c with e_c = exp(Z[b,c] - max_c Z[b,c]), in double */
-static double softmax_ce(hone_real *dZ, const hone_real *Z, const hone_real *Y, int B, int O) {
+static double softmax_ce(hone_real *dZ, const hone_real *Z, const hone_real *Y, int lo, int hi, int O, int B) {
     double total = 0, e[HONEL_KEPT_EXPS];
-    for (int b = 0; b < B; b++) {
+    for (int b = lo; b < hi; b++) {
         const hone_real *z = Z + (size_t)b * O, *y = Y + (size_t)b * O;
         hone_real m = z[0];
         for (int c = 1; c < O; c++) m = z[c] > m ? z[c] : m;
@@ -34,15 +37,15 @@ static double softmax_ce(hone_real *dZ, const hone_real *Z, const hone_real *Y, 
             }
         }
     }
-    return total / B;
+    return total;
 }
 
 /* L = 1/(B O) sum max(z, 0) - z y + log(1 + e^-|z|)   (stable form of binary cross-entropy)
  * dZ = (sigmoid(z) - y) / (B O) */
-static double sigmoid_ce(hone_real *dZ, const hone_real *Z, const hone_real *Y, int B, int O) {
-    const size_t n = (size_t)B * O;
+static double sigmoid_ce(hone_real *dZ, const hone_real *Z, const hone_real *Y, int lo, int hi, int O, int B) {
+    const size_t n = (size_t)B * O, end = (size_t)hi * O;
     double total = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = (size_t)lo * O; i < end; i++) {
         double z = Z[i], y = Y[i], e = exp(-fabs(z));
         total += (z > 0 ? z : 0) - z * y + log1p(e);
         if (dZ) {
@@ -50,29 +53,57 @@ static double sigmoid_ce(hone_real *dZ, const hone_real *Z, const hone_real *Y, 
             dZ[i] = (hone_real)((s - y) / n);
         }
     }
-    return total / n;
+    return total;
 }
 
 /* L = 1/(B O) sum (z - y)^2;  dZ = 2 (z - y) / (B O) */
-static double mse(hone_real *dZ, const hone_real *Z, const hone_real *Y, int B, int O) {
-    const size_t n = (size_t)B * O;
+static double mse(hone_real *dZ, const hone_real *Z, const hone_real *Y, int lo, int hi, int O, int B) {
+    const size_t n = (size_t)B * O, end = (size_t)hi * O;
     double total = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = (size_t)lo * O; i < end; i++) {
         double d = (double)Z[i] - Y[i];
         total += d * d;
         if (dZ) dZ[i] = (hone_real)(2 * d / n);
     }
-    return total / n;
+    return total;
+}
+
+/* The batch is cut into blocks of rows by the batch alone, LOSS_BLOCKS at most and of
+ * LOSS_BLOCK_ROWS rows at least; the pool's pieces take runs of whole blocks, and the blocks'
+ * sums are added in block order: the same loss however many threads computed it. A row's terms
+ * cost an exp each (tens of ns), so even a training batch's few blocks are worth splitting. */
+enum { LOSS_BLOCKS = 64, LOSS_BLOCK_ROWS = 16 };
+
+typedef struct loss_args {
+    hone_loss_kind kind;
+    hone_real *dZ;
+    const hone_real *Z, *Y;
+    int B, O, blocks;
+    double block_sum[LOSS_BLOCKS];
+} loss_args;
+
+/* Rows of block k of blocks over B rows: [B k / blocks, B (k + 1) / blocks) */
+static int block_start(int B, int k, int blocks) { return (int)((int64_t)B * k / blocks); }
+
+static void loss_piece(void *arg, int part, int parts) {
+    loss_args *a = arg;
+    double (*rows)(hone_real *, const hone_real *, const hone_real *, int, int, int, int) =
+        a->kind == HONE_LOSS_SOFTMAX_CE ? softmax_ce : a->kind == HONE_LOSS_SIGMOID_CE ? sigmoid_ce : mse;
+    for (int k = a->blocks * part / parts; k < a->blocks * (part + 1) / parts; k++)
+        a->block_sum[k] = rows(a->dZ, a->Z, a->Y, block_start(a->B, k, a->blocks), block_start(a->B, k + 1, a->blocks),
+                               a->O, a->B);
 }
 
 double honeL_loss(hone_loss_kind kind, hone_real *dZ, const hone_real *Z, const hone_real *Y, int B,
                   int O) {
-    switch (kind) {
-    case HONE_LOSS_SOFTMAX_CE: return softmax_ce(dZ, Z, Y, B, O);
-    case HONE_LOSS_SIGMOID_CE: return sigmoid_ce(dZ, Z, Y, B, O);
-    case HONE_LOSS_MSE: return mse(dZ, Z, Y, B, O);
-    }
-    return NAN;
+    if (kind != HONE_LOSS_SOFTMAX_CE && kind != HONE_LOSS_SIGMOID_CE && kind != HONE_LOSS_MSE) return NAN;
+    if (B < 1) return NAN; /* a mean over no rows */
+    loss_args a = {kind, dZ, Z, Y, B, O, (B + LOSS_BLOCK_ROWS - 1) / LOSS_BLOCK_ROWS, {0}};
+    if (a.blocks > LOSS_BLOCKS) a.blocks = LOSS_BLOCKS;
+    honeK_parallel(loss_piece, &a, honeK_parts(a.blocks));
+    double total = 0;
+    for (int k = 0; k < a.blocks; k++) total += a.block_sum[k];
+    return kind == HONE_LOSS_SOFTMAX_CE ? total / B : total / ((double)B * O);
 }
 
 /* P [B, O] = softmax rows of Z, sigmoid of Z, or Z itself */
