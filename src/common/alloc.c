@@ -71,6 +71,17 @@ void *honeM_alloc_streamed(size_t n, size_t size) {
 #endif
 }
 
+/* The smallest page of the systems hone runs on; on a larger one, some pages are written twice. */
+enum { SMALLEST_PAGE = 4096 };
+
+void honeM_prefault(void *p, size_t n, size_t size) {
+    if (!p || n == 0 || size == 0) return;
+    volatile unsigned char *bytes = p; /* volatile: the stores of what is there already stay */
+    const size_t len = n * size;
+    for (size_t i = 0; i < len; i += SMALLEST_PAGE) bytes[i] = bytes[i];
+    bytes[len - 1] = bytes[len - 1]; /* a block need not start on a page */
+}
+
 void honeM_free_streamed(void *p, size_t n, size_t size) {
 #ifdef HONE_HUGE_PAGES
     if (p && size != 0 && n * size >= HUGE_PAGE) {

@@ -314,6 +314,11 @@ hone_status hone_model_reserve(hone_model *m, int max_batch, hone_error *err) {
         free_workspace(m);
         return honeE_set(err, HONE_ERR_NOMEM, "model: out of memory for a batch of %d rows", max_batch);
     }
+    honeM_prefault(m->acts, total, sizeof(hone_real));
+    honeM_prefault(m->dacts, total, sizeof(hone_real));
+    honeM_prefault(m->aux, aux, sizeof(hone_real));
+    honeM_prefault(m->batch_x, (size_t)max_batch * (size_t)m->inputs, sizeof(hone_real));
+    honeM_prefault(m->batch_y, (size_t)max_batch * (size_t)hone_model_outputs(m), sizeof(hone_real));
     m->max_batch = max_batch;
     return HONE_OK;
 }

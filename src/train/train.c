@@ -351,6 +351,12 @@ hone_status hone_train_resume(hone_model *m, const hone_split *split, const hone
         st = honeE_set(err, HONE_ERR_NOMEM, "out of memory for training buffers");
         goto done;
     }
+    /* what every step writes, mapped before the first epoch's clock starts (the workspace is,
+     * by hone_model_reserve) */
+    honeM_prefault(m->grads, m->n_params, sizeof *m->grads);
+    honeM_prefault(m->opt_state, 2 * m->n_params, sizeof *m->opt_state);
+    honeM_prefault(X, (size_t)B * m->inputs, sizeof *X);
+    honeM_prefault(Y, (size_t)B * O, sizeof *Y);
     const long steps_per_epoch = honeT_steps_per_epoch(train->n, c->batch);
     const long T = c->schedule.per_step ? steps_per_epoch * c->epochs : c->epochs;
     const bool clipping = c->clip_norm > 0 || c->clip_value > 0 || c->normalize_grad > 0;
