@@ -3,7 +3,7 @@
 #   build/libhone64.a  double (gradient checks, numerical tests); its symbols are spelled hone64_,
 #                      so both link into one program (the CLI's gradcheck uses it).
 # Targets: all (default), test, check (CI: fuzz smoke + ASan/UBSan tests + ThreadSanitizer tests + test),
-#          bench, build/step-phases, build/paired-step, clean.
+#          bench, build/step-phases, build/first-steps, build/paired-step, clean.
 
 CC      ?= gcc
 OPT     ?= -O3
@@ -64,6 +64,10 @@ $(B)/libhone64.a: $(F64_OBJ)
 
 # Where a training step's time goes (bench/step_phases.c; not part of all).
 $(B)/step-phases: bench/step_phases.c $(B)/libhone.a
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libhone.a $(LDLIBS)
+
+# A training run's first steps beside its steady ones (bench/first_steps.c; not part of all).
+$(B)/first-steps: bench/first_steps.c $(B)/libhone.a
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libhone.a $(LDLIBS)
 
 # A library change's effect on a step, paired (bench/paired_step.c; not part of all).
