@@ -63,11 +63,11 @@ $(B)/libhone64.a: $(F64_OBJ)
 	rm -f $@; ar rcs $@ $^
 
 # Where a training step's time goes (bench/step_phases.c; not part of all).
-$(B)/step-phases: bench/step_phases.c $(B)/libhone.a
+$(B)/step-phases: bench/step_phases.c bench/default_network.h $(B)/libhone.a
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libhone.a $(LDLIBS)
 
 # A training run's first steps beside its steady ones (bench/first_steps.c; not part of all).
-$(B)/first-steps: bench/first_steps.c $(B)/libhone.a
+$(B)/first-steps: bench/first_steps.c bench/default_network.h $(B)/libhone.a
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libhone.a $(LDLIBS)
 
 # A library change's effect on a step, paired (bench/paired_step.c; not part of all).

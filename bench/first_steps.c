@@ -5,6 +5,7 @@
  * steps write, honeM_prefault) shows as a first step near the steady ones and a longer call.
  *   make build/first-steps && build/first-steps [THREADS]   (0 or absent: the default)
  * It reports; nothing asserts a time. */
+#include "default_network.h"
 #include "hone.h"
 #include "hone_internal.h"
 
@@ -21,21 +22,9 @@ static void on_batch(const hone_batch_stats *s, void *user) {
 }
 
 int main(int argc, char **argv) {
-    const int threads = hone_set_threads(argc > 1 ? atoi(argv[1]) : 0);
+    bench_job job;
+    if (bench_job_open(&job, "first-steps", argc, argv, 0, 42)) return 1;
     hone_error err;
-    hone_dataset *train, *test;
-    const hone_data_source source = {.path = "/usr/share/datasets/fashion-mnist"};
-    hone_split split;
-    const int hidden[2] = {512, 256};
-    hone_model *m;
-    hone_rng rng;
-    hone_rng_seed(&rng, 42);
-    if (hone_dataset_load_any(&train, &test, &source, &err) || hone_split_make(&split, train, test, 0, 0, 42, &err) ||
-        hone_model_create_mlp(&m, 784, hidden, 2, 10, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err) ||
-        hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err) || hone_model_standardize_fit(m, &split.train, &err)) {
-        fprintf(stderr, "first-steps: %s\n", err.message);
-        return 1;
-    }
     hone_train_config c = hone_train_config_default();
     c.epochs = 1;
     c.batch = 128;
@@ -43,7 +32,7 @@ int main(int argc, char **argv) {
     const hone_train_hooks hooks = {.on_batch = on_batch};
     hone_epoch_stats stats;
     const double t0 = honeC_now();
-    if (hone_train(m, &split, &c, &hooks, &stats, &err)) {
+    if (hone_train(job.m, &job.split, &c, &hooks, &stats, &err)) {
         fprintf(stderr, "first-steps: %s\n", err.message);
         return 1;
     }
@@ -52,11 +41,8 @@ int main(int argc, char **argv) {
     const double steady = (step_end[steps - 1] - step_end[49]) / (steps - 50);
     printf("threads %d, ms: first step %.2f, steps 2-10 %.3f each, steps 51-%d %.3f each; the epoch's clock %.1f, "
            "hone_train's call %.1f (%.0f samples/s)\n",
-           threads, 1e3 * step_end[0], 1e3 * (step_end[9] - step_end[0]) / 9, steps, 1e3 * steady, 1e3 * stats.seconds,
+           job.threads, 1e3 * step_end[0], 1e3 * (step_end[9] - step_end[0]) / 9, steps, 1e3 * steady, 1e3 * stats.seconds,
            1e3 * call, stats.samples_per_s);
-    hone_model_free(m);
-    hone_split_free(&split);
-    hone_dataset_free(train);
-    hone_dataset_free(test);
+    bench_job_close(&job);
     return 0;
 }

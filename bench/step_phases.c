@@ -6,6 +6,7 @@
  * and the forward and backward rerun hot.
  *   make build/step-phases && build/step-phases [THREADS]   (0 or absent: the default)
  * It reports; nothing asserts a time. */
+#include "default_network.h"
 #include "hone.h"
 #include "kernels/kernels.h"
 #include "optim/optim.h"
@@ -16,19 +17,12 @@
 enum { B = 128, WARMUP = 20, STEPS = 300 };
 
 int main(int argc, char **argv) {
-    const int threads = hone_set_threads(argc > 1 ? atoi(argv[1]) : 0);
+    bench_job job;
+    if (bench_job_open(&job, "step-phases", argc, argv, 10000, 1)) return 1;
+    hone_model *m = job.m;
+    const hone_view *train = &job.split.train;
     hone_error err;
-    hone_dataset *train, *test;
-    const hone_data_source source = {.path = "/usr/share/datasets/fashion-mnist"};
-    hone_split split;
-    const int hidden[2] = {512, 256};
-    hone_model *m;
-    hone_rng rng;
-    hone_rng_seed(&rng, 1);
-    if (hone_dataset_load_any(&train, &test, &source, &err) || hone_split_make(&split, train, test, 10000, 0, 42, &err) ||
-        hone_model_create_mlp(&m, 784, hidden, 2, 10, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err) ||
-        hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err) || hone_model_standardize_fit(m, &split.train, &err) ||
-        hone_model_reserve(m, B, &err)) {
+    if (hone_model_reserve(m, B, &err)) {
         fprintf(stderr, "step-phases: %s\n", err.message);
         return 1;
     }
@@ -38,9 +32,9 @@ int main(int argc, char **argv) {
     double gather = 0, forward = 0, backward = 0, step = 0;
     m->training = 1;
     for (int s = 0; s < WARMUP + STEPS; s++) {
-        const size_t *rows = split.train.index + (size_t)(s % (int)(split.train.n / B)) * B;
+        const size_t *rows = train->index + (size_t)(s % (int)(train->n / B)) * B;
         double t0 = honeC_now();
-        hone_model_gather(m, X, Y, split.train.data, rows, B);
+        hone_model_gather(m, X, Y, train->data, rows, B);
         double t1 = honeC_now();
         hone_model_forward(m, X, B);
         hone_model_loss(m, Y, B);
@@ -62,12 +56,12 @@ int main(int argc, char **argv) {
     double fused[STEPS], alone[STEPS], fused_sum = 0, alone_sum = 0;
     static double part[4][STEPS]; /* the step's gather, forward, data loss, backward with the optimizer */
     for (int s = 0; s < WARMUP + STEPS; s++) {
-        const size_t *rows = split.train.index + (size_t)(s % (int)(split.train.n / B)) * B;
+        const size_t *rows = train->index + (size_t)(s % (int)(train->n / B)) * B;
         double t[6];
         t[0] = honeC_now();
         for (int k = 0; k < honeK_step_products_count(products); k++) honeK_step_product_run(products, k);
         t[1] = honeC_now();
-        hone_model_gather(m, X, Y, split.train.data, rows, B);
+        hone_model_gather(m, X, Y, train->data, rows, B);
         t[2] = honeC_now();
         hone_model_forward(m, X, B);
         t[3] = honeC_now();
@@ -92,7 +86,7 @@ int main(int argc, char **argv) {
     const double total = (gather + forward + backward + step) / STEPS;
     printf("threads %d, ms a step of %d rows: gather %.3f  forward+loss %.3f  backward %.3f  optimizer %.3f  total %.3f"
            " (%.0f samples/s)\n",
-           threads, B, 1e3 * gather / STEPS, 1e3 * forward / STEPS, 1e3 * backward / STEPS, 1e3 * step / STEPS,
+           job.threads, B, 1e3 * gather / STEPS, 1e3 * forward / STEPS, 1e3 * backward / STEPS, 1e3 * step / STEPS,
            1e3 * total, B / total);
     printf("a step as training runs it (gather, forward, loss, backward with the optimizer in one pass), interleaved with\n"
            "its matrix products alone, ms: step best %.3f median %.3f mean %.3f; products best %.3f median %.3f mean %.3f\n"
@@ -104,10 +98,7 @@ int main(int argc, char **argv) {
            1e3 * honeC_median(part[3], STEPS));
     printf("GEMM ceiling %.3f ms (%.2f of the step); forward %.3f and backward %.3f ms rerun hot\n", 1e3 * ceiling,
            ceiling / total, 1e3 * hot_forward, 1e3 * hot_backward);
-    hone_model_free(m);
-    hone_split_free(&split);
-    hone_dataset_free(train);
-    hone_dataset_free(test);
+    bench_job_close(&job);
     free(X);
     free(Y);
     return 0;
