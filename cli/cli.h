@@ -91,6 +91,11 @@ int cli_threads(const char *cmd, int threads);
 int cli_threads_started(void);
 /* cli_threads' range check alone: 0, or -1 with its message printed; starts nothing. */
 int cli_threads_check(const char *cmd, int threads);
+/* Where this CPU has AVX-512 and the BLAS's kernels leave it unused (OpenBLAS's 0.6 of the speed
+ * of its AVX-512 kernels on AMD Zen 5, BENCHMARKS.md): a note of it on out, naming
+ * OPENBLAS_CORETYPE when the environment chose them, and then "OPENBLAS_CORETYPE=SkylakeX ask"
+ * (what that does for the command: "hone bench times its AVX-512 kernels"). 1 when noted. */
+int cli_blas_note(FILE *out, const char *ask);
 /* 0, or -1 with "OPTION must be in [lo, hi], got V" printed ("must be at least lo" when hi is
  * INT_MAX): an integer option's range. */
 int cli_int_in(const char *cmd, const char *option, int value, int lo, int hi);

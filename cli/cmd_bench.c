@@ -84,13 +84,7 @@ int cmd_bench(int argc, char **argv) {
                "the same products at their median time over the runs: %.0f samples/s (%.3g ms a step)\n",
                rate, seconds * 1e3, batch, gflops, flops / batch * 1e-6, batch / median, median * 1e3);
         printf("BLAS: %s; kernels chosen for this CPU: %s\n", blas.config, blas.kernels);
-        if (blas.cpu_avx512 && !blas.kernels_avx512) { /* who chose them, then how to time the others */
-            const char *coretype = getenv("OPENBLAS_CORETYPE");
-            printf("note: this CPU has AVX-512, which the %s kernels do not use", blas.kernels);
-            if (coretype && *coretype) printf(": OPENBLAS_CORETYPE=%s in the\nenvironment chose them;", coretype);
-            else printf(" (an OpenBLAS older than the CPU\nfalls back to kernels it knows):");
-            printf(" OPENBLAS_CORETYPE=SkylakeX hone bench times its AVX-512 kernels\n");
-        }
+        cli_blas_note(stdout, "hone bench times its AVX-512 kernels");
     }
     return CLI_EXIT_OK;
 }

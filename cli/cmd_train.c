@@ -723,6 +723,7 @@ int cmd_train(int argc, char **argv) {
         if (model->l2 > 0 || model->l1 > 0)
             fprintf(stderr, "  (each epoch's train loss below is the cost minimized, data loss plus the penalty; the final "
                             "figures are the data loss alone)\n");
+        cli_blas_note(stderr, "hone train trains on its AVX-512 kernels");
     }
 
     cli_progress prog;

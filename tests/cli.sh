@@ -3095,6 +3095,26 @@ if [ "$cpu_avx512" = true ]; then
     avx512_note OPENBLAS_CORETYPE=SkylakeX; rc=$?
     [ "$rc" = 1 ] && ok "bench has no AVX-512 note for OpenBLAS's SkylakeX kernels" || bad "bench under OPENBLAS_CORETYPE=SkylakeX" "rc $rc: $(cat out.txt err.txt)"
 fi
+# train says so too, in its header beside the network (a newcomer's shell may set the variable),
+# and not under --quiet or --json, nor where the kernels use AVX-512
+train_note() { # ENV... -- OPTIONS...: whether train's stderr has the note
+    local envs=()
+    while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
+    env "${envs[@]}" "$hone" train --data blobs.csv --layers 4 --epochs 1 "$@" >out.txt 2>err.txt || return 2
+    grep -q '^note: this CPU has AVX-512, which the [A-Za-z0-9]* kernels do not use' err.txt
+}
+if [ "$cpu_avx512" = true ]; then
+    train_note OPENBLAS_CORETYPE=Haswell -- && grep -q '^network: ' err.txt &&
+        grep -q 'OPENBLAS_CORETYPE=SkylakeX hone train trains on its AVX-512 kernels$' err.txt &&
+        ok "train notes AVX-512 left to the Haswell kernels the environment chose" ||
+        bad "train under OPENBLAS_CORETYPE=Haswell" "$(cat err.txt)"
+    for quiet in --quiet --json; do
+        train_note OPENBLAS_CORETYPE=Haswell -- $quiet; rc=$?
+        [ "$rc" = 1 ] && ok "train $quiet has no AVX-512 note" || bad "train $quiet under OPENBLAS_CORETYPE=Haswell" "rc $rc: $(cat err.txt)"
+    done
+    train_note OPENBLAS_CORETYPE=SkylakeX --; rc=$?
+    [ "$rc" = 1 ] && ok "train has no AVX-512 note for OpenBLAS's SkylakeX kernels" || bad "train under OPENBLAS_CORETYPE=SkylakeX" "rc $rc: $(cat err.txt)"
+fi
 expect_error "bench --layers malformed" 2 "--layers: expected hidden layer sizes like 512,256" -- bench --layers 1,,x
 if [ -d "$fashion" ]; then
     expect_ok "Fashion-MNIST, one epoch" train --epochs 1 --json --save fashion.safetensors
