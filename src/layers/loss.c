@@ -98,7 +98,8 @@ double honeL_loss(hone_loss_kind kind, hone_real *dZ, const hone_real *Z, const 
                   int O) {
     if (kind != HONE_LOSS_SOFTMAX_CE && kind != HONE_LOSS_SIGMOID_CE && kind != HONE_LOSS_MSE) return NAN;
     if (B < 1) return NAN; /* a mean over no rows */
-    loss_args a = {kind, dZ, Z, Y, B, O, (B + LOSS_BLOCK_ROWS - 1) / LOSS_BLOCK_ROWS, {0}};
+    loss_args a = {kind, dZ, Z, Y, B, O, B / LOSS_BLOCK_ROWS, {0}};
+    if (a.blocks < 1) a.blocks = 1;
     if (a.blocks > LOSS_BLOCKS) a.blocks = LOSS_BLOCKS;
     honeK_parallel(loss_piece, &a, honeK_parts(a.blocks));
     double total = 0;
