@@ -4,7 +4,6 @@
 #include "model_options.h"
 
 #include <limits.h>
-#include <stdlib.h>
 
 /* Runs of each product: a million of the smallest is seconds, and the times of more would be
  * memory that running out of would be blamed on --batch. */

@@ -81,9 +81,9 @@ void honeM_free_streamed(void *p, size_t n, size_t size);
 /* Every page of p [n * size] mapped now, its contents as they were: a write of what is there to
  * each page. Memory from the kernel (the blocks above, and calloc's large ones) is mapped only
  * where first touched, at a fault a page. Called where training is set up, so that no step of
- * its loop pays for that: the default network's first step took 2.3-12 ms when it mapped the
- * gradients and moments, 1.4-1.7 ms after (steady steps 0.84-0.90 ms). The cost moves, it does
- * not go: the setup takes it. */
+ * its loop pays for that: the default network's first step took 2.35-7.91 ms when it mapped the
+ * gradients and moments, 1.24-1.79 ms after, beside steady steps of 0.84-0.93 ms
+ * (build/first-steps, BENCHMARKS.md). The cost moves, it does not go: the setup takes it. */
 void honeM_prefault(void *p, size_t n, size_t size);
 /* Test hook: the allocation `after` calls from now fails (0 = the next one); -1 disables. */
 void honeM_fail_after(long after);

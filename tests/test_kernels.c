@@ -256,10 +256,8 @@ static void row_mask(hone_real *mask, int n, float keep, uint64_t batch_seed, in
     }
 }
 
-/* Dropout in training on one row of n units: the mask in aux is 1 / keep or 0, drawn from the
- * row's own generator (honeC_row_rng, from one draw of the layer's) two units from each 64-bit
- * number (the low 32 bits, then the high; an odd last unit from a number of its own), y = x mask
- * and dx += dy mask. */
+/* Dropout in training on one row of n units: the mask in aux is row_mask's for row 0 and a seed
+ * of one draw of the layer's generator, y = x mask and dx += dy mask. */
 static void test_dropout_kernels(void **state) {
     hone_rng rng;
     hone_rng_seed(&rng, 75);
