@@ -37,7 +37,10 @@ int main(int argc, char **argv) {
         return 1;
     }
     const double call = honeC_now() - t0;
-    if (steps < 100) return 1;
+    if (steps < 100) { /* the steady rate is taken past step 50 */
+        fprintf(stderr, "first-steps: %d steps, too few to time\n", steps);
+        return 1;
+    }
     const double steady = (step_end[steps - 1] - step_end[49]) / (steps - 50);
     printf("threads %d, ms: first step %.2f, steps 2-10 %.3f each, steps 51-%d %.3f each; the epoch's clock %.1f, "
            "hone_train's call %.1f (%.0f samples/s)\n",
