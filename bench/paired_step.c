@@ -10,7 +10,11 @@
  * which one goes first alternating: 20 pairs to warm up, then 1,000. It prints the median of the
  * paired ratios new/old and each side's median step. With nothing behind the flag it measures
  * the two models' own difference, a control (0.99-1.01 on this host). plain: the default network
- * with Adam; recipe: with batch norm, dropout 0.8 and L2 1e-4. It reports; nothing asserts. */
+ * with Adam; recipe: with batch norm, dropout 0.8 and L2 1e-4. It reports; nothing asserts.
+ *   build/paired-step [plain|recipe] THREADS runs
+ * pairs runs of 20 steps of model 0 instead, the flag 0 for one run and 1 for the other: for a
+ * change that allocates nothing, timed with the caches as warm as in training, where steps of
+ * two models alternated find each other's arrays in cache instead of their own. */
 #include "hone.h"
 #include "kernels/kernels.h"
 
@@ -20,12 +24,13 @@
 
 int hone_paired_variant; /* read by the library code under measurement, when it is */
 
-enum { B = 128, WARMUP = 20, PAIRS = 1000 };
+enum { B = 128, WARMUP = 20, PAIRS = 1000, RUN = 20 };
 
 int main(int argc, char **argv) {
     const int recipe = argc > 1 && !strcmp(argv[1], "recipe");
-    if (argc > 1 && !recipe && strcmp(argv[1], "plain")) {
-        fprintf(stderr, "usage: paired-step [plain|recipe] [THREADS]\n");
+    const int runs = argc > 3 && !strcmp(argv[3], "runs");
+    if ((argc > 1 && !recipe && strcmp(argv[1], "plain")) || (argc > 3 && !runs) || argc > 4) {
+        fprintf(stderr, "usage: paired-step [plain|recipe] [THREADS [runs]]\n");
         return 2;
     }
     hone_set_threads(argc > 2 ? atoi(argv[2]) : 0);
@@ -60,25 +65,30 @@ int main(int argc, char **argv) {
     if (!X || !Y) return 1;
     const hone_optimizer_config adam = hone_optimizer_config_default(HONE_OPTIMIZER_ADAM);
     const size_t batches = split.train.n / B;
+    const int steps = runs ? RUN : 1; /* steps a side of a pair */
+    uint64_t t[2] = {0, 0};           /* each model's steps */
     for (int p = -WARMUP; p < PAIRS; p++) {
-        const uint64_t t = (uint64_t)(p + WARMUP) + 1;
-        const size_t *rows = split.train.index + (size_t)(t % batches) * B;
         double seconds[2];
         for (int k = 0; k < 2; k++) {
-            const int v = p & 1 ? 1 - k : k;
-            hone_model *m = models[v];
+            const int v = p & 1 ? 1 - k : k, which = runs ? 0 : v;
+            hone_model *m = models[which];
             hone_paired_variant = v;
-            double penalty, t0 = honeC_now();
-            hone_model_gather(m, X, Y, split.train.data, rows, B);
-            hone_model_forward(m, X, B);
-            hone_model_data_loss(m, Y, B);
-            hone_model_backward_step(m, X, B, &adam, t, 1e-3, &penalty);
-            seconds[v] = honeC_now() - t0;
+            const double t0 = honeC_now();
+            for (int s = 0; s < steps; s++) {
+                const uint64_t step = ++t[which];
+                const size_t *rows = split.train.index + (size_t)(step % batches) * B;
+                double penalty;
+                hone_model_gather(m, X, Y, split.train.data, rows, B);
+                hone_model_forward(m, X, B);
+                hone_model_data_loss(m, Y, B);
+                hone_model_backward_step(m, X, B, &adam, step, 1e-3, &penalty);
+            }
+            seconds[v] = (honeC_now() - t0) / steps;
         }
         if (p >= 0) ratio[p] = seconds[1] / seconds[0], took[0][p] = seconds[0], took[1][p] = seconds[1];
     }
-    printf("%s, %d threads, %d pairs: new/old median ratio %.4f; median step old %.3f ms, new %.3f ms\n",
-           recipe ? "recipe" : "plain", honeK_threads(), PAIRS,
+    printf("%s, %d threads, %d pairs of %s: new/old median ratio %.4f; median step old %.3f ms, new %.3f ms\n",
+           recipe ? "recipe" : "plain", honeK_threads(), PAIRS, runs ? "runs of 20 steps of one model" : "steps of two models",
            honeC_median(ratio, PAIRS), 1e3 * honeC_median(took[0], PAIRS), 1e3 * honeC_median(took[1], PAIRS));
     return 0;
 }
