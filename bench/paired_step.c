@@ -3,7 +3,7 @@
  * variants alternated in one process see the same noise, and the median of their paired ratios
  * holds where each side's figure swings.
  *   1. put the change behind `extern int hone_paired_variant;` in the library (1: the new code);
- *   2. make build/paired-step && build/paired-step [plain|recipe] [THREADS]
+ *   2. make build/paired-step && build/paired-step [plain|recipe] [THREADS [runs]]
  * Two models of one seed are built, model v while hone_paired_variant = v (so a change made at
  * allocation counts too), and their steps alternate as training runs them (gather, forward, data
  * loss, backward with the optimizer and the penalty), each with the flag at its model's variant,
