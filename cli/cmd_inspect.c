@@ -16,6 +16,19 @@ static void print_value(double v, int applies) {
     else printf(" %10s", "-");
 }
 
+/* What outputs that are all 0 predict, for a model's loss (hone_model_baseline_loss). */
+static const char *baseline_text(hone_loss_kind kind) {
+    return kind == HONE_LOSS_SOFTMAX_CE   ? "every class alike"
+           : kind == HONE_LOSS_SIGMOID_CE ? "0.5 for every output"
+                                          : "every target at its training mean";
+}
+
+/* A fresh classifier whose data loss is this many times the baseline's starts with outputs far
+ * from 0 (hone inspect warns): default initializations start at 1.0-1.4 times it, 50 layers of
+ * 256 included. Not for MSE, where a fresh network's outputs of variance about 1 (the default)
+ * add their variance to the baseline's 1 and double it. */
+#define BASELINE_WARN_RATIO 2.0
+
 /* Whether value lies in the object [base, base + size). */
 static bool inside(const void *value, const void *base, size_t size) {
     const uintptr_t v = (uintptr_t)value, b = (uintptr_t)base;
@@ -87,7 +100,10 @@ int cmd_inspect(int argc, char **argv) {
                              "Runs one batch forward and backward (training mode) and prints, for each layer,\n"
                              "the mean and standard deviation of its outputs, the fraction of dead ReLUs,\n"
                              "and the norms of its weights and weight gradient. With careful initialization\n"
-                             "the standard deviation stays about constant from layer to layer.",
+                             "the standard deviation stays about constant from layer to layer. First, the\n"
+                             "batch's loss beside the loss of outputs that are all 0 (every class alike: log C\n"
+                             "for C classes), which a fresh network should start near; a fresh classifier at\n"
+                             "more than twice it is warned of.",
                              options, "model"};
     int rc = cli_parse(&cmd, argc, argv);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
@@ -156,7 +172,9 @@ int cmd_inspect(int argc, char **argv) {
     hone_model_gather(model, model->batch_x, model->batch_y, data, rows, B);
     model->training = 1;
     hone_model_forward(model, model->batch_x, B);
-    double loss = hone_model_loss(model, model->batch_y, B);
+    const double data_loss = hone_model_data_loss(model, model->batch_y, B);
+    const double loss = data_loss + hone_model_penalty(model, B); /* hone_model_loss */
+    const double baseline = hone_model_baseline_loss(model, model->batch_y, B);
     hone_model_zero_grad(model);
     hone_model_backward(model, model->batch_x, B);
     model->training = 0;
@@ -166,8 +184,9 @@ int cmd_inspect(int argc, char **argv) {
         if (*model_path && model->image_height) /* the images it runs on (cli_data_fits) */
             printf("%s: trained on images of %d x %d pixels (height x width)\n", model_path, model->image_height,
                    model->image_width);
-        printf("batch of %d rows, loss %s\n%5s %-10s %10s %10s %10s %10s %10s\n", B, cli_loss_text((char[CLI_LOSS_TEXT]){0}, loss), "layer", "kind", "mean",
-               "std", "dead", "|W|", "|dW|");
+        printf("batch of %d rows, loss %s (%s: %s)\n%5s %-10s %10s %10s %10s %10s %10s\n", B,
+               cli_loss_text((char[CLI_LOSS_TEXT]){0}, loss), baseline_text(model->loss),
+               cli_loss_text((char[CLI_LOSS_TEXT]){0}, baseline), "layer", "kind", "mean", "std", "dead", "|W|", "|dW|");
     }
     for (int l = 0; l < model->n_layers; l++) {
         const hone_layer_stats *s = &stats[l];
@@ -177,7 +196,10 @@ int cmd_inspect(int argc, char **argv) {
             cli_json_number(stdout, "std", s->std, 1);
             cli_json_number(stdout, "dead_fraction", s->dead_fraction, 1);
             cli_json_number(stdout, "weight_norm", s->weight_norm, 1);
-            cli_json_number(stdout, "grad_norm", s->grad_norm, 0);
+            cli_json_number(stdout, "grad_norm", s->grad_norm, 1);
+            printf("\"batch_rows\": %d, ", B);
+            cli_json_number(stdout, "batch_loss", loss, 1);
+            cli_json_number(stdout, "baseline_loss", baseline, 0);
             printf("}\n");
             continue;
         }
@@ -212,6 +234,13 @@ int cmd_inspect(int argc, char **argv) {
             fprintf(stderr, "hone inspect: warning: %s%sthe gradients of layer %d (%s) are not finite%s: the backward "
                             "pass overflows " HONE_REAL_NAME " (weights or inputs too large)\n", model_path, at, last,
                     hone_layer_kind_name(stats[last].kind), all_beyond ? ", nor any before" : "");
+        /* a fresh classifier should start near the loss of outputs that are all 0 */
+        if (!*model_path && model->loss != HONE_LOSS_MSE && baseline > 0 && data_loss > BASELINE_WARN_RATIO * baseline)
+            fprintf(stderr, "hone inspect: warning: the data loss on the batch, %s, is %.3g times that of %s (%s): the "
+                            "network's outputs start large, and its first steps go to shrinking them; smaller initial "
+                            "weights (--weight-init, --init-scale) or --batchnorm start it near %s\n",
+                    cli_loss_text((char[CLI_LOSS_TEXT]){0}, data_loss), data_loss / baseline, baseline_text(model->loss),
+                    cli_loss_text((char[CLI_LOSS_TEXT]){0}, baseline), cli_loss_text((char[CLI_LOSS_TEXT]){0}, baseline));
     }
     exit_code = CLI_EXIT_OK;
 done:

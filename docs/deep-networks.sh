@@ -15,8 +15,8 @@ row() { # NAME LAYERS OPTIONS...  (ONLY=pattern runs just the rows whose name ma
     # the k-th activation (relu) layer is hidden layer k's output
     local stds; stds=$(grep '"kind": "relu"' <<<"$stats" | sed -n 's/.*"std": \([^,]*\),.*/\1/p' | sed -n '1p;10p;25p;50p' | tr '\n' ' ')
     local first last
-    first=$(grep '"kind": "dense"' <<<"$stats" | head -1 | sed -n 's/.*"grad_norm": \([^}]*\)}.*/\1/p')
-    last=$(grep '"kind": "dense"' <<<"$stats" | tail -1 | sed -n 's/.*"grad_norm": \([^}]*\)}.*/\1/p')
+    first=$(grep '"kind": "dense"' <<<"$stats" | head -1 | sed -n 's/.*"grad_norm": \([^,}]*\).*/\1/p')
+    last=$(grep '"kind": "dense"' <<<"$stats" | tail -1 | sed -n 's/.*"grad_norm": \([^,}]*\).*/\1/p')
     local result acc rc
     result=$("$hone" train --layers "$layers" "$@" --epochs 1 --seed 1 --json --quiet 2>&1); rc=$?
     acc=$(tail -1 <<<"$result" | sed -n 's/.*"dev_acc": \([^,]*\),.*/\1/p')

@@ -426,6 +426,13 @@ double hone_model_loss(hone_model *model, const hone_real *Y, int B);
 /* hone_model_loss without the penalty: the data term alone (for a caller that has the penalty
  * from hone_model_backward_step). */
 double hone_model_data_loss(hone_model *model, const hone_real *Y, int B);
+/* The data loss against Y [B, O] of outputs that are all 0: a network that has learned nothing
+ * and says so. For softmax cross-entropy every class alike, log C for one-hot rows of C classes;
+ * for sigmoid cross-entropy 0.5 everywhere, log 2; for MSE every standardized target at its
+ * training mean, the mean of Y^2. A fresh network's loss should start near it (a far larger one
+ * is outputs grown large at initialization); a trained one's should be well below it. NaN for
+ * B < 1. */
+double hone_model_baseline_loss(const hone_model *model, const hone_real *Y, int B);
 /* Sets the penalty of the objective: l2 / (2B) sum W^2 + l1 / B sum |W| over dense weights, and
  * biases too with decay_bias. Negative or non-finite lambdas are HONE_ERR_VALUE. */
 hone_status hone_model_set_regularization(hone_model *model, double l2, double l1, int decay_bias,

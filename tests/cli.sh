@@ -573,6 +573,9 @@ awk -F, 'NR == 1 || $5 != 2' blobs.csv >two.csv
 expect_ok "a binary model (one sigmoid output)" train --data two.csv --layers 4 --epochs 1 --quiet --save two.safetensors
 expect_ok "train on two classes" train --data two.csv --layers 4 --epochs 1
 grep -qx "network: 4-4-1 relu, sigmoid_ce loss, 25 parameters" err.txt && ok "two classes: one sigmoid output" || bad "two classes: one sigmoid output" "$(grep network err.txt)"
+expect_ok "inspect a binary network" inspect --data two.csv --layers 4
+grep -Eq '^batch of 200 rows, loss [0-9.]+ \(0\.5 for every output: 0\.6931\)$' out.txt && ok "inspect: a sigmoid output's baseline, log 2" ||
+    bad "inspect: a sigmoid output's baseline" "$(cat out.txt)"
 expect_error "eval: three classes on a binary model" 1 "^hone eval: blobs.csv: labels go up to 2, the model has 2 classes$" -- eval two.safetensors --data blobs.csv
 expect_ok "eval: the binary model on its own data" eval two.safetensors --data two.csv
 grep -Eq "^two.safetensors on 200 rows: loss [0-9.]+  accuracy [0-9]+\.[0-9]{2}%$" out.txt && ok "eval's line: one space before rows, accuracy to 0.01%" || bad "eval's line" "$(cat out.txt)"
@@ -1124,7 +1127,7 @@ expect_error "diagnose: a loss that is not finite" 1 "^hone diagnose: huge.safet
 "$hone" inspect huge.safetensors --data blobs.csv >out.txt 2>err.txt; rc=$?
 [ $rc -eq 0 ] && [ "$(wc -l <err.txt)" -eq 1 ] &&
     grep -Eq "^hone inspect: warning: huge.safetensors: the outputs of layer 0 \(dense\) are not finite, nor any after: $huge_said" err.txt &&
-    grep -q "^batch of 256 rows, loss nan$" out.txt && ! grep -q -- "-nan" out.txt && ok "inspect: outputs that are not finite, shown and warned of" \
+    grep -q "^batch of 256 rows, loss nan (every class alike: 1.0986)$" out.txt && ! grep -q -- "-nan" out.txt && ok "inspect: outputs that are not finite, shown and warned of" \
     || bad "inspect: outputs that are not finite" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
 "$hone" inspect --data blobs.csv --layers 64x60 --weight-init normal --init-scale 1 --json >out.txt 2>err.txt; rc=$?
 [ $rc -eq 0 ] && grep -Eq "^hone inspect: warning: the outputs of layer [0-9]+ \((dense|relu)\) are not finite, nor any after: $huge_said" err.txt &&
@@ -1142,7 +1145,7 @@ unseal huge-tanh.safetensors
 # the weights' sums) overflows, with a lambda near the largest double and a batch of one row
 "$hone" inspect --data blobs.csv --layers 16 --l2 1e308 --batch 1 >out.txt 2>err.txt; rc=$?
 [ $rc -eq 0 ] && [ "$(wc -l <err.txt)" -eq 1 ] && grep -qx "hone inspect: warning: the loss on the batch is not finite: its L2/L1 penalty overflows (--l2 1e+308, --l1 0)" err.txt &&
-    grep -q "^batch of 1 rows, loss inf$" out.txt && ok "inspect: a loss that is not finite from finite outputs, warned of" \
+    grep -q "^batch of 1 rows, loss inf (every class alike: 1.0986)$" out.txt && ok "inspect: a loss that is not finite from finite outputs, warned of" \
     || bad "inspect: a loss not finite from finite outputs" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
 # the outputs of the last layer alone overflow (weights of 1e19): no layer after it to name
 "$hone" inspect --data reg.csv --regression --layers 16 --weight-init normal --init-scale 1e19 >out.txt 2>err.txt; rc=$?
@@ -2408,6 +2411,26 @@ grep -q '^{"layer": 4, "kind": "dense", "mean": 0, "std": 0, "dead_fraction": nu
     ok "inspect --residual: each block's second layer starts at zero" || bad "inspect --residual: each block's second layer starts at zero" "$(cat out.txt)"
 expect_ok "inspect a saved model, JSON" inspect blobs.safetensors --data blobs.csv --json
 [ "$(grep -c '"std": ' out.txt)" -eq 3 ] && ok "inspect --json: a line per layer" || bad "inspect --json: a line per layer" "$(cat out.txt)"
+# the batch's loss beside the loss of outputs that are all 0 (every class alike: log 3 for blobs'
+# 3 classes), and a fresh network that starts far above it warned of; a trained model is not
+[ "$(grep -c '"batch_rows": 256, "batch_loss": [0-9.e-]*, "baseline_loss": 1.09861}$' out.txt)" -eq 3 ] &&
+    ok "inspect --json: the batch's loss and the baseline's on every line" || bad "inspect --json: the batch's loss and the baseline's" "$(cat out.txt)"
+"$hone" inspect --data blobs.csv --layers 8 >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && [ ! -s err.txt ] && grep -Eq '^batch of 256 rows, loss 1\.[0-9]{4} \(every class alike: 1\.0986\)$' out.txt &&
+    ok "inspect: a default network's loss beside every class alike's, no warning" || bad "inspect: a default network beside the baseline" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
+"$hone" inspect --data blobs.csv --layers 32 --weight-init normal --init-scale 3 >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l <err.txt)" -eq 1 ] &&
+    grep -Eq '^hone inspect: warning: the data loss on the batch, [0-9.]+, is [0-9.]+ times that of every class alike \(1\.0986\): the network.s outputs start large, and its first steps go to shrinking them; smaller initial weights \(--weight-init, --init-scale\) or --batchnorm start it near 1\.0986$' err.txt &&
+    ok "inspect: a fresh network far above every class alike's loss, warned of" || bad "inspect: a fresh network far above the baseline" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
+"$hone" inspect blobs.safetensors --data blobs.csv >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && [ ! -s err.txt ] && grep -q '(every class alike: 1.0986)$' out.txt &&
+    ok "inspect MODEL: the baseline shown, no initialization warning" || bad "inspect MODEL: the baseline" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
+# sigmoid cross-entropy's is log 2; MSE's the standardized targets' mean square (1 on the rows
+# the targets were standardized on), which a fresh network's outputs add their variance to,
+# unwarned
+"$hone" inspect --data reg.csv --regression --layers 8 >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && [ ! -s err.txt ] && grep -Eq '^batch of 200 rows, loss [0-9.]+ \(every target at its training mean: 1\.0000\)$' out.txt &&
+    ok "inspect --regression: the mean target's loss beside the batch's, no warning" || bad "inspect --regression: the baseline" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
 # a model's own network: the options that build one went unread
 expect_error "inspect MODEL --layers" 2 "^hone inspect: --layers describes a network to build, and a model has its own: give the model or the network's options$" -- \
     inspect blobs.safetensors --data blobs.csv --layers 32

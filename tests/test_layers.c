@@ -383,6 +383,31 @@ static void test_loss_outputs_are_their_formulas(void **state) {
     for (int i = 0; i < 3; i++) assert_true(P[i] == Z[i]);
 }
 
+/* Catches honeL_baseline_loss (hone_model_baseline_loss, what hone inspect compares a fresh
+ * network's loss with) drifting from honeL_loss at Z = 0: for one-hot rows, rows of soft labels
+ * summing to 0.7, 0/1 sigmoid targets and real MSE targets, against honeL_loss of zeros; and
+ * softmax's one-hot value against log 10 = 2.302585092994046 by hand. */
+static void test_baseline_loss_is_the_loss_of_zero_outputs(void **state) {
+    enum { B = 37, O = 10 };
+    static hone_real Z[B * O], Y[B * O];
+    hone_rng rng;
+    hone_rng_seed(&rng, 16);
+    memset(Z, 0, sizeof Z);
+    for (int variant = 0; variant < 4; variant++) {
+        const hone_loss_kind kind = variant < 2 ? HONE_LOSS_SOFTMAX_CE : variant == 2 ? HONE_LOSS_SIGMOID_CE : HONE_LOSS_MSE;
+        memset(Y, 0, sizeof Y);
+        for (int b = 0; b < B; b++) {
+            if (variant == 0) Y[b * O + hone_rng_below(&rng, O)] = 1;
+            else if (variant == 1) Y[b * O + hone_rng_below(&rng, O)] = 0.4f, Y[b * O + hone_rng_below(&rng, O)] += 0.3f;
+            else if (variant == 2) for (int o = 0; o < O; o++) Y[b * O + o] = (hone_real)hone_rng_below(&rng, 2);
+            else th_fill_uniform(Y + b * O, O, &rng, -3, 3);
+        }
+        const double want = honeL_loss(kind, NULL, Z, Y, B, O), got = honeL_baseline_loss(kind, Y, B, O);
+        if (!(fabs(got - want) <= 1e-6 * want)) fail_msg("variant %d: baseline %.9g, the loss of zeros %.9g", variant, got, want);
+        if (variant == 0) th_assert_close(got, 2.302585092994046, TH_EPS);
+    }
+    assert_true(isnan(honeL_baseline_loss(HONE_LOSS_MSE, Y, 0, O)));
+}
 
 int main(void) {
     const struct CMUnitTest tests[] = {
@@ -397,6 +422,7 @@ int main(void) {
         th_test(test_dense_forward_by_hand),
         th_test(test_softmax_ce_targets_not_summing_to_one), th_test(test_softmax_ce_past_the_kept_exps), th_test(test_loss_over_blocks_of_rows),
         th_test(test_loss_outputs_are_their_formulas),
+        th_test(test_baseline_loss_is_the_loss_of_zero_outputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,6 +83,10 @@ extern const honeL_ops honeL_dense, honeL_relu, honeL_leaky_relu, honeL_tanh, ho
 enum { HONEL_KEPT_EXPS = 64 };
 double honeL_loss(hone_loss_kind kind, hone_real *dZ, const hone_real *Z, const hone_real *Y, int B,
                   int O);
+/* honeL_loss of Z = 0 against Y [B, O], in closed form: log O times the mean row sum of Y for
+ * softmax cross-entropy (every class alike), log 2 for sigmoid cross-entropy, the mean of Y^2 for
+ * MSE; NaN for B < 1. */
+double honeL_baseline_loss(hone_loss_kind kind, const hone_real *Y, int B, int O);
 /* Outputs to probabilities (softmax rows, sigmoid) or values (MSE): P [B, O] from Z [B, O]. */
 void honeL_loss_output(hone_loss_kind kind, hone_real *P, const hone_real *Z, int B, int O);
 /* Correct predictions in Z [B, O] against Y [B, O]: argmax for softmax, threshold 0 for

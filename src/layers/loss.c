@@ -107,6 +107,24 @@ double honeL_loss(hone_loss_kind kind, hone_real *dZ, const hone_real *Z, const 
     return kind == HONE_LOSS_SOFTMAX_CE ? total / B : total / ((double)B * O);
 }
 
+double honeL_baseline_loss(hone_loss_kind kind, const hone_real *Y, int B, int O) {
+    if (B < 1 || O < 1) return NAN;
+    const size_t n = (size_t)B * O;
+    double sum = 0;
+    switch (kind) {
+    case HONE_LOSS_SOFTMAX_CE: /* -1/B sum Y (0 - log O) */
+        for (size_t i = 0; i < n; i++) sum += Y[i];
+        return log((double)O) * sum / B;
+    case HONE_LOSS_SIGMOID_CE: /* max(0, 0) - 0 y + log(1 + e^0) for each element */
+        return log(2.0);
+    case HONE_LOSS_MSE: /* 1/(B O) sum (0 - y)^2 */
+        for (size_t i = 0; i < n; i++) sum += (double)Y[i] * Y[i];
+        return sum / (double)n;
+    default:
+        return NAN;
+    }
+}
+
 /* P [B, O] = softmax rows of Z, sigmoid of Z, or Z itself */
 void honeL_loss_output(hone_loss_kind kind, hone_real *P, const hone_real *Z, int B, int O) {
     const size_t n = (size_t)B * O;

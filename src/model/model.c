@@ -458,6 +458,10 @@ double hone_model_data_loss(hone_model *m, const hone_real *Y, int B) {
     return honeL_loss(m->loss, dact(m, last), act(m, last), Y, B, m->layers[last].out);
 }
 
+double hone_model_baseline_loss(const hone_model *m, const hone_real *Y, int B) {
+    return honeL_baseline_loss(m->loss, Y, B, m->layers[m->n_layers - 1].out);
+}
+
 double hone_model_loss(hone_model *m, const hone_real *Y, int B) { return hone_model_data_loss(m, Y, B) + hone_model_penalty(m, B); }
 
 /* dW += l2 / B W + l1 / B sign(W) over parameters [first, first + count) of layer's block, where
