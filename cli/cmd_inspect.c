@@ -16,11 +16,15 @@ static void print_value(double v, int applies) {
     else printf(" %10s", "-");
 }
 
-/* What outputs that are all 0 predict, for a model's loss (hone_model_baseline_loss). */
-static const char *baseline_text(hone_loss_kind kind) {
-    return kind == HONE_LOSS_SOFTMAX_CE   ? "every class alike"
-           : kind == HONE_LOSS_SIGMOID_CE ? "0.5 for every output"
-                                          : "every target at its training mean";
+/* What outputs that are all 0 predict, for a model's loss (hone_model_baseline_loss): for MSE,
+ * each target's training mean where the model standardizes its targets, else 0 itself (a model
+ * trained with --no-standardize-targets keeps mean 0 and std 1). */
+static const char *baseline_text(const hone_model *m) {
+    if (m->loss == HONE_LOSS_SOFTMAX_CE) return "every class alike";
+    if (m->loss == HONE_LOSS_SIGMOID_CE) return "0.5 for every output";
+    for (int o = 0; o < hone_model_outputs(m); o++)
+        if (m->target_mean[o] != 0 || m->target_std[o] != 1) return "every target at its training mean";
+    return "every output 0";
 }
 
 /* A fresh classifier whose data loss is this many times the baseline's starts with outputs far
@@ -185,7 +189,7 @@ int cmd_inspect(int argc, char **argv) {
             printf("%s: trained on images of %d x %d pixels (height x width)\n", model_path, model->image_height,
                    model->image_width);
         printf("batch of %d rows, loss %s (%s: %s)\n%5s %-10s %10s %10s %10s %10s %10s\n", B,
-               cli_loss_text((char[CLI_LOSS_TEXT]){0}, loss), baseline_text(model->loss),
+               cli_loss_text((char[CLI_LOSS_TEXT]){0}, loss), baseline_text(model),
                cli_loss_text((char[CLI_LOSS_TEXT]){0}, baseline), "layer", "kind", "mean", "std", "dead", "|W|", "|dW|");
     }
     for (int l = 0; l < model->n_layers; l++) {
@@ -239,7 +243,7 @@ int cmd_inspect(int argc, char **argv) {
             fprintf(stderr, "hone inspect: warning: the data loss on the batch, %s, is %.3g times that of %s (%s): the "
                             "network's outputs start large, and its first steps go to shrinking them; smaller initial "
                             "weights (--weight-init, --init-scale) or --batchnorm start it near %s\n",
-                    cli_loss_text((char[CLI_LOSS_TEXT]){0}, data_loss), data_loss / baseline, baseline_text(model->loss),
+                    cli_loss_text((char[CLI_LOSS_TEXT]){0}, data_loss), data_loss / baseline, baseline_text(model),
                     cli_loss_text((char[CLI_LOSS_TEXT]){0}, baseline), cli_loss_text((char[CLI_LOSS_TEXT]){0}, baseline));
     }
     exit_code = CLI_EXIT_OK;

@@ -2431,6 +2431,12 @@ expect_ok "inspect a saved model, JSON" inspect blobs.safetensors --data blobs.c
 "$hone" inspect --data reg.csv --regression --layers 8 >out.txt 2>err.txt; rc=$?
 [ $rc -eq 0 ] && [ ! -s err.txt ] && grep -Eq '^batch of 200 rows, loss [0-9.]+ \(every target at its training mean: 1\.0000\)$' out.txt &&
     ok "inspect --regression: the mean target's loss beside the batch's, no warning" || bad "inspect --regression: the baseline" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
+# a model of targets as they are: outputs of 0 predict 0 itself, whose loss is the targets' mean square
+expect_ok "a regression model of raw targets" train --data reg.csv --regression --no-standardize-targets --layers 4 --epochs 1 --quiet --save reg-raw.safetensors
+expect_ok "inspect it" inspect reg-raw.safetensors --data reg.csv
+want=$(awk -F, 'NR > 1 { s += $3 * $3; n++ } END { printf "%.4f", s / n }' reg.csv)
+grep -Eq "^batch of 200 rows, loss [0-9.]+ \(every output 0: $want\)$" out.txt && ok "inspect: a raw-target model's baseline, the targets' mean square" ||
+    bad "inspect: a raw-target model's baseline" "want $want" "$(cat out.txt)"
 # a model's own network: the options that build one went unread
 expect_error "inspect MODEL --layers" 2 "^hone inspect: --layers describes a network to build, and a model has its own: give the model or the network's options$" -- \
     inspect blobs.safetensors --data blobs.csv --layers 32
