@@ -471,6 +471,16 @@ int hone_model_images_fit(const hone_model *model, const hone_dataset *data);
  * loss NaN or infinite, is HONE_ERR_DIVERGED naming the first such row of the data, from 1. */
 hone_status hone_model_evaluate(hone_model *model, const hone_view *view, double *loss,
                                 double *accuracy, hone_error *err);
+/* The loss and accuracy over a view (as hone_model_evaluate counts them) of the best prediction
+ * that ignores the inputs, the same outputs for every row: the rows' class frequencies for
+ * softmax cross-entropy (loss their entropy, -sum p log p; right on the most frequent class's
+ * rows), each output's frequency of 1 for sigmoid cross-entropy (its binary entropy, averaged;
+ * right where the target is on the frequency's side of 0.5), each target's mean for MSE (its
+ * variance in the model's units, averaged; accuracy NaN). A trained network no better on its
+ * training rows has learned nothing from their features. Both NaN for an empty view; data the
+ * model cannot read (hone_model_data_check) is HONE_ERR_VALUE. */
+hone_status hone_model_constant_figures(const hone_model *model, const hone_view *view, double *loss, double *accuracy,
+                                        hone_error *err);
 /* Root mean squared error of an MSE model over a view, of each target in its own units:
  * hone_model_predict's values against the data's targets, rmse[o] for each of the model's
  * outputs (one figure over targets of other units, 1e-6 and 1e4, would be the larger's alone).

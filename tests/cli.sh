@@ -1351,6 +1351,35 @@ grep -q '^diagnosis: ' out.txt && ! grep -q 'dev rows the dev error is known' ou
 expect_ok "diagnose: a model of a small dev set" diagnose noise60.safetensors --data blobs.csv
 tail -1 out.txt | grep -q "^  note: on 60 dev rows the dev error is known to about" && ok "diagnose: a model's small dev set is noted" ||
     bad "diagnose: a model's small dev set" "$(tail -3 out.txt)"
+# a network that learned nothing from its features (zero weights leave every hidden unit at 0, so
+# that only the output bias learns: the class frequencies) does no better than the best prediction
+# that ignores the inputs, and is told so where the recipe would grow it; one that learned is not,
+# nor an MSE model (no accuracy to tell a barely trained network from one that learned nothing)
+"$hone" train --data blobs.csv --layers 8 --epochs 3 --weight-init zeros --save zero-init.safetensors >out.txt 2>err.txt; rc=$?
+nothing='^  note: the network does no better on its train rows than the best prediction that ignores the inputs, the class frequencies for every row \(loss [0-9.]+ and [0-9.]+% right against [0-9.]+ and [0-9.]+%\): it has learned nothing from its features, and a bigger one will not change that; look first at the learning rate \(too high, and training collapses to that prediction; too low, and it has not left its start\) and at the initialization \(hone inspect; --weight-init zeros starts every unit of a layer alike\)$'
+[ $rc -eq 0 ] && grep -Eq "$nothing" out.txt && ok "train: a network that learned nothing from its features is told so" ||
+    bad "train: a network that learned nothing" "exit $rc" "$(tail -4 out.txt)"
+expect_ok "diagnose: the zero-initialized model" diagnose zero-init.safetensors --data blobs.csv
+grep -Eq "$nothing" out.txt && ok "diagnose: a model that learned nothing from its features is told so" || bad "diagnose: a model that learned nothing" "$(cat out.txt)"
+expect_ok "diagnose --json: the zero-initialized model" diagnose zero-init.safetensors --data blobs.csv --json
+grep -Eq '"train_loss": 1\.[0-9]+, "constant_loss": 1\.09[0-9]*, "constant_acc": 0\.3[0-9]*, ' out.txt &&
+    ok "diagnose --json: the train loss beside the best constant prediction's loss and accuracy" || bad "diagnose --json: the constant figures" "$(cat out.txt)"
+! grep -q 'learned nothing' <("$hone" diagnose noise60.safetensors --data blobs.csv) && ok "diagnose: a model that learned, no such note" ||
+    bad "diagnose: a model that learned, noted as learning nothing"
+# 6 steps from its initialization: a loss still above the constant's (1.73 against 1.10) but right
+# on 50% of the rows against its 34%: barely trained, not blind to its features
+expect_ok "train: 6 steps" train --data blobs.csv --layers 8 --epochs 3
+awk '/^  train +[0-9]+ rows/ { loss = $5 } END { exit !(loss > 1.1) }' out.txt && ! grep -q 'learned nothing' out.txt &&
+    ok "train: a network barely trained, its loss above the constant's, is not told it learned nothing" ||
+    bad "train: a barely trained network" "$(tail -5 out.txt)"
+expect_ok "diagnose --json: a regression model" diagnose raw-price.safetensors --data price.csv --json
+grep -Eq '"constant_loss": [0-9][0-9.e+]*, "constant_acc": null, ' out.txt && ok "diagnose --json: a regression's constant loss, no accuracy" ||
+    bad "diagnose --json: a regression's constant figures" "$(cat out.txt)"
+! grep -q 'learned nothing' <("$hone" diagnose raw-price.safetensors --data price.csv) && ok "diagnose: no such note for MSE" ||
+    bad "diagnose: an MSE model noted as learning nothing"
+expect_ok "diagnose --json: a metrics file" diagnose --metrics raw-price.csv --json
+grep -q '"train_loss": null, "constant_loss": null, "constant_acc": null, ' out.txt && ok "diagnose --json: no constant figures from a metrics file" ||
+    bad "diagnose --json: a metrics file's constant figures" "$(cat out.txt)"
 expect_ok "diagnose: a small dev set, a tolerance above a tenth of the train error" diagnose noise60.safetensors --data blobs.csv --tolerance 0.05
 tail -1 out.txt | grep -q "too few to tell the variance (dev - train) against the 5-point tolerance; a larger dev set would settle it$" &&
     ok "diagnose: the note names the tolerance when it is the bar" || bad "diagnose: the note's bar, a tolerance" "$(tail -3 out.txt)"

@@ -447,6 +447,91 @@ static void test_training_learns_and_repeats(void **state) {
     hone_model_free(m);
 }
 
+/* A model whose outputs are its last layer's bias alone (every weight 0): the same outputs for
+ * every row, bias [O] */
+static void constant_outputs(hone_model *m, const double *bias) {
+    memset(m->params, 0, m->n_params * sizeof *m->params);
+    const hone_layer *last = &m->layers[m->n_layers - 1];
+    for (int o = 0; o < last->out; o++) m->params[last->param_offset + (size_t)last->out * last->in + o] = (hone_real)bias[o];
+}
+
+/* Catches hone_model_constant_figures (the best prediction that ignores the inputs, which hone
+ * diagnose compares a trained network with) drifting from what that prediction scores: each kind
+ * against hone_model_evaluate of a network whose outputs are that prediction, and against its
+ * figures by hand: classes of 3, 3 and 2 rows in 8, -sum p log p = 1.082195530038767, right on
+ * the first class's 3 rows; 3 rows of label 1 in 7 for one sigmoid output, -(q log q + (1 - q)
+ * log(1 - q)) = 0.6829081047004717, right on the other 4; an MSE target's variance, standardized
+ * or as it is, and no accuracy. Unlabelled data is refused, an empty view is NaN. */
+static void test_constant_figures_are_the_best_constant_prediction(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 6);
+    hone_error err;
+    const int hidden[1] = {4};
+    size_t idx[8];
+    for (size_t i = 0; i < 8; i++) idx[i] = i;
+    double constant, constant_acc, loss, acc;
+    hone_model *m;
+    /* softmax: the class frequencies, as logits log p */
+    hone_dataset *d = blobs(8, 3, &rng);
+    hone_view all = {d, idx, 8};
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_constant_figures(m, &all, &constant, &constant_acc, &err), HONE_OK);
+    th_assert_close(constant, 1.082195530038767, TH_EPS);
+    th_assert_close(constant_acc, 3.0 / 8, 1e-15);
+    constant_outputs(m, (const double[3]){log(3.0 / 8), log(3.0 / 8), log(2.0 / 8)});
+    assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_OK);
+    th_assert_close(loss, constant, TH_EPS);
+    th_assert_close(acc, constant_acc, 1e-15);
+    constant_outputs(m, (const double[3]){0, 0, 0}); /* every class alike does worse: log 3 */
+    assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_OK);
+    assert_true(loss > constant + 0.01);
+    hone_view none = {d, idx, 0};
+    assert_int_equal(hone_model_constant_figures(m, &none, &constant, &constant_acc, &err), HONE_OK);
+    assert_true(isnan(constant) && isnan(constant_acc));
+    int32_t *labels = d->label;
+    d->label = NULL; /* nothing to predict */
+    assert_int_equal(hone_model_constant_figures(m, &all, &constant, &constant_acc, &err), HONE_ERR_VALUE);
+    assert_true(isnan(constant) && isnan(constant_acc));
+    d->label = labels;
+    hone_model_free(m);
+    hone_dataset_free(d);
+    /* one sigmoid output: the frequency of label 1, as the logit log(q / (1 - q)) */
+    d = blobs(7, 2, &rng);
+    all = (hone_view){d, idx, 7};
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 1, HONE_LAYER_RELU, HONE_LOSS_SIGMOID_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_constant_figures(m, &all, &constant, &constant_acc, &err), HONE_OK);
+    th_assert_close(constant, 0.6829081047004717, TH_EPS);
+    th_assert_close(constant_acc, 4.0 / 7, 1e-15);
+    constant_outputs(m, (const double[1]){log(3.0 / 4)});
+    assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_OK);
+    th_assert_close(loss, constant, TH_EPS);
+    th_assert_close(acc, constant_acc, 1e-15);
+    hone_model_free(m);
+    /* MSE: each target's mean, a standardized target's (0) and one as it is (its mean) */
+    d->target = honeM_alloc(7, sizeof *d->target);
+    d->t = 1;
+    const double targets[7] = {1, 2, 3, 6, 10, -4, 0.5}, target_mean = 18.5 / 7;
+    for (int i = 0; i < 7; i++) d->target[i] = (hone_real)targets[i];
+    free(d->label);
+    d->label = NULL;
+    double variance = 0;
+    for (int i = 0; i < 7; i++) variance += (targets[i] - target_mean) * (targets[i] - target_mean) / 7;
+    for (int standardized = 0; standardized < 2; standardized++) {
+        assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 1, HONE_LAYER_RELU, HONE_LOSS_MSE, &err), HONE_OK);
+        if (standardized) assert_int_equal(hone_model_standardize_fit(m, &all, &err), HONE_OK);
+        assert_int_equal(hone_model_constant_figures(m, &all, &constant, &constant_acc, &err), HONE_OK);
+        const double sd = m->target_std[0];
+        th_assert_close(constant, variance / (sd * sd), TH_EPS);
+        assert_true(isnan(constant_acc));
+        constant_outputs(m, (const double[1]){(target_mean - m->target_mean[0]) / sd});
+        assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_OK);
+        th_assert_close(loss, constant, TH_EPS);
+        assert_true(standardized ? sd != 1 : sd == 1);
+        hone_model_free(m);
+    }
+    hone_dataset_free(d);
+}
+
 typedef struct hook_log {
     int batches, epochs;
     volatile int stop;
@@ -1828,6 +1913,7 @@ int main(void) {
         th_test(test_training_stops_at_a_dev_row_not_finite),
         th_test(test_predict_reserves_its_rows),
         th_test(test_data_the_model_cannot_read),
+        th_test(test_constant_figures_are_the_best_constant_prediction),
         th_test(test_flags_schedule_and_no_epoch),
         th_test(test_standardize_std),
         th_test(test_gather_reads_pixels_unsigned),

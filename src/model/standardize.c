@@ -1,5 +1,6 @@
 /* standardize.c - input standardization fitted on the training split, and the gathering of a
- * batch that applies it while converting uint8 pixels to hone_real. */
+ * batch that applies it while converting uint8 pixels to hone_real; the targets a batch gets
+ * (fill_target), and so also what the best constant prediction of them scores. */
 #include "kernels/kernels.h"
 #include "layers/layers.h"
 
@@ -110,6 +111,66 @@ static void fill_target(const hone_model *m, hone_real *y, const hone_dataset *d
         for (int o = 0; o < O; o++)
             y[o] = (data->target[row * data->t + (size_t)o % data->t] - m->target_mean[o]) / m->target_std[o];
     }
+}
+
+/* -(q log q + (1 - q) log(1 - q)), 0 log 0 = 0 */
+static double binary_entropy(double q) {
+    return -((q > 0 ? q * log(q) : 0) + (q < 1 ? (1 - q) * log(1 - q) : 0));
+}
+
+hone_status hone_model_constant_figures(const hone_model *m, const hone_view *view, double *loss, double *accuracy,
+                                       hone_error *err) {
+    *loss = *accuracy = NAN;
+    hone_status st = hone_model_data_check(m, view->data, err);
+    if (st || view->n == 0) return st;
+    const int O = hone_model_outputs(m);
+    hone_real *y = honeM_alloc((size_t)O, sizeof *y);
+    /* each output's mean target and sum of squared deviations (Welford's), and the share of rows
+     * where it is the row's largest target (softmax) or above 0.5 (sigmoid): what accuracy counts */
+    double *mean = honeM_alloc((size_t)O, sizeof *mean), *spread = honeM_alloc((size_t)O, sizeof *spread);
+    double *counted = honeM_alloc((size_t)O, sizeof *counted);
+    if (!y || !mean || !spread || !counted) {
+        st = honeE_set(err, HONE_ERR_NOMEM, "out of memory for %d outputs", O);
+        goto done;
+    }
+    for (size_t i = 0; i < view->n; i++) {
+        fill_target(m, y, view->data, view->index[i]);
+        int largest = 0;
+        for (int o = 0; o < O; o++) {
+            const double delta = y[o] - mean[o];
+            mean[o] += delta / (double)(i + 1);
+            spread[o] += delta * (y[o] - mean[o]);
+            if (y[o] > y[largest]) largest = o;
+            if (m->loss == HONE_LOSS_SIGMOID_CE && y[o] > 0.5) counted[o]++;
+        }
+        if (m->loss == HONE_LOSS_SOFTMAX_CE) counted[largest]++;
+    }
+    double total = 0, right = 0, mass = 0;
+    int best = 0; /* softmax: the class the constant prediction names, the most frequent (the first of ties) */
+    for (int o = 0; o < O; o++) {
+        mass += mean[o];
+        if (mean[o] > mean[best]) best = o;
+    }
+    for (int o = 0; o < O; o++) {
+        const double share = counted[o] / (double)view->n;
+        if (m->loss == HONE_LOSS_SOFTMAX_CE) { /* p = the frequencies: -sum p log p */
+            total -= mean[o] > 0 ? mean[o] * log(mean[o] / mass) : 0;
+        } else if (m->loss == HONE_LOSS_SIGMOID_CE) { /* q = the mean: its binary entropy; 1 where q > 0.5 */
+            total += binary_entropy(mean[o]) / O;
+            right += (mean[o] > 0.5 ? share : 1 - share) / O;
+        } else { /* the mean: the variance */
+            total += spread[o] / (double)view->n / O;
+        }
+    }
+    *loss = total;
+    if (m->loss == HONE_LOSS_SOFTMAX_CE) *accuracy = counted[best] / (double)view->n;
+    else if (m->loss == HONE_LOSS_SIGMOID_CE) *accuracy = right;
+done:
+    honeM_free(y);
+    honeM_free(mean);
+    honeM_free(spread);
+    honeM_free(counted);
+    return st;
 }
 
 /* x [D] = (src - mean) / std, from uint8 pixels or from reals */
