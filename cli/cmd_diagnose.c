@@ -34,7 +34,7 @@ int cli_mse_units(const hone_model *m) {
 #define LEARNED_NOTHING_SHARE 0.98
 #define LEARNED_NOTHING_POINTS 0.01
 
-/* What the best constant prediction is, for a loss kind (hone_model_constant_loss). */
+/* What the best constant prediction is, for a loss kind (hone_model_constant_figures). */
 static const char *constant_text(int kind) {
     return kind == HONE_LOSS_SOFTMAX_CE   ? "the class frequencies"
            : kind == HONE_LOSS_SIGMOID_CE ? "each output's frequency of 1"
