@@ -104,6 +104,9 @@ int honeK_parts(int most);
  * in bands of at least `band` along one side of length `side` (its B rows or its O columns): 1
  * below HONEK_SPLIT_MIN_VALUES, else honeK_parts(side / band). */
 int honeK_elementwise_parts(size_t values, int side, int band);
+/* The same for a row-wise pass over B rows of `width` values each, in bands of at least 16 rows
+ * (honeK_band's unit): the batch gather, the row-wise layers, dropout. */
+int honeK_row_parts(int B, size_t width);
 /* Piece `part` of `parts` of 0 .. n - 1: [lo, hi), whole multiples of 16 but the last, so each
  * band of a row-major float array starts on a 64-byte boundary when the array does. */
 void honeK_band(int n, int part, int parts, int *lo, int *hi);

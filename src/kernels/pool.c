@@ -167,6 +167,8 @@ int honeK_elementwise_parts(size_t values, int side, int band) {
     return values < HONEK_SPLIT_MIN_VALUES ? 1 : honeK_parts(side / band);
 }
 
+int honeK_row_parts(int B, size_t width) { return honeK_elementwise_parts((size_t)B * width, B, 16); }
+
 void honeK_parallel(honeK_task *task, void *arg, int parts) {
     const int threads = threads_in_effect();
     if (parts > threads) parts = threads;

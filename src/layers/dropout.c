@@ -72,8 +72,6 @@ static void backward_band(void *arg, int part, int parts) {
     if (hi > lo) add_masked(a->out + (size_t)lo * O, a->in + (size_t)lo * O, a->mask + (size_t)lo * O, (size_t)(hi - lo) * O);
 }
 
-/* Bands of at least 16 rows, over enough values to be worth a thread. */
-static int parts_of(int B, int O) { return honeK_elementwise_parts((size_t)B * (size_t)O, B, 16); }
 
 /* training: m [B, O] = Bernoulli(keep) / keep (kept in aux), y = x m;  inference: y = x. One draw
  * of ctx->rng a batch seeds every row's generator, so the masks do not depend on the threads. */
@@ -87,7 +85,7 @@ static void dropout_forward(const hone_layer *layer, hone_real *restrict y, cons
     const double keep = layer->keep_prob;
     /* kept when a draw < keep 2^32: within 2^-32 of keep */
     dropout_args a = {y, x, ctx->aux, B, O, hone_rng_next(ctx->rng), (uint32_t)(keep * 4294967296.0), (hone_real)(1 / keep)};
-    honeK_parallel(forward_band, &a, parts_of(B, O));
+    honeK_parallel(forward_band, &a, honeK_row_parts(B, (size_t)O));
 }
 
 /* dx [B, I] += dy m  (training), dy (inference) */
@@ -99,7 +97,7 @@ static void dropout_backward(const hone_layer *layer, hone_real *restrict dx, ho
         return;
     }
     dropout_args a = {dx, dy, ctx->aux, B, O, 0, 0, 0};
-    honeK_parallel(backward_band, &a, parts_of(B, O));
+    honeK_parallel(backward_band, &a, honeK_row_parts(B, (size_t)O));
 }
 
 const honeL_ops honeL_dropout = {HONE_LAYER_DROPOUT, "dropout", 0, dropout_forward, dropout_backward, 0};

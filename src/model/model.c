@@ -360,10 +360,6 @@ static void layer_band(void *arg, int part, int parts) {
         a->ops->forward(a->layer, a->out + lo * O, a->x + lo * I, NULL, hi - lo, a->ctx);
 }
 
-/* Bands of at least 16 rows, over enough values to be worth a thread. */
-static int band_parts(const hone_layer *layer, int B) {
-    return honeK_elementwise_parts((size_t)B * (size_t)layer->out, B, 16);
-}
 
 const hone_real *hone_model_forward(hone_model *m, const hone_real *X, int B) {
     for (int l = 0; l < m->n_layers; l++) {
@@ -371,7 +367,7 @@ const hone_real *hone_model_forward(hone_model *m, const hone_real *X, int B) {
         const honeL_ops *ops = honeL_ops_of(layer->kind);
         const hone_real *x = l ? act(m, l - 1) : X;
         honeL_ctx ctx = ctx_of(m, l, X);
-        int parts = ops->by_rows ? band_parts(layer, B) : 1;
+        int parts = ops->by_rows ? honeK_row_parts(B, (size_t)layer->out) : 1;
         if (parts > 1) {
             band_args a = {ops, layer, act(m, l), x, NULL, NULL, &ctx, B, 0};
             honeK_parallel(layer_band, &a, parts);
@@ -519,7 +515,7 @@ static void backward(hone_model *m, const hone_real *X, int B, honeL_update *u) 
         honeL_ctx ctx = ctx_of(m, l, X);
         ctx.update = u;
         const honeL_ops *ops = honeL_ops_of(layer->kind);
-        int parts = ops->by_rows && dx ? band_parts(layer, B) : 1;
+        int parts = ops->by_rows && dx ? honeK_row_parts(B, (size_t)layer->out) : 1;
         if (parts > 1) {
             band_args a = {ops, layer, dx, x, act(m, l), dact(m, l), &ctx, B, 1};
             honeK_parallel(layer_band, &a, parts);

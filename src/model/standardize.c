@@ -291,7 +291,7 @@ static void gather_band(void *arg, int part, int parts) {
 void hone_model_gather(const hone_model *m, hone_real *X, hone_real *Y, const hone_dataset *data,
                        const size_t *rows, int B) {
     gather_args a = {m, X, Y, data, rows, B, NULL, 0, NULL};
-    honeK_parallel(gather_band, &a, honeK_elementwise_parts((size_t)B * data->d, B, 16)); /* bands of 16 rows */
+    honeK_parallel(gather_band, &a, honeK_row_parts(B, data->d));
 }
 
 size_t honeD_augment_scratch(size_t D) { return D * (size_t)honeK_threads(); }
