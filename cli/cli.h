@@ -160,13 +160,14 @@ int cmd_diagnose(int argc, char **argv);
  * (NULL or "": none) names what the run did that raises the training error (L2, dropout, ...):
  * with high bias, a note says to regularize less before growing the network. dev_rows (0: not
  * known) is the dev set's size: a classifier's dev error on too few rows to tell apart what
- * tolerance does gets a note of its standard error. constant: a classifier's loss and accuracy
- * on its train rows beside those of the best prediction that ignores the inputs
- * (hone_model_constant_figures; NaN: not known): one no better on both gets a note that it learned
- * nothing, which the recipe's cures for bias do not mend. */
+ * tolerance does gets a note of its standard error. constant: a classifier's loss on its train
+ * rows, and the loss and accuracy there of the best prediction that ignores the inputs
+ * (hone_model_constant_figures; NaN: not known): one no better on both (its accuracy is
+ * 1 - train_error) gets a note that it learned nothing, which the recipe's cures for bias do not
+ * mend. */
 typedef struct cli_constant_figures {
     int kind; /* hone_loss_kind */
-    double train_loss, train_acc, loss, acc;
+    double train_loss, loss, acc;
 } cli_constant_figures;
 int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double base_error, double tolerance,
                         int regression, const char *regularized, size_t dev_rows, cli_constant_figures constant);

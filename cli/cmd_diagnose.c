@@ -61,16 +61,16 @@ int cli_diagnosis_print(FILE *out, double train_error, double dev_error, double 
     /* the recipe's advice for bias assumes the network learns: one stuck at the best constant
      * prediction (a learning rate that collapsed it, or one too small to move it; weights that
      * start alike) gains nothing from a bigger network */
-    const double c = constant.loss, l = constant.train_loss;
-    if (isfinite(c) && isfinite(l) && c > 0 && l >= LEARNED_NOTHING_SHARE * c &&
-        constant.train_acc <= constant.acc + LEARNED_NOTHING_POINTS) /* false for NaN: MSE */
+    const double c = constant.loss, l = constant.train_loss, train_acc = 1 - train_error;
+    if (!regression && isfinite(c) && isfinite(l) && c > 0 && l >= LEARNED_NOTHING_SHARE * c &&
+        train_acc <= constant.acc + LEARNED_NOTHING_POINTS)
         fprintf(out, "  note: the network does no better on its train rows than the best prediction that ignores "
                      "the inputs, %s for every row (loss %.4g and %.2f%% right against %.4g and %.2f%%): it has "
                      "learned nothing from its features, and a bigger one will not change that; look first at the "
                      "learning rate (too high, and training collapses to that prediction; too low, and it has not "
                      "left its start) and at the initialization (hone inspect; --weight-init zeros starts every "
                      "unit of a layer alike)\n",
-                constant_text(constant.kind), l, 100 * constant.train_acc, c, 100 * constant.acc);
+                constant_text(constant.kind), l, 100 * train_acc, c, 100 * constant.acc);
     /* a dev error measured on n rows is off by sqrt(p (1 - p) / n) (a binomial's standard error):
      * on 60 rows at 10%, 3.9 points, so that a 2-point tolerance read noise as variance, or none.
      * Said when the variance's call (dev - train against hone_diagnose's bar) could go either way
@@ -332,7 +332,6 @@ static int from_model(const diagnose_options *o, double *train, double *dev, siz
     model_regularization(model, regularized, cap);
     constant->kind = model->loss;
     constant->train_loss = loss[0];
-    constant->train_acc = acc[0];
     if (hone_model_constant_figures(model, &split.train, &constant->loss, &constant->acc, &err)) goto fail;
     *dev_rows = split.dev.n;
     *train = *regression ? loss[0] : 1 - acc[0];
@@ -396,7 +395,7 @@ int cmd_diagnose(int argc, char **argv) {
     int regression = 0, epoch = 0, last_epoch = 0, usage = 0;
     kept_epoch kept = KEPT_LAST;
     /* a model's (a metrics file's train figures are running means, in training mode) */
-    cli_constant_figures constant = {HONE_LOSS_SOFTMAX_CE, NAN, NAN, NAN, NAN};
+    cli_constant_figures constant = {HONE_LOSS_SOFTMAX_CE, NAN, NAN, NAN};
     if (*o.metrics ? from_metrics(&o, &train, &dev, &regression, &epoch, &last_epoch, &kept)
                    : from_model(&o, &train, &dev, &dev_rows, &regression, regularized, sizeof regularized, &constant, &usage))
         return usage ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;

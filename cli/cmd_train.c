@@ -875,7 +875,7 @@ int cmd_train(int argc, char **argv) {
         char regularized[256];
         cli_regularization_describe(regularized, sizeof regularized, model, &kept, 1);
         /* the rows trained on are read already: only memory can fail it, and then the note is left out */
-        cli_constant_figures constant = {model->loss, losses[0], accs[0], NAN, NAN};
+        cli_constant_figures constant = {model->loss, losses[0], NAN, NAN};
         hone_model_constant_figures(model, &split.train, &constant.loss, &constant.acc, NULL);
         cli_diagnosis_print(stdout, mse ? losses[0] : 1 - accs[0], mse ? losses[1] : 1 - accs[1], o.base_error,
                             HONE_DIAGNOSE_TOLERANCE, cli_mse_units(model), regularized, split.dev.n, constant);
