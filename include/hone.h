@@ -430,8 +430,9 @@ double hone_model_data_loss(hone_model *model, const hone_real *Y, int B);
  * and says so. For softmax cross-entropy every class alike, log C for one-hot rows of C classes;
  * for sigmoid cross-entropy 0.5 everywhere, log 2; for MSE the mean of Y^2, every target at its
  * training mean where the model standardizes its targets (Y is then standardized), every output
- * 0 where it does not. A fresh network's loss should start near it (a far larger one
- * is outputs grown large at initialization); a trained one's should be well below it. NaN for
+ * 0 where it does not. A fresh network's loss should start near it (a far larger one is outputs
+ * grown large at initialization); a trained one's should be well below it, and below the best
+ * constant prediction's (hone_model_constant_figures, never above this on the same rows). NaN for
  * B < 1. */
 double hone_model_baseline_loss(const hone_model *model, const hone_real *Y, int B);
 /* Sets the penalty of the objective: l2 / (2B) sum W^2 + l1 / B sum |W| over dense weights, and

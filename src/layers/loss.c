@@ -69,9 +69,10 @@ static double mse(hone_real *dZ, const hone_real *Z, const hone_real *Y, int lo,
 }
 
 /* The batch is cut into blocks of rows by the batch alone, LOSS_BLOCKS at most and of
- * LOSS_BLOCK_ROWS rows at least (a batch of fewer is one block); the pool's pieces take runs of whole blocks, and the blocks'
- * sums are added in block order: the same loss however many threads computed it. A row's terms
- * cost an exp each (tens of ns), so even a training batch's few blocks are worth splitting. */
+ * LOSS_BLOCK_ROWS rows at least (a batch of fewer is one block); the pool's pieces take runs of
+ * whole blocks, and the blocks' sums are added in block order: the same loss however many
+ * threads computed it. A row's terms cost an exp each (tens of ns), so even a training batch's
+ * few blocks are worth splitting. */
 enum { LOSS_BLOCKS = 64, LOSS_BLOCK_ROWS = 16 };
 
 typedef struct loss_args {
