@@ -19,9 +19,14 @@
 static const char *volatile open_tmp[OPEN_MAX];
 static const int cleaned_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
-static void remove_and_die(int sig) {
+void cli_remove_temporaries(void) {
     for (int i = 0; i < OPEN_MAX; i++)
         if (open_tmp[i]) unlink(open_tmp[i]); /* async-signal-safe */
+    hone_remove_partial_files();             /* the library's model and checkpoint saves */
+}
+
+void cli_remove_and_die(int sig) {
+    cli_remove_temporaries();
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -39,7 +44,7 @@ static void watch(const char *tmp) {
             if (sigaction(cleaned_signals[k], NULL, &now) || now.sa_handler != SIG_DFL) continue;
             struct sigaction sa;
             memset(&sa, 0, sizeof sa);
-            sa.sa_handler = remove_and_die;
+            sa.sa_handler = cli_remove_and_die;
             sigemptyset(&sa.sa_mask);
             sigaction(cleaned_signals[k], &sa, NULL);
         }

@@ -29,5 +29,10 @@ int cli_atomic_open(const char *cmd, cli_atomic *a, const char *path);
 int cli_atomic_commit(const char *cmd, cli_atomic *a);
 /* Closes and removes the temporary (after an error elsewhere). */
 void cli_atomic_abort(cli_atomic *a);
+/* Removes every temporary being written, these and the library's saves' (hone_remove_partial_files):
+ * async-signal-safe, for a handler about to end the process. */
+void cli_remove_temporaries(void);
+/* A signal handler: cli_remove_temporaries, then the signal's default action (the process ends). */
+void cli_remove_and_die(int sig);
 
 #endif

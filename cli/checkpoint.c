@@ -1,6 +1,7 @@
 /* checkpoint.c - hone train's checkpoints: the writer hook, the signal handlers, and the check
  * that a resumed run has the options its checkpoint was written with. */
 #include "checkpoint.h"
+#include "atomic.h"
 #include "model_options.h"
 #include "option_reads.h"
 #include "paths.h"
@@ -37,23 +38,23 @@ static atomic_flag signalled = ATOMIC_FLAG_INIT; /* lock-free, so safe in a hand
 static struct sigaction old_int, old_term;
 static int catching;
 
-/* The first signal asks for a stop; any later one (the next SIGINT or SIGTERM, which the reset
- * handlers meet, or one that another thread of the process, such as a BLAS worker, is handling
- * at the same moment) takes the default action: the process ends at once, by that signal. */
+/* The first signal asks for a stop; any later one (the next SIGINT or SIGTERM, or one that
+ * another thread of the process, such as a BLAS worker, is handling at the same moment) ends the
+ * process at once, by that signal, after removing the temporaries of the writes under way
+ * (cli_remove_and_die): a second Ctrl-C while the checkpoint was written left its temporary. */
 static void on_signal(int sig) {
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
     if (atomic_flag_test_and_set(&signalled)) {
-        sigaction(sig, &dfl, NULL);
-        raise(sig); /* delivered, to the default action, when this handler returns */
+        cli_remove_and_die(sig); /* the signal is delivered, to the default action, when this returns */
         return;
     }
     caught = sig;
     stop_flag = 1;
-    sigaction(SIGINT, &dfl, NULL);
-    sigaction(SIGTERM, &dfl, NULL);
+    struct sigaction die;
+    memset(&die, 0, sizeof die);
+    die.sa_handler = cli_remove_and_die;
+    sigemptyset(&die.sa_mask);
+    sigaction(SIGINT, &die, NULL);
+    sigaction(SIGTERM, &die, NULL);
 }
 
 void cli_signals_catch(void) {

@@ -789,7 +789,8 @@ int cmd_train(int argc, char **argv) {
 
     if (*o.save) { /* config_json was set before training */
         /* a signal waits for the save to end, and ends the run then: one that killed the save
-         * left the library's temporary beside the model (a second signal still ends it at once) */
+         * left the library's temporary beside the model (a second signal still ends it at once,
+         * removing the temporary) */
         cli_signals_catch();
         const hone_status saved = hone_model_save(model, o.save, &err);
         cli_signals_restore();

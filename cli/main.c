@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "hone.h"
 
+#include <signal.h>
 #include <string.h>
 
 static void usage(FILE *out) {
@@ -23,6 +24,9 @@ static void usage(FILE *out) {
 }
 
 int main(int argc, char **argv) {
+    /* A write past the file size limit (ulimit -f) fails with EFBIG, which every writer reports
+     * and cleans up after, rather than ending the process by SIGXFSZ with a temporary left. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return CLI_EXIT_USAGE;

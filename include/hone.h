@@ -519,6 +519,11 @@ hone_status hone_model_confusion(hone_model *model, const hone_view *view, size_
  * standardization, the image shape (when it is known), config_json and the checksums below.
  * HONE_ERR_VALUE for an image shape that is not the inputs' (height x width pixels). */
 hone_status hone_model_save(const hone_model *model, const char *path, hone_error *err);
+/* Removes the temporary file (PATH.tmp.XXXXXX, renamed over PATH when complete) of every model
+ * or checkpoint save still under way. Async-signal-safe: for the handler of a signal that ends
+ * the process, so that a save it cuts short leaves nothing beside PATH, which keeps its previous
+ * contents. Calling it otherwise makes those saves fail. */
+void hone_remove_partial_files(void);
 /* The CRC-32s a saved file carries in its metadata, which hone_model_load (and the checkpoint
  * loader) verify before reading a value: HONE_ERR_FORMAT "... is damaged" when one disagrees,
  * and when one is not 8 hex digits. A file without them (an older hone's) loads unchecked. */

@@ -43,6 +43,12 @@ static inline uint64_t honeC_rng_next(hone_rng *rng) {
  * power loss; whether it was synced. Callers take it as best effort: some file systems refuse to
  * sync a directory, and the renamed file itself is already safe. */
 bool honeC_sync_directory(const char *path);
+/* Watches the temporary tmp, just created, for hone_remove_partial_files (partial.c): its slot,
+ * or -1 where none is free (then unwatched; a failed write still removes it). */
+int honeC_partial_begin(const char *tmp);
+/* Stops watching slot (from honeC_partial_begin; -1 is ignored), once the temporary is renamed
+ * or removed. */
+void honeC_partial_end(int slot);
 
 /* Fills err (if not NULL) and returns code, so callers write `return honeE_set(err, ...)`. */
 hone_status honeE_set(hone_error *err, hone_status code, const char *fmt, ...) HONE_PRINTF(3, 4);

@@ -1015,11 +1015,16 @@ done
 [ $signalled -gt 0 ] && [ $left -eq 0 ] && ok "SIGTERM as the temporary appears ($signalled of 20 runs): none left, the old output whole" ||
     bad "SIGTERM as the temporary appears" "$signalled runs signalled, $left temporaries left (100 for an output changed)"
 rm -f many-features.csv
-# a failed write removes its temporary: here the file size limit stops the output (SIGXFSZ ignored,
-# so the write fails rather than the process), and neither the output nor a temporary is left
-(trap '' XFSZ; ulimit -f 1; exec "$hone" predict blobs.safetensors --data blobs.csv --probabilities --output full.txt) >out.txt 2>err.txt; full_rc=$?
+# a failed write removes its temporary: here the file size limit stops the output (hone ignores
+# SIGXFSZ, so the write fails rather than the process, which the signal killed with the temporary
+# left), and neither the output nor a temporary is left; the same for a model that train saves
+(ulimit -f 1; exec "$hone" predict blobs.safetensors --data blobs.csv --probabilities --output full.txt) >out.txt 2>err.txt; full_rc=$?
 [ $full_rc -eq 1 ] && grep -q "^hone predict: full.txt: write failed: File too large$" err.txt && [ ! -e full.txt ] && ! compgen -G "full.txt.tmp.*" >/dev/null \
     && ok "a failed write leaves neither the output nor its temporary, and says why" || bad "a failed write leaves no temporary" "exit $full_rc" "$(cat err.txt)" "$(ls full.txt* 2>&1)"
+(ulimit -f 4; exec "$hone" train --data blobs.csv --layers 512 --epochs 1 --quiet --save full.safetensors) >out.txt 2>err.txt; full_rc=$?
+[ $full_rc -eq 1 ] && [ "$(cat err.txt)" = "hone train: full.safetensors: write failed: File too large" ] && [ ! -e full.safetensors ] &&
+    ! compgen -G "full.safetensors.tmp.*" >/dev/null && ok "a model past the file size limit: an error, no model and no temporary left" ||
+    bad "train --save past the file size limit" "exit $full_rc" "$(cat err.txt)" "$(ls full.safetensors* 2>&1)"
 # a full disk is named as such though the output (9 KB) outgrew the stream's buffer and the
 # failing write came long before the commit (it was "Input/output error")
 if [ -w /dev/full ]; then

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1130,6 +1131,52 @@ static void test_failed_write_keeps_previous_file(void **state) {
     hone_model_free(r);
     hone_model_free(old);
     hone_model_free(m);
+}
+
+/* A save that a signal ends part way: a handler that calls hone_remove_partial_files before the
+ * process ends leaves nothing beside the target (SIGXFSZ at a file-size limit stands in for a
+ * second Ctrl-C, at a known point of the write; in a child, which the signal ends). After a save
+ * that ended normally, the call removes nothing. */
+static void remove_partial_and_exit(int sig) {
+    (void)sig;
+    hone_remove_partial_files();
+    _exit(42);
+}
+
+static void test_signal_removes_partial_save(void **state) {
+    const hone_layer_spec specs[] = {DENSE(64), {.kind = HONE_LAYER_RELU}, DENSE(10)};
+    hone_model *m = random_model(50, specs, 3, HONE_LOSS_SOFTMAX_CE, 13, NULL);
+    char *dir = copy(th_path("partial"));
+    char *path = copy(th_path("partial/model.safetensors"));
+    assert_int_equal(mkdir(dir, 0755), 0);
+    fflush(NULL);
+    const pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        struct rlimit small;
+        getrlimit(RLIMIT_FSIZE, &small);
+        small.rlim_cur = 1000;
+        signal(SIGXFSZ, remove_partial_and_exit);
+        setrlimit(RLIMIT_FSIZE, &small);
+        hone_model_save(m, path, NULL);
+        _exit(1); /* the save went through: the limit did not bind */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 42);
+    assert_no_temporary(dir, "model.safetensors");
+    struct stat st;
+    assert_int_equal(stat(path, &st), -1);
+
+    save_ok(m, path);
+    hone_remove_partial_files();
+    hone_model *r = load_ok(path);
+    assert_models_equal(m, r);
+    hone_model_free(r);
+    hone_model_free(m);
+    free(dir);
+    free(path);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -2512,6 +2559,7 @@ int main(void) {
         th_test(test_save_into_missing_directory),
         th_test(test_save_over_directory),
         th_test(test_failed_write_keeps_previous_file),
+        th_test(test_signal_removes_partial_save),
         th_test(test_crafted_base_loads),
         th_test(test_corrupt_files),
         th_test(test_empty_tensor_where_another_begins),

@@ -44,7 +44,8 @@
  * values come from or go to), so what one writes the other expects.
  *
  * Writing is atomic: a temporary file beside the target, fsync, then rename over it, so a crash
- * or a full disk leaves the previous file whole. Reading trusts nothing: every length, offset,
+ * or a full disk leaves the previous file whole, and a signal handler that ends the process can
+ * remove the temporary (hone_remove_partial_files). Reading trusts nothing: every length, offset,
  * shape and name is checked against the architecture before a byte of tensor data is read, and
  * nothing is allocated beyond what the file's real size accounts for. */
 #include "layers/layers.h"
@@ -621,6 +622,7 @@ hone_status honeS_save(const hone_model *m, const char *path, const honeS_tensor
         return honeE_set(err, HONE_ERR_IO, in_place ? "%s: cannot open it: %s" : "%s: cannot create a temporary file beside it: %s",
                          path, strerror(e));
     }
+    const int watched = in_place ? -1 : honeC_partial_begin(tmp); /* removed by a signal that ends the process */
     if (exists && !in_place) (void)fchmod(fd, target.st_mode & 07777);
     const char *failed = NULL;
     int e = 0;
@@ -637,7 +639,8 @@ hone_status honeS_save(const hone_model *m, const char *path, const honeS_tensor
     }
     if (!in_place && !failed && rename(tmp, path) != 0) failed = "cannot replace it with the temporary file", e = errno;
     if (!in_place && failed) unlink(tmp);
-    else if (!in_place) (void)honeC_sync_directory(path);
+    honeC_partial_end(watched);
+    if (!in_place && !failed) (void)honeC_sync_directory(path);
     honeM_free(header.s);
     honeM_free(tmp);
     honeM_free(table);
