@@ -156,7 +156,7 @@ static int from_metrics(const diagnose_options *o, double *train, double *dev, i
     const int best = last->best_epoch;
     *last_epoch = last->epoch;
     *kept = !best ? KEPT_UNKNOWN : best == last->epoch ? KEPT_LAST : KEPT_BEST;
-    if (*kept == KEPT_BEST) { /* its last row, should a file hold two */
+    if (*kept == KEPT_BEST) { /* its row (the reader allows one an epoch) */
         row = NULL;
         for (size_t i = n; i-- > 0 && !row;)
             if (rows[i].epoch == best) row = &rows[i];

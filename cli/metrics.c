@@ -155,10 +155,25 @@ static int check_best(const reader *r, double v, hone_epoch_stats *s) {
     return 0;
 }
 
+/* A loss or an accuracy where hone writes one: a loss is 0 or more and an accuracy from 0 to 1,
+ * either missing (NAN) where there is none (no dev set, a regression's accuracy), but every epoch
+ * has its train loss (an epoch that diverged ends the run without a row). A file out of them gave
+ * diagnose errors below 0 and the verdict "fine", and plot a curve of nothing. */
+static int check_figure(const reader *r, int k, double v) {
+    if (k == 3 && isnan(v)) return fail(r, "no value for ", column[k]);
+    const int loss = k == 3 || k == 5, acc = k == 4 || k == 6;
+    if (isnan(v) || (!loss && !acc) || (loss ? v >= 0 && isfinite(v) : v >= 0 && v <= 1)) return 0;
+    char detail[96];
+    snprintf(detail, sizeof detail, "%s must be %s, got %g", column[k],
+             loss ? "a finite number, 0 or more" : "from 0 to 1", v);
+    return fail(r, "", detail);
+}
+
 /* The value of column k read into row s. */
 static int set_column(const reader *r, int k, double v, hone_epoch_stats *s) {
     if (k == 0) return check_epoch(r, v, s);
     if (k == BEST) return check_best(r, v, s);
+    if (check_figure(r, k, v)) return -1;
     *field(s, k) = v;
     return 0;
 }
@@ -275,6 +290,14 @@ int cli_metrics_read(const char *cmd, const char *path, hone_epoch_stats **rows_
             char detail[96];
             snprintf(detail, sizeof detail, "%d, after the row's epoch %d", s->best_epoch, s->epoch);
             rc = fail(&r, "best_epoch is ", detail);
+        }
+        /* hone writes each epoch once, in order (a resumed run keeps the rows before its checkpoint's
+         * epoch and goes on after it): rows out of order drew a curve back and forth */
+        if (!rc && n > 0 && s->epoch <= rows[n - 1].epoch) {
+            char detail[96];
+            snprintf(detail, sizeof detail, "%d after epoch %d: the epochs must go up, one row each", s->epoch,
+                     rows[n - 1].epoch);
+            rc = fail(&r, "epoch ", detail);
         }
         if (!rc) n++;
     }

@@ -1603,6 +1603,30 @@ printf '{"epoch": 1, "dev_loss": 0.5}\n' >noloss.jsonl
 expect_error "plot: a JSON line without train_loss" 1 "^hone plot: noloss.jsonl: line 1: no value for train_loss" -- plot noloss.jsonl
 printf 'epoch,train_loss,train_acc\n1,0.5,0.9\n2,0.25\n' >shortrow.csv
 expect_error "plot: a CSV row with fewer fields than the header" 1 "^hone plot: shortrow.csv: line 3: 2 fields, the header has 3" -- plot shortrow.csv
+# figures no hone writes: a loss below 0, an accuracy outside [0, 1], no train loss (diagnose read
+# -5 and 2 as a train error of -100% and said "fine"), and epochs that go back or repeat
+printf 'epoch,train_loss,train_acc,dev_loss,dev_acc\n1,-5,0.5,1.5,0.3\n' >negloss.csv
+expect_error "plot: a negative train loss" 1 "^hone plot: negloss.csv: line 2: train_loss must be a finite number, 0 or more, got -5 " -- plot negloss.csv
+expect_error "diagnose: a negative train loss" 1 "^hone diagnose: negloss.csv: line 2: train_loss must be a finite number, 0 or more, got -5 " -- diagnose --metrics negloss.csv
+printf 'epoch,train_loss,train_acc,dev_loss,dev_acc\n1,0.5,0.5,-1.5,0.3\n' >negdev.csv
+expect_error "plot: a negative dev loss" 1 "^hone plot: negdev.csv: line 2: dev_loss must be a finite number, 0 or more, got -1.5 " -- plot negdev.csv
+printf 'epoch,train_loss,train_acc,dev_loss,dev_acc\n1,0.5,2,1.5,0.3\n' >acc2.csv
+expect_error "diagnose: a train accuracy above 1" 1 "^hone diagnose: acc2.csv: line 2: train_acc must be from 0 to 1, got 2 " -- diagnose --metrics acc2.csv
+printf '{"epoch": 1, "train_loss": 0.5, "train_acc": 0.5, "dev_acc": -0.25}\n' >negacc.jsonl
+expect_error "plot: a negative dev accuracy (JSON lines)" 1 "^hone plot: negacc.jsonl: line 1: dev_acc must be from 0 to 1, got -0.25 " -- plot negacc.jsonl
+printf 'epoch,train_loss,train_acc\n1,0.5,0.5\n2,inf,0.5\n' >infloss.csv
+expect_error "plot: an infinite train loss" 1 "^hone plot: infloss.csv: line 3: train_loss must be a finite number, 0 or more, got inf " -- plot infloss.csv
+for v in nan ''; do
+    printf 'epoch,train_loss,train_acc\n1,%s,0.5\n' "$v" >nanloss.csv
+    expect_error "plot: a train loss of '$v'" 1 "^hone plot: nanloss.csv: line 2: no value for train_loss " -- plot nanloss.csv
+done
+printf 'epoch,train_loss,train_acc\n2,1,0.5\n1,1,0.5\n' >backward.csv
+expect_error "plot: an epoch before the one above it" 1 "^hone plot: backward.csv: line 3: epoch 1 after epoch 2: the epochs must go up, one row each " -- plot backward.csv
+printf '{"epoch": 1, "train_loss": 1}\n{"epoch": 1, "train_loss": 0.5}\n' >repeat.jsonl
+expect_error "diagnose: an epoch twice" 1 "^hone diagnose: repeat.jsonl: line 2: epoch 1 after epoch 1: " -- diagnose --metrics repeat.jsonl
+# what hone writes passes: no dev set, a regression's empty accuracy, a loss of 0, an accuracy of 0 and 1
+printf 'epoch,train_loss,train_acc,dev_loss,dev_acc\n1,0,1,,\n3,0.5,0,0,1\n4,0.25,,,\n' >edges.csv
+expect_ok "plot: losses of 0, accuracies of 0 and 1, figures left empty, epochs with a gap" plot edges.csv
 # a column named twice: the first is read, the second left as an unknown one
 printf 'epoch,train_loss,train_acc,train_loss\n1,0.5,0.9,7\n2,0.25,0.95,8\n' >twice.csv
 expect_ok "plot: a column named twice" plot twice.csv
