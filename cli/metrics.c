@@ -227,10 +227,19 @@ static int csv_row(const reader *r, char *line, const int *map, int n_fields, ho
 }
 
 static int json_row(const reader *r, const char *line, hone_epoch_stats *s) {
-    cJSON *obj = cJSON_Parse(line);
+    const char *end = NULL;
+    cJSON *obj = cJSON_ParseWithOpts(line, &end, 0);
     if (!obj || !cJSON_IsObject(obj)) {
         cJSON_Delete(obj);
         return fail(r, "not a JSON object", NULL);
+    }
+    /* one object a line: what follows it (two lines run together) was dropped without a word */
+    end += strspn(end, " \t");
+    if (*end) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "'%.40s%s'", end, strlen(end) > 40 ? "..." : "");
+        cJSON_Delete(obj);
+        return fail(r, "text after the JSON object: ", detail);
     }
     int rc = 0;
     for (int k = 0; k < N_COLUMNS && !rc; k++) {

@@ -1627,6 +1627,11 @@ expect_error "diagnose: an epoch twice" 1 "^hone diagnose: repeat.jsonl: line 2:
 # what hone writes passes: no dev set, a regression's empty accuracy, a loss of 0, an accuracy of 0 and 1
 printf 'epoch,train_loss,train_acc,dev_loss,dev_acc\n1,0,1,,\n3,0.5,0,0,1\n4,0.25,,,\n' >edges.csv
 expect_ok "plot: losses of 0, accuracies of 0 and 1, figures left empty, epochs with a gap" plot edges.csv
+# JSON lines: one object a line; a second after it was dropped without a word ("1 epoch")
+printf '{"epoch": 1, "train_loss": 1, "train_acc": 0.5}{"epoch": 2, "train_loss": 9}\n' >two.jsonl
+expect_error "plot: two JSON objects on a line" 1 "^hone plot: two.jsonl: line 1: text after the JSON object: '\\{\"epoch\": 2, \"train_loss\": 9\\}' " -- plot two.jsonl
+printf '{"epoch": 1, "train_loss": 1} \t\r\n{"epoch": 2, "train_loss": 0.5} x\n' >after.jsonl
+expect_error "plot: text after a JSON object, whitespace before it allowed" 1 "^hone plot: after.jsonl: line 2: text after the JSON object: 'x' " -- plot after.jsonl
 # a column named twice: the first is read, the second left as an unknown one
 printf 'epoch,train_loss,train_acc,train_loss\n1,0.5,0.9,7\n2,0.25,0.95,8\n' >twice.csv
 expect_ok "plot: a column named twice" plot twice.csv
