@@ -7,6 +7,7 @@
 
 #include <cJSON.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -348,6 +349,24 @@ done:
     return rc;
 }
 
+/* With --metrics, the options that pick the data a model is evaluated on went unread: -1 (message
+ * printed) for the first one given, as a flag or in [diagnose]; a config's shared top-level keys
+ * are train's too. Said, as inspect says a network's options beside a model: a diagnosis of the
+ * file alone read as one of that data. */
+static int data_option(const cli_option *options, const diagnose_options *o) {
+    const uintptr_t data = (uintptr_t)&o->data;
+    for (const cli_option *opt = options; opt->name; opt++) {
+        const uintptr_t v = (uintptr_t)opt->value;
+        if (((v >= data && v < data + sizeof o->data) || opt->value == o->test_data || opt->value == o->test_labels) &&
+            cli_given(opt->value) && !cli_given_shared(opt->value)) {
+            cli_error("diagnose", "--%s picks the data a model is evaluated on, and a metrics file has its figures "
+                                  "already: give a model and its data, or --metrics alone", opt->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int cmd_diagnose(int argc, char **argv) {
     diagnose_options o = {.data = CLI_DATA_DEFAULTS, .tolerance = HONE_DIAGNOSE_TOLERANCE};
     cli_option options[] = {
@@ -372,7 +391,8 @@ int cmd_diagnose(int argc, char **argv) {
         "same --test-data if it was trained with one; other rows, by the digests of its train and\n"
         "dev rows that hone train keeps, are refused). A metrics file gives the epoch whose weights\n"
         "the run kept, those of the model it saved: the best epoch where early stopping put its\n"
-        "weights back, else the last (and the last of a file that does not say, an older hone's).\n"
+        "weights back, else the last (and the last of a file that does not say, an older hone's),\n"
+        "and the data options, a model's, are refused with it.\n"
         "Errors are 1 - accuracy, or the loss for regression. A classifier no better on its train\n"
         "rows than the class frequencies for every row is told it learned nothing from its features.",
         options, "model"};
@@ -383,6 +403,7 @@ int cmd_diagnose(int argc, char **argv) {
                                        : "no model or metrics given (hone diagnose MODEL --data PATH, or --metrics FILE)");
         return CLI_EXIT_USAGE;
     }
+    if (*o.metrics && data_option(options, &o)) return CLI_EXIT_USAGE;
     /* negative at once; above 1 once the errors are known to be fractions, not losses */
     if (cli_base_error_check("diagnose", o.base_error, 1)) return CLI_EXIT_USAGE;
     if (!(o.tolerance >= 0)) {

@@ -1642,6 +1642,16 @@ expect_error "plot: --output the metrics file itself" 2 "^hone plot: --output mc
 cmp -s m.csv mcopy.csv && ok "plot: the metrics file is left as it was" || bad "plot: the metrics file is left as it was"
 expect_error "diagnose: malformed metrics" 1 "badm.csv" "line 3" -- diagnose --metrics badm.csv
 expect_error "diagnose: nothing to diagnose" 2 "no model or metrics" -- diagnose
+# a metrics file has its figures: the options of a model's data went unread without a word
+expect_error "diagnose --metrics with --data" 2 "^hone diagnose: --data picks the data a model is evaluated on, and a metrics file has its figures already: give a model and its data, or --metrics alone$" -- \
+    diagnose --metrics m.csv --data nonexistent.csv
+for opt in "--regression" "--label-column 99" "--delimiter ;" "--header no" "--labels x" "--test-data x" "--test-labels x"; do
+    expect_error "diagnose --metrics with $opt" 2 "^hone diagnose: ${opt%% *} picks the data a model is evaluated on" -- diagnose --metrics m.csv $opt
+done
+printf '[diagnose]\ndata = blobs.csv\n' >diag-data.ini
+expect_error "diagnose --metrics with data in [diagnose]" 2 "^hone diagnose: diag-data.ini:2: --data picks the data" -- diagnose --metrics m.csv --config diag-data.ini
+printf 'data = blobs.csv\n[diagnose]\n' >diag-shared.ini
+expect_ok "diagnose --metrics with a config's shared data" diagnose --metrics m.csv --config diag-shared.ini
 expect_error "diagnose without --data: the default data is named, and --data asked for" 1 \
     "^hone diagnose: blobs.safetensors was trained with its test rows carved from its data, and the default data \(.*\) has a test set of its own: give the data it was trained on with --data$" -- \
     diagnose blobs.safetensors
