@@ -126,6 +126,8 @@ void cli_rmse_text(FILE *out, const double *rmse, int n);
 void cli_json_string(FILE *out, const char *s);
 /* Whether s is valid UTF-8 (no overlong form, surrogate or code point past U+10FFFF). */
 int cli_utf8_valid(const char *s);
+/* The length of the valid UTF-8 sequence of 2 to 4 bytes at s (as cli_utf8_valid takes it), or 0. */
+int cli_utf8_length(const char *s);
 
 /* Exit codes */
 /* Significant digits that give back the same hone_real when read (9 for float, 17 for double). */

@@ -477,9 +477,8 @@ int cli_parse_units(const char *cmd, const char *text, int *units, int max) {
     return n < 0 ? -1 : n;
 }
 
-/* The length of the valid UTF-8 sequence at s (2 to 4 bytes; no overlong form, surrogate or code
- * point past U+10FFFF), or 0. */
-static int utf8_length(const unsigned char *s) {
+int cli_utf8_length(const char *text) {
+    const unsigned char *s = (const unsigned char *)text;
     const unsigned c = s[0];
     const int n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
     for (int k = 1; k < n; k++)
@@ -492,7 +491,7 @@ static int utf8_length(const unsigned char *s) {
 
 int cli_utf8_valid(const char *s) {
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        const int n = *p < 0x80 ? 1 : utf8_length(p);
+        const int n = *p < 0x80 ? 1 : cli_utf8_length((const char *)p);
         if (!n) return 0;
         p += n;
     }
@@ -523,7 +522,7 @@ void cli_json_string(FILE *out, const char *s) {
         else {
             /* JSON text is Unicode: a byte that starts no valid UTF-8 sequence (a file name in
              * another encoding) is U+FFFD, the replacement character, or the line did not parse */
-            const int n = utf8_length(p);
+            const int n = cli_utf8_length((const char *)p);
             if (n) fwrite(p, 1, (size_t)n, out);
             else fputs("\\ufffd", out);
             p += n ? n : 1;

@@ -74,8 +74,20 @@ void cli_svg_text(FILE *f, const char *s) {
         case '<': fputs("&lt;", f); break;
         case '>': fputs("&gt;", f); break;
         case '"': fputs("&quot;", f); break;
-        default:
-            if ((unsigned char)*s >= 0x20 || *s == '\t') fputc(*s, f);
+        default: {
+            const unsigned char *u = (const unsigned char *)s;
+            if (u[0] < 0x80) {
+                if (u[0] >= 0x20 || u[0] == '\t') fputc(u[0], f);
+                break;
+            }
+            /* an SVG is UTF-8 XML: a byte of another encoding (a Latin-1 file name or --title)
+             * made it no XML at all, so it is U+FFFD, the replacement character, as are U+FFFE
+             * and U+FFFF, valid UTF-8 that XML does not allow */
+            const int n = cli_utf8_length(s);
+            if (n && !(n == 3 && u[0] == 0xEF && u[1] == 0xBF && u[2] >= 0xBE)) fwrite(s, 1, (size_t)n, f);
+            else fputs("&#xFFFD;", f);
+            s += n ? n - 1 : 0;
+        }
         }
     }
 }

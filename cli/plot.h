@@ -19,7 +19,8 @@ int cli_plot_svg(const char *cmd, const char *path, const hone_epoch_stats *rows
  * too long. An output that is a link to input is allowed: the plot replaces the link. */
 int cli_plot_output(const char *cmd, const char *input, char *output, size_t cap);
 
-/* Writes s as SVG text: &, <, > and " escaped, control characters left out. */
+/* Writes s as SVG text: &, <, > and " escaped, control characters left out, and bytes that are
+ * not UTF-8 (or U+FFFE, U+FFFF) written as U+FFFD, so that the file stays well-formed XML. */
 void cli_svg_text(FILE *f, const char *s);
 
 /* A subtitle naming the run: "784-512-256-10 relu, softmax_ce loss; adam, lr 0.001, batch 128". */

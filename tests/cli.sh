@@ -1441,6 +1441,15 @@ svg_ok curves.svg && ok "plot: SVG with train and dev curves and a legend" || ba
 grep -q '<text x="[0-9.]*" y="47" [^>]*>m.csv</text>' curves.svg && ok "plot: the metrics file's name under the title" || bad "plot: the metrics file's name under the title" "$(grep -o '<text[^<]*' curves.svg | head -3)"
 expect_ok "plot --title" plot m.csv --output titled.svg --title 'run <3> & co'
 grep -q '<text x="[0-9.]*" y="47" [^>]*>run &lt;3&gt; &amp; co</text>' titled.svg && ok "plot --title: the line under the title, escaped" || bad "plot --title: the line under the title" "$(grep -o '<text[^<]*' titled.svg | head -3)"
+# an SVG is UTF-8 XML: a Latin-1 byte (of --title, or of the file name it shows) made it no XML
+# at all; such bytes, and U+FFFE, are U+FFFD, and UTF-8 is kept
+expect_ok "plot --title not UTF-8" plot m.csv --output latin-title.svg --title $'caf\xe9 \xef\xbf\xbe, \xc3\xa9t\xc3\xa9'
+grep -q $'>caf&#xFFFD; &#xFFFD;, \xc3\xa9t\xc3\xa9</text>' latin-title.svg && iconv -f UTF-8 -t UTF-8 latin-title.svg >/dev/null 2>&1 &&
+    ok "plot --title: bytes that are not UTF-8 are U+FFFD, the SVG UTF-8" || bad "plot --title: bytes that are not UTF-8" "$(grep -a 'y="47"' latin-title.svg | cat -v)"
+cp m.csv $'latin\xff.csv'
+expect_ok "plot of a file name that is not UTF-8" plot $'latin\xff.csv' --output latin-name.svg
+grep -q '>latin&#xFFFD;.csv</text>' latin-name.svg && iconv -f UTF-8 -t UTF-8 latin-name.svg >/dev/null 2>&1 &&
+    ok "plot: a file name that is not UTF-8 has U+FFFD under the title" || bad "plot: a file name that is not UTF-8" "$(grep -a 'y="47"' latin-name.svg | cat -v)"
 # --plot keeps the epochs as they come: a slot for each of --epochs, allocated up front, refused
 # a run meant to end by early stopping ("out of memory for --plot")
 expect_ok "--plot with --epochs 2000000000, ended by early stopping" train --data blobs.csv --layers 4 --epochs 2000000000 --early-stop 1 --min-delta 1 --plot early.svg --quiet
@@ -2555,6 +2564,10 @@ ticks=$(grep -o 'text-anchor="middle">[0-9.]*<' ls1.svg | grep -o '[0-9.]*')
 cp ls.csv 'a&b<c.csv'
 expect_ok "plot-layers of a file named with & and <" plot-layers 'a&b<c.csv' --output amp.svg
 grep -q 'a&amp;b&lt;c.csv' amp.svg && ! grep -q 'a&b' amp.svg && ok "plot-layers: the file name escaped in the SVG" || bad "plot-layers: the file name escaped in the SVG" "$(grep -o 'a.b.c.csv' amp.svg)"
+cp ls.csv $'ls\xe9.csv'
+expect_ok "plot-layers of a file name that is not UTF-8" plot-layers $'ls\xe9.csv' --output ls-latin.svg
+grep -q '>ls&#xFFFD;.csv</text>' ls-latin.svg && iconv -f UTF-8 -t UTF-8 ls-latin.svg >/dev/null 2>&1 &&
+    ok "plot-layers: a file name that is not UTF-8 is U+FFFD in the SVG" || bad "plot-layers: a file name that is not UTF-8" "$(grep -a 'fill="#555"' ls-latin.svg | cat -v)"
 expect_ok "plot-layers of gradient norms" plot-layers ls.csv --stat grad_norm --output lg.svg
 [ "$(grep -c '<polyline' lg.svg)" -eq 3 ] && ok "plot-layers: one line per dense layer for grad_norm" || bad "plot-layers grad_norm" "$(grep -c polyline lg.svg) lines"
 mkdir -p runs.d && cp ls.csv runs.d/stats
