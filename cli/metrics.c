@@ -9,7 +9,7 @@
 
 /* best_epoch (metrics.h), for diagnose to read the epoch of the model saved, comes last: the
  * columns before it keep their places, as in the files of older hones, which lack it. */
-enum { N_COLUMNS = 10, BEST = 9 };
+enum { TRAIN_LOSS = 3, TRAIN_ACC = 4, DEV_LOSS = 5, DEV_ACC = 6, N_COLUMNS = 10, BEST = 9 };
 static const char *const column[N_COLUMNS] = {"epoch",   "lr",      "grad_norm", "train_loss",    "train_acc",
                                               "dev_loss", "dev_acc", "seconds",   "samples_per_s", "best_epoch"};
 
@@ -18,10 +18,10 @@ static double *field(hone_epoch_stats *s, int k) {
     switch (k) {
     case 1: return &s->lr;
     case 2: return &s->grad_norm;
-    case 3: return &s->train_loss;
-    case 4: return &s->train_acc;
-    case 5: return &s->dev_loss;
-    case 6: return &s->dev_acc;
+    case TRAIN_LOSS: return &s->train_loss;
+    case TRAIN_ACC: return &s->train_acc;
+    case DEV_LOSS: return &s->dev_loss;
+    case DEV_ACC: return &s->dev_acc;
     case 7: return &s->seconds;
     default: return &s->samples_per_s;
     }
@@ -160,8 +160,8 @@ static int check_best(const reader *r, double v, hone_epoch_stats *s) {
  * has its train loss (an epoch that diverged ends the run without a row). A file out of them gave
  * diagnose errors below 0 and the verdict "fine", and plot a curve of nothing. */
 static int check_figure(const reader *r, int k, double v) {
-    if (k == 3 && isnan(v)) return fail(r, "no value for ", column[k]);
-    const int loss = k == 3 || k == 5, acc = k == 4 || k == 6;
+    if (k == TRAIN_LOSS && isnan(v)) return fail(r, "no value for ", column[k]);
+    const int loss = k == TRAIN_LOSS || k == DEV_LOSS, acc = k == TRAIN_ACC || k == DEV_ACC;
     if (isnan(v) || (!loss && !acc) || (loss ? v >= 0 && isfinite(v) : v >= 0 && v <= 1)) return 0;
     char detail[96];
     snprintf(detail, sizeof detail, "%s must be %s, got %g", column[k],
