@@ -112,9 +112,13 @@ int tune_load_records(tune *t) {
         char *line = p;
         p = end + 1;
         if (strspn(line, " \t\r") >= len) continue;
-        cJSON *o = cJSON_ParseWithLength(line, len);
+        const char *after = line;
+        cJSON *o = cJSON_ParseWithLengthOpts(line, len, &after, 0);
         const char *missing = NULL;
         if (!o || !cJSON_IsObject(o)) missing = "a JSON object";
+        /* one record a line: a second run together with it (an append cut short, then another)
+         * was dropped without a word */
+        else if (after + strspn(after, " \t\r") < line + len) missing = "one JSON object, nothing after it";
         record r = {0};
         if (!missing) {
             const cJSON *status = cJSON_GetObjectItemCaseSensitive(o, "status");

@@ -2322,6 +2322,11 @@ sed '1s/"dev_loss":[-0-9.e+]*/"dev_loss":"x"/' tune.jsonl >corrupt-loss.jsonl
 expect_error "tune: a record whose dev_loss is not a number" 1 \
     "^hone tune: corrupt-loss.jsonl: line 1: not a hone tune trial record \(needs \"dev_loss\" of 0 or more, or null\); give another --results file$" -- \
     tune --config tune.ini --quiet --results corrupt-loss.jsonl --best corrupt-best.ini
+# two records run together on one line: the second was dropped without a word
+{ head -n 1 tune.jsonl | tr -d '\n'; tail -n +2 tune.jsonl; } >joined.jsonl
+expect_error "tune: two records on one line" 1 \
+    "^hone tune: joined.jsonl: line 1: not a hone tune trial record \(needs one JSON object, nothing after it\); give another --results file$" -- \
+    tune --config tune.ini --quiet --results joined.jsonl --best joined-best.ini
 sed '1s/"trial":[0-9]*,/"trial":0,/' tune.jsonl >trial0.jsonl
 expect_error "tune: a record of trial 0" 1 "^hone tune: trial0.jsonl: line 1: not a hone tune trial record \(needs \"trial\"\)" -- \
     tune --config tune.ini --quiet --results trial0.jsonl --best corrupt-best.ini
