@@ -168,9 +168,11 @@ hone_status hone_dataset_load_npy(hone_dataset **out, const char *x_path, const 
 void hone_dataset_free(hone_dataset *data);
 
 /* Whatever the user pointed at: a directory holding MNIST-style IDX files (train-images-idx3-ubyte
- * and train-labels-idx1-ubyte, optionally .gz; t10k-* become the test set), a .csv file, a .npy
- * file (labels from `labels`), or an IDX images file (labels from `labels`). The extension is
- * matched in any case and after a .gz is set aside (x.csv.gz is CSV). */
+ * and train-labels-idx1-ubyte, optionally .gz; t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte
+ * become the test set: both or neither, HONE_ERR_IO naming the missing one, and HONE_ERR_FORMAT
+ * naming the t10k file for images of another shape or width, or a class the training labels
+ * lack), a .csv file, a .npy file (labels from `labels`), or an IDX images file (labels from
+ * `labels`). The extension is matched in any case and after a .gz is set aside (x.csv.gz is CSV). */
 typedef struct hone_data_source {
     const char *path;
     const char *labels;     /* NPY or IDX labels/targets file, or NULL */

@@ -1907,6 +1907,35 @@ expect_error "train: --test-labels with a class the training labels lack" 1 "^ho
 expect_error "train: --test-labels of another target count" 1 "^hone train: y1.npy: 1 target per row, and the training targets \(y2.npy\) have 2$" -- \
     train --data x4.npy --labels y2.npy --regression --test-data x4.npy --test-labels y1.npy --layers 4 --epochs 1 --quiet
 expect_ok "train: --test-data of flat rows beside images" train --data img6.idx --labels lab6.idx --test-data img6flat.npy --test-labels y6.npy --layers 4 --epochs 1 --quiet
+# An IDX directory's test set is its t10k files: both of them (half a test set was none: rows were
+# carved from the training files, and eval scored those), and data of the training files' kind, refused at the load naming the t10k
+# file (images of another shape were found after every epoch, the model saved)
+idx_dir() { # idx_dir DIR T10K-IMAGES T10K-LABELS: img6.idx and lab6.idx as DIR's training files
+    mkdir -p "$1" && cp img6.idx "$1/train-images-idx3-ubyte" && cp lab6.idx "$1/train-labels-idx1-ubyte"
+    [ -z "$2" ] || printf "$2" >"$1/t10k-images-idx3-ubyte"; [ -z "$3" ] || printf "$3" >"$1/t10k-labels-idx1-ubyte"
+}
+t10k_images='\x00\x00\x08\x03\x00\x00\x00\x03\x00\x00\x00\x02\x00\x00\x00\x02\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c'
+t10k_wide='\x00\x00\x08\x03\x00\x00\x00\x03\x00\x00\x00\x01\x00\x00\x00\x04\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c'
+t10k_labels='\x00\x00\x08\x01\x00\x00\x00\x03\x00\x01\x02'
+idx_dir t3dir "$t10k_images" "$t10k_labels"
+idx_dir tshape "$t10k_wide" "$t10k_labels"
+rm -f tshape.safetensors
+expect_error "train: an IDX directory's t10k images of another shape" 1 \
+    "^hone train: tshape/t10k-images-idx3-ubyte: images of 1 x 4 pixels \(height x width\), and tshape/train-images-idx3-ubyte has 2 x 2$" -- \
+    train --data tshape --layers 4 --epochs 3 --save tshape.safetensors
+[ ! -e tshape.safetensors ] && ok "no model saved for t10k images of another shape" || bad "a model saved for t10k images of another shape"
+idx_dir tclass "$t10k_images" '\x00\x00\x08\x01\x00\x00\x00\x03\x00\x05\x02'
+expect_error "train: an IDX directory's t10k labels with a class the training labels lack" 1 \
+    "^hone train: tclass/t10k-labels-idx1-ubyte: the test set has class 5, but the training labels \(tclass/train-labels-idx1-ubyte\) go up to 2$" -- \
+    train --data tclass --layers 4 --epochs 1
+idx_dir tnolabels "$t10k_images" ""
+idx_dir tnoimages "" "$t10k_labels"
+expect_error "train: an IDX directory with t10k images and no t10k labels" 1 \
+    "^hone train: tnolabels/t10k-labels-idx1-ubyte\[.gz\]: no such file, and tnolabels/t10k-images-idx3-ubyte is there: a test set needs both" -- \
+    train --data tnolabels --layers 4 --epochs 1
+expect_ok "train on an IDX directory with its t10k files" train --data t3dir --layers 4 --epochs 1 --quiet --save t3dir.safetensors
+expect_error "eval: an IDX directory with t10k labels and no t10k images" 1 "^hone eval: tnoimages/t10k-images-idx3-ubyte\[.gz\]: no such file" -- \
+    eval t3dir.safetensors --data tnoimages
 # images of one channel, last (as Keras saves them) or first (PyTorch's layout), are images of 2 x 2:
 # augmented, and a test set beside the IDX images; of three channels they are flat rows, which
 # train but have no image shape to augment

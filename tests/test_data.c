@@ -2108,8 +2108,7 @@ static void test_idx_dir_with_broken_training_files(void **state) {
  * first 16 KiB read), more labels than images, rank-4 files of one channel (images, as NPY's) and
  * of three (flat rows), a text file's
  * first line under 4 bytes, 1.5 MiB compressed (grown to its size); a directory whose training
- * images are a subdirectory (skipped for the .gz beside it), or whose test set lacks labels (no
- * test set), and .GZ in capitals. */
+ * images are a subdirectory (skipped for the .gz beside it), and .GZ in capitals. */
 static void test_idx_edges(void **state) {
     (void)state;
     hone_dataset *d = NULL, *t = NULL;
@@ -2171,7 +2170,6 @@ static void test_idx_edges(void **state) {
     assert_int_equal(mkdir(img, 0700), 0); /* not a file */
     write_gz("edge-dir/train-images-idx3-ubyte.gz", buf, idx_bytes(buf, 8, 3, dims, IMG, 12));
     th_write("edge-dir/train-labels-idx1-ubyte", buf, idx_bytes(buf, 8, 1, three, LAB, 3));
-    th_write("edge-dir/t10k-images-idx3-ubyte", buf, idx_bytes(buf, 8, 3, dims, IMG, 12));
     hone_data_source src = {.path = dir, .csv = hone_csv_options_default()};
     expect_ok(hone_dataset_load_any(&d, &t, &src, err));
     check_tiny_idx(d);
@@ -2182,6 +2180,54 @@ static void test_idx_edges(void **state) {
     expect_ok(hone_dataset_load_any(&d, &t, &src, err));
     assert_int_equal(d->n, 2);
     hone_dataset_free(d);
+}
+
+/* An IDX directory's test set is both t10k files or neither: half of one (a download cut short)
+ * was no test set, and the rows were carved from the training files. Its images are of the training
+ * images' shape and width, its classes among theirs: each was found only after training, by a
+ * message naming neither file. */
+static void test_idx_dir_test_set(void **state) {
+    (void)state;
+    uint8_t buf[256];
+    uint32_t dims[3] = {3, 2, 2}, wide[3] = {3, 1, 4}, flat[2] = {3, 3}, ldims[1] = {3};
+    const uint8_t class5[3] = {0, 5, 1};
+    char dir[512], images[600], labels[600];
+    hone_dataset *train = (hone_dataset *)1, *test = (hone_dataset *)1;
+    hone_data_source src = {.path = dir, .csv = hone_csv_options_default()};
+    strcpy(dir, th_path("half-test-dir"));
+    assert_int_equal(mkdir(dir, 0700), 0);
+    th_write("half-test-dir/train-images-idx3-ubyte", buf, idx_bytes(buf, 8, 3, dims, IMG, 12));
+    th_write("half-test-dir/train-labels-idx1-ubyte", buf, idx_bytes(buf, 8, 1, ldims, LAB, 3));
+    snprintf(images, sizeof images, "%s/t10k-images-idx3-ubyte", dir);
+    snprintf(labels, sizeof labels, "%s/t10k-labels-idx1-ubyte", dir);
+    write_gz("half-test-dir/t10k-images-idx3-ubyte.gz", buf, idx_bytes(buf, 8, 3, dims, IMG, 12));
+    expect_error(hone_dataset_load_any(&train, &test, &src, err), HONE_ERR_IO, "t10k-labels-idx1-ubyte[.gz]: no such file",
+                 "t10k-images-idx3-ubyte.gz is there: a test set needs both");
+    assert_true(train == NULL && test == NULL);
+    assert_int_equal(unlink(th_path("half-test-dir/t10k-images-idx3-ubyte.gz")), 0);
+    th_write("half-test-dir/t10k-labels-idx1-ubyte", buf, idx_bytes(buf, 8, 1, ldims, LAB, 3));
+    expect_error(hone_dataset_load_any(&train, &test, &src, err), HONE_ERR_IO, "t10k-images-idx3-ubyte[.gz]: no such file",
+                 "t10k-labels-idx1-ubyte is there");
+    /* both: the test set; then of another shape, width or classes */
+    th_write("half-test-dir/t10k-images-idx3-ubyte", buf, idx_bytes(buf, 8, 3, dims, IMG, 12));
+    expect_ok(hone_dataset_load_any(&train, &test, &src, err));
+    check_tiny_idx(train);
+    check_tiny_idx(test);
+    hone_dataset_free(train);
+    hone_dataset_free(test);
+    th_write("half-test-dir/t10k-images-idx3-ubyte", buf, idx_bytes(buf, 8, 3, wide, IMG, 12));
+    char said[1400];
+    snprintf(said, sizeof said, ": images of 1 x 4 pixels (height x width), and %s/train-images-idx3-ubyte has 2 x 2", dir);
+    expect_error(hone_dataset_load_any(&train, &test, &src, err), HONE_ERR_FORMAT, images, said);
+    assert_true(train == NULL && test == NULL);
+    th_write("half-test-dir/t10k-images-idx3-ubyte", buf, idx_bytes(buf, 8, 2, flat, IMG, 9));
+    expect_error(hone_dataset_load_any(&train, &test, &src, err), HONE_ERR_FORMAT, images,
+                 ": 3 features per row, and");
+    th_write("half-test-dir/t10k-images-idx3-ubyte", buf, idx_bytes(buf, 8, 3, dims, IMG, 12));
+    th_write("half-test-dir/t10k-labels-idx1-ubyte", buf, idx_bytes(buf, 8, 1, ldims, class5, 3));
+    expect_error(hone_dataset_load_any(&train, &test, &src, err), HONE_ERR_FORMAT, labels,
+                 ": the test set has class 5, but the training labels");
+    assert_true(train == NULL && test == NULL);
 }
 
 /* A pipe (a FIFO here; `--data <(zcat images.gz)` in a shell) has no size to bound the reads by:
@@ -2306,6 +2352,7 @@ int main(void) {
         th_test(test_npy_bad_values),
         th_test(test_npy_long_header_fortran_vector_and_rank3_targets),
         th_test(test_idx_dir_with_broken_training_files),
+        th_test(test_idx_dir_test_set),
         th_test(test_idx_edges),
         th_test(test_idx_from_a_pipe),
         th_test(test_split_fractions),

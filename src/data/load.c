@@ -28,23 +28,49 @@ static bool find_in(char *out, size_t cap, const char *dir, const char *name) {
     return exists(out);
 }
 
+/* Whether the test set test (from images and labels) is data of the training set's kind (train,
+ * from train_images and train_labels): images of another shape, rows of another width or a class
+ * the training labels lack were found only after every epoch, the model saved, by a message that
+ * named neither file. */
+static hone_status test_fits(const hone_dataset *train, const hone_dataset *test, const char *train_images,
+                             const char *train_labels, const char *images, const char *labels, hone_error *err) {
+    if (test->height && train->height && (test->height != train->height || test->width != train->width))
+        return honeE_set(err, HONE_ERR_FORMAT, "%s: images of %zu x %zu pixels (height x width), and %s has %zu x %zu",
+                         images, test->height, test->width, train_images, train->height, train->width);
+    if (test->d != train->d)
+        return honeE_set(err, HONE_ERR_FORMAT, "%s: %zu features per row, and %s has %zu", images, test->d,
+                         train_images, train->d);
+    if (test->n_classes > train->n_classes)
+        return honeE_set(err, HONE_ERR_FORMAT, "%s: the test set has class %d, but the training labels (%s) go up "
+                         "to %d", labels, test->n_classes - 1, train_labels, train->n_classes - 1);
+    return HONE_OK;
+}
+
 static hone_status load_idx_dir(hone_dataset **train, hone_dataset **test, const char *dir,
                                 hone_error *err) {
-    char images[4096], labels[4096];
+    char images[4096], labels[4096], test_images[4096], test_labels[4096];
     if (!find_in(images, sizeof images, dir, "train-images-idx3-ubyte") ||
         !find_in(labels, sizeof labels, dir, "train-labels-idx1-ubyte"))
         return honeE_set(err, HONE_ERR_IO,
                          "%s: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] here "
                          "(for Fashion-MNIST: apt-get install dataset-fashion-mnist)", dir);
+    const bool has_images = find_in(test_images, sizeof test_images, dir, "t10k-images-idx3-ubyte"),
+               has_labels = find_in(test_labels, sizeof test_labels, dir, "t10k-labels-idx1-ubyte");
+    /* half a test set (a download cut short) was no test set: rows were carved from the training
+     * files, and eval scored those */
+    if (has_images != has_labels)
+        return honeE_set(err, HONE_ERR_IO, "%s/%s[.gz]: no such file, and %s is there: a test set needs both "
+                         "(or neither, and one is carved from the training files)", dir,
+                         has_images ? "t10k-labels-idx1-ubyte" : "t10k-images-idx3-ubyte",
+                         has_images ? test_images : test_labels);
     hone_status st = hone_dataset_load_idx(train, images, labels, err);
-    if (st) return st;
-    if (find_in(images, sizeof images, dir, "t10k-images-idx3-ubyte") &&
-        find_in(labels, sizeof labels, dir, "t10k-labels-idx1-ubyte")) {
-        st = hone_dataset_load_idx(test, images, labels, err);
-        if (st) {
-            hone_dataset_free(*train);
-            *train = NULL;
-        }
+    if (st || !has_images) return st;
+    st = hone_dataset_load_idx(test, test_images, test_labels, err);
+    if (!st) st = test_fits(*train, *test, images, labels, test_images, test_labels, err);
+    if (st) {
+        hone_dataset_free(*train);
+        hone_dataset_free(*test);
+        *train = *test = NULL;
     }
     return st;
 }
