@@ -711,6 +711,11 @@ hone_status cli_load_with_test(const hone_data_source *source, const hone_model 
     *test = NULL;
     st = load_as_model(&test_source, &by_index, test, &extra, !model, err);
     model_layout_said(st, test_source, err);
+    if (!st && extra) { /* an IDX directory's own test set, its t10k files: not its training files */
+        hone_dataset_free(*test);
+        *test = extra;
+        extra = NULL;
+    }
     if (!st && (*test)->d != (*data)->d) {
         err->code = st = HONE_ERR_FORMAT;
         snprintf(err->message, sizeof err->message, "%s: %zu features per row, and %s has %zu", test_path,

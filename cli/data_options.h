@@ -103,8 +103,9 @@ hone_status cli_load_for_model(const hone_data_source *source, const hone_model 
 
 /* *data from source (cli_load_for_model, model NULL for none), and *test: the test set of an IDX
  * directory, or the file test_path (its labels from test_labels, or none when empty) read with
- * source's CSV settings when test_path is not empty; NULL when there is none. On an error both
- * are NULL and err says why. */
+ * source's CSV settings when test_path is not empty (a directory test_path: its t10k files where it
+ * has them, its training files otherwise); NULL when there is none. On an error both are NULL and
+ * err says why. */
 hone_status cli_load_with_test(const hone_data_source *source, const hone_model *model, const char *test_path,
                                const char *test_labels, hone_dataset **data, hone_dataset **test, hone_error *err);
 /* Reads the data a saved model runs on as the model was trained: real-valued targets for a

@@ -1907,8 +1907,9 @@ expect_error "train: --test-labels with a class the training labels lack" 1 "^ho
 expect_error "train: --test-labels of another target count" 1 "^hone train: y1.npy: 1 target per row, and the training targets \(y2.npy\) have 2$" -- \
     train --data x4.npy --labels y2.npy --regression --test-data x4.npy --test-labels y1.npy --layers 4 --epochs 1 --quiet
 expect_ok "train: --test-data of flat rows beside images" train --data img6.idx --labels lab6.idx --test-data img6flat.npy --test-labels y6.npy --layers 4 --epochs 1 --quiet
-# An IDX directory's test set is its t10k files: both of them (half a test set was none: rows were
-# carved from the training files, and eval scored those), and data of the training files' kind, refused at the load naming the t10k
+# An IDX directory's test set is its t10k files: as --test-data too (its training files were
+# tested on), both of them (half a test set was none: rows were carved from the training files, and
+# eval scored those), and data of the training files' kind, refused at the load naming the t10k
 # file (images of another shape were found after every epoch, the model saved)
 idx_dir() { # idx_dir DIR T10K-IMAGES T10K-LABELS: img6.idx and lab6.idx as DIR's training files
     mkdir -p "$1" && cp img6.idx "$1/train-images-idx3-ubyte" && cp lab6.idx "$1/train-labels-idx1-ubyte"
@@ -1918,6 +1919,9 @@ t10k_images='\x00\x00\x08\x03\x00\x00\x00\x03\x00\x00\x00\x02\x00\x00\x00\x02\x0
 t10k_wide='\x00\x00\x08\x03\x00\x00\x00\x03\x00\x00\x00\x01\x00\x00\x00\x04\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c'
 t10k_labels='\x00\x00\x08\x01\x00\x00\x00\x03\x00\x01\x02'
 idx_dir t3dir "$t10k_images" "$t10k_labels"
+expect_ok "train: an IDX directory as --test-data" train --data img6.idx --labels lab6.idx --test-data t3dir --layers 4 --epochs 1
+grep -Eq "^  test +3 rows" out.txt && ok "--test-data DIR: the test rows are its 3 t10k rows, not its 6 training rows" \
+    || bad "--test-data DIR tests on its t10k rows" "$(cat out.txt)"
 idx_dir tshape "$t10k_wide" "$t10k_labels"
 rm -f tshape.safetensors
 expect_error "train: an IDX directory's t10k images of another shape" 1 \
