@@ -1,5 +1,6 @@
 /* data_options.c - data options to a hone_data_source. */
 #include "data_options.h"
+#include "paths.h"
 
 #include <cJSON.h>
 #include <ctype.h>
@@ -628,7 +629,8 @@ static hone_status load_as_model(const hone_data_source **source, hone_data_sour
                                  hone_dataset **test, int regression_hint, hone_error *err) {
     hone_status st = cli_load_any(*source, data, test, regression_hint, !label_of_model(*source), err);
     if (!st || !label_of_model(*source) || !label_by_name(&(*source)->csv) || !err->field ||
-        strcmp(err->field, "header") || (model_layout.n ? !model_layout.indexes : model_layout.index < 0))
+        strcmp(err->field, "header") || (model_layout.n ? !model_layout.indexes : model_layout.index < 0) ||
+        cli_in_place((*source)->path)) /* a pipe is read once (cli_load_for_model) */
         return st;
     *by_index = **source;
     if (model_layout.n) {
@@ -639,6 +641,31 @@ static hone_status load_as_model(const hone_data_source **source, hone_data_sour
     }
     *source = by_index;
     return cli_load_any(by_index, data, test, regression_hint, 0, err);
+}
+
+/* cli_load_for_model's second reading of source, every column a feature, where source is a FIFO
+ * or a device (/dev/stdin a pipe): opened again, a FIFO waits for a writer that has gone, and the
+ * command hung. Its first reading stands (st, its message in err), and rows that may be the
+ * features alone, which predict (features_alone) reads so, are asked for as a regular file.
+ * column_short: the first reading left the model a feature short (*data, *test are freed). */
+static hone_status read_once(const hone_data_source *source, const hone_model *model, const int *features_alone,
+                             bool column_short, hone_status st, hone_dataset **data, hone_dataset **test,
+                             hone_error *err) {
+    static const char twice[] = "a pipe or a device cannot be read twice: give the rows as a regular file";
+    if (column_short) {
+        hone_dataset_free(*data);
+        hone_dataset_free(*test);
+        *data = *test = NULL;
+        err->code = st = HONE_ERR_FORMAT;
+        snprintf(err->message, sizeof err->message, "%s: rows of %d columns, the model's %d features alone, are read "
+                 "a second time, every column a feature, and %s", source->path, model->inputs, model->inputs, twice);
+    } else if (features_alone && err->field && !strcmp(err->field, "label")) {
+        const size_t n = strnlen(err->message, sizeof err->message - 1);
+        snprintf(err->message + n, sizeof err->message - n, "; rows of the model's %d features alone are read a "
+                 "second time, every column a feature, and %s", model->inputs, twice);
+    }
+    model_layout_said(st, source, err);
+    return st;
 }
 
 hone_status cli_load_for_model(const hone_data_source *source, const hone_model *model, int *features_alone,
@@ -671,6 +698,7 @@ hone_status cli_load_for_model(const hone_data_source *source, const hone_model 
     /* read again, every column a feature: when the label column could not be read, or (features
      * alone wanted) when it left the model a feature short */
     if (!st && !column_short) return st;
+    if (cli_in_place(source->path)) return read_once(source, model, features_alone, column_short, st, data, test, err);
     hone_data_source features = *source;
     features.csv.label_name = NULL;
     features.csv.label_index = HONE_CSV_NO_LABEL;

@@ -710,6 +710,36 @@ expect_error "eval: a label that is no class index in a file of the model's widt
     eval blobs.safetensors --data halflabel.csv
 expect_error "predict with --label-column reads that column as the label" 1 "features.csv: line 2, column 4 \('d'\): label .* is not a class index" -- \
     predict blobs.safetensors --data features.csv --label-column d
+# a pipe is read once: the second reading of a CSV file as the features alone (every column a
+# feature), or of a headerless file by the model's label column's index, waited for a writer that
+# had gone, and predict and eval hung; said instead, naming the file (hone under a timeout here)
+printf '#!/bin/sh\nexec timeout 20 "%s" "$@"\n' "$hone" >timed-hone && chmod +x timed-hone
+hone_itself=$hone hone=$tmp/timed-hone
+pipe() { rm -f pipe.csv && mkfifo pipe.csv && { timeout 20 cat "$1" >pipe.csv & }; }
+pipe blobs.csv
+expect_ok "predict: a labeled file from a pipe" predict blobs.safetensors --data pipe.csv --output pipe-labels.txt
+wait
+cmp -s pipe-labels.txt labels.txt && ok "a pipe predicts as the file" || bad "a pipe predicts as the file" "$(head -3 pipe-labels.txt)"
+pipe features.csv
+expect_error "predict: the features alone from a pipe" 1 \
+    "^hone predict: pipe.csv: line 2, column 4 \('d'\): label .* is not a class index \(an integer >= 0\); rows of the model's 4 features alone are read a second time, every column a feature, and a pipe or a device cannot be read twice: give the rows as a regular file$" -- \
+    predict blobs.safetensors --data pipe.csv
+wait
+awk -F, -v OFS=, 'NR > 1 { $4 = int($4 * 10) } 1' features.csv >features-int.csv
+pipe features-int.csv
+expect_error "predict: the features alone from a pipe, the last of them integers" 1 \
+    "^hone predict: pipe.csv: rows of 4 columns, the model's 4 features alone, are read a second time, every column a feature, and a pipe or a device cannot be read twice: give the rows as a regular file$" -- \
+    predict blobs.safetensors --data pipe.csv
+wait
+pipe features.csv
+expect_error "eval: the features alone from a pipe" 1 "^hone eval: pipe.csv: line 2, column 4 \('d'\): label .* is not a class index \(an integer >= 0\)$" -- \
+    eval blobs.safetensors --data pipe.csv
+wait
+pipe first-nohdr.csv
+expect_error "eval: a headerless pipe, the model's label column by name" 1 "^hone eval: pipe.csv: no column named 'label'.*give --label-column for this file\)$" -- \
+    eval first-label.st --data pipe.csv
+wait
+hone=$hone_itself
 expect_error "predict into a missing directory, before any work" 2 "^hone predict: --output nodir/labels.txt: no directory nodir to write it in$" -- \
     predict blobs.safetensors --data blobs.csv --output nodir/labels.txt
 # no output replaces what the command reads, and no two outputs are one file: each refused up front
