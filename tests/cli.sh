@@ -496,6 +496,15 @@ expect_error "a gzip CSV cut halfway" 1 "^hone train: half.csv.gz: truncated or 
     train --data half.csv.gz --layers 4 --epochs 1
 expect_error "a gzip CSV cut in its trailer" 1 "^hone train: notrailer.csv.gz: truncated or corrupt gzip data: the compressed stream ends early, after $(wc -c <blobs.csv) decompressed bytes" -- \
     train --data notrailer.csv.gz --layers 4 --epochs 1
+# Rows appended plain after a gzip stream (zlib's gzread skipped them: 150 of 300 rows read without
+# a word); concatenated gzip members are one gzip file and are read whole.
+{ head -n 151 blobs.csv | gzip -c; tail -n +152 blobs.csv; } >appended.csv.gz
+{ head -n 151 blobs.csv | gzip -c; tail -n +152 blobs.csv | gzip -c; } >members.csv.gz
+expect_error "rows appended plain to a gzip CSV" 1 "^hone train: appended.csv.gz: $(tail -n +152 blobs.csv | wc -c) bytes after the end of the gzip stream \($(head -n 151 blobs.csv | wc -c) bytes decompressed\) are not gzip data" -- \
+    train --data appended.csv.gz --layers 4 --epochs 1
+if "$hone" train --data members.csv.gz --layers 4 --epochs 1 --dev 0 --test 0 >out.txt 2>err.txt &&
+    grep -Eq '^ +train +300 rows' out.txt; then ok "a gzip CSV of two members reads both"
+else bad "a gzip CSV of two members reads both" "$(head -c 300 err.txt)" "$(head -n 3 out.txt)"; fi
 expect_error "NPY unsupported dtype" 1 "complex.npy" "unsupported dtype '<c8'" -- train --data complex.npy
 expect_error "corrupt model (eval)" 1 "corrupt.safetensors" -- eval corrupt.safetensors --data blobs.csv
 expect_error "corrupt model (predict)" 1 "corrupt.safetensors" -- predict corrupt.safetensors --data blobs.csv

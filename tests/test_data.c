@@ -264,6 +264,36 @@ static void test_idx_trailing(void **state) {
     p = write_gz("trail.gz", buf, idx_bytes(buf, 8, 3, dims, IMG, 12));
     expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
                  "4 unexpected bytes after the 8 bytes of image data");
+    /* Bytes after the gzip stream, which zlib's gzread skips: one, or a gzip magic's worth. A
+     * second gzip member is more of the same file (gzip -dc reads on), here the data's last half. */
+    const size_t n = idx_bytes(buf, 8, 3, dims, IMG, 8);
+    size_t gn;
+    unsigned char *gz = th_read(write_gz("whole.gz", buf, n), &gn);
+    unsigned char more[512];
+    assert_true(gn + 2 <= sizeof more);
+    memcpy(more, gz, gn);
+    free(gz);
+    more[gn] = '\n';
+    p = th_write("junk1.gz", more, gn + 1);
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": 1 byte after the end of the gzip stream (24 bytes decompressed) is not gzip data");
+    more[gn + 1] = 0x1f;
+    p = th_write("junk2.gz", more, gn + 2);
+    expect_error(hone_dataset_load_idx(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": 2 bytes after the end of the gzip stream (24 bytes decompressed) are not gzip data");
+    gz = th_read(write_gz("half1.gz", buf, n - 4), &gn);
+    size_t gn2;
+    unsigned char *gz2 = th_read(write_gz("half2.gz", buf + n - 4, 4), &gn2);
+    assert_true(gn + gn2 <= sizeof more);
+    memcpy(more, gz, gn);
+    memcpy(more + gn, gz2, gn2);
+    free(gz);
+    free(gz2);
+    p = th_write("members.gz", more, gn + gn2);
+    expect_ok(hone_dataset_load_idx(&d, p, NULL, err));
+    assert_int_equal(d->n, 2);
+    assert_memory_equal(d->x_u8, IMG, 8);
+    hone_dataset_free(d);
 }
 
 static void test_idx_labels(void **state) {

@@ -7,12 +7,18 @@
 
 #include <zlib.h>
 
-/* An input file. zlib passes plain files through untouched, so every loader reads .gz for free;
- * compression is detected from the content, never from the name. */
+/* An input file, plain or gzip: every loader reads .gz for free; compression is detected from the
+ * content (the gzip magic), never from the name. Compressed data is inflated here rather than
+ * through zlib's gzread, which ignores whatever follows the gzip stream. */
 typedef struct honeD_file {
-    gzFile gz;
+    int fd;
     const char *path; /* for messages */
     bool bounded;     /* a plain regular file: size bounds what can still be read */
+    bool compressed;  /* gzip: z inflates it */
+    bool ended;       /* read() has said end of file */
+    bool between;     /* compressed: a gzip member has ended and no other has begun */
+    z_stream z;       /* next_in, avail_in: bytes read from the file and not yet used */
+    uint8_t *in;      /* the input buffer */
     uint64_t size;    /* bytes on disk, when bounded */
     uint64_t pos;     /* (uncompressed) bytes consumed so far */
 } honeD_file;
@@ -23,7 +29,8 @@ void honeD_close(honeD_file *f);
 
 /* Reads up to n bytes into buf; *got < n only when the data ends. Compressed data that ends
  * inside its gzip stream (a file cut short) is an error, HONE_ERR_FORMAT "PATH: truncated or
- * corrupt gzip data: ...", for every loader alike. */
+ * corrupt gzip data: ...", for every loader alike, and so are bytes after the gzip stream that
+ * are not another gzip member ("PATH: N bytes after the end of the gzip stream ..."). */
 hone_status honeD_read(honeD_file *f, void *buf, size_t n, size_t *got, hone_error *err);
 
 /* Reads exactly n bytes into a new buffer (honeM_free it). A header may claim anything, so memory

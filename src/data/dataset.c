@@ -17,80 +17,162 @@
 /* Growth step for data of unknown length (compressed): large enough that doubling from it costs
  * few copies, small enough that a lying header costs nothing. */
 #define READ_CHUNK ((size_t)1 << 20)
-/* gzread takes an unsigned and returns an int. */
-#define GZREAD_MAX ((size_t)1 << 30)
+/* The input buffer: zlib's default of 8 KiB made large files read slowly. */
+#define IN_SIZE ((size_t)1 << 17)
+/* One read() or inflate() call at most: inflate counts in unsigned. */
+#define CALL_MAX ((size_t)1 << 30)
+
+/* Reads more of the file after the f->z.avail_in bytes not yet used, moved to the front of f->in,
+ * until at least want bytes are there or the file ends (f->ended). */
+static hone_status fill(honeD_file *f, size_t want, hone_error *err) {
+    if (f->z.avail_in && f->z.next_in != f->in) memmove(f->in, f->z.next_in, f->z.avail_in);
+    f->z.next_in = f->in;
+    while (!f->ended && f->z.avail_in < want) {
+        ssize_t r = read(f->fd, f->in + f->z.avail_in, IN_SIZE - f->z.avail_in);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return honeE_set(err, HONE_ERR_IO, "%s: %s", f->path, strerror(errno));
+        if (r == 0) f->ended = true;
+        f->z.avail_in += (unsigned)r;
+    }
+    return HONE_OK;
+}
 
 hone_status honeD_open(honeD_file *f, const char *path, hone_error *err) {
     memset(f, 0, sizeof *f);
     f->path = path;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return honeE_set(err, HONE_ERR_IO, "%s: %s", path, strerror(errno));
+    f->fd = open(path, O_RDONLY);
+    if (f->fd < 0) return honeE_set(err, HONE_ERR_IO, "%s: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return honeE_set(err, HONE_ERR_IO, "%s: %s", path, strerror(e));
+    if (fstat(f->fd, &st) != 0) {
+        hone_status s = honeE_set(err, HONE_ERR_IO, "%s: %s", path, strerror(errno));
+        honeD_close(f);
+        return s;
     }
     if (S_ISDIR(st.st_mode)) {
-        close(fd);
+        honeD_close(f);
         return honeE_set(err, HONE_ERR_IO, "%s: %s", path, strerror(EISDIR));
     }
-    f->gz = gzdopen(fd, "rb"); /* owns fd from here: gzclose closes it */
-    if (!f->gz) {
-        close(fd);
+    f->in = honeM_alloc(IN_SIZE, 1);
+    if (!f->in) {
+        honeD_close(f);
         return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory opening the file", path);
     }
-    gzbuffer(f->gz, 1u << 17); /* the 8 KiB default makes large files read slowly */
-    /* gzdirect peeks at the first bytes; a plain regular file's size bounds every later claim.
-     * Pipes and compressed data have no such bound and are read as the bytes arrive. */
-    f->bounded = S_ISREG(st.st_mode) && gzdirect(f->gz);
+    /* Compression is told by the gzip magic, as zlib's gzread tells it. A plain regular file's
+     * size bounds every later claim; pipes and compressed data have no such bound and are read
+     * as the bytes arrive. */
+    hone_status s = fill(f, 2, err);
+    if (s != HONE_OK) {
+        honeD_close(f);
+        return s;
+    }
+    f->compressed = f->z.avail_in >= 2 && f->in[0] == 0x1f && f->in[1] == 0x8b;
+    if (f->compressed && inflateInit2(&f->z, 15 + 16) != Z_OK) { /* + 16: gzip, not zlib */
+        f->compressed = false; /* nothing for inflateEnd */
+        honeD_close(f);
+        return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory opening the file", path);
+    }
+    f->bounded = S_ISREG(st.st_mode) && !f->compressed;
     f->size = (uint64_t)st.st_size;
     return HONE_OK;
 }
 
 void honeD_close(honeD_file *f) {
-    if (f->gz) gzclose(f->gz);
-    f->gz = NULL;
+    if (f->compressed) inflateEnd(&f->z);
+    f->compressed = false;
+    if (f->fd >= 0) close(f->fd);
+    f->fd = -1;
+    honeM_free(f->in);
+    f->in = NULL;
 }
 
-static hone_status gz_failure(honeD_file *f, hone_error *err) {
-    int code = Z_OK;
-    const char *msg = gzerror(f->gz, &code);
-    if (code == Z_ERRNO) return honeE_set(err, HONE_ERR_IO, "%s: %s", f->path, strerror(errno));
-    if (code == Z_MEM_ERROR) return honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory decompressing", f->path);
-    return honeE_set(err, HONE_ERR_FORMAT, "%s: corrupt gzip data (%s)", f->path, msg ? msg : "unknown error");
+/* Plain bytes: those already buffered, then straight from the file. */
+static hone_status read_plain(honeD_file *f, uint8_t *buf, size_t n, size_t *got, hone_error *err) {
+    size_t have = n < f->z.avail_in ? n : f->z.avail_in;
+    memcpy(buf, f->z.next_in, have);
+    f->z.next_in += have;
+    f->z.avail_in -= (unsigned)have;
+    while (have < n && !f->ended) {
+        size_t chunk = n - have < CALL_MAX ? n - have : CALL_MAX;
+        ssize_t r = read(f->fd, buf + have, chunk);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return honeE_set(err, HONE_ERR_IO, "%s: %s", f->path, strerror(errno));
+        if (r == 0) f->ended = true;
+        have += (size_t)r;
+    }
+    *got = have;
+    return HONE_OK;
 }
 
-/* Whether the input ended inside a gzip stream. gzread hands back what it could decompress as an
- * ordinary short count and says the stream was cut only through gzerror (Z_BUF_ERROR): unchecked,
- * a file cut short in a download reads as a shorter valid one (a CSV with rows missing, an IDX
- * file whose checksum was never read). */
-static bool stream_cut(honeD_file *f) {
-    int code = Z_OK;
-    gzerror(f->gz, &code);
-    return code == Z_BUF_ERROR;
-}
-
-static hone_status gz_truncated(honeD_file *f, size_t have, hone_error *err) {
+/* The bytes on disk after the gzip data, which zlib's gzread skips without a word ("trailing
+ * garbage ignored"): a file appended plain to a .gz one (the rest of a CSV's rows), a download's
+ * junk. Whatever they are, the data read is not all the file holds. total: bytes decompressed. */
+static hone_status gz_trailing(honeD_file *f, uint64_t total, hone_error *err) {
+    uint64_t count = 0;
+    for (;;) {
+        count += f->z.avail_in;
+        f->z.avail_in = 0;
+        if (f->ended) break;
+        hone_status st = fill(f, 1, err);
+        if (st != HONE_OK) return st;
+    }
     return honeE_set(err, HONE_ERR_FORMAT,
-                     "%s: truncated or corrupt gzip data: the compressed stream ends early, after %llu "
-                     "decompressed bytes (an incomplete download?)",
-                     f->path, (unsigned long long)(f->pos + have));
+                     "%s: %llu byte%s after the end of the gzip stream (%llu bytes decompressed) %s not gzip "
+                     "data (a plain file appended to a compressed one?)",
+                     f->path, (unsigned long long)count, count == 1 ? "" : "s", (unsigned long long)total,
+                     count == 1 ? "is" : "are");
+}
+
+/* Compressed bytes: inflated member after member (concatenated gzip members are one gzip file,
+ * as gzip -dc reads them). */
+static hone_status read_gzip(honeD_file *f, uint8_t *buf, size_t n, size_t *got, hone_error *err) {
+    size_t have = 0;
+    hone_status st = HONE_OK;
+    while (have < n) {
+        if (f->between) { /* after a member: another member, the end, or bytes that are neither */
+            st = fill(f, 2, err);
+            if (st != HONE_OK) break;
+            if (f->z.avail_in == 0) break;
+            if (f->z.avail_in < 2 || f->z.next_in[0] != 0x1f || f->z.next_in[1] != 0x8b) {
+                st = gz_trailing(f, f->pos + have, err);
+                break;
+            }
+            inflateReset(&f->z);
+            f->between = false;
+        }
+        if (f->z.avail_in == 0 && (st = fill(f, 1, err)) != HONE_OK) break;
+        size_t chunk = n - have < CALL_MAX ? n - have : CALL_MAX;
+        f->z.next_out = buf + have;
+        f->z.avail_out = (unsigned)chunk;
+        int r = inflate(&f->z, Z_NO_FLUSH);
+        have += chunk - f->z.avail_out;
+        if (r == Z_STREAM_END) {
+            f->between = true;
+        } else if (r == Z_MEM_ERROR) {
+            st = honeE_set(err, HONE_ERR_NOMEM, "%s: out of memory decompressing", f->path);
+            break;
+        } else if (r == Z_BUF_ERROR && f->z.avail_in == 0 && f->ended) {
+            /* Unchecked, a file cut short in a download reads as a shorter valid one (a CSV with
+             * rows missing, an IDX file whose checksum was never read). */
+            st = honeE_set(err, HONE_ERR_FORMAT,
+                           "%s: truncated or corrupt gzip data: the compressed stream ends early, after %llu "
+                           "decompressed bytes (an incomplete download?)",
+                           f->path, (unsigned long long)(f->pos + have));
+            break;
+        } else if (r != Z_OK && r != Z_BUF_ERROR) {
+            st = honeE_set(err, HONE_ERR_FORMAT, "%s: corrupt gzip data (%s)", f->path,
+                           f->z.msg ? f->z.msg : "unknown error");
+            break;
+        }
+    }
+    *got = have;
+    return st;
 }
 
 hone_status honeD_read(honeD_file *f, void *buf, size_t n, size_t *got, hone_error *err) {
-    size_t have = 0;
     *got = 0;
-    while (have < n) {
-        size_t chunk = n - have < GZREAD_MAX ? n - have : GZREAD_MAX;
-        int r = gzread(f->gz, (char *)buf + have, (unsigned)chunk);
-        if (r < 0) return gz_failure(f, err);
-        if (r == 0) {
-            if (stream_cut(f)) return gz_truncated(f, have, err);
-            break;
-        }
-        have += (size_t)r;
-    }
+    size_t have = 0;
+    hone_status st = f->compressed ? read_gzip(f, buf, n, &have, err) : read_plain(f, buf, n, &have, err);
+    if (st != HONE_OK) return st;
     f->pos += have;
     *got = have;
     return HONE_OK;
