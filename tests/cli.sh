@@ -269,6 +269,9 @@ expect_error "truncated IDX" 1 "truncated.idx" "truncated" -- train --data trunc
 expect_error "IDX wrong magic" 1 "wrongmagic.idx" "not an IDX file" -- train --data wrongmagic.idx --labels labels2.idx
 expect_error "ragged CSV" 1 "ragged.csv" "line 4" "expected 3 fields, got 2" -- train --data ragged.csv
 expect_error "non-numeric CSV" 1 "nonnumeric.csv" "line 3" "x4" -- train --data nonnumeric.csv
+printf 'a,b,label\n1,2\r,0\n3,4,1\n' >midcr.csv
+expect_error "a CR inside a CSV line, shown escaped" 1 '^hone train: midcr.csv: line 2, column 2 \('"'b'"'\): not a number: "2\\r"$' -- \
+    train --data midcr.csv --layers 4 --epochs 1
 # A first row with one missing value is data that fails on it, not a header silently dropped.
 printf '1,NA,0\n2,3,1\n4,5,0\n' >na.csv
 expect_error "a first row with an NA is data, not a header" 1 \

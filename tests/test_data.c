@@ -831,8 +831,22 @@ static void test_csv_line_endings(void **state) {
     th_assert_close(d->x[2], 3, 0);
     assert_int_equal(d->label[1], 1);
     hone_dataset_free(d);
+    /* and so they are when an editor ended the file with one LF (the file was one line, of data
+     * for its numbers, and "a" was not a number) */
+    d = csv_ok("cr-only-lf.csv", "a,b,label\r1,2,0\r3,4,1\n", NULL);
+    assert_int_equal(d->n, 2);
+    assert_int_equal(d->label[1], 1);
+    assert_string_equal(d->feature_names[1], "b");
+    hone_dataset_free(d);
     p = th_write_text("hex.csv", "a,b,label\n1,0x10,0\n");
     expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": line 2, column 2 ('b'): not a number: \"0x10\"");
+    /* Control characters in a field or a name are shown escaped: a CR printed raw sent the cursor
+     * back, and the message read: not a number: "2" */
+    p = th_write_text("mid-cr.csv", "a,b\x1b,label\n1,2\r,0\n3,4,1\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p,
+                 ": line 2, column 2 ('b\\x1b'): not a number: \"2\\r\"");
+    p = th_write_text("mid-tab.csv", "a,b,label\n1,2\t3,0\n");
+    expect_error(hone_dataset_load_csv(&d, p, NULL, err), HONE_ERR_FORMAT, p, ": line 2, column 2 ('b'): not a number: \"2\\t3\"");
     d = csv_ok("comments.csv", "# a,b,label\n1,2,0\n# more\n3,4,1\n#\n", NULL);
     assert_int_equal(d->n, 2);
     th_assert_close(d->x[2], 3, 0);

@@ -95,10 +95,27 @@ typedef struct csv_state {
     hone_error *err;
 } csv_state;
 
+/* The first max bytes of text for a message into buf [4 * max + 1], control characters as escapes
+ * (\r, \t, \x1b): printed raw, a stray CR sends a terminal's cursor back over the message, and
+ * "2\r" read as "2" in "not a number: "2"". */
+static const char *shown(char *buf, const char *text, size_t max) {
+    char *b = buf;
+    for (size_t i = 0; text[i] && i < max; i++) {
+        const unsigned char c = (unsigned char)text[i];
+        if (c == '\r') b += sprintf(b, "\\r");
+        else if (c == '\t') b += sprintf(b, "\\t");
+        else if (c < 0x20 || c == 0x7f) b += sprintf(b, "\\x%02x", c);
+        else *b++ = (char)c;
+    }
+    *b = '\0';
+    return buf;
+}
+
 /* "line 7, column 3 ('pixel2')" into buf. Columns are 1-based, as a spreadsheet shows them. */
 static void where(char *buf, size_t size, const csv_state *s, size_t line, int col) {
+    char name[4 * 60 + 1];
     if (s->names)
-        snprintf(buf, size, "line %zu, column %d ('%.60s')", line, col + 1, s->names[col]);
+        snprintf(buf, size, "line %zu, column %d ('%s')", line, col + 1, shown(name, s->names[col], 60));
     else
         snprintf(buf, size, "line %zu, column %d", line, col + 1);
 }
@@ -107,11 +124,11 @@ static void where(char *buf, size_t size, const csv_state *s, size_t line, int c
  * names include numbers ("0,1,label") is read as data and fails here. */
 static hone_status field_error(const csv_state *s, size_t line, int col, const char *problem,
                                const char *text) {
-    char at[128];
+    char at[320], shown_text[4 * 40 + 1];
     where(at, sizeof at, s, line, col);
     size_t len = strlen(text);
-    return honeE_set(s->err, HONE_ERR_FORMAT, "%s: %s: %s: \"%.40s%s\"%s", s->path, at, problem, text,
-                     len > 40 ? "..." : "",
+    return honeE_set(s->err, HONE_ERR_FORMAT, "%s: %s: %s: \"%s%s\"%s", s->path, at, problem,
+                     shown(shown_text, text, 40), len > 40 ? "..." : "",
                      line == s->guessed_line ? " (the row has numbers, so it is data, not a header: "
                                                "a header has no numeric field)"
                                              : "");
@@ -468,13 +485,13 @@ static hone_status parse_csv(hone_dataset *data, char *buf, size_t len, const ch
                 honeD_collapse_note(&targets, n, (size_t)slot[j], v);
                 data->target[n * t + (size_t)slot[j]] = (hone_real)v;
             } else if (v < 0 || v != floor(v)) {
-                char at[128];
+                char at[320];
                 where(at, sizeof at, &s, line, j);
                 st = honeE_set_field(err, HONE_ERR_FORMAT, "label", "%s: %s: label %s is not a class index (an "
                                      "integer >= 0%s)", path, at, fields[j], v < 0 && v == floor(v) ? NEGATIVE_LABEL : "");
                 goto done;
             } else if (v > CSV_MAX_LABEL) {
-                char at[128];
+                char at[320];
                 where(at, sizeof at, &s, line, j);
                 st = honeE_set(err, HONE_ERR_FORMAT,
                                "%s: %s: label %s is above the largest class index a model can have, %d "
@@ -557,8 +574,10 @@ hone_status hone_dataset_load_csv(hone_dataset **out, const char *path,
         return honeE_set(err, HONE_ERR_FORMAT, "%s: line %zu: a NUL byte (byte %zu): not a text file", path, line,
                          (size_t)(nul - buf) + 1);
     }
-    /* lines ended by CR alone (classic Mac OS exports) were one line of the whole file */
-    if (!memchr(buf, '\n', len))
+    /* lines ended by CR alone (classic Mac OS exports) were one line of the whole file; an editor
+     * may have ended it with one LF */
+    const char *lf = memchr(buf, '\n', len);
+    if (!lf || lf == buf + len - 1)
         for (char *c = memchr(buf, '\r', len); c; c = memchr(c, '\r', len - (size_t)(c - buf))) *c = '\n';
 
     hone_dataset *data = honeM_alloc(1, sizeof *data);
