@@ -162,6 +162,15 @@ expect_error "missing option value" 2 "--lr needs a value" -- train --lr
 expect_error "beta1 of 1" 2 "beta1 must be in \[0, 1\)" -- train --beta1 1
 expect_error "negative beta2" 2 "beta2 must be in \[0, 1\)" -- train --optimizer rmsprop --beta2 -0.5
 expect_error "eps of 0" 2 "eps must be positive" -- train --eps 0
+# the averages are taken in float32, where 0.99999999 is 1: beta1 froze training (exit 0, every
+# epoch the same loss), beta2 blew up as a divergence that blamed the learning rate
+expect_error "--beta1 that is 1 in float32" 2 "^hone train: --beta1: beta1 0.99999999 rounds to 1 in float32, which the steps are taken in: give at most 0.99999994$" -- \
+    train --data blobs.csv --layers 4 --epochs 1 --beta1 0.99999999
+expect_error "--beta2 that is 1 in float32" 2 "^hone train: --beta2: beta2 0.99999999 rounds to 1 in float32" -- \
+    train --data blobs.csv --layers 4 --epochs 1 --optimizer rmsprop --beta2 0.99999999
+expect_ok "--beta1 and --beta2 of float32's largest below 1" train --data blobs.csv --layers 4 --epochs 1 --quiet --beta1 0.99999994 --beta2 0.99999994
+printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\n[space]\nbeta1 = 1-log 0.9 0.99999999\n[train]\ndata = blobs.csv\nlayers = 4\n' >tune-beta.ini
+expect_error "tune: a beta1 range that ends at float32's 1" 2 "^hone tune: tune-beta.ini:6: \\[space\\] beta1 = 0.99999999: beta1 0.99999999 rounds to 1 in float32" -- tune --config tune-beta.ini
 # the help shows [auto] for these: auto is a value they take, on the command line and in a config
 printf '[train]\nbeta2 = auto\n' >auto.ini
 expect_ok "auto, the default --help shows, is a value" train --data blobs.csv --layers 4 --epochs 1 --quiet --beta1 auto \
@@ -173,6 +182,8 @@ expect_error "bad momentum form" 2 "--momentum-form" -- train --optimizer moment
 expect_error "exponential factor above 1" 2 "factor\) must be in \(0, 1\]" -- train --schedule exponential --decay-rate 1.5
 expect_error "warm-up as long as the run" 2 "warm-up" -- train --schedule cosine --warmup 10 --epochs 10
 expect_error "negative clip norm" 2 "clip norm" -- train --clip-norm -1
+expect_error "--clip-value that is 0 in float32 (it set every gradient to 0)" 2 "^hone train: --clip-value: clip value 1e-46 is 0 in float32, and would set every gradient to 0: give 0 for no clipping, or at least 1.4e-45$" -- \
+    train --data blobs.csv --layers 4 --epochs 1 --clip-value 1e-46
 expect_error "negative gradient normalization" 2 "gradient normalization" -- train --normalize-grad -1
 expect_ok "gradient normalization trains" train --data blobs.csv --layers 16 --epochs 5 --batch 16 --normalize-grad 1 --quiet
 grep -q "^trained 5 epochs in " out.txt && ok "the summary counts epochs" || bad "the summary counts epochs" "$(head -3 out.txt)"

@@ -765,6 +765,10 @@ static void test_config_check_edges(void **state) {
     EDGE("optimizer.kind", c.optimizer.kind = (hone_optimizer_kind)0);
     EDGE(NULL, c.optimizer.beta1 = 0, c.optimizer.beta2 = 0);
     EDGE("optimizer.beta2", c.optimizer.beta2 = 1);
+    /* the averages are taken in hone_real: a beta float32 rounds to 1 froze momentum, blew up Adam */
+    EDGE(NULL, c.optimizer.beta1 = 0.99999994, c.optimizer.beta2 = 0.99999994);
+    EDGE(f32 ? "optimizer.beta1" : NULL, c.optimizer.beta1 = 0.99999999);
+    EDGE(f32 ? "optimizer.beta2" : NULL, c.optimizer.beta2 = 0.99999999);
     EDGE(f32 ? "optimizer.eps" : NULL, c.optimizer.eps = 1e-50);
     EDGE(NULL, c.lr = 0.5, c.optimizer.weight_decay = 1.99);
     EDGE("optimizer.weight_decay", c.lr = 0.5, c.optimizer.weight_decay = 2);
@@ -801,6 +805,8 @@ static void test_config_check_edges(void **state) {
     EDGE(NULL, c.clip_value = 1e300, c.clip_norm = 1e300, c.normalize_grad = 1e300);
     EDGE("clip_value", c.clip_value = INFINITY);
     EDGE("clip_value", c.clip_value = -1e-9);
+    EDGE(NULL, c.clip_value = 1.5e-45); /* float32's least above 0 */
+    EDGE(f32 ? "clip_value" : NULL, c.clip_value = 1e-46); /* 0 in float32: every gradient set to 0 */
     EDGE("clip_norm", c.clip_norm = INFINITY);
     EDGE("normalize_grad", c.normalize_grad = INFINITY);
     EDGE("normalize_grad", c.normalize_grad = -1e-9);

@@ -4,6 +4,7 @@
 #include "optim/optim.h"
 #include "train/checkpoint.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,11 @@ hone_train_config hone_train_config_default(void) {
 }
 
 static bool in_unit(double b) { return b >= 0 && b < 1; }
+
+/* Whether b stays below 1 as a hone_real, the type the optimizer's averages are taken in: in
+ * float32 0.99999999 is 1, which froze a momentum average (1 - beta1 = 0) and blew up Adam's
+ * second moment's correction. */
+static bool below_one_real(double b) { return (hone_real)b < 1; }
 
 /* Whether x stays positive and finite as a hone_real (the type the steps are taken in). */
 static bool positive_finite_real(double x) { return (hone_real)x > 0 && isfinite((hone_real)x); }
@@ -35,6 +41,13 @@ hone_status hone_train_config_check(const hone_train_config *c, hone_error *err)
         return REFUSE("optimizer.kind", "unknown optimizer %d", (int)o->kind);
     if (!in_unit(o->beta1)) return REFUSE("optimizer.beta1", "beta1 must be in [0, 1), got %g", o->beta1);
     if (!in_unit(o->beta2)) return REFUSE("optimizer.beta2", "beta2 must be in [0, 1), got %g", o->beta2);
+    const double below_one = (double)nextafterf(1, 0); /* only float32 rounds a beta in [0, 1) to 1 */
+    if (!below_one_real(o->beta1))
+        return REFUSE("optimizer.beta1", "beta1 %.10g rounds to 1 in " HONE_REAL_NAME ", which the steps are taken in: "
+                      "give at most %.8g", o->beta1, below_one);
+    if (!below_one_real(o->beta2))
+        return REFUSE("optimizer.beta2", "beta2 %.10g rounds to 1 in " HONE_REAL_NAME ", which the steps are taken in: "
+                      "give at most %.8g", o->beta2, below_one);
     if (!(o->eps > 0 && isfinite(o->eps))) return REFUSE("optimizer.eps", "eps must be positive, got %g", o->eps);
     if (!positive_finite_real(o->eps))
         return REFUSE("optimizer.eps", "eps must be positive and finite in " HONE_REAL_NAME ", got %g", o->eps);
@@ -67,6 +80,10 @@ hone_status hone_train_config_check(const hone_train_config *c, hone_error *err)
     }
     if (!(c->clip_value >= 0 && isfinite(c->clip_value)))
         return REFUSE("clip_value", "clip value must be 0 (off) or positive, got %g", c->clip_value);
+    /* gradients are clipped in hone_real: a value that is 0 there set every gradient to 0 */
+    if (c->clip_value > 0 && (hone_real)c->clip_value == 0)
+        return REFUSE("clip_value", "clip value %g is 0 in " HONE_REAL_NAME ", and would set every gradient to 0: give "
+                      "0 for no clipping, or at least %.2g", c->clip_value, (double)FLT_TRUE_MIN);
     if (!(c->clip_norm >= 0 && isfinite(c->clip_norm)))
         return REFUSE("clip_norm", "clip norm must be 0 (off) or positive, got %g", c->clip_norm);
     if (!(c->normalize_grad >= 0 && isfinite(c->normalize_grad)))
