@@ -48,6 +48,13 @@ int cli_arch_resolve(const char *cmd, const cli_arch *a, int has_labels, int n_c
         cli_error(cmd, "--alpha: the leaky ReLU slope must be in (0, 1) (for 0, use --activation relu), got %g", a->alpha);
         return -1;
     }
+    /* the network holds the slope as a float: 1e-50 is 0 there, which it takes for 0.01 */
+    const float slope = (float)a->alpha;
+    if (!(slope > 0 && slope < 1)) {
+        cli_error(cmd, "--alpha: %.10g is %g in float32, which holds the slope; it must be in (0, 1) there (for 0, use "
+                       "--activation relu)", a->alpha, (double)slope);
+        return -1;
+    }
     if (!strcmp(a->loss, "auto")) {
         spec->loss = !has_labels ? HONE_LOSS_MSE : n_classes <= 2 ? HONE_LOSS_SIGMOID_CE : HONE_LOSS_SOFTMAX_CE;
     } else if (!(spec->loss = hone_loss_kind_parse(a->loss))) {
@@ -73,6 +80,13 @@ int cli_arch_resolve(const char *cmd, const cli_arch *a, int has_labels, int n_c
     }
     if ((spec->init == HONE_INIT_UNIFORM || spec->init == HONE_INIT_NORMAL) && !(a->init_scale > 0)) {
         cli_error(cmd, "--init-scale must be positive, got %g", a->init_scale);
+        return -1;
+    }
+    /* the weights are float32 in training: a scale that is 0 there started every weight at 0 (gradcheck's
+     * double weights would take it, but no float32 network trained from them could) */
+    if ((spec->init == HONE_INIT_UNIFORM || spec->init == HONE_INIT_NORMAL) && (float)a->init_scale == 0) {
+        cli_error(cmd, "--init-scale %g is 0 in float32, which holds the weights: every weight would start at 0",
+                  a->init_scale);
         return -1;
     }
     return 0;

@@ -2,21 +2,49 @@
 #include "regularize_options.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* "--keep-prob: 1e-300 keeps no unit: ...": a keep probability in (0, 1] the dropout layer cannot
+ * take, float32's 0 (which the network held as no input dropout, or refused naming no option)
+ * and whatever is below HONE_KEEP_PROB_MIN; 0 for one it takes. */
+static int keep_too_small(const char *cmd, const char *option, double p) {
+    if ((float)p >= HONE_KEEP_PROB_MIN) return 0;
+    cli_error(cmd, "%s: %g keeps no unit: a unit is kept when a 32-bit draw falls below p 2^32, so p must be at least "
+                   "2^-32 (%.3g)", option, p, HONE_KEEP_PROB_MIN);
+    return -1;
+}
 
 int cli_regularize_check(const char *cmd, const cli_regularize *r, int n_hidden, float *keep) {
     if (!(r->l2 >= 0) || !(r->l1 >= 0)) {
         cli_error(cmd, "--l2 and --l1 take a lambda of 0 or more, got %g and %g", r->l2, r->l1);
         return -1;
     }
+    /* the penalty is taken in hone_real: a lambda that is 0 there is no penalty, which the run's
+     * summary would have called regularized */
+    for (int k = 0; k < 2; k++) {
+        const double lambda = k ? r->l1 : r->l2;
+        if (lambda > 0 && (hone_real)lambda == 0) {
+            cli_error(cmd, "--%s %g is 0 in " HONE_REAL_NAME ", which the penalty is taken in: give 0 for none, or a "
+                           "larger lambda", k ? "l1" : "l2", lambda);
+            return -1;
+        }
+    }
     if (!(r->input_keep_prob > 0 && r->input_keep_prob <= 1)) {
         cli_error(cmd, "--input-keep-prob must be in (0, 1], got %g", r->input_keep_prob);
         return -1;
     }
+    if (keep_too_small(cmd, "--input-keep-prob", r->input_keep_prob)) return -1;
     if (!(r->bn_momentum > 0 && r->bn_momentum <= 1)) {
         cli_error(cmd, "--bn-momentum must be in (0, 1], got %g", r->bn_momentum);
+        return -1;
+    }
+    /* the network holds it as a float, where 0 means the default, 0.1 */
+    if (!((float)r->bn_momentum > 0)) {
+        cli_error(cmd, "--bn-momentum %g is 0 in float32, which the network holds it in (and takes 0 there for the "
+                       "default, 0.1): give at least %.2g", r->bn_momentum, (double)FLT_TRUE_MIN);
         return -1;
     }
     double values[256];
@@ -30,6 +58,7 @@ int cli_regularize_check(const char *cmd, const cli_regularize *r, int n_hidden,
             cli_error(cmd, "--keep-prob: each keep probability must be in (0, 1], got '%s'", r->keep_prob);
             return -1;
         }
+        if (keep_too_small(cmd, "--keep-prob", values[n])) return -1;
         n++;
         p = *end == ',' ? end + 1 : end;
         if ((*end && *end != ',') || (*end == ',' && !*p)) { /* "0.8," ends on a comma, not a number */

@@ -268,7 +268,7 @@ typedef struct hone_layer {
     hone_layer_kind kind;
     int in, out;          /* units in (I) and out (O) */
     float alpha;          /* leaky ReLU slope */
-    float keep_prob;      /* dropout: probability of keeping a unit, in (0, 1] */
+    float keep_prob;      /* dropout: probability of keeping a unit, in [HONE_KEEP_PROB_MIN, 1] */
     int bias;             /* dense: 1 with a bias (dropped when batch norm follows) */
     float momentum;       /* batch norm: running <- (1 - momentum) running + momentum batch */
     float eps;            /* batch norm: 1e-5, as PyTorch */
@@ -349,6 +349,9 @@ typedef struct hone_model {
 #define HONE_MAX_UNITS (1 << 24)
 #define HONE_MAX_LAYERS 4096
 #define HONE_MAX_PARAMS ((size_t)1 << 34)
+/* The least dropout keep probability: a unit is kept when a 32-bit draw falls below keep_prob 2^32,
+ * so below 2^-32 none is, and the layer outputs zeros (HONE_ERR_VALUE). */
+#define HONE_KEEP_PROB_MIN 0x1p-32
 
 /* A model from explicit layers: specs[0..n) in order, input width `inputs`. */
 hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spec *specs, int n,

@@ -135,6 +135,8 @@ expect_error "--layers at the units limit" 2 "^hone bench: --inputs 16777216, --
 expect_error "--layers past 256 hidden layers" 2 "^hone train: --layers: more than 256 hidden layers$" -- train --layers 4x257
 expect_error "--layers past 256 hidden layers, in two parts" 2 "^hone train: --layers: more than 256 hidden layers$" -- train --layers 4x200,8x57
 expect_error "--init-scale 0" 2 "^hone train: --init-scale must be positive, got 0$" -- train --data blobs.csv --weight-init normal --init-scale 0
+expect_error "--init-scale that is 0 in float32 (every weight started at 0)" 2 "^hone train: --init-scale 1e-50 is 0 in float32, which holds the weights: every weight would start at 0$" -- \
+    train --data blobs.csv --layers 4 --weight-init uniform --init-scale 1e-50
 # a value of up to 1023 characters is taken (a missing file here: its message, cut short), of 1024 refused
 expect_error "a value of 1023 characters" 1 "^hone train: a+" -- train --data "$(printf 'a%.0s' $(seq 1023))"
 expect_error "a value of 1024 characters" 2 "^hone train: --data: value longer than 1023 characters$" -- train --data "$(printf 'a%.0s' $(seq 1024))"
@@ -1230,6 +1232,8 @@ expect_error "--init: --layers given at its default" 2 "--layers: the network co
 expect_error "--init: another --activation" 2 "--activation: the network comes from --init" -- train --data blobs.csv --activation tanh --init blobs.safetensors
 expect_error "--init: --residual the model lacks" 2 "--residual: the network comes from --init" -- train --data blobs.csv --residual --init blobs.safetensors
 expect_error "leaky slope of 0" 2 "--alpha: the leaky ReLU slope must be in" "for 0, use --activation relu" "got 0" -- train --data blobs.csv --activation leaky_relu --alpha 0
+expect_error "a leaky slope that is 0 in float32 (it meant 0.01)" 2 "^hone train: --alpha: 1e-50 is 0 in float32, which holds the slope; it must be in \(0, 1\) there" -- \
+    train --data blobs.csv --layers 4 --activation leaky_relu --alpha 1e-50
 expect_error "--init: --alpha shapes only a new network" 2 "--alpha: the network comes from --init" -- train --data blobs.csv --alpha 0.2 --init blobs.safetensors
 expect_error "--init: --init-scale shapes only a new network" 2 "--init-scale: the network comes from --init" -- train --data blobs.csv --init-scale 0.1 --init blobs.safetensors
 expect_error "--init: --zero-residual shapes only a new network" 2 "--zero-residual: the network comes from --init" -- train --data blobs.csv --zero-residual --init blobs.safetensors
@@ -1293,8 +1297,19 @@ awk -v l="$loss" 'BEGIN { exit !(l != "" && l < 0.01) }' && grep -q '"test_acc":
 # --- regularization and normalization -------------------------------------------------------------
 expect_error "keep probability 0" 2 "keep probability must be in \(0, 1\]" -- train --data blobs.csv --keep-prob 0
 expect_error "keep probability 1.5" 2 "keep probability must be in \(0, 1\]" -- train --data blobs.csv --keep-prob 1.5
+# a unit is kept when a 32-bit draw falls below p 2^32: 1e-300 was 0 in float32 (refused naming no
+# option, exit 1), and as --input-keep-prob no input dropout at all
+expect_error "a keep probability that keeps no unit" 2 "^hone train: --keep-prob: 1e-11 keeps no unit: a unit is kept when a 32-bit draw falls below p 2\^32, so p must be at least 2\^-32 \(2.33e-10\)$" -- \
+    train --data blobs.csv --layers 4,4 --keep-prob 0.5,1e-11
+expect_error "a keep probability that is 0 in float32" 2 "^hone train: --keep-prob: 1e-300 keeps no unit" -- train --data blobs.csv --layers 4 --keep-prob 1e-300
+expect_error "an input keep probability that is 0 in float32" 2 "^hone train: --input-keep-prob: 1e-300 keeps no unit" -- train --data blobs.csv --layers 4 --input-keep-prob 1e-300
+expect_ok "a keep probability of 2^-32" train --data blobs.csv --layers 4 --epochs 1 --quiet --keep-prob 2.3283064365386963e-10
+expect_error "--bn-momentum that is 0 in float32 (it meant 0.1)" 2 "^hone train: --bn-momentum 1e-50 is 0 in float32, which the network holds it in \(and takes 0 there for the default, 0.1\): give at least 1.4e-45$" -- \
+    train --data blobs.csv --layers 4 --batchnorm --bn-momentum 1e-50
 expect_error "keep probabilities per layer" 2 "one per hidden layer \(1\), got 3" -- train --data blobs.csv --layers 16 --keep-prob 0.5,0.5,0.5
 expect_error "negative L2" 2 "--l2 and --l1 take a lambda of 0 or more" -- train --data blobs.csv --l2 -1
+expect_error "an L1 that is 0 in float32 (no penalty, called regularized)" 2 "^hone train: --l1 1e-50 is 0 in float32, which the penalty is taken in: give 0 for none, or a larger lambda$" -- \
+    train --data blobs.csv --layers 4 --l1 1e-50
 expect_error "bad early-stop metric" 2 "--early-stop-metric" -- train --data blobs.csv --early-stop 3 --early-stop-metric f1
 # A regression has no accuracy to watch (it kept epoch 1's weights), and a per-step warm-up as long
 # as the run never reaches lr: both found from the data, before anything is written.

@@ -774,6 +774,14 @@ static void test_bad_settings_are_errors(void **state) {
     const int one[1] = {4}; /* an add is a layer kind, not an activation (it was refused as a bad skip) */
     assert_int_equal(hone_model_create_mlp(&m, 4, one, 1, 3, HONE_LAYER_ADD, HONE_LOSS_SOFTMAX_CE, &err), HONE_ERR_VALUE);
     assert_string_equal(err.message, "model: 9 is not an activation");
+    /* a unit is kept when a 32-bit draw falls below keep 2^32: below 2^-32, none was, silently */
+    hone_layer_spec dropout[] = {{.kind = HONE_LAYER_DROPOUT, .keep_prob = (float)HONE_KEEP_PROB_MIN},
+                                 {.kind = HONE_LAYER_DENSE, .units = 2}};
+    assert_int_equal(hone_model_create(&m, 4, dropout, 2, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    hone_model_free(m);
+    dropout[0].keep_prob = nextafterf((float)HONE_KEEP_PROB_MIN, 0);
+    assert_int_equal(hone_model_create(&m, 4, dropout, 2, HONE_LOSS_SOFTMAX_CE, &err), HONE_ERR_VALUE);
+    assert_non_null(strstr(err.message, "keeps no unit"));
     hone_model_free(NULL);
 }
 
@@ -1684,6 +1692,8 @@ static void test_init_scale_zero_is_refused(void **state) {
     assert_non_null(strstr(err.message, "positive scale"));
     assert_int_equal(hone_model_init(m, HONE_INIT_NORMAL, 0, &rng, &err), HONE_ERR_VALUE);
     assert_int_equal(hone_model_init(m, HONE_INIT_NORMAL, 1e-3, &rng, &err), HONE_OK);
+    /* 0 in float32: every weight started at 0 */
+    assert_int_equal(hone_model_init(m, HONE_INIT_UNIFORM, 1e-50, &rng, &err), TH_DOUBLE ? HONE_OK : HONE_ERR_VALUE);
     hone_model_free(m);
 }
 

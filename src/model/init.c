@@ -30,6 +30,11 @@ hone_status hone_model_init(hone_model *m, hone_init_kind init, double scale, ho
     if ((init == HONE_INIT_UNIFORM || init == HONE_INIT_NORMAL) && !(scale > 0 && isfinite(scale)))
         return honeE_set(err, HONE_ERR_VALUE, "init: %s needs a positive scale, got %g",
                          hone_init_kind_name(init), scale);
+    /* the weights are hone_real: a scale that is 0 there (1e-50 in float32) started every weight at
+     * 0, as zeros does, without a word */
+    if ((init == HONE_INIT_UNIFORM || init == HONE_INIT_NORMAL) && !((hone_real)scale > 0 && isfinite((hone_real)scale)))
+        return honeE_set(err, HONE_ERR_VALUE, "init: %s needs a scale positive and finite in " HONE_REAL_NAME ", got %g",
+                         hone_init_kind_name(init), scale);
     for (int l = 0; l < m->n_layers; l++) {
         const hone_layer *layer = &m->layers[l];
         if (layer->kind != HONE_LAYER_DENSE) continue;

@@ -69,6 +69,10 @@ hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spe
             else if (layer->kind == HONE_LAYER_DROPOUT && !(layer->keep_prob > 0 && layer->keep_prob <= 1))
                 bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: keep_prob must be in (0, 1], got %g", l,
                                 layer->keep_prob);
+            else if (layer->kind == HONE_LAYER_DROPOUT && layer->keep_prob < HONE_KEEP_PROB_MIN)
+                bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: keep_prob %g keeps no unit: a unit is kept "
+                                "when a 32-bit draw falls below keep_prob 2^32, so it must be at least 2^-32", l,
+                                layer->keep_prob);
             else if (layer->kind == HONE_LAYER_ADD && (layer->skip < -1 || layer->skip >= l - 1))
                 bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: an add must take the output of an earlier "
                                 "layer, before its own input (-1 for the network input), got %d", l, layer->skip);
