@@ -296,6 +296,9 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
         if (path && load_config(cmd, path)) return -1;
     }
     int positional_seen = 0;
+    /* the positional option's value from its flag and from the bare argument: two that differ
+     * (hone eval --model m.st other.st) are refused, where the later silently won */
+    const char *flag_text = NULL, *bare_text = NULL;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strncmp(arg, "--", 2) != 0) {
@@ -311,6 +314,11 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
                 else cli_error(cmd->name, "unexpected argument '%s' (see hone %s --help)", arg, cmd->name);
                 return -1;
             }
+            if (flag_text && strcmp(flag_text, arg)) {
+                cli_error(cmd->name, "--%s %s and the bare argument %s differ; give one", o->name, flag_text, arg);
+                return -1;
+            }
+            bare_text = arg;
             mark_given(o, NULL, 0, 0);
             if (set_value(cmd, o, arg, o->name)) return -1;
             continue;
@@ -351,6 +359,13 @@ int cli_parse(const cli_command *cmd, int argc, char **argv) {
                 return -1;
             }
             value = argv[++i];
+        }
+        if (cmd->positional && !strcmp(o->name, cmd->positional)) {
+            if (bare_text && strcmp(bare_text, value)) {
+                cli_error(cmd->name, "--%s %s and the bare argument %s differ; give one", name, value, bare_text);
+                return -1;
+            }
+            flag_text = value;
         }
         char where[160];
         snprintf(where, sizeof where, "--%s", name);

@@ -551,6 +551,15 @@ if cmp -s blobs.safetensors meta-flipped.safetensors; then bad "the recorded epo
 else expect_error "diagnose: a digit changed in the metadata" 1 "^hone diagnose: meta-flipped.safetensors: the metadata $damaged" -- diagnose meta-flipped.safetensors --data blobs.csv; fi
 cp flipped.safetensors unsealed.safetensors && unseal unsealed.safetensors
 expect_ok "eval: a model without checksums loads" eval unsealed.safetensors --data blobs.csv
+# a bare model and --model that differ: the later silently won (eval evaluated the other model)
+for cmd in eval predict diagnose inspect; do
+    expect_error "$cmd: --model and a bare model that differ" 2 "^hone $cmd: --model blobs.safetensors and the bare argument unsealed.safetensors differ; give one$" -- \
+        $cmd --model blobs.safetensors unsealed.safetensors --data blobs.csv
+done
+expect_error "eval: a bare model and then --model that differ" 2 "^hone eval: --model unsealed.safetensors and the bare argument blobs.safetensors differ; give one$" -- \
+    eval blobs.safetensors --model=unsealed.safetensors --data blobs.csv
+expect_error "plot: --metrics and a bare file that differ" 2 "^hone plot: --metrics a.csv and the bare argument b.csv differ; give one$" -- plot --metrics a.csv b.csv
+expect_ok "eval: a bare model and --model the same" eval blobs.safetensors --model blobs.safetensors --data blobs.csv
 expect_ok "inspect: a model with checksums" inspect blobs.safetensors --data blobs.csv
 grep -qx "blobs.safetensors: checksums of the data and metadata verified" out.txt && ok "inspect says the checksums verified" || bad "inspect says the checksums verified" "$(head -2 out.txt)"
 expect_ok "inspect: a model without checksums" inspect unsealed.safetensors --data blobs.csv
