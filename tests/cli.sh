@@ -1367,6 +1367,11 @@ grep -q "masks drawn and held fixed" out.txt && grep -q "overall.*good" out.txt 
 # layer. Every layer is judged good now, and a gradient that is not finite is a bug (exit 1).
 expect_ok "gradcheck with L2" gradcheck --data blobs.csv --layers 8 --l2 0.1
 [ "$(grep -c '^  layer .* good$' out.txt)" = 2 ] && grep -q "overall.*good" out.txt && ok "gradcheck with L2: every layer good" || bad "gradcheck with L2: every layer good" "$(cat out.txt)"
+# w + 1e-300 is w: every layer was reported as a bug
+expect_error "gradcheck: an eps too small for double precision" 2 "^hone gradcheck: --eps must be in \[1e-10, 1\), got 1e-300: below 1e-10, the rounding of the losses in double precision alone puts a correct gradient's error above 1e-5$" -- \
+    gradcheck --data blobs.csv --layers 8 --eps 1e-300
+expect_ok "gradcheck: eps 1e-10" gradcheck --data blobs.csv --layers 8 --eps 1e-10
+expect_error "gradcheck: eps 0" 2 "^hone gradcheck: --eps must be in \[1e-10, 1\), got 0$" -- gradcheck --data blobs.csv --eps 0
 "$hone" gradcheck --data blobs.csv --layers 8 --weight-init normal --init-scale 1e200 >out.txt 2>err.txt; rc=$?
 [ "$rc" = 1 ] && grep -q "overall .* rel error nan: almost certainly a bug" out.txt && grep -q "^  a loss, a gradient or a sum of their squares is not finite" out.txt &&
     ok "gradcheck: a gradient that is not finite is a bug" || bad "gradcheck: a gradient that is not finite is a bug" "exit $rc" "$(cat out.txt err.txt)"
