@@ -566,7 +566,8 @@ int cmd_train(int argc, char **argv) {
         goto done;
     }
     double dev, test;
-    if (cli_split_sizes("train", o.dev, o.test, data->n, test_data != NULL, &dev, &test)) {
+    if (cli_split_sizes("train", o.dev, o.test, data->n, test_data != NULL, &dev, &test) ||
+        cli_split_rows_check("train", o.dev, o.test, data->n, dev, test)) {
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }
@@ -574,9 +575,9 @@ int cmd_train(int argc, char **argv) {
     const char *test_set = test_data ? "separate" : "carved";
     if (o.train_rows > 0 && (size_t)o.train_rows < split.train.n) split.train.n = (size_t)o.train_rows;
     if (split.dev.n == 0 && (cfg.schedule.kind == HONE_SCHEDULE_PLATEAU || cfg.early_stopping.patience > 0)) {
-        cli_error("train", "%s, and there is no dev set (--dev 0)",
+        cli_error("train", "%s, and there is no dev set (--dev %s)",
                   cfg.schedule.kind == HONE_SCHEDULE_PLATEAU ? "--schedule plateau follows the dev loss"
-                                                            : "--early-stop watches the dev set");
+                                                            : "--early-stop watches the dev set", o.dev);
         exit_code = CLI_EXIT_USAGE;
         goto done;
     }

@@ -35,3 +35,21 @@ int cli_split_sizes(const char *cmd, const char *dev_text, const char *test_text
     }
     return 0;
 }
+
+int cli_split_rows_check(const char *cmd, const char *dev_text, const char *test_text, size_t n, double dev,
+                         double test) {
+    const struct {
+        const char *opt, *text;
+        double v;
+    } splits[] = {{"dev", dev_text, dev}, {"test", test_text, test}};
+    for (size_t k = 0; k < sizeof splits / sizeof *splits; k++) {
+        const double v = splits[k].v;
+        /* a fraction is of the rows, rounded to nearest (hone_split_make) */
+        if (v > 0 && v < 1 && floor(v * (double)n + 0.5) == 0) {
+            cli_error(cmd, "--%s %s is no row of the %zu: give at least %.2g, a row count, or 0 for none",
+                      splits[k].opt, splits[k].text, n, 1 / (double)n);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -11,5 +11,11 @@
  * refused. Returns -1 with "hone CMD: --dev: ..." printed on a bad value. */
 int cli_split_sizes(const char *cmd, const char *dev_text, const char *test_text, size_t n, int has_test_set,
                     double *dev, double *test);
+/* A --dev or --test fraction above 0 that rounds to no row of the n (cli_split_sizes' dev and
+ * test): -1 with "hone CMD: --dev 0.0001 is no row of the 300: ..." printed; it gave no dev set
+ * without a word, and --early-stop then blamed a --dev 0 not given. hone train's alone: diagnose
+ * makes again the split of a model trained so. */
+int cli_split_rows_check(const char *cmd, const char *dev_text, const char *test_text, size_t n, double dev,
+                         double test);
 
 #endif

@@ -214,6 +214,11 @@ expect_error "a penalty overflowing while the data loss is finite is a divergenc
     "diverged at epoch 1, batch 1, learning rate 0.001: the loss is inf: its L2/L1 penalty \(l2 1e\+308, l1 0\) overflowed; lower --l2 or --l1$" -- \
     train --data blobs.csv --epochs 1 --l2 1e308 --schedule constant --quiet
 expect_error "plateau without dev" 2 "no dev set" -- train --data blobs.csv --schedule plateau --dev 0
+# a fraction that rounds to no row gave no dev set without a word (and --early-stop blamed --dev 0)
+expect_error "a --dev fraction that is no row" 2 "^hone train: --dev 0.001 is no row of the 300: give at least 0.0033, a row count, or 0 for none$" -- \
+    train --data blobs.csv --layers 4 --epochs 1 --dev 0.001 --early-stop 1
+expect_error "a --test fraction that is no row" 2 "^hone train: --test 0.0001 is no row of the 300" -- train --data blobs.csv --layers 4 --epochs 1 --test 0.0001
+expect_ok "a --dev fraction of one row" train --data blobs.csv --layers 4 --epochs 1 --dev 0.0017 --quiet
 expect_error "config typo" 2 "typo.ini:3: \\[train\\] learning_rate: unknown option" -- train --config typo.ini
 mkdir -p confdir
 expect_error "a config that is a directory" 2 "^hone train: confdir: cannot read: Is a directory$" -- train --config confdir --data blobs.csv --epochs 1
