@@ -98,6 +98,13 @@ static cli_option *find(const cli_command *cmd, const char *name) {
     return NULL;
 }
 
+int cli_number_text(const char *text) {
+    const char *digits = text + (*text == '-' || *text == '+');
+    const size_t n = strlen(text);
+    return n && !isspace((unsigned char)text[0]) && !isspace((unsigned char)text[n - 1]) &&
+           !(digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'));
+}
+
 /* Sets an option from text; `where` names the source for messages ("--lr" or "f.ini:3: lr"). */
 static int set_value(const cli_command *cmd, cli_option *o, const char *text, const char *where) {
     char *end;
@@ -105,8 +112,7 @@ static int set_value(const cli_command *cmd, cli_option *o, const char *text, co
     case CLI_INT: {
         errno = 0;
         long v = strtol(text, &end, 10);
-        while (isspace((unsigned char)*end)) end++;
-        if (!*text || *end || errno || v < INT_MIN || v > INT_MAX) {
+        if (!cli_number_text(text) || *end || errno || v < INT_MIN || v > INT_MAX) {
             cli_error(cmd->name, "%s: expected an integer, got '%s'", where, text);
             return -1;
         }
@@ -120,9 +126,8 @@ static int set_value(const cli_command *cmd, cli_option *o, const char *text, co
         }
         errno = 0;
         double v = strtod(text, &end);
-        while (isspace((unsigned char)*end)) end++;
         if (errno == ERANGE && fabs(v) <= DBL_MIN) errno = 0; /* 1e-320 is a number, near 0: the checks judge it */
-        if (!*text || *end || errno || !isfinite(v)) {
+        if (!cli_number_text(text) || *end || errno || !isfinite(v)) {
             cli_error(cmd->name, "%s: expected a number, got '%s'", where, text);
             return -1;
         }

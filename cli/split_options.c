@@ -13,7 +13,7 @@ static int split_size(const char *cmd, const char *opt, const char *text, size_t
     }
     char *end;
     double v = strtod(text, &end);
-    if (!*text || *end || !(v >= 0) || !isfinite(v) || (v >= 1 && v != floor(v))) {
+    if (!cli_number_text(text) || *end || !(v >= 0) || !isfinite(v) || (v >= 1 && v != floor(v))) {
         cli_error(cmd, "--%s: expected auto, a fraction in [0, 1) or a row count, got '%s'", opt, text);
         return -1;
     }

@@ -122,6 +122,15 @@ expect_error "unknown command" 2 "unknown command 'trian'" -- trian
 expect_error "unknown option" 2 "unknown option '--bogus'" -- train --bogus 1
 expect_error "negative learning rate" 2 "learning rate must be positive" -- train --lr -0.1
 expect_error "non-numeric option" 2 "--epochs: expected an integer, got 'ten'" -- train --epochs ten
+# every option reads numbers alike: --lr 0x10 trained at 16 where --batch 0x10 was refused, and
+# '5 ' was a --lr but not a --dev
+expect_error "a hexadecimal real" 2 "^hone train: --lr: expected a number, got '0x10'$" -- train --data blobs.csv --lr 0x10
+expect_error "a hexadecimal --dev" 2 "^hone train: --dev: expected auto, a fraction in \[0, 1\) or a row count, got '0x10'$" -- train --data blobs.csv --layers 4 --epochs 1 --dev 0x10
+expect_error "a real with a blank after it" 2 "^hone train: --lr: expected a number, got '5 '$" -- train --data blobs.csv --lr '5 '
+expect_error "a real with a blank before it" 2 "^hone train: --lr: expected a number, got ' 0.1'$" -- train --data blobs.csv --lr ' 0.1'
+expect_error "an integer with a blank after it" 2 "^hone train: --epochs: expected an integer, got '2 '$" -- train --data blobs.csv --epochs '2 '
+printf '[train]\ndata = blobs.csv\nlayers = 4\nepochs = 1 \nlr =  0.01  \n' >blanks.ini
+expect_ok "a config value's blanks are the file's, not the number's" train --config blanks.ini --quiet
 expect_error "zero batch" 2 "batch must be at least 1" -- train --batch 0
 expect_error "unknown activation" 2 "--activation: unknown activation 'relux'" -- train --activation relux
 expect_error "bad layers" 2 "--layers" -- train --layers 512,,x
