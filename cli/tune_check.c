@@ -26,6 +26,12 @@ int tune_check_settings(tune *t) {
         cli_error("tune", "--rounds x --trials is %ld trials; at most %d", (long)o->rounds * o->trials, TUNE_MAX_TRIALS);
         return -1;
     }
+    /* every rung of one epoch is the same rung: halving was dropped without a word */
+    if (o->halving && o->epochs < 2) {
+        cli_error("tune", "--halving needs --epochs 2 or more: with %d, every rung is 1 epoch and no trial is cut; "
+                          "leave --halving out, or give more epochs", o->epochs);
+        return -1;
+    }
     if (!(o->margin >= 0)) {
         cli_error("tune", "--margin must be 0 or more, got %g", o->margin);
         return -1;

@@ -2356,6 +2356,9 @@ expect_ok "tune: successive halving" tune --config tune.ini --quiet --rounds 1 -
 # 4 trials for 1 epoch, the best 2 for 2, the best 1 for 4
 [ "$(wc -l <halving.jsonl)" -eq 7 ] && [ "$(grep -c '"epochs":4,' halving.jsonl)" -eq 1 ] && awk '$1 == "1" { exit !($4 == 4) }' out.txt \
     && ok "tune: halving runs 4 + 2 + 1" || bad "tune: halving runs 4 + 2 + 1" "$(cat halving.jsonl)"
+expect_error "tune: halving with one epoch has no rung to cut at" 2 "^hone tune: --halving needs --epochs 2 or more: with 1, every rung is 1 epoch and no trial is cut; leave --halving out, or give more epochs$" -- \
+    tune --config tune.ini --quiet --rounds 1 --epochs 1 --halving --results halving1.jsonl --best halving1.ini
+[ ! -e halving1.jsonl ] && ok "tune: halving with one epoch makes no file" || bad "tune: halving with one epoch makes no file"
 # a halving search cut after its first rung goes on with the longer runs: a trial's 1-epoch line is
 # not its 2-epoch run, and the search ends as the uncut one did
 head -4 halving.jsonl >halving-cut.jsonl
