@@ -65,23 +65,29 @@ int cmd_bench(int argc, char **argv) {
         return CLI_EXIT_FAIL;
     }
     double rate = batch / seconds, gflops = flops / seconds * 1e-9;
+    /* samples/s as whole numbers from 1000 on, else in four digits: %.0f printed a ceiling of 0.3
+     * samples/s (a network of 16384x3 on one row) as 0 */
+    char ceiling[32], at_median[32];
+    snprintf(ceiling, sizeof ceiling, rate >= 1000 ? "%.0f" : "%.4g", rate);
+    snprintf(at_median, sizeof at_median, batch / median >= 1000 ? "%.0f" : "%.4g", batch / median);
     const hone_blas_info blas = hone_blas_describe();
     if (json) { /* what was measured, then the figures */
         printf("{\"command\": \"bench\", \"inputs\": %d, \"layers\": ", inputs);
         cli_json_string(stdout, arch.layers);
         printf(", \"outputs\": %d, \"threads\": %d, \"repeats\": %d, \"batch\": %d, \"step_s\": %.6g, \"gflops\": %.4g, "
-               "\"ceiling_samples_per_s\": %.0f, \"mflop_per_sample\": %.4g, \"median_step_s\": %.6g, "
-               "\"median_samples_per_s\": %.0f, \"blas\": ",
-               outputs, cli_threads_started(), repeats, batch, seconds, gflops, rate, flops / batch * 1e-6, median, batch / median);
+               "\"ceiling_samples_per_s\": %s, \"mflop_per_sample\": %.4g, \"median_step_s\": %.6g, "
+               "\"median_samples_per_s\": %s, \"blas\": ",
+               outputs, cli_threads_started(), repeats, batch, seconds, gflops, ceiling, flops / batch * 1e-6, median,
+               at_median);
         cli_json_string(stdout, blas.config);
         printf(", \"blas_kernels\": ");
         cli_json_string(stdout, blas.kernels);
         printf(", \"blas_kernels_avx512\": %s, \"cpu_avx512\": %s}\n", blas.kernels_avx512 ? "true" : "false",
                blas.cpu_avx512 ? "true" : "false");
     } else {
-        printf("GEMM ceiling: %.0f samples/s (%.3g ms a step of %d rows, %.1f GFLOP/s, %.3g MFLOP a sample)\n"
-               "the same products at their median time over the runs: %.0f samples/s (%.3g ms a step)\n",
-               rate, seconds * 1e3, batch, gflops, flops / batch * 1e-6, batch / median, median * 1e3);
+        printf("GEMM ceiling: %s samples/s (%.3g ms a step of %d rows, %.1f GFLOP/s, %.3g MFLOP a sample)\n"
+               "the same products at their median time over the runs: %s samples/s (%.3g ms a step)\n",
+               ceiling, seconds * 1e3, batch, gflops, flops / batch * 1e-6, at_median, median * 1e3);
         printf("BLAS: %s; kernels chosen for this CPU: %s\n", blas.config, blas.kernels);
         cli_blas_note(stdout, "hone bench times its AVX-512 kernels");
     }

@@ -3333,6 +3333,14 @@ grep -Eq '"blas": "OpenBLAS [^"]+", "blas_kernels": "[^"]+", "blas_kernels_avx51
     ok "bench --json names the BLAS and its kernels" || bad "bench --json names the BLAS and its kernels" "$(cat out.txt)"
 cpu_avx512=$(sed -n 's/.*"cpu_avx512": \([a-z]*\).*/\1/p' out.txt)
 kernels_avx512=$(sed -n 's/.*"blas_kernels_avx512": \([a-z]*\).*/\1/p' out.txt)
+# a slow network's ceiling was printed whole: under 1 sample/s, 0. Below 1000 samples/s (one row
+# through 8 million weights: a few hundred here) it has four digits, a decimal point among them
+expect_ok "bench of a slow network" bench --layers 2048x2 --inputs 2048 --batch 1 --repeats 1 --threads 1 --json
+for key in ceiling_samples_per_s median_samples_per_s; do
+    v=$(sed -n "s/.*\"$key\": \([^,]*\),.*/\1/p" out.txt)
+    awk -v v="$v" 'BEGIN { exit !(v + 0 > 0) }' && { awk -v v="$v" 'BEGIN { exit !(v + 0 >= 1000) }' || [[ $v == *[.e]* ]]; } &&
+        ok "bench: a slow network's $key in four digits ($v)" || bad "bench: a slow network's $key in four digits" "$(cat out.txt)"
+done
 avx512_note() { # ENV...: whether bench's text has the note, under the environment given
     env "$@" "$hone" bench --layers 8 --inputs 8 --batch 4 --repeats 1 --threads 1 >out.txt 2>err.txt &&
         grep -q '^BLAS: OpenBLAS .*; kernels chosen for this CPU: [A-Za-z0-9]*$' out.txt || return 2
