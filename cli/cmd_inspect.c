@@ -168,6 +168,15 @@ int cmd_inspect(int argc, char **argv) {
         }
         if (a.residual && a.zero_residual) hone_model_zero_residual_branches(model);
     }
+    /* batch norm over one row outputs its beta, whatever the input: train refuses such batches,
+     * and the statistics of one (an output loss of exactly log C) told nothing of the network */
+    for (int l = 0; l < model->n_layers && B == 1; l++)
+        if (model->layers[l].kind == HONE_LAYER_BATCHNORM) {
+            cli_error("inspect", "batch norm needs a batch of 2 rows or more: over one row it outputs its beta, whatever "
+                                 "the input (%s)", batch == 1 ? "--batch 1" : "the data has one row");
+            exit_code = batch == 1 ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+            goto done;
+        }
     stats = calloc((size_t)model->n_layers, sizeof *stats);
     if (!stats || hone_model_reserve(model, B, &err)) {
         cli_error("inspect", "%s", stats ? err.message : "out of memory");
@@ -188,7 +197,7 @@ int cmd_inspect(int argc, char **argv) {
         if (*model_path && model->image_height) /* the images it runs on (cli_data_fits) */
             printf("%s: trained on images of %d x %d pixels (height x width)\n", model_path, model->image_height,
                    model->image_width);
-        printf("batch of %d rows, loss %s (%s: %s)\n%5s %-10s %10s %10s %10s %10s %10s\n", B,
+        printf("batch of %d row%s, loss %s (%s: %s)\n%5s %-10s %10s %10s %10s %10s %10s\n", B, B == 1 ? "" : "s",
                cli_loss_text((char[CLI_LOSS_TEXT]){0}, loss), baseline_text(model),
                cli_loss_text((char[CLI_LOSS_TEXT]){0}, baseline), "layer", "kind", "mean", "std", "dead", "|W|", "|dW|");
     }

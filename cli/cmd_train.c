@@ -409,7 +409,7 @@ static cli_command train_command(train_options *o, cli_option *options) {
         {"init", CLI_TEXT, o->init, "MODEL", "start from a saved model's weights and standardization"},
         {"epochs", CLI_INT, &o->epochs, "N", "passes over the training set"},
         {"batch", CLI_INT, &o->batch, "N", "mini-batch size (1: stochastic; >= rows: full batch)"},
-        {"lr", CLI_REAL, &o->lr, "X", "learning rate (where a schedule starts)"},
+        {"lr", CLI_REAL, &o->lr, "X", "learning rate: lr0 in the --schedule's formula (the first epoch's rate but with warm-up, or inverse_sqrt's --decay-rate)"},
         CLI_OPTIM_OPTIONS(o->optim),
         CLI_NETWORK_REGULARIZE_OPTIONS(o->reg),
         CLI_TRAINING_REGULARIZE_OPTIONS(o->reg),

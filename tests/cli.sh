@@ -1228,7 +1228,7 @@ unseal huge-tanh.safetensors
 # the weights' sums) overflows, with a lambda near the largest double and a batch of one row
 "$hone" inspect --data blobs.csv --layers 16 --l2 1e308 --batch 1 >out.txt 2>err.txt; rc=$?
 [ $rc -eq 0 ] && [ "$(wc -l <err.txt)" -eq 1 ] && grep -qx "hone inspect: warning: the loss on the batch is not finite: its L2/L1 penalty overflows (--l2 1e+308, --l1 0)" err.txt &&
-    grep -q "^batch of 1 rows, loss inf (every class alike: 1.0986)$" out.txt && ok "inspect: a loss that is not finite from finite outputs, warned of" \
+    grep -q "^batch of 1 row, loss inf (every class alike: 1.0986)$" out.txt && ok "inspect: a loss that is not finite from finite outputs, warned of" \
     || bad "inspect: a loss not finite from finite outputs" "exit $rc" "$(cat err.txt)" "$(cat out.txt)"
 # the outputs of the last layer alone overflow (weights of 1e19): no layer after it to name
 "$hone" inspect --data reg.csv --regression --layers 16 --weight-init normal --init-scale 1e19 >out.txt 2>err.txt; rc=$?
@@ -2666,6 +2666,11 @@ expect_ok "inspect MODEL with its batch and seed" inspect blobs.safetensors --da
 # --batch up to 65536 rows (here all 300 of the data)
 expect_ok "inspect --batch 65536" inspect blobs.safetensors --data blobs.csv --batch 65536
 grep -q "^batch of 300 rows, loss" out.txt && ok "inspect --batch 65536: a batch of all the rows" || bad "inspect --batch 65536: a batch of all the rows" "$(head -2 out.txt)"
+# batch norm over one row outputs its beta: the batch's statistics told nothing (train refuses it)
+expect_error "inspect --batchnorm --batch 1" 2 "^hone inspect: batch norm needs a batch of 2 rows or more: over one row it outputs its beta, whatever the input \(--batch 1\)$" -- \
+    inspect --data blobs.csv --layers 4 --batchnorm --batch 1
+expect_ok "inspect a batch of one row" inspect --data blobs.csv --layers 4 --batch 1
+grep -q '^batch of 1 row, loss ' out.txt && ok "inspect: a batch of 1 row, not 1 rows" || bad "inspect: a batch of 1 row" "$(head -1 out.txt)"
 expect_error "inspect --batch 65537" 2 "^hone inspect: --batch must be in \[1, 65536\], got 65537$" -- inspect blobs.safetensors --data blobs.csv --batch 65537
 # a config's top-level keys are every command's: --layers there is train's as well, not refused
 printf 'data = blobs.csv\nlayers = 16\n[train]\nepochs = 1\n' >shared-keys.ini
