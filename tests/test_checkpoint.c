@@ -477,6 +477,26 @@ static hone_model *load_ok(const hone_split *split, const char *path, hone_train
     return m;
 }
 
+/* No path (NULL or empty) is refused first, as the model's save and load refuse it: the load was
+ * open(NULL), undefined, and the save named the file "(null)". */
+static void test_no_path_is_refused(void **state) {
+    hone_split split;
+    hone_dataset *d = images_split(&split);
+    hone_model *m = network(&split, 3, 12);
+    for (int i = 0; i < 2; i++) {
+        const char *path = i ? "" : NULL;
+        hone_error err = {0};
+        hone_train_state s = {0}; /* no model: the path is named before that */
+        assert_int_equal(hone_checkpoint_save(&s, path, &err), HONE_ERR_VALUE);
+        assert_string_equal(err.message, "not saved: the path is empty");
+        assert_int_equal(hone_checkpoint_load(&s, m, path, &err), HONE_ERR_VALUE);
+        assert_string_equal(err.message, "not read: the path is empty");
+        assert_null(s.order);
+    }
+    hone_model_free(m);
+    images_split_free(d, &split);
+}
+
 static void test_broken_checkpoints_are_clean_errors(void **state) {
     hone_split split;
     hone_dataset *d = images_split(&split);
@@ -1498,6 +1518,7 @@ int main(void) {
         th_test(test_resume_plateau_and_early_stopping),
         th_test(test_round_trip_of_a_state),
         th_test(test_training_takes_the_image_shape),
+        th_test(test_no_path_is_refused),
         th_test(test_broken_checkpoints_are_clean_errors),
         th_test(test_fields_of_another_type_are_refused),
         th_test(test_fields_at_the_ends_of_their_types_load),

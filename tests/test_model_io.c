@@ -219,6 +219,29 @@ static void test_read_config(void **state) {
     free(path);
 }
 
+/* No path (NULL or empty) is a caller's mistake refused as save refuses it: it was open(NULL),
+ * undefined, which glibc answered "(null): cannot open: Bad address". */
+static void test_load_without_a_path(void **state) {
+    hone_model *m = small_mlp(3);
+    const hone_real before = m->params[0];
+    for (int i = 0; i < 2; i++) {
+        const char *path = i ? "" : NULL;
+        hone_error err = {0};
+        hone_model *r = (hone_model *)&r; /* must be overwritten with NULL */
+        assert_int_equal(hone_model_load(&r, path, &err), HONE_ERR_VALUE);
+        assert_null(r);
+        assert_string_equal(err.message, "not read: the path is empty");
+        assert_int_equal(hone_model_load_weights(m, path, &err), HONE_ERR_VALUE);
+        assert_string_equal(err.message, "not read: the path is empty");
+        assert_true(m->params[0] == before);
+        char *config = (char *)&config;
+        assert_int_equal(hone_model_read_config(path, &config, &err), HONE_ERR_VALUE);
+        assert_null(config);
+        assert_string_equal(err.message, "not read: the path is empty");
+    }
+    hone_model_free(m);
+}
+
 static void test_round_trip_every_kind_and_loss(void **state) {
     const hone_loss_kind losses[] = {HONE_LOSS_SOFTMAX_CE, HONE_LOSS_SIGMOID_CE, HONE_LOSS_MSE};
     const char *configs[] = {NULL, "{\"note\": \"a \\\"quote\\\", a \\\\ backslash, a tab\\t, \xc3\xa9t\xc3\xa9\"}",
@@ -2539,6 +2562,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         th_test(test_round_trip_mlp),
         th_test(test_read_config),
+        th_test(test_load_without_a_path),
         th_test(test_round_trip_every_kind_and_loss),
         th_test(test_round_trip_extreme_values),
         th_test(test_header_layout),

@@ -718,6 +718,7 @@ const char *honeS_shape_text(char *buf, size_t cap, const uint64_t *dims, int ra
 /* Opens without blocking (a FIFO must not hang us), insists on a regular file, reads the
  * length prefix and the header. */
 static hone_status read_header(loader *L, hone_error *err) {
+    if (!L->path || !*L->path) return honeE_set(err, HONE_ERR_VALUE, "not read: the path is empty"); /* as save's */
     int fd = open(L->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return fail(L, err, HONE_ERR_IO, "cannot open: %s", strerror(errno));
     struct stat st;

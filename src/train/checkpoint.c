@@ -404,6 +404,7 @@ static size_t first_negative_moment(const hone_real *opt_state, size_t n) {
 }
 
 hone_status hone_checkpoint_save(const hone_train_state *s, const char *path, hone_error *err) {
+    if (!path || !*path) return honeE_set(err, HONE_ERR_VALUE, "not saved: the path is empty"); /* as the model's */
     const hone_model *m = s->model;
     if (!m) return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: the training state has no model", path);
     if (!s->order && s->n_train) return honeE_set(err, HONE_ERR_VALUE, "%s: not saved: the training state has no order", path);
