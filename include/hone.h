@@ -752,7 +752,9 @@ int hone_schedule_kind_parse(const char *name); /* "none" is constant; -1 when u
  * "epochs", the run's length (T). As hone_optimizer_reads: 1, 0, or -1 for another name. PLATEAU
  * does not read per_step: a training config with both is refused. */
 int hone_schedule_reads(hone_schedule_kind kind, const char *setting);
-/* lr(t) of a closed-form schedule with T epochs or steps in the run (PLATEAU: lr0). */
+/* lr(t) of a closed-form schedule with T epochs or steps in the run (PLATEAU: lr0). A t below 0
+ * is taken as 0, a negative W as 0, and a T of W or less as W + 1 (COSINE), so that the rate is
+ * finite for every t and T, given a finite lr0 and settings hone_train accepts. */
 double hone_schedule_lr(const hone_schedule_config *schedule, double lr0, long t, long T);
 
 /* ---------------------------------------------------------------------------------------------

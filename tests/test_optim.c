@@ -4,6 +4,7 @@
 #include "harness.h"
 #include "optim/optim.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,6 +201,30 @@ static void test_schedules_are_their_formulas(void **state) {
     th_assert_close(hone_schedule_lr(&c, 0.2, 0, 10), 0.05, 1e-15);
     th_assert_close(hone_schedule_lr(&c, 0.2, 3, 10), 0.2, 1e-15);
     th_assert_close(hone_schedule_lr(&c, 0.2, 7, 10), 0.2 * (1 + cos(3.14159265358979323846 * 3 / 6)) / 2, 1e-15);
+    /* at the edges every rate is finite and within [min_lr, lr0]: a t before 0 is epoch 0 (t -1
+     * was 1 / 0 of inverse_time and inverse_sqrt), and a cosine of T 0 one epoch long (0 / 0) */
+    const long ts[] = {LONG_MIN, -1, 0, 1, 2, LONG_MAX}, Ts[] = {LONG_MIN, -1, 0, 1, 2, LONG_MAX};
+    for (int k = HONE_SCHEDULE_CONSTANT; k <= HONE_SCHEDULE_PLATEAU; k++)
+        for (int w = 0; w < 3; w++) {
+            if (w && k != HONE_SCHEDULE_COSINE) continue;
+            c = hone_schedule_config_default((hone_schedule_kind)k);
+            c.warmup = w;
+            c.min_lr = k == HONE_SCHEDULE_COSINE ? 0.01 : 0;
+            for (size_t i = 0; i < sizeof ts / sizeof *ts; i++)
+                for (size_t j = 0; j < sizeof Ts / sizeof *Ts; j++) {
+                    double lr = hone_schedule_lr(&c, 0.2, ts[i], Ts[j]);
+                    if (!(lr >= c.min_lr * (1 - 1e-12) && lr <= 0.2 * (1 + 1e-12))) /* to rounding */
+                        fail_msg("%s, warm-up %d: lr(%ld, T %ld) = %g", hone_schedule_kind_name(c.kind), w, ts[i],
+                                 Ts[j], lr);
+                    if (ts[i] < 0) assert_true(lr == hone_schedule_lr(&c, 0.2, 0, Ts[j]));
+                }
+        }
+    c = hone_schedule_config_default(HONE_SCHEDULE_COSINE);
+    th_assert_close(hone_schedule_lr(&c, 0.2, 0, 0), 0.2, 1e-15); /* T 0 is T 1 */
+    th_assert_close(hone_schedule_lr(&c, 0.2, 1, 0), 0, 1e-15);
+    c.warmup = 2;
+    th_assert_close(hone_schedule_lr(&c, 0.2, 2, 2), 0.2, 1e-15); /* T = W is W + 1 */
+    th_assert_close(hone_schedule_lr(&c, 0.2, 3, 1), 0, 1e-15);
     /* plateau: patience 1, factor 0.5 */
     hone_schedule_config pc = hone_schedule_config_default(HONE_SCHEDULE_PLATEAU);
     pc.patience = 1;

@@ -50,6 +50,9 @@ hone_schedule_config hone_schedule_config_default(hone_schedule_kind kind) {
 }
 
 double hone_schedule_lr(const hone_schedule_config *c, double lr0, long t, long T) {
+    /* before the first epoch is the first (t -1 was 1 / 0 of inverse_sqrt and inverse_time); a
+     * cosine that ends before its warm-up does lasts one epoch past it (T = W was 0 / 0) */
+    if (t < 0) t = 0;
     switch (c->kind) {
     case HONE_SCHEDULE_CONSTANT:
     case HONE_SCHEDULE_PLATEAU: return lr0;
@@ -59,8 +62,9 @@ double hone_schedule_lr(const hone_schedule_config *c, double lr0, long t, long 
     case HONE_SCHEDULE_STEP: /* a step_size below 1 (refused by the config check) steps every t */
         return lr0 * pow(c->rate, (double)(c->step_size >= 1 ? t / c->step_size : t));
     case HONE_SCHEDULE_COSINE: {
-        long W = c->warmup;
+        long W = c->warmup > 0 ? c->warmup : 0;
         if (t < W) return lr0 * (double)(t + 1) / (double)W;
+        if (T <= W) T = W + 1;
         double span = (double)(T - W), pos = (double)(t - W);
         return c->min_lr + (lr0 - c->min_lr) * (1 + cos(3.14159265358979323846 * pos / span)) / 2;
     }
