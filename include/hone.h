@@ -983,7 +983,7 @@ typedef struct hone_param {
 /* Parses "KIND ARGS" (the examples above; kinds log, 1-log, uniform, int, choice). Errors name
  * the parameter: "lr: log: the range must be positive (0 < LO < HI), got LO 0". */
 hone_status hone_param_parse(hone_param *param, const char *name, const char *spec, hone_error *err);
-/* One value drawn from param's current range with rng. */
+/* One value drawn from param's current range with rng: always in [lo, hi], however wide. */
 double hone_param_sample(const hone_param *param, hone_rng *rng);
 /* The value as an option value: LOG and UNIFORM to 3 significant digits ("0.00123"),
  * ONE_MINUS_LOG to 3 significant digits of 1 - beta ("0.99937"), in both cases more where 3 would

@@ -92,6 +92,30 @@ static void test_int_covers_its_range_uniformly(void **state) {
     for (int i = 0; i < 9; i++) assert_share((double)count[i] / N_SAMPLES, 1.0 / 9, 0.015, "int 32 40 value");
 }
 
+/* Ranges as wide as a double allows: every draw finite and in [lo, hi] (uniform -1e308 1e308
+ * drew inf, its width overflowing), and still spread over the range. */
+static void test_samples_stay_in_range_at_the_extremes(void **state) {
+    const char *specs[] = {"uniform -1e308 1e308", "uniform -1.7976931348623157e308 1.7976931348623157e308",
+                           "uniform 1e308 1.7976931348623157e308", "uniform -1.7976931348623157e308 0",
+                           "log 1e-307 1.7976931348623157e308", "log 1e308 1.7976931348623157e308",
+                           "1-log 0 0.9999999999999999", "int -9007199254740992 9007199254740992"};
+    for (size_t k = 0; k < sizeof specs / sizeof *specs; k++) {
+        hone_param p = parsed("x", specs[k]);
+        hone_rng rng;
+        hone_rng_seed(&rng, 11);
+        int low = 0; /* draws in the lower half of the range (as sampled: in t space for log) */
+        for (int s = 0; s < N_SAMPLES; s++) {
+            double x = hone_param_sample(&p, &rng);
+            if (!(isfinite(x) && x >= p.lo && x <= p.hi)) fail_msg("%s drew %g", specs[k], x);
+            double mid = p.kind == HONE_PARAM_LOG ? pow(10, log10(p.lo) / 2 + log10(p.hi) / 2)
+                       : p.kind == HONE_PARAM_ONE_MINUS_LOG ? 1 - pow(10, log10(1 - p.lo) / 2 + log10(1 - p.hi) / 2)
+                                                             : p.lo / 2 + p.hi / 2;
+            low += x < mid;
+        }
+        assert_share((double)low / N_SAMPLES, 0.5, 0.02, specs[k]);
+    }
+}
+
 static void test_choice_is_uniform_and_narrows(void **state) {
     hone_param opt = parsed("optimizer", "choice adam sgd rmsprop");
     assert_int_equal(opt.n_choices, 3);
@@ -320,6 +344,7 @@ int main(void) {
         th_test(test_log_puts_a_quarter_in_each_decade),
         th_test(test_one_minus_log_puts_half_in_each_decade_of_1_minus_beta),
         th_test(test_int_covers_its_range_uniformly),
+        th_test(test_samples_stay_in_range_at_the_extremes),
         th_test(test_choice_is_uniform_and_narrows),
         th_test(test_same_seed_same_samples),
         th_test(test_narrowing_keeps_the_best_and_shrinks),

@@ -133,8 +133,12 @@ double hone_param_sample(const hone_param *p, hone_rng *rng) {
     case HONE_PARAM_LOG:
     case HONE_PARAM_ONE_MINUS_LOG:
     case HONE_PARAM_UNIFORM: {
-        double a = to_t(p->kind, p->lo), b = to_t(p->kind, p->hi);
-        return from_t(p->kind, a + (b - a) * hone_rng_uniform(rng));
+        double a = to_t(p->kind, p->lo), b = to_t(p->kind, p->hi), u = hone_rng_uniform(rng);
+        /* b - a overflows for a range wider than DBL_MAX (uniform -1e308 1e308 drew inf): there
+         * the weighted mean, which cannot */
+        double x = from_t(p->kind, isfinite(b - a) ? a + (b - a) * u : a * (1 - u) + b * u);
+        /* rounding (10^log10(hi) of a hi near DBL_MAX is inf) leaves the range only at its ends */
+        return x < p->lo ? p->lo : x > p->hi ? p->hi : x;
     }
     case HONE_PARAM_INT: return p->lo + (double)hone_rng_below(rng, (uint64_t)(p->hi - p->lo) + 1);
     case HONE_PARAM_CHOICE: {
