@@ -282,7 +282,7 @@ typedef struct hone_layer {
 typedef struct hone_layer_spec {
     hone_layer_kind kind;
     int units;       /* dense layers: O */
-    float alpha;     /* leaky ReLU slope (0: 0.01) */
+    float alpha;     /* leaky ReLU slope (0: 0.01); these three refuse a negative or NaN value */
     float keep_prob; /* dropout (0: 0.5) */
     int no_bias;     /* dense: 1 leaves the bias out */
     float momentum;  /* batch norm (0: 0.1) */

@@ -782,6 +782,31 @@ static void test_bad_settings_are_errors(void **state) {
     dropout[0].keep_prob = nextafterf((float)HONE_KEEP_PROB_MIN, 0);
     assert_int_equal(hone_model_create(&m, 4, dropout, 2, HONE_LOSS_SOFTMAX_CE, &err), HONE_ERR_VALUE);
     assert_non_null(strstr(err.message, "keeps no unit"));
+    /* 0 is each setting's default; a negative or NaN one was taken for 0 without a word */
+    for (int k = 0; k < 3; k++)
+        for (int v = 0; v < 3; v++) {
+            const float value = v == 0 ? -1.0f : v == 1 ? (float)NAN : -0.0f; /* -0 is 0: the default */
+            const char *what[] = {"layer 1: leaky ReLU slope", "layer 1: keep_prob", "layer 1: batch norm momentum"};
+            hone_layer_spec specs[] = {{.kind = HONE_LAYER_DENSE, .units = 3},
+                                       {.kind = k == 0 ? HONE_LAYER_LEAKY_RELU : k == 1 ? HONE_LAYER_DROPOUT
+                                                                                         : HONE_LAYER_BATCHNORM},
+                                       {.kind = HONE_LAYER_DENSE, .units = 2}};
+            if (k == 0) specs[1].alpha = value;
+            if (k == 1) specs[1].keep_prob = value;
+            if (k == 2) specs[1].momentum = value;
+            hone_status st = hone_model_create(&m, 4, specs, 3, HONE_LOSS_SOFTMAX_CE, &err);
+            if (v == 2) {
+                assert_int_equal(st, HONE_OK);
+                assert_true(k == 0 ? m->layers[1].alpha == 0.01f : k == 1 ? m->layers[1].keep_prob == 0.5f
+                                                                           : m->layers[1].momentum == 0.1f);
+                hone_model_free(m);
+                continue;
+            }
+            assert_int_equal(st, HONE_ERR_VALUE);
+            assert_null(m);
+            if (!strstr(err.message, what[k]) || !strstr(err.message, v ? "got nan" : "got -1"))
+                fail_msg("%s", err.message);
+        }
     hone_model_free(NULL);
 }
 

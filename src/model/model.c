@@ -63,6 +63,17 @@ hone_status hone_model_create(hone_model **out, int inputs, const hone_layer_spe
             if (layer->out < 1 || layer->out > HONE_MAX_UNITS)
                 bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: units must be in [1, %d], got %d", l,
                                 HONE_MAX_UNITS, layer->out);
+            /* 0 is the default; a negative or NaN setting, which layer_of takes for 0 as well, is
+             * refused, as the model-file loader refuses it */
+            else if (spec->kind == HONE_LAYER_LEAKY_RELU && !(spec->alpha >= 0))
+                bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: leaky ReLU slope must be in [0, 1) (0: 0.01), "
+                                "got %g", l, spec->alpha);
+            else if (spec->kind == HONE_LAYER_DROPOUT && !(spec->keep_prob >= 0))
+                bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: keep_prob must be in (0, 1] (0: 0.5), got %g",
+                                l, spec->keep_prob);
+            else if (spec->kind == HONE_LAYER_BATCHNORM && !(spec->momentum >= 0))
+                bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: batch norm momentum must be in (0, 1] (0: 0.1), "
+                                "got %g", l, spec->momentum);
             else if (layer->kind == HONE_LAYER_LEAKY_RELU && !(layer->alpha >= 0 && layer->alpha < 1))
                 bad = honeE_set(err, HONE_ERR_VALUE, "model: layer %d: leaky ReLU slope must be in [0, 1), got %g", l,
                                 layer->alpha);
