@@ -205,7 +205,8 @@ static inline hone_real hone_dataset_at(const hone_dataset *data, size_t i, size
 /* A view: a subset of a dataset's rows, by index. Views never copy features. */
 typedef struct hone_view {
     const hone_dataset *data;
-    size_t *index; /* [n] row numbers into data */
+    size_t *index; /* [n] row numbers into data, each below data->n (hone_model_figures and the
+                      calls made of it refuse another with HONE_ERR_VALUE naming it) */
     size_t n;
 } hone_view;
 

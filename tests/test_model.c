@@ -597,6 +597,23 @@ static void test_data_the_model_cannot_read(void **state) {
     assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_ERR_VALUE);
     assert_string_equal(err.message, "data has 4 classes, the model has 3 outputs");
     d->n_classes = 3;
+    /* a view made by hand with a row past the data's: refused, naming it (the gather read past the
+     * data's rows), by every call that runs the network over a view */
+    const size_t past[2] = {60, SIZE_MAX};
+    for (int k = 0; k < 2; k++) {
+        idx[41] = past[k];
+        assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_ERR_VALUE);
+        char want[120];
+        snprintf(want, sizeof want, "view: index[41] is %zu, past the data's 60 rows", past[k]);
+        assert_string_equal(err.message, want);
+        assert_true(isnan(loss) && isnan(acc));
+        size_t counts[9] = {1};
+        assert_int_equal(hone_model_confusion(m, &all, counts, &err), HONE_ERR_VALUE);
+        assert_string_equal(err.message, want);
+        for (int c = 0; c < 9; c++) assert_true(counts[c] == 0);
+    }
+    idx[41] = 41;
+    assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_OK);
     /* a split made by hand whose dev rows are another, wider data set's: refused before training,
      * naming the dev set (evaluate would have refused it after the first epoch) */
     hone_rng_seed(&rng, 6);
