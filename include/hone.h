@@ -96,7 +96,8 @@ typedef struct hone_dataset {
     size_t d;          /* features per row (D) */
     uint8_t *x_u8;     /* [n, D] raw features, or NULL */
     hone_real *x;      /* [n, D] real features, or NULL (exactly one of x_u8, x is set) */
-    int32_t *label;    /* [n] class index in [0, n_classes), or NULL */
+    int32_t *label;    /* [n] class index in [0, n_classes), or NULL (the readers count n_classes
+                          from the labels; the model's checks read the labels themselves) */
     int n_classes;     /* 1 + largest label, when labels are present */
     hone_real *target; /* [n, T] regression targets, or NULL */
     size_t t;          /* target columns (T), when targets are present */
@@ -462,10 +463,12 @@ hone_status hone_model_predict(hone_model *model, const hone_real *X, int B, hon
                                hone_error *err);
 
 /* Whether the model can read data: its feature count, and labels or targets its loss takes
- * (softmax cross-entropy: class labels below its outputs; MSE: one target column an output;
- * sigmoid cross-entropy: labels 0 and 1 for one output or classes below its outputs for more, or
- * one target column an output, every target in [0, 1]); images (data height and width) of the
- * shape the model was trained on, where both know one. HONE_ERR_VALUE saying what differs. */
+ * (softmax cross-entropy: class labels below its outputs; MSE: one target column an output, every
+ * target finite; sigmoid cross-entropy: labels 0 and 1 for one output or classes below its
+ * outputs for more, or one target column an output, every target in [0, 1]); images (data height
+ * and width) of the shape the model was trained on, where both know one. HONE_ERR_VALUE saying
+ * what differs, naming the first row (from 1) of a label out of range or a target refused. One
+ * pass over the labels or targets, not over the features. */
 hone_status hone_model_data_check(const hone_model *model, const hone_dataset *data, hone_error *err);
 /* 1 when data's images are of the shape the model was trained on, and where the model or the
  * data knows no image shape; else 0 (hone_model_data_check's image condition, for callers that say

@@ -614,6 +614,20 @@ static void test_data_the_model_cannot_read(void **state) {
     }
     idx[41] = 41;
     assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_OK);
+    /* a label outside the model's classes in data built by hand (the readers make none): its row
+     * got a target of all 0s, scored and trained on as HONE_OK */
+    d->label[4] = 7;
+    assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "row 5 has label 7: the model's classes are 0 to 2");
+    assert_true(isnan(loss) && isnan(acc));
+    d->label[4] = -1;
+    assert_int_equal(hone_model_constant_figures(m, &all, &loss, &acc, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "row 5 has label -1: the model's classes are 0 to 2");
+    const hone_split own = {.train = all};
+    const hone_train_config defaults = hone_train_config_default();
+    assert_int_equal(hone_train_check(m, &own, &defaults, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "row 5 has label -1: the model's classes are 0 to 2");
+    d->label[4] = 1;
     /* a split made by hand whose dev rows are another, wider data set's: refused before training,
      * naming the dev set (evaluate would have refused it after the first epoch) */
     hone_rng_seed(&rng, 6);
@@ -631,9 +645,17 @@ static void test_data_the_model_cannot_read(void **state) {
     assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 1, HONE_LAYER_RELU, HONE_LOSS_SIGMOID_CE, &err), HONE_OK);
     assert_int_equal(hone_model_data_check(m, d, &err), HONE_ERR_VALUE);
     assert_string_equal(err.message, "sigmoid cross-entropy with one output needs labels 0 and 1, and data has 3 classes");
+    d->n_classes = 2; /* a count that understates the labels: the labels themselves are read */
+    assert_int_equal(hone_model_data_check(m, d, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "row 3 has label 2: the model's classes are 0 to 1");
+    d->n_classes = 3;
     hone_model_free(m);
     assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SIGMOID_CE, &err), HONE_OK);
     assert_int_equal(hone_model_data_check(m, d, &err), HONE_OK);
+    d->label[7] = 3;
+    assert_int_equal(hone_model_data_check(m, d, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "row 8 has label 3: the model's classes are 0 to 2");
+    d->label[7] = 1;
     hone_real targets[60 * 3];
     for (int i = 0; i < 60 * 3; i++) targets[i] = (hone_real)(i % 2);
     d->label = NULL;
@@ -646,6 +668,16 @@ static void test_data_the_model_cannot_read(void **state) {
     targets[7] = 40;
     assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_ERR_VALUE);
     assert_string_equal(err.message, "sigmoid cross-entropy needs targets in [0, 1]: row 3, column 2 is 40");
+    hone_model_free(m);
+    /* MSE: a NaN target was blamed on the targets' spread, or the learning rate */
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_MSE, &err), HONE_OK);
+    assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_OK);
+    targets[7] = NAN;
+    assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "mean squared error needs finite targets: row 3, column 2 is nan");
+    targets[7] = -INFINITY;
+    assert_int_equal(hone_model_data_check(m, d, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "mean squared error needs finite targets: row 3, column 2 is -inf");
     d->target = NULL;
     d->t = 0;
     d->label = labels;

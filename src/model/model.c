@@ -602,6 +602,18 @@ int hone_model_images_fit(const hone_model *m, const hone_dataset *data) {
            (data->height == (size_t)m->image_height && data->width == (size_t)m->image_width);
 }
 
+/* HONE_ERR_VALUE naming the first row (from 1) whose label is not one of the model's classes, 0 to
+ * classes - 1: a dataset built by hand, as the readers make labels from 0 to n_classes - 1 (its
+ * row's target was all 0s, scored and trained on in silence). One pass over the labels a call,
+ * none per batch. */
+static hone_status labels_below(const hone_dataset *data, int classes, hone_error *err) {
+    for (size_t i = 0; i < data->n; i++)
+        if (data->label[i] < 0 || data->label[i] >= classes)
+            return honeE_set(err, HONE_ERR_VALUE, "row %zu has label %d: the model's classes are 0 to %d", i + 1,
+                             (int)data->label[i], classes - 1);
+    return HONE_OK;
+}
+
 hone_status hone_model_data_check(const hone_model *m, const hone_dataset *data, hone_error *err) {
     if (data->d != (size_t)m->inputs)
         return honeE_set(err, HONE_ERR_VALUE, "data has %zu features, the model expects %d", data->d, m->inputs);
@@ -614,10 +626,15 @@ hone_status hone_model_data_check(const hone_model *m, const hone_dataset *data,
         if (!data->label) return honeE_set(err, HONE_ERR_VALUE, "softmax cross-entropy needs class labels");
         if (data->n_classes > O)
             return honeE_set(err, HONE_ERR_VALUE, "data has %d classes, the model has %d outputs", data->n_classes, O);
-        return HONE_OK;
+        return labels_below(data, O, err);
     case HONE_LOSS_MSE:
         if (!data->target || data->t != (size_t)O)
             return honeE_set(err, HONE_ERR_VALUE, "mean squared error needs %d regression target column(s)", O);
+        /* the readers refuse any other; a NaN was blamed on the targets' spread, or the learning rate */
+        for (size_t i = 0; i < data->n * data->t; i++)
+            if (!isfinite(data->target[i]))
+                return honeE_set(err, HONE_ERR_VALUE, "mean squared error needs finite targets: row %zu, column %zu "
+                                 "is %g", i / data->t + 1, i % data->t + 1, (double)data->target[i]);
         return HONE_OK;
     case HONE_LOSS_SIGMOID_CE:
         if (data->label) { /* one output: the label is the 0/1 target; more: one-hot classes */
@@ -626,7 +643,7 @@ hone_status hone_model_data_check(const hone_model *m, const hone_dataset *data,
                                  "and data has %d classes", data->n_classes);
             if (O > 1 && data->n_classes > O)
                 return honeE_set(err, HONE_ERR_VALUE, "data has %d classes, the model has %d outputs", data->n_classes, O);
-            return HONE_OK;
+            return labels_below(data, O == 1 ? 2 : O, err);
         }
         if (!data->target) return honeE_set(err, HONE_ERR_VALUE, "sigmoid cross-entropy needs labels or 0/1 targets");
         if (data->t != (size_t)O)
