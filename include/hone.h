@@ -95,7 +95,9 @@ typedef struct hone_dataset {
     size_t n;          /* rows */
     size_t d;          /* features per row (D) */
     uint8_t *x_u8;     /* [n, D] raw features, or NULL */
-    hone_real *x;      /* [n, D] real features, or NULL (exactly one of x_u8, x is set) */
+    hone_real *x;      /* [n, D] real features, or NULL (exactly one of x_u8, x is set); finite: the
+                          readers refuse NaN and infinities, as standardization does in a
+                          dataset built by hand */
     int32_t *label;    /* [n] class index in [0, n_classes), or NULL (the readers count n_classes
                           from the labels; the model's checks read the labels themselves) */
     int n_classes;     /* 1 + largest label, when labels are present */
@@ -414,9 +416,10 @@ hone_status hone_model_reserve(hone_model *model, int max_batch, hone_error *err
 /* Standardization statistics of the view's rows (per feature; a constant feature, every row the
  * same, gets std 1; any other keeps its own, however small, unless the real type cannot divide
  * by it: HONE_ERR_VALUE, naming the feature), and of an MSE model's targets likewise, when the
- * data has targets (HONE_ERR_VALUE naming the target column). The data's image shape (its height
- * and width, 0 and 0 for rows that are not images) becomes the model's image_height and
- * image_width. */
+ * data has targets (HONE_ERR_VALUE naming the target column). A NaN or infinite feature or target
+ * is HONE_ERR_VALUE naming its row (of the data, from 1) and column. The data's image shape (its
+ * height and width, 0 and 0 for rows that are not images) becomes the model's image_height and
+ * image_width. After any error the model's statistics and image shape are as they were. */
 hone_status hone_model_standardize_fit(hone_model *model, const hone_view *train, hone_error *err);
 
 /* Gathers dataset rows rows[0..B) into X [B, D], standardized with the model's statistics, and

@@ -407,6 +407,27 @@ hone_status hone_split_make(hone_split *split, const hone_dataset *data,
     return st;
 }
 
+size_t honeD_nonfinite_feature(const hone_dataset *data, size_t row) {
+    if (data->x_u8) return data->d;
+    const hone_real *x = data->x + row * data->d;
+    size_t j = 0;
+    while (j < data->d && isfinite(x[j])) j++;
+    return j;
+}
+
+hone_status honeD_view_features_finite(const hone_view *view, hone_error *err) {
+    const hone_dataset *data = view->data;
+    for (size_t r = 0; r < view->n && !data->x_u8; r++) {
+        const size_t row = view->index[r], j = honeD_nonfinite_feature(data, row);
+        if (j < data->d) {
+            const hone_real v = data->x[row * data->d + j];
+            return honeE_set(err, HONE_ERR_VALUE, "row %zu, feature %zu is %s: features must be finite numbers",
+                             row + 1, j + 1, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+        }
+    }
+    return HONE_OK;
+}
+
 void hone_split_free(hone_split *split) {
     if (!split) return;
     honeM_free(split->train.index);

@@ -10,21 +10,29 @@
 /* An MSE model's target standardization, as the features' (a constant target gets std 1): the
  * network then learns targets of mean 0 and variance 1 whatever their units, where targets of
  * 1e5 left Adam's steps of about the learning rate a million steps from their mean. Other losses
- * keep mean 0 and std 1 (sigmoid cross-entropy's targets are probabilities). */
-static hone_status fit_targets(hone_model *m, const hone_view *train, hone_error *err) {
+ * keep mean 0 and std 1 (sigmoid cross-entropy's targets are probabilities). Into mean [O] and
+ * sd [O], which the caller gives the model only when the whole fit succeeds. */
+static hone_status fit_targets(const hone_model *m, const hone_view *train, hone_real *mean_out, hone_real *sd_out,
+                               hone_error *err) {
     const hone_dataset *d = train->data;
     const int O = hone_model_outputs(m);
     for (int o = 0; o < O; o++) {
-        m->target_mean[o] = 0;
-        m->target_std[o] = 1;
+        mean_out[o] = 0;
+        sd_out[o] = 1;
     }
     if (m->loss != HONE_LOSS_MSE || !d->target || d->t != (size_t)O) return HONE_OK;
     for (int o = 0; o < O; o++) {
         double sum = 0, sq = 0;
         bool varies = false;
         const hone_real first = d->target[train->index[0] * d->t + (size_t)o];
+        char column[48] = ""; /* where a CSV file has it, as its reader counts columns */
+        if (d->target_columns) snprintf(column, sizeof column, " (column %d of the file)", d->target_columns[o] + 1);
         for (size_t r = 0; r < train->n; r++) {
             const hone_real v = d->target[train->index[r] * d->t + (size_t)o];
+            if (!isfinite(v)) /* the readers refuse it; its "spread" was nan */
+                return honeE_set(err, HONE_ERR_VALUE, "standardize: row %zu, target %d%s is %s: targets must be "
+                                 "finite numbers", train->index[r] + 1, o + 1, column,
+                                 isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
             sum += v;
             varies |= v != first;
         }
@@ -35,30 +43,35 @@ static hone_status fit_targets(hone_model *m, const hone_view *train, hone_error
         }
         const double spread = sqrt(sq / (double)train->n);
         const hone_real sd = varies ? (hone_real)spread : 1;
-        char column[48] = ""; /* where a CSV file has it, as its reader counts columns */
-        if (d->target_columns) snprintf(column, sizeof column, " (column %d of the file)", d->target_columns[o] + 1);
         if (!(sd > 0 && isfinite(1 / sd) && isfinite(mean) && isfinite(spread)))
             return honeE_set(err, HONE_ERR_VALUE, "standardize: target %d%s varies by %g around %g, which " HONE_REAL_NAME
                              " cannot divide by (scale it)", o + 1, column, spread, mean);
-        m->target_mean[o] = (hone_real)mean;
-        m->target_std[o] = sd;
+        mean_out[o] = (hone_real)mean;
+        sd_out[o] = sd;
     }
     return HONE_OK;
 }
 
+/* Every statistic is worked out in scratch and given to the model only when all are good: a fit
+ * that failed half way left it a NaN std, and every later pass a NaN loss blamed on the
+ * learning rate. */
 hone_status hone_model_standardize_fit(hone_model *m, const hone_view *train, hone_error *err) {
     const hone_dataset *d = train->data;
     if (d->d != (size_t)m->inputs)
         return honeE_set(err, HONE_ERR_VALUE, "standardize: data has %zu features, model expects %d", d->d, m->inputs);
     if (train->n == 0) return honeE_set(err, HONE_ERR_VALUE, "standardize: no training rows");
+    /* a NaN or infinite value (the readers refuse them) was reported as a spread too small */
+    hone_status st = honeD_view_features_finite(train, err);
+    if (st) return honeE_prefix(err, st, "standardize");
+    const int O = hone_model_outputs(m);
     double *sum = honeM_alloc(d->d, sizeof *sum), *sq = honeM_alloc(d->d, sizeof *sq);
     bool *varies = honeM_alloc(d->d, sizeof *varies);
-    if (!sum || !sq || !varies) {
-        honeM_free(sum);
-        honeM_free(sq);
-        honeM_free(varies);
-        return honeE_set(err, HONE_ERR_NOMEM, "standardize: out of memory");
+    hone_real *fitted = honeM_alloc(2 * d->d + 2 * (size_t)O, sizeof *fitted); /* mean, std; target mean, std */
+    if (!sum || !sq || !varies || !fitted) {
+        st = honeE_set(err, HONE_ERR_NOMEM, "standardize: out of memory");
+        goto done;
     }
+    hone_real *mean = fitted, *std = fitted + d->d, *target_mean = std + d->d, *target_std = target_mean + O;
     /* two passes (mean, then squared deviations) in double: exact enough and simple */
     for (size_t r = 0; r < train->n; r++)
         for (size_t j = 0; j < d->d; j++) {
@@ -72,24 +85,30 @@ hone_status hone_model_standardize_fit(hone_model *m, const hone_view *train, ho
             double dev = hone_dataset_at(d, train->index[r], j) - sum[j];
             sq[j] += dev * dev;
         }
-    hone_status st = HONE_OK;
     for (size_t j = 0; j < d->d && !st; j++) {
         /* a constant feature (every training value the same) carries nothing: std 1 leaves it at
          * zero rather than dividing by 0. Any other is kept at its own scale, however small: a
          * threshold on the spread took data in units of 1e-9 for constant and zeroed it. */
         const double spread = sqrt(sq[j] / (double)train->n);
         const hone_real sd = varies[j] ? (hone_real)spread : 1;
-        m->input_mean[j] = (hone_real)sum[j];
-        m->input_std[j] = sd;
+        mean[j] = (hone_real)sum[j];
+        std[j] = sd;
         if (!(sd > 0 && isfinite(1 / sd)))
             st = honeE_set(err, HONE_ERR_VALUE, "standardize: feature %zu varies by %g, too little for " HONE_REAL_NAME
                            " to divide by (scale it up, or leave it out)", j + 1, spread);
     }
+    if (st || (st = fit_targets(m, train, target_mean, target_std, err))) goto done;
+    memcpy(m->input_mean, mean, d->d * sizeof *mean);
+    memcpy(m->input_std, std, d->d * sizeof *std);
+    memcpy(m->target_mean, target_mean, (size_t)O * sizeof *target_mean);
+    memcpy(m->target_std, target_std, (size_t)O * sizeof *target_std);
+    honeD_take_image_shape(m, d); /* the statistics are per pixel: they, and the weights after them, hold for it */
+done:
+    honeM_free(fitted);
     honeM_free(varies);
     honeM_free(sum);
     honeM_free(sq);
-    honeD_take_image_shape(m, d); /* the statistics are per pixel: they, and the weights after them, hold for it */
-    return st ? st : fit_targets(m, train, err);
+    return st;
 }
 
 void honeD_take_image_shape(hone_model *m, const hone_dataset *data) {
