@@ -96,8 +96,8 @@ typedef struct hone_dataset {
     size_t d;          /* features per row (D) */
     uint8_t *x_u8;     /* [n, D] raw features, or NULL */
     hone_real *x;      /* [n, D] real features, or NULL (exactly one of x_u8, x is set); finite: the
-                          readers refuse NaN and infinities, as standardization does in a
-                          dataset built by hand */
+                          readers refuse NaN and infinities, as standardization, training and
+                          evaluation do in a dataset built by hand */
     int32_t *label;    /* [n] class index in [0, n_classes), or NULL (the readers count n_classes
                           from the labels; the model's checks read the labels themselves) */
     int n_classes;     /* 1 + largest label, when labels are present */
@@ -471,7 +471,7 @@ hone_status hone_model_predict(hone_model *model, const hone_real *X, int B, hon
  * outputs for more, or one target column an output, every target in [0, 1]); images (data height
  * and width) of the shape the model was trained on, where both know one. HONE_ERR_VALUE saying
  * what differs, naming the first row (from 1) of a label out of range or a target refused. One
- * pass over the labels or targets, not over the features. */
+ * pass over the labels or targets, not over the features (hone_train_check reads those). */
 hone_status hone_model_data_check(const hone_model *model, const hone_dataset *data, hone_error *err);
 /* 1 when data's images are of the shape the model was trained on, and where the model or the
  * data knows no image shape; else 0 (hone_model_data_check's image condition, for callers that say
@@ -481,7 +481,11 @@ int hone_model_images_fit(const hone_model *model, const hone_dataset *data);
 /* Loss and accuracy over a whole view, in batches of max_batch (accuracy is NAN for MSE; both NAN
  * for an empty view); data the model cannot read (hone_model_data_check) is HONE_ERR_VALUE. A row
  * whose network outputs (or standardized targets) are past the real type, which would make the
- * loss NaN or infinite, is HONE_ERR_DIVERGED naming the first such row of the data, from 1. */
+ * loss NaN or infinite, is HONE_ERR_DIVERGED naming the first such row of the data, from 1; or
+ * HONE_ERR_VALUE naming it and its feature when that row has a NaN or infinite feature (looked
+ * for only in such a row, so a pass that succeeds costs nothing more: a NaN feature always
+ * makes its row's outputs NaN, but an infinite one that tanh or sigmoid saturates is scored as
+ * it is; hone_train_check reads every feature first). */
 hone_status hone_model_evaluate(hone_model *model, const hone_view *view, double *loss,
                                 double *accuracy, hone_error *err);
 /* The loss and accuracy over a view (as hone_model_evaluate counts them) of the best prediction
@@ -810,9 +814,10 @@ hone_train_config hone_train_config_default(void);
 hone_status hone_train_config_check(const hone_train_config *config, hone_error *err);
 /* Whether model can train on split with config, as hone_train checks before its first step:
  * config (hone_train_config_check), the data against the model (features, labels or targets,
- * images for shift, rotation and flip), a dev set for early stopping and plateau, early stopping
- * on accuracy only for a classifier, a per-step warm-up shorter than the run. HONE_ERR_VALUE
- * naming the first problem. A caller may ask before opening its outputs. */
+ * images for shift, rotation and flip), every feature of the train and dev rows finite (one
+ * pass over them; "dev set: " before a dev row's), a dev set for early stopping and plateau,
+ * early stopping on accuracy only for a classifier, a per-step warm-up shorter than the run.
+ * HONE_ERR_VALUE naming the first problem. A caller may ask before opening its outputs. */
 hone_status hone_train_check(const hone_model *model, const hone_split *split, const hone_train_config *config,
                              hone_error *err);
 
@@ -864,7 +869,8 @@ typedef struct hone_train_hooks {
 
 /* Trains model on split->train, evaluating split->dev after every epoch. stats_out, if not NULL,
  * receives the last completed epoch's figures (all zero, epoch 0, when none was completed).
- * HONE_ERR_DIVERGED for a loss, gradient, weight or statistic of training that is not finite,
+ * HONE_ERR_VALUE for what hone_train_check refuses (a NaN or infinite feature among them, never
+ * a divergence), before the first step. HONE_ERR_DIVERGED for a loss, gradient, weight or statistic of training that is not finite,
  * and for a dev row whose outputs overflow (hone_model_evaluate's, "diverged at epoch E, on the
  * dev rows: ..."), whose NaN loss early stopping and the plateau schedule could not compare. */
 hone_status hone_train(hone_model *model, const hone_split *split, const hone_train_config *config,

@@ -1289,6 +1289,47 @@ static void test_training_stops_at_a_dev_row_not_finite(void **state) {
     hone_dataset_free(d);
 }
 
+/* A NaN or infinite feature in data built by hand (the readers refuse them) is HONE_ERR_VALUE
+ * naming its row and feature: hone_train said "diverged at epoch 1, batch 1 ... lower the
+ * learning rate", and hone_model_evaluate that the network's values overflow. hone_train checks
+ * its rows once, before the first step; evaluate looks only at a row whose outputs are not
+ * finite. */
+static void test_nonfinite_features_are_named(void **state) {
+    hone_rng rng;
+    hone_rng_seed(&rng, 5);
+    hone_dataset *d = blobs(60, 3, &rng);
+    size_t train_rows[40], dev_rows[20];
+    for (size_t i = 0; i < 40; i++) train_rows[i] = i;
+    for (size_t i = 0; i < 20; i++) dev_rows[i] = 40 + i;
+    hone_split split = {{d, train_rows, 40}, {d, dev_rows, 20}, {d, NULL, 0}};
+    const int hidden[1] = {8};
+    hone_model *m;
+    hone_error err;
+    double loss, acc;
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
+    hone_train_config cfg = hone_train_config_default();
+    cfg.epochs = 1;
+    cfg.batch = 8;
+    d->x[4 * 30 + 2] = NAN; /* row 31, feature 3, a training row */
+    assert_int_equal(hone_train(m, &split, &cfg, NULL, NULL, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "row 31, feature 3 is nan: features must be finite numbers");
+    assert_int_equal(hone_train_check(m, &split, &cfg, &err), HONE_ERR_VALUE);
+    assert_int_equal(hone_model_evaluate(m, &split.train, &loss, &acc, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "row 31, feature 3 is nan: features must be finite numbers");
+    assert_true(isnan(loss) && isnan(acc));
+    d->x[4 * 30 + 2] = 10;
+    d->x[4 * 45 + 0] = INFINITY; /* a dev row */
+    assert_int_equal(hone_train(m, &split, &cfg, NULL, NULL, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "dev set: row 46, feature 1 is inf: features must be finite numbers");
+    assert_int_equal(hone_model_evaluate(m, &split.dev, &loss, &acc, &err), HONE_ERR_VALUE);
+    assert_string_equal(err.message, "row 46, feature 1 is inf: features must be finite numbers");
+    d->x[4 * 45 + 0] = 10;
+    assert_int_equal(hone_train(m, &split, &cfg, NULL, NULL, &err), HONE_OK);
+    hone_model_free(m);
+    hone_dataset_free(d);
+}
+
 /* hone_model_predict makes room for more rows than the model has (a loaded model has none): it
  * wrote past its batch buffers. */
 static void test_predict_reserves_its_rows(void **state) {
@@ -2038,6 +2079,7 @@ int main(void) {
         th_test(test_predict_names_the_first_row_not_finite),
         th_test(test_evaluate_names_the_first_row_not_finite),
         th_test(test_training_stops_at_a_dev_row_not_finite),
+        th_test(test_nonfinite_features_are_named),
         th_test(test_predict_reserves_its_rows),
         th_test(test_data_the_model_cannot_read),
         th_test(test_constant_figures_are_the_best_constant_prediction),

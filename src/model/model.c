@@ -670,9 +670,12 @@ typedef struct view_sums {
 /* HONE_ERR_DIVERGED naming the first row of a batch whose figures would not be finite (row, a
  * data row, counted from 1): a network output Z [B, O] past the real type, a standardized target
  * Y [B, O] past it (a target far from the training targets' mean for their spread), or, where
- * in_units, a prediction in the targets' units past it; HONE_OK when every row's are finite. */
-static hone_status unsummable_row(const hone_model *m, const hone_real *Z, const hone_real *Y, const size_t *rows,
-                                  int B, int O, bool in_units, hone_error *err) {
+ * in_units, a prediction in the targets' units past it; HONE_OK when every row's are finite.
+ * An output made so by a NaN or infinite feature of the row (data built by hand) is
+ * HONE_ERR_VALUE naming the feature: looked for only then, at no cost to a pass that succeeds
+ * (every layer passes NaN on; an infinity that tanh or sigmoid saturates goes unseen here). */
+static hone_status unsummable_row(const hone_model *m, const hone_real *Z, const hone_real *Y, const hone_view *view,
+                                  const size_t *rows, int B, int O, bool in_units, hone_error *err) {
     const size_t n = (size_t)B * O, z = first_overflow(m, Z, B, O, in_units);
     size_t y = 0;
     while (y < z && isfinite(Y[y])) y++; /* a target before the first output past the type, or at it */
@@ -685,6 +688,9 @@ static hone_status unsummable_row(const hone_model *m, const hone_real *Z, const
         return honeE_set(err, HONE_ERR_DIVERGED, "the target of row %zu%s standardized is past " HONE_REAL_NAME
                          ": it is too far from the training targets' mean (%g) for their spread (%g)", row, which,
                          (double)m->target_mean[o], (double)m->target_std[o]);
+    const hone_view culprit = {view->data, (size_t *)&rows[k / (size_t)O], 1};
+    const hone_status st = honeD_view_features_finite(&culprit, err);
+    if (st) return st;
     const hone_real bad = isfinite(Z[k]) ? in_targets_units(m, Z[k], o) : Z[k];
     return honeE_set(err, HONE_ERR_DIVERGED, "the output for row %zu%s is %s%s: the network's values overflow "
                      HONE_REAL_NAME " (weights or inputs too large)", row, which,
@@ -711,7 +717,7 @@ static hone_status sum_over_view(hone_model *m, const hone_view *view, view_sums
         const size_t *rows = view->index + start;
         hone_model_gather(m, m->batch_x, m->batch_y, view->data, rows, B);
         const hone_real *Z = hone_model_forward(m, m->batch_x, B);
-        if ((st = unsummable_row(m, Z, m->batch_y, rows, B, O, sums->squares != NULL, err))) break;
+        if ((st = unsummable_row(m, Z, m->batch_y, view, rows, B, O, sums->squares != NULL, err))) break;
         sums->loss += honeL_loss(m->loss, NULL, Z, m->batch_y, B, O) * B;
         sums->correct += honeL_loss_correct(m->loss, Z, m->batch_y, B, O);
         if (sums->confusion) honeL_loss_confusion(m->loss, Z, m->batch_y, B, O, sums->confusion);

@@ -298,6 +298,10 @@ hone_status hone_train_check(const hone_model *m, const hone_split *split, const
     /* the dev rows, evaluated every epoch, may be another data set's in a split made by hand */
     if (split->dev.n && split->dev.data != train->data && (st = hone_model_data_check(m, split->dev.data, err)))
         return honeE_prefix(err, st, "dev set");
+    /* a NaN or infinite feature (a dataset built by hand: the readers refuse them) made the first
+     * loss NaN, blamed on the learning rate; checked here, once, the steps check nothing */
+    if ((st = honeD_view_features_finite(train, err))) return st;
+    if ((st = honeD_view_features_finite(&split->dev, err))) return honeE_prefix(err, st, "dev set");
     const bool early = c->early_stopping.patience > 0;
     /* noise is added to the standardized features, which any data has; the rest move pixels */
     const hone_augment *a = &c->augment;
