@@ -1202,7 +1202,23 @@ if [ -w /dev/full ]; then
     "$hone" predict blobs.safetensors --data blobs.csv >/dev/full 2>err.txt; rc=$?
     [ $rc -eq 1 ] && [ "$(cat err.txt)" = "hone predict: standard output: No space left on device" ] &&
         ok "predict: standard output to a full disk" || bad "predict: standard output to a full disk" "exit $rc" "$(cat err.txt)"
+    # every command: their results were lost with exit 0 (hone eval --json > out.json, an empty file)
+    for args in "train --data blobs.csv --layers 4 --epochs 1 --json" "eval blobs.safetensors --data blobs.csv --json" \
+        "diagnose blobs.safetensors --data blobs.csv" "inspect blobs.safetensors --data blobs.csv"; do
+        # shellcheck disable=SC2086
+        "$hone" $args >/dev/full 2>err.txt; rc=$?
+        [ $rc -eq 1 ] && [ "$(cat err.txt)" = "hone ${args%% *}: standard output: No space left on device" ] &&
+            ok "${args%% *}: standard output to a full disk" || bad "${args%% *}: standard output to a full disk" "exit $rc" "$(cat err.txt)"
+    done
+    "$hone" --help >/dev/full 2>err.txt; rc=$?
+    [ $rc -eq 1 ] && [ "$(cat err.txt)" = "hone: standard output: No space left on device" ] &&
+        ok "--help to a full disk" || bad "--help to a full disk" "exit $rc" "$(cat err.txt)"
 fi
+# standard error closed (2>&-): the metrics file took its number, and the progress lines went into
+# it (a tune results file so written no longer read back); a closed stream is /dev/null now
+"$hone" train --data blobs.csv --layers 4 --epochs 2 --metrics closed-err.csv >/dev/null 2>&-; rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l <closed-err.csv)" -eq 3 ] && ! grep -q '^epoch  *1/' closed-err.csv &&
+    ok "standard error closed: the metrics file holds its rows alone" || bad "standard error closed" "exit $rc" "$(head -5 closed-err.csv)"
 expect_error "diagnose: a loss that is not finite" 1 "^hone diagnose: huge.safetensors on blobs.csv: the output for row [0-9]+(, output [1-3],)? is (nan|-?inf): $huge_said" -- \
     diagnose huge.safetensors --data blobs.csv
 # inspect shows where the values overflow (what it is for: exploding activations), and says so
