@@ -35,8 +35,8 @@ int cmd_predict(int argc, char **argv) {
     }
     hone_data_source source;
     if (cli_data_source("predict", &d, &source)) return CLI_EXIT_USAGE;
-    const cli_path reads[] = {{"model", model_path, NULL}, {"--data", d.data, NULL}, {"--labels", d.labels, NULL}};
-    const cli_path writes[] = {{"--output", output, NULL}};
+    const cli_path reads[] = {{"model", model_path, NULL, 0}, {"--data", d.data, NULL, 0}, {"--labels", d.labels, NULL, 0}};
+    const cli_path writes[] = {{"--output", output, NULL, 0}};
     if (cli_outputs_check("predict", reads, CLI_COUNT(reads), writes, 1)) return CLI_EXIT_USAGE;
     hone_error err = {0};
     hone_model *model = NULL;

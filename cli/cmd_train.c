@@ -533,12 +533,13 @@ int cmd_train(int argc, char **argv) {
                 o.standardize_targets ? "" : "no-",
                 *o.init ? "with --init (the model's own standardization is kept)" : "without --regression");
     if (cli_threads("train", o.threads)) return CLI_EXIT_USAGE;
-    const cli_path reads[] = {{"--data", o.data.data, NULL},   {"--labels", o.data.labels, NULL},
-                               {"--test-data", o.test_data, NULL}, {"--test-labels", o.test_labels, NULL},
-                               {"--init", o.init, NULL},        {"--resume", o.ck.resume, NULL}};
-    const cli_path writes[] = {{"--save", o.save, NULL},          {"--checkpoint", o.ck.path, o.ck.resume},
-                                {"--metrics", o.metrics, NULL},     {"--plot", o.plot, NULL},
-                                {"--layer-stats", o.layer_stats, NULL}};
+    const cli_path reads[] = {{"--data", o.data.data, NULL, 0},      {"--labels", o.data.labels, NULL, 0},
+                               {"--test-data", o.test_data, NULL, 0}, {"--test-labels", o.test_labels, NULL, 0},
+                               {"--init", o.init, NULL, 0},           {"--resume", o.ck.resume, NULL, 0}};
+    /* --metrics and --layer-stats are written in place, the others renamed over their names */
+    const cli_path writes[] = {{"--save", o.save, NULL, 0},       {"--checkpoint", o.ck.path, o.ck.resume, 0},
+                                {"--metrics", o.metrics, NULL, 1}, {"--plot", o.plot, NULL, 0},
+                                {"--layer-stats", o.layer_stats, NULL, 1}};
     if (cli_outputs_check("train", reads, CLI_COUNT(reads), writes, CLI_COUNT(writes)) ||
         cli_checkpoint_fresh("train", &o.ck))
         return CLI_EXIT_USAGE;

@@ -18,6 +18,16 @@ int cli_replaces(const char *input, const char *output) {
 
 static int given(const cli_path *p) { return p->path && *p->path; }
 
+/* Whether outputs a and b write one file: the entry each names, or for one written in place the
+ * file its links lead to (--metrics link.csv, a link to --save's d.st, and the save renamed a new
+ * file over d.st while the metrics went on into the old one, now nameless). */
+static int same_target(const cli_path *a, const cli_path *b) {
+    struct stat x, y;
+    if (a->in_place ? stat(a->path, &x) : lstat(a->path, &x)) return 0;
+    if (b->in_place ? stat(b->path, &y) : lstat(b->path, &y)) return 0;
+    return x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
 /* The directory path's entry is in ("." for a bare name) into dir [cap]; 0 when it fits. */
 static int directory_of(const char *path, char *dir, size_t cap) {
     const char *slash = strrchr(path, '/');
@@ -97,7 +107,7 @@ static int writable(const char *cmd, const cli_path *out) {
 }
 
 int cli_outputs_check(const char *cmd, const cli_path *inputs, int n_inputs, const cli_path *outputs, int n_outputs) {
-    const cli_path config = {"--config", cli_config_path(), NULL};
+    const cli_path config = {"--config", cli_config_path(), NULL, 0};
     for (int i = 0; i < n_outputs; i++) {
         const cli_path *out = &outputs[i];
         if (!given(out)) continue;
@@ -105,13 +115,17 @@ int cli_outputs_check(const char *cmd, const cli_path *inputs, int n_inputs, con
         for (int k = -1; k < n_inputs; k++) {
             const cli_path *in = k < 0 ? &config : &inputs[k];
             if (!given(in) || (out->may_replace && !strcmp(out->may_replace, in->path))) continue;
-            if (cli_same_file(in->path, out->path)) {
+            /* an output written in place through a link writes the file linked to: --metrics link.csv,
+             * a link to the --data, turned the data into a metrics file */
+            const cli_path followed = {in->option, in->path, NULL, 1};
+            if (cli_same_file(in->path, out->path) || (out->in_place && same_target(&followed, out))) {
                 cli_error(cmd, "%s %s would overwrite %s, the %s it reads", out->option, out->path, in->path, in->option);
                 return -1;
             }
         }
         for (int j = 0; j < i && !cli_in_place(out->path); j++) /* two outputs may both be /dev/null */
-            if (given(&outputs[j]) && cli_same_file(outputs[j].path, out->path)) {
+            if (given(&outputs[j]) && (cli_same_file(outputs[j].path, out->path) ||
+                                       ((outputs[j].in_place || out->in_place) && same_target(&outputs[j], out)))) {
                 cli_error(cmd, "%s %s and %s %s name the same file", outputs[j].option, outputs[j].path, out->option,
                           out->path);
                 return -1;

@@ -11,6 +11,8 @@ typedef struct cli_path {
     const char *option; /* "--save" */
     const char *path;   /* NULL or "": not given */
     const char *may_replace; /* an input this output may be (--checkpoint over the --resume it goes on from) */
+    int in_place;            /* opened and written where it is, links followed (--metrics, --layer-stats, tune
+                              * --results), rather than replaced by a rename: a link to an input is that input */
 } cli_path;
 
 /* Whether writing output (a rename onto that name, which replaces the name itself, a link or
@@ -25,7 +27,8 @@ int cli_same_file(const char *a, const char *b);
 int cli_in_place(const char *path);
 
 /* Checks outputs [n_outputs] against inputs [n_inputs] and the --config file cli_parse read, if
- * any; -1 with the message printed (a usage error). */
+ * any, following the links of the outputs written in place; -1 with the message printed (a usage
+ * error). */
 int cli_outputs_check(const char *cmd, const cli_path *inputs, int n_inputs, const cli_path *outputs, int n_outputs);
 
 #endif

@@ -62,9 +62,9 @@ int tune_check_outputs(tune *t) {
     for (int i = 0; i < TRIAL_INPUTS; i++) {
         const kv *v = tune_find_fixed(t, trial_inputs[i]);
         snprintf(names[i], sizeof names[i], "[train] %s", trial_inputs[i]);
-        reads[i] = (cli_path){names[i], v ? v->value : NULL, NULL};
+        reads[i] = (cli_path){names[i], v ? v->value : NULL, NULL, 0};
     }
-    const cli_path writes[] = {{"--results", t->o.results, NULL}, {"--best", t->o.best, NULL}};
+    const cli_path writes[] = {{"--results", t->o.results, NULL, 1}, {"--best", t->o.best, NULL, 0}};
     return cli_outputs_check("tune", reads, TRIAL_INPUTS, writes, CLI_COUNT(writes));
 }
 

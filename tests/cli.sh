@@ -802,6 +802,20 @@ expect_error "train: --checkpoint onto --init" 2 "^hone train: --checkpoint keep
     train --data keep.csv --epochs 1 --quiet --init keep.safetensors --checkpoint keep.safetensors
 expect_error "train: --metrics and --layer-stats one file" 2 "^hone train: --metrics both.csv and --layer-stats both.csv name the same file$" -- \
     train --data keep.csv --layers 4 --epochs 1 --quiet --metrics both.csv --layer-stats both.csv
+# --metrics and --layer-stats are written in place, through a link to the file it names: a link
+# to an input turned the data or the model into metrics
+ln -sf keep.csv keep-link.csv && ln -sf keep.safetensors keep-link.safetensors && ln -sf both-target.csv both-link.csv
+expect_error "train: --metrics through a link to the data" 2 "^hone train: --metrics keep-link.csv would overwrite keep.csv, the --data it reads$" -- \
+    train --data keep.csv --layers 4 --epochs 1 --quiet --metrics keep-link.csv
+expect_error "train: --layer-stats through a link to --init" 2 \
+    "^hone train: --layer-stats keep-link.safetensors would overwrite keep.safetensors, the --init it reads$" -- \
+    train --data keep.csv --epochs 1 --quiet --init keep.safetensors --layer-stats keep-link.safetensors
+expect_error "train: --metrics through a link to the config" 2 "^hone train: --metrics keep-link.ini would overwrite keep.ini, the --config it reads$" -- \
+    train --config keep.ini --data keep.csv --layers 4 --quiet --metrics "$(ln -sf keep.ini keep-link.ini && echo keep-link.ini)"
+printf 'x\n' >both-target.csv
+expect_error "train: --layer-stats through a link to the --metrics file" 2 \
+    "^hone train: --metrics both-target.csv and --layer-stats both-link.csv name the same file$" -- \
+    train --data keep.csv --layers 4 --epochs 1 --quiet --metrics both-target.csv --layer-stats both-link.csv
 expect_error "train: --save a directory, before training" 2 "^hone train: --save adir: is a directory; give a file name$" -- \
     train --data keep.csv --layers 4 --epochs 1 --quiet --save "$(mkdir -p adir && echo adir)"
 long_name=$(printf 'n%.0s' $(seq 240)).safetensors
@@ -826,6 +840,7 @@ expect_error "predict: --output onto the data" 2 "^hone predict: --output keep.c
 expect_error "predict: --output onto the model" 2 "^hone predict: --output keep.safetensors would overwrite keep.safetensors, the model it reads$" -- \
     predict keep.safetensors --data keep.csv --output keep.safetensors
 cmp -s keep.csv blobs.csv && cmp -s keep.safetensors blobs.safetensors && cmp -s keep.ini keep-copy.ini && [ ! -e both.csv ] \
+    && [ "$(cat both-target.csv)" = x ] \
     && ok "the refused runs left data, model and config as they were" || bad "the refused runs left their inputs as they were"
 # a FIFO (like /dev/stdout or /dev/null) is written in place, not replaced; a file keeps its mode
 rm -f labels.fifo && mkfifo labels.fifo && { timeout 20 cat labels.fifo >fifo-labels.txt & }
@@ -2506,6 +2521,10 @@ cmp -s tune.ini tune-copy.ini && [ ! -e same.out ] && ok "tune: the refused runs
 cp blobs.csv blobs-copy.csv
 expect_error "tune: --best onto the data its trials read" 2 \
     "^hone tune: --best blobs.csv would overwrite blobs.csv, the \[train\] data it reads$" -- tune --config tune.ini --best blobs.csv --quiet
+# --results is appended to in place, through a link to the file it names
+ln -sf blobs.csv blobs-link.csv
+expect_error "tune: --results through a link to the data its trials read" 2 \
+    "^hone tune: --results blobs-link.csv would overwrite blobs.csv, the \[train\] data it reads$" -- tune --config tune.ini --results blobs-link.csv --quiet
 cmp -s blobs.csv blobs-copy.csv && ok "tune: the trials' data left as it was" || bad "tune: the trials' data left as it was"
 printf '[space]\nlr = log 1 1e-3\n' >bad-range.ini
 expect_error "tune: lo >= hi" 2 "bad-range.ini:[0-9]+: \\[space\\]" "lr: log: LO must be below HI" -- tune --config bad-range.ini
