@@ -297,5 +297,11 @@ int cli_plot_output(const char *cmd, const char *input, char *output, size_t cap
         else cli_error(cmd, "--output %s would overwrite %s, the file it plots", output, input);
         return -1;
     }
+    /* as cli_outputs_check: [plot] output = the config's own name replaced the config with the plot */
+    const char *config = cli_config_path();
+    if (config && *config && cli_same_file(config, output)) {
+        cli_error(cmd, "%s %s would overwrite %s, the --config it reads", derived ? "the plot" : "--output", output, config);
+        return -1;
+    }
     return 0;
 }

@@ -1776,6 +1776,10 @@ expect_error "plot: missing file" 1 "nope.csv" -- plot nope.csv
 cp m.csv mcopy.csv
 expect_error "plot: --output the metrics file itself" 2 "^hone plot: --output mcopy.csv would overwrite mcopy.csv, the file it plots$" -- plot mcopy.csv --output mcopy.csv
 cmp -s m.csv mcopy.csv && ok "plot: the metrics file is left as it was" || bad "plot: the metrics file is left as it was"
+printf '[plot]\noutput = plot-self.ini\n' >plot-self.ini && cp plot-self.ini plot-self-copy.ini
+expect_error "plot: [plot] output onto the config" 2 "^hone plot: plot-self.ini:2: --output plot-self.ini would overwrite plot-self.ini, the --config it reads$" -- \
+    plot mcopy.csv --config plot-self.ini
+cmp -s plot-self.ini plot-self-copy.ini && ok "plot: the config is left as it was" || bad "plot: the config is left as it was" "$(head -c 100 plot-self.ini)"
 expect_error "diagnose: malformed metrics" 1 "badm.csv" "line 3" -- diagnose --metrics badm.csv
 expect_error "diagnose: nothing to diagnose" 2 "no model or metrics" -- diagnose
 # a metrics file has its figures: the options of a model's data went unread without a word
