@@ -341,38 +341,42 @@ static bool same_figure(double a, double b) {
     return !strcmp(ta, tb);
 }
 
-/* Creates the metrics file; a resumed run (epochs_done > 0) first keeps the rows of the epochs
- * its checkpoint has done, for the file and the plot, so both read as if it had not stopped (and
- * refuses a file whose row of the checkpoint's epoch is another run's: last, its figures). */
+/* Opens the metrics file, truncating nothing yet (metrics_start does, once every output is open);
+ * a resumed run (epochs_done > 0) reads the rows of the epochs its checkpoint has done into
+ * *rows [*n], for metrics_start to keep (and refuses a file whose row of the checkpoint's epoch is
+ * another run's: last, its figures). */
 static int metrics_open(cli_metrics_writer *w, const char *path, const hone_epoch_stats *last, int epochs_done,
-                        cli_progress *prog) {
-    hone_epoch_stats *rows = NULL;
-    size_t n = 0;
+                        hone_epoch_stats **rows, size_t *n) {
     /* only a file has rows to go on from: a FIFO would block the read, /dev/null has no epochs;
      * both are written as new */
     struct stat st;
     const bool go_on = epochs_done > 0 && !stat(path, &st) && S_ISREG(st.st_mode);
-    if (go_on && cli_metrics_read("train", path, &rows, &n)) return -1;
+    if (go_on && cli_metrics_read("train", path, rows, n)) return -1;
     /* the row of the checkpoint's epoch, when there (a stretch resumed without --metrics leaves a
      * gap), has the figures the checkpoint holds for it: rows of another run would be mixed into
      * this run's without a word */
     const hone_epoch_stats *kept = NULL; /* the last row kept */
-    for (size_t i = 0; i < n; i++)
-        if (rows[i].epoch <= epochs_done) kept = &rows[i];
+    for (size_t i = 0; i < *n; i++)
+        if ((*rows)[i].epoch <= epochs_done) kept = &(*rows)[i];
     if (kept && kept->epoch == epochs_done && !same_figure(kept->train_loss, last->train_loss)) {
         cli_error("train", "--metrics %s: epoch %d's train loss is %.6g there, %.6g in the checkpoint: another run's "
                   "file (give this run's, or a new file)", path, epochs_done, kept->train_loss, last->train_loss);
-        free(rows);
         return -1;
     }
-    int rc = cli_metrics_open(w, "train", path);
-    for (size_t i = 0; i < n && !rc; i++) {
+    return cli_metrics_open(w, "train", path);
+}
+
+/* Truncates the metrics file and writes the rows [n] of the epochs before the checkpoint's
+ * (epochs_done), for the file and the plot, so both read as if the run had not stopped. */
+static int metrics_start(cli_metrics_writer *w, const hone_epoch_stats *rows, size_t n, int epochs_done,
+                         cli_progress *prog) {
+    if (cli_metrics_start(w, "train")) return -1;
+    for (size_t i = 0; i < n; i++) {
         if (rows[i].epoch > epochs_done) continue;
         cli_metrics_write(w, &rows[i]);
         cli_history_add(prog->history, &rows[i]);
     }
-    free(rows);
-    return rc;
+    return 0;
 }
 
 /* The options' defaults. */
@@ -552,6 +556,8 @@ int cmd_train(int argc, char **argv) {
     double *rmse = NULL; /* a regression's final rmse, per split and target */
     hone_split split = {0};
     cli_metrics_writer metrics = {0};
+    hone_epoch_stats *metrics_kept = NULL; /* a resumed run's rows of its --metrics file */
+    size_t n_metrics_kept = 0;
     cli_history history = {0};        /* for --plot */
     hone_train_state resumed = {0};   /* --resume */
     int exit_code = CLI_EXIT_FAIL;
@@ -731,16 +737,10 @@ int cmd_train(int argc, char **argv) {
     cli_progress prog;
     cli_progress_start(&prog, o.quiet, o.json, split.train.n, model->loss == HONE_LOSS_SIGMOID_CE ? outputs : 1);
     prog.history = *o.plot ? &history : NULL;
-    if (*o.metrics && metrics_open(&metrics, o.metrics, &resumed.last, *o.ck.resume ? resumed.epoch : 0, &prog)) goto done;
+    const int epochs_done = *o.ck.resume ? resumed.epoch : 0;
+    if (*o.metrics && metrics_open(&metrics, o.metrics, &resumed.last, epochs_done, &metrics_kept, &n_metrics_kept))
+        goto done;
     prog.metrics = *o.metrics ? &metrics : NULL;
-    /* A checkpoint keeps no figures of the epochs before it: a resumed run's plot has them from
-     * the --metrics file alone. Without them the curves are drawn from the resume on, said here
-     * rather than refused: the run's later epochs are still worth a plot, and --metrics added
-     * only now could not bring the earlier ones back */
-    if (prog.history && resumed.epoch > 0 && history.n < (size_t)resumed.epoch)
-        fprintf(stderr, "hone train: warning: --plot %s draws %zu of the %d epochs before the checkpoint: a checkpoint "
-                        "keeps no epoch's figures, a --metrics file given from the run's start keeps them all\n",
-                o.plot, history.n, resumed.epoch);
     hone_train_hooks hooks = cli_progress_hooks(&prog);
     if (*o.layer_stats) {
         /* a checkpoint's model holds the run's step count, the step column of the rows to keep */
@@ -749,6 +749,17 @@ int cmd_train(int argc, char **argv) {
         hooks.on_layer_stats = cli_layer_stats_write;
         hooks.stats_every = o.stats_every;
     }
+    /* every output is open: the metrics file is truncated only now (a --layer-stats that could not
+     * be opened left an earlier run's metrics header-only) */
+    if (*o.metrics && metrics_start(&metrics, metrics_kept, n_metrics_kept, epochs_done, &prog)) goto done;
+    /* A checkpoint keeps no figures of the epochs before it: a resumed run's plot has them from
+     * the --metrics file alone. Without them the curves are drawn from the resume on, said here
+     * rather than refused: the run's later epochs are still worth a plot, and --metrics added
+     * only now could not bring the earlier ones back */
+    if (prog.history && resumed.epoch > 0 && history.n < (size_t)resumed.epoch)
+        fprintf(stderr, "hone train: warning: --plot %s draws %zu of the %d epochs before the checkpoint: a checkpoint "
+                        "keeps no epoch's figures, a --metrics file given from the run's start keeps them all\n",
+                o.plot, history.n, resumed.epoch);
     if (*o.ck.path) {
         hooks = cli_checkpoint_hooks(&o.ck, hooks);
         cli_signals_catch();
@@ -889,6 +900,7 @@ fail:
     cli_error("train", "%s", err.message);
 done:
     cli_metrics_close(&metrics, "train");
+    free(metrics_kept);
     hone_train_state_free(&resumed);
     free(rmse);
     free(history.rows);

@@ -3,9 +3,12 @@
 
 #include <cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* best_epoch (metrics.h), for diagnose to read the epoch of the model saved, comes last: the
  * columns before it keep their places, as in the files of older hones, which lack it. */
@@ -36,11 +39,26 @@ int cli_metrics_open(cli_metrics_writer *w, const char *cmd, const char *path) {
     memset(w, 0, sizeof *w);
     w->path = path;
     w->csv = ends_with(path, ".csv") || ends_with(path, ".CSV");
-    if (!(w->file = fopen(path, "w"))) {
-        cli_error(cmd, "%s: cannot create: %s", path, strerror(errno));
+    /* not truncated yet (cli_metrics_start): an output opened after it that failed left the
+     * earlier run's file header-only */
+    const int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0 || !(w->file = fdopen(fd, "w"))) {
+        const int e = errno;
+        if (fd >= 0) close(fd);
+        cli_error(cmd, "%s: cannot create: %s", path, strerror(e));
         return -1;
     }
     setvbuf(w->file, w->buffer, _IOFBF, sizeof w->buffer); /* w outlives the stream (closed first) */
+    return 0;
+}
+
+int cli_metrics_start(cli_metrics_writer *w, const char *cmd) {
+    struct stat st;
+    /* only a file has an earlier run's rows to drop; a FIFO or a device (/dev/null) is written on */
+    if (!fstat(fileno(w->file), &st) && S_ISREG(st.st_mode) && ftruncate(fileno(w->file), 0)) {
+        cli_error(cmd, "%s: cannot truncate: %s", w->path, strerror(errno));
+        return -1;
+    }
     if (w->csv) fprintf(w->file, "%s\n", CLI_METRICS_COLUMNS);
     if (fflush(w->file)) {
         w->failed = 1;

@@ -21,8 +21,12 @@ typedef struct cli_metrics_writer {
     char buffer[4096]; /* the stream's buffer, so the epoch hook never allocates one */
 } cli_metrics_writer;
 
-/* Creates (truncates) path and writes the CSV header. Returns -1 with "hone CMD: ..." printed. */
+/* Opens path, creating it but truncating nothing yet, so that a later output that cannot be
+ * opened leaves an earlier run's file as it was. Returns -1 with "hone CMD: ..." printed. */
 int cli_metrics_open(cli_metrics_writer *w, const char *cmd, const char *path);
+/* Truncates the file opened (a regular file) and writes the CSV header; -1 with the message
+ * printed. */
+int cli_metrics_start(cli_metrics_writer *w, const char *cmd);
 /* Appends one epoch and flushes; a failure is remembered in w->failed. */
 void cli_metrics_write(cli_metrics_writer *w, const hone_epoch_stats *s);
 /* Closes; returns -1 with a message printed if any write or the close failed. */
