@@ -167,31 +167,52 @@ static int set_value(const cli_command *cmd, cli_option *o, const char *text, co
 typedef struct ini_lines {
     FILE *file;
     int *line;
-    int too_long; /* a line did not fit inih's buffer */
+    int too_long;      /* a line did not fit inih's buffer */
+    int empty_section; /* a line was [] */
+    long bytes;        /* read before this line */
+    long nul;          /* the byte (from 1) of a NUL byte read; 0 while none */
 } ini_lines;
 
 /* inih's reader, one line a call: a line that does not fit its buffer would be read in pieces,
  * each taken for a line of its own, so reading ends there instead. A line's leading blanks go:
  * inih takes an indented line for the continuation of the value above it, so an indented
  * "plot = a.svg" under "save = m.st" saved the model as "m.st plot = a.svg". Indented, it is a
- * line of its own here, and a continued value a line that is not key = value. */
+ * line of its own here, and a continued value a line that is not key = value. Read a byte at a
+ * time, not by fgets, so that a NUL byte is seen (fgets's line ended there unseen, and the line
+ * was called too long); reading ends at one. So it does at a [] line, which inih takes for the
+ * top level: the keys under it were read as every command's without a word. */
 static char *read_counted(char *buf, int size, void *stream) {
     ini_lines *r = stream;
-    char *got = fgets(buf, size, r->file);
-    if (!got) return NULL;
+    int n = 0, c;
+    while (n < size - 1 && (c = getc(r->file)) != EOF) {
+        if (!c) {
+            ++*r->line;
+            r->nul = r->bytes + n + 1;
+            return NULL;
+        }
+        buf[n++] = (char)c;
+        if (c == '\n') break;
+    }
+    if (!n) return NULL;
+    buf[n] = 0;
+    r->bytes += n;
     ++*r->line;
-    if (!strchr(got, '\n') && !feof(r->file)) {
+    if (buf[n - 1] != '\n' && getc(r->file) != EOF) { /* more of the line than fits */
         r->too_long = 1;
         return NULL;
     }
-    const size_t blanks = strspn(got, " \t");
-    if (blanks) memmove(got, got + blanks, strlen(got + blanks) + 1);
-    return got;
+    const size_t blanks = strspn(buf, " \t");
+    if (blanks) memmove(buf, buf + blanks, strlen(buf + blanks) + 1);
+    if (buf[0] == '[' && buf[1 + strspn(buf + 1, " \t")] == ']') {
+        r->empty_section = 1;
+        return NULL;
+    }
+    return buf;
 }
 
 int cli_ini_read(const char *cmd, const char *path, int (*handler)(void *, const char *, const char *, const char *),
                  void *user, int *line, const int *handler_failed) {
-    ini_lines r = {fopen(path, "r"), line, 0};
+    ini_lines r = {fopen(path, "r"), line, 0, 0, 0, 0};
     if (!r.file) {
         cli_error(cmd, "%s: cannot open: %s", path, strerror(errno));
         return -1;
@@ -205,11 +226,16 @@ int cli_ini_read(const char *cmd, const char *path, int (*handler)(void *, const
         cli_error(cmd, "%s: cannot read: %s", path, strerror(read_error));
         return -1;
     }
+    const int stopped = r.too_long || r.nul || r.empty_section; /* reading ended at *line */
     if (rc == -2) cli_error(cmd, "%s: out of memory", path);
     else if (rc == 0 && r.too_long) cli_error(cmd, "%s:%d: line longer than %d characters", path, *line, CLI_INI_LINE_MAX);
+    else if (rc == 0 && r.nul) cli_error(cmd, "%s:%d: a NUL byte (byte %ld): not a text file", path, *line, r.nul);
+    else if (rc == 0 && r.empty_section)
+        cli_error(cmd, "%s:%d: [] names no section: give the command's ([train], [predict], ...), or leave the line "
+                       "out for keys every command reads", path, *line);
     else if (rc > 0 && !*handler_failed)
         cli_error(cmd, "%s:%d: not an INI line (expected key = value or [section])", path, rc);
-    return rc || r.too_long ? -1 : 0;
+    return rc || stopped ? -1 : 0;
 }
 
 typedef struct ini_state {

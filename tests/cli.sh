@@ -262,6 +262,9 @@ printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\n[space]\nlr = log 1e-3 1e-1\
 expect_error "tune: a [train] key given twice names both lines" 2 "^hone tune: tune-twice.ini:10: \\[train\\] layers: set again \(first at line 9\); give it once$" -- tune --config tune-twice.ini
 printf '[train]\nepochs = 2\nlr\n' >badline.ini
 expect_error "config: a line that is not INI names its line" 2 "badline.ini:3: not an INI line" -- train --config badline.ini
+# a NUL byte ended fgets's line unseen, and the line was called too long
+printf '[train]\n\0data = blobs.csv\n' >nul.ini
+expect_error "config: a NUL byte names its line and byte" 2 "^hone train: nul.ini:2: a NUL byte \(byte 9\): not a text file$" -- train --config nul.ini
 { printf '[train]\n# %0199d\nlr = 0.1\n' 0; } >longline.ini
 expect_error "config: a line longer than inih reads" 2 "longline.ini:2: line longer than 198 characters" -- train --config longline.ini
 # the data path is on the 198-character line itself, so the error naming it shows the line was read
@@ -278,6 +281,10 @@ printf '[Train]\nepochs = abc\nsave = never.safetensors\n[tune]\nrounds = 2\n[sp
 expect_ok "config: a section no command reads" train --config section.ini --data blobs.csv --layers 4 --epochs 1 --quiet
 [ "$(cat err.txt)" = "hone train: warning: section.ini:2: [Train] epochs: no section [Train] is read: hone reads those named for its commands (train, eval, predict, ...) and tune's [space], in lower case" ] &&
     [ ! -e never.safetensors ] && ok "config: [Train] is warned of, once; [tune] and [space] are not" || bad "config: [Train] is warned of" "$(cat err.txt)"
+# [] is no section: inih took it for the top level, and read the keys under it as every command's
+printf '[train]\ndata = blobs.csv\nlayers = 4\n[]\nepochs = abc\n' >nosection.ini
+expect_error "config: [] is refused" 2 "^hone train: nosection.ini:4: \[\] names no section: give the command's \(\[train\], \[predict\], ...\), or leave the line out for keys every command reads$" -- \
+    train --config nosection.ini --quiet
 printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = tunesection.jsonl\n[space]\nlr = log 1e-3 1\n[trian]\nepochs = 1\n[train]\ndata = blobs.csv\nlayers = 4\n' >tunesection.ini
 rm -f tunesection.jsonl
 "$hone" tune --config tunesection.ini --quiet >out.txt 2>err.txt
