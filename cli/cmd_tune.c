@@ -89,7 +89,8 @@ int cmd_tune(int argc, char **argv) {
         "options below), [space] (one line per searched option of hone train: 'lr = log 1e-5 1',\n"
         "'beta2 = 1-log 0.9 0.999', 'batch = int 32 256', 'layers = choice 256 512,256',\n"
         "'optimizer = choice adam sgd', 'keep-prob = uniform 0.5 1'; 'depth = int 1 3' repeats a\n"
-        "one-number layers) and [train] (options every trial shares; so do flags after --).\n"
+        "one-number layers) and [train] (options every trial shares; so do flags after --, and hone\n"
+        "train's keys before any section). Several --config files are read in turn, a later key winning.\n"
         "Prints a ranked table; writes the best trial's options to --best.",
         options, NULL};
     int split = argc;
@@ -109,17 +110,23 @@ int cmd_tune(int argc, char **argv) {
     t->o = o;
     t->fd = -1;
     t->depth = t->layers = -1;
+    t->own = options;
     int exit_code = CLI_EXIT_USAGE;
-    for (int i = 1; i < split; i++) {
-        if (!strcmp(argv[i], "--config") && i + 1 < split) t->config = argv[++i];
-        else if (!strncmp(argv[i], "--config=", 9)) t->config = argv[i] + 9;
-    }
     if (tune_check_settings(t)) goto done;
+    /* each --config in turn, as cli_parse read their [tune] and as hone train reads them: a key of a
+     * later file replaces an earlier file's */
+    for (int i = 1; i < split; i++) {
+        const char *path = !strcmp(argv[i], "--config") && i + 1 < split ? argv[++i]
+                           : !strncmp(argv[i], "--config=", 9)           ? argv[i] + 9
+                                                                          : NULL;
+        if (!path) continue;
+        t->config = path;
+        if (cli_ini_read("tune", t->config, tune_on_ini, t, &t->config_line, &t->failed)) goto done;
+    }
     if (!t->config) {
         cli_error("tune", "no search space: give --config FILE with a [space] section (see hone tune --help)");
         goto done;
     }
-    if (cli_ini_read("tune", t->config, tune_on_ini, t, &t->config_line, &t->failed)) goto done;
     if (!t->n_space) {
         cli_error("tune", "%s: no [space] section: nothing to search (e.g. lr = log 1e-5 1)", t->config);
         goto done;
@@ -135,11 +142,17 @@ int cmd_tune(int argc, char **argv) {
     }
     t->exe[len] = 0;
     /* trials share the cores: each gets cores / jobs threads of hone's pool (which reads
-     * OPENBLAS_NUM_THREADS) unless told otherwise */
-    if (!tune_find_fixed(t, "threads") && !getenv("OPENBLAS_NUM_THREADS")) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+     * OPENBLAS_NUM_THREADS) unless told otherwise. The count is set as the number the pool takes
+     * from it (a leading number, else one per CPU, at most HONE_MAX_THREADS), so that each record
+     * and the best config say that number and never the variable's own text ("abc", a line break) */
+    if (!tune_find_fixed(t, "threads")) {
+        const char *env = getenv("OPENBLAS_NUM_THREADS");
+        long cores = sysconf(_SC_NPROCESSORS_ONLN), n = env && *env ? strtol(env, NULL, 10) : 0;
+        if (!env) n = cores / t->o.jobs;
+        else if (n < 1) n = cores;
+        t->threads = n < 1 ? 1 : n > HONE_MAX_THREADS ? HONE_MAX_THREADS : (int)n;
         char threads[32];
-        snprintf(threads, sizeof threads, "%ld", cores / t->o.jobs > 1 ? cores / t->o.jobs : 1);
+        snprintf(threads, sizeof threads, "%d", t->threads);
         setenv("OPENBLAS_NUM_THREADS", threads, 1);
     }
 

@@ -47,7 +47,9 @@ typedef struct tune_options {
 typedef struct kv {
     char key[HONE_PARAM_TEXT_MAX];
     char value[CLI_TEXT_MAX];
-    int line; /* of the config file; 0 after -- */
+    const char *path; /* the config file it is from; NULL after -- */
+    int line;         /* of that file; 0 after -- */
+    int shared;       /* a top-level key of that file, which every command reads, not one of [train] */
 } kv;
 
 typedef enum trial_status { ST_NONE = 0, ST_OK, ST_DIVERGED, ST_FAILED } trial_status;
@@ -63,6 +65,7 @@ typedef struct trial {
     double dev_acc, dev_loss, seconds;
     double *dev_rmse; /* a regression's, in each target's own units: [targets], NULL when none */
     int targets;
+    int threads; /* of hone's pool in its last run (OPENBLAS_NUM_THREADS); 0: not known, or set by [train] threads */
     char error[256];
 } trial;
 
@@ -71,6 +74,7 @@ typedef struct record {
     int id, round, epochs;
     trial_status status;
     double dev_acc, dev_loss, seconds;
+    int threads; /* 0 when the record does not say (an older hone tune, or [train] threads) */
     char error[256];
     const cJSON *params;
     const cJSON *train; /* the fixed options it ran with ([train] and after --); NULL from an older hone tune */
@@ -80,17 +84,21 @@ typedef struct record {
 
 typedef struct tune {
     tune_options o;
-    const char *config;
-    int config_line; /* the line of config being read (cli_ini_read) */
+    const char *config; /* the --config file being read; once all are read, the last */
+    int config_line;    /* the line of config being read (cli_ini_read) */
+    const cli_option *own; /* hone tune's options: top-level keys of theirs are not [train]'s */
     hone_param space[TUNE_MAX_PARAMS];
-    int space_line[TUNE_MAX_PARAMS]; /* of the config file */
+    const char *space_path[TUNE_MAX_PARAMS]; /* the config file of each */
+    int space_line[TUNE_MAX_PARAMS];         /* of that file */
     int n_space;
-    kv fixed[TUNE_MAX_FIXED]; /* [train], then the flags after --, which win */
+    kv fixed[TUNE_MAX_FIXED]; /* top-level keys and [train] of each --config in turn, then the flags after --; a later
+                               * one wins */
     int n_fixed;
     int depth, layers;    /* indices in space of "depth" and "layers", or -1 */
     int metric_loss;      /* 1: dev_loss, lower is better; 0: dev_acc, higher is better */
     int regression;       /* the trials train a regression: the table shows their dev_rmse */
     uint64_t seed;
+    int threads; /* each trial run now has this many (OPENBLAS_NUM_THREADS); 0 when [train] sets threads */
     char exe[4096];
     int fd; /* results file, locked */
     cJSON **lines;

@@ -145,7 +145,7 @@ static int check_inputs(tune *t) {
             const hone_param *p = &t->space[j];
             for (int c = 0; c < p->n_choices; c++)
                 if (*p->choices[c] && access(p->choices[c], R_OK)) {
-                    cli_error("tune", "%s:%d: [space] %s = %s: %s", t->config, t->space_line[j], keys[k],
+                    cli_error("tune", "%s:%d: [space] %s = %s: %s", t->space_path[j], t->space_line[j], keys[k],
                               p->choices[c], strerror(errno));
                     return -1;
                 }
@@ -192,7 +192,7 @@ int tune_check_trials(tune *t) {
         tune_copy_text(first, sizeof first, tr->text[j]);
         for (int v = 1; v < n; v++) {
             tune_copy_text(tr->text[j], sizeof tr->text[j], probes[v]);
-            snprintf(where, sizeof where, "%s:%d: [space] %s = %s", t->config, t->space_line[j], t->space[j].name,
+            snprintf(where, sizeof where, "%s:%d: [space] %s = %s", t->space_path[j], t->space_line[j], t->space[j].name,
                      probes[v]);
             if (check_trial(t, tr, budget[0], where, opts)) goto done;
         }

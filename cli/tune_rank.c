@@ -3,6 +3,7 @@
 #include "atomic.h"
 #include "tune.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,19 +177,28 @@ int tune_write_best(const tune *t, const trial *tr) {
     char result[256];
     fprintf(f, "# hone tune: the best of %d trials in %s: %s\n", t->n_trials, t->o.results,
             tune_result_text(t, tr, result, sizeof result));
-    const char *threads = getenv("OPENBLAS_NUM_THREADS");
-    if (threads && !tune_find_fixed((tune *)t, "threads"))
-        fprintf(f, "# the trials ran with OPENBLAS_NUM_THREADS=%s; the same count repeats this one bit for bit\n", threads);
+    /* the count of every ranked trial's own run (a resumed search's may have had another), said
+     * only when they all had the same one and the results file says it for each */
+    int threads = t->n_trials ? t->trials[0].threads : 0;
+    for (int i = 1; i < t->n_trials; i++)
+        if (t->trials[i].threads != threads) threads = 0;
+    if (threads)
+        fprintf(f, "# the trials ran with OPENBLAS_NUM_THREADS=%d; the same count repeats this one bit for bit\n", threads);
     fprintf(f, "# train it with: hone train --config %s\n[train]\n", t->o.best);
     for (int i = 0; i < n; i++) {
         /* a delimiter of ';' would be an INI comment, a tab a blank: by name */
         if (!strcmp(opts[i].key, "delimiter") && !strcmp(opts[i].value, ";")) strcpy(opts[i].value, "semicolon");
         if (!strcmp(opts[i].key, "delimiter") && !strcmp(opts[i].value, "\t")) strcpy(opts[i].value, "tab");
         fprintf(f, "%s = %s\n", opts[i].key, opts[i].value);
-        if (strlen(opts[i].key) + strlen(opts[i].value) + 3 > CLI_INI_LINE_MAX || strchr(opts[i].value, ';') ||
-            strchr(opts[i].value, '#'))
+        /* an INI value is one line, read with the blanks around it dropped: a line break made the
+         * rest a line of its own (not INI: train refused the file), and ' lead.csv' read as lead.csv */
+        const char *v = opts[i].value;
+        const size_t len = strlen(v);
+        if (strlen(opts[i].key) + len + 3 > CLI_INI_LINE_MAX || strpbrk(v, ";#\r\n") ||
+            (len && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[len - 1]))))
             fprintf(stderr, "hone tune: warning: %s: '%s' may not read back from an INI file (lines of at most %d "
-                            "characters; ';' and '#' start comments)\n", t->o.best, opts[i].key, CLI_INI_LINE_MAX);
+                            "characters; ';' and '#' start comments, a line break ends the value, and blanks around "
+                            "it are dropped)\n", t->o.best, opts[i].key, CLI_INI_LINE_MAX);
     }
     free(opts);
     return cli_atomic_commit("tune", &out) ? CLI_EXIT_FAIL : 0;

@@ -138,6 +138,7 @@ int tune_load_records(tune *t) {
             else if (!number_in_or_null(o, "dev_loss", 0, HUGE_VAL)) missing = "\"dev_loss\" of 0 or more, or null";
             else if (!rmse_valid(r.dev_rmse)) missing = "\"dev_rmse\" of 0 or more, an array of them, or null";
             else if (!number_in_or_null(o, "seconds", 0, HUGE_VAL)) missing = "\"seconds\" of 0 or more, or null";
+            else if (!number_in_or_null(o, "threads", 1, HONE_MAX_THREADS)) missing = "\"threads\" from 1 to 64, or none";
             else {
                 for (int s = ST_OK; s <= ST_FAILED; s++)
                     if (!strcmp(status->valuestring, tune_status_names[s])) r.status = (trial_status)s;
@@ -154,6 +155,8 @@ int tune_load_records(tune *t) {
         r.dev_acc = tune_json_number(o, "dev_acc");
         r.dev_loss = tune_json_number(o, "dev_loss");
         r.seconds = tune_json_number(o, "seconds");
+        const double threads = tune_json_number(o, "threads");
+        r.threads = threads == (int)threads ? (int)threads : 0; /* NaN when absent */
         const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "error");
         if (cJSON_IsString(e)) snprintf(r.error, sizeof r.error, "%s", e->valuestring);
         t->lines[t->n_records] = o;
@@ -270,6 +273,7 @@ int tune_append_record(tune *t, const trial *tr) {
         if (!rmse || cJSON_GetArraySize(rmse) != tr->targets) goto done;
     }
     add_number(o, "seconds", round(tr->seconds * 1000) / 1000);
+    if (tr->threads) cJSON_AddNumberToObject(o, "threads", tr->threads);
     if (tr->error[0]) cJSON_AddStringToObject(o, "error", tr->error);
     text = cJSON_PrintUnformatted(o);
     if (!text) goto done;

@@ -75,27 +75,58 @@ static int launch(tune *t, slot *s, trial *tr, int epochs) {
     }
     fcntl(fileno(s->out), F_SETFD, FD_CLOEXEC);
     fcntl(fileno(s->err), F_SETFD, FD_CLOEXEC);
+    /* the child writes its errno here when it cannot become hone train (the exec closes it): such a
+     * trial did not run, so it is no result to record, and a rerun would never retry it */
+    int report[2];
+    if (pipe(report)) {
+        cli_error("tune", "cannot start a trial: pipe: %s", strerror(errno));
+        goto done;
+    }
+    fcntl(report[0], F_SETFD, FD_CLOEXEC);
+    fcntl(report[1], F_SETFD, FD_CLOEXEC);
     fflush(stdout);
     fflush(stderr);
     const pid_t tune_pid = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         cli_error("tune", "cannot start a trial: fork: %s", strerror(errno));
+        close(report[0]);
+        close(report[1]);
         goto done;
     }
     if (pid == 0) {
         /* a trial ends with the search: a tune killed outright (SIGKILL, which it cannot pass on)
          * left its trials training to their ends for nothing; and one that died before this line */
+        close(report[0]);
         if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != tune_pid) _exit(127);
-        if (dup2(fileno(s->out), 1) < 0 || dup2(fileno(s->err), 2) < 0) _exit(127);
-        execv(t->exe, args);
-        dprintf(2, "hone tune: cannot run %s: %s\n", t->exe, strerror(errno));
+        if (dup2(fileno(s->out), 1) < 0 || dup2(fileno(s->err), 2) < 0) {
+            const int e = errno;
+            (void)!write(report[1], &e, sizeof e);
+            _exit(127);
+        }
+        /* the running program itself, not the file it was started from: that may since have been
+         * deleted or replaced (a rebuild), and the trials would fail, or differ, from then on */
+        execv("/proc/self/exe", args);
+        const int e = errno;
+        (void)!write(report[1], &e, sizeof e);
         _exit(127);
+    }
+    close(report[1]);
+    int child_errno = 0;
+    ssize_t got;
+    while ((got = read(report[0], &child_errno, sizeof child_errno)) < 0 && errno == EINTR) {}
+    close(report[0]);
+    if (got > 0) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+        cli_error("tune", "cannot run %s for trial %d: %s; it is not recorded, and the same command resumes the search",
+                  t->exe, tr->id, strerror(child_errno));
+        goto done;
     }
     s->pid = pid;
     s->tr = tr;
     s->start = now_s();
     tr->epochs = epochs;
+    tr->threads = t->threads;
     rc = 0;
 done:
     if (rc) {
@@ -252,6 +283,7 @@ int tune_run_trials(tune *t, trial **list, int n, int epochs) {
         tr->dev_acc = r->dev_acc;
         tr->dev_loss = r->dev_loss;
         tr->seconds = r->seconds;
+        tr->threads = r->threads;
         if (tune_set_rmse(tr, r->dev_rmse)) {
             cli_error("tune", "out of memory");
             rc = CLI_EXIT_FAIL;

@@ -14,9 +14,11 @@ kv *tune_find_fixed(tune *t, const char *key) {
     return NULL;
 }
 
-/* Where a fixed option comes from, for a message: "s.ini:9: [train] lr" or "after --: --lr". */
+/* Where a fixed option comes from, for a message: "s.ini:9: [train] lr", "s.ini:2: lr" (a
+ * top-level key) or "after --: --lr". */
 void tune_fixed_where(const tune *t, const kv *f, char *buf, size_t cap) {
-    if (f->line) snprintf(buf, cap, "%s:%d: [train] %s", t->config, f->line, f->key);
+    (void)t;
+    if (f->path) snprintf(buf, cap, "%s:%d: %s%s", f->path, f->line, f->shared ? "" : "[train] ", f->key);
     else snprintf(buf, cap, "after --: --%s", f->key);
 }
 
@@ -34,11 +36,13 @@ int tune_find_param(const tune *t, const char *name) {
     return -1;
 }
 
-/* A fixed option, from line of the config (0: after --); a later one replaces an earlier one of
- * the same key (flags win). */
-static int set_fixed(tune *t, const char *key, const char *value, int line, const char *where) {
+/* A fixed option, from line of config file path, top-level (shared) or of [train] (path NULL:
+ * after --); a later one replaces an earlier one of the same key, as hone train reads its config
+ * files (flags win). */
+static int set_fixed(tune *t, const char *key, const char *value, const char *path, int line, int shared,
+                     const char *where) {
     kv *f = tune_find_fixed(t, key);
-    if (f && f->line && line) { /* twice in [train]: the first would go unread */
+    if (f && path && f->path == path && f->shared == shared) { /* twice in one part of one file: the first would go unread */
         cli_error("tune", "%s %s: set again (first at line %d); give it once", where, key, f->line);
         return -1;
     }
@@ -55,7 +59,9 @@ static int set_fixed(tune *t, const char *key, const char *value, int line, cons
     }
     strcpy(f->key, key);
     strcpy(f->value, value);
+    f->path = path;
     f->line = line;
+    f->shared = shared;
     return 0;
 }
 
@@ -132,19 +138,44 @@ static void warn_uniform(const hone_param *p, const char *where) {
                 100 * (0.9 * hi) / (hi - lo), hi / 10, hi, lo, hi);
 }
 
-/* [space] and [train] of the config file ([tune] went through cli_parse). */
+/* Whether key is one of hone tune's own options, which a top-level key sets for tune (cli_parse
+ * read it) and not for the trials. */
+static int tune_option(const tune *t, const char *key) {
+    for (const cli_option *o = t->own; o && o->name; o++)
+        if (!strcmp(o->name, key)) return 1;
+    return 0;
+}
+
+/* [space], [train] and the top-level keys of a config file ([tune] went through cli_parse). Read
+ * for each --config in turn: a key of a later file replaces an earlier file's, as in hone train. */
 int tune_on_ini(void *user, const char *section, const char *key, const char *value) {
     tune *t = user;
     char where[CLI_TEXT_MAX + 80], where_key[CLI_TEXT_MAX + 81]; /* "s.ini:3: [space]", "s.ini:3: [space] " */
     snprintf(where, sizeof where, "%s:%d: [%s]", t->config, t->config_line, section);
     snprintf(where_key, sizeof where_key, "%s ", where);
-    if (!strcmp(section, "space")) {
-        if (tune_find_param(t, key) >= 0) {
+    if (!*section) {
+        /* a top-level key is every command's: one of hone train's that tune does not take itself
+         * is every trial's, as [train] keys are (another command's is skipped, as cli_parse does);
+         * so are one run's outputs, which a trial does not write (train the best config for them) */
+        static const char *const outputs[] = {"save", "checkpoint", "metrics", "plot", "layer-stats", "resume", "json"};
+        int output = 0;
+        for (size_t i = 0; i < sizeof outputs / sizeof *outputs; i++) output |= !strcmp(key, outputs[i]);
+        if (output || tune_option(t, key) || !strcmp(key, "config") || !strcmp(key, "help") ||
+            cli_train_option_type(key) < 0)
+            return 1;
+        snprintf(where, sizeof where, "%s:%d:", t->config, t->config_line);
+        if (set_fixed(t, key, value, t->config, t->config_line, 1, where)) {
+            t->failed = 1;
+            return 0;
+        }
+    } else if (!strcmp(section, "space")) {
+        int j = tune_find_param(t, key);
+        if (j >= 0 && t->space_path[j] == t->config) {
             cli_error("tune", "%s: %s is searched twice", where, key);
             t->failed = 1;
             return 0;
         }
-        if (t->n_space == TUNE_MAX_PARAMS) {
+        if (j < 0 && t->n_space == TUNE_MAX_PARAMS) {
             cli_error("tune", "%s: more than %d searched options", where, TUNE_MAX_PARAMS);
             t->failed = 1;
             return 0;
@@ -154,17 +185,20 @@ int tune_on_ini(void *user, const char *section, const char *key, const char *va
             t->failed = 1;
             return 0;
         }
-        if (hone_param_parse(&t->space[t->n_space], key, value, &err)) {
+        if (j < 0) j = t->n_space; /* else an earlier file's, which this one replaces in its place */
+        if (hone_param_parse(&t->space[j], key, value, &err)) {
             cli_error("tune", "%s: %s%s", where, err.message, spec_hint(value));
             t->failed = 1;
             return 0;
         }
-        if (kind_fits(&t->space[t->n_space], where_key)) {
+        if (kind_fits(&t->space[j], where_key)) {
             t->failed = 1;
             return 0;
         }
-        warn_uniform(&t->space[t->n_space], where_key);
-        t->space_line[t->n_space++] = t->config_line;
+        warn_uniform(&t->space[j], where_key);
+        t->space_path[j] = t->config;
+        t->space_line[j] = t->config_line;
+        if (j == t->n_space) t->n_space++;
     } else if (!strcmp(section, "train")) {
         hone_param spec;
         hone_error err = {0};
@@ -179,7 +213,7 @@ int tune_on_ini(void *user, const char *section, const char *key, const char *va
             t->failed = 1;
             return 0;
         }
-        if (set_fixed(t, key, value, t->config_line, where)) {
+        if (set_fixed(t, key, value, t->config, t->config_line, 0, where)) {
             t->failed = 1;
             return 0;
         }
@@ -207,7 +241,7 @@ int tune_read_passthrough(tune *t, int argc, char **argv) {
             memmove(key, key + 3, strlen(key + 3) + 1);
             value = "false";
         } else value = "true";
-        if (train_option(key, "after --: --") || set_fixed(t, key, value, 0, "after --")) return -1;
+        if (train_option(key, "after --: --") || set_fixed(t, key, value, NULL, 0, 0, "after --")) return -1;
     }
     return 0;
 }
@@ -220,7 +254,7 @@ void tune_option_where(const tune *t, const trial *tr, const char *key, char *bu
     const int j = t->depth >= 0 && !strcmp(key, "layers") ? t->depth : tune_find_param(t, key);
     const kv *f = tune_find_fixed((tune *)t, key);
     if (j >= 0)
-        snprintf(buf, cap, "%s:%d: [space] %s%s%s", t->config, t->space_line[j], t->space[j].name, tr ? " = " : "",
+        snprintf(buf, cap, "%s:%d: [space] %s%s%s", t->space_path[j], t->space_line[j], t->space[j].name, tr ? " = " : "",
                  tr ? tr->text[j] : "");
     else if (f) tune_fixed_where(t, f, buf, cap);
     else snprintf(buf, cap, "[tune] %s", key);

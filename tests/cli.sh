@@ -260,6 +260,21 @@ expect_ok "config: a section's key over a shared one of the same name" train --c
 expect_ok "config: the same file given twice" train --config overshared.ini --config overshared.ini --quiet
 printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs.csv\nlayers = 4\nlayers = 8\n' >tune-twice.ini
 expect_error "tune: a [train] key given twice names both lines" 2 "^hone tune: tune-twice.ini:10: \\[train\\] layers: set again \(first at line 9\); give it once$" -- tune --config tune-twice.ini
+# tune reads [train], [space] and the top-level keys of every --config, as train does: the first file's went
+# unread, and so did top-level keys, and the trials trained on the default data
+printf 'layers = 2\n[train]\ndata = blobs.csv\nlayers = 4\n[space]\nlr = log 1e-3 1e-1\n' >tune-a.ini
+printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = tune-ab.jsonl\nbest = tune-ab.ini\n[space]\nlr = log 1e-2 1e-1\n[train]\nlayers = 8\n' >tune-b.ini
+rm -f tune-ab.jsonl
+expect_ok "tune: two config files" tune --config tune-a.ini --config tune-b.ini --quiet
+grep -q '"params":{"lr":0.0[1-9][0-9]*},"train":{"layers":"8","data":"blobs.csv"}' tune-ab.jsonl && ok "tune: [train] and [space] of two config files, the later key winning" \
+    || bad "tune: [train] and [space] of two config files" "$(cat tune-ab.jsonl)" "$(cat err.txt)"
+printf 'data = blobs.csv\nlayers = 4\nsave = shared.safetensors\n[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = tune-top.jsonl\nbest = tune-top-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\nlayers = 8\n' >tune-top.ini
+rm -f tune-top.jsonl
+expect_ok "tune: top-level keys" tune --config tune-top.ini --quiet
+grep -q '"train":{"data":"blobs.csv","layers":"8"},"dev_acc"' tune-top.jsonl && [ ! -e shared.safetensors ] && ok "tune: top-level keys go to the trials, under [train]'s; a shared save does not" \
+    || bad "tune: top-level keys go to the trials" "$(cat tune-top.jsonl)" "$(cat err.txt)"
+printf 'data = blobs.csv\ndata = blobs.csv\n[space]\nlr = log 1e-3 1e-1\n' >tune-toptwice.ini
+expect_error "tune: a top-level key given twice names both lines" 2 "^hone tune: tune-toptwice.ini:2: data: set again \(first at line 1\); give it once$" -- tune --config tune-toptwice.ini
 printf '[train]\nepochs = 2\nlr\n' >badline.ini
 expect_error "config: a line that is not INI names its line" 2 "badline.ini:3: not an INI line" -- train --config badline.ini
 # a NUL byte ended fgets's line unseen, and the line was called too long
@@ -2354,6 +2369,17 @@ printf '[tune]\nrounds = 1\ntrials = 1\nepochs = 1\nresults = semi-tune.jsonl\nb
 expect_ok "tune: a ';' delimiter after --" tune --config semi-tune.ini --quiet -- --delimiter ';'
 grep -qx "delimiter = semicolon" semi-best.ini && ok "tune: the best config names a ';' delimiter" || bad "tune: a ';' delimiter in the best config" "$(cat semi-best.ini)"
 expect_ok "tune: that best config trains" train --config semi-best.ini --quiet
+# the best config names the thread count every trial ran with, as a number: from the environment, a line break
+# in it wrote a live 'lr = 5' line; and after a resume under another count, it named the count of this run alone
+printf '[tune]\nrounds = 1\ntrials = 2\nepochs = 1\nbest = thr-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs.csv\nlayers = 4\n' >thr.ini
+OPENBLAS_NUM_THREADS=$'1\nlr = 5' "$hone" tune --config thr.ini --quiet --results thr.jsonl >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && grep -qx "# the trials ran with OPENBLAS_NUM_THREADS=1; the same count repeats this one bit for bit" thr-best.ini &&
+    ! grep -q '^lr = 5$' thr-best.ini && [ "$(grep -c '"threads":1}$' thr.jsonl)" = 2 ] &&
+    ok "tune: the thread count as a number, in the best config and each record" || bad "tune: the thread count as a number" "exit $rc" "$(cat err.txt thr-best.ini thr.jsonl)"
+head -1 thr.jsonl >thr2.jsonl
+OPENBLAS_NUM_THREADS=2 "$hone" tune --config thr.ini --quiet --results thr2.jsonl >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && grep -q "runs: 1 run now, 1 read" out.txt && ! grep -q "OPENBLAS_NUM_THREADS" thr-best.ini &&
+    ok "tune: trials of two thread counts: the best config names none" || bad "tune: trials of two thread counts" "exit $rc" "$(cat out.txt err.txt thr-best.ini)"
 expect_ok "tune: run again" tune --config tune.ini --quiet
 grep -q "runs: 0 run now, 8 read from tune.jsonl" out.txt && [ "$(wc -l <tune.jsonl)" -eq 8 ] && ok "tune: a finished search runs 0 new trials" \
     || bad "tune: a finished search runs 0 new trials" "$(tail -2 out.txt)"
@@ -2383,6 +2409,13 @@ for i in $(seq 300); do kill -0 "$trial_pid" 2>/dev/null || break; sleep 0.01; d
 [ -n "$trial_pid" ] && ! kill -0 "$trial_pid" 2>/dev/null && ok "tune killed: its running trial ends too" \
     || { bad "tune killed: its running trial ends too" "trial '$trial_pid' still runs"; kill "$trial_pid" 2>/dev/null; }
 # a flag reads 0 and 1, so int 0 1 searches it
+# trials run the running hone, not the file it was started from: that file deleted (or rebuilt) while tune ran
+# failed every trial after it ("cannot run ...hc (deleted)"), recorded for good; here it is gone from the start
+cp "$hone" hc-gone
+printf '[tune]\nrounds = 1\ntrials = 2\nepochs = 1\nresults = gone.jsonl\nbest = gone-best.ini\n[space]\nlr = log 1e-3 1e-1\n[train]\ndata = blobs.csv\nlayers = 4\n' >gone.ini
+( exec 3<hc-gone; rm hc-gone; exec /proc/self/fd/3 tune --config gone.ini --quiet ) >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && [ "$(grep -c '"status":"ok"' gone.jsonl)" = 2 ] && ok "tune: a hone deleted since it started runs its trials" \
+    || bad "tune: a hone deleted since it started runs its trials" "exit $rc" "$(cat err.txt gone.jsonl)"
 printf '[tune]\nrounds = 1\ntrials = 4\nepochs = 1\nresults = flag01.jsonl\nbest = flag01-best.ini\n[space]\nshuffle = int 0 1\n[train]\ndata = blobs.csv\nlayers = 4\n' >flag01.ini
 expect_ok "tune: a flag searched with int 0 1" tune --config flag01.ini
 [ "$(grep -c '"status":"ok"' flag01.jsonl)" = 4 ] && ok "tune: a flag searched with int 0 1 runs" || bad "tune: a flag searched with int 0 1 runs" "$(cat flag01.jsonl)"
@@ -2444,6 +2477,15 @@ for n in 186 185; do
         [ $rc -eq 0 ] && [ "$warned" = 0 ] && [ $read_rc -eq 0 ] && ok "tune: a 198-character line is written without a warning and read back" ||
             bad "tune: a 198-character best-config line" "tune exit $rc, warned $warned, train exit $read_rc: $(cat err.txt train-err.txt)"
     fi
+done
+# a value that an INI line does not hold as it is (a line break; blanks around it, which the reader drops) is
+# warned of as ';' is: ' lead.csv' read back as lead.csv, and a line break made the rest a line train refused
+cp blobs.csv ' lead.csv'; cp blobs.csv "$(printf 'nl\nb.csv')"
+for data in ' lead.csv' "$(printf 'nl\nb.csv')"; do
+    "$hone" tune --config longdata.ini --quiet --results blank.jsonl --best blank.ini -- --data "$data" >out.txt 2>err.txt; rc=$?
+    rm -f blank.jsonl
+    [ $rc -eq 0 ] && [ "$(grep -c "^hone tune: warning: blank.ini: 'data' may not read back from an INI file (.*a line break ends the value, and blanks around it are dropped)$" err.txt)" = 1 ] &&
+        ok "tune: a best-config value of $(printf %q "$data") is warned of" || bad "tune: a best-config value of $(printf %q "$data") is warned of" "exit $rc" "$(cat err.txt)"
 done
 expect_error "tune: every trial diverged" 1 "no trial succeeded" "diverged at epoch" -- tune --config alldiv.ini --quiet
 [ ! -e alldiv-best.ini ] && [ "$(grep -c '"status":"diverged"' alldiv.jsonl)" -eq 4 ] && ok "tune: no best config when every trial diverged" \
