@@ -107,6 +107,7 @@ static int launch(tune *t, slot *s, trial *tr, int epochs) {
         /* the running program itself, not the file it was started from: that may since have been
          * deleted or replaced (a rebuild), and the trials would fail, or differ, from then on */
         execv("/proc/self/exe", args);
+        if (errno == ENOENT) execv(t->exe, args); /* no /proc mounted: the file it was started from */
         const int e = errno;
         (void)!write(report[1], &e, sizeof e);
         _exit(127);
