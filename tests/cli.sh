@@ -3436,12 +3436,14 @@ grep -Eq '"blas": "OpenBLAS [^"]+", "blas_kernels": "[^"]+", "blas_kernels_avx51
 cpu_avx512=$(sed -n 's/.*"cpu_avx512": \([a-z]*\).*/\1/p' out.txt)
 kernels_avx512=$(sed -n 's/.*"blas_kernels_avx512": \([a-z]*\).*/\1/p' out.txt)
 # a slow network's ceiling was printed whole: under 1 sample/s, 0. Below 1000 samples/s (one row
-# through 8 million weights: a few hundred here) it has four digits, a decimal point among them
+# through 8 million weights: a few hundred here) it has four significant digits: the rate of its
+# step (batch 1 / step_s) to 4 digits, where a whole number was off by up to 0.5
 expect_ok "bench of a slow network" bench --layers 2048x2 --inputs 2048 --batch 1 --repeats 1 --threads 1 --json
-for key in ceiling_samples_per_s median_samples_per_s; do
-    v=$(sed -n "s/.*\"$key\": \([^,]*\),.*/\1/p" out.txt)
-    awk -v v="$v" 'BEGIN { exit !(v + 0 > 0) }' && { awk -v v="$v" 'BEGIN { exit !(v + 0 >= 1000) }' || [[ $v == *[.e]* ]]; } &&
-        ok "bench: a slow network's $key in four digits ($v)" || bad "bench: a slow network's $key in four digits" "$(cat out.txt)"
+for key in ceiling_samples_per_s:step_s median_samples_per_s:median_step_s; do
+    v=$(sed -n "s/.*\"${key%%:*}\": \([^,]*\),.*/\1/p" out.txt)
+    step=$(sed -n "s/.*\"${key##*:}\": \([^,]*\),.*/\1/p" out.txt)
+    awk -v v="$v" -v s="$step" 'BEGIN { r = 1 / s; exit !(v + 0 > 0 && (r >= 1000 || (v - r) / r < 6e-4 && (r - v) / r < 6e-4)) }' &&
+        ok "bench: a slow network's ${key%%:*} in four digits ($v)" || bad "bench: a slow network's ${key%%:*} in four digits" "$(cat out.txt)"
 done
 avx512_note() { # ENV...: whether bench's text has the note, under the environment given
     env "$@" "$hone" bench --layers 8 --inputs 8 --batch 4 --repeats 1 --threads 1 >out.txt 2>err.txt &&

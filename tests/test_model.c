@@ -1259,6 +1259,21 @@ static void test_evaluate_names_the_first_row_not_finite(void **state) {
     hone_model_free(m);
 }
 
+/* Rows 0-39 of d as split's training view and rows 40-59 as its dev view (train_rows [40],
+ * dev_rows [20]), and a fresh 4-8-3 ReLU network with softmax cross-entropy initialized from rng. */
+static hone_model *forty_and_twenty(hone_dataset *d, size_t *train_rows, size_t *dev_rows, hone_split *split,
+                                    hone_rng *rng) {
+    for (size_t i = 0; i < 40; i++) train_rows[i] = i;
+    for (size_t i = 0; i < 20; i++) dev_rows[i] = 40 + i;
+    *split = (hone_split){{d, train_rows, 40}, {d, dev_rows, 20}, {d, NULL, 0}};
+    const int hidden[1] = {8};
+    hone_model *m;
+    hone_error err;
+    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
+    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, rng, &err), HONE_OK);
+    return m;
+}
+
 /* A dev row whose outputs overflow ends training as a divergence that names it, before early
  * stopping compares its NaN loss: training went on and kept the first epoch's weights. */
 static void test_training_stops_at_a_dev_row_not_finite(void **state) {
@@ -1267,14 +1282,9 @@ static void test_training_stops_at_a_dev_row_not_finite(void **state) {
     hone_dataset *d = blobs(60, 3, &rng);
     for (int j = 0; j < 4; j++) d->x[4 * 41 + j] = (hone_real)(TH_DOUBLE ? DBL_MAX : FLT_MAX); /* far outside the training rows */
     size_t train_rows[40], dev_rows[20];
-    for (size_t i = 0; i < 40; i++) train_rows[i] = i;
-    for (size_t i = 0; i < 20; i++) dev_rows[i] = 40 + i;
-    hone_split split = {{d, train_rows, 40}, {d, dev_rows, 20}, {d, NULL, 0}};
-    const int hidden[1] = {8};
-    hone_model *m;
+    hone_split split;
+    hone_model *m = forty_and_twenty(d, train_rows, dev_rows, &split, &rng);
     hone_error err;
-    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
-    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
     assert_int_equal(hone_model_standardize_fit(m, &split.train, &err), HONE_OK);
     hone_train_config cfg = hone_train_config_default();
     cfg.epochs = 4;
@@ -1299,15 +1309,10 @@ static void test_nonfinite_features_are_named(void **state) {
     hone_rng_seed(&rng, 5);
     hone_dataset *d = blobs(60, 3, &rng);
     size_t train_rows[40], dev_rows[20];
-    for (size_t i = 0; i < 40; i++) train_rows[i] = i;
-    for (size_t i = 0; i < 20; i++) dev_rows[i] = 40 + i;
-    hone_split split = {{d, train_rows, 40}, {d, dev_rows, 20}, {d, NULL, 0}};
-    const int hidden[1] = {8};
-    hone_model *m;
+    hone_split split;
+    hone_model *m = forty_and_twenty(d, train_rows, dev_rows, &split, &rng);
     hone_error err;
     double loss, acc;
-    assert_int_equal(hone_model_create_mlp(&m, 4, hidden, 1, 3, HONE_LAYER_RELU, HONE_LOSS_SOFTMAX_CE, &err), HONE_OK);
-    assert_int_equal(hone_model_init(m, HONE_INIT_DEFAULT, 0, &rng, &err), HONE_OK);
     hone_train_config cfg = hone_train_config_default();
     cfg.epochs = 1;
     cfg.batch = 8;
