@@ -287,8 +287,17 @@ int cli_metrics_read(const char *cmd, const char *path, hone_epoch_stats **rows_
     hone_epoch_stats *rows = NULL;
     int format = 0; /* 0 unknown, 1 CSV, 2 JSON lines */
     int map[64], n_fields = 0, rc = 0;
-    while (!rc && getline(&line, &cap, f) >= 0) {
+    ssize_t got;
+    while (!rc && (got = getline(&line, &cap, f)) >= 0) {
         r.line++;
+        /* the line's text ended at a NUL byte, and what followed it was dropped without a word */
+        const char *nul = memchr(line, 0, (size_t)got);
+        if (nul) {
+            char detail[64];
+            snprintf(detail, sizeof detail, " (byte %zu): not a text file", (size_t)(nul - line) + 1);
+            rc = fail(&r, "a NUL byte", detail);
+            break;
+        }
         trim(line);
         if (is_blank(line)) continue;
         if (!format) {

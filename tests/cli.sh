@@ -1787,6 +1787,9 @@ printf 'epoch,train_loss,train_acc,dev_loss,dev_acc\n1,0,1,,\n3,0.5,0,0,1\n4,0.2
 expect_ok "plot: losses of 0, accuracies of 0 and 1, figures left empty, epochs with a gap" plot edges.csv
 # JSON lines: one object a line; a second after it was dropped without a word ("1 epoch")
 printf '{"epoch": 1, "train_loss": 1, "train_acc": 0.5}{"epoch": 2, "train_loss": 9}\n' >two.jsonl
+# a NUL byte ended the line's text: what followed it was dropped without a word
+printf 'epoch,train_loss,train_acc\n1,0.5,0.5\0002,0.4,0.6\n' >nul.csv
+expect_error "plot: a NUL byte in a metrics line" 1 "^hone plot: nul.csv: line 2: a NUL byte \(byte 10\): not a text file" -- plot nul.csv
 expect_error "plot: two JSON objects on a line" 1 "^hone plot: two.jsonl: line 1: text after the JSON object: '\\{\"epoch\": 2, \"train_loss\": 9\\}' " -- plot two.jsonl
 printf '{"epoch": 1, "train_loss": 1} \t\r\n{"epoch": 2, "train_loss": 0.5} x\n' >after.jsonl
 expect_error "plot: text after a JSON object, whitespace before it allowed" 1 "^hone plot: after.jsonl: line 2: text after the JSON object: 'x' " -- plot after.jsonl
