@@ -113,13 +113,14 @@ void honeD_gather_augmented(const hone_model *m, hone_real *X, hone_real *Y, con
                             const size_t *rows, int B, const hone_augment *aug, hone_rng *rng,
                             hone_real *scratch, size_t scratch_count);
 size_t honeD_augment_scratch(size_t D);
-/* The first feature of data row `row` (from 0) that is not finite, NaN or infinite, or data->d
- * when every one is (uint8 pixels always are). The readers refuse such values; a dataset built
- * by hand may hold them, and they made the loss NaN, blamed on the learning rate. */
-size_t honeD_nonfinite_feature(const hone_dataset *data, size_t row);
-/* HONE_ERR_VALUE naming the first of view's rows (a data row, from 1) with a feature that is not
- * finite, and the feature (from 1); HONE_OK when there is none. One pass over the rows: for a
- * check once a call, never per batch. */
+/* HONE_ERR_VALUE naming the first index of view that is not a row of its data (a view made by
+ * hand; the gather would read past the data); HONE_OK when there is none. Once a call. */
+hone_status honeD_view_check(const hone_view *view, hone_error *err);
+/* honeD_view_check, then HONE_ERR_VALUE naming the first of view's rows (a data row, from 1) with a
+ * feature that is not finite, NaN or infinite, and the feature (from 1); HONE_OK when there is
+ * none. The readers refuse such values; a dataset built by hand may hold them, and they made the
+ * loss NaN, blamed on the learning rate. One pass over the rows: for a check once a call, never
+ * per batch. */
 hone_status honeD_view_features_finite(const hone_view *view, hone_error *err);
 /* data's image shape (its height and width, where they make its rows) as the model's
  * image_height and image_width; 0 and 0 for rows that are not images. */

@@ -407,23 +407,25 @@ hone_status hone_split_make(hone_split *split, const hone_dataset *data,
     return st;
 }
 
-size_t honeD_nonfinite_feature(const hone_dataset *data, size_t row) {
-    if (data->x_u8) return data->d;
-    const hone_real *x = data->x + row * data->d;
-    size_t j = 0;
-    while (j < data->d && isfinite(x[j])) j++;
-    return j;
+hone_status honeD_view_check(const hone_view *view, hone_error *err) {
+    for (size_t i = 0; i < view->n; i++)
+        if (view->index[i] >= view->data->n)
+            return honeE_set(err, HONE_ERR_VALUE, "view: index[%zu] is %zu, past the data's %zu rows", i,
+                             view->index[i], view->data->n);
+    return HONE_OK;
 }
 
 hone_status honeD_view_features_finite(const hone_view *view, hone_error *err) {
     const hone_dataset *data = view->data;
-    for (size_t r = 0; r < view->n && !data->x_u8; r++) {
-        const size_t row = view->index[r], j = honeD_nonfinite_feature(data, row);
-        if (j < data->d) {
-            const hone_real v = data->x[row * data->d + j];
-            return honeE_set(err, HONE_ERR_VALUE, "row %zu, feature %zu is %s: features must be finite numbers",
-                             row + 1, j + 1, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
-        }
+    hone_status st = honeD_view_check(view, err);
+    if (st || data->x_u8) return st; /* uint8 pixels are always finite */
+    for (size_t r = 0; r < view->n; r++) {
+        const size_t row = view->index[r];
+        const hone_real *x = data->x + row * data->d;
+        for (size_t j = 0; j < data->d; j++)
+            if (!isfinite(x[j]))
+                return honeE_set(err, HONE_ERR_VALUE, "row %zu, feature %zu is %s: features must be finite numbers",
+                                 row + 1, j + 1, isnan(x[j]) ? "nan" : x[j] > 0 ? "inf" : "-inf");
     }
     return HONE_OK;
 }

@@ -29,9 +29,10 @@ static bool find_in(char *out, size_t cap, const char *dir, const char *name) {
 }
 
 /* Whether the test set test (from images and labels) is data of the training set's kind (train,
- * from train_images and train_labels): images of another shape, rows of another width or a class
- * the training labels lack were found only after every epoch, the model saved, by a message that
- * named neither file. */
+ * from train_images and train_labels), at the load, naming the files: images of another shape
+ * were found only after every epoch, the model saved, by a message that named neither file; rows
+ * of another width and a class the training labels lack were refused at the split
+ * (check_compatible), by a message that named neither. */
 static hone_status test_fits(const hone_dataset *train, const hone_dataset *test, const char *train_images,
                              const char *train_labels, const char *images, const char *labels, hone_error *err) {
     if (test->height && train->height && (test->height != train->height || test->width != train->width))

@@ -705,10 +705,7 @@ static hone_status sum_over_view(hone_model *m, const hone_view *view, view_sums
     if (st || (m->max_batch < 1 && (st = hone_model_reserve(m, 256, err)))) return st;
     /* a view made by hand may name a row the data lacks, which the gather would read: checked
      * here, once a call, not in the gather's loop */
-    for (size_t i = 0; i < view->n; i++)
-        if (view->index[i] >= view->data->n)
-            return honeE_set(err, HONE_ERR_VALUE, "view: index[%zu] is %zu, past the data's %zu rows", i,
-                             view->index[i], view->data->n);
+    if ((st = honeD_view_check(view, err))) return st;
     const int O = hone_model_outputs(m);
     const int was_training = m->training;
     m->training = 0;

@@ -60,8 +60,7 @@ hone_status hone_model_standardize_fit(hone_model *m, const hone_view *train, ho
     if (d->d != (size_t)m->inputs)
         return honeE_set(err, HONE_ERR_VALUE, "standardize: data has %zu features, model expects %d", d->d, m->inputs);
     if (train->n == 0) return honeE_set(err, HONE_ERR_VALUE, "standardize: no training rows");
-    /* a NaN or infinite value (the readers refuse them) was reported as a spread too small */
-    hone_status st = honeD_view_features_finite(train, err);
+    hone_status st = honeD_view_check(train, err);
     if (st) return honeE_prefix(err, st, "standardize");
     const int O = hone_model_outputs(m);
     double *sum = honeM_alloc(d->d, sizeof *sum), *sq = honeM_alloc(d->d, sizeof *sq);
@@ -78,6 +77,13 @@ hone_status hone_model_standardize_fit(hone_model *m, const hone_view *train, ho
             const double v = hone_dataset_at(d, train->index[r], j);
             sum[j] += v;
             varies[j] |= v != hone_dataset_at(d, train->index[0], j);
+        }
+    /* a NaN or infinite value (the readers refuse them) made its feature's sum so, and was reported
+     * as a spread too small: looked for, to name its row, only then */
+    for (size_t j = 0; j < d->d; j++)
+        if (!isfinite(sum[j])) {
+            st = honeE_prefix(err, honeD_view_features_finite(train, err), "standardize");
+            goto done;
         }
     for (size_t j = 0; j < d->d; j++) sum[j] /= (double)train->n;
     for (size_t r = 0; r < train->n; r++)
@@ -141,6 +147,7 @@ hone_status hone_model_constant_figures(const hone_model *m, const hone_view *vi
                                        hone_error *err) {
     *loss = *accuracy = NAN;
     hone_status st = hone_model_data_check(m, view->data, err);
+    if (!st) st = honeD_view_check(view, err);
     if (st || view->n == 0) return st;
     const int O = hone_model_outputs(m);
     hone_real *y = honeM_alloc((size_t)O, sizeof *y);
