@@ -141,16 +141,16 @@ int cmd_tune(int argc, char **argv) {
         goto done;
     }
     t->exe[len] = 0;
-    /* trials share the cores: each gets cores / jobs threads of hone's pool (which reads
-     * OPENBLAS_NUM_THREADS) unless told otherwise. The count is set as the number the pool takes
-     * from it (a leading number, else one per CPU, at most HONE_MAX_THREADS), so that each record
-     * and the best config say that number and never the variable's own text ("abc", a line break) */
+    /* trials share the cores: each gets cores / jobs threads of hone's pool unless told otherwise
+     * (OPENBLAS_NUM_THREADS, or [train] threads). The count is set as the number the pool takes
+     * (hone_default_threads), so that each record and the best config say that number and never
+     * the variable's own text ("abc", a line break) */
     if (!tune_find_fixed(t, "threads")) {
-        const char *env = getenv("OPENBLAS_NUM_THREADS");
-        long cores = sysconf(_SC_NPROCESSORS_ONLN), n = env && *env ? strtol(env, NULL, 10) : 0;
-        if (!env) n = cores / t->o.jobs;
-        else if (n < 1) n = cores;
-        t->threads = n < 1 ? 1 : n > HONE_MAX_THREADS ? HONE_MAX_THREADS : (int)n;
+        const long share = sysconf(_SC_NPROCESSORS_ONLN) / t->o.jobs;
+        t->threads = getenv("OPENBLAS_NUM_THREADS") ? hone_default_threads()
+                     : share < 1                       ? 1
+                     : share > HONE_MAX_THREADS        ? HONE_MAX_THREADS
+                                                       : (int)share;
         char threads[32];
         snprintf(threads, sizeof threads, "%d", t->threads);
         setenv("OPENBLAS_NUM_THREADS", threads, 1);

@@ -596,6 +596,9 @@ void hone_model_layer_stats(const hone_model *model, int B, const hone_real *bef
  * number in effect (fewer when the system would not start more). */
 #define HONE_MAX_THREADS 64
 int hone_set_threads(int threads);
+/* The default count above, as this process's environment gives it (a count a child process with
+ * the same environment takes too). */
+int hone_default_threads(void);
 
 /* The matrix products of one training step of model on B rows, timed alone (best of `repeats`
  * runs of each product): the speed training would have if it were nothing but BLAS. Returns

@@ -77,7 +77,7 @@ static void *worker(void *index_as_pointer) {
 
 /* The default: OPENBLAS_NUM_THREADS when the environment sets it (as for OpenBLAS itself, so
  * the usual knob still works), else one thread per online CPU. */
-static int default_threads(void) {
+int hone_default_threads(void) {
     const char *env = getenv("OPENBLAS_NUM_THREADS");
     long n = env && *env ? strtol(env, NULL, 10) : 0;
     if (n < 1) n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -100,7 +100,7 @@ static void start_workers(int threads) {
 }
 
 static void set_threads_locked(int threads) {
-    if (threads < 1) threads = default_threads();
+    if (threads < 1) threads = hone_default_threads();
     if (threads > MAX_THREADS) threads = MAX_THREADS;
     /* BLAS runs single-threaded inside the pieces, and OpenBLAS's own idle workers are ended:
      * one started with the library spins in sched_yield for about 0.1 s, long enough for the
