@@ -611,6 +611,15 @@ static void test_data_the_model_cannot_read(void **state) {
         assert_int_equal(hone_model_confusion(m, &all, counts, &err), HONE_ERR_VALUE);
         assert_string_equal(err.message, want);
         for (int c = 0; c < 9; c++) assert_true(counts[c] == 0);
+        /* and by those that read its rows before running anything: they read past the data first */
+        const hone_split own = {.train = all};
+        const hone_train_config defaults = hone_train_config_default();
+        assert_int_equal(hone_train_check(m, &own, &defaults, &err), HONE_ERR_VALUE);
+        assert_string_equal(err.message, want);
+        assert_int_equal(hone_model_standardize_fit(m, &all, &err), HONE_ERR_VALUE);
+        assert_non_null(strstr(err.message, want));
+        assert_int_equal(hone_model_constant_figures(m, &all, &loss, &acc, &err), HONE_ERR_VALUE);
+        assert_string_equal(err.message, want);
     }
     idx[41] = 41;
     assert_int_equal(hone_model_evaluate(m, &all, &loss, &acc, &err), HONE_OK);
