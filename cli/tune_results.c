@@ -27,6 +27,12 @@ static int number_in_or_null(const cJSON *o, const char *key, double lo, double 
     return !v || cJSON_IsNull(v) || (cJSON_IsNumber(v) && v->valuedouble >= lo && v->valuedouble <= hi);
 }
 
+/* number_in_or_null, and a whole number (2.5 threads read as 2) */
+static int whole_in_or_null(const cJSON *o, const char *key, double lo, double hi) {
+    const double v = tune_json_number(o, key);
+    return number_in_or_null(o, key, lo, hi) && (isnan(v) || v == floor(v));
+}
+
 /* Whether v is a dev_rmse as a trial writes it: absent or null (none: a classifier, a failed
  * trial, an older hone tune), a number of 0 or more (one target), or an array of them (several
  * targets, each in its own units), null for a figure that was not finite. */
@@ -138,7 +144,8 @@ int tune_load_records(tune *t) {
             else if (!number_in_or_null(o, "dev_loss", 0, HUGE_VAL)) missing = "\"dev_loss\" of 0 or more, or null";
             else if (!rmse_valid(r.dev_rmse)) missing = "\"dev_rmse\" of 0 or more, an array of them, or null";
             else if (!number_in_or_null(o, "seconds", 0, HUGE_VAL)) missing = "\"seconds\" of 0 or more, or null";
-            else if (!number_in_or_null(o, "threads", 1, HONE_MAX_THREADS)) missing = "\"threads\" from 1 to 64, or none";
+            else if (!whole_in_or_null(o, "threads", 1, HONE_MAX_THREADS))
+                missing = "\"threads\", a whole number from 1 to 64, or none";
             else {
                 for (int s = ST_OK; s <= ST_FAILED; s++)
                     if (!strcmp(status->valuestring, tune_status_names[s])) r.status = (trial_status)s;
@@ -156,7 +163,7 @@ int tune_load_records(tune *t) {
         r.dev_loss = tune_json_number(o, "dev_loss");
         r.seconds = tune_json_number(o, "seconds");
         const double threads = tune_json_number(o, "threads");
-        r.threads = threads == (int)threads ? (int)threads : 0; /* NaN when absent */
+        r.threads = isnan(threads) ? 0 : (int)threads; /* NaN when absent: unknown */
         const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "error");
         if (cJSON_IsString(e)) snprintf(r.error, sizeof r.error, "%s", e->valuestring);
         t->lines[t->n_records] = o;

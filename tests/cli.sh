@@ -2547,6 +2547,9 @@ expect_error "tune: two records on one line" 1 \
     "^hone tune: joined.jsonl: line 1: not a hone tune trial record \(needs one JSON object, nothing after it\); give another --results file$" -- \
     tune --config tune.ini --quiet --results joined.jsonl --best joined-best.ini
 sed '1s/"trial":[0-9]*,/"trial":0,/' tune.jsonl >trial0.jsonl
+sed '1s/"trial":\([0-9]*\),/"trial":\1,"threads":2.5,/' tune.jsonl >threads25.jsonl
+expect_error "tune: a record of 2.5 threads" 1 "^hone tune: threads25.jsonl: line 1: not a hone tune trial record \(needs \"threads\", a whole number from 1 to 64, or none\)" -- \
+    tune --config tune.ini --quiet --results threads25.jsonl --best corrupt-best.ini
 expect_error "tune: a record of trial 0" 1 "^hone tune: trial0.jsonl: line 1: not a hone tune trial record \(needs \"trial\"\)" -- \
     tune --config tune.ini --quiet --results trial0.jsonl --best corrupt-best.ini
 # a trial recorded twice counts by its last line: the search reads as without the first
