@@ -111,7 +111,7 @@ const char *cli_loss_text(char *buf, double v);
 /* Whether text may be read as a number by strtod or strtol: not empty, no blank before or after it
  * (strtod and strtol skip leading ones, and the readers had skipped trailing ones, so '5 ' was a
  * --lr but not a --dev), and not hexadecimal (strtod read --lr 0x10 as 16, where strtol in base 10
- * refused --batch 0x10). Every option reads its numbers alike through it. */
+ * refused --batch 0x10). Every option of one number reads it through this (not --keep-prob's list). */
 int cli_number_text(const char *text);
 /* A flag's value as a config file or tune gives it: 1 for 1, true, yes or on; 0 for 0, false, no
  * or off; -1 for anything else. */
