@@ -418,7 +418,7 @@ hone_status honeD_view_check(const hone_view *view, hone_error *err) {
 hone_status honeD_view_features_finite(const hone_view *view, hone_error *err) {
     const hone_dataset *data = view->data;
     hone_status st = honeD_view_check(view, err);
-    if (st || data->x_u8) return st; /* uint8 pixels are always finite */
+    if (st || view->n == 0 || data->x_u8) return st; /* an empty view may have no data; uint8 pixels are finite */
     for (size_t r = 0; r < view->n; r++) {
         const size_t row = view->index[r];
         const hone_real *x = data->x + row * data->d;
